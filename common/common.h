@@ -1,0 +1,112 @@
+/*
+ * Internal header for common/: what the indexer and the searcher share
+ * besides the public API. One block per .c file. Nothing here is public.
+ *
+ * Directory rules: common/ depends on nothing else in the tree; indexer/ and
+ * searcher/ depend on common/ but not on each other.
+ */
+#ifndef PDX_COMMON_H
+#define PDX_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "paperdex/errors.h"
+
+#define PDX_UNUSED(x) ((void)(x))
+#define PDX_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define PDX_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* ---- buf.c: growable byte buffer with a sticky error ----
+ *
+ * Appends never fail visibly: on allocation failure `err` becomes
+ * PDX_ENOMEM and later appends do nothing, so a multi-step writer checks
+ * once at the end (the fts5_buffer idiom). */
+typedef struct pdx_buf {
+    uint8_t *data; /* owned; NULL until the first append */
+    size_t len;    /* bytes in use */
+    size_t cap;    /* bytes allocated */
+    int err;       /* PDX_OK, or the first error hit */
+} pdx_buf;
+
+void pdx_buf_free(pdx_buf *b);              /* releases memory, keeps nothing */
+void pdx_buf_reset(pdx_buf *b);             /* len = 0, keeps memory and err */
+bool pdx_buf_reserve(pdx_buf *b, size_t extra);
+void pdx_buf_append(pdx_buf *b, const void *p, size_t n);
+void pdx_buf_putc(pdx_buf *b, uint8_t c);
+void pdx_buf_put_u16(pdx_buf *b, uint16_t v); /* little-endian */
+void pdx_buf_put_u32(pdx_buf *b, uint32_t v); /* little-endian */
+void pdx_buf_put_u64(pdx_buf *b, uint64_t v); /* little-endian */
+void pdx_buf_put_varint(pdx_buf *b, uint64_t v);
+/* A varint length followed by the bytes. */
+void pdx_buf_put_str(pdx_buf *b, const void *p, size_t n);
+
+/* ---- endian.h-style helpers (inline): fixed little-endian integers ----
+ * The on-disk format is little-endian whatever the host; never overlay
+ * structs on the mapping. */
+static inline uint16_t pdx_get_u16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+static inline uint32_t pdx_get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+           ((uint32_t)p[3] << 24);
+}
+static inline uint64_t pdx_get_u64(const uint8_t *p)
+{
+    return (uint64_t)pdx_get_u32(p) | ((uint64_t)pdx_get_u32(p + 4) << 32);
+}
+static inline void pdx_put_u16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+static inline void pdx_put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+static inline void pdx_put_u64(uint8_t *p, uint64_t v)
+{
+    pdx_put_u32(p, (uint32_t)v);
+    pdx_put_u32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* Decodes a LEB128 varint (at most 10 bytes) from [*p, end). Returns false,
+ * leaving *p unchanged, when it runs past end or is longer than 10 bytes:
+ * callers turn that into PDX_ECORRUPT. */
+static inline bool pdx_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *out)
+{
+    const uint8_t *s = *p;
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 70 && s < end; shift += 7) {
+        uint8_t c = *s++;
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            *p = s;
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- hash.c: the one hash function of the format (XXH3-64, seed 0) ---- */
+uint64_t pdx_hash(const void *p, size_t n);
+
+/* ---- utf8.c: UTF-8 helpers shared by parser, tokenizer and output ---- */
+
+/* Length of the valid UTF-8 sequence at s[0..n) (1-4), or 0 when the bytes
+ * there are not valid UTF-8 (overlong, surrogate, > U+10FFFF, truncated).
+ * If cp is not NULL it receives the code point. */
+size_t pdx_utf8_decode(const uint8_t *s, size_t n, int32_t *cp);
+/* Appends text to b with every invalid sequence replaced by U+FFFD; returns
+ * how many replacements were made. */
+size_t pdx_utf8_sanitize(pdx_buf *b, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * The tokenizer: one function that turns text into index terms.
+ *
+ * The indexer, the query parser and the snippet highlighter all call
+ * pdx_tokenize(), so a term written at index time is exactly the term a
+ * query looks up and the byte range it highlights.
+ *
+ * Rules (README.md "Tokenization" explains the why):
+ *  - Text is normalized per code point with utf8proc: NFKC, case folding,
+ *    combining marks stripped (Márton -> marton); full-width Latin becomes
+ *    ASCII; conjoining Hangul jamo (NFD) are composed into syllables.
+ *  - Latin: a word is a run of letters, digits and inner apostrophes.
+ *    Hyphens and other punctuation split words but positions stay
+ *    consecutive. Words with no digit are stemmed with Snowball English
+ *    (libstemmer); words with a digit ("4o", "gpt4", "70b") and numbers
+ *    are kept lowercased, unstemmed.
+ *  - Hangul, Han and Kana: a run of such characters gives overlapping
+ *    bigrams (a one-character run gives a unigram). When two runs are
+ *    separated by exactly one space, the bigram spanning the space (last
+ *    char of the first run + first char of the second) is emitted between
+ *    them, so "강화 학습" and "강화학습" yield the same sequence of terms at
+ *    the same relative positions.
+ *  - With PDX_TOKENIZE_QUERY, a trailing Korean particle (을, 를, 이, 가, 은,
+ *    는, 의, 에, 에서, 으로, ...) is dropped from a Hangul run that keeps at
+ *    least two syllables, so "학습을" looks up what "학습이" indexed.
+ *  - Emoji, symbols and markdown punctuation produce no terms. Invalid UTF-8
+ *    is treated as U+FFFD (no term), never read past the buffer.
+ */
+#ifndef PAPERDEX_TOKENIZER_H
+#define PAPERDEX_TOKENIZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bump when any rule above changes the terms produced for some input: an
+ * index records it and a searcher refuses an index built with another. */
+#define PDX_TOKENIZER_VERSION 1
+
+/* Longest term, in bytes, that is emitted; longer words are cut at a UTF-8
+ * boundary (the byte range still covers the whole word). */
+#define PDX_MAX_TERM_BYTES 64
+
+typedef enum pdx_token_kind {
+    PDX_TOKEN_WORD = 0,   /* stemmed Latin word */
+    PDX_TOKEN_NUMBER = 1, /* word containing a digit, unstemmed */
+    PDX_TOKEN_CJK = 2,    /* Hangul/Han/Kana bigram, or unigram of a 1-char run */
+    PDX_TOKEN_BRIDGE = 3  /* CJK bigram spanning one space between two runs */
+} pdx_token_kind;
+
+typedef struct pdx_token {
+    /* Normalized term bytes (UTF-8, not NUL-terminated). Points into the
+     * tokenizer's own buffer: valid only until the callback returns. */
+    const char *term;
+    size_t term_len;
+    /* Position: first_pos for the first token, +1 for each following token
+     * (a bridge bigram takes a position of its own). */
+    uint32_t pos;
+    /* Byte range [start, end) in the original text that produced the term. */
+    size_t start;
+    size_t end;
+    pdx_token_kind kind;
+} pdx_token;
+
+/* Called once per token, in order. Return 0 to go on; any other value stops
+ * tokenizing and is returned by pdx_tokenize(). */
+typedef int (*pdx_token_fn)(const pdx_token *token, void *payload);
+
+typedef struct pdx_tokenizer pdx_tokenizer;
+
+enum pdx_tokenize_flags {
+    PDX_TOKENIZE_DEFAULT = 0,
+    PDX_TOKENIZE_QUERY = 1 /* drop trailing Korean particles (see above) */
+};
+
+/* Creates a tokenizer (owns a Snowball stemmer and scratch buffers).
+ * Not thread-safe: use one per thread. Returns PDX_OK or PDX_ENOMEM. */
+int pdx_tokenizer_new(pdx_tokenizer **out);
+
+/* Frees a tokenizer; NULL does nothing. */
+void pdx_tokenizer_free(pdx_tokenizer *tk);
+
+/* Tokenizes text[0, len). Positions start at first_pos; if next_pos_out is
+ * not NULL it receives the position after the last token (first_pos if
+ * there was none). Returns PDX_OK, PDX_ENOMEM, or the callback's non-zero
+ * value. */
+int pdx_tokenize(pdx_tokenizer *tk, int flags, const char *text, size_t len,
+                 uint32_t first_pos, uint32_t *next_pos_out, pdx_token_fn fn,
+                 void *payload);
+
+/* Describes what shapes the terms, for the index header: the stemmer name
+ * ("english") and utf8proc's Unicode version string (e.g. "15.0.0").
+ * Static strings. */
+const char *pdx_tokenizer_stemmer_name(void);
+const char *pdx_tokenizer_unicode_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

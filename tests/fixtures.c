@@ -1,0 +1,160 @@
+/* Test helpers; see fixtures.h. */
+#include "fixtures.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+char *fx_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/pdxtest.XXXXXX", base && *base ? base : "/tmp");
+    char *dir = mkdtemp(tmpl);
+    assert_non_null(dir);
+    char *copy = strdup(dir);
+    assert_non_null(copy);
+    return copy;
+}
+
+static void rmtree_rec(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        chmod(path, 0700);
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                    continue;
+                char *child = fx_path(path, e->d_name);
+                rmtree_rec(child);
+                free(child);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+void fx_rmtree(char *dir)
+{
+    if (!dir)
+        return;
+    rmtree_rec(dir);
+    free(dir);
+}
+
+char *fx_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static void mkparents(const char *path)
+{
+    char *tmp = strdup(path);
+    assert_non_null(tmp);
+    for (char *s = tmp + 1; *s; s++) {
+        if (*s == '/') {
+            *s = 0;
+            mkdir(tmp, 0755);
+            *s = '/';
+        }
+    }
+    free(tmp);
+}
+
+void fx_write(const char *path, const char *data, size_t len)
+{
+    if (len == (size_t)-1)
+        len = strlen(data);
+    mkparents(path);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+char *fx_read(const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap + 1);
+    assert_non_null(buf);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += n;
+        if (len == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+            assert_non_null(buf);
+        }
+    }
+    fclose(f);
+    buf[len] = 0;
+    if (len_out)
+        *len_out = len;
+    return buf;
+}
+
+const char *fx_shared_dir(void)
+{
+    static char resolved[4096];
+    const char *env = getenv("PAPERDEX_SHARED_DIR");
+    const char *dir = env && *env ? env : PDX_SHARED_DIR;
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/seeds", dir);
+    struct stat st;
+    if (stat(probe, &st) != 0 || !S_ISDIR(st.st_mode))
+        return NULL;
+    snprintf(resolved, sizeof resolved, "%s", dir);
+    return resolved;
+}
+
+int fx_run(const char *cmd, char **out)
+{
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap + 1);
+    assert_non_null(buf);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len, p)) > 0) {
+        len += n;
+        if (len == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+            assert_non_null(buf);
+        }
+    }
+    buf[len] = 0;
+    int status = pclose(p);
+    if (out)
+        *out = buf;
+    else
+        free(buf);
+    if (status == -1 || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}

@@ -1,0 +1,30 @@
+/*
+ * Helpers shared by the test programs: scratch directories, writing small
+ * digest fixtures, reading files back, running the built programs.
+ * Every helper fails the current cmocka test on error, so callers need not
+ * check results.
+ */
+#ifndef PDX_TEST_FIXTURES_H
+#define PDX_TEST_FIXTURES_H
+
+#include <stddef.h>
+
+/* Creates a fresh directory under $TMPDIR (or /tmp); returns a malloc'd path. */
+char *fx_tmpdir(void);
+/* Removes a directory tree (best effort) and frees the path. */
+void fx_rmtree(char *dir);
+/* Joins dir and name into a malloc'd path. */
+char *fx_path(const char *dir, const char *name);
+/* Writes len bytes (or strlen(data) when len == (size_t)-1) to path,
+ * creating parent directories. */
+void fx_write(const char *path, const char *data, size_t len);
+/* Reads a whole file; returns a malloc'd, NUL-terminated buffer and its
+ * length in *len_out (may be NULL). Returns NULL if it cannot be read. */
+char *fx_read(const char *path, size_t *len_out);
+/* Path of the shared/ data folder, or NULL when it is not there. */
+const char *fx_shared_dir(void);
+/* Runs a shell command, capturing stdout into *out (malloc'd, may be NULL)
+ * and returning its exit status (or -1 if it did not exit normally). */
+int fx_run(const char *cmd, char **out);
+
+#endif
