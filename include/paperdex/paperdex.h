@@ -11,7 +11,8 @@
  *   search.h     queries, ranking and snippets
  *
  * Naming: functions pdx_module_verb(), macros PDX_*, opaque handles created
- * by *_new/*_open and released by *_free/*_close (which accept NULL).
+ * by _new or _open functions and released by _free or _close ones (which
+ * accept NULL).
  * Out-parameters come first and are named `out`; callbacks take
  * `void *payload` last. Text is passed as (pointer, length) and is never
  * assumed to be NUL-terminated unless a comment says so.
@@ -22,5 +23,6 @@
 #include "paperdex/errors.h"
 #include "paperdex/tokenizer.h"
 #include "paperdex/parser.h"
+#include "paperdex/index.h"
 
 #endif

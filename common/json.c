@@ -1,0 +1,42 @@
+/* JSON string escaping shared by paperdex-index and paperdex-search. */
+#include <stdio.h>
+
+#include "common.h"
+
+void pdx_json_str(pdx_buf *b, const char *s, size_t n)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    pdx_buf_putc(b, '"');
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = p[i];
+        if (c >= 0x80) {
+            size_t l = pdx_utf8_decode(p + i, n - i, NULL);
+            if (l) {
+                pdx_buf_append(b, p + i, l);
+                i += l;
+            } else {
+                pdx_buf_append(b, "\xef\xbf\xbd", 3);
+                i++;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': pdx_buf_append(b, "\\\"", 2); break;
+        case '\\': pdx_buf_append(b, "\\\\", 2); break;
+        case '\n': pdx_buf_append(b, "\\n", 2); break;
+        case '\r': pdx_buf_append(b, "\\r", 2); break;
+        case '\t': pdx_buf_append(b, "\\t", 2); break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                char esc[8];
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                pdx_buf_append(b, esc, 6);
+            } else {
+                pdx_buf_putc(b, c);
+            }
+        }
+        i++;
+    }
+    pdx_buf_putc(b, '"');
+}

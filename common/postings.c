@@ -1,0 +1,209 @@
+/*
+ * Cursor over one (term, field) postings list; grammar in format.h.
+ *
+ * Blocks of PDX_BLOCK_SIZE documents are decoded on demand: seek() walks
+ * the skip table (last document id of each block) and decodes only the
+ * block that can hold the target, so an AND of a rare and a frequent term
+ * touches few blocks of the frequent one. Positions are decoded only for
+ * documents whose positions are asked for.
+ */
+#include "segment.h"
+
+int pdx_list_header_read(pdx_index *ix, const uint8_t *p, pdx_list_header *out)
+{
+    const pdx_section *ps = &ix->sec[PDX_SEC_POSTINGS];
+    const uint8_t *end = ps->p + ps->len;
+    if (p < ps->p || p >= end)
+        return pdx_index_corrupt(ix, "POSTINGS: list offset out of range");
+    if (!pdx_get_varint(&p, end, &out->df) || !pdx_get_varint(&p, end, &out->max_tf) ||
+        !pdx_get_varint(&p, end, &out->min_len) || !pdx_get_varint(&p, end, &out->pos_base) ||
+        !pdx_get_varint(&p, end, &out->data_len))
+        return pdx_index_corrupt(ix, "POSTINGS: truncated list header");
+    if (out->df == 0 || out->df > ix->n_docs || out->max_tf == 0 || out->max_tf > UINT32_MAX ||
+        out->min_len > UINT32_MAX || out->pos_base > ix->sec[PDX_SEC_POSITIONS].len)
+        return pdx_index_corrupt(ix, "POSTINGS: bad list header (df %llu)",
+                                 (unsigned long long)out->df);
+    uint64_t nb = out->df > PDX_BLOCK_SIZE ? (out->df + PDX_BLOCK_SIZE - 1) / PDX_BLOCK_SIZE : 0;
+    uint64_t avail = (uint64_t)(end - p);
+    if (nb * PDX_SKIP_ENTRY_SIZE > avail || out->data_len > avail - nb * PDX_SKIP_ENTRY_SIZE ||
+        out->data_len > UINT32_MAX)
+        return pdx_index_corrupt(ix, "POSTINGS: list runs past the section");
+    out->skip = p;
+    out->data = p + nb * PDX_SKIP_ENTRY_SIZE;
+    out->end = out->data + out->data_len;
+    return PDX_OK;
+}
+
+int pdx_term_list(pdx_index *ix, const pdx_term *t, unsigned field, pdx_list_header *out)
+{
+    if (field >= PDX_NFIELDS || !(t->fields & (1u << field)))
+        return PDX_ENOTFOUND;
+    const uint8_t *p = ix->sec[PDX_SEC_POSTINGS].p + t->post_off;
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        if (!(t->fields & (1u << f)))
+            continue;
+        int rc = pdx_list_header_read(ix, p, out);
+        if (rc || f == field)
+            return rc;
+        p = out->end;
+    }
+    return PDX_ENOTFOUND;
+}
+
+/* Decodes block b into docs[] and tfs[] and positions the cursor on its
+ * first document. */
+static int decode_block(pdx_postings *p, uint32_t b)
+{
+    const uint8_t *e = p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE;
+    uint32_t last = pdx_get_u32(e), doc_off = pdx_get_u32(e + 4);
+    bool single = p->n_blocks == 1;
+    uint32_t n = b + 1 < p->n_blocks ? PDX_BLOCK_SIZE : p->df - b * PDX_BLOCK_SIZE;
+    if (doc_off > (size_t)(p->data_end - p->data))
+        return pdx_index_corrupt(p->ix, "POSTINGS: block offset out of range");
+    const uint8_t *s = p->data + doc_off;
+    uint64_t doc = b ? pdx_skip_last_doc(p, b - 1) : 0, v;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!pdx_get_varint(&s, p->data_end, &v))
+            return pdx_index_corrupt(p->ix, "POSTINGS: truncated block");
+        /* Ids strictly increase: only the very first gap may be 0. */
+        if ((v == 0 && (b || i)) || v > p->ix->n_docs)
+            return pdx_index_corrupt(p->ix, "POSTINGS: bad document gap");
+        doc += v;
+        if (doc >= p->ix->n_docs)
+            return pdx_index_corrupt(p->ix, "POSTINGS: document id out of range");
+        p->docs[i] = (uint32_t)doc;
+    }
+    if (single)
+        pdx_put_u32(p->skip1, (uint32_t)doc);
+    else if (doc != last)
+        return pdx_index_corrupt(p->ix, "POSTINGS: block does not end at its skip entry");
+    for (uint32_t i = 0; i < n; i++) {
+        if (!pdx_get_varint(&s, p->data_end, &v) || v == 0 || v > UINT32_MAX)
+            return pdx_index_corrupt(p->ix, "POSTINGS: bad term frequency");
+        p->tfs[i] = (uint32_t)v;
+    }
+    uint32_t pos_off = pdx_get_u32(e + 8);
+    if (pos_off > (size_t)(p->pos_end - p->pos))
+        return pdx_index_corrupt(p->ix, "POSTINGS: positions offset out of range");
+    p->block = b;
+    p->n = n;
+    p->i = 0;
+    p->doc = p->docs[0];
+    p->pos_p = p->pos + pos_off;
+    p->pos_doc = 0;
+    return PDX_OK;
+}
+
+int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned field)
+{
+    pdx_term t;
+    pdx_list_header h;
+    int rc = pdx_term_get(ix, ord, &t);
+    if (!rc)
+        rc = pdx_term_list(ix, &t, field, &h);
+    if (rc)
+        return rc;
+    out->ix = ix;
+    out->df = (uint32_t)h.df;
+    out->max_tf = (uint32_t)h.max_tf;
+    out->min_len = (uint32_t)h.min_len;
+    out->n_blocks = (uint32_t)((h.df + PDX_BLOCK_SIZE - 1) / PDX_BLOCK_SIZE);
+    if (out->n_blocks == 1) {
+        /* One-block lists store no skip table; build its entry here. The
+         * last document is known only after decoding, so decode_block
+         * fills it in. */
+        memset(out->skip1, 0, sizeof out->skip1);
+        pdx_put_u32(out->skip1 + 12, out->max_tf);
+        pdx_put_u32(out->skip1 + 16, out->min_len);
+        out->skip = out->skip1;
+    } else {
+        out->skip = h.skip;
+    }
+    out->data = h.data;
+    out->data_end = h.end;
+    const pdx_section *pos = &ix->sec[PDX_SEC_POSITIONS];
+    out->pos = pos->p + h.pos_base;
+    out->pos_end = pos->p + pos->len;
+    return decode_block(out, 0);
+}
+
+int pdx_postings_next(pdx_postings *p)
+{
+    if (p->doc == PDX_NO_DOC)
+        return PDX_OK;
+    if (++p->i < p->n) {
+        p->doc = p->docs[p->i];
+        return PDX_OK;
+    }
+    if (p->block + 1 >= p->n_blocks) {
+        p->block = p->n_blocks;
+        p->doc = PDX_NO_DOC;
+        return PDX_OK;
+    }
+    return decode_block(p, p->block + 1);
+}
+
+int pdx_postings_seek(pdx_postings *p, uint32_t target)
+{
+    if (p->doc == PDX_NO_DOC || p->doc >= target)
+        return PDX_OK;
+    if (pdx_skip_last_doc(p, p->block) < target) {
+        /* Binary search the skip table for the first block ending at or
+         * after target. */
+        uint32_t lo = p->block + 1, hi = p->n_blocks;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (pdx_skip_last_doc(p, mid) < target)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo >= p->n_blocks) {
+            p->block = p->n_blocks;
+            p->doc = PDX_NO_DOC;
+            return PDX_OK;
+        }
+        int rc = decode_block(p, lo);
+        if (rc)
+            return rc;
+    }
+    while (p->docs[p->i] < target) {
+        if (++p->i >= p->n) /* only if the skip entry lied */
+            return pdx_index_corrupt(p->ix, "POSTINGS: block shorter than its skip entry");
+    }
+    p->doc = p->docs[p->i];
+    return PDX_OK;
+}
+
+int pdx_postings_positions(pdx_postings *p, uint32_t *out)
+{
+    if (p->doc == PDX_NO_DOC)
+        return PDX_EINVAL;
+    uint64_t v;
+    /* Skip the positions of the documents between pos_doc and i. */
+    if (p->pos_doc > p->i) { /* cannot happen going forward; restart block */
+        p->pos_p = p->pos + pdx_get_u32(p->skip + (size_t)p->block * PDX_SKIP_ENTRY_SIZE + 8);
+        p->pos_doc = 0;
+    }
+    for (; p->pos_doc < p->i; p->pos_doc++) {
+        for (uint32_t k = 0; k < p->tfs[p->pos_doc]; k++) {
+            if (!pdx_get_varint(&p->pos_p, p->pos_end, &v))
+                return pdx_index_corrupt(p->ix, "POSITIONS: truncated");
+        }
+    }
+    const uint8_t *s = p->pos_p;
+    uint64_t pos = 0;
+    uint32_t tf = p->tfs[p->i];
+    for (uint32_t k = 0; k < tf; k++) {
+        if (!pdx_get_varint(&s, p->pos_end, &v) || (k && v == 0))
+            return pdx_index_corrupt(p->ix, "POSITIONS: bad position gap");
+        pos += v;
+        if (pos > UINT32_MAX)
+            return pdx_index_corrupt(p->ix, "POSITIONS: position out of range");
+        out[k] = (uint32_t)pos;
+    }
+    /* Leave the cursor after this document's positions. */
+    p->pos_p = s;
+    p->pos_doc = p->i + 1;
+    return PDX_OK;
+}

@@ -1,0 +1,462 @@
+/*
+ * Opening a segment and the random-access lookups on it: terms, documents,
+ * stored fields. Layout: format.h and docs/FORMAT.md.
+ *
+ * Opening is O(1) in the file size: it maps the file and checks header,
+ * section table, footer and META. Everything else is checked on the way as
+ * queries touch it (every read is bounds-checked against its section), and
+ * in full by pdx_index_check() (check.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "paperdex/tokenizer.h"
+#include "segment.h"
+
+static void vset_msg(pdx_index *ix, const char *fmt, va_list ap)
+{
+    int n = snprintf(ix->errmsg, sizeof ix->errmsg, "%s: ", ix->path ? ix->path : "index");
+    if (n < 0 || (size_t)n >= sizeof ix->errmsg)
+        return;
+    vsnprintf(ix->errmsg + n, sizeof ix->errmsg - (size_t)n, fmt, ap);
+}
+
+int pdx_index_corrupt(pdx_index *ix, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset_msg(ix, fmt, ap);
+    va_end(ap);
+    return PDX_ECORRUPT;
+}
+
+int pdx_index_error(pdx_index *ix, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset_msg(ix, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *pdx_index_errmsg(const pdx_index *ix)
+{
+    return ix ? ix->errmsg : "";
+}
+
+const char *pdx_section_name(unsigned id)
+{
+    static const char *const names[] = {"?",        "META",      "TERMS", "TERMSTR",
+                                        "TERMHASH", "POSTINGS",  "POSITIONS",
+                                        "DOCS",     "STORED",    "IDHASH"};
+    return id <= PDX_SEC_COUNT ? names[id] : "?";
+}
+
+/* Reads "varint length + bytes" at *p within [*, end) into a NUL-terminated
+ * malloc'd copy. */
+static int meta_string(pdx_index *ix, const uint8_t **p, const uint8_t *end, char **out)
+{
+    uint64_t n;
+    if (!pdx_get_varint(p, end, &n) || n > (uint64_t)(end - *p) || n > 256)
+        return pdx_index_corrupt(ix, "META: bad string");
+    char *s = malloc(n + 1);
+    if (!s)
+        return PDX_ENOMEM;
+    memcpy(s, *p, n);
+    s[n] = 0;
+    *p += n;
+    *out = s;
+    return PDX_OK;
+}
+
+static int read_meta(pdx_index *ix)
+{
+    const pdx_section *m = &ix->sec[PDX_SEC_META];
+    if (m->len < PDX_META_STRINGS)
+        return pdx_index_corrupt(ix, "META: section too short (%llu bytes)",
+                                 (unsigned long long)m->len);
+    if (pdx_hash(m->p, m->len) != m->sum)
+        return pdx_index_corrupt(ix, "META: checksum mismatch");
+    const uint8_t *p = m->p;
+    ix->tokenizer_version = pdx_get_u32(p + PDX_META_TOKENIZER_VERSION);
+    ix->n_docs = pdx_get_u32(p + PDX_META_NDOCS);
+    ix->n_terms = pdx_get_u32(p + PDX_META_NTERMS);
+    for (int f = 0; f < PDX_NFIELDS; f++)
+        ix->sum_len[f] = pdx_get_u64(p + PDX_META_SUM_LEN + 8 * f);
+    ix->min_date = (int32_t)pdx_get_u32(p + PDX_META_MIN_DATE);
+    ix->max_date = (int32_t)pdx_get_u32(p + PDX_META_MAX_DATE);
+    ix->created = pdx_get_u64(p + PDX_META_CREATED);
+    ix->n_postings = pdx_get_u64(p + PDX_META_NPOSTINGS);
+    if (pdx_get_u32(p + PDX_META_HASH_ID) != PDX_HASH_ID_XXH3_64 ||
+        pdx_get_u32(p + PDX_META_NFIELDS) != PDX_NFIELDS ||
+        pdx_get_u32(p + PDX_META_BLOCK_SIZE) != PDX_BLOCK_SIZE)
+        return pdx_index_corrupt(ix, "META: unexpected hash id, field count or block size");
+    const uint8_t *s = p + PDX_META_STRINGS, *end = p + m->len;
+    int rc;
+    if ((rc = meta_string(ix, &s, end, &ix->stemmer)) ||
+        (rc = meta_string(ix, &s, end, &ix->unicode_version)) ||
+        (rc = meta_string(ix, &s, end, &ix->generator)))
+        return rc;
+
+    /* An index whose terms this build would not reproduce is refused: the
+     * query terms would silently miss. */
+    if (ix->tokenizer_version != PDX_TOKENIZER_VERSION)
+        return pdx_index_error(ix, PDX_EVERSION,
+                               "built with tokenizer version %u, this paperdex uses %u: "
+                               "rebuild the index",
+                               ix->tokenizer_version, PDX_TOKENIZER_VERSION);
+    if (strcmp(ix->stemmer, pdx_tokenizer_stemmer_name()) != 0)
+        return pdx_index_error(ix, PDX_EVERSION,
+                               "built with stemmer '%s', this paperdex uses '%s': rebuild "
+                               "the index",
+                               ix->stemmer, pdx_tokenizer_stemmer_name());
+    if (strcmp(ix->unicode_version, pdx_tokenizer_unicode_version()) != 0)
+        return pdx_index_error(ix, PDX_EVERSION,
+                               "built with Unicode %s, this paperdex's utf8proc has %s: "
+                               "rebuild the index",
+                               ix->unicode_version, pdx_tokenizer_unicode_version());
+
+    /* Sizes of the fixed-width sections follow from the counts. */
+    if (ix->sec[PDX_SEC_TERMS].len != (uint64_t)ix->n_terms * PDX_TERM_RECORD_SIZE)
+        return pdx_index_corrupt(ix, "TERMS: length does not match %u terms", ix->n_terms);
+    if (ix->sec[PDX_SEC_DOCS].len != (uint64_t)ix->n_docs * PDX_DOC_RECORD_SIZE)
+        return pdx_index_corrupt(ix, "DOCS: length does not match %u documents", ix->n_docs);
+    for (int f = 0; f < PDX_NFIELDS; f++) {
+        double avg = ix->n_docs ? (double)ix->sum_len[f] / ix->n_docs : 1.0;
+        ix->avg_len[f] = avg > 0 ? avg : 1.0;
+    }
+    return PDX_OK;
+}
+
+/* u32 n_slots (power of two), u32 zero, n_slots * 8 bytes. */
+static int hash_table_size(pdx_index *ix, unsigned id, uint32_t *slots)
+{
+    const pdx_section *s = &ix->sec[id];
+    if (s->len < 8)
+        return pdx_index_corrupt(ix, "%s: section too short", pdx_section_name(id));
+    uint32_t n = pdx_get_u32(s->p);
+    if (n == 0 || (n & (n - 1)) != 0 || s->len != 8 + (uint64_t)n * PDX_HASH_SLOT_SIZE)
+        return pdx_index_corrupt(ix, "%s: bad slot count %u", pdx_section_name(id), n);
+    *slots = n;
+    return PDX_OK;
+}
+
+static int check_frame(pdx_index *ix)
+{
+    const uint8_t *h = ix->map;
+    if (ix->size < PDX_HEADER_SIZE || memcmp(h, PDX_MAGIC, PDX_MAGIC_LEN) != 0)
+        return pdx_index_error(ix, PDX_ENOTINDEX, "not a paperdex index (no magic number)");
+    if (pdx_hash(h, PDX_HDR_CHECKSUM) != pdx_get_u64(h + PDX_HDR_CHECKSUM))
+        return pdx_index_corrupt(ix, "header: checksum mismatch");
+    ix->format_version = pdx_get_u32(h + PDX_HDR_VERSION);
+    if (ix->format_version != PDX_FORMAT_VERSION)
+        return pdx_index_error(ix, PDX_EVERSION,
+                               "format version %u, this paperdex reads version %u",
+                               ix->format_version, PDX_FORMAT_VERSION);
+    if (pdx_get_u32(h + PDX_HDR_BOM) != PDX_BYTE_ORDER_MARK ||
+        pdx_get_u32(h + PDX_HDR_HEADER_SIZE) != PDX_HEADER_SIZE ||
+        pdx_get_u32(h + PDX_HDR_HASH_ID) != PDX_HASH_ID_XXH3_64)
+        return pdx_index_corrupt(ix, "header: bad byte order mark, header size or hash id");
+    uint64_t fsize = pdx_get_u64(h + PDX_HDR_FILE_SIZE);
+    if (fsize != ix->size)
+        return pdx_index_corrupt(ix, "file is %llu bytes but its header says %llu "
+                                 "(truncated or extended)",
+                                 (unsigned long long)ix->size, (unsigned long long)fsize);
+    const uint8_t *f = h + ix->size - PDX_FOOTER_SIZE;
+    if (ix->size < PDX_HEADER_SIZE + PDX_FOOTER_SIZE || memcmp(f, PDX_FOOTER_MAGIC, 8) != 0 ||
+        pdx_hash(f, PDX_FTR_CHECKSUM) != pdx_get_u64(f + PDX_FTR_CHECKSUM) ||
+        pdx_get_u64(f + PDX_FTR_FILE_SIZE) != fsize ||
+        pdx_get_u64(f + PDX_FTR_HDR_SUM) != pdx_get_u64(h + PDX_HDR_CHECKSUM))
+        return pdx_index_corrupt(ix, "footer: missing or does not match the header");
+
+    uint32_t nsec = pdx_get_u32(h + PDX_HDR_NSECTIONS);
+    uint64_t toff = pdx_get_u64(h + PDX_HDR_TABLE_OFF);
+    uint64_t body_end = ix->size - PDX_FOOTER_SIZE;
+    if (nsec != PDX_SEC_COUNT || toff < PDX_HEADER_SIZE || toff > body_end ||
+        (body_end - toff) < (uint64_t)nsec * PDX_SECTION_ENTRY_SIZE + 8)
+        return pdx_index_corrupt(ix, "section table: bad count or offset");
+    const uint8_t *t = h + toff;
+    size_t tlen = (size_t)nsec * PDX_SECTION_ENTRY_SIZE;
+    if (pdx_hash(t, tlen) != pdx_get_u64(t + tlen))
+        return pdx_index_corrupt(ix, "section table: checksum mismatch");
+    for (uint32_t i = 0; i < nsec; i++) {
+        const uint8_t *e = t + (size_t)i * PDX_SECTION_ENTRY_SIZE;
+        uint32_t id = pdx_get_u32(e);
+        uint64_t off = pdx_get_u64(e + 8), len = pdx_get_u64(e + 16);
+        if (id < 1 || id > PDX_SEC_COUNT || ix->sec[id].p)
+            return pdx_index_corrupt(ix, "section table: bad or repeated section id %u", id);
+        if (pdx_get_u32(e + 4) != 0 || off % PDX_SECTION_ALIGN != 0 || off > body_end ||
+            len > body_end - off || off < PDX_HEADER_SIZE)
+            return pdx_index_corrupt(ix, "section table: %s out of bounds", pdx_section_name(id));
+        /* Sections must not overlap the table. */
+        if (off < toff + tlen + 8 && toff < off + len)
+            return pdx_index_corrupt(ix, "section table: %s overlaps the table",
+                                     pdx_section_name(id));
+        ix->sec[id] = (pdx_section){h + off, off, len, pdx_get_u64(e + 24)};
+    }
+    return PDX_OK;
+}
+
+int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size)
+{
+    *out = NULL;
+    if (errbuf_size)
+        errbuf[0] = 0;
+    pdx_index *ix = calloc(1, sizeof *ix);
+    if (!ix || !(ix->path = strdup(path))) {
+        free(ix);
+        if (errbuf_size)
+            snprintf(errbuf, errbuf_size, "%s: out of memory", path);
+        return PDX_ENOMEM;
+    }
+    int rc = PDX_OK;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        int e = errno;
+        rc = pdx_index_error(ix, e == ENOENT ? PDX_ENOTFOUND : PDX_EIO, "cannot open: %s",
+                             strerror(e));
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = pdx_index_error(ix, PDX_ENOTINDEX, "not a regular file");
+    } else if (st.st_size < PDX_HEADER_SIZE) {
+        rc = st.st_size >= PDX_MAGIC_LEN
+                 && pread(fd, ix->errmsg, PDX_MAGIC_LEN, 0) == PDX_MAGIC_LEN
+                 && memcmp(ix->errmsg, PDX_MAGIC, PDX_MAGIC_LEN) == 0
+                 ? pdx_index_corrupt(ix, "truncated: %lld bytes", (long long)st.st_size)
+                 : pdx_index_error(ix, PDX_ENOTINDEX, "not a paperdex index (%lld bytes)",
+                                   (long long)st.st_size);
+    } else {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+        if (m == MAP_FAILED) {
+            rc = pdx_index_error(ix, PDX_EIO, "cannot map: %s", strerror(errno));
+        } else {
+            ix->map = m;
+            ix->size = (uint64_t)st.st_size;
+            rc = check_frame(ix);
+            if (!rc)
+                rc = read_meta(ix);
+            if (!rc)
+                rc = hash_table_size(ix, PDX_SEC_TERMHASH, &ix->termhash_slots);
+            if (!rc)
+                rc = hash_table_size(ix, PDX_SEC_IDHASH, &ix->idhash_slots);
+        }
+    }
+    if (fd >= 0)
+        close(fd); /* the mapping keeps the file alive, even once replaced */
+    if (rc) {
+        if (errbuf_size)
+            snprintf(errbuf, errbuf_size, "%s", ix->errmsg);
+        pdx_index_close(ix);
+        return rc;
+    }
+    ix->errmsg[0] = 0;
+    *out = ix;
+    return PDX_OK;
+}
+
+void pdx_index_close(pdx_index *ix)
+{
+    if (!ix)
+        return;
+    if (ix->map)
+        munmap((void *)ix->map, (size_t)ix->size);
+    free(ix->stemmer);
+    free(ix->unicode_version);
+    free(ix->generator);
+    free(ix->path);
+    free(ix);
+}
+
+void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->docs = ix->n_docs;
+    out->terms = ix->n_terms;
+    out->postings = ix->n_postings;
+    out->min_date = ix->min_date;
+    out->max_date = ix->max_date;
+    out->file_size = ix->size;
+    out->format_version = ix->format_version;
+    out->tokenizer_version = ix->tokenizer_version;
+    out->stemmer = ix->stemmer;
+    out->unicode_version = ix->unicode_version;
+    out->generator = ix->generator;
+    out->created = ix->created;
+    for (int f = 0; f < PDX_NFIELDS; f++)
+        out->avg_len[f] = ix->avg_len[f];
+    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++)
+        out->section_bytes[id - 1] = ix->sec[id].len;
+}
+
+/* ---- terms ---- */
+
+int pdx_term_get(pdx_index *ix, uint32_t ord, pdx_term *out)
+{
+    if (ord >= ix->n_terms)
+        return pdx_index_corrupt(ix, "TERMS: ordinal %u out of range", ord);
+    const uint8_t *r = ix->sec[PDX_SEC_TERMS].p + (size_t)ord * PDX_TERM_RECORD_SIZE;
+    uint32_t off = pdx_get_u32(r);
+    uint8_t len = r[4];
+    const pdx_section *ts = &ix->sec[PDX_SEC_TERMSTR];
+    if (len == 0 || off > ts->len || len > ts->len - off)
+        return pdx_index_corrupt(ix, "TERMS: term %u string out of range", ord);
+    out->str = (const char *)ts->p + off;
+    out->len = len;
+    out->fields = r[5];
+    out->post_off = pdx_get_u64(r + 8);
+    if (out->fields == 0 || out->fields >= (1u << PDX_NFIELDS) ||
+        out->post_off >= ix->sec[PDX_SEC_POSTINGS].len)
+        return pdx_index_corrupt(ix, "TERMS: term %u has bad fields or postings offset", ord);
+    return PDX_OK;
+}
+
+static int term_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, PDX_MIN(alen, blen));
+    return c ? c : (alen < blen ? -1 : alen > blen);
+}
+
+int pdx_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out)
+{
+    if (len == 0 || len > 255)
+        return PDX_ENOTFOUND;
+    uint64_t h = pdx_hash(term, len);
+    uint32_t mask = ix->termhash_slots - 1, tag = (uint32_t)(h >> 32);
+    const uint8_t *slots = ix->sec[PDX_SEC_TERMHASH].p + 8;
+    /* Bounded probing: a corrupt table full of occupied slots cannot loop. */
+    for (uint32_t i = 0, s = (uint32_t)h & mask; i < ix->termhash_slots; i++, s = (s + 1) & mask) {
+        const uint8_t *e = slots + (size_t)s * PDX_HASH_SLOT_SIZE;
+        uint32_t v = pdx_get_u32(e);
+        if (v == 0)
+            return PDX_ENOTFOUND;
+        if (pdx_get_u32(e + 4) != tag)
+            continue;
+        pdx_term t;
+        int rc = pdx_term_get(ix, v - 1, &t);
+        if (rc)
+            return rc;
+        if (t.len == len && memcmp(t.str, term, len) == 0) {
+            *out = v - 1;
+            return PDX_OK;
+        }
+    }
+    return PDX_ENOTFOUND;
+}
+
+/* First ordinal whose term is >= key (or, with prefix_end, whose term does
+ * not start with key and is > key). */
+static int term_lower_bound(pdx_index *ix, const char *key, size_t len, bool past_prefix,
+                            uint32_t *out)
+{
+    uint32_t lo = 0, hi = ix->n_terms;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        pdx_term t;
+        int rc = pdx_term_get(ix, mid, &t);
+        if (rc)
+            return rc;
+        bool before;
+        if (past_prefix)
+            before = term_cmp(t.str, PDX_MIN(t.len, len), key, len) <= 0;
+        else
+            before = term_cmp(t.str, t.len, key, len) < 0;
+        if (before)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *out = lo;
+    return PDX_OK;
+}
+
+int pdx_term_prefix(pdx_index *ix, const char *prefix, size_t len, uint32_t *first,
+                    uint32_t *end)
+{
+    int rc = term_lower_bound(ix, prefix, len, false, first);
+    if (!rc)
+        rc = term_lower_bound(ix, prefix, len, true, end);
+    if (!rc && *end < *first)
+        *end = *first;
+    return rc;
+}
+
+/* ---- documents ---- */
+
+int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
+{
+    if (doc >= ix->n_docs)
+        return pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
+    const uint8_t *r = ix->sec[PDX_SEC_DOCS].p + (size_t)doc * PDX_DOC_RECORD_SIZE;
+    out->date = (int32_t)pdx_get_u32(r);
+    uint32_t v = pdx_get_u32(r + 4);
+    out->votes = v == PDX_VOTES_NONE ? PDX_VOTES_UNKNOWN : (int64_t)v;
+    for (int f = 0; f < PDX_NFIELDS; f++)
+        out->len[f] = pdx_get_u32(r + 8 + 4 * f);
+    out->stored_len = pdx_get_u32(r + 20);
+    out->stored_off = pdx_get_u64(r + 24);
+    return PDX_OK;
+}
+
+static bool stored_str(const uint8_t **p, const uint8_t *end, const char **s, size_t *n)
+{
+    uint64_t len;
+    if (!pdx_get_varint(p, end, &len) || len > (uint64_t)(end - *p))
+        return false;
+    *s = (const char *)*p;
+    *n = (size_t)len;
+    *p += len;
+    return true;
+}
+
+int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
+{
+    pdx_doc d;
+    int rc = pdx_doc_get(ix, doc, &d);
+    if (rc)
+        return rc;
+    const pdx_section *s = &ix->sec[PDX_SEC_STORED];
+    if (d.stored_off > s->len || d.stored_len > s->len - d.stored_off)
+        return pdx_index_corrupt(ix, "DOCS: document %u stored fields out of range", doc);
+    const uint8_t *p = s->p + d.stored_off, *end = p + d.stored_len;
+    uint64_t line;
+    if (!stored_str(&p, end, &out->id, &out->id_len) ||
+        !stored_str(&p, end, &out->url, &out->url_len) ||
+        !stored_str(&p, end, &out->title, &out->title_len) ||
+        !stored_str(&p, end, &out->authors, &out->authors_len) ||
+        !stored_str(&p, end, &out->summary, &out->summary_len) ||
+        !stored_str(&p, end, &out->file, &out->file_len) || !pdx_get_varint(&p, end, &line) ||
+        p >= end || line > UINT32_MAX)
+        return pdx_index_corrupt(ix, "STORED: document %u is malformed", doc);
+    out->line = (uint32_t)line;
+    out->id_synthesized = (*p & 1) != 0;
+    return PDX_OK;
+}
+
+int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out)
+{
+    uint64_t h = pdx_hash(id, len);
+    uint32_t mask = ix->idhash_slots - 1, tag = (uint32_t)(h >> 32);
+    const uint8_t *slots = ix->sec[PDX_SEC_IDHASH].p + 8;
+    for (uint32_t i = 0, s = (uint32_t)h & mask; i < ix->idhash_slots; i++, s = (s + 1) & mask) {
+        const uint8_t *e = slots + (size_t)s * PDX_HASH_SLOT_SIZE;
+        uint32_t v = pdx_get_u32(e);
+        if (v == 0)
+            return PDX_ENOTFOUND;
+        if (pdx_get_u32(e + 4) != tag)
+            continue;
+        pdx_stored st;
+        int rc = pdx_stored_get(ix, v - 1, &st);
+        if (rc)
+            return rc;
+        if (st.id_len == len && memcmp(st.id, id, len) == 0) {
+            *out = v - 1;
+            return PDX_OK;
+        }
+    }
+    return PDX_ENOTFOUND;
+}

@@ -1,0 +1,168 @@
+/*
+ * Internal reader API of a segment (common/segment.c, common/postings.c,
+ * common/check.c), for the searcher and the index tools. The public half
+ * is in include/paperdex/index.h. Layout constants: format.h.
+ *
+ * Lifetimes: every pointer handed out (term bytes, stored strings) points
+ * into the read-only mapping and stays valid until pdx_index_close().
+ *
+ * Errors: a decode that finds bytes out of range calls pdx_index_corrupt(),
+ * which records "file: section: what" in the handle and returns
+ * PDX_ECORRUPT. It is the one place to put a breakpoint on corruption.
+ */
+#ifndef PDX_SEGMENT_H
+#define PDX_SEGMENT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "format.h"
+#include "paperdex/index.h"
+
+#define PDX_NO_DOC UINT32_MAX
+
+typedef struct pdx_section {
+    const uint8_t *p; /* into the mapping */
+    uint64_t off;     /* file offset */
+    uint64_t len;
+    uint64_t sum;     /* expected XXH3-64 */
+} pdx_section;
+
+struct pdx_index {
+    const uint8_t *map; /* read-only mapping of the whole file */
+    uint64_t size;
+    pdx_section sec[PDX_SEC_COUNT + 1]; /* indexed by section id */
+    uint32_t format_version;
+    uint32_t tokenizer_version;
+    uint32_t n_docs;
+    uint32_t n_terms;
+    uint64_t n_postings;
+    uint64_t sum_len[PDX_NFIELDS];
+    double avg_len[PDX_NFIELDS]; /* sum_len / n_docs, at least 1 */
+    int32_t min_date, max_date;
+    uint64_t created;
+    uint32_t termhash_slots; /* power of two */
+    uint32_t idhash_slots;   /* power of two */
+    char *stemmer, *unicode_version, *generator; /* owned copies */
+    char *path;                                  /* owned */
+    char errmsg[512];
+};
+
+/* ---- segment.c ---- */
+
+/* Records a corruption message (printf-style, prefixed by the path) and
+ * returns PDX_ECORRUPT. */
+int pdx_index_corrupt(pdx_index *ix, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Records another kind of error message and returns code. */
+int pdx_index_error(pdx_index *ix, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Term ordinal of an exact term: PDX_OK, PDX_ENOTFOUND or PDX_ECORRUPT. */
+int pdx_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out);
+/* Ordinals [*first, *end) of the terms starting with prefix (sorted). */
+int pdx_term_prefix(pdx_index *ix, const char *prefix, size_t len, uint32_t *first,
+                    uint32_t *end);
+
+typedef struct pdx_term {
+    const char *str; /* into the mapping */
+    size_t len;
+    uint8_t fields;    /* bit f: postings for field f exist */
+    uint64_t post_off; /* into POSTINGS */
+} pdx_term;
+int pdx_term_get(pdx_index *ix, uint32_t ord, pdx_term *out);
+
+typedef struct pdx_doc {
+    int32_t date;   /* YYYYMMDD or 0 */
+    int64_t votes;  /* PDX_VOTES_UNKNOWN (-1) when unknown */
+    uint32_t len[PDX_NFIELDS];
+    uint64_t stored_off;
+    uint32_t stored_len;
+} pdx_doc;
+int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out);
+
+typedef struct pdx_stored {
+    const char *id, *url, *title, *authors, *summary, *file; /* into the map */
+    size_t id_len, url_len, title_len, authors_len, summary_len, file_len;
+    uint32_t line;
+    bool id_synthesized;
+} pdx_stored;
+int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out);
+
+/* Document with arXiv id: PDX_OK, PDX_ENOTFOUND or PDX_ECORRUPT. */
+int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out);
+
+/* ---- postings.c: a cursor over one (term, field) list ----
+ *
+ * Document-at-a-time: doc is the current document (PDX_NO_DOC at the end).
+ * Blocks are decoded lazily: seek() uses the skip table to jump over whole
+ * blocks without decoding them. */
+typedef struct pdx_postings {
+    pdx_index *ix;
+    uint32_t df;       /* documents in the list */
+    uint32_t max_tf;   /* list-wide bound, for MaxScore */
+    uint32_t min_len;  /* list-wide bound */
+    uint32_t n_blocks;
+    const uint8_t *skip;     /* n_blocks entries of PDX_SKIP_ENTRY_SIZE */
+    const uint8_t *data;     /* block data start */
+    const uint8_t *data_end;
+    const uint8_t *pos;      /* this list's positions (pos_base) */
+    const uint8_t *pos_end;  /* end of POSITIONS */
+    uint32_t block;          /* current block; n_blocks when exhausted */
+    uint32_t n;              /* documents in the current block */
+    uint32_t i;              /* index of the current document in the block */
+    uint32_t doc;            /* current document, PDX_NO_DOC at the end */
+    /* Positions cursor: positions of documents before pos_doc in the
+     * current block have been skipped; pos_p points at document pos_doc's. */
+    const uint8_t *pos_p;
+    uint32_t pos_doc;
+    uint32_t docs[PDX_BLOCK_SIZE];
+    uint32_t tfs[PDX_BLOCK_SIZE];
+    /* The skip entry of a one-block list, which has none on disk; `skip`
+     * then points here, so a cursor must not be copied once opened. */
+    uint8_t skip1[PDX_SKIP_ENTRY_SIZE];
+} pdx_postings;
+
+/* Opens the list of (term ord, field) on its first document. Returns
+ * PDX_ENOTFOUND when the term does not occur in that field. */
+int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned field);
+/* Moves to the next document. */
+int pdx_postings_next(pdx_postings *p);
+/* Moves to the first document >= target (never backwards). */
+int pdx_postings_seek(pdx_postings *p, uint32_t target);
+static inline uint32_t pdx_postings_tf(const pdx_postings *p)
+{
+    return p->tfs[p->i];
+}
+/* Positions of the current document, ascending, into out[0..tf). `out`
+ * must hold pdx_postings_tf(p) entries. */
+int pdx_postings_positions(pdx_postings *p, uint32_t *out);
+/* Skip entry fields of block b (for block-max bounds). */
+static inline uint32_t pdx_skip_last_doc(const pdx_postings *p, uint32_t b)
+{
+    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE);
+}
+static inline uint32_t pdx_skip_max_tf(const pdx_postings *p, uint32_t b)
+{
+    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE + 12);
+}
+static inline uint32_t pdx_skip_min_len(const pdx_postings *p, uint32_t b)
+{
+    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE + 16);
+}
+
+/* Reads one list header at *p (within POSTINGS); used by postings.c and
+ * check.c so both agree on the grammar. */
+typedef struct pdx_list_header {
+    uint64_t df, max_tf, min_len, pos_base, data_len;
+    const uint8_t *skip; /* skip table */
+    const uint8_t *data; /* block data */
+    const uint8_t *end;  /* after block data: next field's list */
+} pdx_list_header;
+int pdx_list_header_read(pdx_index *ix, const uint8_t *p, pdx_list_header *out);
+/* Pointer to the list of `field` of a term, walking earlier fields. */
+int pdx_term_list(pdx_index *ix, const pdx_term *t, unsigned field, pdx_list_header *out);
+
+#endif

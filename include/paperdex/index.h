@@ -1,0 +1,124 @@
+/*
+ * Index files: building one (pdx_writer) and opening one (pdx_index).
+ *
+ * An index is a single segment file (layout: docs/FORMAT.md). Writing is
+ * atomic: the writer builds "<path>.tmp.<pid>" in the target directory,
+ * fsyncs it, renames it over <path> and fsyncs the directory, so a crash at
+ * any moment leaves either the old index or the new one. Readers map the
+ * file read-only; a reader keeps using the file it opened even after a
+ * writer replaces it.
+ */
+#ifndef PAPERDEX_INDEX_H
+#define PAPERDEX_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "paperdex/parser.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct pdx_writer pdx_writer;
+
+typedef struct pdx_writer_opts {
+    /* Approximate memory for in-memory postings before a sorted run is
+     * spilled to a temporary file; 0 means the default (256 MiB). */
+    size_t mem_budget;
+    /* Receives warnings about duplicates (same arXiv id twice: the later
+     * date is kept). May be NULL. */
+    pdx_diag_fn on_diag;
+    void *payload;
+} pdx_writer_opts;
+
+typedef struct pdx_write_stats {
+    uint64_t papers;     /* documents in the index */
+    uint64_t duplicates; /* papers replaced by a later entry with the same id */
+    uint64_t terms;      /* distinct terms */
+    uint64_t postings;   /* (term, field, document) postings */
+    uint64_t bytes;      /* size of the index file */
+    uint64_t runs;       /* sorted runs spilled to disk */
+} pdx_write_stats;
+
+/* Starts an index that will replace `path` on commit. opts may be NULL.
+ * Returns PDX_OK, PDX_ENOMEM, or PDX_EIO (target directory not writable;
+ * the message is in pdx_writer_errmsg). *out is set even on PDX_EIO so the
+ * message can be read; free it with pdx_writer_free. */
+int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts);
+
+/* Adds a paper (copied; the paper's memory may be reused after the call).
+ * Document ids follow the order of calls, duplicates aside. Returns PDX_OK,
+ * PDX_ENOMEM or PDX_EIO (spilling a run failed). Errors are sticky. */
+int pdx_writer_add(pdx_writer *w, const pdx_paper *paper);
+
+/* Writes the index and atomically replaces the target. On any error the
+ * target is untouched and no temporary file is left. stats may be NULL.
+ * Returns PDX_OK, PDX_EINVAL (no papers), PDX_ENOMEM, PDX_EIO. */
+int pdx_writer_commit(pdx_writer *w, pdx_write_stats *stats);
+
+/* The last error's message ("" if none). Valid until the next call. */
+const char *pdx_writer_errmsg(const pdx_writer *w);
+
+/* Frees the writer, deleting its temporary files; NULL does nothing.
+ * Without a commit the target is left as it was. */
+void pdx_writer_free(pdx_writer *w);
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct pdx_index pdx_index;
+
+/* Opens an index read-only with mmap. Checks header, section table, footer,
+ * file size and the META section: O(1) in the index size. On failure
+ * returns PDX_ENOTFOUND/PDX_EIO (cannot open), PDX_ENOTINDEX (not a
+ * paperdex index), PDX_ECORRUPT, PDX_EVERSION (format or tokenizer
+ * version this build does not read) or PDX_ENOMEM, and writes a one-line
+ * message naming the file into errbuf (if errbuf_size > 0). */
+int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size);
+
+/* Unmaps and frees; NULL does nothing. Invalidates every pointer obtained
+ * from the index. */
+void pdx_index_close(pdx_index *ix);
+
+/* The message of the last error returned by a call on ix ("" if none). */
+const char *pdx_index_errmsg(const pdx_index *ix);
+
+/* Verifies everything: each section checksum, then the structure (sorted
+ * unique terms, hash tables, increasing document ids, offsets and lengths
+ * in range, counts and statistics consistent). Returns PDX_OK or
+ * PDX_ECORRUPT with the first problem in pdx_index_errmsg. */
+int pdx_index_check(pdx_index *ix);
+
+typedef struct pdx_index_info {
+    uint32_t docs;
+    uint32_t terms;
+    uint64_t postings;
+    int32_t min_date, max_date; /* YYYYMMDD, 0 if unknown */
+    uint64_t file_size;
+    uint32_t format_version;
+    uint32_t tokenizer_version;
+    const char *stemmer;         /* NUL-terminated copies owned by ix */
+    const char *unicode_version;
+    const char *generator;
+    uint64_t created;            /* unix seconds */
+    double avg_len[3];           /* average tokens: title, authors, summary */
+    /* Section sizes in bytes, indexed by section id - 1 (see FORMAT.md). */
+    uint64_t section_bytes[9];
+} pdx_index_info;
+
+/* Fills *out; pointers in it live as long as ix. */
+void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out);
+
+/* Name of section id (1..9), e.g. "POSTINGS"; "?" otherwise. */
+const char *pdx_section_name(unsigned id);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
