@@ -1,0 +1,146 @@
+/*
+ * Searching an index: parse a query, rank the matching papers, make
+ * snippets with highlights.
+ *
+ * Query language (README.md "Query language" has examples):
+ *   word word        every word must match (AND)
+ *   a OR b           either (OR binds tighter than the implicit AND)
+ *   -word, -"a b"    exclude papers that match
+ *   "a phrase"       consecutive terms; a word that tokenizes into several
+ *                    terms ("text-to-video", "강화학습") is a phrase too
+ *   title:w author:w summary:w   restrict a word or "phrase" to one field
+ *   transf*          Latin prefix, expanded through the dictionary
+ *   date:2024  date:2024-06  date:2024-06-01..2024-08-31  date:2024..
+ *   votes:>=50  votes:>50  votes:<10  votes:10..100  votes:7
+ *   id:2406.09414
+ *
+ * Ranking: BM25 per field (k1, b), fields combined with weights, times a
+ * vote boost:  score = (1 + W ln(1 + votes)) * sum over query terms t and
+ * fields f of  w_f * idf_f(t) * tf (k1 + 1) / (tf + k1 (1 - b + b len/avg_f)),
+ * idf_f(t) = ln(1 + (N - df + 0.5) / (df + 0.5)); unknown votes count as 0.
+ * Ties: newer date first, then smaller arXiv id.
+ */
+#ifndef PAPERDEX_SEARCH_H
+#define PAPERDEX_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "paperdex/index.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum pdx_sort {
+    PDX_SORT_SCORE = 0,
+    PDX_SORT_VOTES = 1, /* most votes first (unknown last), then score */
+    PDX_SORT_DATE = 2   /* newest first, then score */
+} pdx_sort;
+
+#define PDX_DEFAULT_K1 1.2
+#define PDX_DEFAULT_B 0.75
+#define PDX_DEFAULT_W_TITLE 2.0
+#define PDX_DEFAULT_W_AUTHORS 1.0
+#define PDX_DEFAULT_W_SUMMARY 0.6
+#define PDX_DEFAULT_VOTE_WEIGHT 0.05
+#define PDX_DEFAULT_MAX_EXPANSIONS 128
+
+typedef struct pdx_search_opts {
+    uint32_t limit;          /* hits to return (after offset); 0 means 10 */
+    uint32_t offset;         /* hits to skip, for paging */
+    pdx_sort sort;
+    double k1, b;            /* BM25 parameters */
+    double field_weight[3];  /* title, authors, summary */
+    double vote_weight;      /* W in the vote boost; 0 turns it off */
+    uint32_t max_expansions; /* bound on the terms one prefix expands to */
+    bool no_partial;         /* do not fill with partial matches */
+} pdx_search_opts;
+
+/* Fills opts with the defaults above. */
+void pdx_search_opts_default(pdx_search_opts *opts);
+
+typedef struct pdx_searcher pdx_searcher;
+typedef struct pdx_query pdx_query;
+
+/* A searcher holds a tokenizer and scratch space for queries on one index
+ * (which it does not own; close the index after freeing the searcher).
+ * Not thread-safe: one per thread. Returns PDX_OK or PDX_ENOMEM. */
+int pdx_searcher_new(pdx_searcher **out, pdx_index *ix);
+void pdx_searcher_free(pdx_searcher *s);
+/* Message of the last error of a call on s ("" if none). */
+const char *pdx_searcher_errmsg(const pdx_searcher *s);
+
+/* Parses a query. Returns PDX_OK, PDX_EINVAL (malformed: unknown field,
+ * bad date or vote filter, nothing to search for; message in
+ * pdx_searcher_errmsg), PDX_ENOMEM. A query with no terms but filters
+ * (e.g. "date:2024-06") is valid and lists the papers that pass. */
+int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t len);
+void pdx_query_free(pdx_query *q);
+
+typedef struct pdx_hit {
+    uint32_t doc;     /* document id, for pdx_hit_get / pdx_snippet */
+    double score;
+    bool partial;     /* did not match every required word */
+    uint32_t matched; /* required clauses matched (all, unless partial) */
+} pdx_hit;
+
+typedef struct pdx_results {
+    pdx_hit *hits;     /* owned by the results; n of them */
+    size_t n;
+    uint64_t total;    /* papers matching the whole query (not partial) */
+    bool partial_used; /* fewer than offset+limit full matches: partial
+                          matches follow the full ones */
+    uint32_t clauses;  /* required clauses in the query */
+    char notice[256];  /* e.g. a prefix expansion that hit its bound; "" */
+} pdx_results;
+
+/* Runs q. *out is filled (zeroed first); free with pdx_results_clear.
+ * Returns PDX_OK (also with no hits), PDX_ECORRUPT (message in
+ * pdx_searcher_errmsg), PDX_ENOMEM. */
+int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
+               pdx_results *out);
+void pdx_results_clear(pdx_results *r);
+
+/* What a hit shows. Pointers into the index mapping: valid until the index
+ * is closed. */
+typedef struct pdx_hit_info {
+    const char *id, *url, *title, *authors, *summary, *file;
+    size_t id_len, url_len, title_len, authors_len, summary_len, file_len;
+    uint32_t n_authors; /* authors are separated by '\n' */
+    int32_t date;       /* YYYYMMDD or 0 */
+    int64_t votes;      /* PDX_VOTES_UNKNOWN when unknown */
+    uint32_t line;
+} pdx_hit_info;
+int pdx_hit_get(pdx_searcher *s, uint32_t doc, pdx_hit_info *out);
+
+/* A highlight: bytes [start, end) of the text it was made for. */
+typedef struct pdx_span {
+    size_t start, end;
+} pdx_span;
+
+/* Highlights of the query's positive terms in text[0..len) (ascending,
+ * non-overlapping; overlapping matches such as adjacent Hangul bigrams
+ * are merged). *spans is owned by the searcher and valid until the next
+ * call on s. */
+int pdx_highlight(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
+                  const pdx_span **spans, size_t *n_spans);
+
+/* A snippet: about `width` characters of text around its densest cluster
+ * of matches, newlines shown as spaces, "…" where it was cut. text and
+ * spans (relative to text) are owned by the searcher, valid until the next
+ * call on s. */
+typedef struct pdx_snippet {
+    const char *text;
+    size_t len;
+    const pdx_span *spans;
+    size_t n_spans;
+} pdx_snippet;
+int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
+                     size_t width, pdx_snippet *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,87 @@
+/*
+ * Internal header for searcher/: the searcher handle, the parsed query and
+ * what the searcher's files share. One block per .c file. Nothing here is
+ * public; the public API is include/paperdex/search.h.
+ *
+ * Directory rules: searcher/ depends on common/ only, never on indexer/.
+ */
+#ifndef PDX_SEARCHER_H
+#define PDX_SEARCHER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "paperdex/search.h"
+#include "paperdex/tokenizer.h"
+#include "segment.h"
+
+/* ---- searcher.c: the handle ---- */
+
+struct pdx_searcher {
+    pdx_index *ix;     /* not owned */
+    pdx_tokenizer *tk; /* owned; shared by query parsing and highlighting */
+    char errmsg[512];
+    /* highlight/snippet scratch, reused from call to call */
+    pdx_span *spans;
+    size_t n_spans, cap_spans;
+    pdx_span *snip_spans;
+    size_t cap_snip_spans;
+    pdx_buf snip;      /* snippet text */
+    uint32_t *marks;   /* scratch for snippet window selection */
+    size_t cap_marks;
+};
+
+/* Records a message (printf-style) and returns code. */
+int pdx_searcher_error(pdx_searcher *s, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- query.c: parsing ----
+ *
+ * A query is a list of groups. Each group is an OR of one or more clauses;
+ * every non-negated group must match (AND), no negated group may. A clause
+ * is a sequence of term slots that must occur at consecutive positions in
+ * one field (a single slot for a plain word), restricted to a field mask.
+ * A slot is one term, or the terms a prefix expanded to (any of them). */
+
+#define PDX_FIELDS_ALL 7u
+
+typedef struct pdx_slot {
+    uint32_t *ords;   /* term ordinals present in the index (may be none) */
+    uint32_t n_ords;
+    char *text;       /* the normalized query term, for messages/highlight */
+    size_t text_len;
+    bool prefix;      /* text is a prefix: highlight terms starting with it */
+} pdx_slot;
+
+typedef struct pdx_clause {
+    pdx_slot *slots;
+    uint32_t n_slots;
+    uint8_t fields;   /* PDX_FIELDS_ALL or one bit per field */
+    bool missing;     /* some slot has no term in the index: cannot match */
+} pdx_clause;
+
+typedef struct pdx_group {
+    pdx_clause *clauses;
+    uint32_t n_clauses;
+    bool negated;
+} pdx_group;
+
+struct pdx_query {
+    pdx_group *groups;
+    uint32_t n_groups;
+    /* filters; a range is inclusive */
+    int32_t date_lo, date_hi; /* 0 .. INT32_MAX when absent */
+    int64_t votes_lo, votes_hi;
+    bool has_votes_filter;    /* excludes papers with unknown votes */
+    char *id;                 /* id: filter, or NULL */
+    size_t id_len;
+    char notice[256];         /* e.g. a prefix expansion hit its bound */
+};
+
+/* True if an index term should be highlighted for q: it is one of q's
+ * positive (non-negated) terms, or starts with one of its prefixes. */
+bool pdx_query_highlights(const pdx_query *q, const char *term, size_t len);
+
+#endif
