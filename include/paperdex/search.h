@@ -9,7 +9,9 @@
  *   "a phrase"       consecutive terms; a word that tokenizes into several
  *                    terms ("text-to-video", "강화학습") is a phrase too
  *   title:w author:w summary:w   restrict a word or "phrase" to one field
- *   transf*          Latin prefix, expanded through the dictionary
+ *   transf*          Latin prefix, expanded through the dictionary to at
+ *                    most PDX_DEFAULT_MAX_EXPANSIONS terms (the most
+ *                    frequent); a notice says when the bound was hit
  *   date:2024  date:2024-06  date:2024-06-01..2024-08-31  date:2024..
  *   votes:>=50  votes:>50  votes:<10  votes:10..100  votes:7
  *   id:2406.09414
@@ -54,7 +56,6 @@ typedef struct pdx_search_opts {
     double k1, b;            /* BM25 parameters */
     double field_weight[3];  /* title, authors, summary */
     double vote_weight;      /* W in the vote boost; 0 turns it off */
-    uint32_t max_expansions; /* bound on the terms one prefix expands to */
     bool no_partial;         /* do not fill with partial matches */
 } pdx_search_opts;
 
