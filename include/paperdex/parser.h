@@ -49,7 +49,8 @@ typedef struct pdx_paper {
     size_t summary_len;
     int32_t date;      /* YYYYMMDD; 0 when unknown */
     int64_t votes;     /* >= 0, or PDX_VOTES_UNKNOWN */
-    const char *file;  /* path as given (NUL-terminated) */
+    const char *file;  /* path as given, or as built by the directory walk
+                          (dir + "/" + name); NUL-terminated */
     uint32_t line;     /* 1-based line of the "### " heading */
     bool id_synthesized;
 } pdx_paper;
@@ -74,7 +75,8 @@ typedef int (*pdx_paper_fn)(const pdx_paper *paper, void *payload);
 typedef void (*pdx_diag_fn)(const pdx_diag *diag, void *payload);
 
 typedef struct pdx_parse_stats {
-    uint64_t files;    /* digest files read */
+    uint64_t files;    /* files read (or buffers parsed), not_digest
+                          ones included */
     uint64_t bytes;    /* bytes read */
     uint64_t headings; /* "### " paper headings seen */
     uint64_t papers;   /* papers delivered */
@@ -92,17 +94,21 @@ typedef struct pdx_parse_cb {
 
 /* Parses one in-memory digest. `file` names it in papers and diagnostics
  * and supplies the fallback date from a ".../YYYY/MM/DD..." path. Stats are
- * added to *stats (which the caller zeroes). Returns PDX_OK, PDX_ENOMEM or
- * the paper callback's non-zero value. */
+ * added to *stats (which the caller zeroes; NULL: not wanted). Returns
+ * PDX_OK, PDX_EINVAL (cb or cb->on_paper NULL), PDX_ENOMEM or the paper
+ * callback's non-zero value. */
 int pdx_parse_buffer(const char *file, const char *data, size_t len,
                      const pdx_parse_cb *cb, pdx_parse_stats *stats);
 
 /* Parses files and directories. Directories are walked recursively in
- * byte-wise sorted name order, taking files ending in ".md" or ".txt";
- * a path given explicitly is parsed whatever its name. Symlink loops and
- * unreadable entries are reported (PDX_DIAG_FILE) and skipped. Returns
- * PDX_OK (even when some files were reported), PDX_ENOMEM, or the paper
- * callback's value. */
+ * byte-wise sorted name order, taking files ending in ".md" or ".txt"
+ * (ASCII case-insensitive) and skipping hidden entries (names starting
+ * with '.'); a path given explicitly is parsed whatever its name.
+ * Symlinks are followed; a directory already on the current walk path
+ * (a symlink loop) is reported and not entered. Unreadable entries are
+ * reported (PDX_DIAG_FILE, with strerror) and skipped. Returns PDX_OK (even
+ * when some files were reported), PDX_EINVAL (cb or cb->on_paper NULL),
+ * PDX_ENOMEM, or the paper callback's value. */
 int pdx_parse_paths(const char *const *paths, size_t n_paths,
                     const pdx_parse_cb *cb, pdx_parse_stats *stats);
 

@@ -1,0 +1,82 @@
+/*
+ * Internal header for indexer/: what the indexer's .c files share besides
+ * the public API in include/paperdex/. One block per .c file (or per group
+ * of files that work together); nothing here is public.
+ *
+ * Directory rules: indexer/ depends on common/ only, never on searcher/.
+ */
+#ifndef PDX_INDEXER_H
+#define PDX_INDEXER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "paperdex/parser.h"
+
+/* ---- parser.c + walk.c: the digest parser ----
+ *
+ * parser.c turns one in-memory digest into papers (pdx_parse_buffer is a
+ * thin wrapper over pdx_parser_parse); walk.c reads files and walks
+ * directories (pdx_parse_paths) and feeds each file to the same parser
+ * state, so buffers are reused from file to file and memory does not grow
+ * with the number of files. */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PDX_PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PDX_PRINTF_LIKE(fmt, args)
+#endif
+
+/* Parser state: the callbacks, the stats to add to, and the scratch
+ * buffers of the paper being assembled. Opaque outside parser.c. */
+typedef struct pdx_parser pdx_parser;
+
+/* Creates a parser that reports to *cb (copied) and adds to *stats (not
+ * owned; must outlive the parser). Returns PDX_OK, PDX_EINVAL when cb or
+ * cb->on_paper or stats is NULL, or PDX_ENOMEM. */
+int pdx_parser_new(pdx_parser **out, const pdx_parse_cb *cb, pdx_parse_stats *stats);
+/* Releases the parser; NULL does nothing. */
+void pdx_parser_free(pdx_parser *p);
+
+/* Parses one digest held in data[0..len) (no NUL needed). `file` is
+ * NUL-terminated, names the digest in papers and diagnostics, and gives the
+ * fallback date. Counts one file and len bytes in the stats. Returns PDX_OK,
+ * PDX_ENOMEM, or the paper callback's non-zero value (parsing stops there).
+ * Paper and diagnostic pointers die when the callback returns. */
+int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t len);
+
+/* Sends a diagnostic through the parser's callback (if any) and counts it:
+ * PDX_DIAG_WARNING in stats->warnings, PDX_DIAG_SKIPPED in stats->skipped.
+ * PDX_DIAG_FILE is not counted here: the caller knows whether it was an
+ * unreadable file or a non-digest. The message is formatted into a bounded
+ * buffer (long messages are cut at a UTF-8 character boundary). */
+void pdx_parser_report(pdx_parser *p, pdx_diag_level level, const char *file,
+                       uint32_t line, const char *fmt, ...) PDX_PRINTF_LIKE(5, 6);
+
+/* The stats the parser adds to (walk.c counts unreadable entries here). */
+pdx_parse_stats *pdx_parser_stats(pdx_parser *p);
+
+/* Extracts the arXiv id from a link target: "http(s)://(www.|export.)
+ * arxiv.org/abs/ID", ".../pdf/ID[.pdf]", "huggingface.co/papers/ID" or a
+ * bare id. A trailing version "vN" is stripped so that the same paper
+ * dedups across days. ID is new-style "YYMM.NNNN(N)" or old-style
+ * "archive(.XX)/NNNNNNN". Returns true and sets *id_out and *id_len_out to a
+ * slice of url on success; false when the link holds no valid id. When
+ * `empty_out` is not NULL it is set to true if the link is an arXiv abs/pdf
+ * link whose id part is empty. */
+bool pdx_arxiv_id_from_url(const char *url, size_t url_len, const char **id_out,
+                           size_t *id_len_out, bool *empty_out);
+
+/* Parses "YYYY-MM-DD" or "YYYY/MM/DD" at s[0..10) into YYYYMMDD; 0 when the
+ * text is not a valid calendar date (month 1-12, day within the month,
+ * leap years honoured, year 1900-9999). */
+int32_t pdx_parse_date10(const char *s, size_t n);
+
+/* The date of the last ".../YYYY/MM/DD..." (or YYYY-MM-DD) group in a path
+ * whose numbers are not part of longer digit runs; 0 when there is none. */
+int32_t pdx_date_from_path(const char *path);
+
+#endif

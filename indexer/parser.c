@@ -1,0 +1,901 @@
+/*
+ * The digest parser: one in-memory markdown digest in, papers out.
+ *
+ * Role: the first stage of indexing. walk.c reads files and hands each one
+ * to pdx_parser_parse(); papers go to the caller's callback one at a time
+ * (the index writer copies what it keeps and deduplicates ids).
+ *
+ * Algorithm. The text is cut into lines at '\n' (a '\r' before it and any
+ * trailing blanks are dropped, so CRLF and a missing final newline work;
+ * lines have no length limit because nothing is copied into fixed
+ * buffers). Each line is classified by its ASCII prefix:
+ *
+ *   "## Daily Papers (YYYY-MM-DD)"   sets the date of the papers after it and
+ *                                    ends the current paper
+ *   "### ..." (or a bare "###")      a paper heading: ends the current paper
+ *                                    and starts the next one
+ *   outside a paper                  ignored (preamble, a README's text)
+ *   "Vote: N" / "Authors: ..."       the paper's fields
+ *   blank                            skipped
+ *   "![...", "[Watch Video]...",     thumbnail, video and HTML lines: not
+ *   "<" + letter, '/' or '!'         summary text (indentation ignored)
+ *   anything else                    a summary line, indentation and bullet
+ *                                    markers kept, "**"/"***" removed (this
+ *                                    includes "#", "##" and "####" lines:
+ *                                    only "###" starts a paper)
+ *
+ * A paper is delivered when the next heading, date header or the end of the
+ * buffer arrives. Only text that ends up in a paper is checked for UTF-8:
+ * invalid sequences and NUL bytes are replaced with U+FFFD (one per bad
+ * byte, like pdx_utf8_sanitize) and reported once per line, so the output
+ * is always valid UTF-8 and never silently shortened.
+ *
+ * Decisions (the header documents the contract, these are the details):
+ * - Heading: the title is between the first '[' and the last "](" of the
+ *   line when the line ends with ')', so titles may hold brackets
+ *   ("[IDK]", "GPT-[n]") and parentheses. The arXiv id comes from the link
+ *   (see pdx_arxiv_id_from_url); "vN" is stripped so versions dedup. A
+ *   heading without a usable id gets "nolink-" + 16 hex digits of XXH3-64
+ *   of the title, plus a warning; an empty title without an id is skipped.
+ * - Date: the last "## Daily Papers (...)" header above the paper, else the
+ *   YYYY/MM/DD in the path. An invalid header date is a warning. A file
+ *   whose papers have no date at all gets one warning (first paper's line).
+ * - Votes: digits only, at most 10^9. "-", empty, or no line is unknown
+ *   without a warning; anything else is unknown with a warning.
+ * - A second Vote or Authors line in one paper is ignored with a warning.
+ * - Authors: a comma list, or a Python-style list ['a', "O'B"] with '
+ *   or " quotes and backslash escapes; a leading "and " is removed from each
+ *   name and empty names are dropped.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "indexer.h"
+
+/* After this many lines with replaced bytes in one file, further ones are
+ * counted and reported once at the end of the file (a binary file would
+ * otherwise flood the caller). */
+#define PDX_PARSE_UTF8_WARN_MAX 16
+
+/* Votes above this are not believable and are treated as unknown. */
+#define PDX_VOTES_MAX INT64_C(1000000000)
+
+enum section {
+    SEC_NONE,   /* before the first heading, or after a date header */
+    SEC_PAPER,  /* inside a paper that will be delivered */
+    SEC_SKIPPED /* inside a heading reported as skipped: lines ignored */
+};
+
+struct pdx_parser {
+    pdx_parse_cb cb;        /* the caller's callbacks (copied) */
+    pdx_parse_stats *stats; /* added to; not owned */
+
+    /* Per file. */
+    const char *file;        /* name given to pdx_parser_parse; not owned */
+    int32_t path_date;       /* fallback date from the path, or 0 */
+    int32_t header_date;     /* date of the last valid header, or 0 */
+    bool warned_no_date;     /* the "no date" warning was given */
+    uint32_t utf8_warned;    /* lines reported for replaced bytes */
+    uint32_t utf8_quiet;     /* lines with replaced bytes not reported */
+    uint64_t headings;       /* headings in this file */
+
+    /* The paper being assembled (SEC_PAPER). The bufs are reused from paper
+     * to paper, so their memory is bounded by the largest paper. */
+    enum section sec;
+    uint32_t line;       /* heading line */
+    bool have_vote;      /* a Vote line was seen */
+    bool have_authors;   /* an Authors line was seen */
+    bool id_synthesized; /* id is "nolink-..." */
+    int64_t votes;       /* PDX_VOTES_UNKNOWN or >= 0 */
+    uint32_t n_authors;  /* names in `authors` */
+    pdx_buf id;          /* arXiv id or synthesized id */
+    pdx_buf url;         /* link target, sanitized */
+    pdx_buf title;       /* title, sanitized */
+    pdx_buf authors;     /* names joined by '\n' */
+    pdx_buf summary;     /* summary lines joined by '\n' */
+    pdx_buf scratch;     /* a sanitized Authors line */
+};
+
+/* ---- small text helpers ---- */
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static size_t rtrim_len(const char *s, size_t n)
+{
+    while (n > 0 && is_blank(s[n - 1]))
+        n--;
+    return n;
+}
+
+/* Advances *s past blanks, shrinking *n. */
+static void ltrim(const char **s, size_t *n)
+{
+    while (*n > 0 && is_blank(**s)) {
+        (*s)++;
+        (*n)--;
+    }
+}
+
+static void trim(const char **s, size_t *n)
+{
+    ltrim(s, n);
+    *n = rtrim_len(*s, *n);
+}
+
+static bool has_prefix(const char *s, size_t n, const char *pre)
+{
+    size_t m = strlen(pre);
+    return n >= m && memcmp(s, pre, m) == 0;
+}
+
+static bool has_prefix_ci(const char *s, size_t n, const char *pre)
+{
+    size_t m = strlen(pre);
+    if (n < m)
+        return false;
+    for (size_t i = 0; i < m; i++) {
+        char a = s[i], b = pre[i];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a - 'A' + 'a');
+        if (a != b)
+            return false;
+    }
+    return true;
+}
+
+/* Length of the longest prefix of s[0..n) that ends on a UTF-8 character
+ * boundary (assumes s is valid UTF-8 up to there). */
+static size_t utf8_cut(const char *s, size_t n)
+{
+    const uint8_t *u = (const uint8_t *)s;
+    size_t i = n;
+    while (i > 0 && (u[i - 1] & 0xc0) == 0x80)
+        i--;
+    if (i == 0)
+        return 0;
+    size_t lead = i - 1;
+    size_t l = pdx_utf8_decode(u + lead, n - lead, NULL);
+    return l && lead + l == n ? n : lead;
+}
+
+/* Appends s[0..n) to b with NUL bytes and invalid UTF-8 replaced by U+FFFD
+ * (one per bad byte); returns the number of replacements. */
+static size_t append_sanitized(pdx_buf *b, const char *s, size_t n)
+{
+    const uint8_t *u = (const uint8_t *)s;
+    size_t i = 0, run = 0, bad = 0;
+    while (i < n) {
+        uint8_t c = u[i];
+        size_t l;
+        if (c >= 0x01 && c < 0x80)
+            l = 1;
+        else if (c == 0)
+            l = 0;
+        else
+            l = pdx_utf8_decode(u + i, n - i, NULL);
+        if (l) {
+            i += l;
+            continue;
+        }
+        pdx_buf_append(b, u + run, i - run);
+        pdx_buf_append(b, "\xef\xbf\xbd", 3);
+        bad++;
+        i++;
+        run = i;
+    }
+    pdx_buf_append(b, u + run, n - run);
+    return bad;
+}
+
+/* ---- dates ---- */
+
+int32_t pdx_parse_date10(const char *s, size_t n)
+{
+    if (n < 10)
+        return 0;
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7)
+            continue;
+        if (!is_digit(s[i]))
+            return 0;
+    }
+    char sep = s[4];
+    if ((sep != '-' && sep != '/') || s[7] != sep)
+        return 0;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m == 2 && d == 29 && !leap)
+        return 0;
+    return (int32_t)(y * 10000 + m * 100 + d);
+}
+
+int32_t pdx_date_from_path(const char *path)
+{
+    size_t n = strlen(path);
+    int32_t found = 0;
+    for (size_t i = 0; i + 10 <= n; i++) {
+        if (i > 0 && is_digit(path[i - 1]))
+            continue;
+        if (i + 10 < n && is_digit(path[i + 10]))
+            continue;
+        int32_t d = pdx_parse_date10(path + i, 10);
+        if (d)
+            found = d; /* keep the last one: the file name beats a folder */
+    }
+    return found;
+}
+
+/* ---- arXiv ids ---- */
+
+/* "YYMM.NNNN" or "YYMM.NNNNN" */
+static bool is_new_style_id(const char *s, size_t n)
+{
+    if (n != 9 && n != 10)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 4 ? s[i] != '.' : !is_digit(s[i]))
+            return false;
+    }
+    return true;
+}
+
+/* "archive/NNNNNNN" or "archive.XX/NNNNNNN", e.g. "hep-th/9901001",
+ * "math.AG/0309136". */
+static bool is_old_style_id(const char *s, size_t n)
+{
+    const char *slash = memchr(s, '/', n);
+    if (!slash)
+        return false;
+    size_t a = (size_t)(slash - s), num = n - a - 1;
+    if (a == 0 || num != 7 || !(s[0] >= 'a' && s[0] <= 'z'))
+        return false;
+    for (size_t i = a + 1; i < n; i++) {
+        if (!is_digit(s[i]))
+            return false;
+    }
+    size_t i = 0;
+    while (i < a && ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+        i++;
+    if (i == a)
+        return true;
+    return a - i == 3 && s[i] == '.' && s[i + 1] >= 'A' && s[i + 1] <= 'Z' &&
+           s[i + 2] >= 'A' && s[i + 2] <= 'Z';
+}
+
+/* Strips a trailing "vN" that follows a digit. */
+static size_t strip_version(const char *s, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && is_digit(s[i - 1]))
+        i--;
+    if (i < n && i >= 2 && (s[i - 1] == 'v' || s[i - 1] == 'V') && is_digit(s[i - 2]))
+        return i - 1;
+    return n;
+}
+
+bool pdx_arxiv_id_from_url(const char *url, size_t url_len, const char **id_out,
+                           size_t *id_len_out, bool *empty_out)
+{
+    const char *s = url;
+    size_t n = url_len;
+    if (empty_out)
+        *empty_out = false;
+    trim(&s, &n);
+    /* A bare id, e.g. "(2408.04619)". */
+    size_t bare = strip_version(s, n);
+    if (is_new_style_id(s, bare) || is_old_style_id(s, bare)) {
+        *id_out = s;
+        *id_len_out = bare;
+        return true;
+    }
+    if (has_prefix_ci(s, n, "https://")) {
+        s += 8;
+        n -= 8;
+    } else if (has_prefix_ci(s, n, "http://")) {
+        s += 7;
+        n -= 7;
+    }
+    if (has_prefix_ci(s, n, "www.")) {
+        s += 4;
+        n -= 4;
+    } else if (has_prefix_ci(s, n, "export.")) {
+        s += 7;
+        n -= 7;
+    }
+    bool pdf = false;
+    if (has_prefix_ci(s, n, "arxiv.org/abs/")) {
+        s += 14;
+        n -= 14;
+    } else if (has_prefix_ci(s, n, "arxiv.org/pdf/")) {
+        s += 14;
+        n -= 14;
+        pdf = true;
+    } else if (has_prefix_ci(s, n, "huggingface.co/papers/")) {
+        s += 22;
+        n -= 22;
+    } else {
+        return false;
+    }
+    /* Cut a query or fragment and a trailing slash. */
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '?' || s[i] == '#') {
+            n = i;
+            break;
+        }
+    }
+    while (n > 0 && s[n - 1] == '/')
+        n--;
+    if (pdf && n >= 4 && has_prefix_ci(s + n - 4, 4, ".pdf"))
+        n -= 4;
+    if (n == 0) {
+        if (empty_out)
+            *empty_out = true;
+        return false;
+    }
+    n = strip_version(s, n);
+    if (!is_new_style_id(s, n) && !is_old_style_id(s, n))
+        return false;
+    *id_out = s;
+    *id_len_out = n;
+    return true;
+}
+
+/* ---- diagnostics ---- */
+
+pdx_parse_stats *pdx_parser_stats(pdx_parser *p)
+{
+    return p->stats;
+}
+
+void pdx_parser_report(pdx_parser *p, pdx_diag_level level, const char *file,
+                       uint32_t line, const char *fmt, ...)
+{
+    if (level == PDX_DIAG_WARNING)
+        p->stats->warnings++;
+    else if (level == PDX_DIAG_SKIPPED)
+        p->stats->skipped++;
+    if (!p->cb.on_diag)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (r < 0)
+        msg[0] = 0;
+    else if ((size_t)r >= sizeof msg)
+        msg[utf8_cut(msg, sizeof msg - 1)] = 0;
+    pdx_diag d = {level, file, line, msg};
+    p->cb.on_diag(&d, p->cb.payload);
+}
+
+/* Reports replaced bytes on one line, rate-limited per file. */
+static void report_replaced(pdx_parser *p, uint32_t line, size_t bad)
+{
+    if (bad == 0)
+        return;
+    if (p->utf8_warned >= PDX_PARSE_UTF8_WARN_MAX) {
+        p->utf8_quiet++;
+        return;
+    }
+    p->utf8_warned++;
+    pdx_parser_report(p, PDX_DIAG_WARNING, p->file, line,
+                      "invalid UTF-8 or NUL: %zu byte%s replaced with U+FFFD", bad,
+                      bad == 1 ? "" : "s");
+}
+
+/* A short, printable, valid-UTF-8 excerpt of s for messages. */
+static void excerpt(char *out, size_t cap, const char *s, size_t n)
+{
+    pdx_buf b = {0};
+    append_sanitized(&b, s, PDX_MIN(n, cap - 1));
+    size_t len = b.err ? 0 : utf8_cut((const char *)b.data, PDX_MIN(b.len, cap - 1));
+    if (len)
+        memcpy(out, b.data, len);
+    out[len] = 0;
+    pdx_buf_free(&b);
+}
+
+/* ---- building a paper ---- */
+
+static void paper_reset(pdx_parser *p)
+{
+    pdx_buf_reset(&p->id);
+    pdx_buf_reset(&p->url);
+    pdx_buf_reset(&p->title);
+    pdx_buf_reset(&p->authors);
+    pdx_buf_reset(&p->summary);
+    p->have_vote = p->have_authors = p->id_synthesized = false;
+    p->votes = PDX_VOTES_UNKNOWN;
+    p->n_authors = 0;
+}
+
+static int buf_err(const pdx_parser *p)
+{
+    const pdx_buf *bs[] = {&p->id, &p->url, &p->title, &p->authors, &p->summary, &p->scratch};
+    for (size_t i = 0; i < sizeof bs / sizeof bs[0]; i++) {
+        if (bs[i]->err)
+            return bs[i]->err;
+    }
+    return PDX_OK;
+}
+
+static const char *buf_str(const pdx_buf *b)
+{
+    return b->data ? (const char *)b->data : "";
+}
+
+/* Delivers the paper being assembled, if any, and leaves the section. */
+static int finish_paper(pdx_parser *p)
+{
+    enum section sec = p->sec;
+    p->sec = SEC_NONE;
+    if (sec != SEC_PAPER)
+        return PDX_OK;
+    int rc = buf_err(p);
+    if (rc)
+        return rc;
+    int32_t date = p->header_date ? p->header_date : p->path_date;
+    if (!date && !p->warned_no_date) {
+        p->warned_no_date = true;
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, p->line,
+                          "no date: no valid '## Daily Papers (YYYY-MM-DD)' header above "
+                          "this paper and no YYYY/MM/DD in the path");
+    }
+    pdx_paper paper = {
+        .id = buf_str(&p->id),
+        .id_len = p->id.len,
+        .url = buf_str(&p->url),
+        .url_len = p->url.len,
+        .title = buf_str(&p->title),
+        .title_len = p->title.len,
+        .authors = buf_str(&p->authors),
+        .authors_len = p->authors.len,
+        .n_authors = p->n_authors,
+        .summary = buf_str(&p->summary),
+        .summary_len = p->summary.len,
+        .date = date,
+        .votes = p->votes,
+        .file = p->file,
+        .line = p->line,
+        .id_synthesized = p->id_synthesized,
+    };
+    p->stats->papers++;
+    return p->cb.on_paper(&paper, p->cb.payload);
+}
+
+/* A "### " line: h[0..n) is the text after the "###". */
+static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
+{
+    paper_reset(p);
+    p->line = lineno;
+    p->headings++;
+    p->stats->headings++;
+    trim(&h, &n);
+
+    /* Title and link: "[title](url)" with the link running to the final
+     * ')' and starting at the last "](" (titles may hold "](" too, the URL
+     * never does). */
+    const char *title = h, *url = NULL;
+    size_t title_len = n, url_len = 0;
+    bool have_link = false;
+    if (n >= 2 && h[0] == '[' && h[n - 1] == ')') {
+        for (size_t i = n - 1; i-- > 1;) {
+            if (h[i] == ']' && h[i + 1] == '(') {
+                title = h + 1;
+                title_len = i - 1;
+                url = h + i + 2;
+                url_len = n - 1 - (i + 2);
+                have_link = true;
+                break;
+            }
+        }
+    }
+    if (!have_link && n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+        title = h + 1;
+        title_len = n - 2;
+    }
+    trim(&title, &title_len);
+    if (have_link) {
+        trim(&url, &url_len);
+        /* Markdown "<url>" and "url "title"" forms. */
+        if (url_len >= 2 && url[0] == '<' && url[url_len - 1] == '>') {
+            url++;
+            url_len -= 2;
+        }
+        for (size_t i = 0; i < url_len; i++) {
+            if (is_blank(url[i])) {
+                url_len = i;
+                break;
+            }
+        }
+    }
+
+    size_t bad = append_sanitized(&p->title, title, title_len);
+    if (url_len)
+        bad += append_sanitized(&p->url, url, url_len);
+    report_replaced(p, lineno, bad);
+
+    const char *id = NULL;
+    size_t id_len = 0;
+    bool empty = false;
+    if (p->url.len && pdx_arxiv_id_from_url(buf_str(&p->url), p->url.len, &id, &id_len, &empty)) {
+        pdx_buf_append(&p->id, id, id_len);
+    } else if (p->title.len == 0) {
+        pdx_parser_report(p, PDX_DIAG_SKIPPED, p->file, lineno,
+                          "paper heading with an empty title and no arXiv id");
+        p->sec = SEC_SKIPPED;
+        return;
+    } else {
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016" PRIx64, pdx_hash(p->title.data, p->title.len));
+        pdx_buf_append(&p->id, "nolink-", 7);
+        pdx_buf_append(&p->id, hex, 16);
+        p->id_synthesized = true;
+        const char *why = !have_link ? "heading has no link"
+                          : empty    ? "link has an empty arXiv id"
+                          : p->url.len == 0 ? "link is empty"
+                                            : "link holds no arXiv id";
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno, "%s; using synthesized id %.*s",
+                          why, (int)p->id.len, buf_str(&p->id));
+    }
+    if (p->title.len == 0)
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno, "paper heading has an empty title");
+    p->sec = SEC_PAPER;
+}
+
+/* "## Daily Papers (...)": rest[0..n) is the text after "## Daily Papers". */
+static void date_header(pdx_parser *p, uint32_t lineno, const char *rest, size_t n)
+{
+    trim(&rest, &n);
+    int32_t d = 0;
+    if (n >= 12 && rest[0] == '(' && rest[11] == ')')
+        d = pdx_parse_date10(rest + 1, 10);
+    if (!d) {
+        char ex[64];
+        excerpt(ex, sizeof ex, rest, n);
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "invalid date \"%s\" in the Daily Papers header; using the "
+                          "date from the path",
+                          ex);
+    }
+    p->header_date = d;
+}
+
+/* "Vote: ..."; v[0..n) is the text after the colon. */
+static void vote_line(pdx_parser *p, uint32_t lineno, const char *v, size_t n)
+{
+    if (p->have_vote) {
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno, "second Vote line ignored");
+        return;
+    }
+    p->have_vote = true;
+    trim(&v, &n);
+    if (n == 0 || (n == 1 && v[0] == '-'))
+        return; /* documented "unknown" */
+    int64_t val = 0;
+    bool ok = n <= 10;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (!is_digit(v[i]))
+            ok = false;
+        else
+            val = val * 10 + (v[i] - '0');
+    }
+    if (ok && val <= PDX_VOTES_MAX) {
+        p->votes = val;
+        return;
+    }
+    char ex[48];
+    excerpt(ex, sizeof ex, v, n);
+    bool neg = v[0] == '-', digits = true;
+    for (size_t i = neg ? 1 : 0; i < n; i++)
+        digits = digits && is_digit(v[i]);
+    const char *why = !digits ? "not a number" : neg ? "negative" : "too large";
+    pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                      "vote count \"%s\" is %s; votes unknown", ex, why);
+}
+
+/* Adds one author name (trimmed, leading "and " removed, empty dropped). */
+static void add_author(pdx_parser *p, const char *s, size_t n)
+{
+    trim(&s, &n);
+    if (has_prefix(s, n, "and ") || has_prefix(s, n, "and\t")) {
+        s += 4;
+        n -= 4;
+        trim(&s, &n);
+    }
+    if (n == 0)
+        return;
+    if (p->authors.len)
+        pdx_buf_putc(&p->authors, '\n');
+    pdx_buf_append(&p->authors, s, n);
+    if (p->n_authors < UINT32_MAX)
+        p->n_authors++;
+}
+
+/* A Python-style list body (between the brackets): quoted items with
+ * backslash escapes, or bare items up to the next comma. */
+static void python_authors(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
+{
+    pdx_buf name = {0};
+    bool unterminated = false;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (is_blank(s[i]) || s[i] == ','))
+            i++;
+        if (i >= n)
+            break;
+        pdx_buf_reset(&name);
+        if (s[i] == '\'' || s[i] == '"') {
+            char q = s[i++];
+            bool closed = false;
+            while (i < n) {
+                char c = s[i++];
+                if (c == q) {
+                    closed = true;
+                    break;
+                }
+                if (c == '\\' && i < n) {
+                    char e = s[i++];
+                    if (e == '\\' || e == '\'' || e == '"')
+                        pdx_buf_putc(&name, (uint8_t)e);
+                    else if (e == 'n' || e == 't' || e == 'r')
+                        pdx_buf_putc(&name, ' ');
+                    else {
+                        pdx_buf_putc(&name, '\\');
+                        pdx_buf_putc(&name, (uint8_t)e);
+                    }
+                    continue;
+                }
+                pdx_buf_putc(&name, (uint8_t)c);
+            }
+            if (!closed)
+                unterminated = true;
+            /* Anything between the closing quote and the comma is noise. */
+            while (i < n && s[i] != ',')
+                i++;
+        } else {
+            size_t start = i;
+            while (i < n && s[i] != ',')
+                i++;
+            pdx_buf_append(&name, s + start, i - start);
+        }
+        if (name.err)
+            p->authors.err = name.err;
+        else
+            add_author(p, name.data ? (const char *)name.data : "", name.len);
+    }
+    pdx_buf_free(&name);
+    if (unterminated)
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "unterminated quote in the Authors list; kept to the end of the line");
+}
+
+/* "Authors: ..."; a[0..n) is the text after the colon. */
+static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n)
+{
+    if (p->have_authors) {
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno, "second Authors line ignored");
+        return;
+    }
+    p->have_authors = true;
+    pdx_buf_reset(&p->scratch);
+    report_replaced(p, lineno, append_sanitized(&p->scratch, a, n));
+    if (p->scratch.err)
+        return;
+    const char *s = buf_str(&p->scratch);
+    n = p->scratch.len;
+    trim(&s, &n);
+    if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+        python_authors(p, lineno, s + 1, n - 2);
+        return;
+    }
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == ',') {
+            add_author(p, s + start, i - start);
+            start = i + 1;
+        }
+    }
+}
+
+/* Appends a summary line (right-trimmed, indentation kept) with runs of two
+ * or more '*' removed. */
+static void summary_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
+{
+    pdx_buf *b = &p->summary;
+    size_t old = b->len;
+    if (old)
+        pdx_buf_putc(b, '\n');
+    size_t start = b->len;
+    report_replaced(p, lineno, append_sanitized(b, s, n));
+    if (b->err)
+        return;
+    char *t = (char *)b->data;
+    size_t w = start;
+    for (size_t r = start; r < b->len;) {
+        if (t[r] == '*' && r + 1 < b->len && t[r + 1] == '*') {
+            while (r < b->len && t[r] == '*')
+                r++;
+            continue;
+        }
+        t[w++] = t[r++];
+    }
+    /* Removing emphasis can leave trailing blanks or an empty line. */
+    size_t end = start + rtrim_len(t + start, w - start);
+    bool only_blanks = true;
+    for (size_t i = start; i < end; i++) {
+        if (!is_blank(t[i])) {
+            only_blanks = false;
+            break;
+        }
+    }
+    b->len = only_blanks ? old : end;
+}
+
+/* The '<' of an HTML line: followed by a tag name, "/" or "!". */
+static bool is_html_line(const char *s, size_t n)
+{
+    return n >= 2 && s[0] == '<' && (is_alpha(s[1]) || s[1] == '/' || s[1] == '!');
+}
+
+/* One line inside a paper. */
+static void paper_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
+{
+    const char *t = s;
+    size_t tn = n;
+    ltrim(&t, &tn);
+    if (tn == 0)
+        return;
+    if (has_prefix(t, tn, "Vote:")) {
+        vote_line(p, lineno, t + 5, tn - 5);
+    } else if (has_prefix(t, tn, "Authors:")) {
+        authors_line(p, lineno, t + 8, tn - 8);
+    } else if (has_prefix(t, tn, "![") || has_prefix(t, tn, "[Watch Video]") ||
+               is_html_line(t, tn)) {
+        /* thumbnail, video or HTML: not summary text */
+    } else {
+        summary_line(p, lineno, s, n);
+    }
+}
+
+/* ---- the driver ---- */
+
+int pdx_parser_new(pdx_parser **out, const pdx_parse_cb *cb, pdx_parse_stats *stats)
+{
+    *out = NULL;
+    if (!cb || !cb->on_paper || !stats)
+        return PDX_EINVAL;
+    pdx_parser *p = calloc(1, sizeof *p);
+    if (!p)
+        return PDX_ENOMEM;
+    p->cb = *cb;
+    p->stats = stats;
+    p->votes = PDX_VOTES_UNKNOWN;
+    *out = p;
+    return PDX_OK;
+}
+
+void pdx_parser_free(pdx_parser *p)
+{
+    if (!p)
+        return;
+    pdx_buf_free(&p->id);
+    pdx_buf_free(&p->url);
+    pdx_buf_free(&p->title);
+    pdx_buf_free(&p->authors);
+    pdx_buf_free(&p->summary);
+    pdx_buf_free(&p->scratch);
+    free(p);
+}
+
+/* A line that starts a paper: "###" then a blank or the end of the line. */
+static bool is_heading(const char *s, size_t n)
+{
+    return n >= 3 && s[0] == '#' && s[1] == '#' && s[2] == '#' && (n == 3 || is_blank(s[3]));
+}
+
+int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t len)
+{
+    p->file = file ? file : "";
+    p->path_date = pdx_date_from_path(p->file);
+    p->header_date = 0;
+    p->warned_no_date = false;
+    p->utf8_warned = p->utf8_quiet = 0;
+    p->headings = 0;
+    p->sec = SEC_NONE;
+    p->stats->files++;
+    p->stats->bytes += len;
+    if (!data)
+        len = 0;
+    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+        data += 3; /* byte-order mark */
+        len -= 3;
+    }
+
+    int rc = PDX_OK;
+    uint32_t lineno = 0;
+    size_t pos = 0;
+    while (pos < len) {
+        const char *s = data + pos;
+        const char *nl = memchr(s, '\n', len - pos);
+        size_t raw = nl ? (size_t)(nl - s) : len - pos;
+        pos += raw + (nl ? 1 : 0);
+        if (lineno < UINT32_MAX)
+            lineno++;
+        size_t n = rtrim_len(s, raw);
+
+        if (is_heading(s, n)) {
+            rc = finish_paper(p);
+            if (rc)
+                break;
+            start_paper(p, lineno, s + 3, n - 3);
+        } else if (has_prefix(s, n, "## Daily Papers")) {
+            rc = finish_paper(p);
+            if (rc)
+                break;
+            date_header(p, lineno, s + 15, n - 15);
+        } else if (p->sec == SEC_PAPER) {
+            paper_line(p, lineno, s, n);
+        }
+        rc = buf_err(p);
+        if (rc)
+            break;
+    }
+    if (!rc)
+        rc = finish_paper(p);
+    p->sec = SEC_NONE;
+    if (p->utf8_quiet)
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, 0,
+                          "%" PRIu32 " more lines with invalid UTF-8 or NUL bytes "
+                          "(replaced with U+FFFD) not reported one by one",
+                          p->utf8_quiet);
+    if (!rc && p->headings == 0) {
+        p->stats->not_digest++;
+        pdx_parser_report(p, PDX_DIAG_FILE, p->file, 0,
+                          "not a digest: no '### ' paper headings");
+    }
+    /* Give back memory after a huge file so one outlier does not pin it. */
+    if (p->summary.cap > ((size_t)16 << 20) || p->authors.cap > ((size_t)16 << 20) ||
+        p->scratch.cap > ((size_t)16 << 20) || p->title.cap > ((size_t)16 << 20) ||
+        p->url.cap > ((size_t)16 << 20)) {
+        pdx_buf_free(&p->summary);
+        pdx_buf_free(&p->authors);
+        pdx_buf_free(&p->scratch);
+        pdx_buf_free(&p->title);
+        pdx_buf_free(&p->url);
+    }
+    return rc;
+}
+
+int pdx_parse_buffer(const char *file, const char *data, size_t len, const pdx_parse_cb *cb,
+                     pdx_parse_stats *stats)
+{
+    pdx_parse_stats local = {0};
+    pdx_parser *p;
+    int rc = pdx_parser_new(&p, cb, stats ? stats : &local);
+    if (rc)
+        return rc;
+    rc = pdx_parser_parse(p, file, data, len);
+    pdx_parser_free(p);
+    return rc;
+}

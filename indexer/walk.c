@@ -1,0 +1,314 @@
+/*
+ * pdx_parse_paths(): reads digest files and walks directories, feeding one
+ * file at a time to the parser in parser.c.
+ *
+ * Decisions:
+ * - Order: each directory's entries are read in full, sorted byte-wise
+ *   (strcmp) and visited in that order, files and subdirectories mixed, so
+ *   ".../2024/01/..." comes before ".../2024/02/..." and document order is
+ *   stable across file systems.
+ * - Filter: inside a walked directory only regular files whose names end in
+ *   ".md" or ".txt" (ASCII case-insensitive) are read; other files are
+ *   ignored silently. Paths named explicitly are read whatever their name.
+ * - Hidden entries (names starting with '.') are skipped inside walked
+ *   directories (".git", editor temporaries); an explicitly named hidden
+ *   path is still read.
+ * - Symlinks are followed, to files and to directories. Loops are caught by
+ *   keeping the (device, inode) of every directory on the current path: a
+ *   directory that is already on it is reported (PDX_DIAG_FILE, "directory
+ *   loop") and not entered. Such a report is not counted as unreadable. The
+ *   same directory reached twice through different links (no loop) is
+ *   walked twice; the index writer dedups the papers. Nesting deeper than
+ *   PDX_WALK_MAX_DEPTH is reported and not entered.
+ * - Errors (stat, open, read, opendir, readdir, a dangling link, a path
+ *   that is neither a regular file nor a directory) are reported as
+ *   PDX_DIAG_FILE with strerror, counted in stats->unreadable, and the walk
+ *   goes on.
+ *
+ * Memory: one read buffer reused from file to file (released after a file
+ * over 64 MiB), the name list of each directory on the current path, and
+ * the parser's per-paper buffers; nothing grows with the number of files.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "indexer.h"
+
+/* Deeper nesting than this is reported and skipped (it is far beyond any
+ * digest tree and keeps the recursion bounded). */
+#define PDX_WALK_MAX_DEPTH 64
+
+/* A read buffer larger than this is freed after use. */
+#define PDX_WALK_KEEP_BUF ((size_t)64 << 20)
+
+/* (device, inode) of a directory on the current path. */
+typedef struct walk_dir_id {
+    dev_t dev;
+    ino_t ino;
+} walk_dir_id;
+
+typedef struct walker {
+    pdx_parser *parser;              /* owns the callbacks and stats */
+    pdx_buf data;                    /* the current file's bytes */
+    walk_dir_id stack[PDX_WALK_MAX_DEPTH]; /* directories on the path */
+    size_t depth;                    /* entries in use in stack */
+} walker;
+
+static void report_errno(walker *w, const char *path, const char *what, int err)
+{
+    pdx_parser_stats(w->parser)->unreadable++;
+    pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0, "%s: %s", what, strerror(err));
+}
+
+static bool wanted_name(const char *name)
+{
+    size_t n = strlen(name);
+    static const char *const exts[] = {".md", ".txt"};
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t m = strlen(exts[i]);
+        if (n <= m)
+            continue;
+        bool eq = true;
+        for (size_t k = 0; k < m && eq; k++) {
+            char c = name[n - m + k];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            eq = c == exts[i][k];
+        }
+        if (eq)
+            return true;
+    }
+    return false;
+}
+
+/* Reads a regular file into w->data and parses it. */
+static int walk_file(walker *w, const char *path)
+{
+    /* O_NONBLOCK: a FIFO that slipped past stat() must not hang open(). */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        report_errno(w, path, "cannot open", errno);
+        return PDX_OK;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        report_errno(w, path, "cannot stat", errno);
+        close(fd);
+        return PDX_OK;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        pdx_parser_stats(w->parser)->unreadable++;
+        pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
+                          "not a regular file or directory; skipped");
+        close(fd);
+        return PDX_OK;
+    }
+    pdx_buf_reset(&w->data);
+    size_t hint = st.st_size > 0 ? (size_t)st.st_size : 0;
+    if (!pdx_buf_reserve(&w->data, hint + 1)) {
+        close(fd);
+        return PDX_ENOMEM;
+    }
+    for (;;) {
+        if (w->data.cap - w->data.len < 4096 && !pdx_buf_reserve(&w->data, 65536)) {
+            close(fd);
+            return PDX_ENOMEM;
+        }
+        ssize_t r = read(fd, w->data.data + w->data.len, w->data.cap - w->data.len);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            report_errno(w, path, "read error", errno);
+            close(fd);
+            return PDX_OK;
+        }
+        if (r == 0)
+            break;
+        w->data.len += (size_t)r;
+    }
+    close(fd);
+    int rc = pdx_parser_parse(w->parser, path, (const char *)w->data.data, w->data.len);
+    if (w->data.cap > PDX_WALK_KEEP_BUF)
+        pdx_buf_free(&w->data);
+    return rc;
+}
+
+static int walk_path(walker *w, const char *path, const struct stat *st);
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Lists the directory's entries except ".", ".." and hidden ones, sorted.
+ * *readable is false when the directory could not be read (reported). */
+static int list_dir(walker *w, const char *path, bool *readable, char ***out_names,
+                    size_t *out_n)
+{
+    *readable = false;
+    *out_names = NULL;
+    *out_n = 0;
+    DIR *d = opendir(path);
+    if (!d) {
+        report_errno(w, path, "cannot open directory", errno);
+        return PDX_OK;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = PDX_OK, err = 0;
+    for (;;) {
+        errno = 0;
+        struct dirent *e = readdir(d);
+        if (!e) {
+            err = errno;
+            break;
+        }
+        if (e->d_name[0] == '.')
+            continue; /* ".", ".." and hidden entries */
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            char **nn = realloc(names, ncap * sizeof *nn);
+            if (!nn) {
+                rc = PDX_ENOMEM;
+                break;
+            }
+            names = nn;
+            cap = ncap;
+        }
+        names[n] = strdup(e->d_name);
+        if (!names[n]) {
+            rc = PDX_ENOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc || err) {
+        free_names(names, n);
+        if (err)
+            report_errno(w, path, "cannot read directory", err);
+        return rc;
+    }
+    if (n)
+        qsort(names, n, sizeof *names, cmp_names);
+    *readable = true;
+    *out_names = names;
+    *out_n = n;
+    return PDX_OK;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name);
+    bool slash = dl > 0 && dir[dl - 1] != '/';
+    char *p = malloc(dl + slash + nl + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, dl);
+    if (slash)
+        p[dl] = '/';
+    memcpy(p + dl + slash, name, nl + 1);
+    return p;
+}
+
+static int walk_dir(walker *w, const char *path, const struct stat *st)
+{
+    for (size_t i = 0; i < w->depth; i++) {
+        if (w->stack[i].dev == st->st_dev && w->stack[i].ino == st->st_ino) {
+            pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
+                              "directory loop: this directory is already being walked "
+                              "(symlink cycle); not entered");
+            return PDX_OK;
+        }
+    }
+    if (w->depth == PDX_WALK_MAX_DEPTH) {
+        pdx_parser_stats(w->parser)->unreadable++;
+        pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
+                          "directories nested deeper than %d levels; not entered",
+                          PDX_WALK_MAX_DEPTH);
+        return PDX_OK;
+    }
+    char **names;
+    size_t n;
+    bool readable;
+    int rc = list_dir(w, path, &readable, &names, &n);
+    if (rc || !readable)
+        return rc;
+    w->stack[w->depth++] = (walk_dir_id){st->st_dev, st->st_ino};
+    for (size_t i = 0; i < n && !rc; i++) {
+        char *child = join_path(path, names[i]);
+        if (!child) {
+            rc = PDX_ENOMEM;
+            break;
+        }
+        struct stat cst;
+        if (stat(child, &cst) != 0) {
+            /* A dangling link or a race; worth a report only when it
+             * could have been a digest or a directory. */
+            int err = errno;
+            struct stat lst;
+            bool link = lstat(child, &lst) == 0 && S_ISLNK(lst.st_mode);
+            if (link || wanted_name(names[i]))
+                report_errno(w, child, link ? "cannot follow symlink" : "cannot stat", err);
+        } else if (S_ISDIR(cst.st_mode)) {
+            rc = walk_dir(w, child, &cst);
+        } else if (wanted_name(names[i])) {
+            rc = walk_path(w, child, &cst);
+        }
+        free(child);
+    }
+    w->depth--;
+    free_names(names, n);
+    return rc;
+}
+
+/* A path whose stat (following links) is *st. */
+static int walk_path(walker *w, const char *path, const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode))
+        return walk_dir(w, path, st);
+    if (S_ISREG(st->st_mode))
+        return walk_file(w, path);
+    pdx_parser_stats(w->parser)->unreadable++;
+    pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
+                      "not a regular file or directory; skipped");
+    return PDX_OK;
+}
+
+int pdx_parse_paths(const char *const *paths, size_t n_paths, const pdx_parse_cb *cb,
+                    pdx_parse_stats *stats)
+{
+    if (n_paths && !paths)
+        return PDX_EINVAL;
+    pdx_parse_stats local = {0};
+    walker w = {0};
+    int rc = pdx_parser_new(&w.parser, cb, stats ? stats : &local);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n_paths && !rc; i++) {
+        const char *path = paths[i];
+        if (!path)
+            continue;
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            report_errno(&w, path, "cannot stat", errno);
+            continue;
+        }
+        rc = walk_path(&w, path, &st);
+    }
+    pdx_buf_free(&w.data);
+    pdx_parser_free(w.parser);
+    return rc;
+}
