@@ -1,0 +1,698 @@
+/*
+ * Query evaluation: document-at-a-time over the block postings, scoring
+ * with BM25 per field times a vote boost, into a bounded top-k heap.
+ *
+ * Iterators nest as the query does (searcher.h):
+ *   slot   = union of its cursors (term ordinals x allowed fields)
+ *   clause = intersection of its slots, then a position check for phrases
+ *   group  = union of its clauses
+ *   query  = intersection of the required groups, minus negated groups,
+ *            filtered by date, votes and id.
+ * Every iterator moves forward only, with seek(target) built on the
+ * cursors' skip tables, so a rare term drives the walk and a frequent one
+ * is only probed. Memory per query is proportional to the number of query
+ * terms (cursors) and k, never to the collection.
+ *
+ * When fewer than offset+limit papers match every required group, a second
+ * pass takes the union of the groups and ranks papers by how many groups
+ * they match, then by score; those hits are marked partial. Users of
+ * digests search with remembered, imperfect words.
+ *
+ * The per-cursor upper bounds (list max_tf/min_len, block-max entries) are
+ * in the format so MaxScore or block-max WAND can be added inside
+ * eval_required() without changing anything else.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "searcher.h"
+
+void pdx_search_opts_default(pdx_search_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->limit = 10;
+    o->sort = PDX_SORT_SCORE;
+    o->k1 = PDX_DEFAULT_K1;
+    o->b = PDX_DEFAULT_B;
+    o->field_weight[PDX_FIELD_TITLE] = PDX_DEFAULT_W_TITLE;
+    o->field_weight[PDX_FIELD_AUTHORS] = PDX_DEFAULT_W_AUTHORS;
+    o->field_weight[PDX_FIELD_SUMMARY] = PDX_DEFAULT_W_SUMMARY;
+    o->vote_weight = PDX_DEFAULT_VOTE_WEIGHT;
+}
+
+void pdx_results_clear(pdx_results *r)
+{
+    free(r->hits);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- iterators ---- */
+
+typedef struct cur {
+    pdx_postings p;
+    uint8_t field;
+    double idf_w; /* w_f * idf_f(t) */
+} cur;
+
+typedef struct slot_it {
+    cur *c;   /* n cursors, owned by the eval's array */
+    uint32_t n;
+    uint32_t doc;
+    int32_t rel; /* position of this slot relative to the clause's first */
+} slot_it;
+
+typedef struct clause_it {
+    slot_it *s;
+    uint32_t n;
+    uint8_t fields;
+    bool dead; /* a slot has no cursor: never matches */
+    uint32_t doc;
+} clause_it;
+
+typedef struct group_it {
+    clause_it *c;
+    uint32_t n;
+    uint32_t doc;
+} group_it;
+
+typedef struct eval {
+    pdx_searcher *s;
+    pdx_index *ix;
+    const pdx_query *q;
+    const pdx_search_opts *o;
+    cur *curs;
+    size_t n_curs;
+    slot_it *slots;
+    clause_it *clauses;
+    group_it *groups; /* required first, then negated */
+    uint32_t n_req, n_neg;
+    uint32_t id_doc; /* PDX_NO_DOC if no id filter or not found */
+    bool id_filter;
+    uint32_t *posbuf[2]; /* phrase check scratch */
+    size_t cap_pos[2];
+    double avg[PDX_NFIELDS];
+    int err;
+} eval;
+
+static int fail(eval *e, int rc)
+{
+    if (!e->err) {
+        e->err = rc;
+        if (rc == PDX_ENOMEM)
+            pdx_searcher_error(e->s, rc, "out of memory while searching");
+        else
+            pdx_searcher_error(e->s, rc, "%s", pdx_index_errmsg(e->ix));
+    }
+    return rc;
+}
+
+static uint32_t slot_seek(eval *e, slot_it *s, uint32_t target)
+{
+    uint32_t m = PDX_NO_DOC;
+    for (uint32_t i = 0; i < s->n; i++) {
+        pdx_postings *p = &s->c[i].p;
+        if (p->doc < target) {
+            int rc = pdx_postings_seek(p, target);
+            if (rc) {
+                fail(e, rc);
+                return s->doc = PDX_NO_DOC;
+            }
+        }
+        if (p->doc < m)
+            m = p->doc;
+    }
+    return s->doc = m;
+}
+
+/* Smallest doc >= target where every slot of the clause has a posting. */
+static uint32_t clause_seek(eval *e, clause_it *c, uint32_t target)
+{
+    if (c->dead || c->doc == PDX_NO_DOC)
+        return c->doc = PDX_NO_DOC;
+    uint32_t d = target;
+    for (;;) {
+        bool agree = true;
+        for (uint32_t i = 0; i < c->n; i++) {
+            uint32_t sd = slot_seek(e, &c->s[i], d);
+            if (sd == PDX_NO_DOC || e->err)
+                return c->doc = PDX_NO_DOC;
+            if (sd > d) {
+                d = sd;
+                agree = false;
+                break;
+            }
+        }
+        if (agree)
+            return c->doc = d;
+    }
+}
+
+static uint32_t group_seek(eval *e, group_it *g, uint32_t target)
+{
+    uint32_t m = PDX_NO_DOC;
+    for (uint32_t i = 0; i < g->n; i++) {
+        uint32_t d = clause_seek(e, &g->c[i], target);
+        if (d < m)
+            m = d;
+    }
+    return g->doc = m;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Positions of slot s in field f at the current doc, sorted, into
+ * e->posbuf[which]; returns the count (0 on error). */
+static size_t slot_positions(eval *e, slot_it *s, unsigned f, int which, uint32_t doc)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < s->n; i++) {
+        cur *c = &s->c[i];
+        if (c->field != f || c->p.doc != doc)
+            continue;
+        uint32_t tf = pdx_postings_tf(&c->p);
+        if (n + tf > e->cap_pos[which]) {
+            size_t nc = PDX_MAX(n + tf, e->cap_pos[which] * 2);
+            uint32_t *nb = realloc(e->posbuf[which], nc * sizeof *nb);
+            if (!nb) {
+                fail(e, PDX_ENOMEM);
+                return 0;
+            }
+            e->posbuf[which] = nb;
+            e->cap_pos[which] = nc;
+        }
+        int rc = pdx_postings_positions(&c->p, e->posbuf[which] + n);
+        if (rc) {
+            fail(e, rc);
+            return 0;
+        }
+        n += tf;
+    }
+    if (s->n > 1 && n > 1)
+        qsort(e->posbuf[which], n, sizeof(uint32_t), cmp_u32);
+    return n;
+}
+
+/* Does the phrase of clause c occur in field f of doc? Keeps in
+ * posbuf[0] the candidate start positions, narrowing slot by slot. */
+static bool phrase_in_field(eval *e, clause_it *c, unsigned f, uint32_t doc)
+{
+    size_t n = slot_positions(e, &c->s[0], f, 0, doc);
+    for (uint32_t k = 1; k < c->n && n; k++) {
+        size_t m = slot_positions(e, &c->s[k], f, 1, doc);
+        int32_t rel = c->s[k].rel;
+        size_t out = 0, j = 0;
+        uint32_t *a = e->posbuf[0], *b = e->posbuf[1];
+        for (size_t i = 0; i < n; i++) {
+            uint64_t want = (uint64_t)a[i] + (uint64_t)rel;
+            while (j < m && b[j] < want)
+                j++;
+            if (j < m && b[j] == want)
+                a[out++] = a[i];
+        }
+        n = out;
+    }
+    return n > 0;
+}
+
+static double tf_norm(eval *e, uint32_t tf, uint32_t len, unsigned f)
+{
+    double k1 = e->o->k1, b = e->o->b;
+    return tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / e->avg[f]));
+}
+
+/* Verifies clause c at doc (which all its slots are on) and adds its BM25
+ * to *score. A phrase contributes only in the fields where it occurs. */
+static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, double *score)
+{
+    uint8_t ok_fields = 0;
+    if (c->n == 1) {
+        ok_fields = 0xff;
+    } else {
+        for (unsigned f = 0; f < PDX_NFIELDS; f++)
+            if ((c->fields & (1u << f)) && phrase_in_field(e, c, f, doc))
+                ok_fields |= (uint8_t)(1u << f);
+        if (!ok_fields || e->err)
+            return false;
+    }
+    double sum = 0;
+    bool any = false;
+    for (uint32_t k = 0; k < c->n; k++) {
+        slot_it *s = &c->s[k];
+        for (uint32_t i = 0; i < s->n; i++) {
+            cur *cu = &s->c[i];
+            if (cu->p.doc != doc || !(ok_fields & (1u << cu->field)))
+                continue;
+            sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d->len[cu->field], cu->field);
+            any = true;
+        }
+    }
+    *score += sum;
+    return any;
+}
+
+/* Group g at doc: true if a clause on doc verifies; adds the scores of all
+ * verifying clauses. */
+static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, double *score)
+{
+    bool ok = false;
+    for (uint32_t i = 0; i < g->n; i++)
+        if (g->c[i].doc == doc && clause_score(e, &g->c[i], doc, d, score))
+            ok = true;
+    return ok;
+}
+
+static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
+{
+    const pdx_query *q = e->q;
+    if (e->id_filter && doc != e->id_doc)
+        return false;
+    if (q->date_lo > 0 || q->date_hi < INT32_MAX) {
+        if (d->date < q->date_lo || d->date > q->date_hi)
+            return false;
+    }
+    if (q->has_votes_filter) {
+        if (d->votes < 0 || d->votes < q->votes_lo || d->votes > q->votes_hi)
+            return false;
+    }
+    return true;
+}
+
+static bool excluded(eval *e, uint32_t doc, const pdx_doc *d)
+{
+    for (uint32_t i = 0; i < e->n_neg; i++) {
+        group_it *g = &e->groups[e->n_req + i];
+        double ignore = 0;
+        if (group_seek(e, g, doc) == doc && group_score(e, g, doc, d, &ignore))
+            return true;
+    }
+    return false;
+}
+
+/* ---- top-k ---- */
+
+typedef struct heap {
+    pdx_hit *h;
+    int32_t *date;
+    int64_t *votes;
+    size_t n, k;
+} heap;
+
+typedef struct rank_ctx {
+    eval *e;
+    pdx_sort sort;
+} rank_ctx;
+
+/* Negative if hit a ranks before hit b. */
+static int rank_cmp(rank_ctx *rc, const pdx_hit *a, int32_t da, int64_t va, const pdx_hit *b,
+                    int32_t db, int64_t vb)
+{
+    if (a->matched != b->matched)
+        return a->matched > b->matched ? -1 : 1;
+    if (rc->sort == PDX_SORT_VOTES && va != vb)
+        return va > vb ? -1 : 1;
+    if (rc->sort == PDX_SORT_DATE && da != db)
+        return da > db ? -1 : 1;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    if (da != db)
+        return da > db ? -1 : 1;
+    /* Last resort, rare: the arXiv ids. */
+    pdx_stored sa, sb;
+    if (pdx_stored_get(rc->e->ix, a->doc, &sa) || pdx_stored_get(rc->e->ix, b->doc, &sb))
+        return a->doc < b->doc ? -1 : a->doc > b->doc;
+    int c = memcmp(sa.id, sb.id, PDX_MIN(sa.id_len, sb.id_len));
+    if (c)
+        return c;
+    if (sa.id_len != sb.id_len)
+        return sa.id_len < sb.id_len ? -1 : 1;
+    return a->doc < b->doc ? -1 : a->doc > b->doc;
+}
+
+/* The heap keeps the k best with the worst at the root. */
+static bool worse(rank_ctx *rc, heap *h, size_t i, size_t j)
+{
+    return rank_cmp(rc, &h->h[i], h->date[i], h->votes[i], &h->h[j], h->date[j], h->votes[j]) > 0;
+}
+
+static void heap_swap(heap *h, size_t i, size_t j)
+{
+    pdx_hit t = h->h[i];
+    h->h[i] = h->h[j];
+    h->h[j] = t;
+    int32_t td = h->date[i];
+    h->date[i] = h->date[j];
+    h->date[j] = td;
+    int64_t tv = h->votes[i];
+    h->votes[i] = h->votes[j];
+    h->votes[j] = tv;
+}
+
+static void sift_down(rank_ctx *rc, heap *h, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->n && worse(rc, h, l, m))
+            m = l;
+        if (r < h->n && worse(rc, h, r, m))
+            m = r;
+        if (m == i)
+            return;
+        heap_swap(h, i, m);
+        i = m;
+    }
+}
+
+static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc *d)
+{
+    int64_t votes = d->votes < 0 ? -1 : d->votes;
+    if (h->n < h->k) {
+        size_t i = h->n++;
+        h->h[i] = *hit;
+        h->date[i] = d->date;
+        h->votes[i] = votes;
+        while (i > 0) {
+            size_t p = (i - 1) / 2;
+            if (!worse(rc, h, i, p))
+                break;
+            heap_swap(h, i, p);
+            i = p;
+        }
+        return;
+    }
+    if (h->k == 0 || rank_cmp(rc, hit, d->date, votes, &h->h[0], h->date[0], h->votes[0]) >= 0)
+        return;
+    h->h[0] = *hit;
+    h->date[0] = d->date;
+    h->votes[0] = votes;
+    sift_down(rc, h, 0);
+}
+
+static double boost(eval *e, const pdx_doc *d)
+{
+    double v = d->votes > 0 ? (double)d->votes : 0;
+    return 1 + e->o->vote_weight * log1p(v);
+}
+
+/* ---- setup ---- */
+
+static int build(eval *e)
+{
+    const pdx_query *q = e->q;
+    pdx_index *ix = e->ix;
+    size_t n_slots = 0, n_clauses = 0, n_curs = 0;
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        n_clauses += q->groups[g].n_clauses;
+        for (uint32_t c = 0; c < q->groups[g].n_clauses; c++) {
+            const pdx_clause *cl = &q->groups[g].clauses[c];
+            n_slots += cl->n_slots;
+            for (uint32_t k = 0; k < cl->n_slots; k++)
+                n_curs += (size_t)cl->slots[k].n_ords * PDX_NFIELDS;
+        }
+    }
+    e->groups = calloc(q->n_groups ? q->n_groups : 1, sizeof *e->groups);
+    e->clauses = calloc(n_clauses ? n_clauses : 1, sizeof *e->clauses);
+    e->slots = calloc(n_slots ? n_slots : 1, sizeof *e->slots);
+    e->curs = malloc((n_curs ? n_curs : 1) * sizeof *e->curs);
+    if (!e->groups || !e->clauses || !e->slots || !e->curs)
+        return fail(e, PDX_ENOMEM);
+    double N = ix->n_docs;
+    size_t ci = 0, si = 0;
+    /* Required groups first, then negated ones. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t g = 0; g < q->n_groups; g++) {
+            const pdx_group *gr = &q->groups[g];
+            if (gr->negated != (pass == 1))
+                continue;
+            group_it *gi = &e->groups[pass ? e->n_req + e->n_neg++ : e->n_req++];
+            gi->c = &e->clauses[ci];
+            gi->n = gr->n_clauses;
+            for (uint32_t c = 0; c < gr->n_clauses; c++) {
+                const pdx_clause *cl = &gr->clauses[c];
+                clause_it *cit = &e->clauses[ci++];
+                cit->s = &e->slots[si];
+                cit->fields = cl->fields;
+                cit->doc = 0;
+                uint32_t used = 0;
+                for (uint32_t k = 0; k < cl->n_slots; k++) {
+                    const pdx_slot *sl = &cl->slots[k];
+                    if (!sl->text)
+                        continue; /* a position the query does not constrain */
+                    slot_it *st = &e->slots[si++];
+                    st->c = &e->curs[e->n_curs];
+                    st->rel = (int32_t)k;
+                    for (uint32_t o = 0; o < sl->n_ords; o++) {
+                        for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+                            if (!(cl->fields & (1u << f)))
+                                continue;
+                            cur *cu = &e->curs[e->n_curs];
+                            int rc = pdx_postings_open(&cu->p, ix, sl->ords[o], f);
+                            if (rc == PDX_ENOTFOUND)
+                                continue;
+                            if (rc)
+                                return fail(e, rc);
+                            cu->field = (uint8_t)f;
+                            double df = cu->p.df;
+                            cu->idf_w = e->o->field_weight[f] *
+                                        log(1 + (N - df + 0.5) / (df + 0.5));
+                            e->n_curs++;
+                            st->n++;
+                        }
+                    }
+                    if (st->n == 0)
+                        cit->dead = true;
+                    used++;
+                }
+                cit->n = used;
+                if (used == 0)
+                    cit->dead = true;
+            }
+        }
+    }
+    return PDX_OK;
+}
+
+static void eval_free(eval *e)
+{
+    free(e->groups);
+    free(e->clauses);
+    free(e->slots);
+    free(e->curs);
+    free(e->posbuf[0]);
+    free(e->posbuf[1]);
+}
+
+/* Resets every iterator to the start (for the partial pass). */
+static int rewind_all(eval *e)
+{
+    const pdx_query *q = e->q;
+    free(e->curs);
+    free(e->slots);
+    free(e->clauses);
+    free(e->groups);
+    e->curs = NULL;
+    e->slots = NULL;
+    e->clauses = NULL;
+    e->groups = NULL;
+    e->n_curs = 0;
+    e->n_req = e->n_neg = 0;
+    (void)q;
+    return build(e);
+}
+
+/* ---- the passes ---- */
+
+/* Full matches: intersection of the required groups. */
+static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
+{
+    uint32_t doc = 0;
+    while (!e->err) {
+        bool agree = true;
+        for (uint32_t i = 0; i < e->n_req; i++) {
+            uint32_t gd = group_seek(e, &e->groups[i], doc);
+            if (gd == PDX_NO_DOC)
+                return;
+            if (gd > doc) {
+                doc = gd;
+                agree = false;
+                break;
+            }
+        }
+        if (!agree)
+            continue;
+        pdx_doc d;
+        int rc2 = pdx_doc_get(e->ix, doc, &d);
+        if (rc2) {
+            fail(e, rc2);
+            return;
+        }
+        if (passes_filters(e, doc, &d)) {
+            double score = 0;
+            bool ok = true;
+            for (uint32_t i = 0; i < e->n_req && ok; i++)
+                ok = group_score(e, &e->groups[i], doc, &d, &score);
+            if (ok && !e->err && !excluded(e, doc, &d)) {
+                (*total)++;
+                pdx_hit hit = {doc, score * boost(e, &d), false, e->n_req};
+                heap_push(rc, h, &hit, &d);
+            }
+        }
+        if (doc == PDX_NO_DOC - 1)
+            return;
+        doc++;
+    }
+}
+
+/* Partial matches: union of the required groups, papers matching some but
+ * not all of them. */
+static void eval_partial(eval *e, rank_ctx *rc, heap *h)
+{
+    uint32_t doc = 0;
+    while (!e->err) {
+        uint32_t m = PDX_NO_DOC;
+        for (uint32_t i = 0; i < e->n_req; i++) {
+            uint32_t gd = group_seek(e, &e->groups[i], doc);
+            if (gd < m)
+                m = gd;
+        }
+        if (m == PDX_NO_DOC)
+            return;
+        doc = m;
+        pdx_doc d;
+        int rc2 = pdx_doc_get(e->ix, doc, &d);
+        if (rc2) {
+            fail(e, rc2);
+            return;
+        }
+        if (passes_filters(e, doc, &d)) {
+            double score = 0;
+            uint32_t matched = 0;
+            for (uint32_t i = 0; i < e->n_req; i++)
+                if (e->groups[i].doc == doc && group_score(e, &e->groups[i], doc, &d, &score))
+                    matched++;
+            if (matched && matched < e->n_req && !e->err && !excluded(e, doc, &d)) {
+                pdx_hit hit = {doc, score * boost(e, &d), true, matched};
+                heap_push(rc, h, &hit, &d);
+            }
+        }
+        if (doc == PDX_NO_DOC - 1)
+            return;
+        doc++;
+    }
+}
+
+/* No required words: every paper passing the filters. */
+static void eval_filters_only(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
+{
+    uint32_t lo = 0, hi = e->ix->n_docs;
+    if (e->id_filter) {
+        if (e->id_doc == PDX_NO_DOC)
+            return;
+        lo = e->id_doc;
+        hi = lo + 1;
+    }
+    for (uint32_t doc = lo; doc < hi && !e->err; doc++) {
+        pdx_doc d;
+        int rc2 = pdx_doc_get(e->ix, doc, &d);
+        if (rc2) {
+            fail(e, rc2);
+            return;
+        }
+        if (!passes_filters(e, doc, &d) || excluded(e, doc, &d))
+            continue;
+        (*total)++;
+        pdx_hit hit = {doc, 0, false, 0};
+        heap_push(rc, h, &hit, &d);
+    }
+}
+
+static int cmp_hits_ctx_sort(rank_ctx *rc, heap *h)
+{
+    /* Heap-sort the heap into best-first order. */
+    size_t n = h->n;
+    while (h->n > 1) {
+        heap_swap(h, 0, h->n - 1);
+        h->n--;
+        sift_down(rc, h, 0);
+    }
+    h->n = n;
+    return PDX_OK;
+}
+
+int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
+               pdx_results *out)
+{
+    memset(out, 0, sizeof *out);
+    s->errmsg[0] = 0;
+    pdx_search_opts def;
+    if (!opts) {
+        pdx_search_opts_default(&def);
+        opts = &def;
+    }
+    uint32_t limit = opts->limit ? opts->limit : 10;
+    uint64_t k64 = (uint64_t)limit + opts->offset;
+    if (k64 > 1000000)
+        return pdx_searcher_error(s, PDX_EINVAL, "offset + limit is too large (at most 1000000)");
+    eval e = {.s = s, .ix = s->ix, .q = q, .o = opts, .id_doc = PDX_NO_DOC};
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        e.avg[f] = s->ix->avg_len[f];
+    if (q->id) {
+        e.id_filter = true;
+        int rc = pdx_doc_find_id(s->ix, q->id, q->id_len, &e.id_doc);
+        if (rc && rc != PDX_ENOTFOUND)
+            return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
+    }
+    heap h = {.k = (size_t)k64};
+    h.h = malloc(h.k * sizeof *h.h);
+    h.date = malloc(h.k * sizeof *h.date);
+    h.votes = malloc(h.k * sizeof *h.votes);
+    rank_ctx rc = {&e, opts->sort};
+    if (!h.h || !h.date || !h.votes) {
+        fail(&e, PDX_ENOMEM);
+    } else if (!build(&e)) {
+        if (e.n_req == 0) {
+            eval_filters_only(&e, &rc, &h, &out->total);
+        } else {
+            eval_required(&e, &rc, &h, &out->total);
+            if (!e.err && out->total < k64 && e.n_req > 1 && !opts->no_partial) {
+                out->partial_used = true;
+                if (!rewind_all(&e))
+                    eval_partial(&e, &rc, &h);
+            }
+        }
+    }
+    out->clauses = e.n_req;
+    snprintf(out->notice, sizeof out->notice, "%s", q->notice);
+    int err = e.err;
+    eval_free(&e);
+    if (!err) {
+        cmp_hits_ctx_sort(&rc, &h);
+        size_t skip = PDX_MIN(h.n, (size_t)opts->offset);
+        out->n = h.n - skip;
+        if (out->n) {
+            out->hits = malloc(out->n * sizeof *out->hits);
+            if (!out->hits)
+                err = pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
+            else
+                memcpy(out->hits, h.h + skip, out->n * sizeof *out->hits);
+        }
+        if (err)
+            out->n = 0;
+        /* partial_used means partial hits are present among those shown
+         * or skipped; keep it only if any partial hit made it in. */
+        if (out->partial_used) {
+            bool any = false;
+            for (size_t i = 0; i < h.n; i++)
+                any |= h.h[i].partial;
+            out->partial_used = any;
+        }
+    }
+    free(h.h);
+    free(h.date);
+    free(h.votes);
+    return err;
+}
