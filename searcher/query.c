@@ -470,6 +470,7 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
             pending_or = false;
             continue;
         }
+        size_t query_toks = c.n_toks;
         pdx_clause cl;
         rc = build_clause(&c, &cl, fields, prefix);
         if (rc) {
@@ -480,10 +481,32 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
             rc = add_to_group(&q->groups[q->n_groups - 1], &cl);
         else
             rc = add_group(q, negated, &cl);
-        if (rc)
+        if (rc) {
             clause_free(&cl);
+            break;
+        }
         last_was_clause = !negated;
         pending_or = false;
+        if (quoted || negated || prefix)
+            continue;
+        /* The word as written, if the query mode dropped a particle. */
+        c.n_toks = 0;
+        pdx_buf_reset(&c.terms);
+        trc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, w, wn, 0, NULL, collect_token, &c);
+        if (trc) {
+            rc = trc;
+            break;
+        }
+        if (c.n_toks <= query_toks)
+            continue;
+        rc = build_clause(&c, &cl, fields, false);
+        if (!rc && !cl.missing) {
+            cl.optional = true;
+            rc = add_to_group(&q->groups[q->n_groups - 1], &cl);
+            if (!rc)
+                continue;
+        }
+        clause_free(&cl);
     }
     free(c.toks);
     pdx_buf_free(&c.terms);

@@ -66,7 +66,8 @@ typedef struct clause_it {
     slot_it *s;
     uint32_t n;
     uint8_t fields;
-    bool dead; /* a slot has no cursor: never matches */
+    bool dead;     /* a slot has no cursor: never matches */
+    bool optional; /* adds score, never decides a match (searcher.h) */
     uint32_t doc;
 } clause_it;
 
@@ -91,6 +92,8 @@ typedef struct eval {
     bool id_filter;
     uint32_t *posbuf[2]; /* phrase check scratch */
     size_t cap_pos[2];
+    uint32_t *prox;      /* proximity scratch */
+    size_t cap_prox;
     double avg[PDX_NFIELDS];
     int err;
 } eval;
@@ -152,6 +155,8 @@ static uint32_t group_seek(eval *e, group_it *g, uint32_t target)
 {
     uint32_t m = PDX_NO_DOC;
     for (uint32_t i = 0; i < g->n; i++) {
+        if (g->c[i].optional)
+            continue;
         uint32_t d = clause_seek(e, &g->c[i], target);
         if (d < m)
             m = d;
@@ -197,9 +202,10 @@ static size_t slot_positions(eval *e, slot_it *s, unsigned f, int which, uint32_
     return n;
 }
 
-/* Does the phrase of clause c occur in field f of doc? Keeps in
- * posbuf[0] the candidate start positions, narrowing slot by slot. */
-static bool phrase_in_field(eval *e, clause_it *c, unsigned f, uint32_t doc)
+/* Start positions of clause c in field f of doc, sorted, left in
+ * posbuf[0]: the first slot's positions, narrowed slot by slot to those
+ * where every slot follows at its relative position. Returns the count. */
+static size_t clause_starts(eval *e, clause_it *c, unsigned f, uint32_t doc)
 {
     size_t n = slot_positions(e, &c->s[0], f, 0, doc);
     for (uint32_t k = 1; k < c->n && n; k++) {
@@ -216,7 +222,7 @@ static bool phrase_in_field(eval *e, clause_it *c, unsigned f, uint32_t doc)
         }
         n = out;
     }
-    return n > 0;
+    return n;
 }
 
 static double tf_norm(eval *e, uint32_t tf, uint32_t len, unsigned f)
@@ -234,7 +240,7 @@ static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, 
         ok_fields = 0xff;
     } else {
         for (unsigned f = 0; f < PDX_NFIELDS; f++)
-            if ((c->fields & (1u << f)) && phrase_in_field(e, c, f, doc))
+            if ((c->fields & (1u << f)) && clause_starts(e, c, f, doc))
                 ok_fields |= (uint8_t)(1u << f);
         if (!ok_fields || e->err)
             return false;
@@ -261,9 +267,97 @@ static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, do
 {
     bool ok = false;
     for (uint32_t i = 0; i < g->n; i++)
-        if (g->c[i].doc == doc && clause_score(e, &g->c[i], doc, d, score))
+        if (!g->c[i].optional && g->c[i].doc == doc && clause_score(e, &g->c[i], doc, d, score))
             ok = true;
-    return ok;
+    if (!ok)
+        return false;
+    for (uint32_t i = 0; i < g->n; i++)
+        if (g->c[i].optional && clause_seek(e, &g->c[i], doc) == doc)
+            clause_score(e, &g->c[i], doc, d, score);
+    return true;
+}
+
+/* ---- proximity ----
+ *
+ * Known-item queries are often a phrase remembered loosely: words of the
+ * summary in their order, with particles changed ("일상적으로 수행하는").
+ * So two consecutive query words that occur close together, in query
+ * order, in one field earn a bonus of PDX_PROXIMITY x (their BM25 there).
+ * "Close" is at most 3 positions between the end of the first and the
+ * start of the second: room for the bridge bigram and the bigrams of a
+ * one- or two-syllable particle. Up to 6 earns half. */
+#define PDX_PROXIMITY 0.5
+
+static double pair_prox(const uint32_t *a, size_t na, uint32_t a_len, const uint32_t *b,
+                        size_t nb)
+{
+    uint64_t best = UINT64_MAX;
+    size_t j = 0;
+    for (size_t i = 0; i < na; i++) {
+        uint64_t end = (uint64_t)a[i] + a_len - 1;
+        while (j < nb && b[j] <= end)
+            j++;
+        if (j == nb)
+            break;
+        uint64_t d = b[j] - end - 1;
+        if (d < best)
+            best = d;
+    }
+    return best <= 3 ? 1.0 : best <= 6 ? 0.5 : 0.0;
+}
+
+/* BM25 of clause c in field f at doc (its slots' cursors on doc). */
+static double clause_field_score(eval *e, clause_it *c, unsigned f, uint32_t doc,
+                                 const pdx_doc *d)
+{
+    double sum = 0;
+    for (uint32_t k = 0; k < c->n; k++)
+        for (uint32_t i = 0; i < c->s[k].n; i++) {
+            cur *cu = &c->s[k].c[i];
+            if (cu->field == f && cu->p.doc == doc)
+                sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d->len[f], f);
+        }
+    return sum;
+}
+
+static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc *d)
+{
+    double bonus = 0;
+    for (uint32_t g = 0; g + 1 < e->n_req; g++) {
+        group_it *ga = &e->groups[g], *gb = &e->groups[g + 1];
+        /* a group of one word: its clause, plus perhaps an optional one */
+        if (ga->n - (ga->n > 1 && ga->c[ga->n - 1].optional) != 1 ||
+            gb->n - (gb->n > 1 && gb->c[gb->n - 1].optional) != 1 ||
+            ga->c[0].doc != doc || gb->c[0].doc != doc)
+            continue;
+        clause_it *a = &ga->c[0], *b = &gb->c[0];
+        for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+            if (!(a->fields & b->fields & (1u << f)))
+                continue;
+            size_t na = clause_starts(e, a, f, doc);
+            if (!na || e->err)
+                continue;
+            /* keep a's starts while b's are computed into posbuf[0] */
+            if (na > e->cap_prox) {
+                uint32_t *np = realloc(e->prox, na * sizeof *np);
+                if (!np) {
+                    fail(e, PDX_ENOMEM);
+                    return 0;
+                }
+                e->prox = np;
+                e->cap_prox = na;
+            }
+            memcpy(e->prox, e->posbuf[0], na * sizeof *e->prox);
+            size_t nb = clause_starts(e, b, f, doc);
+            if (!nb || e->err)
+                continue;
+            double p = pair_prox(e->prox, na, a->n, e->posbuf[0], nb);
+            if (p > 0)
+                bonus += PDX_PROXIMITY * p *
+                         (clause_field_score(e, a, f, doc, d) + clause_field_score(e, b, f, doc, d));
+        }
+    }
+    return bonus;
 }
 
 static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
@@ -436,6 +530,7 @@ static int build(eval *e)
                 clause_it *cit = &e->clauses[ci++];
                 cit->s = &e->slots[si];
                 cit->fields = cl->fields;
+                cit->optional = cl->optional;
                 cit->doc = 0;
                 uint32_t used = 0;
                 for (uint32_t k = 0; k < cl->n_slots; k++) {
@@ -484,6 +579,7 @@ static void eval_free(eval *e)
     free(e->curs);
     free(e->posbuf[0]);
     free(e->posbuf[1]);
+    free(e->prox);
 }
 
 /* Resets every iterator to the start (for the partial pass). */
@@ -537,7 +633,14 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                 ok = group_score(e, &e->groups[i], doc, &d, &score);
             if (ok && !e->err && !excluded(e, doc, &d)) {
                 (*total)++;
-                pdx_hit hit = {doc, score * boost(e, &d), false, e->n_req};
+                double bst = boost(e, &d);
+                /* The bonus is at most 2 * PDX_PROXIMITY * score: skip
+                 * decoding positions when even that cannot enter the heap. */
+                if (e->n_req > 1 &&
+                    (rc->sort != PDX_SORT_SCORE || h->n < h->k ||
+                     score * (1 + 2 * PDX_PROXIMITY) * bst >= h->h[0].score))
+                    score += proximity_bonus(e, doc, &d);
+                pdx_hit hit = {doc, score * bst, false, e->n_req};
                 heap_push(rc, h, &hit, &d);
             }
         }
@@ -575,6 +678,7 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
                 if (e->groups[i].doc == doc && group_score(e, &e->groups[i], doc, &d, &score))
                     matched++;
             if (matched && matched < e->n_req && !e->err && !excluded(e, doc, &d)) {
+                score += proximity_bonus(e, doc, &d);
                 pdx_hit hit = {doc, score * boost(e, &d), true, matched};
                 heap_push(rc, h, &hit, &d);
             }

@@ -60,6 +60,11 @@ typedef struct pdx_clause {
     uint32_t n_slots;
     uint8_t fields;   /* PDX_FIELDS_ALL or one bit per field */
     bool missing;     /* some slot has no term in the index: cannot match */
+    /* An optional clause only adds to the score of its group when it
+     * matches; it never decides whether the group matches. The parser adds
+     * one for a word that lost a particle, holding the word as written, so
+     * "소개는" matches every 소개 but ranks "소개는" first. */
+    bool optional;
 } pdx_clause;
 
 typedef struct pdx_group {

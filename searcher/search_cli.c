@@ -1,0 +1,614 @@
+/*
+ * paperdex-search: search an index built by paperdex-index.
+ *
+ *   paperdex-search [-i INDEX] [-n N] [--offset K] [--json] [--sort KEY]
+ *                   [ranking options] QUERY...
+ *
+ * The query words are joined with spaces into one query (search.h has the
+ * language). Output is a human-readable list, or JSON Lines with --json.
+ * Exit status follows grep: 0 when papers match, 1 when none do, 2 on an
+ * error (bad option, malformed query, unreadable or damaged index).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "paperdex/paperdex.h"
+#include "paperdex/search.h"
+
+static const char usage[] =
+    "usage: paperdex-search [options] QUERY...\n"
+    "\n"
+    "Searches a paperdex index. The QUERY words are joined with spaces into one\n"
+    "query; quote for the shell what the query language should see as quotes.\n"
+    "\n"
+    "options:\n"
+    "  -i, --index INDEX      index to search (default: $PAPERDEX_INDEX, then\n"
+    "                         paperdex.idx)\n"
+    "  -n, --limit N          show N papers (default 10)\n"
+    "      --offset K         skip the first K papers (paging: --offset 10 -n 10\n"
+    "                         shows papers 11-20)\n"
+    "      --json             print JSON Lines, one object per paper: rank, score,\n"
+    "                         id, url, date (\"YYYY-MM-DD\" or null), votes (null\n"
+    "                         when unknown), title, authors (array), snippet,\n"
+    "                         highlights ([start,end] UTF-8 byte ranges in\n"
+    "                         snippet), partial (bool); nothing else on stdout\n"
+    "      --sort KEY         score (default), votes (most first, unknown last)\n"
+    "                         or date (newest first)\n"
+    "      --color WHEN       auto (default: colour when stdout is a terminal and\n"
+    "                         NO_COLOR is unset or empty), always or never.\n"
+    "                         Without colour, matches are shown as \xc2\xabword\xc2\xbb\n"
+    "      --no-partial       only papers that match every word; by default, when\n"
+    "                         too few do, the best partial matches follow them\n"
+    "\n"
+    "ranking (score = (1 + W ln(1 + votes)) * sum of per-field BM25 * weight):\n"
+    "      --vote-weight W    vote boost W (default 0.05; 0 turns it off)\n"
+    "      --field-weights T,A,S  weights of title, authors, summary\n"
+    "                         (default 2,1,0.6)\n"
+    "      --k1 X             BM25 k1 (default 1.2)\n"
+    "      --b X              BM25 b, 0..1 (default 0.75)\n"
+    "\n"
+    "  -h, --help             show this help\n"
+    "      --version          show the version\n"
+    "\n"
+    "Options may come before or after the query. A word starting with '-' that\n"
+    "is not an option above is a query word (an exclusion: -survey); use --\n"
+    "to end the options.\n"
+    "\n"
+    "query language:\n"
+    "  word word        every word must match (AND)\n"
+    "  a OR b           either (OR binds tighter than the implicit AND)\n"
+    "  -word, -\"a b\"    exclude papers that match\n"
+    "  \"a phrase\"       consecutive terms; a word that tokenizes into several\n"
+    "                   terms (\"text-to-video\", \"\xea\xb0\x95\xed\x99\x94\xed\x95\x99\xec\x8a\xb5\") "
+    "is a phrase too\n"
+    "  title:w author:w summary:w   restrict a word or \"phrase\" to one field\n"
+    "  transf*          Latin prefix, expanded to the most frequent matching terms\n"
+    "  date:2024  date:2024-06  date:2024-06-01..2024-08-31  date:2024..\n"
+    "  votes:>=50  votes:>50  votes:<10  votes:10..100  votes:7\n"
+    "  id:2406.09414\n"
+    "\n"
+    "examples:\n"
+    "  paperdex-search 'author:\"Zhiqiu Lin\"'\n"
+    "  paperdex-search title:diffusion \xeb\xb9\x84\xeb\x94\x94\xec\x98\xa4\n"
+    "  paperdex-search '\"text-to-video\"' -survey\n"
+    "  paperdex-search 'transf*' date:2024-06\n"
+    "  paperdex-search \xea\xb0\x95\xed\x99\x94\xed\x95\x99\xec\x8a\xb5 'votes:>=20' --sort votes\n"
+    "  paperdex-search --json -n 5 diffusion \xeb\xaa\xa8\xeb\x8d\xb8\n"
+    "\n"
+    "Exit status: 0 papers matched, 1 none did, 2 error.\n";
+
+#define PROG "paperdex-search: "
+
+/* Highlight and style escapes (SGR). */
+#define SGR_MATCH "\033[1;33m"
+#define SGR_TITLE "\033[1m"
+#define SGR_DIM "\033[2m"
+#define SGR_RESET "\033[0m"
+/* Plain-text highlight markers. */
+#define MARK_OPEN "\xc2\xab"  /* « */
+#define MARK_CLOSE "\xc2\xbb" /* » */
+
+#define SNIPPET_WIDTH 200
+#define MAX_LIMIT 1000000u
+
+typedef struct cli {
+    const char *index;
+    pdx_search_opts opts;
+    bool json;
+    bool color;
+    pdx_buf query; /* the words joined by spaces */
+} cli;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- option values ---- */
+
+static bool parse_u32(const char *v, uint32_t max, uint32_t *out)
+{
+    if (!v || *v < '0' || *v > '9')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (errno || *end || x > max)
+        return false;
+    *out = (uint32_t)x;
+    return true;
+}
+
+static bool parse_nonneg(const char *v, double *out)
+{
+    if (!v || !*v)
+        return false;
+    errno = 0;
+    char *end;
+    double x = strtod(v, &end);
+    if (errno || *end || !isfinite(x) || x < 0)
+        return false;
+    *out = x;
+    return true;
+}
+
+static bool parse_weights(const char *v, double w[3])
+{
+    char tmp[128];
+    if (!v || strlen(v) >= sizeof tmp)
+        return false;
+    memcpy(tmp, v, strlen(v) + 1);
+    char *p = tmp;
+    for (int i = 0; i < 3; i++) {
+        char *comma = strchr(p, ',');
+        if ((i < 2) != (comma != NULL))
+            return false;
+        if (comma)
+            *comma = 0;
+        if (!parse_nonneg(p, &w[i]))
+            return false;
+        p = comma ? comma + 1 : p;
+    }
+    return true;
+}
+
+/* Matches "--name VALUE" and "--name=VALUE" (and a short alias, which
+ * takes only the separate form). Sets *val (NULL when the value is
+ * missing) and returns true when argv[*i] is this option. */
+static bool opt_value(int argc, char **argv, int *i, const char *name, const char *alias,
+                      const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (!strncmp(a, name, n) && a[n] == '=') {
+        *val = a + n + 1;
+        return true;
+    }
+    if (strcmp(a, name) && !(alias && !strcmp(a, alias)))
+        return false;
+    *val = *i + 1 < argc ? argv[++*i] : NULL;
+    return true;
+}
+
+static int bad_value(const char *opt, const char *val, const char *want)
+{
+    if (val)
+        fprintf(stderr, PROG "%s wants %s, got '%s'\n", opt, want, val);
+    else
+        fprintf(stderr, PROG "%s wants %s\n", opt, want);
+    return 2;
+}
+
+static void add_word(cli *c, const char *w)
+{
+    if (c->query.len)
+        pdx_buf_putc(&c->query, ' ');
+    pdx_buf_append(&c->query, w, strlen(w));
+}
+
+/* Parses the command line; returns -1 to go on, else an exit status. */
+static int parse_args(cli *c, int argc, char **argv)
+{
+    const char *color = "auto";
+    bool words_only = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (words_only || a[0] != '-' || !a[1]) {
+            add_word(c, a);
+        } else if (!strcmp(a, "--")) {
+            words_only = true;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (!strcmp(a, "--version")) {
+            printf("paperdex-search %s\n", PDX_VERSION_STRING);
+            return 0;
+        } else if (!strcmp(a, "--json")) {
+            c->json = true;
+        } else if (!strcmp(a, "--no-partial")) {
+            c->opts.no_partial = true;
+        } else if (opt_value(argc, argv, &i, "--index", "-i", &v)) {
+            if (!v || !*v)
+                return bad_value("--index", v, "an index file");
+            c->index = v;
+        } else if (opt_value(argc, argv, &i, "--limit", "-n", &v)) {
+            if (!parse_u32(v, MAX_LIMIT, &c->opts.limit) || !c->opts.limit)
+                return bad_value("-n", v, "a number of papers from 1 to 1000000");
+        } else if (opt_value(argc, argv, &i, "--offset", NULL, &v)) {
+            if (!parse_u32(v, MAX_LIMIT, &c->opts.offset))
+                return bad_value("--offset", v, "a number of papers from 0 to 1000000");
+        } else if (opt_value(argc, argv, &i, "--sort", NULL, &v)) {
+            if (v && !strcmp(v, "score"))
+                c->opts.sort = PDX_SORT_SCORE;
+            else if (v && !strcmp(v, "votes"))
+                c->opts.sort = PDX_SORT_VOTES;
+            else if (v && !strcmp(v, "date"))
+                c->opts.sort = PDX_SORT_DATE;
+            else
+                return bad_value("--sort", v, "score, votes or date");
+        } else if (opt_value(argc, argv, &i, "--color", NULL, &v) ||
+                   opt_value(argc, argv, &i, "--colour", NULL, &v)) {
+            if (!v || (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never")))
+                return bad_value("--color", v, "auto, always or never");
+            color = v;
+        } else if (opt_value(argc, argv, &i, "--vote-weight", NULL, &v)) {
+            if (!parse_nonneg(v, &c->opts.vote_weight))
+                return bad_value("--vote-weight", v, "a number >= 0");
+        } else if (opt_value(argc, argv, &i, "--field-weights", NULL, &v)) {
+            if (!parse_weights(v, c->opts.field_weight))
+                return bad_value("--field-weights", v,
+                                 "three numbers >= 0 for title,authors,summary (e.g. 2,1,0.6)");
+        } else if (opt_value(argc, argv, &i, "--k1", NULL, &v)) {
+            if (!parse_nonneg(v, &c->opts.k1))
+                return bad_value("--k1", v, "a number >= 0");
+        } else if (opt_value(argc, argv, &i, "--b", NULL, &v)) {
+            if (!parse_nonneg(v, &c->opts.b) || c->opts.b > 1)
+                return bad_value("--b", v, "a number from 0 to 1");
+        } else if (a[1] == '-') {
+            fprintf(stderr, PROG "unknown option '%s' (see --help)\n", a);
+            return 2;
+        } else {
+            add_word(c, a); /* "-survey": an exclusion */
+        }
+    }
+    if (c->query.err) {
+        fprintf(stderr, PROG "out of memory\n");
+        return 2;
+    }
+    if (!c->query.len) {
+        fprintf(stderr, PROG "no query (see --help)\n");
+        return 2;
+    }
+    const char *nc = getenv("NO_COLOR");
+    if (!strcmp(color, "always"))
+        c->color = true;
+    else if (!strcmp(color, "auto"))
+        c->color = !c->json && isatty(STDOUT_FILENO) && !(nc && *nc);
+    if (!c->index) {
+        const char *env = getenv("PAPERDEX_INDEX");
+        c->index = env && *env ? env : "paperdex.idx";
+    }
+    return -1;
+}
+
+/* ---- human output ---- */
+
+/* Appends text with control characters as spaces and invalid UTF-8 as
+ * U+FFFD (so nothing from an index can drive the terminal), marking the
+ * spans. `restore` is the style to return to after a highlight. */
+static void put_text(pdx_buf *o, const char *text, size_t len, const pdx_span *spans,
+                     size_t n_spans, bool color, const char *restore)
+{
+    const uint8_t *p = (const uint8_t *)text;
+    size_t k = 0;
+    for (size_t i = 0; i < len;) {
+        if (k < n_spans && spans[k].start == i)
+            pdx_buf_append(o, color ? SGR_MATCH : MARK_OPEN,
+                           strlen(color ? SGR_MATCH : MARK_OPEN));
+        size_t l = p[i] < 0x80 ? 1 : pdx_utf8_decode(p + i, len - i, NULL);
+        if (!l) {
+            pdx_buf_append(o, "\xef\xbf\xbd", 3);
+            l = 1;
+        } else if (l == 1 && (p[i] < 0x20 || p[i] == 0x7f)) {
+            pdx_buf_putc(o, ' ');
+        } else {
+            pdx_buf_append(o, p + i, l);
+        }
+        i += l;
+        while (k < n_spans && spans[k].end <= i) {
+            if (spans[k].start < i) {
+                if (color) {
+                    pdx_buf_append(o, SGR_RESET, strlen(SGR_RESET));
+                    pdx_buf_append(o, restore, strlen(restore));
+                } else {
+                    pdx_buf_append(o, MARK_CLOSE, strlen(MARK_CLOSE));
+                }
+            }
+            k++;
+        }
+    }
+}
+
+static void puts_buf(pdx_buf *o, const char *s)
+{
+    pdx_buf_append(o, s, strlen(s));
+}
+
+static void printf_buf(pdx_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include <stdarg.h>
+static void printf_buf(pdx_buf *o, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        pdx_buf_append(o, tmp, PDX_MIN((size_t)n, sizeof tmp - 1));
+}
+
+static void format_date(char out[16], int32_t date)
+{
+    if (date > 0)
+        snprintf(out, 16, "%04d-%02d-%02d", (int)(date / 10000 % 10000),
+                 (int)(date / 100 % 100), (int)(date % 100));
+    else
+        out[0] = 0;
+}
+
+/* The paper's link: the stored URL, else the arXiv page of its id. */
+static void put_url(pdx_buf *o, const pdx_hit_info *h, bool json)
+{
+    bool synth = h->id_len >= 7 && !memcmp(h->id, "nolink-", 7);
+    if (h->url_len) {
+        if (json)
+            pdx_json_str(o, h->url, h->url_len);
+        else
+            put_text(o, h->url, h->url_len, NULL, 0, false, "");
+    } else if (!synth && h->id_len) {
+        if (json)
+            pdx_buf_putc(o, '"');
+        puts_buf(o, "https://arxiv.org/abs/");
+        if (json) {
+            pdx_buf b = {0};
+            pdx_json_str(&b, h->id, h->id_len); /* id without its quotes */
+            if (!b.err && b.len >= 2)
+                pdx_buf_append(o, b.data + 1, b.len - 2);
+            pdx_buf_free(&b);
+            pdx_buf_putc(o, '"');
+        } else {
+            put_text(o, h->id, h->id_len, NULL, 0, false, "");
+        }
+    } else {
+        puts_buf(o, json ? "null" : "(no link)");
+    }
+}
+
+static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
+                      const pdx_results *r, size_t i, const pdx_hit_info *h,
+                      const pdx_snippet *sn_unused)
+{
+    PDX_UNUSED(sn_unused);
+    const pdx_hit *hit = &r->hits[i];
+    printf_buf(o, "%3zu. ", (size_t)c->opts.offset + i + 1);
+    if (hit->partial) {
+        if (c->color)
+            puts_buf(o, SGR_DIM);
+        printf_buf(o, "[partial: %u of %u words] ", hit->matched, r->clauses);
+        if (c->color)
+            puts_buf(o, SGR_RESET);
+    }
+    const pdx_span *spans = NULL;
+    size_t n_spans = 0;
+    if (pdx_highlight(s, q, h->title, h->title_len, &spans, &n_spans))
+        n_spans = 0;
+    if (c->color)
+        puts_buf(o, SGR_TITLE);
+    put_text(o, h->title, h->title_len, spans, n_spans, c->color, SGR_TITLE);
+    if (c->color)
+        puts_buf(o, SGR_RESET);
+    puts_buf(o, "\n     ");
+
+    char date[16];
+    format_date(date, h->date);
+    puts_buf(o, *date ? date : "unknown date");
+    if (h->votes == PDX_VOTES_UNKNOWN)
+        puts_buf(o, " | votes unknown | ");
+    else
+        printf_buf(o, " | %" PRId64 " vote%s | ", h->votes, h->votes == 1 ? "" : "s");
+    put_url(o, h, false);
+    puts_buf(o, "\n     ");
+
+    if (!h->authors_len) {
+        puts_buf(o, "authors unknown");
+    } else {
+        const char *a = h->authors, *end = h->authors + h->authors_len;
+        for (int k = 0; k < 3 && a < end; k++) {
+            const char *nl = memchr(a, '\n', (size_t)(end - a));
+            const char *e = nl ? nl : end;
+            if (k)
+                puts_buf(o, ", ");
+            put_text(o, a, (size_t)(e - a), NULL, 0, false, "");
+            a = nl ? nl + 1 : end;
+        }
+        if (h->n_authors > 3)
+            printf_buf(o, " + %u more", h->n_authors - 3);
+    }
+    puts_buf(o, "\n");
+
+    pdx_snippet sn;
+    if (h->summary_len && !pdx_snippet_make(s, q, h->summary, h->summary_len, SNIPPET_WIDTH, &sn) &&
+        sn.len) {
+        puts_buf(o, "     ");
+        put_text(o, sn.text, sn.len, sn.spans, sn.n_spans, c->color, "");
+        puts_buf(o, "\n");
+    }
+    puts_buf(o, "\n");
+}
+
+/* ---- JSON output ---- */
+
+static void json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
+                     const pdx_results *r, size_t i, const pdx_hit_info *h)
+{
+    const pdx_hit *hit = &r->hits[i];
+    printf_buf(o, "{\"rank\":%zu,\"score\":", (size_t)c->opts.offset + i + 1);
+    if (isfinite(hit->score))
+        printf_buf(o, "%.6g", hit->score);
+    else
+        puts_buf(o, "null");
+    puts_buf(o, ",\"id\":");
+    pdx_json_str(o, h->id, h->id_len);
+    puts_buf(o, ",\"url\":");
+    put_url(o, h, true);
+    char date[16];
+    format_date(date, h->date);
+    if (*date)
+        printf_buf(o, ",\"date\":\"%s\"", date);
+    else
+        puts_buf(o, ",\"date\":null");
+    if (h->votes == PDX_VOTES_UNKNOWN || h->votes < 0)
+        puts_buf(o, ",\"votes\":null");
+    else
+        printf_buf(o, ",\"votes\":%" PRId64, h->votes);
+    puts_buf(o, ",\"title\":");
+    pdx_json_str(o, h->title, h->title_len);
+    puts_buf(o, ",\"authors\":[");
+    if (h->authors_len) {
+        const char *a = h->authors, *end = h->authors + h->authors_len;
+        for (bool first = true; a <= end; first = false) {
+            const char *nl = memchr(a, '\n', (size_t)(end - a));
+            const char *e = nl ? nl : end;
+            if (!first)
+                pdx_buf_putc(o, ',');
+            pdx_json_str(o, a, (size_t)(e - a));
+            if (!nl)
+                break;
+            a = nl + 1;
+        }
+    }
+    puts_buf(o, "],\"snippet\":");
+    pdx_snippet sn = {"", 0, NULL, 0};
+    if (pdx_snippet_make(s, q, h->summary, h->summary_len, SNIPPET_WIDTH, &sn))
+        sn = (pdx_snippet){"", 0, NULL, 0};
+    pdx_json_str(o, sn.text, sn.len);
+    puts_buf(o, ",\"highlights\":[");
+    for (size_t k = 0; k < sn.n_spans; k++)
+        printf_buf(o, "%s[%zu,%zu]", k ? "," : "", sn.spans[k].start, sn.spans[k].end);
+    printf_buf(o, "],\"partial\":%s}\n", hit->partial ? "true" : "false");
+}
+
+/* ---- main ---- */
+
+static void quote_query(pdx_buf *o, const cli *c)
+{
+    pdx_buf_putc(o, '"');
+    put_text(o, (const char *)c->query.data, c->query.len, NULL, 0, false, "");
+    pdx_buf_putc(o, '"');
+}
+
+static int run(cli *c)
+{
+    char err[600];
+    pdx_index *ix = NULL;
+    int rc = pdx_index_open(&ix, c->index, err, sizeof err);
+    if (rc) {
+        if (rc == PDX_ENOTFOUND)
+            fprintf(stderr, PROG "%s (build one with: paperdex-index -o %s DIGESTS...)\n", err,
+                    c->index);
+        else
+            fprintf(stderr, PROG "%s\n", err);
+        return 2;
+    }
+    pdx_searcher *s = NULL;
+    pdx_query *q = NULL;
+    pdx_results r = {0};
+    int status = 2;
+    if (pdx_searcher_new(&s, ix)) {
+        fprintf(stderr, PROG "out of memory\n");
+        goto done;
+    }
+    double t0 = now();
+    rc = pdx_query_parse(&q, s, (const char *)c->query.data, c->query.len);
+    if (!rc)
+        rc = pdx_search(s, q, &c->opts, &r);
+    double ms = (now() - t0) * 1e3;
+    if (rc) {
+        const char *m = pdx_searcher_errmsg(s);
+        fprintf(stderr, PROG "%s\n", *m ? m : pdx_strerror(rc));
+        goto done;
+    }
+
+    pdx_buf o = {0};
+    if (r.notice[0]) {
+        if (c->json)
+            fprintf(stderr, PROG "%s\n", r.notice);
+    }
+    if (!c->json) {
+        if (r.total)
+            printf_buf(&o, "%" PRIu64 " paper%s match%s ", r.total, r.total == 1 ? "" : "s",
+                       r.total == 1 ? "es" : "");
+        else
+            puts_buf(&o, "no paper matches ");
+        quote_query(&o, c);
+        printf_buf(&o, " (%.2f ms)", ms);
+        if (r.n)
+            printf_buf(&o, "; showing %zu-%zu", (size_t)c->opts.offset + 1,
+                       (size_t)c->opts.offset + r.n);
+        else if (r.total)
+            printf_buf(&o, "; none after offset %u", c->opts.offset);
+        puts_buf(&o, "\n");
+        if (r.partial_used) {
+            if (r.total)
+                printf_buf(&o, "only %" PRIu64 " paper%s match%s every word; "
+                           "showing best partial matches too\n",
+                           r.total, r.total == 1 ? "" : "s", r.total == 1 ? "es" : "");
+            else
+                puts_buf(&o, "showing best partial matches (marked [partial])\n");
+        }
+        if (r.notice[0]) {
+            puts_buf(&o, "note: ");
+            put_text(&o, r.notice, strlen(r.notice), NULL, 0, false, "");
+            puts_buf(&o, "\n");
+        }
+        puts_buf(&o, "\n");
+    }
+    for (size_t i = 0; i < r.n && !o.err; i++) {
+        pdx_hit_info h;
+        rc = pdx_hit_get(s, r.hits[i].doc, &h);
+        if (rc) {
+            fwrite(o.data, 1, o.len, stdout);
+            fprintf(stderr, PROG "%s\n", pdx_searcher_errmsg(s));
+            pdx_buf_free(&o);
+            goto done;
+        }
+        if (c->json)
+            json_hit(&o, s, q, c, &r, i, &h);
+        else
+            human_hit(&o, s, q, c, &r, i, &h, NULL);
+        /* Flush as we go so a long listing streams. */
+        if (o.len > 1 << 16 && !o.err) {
+            fwrite(o.data, 1, o.len, stdout);
+            pdx_buf_reset(&o);
+        }
+    }
+    if (o.err) {
+        fprintf(stderr, PROG "out of memory\n");
+        pdx_buf_free(&o);
+        goto done;
+    }
+    if (o.len)
+        fwrite(o.data, 1, o.len, stdout);
+    pdx_buf_free(&o);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, PROG "writing output: %s\n", strerror(errno));
+        goto done;
+    }
+    status = r.n || r.total ? 0 : 1;
+done:
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    cli c = {0};
+    pdx_search_opts_default(&c.opts);
+    int status = parse_args(&c, argc, argv);
+    if (status < 0)
+        status = run(&c);
+    pdx_buf_free(&c.query);
+    return status;
+}
