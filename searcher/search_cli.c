@@ -10,6 +10,7 @@
  * error (bad option, malformed query, unreadable or damaged index).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -282,6 +283,16 @@ static int parse_args(cli *c, int argc, char **argv)
 
 /* ---- human output ---- */
 
+static void close_mark(pdx_buf *o, bool color, const char *restore)
+{
+    if (color) {
+        pdx_buf_append(o, SGR_RESET, strlen(SGR_RESET));
+        pdx_buf_append(o, restore, strlen(restore));
+    } else {
+        pdx_buf_append(o, MARK_CLOSE, strlen(MARK_CLOSE));
+    }
+}
+
 /* Appends text with control characters as spaces and invalid UTF-8 as
  * U+FFFD (so nothing from an index can drive the terminal), marking the
  * spans. `restore` is the style to return to after a highlight. */
@@ -290,10 +301,13 @@ static void put_text(pdx_buf *o, const char *text, size_t len, const pdx_span *s
 {
     const uint8_t *p = (const uint8_t *)text;
     size_t k = 0;
+    bool open = false;
     for (size_t i = 0; i < len;) {
-        if (k < n_spans && spans[k].start == i)
+        if (!open && k < n_spans && spans[k].start <= i && spans[k].end > i) {
             pdx_buf_append(o, color ? SGR_MATCH : MARK_OPEN,
                            strlen(color ? SGR_MATCH : MARK_OPEN));
+            open = true;
+        }
         size_t l = p[i] < 0x80 ? 1 : pdx_utf8_decode(p + i, len - i, NULL);
         if (!l) {
             pdx_buf_append(o, "\xef\xbf\xbd", 3);
@@ -305,17 +319,14 @@ static void put_text(pdx_buf *o, const char *text, size_t len, const pdx_span *s
         }
         i += l;
         while (k < n_spans && spans[k].end <= i) {
-            if (spans[k].start < i) {
-                if (color) {
-                    pdx_buf_append(o, SGR_RESET, strlen(SGR_RESET));
-                    pdx_buf_append(o, restore, strlen(restore));
-                } else {
-                    pdx_buf_append(o, MARK_CLOSE, strlen(MARK_CLOSE));
-                }
-            }
+            if (open)
+                close_mark(o, color, restore);
+            open = false;
             k++;
         }
     }
+    if (open)
+        close_mark(o, color, restore);
 }
 
 static void puts_buf(pdx_buf *o, const char *s)
@@ -324,7 +335,6 @@ static void puts_buf(pdx_buf *o, const char *s)
 }
 
 static void printf_buf(pdx_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#include <stdarg.h>
 static void printf_buf(pdx_buf *o, const char *fmt, ...)
 {
     char tmp[512];
@@ -374,10 +384,8 @@ static void put_url(pdx_buf *o, const pdx_hit_info *h, bool json)
 }
 
 static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
-                      const pdx_results *r, size_t i, const pdx_hit_info *h,
-                      const pdx_snippet *sn_unused)
+                      const pdx_results *r, size_t i, const pdx_hit_info *h)
 {
-    PDX_UNUSED(sn_unused);
     const pdx_hit *hit = &r->hits[i];
     printf_buf(o, "%3zu. ", (size_t)c->opts.offset + i + 1);
     if (hit->partial) {
@@ -574,7 +582,7 @@ static int run(cli *c)
         if (c->json)
             json_hit(&o, s, q, c, &r, i, &h);
         else
-            human_hit(&o, s, q, c, &r, i, &h, NULL);
+            human_hit(&o, s, q, c, &r, i, &h);
         /* Flush as we go so a long listing streams. */
         if (o.len > 1 << 16 && !o.err) {
             fwrite(o.data, 1, o.len, stdout);
