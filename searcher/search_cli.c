@@ -23,6 +23,7 @@
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
 
+/* A printf format: the defaults come from search.h. */
 static const char usage[] =
     "usage: paperdex-search [options] QUERY...\n"
     "\n"
@@ -49,11 +50,11 @@ static const char usage[] =
     "                         too few do, the best partial matches follow them\n"
     "\n"
     "ranking (score = (1 + W ln(1 + votes)) * sum of per-field BM25 * weight):\n"
-    "      --vote-weight W    vote boost W (default 0.05; 0 turns it off)\n"
+    "      --vote-weight W    vote boost W (default %g; 0 turns it off)\n"
     "      --field-weights T,A,S  weights of title, authors, summary\n"
-    "                         (default 2,1,0.6)\n"
-    "      --k1 X             BM25 k1 (default 1.2)\n"
-    "      --b X              BM25 b, 0..1 (default 0.75)\n"
+    "                         (default %g,%g,%g)\n"
+    "      --k1 X             BM25 k1 (default %g)\n"
+    "      --b X              BM25 b, 0..1 (default %g)\n"
     "\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n"
@@ -208,7 +209,8 @@ static int parse_args(cli *c, int argc, char **argv)
         } else if (!strcmp(a, "--")) {
             words_only = true;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage, stdout);
+            printf(usage, PDX_DEFAULT_VOTE_WEIGHT, PDX_DEFAULT_W_TITLE, PDX_DEFAULT_W_AUTHORS,
+                   PDX_DEFAULT_W_SUMMARY, PDX_DEFAULT_K1, PDX_DEFAULT_B);
             return 0;
         } else if (!strcmp(a, "--version")) {
             printf("paperdex-search %s\n", PDX_VERSION_STRING);
@@ -247,7 +249,7 @@ static int parse_args(cli *c, int argc, char **argv)
         } else if (opt_value(argc, argv, &i, "--field-weights", NULL, &v)) {
             if (!parse_weights(v, c->opts.field_weight))
                 return bad_value("--field-weights", v,
-                                 "three numbers >= 0 for title,authors,summary (e.g. 2,1,0.6)");
+                                 "three numbers >= 0 for title,authors,summary (e.g. 1.5,1,0.8)");
         } else if (opt_value(argc, argv, &i, "--k1", NULL, &v)) {
             if (!parse_nonneg(v, &c->opts.k1))
                 return bad_value("--k1", v, "a number >= 0");
