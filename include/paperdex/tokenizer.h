@@ -5,26 +5,33 @@
  * pdx_tokenize(), so a term written at index time is exactly the term a
  * query looks up and the byte range it highlights.
  *
- * Rules (README.md "Tokenization" explains the why):
+ * Rules (docs/TOKENIZATION.md explains the why and lists the details):
  *  - Text is normalized per code point with utf8proc: NFKC, case folding,
  *    combining marks stripped (Márton -> marton); full-width Latin becomes
  *    ASCII; conjoining Hangul jamo (NFD) are composed into syllables.
- *  - Latin: a word is a run of letters, digits and inner apostrophes.
- *    Hyphens and other punctuation split words but positions stay
- *    consecutive. Words with no digit are stemmed with Snowball English
+ *  - Latin (and every other non-CJK script): a word is a run of letters,
+ *    digits and inner apostrophes (' U+2019 U+02BC, all written as ').
+ *    Hyphens, underscores and other punctuation split words but positions
+ *    stay consecutive. Words with no digit are stemmed with Snowball English
  *    (libstemmer); words with a digit ("4o", "gpt4", "70b") and numbers
- *    are kept lowercased, unstemmed.
+ *    are kept lowercased, unstemmed (only a final "'s" is dropped). A word
+ *    whose normalized form is longer than PDX_MAX_TERM_BYTES is cut, not
+ *    stemmed.
  *  - Hangul, Han and Kana: a run of such characters gives overlapping
  *    bigrams (a one-character run gives a unigram). When two runs are
  *    separated by exactly one space, the bigram spanning the space (last
  *    char of the first run + first char of the second) is emitted between
  *    them, so "강화 학습" and "강화학습" yield the same sequence of terms at
  *    the same relative positions.
- *  - With PDX_TOKENIZE_QUERY, a trailing Korean particle (을, 를, 이, 가, 은,
- *    는, 의, 에, 에서, 으로, ...) is dropped from a Hangul run that keeps at
- *    least two syllables, so "학습을" looks up what "학습이" indexed.
+ *  - With PDX_TOKENIZE_QUERY, one trailing Korean particle (을, 를, 이, 가,
+ *    은, 는, 의, 에, 에서, 으로, ...; longest match first) is dropped from a
+ *    Hangul run that keeps at least two syllables, so "학습을" looks up what
+ *    "학습이" indexed; a run that lost a particle makes no bridge. A run that
+ *    is only a particle glued to a Latin word or number ("GPT-4o를") is
+ *    dropped whole. Indexing never drops anything.
  *  - Emoji, symbols and markdown punctuation produce no terms. Invalid UTF-8
- *    is treated as U+FFFD (no term), never read past the buffer.
+ *    is treated as U+FFFD (a separator, no term), one byte at a time; the
+ *    text is never read past len.
  */
 #ifndef PAPERDEX_TOKENIZER_H
 #define PAPERDEX_TOKENIZER_H
@@ -76,17 +83,20 @@ enum pdx_tokenize_flags {
     PDX_TOKENIZE_QUERY = 1 /* drop trailing Korean particles (see above) */
 };
 
-/* Creates a tokenizer (owns a Snowball stemmer and scratch buffers).
+/* Creates a tokenizer (owns a Snowball stemmer, a stem cache and scratch
+ * buffers: about 420 KB, allocated once; tokenizing allocates nothing).
  * Not thread-safe: use one per thread. Returns PDX_OK or PDX_ENOMEM. */
 int pdx_tokenizer_new(pdx_tokenizer **out);
 
 /* Frees a tokenizer; NULL does nothing. */
 void pdx_tokenizer_free(pdx_tokenizer *tk);
 
-/* Tokenizes text[0, len). Positions start at first_pos; if next_pos_out is
- * not NULL it receives the position after the last token (first_pos if
- * there was none). Returns PDX_OK, PDX_ENOMEM, or the callback's non-zero
- * value. */
+/* Tokenizes text[0, len) (no NUL terminator needed). Positions start at
+ * first_pos; if next_pos_out is not NULL it receives the position after the
+ * last token emitted (first_pos if there was none), also when the callback
+ * stopped the call. Returns PDX_OK, PDX_ENOMEM, PDX_EINVAL (tk or fn NULL,
+ * or text NULL with len > 0), or the callback's non-zero value. The
+ * callback must not call pdx_tokenize() on the same tokenizer. */
 int pdx_tokenize(pdx_tokenizer *tk, int flags, const char *text, size_t len,
                  uint32_t first_pos, uint32_t *next_pos_out, pdx_token_fn fn,
                  void *payload);

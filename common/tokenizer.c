@@ -1,0 +1,844 @@
+/*
+ * The tokenizer (see include/paperdex/tokenizer.h for the rules and
+ * docs/TOKENIZATION.md for the reasons behind them).
+ *
+ * It is one streaming pass over the bytes, in two stages:
+ *
+ *   bytes --(normalizer)--> items --(segmenter)--> tokens
+ *
+ * The normalizer decodes UTF-8 and turns each code point into zero or more
+ * normalized code points ("items"), each carrying the byte range of the
+ * original character it came from. It applies NFKD + case folding with
+ * utf8proc_decompose_char(), drops combining marks and default-ignorable
+ * characters (their bytes are added to the range of the item before them, so
+ * a highlight covers the whole grapheme), composes conjoining Hangul jamo
+ * arithmetically (L+V -> LV, LV+T -> LVT, as NFC would) and composes kana
+ * with a following voicing mark (U+3099/U+309A). Once marks are stripped,
+ * Hangul and kana are the only compositions NFKC would still make, so the
+ * result is NFKC + case folding + STRIPMARK, code point by code point.
+ *
+ * To compose or extend, the normalizer holds back the last item until it
+ * knows that the next input cannot change it. ASCII followed by ASCII (the
+ * common case) skips the hold, and precomposed Hangul syllables and kana skip
+ * utf8proc entirely: both are already in NFKC case-folded form.
+ *
+ * The segmenter classifies items (word letter, digit, apostrophe, CJK,
+ * space, other separator) and runs two small state machines:
+ *  - Latin words: letters and digits, an apostrophe is kept only between two
+ *    word characters. The normalized word (at most PDX_MAX_TERM_BYTES) lives
+ *    on the stack; its stem comes from a small cache in the tokenizer or
+ *    from libstemmer's own buffer.
+ *  - CJK runs: the characters of the current run are kept in tk->run, a fixed
+ *    array. A run longer than the array is flushed as it grows, keeping only
+ *    the tail that particle stripping may look at. Bigrams, unigrams and
+ *    bridges are emitted when the run ends.
+ *
+ * Nothing is allocated per call: the only heap memory is the tokenizer
+ * itself and the stemmer.
+ */
+#include <libstemmer.h>
+#include <stdlib.h>
+#include <utf8proc.h>
+
+#include "common.h"
+#include "paperdex/tokenizer.h"
+
+/* CJK characters of the current run kept before it is flushed. Must exceed
+ * RUN_KEEP. */
+#define RUN_CAP 256
+/* Characters kept after a flush. Particle stripping may drop the last three
+ * characters of a run and looks at most three back (protected endings), and
+ * a flush happens only when one more character arrives, so keeping three is
+ * enough for no emitted bigram to touch a stripped character; four leaves a
+ * margin. */
+#define RUN_KEEP 4
+
+/* Item classes, from the segmenter's point of view. */
+enum {
+    CLS_SEP = 0,   /* punctuation, symbols, controls, invalid UTF-8, ... */
+    CLS_SPACE = 1, /* U+0020 (after NFKC, so also NBSP, U+3000, ...) */
+    CLS_WORD = 2,  /* letter of a non-CJK script */
+    CLS_DIGIT = 3, /* decimal digit (Nd) */
+    CLS_APOS = 4,  /* ' (also U+2019, U+02BC, U+FF07) */
+    CLS_CJK = 5    /* Hangul, Han or Kana */
+};
+
+/* One normalized code point and the original bytes that produced it. */
+typedef struct tk_item {
+    int32_t cp;   /* normalized code point */
+    int cls;      /* CLS_* */
+    size_t start; /* first byte of the original character(s) */
+    size_t end;   /* one past the last byte, including stripped marks */
+} tk_item;
+
+/* Stem cache: a direct-mapped table from short words to their stems. Paper
+ * text repeats its words, and the Snowball stemmer costs more than the rest
+ * of the tokenizer per word; the cache gives the same stems, faster. */
+#define STEM_CACHE_SLOTS 8192 /* power of two */
+#define STEM_CACHE_WORD 24    /* longer words always go to the stemmer */
+
+typedef struct stem_slot {
+    uint8_t word_len;              /* 0: empty slot */
+    uint8_t stem_len;              /* bytes of stem[] in use */
+    char word[STEM_CACHE_WORD];    /* the normalized word */
+    char stem[STEM_CACHE_WORD];    /* its stem (cached only if it fits) */
+} stem_slot;
+
+struct pdx_tokenizer {
+    struct sb_stemmer *stemmer; /* owned; Snowball English, UTF-8 */
+    stem_slot stems[STEM_CACHE_SLOTS]; /* see stem_slot */
+    /* The CJK run being collected: run[0..run_cnt) of the current call's
+     * state. Only the tail of a long run is here (see flush_run). */
+    tk_item run[RUN_CAP];
+};
+
+/* Per-call state. Lives on the stack of pdx_tokenize(). */
+typedef struct tk_state {
+    pdx_tokenizer *tk;
+    int flags;          /* PDX_TOKENIZE_* */
+    pdx_token_fn fn;    /* the caller's callback */
+    void *payload;      /* passed back to fn */
+    uint32_t pos;       /* position of the next token */
+
+    /* Normalizer: the item held back for composition/extension. */
+    bool held_valid;
+    tk_item held;
+
+    /* Class of the last item given to the segmenter (CLS_SEP at start). */
+    int prev_cls;
+
+    /* Latin word being collected. */
+    bool in_word;
+    bool word_digit;    /* contains a digit: PDX_TOKEN_NUMBER */
+    bool word_overflow; /* normalized form exceeded PDX_MAX_TERM_BYTES */
+    bool apos_pending;  /* an apostrophe followed the last word char */
+    size_t word_start;  /* byte range of the word so far: first byte ... */
+    size_t word_end;    /* ... and one past its last word character */
+    size_t word_len;    /* bytes used in word[] */
+    char word[PDX_MAX_TERM_BYTES + 4]; /* normalized, unstemmed, cut */
+
+    /* CJK run being collected (characters in tk->run). */
+    bool in_run;
+    size_t run_cnt;      /* characters in tk->run */
+    size_t run_total;    /* characters in the whole run, flushed ones too */
+    bool run_bridge_in;  /* emit a bridge from cand to the run's first char */
+    bool run_after_word; /* run starts right after a word char (no gap) */
+
+    /* Bridge candidate: last char of the previous run, valid while only
+     * nothing or a single space has followed it. */
+    bool cand_valid;
+    bool cand_space; /* the single space has been seen */
+    tk_item cand;
+} tk_state;
+
+/* ---- Korean particles (PDX_TOKENIZE_QUERY only) ----
+ *
+ * Longest match first, one particle per run, and only if at least two
+ * syllables remain. Docs: docs/TOKENIZATION.md "Korean particles". */
+static const char *const particles3[] = {
+    "에서는", "에서도", "에서의", "으로는", "으로도", "으로의", "으로서",
+    "으로써", "에게서", "에게는", "까지는", "까지의", "부터는", "이라는",
+};
+static const char *const particles2[] = {
+    "에서", "으로", "에게", "까지", "부터", "처럼", "보다", "이나", "이다",
+    "라는", "에는", "에도", "과의", "와의", "들은", "들이", "들을", "들의",
+    "로서", "로써", "로는", "과는", "와는", "만큼",
+};
+static const char *const particles1[] = {
+    "을", "를", "이", "가", "은", "는", "의", "에", "와", "과", "도", "로", "만", "들",
+};
+/* Nouns that end like a particle: a run ending with one of these is left
+ * alone ("정확도" stays, "정확도를" becomes "정확도"). */
+static const char *const protected_endings[] = {
+    "정확도", "정밀도", "유사도", "해상도", "복잡도", "신뢰도", "난이도",
+    "충실도", "민감도", "선호도", "전문가", "고양이", "속도", "온도",
+    "강도", "밀도", "정도", "평가", "증가", "추가", "참가", "효과",
+    "결과", "성과", "경로", "회로", "정의", "회의", "차이", "길이",
+    "높이", "깊이", "사이",
+};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- small helpers ---- */
+
+static size_t utf8_put(char *dst, int32_t cp)
+{
+    uint32_t c = (uint32_t)cp;
+    if (c < 0x80) {
+        dst[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        dst[0] = (char)(0xc0 | (c >> 6));
+        dst[1] = (char)(0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        dst[0] = (char)(0xe0 | (c >> 12));
+        dst[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        dst[2] = (char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    dst[0] = (char)(0xf0 | (c >> 18));
+    dst[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+    dst[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+    dst[3] = (char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
+static bool is_hangul_syllable(int32_t cp)
+{
+    return cp >= 0xac00 && cp <= 0xd7a3;
+}
+
+/* Hiragana and katakana letters that NFKC leaves alone (so they skip
+ * utf8proc). U+309F and U+30FF, which NFKC expands, are not in here. */
+static bool is_plain_kana(int32_t cp)
+{
+    return (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x309d && cp <= 0x309e) ||
+           (cp >= 0x30a1 && cp <= 0x30fa) || (cp >= 0x30fc && cp <= 0x30fe);
+}
+
+/* Code point blocks of the CJK class (letters and Nl in them only). */
+static bool in_cjk_block(int32_t cp)
+{
+    return (cp >= 0x1100 && cp <= 0x11ff) ||   /* Hangul Jamo */
+           (cp >= 0x3005 && cp <= 0x3007) ||   /* 々 〆 〇 */
+           (cp >= 0x3021 && cp <= 0x3029) ||   /* Hangzhou numerals */
+           (cp >= 0x3031 && cp <= 0x3035) ||   /* kana repeat marks */
+           (cp >= 0x3038 && cp <= 0x303c) ||
+           (cp >= 0x3040 && cp <= 0x30ff) ||   /* Hiragana, Katakana */
+           (cp >= 0x3130 && cp <= 0x318f) ||   /* Hangul compatibility jamo */
+           (cp >= 0x31f0 && cp <= 0x31ff) ||   /* Katakana ext. */
+           (cp >= 0x3400 && cp <= 0x4dbf) ||   /* Han ext. A */
+           (cp >= 0x4e00 && cp <= 0x9fff) ||   /* Han */
+           (cp >= 0xa960 && cp <= 0xa97f) ||   /* Hangul Jamo ext. A */
+           (cp >= 0xac00 && cp <= 0xd7ff) ||   /* Hangul syllables, jamo ext. B */
+           (cp >= 0xf900 && cp <= 0xfaff) ||   /* Han compatibility */
+           (cp >= 0xff66 && cp <= 0xffdc) ||   /* half-width kana and Hangul */
+           (cp >= 0x1b000 && cp <= 0x1b16f) || /* kana supplement/ext. */
+           (cp >= 0x20000 && cp <= 0x3134f);   /* Han ext. B-G */
+}
+
+/* Class of a normalized code point. Marks never get here. */
+static int classify(int32_t cp)
+{
+    if (cp < 0x80) {
+        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'))
+            return CLS_WORD;
+        if (cp >= '0' && cp <= '9')
+            return CLS_DIGIT;
+        if (cp == '\'')
+            return CLS_APOS;
+        return cp == ' ' ? CLS_SPACE : CLS_SEP;
+    }
+    if (is_hangul_syllable(cp))
+        return CLS_CJK;
+    if (cp == 0x2019 || cp == 0x02bc)
+        return CLS_APOS;
+    utf8proc_category_t cat = utf8proc_category(cp);
+    switch (cat) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+        return in_cjk_block(cp) ? CLS_CJK : CLS_WORD;
+    case UTF8PROC_CATEGORY_NL:
+        return in_cjk_block(cp) ? CLS_CJK : CLS_SEP;
+    case UTF8PROC_CATEGORY_ND:
+        return CLS_DIGIT;
+    default:
+        return CLS_SEP;
+    }
+}
+
+/* ---- token output ---- */
+
+static int emit(tk_state *st, const char *term, size_t term_len, size_t start,
+                size_t end, pdx_token_kind kind)
+{
+    pdx_token t;
+    t.term = term;
+    t.term_len = term_len;
+    t.pos = st->pos++;
+    t.start = start;
+    t.end = end;
+    t.kind = kind;
+    return st->fn(&t, st->payload);
+}
+
+#define TRY(expr)                                                              \
+    do {                                                                       \
+        int rc_ = (expr);                                                      \
+        if (rc_ != 0)                                                          \
+            return rc_;                                                        \
+    } while (0)
+
+/* Longest prefix of s[0..n) that is at most max bytes and ends on a UTF-8
+ * character boundary. */
+static size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    size_t cut = max;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+        cut--;
+    return cut;
+}
+
+/* Replaces (*term, *n) by the stem of the word, through the cache. The
+ * result points into the cache or into the stemmer's buffer: valid until the
+ * next call. */
+static int stem_word(pdx_tokenizer *tk, const char **term, size_t *n)
+{
+    stem_slot *slot = NULL;
+    if (*n <= STEM_CACHE_WORD) {
+        /* FNV-1a: words are short, and this needs no table or seed. */
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < *n; i++)
+            h = (h ^ (uint8_t)(*term)[i]) * 16777619u;
+        slot = &tk->stems[(h ^ (h >> 16)) & (STEM_CACHE_SLOTS - 1)];
+        if (slot->word_len == *n && memcmp(slot->word, *term, *n) == 0) {
+            *term = slot->stem;
+            *n = slot->stem_len;
+            return 0;
+        }
+    }
+    const sb_symbol *stem = sb_stemmer_stem(tk->stemmer, (const sb_symbol *)*term, (int)*n);
+    if (!stem)
+        return PDX_ENOMEM;
+    int sn = sb_stemmer_length(tk->stemmer);
+    if (sn <= 0)
+        return 0; /* keep the word itself */
+    size_t len = utf8_cut((const char *)stem, (size_t)sn, PDX_MAX_TERM_BYTES);
+    if (slot && len <= STEM_CACHE_WORD) {
+        slot->word_len = (uint8_t)*n;
+        memcpy(slot->word, *term, *n);
+        slot->stem_len = (uint8_t)len;
+        memcpy(slot->stem, stem, len);
+    }
+    *term = (const char *)stem;
+    *n = len;
+    return 0;
+}
+
+/* Ends the current Latin word and emits it. A pending apostrophe is not part
+ * of the word and is simply forgotten. */
+static int finish_word(tk_state *st)
+{
+    st->in_word = false;
+    st->apos_pending = false;
+    const char *term = st->word;
+    size_t n = st->word_len;
+    pdx_token_kind kind = PDX_TOKEN_WORD;
+    if (st->word_digit) {
+        /* Numbers and alphanumerics stay as written, except a possessive
+         * "'s", so that "gpt4's" finds "gpt4" like "model's" finds "model". */
+        kind = PDX_TOKEN_NUMBER;
+        if (!st->word_overflow && n >= 3 && term[n - 2] == '\'' && term[n - 1] == 's')
+            n -= 2;
+    } else if (!st->word_overflow) {
+        /* Words longer than a term are not English words: they are only cut,
+         * never stemmed, which also bounds the stemmer's input. */
+        TRY(stem_word(st->tk, &term, &n));
+    }
+    return emit(st, term, n, st->word_start, st->word_end, kind);
+}
+
+/* Appends a word character (or the apostrophe before it) to the word. Once
+ * the word is too long nothing more is appended, so the term is its longest
+ * prefix of whole characters that fits. */
+static void word_put(tk_state *st, int32_t cp)
+{
+    if (st->word_overflow)
+        return;
+    if (cp < 0x80 && st->word_len < PDX_MAX_TERM_BYTES) {
+        st->word[st->word_len++] = (char)cp;
+        return;
+    }
+    char tmp[4];
+    size_t k = utf8_put(tmp, cp);
+    if (st->word_len + k > PDX_MAX_TERM_BYTES) {
+        st->word_overflow = true;
+        return;
+    }
+    memcpy(st->word + st->word_len, tmp, k);
+    st->word_len += k;
+}
+
+/* ---- CJK runs ---- */
+
+/* The last (up to) three characters of the run in UTF-8: all that particle
+ * stripping looks at. */
+typedef struct run_tail {
+    char b[12];   /* UTF-8 bytes */
+    size_t len;   /* bytes in b */
+    size_t chars; /* characters in b */
+} run_tail;
+
+static void get_tail(const tk_state *st, run_tail *t)
+{
+    size_t k = PDX_MIN(st->run_cnt, 3);
+    t->len = 0;
+    t->chars = k;
+    for (size_t i = st->run_cnt - k; i < st->run_cnt; i++)
+        t->len += utf8_put(t->b + t->len, st->tk->run[i].cp);
+}
+
+/* Does the tail end with s? Equal bytes that start on a lead byte (s starts
+ * with one) are equal whole characters, so a byte compare is enough. */
+static bool tail_ends_with(const run_tail *t, const char *s)
+{
+    size_t n = strlen(s);
+    return n <= t->len && memcmp(t->b + t->len - n, s, n) == 0;
+}
+
+/* Number of trailing characters that are a particle to drop (0 if none or if
+ * fewer than two syllables would remain). */
+static size_t particle_len(const tk_state *st)
+{
+    run_tail t;
+    get_tail(st, &t);
+    for (size_t i = 0; i < COUNT_OF(protected_endings); i++)
+        if (tail_ends_with(&t, protected_endings[i]))
+            return 0;
+    static const struct {
+        const char *const *list;
+        size_t count;
+        size_t syllables;
+    } lists[] = {
+        {particles3, COUNT_OF(particles3), 3},
+        {particles2, COUNT_OF(particles2), 2},
+        {particles1, COUNT_OF(particles1), 1},
+    };
+    for (size_t l = 0; l < COUNT_OF(lists); l++) {
+        if (st->run_total < lists[l].syllables + 2)
+            continue;
+        for (size_t i = 0; i < lists[l].count; i++)
+            if (tail_ends_with(&t, lists[l].list[i]))
+                return lists[l].syllables;
+    }
+    return 0;
+}
+
+/* Is the whole run one particle? */
+static bool run_is_particle(const tk_state *st)
+{
+    if (st->run_total > 3)
+        return false;
+    run_tail t;
+    get_tail(st, &t);
+    const char *const *list = t.chars == 3   ? particles3
+                              : t.chars == 2 ? particles2
+                                             : particles1;
+    size_t count = t.chars == 3   ? COUNT_OF(particles3)
+                   : t.chars == 2 ? COUNT_OF(particles2)
+                                  : COUNT_OF(particles1);
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == t.len && memcmp(list[i], t.b, t.len) == 0)
+            return true;
+    return false;
+}
+
+static int emit_pair(tk_state *st, const tk_item *a, const tk_item *b, pdx_token_kind kind)
+{
+    char term[8];
+    size_t n = utf8_put(term, a->cp);
+    n += utf8_put(term + n, b->cp);
+    return emit(st, term, n, a->start, b->end, kind);
+}
+
+static int emit_bridge_in(tk_state *st)
+{
+    if (!st->run_bridge_in)
+        return 0;
+    st->run_bridge_in = false;
+    return emit_pair(st, &st->cand, &st->tk->run[0], PDX_TOKEN_BRIDGE);
+}
+
+/* The run buffer is full: emit the bigrams that no later decision can
+ * change and keep the last RUN_KEEP characters. */
+static int flush_run(tk_state *st)
+{
+    tk_item *run = st->tk->run;
+    size_t upto = st->run_cnt - RUN_KEEP; /* first chars of pairs to emit */
+    TRY(emit_bridge_in(st));
+    for (size_t i = 0; i < upto; i++)
+        TRY(emit_pair(st, &run[i], &run[i + 1], PDX_TOKEN_CJK));
+    memmove(run, run + upto, RUN_KEEP * sizeof *run);
+    st->run_cnt = RUN_KEEP;
+    return 0;
+}
+
+static int add_to_run(tk_state *st, const tk_item *it)
+{
+    if (!st->in_run) {
+        st->in_run = true;
+        st->run_cnt = 0;
+        st->run_total = 0;
+        st->run_bridge_in = st->cand_valid && st->cand_space;
+        st->run_after_word = st->prev_cls == CLS_WORD || st->prev_cls == CLS_DIGIT;
+    } else if (st->run_cnt == RUN_CAP) {
+        TRY(flush_run(st));
+    }
+    st->tk->run[st->run_cnt++] = *it;
+    st->run_total++;
+    return 0;
+}
+
+/* Ends the current run: bridge into it, then its bigrams (or its unigram),
+ * and makes its last character the next bridge candidate. */
+static int end_run(tk_state *st)
+{
+    st->in_run = false;
+    tk_item *run = st->tk->run;
+    size_t strip = 0;
+    if (st->flags & PDX_TOKENIZE_QUERY) {
+        if (st->run_after_word && run_is_particle(st)) {
+            /* "GPT-4o를": the particle belongs to the Latin word. */
+            st->run_bridge_in = false;
+            st->cand_valid = false;
+            return 0;
+        }
+        strip = particle_len(st);
+    }
+    size_t cnt = st->run_cnt - strip;
+    TRY(emit_bridge_in(st));
+    if (st->run_total - strip == 1) {
+        char term[4];
+        size_t n = utf8_put(term, run[0].cp);
+        TRY(emit(st, term, n, run[0].start, run[0].end, PDX_TOKEN_CJK));
+    } else {
+        for (size_t i = 0; i + 1 < cnt; i++)
+            TRY(emit_pair(st, &run[i], &run[i + 1], PDX_TOKEN_CJK));
+    }
+    /* A run that lost a particle ended at a real word boundary. */
+    st->cand_valid = strip == 0;
+    st->cand_space = false;
+    st->cand = run[cnt - 1];
+    return 0;
+}
+
+/* ---- segmenter: one normalized item at a time ---- */
+
+static int feed(tk_state *st, const tk_item *it)
+{
+    int cls = it->cls;
+    switch (cls) {
+    case CLS_WORD:
+    case CLS_DIGIT:
+        if (st->in_run)
+            TRY(end_run(st));
+        st->cand_valid = false;
+        if (!st->in_word) {
+            st->in_word = true;
+            st->word_digit = false;
+            st->word_overflow = false;
+            st->word_len = 0;
+            st->word_start = it->start;
+        } else if (st->apos_pending) {
+            st->apos_pending = false;
+            word_put(st, '\'');
+        }
+        word_put(st, it->cp);
+        st->word_end = it->end;
+        if (cls == CLS_DIGIT)
+            st->word_digit = true;
+        break;
+    case CLS_CJK:
+        if (st->in_word)
+            TRY(finish_word(st));
+        TRY(add_to_run(st, it));
+        st->cand_valid = false;
+        break;
+    case CLS_APOS:
+        if (st->in_word && !st->apos_pending) {
+            st->apos_pending = true;
+            break;
+        }
+        /* fall through - the apostrophe is a separator */
+    default:
+        if (st->in_word)
+            TRY(finish_word(st));
+        if (st->in_run)
+            TRY(end_run(st));
+        /* A bridge candidate survives exactly one space. */
+        if (st->cand_valid) {
+            if (cls == CLS_SPACE && !st->cand_space)
+                st->cand_space = true;
+            else
+                st->cand_valid = false;
+        }
+        break;
+    }
+    st->prev_cls = cls;
+    return 0;
+}
+
+/* ---- normalizer ---- */
+
+static int release_held(tk_state *st)
+{
+    if (!st->held_valid)
+        return 0;
+    st->held_valid = false;
+    return feed(st, &st->held);
+}
+
+static int hold(tk_state *st, int32_t cp, int cls, size_t start, size_t end)
+{
+    TRY(release_held(st));
+    st->held_valid = true;
+    st->held.cp = cp;
+    st->held.cls = cls;
+    st->held.start = start;
+    st->held.end = end;
+    return 0;
+}
+
+/* Adds a stripped character's bytes to the held item's range. */
+static void extend_held(tk_state *st, size_t end)
+{
+    if (st->held_valid && end > st->held.end)
+        st->held.end = end;
+}
+
+/* One normalized code point from the original character at [start, end). */
+static int push(tk_state *st, int32_t cp, size_t start, size_t end)
+{
+    tk_item *h = &st->held;
+    if (cp >= 0x1161 && cp <= 0x1175) { /* V jamo: L + V -> LV */
+        if (st->held_valid && h->cp >= 0x1100 && h->cp <= 0x1112) {
+            h->cp = 0xac00 + ((h->cp - 0x1100) * 21 + (cp - 0x1161)) * 28;
+            h->cls = CLS_CJK;
+            extend_held(st, end);
+            return 0;
+        }
+    } else if (cp >= 0x11a8 && cp <= 0x11c2) { /* T jamo: LV + T -> LVT */
+        if (st->held_valid && is_hangul_syllable(h->cp) && (h->cp - 0xac00) % 28 == 0) {
+            h->cp += cp - 0x11a7;
+            extend_held(st, end);
+            return 0;
+        }
+    } else if (cp >= 0x300) {
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+            cat == UTF8PROC_CATEGORY_ME) {
+            if ((cp == 0x3099 || cp == 0x309a) && st->held_valid &&
+                h->cp >= 0x3040 && h->cp <= 0x30ff) {
+                utf8proc_int32_t pair[2] = {h->cp, cp};
+                if (utf8proc_normalize_utf32(pair, 2, UTF8PROC_COMPOSE) == 1)
+                    h->cp = pair[0];
+            }
+            extend_held(st, end);
+            return 0;
+        }
+    }
+    return hold(st, cp, classify(cp), start, end);
+}
+
+/* Options of the per-code-point decomposition: NFKD, case folding, and
+ * default-ignorable characters (soft hyphen, ZWJ, variation selectors, ...)
+ * removed. Marks are removed by push(), which needs to see the kana voicing
+ * marks first. */
+#define DECOMPOSE_OPTS                                                         \
+    ((utf8proc_option_t)(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |                \
+                         UTF8PROC_CASEFOLD | UTF8PROC_IGNORE))
+
+static int normalize_char(tk_state *st, int32_t cp, size_t start, size_t end)
+{
+    if (cp == 0x200b) /* zero-width space is ignorable but separates words */
+        return hold(st, 0xfffd, CLS_SEP, start, end);
+    utf8proc_int32_t buf[32];
+    int boundclass = 0;
+    utf8proc_ssize_t n = utf8proc_decompose_char(cp, buf, (utf8proc_ssize_t)COUNT_OF(buf),
+                                                 DECOMPOSE_OPTS, &boundclass);
+    if (n < 0 || n > (utf8proc_ssize_t)COUNT_OF(buf))
+        return hold(st, 0xfffd, CLS_SEP, start, end);
+    if (n == 0) {
+        extend_held(st, end);
+        return 0;
+    }
+    for (utf8proc_ssize_t i = 0; i < n; i++)
+        TRY(push(st, buf[i], start, end));
+    return 0;
+}
+
+static bool is_ascii_alnum(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* The ASCII fast path: appends p[from, to), ASCII letters and digits, to the
+ * current word (or starts one). Same effect as feed() on each of them; the
+ * caller has released the held item and ended any CJK run. */
+static void ascii_word(tk_state *st, const uint8_t *p, size_t from, size_t to)
+{
+    if (!st->in_word) {
+        st->in_word = true;
+        st->word_digit = false;
+        st->word_overflow = false;
+        st->word_len = 0;
+        st->word_start = from;
+    } else if (st->apos_pending) {
+        st->apos_pending = false;
+        word_put(st, '\'');
+    }
+    bool digit = false;
+    for (size_t k = from; k < to; k++) {
+        uint8_t c = p[k];
+        if (c <= '9')
+            digit = true;
+        else if (c <= 'Z')
+            c += 32;
+        if (st->word_len < PDX_MAX_TERM_BYTES && !st->word_overflow)
+            st->word[st->word_len++] = (char)c;
+        else
+            st->word_overflow = true;
+    }
+    st->word_digit |= digit;
+    st->word_end = to;
+    st->cand_valid = false;
+    st->prev_cls = CLS_WORD;
+}
+
+/* The precomposed Hangul syllable encoded at p[i..], or -1. */
+static int32_t hangul_at(const uint8_t *p, size_t i, size_t len)
+{
+    if (len - i < 3 || p[i] < 0xea || p[i] > 0xed)
+        return -1;
+    if ((p[i + 1] & 0xc0) != 0x80 || (p[i + 2] & 0xc0) != 0x80)
+        return -1;
+    int32_t cp = ((p[i] & 0x0f) << 12) | ((p[i + 1] & 0x3f) << 6) | (p[i + 2] & 0x3f);
+    return is_hangul_syllable(cp) ? cp : -1;
+}
+
+static int run_text(tk_state *st, const uint8_t *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint8_t c = p[i];
+        if (is_ascii_alnum(c)) {
+            size_t j = i + 1;
+            while (j < len && is_ascii_alnum(p[j]))
+                j++;
+            /* A mark after the last one would belong to it: leave that one
+             * to the general path. */
+            size_t stop = (j < len && p[j] >= 0x80) ? j - 1 : j;
+            if (stop > i) {
+                TRY(release_held(st));
+                if (st->in_run)
+                    TRY(end_run(st));
+                ascii_word(st, p, i, stop);
+                i = stop;
+                continue;
+            }
+        }
+        if (c >= 0xea && c <= 0xed) {
+            /* The Hangul fast path: a syllable followed by another cannot be
+             * composed with or extended, so it skips the hold. */
+            int32_t cp = hangul_at(p, i, len);
+            if (cp >= 0) {
+                if (hangul_at(p, i + 3, len) >= 0) {
+                    TRY(release_held(st));
+                    tk_item it = {cp, CLS_CJK, i, i + 3};
+                    TRY(feed(st, &it));
+                } else {
+                    TRY(hold(st, cp, CLS_CJK, i, i + 3));
+                }
+                i += 3;
+                continue;
+            }
+        }
+        if (c < 0x80) {
+            int32_t cp = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+            int cls = classify(cp);
+            if (i + 1 == len || p[i + 1] < 0x80) {
+                /* Nothing after it can modify it: skip the hold. */
+                TRY(release_held(st));
+                tk_item it = {cp, cls, i, i + 1};
+                TRY(feed(st, &it));
+            } else {
+                TRY(hold(st, cp, cls, i, i + 1));
+            }
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t n = pdx_utf8_decode(p + i, len - i, &cp);
+        if (n == 0) { /* invalid: a separator, one byte at a time */
+            TRY(hold(st, 0xfffd, CLS_SEP, i, i + 1));
+            i++;
+            continue;
+        }
+        if (is_hangul_syllable(cp) || is_plain_kana(cp))
+            TRY(hold(st, cp, CLS_CJK, i, i + n));
+        else
+            TRY(normalize_char(st, cp, i, i + n));
+        i += n;
+    }
+    TRY(release_held(st));
+    if (st->in_word)
+        TRY(finish_word(st));
+    if (st->in_run)
+        TRY(end_run(st));
+    return 0;
+}
+
+/* ---- public API ---- */
+
+int pdx_tokenizer_new(pdx_tokenizer **out)
+{
+    *out = NULL;
+    pdx_tokenizer *tk = calloc(1, sizeof *tk);
+    if (!tk)
+        return PDX_ENOMEM;
+    tk->stemmer = sb_stemmer_new("english", "UTF_8");
+    if (!tk->stemmer) {
+        free(tk);
+        return PDX_ENOMEM;
+    }
+    *out = tk;
+    return PDX_OK;
+}
+
+void pdx_tokenizer_free(pdx_tokenizer *tk)
+{
+    if (!tk)
+        return;
+    sb_stemmer_delete(tk->stemmer);
+    free(tk);
+}
+
+int pdx_tokenize(pdx_tokenizer *tk, int flags, const char *text, size_t len,
+                 uint32_t first_pos, uint32_t *next_pos_out, pdx_token_fn fn,
+                 void *payload)
+{
+    if (next_pos_out)
+        *next_pos_out = first_pos;
+    if (!tk || !fn || (!text && len))
+        return PDX_EINVAL;
+    tk_state st;
+    memset(&st, 0, sizeof st);
+    st.tk = tk;
+    st.flags = flags;
+    st.fn = fn;
+    st.payload = payload;
+    st.pos = first_pos;
+    st.prev_cls = CLS_SEP;
+    int rc = run_text(&st, (const uint8_t *)text, len);
+    if (next_pos_out)
+        *next_pos_out = st.pos;
+    return rc;
+}
+
+const char *pdx_tokenizer_stemmer_name(void)
+{
+    return "english";
+}
+
+const char *pdx_tokenizer_unicode_version(void)
+{
+    return utf8proc_unicode_version();
+}
