@@ -224,7 +224,7 @@ static void search_operators(void **state)
     assert_string_equal(q(e, "alpha -gamma"), "1");       /* exclusion */
     assert_string_equal(q(e, "alpha -\"gamma gamma\""), "1");
     assert_string_equal(q(e, "\"gamma gamma\""), "0"); /* phrase */
-    assert_string_equal(q(e, "\"alpha beta\""), "1,0"); /* summary of 1, title of 0 */
+    assert_string_equal(q(e, "\"alpha beta\""), "0,1"); /* title of 0, summary of 1 */
     assert_string_equal(q(e, "\"beta alpha\""), "");
     assert_string_equal(q(e, "\"text to video\""), "3"); /* across hyphens */
     assert_string_equal(q(e, "text-to-video"), "3");
