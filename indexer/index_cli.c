@@ -1,7 +1,7 @@
 /*
  * paperdex-index: build an index from digest files, or inspect one.
  *
- *   paperdex-index [-o INDEX] [--quiet] [--json] PATH...
+ *   paperdex-index [-o INDEX] [--quiet] [--json] [--export-jsonl FILE] PATH...
  *   paperdex-index --check INDEX
  *   paperdex-index --info INDEX
  *
@@ -20,6 +20,7 @@
 #include "common.h"
 #include "format.h"
 #include "paperdex/paperdex.h"
+#include "paperdex/search.h"
 
 static const char usage[] =
     "usage: paperdex-index [options] PATH...\n"
@@ -37,6 +38,13 @@ static const char usage[] =
     "                       terms, bytes, seconds)\n"
     "      --mem-mb N       memory for in-memory postings before spilling sorted\n"
     "                       runs to disk (default 256)\n"
+    "      --export-jsonl FILE  after writing the index, write every paper in it\n"
+    "                       (duplicates already merged) to FILE, one JSON object\n"
+    "                       a line: id, url, title, authors (array), summary,\n"
+    "                       date (\"YYYY-MM-DD\" or null), votes (null when\n"
+    "                       unknown), and title_terms, authors_terms,\n"
+    "                       summary_terms: the paperdex terms of each field,\n"
+    "                       space-separated (used by bench/peers/)\n"
     "      --check INDEX    verify every checksum and structural invariant;\n"
     "                       report the first problem and exit 1 if there is one\n"
     "      --info INDEX     print document count, date range, term count and\n"
@@ -148,6 +156,142 @@ static void print_json_summary(const run_state *s, const pdx_write_stats *ws, do
     pdx_buf_free(&b);
 }
 
+/* ---- --export-jsonl ----
+ *
+ * The papers are read back from the index just written, through the public
+ * search API (pdx_hit_get), so the export holds exactly the indexed
+ * documents in document-id order: duplicates merged the way the writer
+ * merged them, nothing that was skipped. The terms come from the public
+ * tokenizer with the indexing flags, i.e. the terms the index holds for
+ * each field. */
+
+static void put_lit(pdx_buf *b, const char *s)
+{
+    pdx_buf_append(b, s, strlen(s));
+}
+
+typedef struct terms_ctx {
+    pdx_buf *b;
+    bool first;
+} terms_ctx;
+
+static int on_export_term(const pdx_token *t, void *payload)
+{
+    terms_ctx *c = payload;
+    if (!c->first)
+        pdx_buf_putc(c->b, ' ');
+    c->first = false;
+    pdx_buf_append(c->b, t->term, t->term_len);
+    return 0;
+}
+
+/* Appends ,"key":"term term ..." for text[0..len). */
+static int export_terms(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const char *key,
+                        const char *text, size_t len)
+{
+    terms_ctx c = {scratch, true};
+    pdx_buf_reset(scratch);
+    int rc = pdx_tokenize(tk, PDX_TOKENIZE_DEFAULT, text, len, 0, NULL, on_export_term, &c);
+    if (rc)
+        return rc;
+    if (scratch->err)
+        return scratch->err;
+    put_lit(b, ",\"");
+    pdx_buf_append(b, key, strlen(key));
+    put_lit(b, "\":");
+    pdx_json_str(b, (const char *)scratch->data, scratch->len);
+    return 0;
+}
+
+static int export_one(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const pdx_hit_info *h)
+{
+    char num[64];
+    pdx_buf_reset(b);
+    put_lit(b, "{\"id\":");
+    pdx_json_str(b, h->id, h->id_len);
+    put_lit(b, ",\"url\":");
+    pdx_json_str(b, h->url, h->url_len);
+    put_lit(b, ",\"title\":");
+    pdx_json_str(b, h->title, h->title_len);
+    put_lit(b, ",\"authors\":[");
+    for (size_t i = 0, start = 0; i <= h->authors_len && h->authors_len; i++) {
+        if (i == h->authors_len || h->authors[i] == '\n') {
+            if (start)
+                pdx_buf_putc(b, ',');
+            pdx_json_str(b, h->authors + start, i - start);
+            start = i + 1;
+        }
+    }
+    put_lit(b, "],\"summary\":");
+    pdx_json_str(b, h->summary, h->summary_len);
+    if (h->date)
+        snprintf(num, sizeof num, ",\"date\":\"%04d-%02d-%02d\"", (int)(h->date / 10000),
+                 (int)(h->date / 100 % 100), (int)(h->date % 100));
+    else
+        snprintf(num, sizeof num, ",\"date\":null");
+    pdx_buf_append(b, num, strlen(num));
+    if (h->votes == PDX_VOTES_UNKNOWN)
+        snprintf(num, sizeof num, ",\"votes\":null");
+    else
+        snprintf(num, sizeof num, ",\"votes\":%" PRId64, h->votes);
+    pdx_buf_append(b, num, strlen(num));
+    int rc = export_terms(b, scratch, tk, "title_terms", h->title, h->title_len);
+    if (!rc)
+        rc = export_terms(b, scratch, tk, "authors_terms", h->authors, h->authors_len);
+    if (!rc)
+        rc = export_terms(b, scratch, tk, "summary_terms", h->summary, h->summary_len);
+    put_lit(b, "}\n");
+    return rc ? rc : b->err;
+}
+
+/* Writes every paper of the index at ix_path to out_path. Returns 0 or 1
+ * (after a message on stderr). */
+static int do_export(const char *ix_path, const char *out_path)
+{
+    char err[600];
+    pdx_index *ix = NULL;
+    pdx_searcher *s = NULL;
+    pdx_tokenizer *tk = NULL;
+    pdx_buf b = {0}, scratch = {0};
+    FILE *f = NULL;
+    int rc = pdx_index_open(&ix, ix_path, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "paperdex-index: export: %s\n", err);
+        return 1;
+    }
+    rc = pdx_searcher_new(&s, ix);
+    if (!rc)
+        rc = pdx_tokenizer_new(&tk);
+    if (!rc && !(f = fopen(out_path, "w"))) {
+        fprintf(stderr, "paperdex-index: export: %s: %s\n", out_path, strerror(errno));
+        rc = PDX_EIO;
+    } else if (!rc) {
+        pdx_index_info info;
+        pdx_index_info_get(ix, &info);
+        for (uint32_t doc = 0; doc < info.docs && !rc; doc++) {
+            pdx_hit_info h;
+            rc = pdx_hit_get(s, doc, &h);
+            if (!rc)
+                rc = export_one(&b, &scratch, tk, &h);
+            if (!rc && fwrite(b.data, 1, b.len, f) != b.len)
+                rc = PDX_EIO;
+        }
+        if (fclose(f) != 0 && !rc)
+            rc = PDX_EIO;
+        if (rc)
+            fprintf(stderr, "paperdex-index: export to %s failed: %s\n", out_path,
+                    rc == PDX_EIO ? strerror(errno) : pdx_strerror(rc));
+    } else {
+        fprintf(stderr, "paperdex-index: export: %s\n", pdx_strerror(rc));
+    }
+    pdx_buf_free(&b);
+    pdx_buf_free(&scratch);
+    pdx_tokenizer_free(tk);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    return rc ? 1 : 0;
+}
+
 static int do_check(const char *path)
 {
     char err[600];
@@ -207,6 +351,7 @@ static int do_info(const char *path)
 int main(int argc, char **argv)
 {
     const char *out = "paperdex.idx";
+    const char *export_path = NULL;
     run_state s = {0};
     size_t mem_mb = 0;
     const char **paths = calloc((size_t)argc, sizeof *paths);
@@ -240,6 +385,8 @@ int main(int argc, char **argv)
                 return 2;
             }
             mem_mb = v;
+        } else if (!strcmp(a, "--export-jsonl") && more) {
+            export_path = argv[++i];
         } else if (!strcmp(a, "--check") && more) {
             free(paths);
             return do_check(argv[i + 1]);
@@ -311,6 +458,8 @@ int main(int argc, char **argv)
             printf("index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);
             printf("seconds:           %.3f\n", secs);
         }
+        if (export_path && do_export(out, export_path))
+            status = 1;
     }
     pdx_writer_free(s.w);
     for (size_t i = 0; i < s.n_skips; i++) {
