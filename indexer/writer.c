@@ -27,6 +27,7 @@
  * rename stays on one file system; all of it is removed on success, on
  * error and by pdx_writer_free.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -34,6 +35,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -179,6 +181,44 @@ const char *pdx_writer_errmsg(const pdx_writer *w)
 
 /* ---- creation ---- */
 
+/* Removes "<target>.tmp.<pid>*" files left by a writer that was killed:
+ * those whose pid no longer runs. A live writer's files are kept. */
+static void remove_stale_temps(const char *path)
+{
+    char *copy = strdup(path), *copy2 = strdup(path);
+    if (!copy || !copy2) {
+        free(copy);
+        free(copy2);
+        return;
+    }
+    const char *dir = dirname(copy), *base = basename(copy2);
+    size_t bl = strlen(base);
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strncmp(e->d_name, base, bl) != 0 || strncmp(e->d_name + bl, ".tmp.", 5) != 0)
+                continue;
+            char *end;
+            long pid = strtol(e->d_name + bl + 5, &end, 10);
+            if (end == e->d_name + bl + 5 || (*end && *end != '.') || pid <= 0)
+                continue;
+            if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+                continue;
+            size_t n = strlen(dir) + strlen(e->d_name) + 2;
+            char *full = malloc(n);
+            if (full) {
+                snprintf(full, n, "%s/%s", dir, e->d_name);
+                unlink(full);
+                free(full);
+            }
+        }
+        closedir(d);
+    }
+    free(copy);
+    free(copy2);
+}
+
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts)
 {
     *out = NULL;
@@ -196,6 +236,7 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
     if (!w->path || !w->tmp_prefix || !w->stored_path)
         return oom(w);
     snprintf(w->tmp_prefix, n, "%s.tmp.%ld", path, (long)getpid());
+    remove_stale_temps(path);
     snprintf(w->stored_path, n + 16, "%s.stored", w->tmp_prefix);
     int rc = pdx_tokenizer_new(&w->tk);
     if (rc)
