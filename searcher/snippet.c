@@ -3,11 +3,17 @@
  * and a short window of that text around its densest cluster of matches.
  *
  * Both run the one tokenizer (PDX_TOKENIZE_DEFAULT, as the indexer does)
- * over the text and keep the tokens whose term pdx_query_highlights()
- * accepts, so a highlight covers exactly the bytes that produced an indexed
- * term the query looks up: "models" for the query "model", and for
+ * over the text and keep the tokens whose term the query looks up
+ * (pdx_query_highlights), so a highlight covers exactly the bytes that
+ * produced an indexed term: "models" for the query "model", and for
  * "강화학습" the three bigrams 강화, 화학, 학습, whose overlapping ranges are
- * merged into one span.
+ * merged into one span. A clause of several terms (a quoted phrase, or a
+ * word such as "강화학습" or "text-to-video" that tokenizes into several)
+ * is highlighted only where its terms occur at consecutive positions, as
+ * the search matches it: a 3-syllable Korean word does not light up every
+ * 2-syllable bigram it contains, nor "text-to-video" every "to". The field
+ * a clause is restricted to (title:, author:) is not known here and not
+ * checked.
  *
  * Snippet, step by step:
  *  1. Collect the highlighted tokens (byte range, code point range, a small
@@ -42,26 +48,39 @@
 static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
-/* A highlighted token, stored in s->marks (a uint32_t array, five per
- * token). Offsets are 32-bit: snippet_make only looks at the first
- * UINT32_MAX bytes of a text. */
+/* A token of the text, stored in s->marks (a uint32_t array, five words
+ * per token). collect() records every token, then keeps the highlighted
+ * ones at the front. Offsets are 32-bit: only the first UINT32_MAX bytes of
+ * a text are looked at. */
 typedef struct snip_tok {
     uint32_t bs, be; /* byte range in the text */
-    uint32_t cs, ce; /* code point range in the text */
-    uint32_t id;     /* distinct-term id, < MAX_TERM_IDS */
+    uint32_t cs, ce; /* code point range in the text (filled by count_cps);
+                        while collecting, cs holds a hash of the term */
+    uint32_t id;     /* distinct-term id (< MAX_TERM_IDS) once highlighted;
+                        while collecting, HL_YES or HL_NO */
 } snip_tok;
 
 #define TOK_WORDS (sizeof(snip_tok) / sizeof(uint32_t))
+#define HL_NO UINT32_MAX
+#define HL_YES 0u
+
+/* A positive clause of several slots (a phrase, "text-to-video", "강화학습"):
+ * its tokens are highlighted only where all its slots match at consecutive
+ * positions, as the search requires, so "강화학습" does not light up every
+ * lone 학습 and "text-to-video" does not light up every "to". run[k] says
+ * that the tokens ending at the previous one matched slots 0..k. */
+typedef struct phrase {
+    const pdx_clause *cl;
+    uint8_t *run; /* n_slots flags */
+} phrase;
 
 typedef struct hl_state {
     pdx_searcher *s;
     const pdx_query *q;
-    bool want_tokens;          /* also fill s->marks (for snippets) */
-    size_t n_tok;              /* tokens in s->marks */
-    bool spans_unsorted;       /* a span started before the previous one */
-    bool toks_unsorted;
-    uint64_t ids[MAX_TERM_IDS]; /* term hash of each id */
-    uint32_t n_ids;
+    size_t n_tok;       /* tokens recorded in s->marks */
+    phrase *phrases;    /* owned; the slot flags follow the array */
+    size_t n_phrases;
+    bool any_run;       /* some run[] flag is set */
 } hl_state;
 
 static snip_tok *toks_of(pdx_searcher *s)
@@ -89,7 +108,7 @@ static bool grow_toks(pdx_searcher *s, size_t need)
     size_t cap = s->cap_marks / TOK_WORDS;
     if (need <= cap)
         return true;
-    size_t nc = cap ? cap * 2 : 32;
+    size_t nc = cap ? cap * 2 : 64;
     while (nc < need)
         nc *= 2;
     uint32_t *nv = realloc(s->marks, nc * sizeof(snip_tok));
@@ -100,47 +119,68 @@ static bool grow_toks(pdx_searcher *s, size_t need)
     return true;
 }
 
-static uint32_t term_id(hl_state *st, const char *term, size_t len)
+/* The same test as pdx_query_highlights, for one slot. */
+static bool slot_matches(const pdx_slot *sl, const char *term, size_t len)
 {
-    uint64_t h = pdx_hash(term, len);
-    for (uint32_t i = 0; i < st->n_ids; i++)
-        if (st->ids[i] == h)
-            return i;
-    if (st->n_ids == MAX_TERM_IDS)
-        return MAX_TERM_IDS - 1;
-    st->ids[st->n_ids] = h;
-    return st->n_ids++;
+    if (!sl->text)
+        return false;
+    if (sl->prefix)
+        return len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0;
+    return len == sl->text_len && memcmp(term, sl->text, len) == 0;
+}
+
+/* Does a single-slot positive clause accept the term? */
+static bool single_matches(const pdx_query *q, const char *term, size_t len)
+{
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        const pdx_group *gr = &q->groups[g];
+        if (gr->negated)
+            continue;
+        for (uint32_t c = 0; c < gr->n_clauses; c++)
+            if (gr->clauses[c].n_slots == 1 && slot_matches(gr->clauses[c].slots, term, len))
+                return true;
+    }
+    return false;
 }
 
 static int on_token(const pdx_token *t, void *payload)
 {
     hl_state *st = payload;
     pdx_searcher *s = st->s;
-    if (t->end <= t->start || !pdx_query_highlights(st->q, t->term, t->term_len))
-        return 0;
-    if (!grow_spans(&s->spans, &s->cap_spans, s->n_spans + 1))
+    if (!grow_toks(s, st->n_tok + 1))
         return PDX_ENOMEM;
-    if (s->n_spans && t->start < s->spans[s->n_spans - 1].start)
-        st->spans_unsorted = true;
-    s->spans[s->n_spans++] = (pdx_span){t->start, t->end};
-    if (st->want_tokens) {
-        if (!grow_toks(s, st->n_tok + 1))
-            return PDX_ENOMEM;
-        snip_tok *v = toks_of(s);
-        if (st->n_tok && t->start < v[st->n_tok - 1].bs)
-            st->toks_unsorted = true;
-        v[st->n_tok++] = (snip_tok){(uint32_t)t->start, (uint32_t)t->end, 0, 0,
-                                    term_id(st, t->term, t->term_len)};
+    snip_tok *v = toks_of(s);
+    size_t me = st->n_tok++;
+    v[me] = (snip_tok){(uint32_t)t->start, (uint32_t)t->end,
+                       (uint32_t)pdx_hash(t->term, t->term_len), 0, HL_NO};
+    /* Cheap filter first: a term that no positive slot accepts breaks
+     * every phrase run. */
+    if (!pdx_query_highlights(st->q, t->term, t->term_len)) {
+        if (st->any_run) {
+            for (size_t p = 0; p < st->n_phrases; p++)
+                memset(st->phrases[p].run, 0, st->phrases[p].cl->n_slots);
+            st->any_run = false;
+        }
+        return 0;
+    }
+    if (single_matches(st->q, t->term, t->term_len))
+        v[me].id = HL_YES;
+    st->any_run = false;
+    for (size_t p = 0; p < st->n_phrases; p++) {
+        const pdx_clause *cl = st->phrases[p].cl;
+        uint8_t *run = st->phrases[p].run;
+        uint32_t n = cl->n_slots;
+        for (uint32_t k = n - 1; k > 0; k--)
+            run[k] = run[k - 1] && slot_matches(&cl->slots[k], t->term, t->term_len);
+        run[0] = slot_matches(&cl->slots[0], t->term, t->term_len);
+        if (run[n - 1] && me + 1 >= n) {
+            for (size_t i = me + 1 - n; i <= me; i++)
+                v[i].id = HL_YES;
+        }
+        for (uint32_t k = 0; k < n && !st->any_run; k++)
+            st->any_run = run[k];
     }
     return 0;
-}
-
-static int cmp_span(const void *a, const void *b)
-{
-    const pdx_span *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    return (x->end > y->end) - (x->end < y->end);
 }
 
 static int cmp_tok(const void *a, const void *b)
@@ -151,47 +191,119 @@ static int cmp_tok(const void *a, const void *b)
     return (x->be > y->be) - (x->be < y->be);
 }
 
-/* Tokenizes text, filling s->spans (sorted, merged) and, when asked, the
- * token list in s->marks (sorted by start). */
+/* Sets up the phrase matchers of q's positive multi-slot clauses. */
+static int phrases_new(hl_state *st, const pdx_query *q)
+{
+    size_t n = 0, flags = 0;
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        for (uint32_t c = 0; c < q->groups[g].n_clauses && !q->groups[g].negated; c++)
+            if (q->groups[g].clauses[c].n_slots > 1) {
+                n++;
+                flags += q->groups[g].clauses[c].n_slots;
+            }
+    if (!n)
+        return PDX_OK;
+    st->phrases = calloc(1, n * sizeof *st->phrases + flags);
+    if (!st->phrases)
+        return PDX_ENOMEM;
+    uint8_t *f = (uint8_t *)(st->phrases + n);
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        for (uint32_t c = 0; c < q->groups[g].n_clauses && !q->groups[g].negated; c++) {
+            const pdx_clause *cl = &q->groups[g].clauses[c];
+            if (cl->n_slots > 1) {
+                st->phrases[st->n_phrases++] = (phrase){cl, f};
+                f += cl->n_slots;
+            }
+        }
+    return PDX_OK;
+}
+
+/* Distinct-term ids for the highlighted tokens, from their term hashes. */
+static void assign_ids(snip_tok *v, size_t n)
+{
+    uint32_t seen[MAX_TERM_IDS];
+    uint32_t n_seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = v[i].cs, id = 0;
+        while (id < n_seen && seen[id] != h)
+            id++;
+        if (id == n_seen) {
+            if (n_seen < MAX_TERM_IDS)
+                seen[n_seen++] = h;
+            else
+                id = MAX_TERM_IDS - 1;
+        }
+        v[i].id = id;
+    }
+}
+
+/* Tokenizes text and fills s->spans with the merged highlights (sorted)
+ * and s->marks with the highlighted tokens (sorted by start, *n_tok of
+ * them). */
 static int collect(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
-                   bool want_tokens, size_t *n_tok)
+                   size_t *n_tok)
 {
     s->n_spans = 0;
-    if (n_tok)
-        *n_tok = 0;
+    *n_tok = 0;
     if (!q || !text || !len)
         return PDX_OK;
-    hl_state st = {.s = s, .q = q, .want_tokens = want_tokens};
-    int rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, text, len, 0, NULL, on_token, &st);
-    if (rc) {
-        s->n_spans = 0;
-        return rc == PDX_ENOMEM ? pdx_searcher_error(s, rc, "out of memory highlighting")
-                                : rc;
+    hl_state st = {.s = s, .q = q};
+    int rc = phrases_new(&st, q);
+    if (!rc)
+        rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, text, len, 0, NULL, on_token, &st);
+    free(st.phrases);
+    if (rc)
+        return rc == PDX_ENOMEM ? pdx_searcher_error(s, rc, "out of memory highlighting") : rc;
+
+    /* Keep the highlighted tokens, in order of their start. */
+    snip_tok *v = toks_of(s);
+    size_t n = 0;
+    bool unsorted = false;
+    for (size_t i = 0; i < st.n_tok; i++) {
+        if (v[i].id == HL_NO || v[i].be <= v[i].bs)
+            continue;
+        if (n && v[i].bs < v[n - 1].bs)
+            unsorted = true;
+        v[n++] = v[i];
     }
-    if (st.spans_unsorted)
-        qsort(s->spans, s->n_spans, sizeof *s->spans, cmp_span);
-    if (want_tokens && st.toks_unsorted)
-        qsort(s->marks, st.n_tok, sizeof(snip_tok), cmp_tok);
-    /* Merge overlapping and touching spans in place. */
+    if (unsorted)
+        qsort(v, n, sizeof *v, cmp_tok);
+    assign_ids(v, n);
+
+    /* Spans: merge overlapping and touching token ranges. */
+    if (!grow_spans(&s->spans, &s->cap_spans, n ? n : 1))
+        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory highlighting");
     size_t w = 0;
-    for (size_t i = 0; i < s->n_spans; i++) {
-        if (w && s->spans[i].start <= s->spans[w - 1].end) {
-            if (s->spans[i].end > s->spans[w - 1].end)
-                s->spans[w - 1].end = s->spans[i].end;
+    for (size_t i = 0; i < n; i++) {
+        if (w && v[i].bs <= s->spans[w - 1].end) {
+            if (v[i].be > s->spans[w - 1].end)
+                s->spans[w - 1].end = v[i].be;
         } else {
-            s->spans[w++] = s->spans[i];
+            s->spans[w++] = (pdx_span){v[i].bs, v[i].be};
         }
     }
     s->n_spans = w;
-    if (n_tok)
-        *n_tok = st.n_tok;
+    *n_tok = n;
     return PDX_OK;
+}
+
+/* Texts longer than 32-bit offsets allow are looked at up to that point,
+ * cut at a character boundary. */
+static size_t clamp_len(const char *text, size_t len)
+{
+    if (len <= UINT32_MAX)
+        return len;
+    len = UINT32_MAX;
+    while (len > 0 && ((uint8_t)text[len] & 0xc0) == 0x80)
+        len--;
+    return len;
 }
 
 int pdx_highlight(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
                   const pdx_span **spans, size_t *n_spans)
 {
-    int rc = collect(s, q, text, len, false, NULL);
+    size_t n_tok;
+    int rc = collect(s, q, text, text ? clamp_len(text, len) : 0, &n_tok);
     *spans = s->spans;
     *n_spans = rc ? 0 : s->n_spans;
     return rc;
@@ -320,14 +432,11 @@ int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size
         width = DEFAULT_WIDTH;
     if (!text)
         len = 0;
+    else
+        len = clamp_len(text, len);
     const uint8_t *p = (const uint8_t *)text;
-    if (len > UINT32_MAX) {
-        len = UINT32_MAX;
-        while (len > 0 && (p[len] & 0xc0) == 0x80)
-            len--;
-    }
     size_t n_tok;
-    int rc = collect(s, q, text, len, true, &n_tok);
+    int rc = collect(s, q, text, len, &n_tok);
     if (rc)
         return rc;
     snip_tok *tok = toks_of(s);

@@ -224,6 +224,22 @@ static void test_highlight_korean_bigram(void **state)
     pdx_query_free(q);
 }
 
+static void test_highlight_phrases_only_where_they_match(void **state)
+{
+    fixture *f = *state;
+    /* the bigrams of a longer word only count where they follow each other */
+    check_hl(f, "강화학습", "강화와 학습을 한다", "");
+    check_hl(f, "강화학습", "강화 정책, 학습, 그리고 강화학습", "강화학습");
+    check_hl(f, "모델링", "모델과 모델링", "모델링");
+    /* a plain word of the query still lights up everywhere */
+    check_hl(f, "강화학습 학습", "강화와 학습, 강화학습", "학습|강화학습");
+    check_hl(f, "text-to-video", "image-to-video and text-to-video and text to video",
+             "text|to|video|text|to|video");
+    check_hl(f, "\"diffusion model\"", "a model of diffusion, a diffusion model", "diffusion|model");
+    /* a phrase whose terms repeat: every complete occurrence, overlaps too */
+    check_hl(f, "\"model model\"", "model model model x model", "model|model|model");
+}
+
 static void test_highlight_english_stem(void **state)
 {
     fixture *f = *state;
@@ -538,6 +554,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_highlight_korean_bigram),
+        cmocka_unit_test(test_highlight_phrases_only_where_they_match),
         cmocka_unit_test(test_highlight_english_stem),
         cmocka_unit_test(test_highlight_query_shapes),
         cmocka_unit_test(test_highlight_empty_and_invalid),
