@@ -83,6 +83,7 @@ typedef struct run {
     size_t term_len;
     uint8_t fields;
     const uint8_t *lists; /* the field lists of the current term */
+    const uint8_t *released; /* mapped pages before this were given back */
 } run;
 
 /* Output file with per-section checksums. */
@@ -681,8 +682,27 @@ static int out_buf(pdx_writer *w, outfile *o, const pdx_buf *b)
 
 /* ---- merge ---- */
 
+/* Runs are read once, front to back. Pages already merged are handed back
+ * to the kernel so that the resident set stays bounded by the memory
+ * budget rather than growing with the total size of the runs. */
+#define RUN_RELEASE_BYTES ((size_t)32 << 20)
+
+static void run_release(run *r)
+{
+    if (!r->map || (size_t)(r->p - r->released) < RUN_RELEASE_BYTES)
+        return;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    const uint8_t *base = r->map;
+    size_t upto = ((size_t)(r->p - base) / page) * page;
+    size_t from = (size_t)(r->released - base);
+    if (upto > from)
+        madvise((void *)(base + from), upto - from, MADV_DONTNEED);
+    r->released = base + upto;
+}
+
 static bool run_next_term(run *r)
 {
+    run_release(r);
     if (r->p >= r->end) {
         r->term = NULL;
         return true;
@@ -850,6 +870,7 @@ static int map_run(pdx_writer *w, const char *path, run *r)
         r->map = m;
         r->map_len = (size_t)st.st_size;
         r->p = m;
+        r->released = r->p;
         r->end = r->p + st.st_size;
     }
     close(fd);
