@@ -91,6 +91,7 @@ static int decode_block(pdx_postings *p, uint32_t b)
     p->doc = p->docs[0];
     p->pos_p = p->pos + pos_off;
     p->pos_doc = 0;
+    p->again_i = UINT32_MAX;
     return PDX_OK;
 }
 
@@ -181,17 +182,30 @@ int pdx_postings_positions(pdx_postings *p, uint32_t *out)
         return PDX_EINVAL;
     uint64_t v;
     /* Skip the positions of the documents between pos_doc and i. */
-    if (p->pos_doc > p->i) { /* cannot happen going forward; restart block */
-        p->pos_p = p->pos + pdx_get_u32(p->skip + (size_t)p->block * PDX_SKIP_ENTRY_SIZE + 8);
-        p->pos_doc = 0;
-    }
-    for (; p->pos_doc < p->i; p->pos_doc++) {
-        for (uint32_t k = 0; k < p->tfs[p->pos_doc]; k++) {
-            if (!pdx_get_varint(&p->pos_p, p->pos_end, &v))
-                return pdx_index_corrupt(p->ix, "POSITIONS: truncated");
+    if (p->pos_doc > p->i) {
+        if (p->again_i == p->i) { /* the same document again */
+            p->pos_p = p->again_p;
+            p->pos_doc = p->i;
+        } else { /* cannot happen going forward; restart the block */
+            p->pos_p = p->pos + pdx_get_u32(p->skip + (size_t)p->block * PDX_SKIP_ENTRY_SIZE + 8);
+            p->pos_doc = 0;
         }
     }
+    /* Skipping needs no decoding: count varint terminators (bytes with the
+     * high bit clear). */
+    uint64_t skip = 0;
+    for (; p->pos_doc < p->i; p->pos_doc++)
+        skip += p->tfs[p->pos_doc];
+    const uint8_t *q = p->pos_p;
+    while (skip) {
+        if (q >= p->pos_end)
+            return pdx_index_corrupt(p->ix, "POSITIONS: truncated");
+        skip -= !(*q++ & 0x80);
+    }
+    p->pos_p = q;
     const uint8_t *s = p->pos_p;
+    p->again_p = s;
+    p->again_i = p->i;
     uint64_t pos = 0;
     uint32_t tf = p->tfs[p->i];
     for (uint32_t k = 0; k < tf; k++) {

@@ -118,6 +118,11 @@ typedef struct pdx_postings {
      * current block have been skipped; pos_p points at document pos_doc's. */
     const uint8_t *pos_p;
     uint32_t pos_doc;
+    /* Where the positions of document again_i of the block start, so that
+     * asking twice for one document (phrase check, then proximity) does
+     * not rescan the block. UINT32_MAX when unset. */
+    const uint8_t *again_p;
+    uint32_t again_i;
     uint32_t docs[PDX_BLOCK_SIZE];
     uint32_t tfs[PDX_BLOCK_SIZE];
     /* The skip entry of a one-block list, which has none on disk; `skip`

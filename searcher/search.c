@@ -95,6 +95,10 @@ typedef struct eval {
     uint32_t *prox;      /* proximity scratch */
     size_t cap_prox;
     double avg[PDX_NFIELDS];
+    /* A required or negated clause is a phrase: whether a paper matches
+     * needs positions, which pruned papers do not get (total estimated). */
+    bool has_phrase;
+    uint64_t unverified;
     int err;
 } eval;
 
@@ -261,6 +265,43 @@ static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, 
     return any;
 }
 
+/* The clause's BM25 at doc over all its allowed fields, positions
+ * ignored: exact for a one-slot clause, an upper bound for a phrase. Needs
+ * no positions, so it is cheap. */
+static double clause_bow(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d)
+{
+    double sum = 0;
+    for (uint32_t k = 0; k < c->n; k++)
+        for (uint32_t i = 0; i < c->s[k].n; i++) {
+            cur *cu = &c->s[k].c[i];
+            if (cu->p.doc == doc)
+                sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d->len[cu->field],
+                                           cu->field);
+        }
+    return sum;
+}
+
+/* Upper bound of group g's score at doc, and whether some required clause
+ * of it has every slot on doc (a match unless a phrase fails). */
+static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, bool *present)
+{
+    double ub = 0;
+    *present = false;
+    for (uint32_t i = 0; i < g->n; i++) {
+        clause_it *c = &g->c[i];
+        if (c->optional) {
+            if (clause_seek(e, c, doc) != doc)
+                continue;
+        } else if (c->doc != doc) {
+            continue;
+        } else {
+            *present = true;
+        }
+        ub += clause_bow(e, c, doc, d);
+    }
+    return ub;
+}
+
 /* Group g at doc: true if a clause on doc verifies; adds the scores of all
  * verifying clauses. */
 static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, double *score)
@@ -358,6 +399,14 @@ static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc *d)
         }
     }
     return bonus;
+}
+
+/* The largest factor proximity can multiply a score by: each pair adds
+ * at most PDX_PROXIMITY x its two groups' scores, and a group is in at most
+ * two pairs (one with two groups). */
+static double prox_factor(const eval *e)
+{
+    return e->n_req < 2 ? 1 : 1 + PDX_PROXIMITY * (e->n_req == 2 ? 1 : 2);
 }
 
 static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
@@ -565,6 +614,8 @@ static int build(eval *e)
                 cit->n = used;
                 if (used == 0)
                     cit->dead = true;
+                if (used > 1 && !cl->optional)
+                    e->has_phrase = true;
             }
         }
     }
@@ -629,16 +680,33 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         if (passes_filters(e, doc, &d)) {
             double score = 0;
             bool ok = true;
+            /* Dynamic pruning: when even the bag-of-words bound (plus the
+             * largest proximity bonus) cannot enter a full heap, skip the
+             * positions. Without phrases the paper is known to match and
+             * is counted exactly; with them it is counted as unverified. */
+            if (rc->sort == PDX_SORT_SCORE && h->n == h->k) {
+                double ub = 0;
+                bool present = true;
+                for (uint32_t i = 0; i < e->n_req; i++)
+                    ub += group_bound(e, &e->groups[i], doc, &d, &present);
+                if (ub * prox_factor(e) * boost(e, &d) < h->h[0].score) {
+                    if (e->has_phrase)
+                        e->unverified++;
+                    else if (!excluded(e, doc, &d))
+                        (*total)++;
+                    ok = false;
+                }
+            }
             for (uint32_t i = 0; i < e->n_req && ok; i++)
                 ok = group_score(e, &e->groups[i], doc, &d, &score);
             if (ok && !e->err && !excluded(e, doc, &d)) {
                 (*total)++;
                 double bst = boost(e, &d);
-                /* The bonus is at most 2 * PDX_PROXIMITY * score: skip
-                 * decoding positions when even that cannot enter the heap. */
+                /* Skip decoding positions for proximity when even the
+                 * largest bonus cannot enter the heap. */
                 if (e->n_req > 1 &&
                     (rc->sort != PDX_SORT_SCORE || h->n < h->k ||
-                     score * (1 + 2 * PDX_PROXIMITY) * bst >= h->h[0].score))
+                     score * prox_factor(e) * bst >= h->h[0].score))
                     score += proximity_bonus(e, doc, &d);
                 pdx_hit hit = {doc, score * bst, false, e->n_req};
                 heap_push(rc, h, &hit, &d);
@@ -671,7 +739,24 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
             fail(e, rc2);
             return;
         }
-        if (passes_filters(e, doc, &d)) {
+        bool worth = true;
+        if (rc->sort == PDX_SORT_SCORE && h->n == h->k) {
+            /* Same pruning as for full matches: how many groups could
+             * match, and the best score they could give. */
+            double ub = 0;
+            uint32_t could = 0;
+            for (uint32_t i = 0; i < e->n_req; i++) {
+                bool present = false;
+                if (e->groups[i].doc == doc)
+                    ub += group_bound(e, &e->groups[i], doc, &d, &present);
+                could += present;
+            }
+            const pdx_hit *worst = &h->h[0];
+            worth = could > worst->matched ||
+                    (could == worst->matched &&
+                     ub * prox_factor(e) * boost(e, &d) >= worst->score);
+        }
+        if (worth && passes_filters(e, doc, &d)) {
             double score = 0;
             uint32_t matched = 0;
             for (uint32_t i = 0; i < e->n_req; i++)
@@ -770,6 +855,10 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
         }
     }
     out->clauses = e.n_req;
+    if (e.unverified) {
+        out->total += e.unverified;
+        out->total_estimated = true;
+    }
     snprintf(out->notice, sizeof out->notice, "%s", q->notice);
     int err = e.err;
     eval_free(&e);
