@@ -333,6 +333,31 @@ static void search_korean(void **state)
     assert_string_equal(q(e, "보상"), "5");
 }
 
+/* Pruned papers are counted; when their phrases went unchecked the
+ * total says it is an estimate. */
+static void search_total_estimate(void **state)
+{
+    env *e = *state;
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    pdx_results r;
+    assert_string_equal(run(e, "강화학습", &o, &r), "4,5");
+    assert_int_equal(r.total, 2);
+    assert_false(r.total_estimated);
+    pdx_results_clear(&r);
+    o.limit = 1; /* doc 5 cannot beat doc 4 (title match): pruned */
+    assert_string_equal(run(e, "강화학습", &o, &r), "4");
+    assert_int_equal(r.total, 2);
+    assert_true(r.total_estimated);
+    pdx_results_clear(&r);
+    /* without phrases a pruned paper is known to match: exact */
+    assert_string_equal(run(e, "omega", &o, &r), "7");
+    assert_int_equal(r.total, 2);
+    assert_false(r.total_estimated);
+    pdx_results_clear(&r);
+}
+
 static void search_errors(void **state)
 {
     env *e = *state;
@@ -361,7 +386,8 @@ int main(void)
         cmocka_unit_test(search_operators),      cmocka_unit_test(search_fields),
         cmocka_unit_test(search_prefix),         cmocka_unit_test(search_filters),
         cmocka_unit_test(search_sort_and_paging), cmocka_unit_test(search_partial),
-        cmocka_unit_test(search_korean),         cmocka_unit_test(search_errors),
+        cmocka_unit_test(search_korean),         cmocka_unit_test(search_total_estimate),
+        cmocka_unit_test(search_errors),
     };
     return cmocka_run_group_tests_name("search", tests, setup, teardown);
 }
