@@ -297,7 +297,8 @@ static void close_mark(pdx_buf *o, bool color, const char *restore)
 
 /* Appends text with control characters as spaces and invalid UTF-8 as
  * U+FFFD (so nothing from an index can drive the terminal), marking the
- * spans; two spans with only a hyphen between them are marked as one.
+ * spans; two spans with only a hyphen or a space between them are marked
+ * as one.
  * `restore` is the style to return to after a highlight. */
 static void put_text(pdx_buf *o, const char *text, size_t len, const pdx_span *spans,
                      size_t n_spans, bool color, const char *restore)
@@ -322,9 +323,10 @@ static void put_text(pdx_buf *o, const char *text, size_t len, const pdx_span *s
         }
         i += l;
         while (k < n_spans && spans[k].end <= i) {
-            /* "text-to-video": one marked run, not three */
+            /* "text-to-video", "강화 학습": one marked run, not several */
             bool joined = open && k + 1 < n_spans && spans[k].end < len &&
-                          p[spans[k].end] == '-' && spans[k + 1].start == spans[k].end + 1;
+                          (p[spans[k].end] == '-' || p[spans[k].end] == ' ') &&
+                          spans[k + 1].start == spans[k].end + 1;
             if (open && !joined) {
                 close_mark(o, color, restore);
                 open = false;
