@@ -9,3 +9,11 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/searcher/search_cli.c)
                              ${CMAKE_SOURCE_DIR}/searcher)
   target_link_libraries(paperdex-search PRIVATE paperdex)
 endif()
+
+# paperdex-bench: build, latency, effectiveness and scale benchmarks (bench/).
+if(PAPERDEX_BENCH)
+  add_executable(paperdex-bench ${CMAKE_SOURCE_DIR}/bench/bench_cli.c
+                 ${CMAKE_SOURCE_DIR}/bench/bench_stats.c ${CMAKE_SOURCE_DIR}/bench/bench_gen.c)
+  target_include_directories(paperdex-bench PRIVATE ${CMAKE_SOURCE_DIR}/bench)
+  target_link_libraries(paperdex-bench PRIVATE paperdex m)
+endif()

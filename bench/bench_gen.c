@@ -1,0 +1,436 @@
+/*
+ * The scaled-corpus generator of paperdex-bench: N times the real corpus,
+ * in the digest format, deterministic and streaming. What a copy changes
+ * and how the randomness is seeded is described in bench.h; this file
+ * reads the corpus with the public parser (pdx_parse_paths), once to learn
+ * the distinct ids and once per generated copy, and writes each paper as
+ * soon as it is parsed.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bench.h"
+#include "paperdex/errors.h"
+#include "paperdex/parser.h"
+
+uint64_t bench_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* A generator state for one (seed, copy, item) triple. */
+static uint64_t seeded(uint64_t seed, uint64_t copy, uint64_t item)
+{
+    uint64_t s = seed;
+    s ^= bench_splitmix64(&s) + copy * 0xD1B54A32D192ED03ull;
+    s ^= bench_splitmix64(&s) + item * 0x8CB92BA72F3D8DD7ull;
+    (void)bench_splitmix64(&s);
+    return s;
+}
+
+/* Uniform in [0, 1). */
+static double unit(uint64_t *state)
+{
+    return (double)(bench_splitmix64(state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil) and back. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+int32_t bench_date_add(int32_t yyyymmdd, int32_t days)
+{
+    if (yyyymmdd <= 0)
+        return yyyymmdd;
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days_from_civil(yyyymmdd / 10000, (unsigned)(yyyymmdd / 100 % 100),
+                                    (unsigned)(yyyymmdd % 100)) +
+                        days,
+                    &y, &m, &d);
+    return (int32_t)(y * 10000 + m * 100 + d);
+}
+
+void bench_gen_id(char out[16], uint32_t copy, uint64_t distinct, uint64_t rank)
+{
+    uint64_t g = (uint64_t)copy * distinct + rank;
+    snprintf(out, 16, "9%03u.%05u", (unsigned)(g / 100000 % 1000), (unsigned)(g % 100000));
+}
+
+static bool blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Emits s[0..n) trimmed, if anything is left. */
+static void emit(const char *s, size_t n, bench_sentence_fn fn, void *payload)
+{
+    while (n && blank(*s)) {
+        s++;
+        n--;
+    }
+    while (n && blank(s[n - 1]))
+        n--;
+    if (n)
+        fn(s, n, payload);
+}
+
+void bench_split_sentences(const char *text, size_t len, bench_sentence_fn fn, void *payload)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t eol = i;
+        while (eol < len && text[eol] != '\n')
+            eol++;
+        const char *s = text + i;
+        size_t n = eol - i;
+        i = eol + 1;
+        while (n && blank(*s)) {
+            s++;
+            n--;
+        }
+        /* Bullet markers: "- ", "* ", "+ ", "1. ", "1) ". */
+        if (n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && blank(s[1])) {
+            s += 2;
+            n -= 2;
+        } else {
+            size_t d = 0;
+            while (d < n && d < 3 && s[d] >= '0' && s[d] <= '9')
+                d++;
+            if (d && d + 1 < n && (s[d] == '.' || s[d] == ')') && blank(s[d + 1])) {
+                s += d + 2;
+                n -= d + 2;
+            }
+        }
+        size_t start = 0;
+        for (size_t k = 0; k < n; k++) {
+            if ((s[k] == '.' || s[k] == '!' || s[k] == '?') && k + 1 < n && blank(s[k + 1])) {
+                emit(s + start, k + 1 - start, fn, payload);
+                start = k + 1;
+            }
+        }
+        emit(s + start, n - start, fn, payload);
+    }
+}
+
+/* ---- the run ---- */
+
+typedef struct span {
+    const char *s;
+    size_t n;
+} span;
+
+typedef struct gen {
+    const bench_gen_opts *o;
+    size_t root_len;       /* strlen(corpus) without trailing '/' */
+    /* Pass 1: distinct ids, sorted. */
+    char **ids;
+    size_t n_ids, cap_ids;
+    /* Pass 2. */
+    uint32_t copy;
+    char *cur_file;        /* source file of the open output, owned */
+    FILE *out;
+    span *sent;            /* sentences of the current paper */
+    size_t n_sent, cap_sent;
+    int32_t file_shift;    /* days added to this file's date */
+    bench_gen_stats *st;
+    int err;
+    char *errbuf;
+    size_t errbuf_size;
+} gen;
+
+static int fail(gen *g, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(gen *g, int code, const char *fmt, ...)
+{
+    if (!g->err && g->errbuf_size) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(g->errbuf, g->errbuf_size, fmt, ap);
+        va_end(ap);
+    }
+    if (!g->err)
+        g->err = code;
+    return code;
+}
+
+static int on_id(const pdx_paper *p, void *payload)
+{
+    gen *g = payload;
+    if (g->n_ids == g->cap_ids) {
+        size_t nc = g->cap_ids ? g->cap_ids * 2 : 4096;
+        char **ni = realloc(g->ids, nc * sizeof *ni);
+        if (!ni)
+            return fail(g, PDX_ENOMEM, "out of memory");
+        g->ids = ni;
+        g->cap_ids = nc;
+    }
+    char *id = malloc(p->id_len + 1);
+    if (!id)
+        return fail(g, PDX_ENOMEM, "out of memory");
+    memcpy(id, p->id, p->id_len);
+    id[p->id_len] = '\0';
+    g->ids[g->n_ids++] = id;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* mkdir -p of the directory part of path. */
+static int make_parents(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int rc = mkdir(path, 0777);
+        *p = '/';
+        if (rc != 0 && errno != EEXIST)
+            return -1;
+    }
+    return 0;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
+
+static int close_out(gen *g)
+{
+    if (g->out) {
+        if (fclose(g->out) != 0)
+            fail(g, PDX_EIO, "writing a copy of %s: %s", g->cur_file, strerror(errno));
+        g->out = NULL;
+    }
+    return g->err;
+}
+
+static int open_out(gen *g, const pdx_paper *p)
+{
+    if (close_out(g))
+        return g->err;
+    free(g->cur_file);
+    g->cur_file = strdup(p->file);
+    if (!g->cur_file)
+        return fail(g, PDX_ENOMEM, "out of memory");
+    const char *rel = p->file;
+    if (!strncmp(rel, g->o->corpus, g->root_len) && rel[g->root_len] == '/')
+        rel += g->root_len + 1;
+    else
+        while (*rel == '/')
+            rel++;
+    size_t n = strlen(g->o->out) + strlen(rel) + 16;
+    char *path = malloc(n);
+    if (!path)
+        return fail(g, PDX_ENOMEM, "out of memory");
+    snprintf(path, n, "%s/c%03u/%s", g->o->out, g->copy, rel);
+    if (make_parents(path) != 0 || !(g->out = fopen(path, "w"))) {
+        fail(g, PDX_EIO, "%s: %s", path, strerror(errno));
+        free(path);
+        return g->err;
+    }
+    free(path);
+    g->st->files++;
+    uint64_t rs = seeded(g->o->seed, g->copy, fnv1a(rel));
+    g->file_shift = (int32_t)(bench_splitmix64(&rs) % 1461) - 730;
+    int32_t date = bench_date_add(p->date, g->file_shift);
+    if (date > 0)
+        fprintf(g->out, "## Daily Papers (%04d-%02d-%02d)\n\n", (int)(date / 10000),
+                (int)(date / 100 % 100), (int)(date % 100));
+    return 0;
+}
+
+static void on_sentence(const char *s, size_t n, void *payload)
+{
+    gen *g = payload;
+    if (g->n_sent == g->cap_sent) {
+        size_t nc = g->cap_sent ? g->cap_sent * 2 : 64;
+        span *ns = realloc(g->sent, nc * sizeof *ns);
+        if (!ns) {
+            fail(g, PDX_ENOMEM, "out of memory");
+            return;
+        }
+        g->sent = ns;
+        g->cap_sent = nc;
+    }
+    g->sent[g->n_sent++] = (span){s, n};
+}
+
+static void write_authors(FILE *f, const pdx_paper *p)
+{
+    /* A comma list, unless a name has a comma: then a Python-style list,
+     * each name quoted with ' (or " when it has a '). */
+    bool comma = memchr(p->authors, ',', p->authors_len) != NULL;
+    fputs(comma ? "Authors: [" : "Authors: ", f);
+    size_t start = 0;
+    bool first = true;
+    for (size_t i = 0; i <= p->authors_len; i++) {
+        if (i < p->authors_len && p->authors[i] != '\n')
+            continue;
+        const char *name = p->authors + start;
+        int nlen = (int)(i - start);
+        start = i + 1;
+        if (!first)
+            fputs(", ", f);
+        first = false;
+        if (comma) {
+            char q = memchr(name, '\'', (size_t)nlen) ? '"' : '\'';
+            fprintf(f, "%c%.*s%c", q, nlen, name, q);
+        } else {
+            fprintf(f, "%.*s", nlen, name);
+        }
+    }
+    fputs(comma ? "]\n\n" : "\n\n", f);
+}
+
+static int on_copy(const pdx_paper *p, void *payload)
+{
+    gen *g = payload;
+    if (!g->cur_file || strcmp(g->cur_file, p->file) != 0) {
+        if (open_out(g, p))
+            return g->err;
+    }
+    char *key = malloc(p->id_len + 1);
+    if (!key)
+        return fail(g, PDX_ENOMEM, "out of memory");
+    memcpy(key, p->id, p->id_len);
+    key[p->id_len] = '\0';
+    char **hit = bsearch(&key, g->ids, g->n_ids, sizeof *g->ids, cmp_str);
+    free(key);
+    if (!hit)
+        return fail(g, PDX_EINVAL, "%s:%u: id changed between passes (corpus modified?)",
+                    p->file, p->line);
+    uint64_t rank = (uint64_t)(hit - g->ids);
+    char id[16];
+    bench_gen_id(id, g->copy, g->n_ids, rank);
+    uint64_t rs = seeded(g->o->seed, g->copy, rank + 1000003);
+
+    FILE *f = g->out;
+    long before = ftell(f);
+    fprintf(f, "### [%.*s](https://arxiv.org/abs/%s)\n\n", (int)p->title_len, p->title, id);
+    if (p->votes != PDX_VOTES_UNKNOWN) {
+        double v = (double)p->votes * (0.5 + unit(&rs));
+        fprintf(f, "Vote: %" PRId64 "\n\n", (int64_t)(v + 0.5));
+    }
+    if (p->n_authors && p->authors_len)
+        write_authors(f, p);
+    g->n_sent = 0;
+    bench_split_sentences(p->summary, p->summary_len, on_sentence, g);
+    if (g->err)
+        return g->err;
+    for (size_t i = g->n_sent; i > 1; i--) {
+        size_t j = (size_t)(bench_splitmix64(&rs) % i);
+        span t = g->sent[i - 1];
+        g->sent[i - 1] = g->sent[j];
+        g->sent[j] = t;
+    }
+    for (size_t i = 0; i < g->n_sent; i++)
+        fprintf(f, "- %.*s\n", (int)g->sent[i].n, g->sent[i].s);
+    fputc('\n', f);
+    if (ferror(f))
+        return fail(g, PDX_EIO, "writing a copy of %s: %s", p->file, strerror(errno));
+    long after = ftell(f);
+    if (before >= 0 && after >= before)
+        g->st->bytes += (uint64_t)(after - before);
+    g->st->papers++;
+    return 0;
+}
+
+int bench_gen_run(const bench_gen_opts *opts, bench_gen_stats *stats, char *errbuf,
+                  size_t errbuf_size)
+{
+    bench_gen_stats dummy;
+    if (!stats)
+        stats = &dummy;
+    memset(stats, 0, sizeof *stats);
+    gen g = {.o = opts, .st = stats, .errbuf = errbuf, .errbuf_size = errbuf_size};
+    if (errbuf_size)
+        errbuf[0] = '\0';
+    if (!opts->corpus || !opts->out || opts->scale < 1 || opts->scale > 999)
+        return fail(&g, PDX_EINVAL, "need a corpus, an output directory and a scale 1..999");
+    g.root_len = strlen(opts->corpus);
+    while (g.root_len > 1 && opts->corpus[g.root_len - 1] == '/')
+        g.root_len--;
+    const char *paths[] = {opts->corpus};
+    pdx_parse_stats ps = {0};
+    pdx_parse_cb cb = {on_id, NULL, &g};
+    int rc = pdx_parse_paths(paths, 1, &cb, &ps);
+    if (!rc && !g.err && g.n_ids == 0)
+        fail(&g, PDX_EINVAL, "%s: no papers found", opts->corpus);
+    if (rc && !g.err)
+        fail(&g, rc, "%s: %s", opts->corpus, pdx_strerror(rc));
+    if (!g.err) {
+        qsort(g.ids, g.n_ids, sizeof *g.ids, cmp_str);
+        size_t w = 0;
+        for (size_t i = 0; i < g.n_ids; i++) {
+            if (w && !strcmp(g.ids[w - 1], g.ids[i]))
+                free(g.ids[i]);
+            else
+                g.ids[w++] = g.ids[i];
+        }
+        g.n_ids = w;
+        stats->distinct = w;
+        if ((uint64_t)opts->scale * w >= 100000000ull)
+            fail(&g, PDX_EINVAL, "scale %u x %zu papers does not fit the 8-digit id space",
+                 opts->scale, w);
+    }
+    if (!g.err && mkdir(opts->out, 0777) != 0 && errno != EEXIST)
+        fail(&g, PDX_EIO, "%s: %s", opts->out, strerror(errno));
+    for (uint32_t k = 1; k < opts->scale && !g.err; k++) {
+        g.copy = k;
+        free(g.cur_file);
+        g.cur_file = NULL;
+        pdx_parse_stats ps2 = {0};
+        pdx_parse_cb cb2 = {on_copy, NULL, &g};
+        rc = pdx_parse_paths(paths, 1, &cb2, &ps2);
+        close_out(&g);
+        if (rc && !g.err)
+            fail(&g, rc, "%s: %s", opts->corpus, pdx_strerror(rc));
+        if (!opts->quiet)
+            fprintf(stderr, "\rgenerated copy %u of %u", k, opts->scale - 1);
+    }
+    if (!opts->quiet && opts->scale > 1)
+        fputc('\n', stderr);
+    close_out(&g);
+    free(g.cur_file);
+    for (size_t i = 0; i < g.n_ids; i++)
+        free(g.ids[i]);
+    free(g.ids);
+    free(g.sent);
+    return g.err;
+}
