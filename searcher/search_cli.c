@@ -570,7 +570,8 @@ static int run(cli *c)
                            "showing best partial matches too\n",
                            r.total, r.total == 1 ? "" : "s", r.total == 1 ? "es" : "");
             else
-                puts_buf(&o, "showing best partial matches (marked [partial])\n");
+                puts_buf(&o, "no paper matches every word; showing best partial matches "
+                             "(marked [partial])\n");
         }
         if (r.notice[0]) {
             puts_buf(&o, "note: ");

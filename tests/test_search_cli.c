@@ -322,7 +322,8 @@ static void test_partial_matches(void **state)
     free(out);
     /* nothing matches both: partial matches only */
     assert_int_equal(search(&out, "diffusion qqqzzzxxx"), 0);
-    assert_non_null(strstr(out, "partial"));
+    assert_non_null(strstr(out, "no paper matches every word; showing best partial matches"));
+    assert_non_null(strstr(out, "[partial: 1 of 2 words]"));
     free(out);
     assert_int_equal(search(&out, "--no-partial diffusion qqqzzzxxx"), 1);
     free(out);
