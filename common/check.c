@@ -56,6 +56,7 @@ static int check_docs(pdx_index *ix)
 {
     uint64_t sum[PDX_NFIELDS] = {0};
     int32_t lo = 0, hi = 0;
+    uint32_t max_votes = 0;
     uint64_t expect_off = 0;
     for (uint32_t d = 0; d < ix->n_docs; d++) {
         pdx_doc doc;
@@ -83,6 +84,8 @@ static int check_docs(pdx_index *ix)
         }
         for (int f = 0; f < PDX_NFIELDS; f++)
             sum[f] += doc.len[f];
+        if (doc.votes > (int64_t)max_votes)
+            max_votes = (uint32_t)doc.votes;
         uint32_t found;
         rc = pdx_doc_find_id(ix, st.id, st.id_len, &found);
         if (rc == PDX_ENOTFOUND || (!rc && found != d))
@@ -98,6 +101,8 @@ static int check_docs(pdx_index *ix)
             return pdx_index_corrupt(ix, "META: field length sum %d does not match DOCS", f);
     if (lo != ix->min_date || hi != ix->max_date)
         return pdx_index_corrupt(ix, "META: date range does not match DOCS");
+    if (max_votes != ix->max_votes)
+        return pdx_index_corrupt(ix, "META: vote maximum does not match DOCS");
     uint32_t used = 0;
     const uint8_t *slots = ix->sec[PDX_SEC_IDHASH].p + 8;
     for (uint32_t s = 0; s < ix->idhash_slots; s++) {

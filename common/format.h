@@ -153,6 +153,8 @@ enum pdx_field { PDX_FIELD_TITLE = 0, PDX_FIELD_AUTHORS = 1, PDX_FIELD_SUMMARY =
 #define PDX_META_MAX_DATE 52         /* u32 */
 #define PDX_META_CREATED 56          /* u64, unix seconds */
 #define PDX_META_NPOSTINGS 64        /* u64: (term, field, doc) postings */
-#define PDX_META_STRINGS 72          /* str stemmer, str unicode, str generator */
+#define PDX_META_MAX_VOTES 72        /* u32: largest known vote count (0 if none) */
+#define PDX_META_RESERVED 76         /* u32, zero */
+#define PDX_META_STRINGS 80          /* str stemmer, str unicode, str generator */
 
 #endif

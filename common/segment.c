@@ -92,6 +92,9 @@ static int read_meta(pdx_index *ix)
     ix->max_date = (int32_t)pdx_get_u32(p + PDX_META_MAX_DATE);
     ix->created = pdx_get_u64(p + PDX_META_CREATED);
     ix->n_postings = pdx_get_u64(p + PDX_META_NPOSTINGS);
+    ix->max_votes = pdx_get_u32(p + PDX_META_MAX_VOTES);
+    if (pdx_get_u32(p + PDX_META_RESERVED) != 0 || ix->max_votes == PDX_VOTES_NONE)
+        return pdx_index_corrupt(ix, "META: bad reserved field or vote maximum");
     if (pdx_get_u32(p + PDX_META_HASH_ID) != PDX_HASH_ID_XXH3_64 ||
         pdx_get_u32(p + PDX_META_NFIELDS) != PDX_NFIELDS ||
         pdx_get_u32(p + PDX_META_BLOCK_SIZE) != PDX_BLOCK_SIZE)

@@ -42,6 +42,7 @@ struct pdx_index {
     uint64_t sum_len[PDX_NFIELDS];
     double avg_len[PDX_NFIELDS]; /* sum_len / n_docs, at least 1 */
     int32_t min_date, max_date;
+    uint32_t max_votes; /* bounds the vote boost, for pruning */
     uint64_t created;
     uint32_t termhash_slots; /* power of two */
     uint32_t idhash_slots;   /* power of two */

@@ -937,6 +937,7 @@ static int commit_body(pdx_writer *w, pdx_write_stats *st, outfile *o, char *tmp
     uint32_t n_final = 0;
     uint64_t sum_len[PDX_NFIELDS] = {0};
     int32_t min_date = 0, max_date = 0;
+    uint32_t max_votes = 0;
     for (uint32_t i = 0; i < w->n_docs; i++) {
         const mdoc *d = &w->docs[i];
         if (d->deleted) {
@@ -947,6 +948,8 @@ static int commit_body(pdx_writer *w, pdx_write_stats *st, outfile *o, char *tmp
             final_len[(size_t)n_final * PDX_NFIELDS + f] = d->len[f];
             sum_len[f] += d->len[f];
         }
+        if (d->votes != PDX_VOTES_NONE && d->votes > max_votes)
+            max_votes = d->votes;
         if (d->date) {
             if (!min_date || d->date < min_date)
                 min_date = d->date;
@@ -1171,6 +1174,8 @@ static int commit_body(pdx_writer *w, pdx_write_stats *st, outfile *o, char *tmp
         pdx_buf_put_u32(&meta, (uint32_t)max_date);
         pdx_buf_put_u64(&meta, (uint64_t)time(NULL));
         pdx_buf_put_u64(&meta, n_postings);
+        pdx_buf_put_u32(&meta, max_votes);
+        pdx_buf_put_u32(&meta, 0);
         const char *stem = pdx_tokenizer_stemmer_name(), *uni = pdx_tokenizer_unicode_version();
         pdx_buf_put_str(&meta, stem, strlen(stem));
         pdx_buf_put_str(&meta, uni, strlen(uni));
