@@ -551,9 +551,11 @@ static int run(cli *c)
             fprintf(stderr, PROG "%s\n", r.notice);
     }
     if (!c->json) {
+        /* An estimated total is an upper bound (phrase order unchecked for
+         * papers that could not reach the page). */
         if (r.total)
-            printf_buf(&o, "%" PRIu64 " paper%s match%s ", r.total, r.total == 1 ? "" : "s",
-                       r.total == 1 ? "es" : "");
+            printf_buf(&o, "%s%" PRIu64 " paper%s match%s ", r.total_estimated ? "up to " : "",
+                       r.total, r.total == 1 ? "" : "s", r.total == 1 ? "es" : "");
         else
             puts_buf(&o, "no paper matches ");
         quote_query(&o, c);
