@@ -1,0 +1,963 @@
+/*
+ * Corrupt index files (common/segment.c, postings.c, check.c and the
+ * searcher over them): the reader must refuse a damaged file with one
+ * clear message or answer from it, never crash, read out of bounds, hang
+ * or grow without bound; and the full check must report every single-bit
+ * flip, naming the part of the file it is in.
+ *
+ * The index is built from a synthetic digest (tests/fuzz/fuzz_fixture.h,
+ * own text) of 150 papers, so some postings lists have skip tables. Every
+ * damaged copy is probed in a forked child with an alarm, so a crash or a
+ * hang is reported with the case that caused it instead of killing the
+ * test; the child reports what happened on a pipe:
+ *   open=<rc> check=<rc> [q=<rc>]... msg=<first error message>
+ *
+ * Cases, after SQLite's fts5corrupt*.test (STYLE.md 25):
+ *   truncate   every length up to 256 and the last 256, and 400 lengths
+ *              spread over the rest
+ *   bitflip    single bits in every region: header, each section, the
+ *              section table, padding, footer (all bytes of small regions,
+ *              48 spread over big ones), plus random ones (the seed is
+ *              printed; PDX_TEST_SEED=N repeats a run)
+ *   stamp      table entries, header fields, counts, offsets and lengths
+ *              overwritten with hostile values, then every checksum
+ *              recomputed so the damage reaches the structural code
+ *   notindex   files that are not indexes at all
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "common.h"
+#include "fixtures.h"
+#include "format.h"
+#include "fuzz/fuzz_fixture.h"
+#include "paperdex/search.h"
+
+/* Seconds a child may take for one damaged file (open, queries, check). */
+#define CASE_ALARM 20
+/* Memory a child may add to what it inherited. */
+#define CASE_EXTRA_KB (768L * 1024)
+
+typedef struct state {
+    char *dir;
+    char *path;      /* the good index */
+    char *bad;       /* where damaged copies are written */
+    uint8_t *orig;   /* bytes of the good index */
+    size_t size;
+    uint64_t sec_off[PDX_SEC_COUNT + 1], sec_len[PDX_SEC_COUNT + 1];
+    uint64_t table_off;
+} state;
+
+static const char *const queries[] = {
+    "model",
+    "모델 학습",
+    "\"sparse attention\"",
+    "diffusion OR robot -video",
+    "title:graph author:park",
+    "summary:\"새로운 방법을\"",
+    "ret* 평가",
+    "date:2024-06-01..2024-06-30 votes:>=10",
+    "id:2406.10001",
+    "강화학습 policy scalable",
+};
+#define N_QUERIES (sizeof queries / sizeof *queries)
+
+/* ---- the probe (runs in the child) ---- */
+
+typedef struct outcome {
+    int open_rc, check_rc;
+    int q_rc[N_QUERIES]; /* 1 when not run */
+    char msg[600];       /* open's or check's message */
+    char qmsg[600];      /* first query error message */
+    bool ok_proto;       /* every call kept its documented contract */
+    char proto[200];     /* what broke it */
+} outcome;
+
+static void proto_fail(outcome *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void proto_fail(outcome *o, const char *fmt, ...)
+{
+    if (!o->ok_proto)
+        return;
+    o->ok_proto = false;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->proto, sizeof o->proto, fmt, ap);
+    va_end(ap);
+}
+
+static void probe_queries(pdx_index *ix, outcome *o)
+{
+    pdx_searcher *s;
+    if (pdx_searcher_new(&s, ix)) {
+        proto_fail(o, "searcher_new failed");
+        return;
+    }
+    for (size_t i = 0; i < N_QUERIES; i++) {
+        pdx_query *q;
+        int rc = pdx_query_parse(&q, s, queries[i], strlen(queries[i]));
+        if (rc == PDX_OK) {
+            pdx_search_opts opts;
+            pdx_search_opts_default(&opts);
+            opts.limit = 5;
+            opts.sort = (pdx_sort)(i % 3);
+            pdx_results r;
+            rc = pdx_search(s, q, &opts, &r);
+            if (rc == PDX_OK) {
+                for (size_t k = 0; k < r.n; k++) {
+                    pdx_hit_info h;
+                    int hrc = pdx_hit_get(s, r.hits[k].doc, &h);
+                    if (hrc == PDX_OK) {
+                        /* Touch every byte: a bad pointer trips ASan or faults. */
+                        volatile unsigned sum = 0;
+                        for (size_t b = 0; b < h.title_len; b++)
+                            sum += (unsigned char)h.title[b];
+                        for (size_t b = 0; b < h.summary_len; b++)
+                            sum += (unsigned char)h.summary[b];
+                        pdx_snippet sn;
+                        pdx_snippet_make(s, q, h.summary, h.summary_len, 100, &sn);
+                    } else if (hrc != PDX_ECORRUPT) {
+                        proto_fail(o, "pdx_hit_get returned %d", hrc);
+                    }
+                }
+                pdx_results_clear(&r);
+            }
+            pdx_query_free(q);
+        }
+        o->q_rc[i] = rc;
+        if (rc != PDX_OK && rc != PDX_ECORRUPT && rc != PDX_EINVAL && rc != PDX_ELIMIT)
+            proto_fail(o, "query '%s' returned %d", queries[i], rc);
+        if (rc != PDX_OK && !pdx_searcher_errmsg(s)[0])
+            proto_fail(o, "query '%s' failed (%d) without a message", queries[i], rc);
+        if (rc != PDX_OK && !o->qmsg[0])
+            snprintf(o->qmsg, sizeof o->qmsg, "%s", pdx_searcher_errmsg(s));
+    }
+    pdx_searcher_free(s);
+}
+
+static void probe(const char *path, outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    o->ok_proto = true;
+    o->check_rc = 1;
+    for (size_t i = 0; i < N_QUERIES; i++)
+        o->q_rc[i] = 1;
+    pdx_index *ix;
+    char err[600];
+    o->open_rc = pdx_index_open(&ix, path, err, sizeof err);
+    if (o->open_rc) {
+        snprintf(o->msg, sizeof o->msg, "%s", err);
+        if (o->open_rc != PDX_ECORRUPT && o->open_rc != PDX_ENOTINDEX &&
+            o->open_rc != PDX_EVERSION)
+            proto_fail(o, "open returned %d", o->open_rc);
+        if (!err[0] || strchr(err, '\n'))
+            proto_fail(o, "open's message is empty or not one line");
+        if (ix)
+            proto_fail(o, "open failed but set *out");
+        return;
+    }
+    probe_queries(ix, o);
+    o->check_rc = pdx_index_check(ix);
+    if (o->check_rc) {
+        snprintf(o->msg, sizeof o->msg, "%s", pdx_index_errmsg(ix));
+        if (o->check_rc != PDX_ECORRUPT)
+            proto_fail(o, "check returned %d", o->check_rc);
+        if (!o->msg[0] || strchr(o->msg, '\n'))
+            proto_fail(o, "check's message is empty or not one line");
+    }
+    pdx_index_close(ix);
+}
+
+/* Forks, probes `path` in the child and returns the outcome; fails the test
+ * (naming the case) on a crash, a sanitizer report, a hang or too much
+ * memory. */
+static void probe_child(const char *path, const char *what, outcome *out)
+{
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        alarm(CASE_ALARM);
+        struct rusage ru0;
+        getrusage(RUSAGE_SELF, &ru0);
+        outcome o;
+        probe(path, &o);
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        if (ru.ru_maxrss - ru0.ru_maxrss > CASE_EXTRA_KB)
+            proto_fail(&o, "memory grew by %ld KB", ru.ru_maxrss - ru0.ru_maxrss);
+        ssize_t w = write(fds[1], &o, sizeof o);
+        _exit(w == (ssize_t)sizeof o ? 0 : 3);
+    }
+    close(fds[1]);
+    outcome o;
+    size_t got = 0;
+    while (got < sizeof o) {
+        ssize_t k = read(fds[0], (char *)&o + got, sizeof o - got);
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fds[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (WIFSIGNALED(status))
+        fail_msg("%s: the reader was killed by signal %d%s", what, WTERMSIG(status),
+                 WTERMSIG(status) == SIGALRM ? " (a hang: more than the alarm)" : "");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got != sizeof o)
+        fail_msg("%s: the reader exited with status %d (a sanitizer report above?)", what,
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    if (!o.ok_proto)
+        fail_msg("%s: %s", what, o.proto);
+    *out = o;
+}
+
+/* ---- fixture ---- */
+
+static void write_bytes(const char *path, const uint8_t *p, size_t n)
+{
+    fx_write(path, (const char *)p, n);
+}
+
+static int setup(void **st)
+{
+    state *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    s->dir = fx_tmpdir();
+    s->path = fx_path(s->dir, "good.idx");
+    s->bad = fx_path(s->dir, "bad.idx");
+    size_t len;
+    char *text = fz_digest(150, &len);
+    assert_int_equal(fz_build_index(s->path, "fixtures/2024/06/01.md", text, len), PDX_OK);
+    free(text);
+    s->orig = (uint8_t *)fx_read(s->path, &s->size);
+    assert_non_null(s->orig);
+    s->table_off = pdx_get_u64(s->orig + PDX_HDR_TABLE_OFF);
+    for (unsigned i = 0; i < PDX_SEC_COUNT; i++) {
+        const uint8_t *e = s->orig + s->table_off + (size_t)i * PDX_SECTION_ENTRY_SIZE;
+        uint32_t id = pdx_get_u32(e);
+        assert_true(id >= 1 && id <= PDX_SEC_COUNT);
+        s->sec_off[id] = pdx_get_u64(e + 8);
+        s->sec_len[id] = pdx_get_u64(e + 16);
+    }
+    *st = s;
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    state *s = *st;
+    free(s->orig);
+    free(s->path);
+    free(s->bad);
+    fx_rmtree(s->dir);
+    free(s);
+    return 0;
+}
+
+/* The part of the file byte `at` is in, as messages name it. */
+static const char *region_of(const state *s, uint64_t at)
+{
+    if (at < PDX_HEADER_SIZE)
+        return "header";
+    if (at >= s->size - PDX_FOOTER_SIZE)
+        return "footer";
+    if (at >= s->table_off)
+        return "section table";
+    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++)
+        if (at >= s->sec_off[id] && at < s->sec_off[id] + s->sec_len[id])
+            return pdx_section_name(id);
+    return "padding";
+}
+
+/* Recomputes every checksum (sections, table, header, footer), so damage
+ * made on purpose reaches the structural checks. Uses the table as it now
+ * is, skipping entries that point outside the file. */
+static void fix_checksums(uint8_t *p, size_t size)
+{
+    uint32_t nsec = pdx_get_u32(p + PDX_HDR_NSECTIONS);
+    uint64_t toff = pdx_get_u64(p + PDX_HDR_TABLE_OFF);
+    uint64_t body_end = size - PDX_FOOTER_SIZE;
+    if (nsec <= 64 && toff <= body_end &&
+        body_end - toff >= (uint64_t)nsec * PDX_SECTION_ENTRY_SIZE + 8) {
+        uint8_t *t = p + toff;
+        for (uint32_t i = 0; i < nsec; i++) {
+            uint8_t *e = t + (size_t)i * PDX_SECTION_ENTRY_SIZE;
+            uint64_t off = pdx_get_u64(e + 8), len = pdx_get_u64(e + 16);
+            if (off <= size && len <= size - off)
+                pdx_put_u64(e + 24, pdx_hash(p + off, len));
+        }
+        size_t tlen = (size_t)nsec * PDX_SECTION_ENTRY_SIZE;
+        pdx_put_u64(t + tlen, pdx_hash(t, tlen));
+    }
+    uint64_t hsum = pdx_hash(p, PDX_HDR_CHECKSUM);
+    pdx_put_u64(p + PDX_HDR_CHECKSUM, hsum);
+    uint8_t *f = p + size - PDX_FOOTER_SIZE;
+    pdx_put_u64(f + PDX_FTR_HDR_SUM, hsum);
+    pdx_put_u64(f + PDX_FTR_CHECKSUM, pdx_hash(f, PDX_FTR_CHECKSUM));
+}
+
+/* ---- the good file ---- */
+
+static void corrupt_good_index_answers_and_checks(void **st)
+{
+    state *s = *st;
+    outcome o;
+    probe_child(s->path, "the undamaged index", &o);
+    assert_int_equal(o.open_rc, PDX_OK);
+    assert_int_equal(o.check_rc, PDX_OK);
+    for (size_t i = 0; i < N_QUERIES; i++)
+        if (o.q_rc[i] != PDX_OK)
+            fail_msg("query '%s' fails on the good index: %s", queries[i], o.qmsg);
+    /* and the fixing helper is a no-op on it */
+    uint8_t *copy = malloc(s->size);
+    assert_non_null(copy);
+    memcpy(copy, s->orig, s->size);
+    fix_checksums(copy, s->size);
+    assert_memory_equal(copy, s->orig, s->size);
+    free(copy);
+}
+
+/* ---- (a) truncation ---- */
+
+static void truncate_case(state *s, size_t len)
+{
+    char what[128];
+    snprintf(what, sizeof what, "truncated to %zu of %zu bytes", len, s->size);
+    write_bytes(s->bad, s->orig, len);
+    outcome o;
+    probe_child(s->bad, what, &o);
+    /* The header records the file size: every truncation is refused at open. */
+    if (o.open_rc == PDX_OK)
+        fail_msg("%s: opened", what);
+    if (len >= PDX_MAGIC_LEN && !strstr(o.msg, "truncated"))
+        fail_msg("%s: message does not say truncated: %s", what, o.msg);
+    if (len < PDX_MAGIC_LEN && o.open_rc != PDX_ENOTINDEX)
+        fail_msg("%s: expected 'not an index', got %d: %s", what, o.open_rc, o.msg);
+}
+
+static void corrupt_truncate_everywhere(void **st)
+{
+    state *s = *st;
+    size_t n = 0;
+    for (size_t len = 0; len < 256 && len < s->size; len++, n++)
+        truncate_case(s, len);
+    for (size_t k = 1; k <= 400; k++, n++)
+        truncate_case(s, 256 + (s->size - 512) * k / 401);
+    for (size_t len = s->size - 256; len < s->size; len++, n++)
+        truncate_case(s, len);
+    print_message("truncation: %zu lengths of a %zu-byte index, all refused\n", n, s->size);
+}
+
+static void corrupt_truncate_check_cli(void **st)
+{
+    state *s = *st;
+    /* --check: exit 1, one line on stderr naming the file, saying why. */
+    size_t lens[] = {0, 5, 40, 64, s->size / 2, s->size - 1};
+    for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+        write_bytes(s->bad, s->orig, lens[i]);
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --check '%s' 2>&1", PDX_BIN_DIR, s->bad);
+        char *out;
+        int rc = fx_run(cmd, &out);
+        if (rc != 1 || !strstr(out, s->bad) ||
+            (!strstr(out, "truncated") && !strstr(out, "not a paperdex index")))
+            fail_msg("--check on a file truncated to %zu bytes: exit %d, output: %s", lens[i],
+                     rc, out);
+        char *nl = strchr(out, '\n');
+        if (!nl || nl[1])
+            fail_msg("--check output is not one line: %s", out);
+        free(out);
+    }
+}
+
+/* ---- (b) single-bit flips ---- */
+
+static size_t flip_case(state *s, uint64_t at, unsigned bit)
+{
+    const char *region = region_of(s, at);
+    char what[160];
+    snprintf(what, sizeof what, "bit %u of byte %llu (%s) flipped", bit,
+             (unsigned long long)at, region);
+    s->orig[at] ^= (uint8_t)(1u << bit);
+    write_bytes(s->bad, s->orig, s->size);
+    s->orig[at] ^= (uint8_t)(1u << bit);
+    outcome o;
+    probe_child(s->bad, what, &o);
+    if (o.open_rc == PDX_OK && o.check_rc == PDX_OK)
+        fail_msg("%s: pdx_index_check did not report it", what);
+    /* The message names the part of the file. A flip in the magic number
+     * makes the file "not a paperdex index"; a flip in the header is found
+     * by its checksum, which also covers the version and sizes. */
+    bool named = strstr(o.msg, region) != NULL;
+    if (!strcmp(region, "header") && at < PDX_MAGIC_LEN)
+        named = o.open_rc == PDX_ENOTINDEX && strstr(o.msg, "not a paperdex index");
+    if (!named)
+        fail_msg("%s: the message does not name the %s: %s", what, region, o.msg);
+    return 1;
+}
+
+static void flip_region(state *s, uint64_t off, uint64_t len, size_t *n)
+{
+    if (len == 0)
+        return;
+    if (len <= 96) {
+        for (uint64_t i = 0; i < len; i++)
+            *n += flip_case(s, off + i, (unsigned)((off + i) * 3 % 8));
+        return;
+    }
+    for (uint64_t i = 0; i < 8; i++) /* both ends, where lengths and counts live */
+        *n += flip_case(s, off + i, (unsigned)i);
+    for (uint64_t i = len - 8; i < len; i++)
+        *n += flip_case(s, off + i, (unsigned)(i % 8));
+    for (uint64_t k = 1; k <= 48; k++)
+        *n += flip_case(s, off + len * k / 49, (unsigned)(k % 8));
+}
+
+static void corrupt_bitflip_every_region(void **st)
+{
+    state *s = *st;
+    size_t n = 0;
+    flip_region(s, 0, PDX_HEADER_SIZE, &n);
+    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++) {
+        size_t before = n;
+        flip_region(s, s->sec_off[id], s->sec_len[id], &n);
+        assert_true(n > before);
+    }
+    /* padding: every byte not in a section, header, table or footer */
+    for (uint64_t at = PDX_HEADER_SIZE; at < s->table_off; at++)
+        if (!strcmp(region_of(s, at), "padding"))
+            n += flip_case(s, at, (unsigned)(at % 8));
+    flip_region(s, s->table_off, s->size - PDX_FOOTER_SIZE - s->table_off, &n);
+    for (uint64_t at = s->table_off; at < s->size - PDX_FOOTER_SIZE; at += 5)
+        n += flip_case(s, at, (unsigned)(at % 8)); /* the table is small: most of it */
+    flip_region(s, s->size - PDX_FOOTER_SIZE, PDX_FOOTER_SIZE, &n);
+    print_message("bit flips: %zu, all reported by the check and named\n", n);
+}
+
+static void corrupt_bitflip_random(void **st)
+{
+    state *s = *st;
+    const char *env = getenv("PDX_TEST_SEED");
+    unsigned seed = env && *env ? (unsigned)strtoul(env, NULL, 10) : (unsigned)time(NULL);
+    print_message("random bit flips: seed %u (PDX_TEST_SEED=%u repeats this run)\n", seed, seed);
+    uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+    for (int i = 0; i < 300; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        flip_case(s, x % s->size, (unsigned)(x >> 40) % 8);
+    }
+}
+
+static void corrupt_bitflip_check_cli(void **st)
+{
+    state *s = *st;
+    /* One flip in the middle of each section, through paperdex-index --check:
+     * exit 1 and a message naming the section. */
+    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++) {
+        uint64_t at = s->sec_off[id] + s->sec_len[id] / 2;
+        s->orig[at] ^= 0x10;
+        write_bytes(s->bad, s->orig, s->size);
+        s->orig[at] ^= 0x10;
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --check '%s' 2>&1", PDX_BIN_DIR, s->bad);
+        char *out;
+        int rc = fx_run(cmd, &out);
+        if (rc != 1 || !strstr(out, pdx_section_name(id)) || !strstr(out, s->bad))
+            fail_msg("--check with a flip in %s: exit %d, output: %s", pdx_section_name(id), rc,
+                     out);
+        free(out);
+    }
+}
+
+/* ---- (c) section table, header fields, lengths, offsets, counts ---- */
+
+typedef struct stamp {
+    const char *what;
+    bool must_fail; /* the result is not a valid index: check must say so */
+} stamp;
+
+/* Damaged files that passed the check though they should not have; all are
+ * listed before the test fails. */
+static char undetected[4096];
+
+static void stamp_case(state *s, uint8_t *p, const char *what, bool must_fail, size_t *n)
+{
+    fix_checksums(p, s->size);
+    write_bytes(s->bad, p, s->size);
+    outcome o;
+    probe_child(s->bad, what, &o);
+    if (must_fail && o.open_rc == PDX_OK && o.check_rc == PDX_OK) {
+        size_t k = strlen(undetected);
+        snprintf(undetected + k, sizeof undetected - k, "  %s\n", what);
+    }
+    (*n)++;
+}
+
+static void report_undetected(void)
+{
+    if (undetected[0]) {
+        print_error("damaged files that opened and passed pdx_index_check:\n%s", undetected);
+        undetected[0] = 0;
+        fail();
+    }
+}
+
+static uint8_t *entry_of(state *s, uint8_t *p, unsigned id)
+{
+    for (unsigned i = 0; i < PDX_SEC_COUNT; i++) {
+        uint8_t *e = p + s->table_off + (size_t)i * PDX_SECTION_ENTRY_SIZE;
+        if (pdx_get_u32(e) == id)
+            return e;
+    }
+    fail_msg("section %u not in the table", id);
+    return NULL;
+}
+
+static void corrupt_section_table_and_header(void **st)
+{
+    state *s = *st;
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    size_t n = 0;
+    char what[200];
+#define RESET() memcpy(p, s->orig, s->size)
+
+    /* header fields */
+    const struct {
+        unsigned off, width;
+        uint64_t v;
+        bool must_fail;
+    } hdr[] = {
+        {PDX_HDR_VERSION, 4, 0, true},          {PDX_HDR_VERSION, 4, 2, true},
+        {PDX_HDR_BOM, 4, 0x04030201u, true},    {PDX_HDR_HEADER_SIZE, 4, 32, true},
+        {PDX_HDR_NSECTIONS, 4, 0, true},        {PDX_HDR_NSECTIONS, 4, 8, true},
+        {PDX_HDR_NSECTIONS, 4, 10, true},       {PDX_HDR_NSECTIONS, 4, 0xffffffffu, true},
+        {PDX_HDR_TABLE_OFF, 8, 0, true},        {PDX_HDR_TABLE_OFF, 8, 63, true},
+        {PDX_HDR_TABLE_OFF, 8, 64, true},       {PDX_HDR_TABLE_OFF, 8, UINT64_MAX, true},
+        {PDX_HDR_TABLE_OFF, 8, UINT64_MAX - 300, true},
+        {PDX_HDR_FILE_SIZE, 8, 0, true},        {PDX_HDR_FILE_SIZE, 8, UINT64_MAX, true},
+        {PDX_HDR_FLAGS, 4, 1, true},            {PDX_HDR_HASH_ID, 4, 2, true},
+        {PDX_HDR_RESERVED, 8, 1, true},
+    };
+    for (size_t i = 0; i < sizeof hdr / sizeof *hdr; i++) {
+        RESET();
+        if (hdr[i].width == 4)
+            pdx_put_u32(p + hdr[i].off, (uint32_t)hdr[i].v);
+        else
+            pdx_put_u64(p + hdr[i].off, hdr[i].v);
+        snprintf(what, sizeof what, "header byte %u set to %llu", hdr[i].off,
+                 (unsigned long long)hdr[i].v);
+        stamp_case(s, p, what, hdr[i].must_fail, &n);
+    }
+    /* table offset moved by a few bytes either way, and onto each section */
+    for (int d = -24; d <= 24; d += 8) {
+        if (!d)
+            continue;
+        RESET();
+        pdx_put_u64(p + PDX_HDR_TABLE_OFF, s->table_off + (uint64_t)(int64_t)d);
+        snprintf(what, sizeof what, "table offset moved by %d", d);
+        stamp_case(s, p, what, true, &n);
+    }
+    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++) {
+        RESET();
+        pdx_put_u64(p + PDX_HDR_TABLE_OFF, s->sec_off[id]);
+        snprintf(what, sizeof what, "table offset pointing at %s", pdx_section_name(id));
+        stamp_case(s, p, what, true, &n);
+    }
+
+    /* every table entry: id, flags, offset, length */
+    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++) {
+        const char *name = pdx_section_name(id);
+        uint64_t off = s->sec_off[id], len = s->sec_len[id];
+        const struct {
+            unsigned field; /* 0 id, 4 flags, 8 offset, 16 length */
+            uint64_t v;
+            const char *label;
+            bool must_fail;
+        } ent[] = {
+            {0, 0, "id 0", true},
+            {0, PDX_SEC_COUNT + 1, "id past the last", true},
+            {0, id % PDX_SEC_COUNT + 1, "id of another section (repeated)", true},
+            {4, 1, "flags 1", true},
+            {8, 0, "offset 0", true},
+            {8, off + 1, "offset unaligned", true},
+            {8, off + 8, "offset +8", true},
+            {8, off >= 8 ? off - 8 : 0, "offset -8", true},
+            {8, s->size, "offset at the end of the file", true},
+            {8, s->table_off, "offset on the table", true},
+            {8, UINT64_MAX & ~7ull, "offset huge", true},
+            {16, 0, "length 0", true},
+            {16, len + 8, "length +8", true},
+            {16, len >= 8 ? len - 8 : 0, "length -8", true},
+            {16, s->size, "length the whole file", true},
+            {16, UINT64_MAX, "length huge", true},
+            {16, UINT64_MAX - off + 1, "length wrapping the offset to 0", true},
+        };
+        for (size_t i = 0; i < sizeof ent / sizeof *ent; i++) {
+            RESET();
+            uint8_t *e = entry_of(s, p, id);
+            if (ent[i].field < 8)
+                pdx_put_u32(e + ent[i].field, (uint32_t)ent[i].v);
+            else
+                pdx_put_u64(e + ent[i].field, ent[i].v);
+            snprintf(what, sizeof what, "%s table entry: %s", name, ent[i].label);
+            stamp_case(s, p, what, ent[i].must_fail, &n);
+        }
+    }
+    /* two entries swapped: the table's order does not matter, so this one
+     * is still a good index and must answer */
+    {
+        RESET();
+        uint8_t tmp[PDX_SECTION_ENTRY_SIZE];
+        uint8_t *a = p + s->table_off, *b = a + 3 * PDX_SECTION_ENTRY_SIZE;
+        memcpy(tmp, a, sizeof tmp);
+        memcpy(a, b, sizeof tmp);
+        memcpy(b, tmp, sizeof tmp);
+        stamp_case(s, p, "table entries 0 and 3 swapped", false, &n);
+    }
+    /* two sections' offsets and lengths exchanged */
+    for (unsigned id = 1; id < PDX_SEC_COUNT; id++) {
+        RESET();
+        uint8_t *a = entry_of(s, p, id), *b = entry_of(s, p, id + 1);
+        uint8_t tmp[16];
+        memcpy(tmp, a + 8, 16);
+        memcpy(a + 8, b + 8, 16);
+        memcpy(b + 8, tmp, 16);
+        snprintf(what, sizeof what, "%s and %s exchanged", pdx_section_name(id),
+                 pdx_section_name(id + 1));
+        stamp_case(s, p, what, true, &n);
+    }
+    free(p);
+    print_message("section table and header: %zu damaged files, none crashed\n", n);
+    report_undetected();
+#undef RESET
+}
+
+static void corrupt_counts_and_offsets_inside_sections(void **st)
+{
+    state *s = *st;
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    size_t n = 0;
+    char what[200];
+#define RESET() memcpy(p, s->orig, s->size)
+#define AT(id, o) (p + s->sec_off[id] + (o))
+    uint32_t n_docs = pdx_get_u32(s->orig + s->sec_off[PDX_SEC_META] + PDX_META_NDOCS);
+    uint32_t n_terms = pdx_get_u32(s->orig + s->sec_off[PDX_SEC_META] + PDX_META_NTERMS);
+
+    /* META counts */
+    const struct {
+        unsigned off, width;
+        uint64_t v;
+        bool must_fail;
+    } meta[] = {
+        {PDX_META_NDOCS, 4, 0, true},
+        {PDX_META_NDOCS, 4, n_docs + 1, true},
+        {PDX_META_NDOCS, 4, n_docs - 1, true},
+        {PDX_META_NDOCS, 4, 0xffffffffu, true},
+        {PDX_META_NTERMS, 4, 0, true},
+        {PDX_META_NTERMS, 4, n_terms + 1, true},
+        {PDX_META_NTERMS, 4, 0xffffffffu, true},
+        {PDX_META_NFIELDS, 4, 4, true},
+        {PDX_META_BLOCK_SIZE, 4, 64, true},
+        {PDX_META_HASH_ID, 4, 7, true},
+        {PDX_META_TOKENIZER_VERSION, 4, PDX_TOKENIZER_VERSION + 1, true},
+        {PDX_META_SUM_LEN, 8, 0, true},
+        {PDX_META_SUM_LEN + 8, 8, UINT64_MAX, true},
+        {PDX_META_NPOSTINGS, 8, 0, true},
+        {PDX_META_MIN_DATE, 4, 99999999, true},
+        {PDX_META_STRINGS, 1, 0xff, true},  /* stemmer length: a varint that runs on */
+        {PDX_META_STRINGS, 1, 0x7f, true},  /* stemmer length past the section */
+        {PDX_META_STRINGS, 1, 0, true},     /* empty stemmer name */
+    };
+    for (size_t i = 0; i < sizeof meta / sizeof *meta; i++) {
+        RESET();
+        uint8_t *f = AT(PDX_SEC_META, meta[i].off);
+        if (meta[i].width == 1)
+            f[0] = (uint8_t)meta[i].v;
+        else if (meta[i].width == 4)
+            pdx_put_u32(f, (uint32_t)meta[i].v);
+        else
+            pdx_put_u64(f, meta[i].v);
+        snprintf(what, sizeof what, "META byte %u set to %llu", meta[i].off,
+                 (unsigned long long)meta[i].v);
+        stamp_case(s, p, what, meta[i].must_fail, &n);
+    }
+
+    /* TERMS records: the first, one in the middle, the last */
+    uint32_t recs[] = {0, n_terms / 2, n_terms - 1};
+    for (size_t r = 0; r < 3; r++) {
+        size_t base = (size_t)recs[r] * PDX_TERM_RECORD_SIZE;
+        const struct {
+            unsigned off, width;
+            uint64_t v;
+            const char *label;
+        } tr[] = {
+            {0, 4, 0xffffffffu, "string offset huge"},
+            {0, 4, (uint32_t)s->sec_len[PDX_SEC_TERMSTR], "string offset at the end"},
+            {4, 1, 0, "string length 0"},
+            {4, 1, 255, "string length 255"},
+            {5, 1, 0, "no fields"},
+            {5, 1, 0xff, "every field bit"},
+            {8, 8, UINT64_MAX, "postings offset huge"},
+            {8, 8, s->sec_len[PDX_SEC_POSTINGS] - 1, "postings offset at the last byte"},
+            {8, 8, 1, "postings offset 1"},
+        };
+        for (size_t i = 0; i < sizeof tr / sizeof *tr; i++) {
+            RESET();
+            uint8_t *f = AT(PDX_SEC_TERMS, base + tr[i].off);
+            if (tr[i].width == 1)
+                f[0] = (uint8_t)tr[i].v;
+            else if (tr[i].width == 2)
+                pdx_put_u16(f, (uint16_t)tr[i].v);
+            else if (tr[i].width == 4)
+                pdx_put_u32(f, (uint32_t)tr[i].v);
+            else
+                pdx_put_u64(f, tr[i].v);
+            snprintf(what, sizeof what, "TERMS record %u: %s", recs[r], tr[i].label);
+            stamp_case(s, p, what, true, &n);
+        }
+    }
+
+    /* DOCS records: stored offsets and lengths, dates, votes */
+    uint32_t docs[] = {0, n_docs / 2, n_docs - 1};
+    for (size_t r = 0; r < 3; r++) {
+        size_t base = (size_t)docs[r] * PDX_DOC_RECORD_SIZE;
+        const struct {
+            unsigned off, width;
+            uint64_t v;
+            const char *label;
+            bool must_fail;
+        } dr[] = {
+            {0, 4, 20241399, "date with month 13", true},
+            {0, 4, 0xffffffffu, "date -1", true},
+            {4, 4, 0xfffffffeu, "four billion votes", false},
+            {8, 4, 0, "title length 0", true},
+            {16, 4, 0xffffffffu, "summary length huge", true},
+            {20, 4, 0, "stored length 0", true},
+            {20, 4, 0xffffffffu, "stored length huge", true},
+            {24, 8, UINT64_MAX, "stored offset huge", true},
+            {24, 8, s->sec_len[PDX_SEC_STORED], "stored offset at the end", true},
+        };
+        for (size_t i = 0; i < sizeof dr / sizeof *dr; i++) {
+            RESET();
+            uint8_t *f = AT(PDX_SEC_DOCS, base + dr[i].off);
+            if (dr[i].width == 4)
+                pdx_put_u32(f, (uint32_t)dr[i].v);
+            else
+                pdx_put_u64(f, dr[i].v);
+            snprintf(what, sizeof what, "DOCS record %u: %s", docs[r], dr[i].label);
+            stamp_case(s, p, what, dr[i].must_fail, &n);
+        }
+    }
+
+    /* hash tables: slot counts, and every slot filled (probing must stop) */
+    unsigned hashes[] = {PDX_SEC_TERMHASH, PDX_SEC_IDHASH};
+    for (size_t h = 0; h < 2; h++) {
+        unsigned id = hashes[h];
+        uint32_t slots = pdx_get_u32(s->orig + s->sec_off[id]);
+        uint32_t bad_counts[] = {0, 3, slots / 2, slots * 2, 0x80000000u, 0xffffffffu};
+        for (size_t i = 0; i < sizeof bad_counts / sizeof *bad_counts; i++) {
+            RESET();
+            pdx_put_u32(AT(id, 0), bad_counts[i]);
+            snprintf(what, sizeof what, "%s slot count %u", pdx_section_name(id),
+                     bad_counts[i]);
+            stamp_case(s, p, what, true, &n);
+        }
+        const uint8_t fills[] = {0xff, 0x01};
+        for (size_t i = 0; i < 2; i++) {
+            RESET();
+            memset(AT(id, 8), fills[i], s->sec_len[id] - 8);
+            snprintf(what, sizeof what, "%s slots all 0x%02x", pdx_section_name(id), fills[i]);
+            stamp_case(s, p, what, true, &n);
+        }
+        /* every slot pointing at entry 1 with a matching tag is not knowable
+         * here; a full table of ordinal 1 is the next worst */
+        RESET();
+        for (uint32_t k = 0; k < slots; k++)
+            pdx_put_u32(AT(id, 8 + (size_t)k * PDX_HASH_SLOT_SIZE), 1);
+        snprintf(what, sizeof what, "%s: every slot holds entry 1", pdx_section_name(id));
+        stamp_case(s, p, what, true, &n);
+    }
+
+    /* variable-length sections: fixed bytes stamped over their starts, their
+     * middles and their ends (list headers, varints, stored strings) */
+    unsigned vsecs[] = {PDX_SEC_POSTINGS, PDX_SEC_POSITIONS, PDX_SEC_STORED, PDX_SEC_TERMSTR};
+    const uint8_t fills[] = {0x00, 0xff, 0x80, 0x7f};
+    for (size_t v = 0; v < sizeof vsecs / sizeof *vsecs; v++) {
+        unsigned id = vsecs[v];
+        uint64_t len = s->sec_len[id];
+        uint64_t starts[] = {0, 16, len / 3, len / 2, len > 32 ? len - 32 : 0};
+        for (size_t a = 0; a < sizeof starts / sizeof *starts; a++)
+            for (size_t f = 0; f < sizeof fills; f++) {
+                RESET();
+                uint64_t k = PDX_MIN((uint64_t)32, len - starts[a]);
+                memset(AT(id, starts[a]), fills[f], k);
+                snprintf(what, sizeof what, "%s: %llu bytes of 0x%02x at %llu",
+                         pdx_section_name(id), (unsigned long long)k, fills[f],
+                         (unsigned long long)starts[a]);
+                /* Stamped positions and stored text can form a consistent
+                 * file (other positions, other text): only "no crash" holds
+                 * there. Stamped list headers and term bytes cannot. */
+                bool must_fail = (id == PDX_SEC_POSTINGS || id == PDX_SEC_TERMSTR) &&
+                                 memcmp(p, s->orig, s->size) != 0;
+                stamp_case(s, p, what, must_fail, &n);
+            }
+    }
+    free(p);
+    print_message("counts, offsets and lengths: %zu damaged files, none crashed\n", n);
+    report_undetected();
+#undef RESET
+#undef AT
+}
+
+/* Bytes the format fixes (zero reserved fields, sections exactly as long
+ * as their contents) that the check does not yet verify: each forged file
+ * below (checksums recomputed) cannot come from the writer. */
+static void corrupt_check_reserved_and_trailing_bytes(void **st)
+{
+    state *s = *st;
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    size_t n = 0;
+    /* format.h TERMS: "u16 zero" after the fields byte. */
+    memcpy(p, s->orig, s->size);
+    pdx_put_u16(p + s->sec_off[PDX_SEC_TERMS] + 6, 0xffff);
+    stamp_case(s, p, "TERMS record 0: reserved u16 not zero", true, &n);
+    /* META one byte longer, taking a zero padding byte: nothing in META
+     * says where its strings end, so the extra byte goes unnoticed. */
+    memcpy(p, s->orig, s->size);
+    uint8_t *e = entry_of(s, p, PDX_SEC_META);
+    if (s->sec_len[PDX_SEC_META] % PDX_SECTION_ALIGN) {
+        pdx_put_u64(e + 16, s->sec_len[PDX_SEC_META] + 1);
+        stamp_case(s, p, "META table entry: length +1 (a padding byte)", true, &n);
+    }
+    free(p);
+    report_undetected();
+}
+
+/* ---- files that are not indexes ---- */
+
+static void corrupt_not_an_index(void **st)
+{
+    state *s = *st;
+    static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13};
+    const struct {
+        const char *name;
+        const void *data;
+        size_t len;
+    } files[] = {
+        {"empty.idx", "", 0},
+        {"text.idx", "## Daily Papers (2024-01-01)\n\n### [A](https://arxiv.org/abs/2401.1)\n",
+         (size_t)-1},
+        {"png.idx", png, sizeof png},
+        {"magic_only.idx", PDX_MAGIC, PDX_MAGIC_LEN},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *p = fx_path(s->dir, files[i].name);
+        fx_write(p, files[i].data, files[i].len);
+        outcome o;
+        probe_child(p, files[i].name, &o);
+        assert_int_not_equal(o.open_rc, PDX_OK);
+        if (i < 3 && (o.open_rc != PDX_ENOTINDEX || !strstr(o.msg, "not a paperdex index")))
+            fail_msg("%s: expected 'not a paperdex index', got %d: %s", files[i].name,
+                     o.open_rc, o.msg);
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --check '%s' 2>&1", PDX_BIN_DIR, p);
+        char *out;
+        int rc = fx_run(cmd, &out);
+        if (rc != 1 || !strstr(out, p))
+            fail_msg("--check %s: exit %d: %s", files[i].name, rc, out);
+        free(out);
+        free(p);
+    }
+    /* a big file of random bytes, a directory, and a missing path */
+    char *big = fx_path(s->dir, "random.idx");
+    uint8_t *junk = malloc(1 << 20);
+    assert_non_null(junk);
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < (1 << 20); i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        junk[i] = (uint8_t)x;
+    }
+    write_bytes(big, junk, 1 << 20);
+    free(junk);
+    outcome o;
+    probe_child(big, "1 MB of random bytes", &o);
+    assert_int_equal(o.open_rc, PDX_ENOTINDEX);
+    free(big);
+    probe_child(s->dir, "a directory", &o);
+    assert_int_equal(o.open_rc, PDX_ENOTINDEX);
+    char *missing = fx_path(s->dir, "missing.idx");
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, missing, err, sizeof err), PDX_ENOTFOUND);
+    assert_non_null(strstr(err, "missing.idx"));
+    free(missing);
+}
+
+/* ---- the search program on a damaged index ---- */
+
+static void corrupt_search_cli_refuses_or_answers(void **st)
+{
+    state *s = *st;
+    /* A damaged header: refused, exit 2, one line naming the file. A flip in
+     * POSTINGS: the search answers or refuses, never crashes. */
+    uint64_t spots[] = {20, s->sec_off[PDX_SEC_POSTINGS] + 3,
+                        s->sec_off[PDX_SEC_POSTINGS] + s->sec_len[PDX_SEC_POSTINGS] / 2};
+    for (size_t i = 0; i < 3; i++) {
+        s->orig[spots[i]] ^= 0x04;
+        write_bytes(s->bad, s->orig, s->size);
+        s->orig[spots[i]] ^= 0x04;
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "'%s/paperdex-search' -i '%s' model 모델 2>&1 >/dev/null",
+                 PDX_BIN_DIR, s->bad);
+        char *out;
+        int rc = fx_run(cmd, &out);
+        if (i == 0 && (rc != 2 || !strstr(out, s->bad)))
+            fail_msg("search on a damaged header: exit %d: %s", rc, out);
+        if (rc < 0 || rc > 2)
+            fail_msg("search with byte %llu flipped: exit %d: %s",
+                     (unsigned long long)spots[i], rc, out);
+        free(out);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(corrupt_good_index_answers_and_checks),
+        cmocka_unit_test(corrupt_truncate_everywhere),
+        cmocka_unit_test(corrupt_truncate_check_cli),
+        cmocka_unit_test(corrupt_bitflip_every_region),
+        cmocka_unit_test(corrupt_bitflip_random),
+        cmocka_unit_test(corrupt_bitflip_check_cli),
+        cmocka_unit_test(corrupt_section_table_and_header),
+        cmocka_unit_test(corrupt_counts_and_offsets_inside_sections),
+        cmocka_unit_test(corrupt_check_reserved_and_trailing_bytes),
+        cmocka_unit_test(corrupt_not_an_index),
+        cmocka_unit_test(corrupt_search_cli_refuses_or_answers),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
