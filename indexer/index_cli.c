@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,6 +422,10 @@ int main(int argc, char **argv)
         }
     }
 
+    /* Past a file-size limit (ulimit -f) the default SIGXFSZ would kill us
+     * mid-write; ignored, the write fails with EFBIG and is reported like a
+     * full disk, leaving the old index in place. */
+    signal(SIGXFSZ, SIG_IGN);
     s.t0 = now();
     s.progress = !s.quiet && !s.json && isatty(2);
     pdx_writer_opts wo = {.mem_budget = mem_mb << 20, .on_diag = on_diag, .payload = &s};

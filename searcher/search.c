@@ -53,6 +53,7 @@ typedef struct cur {
     pdx_postings p;
     uint8_t field;
     double idf_w; /* w_f * idf_f(t) */
+    double ub;    /* most this cursor can add to a score (MaxScore) */
 } cur;
 
 typedef struct slot_it {
@@ -99,6 +100,14 @@ typedef struct eval {
      * needs positions, which pruned papers do not get (total estimated). */
     bool has_phrase;
     uint64_t unverified;
+    bool skipped;      /* MaxScore passed over some papers */
+    double max_boost;  /* the vote boost of the most voted paper */
+    cur **rc;          /* cursors of the required groups, by bound ascending */
+    uint32_t n_rc;
+    uint32_t n_nonessential; /* leading rc entries not drawn from */
+    double theta;            /* heap threshold the split was made for */
+    double bound_factor;     /* largest proximity factor x vote boost */
+    double *boost_tab;       /* boost of 0..BOOST_TABLE-1 votes */
     int err;
 } eval;
 
@@ -535,10 +544,16 @@ static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc *
     sift_down(rc, h, 0);
 }
 
+/* The vote boost; log1p costs as much as scoring a posting, so the usual
+ * vote counts come from a table. */
+#define BOOST_TABLE 1024
 static double boost(eval *e, const pdx_doc *d)
 {
-    double v = d->votes > 0 ? (double)d->votes : 0;
-    return 1 + e->o->vote_weight * log1p(v);
+    if (d->votes <= 0)
+        return 1;
+    if (d->votes < BOOST_TABLE)
+        return e->boost_tab[d->votes];
+    return 1 + e->o->vote_weight * log1p((double)d->votes);
 }
 
 /* ---- setup ---- */
@@ -603,6 +618,7 @@ static int build(eval *e)
                             double df = cu->p.df;
                             cu->idf_w = e->o->field_weight[f] *
                                         log(1 + (N - df + 0.5) / (df + 0.5));
+                            cu->ub = cu->idf_w * tf_norm(e, cu->p.max_tf, cu->p.min_len, f);
                             e->n_curs++;
                             st->n++;
                         }
@@ -622,6 +638,37 @@ static int build(eval *e)
     return PDX_OK;
 }
 
+static int cmp_cur_ub(const void *a, const void *b)
+{
+    const cur *x = *(const cur *const *)a, *y = *(const cur *const *)b;
+    return x->ub < y->ub ? -1 : x->ub > y->ub;
+}
+
+/* Lists the required groups' cursors by bound, for MaxScore. */
+static int collect_required(eval *e)
+{
+    size_t n = 0;
+    for (uint32_t g = 0; g < e->n_req; g++)
+        for (uint32_t c = 0; c < e->groups[g].n; c++)
+            for (uint32_t k = 0; k < e->groups[g].c[c].n; k++)
+                n += e->groups[g].c[c].s[k].n;
+    free(e->rc);
+    e->rc = malloc((n ? n : 1) * sizeof *e->rc);
+    if (!e->rc)
+        return fail(e, PDX_ENOMEM);
+    e->n_rc = 0;
+    for (uint32_t g = 0; g < e->n_req; g++)
+        for (uint32_t c = 0; c < e->groups[g].n; c++)
+            for (uint32_t k = 0; k < e->groups[g].c[c].n; k++)
+                for (uint32_t i = 0; i < e->groups[g].c[c].s[k].n; i++)
+                    e->rc[e->n_rc++] = &e->groups[g].c[c].s[k].c[i];
+    qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
+    e->bound_factor = prox_factor(e) * e->max_boost;
+    e->theta = -1;
+    e->n_nonessential = 0;
+    return PDX_OK;
+}
+
 static void eval_free(eval *e)
 {
     free(e->groups);
@@ -631,6 +678,8 @@ static void eval_free(eval *e)
     free(e->posbuf[0]);
     free(e->posbuf[1]);
     free(e->prox);
+    free(e->rc);
+    free(e->boost_tab);
 }
 
 /* Resets every iterator to the start (for the partial pass). */
@@ -654,10 +703,65 @@ static int rewind_all(eval *e)
 /* ---- the passes ---- */
 
 /* Full matches: intersection of the required groups. */
+/* MaxScore. Each cursor has an upper bound on what it can add to a
+ * paper's score (its list's largest tf at its shortest field length). With
+ * the cursors sorted by bound, the longest prefix whose bounds sum, times
+ * the largest proximity factor and vote boost, stays below the heap's
+ * worst score is "non-essential": a paper found only in those lists cannot
+ * enter the heap. So candidates are drawn from the essential lists alone,
+ * and the others are only probed (seek) for the papers drawn. This keeps
+ * one-word queries on large collections from walking every posting of a
+ * frequent summary term when the top hits have it in their titles. */
+static void maxscore_split(eval *e, double theta)
+{
+    double sum = 0;
+    uint32_t k = 0;
+    while (k < e->n_rc) {
+        double next = sum + e->rc[k]->ub;
+        if (next * e->bound_factor >= theta)
+            break;
+        sum = next;
+        k++;
+    }
+    e->n_nonessential = k;
+    e->theta = theta;
+}
+
+/* The first document >= doc in an essential list, PDX_NO_DOC if none. */
+static uint32_t maxscore_next(eval *e, uint32_t doc)
+{
+    uint32_t m = PDX_NO_DOC;
+    for (uint32_t i = e->n_nonessential; i < e->n_rc; i++) {
+        pdx_postings *p = &e->rc[i]->p;
+        if (p->doc < doc) {
+            int rc = pdx_postings_seek(p, doc);
+            if (rc) {
+                fail(e, rc);
+                return PDX_NO_DOC;
+            }
+        }
+        if (p->doc < m)
+            m = p->doc;
+    }
+    return m;
+}
+
 static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
 {
     uint32_t doc = 0;
     while (!e->err) {
+        if (rc->sort == PDX_SORT_SCORE && h->n == h->k) {
+            if (h->h[0].score != e->theta)
+                maxscore_split(e, h->h[0].score);
+            if (e->n_nonessential) {
+                uint32_t to = maxscore_next(e, doc);
+                if (to != doc)
+                    e->skipped = true;
+                if (to == PDX_NO_DOC)
+                    return;
+                doc = to;
+            }
+        }
         bool agree = true;
         for (uint32_t i = 0; i < e->n_req; i++) {
             uint32_t gd = group_seek(e, &e->groups[i], doc);
@@ -678,38 +782,34 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
             return;
         }
         if (passes_filters(e, doc, &d)) {
-            double score = 0;
-            bool ok = true;
-            /* Dynamic pruning: when even the bag-of-words bound (plus the
-             * largest proximity bonus) cannot enter a full heap, skip the
-             * positions. Without phrases the paper is known to match and
-             * is counted exactly; with them it is counted as unverified. */
-            if (rc->sort == PDX_SORT_SCORE && h->n == h->k) {
+            double score = 0, bst = boost(e, &d);
+            bool ok = true, full = rc->sort == PDX_SORT_SCORE && h->n == h->k;
+            double theta = full ? h->h[0].score : 0;
+            /* Pruning: when even the bag-of-words bound (plus the largest
+             * proximity bonus) cannot enter a full heap, skip the
+             * positions; the paper is counted as unverified. Without
+             * phrases the bag of words is the exact score, computed
+             * below. */
+            if (full && e->has_phrase) {
                 double ub = 0;
                 bool present = true;
                 for (uint32_t i = 0; i < e->n_req; i++)
                     ub += group_bound(e, &e->groups[i], doc, &d, &present);
-                if (ub * prox_factor(e) * boost(e, &d) < h->h[0].score) {
-                    if (e->has_phrase)
-                        e->unverified++;
-                    else if (!excluded(e, doc, &d))
-                        (*total)++;
+                if (ub * prox_factor(e) * bst < theta) {
+                    e->unverified++;
                     ok = false;
                 }
             }
             for (uint32_t i = 0; i < e->n_req && ok; i++)
                 ok = group_score(e, &e->groups[i], doc, &d, &score);
-            if (ok && !e->err && !excluded(e, doc, &d)) {
+            if (ok && !e->err && (!e->n_neg || !excluded(e, doc, &d))) {
                 (*total)++;
-                double bst = boost(e, &d);
-                /* Skip decoding positions for proximity when even the
-                 * largest bonus cannot enter the heap. */
-                if (e->n_req > 1 &&
-                    (rc->sort != PDX_SORT_SCORE || h->n < h->k ||
-                     score * prox_factor(e) * bst >= h->h[0].score))
+                /* Proximity needs positions: only when it can matter. */
+                if (e->n_req > 1 && (!full || score * prox_factor(e) * bst >= theta))
                     score += proximity_bonus(e, doc, &d);
                 pdx_hit hit = {doc, score * bst, false, e->n_req};
-                heap_push(rc, h, &hit, &d);
+                if (!full || hit.score >= theta)
+                    heap_push(rc, h, &hit, &d);
             }
         }
         if (doc == PDX_NO_DOC - 1)
@@ -826,9 +926,15 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     uint64_t k64 = (uint64_t)limit + opts->offset;
     if (k64 > 1000000)
         return pdx_searcher_error(s, PDX_EINVAL, "offset + limit is too large (at most 1000000)");
-    eval e = {.s = s, .ix = s->ix, .q = q, .o = opts, .id_doc = PDX_NO_DOC};
+    eval e = {.s = s, .ix = s->ix, .q = q, .o = opts, .id_doc = PDX_NO_DOC, .theta = -1};
     for (unsigned f = 0; f < PDX_NFIELDS; f++)
         e.avg[f] = s->ix->avg_len[f];
+    e.max_boost = 1 + opts->vote_weight * log1p((double)s->ix->max_votes);
+    e.boost_tab = malloc(BOOST_TABLE * sizeof *e.boost_tab);
+    if (!e.boost_tab)
+        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
+    for (int v = 0; v < BOOST_TABLE; v++)
+        e.boost_tab[v] = 1 + opts->vote_weight * log1p((double)v);
     if (q->id) {
         e.id_filter = true;
         int rc = pdx_doc_find_id(s->ix, q->id, q->id_len, &e.id_doc);
@@ -845,7 +951,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     } else if (!build(&e)) {
         if (e.n_req == 0) {
             eval_filters_only(&e, &rc, &h, &out->total);
-        } else {
+        } else if (!collect_required(&e)) {
             eval_required(&e, &rc, &h, &out->total);
             if (!e.err && out->total < k64 && e.n_req > 1 && !opts->no_partial) {
                 out->partial_used = true;
@@ -855,7 +961,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
         }
     }
     out->clauses = e.n_req;
-    if (e.unverified) {
+    if (e.unverified || e.skipped) {
         out->total += e.unverified;
         out->total_estimated = true;
     }

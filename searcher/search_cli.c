@@ -551,10 +551,10 @@ static int run(cli *c)
             fprintf(stderr, PROG "%s\n", r.notice);
     }
     if (!c->json) {
-        /* An estimated total is an upper bound (phrase order unchecked for
-         * papers that could not reach the page). */
+        /* An estimated total is in practice a lower bound: pruning passed
+         * over papers that could not reach the page (search.h). */
         if (r.total)
-            printf_buf(&o, "%s%" PRIu64 " paper%s match%s ", r.total_estimated ? "up to " : "",
+            printf_buf(&o, "%s%" PRIu64 " paper%s match%s ", r.total_estimated ? "at least " : "",
                        r.total, r.total == 1 ? "" : "s", r.total == 1 ? "es" : "");
         else
             puts_buf(&o, "no paper matches ");

@@ -333,8 +333,8 @@ static void search_korean(void **state)
     assert_string_equal(q(e, "보상"), "5");
 }
 
-/* Pruned papers are counted; when their phrases went unchecked the
- * total says it is an estimate. */
+/* When pruning passes over papers (MaxScore) or leaves their phrases
+ * unchecked, the total says it is an estimate; otherwise it is exact. */
 static void search_total_estimate(void **state)
 {
     env *e = *state;
@@ -348,10 +348,10 @@ static void search_total_estimate(void **state)
     pdx_results_clear(&r);
     o.limit = 1; /* doc 5 cannot beat doc 4 (title match): pruned */
     assert_string_equal(run(e, "강화학습", &o, &r), "4");
-    assert_int_equal(r.total, 2);
+    assert_true(r.total >= 1 && r.total <= 2);
     assert_true(r.total_estimated);
     pdx_results_clear(&r);
-    /* without phrases a pruned paper is known to match: exact */
+    /* nothing to pass over: exact */
     assert_string_equal(run(e, "omega", &o, &r), "7");
     assert_int_equal(r.total, 2);
     assert_false(r.total_estimated);

@@ -91,9 +91,10 @@ typedef struct pdx_results {
     pdx_hit *hits;     /* owned by the results; n of them */
     size_t n;
     uint64_t total;    /* papers matching the whole query (not partial) */
-    /* true when total is an upper estimate: papers that could not reach
-     * the page were counted without checking their phrases' positions
-     * (every word is present; the exact order was not verified) */
+    /* true when total is approximate, in practice a lower bound: to answer
+     * fast, papers that could not reach the page were passed over without
+     * being counted (MaxScore), or counted without checking their phrases'
+     * positions */
     bool total_estimated;
     bool partial_used; /* fewer than offset+limit full matches: partial
                           matches follow the full ones */
