@@ -1,0 +1,786 @@
+/*
+ * Hostile input, end to end through the programs (paperdex-index and
+ * paperdex-search, found in PDX_BIN_DIR).
+ *
+ * The indexer gets binary files, NUL bytes, invalid UTF-8, a 10 MB line,
+ * a 50 MB file of papers, headings without links, links without ids,
+ * absurd vote values, thousands of authors, an empty directory, an
+ * unreadable file, a dangling symlink, a directory symlink loop, and paths
+ * with spaces and non-ASCII names. It must index what is indexable, report
+ * the rest as FILE:LINE: reason, and account for every paper heading:
+ * indexed + duplicates merged + skipped == headings, the headings counted
+ * here independently of the parser.
+ *
+ * The searcher gets a 10,000-word query, a 1 MB query, unbalanced quotes, a
+ * bare -, * alone and filters with impossible ranges: it answers (exit 0
+ * or 1) or refuses with one line on stderr (exit 2), each within a time
+ * and a memory bound (measured with wait4).
+ *
+ * Every fixture is written here, in our own words.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "paperdex/paperdex.h"
+#include "paperdex/search.h"
+
+/* Bounds for one program run. Generous: sanitizer builds run these too. */
+#define RUN_SECONDS 60
+#define RUN_MAX_RSS_KB (1536L * 1024)
+
+/* ---- running a program with time and memory measured ---- */
+
+typedef struct run_result {
+    int status;    /* exit status, or 128 + signal */
+    char *out;     /* stdout (malloc'd) */
+    char *err;     /* stderr (malloc'd) */
+    double secs;
+    long maxrss_kb;
+} run_result;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Runs argv (argv[0] a program in PDX_BIN_DIR) with stdout and stderr
+ * captured through files in dir; kills it and fails the test when it runs
+ * past RUN_SECONDS or its peak RSS passes RUN_MAX_RSS_KB. */
+static run_result run_prog(const char *dir, const char *const *argv)
+{
+    char prog[4096], outp[4200], errp[4200];
+    snprintf(prog, sizeof prog, "%s/%s", PDX_BIN_DIR, argv[0]);
+    snprintf(outp, sizeof outp, "%s/.stdout", dir);
+    snprintf(errp, sizeof errp, "%s/.stderr", dir);
+    fflush(NULL);
+    double t0 = now();
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0)
+            _exit(126);
+        dup2(o, 1);
+        dup2(e, 2);
+        execv(prog, (char *const *)argv);
+        _exit(127);
+    }
+    run_result r = {0};
+    int status;
+    struct rusage ru;
+    for (;;) {
+        pid_t w = wait4(pid, &status, WNOHANG, &ru);
+        assert_true(w >= 0);
+        if (w == pid)
+            break;
+        if (now() - t0 > RUN_SECONDS) {
+            kill(pid, SIGKILL);
+            wait4(pid, &status, 0, &ru);
+            fail_msg("%s %s: still running after %d s (a hang?)", argv[0],
+                     argv[1] ? argv[1] : "", RUN_SECONDS);
+        }
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    r.secs = now() - t0;
+    r.maxrss_kb = ru.ru_maxrss;
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = fx_read(outp, NULL);
+    r.err = fx_read(errp, NULL);
+    assert_non_null(r.out);
+    assert_non_null(r.err);
+    unlink(outp);
+    unlink(errp);
+    if (r.maxrss_kb > RUN_MAX_RSS_KB)
+        fail_msg("%s: peak memory %ld KB passes the bound %ld KB", argv[0], r.maxrss_kb,
+                 RUN_MAX_RSS_KB);
+    return r;
+}
+
+static void run_free(run_result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* ---- counting headings, independently of the parser ---- */
+
+/* A line that starts a paper, per parser.h: "###" then a blank or the end
+ * of the line (a '\r' before the '\n' is not part of the line). */
+static size_t count_headings(const char *p, size_t n)
+{
+    size_t count = 0, i = 0;
+    if (n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+        i = 3;
+    while (i < n) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - p) : n, len = end - i;
+        if (len && p[end - 1] == '\r')
+            len--;
+        if (len >= 3 && !memcmp(p + i, "###", 3) &&
+            (len == 3 || p[i + 3] == ' ' || p[i + 3] == '\t'))
+            count++;
+        i = end + 1;
+    }
+    return count;
+}
+
+static uint64_t json_u64(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *k = strstr(json, pat);
+    if (!k)
+        fail_msg("no \"%s\" in %s", key, json);
+    return strtoull(k + strlen(pat), NULL, 10);
+}
+
+static size_t count_str(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* Every "FILE:LINE: skipped: REASON" line names a real heading. */
+static size_t check_skipped_lines(const char *err)
+{
+    size_t n = 0;
+    for (const char *line = err; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        const char *sk = strstr(line, ": skipped: ");
+        if (sk && sk < line + len) {
+            /* FILE:LINE before it */
+            const char *colon = sk;
+            const char *c = colon - 1;
+            while (c > line && *c >= '0' && *c <= '9')
+                c--;
+            if (*c != ':' || c == colon - 1)
+                fail_msg("skipped line without FILE:LINE: %.*s", (int)len, line);
+            char file[4096];
+            snprintf(file, sizeof file, "%.*s", (int)(c - line), line);
+            long lineno = strtol(c + 1, NULL, 10);
+            size_t flen;
+            char *text = fx_read(file, &flen);
+            if (!text)
+                fail_msg("skipped line names a file that cannot be read: %s", file);
+            /* The line it names is a heading. */
+            const char *q = text;
+            for (long k = 1; k < lineno && q; k++) {
+                q = memchr(q, '\n', flen - (size_t)(q - text));
+                if (q)
+                    q++;
+            }
+            if (!q || strncmp(q, "###", 3))
+                fail_msg("%s:%ld is not a heading", file, lineno);
+            free(text);
+            if (sk + 11 >= line + len)
+                fail_msg("skipped line without a reason: %.*s", (int)len, line);
+            n++;
+        }
+        line += len + (nl ? 1 : 0);
+    }
+    return n;
+}
+
+/* ---- fixtures ---- */
+
+static uint64_t rng = 0x2545F4914F6CDD1Dull;
+static uint64_t next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static const char nul_digest[] =
+    "## Daily Papers (2024-02-02)\n\n"
+    "### [Null\0Bytes In A Title](https://arxiv.org/abs/2402.00101)\n\n"
+    "Vote: 4\n\n"
+    "Authors: Ko\0Eun, Tomas Ruiz\n\n"
+    "- 요약 문장에 \0 널 바이트가 들어 있습니다. nulls everywhere\0\n";
+
+static const char bad_utf8_digest[] =
+    "## Daily Papers (2024-02-03)\n\n"
+    "### [Broken \xc0\xaf Overlong \xed\xa0\x80 Surrogate](https://arxiv.org/abs/2402.00102)\n\n"
+    "Vote: 8\n\n"
+    "Authors: \xff\xfe Weird Name, 정상 이름\n\n"
+    "- 잘린 글자 \xea\xb0 그리고 외톨이 \x80\x80 바이트. truncated \xf0\x9f\x98\n";
+
+static const char odd_headings[] =
+    "## Daily Papers (2024-02-04)\n\n"
+    "### A heading with no link at all\n\nVote: 2\n\n- 링크가 없는 제목입니다.\n\n"
+    "### [Link to a blog](https://example.com/blog/post)\n\nVote: 3\n\n- 블로그 링크.\n\n"
+    "### [Empty id](https://arxiv.org/abs/)\n\n- 빈 아이디.\n\n"
+    "### [Empty link]()\n\n- 빈 링크.\n\n"
+    "### []()\n\n- 제목도 링크도 없습니다.\n\n"
+    "###\n\n- 아무것도 없는 제목 줄.\n\n"
+    "### [](https://arxiv.org/abs/2402.00103)\n\nVote: 1\n\n- 제목 없는 논문.\n\n"
+    "### [Huge votes](https://arxiv.org/abs/2402.00104)\n\nVote: 99999999999999999999999999\n\n- 많다.\n\n"
+    "### [Negative votes](https://arxiv.org/abs/2402.00105)\n\nVote: -12\n\n- 음수.\n\n"
+    "### [Float votes](https://arxiv.org/abs/2402.00106)\n\nVote: 1e6\n\n- 지수.\n\n"
+    "### [Word votes](https://arxiv.org/abs/2402.00107)\n\nVote: many\n\n- 단어.\n\n"
+    "### [Edge votes](https://arxiv.org/abs/2402.00108)\n\nVote: 4294967295\n\n- 경계.\n\n"
+    "### [Two vote lines](https://arxiv.org/abs/2402.00109)\n\nVote: 5\n\nVote: 6\n\n- 두 줄.\n";
+
+static char *many_authors(size_t n, size_t *len)
+{
+    size_t cap = n * 24 + 512, l = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    l += (size_t)snprintf(s, cap,
+                          "## Daily Papers (2024-02-05)\n\n"
+                          "### [A Paper By A Crowd](https://arxiv.org/abs/2402.00110)\n\n"
+                          "Vote: 77\n\nAuthors: ");
+    for (size_t i = 0; i < n; i++)
+        l += (size_t)snprintf(s + l, cap - l, "%sAuthor%zu Crowdson", i ? ", " : "", i);
+    l += (size_t)snprintf(s + l, cap - l, "\n\n- 저자가 아주 많은 논문입니다.\n");
+    *len = l;
+    return s;
+}
+
+/* A paper whose one summary line is `bytes` long. */
+static char *long_line(size_t bytes, size_t *len)
+{
+    static const char head[] = "## Daily Papers (2024-02-06)\n\n"
+                               "### [One Very Long Line](https://arxiv.org/abs/2402.00111)\n\n"
+                               "Vote: 9\n\n- ";
+    static const char unit[] = "긴 문장 longline repeated words 반복됩니다 ";
+    size_t cap = sizeof head + bytes + 64;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    size_t l = sizeof head - 1;
+    memcpy(s, head, l);
+    while (l + sizeof unit < sizeof head + bytes) {
+        memcpy(s + l, unit, sizeof unit - 1);
+        l += sizeof unit - 1;
+    }
+    l += (size_t)snprintf(s + l, cap - l, " zebrafinchmarker\n");
+    *len = l;
+    return s;
+}
+
+static char *binary_blob(size_t n)
+{
+    char *s = malloc(n);
+    assert_non_null(s);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = (uint8_t)next_rand();
+        s[i] = (char)(c == '#' ? 0 : c);
+    }
+    return s;
+}
+
+/* papers of own text, valid ids "24MM.NNNNN" unique for k < 1,080,000. */
+static void append_papers(char **s, size_t *len, size_t *cap, size_t first, size_t n)
+{
+    static const char *const topics[] = {"graph", "speech", "robot", "retrieval", "vision",
+                                         "memory", "agent", "planning"};
+    static const char *const ko[] = {"그래프", "음성", "로봇", "검색", "시각", "기억", "계획"};
+    for (size_t k = first; k < first + n; k++) {
+        if (*cap - *len < 2048) {
+            *cap = *cap * 2 + 4096;
+            *s = realloc(*s, *cap);
+            assert_non_null(*s);
+        }
+        if (k % 40 == 0)
+            *len += (size_t)snprintf(*s + *len, *cap - *len, "## Daily Papers (2024-%02zu-%02zu)\n\n",
+                                     1 + (k / 40) % 12, 1 + (k / 480) % 28);
+        *len += (size_t)snprintf(
+            *s + *len, *cap - *len,
+            "### [Bulk %s study %zu](https://arxiv.org/abs/24%02zu.%05zu)\n\n"
+            "Vote: %zu\n\nAuthors: Writer %zu, 작가 %zu\n\n"
+            "- **What's New**: 대량 %s 논문 %zu번은 %s 문제를 다룹니다. bulk text for %s.\n"
+            "- **Technical Details**: 반복되는 %s 설명과 숫자 %zu 를 포함합니다.\n\n",
+            topics[k % 8], k, 1 + k / 90000, 10000 + k % 90000, k % 500, k % 97, k % 89,
+            ko[k % 7], k, ko[(k + 3) % 7], topics[(k + 1) % 8], ko[(k + 5) % 7], k * 7);
+    }
+}
+
+typedef struct state {
+    char *dir; /* scratch root */
+    char *in;  /* input tree */
+    char *idx;
+    size_t headings; /* headings in every file the walk reads */
+} state;
+
+static void put(state *s, const char *name, const char *data, size_t len)
+{
+    char *p = fx_path(s->in, name);
+    fx_write(p, data, len);
+    free(p);
+    s->headings += count_headings(data, len);
+}
+
+static int setup(void **st)
+{
+    state *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    s->dir = fx_tmpdir();
+    s->in = fx_path(s->dir, "in put");
+    s->idx = fx_path(s->dir, "hostile.idx");
+    size_t len;
+    char *b;
+
+    b = binary_blob(1 << 16);
+    put(s, "binary.md", b, 1 << 16);
+    free(b);
+    /* binary with real headings among the junk */
+    b = binary_blob(1 << 14);
+    memcpy(b + 4000, "\n### [Inside Junk](https://arxiv.org/abs/2402.00120)\n", 53);
+    memcpy(b + 9000, "\n### [Also Junk](https://arxiv.org/abs/2402.00121)\n", 51);
+    put(s, "binary_with_headings.txt", b, 1 << 14);
+    free(b);
+    put(s, "nul.md", nul_digest, sizeof nul_digest - 1);
+    put(s, "bad_utf8.md", bad_utf8_digest, sizeof bad_utf8_digest - 1);
+    put(s, "odd_headings.md", odd_headings, sizeof odd_headings - 1);
+    b = many_authors(5000, &len);
+    put(s, "crowd.md", b, len);
+    free(b);
+    b = long_line(10u << 20, &len);
+    put(s, "long_line.md", b, len);
+    free(b);
+    /* names with spaces and non-ASCII, in a directory with both */
+    static const char named[] = "## Daily Papers (2024-02-07)\n\n"
+                                "### [Spaces And 한글 In The Path](https://arxiv.org/abs/2402.00112)\n\n"
+                                "Vote: 11\n\n- 경로에 공백과 한글이 있습니다. pathmarker\n\n"
+                                "### []()\n\n- 건너뛰는 제목.\n";
+    put(s, "논문 모음/요약 파일 (2월).md", named, sizeof named - 1);
+    /* duplicates across files */
+    static const char dup[] = "## Daily Papers (2024-02-08)\n\n"
+                              "### [Tiny Experts Again](https://arxiv.org/abs/2402.00101)\n\n"
+                              "Vote: 5\n\n- 같은 아이디가 다시 나옵니다.\n";
+    put(s, "zz_duplicate.md", dup, sizeof dup - 1);
+    /* ignored: hidden, and not .md/.txt */
+    char *p = fx_path(s->in, ".hidden.md");
+    fx_write(p, "### [Hidden](https://arxiv.org/abs/2402.00199)\n", (size_t)-1);
+    free(p);
+    p = fx_path(s->in, "notes.json");
+    fx_write(p, "### [Not a digest name](https://arxiv.org/abs/2402.00198)\n", (size_t)-1);
+    free(p);
+    /* a dangling symlink, a directory loop, an empty directory */
+    p = fx_path(s->in, "gone.md");
+    assert_int_equal(symlink("/nonexistent/paperdex/gone.md", p), 0);
+    free(p);
+    p = fx_path(s->in, "loop/inner");
+    char *f = fx_path(p, "x.md");
+    fx_write(f, "## Daily Papers (2024-02-09)\n\n### [Loop Paper](https://arxiv.org/abs/2402.00113)\n\n- 루프 안의 논문.\n", (size_t)-1);
+    s->headings += 1;
+    free(f);
+    char *l1 = fx_path(p, "up");
+    assert_int_equal(symlink("..", l1), 0);
+    free(l1);
+    l1 = fx_path(p, "self");
+    assert_int_equal(symlink(".", l1), 0);
+    free(l1);
+    free(p);
+    p = fx_path(s->in, "empty dir");
+    assert_int_equal(mkdir(p, 0755), 0);
+    free(p);
+    *st = s;
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    state *s = *st;
+    free(s->in);
+    free(s->idx);
+    fx_rmtree(s->dir);
+    free(s);
+    return 0;
+}
+
+/* ---- the indexer ---- */
+
+static void hostile_index_accounts_for_every_heading(void **st)
+{
+    state *s = *st;
+    /* unreadable file: only meaningful when not root */
+    char *locked = fx_path(s->in, "locked.md");
+    static const char lk[] = "## Daily Papers (2024-02-10)\n\n"
+                             "### [Locked Away](https://arxiv.org/abs/2402.00114)\n\n- 읽을 수 없는 파일.\n";
+    fx_write(locked, lk, sizeof lk - 1);
+    chmod(locked, 0);
+    bool root = geteuid() == 0;
+    if (root) /* root reads it anyway: it counts */
+        s->headings += count_headings(lk, sizeof lk - 1);
+
+    const char *argv[] = {"paperdex-index", "--json", "-o", s->idx, s->in, NULL};
+    run_result r = run_prog(s->dir, argv);
+    chmod(locked, 0644);
+    if (r.status != 0)
+        fail_msg("paperdex-index failed (%d): %s", r.status, r.err);
+    uint64_t papers = json_u64(r.out, "papers"), dups = json_u64(r.out, "duplicates");
+    size_t skipped_json = count_str(r.out, "\"line\":");
+    size_t skipped_err = check_skipped_lines(r.err);
+    print_message("headings %zu: indexed %llu + duplicates %llu + skipped %zu (%.2f s, %ld MB)\n",
+                  s->headings, (unsigned long long)papers, (unsigned long long)dups,
+                  skipped_json, r.secs, r.maxrss_kb / 1024);
+    assert_int_equal(skipped_json, skipped_err);
+    assert_int_equal(papers + dups + skipped_json, s->headings);
+    assert_int_equal(dups, 1);
+    /* What could not be read or entered is reported by file. */
+    if (!strstr(r.err, "gone.md"))
+        fail_msg("the dangling symlink is not reported: %s", r.err);
+    if (!root && !strstr(r.err, "locked.md"))
+        fail_msg("the unreadable file is not reported: %s", r.err);
+    if (!strstr(r.err, "loop/inner/up") && !strstr(r.err, "loop/inner/self"))
+        fail_msg("the symlink loop is not reported: %s", r.err);
+    /* Every line on stderr is FILE:LINE: ... or FILE: ... */
+    for (const char *line = r.err; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (strncmp(line, s->in, strlen(s->in)) && strncmp(line, "paperdex-index:", 15))
+            fail_msg("stderr line does not start with a path: %.*s", (int)len, line);
+        line += len + (nl ? 1 : 0);
+    }
+    run_free(&r);
+    free(locked);
+
+    const char *check[] = {"paperdex-index", "--check", s->idx, NULL};
+    r = run_prog(s->dir, check);
+    if (r.status != 0)
+        fail_msg("--check on the hostile index: %s", r.err);
+    run_free(&r);
+}
+
+static run_result search(state *s, const char *const *words)
+{
+    const char *argv[64] = {"paperdex-search", "--json", "-i", s->idx};
+    size_t n = 4;
+    for (; *words && n < 63; words++)
+        argv[n++] = *words;
+    argv[n] = NULL;
+    return run_prog(s->dir, argv);
+}
+
+static void hostile_index_content_is_searchable(void **st)
+{
+    state *s = *st;
+    if (access(s->idx, F_OK) != 0)
+        skip();
+    struct {
+        const char *const q[4];
+        const char *expect; /* in the JSON output */
+    } cases[] = {
+        {{"zebrafinchmarker", NULL}, "2402.00111"},     /* the 10 MB line */
+        {{"author:Author4999", NULL}, "2402.00110"},    /* the 5000th author */
+        {{"pathmarker", NULL}, "2402.00112"},           /* path with spaces, 한글 */
+        {{"id:2402.00102", NULL}, "2402.00102"},        /* invalid UTF-8 paper */
+        {{"id:2402.00101", NULL}, "2402.00101"},        /* NUL paper (duplicate kept) */
+        {{"블로그", NULL}, "nolink-"},                    /* link without id */
+        {{"링크가", NULL}, "nolink-"},                    /* heading without link */
+        {{"id:2402.00104", NULL}, "\"votes\":null"},    /* absurd votes: unknown */
+        {{"id:2402.00105", NULL}, "\"votes\":null"},
+        {{"\"Inside Junk\"", NULL}, "2402.00120"},      /* headings inside binary */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        run_result r = search(s, cases[i].q);
+        if (r.status != 0 || !strstr(r.out, cases[i].expect))
+            fail_msg("search %s: exit %d, expected %s in: %.400s %s", cases[i].q[0], r.status,
+                     cases[i].expect, r.out, r.err);
+        run_free(&r);
+    }
+    /* The stored file name is the path as walked, spaces and Hangul kept. */
+    pdx_index *ix;
+    pdx_searcher *sr;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, s->idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&sr, ix), PDX_OK);
+    pdx_query *pq;
+    assert_int_equal(pdx_query_parse(&pq, sr, "id:2402.00112", 13), PDX_OK);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    pdx_results res;
+    assert_int_equal(pdx_search(sr, pq, &o, &res), PDX_OK);
+    assert_int_equal(res.n, 1);
+    pdx_hit_info h;
+    assert_int_equal(pdx_hit_get(sr, res.hits[0].doc, &h), PDX_OK);
+    char *want = fx_path(s->in, "논문 모음/요약 파일 (2월).md");
+    if (h.file_len != strlen(want) || memcmp(h.file, want, h.file_len))
+        fail_msg("stored file '%.*s', expected '%s'", (int)h.file_len, h.file, want);
+    free(want);
+    pdx_results_clear(&res);
+    pdx_query_free(pq);
+    pdx_searcher_free(sr);
+    pdx_index_close(ix);
+
+    /* Votes past 10^9 are not stored as numbers near the "unknown" mark. */
+    const char *const q[] = {"id:2402.00108", NULL};
+    run_result r = search(s, q);
+    assert_int_equal(r.status, 0);
+    if (strstr(r.out, "4294967295"))
+        fail_msg("4294967295 votes stored as is: %s", r.out);
+    run_free(&r);
+}
+
+static void hostile_index_empty_directory_keeps_old_index(void **st)
+{
+    state *s = *st;
+    if (access(s->idx, F_OK) != 0)
+        skip();
+    size_t before_len;
+    char *before = fx_read(s->idx, &before_len);
+    char *empty = fx_path(s->in, "empty dir");
+    const char *argv[] = {"paperdex-index", "-o", s->idx, empty, NULL};
+    run_result r = run_prog(s->dir, argv);
+    if (r.status != 1 || !strstr(r.err, "not written"))
+        fail_msg("empty directory: exit %d: %s", r.status, r.err);
+    size_t after_len;
+    char *after = fx_read(s->idx, &after_len);
+    assert_int_equal(before_len, after_len);
+    assert_memory_equal(before, after, before_len);
+    run_free(&r);
+    /* a file with no papers at all, and a path that does not exist */
+    char *nothing = fx_path(s->dir, "nothing.md");
+    fx_write(nothing, "just some words, no headings\n", (size_t)-1);
+    const char *argv2[] = {"paperdex-index", "-o", s->idx, nothing, NULL};
+    r = run_prog(s->dir, argv2);
+    if (r.status != 1 || !strstr(r.err, "not written"))
+        fail_msg("no papers: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    const char *argv3[] = {"paperdex-index", "-o", s->idx, "/nonexistent/paperdex", NULL};
+    r = run_prog(s->dir, argv3);
+    if (r.status != 1 || !strstr(r.err, "/nonexistent/paperdex"))
+        fail_msg("missing path: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    free(after);
+    free(before);
+    free(empty);
+    free(nothing);
+}
+
+static void hostile_index_50mb_file(void **st)
+{
+    state *s = *st;
+    char *dir = fx_path(s->dir, "big");
+    char *file = fx_path(dir, "fifty megabytes.md");
+    char *idx = fx_path(s->dir, "big.idx");
+    size_t len = 0, cap = 0, n = 0;
+    char *text = NULL;
+    while (len < (50u << 20)) {
+        append_papers(&text, &len, &cap, n, 1000);
+        n += 1000;
+    }
+    fx_write(file, text, len);
+    size_t headings = count_headings(text, len);
+    free(text);
+    assert_int_equal(headings, n);
+    const char *argv[] = {"paperdex-index", "--json", "--mem-mb", "32", "-o", idx, dir, NULL};
+    run_result r = run_prog(s->dir, argv);
+    if (r.status != 0)
+        fail_msg("50 MB file: exit %d: %s", r.status, r.err);
+    print_message("50 MB file: %zu papers in %.2f s, peak RSS %ld MB\n", n, r.secs,
+                  r.maxrss_kb / 1024);
+    assert_int_equal(json_u64(r.out, "papers"), n);
+    run_free(&r);
+    const char *q[] = {"paperdex-search", "-i", idx, "-n", "3", "bulk", "로봇", NULL};
+    r = run_prog(s->dir, q);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    unlink(idx);
+    unlink(file);
+    free(idx);
+    free(file);
+    free(dir);
+}
+
+/* ---- the searcher ---- */
+
+/* exit 0/1 with JSON on stdout, or exit 2 with one line on stderr. */
+static void expect_answer_or_refusal(const char *what, run_result *r)
+{
+    if (r->status == 0 || r->status == 1)
+        return;
+    if (r->status != 2)
+        fail_msg("%s: exit status %d: %s", what, r->status, r->err);
+    size_t len = strlen(r->err);
+    if (len == 0 || r->err[len - 1] != '\n' || strchr(r->err, '\n') != r->err + len - 1)
+        fail_msg("%s: refusal is not one line: %s", what, r->err);
+    if (r->out[0])
+        fail_msg("%s: refusal also printed results: %.200s", what, r->out);
+}
+
+static void hostile_search_odd_queries(void **st)
+{
+    state *s = *st;
+    if (access(s->idx, F_OK) != 0)
+        skip();
+    const char *const qs[][4] = {
+        {"\"unbalanced quote", NULL},
+        {"a \"b", NULL},
+        {"\"", NULL},
+        {"\"\"", NULL},
+        {"-", NULL},
+        {"-", "model", NULL},
+        {"*", NULL},
+        {"**", NULL},
+        {"b*", NULL},
+        {"-*", NULL},
+        {"OR", NULL},
+        {"OR", "OR", "OR", NULL},
+        {"date:2024-13", NULL},
+        {"date:2024-02-30", NULL},
+        {"date:2025..2020", NULL},
+        {"date:0000", NULL},
+        {"date:..", NULL},
+        {"votes:>99999999999999999999999", NULL},
+        {"votes:10..5", NULL},
+        {"votes:<0", NULL},
+        {"votes:-5", NULL},
+        {"votes:>=", NULL},
+        {"id:", NULL},
+        {"title:", NULL},
+        {"nofield:word", NULL},
+        {"-model", NULL},
+        {"\xff\xfe\xc0", NULL},
+        {"😀🙂", NULL},
+    };
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        run_result r = search(s, qs[i]);
+        char what[128];
+        snprintf(what, sizeof what, "query '%s%s%s'", qs[i][0], qs[i][1] ? " " : "",
+                 qs[i][1] ? qs[i][1] : "");
+        expect_answer_or_refusal(what, &r);
+        run_free(&r);
+    }
+}
+
+static void hostile_search_huge_queries(void **st)
+{
+    state *s = *st;
+    if (access(s->idx, F_OK) != 0)
+        skip();
+    static const char *const vocab[] = {"model", "모델", "graph", "zebra", "\"a", "b\"",
+                                        "-x",    "OR",   "c*",    "학습을", "title:y",
+                                        "date:2024", "votes:>1", "Author1", "논문"};
+    /* 10,000 words, split over a few arguments (one argument may hold at
+     * most 128 KiB) */
+    char *args[20];
+    size_t n_args = 0;
+    for (int a = 0; a < 10; a++) {
+        size_t cap = 16384, len = 0;
+        char *q = malloc(cap);
+        assert_non_null(q);
+        for (int w = 0; w < 1000; w++) {
+            const char *v = vocab[next_rand() % (sizeof vocab / sizeof *vocab)];
+            len += (size_t)snprintf(q + len, cap - len, "%s%s", w ? " " : "", v);
+            assert_true(len < cap - 32);
+        }
+        args[n_args++] = q;
+    }
+    const char *argv[32] = {"paperdex-search", "--json", "-i", s->idx};
+    for (size_t i = 0; i < n_args; i++)
+        argv[4 + i] = args[i];
+    argv[4 + n_args] = NULL;
+    run_result r = run_prog(s->dir, argv);
+    print_message("10,000-word query: exit %d in %.2f s, peak RSS %ld MB\n", r.status, r.secs,
+                  r.maxrss_kb / 1024);
+    expect_answer_or_refusal("10,000-word query", &r);
+    run_free(&r);
+    for (size_t i = 0; i < n_args; i++)
+        free(args[i]);
+
+    /* 1 MB query: ten arguments of 100 KB (words of Latin and Hangul). */
+    n_args = 0;
+    for (int a = 0; a < 10; a++) {
+        size_t cap = 100 * 1024, len = 0;
+        char *q = malloc(cap + 64);
+        assert_non_null(q);
+        while (len < cap) {
+            static const char *const parts[] = {"longquery", "질의어", "x", "모델을"};
+            const char *v = parts[next_rand() % 4];
+            len += (size_t)snprintf(q + len, cap + 64 - len, "%s%s", len ? " " : "", v);
+        }
+        args[n_args++] = q;
+    }
+    for (size_t i = 0; i < n_args; i++)
+        argv[4 + i] = args[i];
+    argv[4 + n_args] = NULL;
+    r = run_prog(s->dir, argv);
+    print_message("1 MB query: exit %d in %.2f s, peak RSS %ld MB\n", r.status, r.secs,
+                  r.maxrss_kb / 1024);
+    expect_answer_or_refusal("1 MB query", &r);
+    run_free(&r);
+
+    /* One 1 MB word and one 1 MB quoted phrase, through the library (no
+     * argument length limit there). */
+    pdx_index *ix;
+    pdx_searcher *sr;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, s->idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&sr, ix), PDX_OK);
+    size_t big = 1u << 20;
+    char *text = malloc(big);
+    assert_non_null(text);
+    for (int variant = 0; variant < 3; variant++) {
+        for (size_t i = 0; i < big; i++)
+            text[i] = variant == 0 ? 'a' : variant == 1 ? "모델"[i % 6] : "ab "[i % 3];
+        if (variant == 1)
+            big -= big % 6;
+        if (variant == 2)
+            text[0] = '"';
+        double t0 = now();
+        pdx_query *q;
+        int rc = pdx_query_parse(&q, sr, text, big);
+        if (!rc) {
+            pdx_search_opts o;
+            pdx_search_opts_default(&o);
+            pdx_results res;
+            rc = pdx_search(sr, q, &o, &res);
+            if (!rc)
+                pdx_results_clear(&res);
+            pdx_query_free(q);
+        }
+        double t = now() - t0;
+        print_message("1 MB query variant %d: rc %d in %.2f s\n", variant, rc, t);
+        if (rc != PDX_OK && rc != PDX_EINVAL && rc != PDX_ELIMIT)
+            fail_msg("1 MB query variant %d: %d (%s)", variant, rc, pdx_searcher_errmsg(sr));
+        if (rc && !pdx_searcher_errmsg(sr)[0])
+            fail_msg("1 MB query variant %d refused without a message", variant);
+        if (t > RUN_SECONDS)
+            fail_msg("1 MB query variant %d took %.1f s", variant, t);
+    }
+    free(text);
+    pdx_searcher_free(sr);
+    pdx_index_close(ix);
+    for (size_t i = 0; i < n_args; i++)
+        free(args[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hostile_index_accounts_for_every_heading),
+        cmocka_unit_test(hostile_index_content_is_searchable),
+        cmocka_unit_test(hostile_index_empty_directory_keeps_old_index),
+        cmocka_unit_test(hostile_search_odd_queries),
+        cmocka_unit_test(hostile_search_huge_queries),
+        cmocka_unit_test(hostile_index_50mb_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
