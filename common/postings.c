@@ -144,7 +144,7 @@ int pdx_postings_next(pdx_postings *p)
     return decode_block(p, p->block + 1);
 }
 
-int pdx_postings_seek(pdx_postings *p, uint32_t target)
+int pdx_postings_seek_blocks(pdx_postings *p, uint32_t target)
 {
     if (p->doc == PDX_NO_DOC || p->doc >= target)
         return PDX_OK;

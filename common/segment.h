@@ -136,8 +136,23 @@ typedef struct pdx_postings {
 int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned field);
 /* Moves to the next document. */
 int pdx_postings_next(pdx_postings *p);
-/* Moves to the first document >= target (never backwards). */
-int pdx_postings_seek(pdx_postings *p, uint32_t target);
+/* Moves to the first document >= target (never backwards). The common
+ * case, a target inside the decoded block, is inline; the rest is
+ * pdx_postings_seek_blocks. */
+int pdx_postings_seek_blocks(pdx_postings *p, uint32_t target);
+static inline int pdx_postings_seek(pdx_postings *p, uint32_t target)
+{
+    if (p->doc >= target) /* also at the end: PDX_NO_DOC */
+        return PDX_OK;
+    if (p->docs[p->n - 1] < target)
+        return pdx_postings_seek_blocks(p, target);
+    uint32_t i = p->i + 1;
+    while (p->docs[i] < target)
+        i++;
+    p->i = i;
+    p->doc = p->docs[i];
+    return PDX_OK;
+}
 static inline uint32_t pdx_postings_tf(const pdx_postings *p)
 {
     return p->tfs[p->i];

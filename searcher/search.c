@@ -818,6 +818,64 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
     }
 }
 
+/* The most common query, one word that is one term (or a prefix), has no
+ * intersection, phrase or proximity to evaluate: a plain union of its
+ * cursors (one per field and expanded term), stepping each with next()
+ * rather than through the slot/clause/group seeks, with the same MaxScore
+ * and the same scores as eval_required. */
+static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
+{
+    uint32_t doc = 0;
+    while (!e->err) {
+        bool full = rc->sort == PDX_SORT_SCORE && h->n == h->k;
+        if (full && h->h[0].score != e->theta)
+            maxscore_split(e, h->h[0].score);
+        uint32_t from = full ? e->n_nonessential : 0;
+        if (from == e->n_rc)
+            return; /* nothing left can enter the heap */
+        if (from)
+            e->skipped = true;
+        /* the next candidate: smallest current document of the lists
+         * drawn from; the others are brought up to it */
+        doc = PDX_NO_DOC;
+        for (uint32_t i = from; i < e->n_rc; i++)
+            if (e->rc[i]->p.doc < doc)
+                doc = e->rc[i]->p.doc;
+        if (doc == PDX_NO_DOC)
+            return;
+        for (uint32_t i = 0; i < from; i++) {
+            int rc2 = pdx_postings_seek(&e->rc[i]->p, doc);
+            if (rc2) {
+                fail(e, rc2);
+                return;
+            }
+        }
+        pdx_doc d;
+        int rc2 = pdx_doc_get(e->ix, doc, &d);
+        if (rc2) {
+            fail(e, rc2);
+            return;
+        }
+        double score = 0;
+        for (uint32_t i = 0; i < e->n_rc; i++) {
+            cur *cu = e->rc[i];
+            if (cu->p.doc != doc)
+                continue;
+            score += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d.len[cu->field], cu->field);
+            if (i >= from && (rc2 = pdx_postings_next(&cu->p))) {
+                fail(e, rc2);
+                return;
+            }
+        }
+        if (passes_filters(e, doc, &d) && (!e->n_neg || !excluded(e, doc, &d))) {
+            (*total)++;
+            pdx_hit hit = {doc, score * boost(e, &d), false, 1};
+            if (!full || hit.score >= h->h[0].score)
+                heap_push(rc, h, &hit, &d);
+        }
+    }
+}
+
 /* Partial matches: union of the required groups, papers matching some but
  * not all of them. */
 static void eval_partial(eval *e, rank_ctx *rc, heap *h)
@@ -952,7 +1010,10 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
         if (e.n_req == 0) {
             eval_filters_only(&e, &rc, &h, &out->total);
         } else if (!collect_required(&e)) {
-            eval_required(&e, &rc, &h, &out->total);
+            if (e.n_req == 1 && e.groups[0].n == 1 && e.groups[0].c[0].n == 1)
+                eval_single(&e, &rc, &h, &out->total);
+            else
+                eval_required(&e, &rc, &h, &out->total);
             if (!e.err && out->total < k64 && e.n_req > 1 && !opts->no_partial) {
                 out->partial_used = true;
                 if (!rewind_all(&e))
