@@ -83,6 +83,11 @@ static inline void pdx_put_u64(uint8_t *p, uint64_t v)
 static inline bool pdx_get_varint(const uint8_t **p, const uint8_t *end, uint64_t *out)
 {
     const uint8_t *s = *p;
+    if (s < end && *s < 0x80) { /* most gaps and frequencies fit one byte */
+        *out = *s;
+        *p = s + 1;
+        return true;
+    }
     uint64_t v = 0;
     for (unsigned shift = 0; shift < 70 && s < end; shift += 7) {
         uint8_t c = *s++;

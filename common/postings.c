@@ -62,23 +62,33 @@ static int decode_block(pdx_postings *p, uint32_t b)
         return pdx_index_corrupt(p->ix, "POSTINGS: block offset out of range");
     const uint8_t *s = p->data + doc_off;
     uint64_t doc = b ? pdx_skip_last_doc(p, b - 1) : 0, v;
+    const uint8_t *end = p->data_end;
+    /* Hot loop: one-byte gaps inline, range checks once at the end (ids
+     * only grow, and each gap is at most n_docs, so no overflow). */
     for (uint32_t i = 0; i < n; i++) {
-        if (!pdx_get_varint(&s, p->data_end, &v))
-            return pdx_index_corrupt(p->ix, "POSTINGS: truncated block");
+        if (s < end && *s < 0x80) {
+            v = *s++;
+        } else if (!pdx_get_varint(&s, end, &v) || v > p->ix->n_docs) {
+            return pdx_index_corrupt(p->ix, "POSTINGS: truncated block or bad gap");
+        }
         /* Ids strictly increase: only the very first gap may be 0. */
-        if ((v == 0 && (b || i)) || v > p->ix->n_docs)
+        if (v == 0 && (b || i))
             return pdx_index_corrupt(p->ix, "POSTINGS: bad document gap");
         doc += v;
-        if (doc >= p->ix->n_docs)
-            return pdx_index_corrupt(p->ix, "POSTINGS: document id out of range");
         p->docs[i] = (uint32_t)doc;
     }
+    if (doc >= p->ix->n_docs)
+        return pdx_index_corrupt(p->ix, "POSTINGS: document id out of range");
     if (single)
         pdx_put_u32(p->skip1, (uint32_t)doc);
     else if (doc != last)
         return pdx_index_corrupt(p->ix, "POSTINGS: block does not end at its skip entry");
     for (uint32_t i = 0; i < n; i++) {
-        if (!pdx_get_varint(&s, p->data_end, &v) || v == 0 || v > UINT32_MAX)
+        if (s < end && *s < 0x80 && *s) {
+            p->tfs[i] = *s++;
+            continue;
+        }
+        if (!pdx_get_varint(&s, end, &v) || v == 0 || v > UINT32_MAX)
             return pdx_index_corrupt(p->ix, "POSTINGS: bad term frequency");
         p->tfs[i] = (uint32_t)v;
     }
