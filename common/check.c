@@ -211,6 +211,10 @@ static int check_terms(pdx_index *ix)
             }
         }
         prev = term;
+        if (pdx_get_u16(ix->sec[PDX_SEC_TERMS].p + (size_t)t * PDX_TERM_RECORD_SIZE + 6) != 0) {
+            rc = pdx_index_corrupt(ix, "TERMS: term %u reserved bytes are not zero", t);
+            break;
+        }
         if (term.post_off != post_expect) {
             rc = pdx_index_corrupt(ix, "POSTINGS: term %u is not where the previous ended", t);
             break;

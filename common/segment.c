@@ -105,6 +105,8 @@ static int read_meta(pdx_index *ix)
         (rc = meta_string(ix, &s, end, &ix->unicode_version)) ||
         (rc = meta_string(ix, &s, end, &ix->generator)))
         return rc;
+    if (s != end)
+        return pdx_index_corrupt(ix, "META: %zu bytes after the last field", (size_t)(end - s));
 
     /* An index whose terms this build would not reproduce is refused: the
      * query terms would silently miss. */
