@@ -685,7 +685,6 @@ static void eval_free(eval *e)
 /* Resets every iterator to the start (for the partial pass). */
 static int rewind_all(eval *e)
 {
-    const pdx_query *q = e->q;
     free(e->curs);
     free(e->slots);
     free(e->clauses);
@@ -696,8 +695,8 @@ static int rewind_all(eval *e)
     e->groups = NULL;
     e->n_curs = 0;
     e->n_req = e->n_neg = 0;
-    (void)q;
-    return build(e);
+    int rc = build(e);
+    return rc ? rc : collect_required(e);
 }
 
 /* ---- the passes ---- */
@@ -957,9 +956,9 @@ static void eval_filters_only(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
     }
 }
 
-static int cmp_hits_ctx_sort(rank_ctx *rc, heap *h)
+/* Sorts the heap's hits in place, best first (a heap sort). */
+static void heap_sort_best_first(rank_ctx *rc, heap *h)
 {
-    /* Heap-sort the heap into best-first order. */
     size_t n = h->n;
     while (h->n > 1) {
         heap_swap(h, 0, h->n - 1);
@@ -967,7 +966,6 @@ static int cmp_hits_ctx_sort(rank_ctx *rc, heap *h)
         sift_down(rc, h, 0);
     }
     h->n = n;
-    return PDX_OK;
 }
 
 int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
@@ -1030,7 +1028,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     int err = e.err;
     eval_free(&e);
     if (!err) {
-        cmp_hits_ctx_sort(&rc, &h);
+        heap_sort_best_first(&rc, &h);
         size_t skip = PDX_MIN(h.n, (size_t)opts->offset);
         out->n = h.n - skip;
         if (out->n) {
