@@ -24,5 +24,6 @@
 #include "paperdex/tokenizer.h"
 #include "paperdex/parser.h"
 #include "paperdex/index.h"
+#include "paperdex/search.h"
 
 #endif
