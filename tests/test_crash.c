@@ -16,7 +16,7 @@
  *    never see a missing or partial file.
  *
  * Digests are synthetic (tests/fuzz/fuzz_fixture.h): A has 40 papers, B
- * enough (30,000, ~14 MB) that a run takes long enough to be killed in
+ * enough (12,000, ~5.5 MB) that a run takes long enough to be killed in
  * the middle, with --mem-mb 1 so it also spills sorted runs to disk.
  */
 #include <dirent.h>
@@ -43,7 +43,7 @@
 #include "fuzz/fuzz_fixture.h"
 #include "paperdex/search.h"
 
-#define B_PAPERS 30000
+#define B_PAPERS 12000
 
 typedef struct state {
     char *dir;
