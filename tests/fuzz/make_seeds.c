@@ -2,7 +2,8 @@
  * Writes the generated part of the seed corpora (README.md says when to
  * rerun it): a synthetic digest for the parser and two index files built
  * from synthetic digests for the index reader. The hand-written seeds sit
- * beside them and are not touched.
+ * beside them and are not touched. (Index seeds are named *.index: the
+ * repository ignores *.idx.)
  *
  *   fuzz_make_seeds tests/fuzz/corpus
  */
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         unsigned papers;
-    } idx[] = {{"small.idx", 3}, {"skiptable.idx", 140}};
+    } idx[] = {{"small.index", 3}, {"skiptable.index", 140}};
     for (size_t i = 0; i < sizeof idx / sizeof *idx; i++) {
         text = fz_digest(idx[i].papers, &len);
         snprintf(path, sizeof path, "%s/index/%s", argv[1], idx[i].name);
