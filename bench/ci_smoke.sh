@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# bench/ci_smoke.sh: keeps the benchmark code working, in a few minutes.
+#
+# Runs bench/run.sh at 1x with a few latency queries, one round and both
+# peers when they are installed (CI installs sqlite3 and python3-xapian),
+# then checks that every JSON file has the keys scripts rely on, that the
+# numbers are sane (the known-item MRR of a working search is far above
+# zero), that the generator is deterministic, and that the report was
+# written. The full benchmark is bench/run.sh, not this.
+# Prints "bench smoke: N passed, M failed" and exits non-zero on a failure.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SHARED="${PAPERDEX_SHARED_DIR:-$ROOT/../shared}"
+BUILD="${BUILD:-$ROOT/build}"
+PY=/usr/bin/python3
+TMP="$(mktemp -d /tmp/paperdex-bench-smoke.XXXXXX)"
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+check() { # check NAME CMD...
+    local name="$1"; shift
+    if "$@" >"$TMP/check.log" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name"
+        sed 's/^/     /' "$TMP/check.log" | tail -20
+    fi
+}
+finish() {
+    echo "bench smoke: $passed passed, $failed failed"
+    [ "$failed" = 0 ]
+    exit $?
+}
+
+if [ ! -d "$SHARED/corpus/paper_logs" ]; then
+    echo "bench smoke: no corpus at $SHARED/corpus/paper_logs"
+    failed=1
+    finish
+fi
+
+check "build paperdex-bench" cmake --build "$BUILD" -j "$(nproc)"
+BENCH="$BUILD/paperdex-bench"
+
+# A few queries of each kind: the first 12 and every 25th of the file.
+awk 'NR <= 12 || NR % 25 == 0' "$SHARED/eval/latency_queries.txt" >"$TMP/queries.txt"
+
+check "run.sh at 1x (few queries, 1 round, peers if installed)" \
+    bash "$ROOT/bench/run.sh" --scales 1 --peer-scales 1 --rounds 1 --build-runs 1 \
+    --process-runs 5 --queries "$TMP/queries.txt" --bin "$BUILD" --out "$TMP/out" \
+    --results "$TMP/RESULTS.md" --no-install --no-profile
+
+S="$TMP/out/s1"
+has_keys() { # has_keys FILE [PATH.]KEY...: each key present (a.b for nested)
+    "$PY" - "$@" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in sys.argv[2:]:
+    v = d
+    for part in k.split("."):
+        if part not in v:
+            sys.exit(f"{sys.argv[1]}: no key {k}")
+        v = v[part]
+EOF
+}
+check "build JSON keys" has_keys "$S/paperdex_build.json" papers input_bytes index_bytes \
+    size_ratio seconds input_mb_s papers_s peak_rss_kb
+check "latency JSON keys" has_keys "$S/paperdex_latency.json" p50_us p95_us p99_us mean_us qps \
+    queries by_class.ko.p50_us by_class.en.p99_us by_class.mixed.mean_us \
+    by_class.one_word.queries by_class.multi_word.queries by_class.phrase.queries
+check "eval JSON keys" has_keys "$S/paperdex_eval.json" mrr10 recall10 queries \
+    by_kind.en_title.mrr10 by_kind.ko_phrase.recall10
+check "process JSON keys" has_keys "$S/paperdex_process.json" p50_ms p95_ms runs
+check "figures are sane" "$PY" - "$S" <<'EOF'
+import json, sys
+s = sys.argv[1]
+b = json.load(open(f"{s}/paperdex_build.json"))
+l = json.load(open(f"{s}/paperdex_latency.json"))
+e = json.load(open(f"{s}/paperdex_eval.json"))
+assert b["papers"] > 4000 and b["index_bytes"] > 0 and b["peak_rss_kb"] > 0, b
+assert l["errors"] == 0 and 0 < l["p50_us"] <= l["p95_us"] <= l["p99_us"], l
+assert l["hits_mean"] > 5, l
+assert e["queries"] == 200 and e["mrr10"] > 0.5 and e["recall10"] > 0.5, e
+EOF
+if "$PY" -c 'import sqlite3' 2>/dev/null; then
+    for p in fts5_trigram fts5_unicode61; do
+        check "peer $p" has_keys "$S/peer_${p}_query.json" latency.p50_us latency.p99_us \
+            latency.qps eval.mrr10 eval.by_kind.ko_compound.mrr10
+    done
+fi
+if "$PY" -c 'import xapian' 2>/dev/null; then
+    check "peer xapian" has_keys "$S/peer_xapian_query.json" latency.p50_us eval.mrr10
+fi
+check "report written" grep -q "^## Targets" "$TMP/RESULTS.md"
+
+# The generator: same seed, same bytes; the copies parse into new papers.
+SUB="$TMP/sub"
+mkdir -p "$SUB/2024"
+cp -r "$SHARED/corpus/paper_logs/2024/06" "$SUB/2024/"
+check "gen is deterministic" sh -c "'$BENCH' gen --corpus '$SUB' --scale 3 --out '$TMP/g1' -q &&
+    '$BENCH' gen --corpus '$SUB' --scale 3 --out '$TMP/g2' -q && diff -r '$TMP/g1' '$TMP/g2'"
+check "gen copies index as 3x the papers" "$PY" - "$BUILD" "$SUB" "$TMP" <<'EOF'
+import json, subprocess, sys
+build, sub, tmp = sys.argv[1:]
+def papers(*paths):
+    out = subprocess.run([f"{build}/paperdex-index", "-q", "--json", "-o", f"{tmp}/g.idx", "--",
+                          *paths], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["papers"]
+one, three = papers(sub), papers(sub, f"{tmp}/g1")
+assert three == 3 * one, (one, three)
+EOF
+check "export-jsonl has every paper" "$PY" - "$BUILD" "$SUB" "$TMP" <<'EOF'
+import json, subprocess, sys
+build, sub, tmp = sys.argv[1:]
+out = subprocess.run([f"{build}/paperdex-index", "-q", "--json", "-o", f"{tmp}/e.idx",
+                      "--export-jsonl", f"{tmp}/e.jsonl", "--", sub],
+                     check=True, capture_output=True, text=True).stdout
+rows = [json.loads(l) for l in open(f"{tmp}/e.jsonl", encoding="utf-8")]
+assert len(rows) == json.loads(out)["papers"], len(rows)
+assert len({r["id"] for r in rows}) == len(rows)
+for k in ("id", "url", "title", "authors", "summary", "date", "votes", "title_terms",
+          "authors_terms", "summary_terms"):
+    assert k in rows[0], k
+assert any(r["summary_terms"] for r in rows)
+EOF
+finish
