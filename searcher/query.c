@@ -31,6 +31,8 @@ typedef struct qtok {
 typedef struct parse_ctx {
     pdx_searcher *s;
     pdx_query *q;
+    uint32_t n_words; /* clauses built so far */
+    uint32_t n_ords;  /* dictionary terms looked up so far */
     qtok *toks;
     size_t n_toks, cap_toks;
     pdx_buf terms;
@@ -244,6 +246,14 @@ static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields, bool last_
 {
     memset(cl, 0, sizeof *cl);
     cl->fields = fields;
+    if (++c->n_words > PDX_MAX_QUERY_WORDS)
+        return pdx_searcher_error(c->s, PDX_EINVAL,
+                                  "query too long: more than %d words and phrases",
+                                  PDX_MAX_QUERY_WORDS);
+    if (c->n_toks > PDX_MAX_PHRASE_TERMS)
+        return pdx_searcher_error(c->s, PDX_EINVAL,
+                                  "a word or phrase of the query gives %zu terms (at most %d)",
+                                  c->n_toks, PDX_MAX_PHRASE_TERMS);
     uint32_t base = c->toks[0].pos;
     uint32_t span = c->toks[c->n_toks - 1].pos - base + 1;
     /* One slot per position; a position without a query token stays a
@@ -285,6 +295,12 @@ static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields, bool last_
         }
         if (sl->n_ords == 0)
             cl->missing = true;
+        c->n_ords += sl->n_ords;
+        if (c->n_ords > PDX_MAX_QUERY_TERMS)
+            return pdx_searcher_error(c->s, PDX_EINVAL,
+                                      "query too broad: its words and prefixes stand for more "
+                                      "than %d terms",
+                                      PDX_MAX_QUERY_TERMS);
     }
     return PDX_OK;
 }
@@ -356,6 +372,9 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
 {
     *out = NULL;
     s->errmsg[0] = 0;
+    if (len > PDX_MAX_QUERY_BYTES)
+        return pdx_searcher_error(s, PDX_EINVAL, "query too long: %zu bytes (at most %d)", len,
+                                  PDX_MAX_QUERY_BYTES);
     pdx_query *q = calloc(1, sizeof *q);
     if (!q)
         return PDX_ENOMEM;

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "common.h"
 #include "fixtures.h"
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
@@ -375,6 +376,27 @@ static void search_errors(void **state)
     pdx_query *qq;
     assert_int_equal(pdx_query_parse(&qq, e->s, "foo:bar", 7), PDX_EINVAL);
     assert_non_null(strstr(pdx_searcher_errmsg(e->s), "unknown field 'foo:'"));
+    /* the bounds on a query's size */
+    pdx_buf big = {0};
+    for (int i = 0; i < PDX_MAX_QUERY_WORDS + 1; i++)
+        pdx_buf_append(&big, "alpha ", 6);
+    assert_int_equal(pdx_query_parse(&qq, e->s, (char *)big.data, big.len), PDX_EINVAL);
+    assert_non_null(strstr(pdx_searcher_errmsg(e->s), "too long"));
+    big.len -= 12; /* 255 words: fine */
+    assert_int_equal(pdx_query_parse(&qq, e->s, (char *)big.data, big.len), PDX_OK);
+    pdx_query_free(qq);
+    pdx_buf_reset(&big);
+    pdx_buf_putc(&big, '"');
+    for (int i = 0; i < PDX_MAX_PHRASE_TERMS + 1; i++)
+        pdx_buf_append(&big, "beta ", 5);
+    pdx_buf_putc(&big, '"');
+    assert_int_equal(pdx_query_parse(&qq, e->s, (char *)big.data, big.len), PDX_EINVAL);
+    assert_non_null(strstr(pdx_searcher_errmsg(e->s), "terms"));
+    pdx_buf_reset(&big);
+    while (big.len <= PDX_MAX_QUERY_BYTES)
+        pdx_buf_append(&big, "gamma", 5);
+    assert_int_equal(pdx_query_parse(&qq, e->s, (char *)big.data, big.len), PDX_EINVAL);
+    pdx_buf_free(&big);
     /* punctuation-only words and unbalanced quotes are not errors */
     assert_string_equal(q(e, "alpha - * \"gamma"), "0");
 }

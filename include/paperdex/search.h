@@ -49,6 +49,13 @@ typedef enum pdx_sort {
 #define PDX_DEFAULT_VOTE_WEIGHT 0.05
 #define PDX_DEFAULT_MAX_EXPANSIONS 128
 
+/* Bounds that keep a query's time and memory small whatever its text; a
+ * query past one is refused with PDX_EINVAL and a message. */
+#define PDX_MAX_QUERY_BYTES 65536  /* query text */
+#define PDX_MAX_QUERY_WORDS 256    /* words and phrases (OR alternatives too) */
+#define PDX_MAX_PHRASE_TERMS 64    /* terms of one word or phrase */
+#define PDX_MAX_QUERY_TERMS 4096   /* dictionary terms after prefix expansion */
+
 typedef struct pdx_search_opts {
     uint32_t limit;          /* hits to return (after offset); 0 means 10 */
     uint32_t offset;         /* hits to skip, for paging */
