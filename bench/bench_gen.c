@@ -118,7 +118,9 @@ void bench_split_sentences(const char *text, size_t len, bench_sentence_fn fn, v
             s++;
             n--;
         }
-        /* Bullet markers: "- ", "* ", "+ ", "1. ", "1) ". */
+        /* Bullet markers: "- ", "* ", "+ ", "1. ", "1) ", or a bare one. */
+        if (n == 1 && (s[0] == '-' || s[0] == '*' || s[0] == '+'))
+            continue;
         if (n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && blank(s[1])) {
             s += 2;
             n -= 2;
@@ -168,8 +170,8 @@ typedef struct gen {
     size_t errbuf_size;
 } gen;
 
-static int fail(gen *g, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(gen *g, int code, const char *fmt, ...)
+static int gen_fail(gen *g, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int gen_fail(gen *g, int code, const char *fmt, ...)
 {
     if (!g->err && g->errbuf_size) {
         va_list ap;
@@ -189,13 +191,13 @@ static int on_id(const pdx_paper *p, void *payload)
         size_t nc = g->cap_ids ? g->cap_ids * 2 : 4096;
         char **ni = realloc(g->ids, nc * sizeof *ni);
         if (!ni)
-            return fail(g, PDX_ENOMEM, "out of memory");
+            return gen_fail(g, PDX_ENOMEM, "out of memory");
         g->ids = ni;
         g->cap_ids = nc;
     }
     char *id = malloc(p->id_len + 1);
     if (!id)
-        return fail(g, PDX_ENOMEM, "out of memory");
+        return gen_fail(g, PDX_ENOMEM, "out of memory");
     memcpy(id, p->id, p->id_len);
     id[p->id_len] = '\0';
     g->ids[g->n_ids++] = id;
@@ -234,7 +236,7 @@ static int close_out(gen *g)
 {
     if (g->out) {
         if (fclose(g->out) != 0)
-            fail(g, PDX_EIO, "writing a copy of %s: %s", g->cur_file, strerror(errno));
+            gen_fail(g, PDX_EIO, "writing a copy of %s: %s", g->cur_file, strerror(errno));
         g->out = NULL;
     }
     return g->err;
@@ -247,7 +249,7 @@ static int open_out(gen *g, const pdx_paper *p)
     free(g->cur_file);
     g->cur_file = strdup(p->file);
     if (!g->cur_file)
-        return fail(g, PDX_ENOMEM, "out of memory");
+        return gen_fail(g, PDX_ENOMEM, "out of memory");
     const char *rel = p->file;
     if (!strncmp(rel, g->o->corpus, g->root_len) && rel[g->root_len] == '/')
         rel += g->root_len + 1;
@@ -257,10 +259,10 @@ static int open_out(gen *g, const pdx_paper *p)
     size_t n = strlen(g->o->out) + strlen(rel) + 16;
     char *path = malloc(n);
     if (!path)
-        return fail(g, PDX_ENOMEM, "out of memory");
+        return gen_fail(g, PDX_ENOMEM, "out of memory");
     snprintf(path, n, "%s/c%03u/%s", g->o->out, g->copy, rel);
     if (make_parents(path) != 0 || !(g->out = fopen(path, "w"))) {
-        fail(g, PDX_EIO, "%s: %s", path, strerror(errno));
+        gen_fail(g, PDX_EIO, "%s: %s", path, strerror(errno));
         free(path);
         return g->err;
     }
@@ -282,7 +284,7 @@ static void on_sentence(const char *s, size_t n, void *payload)
         size_t nc = g->cap_sent ? g->cap_sent * 2 : 64;
         span *ns = realloc(g->sent, nc * sizeof *ns);
         if (!ns) {
-            fail(g, PDX_ENOMEM, "out of memory");
+            gen_fail(g, PDX_ENOMEM, "out of memory");
             return;
         }
         g->sent = ns;
@@ -327,13 +329,13 @@ static int on_copy(const pdx_paper *p, void *payload)
     }
     char *key = malloc(p->id_len + 1);
     if (!key)
-        return fail(g, PDX_ENOMEM, "out of memory");
+        return gen_fail(g, PDX_ENOMEM, "out of memory");
     memcpy(key, p->id, p->id_len);
     key[p->id_len] = '\0';
     char **hit = bsearch(&key, g->ids, g->n_ids, sizeof *g->ids, cmp_str);
     free(key);
     if (!hit)
-        return fail(g, PDX_EINVAL, "%s:%u: id changed between passes (corpus modified?)",
+        return gen_fail(g, PDX_EINVAL, "%s:%u: id changed between passes (corpus modified?)",
                     p->file, p->line);
     uint64_t rank = (uint64_t)(hit - g->ids);
     char id[16];
@@ -363,7 +365,7 @@ static int on_copy(const pdx_paper *p, void *payload)
         fprintf(f, "- %.*s\n", (int)g->sent[i].n, g->sent[i].s);
     fputc('\n', f);
     if (ferror(f))
-        return fail(g, PDX_EIO, "writing a copy of %s: %s", p->file, strerror(errno));
+        return gen_fail(g, PDX_EIO, "writing a copy of %s: %s", p->file, strerror(errno));
     long after = ftell(f);
     if (before >= 0 && after >= before)
         g->st->bytes += (uint64_t)(after - before);
@@ -382,7 +384,7 @@ int bench_gen_run(const bench_gen_opts *opts, bench_gen_stats *stats, char *errb
     if (errbuf_size)
         errbuf[0] = '\0';
     if (!opts->corpus || !opts->out || opts->scale < 1 || opts->scale > 999)
-        return fail(&g, PDX_EINVAL, "need a corpus, an output directory and a scale 1..999");
+        return gen_fail(&g, PDX_EINVAL, "need a corpus, an output directory and a scale 1..999");
     g.root_len = strlen(opts->corpus);
     while (g.root_len > 1 && opts->corpus[g.root_len - 1] == '/')
         g.root_len--;
@@ -391,9 +393,9 @@ int bench_gen_run(const bench_gen_opts *opts, bench_gen_stats *stats, char *errb
     pdx_parse_cb cb = {on_id, NULL, &g};
     int rc = pdx_parse_paths(paths, 1, &cb, &ps);
     if (!rc && !g.err && g.n_ids == 0)
-        fail(&g, PDX_EINVAL, "%s: no papers found", opts->corpus);
+        gen_fail(&g, PDX_EINVAL, "%s: no papers found", opts->corpus);
     if (rc && !g.err)
-        fail(&g, rc, "%s: %s", opts->corpus, pdx_strerror(rc));
+        gen_fail(&g, rc, "%s: %s", opts->corpus, pdx_strerror(rc));
     if (!g.err) {
         qsort(g.ids, g.n_ids, sizeof *g.ids, cmp_str);
         size_t w = 0;
@@ -406,11 +408,11 @@ int bench_gen_run(const bench_gen_opts *opts, bench_gen_stats *stats, char *errb
         g.n_ids = w;
         stats->distinct = w;
         if ((uint64_t)opts->scale * w >= 100000000ull)
-            fail(&g, PDX_EINVAL, "scale %u x %zu papers does not fit the 8-digit id space",
+            gen_fail(&g, PDX_EINVAL, "scale %u x %zu papers does not fit the 8-digit id space",
                  opts->scale, w);
     }
     if (!g.err && mkdir(opts->out, 0777) != 0 && errno != EEXIST)
-        fail(&g, PDX_EIO, "%s: %s", opts->out, strerror(errno));
+        gen_fail(&g, PDX_EIO, "%s: %s", opts->out, strerror(errno));
     for (uint32_t k = 1; k < opts->scale && !g.err; k++) {
         g.copy = k;
         free(g.cur_file);
@@ -420,7 +422,7 @@ int bench_gen_run(const bench_gen_opts *opts, bench_gen_stats *stats, char *errb
         rc = pdx_parse_paths(paths, 1, &cb2, &ps2);
         close_out(&g);
         if (rc && !g.err)
-            fail(&g, rc, "%s: %s", opts->corpus, pdx_strerror(rc));
+            gen_fail(&g, rc, "%s: %s", opts->corpus, pdx_strerror(rc));
         if (!opts->quiet)
             fprintf(stderr, "\rgenerated copy %u of %u", k, opts->scale - 1);
     }

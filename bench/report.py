@@ -124,6 +124,12 @@ def main():
               f"{fmt(l.get('mean_us'))} | {fmt(l.get('qps'), 0)} | "
               f"{fmt(e['mrr10'], 3) if e else '–'} | {fmt(e['recall10'], 3) if e else '–'} |\n")
         w("\n")
+        over = [f"{PEER_NAMES[k]} {v['latency']['harness_overhead_us']:.1f} µs"
+                for k, v in s.peers.items() if v["latency"] and "harness_overhead_us" in v["latency"]]
+        if over:
+            w("The peers are driven from Python; the harness loop alone (a search that does "
+              "nothing) costs per sample: " + ", ".join(over) + ". It is included in their "
+              "latencies, not subtracted.\n\n")
         if s.peers and s.build and s.lat:
             w("paperdex against each peer (ratio > 1: paperdex is better by that factor; "
               "MRR: paperdex minus peer):\n\n")

@@ -18,7 +18,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-SHARED="${PAPERDEX_SHARED_DIR:-$ROOT/../shared}"
+SHARED="$(realpath -m "${PAPERDEX_SHARED_DIR:-$ROOT/../shared}")"
 CORPUS="$SHARED/corpus/paper_logs"
 SCALES="1 20 200"
 PEER_SCALES="1 20"
@@ -55,14 +55,25 @@ while [ $# -gt 0 ]; do
 done
 
 log() { echo "== $(date +%H:%M:%S) $*" >&2; }
+# Quotes for the record: 'word' when a word needs it.
+quote() {
+    local a out=""
+    for a in "$@"; do
+        case "$a" in
+        *[!A-Za-z0-9_./=:,+-]* | "") out="$out '${a//\'/\'\\\'\'}'" ;;
+        *) out="$out $a" ;;
+        esac
+    done
+    printf '%s' "${out# }"
+}
 # runto FILE CMD...: runs CMD with stdout to FILE and records the command.
 runto() {
     local f="$1"; shift
-    printf '%s > %s\n' "$*" "${f#"$OUT"/}" >>"$OUT/commands.txt"
+    printf '%s > %s\n' "$(quote "$@")" "${f#"$OUT"/}" >>"$OUT/commands.txt"
     "$@" >"$f"
 }
 run() {
-    printf '%s\n' "$*" >>"$OUT/commands.txt"
+    printf '%s\n' "$(quote "$@")" >>"$OUT/commands.txt"
     "$@"
 }
 
@@ -193,7 +204,7 @@ if [ "$PROFILE" = 1 ] && [ -n "$LARGEST" ] && command -v perf >/dev/null 2>&1; t
         if perf record -q -e cpu-clock -F 999 -o "$S/perf.data" -- "$@" >/dev/null 2>&1; then
             perf report -i "$S/perf.data" --stdio --no-children --sort symbol 2>/dev/null |
                 grep -E '^ +[0-9]' | head -25 >"$S/profile_$name.txt" || true
-            printf 'perf record -e cpu-clock -F 999 -- %s\n' "$*" >>"$OUT/commands.txt"
+            printf 'perf record -e cpu-clock -F 999 -- %s\n' "$(quote "$@")" >>"$OUT/commands.txt"
         fi
         rm -f "$S/perf.data"
     }

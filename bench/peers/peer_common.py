@@ -80,6 +80,15 @@ def measure_latency(search, queries, rounds=5, warmup=1):
         d.update(summary(xs))
         by[c] = d
     out["by_class"] = by
+    # What the harness itself costs per sample: the same loop around a search
+    # that does nothing. Not subtracted from the figures above.
+    noop = []
+    for _ in range(3):
+        for q in queries:
+            t0 = clock()
+            (lambda _q: [])(q)
+            noop.append((clock() - t0) / 1000.0)
+    out["harness_overhead_us"] = round(sorted(noop)[len(noop) // 2], 2)
     med = sorted(((sorted(xs)[(len(xs) - 1) // 2], q["query"]) for q, xs in zip(queries, per_query)),
                  reverse=True)[:5]
     out["slowest"] = [{"query": q, "p50_us": round(t, 1)} for t, q in med]
