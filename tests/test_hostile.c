@@ -712,6 +712,30 @@ static void hostile_search_huge_queries(void **st)
         args[i] = NULL;
     }
 
+    /* A long query that stays within the parser's bounds (a few hundred
+     * words, all operators) is answered, not refused. */
+    {
+        size_t cap = 8192, len = 0;
+        char *q = malloc(cap);
+        assert_non_null(q);
+        for (int w = 0; w < 200; w++) {
+            const char *v = vocab[next_rand() % (sizeof vocab / sizeof *vocab)];
+            if (v[0] == '"')
+                v = "graph"; /* keep quotes out: one open quote would swallow the rest */
+            len += (size_t)snprintf(q + len, cap - len, "%s%s", w ? " " : "", v);
+        }
+        args[0] = q;
+        argv[4] = q;
+        argv[5] = NULL;
+        r = run_prog(s->dir, argv);
+        print_message("200-word query: exit %d in %.2f s\n", r.status, r.secs);
+        if (r.status != 0 && r.status != 1)
+            fail_msg("200-word query refused (%d): %s", r.status, r.err);
+        run_free(&r);
+        free(q);
+        args[0] = NULL;
+    }
+
     /* 1 MB query: ten arguments of 100 KB (words of Latin and Hangul). */
     n_args = 0;
     for (int a = 0; a < 10; a++) {
