@@ -107,7 +107,7 @@ typedef struct eval {
     uint32_t n_nonessential; /* leading rc entries not drawn from */
     double theta;            /* heap threshold the split was made for */
     double bound_factor;     /* largest proximity factor x vote boost */
-    double *boost_tab;       /* boost of 0..BOOST_TABLE-1 votes */
+    const double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes (searcher's) */
     int err;
 } eval;
 
@@ -679,7 +679,6 @@ static void eval_free(eval *e)
     free(e->posbuf[1]);
     free(e->prox);
     free(e->rc);
-    free(e->boost_tab);
 }
 
 /* Resets every iterator to the start (for the partial pass). */
@@ -986,11 +985,16 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     for (unsigned f = 0; f < PDX_NFIELDS; f++)
         e.avg[f] = s->ix->avg_len[f];
     e.max_boost = 1 + opts->vote_weight * log1p((double)s->ix->max_votes);
-    e.boost_tab = malloc(BOOST_TABLE * sizeof *e.boost_tab);
-    if (!e.boost_tab)
-        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
-    for (int v = 0; v < BOOST_TABLE; v++)
-        e.boost_tab[v] = 1 + opts->vote_weight * log1p((double)v);
+    /* The boost table lives in the searcher, made again only when the
+     * vote weight changes. */
+    if (!s->boost_tab || s->boost_weight != opts->vote_weight) {
+        if (!s->boost_tab && !(s->boost_tab = malloc(BOOST_TABLE * sizeof *s->boost_tab)))
+            return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
+        for (int v = 0; v < BOOST_TABLE; v++)
+            s->boost_tab[v] = 1 + opts->vote_weight * log1p((double)v);
+        s->boost_weight = opts->vote_weight;
+    }
+    e.boost_tab = s->boost_tab;
     if (q->id) {
         e.id_filter = true;
         int rc = pdx_doc_find_id(s->ix, q->id, q->id_len, &e.id_doc);

@@ -28,6 +28,7 @@ void pdx_searcher_free(pdx_searcher *s)
     free(s->spans);
     free(s->snip_spans);
     free(s->marks);
+    free(s->boost_tab);
     pdx_buf_free(&s->snip);
     free(s);
 }

@@ -31,6 +31,8 @@ struct pdx_searcher {
     pdx_buf snip;      /* snippet text */
     uint32_t *marks;   /* scratch for snippet window selection */
     size_t cap_marks;
+    double *boost_tab;   /* vote boost by vote count (search.c), or NULL */
+    double boost_weight; /* the vote weight boost_tab was made for */
 };
 
 /* Records a message (printf-style) and returns code. */
