@@ -744,11 +744,19 @@ static uint32_t maxscore_next(eval *e, uint32_t doc)
     return m;
 }
 
+/* Pruning (MaxScore, unchecked phrases) makes the total approximate, so
+ * it waits until PDX_EXACT_TOTAL matches were counted: small result sets
+ * get exact counts, large ones are fast. */
+static bool may_prune(const rank_ctx *rc, const heap *h, uint64_t total)
+{
+    return rc->sort == PDX_SORT_SCORE && h->n == h->k && total >= PDX_EXACT_TOTAL;
+}
+
 static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
 {
     uint32_t doc = 0;
     while (!e->err) {
-        if (rc->sort == PDX_SORT_SCORE && h->n == h->k) {
+        if (may_prune(rc, h, *total)) {
             if (h->h[0].score != e->theta)
                 maxscore_split(e, h->h[0].score);
             if (e->n_nonessential) {
@@ -788,7 +796,7 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
              * positions; the paper is counted as unverified. Without
              * phrases the bag of words is the exact score, computed
              * below. */
-            if (full && e->has_phrase) {
+            if (e->has_phrase && may_prune(rc, h, *total)) {
                 double ub = 0;
                 bool present = true;
                 for (uint32_t i = 0; i < e->n_req; i++)
@@ -826,9 +834,10 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
     uint32_t doc = 0;
     while (!e->err) {
         bool full = rc->sort == PDX_SORT_SCORE && h->n == h->k;
-        if (full && h->h[0].score != e->theta)
+        bool prune = may_prune(rc, h, *total);
+        if (prune && h->h[0].score != e->theta)
             maxscore_split(e, h->h[0].score);
-        uint32_t from = full ? e->n_nonessential : 0;
+        uint32_t from = prune ? e->n_nonessential : 0;
         if (from == e->n_rc)
             return; /* nothing left can enter the heap */
         if (from)

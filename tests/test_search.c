@@ -334,29 +334,71 @@ static void search_korean(void **state)
     assert_string_equal(q(e, "보상"), "5");
 }
 
-/* When pruning passes over papers (MaxScore) or leaves their phrases
- * unchecked, the total says it is an estimate; otherwise it is exact. */
+/* Small result sets get exact totals; past PDX_EXACT_TOTAL matches the
+ * search may prune (MaxScore) and then says the total is an estimate, while
+ * the hits stay exactly those of an exhaustive search. */
 static void search_total_estimate(void **state)
 {
     env *e = *state;
     pdx_search_opts o;
     pdx_search_opts_default(&o);
     o.no_partial = true;
+    o.limit = 1;
     pdx_results r;
-    assert_string_equal(run(e, "강화학습", &o, &r), "4,5");
-    assert_int_equal(r.total, 2);
-    assert_false(r.total_estimated);
-    pdx_results_clear(&r);
-    o.limit = 1; /* doc 5 cannot beat doc 4 (title match): pruned */
     assert_string_equal(run(e, "강화학습", &o, &r), "4");
-    assert_true(r.total >= 1 && r.total <= 2);
-    assert_true(r.total_estimated);
-    pdx_results_clear(&r);
-    /* nothing to pass over: exact */
-    assert_string_equal(run(e, "omega", &o, &r), "7");
     assert_int_equal(r.total, 2);
     assert_false(r.total_estimated);
     pdx_results_clear(&r);
+
+    /* 10 papers with "omega" in the title, then 1500 with it only in a
+     * long summary: once 1000 are counted, the summary list cannot beat
+     * the best title match and is only probed. */
+    char *dir = fx_tmpdir(), *idx = fx_path(dir, "big.idx");
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
+    for (int i = 0; i < 1510; i++) {
+        char id[32], title[64];
+        snprintf(id, sizeof id, "2402.%05d", i);
+        snprintf(title, sizeof title, i < 10 ? "omega %d" : "paper %d", i);
+        const char *summary = i < 10 ? "short" : "omega and many other words in a summary";
+        pdx_paper p = {.id = id, .id_len = strlen(id), .url = "", .title = title,
+                       .title_len = strlen(title), .authors = "", .summary = summary,
+                       .summary_len = strlen(summary), .date = 20240201, .votes = i % 7,
+                       .file = "big.md", .line = (uint32_t)i + 1};
+        assert_int_equal(pdx_writer_add(w, &p), PDX_OK);
+    }
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    char err[256];
+    pdx_index *ix;
+    pdx_searcher *s;
+    assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    pdx_query *qq;
+    assert_int_equal(pdx_query_parse(&qq, s, "omega", 5), PDX_OK);
+    pdx_results pruned, all;
+    assert_int_equal(pdx_search(s, qq, &o, &pruned), PDX_OK);
+    assert_true(pruned.total_estimated);
+    assert_true(pruned.total >= PDX_EXACT_TOTAL && pruned.total < 1510);
+    o.sort = PDX_SORT_VOTES; /* sorting by votes never prunes */
+    o.limit = 1510;
+    assert_int_equal(pdx_search(s, qq, &o, &all), PDX_OK);
+    assert_false(all.total_estimated);
+    assert_int_equal(all.total, 1510);
+    /* the pruned top hit is the best by score of all */
+    double best = 0;
+    uint32_t best_doc = 0;
+    for (size_t i = 0; i < all.n; i++)
+        if (all.hits[i].score > best)
+            best = all.hits[i].score, best_doc = all.hits[i].doc;
+    assert_int_equal(pruned.hits[0].doc, best_doc);
+    pdx_results_clear(&pruned);
+    pdx_results_clear(&all);
+    pdx_query_free(qq);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    free(idx);
+    fx_rmtree(dir);
 }
 
 static void search_errors(void **state)

@@ -56,6 +56,10 @@ typedef enum pdx_sort {
 #define PDX_MAX_PHRASE_TERMS 64    /* terms of one word or phrase */
 #define PDX_MAX_QUERY_TERMS 4096   /* dictionary terms after prefix expansion */
 
+/* Totals are exact until this many matches were counted; past it the
+ * search may prune and pdx_results.total_estimated says so. */
+#define PDX_EXACT_TOTAL 1000
+
 typedef struct pdx_search_opts {
     uint32_t limit;          /* hits to return (after offset); 0 means 10 */
     uint32_t offset;         /* hits to skip, for paging */
