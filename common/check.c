@@ -52,6 +52,25 @@ static int check_coverage(pdx_index *ix)
     return PDX_OK;
 }
 
+/* A hash table holds exactly n entries, none past n. (That each entry is
+ * found by lookup is checked item by item by the callers.) */
+static int check_hash_entries(pdx_index *ix, unsigned sec, uint32_t n_slots, uint32_t n)
+{
+    uint32_t used = 0;
+    const uint8_t *slots = ix->sec[sec].p + 8;
+    for (uint32_t s = 0; s < n_slots; s++) {
+        uint32_t v = pdx_get_u32(slots + (size_t)s * PDX_HASH_SLOT_SIZE);
+        if (v > n)
+            return pdx_index_corrupt(ix, "%s: slot %u points past the %u entries",
+                                     pdx_section_name(sec), s, n);
+        used += v != 0;
+    }
+    if (used != n)
+        return pdx_index_corrupt(ix, "%s: %u entries for %u items", pdx_section_name(sec), used,
+                                 n);
+    return PDX_OK;
+}
+
 static int check_docs(pdx_index *ix)
 {
     uint64_t sum[PDX_NFIELDS] = {0};
@@ -103,17 +122,7 @@ static int check_docs(pdx_index *ix)
         return pdx_index_corrupt(ix, "META: date range does not match DOCS");
     if (max_votes != ix->max_votes)
         return pdx_index_corrupt(ix, "META: vote maximum does not match DOCS");
-    uint32_t used = 0;
-    const uint8_t *slots = ix->sec[PDX_SEC_IDHASH].p + 8;
-    for (uint32_t s = 0; s < ix->idhash_slots; s++) {
-        uint32_t v = pdx_get_u32(slots + (size_t)s * PDX_HASH_SLOT_SIZE);
-        if (v > ix->n_docs)
-            return pdx_index_corrupt(ix, "IDHASH: slot %u points past the documents", s);
-        used += v != 0;
-    }
-    if (used != ix->n_docs)
-        return pdx_index_corrupt(ix, "IDHASH: %u entries for %u documents", used, ix->n_docs);
-    return PDX_OK;
+    return check_hash_entries(ix, PDX_SEC_IDHASH, ix->idhash_slots, ix->n_docs);
 }
 
 /* Walks one list completely, comparing it with its header and skip table. */
@@ -250,17 +259,7 @@ static int check_terms(pdx_index *ix)
         return pdx_index_corrupt(ix, "META: %llu postings counted, %llu recorded",
                                  (unsigned long long)n_postings,
                                  (unsigned long long)ix->n_postings);
-    uint32_t used = 0;
-    const uint8_t *slots = ix->sec[PDX_SEC_TERMHASH].p + 8;
-    for (uint32_t s = 0; s < ix->termhash_slots; s++) {
-        uint32_t v = pdx_get_u32(slots + (size_t)s * PDX_HASH_SLOT_SIZE);
-        if (v > ix->n_terms)
-            return pdx_index_corrupt(ix, "TERMHASH: slot %u points past the terms", s);
-        used += v != 0;
-    }
-    if (used != ix->n_terms)
-        return pdx_index_corrupt(ix, "TERMHASH: %u entries for %u terms", used, ix->n_terms);
-    return PDX_OK;
+    return check_hash_entries(ix, PDX_SEC_TERMHASH, ix->termhash_slots, ix->n_terms);
 }
 
 int pdx_index_check(pdx_index *ix)

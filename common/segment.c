@@ -326,31 +326,66 @@ static int term_cmp(const char *a, size_t alen, const char *b, size_t blen)
     return c ? c : (alen < blen ? -1 : alen > blen);
 }
 
-int pdx_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out)
+/* The key stored for a hash-table value: a term's bytes or a document's
+ * arXiv id. */
+typedef int (*key_of_fn)(pdx_index *ix, uint32_t value, const char **key, size_t *len);
+
+static int term_key(pdx_index *ix, uint32_t ord, const char **key, size_t *len)
 {
-    if (len == 0 || len > 255)
-        return PDX_ENOTFOUND;
-    uint64_t h = pdx_hash(term, len);
-    uint32_t mask = ix->termhash_slots - 1, tag = (uint32_t)(h >> 32);
-    const uint8_t *slots = ix->sec[PDX_SEC_TERMHASH].p + 8;
-    /* Bounded probing: a corrupt table full of occupied slots cannot loop. */
-    for (uint32_t i = 0, s = (uint32_t)h & mask; i < ix->termhash_slots; i++, s = (s + 1) & mask) {
+    pdx_term t;
+    int rc = pdx_term_get(ix, ord, &t);
+    if (rc)
+        return rc;
+    *key = t.str;
+    *len = t.len;
+    return PDX_OK;
+}
+
+static int doc_key(pdx_index *ix, uint32_t doc, const char **key, size_t *len)
+{
+    pdx_stored st;
+    int rc = pdx_stored_get(ix, doc, &st);
+    if (rc)
+        return rc;
+    *key = st.id;
+    *len = st.id_len;
+    return PDX_OK;
+}
+
+/* Looks key up in a TERMHASH/IDHASH table (layout in format.h). Probing is
+ * bounded by the slot count, so a corrupt table full of occupied slots
+ * cannot loop. */
+static int hash_lookup(pdx_index *ix, unsigned sec, uint32_t n_slots, key_of_fn key_of,
+                       const char *key, size_t len, uint32_t *out)
+{
+    uint64_t h = pdx_hash(key, len);
+    uint32_t mask = n_slots - 1, tag = (uint32_t)(h >> 32);
+    const uint8_t *slots = ix->sec[sec].p + 8;
+    for (uint32_t i = 0, s = (uint32_t)h & mask; i < n_slots; i++, s = (s + 1) & mask) {
         const uint8_t *e = slots + (size_t)s * PDX_HASH_SLOT_SIZE;
         uint32_t v = pdx_get_u32(e);
         if (v == 0)
             return PDX_ENOTFOUND;
         if (pdx_get_u32(e + 4) != tag)
             continue;
-        pdx_term t;
-        int rc = pdx_term_get(ix, v - 1, &t);
+        const char *k;
+        size_t kl;
+        int rc = key_of(ix, v - 1, &k, &kl);
         if (rc)
             return rc;
-        if (t.len == len && memcmp(t.str, term, len) == 0) {
+        if (kl == len && memcmp(k, key, len) == 0) {
             *out = v - 1;
             return PDX_OK;
         }
     }
     return PDX_ENOTFOUND;
+}
+
+int pdx_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out)
+{
+    if (len == 0 || len > 255)
+        return PDX_ENOTFOUND;
+    return hash_lookup(ix, PDX_SEC_TERMHASH, ix->termhash_slots, term_key, term, len, out);
 }
 
 /* First ordinal whose term is >= key (or, with prefix_end, whose term does
@@ -444,24 +479,5 @@ int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
 
 int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out)
 {
-    uint64_t h = pdx_hash(id, len);
-    uint32_t mask = ix->idhash_slots - 1, tag = (uint32_t)(h >> 32);
-    const uint8_t *slots = ix->sec[PDX_SEC_IDHASH].p + 8;
-    for (uint32_t i = 0, s = (uint32_t)h & mask; i < ix->idhash_slots; i++, s = (s + 1) & mask) {
-        const uint8_t *e = slots + (size_t)s * PDX_HASH_SLOT_SIZE;
-        uint32_t v = pdx_get_u32(e);
-        if (v == 0)
-            return PDX_ENOTFOUND;
-        if (pdx_get_u32(e + 4) != tag)
-            continue;
-        pdx_stored st;
-        int rc = pdx_stored_get(ix, v - 1, &st);
-        if (rc)
-            return rc;
-        if (st.id_len == len && memcmp(st.id, id, len) == 0) {
-            *out = v - 1;
-            return PDX_OK;
-        }
-    }
-    return PDX_ENOTFOUND;
+    return hash_lookup(ix, PDX_SEC_IDHASH, ix->idhash_slots, doc_key, id, len, out);
 }
