@@ -244,33 +244,39 @@ static double tf_norm(eval *e, uint32_t tf, uint32_t len, unsigned f)
     return tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / e->avg[f]));
 }
 
+/* BM25 of clause c at doc: the sum over its cursors on doc whose field is
+ * in `fields` (a bit per field). *any tells whether there was one. */
+static double clause_sum(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d,
+                         unsigned fields, bool *any)
+{
+    double sum = 0;
+    for (uint32_t k = 0; k < c->n; k++)
+        for (uint32_t i = 0; i < c->s[k].n; i++) {
+            cur *cu = &c->s[k].c[i];
+            if (cu->p.doc != doc || !(fields & (1u << cu->field)))
+                continue;
+            sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d->len[cu->field], cu->field);
+            *any = true;
+        }
+    return sum;
+}
+
 /* Verifies clause c at doc (which all its slots are on) and adds its BM25
  * to *score. A phrase contributes only in the fields where it occurs. */
 static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, double *score)
 {
-    uint8_t ok_fields = 0;
+    unsigned ok_fields = 0;
     if (c->n == 1) {
-        ok_fields = 0xff;
+        ok_fields = PDX_FIELDS_ALL;
     } else {
         for (unsigned f = 0; f < PDX_NFIELDS; f++)
             if ((c->fields & (1u << f)) && clause_starts(e, c, f, doc))
-                ok_fields |= (uint8_t)(1u << f);
+                ok_fields |= 1u << f;
         if (!ok_fields || e->err)
             return false;
     }
-    double sum = 0;
     bool any = false;
-    for (uint32_t k = 0; k < c->n; k++) {
-        slot_it *s = &c->s[k];
-        for (uint32_t i = 0; i < s->n; i++) {
-            cur *cu = &s->c[i];
-            if (cu->p.doc != doc || !(ok_fields & (1u << cu->field)))
-                continue;
-            sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d->len[cu->field], cu->field);
-            any = true;
-        }
-    }
-    *score += sum;
+    *score += clause_sum(e, c, doc, d, ok_fields, &any);
     return any;
 }
 
@@ -279,15 +285,8 @@ static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, 
  * no positions, so it is cheap. */
 static double clause_bow(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d)
 {
-    double sum = 0;
-    for (uint32_t k = 0; k < c->n; k++)
-        for (uint32_t i = 0; i < c->s[k].n; i++) {
-            cur *cu = &c->s[k].c[i];
-            if (cu->p.doc == doc)
-                sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d->len[cu->field],
-                                           cu->field);
-        }
-    return sum;
+    bool any = false;
+    return clause_sum(e, c, doc, d, PDX_FIELDS_ALL, &any);
 }
 
 /* Upper bound of group g's score at doc, and whether some required clause
@@ -356,20 +355,6 @@ static double pair_prox(const uint32_t *a, size_t na, uint32_t a_len, const uint
     return best <= 3 ? 1.0 : best <= 6 ? 0.5 : 0.0;
 }
 
-/* BM25 of clause c in field f at doc (its slots' cursors on doc). */
-static double clause_field_score(eval *e, clause_it *c, unsigned f, uint32_t doc,
-                                 const pdx_doc *d)
-{
-    double sum = 0;
-    for (uint32_t k = 0; k < c->n; k++)
-        for (uint32_t i = 0; i < c->s[k].n; i++) {
-            cur *cu = &c->s[k].c[i];
-            if (cu->field == f && cu->p.doc == doc)
-                sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d->len[f], f);
-        }
-    return sum;
-}
-
 static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc *d)
 {
     double bonus = 0;
@@ -402,9 +387,11 @@ static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc *d)
             if (!nb || e->err)
                 continue;
             double p = pair_prox(e->prox, na, a->n, e->posbuf[0], nb);
+            bool any = false;
             if (p > 0)
                 bonus += PDX_PROXIMITY * p *
-                         (clause_field_score(e, a, f, doc, d) + clause_field_score(e, b, f, doc, d));
+                         (clause_sum(e, a, doc, d, 1u << f, &any) +
+                          clause_sum(e, b, doc, d, 1u << f, &any));
         }
     }
     return bonus;
