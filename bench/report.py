@@ -3,6 +3,7 @@
 
   report.py OUTDIR > RESULTS.md
 
+bench/results_notes.md, when present, is added as the hand-written analysis.
 OUTDIR holds machine.txt, commands.txt, load.txt, and one folder sN per
 scale with paperdex_{build,latency,eval,process}.json, gen.json (N > 1),
 peer_<name>_{build,query}.json, and profile_*.txt when profiles were taken.
@@ -293,9 +294,11 @@ def main():
         verdict("200x targets (peak RSS under 2 GB, p99 under 10 ms)", None,
                 "No 200x run in this output.")
     w("\n")
-    notes = read_text(os.path.join(out, "notes.md"))
+    notes = read_text(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                   "results_notes.md"))
     if notes:
-        w(notes + "\n\n")
+        w("## Analysis (written by hand from a run; check it against the figures above "
+          "after a new run)\n\n" + notes + "\n\n")
 
     # ---- profiles ----
     profs = sorted(glob.glob(os.path.join(out, "s*", "profile_*.txt")))
