@@ -584,6 +584,59 @@ static void test_quick_start_on_seeds(void **state)
     free(idx);
 }
 
+/* --json over the whole corpus, for every latency query and a few with
+ * quotes, backslashes and operators: every line parses with python3's json
+ * module, has the documented keys, and its highlights are in-bounds byte
+ * ranges of its snippet that fall on UTF-8 character boundaries. */
+static const char corpus_json_py[] =
+    "import json, subprocess, sys\n"
+    "search, idx, qfile = sys.argv[1:4]\n"
+    "queries = [l.strip() for l in open(qfile, encoding='utf-8') if l.strip()]\n"
+    "queries += ['\"text to video\"', 'back\\\\slash', 'quote\"d', 'a -b OR c', 'transf*',\n"
+    "            'author:\"Zhiqiu Lin\"', '강화학습 date:2024', 'votes:>=50 diffusion']\n"
+    "keys = ['rank','score','id','url','date','votes','title','authors','snippet',\n"
+    "        'highlights','partial']\n"
+    "lines = 0\n"
+    "for q in queries:\n"
+    "    r = subprocess.run([search, '-i', idx, '--json', '-n', '20', q],\n"
+    "                       capture_output=True)\n"
+    "    if r.returncode not in (0, 1):\n"
+    "        sys.exit('exit %d for %r: %s' % (r.returncode, q, r.stderr))\n"
+    "    for line in r.stdout.decode('utf-8').splitlines():\n"
+    "        o = json.loads(line)\n"
+    "        if list(o) != keys: sys.exit('keys %r for %r' % (list(o), q))\n"
+    "        sn = o['snippet'].encode('utf-8')\n"
+    "        for a, b in o['highlights']:\n"
+    "            if not (0 <= a < b <= len(sn)): sys.exit('range %d,%d for %r' % (a, b, q))\n"
+    "            sn[a:b].decode('utf-8')\n"
+    "        lines += 1\n"
+    "print(len(queries), lines)\n";
+
+static void test_corpus_json(void **state)
+{
+    (void)state;
+    const char *shared = fx_shared_dir();
+    if (!shared || !fx->python)
+        skip();
+    char *idx = fx_path(fx->dir, "corpus.idx"), *py = fx_path(fx->dir, "corpus_json.py");
+    fx_write(py, corpus_json_py, (size_t)-1);
+    assert_int_equal(sh(NULL, "'%s' -q -o '%s' '%s/corpus/paper_logs' 2>/dev/null", INDEX_BIN,
+                        idx, shared),
+                     0);
+    char *out;
+    int rc = sh(&out, "python3 '%s' '%s' '%s' '%s/eval/latency_queries.txt' 2>&1", py,
+                SEARCH_BIN, idx, shared);
+    if (rc)
+        fail_msg("%s", out);
+    unsigned nq = 0, nl = 0;
+    assert_int_equal(sscanf(out, "%u %u", &nq, &nl), 2);
+    print_message("corpus --json: %u queries, %u objects\n", nq, nl);
+    assert_true(nq >= 500 && nl >= 1000);
+    free(out);
+    free(py);
+    free(idx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -597,6 +650,7 @@ int main(void)
         cmocka_unit_test(test_color),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_quick_start_on_seeds),
+        cmocka_unit_test(test_corpus_json),
     };
     return cmocka_run_group_tests_name("search_cli", tests, setup, teardown);
 }
