@@ -69,6 +69,7 @@ typedef struct clause_it {
     uint8_t fields;
     bool dead;     /* a slot has no cursor: never matches */
     bool optional; /* adds score, never decides a match (searcher.h) */
+    bool positioned; /* doc is the clause's answer to its last seek */
     uint32_t doc;
 } clause_it;
 
@@ -146,6 +147,12 @@ static uint32_t clause_seek(eval *e, clause_it *c, uint32_t target)
 {
     if (c->dead || c->doc == PDX_NO_DOC)
         return c->doc = PDX_NO_DOC;
+    /* Once positioned, all the clause's cursors are at or past c->doc, and
+     * nothing moves them backwards: the answer stands until target passes
+     * it. (Unions and the partial pass ask again at every step.) */
+    if (c->positioned && c->doc >= target)
+        return c->doc;
+    c->positioned = true;
     uint32_t d = target;
     for (;;) {
         bool agree = true;
@@ -915,9 +922,17 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
                 if (e->groups[i].doc == doc && group_score(e, &e->groups[i], doc, &d, &score))
                     matched++;
             if (matched && matched < e->n_req && !e->err && !excluded(e, doc, &d)) {
-                score += proximity_bonus(e, doc, &d);
-                pdx_hit hit = {doc, score * boost(e, &d), true, matched};
-                heap_push(rc, h, &hit, &d);
+                double bst = boost(e, &d);
+                const pdx_hit *worst = &h->h[0];
+                bool can_enter = rc->sort != PDX_SORT_SCORE || h->n < h->k ||
+                                 matched > worst->matched ||
+                                 (matched == worst->matched &&
+                                  score * prox_factor(e) * bst >= worst->score);
+                if (can_enter) { /* positions for proximity only then */
+                    score += proximity_bonus(e, doc, &d);
+                    pdx_hit hit = {doc, score * bst, true, matched};
+                    heap_push(rc, h, &hit, &d);
+                }
             }
         }
         if (doc == PDX_NO_DOC - 1)
