@@ -19,6 +19,8 @@
 #include "segment.h"
 
 static void vset_msg(pdx_index *ix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static void vset_msg(pdx_index *ix, const char *fmt, va_list ap)
 {
     int n = snprintf(ix->errmsg, sizeof ix->errmsg, "%s: ", ix->path ? ix->path : "index");
     if (n < 0 || (size_t)n >= sizeof ix->errmsg)
