@@ -29,7 +29,6 @@ Both run the words ANDed; when fewer than 10 papers match, the best papers
 matching any word (OR) fill the list, as paperdex fills with partial
 matches.
 """
-import argparse
 import json
 import os
 import sqlite3
@@ -141,21 +140,8 @@ def query(args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("command", choices=["build", "query"])
-    ap.add_argument("--config", choices=["trigram", "unicode61"], required=True)
-    ap.add_argument("--db", required=True)
-    ap.add_argument("--papers")
-    ap.add_argument("--queries")
-    ap.add_argument("--judgments")
-    ap.add_argument("--rounds", type=int, default=5)
-    args = ap.parse_args()
-    if args.command == "build":
-        if not args.papers:
-            ap.error("build needs --papers")
-        build(args)
-    else:
-        query(args)
+    pc.run_cli(__doc__, build, query, lambda ap: ap.add_argument(
+        "--config", choices=["trigram", "unicode61"], required=True))
 
 
 if __name__ == "__main__":

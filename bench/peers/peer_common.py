@@ -13,6 +13,7 @@ measured the way `paperdex-bench` measures paperdex:
 
 The output is one JSON object with the same keys as paperdex-bench's.
 """
+import argparse
 import json
 import math
 import os
@@ -140,3 +141,25 @@ def path_bytes(path):
 def emit(obj):
     json.dump(obj, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def run_cli(doc, build, query, add_args=None):
+    """The command line every peer script shares: `build --papers F` or
+    `query [--queries F] [--judgments F]`, on `--db PATH`. add_args(ap) adds
+    a peer's own options."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("command", choices=["build", "query"])
+    if add_args:
+        add_args(ap)
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--papers")
+    ap.add_argument("--queries")
+    ap.add_argument("--judgments")
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    if args.command == "build":
+        if not args.papers:
+            ap.error("build needs --papers")
+        build(args)
+    else:
+        query(args)

@@ -18,7 +18,6 @@ the query is parsed again with OR and its best documents fill the list, as
 paperdex fills with partial matches. Each hit's id is read from its
 document (fetching the hit).
 """
-import argparse
 import json
 import os
 import shutil
@@ -107,20 +106,7 @@ def query(args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("command", choices=["build", "query"])
-    ap.add_argument("--db", required=True)
-    ap.add_argument("--papers")
-    ap.add_argument("--queries")
-    ap.add_argument("--judgments")
-    ap.add_argument("--rounds", type=int, default=5)
-    args = ap.parse_args()
-    if args.command == "build":
-        if not args.papers:
-            ap.error("build needs --papers")
-        build(args)
-    else:
-        query(args)
+    pc.run_cli(__doc__, build, query)
 
 
 if __name__ == "__main__":
