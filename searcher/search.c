@@ -296,12 +296,14 @@ static double clause_bow(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d)
     return clause_sum(e, c, doc, d, PDX_FIELDS_ALL, &any);
 }
 
-/* Upper bound of group g's score at doc, and whether some required clause
- * of it has every slot on doc (a match unless a phrase fails). */
+/* Upper bound of group g's score at doc, and (if present is not NULL)
+ * whether some required clause of it has every slot on doc (a match unless
+ * a phrase fails). */
 static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, bool *present)
 {
     double ub = 0;
-    *present = false;
+    if (present)
+        *present = false;
     for (uint32_t i = 0; i < g->n; i++) {
         clause_it *c = &g->c[i];
         if (c->optional) {
@@ -310,7 +312,8 @@ static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, 
         } else if (c->doc != doc) {
             continue;
         } else {
-            *present = true;
+            if (present)
+                *present = true;
         }
         ub += clause_bow(e, c, doc, d);
     }
@@ -792,9 +795,8 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
              * below. */
             if (e->has_phrase && may_prune(rc, h, *total)) {
                 double ub = 0;
-                bool present = true;
                 for (uint32_t i = 0; i < e->n_req; i++)
-                    ub += group_bound(e, &e->groups[i], doc, &d, &present);
+                    ub += group_bound(e, &e->groups[i], doc, &d, NULL);
                 if (ub * prox_factor(e) * bst < theta) {
                     e->unverified++;
                     ok = false;
