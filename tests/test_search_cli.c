@@ -18,7 +18,14 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "fixtures.h"
+#include "paperdex/paperdex.h"
 
 #define INDEX_BIN PDX_BIN_DIR "/paperdex-index"
 #define SEARCH_BIN PDX_BIN_DIR "/paperdex-search"
@@ -90,16 +97,22 @@ static const char day_0520[] =
     "\n"
     "- **What's New**: transformer transfer 실험입니다. There is no vote line here.\n";
 
-/* Checks every JSON line: keys in order, types, highlight ranges inside
- * the snippet's UTF-8 bytes. Prints the number of lines. */
+/* Checks every JSON line: the hits' keys in order, types, highlight ranges
+ * inside the snippet's UTF-8 bytes; then the summary line, last, whose
+ * counts agree with the hits. Prints the number of hits. */
 static const char validate_py[] =
     "import json, re, sys\n"
-    "keys = ['rank','score','id','url','date','votes','title','authors','snippet',\n"
+    "keys = ['type','rank','score','id','url','date','votes','title','authors','snippet',\n"
     "        'highlights','partial']\n"
+    "skeys = ['type','query','total','total_exact','shown','offset','partial_used',\n"
+    "         'took_us','notices']\n"
+    "lines = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
+    "assert lines, 'no summary line'\n"
     "n = 0\n"
-    "for line in open(sys.argv[1], encoding='utf-8'):\n"
+    "for line in lines[:-1]:\n"
     "    o = json.loads(line)\n"
     "    assert list(o.keys()) == keys, list(o.keys())\n"
+    "    assert o['type'] == 'hit'\n"
     "    assert isinstance(o['rank'], int) and o['rank'] >= 1\n"
     "    assert isinstance(o['score'], (int, float))\n"
     "    assert isinstance(o['id'], str) and o['id']\n"
@@ -117,6 +130,18 @@ static const char validate_py[] =
     "        last = e\n"
     "    assert isinstance(o['partial'], bool)\n"
     "    n += 1\n"
+    "s = json.loads(lines[-1])\n"
+    "assert list(s.keys()) == skeys, list(s.keys())\n"
+    "assert s['type'] == 'summary' and s['shown'] == n, (s, n)\n"
+    "assert isinstance(s['query'], str) and s['query']\n"
+    "assert isinstance(s['total'], int) and s['total'] >= 0\n"
+    "assert isinstance(s['total_exact'], bool) and isinstance(s['partial_used'], bool)\n"
+    "assert isinstance(s['offset'], int) and s['offset'] >= 0\n"
+    "assert isinstance(s['took_us'], int) and s['took_us'] >= 0\n"
+    "assert all(isinstance(x, str) for x in s['notices'])\n"
+    "full = sum(1 for l in lines[:-1] if not json.loads(l)['partial'])\n"
+    "assert full <= max(0, s['total'] - s['offset']) or not s['total_exact'], (s, full)\n"
+    "assert s['partial_used'] or full == n\n"
     "print(n)\n";
 
 /* Field values of the tricky paper, decoded by python. */
@@ -125,7 +150,8 @@ static const char tricky_py[] =
     "o = {}\n"
     "for line in open(sys.argv[1], encoding='utf-8'):\n"
     "    x = json.loads(line)\n"
-    "    o[x['id']] = x\n"
+    "    if x['type'] == 'hit':\n"
+    "        o[x['id']] = x\n"
     "t = o['2406.10001']\n"
     "assert t['title'] == 'Quoted \"Diffusion\" Models with \\\\back\\\\slashes and\\ttabs', "
     "repr(t['title'])\n"
@@ -269,11 +295,20 @@ static void test_exit_codes(void **state)
     assert_int_equal(search(&out, "qqqzzzxxx"), 1);
     assert_non_null(strstr(out, "no paper matches"));
     free(out);
+    /* no hit: only the summary line */
     assert_int_equal(search(&out, "--json qqqzzzxxx"), 1);
-    assert_string_equal(out, "");
+    static const char none[] = "{\"type\":\"summary\",\"query\":\"qqqzzzxxx\",\"total\":0,"
+                               "\"total_exact\":true,\"shown\":0,\"offset\":0,"
+                               "\"partial_used\":false,\"took_us\":";
+    assert_memory_equal(out, none, sizeof none - 1);
+    assert_int_equal(count_lines(out), 1);
+    assert_non_null(strstr(out, ",\"notices\":[]}\n"));
     free(out);
     /* a page past the end: papers match, none shown */
     assert_int_equal(search(&out, "--offset 50 diffusion"), 0);
+    assert_non_null(strstr(out, "5 papers match \"diffusion\""));
+    assert_non_null(strstr(out, "; none after offset 50"));
+    assert_null(strstr(out, "  1. "));
     free(out);
     assert_int_equal(search(&out, "--help"), 0);
     assert_non_null(strstr(out, "query language"));
@@ -343,15 +378,22 @@ static void test_json_valid(void **state)
     (void)state;
     if (!fx->python)
         skip();
-    static const char *const queries[] = {
-        "-n 50 diffusion", "-n 50 '\"quoted\"'", "-n 50 'path OR file'", "-n 50 강화학습",
-        "-n 50 'date:2024'", "-n 50 'transf*'", "-n 50 diffusion qqqzzzxxx",
-        "-n 50 '탭과 \"diffusion\"'"};
+    static const struct {
+        const char *args;
+        int rc; /* the exit status it must have */
+    } queries[] = {
+        {"-n 50 diffusion", 0},        {"-n 50 '\"quoted\"'", 0},
+        {"-n 50 'path OR file'", 0},   {"-n 50 강화학습", 0},
+        {"-n 50 'date:2024'", 0},      {"-n 50 'transf*'", 0},
+        {"-n 50 diffusion qqqzzzxxx", 0}, {"-n 50 '탭과 \"diffusion\"'", 0},
+        {"-n 50 qqqzzzxxx", 1},        {"-n 2 --offset 3 diffusion", 0},
+        {"-n 2 --offset 9 diffusion", 0}};
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
         char args[512];
-        snprintf(args, sizeof args, "--json %s > '%s'", queries[i], fx->out);
+        snprintf(args, sizeof args, "--json %s > '%s'", queries[i].args, fx->out);
         int rc = search(NULL, args);
-        assert_true(rc == 0 || rc == 1);
+        if (rc != queries[i].rc)
+            fail_msg("query %s: exit %d, want %d", queries[i].args, rc, queries[i].rc);
         /* the brief one-liner, then the thorough check */
         assert_int_equal(sh(NULL, "python3 -c 'import json,sys; [json.loads(l) for l in "
                                   "sys.stdin]' < '%s'",
@@ -359,7 +401,7 @@ static void test_json_valid(void **state)
                          0);
         char *n;
         if (sh(&n, "python3 '%s/validate.py' '%s' 2>&1", fx->dir, fx->out) != 0)
-            fail_msg("query %s: %s", queries[i], n);
+            fail_msg("query %s: %s", queries[i].args, n);
         free(n);
     }
     /* the tricky paper's fields round-trip */
@@ -371,12 +413,19 @@ static void test_json_valid(void **state)
         fail_msg("tricky paper: %s", res);
     assert_string_equal(res, "ok\n");
     free(res);
-    /* JSON mode writes nothing but JSON lines on stdout */
+    /* JSON mode writes nothing but JSON lines on stdout: five hits, then
+     * the summary */
     char *out;
     assert_int_equal(search(&out, "--json -n 50 diffusion"), 0);
-    assert_int_equal(count_lines(out), 5);
-    for (const char *l = out; *l; l = strchr(l, '\n') + 1)
+    assert_int_equal(count_lines(out), 6);
+    const char *last = out;
+    for (const char *l = out; *l; l = strchr(l, '\n') + 1) {
         assert_true(*l == '{');
+        last = l;
+    }
+    static const char summary[] = "{\"type\":\"summary\",\"query\":\"diffusion\",\"total\":5,"
+                                  "\"total_exact\":true,\"shown\":5,\"offset\":0,";
+    assert_memory_equal(last, summary, sizeof summary - 1);
     free(out);
 }
 
@@ -387,9 +436,13 @@ static void test_paging(void **state)
     char *all = json_ids("-n 5 diffusion", &rc);
     assert_int_equal(rc, 0);
     char *p1 = json_ids("-n 2 diffusion", &rc);
+    assert_int_equal(rc, 0);
     char *p2 = json_ids("-n 2 --offset 2 diffusion", &rc);
+    assert_int_equal(rc, 0);
     char *p3 = json_ids("--limit=2 --offset=4 diffusion", &rc);
+    assert_int_equal(rc, 0);
     char *p4 = json_ids("-n 2 --offset 6 diffusion", &rc);
+    assert_int_equal(rc, 0); /* papers match, though none is on that page */
     char joined[512];
     snprintf(joined, sizeof joined, "%s %s %s", p1, p2, p3);
     assert_string_equal(joined, all);
@@ -403,7 +456,7 @@ static void test_paging(void **state)
     /* ranks continue across pages */
     char *out;
     assert_int_equal(search(&out, "--json -n 1 --offset 3 diffusion"), 0);
-    assert_true(!strncmp(out, "{\"rank\":4,", 10));
+    assert_true(!strncmp(out, "{\"type\":\"hit\",\"rank\":4,", 23));
     free(out);
     assert_int_equal(search(&out, "-n 2 --offset 2 diffusion"), 0);
     assert_non_null(strstr(out, "showing 3-4"));
@@ -416,9 +469,11 @@ static void test_sort(void **state)
     (void)state;
     int rc;
     char *ids = json_ids("-n 10 --sort votes diffusion", &rc);
+    assert_int_equal(rc, 0);
     assert_string_equal(ids, "2407.00002 2406.10001 2405.20001 2407.00001 2406.10002");
     free(ids);
     ids = json_ids("-n 10 --sort date diffusion", &rc);
+    assert_int_equal(rc, 0);
     /* newest first; within a day by score, so only check the days */
     assert_true(!strncmp(ids, "2407.0000", 9));
     assert_true(!strncmp(ids + 11, "2407.0000", 9));
@@ -443,24 +498,32 @@ static void test_query_forms(void **state)
     assert_int_equal(rc, 0);
     assert_null(strstr(ids, "2407.00001"));
     free(ids);
-    ids = json_ids("--no-partial '\"text-to-video\"'", &rc);
-    assert_string_equal(ids, "2407.00002");
-    free(ids);
-    ids = json_ids("--no-partial 'title:diffusion' 비디오", &rc);
-    assert_string_equal(ids, "2406.10002");
-    free(ids);
-    ids = json_ids("--no-partial 'author:\"Minji Kim\"'", &rc);
-    assert_string_equal(ids, "2406.10002");
-    free(ids);
-    ids = json_ids("--no-partial 강화학습 'votes:>=10' --sort votes", &rc);
-    assert_string_equal(ids, "2405.20001");
-    free(ids);
-    ids = json_ids("--no-partial 'transf*' date:2024-05", &rc);
-    assert_string_equal(ids, "2405.20002");
-    free(ids);
-    ids = json_ids("-- -n", &rc); /* after --, "-n" is a query word */
-    assert_true(rc == 0 || rc == 1 || rc == 2);
-    free(ids);
+    static const struct {
+        const char *args, *ids;
+    } forms[] = {
+        {"--no-partial '\"text-to-video\"'", "2407.00002"},
+        {"--no-partial 'title:diffusion' 비디오", "2406.10002"},
+        {"--no-partial 'author:\"Minji Kim\"'", "2406.10002"},
+        {"--no-partial 강화학습 'votes:>=10' --sort votes", "2405.20001"},
+        {"--no-partial 'transf*' date:2024-05", "2405.20002"},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        ids = json_ids(forms[i].args, &rc);
+        if (rc != 0 || strcmp(ids, forms[i].ids))
+            fail_msg("%s: exit %d, ids '%s' (want 0, '%s')", forms[i].args, rc, ids,
+                     forms[i].ids);
+        free(ids);
+    }
+    /* after --, "-n" is a query word: an exclusion alone, which the query
+     * parser refuses (not "-n wants a number") */
+    char args[512];
+    snprintf(args, sizeof args, "-i '%s' -- -n", fx->index);
+    expect_error(args, "not excluded");
+    /* and "--json" is a word too: the listing stays human */
+    char *out;
+    assert_int_equal(search(&out, "-n 1 diffusion -- --json"), 0);
+    assert_true(!strncmp(out, "5 papers match \"diffusion --json\" (", 34));
+    free(out);
 }
 
 static void test_color(void **state)
@@ -534,7 +597,7 @@ static void test_errors(void **state)
     assert_int_equal(sh(&out, "PAPERDEX_INDEX='%s' '%s' --json diffusion", fx->index,
                         SEARCH_BIN),
                      0);
-    assert_int_equal(count_lines(out), 5);
+    assert_int_equal(count_lines(out), 6); /* 5 hits, the summary */
     free(out);
 
     /* not an index, and a truncated copy */
@@ -594,15 +657,20 @@ static const char corpus_json_py[] =
     "queries = [l.strip() for l in open(qfile, encoding='utf-8') if l.strip()]\n"
     "queries += ['\"text to video\"', 'back\\\\slash', 'quote\"d', 'a -b OR c', 'transf*',\n"
     "            'author:\"Zhiqiu Lin\"', '강화학습 date:2024', 'votes:>=50 diffusion']\n"
-    "keys = ['rank','score','id','url','date','votes','title','authors','snippet',\n"
+    "keys = ['type','rank','score','id','url','date','votes','title','authors','snippet',\n"
     "        'highlights','partial']\n"
     "lines = 0\n"
     "for q in queries:\n"
     "    r = subprocess.run([search, '-i', idx, '--json', '-n', '20', q],\n"
     "                       capture_output=True)\n"
-    "    if r.returncode not in (0, 1):\n"
-    "        sys.exit('exit %d for %r: %s' % (r.returncode, q, r.stderr))\n"
-    "    for line in r.stdout.decode('utf-8').splitlines():\n"
+    "    out = r.stdout.decode('utf-8').splitlines()\n"
+    "    s = json.loads(out[-1]) if out else {}\n"
+    "    if s.get('type') != 'summary':\n"
+    "        sys.exit('no summary line for %r (exit %d): %s' % (q, r.returncode, r.stderr))\n"
+    "    want = 0 if s['total'] or s['shown'] else 1\n"
+    "    if r.returncode != want or s['shown'] != len(out) - 1:\n"
+    "        sys.exit('exit %d, summary %r for %r' % (r.returncode, s, q))\n"
+    "    for line in out[:-1]:\n"
     "        o = json.loads(line)\n"
     "        if list(o) != keys: sys.exit('keys %r for %r' % (list(o), q))\n"
     "        sn = o['snippet'].encode('utf-8')\n"
