@@ -1051,6 +1051,20 @@ static const char corpus_json_py[] =
     "            if not (0 <= a < b <= len(sn)): sys.exit('range %d,%d for %r' % (a, b, q))\n"
     "            sn[a:b].decode('utf-8')\n"
     "        lines += 1\n"
+    "# the human listing and the JSON summary give the same total, equally\n"
+    "# labelled; among these queries some totals are exact and some not\n"
+    "import re\n"
+    "kinds = set()\n"
+    "for q in ['diffusion', '모델 학습', '언어 모델', 'model OR 모델']:\n"
+    "    h = subprocess.run([search, '-i', idx, '-n', '1', q], capture_output=True)\n"
+    "    j = subprocess.run([search, '-i', idx, '-n', '1', '--json', q], capture_output=True)\n"
+    "    head = h.stdout.decode('utf-8').splitlines()[0]\n"
+    "    s = json.loads(j.stdout.decode('utf-8').splitlines()[-1])\n"
+    "    m = re.match(r'(at least )?(\\d+) papers? match', head)\n"
+    "    if not m or int(m.group(2)) != s['total'] or (m.group(1) is None) != s['total_exact']:\n"
+    "        sys.exit('%r: %r against %r' % (q, head, s))\n"
+    "    kinds.add(s['total_exact'])\n"
+    "if kinds != {True, False}: sys.exit('totals exact: %r only' % kinds)\n"
     "print(len(queries), lines)\n";
 
 static void test_corpus_json(void **state)
