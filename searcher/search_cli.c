@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -631,6 +632,22 @@ static void unguard_mapping(void)
     signal(SIGBUS, SIG_DFL);
 }
 
+/* Whether the index file `before` describes was written to since: an
+ * overwrite in place that kept the file long enough for every read (`cp`
+ * finished before the search read past what it had written) raises no
+ * SIGBUS, but the search may have read old and new bytes. A new file
+ * renamed over the path (another inode) is an atomic replacement: the
+ * search read the old file whole, as it should. */
+static bool index_rewritten(const char *path, const struct stat *before)
+{
+    struct stat now;
+    if (stat(path, &now) != 0)
+        return false; /* renamed or removed: the mapping was still whole */
+    return now.st_dev == before->st_dev && now.st_ino == before->st_ino &&
+           (now.st_size != before->st_size || now.st_mtim.tv_sec != before->st_mtim.tv_sec ||
+            now.st_mtim.tv_nsec != before->st_mtim.tv_nsec);
+}
+
 /* ---- main ---- */
 
 /* Formats the page of results (header or summary, and the hits) into o.
@@ -738,9 +755,15 @@ static int close_stdout(void)
 static int run(const cli *c)
 {
     pdx_buf o = {0};
+    struct stat before;
+    bool known = stat(c->index, &before) == 0; /* else open reports it */
     guard_mapping(c->index);
     int status = search_into(&o, c);
     unguard_mapping();
+    if (status != 2 && known && index_rewritten(c->index, &before)) {
+        fputs(bus_msg, stderr);
+        status = 2;
+    }
     if (status != 2)
         write_out(o.data, o.len);
     pdx_buf_free(&o);
