@@ -822,6 +822,14 @@ static void test_damaged_record_prints_nothing(void **state)
         assert_non_null(strstr(err, "malformed"));
         assert_int_equal(count_lines(err), 1);
         free(err);
+        /* the damaged paper alone: the error comes before any output
+         * (where the old code passed fwrite a NULL, empty buffer) */
+        rc = sh(&out, "'%s' -i '%s' %s id:" MANY_LAST_ID " 2>&1", SEARCH_BIN, bad,
+                json ? "--json" : "");
+        assert_int_equal(rc, 2);
+        assert_int_equal(count_lines(out), 1);
+        assert_non_null(strstr(out, "malformed"));
+        free(out);
         /* the papers before it still list fine */
         rc = sh(&out, "'%s' -i '%s' %s -n 2000 date:2024 2>&1", SEARCH_BIN, bad,
                 json ? "--json" : "");
