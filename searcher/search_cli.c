@@ -105,10 +105,10 @@ static const char usage[] =
 
 #define SNIPPET_WIDTH 200
 #define MAX_LIMIT 1000000u
-/* Ranges of the ranking options. The library refuses values outside them
- * too (PDX_EINVAL, for every caller); checking here first lets the
- * message name the option as the user typed it. Past them scores
- * overflow or stop meaning anything. */
+/* Ranges of the ranking options, the same as the library's bounds in
+ * search.h, which it enforces for every caller (PDX_EINVAL); checking here
+ * first lets the message name the option as the user typed it. Past them
+ * scores overflow or stop meaning anything. */
 #define MAX_K1 10.0
 #define MAX_B 1.0
 #define MAX_WEIGHT 100.0 /* field weights and the vote weight */
