@@ -106,8 +106,9 @@ typedef struct eval {
     uint32_t *prox;      /* proximity scratch */
     size_t cap_prox;
     double avg[PDX_NFIELDS];
-    /* A required clause is a phrase: whether a paper matches needs
-     * positions, which a paper that cannot enter the heap need not get. */
+    /* A required or negated clause is a phrase: whether a paper matches
+     * needs positions, which a paper that cannot enter the heap need not
+     * get (it is then neither verified nor counted). */
     bool has_phrase;
     double max_boost;  /* the vote boost of the most voted paper */
     cur **rc;          /* cursors of the required groups, by bound ascending */
