@@ -239,10 +239,28 @@ static bool compare_pages(pdx_searcher *s, const char *query, bool same_opts)
     return true;
 }
 
+/* A sanitizer or -O0 build runs several times slower: fewer queries and
+ * a smaller scale there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define PDX_EXACT_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PDX_EXACT_SANITIZED 1
+#endif
+#endif
+#if defined(PDX_EXACT_SANITIZED) || !defined(NDEBUG)
+#define PDX_EXACT_SLOW 1
+#endif
+
 /* ---- the synthetic corpus ---- */
 
-#define SYN_PAPERS 3000
+#ifdef PDX_EXACT_SLOW
+#define SYN_QUERIES 80
+#else
 #define SYN_QUERIES 300
+#endif
+
+#define SYN_PAPERS 3000
 #define SYN_SEED 0x5eedULL
 
 static const char *const vocab[] = {
@@ -353,9 +371,10 @@ static void exact_synthetic_pruned_equals_exhaustive(void **state)
     uint64_t rng = SYN_SEED ^ 0xabcdef;
     size_t parsed = 0;
     /* the shapes that need pruning most: frequent words */
-    static const char *const fixed[] = {"alpha", "alpha beta", "alpha beta gamma",
-                                        "\"alpha beta\"", "alpha OR beta", "alpha \"beta gamma\"",
-                                        "a*"};
+    static const char *const fixed[] = {
+        "alpha", "alpha beta", "alpha beta gamma", "\"alpha beta\"", "alpha OR beta",
+        "alpha \"beta gamma\"", "a*", "alpha beta nosuchword", "beta \"alpha gamma\" nosuchword",
+        "epsilon alpha nosuchword", "alpha \"alpha alpha\"", "beta \"alpha beta\""};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         parsed += compare_pages(c.s, fixed[i], true);
     for (int i = 0; i < SYN_QUERIES; i++) {
@@ -369,16 +388,9 @@ static void exact_synthetic_pruned_equals_exhaustive(void **state)
 
 /* ---- the real digests, scaled ---- */
 
-#if defined(__SANITIZE_ADDRESS__)
-#define PDX_EXACT_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PDX_EXACT_SANITIZED 1
-#endif
-#endif
 
-/* 10 copies of the corpus in an optimized build; a sanitizer or -O0 build
- * is several times slower, so fewer there. PDX_EXACT_SCALE overrides. */
+/* 10 copies of the corpus in an optimized build, fewer in a slow one.
+ * PDX_EXACT_SCALE overrides. */
 static unsigned real_scale(void)
 {
     const char *env = getenv("PDX_EXACT_SCALE");
