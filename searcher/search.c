@@ -1035,8 +1035,9 @@ static int check_opts(pdx_searcher *s, const pdx_search_opts *o)
     if (!in_range(o->k1, 0, PDX_MAX_K1))
         return pdx_searcher_error(s, PDX_EINVAL, "k1 must be a number from 0 to %g, got %g",
                                   PDX_MAX_K1, o->k1);
-    if (!in_range(o->b, 0, 1))
-        return pdx_searcher_error(s, PDX_EINVAL, "b must be a number from 0 to 1, got %g", o->b);
+    if (!in_range(o->b, 0, PDX_MAX_B))
+        return pdx_searcher_error(s, PDX_EINVAL, "b must be a number from 0 to %g, got %g",
+                                  PDX_MAX_B, o->b);
     bool any = false;
     for (unsigned f = 0; f < PDX_NFIELDS; f++) {
         if (!in_range(o->field_weight[f], 0, PDX_MAX_FIELD_WEIGHT))

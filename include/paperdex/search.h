@@ -61,8 +61,8 @@ typedef enum pdx_sort {
  * pruning that keeps searches fast is exact only inside them (a negative
  * weight would make the most voted paper or the largest tf the worst case
  * rather than the best). */
-#define PDX_MAX_K1 10.0            /* k1 in [0, PDX_MAX_K1] */
-                                   /* b in [0, 1] */
+#define PDX_MAX_K1 10.0            /* k1 in [0, this] */
+#define PDX_MAX_B 1.0              /* b in [0, this] */
 #define PDX_MAX_FIELD_WEIGHT 100.0 /* each in [0, this], not all 0 */
 #define PDX_MAX_VOTE_WEIGHT 100.0  /* vote_weight in [0, this] */
 #define PDX_MAX_OFFSET_LIMIT 1000000u /* offset + limit */
@@ -79,7 +79,7 @@ typedef struct pdx_search_opts {
     uint32_t limit;          /* hits to return (after offset); 0 means 10 */
     uint32_t offset;         /* hits to skip, for paging */
     pdx_sort sort;           /* one of pdx_sort */
-    double k1, b;            /* BM25 parameters: k1 0..PDX_MAX_K1, b 0..1 */
+    double k1, b;            /* BM25 parameters: k1 0..PDX_MAX_K1, b 0..PDX_MAX_B */
     double field_weight[3];  /* title, authors, summary: 0..PDX_MAX_FIELD_WEIGHT */
     double vote_weight;      /* W in the vote boost, 0..PDX_MAX_VOTE_WEIGHT; 0 turns it off */
     bool no_partial;         /* do not fill with partial matches */
