@@ -190,10 +190,10 @@ static const struct {
 
 /* Runs query pruned on each page, with no vote boost, the default and a
  * strong one, and fails at the first difference from the exhaustive
- * search: run with the same options when same_opts, else once with the
- * longest page, which each page must be a slice of (4x fewer exhaustive
- * searches, for the large corpus). Returns false if the query does not
- * parse (nothing run). */
+ * search, whose page the pruned one must be a slice of: run for each page
+ * with the same heap size (offset 0, limit offset + limit) when same_opts,
+ * else once with the longest page (4x fewer exhaustive searches, for the
+ * large corpus). Returns false if the query does not parse (nothing run). */
 static bool compare_pages(pdx_searcher *s, const char *query, bool same_opts)
 {
     pdx_query *q;
