@@ -153,6 +153,37 @@ static void test_lexicon__mine_expected_pairs(void **state)
     pdx_lexicon_miner_free(m);
 }
 
+/* Words that precede a term without belonging to it, and an acronym that
+ * is a longer cousin of another pair's English. */
+static const char *const fx_noise[] = {
+    "- 이 논문은 새로운 벤치마크(benchmark)를 제안한다.",
+    "- 우리는 새로운 벤치마크(benchmark)를 공개한다.",
+    "- 저자들은 새로운 벤치마크(Benchmark)를 만들었다.",
+    "- 강화 학습(RL)은 보상을 최대화한다.",
+    "- 오프라인 강화 학습(RL) 설정을 다룬다.",
+    "- 강화 학습(RL) 에이전트가 게임을 한다.",
+    "- 우리는 강화 학습(DRL)을 쓴다.",
+    "- 최근 강화 학습(DRL) 연구가 많다.",
+    "- 기존 강화 학습(DRL) 방법은 느리다.",
+};
+
+static void test_lexicon__mine_noise_and_contained(void **state)
+{
+    (void)state;
+    pdx_lexicon_miner *m = new_miner(3, 0);
+    mine_fixtures(m, fx_noise, sizeof fx_noise / sizeof *fx_noise, false);
+    const pdx_lex_pair *p;
+    size_t n;
+    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    /* 새로운 precedes every time, yet is no part of the term */
+    assert_int_equal(find_surface(p, n, "벤치마크", "benchmark"), 3);
+    assert_int_equal(count_ko(p, n, "새로운 벤치마크"), 0);
+    /* 강화 학습 is RL; the same span for DRL lost its first word */
+    assert_int_equal(find_surface(p, n, "강화 학습", "RL"), 3);
+    assert_int_equal(n, 2);
+    pdx_lexicon_miner_free(m);
+}
+
 static void test_lexicon__mine_threshold(void **state)
 {
     (void)state;
@@ -446,6 +477,21 @@ static void test_lexicon__corrupt_rejected(void **state)
     assert_int_equal(pdx_lexicon_open(&lx, d, b.len), PDX_ECORRUPT);
     assert_non_null(strstr(pdx_lexicon_errmsg(lx), "order"));
     pdx_lexicon_free(lx);
+    /* pairs 0 and 1 swapped, and their ordinals in the English order too,
+     * so that only the Korean order is wrong */
+    memcpy(d, b.data, b.len);
+    memcpy(d + 32, b.data + 48, 16);
+    memcpy(d + 48, b.data + 32, 16);
+    size_t en_order = 32 + 16 * N_PAIRS;
+    for (size_t i = 0; i < N_PAIRS; i++) {
+        uint32_t ord = pdx_get_u32(d + en_order + 4 * i);
+        if (ord < 2)
+            pdx_put_u32(d + en_order + 4 * i, 1 - ord);
+    }
+    restamp(d, b.len);
+    assert_int_equal(pdx_lexicon_open(&lx, d, b.len), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_lexicon_errmsg(lx), "pairs out of order"));
+    pdx_lexicon_free(lx);
     free(d);
     pdx_buf_free(&b);
 }
@@ -635,6 +681,7 @@ int main(int argc, char **argv)
         return dump(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lexicon__mine_expected_pairs),
+        cmocka_unit_test(test_lexicon__mine_noise_and_contained),
         cmocka_unit_test(test_lexicon__mine_threshold),
         cmocka_unit_test(test_lexicon__mine_order_independent),
         cmocka_unit_test(test_lexicon__mine_hostile_text),
