@@ -31,14 +31,14 @@
  * blob's memory is); the encoder only reads them during the call. */
 typedef struct pdx_lex_pair {
     const char *ko_terms;   /* Korean terms (bigrams), joined by ' ' */
-    size_t ko_terms_len;
+    size_t ko_terms_len;    /* bytes of ko_terms */
     const char *en_terms;   /* English terms (stems), joined by ' ' */
-    size_t en_terms_len;
+    size_t en_terms_len;    /* bytes of en_terms */
     const char *ko_surface; /* Korean as written, e.g. "강화 학습" */
-    size_t ko_surface_len;
+    size_t ko_surface_len;  /* bytes of ko_surface */
     const char *en_surface; /* English as written, e.g. "Reinforcement Learning" */
-    size_t en_surface_len;
-    uint32_t support;       /* occurrences in the corpus that stated the pair */
+    size_t en_surface_len;  /* bytes of en_surface */
+    uint32_t support;       /* texts (titles, summaries) that stated the pair */
 } pdx_lex_pair;
 
 /* Which side a lookup is keyed by, and which order pdx_lexicon_get()

@@ -33,19 +33,30 @@
  * preorder: a span is followed by its extensions one word further left.
  * From each one-word span we walk down: at a span seen c times, a child
  * (one more word) is "strong" if seen at least max(min_support,
- * LM_STRONG_SHARE * c) times. When the strong children together hold at
- * least a share g of c, the left boundary is further out and we descend
- * into each of them; otherwise the span is a boundary and becomes a pair
- * with support c. g is LM_EXTEND_SHORT while the span has fewer words than
- * the fixed side suggests and LM_EXTEND_LONG once it has enough: an
- * acronym suggests one Korean word per capital letter (RLHF: 4, LLM: 3),
- * an English name one per content word ("Mixture of Experts": 2), a Korean
- * name one English content word per Korean word. Noise on the left
- * (`통한`, `새로운`, `이`) varies from one occurrence to the next, so it
- * rarely makes a strong child; a true part of the term recurs.
+ * LM_STRONG_SHARE * c) times and its new word is not a noise word (이, 최근,
+ * 통한, 새로운, 논문은: words that precede terms without being part of
+ * them). When the strong children together hold at least a share g of c,
+ * the left boundary is further out and we descend into each of them;
+ * otherwise the span is a boundary and becomes a pair with support c. g is
+ * LM_EXTEND_SHORT while the span has fewer words than the fixed side
+ * suggests and LM_EXTEND_LONG once it has enough: an acronym suggests one
+ * Korean word per capital letter (RLHF: 4, LLM: 3), an English name one
+ * per content word ("Mixture of Experts": 2), a Korean name one English
+ * content word per Korean word. Noise on the left varies from one
+ * occurrence to the next, so it rarely makes a strong child; a true part
+ * of the term recurs.
  *
- * Pairs found from both directions or through spellings that normalize
- * alike are merged by their term sequences (supports added).
+ * Two filters then drop what the descent gets wrong most often:
+ *  - a Korean span too short for its English side (lm_long_enough):
+ *    `강화 학습` for RLHF, `모델` for "Autoregressive Models";
+ *  - a pair whose English contains the English of another pair with the
+ *    same Korean (lm_en_inside): `강화 학습` is RL, so `강화 학습` for DRL
+ *    lost the word that says "deep".
+ *
+ * Support counts texts, not mentions: a summary that repeats `탈옥
+ * (jailbreak)` three times is one vote. Pairs found from both directions or
+ * through spellings that normalize alike are merged by their term
+ * sequences (supports added).
  */
 #include <stdlib.h>
 
@@ -74,8 +85,8 @@ typedef struct lm_slot {
 /* A candidate during finish: a key in sorted order, with its count. */
 typedef struct lm_cand {
     const uint8_t *key; /* into the arena */
-    uint32_t key_len;
-    uint32_t count;
+    uint32_t key_len;   /* bytes of key */
+    uint32_t count;     /* texts it was seen in */
     uint32_t depth;     /* words in the span (kind LM_SPAN) */
     uint32_t weight;    /* content words in the span (stopwords not counted) */
     bool noise;         /* its leftmost word is one that never starts a term */
@@ -84,11 +95,11 @@ typedef struct lm_cand {
 /* A pair being assembled: offsets into the miner's string arena, turned
  * into pointers once the arena stops moving. */
 typedef struct lm_pair {
-    size_t ko_terms, ko_terms_len;     /* offset, length in strs */
-    size_t en_terms, en_terms_len;
-    size_t ko_surface, ko_surface_len;
-    size_t en_surface, en_surface_len;
-    uint32_t support;
+    size_t ko_terms, ko_terms_len;     /* Korean terms: offset, length in strs */
+    size_t en_terms, en_terms_len;     /* English terms: offset, length */
+    size_t ko_surface, ko_surface_len; /* Korean as written: offset, length */
+    size_t en_surface, en_surface_len; /* English as written: offset, length */
+    uint32_t support;                  /* texts that stated the pair */
 } lm_pair;
 
 struct pdx_lexicon_miner {
@@ -107,9 +118,9 @@ struct pdx_lexicon_miner {
     /* results, filled by finish */
     pdx_buf strs;           /* bytes of every result string */
     lm_pair *work;          /* pairs under assembly */
-    size_t n_work, cap_work;
+    size_t n_work, cap_work; /* pairs in work, and allocated */
     pdx_lex_pair *pairs;    /* the final pairs, pointing into strs */
-    size_t n_pairs;
+    size_t n_pairs;         /* pairs in pairs */
 };
 
 /* ---- character classes ---- */
@@ -202,7 +213,7 @@ static bool lm_is_noise_en(const char *w, size_t n)
 
 /* A word found left of the parenthesis: text[start, end). */
 typedef struct lm_word {
-    size_t start, end;
+    size_t start, end; /* byte range in the text */
 } lm_word;
 
 /* Start of the Hangul word (syllables, inner hyphens) ending at end, or end
@@ -542,7 +553,7 @@ typedef struct lm_group {
     const lm_cand *c;     /* the sorted candidates */
     size_t begin, end;    /* its span candidates: [begin, end) */
     size_t group_len;     /* bytes of the group prefix in each key */
-    enum lm_dir dir;
+    enum lm_dir dir;      /* which side is fixed */
     uint32_t expect;      /* expected content words on the span side */
     bool acronym;         /* the fixed side is an acronym (KO(EN) only) */
     const lm_cand *surface; /* the most frequent spelling of the fixed side */

@@ -8,9 +8,9 @@
  *
  * Also a tool: `test_lexicon --dump [N] [PATH...]` mines PATHs (default:
  * the shared corpus), prints the N (default 200) most supported pairs, the
- * support distribution, and the time spent in the miner -- the list
- * docs/LEXICON.md's precision check was made from. Not a test, no timing
- * is asserted anywhere.
+ * support distribution, and the CPU time the miner adds to parsing -- the
+ * list docs/LEXICON.md's precision check was made from. Not a test: no
+ * timing is asserted anywhere.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -628,8 +628,15 @@ static int dump(int argc, char **argv)
         fprintf(stderr, "no shared corpus; give PATHs\n");
         return 2;
     }
+    /* PDX_LEXICON_MAX_CANDIDATES shrinks the candidate table, to see how
+     * pruning (what a 200x corpus would hit) changes the result;
+     * PDX_LEXICON_MIN_SUPPORT changes the threshold */
+    const char *cap = getenv("PDX_LEXICON_MAX_CANDIDATES");
+    const char *min = getenv("PDX_LEXICON_MIN_SUPPORT"); /* and the threshold */
+    pdx_lexicon_miner_opts o = {min ? (uint32_t)strtoul(min, NULL, 10) : 0,
+                                cap ? (size_t)strtoull(cap, NULL, 10) : 0};
     pdx_lexicon_miner *m = NULL;
-    if (pdx_lexicon_miner_new(&m, NULL))
+    if (pdx_lexicon_miner_new(&m, &o))
         return 1;
     /* CPU time, not wall time: the machine is shared. Parse alone, then
      * parse and mine; the difference is the miner's cost. */
@@ -662,13 +669,15 @@ static int dump(int argc, char **argv)
         printf(" >=%u: %zu", bounds[b], k);
     }
     pdx_buf enc = {0};
-    pdx_lexicon_encode(&enc, p, n, PDX_LEXICON_MIN_SUPPORT);
+    pdx_lexicon_encode(&enc, p, n, o.min_support ? o.min_support : PDX_LEXICON_MIN_SUPPORT);
     pdx_lexicon_miner_stats st;
     pdx_lexicon_miner_get_stats(m, &st);
-    printf("\npapers: %llu, occurrences: %llu, candidates: %llu, encoded: %zu bytes\n"
+    printf("\npapers: %llu, occurrences: %llu, candidates: %llu, prunes: %llu, "
+           "encoded: %zu bytes\n"
            "CPU: parse %.1f ms, parse + mine %.1f ms: the miner costs %.1f ms\n",
            (unsigned long long)r.papers, (unsigned long long)st.occurrences,
-           (unsigned long long)st.candidates, enc.len, parse_only * 1e3, total * 1e3,
+           (unsigned long long)st.candidates, (unsigned long long)st.prunes, enc.len,
+           parse_only * 1e3, total * 1e3,
            (total - parse_only) * 1e3);
     pdx_buf_free(&enc);
     pdx_lexicon_miner_free(m);
