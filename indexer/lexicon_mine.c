@@ -14,6 +14,12 @@
  *           side. The varying side is the 1..LM_MAX_EN_WORDS Latin words
  *           before the parenthesis.
  *
+ * Words with digits are not taken (`모델(GPT-4)` names an example, it does
+ * not translate). No particle is stripped from the word before the
+ * parenthesis: measured on the corpus, the words there that end like a
+ * particle are nouns (주의 attention, 평가, 전문가, 깊이); the particle
+ * comes after the parenthesis (`모델(LLM)을`).
+ *
  * Where the varying side starts is the hard part (`인간 피드백을 통한 강화
  * 학습(RLHF)`, `이 논문은 강화 학습(reinforcement learning)`), so every
  * occurrence counts all its candidate spans: the last word, the last two,
