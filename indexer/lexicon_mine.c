@@ -190,10 +190,11 @@ static bool lm_is_one_of(const char *w, size_t n, const char *const *list, size_
  * do start terms (`작은 언어 모델`). */
 static bool lm_is_noise_ko(const char *w, size_t n)
 {
-    static const char *const words[] = {"이",   "본",   "그",   "각",   "더",     "및",
-                                        "최근", "기존", "또한", "특히", "그리고", "여러",
-                                        "해당", "모든", "대한", "통해", "위해",   "이러한"};
-    static const char *const endings[] = {"한", "운", "적인", "을", "를", "에서", "에게", "으로"};
+    static const char *const words[] = {"이", "본", "그", "각", "더", "및", "최근", "기존", "또한",
+                                        "특히", "그리고", "여러", "해당", "모든", "대한", "통해",
+                                        "위해", "이러한"};
+    static const char *const endings[] = {"한",  "운",  "적인", "을",
+                                          "를",  "에서", "에게", "으로"};
     if (lm_is_one_of(w, n, words, sizeof words / sizeof *words))
         return true;
     for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)

@@ -28,6 +28,7 @@
 #include "lexicon.h"
 #include "lexicon_mine.h"
 #include "paperdex/parser.h"
+#include "paperdex/tokenizer.h"
 
 /* ---- helpers ---- */
 
@@ -342,10 +343,10 @@ static void test_lexicon__encode_rejects_bad_pairs(void **state)
 
 /* Looks key up on side and checks the equivalents' surfaces, in order. */
 static void expect_lookup(pdx_lexicon *lx, pdx_lex_side side, const char *key,
-                          const char *const *want, size_t n_want)
+                          size_t key_len, const char *const *want, size_t n_want)
 {
     uint32_t first, count;
-    assert_int_equal(pdx_lexicon_find(lx, side, key, strlen(key), &first, &count), PDX_OK);
+    assert_int_equal(pdx_lexicon_find(lx, side, key, key_len, &first, &count), PDX_OK);
     assert_int_equal(count, n_want);
     for (uint32_t i = 0; i < count; i++) {
         pdx_lex_pair q;
@@ -353,9 +354,14 @@ static void expect_lookup(pdx_lexicon *lx, pdx_lex_side side, const char *key,
         const char *s = side == PDX_LEX_KO ? q.en_surface : q.ko_surface;
         size_t sl = side == PDX_LEX_KO ? q.en_surface_len : q.ko_surface_len;
         if (!str_is(s, sl, want[i]))
-            fail_msg("lookup %s: #%u is %.*s, want %s", key, i, (int)sl, s, want[i]);
+            fail_msg("lookup %.*s: #%u is %.*s, want %s", (int)key_len, key, i, (int)sl, s,
+                     want[i]);
     }
 }
+
+/* expect_lookup() with a literal key and the wanted surfaces inline. */
+#define EXPECT_LOOKUP(lx, side, key, n, ...) \
+    expect_lookup(lx, side, S(key), (const char *const[]){__VA_ARGS__}, n)
 
 static void test_lexicon__lookup_both_directions(void **state)
 {
@@ -369,23 +375,71 @@ static void test_lexicon__lookup_both_directions(void **state)
     pdx_lexicon_key_add(&key, "화학", 6);
     pdx_lexicon_key_add(&key, "학습", 6);
     assert_true(str_is((const char *)key.data, key.len, "강화 화학 학습"));
-    expect_lookup(lx, PDX_LEX_KO, "강화 화학 학습",
-                  (const char *const[]){"reinforcement learning", "RL"}, 2);
-    expect_lookup(lx, PDX_LEX_EN, "jailbreak", (const char *const[]){"탈옥"}, 1);
-    expect_lookup(lx, PDX_LEX_EN, "diffus", (const char *const[]){"확산"}, 1);
-    expect_lookup(lx, PDX_LEX_EN, "diffus model", (const char *const[]){"확산 모델"}, 1);
-    expect_lookup(lx, PDX_LEX_KO, "확산", (const char *const[]){"diffusion"}, 1);
+    EXPECT_LOOKUP(lx, PDX_LEX_KO, "강화 화학 학습", 2, "reinforcement learning", "RL");
+    EXPECT_LOOKUP(lx, PDX_LEX_EN, "jailbreak", 1, "탈옥");
+    EXPECT_LOOKUP(lx, PDX_LEX_EN, "diffus", 1, "확산");
+    EXPECT_LOOKUP(lx, PDX_LEX_EN, "diffus model", 1, "확산 모델");
+    EXPECT_LOOKUP(lx, PDX_LEX_KO, "확산", 1, "diffusion");
     /* prefixes and near misses find nothing */
-    expect_lookup(lx, PDX_LEX_KO, "강화", NULL, 0);
-    expect_lookup(lx, PDX_LEX_EN, "diffus mode", NULL, 0);
-    expect_lookup(lx, PDX_LEX_EN, "", NULL, 0);
-    expect_lookup(lx, PDX_LEX_EN, "zzz", NULL, 0);
+    EXPECT_LOOKUP(lx, PDX_LEX_KO, "강화", 0, NULL);
+    EXPECT_LOOKUP(lx, PDX_LEX_EN, "diffus mode", 0, NULL);
+    EXPECT_LOOKUP(lx, PDX_LEX_EN, "", 0, NULL);
+    EXPECT_LOOKUP(lx, PDX_LEX_EN, "zzz", 0, NULL);
     uint32_t first, count;
     assert_int_equal(pdx_lexicon_find(lx, (pdx_lex_side)7, "x", 1, &first, &count),
                      PDX_EINVAL);
     pdx_buf_free(&key);
     pdx_lexicon_free(lx);
     pdx_buf_free(&b);
+}
+
+static int key_term_fn(const pdx_token *tok, void *payload)
+{
+    pdx_lexicon_key_add(payload, tok->term, tok->term_len);
+    return 0;
+}
+
+/* Mined, encoded, then looked up the way the searcher will: the query's
+ * words through pdx_tokenize() in query mode, spelled differently from the
+ * digests. */
+static void test_lexicon__lookup_from_query_terms(void **state)
+{
+    (void)state;
+    pdx_lexicon_miner *m = new_miner(3, 0);
+    mine_fixtures(m, fx_rl, N_RL, false);
+    const pdx_lex_pair *p;
+    size_t n;
+    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    pdx_buf b = {0};
+    encode(p, n, &b);
+    pdx_lexicon *lx = open_ok(&b);
+    pdx_tokenizer *tk = NULL;
+    assert_int_equal(pdx_tokenizer_new(&tk), PDX_OK);
+    static const struct {
+        const char *query;  /* as a user types it */
+        pdx_lex_side side;  /* the side it is looked up on */
+        const char *want;   /* the equivalent's surface */
+    } cases[] = {
+        {"강화학습", PDX_LEX_KO, "reinforcement learning"}, /* no space */
+        {"강화 학습을", PDX_LEX_KO, "reinforcement learning"}, /* particle */
+        {"REINFORCEMENT learnings", PDX_LEX_EN, "강화 학습"},
+        {"llm", PDX_LEX_EN, "대형 언어 모델"},
+        {"트랜스포머", PDX_LEX_KO, "Transformer"},
+        {"transformers", PDX_LEX_EN, "트랜스포머"},
+    };
+    pdx_buf key = {0};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pdx_buf_reset(&key);
+        assert_int_equal(pdx_tokenize(tk, PDX_TOKENIZE_QUERY, cases[i].query,
+                                      strlen(cases[i].query), 0, NULL, key_term_fn, &key),
+                         PDX_OK);
+        expect_lookup(lx, cases[i].side, (const char *)key.data, key.len, &cases[i].want, 1);
+    }
+    pdx_buf_free(&key);
+    pdx_tokenizer_free(tk);
+    pdx_lexicon_free(lx);
+    pdx_buf_free(&b);
+    pdx_lexicon_miner_free(m);
 }
 
 /* Restamps the checksum so that structural checks are reached. */
@@ -697,6 +751,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_lexicon__encode_round_trip),
         cmocka_unit_test(test_lexicon__encode_rejects_bad_pairs),
         cmocka_unit_test(test_lexicon__lookup_both_directions),
+        cmocka_unit_test(test_lexicon__lookup_from_query_terms),
         cmocka_unit_test(test_lexicon__corrupt_rejected),
         cmocka_unit_test(test_lexicon__corpus_known_pairs),
     };
