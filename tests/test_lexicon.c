@@ -163,6 +163,9 @@ static const char *const fx_noise[] = {
     "- 강화 학습(RL)은 보상을 최대화한다.",
     "- 오프라인 강화 학습(RL) 설정을 다룬다.",
     "- 강화 학습(RL) 에이전트가 게임을 한다.",
+    "- 강화학습(RL)으로 로봇을 훈련한다.",
+    "- 다중 에이전트 강화학습(RL) 문제를 푼다.",
+    "- 강화학습(RL)은 탐색이 어렵다.",
     "- 우리는 강화 학습(DRL)을 쓴다.",
     "- 최근 강화 학습(DRL) 연구가 많다.",
     "- 기존 강화 학습(DRL) 방법은 느리다.",
@@ -179,8 +182,10 @@ static void test_lexicon__mine_noise_and_contained(void **state)
     /* 새로운 precedes every time, yet is no part of the term */
     assert_int_equal(find_surface(p, n, "벤치마크", "benchmark"), 3);
     assert_int_equal(count_ko(p, n, "새로운 벤치마크"), 0);
-    /* 강화 학습 is RL; the same span for DRL lost its first word */
-    assert_int_equal(find_surface(p, n, "강화 학습", "RL"), 3);
+    /* 강화 학습 is RL, written with or without the space: one pair (the
+     * spellings' supports add up); the same span for DRL lost its first
+     * word */
+    assert_int_equal(find_surface(p, n, "강화 학습", "RL"), 6);
     assert_int_equal(n, 2);
     pdx_lexicon_miner_free(m);
 }
