@@ -74,7 +74,7 @@
 #define LM_MAX_INSIDE 160     /* longest parenthesized text, in bytes */
 #define LM_STRONG_SHARE 0.10  /* a child with this share of its parent is strong */
 #define LM_EXTEND_SHORT 0.50  /* strong share to extend a span shorter than expected */
-#define LM_EXTEND_LONG 0.80   /* strong share to extend a span long enough already */
+#define LM_EXTEND_LONG 0.60   /* strong share to extend a span long enough already */
 
 enum lm_kind { LM_SPAN = 0, LM_SURFACE = 1 };
 enum lm_dir { LM_KO_EN = 0, LM_EN_KO = 1 };
@@ -183,16 +183,20 @@ static bool lm_is_one_of(const char *w, size_t n, const char *const *list, size_
 }
 
 /* Words that precede a term without being part of it: determiners and
- * adverbs (이, 최근, 기존), adnominal verb forms (통한, 새로운, 효율적인),
- * and topic or object particles on a longer word (논문은, 방법을). The
+ * adverbs (이, 최근, 기존), a particle standing alone after a parenthesis
+ * or a Latin word (`...(LLM)와 효율성`), adnominal verb forms (통한, 새로운,
+ * 효율적인), and topic or object particles on a longer word (논문은,
+ * 방법을). The
  * descent never extends a span by such a word: `통한 강화 학습` is noise
  * around `강화 학습`. Short adjectives in -은 (작은, 깊은) are kept: they
  * do start terms (`작은 언어 모델`). */
 static bool lm_is_noise_ko(const char *w, size_t n)
 {
-    static const char *const words[] = {"이", "본", "그", "각", "더", "및", "최근", "기존", "또한",
-                                        "특히", "그리고", "여러", "해당", "모든", "대한", "통해",
-                                        "위해", "이러한"};
+    static const char *const words[] = {"이",   "본",   "그",   "각",   "더",     "및",   "와",
+                                        "과",   "의",   "은",   "는",   "을",     "를",   "가",
+                                        "에",   "도",   "로",   "최근", "기존",   "또한", "특히",
+                                        "그리고", "여러", "해당", "모든", "대한", "통해", "위해",
+                                        "이러한"};
     static const char *const endings[] = {"한",  "운",  "적인", "을",
                                           "를",  "에서", "에게", "으로"};
     if (lm_is_one_of(w, n, words, sizeof words / sizeof *words))

@@ -169,6 +169,14 @@ static const char *const fx_noise[] = {
     "- 우리는 강화 학습(DRL)을 쓴다.",
     "- 최근 강화 학습(DRL) 연구가 많다.",
     "- 기존 강화 학습(DRL) 방법은 느리다.",
+    "- 정확도(accuracy)와 효율성(efficiency)을 함께 본다.",
+    "- 모델의 정확도(accuracy)와 효율성(efficiency)이 오른다.",
+    "- 정확도(accuracy)와 효율성(Efficiency) 모두 개선된다.",
+    "- 멀티 모달 대형 언어 모델(MLLM)은 이미지를 읽는다.",
+    "- 작은 멀티 모달 대형 언어 모델(MLLM)을 만든다.",
+    "- 공개 멀티 모달 대형 언어 모델(MLLM)을 비교한다.",
+    "- 다중 모달 대형 언어 모델(MLLM)의 한계.",
+    "- 다중 모달 대형 언어 모델(MLLM) 평가.",
 };
 
 static void test_lexicon__mine_noise_and_contained(void **state)
@@ -186,7 +194,15 @@ static void test_lexicon__mine_noise_and_contained(void **state)
      * spellings' supports add up); the same span for DRL lost its first
      * word */
     assert_int_equal(find_surface(p, n, "강화 학습", "RL"), 6);
-    assert_int_equal(n, 2);
+    /* a particle standing alone after a parenthesis is not part of the
+     * next term */
+    assert_int_equal(find_surface(p, n, "정확도", "accuracy"), 3);
+    assert_int_equal(find_surface(p, n, "효율성", "efficiency"), 3);
+    /* a span long enough already still extends when most of its
+     * occurrences agree on the next word (3 of 5: 멀티) */
+    assert_int_equal(find_surface(p, n, "멀티 모달 대형 언어 모델", "MLLM"), 3);
+    assert_int_equal(count_ko(p, n, "모달 대형 언어 모델"), 0);
+    assert_int_equal(n, 5);
     pdx_lexicon_miner_free(m);
 }
 
