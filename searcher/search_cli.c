@@ -109,9 +109,10 @@ static const char usage[] =
  * search.h, which it enforces for every caller (PDX_EINVAL); checking here
  * first lets the message name the option as the user typed it. Past them
  * scores overflow or stop meaning anything. */
-#define MAX_K1 10.0
-#define MAX_B 1.0
-#define MAX_WEIGHT 100.0 /* field weights and the vote weight */
+#define MAX_K1 PDX_MAX_K1
+#define MAX_B PDX_MAX_B
+#define MAX_WEIGHT PDX_MAX_FIELD_WEIGHT /* field weights and the vote weight */
+_Static_assert(PDX_MAX_FIELD_WEIGHT == PDX_MAX_VOTE_WEIGHT, "one bound for all weights");
 
 typedef struct cli {
     const char *index;    /* path of the index to search (not owned) */
@@ -571,9 +572,10 @@ static void human_header(pdx_buf *o, const cli *c, const pdx_results *r, double 
     puts_buf(o, "\n");
     if (r->partial_used) {
         if (r->total)
-            printf_buf(o, "only %" PRIu64 " paper%s match%s every word; "
+            printf_buf(o, "%s %" PRIu64 " paper%s match%s every word; "
                        "showing best partial matches too\n",
-                       r->total, r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
+                       r->total_estimated ? "at least" : "only", r->total,
+                       r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
         else
             puts_buf(o, "no paper matches every word; showing best partial matches "
                         "(marked [partial])\n");
