@@ -23,9 +23,9 @@
  *
  * Stored fields go to a temporary file as papers arrive and are copied,
  * without the deleted ones, into the segment at commit. Everything
- * temporary lives beside the target ("<target>.tmp.<pid>*") so the final
- * rename stays on one file system; all of it is removed on success, on
- * error and by pdx_writer_free.
+ * temporary lives beside the target ("<target>.tmp.<pid>.<random>*", see
+ * "Temporary names" below) so the final rename stays on one file system;
+ * all of it is removed on success, on error and by pdx_writer_free.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -36,7 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -182,8 +184,65 @@ const char *pdx_writer_errmsg(const pdx_writer *w)
 
 /* ---- creation ---- */
 
-/* Removes "<target>.tmp.<pid>*" files left by a writer that was killed:
- * those whose pid no longer runs. A live writer's files are kept. */
+/* Temporary names. A writer's files all start with its prefix
+ * "<target>.tmp.<pid>.<16 random hex digits>": the pid alone is not unique
+ * (two containers sharing a volume both run their indexer as pid 1), so a
+ * random part is added and every file is created with O_EXCL. The first
+ * file, "<prefix>.stored", is the writer's lock: the writer holds an
+ * exclusive flock on it for its whole life. A group of temporary files whose
+ * lock file is missing or can be locked belongs to a writer that is gone
+ * (killed), and is removed by the next writer for the same target. */
+
+/* Attempts at a fresh random prefix before giving up. */
+#define TMP_NAME_ATTEMPTS 16
+
+/* 64 unpredictable bits: getrandom, else /dev/urandom, else the clock and
+ * an address (O_EXCL still guarantees uniqueness; randomness only makes a
+ * clash unlikely). */
+static uint64_t random_u64(void)
+{
+    uint64_t v = 0;
+    if (getrandom(&v, sizeof v, GRND_NONBLOCK) == (ssize_t)sizeof v)
+        return v;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, &v, sizeof v);
+        close(fd);
+        if (n == (ssize_t)sizeof v)
+            return v;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return pdx_hash(&ts, sizeof ts) ^ (uint64_t)(uintptr_t)&v;
+}
+
+/* Whether the temporary files of group (a writer's prefix, a full path)
+ * may be removed: its lock file is missing or nobody holds its lock. On
+ * true, *lock_fd is the lock file held (or -1); the caller closes it after
+ * removing the files, so that no writer can take the group back meanwhile. */
+static bool temp_group_is_stale(const char *group, int *lock_fd)
+{
+    *lock_fd = -1;
+    size_t n = strlen(group) + sizeof ".stored";
+    char *lock = malloc(n);
+    if (!lock)
+        return false;
+    snprintf(lock, n, "%s.stored", group);
+    int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    free(lock);
+    if (fd < 0)
+        return errno == ENOENT;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return false;
+    }
+    *lock_fd = fd;
+    return true;
+}
+
+/* Removes the temporary files of writers for the same target that were
+ * killed, recognized by their lock (see above); a live writer's files,
+ * whatever its pid, are kept. */
 static void remove_stale_temps(const char *path)
 {
     char *copy = strdup(path), *copy2 = strdup(path);
@@ -200,24 +259,69 @@ static void remove_stale_temps(const char *path)
         while ((e = readdir(d)) != NULL) {
             if (strncmp(e->d_name, base, bl) != 0 || strncmp(e->d_name + bl, ".tmp.", 5) != 0)
                 continue;
-            char *end;
-            long pid = strtol(e->d_name + bl + 5, &end, 10);
-            if (end == e->d_name + bl + 5 || (*end && *end != '.') || pid <= 0)
-                continue;
-            if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            const char *suffix = strrchr(e->d_name + bl + 5, '.');
+            if (!suffix)
                 continue;
             size_t n = strlen(dir) + strlen(e->d_name) + 2;
             char *full = malloc(n);
-            if (full) {
-                snprintf(full, n, "%s/%s", dir, e->d_name);
+            if (!full)
+                break;
+            int len = snprintf(full, n, "%s/", dir);
+            size_t group_len = (size_t)len + (size_t)(suffix - e->d_name);
+            snprintf(full + len, n - (size_t)len, "%s", e->d_name);
+            full[group_len] = 0; /* the group, for the lock check */
+            int lock_fd;
+            bool stale = temp_group_is_stale(full, &lock_fd);
+            full[group_len] = '.';
+            if (stale)
                 unlink(full);
-                free(full);
-            }
+            if (lock_fd >= 0)
+                close(lock_fd);
+            free(full);
         }
         closedir(d);
     }
     free(copy);
     free(copy2);
+}
+
+/* Whether fd is still the file at path: a writer that lost the race for
+ * its new lock file to a cleaner finds it unlinked. */
+static bool fd_is_path(int fd, const char *path)
+{
+    struct stat a, b;
+    return fstat(fd, &a) == 0 && a.st_nlink > 0 && stat(path, &b) == 0 &&
+           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Picks a fresh random prefix and creates "<prefix>.stored" with O_EXCL,
+ * holding its lock; retries when the name exists or a cleaner took it. */
+static int create_locked_stored(pdx_writer *w, size_t prefix_cap, size_t stored_cap)
+{
+    for (int attempt = 0; attempt < TMP_NAME_ATTEMPTS; attempt++) {
+        snprintf(w->tmp_prefix, prefix_cap, "%s.tmp.%ld.%016" PRIx64, w->path, (long)getpid(),
+                 random_u64());
+        snprintf(w->stored_path, stored_cap, "%s.stored", w->tmp_prefix);
+        int fd = open(w->stored_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return set_err(w, PDX_EIO, "%s: cannot create a temporary file beside the index: %s",
+                           w->stored_path, strerror(errno));
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0 || !fd_is_path(fd, w->stored_path)) {
+            close(fd); /* a cleaner holds it and removes it */
+            continue;
+        }
+        w->stored = fdopen(fd, "w+b");
+        if (!w->stored) {
+            unlink(w->stored_path);
+            close(fd);
+            return oom(w);
+        }
+        return PDX_OK;
+    }
+    return set_err(w, PDX_EIO, "%s: cannot find a free temporary file name beside the index",
+                   w->path);
 }
 
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts)
@@ -231,22 +335,18 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
         w->opts = *opts;
     w->budget = w->opts.mem_budget ? w->opts.mem_budget : DEFAULT_BUDGET;
     w->path = strdup(path);
-    size_t n = strlen(path) + 32;
+    size_t n = strlen(path) + 48;
     w->tmp_prefix = malloc(n);
     w->stored_path = malloc(n + 16);
     if (!w->path || !w->tmp_prefix || !w->stored_path)
         return oom(w);
-    snprintf(w->tmp_prefix, n, "%s.tmp.%ld", path, (long)getpid());
+    w->tmp_prefix[0] = 0;
+    w->stored_path[0] = 0;
     remove_stale_temps(path);
-    snprintf(w->stored_path, n + 16, "%s.stored", w->tmp_prefix);
     int rc = pdx_tokenizer_new(&w->tk);
     if (rc)
         return oom(w);
-    w->stored = fopen(w->stored_path, "w+be");
-    if (!w->stored)
-        return set_err(w, PDX_EIO, "%s: cannot create a temporary file beside the index: %s",
-                       w->stored_path, strerror(errno));
-    return PDX_OK;
+    return create_locked_stored(w, n, n + 16);
 }
 
 /* ---- the run-local dictionary ---- */
@@ -442,7 +542,7 @@ static int spill_run(pdx_writer *w)
         return oom(w);
     snprintf(path, n, "%s.run%u", w->tmp_prefix, w->n_runs);
     w->run_paths[w->n_runs++] = path;
-    FILE *f = fopen(path, "wbe");
+    FILE *f = fopen(path, "wbxe");
     if (!f)
         return set_err(w, PDX_EIO, "%s: cannot create a sorted run: %s", path, strerror(errno));
     pdx_buf out = {0};
@@ -1014,7 +1114,7 @@ static int commit_body(pdx_writer *w, pdx_write_stats *st, outfile *o, char *tmp
         return oom(w);
     }
     snprintf(pos_path, pn, "%s.pos", w->tmp_prefix);
-    m.posf = fopen(pos_path, "w+be");
+    m.posf = fopen(pos_path, "w+bxe");
     unlink(pos_path); /* anonymous from now on: nothing to clean up */
     free(pos_path);
     if (!m.posf) {
@@ -1315,10 +1415,12 @@ void pdx_writer_free(pdx_writer *w)
         free(w->run_paths[k]);
     }
     free(w->run_paths);
+    /* The lock file goes last, unlinked while still locked, so that no
+     * cleaner takes the group for stale while its files are removed. */
+    if (w->stored && w->stored_path)
+        unlink(w->stored_path);
     if (w->stored)
         fclose(w->stored);
-    if (w->stored_path)
-        unlink(w->stored_path);
     free(w->stored_path);
     for (uint32_t i = 0; i < w->n_terms; i++)
         for (unsigned f = 0; f < PDX_NFIELDS; f++)

@@ -2,9 +2,12 @@
  * Index files: building one (pdx_writer) and opening one (pdx_index).
  *
  * An index is a single segment file (layout: docs/FORMAT.md). Writing is
- * atomic: the writer builds "<path>.tmp.<pid>" in the target directory,
- * fsyncs it, renames it over <path> and fsyncs the directory, so a crash at
- * any moment leaves either the old index or the new one. Readers map the
+ * atomic: the writer builds "<path>.tmp.<pid>.<random>.idx" in the target
+ * directory, fsyncs it, renames it over <path> and fsyncs the directory, so
+ * a crash at any moment leaves either the old index or the new one. Two
+ * writers for the same path never share a temporary file (even with the
+ * same pid); the temporary files of a killed writer are removed by the next
+ * one, those of a live writer are not (it holds a lock on them). Readers map the
  * file read-only; a reader keeps using the file it opened even after a
  * writer replaces it.
  */
