@@ -349,6 +349,75 @@ static int do_info(const char *path)
     return 0;
 }
 
+/* ---- outputs that must not be written ---- */
+
+/* The canonical form of a path that may not exist yet: realpath of the
+ * path, else of its parent plus its last component. NULL when even the
+ * parent cannot be resolved. */
+static char *canonical_path(const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (real)
+        return real;
+    const char *slash = strrchr(path, '/');
+    char *parent = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    const char *name = slash ? slash + 1 : path;
+    char *rp = parent ? realpath(parent, NULL) : NULL;
+    free(parent);
+    if (!rp)
+        return NULL;
+    size_t n = strlen(rp) + strlen(name) + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s/%s", rp, name);
+    free(rp);
+    return out;
+}
+
+/* Whether a and b name the same file: the same (device, inode) when both
+ * exist, the same canonical path when neither does. */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea || eb)
+        return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char *ca = canonical_path(a), *cb = canonical_path(b);
+    bool same = ca && cb && strcmp(ca, cb) == 0;
+    free(ca);
+    free(cb);
+    return same;
+}
+
+/* Refuses, before anything is written, an export file that is the index
+ * being written (it is mapped while the export runs: writing it would
+ * truncate the mapping under the reader, SIGBUS) and outputs that are
+ * inputs. Returns 0, or 2 after a message (a usage error). */
+static int refuse_conflicting_outputs(const char *out, const char *export_path,
+                                      const char *const *paths, size_t n_paths)
+{
+    if (export_path && same_file(export_path, out)) {
+        fprintf(stderr,
+                "paperdex-index: --export-jsonl %s is the index being written (-o %s); "
+                "choose another file\n",
+                export_path, out);
+        return 2;
+    }
+    for (size_t i = 0; i < n_paths; i++) {
+        if (same_file(out, paths[i])) {
+            fprintf(stderr, "paperdex-index: -o %s is also an input (%s); refusing to overwrite "
+                    "it\n", out, paths[i]);
+            return 2;
+        }
+        if (export_path && same_file(export_path, paths[i])) {
+            fprintf(stderr, "paperdex-index: --export-jsonl %s is also an input (%s); refusing "
+                    "to overwrite it\n", export_path, paths[i]);
+            return 2;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *out = "paperdex.idx";
@@ -420,6 +489,12 @@ int main(int argc, char **argv)
             free(paths);
             return 1;
         }
+    }
+
+    int conflict = refuse_conflicting_outputs(out, export_path, paths, n_paths);
+    if (conflict) {
+        free(paths);
+        return conflict;
     }
 
     /* Past a file-size limit (ulimit -f) the default SIGXFSZ would kill us

@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -324,6 +325,64 @@ static int create_locked_stored(pdx_writer *w, size_t prefix_cap, size_t stored_
                    w->path);
 }
 
+/* ---- the target ---- */
+
+/* Follows a symlinked target to the file it names, so that the link stays
+ * a link and its target is replaced atomically in the target's own
+ * directory (where the temporary files then go). A dangling link is
+ * refused: following it would create a file somewhere the user did not
+ * name. */
+static int resolve_target(pdx_writer *w)
+{
+    struct stat st;
+    if (lstat(w->path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return PDX_OK;
+    char *real = realpath(w->path, NULL);
+    if (!real)
+        return set_err(w, PDX_EINVAL,
+                       "%s: is a symlink whose target cannot be resolved (%s); refusing to "
+                       "write through it",
+                       w->path, strerror(errno));
+    free(w->path);
+    w->path = real;
+    return PDX_OK;
+}
+
+/* Refuses to replace anything paperdex did not create: a directory,
+ * device, FIFO or socket, or a non-empty regular file that does not start
+ * with the index magic (`paperdex-index -o notes.md` must not eat
+ * notes.md). A missing target or an empty file is fine. */
+static int check_target(pdx_writer *w)
+{
+    struct stat st;
+    if (stat(w->path, &st) != 0)
+        return errno == ENOENT ? PDX_OK
+                               : set_err(w, PDX_EIO, "%s: cannot examine the output: %s",
+                                         w->path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return set_err(w, PDX_EINVAL,
+                       "%s: exists and is not a regular file (a directory, device, FIFO or "
+                       "socket); refusing to replace it",
+                       w->path);
+    if (st.st_size == 0)
+        return PDX_OK;
+    char magic[PDX_MAGIC_LEN] = {0};
+    int fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    ssize_t n = fd >= 0 ? read(fd, magic, sizeof magic) : -1;
+    int err = errno;
+    if (fd >= 0)
+        close(fd);
+    if (n < 0)
+        return set_err(w, PDX_EIO, "%s: cannot read the existing output: %s", w->path,
+                       strerror(err));
+    if (n != (ssize_t)sizeof magic || memcmp(magic, PDX_MAGIC, sizeof magic) != 0)
+        return set_err(w, PDX_ENOTINDEX,
+                       "%s: exists and is not a paperdex index; refusing to overwrite it "
+                       "(remove it or choose another output)",
+                       w->path);
+    return PDX_OK;
+}
+
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts)
 {
     *out = NULL;
@@ -335,15 +394,20 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
         w->opts = *opts;
     w->budget = w->opts.mem_budget ? w->opts.mem_budget : DEFAULT_BUDGET;
     w->path = strdup(path);
-    size_t n = strlen(path) + 48;
+    size_t n = strlen(path) + PATH_MAX + 48; /* room for a resolved symlink */
     w->tmp_prefix = malloc(n);
     w->stored_path = malloc(n + 16);
     if (!w->path || !w->tmp_prefix || !w->stored_path)
         return oom(w);
     w->tmp_prefix[0] = 0;
     w->stored_path[0] = 0;
-    remove_stale_temps(path);
-    int rc = pdx_tokenizer_new(&w->tk);
+    int rc = resolve_target(w);
+    if (!rc)
+        rc = check_target(w);
+    if (rc)
+        return rc;
+    remove_stale_temps(w->path);
+    rc = pdx_tokenizer_new(&w->tk);
     if (rc)
         return oom(w);
     return create_locked_stored(w, n, n + 16);

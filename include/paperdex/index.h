@@ -49,9 +49,14 @@ typedef struct pdx_write_stats {
 } pdx_write_stats;
 
 /* Starts an index that will replace `path` on commit. opts may be NULL.
- * Returns PDX_OK, PDX_ENOMEM, or PDX_EIO (target directory not writable;
- * the message is in pdx_writer_errmsg). *out is set even on PDX_EIO so the
- * message can be read; free it with pdx_writer_free. */
+ * A symlink at `path` is followed: its target is replaced (atomically, in
+ * the target's directory) and the link kept. Nothing paperdex did not
+ * create is replaced: a directory, device, FIFO or socket at `path` (or a
+ * dangling symlink) gives PDX_EINVAL, a non-empty file that is not a
+ * paperdex index PDX_ENOTINDEX; an empty file is fine. Returns PDX_OK,
+ * PDX_ENOMEM, PDX_EINVAL, PDX_ENOTINDEX, or PDX_EIO (target directory not
+ * writable); the message is in pdx_writer_errmsg. *out is set even on an
+ * error so the message can be read; free it with pdx_writer_free. */
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts);
 
 /* Adds a paper (copied; the paper's memory may be reused after the call).
