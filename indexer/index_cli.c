@@ -35,8 +35,8 @@ static const char usage[] =
     "  -o, --output INDEX   index file to write (default: paperdex.idx)\n"
     "  -q, --quiet          print nothing but errors and skipped papers\n"
     "      --json           print the summary as one JSON object on stdout\n"
-    "                       (keys: files, papers, duplicates, skipped, warnings,\n"
-    "                       terms, bytes, seconds)\n"
+    "                       (keys: files, papers, duplicates, skipped,\n"
+    "                       paths_skipped, warnings, terms, bytes, seconds)\n"
     "      --mem-mb N       memory for in-memory postings before spilling sorted\n"
     "                       runs to disk (default 256)\n"
     "      --export-jsonl FILE  after writing the index, write every paper in it\n"
@@ -54,7 +54,8 @@ static const char usage[] =
     "      --version        show the version\n"
     "\n"
     "Every paper heading in the input is either indexed or reported on stderr as\n"
-    "FILE:LINE: skipped: REASON. Warnings (FILE:LINE: warning: ...) do not stop\n"
+    "FILE:LINE: skipped: REASON; a file or directory not read as PATH: skipped:\n"
+    "REASON. Warnings (FILE:LINE: warning: ...) do not stop\n"
     "indexing. Exit status: 0 index written, 1 not written, 2 usage error.\n";
 
 typedef struct skipped {
@@ -70,6 +71,7 @@ typedef struct run_state {
     skipped *skips;
     size_t n_skips, cap_skips;
     uint64_t warnings;
+    uint64_t paths_skipped; /* files and directories not read (PDX_DIAG_FILE) */
     double t0, last_progress;
     int err;
 } run_state;
@@ -99,6 +101,12 @@ static void on_diag(const pdx_diag *d, void *payload)
         }
         s->skips[s->n_skips++] = (skipped){strdup(d->file), d->line, strdup(d->message)};
         fprintf(stderr, "%s:%u: skipped: %s\n", d->file, d->line, d->message);
+        return;
+    }
+    if (d->level == PDX_DIAG_FILE) {
+        /* a whole file or directory was not read: as visible as a paper */
+        s->paths_skipped++;
+        fprintf(stderr, "%s: skipped: %s\n", d->file, d->message);
         return;
     }
     s->warnings++;
@@ -148,9 +156,9 @@ static void print_json_summary(const run_state *s, const pdx_write_stats *ws, do
     }
     char tail[256];
     snprintf(tail, sizeof tail,
-             "],\"warnings\":%" PRIu64 ",\"terms\":%" PRIu64 ",\"bytes\":%" PRIu64
-             ",\"seconds\":%.3f}\n",
-             s->warnings, ws->terms, ws->bytes, secs);
+             "],\"paths_skipped\":%" PRIu64 ",\"warnings\":%" PRIu64 ",\"terms\":%" PRIu64
+             ",\"bytes\":%" PRIu64 ",\"seconds\":%.3f}\n",
+             s->paths_skipped, s->warnings, ws->terms, ws->bytes, secs);
     pdx_buf_append(&b, tail, strlen(tail));
     if (!b.err)
         fwrite(b.data, 1, b.len, stdout);
@@ -533,6 +541,7 @@ int main(int argc, char **argv)
             printf("papers skipped:    %zu\n", s.n_skips);
             for (size_t i = 0; i < s.n_skips; i++)
                 printf("  %s:%u: %s\n", s.skips[i].file, s.skips[i].line, s.skips[i].reason);
+            printf("paths skipped:     %" PRIu64 "\n", s.paths_skipped);
             printf("warnings:          %" PRIu64 "\n", s.warnings);
             printf("distinct terms:    %" PRIu64 "\n", ws.terms);
             printf("index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);
