@@ -6,7 +6,8 @@
  *   paperdex-index --info INDEX
  *
  * Exit status: 0 when the index was written (or checks out), 1 when it was
- * not (or is damaged), 2 on a usage error.
+ * not (or is damaged), 2 on a usage error; killed by the signal itself
+ * after SIGINT, SIGTERM or SIGHUP, once the temporary files are removed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -56,7 +57,9 @@ static const char usage[] =
     "Every paper heading in the input is either indexed or reported on stderr as\n"
     "FILE:LINE: skipped: REASON; a file or directory not read as PATH: skipped:\n"
     "REASON. Warnings (FILE:LINE: warning: ...) do not stop\n"
-    "indexing. Exit status: 0 index written, 1 not written, 2 usage error.\n";
+    "indexing. Exit status: 0 index written, 1 not written, 2 usage error. On\n"
+    "SIGINT, SIGTERM or SIGHUP the temporary files are removed, the old index is\n"
+    "kept and the program ends by that signal (status 130, 143 or 129).\n";
 
 typedef struct skipped {
     char *file;
@@ -75,6 +78,41 @@ typedef struct run_state {
     double t0, last_progress;
     int err;
 } run_state;
+
+/* ---- interruption ----
+ *
+ * SIGINT, SIGTERM and SIGHUP set `interrupted`; the writer polls it (its
+ * cancel option) and stops, main frees the writer, which removes every
+ * temporary file, then re-raises the signal with its default action so the
+ * caller sees the usual status (130 for SIGINT, 143 for SIGTERM in a
+ * shell). Nothing but the flag is touched in the handler. */
+
+static volatile sig_atomic_t interrupted; /* the signal number, 0 if none */
+
+static void on_interrupt(int sig)
+{
+    interrupted = sig;
+}
+
+static void catch_interrupts(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Ends the process the way the signal would have. */
+static void die_of(int sig)
+{
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig); /* not reached unless the signal is blocked */
+}
 
 static double now(void)
 {
@@ -511,7 +549,9 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     s.t0 = now();
     s.progress = !s.quiet && !s.json && isatty(2);
-    pdx_writer_opts wo = {.mem_budget = mem_mb << 20, .on_diag = on_diag, .payload = &s};
+    catch_interrupts();
+    pdx_writer_opts wo = {.mem_budget = mem_mb << 20, .on_diag = on_diag, .payload = &s,
+                          .cancel = &interrupted};
     int rc = pdx_writer_new(&s.w, out, &wo);
     if (!rc) {
         pdx_parse_cb cb = {on_paper, on_diag, &s};
@@ -525,6 +565,13 @@ int main(int argc, char **argv)
     if (s.progress)
         fputs("\r\033[K", stderr);
     int status = 0;
+    if (rc && interrupted) {
+        int sig = interrupted;
+        pdx_writer_free(s.w); /* removes the temporary files */
+        fprintf(stderr, "paperdex-index: interrupted by %s; index not written, temporary "
+                "files removed\n", sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+        die_of(sig);
+    }
     if (rc) {
         const char *msg = s.w ? pdx_writer_errmsg(s.w) : "";
         fprintf(stderr, "paperdex-index: %s; index not written\n",

@@ -178,6 +178,17 @@ static int oom(pdx_writer *w)
     return set_err(w, PDX_ENOMEM, "%s: out of memory while indexing", w->path);
 }
 
+/* Whether the caller asked to stop (opts.cancel); sets the sticky error
+ * PDX_ESTOP once it did. Checked per paper and per merged term, so a
+ * signal stops even a long merge within moments. */
+static bool cancelled(pdx_writer *w)
+{
+    if (!w->opts.cancel || !*w->opts.cancel)
+        return false;
+    set_err(w, PDX_ESTOP, "%s: interrupted; the index was not written", w->path);
+    return true;
+}
+
 const char *pdx_writer_errmsg(const pdx_writer *w)
 {
     return w ? w->errmsg : "";
@@ -685,7 +696,7 @@ static void store_record(pdx_writer *w, const pdx_paper *p)
 
 int pdx_writer_add(pdx_writer *w, const pdx_paper *p)
 {
-    if (w->err)
+    if (w->err || cancelled(w))
         return w->err;
     if (w->committed)
         return set_err(w, PDX_EINVAL, "%s: writer already committed", w->path);
@@ -1144,7 +1155,7 @@ static int commit_body(pdx_writer *w, pdx_write_stats *st, outfile *o, char *tmp
     {
         pdx_buf rec = {0};
         uint64_t off = 0;
-        for (uint32_t i = 0; i < w->n_docs && !w->err; i++) {
+        for (uint32_t i = 0; i < w->n_docs && !w->err && !cancelled(w); i++) {
             const mdoc *d = &w->docs[i];
             if (d->deleted)
                 continue;
@@ -1199,7 +1210,7 @@ static int commit_body(pdx_writer *w, pdx_write_stats *st, outfile *o, char *tmp
     run **cur = malloc((size_t)(n_runs ? n_runs : 1) * sizeof *cur);
     if (!cur)
         oom(w);
-    while (!w->err) {
+    while (!w->err && !cancelled(w)) {
         /* The smallest current term and the runs holding it, in order. */
         const uint8_t *t = NULL;
         size_t tl = 0;
@@ -1395,6 +1406,8 @@ static int commit_body(pdx_writer *w, pdx_write_stats *st, outfile *o, char *tmp
         return set_err(w, PDX_EIO, "%s: close failed: %s", tmp_index, strerror(errno));
     }
     o->fd = -1;
+    if (cancelled(w))
+        return w->err;
     if (rename(tmp_index, w->path) != 0)
         return set_err(w, PDX_EIO, "%s: cannot replace the index: %s", w->path, strerror(errno));
     fsync_dir_of(w->path); /* best effort: some file systems refuse it */

@@ -14,6 +14,7 @@
 #ifndef PAPERDEX_INDEX_H
 #define PAPERDEX_INDEX_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,11 @@ typedef struct pdx_writer_opts {
      * date is kept). May be NULL. */
     pdx_diag_fn on_diag;
     void *payload;
+    /* May be NULL. When *cancel becomes non-zero (a signal handler sets
+     * it), pdx_writer_add and pdx_writer_commit stop at their next check
+     * (every paper, every merged term) with PDX_ESTOP; the target is left
+     * as it was and pdx_writer_free removes every temporary file. */
+    const volatile sig_atomic_t *cancel;
 } pdx_writer_opts;
 
 typedef struct pdx_write_stats {
@@ -61,12 +67,14 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
 
 /* Adds a paper (copied; the paper's memory may be reused after the call).
  * Document ids follow the order of calls, duplicates aside. Returns PDX_OK,
- * PDX_ENOMEM or PDX_EIO (spilling a run failed). Errors are sticky. */
+ * PDX_ENOMEM, PDX_EIO (spilling a run failed) or PDX_ESTOP (cancelled).
+ * Errors are sticky. */
 int pdx_writer_add(pdx_writer *w, const pdx_paper *paper);
 
 /* Writes the index and atomically replaces the target. On any error the
  * target is untouched and no temporary file is left. stats may be NULL.
- * Returns PDX_OK, PDX_EINVAL (no papers), PDX_ENOMEM, PDX_EIO. */
+ * Returns PDX_OK, PDX_EINVAL (no papers), PDX_ENOMEM, PDX_EIO, PDX_ESTOP
+ * (cancelled through opts.cancel). */
 int pdx_writer_commit(pdx_writer *w, pdx_write_stats *stats);
 
 /* The last error's message ("" if none). Valid until the next call. */
