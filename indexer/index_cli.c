@@ -8,6 +8,7 @@
  * Exit status: 0 when the index was written (or checks out), 1 when it was
  * not (or is damaged), 2 on a usage error; killed by the signal itself
  * after SIGINT, SIGTERM or SIGHUP, once the temporary files are removed.
+ * Standard output that cannot be written (a full disk) makes the status 1.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -464,7 +465,34 @@ static int refuse_conflicting_outputs(const char *out, const char *export_path,
     return 0;
 }
 
+/* Flushes and closes stdout: a summary, check or info lost to a full disk
+ * or a closed pipe must not look like success. Returns status, or 1 after
+ * a message when stdout could not be written. */
+static int finish_stdout(int status)
+{
+    errno = 0;
+    int bad = fflush(stdout) != 0;
+    int err = errno;
+    bad |= ferror(stdout) != 0;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (!bad)
+        return status;
+    fprintf(stderr, "paperdex-index: writing to standard output failed: %s\n",
+            err ? strerror(err) : "I/O error");
+    return status ? status : 1;
+}
+
+static int index_main(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return finish_stdout(index_main(argc, argv));
+}
+
+static int index_main(int argc, char **argv)
 {
     const char *out = "paperdex.idx";
     const char *export_path = NULL;

@@ -957,6 +957,37 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     fx_rmtree(dir);
 }
 
+/* Output to a full disk (/dev/full) for --json, --info and --check used to
+ * exit 0 with nothing written: now exit 1 and say why. */
+static void hostile_index_stdout_full(void **st)
+{
+    (void)st;
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    char *dir = fx_tmpdir();
+    char *in = fx_path(dir, "in/a.md"), *idx = fx_path(dir, "x.idx");
+    char *errp = fx_path(dir, "err.txt");
+    fx_write(in, small_digest, sizeof small_digest - 1);
+    const char *modes[][2] = {{"--json -o", "in"}, {"-o", "in"}, {"--info", NULL},
+                              {"--check", NULL}};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd, "'%s/paperdex-index' %s '%s' %s%s%s >/dev/full 2>'%s'",
+                 PDX_BIN_DIR, modes[i][0], idx, modes[i][1] ? "'" : "",
+                 modes[i][1] ? in : "", modes[i][1] ? "'" : "", errp);
+        int status = fx_run(cmd, NULL);
+        char *err = fx_read(errp, NULL);
+        assert_non_null(err);
+        if (status != 1 || !strstr(err, "standard output"))
+            fail_msg("%s > /dev/full: exit %d: %s", modes[i][0], status, err);
+        free(err);
+    }
+    free(errp);
+    free(idx);
+    free(in);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -967,6 +998,7 @@ int main(void)
         cmocka_unit_test(hostile_search_huge_queries),
         cmocka_unit_test(hostile_index_50mb_file),
         cmocka_unit_test(hostile_index_refuses_unsafe_outputs),
+        cmocka_unit_test(hostile_index_stdout_full),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
