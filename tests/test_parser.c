@@ -1418,6 +1418,65 @@ static void test_fuzz_mutations(void **state)
     free(buf);
 }
 
+/* Terminal controls in a digest (ESC, a C1 CSI, DEL, a lone CR, bidi
+ * overrides and isolates) would reach a terminal through the search
+ * results: they are removed from every field, tab kept, with one warning
+ * per paper at its heading. */
+static void test_text_terminal_controls(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "## Daily Papers (2024-05-17)\n"
+        "### [Red\x1b[31m Title\xc2\x9b" "2J\xe2\x80\xae" "txet](https://arxiv.org/abs/2405.1\x7f" "1111)\n"
+        "Authors: Ann\xe2\x81\xa6 Lee, Bo\r Kim\n"
+        "- 요약\x07 with\ttab \xe2\x80\xad" "and \xc2\x85more\xe2\x81\xa9.\n"
+        "### [Clean Paper](https://arxiv.org/abs/2405.22222)\n"
+        "- 깨끗한 요약.\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/2024/05/17.md", text, sizeof text - 1), PDX_OK);
+    assert_int_equal(c.np, 2);
+    const cpaper *p = &c.p[0];
+    assert_string_equal(p->title, "Red[31m Title2Jtxet");
+    assert_string_equal(p->url, "https://arxiv.org/abs/2405.11111");
+    assert_string_equal(p->id, "2405.11111");
+    assert_string_equal(p->authors, "Ann Lee\nBo Kim");
+    assert_string_equal(p->summary, "- 요약 with\ttab and more.");
+    static const char *const bad[] = {"\x1b", "\xc2\x9b", "\xc2\x85", "\x7f", "\r", "\x07",
+                                      "\xe2\x80\xae", "\xe2\x80\xad", "\xe2\x81\xa6",
+                                      "\xe2\x81\xa9"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *fields[] = {p->title, p->url, p->authors, p->summary, p->id};
+        for (size_t f = 0; f < 5; f++)
+            assert_null(strstr(fields[f], bad[i]));
+    }
+    const cdiag *d = find_diag(&c, PDX_DIAG_WARNING, 2, "terminal control");
+    assert_non_null(d);
+    assert_non_null(strstr(d->message, "10 terminal control characters"));
+    assert_int_equal(count_diag(&c, PDX_DIAG_WARNING, "terminal control"), 1);
+    collect_free(&c);
+}
+
+/* A name listed twice is kept once, at its first place. */
+static void test_authors_duplicates(void **state)
+{
+    (void)state;
+    static const char text[] = "## Daily Papers (2024-05-17)\n"
+                               "### [Commas](https://arxiv.org/abs/2405.33333)\n"
+                               "Authors: Ana Ruiz, Bo Kim, Ana Ruiz, Cy Dee, and Bo Kim, ana ruiz\n"
+                               "- 요약.\n"
+                               "### [List](https://arxiv.org/abs/2405.44444)\n"
+                               "Authors: ['Dee', \"Dee\", 'Eve', 'Dee']\n"
+                               "- 요약.\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/2024/05/17.md", text, sizeof text - 1), PDX_OK);
+    assert_int_equal(c.np, 2);
+    assert_string_equal(c.p[0].authors, "Ana Ruiz\nBo Kim\nCy Dee\nana ruiz");
+    assert_int_equal(c.p[0].n_authors, 4);
+    assert_string_equal(c.p[1].authors, "Dee\nEve");
+    assert_int_equal(c.p[1].n_authors, 2);
+    collect_free(&c);
+}
+
 #define T(name, fn) {name, fn, NULL, NULL, NULL}
 
 int main(void)
@@ -1440,6 +1499,8 @@ int main(void)
         T("parser/votes", test_votes),
         T("parser/authors/lists", test_authors),
         T("parser/authors/thousands", test_authors_thousands),
+        T("parser/authors/duplicates", test_authors_duplicates),
+        T("parser/text/terminal_controls", test_text_terminal_controls),
         T("parser/summary/markup", test_summary_markup),
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/dates", test_dates),
