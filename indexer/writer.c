@@ -47,6 +47,7 @@
 
 #include "common.h"
 #include "format.h"
+#include "indexer.h"
 #include "paperdex/index.h"
 #include "paperdex/tokenizer.h"
 
@@ -127,8 +128,7 @@ struct pdx_writer {
     /* run-local dictionary */
     mterm *terms;
     uint32_t n_terms, cap_terms;
-    uint32_t *slots; /* term index + 1, open addressing */
-    uint32_t n_slots;
+    pdx_slots slots; /* hash of terms, by their bytes */
     pdx_buf term_arena;
     size_t postings_mem; /* bytes allocated by the terms' posting buffers */
 
@@ -141,8 +141,7 @@ struct pdx_writer {
     mdoc *docs;
     uint32_t n_docs, cap_docs;
     pdx_buf id_arena;
-    uint32_t *id_slots; /* doc + 1 */
-    uint32_t n_id_slots;
+    pdx_slots id_slots; /* hash of live docs, by arXiv id */
     uint64_t duplicates;
 
     FILE *stored; /* temp file of stored fields */
@@ -426,37 +425,38 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
 
 /* ---- the run-local dictionary ---- */
 
-static bool grow_slots(pdx_writer *w)
+/* A term being looked up in the run dictionary. */
+typedef struct term_key {
+    const char *s; /* its bytes, not owned */
+    size_t len;    /* their count */
+    uint32_t hash; /* low bits of pdx_hash(s, len) */
+} term_key;
+
+static bool term_rehash(uint32_t item, uint32_t *hash, void *payload)
 {
-    uint32_t n = w->n_slots ? w->n_slots * 2 : 1024;
-    uint32_t *s = calloc(n, sizeof *s);
-    if (!s)
-        return false;
-    for (uint32_t i = 0; i < w->n_terms; i++) {
-        uint32_t k = w->terms[i].hash & (n - 1);
-        while (s[k])
-            k = (k + 1) & (n - 1);
-        s[k] = i + 1;
-    }
-    free(w->slots);
-    w->slots = s;
-    w->n_slots = n;
+    const pdx_writer *w = payload;
+    *hash = w->terms[item].hash;
     return true;
+}
+
+static bool term_match(uint32_t item, const void *key, void *payload)
+{
+    const pdx_writer *w = payload;
+    const term_key *k = key;
+    const mterm *t = &w->terms[item];
+    return t->hash == k->hash && t->len == k->len &&
+           memcmp(w->term_arena.data + t->str_off, k->s, k->len) == 0;
 }
 
 /* Index of term in the run dictionary, inserting it; UINT32_MAX on OOM. */
 static uint32_t term_intern(pdx_writer *w, const char *s, size_t len)
 {
-    if ((w->n_terms + 1) * 2 > w->n_slots && !grow_slots(w))
+    if (!pdx_slots_reserve(&w->slots, w->n_terms + 1, w->n_terms, term_rehash, w))
         return UINT32_MAX;
-    uint32_t h = (uint32_t)pdx_hash(s, len), mask = w->n_slots - 1;
-    uint32_t k = h & mask;
-    for (; w->slots[k]; k = (k + 1) & mask) {
-        mterm *t = &w->terms[w->slots[k] - 1];
-        if (t->hash == h && t->len == len &&
-            memcmp(w->term_arena.data + t->str_off, s, len) == 0)
-            return w->slots[k] - 1;
-    }
+    term_key key = {s, len, (uint32_t)pdx_hash(s, len)};
+    uint32_t k, found = pdx_slots_find(&w->slots, key.hash, term_match, &key, w, &k);
+    if (found)
+        return found - 1;
     if (w->n_terms == w->cap_terms) {
         uint32_t nc = w->cap_terms ? w->cap_terms * 2 : 1024;
         mterm *nt = realloc(w->terms, nc * sizeof *nt);
@@ -469,11 +469,11 @@ static uint32_t term_intern(pdx_writer *w, const char *s, size_t len)
     memset(t, 0, sizeof *t);
     t->str_off = (uint32_t)w->term_arena.len;
     t->len = (uint8_t)len;
-    t->hash = h;
+    t->hash = key.hash;
     pdx_buf_append(&w->term_arena, s, len);
     if (w->term_arena.err)
         return UINT32_MAX;
-    w->slots[k] = ++w->n_terms;
+    w->slots.slot[k] = ++w->n_terms;
     return w->n_terms - 1;
 }
 
@@ -554,11 +554,18 @@ typedef struct term_ref {
     uint32_t idx;
 } term_ref;
 
+/* Byte-wise term order, shorter first on a common prefix: the order of
+ * runs and of the dictionary (format.h). */
+static int term_cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    int c = memcmp(a, b, PDX_MIN(al, bl));
+    return c ? c : (al > bl) - (al < bl);
+}
+
 static int cmp_term_ref(const void *a, const void *b)
 {
     const term_ref *x = a, *y = b;
-    int c = memcmp(x->s, y->s, PDX_MIN(x->len, y->len));
-    return c ? c : (x->len > y->len) - (x->len < y->len);
+    return term_cmp_bytes(x->s, x->len, y->s, y->len);
 }
 
 /* Serializes the run dictionary in term order into out, freeing the
@@ -600,7 +607,7 @@ static int serialize_run(pdx_writer *w, pdx_buf *out, FILE *f)
         return oom(w);
     w->n_terms = 0;
     w->postings_mem = 0;
-    memset(w->slots, 0, (size_t)w->n_slots * sizeof *w->slots);
+    pdx_slots_clear(&w->slots);
     pdx_buf_reset(&w->term_arena);
     return PDX_OK;
 }
@@ -632,37 +639,32 @@ static int spill_run(pdx_writer *w)
 
 /* ---- adding papers ---- */
 
-static uint32_t id_find(pdx_writer *w, const char *id, size_t len, uint32_t h, uint32_t *slot)
+/* An arXiv id being looked up among the documents. */
+typedef struct id_key {
+    const char *s; /* its bytes, not owned */
+    size_t len;    /* their count */
+} id_key;
+
+static uint32_t id_hash(const char *id, size_t len)
 {
-    uint32_t mask = w->n_id_slots - 1, k = h & mask;
-    for (; w->id_slots[k]; k = (k + 1) & mask) {
-        mdoc *d = &w->docs[w->id_slots[k] - 1];
-        if (d->id_len == len && memcmp(w->id_arena.data + d->id_off, id, len) == 0)
-            break;
-    }
-    *slot = k;
-    return w->id_slots[k];
+    return (uint32_t)pdx_hash(id, len);
 }
 
-static bool grow_id_slots(pdx_writer *w)
+/* Deleted documents (replaced by a later duplicate) leave the table. */
+static bool id_rehash(uint32_t item, uint32_t *hash, void *payload)
 {
-    uint32_t n = w->n_id_slots ? w->n_id_slots * 2 : 1024;
-    uint32_t *s = calloc(n, sizeof *s);
-    if (!s)
-        return false;
-    for (uint32_t i = 0; i < w->n_docs; i++) {
-        mdoc *d = &w->docs[i];
-        if (d->deleted)
-            continue;
-        uint32_t k = (uint32_t)pdx_hash(w->id_arena.data + d->id_off, d->id_len) & (n - 1);
-        while (s[k])
-            k = (k + 1) & (n - 1);
-        s[k] = i + 1;
-    }
-    free(w->id_slots);
-    w->id_slots = s;
-    w->n_id_slots = n;
-    return true;
+    const pdx_writer *w = payload;
+    const mdoc *d = &w->docs[item];
+    *hash = id_hash((const char *)w->id_arena.data + d->id_off, d->id_len);
+    return !d->deleted;
+}
+
+static bool id_match(uint32_t item, const void *key, void *payload)
+{
+    const pdx_writer *w = payload;
+    const id_key *k = key;
+    const mdoc *d = &w->docs[item];
+    return d->id_len == k->len && memcmp(w->id_arena.data + d->id_off, k->s, k->len) == 0;
 }
 
 static void report_duplicate(pdx_writer *w, const pdx_paper *p, const mdoc *old, bool replaced)
@@ -706,10 +708,12 @@ int pdx_writer_add(pdx_writer *w, const pdx_paper *p)
         return set_err(w, PDX_ELIMIT, "%s: too many papers for one segment", w->path);
 
     /* Duplicates: keep the later date. */
-    if ((w->n_docs + 1) * 2 > w->n_id_slots && !grow_id_slots(w))
+    if (!pdx_slots_reserve(&w->id_slots, w->n_docs + 1, w->n_docs, id_rehash, w))
         return oom(w);
-    uint32_t h = (uint32_t)pdx_hash(p->id, p->id_len), slot;
-    uint32_t old = id_find(w, p->id, p->id_len, h, &slot);
+    id_key key = {p->id, p->id_len};
+    uint32_t slot;
+    uint32_t old = pdx_slots_find(&w->id_slots, id_hash(p->id, p->id_len), id_match, &key, w,
+                                  &slot);
     if (old) {
         mdoc *od = &w->docs[old - 1];
         bool replace = p->date >= od->date;
@@ -784,10 +788,10 @@ int pdx_writer_add(pdx_writer *w, const pdx_paper *p)
         return oom(w);
 
     w->n_docs++;
-    w->id_slots[slot] = doc + 1;
+    w->id_slots.slot[slot] = doc + 1;
 
     size_t mem = w->postings_mem + (size_t)w->n_terms * sizeof(mterm) +
-                 (size_t)w->n_slots * 4 + w->term_arena.cap;
+                 (size_t)w->slots.n * sizeof *w->slots.slot + w->term_arena.cap;
     if (mem > w->budget)
         return spill_run(w);
     return PDX_OK;
@@ -903,11 +907,6 @@ static bool run_next_term(run *r)
     return true;
 }
 
-static int term_cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
-{
-    int c = memcmp(a, b, PDX_MIN(al, bl));
-    return c ? c : (al > bl) - (al < bl);
-}
 
 /* Flushes the buffered block of the list encoder: block data, one skip
  * entry, and the block's positions to the positions file. */
@@ -1503,12 +1502,12 @@ void pdx_writer_free(pdx_writer *w)
         for (unsigned f = 0; f < PDX_NFIELDS; f++)
             pdx_buf_free(&w->terms[i].f[f].b);
     free(w->terms);
-    free(w->slots);
+    pdx_slots_free(&w->slots);
     pdx_buf_free(&w->term_arena);
     free(w->scratch);
     free(w->docs);
     pdx_buf_free(&w->id_arena);
-    free(w->id_slots);
+    pdx_slots_free(&w->id_slots);
     pdx_buf_free(&w->rec);
     pdx_buf_free(&w->last_run);
     pdx_tokenizer_free(w->tk);
