@@ -861,9 +861,12 @@ static int out_buf(pdx_writer *w, outfile *o, const pdx_buf *b)
 
 /* ---- merge ---- */
 
-/* Runs are read once, front to back. Pages already merged are handed back
- * to the kernel so that the resident set stays bounded by the memory
- * budget rather than growing with the total size of the runs. */
+/* Runs are read once, front to back. Every RUN_RELEASE_BYTES of a run
+ * that the merge has passed are handed back to the kernel (MADV_DONTNEED),
+ * so each mapped run adds at most about RUN_RELEASE_BYTES to the resident
+ * set, not its whole size. That bound is per run, not the memory budget:
+ * with R runs the mapped part can reach R * RUN_RELEASE_BYTES (clean file
+ * pages, which the kernel can also reclaim under pressure). */
 #define RUN_RELEASE_BYTES ((size_t)32 << 20)
 
 static void run_release(run *r)
@@ -1103,324 +1106,474 @@ static int fsync_dir_of(const char *path)
     return rc;
 }
 
-/* The body of commit; cleanup is the caller's. */
-static int commit_body(pdx_writer *w, pdx_write_stats *st, outfile *o, char *tmp_index,
-                       run *runs, uint32_t *remap, uint32_t *final_len, uint32_t n_runs)
+/* ---- commit, in named steps ----
+ *
+ * pdx_writer_commit runs the steps of commit_steps[] in order, each named
+ * after the part of the file it produces: number_docs (final ids and
+ * statistics), open_output (the temporary index, a placeholder header),
+ * write_stored, write_postings (merging the runs; positions go to an
+ * anonymous temporary file), write_positions, write_dictionary (TERMS,
+ * TERMSTR, TERMHASH), write_docs (DOCS, IDHASH), write_meta,
+ * write_table_and_footer, and publish (the real header, fsync, rename).
+ * The sections come out in the order of format.h. Every step reads and
+ * fills one commit_ctx and returns the writer's sticky error; cleanup,
+ * including removing the temporary index after a failure, is
+ * commit_ctx_free's alone. */
+
+typedef struct commit_ctx {
+    pdx_writer *w;         /* the writer being committed; not owned */
+    outfile o;             /* the temporary index being written */
+    char *tmp_index;       /* its path, "<prefix>.idx" */
+    run *runs;             /* the spilled runs, then the in-memory one */
+    uint32_t n_runs;       /* entries in runs */
+    uint32_t *remap;       /* temporary id -> final id, UINT32_MAX if deleted */
+    uint32_t *final_len;   /* final id * PDX_NFIELDS + field -> field length */
+    uint32_t n_live;       /* live documents, counted before the commit */
+    uint32_t n_final;      /* final ids given out (== n_live after number_docs) */
+    uint64_t sum_len[PDX_NFIELDS]; /* total length of each field */
+    int32_t min_date, max_date;    /* range of the known dates, 0 if none */
+    uint32_t max_votes;    /* the most votes of one document */
+    uint64_t *stored_off;  /* final id -> offset of its record in STORED */
+    merge_ctx m;           /* list encoder and positions file of the merge */
+    pdx_buf terms;         /* TERMS entries, built while merging */
+    pdx_buf termstr;       /* TERMSTR bytes, built while merging */
+    uint64_t *term_hashes; /* pdx_hash of each term written, for TERMHASH */
+    size_t cap_hashes;     /* entries allocated in term_hashes */
+    uint32_t n_terms;      /* terms written */
+    uint64_t n_postings;   /* (term, field, document) postings written */
+    section_entry tab[PDX_SEC_COUNT]; /* the sections written so far */
+    unsigned ntab;         /* entries used in tab */
+    uint8_t header[PDX_HEADER_SIZE]; /* zeros until write_table_and_footer */
+    uint64_t file_size;    /* the final size, known after the table */
+} commit_ctx;
+
+/* Allocates what the steps need and maps the spilled runs. */
+static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live)
 {
-    /* Final document ids: live documents in the order they were added. */
-    uint32_t n_final = 0;
-    uint64_t sum_len[PDX_NFIELDS] = {0};
-    int32_t min_date = 0, max_date = 0;
-    uint32_t max_votes = 0;
+    memset(c, 0, sizeof *c);
+    c->w = w;
+    c->n_live = live;
+    c->n_runs = w->n_runs + 1;
+    c->o = (outfile){.fd = -1, .cap = 1 << 20};
+    c->runs = calloc(c->n_runs, sizeof *c->runs);
+    c->remap = malloc((size_t)w->n_docs * sizeof *c->remap);
+    c->final_len = malloc((size_t)live * PDX_NFIELDS * sizeof *c->final_len);
+    size_t tn = strlen(w->tmp_prefix) + 8;
+    c->tmp_index = malloc(tn);
+    c->o.buf = malloc(c->o.cap);
+    c->o.hs = XXH3_createState();
+    if (!c->runs || !c->remap || !c->final_len || !c->tmp_index || !c->o.buf || !c->o.hs)
+        return oom(w);
+    XXH3_64bits_reset(c->o.hs);
+    snprintf(c->tmp_index, tn, "%s.idx", w->tmp_prefix);
+    for (uint32_t k = 0; k < w->n_runs; k++)
+        if (map_run(w, w->run_paths[k], &c->runs[k]))
+            return w->err;
+    c->runs[w->n_runs].p = w->last_run.data; /* the last run stays in memory */
+    c->runs[w->n_runs].end = w->last_run.data + w->last_run.len;
+    return PDX_OK;
+}
+
+/* Releases everything; after a failure also removes the temporary index. */
+static void commit_ctx_free(commit_ctx *c, int rc)
+{
+    if (c->o.fd >= 0)
+        close(c->o.fd);
+    if (rc && c->tmp_index)
+        unlink(c->tmp_index);
+    if (c->runs)
+        for (uint32_t k = 0; k < c->n_runs; k++)
+            if (c->runs[k].map)
+                munmap(c->runs[k].map, c->runs[k].map_len);
+    if (c->m.posf)
+        fclose(c->m.posf);
+    pdx_buf_free(&c->m.enc.skip);
+    pdx_buf_free(&c->m.enc.data);
+    pdx_buf_free(&c->m.enc.blockpos);
+    pdx_buf_free(&c->terms);
+    pdx_buf_free(&c->termstr);
+    free(c->term_hashes);
+    free(c->stored_off);
+    free(c->runs);
+    free(c->remap);
+    free(c->final_len);
+    free(c->tmp_index);
+    free(c->o.buf);
+    if (c->o.hs)
+        XXH3_freeState(c->o.hs);
+}
+
+/* Writes b as the whole section id. */
+static int out_section(commit_ctx *c, uint32_t id, const pdx_buf *b)
+{
+    out_begin(&c->o);
+    out_buf(c->w, &c->o, b);
+    return out_end(c->w, &c->o, id, c->tab, &c->ntab);
+}
+
+/* Final document ids: the live documents in the order they were added;
+ * the field lengths by final id and the META statistics. */
+static int number_docs(commit_ctx *c)
+{
+    const pdx_writer *w = c->w;
     for (uint32_t i = 0; i < w->n_docs; i++) {
         const mdoc *d = &w->docs[i];
         if (d->deleted) {
-            remap[i] = UINT32_MAX;
+            c->remap[i] = UINT32_MAX;
             continue;
         }
         for (unsigned f = 0; f < PDX_NFIELDS; f++) {
-            final_len[(size_t)n_final * PDX_NFIELDS + f] = d->len[f];
-            sum_len[f] += d->len[f];
+            c->final_len[(size_t)c->n_final * PDX_NFIELDS + f] = d->len[f];
+            c->sum_len[f] += d->len[f];
         }
-        if (d->votes != PDX_VOTES_NONE && d->votes > max_votes)
-            max_votes = d->votes;
+        if (d->votes != PDX_VOTES_NONE && d->votes > c->max_votes)
+            c->max_votes = d->votes;
         if (d->date) {
-            if (!min_date || d->date < min_date)
-                min_date = d->date;
-            if (d->date > max_date)
-                max_date = d->date;
+            if (!c->min_date || d->date < c->min_date)
+                c->min_date = d->date;
+            if (d->date > c->max_date)
+                c->max_date = d->date;
         }
-        remap[i] = n_final++;
-    }
-
-    o->fd = open(tmp_index, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (o->fd < 0)
-        return set_err(w, PDX_EIO, "%s: cannot create: %s", tmp_index, strerror(errno));
-    section_entry tab[PDX_SEC_COUNT];
-    unsigned ntab = 0;
-    uint8_t header[PDX_HEADER_SIZE] = {0};
-    if (out_write(w, o, header, sizeof header))
-        return w->err;
-
-    /* STORED: copy live records, noting their new offsets. */
-    uint64_t *new_off = malloc((size_t)(n_final ? n_final : 1) * sizeof *new_off);
-    if (!new_off)
-        return oom(w);
-    out_begin(o);
-    if (fflush(w->stored) != 0) {
-        free(new_off);
-        return set_err(w, PDX_EIO, "%s: %s", w->stored_path, strerror(errno));
-    }
-    {
-        pdx_buf rec = {0};
-        uint64_t off = 0;
-        for (uint32_t i = 0; i < w->n_docs && !w->err && !cancelled(w); i++) {
-            const mdoc *d = &w->docs[i];
-            if (d->deleted)
-                continue;
-            pdx_buf_reset(&rec);
-            if (!pdx_buf_reserve(&rec, d->stored_len)) {
-                oom(w);
-                break;
-            }
-            if (pread(fileno(w->stored), rec.data, d->stored_len, (off_t)d->stored_off) !=
-                (ssize_t)d->stored_len) {
-                set_err(w, PDX_EIO, "%s: reading stored fields failed", w->stored_path);
-                break;
-            }
-            new_off[remap[i]] = off;
-            off += d->stored_len;
-            out_write(w, o, rec.data, d->stored_len);
-        }
-        pdx_buf_free(&rec);
-    }
-    if (w->err || out_end(w, o, PDX_SEC_STORED, tab, &ntab)) {
-        free(new_off);
-        return w->err;
-    }
-
-    /* POSTINGS, merging the runs; positions go to a temp file. */
-    merge_ctx m = {.w = w, .remap = remap, .final_len = final_len};
-    size_t pn = strlen(w->tmp_prefix) + 16;
-    char *pos_path = malloc(pn);
-    if (!pos_path) {
-        free(new_off);
-        return oom(w);
-    }
-    snprintf(pos_path, pn, "%s.pos", w->tmp_prefix);
-    m.posf = fopen(pos_path, "w+bxe");
-    unlink(pos_path); /* anonymous from now on: nothing to clean up */
-    free(pos_path);
-    if (!m.posf) {
-        free(new_off);
-        return set_err(w, PDX_EIO, "%s: cannot create positions file: %s", w->tmp_prefix,
-                       strerror(errno));
-    }
-    pdx_buf terms = {0}, termstr = {0}, lists = {0};
-    uint64_t *term_hashes = NULL;
-    size_t cap_hashes = 0;
-    uint32_t n_terms = 0;
-    uint64_t n_postings = 0;
-    out_begin(o);
-    uint64_t post_start = o->off;
-    for (uint32_t k = 0; k < n_runs; k++)
-        if (!run_next_term(&runs[k]))
-            set_err(w, PDX_EIO, "%s: sorted run is corrupt", w->tmp_prefix);
-    run **cur = malloc((size_t)(n_runs ? n_runs : 1) * sizeof *cur);
-    if (!cur)
-        oom(w);
-    while (!w->err && !cancelled(w)) {
-        /* The smallest current term and the runs holding it, in order. */
-        const uint8_t *t = NULL;
-        size_t tl = 0;
-        for (uint32_t k = 0; k < n_runs; k++) {
-            if (runs[k].term &&
-                (!t || term_cmp_bytes(runs[k].term, runs[k].term_len, t, tl) < 0)) {
-                t = runs[k].term;
-                tl = runs[k].term_len;
-            }
-        }
-        if (!t)
-            break;
-        unsigned nr = 0;
-        for (uint32_t k = 0; k < n_runs; k++)
-            if (runs[k].term && term_cmp_bytes(runs[k].term, runs[k].term_len, t, tl) == 0)
-                cur[nr++] = &runs[k];
-        uint8_t fields = 0;
-        pdx_buf_reset(&lists);
-        for (unsigned f = 0; f < PDX_NFIELDS && !w->err; f++) {
-            uint64_t df = 0;
-            if (merge_field(&m, cur, nr, f, &df) || df == 0)
-                continue;
-            fields |= (uint8_t)(1u << f);
-            n_postings += df;
-            pdx_buf_put_varint(&lists, df);
-            pdx_buf_put_varint(&lists, m.enc.max_tf);
-            pdx_buf_put_varint(&lists, m.enc.min_len);
-            pdx_buf_put_varint(&lists, m.enc.pos_base);
-            pdx_buf_put_varint(&lists, m.enc.data.len);
-            /* A one-block list needs no skip table: its header has the
-             * block's bounds and the block starts at offset 0. */
-            if (df > PDX_BLOCK_SIZE)
-                pdx_buf_append(&lists, m.enc.skip.data, m.enc.skip.len);
-            pdx_buf_append(&lists, m.enc.data.data, m.enc.data.len);
-        }
-        if (fields && !w->err) {
-            pdx_buf_put_u32(&terms, (uint32_t)termstr.len);
-            pdx_buf_putc(&terms, (uint8_t)tl);
-            pdx_buf_putc(&terms, fields);
-            pdx_buf_put_u16(&terms, 0);
-            pdx_buf_put_u64(&terms, o->off - post_start);
-            pdx_buf_append(&termstr, t, tl);
-            if (n_terms == cap_hashes) {
-                cap_hashes = cap_hashes ? cap_hashes * 2 : 4096;
-                uint64_t *nh = realloc(term_hashes, cap_hashes * sizeof *nh);
-                if (!nh) {
-                    oom(w);
-                    break;
-                }
-                term_hashes = nh;
-            }
-            term_hashes[n_terms++] = pdx_hash(t, tl);
-            out_buf(w, o, &lists);
-        }
-        for (unsigned k = 0; k < nr; k++)
-            if (!run_next_term(cur[k]))
-                set_err(w, PDX_EIO, "%s: sorted run is corrupt", w->tmp_prefix);
-    }
-    free(cur);
-    pdx_buf_free(&lists);
-    pdx_buf_free(&m.enc.skip);
-    pdx_buf_free(&m.enc.data);
-    pdx_buf_free(&m.enc.blockpos);
-    if (!w->err)
-        out_end(w, o, PDX_SEC_POSTINGS, tab, &ntab);
-    if (!w->err) {
-        out_begin(o);
-        copy_file_into(w, o, m.posf, m.pos_total);
-        out_end(w, o, PDX_SEC_POSITIONS, tab, &ntab);
-    }
-    fclose(m.posf);
-    if (!w->err) {
-        out_begin(o);
-        out_buf(w, o, &terms);
-        out_end(w, o, PDX_SEC_TERMS, tab, &ntab);
-        out_begin(o);
-        out_buf(w, o, &termstr);
-        out_end(w, o, PDX_SEC_TERMSTR, tab, &ntab);
-    }
-    pdx_buf_free(&terms);
-    pdx_buf_free(&termstr);
-    pdx_buf hb = {0};
-    if (!w->err) {
-        build_hash_section(&hb, n_terms, term_hashes);
-        out_begin(o);
-        out_buf(w, o, &hb);
-        out_end(w, o, PDX_SEC_TERMHASH, tab, &ntab);
-    }
-    free(term_hashes);
-
-    /* DOCS and IDHASH */
-    uint64_t *id_hashes = malloc((size_t)(n_final ? n_final : 1) * sizeof *id_hashes);
-    if (!id_hashes)
-        oom(w);
-    if (!w->err) {
-        out_begin(o);
-        uint8_t rec[PDX_DOC_RECORD_SIZE];
-        for (uint32_t i = 0; i < w->n_docs && !w->err; i++) {
-            const mdoc *d = &w->docs[i];
-            if (d->deleted)
-                continue;
-            pdx_put_u32(rec, (uint32_t)d->date);
-            pdx_put_u32(rec + 4, d->votes);
-            for (unsigned f = 0; f < PDX_NFIELDS; f++)
-                pdx_put_u32(rec + 8 + 4 * f, d->len[f]);
-            pdx_put_u32(rec + 20, d->stored_len);
-            pdx_put_u64(rec + 24, new_off[remap[i]]);
-            out_write(w, o, rec, sizeof rec);
-            id_hashes[remap[i]] = pdx_hash(w->id_arena.data + d->id_off, d->id_len);
-        }
-        out_end(w, o, PDX_SEC_DOCS, tab, &ntab);
-    }
-    free(new_off);
-    if (!w->err) {
-        pdx_buf_reset(&hb);
-        build_hash_section(&hb, n_final, id_hashes);
-        out_begin(o);
-        out_buf(w, o, &hb);
-        out_end(w, o, PDX_SEC_IDHASH, tab, &ntab);
-    }
-    free(id_hashes);
-    pdx_buf_free(&hb);
-
-    /* META */
-    if (!w->err) {
-        pdx_buf meta = {0};
-        pdx_buf_put_u32(&meta, PDX_TOKENIZER_VERSION);
-        pdx_buf_put_u32(&meta, PDX_HASH_ID_XXH3_64);
-        pdx_buf_put_u32(&meta, n_final);
-        pdx_buf_put_u32(&meta, n_terms);
-        pdx_buf_put_u32(&meta, PDX_NFIELDS);
-        pdx_buf_put_u32(&meta, PDX_BLOCK_SIZE);
-        for (unsigned f = 0; f < PDX_NFIELDS; f++)
-            pdx_buf_put_u64(&meta, sum_len[f]);
-        pdx_buf_put_u32(&meta, (uint32_t)min_date);
-        pdx_buf_put_u32(&meta, (uint32_t)max_date);
-        pdx_buf_put_u64(&meta, (uint64_t)time(NULL));
-        pdx_buf_put_u64(&meta, n_postings);
-        pdx_buf_put_u32(&meta, max_votes);
-        pdx_buf_put_u32(&meta, 0);
-        const char *stem = pdx_tokenizer_stemmer_name(), *uni = pdx_tokenizer_unicode_version();
-        pdx_buf_put_str(&meta, stem, strlen(stem));
-        pdx_buf_put_str(&meta, uni, strlen(uni));
-        pdx_buf_put_str(&meta, "paperdex " PDX_VERSION_STRING, strlen("paperdex " PDX_VERSION_STRING));
-        out_begin(o);
-        out_buf(w, o, &meta);
-        out_end(w, o, PDX_SEC_META, tab, &ntab);
-        pdx_buf_free(&meta);
-    }
-    if (w->err)
-        return w->err;
-
-    /* Section table, footer, then the header that points at them. */
-    uint64_t table_off = o->off;
-    uint8_t tb[PDX_SEC_COUNT * PDX_SECTION_ENTRY_SIZE + 8];
-    for (unsigned i = 0; i < ntab; i++) {
-        uint8_t *e = tb + i * PDX_SECTION_ENTRY_SIZE;
-        pdx_put_u32(e, tab[i].id);
-        pdx_put_u32(e + 4, 0);
-        pdx_put_u64(e + 8, tab[i].off);
-        pdx_put_u64(e + 16, tab[i].len);
-        pdx_put_u64(e + 24, tab[i].sum);
-    }
-    pdx_put_u64(tb + ntab * PDX_SECTION_ENTRY_SIZE, pdx_hash(tb, ntab * PDX_SECTION_ENTRY_SIZE));
-    out_write(w, o, tb, ntab * PDX_SECTION_ENTRY_SIZE + 8);
-    uint64_t file_size = o->off + PDX_FOOTER_SIZE;
-
-    memcpy(header + PDX_HDR_MAGIC, PDX_MAGIC, PDX_MAGIC_LEN);
-    pdx_put_u32(header + PDX_HDR_VERSION, PDX_FORMAT_VERSION);
-    pdx_put_u32(header + PDX_HDR_BOM, PDX_BYTE_ORDER_MARK);
-    pdx_put_u32(header + PDX_HDR_HEADER_SIZE, PDX_HEADER_SIZE);
-    pdx_put_u32(header + PDX_HDR_NSECTIONS, ntab);
-    pdx_put_u64(header + PDX_HDR_TABLE_OFF, table_off);
-    pdx_put_u64(header + PDX_HDR_FILE_SIZE, file_size);
-    pdx_put_u32(header + PDX_HDR_HASH_ID, PDX_HASH_ID_XXH3_64);
-    uint64_t hsum = pdx_hash(header, PDX_HDR_CHECKSUM);
-    pdx_put_u64(header + PDX_HDR_CHECKSUM, hsum);
-
-    uint8_t footer[PDX_FOOTER_SIZE] = {0};
-    memcpy(footer + PDX_FTR_MAGIC, PDX_FOOTER_MAGIC, 8);
-    pdx_put_u64(footer + PDX_FTR_FILE_SIZE, file_size);
-    pdx_put_u64(footer + PDX_FTR_HDR_SUM, hsum);
-    pdx_put_u64(footer + PDX_FTR_CHECKSUM, pdx_hash(footer, PDX_FTR_CHECKSUM));
-    out_write(w, o, footer, sizeof footer);
-    if (w->err || out_flush(w, o))
-        return w->err;
-    if (pwrite(o->fd, header, sizeof header, 0) != (ssize_t)sizeof header)
-        return set_err(w, PDX_EIO, "%s: write failed: %s", tmp_index, strerror(errno));
-    if (fsync(o->fd) != 0)
-        return set_err(w, PDX_EIO, "%s: fsync failed: %s", tmp_index, strerror(errno));
-    if (close(o->fd) != 0) {
-        o->fd = -1;
-        return set_err(w, PDX_EIO, "%s: close failed: %s", tmp_index, strerror(errno));
-    }
-    o->fd = -1;
-    if (cancelled(w))
-        return w->err;
-    if (rename(tmp_index, w->path) != 0)
-        return set_err(w, PDX_EIO, "%s: cannot replace the index: %s", w->path, strerror(errno));
-    fsync_dir_of(w->path); /* best effort: some file systems refuse it */
-
-    if (st) {
-        st->papers = n_final;
-        st->duplicates = w->duplicates;
-        st->terms = n_terms;
-        st->postings = n_postings;
-        st->bytes = file_size;
-        st->runs = n_runs;
+        c->remap[i] = c->n_final++;
     }
     return PDX_OK;
 }
+
+/* Creates the temporary index and reserves the header's place. */
+static int open_output(commit_ctx *c)
+{
+    c->o.fd = open(c->tmp_index, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (c->o.fd < 0)
+        return set_err(c->w, PDX_EIO, "%s: cannot create: %s", c->tmp_index, strerror(errno));
+    return out_write(c->w, &c->o, c->header, sizeof c->header);
+}
+
+/* STORED: the live records copied from the stored temp file, noting their
+ * new offsets for DOCS. */
+static int write_stored(commit_ctx *c)
+{
+    pdx_writer *w = c->w;
+    c->stored_off = malloc((size_t)(c->n_final ? c->n_final : 1) * sizeof *c->stored_off);
+    if (!c->stored_off)
+        return oom(w);
+    out_begin(&c->o);
+    if (fflush(w->stored) != 0)
+        return set_err(w, PDX_EIO, "%s: %s", w->stored_path, strerror(errno));
+    pdx_buf rec = {0};
+    uint64_t off = 0;
+    for (uint32_t i = 0; i < w->n_docs && !w->err && !cancelled(w); i++) {
+        const mdoc *d = &w->docs[i];
+        if (d->deleted)
+            continue;
+        pdx_buf_reset(&rec);
+        if (!pdx_buf_reserve(&rec, d->stored_len)) {
+            oom(w);
+            break;
+        }
+        if (pread(fileno(w->stored), rec.data, d->stored_len, (off_t)d->stored_off) !=
+            (ssize_t)d->stored_len) {
+            set_err(w, PDX_EIO, "%s: reading stored fields failed", w->stored_path);
+            break;
+        }
+        c->stored_off[c->remap[i]] = off;
+        off += d->stored_len;
+        out_write(w, &c->o, rec.data, d->stored_len);
+    }
+    pdx_buf_free(&rec);
+    if (w->err)
+        return w->err;
+    return out_end(w, &c->o, PDX_SEC_STORED, c->tab, &c->ntab);
+}
+
+/* The positions file of the merge: anonymous at once, so that nothing is
+ * left behind whatever happens. */
+static int open_positions(commit_ctx *c)
+{
+    pdx_writer *w = c->w;
+    size_t pn = strlen(w->tmp_prefix) + 16;
+    char *pos_path = malloc(pn);
+    if (!pos_path)
+        return oom(w);
+    snprintf(pos_path, pn, "%s.pos", w->tmp_prefix);
+    c->m.posf = fopen(pos_path, "w+bxe");
+    unlink(pos_path);
+    free(pos_path);
+    if (!c->m.posf)
+        return set_err(w, PDX_EIO, "%s: cannot create positions file: %s", w->tmp_prefix,
+                       strerror(errno));
+    return PDX_OK;
+}
+
+/* The smallest current term of the runs in *t, *tl, and the runs holding
+ * it, in run order, in cur; returns how many (0: every run is done). */
+static unsigned next_merge_term(commit_ctx *c, run **cur, const uint8_t **t, size_t *tl)
+{
+    *t = NULL;
+    *tl = 0;
+    for (uint32_t k = 0; k < c->n_runs; k++) {
+        const run *r = &c->runs[k];
+        if (r->term && (!*t || term_cmp_bytes(r->term, r->term_len, *t, *tl) < 0)) {
+            *t = r->term;
+            *tl = r->term_len;
+        }
+    }
+    unsigned nr = 0;
+    for (uint32_t k = 0; *t && k < c->n_runs; k++)
+        if (c->runs[k].term &&
+            term_cmp_bytes(c->runs[k].term, c->runs[k].term_len, *t, *tl) == 0)
+            cur[nr++] = &c->runs[k];
+    return nr;
+}
+
+/* Encodes the term's final list of each field present into lists (see
+ * format.h POSTINGS); returns the bits of the fields with documents left
+ * after deletions. */
+static uint8_t merge_term_lists(commit_ctx *c, run **cur, unsigned nr, pdx_buf *lists)
+{
+    list_enc *e = &c->m.enc;
+    uint8_t fields = 0;
+    pdx_buf_reset(lists);
+    for (unsigned f = 0; f < PDX_NFIELDS && !c->w->err; f++) {
+        uint64_t df = 0;
+        if (merge_field(&c->m, cur, nr, f, &df) || df == 0)
+            continue;
+        fields |= (uint8_t)(1u << f);
+        c->n_postings += df;
+        pdx_buf_put_varint(lists, df);
+        pdx_buf_put_varint(lists, e->max_tf);
+        pdx_buf_put_varint(lists, e->min_len);
+        pdx_buf_put_varint(lists, e->pos_base);
+        pdx_buf_put_varint(lists, e->data.len);
+        /* A one-block list needs no skip table: its header has the
+         * block's bounds and the block starts at offset 0. */
+        if (df > PDX_BLOCK_SIZE)
+            pdx_buf_append(lists, e->skip.data, e->skip.len);
+        pdx_buf_append(lists, e->data.data, e->data.len);
+    }
+    return fields;
+}
+
+/* Adds term t, whose lists start at offset list_off of POSTINGS, to the
+ * TERMS, TERMSTR and term-hash material. */
+static int add_dictionary_entry(commit_ctx *c, const uint8_t *t, size_t tl, uint8_t fields,
+                                uint64_t list_off)
+{
+    pdx_buf_put_u32(&c->terms, (uint32_t)c->termstr.len);
+    pdx_buf_putc(&c->terms, (uint8_t)tl);
+    pdx_buf_putc(&c->terms, fields);
+    pdx_buf_put_u16(&c->terms, 0);
+    pdx_buf_put_u64(&c->terms, list_off);
+    pdx_buf_append(&c->termstr, t, tl);
+    if (c->n_terms == c->cap_hashes) {
+        size_t nc = c->cap_hashes ? c->cap_hashes * 2 : 4096;
+        uint64_t *nh = realloc(c->term_hashes, nc * sizeof *nh);
+        if (!nh)
+            return oom(c->w);
+        c->term_hashes = nh;
+        c->cap_hashes = nc;
+    }
+    c->term_hashes[c->n_terms++] = pdx_hash(t, tl);
+    return PDX_OK;
+}
+
+/* Moves every run holding the term just merged to its next term. */
+static void advance_runs(commit_ctx *c, run **cur, unsigned nr)
+{
+    for (unsigned k = 0; k < nr; k++)
+        if (!run_next_term(cur[k]))
+            set_err(c->w, PDX_EIO, "%s: sorted run is corrupt", c->w->tmp_prefix);
+}
+
+/* POSTINGS: the runs merged term by term in byte order; the dictionary
+ * material is collected on the way. */
+static int write_postings(commit_ctx *c)
+{
+    pdx_writer *w = c->w;
+    c->m.w = w;
+    c->m.remap = c->remap;
+    c->m.final_len = c->final_len;
+    if (open_positions(c))
+        return w->err;
+    out_begin(&c->o);
+    uint64_t post_start = c->o.off;
+    for (uint32_t k = 0; k < c->n_runs; k++)
+        if (!run_next_term(&c->runs[k]))
+            set_err(w, PDX_EIO, "%s: sorted run is corrupt", w->tmp_prefix);
+    run **cur = malloc((size_t)c->n_runs * sizeof *cur);
+    if (!cur)
+        oom(w);
+    pdx_buf lists = {0};
+    while (!w->err && !cancelled(w)) {
+        const uint8_t *t;
+        size_t tl;
+        unsigned nr = next_merge_term(c, cur, &t, &tl);
+        if (!nr)
+            break;
+        uint8_t fields = merge_term_lists(c, cur, nr, &lists);
+        if (fields && !w->err) {
+            if (add_dictionary_entry(c, t, tl, fields, c->o.off - post_start))
+                break;
+            out_buf(w, &c->o, &lists);
+        }
+        advance_runs(c, cur, nr);
+    }
+    free(cur);
+    pdx_buf_free(&lists);
+    if (w->err)
+        return w->err;
+    return out_end(w, &c->o, PDX_SEC_POSTINGS, c->tab, &c->ntab);
+}
+
+/* POSITIONS: the positions file of the merge, copied. */
+static int write_positions(commit_ctx *c)
+{
+    out_begin(&c->o);
+    if (copy_file_into(c->w, &c->o, c->m.posf, c->m.pos_total))
+        return c->w->err;
+    return out_end(c->w, &c->o, PDX_SEC_POSITIONS, c->tab, &c->ntab);
+}
+
+/* TERMS, TERMSTR and TERMHASH. */
+static int write_dictionary(commit_ctx *c)
+{
+    if (out_section(c, PDX_SEC_TERMS, &c->terms) || out_section(c, PDX_SEC_TERMSTR, &c->termstr))
+        return c->w->err;
+    pdx_buf hb = {0};
+    build_hash_section(&hb, c->n_terms, c->term_hashes);
+    out_section(c, PDX_SEC_TERMHASH, &hb);
+    pdx_buf_free(&hb);
+    return c->w->err;
+}
+
+/* DOCS (fixed-width records by final id) and IDHASH. */
+static int write_docs(commit_ctx *c)
+{
+    pdx_writer *w = c->w;
+    uint64_t *id_hashes = malloc((size_t)(c->n_final ? c->n_final : 1) * sizeof *id_hashes);
+    if (!id_hashes)
+        return oom(w);
+    out_begin(&c->o);
+    uint8_t rec[PDX_DOC_RECORD_SIZE];
+    for (uint32_t i = 0; i < w->n_docs && !w->err; i++) {
+        const mdoc *d = &w->docs[i];
+        if (d->deleted)
+            continue;
+        pdx_put_u32(rec, (uint32_t)d->date);
+        pdx_put_u32(rec + 4, d->votes);
+        for (unsigned f = 0; f < PDX_NFIELDS; f++)
+            pdx_put_u32(rec + 8 + 4 * f, d->len[f]);
+        pdx_put_u32(rec + 20, d->stored_len);
+        pdx_put_u64(rec + 24, c->stored_off[c->remap[i]]);
+        out_write(w, &c->o, rec, sizeof rec);
+        id_hashes[c->remap[i]] = pdx_hash(w->id_arena.data + d->id_off, d->id_len);
+    }
+    if (!w->err && !out_end(w, &c->o, PDX_SEC_DOCS, c->tab, &c->ntab)) {
+        pdx_buf hb = {0};
+        build_hash_section(&hb, c->n_final, id_hashes);
+        out_section(c, PDX_SEC_IDHASH, &hb);
+        pdx_buf_free(&hb);
+    }
+    free(id_hashes);
+    return w->err;
+}
+
+/* META: counts, statistics, versions and the generator. */
+static int write_meta(commit_ctx *c)
+{
+    pdx_buf meta = {0};
+    pdx_buf_put_u32(&meta, PDX_TOKENIZER_VERSION);
+    pdx_buf_put_u32(&meta, PDX_HASH_ID_XXH3_64);
+    pdx_buf_put_u32(&meta, c->n_final);
+    pdx_buf_put_u32(&meta, c->n_terms);
+    pdx_buf_put_u32(&meta, PDX_NFIELDS);
+    pdx_buf_put_u32(&meta, PDX_BLOCK_SIZE);
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        pdx_buf_put_u64(&meta, c->sum_len[f]);
+    pdx_buf_put_u32(&meta, (uint32_t)c->min_date);
+    pdx_buf_put_u32(&meta, (uint32_t)c->max_date);
+    pdx_buf_put_u64(&meta, (uint64_t)time(NULL));
+    pdx_buf_put_u64(&meta, c->n_postings);
+    pdx_buf_put_u32(&meta, c->max_votes);
+    pdx_buf_put_u32(&meta, 0);
+    const char *stem = pdx_tokenizer_stemmer_name(), *uni = pdx_tokenizer_unicode_version();
+    static const char generator[] = "paperdex " PDX_VERSION_STRING;
+    pdx_buf_put_str(&meta, stem, strlen(stem));
+    pdx_buf_put_str(&meta, uni, strlen(uni));
+    pdx_buf_put_str(&meta, generator, sizeof generator - 1);
+    out_section(c, PDX_SEC_META, &meta);
+    pdx_buf_free(&meta);
+    return c->w->err;
+}
+
+/* The section table and the footer at the end, and the header (written
+ * over the placeholder by publish) that points at them. */
+static int write_table_and_footer(commit_ctx *c)
+{
+    uint64_t table_off = c->o.off;
+    uint8_t tb[PDX_SEC_COUNT * PDX_SECTION_ENTRY_SIZE + 8];
+    for (unsigned i = 0; i < c->ntab; i++) {
+        uint8_t *e = tb + i * PDX_SECTION_ENTRY_SIZE;
+        pdx_put_u32(e, c->tab[i].id);
+        pdx_put_u32(e + 4, 0);
+        pdx_put_u64(e + 8, c->tab[i].off);
+        pdx_put_u64(e + 16, c->tab[i].len);
+        pdx_put_u64(e + 24, c->tab[i].sum);
+    }
+    size_t tlen = c->ntab * PDX_SECTION_ENTRY_SIZE;
+    pdx_put_u64(tb + tlen, pdx_hash(tb, tlen));
+    out_write(c->w, &c->o, tb, tlen + 8);
+    c->file_size = c->o.off + PDX_FOOTER_SIZE;
+
+    uint8_t *h = c->header;
+    memcpy(h + PDX_HDR_MAGIC, PDX_MAGIC, PDX_MAGIC_LEN);
+    pdx_put_u32(h + PDX_HDR_VERSION, PDX_FORMAT_VERSION);
+    pdx_put_u32(h + PDX_HDR_BOM, PDX_BYTE_ORDER_MARK);
+    pdx_put_u32(h + PDX_HDR_HEADER_SIZE, PDX_HEADER_SIZE);
+    pdx_put_u32(h + PDX_HDR_NSECTIONS, c->ntab);
+    pdx_put_u64(h + PDX_HDR_TABLE_OFF, table_off);
+    pdx_put_u64(h + PDX_HDR_FILE_SIZE, c->file_size);
+    pdx_put_u32(h + PDX_HDR_HASH_ID, PDX_HASH_ID_XXH3_64);
+    uint64_t hsum = pdx_hash(h, PDX_HDR_CHECKSUM);
+    pdx_put_u64(h + PDX_HDR_CHECKSUM, hsum);
+
+    uint8_t footer[PDX_FOOTER_SIZE] = {0};
+    memcpy(footer + PDX_FTR_MAGIC, PDX_FOOTER_MAGIC, 8);
+    pdx_put_u64(footer + PDX_FTR_FILE_SIZE, c->file_size);
+    pdx_put_u64(footer + PDX_FTR_HDR_SUM, hsum);
+    pdx_put_u64(footer + PDX_FTR_CHECKSUM, pdx_hash(footer, PDX_FTR_CHECKSUM));
+    return out_write(c->w, &c->o, footer, sizeof footer);
+}
+
+/* Makes the file durable and puts it in place: flush, the real header,
+ * fsync, close, rename over the target, fsync the directory. Until the
+ * rename the target is untouched. */
+static int publish(commit_ctx *c)
+{
+    pdx_writer *w = c->w;
+    if (out_flush(w, &c->o))
+        return w->err;
+    if (pwrite(c->o.fd, c->header, sizeof c->header, 0) != (ssize_t)sizeof c->header)
+        return set_err(w, PDX_EIO, "%s: write failed: %s", c->tmp_index, strerror(errno));
+    if (fsync(c->o.fd) != 0)
+        return set_err(w, PDX_EIO, "%s: fsync failed: %s", c->tmp_index, strerror(errno));
+    int fd = c->o.fd;
+    c->o.fd = -1;
+    if (close(fd) != 0)
+        return set_err(w, PDX_EIO, "%s: close failed: %s", c->tmp_index, strerror(errno));
+    if (cancelled(w))
+        return w->err;
+    if (rename(c->tmp_index, w->path) != 0)
+        return set_err(w, PDX_EIO, "%s: cannot replace the index: %s", w->path, strerror(errno));
+    fsync_dir_of(w->path); /* best effort: some file systems refuse it */
+    return PDX_OK;
+}
+
+typedef int (*commit_step)(commit_ctx *c);
+
+static const commit_step commit_steps[] = {
+    number_docs, open_output, write_stored,           write_postings,         write_positions,
+    write_dictionary, write_docs, write_meta, write_table_and_footer, publish,
+};
 
 int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
 {
@@ -1438,44 +1591,19 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
     /* The last run stays in memory. */
     if (serialize_run(w, &w->last_run, NULL))
         return w->err;
-    uint32_t n_runs = w->n_runs + 1;
-    run *runs = calloc(n_runs, sizeof *runs);
-    uint32_t *remap = malloc((size_t)w->n_docs * sizeof *remap);
-    uint32_t *final_len = malloc((size_t)live * PDX_NFIELDS * sizeof *final_len);
-    size_t tn = strlen(w->tmp_prefix) + 8;
-    char *tmp_index = malloc(tn);
-    outfile o = {.fd = -1, .cap = 1 << 20};
-    o.buf = malloc(o.cap);
-    o.hs = XXH3_createState();
-    if (o.hs)
-        XXH3_64bits_reset(o.hs);
-    int rc = PDX_OK;
-    if (!runs || !remap || !final_len || !tmp_index || !o.buf || !o.hs) {
-        rc = oom(w);
-    } else {
-        snprintf(tmp_index, tn, "%s.idx", w->tmp_prefix);
-        for (uint32_t k = 0; k < w->n_runs && !rc; k++)
-            rc = map_run(w, w->run_paths[k], &runs[k]);
-        runs[w->n_runs].p = w->last_run.data;
-        runs[w->n_runs].end = w->last_run.data + w->last_run.len;
-        if (!rc)
-            rc = commit_body(w, st, &o, tmp_index, runs, remap, final_len, n_runs);
+    commit_ctx c;
+    int rc = commit_ctx_init(&c, w, live);
+    for (size_t i = 0; !rc && i < sizeof commit_steps / sizeof commit_steps[0]; i++)
+        rc = commit_steps[i](&c);
+    if (!rc && st) {
+        st->papers = c.n_final;
+        st->duplicates = w->duplicates;
+        st->terms = c.n_terms;
+        st->postings = c.n_postings;
+        st->bytes = c.file_size;
+        st->runs = c.n_runs;
     }
-    if (o.fd >= 0)
-        close(o.fd);
-    if (rc && tmp_index)
-        unlink(tmp_index);
-    if (runs)
-        for (uint32_t k = 0; k < n_runs; k++)
-            if (runs[k].map)
-                munmap(runs[k].map, runs[k].map_len);
-    free(runs);
-    free(remap);
-    free(final_len);
-    free(tmp_index);
-    free(o.buf);
-    if (o.hs)
-        XXH3_freeState(o.hs);
+    commit_ctx_free(&c, rc);
     pdx_buf_free(&w->last_run);
     if (!rc)
         w->committed = true;
