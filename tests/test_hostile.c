@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -890,6 +891,16 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     expect_refusal(dir, o_fifo, "fifo", fifo, NULL, 0);
     const char *o_dir[] = {"paperdex-index", "-q", "-o", sub, in, NULL};
     expect_refusal(dir, o_dir, "sub", sub, NULL, 0);
+    /* a device node (only root may make one: a copy of /dev/null) */
+    char *dev = fx_path(dir, "null-device");
+    if (mknod(dev, S_IFCHR | 0644, makedev(1, 3)) == 0) {
+        const char *o_dev[] = {"paperdex-index", "-q", "-o", dev, in, NULL};
+        expect_refusal(dir, o_dev, "null-device", dev, NULL, 0);
+        struct stat db;
+        assert_int_equal(lstat(dev, &db), 0);
+        assert_true(S_ISCHR(db.st_mode));
+    }
+    free(dev);
     struct stat sb;
     assert_int_equal(lstat(fifo, &sb), 0);
     assert_true(S_ISFIFO(sb.st_mode));
