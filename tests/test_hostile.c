@@ -999,6 +999,30 @@ static void hostile_index_stdout_full(void **st)
     fx_rmtree(dir);
 }
 
+/* The same folder named twice and a file named beside its folder are read
+ * once: no duplicate warnings (the corpus twice gave 4,344 of them). */
+static void hostile_index_same_input_twice(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *in = fx_path(dir, "in/a.md"), *indir = fx_path(dir, "in"), *idx = fx_path(dir, "x.idx");
+    fx_write(in, small_digest, sizeof small_digest - 1);
+    const char *argv[] = {"paperdex-index", "--json", "-o", idx, indir, indir, in, NULL};
+    run_result r = run_prog(dir, argv);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_int_equal(json_u64(r.out, "files"), 1);
+    assert_int_equal(json_u64(r.out, "papers"), 1);
+    assert_int_equal(json_u64(r.out, "duplicates"), 0);
+    assert_int_equal(json_u64(r.out, "warnings"), 0);
+    assert_null(strstr(r.err, "duplicate"));
+    run_free(&r);
+    free(idx);
+    free(indir);
+    free(in);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1010,6 +1034,7 @@ int main(void)
         cmocka_unit_test(hostile_index_50mb_file),
         cmocka_unit_test(hostile_index_refuses_unsafe_outputs),
         cmocka_unit_test(hostile_index_stdout_full),
+        cmocka_unit_test(hostile_index_same_input_twice),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

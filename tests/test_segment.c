@@ -4,6 +4,7 @@
  * atomic replacement, and refusing files that are not indexes.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -661,6 +662,51 @@ static void segment_same_pid_writers(void **state)
     fx_rmtree(dir);
 }
 
+/* A cancel flag (what paperdex-index's signal handler sets) stops adding
+ * and committing with PDX_ESTOP; the target stays as it was and freeing the
+ * writer leaves no temporary file. */
+static void segment_writer_cancel(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *idx = fx_path(dir, "x.idx");
+    corpus c = {0};
+    pdx_parse_cb cb = {collect, NULL, &c};
+    assert_int_equal(pdx_parse_buffer("a/2024/05/02.md", fixture_a, strlen(fixture_a), &cb, NULL),
+                     PDX_OK);
+    write_index(&c, idx, 0, NULL);
+    size_t before_len;
+    char *before = fx_read(idx, &before_len);
+    for (int at_commit = 0; at_commit < 2; at_commit++) {
+        volatile sig_atomic_t stop = 0;
+        pdx_writer_opts o = {.mem_budget = 1, .cancel = &stop};
+        pdx_writer *w;
+        assert_int_equal(pdx_writer_new(&w, idx, &o), PDX_OK);
+        pdx_paper p = as_paper(&c.p[0]);
+        assert_int_equal(pdx_writer_add(w, &p), PDX_OK); /* spills a run */
+        stop = 1;
+        if (at_commit) {
+            assert_int_equal(pdx_writer_commit(w, NULL), PDX_ESTOP);
+        } else {
+            p = as_paper(&c.p[1]);
+            assert_int_equal(pdx_writer_add(w, &p), PDX_ESTOP);
+            assert_int_equal(pdx_writer_commit(w, NULL), PDX_ESTOP);
+        }
+        assert_non_null(strstr(pdx_writer_errmsg(w), "interrupted"));
+        pdx_writer_free(w);
+        assert_int_equal(count_prefixed(dir, "x.idx.tmp."), 0);
+        size_t after_len;
+        char *after = fx_read(idx, &after_len);
+        assert_int_equal(after_len, before_len);
+        assert_memory_equal(after, before, before_len);
+        free(after);
+    }
+    free(before);
+    corpus_free(&c);
+    free(idx);
+    fx_rmtree(dir);
+}
+
 static void segment_writer_errors(void **state)
 {
     (void)state;
@@ -696,6 +742,7 @@ int main(void)
         cmocka_unit_test(segment_replace_while_open),
         cmocka_unit_test(segment_writer_errors),
         cmocka_unit_test(segment_same_pid_writers),
+        cmocka_unit_test(segment_writer_cancel),
     };
     return cmocka_run_group_tests_name("segment", tests, NULL, NULL);
 }
