@@ -109,6 +109,11 @@ static void catch_interrupts(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+}
+
 /* Ends the process the way the signal would have. */
 static void die_of(int sig)
 {
@@ -599,7 +604,7 @@ static int index_main(int argc, char **argv)
         int sig = interrupted;
         pdx_writer_free(s.w); /* removes the temporary files */
         fprintf(stderr, "paperdex-index: interrupted by %s; index not written, temporary "
-                "files removed\n", sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+                "files removed\n", signal_name(sig));
         die_of(sig);
     }
     if (rc) {
