@@ -6,7 +6,9 @@
  *   paperdex-index --info INDEX
  *
  * Exit status: 0 when the index was written (or checks out), 1 when it was
- * not (or is damaged), 2 on a usage error.
+ * not (or is damaged), 2 on a usage error; killed by the signal itself
+ * after SIGINT, SIGTERM or SIGHUP, once the temporary files are removed.
+ * Standard output that cannot be written (a full disk) makes the status 1.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -32,11 +34,13 @@ static const char usage[] =
     "*.md and *.txt) into one index file, replacing it atomically.\n"
     "\n"
     "options:\n"
-    "  -o, --output INDEX   index file to write (default: paperdex.idx)\n"
+    "  -o, --output INDEX   index file to write (default: paperdex.idx); a symlink\n"
+    "                       is followed; an input, a non-regular file or a\n"
+    "                       non-empty file that is not an index is refused\n"
     "  -q, --quiet          print nothing but errors and skipped papers\n"
     "      --json           print the summary as one JSON object on stdout\n"
-    "                       (keys: files, papers, duplicates, skipped, warnings,\n"
-    "                       terms, bytes, seconds)\n"
+    "                       (keys: files, papers, duplicates, skipped,\n"
+    "                       paths_skipped, warnings, terms, bytes, seconds)\n"
     "      --mem-mb N       memory for in-memory postings before spilling sorted\n"
     "                       runs to disk (default 256)\n"
     "      --export-jsonl FILE  after writing the index, write every paper in it\n"
@@ -54,8 +58,11 @@ static const char usage[] =
     "      --version        show the version\n"
     "\n"
     "Every paper heading in the input is either indexed or reported on stderr as\n"
-    "FILE:LINE: skipped: REASON. Warnings (FILE:LINE: warning: ...) do not stop\n"
-    "indexing. Exit status: 0 index written, 1 not written, 2 usage error.\n";
+    "FILE:LINE: skipped: REASON; a file or directory not read as PATH: skipped:\n"
+    "REASON. Warnings (FILE:LINE: warning: ...) do not stop\n"
+    "indexing. Exit status: 0 index written, 1 not written, 2 usage error. On\n"
+    "SIGINT, SIGTERM or SIGHUP the temporary files are removed, the old index is\n"
+    "kept and the program ends by that signal (status 130, 143 or 129).\n";
 
 typedef struct skipped {
     char *file;
@@ -70,9 +77,50 @@ typedef struct run_state {
     skipped *skips;
     size_t n_skips, cap_skips;
     uint64_t warnings;
+    uint64_t paths_skipped; /* files and directories not read (PDX_DIAG_FILE) */
     double t0, last_progress;
     int err;
 } run_state;
+
+/* ---- interruption ----
+ *
+ * SIGINT, SIGTERM and SIGHUP set `interrupted`; the writer polls it (its
+ * cancel option) and stops, main frees the writer, which removes every
+ * temporary file, then re-raises the signal with its default action so the
+ * caller sees the usual status (130 for SIGINT, 143 for SIGTERM in a
+ * shell). Nothing but the flag is touched in the handler. */
+
+static volatile sig_atomic_t interrupted; /* the signal number, 0 if none */
+
+static void on_interrupt(int sig)
+{
+    interrupted = sig;
+}
+
+static void catch_interrupts(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+}
+
+/* Ends the process the way the signal would have. */
+static void die_of(int sig)
+{
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig); /* not reached unless the signal is blocked */
+}
 
 static double now(void)
 {
@@ -99,6 +147,12 @@ static void on_diag(const pdx_diag *d, void *payload)
         }
         s->skips[s->n_skips++] = (skipped){strdup(d->file), d->line, strdup(d->message)};
         fprintf(stderr, "%s:%u: skipped: %s\n", d->file, d->line, d->message);
+        return;
+    }
+    if (d->level == PDX_DIAG_FILE) {
+        /* a whole file or directory was not read: as visible as a paper */
+        s->paths_skipped++;
+        fprintf(stderr, "%s: skipped: %s\n", d->file, d->message);
         return;
     }
     s->warnings++;
@@ -148,9 +202,9 @@ static void print_json_summary(const run_state *s, const pdx_write_stats *ws, do
     }
     char tail[256];
     snprintf(tail, sizeof tail,
-             "],\"warnings\":%" PRIu64 ",\"terms\":%" PRIu64 ",\"bytes\":%" PRIu64
-             ",\"seconds\":%.3f}\n",
-             s->warnings, ws->terms, ws->bytes, secs);
+             "],\"paths_skipped\":%" PRIu64 ",\"warnings\":%" PRIu64 ",\"terms\":%" PRIu64
+             ",\"bytes\":%" PRIu64 ",\"seconds\":%.3f}\n",
+             s->paths_skipped, s->warnings, ws->terms, ws->bytes, secs);
     pdx_buf_append(&b, tail, strlen(tail));
     if (!b.err)
         fwrite(b.data, 1, b.len, stdout);
@@ -349,7 +403,103 @@ static int do_info(const char *path)
     return 0;
 }
 
+/* ---- outputs that must not be written ---- */
+
+/* The canonical form of a path that may not exist yet: realpath of the
+ * path, else of its parent plus its last component. NULL when even the
+ * parent cannot be resolved. */
+static char *canonical_path(const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (real)
+        return real;
+    const char *slash = strrchr(path, '/');
+    char *parent = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    const char *name = slash ? slash + 1 : path;
+    char *rp = parent ? realpath(parent, NULL) : NULL;
+    free(parent);
+    if (!rp)
+        return NULL;
+    size_t n = strlen(rp) + strlen(name) + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s/%s", rp, name);
+    free(rp);
+    return out;
+}
+
+/* Whether a and b name the same file: the same (device, inode) when both
+ * exist, the same canonical path when neither does. */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    bool ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea || eb)
+        return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char *ca = canonical_path(a), *cb = canonical_path(b);
+    bool same = ca && cb && strcmp(ca, cb) == 0;
+    free(ca);
+    free(cb);
+    return same;
+}
+
+/* Refuses, before anything is written, an export file that is the index
+ * being written (it is mapped while the export runs: writing it would
+ * truncate the mapping under the reader, SIGBUS) and outputs that are
+ * inputs. Returns 0, or 2 after a message (a usage error). */
+static int refuse_conflicting_outputs(const char *out, const char *export_path,
+                                      const char *const *paths, size_t n_paths)
+{
+    if (export_path && same_file(export_path, out)) {
+        fprintf(stderr,
+                "paperdex-index: --export-jsonl %s is the index being written (-o %s); "
+                "choose another file\n",
+                export_path, out);
+        return 2;
+    }
+    for (size_t i = 0; i < n_paths; i++) {
+        if (same_file(out, paths[i])) {
+            fprintf(stderr, "paperdex-index: -o %s is also an input (%s); refusing to overwrite "
+                    "it\n", out, paths[i]);
+            return 2;
+        }
+        if (export_path && same_file(export_path, paths[i])) {
+            fprintf(stderr, "paperdex-index: --export-jsonl %s is also an input (%s); refusing "
+                    "to overwrite it\n", export_path, paths[i]);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+/* Flushes and closes stdout: a summary, check or info lost to a full disk
+ * or a closed pipe must not look like success. Returns status, or 1 after
+ * a message when stdout could not be written. */
+static int finish_stdout(int status)
+{
+    errno = 0;
+    int bad = fflush(stdout) != 0;
+    int err = errno;
+    bad |= ferror(stdout) != 0;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (!bad)
+        return status;
+    fprintf(stderr, "paperdex-index: writing to standard output failed: %s\n",
+            err ? strerror(err) : "I/O error");
+    return status ? status : 1;
+}
+
+static int index_main(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return finish_stdout(index_main(argc, argv));
+}
+
+static int index_main(int argc, char **argv)
 {
     const char *out = "paperdex.idx";
     const char *export_path = NULL;
@@ -422,13 +572,21 @@ int main(int argc, char **argv)
         }
     }
 
+    int conflict = refuse_conflicting_outputs(out, export_path, paths, n_paths);
+    if (conflict) {
+        free(paths);
+        return conflict;
+    }
+
     /* Past a file-size limit (ulimit -f) the default SIGXFSZ would kill us
      * mid-write; ignored, the write fails with EFBIG and is reported like a
      * full disk, leaving the old index in place. */
     signal(SIGXFSZ, SIG_IGN);
     s.t0 = now();
     s.progress = !s.quiet && !s.json && isatty(2);
-    pdx_writer_opts wo = {.mem_budget = mem_mb << 20, .on_diag = on_diag, .payload = &s};
+    catch_interrupts();
+    pdx_writer_opts wo = {.mem_budget = mem_mb << 20, .on_diag = on_diag, .payload = &s,
+                          .cancel = &interrupted};
     int rc = pdx_writer_new(&s.w, out, &wo);
     if (!rc) {
         pdx_parse_cb cb = {on_paper, on_diag, &s};
@@ -442,6 +600,13 @@ int main(int argc, char **argv)
     if (s.progress)
         fputs("\r\033[K", stderr);
     int status = 0;
+    if (rc && interrupted) {
+        int sig = interrupted;
+        pdx_writer_free(s.w); /* removes the temporary files */
+        fprintf(stderr, "paperdex-index: interrupted by %s; index not written, temporary "
+                "files removed\n", signal_name(sig));
+        die_of(sig);
+    }
     if (rc) {
         const char *msg = s.w ? pdx_writer_errmsg(s.w) : "";
         fprintf(stderr, "paperdex-index: %s; index not written\n",
@@ -458,6 +623,7 @@ int main(int argc, char **argv)
             printf("papers skipped:    %zu\n", s.n_skips);
             for (size_t i = 0; i < s.n_skips; i++)
                 printf("  %s:%u: %s\n", s.skips[i].file, s.skips[i].line, s.skips[i].reason);
+            printf("paths skipped:     %" PRIu64 "\n", s.paths_skipped);
             printf("warnings:          %" PRIu64 "\n", s.warnings);
             printf("distinct terms:    %" PRIu64 "\n", ws.terms);
             printf("index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);

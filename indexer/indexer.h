@@ -79,4 +79,38 @@ int32_t pdx_parse_date10(const char *s, size_t n);
  * whose numbers are not part of longer digit runs; 0 when there is none. */
 int32_t pdx_date_from_path(const char *path);
 
+/* ---- slot_table.c: the open-addressing hash table ----
+ *
+ * Maps hashes to item numbers of a caller-owned array (see slot_table.c).
+ * Zero-initialize; reserve before every insertion; insert by storing
+ * item + 1 at the slot pdx_slots_find returned for a missing key. */
+
+typedef struct pdx_slots {
+    uint32_t *slot; /* item + 1 per slot, 0 when empty; n entries */
+    uint32_t n;     /* slots: a power of two, 0 before the first reserve */
+} pdx_slots;
+
+/* Sets *hash to item's hash when the item is still in the table, returns
+ * false to leave it out when rehashing. */
+typedef bool (*pdx_slot_rehash_fn)(uint32_t item, uint32_t *hash, void *payload);
+/* Whether item's key equals key. */
+typedef bool (*pdx_slot_match_fn)(uint32_t item, const void *key, void *payload);
+
+/* Makes the table big enough for `items` items at most half full (first
+ * size 1024 slots, doubling), rehashing items 0..n_items-1. False when out
+ * of memory; the table is then unchanged. */
+bool pdx_slots_reserve(pdx_slots *s, uint32_t items, uint32_t n_items,
+                       pdx_slot_rehash_fn rehash, void *payload);
+
+/* Looks key up along hash's probe sequence: returns item + 1 when found,
+ * 0 when not; *slot_out is the slot of the match, or the empty slot where
+ * the key belongs. The table must have been reserved. */
+uint32_t pdx_slots_find(const pdx_slots *s, uint32_t hash, pdx_slot_match_fn match,
+                        const void *key, void *payload, uint32_t *slot_out);
+
+/* Empties the table, keeping its size. */
+void pdx_slots_clear(pdx_slots *s);
+/* Frees the slots; the table is empty and may be reused. */
+void pdx_slots_free(pdx_slots *s);
+
 #endif

@@ -45,7 +45,11 @@
  * - A second Vote or Authors line in one paper is ignored with a warning.
  * - Authors: a comma list, or a Python-style list ['a', "O'B"] with '
  *   or " quotes and backslash escapes; a leading "and " is removed from each
- *   name and empty names are dropped.
+ *   name, empty names are dropped and a name already listed is dropped (the
+ *   first occurrence keeps its place).
+ * - Terminal controls (C0 but tab, DEL, C1, bidi overrides and isolates)
+ *   are removed from every field, with one warning per paper: stored text
+ *   is printed to terminals by paperdex-search.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -89,6 +93,11 @@ struct pdx_parser {
     bool id_synthesized; /* id is "nolink-..." */
     int64_t votes;       /* PDX_VOTES_UNKNOWN or >= 0 */
     uint32_t n_authors;  /* names in `authors` */
+    uint32_t stripped;   /* terminal controls removed from this paper */
+    pdx_slots author_slots; /* hash of the names in `authors`, for dedup */
+    uint32_t *author_off;   /* start of each name in `authors`... */
+    uint32_t *author_len;   /* ...and its length; n_authors of each */
+    uint32_t cap_author;    /* entries allocated in author_off/_len */
     pdx_buf id;          /* arXiv id or synthesized id */
     pdx_buf url;         /* link target, sanitized */
     pdx_buf title;       /* title, sanitized */
@@ -172,29 +181,52 @@ static size_t utf8_cut(const char *s, size_t n)
     return l && lead + l == n ? n : lead;
 }
 
+/* Whether code point cp may reach a terminal from stored text: C0
+ * controls other than tab (newlines never occur inside a line), DEL, C1
+ * controls (U+0080-U+009F, e.g. U+009B, a one-character CSI) and the bidi
+ * embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) that
+ * reorder what a terminal shows. */
+static bool is_terminal_control(int32_t cp)
+{
+    return (cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f) ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* Appends s[0..n) to b with NUL bytes and invalid UTF-8 replaced by U+FFFD
- * (one per bad byte); returns the number of replacements. */
-static size_t append_sanitized(pdx_buf *b, const char *s, size_t n)
+ * (one per bad byte) and terminal controls (is_terminal_control) removed;
+ * returns the number of replacements and adds the removals to *stripped. */
+static size_t append_sanitized(pdx_buf *b, const char *s, size_t n, uint32_t *stripped)
 {
     const uint8_t *u = (const uint8_t *)s;
     size_t i = 0, run = 0, bad = 0;
     while (i < n) {
         uint8_t c = u[i];
+        int32_t cp = c;
         size_t l;
-        if (c >= 0x01 && c < 0x80)
-            l = 1;
-        else if (c == 0)
+        if (c >= 0x20 && c < 0x7f) {
+            i++;
+            continue;
+        } else if (c == 0) {
             l = 0;
-        else
-            l = pdx_utf8_decode(u + i, n - i, NULL);
-        if (l) {
+        } else if (c < 0x80) {
+            l = 1;
+        } else {
+            l = pdx_utf8_decode(u + i, n - i, &cp);
+        }
+        if (l && !is_terminal_control(cp)) {
             i += l;
             continue;
         }
         pdx_buf_append(b, u + run, i - run);
-        pdx_buf_append(b, "\xef\xbf\xbd", 3);
-        bad++;
-        i++;
+        if (l) {
+            if (*stripped < UINT32_MAX)
+                (*stripped)++;
+            i += l;
+        } else {
+            pdx_buf_append(b, "\xef\xbf\xbd", 3);
+            bad++;
+            i++;
+        }
         run = i;
     }
     pdx_buf_append(b, u + run, n - run);
@@ -407,7 +439,8 @@ static void report_replaced(pdx_parser *p, uint32_t line, size_t bad)
 static void excerpt(char *out, size_t cap, const char *s, size_t n)
 {
     pdx_buf b = {0};
-    append_sanitized(&b, s, PDX_MIN(n, cap - 1));
+    uint32_t stripped = 0;
+    append_sanitized(&b, s, PDX_MIN(n, cap - 1), &stripped);
     size_t len = b.err ? 0 : utf8_cut((const char *)b.data, PDX_MIN(b.len, cap - 1));
     if (len)
         memcpy(out, b.data, len);
@@ -427,6 +460,11 @@ static void paper_reset(pdx_parser *p)
     p->have_vote = p->have_authors = p->id_synthesized = false;
     p->votes = PDX_VOTES_UNKNOWN;
     p->n_authors = 0;
+    p->stripped = 0;
+    if (p->author_slots.n > (1u << 16))
+        pdx_slots_free(&p->author_slots); /* one huge list must not slow every paper */
+    else
+        pdx_slots_clear(&p->author_slots);
 }
 
 static int buf_err(const pdx_parser *p)
@@ -454,6 +492,11 @@ static int finish_paper(pdx_parser *p)
     int rc = buf_err(p);
     if (rc)
         return rc;
+    if (p->stripped)
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, p->line,
+                          "%" PRIu32 " terminal control character%s (C0/C1 controls, DEL, bidi "
+                          "overrides or isolates) removed from this paper",
+                          p->stripped, p->stripped == 1 ? "" : "s");
     int32_t date = p->header_date ? p->header_date : p->path_date;
     if (!date && !p->warned_no_date) {
         p->warned_no_date = true;
@@ -530,9 +573,9 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
         }
     }
 
-    size_t bad = append_sanitized(&p->title, title, title_len);
+    size_t bad = append_sanitized(&p->title, title, title_len, &p->stripped);
     if (url_len)
-        bad += append_sanitized(&p->url, url, url_len);
+        bad += append_sanitized(&p->url, url, url_len, &p->stripped);
     report_replaced(p, lineno, bad);
 
     const char *id = NULL;
@@ -614,7 +657,55 @@ static void vote_line(pdx_parser *p, uint32_t lineno, const char *v, size_t n)
                       "vote count \"%s\" is %s; votes unknown", ex, why);
 }
 
-/* Adds one author name (trimmed, leading "and " removed, empty dropped). */
+/* ---- authors: names kept once ---- */
+
+static bool author_rehash(uint32_t item, uint32_t *hash, void *payload)
+{
+    const pdx_parser *p = payload;
+    *hash = (uint32_t)pdx_hash(p->authors.data + p->author_off[item], p->author_len[item]);
+    return true;
+}
+
+/* The key of a name being added: its bytes. */
+typedef struct author_key {
+    const char *s; /* the name, not owned */
+    size_t n;      /* its length */
+} author_key;
+
+static bool author_match(uint32_t item, const void *key, void *payload)
+{
+    const pdx_parser *p = payload;
+    const author_key *k = key;
+    return p->author_len[item] == k->n &&
+           memcmp(p->authors.data + p->author_off[item], k->s, k->n) == 0;
+}
+
+/* Records name n_authors at authors[off..off+len) in the dedup table;
+ * false when out of memory (authors.err is set). */
+static bool remember_author(pdx_parser *p, size_t off, size_t len, uint32_t slot)
+{
+    if (p->n_authors == p->cap_author) {
+        uint32_t nc = p->cap_author ? p->cap_author * 2 : 64;
+        uint32_t *no = realloc(p->author_off, (size_t)nc * sizeof *no);
+        if (no)
+            p->author_off = no;
+        uint32_t *nl = no ? realloc(p->author_len, (size_t)nc * sizeof *nl) : NULL;
+        if (!nl) {
+            p->authors.err = PDX_ENOMEM;
+            return false;
+        }
+        p->author_len = nl;
+        p->cap_author = nc;
+    }
+    p->author_off[p->n_authors] = (uint32_t)off;
+    p->author_len[p->n_authors] = (uint32_t)len;
+    p->author_slots.slot[slot] = ++p->n_authors;
+    return true;
+}
+
+/* Adds one author name (trimmed, leading "and " removed, empty dropped). A
+ * name already in the list is dropped: the first occurrence keeps its
+ * place, so the order is otherwise kept. */
 static void add_author(pdx_parser *p, const char *s, size_t n)
 {
     trim(&s, &n);
@@ -623,13 +714,26 @@ static void add_author(pdx_parser *p, const char *s, size_t n)
         n -= 4;
         trim(&s, &n);
     }
-    if (n == 0)
+    if (n == 0 || p->authors.err)
         return;
+    if (p->n_authors == UINT32_MAX - 1 || p->authors.len + n + 1 > UINT32_MAX) {
+        p->authors.err = PDX_ENOMEM; /* beyond any real list */
+        return;
+    }
+    if (!pdx_slots_reserve(&p->author_slots, p->n_authors + 1, p->n_authors, author_rehash, p)) {
+        p->authors.err = PDX_ENOMEM;
+        return;
+    }
+    author_key key = {s, n};
+    uint32_t slot;
+    if (pdx_slots_find(&p->author_slots, (uint32_t)pdx_hash(s, n), author_match, &key, p, &slot))
+        return; /* a duplicate */
     if (p->authors.len)
         pdx_buf_putc(&p->authors, '\n');
+    size_t off = p->authors.len;
     pdx_buf_append(&p->authors, s, n);
-    if (p->n_authors < UINT32_MAX)
-        p->n_authors++;
+    if (!p->authors.err)
+        remember_author(p, off, n, slot);
 }
 
 /* A Python-style list body (between the brackets): quoted items with
@@ -699,7 +803,7 @@ static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n
     }
     p->have_authors = true;
     pdx_buf_reset(&p->scratch);
-    report_replaced(p, lineno, append_sanitized(&p->scratch, a, n));
+    report_replaced(p, lineno, append_sanitized(&p->scratch, a, n, &p->stripped));
     if (p->scratch.err)
         return;
     const char *s = buf_str(&p->scratch);
@@ -727,7 +831,7 @@ static void summary_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n
     if (old)
         pdx_buf_putc(b, '\n');
     size_t start = b->len;
-    report_replaced(p, lineno, append_sanitized(b, s, n));
+    report_replaced(p, lineno, append_sanitized(b, s, n, &p->stripped));
     if (b->err)
         return;
     char *t = (char *)b->data;
@@ -805,6 +909,9 @@ void pdx_parser_free(pdx_parser *p)
     pdx_buf_free(&p->authors);
     pdx_buf_free(&p->summary);
     pdx_buf_free(&p->scratch);
+    pdx_slots_free(&p->author_slots);
+    free(p->author_off);
+    free(p->author_len);
     free(p);
 }
 

@@ -13,21 +13,25 @@
  * - Hidden entries (names starting with '.') are skipped inside walked
  *   directories (".git", editor temporaries); an explicitly named hidden
  *   path is still read.
- * - Symlinks are followed, to files and to directories. Loops are caught by
- *   keeping the (device, inode) of every directory on the current path: a
- *   directory that is already on it is reported (PDX_DIAG_FILE, "directory
- *   loop") and not entered. Such a report is not counted as unreadable. The
- *   same directory reached twice through different links (no loop) is
- *   walked twice; the index writer dedups the papers. Nesting deeper than
- *   PDX_WALK_MAX_DEPTH is reported and not entered.
- * - Errors (stat, open, read, opendir, readdir, a dangling link, a path
- *   that is neither a regular file nor a directory) are reported as
- *   PDX_DIAG_FILE with strerror, counted in stats->unreadable, and the walk
- *   goes on.
+ * - Symlinks are followed, to files and to directories. Every real
+ *   directory and every real file, by (device, inode), is visited once in
+ *   the whole call: a directory reached again through another link, the
+ *   same folder named twice on the command line, a file named and also
+ *   inside a named folder, are read the first time only, silently (two
+ *   links per level to the next directory would otherwise make the walk
+ *   exponential in the depth). A directory that is on the current path (a
+ *   symlink loop) is also reported (PDX_DIAG_FILE, "directory loop"), not
+ *   counted as unreadable. Nesting deeper than PDX_WALK_MAX_DEPTH is
+ *   reported and not entered.
+ * - Errors (stat of any entry, open, read, opendir, readdir, a dangling
+ *   link, a path that is neither a regular file nor a directory) are
+ *   reported as PDX_DIAG_FILE with strerror, counted in stats->unreadable,
+ *   and the walk goes on.
  *
  * Memory: one read buffer reused from file to file (released after a file
- * over 64 MiB), the name list of each directory on the current path, and
- * the parser's per-paper buffers; nothing grows with the number of files.
+ * over 64 MiB), the name list of each directory on the current path, the
+ * parser's per-paper buffers, and 16 bytes (plus hash slots) per file and
+ * directory visited.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -46,18 +50,68 @@
 /* A read buffer larger than this is freed after use. */
 #define PDX_WALK_KEEP_BUF ((size_t)64 << 20)
 
-/* (device, inode) of a directory on the current path. */
-typedef struct walk_dir_id {
+/* (device, inode): what a file or directory is, whatever path reached it. */
+typedef struct walk_file_id {
     dev_t dev;
     ino_t ino;
-} walk_dir_id;
+} walk_file_id;
 
 typedef struct walker {
     pdx_parser *parser;              /* owns the callbacks and stats */
     pdx_buf data;                    /* the current file's bytes */
-    walk_dir_id stack[PDX_WALK_MAX_DEPTH]; /* directories on the path */
+    walk_file_id stack[PDX_WALK_MAX_DEPTH]; /* directories on the path */
     size_t depth;                    /* entries in use in stack */
+    walk_file_id *seen;              /* every file and directory visited */
+    uint32_t n_seen, cap_seen;       /* entries used and allocated in seen */
+    pdx_slots seen_slots;            /* hash of seen, by (dev, ino) */
 } walker;
+
+static uint32_t file_id_hash(const walk_file_id *id)
+{
+    uint64_t key[2] = {(uint64_t)id->dev, (uint64_t)id->ino};
+    return (uint32_t)pdx_hash(key, sizeof key);
+}
+
+static bool seen_rehash(uint32_t item, uint32_t *hash, void *payload)
+{
+    walker *w = payload;
+    *hash = file_id_hash(&w->seen[item]);
+    return true;
+}
+
+static bool seen_match(uint32_t item, const void *key, void *payload)
+{
+    const walker *w = payload;
+    const walk_file_id *id = key;
+    return w->seen[item].dev == id->dev && w->seen[item].ino == id->ino;
+}
+
+/* Records the file or directory *st as visited; *first says whether it
+ * was new. PDX_OK or PDX_ENOMEM. */
+static int mark_visited(walker *w, const struct stat *st, bool *first)
+{
+    walk_file_id id = {st->st_dev, st->st_ino};
+    *first = false;
+    if (w->n_seen == UINT32_MAX - 1)
+        return PDX_ENOMEM;
+    if (!pdx_slots_reserve(&w->seen_slots, w->n_seen + 1, w->n_seen, seen_rehash, w))
+        return PDX_ENOMEM;
+    uint32_t slot;
+    if (pdx_slots_find(&w->seen_slots, file_id_hash(&id), seen_match, &id, w, &slot))
+        return PDX_OK;
+    if (w->n_seen == w->cap_seen) {
+        uint32_t nc = w->cap_seen ? w->cap_seen * 2 : 256;
+        walk_file_id *ns = realloc(w->seen, (size_t)nc * sizeof *ns);
+        if (!ns)
+            return PDX_ENOMEM;
+        w->seen = ns;
+        w->cap_seen = nc;
+    }
+    w->seen[w->n_seen++] = id;
+    w->seen_slots.slot[slot] = w->n_seen;
+    *first = true;
+    return PDX_OK;
+}
 
 static void report_errno(walker *w, const char *path, const char *what, int err)
 {
@@ -240,13 +294,17 @@ static int walk_dir(walker *w, const char *path, const struct stat *st)
                           PDX_WALK_MAX_DEPTH);
         return PDX_OK;
     }
+    bool first;
+    int rc = mark_visited(w, st, &first);
+    if (rc || !first)
+        return rc; /* walked already, through another path */
     char **names;
     size_t n;
     bool readable;
-    int rc = list_dir(w, path, &readable, &names, &n);
+    rc = list_dir(w, path, &readable, &names, &n);
     if (rc || !readable)
         return rc;
-    w->stack[w->depth++] = (walk_dir_id){st->st_dev, st->st_ino};
+    w->stack[w->depth++] = (walk_file_id){st->st_dev, st->st_ino};
     for (size_t i = 0; i < n && !rc; i++) {
         char *child = join_path(path, names[i]);
         if (!child) {
@@ -255,13 +313,13 @@ static int walk_dir(walker *w, const char *path, const struct stat *st)
         }
         struct stat cst;
         if (stat(child, &cst) != 0) {
-            /* A dangling link or a race; worth a report only when it
-             * could have been a digest or a directory. */
+            /* A dangling link, a race, a path too long, no permission: it
+             * may have been a directory of digests, so it is always
+             * reported. */
             int err = errno;
             struct stat lst;
             bool link = lstat(child, &lst) == 0 && S_ISLNK(lst.st_mode);
-            if (link || wanted_name(names[i]))
-                report_errno(w, child, link ? "cannot follow symlink" : "cannot stat", err);
+            report_errno(w, child, link ? "cannot follow symlink" : "cannot stat", err);
         } else if (S_ISDIR(cst.st_mode)) {
             rc = walk_dir(w, child, &cst);
         } else if (wanted_name(names[i])) {
@@ -279,8 +337,11 @@ static int walk_path(walker *w, const char *path, const struct stat *st)
 {
     if (S_ISDIR(st->st_mode))
         return walk_dir(w, path, st);
-    if (S_ISREG(st->st_mode))
-        return walk_file(w, path);
+    if (S_ISREG(st->st_mode)) {
+        bool first;
+        int rc = mark_visited(w, st, &first);
+        return rc || !first ? rc : walk_file(w, path);
+    }
     pdx_parser_stats(w->parser)->unreadable++;
     pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
                       "not a regular file or directory; skipped");
@@ -309,6 +370,8 @@ int pdx_parse_paths(const char *const *paths, size_t n_paths, const pdx_parse_cb
         rc = walk_path(&w, path, &st);
     }
     pdx_buf_free(&w.data);
+    free(w.seen);
+    pdx_slots_free(&w.seen_slots);
     pdx_parser_free(w.parser);
     return rc;
 }

@@ -23,20 +23,23 @@
  *
  * Stored fields go to a temporary file as papers arrive and are copied,
  * without the deleted ones, into the segment at commit. Everything
- * temporary lives beside the target ("<target>.tmp.<pid>*") so the final
- * rename stays on one file system; all of it is removed on success, on
- * error and by pdx_writer_free.
+ * temporary lives beside the target ("<target>.tmp.<pid>.<random>*", see
+ * "Temporary names" below) so the final rename stays on one file system;
+ * all of it is removed on success, on error and by pdx_writer_free.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +47,7 @@
 
 #include "common.h"
 #include "format.h"
+#include "indexer.h"
 #include "paperdex/index.h"
 #include "paperdex/tokenizer.h"
 
@@ -124,8 +128,7 @@ struct pdx_writer {
     /* run-local dictionary */
     mterm *terms;
     uint32_t n_terms, cap_terms;
-    uint32_t *slots; /* term index + 1, open addressing */
-    uint32_t n_slots;
+    pdx_slots slots; /* hash of terms, by their bytes */
     pdx_buf term_arena;
     size_t postings_mem; /* bytes allocated by the terms' posting buffers */
 
@@ -138,8 +141,7 @@ struct pdx_writer {
     mdoc *docs;
     uint32_t n_docs, cap_docs;
     pdx_buf id_arena;
-    uint32_t *id_slots; /* doc + 1 */
-    uint32_t n_id_slots;
+    pdx_slots id_slots; /* hash of live docs, by arXiv id */
     uint64_t duplicates;
 
     FILE *stored; /* temp file of stored fields */
@@ -175,6 +177,17 @@ static int oom(pdx_writer *w)
     return set_err(w, PDX_ENOMEM, "%s: out of memory while indexing", w->path);
 }
 
+/* Whether the caller asked to stop (opts.cancel); sets the sticky error
+ * PDX_ESTOP once it did. Checked per paper and per merged term, so a
+ * signal stops even a long merge within moments. */
+static bool cancelled(pdx_writer *w)
+{
+    if (!w->opts.cancel || !*w->opts.cancel)
+        return false;
+    set_err(w, PDX_ESTOP, "%s: interrupted; the index was not written", w->path);
+    return true;
+}
+
 const char *pdx_writer_errmsg(const pdx_writer *w)
 {
     return w ? w->errmsg : "";
@@ -182,8 +195,65 @@ const char *pdx_writer_errmsg(const pdx_writer *w)
 
 /* ---- creation ---- */
 
-/* Removes "<target>.tmp.<pid>*" files left by a writer that was killed:
- * those whose pid no longer runs. A live writer's files are kept. */
+/* Temporary names. A writer's files all start with its prefix
+ * "<target>.tmp.<pid>.<16 random hex digits>": the pid alone is not unique
+ * (two containers sharing a volume both run their indexer as pid 1), so a
+ * random part is added and every file is created with O_EXCL. The first
+ * file, "<prefix>.stored", is the writer's lock: the writer holds an
+ * exclusive flock on it for its whole life. A group of temporary files whose
+ * lock file is missing or can be locked belongs to a writer that is gone
+ * (killed), and is removed by the next writer for the same target. */
+
+/* Attempts at a fresh random prefix before giving up. */
+#define TMP_NAME_ATTEMPTS 16
+
+/* 64 unpredictable bits: getrandom, else /dev/urandom, else the clock and
+ * an address (O_EXCL still guarantees uniqueness; randomness only makes a
+ * clash unlikely). */
+static uint64_t random_u64(void)
+{
+    uint64_t v = 0;
+    if (getrandom(&v, sizeof v, GRND_NONBLOCK) == (ssize_t)sizeof v)
+        return v;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, &v, sizeof v);
+        close(fd);
+        if (n == (ssize_t)sizeof v)
+            return v;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return pdx_hash(&ts, sizeof ts) ^ (uint64_t)(uintptr_t)&v;
+}
+
+/* Whether the temporary files of group (a writer's prefix, a full path)
+ * may be removed: its lock file is missing or nobody holds its lock. On
+ * true, *lock_fd is the lock file held (or -1); the caller closes it after
+ * removing the files, so that no writer can take the group back meanwhile. */
+static bool temp_group_is_stale(const char *group, int *lock_fd)
+{
+    *lock_fd = -1;
+    size_t n = strlen(group) + sizeof ".stored";
+    char *lock = malloc(n);
+    if (!lock)
+        return false;
+    snprintf(lock, n, "%s.stored", group);
+    int fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    free(lock);
+    if (fd < 0)
+        return errno == ENOENT;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return false;
+    }
+    *lock_fd = fd;
+    return true;
+}
+
+/* Removes the temporary files of writers for the same target that were
+ * killed, recognized by their lock (see above); a live writer's files,
+ * whatever its pid, are kept. */
 static void remove_stale_temps(const char *path)
 {
     char *copy = strdup(path), *copy2 = strdup(path);
@@ -200,24 +270,127 @@ static void remove_stale_temps(const char *path)
         while ((e = readdir(d)) != NULL) {
             if (strncmp(e->d_name, base, bl) != 0 || strncmp(e->d_name + bl, ".tmp.", 5) != 0)
                 continue;
-            char *end;
-            long pid = strtol(e->d_name + bl + 5, &end, 10);
-            if (end == e->d_name + bl + 5 || (*end && *end != '.') || pid <= 0)
-                continue;
-            if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            const char *suffix = strrchr(e->d_name + bl + 5, '.');
+            if (!suffix)
                 continue;
             size_t n = strlen(dir) + strlen(e->d_name) + 2;
             char *full = malloc(n);
-            if (full) {
-                snprintf(full, n, "%s/%s", dir, e->d_name);
+            if (!full)
+                break;
+            int len = snprintf(full, n, "%s/", dir);
+            size_t group_len = (size_t)len + (size_t)(suffix - e->d_name);
+            snprintf(full + len, n - (size_t)len, "%s", e->d_name);
+            full[group_len] = 0; /* the group, for the lock check */
+            int lock_fd;
+            bool stale = temp_group_is_stale(full, &lock_fd);
+            full[group_len] = '.';
+            if (stale)
                 unlink(full);
-                free(full);
-            }
+            if (lock_fd >= 0)
+                close(lock_fd);
+            free(full);
         }
         closedir(d);
     }
     free(copy);
     free(copy2);
+}
+
+/* Whether fd is still the file at path: a writer that lost the race for
+ * its new lock file to a cleaner finds it unlinked. */
+static bool fd_is_path(int fd, const char *path)
+{
+    struct stat a, b;
+    return fstat(fd, &a) == 0 && a.st_nlink > 0 && stat(path, &b) == 0 &&
+           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Picks a fresh random prefix and creates "<prefix>.stored" with O_EXCL,
+ * holding its lock; retries when the name exists or a cleaner took it. */
+static int create_locked_stored(pdx_writer *w, size_t prefix_cap, size_t stored_cap)
+{
+    for (int attempt = 0; attempt < TMP_NAME_ATTEMPTS; attempt++) {
+        snprintf(w->tmp_prefix, prefix_cap, "%s.tmp.%ld.%016" PRIx64, w->path, (long)getpid(),
+                 random_u64());
+        snprintf(w->stored_path, stored_cap, "%s.stored", w->tmp_prefix);
+        int fd = open(w->stored_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return set_err(w, PDX_EIO, "%s: cannot create a temporary file beside the index: %s",
+                           w->stored_path, strerror(errno));
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0 || !fd_is_path(fd, w->stored_path)) {
+            close(fd); /* a cleaner holds it and removes it */
+            continue;
+        }
+        w->stored = fdopen(fd, "w+b");
+        if (!w->stored) {
+            unlink(w->stored_path);
+            close(fd);
+            return oom(w);
+        }
+        return PDX_OK;
+    }
+    return set_err(w, PDX_EIO, "%s: cannot find a free temporary file name beside the index",
+                   w->path);
+}
+
+/* ---- the target ---- */
+
+/* Follows a symlinked target to the file it names, so that the link stays
+ * a link and its target is replaced atomically in the target's own
+ * directory (where the temporary files then go). A dangling link is
+ * refused: following it would create a file somewhere the user did not
+ * name. */
+static int resolve_target(pdx_writer *w)
+{
+    struct stat st;
+    if (lstat(w->path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return PDX_OK;
+    char *real = realpath(w->path, NULL);
+    if (!real)
+        return set_err(w, PDX_EINVAL,
+                       "%s: is a symlink whose target cannot be resolved (%s); refusing to "
+                       "write through it",
+                       w->path, strerror(errno));
+    free(w->path);
+    w->path = real;
+    return PDX_OK;
+}
+
+/* Refuses to replace anything paperdex did not create: a directory,
+ * device, FIFO or socket, or a non-empty regular file that does not start
+ * with the index magic (`paperdex-index -o notes.md` must not eat
+ * notes.md). A missing target or an empty file is fine. */
+static int check_target(pdx_writer *w)
+{
+    struct stat st;
+    if (stat(w->path, &st) != 0)
+        return errno == ENOENT ? PDX_OK
+                               : set_err(w, PDX_EIO, "%s: cannot examine the output: %s",
+                                         w->path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return set_err(w, PDX_EINVAL,
+                       "%s: exists and is not a regular file (a directory, device, FIFO or "
+                       "socket); refusing to replace it",
+                       w->path);
+    if (st.st_size == 0)
+        return PDX_OK;
+    char magic[PDX_MAGIC_LEN] = {0};
+    int fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    ssize_t n = fd >= 0 ? read(fd, magic, sizeof magic) : -1;
+    int err = errno;
+    if (fd >= 0)
+        close(fd);
+    if (n < 0)
+        return set_err(w, PDX_EIO, "%s: cannot read the existing output: %s", w->path,
+                       strerror(err));
+    if (n != (ssize_t)sizeof magic || memcmp(magic, PDX_MAGIC, sizeof magic) != 0)
+        return set_err(w, PDX_ENOTINDEX,
+                       "%s: exists and is not a paperdex index; refusing to overwrite it "
+                       "(remove it or choose another output)",
+                       w->path);
+    return PDX_OK;
 }
 
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts)
@@ -231,57 +404,59 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
         w->opts = *opts;
     w->budget = w->opts.mem_budget ? w->opts.mem_budget : DEFAULT_BUDGET;
     w->path = strdup(path);
-    size_t n = strlen(path) + 32;
+    size_t n = strlen(path) + PATH_MAX + 48; /* room for a resolved symlink */
     w->tmp_prefix = malloc(n);
     w->stored_path = malloc(n + 16);
     if (!w->path || !w->tmp_prefix || !w->stored_path)
         return oom(w);
-    snprintf(w->tmp_prefix, n, "%s.tmp.%ld", path, (long)getpid());
-    remove_stale_temps(path);
-    snprintf(w->stored_path, n + 16, "%s.stored", w->tmp_prefix);
-    int rc = pdx_tokenizer_new(&w->tk);
+    w->tmp_prefix[0] = 0;
+    w->stored_path[0] = 0;
+    int rc = resolve_target(w);
+    if (!rc)
+        rc = check_target(w);
+    if (rc)
+        return rc;
+    remove_stale_temps(w->path);
+    rc = pdx_tokenizer_new(&w->tk);
     if (rc)
         return oom(w);
-    w->stored = fopen(w->stored_path, "w+be");
-    if (!w->stored)
-        return set_err(w, PDX_EIO, "%s: cannot create a temporary file beside the index: %s",
-                       w->stored_path, strerror(errno));
-    return PDX_OK;
+    return create_locked_stored(w, n, n + 16);
 }
 
 /* ---- the run-local dictionary ---- */
 
-static bool grow_slots(pdx_writer *w)
+/* A term being looked up in the run dictionary. */
+typedef struct term_key {
+    const char *s; /* its bytes, not owned */
+    size_t len;    /* their count */
+    uint32_t hash; /* low bits of pdx_hash(s, len) */
+} term_key;
+
+static bool term_rehash(uint32_t item, uint32_t *hash, void *payload)
 {
-    uint32_t n = w->n_slots ? w->n_slots * 2 : 1024;
-    uint32_t *s = calloc(n, sizeof *s);
-    if (!s)
-        return false;
-    for (uint32_t i = 0; i < w->n_terms; i++) {
-        uint32_t k = w->terms[i].hash & (n - 1);
-        while (s[k])
-            k = (k + 1) & (n - 1);
-        s[k] = i + 1;
-    }
-    free(w->slots);
-    w->slots = s;
-    w->n_slots = n;
+    const pdx_writer *w = payload;
+    *hash = w->terms[item].hash;
     return true;
+}
+
+static bool term_match(uint32_t item, const void *key, void *payload)
+{
+    const pdx_writer *w = payload;
+    const term_key *k = key;
+    const mterm *t = &w->terms[item];
+    return t->hash == k->hash && t->len == k->len &&
+           memcmp(w->term_arena.data + t->str_off, k->s, k->len) == 0;
 }
 
 /* Index of term in the run dictionary, inserting it; UINT32_MAX on OOM. */
 static uint32_t term_intern(pdx_writer *w, const char *s, size_t len)
 {
-    if ((w->n_terms + 1) * 2 > w->n_slots && !grow_slots(w))
+    if (!pdx_slots_reserve(&w->slots, w->n_terms + 1, w->n_terms, term_rehash, w))
         return UINT32_MAX;
-    uint32_t h = (uint32_t)pdx_hash(s, len), mask = w->n_slots - 1;
-    uint32_t k = h & mask;
-    for (; w->slots[k]; k = (k + 1) & mask) {
-        mterm *t = &w->terms[w->slots[k] - 1];
-        if (t->hash == h && t->len == len &&
-            memcmp(w->term_arena.data + t->str_off, s, len) == 0)
-            return w->slots[k] - 1;
-    }
+    term_key key = {s, len, (uint32_t)pdx_hash(s, len)};
+    uint32_t k, found = pdx_slots_find(&w->slots, key.hash, term_match, &key, w, &k);
+    if (found)
+        return found - 1;
     if (w->n_terms == w->cap_terms) {
         uint32_t nc = w->cap_terms ? w->cap_terms * 2 : 1024;
         mterm *nt = realloc(w->terms, nc * sizeof *nt);
@@ -294,11 +469,11 @@ static uint32_t term_intern(pdx_writer *w, const char *s, size_t len)
     memset(t, 0, sizeof *t);
     t->str_off = (uint32_t)w->term_arena.len;
     t->len = (uint8_t)len;
-    t->hash = h;
+    t->hash = key.hash;
     pdx_buf_append(&w->term_arena, s, len);
     if (w->term_arena.err)
         return UINT32_MAX;
-    w->slots[k] = ++w->n_terms;
+    w->slots.slot[k] = ++w->n_terms;
     return w->n_terms - 1;
 }
 
@@ -379,11 +554,18 @@ typedef struct term_ref {
     uint32_t idx;
 } term_ref;
 
+/* Byte-wise term order, shorter first on a common prefix: the order of
+ * runs and of the dictionary (format.h). */
+static int term_cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+    int c = memcmp(a, b, PDX_MIN(al, bl));
+    return c ? c : (al > bl) - (al < bl);
+}
+
 static int cmp_term_ref(const void *a, const void *b)
 {
     const term_ref *x = a, *y = b;
-    int c = memcmp(x->s, y->s, PDX_MIN(x->len, y->len));
-    return c ? c : (x->len > y->len) - (x->len < y->len);
+    return term_cmp_bytes(x->s, x->len, y->s, y->len);
 }
 
 /* Serializes the run dictionary in term order into out, freeing the
@@ -425,7 +607,7 @@ static int serialize_run(pdx_writer *w, pdx_buf *out, FILE *f)
         return oom(w);
     w->n_terms = 0;
     w->postings_mem = 0;
-    memset(w->slots, 0, (size_t)w->n_slots * sizeof *w->slots);
+    pdx_slots_clear(&w->slots);
     pdx_buf_reset(&w->term_arena);
     return PDX_OK;
 }
@@ -442,7 +624,7 @@ static int spill_run(pdx_writer *w)
         return oom(w);
     snprintf(path, n, "%s.run%u", w->tmp_prefix, w->n_runs);
     w->run_paths[w->n_runs++] = path;
-    FILE *f = fopen(path, "wbe");
+    FILE *f = fopen(path, "wbxe");
     if (!f)
         return set_err(w, PDX_EIO, "%s: cannot create a sorted run: %s", path, strerror(errno));
     pdx_buf out = {0};
@@ -457,37 +639,32 @@ static int spill_run(pdx_writer *w)
 
 /* ---- adding papers ---- */
 
-static uint32_t id_find(pdx_writer *w, const char *id, size_t len, uint32_t h, uint32_t *slot)
+/* An arXiv id being looked up among the documents. */
+typedef struct id_key {
+    const char *s; /* its bytes, not owned */
+    size_t len;    /* their count */
+} id_key;
+
+static uint32_t id_hash(const char *id, size_t len)
 {
-    uint32_t mask = w->n_id_slots - 1, k = h & mask;
-    for (; w->id_slots[k]; k = (k + 1) & mask) {
-        mdoc *d = &w->docs[w->id_slots[k] - 1];
-        if (d->id_len == len && memcmp(w->id_arena.data + d->id_off, id, len) == 0)
-            break;
-    }
-    *slot = k;
-    return w->id_slots[k];
+    return (uint32_t)pdx_hash(id, len);
 }
 
-static bool grow_id_slots(pdx_writer *w)
+/* Deleted documents (replaced by a later duplicate) leave the table. */
+static bool id_rehash(uint32_t item, uint32_t *hash, void *payload)
 {
-    uint32_t n = w->n_id_slots ? w->n_id_slots * 2 : 1024;
-    uint32_t *s = calloc(n, sizeof *s);
-    if (!s)
-        return false;
-    for (uint32_t i = 0; i < w->n_docs; i++) {
-        mdoc *d = &w->docs[i];
-        if (d->deleted)
-            continue;
-        uint32_t k = (uint32_t)pdx_hash(w->id_arena.data + d->id_off, d->id_len) & (n - 1);
-        while (s[k])
-            k = (k + 1) & (n - 1);
-        s[k] = i + 1;
-    }
-    free(w->id_slots);
-    w->id_slots = s;
-    w->n_id_slots = n;
-    return true;
+    const pdx_writer *w = payload;
+    const mdoc *d = &w->docs[item];
+    *hash = id_hash((const char *)w->id_arena.data + d->id_off, d->id_len);
+    return !d->deleted;
+}
+
+static bool id_match(uint32_t item, const void *key, void *payload)
+{
+    const pdx_writer *w = payload;
+    const id_key *k = key;
+    const mdoc *d = &w->docs[item];
+    return d->id_len == k->len && memcmp(w->id_arena.data + d->id_off, k->s, k->len) == 0;
 }
 
 static void report_duplicate(pdx_writer *w, const pdx_paper *p, const mdoc *old, bool replaced)
@@ -521,7 +698,7 @@ static void store_record(pdx_writer *w, const pdx_paper *p)
 
 int pdx_writer_add(pdx_writer *w, const pdx_paper *p)
 {
-    if (w->err)
+    if (w->err || cancelled(w))
         return w->err;
     if (w->committed)
         return set_err(w, PDX_EINVAL, "%s: writer already committed", w->path);
@@ -531,10 +708,12 @@ int pdx_writer_add(pdx_writer *w, const pdx_paper *p)
         return set_err(w, PDX_ELIMIT, "%s: too many papers for one segment", w->path);
 
     /* Duplicates: keep the later date. */
-    if ((w->n_docs + 1) * 2 > w->n_id_slots && !grow_id_slots(w))
+    if (!pdx_slots_reserve(&w->id_slots, w->n_docs + 1, w->n_docs, id_rehash, w))
         return oom(w);
-    uint32_t h = (uint32_t)pdx_hash(p->id, p->id_len), slot;
-    uint32_t old = id_find(w, p->id, p->id_len, h, &slot);
+    id_key key = {p->id, p->id_len};
+    uint32_t slot;
+    uint32_t old = pdx_slots_find(&w->id_slots, id_hash(p->id, p->id_len), id_match, &key, w,
+                                  &slot);
     if (old) {
         mdoc *od = &w->docs[old - 1];
         bool replace = p->date >= od->date;
@@ -609,10 +788,10 @@ int pdx_writer_add(pdx_writer *w, const pdx_paper *p)
         return oom(w);
 
     w->n_docs++;
-    w->id_slots[slot] = doc + 1;
+    w->id_slots.slot[slot] = doc + 1;
 
     size_t mem = w->postings_mem + (size_t)w->n_terms * sizeof(mterm) +
-                 (size_t)w->n_slots * 4 + w->term_arena.cap;
+                 (size_t)w->slots.n * sizeof *w->slots.slot + w->term_arena.cap;
     if (mem > w->budget)
         return spill_run(w);
     return PDX_OK;
@@ -682,9 +861,12 @@ static int out_buf(pdx_writer *w, outfile *o, const pdx_buf *b)
 
 /* ---- merge ---- */
 
-/* Runs are read once, front to back. Pages already merged are handed back
- * to the kernel so that the resident set stays bounded by the memory
- * budget rather than growing with the total size of the runs. */
+/* Runs are read once, front to back. Every RUN_RELEASE_BYTES of a run
+ * that the merge has passed are handed back to the kernel (MADV_DONTNEED),
+ * so each mapped run adds at most about RUN_RELEASE_BYTES to the resident
+ * set, not its whole size. That bound is per run, not the memory budget:
+ * with R runs the mapped part can reach R * RUN_RELEASE_BYTES (clean file
+ * pages, which the kernel can also reclaim under pressure). */
 #define RUN_RELEASE_BYTES ((size_t)32 << 20)
 
 static void run_release(run *r)
@@ -728,11 +910,6 @@ static bool run_next_term(run *r)
     return true;
 }
 
-static int term_cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
-{
-    int c = memcmp(a, b, PDX_MIN(al, bl));
-    return c ? c : (al > bl) - (al < bl);
-}
 
 /* Flushes the buffered block of the list encoder: block data, one skip
  * entry, and the block's positions to the positions file. */
@@ -929,322 +1106,474 @@ static int fsync_dir_of(const char *path)
     return rc;
 }
 
-/* The body of commit; cleanup is the caller's. */
-static int commit_body(pdx_writer *w, pdx_write_stats *st, outfile *o, char *tmp_index,
-                       run *runs, uint32_t *remap, uint32_t *final_len, uint32_t n_runs)
+/* ---- commit, in named steps ----
+ *
+ * pdx_writer_commit runs the steps of commit_steps[] in order, each named
+ * after the part of the file it produces: number_docs (final ids and
+ * statistics), open_output (the temporary index, a placeholder header),
+ * write_stored, write_postings (merging the runs; positions go to an
+ * anonymous temporary file), write_positions, write_dictionary (TERMS,
+ * TERMSTR, TERMHASH), write_docs (DOCS, IDHASH), write_meta,
+ * write_table_and_footer, and publish (the real header, fsync, rename).
+ * The sections come out in the order of format.h. Every step reads and
+ * fills one commit_ctx and returns the writer's sticky error; cleanup,
+ * including removing the temporary index after a failure, is
+ * commit_ctx_free's alone. */
+
+typedef struct commit_ctx {
+    pdx_writer *w;         /* the writer being committed; not owned */
+    outfile o;             /* the temporary index being written */
+    char *tmp_index;       /* its path, "<prefix>.idx" */
+    run *runs;             /* the spilled runs, then the in-memory one */
+    uint32_t n_runs;       /* entries in runs */
+    uint32_t *remap;       /* temporary id -> final id, UINT32_MAX if deleted */
+    uint32_t *final_len;   /* final id * PDX_NFIELDS + field -> field length */
+    uint32_t n_live;       /* live documents, counted before the commit */
+    uint32_t n_final;      /* final ids given out (== n_live after number_docs) */
+    uint64_t sum_len[PDX_NFIELDS]; /* total length of each field */
+    int32_t min_date, max_date;    /* range of the known dates, 0 if none */
+    uint32_t max_votes;    /* the most votes of one document */
+    uint64_t *stored_off;  /* final id -> offset of its record in STORED */
+    merge_ctx m;           /* list encoder and positions file of the merge */
+    pdx_buf terms;         /* TERMS entries, built while merging */
+    pdx_buf termstr;       /* TERMSTR bytes, built while merging */
+    uint64_t *term_hashes; /* pdx_hash of each term written, for TERMHASH */
+    size_t cap_hashes;     /* entries allocated in term_hashes */
+    uint32_t n_terms;      /* terms written */
+    uint64_t n_postings;   /* (term, field, document) postings written */
+    section_entry tab[PDX_SEC_COUNT]; /* the sections written so far */
+    unsigned ntab;         /* entries used in tab */
+    uint8_t header[PDX_HEADER_SIZE]; /* zeros until write_table_and_footer */
+    uint64_t file_size;    /* the final size, known after the table */
+} commit_ctx;
+
+/* Allocates what the steps need and maps the spilled runs. */
+static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live)
 {
-    /* Final document ids: live documents in the order they were added. */
-    uint32_t n_final = 0;
-    uint64_t sum_len[PDX_NFIELDS] = {0};
-    int32_t min_date = 0, max_date = 0;
-    uint32_t max_votes = 0;
+    memset(c, 0, sizeof *c);
+    c->w = w;
+    c->n_live = live;
+    c->n_runs = w->n_runs + 1;
+    c->o = (outfile){.fd = -1, .cap = 1 << 20};
+    c->runs = calloc(c->n_runs, sizeof *c->runs);
+    c->remap = malloc((size_t)w->n_docs * sizeof *c->remap);
+    c->final_len = malloc((size_t)live * PDX_NFIELDS * sizeof *c->final_len);
+    size_t tn = strlen(w->tmp_prefix) + 8;
+    c->tmp_index = malloc(tn);
+    c->o.buf = malloc(c->o.cap);
+    c->o.hs = XXH3_createState();
+    if (!c->runs || !c->remap || !c->final_len || !c->tmp_index || !c->o.buf || !c->o.hs)
+        return oom(w);
+    XXH3_64bits_reset(c->o.hs);
+    snprintf(c->tmp_index, tn, "%s.idx", w->tmp_prefix);
+    for (uint32_t k = 0; k < w->n_runs; k++)
+        if (map_run(w, w->run_paths[k], &c->runs[k]))
+            return w->err;
+    c->runs[w->n_runs].p = w->last_run.data; /* the last run stays in memory */
+    c->runs[w->n_runs].end = w->last_run.data + w->last_run.len;
+    return PDX_OK;
+}
+
+/* Releases everything; after a failure also removes the temporary index. */
+static void commit_ctx_free(commit_ctx *c, int rc)
+{
+    if (c->o.fd >= 0)
+        close(c->o.fd);
+    if (rc && c->tmp_index)
+        unlink(c->tmp_index);
+    if (c->runs)
+        for (uint32_t k = 0; k < c->n_runs; k++)
+            if (c->runs[k].map)
+                munmap(c->runs[k].map, c->runs[k].map_len);
+    if (c->m.posf)
+        fclose(c->m.posf);
+    pdx_buf_free(&c->m.enc.skip);
+    pdx_buf_free(&c->m.enc.data);
+    pdx_buf_free(&c->m.enc.blockpos);
+    pdx_buf_free(&c->terms);
+    pdx_buf_free(&c->termstr);
+    free(c->term_hashes);
+    free(c->stored_off);
+    free(c->runs);
+    free(c->remap);
+    free(c->final_len);
+    free(c->tmp_index);
+    free(c->o.buf);
+    if (c->o.hs)
+        XXH3_freeState(c->o.hs);
+}
+
+/* Writes b as the whole section id. */
+static int out_section(commit_ctx *c, uint32_t id, const pdx_buf *b)
+{
+    out_begin(&c->o);
+    out_buf(c->w, &c->o, b);
+    return out_end(c->w, &c->o, id, c->tab, &c->ntab);
+}
+
+/* Final document ids: the live documents in the order they were added;
+ * the field lengths by final id and the META statistics. */
+static int number_docs(commit_ctx *c)
+{
+    const pdx_writer *w = c->w;
     for (uint32_t i = 0; i < w->n_docs; i++) {
         const mdoc *d = &w->docs[i];
         if (d->deleted) {
-            remap[i] = UINT32_MAX;
+            c->remap[i] = UINT32_MAX;
             continue;
         }
         for (unsigned f = 0; f < PDX_NFIELDS; f++) {
-            final_len[(size_t)n_final * PDX_NFIELDS + f] = d->len[f];
-            sum_len[f] += d->len[f];
+            c->final_len[(size_t)c->n_final * PDX_NFIELDS + f] = d->len[f];
+            c->sum_len[f] += d->len[f];
         }
-        if (d->votes != PDX_VOTES_NONE && d->votes > max_votes)
-            max_votes = d->votes;
+        if (d->votes != PDX_VOTES_NONE && d->votes > c->max_votes)
+            c->max_votes = d->votes;
         if (d->date) {
-            if (!min_date || d->date < min_date)
-                min_date = d->date;
-            if (d->date > max_date)
-                max_date = d->date;
+            if (!c->min_date || d->date < c->min_date)
+                c->min_date = d->date;
+            if (d->date > c->max_date)
+                c->max_date = d->date;
         }
-        remap[i] = n_final++;
-    }
-
-    o->fd = open(tmp_index, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (o->fd < 0)
-        return set_err(w, PDX_EIO, "%s: cannot create: %s", tmp_index, strerror(errno));
-    section_entry tab[PDX_SEC_COUNT];
-    unsigned ntab = 0;
-    uint8_t header[PDX_HEADER_SIZE] = {0};
-    if (out_write(w, o, header, sizeof header))
-        return w->err;
-
-    /* STORED: copy live records, noting their new offsets. */
-    uint64_t *new_off = malloc((size_t)(n_final ? n_final : 1) * sizeof *new_off);
-    if (!new_off)
-        return oom(w);
-    out_begin(o);
-    if (fflush(w->stored) != 0) {
-        free(new_off);
-        return set_err(w, PDX_EIO, "%s: %s", w->stored_path, strerror(errno));
-    }
-    {
-        pdx_buf rec = {0};
-        uint64_t off = 0;
-        for (uint32_t i = 0; i < w->n_docs && !w->err; i++) {
-            const mdoc *d = &w->docs[i];
-            if (d->deleted)
-                continue;
-            pdx_buf_reset(&rec);
-            if (!pdx_buf_reserve(&rec, d->stored_len)) {
-                oom(w);
-                break;
-            }
-            if (pread(fileno(w->stored), rec.data, d->stored_len, (off_t)d->stored_off) !=
-                (ssize_t)d->stored_len) {
-                set_err(w, PDX_EIO, "%s: reading stored fields failed", w->stored_path);
-                break;
-            }
-            new_off[remap[i]] = off;
-            off += d->stored_len;
-            out_write(w, o, rec.data, d->stored_len);
-        }
-        pdx_buf_free(&rec);
-    }
-    if (w->err || out_end(w, o, PDX_SEC_STORED, tab, &ntab)) {
-        free(new_off);
-        return w->err;
-    }
-
-    /* POSTINGS, merging the runs; positions go to a temp file. */
-    merge_ctx m = {.w = w, .remap = remap, .final_len = final_len};
-    size_t pn = strlen(w->tmp_prefix) + 16;
-    char *pos_path = malloc(pn);
-    if (!pos_path) {
-        free(new_off);
-        return oom(w);
-    }
-    snprintf(pos_path, pn, "%s.pos", w->tmp_prefix);
-    m.posf = fopen(pos_path, "w+be");
-    unlink(pos_path); /* anonymous from now on: nothing to clean up */
-    free(pos_path);
-    if (!m.posf) {
-        free(new_off);
-        return set_err(w, PDX_EIO, "%s: cannot create positions file: %s", w->tmp_prefix,
-                       strerror(errno));
-    }
-    pdx_buf terms = {0}, termstr = {0}, lists = {0};
-    uint64_t *term_hashes = NULL;
-    size_t cap_hashes = 0;
-    uint32_t n_terms = 0;
-    uint64_t n_postings = 0;
-    out_begin(o);
-    uint64_t post_start = o->off;
-    for (uint32_t k = 0; k < n_runs; k++)
-        if (!run_next_term(&runs[k]))
-            set_err(w, PDX_EIO, "%s: sorted run is corrupt", w->tmp_prefix);
-    run **cur = malloc((size_t)(n_runs ? n_runs : 1) * sizeof *cur);
-    if (!cur)
-        oom(w);
-    while (!w->err) {
-        /* The smallest current term and the runs holding it, in order. */
-        const uint8_t *t = NULL;
-        size_t tl = 0;
-        for (uint32_t k = 0; k < n_runs; k++) {
-            if (runs[k].term &&
-                (!t || term_cmp_bytes(runs[k].term, runs[k].term_len, t, tl) < 0)) {
-                t = runs[k].term;
-                tl = runs[k].term_len;
-            }
-        }
-        if (!t)
-            break;
-        unsigned nr = 0;
-        for (uint32_t k = 0; k < n_runs; k++)
-            if (runs[k].term && term_cmp_bytes(runs[k].term, runs[k].term_len, t, tl) == 0)
-                cur[nr++] = &runs[k];
-        uint8_t fields = 0;
-        pdx_buf_reset(&lists);
-        for (unsigned f = 0; f < PDX_NFIELDS && !w->err; f++) {
-            uint64_t df = 0;
-            if (merge_field(&m, cur, nr, f, &df) || df == 0)
-                continue;
-            fields |= (uint8_t)(1u << f);
-            n_postings += df;
-            pdx_buf_put_varint(&lists, df);
-            pdx_buf_put_varint(&lists, m.enc.max_tf);
-            pdx_buf_put_varint(&lists, m.enc.min_len);
-            pdx_buf_put_varint(&lists, m.enc.pos_base);
-            pdx_buf_put_varint(&lists, m.enc.data.len);
-            /* A one-block list needs no skip table: its header has the
-             * block's bounds and the block starts at offset 0. */
-            if (df > PDX_BLOCK_SIZE)
-                pdx_buf_append(&lists, m.enc.skip.data, m.enc.skip.len);
-            pdx_buf_append(&lists, m.enc.data.data, m.enc.data.len);
-        }
-        if (fields && !w->err) {
-            pdx_buf_put_u32(&terms, (uint32_t)termstr.len);
-            pdx_buf_putc(&terms, (uint8_t)tl);
-            pdx_buf_putc(&terms, fields);
-            pdx_buf_put_u16(&terms, 0);
-            pdx_buf_put_u64(&terms, o->off - post_start);
-            pdx_buf_append(&termstr, t, tl);
-            if (n_terms == cap_hashes) {
-                cap_hashes = cap_hashes ? cap_hashes * 2 : 4096;
-                uint64_t *nh = realloc(term_hashes, cap_hashes * sizeof *nh);
-                if (!nh) {
-                    oom(w);
-                    break;
-                }
-                term_hashes = nh;
-            }
-            term_hashes[n_terms++] = pdx_hash(t, tl);
-            out_buf(w, o, &lists);
-        }
-        for (unsigned k = 0; k < nr; k++)
-            if (!run_next_term(cur[k]))
-                set_err(w, PDX_EIO, "%s: sorted run is corrupt", w->tmp_prefix);
-    }
-    free(cur);
-    pdx_buf_free(&lists);
-    pdx_buf_free(&m.enc.skip);
-    pdx_buf_free(&m.enc.data);
-    pdx_buf_free(&m.enc.blockpos);
-    if (!w->err)
-        out_end(w, o, PDX_SEC_POSTINGS, tab, &ntab);
-    if (!w->err) {
-        out_begin(o);
-        copy_file_into(w, o, m.posf, m.pos_total);
-        out_end(w, o, PDX_SEC_POSITIONS, tab, &ntab);
-    }
-    fclose(m.posf);
-    if (!w->err) {
-        out_begin(o);
-        out_buf(w, o, &terms);
-        out_end(w, o, PDX_SEC_TERMS, tab, &ntab);
-        out_begin(o);
-        out_buf(w, o, &termstr);
-        out_end(w, o, PDX_SEC_TERMSTR, tab, &ntab);
-    }
-    pdx_buf_free(&terms);
-    pdx_buf_free(&termstr);
-    pdx_buf hb = {0};
-    if (!w->err) {
-        build_hash_section(&hb, n_terms, term_hashes);
-        out_begin(o);
-        out_buf(w, o, &hb);
-        out_end(w, o, PDX_SEC_TERMHASH, tab, &ntab);
-    }
-    free(term_hashes);
-
-    /* DOCS and IDHASH */
-    uint64_t *id_hashes = malloc((size_t)(n_final ? n_final : 1) * sizeof *id_hashes);
-    if (!id_hashes)
-        oom(w);
-    if (!w->err) {
-        out_begin(o);
-        uint8_t rec[PDX_DOC_RECORD_SIZE];
-        for (uint32_t i = 0; i < w->n_docs && !w->err; i++) {
-            const mdoc *d = &w->docs[i];
-            if (d->deleted)
-                continue;
-            pdx_put_u32(rec, (uint32_t)d->date);
-            pdx_put_u32(rec + 4, d->votes);
-            for (unsigned f = 0; f < PDX_NFIELDS; f++)
-                pdx_put_u32(rec + 8 + 4 * f, d->len[f]);
-            pdx_put_u32(rec + 20, d->stored_len);
-            pdx_put_u64(rec + 24, new_off[remap[i]]);
-            out_write(w, o, rec, sizeof rec);
-            id_hashes[remap[i]] = pdx_hash(w->id_arena.data + d->id_off, d->id_len);
-        }
-        out_end(w, o, PDX_SEC_DOCS, tab, &ntab);
-    }
-    free(new_off);
-    if (!w->err) {
-        pdx_buf_reset(&hb);
-        build_hash_section(&hb, n_final, id_hashes);
-        out_begin(o);
-        out_buf(w, o, &hb);
-        out_end(w, o, PDX_SEC_IDHASH, tab, &ntab);
-    }
-    free(id_hashes);
-    pdx_buf_free(&hb);
-
-    /* META */
-    if (!w->err) {
-        pdx_buf meta = {0};
-        pdx_buf_put_u32(&meta, PDX_TOKENIZER_VERSION);
-        pdx_buf_put_u32(&meta, PDX_HASH_ID_XXH3_64);
-        pdx_buf_put_u32(&meta, n_final);
-        pdx_buf_put_u32(&meta, n_terms);
-        pdx_buf_put_u32(&meta, PDX_NFIELDS);
-        pdx_buf_put_u32(&meta, PDX_BLOCK_SIZE);
-        for (unsigned f = 0; f < PDX_NFIELDS; f++)
-            pdx_buf_put_u64(&meta, sum_len[f]);
-        pdx_buf_put_u32(&meta, (uint32_t)min_date);
-        pdx_buf_put_u32(&meta, (uint32_t)max_date);
-        pdx_buf_put_u64(&meta, (uint64_t)time(NULL));
-        pdx_buf_put_u64(&meta, n_postings);
-        pdx_buf_put_u32(&meta, max_votes);
-        pdx_buf_put_u32(&meta, 0);
-        const char *stem = pdx_tokenizer_stemmer_name(), *uni = pdx_tokenizer_unicode_version();
-        pdx_buf_put_str(&meta, stem, strlen(stem));
-        pdx_buf_put_str(&meta, uni, strlen(uni));
-        pdx_buf_put_str(&meta, "paperdex " PDX_VERSION_STRING, strlen("paperdex " PDX_VERSION_STRING));
-        out_begin(o);
-        out_buf(w, o, &meta);
-        out_end(w, o, PDX_SEC_META, tab, &ntab);
-        pdx_buf_free(&meta);
-    }
-    if (w->err)
-        return w->err;
-
-    /* Section table, footer, then the header that points at them. */
-    uint64_t table_off = o->off;
-    uint8_t tb[PDX_SEC_COUNT * PDX_SECTION_ENTRY_SIZE + 8];
-    for (unsigned i = 0; i < ntab; i++) {
-        uint8_t *e = tb + i * PDX_SECTION_ENTRY_SIZE;
-        pdx_put_u32(e, tab[i].id);
-        pdx_put_u32(e + 4, 0);
-        pdx_put_u64(e + 8, tab[i].off);
-        pdx_put_u64(e + 16, tab[i].len);
-        pdx_put_u64(e + 24, tab[i].sum);
-    }
-    pdx_put_u64(tb + ntab * PDX_SECTION_ENTRY_SIZE, pdx_hash(tb, ntab * PDX_SECTION_ENTRY_SIZE));
-    out_write(w, o, tb, ntab * PDX_SECTION_ENTRY_SIZE + 8);
-    uint64_t file_size = o->off + PDX_FOOTER_SIZE;
-
-    memcpy(header + PDX_HDR_MAGIC, PDX_MAGIC, PDX_MAGIC_LEN);
-    pdx_put_u32(header + PDX_HDR_VERSION, PDX_FORMAT_VERSION);
-    pdx_put_u32(header + PDX_HDR_BOM, PDX_BYTE_ORDER_MARK);
-    pdx_put_u32(header + PDX_HDR_HEADER_SIZE, PDX_HEADER_SIZE);
-    pdx_put_u32(header + PDX_HDR_NSECTIONS, ntab);
-    pdx_put_u64(header + PDX_HDR_TABLE_OFF, table_off);
-    pdx_put_u64(header + PDX_HDR_FILE_SIZE, file_size);
-    pdx_put_u32(header + PDX_HDR_HASH_ID, PDX_HASH_ID_XXH3_64);
-    uint64_t hsum = pdx_hash(header, PDX_HDR_CHECKSUM);
-    pdx_put_u64(header + PDX_HDR_CHECKSUM, hsum);
-
-    uint8_t footer[PDX_FOOTER_SIZE] = {0};
-    memcpy(footer + PDX_FTR_MAGIC, PDX_FOOTER_MAGIC, 8);
-    pdx_put_u64(footer + PDX_FTR_FILE_SIZE, file_size);
-    pdx_put_u64(footer + PDX_FTR_HDR_SUM, hsum);
-    pdx_put_u64(footer + PDX_FTR_CHECKSUM, pdx_hash(footer, PDX_FTR_CHECKSUM));
-    out_write(w, o, footer, sizeof footer);
-    if (w->err || out_flush(w, o))
-        return w->err;
-    if (pwrite(o->fd, header, sizeof header, 0) != (ssize_t)sizeof header)
-        return set_err(w, PDX_EIO, "%s: write failed: %s", tmp_index, strerror(errno));
-    if (fsync(o->fd) != 0)
-        return set_err(w, PDX_EIO, "%s: fsync failed: %s", tmp_index, strerror(errno));
-    if (close(o->fd) != 0) {
-        o->fd = -1;
-        return set_err(w, PDX_EIO, "%s: close failed: %s", tmp_index, strerror(errno));
-    }
-    o->fd = -1;
-    if (rename(tmp_index, w->path) != 0)
-        return set_err(w, PDX_EIO, "%s: cannot replace the index: %s", w->path, strerror(errno));
-    fsync_dir_of(w->path); /* best effort: some file systems refuse it */
-
-    if (st) {
-        st->papers = n_final;
-        st->duplicates = w->duplicates;
-        st->terms = n_terms;
-        st->postings = n_postings;
-        st->bytes = file_size;
-        st->runs = n_runs;
+        c->remap[i] = c->n_final++;
     }
     return PDX_OK;
 }
+
+/* Creates the temporary index and reserves the header's place. */
+static int open_output(commit_ctx *c)
+{
+    c->o.fd = open(c->tmp_index, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (c->o.fd < 0)
+        return set_err(c->w, PDX_EIO, "%s: cannot create: %s", c->tmp_index, strerror(errno));
+    return out_write(c->w, &c->o, c->header, sizeof c->header);
+}
+
+/* STORED: the live records copied from the stored temp file, noting their
+ * new offsets for DOCS. */
+static int write_stored(commit_ctx *c)
+{
+    pdx_writer *w = c->w;
+    c->stored_off = malloc((size_t)(c->n_final ? c->n_final : 1) * sizeof *c->stored_off);
+    if (!c->stored_off)
+        return oom(w);
+    out_begin(&c->o);
+    if (fflush(w->stored) != 0)
+        return set_err(w, PDX_EIO, "%s: %s", w->stored_path, strerror(errno));
+    pdx_buf rec = {0};
+    uint64_t off = 0;
+    for (uint32_t i = 0; i < w->n_docs && !w->err && !cancelled(w); i++) {
+        const mdoc *d = &w->docs[i];
+        if (d->deleted)
+            continue;
+        pdx_buf_reset(&rec);
+        if (!pdx_buf_reserve(&rec, d->stored_len)) {
+            oom(w);
+            break;
+        }
+        if (pread(fileno(w->stored), rec.data, d->stored_len, (off_t)d->stored_off) !=
+            (ssize_t)d->stored_len) {
+            set_err(w, PDX_EIO, "%s: reading stored fields failed", w->stored_path);
+            break;
+        }
+        c->stored_off[c->remap[i]] = off;
+        off += d->stored_len;
+        out_write(w, &c->o, rec.data, d->stored_len);
+    }
+    pdx_buf_free(&rec);
+    if (w->err)
+        return w->err;
+    return out_end(w, &c->o, PDX_SEC_STORED, c->tab, &c->ntab);
+}
+
+/* The positions file of the merge: anonymous at once, so that nothing is
+ * left behind whatever happens. */
+static int open_positions(commit_ctx *c)
+{
+    pdx_writer *w = c->w;
+    size_t pn = strlen(w->tmp_prefix) + 16;
+    char *pos_path = malloc(pn);
+    if (!pos_path)
+        return oom(w);
+    snprintf(pos_path, pn, "%s.pos", w->tmp_prefix);
+    c->m.posf = fopen(pos_path, "w+bxe");
+    unlink(pos_path);
+    free(pos_path);
+    if (!c->m.posf)
+        return set_err(w, PDX_EIO, "%s: cannot create positions file: %s", w->tmp_prefix,
+                       strerror(errno));
+    return PDX_OK;
+}
+
+/* The smallest current term of the runs in *t, *tl, and the runs holding
+ * it, in run order, in cur; returns how many (0: every run is done). */
+static unsigned next_merge_term(commit_ctx *c, run **cur, const uint8_t **t, size_t *tl)
+{
+    *t = NULL;
+    *tl = 0;
+    for (uint32_t k = 0; k < c->n_runs; k++) {
+        const run *r = &c->runs[k];
+        if (r->term && (!*t || term_cmp_bytes(r->term, r->term_len, *t, *tl) < 0)) {
+            *t = r->term;
+            *tl = r->term_len;
+        }
+    }
+    unsigned nr = 0;
+    for (uint32_t k = 0; *t && k < c->n_runs; k++)
+        if (c->runs[k].term &&
+            term_cmp_bytes(c->runs[k].term, c->runs[k].term_len, *t, *tl) == 0)
+            cur[nr++] = &c->runs[k];
+    return nr;
+}
+
+/* Encodes the term's final list of each field present into lists (see
+ * format.h POSTINGS); returns the bits of the fields with documents left
+ * after deletions. */
+static uint8_t merge_term_lists(commit_ctx *c, run **cur, unsigned nr, pdx_buf *lists)
+{
+    list_enc *e = &c->m.enc;
+    uint8_t fields = 0;
+    pdx_buf_reset(lists);
+    for (unsigned f = 0; f < PDX_NFIELDS && !c->w->err; f++) {
+        uint64_t df = 0;
+        if (merge_field(&c->m, cur, nr, f, &df) || df == 0)
+            continue;
+        fields |= (uint8_t)(1u << f);
+        c->n_postings += df;
+        pdx_buf_put_varint(lists, df);
+        pdx_buf_put_varint(lists, e->max_tf);
+        pdx_buf_put_varint(lists, e->min_len);
+        pdx_buf_put_varint(lists, e->pos_base);
+        pdx_buf_put_varint(lists, e->data.len);
+        /* A one-block list needs no skip table: its header has the
+         * block's bounds and the block starts at offset 0. */
+        if (df > PDX_BLOCK_SIZE)
+            pdx_buf_append(lists, e->skip.data, e->skip.len);
+        pdx_buf_append(lists, e->data.data, e->data.len);
+    }
+    return fields;
+}
+
+/* Adds term t, whose lists start at offset list_off of POSTINGS, to the
+ * TERMS, TERMSTR and term-hash material. */
+static int add_dictionary_entry(commit_ctx *c, const uint8_t *t, size_t tl, uint8_t fields,
+                                uint64_t list_off)
+{
+    pdx_buf_put_u32(&c->terms, (uint32_t)c->termstr.len);
+    pdx_buf_putc(&c->terms, (uint8_t)tl);
+    pdx_buf_putc(&c->terms, fields);
+    pdx_buf_put_u16(&c->terms, 0);
+    pdx_buf_put_u64(&c->terms, list_off);
+    pdx_buf_append(&c->termstr, t, tl);
+    if (c->n_terms == c->cap_hashes) {
+        size_t nc = c->cap_hashes ? c->cap_hashes * 2 : 4096;
+        uint64_t *nh = realloc(c->term_hashes, nc * sizeof *nh);
+        if (!nh)
+            return oom(c->w);
+        c->term_hashes = nh;
+        c->cap_hashes = nc;
+    }
+    c->term_hashes[c->n_terms++] = pdx_hash(t, tl);
+    return PDX_OK;
+}
+
+/* Moves every run holding the term just merged to its next term. */
+static void advance_runs(commit_ctx *c, run **cur, unsigned nr)
+{
+    for (unsigned k = 0; k < nr; k++)
+        if (!run_next_term(cur[k]))
+            set_err(c->w, PDX_EIO, "%s: sorted run is corrupt", c->w->tmp_prefix);
+}
+
+/* POSTINGS: the runs merged term by term in byte order; the dictionary
+ * material is collected on the way. */
+static int write_postings(commit_ctx *c)
+{
+    pdx_writer *w = c->w;
+    c->m.w = w;
+    c->m.remap = c->remap;
+    c->m.final_len = c->final_len;
+    if (open_positions(c))
+        return w->err;
+    out_begin(&c->o);
+    uint64_t post_start = c->o.off;
+    for (uint32_t k = 0; k < c->n_runs; k++)
+        if (!run_next_term(&c->runs[k]))
+            set_err(w, PDX_EIO, "%s: sorted run is corrupt", w->tmp_prefix);
+    run **cur = malloc((size_t)c->n_runs * sizeof *cur);
+    if (!cur)
+        oom(w);
+    pdx_buf lists = {0};
+    while (!w->err && !cancelled(w)) {
+        const uint8_t *t;
+        size_t tl;
+        unsigned nr = next_merge_term(c, cur, &t, &tl);
+        if (!nr)
+            break;
+        uint8_t fields = merge_term_lists(c, cur, nr, &lists);
+        if (fields && !w->err) {
+            if (add_dictionary_entry(c, t, tl, fields, c->o.off - post_start))
+                break;
+            out_buf(w, &c->o, &lists);
+        }
+        advance_runs(c, cur, nr);
+    }
+    free(cur);
+    pdx_buf_free(&lists);
+    if (w->err)
+        return w->err;
+    return out_end(w, &c->o, PDX_SEC_POSTINGS, c->tab, &c->ntab);
+}
+
+/* POSITIONS: the positions file of the merge, copied. */
+static int write_positions(commit_ctx *c)
+{
+    out_begin(&c->o);
+    if (copy_file_into(c->w, &c->o, c->m.posf, c->m.pos_total))
+        return c->w->err;
+    return out_end(c->w, &c->o, PDX_SEC_POSITIONS, c->tab, &c->ntab);
+}
+
+/* TERMS, TERMSTR and TERMHASH. */
+static int write_dictionary(commit_ctx *c)
+{
+    if (out_section(c, PDX_SEC_TERMS, &c->terms) || out_section(c, PDX_SEC_TERMSTR, &c->termstr))
+        return c->w->err;
+    pdx_buf hb = {0};
+    build_hash_section(&hb, c->n_terms, c->term_hashes);
+    out_section(c, PDX_SEC_TERMHASH, &hb);
+    pdx_buf_free(&hb);
+    return c->w->err;
+}
+
+/* DOCS (fixed-width records by final id) and IDHASH. */
+static int write_docs(commit_ctx *c)
+{
+    pdx_writer *w = c->w;
+    uint64_t *id_hashes = malloc((size_t)(c->n_final ? c->n_final : 1) * sizeof *id_hashes);
+    if (!id_hashes)
+        return oom(w);
+    out_begin(&c->o);
+    uint8_t rec[PDX_DOC_RECORD_SIZE];
+    for (uint32_t i = 0; i < w->n_docs && !w->err; i++) {
+        const mdoc *d = &w->docs[i];
+        if (d->deleted)
+            continue;
+        pdx_put_u32(rec, (uint32_t)d->date);
+        pdx_put_u32(rec + 4, d->votes);
+        for (unsigned f = 0; f < PDX_NFIELDS; f++)
+            pdx_put_u32(rec + 8 + 4 * f, d->len[f]);
+        pdx_put_u32(rec + 20, d->stored_len);
+        pdx_put_u64(rec + 24, c->stored_off[c->remap[i]]);
+        out_write(w, &c->o, rec, sizeof rec);
+        id_hashes[c->remap[i]] = pdx_hash(w->id_arena.data + d->id_off, d->id_len);
+    }
+    if (!w->err && !out_end(w, &c->o, PDX_SEC_DOCS, c->tab, &c->ntab)) {
+        pdx_buf hb = {0};
+        build_hash_section(&hb, c->n_final, id_hashes);
+        out_section(c, PDX_SEC_IDHASH, &hb);
+        pdx_buf_free(&hb);
+    }
+    free(id_hashes);
+    return w->err;
+}
+
+/* META: counts, statistics, versions and the generator. */
+static int write_meta(commit_ctx *c)
+{
+    pdx_buf meta = {0};
+    pdx_buf_put_u32(&meta, PDX_TOKENIZER_VERSION);
+    pdx_buf_put_u32(&meta, PDX_HASH_ID_XXH3_64);
+    pdx_buf_put_u32(&meta, c->n_final);
+    pdx_buf_put_u32(&meta, c->n_terms);
+    pdx_buf_put_u32(&meta, PDX_NFIELDS);
+    pdx_buf_put_u32(&meta, PDX_BLOCK_SIZE);
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        pdx_buf_put_u64(&meta, c->sum_len[f]);
+    pdx_buf_put_u32(&meta, (uint32_t)c->min_date);
+    pdx_buf_put_u32(&meta, (uint32_t)c->max_date);
+    pdx_buf_put_u64(&meta, (uint64_t)time(NULL));
+    pdx_buf_put_u64(&meta, c->n_postings);
+    pdx_buf_put_u32(&meta, c->max_votes);
+    pdx_buf_put_u32(&meta, 0);
+    const char *stem = pdx_tokenizer_stemmer_name(), *uni = pdx_tokenizer_unicode_version();
+    static const char generator[] = "paperdex " PDX_VERSION_STRING;
+    pdx_buf_put_str(&meta, stem, strlen(stem));
+    pdx_buf_put_str(&meta, uni, strlen(uni));
+    pdx_buf_put_str(&meta, generator, sizeof generator - 1);
+    out_section(c, PDX_SEC_META, &meta);
+    pdx_buf_free(&meta);
+    return c->w->err;
+}
+
+/* The section table and the footer at the end, and the header (written
+ * over the placeholder by publish) that points at them. */
+static int write_table_and_footer(commit_ctx *c)
+{
+    uint64_t table_off = c->o.off;
+    uint8_t tb[PDX_SEC_COUNT * PDX_SECTION_ENTRY_SIZE + 8];
+    for (unsigned i = 0; i < c->ntab; i++) {
+        uint8_t *e = tb + i * PDX_SECTION_ENTRY_SIZE;
+        pdx_put_u32(e, c->tab[i].id);
+        pdx_put_u32(e + 4, 0);
+        pdx_put_u64(e + 8, c->tab[i].off);
+        pdx_put_u64(e + 16, c->tab[i].len);
+        pdx_put_u64(e + 24, c->tab[i].sum);
+    }
+    size_t tlen = c->ntab * PDX_SECTION_ENTRY_SIZE;
+    pdx_put_u64(tb + tlen, pdx_hash(tb, tlen));
+    out_write(c->w, &c->o, tb, tlen + 8);
+    c->file_size = c->o.off + PDX_FOOTER_SIZE;
+
+    uint8_t *h = c->header;
+    memcpy(h + PDX_HDR_MAGIC, PDX_MAGIC, PDX_MAGIC_LEN);
+    pdx_put_u32(h + PDX_HDR_VERSION, PDX_FORMAT_VERSION);
+    pdx_put_u32(h + PDX_HDR_BOM, PDX_BYTE_ORDER_MARK);
+    pdx_put_u32(h + PDX_HDR_HEADER_SIZE, PDX_HEADER_SIZE);
+    pdx_put_u32(h + PDX_HDR_NSECTIONS, c->ntab);
+    pdx_put_u64(h + PDX_HDR_TABLE_OFF, table_off);
+    pdx_put_u64(h + PDX_HDR_FILE_SIZE, c->file_size);
+    pdx_put_u32(h + PDX_HDR_HASH_ID, PDX_HASH_ID_XXH3_64);
+    uint64_t hsum = pdx_hash(h, PDX_HDR_CHECKSUM);
+    pdx_put_u64(h + PDX_HDR_CHECKSUM, hsum);
+
+    uint8_t footer[PDX_FOOTER_SIZE] = {0};
+    memcpy(footer + PDX_FTR_MAGIC, PDX_FOOTER_MAGIC, 8);
+    pdx_put_u64(footer + PDX_FTR_FILE_SIZE, c->file_size);
+    pdx_put_u64(footer + PDX_FTR_HDR_SUM, hsum);
+    pdx_put_u64(footer + PDX_FTR_CHECKSUM, pdx_hash(footer, PDX_FTR_CHECKSUM));
+    return out_write(c->w, &c->o, footer, sizeof footer);
+}
+
+/* Makes the file durable and puts it in place: flush, the real header,
+ * fsync, close, rename over the target, fsync the directory. Until the
+ * rename the target is untouched. */
+static int publish(commit_ctx *c)
+{
+    pdx_writer *w = c->w;
+    if (out_flush(w, &c->o))
+        return w->err;
+    if (pwrite(c->o.fd, c->header, sizeof c->header, 0) != (ssize_t)sizeof c->header)
+        return set_err(w, PDX_EIO, "%s: write failed: %s", c->tmp_index, strerror(errno));
+    if (fsync(c->o.fd) != 0)
+        return set_err(w, PDX_EIO, "%s: fsync failed: %s", c->tmp_index, strerror(errno));
+    int fd = c->o.fd;
+    c->o.fd = -1;
+    if (close(fd) != 0)
+        return set_err(w, PDX_EIO, "%s: close failed: %s", c->tmp_index, strerror(errno));
+    if (cancelled(w))
+        return w->err;
+    if (rename(c->tmp_index, w->path) != 0)
+        return set_err(w, PDX_EIO, "%s: cannot replace the index: %s", w->path, strerror(errno));
+    fsync_dir_of(w->path); /* best effort: some file systems refuse it */
+    return PDX_OK;
+}
+
+typedef int (*commit_step)(commit_ctx *c);
+
+static const commit_step commit_steps[] = {
+    number_docs, open_output, write_stored,           write_postings,         write_positions,
+    write_dictionary, write_docs, write_meta, write_table_and_footer, publish,
+};
 
 int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
 {
@@ -1262,44 +1591,19 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
     /* The last run stays in memory. */
     if (serialize_run(w, &w->last_run, NULL))
         return w->err;
-    uint32_t n_runs = w->n_runs + 1;
-    run *runs = calloc(n_runs, sizeof *runs);
-    uint32_t *remap = malloc((size_t)w->n_docs * sizeof *remap);
-    uint32_t *final_len = malloc((size_t)live * PDX_NFIELDS * sizeof *final_len);
-    size_t tn = strlen(w->tmp_prefix) + 8;
-    char *tmp_index = malloc(tn);
-    outfile o = {.fd = -1, .cap = 1 << 20};
-    o.buf = malloc(o.cap);
-    o.hs = XXH3_createState();
-    if (o.hs)
-        XXH3_64bits_reset(o.hs);
-    int rc = PDX_OK;
-    if (!runs || !remap || !final_len || !tmp_index || !o.buf || !o.hs) {
-        rc = oom(w);
-    } else {
-        snprintf(tmp_index, tn, "%s.idx", w->tmp_prefix);
-        for (uint32_t k = 0; k < w->n_runs && !rc; k++)
-            rc = map_run(w, w->run_paths[k], &runs[k]);
-        runs[w->n_runs].p = w->last_run.data;
-        runs[w->n_runs].end = w->last_run.data + w->last_run.len;
-        if (!rc)
-            rc = commit_body(w, st, &o, tmp_index, runs, remap, final_len, n_runs);
+    commit_ctx c;
+    int rc = commit_ctx_init(&c, w, live);
+    for (size_t i = 0; !rc && i < sizeof commit_steps / sizeof commit_steps[0]; i++)
+        rc = commit_steps[i](&c);
+    if (!rc && st) {
+        st->papers = c.n_final;
+        st->duplicates = w->duplicates;
+        st->terms = c.n_terms;
+        st->postings = c.n_postings;
+        st->bytes = c.file_size;
+        st->runs = c.n_runs;
     }
-    if (o.fd >= 0)
-        close(o.fd);
-    if (rc && tmp_index)
-        unlink(tmp_index);
-    if (runs)
-        for (uint32_t k = 0; k < n_runs; k++)
-            if (runs[k].map)
-                munmap(runs[k].map, runs[k].map_len);
-    free(runs);
-    free(remap);
-    free(final_len);
-    free(tmp_index);
-    free(o.buf);
-    if (o.hs)
-        XXH3_freeState(o.hs);
+    commit_ctx_free(&c, rc);
     pdx_buf_free(&w->last_run);
     if (!rc)
         w->committed = true;
@@ -1315,21 +1619,23 @@ void pdx_writer_free(pdx_writer *w)
         free(w->run_paths[k]);
     }
     free(w->run_paths);
+    /* The lock file goes last, unlinked while still locked, so that no
+     * cleaner takes the group for stale while its files are removed. */
+    if (w->stored && w->stored_path)
+        unlink(w->stored_path);
     if (w->stored)
         fclose(w->stored);
-    if (w->stored_path)
-        unlink(w->stored_path);
     free(w->stored_path);
     for (uint32_t i = 0; i < w->n_terms; i++)
         for (unsigned f = 0; f < PDX_NFIELDS; f++)
             pdx_buf_free(&w->terms[i].f[f].b);
     free(w->terms);
-    free(w->slots);
+    pdx_slots_free(&w->slots);
     pdx_buf_free(&w->term_arena);
     free(w->scratch);
     free(w->docs);
     pdx_buf_free(&w->id_arena);
-    free(w->id_slots);
+    pdx_slots_free(&w->id_slots);
     pdx_buf_free(&w->rec);
     pdx_buf_free(&w->last_run);
     pdx_tokenizer_free(w->tk);

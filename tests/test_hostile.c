@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -168,9 +169,10 @@ static size_t count_str(const char *s, const char *needle)
 }
 
 /* Every "FILE:LINE: skipped: REASON" line names a real heading. */
-static size_t check_skipped_lines(const char *err)
+static size_t check_skipped_lines(const char *err, size_t *paths)
 {
     size_t n = 0;
+    *paths = 0;
     for (const char *line = err; *line;) {
         const char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line) : strlen(line);
@@ -181,8 +183,18 @@ static size_t check_skipped_lines(const char *err)
             const char *c = colon - 1;
             while (c > line && *c >= '0' && *c <= '9')
                 c--;
-            if (*c != ':' || c == colon - 1)
-                fail_msg("skipped line without FILE:LINE: %.*s", (int)len, line);
+            if (*c != ':' || c == colon - 1) {
+                /* "PATH: skipped: REASON": a file or directory not read;
+                 * the path exists (perhaps as a dangling link) */
+                char path[4096];
+                struct stat lst;
+                snprintf(path, sizeof path, "%.*s", (int)(sk - line), line);
+                if (lstat(path, &lst) != 0 || sk + 11 >= line + len)
+                    fail_msg("skipped line naming no path or no reason: %.*s", (int)len, line);
+                (*paths)++;
+                line += len + (nl ? 1 : 0);
+                continue;
+            }
             char file[4096];
             snprintf(file, sizeof file, "%.*s", (int)(c - line), line);
             long lineno = strtol(c + 1, NULL, 10);
@@ -440,7 +452,11 @@ static void hostile_index_accounts_for_every_heading(void **st)
         fail_msg("paperdex-index failed (%d): %s", r.status, r.err);
     uint64_t papers = json_u64(r.out, "papers"), dups = json_u64(r.out, "duplicates");
     size_t skipped_json = count_str(r.out, "\"line\":");
-    size_t skipped_err = check_skipped_lines(r.err);
+    size_t paths_err;
+    size_t skipped_err = check_skipped_lines(r.err, &paths_err);
+    /* files and directories not read: each reported, all counted */
+    assert_true(paths_err >= 3); /* binary.md (not a digest), gone.md, the loop */
+    assert_int_equal(json_u64(r.out, "paths_skipped"), paths_err);
     print_message("headings %zu: indexed %llu + duplicates %llu + skipped %zu (%.2f s, %ld MB)\n",
                   s->headings, (unsigned long long)papers, (unsigned long long)dups,
                   skipped_json, r.secs, r.maxrss_kb / 1024);
@@ -805,6 +821,208 @@ static void hostile_search_huge_queries(void **st)
     }
 }
 
+/* ---- outputs that must not be written (issue 9) ---- */
+
+static const char small_digest[] = "## Daily Papers (2024-03-04)\n\n"
+                                   "### [Careful Output Paths](https://arxiv.org/abs/2403.00501)\n\n"
+                                   "Vote: 3\n\nAuthors: Ana Ruiz\n\n- 출력 경로를 조심스럽게 다룹니다.\n";
+
+/* Runs paperdex-index with argv and expects a refusal: exit 1 or 2 (not a
+ * signal), a message on stderr naming `names`, and `victim` holding
+ * exactly `before` afterwards. */
+static void expect_refusal(const char *dir, const char *const *argv, const char *names,
+                           const char *victim, const char *before, size_t before_len)
+{
+    run_result r = run_prog(dir, argv);
+    if ((r.status != 1 && r.status != 2) || !strstr(r.err, names))
+        fail_msg("%s: expected a refusal naming %s, got exit %d: %s", victim, names, r.status,
+                 r.err);
+    if (before) {
+        size_t len;
+        char *after = fx_read(victim, &len);
+        assert_non_null(after);
+        assert_int_equal(len, before_len);
+        assert_memory_equal(after, before, len);
+        free(after);
+    }
+    run_free(&r);
+}
+
+static void hostile_index_refuses_unsafe_outputs(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *in = fx_path(dir, "in/a.md"), *indir = fx_path(dir, "in");
+    fx_write(in, small_digest, sizeof small_digest - 1);
+    char *idx = fx_path(dir, "x.idx");
+    const char *build[] = {"paperdex-index", "-q", "-o", idx, in, NULL};
+    run_result r = run_prog(dir, build);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    size_t idx_len;
+    char *idx_bytes = fx_read(idx, &idx_len);
+
+    /* --export-jsonl naming the index being written: SIGBUS and a 0-byte
+     * index before; now a refusal with the index untouched */
+    const char *exp_same[] = {"paperdex-index", "-q", "-o", idx, "--export-jsonl", idx, in, NULL};
+    expect_refusal(dir, exp_same, "x.idx", idx, idx_bytes, idx_len);
+    char *fresh = fx_path(dir, "fresh.idx");
+    const char *exp_new[] = {"paperdex-index", "-q", "-o", fresh, "--export-jsonl", fresh, in, NULL};
+    expect_refusal(dir, exp_new, "fresh.idx", fresh, NULL, 0);
+    assert_int_not_equal(access(fresh, F_OK), 0);
+
+    /* -o naming an input digest, explicitly or inside an input folder */
+    const char *o_input[] = {"paperdex-index", "-q", "-o", in, in, NULL};
+    expect_refusal(dir, o_input, "a.md", in, small_digest, sizeof small_digest - 1);
+    const char *o_in_dir[] = {"paperdex-index", "-q", "-o", in, indir, NULL};
+    expect_refusal(dir, o_in_dir, "a.md", in, small_digest, sizeof small_digest - 1);
+
+    /* -o naming a file that is not an index */
+    char *notes = fx_path(dir, "notes.md");
+    fx_write(notes, "my own notes\n", (size_t)-1);
+    const char *o_notes[] = {"paperdex-index", "-q", "-o", notes, in, NULL};
+    expect_refusal(dir, o_notes, "notes.md", notes, "my own notes\n", 13);
+
+    /* a FIFO and a directory are refused and stay what they were */
+    char *fifo = fx_path(dir, "fifo"), *sub = fx_path(dir, "sub");
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    const char *o_fifo[] = {"paperdex-index", "-q", "-o", fifo, in, NULL};
+    expect_refusal(dir, o_fifo, "fifo", fifo, NULL, 0);
+    const char *o_dir[] = {"paperdex-index", "-q", "-o", sub, in, NULL};
+    expect_refusal(dir, o_dir, "sub", sub, NULL, 0);
+    /* a device node (only root may make one: a copy of /dev/null) */
+    char *dev = fx_path(dir, "null-device");
+    if (mknod(dev, S_IFCHR | 0644, makedev(1, 3)) == 0) {
+        const char *o_dev[] = {"paperdex-index", "-q", "-o", dev, in, NULL};
+        expect_refusal(dir, o_dev, "null-device", dev, NULL, 0);
+        struct stat db;
+        assert_int_equal(lstat(dev, &db), 0);
+        assert_true(S_ISCHR(db.st_mode));
+    }
+    free(dev);
+    struct stat sb;
+    assert_int_equal(lstat(fifo, &sb), 0);
+    assert_true(S_ISFIFO(sb.st_mode));
+    assert_int_equal(lstat(sub, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));
+
+    /* a dangling symlink is refused; a symlink to an index is followed:
+     * the link stays, its target is replaced */
+    char *dangling = fx_path(dir, "dangling.idx");
+    assert_int_equal(symlink("nowhere/x.idx", dangling), 0);
+    const char *o_dangling[] = {"paperdex-index", "-q", "-o", dangling, in, NULL};
+    expect_refusal(dir, o_dangling, "dangling.idx", dangling, NULL, 0);
+    char *realdir = fx_path(dir, "real"), *real = fx_path(dir, "real/t.idx");
+    assert_int_equal(mkdir(realdir, 0755), 0);
+    fx_write(real, idx_bytes, idx_len);
+    char *link = fx_path(dir, "link.idx");
+    assert_int_equal(symlink(real, link), 0);
+    char *in2 = fx_path(dir, "in2/b.md");
+    fx_write(in2, "## Daily Papers (2024-03-05)\n\n### [Another Paper](https://arxiv.org/abs/"
+                  "2403.00502)\n\n- 두 번째.\n\n### [Third Paper](https://arxiv.org/abs/"
+                  "2403.00503)\n\n- 세 번째.\n",
+             (size_t)-1);
+    const char *o_link[] = {"paperdex-index", "-q", "-o", link, in2, NULL};
+    r = run_prog(dir, o_link);
+    if (r.status != 0)
+        fail_msg("-o through a symlink: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    assert_int_equal(lstat(link, &sb), 0);
+    assert_true(S_ISLNK(sb.st_mode));
+    char err[512];
+    pdx_index *ix;
+    assert_int_equal(pdx_index_open(&ix, real, err, sizeof err), PDX_OK);
+    pdx_index_info info;
+    pdx_index_info_get(ix, &info);
+    assert_int_equal(info.docs, 2);
+    pdx_index_close(ix);
+    char cmd[4200], *ls = NULL;
+    snprintf(cmd, sizeof cmd, "ls -A '%s'", realdir);
+    assert_int_equal(fx_run(cmd, &ls), 0);
+    assert_string_equal(ls, "t.idx\n");
+    free(ls);
+
+    /* an empty file is taken (nothing to lose) */
+    char *empty = fx_path(dir, "empty.idx");
+    fx_write(empty, "", 0);
+    const char *o_empty[] = {"paperdex-index", "-q", "-o", empty, in, NULL};
+    r = run_prog(dir, o_empty);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+
+    free(empty);
+    free(in2);
+    free(link);
+    free(real);
+    free(realdir);
+    free(dangling);
+    free(fifo);
+    free(sub);
+    free(notes);
+    free(fresh);
+    free(idx_bytes);
+    free(idx);
+    free(indir);
+    free(in);
+    fx_rmtree(dir);
+}
+
+/* Output to a full disk (/dev/full) for --json, --info and --check used to
+ * exit 0 with nothing written: now exit 1 and say why. */
+static void hostile_index_stdout_full(void **st)
+{
+    (void)st;
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    char *dir = fx_tmpdir();
+    char *in = fx_path(dir, "in/a.md"), *idx = fx_path(dir, "x.idx");
+    char *errp = fx_path(dir, "err.txt");
+    fx_write(in, small_digest, sizeof small_digest - 1);
+    const char *modes[][2] = {{"--json -o", "in"}, {"-o", "in"}, {"--info", NULL},
+                              {"--check", NULL}};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd, "'%s/paperdex-index' %s '%s' %s%s%s >/dev/full 2>'%s'",
+                 PDX_BIN_DIR, modes[i][0], idx, modes[i][1] ? "'" : "",
+                 modes[i][1] ? in : "", modes[i][1] ? "'" : "", errp);
+        int status = fx_run(cmd, NULL);
+        char *err = fx_read(errp, NULL);
+        assert_non_null(err);
+        if (status != 1 || !strstr(err, "standard output"))
+            fail_msg("%s > /dev/full: exit %d: %s", modes[i][0], status, err);
+        free(err);
+    }
+    free(errp);
+    free(idx);
+    free(in);
+    fx_rmtree(dir);
+}
+
+/* The same folder named twice and a file named beside its folder are read
+ * once: no duplicate warnings (the corpus twice gave 4,344 of them). */
+static void hostile_index_same_input_twice(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *in = fx_path(dir, "in/a.md"), *indir = fx_path(dir, "in"), *idx = fx_path(dir, "x.idx");
+    fx_write(in, small_digest, sizeof small_digest - 1);
+    const char *argv[] = {"paperdex-index", "--json", "-o", idx, indir, indir, in, NULL};
+    run_result r = run_prog(dir, argv);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_int_equal(json_u64(r.out, "files"), 1);
+    assert_int_equal(json_u64(r.out, "papers"), 1);
+    assert_int_equal(json_u64(r.out, "duplicates"), 0);
+    assert_int_equal(json_u64(r.out, "warnings"), 0);
+    assert_null(strstr(r.err, "duplicate"));
+    run_free(&r);
+    free(idx);
+    free(indir);
+    free(in);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -814,6 +1032,9 @@ int main(void)
         cmocka_unit_test(hostile_search_odd_queries),
         cmocka_unit_test(hostile_search_huge_queries),
         cmocka_unit_test(hostile_index_50mb_file),
+        cmocka_unit_test(hostile_index_refuses_unsafe_outputs),
+        cmocka_unit_test(hostile_index_stdout_full),
+        cmocka_unit_test(hostile_index_same_input_twice),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1222,8 +1222,9 @@ static void test_walk_symlinks(void **state)
     assert_int_equal(symlink("a.md", link), 0);
     collect c = {0};
     assert_int_equal(parse_path(&c, dir), PDX_OK); /* returns: no hang */
-    /* d/a.md and d/z_link.md once each; "up" re-enters the root: a loop. */
-    assert_int_equal(c.np, 2);
+    /* d/a.md once: d/z_link.md is the same real file; "up" re-enters the
+     * root: a loop. */
+    assert_int_equal(c.np, 1);
     assert_int_equal(count_diag(&c, PDX_DIAG_FILE, "loop"), 2);
     assert_int_equal(c.st.unreadable, 2); /* self.md (ELOOP) and gone.md */
     assert_non_null(find_diag(&c, PDX_DIAG_FILE, 0, strerror(ENOENT)));
@@ -1236,6 +1237,88 @@ static void test_walk_symlinks(void **state)
     free(dangling);
     free(link);
     free(sub);
+    fx_rmtree(dir);
+}
+
+/* Two symlinks per level to the next directory, DIAMOND_DEPTH levels: a
+ * walk that does not remember what it visited reads the deepest file
+ * 2^DIAMOND_DEPTH times (it used to take minutes at depth 16). Each real
+ * directory and file is read once, also when the same folder is named
+ * twice and a file is named beside a folder holding it. */
+#define DIAMOND_DEPTH 12
+
+static void test_walk_each_real_file_once(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char rel[64];
+    for (int level = 0; level <= DIAMOND_DEPTH; level++) {
+        snprintf(rel, sizeof rel, "d%d/paper.md", level);
+        char *f = fx_path(dir, rel);
+        char digest[256];
+        snprintf(digest, sizeof digest,
+                 "## Daily Papers (2024-05-17)\n### [Level %d](https://arxiv.org/abs/2405.%05d)\n"
+                 "- 층 %d.\n", level, 10000 + level, level);
+        fx_write(f, digest, (size_t)-1);
+        free(f);
+        if (level == 0)
+            continue;
+        for (int k = 0; k < 2; k++) {
+            snprintf(rel, sizeof rel, "d%d/next%d", level - 1, k);
+            char *link = fx_path(dir, rel), target[32];
+            snprintf(target, sizeof target, "../d%d", level);
+            assert_int_equal(symlink(target, link), 0);
+            free(link);
+        }
+    }
+    char *root = fx_path(dir, "d0"), *file = fx_path(dir, "d0/paper.md");
+    const char *paths[] = {root, root, file};
+    collect c = {0};
+    assert_int_equal(parse_paths(&c, paths, 3), PDX_OK);
+    assert_int_equal(c.np, DIAMOND_DEPTH + 1);
+    assert_int_equal(c.st.files, DIAMOND_DEPTH + 1);
+    assert_int_equal(c.st.unreadable, 0);
+    collect_free(&c);
+    free(root);
+    free(file);
+    fx_rmtree(dir);
+}
+
+/* A subdirectory whose stat fails is reported and counted, never skipped
+ * silently: here its path is longer than PATH_MAX (permissions would do
+ * too, but not for root). */
+static void test_walk_stat_failure_reported(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *top = fx_path(dir, "deep");
+    assert_int_equal(mkdir(top, 0755), 0);
+    char *good = fx_path(top, "a.md");
+    fx_write(good, MINI, (size_t)-1);
+    char name[201];
+    memset(name, 'n', 200);
+    name[200] = 0;
+    int fd = open(top, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    for (int i = 0; i < 24; i++) { /* 24 * 201 bytes > PATH_MAX */
+        assert_int_equal(mkdirat(fd, name, 0755), 0);
+        int next = openat(fd, name, O_RDONLY | O_DIRECTORY);
+        assert_true(next >= 0);
+        close(fd);
+        fd = next;
+    }
+    close(fd);
+    collect c = {0};
+    assert_int_equal(parse_path(&c, top), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_true(c.st.unreadable >= 1);
+    assert_non_null(find_diag(&c, PDX_DIAG_FILE, 0, strerror(ENAMETOOLONG)));
+    collect_free(&c);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
+    assert_int_equal(fx_run(cmd, NULL), 0);
+    free(good);
+    free(top);
     fx_rmtree(dir);
 }
 
@@ -1335,6 +1418,65 @@ static void test_fuzz_mutations(void **state)
     free(buf);
 }
 
+/* Terminal controls in a digest (ESC, a C1 CSI, DEL, a lone CR, bidi
+ * overrides and isolates) would reach a terminal through the search
+ * results: they are removed from every field, tab kept, with one warning
+ * per paper at its heading. */
+static void test_text_terminal_controls(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "## Daily Papers (2024-05-17)\n"
+        "### [Red\x1b[31m Title\xc2\x9b" "2J\xe2\x80\xae" "txet](https://arxiv.org/abs/2405.1\x7f" "1111)\n"
+        "Authors: Ann\xe2\x81\xa6 Lee, Bo\r Kim\n"
+        "- 요약\x07 with\ttab \xe2\x80\xad" "and \xc2\x85more\xe2\x81\xa9.\n"
+        "### [Clean Paper](https://arxiv.org/abs/2405.22222)\n"
+        "- 깨끗한 요약.\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/2024/05/17.md", text, sizeof text - 1), PDX_OK);
+    assert_int_equal(c.np, 2);
+    const cpaper *p = &c.p[0];
+    assert_string_equal(p->title, "Red[31m Title2Jtxet");
+    assert_string_equal(p->url, "https://arxiv.org/abs/2405.11111");
+    assert_string_equal(p->id, "2405.11111");
+    assert_string_equal(p->authors, "Ann Lee\nBo Kim");
+    assert_string_equal(p->summary, "- 요약 with\ttab and more.");
+    static const char *const bad[] = {"\x1b", "\xc2\x9b", "\xc2\x85", "\x7f", "\r", "\x07",
+                                      "\xe2\x80\xae", "\xe2\x80\xad", "\xe2\x81\xa6",
+                                      "\xe2\x81\xa9"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *fields[] = {p->title, p->url, p->authors, p->summary, p->id};
+        for (size_t f = 0; f < 5; f++)
+            assert_null(strstr(fields[f], bad[i]));
+    }
+    const cdiag *d = find_diag(&c, PDX_DIAG_WARNING, 2, "terminal control");
+    assert_non_null(d);
+    assert_non_null(strstr(d->message, "10 terminal control characters"));
+    assert_int_equal(count_diag(&c, PDX_DIAG_WARNING, "terminal control"), 1);
+    collect_free(&c);
+}
+
+/* A name listed twice is kept once, at its first place. */
+static void test_authors_duplicates(void **state)
+{
+    (void)state;
+    static const char text[] = "## Daily Papers (2024-05-17)\n"
+                               "### [Commas](https://arxiv.org/abs/2405.33333)\n"
+                               "Authors: Ana Ruiz, Bo Kim, Ana Ruiz, Cy Dee, and Bo Kim, ana ruiz\n"
+                               "- 요약.\n"
+                               "### [List](https://arxiv.org/abs/2405.44444)\n"
+                               "Authors: ['Dee', \"Dee\", 'Eve', 'Dee']\n"
+                               "- 요약.\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/2024/05/17.md", text, sizeof text - 1), PDX_OK);
+    assert_int_equal(c.np, 2);
+    assert_string_equal(c.p[0].authors, "Ana Ruiz\nBo Kim\nCy Dee\nana ruiz");
+    assert_int_equal(c.p[0].n_authors, 4);
+    assert_string_equal(c.p[1].authors, "Dee\nEve");
+    assert_int_equal(c.p[1].n_authors, 2);
+    collect_free(&c);
+}
+
 #define T(name, fn) {name, fn, NULL, NULL, NULL}
 
 int main(void)
@@ -1357,6 +1499,8 @@ int main(void)
         T("parser/votes", test_votes),
         T("parser/authors/lists", test_authors),
         T("parser/authors/thousands", test_authors_thousands),
+        T("parser/authors/duplicates", test_authors_duplicates),
+        T("parser/text/terminal_controls", test_text_terminal_controls),
         T("parser/summary/markup", test_summary_markup),
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/dates", test_dates),
@@ -1366,6 +1510,8 @@ int main(void)
         T("parser/walk/unreadable", test_walk_unreadable),
         T("parser/walk/symlinks", test_walk_symlinks),
         T("parser/walk/odd_names", test_walk_odd_names),
+        T("parser/walk/each_real_file_once", test_walk_each_real_file_once),
+        T("parser/walk/stat_failure_reported", test_walk_stat_failure_reported),
         T("parser/api/stop_and_errors", test_api_stop_and_errors),
         T("parser/fuzz/mutations", test_fuzz_mutations),
     };

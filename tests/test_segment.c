@@ -4,6 +4,7 @@
  * atomic replacement, and refusing files that are not indexes.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -585,6 +586,127 @@ static void segment_replace_while_open(void **state)
     fx_rmtree(dir);
 }
 
+/* Counts the entries of dir whose names start with prefix. */
+static size_t count_prefixed(const char *dir, const char *prefix)
+{
+    char cmd[4096], *out = NULL;
+    snprintf(cmd, sizeof cmd, "ls -A '%s'", dir);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    size_t n = 0, pl = strlen(prefix);
+    for (char *line = out; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (!strncmp(line, prefix, pl))
+            n++;
+        line = nl ? nl + 1 : NULL;
+    }
+    free(out);
+    return n;
+}
+
+/* Two writers for the same target in one process have the same pid, which
+ * is what two containers sharing a volume look like (both indexers are pid
+ * 1). Each must get its own temporary files: both commits succeed and each
+ * index is whole, the second one the survivor. Creating the second writer
+ * must not remove the first one's files as stale, while the files of a
+ * writer that is gone (an unlocked group) are removed. */
+static void segment_same_pid_writers(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *idx = fx_path(dir, "x.idx");
+    corpus ca = {0}, cb_ = {0};
+    pdx_parse_cb cb1 = {collect, NULL, &ca}, cb2 = {collect, NULL, &cb_};
+    assert_int_equal(pdx_parse_buffer("a/2024/05/02.md", fixture_a, strlen(fixture_a), &cb1, NULL),
+                     PDX_OK);
+    assert_int_equal(pdx_parse_buffer("b/2024/05/03.md", fixture_b, strlen(fixture_b), &cb2, NULL),
+                     PDX_OK);
+    /* a killed writer's leftovers: a group whose lock nobody holds */
+    char *stale1 = fx_path(dir, "x.idx.tmp.1.00000000deadbeef.stored");
+    char *stale2 = fx_path(dir, "x.idx.tmp.1.00000000deadbeef.run0");
+    fx_write(stale1, "stale", (size_t)-1);
+    fx_write(stale2, "stale", (size_t)-1);
+    /* budget 1: every paper spills a sorted run, so run files exist too */
+    pdx_writer_opts o = {.mem_budget = 1};
+    pdx_writer *w1, *w2;
+    assert_int_equal(pdx_writer_new(&w1, idx, &o), PDX_OK);
+    assert_int_not_equal(access(stale1, F_OK), 0);
+    assert_int_not_equal(access(stale2, F_OK), 0);
+    for (size_t i = 0; i < ca.n; i++) {
+        pdx_paper p = as_paper(&ca.p[i]);
+        assert_int_equal(pdx_writer_add(w1, &p), PDX_OK);
+    }
+    size_t w1_files = count_prefixed(dir, "x.idx.tmp.");
+    assert_true(w1_files >= 2); /* lock + stored, and runs */
+    assert_int_equal(pdx_writer_new(&w2, idx, &o), PDX_OK);
+    assert_int_equal(count_prefixed(dir, "x.idx.tmp."), w1_files + 1);
+    for (size_t i = 0; i < cb_.n; i++) {
+        pdx_paper p = as_paper(&cb_.p[i]);
+        assert_int_equal(pdx_writer_add(w2, &p), PDX_OK);
+    }
+    int rc = pdx_writer_commit(w1, NULL);
+    if (rc)
+        fail_msg("first commit: %s", pdx_writer_errmsg(w1));
+    verify_index(idx, &ca);
+    rc = pdx_writer_commit(w2, NULL);
+    if (rc)
+        fail_msg("second commit: %s", pdx_writer_errmsg(w2));
+    verify_index(idx, &cb_);
+    pdx_writer_free(w1);
+    pdx_writer_free(w2);
+    assert_int_equal(count_prefixed(dir, "x.idx.tmp."), 0);
+    corpus_free(&ca);
+    corpus_free(&cb_);
+    free(stale1);
+    free(stale2);
+    free(idx);
+    fx_rmtree(dir);
+}
+
+/* A cancel flag (what paperdex-index's signal handler sets) stops adding
+ * and committing with PDX_ESTOP; the target stays as it was and freeing the
+ * writer leaves no temporary file. */
+static void segment_writer_cancel(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *idx = fx_path(dir, "x.idx");
+    corpus c = {0};
+    pdx_parse_cb cb = {collect, NULL, &c};
+    assert_int_equal(pdx_parse_buffer("a/2024/05/02.md", fixture_a, strlen(fixture_a), &cb, NULL),
+                     PDX_OK);
+    write_index(&c, idx, 0, NULL);
+    size_t before_len;
+    char *before = fx_read(idx, &before_len);
+    for (int at_commit = 0; at_commit < 2; at_commit++) {
+        volatile sig_atomic_t stop = 0;
+        pdx_writer_opts o = {.mem_budget = 1, .cancel = &stop};
+        pdx_writer *w;
+        assert_int_equal(pdx_writer_new(&w, idx, &o), PDX_OK);
+        pdx_paper p = as_paper(&c.p[0]);
+        assert_int_equal(pdx_writer_add(w, &p), PDX_OK); /* spills a run */
+        stop = 1;
+        if (at_commit) {
+            assert_int_equal(pdx_writer_commit(w, NULL), PDX_ESTOP);
+        } else {
+            p = as_paper(&c.p[1]);
+            assert_int_equal(pdx_writer_add(w, &p), PDX_ESTOP);
+            assert_int_equal(pdx_writer_commit(w, NULL), PDX_ESTOP);
+        }
+        assert_non_null(strstr(pdx_writer_errmsg(w), "interrupted"));
+        pdx_writer_free(w);
+        assert_int_equal(count_prefixed(dir, "x.idx.tmp."), 0);
+        size_t after_len;
+        char *after = fx_read(idx, &after_len);
+        assert_int_equal(after_len, before_len);
+        assert_memory_equal(after, before, before_len);
+        free(after);
+    }
+    free(before);
+    corpus_free(&c);
+    free(idx);
+    fx_rmtree(dir);
+}
+
 static void segment_writer_errors(void **state)
 {
     (void)state;
@@ -619,6 +741,8 @@ int main(void)
         cmocka_unit_test(segment_check_names_section),
         cmocka_unit_test(segment_replace_while_open),
         cmocka_unit_test(segment_writer_errors),
+        cmocka_unit_test(segment_same_pid_writers),
+        cmocka_unit_test(segment_writer_cancel),
     };
     return cmocka_run_group_tests_name("segment", tests, NULL, NULL);
 }

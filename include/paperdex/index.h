@@ -2,15 +2,19 @@
  * Index files: building one (pdx_writer) and opening one (pdx_index).
  *
  * An index is a single segment file (layout: docs/FORMAT.md). Writing is
- * atomic: the writer builds "<path>.tmp.<pid>" in the target directory,
- * fsyncs it, renames it over <path> and fsyncs the directory, so a crash at
- * any moment leaves either the old index or the new one. Readers map the
+ * atomic: the writer builds "<path>.tmp.<pid>.<random>.idx" in the target
+ * directory, fsyncs it, renames it over <path> and fsyncs the directory, so
+ * a crash at any moment leaves either the old index or the new one. Two
+ * writers for the same path never share a temporary file (even with the
+ * same pid); the temporary files of a killed writer are removed by the next
+ * one, those of a live writer are not (it holds a lock on them). Readers map the
  * file read-only; a reader keeps using the file it opened even after a
  * writer replaces it.
  */
 #ifndef PAPERDEX_INDEX_H
 #define PAPERDEX_INDEX_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +38,11 @@ typedef struct pdx_writer_opts {
      * date is kept). May be NULL. */
     pdx_diag_fn on_diag;
     void *payload;
+    /* May be NULL. When *cancel becomes non-zero (a signal handler sets
+     * it), pdx_writer_add and pdx_writer_commit stop at their next check
+     * (every paper, every merged term) with PDX_ESTOP; the target is left
+     * as it was and pdx_writer_free removes every temporary file. */
+    const volatile sig_atomic_t *cancel;
 } pdx_writer_opts;
 
 typedef struct pdx_write_stats {
@@ -46,19 +55,26 @@ typedef struct pdx_write_stats {
 } pdx_write_stats;
 
 /* Starts an index that will replace `path` on commit. opts may be NULL.
- * Returns PDX_OK, PDX_ENOMEM, or PDX_EIO (target directory not writable;
- * the message is in pdx_writer_errmsg). *out is set even on PDX_EIO so the
- * message can be read; free it with pdx_writer_free. */
+ * A symlink at `path` is followed: its target is replaced (atomically, in
+ * the target's directory) and the link kept. Nothing paperdex did not
+ * create is replaced: a directory, device, FIFO or socket at `path` (or a
+ * dangling symlink) gives PDX_EINVAL, a non-empty file that is not a
+ * paperdex index PDX_ENOTINDEX; an empty file is fine. Returns PDX_OK,
+ * PDX_ENOMEM, PDX_EINVAL, PDX_ENOTINDEX, or PDX_EIO (target directory not
+ * writable); the message is in pdx_writer_errmsg. *out is set even on an
+ * error so the message can be read; free it with pdx_writer_free. */
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts);
 
 /* Adds a paper (copied; the paper's memory may be reused after the call).
  * Document ids follow the order of calls, duplicates aside. Returns PDX_OK,
- * PDX_ENOMEM or PDX_EIO (spilling a run failed). Errors are sticky. */
+ * PDX_ENOMEM, PDX_EIO (spilling a run failed) or PDX_ESTOP (cancelled).
+ * Errors are sticky. */
 int pdx_writer_add(pdx_writer *w, const pdx_paper *paper);
 
 /* Writes the index and atomically replaces the target. On any error the
  * target is untouched and no temporary file is left. stats may be NULL.
- * Returns PDX_OK, PDX_EINVAL (no papers), PDX_ENOMEM, PDX_EIO. */
+ * Returns PDX_OK, PDX_EINVAL (no papers), PDX_ENOMEM, PDX_EIO, PDX_ESTOP
+ * (cancelled through opts.cancel). */
 int pdx_writer_commit(pdx_writer *w, pdx_write_stats *stats);
 
 /* The last error's message ("" if none). Valid until the next call. */

@@ -104,9 +104,12 @@ int pdx_parse_buffer(const char *file, const char *data, size_t len,
  * byte-wise sorted name order, taking files ending in ".md" or ".txt"
  * (ASCII case-insensitive) and skipping hidden entries (names starting
  * with '.'); a path given explicitly is parsed whatever its name.
- * Symlinks are followed; a directory already on the current walk path
- * (a symlink loop) is reported and not entered. Unreadable entries are
- * reported (PDX_DIAG_FILE, with strerror) and skipped. Returns PDX_OK (even
+ * Symlinks are followed; each real file and directory (device, inode) is
+ * read once per call, however many paths lead to it; a directory already
+ * on the current walk path (a symlink loop) is reported and not entered.
+ * Unreadable entries, including any entry whose stat fails, are reported
+ * (PDX_DIAG_FILE, with strerror), counted in stats->unreadable and
+ * skipped. Returns PDX_OK (even
  * when some files were reported), PDX_EINVAL (cb or cb->on_paper NULL),
  * PDX_ENOMEM, or the paper callback's value. */
 int pdx_parse_paths(const char *const *paths, size_t n_paths,
