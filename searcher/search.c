@@ -71,6 +71,9 @@ typedef struct clause_it {
     bool optional; /* adds score, never decides a match (searcher.h) */
     bool positioned; /* doc is the clause's answer to its last seek */
     uint32_t doc;
+    /* the query's clause: a filter (kind, no slots) is matched per paper,
+     * a whole-author phrase is checked against the author names */
+    const pdx_clause *src;
 } clause_it;
 
 typedef struct group_it {
@@ -142,9 +145,35 @@ static uint32_t slot_seek(eval *e, slot_it *s, uint32_t target)
     return s->doc = m;
 }
 
+/* Smallest doc >= target passing filter clause c: the id's paper, or the
+ * first record that passes, read in order. Filters inside OR groups are
+ * rare; a scan costs a record read per paper, once per query, since the
+ * answer stands until target passes it. */
+static uint32_t filter_seek(eval *e, clause_it *c, uint32_t target)
+{
+    if (c->positioned && c->doc >= target)
+        return c->doc;
+    c->positioned = true;
+    if (c->src->kind == PDX_CLAUSE_ID)
+        return c->doc = c->src->id_doc >= target ? c->src->id_doc : PDX_NO_DOC;
+    for (uint32_t d = target; d < e->ix->n_docs; d++) {
+        pdx_doc pd;
+        int rc = pdx_doc_get(e->ix, d, &pd);
+        if (rc) {
+            fail(e, rc);
+            break;
+        }
+        if (pdx_clause_filter_passes(c->src, d, &pd))
+            return c->doc = d;
+    }
+    return c->doc = PDX_NO_DOC;
+}
+
 /* Smallest doc >= target where every slot of the clause has a posting. */
 static uint32_t clause_seek(eval *e, clause_it *c, uint32_t target)
 {
+    if (c->src->kind != PDX_CLAUSE_TERMS)
+        return filter_seek(e, c, target);
     if (c->dead || c->doc == PDX_NO_DOC)
         return c->doc = PDX_NO_DOC;
     /* Once positioned, all the clause's cursors are at or past c->doc, and
@@ -273,6 +302,8 @@ static double clause_sum(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d,
 static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, double *score)
 {
     unsigned ok_fields = 0;
+    if (c->src->kind != PDX_CLAUSE_TERMS)
+        return true; /* a filter that passed: no score */
     if (c->n == 1) {
         ok_fields = PDX_FIELDS_ALL;
     } else {
@@ -280,6 +311,13 @@ static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, 
             if ((c->fields & (1u << f)) && clause_starts(e, c, f, doc))
                 ok_fields |= 1u << f;
         if (!ok_fields || e->err)
+            return false;
+    }
+    if (c->src->whole_author) {
+        int m = pdx_clause_author_matches(e->s, c->src, doc);
+        if (m < 0 && !e->err)
+            e->err = m;
+        if (m <= 0)
             return false;
     }
     bool any = false;
@@ -373,7 +411,7 @@ static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc *d)
         /* a group of one word: its clause, plus perhaps an optional one */
         if (ga->n - (ga->n > 1 && ga->c[ga->n - 1].optional) != 1 ||
             gb->n - (gb->n > 1 && gb->c[gb->n - 1].optional) != 1 ||
-            ga->c[0].doc != doc || gb->c[0].doc != doc)
+            ga->c[0].doc != doc || gb->c[0].doc != doc || !ga->c[0].n || !gb->c[0].n)
             continue;
         clause_it *a = &ga->c[0], *b = &gb->c[0];
         for (unsigned f = 0; f < PDX_NFIELDS; f++) {
@@ -426,6 +464,18 @@ static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
     }
     if (q->has_votes_filter) {
         if (d->votes < 0 || d->votes < q->votes_lo || d->votes > q->votes_hi)
+            return false;
+    }
+    /* groups of filters only (date:2024-06 OR date:2024-07, -votes:<5):
+     * some filter passes, or none for an excluded group */
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        const pdx_group *gr = &q->groups[g];
+        if (!gr->filters_only)
+            continue;
+        bool any = false;
+        for (uint32_t c = 0; c < gr->n_clauses && !any; c++)
+            any = pdx_clause_filter_passes(&gr->clauses[c], doc, d);
+        if (any == gr->negated)
             return false;
     }
     return true;
@@ -581,8 +631,8 @@ static int build(eval *e)
     for (int pass = 0; pass < 2; pass++) {
         for (uint32_t g = 0; g < q->n_groups; g++) {
             const pdx_group *gr = &q->groups[g];
-            if (gr->negated != (pass == 1))
-                continue;
+            if (gr->negated != (pass == 1) || gr->filters_only)
+                continue; /* filter groups: passes_filters() */
             group_it *gi = &e->groups[pass ? e->n_req + e->n_neg++ : e->n_req++];
             gi->c = &e->clauses[ci];
             gi->n = gr->n_clauses;
@@ -593,6 +643,7 @@ static int build(eval *e)
                 cit->fields = cl->fields;
                 cit->optional = cl->optional;
                 cit->doc = 0;
+                cit->src = cl;
                 uint32_t used = 0;
                 for (uint32_t k = 0; k < cl->n_slots; k++) {
                     const pdx_slot *sl = &cl->slots[k];
@@ -625,9 +676,9 @@ static int build(eval *e)
                     used++;
                 }
                 cit->n = used;
-                if (used == 0)
+                if (used == 0 && cl->kind == PDX_CLAUSE_TERMS)
                     cit->dead = true;
-                if (used > 1 && !cl->optional)
+                if ((used > 1 || cl->whole_author) && !cl->optional)
                     e->has_phrase = true;
             }
         }
@@ -1025,7 +1076,8 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
         if (e.n_req == 0) {
             eval_filters_only(&e, &rc, &h, &out->total);
         } else if (!collect_required(&e)) {
-            if (e.n_req == 1 && e.groups[0].n == 1 && e.groups[0].c[0].n == 1)
+            if (e.n_req == 1 && e.groups[0].n == 1 && e.groups[0].c[0].n == 1 &&
+                !e.groups[0].c[0].src->whole_author)
                 eval_single(&e, &rc, &h, &out->total);
             else
                 eval_required(&e, &rc, &h, &out->total);
