@@ -144,8 +144,25 @@ typedef struct pdx_span {
 int pdx_highlight(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
                   const pdx_span **spans, size_t *n_spans);
 
-/* A snippet: about `width` characters of text around its densest cluster
- * of matches, newlines shown as spaces, "…" where it was cut. text and
+/* The fields of a paper, numbered as in the index. */
+typedef enum pdx_text_field {
+    PDX_TEXT_TITLE = 0,
+    PDX_TEXT_AUTHORS = 1,
+    PDX_TEXT_SUMMARY = 2
+} pdx_text_field;
+
+/* pdx_highlight for a text of one field: clauses restricted to another
+ * field (title:video for a summary) light nothing up. For
+ * PDX_TEXT_AUTHORS pass one author's name: a quoted author:"Lin Xu"
+ * highlights it, whole, only if it is that whole name (not "Linning Xu");
+ * other author words highlight as usual. Returns PDX_OK, PDX_EINVAL (no
+ * such field), PDX_ENOMEM. Spans as for pdx_highlight. */
+int pdx_highlight_field(pdx_searcher *s, const pdx_query *q, pdx_text_field field,
+                        const char *text, size_t len, const pdx_span **spans, size_t *n_spans);
+
+/* A snippet of a paper's summary: about `width` characters of text around
+ * its densest cluster of matches (clauses restricted to the title or the
+ * authors are not highlighted), newlines shown as spaces, "…" where it was cut. text and
  * spans (relative to text) are owned by the searcher, valid until the next
  * call on s. */
 typedef struct pdx_snippet {
