@@ -320,12 +320,13 @@ static int collect(pdx_searcher *s, const pdx_query *q, unsigned fields, const c
         qsort(v, n, sizeof *v, cmp_tok);
     assign_ids(v, n);
 
-    /* Spans: merge overlapping and touching token ranges. */
+    /* Spans: merge overlapping and touching token ranges; a whole author
+     * name is one span. */
     if (!grow_spans(&s->spans, &s->cap_spans, n ? n : 1))
         return pdx_searcher_error(s, PDX_ENOMEM, "out of memory highlighting");
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
-        if (w && v[i].bs <= s->spans[w - 1].end) {
+        if (w && (v[i].bs <= s->spans[w - 1].end || st.whole)) {
             if (v[i].be > s->spans[w - 1].end)
                 s->spans[w - 1].end = v[i].be;
         } else {

@@ -240,9 +240,9 @@ static void query_whole_author(void **state)
     size_t n;
     assert_int_equal(pdx_highlight_field(e->s, q, PDX_TEXT_AUTHORS, "Lin Xu", 6, &sp, &n),
                      PDX_OK);
-    assert_int_equal(n, 2); /* its words, as any highlight */
+    assert_int_equal(n, 1); /* the name, as one span */
     assert_int_equal(sp[0].start, 0);
-    assert_int_equal(sp[1].end, 6);
+    assert_int_equal(sp[0].end, 6);
     assert_int_equal(
         pdx_highlight_field(e->s, q, PDX_TEXT_AUTHORS, "Linning Xu", 10, &sp, &n), PDX_OK);
     assert_int_equal(n, 0);
@@ -369,6 +369,33 @@ static void query_zero_width(void **state)
     assert_string_equal(found(e, "trans\xc2\xad" "former"), "0,4");
 }
 
+/* ---- the command line: matching authors, title highlights ---- */
+
+static void query_cli_display(void **state)
+{
+    env *e = *state;
+    char *idx = fx_path(e->dir, "q.idx"), cmd[1024], *out = NULL;
+    /* Lin Xu is the fourth author of paper 3: shown and highlighted */
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-search' -i '%s' --color never 'author:\"Lin Xu\"' "
+             "survey", PDX_BIN_DIR, idx);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "Dee Fox, Ed Gil, Fay Ho, \xc2\xabLin Xu\xc2\xbb\n"));
+    free(out);
+    /* the first three are shown anyway; the others are counted */
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-search' -i '%s' --color never survey id:2401.10004",
+             PDX_BIN_DIR, idx);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "Dee Fox, Ed Gil, Fay Ho + 1 more\n"));
+    free(out);
+    /* --json: title highlights for title:video, none in the summary */
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-search' -i '%s' --json title:video id:2401.10004",
+             PDX_BIN_DIR, idx);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "\"highlights\":[],\"title_highlights\":[[0,5]],"));
+    free(out);
+    free(idx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +403,7 @@ int main(void)
         cmocka_unit_test(query_whole_author),   cmocka_unit_test(query_highlight_fields),
         cmocka_unit_test(query_pasted),         cmocka_unit_test(query_prefixes),
         cmocka_unit_test(query_bad_values),     cmocka_unit_test(query_zero_width),
+        cmocka_unit_test(query_cli_display),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
