@@ -964,6 +964,18 @@ static bool is_op(const parse_ctx *c, size_t i, const char *op)
            c->text[i + n] == ')';
 }
 
+/* Does the word at the cursor, which starts with '(', go on after a ')'
+ * ("(RLHF)을", pasted from a summary)? Then it is a word, not a group. */
+static bool glued_paren(const parse_ctx *c)
+{
+    size_t end = c->i;
+    while (end < c->len && !is_space(c->text[end]))
+        end++;
+    while (end > c->i && c->text[end - 1] == ')')
+        end--;
+    return memchr(c->text + c->i, ')', end - c->i) != NULL;
+}
+
 /* What comes next, after white space and stray ')'; an operator's length
  * is left in c->item_len for consume(). */
 static item peek(parse_ctx *c)
@@ -982,7 +994,7 @@ static item peek(parse_ctx *c)
             continue;
         }
         if (ch == '(')
-            return IT_LPAREN;
+            return glued_paren(c) ? IT_ATOM : IT_LPAREN;
         if (ch == '-' && c->i + 1 < c->len && !is_space(c->text[c->i + 1]) &&
             c->text[c->i + 1] != ')')
             return IT_NOT;

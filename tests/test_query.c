@@ -206,6 +206,8 @@ static void query_operators(void **state)
     assert_string_equal(found(e, "(diffusion survey"), "1,3");
     assert_string_equal(found(e, "diffusion survey)"), "1,3");
     assert_string_equal(found(e, "(video survey)) OR routing"), "1,3");
+    /* a word glued after ')' is pasted text, not a group: "(Sparse)routing" */
+    assert_string_equal(found(e, "(Sparse)routing"), "1");
     /* a plain query keeps its structure: a b OR c is [a] [b c] */
     pdx_query *q = parse_ok(e, "video survey OR alpha");
     assert_int_equal(q->n_groups, 2);
