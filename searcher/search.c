@@ -112,6 +112,10 @@ typedef struct eval {
     double theta;            /* heap threshold the split was made for */
     double bound_factor;     /* largest proximity factor x vote boost */
     const double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes (searcher's) */
+    /* The partial pass ranks papers by the words they match: a filter
+     * alternative in a group (date:2024 OR word) does not count there, or
+     * every paper passing it would be a partial match. */
+    bool partial_pass;
     int err;
 } eval;
 
@@ -200,11 +204,18 @@ static uint32_t clause_seek(eval *e, clause_it *c, uint32_t target)
     }
 }
 
+/* Does clause c decide matches in this pass? (Not an optional one, nor a
+ * filter in the partial pass.) */
+static bool clause_decides(const eval *e, const clause_it *c)
+{
+    return !c->optional && !(e->partial_pass && c->src->kind != PDX_CLAUSE_TERMS);
+}
+
 static uint32_t group_seek(eval *e, group_it *g, uint32_t target)
 {
     uint32_t m = PDX_NO_DOC;
     for (uint32_t i = 0; i < g->n; i++) {
-        if (g->c[i].optional)
+        if (!clause_decides(e, &g->c[i]))
             continue;
         uint32_t d = clause_seek(e, &g->c[i], target);
         if (d < m)
@@ -347,7 +358,7 @@ static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, 
         if (c->optional) {
             if (clause_seek(e, c, doc) != doc)
                 continue;
-        } else if (c->doc != doc) {
+        } else if (!clause_decides(e, c) || c->doc != doc) {
             continue;
         } else {
             if (present)
@@ -364,7 +375,8 @@ static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, do
 {
     bool ok = false;
     for (uint32_t i = 0; i < g->n; i++)
-        if (!g->c[i].optional && g->c[i].doc == doc && clause_score(e, &g->c[i], doc, d, score))
+        if (clause_decides(e, &g->c[i]) && g->c[i].doc == doc &&
+            clause_score(e, &g->c[i], doc, d, score))
             ok = true;
     if (!ok)
         return false;
@@ -483,13 +495,16 @@ static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
 
 static bool excluded(eval *e, uint32_t doc, const pdx_doc *d)
 {
-    for (uint32_t i = 0; i < e->n_neg; i++) {
+    /* an excluded filter excludes in the partial pass too */
+    bool partial = e->partial_pass, out = false;
+    e->partial_pass = false;
+    for (uint32_t i = 0; i < e->n_neg && !out; i++) {
         group_it *g = &e->groups[e->n_req + i];
         double ignore = 0;
-        if (group_seek(e, g, doc) == doc && group_score(e, g, doc, d, &ignore))
-            return true;
+        out = group_seek(e, g, doc) == doc && group_score(e, g, doc, d, &ignore);
     }
-    return false;
+    e->partial_pass = partial;
+    return out;
 }
 
 /* ---- top-k ---- */
@@ -1083,6 +1098,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
                 eval_required(&e, &rc, &h, &out->total);
             if (!e.err && out->total < k64 && e.n_req > 1 && !opts->no_partial) {
                 out->partial_used = true;
+                e.partial_pass = true;
                 if (!rewind_all(&e))
                     eval_partial(&e, &rc, &h);
             }

@@ -175,6 +175,23 @@ static void query_filters_or(void **state)
     assert_string_equal(found(e, "diffusion -(date:2024-07 OR votes:0)"), "3");
     assert_string_equal(found(e, "diffusion -(votes:0 OR survey)"), "");
     assert_string_equal(found(e, "date:2024 -date:2024-06"), "1,2");
+    /* partial matches count words, not filter alternatives; an excluded
+     * filter excludes partial matches too */
+    pdx_query *q = parse_ok(e, "routing (date:2023 OR alpha) -(votes:10 OR zzz)");
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    assert_int_equal(r.total, 0);
+    assert_int_equal(r.n, 1); /* 1 (routing): not 4 nor 5 (2023), nor 0 (10 votes) */
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        assert_true(r.hits[i].partial);
+        assert_true(h.id[9] == '2');
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(q);
     /* ANDed filters still intersect */
     assert_string_equal(found(e, "date:2024-06 date:2024-07"), "");
 }
