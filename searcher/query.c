@@ -445,12 +445,13 @@ static int cmp_df_desc(const void *a, const void *b)
  * says so, not only the last. */
 static void add_notice(pdx_query *q, const char *p, size_t n, uint32_t count, uint32_t keep)
 {
-    size_t used = strlen(q->notice);
-    if (used + 1 >= sizeof q->notice)
-        return;
-    snprintf(q->notice + used, sizeof q->notice - used,
-             "%s'%.*s*' matches %u terms; searching the %u most frequent", used ? "; " : "",
+    char one[128];
+    snprintf(one, sizeof one, "'%.*s*' matches %u terms; searching the %u most frequent",
              (int)PDX_MIN(n, 64), p, count, keep);
+    size_t used = strlen(q->notice);
+    if (strstr(q->notice, one) || used + 1 >= sizeof q->notice)
+        return; /* the same prefix twice: said once */
+    snprintf(q->notice + used, sizeof q->notice - used, "%s%s", used ? "; " : "", one);
 }
 
 /* Fills a slot with the ordinals of the terms starting with prefix, the

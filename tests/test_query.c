@@ -352,9 +352,11 @@ static void query_prefixes(void **state)
     /* markdown emphasis is not a prefix */
     assert_string_equal(found(e, "**routing**"), "1");
     /* every prefix past the bound has its own notice */
-    pdx_query *q = parse_ok(e, "zooa* zoob*");
+    pdx_query *q = parse_ok(e, "zooa* zoob* zooa*");
     assert_non_null(strstr(q->notice, "'zooa*' matches 130 terms"));
     assert_non_null(strstr(q->notice, "'zoob*' matches 130 terms"));
+    /* the same prefix twice is said once */
+    assert_null(strstr(strstr(q->notice, "'zooa*'") + 1, "'zooa*'"));
     pdx_query_free(q);
 }
 
