@@ -648,8 +648,11 @@ static int push(tk_state *st, int32_t cp, size_t start, size_t end)
 
 static int normalize_char(tk_state *st, int32_t cp, size_t start, size_t end)
 {
-    if (cp == 0x200b) /* zero-width space is ignorable but separates words */
-        return hold(st, 0xfffd, CLS_SEP, start, end);
+    /* Default-ignorable characters, the zero-width space (U+200B)
+     * included, decompose to nothing: ZWSP, ZWNJ, ZWJ, word joiner, BOM and
+     * soft hyphen inside a word ("강화\u200b학습", pasted from the web)
+     * leave it whole, their bytes added to the range of the character
+     * before them. (Until tokenizer version 2, U+200B split words.) */
     utf8proc_int32_t buf[32];
     int boundclass = 0;
     utf8proc_ssize_t n = utf8proc_decompose_char(cp, buf, (utf8proc_ssize_t)COUNT_OF(buf),

@@ -2,6 +2,25 @@
  * Query parsing: text -> groups of clauses of term slots, plus filters.
  * Grammar: include/paperdex/search.h. Structures: searcher.h.
  *
+ * A recursive descent over the text, lowest precedence first:
+ *   and   := or ( [AND] or )*          implicit AND between items
+ *   or    := unary ( OR unary )*       OR binds tighter than AND
+ *   unary := (NOT | -) unary | "(" and ")" | atom
+ *   atom  := field:value | filter:value | "phrase" | word | arXiv URL
+ * Only uppercase AND, OR, NOT are operators; lowercase ones are words.
+ * Each rule returns its part in conjunctive normal form (a list of ORed
+ * groups, all ANDed): AND concatenates, OR distributes (refused past
+ * PDX_MAX_QUERY_GROUPS groups), NOT flips a single group. NOT of a
+ * conjunction, NOT (a b), would need a group of negated alternatives, which
+ * the evaluator does not have: it is refused with a message. An excluded
+ * word next to OR (a OR -b) excludes from the whole query, as in Lucene.
+ *
+ * Parentheses are lenient, as pasted text has stray ones: a ')' without
+ * its '(' is ignored and a '(' without its ')' closes at the end. Dangling
+ * operators (a leading OR, a trailing NOT) are ignored. An unknown "word:"
+ * (Merlin:Empowering, N:M) is plain text; a known field with nothing after
+ * its colon (author:) is an error.
+ *
  * Words are split on white space first and each is tokenized on its own
  * with the shared tokenizer in query mode, so:
  *  - a word giving several terms ("text-to-video", "강화학습", "GPT-4o")
@@ -12,13 +31,17 @@
  *    "강화학습" (both bigrams occur there);
  *  - a trailing Korean particle is dropped ("학습을" looks up 학습).
  * Quoted phrases are tokenized in index mode: their particles are part of
- * the phrase and must be matched as written.
+ * the phrase and must be matched as written. A '*' right after a term and
+ * ending its word makes that term a prefix, in a phrase too ("video
+ * transf*"); a '*' between two letters (tr*nsformer) is refused.
  * Terms are resolved to dictionary ordinals here, once; a term missing from
  * the index marks its clause as unable to match.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
+#include <utf8proc.h>
 
 #include "searcher.h"
 
@@ -26,17 +49,68 @@ typedef struct qtok {
     uint32_t off;  /* into the term bytes buffer */
     uint32_t len;
     uint32_t pos;
+    bool star;     /* a prefix: a '*' follows the term and ends its word */
 } qtok;
+
+/* A part of the query in conjunctive normal form: all n groups must hold.
+ * Owns its groups. */
+typedef struct cnf {
+    pdx_group *g;
+    uint32_t n;
+} cnf;
+
+/* What comes next in the text. */
+typedef enum item { IT_END, IT_LPAREN, IT_RPAREN, IT_OR, IT_AND, IT_NOT, IT_ATOM } item;
 
 typedef struct parse_ctx {
     pdx_searcher *s;
     pdx_query *q;
+    const char *text; /* the whole query */
+    size_t len;
+    size_t i;         /* cursor into text */
+    size_t item_len;  /* bytes of the operator peek() found */
+    uint32_t depth;   /* parentheses open at the cursor */
     uint32_t n_words; /* clauses built so far */
-    uint32_t n_ords;  /* dictionary terms looked up so far */
+    uint32_t n_ords;  /* dictionary terms looked up so far (copies too) */
+    const char *word; /* the text being tokenized, to find its '*' */
+    size_t word_len;
     qtok *toks;
     size_t n_toks, cap_toks;
     pdx_buf terms;
 } parse_ctx;
+
+static bool is_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+}
+
+/* Can a term start with this byte? (ASCII letter or digit, or any
+ * non-ASCII byte: the tokenizer decides, but a '*' before one is inside a
+ * word either way.) */
+static bool starts_term(char ch)
+{
+    return isalnum((unsigned char)ch) || (unsigned char)ch >= 0x80;
+}
+
+/* A '*' right after the token: a prefix marker if it ends the word (or
+ * the phrase's word), an error if a letter follows, else punctuation. */
+static int token_star(parse_ctx *c, const pdx_token *t, bool *star)
+{
+    size_t e = t->end;
+    *star = false;
+    if (e >= c->word_len || c->word[e] != '*')
+        return PDX_OK;
+    if (e + 1 == c->word_len || is_space(c->word[e + 1])) {
+        *star = true;
+        return PDX_OK;
+    }
+    if (starts_term(c->word[e + 1]))
+        return pdx_searcher_error(c->s, PDX_EINVAL,
+                                  "'*' inside a word ('%.*s'): a prefix ends with it, as in "
+                                  "transf*",
+                                  (int)PDX_MIN(c->word_len, 64), c->word);
+    return PDX_OK;
+}
 
 static int collect_token(const pdx_token *t, void *payload)
 {
@@ -49,27 +123,46 @@ static int collect_token(const pdx_token *t, void *payload)
         c->toks = nt;
         c->cap_toks = nc;
     }
-    c->toks[c->n_toks++] = (qtok){(uint32_t)c->terms.len, (uint32_t)t->term_len, t->pos};
+    bool star;
+    int rc = token_star(c, t, &star);
+    if (rc)
+        return rc;
+    c->toks[c->n_toks++] = (qtok){(uint32_t)c->terms.len, (uint32_t)t->term_len, t->pos, star};
     pdx_buf_append(&c->terms, t->term, t->term_len);
     return c->terms.err;
+}
+
+static void clause_free(pdx_clause *cl)
+{
+    for (uint32_t i = 0; i < cl->n_slots; i++) {
+        free(cl->slots[i].ords);
+        free(cl->slots[i].text);
+    }
+    free(cl->slots);
+    free(cl->key);
+}
+
+static void group_free(pdx_group *g)
+{
+    for (uint32_t c = 0; c < g->n_clauses; c++)
+        clause_free(&g->clauses[c]);
+    free(g->clauses);
+}
+
+static void cnf_free(cnf *x)
+{
+    for (uint32_t g = 0; g < x->n; g++)
+        group_free(&x->g[g]);
+    free(x->g);
+    *x = (cnf){0};
 }
 
 void pdx_query_free(pdx_query *q)
 {
     if (!q)
         return;
-    for (uint32_t g = 0; g < q->n_groups; g++) {
-        pdx_group *gr = &q->groups[g];
-        for (uint32_t c = 0; c < gr->n_clauses; c++) {
-            pdx_clause *cl = &gr->clauses[c];
-            for (uint32_t i = 0; i < cl->n_slots; i++) {
-                free(cl->slots[i].ords);
-                free(cl->slots[i].text);
-            }
-            free(cl->slots);
-        }
-        free(gr->clauses);
-    }
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        group_free(&q->groups[g]);
     free(q->groups);
     free(q->id);
     free(q);
@@ -103,7 +196,7 @@ static int days_in_month(int y, int m)
 
 /* One date bound: YYYY, YYYY-MM or YYYY-MM-DD, as the first (lo) or last
  * (hi) day it covers. */
-static bool parse_date_bound(const char *s, size_t n, bool hi, int32_t *out)
+static bool parse_date_bound(const char *s, size_t n, bool hi, int64_t *out)
 {
     int64_t y, m = hi ? 12 : 1, d = 1;
     if (n != 4 && n != 7 && n != 10)
@@ -116,19 +209,31 @@ static bool parse_date_bound(const char *s, size_t n, bool hi, int32_t *out)
     d = hi ? dim : 1;
     if (n == 10 && (s[7] != '-' || !parse_uint(s + 8, 2, dim, &d) || d < 1))
         return false;
-    *out = (int32_t)(y * 10000 + m * 100 + d);
+    *out = y * 10000 + m * 100 + d;
     return true;
 }
 
-static int parse_date_filter(pdx_searcher *s, pdx_query *q, const char *v, size_t n)
+/* The ".." of a range value, or NULL. */
+static const char *range_dots(const char *v, size_t n)
 {
-    const char *dots = NULL;
     for (size_t i = 0; i + 1 < n; i++)
-        if (v[i] == '.' && v[i + 1] == '.') {
-            dots = v + i;
-            break;
-        }
-    int32_t lo = 0, hi = INT32_MAX;
+        if (v[i] == '.' && v[i + 1] == '.')
+            return v + i;
+    return NULL;
+}
+
+static int reversed_range(pdx_searcher *s, const char *what, const char *v, size_t n)
+{
+    return pdx_searcher_error(s, PDX_EINVAL,
+                              "reversed %s range '%.*s': its first bound is after its last",
+                              what, (int)PDX_MIN(n, 64), v);
+}
+
+/* date:V into a filter clause's inclusive [lo, hi] (YYYYMMDD). */
+static int parse_date_filter(pdx_searcher *s, pdx_clause *cl, const char *v, size_t n)
+{
+    const char *dots = range_dots(v, n);
+    int64_t lo = 0, hi = INT32_MAX;
     bool ok;
     if (dots) {
         size_t ln = (size_t)(dots - v), rn = n - ln - 2;
@@ -142,26 +247,27 @@ static int parse_date_filter(pdx_searcher *s, pdx_query *q, const char *v, size_
                                   "malformed date '%.*s': use 2024, 2024-06, 2024-06-01 or "
                                   "a range such as 2024-06-01..2024-08-31",
                                   (int)PDX_MIN(n, 64), v);
-    q->date_lo = PDX_MAX(q->date_lo, lo);
-    q->date_hi = PDX_MIN(q->date_hi, hi);
+    if (lo > hi)
+        return reversed_range(s, "date", v, n);
+    cl->kind = PDX_CLAUSE_DATE;
+    cl->lo = lo;
+    cl->hi = hi;
     return PDX_OK;
 }
 
-static int parse_votes_filter(pdx_searcher *s, pdx_query *q, const char *v, size_t n)
+/* votes:V into a filter clause's inclusive [lo, hi]. */
+static int parse_votes_filter(pdx_searcher *s, pdx_clause *cl, const char *v, size_t n)
 {
     int64_t lo = 0, hi = INT64_MAX, x;
     const int64_t max = 1000000000;
     bool ok = false;
-    const char *dots = NULL;
-    for (size_t i = 0; i + 1 < n; i++)
-        if (v[i] == '.' && v[i + 1] == '.') {
-            dots = v + i;
-            break;
-        }
+    const char *dots = range_dots(v, n);
     if (dots) {
         size_t ln = (size_t)(dots - v), rn = n - ln - 2;
         ok = (ln || rn) && (ln == 0 || parse_uint(v, ln, max, &lo)) &&
              (rn == 0 || parse_uint(dots + 2, rn, max, &hi));
+        if (ok && lo > hi)
+            return reversed_range(s, "vote", v, n);
     } else if (n >= 2 && v[0] == '>' && v[1] == '=') {
         ok = parse_uint(v + 2, n - 2, max, &lo);
     } else if (n >= 2 && v[0] == '<' && v[1] == '=') {
@@ -181,10 +287,150 @@ static int parse_votes_filter(pdx_searcher *s, pdx_query *q, const char *v, size
                                   "malformed vote filter '%.*s': use votes:50, votes:>=50, "
                                   "votes:<10 or votes:10..100",
                                   (int)PDX_MIN(n, 64), v);
-    q->has_votes_filter = true;
-    q->votes_lo = PDX_MAX(q->votes_lo, lo);
-    q->votes_hi = PDX_MIN(q->votes_hi, hi);
+    cl->kind = PDX_CLAUSE_VOTES;
+    cl->lo = lo;
+    cl->hi = hi;
     return PDX_OK;
+}
+
+/* An arXiv id as pasted: a version suffix (2406.09414v2) is dropped, since
+ * the index holds one version of each paper under the bare id. */
+static size_t id_without_version(const char *v, size_t n)
+{
+    size_t k = n;
+    while (k > 0 && isdigit((unsigned char)v[k - 1]))
+        k--;
+    if (k < n && k >= 2 && (v[k - 1] == 'v' || v[k - 1] == 'V') &&
+        isdigit((unsigned char)v[k - 2]))
+        return k - 1;
+    return n;
+}
+
+/* id:V into a filter clause: the id (kept in key for messages and the
+ * query's own id filter) and the paper it names, if indexed. */
+static int parse_id_filter(pdx_searcher *s, pdx_clause *cl, const char *v, size_t n)
+{
+    n = id_without_version(v, n);
+    cl->kind = PDX_CLAUSE_ID;
+    cl->key = malloc(n + 1);
+    if (!cl->key)
+        return PDX_ENOMEM;
+    memcpy(cl->key, v, n);
+    cl->key[n] = 0;
+    cl->key_len = n;
+    int rc = pdx_doc_find_id(s->ix, v, n, &cl->id_doc);
+    if (rc == PDX_ENOTFOUND) {
+        cl->id_doc = PDX_NO_DOC;
+        return PDX_OK;
+    }
+    return rc ? pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix)) : PDX_OK;
+}
+
+/* Skips a case-insensitive literal at *p if it is there. */
+static bool skip_lit(const char **p, const char *end, const char *lit)
+{
+    size_t n = strlen(lit);
+    if ((size_t)(end - *p) < n || strncasecmp(*p, lit, n) != 0)
+        return false;
+    *p += n;
+    return true;
+}
+
+/* The id in an arXiv abstract or PDF address, as pasted from a browser:
+ * http(s)://[www.]arxiv.org/abs/ID or /pdf/ID[.pdf], a trailing '/'
+ * allowed. Other addresses are plain text. */
+static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len)
+{
+    const char *p = w, *end = w + n;
+    if (!skip_lit(&p, end, "https://") && !skip_lit(&p, end, "http://"))
+        return false;
+    skip_lit(&p, end, "www.");
+    if (!skip_lit(&p, end, "arxiv.org/"))
+        return false;
+    if (!skip_lit(&p, end, "abs/") && !skip_lit(&p, end, "pdf/"))
+        return false;
+    if (end > p && end[-1] == '/')
+        end--;
+    if (end - p > 4 && strncasecmp(end - 4, ".pdf", 4) == 0)
+        end -= 4;
+    if (end == p)
+        return false;
+    *id = p;
+    *id_len = (size_t)(end - p);
+    return true;
+}
+
+bool pdx_clause_filter_passes(const pdx_clause *cl, uint32_t doc, const pdx_doc *d)
+{
+    switch (cl->kind) {
+    case PDX_CLAUSE_DATE:
+        return d->date >= cl->lo && d->date <= cl->hi;
+    case PDX_CLAUSE_VOTES: /* unknown votes never pass */
+        return d->votes >= 0 && d->votes >= cl->lo && d->votes <= cl->hi;
+    case PDX_CLAUSE_ID:
+        return doc == cl->id_doc;
+    default:
+        return false;
+    }
+}
+
+/* ---- whole author names ---- */
+
+typedef struct key_ctx {
+    const char *name;
+    pdx_buf *out;
+} key_ctx;
+
+/* Appends the token's original bytes, normalized but not stemmed. */
+static int key_token(const pdx_token *t, void *payload)
+{
+    key_ctx *k = payload;
+    utf8proc_uint8_t *norm = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)k->name + t->start,
+                                      (utf8proc_ssize_t)(t->end - t->start), &norm,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                          UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                                          UTF8PROC_IGNORE);
+    if (n == UTF8PROC_ERROR_NOMEM)
+        return PDX_ENOMEM;
+    if (n >= 0)
+        pdx_buf_append(k->out, norm, (size_t)n);
+    else /* invalid UTF-8: the bytes as they are */
+        pdx_buf_append(k->out, k->name + t->start, t->end - t->start);
+    free(norm);
+    pdx_buf_putc(k->out, 0x1f); /* unit separator: between words */
+    return k->out->err;
+}
+
+int pdx_author_key(pdx_searcher *s, const char *name, size_t len, pdx_buf *out)
+{
+    pdx_buf_reset(out);
+    key_ctx k = {name, out};
+    int rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, name, len, 0, NULL, key_token, &k);
+    return rc ? PDX_ENOMEM : PDX_OK;
+}
+
+int pdx_clause_author_matches(pdx_searcher *s, const pdx_clause *cl, uint32_t doc)
+{
+    pdx_stored st;
+    int rc = pdx_stored_get(s->ix, doc, &st);
+    if (rc)
+        return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
+    pdx_buf key = {0};
+    int found = 0;
+    const char *a = st.authors, *end = st.authors + st.authors_len;
+    while (a < end && !found) {
+        const char *nl = memchr(a, '\n', (size_t)(end - a));
+        const char *e = nl ? nl : end;
+        if ((rc = pdx_author_key(s, a, (size_t)(e - a), &key))) {
+            found = pdx_searcher_error(s, rc, "out of memory matching an author");
+            break;
+        }
+        found = key.len == cl->key_len && key.len && memcmp(key.data, cl->key, key.len) == 0;
+        a = nl ? nl + 1 : end;
+    }
+    pdx_buf_free(&key);
+    return found;
 }
 
 /* ---- clauses ---- */
@@ -193,6 +439,19 @@ static int cmp_df_desc(const void *a, const void *b)
 {
     const uint64_t *x = a, *y = b; /* (df << 32 | ord) */
     return *x < *y ? 1 : *x > *y ? -1 : 0;
+}
+
+/* Adds a sentence to the query's notice: every prefix that hit its bound
+ * says so, not only the last. */
+static void add_notice(pdx_query *q, const char *p, size_t n, uint32_t count, uint32_t keep)
+{
+    char one[128];
+    snprintf(one, sizeof one, "'%.*s*' matches %u terms; searching the %u most frequent",
+             (int)PDX_MIN(n, 64), p, count, keep);
+    size_t used = strlen(q->notice);
+    if (strstr(q->notice, one) || used + 1 >= sizeof q->notice)
+        return; /* the same prefix twice: said once */
+    snprintf(q->notice + used, sizeof q->notice - used, "%s%s", used ? "; " : "", one);
 }
 
 /* Fills a slot with the ordinals of the terms starting with prefix, the
@@ -232,17 +491,23 @@ static int expand_prefix(parse_ctx *c, pdx_slot *slot, const char *p, size_t n)
         for (uint32_t i = 0; i < keep; i++)
             slot->ords[i] = (uint32_t)tmp[i];
         free(tmp);
-        snprintf(c->q->notice, sizeof c->q->notice,
-                 "'%.*s*' matches %u terms; searching the %u most frequent", (int)PDX_MIN(n, 64),
-                 p, count, keep);
+        add_notice(c->q, p, n, count, keep);
     }
     slot->n_ords = keep;
     return PDX_OK;
 }
 
+static int too_broad(parse_ctx *c)
+{
+    return pdx_searcher_error(c->s, PDX_EINVAL,
+                              "query too broad: its words and prefixes stand for more "
+                              "than %d terms",
+                              PDX_MAX_QUERY_TERMS);
+}
+
 /* Builds a clause from the tokens collected in c (relative positions
- * kept), restricted to `fields`; the last token is a prefix if asked. */
-static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields, bool last_prefix)
+ * kept), restricted to `fields`; a token marked with '*' is a prefix. */
+static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields)
 {
     memset(cl, 0, sizeof *cl);
     cl->fields = fields;
@@ -276,7 +541,7 @@ static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields, bool last_
         sl->text[len] = 0;
         sl->text_len = len;
         int rc;
-        if (last_prefix && i + 1 == c->n_toks) {
+        if (c->toks[i].star) {
             sl->prefix = true;
             if ((rc = expand_prefix(c, sl, term, len)))
                 return rc;
@@ -297,55 +562,233 @@ static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields, bool last_
             cl->missing = true;
         c->n_ords += sl->n_ords;
         if (c->n_ords > PDX_MAX_QUERY_TERMS)
-            return pdx_searcher_error(c->s, PDX_EINVAL,
-                                      "query too broad: its words and prefixes stand for more "
-                                      "than %d terms",
-                                      PDX_MAX_QUERY_TERMS);
+            return too_broad(c);
     }
     return PDX_OK;
 }
 
-static int add_group(pdx_query *q, bool negated, pdx_clause *cl)
+static void *dup_bytes(const void *p, size_t n)
 {
-    pdx_group *ng = realloc(q->groups, (q->n_groups + 1) * sizeof *ng);
-    if (!ng)
+    void *d = malloc(n ? n : 1);
+    if (d && n)
+        memcpy(d, p, n);
+    return d;
+}
+
+/* A deep copy of src, for OR distributed over AND; its terms count
+ * against the query's bound again, as they make cursors again. */
+static int clause_copy(parse_ctx *c, pdx_clause *dst, const pdx_clause *src)
+{
+    *dst = *src;
+    dst->slots = NULL;
+    dst->n_slots = 0;
+    dst->key = NULL;
+    if (src->key && !(dst->key = dup_bytes(src->key, src->key_len + 1)))
         return PDX_ENOMEM;
-    q->groups = ng;
-    pdx_group *g = &q->groups[q->n_groups++];
-    g->clauses = malloc(sizeof *g->clauses);
-    if (!g->clauses) {
-        q->n_groups--;
+    if (src->n_slots && !(dst->slots = calloc(src->n_slots, sizeof *dst->slots)))
+        return PDX_ENOMEM;
+    dst->n_slots = src->n_slots;
+    for (uint32_t i = 0; i < src->n_slots; i++) {
+        const pdx_slot *a = &src->slots[i];
+        pdx_slot *b = &dst->slots[i];
+        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix};
+        if (a->text && !(b->text = dup_bytes(a->text, a->text_len + 1)))
+            return PDX_ENOMEM;
+        if (a->n_ords && !(b->ords = dup_bytes(a->ords, a->n_ords * sizeof *a->ords)))
+            return PDX_ENOMEM;
+        b->n_ords = a->n_ords;
+        c->n_ords += a->n_ords;
+    }
+    return c->n_ords > PDX_MAX_QUERY_TERMS ? too_broad(c) : PDX_OK;
+}
+
+/* ---- conjunctive normal form ---- */
+
+/* A part of one group holding one clause (moved in). */
+static int cnf_single(cnf *out, pdx_clause *cl)
+{
+    *out = (cnf){0};
+    out->g = calloc(1, sizeof *out->g);
+    pdx_clause *c1 = malloc(sizeof *c1);
+    if (!out->g || !c1) {
+        free(out->g);
+        free(c1);
+        out->g = NULL;
+        clause_free(cl);
         return PDX_ENOMEM;
     }
-    g->clauses[0] = *cl;
-    g->n_clauses = 1;
-    g->negated = negated;
+    *c1 = *cl;
+    out->g[0] = (pdx_group){c1, 1, false, cl->kind != PDX_CLAUSE_TERMS};
+    out->n = 1;
     return PDX_OK;
 }
 
-static int add_to_group(pdx_group *g, pdx_clause *cl)
+/* Moves clause cl into group g. */
+static int group_add(pdx_group *g, pdx_clause *cl)
 {
     pdx_clause *nc = realloc(g->clauses, (g->n_clauses + 1) * sizeof *nc);
-    if (!nc)
+    if (!nc) {
+        clause_free(cl);
         return PDX_ENOMEM;
+    }
     g->clauses = nc;
     g->clauses[g->n_clauses++] = *cl;
+    g->filters_only &= cl->kind != PDX_CLAUSE_TERMS;
     return PDX_OK;
 }
 
-static void clause_free(pdx_clause *cl)
+/* x AND y, into x; y is consumed. */
+static int cnf_and(cnf *x, cnf *y)
 {
-    for (uint32_t i = 0; i < cl->n_slots; i++) {
-        free(cl->slots[i].ords);
-        free(cl->slots[i].text);
+    if (!y->n) {
+        cnf_free(y);
+        return PDX_OK;
     }
-    free(cl->slots);
+    pdx_group *ng = realloc(x->g, (x->n + y->n) * sizeof *ng);
+    if (!ng) {
+        cnf_free(y);
+        return PDX_ENOMEM;
+    }
+    memcpy(ng + x->n, y->g, y->n * sizeof *ng);
+    x->g = ng;
+    x->n += y->n;
+    free(y->g);
+    *y = (cnf){0};
+    return PDX_OK;
 }
 
-static bool is_space(char ch)
+/* Appends copies of the clauses of group src to group dst. */
+static int group_add_copies(parse_ctx *c, pdx_group *dst, const pdx_group *src)
 {
-    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+    for (uint32_t k = 0; k < src->n_clauses; k++) {
+        pdx_clause cl;
+        int rc = clause_copy(c, &cl, &src->clauses[k]);
+        if (!rc)
+            rc = group_add(dst, &cl);
+        else
+            clause_free(&cl);
+        if (rc)
+            return rc;
+    }
+    return PDX_OK;
 }
+
+/* Moves the negated groups of x to the end of out. */
+static int take_negated(cnf *x, cnf *out)
+{
+    uint32_t w = 0;
+    int rc = PDX_OK;
+    for (uint32_t g = 0; g < x->n; g++) {
+        if (!x->g[g].negated) {
+            x->g[w++] = x->g[g];
+            continue;
+        }
+        cnf one = {malloc(sizeof *one.g), 1};
+        if (!one.g) {
+            group_free(&x->g[g]);
+            rc = PDX_ENOMEM;
+            continue;
+        }
+        one.g[0] = x->g[g];
+        if (!rc)
+            rc = cnf_and(out, &one);
+        else
+            cnf_free(&one);
+    }
+    x->n = w;
+    return rc;
+}
+
+static int cnf_or_positive(parse_ctx *c, cnf *x, cnf *y);
+
+/* x OR y, into x; y is consumed. An excluded operand (a OR -b) excludes
+ * from the whole query, as in Lucene and Xapian: a -b. */
+static int cnf_or(parse_ctx *c, cnf *x, cnf *y)
+{
+    cnf neg = {0};
+    int rc = take_negated(x, &neg);
+    if (!rc)
+        rc = take_negated(y, &neg);
+    if (!rc)
+        rc = cnf_or_positive(c, x, y);
+    else
+        cnf_free(y);
+    if (!rc)
+        return cnf_and(x, &neg);
+    cnf_free(&neg);
+    return rc;
+}
+
+/* x OR y without negated groups. (a1 a2) OR (b1 b2) = the groups ai OR bj
+ * for every i, j. */
+static int cnf_or_positive(parse_ctx *c, cnf *x, cnf *y)
+{
+    if (!y->n || !x->n) /* an empty part (punctuation) is no alternative */
+        return cnf_and(x, y);
+    if ((uint64_t)x->n * y->n > PDX_MAX_QUERY_GROUPS && (x->n > 1 || y->n > 1)) {
+        cnf_free(y);
+        return pdx_searcher_error(c->s, PDX_EINVAL,
+                                  "query too complex: OR over parentheses would make more than "
+                                  "%d groups of alternatives",
+                                  PDX_MAX_QUERY_GROUPS);
+    }
+    int rc = PDX_OK;
+    if (x->n == 1 && y->n == 1) { /* the usual a OR b: move y's clauses */
+        pdx_group *a = &x->g[0], *b = &y->g[0];
+        for (uint32_t k = 0; k < b->n_clauses && !rc; k++) {
+            rc = group_add(a, &b->clauses[k]);
+            b->clauses[k] = (pdx_clause){0};
+        }
+        cnf_free(y);
+        return rc;
+    }
+    cnf r = {calloc((size_t)x->n * y->n, sizeof *r.g), 0};
+    if (!r.g)
+        rc = PDX_ENOMEM;
+    for (uint32_t i = 0; i < x->n && !rc; i++)
+        for (uint32_t j = 0; j < y->n && !rc; j++) {
+            pdx_group *g = &r.g[r.n++];
+            g->filters_only = true;
+            rc = group_add_copies(c, g, &x->g[i]);
+            if (!rc)
+                rc = group_add_copies(c, g, &y->g[j]);
+        }
+    cnf_free(x);
+    cnf_free(y);
+    if (rc) {
+        cnf_free(&r);
+        return rc;
+    }
+    *x = r;
+    return PDX_OK;
+}
+
+/* NOT x, in place: x must be one group (an OR of alternatives). Optional
+ * clauses only rank, so an excluded group drops them. */
+static int cnf_not(parse_ctx *c, cnf *x)
+{
+    if (!x->n)
+        return PDX_OK;
+    if (x->n > 1) {
+        cnf_free(x);
+        return pdx_searcher_error(c->s, PDX_EINVAL,
+                                  "cannot exclude several words together (NOT (a b)): exclude "
+                                  "a word, a phrase or alternatives (NOT (a OR b))");
+    }
+    pdx_group *g = &x->g[0];
+    uint32_t w = 0;
+    for (uint32_t k = 0; k < g->n_clauses; k++) {
+        if (g->clauses[k].optional)
+            clause_free(&g->clauses[k]);
+        else
+            g->clauses[w++] = g->clauses[k];
+    }
+    g->n_clauses = w;
+    g->negated = !g->negated;
+    return PDX_OK;
+}
+
+/* ---- atoms ---- */
 
 /* Field names and what they select. */
 static int field_of(const char *name, size_t n, uint8_t *mask)
@@ -368,6 +811,329 @@ static bool name_is(const char *name, size_t n, const char *lit)
     return strlen(lit) == n && memcmp(name, lit, n) == 0;
 }
 
+static bool is_filter_name(const char *name, size_t n)
+{
+    return name_is(name, n, "date") || name_is(name, n, "votes") || name_is(name, n, "vote") ||
+           name_is(name, n, "id") || (n == 5 && strncasecmp(name, "arxiv", 5) == 0);
+}
+
+/* Where the word at i ends: white space, or a ')' closing an open '('. */
+static size_t word_end(const parse_ctx *c, size_t i)
+{
+    while (i < c->len && !is_space(c->text[i]) && !(c->depth && c->text[i] == ')'))
+        i++;
+    return i;
+}
+
+/* Tokenizes w into c's tokens. */
+static int tokenize_word(parse_ctx *c, const char *w, size_t wn, int flags)
+{
+    c->n_toks = 0;
+    pdx_buf_reset(&c->terms);
+    c->word = w;
+    c->word_len = wn;
+    int rc = pdx_tokenize(c->s->tk, flags, w, wn, 0, NULL, collect_token, c);
+    if (rc == PDX_ENOMEM)
+        return pdx_searcher_error(c->s, rc, "out of memory parsing the query");
+    return rc;
+}
+
+/* A word or phrase restricted to `fields`, as one group: its clause, and
+ * the word as written as an optional clause if the query mode dropped a
+ * particle. No terms (punctuation, emoji) gives an empty part. */
+static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, bool quoted,
+                     cnf *out)
+{
+    *out = (cnf){0};
+    int rc = tokenize_word(c, w, wn, quoted ? PDX_TOKENIZE_DEFAULT : PDX_TOKENIZE_QUERY);
+    if (rc || c->n_toks == 0)
+        return rc;
+    size_t query_toks = c->n_toks;
+    bool star = false;
+    for (size_t k = 0; k < c->n_toks; k++)
+        star |= c->toks[k].star;
+    pdx_clause cl;
+    if ((rc = build_clause(c, &cl, fields))) {
+        clause_free(&cl);
+        return rc;
+    }
+    if (quoted && fields == 1u << PDX_FIELD_AUTHORS) {
+        pdx_buf key = {0};
+        cl.whole_author = true;
+        rc = pdx_author_key(c->s, w, wn, &key);
+        cl.key = (char *)key.data; /* owned by the clause now */
+        cl.key_len = key.len;
+        if (rc) {
+            clause_free(&cl);
+            return rc;
+        }
+    }
+    if ((rc = cnf_single(out, &cl)))
+        return rc;
+    if (quoted || star)
+        return PDX_OK;
+    /* The word as written, if the query mode dropped a particle. */
+    if ((rc = tokenize_word(c, w, wn, PDX_TOKENIZE_DEFAULT)) || c->n_toks <= query_toks)
+        return rc;
+    rc = build_clause(c, &cl, fields);
+    if (!rc && !cl.missing) {
+        cl.optional = true;
+        return group_add(&out->g[0], &cl);
+    }
+    clause_free(&cl);
+    return rc;
+}
+
+/* A filter (date:, votes:, id:, arXiv:) with value v, as one group. */
+static int filter_part(parse_ctx *c, const char *name, size_t nn, const char *v, size_t n,
+                       cnf *out)
+{
+    pdx_clause cl;
+    memset(&cl, 0, sizeof cl);
+    int rc;
+    if (name_is(name, nn, "date"))
+        rc = parse_date_filter(c->s, &cl, v, n);
+    else if (name_is(name, nn, "votes") || name_is(name, nn, "vote"))
+        rc = parse_votes_filter(c->s, &cl, v, n);
+    else
+        rc = parse_id_filter(c->s, &cl, v, n);
+    if (rc) {
+        clause_free(&cl);
+        return rc == PDX_ENOMEM ? pdx_searcher_error(c->s, rc, "out of memory") : rc;
+    }
+    return cnf_single(out, &cl);
+}
+
+/* An atom at the cursor: an arXiv address, field:value, filter:value, a
+ * quoted phrase or a word. */
+static int parse_atom(parse_ctx *c, cnf *out)
+{
+    const char *t = c->text;
+    size_t start = c->i, end = word_end(c, start);
+    const char *id;
+    size_t id_len;
+    if (arxiv_url_id(t + start, end - start, &id, &id_len)) {
+        c->i = end;
+        return filter_part(c, "id", 2, id, id_len, out);
+    }
+    size_t j = start;
+    while (j < c->len && isalpha((unsigned char)t[j]))
+        j++;
+    uint8_t fields = PDX_FIELDS_ALL;
+    const char *name = t + start;
+    size_t nn = j - start;
+    if (nn && j < c->len && t[j] == ':') {
+        bool known = field_of(name, nn, &fields), filter = !known && is_filter_name(name, nn);
+        size_t v = j + 1;
+        bool empty = v >= c->len || is_space(t[v]) || (c->depth && t[v] == ')') ||
+                     (v + 1 < c->len && t[v] == '"' && t[v + 1] == '"');
+        if ((known || filter) && empty)
+            return pdx_searcher_error(c->s, PDX_EINVAL,
+                                      "'%.*s:' has nothing after it: write the %s right after "
+                                      "the colon, e.g. %s",
+                                      (int)PDX_MIN(nn, 64), name, filter ? "value" : "word",
+                                      filter ? "date:2024-06" : "title:diffusion");
+        if (filter) {
+            c->i = word_end(c, v);
+            return filter_part(c, name, nn, t + v, c->i - v, out);
+        }
+        if (known)
+            start = v; /* the word or phrase after the colon */
+        /* else an unknown name: the whole "word:..." is plain text */
+    }
+    if (start < c->len && t[start] == '"') {
+        size_t qs = start + 1, k = qs;
+        while (k < c->len && t[k] != '"')
+            k++;
+        c->i = k < c->len ? k + 1 : k; /* an unbalanced quote runs to the end */
+        return word_part(c, t + qs, k - qs, fields, true, out);
+    }
+    c->i = word_end(c, start);
+    return word_part(c, t + start, c->i - start, fields, false, out);
+}
+
+/* ---- the grammar ---- */
+
+/* Is the word at i exactly the operator op (followed by a space, a
+ * parenthesis or the end)? */
+static bool is_op(const parse_ctx *c, size_t i, const char *op)
+{
+    size_t n = strlen(op);
+    if (c->len - i < n || memcmp(c->text + i, op, n) != 0)
+        return false;
+    return i + n == c->len || is_space(c->text[i + n]) || c->text[i + n] == '(' ||
+           c->text[i + n] == ')';
+}
+
+/* Does the word at the cursor, which starts with '(', go on after a ')'
+ * ("(RLHF)을", pasted from a summary)? Then it is a word, not a group. */
+static bool glued_paren(const parse_ctx *c)
+{
+    size_t end = c->i;
+    while (end < c->len && !is_space(c->text[end]))
+        end++;
+    while (end > c->i && c->text[end - 1] == ')')
+        end--;
+    return memchr(c->text + c->i, ')', end - c->i) != NULL;
+}
+
+/* What comes next, after white space and stray ')'; an operator's length
+ * is left in c->item_len for consume(). */
+static item peek(parse_ctx *c)
+{
+    for (;;) {
+        while (c->i < c->len && is_space(c->text[c->i]))
+            c->i++;
+        if (c->i >= c->len)
+            return IT_END;
+        char ch = c->text[c->i];
+        c->item_len = 1;
+        if (ch == ')') {
+            if (c->depth)
+                return IT_RPAREN;
+            c->i++; /* a ')' without its '(': ignored */
+            continue;
+        }
+        if (ch == '(')
+            return glued_paren(c) ? IT_ATOM : IT_LPAREN;
+        if (ch == '-' && c->i + 1 < c->len && !is_space(c->text[c->i + 1]) &&
+            c->text[c->i + 1] != ')')
+            return IT_NOT;
+        static const struct {
+            const char *op;
+            item it;
+        } ops[] = {{"OR", IT_OR}, {"AND", IT_AND}, {"NOT", IT_NOT}};
+        for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
+            if (is_op(c, c->i, ops[k].op)) {
+                c->item_len = strlen(ops[k].op);
+                return ops[k].it;
+            }
+        return IT_ATOM;
+    }
+}
+
+static void consume(parse_ctx *c)
+{
+    c->i += c->item_len;
+}
+
+static bool ends_operand(item it)
+{
+    return it == IT_END || it == IT_RPAREN || it == IT_OR || it == IT_AND;
+}
+
+static int parse_and(parse_ctx *c, cnf *out);
+
+static int parse_unary(parse_ctx *c, cnf *out)
+{
+    *out = (cnf){0};
+    item it = peek(c);
+    if (it == IT_NOT) {
+        consume(c);
+        if (ends_operand(peek(c)))
+            return PDX_OK; /* a dangling NOT: ignored */
+        int rc = parse_unary(c, out);
+        return rc ? rc : cnf_not(c, out);
+    }
+    if (it == IT_LPAREN) {
+        consume(c);
+        c->depth++;
+        int rc = parse_and(c, out);
+        if (!rc && peek(c) == IT_RPAREN)
+            consume(c);
+        c->depth--;
+        return rc;
+    }
+    return parse_atom(c, out);
+}
+
+static int parse_or(parse_ctx *c, cnf *out)
+{
+    int rc = parse_unary(c, out);
+    while (!rc && peek(c) == IT_OR) {
+        consume(c);
+        if (ends_operand(peek(c)))
+            continue; /* a dangling OR: ignored */
+        cnf y;
+        if (!(rc = parse_unary(c, &y)))
+            rc = cnf_or(c, out, &y);
+    }
+    if (rc)
+        cnf_free(out);
+    return rc;
+}
+
+/* Items side by side, or joined by AND, up to the end or a ')'. */
+static int parse_and(parse_ctx *c, cnf *out)
+{
+    *out = (cnf){0};
+    int rc = PDX_OK;
+    for (;;) {
+        item it = peek(c);
+        if (it == IT_END || it == IT_RPAREN)
+            break;
+        if (it == IT_AND || it == IT_OR) { /* AND is a space; a leading OR: ignored */
+            consume(c);
+            continue;
+        }
+        cnf y;
+        if ((rc = parse_or(c, &y)) || (rc = cnf_and(out, &y)))
+            break;
+    }
+    if (rc)
+        cnf_free(out);
+    return rc;
+}
+
+/* ---- the query ---- */
+
+/* Folds a lone filter clause, ANDed with the whole query, into the
+ * query's own filters (checked per paper without iterators). */
+static int fold_filter(pdx_query *q, const pdx_clause *cl)
+{
+    switch (cl->kind) {
+    case PDX_CLAUSE_DATE:
+        q->date_lo = (int32_t)PDX_MAX(q->date_lo, cl->lo);
+        q->date_hi = (int32_t)PDX_MIN(q->date_hi, cl->hi);
+        break;
+    case PDX_CLAUSE_VOTES:
+        q->has_votes_filter = true;
+        q->votes_lo = PDX_MAX(q->votes_lo, cl->lo);
+        q->votes_hi = PDX_MIN(q->votes_hi, cl->hi);
+        break;
+    default:
+        if (q->id && (q->id_len != cl->key_len || memcmp(q->id, cl->key, cl->key_len)))
+            q->date_lo = INT32_MAX; /* two different ids: nothing matches */
+        free(q->id);
+        if (!(q->id = dup_bytes(cl->key, cl->key_len + 1)))
+            return PDX_ENOMEM;
+        q->id_len = cl->key_len;
+        break;
+    }
+    return PDX_OK;
+}
+
+/* Moves the parsed groups into q, folding the lone filters. */
+static int finish(parse_ctx *c, cnf *x, bool *any_filter)
+{
+    pdx_query *q = c->q;
+    q->groups = x->g;
+    q->n_groups = 0;
+    int rc = PDX_OK;
+    for (uint32_t g = 0; g < x->n; g++) {
+        pdx_group *gr = &x->g[g];
+        *any_filter |= gr->filters_only;
+        if (!rc && gr->filters_only && !gr->negated && gr->n_clauses == 1) {
+            rc = fold_filter(q, &gr->clauses[0]);
+            group_free(gr);
+        } else {
+            q->groups[q->n_groups++] = *gr;
+        }
+    }
+    *x = (cnf){0};
+    return rc;
+}
+
 int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t len)
 {
     *out = NULL;
@@ -380,159 +1146,18 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
         return PDX_ENOMEM;
     q->date_hi = INT32_MAX;
     q->votes_hi = INT64_MAX;
-    parse_ctx c = {.s = s, .q = q};
-    int rc = PDX_OK;
-    size_t i = 0;
-    bool pending_or = false; /* the previous item was "OR" */
-    bool last_was_clause = false;
+    parse_ctx c = {.s = s, .q = q, .text = text, .len = len};
+    cnf all;
     bool any_filter = false;
-    while (i < len && !rc) {
-        while (i < len && is_space(text[i]))
-            i++;
-        if (i >= len)
-            break;
-        size_t start = i;
-        bool negated = false;
-        if (text[i] == '-' && i + 1 < len && !is_space(text[i + 1])) {
-            negated = true;
-            i++;
-        }
-        /* field: or filter: prefix */
-        uint8_t fields = PDX_FIELDS_ALL;
-        size_t name_start = i;
-        while (i < len && (isalpha((unsigned char)text[i])))
-            i++;
-        const char *name = text + name_start;
-        size_t name_len = i - name_start;
-        bool has_field = false;
-        if (name_len && i < len && text[i] == ':' && i + 1 < len && !is_space(text[i + 1])) {
-            i++; /* past ':' */
-            if (field_of(name, name_len, &fields)) {
-                has_field = true;
-            } else if (name_is(name, name_len, "date") || name_is(name, name_len, "votes") ||
-                       name_is(name, name_len, "vote") || name_is(name, name_len, "id")) {
-                size_t vs = i;
-                while (i < len && !is_space(text[i]))
-                    i++;
-                if (negated) {
-                    rc = pdx_searcher_error(s, PDX_EINVAL, "a filter cannot be negated: '%.*s'",
-                                            (int)PDX_MIN(i - start, 64), text + start);
-                } else if (name_is(name, name_len, "date")) {
-                    rc = parse_date_filter(s, q, text + vs, i - vs);
-                } else if (name_is(name, name_len, "id")) {
-                    if (q->id && (q->id_len != i - vs || memcmp(q->id, text + vs, i - vs)))
-                        q->date_lo = INT32_MAX; /* two different ids: nothing matches */
-                    free(q->id);
-                    q->id = malloc(i - vs + 1);
-                    if (!q->id) {
-                        rc = PDX_ENOMEM;
-                    } else {
-                        memcpy(q->id, text + vs, i - vs);
-                        q->id[i - vs] = 0;
-                        q->id_len = i - vs;
-                    }
-                } else {
-                    rc = parse_votes_filter(s, q, text + vs, i - vs);
-                }
-                any_filter = true;
-                last_was_clause = false;
-                pending_or = false;
-                continue;
-            } else {
-                rc = pdx_searcher_error(s, PDX_EINVAL,
-                                        "unknown field '%.*s:' (fields: title, author, "
-                                        "summary; filters: date, votes, id)",
-                                        (int)PDX_MIN(name_len, 64), name);
-                continue;
-            }
-        } else {
-            i = name_start; /* not a field: the word starts here */
-        }
-
-        /* A quoted phrase or a word. */
-        const char *w;
-        size_t wn;
-        bool quoted = false, prefix = false;
-        if (i < len && text[i] == '"') {
-            quoted = true;
-            size_t qs = ++i;
-            while (i < len && text[i] != '"')
-                i++;
-            w = text + qs;
-            wn = i - qs;
-            if (i < len)
-                i++; /* closing quote; an unbalanced one runs to the end */
-        } else {
-            size_t ws = i;
-            while (i < len && !is_space(text[i]))
-                i++;
-            w = text + ws;
-            wn = i - ws;
-            if (!negated && !has_field && wn == 2 && memcmp(w, "OR", 2) == 0) {
-                pending_or = last_was_clause;
-                continue;
-            }
-            if (wn > 1 && w[wn - 1] == '*') {
-                prefix = true;
-                wn--;
-            }
-        }
-        c.n_toks = 0;
-        pdx_buf_reset(&c.terms);
-        int trc = pdx_tokenize(s->tk, quoted ? PDX_TOKENIZE_DEFAULT : PDX_TOKENIZE_QUERY, w, wn,
-                               0, NULL, collect_token, &c);
-        if (trc) {
-            rc = trc == PDX_ENOMEM ? PDX_ENOMEM : trc;
-            break;
-        }
-        if (c.n_toks == 0) { /* punctuation, emoji, a bare '-' or '*' */
-            pending_or = false;
-            continue;
-        }
-        size_t query_toks = c.n_toks;
-        pdx_clause cl;
-        rc = build_clause(&c, &cl, fields, prefix);
-        if (rc) {
-            clause_free(&cl);
-            break;
-        }
-        if (pending_or && !negated && q->n_groups && !q->groups[q->n_groups - 1].negated)
-            rc = add_to_group(&q->groups[q->n_groups - 1], &cl);
-        else
-            rc = add_group(q, negated, &cl);
-        if (rc) {
-            clause_free(&cl);
-            break;
-        }
-        last_was_clause = !negated;
-        pending_or = false;
-        if (quoted || negated || prefix)
-            continue;
-        /* The word as written, if the query mode dropped a particle. */
-        c.n_toks = 0;
-        pdx_buf_reset(&c.terms);
-        trc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, w, wn, 0, NULL, collect_token, &c);
-        if (trc) {
-            rc = trc;
-            break;
-        }
-        if (c.n_toks <= query_toks)
-            continue;
-        rc = build_clause(&c, &cl, fields, false);
-        if (!rc && !cl.missing) {
-            cl.optional = true;
-            rc = add_to_group(&q->groups[q->n_groups - 1], &cl);
-            if (!rc)
-                continue;
-        }
-        clause_free(&cl);
-    }
+    int rc = parse_and(&c, &all);
+    if (!rc)
+        rc = finish(&c, &all, &any_filter);
     free(c.toks);
     pdx_buf_free(&c.terms);
     if (!rc) {
         bool positive = false;
         for (uint32_t g = 0; g < q->n_groups; g++)
-            positive |= !q->groups[g].negated;
+            positive |= !q->groups[g].negated && !q->groups[g].filters_only;
         if (!positive && !any_filter)
             rc = pdx_searcher_error(s, PDX_EINVAL,
                                     q->n_groups ? "a query needs at least one word that is not "
@@ -550,14 +1175,19 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
     return PDX_OK;
 }
 
-bool pdx_query_highlights(const pdx_query *q, const char *term, size_t len)
+/* ---- highlighting ---- */
+
+bool pdx_query_highlights_in(const pdx_query *q, unsigned fields, const char *term, size_t len)
 {
+    bool authors_only = fields == 1u << PDX_FIELD_AUTHORS;
     for (uint32_t g = 0; g < q->n_groups; g++) {
         const pdx_group *gr = &q->groups[g];
         if (gr->negated)
             continue;
         for (uint32_t c = 0; c < gr->n_clauses; c++) {
             const pdx_clause *cl = &gr->clauses[c];
+            if (!(cl->fields & fields) || (authors_only && cl->whole_author))
+                continue;
             for (uint32_t i = 0; i < cl->n_slots; i++) {
                 const pdx_slot *sl = &cl->slots[i];
                 if (!sl->text)
@@ -569,4 +1199,9 @@ bool pdx_query_highlights(const pdx_query *q, const char *term, size_t len)
         }
     }
     return false;
+}
+
+bool pdx_query_highlights(const pdx_query *q, const char *term, size_t len)
+{
+    return pdx_query_highlights_in(q, PDX_FIELDS_ALL, term, len);
 }

@@ -80,6 +80,9 @@ typedef struct clause_it {
     bool optional; /* adds score, never decides a match (searcher.h) */
     bool positioned; /* doc is the clause's answer to its last seek */
     uint32_t doc;
+    /* the query's clause: a filter (kind, no slots) is matched per paper,
+     * a whole-author phrase is checked against the author names */
+    const pdx_clause *src;
 } clause_it;
 
 typedef struct group_it {
@@ -117,6 +120,10 @@ typedef struct eval {
     double theta;            /* heap threshold the split was made for */
     double bound_factor;     /* largest proximity factor x vote boost */
     const double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes (searcher's) */
+    /* The partial pass ranks papers by the words they match: a filter
+     * alternative in a group (date:2024 OR word) does not count there, or
+     * every paper passing it would be a partial match. */
+    bool partial_pass;
     int err;
 } eval;
 
@@ -150,9 +157,35 @@ static uint32_t slot_seek(eval *e, slot_it *s, uint32_t target)
     return s->doc = m;
 }
 
+/* Smallest doc >= target passing filter clause c: the id's paper, or the
+ * first record that passes, read in order. Filters inside OR groups are
+ * rare; a scan costs a record read per paper, once per query, since the
+ * answer stands until target passes it. */
+static uint32_t filter_seek(eval *e, clause_it *c, uint32_t target)
+{
+    if (c->positioned && c->doc >= target)
+        return c->doc;
+    c->positioned = true;
+    if (c->src->kind == PDX_CLAUSE_ID)
+        return c->doc = c->src->id_doc >= target ? c->src->id_doc : PDX_NO_DOC;
+    for (uint32_t d = target; d < e->ix->n_docs; d++) {
+        pdx_doc pd;
+        int rc = pdx_doc_get(e->ix, d, &pd);
+        if (rc) {
+            fail(e, rc);
+            break;
+        }
+        if (pdx_clause_filter_passes(c->src, d, &pd))
+            return c->doc = d;
+    }
+    return c->doc = PDX_NO_DOC;
+}
+
 /* Smallest doc >= target where every slot of the clause has a posting. */
 static uint32_t clause_seek(eval *e, clause_it *c, uint32_t target)
 {
+    if (c->src->kind != PDX_CLAUSE_TERMS)
+        return filter_seek(e, c, target);
     if (c->dead || c->doc == PDX_NO_DOC)
         return c->doc = PDX_NO_DOC;
     /* Once positioned, all the clause's cursors are at or past c->doc, and
@@ -179,11 +212,18 @@ static uint32_t clause_seek(eval *e, clause_it *c, uint32_t target)
     }
 }
 
+/* Does clause c decide matches in this pass? (Not an optional one, nor a
+ * filter in the partial pass.) */
+static bool clause_decides(const eval *e, const clause_it *c)
+{
+    return !c->optional && !(e->partial_pass && c->src->kind != PDX_CLAUSE_TERMS);
+}
+
 static uint32_t group_seek(eval *e, group_it *g, uint32_t target)
 {
     uint32_t m = PDX_NO_DOC;
     for (uint32_t i = 0; i < g->n; i++) {
-        if (g->c[i].optional)
+        if (!clause_decides(e, &g->c[i]))
             continue;
         uint32_t d = clause_seek(e, &g->c[i], target);
         if (d < m)
@@ -281,6 +321,8 @@ static double clause_sum(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d,
 static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, double *score)
 {
     unsigned ok_fields = 0;
+    if (c->src->kind != PDX_CLAUSE_TERMS)
+        return true; /* a filter that passed: no score */
     if (c->n == 1) {
         ok_fields = PDX_FIELDS_ALL;
     } else {
@@ -288,6 +330,13 @@ static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, 
             if ((c->fields & (1u << f)) && clause_starts(e, c, f, doc))
                 ok_fields |= 1u << f;
         if (!ok_fields || e->err)
+            return false;
+    }
+    if (c->src->whole_author) {
+        int m = pdx_clause_author_matches(e->s, c->src, doc);
+        if (m < 0 && !e->err)
+            e->err = m;
+        if (m <= 0)
             return false;
     }
     bool any = false;
@@ -317,7 +366,7 @@ static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, 
         if (c->optional) {
             if (clause_seek(e, c, doc) != doc)
                 continue;
-        } else if (c->doc != doc) {
+        } else if (!clause_decides(e, c) || c->doc != doc) {
             continue;
         } else {
             if (present)
@@ -334,7 +383,8 @@ static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, do
 {
     bool ok = false;
     for (uint32_t i = 0; i < g->n; i++)
-        if (!g->c[i].optional && g->c[i].doc == doc && clause_score(e, &g->c[i], doc, d, score))
+        if (clause_decides(e, &g->c[i]) && g->c[i].doc == doc &&
+            clause_score(e, &g->c[i], doc, d, score))
             ok = true;
     if (!ok)
         return false;
@@ -381,7 +431,7 @@ static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc *d)
         /* a group of one word: its clause, plus perhaps an optional one */
         if (ga->n - (ga->n > 1 && ga->c[ga->n - 1].optional) != 1 ||
             gb->n - (gb->n > 1 && gb->c[gb->n - 1].optional) != 1 ||
-            ga->c[0].doc != doc || gb->c[0].doc != doc)
+            ga->c[0].doc != doc || gb->c[0].doc != doc || !ga->c[0].n || !gb->c[0].n)
             continue;
         clause_it *a = &ga->c[0], *b = &gb->c[0];
         for (unsigned f = 0; f < PDX_NFIELDS; f++) {
@@ -454,18 +504,33 @@ static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
         if (d->votes < 0 || d->votes < q->votes_lo || d->votes > q->votes_hi)
             return false;
     }
+    /* groups of filters only (date:2024-06 OR date:2024-07, -votes:<5):
+     * some filter passes, or none for an excluded group */
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        const pdx_group *gr = &q->groups[g];
+        if (!gr->filters_only)
+            continue;
+        bool any = false;
+        for (uint32_t c = 0; c < gr->n_clauses && !any; c++)
+            any = pdx_clause_filter_passes(&gr->clauses[c], doc, d);
+        if (any == gr->negated)
+            return false;
+    }
     return true;
 }
 
 static bool excluded(eval *e, uint32_t doc, const pdx_doc *d)
 {
-    for (uint32_t i = 0; i < e->n_neg; i++) {
+    /* an excluded filter excludes in the partial pass too */
+    bool partial = e->partial_pass, out = false;
+    e->partial_pass = false;
+    for (uint32_t i = 0; i < e->n_neg && !out; i++) {
         group_it *g = &e->groups[e->n_req + i];
         double ignore = 0;
-        if (group_seek(e, g, doc) == doc && group_score(e, g, doc, d, &ignore))
-            return true;
+        out = group_seek(e, g, doc) == doc && group_score(e, g, doc, d, &ignore);
     }
-    return false;
+    e->partial_pass = partial;
+    return out;
 }
 
 /* ---- top-k ---- */
@@ -607,8 +672,8 @@ static int build(eval *e)
     for (int pass = 0; pass < 2; pass++) {
         for (uint32_t g = 0; g < q->n_groups; g++) {
             const pdx_group *gr = &q->groups[g];
-            if (gr->negated != (pass == 1))
-                continue;
+            if (gr->negated != (pass == 1) || gr->filters_only)
+                continue; /* filter groups: passes_filters() */
             group_it *gi = &e->groups[pass ? e->n_req + e->n_neg++ : e->n_req++];
             gi->c = &e->clauses[ci];
             gi->n = gr->n_clauses;
@@ -619,6 +684,7 @@ static int build(eval *e)
                 cit->fields = cl->fields;
                 cit->optional = cl->optional;
                 cit->doc = 0;
+                cit->src = cl;
                 uint32_t used = 0;
                 for (uint32_t k = 0; k < cl->n_slots; k++) {
                     const pdx_slot *sl = &cl->slots[k];
@@ -651,9 +717,9 @@ static int build(eval *e)
                     used++;
                 }
                 cit->n = used;
-                if (used == 0)
+                if (used == 0 && cl->kind == PDX_CLAUSE_TERMS)
                     cit->dead = true;
-                if (used > 1 && !cl->optional)
+                if ((used > 1 || cl->whole_author) && !cl->optional)
                     e->has_phrase = true;
             }
         }
@@ -1118,7 +1184,8 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
         if (e.n_req == 0) {
             eval_filters_only(&e, &rc, &h, &counted);
         } else if (!collect_required(&e)) {
-            if (e.n_req == 1 && e.groups[0].n == 1 && e.groups[0].c[0].n == 1)
+            if (e.n_req == 1 && e.groups[0].n == 1 && e.groups[0].c[0].n == 1 &&
+                !e.groups[0].c[0].src->whole_author)
                 eval_single(&e, &rc, &h, &counted);
             else
                 eval_required(&e, &rc, &h, &counted);
@@ -1126,6 +1193,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
              * (pruning needs a full heap), so counted is exact here */
             if (!e.err && counted < k64 && e.n_req > 1 && !opts->no_partial) {
                 out->partial_used = true;
+                e.partial_pass = true;
                 if (!rewind_all(&e))
                     eval_partial(&e, &rc, &h);
             }

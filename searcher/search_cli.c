@@ -42,8 +42,9 @@ static const char usage[] =
     "                         rank, score, id, url, date (\"YYYY-MM-DD\" or null),\n"
     "                         votes (null when unknown), title, authors (array),\n"
     "                         snippet, highlights ([start,end] UTF-8 byte ranges\n"
-    "                         in snippet), partial (bool); then one summary line:\n"
-    "                         type (\"summary\"), query, total, total_exact, shown,\n"
+    "                         in snippet), title_highlights (the same, in title),\n"
+    "                         partial (bool); then one summary line: type\n"
+    "                         (\"summary\"), query, total, total_exact, shown,\n"
     "                         offset, partial_used, took_us, notices\n"
     "      --sort KEY         score (default), votes (most first, unknown last)\n"
     "                         or date (newest first)\n"
@@ -70,17 +71,23 @@ static const char usage[] =
     "to end the options.\n"
     "\n"
     "query language:\n"
-    "  word word        every word must match (AND)\n"
+    "  word word        every word must match (AND; also: a AND b)\n"
     "  a OR b           either (OR binds tighter than the implicit AND)\n"
-    "  -word, -\"a b\"    exclude papers that match\n"
+    "  (a b) OR c       parentheses group (at most 64 groups once OR is spread)\n"
+    "  -word, NOT word  exclude papers that match; also -\"a b\", -(a OR b)\n"
+    "                   (only uppercase AND, OR, NOT are operators)\n"
     "  \"a phrase\"       consecutive terms; a word that tokenizes into several\n"
     "                   terms (\"text-to-video\", \"\xea\xb0\x95\xed\x99\x94\xed\x95\x99\xec\x8a\xb5\") "
     "is a phrase too\n"
     "  title:w author:w summary:w   restrict a word or \"phrase\" to one field\n"
-    "  transf*          Latin prefix, expanded to the most frequent matching terms\n"
+    "  author:\"Lin Xu\"  one whole author name (not Linning Xu)\n"
+    "  transf*          prefix, expanded to the most frequent matching terms;\n"
+    "                   also in a phrase (\"video transf*\")\n"
     "  date:2024  date:2024-06  date:2024-06-01..2024-08-31  date:2024..\n"
     "  votes:>=50  votes:>50  votes:<10  votes:10..100  votes:7\n"
-    "  id:2406.09414\n"
+    "  id:2406.09414  arXiv:2406.09414v2  https://arxiv.org/abs/2406.09414\n"
+    "  filters combine like words: date:2024-06 OR date:2024-07, -date:2024\n"
+    "  an unknown word: (Merlin:Empowering) is plain text\n"
     "\n"
     "examples:\n"
     "  paperdex-search 'author:\"Zhiqiu Lin\"'\n"
@@ -413,6 +420,34 @@ static void put_url(pdx_buf *o, const pdx_hit_info *h, bool json)
     }
 }
 
+/* The first three authors, then every later one the query matches (so
+ * author:"Lin Xu" shows Lin Xu when they are the twelfth), each with the
+ * query's author highlights; "+ N more" counts the authors not shown. */
+static void put_authors(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
+                        const pdx_hit_info *h)
+{
+    const char *a = h->authors, *end = h->authors + h->authors_len;
+    uint32_t shown = 0, total = 0;
+    for (uint32_t k = 0; a < end; k++) {
+        const char *nl = memchr(a, '\n', (size_t)(end - a));
+        size_t n = (size_t)((nl ? nl : end) - a);
+        const pdx_span *spans = NULL;
+        size_t n_spans = 0;
+        if (pdx_highlight_field(s, q, PDX_TEXT_AUTHORS, a, n, &spans, &n_spans))
+            n_spans = 0;
+        if (k < 3 || n_spans) {
+            if (shown++)
+                puts_buf(o, ", ");
+            put_text(o, a, n, spans, n_spans, c->color, "");
+        }
+        total++;
+        a = nl ? nl + 1 : end;
+    }
+    total = PDX_MAX(total, h->n_authors);
+    if (total > shown)
+        printf_buf(o, " + %u more", total - shown);
+}
+
 static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
                       const pdx_results *r, size_t i, const pdx_hit_info *h)
 {
@@ -427,7 +462,7 @@ static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli
     }
     const pdx_span *spans = NULL;
     size_t n_spans = 0;
-    if (pdx_highlight(s, q, h->title, h->title_len, &spans, &n_spans))
+    if (pdx_highlight_field(s, q, PDX_TEXT_TITLE, h->title, h->title_len, &spans, &n_spans))
         n_spans = 0;
     if (c->color)
         puts_buf(o, SGR_TITLE);
@@ -446,21 +481,10 @@ static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli
     put_url(o, h, false);
     puts_buf(o, "\n     ");
 
-    if (!h->authors_len) {
+    if (!h->authors_len)
         puts_buf(o, "authors unknown");
-    } else {
-        const char *a = h->authors, *end = h->authors + h->authors_len;
-        for (int k = 0; k < 3 && a < end; k++) {
-            const char *nl = memchr(a, '\n', (size_t)(end - a));
-            const char *e = nl ? nl : end;
-            if (k)
-                puts_buf(o, ", ");
-            put_text(o, a, (size_t)(e - a), NULL, 0, false, "");
-            a = nl ? nl + 1 : end;
-        }
-        if (h->n_authors > 3)
-            printf_buf(o, " + %u more", h->n_authors - 3);
-    }
+    else
+        put_authors(o, s, q, c, h);
     puts_buf(o, "\n");
 
     pdx_snippet sn;
@@ -522,6 +546,14 @@ static void json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli 
     puts_buf(o, ",\"highlights\":[");
     for (size_t k = 0; k < sn.n_spans; k++)
         printf_buf(o, "%s[%zu,%zu]", k ? "," : "", sn.spans[k].start, sn.spans[k].end);
+    /* after the snippet's: pdx_highlight_field reuses the span buffer */
+    const pdx_span *ts = NULL;
+    size_t n_ts = 0;
+    if (pdx_highlight_field(s, q, PDX_TEXT_TITLE, h->title, h->title_len, &ts, &n_ts))
+        n_ts = 0;
+    puts_buf(o, "],\"title_highlights\":[");
+    for (size_t k = 0; k < n_ts; k++)
+        printf_buf(o, "%s[%zu,%zu]", k ? "," : "", ts[k].start, ts[k].end);
     printf_buf(o, "],\"partial\":%s}\n", hit->partial ? "true" : "false");
 }
 

@@ -50,13 +50,23 @@ void pdx_search_set_exhaustive(pdx_searcher *s, bool on);
 
 /* ---- query.c: parsing ----
  *
- * A query is a list of groups. Each group is an OR of one or more clauses;
- * every non-negated group must match (AND), no negated group may. A clause
- * is a sequence of term slots that must occur at consecutive positions in
- * one field (a single slot for a plain word), restricted to a field mask.
- * A slot is one term, or the terms a prefix expanded to (any of them). */
+ * A query is a list of groups (conjunctive normal form): every non-negated
+ * group must match (AND), no negated group may. Each group is an OR of one
+ * or more clauses. The parser brings AND, OR, NOT and parentheses into this
+ * form by distributing OR over AND, up to PDX_MAX_QUERY_GROUPS groups.
+ *
+ * A term clause is a sequence of term slots that must occur at consecutive
+ * positions in one field (a single slot for a plain word), restricted to a
+ * field mask. A slot is one term, or the terms a prefix expanded to (any of
+ * them). A filter clause (date, votes, id) has no slots: it matches the
+ * papers that pass it. Filters that stand alone, ANDed with the rest, are
+ * folded into the query's own filter fields instead (the fast path). */
 
 #define PDX_FIELDS_ALL 7u
+
+/* Groups a query may have after OR was distributed over AND: (a b) OR
+ * (c d) makes four. A query past it is refused with a message. */
+#define PDX_MAX_QUERY_GROUPS 64
 
 typedef struct pdx_slot {
     uint32_t *ords;   /* term ordinals present in the index (may be none) */
@@ -66,38 +76,77 @@ typedef struct pdx_slot {
     bool prefix;      /* text is a prefix: highlight terms starting with it */
 } pdx_slot;
 
+typedef enum pdx_clause_kind {
+    PDX_CLAUSE_TERMS = 0, /* a word or phrase: slots */
+    PDX_CLAUSE_DATE = 1,  /* date in [lo, hi] (YYYYMMDD) */
+    PDX_CLAUSE_VOTES = 2, /* known votes in [lo, hi] */
+    PDX_CLAUSE_ID = 3     /* the paper id_doc */
+} pdx_clause_kind;
+
 typedef struct pdx_clause {
     pdx_slot *slots;
     uint32_t n_slots;
     uint8_t fields;   /* PDX_FIELDS_ALL or one bit per field */
+    uint8_t kind;     /* pdx_clause_kind; filters have no slots */
     bool missing;     /* some slot has no term in the index: cannot match */
     /* An optional clause only adds to the score of its group when it
      * matches; it never decides whether the group matches. The parser adds
      * one for a word that lost a particle, holding the word as written, so
      * "소개는" matches every 소개 but ranks "소개는" first. */
     bool optional;
+    /* author:"Lin Xu": the phrase must be one whole author name, all of
+     * its words and no more, compared before stemming (key), so
+     * "Lin Xu" is not "Linning Xu" although both stem to "lin xu". */
+    bool whole_author;
+    /* owned: for a whole_author clause pdx_author_key() of the name; for
+     * an ID filter the id (version suffix dropped); else NULL */
+    char *key;
+    size_t key_len;
+    int64_t lo, hi;   /* DATE or VOTES filter: inclusive range */
+    uint32_t id_doc;  /* ID filter: the paper, PDX_NO_DOC if not indexed */
 } pdx_clause;
 
 typedef struct pdx_group {
     pdx_clause *clauses;
     uint32_t n_clauses;
     bool negated;
+    /* every clause is a filter: the group is a test on a paper's record
+     * (passes when some filter passes), checked like the query's filters */
+    bool filters_only;
 } pdx_group;
 
 struct pdx_query {
     pdx_group *groups;
     uint32_t n_groups;
-    /* filters; a range is inclusive */
+    /* filters ANDed with the whole query; a range is inclusive */
     int32_t date_lo, date_hi; /* 0 .. INT32_MAX when absent */
     int64_t votes_lo, votes_hi;
     bool has_votes_filter;    /* excludes papers with unknown votes */
     char *id;                 /* id: filter, or NULL */
     size_t id_len;
-    char notice[256];         /* e.g. a prefix expansion hit its bound */
+    char notice[256];         /* e.g. prefix expansions that hit their bound */
 };
 
 /* True if an index term should be highlighted for q: it is one of q's
  * positive (non-negated) terms, or starts with one of its prefixes. */
 bool pdx_query_highlights(const pdx_query *q, const char *term, size_t len);
+
+/* The same, counting only clauses allowed in one of `fields` (a bit per
+ * field), so title:video does not light up "video" in a summary. */
+bool pdx_query_highlights_in(const pdx_query *q, unsigned fields, const char *term, size_t len);
+
+/* Does filter clause cl pass paper doc with record d? */
+bool pdx_clause_filter_passes(const pdx_clause *cl, uint32_t doc, const pdx_doc *d);
+
+/* The key a whole-author match compares: the words of name as the
+ * tokenizer splits them, each normalized (NFKC, case folded, marks and
+ * default-ignorable characters removed) but not stemmed, joined by a
+ * separator. Into out (reset first). Returns PDX_OK or PDX_ENOMEM. */
+int pdx_author_key(pdx_searcher *s, const char *name, size_t len, pdx_buf *out);
+
+/* Is one of the authors of doc ('\n'-separated in its stored record) the
+ * whole name of whole-author clause cl? Returns 1, 0, or a negative error
+ * (PDX_ECORRUPT, PDX_ENOMEM) with the message in s. */
+int pdx_clause_author_matches(pdx_searcher *s, const pdx_clause *cl, uint32_t doc);
 
 #endif

@@ -11,9 +11,13 @@
  * word such as "강화학습" or "text-to-video" that tokenizes into several)
  * is highlighted only where its terms occur at consecutive positions, as
  * the search matches it: a 3-syllable Korean word does not light up every
- * 2-syllable bigram it contains, nor "text-to-video" every "to". The field
- * a clause is restricted to (title:, author:) is not known here and not
- * checked.
+ * 2-syllable bigram it contains, nor "text-to-video" every "to". A text
+ * is highlighted for one field (pdx_highlight_field; the snippet is the
+ * summary's): clauses restricted to another field (title:video) do not
+ * light it up. For the authors field the text is one author name, and a
+ * whole-author clause (author:"Lin Xu") lights it up whole, only when it
+ * is that name: "Linning Xu" has the stem of "Lin" but is not Lin Xu.
+ * pdx_highlight, the field unknown, accepts every clause.
  *
  * Snippet, step by step:
  *  1. Collect the highlighted tokens (byte range, code point range, a small
@@ -77,6 +81,8 @@ typedef struct phrase {
 typedef struct hl_state {
     pdx_searcher *s;
     const pdx_query *q;
+    unsigned fields;    /* clauses allowed in one of these fields count */
+    bool whole;         /* a whole-author clause matched: every token */
     size_t n_tok;       /* tokens recorded in s->marks */
     phrase *phrases;    /* owned; the slot flags follow the array */
     size_t n_phrases;
@@ -129,18 +135,49 @@ static bool slot_matches(const pdx_slot *sl, const char *term, size_t len)
     return len == sl->text_len && memcmp(term, sl->text, len) == 0;
 }
 
-/* Does a single-slot positive clause accept the term? */
-static bool single_matches(const pdx_query *q, const char *term, size_t len)
+/* Does clause cl take part in highlighting a text of `fields`? A
+ * whole-author clause does not, for one author's name: it is compared
+ * whole (whole_author_hit). */
+static bool clause_counts(const pdx_clause *cl, unsigned fields)
 {
+    return (cl->fields & fields) && !(cl->whole_author && fields == 1u << PDX_FIELD_AUTHORS);
+}
+
+/* Does a single-slot positive clause accept the term? */
+static bool single_matches(const hl_state *st, const char *term, size_t len)
+{
+    const pdx_query *q = st->q;
     for (uint32_t g = 0; g < q->n_groups; g++) {
         const pdx_group *gr = &q->groups[g];
         if (gr->negated)
             continue;
         for (uint32_t c = 0; c < gr->n_clauses; c++)
-            if (gr->clauses[c].n_slots == 1 && slot_matches(gr->clauses[c].slots, term, len))
+            if (gr->clauses[c].n_slots == 1 && clause_counts(&gr->clauses[c], st->fields) &&
+                slot_matches(gr->clauses[c].slots, term, len))
                 return true;
     }
     return false;
+}
+
+/* Is text, one author's name, the whole name of a positive whole-author
+ * clause of q? Returns 1, 0 or PDX_ENOMEM. */
+static int whole_author_hit(pdx_searcher *s, const pdx_query *q, const char *text, size_t len)
+{
+    pdx_buf key = {0};
+    int hit = 0;
+    bool made = false;
+    for (uint32_t g = 0; g < q->n_groups && !hit; g++)
+        for (uint32_t c = 0; c < q->groups[g].n_clauses && !hit && !q->groups[g].negated; c++) {
+            const pdx_clause *cl = &q->groups[g].clauses[c];
+            if (!cl->whole_author)
+                continue;
+            if (!made && (hit = pdx_author_key(s, text, len, &key)))
+                break;
+            made = true;
+            hit = key.len == cl->key_len && key.len && memcmp(key.data, cl->key, key.len) == 0;
+        }
+    pdx_buf_free(&key);
+    return hit;
 }
 
 static int on_token(const pdx_token *t, void *payload)
@@ -155,7 +192,11 @@ static int on_token(const pdx_token *t, void *payload)
                        (uint32_t)pdx_hash(t->term, t->term_len), 0, HL_NO};
     /* Cheap filter first: a term that no positive slot accepts breaks
      * every phrase run. */
-    if (!pdx_query_highlights(st->q, t->term, t->term_len)) {
+    if (st->whole) {
+        v[me].id = HL_YES;
+        return 0;
+    }
+    if (!pdx_query_highlights_in(st->q, st->fields, t->term, t->term_len)) {
         if (st->any_run) {
             for (size_t p = 0; p < st->n_phrases; p++)
                 memset(st->phrases[p].run, 0, st->phrases[p].cl->n_slots);
@@ -163,7 +204,7 @@ static int on_token(const pdx_token *t, void *payload)
         }
         return 0;
     }
-    if (single_matches(st->q, t->term, t->term_len))
+    if (single_matches(st, t->term, t->term_len))
         v[me].id = HL_YES;
     st->any_run = false;
     for (size_t p = 0; p < st->n_phrases; p++) {
@@ -197,7 +238,8 @@ static int phrases_new(hl_state *st, const pdx_query *q)
     size_t n = 0, flags = 0;
     for (uint32_t g = 0; g < q->n_groups; g++)
         for (uint32_t c = 0; c < q->groups[g].n_clauses && !q->groups[g].negated; c++)
-            if (q->groups[g].clauses[c].n_slots > 1) {
+            if (q->groups[g].clauses[c].n_slots > 1 &&
+                clause_counts(&q->groups[g].clauses[c], st->fields)) {
                 n++;
                 flags += q->groups[g].clauses[c].n_slots;
             }
@@ -210,7 +252,7 @@ static int phrases_new(hl_state *st, const pdx_query *q)
     for (uint32_t g = 0; g < q->n_groups; g++)
         for (uint32_t c = 0; c < q->groups[g].n_clauses && !q->groups[g].negated; c++) {
             const pdx_clause *cl = &q->groups[g].clauses[c];
-            if (cl->n_slots > 1) {
+            if (cl->n_slots > 1 && clause_counts(cl, st->fields)) {
                 st->phrases[st->n_phrases++] = (phrase){cl, f};
                 f += cl->n_slots;
             }
@@ -240,15 +282,23 @@ static void assign_ids(snip_tok *v, size_t n)
 /* Tokenizes text and fills s->spans with the merged highlights (sorted)
  * and s->marks with the highlighted tokens (sorted by start, *n_tok of
  * them). */
-static int collect(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
-                   size_t *n_tok)
+static int collect(pdx_searcher *s, const pdx_query *q, unsigned fields, const char *text,
+                   size_t len, size_t *n_tok)
 {
     s->n_spans = 0;
     *n_tok = 0;
     if (!q || !text || !len)
         return PDX_OK;
-    hl_state st = {.s = s, .q = q};
-    int rc = phrases_new(&st, q);
+    hl_state st = {.s = s, .q = q, .fields = fields};
+    int rc = PDX_OK;
+    if (fields == 1u << PDX_FIELD_AUTHORS) {
+        int hit = whole_author_hit(s, q, text, len);
+        if (hit < 0)
+            rc = hit;
+        st.whole = hit > 0;
+    }
+    if (!rc)
+        rc = phrases_new(&st, q);
     if (!rc)
         rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, text, len, 0, NULL, on_token, &st);
     free(st.phrases);
@@ -270,12 +320,13 @@ static int collect(pdx_searcher *s, const pdx_query *q, const char *text, size_t
         qsort(v, n, sizeof *v, cmp_tok);
     assign_ids(v, n);
 
-    /* Spans: merge overlapping and touching token ranges. */
+    /* Spans: merge overlapping and touching token ranges; a whole author
+     * name is one span. */
     if (!grow_spans(&s->spans, &s->cap_spans, n ? n : 1))
         return pdx_searcher_error(s, PDX_ENOMEM, "out of memory highlighting");
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
-        if (w && v[i].bs <= s->spans[w - 1].end) {
+        if (w && (v[i].bs <= s->spans[w - 1].end || st.whole)) {
             if (v[i].be > s->spans[w - 1].end)
                 s->spans[w - 1].end = v[i].be;
         } else {
@@ -299,14 +350,32 @@ static size_t clamp_len(const char *text, size_t len)
     return len;
 }
 
-int pdx_highlight(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
-                  const pdx_span **spans, size_t *n_spans)
+/* Highlights for a text of `fields` (a bit per field). */
+static int highlight_in(pdx_searcher *s, const pdx_query *q, unsigned fields, const char *text,
+                        size_t len, const pdx_span **spans, size_t *n_spans)
 {
     size_t n_tok;
-    int rc = collect(s, q, text, text ? clamp_len(text, len) : 0, &n_tok);
+    int rc = collect(s, q, fields, text, text ? clamp_len(text, len) : 0, &n_tok);
     *spans = s->spans;
     *n_spans = rc ? 0 : s->n_spans;
     return rc;
+}
+
+int pdx_highlight(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
+                  const pdx_span **spans, size_t *n_spans)
+{
+    return highlight_in(s, q, PDX_FIELDS_ALL, text, len, spans, n_spans);
+}
+
+int pdx_highlight_field(pdx_searcher *s, const pdx_query *q, pdx_text_field field,
+                        const char *text, size_t len, const pdx_span **spans, size_t *n_spans)
+{
+    if ((unsigned)field >= PDX_NFIELDS) {
+        *spans = s->spans;
+        *n_spans = 0;
+        return pdx_searcher_error(s, PDX_EINVAL, "no such field: %d", (int)field);
+    }
+    return highlight_in(s, q, 1u << field, text, len, spans, n_spans);
 }
 
 /* ---- snippets ---- */
@@ -436,7 +505,7 @@ int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size
         len = clamp_len(text, len);
     const uint8_t *p = (const uint8_t *)text;
     size_t n_tok;
-    int rc = collect(s, q, text, len, &n_tok);
+    int rc = collect(s, q, 1u << PDX_FIELD_SUMMARY, text, len, &n_tok);
     if (rc)
         return rc;
     snip_tok *tok = toks_of(s);

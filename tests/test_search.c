@@ -497,7 +497,6 @@ static void search_filters(void **state)
     assert_string_equal(q(e, "date:2024-01-02..2024-01-03"), "2,1"); /* newest first */
     assert_string_equal(q(e, "alpha date:2024-01"), "0,1");
     assert_string_equal(q(e, "alpha date:2023"), "");
-    assert_string_equal(q(e, "alpha date:2024-02..2024-01"), ""); /* impossible: no error */
     assert_string_equal(q(e, "votes:>=10"), "7,0");
     assert_string_equal(q(e, "votes:0"), "2");
     assert_string_equal(q(e, "alpha votes:>0"), "0"); /* unknown votes never pass */
@@ -710,9 +709,9 @@ static void search_total_estimate(void **state)
 static void search_errors(void **state)
 {
     env *e = *state;
-    static const char *const bad[] = {"foo:bar",       "date:2024-13", "date:20x4",
+    static const char *const bad[] = {"author:",       "date:2024-13", "date:20x4",
                                       "votes:>=abc",   "",             "-alpha",
-                                      "date:2024-02-30", "-date:2024"};
+                                      "date:2024-02-30", "alpha date:2024-02..2024-01"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         pdx_query *qq;
         int rc = pdx_query_parse(&qq, e->s, bad[i], strlen(bad[i]));
@@ -722,8 +721,8 @@ static void search_errors(void **state)
         assert_true(strlen(pdx_searcher_errmsg(e->s)) > 10);
     }
     pdx_query *qq;
-    assert_int_equal(pdx_query_parse(&qq, e->s, "foo:bar", 7), PDX_EINVAL);
-    assert_non_null(strstr(pdx_searcher_errmsg(e->s), "unknown field 'foo:'"));
+    assert_int_equal(pdx_query_parse(&qq, e->s, "foo:bar", 7), PDX_OK); /* plain text */
+    pdx_query_free(qq);
     /* the bounds on a query's size */
     pdx_buf big = {0};
     for (int i = 0; i < PDX_MAX_QUERY_WORDS + 1; i++)

@@ -473,9 +473,26 @@ static void test_normalize_fullwidth(void **state)
 static void test_normalize_ignorables(void **state)
 {
     pdx_tokenizer *tk = *state;
-    /* Soft hyphen and ZWJ vanish inside a word; zero-width space splits. */
+    /* Soft hyphen, ZWJ and (since tokenizer version 2) the zero-width
+     * space vanish inside a word; their bytes join the range. */
     EXPECT(tk, 0, "soft\u00adware zero\u200bwidth", {"softwar", 0, 0, 10, W},
-           {"zero", 1, 11, 15, W}, {"width", 2, 18, 23, W});
+           {"zerowidth", 1, 11, 23, W});
+    /* Every zero-width character of issue 9, inside a Korean and a Latin
+     * word, in both modes: the same terms and positions as without it. */
+    static const char *const zw[] = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",
+                                     "\u00ad"};
+    for (size_t i = 0; i < sizeof zw / sizeof zw[0]; i++) {
+        char k[64], l[64];
+        snprintf(k, sizeof k, "강화%s학습을", zw[i]);
+        snprintf(l, sizeof l, "rein%sforcement", zw[i]);
+        for (int flags = 0; flags <= PDX_TOKENIZE_QUERY; flags++) {
+            expect_same_terms(tk, flags, k, strlen(k), flags, "강화학습을", strlen("강화학습을"));
+            expect_same_terms(tk, flags, l, strlen(l), flags, "reinforcement", 13);
+        }
+    }
+    /* Byte ranges still cover the original bytes: 화 takes the ZWSP's. */
+    EXPECT(tk, 0, "강화\u200b학습", {"강화", 0, 0, 9, C}, {"화학", 1, 3, 12, C},
+           {"학습", 2, 9, 15, C});
 }
 
 /* ---- Hangul and other CJK ---- */

@@ -3,18 +3,30 @@
  * snippets with highlights.
  *
  * Query language (README.md "Query language" has examples):
- *   word word        every word must match (AND)
- *   a OR b           either (OR binds tighter than the implicit AND)
- *   -word, -"a b"    exclude papers that match
+ *   word word, a AND b   every word must match (AND)
+ *   a OR b           either (OR binds tighter than AND)
+ *   (a b) OR c       parentheses group; OR is distributed over AND, refused
+ *                    past 64 groups of alternatives. An unmatched ')' is
+ *                    ignored, an unclosed '(' closes at the end
+ *   -word, NOT word, -"a b", -(a OR b)   exclude papers that match; an
+ *                    excluded OR alternative excludes from the whole query;
+ *                    NOT (a b) is refused. Lowercase and/or/not are words
  *   "a phrase"       consecutive terms; a word that tokenizes into several
  *                    terms ("text-to-video", "강화학습") is a phrase too
- *   title:w author:w summary:w   restrict a word or "phrase" to one field
- *   transf*          Latin prefix, expanded through the dictionary to at
- *                    most PDX_DEFAULT_MAX_EXPANSIONS terms (the most
- *                    frequent); a notice says when the bound was hit
+ *   title:w author:w summary:w   restrict a word or "phrase" to one field;
+ *                    nothing after the colon is an error
+ *   author:"Lin Xu"  one whole author name, its words unstemmed
+ *   transf*, "video transf*"   prefix (also in a phrase), expanded through
+ *                    the dictionary to at most PDX_DEFAULT_MAX_EXPANSIONS
+ *                    terms (the most frequent); a notice names each prefix
+ *                    that hit the bound. A '*' inside a word is refused
  *   date:2024  date:2024-06  date:2024-06-01..2024-08-31  date:2024..
  *   votes:>=50  votes:>50  votes:<10  votes:10..100  votes:7
- *   id:2406.09414
+ *                    (a reversed range is an error)
+ *   id:2406.09414, id:2406.09414v2, arXiv:2406.09414,
+ *   https://arxiv.org/abs/2406.09414, http://arxiv.org/pdf/2406.09414v3
+ *   Filters combine like words (date:2024-06 OR date:2024-07, -date:2024).
+ *   Any other "word:" is plain text (Merlin:Empowering).
  *
  * Ranking: BM25 per field (k1, b), fields combined with weights, times a
  * vote boost:  score = (1 + W ln(1 + votes)) * sum over query terms t and
@@ -99,8 +111,9 @@ void pdx_searcher_free(pdx_searcher *s);
 /* Message of the last error of a call on s ("" if none). */
 const char *pdx_searcher_errmsg(const pdx_searcher *s);
 
-/* Parses a query. Returns PDX_OK, PDX_EINVAL (malformed: unknown field,
- * bad date or vote filter, nothing to search for; message in
+/* Parses a query. Returns PDX_OK, PDX_EINVAL (malformed: empty field
+ * value, bad or reversed date or vote filter, '*' inside a word, NOT of
+ * several words, too many groups, nothing to search for; message in
  * pdx_searcher_errmsg), PDX_ENOMEM. A query with no terms but filters
  * (e.g. "date:2024-06") is valid and lists the papers that pass. */
 int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t len);
@@ -162,8 +175,25 @@ typedef struct pdx_span {
 int pdx_highlight(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
                   const pdx_span **spans, size_t *n_spans);
 
-/* A snippet: about `width` characters of text around its densest cluster
- * of matches, newlines shown as spaces, "…" where it was cut. text and
+/* The fields of a paper, numbered as in the index. */
+typedef enum pdx_text_field {
+    PDX_TEXT_TITLE = 0,
+    PDX_TEXT_AUTHORS = 1,
+    PDX_TEXT_SUMMARY = 2
+} pdx_text_field;
+
+/* pdx_highlight for a text of one field: clauses restricted to another
+ * field (title:video for a summary) light nothing up. For
+ * PDX_TEXT_AUTHORS pass one author's name: a quoted author:"Lin Xu"
+ * highlights it, whole, only if it is that whole name (not "Linning Xu");
+ * other author words highlight as usual. Returns PDX_OK, PDX_EINVAL (no
+ * such field), PDX_ENOMEM. Spans as for pdx_highlight. */
+int pdx_highlight_field(pdx_searcher *s, const pdx_query *q, pdx_text_field field,
+                        const char *text, size_t len, const pdx_span **spans, size_t *n_spans);
+
+/* A snippet of a paper's summary: about `width` characters of text around
+ * its densest cluster of matches (clauses restricted to the title or the
+ * authors are not highlighted), newlines shown as spaces, "…" where it was cut. text and
  * spans (relative to text) are owned by the searcher, valid until the next
  * call on s. */
 typedef struct pdx_snippet {

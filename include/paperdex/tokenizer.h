@@ -29,6 +29,10 @@
  *    "학습이" indexed; a run that lost a particle makes no bridge. A run that
  *    is only a particle glued to a Latin word or number ("GPT-4o를") is
  *    dropped whole. Indexing never drops anything.
+ *  - Default-ignorable characters produce nothing and do not split a word:
+ *    zero-width space, ZWNJ, ZWJ, word joiner, BOM, soft hyphen
+ *    ("강화\u200b학습" is "강화학습"); their bytes join the range of the
+ *    character before them.
  *  - Emoji, symbols and markdown punctuation produce no terms. Invalid UTF-8
  *    is treated as U+FFFD (a separator, no term), one byte at a time; the
  *    text is never read past len.
@@ -45,7 +49,7 @@ extern "C" {
 
 /* Bump when any rule above changes the terms produced for some input: an
  * index records it and a searcher refuses an index built with another. */
-#define PDX_TOKENIZER_VERSION 1
+#define PDX_TOKENIZER_VERSION 2
 
 /* Longest term, in bytes, that is emitted; longer words are cut at a UTF-8
  * boundary (the byte range still covers the whole word). */

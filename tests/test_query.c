@@ -1,0 +1,430 @@
+/*
+ * The query language as people type it (issue 9): AND, OR, NOT and
+ * parentheses; filters inside OR groups and excluded; whole author names;
+ * highlights that honor field restrictions; pasted text (unknown "word:",
+ * arXiv addresses, versioned ids); prefixes inside phrases and '*' inside
+ * words; empty field values and reversed ranges; zero-width characters.
+ * Each test runs real queries on a small index of papers written for it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common.h"
+#include "fixtures.h"
+#include "paperdex/paperdex.h"
+#include "paperdex/search.h"
+#include "searcher.h"
+
+typedef struct fdoc {
+    const char *id, *title, *authors, *summary;
+    int32_t date;
+    int64_t votes;
+} fdoc;
+
+/* Index 5 gets its summary at setup: many words sharing two prefixes. */
+static const fdoc docs[] = {
+    {"2401.10001", "Lin Xu studies video transformers", "Lin Xu\nAmy Park",
+     "a video transformer model for alpha", 20240601, 10},
+    {"2401.10002", "Sparse routing", "Linning Xu\nBo Han", "a survey of diffusion", 20240715, 3},
+    {"2401.10003", "Diffusion art", "Lin Xu Wang\nCy Dee",
+     "diffusion model with 강화\xe2\x80\x8b" "학습", 20240820, 0},
+    {"2401.10004", "Video diffusion survey", "Dee Fox\nEd Gil\nFay Ho\nLin Xu",
+     "video diffusion survey", 20240610, -1},
+    {"2401.10005", "transformer scaling", "Gus Ive", "we scale transformers and 강화학습",
+     20230301, 50},
+    {"2401.10006", "prefix zoo", "Hal Jo", NULL, 20230302, 1},
+};
+#define NDOCS (sizeof docs / sizeof docs[0])
+#define ZOO_WORDS 130 /* more than PDX_DEFAULT_MAX_EXPANSIONS per prefix */
+
+typedef struct env {
+    char *dir;
+    pdx_index *ix;
+    pdx_searcher *s;
+} env;
+
+static int setup(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    e->dir = fx_tmpdir();
+    char *idx = fx_path(e->dir, "q.idx");
+    pdx_buf zoo = {0};
+    for (int i = 0; i < ZOO_WORDS; i++) {
+        char w[32];
+        snprintf(w, sizeof w, "zooa%d zoob%d ", i, i);
+        pdx_buf_append(&zoo, w, strlen(w));
+    }
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
+    for (size_t i = 0; i < NDOCS; i++) {
+        const fdoc *d = &docs[i];
+        const char *summary = d->summary ? d->summary : (const char *)zoo.data;
+        size_t summary_len = d->summary ? strlen(d->summary) : zoo.len;
+        char url[64];
+        snprintf(url, sizeof url, "https://arxiv.org/abs/%s", d->id);
+        pdx_paper p = {.id = d->id,
+                       .id_len = strlen(d->id),
+                       .url = url,
+                       .url_len = strlen(url),
+                       .title = d->title,
+                       .title_len = strlen(d->title),
+                       .authors = d->authors,
+                       .authors_len = strlen(d->authors),
+                       .summary = summary,
+                       .summary_len = summary_len,
+                       .date = d->date,
+                       .votes = d->votes,
+                       .file = "fixture.md",
+                       .line = (uint32_t)i + 1};
+        assert_int_equal(pdx_writer_add(w, &p), PDX_OK);
+    }
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    pdx_buf_free(&zoo);
+    char err[512];
+    assert_int_equal(pdx_index_open(&e->ix, idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&e->s, e->ix), PDX_OK);
+    free(idx);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    env *e = *state;
+    pdx_searcher_free(e->s);
+    pdx_index_close(e->ix);
+    fx_rmtree(e->dir);
+    free(e);
+    return 0;
+}
+
+static pdx_query *parse_ok(env *e, const char *query)
+{
+    pdx_query *q = NULL;
+    if (pdx_query_parse(&q, e->s, query, strlen(query)) != PDX_OK)
+        fail_msg("parse '%s': %s", query, pdx_searcher_errmsg(e->s));
+    return q;
+}
+
+/* The fixture indexes of the papers matching query in full (no partial
+ * matches), ascending, as "i,j,k". */
+static const char *found(env *e, const char *query)
+{
+    static char buf[128];
+    pdx_query *q = parse_ok(e, query);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    o.limit = 100;
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    bool hit[NDOCS] = {false};
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        for (size_t k = 0; k < NDOCS; k++)
+            if (strlen(docs[k].id) == h.id_len && !memcmp(docs[k].id, h.id, h.id_len))
+                hit[k] = true;
+    }
+    assert_int_equal(r.total, r.n);
+    buf[0] = 0;
+    for (size_t k = 0; k < NDOCS; k++)
+        if (hit[k])
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%zu", *buf ? "," : "", k);
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    return buf;
+}
+
+/* Expects query to be refused with PDX_EINVAL and a message holding want. */
+static void refused(env *e, const char *query, const char *want)
+{
+    pdx_query *q = (pdx_query *)1;
+    int rc = pdx_query_parse(&q, e->s, query, strlen(query));
+    if (rc != PDX_EINVAL || !strstr(pdx_searcher_errmsg(e->s), want))
+        fail_msg("'%s' gave %d '%s' (want EINVAL and '%s')", query, rc,
+                 pdx_searcher_errmsg(e->s), want);
+    assert_null(q);
+}
+
+/* ---- 1. filters inside OR groups, excluded filters ---- */
+
+static void query_filters_or(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "date:2024-06"), "0,3");
+    assert_string_equal(found(e, "date:2024-06 OR date:2024-07"), "0,1,3");
+    assert_string_equal(found(e, "id:2401.10002 OR id:2401.10005"), "1,4");
+    assert_string_equal(found(e, "votes:>=40 OR date:2024-08"), "2,4");
+    /* a filter and a word as alternatives */
+    assert_string_equal(found(e, "date:2023-03-01 OR survey"), "1,3,4");
+    assert_string_equal(found(e, "diffusion (date:2024-07 OR date:2024-08)"), "1,2");
+    assert_string_equal(found(e, "video (id:2401.10004 OR alpha)"), "0,3");
+    /* excluded filters, alone and in an excluded group */
+    assert_string_equal(found(e, "diffusion -date:2024-07"), "2,3");
+    assert_string_equal(found(e, "diffusion NOT id:2401.10003"), "1,3");
+    assert_string_equal(found(e, "diffusion -(date:2024-07 OR votes:0)"), "3");
+    assert_string_equal(found(e, "diffusion -(votes:0 OR survey)"), "");
+    assert_string_equal(found(e, "date:2024 -date:2024-06"), "1,2");
+    /* partial matches count words, not filter alternatives; an excluded
+     * filter excludes partial matches too */
+    pdx_query *q = parse_ok(e, "routing (date:2023 OR alpha) -(votes:10 OR zzz)");
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    assert_int_equal(r.total, 0);
+    assert_int_equal(r.n, 1); /* 1 (routing): not 4 nor 5 (2023), nor 0 (10 votes) */
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        assert_true(r.hits[i].partial);
+        assert_true(h.id[9] == '2');
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    /* ANDed filters still intersect */
+    assert_string_equal(found(e, "date:2024-06 date:2024-07"), "");
+}
+
+/* ---- 2. AND, NOT, OR, parentheses ---- */
+
+static void query_operators(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "diffusion"), "1,2,3");
+    assert_string_equal(found(e, "diffusion NOT survey"), "2");
+    assert_string_equal(found(e, "diffusion AND survey"), "1,3");
+    assert_string_equal(found(e, "diffusion survey"), "1,3");
+    assert_string_equal(found(e, "routing OR alpha"), "0,1");
+    /* lowercase operators are words: "not" is no term here */
+    assert_string_equal(found(e, "diffusion not survey"), "");
+    assert_string_equal(found(e, "diffusion and survey"), "");
+    /* OR binds tighter than AND; parentheses override */
+    assert_string_equal(found(e, "video survey OR alpha"), "0,3");
+    assert_string_equal(found(e, "(video survey) OR routing"), "1,3");
+    assert_string_equal(found(e, "(art OR routing) (survey OR model)"), "1,2");
+    assert_string_equal(found(e, "NOT (survey OR alpha) video"), "");
+    assert_string_equal(found(e, "-(survey OR alpha) diffusion"), "2");
+    /* an excluded alternative excludes from the whole query */
+    assert_string_equal(found(e, "diffusion OR -survey"), "2");
+    /* dangling operators and unbalanced parentheses are lenient */
+    assert_string_equal(found(e, "OR diffusion AND"), "1,2,3");
+    assert_string_equal(found(e, "diffusion NOT"), "1,2,3");
+    assert_string_equal(found(e, "(diffusion survey"), "1,3");
+    assert_string_equal(found(e, "diffusion survey)"), "1,3");
+    assert_string_equal(found(e, "(video survey)) OR routing"), "1,3");
+    /* a word glued after ')' is pasted text, not a group: "(Sparse)routing" */
+    assert_string_equal(found(e, "(Sparse)routing"), "1");
+    /* a plain query keeps its structure: a b OR c is [a] [b c] */
+    pdx_query *q = parse_ok(e, "video survey OR alpha");
+    assert_int_equal(q->n_groups, 2);
+    assert_int_equal(q->groups[0].n_clauses, 1);
+    assert_int_equal(q->groups[1].n_clauses, 2);
+    pdx_query_free(q);
+    /* distribution: (a b) OR (c d) is four groups */
+    q = parse_ok(e, "(video survey) OR (routing sparse)");
+    assert_int_equal(q->n_groups, 4);
+    pdx_query_free(q);
+    refused(e, "(a b c d e f g h) OR (i j k l m n o p) OR (q r)", "too complex");
+    refused(e, "video NOT (survey diffusion)", "cannot exclude several words");
+    refused(e, "NOT video", "not excluded");
+}
+
+/* ---- 3. whole author names ---- */
+
+static void query_whole_author(void **state)
+{
+    env *e = *state;
+    /* Linning Xu stems to "lin xu" and Lin Xu Wang contains it: not them */
+    assert_string_equal(found(e, "author:\"Lin Xu\""), "0,3");
+    assert_string_equal(found(e, "author:\"lin xu\" video"), "0,3");
+    assert_string_equal(found(e, "author:\"Lin Xu Wang\""), "2");
+    assert_string_equal(found(e, "author:\"Xu Wang\""), "");
+    assert_string_equal(found(e, "-author:\"Lin Xu\" diffusion"), "1,2");
+    /* unquoted stays a word match */
+    assert_string_equal(found(e, "author:xu"), "0,1,2,3");
+    /* highlights: the whole name, only when it is that name */
+    pdx_query *q = parse_ok(e, "author:\"Lin Xu\"");
+    const pdx_span *sp;
+    size_t n;
+    assert_int_equal(pdx_highlight_field(e->s, q, PDX_TEXT_AUTHORS, "Lin Xu", 6, &sp, &n),
+                     PDX_OK);
+    assert_int_equal(n, 1); /* the name, as one span */
+    assert_int_equal(sp[0].start, 0);
+    assert_int_equal(sp[0].end, 6);
+    assert_int_equal(
+        pdx_highlight_field(e->s, q, PDX_TEXT_AUTHORS, "Linning Xu", 10, &sp, &n), PDX_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        pdx_highlight_field(e->s, q, PDX_TEXT_AUTHORS, "Lin Xu Wang", 11, &sp, &n), PDX_OK);
+    assert_int_equal(n, 0);
+    pdx_query_free(q);
+    q = parse_ok(e, "author:xu");
+    assert_int_equal(
+        pdx_highlight_field(e->s, q, PDX_TEXT_AUTHORS, "Linning Xu", 10, &sp, &n), PDX_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sp[0].start, 8);
+    pdx_query_free(q);
+}
+
+/* ---- 4. highlights honor field restrictions ---- */
+
+static void query_highlight_fields(void **state)
+{
+    env *e = *state;
+    static const char summary[] = "a video transformer model";
+    static const char title[] = "Video diffusion survey";
+    pdx_query *q = parse_ok(e, "title:video model");
+    const pdx_span *sp;
+    size_t n;
+    pdx_snippet sn;
+    /* the summary: "model" yes, "video" (title only) no */
+    assert_int_equal(pdx_snippet_make(e->s, q, summary, strlen(summary), 200, &sn), PDX_OK);
+    assert_int_equal(sn.n_spans, 1);
+    assert_memory_equal(sn.text + sn.spans[0].start, "model", 5);
+    assert_int_equal(
+        pdx_highlight_field(e->s, q, PDX_TEXT_SUMMARY, summary, strlen(summary), &sp, &n),
+        PDX_OK);
+    assert_int_equal(n, 1);
+    /* the title: "video" yes */
+    assert_int_equal(pdx_highlight_field(e->s, q, PDX_TEXT_TITLE, title, strlen(title), &sp, &n),
+                     PDX_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sp[0].start, 0);
+    assert_int_equal(sp[0].end, 5);
+    /* the field unknown: every clause, as before */
+    assert_int_equal(pdx_highlight(e->s, q, summary, strlen(summary), &sp, &n), PDX_OK);
+    assert_int_equal(n, 2);
+    /* a phrase restricted to the summary does not light up the title */
+    pdx_query_free(q);
+    q = parse_ok(e, "summary:\"video diffusion\"");
+    assert_int_equal(pdx_highlight_field(e->s, q, PDX_TEXT_TITLE, title, strlen(title), &sp, &n),
+                     PDX_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        pdx_highlight_field(e->s, q, (pdx_text_field)7, title, strlen(title), &sp, &n),
+        PDX_EINVAL);
+    pdx_query_free(q);
+}
+
+/* ---- 5. pasted text ---- */
+
+static void query_pasted(void **state)
+{
+    env *e = *state;
+    /* an unknown "word:" is plain text */
+    assert_string_equal(found(e, "Sparse:Routing"), "1");
+    assert_string_equal(found(e, "video:transformer"), "0");
+    assert_string_equal(found(e, "N:M"), "");
+    /* arXiv addresses and ids, with versions */
+    assert_string_equal(found(e, "https://arxiv.org/abs/2401.10002"), "1");
+    assert_string_equal(found(e, "http://arxiv.org/pdf/2401.10002v3"), "1");
+    assert_string_equal(found(e, "https://www.arxiv.org/pdf/2401.10002v3.pdf"), "1");
+    assert_string_equal(found(e, "arXiv:2401.10004"), "3");
+    assert_string_equal(found(e, "arxiv:2401.10004v1"), "3");
+    assert_string_equal(found(e, "id:2401.10005v2"), "4");
+    assert_string_equal(found(e, "https://arxiv.org/abs/2401.10002 OR id:2401.10001v1"), "0,1");
+    /* other addresses are words */
+    assert_string_equal(found(e, "https://example.org/video"), "");
+}
+
+/* ---- 6. prefixes ---- */
+
+static void query_prefixes(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "\"video transf*\""), "0");
+    assert_string_equal(found(e, "\"transf* model\""), "0");
+    assert_string_equal(found(e, "\"video transf\""), "");
+    assert_string_equal(found(e, "transf*"), "0,4");
+    refused(e, "tr*nsformer", "'*' inside a word");
+    refused(e, "\"video tr*nsf\"", "'*' inside a word");
+    /* markdown emphasis is not a prefix */
+    assert_string_equal(found(e, "**routing**"), "1");
+    /* every prefix past the bound has its own notice */
+    pdx_query *q = parse_ok(e, "zooa* zoob* zooa*");
+    assert_non_null(strstr(q->notice, "'zooa*' matches 130 terms"));
+    assert_non_null(strstr(q->notice, "'zoob*' matches 130 terms"));
+    /* the same prefix twice is said once */
+    assert_null(strstr(strstr(q->notice, "'zooa*'") + 1, "'zooa*'"));
+    pdx_query_free(q);
+}
+
+/* ---- 7. empty values, reversed ranges ---- */
+
+static void query_bad_values(void **state)
+{
+    env *e = *state;
+    refused(e, "author:", "'author:' has nothing after it");
+    refused(e, "video title: x", "'title:' has nothing after it");
+    refused(e, "title:\"\"", "'title:' has nothing after it");
+    refused(e, "(video summary:)", "'summary:' has nothing after it");
+    refused(e, "date: 2024", "'date:' has nothing after it");
+    refused(e, "votes:10..5", "reversed vote range '10..5'");
+    refused(e, "date:2024-08..2024-06", "reversed date range '2024-08..2024-06'");
+    refused(e, "date:2024-06-02..2024-06-01", "reversed date range");
+    /* equal bounds and open ranges are fine */
+    assert_string_equal(found(e, "votes:3..3"), "1");
+    assert_string_equal(found(e, "date:2024-06..2024-06"), "0,3");
+}
+
+/* ---- 8. zero-width characters, index and query alike ---- */
+
+static void query_zero_width(void **state)
+{
+    env *e = *state;
+    /* paper 2 was indexed with a ZWSP inside 강화학습 */
+    assert_string_equal(found(e, "강화학습"), "2,4");
+    assert_string_equal(found(e, "강화\xe2\x80\x8b" "학습"), "2,4");
+    assert_string_equal(found(e, "\"강화\xe2\x80\x8c" "학습\""), "2,4");
+    assert_string_equal(found(e, "trans\xc2\xad" "former"), "0,4");
+}
+
+/* ---- the command line: matching authors, title highlights ---- */
+
+static void query_cli_display(void **state)
+{
+    env *e = *state;
+    char *idx = fx_path(e->dir, "q.idx"), cmd[1024], *out = NULL;
+    /* Lin Xu is the fourth author of paper 3: shown and highlighted */
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-search' -i '%s' --color never 'author:\"Lin Xu\"' "
+             "survey", PDX_BIN_DIR, idx);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "Dee Fox, Ed Gil, Fay Ho, \xc2\xabLin Xu\xc2\xbb\n"));
+    free(out);
+    /* the first three are shown anyway; the others are counted */
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-search' -i '%s' --color never survey id:2401.10004",
+             PDX_BIN_DIR, idx);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "Dee Fox, Ed Gil, Fay Ho + 1 more\n"));
+    free(out);
+    /* --json: title highlights for title:video, none in the summary */
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-search' -i '%s' --json title:video id:2401.10004",
+             PDX_BIN_DIR, idx);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "\"highlights\":[],\"title_highlights\":[[0,5]],"));
+    free(out);
+    free(idx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(query_filters_or),     cmocka_unit_test(query_operators),
+        cmocka_unit_test(query_whole_author),   cmocka_unit_test(query_highlight_fields),
+        cmocka_unit_test(query_pasted),         cmocka_unit_test(query_prefixes),
+        cmocka_unit_test(query_bad_values),     cmocka_unit_test(query_zero_width),
+        cmocka_unit_test(query_cli_display),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
