@@ -136,6 +136,9 @@ enum pdx_field { PDX_FIELD_TITLE = 0, PDX_FIELD_AUTHORS = 1, PDX_FIELD_SUMMARY =
 #define PDX_DOC_RECORD_SIZE 32
 #define PDX_HASH_SLOT_SIZE 8
 #define PDX_VOTES_NONE 0xffffffffu
+/* STORED flags byte: bit 0 set when the arXiv id was synthesized; the
+ * other bits are zero. */
+#define PDX_STORED_ID_SYNTHESIZED 0x01u
 
 /* Position gap inserted between two authors, so a phrase cannot match
  * across the end of one name and the start of the next. */

@@ -101,7 +101,8 @@ int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out);
  * Blocks are decoded lazily: seek() uses the skip table to jump over whole
  * blocks without decoding them. */
 typedef struct pdx_postings {
-    pdx_index *ix;
+    pdx_index *ix;     /* not owned */
+    unsigned field;    /* the list's field (enum pdx_field) */
     uint32_t df;       /* documents in the list */
     uint32_t max_tf;   /* list-wide bound, for MaxScore */
     uint32_t min_len;  /* list-wide bound */
@@ -115,6 +116,7 @@ typedef struct pdx_postings {
     uint32_t n;              /* documents in the current block */
     uint32_t i;              /* index of the current document in the block */
     uint32_t doc;            /* current document, PDX_NO_DOC at the end */
+    const uint8_t *block_end; /* after the current block's data (tf varints) */
     /* Positions cursor: positions of documents before pos_doc in the
      * current block have been skipped; pos_p points at document pos_doc's. */
     const uint8_t *pos_p;
@@ -153,12 +155,15 @@ static inline int pdx_postings_seek(pdx_postings *p, uint32_t target)
     p->doc = p->docs[i];
     return PDX_OK;
 }
+/* tf of the current document: at least 1, and at most the POSITIONS bytes
+ * left after its block's start, so it can size a buffer. */
 static inline uint32_t pdx_postings_tf(const pdx_postings *p)
 {
     return p->tfs[p->i];
 }
 /* Positions of the current document, ascending, into out[0..tf). `out`
- * must hold pdx_postings_tf(p) entries. */
+ * must hold pdx_postings_tf(p) entries. PDX_ECORRUPT when tf exceeds the
+ * document's field length or the positions are malformed. */
 int pdx_postings_positions(pdx_postings *p, uint32_t *out);
 /* Skip entry fields of block b (for block-max bounds). */
 static inline uint32_t pdx_skip_last_doc(const pdx_postings *p, uint32_t b)

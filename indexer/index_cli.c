@@ -21,7 +21,6 @@
 #include "common.h"
 #include "format.h"
 #include "paperdex/paperdex.h"
-#include "paperdex/search.h"
 
 static const char usage[] =
     "usage: paperdex-index [options] PATH...\n"
@@ -160,9 +159,10 @@ static void print_json_summary(const run_state *s, const pdx_write_stats *ws, do
 /* ---- --export-jsonl ----
  *
  * The papers are read back from the index just written, through the public
- * search API (pdx_hit_get), so the export holds exactly the indexed
- * documents in document-id order: duplicates merged the way the writer
- * merged them, nothing that was skipped. The terms come from the public
+ * reading API (pdx_index_paper_get; indexer/ does not depend on the
+ * searcher), so the export holds exactly the indexed documents in
+ * document-id order: duplicates merged the way the writer merged them,
+ * nothing that was skipped. The terms come from the public
  * tokenizer with the indexing flags, i.e. the terms the index holds for
  * each field. */
 
@@ -204,7 +204,7 @@ static int export_terms(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const c
     return 0;
 }
 
-static int export_one(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const pdx_hit_info *h)
+static int export_one(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const pdx_index_paper *h)
 {
     char num[64];
     pdx_buf_reset(b);
@@ -251,7 +251,6 @@ static int do_export(const char *ix_path, const char *out_path)
 {
     char err[600];
     pdx_index *ix = NULL;
-    pdx_searcher *s = NULL;
     pdx_tokenizer *tk = NULL;
     pdx_buf b = {0}, scratch = {0};
     FILE *f = NULL;
@@ -260,18 +259,15 @@ static int do_export(const char *ix_path, const char *out_path)
         fprintf(stderr, "paperdex-index: export: %s\n", err);
         return 1;
     }
-    rc = pdx_searcher_new(&s, ix);
-    if (!rc)
-        rc = pdx_tokenizer_new(&tk);
+    rc = pdx_tokenizer_new(&tk);
     if (!rc && !(f = fopen(out_path, "w"))) {
         fprintf(stderr, "paperdex-index: export: %s: %s\n", out_path, strerror(errno));
         rc = PDX_EIO;
     } else if (!rc) {
-        pdx_index_info info;
-        pdx_index_info_get(ix, &info);
-        for (uint32_t doc = 0; doc < info.docs && !rc; doc++) {
-            pdx_hit_info h;
-            rc = pdx_hit_get(s, doc, &h);
+        uint32_t n_docs = pdx_index_n_docs(ix);
+        for (uint32_t doc = 0; doc < n_docs && !rc; doc++) {
+            pdx_index_paper h;
+            rc = pdx_index_paper_get(ix, doc, &h);
             if (!rc)
                 rc = export_one(&b, &scratch, tk, &h);
             if (!rc && fwrite(b.data, 1, b.len, f) != b.len)
@@ -281,14 +277,15 @@ static int do_export(const char *ix_path, const char *out_path)
             rc = PDX_EIO;
         if (rc)
             fprintf(stderr, "paperdex-index: export to %s failed: %s\n", out_path,
-                    rc == PDX_EIO ? strerror(errno) : pdx_strerror(rc));
+                    rc == PDX_EIO              ? strerror(errno)
+                    : pdx_index_errmsg(ix)[0] ? pdx_index_errmsg(ix)
+                                              : pdx_strerror(rc));
     } else {
         fprintf(stderr, "paperdex-index: export: %s\n", pdx_strerror(rc));
     }
     pdx_buf_free(&b);
     pdx_buf_free(&scratch);
     pdx_tokenizer_free(tk);
-    pdx_searcher_free(s);
     pdx_index_close(ix);
     return rc ? 1 : 0;
 }

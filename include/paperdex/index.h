@@ -115,6 +115,37 @@ typedef struct pdx_index_info {
 /* Fills *out; pointers in it live as long as ix. */
 void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out);
 
+/* Number of documents; their ids are 0 .. n-1, in indexing order. */
+uint32_t pdx_index_n_docs(const pdx_index *ix);
+
+/* A stored paper, as the index holds it. The pointers point into the
+ * read-only mapping: not NUL-terminated, valid until pdx_index_close(ix).
+ * The struct owns nothing. */
+typedef struct pdx_index_paper {
+    const char *id;      /* arXiv id, or a synthesized one (id_synthesized) */
+    size_t id_len;       /* bytes */
+    const char *url;     /* arXiv URL as written in the digest */
+    size_t url_len;      /* bytes */
+    const char *title;   /* as parsed: pdx_paper.title */
+    size_t title_len;    /* bytes */
+    const char *authors; /* author names separated by '\n' */
+    size_t authors_len;  /* bytes */
+    const char *summary; /* as parsed: pdx_paper.summary */
+    size_t summary_len;  /* bytes */
+    const char *file;    /* the digest file, as given to the indexer */
+    size_t file_len;     /* bytes */
+    uint32_t n_authors;  /* names in authors (0 when it is empty) */
+    int32_t date;        /* YYYYMMDD, 0 when unknown */
+    int64_t votes;       /* PDX_VOTES_UNKNOWN (-1) when unknown */
+    uint32_t line;       /* line of the paper's heading in file */
+    bool id_synthesized; /* the digest had no arXiv id */
+} pdx_index_paper;
+
+/* Reads document doc (0 .. pdx_index_n_docs(ix) - 1) into *out. Returns
+ * PDX_OK, PDX_EINVAL (doc out of range) or PDX_ECORRUPT (a malformed
+ * record); the message is in pdx_index_errmsg(ix). */
+int pdx_index_paper_get(pdx_index *ix, uint32_t doc, pdx_index_paper *out);
+
 /* Name of section id (1..9), e.g. "POSTINGS"; "?" otherwise. */
 const char *pdx_section_name(unsigned id);
 
