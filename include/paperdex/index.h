@@ -75,10 +75,12 @@ void pdx_writer_free(pdx_writer *w);
 typedef struct pdx_index pdx_index;
 
 /* Opens an index read-only with mmap. Checks header, section table, footer,
- * file size and the META section: O(1) in the index size. On failure
+ * file size and the META section: O(1) in the index size. Never blocks: a
+ * FIFO, socket, device or directory is refused at once. On failure
  * returns PDX_ENOTFOUND/PDX_EIO (cannot open), PDX_ENOTINDEX (not a
- * paperdex index), PDX_ECORRUPT, PDX_EVERSION (format or tokenizer
- * version this build does not read) or PDX_ENOMEM, and writes a one-line
+ * paperdex index, or not a regular file), PDX_ECORRUPT, PDX_EVERSION
+ * (format or tokenizer version, field count or block size this build does
+ * not read: rebuild the index) or PDX_ENOMEM, and writes a one-line
  * message naming the file into errbuf (if errbuf_size > 0). */
 int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size);
 
@@ -90,8 +92,10 @@ void pdx_index_close(pdx_index *ix);
 const char *pdx_index_errmsg(const pdx_index *ix);
 
 /* Verifies everything: each section checksum, then the structure (sorted
- * unique terms, hash tables, increasing document ids, offsets and lengths
- * in range, counts and statistics consistent). Returns PDX_OK or
+ * unique terms of valid UTF-8, hash tables, increasing document ids,
+ * positions within their fields, offsets and lengths in range, no bytes
+ * owned by nothing, reserved bits zero, counts and statistics consistent;
+ * the list is in docs/FORMAT.md, Checks). Returns PDX_OK, PDX_ENOMEM or
  * PDX_ECORRUPT with the first problem in pdx_index_errmsg. */
 int pdx_index_check(pdx_index *ix);
 
