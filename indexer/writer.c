@@ -333,7 +333,8 @@ static int cmp_u64(const void *a, const void *b)
 /* Appends the scratch (one field of document doc) to the terms' buffers. */
 static int flush_field(pdx_writer *w, uint32_t doc, unsigned field)
 {
-    qsort(w->scratch, w->n_scratch, sizeof *w->scratch, cmp_u64);
+    if (w->n_scratch > 1) /* scratch is NULL until a paper has a token */
+        qsort(w->scratch, w->n_scratch, sizeof *w->scratch, cmp_u64);
     size_t i = 0;
     while (i < w->n_scratch) {
         uint32_t t = (uint32_t)(w->scratch[i] >> 32);
@@ -425,7 +426,8 @@ static int serialize_run(pdx_writer *w, pdx_buf *out, FILE *f)
         return oom(w);
     w->n_terms = 0;
     w->postings_mem = 0;
-    memset(w->slots, 0, (size_t)w->n_slots * sizeof *w->slots);
+    if (w->n_slots) /* slots is NULL until the first term */
+        memset(w->slots, 0, (size_t)w->n_slots * sizeof *w->slots);
     pdx_buf_reset(&w->term_arena);
     return PDX_OK;
 }
