@@ -444,7 +444,7 @@ static int term_lower_bound(pdx_index *ix, const char *key, size_t len, bool pas
     uint32_t lo = 0, hi = ix->n_terms;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        pdx_term t;
+        pdx_term t = {0}; /* set by pdx_term_get; gcc -O3 cannot tell */
         int rc = pdx_term_get(ix, mid, &t);
         if (rc)
             return rc;
