@@ -245,47 +245,70 @@ static int export_one(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const pdx
     return rc ? rc : b->err;
 }
 
-/* Writes every paper of the index at ix_path to out_path. Returns 0 or 1
- * (after a message on stderr). */
+/* Writes one JSON line per document of ix into f. Returns a pdx_error
+ * code (PDX_EIO with errno set when a write failed). */
+static int export_papers(pdx_index *ix, FILE *f)
+{
+    pdx_tokenizer *tk = NULL;
+    pdx_buf b = {0}, scratch = {0};
+    int rc = pdx_tokenizer_new(&tk);
+    uint32_t n_docs = pdx_index_n_docs(ix);
+    for (uint32_t doc = 0; doc < n_docs && !rc; doc++) {
+        pdx_index_paper h;
+        rc = pdx_index_paper_get(ix, doc, &h);
+        if (!rc)
+            rc = export_one(&b, &scratch, tk, &h);
+        if (!rc && fwrite(b.data, 1, b.len, f) != b.len)
+            rc = PDX_EIO;
+    }
+    pdx_buf_free(&b);
+    pdx_buf_free(&scratch);
+    pdx_tokenizer_free(tk);
+    return rc;
+}
+
+/* Writes every paper of the index at ix_path to out_path, atomically: into
+ * "<out_path>.tmp.<pid>" first, synced, then renamed over out_path, so a
+ * failure leaves out_path as it was. Returns 0 or 1 (after a message on
+ * stderr). */
 static int do_export(const char *ix_path, const char *out_path)
 {
     char err[600];
     pdx_index *ix = NULL;
-    pdx_tokenizer *tk = NULL;
-    pdx_buf b = {0}, scratch = {0};
-    FILE *f = NULL;
     int rc = pdx_index_open(&ix, ix_path, err, sizeof err);
     if (rc) {
         fprintf(stderr, "paperdex-index: export: %s\n", err);
         return 1;
     }
-    rc = pdx_tokenizer_new(&tk);
-    if (!rc && !(f = fopen(out_path, "w"))) {
-        fprintf(stderr, "paperdex-index: export: %s: %s\n", out_path, strerror(errno));
-        rc = PDX_EIO;
-    } else if (!rc) {
-        uint32_t n_docs = pdx_index_n_docs(ix);
-        for (uint32_t doc = 0; doc < n_docs && !rc; doc++) {
-            pdx_index_paper h;
-            rc = pdx_index_paper_get(ix, doc, &h);
-            if (!rc)
-                rc = export_one(&b, &scratch, tk, &h);
-            if (!rc && fwrite(b.data, 1, b.len, f) != b.len)
-                rc = PDX_EIO;
-        }
+    size_t n = strlen(out_path) + 32;
+    char *tmp = malloc(n);
+    FILE *f = NULL;
+    if (!tmp) {
+        rc = PDX_ENOMEM;
+    } else {
+        snprintf(tmp, n, "%s.tmp.%ld", out_path, (long)getpid());
+        if (!(f = fopen(tmp, "w")))
+            rc = PDX_EIO;
+    }
+    if (f) {
+        rc = export_papers(ix, f);
+        if (!rc && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+            rc = PDX_EIO;
         if (fclose(f) != 0 && !rc)
             rc = PDX_EIO;
-        if (rc)
-            fprintf(stderr, "paperdex-index: export to %s failed: %s\n", out_path,
-                    rc == PDX_EIO              ? strerror(errno)
-                    : pdx_index_errmsg(ix)[0] ? pdx_index_errmsg(ix)
-                                              : pdx_strerror(rc));
-    } else {
-        fprintf(stderr, "paperdex-index: export: %s\n", pdx_strerror(rc));
+        if (!rc && rename(tmp, out_path) != 0)
+            rc = PDX_EIO;
     }
-    pdx_buf_free(&b);
-    pdx_buf_free(&scratch);
-    pdx_tokenizer_free(tk);
+    if (rc) {
+        int e = errno;
+        fprintf(stderr, "paperdex-index: export to %s failed: %s\n", out_path,
+                rc == PDX_EIO              ? strerror(e)
+                : pdx_index_errmsg(ix)[0] ? pdx_index_errmsg(ix)
+                                          : pdx_strerror(rc));
+        if (tmp)
+            unlink(tmp);
+    }
+    free(tmp);
     pdx_index_close(ix);
     return rc ? 1 : 0;
 }

@@ -111,10 +111,52 @@ static void export_reads_back_every_indexed_paper(void **state)
     fx_rmtree(dir);
 }
 
+/* The export replaces its target atomically (a temporary file renamed over
+ * it, none left behind), and a target it cannot write is an error naming
+ * it. */
+static void export_replaces_its_target_atomically(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *digest = fx_path(dir, "d/2024-02-01.md"), *idx = fx_path(dir, "x.idx");
+    char *jsonl = fx_path(dir, "out/x.jsonl");
+    fx_write(digest, day1, (size_t)-1);
+    fx_write(jsonl, "old\n", (size_t)-1);
+    char cmd[4096], *out;
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --quiet -o '%s' --export-jsonl '%s' '%s' 2>&1",
+             PDX_BIN_DIR, idx, jsonl, digest);
+    int rc = fx_run(cmd, &out);
+    if (rc != 0)
+        fail_msg("%s: exit %d: %s", cmd, rc, out);
+    free(out);
+    char *text = fx_read(jsonl, NULL);
+    assert_non_null(text);
+    assert_null(strstr(text, "old"));
+    assert_non_null(strstr(text, "2402.00012"));
+    free(text);
+    snprintf(cmd, sizeof cmd, "ls -A '%s/out'", dir);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_string_equal(out, "x.jsonl\n");
+    free(out);
+
+    snprintf(cmd, sizeof cmd,
+             "'%s/paperdex-index' --quiet -o '%s' --export-jsonl '%s/missing/x.jsonl' '%s' 2>&1",
+             PDX_BIN_DIR, idx, dir, digest);
+    rc = fx_run(cmd, &out);
+    if (rc != 1 || !strstr(out, "missing/x.jsonl"))
+        fail_msg("export into a missing directory: exit %d: %s", rc, out);
+    free(out);
+    free(digest);
+    free(idx);
+    free(jsonl);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(export_reads_back_every_indexed_paper),
+        cmocka_unit_test(export_replaces_its_target_atomically),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
