@@ -231,7 +231,7 @@ static const char *file_kind(mode_t mode)
         return "a block device";
     if (S_ISSOCK(mode))
         return "a socket";
-    return "not a file";
+    return "another kind of file";
 }
 
 /* Opens path for reading, refusing anything but a regular file. O_NONBLOCK
