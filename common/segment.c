@@ -2,8 +2,9 @@
  * Opening a segment and the random-access lookups on it: terms, documents,
  * stored fields. Layout: format.h and docs/FORMAT.md.
  *
- * Opening is O(1) in the file size: it maps the file and checks header,
- * section table, footer and META. Everything else is checked on the way as
+ * Opening is O(1) in the file size: it refuses anything but a regular file
+ * (without blocking on a FIFO), maps the file and checks header, section
+ * table, footer and META. Everything else is checked on the way as
  * queries touch it (every read is bounds-checked against its section), and
  * in full by pdx_index_check() (check.c).
  */

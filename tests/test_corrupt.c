@@ -22,7 +22,16 @@
  *   stamp      table entries, header fields, counts, offsets and lengths
  *              overwritten with hostile values, then every checksum
  *              recomputed so the damage reaches the structural code
- *   notindex   files that are not indexes at all
+ *   forged     files the writer never writes, rebuilt section by section
+ *              (laid out again, checksums recomputed) so that each breaks
+ *              one rule only: reserved words and flag bits, bytes after a
+ *              stored record or a list's last block, positions past the
+ *              field, terms too long or not clean UTF-8, a tf of
+ *              0xffffffff; and layout constants of another build, which
+ *              are a version mismatch
+ *   notindex   files that are not indexes at all, and paths that are not
+ *              regular files (FIFO, socket, device, directory)
+ *   noterms    the writer's own index of a paper without a single term
  */
 #include <errno.h>
 #include <fcntl.h>
