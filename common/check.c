@@ -12,17 +12,29 @@
  */
 #include <stdlib.h>
 
+#include "paperdex/tokenizer.h"
 #include "segment.h"
+
+/* Section a comes before section b in the file. Empty sections take no
+ * bytes, so one may share its offset with the next section (the writer
+ * leaves TERMS, TERMSTR, POSTINGS and POSITIONS empty when no paper has a
+ * term): at equal offsets the empty one comes first. */
+static bool section_before(const pdx_section *a, const pdx_section *b)
+{
+    return a->off < b->off || (a->off == b->off && a->len < b->len);
+}
 
 static int check_coverage(pdx_index *ix)
 {
     /* Sections sorted by offset, then the table and footer, must tile the
-     * file after the header with only zero padding (< alignment) between. */
+     * file after the header with only zero padding (< alignment) between;
+     * non-empty sections never overlap. */
     unsigned order[PDX_SEC_COUNT];
     for (unsigned i = 0; i < PDX_SEC_COUNT; i++)
         order[i] = i + 1;
     for (unsigned i = 1; i < PDX_SEC_COUNT; i++)
-        for (unsigned j = i; j > 0 && ix->sec[order[j]].off < ix->sec[order[j - 1]].off; j--) {
+        for (unsigned j = i; j > 0 && section_before(&ix->sec[order[j]], &ix->sec[order[j - 1]]);
+             j--) {
             unsigned t = order[j];
             order[j] = order[j - 1];
             order[j - 1] = t;
@@ -71,7 +83,22 @@ static int check_hash_entries(pdx_index *ix, unsigned sec, uint32_t n_slots, uin
     return PDX_OK;
 }
 
-static int check_docs(pdx_index *ix)
+/* Positions a document's field can hold: one per token, plus the gap the
+ * writer leaves between two authors (FORMAT.md, POSITIONS). */
+static uint32_t position_limit(const pdx_doc *d, const pdx_stored *st, unsigned field)
+{
+    if (field != PDX_FIELD_AUTHORS || st->authors_len == 0)
+        return d->len[field];
+    uint64_t n_authors = 1;
+    for (size_t i = 0; i < st->authors_len; i++)
+        n_authors += st->authors[i] == '\n';
+    uint64_t lim = d->len[field] + (n_authors - 1) * PDX_AUTHOR_POSITION_GAP;
+    return lim > UINT32_MAX ? UINT32_MAX : (uint32_t)lim;
+}
+
+/* Checks DOCS, STORED and IDHASH against each other and META, and fills
+ * limit[doc * PDX_NFIELDS + field] with position_limit(). */
+static int check_docs(pdx_index *ix, uint32_t *limit)
 {
     uint64_t sum[PDX_NFIELDS] = {0};
     int32_t lo = 0, hi = 0;
@@ -101,8 +128,10 @@ static int check_docs(pdx_index *ix)
             if (doc.date > hi)
                 hi = doc.date;
         }
-        for (int f = 0; f < PDX_NFIELDS; f++)
+        for (unsigned f = 0; f < PDX_NFIELDS; f++) {
             sum[f] += doc.len[f];
+            limit[(size_t)d * PDX_NFIELDS + f] = position_limit(&doc, &st, f);
+        }
         if (doc.votes > (int64_t)max_votes)
             max_votes = (uint32_t)doc.votes;
         uint32_t found;
@@ -125,9 +154,74 @@ static int check_docs(pdx_index *ix)
     return check_hash_entries(ix, PDX_SEC_IDHASH, ix->idhash_slots, ix->n_docs);
 }
 
-/* Walks one list completely, comparing it with its header and skip table. */
-static int check_list(pdx_index *ix, uint32_t ord, unsigned field, uint64_t *n_postings,
-                      uint64_t *pos_expect, uint32_t *positions, uint32_t cap)
+/* What check_terms carries from list to list. */
+typedef struct list_walk {
+    const uint32_t *limit; /* position limits, as filled by check_docs */
+    uint64_t n_postings;   /* postings counted so far */
+    uint64_t pos_expect;   /* where the next list's positions must start */
+    uint32_t *positions;   /* scratch for one document's positions; owned */
+    uint32_t cap;          /* entries in positions */
+} list_walk;
+
+/* Grows w->positions to hold tf entries. tf is bounded by the POSITIONS
+ * bytes (postings.c checks it), so this is bounded by the file size. */
+static int reserve_positions(list_walk *w, uint32_t tf)
+{
+    if (tf <= w->cap)
+        return PDX_OK;
+    uint32_t *np = realloc(w->positions, (size_t)tf * sizeof *np);
+    if (!np)
+        return PDX_ENOMEM;
+    w->positions = np;
+    w->cap = tf;
+    return PDX_OK;
+}
+
+/* At the first document of block p->block: its data starts where the
+ * previous block's ended (data_at) and its positions where the previous
+ * block's ended (pos_at): blocks are laid out back to back in both
+ * streams, from the start of the list's data and positions. */
+static int check_block_start(pdx_index *ix, const pdx_postings *p, uint32_t ord,
+                             const uint8_t *data_at, const uint8_t *pos_at)
+{
+    const uint8_t *e = p->skip + (size_t)p->block * PDX_SKIP_ENTRY_SIZE;
+    if (p->data + pdx_get_u32(e + 4) != data_at)
+        return pdx_index_corrupt(ix, "POSTINGS: term %u block %u data not contiguous", ord,
+                                 p->block);
+    if (p->pos_p != pos_at)
+        return pdx_index_corrupt(ix, "POSITIONS: term %u block %u not contiguous", ord,
+                                 p->block);
+    return PDX_OK;
+}
+
+/* Checks the current document's tf and positions against its field, whose
+ * length it returns in *len. */
+static int check_doc_positions(pdx_index *ix, pdx_postings *p, uint32_t ord, list_walk *w,
+                               uint32_t *len)
+{
+    uint32_t tf = pdx_postings_tf(p);
+    pdx_doc d;
+    int rc = pdx_doc_get(ix, p->doc, &d);
+    if (rc)
+        return rc;
+    *len = d.len[p->field];
+    /* pdx_postings_positions refuses a tf above the field length */
+    if ((rc = reserve_positions(w, tf)) || (rc = pdx_postings_positions(p, w->positions)))
+        return rc;
+    for (uint32_t k = 1; k < tf; k++)
+        if (w->positions[k] <= w->positions[k - 1])
+            return pdx_index_corrupt(ix, "POSITIONS: term %u positions do not increase", ord);
+    uint32_t lim = w->limit[(size_t)p->doc * PDX_NFIELDS + p->field];
+    if (w->positions[tf - 1] >= lim)
+        return pdx_index_corrupt(ix, "POSITIONS: term %u document %u position %u is past "
+                                 "the field's %u positions", ord, p->doc,
+                                 w->positions[tf - 1], lim);
+    return PDX_OK;
+}
+
+/* Walks one list completely, comparing it with its header and skip table,
+ * and checking that its blocks fill its data and positions exactly. */
+static int check_list(pdx_index *ix, uint32_t ord, unsigned field, list_walk *w)
 {
     pdx_postings p;
     int rc = pdx_postings_open(&p, ix, ord, field);
@@ -135,33 +229,25 @@ static int check_list(pdx_index *ix, uint32_t ord, unsigned field, uint64_t *n_p
         return rc == PDX_ENOTFOUND ? pdx_index_corrupt(ix, "TERMS: term %u field list missing",
                                                        ord)
                                    : rc;
-    if ((uint64_t)(p.pos - ix->sec[PDX_SEC_POSITIONS].p) != *pos_expect)
+    if ((uint64_t)(p.pos - ix->sec[PDX_SEC_POSITIONS].p) != w->pos_expect)
         return pdx_index_corrupt(ix, "POSTINGS: term %u positions are not contiguous", ord);
     uint32_t count = 0, max_tf = 0, min_len = UINT32_MAX, prev = 0;
     uint32_t bmax = 0, bmin = UINT32_MAX;
-    const uint8_t *pos_after = p.pos;
+    const uint8_t *data_at = p.data, *pos_at = p.pos;
     while (p.doc != PDX_NO_DOC) {
+        if (p.i == 0 && (rc = check_block_start(ix, &p, ord, data_at, pos_at)))
+            return rc;
         if (count && p.doc <= prev)
             return pdx_index_corrupt(ix, "POSTINGS: term %u ids do not increase", ord);
         prev = p.doc;
-        uint32_t tf = pdx_postings_tf(&p);
-        pdx_doc d;
-        if ((rc = pdx_doc_get(ix, p.doc, &d)))
+        uint32_t tf = pdx_postings_tf(&p), len;
+        if ((rc = check_doc_positions(ix, &p, ord, w, &len)))
             return rc;
-        if (tf > d.len[field] || tf > cap)
-            return pdx_index_corrupt(ix, "POSTINGS: term %u tf %u exceeds the field length",
-                                     ord, tf);
-        if ((rc = pdx_postings_positions(&p, positions)))
-            return rc;
-        for (uint32_t k = 1; k < tf; k++)
-            if (positions[k] <= positions[k - 1])
-                return pdx_index_corrupt(ix, "POSITIONS: term %u positions do not increase",
-                                         ord);
-        pos_after = p.pos_p;
+        pos_at = p.pos_p;
         max_tf = PDX_MAX(max_tf, tf);
-        min_len = PDX_MIN(min_len, d.len[field]);
+        min_len = PDX_MIN(min_len, len);
         bmax = PDX_MAX(bmax, tf);
-        bmin = PDX_MIN(bmin, d.len[field]);
+        bmin = PDX_MIN(bmin, len);
         count++;
         if (p.i + 1 == p.n) { /* end of block: compare with its skip entry */
             if (pdx_skip_max_tf(&p, p.block) != bmax || pdx_skip_min_len(&p, p.block) != bmin)
@@ -169,95 +255,101 @@ static int check_list(pdx_index *ix, uint32_t ord, unsigned field, uint64_t *n_p
                                          p.block);
             bmax = 0;
             bmin = UINT32_MAX;
+            data_at = p.block_end;
         }
-        uint32_t b = p.block;
         if ((rc = pdx_postings_next(&p)))
             return rc;
-        if (p.doc != PDX_NO_DOC && p.block != b) {
-            /* Blocks are laid out back to back in both streams. */
-            if (p.pos_p != pos_after)
-                return pdx_index_corrupt(ix, "POSITIONS: term %u block %u not contiguous", ord,
-                                         p.block);
-        }
     }
     if (count != p.df || max_tf != p.max_tf || min_len != p.min_len)
         return pdx_index_corrupt(ix, "POSTINGS: term %u header does not match its documents",
                                  ord);
-    *n_postings += count;
-    *pos_expect = (uint64_t)(pos_after - ix->sec[PDX_SEC_POSITIONS].p);
+    if (data_at != p.data_end)
+        return pdx_index_corrupt(ix, "POSTINGS: term %u has %td bytes after its last block", ord,
+                                 p.data_end - data_at);
+    w->n_postings += count;
+    w->pos_expect = (uint64_t)(pos_at - ix->sec[PDX_SEC_POSITIONS].p);
     return PDX_OK;
 }
 
-static int check_terms(pdx_index *ix)
+/* A term is what the tokenizer can produce: valid UTF-8 without control
+ * characters (its length, 1..PDX_MAX_TERM_BYTES, pdx_term_get checks). */
+static int check_term_bytes(pdx_index *ix, uint32_t ord, const pdx_term *t)
 {
-    uint64_t n_postings = 0, pos_expect = 0, post_expect = 0, str_expect = 0;
-    uint32_t cap = 1;
-    for (int f = 0; f < PDX_NFIELDS; f++) {
-        /* tf <= field length <= total tokens of the field */
-        uint64_t m = ix->sum_len[f];
-        if (m > cap)
-            cap = m > (1u << 24) ? (1u << 24) : (uint32_t)m;
+    const uint8_t *b = (const uint8_t *)t->str;
+    for (size_t i = 0; i < t->len;) {
+        int32_t cp;
+        size_t k = pdx_utf8_decode(b + i, t->len - i, &cp);
+        if (k == 0)
+            return pdx_index_corrupt(ix, "TERMSTR: term %u is not valid UTF-8", ord);
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+            return pdx_index_corrupt(ix, "TERMSTR: term %u holds a control character", ord);
+        i += k;
     }
-    uint32_t *positions = malloc((size_t)cap * sizeof *positions);
-    if (!positions)
-        return PDX_ENOMEM;
-    int rc = PDX_OK;
-    pdx_term prev = {0};
-    for (uint32_t t = 0; t < ix->n_terms && !rc; t++) {
-        pdx_term term;
-        if ((rc = pdx_term_get(ix, t, &term)))
-            break;
-        if (term.str - (const char *)ix->sec[PDX_SEC_TERMSTR].p != (ptrdiff_t)str_expect) {
-            rc = pdx_index_corrupt(ix, "TERMSTR: term %u is not contiguous", t);
-            break;
-        }
-        str_expect += term.len;
-        if (t) {
-            int c = memcmp(prev.str, term.str, PDX_MIN(prev.len, term.len));
-            if (c > 0 || (c == 0 && prev.len >= term.len)) {
-                rc = pdx_index_corrupt(ix, "TERMS: terms %u and %u are not in order", t - 1, t);
-                break;
-            }
-        }
-        prev = term;
-        if (pdx_get_u16(ix->sec[PDX_SEC_TERMS].p + (size_t)t * PDX_TERM_RECORD_SIZE + 6) != 0) {
-            rc = pdx_index_corrupt(ix, "TERMS: term %u reserved bytes are not zero", t);
-            break;
-        }
-        if (term.post_off != post_expect) {
-            rc = pdx_index_corrupt(ix, "POSTINGS: term %u is not where the previous ended", t);
-            break;
-        }
-        uint32_t found;
-        int frc = pdx_term_find(ix, term.str, term.len, &found);
-        if (frc == PDX_ENOTFOUND || (!frc && found != t)) {
-            rc = pdx_index_corrupt(ix, "TERMHASH: term %u is not found by lookup", t);
-            break;
-        }
-        if ((rc = frc))
-            break;
-        pdx_list_header h = {0};
-        for (unsigned f = 0; f < PDX_NFIELDS && !rc; f++) {
-            if (!(term.fields & (1u << f)))
-                continue;
-            if (!(rc = check_list(ix, t, f, &n_postings, &pos_expect, positions, cap)))
-                rc = pdx_term_list(ix, &term, f, &h);
-        }
-        if (!rc)
-            post_expect = (uint64_t)(h.end - ix->sec[PDX_SEC_POSTINGS].p);
-    }
-    free(positions);
+    return PDX_OK;
+}
+
+/* Where the next term's bytes and postings must start. */
+typedef struct term_walk {
+    pdx_term prev;        /* the previous term (str NULL before the first) */
+    uint64_t str_expect;  /* offset in TERMSTR */
+    uint64_t post_expect; /* offset in POSTINGS */
+} term_walk;
+
+/* Checks term t's record, bytes, order and hash entry, then its lists. */
+static int check_term(pdx_index *ix, uint32_t t, term_walk *tw, list_walk *w)
+{
+    pdx_term term;
+    int rc = pdx_term_get(ix, t, &term);
     if (rc)
         return rc;
-    if (str_expect != ix->sec[PDX_SEC_TERMSTR].len)
+    if (term.str - (const char *)ix->sec[PDX_SEC_TERMSTR].p != (ptrdiff_t)tw->str_expect)
+        return pdx_index_corrupt(ix, "TERMSTR: term %u is not contiguous", t);
+    tw->str_expect += term.len;
+    if ((rc = check_term_bytes(ix, t, &term)))
+        return rc;
+    if (t && pdx_term_cmp(tw->prev.str, tw->prev.len, term.str, term.len) >= 0)
+        return pdx_index_corrupt(ix, "TERMS: terms %u and %u are not in order", t - 1, t);
+    tw->prev = term;
+    if (pdx_get_u16(ix->sec[PDX_SEC_TERMS].p + (size_t)t * PDX_TERM_RECORD_SIZE + 6) != 0)
+        return pdx_index_corrupt(ix, "TERMS: term %u reserved bytes are not zero", t);
+    if (term.post_off != tw->post_expect)
+        return pdx_index_corrupt(ix, "POSTINGS: term %u is not where the previous ended", t);
+    uint32_t found;
+    rc = pdx_term_find(ix, term.str, term.len, &found);
+    if (rc == PDX_ENOTFOUND || (!rc && found != t))
+        return pdx_index_corrupt(ix, "TERMHASH: term %u is not found by lookup", t);
+    if (rc)
+        return rc;
+    pdx_list_header h = {0};
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        if (!(term.fields & (1u << f)))
+            continue;
+        if ((rc = check_list(ix, t, f, w)) || (rc = pdx_term_list(ix, &term, f, &h)))
+            return rc;
+    }
+    tw->post_expect = (uint64_t)(h.end - ix->sec[PDX_SEC_POSTINGS].p);
+    return PDX_OK;
+}
+
+static int check_terms(pdx_index *ix, const uint32_t *limit)
+{
+    list_walk w = {.limit = limit};
+    term_walk tw = {0};
+    int rc = PDX_OK;
+    for (uint32_t t = 0; t < ix->n_terms && !rc; t++)
+        rc = check_term(ix, t, &tw, &w);
+    free(w.positions);
+    if (rc)
+        return rc;
+    if (tw.str_expect != ix->sec[PDX_SEC_TERMSTR].len)
         return pdx_index_corrupt(ix, "TERMSTR: bytes not owned by any term");
-    if (post_expect != ix->sec[PDX_SEC_POSTINGS].len)
+    if (tw.post_expect != ix->sec[PDX_SEC_POSTINGS].len)
         return pdx_index_corrupt(ix, "POSTINGS: bytes not owned by any term");
-    if (pos_expect != ix->sec[PDX_SEC_POSITIONS].len)
+    if (w.pos_expect != ix->sec[PDX_SEC_POSITIONS].len)
         return pdx_index_corrupt(ix, "POSITIONS: bytes not owned by any list");
-    if (n_postings != ix->n_postings)
+    if (w.n_postings != ix->n_postings)
         return pdx_index_corrupt(ix, "META: %llu postings counted, %llu recorded",
-                                 (unsigned long long)n_postings,
+                                 (unsigned long long)w.n_postings,
                                  (unsigned long long)ix->n_postings);
     return check_hash_entries(ix, PDX_SEC_TERMHASH, ix->termhash_slots, ix->n_terms);
 }
@@ -272,7 +364,14 @@ int pdx_index_check(pdx_index *ix)
         if (pdx_hash(s->p, s->len) != s->sum)
             return pdx_index_corrupt(ix, "%s: checksum mismatch", pdx_section_name(id));
     }
-    if ((rc = check_docs(ix)))
-        return rc;
-    return check_terms(ix);
+    /* One limit per document and field; n_docs is bounded by the DOCS
+     * section's size (checked at open). */
+    uint32_t *limit = malloc(((size_t)ix->n_docs * PDX_NFIELDS + 1) * sizeof *limit);
+    if (!limit)
+        return PDX_ENOMEM;
+    rc = check_docs(ix, limit);
+    if (!rc)
+        rc = check_terms(ix, limit);
+    free(limit);
+    return rc;
 }

@@ -101,6 +101,18 @@ static inline bool pdx_get_varint(const uint8_t **p, const uint8_t *end, uint64_
     return false;
 }
 
+/* ---- the term order of the format ----
+ * Terms sort bytewise, a term before every longer term it is a prefix of.
+ * TERMS is written in this order, binary-searched in it and checked
+ * against it; there is one comparator so the three cannot disagree.
+ * Returns <0, 0 or >0 like memcmp. */
+static inline int pdx_term_cmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+    size_t n = alen < blen ? alen : blen;
+    int c = n ? memcmp(a, b, n) : 0;
+    return c ? c : (alen > blen) - (alen < blen);
+}
+
 /* ---- hash.c: the one hash function of the format (XXH3-64, seed 0) ---- */
 uint64_t pdx_hash(const void *p, size_t n);
 

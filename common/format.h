@@ -60,14 +60,16 @@
  *               u64 stored_off (into STORED)
  *   STORED    per document: str id, str url, str title, str authors
  *             ('\n'-separated), str summary, str file, varint line,
- *             u8 flags (bit 0: id synthesized). str = varint length + bytes.
+ *             u8 flags (bit 0: id synthesized, bits 1-7 zero), which ends
+ *             the record. str = varint length + bytes.
  *   IDHASH    like TERMHASH, keyed by arXiv id, u32 doc+1 per slot.
  *
  * Checks: the header checksum covers bytes 0..55; the table checksum covers
  * the table entries; every section has an XXH3-64 of its bytes in the table.
  * Opening verifies header, table, footer, file size, section bounds and the
  * META checksum (all O(1)); `paperdex-index --check` verifies every section
- * checksum and every structural invariant.
+ * checksum and every structural invariant (docs/FORMAT.md, Checks). An empty
+ * section may share its offset with the next; non-empty ones never overlap.
  */
 #ifndef PDX_FORMAT_H
 #define PDX_FORMAT_H
@@ -136,6 +138,9 @@ enum pdx_field { PDX_FIELD_TITLE = 0, PDX_FIELD_AUTHORS = 1, PDX_FIELD_SUMMARY =
 #define PDX_DOC_RECORD_SIZE 32
 #define PDX_HASH_SLOT_SIZE 8
 #define PDX_VOTES_NONE 0xffffffffu
+/* STORED flags byte: bit 0 set when the arXiv id was synthesized; the
+ * other bits are zero. */
+#define PDX_STORED_ID_SYNTHESIZED 0x01u
 
 /* Position gap inserted between two authors, so a phrase cannot match
  * across the end of one name and the start of the next. */

@@ -19,8 +19,14 @@ int pdx_list_header_read(pdx_index *ix, const uint8_t *p, pdx_list_header *out)
         !pdx_get_varint(&p, end, &out->min_len) || !pdx_get_varint(&p, end, &out->pos_base) ||
         !pdx_get_varint(&p, end, &out->data_len))
         return pdx_index_corrupt(ix, "POSTINGS: truncated list header");
-    if (out->df == 0 || out->df > ix->n_docs || out->max_tf == 0 || out->max_tf > UINT32_MAX ||
-        out->min_len > UINT32_MAX || out->pos_base > ix->sec[PDX_SEC_POSITIONS].len)
+    /* Every bound below is one the file itself imposes, so that no count
+     * read here can size an allocation beyond what the file could hold:
+     * each document of a list takes at least a one-byte gap and a one-byte
+     * tf, and each position at least one byte. */
+    uint64_t pos_len = ix->sec[PDX_SEC_POSITIONS].len;
+    if (out->df == 0 || out->df > ix->n_docs || out->df > out->data_len / 2 ||
+        out->max_tf == 0 || out->min_len > UINT32_MAX || out->pos_base > pos_len ||
+        out->max_tf > pos_len - out->pos_base)
         return pdx_index_corrupt(ix, "POSTINGS: bad list header (df %llu)",
                                  (unsigned long long)out->df);
     uint64_t nb = out->df > PDX_BLOCK_SIZE ? (out->df + PDX_BLOCK_SIZE - 1) / PDX_BLOCK_SIZE : 0;
@@ -51,7 +57,8 @@ int pdx_term_list(pdx_index *ix, const pdx_term *t, unsigned field, pdx_list_hea
 }
 
 /* Decodes block b into docs[] and tfs[] and positions the cursor on its
- * first document. */
+ * first document. A tf is bounded by the bytes left in POSITIONS (one at
+ * least per position), so callers may size buffers by it. */
 static int decode_block(pdx_postings *p, uint32_t b)
 {
     const uint8_t *e = p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE;
@@ -83,19 +90,23 @@ static int decode_block(pdx_postings *p, uint32_t b)
         pdx_put_u32(p->skip1, (uint32_t)doc);
     else if (doc != last)
         return pdx_index_corrupt(p->ix, "POSTINGS: block does not end at its skip entry");
-    for (uint32_t i = 0; i < n; i++) {
-        if (s < end && *s < 0x80 && *s) {
-            p->tfs[i] = *s++;
-            continue;
-        }
-        if (!pdx_get_varint(&s, end, &v) || v == 0 || v > UINT32_MAX)
-            return pdx_index_corrupt(p->ix, "POSTINGS: bad term frequency");
-        p->tfs[i] = (uint32_t)v;
-    }
     uint32_t pos_off = pdx_get_u32(e + 8);
     if (pos_off > (size_t)(p->pos_end - p->pos))
         return pdx_index_corrupt(p->ix, "POSTINGS: positions offset out of range");
+    uint64_t tf_sum = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (s < end && *s < 0x80 && *s) {
+            v = *s++;
+        } else if (!pdx_get_varint(&s, end, &v) || v == 0 || v > UINT32_MAX) {
+            return pdx_index_corrupt(p->ix, "POSTINGS: bad term frequency");
+        }
+        p->tfs[i] = (uint32_t)v;
+        tf_sum += v;
+    }
+    if (tf_sum > (uint64_t)(p->pos_end - (p->pos + pos_off)))
+        return pdx_index_corrupt(p->ix, "POSTINGS: block frequencies exceed the positions left");
     p->block = b;
+    p->block_end = s;
     p->n = n;
     p->i = 0;
     p->doc = p->docs[0];
@@ -115,6 +126,7 @@ int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned f
     if (rc)
         return rc;
     out->ix = ix;
+    out->field = field;
     out->df = (uint32_t)h.df;
     out->max_tf = (uint32_t)h.max_tf;
     out->min_len = (uint32_t)h.min_len;
@@ -218,6 +230,14 @@ int pdx_postings_positions(pdx_postings *p, uint32_t *out)
     p->again_i = p->i;
     uint64_t pos = 0;
     uint32_t tf = p->tfs[p->i];
+    /* A field of len tokens holds at most len occurrences of a term. */
+    pdx_doc d;
+    int rc = pdx_doc_get(p->ix, p->doc, &d);
+    if (rc)
+        return rc;
+    if (tf > d.len[p->field])
+        return pdx_index_corrupt(p->ix, "POSTINGS: document %u tf %u exceeds its field length %u",
+                                 p->doc, tf, d.len[p->field]);
     for (uint32_t k = 0; k < tf; k++) {
         if (!pdx_get_varint(&s, p->pos_end, &v) || (k && v == 0))
             return pdx_index_corrupt(p->ix, "POSITIONS: bad position gap");

@@ -2,8 +2,9 @@
  * Opening a segment and the random-access lookups on it: terms, documents,
  * stored fields. Layout: format.h and docs/FORMAT.md.
  *
- * Opening is O(1) in the file size: it maps the file and checks header,
- * section table, footer and META. Everything else is checked on the way as
+ * Opening is O(1) in the file size: it refuses anything but a regular file
+ * (without blocking on a FIFO), maps the file and checks header, section
+ * table, footer and META. Everything else is checked on the way as
  * queries touch it (every read is bounds-checked against its section), and
  * in full by pdx_index_check() (check.c).
  */
@@ -97,10 +98,17 @@ static int read_meta(pdx_index *ix)
     ix->max_votes = pdx_get_u32(p + PDX_META_MAX_VOTES);
     if (pdx_get_u32(p + PDX_META_RESERVED) != 0 || ix->max_votes == PDX_VOTES_NONE)
         return pdx_index_corrupt(ix, "META: bad reserved field or vote maximum");
-    if (pdx_get_u32(p + PDX_META_HASH_ID) != PDX_HASH_ID_XXH3_64 ||
-        pdx_get_u32(p + PDX_META_NFIELDS) != PDX_NFIELDS ||
-        pdx_get_u32(p + PDX_META_BLOCK_SIZE) != PDX_BLOCK_SIZE)
-        return pdx_index_corrupt(ix, "META: unexpected hash id, field count or block size");
+    if (pdx_get_u32(p + PDX_META_HASH_ID) != PDX_HASH_ID_XXH3_64)
+        return pdx_index_corrupt(ix, "META: unexpected hash id");
+    /* The META checksum held, so these were written on purpose: by a
+     * paperdex built with other layout constants, not by damage. */
+    uint32_t nfields = pdx_get_u32(p + PDX_META_NFIELDS);
+    uint32_t block = pdx_get_u32(p + PDX_META_BLOCK_SIZE);
+    if (nfields != PDX_NFIELDS || block != PDX_BLOCK_SIZE)
+        return pdx_index_error(ix, PDX_EVERSION,
+                               "built by another version of paperdex (%u fields, blocks of "
+                               "%u; this one uses %u and %u): rebuild the index",
+                               nfields, block, PDX_NFIELDS, PDX_BLOCK_SIZE);
     const uint8_t *s = p + PDX_META_STRINGS, *end = p + m->len;
     int rc;
     if ((rc = meta_string(ix, &s, end, &ix->stemmer)) ||
@@ -149,6 +157,8 @@ static int hash_table_size(pdx_index *ix, unsigned id, uint32_t *slots)
     uint32_t n = pdx_get_u32(s->p);
     if (n == 0 || (n & (n - 1)) != 0 || s->len != 8 + (uint64_t)n * PDX_HASH_SLOT_SIZE)
         return pdx_index_corrupt(ix, "%s: bad slot count %u", pdx_section_name(id), n);
+    if (pdx_get_u32(s->p + 4) != 0)
+        return pdx_index_corrupt(ix, "%s: reserved word is not zero", pdx_section_name(id));
     *slots = n;
     return PDX_OK;
 }
@@ -209,6 +219,75 @@ static int check_frame(pdx_index *ix)
     return PDX_OK;
 }
 
+/* What a file that is not a regular one is, for the message. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "another kind of file";
+}
+
+/* Opens path for reading, refusing anything but a regular file. O_NONBLOCK
+ * makes opening a FIFO return at once instead of waiting for a writer (and
+ * a device not wait for a carrier); it has no effect on a regular file's
+ * reads, so it is not cleared. O_NOCTTY keeps a terminal from becoming the
+ * controlling one. A socket cannot be opened at all (ENXIO): stat then
+ * says what it is. */
+static int open_regular(pdx_index *ix, const char *path, int *fd_out, struct stat *st)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    *fd_out = fd;
+    if (fd < 0 || fstat(fd, st) != 0) {
+        int e = errno;
+        if (fd < 0 && stat(path, st) == 0 && !S_ISREG(st->st_mode))
+            return pdx_index_error(ix, PDX_ENOTINDEX, "not a regular file (%s)",
+                                   file_kind(st->st_mode));
+        return pdx_index_error(ix, e == ENOENT ? PDX_ENOTFOUND : PDX_EIO, "cannot open: %s",
+                               strerror(e));
+    }
+    if (!S_ISREG(st->st_mode))
+        return pdx_index_error(ix, PDX_ENOTINDEX, "not a regular file (%s)",
+                               file_kind(st->st_mode));
+    return PDX_OK;
+}
+
+/* Maps the open file fd of `size` bytes and checks what opening checks:
+ * header, table, footer, META and hash table sizes. */
+static int map_and_check(pdx_index *ix, int fd, off_t size)
+{
+    if (size < PDX_HEADER_SIZE) {
+        /* Too short to map a header: only the magic number tells a
+         * truncated index from some other small file. */
+        char magic[PDX_MAGIC_LEN];
+        bool ours = size >= PDX_MAGIC_LEN && pread(fd, magic, PDX_MAGIC_LEN, 0) == PDX_MAGIC_LEN &&
+                    memcmp(magic, PDX_MAGIC, PDX_MAGIC_LEN) == 0;
+        return ours ? pdx_index_corrupt(ix, "truncated: %lld bytes", (long long)size)
+                    : pdx_index_error(ix, PDX_ENOTINDEX, "not a paperdex index (%lld bytes)",
+                                      (long long)size);
+    }
+    void *m = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED)
+        return pdx_index_error(ix, PDX_EIO, "cannot map: %s", strerror(errno));
+    ix->map = m;
+    ix->size = (uint64_t)size;
+    int rc = check_frame(ix);
+    if (!rc)
+        rc = read_meta(ix);
+    if (!rc)
+        rc = hash_table_size(ix, PDX_SEC_TERMHASH, &ix->termhash_slots);
+    if (!rc)
+        rc = hash_table_size(ix, PDX_SEC_IDHASH, &ix->idhash_slots);
+    return rc;
+}
+
 int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size)
 {
     *out = NULL;
@@ -221,38 +300,11 @@ int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbu
             snprintf(errbuf, errbuf_size, "%s: out of memory", path);
         return PDX_ENOMEM;
     }
-    int rc = PDX_OK;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd;
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        int e = errno;
-        rc = pdx_index_error(ix, e == ENOENT ? PDX_ENOTFOUND : PDX_EIO, "cannot open: %s",
-                             strerror(e));
-    } else if (!S_ISREG(st.st_mode)) {
-        rc = pdx_index_error(ix, PDX_ENOTINDEX, "not a regular file");
-    } else if (st.st_size < PDX_HEADER_SIZE) {
-        rc = st.st_size >= PDX_MAGIC_LEN
-                 && pread(fd, ix->errmsg, PDX_MAGIC_LEN, 0) == PDX_MAGIC_LEN
-                 && memcmp(ix->errmsg, PDX_MAGIC, PDX_MAGIC_LEN) == 0
-                 ? pdx_index_corrupt(ix, "truncated: %lld bytes", (long long)st.st_size)
-                 : pdx_index_error(ix, PDX_ENOTINDEX, "not a paperdex index (%lld bytes)",
-                                   (long long)st.st_size);
-    } else {
-        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-        if (m == MAP_FAILED) {
-            rc = pdx_index_error(ix, PDX_EIO, "cannot map: %s", strerror(errno));
-        } else {
-            ix->map = m;
-            ix->size = (uint64_t)st.st_size;
-            rc = check_frame(ix);
-            if (!rc)
-                rc = read_meta(ix);
-            if (!rc)
-                rc = hash_table_size(ix, PDX_SEC_TERMHASH, &ix->termhash_slots);
-            if (!rc)
-                rc = hash_table_size(ix, PDX_SEC_IDHASH, &ix->idhash_slots);
-        }
-    }
+    int rc = open_regular(ix, path, &fd, &st);
+    if (!rc)
+        rc = map_and_check(ix, fd, st.st_size);
     if (fd >= 0)
         close(fd); /* the mapping keeps the file alive, even once replaced */
     if (rc) {
@@ -310,7 +362,7 @@ int pdx_term_get(pdx_index *ix, uint32_t ord, pdx_term *out)
     uint32_t off = pdx_get_u32(r);
     uint8_t len = r[4];
     const pdx_section *ts = &ix->sec[PDX_SEC_TERMSTR];
-    if (len == 0 || off > ts->len || len > ts->len - off)
+    if (len == 0 || len > PDX_MAX_TERM_BYTES || off > ts->len || len > ts->len - off)
         return pdx_index_corrupt(ix, "TERMS: term %u string out of range", ord);
     out->str = (const char *)ts->p + off;
     out->len = len;
@@ -320,12 +372,6 @@ int pdx_term_get(pdx_index *ix, uint32_t ord, pdx_term *out)
         out->post_off >= ix->sec[PDX_SEC_POSTINGS].len)
         return pdx_index_corrupt(ix, "TERMS: term %u has bad fields or postings offset", ord);
     return PDX_OK;
-}
-
-static int term_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int c = memcmp(a, b, PDX_MIN(alen, blen));
-    return c ? c : (alen < blen ? -1 : alen > blen);
 }
 
 /* The key stored for a hash-table value: a term's bytes or a document's
@@ -385,28 +431,29 @@ static int hash_lookup(pdx_index *ix, unsigned sec, uint32_t n_slots, key_of_fn 
 
 int pdx_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out)
 {
-    if (len == 0 || len > 255)
+    if (len == 0 || len > PDX_MAX_TERM_BYTES)
         return PDX_ENOTFOUND;
     return hash_lookup(ix, PDX_SEC_TERMHASH, ix->termhash_slots, term_key, term, len, out);
 }
 
-/* First ordinal whose term is >= key (or, with prefix_end, whose term does
- * not start with key and is > key). */
+/* First ordinal whose term is >= key; with past_prefix, the first whose
+ * term is > key and does not start with key (the end of key's prefix
+ * range). */
 static int term_lower_bound(pdx_index *ix, const char *key, size_t len, bool past_prefix,
                             uint32_t *out)
 {
     uint32_t lo = 0, hi = ix->n_terms;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        pdx_term t;
+        pdx_term t = {0}; /* set by pdx_term_get; gcc -O3 cannot tell */
         int rc = pdx_term_get(ix, mid, &t);
         if (rc)
             return rc;
         bool before;
         if (past_prefix)
-            before = term_cmp(t.str, PDX_MIN(t.len, len), key, len) <= 0;
+            before = pdx_term_cmp(t.str, PDX_MIN(t.len, len), key, len) <= 0;
         else
-            before = term_cmp(t.str, t.len, key, len) < 0;
+            before = pdx_term_cmp(t.str, t.len, key, len) < 0;
         if (before)
             lo = mid + 1;
         else
@@ -474,8 +521,53 @@ int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
         !stored_str(&p, end, &out->file, &out->file_len) || !pdx_get_varint(&p, end, &line) ||
         p >= end || line > UINT32_MAX)
         return pdx_index_corrupt(ix, "STORED: document %u is malformed", doc);
+    /* The flags byte ends the record; its unused bits are zero (FORMAT.md,
+     * Versioning). */
+    if (end - p != 1)
+        return pdx_index_corrupt(ix, "STORED: document %u has %td bytes after its flags", doc,
+                                 end - p - 1);
+    if (*p & ~PDX_STORED_ID_SYNTHESIZED)
+        return pdx_index_corrupt(ix, "STORED: document %u has reserved flag bits set", doc);
     out->line = (uint32_t)line;
-    out->id_synthesized = (*p & 1) != 0;
+    out->id_synthesized = (*p & PDX_STORED_ID_SYNTHESIZED) != 0;
+    return PDX_OK;
+}
+
+uint32_t pdx_index_n_docs(const pdx_index *ix)
+{
+    return ix->n_docs;
+}
+
+int pdx_index_paper_get(pdx_index *ix, uint32_t doc, pdx_index_paper *out)
+{
+    if (doc >= ix->n_docs)
+        return pdx_index_error(ix, PDX_EINVAL, "document %u out of range (%u documents)", doc,
+                               ix->n_docs);
+    pdx_doc d;
+    pdx_stored st;
+    int rc = pdx_doc_get(ix, doc, &d);
+    if (!rc)
+        rc = pdx_stored_get(ix, doc, &st);
+    if (rc)
+        return rc;
+    *out = (pdx_index_paper){
+        .id = st.id, .id_len = st.id_len,
+        .url = st.url, .url_len = st.url_len,
+        .title = st.title, .title_len = st.title_len,
+        .authors = st.authors, .authors_len = st.authors_len,
+        .summary = st.summary, .summary_len = st.summary_len,
+        .file = st.file, .file_len = st.file_len,
+        .n_authors = 0,
+        .date = d.date,
+        .votes = d.votes,
+        .line = st.line,
+        .id_synthesized = st.id_synthesized,
+    };
+    if (st.authors_len) {
+        out->n_authors = 1;
+        for (size_t i = 0; i < st.authors_len; i++)
+            out->n_authors += st.authors[i] == '\n';
+    }
     return PDX_OK;
 }
 

@@ -26,29 +26,29 @@
 typedef struct pdx_section {
     const uint8_t *p; /* into the mapping */
     uint64_t off;     /* file offset */
-    uint64_t len;
+    uint64_t len;     /* bytes; 0 for an empty section */
     uint64_t sum;     /* expected XXH3-64 */
 } pdx_section;
 
 struct pdx_index {
     const uint8_t *map; /* read-only mapping of the whole file */
-    uint64_t size;
+    uint64_t size;      /* of the file and the mapping */
     pdx_section sec[PDX_SEC_COUNT + 1]; /* indexed by section id */
-    uint32_t format_version;
-    uint32_t tokenizer_version;
-    uint32_t n_docs;
-    uint32_t n_terms;
-    uint64_t n_postings;
-    uint64_t sum_len[PDX_NFIELDS];
+    uint32_t format_version;    /* header */
+    uint32_t tokenizer_version; /* META: the terms' tokenizer */
+    uint32_t n_docs;            /* META; DOCS holds exactly this many */
+    uint32_t n_terms;           /* META; TERMS holds exactly this many */
+    uint64_t n_postings;        /* META: (term, field, document) postings */
+    uint64_t sum_len[PDX_NFIELDS]; /* META: tokens per field, all documents */
     double avg_len[PDX_NFIELDS]; /* sum_len / n_docs, at least 1 */
-    int32_t min_date, max_date;
+    int32_t min_date, max_date; /* META: YYYYMMDD, 0 when no date is known */
     uint32_t max_votes; /* bounds the vote boost, for pruning */
-    uint64_t created;
+    uint64_t created;   /* META: unix seconds */
     uint32_t termhash_slots; /* power of two */
     uint32_t idhash_slots;   /* power of two */
     char *stemmer, *unicode_version, *generator; /* owned copies */
     char *path;                                  /* owned */
-    char errmsg[512];
+    char errmsg[512]; /* last error, "path: what"; "" after a good open */
 };
 
 /* ---- segment.c ---- */
@@ -69,7 +69,7 @@ int pdx_term_prefix(pdx_index *ix, const char *prefix, size_t len, uint32_t *fir
 
 typedef struct pdx_term {
     const char *str; /* into the mapping */
-    size_t len;
+    size_t len;      /* 1..PDX_MAX_TERM_BYTES */
     uint8_t fields;    /* bit f: postings for field f exist */
     uint64_t post_off; /* into POSTINGS */
 } pdx_term;
@@ -78,17 +78,17 @@ int pdx_term_get(pdx_index *ix, uint32_t ord, pdx_term *out);
 typedef struct pdx_doc {
     int32_t date;   /* YYYYMMDD or 0 */
     int64_t votes;  /* PDX_VOTES_UNKNOWN (-1) when unknown */
-    uint32_t len[PDX_NFIELDS];
-    uint64_t stored_off;
-    uint32_t stored_len;
+    uint32_t len[PDX_NFIELDS]; /* tokens per field */
+    uint64_t stored_off;       /* of the STORED record (not yet range-checked) */
+    uint32_t stored_len;       /* its bytes */
 } pdx_doc;
 int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out);
 
 typedef struct pdx_stored {
     const char *id, *url, *title, *authors, *summary, *file; /* into the map */
-    size_t id_len, url_len, title_len, authors_len, summary_len, file_len;
-    uint32_t line;
-    bool id_synthesized;
+    size_t id_len, url_len, title_len, authors_len, summary_len, file_len; /* bytes */
+    uint32_t line;       /* of the paper's heading in file */
+    bool id_synthesized; /* flags bit 0 */
 } pdx_stored;
 int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out);
 
@@ -101,7 +101,8 @@ int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out);
  * Blocks are decoded lazily: seek() uses the skip table to jump over whole
  * blocks without decoding them. */
 typedef struct pdx_postings {
-    pdx_index *ix;
+    pdx_index *ix;     /* not owned */
+    unsigned field;    /* the list's field (enum pdx_field) */
     uint32_t df;       /* documents in the list */
     uint32_t max_tf;   /* list-wide bound, for MaxScore */
     uint32_t min_len;  /* list-wide bound */
@@ -115,6 +116,7 @@ typedef struct pdx_postings {
     uint32_t n;              /* documents in the current block */
     uint32_t i;              /* index of the current document in the block */
     uint32_t doc;            /* current document, PDX_NO_DOC at the end */
+    const uint8_t *block_end; /* after the current block's data (tf varints) */
     /* Positions cursor: positions of documents before pos_doc in the
      * current block have been skipped; pos_p points at document pos_doc's. */
     const uint8_t *pos_p;
@@ -153,12 +155,15 @@ static inline int pdx_postings_seek(pdx_postings *p, uint32_t target)
     p->doc = p->docs[i];
     return PDX_OK;
 }
+/* tf of the current document: at least 1, and at most the POSITIONS bytes
+ * left after its block's start, so it can size a buffer. */
 static inline uint32_t pdx_postings_tf(const pdx_postings *p)
 {
     return p->tfs[p->i];
 }
 /* Positions of the current document, ascending, into out[0..tf). `out`
- * must hold pdx_postings_tf(p) entries. */
+ * must hold pdx_postings_tf(p) entries. PDX_ECORRUPT when tf exceeds the
+ * document's field length or the positions are malformed. */
 int pdx_postings_positions(pdx_postings *p, uint32_t *out);
 /* Skip entry fields of block b (for block-max bounds). */
 static inline uint32_t pdx_skip_last_doc(const pdx_postings *p, uint32_t b)
@@ -177,7 +182,8 @@ static inline uint32_t pdx_skip_min_len(const pdx_postings *p, uint32_t b)
 /* Reads one list header at *p (within POSTINGS); used by postings.c and
  * check.c so both agree on the grammar. */
 typedef struct pdx_list_header {
-    uint64_t df, max_tf, min_len, pos_base, data_len;
+    uint64_t df, max_tf, min_len, pos_base, data_len; /* the header's varints
+                                                         (format.h POSTINGS) */
     const uint8_t *skip; /* skip table */
     const uint8_t *data; /* block data */
     const uint8_t *end;  /* after block data: next field's list */

@@ -23,7 +23,6 @@
 #include "common.h"
 #include "format.h"
 #include "paperdex/paperdex.h"
-#include "paperdex/search.h"
 
 static const char usage[] =
     "usage: paperdex-index [options] PATH...\n"
@@ -214,9 +213,10 @@ static void print_json_summary(const run_state *s, const pdx_write_stats *ws, do
 /* ---- --export-jsonl ----
  *
  * The papers are read back from the index just written, through the public
- * search API (pdx_hit_get), so the export holds exactly the indexed
- * documents in document-id order: duplicates merged the way the writer
- * merged them, nothing that was skipped. The terms come from the public
+ * reading API (pdx_index_paper_get; indexer/ does not depend on the
+ * searcher), so the export holds exactly the indexed documents in
+ * document-id order: duplicates merged the way the writer merged them,
+ * nothing that was skipped. The terms come from the public
  * tokenizer with the indexing flags, i.e. the terms the index holds for
  * each field. */
 
@@ -258,7 +258,7 @@ static int export_terms(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const c
     return 0;
 }
 
-static int export_one(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const pdx_hit_info *h)
+static int export_one(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const pdx_index_paper *h)
 {
     char num[64];
     pdx_buf_reset(b);
@@ -299,50 +299,70 @@ static int export_one(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const pdx
     return rc ? rc : b->err;
 }
 
-/* Writes every paper of the index at ix_path to out_path. Returns 0 or 1
- * (after a message on stderr). */
+/* Writes one JSON line per document of ix into f. Returns a pdx_error
+ * code (PDX_EIO with errno set when a write failed). */
+static int export_papers(pdx_index *ix, FILE *f)
+{
+    pdx_tokenizer *tk = NULL;
+    pdx_buf b = {0}, scratch = {0};
+    int rc = pdx_tokenizer_new(&tk);
+    uint32_t n_docs = pdx_index_n_docs(ix);
+    for (uint32_t doc = 0; doc < n_docs && !rc; doc++) {
+        pdx_index_paper h;
+        rc = pdx_index_paper_get(ix, doc, &h);
+        if (!rc)
+            rc = export_one(&b, &scratch, tk, &h);
+        if (!rc && fwrite(b.data, 1, b.len, f) != b.len)
+            rc = PDX_EIO;
+    }
+    pdx_buf_free(&b);
+    pdx_buf_free(&scratch);
+    pdx_tokenizer_free(tk);
+    return rc;
+}
+
+/* Writes every paper of the index at ix_path to out_path, atomically: into
+ * "<out_path>.tmp.<pid>" first, synced, then renamed over out_path, so a
+ * failure leaves out_path as it was. Returns 0 or 1 (after a message on
+ * stderr). */
 static int do_export(const char *ix_path, const char *out_path)
 {
     char err[600];
     pdx_index *ix = NULL;
-    pdx_searcher *s = NULL;
-    pdx_tokenizer *tk = NULL;
-    pdx_buf b = {0}, scratch = {0};
-    FILE *f = NULL;
     int rc = pdx_index_open(&ix, ix_path, err, sizeof err);
     if (rc) {
         fprintf(stderr, "paperdex-index: export: %s\n", err);
         return 1;
     }
-    rc = pdx_searcher_new(&s, ix);
-    if (!rc)
-        rc = pdx_tokenizer_new(&tk);
-    if (!rc && !(f = fopen(out_path, "w"))) {
-        fprintf(stderr, "paperdex-index: export: %s: %s\n", out_path, strerror(errno));
-        rc = PDX_EIO;
-    } else if (!rc) {
-        pdx_index_info info;
-        pdx_index_info_get(ix, &info);
-        for (uint32_t doc = 0; doc < info.docs && !rc; doc++) {
-            pdx_hit_info h;
-            rc = pdx_hit_get(s, doc, &h);
-            if (!rc)
-                rc = export_one(&b, &scratch, tk, &h);
-            if (!rc && fwrite(b.data, 1, b.len, f) != b.len)
-                rc = PDX_EIO;
-        }
+    size_t n = strlen(out_path) + 32;
+    char *tmp = malloc(n);
+    FILE *f = NULL;
+    if (!tmp) {
+        rc = PDX_ENOMEM;
+    } else {
+        snprintf(tmp, n, "%s.tmp.%ld", out_path, (long)getpid());
+        if (!(f = fopen(tmp, "w")))
+            rc = PDX_EIO;
+    }
+    if (f) {
+        rc = export_papers(ix, f);
+        if (!rc && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+            rc = PDX_EIO;
         if (fclose(f) != 0 && !rc)
             rc = PDX_EIO;
-        if (rc)
-            fprintf(stderr, "paperdex-index: export to %s failed: %s\n", out_path,
-                    rc == PDX_EIO ? strerror(errno) : pdx_strerror(rc));
-    } else {
-        fprintf(stderr, "paperdex-index: export: %s\n", pdx_strerror(rc));
+        if (!rc && rename(tmp, out_path) != 0)
+            rc = PDX_EIO;
     }
-    pdx_buf_free(&b);
-    pdx_buf_free(&scratch);
-    pdx_tokenizer_free(tk);
-    pdx_searcher_free(s);
+    if (rc) {
+        int e = errno;
+        fprintf(stderr, "paperdex-index: export to %s failed: %s\n", out_path,
+                rc == PDX_EIO              ? strerror(e)
+                : pdx_index_errmsg(ix)[0] ? pdx_index_errmsg(ix)
+                                          : pdx_strerror(rc));
+        if (tmp)
+            unlink(tmp);
+    }
+    free(tmp);
     pdx_index_close(ix);
     return rc ? 1 : 0;
 }

@@ -508,7 +508,8 @@ static int cmp_u64(const void *a, const void *b)
 /* Appends the scratch (one field of document doc) to the terms' buffers. */
 static int flush_field(pdx_writer *w, uint32_t doc, unsigned field)
 {
-    qsort(w->scratch, w->n_scratch, sizeof *w->scratch, cmp_u64);
+    if (w->n_scratch > 1) /* scratch is NULL until a paper has a token */
+        qsort(w->scratch, w->n_scratch, sizeof *w->scratch, cmp_u64);
     size_t i = 0;
     while (i < w->n_scratch) {
         uint32_t t = (uint32_t)(w->scratch[i] >> 32);
@@ -556,16 +557,10 @@ typedef struct term_ref {
 
 /* Byte-wise term order, shorter first on a common prefix: the order of
  * runs and of the dictionary (format.h). */
-static int term_cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
-{
-    int c = memcmp(a, b, PDX_MIN(al, bl));
-    return c ? c : (al > bl) - (al < bl);
-}
-
 static int cmp_term_ref(const void *a, const void *b)
 {
     const term_ref *x = a, *y = b;
-    return term_cmp_bytes(x->s, x->len, y->s, y->len);
+    return pdx_term_cmp(x->s, x->len, y->s, y->len);
 }
 
 /* Serializes the run dictionary in term order into out, freeing the
@@ -1312,7 +1307,7 @@ static unsigned next_merge_term(commit_ctx *c, run **cur, const uint8_t **t, siz
     *tl = 0;
     for (uint32_t k = 0; k < c->n_runs; k++) {
         const run *r = &c->runs[k];
-        if (r->term && (!*t || term_cmp_bytes(r->term, r->term_len, *t, *tl) < 0)) {
+        if (r->term && (!*t || pdx_term_cmp(r->term, r->term_len, *t, *tl) < 0)) {
             *t = r->term;
             *tl = r->term_len;
         }
@@ -1320,7 +1315,7 @@ static unsigned next_merge_term(commit_ctx *c, run **cur, const uint8_t **t, siz
     unsigned nr = 0;
     for (uint32_t k = 0; *t && k < c->n_runs; k++)
         if (c->runs[k].term &&
-            term_cmp_bytes(c->runs[k].term, c->runs[k].term_len, *t, *tl) == 0)
+            pdx_term_cmp(c->runs[k].term, c->runs[k].term_len, *t, *tl) == 0)
             cur[nr++] = &c->runs[k];
     return nr;
 }

@@ -53,35 +53,25 @@ static int index_failed(pdx_searcher *s, int rc)
     return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
 }
 
+/* A thin layer over pdx_index_paper_get, which does the decoding; kept
+ * for API users who hold a searcher. */
 int pdx_hit_get(pdx_searcher *s, uint32_t doc, pdx_hit_info *out)
 {
-    pdx_doc d;
-    pdx_stored st;
-    int rc = pdx_doc_get(s->ix, doc, &d);
-    if (!rc)
-        rc = pdx_stored_get(s->ix, doc, &st);
+    pdx_index_paper p;
+    int rc = pdx_index_paper_get(s->ix, doc, &p);
     if (rc)
         return index_failed(s, rc);
-    out->id = st.id;
-    out->id_len = st.id_len;
-    out->url = st.url;
-    out->url_len = st.url_len;
-    out->title = st.title;
-    out->title_len = st.title_len;
-    out->authors = st.authors;
-    out->authors_len = st.authors_len;
-    out->summary = st.summary;
-    out->summary_len = st.summary_len;
-    out->file = st.file;
-    out->file_len = st.file_len;
-    out->line = st.line;
-    out->date = d.date;
-    out->votes = d.votes;
-    out->n_authors = 0;
-    if (st.authors_len) {
-        out->n_authors = 1;
-        for (size_t i = 0; i < st.authors_len; i++)
-            out->n_authors += st.authors[i] == '\n';
-    }
+    *out = (pdx_hit_info){
+        .id = p.id, .id_len = p.id_len,
+        .url = p.url, .url_len = p.url_len,
+        .title = p.title, .title_len = p.title_len,
+        .authors = p.authors, .authors_len = p.authors_len,
+        .summary = p.summary, .summary_len = p.summary_len,
+        .file = p.file, .file_len = p.file_len,
+        .n_authors = p.n_authors,
+        .date = p.date,
+        .votes = p.votes,
+        .line = p.line,
+    };
     return PDX_OK;
 }

@@ -22,7 +22,16 @@
  *   stamp      table entries, header fields, counts, offsets and lengths
  *              overwritten with hostile values, then every checksum
  *              recomputed so the damage reaches the structural code
- *   notindex   files that are not indexes at all
+ *   forged     files the writer never writes, rebuilt section by section
+ *              (laid out again, checksums recomputed) so that each breaks
+ *              one rule only: reserved words and flag bits, bytes after a
+ *              stored record or a list's last block, positions past the
+ *              field, terms too long or not clean UTF-8, a tf of
+ *              0xffffffff; and layout constants of another build, which
+ *              are a version mismatch
+ *   notindex   files that are not indexes at all, and paths that are not
+ *              regular files (FIFO, socket, device, directory)
+ *   noterms    the writer's own index of a paper without a single term
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +44,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +58,7 @@
 #include "format.h"
 #include "fuzz/fuzz_fixture.h"
 #include "paperdex/search.h"
+#include "segment.h"
 
 /* Seconds a child may take for one damaged file (open, queries, check). */
 #define CASE_ALARM 20
@@ -128,6 +140,7 @@ static void probe_queries(pdx_index *ix, outcome *o)
                             sum += (unsigned char)h.title[b];
                         for (size_t b = 0; b < h.summary_len; b++)
                             sum += (unsigned char)h.summary[b];
+                        (void)sum; /* read only for its side effect (clang) */
                         pdx_snippet sn;
                         pdx_snippet_make(s, q, h.summary, h.summary_len, 100, &sn);
                     } else if (hrc != PDX_ECORRUPT) {
@@ -499,10 +512,13 @@ typedef struct stamp {
  * listed before the test fails. */
 static char undetected[4096];
 
-static void stamp_case(state *s, uint8_t *p, const char *what, bool must_fail, size_t *n)
+/* Recomputes the checksums of the size-byte file p, writes it and probes
+ * it; a file that must fail but opened and checked is listed. */
+static void stamp_sized(state *s, uint8_t *p, size_t size, const char *what, bool must_fail,
+                        size_t *n)
 {
-    fix_checksums(p, s->size);
-    write_bytes(s->bad, p, s->size);
+    fix_checksums(p, size);
+    write_bytes(s->bad, p, size);
     outcome o;
     probe_child(s->bad, what, &o);
     if (must_fail && o.open_rc == PDX_OK && o.check_rc == PDX_OK) {
@@ -510,6 +526,11 @@ static void stamp_case(state *s, uint8_t *p, const char *what, bool must_fail, s
         snprintf(undetected + k, sizeof undetected - k, "  %s\n", what);
     }
     (*n)++;
+}
+
+static void stamp_case(state *s, uint8_t *p, const char *what, bool must_fail, size_t *n)
+{
+    stamp_sized(s, p, s->size, what, must_fail, n);
 }
 
 static void report_undetected(void)
@@ -855,6 +876,551 @@ static void corrupt_check_reserved_and_trailing_bytes(void **st)
     report_undetected();
 }
 
+/* ---- forging files the writer never writes ----
+ *
+ * Some damage cannot be stamped in place: it makes a section longer. These
+ * helpers rebuild the good index with some sections replaced, laid out
+ * again (aligned, table and footer moved, checksums recomputed), so that
+ * the only thing wrong with the result is the forged content. */
+
+typedef struct forged {
+    uint8_t *sec[PDX_SEC_COUNT + 1]; /* replacement bytes (owned), or NULL to keep */
+    uint64_t len[PDX_SEC_COUNT + 1]; /* their lengths */
+} forged;
+
+static void forged_set(forged *f, unsigned id, const void *p, uint64_t len)
+{
+    free(f->sec[id]);
+    f->sec[id] = malloc(len ? len : 1);
+    assert_non_null(f->sec[id]);
+    memcpy(f->sec[id], p, len);
+    f->len[id] = len;
+}
+
+/* A copy of section id of the good index, to edit and put back. */
+static uint8_t *section_copy(const state *s, unsigned id)
+{
+    uint8_t *c = malloc(s->sec_len[id] + 1);
+    assert_non_null(c);
+    memcpy(c, s->orig + s->sec_off[id], s->sec_len[id]);
+    return c;
+}
+
+/* The good index with f's sections in place of its own, in the same order;
+ * returns the bytes (malloc'd, checksums fixed) and their size. */
+static uint8_t *forged_file(const state *s, forged *f, size_t *size_out)
+{
+    unsigned order[PDX_SEC_COUNT];
+    for (unsigned i = 0; i < PDX_SEC_COUNT; i++)
+        order[i] = i + 1;
+    for (unsigned i = 1; i < PDX_SEC_COUNT; i++)
+        for (unsigned j = i; j > 0 && s->sec_off[order[j]] < s->sec_off[order[j - 1]]; j--) {
+            unsigned t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    size_t cap = s->size;
+    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++)
+        cap += (size_t)f->len[id] + PDX_SECTION_ALIGN;
+    uint8_t *p = calloc(1, cap);
+    assert_non_null(p);
+    memcpy(p, s->orig, PDX_HEADER_SIZE);
+    uint64_t at = PDX_HEADER_SIZE, off[PDX_SEC_COUNT + 1], len[PDX_SEC_COUNT + 1];
+    for (unsigned i = 0; i < PDX_SEC_COUNT; i++) {
+        unsigned id = order[i];
+        at = (at + PDX_SECTION_ALIGN - 1) / PDX_SECTION_ALIGN * PDX_SECTION_ALIGN;
+        off[id] = at;
+        len[id] = f->sec[id] ? f->len[id] : s->sec_len[id];
+        memcpy(p + at, f->sec[id] ? f->sec[id] : s->orig + s->sec_off[id], len[id]);
+        at += len[id];
+    }
+    uint64_t toff = (at + PDX_SECTION_ALIGN - 1) / PDX_SECTION_ALIGN * PDX_SECTION_ALIGN;
+    size_t tlen = (size_t)PDX_SEC_COUNT * PDX_SECTION_ENTRY_SIZE;
+    memcpy(p + toff, s->orig + s->table_off, tlen);
+    for (unsigned i = 0; i < PDX_SEC_COUNT; i++) {
+        uint8_t *e = p + toff + (size_t)i * PDX_SECTION_ENTRY_SIZE;
+        unsigned id = pdx_get_u32(e);
+        pdx_put_u64(e + 8, off[id]);
+        pdx_put_u64(e + 16, len[id]);
+    }
+    size_t size = (size_t)toff + tlen + 8 + PDX_FOOTER_SIZE;
+    assert_true(size <= cap);
+    memcpy(p + size - PDX_FOOTER_SIZE, s->orig + s->size - PDX_FOOTER_SIZE, PDX_FOOTER_SIZE);
+    pdx_put_u64(p + PDX_HDR_TABLE_OFF, toff);
+    pdx_put_u64(p + PDX_HDR_FILE_SIZE, size);
+    pdx_put_u64(p + size - PDX_FOOTER_SIZE + PDX_FTR_FILE_SIZE, size);
+    fix_checksums(p, size);
+    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++)
+        free(f->sec[id]);
+    memset(f, 0, sizeof *f);
+    *size_out = size;
+    return p;
+}
+
+/* The good index with its last term's bytes replaced by term[0..len) and
+ * TERMHASH rebuilt for it, so that the term is still found by lookup and
+ * only the bytes themselves are wrong. term must sort after every other. */
+static uint8_t *forge_last_term(const state *s, const char *term, size_t len, size_t *size_out)
+{
+    uint32_t n_terms = pdx_get_u32(s->orig + s->sec_off[PDX_SEC_META] + PDX_META_NTERMS);
+    uint8_t *terms = section_copy(s, PDX_SEC_TERMS);
+    uint8_t *last = terms + (size_t)(n_terms - 1) * PDX_TERM_RECORD_SIZE;
+    uint32_t str_off = pdx_get_u32(last);
+    assert_true(len <= 255);
+    last[4] = (uint8_t)len;
+    uint8_t *str = malloc(str_off + len);
+    assert_non_null(str);
+    memcpy(str, s->orig + s->sec_off[PDX_SEC_TERMSTR], str_off);
+    memcpy(str + str_off, term, len);
+    uint8_t *hash = section_copy(s, PDX_SEC_TERMHASH);
+    uint32_t n_slots = pdx_get_u32(hash), mask = n_slots - 1;
+    memset(hash + 8, 0, (size_t)n_slots * PDX_HASH_SLOT_SIZE);
+    for (uint32_t t = 0; t < n_terms; t++) {
+        const uint8_t *r = terms + (size_t)t * PDX_TERM_RECORD_SIZE;
+        uint64_t h = pdx_hash(str + pdx_get_u32(r), r[4]);
+        uint32_t k = (uint32_t)h & mask;
+        while (pdx_get_u32(hash + 8 + (size_t)k * PDX_HASH_SLOT_SIZE))
+            k = (k + 1) & mask;
+        pdx_put_u32(hash + 8 + (size_t)k * PDX_HASH_SLOT_SIZE, t + 1);
+        pdx_put_u32(hash + 12 + (size_t)k * PDX_HASH_SLOT_SIZE, (uint32_t)(h >> 32));
+    }
+    forged f = {0};
+    forged_set(&f, PDX_SEC_TERMS, terms, s->sec_len[PDX_SEC_TERMS]);
+    forged_set(&f, PDX_SEC_TERMSTR, str, str_off + len);
+    forged_set(&f, PDX_SEC_TERMHASH, hash, s->sec_len[PDX_SEC_TERMHASH]);
+    free(terms);
+    free(str);
+    free(hash);
+    return forged_file(s, &f, size_out);
+}
+
+/* Where the last list of POSTINGS (the last term's last field) is. */
+typedef struct last_list {
+    uint32_t ord;        /* the last term */
+    unsigned field;      /* its last field */
+    uint64_t start;      /* offset of the list header in POSTINGS */
+    pdx_list_header h;   /* the header as read from the good index */
+    uint64_t skip_off;   /* offsets in POSTINGS of the skip table and data */
+    uint64_t data_off;
+} last_list;
+
+static void find_last_list(pdx_index *ix, last_list *out)
+{
+    pdx_term t;
+    out->ord = ix->n_terms - 1;
+    assert_int_equal(pdx_term_get(ix, out->ord, &t), PDX_OK);
+    const uint8_t *base = ix->sec[PDX_SEC_POSTINGS].p;
+    uint64_t at = t.post_off;
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        if (!(t.fields & (1u << f)))
+            continue;
+        assert_int_equal(pdx_term_list(ix, &t, f, &out->h), PDX_OK);
+        out->field = f;
+        out->start = at;
+        at = (uint64_t)(out->h.end - base);
+    }
+    assert_int_equal(at, ix->sec[PDX_SEC_POSTINGS].len); /* it ends the section */
+    out->skip_off = (uint64_t)(out->h.skip - base);
+    out->data_off = (uint64_t)(out->h.data - base);
+}
+
+/* The good index with the last list's first tf replaced by tf and
+ * `trailing` zero bytes added after its block data (the header's data_len
+ * and later skip entries follow). */
+static uint8_t *forge_last_list(const state *s, uint64_t tf, size_t trailing, size_t *size_out)
+{
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    last_list L;
+    find_last_list(ix, &L);
+    const uint8_t *data = L.h.data, *q = data, *end = L.h.end;
+    uint64_t v;
+    uint32_t n0 = L.h.df < PDX_BLOCK_SIZE ? (uint32_t)L.h.df : PDX_BLOCK_SIZE;
+    for (uint32_t i = 0; i < n0; i++) /* block 0's gaps */
+        assert_true(pdx_get_varint(&q, end, &v));
+    const uint8_t *tf_at = q;
+    assert_true(pdx_get_varint(&q, end, &v));
+    pdx_buf tfb = {0};
+    pdx_buf_put_varint(&tfb, tf);
+    int64_t delta = (int64_t)tfb.len - (int64_t)(q - tf_at);
+
+    pdx_buf b = {0};
+    const uint8_t *post = s->orig + s->sec_off[PDX_SEC_POSTINGS];
+    pdx_buf_append(&b, post, (size_t)L.start);
+    pdx_buf_put_varint(&b, L.h.df);
+    pdx_buf_put_varint(&b, L.h.max_tf);
+    pdx_buf_put_varint(&b, L.h.min_len);
+    pdx_buf_put_varint(&b, L.h.pos_base);
+    pdx_buf_put_varint(&b, (uint64_t)((int64_t)L.h.data_len + delta) + trailing);
+    size_t skip_at = b.len;
+    pdx_buf_append(&b, post + L.skip_off, (size_t)(L.data_off - L.skip_off));
+    for (size_t e = skip_at + PDX_SKIP_ENTRY_SIZE; e < b.len; e += PDX_SKIP_ENTRY_SIZE)
+        pdx_put_u32(b.data + e + 4, (uint32_t)((int64_t)pdx_get_u32(b.data + e + 4) + delta));
+    pdx_buf_append(&b, data, (size_t)(tf_at - data));
+    pdx_buf_append(&b, tfb.data, tfb.len);
+    pdx_buf_append(&b, q, (size_t)(end - q));
+    for (size_t i = 0; i < trailing; i++)
+        pdx_buf_putc(&b, 0);
+    assert_int_equal(b.err, PDX_OK);
+    forged f = {0};
+    forged_set(&f, PDX_SEC_POSTINGS, b.data, b.len);
+    pdx_buf_free(&b);
+    pdx_buf_free(&tfb);
+    pdx_index_close(ix);
+    return forged_file(s, &f, size_out);
+}
+
+/* The tf of the last list's first document in the good index. */
+static uint32_t last_list_first_tf(const state *s)
+{
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    last_list L;
+    find_last_list(ix, &L);
+    pdx_postings cur;
+    assert_int_equal(pdx_postings_open(&cur, ix, L.ord, L.field), PDX_OK);
+    uint32_t tf = pdx_postings_tf(&cur);
+    pdx_index_close(ix);
+    return tf;
+}
+
+/* A tf that claims more positions than the whole file holds must be refused
+ * when its block is decoded: the searcher sizes position buffers by tf
+ * (search.c slot_positions), so 0xffffffff would reserve 16 GiB first. */
+static void corrupt_huge_tf_refused_before_use(void **st)
+{
+    state *s = *st;
+    size_t size;
+    uint8_t *p = forge_last_list(s, 0xffffffffu, 0, &size);
+    write_bytes(s->bad, p, size);
+    free(p);
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, s->bad, err, sizeof err), PDX_OK);
+    last_list L;
+    find_last_list(ix, &L);
+    pdx_postings cur;
+    int rc = pdx_postings_open(&cur, ix, L.ord, L.field);
+    if (rc == PDX_OK)
+        fail_msg("a tf of 0xffffffff was decoded (tf now %u)", pdx_postings_tf(&cur));
+    assert_int_equal(rc, PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_index_errmsg(ix), "POSTINGS"));
+    assert_int_equal(pdx_index_check(ix), PDX_ECORRUPT);
+    pdx_index_close(ix);
+    outcome o;
+    probe_child(s->bad, "tf 0xffffffff", &o);
+}
+
+/* Within the file's bounds but past the document: a tf above the field's
+ * token count (here the count in DOCS lowered under it) is refused when
+ * positions are asked for, before they are decoded into a buffer sized by
+ * that count. */
+static void corrupt_tf_above_field_length(void **st)
+{
+    state *s = *st;
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    last_list L;
+    find_last_list(ix, &L);
+    pdx_postings cur;
+    assert_int_equal(pdx_postings_open(&cur, ix, L.ord, L.field), PDX_OK);
+    uint32_t doc = cur.doc, tf = pdx_postings_tf(&cur);
+    pdx_index_close(ix);
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    memcpy(p, s->orig, s->size);
+    pdx_put_u32(p + s->sec_off[PDX_SEC_DOCS] + (size_t)doc * PDX_DOC_RECORD_SIZE + 8 +
+                    4 * L.field,
+                tf - 1);
+    fix_checksums(p, s->size);
+    write_bytes(s->bad, p, s->size);
+    free(p);
+    assert_int_equal(pdx_index_open(&ix, s->bad, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_postings_open(&cur, ix, L.ord, L.field), PDX_OK);
+    uint32_t *pos = calloc(tf, sizeof *pos);
+    assert_non_null(pos);
+    assert_int_equal(pdx_postings_positions(&cur, pos), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_index_errmsg(ix), "exceeds its field length"));
+    free(pos);
+    pdx_index_close(ix);
+}
+
+/* The position gap that ends some title or summary list's document, changed
+ * in place so the document's last position is its field length: one past
+ * the last token. Returns the byte offset in the file, or 0 if none fits. */
+static uint64_t position_past_field(const state *s, uint8_t *out_byte)
+{
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    uint64_t found = 0;
+    uint32_t pos[4096];
+    for (uint32_t t = 0; t < ix->n_terms && !found; t++) {
+        for (unsigned f = 0; f < PDX_NFIELDS && !found; f += 2) { /* title, summary */
+            pdx_postings cur;
+            if (pdx_postings_open(&cur, ix, t, f) != PDX_OK)
+                continue;
+            uint32_t tf = pdx_postings_tf(&cur);
+            pdx_doc d;
+            assert_int_equal(pdx_doc_get(ix, cur.doc, &d), PDX_OK);
+            if (tf > 4096 || pdx_postings_positions(&cur, pos) != PDX_OK)
+                continue;
+            uint32_t prev = tf > 1 ? pos[tf - 2] : 0, gap = pos[tf - 1] - prev;
+            uint32_t ngap = d.len[f] - prev;
+            if (gap < 0x80 && ngap > 0 && ngap < 0x80) {
+                found = s->sec_off[PDX_SEC_POSITIONS] +
+                        (uint64_t)(cur.pos_p - 1 - ix->sec[PDX_SEC_POSITIONS].p);
+                *out_byte = (uint8_t)ngap;
+            }
+        }
+    }
+    pdx_index_close(ix);
+    return found;
+}
+
+/* Rules of the format the writer always keeps and --check must enforce:
+ * each forged file (checksums recomputed) differs from the good one only
+ * in the rule it breaks. */
+static void corrupt_check_format_rules(void **st)
+{
+    state *s = *st;
+    size_t n = 0, size;
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    /* hash tables: the u32 after the slot count is zero */
+    unsigned hashes[] = {PDX_SEC_TERMHASH, PDX_SEC_IDHASH};
+    for (size_t h = 0; h < 2; h++) {
+        memcpy(p, s->orig, s->size);
+        pdx_put_u32(p + s->sec_off[hashes[h]] + 4, 1);
+        char what[100];
+        snprintf(what, sizeof what, "%s: reserved word 1", pdx_section_name(hashes[h]));
+        stamp_case(s, p, what, true, &n);
+    }
+    /* STORED: the flags byte ends a record; bits 1..7 are zero */
+    memcpy(p, s->orig, s->size);
+    const uint8_t *doc0 = s->orig + s->sec_off[PDX_SEC_DOCS];
+    uint64_t flags_at = s->sec_off[PDX_SEC_STORED] + pdx_get_u64(doc0 + 24) +
+                        pdx_get_u32(doc0 + 20) - 1;
+    p[flags_at] |= 0x02;
+    stamp_case(s, p, "STORED record 0: reserved flag bit 1 set", true, &n);
+    /* a position equal to the field length (positions are 0..len-1) */
+    uint8_t gap;
+    uint64_t at = position_past_field(s, &gap);
+    assert_true(at > 0);
+    memcpy(p, s->orig, s->size);
+    p[at] = gap;
+    stamp_case(s, p, "POSITIONS: a position at the field length", true, &n);
+    free(p);
+
+    /* STORED: one byte after the last record's flags, owned by its record */
+    {
+        uint32_t n_docs = pdx_get_u32(s->orig + s->sec_off[PDX_SEC_META] + PDX_META_NDOCS);
+        uint8_t *docs = section_copy(s, PDX_SEC_DOCS);
+        uint8_t *rec = docs + (size_t)(n_docs - 1) * PDX_DOC_RECORD_SIZE;
+        pdx_put_u32(rec + 20, pdx_get_u32(rec + 20) + 1);
+        uint8_t *stored = section_copy(s, PDX_SEC_STORED);
+        stored[s->sec_len[PDX_SEC_STORED]] = 0;
+        forged f = {0};
+        forged_set(&f, PDX_SEC_DOCS, docs, s->sec_len[PDX_SEC_DOCS]);
+        forged_set(&f, PDX_SEC_STORED, stored, s->sec_len[PDX_SEC_STORED] + 1);
+        free(docs);
+        free(stored);
+        p = forged_file(s, &f, &size);
+        stamp_sized(s, p, size, "STORED: a byte after the last record's flags", true, &n);
+        free(p);
+    }
+    /* POSTINGS: a byte after the last block of a list, inside its data_len.
+     * The forging with nothing changed gives the good index back: the
+     * helper itself breaks nothing. */
+    uint32_t tf0 = last_list_first_tf(s);
+    p = forge_last_list(s, tf0, 0, &size);
+    assert_int_equal(size, s->size);
+    assert_memory_equal(p, s->orig, size);
+    free(p);
+    p = forge_last_list(s, tf0, 1, &size);
+    stamp_sized(s, p, size, "POSTINGS: a byte after the last list's last block", true, &n);
+    free(p);
+
+    /* TERMSTR: terms are what the tokenizer makes. Each forged last term
+     * sorts after every real one (U+10FFFF's bytes lead). */
+    static const struct {
+        const char *what, *bytes;
+    } terms[] = {
+        {"TERMSTR: a term of 68 bytes (over PDX_MAX_TERM_BYTES)",
+         "\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf"
+         "\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf"
+         "\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf"
+         "\xf4\x8f\xbf\xbf\xf4\x8f\xbf\xbf"},
+        {"TERMSTR: a term with a control byte", "\xf4\x8f\xbf\xbf\x01x"},
+        {"TERMSTR: a term that is not UTF-8 (above U+10FFFF)", "\xf4\x90\x80\x80"},
+        {"TERMSTR: a term that is not UTF-8 (a lone continuation byte)", "\xf4\x8f\xbf\xbf\x80"},
+    };
+    for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
+        p = forge_last_term(s, terms[i].bytes, strlen(terms[i].bytes), &size);
+        stamp_sized(s, p, size, terms[i].what, true, &n);
+        free(p);
+    }
+    /* and a valid last term forged the same way is a good index */
+    p = forge_last_term(s, "\xf4\x8f\xbf\xbf", 4, &size);
+    write_bytes(s->bad, p, size);
+    free(p);
+    outcome o;
+    probe_child(s->bad, "a valid forged last term", &o);
+    if (o.open_rc || o.check_rc)
+        fail_msg("a valid forged last term is refused: %s", o.msg);
+    print_message("format rules: %zu forged files\n", n);
+    report_undetected();
+}
+
+/* Layout constants an index records that another build of paperdex could
+ * have written differently: a version problem ("rebuild"), not damage. */
+static void corrupt_layout_constants_are_a_version_mismatch(void **st)
+{
+    state *s = *st;
+    const struct {
+        unsigned off;
+        uint32_t v;
+    } cases[] = {{PDX_META_BLOCK_SIZE, 64}, {PDX_META_BLOCK_SIZE, 256}, {PDX_META_NFIELDS, 4},
+                 {PDX_META_NFIELDS, 2}};
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        memcpy(p, s->orig, s->size);
+        pdx_put_u32(p + s->sec_off[PDX_SEC_META] + cases[i].off, cases[i].v);
+        fix_checksums(p, s->size);
+        write_bytes(s->bad, p, s->size);
+        outcome o;
+        char what[100];
+        snprintf(what, sizeof what, "META byte %u set to %u", cases[i].off, cases[i].v);
+        probe_child(s->bad, what, &o);
+        if (o.open_rc != PDX_EVERSION || !strstr(o.msg, "rebuild the index") ||
+            !strstr(o.msg, s->bad))
+            fail_msg("%s: expected a version mismatch, got %d: %s", what, o.open_rc, o.msg);
+    }
+    free(p);
+}
+
+/* A digest whose only paper has no indexable character: the writer leaves
+ * TERMS, TERMSTR, POSTINGS and POSITIONS empty, sharing one offset. That is
+ * the writer's own output and --check must accept it. */
+static void corrupt_check_accepts_an_index_without_terms(void **st)
+{
+    state *s = *st;
+    static const char digest[] = "## Daily Papers (2024-03-04)\n\n"
+                                 "### [?! -- ...](https://arxiv.org/abs/2403.00042)\n\n"
+                                 "Vote: 2\n\n"
+                                 "Authors: ..\n\n"
+                                 "- !! -- ?\n";
+    char *path = fx_path(s->dir, "no_terms.idx");
+    assert_int_equal(fz_build_index(path, "fixtures/2024/03/04.md", digest, strlen(digest)),
+                     PDX_OK);
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, path, err, sizeof err), PDX_OK);
+    pdx_index_info info;
+    pdx_index_info_get(ix, &info);
+    assert_int_equal(info.docs, 1);
+    assert_int_equal(info.terms, 0);
+    assert_int_equal(info.section_bytes[PDX_SEC_POSTINGS - 1], 0);
+    assert_int_equal(ix->sec[PDX_SEC_POSTINGS].off, ix->sec[PDX_SEC_POSITIONS].off);
+    if (pdx_index_check(ix) != PDX_OK)
+        fail_msg("the writer's own index without terms fails the check: %s",
+                 pdx_index_errmsg(ix));
+    pdx_index_paper paper;
+    assert_int_equal(pdx_index_paper_get(ix, 0, &paper), PDX_OK);
+    assert_int_equal(paper.votes, 2);
+    assert_int_equal(paper.date, 20240304);
+    assert_int_equal(paper.n_authors, 1);
+    pdx_index_close(ix);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --check '%s' 2>&1", PDX_BIN_DIR, path);
+    char *out;
+    int rc = fx_run(cmd, &out);
+    if (rc != 0 || !strstr(out, "ok"))
+        fail_msg("--check on an index without terms: exit %d: %s", rc, out);
+    free(out);
+    free(path);
+}
+
+/* pdx_index_paper_get reads what was indexed, and refuses ids past the
+ * last document with PDX_EINVAL and a message. */
+static void corrupt_index_paper_get_bounds(void **st)
+{
+    state *s = *st;
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    uint32_t n = pdx_index_n_docs(ix);
+    assert_int_equal(n, 150);
+    pdx_index_paper p;
+    for (uint32_t d = 0; d < n; d++) {
+        assert_int_equal(pdx_index_paper_get(ix, d, &p), PDX_OK);
+        assert_true(p.id_len > 0 && p.title_len > 0);
+        uint32_t found;
+        assert_int_equal(pdx_doc_find_id(ix, p.id, p.id_len, &found), PDX_OK);
+        assert_int_equal(found, d);
+    }
+    assert_int_equal(pdx_index_paper_get(ix, n, &p), PDX_EINVAL);
+    assert_non_null(strstr(pdx_index_errmsg(ix), "out of range"));
+    pdx_index_close(ix);
+}
+
+/* An index path that is a FIFO, a socket, a device or a directory: refused
+ * at once with the path and what it is. A FIFO used to block open() until a
+ * writer came (forever); each probe runs under an alarm, and the programs
+ * under timeout(1), so a hang fails the test instead of stalling it. */
+static void corrupt_not_a_regular_file(void **st)
+{
+    state *s = *st;
+    char *fifo = fx_path(s->dir, "fifo.idx");
+    char *sock = fx_path(s->dir, "sock.idx");
+    unlink(fifo);
+    unlink(sock);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(sfd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    assert_true(strlen(sock) < sizeof sa.sun_path);
+    strcpy(sa.sun_path, sock);
+    assert_int_equal(bind(sfd, (struct sockaddr *)&sa, sizeof sa), 0);
+    const struct {
+        const char *path, *kind;
+    } files[] = {{fifo, "a FIFO"}, {sock, "a socket"}, {"/dev/null", "a character device"},
+                 {s->dir, "a directory"}};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        outcome o;
+        probe_child(files[i].path, files[i].kind, &o);
+        if (o.open_rc != PDX_ENOTINDEX || !strstr(o.msg, files[i].path) ||
+            !strstr(o.msg, "not a regular file") || !strstr(o.msg, files[i].kind))
+            fail_msg("%s: expected 'not a regular file (%s)', got %d: %s", files[i].path,
+                     files[i].kind, o.open_rc, o.msg);
+    }
+    char cmds[3][2048];
+    snprintf(cmds[0], sizeof cmds[0], "timeout 20 '%s/paperdex-index' --check '%s' 2>&1",
+             PDX_BIN_DIR, fifo);
+    snprintf(cmds[1], sizeof cmds[1], "timeout 20 '%s/paperdex-index' --info '%s' 2>&1",
+             PDX_BIN_DIR, fifo);
+    snprintf(cmds[2], sizeof cmds[2],
+             "PAPERDEX_INDEX='%s' timeout 20 '%s/paperdex-search' model 2>&1", fifo,
+             PDX_BIN_DIR);
+    const int status[3] = {1, 1, 2};
+    for (size_t i = 0; i < 3; i++) {
+        char *out;
+        int rc = fx_run(cmds[i], &out);
+        if (rc != status[i] || !strstr(out, fifo) || !strstr(out, "a FIFO"))
+            fail_msg("%s: exit %d (124: it hung): %s", cmds[i], rc, out ? out : "");
+        free(out);
+    }
+    close(sfd);
+    unlink(sock);
+    unlink(fifo);
+    free(sock);
+    free(fifo);
+}
+
 /* ---- files that are not indexes ---- */
 
 static void corrupt_not_an_index(void **st)
@@ -956,7 +1522,14 @@ int main(void)
         cmocka_unit_test(corrupt_section_table_and_header),
         cmocka_unit_test(corrupt_counts_and_offsets_inside_sections),
         cmocka_unit_test(corrupt_check_reserved_and_trailing_bytes),
+        cmocka_unit_test(corrupt_check_format_rules),
+        cmocka_unit_test(corrupt_huge_tf_refused_before_use),
+        cmocka_unit_test(corrupt_tf_above_field_length),
+        cmocka_unit_test(corrupt_layout_constants_are_a_version_mismatch),
+        cmocka_unit_test(corrupt_check_accepts_an_index_without_terms),
+        cmocka_unit_test(corrupt_index_paper_get_bounds),
         cmocka_unit_test(corrupt_not_an_index),
+        cmocka_unit_test(corrupt_not_a_regular_file),
         cmocka_unit_test(corrupt_search_cli_refuses_or_answers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -91,10 +91,12 @@ void pdx_writer_free(pdx_writer *w);
 typedef struct pdx_index pdx_index;
 
 /* Opens an index read-only with mmap. Checks header, section table, footer,
- * file size and the META section: O(1) in the index size. On failure
+ * file size and the META section: O(1) in the index size. Never blocks: a
+ * FIFO, socket, device or directory is refused at once. On failure
  * returns PDX_ENOTFOUND/PDX_EIO (cannot open), PDX_ENOTINDEX (not a
- * paperdex index), PDX_ECORRUPT, PDX_EVERSION (format or tokenizer
- * version this build does not read) or PDX_ENOMEM, and writes a one-line
+ * paperdex index, or not a regular file), PDX_ECORRUPT, PDX_EVERSION
+ * (format or tokenizer version, field count or block size this build does
+ * not read: rebuild the index) or PDX_ENOMEM, and writes a one-line
  * message naming the file into errbuf (if errbuf_size > 0). */
 int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size);
 
@@ -106,8 +108,10 @@ void pdx_index_close(pdx_index *ix);
 const char *pdx_index_errmsg(const pdx_index *ix);
 
 /* Verifies everything: each section checksum, then the structure (sorted
- * unique terms, hash tables, increasing document ids, offsets and lengths
- * in range, counts and statistics consistent). Returns PDX_OK or
+ * unique terms of valid UTF-8, hash tables, increasing document ids,
+ * positions within their fields, offsets and lengths in range, no bytes
+ * owned by nothing, reserved bits zero, counts and statistics consistent;
+ * the list is in docs/FORMAT.md, Checks). Returns PDX_OK, PDX_ENOMEM or
  * PDX_ECORRUPT with the first problem in pdx_index_errmsg. */
 int pdx_index_check(pdx_index *ix);
 
@@ -130,6 +134,37 @@ typedef struct pdx_index_info {
 
 /* Fills *out; pointers in it live as long as ix. */
 void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out);
+
+/* Number of documents; their ids are 0 .. n-1, in indexing order. */
+uint32_t pdx_index_n_docs(const pdx_index *ix);
+
+/* A stored paper, as the index holds it. The pointers point into the
+ * read-only mapping: not NUL-terminated, valid until pdx_index_close(ix).
+ * The struct owns nothing. */
+typedef struct pdx_index_paper {
+    const char *id;      /* arXiv id, or a synthesized one (id_synthesized) */
+    size_t id_len;       /* bytes */
+    const char *url;     /* arXiv URL as written in the digest */
+    size_t url_len;      /* bytes */
+    const char *title;   /* as parsed: pdx_paper.title */
+    size_t title_len;    /* bytes */
+    const char *authors; /* author names separated by '\n' */
+    size_t authors_len;  /* bytes */
+    const char *summary; /* as parsed: pdx_paper.summary */
+    size_t summary_len;  /* bytes */
+    const char *file;    /* the digest file, as given to the indexer */
+    size_t file_len;     /* bytes */
+    uint32_t n_authors;  /* names in authors (0 when it is empty) */
+    int32_t date;        /* YYYYMMDD, 0 when unknown */
+    int64_t votes;       /* PDX_VOTES_UNKNOWN (-1) when unknown */
+    uint32_t line;       /* line of the paper's heading in file */
+    bool id_synthesized; /* the digest had no arXiv id */
+} pdx_index_paper;
+
+/* Reads document doc (0 .. pdx_index_n_docs(ix) - 1) into *out. Returns
+ * PDX_OK, PDX_EINVAL (doc out of range) or PDX_ECORRUPT (a malformed
+ * record); the message is in pdx_index_errmsg(ix). */
+int pdx_index_paper_get(pdx_index *ix, uint32_t doc, pdx_index_paper *out);
 
 /* Name of section id (1..9), e.g. "POSTINGS"; "?" otherwise. */
 const char *pdx_section_name(unsigned id);

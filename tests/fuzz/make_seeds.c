@@ -1,7 +1,8 @@
 /*
  * Writes the generated part of the seed corpora (README.md says when to
- * rerun it): a synthetic digest for the parser and two index files built
- * from synthetic digests for the index reader. The hand-written seeds sit
+ * rerun it): a synthetic digest for the parser and three index files for
+ * the index reader, two built from synthetic digests and one from a paper
+ * without a single term (its empty sections share an offset). The hand-written seeds sit
  * beside them and are not touched. (Index seeds are named *.index: the
  * repository ignores *.idx.)
  *
@@ -60,5 +61,12 @@ int main(int argc, char **argv)
             return 1;
         free(text);
     }
+    /* Title, authors and summary of punctuation only: no terms at all. */
+    static const char no_terms[] = "## Daily Papers (2024-03-04)\n\n"
+                                   "### [?! -- ...](https://arxiv.org/abs/2403.00042)\n\n"
+                                   "Vote: 2\n\nAuthors: ..\n\n- !! -- ?\n";
+    snprintf(path, sizeof path, "%s/index/no_terms.index", argv[1]);
+    if (fz_build_index(path, "seed/2024/03/04.md", no_terms, strlen(no_terms)))
+        return 1;
     return 0;
 }
