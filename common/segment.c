@@ -334,7 +334,7 @@ typedef int (*key_of_fn)(pdx_index *ix, uint32_t value, const char **key, size_t
 
 static int term_key(pdx_index *ix, uint32_t ord, const char **key, size_t *len)
 {
-    pdx_term t;
+    pdx_term t = {0}; /* gcc -O2 cannot tell that pdx_index_corrupt never returns 0 */
     int rc = pdx_term_get(ix, ord, &t);
     if (rc)
         return rc;
@@ -398,7 +398,7 @@ static int term_lower_bound(pdx_index *ix, const char *key, size_t len, bool pas
     uint32_t lo = 0, hi = ix->n_terms;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        pdx_term t;
+        pdx_term t = {0}; /* as in term_key */
         int rc = pdx_term_get(ix, mid, &t);
         if (rc)
             return rc;
