@@ -20,6 +20,7 @@
 
 #include "common.h"
 #include "format.h"
+#include "json.h"
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
 

@@ -67,9 +67,17 @@ build_one() {
     if [ $rc -eq 0 ] && grep -qE 'warning:|Warning' "$log"; then
         rc=1
     fi
+    # The fuzzers are blind unless the library's own objects carry the
+    # coverage instrumentation, not only the fuzz targets.
+    if [ $rc -eq 0 ] && [ "$config" = fuzz ] &&
+        ! nm "$dir/libpaperdex.a" 2>/dev/null | grep -c __sanitizer_cov >/dev/null; then
+        echo "libpaperdex.a has no coverage instrumentation" >>"$log"
+        rc=1
+    fi
     if [ $rc -ne 0 ]; then
         echo "FAIL $config (log: ${log#"$root"/})"
-        grep -E -A3 'warning:|Warning|error:|Error [0-9]' "$log" | head -40 | sed 's/^/     /'
+        grep -E -A3 'warning:|Warning|error:|Error [0-9]|instrumentation' "$log" | head -40 |
+            sed 's/^/     /'
         return 1
     fi
     if [[ ",${MATRIX_TEST:-}," == *",$config,"* ]]; then
