@@ -22,4 +22,7 @@ if(PAPERDEX_BENCH)
                  ${CMAKE_SOURCE_DIR}/bench/bench_stats.c ${CMAKE_SOURCE_DIR}/bench/bench_gen.c)
   target_include_directories(paperdex-bench PRIVATE ${CMAKE_SOURCE_DIR}/bench)
   target_link_libraries(paperdex-bench PRIVATE paperdex m)
+  # The tokenizer micro-benchmark (not run by bench/run.sh; see the file).
+  add_executable(tokenizer_bench ${CMAKE_SOURCE_DIR}/bench/tokenizer_bench.c)
+  target_link_libraries(tokenizer_bench PRIVATE paperdex)
 endif()
