@@ -2,13 +2,15 @@
 #   make quickstart   install dependencies, build, index the seed digests, search
 #   make test         build and run every test
 #   make test-sanitize  the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make matrix       -Werror builds with gcc and clang in every build type, and
+#                     the fuzz targets (tests/build_matrix.sh)
 SHARED ?= $(abspath ../shared)
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEBS = build-essential cmake pkg-config libstemmer-dev libutf8proc-dev libxxhash-dev libcmocka-dev
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build deps quickstart test test-sanitize clean
+.PHONY: all build deps quickstart test test-sanitize matrix clean
 
 all: build
 
@@ -36,5 +38,8 @@ test-sanitize: build-asan/Makefile
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
+matrix:
+	SHARED=$(SHARED) bash tests/build_matrix.sh
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-matrix

@@ -2,7 +2,9 @@
  * tokenizer_bench: measures pdx_tokenize() throughput on a directory of
  * Markdown files (default: ../shared/corpus/paper_logs).
  *
- * Not built by CMake. After `make build`, from the repository root:
+ * Built with the benchmarks (PAPERDEX_BENCH) as build/tokenizer_bench, so
+ * the -Werror builds cover it. By hand, after `make build`, from the
+ * repository root:
  *
  *   cc -O2 -std=c11 -D_DEFAULT_SOURCE -Iinclude bench/tokenizer_bench.c \
  *      build/libpaperdex.a -lutf8proc -lstemmer -lxxhash -lm -o /tmp/tokenizer_bench

@@ -136,11 +136,4 @@ static inline bool pdx_is_control_cp(int32_t cp)
  * how many replacements were made. */
 size_t pdx_utf8_sanitize(pdx_buf *b, const char *s, size_t n);
 
-/* ---- json.c: JSON text helpers for the programs' --json output ---- */
-
-/* Appends s[0..n) as a JSON string literal (quotes included). Control
- * characters, quotes and backslashes are escaped; invalid UTF-8 becomes
- * U+FFFD, so the output is always valid JSON. */
-void pdx_json_str(pdx_buf *b, const char *s, size_t n);
-
 #endif

@@ -1,7 +1,8 @@
-/* JSON string escaping shared by paperdex-index and paperdex-search. */
+/* JSON string escaping shared by paperdex-index and paperdex-search; not
+ * part of the library (json.h says why). */
 #include <stdio.h>
 
-#include "common.h"
+#include "json.h"
 
 void pdx_json_str(pdx_buf *b, const char *s, size_t n)
 {

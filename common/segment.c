@@ -380,7 +380,7 @@ typedef int (*key_of_fn)(pdx_index *ix, uint32_t value, const char **key, size_t
 
 static int term_key(pdx_index *ix, uint32_t ord, const char **key, size_t *len)
 {
-    pdx_term t;
+    pdx_term t = {0}; /* gcc -O2 cannot tell that pdx_index_corrupt never returns 0 */
     int rc = pdx_term_get(ix, ord, &t);
     if (rc)
         return rc;

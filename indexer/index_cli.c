@@ -22,6 +22,7 @@
 
 #include "common.h"
 #include "format.h"
+#include "json.h"
 #include "paperdex/paperdex.h"
 
 static const char usage[] =

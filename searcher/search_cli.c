@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "json.h"
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
 
