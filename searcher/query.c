@@ -26,6 +26,7 @@ typedef struct qtok {
     uint32_t off;  /* into the term bytes buffer */
     uint32_t len;
     uint32_t pos;
+    pdx_token_kind kind;
 } qtok;
 
 typedef struct parse_ctx {
@@ -49,7 +50,8 @@ static int collect_token(const pdx_token *t, void *payload)
         c->toks = nt;
         c->cap_toks = nc;
     }
-    c->toks[c->n_toks++] = (qtok){(uint32_t)c->terms.len, (uint32_t)t->term_len, t->pos};
+    c->toks[c->n_toks++] =
+        (qtok){(uint32_t)c->terms.len, (uint32_t)t->term_len, t->pos, t->kind};
     pdx_buf_append(&c->terms, t->term, t->term_len);
     return c->terms.err;
 }
@@ -240,6 +242,68 @@ static int expand_prefix(parse_ctx *c, pdx_slot *slot, const char *p, size_t n)
     return PDX_OK;
 }
 
+/* Length of the first UTF-8 character of s[0..n). */
+static size_t first_char_len(const char *s, size_t n)
+{
+    size_t k = 1;
+    while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
+        k++;
+    return k;
+}
+
+/* Adds the ordinal of term to the slot when the index has it. */
+static int slot_add_term(parse_ctx *c, pdx_slot *sl, const char *term, size_t len)
+{
+    uint32_t ord;
+    int rc = pdx_term_find(c->s->ix, term, len, &ord);
+    if (rc == PDX_ENOTFOUND)
+        return PDX_OK;
+    if (rc != PDX_OK)
+        return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(c->s->ix));
+    uint32_t *n = realloc(sl->ords, (sl->n_ords + 1) * sizeof *n);
+    if (!n)
+        return PDX_ENOMEM;
+    n[sl->n_ords++] = ord;
+    sl->ords = n;
+    return PDX_OK;
+}
+
+/* Fills a slot of a Korean compound: the bigram as written and its bridge
+ * form, so that a compound finds itself spelled with or without a space at
+ * that point. The slot's text is the bigram without the space. */
+static int slot_bigram(parse_ctx *c, pdx_slot *sl)
+{
+    size_t len = sl->text_len;
+    if (memchr(sl->text, ' ', len)) { /* a bridge of a quoted phrase */
+        char *sp = memchr(sl->text, ' ', len);
+        memmove(sp, sp + 1, (size_t)(sl->text + len - sp - 1));
+        sl->text_len = --len;
+        sl->text[len] = 0;
+    }
+    char bridge[PDX_MAX_TERM_BYTES + 2];
+    size_t k = first_char_len(sl->text, len);
+    memcpy(bridge, sl->text, k);
+    bridge[k] = ' ';
+    memcpy(bridge + k + 1, sl->text + k, len - k);
+    sl->bridge = true;
+    int rc = slot_add_term(c, sl, sl->text, len);
+    return rc ? rc : slot_add_term(c, sl, bridge, len + 1);
+}
+
+/* Is token i a bigram that may be spelled across a space in the text? Only
+ * inside a compound or phrase: a lone two-character word must match a word,
+ * never the end of one word and the start of the next. */
+static bool is_compound_bigram(const parse_ctx *c, size_t i)
+{
+    if (c->n_toks < 2)
+        return false;
+    if (c->toks[i].kind == PDX_TOKEN_BRIDGE)
+        return true;
+    const char *t = (const char *)c->terms.data + c->toks[i].off;
+    size_t len = c->toks[i].len;
+    return c->toks[i].kind == PDX_TOKEN_CJK && len > first_char_len(t, len);
+}
+
 /* Builds a clause from the tokens collected in c (relative positions
  * kept), restricted to `fields`; the last token is a prefix if asked. */
 static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields, bool last_prefix)
@@ -278,21 +342,14 @@ static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields, bool last_
         int rc;
         if (last_prefix && i + 1 == c->n_toks) {
             sl->prefix = true;
-            if ((rc = expand_prefix(c, sl, term, len)))
-                return rc;
+            rc = expand_prefix(c, sl, term, len);
+        } else if (is_compound_bigram(c, i)) {
+            rc = slot_bigram(c, sl);
         } else {
-            uint32_t ord;
-            rc = pdx_term_find(c->s->ix, term, len, &ord);
-            if (rc == PDX_OK) {
-                sl->ords = malloc(sizeof *sl->ords);
-                if (!sl->ords)
-                    return PDX_ENOMEM;
-                sl->ords[0] = ord;
-                sl->n_ords = 1;
-            } else if (rc != PDX_ENOTFOUND) {
-                return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(c->s->ix));
-            }
+            rc = slot_add_term(c, sl, term, len);
         }
+        if (rc)
+            return rc;
         if (sl->n_ords == 0)
             cl->missing = true;
         c->n_ords += sl->n_ords;
@@ -550,6 +607,21 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
     return PDX_OK;
 }
 
+bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len)
+{
+    if (!sl->text)
+        return false;
+    if (sl->prefix)
+        return len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0;
+    if (len == sl->text_len)
+        return memcmp(term, sl->text, len) == 0;
+    if (!sl->bridge || len != sl->text_len + 1)
+        return false;
+    size_t k = first_char_len(sl->text, sl->text_len);
+    return term[k] == ' ' && memcmp(term, sl->text, k) == 0 &&
+           memcmp(term + k + 1, sl->text + k, sl->text_len - k) == 0;
+}
+
 bool pdx_query_highlights(const pdx_query *q, const char *term, size_t len)
 {
     for (uint32_t g = 0; g < q->n_groups; g++) {
@@ -558,14 +630,9 @@ bool pdx_query_highlights(const pdx_query *q, const char *term, size_t len)
             continue;
         for (uint32_t c = 0; c < gr->n_clauses; c++) {
             const pdx_clause *cl = &gr->clauses[c];
-            for (uint32_t i = 0; i < cl->n_slots; i++) {
-                const pdx_slot *sl = &cl->slots[i];
-                if (!sl->text)
-                    continue;
-                if (sl->prefix ? len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0
-                               : len == sl->text_len && memcmp(term, sl->text, len) == 0)
+            for (uint32_t i = 0; i < cl->n_slots; i++)
+                if (pdx_slot_accepts(&cl->slots[i], term, len))
                     return true;
-            }
         }
     }
     return false;

@@ -55,6 +55,11 @@ typedef struct pdx_slot {
     char *text;       /* the normalized query term, for messages/highlight */
     size_t text_len;
     bool prefix;      /* text is a prefix: highlight terms starting with it */
+    /* A bigram inside a Korean (CJK) compound or phrase: ords also hold the
+     * bridge form of text, the two characters with a space between them, as
+     * the tokenizer indexes a bigram that spans one space. So "강화학습"
+     * finds "강화 학습"; a lone two-character word never has this set. */
+    bool bridge;
 } pdx_slot;
 
 typedef struct pdx_clause {
@@ -90,5 +95,8 @@ struct pdx_query {
 /* True if an index term should be highlighted for q: it is one of q's
  * positive (non-negated) terms, or starts with one of its prefixes. */
 bool pdx_query_highlights(const pdx_query *q, const char *term, size_t len);
+/* Does the slot stand for the index term (its text, a term starting with
+ * it for a prefix, or its bridge form)? */
+bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len);
 
 #endif
