@@ -47,11 +47,11 @@
  * RUN_KEEP. */
 #define RUN_CAP 256
 /* Characters kept after a flush. Particle stripping may drop the last three
- * characters of a run and looks at most three back (protected endings), and
- * a flush happens only when one more character arrives, so keeping three is
- * enough for no emitted bigram to touch a stripped character; four leaves a
- * margin. */
-#define RUN_KEEP 4
+ * characters of a run and a derivational ending two more, looking at most
+ * two further back (protected nouns), and a flush happens only when one
+ * more character arrives, so keeping seven is enough for no emitted bigram
+ * to touch a stripped character; eight leaves a margin. */
+#define RUN_KEEP 8
 
 /* Item classes, from the segmenter's point of view. */
 enum {
@@ -158,6 +158,20 @@ static const char *const protected_endings[] = {
     "강도", "밀도", "정도", "평가", "증가", "추가", "참가", "효과",
     "결과", "성과", "경로", "회로", "정의", "회의", "차이", "길이",
     "높이", "깊이", "사이",
+};
+
+/* Derivational endings (PDX_TOKENIZE_DERIVED): -화 (-ization), -적 (-ic),
+ * -성 (-ity), and -적인 / -화된 / -화한, whose last syllable is no particle.
+ * Dropped only when two syllables remain and the last two syllables are not
+ * a noun of their own (derived_nouns). */
+static const char *const derived2[] = {"적인", "화된", "화한"};
+static const char *const derived1[] = {"화", "적", "성"};
+/* Two-syllable nouns that end like a derivational ending: a compound ending
+ * with one ("이미지생성", "분포변화") keeps it. */
+static const char *const derived_nouns[] = {
+    "생성", "합성", "구성", "형성", "작성", "완성", "달성", "음성", "변화", "문화",
+    "대화", "진화", "강화", "특화", "심화", "영화", "전화", "목적", "추적", "흔적",
+    "누적", "면적", "표적", "지적", "최적", "양자화",
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -522,6 +536,37 @@ static bool run_is_particle(const tk_state *st)
     return false;
 }
 
+/* Does run[0..k) end with the UTF-8 string w? */
+static bool run_ends_with(const tk_state *st, size_t k, const char *w)
+{
+    char buf[16];
+    size_t n = 0, chars = 0;
+    for (const char *p = w; *p; p++)
+        chars += ((unsigned char)*p & 0xc0) != 0x80;
+    if (chars > k || chars > 4)
+        return false;
+    for (size_t i = k - chars; i < k; i++)
+        n += utf8_put(buf + n, st->tk->run[i].cp);
+    return n == strlen(w) && memcmp(buf, w, n) == 0;
+}
+
+/* Number of characters of a derivational ending before the last `strip`
+ * characters (a particle already dropped), or 0. */
+static size_t derived_len(const tk_state *st, size_t strip)
+{
+    size_t k = st->run_cnt - strip, left = st->run_total - strip;
+    for (size_t i = 0; i < COUNT_OF(derived_nouns); i++)
+        if (run_ends_with(st, k, derived_nouns[i]))
+            return 0;
+    for (size_t i = 0; i < COUNT_OF(derived2); i++)
+        if (left >= 4 && run_ends_with(st, k, derived2[i]))
+            return 2;
+    for (size_t i = 0; i < COUNT_OF(derived1); i++)
+        if (left >= 3 && run_ends_with(st, k, derived1[i]))
+            return 1;
+    return 0;
+}
+
 /* A bigram, or a bridge: the two characters with the space between them
  * kept, so that a bridge is a term of its own. A phrase of bigrams finds it
  * (the query parser looks up both forms inside a compound), but a lone
@@ -589,6 +634,8 @@ static int end_run(tk_state *st)
             return 0;
         }
         strip = particle_len(st);
+        if (st->flags & PDX_TOKENIZE_DERIVED)
+            strip += derived_len(st, strip);
     }
     size_t cnt = st->run_cnt - strip;
     TRY(emit_bridge_in(st));

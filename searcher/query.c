@@ -310,6 +310,7 @@ static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields, bool last_
 {
     memset(cl, 0, sizeof *cl);
     cl->fields = fields;
+    cl->weight = 1;
     if (++c->n_words > PDX_MAX_QUERY_WORDS)
         return pdx_searcher_error(c->s, PDX_EINVAL,
                                   "query too long: more than %d words and phrases",
@@ -423,6 +424,30 @@ static int field_of(const char *name, size_t n, uint8_t *mask)
 static bool name_is(const char *name, size_t n, const char *lit)
 {
     return strlen(lit) == n && memcmp(name, lit, n) == 0;
+}
+
+/* Adds to the last group the noun of a derived Korean form ("효율화" ->
+ * 효율, which also finds 효율적 and 효율성) as an alternative clause weighing
+ * PDX_DERIVED_WEIGHT, when the word has such an ending. */
+static int add_derived(parse_ctx *c, const char *w, size_t wn, uint8_t fields, size_t query_toks)
+{
+    c->n_toks = 0;
+    pdx_buf_reset(&c->terms);
+    int rc = pdx_tokenize(c->s->tk, PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED, w, wn, 0, NULL,
+                          collect_token, c);
+    if (rc || c->n_toks == 0 || c->n_toks >= query_toks)
+        return rc;
+    pdx_clause cl;
+    rc = build_clause(c, &cl, fields, false);
+    if (!rc && !cl.missing) {
+        cl.weight = PDX_DERIVED_WEIGHT;
+        cl.alternative = true;
+        rc = add_to_group(&c->q->groups[c->q->n_groups - 1], &cl);
+        if (!rc)
+            return PDX_OK;
+    }
+    clause_free(&cl);
+    return rc;
 }
 
 int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t len)
@@ -565,6 +590,9 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
         pending_or = false;
         if (quoted || negated || prefix)
             continue;
+        /* The noun of a derived form, as a lighter alternative. */
+        if ((rc = add_derived(&c, w, wn, fields, query_toks)))
+            break;
         /* The word as written, if the query mode dropped a particle. */
         c.n_toks = 0;
         pdx_buf_reset(&c.terms);

@@ -48,6 +48,10 @@ int pdx_searcher_error(pdx_searcher *s, int code, const char *fmt, ...)
  * A slot is one term, or the terms a prefix expanded to (any of them). */
 
 #define PDX_FIELDS_ALL 7u
+/* Weight of the noun that a derived Korean form stands for (see
+ * pdx_clause.weight), chosen on the known-item and topical evaluations in
+ * bench/: low enough that the form as written ranks first. */
+#define PDX_DERIVED_WEIGHT 0.5
 
 typedef struct pdx_slot {
     uint32_t *ords;   /* term ordinals present in the index (may be none) */
@@ -72,6 +76,15 @@ typedef struct pdx_clause {
      * one for a word that lost a particle, holding the word as written, so
      * "소개는" matches every 소개 but ranks "소개는" first. */
     bool optional;
+    /* Scales the clause's BM25 (1 for the words as written). An alternative
+     * spelling the parser adds for a word, such as the noun of a derived
+     * Korean form ("효율화" -> 효율), weighs less, so papers with the word
+     * as written rank first. */
+    double weight;
+    /* Another form of the group's first clause (the noun of a derived
+     * form): it may match instead of it, but the group still stands for
+     * one query word (for proximity). */
+    bool alternative;
 } pdx_clause;
 
 typedef struct pdx_group {

@@ -44,6 +44,10 @@ static const fdoc docs[] = {
     {"Llama 3 and R1", "Compare Llama 3 with R1 on math."},
     /* 9: a word that only ends like an acronym plural */
     {"Gas prices", "The gas and bias of markets."},
+    /* 10-12: derived forms of one noun (효율) */
+    {"Lean inference", "효율적인 추론 방법"},
+    {"Cost study", "메모리 효율성을 분석한다"},
+    {"Pipeline design", "학습 효율화 전략을 제안한다"},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 
@@ -182,6 +186,39 @@ static void relevance_letter_digit(void **state)
     assert_string_equal(found(e, "r"), "");
 }
 
+/* The first hit of a query, as a fixture number. */
+static int first(env *e, const char *query)
+{
+    pdx_query *q;
+    if (pdx_query_parse(&q, e->s, query, strlen(query)))
+        fail_msg("parse '%s': %s", query, pdx_searcher_errmsg(e->s));
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    assert_true(r.n > 0);
+    pdx_hit_info h;
+    assert_int_equal(pdx_hit_get(e->s, r.hits[0].doc, &h), PDX_OK);
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    return atoi(h.id + 5) - 10000;
+}
+
+/* 효율화, 효율적, 효율성 find each other; the form as written ranks first. */
+static void relevance_korean_derived(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "효율화"), "10,11,12");
+    assert_string_equal(found(e, "효율적"), "10,11,12");
+    assert_string_equal(found(e, "효율성을"), "10,11,12");
+    assert_int_equal(first(e, "효율화"), 12);
+    assert_int_equal(first(e, "효율화를"), 12);
+    assert_int_equal(first(e, "효율성"), 11);
+    assert_int_equal(first(e, "효율적인"), 10);
+    /* a quoted phrase is matched as written */
+    assert_string_equal(found(e, "\"효율화\""), "12");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +226,7 @@ int main(void)
         cmocka_unit_test(relevance_korean_compounds),
         cmocka_unit_test(relevance_acronym_plurals),
         cmocka_unit_test(relevance_letter_digit),
+        cmocka_unit_test(relevance_korean_derived),
     };
     return cmocka_run_group_tests_name("relevance", tests, setup, teardown);
 }

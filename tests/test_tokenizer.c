@@ -915,6 +915,23 @@ static void test_robust_fuzz(void **state)
 /* A test named by path, with a fresh tokenizer as its state. */
 #define TEST(name, fn) {name, fn, setup, teardown, NULL}
 
+/* Derivational endings are dropped only with PDX_TOKENIZE_DERIVED, only
+ * when two syllables remain, and never from a noun of their own. */
+static void test_query_derived(void **state)
+{
+    pdx_tokenizer *tk = *state;
+    const int QD = PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED;
+    EXPECT(tk, QD, "효율화", {"효율", 0, 0, 6, C});
+    EXPECT(tk, QD, "효율적인", {"효율", 0, 0, 6, C});
+    EXPECT(tk, QD, "효율성을", {"효율", 0, 0, 6, C});
+    EXPECT(tk, QD, "효율적으로", {"효율", 0, 0, 6, C});
+    EXPECT(tk, PDX_TOKENIZE_QUERY, "효율화를", {"효율", 0, 0, 6, C}, {"율화", 1, 3, 9, C});
+    EXPECT(tk, QD, "강화", {"강화", 0, 0, 6, C});
+    EXPECT(tk, QD, "양자화", {"양자", 0, 0, 6, C}, {"자화", 1, 3, 9, C});
+    EXPECT(tk, QD, "분포변화", {"분포", 0, 0, 6, C}, {"포변", 1, 3, 9, C}, {"변화", 2, 6, 12, C});
+    EXPECT(tk, 0, "효율화", {"효율", 0, 0, 6, C}, {"율화", 1, 3, 9, C});
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -943,6 +960,7 @@ int main(void)
         TEST("tokenizer/cjk/han_kana", test_cjk_han_kana),
         TEST("tokenizer/query/particles", test_query_particles),
         TEST("tokenizer/query/bridges", test_query_bridges),
+        TEST("tokenizer/query/derived", test_query_derived),
         TEST("tokenizer/robust/invalid_utf8", test_robust_invalid_utf8),
         TEST("tokenizer/robust/emoji", test_robust_emoji),
         TEST("tokenizer/robust/latex_markdown", test_robust_latex_markdown),
