@@ -110,6 +110,16 @@ uint64_t pdx_hash(const void *p, size_t n);
  * there are not valid UTF-8 (overlong, surrogate, > U+10FFFF, truncated).
  * If cp is not NULL it receives the code point. */
 size_t pdx_utf8_decode(const uint8_t *s, size_t n, int32_t *cp);
+/* True for the code points that steer a terminal or the text direction
+ * without being seen: C0 controls, DEL, C1 controls (U+0080-U+009F; U+009B
+ * is a one-byte CSI to some terminals) and the bidi embeddings, overrides
+ * and isolates (U+202A-U+202E, U+2066-U+2069), which can make a line read
+ * as something it is not. Text from an index shows none of them raw. */
+static inline bool pdx_is_control_cp(int32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
 /* Appends text to b with every invalid sequence replaced by U+FFFD; returns
  * how many replacements were made. */
 size_t pdx_utf8_sanitize(pdx_buf *b, const char *s, size_t n);

@@ -11,8 +11,16 @@ void pdx_json_str(pdx_buf *b, const char *s, size_t n)
     while (i < n) {
         uint8_t c = p[i];
         if (c >= 0x80) {
-            size_t l = pdx_utf8_decode(p + i, n - i, NULL);
-            if (l) {
+            int32_t cp;
+            size_t l = pdx_utf8_decode(p + i, n - i, &cp);
+            if (l && pdx_is_control_cp(cp)) {
+                /* C1 and bidi controls: the same string once decoded, but
+                 * harmless when the line itself reaches a terminal */
+                char esc[8];
+                snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
+                pdx_buf_append(b, esc, 6);
+                i += l;
+            } else if (l) {
                 pdx_buf_append(b, p + i, l);
                 i += l;
             } else {

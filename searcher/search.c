@@ -18,9 +18,18 @@
  * they match, then by score; those hits are marked partial. Users of
  * digests search with remembered, imperfect words.
  *
- * The per-cursor upper bounds (list max_tf/min_len, block-max entries) are
- * in the format so MaxScore or block-max WAND can be added inside
- * eval_required() without changing anything else.
+ * Pruning. Once the heap is full (and, for honest totals, more than
+ * PDX_EXACT_TOTAL full matches were counted), papers that cannot enter it
+ * are passed over: MaxScore over the per-cursor bounds (list max_tf at
+ * min_len) in eval_required() and eval_single(), phrase positions skipped
+ * when the bag-of-words bound cannot enter, proximity computed only when it
+ * can matter, and the same bounds in the partial pass. Every bound includes
+ * the largest proximity factor and vote boost, and a paper is passed over
+ * only when its bound is below the heap's worst score by a rounding margin
+ * (cannot_reach()), so equal scores still reach the tie-break: the hits are
+ * exactly those of an exhaustive search, bit for bit (tests/test_exact.c
+ * checks this against pdx_search_set_exhaustive()). Block-max entries are
+ * in the format but not used yet.
  */
 #include <math.h>
 #include <stdio.h>
@@ -99,10 +108,9 @@ typedef struct eval {
     size_t cap_prox;
     double avg[PDX_NFIELDS];
     /* A required or negated clause is a phrase: whether a paper matches
-     * needs positions, which pruned papers do not get (total estimated). */
+     * needs positions, which a paper that cannot enter the heap need not
+     * get (it is then neither verified nor counted). */
     bool has_phrase;
-    uint64_t unverified;
-    bool skipped;      /* MaxScore passed over some papers */
     double max_boost;  /* the vote boost of the most voted paper */
     cur **rc;          /* cursors of the required groups, by bound ascending */
     uint32_t n_rc;
@@ -423,6 +431,24 @@ static double prox_factor(const eval *e)
     return e->n_req < 2 ? 1 : 1 + PDX_PROXIMITY * (e->n_req == 2 ? 1 : 2);
 }
 
+/* Relative margin of every pruning decision. A bound is a sum taken in
+ * another order than the score it bounds (cursors by bound, not query
+ * order) and multiplied by other factors ((s x 1.5) x boost against
+ * (s + 0.5 s) x boost), so it can come out a few ulps below an equal
+ * score; the paper must then still reach the tie-break (newer date, then
+ * smaller arXiv id). A sum of n terms is off by at most about n x 2^-53
+ * relative, n <= 3 x PDX_MAX_QUERY_TERMS; 1e-9 is far above that and far
+ * below any difference that decides a ranking. */
+#define PDX_BOUND_SLACK 1e-9
+
+/* True when a paper whose score is at most bound cannot enter a heap whose
+ * worst score is theta: only when the bound is below it by the margin,
+ * since an equal score may still win the tie-break. Scores are >= 0. */
+static bool cannot_reach(double bound, double theta)
+{
+    return bound * (1 + PDX_BOUND_SLACK) < theta;
+}
+
 static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
 {
     const pdx_query *q = e->q;
@@ -722,7 +748,7 @@ static void maxscore_split(eval *e, double theta)
     uint32_t k = 0;
     while (k < e->n_rc) {
         double next = sum + e->rc[k]->ub;
-        if (next * e->bound_factor >= theta)
+        if (!cannot_reach(next * e->bound_factor, theta))
             break;
         sum = next;
         k++;
@@ -750,12 +776,22 @@ static uint32_t maxscore_next(eval *e, uint32_t doc)
     return m;
 }
 
-/* Pruning (MaxScore, unchecked phrases) makes the total approximate, so
- * it waits until PDX_EXACT_TOTAL matches were counted: small result sets
- * get exact counts, large ones are fast. */
+/* True when a paper must beat the heap's worst score to enter: ranking
+ * by score with the heap full. Decisions that only save work for papers
+ * that cannot enter (positions for proximity, the partial pass) start
+ * then. Never in an exhaustive search. */
+static bool heap_bars_entry(const rank_ctx *rc, const heap *h)
+{
+    return !rc->e->s->exhaustive && rc->sort == PDX_SORT_SCORE && h->n == h->k;
+}
+
+/* Passing papers over uncounted (MaxScore, unchecked phrases) waits until
+ * more than PDX_EXACT_TOTAL full matches were counted, so the total is
+ * exact up to it and reported as "at least PDX_EXACT_TOTAL" past it,
+ * whatever the page (report_total()). */
 static bool may_prune(const rank_ctx *rc, const heap *h, uint64_t total)
 {
-    return rc->sort == PDX_SORT_SCORE && h->n == h->k && total >= PDX_EXACT_TOTAL;
+    return heap_bars_entry(rc, h) && total > PDX_EXACT_TOTAL;
 }
 
 static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
@@ -767,8 +803,6 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                 maxscore_split(e, h->h[0].score);
             if (e->n_nonessential) {
                 uint32_t to = maxscore_next(e, doc);
-                if (to != doc)
-                    e->skipped = true;
                 if (to == PDX_NO_DOC)
                     return;
                 doc = to;
@@ -795,28 +829,25 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         }
         if (passes_filters(e, doc, &d)) {
             double score = 0, bst = boost(e, &d);
-            bool ok = true, full = rc->sort == PDX_SORT_SCORE && h->n == h->k;
+            bool ok = true, full = heap_bars_entry(rc, h);
             double theta = full ? h->h[0].score : 0;
             /* Pruning: when even the bag-of-words bound (plus the largest
              * proximity bonus) cannot enter a full heap, skip the
-             * positions; the paper is counted as unverified. Without
-             * phrases the bag of words is the exact score, computed
-             * below. */
+             * positions; the paper is neither verified nor counted.
+             * Without phrases the bag of words is the exact score,
+             * computed below. */
             if (e->has_phrase && may_prune(rc, h, *total)) {
                 double ub = 0;
                 for (uint32_t i = 0; i < e->n_req; i++)
                     ub += group_bound(e, &e->groups[i], doc, &d, NULL);
-                if (ub * prox_factor(e) * bst < theta) {
-                    e->unverified++;
-                    ok = false;
-                }
+                ok = !cannot_reach(ub * prox_factor(e) * bst, theta);
             }
             for (uint32_t i = 0; i < e->n_req && ok; i++)
                 ok = group_score(e, &e->groups[i], doc, &d, &score);
             if (ok && !e->err && (!e->n_neg || !excluded(e, doc, &d))) {
                 (*total)++;
                 /* Proximity needs positions: only when it can matter. */
-                if (e->n_req > 1 && (!full || score * prox_factor(e) * bst >= theta))
+                if (e->n_req > 1 && (!full || !cannot_reach(score * prox_factor(e) * bst, theta)))
                     score += proximity_bonus(e, doc, &d);
                 pdx_hit hit = {doc, score * bst, false, e->n_req};
                 if (!full || hit.score >= theta)
@@ -838,15 +869,13 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
 {
     uint32_t doc = 0;
     while (!e->err) {
-        bool full = rc->sort == PDX_SORT_SCORE && h->n == h->k;
+        bool full = heap_bars_entry(rc, h);
         bool prune = may_prune(rc, h, *total);
         if (prune && h->h[0].score != e->theta)
             maxscore_split(e, h->h[0].score);
         uint32_t from = prune ? e->n_nonessential : 0;
         if (from == e->n_rc)
             return; /* nothing left can enter the heap */
-        if (from)
-            e->skipped = true;
         /* the next candidate: smallest current document of the lists
          * drawn from; the others are brought up to it */
         doc = PDX_NO_DOC;
@@ -910,7 +939,7 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
             return;
         }
         bool worth = true;
-        if (rc->sort == PDX_SORT_SCORE && h->n == h->k) {
+        if (heap_bars_entry(rc, h)) {
             /* Same pruning as for full matches: how many groups could
              * match, and the best score they could give. */
             double ub = 0;
@@ -924,7 +953,7 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
             const pdx_hit *worst = &h->h[0];
             worth = could > worst->matched ||
                     (could == worst->matched &&
-                     ub * prox_factor(e) * boost(e, &d) >= worst->score);
+                     !cannot_reach(ub * prox_factor(e) * boost(e, &d), worst->score));
         }
         if (worth && passes_filters(e, doc, &d)) {
             double score = 0;
@@ -935,10 +964,9 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
             if (matched && matched < e->n_req && !e->err && !excluded(e, doc, &d)) {
                 double bst = boost(e, &d);
                 const pdx_hit *worst = &h->h[0];
-                bool can_enter = rc->sort != PDX_SORT_SCORE || h->n < h->k ||
-                                 matched > worst->matched ||
+                bool can_enter = !heap_bars_entry(rc, h) || matched > worst->matched ||
                                  (matched == worst->matched &&
-                                  score * prox_factor(e) * bst >= worst->score);
+                                  !cannot_reach(score * prox_factor(e) * bst, worst->score));
                 if (can_enter) { /* positions for proximity only then */
                     score += proximity_bonus(e, doc, &d);
                     pdx_hit hit = {doc, score * bst, true, matched};
@@ -989,6 +1017,69 @@ static void heap_sort_best_first(rank_ctx *rc, heap *h)
     h->n = n;
 }
 
+void pdx_search_set_exhaustive(pdx_searcher *s, bool on)
+{
+    s->exhaustive = on;
+}
+
+/* True if x is a finite number in [lo, hi] (false for NaN). */
+static bool in_range(double x, double lo, double hi)
+{
+    return isfinite(x) && x >= lo && x <= hi;
+}
+
+/* Checks the options against the bounds of search.h. The pruning bounds
+ * assume them: a negative weight makes "the most voted paper" or "the
+ * largest tf" no longer the best case, and b outside 0..1 makes a longer
+ * field score higher. */
+static int check_opts(pdx_searcher *s, const pdx_search_opts *o)
+{
+    static const char *const field[PDX_NFIELDS] = {"title", "authors", "summary"};
+    uint32_t limit = o->limit ? o->limit : 10;
+    if ((uint64_t)limit + o->offset > PDX_MAX_OFFSET_LIMIT)
+        return pdx_searcher_error(s, PDX_EINVAL, "offset + limit is too large (at most %u)",
+                                  PDX_MAX_OFFSET_LIMIT);
+    if (o->sort != PDX_SORT_SCORE && o->sort != PDX_SORT_VOTES && o->sort != PDX_SORT_DATE)
+        return pdx_searcher_error(s, PDX_EINVAL, "unknown sort order %d", (int)o->sort);
+    if (!in_range(o->k1, 0, PDX_MAX_K1))
+        return pdx_searcher_error(s, PDX_EINVAL, "k1 must be a number from 0 to %g, got %g",
+                                  PDX_MAX_K1, o->k1);
+    if (!in_range(o->b, 0, PDX_MAX_B))
+        return pdx_searcher_error(s, PDX_EINVAL, "b must be a number from 0 to %g, got %g",
+                                  PDX_MAX_B, o->b);
+    bool any = false;
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        if (!in_range(o->field_weight[f], 0, PDX_MAX_FIELD_WEIGHT))
+            return pdx_searcher_error(s, PDX_EINVAL,
+                                      "the %s field weight must be a number from 0 to %g, got %g",
+                                      field[f], PDX_MAX_FIELD_WEIGHT, o->field_weight[f]);
+        any |= o->field_weight[f] > 0;
+    }
+    if (!any)
+        return pdx_searcher_error(s, PDX_EINVAL,
+                                  "at least one field weight must be above 0 (all are 0)");
+    if (!in_range(o->vote_weight, 0, PDX_MAX_VOTE_WEIGHT))
+        return pdx_searcher_error(s, PDX_EINVAL,
+                                  "the vote weight must be a number from 0 to %g, got %g",
+                                  PDX_MAX_VOTE_WEIGHT, o->vote_weight);
+    return PDX_OK;
+}
+
+/* Sets out->total from the full matches counted (search.h). Ranking by
+ * score counts exactly until more than PDX_EXACT_TOTAL matched, then may
+ * pass papers over uncounted, so any count past it is reported as
+ * PDX_EXACT_TOTAL, estimated: the same figure on every page and for every
+ * limit, and a true lower bound. The other orders never prune and count
+ * every match. */
+static void report_total(pdx_results *out, const eval *e, uint64_t counted)
+{
+    out->total = counted;
+    if (e->o->sort == PDX_SORT_SCORE && e->n_req > 0 && counted > PDX_EXACT_TOTAL) {
+        out->total = PDX_EXACT_TOTAL;
+        out->total_estimated = true;
+    }
+}
+
 int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
                pdx_results *out)
 {
@@ -999,10 +1090,11 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
         pdx_search_opts_default(&def);
         opts = &def;
     }
+    int vrc = check_opts(s, opts);
+    if (vrc)
+        return vrc;
     uint32_t limit = opts->limit ? opts->limit : 10;
     uint64_t k64 = (uint64_t)limit + opts->offset;
-    if (k64 > 1000000)
-        return pdx_searcher_error(s, PDX_EINVAL, "offset + limit is too large (at most 1000000)");
     eval e = {.s = s, .ix = s->ix, .q = q, .o = opts, .id_doc = PDX_NO_DOC, .theta = -1};
     for (unsigned f = 0; f < PDX_NFIELDS; f++)
         e.avg[f] = s->ix->avg_len[f];
@@ -1023,6 +1115,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
         if (rc && rc != PDX_ENOTFOUND)
             return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
     }
+    uint64_t counted = 0; /* full matches counted (report_total()) */
     heap h = {.k = (size_t)k64};
     h.h = malloc(h.k * sizeof *h.h);
     h.date = malloc(h.k * sizeof *h.date);
@@ -1032,13 +1125,15 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
         fail(&e, PDX_ENOMEM);
     } else if (!build(&e)) {
         if (e.n_req == 0) {
-            eval_filters_only(&e, &rc, &h, &out->total);
+            eval_filters_only(&e, &rc, &h, &counted);
         } else if (!collect_required(&e)) {
             if (e.n_req == 1 && e.groups[0].n == 1 && e.groups[0].c[0].n == 1)
-                eval_single(&e, &rc, &h, &out->total);
+                eval_single(&e, &rc, &h, &counted);
             else
-                eval_required(&e, &rc, &h, &out->total);
-            if (!e.err && out->total < k64 && e.n_req > 1 && !opts->no_partial) {
+                eval_required(&e, &rc, &h, &counted);
+            /* fewer full matches than the page needs: none was pruned
+             * (pruning needs a full heap), so counted is exact here */
+            if (!e.err && counted < k64 && e.n_req > 1 && !opts->no_partial) {
                 out->partial_used = true;
                 if (!rewind_all(&e))
                     eval_partial(&e, &rc, &h);
@@ -1046,10 +1141,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
         }
     }
     out->clauses = e.n_req;
-    if (e.unverified || e.skipped) {
-        out->total += e.unverified;
-        out->total_estimated = true;
-    }
+    report_total(out, &e, counted);
     snprintf(out->notice, sizeof out->notice, "%s", q->notice);
     int err = e.err;
     eval_free(&e);

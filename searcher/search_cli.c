@@ -10,12 +10,14 @@
  * error (bad option, malformed query, unreadable or damaged index).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,11 +38,13 @@ static const char usage[] =
     "  -n, --limit N          show N papers (default 10)\n"
     "      --offset K         skip the first K papers (paging: --offset 10 -n 10\n"
     "                         shows papers 11-20)\n"
-    "      --json             print JSON Lines, one object per paper: rank, score,\n"
-    "                         id, url, date (\"YYYY-MM-DD\" or null), votes (null\n"
-    "                         when unknown), title, authors (array), snippet,\n"
-    "                         highlights ([start,end] UTF-8 byte ranges in\n"
-    "                         snippet), partial (bool); nothing else on stdout\n"
+    "      --json             print JSON Lines, one object per paper: type (\"hit\"),\n"
+    "                         rank, score, id, url, date (\"YYYY-MM-DD\" or null),\n"
+    "                         votes (null when unknown), title, authors (array),\n"
+    "                         snippet, highlights ([start,end] UTF-8 byte ranges\n"
+    "                         in snippet), partial (bool); then one summary line:\n"
+    "                         type (\"summary\"), query, total, total_exact, shown,\n"
+    "                         offset, partial_used, took_us, notices\n"
     "      --sort KEY         score (default), votes (most first, unknown last)\n"
     "                         or date (newest first)\n"
     "      --color WHEN       auto (default: colour when stdout is a terminal and\n"
@@ -52,10 +56,10 @@ static const char usage[] =
     "ranking: score = (1 + W ln(1 + votes)) * (sum of per-field BM25 * weight\n"
     "         + a bonus for query words found close together, in order;\n"
     "         README.md \"Ranking\" has the formula):\n"
-    "      --vote-weight W    vote boost W (default %g; 0 turns it off)\n"
-    "      --field-weights T,A,S  weights of title, authors, summary\n"
-    "                         (default %g,%g,%g)\n"
-    "      --k1 X             BM25 k1 (default %g)\n"
+    "      --vote-weight W    vote boost W, 0..100 (default %g; 0 turns it off)\n"
+    "      --field-weights T,A,S  weights of title, authors, summary, each\n"
+    "                         0..100 (default %g,%g,%g)\n"
+    "      --k1 X             BM25 k1, 0..10 (default %g)\n"
     "      --b X              BM25 b, 0..1 (default %g)\n"
     "\n"
     "  -h, --help             show this help\n"
@@ -101,13 +105,21 @@ static const char usage[] =
 
 #define SNIPPET_WIDTH 200
 #define MAX_LIMIT 1000000u
+/* Ranges of the ranking options, the same as the library's bounds in
+ * search.h, which it enforces for every caller (PDX_EINVAL); checking here
+ * first lets the message name the option as the user typed it. Past them
+ * scores overflow or stop meaning anything. */
+#define MAX_K1 PDX_MAX_K1
+#define MAX_B PDX_MAX_B
+#define MAX_WEIGHT PDX_MAX_FIELD_WEIGHT /* field weights and the vote weight */
+_Static_assert(PDX_MAX_FIELD_WEIGHT == PDX_MAX_VOTE_WEIGHT, "one bound for all weights");
 
 typedef struct cli {
-    const char *index;
-    pdx_search_opts opts;
-    bool json;
-    bool color;
-    pdx_buf query; /* the words joined by spaces */
+    const char *index;    /* path of the index to search (not owned) */
+    pdx_search_opts opts; /* paging, sort and ranking options */
+    bool json;            /* --json: JSON Lines instead of the listing */
+    bool color;           /* SGR escapes in the listing */
+    pdx_buf query;        /* the QUERY words joined by spaces */
 } cli;
 
 static double now(void)
@@ -132,14 +144,16 @@ static bool parse_u32(const char *v, uint32_t max, uint32_t *out)
     return true;
 }
 
-static bool parse_nonneg(const char *v, double *out)
+/* A finite decimal number in [0, max]: strtod alone would also take
+ * "inf", "nan", hex and leading blanks, and 1e999 as HUGE_VAL. */
+static bool parse_real(const char *v, double max, double *out)
 {
-    if (!v || !*v)
+    if (!v || !((*v >= '0' && *v <= '9') || *v == '.'))
         return false;
     errno = 0;
     char *end;
     double x = strtod(v, &end);
-    if (errno || *end || !isfinite(x) || x < 0)
+    if (errno || *end || !isfinite(x) || x > max || strpbrk(v, "xXpP"))
         return false;
     *out = x;
     return true;
@@ -158,7 +172,7 @@ static bool parse_weights(const char *v, double w[3])
             return false;
         if (comma)
             *comma = 0;
-        if (!parse_nonneg(p, &w[i]))
+        if (!parse_real(p, MAX_WEIGHT, &w[i]))
             return false;
         p = comma ? comma + 1 : p;
     }
@@ -246,17 +260,18 @@ static int parse_args(cli *c, int argc, char **argv)
                 return bad_value("--color", v, "auto, always or never");
             color = v;
         } else if (opt_value(argc, argv, &i, "--vote-weight", NULL, &v)) {
-            if (!parse_nonneg(v, &c->opts.vote_weight))
-                return bad_value("--vote-weight", v, "a number >= 0");
+            if (!parse_real(v, MAX_WEIGHT, &c->opts.vote_weight))
+                return bad_value("--vote-weight", v, "a number from 0 to 100");
         } else if (opt_value(argc, argv, &i, "--field-weights", NULL, &v)) {
             if (!parse_weights(v, c->opts.field_weight))
                 return bad_value("--field-weights", v,
-                                 "three numbers >= 0 for title,authors,summary (e.g. 1.5,1,0.8)");
+                                 "three numbers from 0 to 100 for title,authors,summary "
+                                 "(e.g. 1.5,1,0.8)");
         } else if (opt_value(argc, argv, &i, "--k1", NULL, &v)) {
-            if (!parse_nonneg(v, &c->opts.k1))
-                return bad_value("--k1", v, "a number >= 0");
+            if (!parse_real(v, MAX_K1, &c->opts.k1))
+                return bad_value("--k1", v, "a number from 0 to 10");
         } else if (opt_value(argc, argv, &i, "--b", NULL, &v)) {
-            if (!parse_nonneg(v, &c->opts.b) || c->opts.b > 1)
+            if (!parse_real(v, MAX_B, &c->opts.b))
                 return bad_value("--b", v, "a number from 0 to 1");
         } else if (a[1] == '-') {
             fprintf(stderr, PROG "unknown option '%s' (see --help)\n", a);
@@ -297,8 +312,10 @@ static void close_mark(pdx_buf *o, bool color, const char *restore)
     }
 }
 
-/* Appends text with control characters as spaces and invalid UTF-8 as
- * U+FFFD (so nothing from an index can drive the terminal), marking the
+/* Appends text with control characters (C0, DEL, C1) as spaces, bidi
+ * overrides and isolates dropped and invalid UTF-8 as U+FFFD, so nothing
+ * from an index can drive the terminal or reorder what it shows (an old or
+ * crafted index may hold them; pdx_is_control_cp has the list). Marks the
  * spans; two spans with only a hyphen or a space between them are marked
  * as one.
  * `restore` is the style to return to after a highlight. */
@@ -314,12 +331,14 @@ static void put_text(pdx_buf *o, const char *text, size_t len, const pdx_span *s
                            strlen(color ? SGR_MATCH : MARK_OPEN));
             open = true;
         }
-        size_t l = p[i] < 0x80 ? 1 : pdx_utf8_decode(p + i, len - i, NULL);
+        int32_t cp = p[i];
+        size_t l = p[i] < 0x80 ? 1 : pdx_utf8_decode(p + i, len - i, &cp);
         if (!l) {
             pdx_buf_append(o, "\xef\xbf\xbd", 3);
             l = 1;
-        } else if (l == 1 && (p[i] < 0x20 || p[i] == 0x7f)) {
-            pdx_buf_putc(o, ' ');
+        } else if (pdx_is_control_cp(cp)) {
+            if (cp <= 0x9f) /* a control stands where a character was */
+                pdx_buf_putc(o, ' ');
         } else {
             pdx_buf_append(o, p + i, l);
         }
@@ -460,7 +479,7 @@ static void json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli 
                      const pdx_results *r, size_t i, const pdx_hit_info *h)
 {
     const pdx_hit *hit = &r->hits[i];
-    printf_buf(o, "{\"rank\":%zu,\"score\":", (size_t)c->opts.offset + i + 1);
+    printf_buf(o, "{\"type\":\"hit\",\"rank\":%zu,\"score\":", (size_t)c->opts.offset + i + 1);
     if (isfinite(hit->score))
         printf_buf(o, "%.6g", hit->score);
     else
@@ -506,7 +525,23 @@ static void json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli 
     printf_buf(o, "],\"partial\":%s}\n", hit->partial ? "true" : "false");
 }
 
-/* ---- main ---- */
+/* The last JSON line, after the hits (ripgrep's "summary" message): the
+ * total the human listing prints on its first line, so that a script need
+ * not count lines to know how many papers match. */
+static void json_summary(pdx_buf *o, const cli *c, const pdx_results *r, double secs)
+{
+    puts_buf(o, "{\"type\":\"summary\",\"query\":");
+    pdx_json_str(o, (const char *)c->query.data, c->query.len);
+    printf_buf(o, ",\"total\":%" PRIu64 ",\"total_exact\":%s,\"shown\":%zu,\"offset\":%u",
+               r->total, r->total_estimated ? "false" : "true", r->n, c->opts.offset);
+    printf_buf(o, ",\"partial_used\":%s,\"took_us\":%.0f,\"notices\":[",
+               r->partial_used ? "true" : "false", secs * 1e6);
+    if (r->notice[0])
+        pdx_json_str(o, r->notice, strlen(r->notice));
+    puts_buf(o, "]}\n");
+}
+
+/* ---- human header ---- */
 
 static void quote_query(pdx_buf *o, const cli *c)
 {
@@ -515,7 +550,136 @@ static void quote_query(pdx_buf *o, const cli *c)
     pdx_buf_putc(o, '"');
 }
 
-static int run(cli *c)
+/* The lines above the listing: how many papers match (the same total as
+ * the JSON summary), the time, which ranks are shown, partial matches and
+ * the parser's notice. */
+static void human_header(pdx_buf *o, const cli *c, const pdx_results *r, double secs)
+{
+    /* An estimated total is in practice a lower bound: pruning passed over
+     * papers that could not reach the page (search.h). */
+    if (r->total)
+        printf_buf(o, "%s%" PRIu64 " paper%s match%s ", r->total_estimated ? "at least " : "",
+                   r->total, r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
+    else
+        puts_buf(o, "no paper matches ");
+    quote_query(o, c);
+    printf_buf(o, " (%.2f ms)", secs * 1e3);
+    if (r->n)
+        printf_buf(o, "; showing %zu-%zu", (size_t)c->opts.offset + 1,
+                   (size_t)c->opts.offset + r->n);
+    else if (r->total)
+        printf_buf(o, "; none after offset %u", c->opts.offset);
+    puts_buf(o, "\n");
+    if (r->partial_used) {
+        if (r->total)
+            printf_buf(o, "%s %" PRIu64 " paper%s match%s every word; "
+                       "showing best partial matches too\n",
+                       r->total_estimated ? "at least" : "only", r->total,
+                       r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
+        else
+            puts_buf(o, "no paper matches every word; showing best partial matches "
+                        "(marked [partial])\n");
+    }
+    if (r->notice[0]) {
+        puts_buf(o, "note: ");
+        put_text(o, r->notice, strlen(r->notice), NULL, 0, false, "");
+        puts_buf(o, "\n");
+    }
+    puts_buf(o, "\n");
+}
+
+/* ---- the index changing under the search ---- */
+
+/* What the SIGBUS handler writes. Formatted before the index is mapped:
+ * a signal handler may only call async-signal-safe functions. */
+static char bus_msg[4352];
+static size_t bus_msg_len;
+
+/* Reading a page of the mapping past the end of a file that shrank raises
+ * SIGBUS: `cp new.idx INDEX` truncates INDEX before writing it again, and
+ * the kernel takes the pages away from every process mapping it. Output
+ * is built in memory and written only once complete, so nothing has been
+ * printed: report and exit with the error status. (siglongjmp back into
+ * run() would leave the library mid-call, with its memory and state half
+ * updated, to do no more than this.) */
+static void on_sigbus(int sig)
+{
+    (void)sig;
+    ssize_t n = write(STDERR_FILENO, bus_msg, bus_msg_len);
+    (void)n; /* nothing better to do if stderr is gone */
+    _exit(2);
+}
+
+/* Sets the SIGBUS handler for reads of the index at path: from before it
+ * is opened until it is closed. */
+static void guard_mapping(const char *path)
+{
+    int n = snprintf(bus_msg, sizeof bus_msg,
+                     PROG "%s changed while being read (it was overwritten in place; "
+                          "replace indexes atomically with paperdex-index or mv)\n",
+                     path);
+    bus_msg_len = n < 0 ? 0 : PDX_MIN((size_t)n, sizeof bus_msg - 1);
+    if (bus_msg_len && bus_msg[bus_msg_len - 1] != '\n') /* a path too long: cut */
+        bus_msg[bus_msg_len - 1] = '\n';
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Once the index is closed a SIGBUS is not about it any more. */
+static void unguard_mapping(void)
+{
+    signal(SIGBUS, SIG_DFL);
+}
+
+/* Whether the index file `before` describes was written to since: an
+ * overwrite in place that kept the file long enough for every read (`cp`
+ * finished before the search read past what it had written) raises no
+ * SIGBUS, but the search may have read old and new bytes. A new file
+ * renamed over the path (another inode) is an atomic replacement: the
+ * search read the old file whole, as it should. */
+static bool index_rewritten(const char *path, const struct stat *before)
+{
+    struct stat now;
+    if (stat(path, &now) != 0)
+        return false; /* renamed or removed: the mapping was still whole */
+    return now.st_dev == before->st_dev && now.st_ino == before->st_ino &&
+           (now.st_size != before->st_size || now.st_mtim.tv_sec != before->st_mtim.tv_sec ||
+            now.st_mtim.tv_nsec != before->st_mtim.tv_nsec);
+}
+
+/* ---- main ---- */
+
+/* Formats the page of results (header or summary, and the hits) into o.
+ * Returns 0, or 2 after printing the error of a record that cannot be
+ * read. */
+static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
+                          const pdx_results *r, double secs)
+{
+    if (!c->json)
+        human_header(o, c, r, secs);
+    for (size_t i = 0; i < r->n && !o->err; i++) {
+        pdx_hit_info h;
+        if (pdx_hit_get(s, r->hits[i].doc, &h)) {
+            fprintf(stderr, PROG "%s\n", pdx_searcher_errmsg(s));
+            return 2;
+        }
+        if (c->json)
+            json_hit(o, s, q, c, r, i, &h);
+        else
+            human_hit(o, s, q, c, r, i, &h);
+    }
+    if (c->json)
+        json_summary(o, c, r, secs);
+    return 0;
+}
+
+/* Opens the index, runs the query and formats the whole output into o
+ * (written by the caller only when this succeeds, so an error never
+ * leaves half a listing on stdout). Returns the exit status. */
+static int search_into(pdx_buf *o, const cli *c)
 {
     char err[600];
     pdx_index *ix = NULL;
@@ -540,79 +704,19 @@ static int run(cli *c)
     rc = pdx_query_parse(&q, s, (const char *)c->query.data, c->query.len);
     if (!rc)
         rc = pdx_search(s, q, &c->opts, &r);
-    double ms = (now() - t0) * 1e3;
+    double secs = now() - t0;
     if (rc) {
+        /* a bad option value (PDX_EINVAL) is reported in the library's words */
         const char *m = pdx_searcher_errmsg(s);
         fprintf(stderr, PROG "%s\n", *m ? m : pdx_strerror(rc));
         goto done;
     }
-
-    pdx_buf o = {0};
-    if (r.notice[0]) {
-        if (c->json)
-            fprintf(stderr, PROG "%s\n", r.notice);
-    }
-    if (!c->json) {
-        /* An estimated total is in practice a lower bound: pruning passed
-         * over papers that could not reach the page (search.h). */
-        if (r.total)
-            printf_buf(&o, "%s%" PRIu64 " paper%s match%s ", r.total_estimated ? "at least " : "",
-                       r.total, r.total == 1 ? "" : "s", r.total == 1 ? "es" : "");
-        else
-            puts_buf(&o, "no paper matches ");
-        quote_query(&o, c);
-        printf_buf(&o, " (%.2f ms)", ms);
-        if (r.n)
-            printf_buf(&o, "; showing %zu-%zu", (size_t)c->opts.offset + 1,
-                       (size_t)c->opts.offset + r.n);
-        else if (r.total)
-            printf_buf(&o, "; none after offset %u", c->opts.offset);
-        puts_buf(&o, "\n");
-        if (r.partial_used) {
-            if (r.total)
-                printf_buf(&o, "only %" PRIu64 " paper%s match%s every word; "
-                           "showing best partial matches too\n",
-                           r.total, r.total == 1 ? "" : "s", r.total == 1 ? "es" : "");
-            else
-                puts_buf(&o, "no paper matches every word; showing best partial matches "
-                             "(marked [partial])\n");
-        }
-        if (r.notice[0]) {
-            puts_buf(&o, "note: ");
-            put_text(&o, r.notice, strlen(r.notice), NULL, 0, false, "");
-            puts_buf(&o, "\n");
-        }
-        puts_buf(&o, "\n");
-    }
-    for (size_t i = 0; i < r.n && !o.err; i++) {
-        pdx_hit_info h;
-        rc = pdx_hit_get(s, r.hits[i].doc, &h);
-        if (rc) {
-            fwrite(o.data, 1, o.len, stdout);
-            fprintf(stderr, PROG "%s\n", pdx_searcher_errmsg(s));
-            pdx_buf_free(&o);
-            goto done;
-        }
-        if (c->json)
-            json_hit(&o, s, q, c, &r, i, &h);
-        else
-            human_hit(&o, s, q, c, &r, i, &h);
-        /* Flush as we go so a long listing streams. */
-        if (o.len > 1 << 16 && !o.err) {
-            fwrite(o.data, 1, o.len, stdout);
-            pdx_buf_reset(&o);
-        }
-    }
-    if (o.err) {
-        fprintf(stderr, PROG "out of memory\n");
-        pdx_buf_free(&o);
+    if (c->json && r.notice[0])
+        fprintf(stderr, PROG "%s\n", r.notice);
+    if (format_results(o, s, q, c, &r, secs))
         goto done;
-    }
-    if (o.len)
-        fwrite(o.data, 1, o.len, stdout);
-    pdx_buf_free(&o);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, PROG "writing output: %s\n", strerror(errno));
+    if (o->err) {
+        fprintf(stderr, PROG "out of memory\n");
         goto done;
     }
     status = r.n || r.total ? 0 : 1;
@@ -624,6 +728,50 @@ done:
     return status;
 }
 
+/* The first error writing stdout (an errno value), 0 while none. */
+static int out_errno;
+
+static void write_out(const void *p, size_t n)
+{
+    if (n && fwrite(p, 1, n, stdout) != n && !out_errno)
+        out_errno = errno ? errno : EIO;
+}
+
+/* Closes stdout; returns 2 with a message when anything written to it was
+ * lost (a full disk, a closed pipe's EPIPE), so that a failed write never
+ * passes for success. */
+static int close_stdout(void)
+{
+    if (fflush(stdout) != 0 && !out_errno)
+        out_errno = errno ? errno : EIO;
+    if (ferror(stdout) && !out_errno)
+        out_errno = EIO;
+    if (fclose(stdout) != 0 && !out_errno)
+        out_errno = errno ? errno : EIO;
+    if (!out_errno)
+        return 0;
+    fprintf(stderr, PROG "writing output: %s\n", strerror(out_errno));
+    return 2;
+}
+
+static int run(const cli *c)
+{
+    pdx_buf o = {0};
+    struct stat before;
+    bool known = stat(c->index, &before) == 0; /* else open reports it */
+    guard_mapping(c->index);
+    int status = search_into(&o, c);
+    unguard_mapping();
+    if (status != 2 && known && index_rewritten(c->index, &before)) {
+        fputs(bus_msg, stderr);
+        status = 2;
+    }
+    if (status != 2)
+        write_out(o.data, o.len);
+    pdx_buf_free(&o);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     cli c = {0};
@@ -632,5 +780,7 @@ int main(int argc, char **argv)
     if (status < 0)
         status = run(&c);
     pdx_buf_free(&c.query);
+    if (close_stdout())
+        status = 2;
     return status;
 }

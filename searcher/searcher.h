@@ -33,11 +33,20 @@ struct pdx_searcher {
     size_t cap_marks;
     double *boost_tab;   /* vote boost by vote count (search.c), or NULL */
     double boost_weight; /* the vote weight boost_tab was made for */
+    bool exhaustive;     /* score every candidate, prune nothing (search.c) */
 };
 
 /* Records a message (printf-style) and returns code. */
 int pdx_searcher_error(pdx_searcher *s, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* ---- search.c ---- */
+
+/* Turns every pruning path of pdx_search off (MaxScore, early exits,
+ * skipped positions and proximity, partial-pass pruning) so that each
+ * candidate is scored: the reference tests/test_exact.c compares pruned
+ * searches with. Same hits, scores and totals, only slower. */
+void pdx_search_set_exhaustive(pdx_searcher *s, bool on);
 
 /* ---- query.c: parsing ----
  *

@@ -18,7 +18,15 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "fixtures.h"
+#include "paperdex/paperdex.h"
 
 #define INDEX_BIN PDX_BIN_DIR "/paperdex-index"
 #define SEARCH_BIN PDX_BIN_DIR "/paperdex-search"
@@ -90,16 +98,22 @@ static const char day_0520[] =
     "\n"
     "- **What's New**: transformer transfer 실험입니다. There is no vote line here.\n";
 
-/* Checks every JSON line: keys in order, types, highlight ranges inside
- * the snippet's UTF-8 bytes. Prints the number of lines. */
+/* Checks every JSON line: the hits' keys in order, types, highlight ranges
+ * inside the snippet's UTF-8 bytes; then the summary line, last, whose
+ * counts agree with the hits. Prints the number of hits. */
 static const char validate_py[] =
     "import json, re, sys\n"
-    "keys = ['rank','score','id','url','date','votes','title','authors','snippet',\n"
+    "keys = ['type','rank','score','id','url','date','votes','title','authors','snippet',\n"
     "        'highlights','partial']\n"
+    "skeys = ['type','query','total','total_exact','shown','offset','partial_used',\n"
+    "         'took_us','notices']\n"
+    "lines = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
+    "assert lines, 'no summary line'\n"
     "n = 0\n"
-    "for line in open(sys.argv[1], encoding='utf-8'):\n"
+    "for line in lines[:-1]:\n"
     "    o = json.loads(line)\n"
     "    assert list(o.keys()) == keys, list(o.keys())\n"
+    "    assert o['type'] == 'hit'\n"
     "    assert isinstance(o['rank'], int) and o['rank'] >= 1\n"
     "    assert isinstance(o['score'], (int, float))\n"
     "    assert isinstance(o['id'], str) and o['id']\n"
@@ -117,6 +131,18 @@ static const char validate_py[] =
     "        last = e\n"
     "    assert isinstance(o['partial'], bool)\n"
     "    n += 1\n"
+    "s = json.loads(lines[-1])\n"
+    "assert list(s.keys()) == skeys, list(s.keys())\n"
+    "assert s['type'] == 'summary' and s['shown'] == n, (s, n)\n"
+    "assert isinstance(s['query'], str) and s['query']\n"
+    "assert isinstance(s['total'], int) and s['total'] >= 0\n"
+    "assert isinstance(s['total_exact'], bool) and isinstance(s['partial_used'], bool)\n"
+    "assert isinstance(s['offset'], int) and s['offset'] >= 0\n"
+    "assert isinstance(s['took_us'], int) and s['took_us'] >= 0\n"
+    "assert all(isinstance(x, str) for x in s['notices'])\n"
+    "full = sum(1 for l in lines[:-1] if not json.loads(l)['partial'])\n"
+    "assert full <= max(0, s['total'] - s['offset']) or not s['total_exact'], (s, full)\n"
+    "assert s['partial_used'] or full == n\n"
     "print(n)\n";
 
 /* Field values of the tricky paper, decoded by python. */
@@ -125,7 +151,8 @@ static const char tricky_py[] =
     "o = {}\n"
     "for line in open(sys.argv[1], encoding='utf-8'):\n"
     "    x = json.loads(line)\n"
-    "    o[x['id']] = x\n"
+    "    if x['type'] == 'hit':\n"
+    "        o[x['id']] = x\n"
     "t = o['2406.10001']\n"
     "assert t['title'] == 'Quoted \"Diffusion\" Models with \\\\back\\\\slashes and\\ttabs', "
     "repr(t['title'])\n"
@@ -269,11 +296,20 @@ static void test_exit_codes(void **state)
     assert_int_equal(search(&out, "qqqzzzxxx"), 1);
     assert_non_null(strstr(out, "no paper matches"));
     free(out);
+    /* no hit: only the summary line */
     assert_int_equal(search(&out, "--json qqqzzzxxx"), 1);
-    assert_string_equal(out, "");
+    static const char none[] = "{\"type\":\"summary\",\"query\":\"qqqzzzxxx\",\"total\":0,"
+                               "\"total_exact\":true,\"shown\":0,\"offset\":0,"
+                               "\"partial_used\":false,\"took_us\":";
+    assert_memory_equal(out, none, sizeof none - 1);
+    assert_int_equal(count_lines(out), 1);
+    assert_non_null(strstr(out, ",\"notices\":[]}\n"));
     free(out);
     /* a page past the end: papers match, none shown */
     assert_int_equal(search(&out, "--offset 50 diffusion"), 0);
+    assert_non_null(strstr(out, "5 papers match \"diffusion\""));
+    assert_non_null(strstr(out, "; none after offset 50"));
+    assert_null(strstr(out, "  1. "));
     free(out);
     assert_int_equal(search(&out, "--help"), 0);
     assert_non_null(strstr(out, "query language"));
@@ -343,15 +379,22 @@ static void test_json_valid(void **state)
     (void)state;
     if (!fx->python)
         skip();
-    static const char *const queries[] = {
-        "-n 50 diffusion", "-n 50 '\"quoted\"'", "-n 50 'path OR file'", "-n 50 강화학습",
-        "-n 50 'date:2024'", "-n 50 'transf*'", "-n 50 diffusion qqqzzzxxx",
-        "-n 50 '탭과 \"diffusion\"'"};
+    static const struct {
+        const char *args;
+        int rc; /* the exit status it must have */
+    } queries[] = {
+        {"-n 50 diffusion", 0},        {"-n 50 '\"quoted\"'", 0},
+        {"-n 50 'path OR file'", 0},   {"-n 50 강화학습", 0},
+        {"-n 50 'date:2024'", 0},      {"-n 50 'transf*'", 0},
+        {"-n 50 diffusion qqqzzzxxx", 0}, {"-n 50 '탭과 \"diffusion\"'", 0},
+        {"-n 50 qqqzzzxxx", 1},        {"-n 2 --offset 3 diffusion", 0},
+        {"-n 2 --offset 9 diffusion", 0}};
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
         char args[512];
-        snprintf(args, sizeof args, "--json %s > '%s'", queries[i], fx->out);
+        snprintf(args, sizeof args, "--json %s > '%s'", queries[i].args, fx->out);
         int rc = search(NULL, args);
-        assert_true(rc == 0 || rc == 1);
+        if (rc != queries[i].rc)
+            fail_msg("query %s: exit %d, want %d", queries[i].args, rc, queries[i].rc);
         /* the brief one-liner, then the thorough check */
         assert_int_equal(sh(NULL, "python3 -c 'import json,sys; [json.loads(l) for l in "
                                   "sys.stdin]' < '%s'",
@@ -359,7 +402,7 @@ static void test_json_valid(void **state)
                          0);
         char *n;
         if (sh(&n, "python3 '%s/validate.py' '%s' 2>&1", fx->dir, fx->out) != 0)
-            fail_msg("query %s: %s", queries[i], n);
+            fail_msg("query %s: %s", queries[i].args, n);
         free(n);
     }
     /* the tricky paper's fields round-trip */
@@ -371,12 +414,19 @@ static void test_json_valid(void **state)
         fail_msg("tricky paper: %s", res);
     assert_string_equal(res, "ok\n");
     free(res);
-    /* JSON mode writes nothing but JSON lines on stdout */
+    /* JSON mode writes nothing but JSON lines on stdout: five hits, then
+     * the summary */
     char *out;
     assert_int_equal(search(&out, "--json -n 50 diffusion"), 0);
-    assert_int_equal(count_lines(out), 5);
-    for (const char *l = out; *l; l = strchr(l, '\n') + 1)
+    assert_int_equal(count_lines(out), 6);
+    const char *last = out;
+    for (const char *l = out; *l; l = strchr(l, '\n') + 1) {
         assert_true(*l == '{');
+        last = l;
+    }
+    static const char summary[] = "{\"type\":\"summary\",\"query\":\"diffusion\",\"total\":5,"
+                                  "\"total_exact\":true,\"shown\":5,\"offset\":0,";
+    assert_memory_equal(last, summary, sizeof summary - 1);
     free(out);
 }
 
@@ -387,9 +437,13 @@ static void test_paging(void **state)
     char *all = json_ids("-n 5 diffusion", &rc);
     assert_int_equal(rc, 0);
     char *p1 = json_ids("-n 2 diffusion", &rc);
+    assert_int_equal(rc, 0);
     char *p2 = json_ids("-n 2 --offset 2 diffusion", &rc);
+    assert_int_equal(rc, 0);
     char *p3 = json_ids("--limit=2 --offset=4 diffusion", &rc);
+    assert_int_equal(rc, 0);
     char *p4 = json_ids("-n 2 --offset 6 diffusion", &rc);
+    assert_int_equal(rc, 0); /* papers match, though none is on that page */
     char joined[512];
     snprintf(joined, sizeof joined, "%s %s %s", p1, p2, p3);
     assert_string_equal(joined, all);
@@ -403,7 +457,7 @@ static void test_paging(void **state)
     /* ranks continue across pages */
     char *out;
     assert_int_equal(search(&out, "--json -n 1 --offset 3 diffusion"), 0);
-    assert_true(!strncmp(out, "{\"rank\":4,", 10));
+    assert_true(!strncmp(out, "{\"type\":\"hit\",\"rank\":4,", 23));
     free(out);
     assert_int_equal(search(&out, "-n 2 --offset 2 diffusion"), 0);
     assert_non_null(strstr(out, "showing 3-4"));
@@ -416,9 +470,11 @@ static void test_sort(void **state)
     (void)state;
     int rc;
     char *ids = json_ids("-n 10 --sort votes diffusion", &rc);
+    assert_int_equal(rc, 0);
     assert_string_equal(ids, "2407.00002 2406.10001 2405.20001 2407.00001 2406.10002");
     free(ids);
     ids = json_ids("-n 10 --sort date diffusion", &rc);
+    assert_int_equal(rc, 0);
     /* newest first; within a day by score, so only check the days */
     assert_true(!strncmp(ids, "2407.0000", 9));
     assert_true(!strncmp(ids + 11, "2407.0000", 9));
@@ -443,24 +499,32 @@ static void test_query_forms(void **state)
     assert_int_equal(rc, 0);
     assert_null(strstr(ids, "2407.00001"));
     free(ids);
-    ids = json_ids("--no-partial '\"text-to-video\"'", &rc);
-    assert_string_equal(ids, "2407.00002");
-    free(ids);
-    ids = json_ids("--no-partial 'title:diffusion' 비디오", &rc);
-    assert_string_equal(ids, "2406.10002");
-    free(ids);
-    ids = json_ids("--no-partial 'author:\"Minji Kim\"'", &rc);
-    assert_string_equal(ids, "2406.10002");
-    free(ids);
-    ids = json_ids("--no-partial 강화학습 'votes:>=10' --sort votes", &rc);
-    assert_string_equal(ids, "2405.20001");
-    free(ids);
-    ids = json_ids("--no-partial 'transf*' date:2024-05", &rc);
-    assert_string_equal(ids, "2405.20002");
-    free(ids);
-    ids = json_ids("-- -n", &rc); /* after --, "-n" is a query word */
-    assert_true(rc == 0 || rc == 1 || rc == 2);
-    free(ids);
+    static const struct {
+        const char *args, *ids;
+    } forms[] = {
+        {"--no-partial '\"text-to-video\"'", "2407.00002"},
+        {"--no-partial 'title:diffusion' 비디오", "2406.10002"},
+        {"--no-partial 'author:\"Minji Kim\"'", "2406.10002"},
+        {"--no-partial 강화학습 'votes:>=10' --sort votes", "2405.20001"},
+        {"--no-partial 'transf*' date:2024-05", "2405.20002"},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        ids = json_ids(forms[i].args, &rc);
+        if (rc != 0 || strcmp(ids, forms[i].ids))
+            fail_msg("%s: exit %d, ids '%s' (want 0, '%s')", forms[i].args, rc, ids,
+                     forms[i].ids);
+        free(ids);
+    }
+    /* after --, "-n" is a query word: an exclusion alone, which the query
+     * parser refuses (not "-n wants a number") */
+    char args[512];
+    snprintf(args, sizeof args, "-i '%s' -- -n", fx->index);
+    expect_error(args, "not excluded");
+    /* and "--json" is a word too: the listing stays human */
+    char *out;
+    assert_int_equal(search(&out, "-n 1 diffusion -- --json"), 0);
+    assert_true(!strncmp(out, "5 papers match \"diffusion --json\" (", 34));
+    free(out);
 }
 
 static void test_color(void **state)
@@ -534,7 +598,7 @@ static void test_errors(void **state)
     assert_int_equal(sh(&out, "PAPERDEX_INDEX='%s' '%s' --json diffusion", fx->index,
                         SEARCH_BIN),
                      0);
-    assert_int_equal(count_lines(out), 5);
+    assert_int_equal(count_lines(out), 6); /* 5 hits, the summary */
     free(out);
 
     /* not an index, and a truncated copy */
@@ -555,6 +619,410 @@ static void test_errors(void **state)
     free(data);
     free(cut);
     free(junk);
+}
+
+/* ---- output safety ---- */
+
+/* An index of 2,001 generated papers (our own filler text), built once:
+ * 100 a day on 2024-02-01..20, each with a summary long enough that
+ * listing them all takes a while, and one paper alone on 2024-01-05, last
+ * in a date-ordered listing. Returns its path (owned by the fixture). */
+#define MANY_DAYS 20
+#define MANY_PER_DAY 100
+#define MANY_LAST_ID "2401.00005"
+static const char *many_index(void)
+{
+    static char *idx;
+    if (idx)
+        return idx;
+    size_t cap = 1 << 20;
+    char *day = malloc(cap);
+    assert_non_null(day);
+    for (int d = 0; d <= MANY_DAYS; d++) {
+        size_t len = (size_t)snprintf(day, cap, "## Daily Papers (2024-%02d-%02d)\n\n",
+                                      d ? 2 : 1, d ? d : 5);
+        for (int k = 0; k < (d ? MANY_PER_DAY : 1); k++) {
+            unsigned n = (unsigned)(d * MANY_PER_DAY + k);
+            char id[16];
+            snprintf(id, sizeof id, d ? "2402.%05u" : MANY_LAST_ID, n);
+            len += (size_t)snprintf(
+                day + len, cap - len,
+                "### [Filler Study %u of Sparse Kernels](https://arxiv.org/abs/%s)\n\n"
+                "Vote: %u\n\nAuthors: Writer %u, Second Writer, Third Writer\n\n"
+                "- **What's New**: 채움 논문 %u번은 희소 커널을 여러 번 다시 잽니다. "
+                "The filler text repeats itself so that every record is long enough to "
+                "matter, and says nothing else of interest about kernels or sparsity.\n"
+                "- **Technical Details**: 같은 문장을 되풀이하여 요약을 길게 만듭니다. "
+                "Nothing in this bullet is real; it only fills the stored fields.\n\n",
+                n, id, n % 50, n, n);
+            assert_true(len < cap - 4096);
+        }
+        char name[64];
+        snprintf(name, sizeof name, "many/2024-%02d-%02d.md", d ? 2 : 1, d ? d : 5);
+        char *p = fx_path(fx->dir, name);
+        fx_write(p, day, len);
+        free(p);
+    }
+    free(day);
+    idx = fx_path(fx->dir, "many.idx");
+    assert_int_equal(sh(NULL, "'%s' -q -o '%s' '%s/many'", INDEX_BIN, idx, fx->dir), 0);
+    return idx;
+}
+
+/* Whether /proc/PID/maps lists a mapping of a file named name. */
+static bool maps_file(pid_t pid, const char *name)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    char *maps = fx_read(path, NULL);
+    bool found = maps && strstr(maps, name);
+    free(maps);
+    return found;
+}
+
+/* Runs paperdex-search on a copy of the index, stops it as soon as the
+ * copy is mapped, overwrites the copy in place (with data, or truncates it
+ * to 0 bytes when data is NULL, which is what `cp new.idx INDEX` does
+ * first), lets it go on and returns its wait status; stdout and stderr go
+ * to files in the fixture directory. *mapped says whether the mapping was
+ * seen before the search ended. */
+static int search_overwritten(const char *copy, const char *data, size_t len, bool *mapped)
+{
+    char *out = fx_path(fx->dir, "bus.out"), *err = fx_path(fx->dir, "bus.err");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+            _exit(99);
+        execl(SEARCH_BIN, SEARCH_BIN, "-i", copy, "-n", "1000000", "date:2024", (char *)NULL);
+        _exit(98);
+    }
+    *mapped = false;
+    int status = 0;
+    for (;;) {
+        if (maps_file(pid, "bus.idx")) {
+            *mapped = true;
+            break;
+        }
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        assert_true(w >= 0);
+        if (w == pid) {
+            free(out);
+            free(err);
+            return status;
+        }
+    }
+    assert_int_equal(kill(pid, SIGSTOP), 0);
+    assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+    if (data)
+        fx_write(copy, data, len); /* truncates, then writes */
+    else
+        assert_int_equal(truncate(copy, 0), 0);
+    assert_int_equal(kill(pid, SIGCONT), 0);
+    while (!WIFEXITED(status) && !WIFSIGNALED(status))
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+    free(out);
+    free(err);
+    return status;
+}
+
+/* The index overwritten in place under a running search: truncated (a
+ * read past the new end raises SIGBUS), or rewritten whole with the same
+ * bytes before the search reads on (no fault; the file changed all the
+ * same). Either way: exit 2, the message, nothing on stdout. */
+static void index_overwritten(bool rewrite)
+{
+    if (access("/proc/self/maps", R_OK) != 0)
+        skip();
+    size_t len;
+    char *data = fx_read(many_index(), &len);
+    assert_non_null(data);
+    char *copy = fx_path(fx->dir, "bus.idx"), *out = fx_path(fx->dir, "bus.out"),
+         *err = fx_path(fx->dir, "bus.err");
+    /* The search is stopped right after mmap; it may still win the race
+     * to the mapping on a busy machine, so a few tries are allowed. */
+    int caught = 0;
+    for (int attempt = 0; attempt < 10 && !caught; attempt++) {
+        fx_write(copy, data, len);
+        /* an old modification time, so that the rewrite changes it even
+         * within the file system's timestamp granularity */
+        struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
+        assert_int_equal(utimensat(AT_FDCWD, copy, old, 0), 0);
+        bool mapped;
+        int st = search_overwritten(copy, rewrite ? data : NULL, len, &mapped);
+        if (WIFSIGNALED(st))
+            fail_msg("paperdex-search died of signal %d", WTERMSIG(st));
+        assert_true(WIFEXITED(st));
+        char *o = fx_read(out, NULL), *e = fx_read(err, NULL);
+        /* exit 0: the search finished before the truncation, which is fine */
+        if (WEXITSTATUS(st) != 0) {
+            if (WEXITSTATUS(st) != 2 || !strstr(e, "bus.idx changed while being read") ||
+                !strstr(e, "replace indexes atomically") || count_lines(e) != 1)
+                fail_msg("exit %d, stderr '%s'", WEXITSTATUS(st), e);
+            assert_string_equal(o, ""); /* nothing half printed */
+            caught += mapped;
+        }
+        free(o);
+        free(e);
+    }
+    if (!caught)
+        fail_msg("no try overwrote the index while it was being read");
+    free(data);
+    free(copy);
+    free(out);
+    free(err);
+}
+
+static void test_index_truncated_while_searching(void **state)
+{
+    (void)state;
+    index_overwritten(false);
+}
+
+static void test_index_rewritten_while_searching(void **state)
+{
+    (void)state;
+    index_overwritten(true);
+}
+
+/* A record that cannot be read, last in the listing: an error, and none of
+ * the hundreds of KiB formatted before it on stdout. */
+static void test_damaged_record_prints_nothing(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = fx_read(many_index(), &len);
+    assert_non_null(data);
+    /* the paper's stored record: its id, then its URL, each after its
+     * length; damage the lengths so the record no longer parses */
+    char rec[96];
+    int n = snprintf(rec, sizeof rec, "%c%s%chttps://arxiv.org/abs/%s", 10, MANY_LAST_ID, 32,
+                     MANY_LAST_ID);
+    char *at = NULL;
+    for (size_t i = 0; i + (size_t)n <= len; i++)
+        if (!memcmp(data + i, rec, (size_t)n))
+            at = data + i; /* the last one: STORED comes after the dictionary */
+    assert_non_null(at);
+    memset(at, 0xff, (size_t)n);
+    char *bad = fx_path(fx->dir, "damaged.idx");
+    fx_write(bad, data, len);
+    for (int json = 0; json < 2; json++) {
+        char *out;
+        int rc = sh(&out, "'%s' -i '%s' %s -n 100000 date:2024 2>/dev/null", SEARCH_BIN, bad,
+                    json ? "--json" : "");
+        if (rc != 2 || *out)
+            fail_msg("exit %d, %zu bytes on stdout", rc, strlen(out));
+        free(out);
+        char *err;
+        rc = sh(&err, "'%s' -i '%s' %s -n 100000 date:2024 2>&1 >/dev/null", SEARCH_BIN, bad,
+                json ? "--json" : "");
+        assert_int_equal(rc, 2);
+        assert_non_null(strstr(err, "malformed"));
+        assert_int_equal(count_lines(err), 1);
+        free(err);
+        /* the damaged paper alone: the error comes before any output
+         * (where the old code passed fwrite a NULL, empty buffer) */
+        rc = sh(&out, "'%s' -i '%s' %s id:" MANY_LAST_ID " 2>&1", SEARCH_BIN, bad,
+                json ? "--json" : "");
+        assert_int_equal(rc, 2);
+        assert_int_equal(count_lines(out), 1);
+        assert_non_null(strstr(out, "malformed"));
+        free(out);
+        /* the papers before it still list fine */
+        rc = sh(&out, "'%s' -i '%s' %s -n 2000 date:2024 2>&1", SEARCH_BIN, bad,
+                json ? "--json" : "");
+        assert_int_equal(rc, 0);
+        free(out);
+    }
+    free(bad);
+    free(data);
+}
+
+/* A write that fails (a full disk) is an error, in every output mode. */
+static void test_full_disk(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        skip();
+    static const char *const args[] = {"diffusion", "--json diffusion", "qqqzzzxxx",
+                                       "--json qqqzzzxxx", "--help", "--version",
+                                       "--json -n 1000 date:2024"};
+    for (size_t i = 0; i < sizeof args / sizeof *args; i++) {
+        char *err;
+        int rc = sh(&err, "'%s' -i '%s' %s 2>&1 >/dev/full", SEARCH_BIN, fx->index, args[i]);
+        if (rc != 2 || strcmp(err, "paperdex-search: writing output: No space left on device\n"))
+            fail_msg("%s > /dev/full: exit %d, stderr '%s'", args[i], rc, err);
+        free(err);
+    }
+}
+
+/* Control characters (C0, DEL, C1 with U+009B, a one-byte CSI) and bidi
+ * overrides and isolates, written straight into an index as an old
+ * indexer or a crafted file would hold them. */
+#define EVIL_C1 "\xc2\x9b" "31m"        /* U+009B CSI, then "31m" */
+#define EVIL_RLO "\xe2\x80\xae"         /* U+202E right-to-left override */
+#define EVIL_LRI "\xe2\x81\xa6"         /* U+2066 left-to-right isolate */
+#define EVIL_PDI "\xe2\x81\xa9"         /* U+2069 pop directional isolate */
+static const char evil_title[] = "Evil " EVIL_C1 " Zebrafinch" EVIL_RLO "txt.exe\x7f\x1b[2J";
+static const char evil_authors[] = "Mal " EVIL_LRI "Lory" EVIL_PDI "\nSec\xc2\x85ond";
+static const char evil_summary[] =
+    "이 요약은 zebrafinch " EVIL_C1 "를 담고 " EVIL_RLO "뒤집힌 글자" EVIL_PDI "와 \x1b]0;title\x07 "
+    "zebrafinch 를 또 씁니다.";
+
+static char *evil_index(void)
+{
+    char *idx = fx_path(fx->dir, "evil.idx");
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
+    pdx_paper p = {.id = "2406.66601",
+                   .id_len = 10,
+                   .url = "https://arxiv.org/abs/2406.66601" EVIL_RLO,
+                   .url_len = 35,
+                   .title = evil_title,
+                   .title_len = sizeof evil_title - 1,
+                   .authors = evil_authors,
+                   .authors_len = sizeof evil_authors - 1,
+                   .n_authors = 2,
+                   .summary = evil_summary,
+                   .summary_len = sizeof evil_summary - 1,
+                   .date = 20240610,
+                   .votes = 3,
+                   .file = "evil.md",
+                   .line = 1};
+    assert_int_equal(pdx_writer_add(w, &p), PDX_OK);
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    return idx;
+}
+
+/* The first byte offset in s of a character that steers the terminal:
+ * C0 other than newline, DEL, C1, bidi override or isolate; -1 if none. */
+static long find_control(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; p[i]; i++) {
+        if ((p[i] < 0x20 && p[i] != '\n') || p[i] == 0x7f ||
+            (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) ||
+            (p[i] == 0xe2 && p[i + 1] == 0x80 && p[i + 2] >= 0xaa && p[i + 2] <= 0xae) ||
+            (p[i] == 0xe2 && p[i + 1] == 0x81 && p[i + 2] >= 0xa6 && p[i + 2] <= 0xa9))
+            return (long)i;
+    }
+    return -1;
+}
+
+static const char evil_py[] =
+    "import json, sys\n"
+    "raw = open(sys.argv[1], 'rb').read()\n"
+    "for b in (b'\\xc2\\x9b', b'\\xc2\\x85', b'\\xe2\\x80\\xae', b'\\xe2\\x81\\xa6', b'\\x7f'):\n"
+    "    assert b not in raw, b\n"
+    "lines = raw.decode('utf-8').splitlines()\n"
+    "o = json.loads(lines[0])\n"
+    "assert o['title'] == sys.argv[2], ascii(o['title'])\n"
+    "assert o['authors'] == ['Mal \\u2066Lory\\u2069', 'Sec\\x85ond'], ascii(o['authors'])\n"
+    "assert '\\u009b' in o['snippet'] and '\\u202e' in o['snippet'], ascii(o['snippet'])\n"
+    "b = o['snippet'].encode('utf-8')\n"
+    "words = [b[s:e].decode('utf-8') for s, e in o['highlights']]\n"
+    "assert words == ['zebrafinch', 'zebrafinch'], words\n"
+    "assert json.loads(lines[1])['type'] == 'summary'\n"
+    "print('ok')\n";
+
+static void test_terminal_controls(void **state)
+{
+    (void)state;
+    char *idx = evil_index(), *out;
+    for (int color = 0; color < 2; color++) {
+        assert_int_equal(sh(&out, "'%s' -i '%s' --color %s zebrafinch", SEARCH_BIN, idx,
+                            color ? "always" : "never"),
+                         0);
+        /* colour adds our own SGR escapes: take them out before looking */
+        for (char *e; (e = strstr(out, "\033[")) != NULL;) {
+            char *m = strchr(e, 'm');
+            assert_non_null(m);
+            memmove(e, m + 1, strlen(m + 1) + 1);
+        }
+        long at = find_control(out);
+        if (at >= 0)
+            fail_msg("control character at byte %ld of: %s", at, out);
+        /* what is between them is still shown */
+        assert_non_null(strstr(out, "Zebrafinch"));
+        assert_non_null(strstr(out, "txt.exe"));
+        assert_non_null(strstr(out, "뒤집힌 글자"));
+        assert_non_null(strstr(out, "Mal Lory, Sec ond"));
+        free(out);
+    }
+    /* JSON: the same strings, with C1 and bidi controls as \u escapes, and
+     * highlight ranges still right in the decoded snippet */
+    assert_int_equal(sh(&out, "'%s' -i '%s' --json zebrafinch", SEARCH_BIN, idx), 0);
+    assert_non_null(strstr(out, "\\u009b31m"));
+    assert_non_null(strstr(out, "\\u202e"));
+    assert_non_null(strstr(out, "\\u2066"));
+    assert_int_equal(find_control(out), -1);
+    free(out);
+    if (fx->python) {
+        char *py = fx_path(fx->dir, "evil.py"), *res;
+        fx_write(py, evil_py, (size_t)-1);
+        assert_int_equal(sh(NULL, "'%s' -i '%s' --json zebrafinch > '%s'", SEARCH_BIN, idx,
+                            fx->out),
+                         0);
+        /* the title as the index holds it, passed to python byte for byte */
+        int rc = sh(&res, "python3 '%s' '%s' \"$(printf '%s')\" 2>&1", py, fx->out,
+                    "Evil \\302\\23331m Zebrafinch\\342\\200\\256txt.exe\\177\\033[2J");
+        if (rc)
+            fail_msg("%s", res);
+        assert_string_equal(res, "ok\n");
+        free(res);
+        free(py);
+    }
+    free(idx);
+}
+
+/* Ranking options out of range or not plain finite numbers: exit 2, one
+ * message naming the option and the value, nothing on stdout. Values the
+ * CLI passes on but the library refuses come back in its words. */
+static void test_option_ranges(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args, *want;
+    } bad[] = {
+        {"--k1 1e308", "--k1 wants a number from 0 to 10, got '1e308'"},
+        {"--k1 10.5", "--k1 wants a number from 0 to 10, got '10.5'"},
+        {"--k1 inf", "--k1 wants"},
+        {"--k1 nan", "--k1 wants"},
+        {"--k1 0x1p3", "--k1 wants"},
+        {"--k1 ' 1'", "--k1 wants"},
+        {"--k1 1.2x", "--k1 wants"},
+        {"--k1 ''", "--k1 wants"},
+        {"--k1=-1", "--k1 wants"},
+        {"--vote-weight 1e308", "--vote-weight wants a number from 0 to 100, got '1e308'"},
+        {"--vote-weight 1e999", "--vote-weight wants"},
+        {"--vote-weight -0.1", "--vote-weight wants"},
+        {"--vote-weight", "--vote-weight wants"},
+        {"--b 1.5", "--b wants a number from 0 to 1, got '1.5'"},
+        {"--b -inf", "--b wants"},
+        {"--field-weights 1,1e308,1", "--field-weights wants"},
+        {"--field-weights 1,nan,1", "--field-weights wants"},
+        {"--field-weights 1,,1", "--field-weights wants"},
+        {"--field-weights 1,1,1,1", "--field-weights wants"},
+        {"-n 1000000 --offset 1", "offset + limit is too large"}, /* the library's */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char args[512];
+        snprintf(args, sizeof args, "-i '%s' %s diffusion", fx->index, bad[i].args);
+        expect_error(args, bad[i].want);
+    }
+    /* the ends of the ranges are accepted */
+    char *out;
+    assert_int_equal(search(&out, "--k1 10 --b 1 --vote-weight 100 --field-weights 100,0,100 "
+                                  "--json diffusion"),
+                     0);
+    assert_null(strstr(out, "\"score\":null"));
+    free(out);
+    assert_int_equal(search(&out, "--k1 0 --b 0 --vote-weight 0 --field-weights 0,0,1 diffusion"),
+                     0);
+    free(out);
 }
 
 static void test_quick_start_on_seeds(void **state)
@@ -594,15 +1062,20 @@ static const char corpus_json_py[] =
     "queries = [l.strip() for l in open(qfile, encoding='utf-8') if l.strip()]\n"
     "queries += ['\"text to video\"', 'back\\\\slash', 'quote\"d', 'a -b OR c', 'transf*',\n"
     "            'author:\"Zhiqiu Lin\"', '강화학습 date:2024', 'votes:>=50 diffusion']\n"
-    "keys = ['rank','score','id','url','date','votes','title','authors','snippet',\n"
+    "keys = ['type','rank','score','id','url','date','votes','title','authors','snippet',\n"
     "        'highlights','partial']\n"
     "lines = 0\n"
     "for q in queries:\n"
     "    r = subprocess.run([search, '-i', idx, '--json', '-n', '20', q],\n"
     "                       capture_output=True)\n"
-    "    if r.returncode not in (0, 1):\n"
-    "        sys.exit('exit %d for %r: %s' % (r.returncode, q, r.stderr))\n"
-    "    for line in r.stdout.decode('utf-8').splitlines():\n"
+    "    out = r.stdout.decode('utf-8').splitlines()\n"
+    "    s = json.loads(out[-1]) if out else {}\n"
+    "    if s.get('type') != 'summary':\n"
+    "        sys.exit('no summary line for %r (exit %d): %s' % (q, r.returncode, r.stderr))\n"
+    "    want = 0 if s['total'] or s['shown'] else 1\n"
+    "    if r.returncode != want or s['shown'] != len(out) - 1:\n"
+    "        sys.exit('exit %d, summary %r for %r' % (r.returncode, s, q))\n"
+    "    for line in out[:-1]:\n"
     "        o = json.loads(line)\n"
     "        if list(o) != keys: sys.exit('keys %r for %r' % (list(o), q))\n"
     "        sn = o['snippet'].encode('utf-8')\n"
@@ -610,6 +1083,20 @@ static const char corpus_json_py[] =
     "            if not (0 <= a < b <= len(sn)): sys.exit('range %d,%d for %r' % (a, b, q))\n"
     "            sn[a:b].decode('utf-8')\n"
     "        lines += 1\n"
+    "# the human listing and the JSON summary give the same total, equally\n"
+    "# labelled; among these queries some totals are exact and some not\n"
+    "import re\n"
+    "kinds = set()\n"
+    "for q in ['diffusion', '모델 학습', '언어 모델', 'model OR 모델']:\n"
+    "    h = subprocess.run([search, '-i', idx, '-n', '1', q], capture_output=True)\n"
+    "    j = subprocess.run([search, '-i', idx, '-n', '1', '--json', q], capture_output=True)\n"
+    "    head = h.stdout.decode('utf-8').splitlines()[0]\n"
+    "    s = json.loads(j.stdout.decode('utf-8').splitlines()[-1])\n"
+    "    m = re.match(r'(at least )?(\\d+) papers? match', head)\n"
+    "    if not m or int(m.group(2)) != s['total'] or (m.group(1) is None) != s['total_exact']:\n"
+    "        sys.exit('%r: %r against %r' % (q, head, s))\n"
+    "    kinds.add(s['total_exact'])\n"
+    "if kinds != {True, False}: sys.exit('totals exact: %r only' % kinds)\n"
     "print(len(queries), lines)\n";
 
 static void test_corpus_json(void **state)
@@ -649,6 +1136,12 @@ int main(void)
         cmocka_unit_test(test_query_forms),
         cmocka_unit_test(test_color),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_index_truncated_while_searching),
+        cmocka_unit_test(test_index_rewritten_while_searching),
+        cmocka_unit_test(test_damaged_record_prints_nothing),
+        cmocka_unit_test(test_full_disk),
+        cmocka_unit_test(test_terminal_controls),
+        cmocka_unit_test(test_option_ranges),
         cmocka_unit_test(test_quick_start_on_seeds),
         cmocka_unit_test(test_corpus_json),
     };

@@ -56,17 +56,32 @@ typedef enum pdx_sort {
 #define PDX_MAX_PHRASE_TERMS 64    /* terms of one word or phrase */
 #define PDX_MAX_QUERY_TERMS 4096   /* dictionary terms after prefix expansion */
 
-/* Totals are exact until this many matches were counted; past it the
- * search may prune and pdx_results.total_estimated says so. */
+/* Bounds of pdx_search_opts, checked by pdx_search (PDX_EINVAL and a
+ * message naming the option otherwise). Every value must be finite; the
+ * pruning that keeps searches fast is exact only inside them (a negative
+ * weight would make the most voted paper or the largest tf the worst case
+ * rather than the best). */
+#define PDX_MAX_K1 10.0            /* k1 in [0, this] */
+#define PDX_MAX_B 1.0              /* b in [0, this] */
+#define PDX_MAX_FIELD_WEIGHT 100.0 /* each in [0, this], not all 0 */
+#define PDX_MAX_VOTE_WEIGHT 100.0  /* vote_weight in [0, this] */
+#define PDX_MAX_OFFSET_LIMIT 1000000u /* offset + limit */
+
+/* Totals, as Lucene counts them: when ranking by score, matches are
+ * counted exactly up to PDX_EXACT_TOTAL; past it the search may pass over
+ * papers that cannot reach the page without counting them, and reports
+ * total = PDX_EXACT_TOTAL with total_estimated ("at least 1000"), the
+ * same whatever the offset and limit. Sorting by votes or date, and
+ * queries of filters alone, always count exactly. */
 #define PDX_EXACT_TOTAL 1000
 
 typedef struct pdx_search_opts {
     uint32_t limit;          /* hits to return (after offset); 0 means 10 */
     uint32_t offset;         /* hits to skip, for paging */
-    pdx_sort sort;
-    double k1, b;            /* BM25 parameters */
-    double field_weight[3];  /* title, authors, summary */
-    double vote_weight;      /* W in the vote boost; 0 turns it off */
+    pdx_sort sort;           /* one of pdx_sort */
+    double k1, b;            /* BM25 parameters: k1 0..PDX_MAX_K1, b 0..PDX_MAX_B */
+    double field_weight[3];  /* title, authors, summary: 0..PDX_MAX_FIELD_WEIGHT */
+    double vote_weight;      /* W in the vote boost, 0..PDX_MAX_VOTE_WEIGHT; 0 turns it off */
     bool no_partial;         /* do not fill with partial matches */
 } pdx_search_opts;
 
@@ -102,10 +117,10 @@ typedef struct pdx_results {
     pdx_hit *hits;     /* owned by the results; n of them */
     size_t n;
     uint64_t total;    /* papers matching the whole query (not partial) */
-    /* true when total is approximate, in practice a lower bound: to answer
-     * fast, papers that could not reach the page were passed over without
-     * being counted (MaxScore), or counted without checking their phrases'
-     * positions */
+    /* true when total is a lower bound: ranking by score, more than
+     * PDX_EXACT_TOTAL papers matched and total is PDX_EXACT_TOTAL (papers
+     * that could not reach the page may have been passed over uncounted).
+     * Never counts a paper whose phrases were not checked. */
     bool total_estimated;
     bool partial_used; /* fewer than offset+limit full matches: partial
                           matches follow the full ones */
@@ -113,9 +128,12 @@ typedef struct pdx_results {
     char notice[256];  /* e.g. a prefix expansion that hit its bound; "" */
 } pdx_results;
 
-/* Runs q. *out is filled (zeroed first); free with pdx_results_clear.
- * Returns PDX_OK (also with no hits), PDX_ECORRUPT (message in
- * pdx_searcher_errmsg), PDX_ENOMEM. */
+/* Runs q with opts (NULL: the defaults). *out is filled (zeroed first);
+ * free with pdx_results_clear. Hits are ranked by score, then newer date,
+ * then smaller arXiv id (or by votes or date first, see pdx_sort).
+ * Returns PDX_OK (also with no hits), PDX_EINVAL (an option outside the
+ * bounds above), PDX_ECORRUPT, PDX_ENOMEM; the message is in
+ * pdx_searcher_errmsg. */
 int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
                pdx_results *out);
 void pdx_results_clear(pdx_results *r);

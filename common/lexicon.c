@@ -1,0 +1,502 @@
+/*
+ * The encoded Korean<->English lexicon: encoder, validating reader, lookups.
+ * See lexicon.h for the API and docs/LEXICON.md for how the pairs are mined.
+ *
+ * Byte layout, version 1 (little-endian, read with the get/put helpers)
+ * ----------------------------------------------------------------------
+ *
+ *   offset  size        field
+ *   0       8           magic "PDXLEX\0\0"
+ *   8       4           u32 version (PDX_LEXICON_VERSION = 1)
+ *   12      4           u32 n_pairs
+ *   16      4           u32 strings_len: bytes of the STRINGS area
+ *   20      4           u32 min_support the pairs were mined with
+ *   24      8           u64 checksum: pdx_hash() of bytes 32..end
+ *   32      16*n_pairs  PAIRS, sorted by (ko terms, support descending,
+ *                       en terms); no (ko, en) twice. Each record:
+ *                         u32 ko_off    string: Korean terms, joined form
+ *                         u32 en_off    string: English terms, joined form
+ *                         u32 surf_off  two strings back to back: Korean
+ *                                       surface, then English surface
+ *                         u32 support   >= 1
+ *           4*n_pairs   EN_ORDER: the pair ordinals sorted by (en terms,
+ *                       support descending, ko terms); a permutation
+ *           strings_len STRINGS: each string is a varint length (>= 1)
+ *                       followed by that many bytes of valid UTF-8.
+ *                       Offsets are relative to the start of STRINGS.
+ *                       Identical strings may be shared by several pairs.
+ *
+ * The blob ends exactly after STRINGS (length = 32 + 20*n_pairs +
+ * strings_len). A term sequence ("joined form") is its terms separated by
+ * single spaces: no leading, trailing or double space, no byte below 0x20,
+ * each term at most PDX_MAX_TERM_BYTES bytes.
+ *
+ * Why this shape: a lookup is a binary search over PAIRS (Korean key) or
+ * EN_ORDER (English key) comparing joined strings with memcmp, which is the
+ * term-by-term order because the separator sorts below every term byte; the
+ * matches are then consecutive, most supported first. Korean sides repeat
+ * in consecutive pairs, so the encoder writes each distinct one once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lexicon.h"
+#include "paperdex/tokenizer.h"
+
+#define LEX_MAGIC "PDXLEX\0\0"
+#define LEX_MAGIC_LEN 8
+#define LEX_HDR_VERSION 8
+#define LEX_HDR_NPAIRS 12
+#define LEX_HDR_STRINGS_LEN 16
+#define LEX_HDR_MIN_SUPPORT 20
+#define LEX_HDR_CHECKSUM 24
+#define LEX_HEADER_SIZE 32
+#define LEX_PAIR_SIZE 16
+#define LEX_PAIR_KO 0
+#define LEX_PAIR_EN 4
+#define LEX_PAIR_SURF 8
+#define LEX_PAIR_SUPPORT 12
+#define LEX_ORDER_SIZE 4
+
+struct pdx_lexicon {
+    const uint8_t *data;     /* the blob; not owned */
+    size_t len;              /* its length */
+    uint32_t n_pairs;        /* records in PAIRS (0 after a failed open) */
+    uint32_t min_support;    /* from the header */
+    const uint8_t *pairs;    /* PAIRS inside data */
+    const uint8_t *en_order; /* EN_ORDER inside data */
+    const uint8_t *strings;  /* STRINGS inside data */
+    uint32_t strings_len;    /* its length */
+    int err;                 /* PDX_OK, or why the open failed */
+    char msg[160];           /* the failed open's message, "" otherwise */
+};
+
+/* ---- the joined form ---- */
+
+/* True when s[0..n) is a valid joined term sequence (see the layout). */
+static bool lex_joined_valid(const char *s, size_t n)
+{
+    size_t term = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = (uint8_t)s[i];
+        if (c < 0x20)
+            return false;
+        if (c == ' ') {
+            if (term == 0)
+                return false;
+            term = 0;
+        } else if (++term > PDX_MAX_TERM_BYTES) {
+            return false;
+        }
+    }
+    return term > 0;
+}
+
+/* True when s[0..n) is entirely valid UTF-8. */
+static bool lex_utf8_valid(const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = pdx_utf8_decode(s + i, n - i, NULL);
+        if (k == 0)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+static int lex_bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t n = PDX_MIN(alen, blen);
+    int c = n ? memcmp(a, b, n) : 0; /* memcmp may not see NULL, even for 0 */
+    if (c)
+        return c;
+    return (alen > blen) - (alen < blen);
+}
+
+/* The order of PAIRS (side KO) or EN_ORDER (side EN): key side, support
+ * descending, other side. The one comparator of encoder and validator. */
+static int lex_pair_cmp(const pdx_lex_pair *a, const pdx_lex_pair *b, pdx_lex_side side)
+{
+    int c = side == PDX_LEX_KO
+                ? lex_bytes_cmp(a->ko_terms, a->ko_terms_len, b->ko_terms, b->ko_terms_len)
+                : lex_bytes_cmp(a->en_terms, a->en_terms_len, b->en_terms, b->en_terms_len);
+    if (c)
+        return c;
+    if (a->support != b->support)
+        return a->support > b->support ? -1 : 1;
+    return side == PDX_LEX_KO
+               ? lex_bytes_cmp(a->en_terms, a->en_terms_len, b->en_terms, b->en_terms_len)
+               : lex_bytes_cmp(a->ko_terms, a->ko_terms_len, b->ko_terms, b->ko_terms_len);
+}
+
+void pdx_lexicon_key_add(pdx_buf *key, const char *term, size_t len)
+{
+    if (key->len > 0)
+        pdx_buf_putc(key, ' ');
+    pdx_buf_append(key, term, len);
+}
+
+/* ---- encoder ---- */
+
+/* qsort has no context argument, so each sort slot carries what it needs. */
+typedef struct lex_slot {
+    const pdx_lex_pair *p; /* the pair (caller's memory) */
+    uint32_t ordinal;      /* its index in PAIRS once sorted by Korean */
+} lex_slot;
+
+static int lex_slot_cmp_ko(const void *a, const void *b)
+{
+    return lex_pair_cmp(((const lex_slot *)a)->p, ((const lex_slot *)b)->p, PDX_LEX_KO);
+}
+
+static int lex_slot_cmp_en(const void *a, const void *b)
+{
+    return lex_pair_cmp(((const lex_slot *)a)->p, ((const lex_slot *)b)->p, PDX_LEX_EN);
+}
+
+static bool lex_pair_valid(const pdx_lex_pair *p)
+{
+    return p->support > 0 && p->ko_surface_len > 0 && p->en_surface_len > 0 &&
+           lex_joined_valid(p->ko_terms, p->ko_terms_len) &&
+           lex_joined_valid(p->en_terms, p->en_terms_len);
+}
+
+static bool lex_same_key(const pdx_lex_pair *a, const pdx_lex_pair *b)
+{
+    return lex_bytes_cmp(a->ko_terms, a->ko_terms_len, b->ko_terms, b->ko_terms_len) == 0 &&
+           lex_bytes_cmp(a->en_terms, a->en_terms_len, b->en_terms, b->en_terms_len) == 0;
+}
+
+/* Writes STRINGS into strs and the PAIRS records into recs, sharing a
+ * Korean term string with the previous pair when they are equal. */
+static void lex_write_pairs(const lex_slot *slots, size_t n, pdx_buf *recs, pdx_buf *strs)
+{
+    uint32_t ko_off = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pdx_lex_pair *p = slots[i].p;
+        if (i == 0 || lex_bytes_cmp(p->ko_terms, p->ko_terms_len, slots[i - 1].p->ko_terms,
+                                    slots[i - 1].p->ko_terms_len) != 0) {
+            ko_off = (uint32_t)strs->len;
+            pdx_buf_put_str(strs, p->ko_terms, p->ko_terms_len);
+        }
+        pdx_buf_put_u32(recs, ko_off);
+        pdx_buf_put_u32(recs, (uint32_t)strs->len);
+        pdx_buf_put_str(strs, p->en_terms, p->en_terms_len);
+        pdx_buf_put_u32(recs, (uint32_t)strs->len);
+        pdx_buf_put_str(strs, p->ko_surface, p->ko_surface_len);
+        pdx_buf_put_str(strs, p->en_surface, p->en_surface_len);
+        pdx_buf_put_u32(recs, p->support);
+    }
+}
+
+static void lex_write_header(pdx_buf *out, size_t n, size_t strings_len, uint32_t min_support,
+                             const pdx_buf *body)
+{
+    uint8_t h[LEX_HEADER_SIZE] = {0};
+    memcpy(h, LEX_MAGIC, LEX_MAGIC_LEN);
+    pdx_put_u32(h + LEX_HDR_VERSION, PDX_LEXICON_VERSION);
+    pdx_put_u32(h + LEX_HDR_NPAIRS, (uint32_t)n);
+    pdx_put_u32(h + LEX_HDR_STRINGS_LEN, (uint32_t)strings_len);
+    pdx_put_u32(h + LEX_HDR_MIN_SUPPORT, min_support);
+    pdx_put_u64(h + LEX_HDR_CHECKSUM, pdx_hash(body->data ? body->data : h, body->len));
+    pdx_buf_append(out, h, sizeof h);
+    pdx_buf_append(out, body->data, body->len);
+}
+
+int pdx_lexicon_encode(pdx_buf *out, const pdx_lex_pair *pairs, size_t n,
+                       uint32_t min_support)
+{
+    if (!out || (n > 0 && !pairs))
+        return PDX_EINVAL;
+    if (out->err)
+        return out->err;
+    if (n > UINT32_MAX / (LEX_PAIR_SIZE + LEX_ORDER_SIZE))
+        return PDX_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (!lex_pair_valid(&pairs[i]))
+            return PDX_EINVAL;
+    lex_slot *slots = malloc((n ? n : 1) * sizeof *slots);
+    if (!slots)
+        return PDX_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        slots[i].p = &pairs[i];
+    qsort(slots, n, sizeof *slots, lex_slot_cmp_ko);
+    int rc = PDX_OK;
+    for (size_t i = 0; i < n; i++) {
+        slots[i].ordinal = (uint32_t)i;
+        if (i > 0 && lex_same_key(slots[i - 1].p, slots[i].p))
+            rc = PDX_EINVAL;
+    }
+    pdx_buf body = {0}, strs = {0};
+    if (rc == PDX_OK) {
+        lex_write_pairs(slots, n, &body, &strs);
+        qsort(slots, n, sizeof *slots, lex_slot_cmp_en);
+        for (size_t i = 0; i < n; i++)
+            pdx_buf_put_u32(&body, slots[i].ordinal);
+        pdx_buf_append(&body, strs.data, strs.len);
+        if (body.err || strs.err)
+            rc = PDX_ENOMEM;
+        else if (body.len > UINT32_MAX - LEX_HEADER_SIZE)
+            rc = PDX_EINVAL;
+    }
+    if (rc == PDX_OK) {
+        lex_write_header(out, n, strs.len, min_support, &body);
+        rc = out->err;
+    }
+    pdx_buf_free(&body);
+    pdx_buf_free(&strs);
+    free(slots);
+    return rc;
+}
+
+/* ---- reader: validation ---- */
+
+/* The one place a failed open is recorded, so a debugger can break here. */
+static int lex_corrupt(pdx_lexicon *lx, int code, size_t offset, const char *what)
+{
+    lx->err = code;
+    lx->n_pairs = 0;
+    snprintf(lx->msg, sizeof lx->msg, "lexicon: byte offset %zu: %s", offset, what);
+    return code;
+}
+
+/* Reads the string at STRINGS offset off: its bytes and the offset just
+ * after it. False when it does not fit in STRINGS or is empty. */
+static bool lex_string_at(const pdx_lexicon *lx, uint64_t off, const char **s_out,
+                          size_t *len_out, uint64_t *next_out)
+{
+    if (off >= lx->strings_len)
+        return false;
+    const uint8_t *p = lx->strings + off;
+    const uint8_t *end = lx->strings + lx->strings_len;
+    uint64_t n;
+    if (!pdx_get_varint(&p, end, &n) || n == 0 || n > (uint64_t)(end - p))
+        return false;
+    *s_out = (const char *)p;
+    *len_out = (size_t)n;
+    if (next_out)
+        *next_out = (uint64_t)(p + n - lx->strings);
+    return true;
+}
+
+/* Decodes pair record i without checking it (the open did). */
+static void lex_pair_at(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
+{
+    const uint8_t *r = lx->pairs + (size_t)i * LEX_PAIR_SIZE;
+    uint64_t next;
+    lex_string_at(lx, pdx_get_u32(r + LEX_PAIR_KO), &out->ko_terms, &out->ko_terms_len, NULL);
+    lex_string_at(lx, pdx_get_u32(r + LEX_PAIR_EN), &out->en_terms, &out->en_terms_len, NULL);
+    lex_string_at(lx, pdx_get_u32(r + LEX_PAIR_SURF), &out->ko_surface, &out->ko_surface_len,
+                  &next);
+    lex_string_at(lx, next, &out->en_surface, &out->en_surface_len, NULL);
+    out->support = pdx_get_u32(r + LEX_PAIR_SUPPORT);
+}
+
+/* Checks one string of pair record at rec_off: in bounds, UTF-8, and in
+ * the joined form when `joined`. */
+static int lex_check_string(pdx_lexicon *lx, size_t rec_off, uint64_t off, bool joined,
+                            uint64_t *next_out, const char *what)
+{
+    const char *s;
+    size_t n;
+    if (!lex_string_at(lx, off, &s, &n, next_out))
+        return lex_corrupt(lx, PDX_ECORRUPT, rec_off, what);
+    if (!lex_utf8_valid((const uint8_t *)s, n) || (joined && !lex_joined_valid(s, n)))
+        return lex_corrupt(lx, PDX_ECORRUPT, (size_t)((const uint8_t *)s - lx->data), what);
+    return PDX_OK;
+}
+
+static int lex_check_pair(pdx_lexicon *lx, uint32_t i)
+{
+    size_t rec_off = (size_t)(lx->pairs - lx->data) + (size_t)i * LEX_PAIR_SIZE;
+    const uint8_t *r = lx->data + rec_off;
+    uint64_t next;
+    int rc;
+    if ((rc = lex_check_string(lx, rec_off + LEX_PAIR_KO, pdx_get_u32(r + LEX_PAIR_KO), true,
+                               NULL, "bad Korean terms string")) ||
+        (rc = lex_check_string(lx, rec_off + LEX_PAIR_EN, pdx_get_u32(r + LEX_PAIR_EN), true,
+                               NULL, "bad English terms string")) ||
+        (rc = lex_check_string(lx, rec_off + LEX_PAIR_SURF, pdx_get_u32(r + LEX_PAIR_SURF),
+                               false, &next, "bad Korean surface string")) ||
+        (rc = lex_check_string(lx, rec_off + LEX_PAIR_SURF, next, false, NULL,
+                               "bad English surface string")))
+        return rc;
+    if (pdx_get_u32(r + LEX_PAIR_SUPPORT) == 0)
+        return lex_corrupt(lx, PDX_ECORRUPT, rec_off + LEX_PAIR_SUPPORT, "support is zero");
+    return PDX_OK;
+}
+
+/* Every record valid, and PAIRS strictly in KO order. */
+static int lex_check_pairs(pdx_lexicon *lx)
+{
+    pdx_lex_pair prev = {0}, cur;
+    for (uint32_t i = 0; i < lx->n_pairs; i++) {
+        int rc = lex_check_pair(lx, i);
+        if (rc)
+            return rc;
+        lex_pair_at(lx, i, &cur);
+        if (i > 0 && lex_pair_cmp(&prev, &cur, PDX_LEX_KO) >= 0)
+            return lex_corrupt(lx, PDX_ECORRUPT,
+                               (size_t)(lx->pairs - lx->data) + (size_t)i * LEX_PAIR_SIZE,
+                               "pairs out of order or repeated");
+        prev = cur;
+    }
+    return PDX_OK;
+}
+
+/* EN_ORDER is a permutation of the ordinals, strictly in EN order. */
+static int lex_check_en_order(pdx_lexicon *lx)
+{
+    uint8_t *seen = calloc(lx->n_pairs ? lx->n_pairs : 1, 1);
+    if (!seen)
+        return PDX_ENOMEM;
+    pdx_lex_pair prev = {0}, cur;
+    int rc = PDX_OK;
+    for (uint32_t i = 0; i < lx->n_pairs && rc == PDX_OK; i++) {
+        size_t off = (size_t)(lx->en_order - lx->data) + (size_t)i * LEX_ORDER_SIZE;
+        uint32_t ord = pdx_get_u32(lx->data + off);
+        if (ord >= lx->n_pairs || seen[ord]) {
+            rc = lex_corrupt(lx, PDX_ECORRUPT, off, "English order: bad or repeated ordinal");
+            break;
+        }
+        seen[ord] = 1;
+        lex_pair_at(lx, ord, &cur);
+        if (i > 0 && lex_pair_cmp(&prev, &cur, PDX_LEX_EN) >= 0)
+            rc = lex_corrupt(lx, PDX_ECORRUPT, off, "English order: out of order");
+        prev = cur;
+    }
+    free(seen);
+    return rc;
+}
+
+static int lex_check_header(pdx_lexicon *lx)
+{
+    const uint8_t *d = lx->data;
+    if (lx->len < LEX_HEADER_SIZE)
+        return lex_corrupt(lx, PDX_ECORRUPT, lx->len, "truncated header");
+    if (memcmp(d, LEX_MAGIC, LEX_MAGIC_LEN) != 0)
+        return lex_corrupt(lx, PDX_ECORRUPT, 0, "bad magic");
+    if (pdx_get_u32(d + LEX_HDR_VERSION) != PDX_LEXICON_VERSION)
+        return lex_corrupt(lx, PDX_EVERSION, LEX_HDR_VERSION, "unsupported lexicon version");
+    uint64_t n = pdx_get_u32(d + LEX_HDR_NPAIRS);
+    uint64_t slen = pdx_get_u32(d + LEX_HDR_STRINGS_LEN);
+    uint64_t want = LEX_HEADER_SIZE + n * (LEX_PAIR_SIZE + LEX_ORDER_SIZE) + slen;
+    if (want != lx->len)
+        return lex_corrupt(lx, PDX_ECORRUPT, LEX_HDR_NPAIRS,
+                           "pair count and strings length disagree with the size");
+    if (pdx_hash(d + LEX_HEADER_SIZE, lx->len - LEX_HEADER_SIZE) !=
+        pdx_get_u64(d + LEX_HDR_CHECKSUM))
+        return lex_corrupt(lx, PDX_ECORRUPT, LEX_HDR_CHECKSUM, "checksum mismatch");
+    lx->n_pairs = (uint32_t)n;
+    lx->strings_len = (uint32_t)slen;
+    lx->min_support = pdx_get_u32(d + LEX_HDR_MIN_SUPPORT);
+    lx->pairs = d + LEX_HEADER_SIZE;
+    lx->en_order = lx->pairs + n * LEX_PAIR_SIZE;
+    lx->strings = lx->en_order + n * LEX_ORDER_SIZE;
+    return PDX_OK;
+}
+
+int pdx_lexicon_open(pdx_lexicon **out, const void *data, size_t len)
+{
+    if (!out)
+        return PDX_EINVAL;
+    *out = NULL;
+    pdx_lexicon *lx = calloc(1, sizeof *lx);
+    if (!lx)
+        return PDX_ENOMEM;
+    lx->data = data;
+    lx->len = data ? len : 0;
+    int rc = lex_check_header(lx);
+    if (rc == PDX_OK)
+        rc = lex_check_pairs(lx);
+    if (rc == PDX_OK)
+        rc = lex_check_en_order(lx);
+    if (rc == PDX_ENOMEM) {
+        free(lx);
+        return rc;
+    }
+    *out = lx;
+    return rc;
+}
+
+void pdx_lexicon_free(pdx_lexicon *lx)
+{
+    free(lx);
+}
+
+const char *pdx_lexicon_errmsg(const pdx_lexicon *lx)
+{
+    return lx ? lx->msg : "";
+}
+
+uint32_t pdx_lexicon_count(const pdx_lexicon *lx)
+{
+    return lx ? lx->n_pairs : 0;
+}
+
+uint32_t pdx_lexicon_min_support(const pdx_lexicon *lx)
+{
+    return lx && !lx->err ? lx->min_support : 0;
+}
+
+/* ---- lookups ---- */
+
+/* Ordinal in PAIRS of rank i in the order by side. */
+static uint32_t lex_ordinal(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i)
+{
+    return side == PDX_LEX_KO ? i : pdx_get_u32(lx->en_order + (size_t)i * LEX_ORDER_SIZE);
+}
+
+/* Compares the `side` key of rank i with key. */
+static int lex_key_cmp_at(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i,
+                          const char *key, size_t key_len)
+{
+    pdx_lex_pair p;
+    lex_pair_at(lx, lex_ordinal(lx, side, i), &p);
+    return side == PDX_LEX_KO ? lex_bytes_cmp(p.ko_terms, p.ko_terms_len, key, key_len)
+                              : lex_bytes_cmp(p.en_terms, p.en_terms_len, key, key_len);
+}
+
+/* First rank whose key is >= key (upper: > key). */
+static uint32_t lex_bound(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
+                          size_t key_len, bool upper)
+{
+    uint32_t lo = 0, hi = lx->n_pairs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = lex_key_cmp_at(lx, side, mid, key, key_len);
+        if (c < 0 || (upper && c == 0))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
+                     size_t key_len, uint32_t *first_out, uint32_t *count_out)
+{
+    if (!lx || !first_out || !count_out || (!key && key_len > 0) ||
+        (side != PDX_LEX_KO && side != PDX_LEX_EN))
+        return PDX_EINVAL;
+    if (lx->err)
+        return lx->err;
+    uint32_t lo = lex_bound(lx, side, key, key_len, false);
+    uint32_t hi = lex_bound(lx, side, key, key_len, true);
+    *first_out = lo;
+    *count_out = hi - lo;
+    return PDX_OK;
+}
+
+int pdx_lexicon_get(const pdx_lexicon *lx, pdx_lex_side side, uint32_t rank,
+                    pdx_lex_pair *out)
+{
+    if (!lx || !out || (side != PDX_LEX_KO && side != PDX_LEX_EN))
+        return PDX_EINVAL;
+    if (lx->err)
+        return lx->err;
+    if (rank >= lx->n_pairs)
+        return PDX_EINVAL;
+    lex_pair_at(lx, lex_ordinal(lx, side, rank), out);
+    return PDX_OK;
+}

@@ -1,0 +1,102 @@
+/*
+ * The Korean<->English lexicon as bytes: the encoder that turns mined
+ * pairs into a self-contained, versioned, checksummed blob (the future
+ * LEXICON section of an index) and the reader that validates such a blob
+ * and answers lookups in both directions.
+ *
+ * Both sides of a pair are kept twice: as the normalized term sequence
+ * pdx_tokenize() produces (what a query is matched with, term by term) and
+ * as a display surface form (what a person reads). A term sequence is
+ * written as its terms joined by one space (0x20). Terms never contain a
+ * byte below 0x21 (the tokenizer splits on whitespace and control
+ * characters), so the joined form is unambiguous and its byte order is the
+ * term-by-term lexicographic order.
+ *
+ * The byte layout is described at the top of common/lexicon.c and in
+ * docs/LEXICON.md.
+ */
+#ifndef PDX_LEXICON_H
+#define PDX_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+/* Layout version written in the header; a reader accepts exactly this. */
+#define PDX_LEXICON_VERSION 1
+
+/* One pair, as the miner hands it to the encoder and the reader hands it
+ * back. The reader's pointers point into the blob (valid as long as the
+ * blob's memory is); the encoder only reads them during the call. */
+typedef struct pdx_lex_pair {
+    const char *ko_terms;   /* Korean terms (bigrams), joined by ' ' */
+    size_t ko_terms_len;    /* bytes of ko_terms */
+    const char *en_terms;   /* English terms (stems), joined by ' ' */
+    size_t en_terms_len;    /* bytes of en_terms */
+    const char *ko_surface; /* Korean as written, e.g. "강화 학습" */
+    size_t ko_surface_len;  /* bytes of ko_surface */
+    const char *en_surface; /* English as written, e.g. "Reinforcement Learning" */
+    size_t en_surface_len;  /* bytes of en_surface */
+    uint32_t support;       /* texts (titles, summaries) that stated the pair */
+} pdx_lex_pair;
+
+/* Which side a lookup is keyed by, and which order pdx_lexicon_get()
+ * walks: by Korean terms or by English terms. */
+typedef enum pdx_lex_side { PDX_LEX_KO = 0, PDX_LEX_EN = 1 } pdx_lex_side;
+
+/* Appends the encoded lexicon of pairs[0..n) to out. Pairs may come in any
+ * order; the output depends only on the set of pairs. min_support is
+ * recorded for --info. Returns PDX_OK, PDX_EINVAL (a term sequence empty or
+ * not in the joined form above, a surface empty, support 0, the same
+ * (ko_terms, en_terms) twice, or the blob would pass 4 GiB) or PDX_ENOMEM
+ * (also when out already carries an error). */
+int pdx_lexicon_encode(pdx_buf *out, const pdx_lex_pair *pairs, size_t n,
+                       uint32_t min_support);
+
+/* Appends one term to a lookup key being built in key (a ' ' first unless
+ * the key is empty): feed it the terms pdx_tokenize() gives for a query
+ * word or phrase, then pass key->data, key->len to pdx_lexicon_find(). */
+void pdx_lexicon_key_add(pdx_buf *key, const char *term, size_t len);
+
+/* A validated, read-only view of an encoded lexicon. Does not own the
+ * bytes: they must stay valid and unchanged until pdx_lexicon_free(). */
+typedef struct pdx_lexicon pdx_lexicon;
+
+/* Opens data[0..len). Validates everything before returning PDX_OK: the
+ * checksum, the header, every offset and string, the two sort orders
+ * (O(n) in the pairs; about 0.1 ms for the corpus's lexicon). Returns
+ * PDX_OK, PDX_ENOMEM (*out is NULL), or PDX_ECORRUPT / PDX_EVERSION with
+ * *out set to a handle whose pdx_lexicon_errmsg() names the byte offset and
+ * what is wrong there (free it; every lookup on it fails with the same
+ * code). */
+int pdx_lexicon_open(pdx_lexicon **out, const void *data, size_t len);
+
+/* Releases the view (not the bytes); NULL does nothing. */
+void pdx_lexicon_free(pdx_lexicon *lx);
+
+/* The message of the failed open ("" after a successful one). Valid until
+ * pdx_lexicon_free(). */
+const char *pdx_lexicon_errmsg(const pdx_lexicon *lx);
+
+/* Number of pairs (0 when the open failed). */
+uint32_t pdx_lexicon_count(const pdx_lexicon *lx);
+
+/* The support threshold the lexicon was mined with. */
+uint32_t pdx_lexicon_min_support(const pdx_lexicon *lx);
+
+/* Finds the pairs whose `side` term sequence equals key[0..key_len)
+ * (joined form). They are the ranks [*first_out, *first_out + *count_out)
+ * of pdx_lexicon_get(lx, side, ...), most supported first. Binary search:
+ * O(log n) key comparisons. Returns PDX_OK (also when nothing matches:
+ * *count_out is 0), PDX_EINVAL (NULL argument) or the open's error code. */
+int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
+                     size_t key_len, uint32_t *first_out, uint32_t *count_out);
+
+/* The pair at `rank` in the order by `side` terms (then support, largest
+ * first, then the other side's terms). Returns PDX_OK, PDX_EINVAL (rank out
+ * of range, NULL argument) or the open's error code. */
+int pdx_lexicon_get(const pdx_lexicon *lx, pdx_lex_side side, uint32_t rank,
+                    pdx_lex_pair *out);
+
+#endif

@@ -1,0 +1,1036 @@
+/*
+ * The lexicon miner (see lexicon_mine.h; docs/LEXICON.md has the why).
+ *
+ * Mining, one text at a time
+ * --------------------------
+ * Every parenthetical `LEFT(INSIDE)` (an optional space before the
+ * parenthesis, INSIDE without parentheses or line breaks) is one of:
+ *
+ *   KO(EN)  INSIDE is Latin: split on ',' and ';' ("Entity Linking, EL"
+ *           states two names), each piece of 1..6 letter-only words is a
+ *           fixed English side. The varying side is the 1..LM_MAX_KO_WORDS
+ *           Hangul words that end right before the parenthesis.
+ *   EN(KO)  INSIDE is 1..LM_MAX_KO_WORDS Hangul words: the fixed Korean
+ *           side. The varying side is the 1..LM_MAX_EN_WORDS Latin words
+ *           before the parenthesis.
+ *
+ * Words with digits are not taken (`모델(GPT-4)` names an example, it does
+ * not translate). No particle is stripped from the word before the
+ * parenthesis: measured on the corpus, the words there that end like a
+ * particle are nouns (주의 attention, 평가, 전문가, 깊이); the particle
+ * comes after the parenthesis (`모델(LLM)을`).
+ *
+ * Where the varying side starts is the hard part (`인간 피드백을 통한 강화
+ * 학습(RLHF)`, `이 논문은 강화 학습(reinforcement learning)`), so every
+ * occurrence counts all its candidate spans: the last word, the last two,
+ * and so on. Counts live in one hash table keyed by
+ *
+ *   0x00 dir fixed-terms 0x00 w1 ' ' w2 ' ' ...   a span, words from the
+ *                                                  parenthesis leftwards
+ *   0x01 dir fixed-terms 0x00 surface             a spelling of the fixed side
+ *
+ * where dir is 0 for KO(EN) and 1 for EN(KO) and fixed-terms is the joined
+ * pdx_tokenize() output of the fixed side (so `LLM`/`llm` and `강화학습`/`강화
+ * 학습` are one side).
+ *
+ * Alignment, at finish
+ * --------------------
+ * Sorted by key, the spans of one fixed side form a tree laid out in
+ * preorder: a span is followed by its extensions one word further left.
+ * From each one-word span we walk down: at a span seen c times, a child
+ * (one more word) is "strong" if seen at least max(min_support,
+ * LM_STRONG_SHARE * c) times and its new word is not a noise word (이, 최근,
+ * 통한, 새로운, 논문은: words that precede terms without being part of
+ * them). When the strong children together hold at least a share g of c,
+ * the left boundary is further out and we descend into each of them;
+ * otherwise the span is a boundary and becomes a pair with support c. g is
+ * LM_EXTEND_SHORT while the span has fewer words than the fixed side
+ * suggests and LM_EXTEND_LONG once it has enough: an acronym suggests one
+ * Korean word per capital letter (RLHF: 4, LLM: 3), an English name one
+ * per content word ("Mixture of Experts": 2), a Korean name one English
+ * content word per Korean word. Noise on the left varies from one
+ * occurrence to the next, so it rarely makes a strong child; a true part
+ * of the term recurs.
+ *
+ * Two filters then drop what the descent gets wrong most often:
+ *  - a Korean span too short for its English side (lm_long_enough):
+ *    `강화 학습` for RLHF, `모델` for "Autoregressive Models";
+ *  - a pair whose English contains the English of another pair with the
+ *    same Korean (lm_en_inside): `강화 학습` is RL, so `강화 학습` for DRL
+ *    lost the word that says "deep".
+ *
+ * Support counts texts, not mentions: a summary that repeats `탈옥
+ * (jailbreak)` three times is one vote. Pairs found from both directions or
+ * through spellings that normalize alike are merged by their term
+ * sequences (supports added).
+ */
+#include <stdlib.h>
+
+#include "lexicon_mine.h"
+#include "paperdex/tokenizer.h"
+
+#define LM_MAX_KO_WORDS 5     /* longest Korean side, in words */
+#define LM_MAX_EN_WORDS 6     /* longest English side, in words */
+#define LM_MAX_INSIDE 160     /* longest parenthesized text, in bytes */
+#define LM_STRONG_SHARE 0.10  /* a child with this share of its parent is strong */
+#define LM_EXTEND_SHORT 0.50  /* strong share to extend a span shorter than expected */
+#define LM_EXTEND_LONG 0.60   /* strong share to extend a span long enough already */
+
+enum lm_kind { LM_SPAN = 0, LM_SURFACE = 1 };
+enum lm_dir { LM_KO_EN = 0, LM_EN_KO = 1 };
+
+/* One hash table slot: a candidate key and how often it was seen. */
+typedef struct lm_slot {
+    uint64_t hash;    /* pdx_hash of the key */
+    uint32_t key_off; /* key bytes at arena.data + key_off */
+    uint32_t key_len; /* 0: empty slot (keys are never empty) */
+    uint32_t count;   /* texts it was seen in */
+    uint32_t text;    /* the last text that counted it (1-based add number) */
+} lm_slot;
+
+/* A candidate during finish: a key in sorted order, with its count. */
+typedef struct lm_cand {
+    const uint8_t *key; /* into the arena */
+    uint32_t key_len;   /* bytes of key */
+    uint32_t count;     /* texts it was seen in */
+    uint32_t depth;     /* words in the span (kind LM_SPAN) */
+    uint32_t weight;    /* content words in the span (stopwords not counted) */
+    bool noise;         /* its leftmost word is one that never starts a term */
+} lm_cand;
+
+/* A pair being assembled: offsets into the miner's string arena, turned
+ * into pointers once the arena stops moving. */
+typedef struct lm_pair {
+    size_t ko_terms, ko_terms_len;     /* Korean terms: offset, length in strs */
+    size_t en_terms, en_terms_len;     /* English terms: offset, length */
+    size_t ko_surface, ko_surface_len; /* Korean as written: offset, length */
+    size_t en_surface, en_surface_len; /* English as written: offset, length */
+    uint32_t support;                  /* texts that stated the pair */
+} lm_pair;
+
+struct pdx_lexicon_miner {
+    pdx_tokenizer *tk;      /* owned; turns each side into terms */
+    lm_slot *slots;         /* open addressing, linear probing */
+    size_t n_slots;         /* power of two */
+    size_t n_used;          /* occupied slots */
+    size_t max_entries;     /* prune when a new key would pass this */
+    pdx_buf arena;          /* key bytes of the occupied slots */
+    uint32_t min_support;   /* pairs below this are dropped */
+    int err;                /* sticky PDX_ENOMEM */
+    bool finished;          /* finish was called */
+    pdx_buf key;            /* scratch: the key being built */
+    pdx_buf terms;          /* scratch: joined terms of one side */
+    pdx_lexicon_miner_stats stats; /* counters (candidates kept in sync) */
+    /* results, filled by finish */
+    pdx_buf strs;           /* bytes of every result string */
+    lm_pair *work;          /* pairs under assembly */
+    size_t n_work, cap_work; /* pairs in work, and allocated */
+    pdx_lex_pair *pairs;    /* the final pairs, pointing into strs */
+    size_t n_pairs;         /* pairs in pairs */
+};
+
+/* ---- character classes ---- */
+
+static bool lm_is_hangul_at(const char *t, size_t len, size_t i)
+{
+    int32_t cp;
+    if (i + 3 > len || pdx_utf8_decode((const uint8_t *)t + i, 3, &cp) != 3)
+        return false;
+    return cp >= 0xAC00 && cp <= 0xD7A3;
+}
+
+static bool lm_is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool lm_is_alnum(char c)
+{
+    return lm_is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* Function words that do not count as English content words and never
+ * start an English side ("of the model(모델)"). */
+static bool lm_is_stopword(const char *w, size_t n)
+{
+    static const char *const stop[] = {"a",  "an", "and", "as", "at", "by",  "for", "from",
+                                       "in", "of", "on",  "or", "the", "to", "via", "with"};
+    for (size_t i = 0; i < sizeof stop / sizeof *stop; i++) {
+        size_t k = strlen(stop[i]);
+        if (k != n)
+            continue;
+        size_t j = 0;
+        while (j < n && (w[j] | 0x20) == stop[i][j])
+            j++;
+        if (j == n)
+            return true;
+    }
+    return false;
+}
+
+static bool lm_ends_with(const char *w, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && memcmp(w + n - k, suffix, k) == 0;
+}
+
+static bool lm_is_one_of(const char *w, size_t n, const char *const *list, size_t n_list)
+{
+    for (size_t i = 0; i < n_list; i++)
+        if (strlen(list[i]) == n && memcmp(w, list[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* Words that precede a term without being part of it: determiners and
+ * adverbs (이, 최근, 기존), a particle standing alone after a parenthesis
+ * or a Latin word (`...(LLM)와 효율성`), adnominal verb forms (통한, 새로운,
+ * 효율적인), and topic or object particles on a longer word (논문은,
+ * 방법을). The
+ * descent never extends a span by such a word: `통한 강화 학습` is noise
+ * around `강화 학습`. Short adjectives in -은 (작은, 깊은) are kept: they
+ * do start terms (`작은 언어 모델`). */
+static bool lm_is_noise_ko(const char *w, size_t n)
+{
+    static const char *const words[] = {"이",   "본",   "그",   "각",   "더",     "및",   "와",
+                                        "과",   "의",   "은",   "는",   "을",     "를",   "가",
+                                        "에",   "도",   "로",   "최근", "기존",   "또한", "특히",
+                                        "그리고", "여러", "해당", "모든", "대한", "통해", "위해",
+                                        "이러한"};
+    static const char *const endings[] = {"한",  "운",  "적인", "을",
+                                          "를",  "에서", "에게", "으로"};
+    if (lm_is_one_of(w, n, words, sizeof words / sizeof *words))
+        return true;
+    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
+        if (lm_ends_with(w, n, endings[i]))
+            return true;
+    return n >= 9 && (lm_ends_with(w, n, "은") || lm_ends_with(w, n, "는"));
+}
+
+/* English words that precede a name without being part of it. */
+static bool lm_is_noise_en(const char *w, size_t n)
+{
+    static const char *const words[] = {"a",   "an",  "the",   "our", "this",
+                                        "these", "new", "novel", "its", "their"};
+    char low[8];
+    if (n >= sizeof low)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(w[i] | 0x20);
+    return lm_is_one_of(low, n, words, sizeof words / sizeof *words);
+}
+
+/* ---- scanning words leftwards ---- */
+
+/* A word found left of the parenthesis: text[start, end). */
+typedef struct lm_word {
+    size_t start, end; /* byte range in the text */
+} lm_word;
+
+/* Start of the Hangul word (syllables, inner hyphens) ending at end, or end
+ * when there is none. */
+static size_t lm_hangul_word_start(const char *t, size_t len, size_t end)
+{
+    size_t s = end;
+    for (;;) {
+        if (s >= 3 && lm_is_hangul_at(t, len, s - 3))
+            s -= 3;
+        else if (s >= 4 && s < end && t[s - 1] == '-' && lm_is_hangul_at(t, len, s - 4))
+            s -= 1;
+        else
+            return s;
+    }
+}
+
+/* Start of the Latin word (letters, inner hyphens and apostrophes) ending
+ * at end, or end when there is none. A word with a digit is no word here:
+ * model names ("GPT-4") are not translations. */
+static size_t lm_latin_word_start(const char *t, size_t end)
+{
+    size_t s = end;
+    while (s > 0 && (lm_is_alnum(t[s - 1]) ||
+                     ((t[s - 1] == '-' || t[s - 1] == '\'') && s < end && s >= 2 &&
+                      lm_is_alpha(t[s - 2]))))
+        s--;
+    for (size_t i = s; i < end; i++)
+        if (!lm_is_alpha(t[i]) && t[i] != '-' && t[i] != '\'')
+            return end;
+    return s < end && lm_is_alpha(t[s]) ? s : end;
+}
+
+/* Collects up to max words of one script ending at end, right to left,
+ * separated by single spaces. A word glued to a letter or digit of another
+ * script ("AI모델") ends the run; the first word glued so gives nothing. */
+static size_t lm_words_left(const char *t, size_t len, size_t end, bool hangul, lm_word *out,
+                            size_t max)
+{
+    size_t n = 0;
+    while (n < max) {
+        size_t s = hangul ? lm_hangul_word_start(t, len, end) : lm_latin_word_start(t, end);
+        if (s == end)
+            break;
+        if (s > 0) {
+            bool glued = lm_is_alnum(t[s - 1]) ||
+                         (!hangul && s >= 3 && lm_is_hangul_at(t, len, s - 3));
+            if (glued)
+                break;
+        }
+        out[n].start = s;
+        out[n].end = end;
+        n++;
+        if (s < 2 || t[s - 1] != ' ' || t[s - 2] == ' ')
+            break;
+        end = s - 1;
+    }
+    return n;
+}
+
+/* True when t[s, e) is 1..max_words words of one script separated by
+ * single spaces (Hangul words, or letter-only Latin words). */
+static bool lm_is_words(const char *t, size_t len, size_t s, size_t e, bool hangul,
+                        size_t max_words)
+{
+    if (s >= e || t[s] == ' ' || t[e - 1] == ' ')
+        return false;
+    lm_word w[LM_MAX_EN_WORDS + 1];
+    size_t n = lm_words_left(t, len, e, hangul, w, max_words + 1);
+    return n >= 1 && n <= max_words && w[n - 1].start == s;
+}
+
+/* ---- the candidate table ---- */
+
+static lm_slot *lm_find_slot(lm_slot *slots, size_t n_slots, const pdx_buf *arena,
+                             uint64_t h, const uint8_t *key, size_t len)
+{
+    size_t mask = n_slots - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        lm_slot *s = &slots[i];
+        if (s->key_len == 0 ||
+            (s->hash == h && s->key_len == len && memcmp(arena->data + s->key_off, key, len) == 0))
+            return s;
+    }
+}
+
+/* Moves the slots with count > floor into a fresh table and arena. */
+static int lm_rebuild(pdx_lexicon_miner *m, size_t n_slots, uint32_t floor)
+{
+    lm_slot *slots = calloc(n_slots, sizeof *slots);
+    if (!slots)
+        return PDX_ENOMEM;
+    pdx_buf arena = {0};
+    size_t used = 0;
+    for (size_t i = 0; i < m->n_slots; i++) {
+        const lm_slot *o = &m->slots[i];
+        if (o->key_len == 0 || o->count <= floor)
+            continue;
+        lm_slot *s = lm_find_slot(slots, n_slots, &arena, o->hash, NULL, 0);
+        *s = *o;
+        s->key_off = (uint32_t)arena.len;
+        pdx_buf_append(&arena, m->arena.data + o->key_off, o->key_len);
+        used++;
+    }
+    if (arena.err) {
+        free(slots);
+        pdx_buf_free(&arena);
+        return PDX_ENOMEM;
+    }
+    free(m->slots);
+    pdx_buf_free(&m->arena);
+    m->slots = slots;
+    m->n_slots = n_slots;
+    m->arena = arena;
+    m->n_used = used;
+    m->stats.candidates = used;
+    return PDX_OK;
+}
+
+/* Drops the least supported candidates until half the room is free. */
+static int lm_prune(pdx_lexicon_miner *m)
+{
+    uint32_t floor = m->stats.prune_floor;
+    size_t keep;
+    do {
+        floor++;
+        keep = 0;
+        for (size_t i = 0; i < m->n_slots; i++)
+            keep += m->slots[i].key_len && m->slots[i].count > floor;
+    } while (keep > m->max_entries / 2);
+    m->stats.prunes++;
+    m->stats.prune_floor = floor;
+    return lm_rebuild(m, m->n_slots, floor);
+}
+
+/* Counts one occurrence of key. */
+static int lm_count(pdx_lexicon_miner *m, const uint8_t *key, size_t len)
+{
+    uint64_t h = pdx_hash(key, len);
+    lm_slot *s = lm_find_slot(m->slots, m->n_slots, &m->arena, h, key, len);
+    uint32_t text = (uint32_t)m->stats.texts;
+    if (s->key_len) {
+        if (s->text != text && s->count < UINT32_MAX)
+            s->count++; /* once per text: a summary repeating a pair is one vote */
+        s->text = text;
+        return PDX_OK;
+    }
+    int rc = PDX_OK;
+    if (m->n_used + 1 > m->max_entries)
+        rc = lm_prune(m);
+    else if ((m->n_used + 1) * 2 > m->n_slots)
+        rc = lm_rebuild(m, m->n_slots * 2, 0);
+    if (rc)
+        return rc;
+    if (m->arena.len + len > UINT32_MAX)
+        return PDX_ENOMEM;
+    s = lm_find_slot(m->slots, m->n_slots, &m->arena, h, key, len);
+    s->hash = h;
+    s->key_off = (uint32_t)m->arena.len;
+    s->key_len = (uint32_t)len;
+    s->count = 1;
+    s->text = text;
+    pdx_buf_append(&m->arena, key, len);
+    m->n_used++;
+    m->stats.candidates = m->n_used;
+    return m->arena.err;
+}
+
+/* ---- terms ---- */
+
+static int lm_term_fn(const pdx_token *tok, void *payload)
+{
+    pdx_lexicon_key_add(payload, tok->term, tok->term_len);
+    return 0;
+}
+
+/* Leaves the joined terms of t[0, n) in m->terms (empty: no terms). */
+static int lm_terms(pdx_lexicon_miner *m, const char *t, size_t n)
+{
+    pdx_buf_reset(&m->terms);
+    int rc = pdx_tokenize(m->tk, PDX_TOKENIZE_DEFAULT, t, n, 0, NULL, lm_term_fn, &m->terms);
+    return rc ? rc : m->terms.err;
+}
+
+/* ---- adding a text ---- */
+
+/* Starts m->key as kind, dir, the fixed side's terms and a 0x00. */
+static void lm_key_start(pdx_lexicon_miner *m, enum lm_kind kind, enum lm_dir dir)
+{
+    pdx_buf_reset(&m->key);
+    pdx_buf_putc(&m->key, (uint8_t)kind);
+    pdx_buf_putc(&m->key, (uint8_t)dir);
+    pdx_buf_append(&m->key, m->terms.data, m->terms.len);
+    pdx_buf_putc(&m->key, 0);
+}
+
+/* Counts one occurrence of the fixed side t[s, e) (surface) with the
+ * spans made of words[0..n) (right to left). */
+static int lm_add_occurrence(pdx_lexicon_miner *m, enum lm_dir dir, const char *t, size_t s,
+                             size_t e, const lm_word *words, size_t n)
+{
+    int rc = lm_terms(m, t + s, e - s);
+    if (rc || m->terms.len == 0)
+        return rc;
+    m->stats.occurrences++;
+    lm_key_start(m, LM_SURFACE, dir);
+    pdx_buf_append(&m->key, t + s, e - s);
+    if ((rc = m->key.err) || (rc = lm_count(m, m->key.data, m->key.len)))
+        return rc;
+    lm_key_start(m, LM_SPAN, dir);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            pdx_buf_putc(&m->key, ' ');
+        pdx_buf_append(&m->key, t + words[i].start, words[i].end - words[i].start);
+        if ((rc = m->key.err) || (rc = lm_count(m, m->key.data, m->key.len)))
+            return rc;
+    }
+    return PDX_OK;
+}
+
+/* KO(EN): each ','/';'-separated piece of t[s, e) that is 1..6 Latin
+ * words is a fixed English side for the Korean words before. */
+static int lm_add_ko_en(pdx_lexicon_miner *m, const char *t, size_t len, size_t s, size_t e,
+                        size_t left_end)
+{
+    lm_word words[LM_MAX_KO_WORDS];
+    size_t n = lm_words_left(t, len, left_end, true, words, LM_MAX_KO_WORDS);
+    if (n == 0)
+        return PDX_OK;
+    while (s < e) {
+        size_t p = s;
+        while (p < e && t[p] != ',' && t[p] != ';')
+            p++;
+        size_t a = s, b = p;
+        while (a < b && t[a] == ' ')
+            a++;
+        while (b > a && t[b - 1] == ' ')
+            b--;
+        if (lm_is_words(t, len, a, b, false, LM_MAX_EN_WORDS)) {
+            int rc = lm_add_occurrence(m, LM_KO_EN, t, a, b, words, n);
+            if (rc)
+                return rc;
+        }
+        s = p + 1;
+    }
+    return PDX_OK;
+}
+
+/* EN(KO): t[s, e) is the fixed Korean side for the Latin words before. */
+static int lm_add_en_ko(pdx_lexicon_miner *m, const char *t, size_t len, size_t s, size_t e,
+                        size_t left_end)
+{
+    lm_word words[LM_MAX_EN_WORDS];
+    size_t n = lm_words_left(t, len, left_end, false, words, LM_MAX_EN_WORDS);
+    return n ? lm_add_occurrence(m, LM_EN_KO, t, s, e, words, n) : PDX_OK;
+}
+
+/* The parenthetical opening at t[open]: classifies it and counts it. */
+static int lm_add_paren(pdx_lexicon_miner *m, const char *t, size_t len, size_t open)
+{
+    size_t close = open + 1;
+    size_t limit = PDX_MIN(len, open + 1 + LM_MAX_INSIDE);
+    while (close < limit && t[close] != ')' && t[close] != '(' && t[close] != '\n')
+        close++;
+    if (close >= limit || t[close] != ')')
+        return PDX_OK;
+    size_t s = open + 1, e = close;
+    size_t left_end = open > 0 && t[open - 1] == ' ' ? open - 1 : open;
+    if (left_end == 0)
+        return PDX_OK;
+    if (lm_is_words(t, len, s, e, true, LM_MAX_KO_WORDS))
+        return lm_add_en_ko(m, t, len, s, e, left_end);
+    if (s < e && lm_is_alpha(t[s]))
+        return lm_add_ko_en(m, t, len, s, e, left_end);
+    return PDX_OK;
+}
+
+int pdx_lexicon_miner_add(pdx_lexicon_miner *m, const char *text, size_t len)
+{
+    if (!m || (!text && len > 0) || m->finished)
+        return PDX_EINVAL;
+    if (m->err)
+        return m->err;
+    m->stats.texts++;
+    for (const char *p = text; p && (p = memchr(p, '(', len - (size_t)(p - text))); p++) {
+        int rc = lm_add_paren(m, text, len, (size_t)(p - text));
+        if (rc) {
+            m->err = rc;
+            return rc;
+        }
+    }
+    return PDX_OK;
+}
+
+/* ---- finish: alignment ---- */
+
+static int lm_cand_cmp(const void *a, const void *b)
+{
+    const lm_cand *x = a, *y = b;
+    size_t n = PDX_MIN(x->key_len, y->key_len);
+    int c = memcmp(x->key, y->key, n);
+    if (c)
+        return c;
+    return (x->key_len > y->key_len) - (x->key_len < y->key_len);
+}
+
+/* Length of the group prefix (kind, dir, fixed terms, 0x00) of a key. */
+static size_t lm_group_len(const lm_cand *c)
+{
+    const uint8_t *z = memchr(c->key + 2, 0, c->key_len - 2);
+    return (size_t)(z - c->key) + 1;
+}
+
+/* Words, content words and the noise flag of a span path (words separated
+ * by ' ', the leftmost last). */
+static void lm_span_measure(lm_cand *c, size_t group_len, bool latin)
+{
+    const char *p = (const char *)c->key + group_len;
+    size_t n = c->key_len - group_len;
+    c->depth = c->weight = 0;
+    size_t i = 0, j = 0;
+    while (i < n) {
+        j = i;
+        while (j < n && p[j] != ' ')
+            j++;
+        c->depth++;
+        c->weight += !(latin && lm_is_stopword(p + i, j - i));
+        if (j == n)
+            break;
+        i = j + 1;
+    }
+    c->noise = latin ? lm_is_noise_en(p + i, j - i) : lm_is_noise_ko(p + i, j - i);
+}
+
+/* The alignment state of one fixed side. */
+typedef struct lm_group {
+    const lm_cand *c;     /* the sorted candidates */
+    size_t begin, end;    /* its span candidates: [begin, end) */
+    size_t group_len;     /* bytes of the group prefix in each key */
+    enum lm_dir dir;      /* which side is fixed */
+    uint32_t expect;      /* expected content words on the span side */
+    bool acronym;         /* the fixed side is an acronym (KO(EN) only) */
+    const lm_cand *surface; /* the most frequent spelling of the fixed side */
+} lm_group;
+
+/* How many span words the fixed surface suggests (see the overview), and
+ * whether it is an acronym (one word with two capitals or more: one
+ * Korean word per capital). The parts of a hyphenated compound count
+ * (`Chain-of-Thought`: chain, thought); function words do not. */
+static void lm_expect(lm_group *g, const char *s, size_t n)
+{
+    uint32_t words = 0, upper = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && s[j] != ' ' && s[j] != '-')
+            j++;
+        words += g->dir == LM_EN_KO || !lm_is_stopword(s + i, j - i);
+        for (size_t k = i; k < j; k++)
+            upper += s[k] >= 'A' && s[k] <= 'Z';
+        i = j + 1;
+    }
+    g->acronym = g->dir == LM_KO_EN && !memchr(s, ' ', n) && !memchr(s, '-', n) && upper >= 2;
+    g->expect = g->acronym ? upper : words ? words : 1;
+}
+
+/* False for a Korean span too short for its English side: `강화 학습` for
+ * RLHF, `모델` for `Autoregressive Models`, `사고` for `CoT`. Size is the
+ * words and hyphenated parts, or half the syllables when that is more
+ * (`강화학습` is two words written as one). An acronym may be one word
+ * short (`자연어 처리` is NLP) but needs a size of two (`인공지능` is AI). */
+static bool lm_long_enough(const lm_group *g, const char *surf, size_t n)
+{
+    if (g->dir != LM_KO_EN)
+        return true;
+    uint32_t syllables = 0, parts = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)surf[i];
+        syllables += b >= 0xC0;
+        parts += b == ' ' || b == '-';
+    }
+    uint32_t size = PDX_MAX(parts, (syllables + 1) / 2);
+    if (g->acronym)
+        return parts + 1 >= g->expect && size >= 2;
+    return size >= g->expect;
+}
+
+/* Records a span chosen as a pair (fixed side + span candidate c). */
+static int lm_emit(pdx_lexicon_miner *m, const lm_group *g, const lm_cand *c);
+
+/* A child span worth descending into. */
+static bool lm_is_strong(const pdx_lexicon_miner *m, const lm_cand *child, double need)
+{
+    return !child->noise && child->count >= m->min_support && child->count >= need;
+}
+
+/* Walks down from span candidate i (its subtree ends at end). */
+static int lm_descend(pdx_lexicon_miner *m, const lm_group *g, size_t i, size_t end)
+{
+    const lm_cand *node = &g->c[i];
+    double need = LM_STRONG_SHARE * node->count;
+    size_t strong_sum = 0;
+    for (size_t k = i + 1; k < end; k++)
+        if (g->c[k].depth == node->depth + 1 && lm_is_strong(m, &g->c[k], need))
+            strong_sum += g->c[k].count;
+    double share = node->weight < g->expect ? LM_EXTEND_SHORT : LM_EXTEND_LONG;
+    if (strong_sum > 0 && (double)strong_sum >= share * node->count) {
+        for (size_t k = i + 1; k < end;) {
+            size_t sub = k + 1;
+            while (sub < end && g->c[sub].depth > node->depth + 1)
+                sub++;
+            if (lm_is_strong(m, &g->c[k], need)) {
+                int rc = lm_descend(m, g, k, sub);
+                if (rc)
+                    return rc;
+            }
+            k = sub;
+        }
+        return PDX_OK;
+    }
+    return node->count >= m->min_support ? lm_emit(m, g, node) : PDX_OK;
+}
+
+/* ---- finish: building the pairs ---- */
+
+static size_t lm_str_put(pdx_lexicon_miner *m, const void *p, size_t n)
+{
+    size_t off = m->strs.len;
+    pdx_buf_append(&m->strs, p, n);
+    return off;
+}
+
+/* Appends the span words of c in reading order (they are stored from the
+ * parenthesis leftwards) to m->key. */
+static void lm_span_surface(pdx_lexicon_miner *m, const lm_group *g, const lm_cand *c)
+{
+    const char *p = (const char *)c->key + g->group_len;
+    size_t n = c->key_len - g->group_len;
+    pdx_buf_reset(&m->key);
+    size_t j = n;
+    while (j > 0) {
+        size_t i = j;
+        while (i > 0 && p[i - 1] != ' ')
+            i--;
+        if (m->key.len)
+            pdx_buf_putc(&m->key, ' ');
+        pdx_buf_append(&m->key, p + i, j - i);
+        j = i ? i - 1 : 0;
+    }
+}
+
+static int lm_emit(pdx_lexicon_miner *m, const lm_group *g, const lm_cand *c)
+{
+    if (g->dir == LM_EN_KO) { /* an English side never starts with "of" */
+        const char *p = (const char *)c->key + g->group_len;
+        size_t n = c->key_len - g->group_len;
+        const char *w = p + n;
+        while (w > p && w[-1] != ' ')
+            w--;
+        if (lm_is_stopword(w, (size_t)(p + n - w)))
+            return PDX_OK;
+    }
+    lm_span_surface(m, g, c);
+    if (m->key.err)
+        return m->key.err;
+    if (!lm_long_enough(g, (const char *)m->key.data, m->key.len))
+        return PDX_OK;
+    int rc = lm_terms(m, (const char *)m->key.data, m->key.len);
+    if (rc || m->terms.len == 0)
+        return rc;
+    if (m->n_work == m->cap_work) {
+        size_t cap = m->cap_work ? m->cap_work * 2 : 256;
+        lm_pair *w = realloc(m->work, cap * sizeof *w);
+        if (!w)
+            return PDX_ENOMEM;
+        m->work = w;
+        m->cap_work = cap;
+    }
+    const char *fixed_terms = (const char *)g->c[g->begin].key + 2;
+    size_t fixed_len = g->group_len - 3;
+    const char *fixed_surf = (const char *)g->surface->key + g->group_len;
+    size_t fixed_surf_len = g->surface->key_len - g->group_len;
+    lm_pair *w = &m->work[m->n_work++];
+    size_t span_terms = lm_str_put(m, m->terms.data, m->terms.len);
+    size_t span_surf = lm_str_put(m, m->key.data, m->key.len);
+    size_t fix_terms = lm_str_put(m, fixed_terms, fixed_len);
+    size_t fix_surf = lm_str_put(m, fixed_surf, fixed_surf_len);
+    bool ko_span = g->dir == LM_KO_EN;
+    w->ko_terms = ko_span ? span_terms : fix_terms;
+    w->ko_terms_len = ko_span ? m->terms.len : fixed_len;
+    w->ko_surface = ko_span ? span_surf : fix_surf;
+    w->ko_surface_len = ko_span ? m->key.len : fixed_surf_len;
+    w->en_terms = ko_span ? fix_terms : span_terms;
+    w->en_terms_len = ko_span ? fixed_len : m->terms.len;
+    w->en_surface = ko_span ? fix_surf : span_surf;
+    w->en_surface_len = ko_span ? fixed_surf_len : m->key.len;
+    w->support = c->count;
+    return m->strs.err;
+}
+
+/* memcmp order of key against the prefix pre: 0 when key starts with it. */
+static int lm_prefix_cmp(const uint8_t *key, size_t key_len, const uint8_t *pre, size_t pre_len)
+{
+    int c = memcmp(key, pre, PDX_MIN(key_len, pre_len));
+    return c ? c : key_len < pre_len ? -1 : 0;
+}
+
+/* The most frequent spelling of the group's fixed side among the surface
+ * candidates (ties: the bytewise smallest, which sorts first). */
+static const lm_cand *lm_best_surface(const lm_cand *c, size_t n, const lm_cand *span0,
+                                      size_t group_len)
+{
+    /* surface keys sort after all span keys: same bytes but kind 1 */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int k = c[mid].key[0] != LM_SURFACE
+                    ? -1
+                    : lm_prefix_cmp(c[mid].key + 1, c[mid].key_len - 1, span0->key + 1,
+                                    group_len - 1);
+        if (k < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const lm_cand *best = NULL;
+    for (size_t i = lo; i < n && c[i].key_len > group_len &&
+                        lm_prefix_cmp(c[i].key + 1, c[i].key_len - 1, span0->key + 1,
+                                      group_len - 1) == 0;
+         i++)
+        if (!best || c[i].count > best->count)
+            best = &c[i];
+    return best;
+}
+
+/* Aligns every group of sorted candidates c[0..n). */
+static int lm_align(pdx_lexicon_miner *m, lm_cand *c, size_t n)
+{
+    size_t i = 0;
+    while (i < n && c[i].key[0] == LM_SPAN) {
+        lm_group g = {.c = c, .begin = i, .group_len = lm_group_len(&c[i])};
+        g.dir = (enum lm_dir)c[i].key[1];
+        size_t j = i;
+        while (j < n && c[j].key[0] == LM_SPAN && c[j].key_len >= g.group_len &&
+               memcmp(c[j].key, c[i].key, g.group_len) == 0) {
+            lm_span_measure(&c[j], g.group_len, g.dir == LM_EN_KO);
+            j++;
+        }
+        g.end = j;
+        g.surface = lm_best_surface(c, n, &c[i], g.group_len);
+        if (g.surface) {
+            lm_expect(&g, (const char *)g.surface->key + g.group_len,
+                      g.surface->key_len - g.group_len);
+            for (size_t k = i; k < j;) {
+                size_t sub = k + 1;
+                while (sub < j && c[sub].depth > 1)
+                    sub++;
+                int rc = lm_descend(m, &g, k, sub);
+                if (rc)
+                    return rc;
+                k = sub;
+            }
+        }
+        i = j;
+    }
+    return PDX_OK;
+}
+
+/* ---- finish: merging and ordering ---- */
+
+static int lm_str_cmp(const pdx_buf *s, size_t a, size_t alen, size_t b, size_t blen)
+{
+    size_t n = PDX_MIN(alen, blen);
+    int c = n ? memcmp(s->data + a, s->data + b, n) : 0;
+    return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* qsort has no context argument, so each item carries the arena its
+ * offsets refer to. */
+typedef struct lm_sort_item {
+    const pdx_buf *strs; /* the arena the offsets refer to */
+    lm_pair *p;          /* the pair */
+} lm_sort_item;
+
+static int lm_item_cmp_terms(const void *a, const void *b)
+{
+    const lm_sort_item *x = a, *y = b;
+    int c = lm_str_cmp(x->strs, x->p->ko_terms, x->p->ko_terms_len, y->p->ko_terms,
+                       y->p->ko_terms_len);
+    if (!c)
+        c = lm_str_cmp(x->strs, x->p->en_terms, x->p->en_terms_len, y->p->en_terms,
+                       y->p->en_terms_len);
+    if (!c && x->p->support != y->p->support)
+        c = x->p->support > y->p->support ? -1 : 1;
+    if (!c)
+        c = lm_str_cmp(x->strs, x->p->ko_surface, x->p->ko_surface_len, y->p->ko_surface,
+                       y->p->ko_surface_len);
+    if (!c)
+        c = lm_str_cmp(x->strs, x->p->en_surface, x->p->en_surface_len, y->p->en_surface,
+                       y->p->en_surface_len);
+    return c;
+}
+
+static int lm_final_cmp(const void *a, const void *b)
+{
+    const pdx_lex_pair *x = a, *y = b;
+    if (x->support != y->support)
+        return x->support > y->support ? -1 : 1;
+    size_t n = PDX_MIN(x->ko_terms_len, y->ko_terms_len);
+    int c = memcmp(x->ko_terms, y->ko_terms, n);
+    if (!c)
+        c = (x->ko_terms_len > y->ko_terms_len) - (x->ko_terms_len < y->ko_terms_len);
+    if (!c) {
+        n = PDX_MIN(x->en_terms_len, y->en_terms_len);
+        c = memcmp(x->en_terms, y->en_terms, n);
+        if (!c)
+            c = (x->en_terms_len > y->en_terms_len) - (x->en_terms_len < y->en_terms_len);
+    }
+    return c;
+}
+
+/* True when s is a single word with two capitals or more. */
+static bool lm_is_acronym(const char *s, size_t n)
+{
+    uint32_t upper = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ')
+            return false;
+        upper += s[i] >= 'A' && s[i] <= 'Z';
+    }
+    return upper >= 2;
+}
+
+/* Length of an acronym's term without a plural s ("llms" -> 3). */
+static size_t lm_acronym_core(const char *t, size_t n)
+{
+    return n > 2 && t[n - 1] == 's' ? n - 1 : n;
+}
+
+/* True when the English side of `small` is inside that of `big`: whole
+ * terms ("reinforc learn" in "reinforc learn from human feedback"), or for
+ * two acronyms, letters ("llm" in "mllms"). A Korean span paired with both
+ * translates the smaller one; the bigger one lost its left words. */
+static bool lm_en_inside(const pdx_lex_pair *small, const pdx_lex_pair *big)
+{
+    const char *b = big->en_terms, *sm = small->en_terms;
+    size_t bn = big->en_terms_len, sn = small->en_terms_len;
+    if (lm_is_acronym(small->en_surface, small->en_surface_len) &&
+        lm_is_acronym(big->en_surface, big->en_surface_len)) {
+        sn = lm_acronym_core(sm, sn);
+        bn = lm_acronym_core(b, bn);
+        if (sn < 2 || sn >= bn)
+            return false;
+        for (size_t i = 0; i + sn <= bn; i++)
+            if (memcmp(b + i, sm, sn) == 0)
+                return true;
+        return false;
+    }
+    if (sn >= bn)
+        return false;
+    for (size_t i = 0; i + sn <= bn; i++)
+        if ((i == 0 || b[i - 1] == ' ') && (i + sn == bn || b[i + sn] == ' ') &&
+            memcmp(b + i, sm, sn) == 0)
+            return true;
+    return false;
+}
+
+/* Drops the pairs whose English side contains the English side of another
+ * pair with the same Korean side (see lm_en_inside). pairs[0..n) are
+ * grouped by Korean terms. Returns the new count. */
+static size_t lm_drop_contained(pdx_lex_pair *pairs, size_t n)
+{
+    bool *drop = calloc(n ? n : 1, sizeof *drop);
+    if (!drop)
+        return (size_t)-1;
+    for (size_t a = 0; a < n;) {
+        size_t b = a + 1;
+        while (b < n && pairs[b].ko_terms_len == pairs[a].ko_terms_len &&
+               memcmp(pairs[b].ko_terms, pairs[a].ko_terms, pairs[a].ko_terms_len) == 0)
+            b++;
+        for (size_t i = a; i < b; i++)
+            for (size_t j = a; j < b && !drop[i]; j++)
+                drop[i] = j != i && lm_en_inside(&pairs[j], &pairs[i]);
+        a = b;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!drop[i])
+            pairs[k++] = pairs[i];
+    free(drop);
+    return k;
+}
+
+/* Merges work pairs with equal term sequences (the first, most supported,
+ * spelling wins; supports add up) into m->pairs, sorted for output. */
+static int lm_merge(pdx_lexicon_miner *m)
+{
+    lm_sort_item *items = malloc((m->n_work ? m->n_work : 1) * sizeof *items);
+    m->pairs = malloc((m->n_work ? m->n_work : 1) * sizeof *m->pairs);
+    if (!items || !m->pairs) {
+        free(items);
+        return PDX_ENOMEM;
+    }
+    for (size_t i = 0; i < m->n_work; i++)
+        items[i] = (lm_sort_item){&m->strs, &m->work[i]};
+    qsort(items, m->n_work, sizeof *items, lm_item_cmp_terms);
+    const char *s = (const char *)m->strs.data;
+    m->n_pairs = 0;
+    for (size_t i = 0; i < m->n_work; i++) {
+        const lm_pair *w = items[i].p;
+        pdx_lex_pair *last = m->n_pairs ? &m->pairs[m->n_pairs - 1] : NULL;
+        if (last && lm_str_cmp(&m->strs, (size_t)(last->ko_terms - s), last->ko_terms_len,
+                               w->ko_terms, w->ko_terms_len) == 0 &&
+            lm_str_cmp(&m->strs, (size_t)(last->en_terms - s), last->en_terms_len,
+                       w->en_terms, w->en_terms_len) == 0) {
+            last->support = last->support > UINT32_MAX - w->support ? UINT32_MAX
+                                                                    : last->support + w->support;
+            continue;
+        }
+        m->pairs[m->n_pairs++] = (pdx_lex_pair){
+            s + w->ko_terms,   w->ko_terms_len,   s + w->en_terms,   w->en_terms_len,
+            s + w->ko_surface, w->ko_surface_len, s + w->en_surface, w->en_surface_len,
+            w->support};
+    }
+    free(items);
+    size_t kept = lm_drop_contained(m->pairs, m->n_pairs);
+    if (kept == (size_t)-1)
+        return PDX_ENOMEM;
+    m->n_pairs = kept;
+    qsort(m->pairs, m->n_pairs, sizeof *m->pairs, lm_final_cmp);
+    return PDX_OK;
+}
+
+int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_out,
+                             size_t *n_out)
+{
+    if (!m || !pairs_out || !n_out || m->finished)
+        return PDX_EINVAL;
+    m->finished = true;
+    if (m->err)
+        return m->err;
+    lm_cand *c = malloc((m->n_used ? m->n_used : 1) * sizeof *c);
+    if (!c)
+        return m->err = PDX_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_slots; i++)
+        if (m->slots[i].key_len)
+            c[n++] = (lm_cand){m->arena.data + m->slots[i].key_off, m->slots[i].key_len,
+                               m->slots[i].count, 0, 0, false};
+    qsort(c, n, sizeof *c, lm_cand_cmp);
+    int rc = lm_align(m, c, n);
+    free(c);
+    if (rc == PDX_OK)
+        rc = m->strs.err;
+    if (rc == PDX_OK)
+        rc = lm_merge(m);
+    if (rc)
+        return m->err = rc;
+    *pairs_out = m->pairs;
+    *n_out = m->n_pairs;
+    return PDX_OK;
+}
+
+/* ---- lifetime ---- */
+
+int pdx_lexicon_miner_new(pdx_lexicon_miner **out, const pdx_lexicon_miner_opts *opts)
+{
+    if (!out)
+        return PDX_EINVAL;
+    *out = NULL;
+    pdx_lexicon_miner_opts o = opts ? *opts : (pdx_lexicon_miner_opts){0};
+    if (o.max_candidates && o.max_candidates < 16)
+        return PDX_EINVAL;
+    pdx_lexicon_miner *m = calloc(1, sizeof *m);
+    if (!m)
+        return PDX_ENOMEM;
+    m->min_support = o.min_support ? o.min_support : PDX_LEXICON_MIN_SUPPORT;
+    m->max_entries = o.max_candidates ? o.max_candidates : PDX_LEXICON_MAX_CANDIDATES;
+    m->n_slots = 1024;
+    m->slots = calloc(m->n_slots, sizeof *m->slots);
+    int rc = m->slots ? pdx_tokenizer_new(&m->tk) : PDX_ENOMEM;
+    if (rc) {
+        pdx_lexicon_miner_free(m);
+        return rc;
+    }
+    *out = m;
+    return PDX_OK;
+}
+
+void pdx_lexicon_miner_free(pdx_lexicon_miner *m)
+{
+    if (!m)
+        return;
+    pdx_tokenizer_free(m->tk);
+    free(m->slots);
+    pdx_buf_free(&m->arena);
+    pdx_buf_free(&m->key);
+    pdx_buf_free(&m->terms);
+    pdx_buf_free(&m->strs);
+    free(m->work);
+    free(m->pairs);
+    free(m);
+}
+
+void pdx_lexicon_miner_get_stats(const pdx_lexicon_miner *m, pdx_lexicon_miner_stats *out)
+{
+    if (!m || !out)
+        return;
+    *out = m->stats;
+}

@@ -1,0 +1,472 @@
+/*
+ * Ranking exactness: pruning must never change what a search returns.
+ *
+ * The reference is the same search with every pruning path turned off
+ * (pdx_search_set_exhaustive, searcher.h): pruned and exhaustive searches
+ * must give the same papers in the same order, the same scores bit for
+ * bit, the same totals and flags, and the order must follow the documented
+ * tie-break (score, then newer date, then smaller arXiv id). Two corpora:
+ *   - a synthetic one the test generates (no shared data needed): a small
+ *     Zipf vocabulary, many papers with identical text and dates, so that
+ *     equal scores, MaxScore (more than PDX_EXACT_TOTAL matches), phrase
+ *     skipping, proximity and the partial pass are all exercised;
+ *   - the real digests scaled up by the benchmark's generator
+ *     (bench/bench_gen.c) with the 500 latency queries of ../shared/eval
+ *     (skipped without them). 10x in an optimized build, smaller in a
+ *     debug or sanitizer build; PDX_EXACT_SCALE overrides.
+ * Then the parts of the formula that pruning bounds depend on, checked by
+ * hand: the proximity bonus, field weights, k1 and b, the prefix expansion
+ * cap, the option bounds and the totals.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../bench/bench_gen.c"
+#include "fixtures.h"
+#include "paperdex/paperdex.h"
+#include "searcher.h"
+
+/* ---- building and opening indexes ---- */
+
+typedef struct corpus {
+    char *dir;      /* scratch directory, removed by corpus_close */
+    pdx_index *ix;  /* the index in dir */
+    pdx_searcher *s;
+} corpus;
+
+/* A paper of a synthetic corpus, NUL-terminated strings. */
+typedef struct fpaper {
+    char id[16];
+    char title[128];
+    char authors[128];
+    char summary[1024];
+    int32_t date;
+    int64_t votes;
+} fpaper;
+
+static void corpus_open_index(corpus *c, const char *idx)
+{
+    char err[512];
+    if (pdx_index_open(&c->ix, idx, err, sizeof err) != PDX_OK)
+        fail_msg("open %s: %s", idx, err);
+    assert_int_equal(pdx_searcher_new(&c->s, c->ix), PDX_OK);
+}
+
+/* Indexes the papers into a fresh scratch directory and opens the index. */
+static void corpus_from_papers(corpus *c, const fpaper *p, size_t n)
+{
+    c->dir = fx_tmpdir();
+    char *idx = fx_path(c->dir, "t.idx");
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
+    for (size_t i = 0; i < n; i++) {
+        pdx_paper pp = {.id = p[i].id,
+                        .id_len = strlen(p[i].id),
+                        .url = "",
+                        .title = p[i].title,
+                        .title_len = strlen(p[i].title),
+                        .authors = p[i].authors,
+                        .authors_len = strlen(p[i].authors),
+                        .summary = p[i].summary,
+                        .summary_len = strlen(p[i].summary),
+                        .date = p[i].date,
+                        .votes = p[i].votes,
+                        .file = "synthetic.md",
+                        .line = (uint32_t)i + 1};
+        assert_int_equal(pdx_writer_add(w, &pp), PDX_OK);
+    }
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    corpus_open_index(c, idx);
+    free(idx);
+}
+
+static void corpus_close(corpus *c)
+{
+    pdx_searcher_free(c->s);
+    pdx_index_close(c->ix);
+    fx_rmtree(c->dir);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- pruned against exhaustive ---- */
+
+static void describe(char *buf, size_t n, const char *query, const pdx_search_opts *o)
+{
+    snprintf(buf, n, "query '%s' limit %u offset %u vote weight %g", query, o->limit, o->offset,
+             o->vote_weight);
+}
+
+/* Fails unless consecutive hits follow the documented order: full matches
+ * before partial ones (more matched clauses first), then score, then newer
+ * date, then smaller arXiv id. */
+static void assert_documented_order(pdx_searcher *s, const pdx_results *r, const char *what)
+{
+    for (size_t i = 0; i + 1 < r->n; i++) {
+        const pdx_hit *a = &r->hits[i], *b = &r->hits[i + 1];
+        if (a->matched != b->matched) {
+            if (a->matched < b->matched)
+                fail_msg("%s: hit %zu matches fewer clauses than hit %zu", what, i, i + 1);
+            continue;
+        }
+        if (a->score != b->score) {
+            if (a->score < b->score)
+                fail_msg("%s: hit %zu scores below hit %zu", what, i, i + 1);
+            continue;
+        }
+        pdx_hit_info ha, hb;
+        assert_int_equal(pdx_hit_get(s, a->doc, &ha), PDX_OK);
+        assert_int_equal(pdx_hit_get(s, b->doc, &hb), PDX_OK);
+        if (ha.date != hb.date) {
+            if (ha.date < hb.date)
+                fail_msg("%s: tie at hit %zu: older date %d before %d", what, i, ha.date,
+                         hb.date);
+            continue;
+        }
+        int c = memcmp(ha.id, hb.id, PDX_MIN(ha.id_len, hb.id_len));
+        if (c > 0 || (c == 0 && ha.id_len > hb.id_len))
+            fail_msg("%s: tie at hit %zu: arXiv id %.*s before %.*s", what, i, (int)ha.id_len,
+                     ha.id, (int)hb.id_len, hb.id);
+    }
+}
+
+/* Fails unless the pruned results pr of o equal the exhaustive results ex
+ * of the same query run with limit o->offset + o->limit or more and offset
+ * 0, from o->offset on: the same hits, scores to the bit, totals and
+ * flags. (Ranking is a total order, so a page is a slice of any longer
+ * one; partial_used then says whether a partial hit is in the slice or
+ * before it.) */
+static void assert_slice_equal(const pdx_results *pr, const pdx_results *ex,
+                               const pdx_search_opts *o, const char *what)
+{
+    size_t end = PDX_MIN(ex->n, (size_t)o->offset + o->limit);
+    size_t want = end > o->offset ? end - o->offset : 0;
+    if (pr->n != want)
+        fail_msg("%s: %zu hits pruned, %zu exhaustive", what, pr->n, want);
+    for (size_t i = 0; i < pr->n; i++) {
+        const pdx_hit *a = &pr->hits[i], *b = &ex->hits[o->offset + i];
+        if (a->doc != b->doc || memcmp(&a->score, &b->score, sizeof a->score) ||
+            a->partial != b->partial || a->matched != b->matched)
+            fail_msg("%s: hit %zu: pruned doc %u score %.17g%s, exhaustive doc %u score "
+                     "%.17g%s",
+                     what, i, a->doc, a->score, a->partial ? " partial" : "", b->doc, b->score,
+                     b->partial ? " partial" : "");
+    }
+    if (pr->total != ex->total || pr->total_estimated != ex->total_estimated)
+        fail_msg("%s: total %llu%s pruned, %llu%s exhaustive", what,
+                 (unsigned long long)pr->total, pr->total_estimated ? " (estimated)" : "",
+                 (unsigned long long)ex->total, ex->total_estimated ? " (estimated)" : "");
+    bool partial = false;
+    for (size_t i = 0; i < end; i++)
+        partial |= ex->hits[i].partial;
+    if (pr->partial_used != partial || pr->clauses != ex->clauses)
+        fail_msg("%s: partial_used or clauses differ", what);
+}
+
+static void search_or_fail(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *o,
+                           bool exhaustive, pdx_results *out, const char *what)
+{
+    pdx_search_set_exhaustive(s, exhaustive);
+    int rc = pdx_search(s, q, o, out);
+    pdx_search_set_exhaustive(s, false);
+    if (rc != PDX_OK)
+        fail_msg("%s%s: %s", what, exhaustive ? " (exhaustive)" : "", pdx_searcher_errmsg(s));
+}
+
+/* The pages every query is compared on: top 1, 10 and 100, and a page
+ * after an offset. */
+static const struct {
+    uint32_t limit, offset;
+} pages[] = {{1, 0}, {10, 0}, {100, 0}, {10, 5}};
+#define LONGEST_PAGE 100
+
+/* Runs query pruned on each page, with no vote boost, the default and a
+ * strong one, and fails at the first difference from the exhaustive
+ * search, whose page the pruned one must be a slice of: run for each page
+ * with the same heap size (offset 0, limit offset + limit) when same_opts,
+ * else once with the longest page (4x fewer exhaustive searches, for the
+ * large corpus). Returns false if the query does not parse (nothing run). */
+static bool compare_pages(pdx_searcher *s, const char *query, bool same_opts)
+{
+    pdx_query *q;
+    if (pdx_query_parse(&q, s, query, strlen(query)) != PDX_OK)
+        return false;
+    static const double vws[] = {0, PDX_DEFAULT_VOTE_WEIGHT, 1};
+    for (size_t v = 0; v < sizeof vws / sizeof vws[0]; v++) {
+        pdx_search_opts o;
+        pdx_search_opts_default(&o);
+        o.vote_weight = vws[v];
+        o.limit = LONGEST_PAGE;
+        char what[512];
+        pdx_results ex = {0}, pr;
+        if (!same_opts) {
+            describe(what, sizeof what, query, &o);
+            search_or_fail(s, q, &o, true, &ex, what);
+            assert_documented_order(s, &ex, what);
+        }
+        for (size_t p = 0; p < sizeof pages / sizeof pages[0]; p++) {
+            o.limit = pages[p].limit;
+            o.offset = pages[p].offset;
+            describe(what, sizeof what, query, &o);
+            search_or_fail(s, q, &o, false, &pr, what);
+            if (same_opts) {
+                /* the same options, offset 0 and the limit covering it */
+                pdx_search_opts eo = o;
+                eo.limit = o.limit + o.offset;
+                eo.offset = 0;
+                search_or_fail(s, q, &eo, true, &ex, what);
+                assert_documented_order(s, &ex, what);
+            }
+            assert_slice_equal(&pr, &ex, &o, what);
+            /* a total past PDX_EXACT_TOTAL is reported as exactly that */
+            if (pr.total_estimated && pr.total != PDX_EXACT_TOTAL)
+                fail_msg("%s: estimated total %llu", what, (unsigned long long)pr.total);
+            pdx_results_clear(&pr);
+            if (same_opts)
+                pdx_results_clear(&ex);
+        }
+        pdx_results_clear(&ex);
+    }
+    pdx_query_free(q);
+    return true;
+}
+
+/* A sanitizer or -O0 build runs several times slower: fewer queries and
+ * a smaller scale there. */
+#if defined(__SANITIZE_ADDRESS__)
+#define PDX_EXACT_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PDX_EXACT_SANITIZED 1
+#endif
+#endif
+#if defined(PDX_EXACT_SANITIZED) || !defined(NDEBUG)
+#define PDX_EXACT_SLOW 1
+#endif
+
+/* ---- the synthetic corpus ---- */
+
+#ifdef PDX_EXACT_SLOW
+#define SYN_QUERIES 80
+#else
+#define SYN_QUERIES 300
+#endif
+
+#define SYN_PAPERS 3000
+#define SYN_SEED 0x5eedULL
+
+static const char *const vocab[] = {
+    "alpha", "beta",    "gamma", "delta", "epsilon", "zeta", "theta", "kappa",
+    "lambda", "sigma",  "omega", "rho",   "tau",     "phi",  "chi",   "psi",
+    "omicron", "upsilon", "iota", "nu",   "xi",      "mu",   "eta",   "pi"};
+#define NVOCAB (sizeof vocab / sizeof vocab[0])
+
+static const char *const names[] = {"Ann Lee", "Bob Kim", "Cara Diaz", "Dana Cho",
+                                    "Eun Seo", "Fay Wu",  "Gil Park",  "Hana Yoo"};
+
+/* A vocabulary index drawn from a Zipf-like law (exponent about 1), so a
+ * few words are in most papers and the rest are rare. */
+static size_t zipf(uint64_t *rng)
+{
+    static double cum[NVOCAB];
+    if (cum[NVOCAB - 1] == 0) {
+        double t = 0;
+        for (size_t i = 0; i < NVOCAB; i++)
+            cum[i] = t += 1.0 / (double)(i + 1);
+        for (size_t i = 0; i < NVOCAB; i++)
+            cum[i] /= t;
+    }
+    double u = (double)(bench_splitmix64(rng) >> 11) / 9007199254740992.0;
+    size_t i = 0;
+    while (i + 1 < NVOCAB && cum[i] < u)
+        i++;
+    return i;
+}
+
+static uint32_t below(uint64_t *rng, uint32_t n)
+{
+    return (uint32_t)(bench_splitmix64(rng) % n);
+}
+
+static void append_words(char *buf, size_t cap, uint64_t *rng, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, cap - len, "%s%s", len ? " " : "", vocab[zipf(rng)]);
+    }
+}
+
+/* SYN_PAPERS papers: dates rising with the index, 30 papers a day (so many
+ * share a date and the arXiv id decides), votes small with some unknown and
+ * a few large, and one paper in four a copy of an earlier one's text: equal
+ * scores, where only the tie-break orders them. */
+static fpaper *synthetic_papers(void)
+{
+    fpaper *p = calloc(SYN_PAPERS, sizeof *p);
+    assert_non_null(p);
+    uint64_t rng = SYN_SEED;
+    for (uint32_t i = 0; i < SYN_PAPERS; i++) {
+        snprintf(p[i].id, sizeof p[i].id, "2401.%05u", (unsigned)(SYN_PAPERS - i));
+        p[i].date = bench_date_add(20240101, (int32_t)(i / 30));
+        uint32_t r = below(&rng, 100);
+        p[i].votes = r < 8    ? PDX_VOTES_UNKNOWN
+                     : r < 11 ? (int64_t)200 + below(&rng, 800)
+                              : (int64_t)below(&rng, 40);
+        if (i > 0 && below(&rng, 4) == 0) {
+            const fpaper *src = &p[below(&rng, i)];
+            memcpy(p[i].title, src->title, sizeof p[i].title);
+            memcpy(p[i].authors, src->authors, sizeof p[i].authors);
+            memcpy(p[i].summary, src->summary, sizeof p[i].summary);
+            if (below(&rng, 2))
+                p[i].votes = src->votes;
+            continue;
+        }
+        append_words(p[i].title, sizeof p[i].title, &rng, 1 + below(&rng, 6));
+        uint32_t na = 1 + below(&rng, 3);
+        for (uint32_t k = 0; k < na; k++) {
+            size_t len = strlen(p[i].authors);
+            snprintf(p[i].authors + len, sizeof p[i].authors - len, "%s%s", k ? "\n" : "",
+                     names[below(&rng, sizeof names / sizeof names[0])]);
+        }
+        append_words(p[i].summary, sizeof p[i].summary, &rng, 3 + below(&rng, 28));
+    }
+    return p;
+}
+
+/* A random query of one of the shapes the query language has. */
+static void synthetic_query(char *q, size_t n, uint64_t *rng)
+{
+    const char *a = vocab[zipf(rng)], *b = vocab[zipf(rng)], *c = vocab[zipf(rng)];
+    switch (below(rng, 12)) {
+    case 0: snprintf(q, n, "%s", a); break;
+    case 1: snprintf(q, n, "%s %s", a, b); break;
+    case 2: snprintf(q, n, "%s %s %s", a, b, c); break;
+    case 3: snprintf(q, n, "%s OR %s", a, b); break;
+    case 4: snprintf(q, n, "\"%s %s\"", a, b); break;
+    case 5: snprintf(q, n, "%s \"%s %s\"", a, b, c); break;
+    case 6: snprintf(q, n, "title:%s %s", a, b); break;
+    case 7: snprintf(q, n, "%s %s -%s", a, b, c); break;
+    case 8: snprintf(q, n, "%.2s*", a); break;
+    case 9: snprintf(q, n, "%s %s OR %s", a, b, c); break;
+    case 10: snprintf(q, n, "%s %s nosuchword", a, b); break;
+    default: snprintf(q, n, "%s %s %s %s", a, b, c, vocab[zipf(rng)]); break;
+    }
+}
+
+static void exact_synthetic_pruned_equals_exhaustive(void **state)
+{
+    (void)state;
+    fpaper *p = synthetic_papers();
+    corpus c = {0};
+    corpus_from_papers(&c, p, SYN_PAPERS);
+    free(p);
+    uint64_t rng = SYN_SEED ^ 0xabcdef;
+    size_t parsed = 0;
+    /* the shapes that need pruning most: frequent words */
+    static const char *const fixed[] = {
+        "alpha", "alpha beta", "alpha beta gamma", "\"alpha beta\"", "alpha OR beta",
+        "alpha \"beta gamma\"", "a*", "alpha beta nosuchword", "beta \"alpha gamma\" nosuchword",
+        "epsilon alpha nosuchword", "alpha \"alpha alpha\"", "beta \"alpha beta\""};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        parsed += compare_pages(c.s, fixed[i], true);
+    for (int i = 0; i < SYN_QUERIES; i++) {
+        char q[256];
+        synthetic_query(q, sizeof q, &rng);
+        parsed += compare_pages(c.s, q, true);
+    }
+    assert_true(parsed > SYN_QUERIES * 9 / 10);
+    corpus_close(&c);
+}
+
+/* ---- the real digests, scaled ---- */
+
+
+/* 10 copies of the corpus in an optimized build, fewer in a slow one.
+ * PDX_EXACT_SCALE overrides. */
+static unsigned real_scale(void)
+{
+    const char *env = getenv("PDX_EXACT_SCALE");
+    if (env && *env)
+        return (unsigned)strtoul(env, NULL, 10);
+#if defined(PDX_EXACT_SANITIZED)
+    return 1;
+#elif !defined(NDEBUG)
+    return 2;
+#else
+    return 10;
+#endif
+}
+
+static int add_to_writer(const pdx_paper *paper, void *payload)
+{
+    return pdx_writer_add(payload, paper);
+}
+
+static void exact_real_pruned_equals_exhaustive(void **state)
+{
+    (void)state;
+    const char *shared = fx_shared_dir();
+    char corpus_dir[4200], queries_path[4200];
+    if (shared) {
+        snprintf(corpus_dir, sizeof corpus_dir, "%s/corpus/paper_logs", shared);
+        snprintf(queries_path, sizeof queries_path, "%s/eval/latency_queries.txt", shared);
+    }
+    char *queries = shared ? fx_read(queries_path, NULL) : NULL;
+    if (!queries) {
+        printf("exact: no ../shared eval queries; skipped\n");
+        skip();
+    }
+    unsigned scale = real_scale();
+    if (scale < 1 || scale > 999)
+        fail_msg("PDX_EXACT_SCALE must be 1..999, got %u", scale);
+    corpus c = {.dir = fx_tmpdir()};
+    char *gen_dir = fx_path(c.dir, "gen");
+    char *idx = fx_path(c.dir, "t.idx");
+    char err[512];
+    bench_gen_opts go = {.corpus = corpus_dir, .out = gen_dir, .scale = scale,
+                         .seed = BENCH_GEN_DEFAULT_SEED, .quiet = true};
+    if (bench_gen_run(&go, NULL, err, sizeof err) != PDX_OK)
+        fail_msg("gen: %s", err);
+    /* the corpus is copy 0; the generator writes copies 1..scale-1 */
+    const char *paths[] = {corpus_dir, gen_dir};
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
+    pdx_parse_cb cb = {add_to_writer, NULL, w};
+    assert_int_equal(pdx_parse_paths(paths, scale > 1 ? 2 : 1, &cb, NULL), PDX_OK);
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    fx_rmtree(gen_dir);
+    corpus_open_index(&c, idx);
+    free(idx);
+    size_t n = 0, parsed = 0;
+    for (char *line = strtok(queries, "\n"); line; line = strtok(NULL, "\n")) {
+        n++;
+        parsed += compare_pages(c.s, line, false);
+    }
+    printf("exact: %zu of %zu latency queries compared at %ux (%u papers)\n", parsed, n, scale,
+           c.ix->n_docs);
+    assert_true(n >= 500 && parsed >= n - 5);
+    free(queries);
+    corpus_close(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exact_synthetic_pruned_equals_exhaustive),
+        cmocka_unit_test(exact_real_pruned_equals_exhaustive),
+    };
+    /* PDX_TEST_FILTER=exact_synthetic* runs a subset (e.g. to try a mutant) */
+    const char *filter = getenv("PDX_TEST_FILTER");
+    if (filter && *filter)
+        cmocka_set_test_filter(filter);
+    return cmocka_run_group_tests_name("exact", tests, NULL, NULL);
+}
