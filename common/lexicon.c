@@ -133,7 +133,11 @@ void pdx_lexicon_key_add(pdx_buf *key, const char *term, size_t len)
 {
     if (key->len > 0)
         pdx_buf_putc(key, ' ');
-    pdx_buf_append(key, term, len);
+    /* A bridge ("화 학") keys as its bigram, so "강화 학습" and "강화학습"
+     * are one key; no other term has a space. */
+    for (size_t i = 0; i < len; i++)
+        if (term[i] != ' ')
+            pdx_buf_putc(key, (uint8_t)term[i]);
 }
 
 /* ---- encoder ---- */

@@ -55,7 +55,9 @@ int pdx_lexicon_encode(pdx_buf *out, const pdx_lex_pair *pairs, size_t n,
                        uint32_t min_support);
 
 /* Appends one term to a lookup key being built in key (a ' ' first unless
- * the key is empty): feed it the terms pdx_tokenize() gives for a query
+ * the key is empty; a bridge term such as "화 학" goes in without its space,
+ * as the bigram it spans, so a compound keys the same written with or
+ * without a space): feed it the terms pdx_tokenize() gives for a query
  * word or phrase, then pass key->data, key->len to pdx_lexicon_find(). */
 void pdx_lexicon_key_add(pdx_buf *key, const char *term, size_t len);
 

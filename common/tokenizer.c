@@ -47,11 +47,11 @@
  * RUN_KEEP. */
 #define RUN_CAP 256
 /* Characters kept after a flush. Particle stripping may drop the last three
- * characters of a run and looks at most three back (protected endings), and
- * a flush happens only when one more character arrives, so keeping three is
- * enough for no emitted bigram to touch a stripped character; four leaves a
- * margin. */
-#define RUN_KEEP 4
+ * characters of a run and a derivational ending two more, looking at most
+ * two further back (protected nouns), and a flush happens only when one
+ * more character arrives, so keeping seven is enough for no emitted bigram
+ * to touch a stripped character; eight leaves a margin. */
+#define RUN_KEEP 8
 
 /* Item classes, from the segmenter's point of view. */
 enum {
@@ -69,6 +69,7 @@ typedef struct tk_item {
     int cls;      /* CLS_* */
     size_t start; /* first byte of the original character(s) */
     size_t end;   /* one past the last byte, including stripped marks */
+    bool upper;   /* an ASCII capital before case folding (acronym plurals) */
 } tk_item;
 
 /* Stem cache: a direct-mapped table from short words to their stems. Paper
@@ -112,6 +113,8 @@ typedef struct tk_state {
     bool word_digit;    /* contains a digit: PDX_TOKEN_NUMBER */
     bool word_overflow; /* normalized form exceeded PDX_MAX_TERM_BYTES */
     bool apos_pending;  /* an apostrophe followed the last word char */
+    size_t word_upper;  /* ASCII capitals in the word as written */
+    bool word_last_s;   /* the last word character is a lowercase 's' */
     size_t word_start;  /* byte range of the word so far: first byte ... */
     size_t word_end;    /* ... and one past its last word character */
     size_t word_len;    /* bytes used in word[] */
@@ -155,6 +158,20 @@ static const char *const protected_endings[] = {
     "강도", "밀도", "정도", "평가", "증가", "추가", "참가", "효과",
     "결과", "성과", "경로", "회로", "정의", "회의", "차이", "길이",
     "높이", "깊이", "사이",
+};
+
+/* Derivational endings (PDX_TOKENIZE_DERIVED): -화 (-ization), -적 (-ic),
+ * -성 (-ity), and -적인 / -화된 / -화한, whose last syllable is no particle.
+ * Dropped only when two syllables remain and the last two syllables are not
+ * a noun of their own (derived_nouns). */
+static const char *const derived2[] = {"적인", "화된", "화한"};
+static const char *const derived1[] = {"화", "적", "성"};
+/* Two-syllable nouns that end like a derivational ending: a compound ending
+ * with one ("이미지생성", "분포변화") keeps it. */
+static const char *const derived_nouns[] = {
+    "생성", "합성", "구성", "형성", "작성", "완성", "달성", "음성", "변화", "문화",
+    "대화", "진화", "강화", "특화", "심화", "영화", "전화", "목적", "추적", "흔적",
+    "누적", "면적", "표적", "지적", "최적", "양자화",
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -323,6 +340,83 @@ static int stem_word(pdx_tokenizer *tk, const char **term, size_t *n)
     return 0;
 }
 
+/* Is the word an acronym plural: two or more capitals and a final
+ * lowercase 's' as written ("LLMs", "GPUs", "MLLMs"), or, whatever the case,
+ * two or more letters without a vowel and a final 's' ("llms", "cnns": no
+ * English word looks like that)? Such words are stemmed as their singular,
+ * which Snowball alone does not do for words without a vowel. Lowercase
+ * words ("gas", "bias") and all-capital ones with a vowel ("CLIPS", "AS")
+ * are not acronym plurals. */
+static bool acronym_plural(const tk_state *st)
+{
+    size_t n = st->word_len;
+    if (st->word_overflow || n < 3 || st->word[n - 1] != 's')
+        return false;
+    if (st->word_last_s && st->word_upper >= 2 && n == st->word_upper + 1)
+        return true;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (!strchr("bcdfghjklmnpqrstvwxz", st->word[i]))
+            return false;
+    return true;
+}
+
+/* Emits one piece of a word: letters only are stemmed, anything with a
+ * digit is kept as written. */
+static int emit_piece(tk_state *st, const char *term, size_t n, size_t start, size_t end)
+{
+    bool digit = false;
+    for (size_t i = 0; i < n && !digit; i++)
+        digit = term[i] >= '0' && term[i] <= '9';
+    if (digit)
+        return emit(st, term, n, start, end, PDX_TOKEN_NUMBER);
+    TRY(stem_word(st->tk, &term, &n));
+    return emit(st, term, n, start, end, PDX_TOKEN_WORD);
+}
+
+static bool is_letter(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+/* Length of the first piece of w[0..n): a word splits where a run of two or
+ * more letters meets a digit, so "gpt4o" is "gpt" "4o" like "GPT-4o",
+ * "llama3" is "llama" "3" and "qwen2" "qwen" "2", while "r1", "o1", "x86",
+ * "3d", "7b" and "4k" stay whole (one letter, or digits first). */
+static size_t first_piece(const char *w, size_t n)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_letter(w[i]))
+            letters++;
+        else if (letters >= 2)
+            return i;
+        else
+            letters = 0;
+    }
+    return n;
+}
+
+/* A word with a digit, kept as written but split into pieces at letter-to-
+ * digit boundaries (first_piece). Only plain ASCII words are split, where a
+ * byte of the term is a byte of the text, so each piece gets its own exact
+ * byte range. */
+static int finish_number(tk_state *st, const char *w, size_t n)
+{
+    bool ascii = st->word_end - st->word_start == st->word_len && !st->word_overflow;
+    for (size_t i = 0; ascii && i < n; i++)
+        ascii = is_letter(w[i]) || (w[i] >= '0' && w[i] <= '9');
+    if (!ascii)
+        return emit(st, w, n, st->word_start, st->word_end, PDX_TOKEN_NUMBER);
+    size_t off = 0;
+    while (off < n) {
+        size_t k = first_piece(w + off, n - off);
+        size_t end = off + k == n ? st->word_end : st->word_start + off + k;
+        TRY(emit_piece(st, w + off, k, st->word_start + off, end));
+        off += k;
+    }
+    return 0;
+}
+
 /* Ends the current Latin word and emits it. A pending apostrophe is not part
  * of the word and is simply forgotten. */
 static int finish_word(tk_state *st)
@@ -331,19 +425,20 @@ static int finish_word(tk_state *st)
     st->apos_pending = false;
     const char *term = st->word;
     size_t n = st->word_len;
-    pdx_token_kind kind = PDX_TOKEN_WORD;
     if (st->word_digit) {
         /* Numbers and alphanumerics stay as written, except a possessive
          * "'s", so that "gpt4's" finds "gpt4" like "model's" finds "model". */
-        kind = PDX_TOKEN_NUMBER;
         if (!st->word_overflow && n >= 3 && term[n - 2] == '\'' && term[n - 1] == 's')
             n -= 2;
-    } else if (!st->word_overflow) {
-        /* Words longer than a term are not English words: they are only cut,
-         * never stemmed, which also bounds the stemmer's input. */
-        TRY(stem_word(st->tk, &term, &n));
+        return finish_number(st, term, n);
     }
-    return emit(st, term, n, st->word_start, st->word_end, kind);
+    if (acronym_plural(st))
+        n--;
+    /* Words longer than a term are not English words: they are only cut,
+     * never stemmed, which also bounds the stemmer's input. */
+    if (!st->word_overflow)
+        TRY(stem_word(st->tk, &term, &n));
+    return emit(st, term, n, st->word_start, st->word_end, PDX_TOKEN_WORD);
 }
 
 /* Appends a word character (or the apostrophe before it) to the word. Once
@@ -441,10 +536,47 @@ static bool run_is_particle(const tk_state *st)
     return false;
 }
 
+/* Does run[0..k) end with the UTF-8 string w? */
+static bool run_ends_with(const tk_state *st, size_t k, const char *w)
+{
+    char buf[16];
+    size_t n = 0, chars = 0;
+    for (const char *p = w; *p; p++)
+        chars += ((unsigned char)*p & 0xc0) != 0x80;
+    if (chars > k || chars > 4)
+        return false;
+    for (size_t i = k - chars; i < k; i++)
+        n += utf8_put(buf + n, st->tk->run[i].cp);
+    return n == strlen(w) && memcmp(buf, w, n) == 0;
+}
+
+/* Number of characters of a derivational ending before the last `strip`
+ * characters (a particle already dropped), or 0. */
+static size_t derived_len(const tk_state *st, size_t strip)
+{
+    size_t k = st->run_cnt - strip, left = st->run_total - strip;
+    for (size_t i = 0; i < COUNT_OF(derived_nouns); i++)
+        if (run_ends_with(st, k, derived_nouns[i]))
+            return 0;
+    for (size_t i = 0; i < COUNT_OF(derived2); i++)
+        if (left >= 4 && run_ends_with(st, k, derived2[i]))
+            return 2;
+    for (size_t i = 0; i < COUNT_OF(derived1); i++)
+        if (left >= 3 && run_ends_with(st, k, derived1[i]))
+            return 1;
+    return 0;
+}
+
+/* A bigram, or a bridge: the two characters with the space between them
+ * kept, so that a bridge is a term of its own. A phrase of bigrams finds it
+ * (the query parser looks up both forms inside a compound), but a lone
+ * two-character word does not: "성능" must not match "반성 능력". */
 static int emit_pair(tk_state *st, const tk_item *a, const tk_item *b, pdx_token_kind kind)
 {
-    char term[8];
+    char term[9];
     size_t n = utf8_put(term, a->cp);
+    if (kind == PDX_TOKEN_BRIDGE)
+        term[n++] = ' ';
     n += utf8_put(term + n, b->cp);
     return emit(st, term, n, a->start, b->end, kind);
 }
@@ -502,6 +634,8 @@ static int end_run(tk_state *st)
             return 0;
         }
         strip = particle_len(st);
+        if (st->flags & PDX_TOKENIZE_DERIVED)
+            strip += derived_len(st, strip);
     }
     size_t cnt = st->run_cnt - strip;
     TRY(emit_bridge_in(st));
@@ -536,12 +670,15 @@ static int feed(tk_state *st, const tk_item *it)
             st->word_digit = false;
             st->word_overflow = false;
             st->word_len = 0;
+            st->word_upper = 0;
             st->word_start = it->start;
         } else if (st->apos_pending) {
             st->apos_pending = false;
             word_put(st, '\'');
         }
         word_put(st, it->cp);
+        st->word_upper += it->upper;
+        st->word_last_s = it->cp == 's' && !it->upper;
         st->word_end = it->end;
         if (cls == CLS_DIGIT)
             st->word_digit = true;
@@ -594,6 +731,7 @@ static int hold(tk_state *st, int32_t cp, int cls, size_t start, size_t end)
     st->held.cls = cls;
     st->held.start = start;
     st->held.end = end;
+    st->held.upper = false;
     return 0;
 }
 
@@ -683,6 +821,7 @@ static void ascii_word(tk_state *st, const uint8_t *p, size_t from, size_t to)
         st->word_digit = false;
         st->word_overflow = false;
         st->word_len = 0;
+        st->word_upper = 0;
         st->word_start = from;
     } else if (st->apos_pending) {
         st->apos_pending = false;
@@ -691,16 +830,19 @@ static void ascii_word(tk_state *st, const uint8_t *p, size_t from, size_t to)
     bool digit = false;
     for (size_t k = from; k < to; k++) {
         uint8_t c = p[k];
-        if (c <= '9')
+        if (c <= '9') {
             digit = true;
-        else if (c <= 'Z')
+        } else if (c <= 'Z') {
             c += 32;
+            st->word_upper++;
+        }
         if (st->word_len < PDX_MAX_TERM_BYTES && !st->word_overflow)
             st->word[st->word_len++] = (char)c;
         else
             st->word_overflow = true;
     }
     st->word_digit |= digit;
+    st->word_last_s = p[to - 1] == 's';
     st->word_end = to;
     st->cand_valid = false;
     st->prev_cls = CLS_WORD;
@@ -745,7 +887,7 @@ static int run_text(tk_state *st, const uint8_t *p, size_t len)
             if (cp >= 0) {
                 if (hangul_at(p, i + 3, len) >= 0) {
                     TRY(release_held(st));
-                    tk_item it = {cp, CLS_CJK, i, i + 3};
+                    tk_item it = {cp, CLS_CJK, i, i + 3, false};
                     TRY(feed(st, &it));
                 } else {
                     TRY(hold(st, cp, CLS_CJK, i, i + 3));
@@ -755,15 +897,17 @@ static int run_text(tk_state *st, const uint8_t *p, size_t len)
             }
         }
         if (c < 0x80) {
-            int32_t cp = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+            bool upper = c >= 'A' && c <= 'Z';
+            int32_t cp = upper ? c + 32 : c;
             int cls = classify(cp);
             if (i + 1 == len || p[i + 1] < 0x80) {
                 /* Nothing after it can modify it: skip the hold. */
                 TRY(release_held(st));
-                tk_item it = {cp, cls, i, i + 1};
+                tk_item it = {cp, cls, i, i + 1, upper};
                 TRY(feed(st, &it));
             } else {
                 TRY(hold(st, cp, cls, i, i + 1));
+                st->held.upper = upper;
             }
             i++;
             continue;

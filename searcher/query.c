@@ -50,6 +50,7 @@ typedef struct qtok {
     uint32_t len;
     uint32_t pos;
     bool star;     /* a prefix: a '*' follows the term and ends its word */
+    pdx_token_kind kind;
 } qtok;
 
 /* A part of the query in conjunctive normal form: all n groups must hold.
@@ -127,7 +128,8 @@ static int collect_token(const pdx_token *t, void *payload)
     int rc = token_star(c, t, &star);
     if (rc)
         return rc;
-    c->toks[c->n_toks++] = (qtok){(uint32_t)c->terms.len, (uint32_t)t->term_len, t->pos, star};
+    c->toks[c->n_toks++] =
+        (qtok){(uint32_t)c->terms.len, (uint32_t)t->term_len, t->pos, star, t->kind};
     pdx_buf_append(&c->terms, t->term, t->term_len);
     return c->terms.err;
 }
@@ -505,12 +507,75 @@ static int too_broad(parse_ctx *c)
                               PDX_MAX_QUERY_TERMS);
 }
 
+/* Length of the first UTF-8 character of s[0..n). */
+static size_t first_char_len(const char *s, size_t n)
+{
+    size_t k = 1;
+    while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
+        k++;
+    return k;
+}
+
+/* Adds the ordinal of term to the slot when the index has it. */
+static int slot_add_term(parse_ctx *c, pdx_slot *sl, const char *term, size_t len)
+{
+    uint32_t ord;
+    int rc = pdx_term_find(c->s->ix, term, len, &ord);
+    if (rc == PDX_ENOTFOUND)
+        return PDX_OK;
+    if (rc != PDX_OK)
+        return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(c->s->ix));
+    uint32_t *n = realloc(sl->ords, (sl->n_ords + 1) * sizeof *n);
+    if (!n)
+        return PDX_ENOMEM;
+    n[sl->n_ords++] = ord;
+    sl->ords = n;
+    return PDX_OK;
+}
+
+/* Fills a slot of a Korean compound: the bigram as written and its bridge
+ * form, so that a compound finds itself spelled with or without a space at
+ * that point. The slot's text is the bigram without the space. */
+static int slot_bigram(parse_ctx *c, pdx_slot *sl)
+{
+    size_t len = sl->text_len;
+    char *sp = memchr(sl->text, ' ', len);
+    if (sp) { /* a bridge of a quoted phrase */
+        memmove(sp, sp + 1, (size_t)(sl->text + len - sp - 1));
+        sl->text_len = --len;
+        sl->text[len] = 0;
+    }
+    char bridge[PDX_MAX_TERM_BYTES + 2];
+    size_t k = first_char_len(sl->text, len);
+    memcpy(bridge, sl->text, k);
+    bridge[k] = ' ';
+    memcpy(bridge + k + 1, sl->text + k, len - k);
+    sl->bridge = true;
+    int rc = slot_add_term(c, sl, sl->text, len);
+    return rc ? rc : slot_add_term(c, sl, bridge, len + 1);
+}
+
+/* Is token i a bigram that may be spelled across a space in the text? Only
+ * inside a compound or phrase: a lone two-character word must match a word,
+ * never the end of one word and the start of the next. */
+static bool is_compound_bigram(const parse_ctx *c, size_t i)
+{
+    if (c->n_toks < 2)
+        return false;
+    if (c->toks[i].kind == PDX_TOKEN_BRIDGE)
+        return true;
+    const char *t = (const char *)c->terms.data + c->toks[i].off;
+    size_t len = c->toks[i].len;
+    return c->toks[i].kind == PDX_TOKEN_CJK && len > first_char_len(t, len);
+}
+
 /* Builds a clause from the tokens collected in c (relative positions
  * kept), restricted to `fields`; a token marked with '*' is a prefix. */
 static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields)
 {
     memset(cl, 0, sizeof *cl);
     cl->fields = fields;
+    cl->weight = 1;
     if (++c->n_words > PDX_MAX_QUERY_WORDS)
         return pdx_searcher_error(c->s, PDX_EINVAL,
                                   "query too long: more than %d words and phrases",
@@ -543,21 +608,14 @@ static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields)
         int rc;
         if (c->toks[i].star) {
             sl->prefix = true;
-            if ((rc = expand_prefix(c, sl, term, len)))
-                return rc;
+            rc = expand_prefix(c, sl, term, len);
+        } else if (is_compound_bigram(c, i)) {
+            rc = slot_bigram(c, sl);
         } else {
-            uint32_t ord;
-            rc = pdx_term_find(c->s->ix, term, len, &ord);
-            if (rc == PDX_OK) {
-                sl->ords = malloc(sizeof *sl->ords);
-                if (!sl->ords)
-                    return PDX_ENOMEM;
-                sl->ords[0] = ord;
-                sl->n_ords = 1;
-            } else if (rc != PDX_ENOTFOUND) {
-                return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(c->s->ix));
-            }
+            rc = slot_add_term(c, sl, term, len);
         }
+        if (rc)
+            return rc;
         if (sl->n_ords == 0)
             cl->missing = true;
         c->n_ords += sl->n_ords;
@@ -591,7 +649,7 @@ static int clause_copy(parse_ctx *c, pdx_clause *dst, const pdx_clause *src)
     for (uint32_t i = 0; i < src->n_slots; i++) {
         const pdx_slot *a = &src->slots[i];
         pdx_slot *b = &dst->slots[i];
-        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix};
+        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix, a->bridge};
         if (a->text && !(b->text = dup_bytes(a->text, a->text_len + 1)))
             return PDX_ENOMEM;
         if (a->n_ords && !(b->ords = dup_bytes(a->ords, a->n_ords * sizeof *a->ords)))
@@ -841,6 +899,26 @@ static int tokenize_word(parse_ctx *c, const char *w, size_t wn, int flags)
 /* A word or phrase restricted to `fields`, as one group: its clause, and
  * the word as written as an optional clause if the query mode dropped a
  * particle. No terms (punctuation, emoji) gives an empty part. */
+/* Adds to g the noun of a derived Korean form ("효율화" -> 효율, which also
+ * finds 효율적 and 효율성) as an alternative clause weighing
+ * PDX_DERIVED_WEIGHT, when the word has such an ending. */
+static int add_derived(parse_ctx *c, const char *w, size_t wn, uint8_t fields, size_t query_toks,
+                       pdx_group *g)
+{
+    int rc = tokenize_word(c, w, wn, PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED);
+    if (rc || c->n_toks == 0 || c->n_toks >= query_toks)
+        return rc;
+    pdx_clause cl;
+    rc = build_clause(c, &cl, fields);
+    if (!rc && !cl.missing) {
+        cl.weight = PDX_DERIVED_WEIGHT;
+        cl.alternative = true;
+        return group_add(g, &cl);
+    }
+    clause_free(&cl);
+    return rc;
+}
+
 static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, bool quoted,
                      cnf *out)
 {
@@ -872,6 +950,9 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
         return rc;
     if (quoted || star)
         return PDX_OK;
+    /* The noun of a derived form, as a lighter alternative. */
+    if ((rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
+        return rc;
     /* The word as written, if the query mode dropped a particle. */
     if ((rc = tokenize_word(c, w, wn, PDX_TOKENIZE_DEFAULT)) || c->n_toks <= query_toks)
         return rc;
@@ -1177,6 +1258,21 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
 
 /* ---- highlighting ---- */
 
+bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len)
+{
+    if (!sl->text)
+        return false;
+    if (sl->prefix)
+        return len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0;
+    if (len == sl->text_len)
+        return memcmp(term, sl->text, len) == 0;
+    if (!sl->bridge || len != sl->text_len + 1)
+        return false;
+    size_t k = first_char_len(sl->text, sl->text_len);
+    return term[k] == ' ' && memcmp(term, sl->text, k) == 0 &&
+           memcmp(term + k + 1, sl->text + k, sl->text_len - k) == 0;
+}
+
 bool pdx_query_highlights_in(const pdx_query *q, unsigned fields, const char *term, size_t len)
 {
     bool authors_only = fields == 1u << PDX_FIELD_AUTHORS;
@@ -1188,14 +1284,9 @@ bool pdx_query_highlights_in(const pdx_query *q, unsigned fields, const char *te
             const pdx_clause *cl = &gr->clauses[c];
             if (!(cl->fields & fields) || (authors_only && cl->whole_author))
                 continue;
-            for (uint32_t i = 0; i < cl->n_slots; i++) {
-                const pdx_slot *sl = &cl->slots[i];
-                if (!sl->text)
-                    continue;
-                if (sl->prefix ? len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0
-                               : len == sl->text_len && memcmp(term, sl->text, len) == 0)
+            for (uint32_t i = 0; i < cl->n_slots; i++)
+                if (pdx_slot_accepts(&cl->slots[i], term, len))
                     return true;
-            }
         }
     }
     return false;

@@ -78,6 +78,7 @@ typedef struct clause_it {
     uint8_t fields;
     bool dead;     /* a slot has no cursor: never matches */
     bool optional; /* adds score, never decides a match (searcher.h) */
+    bool alternative; /* another form of its group's first clause */
     bool positioned; /* doc is the clause's answer to its last seek */
     uint32_t doc;
     /* the query's clause: a filter (kind, no slots) is matched per paper,
@@ -423,15 +424,23 @@ static double pair_prox(const uint32_t *a, size_t na, uint32_t a_len, const uint
     return best <= 3 ? 1.0 : best <= 6 ? 0.5 : 0.0;
 }
 
+/* Does the group stand for one query word: its first clause, plus perhaps
+ * other forms of it and an optional as-written clause (no OR)? */
+static bool one_word(const group_it *g)
+{
+    for (uint32_t i = 1; i < g->n; i++)
+        if (!g->c[i].optional && !g->c[i].alternative)
+            return false;
+    return true;
+}
+
 static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc *d)
 {
     double bonus = 0;
     for (uint32_t g = 0; g + 1 < e->n_req; g++) {
         group_it *ga = &e->groups[g], *gb = &e->groups[g + 1];
-        /* a group of one word: its clause, plus perhaps an optional one */
-        if (ga->n - (ga->n > 1 && ga->c[ga->n - 1].optional) != 1 ||
-            gb->n - (gb->n > 1 && gb->c[gb->n - 1].optional) != 1 ||
-            ga->c[0].doc != doc || gb->c[0].doc != doc || !ga->c[0].n || !gb->c[0].n)
+        if (!one_word(ga) || !one_word(gb) || ga->c[0].doc != doc || gb->c[0].doc != doc ||
+            !ga->c[0].n || !gb->c[0].n)
             continue;
         clause_it *a = &ga->c[0], *b = &gb->c[0];
         for (unsigned f = 0; f < PDX_NFIELDS; f++) {
@@ -683,6 +692,7 @@ static int build(eval *e)
                 cit->s = &e->slots[si];
                 cit->fields = cl->fields;
                 cit->optional = cl->optional;
+                cit->alternative = cl->alternative;
                 cit->doc = 0;
                 cit->src = cl;
                 uint32_t used = 0;
@@ -705,7 +715,7 @@ static int build(eval *e)
                                 return fail(e, rc);
                             cu->field = (uint8_t)f;
                             double df = cu->p.df;
-                            cu->idf_w = e->o->field_weight[f] *
+                            cu->idf_w = cl->weight * e->o->field_weight[f] *
                                         log(1 + (N - df + 0.5) / (df + 0.5));
                             cu->ub = cu->idf_w * tf_norm(e, cu->p.max_tf, cu->p.min_len, f);
                             e->n_curs++;

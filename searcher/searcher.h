@@ -63,6 +63,10 @@ void pdx_search_set_exhaustive(pdx_searcher *s, bool on);
  * folded into the query's own filter fields instead (the fast path). */
 
 #define PDX_FIELDS_ALL 7u
+/* Weight of the noun that a derived Korean form stands for (see
+ * pdx_clause.weight), chosen on the known-item and topical evaluations in
+ * bench/: low enough that the form as written ranks first. */
+#define PDX_DERIVED_WEIGHT 0.5
 
 /* Groups a query may have after OR was distributed over AND: (a b) OR
  * (c d) makes four. A query past it is refused with a message. */
@@ -74,6 +78,11 @@ typedef struct pdx_slot {
     char *text;       /* the normalized query term, for messages/highlight */
     size_t text_len;
     bool prefix;      /* text is a prefix: highlight terms starting with it */
+    /* A bigram inside a Korean (CJK) compound or phrase: ords also hold the
+     * bridge form of text, the two characters with a space between them, as
+     * the tokenizer indexes a bigram that spans one space. So "강화학습"
+     * finds "강화 학습"; a lone two-character word never has this set. */
+    bool bridge;
 } pdx_slot;
 
 typedef enum pdx_clause_kind {
@@ -104,6 +113,15 @@ typedef struct pdx_clause {
     size_t key_len;
     int64_t lo, hi;   /* DATE or VOTES filter: inclusive range */
     uint32_t id_doc;  /* ID filter: the paper, PDX_NO_DOC if not indexed */
+    /* Scales the clause's BM25 (1 for the words as written). An alternative
+     * spelling the parser adds for a word, such as the noun of a derived
+     * Korean form ("효율화" -> 효율), weighs less, so papers with the word
+     * as written rank first. */
+    double weight;
+    /* Another form of the group's first clause (the noun of a derived
+     * form): it may match instead of it, but the group still stands for
+     * one query word (for proximity). */
+    bool alternative;
 } pdx_clause;
 
 typedef struct pdx_group {
@@ -130,6 +148,9 @@ struct pdx_query {
 /* True if an index term should be highlighted for q: it is one of q's
  * positive (non-negated) terms, or starts with one of its prefixes. */
 bool pdx_query_highlights(const pdx_query *q, const char *term, size_t len);
+/* Does the slot stand for the index term (its text, a term starting with
+ * it for a prefix, or its bridge form)? */
+bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len);
 
 /* The same, counting only clauses allowed in one of `fields` (a bit per
  * field), so title:video does not light up "video" in a summary. */

@@ -125,14 +125,9 @@ static bool grow_toks(pdx_searcher *s, size_t need)
     return true;
 }
 
-/* The same test as pdx_query_highlights, for one slot. */
 static bool slot_matches(const pdx_slot *sl, const char *term, size_t len)
 {
-    if (!sl->text)
-        return false;
-    if (sl->prefix)
-        return len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0;
-    return len == sl->text_len && memcmp(term, sl->text, len) == 0;
+    return pdx_slot_accepts(sl, term, len);
 }
 
 /* Does clause cl take part in highlighting a text of `fields`? A

@@ -28,7 +28,8 @@
  *    Hangul run that keeps at least two syllables, so "학습을" looks up what
  *    "학습이" indexed; a run that lost a particle makes no bridge. A run that
  *    is only a particle glued to a Latin word or number ("GPT-4o를") is
- *    dropped whole. Indexing never drops anything.
+ *    dropped whole. Indexing never drops anything. PDX_TOKENIZE_DERIVED
+ *    also drops a derivational ending (below).
  *  - Default-ignorable characters produce nothing and do not split a word:
  *    zero-width space, ZWNJ, ZWJ, word joiner, BOM, soft hyphen
  *    ("강화\u200b학습" is "강화학습"); their bytes join the range of the
@@ -84,7 +85,13 @@ typedef struct pdx_tokenizer pdx_tokenizer;
 
 enum pdx_tokenize_flags {
     PDX_TOKENIZE_DEFAULT = 0,
-    PDX_TOKENIZE_QUERY = 1 /* drop trailing Korean particles (see above) */
+    PDX_TOKENIZE_QUERY = 1, /* drop trailing Korean particles (see above) */
+    /* With PDX_TOKENIZE_QUERY: also drop a derivational ending 화, 적, 성
+     * (or 적인, 화된, 화한) from a Hangul run that keeps at least two
+     * syllables, so "효율화" looks up 효율 and finds 효율적 and 효율성.
+     * Two-syllable nouns that end that way (생성, 변화, 목적, ...) are
+     * left alone, so "이미지생성" is not cut. */
+    PDX_TOKENIZE_DERIVED = 2
 };
 
 /* Creates a tokenizer (owns a Snowball stemmer, a stem cache and scratch

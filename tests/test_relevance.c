@@ -1,0 +1,232 @@
+/*
+ * Matching concepts rather than strings (issue 10): word boundaries in
+ * Korean compounds, acronym plurals, letter-digit spellings of model names.
+ * Each test indexes a handful of papers written for it and checks which
+ * papers a query finds, through the public API, as a user would see it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "paperdex/paperdex.h"
+#include "paperdex/search.h"
+
+typedef struct fdoc {
+    const char *title, *summary;
+} fdoc;
+
+/* Summaries written for these tests. Document i has id 2501.1000i. */
+static const fdoc docs[] = {
+    /* 0: "성능" only across a word boundary (반성 능력) */
+    {"Self reflection", "모델의 반성 능력을 평가한다"},
+    /* 1: "성능" as a word */
+    {"Faster decoding", "추론 성능 향상을 보인다"},
+    /* 2: compound spelled apart */
+    {"Policy tuning", "강화 학습 기반 정책 튜닝"},
+    /* 3: compound spelled together */
+    {"Reward shaping", "강화학습에서 보상을 설계한다"},
+    /* 4: acronym plural */
+    {"Survey of LLMs", "We study how LLMs plan."},
+    /* 5: acronym singular */
+    {"An LLM agent", "A single LLM agent acts."},
+    /* 6: joined model name */
+    {"Distilling GPT4", "Outputs of GPT4 are distilled."},
+    /* 7: hyphenated model name */
+    {"Probing GPT-4", "We probe GPT-4 with puzzles."},
+    /* 8: spaced model name and a short one that must stay whole */
+    {"Llama 3 and R1", "Compare Llama 3 with R1 on math."},
+    /* 9: a word that only ends like an acronym plural */
+    {"Gas prices", "The gas and bias of markets."},
+    /* 10-12: derived forms of one noun (효율) */
+    {"Lean inference", "효율적인 추론 방법"},
+    {"Cost study", "메모리 효율성을 분석한다"},
+    {"Pipeline design", "학습 효율화 전략을 제안한다"},
+};
+#define NDOCS (sizeof docs / sizeof docs[0])
+
+typedef struct env {
+    char *dir;
+    pdx_index *ix;
+    pdx_searcher *s;
+} env;
+
+static int setup(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    e->dir = fx_tmpdir();
+    char *idx = fx_path(e->dir, "r.idx");
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
+    for (size_t i = 0; i < NDOCS; i++) {
+        char id[16], url[64];
+        snprintf(id, sizeof id, "2501.%05zu", 10000 + i);
+        snprintf(url, sizeof url, "https://arxiv.org/abs/%s", id);
+        pdx_paper p = {.id = id,
+                       .id_len = strlen(id),
+                       .url = url,
+                       .url_len = strlen(url),
+                       .title = docs[i].title,
+                       .title_len = strlen(docs[i].title),
+                       .authors = "Kim Lee",
+                       .authors_len = 7,
+                       .summary = docs[i].summary,
+                       .summary_len = strlen(docs[i].summary),
+                       .date = 20250101 + (int32_t)i,
+                       .votes = 1,
+                       .file = "fixture.md",
+                       .line = (uint32_t)i + 1};
+        assert_int_equal(pdx_writer_add(w, &p), PDX_OK);
+    }
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    char err[512];
+    assert_int_equal(pdx_index_open(&e->ix, idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&e->s, e->ix), PDX_OK);
+    free(idx);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    env *e = *state;
+    pdx_searcher_free(e->s);
+    pdx_index_close(e->ix);
+    fx_rmtree(e->dir);
+    free(e);
+    return 0;
+}
+
+/* The fixture numbers of the papers that fully match query, ascending, as
+ * "i,j,k" (no partial matches). */
+static const char *found(env *e, const char *query)
+{
+    static char buf[128];
+    pdx_query *q;
+    if (pdx_query_parse(&q, e->s, query, strlen(query)))
+        fail_msg("parse '%s': %s", query, pdx_searcher_errmsg(e->s));
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    o.limit = 100;
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    bool hit[NDOCS] = {false};
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        int n = atoi(h.id + 5) - 10000;
+        assert_true(n >= 0 && (size_t)n < NDOCS);
+        hit[n] = true;
+    }
+    buf[0] = 0;
+    for (size_t i = 0; i < NDOCS; i++)
+        if (hit[i])
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%zu", buf[0] ? "," : "",
+                     i);
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    return buf;
+}
+
+/* A two-syllable word never matches through the bigram that spans a space
+ * ("반성 능력" is not about 성능), in the query or in a quoted phrase. */
+static void relevance_korean_word_boundary(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "성능"), "1");
+    assert_string_equal(found(e, "성능을"), "1");
+    assert_string_equal(found(e, "\"성능\""), "1");
+    assert_string_equal(found(e, "summary:성능"), "1");
+}
+
+/* A compound finds itself with or without the space, in either spelling of
+ * the query, as a word, a phrase or two words. */
+static void relevance_korean_compounds(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "강화학습"), "2,3");
+    assert_string_equal(found(e, "강화 학습"), "2,3");
+    assert_string_equal(found(e, "\"강화 학습\""), "2,3");
+    assert_string_equal(found(e, "\"강화학습\""), "2,3");
+    assert_string_equal(found(e, "강화학습을"), "2,3");
+    /* "반성능력" as a compound spans the space in 반성 능력 */
+    assert_string_equal(found(e, "반성능력"), "0");
+}
+
+/* LLMs and LLM are one term; real words ending in s are left alone. */
+static void relevance_acronym_plurals(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "LLM"), "4,5");
+    assert_string_equal(found(e, "LLMs"), "4,5");
+    assert_string_equal(found(e, "llms"), "4,5");
+    assert_string_equal(found(e, "gas"), "9");
+    assert_string_equal(found(e, "bias"), "9");
+}
+
+/* GPT-4, GPT4 and "gpt 4" are one spelling; R1 stays a term of its own. */
+static void relevance_letter_digit(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "GPT4"), "6,7");
+    assert_string_equal(found(e, "GPT-4"), "6,7");
+    assert_string_equal(found(e, "\"gpt 4\""), "6,7");
+    assert_string_equal(found(e, "Llama3"), "8");
+    assert_string_equal(found(e, "llama-3"), "8");
+    assert_string_equal(found(e, "R1"), "8");
+    assert_string_equal(found(e, "r"), "");
+}
+
+/* The first hit of a query, as a fixture number. */
+static int first(env *e, const char *query)
+{
+    pdx_query *q;
+    if (pdx_query_parse(&q, e->s, query, strlen(query)))
+        fail_msg("parse '%s': %s", query, pdx_searcher_errmsg(e->s));
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    assert_true(r.n > 0);
+    pdx_hit_info h;
+    assert_int_equal(pdx_hit_get(e->s, r.hits[0].doc, &h), PDX_OK);
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    return atoi(h.id + 5) - 10000;
+}
+
+/* 효율화, 효율적, 효율성 find each other; the form as written ranks first. */
+static void relevance_korean_derived(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "효율화"), "10,11,12");
+    assert_string_equal(found(e, "효율적"), "10,11,12");
+    assert_string_equal(found(e, "효율성을"), "10,11,12");
+    assert_int_equal(first(e, "효율화"), 12);
+    assert_int_equal(first(e, "효율화를"), 12);
+    assert_int_equal(first(e, "효율성"), 11);
+    assert_int_equal(first(e, "효율적인"), 10);
+    /* a quoted phrase is matched as written */
+    assert_string_equal(found(e, "\"효율화\""), "12");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(relevance_korean_word_boundary),
+        cmocka_unit_test(relevance_korean_compounds),
+        cmocka_unit_test(relevance_acronym_plurals),
+        cmocka_unit_test(relevance_letter_digit),
+        cmocka_unit_test(relevance_korean_derived),
+    };
+    return cmocka_run_group_tests_name("relevance", tests, setup, teardown);
+}
