@@ -125,8 +125,8 @@ static const char usage[] =
  * scores overflow or stop meaning anything. */
 #define MAX_K1 PDX_MAX_K1
 #define MAX_B PDX_MAX_B
-#define MAX_WEIGHT PDX_MAX_FIELD_WEIGHT /* field weights and the vote weight */
-_Static_assert(PDX_MAX_FIELD_WEIGHT == PDX_MAX_VOTE_WEIGHT, "one bound for all weights");
+#define MAX_FIELD_WEIGHT PDX_MAX_FIELD_WEIGHT
+#define MAX_VOTE_WEIGHT PDX_MAX_VOTE_WEIGHT
 
 typedef struct cli {
     const char *index;    /* path of the index to search (not owned) */
@@ -188,7 +188,7 @@ static bool parse_weights(const char *v, double w[3])
             return false;
         if (comma)
             *comma = 0;
-        if (!parse_real(p, MAX_WEIGHT, &w[i]))
+        if (!parse_real(p, MAX_FIELD_WEIGHT, &w[i]))
             return false;
         p = comma ? comma + 1 : p;
     }
@@ -280,7 +280,7 @@ static int parse_args(cli *c, int argc, char **argv)
                 return bad_value("--color", v, "auto, always or never");
             color = v;
         } else if (opt_value(argc, argv, &i, "--vote-weight", NULL, &v)) {
-            if (!parse_real(v, MAX_WEIGHT, &c->opts.vote_weight))
+            if (!parse_real(v, MAX_VOTE_WEIGHT, &c->opts.vote_weight))
                 return bad_value("--vote-weight", v, "a number from 0 to 100");
         } else if (opt_value(argc, argv, &i, "--field-weights", NULL, &v)) {
             if (!parse_weights(v, c->opts.field_weight))
