@@ -347,10 +347,9 @@ int pdx_index_lexicon(pdx_index *ix, const pdx_lexicon **out)
     }
     if (!ix->lexicon)
         return pdx_index_error(ix, PDX_ENOMEM, "out of memory reading the lexicon");
-    int rc = pdx_lexicon_error(ix->lexicon);
-    if (rc == PDX_EVERSION)
-        return pdx_index_error(ix, rc, "LEXICON: %s", pdx_lexicon_errmsg(ix->lexicon));
-    if (rc)
+    /* The lexicon's layout comes with the index's format version, so any
+     * failure here, a version field included, is damage. */
+    if (pdx_lexicon_error(ix->lexicon))
         return pdx_index_corrupt(ix, "LEXICON: %s", pdx_lexicon_errmsg(ix->lexicon));
     *out = ix->lexicon;
     return PDX_OK;

@@ -68,8 +68,8 @@ int pdx_index_error(pdx_index *ix, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The index's Korean<->English lexicon, validated on the first call:
- * PDX_OK with *out set (NULL when the section is empty), or PDX_ECORRUPT /
- * PDX_EVERSION with the lexicon's message (byte offset) in the handle. The
+ * PDX_OK with *out set (NULL when the section is empty), or PDX_ECORRUPT
+ * with the lexicon's message (byte offset) in the handle. The
  * view lives until pdx_index_close(). */
 int pdx_index_lexicon(pdx_index *ix, const pdx_lexicon **out);
 

@@ -867,6 +867,10 @@ static int run(const cli *c)
 int main(int argc, char **argv)
 {
     cli c = {0};
+    /* A buffer larger than --help, so that a failed write is seen by the
+     * final fflush with its errno (ENOSPC), not only as ferror's EIO. */
+    static char outbuf[1 << 14];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     pdx_search_opts_default(&c.opts);
     int status = parse_args(&c, argc, argv);
     if (status < 0)

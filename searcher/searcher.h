@@ -71,7 +71,7 @@ void pdx_search_set_exhaustive(pdx_searcher *s, bool on);
  * ("강화학습" -> reinforcement learning, RL), chosen on the topical and
  * cross-language evaluations in bench/ (README "Ranking"). A span of
  * several query words splits it among their groups. */
-#define PDX_LEXICON_WEIGHT 0.5
+#define PDX_LEXICON_WEIGHT 0.3
 /* At most this many lexicon equivalents for one word or span of words,
  * the most supported first (one hop, then the same language through the
  * other: LLM -> 대형 언어 모델 -> large language model). */
