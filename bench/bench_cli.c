@@ -197,12 +197,14 @@ typedef struct opened {
     pdx_index *ix;
     pdx_searcher *s;
     pdx_tokenizer *tk;
+    unsigned parse_flags; /* pdx_parse_flags of every query (--no-expand) */
 } opened;
 
-static int open_index(opened *o, const char *path)
+static int open_index(opened *o, const char *path, unsigned parse_flags)
 {
     char err[600];
     memset(o, 0, sizeof *o);
+    o->parse_flags = parse_flags;
     int rc = pdx_index_open(&o->ix, path, err, sizeof err);
     if (rc) {
         fprintf(stderr, "paperdex-bench: %s\n", err);
@@ -229,7 +231,7 @@ static long run_query(opened *o, const pdx_search_opts *so, const char *q, const
                       size_t *id_lens)
 {
     pdx_query *pq;
-    int rc = pdx_query_parse(&pq, o->s, q, strlen(q));
+    int rc = pdx_query_parse_flags(&pq, o->s, q, strlen(q), o->parse_flags);
     if (rc)
         return rc;
     pdx_results r;
@@ -277,6 +279,7 @@ static int cmd_latency(int argc, char **argv)
     const char *index = NULL, *queries = NULL;
     unsigned long rounds = 5, warmup = 1;
     bool json = false;
+    unsigned parse_flags = PDX_PARSE_DEFAULT;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
@@ -290,6 +293,8 @@ static int cmd_latency(int argc, char **argv)
             warmup = strtoul(argv[++i], NULL, 10);
         else if (!strcmp(a, "--json"))
             json = true;
+        else if (!strcmp(a, "--no-expand"))
+            parse_flags = PDX_PARSE_NO_EXPAND;
         else
             return usage_error("latency: unknown or incomplete option '%s'", a);
     }
@@ -306,7 +311,7 @@ static int cmd_latency(int argc, char **argv)
         lines_free(&q);
         return 1;
     }
-    if (open_index(&o, index)) {
+    if (open_index(&o, index, parse_flags)) {
         lines_free(&q);
         close_index(&o);
         return 1;
@@ -495,6 +500,7 @@ static int cmd_eval(int argc, char **argv)
 {
     const char *index = NULL, *judgments = NULL;
     bool json = false, verbose = false;
+    unsigned parse_flags = PDX_PARSE_DEFAULT;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
@@ -506,6 +512,8 @@ static int cmd_eval(int argc, char **argv)
             json = true;
         else if (!strcmp(a, "--verbose") || !strcmp(a, "-v"))
             verbose = true;
+        else if (!strcmp(a, "--no-expand"))
+            parse_flags = PDX_PARSE_NO_EXPAND;
         else
             return usage_error("eval: unknown or incomplete option '%s'", a);
     }
@@ -515,7 +523,7 @@ static int cmd_eval(int argc, char **argv)
     opened o;
     if (lines_read(&l, judgments))
         return 1;
-    if (open_index(&o, index)) {
+    if (open_index(&o, index, parse_flags)) {
         close_index(&o);
         lines_free(&l);
         return 1;

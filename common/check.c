@@ -373,5 +373,9 @@ int pdx_index_check(pdx_index *ix)
     if (!rc)
         rc = check_terms(ix, limit);
     free(limit);
+    if (!rc) { /* every offset, string and order of the lexicon */
+        const pdx_lexicon *lx;
+        rc = pdx_index_lexicon(ix, &lx);
+    }
     return rc;
 }

@@ -433,6 +433,11 @@ const char *pdx_lexicon_errmsg(const pdx_lexicon *lx)
     return lx ? lx->msg : "";
 }
 
+int pdx_lexicon_error(const pdx_lexicon *lx)
+{
+    return lx ? lx->err : PDX_EINVAL;
+}
+
 uint32_t pdx_lexicon_count(const pdx_lexicon *lx)
 {
     return lx ? lx->n_pairs : 0;

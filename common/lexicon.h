@@ -81,6 +81,10 @@ void pdx_lexicon_free(pdx_lexicon *lx);
  * pdx_lexicon_free(). */
 const char *pdx_lexicon_errmsg(const pdx_lexicon *lx);
 
+/* The open's result: PDX_OK, PDX_ECORRUPT or PDX_EVERSION (PDX_EINVAL for
+ * NULL). */
+int pdx_lexicon_error(const pdx_lexicon *lx);
+
 /* Number of pairs (0 when the open failed). */
 uint32_t pdx_lexicon_count(const pdx_lexicon *lx);
 

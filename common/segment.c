@@ -56,7 +56,8 @@ const char *pdx_section_name(unsigned id)
 {
     static const char *const names[] = {"?",        "META",      "TERMS", "TERMSTR",
                                         "TERMHASH", "POSTINGS",  "POSITIONS",
-                                        "DOCS",     "STORED",    "IDHASH"};
+                                        "DOCS",     "STORED",    "IDHASH",
+                                        "LEXICON"};
     return id <= PDX_SEC_COUNT ? names[id] : "?";
 }
 
@@ -328,7 +329,30 @@ void pdx_index_close(pdx_index *ix)
     free(ix->unicode_version);
     free(ix->generator);
     free(ix->path);
+    pdx_lexicon_free(ix->lexicon);
     free(ix);
+}
+
+int pdx_index_lexicon(pdx_index *ix, const pdx_lexicon **out)
+{
+    *out = NULL;
+    const pdx_section *s = &ix->sec[PDX_SEC_LEXICON];
+    if (!s->len)
+        return PDX_OK;
+    if (!ix->lexicon_tried) {
+        ix->lexicon_tried = true;
+        int rc = pdx_lexicon_open(&ix->lexicon, s->p, (size_t)s->len);
+        if (rc == PDX_ENOMEM)
+            return pdx_index_error(ix, rc, "out of memory reading the lexicon");
+    }
+    if (!ix->lexicon)
+        return pdx_index_error(ix, PDX_ENOMEM, "out of memory reading the lexicon");
+    /* The lexicon's layout comes with the index's format version, so any
+     * failure here, a version field included, is damage. */
+    if (pdx_lexicon_error(ix->lexicon))
+        return pdx_index_corrupt(ix, "LEXICON: %s", pdx_lexicon_errmsg(ix->lexicon));
+    *out = ix->lexicon;
+    return PDX_OK;
 }
 
 void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out)
@@ -350,6 +374,13 @@ void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out)
         out->avg_len[f] = ix->avg_len[f];
     for (unsigned id = 1; id <= PDX_SEC_COUNT; id++)
         out->section_bytes[id - 1] = ix->sec[id].len;
+    const pdx_section *s = &ix->sec[PDX_SEC_LEXICON];
+    pdx_lexicon *lx = NULL;
+    if (s->len && pdx_lexicon_open(&lx, s->p, (size_t)s->len) == PDX_OK) {
+        out->lexicon_pairs = pdx_lexicon_count(lx);
+        out->lexicon_min_support = pdx_lexicon_min_support(lx);
+    }
+    pdx_lexicon_free(lx);
 }
 
 /* ---- terms ---- */

@@ -19,6 +19,7 @@
 
 #include "common.h"
 #include "format.h"
+#include "lexicon.h"
 #include "paperdex/index.h"
 
 #define PDX_NO_DOC UINT32_MAX
@@ -49,6 +50,11 @@ struct pdx_index {
     char *stemmer, *unicode_version, *generator; /* owned copies */
     char *path;                                  /* owned */
     char errmsg[512]; /* last error, "path: what"; "" after a good open */
+    /* The LEXICON section's view, opened (and validated, O(size)) by the
+     * first pdx_index_lexicon() call rather than at open, which stays
+     * O(1). Owned. */
+    pdx_lexicon *lexicon;
+    bool lexicon_tried; /* pdx_index_lexicon() ran: lexicon is its answer */
 };
 
 /* ---- segment.c ---- */
@@ -60,6 +66,12 @@ int pdx_index_corrupt(pdx_index *ix, const char *fmt, ...)
 /* Records another kind of error message and returns code. */
 int pdx_index_error(pdx_index *ix, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The index's Korean<->English lexicon, validated on the first call:
+ * PDX_OK with *out set (NULL when the section is empty), or PDX_ECORRUPT
+ * with the lexicon's message (byte offset) in the handle. The
+ * view lives until pdx_index_close(). */
+int pdx_index_lexicon(pdx_index *ix, const pdx_lexicon **out);
 
 /* Term ordinal of an exact term: PDX_OK, PDX_ENOTFOUND or PDX_ECORRUPT. */
 int pdx_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out);

@@ -40,7 +40,8 @@ static const char usage[] =
     "  -q, --quiet          print nothing but errors and skipped papers\n"
     "      --json           print the summary as one JSON object on stdout\n"
     "                       (keys: files, papers, duplicates, skipped,\n"
-    "                       paths_skipped, warnings, terms, bytes, seconds)\n"
+    "                       paths_skipped, warnings, terms, lexicon_pairs,\n"
+    "                       bytes, seconds)\n"
     "      --mem-mb N       memory for in-memory postings before spilling sorted\n"
     "                       runs to disk (default 256)\n"
     "      --export-jsonl FILE  after writing the index, write every paper in it\n"
@@ -203,8 +204,8 @@ static void print_json_summary(const run_state *s, const pdx_write_stats *ws, do
     char tail[256];
     snprintf(tail, sizeof tail,
              "],\"paths_skipped\":%" PRIu64 ",\"warnings\":%" PRIu64 ",\"terms\":%" PRIu64
-             ",\"bytes\":%" PRIu64 ",\"seconds\":%.3f}\n",
-             s->paths_skipped, s->warnings, ws->terms, ws->bytes, secs);
+             ",\"lexicon_pairs\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"seconds\":%.3f}\n",
+             s->paths_skipped, s->warnings, ws->terms, ws->lexicon_pairs, ws->bytes, secs);
     pdx_buf_append(&b, tail, strlen(tail));
     if (!b.err)
         fwrite(b.data, 1, b.len, stdout);
@@ -417,6 +418,8 @@ static int do_info(const char *path)
     printf("postings:     %" PRIu64 "\n", in.postings);
     printf("avg length:   title %.1f, authors %.1f, summary %.1f tokens\n", in.avg_len[0],
            in.avg_len[1], in.avg_len[2]);
+    printf("lexicon:      %u Korean-English pairs (each stated by at least %u papers)\n",
+           in.lexicon_pairs, in.lexicon_min_support);
     printf("size:         %" PRIu64 " bytes\n", in.file_size);
     for (unsigned id = 1; id <= PDX_SEC_COUNT; id++)
         printf("  %-10s  %12" PRIu64 " bytes\n", pdx_section_name(id), in.section_bytes[id - 1]);
@@ -647,6 +650,7 @@ static int index_main(int argc, char **argv)
             printf("paths skipped:     %" PRIu64 "\n", s.paths_skipped);
             printf("warnings:          %" PRIu64 "\n", s.warnings);
             printf("distinct terms:    %" PRIu64 "\n", ws.terms);
+            printf("lexicon pairs:     %" PRIu64 " (Korean-English, mined)\n", ws.lexicon_pairs);
             printf("index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);
             printf("seconds:           %.3f\n", secs);
         }

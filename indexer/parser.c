@@ -832,7 +832,7 @@ static void summary_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n
         pdx_buf_putc(b, '\n');
     size_t start = b->len;
     report_replaced(p, lineno, append_sanitized(b, s, n, &p->stripped));
-    if (b->err)
+    if (b->err || !b->data) /* nothing was ever appended: no line to clean */
         return;
     char *t = (char *)b->data;
     size_t w = start;

@@ -48,6 +48,8 @@
 #include "common.h"
 #include "format.h"
 #include "indexer.h"
+#include "lexicon.h"
+#include "lexicon_mine.h"
 #include "paperdex/index.h"
 #include "paperdex/tokenizer.h"
 
@@ -1108,9 +1110,10 @@ static int fsync_dir_of(const char *path)
  * statistics), open_output (the temporary index, a placeholder header),
  * write_stored, write_postings (merging the runs; positions go to an
  * anonymous temporary file), write_positions, write_dictionary (TERMS,
- * TERMSTR, TERMHASH), write_docs (DOCS, IDHASH), write_meta,
+ * TERMSTR, TERMHASH), write_docs (DOCS, IDHASH), write_lexicon (the
+ * Korean-English pairs mined from the papers write_stored copied), write_meta,
  * write_table_and_footer, and publish (the real header, fsync, rename).
- * The sections come out in the order of format.h. Every step reads and
+ * META is written last of the sections, the others by id. Every step reads and
  * fills one commit_ctx and returns the writer's sticky error; cleanup,
  * including removing the temporary index after a failure, is
  * commit_ctx_free's alone. */
@@ -1129,6 +1132,11 @@ typedef struct commit_ctx {
     int32_t min_date, max_date;    /* range of the known dates, 0 if none */
     uint32_t max_votes;    /* the most votes of one document */
     uint64_t *stored_off;  /* final id -> offset of its record in STORED */
+    /* Mines the lexicon from the title and summary of every paper kept
+     * (after deduplication, so a paper listed twice votes once), fed by
+     * write_stored; owned. */
+    pdx_lexicon_miner *miner;
+    uint64_t lexicon_pairs; /* pairs written to LEXICON */
     merge_ctx m;           /* list encoder and positions file of the merge */
     pdx_buf terms;         /* TERMS entries, built while merging */
     pdx_buf termstr;       /* TERMSTR bytes, built while merging */
@@ -1157,7 +1165,8 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live)
     c->tmp_index = malloc(tn);
     c->o.buf = malloc(c->o.cap);
     c->o.hs = XXH3_createState();
-    if (!c->runs || !c->remap || !c->final_len || !c->tmp_index || !c->o.buf || !c->o.hs)
+    if (!c->runs || !c->remap || !c->final_len || !c->tmp_index || !c->o.buf || !c->o.hs ||
+        pdx_lexicon_miner_new(&c->miner, NULL) != PDX_OK)
         return oom(w);
     XXH3_64bits_reset(c->o.hs);
     snprintf(c->tmp_index, tn, "%s.idx", w->tmp_prefix);
@@ -1189,6 +1198,7 @@ static void commit_ctx_free(commit_ctx *c, int rc)
     pdx_buf_free(&c->termstr);
     free(c->term_hashes);
     free(c->stored_off);
+    pdx_lexicon_miner_free(c->miner);
     free(c->runs);
     free(c->remap);
     free(c->final_len);
@@ -1243,6 +1253,25 @@ static int open_output(commit_ctx *c)
     return out_write(c->w, &c->o, c->header, sizeof c->header);
 }
 
+/* Feeds the title and summary of one stored record (format.h: str id, str
+ * url, str title, str authors, str summary, ...) to the lexicon miner. */
+static int mine_record(commit_ctx *c, const uint8_t *p, size_t n)
+{
+    const uint8_t *end = p + n;
+    for (int field = 0; field < 5; field++) {
+        uint64_t len;
+        if (!pdx_get_varint(&p, end, &len) || len > (uint64_t)(end - p))
+            return set_err(c->w, PDX_EIO, "%s: a stored record is damaged", c->w->stored_path);
+        if (field == 2 || field == 4) { /* title, summary */
+            int rc = pdx_lexicon_miner_add(c->miner, (const char *)p, (size_t)len);
+            if (rc)
+                return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
+        }
+        p += len;
+    }
+    return PDX_OK;
+}
+
 /* STORED: the live records copied from the stored temp file, noting their
  * new offsets for DOCS. */
 static int write_stored(commit_ctx *c)
@@ -1273,6 +1302,8 @@ static int write_stored(commit_ctx *c)
         c->stored_off[c->remap[i]] = off;
         off += d->stored_len;
         out_write(w, &c->o, rec.data, d->stored_len);
+        if (mine_record(c, rec.data, d->stored_len))
+            break;
     }
     pdx_buf_free(&rec);
     if (w->err)
@@ -1472,6 +1503,26 @@ static int write_docs(commit_ctx *c)
     return w->err;
 }
 
+/* LEXICON: the pairs mined from the kept papers, encoded (lexicon.c). */
+static int write_lexicon(commit_ctx *c)
+{
+    const pdx_lex_pair *pairs;
+    size_t n;
+    int rc = pdx_lexicon_miner_finish(c->miner, &pairs, &n);
+    if (rc)
+        return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
+    pdx_buf b = {0};
+    rc = pdx_lexicon_encode(&b, pairs, n, PDX_LEXICON_MIN_SUPPORT);
+    if (rc) {
+        pdx_buf_free(&b);
+        return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon encoding failed");
+    }
+    c->lexicon_pairs = n;
+    out_section(c, PDX_SEC_LEXICON, &b);
+    pdx_buf_free(&b);
+    return c->w->err;
+}
+
 /* META: counts, statistics, versions and the generator. */
 static int write_meta(commit_ctx *c)
 {
@@ -1567,7 +1618,7 @@ typedef int (*commit_step)(commit_ctx *c);
 
 static const commit_step commit_steps[] = {
     number_docs, open_output, write_stored,           write_postings,         write_positions,
-    write_dictionary, write_docs, write_meta, write_table_and_footer, publish,
+    write_dictionary, write_docs, write_lexicon, write_meta, write_table_and_footer, publish,
 };
 
 int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
@@ -1597,6 +1648,7 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
         st->postings = c.n_postings;
         st->bytes = c.file_size;
         st->runs = c.n_runs;
+        st->lexicon_pairs = c.lexicon_pairs;
     }
     commit_ctx_free(&c, rc);
     pdx_buf_free(&w->last_run);

@@ -73,6 +73,7 @@ typedef struct parse_ctx {
     uint32_t depth;   /* parentheses open at the cursor */
     uint32_t n_words; /* clauses built so far */
     uint32_t n_ords;  /* dictionary terms looked up so far (copies too) */
+    bool no_expand;   /* PDX_PARSE_NO_EXPAND: no derived nouns either */
     const char *word; /* the text being tokenized, to find its '*' */
     size_t word_len;
     qtok *toks;
@@ -134,7 +135,7 @@ static int collect_token(const pdx_token *t, void *payload)
     return c->terms.err;
 }
 
-static void clause_free(pdx_clause *cl)
+void pdx_clause_free(pdx_clause *cl)
 {
     for (uint32_t i = 0; i < cl->n_slots; i++) {
         free(cl->slots[i].ords);
@@ -147,7 +148,7 @@ static void clause_free(pdx_clause *cl)
 static void group_free(pdx_group *g)
 {
     for (uint32_t c = 0; c < g->n_clauses; c++)
-        clause_free(&g->clauses[c]);
+        pdx_clause_free(&g->clauses[c]);
     free(g->clauses);
 }
 
@@ -166,6 +167,11 @@ void pdx_query_free(pdx_query *q)
     for (uint32_t g = 0; g < q->n_groups; g++)
         group_free(&q->groups[g]);
     free(q->groups);
+    for (size_t i = 0; i < q->n_exps; i++) {
+        free((char *)q->exps[i].from);
+        free((char *)q->exps[i].to);
+    }
+    free(q->exps);
     free(q->id);
     free(q);
 }
@@ -672,7 +678,7 @@ static int cnf_single(cnf *out, pdx_clause *cl)
         free(out->g);
         free(c1);
         out->g = NULL;
-        clause_free(cl);
+        pdx_clause_free(cl);
         return PDX_ENOMEM;
     }
     *c1 = *cl;
@@ -686,7 +692,7 @@ static int group_add(pdx_group *g, pdx_clause *cl)
 {
     pdx_clause *nc = realloc(g->clauses, (g->n_clauses + 1) * sizeof *nc);
     if (!nc) {
-        clause_free(cl);
+        pdx_clause_free(cl);
         return PDX_ENOMEM;
     }
     g->clauses = nc;
@@ -724,7 +730,7 @@ static int group_add_copies(parse_ctx *c, pdx_group *dst, const pdx_group *src)
         if (!rc)
             rc = group_add(dst, &cl);
         else
-            clause_free(&cl);
+            pdx_clause_free(&cl);
         if (rc)
             return rc;
     }
@@ -837,7 +843,7 @@ static int cnf_not(parse_ctx *c, cnf *x)
     uint32_t w = 0;
     for (uint32_t k = 0; k < g->n_clauses; k++) {
         if (g->clauses[k].optional)
-            clause_free(&g->clauses[k]);
+            pdx_clause_free(&g->clauses[k]);
         else
             g->clauses[w++] = g->clauses[k];
     }
@@ -905,6 +911,8 @@ static int tokenize_word(parse_ctx *c, const char *w, size_t wn, int flags)
 static int add_derived(parse_ctx *c, const char *w, size_t wn, uint8_t fields, size_t query_toks,
                        pdx_group *g)
 {
+    if (c->no_expand)
+        return PDX_OK;
     int rc = tokenize_word(c, w, wn, PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED);
     if (rc || c->n_toks == 0 || c->n_toks >= query_toks)
         return rc;
@@ -913,9 +921,28 @@ static int add_derived(parse_ctx *c, const char *w, size_t wn, uint8_t fields, s
     if (!rc && !cl.missing) {
         cl.weight = PDX_DERIVED_WEIGHT;
         cl.alternative = true;
+        /* the noun as written: the first character of each bigram, and
+         * the last one's second */
+        const char *t = (const char *)c->terms.data;
+        size_t end = c->toks[c->n_toks - 1].off + c->toks[c->n_toks - 1].len;
+        size_t k = first_char_len(t + c->toks[c->n_toks - 1].off, c->toks[c->n_toks - 1].len);
+        pdx_buf noun = {0};
+        for (size_t i = 0; i < c->n_toks; i++)
+            pdx_buf_append(&noun, t + c->toks[i].off,
+                           first_char_len(t + c->toks[i].off, c->toks[i].len));
+        pdx_buf_append(&noun, t + end - (c->toks[c->n_toks - 1].len - k),
+                       c->toks[c->n_toks - 1].len - k);
+        rc = noun.err ? noun.err
+                      : pdx_query_note_expansion(c->q, w, wn, (const char *)noun.data, noun.len,
+                                                 "derived", 0, PDX_DERIVED_WEIGHT);
+        pdx_buf_free(&noun);
+        if (rc) {
+            pdx_clause_free(&cl);
+            return rc;
+        }
         return group_add(g, &cl);
     }
-    clause_free(&cl);
+    pdx_clause_free(&cl);
     return rc;
 }
 
@@ -932,7 +959,7 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
         star |= c->toks[k].star;
     pdx_clause cl;
     if ((rc = build_clause(c, &cl, fields))) {
-        clause_free(&cl);
+        pdx_clause_free(&cl);
         return rc;
     }
     if (quoted && fields == 1u << PDX_FIELD_AUTHORS) {
@@ -942,7 +969,7 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
         cl.key = (char *)key.data; /* owned by the clause now */
         cl.key_len = key.len;
         if (rc) {
-            clause_free(&cl);
+            pdx_clause_free(&cl);
             return rc;
         }
     }
@@ -961,7 +988,7 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
         cl.optional = true;
         return group_add(&out->g[0], &cl);
     }
-    clause_free(&cl);
+    pdx_clause_free(&cl);
     return rc;
 }
 
@@ -979,7 +1006,7 @@ static int filter_part(parse_ctx *c, const char *name, size_t nn, const char *v,
     else
         rc = parse_id_filter(c->s, &cl, v, n);
     if (rc) {
-        clause_free(&cl);
+        pdx_clause_free(&cl);
         return rc == PDX_ENOMEM ? pdx_searcher_error(c->s, rc, "out of memory") : rc;
     }
     return cnf_single(out, &cl);
@@ -1217,6 +1244,12 @@ static int finish(parse_ctx *c, cnf *x, bool *any_filter)
 
 int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t len)
 {
+    return pdx_query_parse_flags(out, s, text, len, PDX_PARSE_DEFAULT);
+}
+
+int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, size_t len,
+                          unsigned flags)
+{
     *out = NULL;
     s->errmsg[0] = 0;
     if (len > PDX_MAX_QUERY_BYTES)
@@ -1227,12 +1260,15 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
         return PDX_ENOMEM;
     q->date_hi = INT32_MAX;
     q->votes_hi = INT64_MAX;
-    parse_ctx c = {.s = s, .q = q, .text = text, .len = len};
+    parse_ctx c = {.s = s, .q = q, .text = text, .len = len,
+                   .no_expand = (flags & PDX_PARSE_NO_EXPAND) != 0};
     cnf all;
     bool any_filter = false;
     int rc = parse_and(&c, &all);
     if (!rc)
         rc = finish(&c, &all, &any_filter);
+    if (!rc && !c.no_expand)
+        rc = pdx_query_expand(s, q);
     free(c.toks);
     pdx_buf_free(&c.terms);
     if (!rc) {
@@ -1253,6 +1289,75 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
         return rc;
     }
     *out = q;
+    return PDX_OK;
+}
+
+/* ---- clauses for expand.c ---- */
+
+int pdx_clause_from_terms(pdx_searcher *s, const char *terms, size_t len, uint8_t fields,
+                          pdx_clause *out)
+{
+    parse_ctx c = {.s = s};
+    memset(out, 0, sizeof *out);
+    int rc = PDX_OK;
+    for (size_t i = 0; i < len && !rc;) {
+        const char *sp = memchr(terms + i, ' ', len - i);
+        size_t n = sp ? (size_t)(sp - terms) - i : len - i;
+        pdx_token t = {.term = terms + i, .term_len = n, .pos = (uint32_t)c.n_toks,
+                       .kind = (unsigned char)terms[i] >= 0x80 ? PDX_TOKEN_CJK : PDX_TOKEN_WORD};
+        c.word = t.term; /* no '*' to find */
+        c.word_len = n;
+        if (n)
+            rc = collect_token(&t, &c);
+        i += n + 1;
+    }
+    if (!rc && c.n_toks)
+        rc = build_clause(&c, out, fields);
+    else if (!rc)
+        rc = PDX_EINVAL;
+    free(c.toks);
+    pdx_buf_free(&c.terms);
+    return rc;
+}
+
+int pdx_clause_dup(pdx_clause *dst, const pdx_clause *src)
+{
+    parse_ctx c = {0};
+    return clause_copy(&c, dst, src);
+}
+
+int pdx_group_add_clause(pdx_group *g, pdx_clause *cl)
+{
+    return group_add(g, cl);
+}
+
+int pdx_query_note_expansion(pdx_query *q, const char *from, size_t from_len, const char *to,
+                             size_t to_len, const char *source, uint32_t support, double weight)
+{
+    pdx_expansion *n = realloc(q->exps, (q->n_exps + 1) * sizeof *n);
+    if (!n)
+        return PDX_ENOMEM;
+    q->exps = n;
+    char *f = dup_bytes(from, from_len), *t = dup_bytes(to, to_len);
+    if (!f || !t) {
+        free(f);
+        free(t);
+        return PDX_ENOMEM;
+    }
+    q->exps[q->n_exps++] = (pdx_expansion){f, from_len, t, to_len, source, support, weight};
+    return PDX_OK;
+}
+
+size_t pdx_query_expansion_count(const pdx_query *q)
+{
+    return q ? q->n_exps : 0;
+}
+
+int pdx_query_expansion(const pdx_query *q, size_t i, pdx_expansion *out)
+{
+    if (!q || !out || i >= q->n_exps)
+        return PDX_EINVAL;
+    *out = q->exps[i];
     return PDX_OK;
 }
 

@@ -46,7 +46,8 @@ static const char usage[] =
     "                         in snippet), title_highlights (the same, in title),\n"
     "                         partial (bool); then one summary line: type\n"
     "                         (\"summary\"), query, total, total_exact, shown,\n"
-    "                         offset, partial_used, took_us, notices\n"
+    "                         offset, partial_used, took_us, notices,\n"
+    "                         expansions (from, to, source, support, weight)\n"
     "      --sort KEY         score (default), votes (most first, unknown last)\n"
     "                         or date (newest first)\n"
     "      --color WHEN       auto (default: colour when stdout is a terminal and\n"
@@ -54,6 +55,11 @@ static const char usage[] =
     "                         Without colour, matches are shown as \xc2\xabword\xc2\xbb\n"
     "      --no-partial       only papers that match every word; by default, when\n"
     "                         too few do, the best partial matches follow them\n"
+    "      --no-expand        match the words as written only: no equivalents from\n"
+    "                         the index's Korean-English lexicon (강화학습 also\n"
+    "                         finds \"reinforcement learning\"), no noun for a\n"
+    "                         derived Korean form (효율화 also finds 효율적)\n"
+    "      --explain          say what each word also matched, and at what weight\n"
     "\n"
     "ranking: score = (1 + W ln(1 + votes)) * (sum of per-field BM25 * weight\n"
     "         + a bonus for query words found close together, in order;\n"
@@ -127,6 +133,8 @@ typedef struct cli {
     pdx_search_opts opts; /* paging, sort and ranking options */
     bool json;            /* --json: JSON Lines instead of the listing */
     bool color;           /* SGR escapes in the listing */
+    bool explain;         /* --explain: say what the query expanded to */
+    unsigned parse_flags; /* pdx_parse_flags (--no-expand) */
     pdx_buf query;        /* the QUERY words joined by spaces */
 } cli;
 
@@ -243,6 +251,10 @@ static int parse_args(cli *c, int argc, char **argv)
             c->json = true;
         } else if (!strcmp(a, "--no-partial")) {
             c->opts.no_partial = true;
+        } else if (!strcmp(a, "--no-expand")) {
+            c->parse_flags |= PDX_PARSE_NO_EXPAND;
+        } else if (!strcmp(a, "--explain")) {
+            c->explain = true;
         } else if (opt_value(argc, argv, &i, "--index", "-i", &v)) {
             if (!v || !*v)
                 return bad_value("--index", v, "an index file");
@@ -561,7 +573,25 @@ static void json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli 
 /* The last JSON line, after the hits (ripgrep's "summary" message): the
  * total the human listing prints on its first line, so that a script need
  * not count lines to know how many papers match. */
-static void json_summary(pdx_buf *o, const cli *c, const pdx_results *r, double secs)
+/* The expansions of q as a JSON array. */
+static void json_expansions(pdx_buf *o, const pdx_query *q)
+{
+    puts_buf(o, "[");
+    for (size_t i = 0; i < pdx_query_expansion_count(q); i++) {
+        pdx_expansion x;
+        pdx_query_expansion(q, i, &x);
+        puts_buf(o, i ? ",{\"from\":" : "{\"from\":");
+        pdx_json_str(o, x.from, x.from_len);
+        puts_buf(o, ",\"to\":");
+        pdx_json_str(o, x.to, x.to_len);
+        printf_buf(o, ",\"source\":\"%s\",\"support\":%u,\"weight\":%.4g}", x.source,
+                   x.support, x.weight);
+    }
+    puts_buf(o, "]");
+}
+
+static void json_summary(pdx_buf *o, const cli *c, const pdx_query *q, const pdx_results *r,
+                         double secs)
 {
     puts_buf(o, "{\"type\":\"summary\",\"query\":");
     pdx_json_str(o, (const char *)c->query.data, c->query.len);
@@ -571,7 +601,32 @@ static void json_summary(pdx_buf *o, const cli *c, const pdx_results *r, double 
                r->partial_used ? "true" : "false", secs * 1e6);
     if (r->notice[0])
         pdx_json_str(o, r->notice, strlen(r->notice));
-    puts_buf(o, "]}\n");
+    puts_buf(o, "],\"expansions\":");
+    json_expansions(o, q);
+    puts_buf(o, "}\n");
+}
+
+/* --explain: one line per word that also matched something else. */
+static void human_expansions(pdx_buf *o, const pdx_query *q)
+{
+    size_t n = pdx_query_expansion_count(q);
+    if (n == 0) {
+        puts_buf(o, "expanded: nothing (the words as written only)\n");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        pdx_expansion x;
+        pdx_query_expansion(q, i, &x);
+        puts_buf(o, "expanded: ");
+        put_text(o, x.from, x.from_len, NULL, 0, false, "");
+        puts_buf(o, " -> ");
+        put_text(o, x.to, x.to_len, NULL, 0, false, "");
+        if (x.support)
+            printf_buf(o, " (%s, stated by %u papers; weight %.2g)\n", x.source, x.support,
+                       x.weight);
+        else
+            printf_buf(o, " (%s form; weight %.2g)\n", x.source, x.weight);
+    }
 }
 
 /* ---- human header ---- */
@@ -586,7 +641,8 @@ static void quote_query(pdx_buf *o, const cli *c)
 /* The lines above the listing: how many papers match (the same total as
  * the JSON summary), the time, which ranks are shown, partial matches and
  * the parser's notice. */
-static void human_header(pdx_buf *o, const cli *c, const pdx_results *r, double secs)
+static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx_results *r,
+                         double secs)
 {
     /* An estimated total is in practice a lower bound: pruning passed over
      * papers that could not reach the page (search.h). */
@@ -618,6 +674,8 @@ static void human_header(pdx_buf *o, const cli *c, const pdx_results *r, double 
         put_text(o, r->notice, strlen(r->notice), NULL, 0, false, "");
         puts_buf(o, "\n");
     }
+    if (c->explain)
+        human_expansions(o, q);
     puts_buf(o, "\n");
 }
 
@@ -692,7 +750,7 @@ static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const
                           const pdx_results *r, double secs)
 {
     if (!c->json)
-        human_header(o, c, r, secs);
+        human_header(o, c, q, r, secs);
     for (size_t i = 0; i < r->n && !o->err; i++) {
         pdx_hit_info h;
         if (pdx_hit_get(s, r->hits[i].doc, &h)) {
@@ -705,7 +763,7 @@ static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const
             human_hit(o, s, q, c, r, i, &h);
     }
     if (c->json)
-        json_summary(o, c, r, secs);
+        json_summary(o, c, q, r, secs);
     return 0;
 }
 
@@ -734,7 +792,8 @@ static int search_into(pdx_buf *o, const cli *c)
         goto done;
     }
     double t0 = now();
-    rc = pdx_query_parse(&q, s, (const char *)c->query.data, c->query.len);
+    rc = pdx_query_parse_flags(&q, s, (const char *)c->query.data, c->query.len,
+                               c->parse_flags);
     if (!rc)
         rc = pdx_search(s, q, &c->opts, &r);
     double secs = now() - t0;
@@ -808,6 +867,10 @@ static int run(const cli *c)
 int main(int argc, char **argv)
 {
     cli c = {0};
+    /* A buffer larger than --help, so that a failed write is seen by the
+     * final fflush with its errno (ENOSPC), not only as ferror's EIO. */
+    static char outbuf[1 << 14];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     pdx_search_opts_default(&c.opts);
     int status = parse_args(&c, argc, argv);
     if (status < 0)

@@ -67,6 +67,17 @@ void pdx_search_set_exhaustive(pdx_searcher *s, bool on);
  * pdx_clause.weight), chosen on the known-item and topical evaluations in
  * bench/: low enough that the form as written ranks first. */
 #define PDX_DERIVED_WEIGHT 0.5
+/* Weight of an equivalent from the index's Korean<->English lexicon
+ * ("강화학습" -> reinforcement learning, RL), chosen on the topical and
+ * cross-language evaluations in bench/ (README "Ranking"). A span of
+ * several query words splits it among their groups. */
+#define PDX_LEXICON_WEIGHT 0.3
+/* At most this many lexicon equivalents for one word or span of words,
+ * the most supported first (one hop, then the same language through the
+ * other: LLM -> 대형 언어 모델 -> large language model). */
+#define PDX_LEXICON_MAX_ALTS 4
+/* A query span looked up in the lexicon has at most this many words. */
+#define PDX_LEXICON_MAX_SPAN 4
 
 /* Groups a query may have after OR was distributed over AND: (a b) OR
  * (c d) makes four. A query past it is refused with a message. */
@@ -143,6 +154,8 @@ struct pdx_query {
     char *id;                 /* id: filter, or NULL */
     size_t id_len;
     char notice[256];         /* e.g. prefix expansions that hit their bound */
+    pdx_expansion *exps;      /* what words expanded to (owned strings) */
+    size_t n_exps;
 };
 
 /* True if an index term should be highlighted for q: it is one of q's
@@ -155,6 +168,29 @@ bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len);
 /* The same, counting only clauses allowed in one of `fields` (a bit per
  * field), so title:video does not light up "video" in a summary. */
 bool pdx_query_highlights_in(const pdx_query *q, unsigned fields, const char *term, size_t len);
+
+/* Clause building for expand.c. pdx_clause_from_terms builds a term
+ * clause from a sequence of index terms joined by ' ' (the lexicon's form),
+ * restricted to fields; the bigrams of a Korean compound also look up their
+ * bridge form, as a compound typed in a query does. pdx_clause_dup deep-
+ * copies; pdx_group_add_clause moves cl into g (freed on failure). */
+int pdx_clause_from_terms(pdx_searcher *s, const char *terms, size_t len, uint8_t fields,
+                          pdx_clause *out);
+int pdx_clause_dup(pdx_clause *dst, const pdx_clause *src);
+void pdx_clause_free(pdx_clause *cl);
+int pdx_group_add_clause(pdx_group *g, pdx_clause *cl);
+/* Records what a word expanded to, for pdx_query_expansion(). */
+int pdx_query_note_expansion(pdx_query *q, const char *from, size_t from_len, const char *to,
+                             size_t to_len, const char *source, uint32_t support, double weight);
+
+/* ---- expand.c: equivalents from the index's lexicon ----
+ *
+ * Adds to every positive one-word group, and to each span of up to
+ * PDX_LEXICON_MAX_SPAN such consecutive groups (longest first), the
+ * lexicon's equivalents of its words as alternative clauses weighing
+ * PDX_LEXICON_WEIGHT. Returns PDX_OK, PDX_ENOMEM or the index's error for a
+ * damaged lexicon. */
+int pdx_query_expand(pdx_searcher *s, pdx_query *q);
 
 /* Does filter clause cl pass paper doc with record d? */
 bool pdx_clause_filter_passes(const pdx_clause *cl, uint32_t doc, const pdx_doc *d);

@@ -568,10 +568,10 @@ static void corrupt_section_table_and_header(void **st)
         uint64_t v;
         bool must_fail;
     } hdr[] = {
-        {PDX_HDR_VERSION, 4, 0, true},          {PDX_HDR_VERSION, 4, 2, true},
+        {PDX_HDR_VERSION, 4, 0, true},          {PDX_HDR_VERSION, 4, 1, true},
         {PDX_HDR_BOM, 4, 0x04030201u, true},    {PDX_HDR_HEADER_SIZE, 4, 32, true},
-        {PDX_HDR_NSECTIONS, 4, 0, true},        {PDX_HDR_NSECTIONS, 4, 8, true},
-        {PDX_HDR_NSECTIONS, 4, 10, true},       {PDX_HDR_NSECTIONS, 4, 0xffffffffu, true},
+        {PDX_HDR_NSECTIONS, 4, 0, true},        {PDX_HDR_NSECTIONS, 4, 9, true},
+        {PDX_HDR_NSECTIONS, 4, 11, true},       {PDX_HDR_NSECTIONS, 4, 0xffffffffu, true},
         {PDX_HDR_TABLE_OFF, 8, 0, true},        {PDX_HDR_TABLE_OFF, 8, 63, true},
         {PDX_HDR_TABLE_OFF, 8, 64, true},       {PDX_HDR_TABLE_OFF, 8, UINT64_MAX, true},
         {PDX_HDR_TABLE_OFF, 8, UINT64_MAX - 300, true},

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "segment.h"
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
 
@@ -48,6 +49,14 @@ static const fdoc docs[] = {
     {"Lean inference", "효율적인 추론 방법"},
     {"Cost study", "메모리 효율성을 분석한다"},
     {"Pipeline design", "학습 효율화 전략을 제안한다"},
+    /* 13-15: three papers state the pair 탈옥 = jailbreak (the lexicon's
+     * support threshold is three texts) */
+    {"Attack study", "챗봇 탈옥(jailbreak) 공격을 분석한다"},
+    {"Defense", "새로운 탈옥(jailbreak) 방어 기법"},
+    {"Prompt data", "탈옥(jailbreak) 프롬프트 데이터셋"},
+    /* 16: English only; 17: Korean only */
+    {"Red teaming", "We red-team chat models with jailbreak prompts."},
+    {"Korean only", "멀티모달 탈옥 벤치마크를 만든다"},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 
@@ -219,6 +228,106 @@ static void relevance_korean_derived(void **state)
     assert_string_equal(found(e, "\"효율화\""), "12");
 }
 
+/* The fixture numbers of all hits of query (partial ones too), in rank
+ * order, parsed with flags. */
+static const char *ranked(env *e, const char *query, unsigned flags)
+{
+    static char buf[128];
+    pdx_query *q;
+    if (pdx_query_parse_flags(&q, e->s, query, strlen(query), flags))
+        fail_msg("parse '%s': %s", query, pdx_searcher_errmsg(e->s));
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    buf[0] = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d", i ? "," : "",
+                 atoi(h.id + 5) - 10000);
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    return buf;
+}
+
+/* The index mines 탈옥 = jailbreak from the papers that state it, and a
+ * query in one language also finds the paper that uses only the other,
+ * ranked below those that use the word as written. --no-expand
+ * (PDX_PARSE_NO_EXPAND) turns it off. */
+static void relevance_lexicon_cross_language(void **state)
+{
+    env *e = *state;
+    pdx_index_info in;
+    pdx_index_info_get(e->ix, &in);
+    assert_int_equal(in.lexicon_pairs, 1);
+    assert_int_equal(in.lexicon_min_support, 3);
+    assert_string_equal(found(e, "탈옥"), "13,14,15,16,17");
+    const char *r = ranked(e, "탈옥", PDX_PARSE_DEFAULT);
+    assert_int_equal(r[strlen(r) - 1], '6'); /* 16 last */
+    assert_string_equal(found(e, "jailbreak"), "13,14,15,16,17");
+    r = ranked(e, "jailbreak", PDX_PARSE_DEFAULT);
+    assert_int_equal(r[strlen(r) - 1], '7'); /* 17 last */
+    char ko[64], en[64];
+    snprintf(ko, sizeof ko, "%s", ranked(e, "탈옥", PDX_PARSE_NO_EXPAND));
+    snprintf(en, sizeof en, "%s", ranked(e, "jailbreak", PDX_PARSE_NO_EXPAND));
+    assert_null(strstr(ko, "16"));
+    assert_null(strstr(en, "17"));
+    /* what the query expanded to */
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, e->s, "탈옥", strlen("탈옥")), PDX_OK);
+    assert_int_equal(pdx_query_expansion_count(q), 1);
+    pdx_expansion x;
+    assert_int_equal(pdx_query_expansion(q, 0, &x), PDX_OK);
+    assert_string_equal(x.source, "lexicon");
+    assert_int_equal(x.to_len, strlen("jailbreak"));
+    assert_memory_equal(x.to, "jailbreak", x.to_len);
+    assert_int_equal(x.support, 3);
+    assert_true(x.weight > 0 && x.weight < 1);
+    assert_int_equal(pdx_query_expansion(q, 1, &x), PDX_EINVAL);
+    pdx_query_free(q);
+    assert_int_equal(pdx_query_parse_flags(&q, e->s, "탈옥", strlen("탈옥"), PDX_PARSE_NO_EXPAND),
+                     PDX_OK);
+    assert_int_equal(pdx_query_expansion_count(q), 0);
+    pdx_query_free(q);
+}
+
+/* A damaged LEXICON section is refused with a message naming it, by
+ * --check (its checksum) and by a query that would use it. */
+static void relevance_lexicon_damaged(void **state)
+{
+    env *e = *state;
+    char *path = fx_path(e->dir, "r.idx"), *bad = fx_path(e->dir, "bad.idx");
+    size_t len;
+    char *bytes = fx_read(path, &len);
+    assert_non_null(bytes);
+    const pdx_section *lex = &e->ix->sec[PDX_SEC_LEXICON];
+    assert_true(lex->len > 16);
+    bytes[lex->off + lex->len / 2] ^= 0x40;
+    fx_write(bad, bytes, len);
+    pdx_index *ix;
+    char err[512];
+    assert_int_equal(pdx_index_open(&ix, bad, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_index_check(ix), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_index_errmsg(ix), "LEXICON"));
+    pdx_searcher *s;
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, s, "탈옥", strlen("탈옥")), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_searcher_errmsg(s), "LEXICON"));
+    /* the words as written still work */
+    assert_int_equal(pdx_query_parse_flags(&q, s, "탈옥", strlen("탈옥"), PDX_PARSE_NO_EXPAND),
+                     PDX_OK);
+    pdx_query_free(q);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    free(bytes);
+    free(path);
+    free(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +336,8 @@ int main(void)
         cmocka_unit_test(relevance_acronym_plurals),
         cmocka_unit_test(relevance_letter_digit),
         cmocka_unit_test(relevance_korean_derived),
+        cmocka_unit_test(relevance_lexicon_cross_language),
+        cmocka_unit_test(relevance_lexicon_damaged),
     };
     return cmocka_run_group_tests_name("relevance", tests, setup, teardown);
 }

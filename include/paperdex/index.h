@@ -52,6 +52,7 @@ typedef struct pdx_write_stats {
     uint64_t postings;   /* (term, field, document) postings */
     uint64_t bytes;      /* size of the index file */
     uint64_t runs;       /* sorted runs spilled to disk */
+    uint64_t lexicon_pairs; /* Korean<->English pairs mined (LEXICON) */
 } pdx_write_stats;
 
 /* Starts an index that will replace `path` on commit. opts may be NULL.
@@ -129,7 +130,12 @@ typedef struct pdx_index_info {
     uint64_t created;            /* unix seconds */
     double avg_len[3];           /* average tokens: title, authors, summary */
     /* Section sizes in bytes, indexed by section id - 1 (see FORMAT.md). */
-    uint64_t section_bytes[9];
+    uint64_t section_bytes[10];
+    /* The Korean<->English lexicon: pairs and the support threshold they
+     * were mined with (0 and 0 when the index has none or it is damaged:
+     * --check says why). */
+    uint32_t lexicon_pairs;
+    uint32_t lexicon_min_support;
 } pdx_index_info;
 
 /* Fills *out; pointers in it live as long as ix. */

@@ -119,6 +119,36 @@ const char *pdx_searcher_errmsg(const pdx_searcher *s);
 int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t len);
 void pdx_query_free(pdx_query *q);
 
+/* Flags of pdx_query_parse_flags. */
+enum pdx_parse_flags {
+    PDX_PARSE_DEFAULT = 0,
+    /* Match the words as written only: no equivalents from the index's
+     * Korean<->English lexicon, no noun for a derived Korean form. */
+    PDX_PARSE_NO_EXPAND = 1
+};
+/* pdx_query_parse with flags (pdx_parse_flags). Also returns PDX_ECORRUPT
+ * when the index's lexicon is damaged (message in pdx_searcher_errmsg). */
+int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, size_t len,
+                          unsigned flags);
+
+/* What a word of the query also matches, at a lower weight: an equivalent
+ * in the other language from the index's lexicon ("강화학습" -> reinforcement
+ * learning, "LLM" -> 대형 언어 모델) or the noun of a derived Korean form
+ * ("효율화" -> 효율). Strings are owned by the query, not NUL-terminated. */
+typedef struct pdx_expansion {
+    const char *from;   /* the query word(s), as the lexicon or query wrote them */
+    size_t from_len;
+    const char *to;     /* the equivalent, as papers write it */
+    size_t to_len;
+    const char *source; /* "lexicon" or "derived" (static string) */
+    uint32_t support;   /* lexicon: papers that stated the pair; else 0 */
+    double weight;      /* the weight its matches score with (words as written: 1) */
+} pdx_expansion;
+/* Number of expansions of q, and the i-th (PDX_OK, or PDX_EINVAL when i is
+ * out of range). */
+size_t pdx_query_expansion_count(const pdx_query *q);
+int pdx_query_expansion(const pdx_query *q, size_t i, pdx_expansion *out);
+
 typedef struct pdx_hit {
     uint32_t doc;     /* document id, for pdx_hit_get / pdx_snippet */
     double score;

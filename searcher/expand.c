@@ -1,0 +1,269 @@
+/*
+ * Query expansion through the index's Korean<->English lexicon (issue 10).
+ *
+ * The digests say the same idea in two languages all the time, and state
+ * the equivalence in parentheses: "강화 학습(Reinforcement Learning)". The
+ * indexer mines those pairs into the LEXICON section (common/lexicon.c).
+ * Here a parsed query's words are looked up there and each equivalent is
+ * added to the word's group as an alternative clause: a paper that says
+ * only "reinforcement learning" then matches "강화학습", scored at
+ * PDX_LEXICON_WEIGHT of what the words as written would give, so papers
+ * with the words as typed still rank first.
+ *
+ * Which words: positive groups that stand for one plain word or phrase
+ * (its clause, plus the optional and alternative clauses the parser adds),
+ * not restricted to authors, without a prefix. Consecutive such groups are
+ * looked up as a span, longest first (up to PDX_LEXICON_MAX_SPAN words:
+ * "diffusion model" before "diffusion"), with the key built as the lexicon
+ * builds its own: the words' terms in order, and between two Korean words
+ * the bigram that spans them ("확산 모델" keys as 확산 산모 모델, like
+ * "확산모델"). A span's equivalents go into each of its groups, so a paper
+ * with the equivalent phrase satisfies them all; the weight is split among
+ * them so that it is not counted once per word.
+ *
+ * Equivalents: the pairs of the key, most supported first, then (one more
+ * hop) the other spellings of the key's language that those pairs lead to
+ * (LLM -> 대형 언어 모델 -> large language model), at most
+ * PDX_LEXICON_MAX_ALTS per span, without repeats.
+ */
+#include <stdlib.h>
+
+#include "searcher.h"
+
+/* A group that stands for one word or phrase the lexicon may know. */
+static bool expandable(const pdx_group *g)
+{
+    if (g->negated || g->filters_only || g->n_clauses == 0)
+        return false;
+    const pdx_clause *c = &g->clauses[0];
+    if (c->kind != PDX_CLAUSE_TERMS || c->whole_author || c->optional || c->n_slots == 0 ||
+        !(c->fields & ((1u << PDX_FIELD_TITLE) | (1u << PDX_FIELD_SUMMARY))))
+        return false;
+    for (uint32_t i = 0; i < c->n_slots; i++)
+        if (!c->slots[i].text || c->slots[i].prefix)
+            return false;
+    for (uint32_t i = 1; i < g->n_clauses; i++)
+        if (!g->clauses[i].optional && !g->clauses[i].alternative)
+            return false; /* an OR of several words */
+    return true;
+}
+
+static bool is_korean(const char *t)
+{
+    return (unsigned char)t[0] >= 0x80;
+}
+
+static size_t utf8_first_len(const char *s, size_t n)
+{
+    size_t k = 1;
+    while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
+        k++;
+    return k;
+}
+
+/* Appends group g's words to key (lexicon form), with the bigram spanning
+ * the previous Korean word when there is one. Returns false when the span
+ * mixes scripts (no pair of the lexicon does). */
+static bool key_add_group(pdx_buf *key, const pdx_group *g, const char **last, size_t *last_len,
+                          int *side)
+{
+    const pdx_clause *c = &g->clauses[0];
+    int s = is_korean(c->slots[0].text) ? PDX_LEX_KO : PDX_LEX_EN;
+    if (*side >= 0 && s != *side)
+        return false;
+    *side = s;
+    const pdx_slot *first = &c->slots[0];
+    if (s == PDX_LEX_KO && *last) {
+        /* last character of the previous word, first of this one */
+        size_t k = utf8_first_len(*last, *last_len), j = k;
+        while (j < *last_len) {
+            k = utf8_first_len(*last + j, *last_len - j);
+            j += k;
+        }
+        char span[16];
+        size_t f = utf8_first_len(first->text, first->text_len);
+        if (k + f <= sizeof span) {
+            memcpy(span, *last + *last_len - k, k);
+            memcpy(span + k, first->text, f);
+            pdx_lexicon_key_add(key, span, k + f);
+        }
+    }
+    for (uint32_t i = 0; i < c->n_slots; i++)
+        pdx_lexicon_key_add(key, c->slots[i].text, c->slots[i].text_len);
+    const pdx_slot *lastsl = &c->slots[c->n_slots - 1];
+    *last = lastsl->text;
+    *last_len = lastsl->text_len;
+    return true;
+}
+
+/* The equivalents found for one span, before they become clauses. */
+typedef struct alt {
+    const char *terms; /* other side's terms, joined (into the lexicon) */
+    size_t terms_len;
+    const char *surface; /* as papers write it */
+    size_t surface_len;
+    uint32_t support;
+} alt;
+
+typedef struct alt_list {
+    alt a[PDX_LEXICON_MAX_ALTS];
+    size_t n;
+    const char *key_terms; /* the span's own terms, never an alternative */
+    size_t key_len;
+} alt_list;
+
+static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t sn,
+                    uint32_t support)
+{
+    if (l->n == PDX_LEXICON_MAX_ALTS || (tn == l->key_len && !memcmp(t, l->key_terms, tn)))
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->a[i].terms_len == tn && !memcmp(l->a[i].terms, t, tn))
+            return;
+    l->a[l->n++] = (alt){t, tn, s, sn, support};
+}
+
+/* The pairs of key on `side`: the other side's terms into l, then the
+ * same side's other spellings through them (one hop). */
+static int find_alts(const pdx_lexicon *lx, int side, const char *key, size_t key_len,
+                     alt_list *l, const char **key_surface, size_t *key_surface_len)
+{
+    uint32_t first, count;
+    int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, key, key_len, &first, &count);
+    if (rc || count == 0)
+        return rc;
+    l->key_terms = key;
+    l->key_len = key_len;
+    size_t direct = 0;
+    for (uint32_t r = first; r < first + count && !rc; r++) {
+        pdx_lex_pair p;
+        rc = pdx_lexicon_get(lx, (pdx_lex_side)side, r, &p);
+        if (rc)
+            break;
+        if (r == first) {
+            *key_surface = side == PDX_LEX_KO ? p.ko_surface : p.en_surface;
+            *key_surface_len = side == PDX_LEX_KO ? p.ko_surface_len : p.en_surface_len;
+        }
+        if (side == PDX_LEX_KO)
+            alt_add(l, p.en_terms, p.en_terms_len, p.en_surface, p.en_surface_len, p.support);
+        else
+            alt_add(l, p.ko_terms, p.ko_terms_len, p.ko_surface, p.ko_surface_len, p.support);
+    }
+    direct = l->n;
+    int other = side == PDX_LEX_KO ? PDX_LEX_EN : PDX_LEX_KO;
+    for (size_t i = 0; i < direct && !rc; i++) {
+        uint32_t f2, c2;
+        rc = pdx_lexicon_find(lx, (pdx_lex_side)other, l->a[i].terms, l->a[i].terms_len, &f2,
+                              &c2);
+        for (uint32_t r = f2; !rc && r < f2 + c2; r++) {
+            pdx_lex_pair p;
+            rc = pdx_lexicon_get(lx, (pdx_lex_side)other, r, &p);
+            if (rc)
+                break;
+            if (side == PDX_LEX_KO)
+                alt_add(l, p.ko_terms, p.ko_terms_len, p.ko_surface, p.ko_surface_len, p.support);
+            else
+                alt_add(l, p.en_terms, p.en_terms_len, p.en_surface, p.en_surface_len, p.support);
+        }
+    }
+    return rc;
+}
+
+/* Adds each alternative of l to groups [g0, g0 + n) as a clause. */
+static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, const alt_list *l,
+                    const char *from, size_t from_len)
+{
+    uint8_t fields = q->groups[g0].clauses[0].fields;
+    double w = PDX_LEXICON_WEIGHT / n;
+    for (size_t i = 0; i < l->n; i++) {
+        pdx_clause cl;
+        int rc = pdx_clause_from_terms(s, l->a[i].terms, l->a[i].terms_len, fields, &cl);
+        if (rc == PDX_EINVAL) /* no terms: nothing to add */
+            continue;
+        if (rc)
+            return rc;
+        if (cl.missing) { /* a term the index lacks: cannot match */
+            pdx_clause_free(&cl);
+            continue;
+        }
+        cl.weight = w;
+        cl.alternative = true;
+        for (uint32_t g = g0 + 1; g < g0 + n && !rc; g++) {
+            pdx_clause copy;
+            rc = pdx_clause_dup(&copy, &cl);
+            if (rc)
+                pdx_clause_free(&copy);
+            else
+                rc = pdx_group_add_clause(&q->groups[g], &copy);
+        }
+        if (rc || (rc = pdx_group_add_clause(&q->groups[g0], &cl)))
+            return rc;
+        rc = pdx_query_note_expansion(q, from, from_len, l->a[i].surface, l->a[i].surface_len,
+                                      "lexicon", l->a[i].support, w);
+        if (rc)
+            return rc;
+    }
+    return PDX_OK;
+}
+
+/* Looks up the longest span starting at group g0 (at most `avail` groups)
+ * and expands it; *used receives the groups it covered (1 if none). */
+static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, uint32_t g0,
+                     uint32_t avail, pdx_buf *key, uint32_t *used)
+{
+    *used = 1;
+    for (uint32_t n = PDX_MIN(avail, PDX_LEXICON_MAX_SPAN); n >= 1; n--) {
+        pdx_buf_reset(key);
+        const char *last = NULL;
+        size_t last_len = 0;
+        int side = -1;
+        bool ok = true;
+        for (uint32_t g = g0; g < g0 + n && ok; g++)
+            ok = key_add_group(key, &q->groups[g], &last, &last_len, &side);
+        if (!ok || key->err)
+            continue;
+        alt_list l = {0};
+        const char *surface = NULL;
+        size_t surface_len = 0;
+        int rc = find_alts(lx, side, (const char *)key->data, key->len, &l, &surface,
+                           &surface_len);
+        if (rc)
+            return rc;
+        if (l.n == 0)
+            continue;
+        *used = n;
+        return add_alts(s, q, g0, n, &l, surface, surface_len);
+    }
+    return key->err;
+}
+
+int pdx_query_expand(pdx_searcher *s, pdx_query *q)
+{
+    const pdx_lexicon *lx;
+    int rc = pdx_index_lexicon(s->ix, &lx);
+    if (rc)
+        return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
+    if (!lx)
+        return PDX_OK;
+    pdx_buf key = {0};
+    /* Only the groups the parser made: expansion adds clauses, not groups. */
+    uint32_t n_groups = q->n_groups;
+    for (uint32_t g = 0; g < n_groups && !rc;) {
+        uint32_t run = 0;
+        while (g + run < n_groups && expandable(&q->groups[g + run]))
+            run++;
+        if (run == 0) {
+            g++;
+            continue;
+        }
+        for (uint32_t end = g + run; g < end && !rc;) {
+            uint32_t used;
+            rc = expand_at(s, q, lx, g, end - g, &key, &used);
+            g += used;
+        }
+    }
+    pdx_buf_free(&key);
+    if (rc == PDX_ENOMEM)
+        pdx_searcher_error(s, rc, "out of memory expanding the query");
+    return rc;
+}
