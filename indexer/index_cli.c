@@ -467,6 +467,24 @@ static bool same_file(const char *a, const char *b)
     return same;
 }
 
+/* Would walking the input directory dir read the output path (a digest
+ * name somewhere below dir)? Such an output would overwrite an input that
+ * was not named on the command line. */
+static bool inside_input_dir(const char *path, const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return false;
+    char *cp = canonical_path(path), *cd = realpath(dir, NULL);
+    const char *base = cp ? strrchr(cp, '/') : NULL;
+    size_t n = cd ? strlen(cd) : 0;
+    bool in = cp && cd && base && pdx_digest_name(base + 1) && strncmp(cp, cd, n) == 0 &&
+              (cp[n] == '/' || (n == 1 && cd[0] == '/'));
+    free(cp);
+    free(cd);
+    return in;
+}
+
 /* Refuses, before anything is written, an export file that is the index
  * being written (it is mapped while the export runs: writing it would
  * truncate the mapping under the reader, SIGBUS) and outputs that are
@@ -492,6 +510,14 @@ static int refuse_conflicting_outputs(const char *out, const char *export_path,
                     "to overwrite it\n", export_path, paths[i]);
             return 2;
         }
+        const char *const outs[] = {out, export_path};
+        for (size_t k = 0; k < 2; k++)
+            if (outs[k] && inside_input_dir(outs[k], paths[i])) {
+                fprintf(stderr, "paperdex-index: %s %s is a digest inside the input folder %s "
+                        "(it would be read as an input); refusing to overwrite it\n",
+                        k ? "--export-jsonl" : "-o", outs[k], paths[i]);
+                return 2;
+            }
     }
     return 0;
 }

@@ -119,8 +119,10 @@ static void report_errno(walker *w, const char *path, const char *what, int err)
     pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0, "%s: %s", what, strerror(err));
 }
 
-static bool wanted_name(const char *name)
+bool pdx_digest_name(const char *name)
 {
+    if (name[0] == '.')
+        return false;
     size_t n = strlen(name);
     static const char *const exts[] = {".md", ".txt"};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
@@ -322,7 +324,7 @@ static int walk_dir(walker *w, const char *path, const struct stat *st)
             report_errno(w, child, link ? "cannot follow symlink" : "cannot stat", err);
         } else if (S_ISDIR(cst.st_mode)) {
             rc = walk_dir(w, child, &cst);
-        } else if (wanted_name(names[i])) {
+        } else if (pdx_digest_name(names[i])) {
             rc = walk_path(w, child, &cst);
         }
         free(child);

@@ -876,6 +876,19 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     expect_refusal(dir, o_input, "a.md", in, small_digest, sizeof small_digest - 1);
     const char *o_in_dir[] = {"paperdex-index", "-q", "-o", in, indir, NULL};
     expect_refusal(dir, o_in_dir, "a.md", in, small_digest, sizeof small_digest - 1);
+    /* --export-jsonl naming a digest found by walking an input folder
+     * (it was overwritten with JSON Lines, exit 0), and an empty one that
+     * -o would have taken: refused as inputs */
+    const char *exp_in_dir[] = {"paperdex-index", "-q", "-o", idx, "--export-jsonl", in, indir,
+                                NULL};
+    expect_refusal(dir, exp_in_dir, "inside the input folder", in, small_digest,
+                   sizeof small_digest - 1);
+    char *empty_md = fx_path(dir, "in/empty.md");
+    fx_write(empty_md, "", 0);
+    const char *o_empty[] = {"paperdex-index", "-q", "-o", empty_md, indir, NULL};
+    expect_refusal(dir, o_empty, "inside the input folder", empty_md, "", 0);
+    unlink(empty_md);
+    free(empty_md);
 
     /* -o naming a file that is not an index */
     char *notes = fx_path(dir, "notes.md");

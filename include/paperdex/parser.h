@@ -112,6 +112,10 @@ int pdx_parse_buffer(const char *file, const char *data, size_t len,
  * skipped. Returns PDX_OK (even
  * when some files were reported), PDX_EINVAL (cb or cb->on_paper NULL),
  * PDX_ENOMEM, or the paper callback's value. */
+/* Whether walking a directory reads a file of this name (not hidden, ends in
+ * ".md" or ".txt", ASCII case-insensitive): what pdx_parse_paths takes. */
+bool pdx_digest_name(const char *name);
+
 int pdx_parse_paths(const char *const *paths, size_t n_paths,
                     const pdx_parse_cb *cb, pdx_parse_stats *stats);
 
