@@ -885,8 +885,8 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
                    sizeof small_digest - 1);
     char *empty_md = fx_path(dir, "in/empty.md");
     fx_write(empty_md, "", 0);
-    const char *o_empty[] = {"paperdex-index", "-q", "-o", empty_md, indir, NULL};
-    expect_refusal(dir, o_empty, "inside the input folder", empty_md, "", 0);
+    const char *o_empty_md[] = {"paperdex-index", "-q", "-o", empty_md, indir, NULL};
+    expect_refusal(dir, o_empty_md, "inside the input folder", empty_md, "", 0);
     unlink(empty_md);
     free(empty_md);
 
