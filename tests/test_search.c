@@ -303,8 +303,12 @@ static const fdoc weight_docs[] = {
     {"2404.00012", "paper", "Ann Lee", "method zz zz zz zz zz zz zz zz model", 20240412, 0},
     {"2404.00013", "paper", "Ann Lee", "quasar nebula method model result zz zz zz zz zz",
      20240301, 1},
+    /* for proximity only: a rare and a common word, side by side and far */
+    {"2404.00014", "paper", "Ann Lee", "quasar method zz zz zz zz zz zz zz zz", 20240414, 0},
+    {"2404.00015", "paper", "Ann Lee", "quasar zz zz zz zz zz zz zz zz method", 20240415, 0},
 };
-#define NWEIGHT (sizeof weight_docs / sizeof weight_docs[0])
+#define NWEIGHT 13 /* the papers for partial matches */
+#define NWEIGHT_PROX (sizeof weight_docs / sizeof weight_docs[0])
 
 /* Partial matches rank by the weight of what they match, not by how many
  * words: papers with the two rare words come before those with the three
@@ -326,6 +330,14 @@ static void search_partial_by_weight(void **state)
     assert_true(r.hits[1].score > r.hits[0].score);
     assert_int_equal(r.hits[1].matched, 2);
     assert_int_equal(r.hits[3].matched, 3);
+    /* paper 1 (no votes, no proximity): its BM25 times its coverage, the
+     * square root of its words' share of the query's idf */
+    double idf_rare = log(1 + (13 - 3 + 0.5) / (3 + 0.5));
+    double idf_11 = log(1 + (13 - 11 + 0.5) / (11 + 0.5)), idf_10 = log(1 + 3.5 / 10.5);
+    double bm25_1 = 2 * PDX_DEFAULT_W_SUMMARY * idf_rare;
+    double want = bm25_1 * sqrt(2 * idf_rare / (2 * idf_rare + 2 * idf_11 + idf_10));
+    if (fabs(r.hits[2].score - want) > 1e-9)
+        fail_msg("partial score %.17g, want %.17g", r.hits[2].score, want);
     pdx_results_clear(&r);
     /* the same with the words in another order, and through the pruned
      * partial pass (a heap of one, then of two) */
@@ -347,9 +359,9 @@ static double weight_score(env *e, const char *query, size_t want)
     pdx_search_opts_default(&o);
     o.vote_weight = 0;
     o.no_partial = true;
-    o.limit = NWEIGHT;
+    o.limit = NWEIGHT_PROX;
     pdx_results r;
-    run_in(e, weight_docs, NWEIGHT, query, &o, &r);
+    run_in(e, weight_docs, NWEIGHT_PROX, query, &o, &r);
     double score = -1;
     for (size_t i = 0; i < r.n; i++) {
         pdx_hit_info h;
@@ -365,20 +377,26 @@ static double weight_score(env *e, const char *query, size_t want)
 
 /* A pair of common words side by side earns a smaller share of proximity
  * than a pair of rare ones: (side by side) / (far apart) is 1 + 0.5 x the
- * pair weight of the pair's commoner word. */
+ * pair weight of the pair's commoner word, also when the other is rare.
+ * (All 15 papers: quasar df 5, nebula 3, method 13, model 11.) */
 static void search_proximity_weighted(void **state)
 {
     (void)state;
     env e = {0};
-    env_open(&e, weight_docs, NWEIGHT);
+    env_open(&e, weight_docs, NWEIGHT_PROX);
     double rare = weight_score(&e, "quasar nebula", 0) / weight_score(&e, "quasar nebula", 1);
     double common = weight_score(&e, "method model", 2) / weight_score(&e, "method model", 11);
-    double idf_rare = log(1 + (13 - 3 + 0.5) / (3 + 0.5));
-    double idf_common = log(1 + (13 - 11 + 0.5) / (11 + 0.5));
+    double mixed = weight_score(&e, "quasar method", 13) / weight_score(&e, "quasar method", 14);
+    double idf_nebula = log(1 + (15 - 3 + 0.5) / (3 + 0.5));
+    double idf_quasar = log(1 + (15 - 5 + 0.5) / (5 + 0.5));
+    double idf_model = log(1 + (15 - 11 + 0.5) / (11 + 0.5));
+    double idf_method = log(1 + (15 - 13 + 0.5) / (13 + 0.5));
     assert_true(common < rare);
-    if (fabs(rare - (1 + 0.5 * pair_weight(idf_rare))) > 1e-9 ||
-        fabs(common - (1 + 0.5 * pair_weight(idf_common))) > 1e-9)
-        fail_msg("proximity ratios %.17g (rare) and %.17g (common)", rare, common);
+    if (fabs(rare - (1 + 0.5 * pair_weight(PDX_MIN(idf_quasar, idf_nebula)))) > 1e-9 ||
+        fabs(common - (1 + 0.5 * pair_weight(PDX_MIN(idf_method, idf_model)))) > 1e-9 ||
+        fabs(mixed - (1 + 0.5 * pair_weight(idf_method))) > 1e-9)
+        fail_msg("proximity ratios %.17g (rare), %.17g (common), %.17g (mixed)", rare, common,
+                 mixed);
     env_close(&e);
 }
 
