@@ -1065,6 +1065,25 @@ static bool partial_may_enter(const rank_ctx *rc, const heap *h, double bound)
     return h->h[0].partial && !cannot_reach(bound, h->h[0].score);
 }
 
+/* Adds group i's part (its score, or a bound of it) to a running bound of
+ * score plus proximity over the groups on a paper, taken in query order:
+ * a group earns proximity only in a pair with the group before or after
+ * it, and at most PDX_PROXIMITY x its part per pair (pair_weight() and
+ * pair_prox() are at most 1). Tighter than prox_factor() when groups are
+ * missing, as they are in every partial match. *prev is the part of the
+ * group before (negative when it is not on the paper). */
+static void add_with_proximity(double *bound, double *prev, bool on, double part)
+{
+    if (!on) {
+        *prev = -1;
+        return;
+    }
+    *bound += part;
+    if (*prev >= 0)
+        *bound += PDX_PROXIMITY * (*prev + part);
+    *prev = part;
+}
+
 /* Partial matches: union of the required groups, papers matching some but
  * not all of them. */
 static void eval_partial(eval *e, rank_ctx *rc, heap *h)
@@ -1090,29 +1109,36 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
         if (heap_bars_entry(rc, h)) {
             /* Same pruning as for full matches: the best score the groups
              * present could give, at the coverage of all of them. */
-            double ub = 0, info = 0;
+            double ub = 0, info = 0, prev = -1;
             for (uint32_t i = 0; i < e->n_req; i++) {
                 bool present = false;
+                double part = 0;
                 if (e->groups[i].doc == doc)
-                    ub += group_bound(e, &e->groups[i], doc, &d, &present);
+                    part = group_bound(e, &e->groups[i], doc, &d, &present);
+                add_with_proximity(&ub, &prev, present, part);
                 if (present)
                     info += e->groups[i].info;
             }
-            worth = partial_may_enter(rc, h,
-                                      ub * prox_factor(e) * coverage(e, info) * boost(e, &d));
+            worth = partial_may_enter(rc, h, ub * coverage(e, info) * boost(e, &d));
         }
         if (worth && passes_filters(e, doc, &d)) {
-            double score = 0, info = 0;
+            double score = 0, info = 0, ub = 0, prev = -1;
             uint32_t matched = 0;
-            for (uint32_t i = 0; i < e->n_req; i++)
-                if (e->groups[i].doc == doc && group_score(e, &e->groups[i], doc, &d, &score)) {
+            for (uint32_t i = 0; i < e->n_req; i++) {
+                double part = 0;
+                bool on = e->groups[i].doc == doc &&
+                          group_score(e, &e->groups[i], doc, &d, &part);
+                add_with_proximity(&ub, &prev, on, part);
+                if (on) {
+                    score += part;
                     matched++;
                     info += e->groups[i].info;
                 }
+            }
             if (matched && matched < e->n_req && !e->err && !excluded(e, doc, &d)) {
                 double bst = boost(e, &d), cov = coverage(e, info);
                 /* positions for proximity only when it can matter */
-                if (partial_may_enter(rc, h, score * prox_factor(e) * cov * bst)) {
+                if (partial_may_enter(rc, h, ub * cov * bst)) {
                     score += proximity_bonus(e, doc, &d);
                     pdx_hit hit = {doc, score * cov * bst, true, matched};
                     heap_push(rc, h, &hit, &d);
