@@ -92,10 +92,13 @@ typedef struct group_it {
     clause_it *c;
     uint32_t n;
     uint32_t doc;
-    /* How informative the query word is (group_info()): its share of the
-     * query's sum weighs a partial match (coverage()), and a pair of words
+    /* How informative the query word is (group_info()): a pair of words
      * earns proximity in proportion to it (pair_weight()). */
     double info;
+    /* What matching the word is worth to a partial match, info to the
+     * power PDX_COVERAGE_IDF_POWER; its share of the query's sum is the
+     * coverage (coverage()). 0 for a word the index does not have. */
+    double mass;
 } group_it;
 
 typedef struct eval {
@@ -126,7 +129,7 @@ typedef struct eval {
     uint32_t n_nonessential; /* leading rc entries not drawn from */
     double theta;            /* heap threshold the split was made for */
     double bound_factor;     /* largest proximity factor x vote boost */
-    double info_total;       /* sum of the required groups' info */
+    double mass_total;       /* sum of the required groups' mass */
     const double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes (searcher's) */
     /* The partial pass ranks papers by the words they match: a filter
      * alternative in a group (date:2024 OR word) does not count there, or
@@ -446,11 +449,12 @@ static bool one_word(const group_it *g)
  * ("현상 완화") happen in many papers, so the bonus is scaled by
  * m / (m + PDX_PROXIMITY_INFO), m the smaller info. Always below 1, so
  * prox_factor() stays a bound. The constant is small on purpose: on the
- * evaluations of bench/ a larger one (1 to 4, halving the bonus of common
- * pairs) lowered known-item MRR@10 (0.934 to 0.927-0.929) and topical
- * nDCG@10; at 0.25 a pair of words of idf 1 keeps 0.8 of its bonus, one of
- * idf 5 0.95. */
-#define PDX_PROXIMITY_INFO 0.25
+ * evaluations of bench/ every larger one (0.1 to 4) lowered topical
+ * nDCG@10 for Korean needs, and those from 0.5 up known-item MRR@10 too
+ * (0.934 to 0.927-0.932). At 0.05 a pair whose commoner word is in 80% of
+ * the papers (idf 0.2) keeps 0.8 of its bonus, in every other paper (idf
+ * 0.7) 0.93, a rare pair all but 1%. */
+#define PDX_PROXIMITY_INFO 0.05
 static double pair_weight(const group_it *a, const group_it *b)
 {
     double m = PDX_MIN(a->info, b->info);
@@ -680,6 +684,9 @@ static double boost(eval *e, const pdx_doc *d)
 
 /* ---- setup ---- */
 
+/* A group's mass is its info to this power (coverage() says why). */
+#define PDX_COVERAGE_IDF_POWER 0.25
+
 /* How informative a group's word is: for each of its clauses that decide
  * a match, the sum over its slots of the slot's smallest idf (the field
  * where the term is commonest, usually the summary; a phrase counts all
@@ -783,8 +790,9 @@ static int build(eval *e)
                     e->has_phrase = true;
             }
             gi->info = group_info(gi);
+            gi->mass = gi->info > 0 ? pow(gi->info, PDX_COVERAGE_IDF_POWER) : 0;
             if (!pass)
-                e->info_total += gi->info;
+                e->mass_total += gi->mass;
         }
     }
     return PDX_OK;
@@ -846,7 +854,7 @@ static int rewind_all(eval *e)
     e->groups = NULL;
     e->n_curs = 0;
     e->n_req = e->n_neg = 0;
-    e->info_total = 0;
+    e->mass_total = 0;
     int rc = build(e);
     return rc ? rc : collect_required(e);
 }
@@ -1038,22 +1046,31 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
     }
 }
 
-/* Coverage of a partial match: the share of the query's information
- * (group info) that the groups it matches hold, to the power
- * PDX_COVERAGE_POWER. Its score is its BM25 (with proximity) times this:
- * two rare words of four outrank three common ones, which a count of the
- * words matched (Lucene's coord) would put first, and a paper is not
- * ranked high for one word it matches many times. Monotone in the groups
- * matched, so the groups present at a paper bound it. */
-/* 0.5 rather than 1: the visible evaluations favour a gentler coverage
- * (topical nDCG@10 0.876 against 0.873, cross-language MRR@10 equal); a
- * rare word is also the likeliest to be the wrong word for the paper. */
-#define PDX_COVERAGE_POWER 0.5
-static double coverage(const eval *e, double info)
+/* Coverage of a partial match: the share of the query's mass (the
+ * words' idf to the power PDX_COVERAGE_IDF_POWER) that the groups it
+ * matches hold, to the power PDX_COVERAGE_POWER. Its score is its BM25
+ * (with proximity) times this, so partial matches are ordered by the
+ * weight of what they match: two rare words of four can outrank three
+ * common ones, which a count of the words matched first never lets them.
+ * Monotone in the groups matched, so the groups present at a paper bound
+ * it.
+ *
+ * Both powers were chosen on the evaluations of bench/ (see README
+ * "Ranking"). The share of plain idf (power 1) rewards the rarest word
+ * most, and the rarest word of a query that matched nothing whole is
+ * often the one the paper does not use, or uses in another sense ("거대"
+ * for 대규모, "풀이" of equations for 문제 풀이): topical nDCG@10 fell by
+ * 0.015. The share of the count (power 0, Lucene's coord) changed no
+ * ranking there. idf^0.25 tilts the count towards rare words, and the
+ * square keeps a paper that matches one word many times below those that
+ * match most words. */
+#define PDX_COVERAGE_POWER 2.0
+static double coverage(const eval *e, double mass)
 {
-    if (e->info_total <= 0)
+    if (e->mass_total <= 0)
         return 1;
-    return pow(info / e->info_total, PDX_COVERAGE_POWER);
+    double share = mass / e->mass_total;
+    return pow(share, PDX_COVERAGE_POWER);
 }
 
 /* Can a partial match scoring at most bound (coverage and vote boost
@@ -1109,7 +1126,7 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
         if (heap_bars_entry(rc, h)) {
             /* Same pruning as for full matches: the best score the groups
              * present could give, at the coverage of all of them. */
-            double ub = 0, info = 0, prev = -1;
+            double ub = 0, mass = 0, prev = -1;
             for (uint32_t i = 0; i < e->n_req; i++) {
                 bool present = false;
                 double part = 0;
@@ -1117,12 +1134,12 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
                     part = group_bound(e, &e->groups[i], doc, &d, &present);
                 add_with_proximity(&ub, &prev, present, part);
                 if (present)
-                    info += e->groups[i].info;
+                    mass += e->groups[i].mass;
             }
-            worth = partial_may_enter(rc, h, ub * coverage(e, info) * boost(e, &d));
+            worth = partial_may_enter(rc, h, ub * coverage(e, mass) * boost(e, &d));
         }
         if (worth && passes_filters(e, doc, &d)) {
-            double score = 0, info = 0, ub = 0, prev = -1;
+            double score = 0, mass = 0, ub = 0, prev = -1;
             uint32_t matched = 0;
             for (uint32_t i = 0; i < e->n_req; i++) {
                 double part = 0;
@@ -1132,11 +1149,11 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
                 if (on) {
                     score += part;
                     matched++;
-                    info += e->groups[i].info;
+                    mass += e->groups[i].mass;
                 }
             }
             if (matched && matched < e->n_req && !e->err && !excluded(e, doc, &d)) {
-                double bst = boost(e, &d), cov = coverage(e, info);
+                double bst = boost(e, &d), cov = coverage(e, mass);
                 /* positions for proximity only when it can matter */
                 if (partial_may_enter(rc, h, ub * cov * bst)) {
                     score += proximity_bonus(e, doc, &d);

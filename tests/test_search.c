@@ -236,11 +236,11 @@ static const fdoc prox_docs[] = {
 };
 #define NPROX (sizeof prox_docs / sizeof prox_docs[0])
 
-/* The pair weight of proximity, w / (w + 0.25) for a pair whose commoner
+/* The pair weight of proximity, w / (w + 0.05) for a pair whose commoner
  * word has idf w (PDX_PROXIMITY_INFO in search.c). */
 static double pair_weight(double w)
 {
-    return w / (w + 0.25);
+    return w / (w + 0.05);
 }
 
 /* In query order within 3 positions: + 0.5 x their BM25 x the pair
@@ -321,7 +321,7 @@ static void search_partial_by_weight(void **state)
     env_open(&e, weight_docs, NWEIGHT);
     pdx_search_opts o;
     pdx_search_opts_default(&o);
-    o.vote_weight = 1;
+    o.vote_weight = 10;
     o.limit = 5;
     pdx_results r;
     const char *q5 = "method model result quasar nebula";
@@ -331,11 +331,12 @@ static void search_partial_by_weight(void **state)
     assert_int_equal(r.hits[1].matched, 2);
     assert_int_equal(r.hits[3].matched, 3);
     /* paper 1 (no votes, no proximity): its BM25 times its coverage, the
-     * square root of its words' share of the query's idf */
+     * square of its words' share of the query's idf^0.25 */
     double idf_rare = log(1 + (13 - 3 + 0.5) / (3 + 0.5));
     double idf_11 = log(1 + (13 - 11 + 0.5) / (11 + 0.5)), idf_10 = log(1 + 3.5 / 10.5);
     double bm25_1 = 2 * PDX_DEFAULT_W_SUMMARY * idf_rare;
-    double want = bm25_1 * sqrt(2 * idf_rare / (2 * idf_rare + 2 * idf_11 + idf_10));
+    double m_rare = pow(idf_rare, 0.25), m_11 = pow(idf_11, 0.25), m_10 = pow(idf_10, 0.25);
+    double want = bm25_1 * pow(2 * m_rare / (2 * m_rare + 2 * m_11 + m_10), 2);
     if (fabs(r.hits[2].score - want) > 1e-9)
         fail_msg("partial score %.17g, want %.17g", r.hits[2].score, want);
     pdx_results_clear(&r);
