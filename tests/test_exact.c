@@ -106,15 +106,15 @@ static void describe(char *buf, size_t n, const char *query, const pdx_search_op
 }
 
 /* Fails unless consecutive hits follow the documented order: full matches
- * before partial ones (more matched clauses first), then score, then newer
- * date, then smaller arXiv id. */
+ * before partial ones, then score (a partial one's includes its
+ * coverage), then newer date, then smaller arXiv id. */
 static void assert_documented_order(pdx_searcher *s, const pdx_results *r, const char *what)
 {
     for (size_t i = 0; i + 1 < r->n; i++) {
         const pdx_hit *a = &r->hits[i], *b = &r->hits[i + 1];
-        if (a->matched != b->matched) {
-            if (a->matched < b->matched)
-                fail_msg("%s: hit %zu matches fewer clauses than hit %zu", what, i, i + 1);
+        if (a->partial != b->partial) {
+            if (a->partial)
+                fail_msg("%s: partial hit %zu before full hit %zu", what, i, i + 1);
             continue;
         }
         if (a->score != b->score) {

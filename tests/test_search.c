@@ -236,8 +236,15 @@ static const fdoc prox_docs[] = {
 };
 #define NPROX (sizeof prox_docs / sizeof prox_docs[0])
 
-/* In query order within 3 positions: + 0.5 x their BM25; within 6: half
- * that; further, or out of order: nothing. */
+/* The pair weight of proximity, w / (w + 0.05) for a pair whose commoner
+ * word has idf w (PDX_PROXIMITY_INFO in search.c). */
+static double pair_weight(double w)
+{
+    return w / (w + 0.05);
+}
+
+/* In query order within 3 positions: + 0.5 x their BM25 x the pair
+ * weight; within 6: half that; further, or out of order: nothing. */
 static void search_proximity_bonus(void **state)
 {
     (void)state;
@@ -247,16 +254,18 @@ static void search_proximity_bonus(void **state)
     pdx_search_opts_default(&o);
     o.vote_weight = 0;
     /* summary: N 8, df 6, every length 10 = the average: tf_norm is 1 */
-    double S = 2 * PDX_DEFAULT_W_SUMMARY * log(1 + (8 - 6 + 0.5) / (6 + 0.5));
-    static const double factor[] = {1.5, 1.5, 1.25, 1.25, 1.0, 1.0};
+    double idf = log(1 + (8 - 6 + 0.5) / (6 + 0.5)), S = 2 * PDX_DEFAULT_W_SUMMARY * idf;
+    double pw = pair_weight(idf);
+    static const double bonus[] = {0.5, 0.5, 0.25, 0.25, 0, 0};
     pdx_results r;
     assert_string_equal(run_in(&e, prox_docs, NPROX, "alpha beta", &o, &r), "1,0,3,2,5,4");
     for (size_t i = 0; i < r.n; i++) {
         pdx_hit_info h;
         assert_int_equal(pdx_hit_get(e.s, r.hits[i].doc, &h), PDX_OK);
         int k = h.id[h.id_len - 1] - '1';
-        if (fabs(r.hits[i].score - factor[k] * S) > 1e-9)
-            fail_msg("paper %d: score %.17g, want %.17g", k, r.hits[i].score, factor[k] * S);
+        double want = (1 + bonus[k] * pw) * S;
+        if (fabs(r.hits[i].score - want) > 1e-9)
+            fail_msg("paper %d: score %.17g, want %.17g", k, r.hits[i].score, want);
     }
     pdx_results_clear(&r);
     /* The best paper comes after the heap of one is full: it still gets
@@ -266,9 +275,129 @@ static void search_proximity_bonus(void **state)
     /* the reverse order earns the bonus only where beta precedes alpha */
     o.limit = 10;
     assert_string_equal(run_in(&e, prox_docs, NPROX, "beta alpha", &o, &r), "5,4,3,2,1,0");
-    assert_true(fabs(r.hits[0].score - 1.5 * S) < 1e-9);
+    assert_true(fabs(r.hits[0].score - (1 + 0.5 * pw) * S) < 1e-9);
     assert_true(fabs(r.hits[1].score - S) < 1e-9);
     pdx_results_clear(&r);
+    env_close(&e);
+}
+
+/* Two rare words ("quasar", "nebula": df 3 of 13) and three common ones
+ * ("method", "model", "result": df 11, 11, 10). Every summary is 10 terms
+ * and no title or author has a query word, so a word scores the same in
+ * every paper that has it. Paper 0 has the rare pair side by side, paper 1
+ * far apart; papers 2-10 the common three side by side, paper 11 "method"
+ * and "model" far apart; paper 12 all five (the only full match of the
+ * five-word query), and few votes against paper 0's many. */
+static const fdoc weight_docs[] = {
+    {"2404.00001", "paper", "Ann Lee", "quasar nebula zz zz zz zz zz zz zz zz", 20240401, 1000},
+    {"2404.00002", "paper", "Ann Lee", "quasar zz zz zz zz zz zz zz zz nebula", 20240402, 0},
+    {"2404.00003", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240403, 0},
+    {"2404.00004", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240404, 0},
+    {"2404.00005", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240405, 0},
+    {"2404.00006", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240406, 0},
+    {"2404.00007", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240407, 0},
+    {"2404.00008", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240408, 0},
+    {"2404.00009", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240409, 0},
+    {"2404.00010", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240410, 0},
+    {"2404.00011", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240411, 0},
+    {"2404.00012", "paper", "Ann Lee", "method zz zz zz zz zz zz zz zz model", 20240412, 0},
+    {"2404.00013", "paper", "Ann Lee", "quasar nebula method model result zz zz zz zz zz",
+     20240301, 1},
+    /* for proximity only: a rare and a common word, side by side and far */
+    {"2404.00014", "paper", "Ann Lee", "quasar method zz zz zz zz zz zz zz zz", 20240414, 0},
+    {"2404.00015", "paper", "Ann Lee", "quasar zz zz zz zz zz zz zz zz method", 20240415, 0},
+};
+#define NWEIGHT 13 /* the papers for partial matches */
+#define NWEIGHT_PROX (sizeof weight_docs / sizeof weight_docs[0])
+
+/* Partial matches rank by the weight of what they match, not by how many
+ * words: papers with the two rare words come before those with the three
+ * common ones. The full match still ranks first, although paper 0's votes
+ * give it the higher score. */
+static void search_partial_by_weight(void **state)
+{
+    (void)state;
+    env e = {0};
+    env_open(&e, weight_docs, NWEIGHT);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.vote_weight = 10;
+    o.limit = 5;
+    pdx_results r;
+    const char *q5 = "method model result quasar nebula";
+    assert_string_equal(run_in(&e, weight_docs, NWEIGHT, q5, &o, &r), "12,0p,1p,10p,9p");
+    assert_int_equal(r.total, 1);
+    assert_true(r.hits[1].score > r.hits[0].score);
+    assert_int_equal(r.hits[1].matched, 2);
+    assert_int_equal(r.hits[3].matched, 3);
+    /* paper 1 (no votes, no proximity): its BM25 times its coverage, the
+     * square of its words' share of the query's idf^0.25 */
+    double idf_rare = log(1 + (13 - 3 + 0.5) / (3 + 0.5));
+    double idf_11 = log(1 + (13 - 11 + 0.5) / (11 + 0.5)), idf_10 = log(1 + 3.5 / 10.5);
+    double bm25_1 = 2 * PDX_DEFAULT_W_SUMMARY * idf_rare;
+    double m_rare = pow(idf_rare, 0.25), m_11 = pow(idf_11, 0.25), m_10 = pow(idf_10, 0.25);
+    double want = bm25_1 * pow(2 * m_rare / (2 * m_rare + 2 * m_11 + m_10), 2);
+    if (fabs(r.hits[2].score - want) > 1e-9)
+        fail_msg("partial score %.17g, want %.17g", r.hits[2].score, want);
+    pdx_results_clear(&r);
+    /* the same with the words in another order, and through the pruned
+     * partial pass (a heap of one, then of two) */
+    o.limit = 1;
+    assert_string_equal(run_in(&e, weight_docs, NWEIGHT, "quasar method nebula model result", &o,
+                               NULL),
+                        "12");
+    o.limit = 2;
+    assert_string_equal(run_in(&e, weight_docs, NWEIGHT, q5, &o, NULL), "12,0p");
+    o.offset = 2;
+    assert_string_equal(run_in(&e, weight_docs, NWEIGHT, q5, &o, NULL), "1p,10p");
+    env_close(&e);
+}
+
+/* Score of paper i of weight_docs for query, no vote boost. */
+static double weight_score(env *e, const char *query, size_t want)
+{
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.vote_weight = 0;
+    o.no_partial = true;
+    o.limit = NWEIGHT_PROX;
+    pdx_results r;
+    run_in(e, weight_docs, NWEIGHT_PROX, query, &o, &r);
+    double score = -1;
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        if (h.id_len == strlen(weight_docs[want].id) &&
+            !memcmp(h.id, weight_docs[want].id, h.id_len))
+            score = r.hits[i].score;
+    }
+    pdx_results_clear(&r);
+    assert_true(score > 0);
+    return score;
+}
+
+/* A pair of common words side by side earns a smaller share of proximity
+ * than a pair of rare ones: (side by side) / (far apart) is 1 + 0.5 x the
+ * pair weight of the pair's commoner word, also when the other is rare.
+ * (All 15 papers: quasar df 5, nebula 3, method 13, model 11.) */
+static void search_proximity_weighted(void **state)
+{
+    (void)state;
+    env e = {0};
+    env_open(&e, weight_docs, NWEIGHT_PROX);
+    double rare = weight_score(&e, "quasar nebula", 0) / weight_score(&e, "quasar nebula", 1);
+    double common = weight_score(&e, "method model", 2) / weight_score(&e, "method model", 11);
+    double mixed = weight_score(&e, "quasar method", 13) / weight_score(&e, "quasar method", 14);
+    double idf_nebula = log(1 + (15 - 3 + 0.5) / (3 + 0.5));
+    double idf_quasar = log(1 + (15 - 5 + 0.5) / (5 + 0.5));
+    double idf_model = log(1 + (15 - 11 + 0.5) / (11 + 0.5));
+    double idf_method = log(1 + (15 - 13 + 0.5) / (13 + 0.5));
+    assert_true(common < rare);
+    if (fabs(rare - (1 + 0.5 * pair_weight(PDX_MIN(idf_quasar, idf_nebula)))) > 1e-9 ||
+        fabs(common - (1 + 0.5 * pair_weight(PDX_MIN(idf_method, idf_model)))) > 1e-9 ||
+        fabs(mixed - (1 + 0.5 * pair_weight(idf_method))) > 1e-9)
+        fail_msg("proximity ratios %.17g (rare), %.17g (common), %.17g (mixed)", rare, common,
+                 mixed);
     env_close(&e);
 }
 
@@ -772,6 +901,7 @@ int main(void)
         cmocka_unit_test(search_sort_and_paging), cmocka_unit_test(search_partial),
         cmocka_unit_test(search_korean),         cmocka_unit_test(search_total_estimate),
         cmocka_unit_test(search_errors),         cmocka_unit_test(search_proximity_bonus),
+        cmocka_unit_test(search_partial_by_weight), cmocka_unit_test(search_proximity_weighted),
         cmocka_unit_test(search_field_weights_k1_b), cmocka_unit_test(search_prefix_cap),
         cmocka_unit_test(search_option_bounds),  cmocka_unit_test(search_totals_stable),
     };
