@@ -30,6 +30,36 @@
 
 #include "searcher.h"
 
+/* An upper bound of the papers clause c can match: its rarest slot's
+ * document frequency, summed over the slot's terms and the clause's
+ * fields (a phrase matches no more papers than its rarest term). */
+static uint64_t clause_df_bound(pdx_index *ix, const pdx_clause *c)
+{
+    uint64_t best = UINT64_MAX;
+    for (uint32_t i = 0; i < c->n_slots; i++) {
+        uint64_t df = 0;
+        for (uint32_t o = 0; o < c->slots[i].n_ords; o++) {
+            pdx_term t;
+            if (pdx_term_get(ix, c->slots[i].ords[o], &t))
+                continue;
+            for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+                pdx_list_header h;
+                if ((c->fields & (1u << f)) && pdx_term_list(ix, &t, f, &h) == PDX_OK)
+                    df += h.df;
+            }
+        }
+        best = df < best ? df : best;
+    }
+    return best == UINT64_MAX ? 0 : best;
+}
+
+/* Is clause c too common to expand, or to be added as an equivalent
+ * (PDX_LEXICON_MAX_DF_SHARE)? */
+static bool too_common(pdx_index *ix, const pdx_clause *c)
+{
+    return (double)clause_df_bound(ix, c) > PDX_LEXICON_MAX_DF_SHARE * ix->n_docs;
+}
+
 /* A group that stands for one word or phrase the lexicon may know. */
 static bool expandable(const pdx_group *g)
 {
@@ -182,7 +212,7 @@ static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, cons
             continue;
         if (rc)
             return rc;
-        if (cl.missing) { /* a term the index lacks: cannot match */
+        if (cl.missing || too_common(s->ix, &cl)) { /* cannot match, or too common */
             pdx_clause_free(&cl);
             continue;
         }
@@ -206,10 +236,20 @@ static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, cons
     return PDX_OK;
 }
 
+/* Do the span's words, together, occur in too many papers to expand (the
+ * rarest word bounds them)? df[g] is group g's clause_df_bound. */
+static bool span_too_common(const pdx_index *ix, const uint64_t *df, uint32_t g0, uint32_t n)
+{
+    uint64_t best = UINT64_MAX;
+    for (uint32_t g = g0; g < g0 + n; g++)
+        best = df[g] < best ? df[g] : best;
+    return (double)best > PDX_LEXICON_MAX_DF_SHARE * ix->n_docs;
+}
+
 /* Looks up the longest span starting at group g0 (at most `avail` groups)
  * and expands it; *used receives the groups it covered (1 if none). */
-static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, uint32_t g0,
-                     uint32_t avail, pdx_buf *key, uint32_t *used)
+static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, const uint64_t *df,
+                     uint32_t g0, uint32_t avail, pdx_buf *key, uint32_t *used)
 {
     *used = 1;
     for (uint32_t n = PDX_MIN(avail, PDX_LEXICON_MAX_SPAN); n >= 1; n--) {
@@ -220,7 +260,7 @@ static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, uint3
         bool ok = true;
         for (uint32_t g = g0; g < g0 + n && ok; g++)
             ok = key_add_group(key, &q->groups[g], &last, &last_len, &side);
-        if (!ok || key->err)
+        if (!ok || key->err || span_too_common(s->ix, df, g0, n))
             continue;
         alt_list l = {0};
         const char *surface = NULL;
@@ -248,6 +288,11 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
     pdx_buf key = {0};
     /* Only the groups the parser made: expansion adds clauses, not groups. */
     uint32_t n_groups = q->n_groups;
+    uint64_t *df = malloc((n_groups ? n_groups : 1) * sizeof *df);
+    if (!df)
+        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory expanding the query");
+    for (uint32_t g = 0; g < n_groups; g++)
+        df[g] = expandable(&q->groups[g]) ? clause_df_bound(s->ix, &q->groups[g].clauses[0]) : 0;
     for (uint32_t g = 0; g < n_groups && !rc;) {
         uint32_t run = 0;
         while (g + run < n_groups && expandable(&q->groups[g + run]))
@@ -258,11 +303,12 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
         }
         for (uint32_t end = g + run; g < end && !rc;) {
             uint32_t used;
-            rc = expand_at(s, q, lx, g, end - g, &key, &used);
+            rc = expand_at(s, q, lx, df, g, end - g, &key, &used);
             g += used;
         }
     }
     pdx_buf_free(&key);
+    free(df);
     if (rc == PDX_ENOMEM)
         pdx_searcher_error(s, rc, "out of memory expanding the query");
     return rc;

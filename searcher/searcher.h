@@ -78,6 +78,11 @@ void pdx_search_set_exhaustive(pdx_searcher *s, bool on);
 #define PDX_LEXICON_MAX_ALTS 4
 /* A query span looked up in the lexicon has at most this many words. */
 #define PDX_LEXICON_MAX_SPAN 4
+/* A word or span in more than this share of the papers is not expanded,
+ * and no equivalent that common is added: the idea is everywhere already,
+ * so its other names change little, and they would cost a union over much
+ * of the index with a phrase check per paper (LLM -> 대형 언어 모델). */
+#define PDX_LEXICON_MAX_DF_SHARE 0.2
 
 /* Groups a query may have after OR was distributed over AND: (a b) OR
  * (c d) makes four. A query past it is refused with a message. */

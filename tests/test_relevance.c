@@ -57,6 +57,11 @@ static const fdoc docs[] = {
     /* 16: English only; 17: Korean only */
     {"Red teaming", "We red-team chat models with jailbreak prompts."},
     {"Korean only", "멀티모달 탈옥 벤치마크를 만든다"},
+    /* 18-20: other topics, so that 탈옥 and jailbreak stay under the share
+     * of papers past which a word is too common to expand */
+    {"Graph study", "We study graph neural networks on molecules."},
+    {"Speech work", "음성 합성 품질을 개선한다"},
+    {"Robot arms", "Robot arms grasp unseen objects."},
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 
@@ -328,6 +333,47 @@ static void relevance_lexicon_damaged(void **state)
     free(bad);
 }
 
+/* A word in more than PDX_LEXICON_MAX_DF_SHARE of the papers is not
+ * expanded: its other names would cost a union over most of the index for
+ * few new papers. Here 탈옥 is in three of four papers. */
+static void relevance_lexicon_common_word(void **state)
+{
+    (void)state;
+    static const char *const sums[] = {"탈옥(jailbreak) 공격", "탈옥(jailbreak) 방어",
+                                       "탈옥(jailbreak) 데이터", "A jailbreak prompt study."};
+    char *dir = fx_tmpdir(), *path = fx_path(dir, "c.idx");
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, path, NULL), PDX_OK);
+    for (size_t i = 0; i < 4; i++) {
+        char id[16], url[64];
+        snprintf(id, sizeof id, "2502.%05zu", 10000 + i);
+        snprintf(url, sizeof url, "https://arxiv.org/abs/%s", id);
+        pdx_paper p = {.id = id, .id_len = strlen(id), .url = url, .url_len = strlen(url),
+                       .title = "T", .title_len = 1, .summary = sums[i],
+                       .summary_len = strlen(sums[i]), .date = 20250201, .votes = 1,
+                       .file = "c.md", .line = (uint32_t)i + 1};
+        assert_int_equal(pdx_writer_add(w, &p), PDX_OK);
+    }
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    pdx_index *ix;
+    char err[256];
+    assert_int_equal(pdx_index_open(&ix, path, err, sizeof err), PDX_OK);
+    pdx_index_info in;
+    pdx_index_info_get(ix, &in);
+    assert_int_equal(in.lexicon_pairs, 1);
+    pdx_searcher *s;
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, s, "탈옥", strlen("탈옥")), PDX_OK);
+    assert_int_equal(pdx_query_expansion_count(q), 0);
+    pdx_query_free(q);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    free(path);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -338,6 +384,7 @@ int main(void)
         cmocka_unit_test(relevance_korean_derived),
         cmocka_unit_test(relevance_lexicon_cross_language),
         cmocka_unit_test(relevance_lexicon_damaged),
+        cmocka_unit_test(relevance_lexicon_common_word),
     };
     return cmocka_run_group_tests_name("relevance", tests, setup, teardown);
 }
