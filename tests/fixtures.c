@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "paperdex/paperdex.h"
+
 char *fx_tmpdir(void)
 {
     const char *base = getenv("TMPDIR");
@@ -157,4 +159,33 @@ int fx_run(const char *cmd, char **out)
     if (status == -1 || !WIFEXITED(status))
         return -1;
     return WEXITSTATUS(status);
+}
+
+void fx_write_index(const char *path, const fx_paper *papers, size_t n)
+{
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, path, NULL), PDX_OK);
+    for (size_t i = 0; i < n; i++) {
+        const fx_paper *d = &papers[i];
+        char url[96];
+        snprintf(url, sizeof url, "https://arxiv.org/abs/%s", d->id);
+        const char *authors = d->authors ? d->authors : "", *summary = d->summary ? d->summary : "";
+        pdx_paper p = {.id = d->id,
+                       .id_len = strlen(d->id),
+                       .url = url,
+                       .url_len = strlen(url),
+                       .title = d->title,
+                       .title_len = strlen(d->title),
+                       .authors = authors,
+                       .authors_len = strlen(authors),
+                       .summary = summary,
+                       .summary_len = strlen(summary),
+                       .date = d->date,
+                       .votes = d->votes,
+                       .file = "fixture.md",
+                       .line = (uint32_t)i + 1};
+        assert_int_equal(pdx_writer_add(w, &p), PDX_OK);
+    }
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
 }

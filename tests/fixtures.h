@@ -21,6 +21,17 @@ void fx_write(const char *path, const char *data, size_t len);
 /* Reads a whole file; returns a malloc'd, NUL-terminated buffer and its
  * length in *len_out (may be NULL). Returns NULL if it cannot be read. */
 char *fx_read(const char *path, size_t *len_out);
+/* A paper for fx_write_index: NUL-terminated text (authors and summary
+ * may be NULL: empty); votes -1 is unknown. */
+typedef struct fx_paper {
+    const char *id, *title, *authors, *summary;
+    int date;       /* YYYYMMDD */
+    long long votes;
+} fx_paper;
+/* Writes an index of papers[0..n) to path with the library's writer, as
+ * the digests of "fixture.md" line i+1 (fails the test on error). */
+void fx_write_index(const char *path, const fx_paper *papers, size_t n);
+
 /* Path of the shared/ data folder, or NULL when it is not there. */
 const char *fx_shared_dir(void);
 /* Runs a shell command, capturing stdout into *out (malloc'd, may be NULL)

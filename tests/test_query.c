@@ -22,11 +22,7 @@
 #include "paperdex/search.h"
 #include "searcher.h"
 
-typedef struct fdoc {
-    const char *id, *title, *authors, *summary;
-    int32_t date;
-    int64_t votes;
-} fdoc;
+typedef fx_paper fdoc;
 
 /* Index 5 gets its summary at setup: many words sharing two prefixes. */
 static const fdoc docs[] = {
@@ -66,32 +62,14 @@ static int setup(void **state)
                  cons[i % 19]);
         pdx_buf_append(&zoo, w, strlen(w));
     }
-    pdx_writer *w;
-    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
+    pdx_buf_putc(&zoo, 0);
+    fdoc papers[NDOCS];
     for (size_t i = 0; i < NDOCS; i++) {
-        const fdoc *d = &docs[i];
-        const char *summary = d->summary ? d->summary : (const char *)zoo.data;
-        size_t summary_len = d->summary ? strlen(d->summary) : zoo.len;
-        char url[64];
-        snprintf(url, sizeof url, "https://arxiv.org/abs/%s", d->id);
-        pdx_paper p = {.id = d->id,
-                       .id_len = strlen(d->id),
-                       .url = url,
-                       .url_len = strlen(url),
-                       .title = d->title,
-                       .title_len = strlen(d->title),
-                       .authors = d->authors,
-                       .authors_len = strlen(d->authors),
-                       .summary = summary,
-                       .summary_len = summary_len,
-                       .date = d->date,
-                       .votes = d->votes,
-                       .file = "fixture.md",
-                       .line = (uint32_t)i + 1};
-        assert_int_equal(pdx_writer_add(w, &p), PDX_OK);
+        papers[i] = docs[i];
+        if (!papers[i].summary)
+            papers[i].summary = (const char *)zoo.data;
     }
-    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
-    pdx_writer_free(w);
+    fx_write_index(idx, papers, NDOCS);
     pdx_buf_free(&zoo);
     char err[512];
     assert_int_equal(pdx_index_open(&e->ix, idx, err, sizeof err), PDX_OK);

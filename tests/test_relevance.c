@@ -77,30 +77,14 @@ static int setup(void **state)
     assert_non_null(e);
     e->dir = fx_tmpdir();
     char *idx = fx_path(e->dir, "r.idx");
-    pdx_writer *w;
-    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
+    static char ids[NDOCS][16];
+    fx_paper papers[NDOCS];
     for (size_t i = 0; i < NDOCS; i++) {
-        char id[16], url[64];
-        snprintf(id, sizeof id, "2501.%05zu", 10000 + i);
-        snprintf(url, sizeof url, "https://arxiv.org/abs/%s", id);
-        pdx_paper p = {.id = id,
-                       .id_len = strlen(id),
-                       .url = url,
-                       .url_len = strlen(url),
-                       .title = docs[i].title,
-                       .title_len = strlen(docs[i].title),
-                       .authors = "Kim Lee",
-                       .authors_len = 7,
-                       .summary = docs[i].summary,
-                       .summary_len = strlen(docs[i].summary),
-                       .date = 20250101 + (int32_t)i,
-                       .votes = 1,
-                       .file = "fixture.md",
-                       .line = (uint32_t)i + 1};
-        assert_int_equal(pdx_writer_add(w, &p), PDX_OK);
+        snprintf(ids[i], sizeof ids[i], "2501.%05zu", 10000 + i);
+        papers[i] = (fx_paper){ids[i], docs[i].title, "Kim Lee", docs[i].summary,
+                               20250101 + (int)i, 1};
     }
-    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
-    pdx_writer_free(w);
+    fx_write_index(idx, papers, NDOCS);
     char err[512];
     assert_int_equal(pdx_index_open(&e->ix, idx, err, sizeof err), PDX_OK);
     assert_int_equal(pdx_searcher_new(&e->s, e->ix), PDX_OK);
@@ -342,20 +326,13 @@ static void relevance_lexicon_common_word(void **state)
     static const char *const sums[] = {"탈옥(jailbreak) 공격", "탈옥(jailbreak) 방어",
                                        "탈옥(jailbreak) 데이터", "A jailbreak prompt study."};
     char *dir = fx_tmpdir(), *path = fx_path(dir, "c.idx");
-    pdx_writer *w;
-    assert_int_equal(pdx_writer_new(&w, path, NULL), PDX_OK);
+    fx_paper papers[4];
+    char ids[4][16];
     for (size_t i = 0; i < 4; i++) {
-        char id[16], url[64];
-        snprintf(id, sizeof id, "2502.%05zu", 10000 + i);
-        snprintf(url, sizeof url, "https://arxiv.org/abs/%s", id);
-        pdx_paper p = {.id = id, .id_len = strlen(id), .url = url, .url_len = strlen(url),
-                       .title = "T", .title_len = 1, .summary = sums[i],
-                       .summary_len = strlen(sums[i]), .date = 20250201, .votes = 1,
-                       .file = "c.md", .line = (uint32_t)i + 1};
-        assert_int_equal(pdx_writer_add(w, &p), PDX_OK);
+        snprintf(ids[i], sizeof ids[i], "2502.%05zu", 10000 + i);
+        papers[i] = (fx_paper){ids[i], "T", NULL, sums[i], 20250201, 1};
     }
-    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
-    pdx_writer_free(w);
+    fx_write_index(path, papers, 4);
     pdx_index *ix;
     char err[256];
     assert_int_equal(pdx_index_open(&ix, path, err, sizeof err), PDX_OK);

@@ -21,11 +21,7 @@
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
 
-typedef struct fdoc {
-    const char *id, *title, *authors, *summary;
-    int32_t date;
-    int64_t votes;
-} fdoc;
+typedef fx_paper fdoc;
 
 /* Tokens are chosen so the stemmer leaves them alone. */
 static const fdoc docs[] = {
@@ -47,41 +43,12 @@ typedef struct env {
     pdx_searcher *s;
 } env;
 
-/* Writes the fixture papers d[0..n) to a new index at idx. */
-static void write_fdocs(const char *idx, const fdoc *fd, size_t n)
-{
-    pdx_writer *w;
-    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
-    for (size_t i = 0; i < n; i++) {
-        const fdoc *d = &fd[i];
-        char url[64];
-        snprintf(url, sizeof url, "https://arxiv.org/abs/%s", d->id);
-        pdx_paper p = {.id = d->id,
-                       .id_len = strlen(d->id),
-                       .url = url,
-                       .url_len = strlen(url),
-                       .title = d->title,
-                       .title_len = strlen(d->title),
-                       .authors = d->authors,
-                       .authors_len = strlen(d->authors),
-                       .summary = d->summary,
-                       .summary_len = strlen(d->summary),
-                       .date = d->date,
-                       .votes = d->votes,
-                       .file = "fixture.md",
-                       .line = (uint32_t)i + 1};
-        assert_int_equal(pdx_writer_add(w, &p), PDX_OK);
-    }
-    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
-    pdx_writer_free(w);
-}
-
 /* Indexes fd[0..n) into a fresh directory and opens it into *e. */
 static void env_open(env *e, const fdoc *fd, size_t n)
 {
     e->dir = fx_tmpdir();
     char *idx = fx_path(e->dir, "t.idx");
-    write_fdocs(idx, fd, n);
+    fx_write_index(idx, fd, n);
     char err[512];
     assert_int_equal(pdx_index_open(&e->ix, idx, err, sizeof err), PDX_OK);
     assert_int_equal(pdx_searcher_new(&e->s, e->ix), PDX_OK);
