@@ -53,11 +53,17 @@ static uint64_t clause_df_bound(pdx_index *ix, const pdx_clause *c)
     return best == UINT64_MAX ? 0 : best;
 }
 
-/* Is clause c too common to expand, or to be added as an equivalent
- * (PDX_LEXICON_MAX_DF_SHARE)? */
+/* Is a document frequency past the expansion bounds
+ * (PDX_LEXICON_MAX_DF_SHARE of the papers, or PDX_LEXICON_MAX_DF)? */
+static bool df_too_common(const pdx_index *ix, uint64_t df)
+{
+    return (double)df > PDX_LEXICON_MAX_DF_SHARE * ix->n_docs || df > PDX_LEXICON_MAX_DF;
+}
+
+/* Is clause c too common to expand, or to be added as an equivalent? */
 static bool too_common(pdx_index *ix, const pdx_clause *c)
 {
-    return (double)clause_df_bound(ix, c) > PDX_LEXICON_MAX_DF_SHARE * ix->n_docs;
+    return df_too_common(ix, clause_df_bound(ix, c));
 }
 
 /* A group that stands for one word or phrase the lexicon may know. */
@@ -243,7 +249,7 @@ static bool span_too_common(const pdx_index *ix, const uint64_t *df, uint32_t g0
     uint64_t best = UINT64_MAX;
     for (uint32_t g = g0; g < g0 + n; g++)
         best = df[g] < best ? df[g] : best;
-    return (double)best > PDX_LEXICON_MAX_DF_SHARE * ix->n_docs;
+    return df_too_common(ix, best);
 }
 
 /* Looks up the longest span starting at group g0 (at most `avail` groups)

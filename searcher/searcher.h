@@ -83,6 +83,10 @@ void pdx_search_set_exhaustive(pdx_searcher *s, bool on);
  * so its other names change little, and they would cost a union over much
  * of the index with a phrase check per paper (LLM -> 대형 언어 모델). */
 #define PDX_LEXICON_MAX_DF_SHARE 0.2
+/* The same in papers: past this many, the query has far more matches than
+ * anyone reads, and the union would grow with the collection (at 20x the
+ * corpus a 20% share is 17,000 papers, each checked for a Korean phrase). */
+#define PDX_LEXICON_MAX_DF 1000
 
 /* Groups a query may have after OR was distributed over AND: (a b) OR
  * (c d) makes four. A query past it is refused with a message. */

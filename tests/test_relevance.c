@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "searcher.h"
 #include "segment.h"
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
@@ -351,6 +352,48 @@ static void relevance_lexicon_common_word(void **state)
     fx_rmtree(dir);
 }
 
+/* The same bound in papers (PDX_LEXICON_MAX_DF): in a large collection a
+ * word under the share but in more than 1,000 papers is not expanded
+ * either, so that the union does not grow with the collection. */
+static void relevance_lexicon_common_in_papers(void **state)
+{
+    (void)state;
+    enum { N = 6000, WITH = 1010 }; /* 탈옥 in 16.8% of the papers, 1,010 of them */
+    assert_true(WITH > PDX_LEXICON_MAX_DF && WITH < PDX_LEXICON_MAX_DF_SHARE * N);
+    char *dir = fx_tmpdir(), *path = fx_path(dir, "n.idx");
+    fx_paper *papers = calloc(N, sizeof *papers);
+    char(*ids)[16] = calloc(N, sizeof *ids);
+    assert_true(papers && ids);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "2503.%05zu", i);
+        papers[i] = (fx_paper){ids[i], "T", NULL,
+                               i < 3      ? "탈옥(jailbreak) 연구"
+                               : i < WITH ? "탈옥 연구"
+                                          : "other words here",
+                               20250301, 1};
+    }
+    fx_write_index(path, papers, N);
+    pdx_index *ix;
+    char err[256];
+    assert_int_equal(pdx_index_open(&ix, path, err, sizeof err), PDX_OK);
+    pdx_index_info in;
+    pdx_index_info_get(ix, &in);
+    assert_int_equal(in.lexicon_pairs, 1);
+    assert_int_equal(in.docs, N);
+    pdx_searcher *s;
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, s, "탈옥", strlen("탈옥")), PDX_OK);
+    assert_int_equal(pdx_query_expansion_count(q), 0);
+    pdx_query_free(q);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    free(papers);
+    free(ids);
+    free(path);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +405,7 @@ int main(void)
         cmocka_unit_test(relevance_lexicon_cross_language),
         cmocka_unit_test(relevance_lexicon_damaged),
         cmocka_unit_test(relevance_lexicon_common_word),
+        cmocka_unit_test(relevance_lexicon_common_in_papers),
     };
     return cmocka_run_group_tests_name("relevance", tests, setup, teardown);
 }
