@@ -1005,7 +1005,13 @@ static int print_term(uint32_t word, const char *term, size_t len, void *payload
      * search for something, as paperdex does. */
     t->any = true;
     t->word = word;
-    bench_json_str(stdout, term, len);
+    /* a bridge term ("화 학") as its bigram, as --export-jsonl writes it */
+    char buf[PDX_MAX_TERM_BYTES + 8];
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < sizeof buf; i++)
+        if (term[i] != ' ')
+            buf[n++] = term[i];
+    bench_json_str(stdout, buf, n);
     return 0;
 }
 

@@ -232,13 +232,19 @@ typedef struct terms_ctx {
     bool first;
 } terms_ctx;
 
+/* Terms are joined by spaces, so a bridge term ("화 학", the bigram that
+ * spans a space) is written as its bigram ("화학"): a peer that splits the
+ * list on spaces sees one term, which a compound in its queries matches
+ * whether the papers wrote it with the space or without. */
 static int on_export_term(const pdx_token *t, void *payload)
 {
     terms_ctx *c = payload;
     if (!c->first)
         pdx_buf_putc(c->b, ' ');
     c->first = false;
-    pdx_buf_append(c->b, t->term, t->term_len);
+    for (size_t i = 0; i < t->term_len; i++)
+        if (t->term[i] != ' ')
+            pdx_buf_putc(c->b, (uint8_t)t->term[i]);
     return 0;
 }
 
