@@ -161,8 +161,32 @@ static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t
 
 /* The pairs of key on `side`: the other side's terms into l, then the
  * same side's other spellings through them (one hop). */
-static int find_alts(const pdx_lexicon *lx, int side, const char *key, size_t key_len,
-                     alt_list *l, const char **key_surface, size_t *key_surface_len)
+/* An upper bound of the papers a term sequence (joined by ' ') occurs in:
+ * the document frequency of its rarest term, over all fields. */
+static uint64_t terms_df_bound(pdx_index *ix, const char *terms, size_t len)
+{
+    uint64_t best = UINT64_MAX;
+    for (size_t i = 0; i < len;) {
+        const char *sp = memchr(terms + i, ' ', len - i);
+        size_t n = sp ? (size_t)(sp - terms) - i : len - i;
+        uint32_t ord;
+        pdx_term t;
+        uint64_t df = 0;
+        if (n && pdx_term_find(ix, terms + i, n, &ord) == PDX_OK && pdx_term_get(ix, ord, &t) == 0)
+            for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+                pdx_list_header h;
+                if (pdx_term_list(ix, &t, f, &h) == PDX_OK)
+                    df += h.df;
+            }
+        best = df < best ? df : best;
+        i += n + 1;
+    }
+    return best == UINT64_MAX ? 0 : best;
+}
+
+static int find_alts(pdx_index *ix, const pdx_lexicon *lx, int side, const char *key,
+                     size_t key_len, alt_list *l, const char **key_surface,
+                     size_t *key_surface_len)
 {
     uint32_t first, count;
     int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, key, key_len, &first, &count);
@@ -188,6 +212,11 @@ static int find_alts(const pdx_lexicon *lx, int side, const char *key, size_t ke
     direct = l->n;
     int other = side == PDX_LEX_KO ? PDX_LEX_EN : PDX_LEX_KO;
     for (size_t i = 0; i < direct && !rc; i++) {
+        /* Hop only through an equivalent the query will use: a pivot too
+         * common to add is often an ambiguous word (추론 is reasoning and
+         * inference), and hopping through it drifts off the idea. */
+        if (df_too_common(ix, terms_df_bound(ix, l->a[i].terms, l->a[i].terms_len)))
+            continue;
         uint32_t f2, c2;
         rc = pdx_lexicon_find(lx, (pdx_lex_side)other, l->a[i].terms, l->a[i].terms_len, &f2,
                               &c2);
@@ -271,7 +300,7 @@ static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, const
         alt_list l = {0};
         const char *surface = NULL;
         size_t surface_len = 0;
-        int rc = find_alts(lx, side, (const char *)key->data, key->len, &l, &surface,
+        int rc = find_alts(s->ix, lx, side, (const char *)key->data, key->len, &l, &surface,
                            &surface_len);
         if (rc)
             return rc;

@@ -394,6 +394,49 @@ static void relevance_lexicon_common_in_papers(void **state)
     fx_rmtree(dir);
 }
 
+/* No second hop through an equivalent too common to add: 추론 is both
+ * reasoning and inference, and reasoning must not expand to inference
+ * through it. 추론 is in 8 of 20 papers (too common), reasoning and
+ * inference in 3 each (expanded). */
+static void relevance_lexicon_no_hop_through_common(void **state)
+{
+    (void)state;
+    static const char *const sums[] = {
+        "추론(reasoning) 능력", "수학 추론(reasoning)", "추론(reasoning) 벤치마크",
+        "빠른 추론(inference) 엔진", "추론(inference) 비용", "추론(inference) 가속",
+        "추론 연구", "추론 분석"};
+    enum { N = 20 };
+    char *dir = fx_tmpdir(), *path = fx_path(dir, "h.idx");
+    fx_paper papers[N];
+    char ids[N][16];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 10000 + i);
+        papers[i] = (fx_paper){ids[i], "T", NULL, i < 8 ? sums[i] : "other words only",
+                               20250401, 1};
+    }
+    fx_write_index(path, papers, N);
+    pdx_index *ix;
+    char err[256];
+    assert_int_equal(pdx_index_open(&ix, path, err, sizeof err), PDX_OK);
+    pdx_index_info in;
+    pdx_index_info_get(ix, &in);
+    assert_int_equal(in.lexicon_pairs, 2);
+    pdx_searcher *s;
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, s, "reasoning", 9), PDX_OK);
+    for (size_t i = 0; i < pdx_query_expansion_count(q); i++) {
+        pdx_expansion x;
+        assert_int_equal(pdx_query_expansion(q, i, &x), PDX_OK);
+        assert_false(x.to_len == 9 && !memcmp(x.to, "inference", 9));
+    }
+    pdx_query_free(q);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    free(path);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +449,7 @@ int main(void)
         cmocka_unit_test(relevance_lexicon_damaged),
         cmocka_unit_test(relevance_lexicon_common_word),
         cmocka_unit_test(relevance_lexicon_common_in_papers),
+        cmocka_unit_test(relevance_lexicon_no_hop_through_common),
     };
     return cmocka_run_group_tests_name("relevance", tests, setup, teardown);
 }
