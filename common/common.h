@@ -132,6 +132,23 @@ static inline bool pdx_is_control_cp(int32_t cp)
     return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
            (cp >= 0x2066 && cp <= 0x2069);
 }
+/* Bytes of the first character of s[0..n) (its lead byte and the
+ * continuation bytes after it), and of the last one: for text already known
+ * to be valid UTF-8, such as index terms. */
+static inline size_t pdx_utf8_first_len(const char *s, size_t n)
+{
+    size_t k = 1;
+    while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
+        k++;
+    return k;
+}
+static inline size_t pdx_utf8_last_len(const char *s, size_t n)
+{
+    size_t k = 1;
+    while (k < n && ((unsigned char)s[n - k] & 0xc0) == 0x80)
+        k++;
+    return k;
+}
 /* Appends text to b with every invalid sequence replaced by U+FFFD; returns
  * how many replacements were made. */
 size_t pdx_utf8_sanitize(pdx_buf *b, const char *s, size_t n);

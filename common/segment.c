@@ -405,6 +405,19 @@ int pdx_term_get(pdx_index *ix, uint32_t ord, pdx_term *out)
     return PDX_OK;
 }
 
+int pdx_term_df(pdx_index *ix, uint32_t ord, unsigned fields, uint64_t *out)
+{
+    *out = 0;
+    pdx_term t;
+    int rc = pdx_term_get(ix, ord, &t);
+    for (unsigned f = 0; !rc && f < PDX_NFIELDS; f++) {
+        pdx_list_header h;
+        if ((fields & (1u << f)) && pdx_term_list(ix, &t, f, &h) == PDX_OK)
+            *out += h.df;
+    }
+    return rc;
+}
+
 /* The key stored for a hash-table value: a term's bytes or a document's
  * arXiv id. */
 typedef int (*key_of_fn)(pdx_index *ix, uint32_t value, const char **key, size_t *len);

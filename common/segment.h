@@ -73,6 +73,12 @@ int pdx_index_error(pdx_index *ix, int code, const char *fmt, ...)
  * view lives until pdx_index_close(). */
 int pdx_index_lexicon(pdx_index *ix, const pdx_lexicon **out);
 
+/* Documents of term ord, summed over the fields whose bit is set in fields
+ * (a paper with the term in two fields counts twice: an upper bound of the
+ * papers); a list that cannot be read counts 0 (--check reports it).
+ * Returns pdx_term_get's result. */
+int pdx_term_df(pdx_index *ix, uint32_t ord, unsigned fields, uint64_t *out);
+
 /* Term ordinal of an exact term: PDX_OK, PDX_ENOTFOUND or PDX_ECORRUPT. */
 int pdx_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out);
 /* Ordinals [*first, *end) of the terms starting with prefix (sorted). */

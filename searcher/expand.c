@@ -37,17 +37,10 @@ static uint64_t clause_df_bound(pdx_index *ix, const pdx_clause *c)
 {
     uint64_t best = UINT64_MAX;
     for (uint32_t i = 0; i < c->n_slots; i++) {
-        uint64_t df = 0;
-        for (uint32_t o = 0; o < c->slots[i].n_ords; o++) {
-            pdx_term t;
-            if (pdx_term_get(ix, c->slots[i].ords[o], &t))
-                continue;
-            for (unsigned f = 0; f < PDX_NFIELDS; f++) {
-                pdx_list_header h;
-                if ((c->fields & (1u << f)) && pdx_term_list(ix, &t, f, &h) == PDX_OK)
-                    df += h.df;
-            }
-        }
+        uint64_t df = 0, one;
+        for (uint32_t o = 0; o < c->slots[i].n_ords; o++)
+            if (pdx_term_df(ix, c->slots[i].ords[o], c->fields, &one) == PDX_OK)
+                df += one;
         best = df < best ? df : best;
     }
     return best == UINT64_MAX ? 0 : best;
@@ -89,14 +82,6 @@ static bool is_korean(const char *t)
     return (unsigned char)t[0] >= 0x80;
 }
 
-static size_t utf8_first_len(const char *s, size_t n)
-{
-    size_t k = 1;
-    while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
-        k++;
-    return k;
-}
-
 /* Appends group g's words to key (lexicon form), with the bigram spanning
  * the previous Korean word when there is one. Returns false when the span
  * mixes scripts (no pair of the lexicon does). */
@@ -111,13 +96,9 @@ static bool key_add_group(pdx_buf *key, const pdx_group *g, const char **last, s
     const pdx_slot *first = &c->slots[0];
     if (s == PDX_LEX_KO && *last) {
         /* last character of the previous word, first of this one */
-        size_t k = utf8_first_len(*last, *last_len), j = k;
-        while (j < *last_len) {
-            k = utf8_first_len(*last + j, *last_len - j);
-            j += k;
-        }
+        size_t k = pdx_utf8_last_len(*last, *last_len);
         char span[16];
-        size_t f = utf8_first_len(first->text, first->text_len);
+        size_t f = pdx_utf8_first_len(first->text, first->text_len);
         if (k + f <= sizeof span) {
             memcpy(span, *last + *last_len - k, k);
             memcpy(span + k, first->text, f);
@@ -159,8 +140,6 @@ static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t
     l->a[l->n++] = (alt){t, tn, s, sn, support};
 }
 
-/* The pairs of key on `side`: the other side's terms into l, then the
- * same side's other spellings through them (one hop). */
 /* An upper bound of the papers a term sequence (joined by ' ') occurs in:
  * the document frequency of its rarest term, over all fields. */
 static uint64_t terms_df_bound(pdx_index *ix, const char *terms, size_t len)
@@ -170,20 +149,18 @@ static uint64_t terms_df_bound(pdx_index *ix, const char *terms, size_t len)
         const char *sp = memchr(terms + i, ' ', len - i);
         size_t n = sp ? (size_t)(sp - terms) - i : len - i;
         uint32_t ord;
-        pdx_term t;
         uint64_t df = 0;
-        if (n && pdx_term_find(ix, terms + i, n, &ord) == PDX_OK && pdx_term_get(ix, ord, &t) == 0)
-            for (unsigned f = 0; f < PDX_NFIELDS; f++) {
-                pdx_list_header h;
-                if (pdx_term_list(ix, &t, f, &h) == PDX_OK)
-                    df += h.df;
-            }
+        if (n && pdx_term_find(ix, terms + i, n, &ord) == PDX_OK &&
+            pdx_term_df(ix, ord, PDX_FIELDS_ALL, &df) != PDX_OK)
+            df = 0;
         best = df < best ? df : best;
         i += n + 1;
     }
     return best == UINT64_MAX ? 0 : best;
 }
 
+/* The pairs of key on `side`: the other side's terms into l, then the
+ * same side's other spellings through them (one hop). */
 static int find_alts(pdx_index *ix, const pdx_lexicon *lx, int side, const char *key,
                      size_t key_len, alt_list *l, const char **key_surface,
                      size_t *key_surface_len)

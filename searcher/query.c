@@ -51,6 +51,7 @@ typedef struct qtok {
     uint32_t pos;
     bool star;     /* a prefix: a '*' follows the term and ends its word */
     pdx_token_kind kind;
+    size_t start, end; /* bytes of the tokenized text the term came from */
 } qtok;
 
 /* A part of the query in conjunctive normal form: all n groups must hold.
@@ -130,7 +131,8 @@ static int collect_token(const pdx_token *t, void *payload)
     if (rc)
         return rc;
     c->toks[c->n_toks++] =
-        (qtok){(uint32_t)c->terms.len, (uint32_t)t->term_len, t->pos, star, t->kind};
+        (qtok){(uint32_t)c->terms.len, (uint32_t)t->term_len, t->pos, star, t->kind, t->start,
+               t->end};
     pdx_buf_append(&c->terms, t->term, t->term_len);
     return c->terms.err;
 }
@@ -483,16 +485,11 @@ static int expand_prefix(parse_ctx *c, pdx_slot *slot, const char *p, size_t n)
         if (!tmp)
             return PDX_ENOMEM;
         for (uint32_t i = 0; i < count; i++) {
-            pdx_term t;
-            pdx_list_header h;
-            uint64_t df = 0;
-            if ((rc = pdx_term_get(ix, first + i, &t))) {
+            uint64_t df;
+            if ((rc = pdx_term_df(ix, first + i, PDX_FIELDS_ALL, &df))) {
                 free(tmp);
                 return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(ix));
             }
-            for (unsigned f = 0; f < PDX_NFIELDS; f++)
-                if (pdx_term_list(ix, &t, f, &h) == PDX_OK)
-                    df += h.df;
             tmp[i] = (PDX_MIN(df, UINT32_MAX) << 32) | (first + i);
         }
         qsort(tmp, count, sizeof *tmp, cmp_df_desc);
@@ -511,15 +508,6 @@ static int too_broad(parse_ctx *c)
                               "query too broad: its words and prefixes stand for more "
                               "than %d terms",
                               PDX_MAX_QUERY_TERMS);
-}
-
-/* Length of the first UTF-8 character of s[0..n). */
-static size_t first_char_len(const char *s, size_t n)
-{
-    size_t k = 1;
-    while (k < n && ((unsigned char)s[k] & 0xc0) == 0x80)
-        k++;
-    return k;
 }
 
 /* Adds the ordinal of term to the slot when the index has it. */
@@ -552,7 +540,7 @@ static int slot_bigram(parse_ctx *c, pdx_slot *sl)
         sl->text[len] = 0;
     }
     char bridge[PDX_MAX_TERM_BYTES + 2];
-    size_t k = first_char_len(sl->text, len);
+    size_t k = pdx_utf8_first_len(sl->text, len);
     memcpy(bridge, sl->text, k);
     bridge[k] = ' ';
     memcpy(bridge + k + 1, sl->text + k, len - k);
@@ -572,7 +560,7 @@ static bool is_compound_bigram(const parse_ctx *c, size_t i)
         return true;
     const char *t = (const char *)c->terms.data + c->toks[i].off;
     size_t len = c->toks[i].len;
-    return c->toks[i].kind == PDX_TOKEN_CJK && len > first_char_len(t, len);
+    return c->toks[i].kind == PDX_TOKEN_CJK && len > pdx_utf8_first_len(t, len);
 }
 
 /* Builds a clause from the tokens collected in c (relative positions
@@ -921,21 +909,10 @@ static int add_derived(parse_ctx *c, const char *w, size_t wn, uint8_t fields, s
     if (!rc && !cl.missing) {
         cl.weight = PDX_DERIVED_WEIGHT;
         cl.alternative = true;
-        /* the noun as written: the first character of each bigram, and
-         * the last one's second */
-        const char *t = (const char *)c->terms.data;
-        size_t end = c->toks[c->n_toks - 1].off + c->toks[c->n_toks - 1].len;
-        size_t k = first_char_len(t + c->toks[c->n_toks - 1].off, c->toks[c->n_toks - 1].len);
-        pdx_buf noun = {0};
-        for (size_t i = 0; i < c->n_toks; i++)
-            pdx_buf_append(&noun, t + c->toks[i].off,
-                           first_char_len(t + c->toks[i].off, c->toks[i].len));
-        pdx_buf_append(&noun, t + end - (c->toks[c->n_toks - 1].len - k),
-                       c->toks[c->n_toks - 1].len - k);
-        rc = noun.err ? noun.err
-                      : pdx_query_note_expansion(c->q, w, wn, (const char *)noun.data, noun.len,
-                                                 "derived", 0, PDX_DERIVED_WEIGHT);
-        pdx_buf_free(&noun);
+        /* the noun as written: the bytes of w its terms came from */
+        size_t from = c->toks[0].start, to = c->toks[c->n_toks - 1].end;
+        rc = pdx_query_note_expansion(c->q, w, wn, w + from, to - from, "derived", 0,
+                                      PDX_DERIVED_WEIGHT);
         if (rc) {
             pdx_clause_free(&cl);
             return rc;
@@ -1373,7 +1350,7 @@ bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len)
         return memcmp(term, sl->text, len) == 0;
     if (!sl->bridge || len != sl->text_len + 1)
         return false;
-    size_t k = first_char_len(sl->text, sl->text_len);
+    size_t k = pdx_utf8_first_len(sl->text, sl->text_len);
     return term[k] == ' ' && memcmp(term, sl->text, k) == 0 &&
            memcmp(term + k + 1, sl->text + k, sl->text_len - k) == 0;
 }
