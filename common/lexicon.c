@@ -135,9 +135,10 @@ void pdx_lexicon_key_add(pdx_buf *key, const char *term, size_t len)
         pdx_buf_putc(key, ' ');
     /* A bridge ("화 학") keys as its bigram, so "강화 학습" and "강화학습"
      * are one key; no other term has a space. */
-    for (size_t i = 0; i < len; i++)
-        if (term[i] != ' ')
-            pdx_buf_putc(key, (uint8_t)term[i]);
+    size_t at = key->len;
+    pdx_buf_append(key, term, len);
+    if (!key->err)
+        key->len = at + pdx_term_unbridge((char *)key->data + at, len, (char *)key->data + at);
 }
 
 /* ---- encoder ---- */

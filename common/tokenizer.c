@@ -589,6 +589,30 @@ static int emit_bridge_in(tk_state *st)
     return emit_pair(st, &st->cand, &st->tk->run[0], PDX_TOKEN_BRIDGE);
 }
 
+/* The whole word of the run that just emitted its bigrams from first_pos
+ * (PDX_TOKENIZE_WHOLE): its characters less the `strip` already dropped
+ * (a query) or, when indexing, less one trailing particle, the rule a
+ * query applies, so that "벤치마크를" in a paper is the 벤치마크 a query
+ * for "벤치마크를" or "벤치마크" looks up. Only runs of 3 to
+ * PDX_MAX_WHOLE_CHARS characters that were never flushed: shorter ones are
+ * a bigram already, longer ones are no word anyone types. It shares
+ * first_pos with the first bigram and takes no position. */
+static int emit_whole(tk_state *st, size_t strip, uint32_t first_pos)
+{
+    if (!(st->flags & PDX_TOKENIZE_QUERY))
+        strip = particle_len(st);
+    size_t cnt = st->run_cnt - strip;
+    if (st->run_total != st->run_cnt || cnt < 3 || cnt > PDX_MAX_WHOLE_CHARS)
+        return 0;
+    const tk_item *run = st->tk->run;
+    char term[PDX_MAX_WHOLE_CHARS * 4];
+    size_t n = 0;
+    for (size_t i = 0; i < cnt; i++)
+        n += utf8_put(term + n, run[i].cp);
+    pdx_token t = {term, n, first_pos, run[0].start, run[cnt - 1].end, PDX_TOKEN_WHOLE};
+    return st->fn(&t, st->payload);
+}
+
 /* The run buffer is full: emit the bigrams that no later decision can
  * change and keep the last RUN_KEEP characters. */
 static int flush_run(tk_state *st)
@@ -639,6 +663,7 @@ static int end_run(tk_state *st)
     }
     size_t cnt = st->run_cnt - strip;
     TRY(emit_bridge_in(st));
+    uint32_t first_pos = st->pos;
     if (st->run_total - strip == 1) {
         char term[4];
         size_t n = utf8_put(term, run[0].cp);
@@ -647,6 +672,8 @@ static int end_run(tk_state *st)
         for (size_t i = 0; i + 1 < cnt; i++)
             TRY(emit_pair(st, &run[i], &run[i + 1], PDX_TOKEN_CJK));
     }
+    if (st->flags & PDX_TOKENIZE_WHOLE)
+        TRY(emit_whole(st, strip, first_pos));
     /* A run that lost a particle ended at a real word boundary. */
     st->cand_valid = strip == 0;
     st->cand_space = false;
@@ -978,6 +1005,15 @@ int pdx_tokenize(pdx_tokenizer *tk, int flags, const char *text, size_t len,
     if (next_pos_out)
         *next_pos_out = st.pos;
     return rc;
+}
+
+size_t pdx_term_unbridge(const char *term, size_t len, char *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (term[i] != ' ')
+            out[n++] = term[i];
+    return n;
 }
 
 const char *pdx_tokenizer_stemmer_name(void)

@@ -497,7 +497,7 @@ static int on_token(const pdx_token *tok, void *payload)
         w->cap_scratch = nc;
     }
     w->scratch[w->n_scratch++] = ((uint64_t)t << 32) | tok->pos;
-    w->cur_tokens++;
+    w->cur_tokens += tok->kind != PDX_TOKEN_WHOLE; /* it adds no word */
     return 0;
 }
 
@@ -543,7 +543,7 @@ static int flush_field(pdx_writer *w, uint32_t doc, unsigned field)
 static int tokenize_field(pdx_writer *w, const char *s, size_t n, uint32_t first_pos,
                           uint32_t *next)
 {
-    int rc = pdx_tokenize(w->tk, PDX_TOKENIZE_DEFAULT, s, n, first_pos, next, on_token, w);
+    int rc = pdx_tokenize(w->tk, PDX_TOKENIZE_WHOLE, s, n, first_pos, next, on_token, w);
     return rc == PDX_ENOMEM ? oom(w) : rc;
 }
 

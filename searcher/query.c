@@ -532,13 +532,9 @@ static int slot_add_term(parse_ctx *c, pdx_slot *sl, const char *term, size_t le
  * that point. The slot's text is the bigram without the space. */
 static int slot_bigram(parse_ctx *c, pdx_slot *sl)
 {
-    size_t len = sl->text_len;
-    char *sp = memchr(sl->text, ' ', len);
-    if (sp) { /* a bridge of a quoted phrase */
-        memmove(sp, sp + 1, (size_t)(sl->text + len - sp - 1));
-        sl->text_len = --len;
-        sl->text[len] = 0;
-    }
+    /* a bridge of a quoted phrase stands for its bigram */
+    size_t len = sl->text_len = pdx_term_unbridge(sl->text, sl->text_len, sl->text);
+    sl->text[len] = 0;
     char bridge[PDX_MAX_TERM_BYTES + 2];
     size_t k = pdx_utf8_first_len(sl->text, len);
     memcpy(bridge, sl->text, k);
@@ -561,6 +557,56 @@ static bool is_compound_bigram(const parse_ctx *c, size_t i)
     const char *t = (const char *)c->terms.data + c->toks[i].off;
     size_t len = c->toks[i].len;
     return c->toks[i].kind == PDX_TOKEN_CJK && len > pdx_utf8_first_len(t, len);
+}
+
+/* The whole word a clause's tokens spell when they are the chained
+ * bigrams of one CJK run of three or more characters (each bigram starts
+ * with the last character of the one before: 벤치 치마 마크 -> 벤치마크),
+ * into out (PDX_MAX_TERM_BYTES + 1 bytes); its length, or 0 when they are
+ * not (a prefix, a bridge, a Latin word, two runs). */
+static size_t whole_word(const parse_ctx *c, char *out)
+{
+    if (c->n_toks < 2 || c->n_toks + 1 > PDX_MAX_WHOLE_CHARS)
+        return 0;
+    size_t n = 0;
+    const char *prev_last = NULL;
+    size_t prev_last_len = 0;
+    for (size_t i = 0; i < c->n_toks; i++) {
+        const qtok *t = &c->toks[i];
+        const char *term = (const char *)c->terms.data + t->off;
+        size_t k = pdx_utf8_first_len(term, t->len);
+        if (t->kind != PDX_TOKEN_CJK || t->star || k >= t->len || t->pos != c->toks[0].pos + i)
+            return 0;
+        if (prev_last && (prev_last_len != k || memcmp(prev_last, term, k) != 0))
+            return 0;
+        if (n + k > PDX_MAX_TERM_BYTES)
+            return 0;
+        memcpy(out + n, term, k);
+        n += k;
+        prev_last = term + k;
+        prev_last_len = t->len - k;
+    }
+    if (n + prev_last_len > PDX_MAX_TERM_BYTES)
+        return 0;
+    memcpy(out + n, prev_last, prev_last_len);
+    return n + prev_last_len;
+}
+
+/* Looks up the whole word of the clause's tokens (whole_word()) and, when
+ * the index has it, records it in cl (pdx_clause.has_whole). */
+static int clause_find_whole(parse_ctx *c, pdx_clause *cl)
+{
+    char w[PDX_MAX_TERM_BYTES + 1];
+    size_t n = whole_word(c, w);
+    if (n == 0)
+        return PDX_OK;
+    int rc = pdx_term_find(c->s->ix, w, n, &cl->whole_ord);
+    if (rc == PDX_ENOTFOUND)
+        return PDX_OK;
+    if (rc != PDX_OK)
+        return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(c->s->ix));
+    cl->has_whole = true;
+    return PDX_OK;
 }
 
 /* Builds a clause from the tokens collected in c (relative positions
@@ -616,7 +662,7 @@ static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields)
         if (c->n_ords > PDX_MAX_QUERY_TERMS)
             return too_broad(c);
     }
-    return PDX_OK;
+    return clause_find_whole(c, cl);
 }
 
 static void *dup_bytes(const void *p, size_t n)
@@ -643,7 +689,7 @@ static int clause_copy(parse_ctx *c, pdx_clause *dst, const pdx_clause *src)
     for (uint32_t i = 0; i < src->n_slots; i++) {
         const pdx_slot *a = &src->slots[i];
         pdx_slot *b = &dst->slots[i];
-        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix, a->bridge};
+        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix, a->bridge, a->whole};
         if (a->text && !(b->text = dup_bytes(a->text, a->text_len + 1)))
             return PDX_ENOMEM;
         if (a->n_ords && !(b->ords = dup_bytes(a->ords, a->n_ords * sizeof *a->ords)))
@@ -1303,6 +1349,42 @@ int pdx_clause_dup(pdx_clause *dst, const pdx_clause *src)
     return clause_copy(&c, dst, src);
 }
 
+int pdx_clause_use_whole(pdx_clause *cl)
+{
+    if (!cl->has_whole || cl->n_slots < 2)
+        return PDX_OK;
+    /* the word: the first character of each bigram, then the last one */
+    size_t n = 0;
+    for (uint32_t i = 0; i < cl->n_slots; i++)
+        n += pdx_utf8_first_len(cl->slots[i].text, cl->slots[i].text_len);
+    const pdx_slot *last = &cl->slots[cl->n_slots - 1];
+    size_t tail = last->text_len - pdx_utf8_first_len(last->text, last->text_len);
+    pdx_slot one = {malloc(sizeof *one.ords), 1, malloc(n + tail + 1), n + tail, false, false,
+                    true};
+    if (!one.ords || !one.text) {
+        free(one.ords);
+        free(one.text);
+        return PDX_ENOMEM;
+    }
+    one.ords[0] = cl->whole_ord;
+    size_t w = 0;
+    for (uint32_t i = 0; i < cl->n_slots; i++) {
+        size_t k = pdx_utf8_first_len(cl->slots[i].text, cl->slots[i].text_len);
+        memcpy(one.text + w, cl->slots[i].text, k);
+        w += k;
+    }
+    memcpy(one.text + w, last->text + last->text_len - tail, tail);
+    one.text[n + tail] = 0;
+    for (uint32_t i = 0; i < cl->n_slots; i++) {
+        free(cl->slots[i].ords);
+        free(cl->slots[i].text);
+    }
+    cl->slots[0] = one;
+    cl->n_slots = 1;
+    cl->has_whole = false;
+    return PDX_OK;
+}
+
 int pdx_group_add_clause(pdx_group *g, pdx_clause *cl)
 {
     return group_add(g, cl);
@@ -1340,19 +1422,36 @@ int pdx_query_expansion(const pdx_query *q, size_t i, pdx_expansion *out)
 
 /* ---- highlighting ---- */
 
+/* Is term (a bigram, or a bridge read as its bigram) inside the whole
+ * word w, starting at one of its characters? */
+static bool whole_has_bigram(const char *w, size_t wn, const char *term, size_t len)
+{
+    char b[PDX_MAX_TERM_BYTES + 1];
+    if (len > PDX_MAX_TERM_BYTES)
+        return false;
+    size_t n = pdx_term_unbridge(term, len, b);
+    if (n == 0 || pdx_utf8_first_len(b, n) >= n)
+        return false; /* not two characters */
+    for (size_t i = 0; i + n <= wn; i += pdx_utf8_first_len(w + i, wn - i))
+        if (memcmp(w + i, b, n) == 0)
+            return true;
+    return false;
+}
+
 bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len)
 {
     if (!sl->text)
         return false;
     if (sl->prefix)
         return len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0;
+    if (sl->whole)
+        return whole_has_bigram(sl->text, sl->text_len, term, len);
     if (len == sl->text_len)
         return memcmp(term, sl->text, len) == 0;
-    if (!sl->bridge || len != sl->text_len + 1)
+    if (!sl->bridge || len != sl->text_len + 1 || len > PDX_MAX_TERM_BYTES)
         return false;
-    size_t k = pdx_utf8_first_len(sl->text, sl->text_len);
-    return term[k] == ' ' && memcmp(term, sl->text, k) == 0 &&
-           memcmp(term + k + 1, sl->text + k, sl->text_len - k) == 0;
+    char b[PDX_MAX_TERM_BYTES + 1];
+    return pdx_term_unbridge(term, len, b) == sl->text_len && memcmp(b, sl->text, len - 1) == 0;
 }
 
 bool pdx_query_highlights_in(const pdx_query *q, unsigned fields, const char *term, size_t len)

@@ -83,6 +83,11 @@ typedef struct clause_it {
     bool alternative; /* another form of its group's first clause */
     bool positioned; /* doc is the clause's answer to its last seek */
     uint32_t doc;
+    /* The clause's whole word (pdx_clause.has_whole), one cursor per
+     * allowed field it occurs in: where it is on the paper, the phrase
+     * holds in that field without a position check. Not scored. */
+    cur *whole;
+    uint32_t n_whole;
     /* the query's clause: a filter (kind, no slots) is matched per paper,
      * a whole-author phrase is checked against the author names */
     const pdx_clause *src;
@@ -327,8 +332,29 @@ static double clause_sum(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d,
     return sum;
 }
 
+/* The fields of doc where clause c's whole word is (pdx_clause.has_whole),
+ * a bit per field: there its phrase holds. */
+static unsigned whole_fields(eval *e, clause_it *c, uint32_t doc)
+{
+    unsigned fields = 0;
+    for (uint32_t i = 0; i < c->n_whole; i++) {
+        pdx_postings *p = &c->whole[i].p;
+        if (p->doc < doc) {
+            int rc = pdx_postings_seek(p, doc);
+            if (rc) {
+                fail(e, rc);
+                return 0;
+            }
+        }
+        if (p->doc == doc)
+            fields |= 1u << c->whole[i].field;
+    }
+    return fields;
+}
+
 /* Verifies clause c at doc (which all its slots are on) and adds its BM25
- * to *score. A phrase contributes only in the fields where it occurs. */
+ * to *score. A phrase contributes only in the fields where it occurs: where
+ * its whole word is, or else where the positions say so. */
 static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, double *score)
 {
     unsigned ok_fields = 0;
@@ -337,8 +363,9 @@ static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, 
     if (c->n == 1) {
         ok_fields = PDX_FIELDS_ALL;
     } else {
+        ok_fields = c->n_whole ? whole_fields(e, c, doc) : 0;
         for (unsigned f = 0; f < PDX_NFIELDS; f++)
-            if ((c->fields & (1u << f)) && clause_starts(e, c, f, doc))
+            if ((c->fields & ~ok_fields & (1u << f)) && clause_starts(e, c, f, doc))
                 ok_fields |= 1u << f;
         if (!ok_fields || e->err)
             return false;
@@ -732,6 +759,29 @@ static double group_info(const group_it *g)
     return best;
 }
 
+/* Opens the cursors of clause c's whole word (pdx_clause.has_whole) at
+ * the end of e->curs, outside every slot: they decide where the phrase
+ * holds, they add nothing to a score. */
+static int open_whole(eval *e, clause_it *c, const pdx_clause *cl)
+{
+    c->whole = &e->curs[e->n_curs];
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        if (!(cl->fields & (1u << f)))
+            continue;
+        cur *cu = &e->curs[e->n_curs];
+        int rc = pdx_postings_open(&cu->p, e->ix, cl->whole_ord, f);
+        if (rc == PDX_ENOTFOUND)
+            continue;
+        if (rc)
+            return fail(e, rc);
+        cu->field = (uint8_t)f;
+        cu->idf = cu->idf_w = cu->ub = 0;
+        e->n_curs++;
+        c->n_whole++;
+    }
+    return PDX_OK;
+}
+
 static int build(eval *e)
 {
     const pdx_query *q = e->q;
@@ -744,6 +794,7 @@ static int build(eval *e)
             n_slots += cl->n_slots;
             for (uint32_t k = 0; k < cl->n_slots; k++)
                 n_curs += (size_t)cl->slots[k].n_ords * PDX_NFIELDS;
+            n_curs += cl->has_whole ? PDX_NFIELDS : 0;
         }
     }
     e->groups = calloc(q->n_groups ? q->n_groups : 1, sizeof *e->groups);
@@ -804,6 +855,8 @@ static int build(eval *e)
                     used++;
                 }
                 cit->n = used;
+                if (used > 1 && cl->has_whole && open_whole(e, cit, cl))
+                    return e->err;
                 if (used == 0 && cl->kind == PDX_CLAUSE_TERMS)
                     cit->dead = true;
                 if ((used > 1 || cl->whole_author) && !cl->optional)

@@ -376,6 +376,107 @@ static void query_zero_width(void **state)
     assert_string_equal(found(e, "trans\xc2\xad" "former"), "0,4");
 }
 
+/* ---- whole Korean words (issue 11): positions only where needed ---- */
+
+/* Papers of the whole-word test, in my own words. */
+static const fdoc whole_docs[] = {
+    {"2402.20001", "Plain", "A B", "새 벤치마크를 만들었다", 20240101, 1},
+    {"2402.20002", "Inside", "A B", "멀티모달벤치마크 결과", 20240102, 1},
+    {"2402.20003", "Spaced", "A B", "벤치 마크 표기", 20240103, 1},
+    {"2402.20004", "벤치마크", "A B", "벤치 치마 마크가", 20240104, 1},
+    {"2402.20005", "Scattered", "A B", "벤치 치마 마크가", 20240105, 1},
+    {"2402.20006", "Suffix", "A B", "벤치마크용 데이터와 벤치마크", 20240106, 1},
+};
+#define NWHOLE (sizeof whole_docs / sizeof whole_docs[0])
+
+/* The ids of the hits of query on the whole-word index with their scores,
+ * as "id:score ...", best first; *has_whole tells whether the first
+ * clause knew its whole word. With drop_whole, the clauses forget their
+ * whole word before the search (the phrase is checked by positions only). */
+static void whole_hits(pdx_searcher *s, const char *query, bool drop_whole, char *out,
+                       size_t cap, bool *has_whole)
+{
+    pdx_query *q = NULL;
+    if (pdx_query_parse(&q, s, query, strlen(query)) != PDX_OK)
+        fail_msg("parse '%s': %s", query, pdx_searcher_errmsg(s));
+    *has_whole = q->n_groups && q->groups[0].clauses[0].has_whole;
+    for (uint32_t g = 0; g < q->n_groups && drop_whole; g++)
+        for (uint32_t c = 0; c < q->groups[g].n_clauses; c++)
+            q->groups[g].clauses[c].has_whole = false;
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    o.limit = 100;
+    pdx_results r;
+    assert_int_equal(pdx_search(s, q, &o, &r), PDX_OK);
+    out[0] = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(s, r.hits[i].doc, &h), PDX_OK);
+        snprintf(out + strlen(out), cap - strlen(out), "%s%.*s:%a", i ? " " : "", (int)h.id_len,
+                 h.id, r.hits[i].score);
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+}
+
+static void query_whole_words(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *idx = fx_path(dir, "w.idx");
+    fx_write_index(idx, whole_docs, NWHOLE);
+    char err[512];
+    pdx_index *ix;
+    pdx_searcher *s;
+    assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    static const struct {
+        const char *query;
+        bool whole;        /* the index has the word whole */
+        const char *ids;   /* papers found, by the last digit of their id */
+    } cases[] = {
+        /* whole with a particle, inside a compound, spaced, title only,
+         * before a suffix; not where the bigrams are scattered (5) */
+        {"벤치마크", true, "12346"},
+        {"벤치마크를", true, "12346"},
+        {"title:벤치마크", true, "4"},
+        {"summary:벤치마크", true, "1236"},
+        /* a word no paper has whole: positions alone */
+        {"티모달벤", false, "2"},
+        {"\"벤치 마크\"", false, "12346"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char with[1024], without[1024];
+        bool hw, unused;
+        whole_hits(s, cases[i].query, false, with, sizeof with, &hw);
+        whole_hits(s, cases[i].query, true, without, sizeof without, &unused);
+        if (hw != cases[i].whole)
+            fail_msg("'%s': whole word %s", cases[i].query, hw ? "found" : "not found");
+        /* the same papers, in the same order, with the same scores */
+        if (strcmp(with, without) != 0)
+            fail_msg("'%s': with its whole word '%s', by positions '%s'", cases[i].query, with,
+                     without);
+        char ids[16] = "";
+        for (const char *p = with; (p = strstr(p, "2402.2000")) != NULL; p += 9)
+            snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%c", p[9]);
+        /* sort the digits: the order is the ranking's business */
+        for (size_t a = 0; ids[a]; a++)
+            for (size_t b = a + 1; ids[b]; b++)
+                if (ids[b] < ids[a]) {
+                    char t = ids[a];
+                    ids[a] = ids[b];
+                    ids[b] = t;
+                }
+        if (strcmp(ids, cases[i].ids) != 0)
+            fail_msg("'%s' found %s, want %s", cases[i].query, ids, cases[i].ids);
+    }
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    fx_rmtree(dir);
+    free(idx);
+}
+
 /* ---- the command line: matching authors, title highlights ---- */
 
 static void query_cli_display(void **state)
@@ -410,7 +511,7 @@ int main(void)
         cmocka_unit_test(query_whole_author),   cmocka_unit_test(query_highlight_fields),
         cmocka_unit_test(query_pasted),         cmocka_unit_test(query_prefixes),
         cmocka_unit_test(query_bad_values),     cmocka_unit_test(query_zero_width),
-        cmocka_unit_test(query_cli_display),
+        cmocka_unit_test(query_cli_display),    cmocka_unit_test(query_whole_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -84,13 +84,20 @@ static int run_into(pdx_tokenizer *tk, int flags, const char *text, size_t len,
     uint32_t np = 0xdeadbeef;
     int rc = pdx_tokenize(tk, flags, copy, len, first_pos, &np, collect_fn, g);
     free(copy);
-    assert_int_equal(np, first_pos + (uint32_t)g->n);
+    /* Every token but a whole word takes the next position; a whole word
+     * (PDX_TOKENIZE_WHOLE) repeats the position and start of its run's
+     * first bigram, which came before it. */
+    uint32_t taken = 0;
     for (size_t i = 0; i < g->n; i++) {
         const got_token *t = &g->t[i];
-        assert_int_equal(t->pos, first_pos + (uint32_t)i);
         assert_true(t->start < t->end);
         assert_true(t->end <= len);
-        if (i > 0)
+        if (t->kind == PDX_TOKEN_WHOLE) {
+            assert_true(t->pos < first_pos + taken);
+            continue;
+        }
+        assert_int_equal(t->pos, first_pos + taken++);
+        if (i > 0 && g->t[i - 1].kind != PDX_TOKEN_WHOLE)
             assert_true(t->start >= g->t[i - 1].start);
         /* Terms are valid UTF-8. */
         for (size_t k = 0; k < t->term_len;) {
@@ -99,6 +106,7 @@ static int run_into(pdx_tokenizer *tk, int flags, const char *text, size_t len,
             k += l;
         }
     }
+    assert_int_equal(np, first_pos + taken);
     if (next_pos)
         *next_pos = np;
     return rc;
@@ -124,10 +132,11 @@ typedef struct exp_token {
 #define N PDX_TOKEN_NUMBER
 #define C PDX_TOKEN_CJK
 #define B PDX_TOKEN_BRIDGE
+#define H PDX_TOKEN_WHOLE
 
 static void print_tokens(const char *text, const got_list *g)
 {
-    static const char kinds[] = "WNCB";
+    static const char kinds[] = "WNCBH";
     print_message("tokens of \"%s\":\n", text);
     for (size_t i = 0; i < g->n; i++)
         print_message("  {\"%s\", %u, %zu, %zu, %c},\n", g->t[i].term, g->t[i].pos,
@@ -613,6 +622,72 @@ static void test_hangul_no_bridge(void **state)
            {"습 모", 2, 13, 20, B}, {"모델", 3, 17, 23, C}, {"학습", 4, 29, 35, C});
 }
 
+/* PDX_TOKENIZE_WHOLE (issue 11): a run of three or more characters also
+ * gives its whole word, less one trailing particle, at the position of its
+ * first bigram and taking none; the other tokens are those of the default
+ * mode, at the same positions. */
+static void test_hangul_whole_words(void **state)
+{
+    pdx_tokenizer *tk = *state;
+    const int WH = PDX_TOKENIZE_WHOLE;
+    EXPECT(tk, WH, "벤치마크를 썼다", {"벤치", 0, 0, 6, C}, {"치마", 1, 3, 9, C},
+           {"마크", 2, 6, 12, C}, {"크를", 3, 9, 15, C}, {"벤치마크", 0, 0, 12, H},
+           {"를 썼", 4, 12, 19, B}, {"썼다", 5, 16, 22, C});
+    /* the protected ending stays, and the particle after it goes */
+    EXPECT(tk, WH, "정확도를", {"정확", 0, 0, 6, C}, {"확도", 1, 3, 9, C},
+           {"도를", 2, 6, 12, C}, {"정확도", 0, 0, 9, H});
+    /* two characters left, or two to begin with: the bigram is the word */
+    EXPECT(tk, WH, "모델을", {"모델", 0, 0, 6, C}, {"델을", 1, 3, 9, C});
+    EXPECT(tk, WH, "강화 학습", {"강화", 0, 0, 6, C}, {"화 학", 1, 3, 10, B},
+           {"학습", 2, 7, 13, C});
+    /* after a bridge, the word starts at its own first bigram */
+    EXPECT(tk, WH, "새 벤치마크", {"새", 0, 0, 3, C}, {"새 벤", 1, 0, 7, B},
+           {"벤치", 2, 4, 10, C}, {"치마", 3, 7, 13, C}, {"마크", 4, 10, 16, C},
+           {"벤치마크", 2, 4, 16, H});
+    /* a query run is already stripped: its whole word is what is left */
+    EXPECT(tk, WH | PDX_TOKENIZE_QUERY, "벤치마크를", {"벤치", 0, 0, 6, C},
+           {"치마", 1, 3, 9, C}, {"마크", 2, 6, 12, C}, {"벤치마크", 0, 0, 12, H});
+    /* without the flag, nothing changes; the next position is the same */
+    uint32_t a = 0, b = 0;
+    got_list g = {0};
+    const char *text = "멀티모달벤치마크에서 강화학습을";
+    assert_int_equal(run_into(tk, WH, text, strlen(text), 0, &a, &g), 0);
+    size_t wholes = 0;
+    for (size_t i = 0; i < g.n; i++)
+        wholes += g.t[i].kind == H;
+    assert_int_equal(wholes, 2);
+    got_free(&g);
+    assert_int_equal(run_into(tk, 0, text, strlen(text), 0, &b, &g), 0);
+    for (size_t i = 0; i < g.n; i++)
+        assert_int_not_equal(g.t[i].kind, H);
+    assert_int_equal(a, b);
+    got_free(&g);
+    /* a run longer than PDX_MAX_WHOLE_CHARS gets none */
+    pdx_buf longrun = {0};
+    for (int i = 0; i <= PDX_MAX_WHOLE_CHARS; i++)
+        pdx_buf_append(&longrun, "뭐", 3); /* no particle */
+    assert_int_equal(run_into(tk, WH, (const char *)longrun.data, longrun.len, 0, NULL, &g), 0);
+    for (size_t i = 0; i < g.n; i++)
+        assert_int_not_equal(g.t[i].kind, H);
+    got_free(&g);
+    pdx_buf_free(&longrun);
+}
+
+/* One helper turns a bridge into its bigram, for every key that must not
+ * tell them apart (issue 11 cleanup). */
+static void test_term_unbridge(void **state)
+{
+    (void)state;
+    char out[16];
+    assert_int_equal(pdx_term_unbridge("화 학", 7, out), 6);
+    assert_memory_equal(out, "화학", 6);
+    assert_int_equal(pdx_term_unbridge("학습", 6, out), 6);
+    assert_memory_equal(out, "학습", 6);
+    char in_place[] = "이 모";
+    assert_int_equal(pdx_term_unbridge(in_place, 7, in_place), 6);
+    assert_memory_equal(in_place, "이모", 6);
+}
+
 static void test_hangul_mixed_sentences(void **state)
 {
     pdx_tokenizer *tk = *state;
@@ -972,6 +1047,8 @@ int main(void)
         TEST("tokenizer/hangul/bridge", test_hangul_bridge),
         TEST("tokenizer/hangul/no_bridge", test_hangul_no_bridge),
         TEST("tokenizer/hangul/mixed_sentences", test_hangul_mixed_sentences),
+        TEST("tokenizer/hangul/whole_words", test_hangul_whole_words),
+        TEST("tokenizer/api/term_unbridge", test_term_unbridge),
         TEST("tokenizer/hangul/nfd", test_hangul_nfd),
         TEST("tokenizer/hangul/long_run", test_hangul_long_run),
         TEST("tokenizer/cjk/han_kana", test_cjk_han_kana),

@@ -50,7 +50,7 @@ extern "C" {
 
 /* Bump when any rule above changes the terms produced for some input: an
  * index records it and a searcher refuses an index built with another. */
-#define PDX_TOKENIZER_VERSION 2
+#define PDX_TOKENIZER_VERSION 3
 
 /* Longest term, in bytes, that is emitted; longer words are cut at a UTF-8
  * boundary (the byte range still covers the whole word). */
@@ -60,7 +60,11 @@ typedef enum pdx_token_kind {
     PDX_TOKEN_WORD = 0,   /* stemmed Latin word */
     PDX_TOKEN_NUMBER = 1, /* word containing a digit, unstemmed */
     PDX_TOKEN_CJK = 2,    /* Hangul/Han/Kana bigram, or unigram of a 1-char run */
-    PDX_TOKEN_BRIDGE = 3  /* CJK bigram spanning one space between two runs */
+    PDX_TOKEN_BRIDGE = 3, /* CJK bigram spanning one space between two runs */
+    /* A whole CJK word of three or more characters (PDX_TOKENIZE_WHOLE),
+     * beside its bigrams: it shares the position of its first bigram and
+     * takes none of its own. */
+    PDX_TOKEN_WHOLE = 4
 } pdx_token_kind;
 
 typedef struct pdx_token {
@@ -91,8 +95,26 @@ enum pdx_tokenize_flags {
      * syllables, so "효율화" looks up 효율 and finds 효율적 and 효율성.
      * Two-syllable nouns that end that way (생성, 변화, 목적, ...) are
      * left alone, so "이미지생성" is not cut. */
-    PDX_TOKENIZE_DERIVED = 2
+    PDX_TOKENIZE_DERIVED = 2,
+    /* Also emit, after the bigrams of a CJK run, the run itself as one
+     * PDX_TOKEN_WHOLE term when it has three to PDX_MAX_WHOLE_CHARS
+     * characters once one trailing particle is dropped (the query rule):
+     * "벤치마크를" gives 벤치 치마 마크 크를 and the whole word 벤치마크 at
+     * the position of 벤치. A query word that is a whole indexed word then
+     * knows where its phrase of bigrams occurs without reading positions.
+     * The indexer sets it; field lengths count only the other tokens. */
+    PDX_TOKENIZE_WHOLE = 4
 };
+
+/* Longest run, in characters, that gets a PDX_TOKEN_WHOLE term. */
+#define PDX_MAX_WHOLE_CHARS 16
+
+/* The bigram a bridge term stands for: term[0, len) without its space
+ * ("화 학" -> "화학"), written to out (room for len bytes; out may be term
+ * itself); any other term is copied as it is. Returns the bytes written.
+ * Index and query code use it wherever a bridge and its bigram must be one
+ * key. */
+size_t pdx_term_unbridge(const char *term, size_t len, char *out);
 
 /* Creates a tokenizer (owns a Snowball stemmer, a stem cache and scratch
  * buffers: about 420 KB, allocated once; tokenizing allocates nothing).
