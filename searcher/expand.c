@@ -224,13 +224,6 @@ static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, cons
             continue;
         if (rc)
             return rc;
-        /* A Korean equivalent written as one word is matched as that word,
-         * without positions (docs/TOKENIZATION.md "Whole words"). */
-        if (!cl.missing && !memchr(l->a[i].surface, ' ', l->a[i].surface_len) &&
-            (rc = pdx_clause_use_whole(&cl))) {
-            pdx_clause_free(&cl);
-            return rc;
-        }
         if (cl.missing || too_common(s->ix, &cl)) { /* cannot match, or too common */
             pdx_clause_free(&cl);
             continue;

@@ -689,7 +689,7 @@ static int clause_copy(parse_ctx *c, pdx_clause *dst, const pdx_clause *src)
     for (uint32_t i = 0; i < src->n_slots; i++) {
         const pdx_slot *a = &src->slots[i];
         pdx_slot *b = &dst->slots[i];
-        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix, a->bridge, a->whole};
+        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix, a->bridge};
         if (a->text && !(b->text = dup_bytes(a->text, a->text_len + 1)))
             return PDX_ENOMEM;
         if (a->n_ords && !(b->ords = dup_bytes(a->ords, a->n_ords * sizeof *a->ords)))
@@ -1349,42 +1349,6 @@ int pdx_clause_dup(pdx_clause *dst, const pdx_clause *src)
     return clause_copy(&c, dst, src);
 }
 
-int pdx_clause_use_whole(pdx_clause *cl)
-{
-    if (!cl->has_whole || cl->n_slots < 2)
-        return PDX_OK;
-    /* the word: the first character of each bigram, then the last one */
-    size_t n = 0;
-    for (uint32_t i = 0; i < cl->n_slots; i++)
-        n += pdx_utf8_first_len(cl->slots[i].text, cl->slots[i].text_len);
-    const pdx_slot *last = &cl->slots[cl->n_slots - 1];
-    size_t tail = last->text_len - pdx_utf8_first_len(last->text, last->text_len);
-    pdx_slot one = {malloc(sizeof *one.ords), 1, malloc(n + tail + 1), n + tail, false, false,
-                    true};
-    if (!one.ords || !one.text) {
-        free(one.ords);
-        free(one.text);
-        return PDX_ENOMEM;
-    }
-    one.ords[0] = cl->whole_ord;
-    size_t w = 0;
-    for (uint32_t i = 0; i < cl->n_slots; i++) {
-        size_t k = pdx_utf8_first_len(cl->slots[i].text, cl->slots[i].text_len);
-        memcpy(one.text + w, cl->slots[i].text, k);
-        w += k;
-    }
-    memcpy(one.text + w, last->text + last->text_len - tail, tail);
-    one.text[n + tail] = 0;
-    for (uint32_t i = 0; i < cl->n_slots; i++) {
-        free(cl->slots[i].ords);
-        free(cl->slots[i].text);
-    }
-    cl->slots[0] = one;
-    cl->n_slots = 1;
-    cl->has_whole = false;
-    return PDX_OK;
-}
-
 int pdx_group_add_clause(pdx_group *g, pdx_clause *cl)
 {
     return group_add(g, cl);
@@ -1422,30 +1386,12 @@ int pdx_query_expansion(const pdx_query *q, size_t i, pdx_expansion *out)
 
 /* ---- highlighting ---- */
 
-/* Is term (a bigram, or a bridge read as its bigram) inside the whole
- * word w, starting at one of its characters? */
-static bool whole_has_bigram(const char *w, size_t wn, const char *term, size_t len)
-{
-    char b[PDX_MAX_TERM_BYTES + 1];
-    if (len > PDX_MAX_TERM_BYTES)
-        return false;
-    size_t n = pdx_term_unbridge(term, len, b);
-    if (n == 0 || pdx_utf8_first_len(b, n) >= n)
-        return false; /* not two characters */
-    for (size_t i = 0; i + n <= wn; i += pdx_utf8_first_len(w + i, wn - i))
-        if (memcmp(w + i, b, n) == 0)
-            return true;
-    return false;
-}
-
 bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len)
 {
     if (!sl->text)
         return false;
     if (sl->prefix)
         return len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0;
-    if (sl->whole)
-        return whole_has_bigram(sl->text, sl->text_len, term, len);
     if (len == sl->text_len)
         return memcmp(term, sl->text, len) == 0;
     if (!sl->bridge || len != sl->text_len + 1 || len > PDX_MAX_TERM_BYTES)

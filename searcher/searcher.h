@@ -103,10 +103,6 @@ typedef struct pdx_slot {
      * the tokenizer indexes a bigram that spans one space. So "강화학습"
      * finds "강화 학습"; a lone two-character word never has this set. */
     bool bridge;
-    /* The slot is the whole word of a Korean word (text, ords: its
-     * PDX_TOKEN_WHOLE term) standing in for the phrase of its bigrams
-     * (pdx_clause_use_whole): it lights up the bigrams inside text. */
-    bool whole;
 } pdx_slot;
 
 typedef enum pdx_clause_kind {
@@ -198,11 +194,6 @@ bool pdx_query_highlights_in(const pdx_query *q, unsigned fields, const char *te
 int pdx_clause_from_terms(pdx_searcher *s, const char *terms, size_t len, uint8_t fields,
                           pdx_clause *out);
 int pdx_clause_dup(pdx_clause *dst, const pdx_clause *src);
-/* Turns a clause with has_whole into a one-slot clause of its whole word:
- * it then matches where the word is written whole (a particle allowed),
- * without positions, and scores that term. Returns PDX_OK or PDX_ENOMEM
- * (cl unchanged). */
-int pdx_clause_use_whole(pdx_clause *cl);
 void pdx_clause_free(pdx_clause *cl);
 int pdx_group_add_clause(pdx_group *g, pdx_clause *cl);
 /* Records what a word expanded to, for pdx_query_expansion(). */
