@@ -432,13 +432,21 @@ static int finish_word(tk_state *st)
             n -= 2;
         return finish_number(st, term, n);
     }
-    if (acronym_plural(st))
+    bool plural = acronym_plural(st);
+    if (plural)
         n--;
     /* Words longer than a term are not English words: they are only cut,
      * never stemmed, which also bounds the stemmer's input. */
     if (!st->word_overflow)
         TRY(stem_word(st->tk, &term, &n));
-    return emit(st, term, n, st->word_start, st->word_end, PDX_TOKEN_WORD);
+    uint32_t pos = st->pos;
+    TRY(emit(st, term, n, st->word_start, st->word_end, PDX_TOKEN_WORD));
+    if (!plural || !(st->flags & PDX_TOKENIZE_WHOLE))
+        return 0;
+    /* The plural as written ("llms" beside "llm"), so that a query can rank
+     * the form it typed first, as it does a Korean word's particle. */
+    pdx_token t = {st->word, st->word_len, pos, st->word_start, st->word_end, PDX_TOKEN_WHOLE};
+    return st->fn(&t, st->payload);
 }
 
 /* Appends a word character (or the apostrophe before it) to the word. Once

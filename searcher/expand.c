@@ -59,12 +59,22 @@ static bool too_common(pdx_index *ix, const pdx_clause *c)
     return df_too_common(ix, clause_df_bound(ix, c));
 }
 
+/* The clause of group g that holds its words in the lexicon's form: the
+ * first, or the folded singular of an acronym plural typed ("LLMs": llm). */
+static const pdx_clause *lexicon_clause(const pdx_group *g)
+{
+    for (uint32_t i = 1; i < g->n_clauses; i++)
+        if (g->clauses[i].folded)
+            return &g->clauses[i];
+    return &g->clauses[0];
+}
+
 /* A group that stands for one word or phrase the lexicon may know. */
 static bool expandable(const pdx_group *g)
 {
     if (g->negated || g->filters_only || g->n_clauses == 0)
         return false;
-    const pdx_clause *c = &g->clauses[0];
+    const pdx_clause *c = lexicon_clause(g);
     if (c->kind != PDX_CLAUSE_TERMS || c->whole_author || c->optional || c->n_slots == 0 ||
         !(c->fields & ((1u << PDX_FIELD_TITLE) | (1u << PDX_FIELD_SUMMARY))))
         return false;
@@ -88,7 +98,7 @@ static bool is_korean(const char *t)
 static bool key_add_group(pdx_buf *key, const pdx_group *g, const char **last, size_t *last_len,
                           int *side)
 {
-    const pdx_clause *c = &g->clauses[0];
+    const pdx_clause *c = lexicon_clause(g);
     int s = is_korean(c->slots[0].text) ? PDX_LEX_KO : PDX_LEX_EN;
     if (*side >= 0 && s != *side)
         return false;
@@ -304,7 +314,8 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
     if (!df)
         return pdx_searcher_error(s, PDX_ENOMEM, "out of memory expanding the query");
     for (uint32_t g = 0; g < n_groups; g++)
-        df[g] = expandable(&q->groups[g]) ? clause_df_bound(s->ix, &q->groups[g].clauses[0]) : 0;
+        df[g] = expandable(&q->groups[g]) ? clause_df_bound(s->ix, lexicon_clause(&q->groups[g]))
+                                          : 0;
     for (uint32_t g = 0; g < n_groups && !rc;) {
         uint32_t run = 0;
         while (g + run < n_groups && expandable(&q->groups[g + run]))

@@ -969,6 +969,55 @@ static int add_derived(parse_ctx *c, const char *w, size_t wn, uint8_t fields, s
     return rc;
 }
 
+/* Replaces, in c's tokens, each term followed by a Latin word as written
+ * at its position (an acronym plural's PDX_TOKEN_WHOLE: "llm" then
+ * "llms") by that word, and drops the whole words of Korean runs. Returns
+ * whether a term was replaced. */
+static bool tokens_as_written(parse_ctx *c)
+{
+    size_t out = 0;
+    bool replaced = false;
+    for (size_t i = 0; i < c->n_toks; i++) {
+        qtok t = c->toks[i];
+        if (t.kind == PDX_TOKEN_WHOLE)
+            continue; /* taken with the term before it, or a Korean word */
+        if (i + 1 < c->n_toks && c->toks[i + 1].kind == PDX_TOKEN_WHOLE &&
+            c->toks[i + 1].pos == t.pos && c->terms.data[c->toks[i + 1].off] < 0x80) {
+            t = c->toks[i + 1];
+            t.kind = PDX_TOKEN_WORD;
+            replaced = true;
+        }
+        c->toks[out++] = t;
+    }
+    c->n_toks = out;
+    return replaced;
+}
+
+/* When the query mode folded an acronym plural in the word ("LLMs" looks
+ * up llm, which "LLM" gives too), makes the word as written (llms) the
+ * group's first clause and the folded one an alternative weighing
+ * PDX_DERIVED_WEIGHT: both spellings match, and papers that write the
+ * form typed rank first, as with a derived Korean form. */
+static int add_plural_as_written(parse_ctx *c, const char *w, size_t wn, uint8_t fields,
+                                 pdx_group *g)
+{
+    int rc = tokenize_word(c, w, wn, PDX_TOKENIZE_QUERY | PDX_TOKENIZE_WHOLE);
+    if (rc || !tokens_as_written(c))
+        return rc;
+    pdx_clause cl;
+    rc = build_clause(c, &cl, fields);
+    if (!rc && !cl.missing) {
+        pdx_clause folded = g->clauses[0];
+        folded.weight = PDX_DERIVED_WEIGHT;
+        folded.alternative = true;
+        folded.folded = true;
+        g->clauses[0] = cl;
+        return group_add(g, &folded);
+    }
+    pdx_clause_free(&cl);
+    return rc;
+}
+
 static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, bool quoted,
                      cnf *out)
 {
@@ -1002,6 +1051,9 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
         return PDX_OK;
     /* The noun of a derived form, as a lighter alternative. */
     if ((rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
+        return rc;
+    /* An acronym plural as written first, its singular as an alternative. */
+    if ((rc = add_plural_as_written(c, w, wn, fields, &out->g[0])))
         return rc;
     /* The word as written, if the query mode dropped a particle. */
     if ((rc = tokenize_word(c, w, wn, PDX_TOKENIZE_DEFAULT)) || c->n_toks <= query_toks)

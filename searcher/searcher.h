@@ -150,6 +150,10 @@ typedef struct pdx_clause {
      * spaced spelling) the positions decide, as before. */
     bool has_whole;
     uint32_t whole_ord;
+    /* An acronym plural folded to its singular ("LLMs" -> llm): the
+     * alternative of the plural as written, which is the group's first
+     * clause. The lexicon knows the word by this form (expand.c). */
+    bool folded;
 } pdx_clause;
 
 typedef struct pdx_group {

@@ -243,6 +243,52 @@ static const char *ranked(env *e, const char *query, unsigned flags)
     return buf;
 }
 
+/* An acronym plural typed in a query also finds the singular, but ranks
+ * the papers that write the plural first (issue 10's known-item loss:
+ * "LLMs ..." had fallen behind papers that say "LLM" in their titles).
+ * Its own small index: a paper that says "LLM" three times, one that says
+ * "LLMs" once in a longer summary. */
+static void relevance_plural_as_written(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *idx = fx_path(dir, "p.idx");
+    const fx_paper papers[] = {
+        {"2502.10000", "A planner", "Kim Lee",
+         "One LLM plans, another LLM checks the plan.", 20250101, 1},
+        {"2502.10001", "Language models", "Kim Lee",
+         "We let LLMs plan long tasks and check each step of the plan twice over.", 20250102,
+         1},
+        {"2502.10002", "Rewards", "Kim Lee", "No such model here.", 20250103, 1},
+    };
+    fx_write_index(idx, papers, 3);
+    char err[512];
+    pdx_index *ix;
+    pdx_searcher *s;
+    assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    env e = {dir, ix, s};
+    /* both spellings match either query */
+    assert_string_equal(ranked(&e, "LLMs plan", 0), "1,0");
+    assert_string_equal(ranked(&e, "llms", 0), "1,0");
+    /* the singular query has no form to prefer: the denser paper first */
+    assert_string_equal(ranked(&e, "LLM plan", 0), "0,1");
+    /* the word as written is the group's first clause, the singular an
+     * alternative that the lexicon knows the word by */
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, s, "LLMs", 4), PDX_OK);
+    assert_int_equal(q->n_groups, 1);
+    assert_int_equal(q->groups[0].n_clauses, 2);
+    assert_string_equal(q->groups[0].clauses[0].slots[0].text, "llms");
+    assert_true(q->groups[0].clauses[1].folded && q->groups[0].clauses[1].alternative);
+    assert_string_equal(q->groups[0].clauses[1].slots[0].text, "llm");
+    pdx_query_free(q);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    fx_rmtree(dir);
+    free(idx);
+}
+
 /* The index mines 탈옥 = jailbreak from the papers that state it, and a
  * query in one language also finds the paper that uses only the other,
  * ranked below those that use the word as written. --no-expand
@@ -443,6 +489,7 @@ int main(void)
         cmocka_unit_test(relevance_korean_word_boundary),
         cmocka_unit_test(relevance_korean_compounds),
         cmocka_unit_test(relevance_acronym_plurals),
+        cmocka_unit_test(relevance_plural_as_written),
         cmocka_unit_test(relevance_letter_digit),
         cmocka_unit_test(relevance_korean_derived),
         cmocka_unit_test(relevance_lexicon_cross_language),

@@ -647,6 +647,11 @@ static void test_hangul_whole_words(void **state)
     /* a query run is already stripped: its whole word is what is left */
     EXPECT(tk, WH | PDX_TOKENIZE_QUERY, "벤치마크를", {"벤치", 0, 0, 6, C},
            {"치마", 1, 3, 9, C}, {"마크", 2, 6, 12, C}, {"벤치마크", 0, 0, 12, H});
+    /* an acronym plural gives its singular and, beside it, the plural as
+     * written; other words nothing more */
+    EXPECT(tk, WH, "LLMs plan", {"llm", 0, 0, 4, W}, {"llms", 0, 0, 4, H},
+           {"plan", 1, 5, 9, W});
+    EXPECT(tk, WH, "gas", {"gas", 0, 0, 3, W});
     /* without the flag, nothing changes; the next position is the same */
     uint32_t a = 0, b = 0;
     got_list g = {0};

@@ -61,9 +61,10 @@ typedef enum pdx_token_kind {
     PDX_TOKEN_NUMBER = 1, /* word containing a digit, unstemmed */
     PDX_TOKEN_CJK = 2,    /* Hangul/Han/Kana bigram, or unigram of a 1-char run */
     PDX_TOKEN_BRIDGE = 3, /* CJK bigram spanning one space between two runs */
-    /* A whole CJK word of three or more characters (PDX_TOKENIZE_WHOLE),
-     * beside its bigrams: it shares the position of its first bigram and
-     * takes none of its own. */
+    /* A word as written beside the terms it gave (PDX_TOKENIZE_WHOLE): a
+     * whole CJK word of three or more characters beside its bigrams, or an
+     * acronym plural ("llms") beside its singular. It shares the position
+     * of the first of those terms and takes none of its own. */
     PDX_TOKEN_WHOLE = 4
 } pdx_token_kind;
 
@@ -102,7 +103,10 @@ enum pdx_tokenize_flags {
      * "벤치마크를" gives 벤치 치마 마크 크를 and the whole word 벤치마크 at
      * the position of 벤치. A query word that is a whole indexed word then
      * knows where its phrase of bigrams occurs without reading positions.
-     * The indexer sets it; field lengths count only the other tokens. */
+     * Likewise an acronym plural folded to its singular ("LLMs" -> llm)
+     * also gives the plural as written, lowercased ("llms"), so a query
+     * can rank the form it typed first. The indexer sets it; field
+     * lengths count only the other tokens. */
     PDX_TOKENIZE_WHOLE = 4
 };
 
