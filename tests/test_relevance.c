@@ -289,6 +289,51 @@ static void relevance_plural_as_written(void **state)
     free(idx);
 }
 
+/* A plural typed still expands through the lexicon, which knows the word
+ * by its singular: three papers state 대형 언어 모델(LLM), one says only
+ * 대형 언어 모델, and "LLMs" finds it. Twenty other papers keep both
+ * under the expansion's share bound. */
+static void relevance_plural_expands(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *idx = fx_path(dir, "x.idx");
+    enum { N = 25 };
+    static char ids[N][16];
+    fx_paper papers[N];
+    static const char *const text[] = {
+        "우리는 대형 언어 모델(LLM)을 평가한다.",
+        "대형 언어 모델(LLM) 기반 에이전트를 만든다.",
+        "작은 대형 언어 모델(LLM)로 요약한다.",
+        "대형 언어 모델만 다루는 연구이다.",
+        "We study LLMs that plan.",
+    };
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "2503.%05d", 10000 + i);
+        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", i < 5 ? text[i] : "Filler text.",
+                               20250101 + i, 1};
+    }
+    fx_write_index(idx, papers, N);
+    char err[512];
+    pdx_index *ix;
+    pdx_searcher *s;
+    assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    env e = {dir, ix, s};
+    /* the paper that writes "LLMs" first, then the singular's papers, and
+     * the Korean-only paper 3 through the lexicon */
+    const char *got = ranked(&e, "LLMs", 0);
+    if (strncmp(got, "4,", 2) != 0 || !strstr(got, "3"))
+        fail_msg("'LLMs' ranked %s", got);
+    got = ranked(&e, "LLMs", PDX_PARSE_NO_EXPAND);
+    if (strncmp(got, "4,", 2) != 0 || strstr(got, "3"))
+        fail_msg("'LLMs' without expansion ranked %s", got);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    fx_rmtree(dir);
+    free(idx);
+}
+
 /* The index mines 탈옥 = jailbreak from the papers that state it, and a
  * query in one language also finds the paper that uses only the other,
  * ranked below those that use the word as written. --no-expand
@@ -490,6 +535,7 @@ int main(void)
         cmocka_unit_test(relevance_korean_compounds),
         cmocka_unit_test(relevance_acronym_plurals),
         cmocka_unit_test(relevance_plural_as_written),
+        cmocka_unit_test(relevance_plural_expands),
         cmocka_unit_test(relevance_letter_digit),
         cmocka_unit_test(relevance_korean_derived),
         cmocka_unit_test(relevance_lexicon_cross_language),
