@@ -607,6 +607,10 @@ static int emit_bridge_in(tk_state *st)
  * first_pos with the first bigram and takes no position. */
 static int emit_whole(tk_state *st, size_t strip, uint32_t first_pos)
 {
+    /* too short or too long whatever a particle is: spare the lookup */
+    if (st->run_total != st->run_cnt || st->run_cnt - strip < 3 ||
+        st->run_cnt - strip > PDX_MAX_WHOLE_CHARS + 3)
+        return 0;
     if (!(st->flags & PDX_TOKENIZE_QUERY))
         strip = particle_len(st);
     size_t cnt = st->run_cnt - strip;
