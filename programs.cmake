@@ -3,6 +3,9 @@
 # libpaperdex (common/json.h).
 add_library(paperdex_cli STATIC ${PDX_PROGRAM_ONLY_SOURCES})
 target_include_directories(paperdex_cli PUBLIC ${CMAKE_SOURCE_DIR}/common)
+# hit_json.c (searcher/) sees searcher/'s headers; its users include
+# "hit_json.h" through their own searcher/ include path.
+target_include_directories(paperdex_cli PRIVATE ${CMAKE_SOURCE_DIR}/searcher)
 target_link_libraries(paperdex_cli PUBLIC paperdex)
 
 add_executable(paperdex-index ${CMAKE_SOURCE_DIR}/indexer/index_cli.c)
