@@ -1,0 +1,154 @@
+"""Starts and stops paperdex-serve for the tests and benchmarks (stdlib only).
+
+Used by tests/test_serve.py, tests/browser_test.py and bench/load.py. The
+server listens on 127.0.0.1 port 0 (a free port the kernel picks) and its
+first stderr line names the port, so two runs never race for a port.
+"""
+import os
+import re
+import select
+import signal
+import subprocess
+import time
+
+# Digests written for the tests (our own words, no corpus text). The
+# hostile paper's title, authors and summary carry markup that a page
+# would run if it inserted index strings as HTML.
+HOSTILE_TITLE = '<script>window.__pwned=1</script> "><img src=x onerror="window.__pwned=2"> Tricky Title'
+HOSTILE_AUTHORS = 'Eve <b>Bold</b>, Mallory "><svg onload=window.__pwned=3>, Trent </script><script>window.__pwned=4</script>'
+HOSTILE_SUMMARY = ('- **What\'s New**: 이 논문은 <script>window.__pwned=5</script> 토큰을 요약에 넣어 '
+                   '검색 페이지의 escaping을 시험합니다. "><img src=x onerror=window.__pwned=6> '
+                   'and </textarea></script> appear verbatim in the summary.')
+
+DIGEST_A = """## Daily Papers (2024-03-05)
+
+### [Sparse Diffusion Transformers for Fast Video Synthesis](https://arxiv.org/abs/2403.00001)
+
+Vote: 41
+
+Authors: Mina Park, Joon Kim, Lea Schmidt
+
+- **What's New**: 이 연구는 비디오 생성을 위한 희소 diffusion 모델을 제안합니다. 적은 계산으로 긴 영상을 만듭니다.
+- **Technical Details**: 주의(attention)를 블록 단위로 잘라 연산을 줄이고 강화학습 없이 학습합니다.
+
+### [{ht}](https://arxiv.org/abs/2403.00002)
+
+Vote: 7
+
+Authors: {ha}
+
+{hs}
+
+## Daily Papers (2024-04-11)
+
+### [Reward Shaping for Reinforcement Learning Agents](https://arxiv.org/abs/2404.00003)
+
+Vote: 19
+
+Authors: Ana Costa, Wei Zhang
+
+- **What's New**: 강화 학습(Reinforcement Learning) 에이전트의 보상 설계를 단순하게 만드는 방법을 소개합니다.
+- **Performance Highlights**: 여러 게임 환경에서 diffusion 정책보다 빠르게 수렴합니다.
+
+### [A Survey of Retrieval for Korean Text](https://arxiv.org/abs/2404.00004)
+
+Vote: 3
+
+Authors: Hana Lee
+
+- **What's New**: 한국어 문서 검색 방법을 정리한 서베이입니다. 형태소 분석과 bigram 색인을 비교합니다.
+""".format(ht=HOSTILE_TITLE, ha=HOSTILE_AUTHORS, hs=HOSTILE_SUMMARY)
+
+# A second day, added in the replacement tests (so the paper count moves).
+DIGEST_B = """## Daily Papers (2024-05-20)
+
+### [Compact Language Models for Edge Devices](https://arxiv.org/abs/2405.00005)
+
+Vote: 12
+
+Authors: Sam Ortiz, Yuki Tanaka
+
+- **What's New**: 작은 언어 모델(Language Model)을 휴대 기기에서 돌리기 위한 양자화 방법을 제안합니다.
+"""
+
+
+def many_papers_digest(n, day="2024-06-02"):
+    """A digest of n plain papers (ids 2406.1xxxx), for paging tests."""
+    parts = ["## Daily Papers ({})\n".format(day)]
+    for i in range(n):
+        parts.append("### [Paging Paper Number {i} about diffusion](https://arxiv.org/abs/2406.{id:05d})\n\n"
+                     "Vote: {v}\n\nAuthors: Author {i}\n\n"
+                     "- **What's New**: diffusion 모델 실험 {i}번을 설명합니다.\n".format(i=i, id=10000 + i, v=i % 50))
+    return "\n".join(parts)
+
+
+def build_index(bin_dir, out, digests_dir):
+    """Runs paperdex-index (atomic replacement of out)."""
+    subprocess.run([os.path.join(bin_dir, "paperdex-index"), "--quiet", "-o", out, digests_dir],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
+
+
+class Server:
+    """A paperdex-serve process on a free loopback port."""
+
+    def __init__(self, bin_dir, index, *args, listen="127.0.0.1:0"):
+        self.proc = subprocess.Popen(
+            [os.path.join(bin_dir, "paperdex-serve"), "-i", index, "--listen", listen, *args],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.stderr_lines = []
+        line = self._readline(10)
+        m = re.search(r"on http://(\[[^\]]+\]|[^:/]+):(\d+)/", line or "")
+        if not m:
+            self.stop()
+            raise RuntimeError("paperdex-serve did not start: %r" % (line,))
+        self.host = m.group(1).strip("[]")
+        self.port = int(m.group(2))
+        self.base = "http://127.0.0.1:%d" % self.port
+
+    def _readline(self, timeout):
+        """One stderr line, waiting at most timeout seconds."""
+        end = time.time() + timeout
+        buf = b""
+        fd = self.proc.stderr.fileno()
+        while time.time() < end:
+            r, _, _ = select.select([fd], [], [], max(0.0, end - time.time()))
+            if not r:
+                break
+            ch = os.read(fd, 1)
+            if not ch:
+                break
+            buf += ch
+            if ch == b"\n":
+                break
+        line = buf.decode("utf-8", "replace")
+        if line:
+            self.stderr_lines.append(line)
+        return line
+
+    def read_stderr(self, timeout=0.2):
+        """Collects the stderr lines available within timeout."""
+        while self._readline(timeout):
+            pass
+        return "".join(self.stderr_lines)
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Stops the server; returns its exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        rest = self.proc.stderr.read().decode("utf-8", "replace")
+        self.stderr_lines.append(rest)
+        self.proc.stderr.close()
+        return self.proc.returncode
+
+    def rss_kib(self):
+        """Resident memory of the server process (KiB), from /proc."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
