@@ -3,7 +3,7 @@
 DevTools protocol (a websocket client written here, stdlib only).
 
     python3 tests/browser_test.py BUILD_DIR [--screenshot FILE]
-    python3 tests/browser_test.py BUILD_DIR --index IDX --query Q --screenshot FILE
+    python3 tests/browser_test.py BUILD_DIR --index IDX|demo --query Q --screenshot FILE
 
 The first form builds a small index from test digests (a hostile paper
 among them), starts paperdex-serve, and in the page: presses '/' and types
@@ -12,7 +12,8 @@ month histogram drawn, pages forward, filters by votes and by clicking a
 month bar, sorts by votes, checks that the hostile strings are shown as
 text and ran nothing, and writes a screenshot (default
 BUILD_DIR/serve_page.png). The second form only serves IDX and takes a
-screenshot of the page for query Q (docs/serve_page.png is made so).
+screenshot of the page for query Q; "demo" is a year of invented digests
+(docs/serve_page.png: --index demo --query 강화학습).
 
 Exits 77 (CTest's skip) when no chromium is installed; CI installs it.
 """
@@ -307,7 +308,13 @@ def main():
     srv = b = None
     try:
         index = opts.get("--index")
-        if not index:
+        if index == "demo":  # the invented digests of the README screenshot
+            digests = os.path.join(tmp, "demo")
+            os.mkdir(digests)
+            H.demo_digests(digests)
+            index = os.path.join(tmp, "demo.idx")
+            H.build_index(bin_dir, index, digests)
+        elif not index:
             digests = os.path.join(tmp, "d")
             os.mkdir(digests)
             with open(os.path.join(digests, "a.md"), "w") as f:

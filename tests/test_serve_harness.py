@@ -152,3 +152,36 @@ class Server:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1])
         return 0
+
+
+# Invented papers for the documentation screenshot (our own words): a
+# topic that rises over a year, so the histogram has a shape.
+DEMO_TOPICS = [
+    ("Curriculum Rewards for Reinforcement Learning in Robot Grasping",
+     "로봇 파지(grasping)를 위한 강화 학습(Reinforcement Learning)에서 쉬운 과제부터 어려운 과제로 보상을 바꾸는 커리큘럼을 제안합니다."),
+    ("Offline Reinforcement Learning from Noisy Logs",
+     "잡음이 많은 로그만으로 정책을 배우는 오프라인 강화학습 방법을 소개하고, 분포 이동을 줄이는 정규화를 더합니다."),
+    ("Reasoning Models Trained with Verifiable Rewards",
+     "수학 문제의 정답 검증기를 보상으로 쓰는 강화 학습으로 언어 모델의 추론 능력을 높입니다."),
+    ("Diffusion Policies Meet Reinforcement Learning",
+     "diffusion 정책을 강화학습으로 미세 조정하여 로봇 조작 과제의 성공률을 끌어올립니다."),
+    ("Multi-Agent Reinforcement Learning for Traffic Signals",
+     "교차로 신호를 여러 에이전트가 함께 제어하도록 다중 에이전트 강화 학습을 적용합니다."),
+    ("Reward Models that Explain Their Preferences",
+     "선호도 데이터로 학습한 보상 모델이 판단 근거를 함께 출력하도록 하여 RLHF의 안정성을 높입니다."),
+]
+
+
+def demo_digests(folder):
+    """Writes a year of invented digests into folder (for screenshots)."""
+    n = 0
+    for month in range(1, 13):
+        papers = []
+        for k in range(1 + (month * 7) % 4 + month // 3):
+            title, summary = DEMO_TOPICS[(month + k) % len(DEMO_TOPICS)]
+            n += 1
+            papers.append("### [{t} ({m}/{k})](https://arxiv.org/abs/2401.{id:05d})\n\nVote: {v}\n\n"
+                          "Authors: Demo Author {k}, Example Writer {m}\n\n- **What's New**: {s}\n"
+                          .format(t=title, m=month, k=k + 1, id=20000 + n, v=(n * 37) % 90, s=summary))
+        with open(os.path.join(folder, "2024-%02d-10.md" % month), "w") as f:
+            f.write("## Daily Papers (2024-%02d-10)\n\n" % month + "\n".join(papers))
