@@ -281,6 +281,11 @@ class ServeTest(unittest.TestCase):
         tmp = tempfile.mkdtemp(prefix="pdx_serve_repl.", dir=self.tmp)
         digests = os.path.join(tmp, "d")
         shutil.copytree(self.digests, digests)
+        # 3,000 more papers, so that a request takes long enough (a page of
+        # 100 snippets ranked by date over every match) to be in flight
+        # whenever the index is swapped
+        with open(os.path.join(digests, "bulk.md"), "w") as f:
+            f.write(H.many_papers_digest(3000, day="2024-07-01").replace("2406.", "2407."))
         idx = os.path.join(tmp, "r.idx")
         H.build_index(BIN, idx, digests)
         srv = H.Server(BIN, idx, "--threads", "2")
@@ -291,7 +296,8 @@ class ServeTest(unittest.TestCase):
             conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
             while not stop.is_set():
                 try:
-                    st, _, body = get(srv.port, "/api/search?n=10&q=diffusion", conn=conn)
+                    st, _, body = get(srv.port, "/api/search?n=100&sort=date&q=diffusion",
+                                      conn=conn)
                     if st != 200 or not json.loads(body)["hits"]:
                         errors.append(st)
                     counts[0] += 1
@@ -299,11 +305,11 @@ class ServeTest(unittest.TestCase):
                     errors.append(repr(e))
                     conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
 
-        threads = [threading.Thread(target=client) for _ in range(4)]
+        threads = [threading.Thread(target=client) for _ in range(6)]
         for t in threads:
             t.start()
         try:
-            for k in range(4):
+            for k in range(6):
                 name = os.path.join(digests, "extra.md")
                 if k % 2 == 0:
                     with open(name, "w") as f:
@@ -311,7 +317,7 @@ class ServeTest(unittest.TestCase):
                 else:
                     os.remove(name)
                 H.build_index(BIN, idx, digests)
-                want = 30 if k % 2 == 0 else 29
+                want = 3030 if k % 2 == 0 else 3029
                 deadline = time.time() + 3
                 while get_json(srv.port, "/api/stats")[2]["papers"] != want:
                     self.assertLess(time.time(), deadline, "replacement %d not picked up" % k)
@@ -323,7 +329,7 @@ class ServeTest(unittest.TestCase):
             os.rename(bad, idx)
             time.sleep(0.5)
             st, _, s = get_json(srv.port, "/api/stats")
-            self.assertEqual((st, s["papers"]), (200, 29))
+            self.assertEqual((st, s["papers"]), (200, 3029))
         finally:
             stop.set()
             for t in threads:
