@@ -9,13 +9,12 @@
 #include "hit_json.h"
 #include "json.h"
 
-static void puts_buf(pdx_buf *o, const char *s)
+void pdx_buf_puts(pdx_buf *o, const char *s)
 {
     pdx_buf_append(o, s, strlen(s));
 }
 
-static void printf_buf(pdx_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void printf_buf(pdx_buf *o, const char *fmt, ...)
+void pdx_buf_printf(pdx_buf *o, const char *fmt, ...)
 {
     char tmp[512];
     va_list ap;
@@ -41,7 +40,7 @@ void pdx_json_url(pdx_buf *o, const pdx_hit_info *h)
     if (h->url_len) {
         pdx_json_str(o, h->url, h->url_len);
     } else if (!synth && h->id_len) {
-        puts_buf(o, "\"https://arxiv.org/abs/");
+        pdx_buf_puts(o, "\"https://arxiv.org/abs/");
         pdx_buf b = {0};
         pdx_json_str(&b, h->id, h->id_len); /* id without its quotes */
         if (!b.err && b.len >= 2)
@@ -49,14 +48,13 @@ void pdx_json_url(pdx_buf *o, const pdx_hit_info *h)
         pdx_buf_free(&b);
         pdx_buf_putc(o, '"');
     } else {
-        puts_buf(o, "null");
+        pdx_buf_puts(o, "null");
     }
 }
 
-/* The authors as a JSON array of names. */
-static void json_authors(pdx_buf *o, const pdx_hit_info *h)
+void pdx_json_authors(pdx_buf *o, const pdx_hit_info *h)
 {
-    puts_buf(o, "[");
+    pdx_buf_puts(o, "[");
     if (h->authors_len) {
         const char *a = h->authors, *end = h->authors + h->authors_len;
         for (bool first = true; a <= end; first = false) {
@@ -70,88 +68,94 @@ static void json_authors(pdx_buf *o, const pdx_hit_info *h)
             a = nl + 1;
         }
     }
-    puts_buf(o, "]");
+    pdx_buf_puts(o, "]");
 }
 
 static void json_spans(pdx_buf *o, const pdx_span *spans, size_t n)
 {
-    puts_buf(o, "[");
+    pdx_buf_puts(o, "[");
     for (size_t k = 0; k < n; k++)
-        printf_buf(o, "%s[%zu,%zu]", k ? "," : "", spans[k].start, spans[k].end);
-    puts_buf(o, "]");
+        pdx_buf_printf(o, "%s[%zu,%zu]", k ? "," : "", spans[k].start, spans[k].end);
+    pdx_buf_puts(o, "]");
+}
+
+void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h)
+{
+    pdx_buf_puts(o, "\"id\":");
+    pdx_json_str(o, h->id, h->id_len);
+    pdx_buf_puts(o, ",\"url\":");
+    pdx_json_url(o, h);
+    char date[16];
+    pdx_format_date(date, h->date);
+    if (*date)
+        pdx_buf_printf(o, ",\"date\":\"%s\"", date);
+    else
+        pdx_buf_puts(o, ",\"date\":null");
+    if (h->votes == PDX_VOTES_UNKNOWN || h->votes < 0)
+        pdx_buf_puts(o, ",\"votes\":null");
+    else
+        pdx_buf_printf(o, ",\"votes\":%" PRId64, h->votes);
+    pdx_buf_puts(o, ",\"title\":");
+    pdx_json_str(o, h->title, h->title_len);
+    pdx_buf_puts(o, ",\"authors\":");
+    pdx_json_authors(o, h);
 }
 
 void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_results *r,
                   size_t i, uint32_t offset, const pdx_hit_info *h)
 {
     const pdx_hit *hit = &r->hits[i];
-    printf_buf(o, "{\"type\":\"hit\",\"rank\":%zu,\"score\":", (size_t)offset + i + 1);
+    pdx_buf_printf(o, "{\"type\":\"hit\",\"rank\":%zu,\"score\":", (size_t)offset + i + 1);
     if (isfinite(hit->score))
-        printf_buf(o, "%.6g", hit->score);
+        pdx_buf_printf(o, "%.6g", hit->score);
     else
-        puts_buf(o, "null");
-    puts_buf(o, ",\"id\":");
-    pdx_json_str(o, h->id, h->id_len);
-    puts_buf(o, ",\"url\":");
-    pdx_json_url(o, h);
-    char date[16];
-    pdx_format_date(date, h->date);
-    if (*date)
-        printf_buf(o, ",\"date\":\"%s\"", date);
-    else
-        puts_buf(o, ",\"date\":null");
-    if (h->votes == PDX_VOTES_UNKNOWN || h->votes < 0)
-        puts_buf(o, ",\"votes\":null");
-    else
-        printf_buf(o, ",\"votes\":%" PRId64, h->votes);
-    puts_buf(o, ",\"title\":");
-    pdx_json_str(o, h->title, h->title_len);
-    puts_buf(o, ",\"authors\":");
-    json_authors(o, h);
-    puts_buf(o, ",\"snippet\":");
+        pdx_buf_puts(o, "null");
+    pdx_buf_putc(o, ',');
+    pdx_json_paper_members(o, h);
+    pdx_buf_puts(o, ",\"snippet\":");
     pdx_snippet sn = {"", 0, NULL, 0};
     if (pdx_snippet_make(s, q, h->summary, h->summary_len, PDX_SNIPPET_WIDTH, &sn))
         sn = (pdx_snippet){"", 0, NULL, 0};
     pdx_json_str(o, sn.text, sn.len);
-    puts_buf(o, ",\"highlights\":");
+    pdx_buf_puts(o, ",\"highlights\":");
     json_spans(o, sn.spans, sn.n_spans);
     /* after the snippet's: pdx_highlight_field reuses the span buffer */
     const pdx_span *ts = NULL;
     size_t n_ts = 0;
     if (pdx_highlight_field(s, q, PDX_TEXT_TITLE, h->title, h->title_len, &ts, &n_ts))
         n_ts = 0;
-    puts_buf(o, ",\"title_highlights\":");
+    pdx_buf_puts(o, ",\"title_highlights\":");
     json_spans(o, ts, n_ts);
-    printf_buf(o, ",\"partial\":%s}", hit->partial ? "true" : "false");
+    pdx_buf_printf(o, ",\"partial\":%s}", hit->partial ? "true" : "false");
 }
 
 void pdx_json_expansions(pdx_buf *o, const pdx_query *q)
 {
-    puts_buf(o, "[");
+    pdx_buf_puts(o, "[");
     for (size_t i = 0; i < pdx_query_expansion_count(q); i++) {
         pdx_expansion x;
         pdx_query_expansion(q, i, &x);
-        puts_buf(o, i ? ",{\"from\":" : "{\"from\":");
+        pdx_buf_puts(o, i ? ",{\"from\":" : "{\"from\":");
         pdx_json_str(o, x.from, x.from_len);
-        puts_buf(o, ",\"to\":");
+        pdx_buf_puts(o, ",\"to\":");
         pdx_json_str(o, x.to, x.to_len);
-        printf_buf(o, ",\"source\":\"%s\",\"support\":%u,\"weight\":%.4g}", x.source,
+        pdx_buf_printf(o, ",\"source\":\"%s\",\"support\":%u,\"weight\":%.4g}", x.source,
                    x.support, x.weight);
     }
-    puts_buf(o, "]");
+    pdx_buf_puts(o, "]");
 }
 
 void pdx_json_summary_members(pdx_buf *o, const char *query, size_t query_len, uint32_t offset,
                               const pdx_query *q, const pdx_results *r, double secs)
 {
-    puts_buf(o, "\"query\":");
+    pdx_buf_puts(o, "\"query\":");
     pdx_json_str(o, query, query_len);
-    printf_buf(o, ",\"total\":%" PRIu64 ",\"total_exact\":%s,\"shown\":%zu,\"offset\":%u",
+    pdx_buf_printf(o, ",\"total\":%" PRIu64 ",\"total_exact\":%s,\"shown\":%zu,\"offset\":%u",
                r->total, r->total_estimated ? "false" : "true", r->n, offset);
-    printf_buf(o, ",\"partial_used\":%s,\"took_us\":%.0f,\"notices\":[",
+    pdx_buf_printf(o, ",\"partial_used\":%s,\"took_us\":%.0f,\"notices\":[",
                r->partial_used ? "true" : "false", secs * 1e6);
     if (r->notice[0])
         pdx_json_str(o, r->notice, strlen(r->notice));
-    puts_buf(o, "],\"expansions\":");
+    pdx_buf_puts(o, "],\"expansions\":");
     pdx_json_expansions(o, q);
 }

@@ -17,12 +17,25 @@
 /* Width of a hit's summary snippet, in characters. */
 #define PDX_SNIPPET_WIDTH 200
 
+/* Appends the NUL-terminated s; appends printf-formatted text (cut at 511
+ * bytes). Errors are left in o->err, as for every pdx_buf append. */
+void pdx_buf_puts(pdx_buf *o, const char *s);
+void pdx_buf_printf(pdx_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Writes date (YYYYMMDD) as "YYYY-MM-DD" into out; "" when unknown (<= 0). */
 void pdx_format_date(char out[16], int32_t date);
 
 /* Appends the paper's link as a JSON string: the stored URL, else the arXiv
  * page of its id; null for a synthesized id without a link. */
 void pdx_json_url(pdx_buf *o, const pdx_hit_info *h);
+
+/* Appends the paper's authors ('\n'-separated in h) as a JSON array of
+ * names. */
+void pdx_json_authors(pdx_buf *o, const pdx_hit_info *h);
+
+/* Appends the members (no braces) naming a paper: id, url, date, votes,
+ * title, authors. */
+void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h);
 
 /* Appends hit i of r (shown at rank offset + i + 1) as one JSON object, no
  * newline: type ("hit"), rank, score, id, url, date, votes, title, authors,

@@ -34,23 +34,6 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void puts_buf(pdx_buf *o, const char *s)
-{
-    pdx_buf_append(o, s, strlen(s));
-}
-
-static void printf_buf(pdx_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void printf_buf(pdx_buf *o, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        pdx_buf_append(o, tmp, PDX_MIN((size_t)n, sizeof tmp - 1));
-}
-
 void pdx_reply_error(pdx_reply *out, unsigned status, const char *fmt, ...)
 {
     char msg[1024];
@@ -62,9 +45,9 @@ void pdx_reply_error(pdx_reply *out, unsigned status, const char *fmt, ...)
     out->status = status;
     out->type = JSON_TYPE;
     out->page = NULL;
-    printf_buf(&out->body, "{\"status\":%u,\"error\":", status);
+    pdx_buf_printf(&out->body, "{\"status\":%u,\"error\":", status);
     pdx_json_str(&out->body, msg, n < 0 ? 0 : PDX_MIN((size_t)n, sizeof msg - 1));
-    puts_buf(&out->body, "}\n");
+    pdx_buf_puts(&out->body, "}\n");
 }
 
 static void reply_json(request *rq)
@@ -260,7 +243,7 @@ static void handle_search(request *rq)
         pdx_buf *o = &rq->out->body;
         pdx_buf_putc(o, '{');
         pdx_json_summary_members(o, text, len, opts.offset, run.q, &run.r, run.secs);
-        printf_buf(o, ",\"generation\":%" PRIu64 ",\"hits\":[", run.snap->generation);
+        pdx_buf_printf(o, ",\"generation\":%" PRIu64 ",\"hits\":[", run.snap->generation);
         for (size_t i = 0; i < run.r.n; i++) {
             pdx_hit_info h;
             if (pdx_hit_get(run.s, run.r.hits[i].doc, &h)) {
@@ -272,7 +255,7 @@ static void handle_search(request *rq)
             pdx_json_hit(o, run.s, run.q, &run.r, i, opts.offset, &h);
         }
         if (rq->out->status != 500) {
-            puts_buf(o, "]}\n");
+            pdx_buf_puts(o, "]}\n");
             reply_json(rq);
         }
     }
@@ -334,14 +317,14 @@ static bool count_months(pdx_searcher *s, const pdx_results *r, months *m)
 
 static void json_months(pdx_buf *o, const months *m)
 {
-    puts_buf(o, "[");
+    pdx_buf_puts(o, "[");
     if (m->count) {
         int first = month_index(m->first), last = month_index(m->last);
         for (int k = first; k <= last; k++)
-            printf_buf(o, "%s{\"month\":\"%04d-%02d\",\"count\":%u}", k > first ? "," : "",
+            pdx_buf_printf(o, "%s{\"month\":\"%04d-%02d\",\"count\":%u}", k > first ? "," : "",
                        k / 12, k % 12 + 1, m->count[k - first]);
     }
-    puts_buf(o, "]");
+    pdx_buf_puts(o, "]");
 }
 
 /* Matching papers per month, for the page's chart: every full match (no
@@ -367,12 +350,12 @@ static void handle_histogram(request *rq)
             pdx_reply_error(rq->out, 500, "cannot read the matching papers' dates");
         } else {
             pdx_buf *o = &rq->out->body;
-            puts_buf(o, "{\"query\":");
+            pdx_buf_puts(o, "{\"query\":");
             pdx_json_str(o, text, len);
-            printf_buf(o, ",\"total\":%" PRIu64 ",\"undated\":%" PRIu64 ",\"months\":",
+            pdx_buf_printf(o, ",\"total\":%" PRIu64 ",\"undated\":%" PRIu64 ",\"months\":",
                        run.r.total, m.undated);
             json_months(o, &m);
-            puts_buf(o, "}\n");
+            pdx_buf_puts(o, "}\n");
             reply_json(rq);
         }
         free(m.count);
@@ -397,43 +380,18 @@ static bool valid_id(const char *id, size_t n)
 
 static void json_paper(pdx_buf *o, const pdx_hit_info *h)
 {
-    puts_buf(o, "{\"id\":");
-    pdx_json_str(o, h->id, h->id_len);
-    puts_buf(o, ",\"url\":");
-    pdx_json_url(o, h);
-    char date[16];
-    pdx_format_date(date, h->date);
-    if (*date)
-        printf_buf(o, ",\"date\":\"%s\"", date);
-    else
-        puts_buf(o, ",\"date\":null");
-    if (h->votes < 0)
-        puts_buf(o, ",\"votes\":null");
-    else
-        printf_buf(o, ",\"votes\":%" PRId64, h->votes);
-    puts_buf(o, ",\"title\":");
-    pdx_json_str(o, h->title, h->title_len);
-    puts_buf(o, ",\"authors\":[");
-    const char *a = h->authors, *end = h->authors + h->authors_len;
-    while (h->authors_len && a <= end) {
-        const char *nl = memchr(a, '\n', (size_t)(end - a));
-        if (a != h->authors)
-            pdx_buf_putc(o, ',');
-        pdx_json_str(o, a, (size_t)((nl ? nl : end) - a));
-        if (!nl)
-            break;
-        a = nl + 1;
-    }
-    puts_buf(o, "],\"summary\":");
+    pdx_buf_putc(o, '{');
+    pdx_json_paper_members(o, h);
+    pdx_buf_puts(o, ",\"summary\":");
     pdx_json_str(o, h->summary, h->summary_len);
     /* the digest's name only: the server's folders are nobody's business */
     const char *base = h->file;
     for (size_t i = 0; i < h->file_len; i++)
         if (h->file[i] == '/')
             base = h->file + i + 1;
-    puts_buf(o, ",\"digest\":");
+    pdx_buf_puts(o, ",\"digest\":");
     pdx_json_str(o, base, (size_t)(h->file + h->file_len - base));
-    printf_buf(o, ",\"line\":%u}\n", h->line);
+    pdx_buf_printf(o, ",\"line\":%u}\n", h->line);
 }
 
 static void handle_paper(request *rq, const char *id)
@@ -476,16 +434,16 @@ static void handle_stats(request *rq)
     char from[16], to[16];
     pdx_format_date(from, info.min_date);
     pdx_format_date(to, info.max_date);
-    printf_buf(o, "{\"papers\":%u,\"first_date\":", info.docs);
+    pdx_buf_printf(o, "{\"papers\":%u,\"first_date\":", info.docs);
     if (*from)
-        printf_buf(o, "\"%s\",\"last_date\":\"%s\"", from, to);
+        pdx_buf_printf(o, "\"%s\",\"last_date\":\"%s\"", from, to);
     else
-        puts_buf(o, "null,\"last_date\":null");
-    printf_buf(o, ",\"terms\":%u,\"postings\":%" PRIu64 ",\"index_bytes\":%" PRIu64, info.terms,
+        pdx_buf_puts(o, "null,\"last_date\":null");
+    pdx_buf_printf(o, ",\"terms\":%u,\"postings\":%" PRIu64 ",\"index_bytes\":%" PRIu64, info.terms,
                info.postings, info.file_size);
-    printf_buf(o, ",\"format_version\":%u,\"tokenizer_version\":%u,\"lexicon_pairs\":%u",
+    pdx_buf_printf(o, ",\"format_version\":%u,\"tokenizer_version\":%u,\"lexicon_pairs\":%u",
                info.format_version, info.tokenizer_version, info.lexicon_pairs);
-    printf_buf(o, ",\"created\":%" PRIu64 ",\"opened\":%" PRId64 ",\"generation\":%" PRIu64
+    pdx_buf_printf(o, ",\"created\":%" PRIu64 ",\"opened\":%" PRId64 ",\"generation\":%" PRIu64
                   ",\"version\":\"%s\"}\n",
                info.created, snap->opened_at, snap->generation, PDX_VERSION_STRING);
     pdx_snapshot_release(snap);

@@ -342,6 +342,28 @@ class ServeTest(unittest.TestCase):
         self.assertIn("cannot be opened", log)
         self.assertEqual(log.count("cannot be opened"), 1)  # reported once
 
+    def test_overwritten_in_place_says_why(self):
+        """An index truncated under the server (cp over it, not mv): the
+        server cannot go on reading it and exits with a message, not a
+        silent death."""
+        idx = os.path.join(self.tmp, "inplace.idx")
+        shutil.copyfile(self.index, idx)
+        srv = H.Server(BIN, idx)
+        try:
+            with open(idx, "r+b") as f:
+                f.truncate(4096)
+            for _ in range(20):  # reads past the end of the file: SIGBUS
+                try:
+                    get(srv.port, "/api/search?n=100&q=diffusion")
+                except (OSError, http.client.HTTPException):
+                    break
+                time.sleep(0.05)
+            srv.proc.wait(10)
+        finally:
+            status = srv.stop()
+        self.assertEqual(status, 1)
+        self.assertIn("overwritten in place", "".join(srv.stderr_lines))
+
     def test_overload_gets_503(self):
         srv = H.Server(BIN, self.index, "--max-connections", "3", "--timeout", "5")
         try:
