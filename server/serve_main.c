@@ -335,6 +335,40 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         atomic_fetch_sub(&srv->connections, 1);
 }
 
+/* ---- the index overwritten in place ---- */
+
+/* What the SIGBUS handler writes, formatted before the index is mapped (a
+ * handler may only call async-signal-safe functions). */
+static char bus_msg[4352];
+static size_t bus_msg_len;
+
+/* Reading a page of the mapping past the end of a file that shrank raises
+ * SIGBUS: `cp new.idx INDEX` truncates INDEX under the server. No request
+ * can be finished then (the index it reads is gone), and the other
+ * threads' may be on the same pages: say why and exit, rather than vanish. */
+static void on_sigbus(int sig)
+{
+    (void)sig;
+    ssize_t n = write(STDERR_FILENO, bus_msg, bus_msg_len);
+    (void)n;
+    _exit(1);
+}
+
+static void guard_mapping(const char *path)
+{
+    int n = snprintf(bus_msg, sizeof bus_msg,
+                     PROG "%s changed while being read (it was overwritten in place; replace "
+                          "indexes atomically with paperdex-index or mv); stopping\n", path);
+    bus_msg_len = n < 0 ? 0 : PDX_MIN((size_t)n, sizeof bus_msg - 1);
+    if (bus_msg_len && bus_msg[bus_msg_len - 1] != '\n')
+        bus_msg[bus_msg_len - 1] = '\n';
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
 /* ---- main ---- */
 
 static struct MHD_Daemon *start_daemon(server *srv, const options *o,
@@ -399,6 +433,7 @@ int main(int argc, char **argv)
         return bad_value("--listen", o.listen, "ADDR:PORT (127.0.0.1:8080, [::1]:8080)");
     static server srv;
     char err[600];
+    guard_mapping(o.index);
     int rc = pdx_served_open(&srv.sv, o.index, err, sizeof err);
     if (rc) {
         fprintf(stderr, PROG "%s%s\n", err,
