@@ -277,7 +277,7 @@ def drive_page(b, base, shot):
           for v in b.eval("[...document.querySelectorAll('#hits .meta')].map(m => m.textContent)")]
     check(vs == sorted(vs, reverse=True), "sorting by votes orders by votes %s" % vs)
     b.screenshot(shot)
-    print("ok: screenshot written to", shot)
+    check(os.path.getsize(shot) > 10000, "a screenshot was written to " + shot)
 
     b.goto(base + "/?q=Tricky")
     b.wait("%s.length === 1" % HITS, "the hostile paper")
