@@ -175,14 +175,18 @@ typedef struct search_run {
     double secs;         /* parse + search time */
 } search_run;
 
-/* Parses and runs text with opts on the current index. Returns false
- * after an error reply (400 for a query the parser refuses, 500 for a
- * damaged index or no memory); search_done must be called either way. */
+/* Parses and runs text with opts on the current index; with every_match,
+ * the limit is that index's paper count (all matches on one page). Returns
+ * false after an error reply (400 for a query the parser refuses, 500 for
+ * a damaged index, 503 for no memory); search_done must be called either
+ * way. */
 static bool search_run_query(request *rq, search_run *run, const char *text, size_t len,
-                             unsigned flags, const pdx_search_opts *opts)
+                             unsigned flags, pdx_search_opts *opts, bool every_match)
 {
     memset(run, 0, sizeof *run);
     run->snap = pdx_served_acquire(rq->sv);
+    if (every_match)
+        opts->limit = PDX_MAX(1u, PDX_MIN(pdx_index_n_docs(run->snap->ix), PDX_MAX_OFFSET_LIMIT));
     run->s = pdx_snapshot_get_searcher(run->snap);
     if (!run->s) {
         pdx_reply_error(rq->out, 503, "out of memory");
@@ -239,7 +243,7 @@ static void handle_search(request *rq)
     if (!param_query(rq, &text, &len) || !search_opts(rq, &opts, &flags))
         return;
     search_run run;
-    if (search_run_query(rq, &run, text, len, flags, &opts)) {
+    if (search_run_query(rq, &run, text, len, flags, &opts, false)) {
         pdx_buf *o = &rq->out->body;
         pdx_buf_putc(o, '{');
         pdx_json_summary_members(o, text, len, opts.offset, run.q, &run.r, run.secs);
@@ -340,11 +344,9 @@ static void handle_histogram(request *rq)
     pdx_search_opts_default(&opts);
     opts.sort = PDX_SORT_DATE; /* counts every match exactly */
     opts.no_partial = true;
-    pdx_snapshot *peek = pdx_served_acquire(rq->sv);
-    opts.limit = PDX_MAX(1u, PDX_MIN(pdx_index_n_docs(peek->ix), PDX_MAX_OFFSET_LIMIT));
-    pdx_snapshot_release(peek);
     search_run run;
-    if (search_run_query(rq, &run, text, len, no_expand ? PDX_PARSE_NO_EXPAND : 0, &opts)) {
+    if (search_run_query(rq, &run, text, len, no_expand ? PDX_PARSE_NO_EXPAND : 0, &opts,
+                         true)) {
         months m;
         if (!count_months(run.s, &run.r, &m)) {
             pdx_reply_error(rq->out, 500, "cannot read the matching papers' dates");
@@ -409,7 +411,7 @@ static void handle_paper(request *rq, const char *id)
     opts.limit = 1;
     opts.no_partial = true;
     search_run run;
-    if (search_run_query(rq, &run, text, (size_t)len, PDX_PARSE_NO_EXPAND, &opts)) {
+    if (search_run_query(rq, &run, text, (size_t)len, PDX_PARSE_NO_EXPAND, &opts, false)) {
         pdx_hit_info h;
         if (run.r.n == 0)
             pdx_reply_error(rq->out, 404, "no paper with id %s", id);
