@@ -454,8 +454,9 @@ int main(int argc, char **argv)
     int sig = 0;
     sigwait(&stop, &sig);
     MHD_stop_daemon(d); /* waits for the requests in flight */
-    fprintf(stderr, PROG "stopped by %s after %llu requests\n",
-            sig == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)atomic_load(&srv.requests));
+    unsigned long long served = atomic_load(&srv.requests);
+    fprintf(stderr, PROG "stopped by %s after %llu request%s\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM", served, served == 1 ? "" : "s");
     pdx_served_close(&srv.sv);
     return 0;
 }
