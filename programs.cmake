@@ -45,6 +45,7 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/page_html.c
   COMMENT "Embedding server/page.html")
 add_executable(paperdex-serve ${CMAKE_SOURCE_DIR}/server/serve_main.c
                ${CMAKE_SOURCE_DIR}/server/serve_api.c ${CMAKE_SOURCE_DIR}/server/serve_index.c
+               ${CMAKE_SOURCE_DIR}/server/serve_reaper.c
                ${CMAKE_BINARY_DIR}/page_html.c)
 target_include_directories(paperdex-serve PRIVATE ${CMAKE_SOURCE_DIR}/common
                            ${CMAKE_SOURCE_DIR}/searcher ${CMAKE_SOURCE_DIR}/server)

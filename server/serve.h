@@ -70,6 +70,25 @@ void pdx_snapshot_release(pdx_snapshot *snap);
 pdx_searcher *pdx_snapshot_get_searcher(pdx_snapshot *snap);
 void pdx_snapshot_put_searcher(pdx_snapshot *snap, pdx_searcher *s);
 
+/* ---- serve_reaper.c: a deadline per request ---- */
+
+/* Closes connections whose request is not received and answered within a
+ * deadline of the connection opening or of its previous reply. */
+typedef struct pdx_reaper pdx_reaper;
+typedef struct pdx_reaper_conn pdx_reaper_conn;
+/* Starts the reaper's thread. Returns PDX_OK or PDX_ENOMEM. */
+int pdx_reaper_start(pdx_reaper **out, unsigned deadline_s);
+/* Stops and frees it: after the daemon is stopped (every connection gone). */
+void pdx_reaper_stop(pdx_reaper *r);
+/* A connection opened on socket fd (NULL when out of memory: no deadline). */
+pdx_reaper_conn *pdx_reaper_track(pdx_reaper *r, int fd);
+/* The connection is closed, before its socket is: forget and free c. */
+void pdx_reaper_untrack(pdx_reaper *r, pdx_reaper_conn *c);
+/* A reply was sent: the next request's deadline starts now. */
+void pdx_reaper_restart(pdx_reaper_conn *c);
+/* Connections shut down for missing their deadline so far. */
+unsigned long long pdx_reaper_count(const pdx_reaper *r);
+
 /* ---- serve_api.c: requests to responses ---- */
 
 /* What a handler answers: a status, a content type and a body (owned). */

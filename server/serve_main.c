@@ -44,8 +44,9 @@ static const char usage[] =
     "                         number of processors)\n"
     "      --max-connections N  open connections, 1..10000 (default 256); past it\n"
     "                         a request gets 503\n"
-    "      --timeout S        close a connection idle for S seconds, 1..3600\n"
-    "                         (default 10)\n"
+    "      --timeout S        close a connection idle for S seconds, or whose\n"
+    "                         request is not received and answered within S\n"
+    "                         seconds, 1..3600 (default 10)\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n"
     "\n"
@@ -73,11 +74,13 @@ typedef struct server {
     unsigned max_connections;   /* copy of the option */
     atomic_uint connections;    /* open connections */
     atomic_ullong requests;     /* requests answered */
+    pdx_reaper *reaper;         /* the per-request deadline */
 } server;
 
 /* Per request: the length of the raw URI, seen before it is decoded. */
 typedef struct request_state {
-    size_t uri_len; /* bytes of the request target, query string included */
+    size_t uri_len;  /* bytes of the request target, query string included */
+    bool headers_in; /* the handler has been called once (headers read) */
 } request_state;
 
 /* ---- arguments ---- */
@@ -290,49 +293,78 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     (void)upload_data;
     server *srv = cls;
+    request_state *st = *req_cls;
     pdx_reply r;
-    if (*upload_data_size) { /* a body despite admit(): drop it */
+    /* Answer on the last call, once any body is read (and dropped: admit
+     * refuses it): a reply queued while a body may still be coming makes
+     * libmicrohttpd close the connection after it, which would end
+     * keep-alive for every request. */
+    if (st && !st->headers_in) {
+        st->headers_in = true;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (admit(srv, c, method, *req_cls, &r))
+    memset(&r, 0, sizeof r);
+    if (!st)
+        pdx_reply_error(&r, 503, "out of memory");
+    else if (admit(srv, c, method, st, &r))
         pdx_serve_route(&srv->sv, url, mhd_param, c, &r);
     atomic_fetch_add(&srv->requests, 1);
     return send_reply(c, &r);
 }
 
+/* The connection's deadline record (NULL if it has none). */
+static pdx_reaper_conn *deadline_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
 /* Called with the raw request target before it is decoded: its length is
- * kept for the 414 check. The returned state is the request's *req_cls. */
+ * kept for the 414 check. The returned state is the request's *req_cls.
+ * The request line is in: the request's deadline counts from now. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
     (void)cls;
-    (void)c;
+    pdx_reaper_restart(deadline_of(c));
     request_state *st = malloc(sizeof *st);
     if (st)
-        st->uri_len = strlen(uri);
+        *st = (request_state){strlen(uri), false};
     return st;
 }
 
+/* A request ended (its reply sent, or the connection lost): the next
+ * request's deadline counts from now. */
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode code)
 {
     (void)cls;
-    (void)c;
     (void)code;
+    pdx_reaper_restart(deadline_of(c));
     free(*req_cls);
     *req_cls = NULL;
 }
 
+/* Counts connections (for the 503) and gives each a deadline record:
+ * libmicrohttpd announces a close before it closes the socket. */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
-    (void)c;
-    (void)socket_context;
     server *srv = cls;
-    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         atomic_fetch_add(&srv->connections, 1);
-    else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = info ? pdx_reaper_track(srv->reaper, info->connect_fd) : NULL;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
         atomic_fetch_sub(&srv->connections, 1);
+        pdx_reaper_untrack(srv->reaper, *socket_context);
+        *socket_context = NULL;
+    }
 }
 
 /* ---- the index overwritten in place ---- */
@@ -444,9 +476,12 @@ int main(int argc, char **argv)
     srv.max_connections = o.max_connections;
     sigset_t stop;
     block_stop_signals(&stop);
-    struct MHD_Daemon *d = start_daemon(&srv, &o, &addr);
+    struct MHD_Daemon *d = NULL;
+    if (pdx_reaper_start(&srv.reaper, o.timeout) == PDX_OK)
+        d = start_daemon(&srv, &o, &addr);
     if (!d) {
         fprintf(stderr, PROG "cannot listen on %s\n", o.listen);
+        pdx_reaper_stop(srv.reaper);
         pdx_served_close(&srv.sv);
         return 1;
     }
@@ -454,9 +489,13 @@ int main(int argc, char **argv)
     int sig = 0;
     sigwait(&stop, &sig);
     MHD_stop_daemon(d); /* waits for the requests in flight */
+    unsigned long long late = pdx_reaper_count(srv.reaper);
+    pdx_reaper_stop(srv.reaper);
     unsigned long long served = atomic_load(&srv.requests);
-    fprintf(stderr, PROG "stopped by %s after %llu request%s\n",
-            sig == SIGINT ? "SIGINT" : "SIGTERM", served, served == 1 ? "" : "s");
+    fprintf(stderr, PROG "stopped by %s after %llu request%s (%llu connection%s closed for "
+                    "missing the %u s deadline)\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM", served, served == 1 ? "" : "s", late,
+            late == 1 ? "" : "s", o.timeout);
     pdx_served_close(&srv.sv);
     return 0;
 }

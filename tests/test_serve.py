@@ -246,40 +246,64 @@ class ServeTest(unittest.TestCase):
         self.assertEqual(errors, [])
 
     def test_slow_clients_do_not_hold_the_server(self):
-        # slowloris: connections that send a request one byte at a time
-        # and never finish it, and one that stops sending altogether
+        """slowloris: six clients send a request one byte every 0.4 s and
+        never finish it (libmicrohttpd's idle timeout never fires for them),
+        one stops halfway. Searches are answered meanwhile, and the server
+        closes all seven once their request misses the --timeout 2 s
+        deadline."""
+        def closed_by_server(s):
+            try:
+                s.sendall(b"X")
+                s.settimeout(0.05)
+                return s.recv(4096) == b""
+            except socket.timeout:
+                return False
+            except OSError:  # reset or broken pipe: closed
+                return True
+
         trickle = []
         for _ in range(6):
             s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
-            s.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\n")
+            s.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\nX-Slow: ")
             trickle.append(s)
         stalled = socket.create_connection(("127.0.0.1", self.port), timeout=10)
         stalled.sendall(b"GET /api/sta")
         t0 = time.time()
+        open_ = list(trickle)
         answered = 0
-        while time.time() - t0 < 3.0:
-            for s in trickle:
-                try:
-                    s.sendall(b"X")
-                except OSError:
-                    pass
+        while open_ and time.time() - t0 < 5.0:
+            open_ = [s for s in open_ if not closed_by_server(s)]
             t1 = time.time()
             self.assertEqual(get_json(self.port, "/api/search?q=diffusion")[0], 200)
             self.assertLess(time.time() - t1, 1.0)  # answered while they trickle
             answered += 1
             time.sleep(0.4)
+        self.assertEqual(open_, [], "trickling clients still connected after 5 s")
+        self.assertGreater(time.time() - t0, 1.5)  # not before their deadline
         self.assertGreater(answered, 3)
-        # the stalled one is closed by the idle timeout (--timeout 2)
-        stalled.settimeout(5)
-        t1 = time.time()
+        stalled.settimeout(2)
         try:
             data = stalled.recv(4096)
         except (ConnectionResetError, socket.timeout):
-            data = b""
+            data = None
         self.assertEqual(data, b"")
-        self.assertLess(time.time() - t0, 6.0)
         for s in trickle + [stalled]:
             s.close()
+
+    def test_busy_connection_outlives_the_deadline(self):
+        """The deadline is per request: a keep-alive connection that keeps
+        asking is never closed (3 s of requests, --timeout 2)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        t0, n = time.time(), 0
+        while time.time() - t0 < 3.0:
+            st, hdrs, _ = get(self.port, "/api/search?q=diffusion", conn=conn)
+            self.assertEqual(st, 200)
+            self.assertNotEqual(hdrs.get("connection", "").lower(), "close")  # keep-alive
+            first = first if n else conn.sock
+            self.assertIs(conn.sock, first)  # the same connection throughout
+            n += 1
+            time.sleep(0.2)
+        conn.close()
 
     def test_replacement_during_requests(self):
         """The index file is replaced (paperdex-index -o, atomic) while
