@@ -138,12 +138,13 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def row(name, ph, rss0, rss1, cpu):
-    """A table row; rss in KiB, cpu the server's CPU seconds in the phase."""
+def row(name, ph, heap, rss, cpu):
+    """A table row; heap = (start, peak, end) RssAnon and rss the VmRSS at
+    the end, in KiB; cpu the server's CPU seconds in the phase."""
     lat = sorted(ph.lat)
-    return "| {} | {:,.0f} | {:.0f} | {:.0f} | {} | {:.0f} | {:.1f} | {:.1f} |".format(
+    return "| {} | {:,.0f} | {:.0f} | {:.0f} | {} | {:.0f} | {:.1f} / {:.1f} / {:.1f} | {:.1f} |".format(
         name, len(lat) / ph.elapsed, pct(lat, 50) * 1e6, pct(lat, 99) * 1e6, ph.errors,
-        cpu / max(1, len(lat)) * 1e6, rss0 / 1024, rss1 / 1024)
+        cpu / max(1, len(lat)) * 1e6, heap[0] / 1024, heap[1] / 1024, heap[2] / 1024, rss / 1024)
 
 
 def main():
@@ -182,17 +183,27 @@ def main():
         results, phases = [], []
 
         def measured(name, clients, seconds, replace=False):
-            rss0, cpu0 = srv.rss_kib(), cpu_seconds(srv.proc.pid)
-            stop, count = threading.Event(), [0]
+            heap0, cpu0 = srv.rss_kib("RssAnon"), cpu_seconds(srv.proc.pid)
+            stop, count, peak = threading.Event(), [0], [heap0]
             t = threading.Thread(target=replacer, args=(idx, copies, stop, count))
             if replace:
                 t.start()
+
+            def sample():  # the heap's peak, while the clients are connected
+                while not stop.wait(0.5):
+                    peak[0] = max(peak[0], srv.rss_kib("RssAnon"))
+
+            sampler = threading.Thread(target=sample)
+            sampler.start()
             ph = run_phase(srv.port, paths, clients, seconds)
+            cpu = cpu_seconds(srv.proc.pid) - cpu0
+            stop.set()
+            sampler.join()
             if replace:
-                stop.set()
                 t.join()
                 name = name % count[0]
-            results.append(row(name, ph, rss0, srv.rss_kib(), cpu_seconds(srv.proc.pid) - cpu0))
+            time.sleep(1.0)  # the clients' connections closed, their buffers freed
+            results.append(row(name, ph, (heap0, peak[0], srv.rss_kib("RssAnon")), srv.rss_kib(), cpu))
             phases.append(ph)
 
         all_paths = paths
@@ -216,9 +227,13 @@ def main():
                 threads, len(queries), a.seconds, os.cpu_count(), load[0]),
             "",
             "| phase | requests/s | p50 µs | p99 µs | errors | server CPU µs/request "
-            "| server RSS start MiB | end MiB |",
+            "| server heap MiB: start / peak / end | server RSS MiB at end |",
             "|---|--:|--:|--:|--:|--:|--:|--:|",
             *results,
+            "",
+            "Heap is the server's anonymous resident memory (`RssAnon`: malloc, stacks, the "
+            "connections' buffers), sampled every 0.5 s for the peak and 1 s after the clients "
+            "left for the end; RSS also counts the index file's mapped pages.",
             "",
         ]
         if ref:

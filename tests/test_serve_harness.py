@@ -145,11 +145,13 @@ class Server:
         self.proc.stderr.close()
         return self.proc.returncode
 
-    def rss_kib(self):
-        """Resident memory of the server process (KiB), from /proc."""
+    def rss_kib(self, field="VmRSS"):
+        """Resident memory of the server process (KiB), from /proc: VmRSS
+        (all of it, the mapped index's pages included) or RssAnon (the
+        heap and stacks: what a leak would grow)."""
         with open("/proc/%d/status" % self.proc.pid) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
         return 0
 
