@@ -159,15 +159,19 @@ class Browser:
             raise RuntimeError("page script failed: %s: %s" % (expr, r["exceptionDetails"]))
         return r["result"].get("value")
 
-    def wait(self, expr, what, timeout=10):
-        """Polls expr in the page until it is truthy."""
+    def wait(self, expr, what, timeout=20):
+        """Polls expr in the page until it is truthy; on a timeout, says
+        what the page showed."""
         end = min(time.time() + timeout, DEADLINE)
         while time.time() < end:
             v = self.eval(expr)
             if v:
                 return v
             time.sleep(0.05)
-        raise AssertionError("timed out waiting for " + what)
+        state = self.eval("JSON.stringify({url: location.href, q: (document.getElementById('q') || {}).value, "
+                          "status: (document.getElementById('status') || {}).textContent, "
+                          "hits: document.querySelectorAll('#hits li').length})")
+        raise AssertionError("timed out waiting for %s; the page: %s" % (what, state))
 
     def goto(self, url):
         self.call("Page.navigate", url=url)
@@ -226,6 +230,7 @@ def drive_page(b, base, shot):
     b.key("/", "Slash", 191, "/")
     check(b.eval("document.activeElement.id") == "q", "'/' focuses the search box")
     b.call("Input.insertText", text="diffusion")
+    b.wait("document.getElementById('q').value === 'diffusion'", "the typed query")
     b.key("Enter", "Enter", 13, "\r")
     b.wait("%s.length === 10" % HITS, "10 results for 'diffusion'")
     marks = b.eval("[...document.querySelectorAll('#hits mark')].map(m => m.textContent.toLowerCase())")
