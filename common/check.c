@@ -185,7 +185,7 @@ static int check_block_start(pdx_index *ix, const pdx_postings *p, uint32_t ord,
                              const uint8_t *data_at, const uint8_t *pos_at)
 {
     const uint8_t *e = p->skip + (size_t)p->block * PDX_SKIP_ENTRY_SIZE;
-    if (p->data + pdx_get_u32(e + 4) != data_at)
+    if (p->data + pdx_get_u32(e + PDX_SKIP_DOC_OFF) != data_at)
         return pdx_index_corrupt(ix, "POSTINGS: term %u block %u data not contiguous", ord,
                                  p->block);
     if (p->pos_p != pos_at)
@@ -195,9 +195,10 @@ static int check_block_start(pdx_index *ix, const pdx_postings *p, uint32_t ord,
 }
 
 /* Checks the current document's tf and positions against its field, whose
- * length it returns in *len. */
+ * length it returns in *len, with its vote count as the bounds count it
+ * (0 when unknown) in *votes. */
 static int check_doc_positions(pdx_index *ix, pdx_postings *p, uint32_t ord, list_walk *w,
-                               uint32_t *len)
+                               uint32_t *len, uint32_t *votes)
 {
     uint32_t tf = pdx_postings_tf(p);
     pdx_doc d;
@@ -205,6 +206,7 @@ static int check_doc_positions(pdx_index *ix, pdx_postings *p, uint32_t ord, lis
     if (rc)
         return rc;
     *len = d.len[p->field];
+    *votes = d.votes > 0 ? (uint32_t)d.votes : 0;
     /* pdx_postings_positions refuses a tf above the field length */
     if ((rc = reserve_positions(w, tf)) || (rc = pdx_postings_positions(p, w->positions)))
         return rc;
@@ -231,8 +233,8 @@ static int check_list(pdx_index *ix, uint32_t ord, unsigned field, list_walk *w)
                                    : rc;
     if ((uint64_t)(p.pos - ix->sec[PDX_SEC_POSITIONS].p) != w->pos_expect)
         return pdx_index_corrupt(ix, "POSTINGS: term %u positions are not contiguous", ord);
-    uint32_t count = 0, max_tf = 0, min_len = UINT32_MAX, prev = 0;
-    uint32_t bmax = 0, bmin = UINT32_MAX;
+    uint32_t count = 0, max_tf = 0, min_len = UINT32_MAX, max_votes = 0, prev = 0;
+    uint32_t bmax = 0, bmin = UINT32_MAX, bvotes = 0;
     const uint8_t *data_at = p.data, *pos_at = p.pos;
     while (p.doc != PDX_NO_DOC) {
         if (p.i == 0 && (rc = check_block_start(ix, &p, ord, data_at, pos_at)))
@@ -240,27 +242,32 @@ static int check_list(pdx_index *ix, uint32_t ord, unsigned field, list_walk *w)
         if (count && p.doc <= prev)
             return pdx_index_corrupt(ix, "POSTINGS: term %u ids do not increase", ord);
         prev = p.doc;
-        uint32_t tf = pdx_postings_tf(&p), len;
-        if ((rc = check_doc_positions(ix, &p, ord, w, &len)))
+        uint32_t tf = pdx_postings_tf(&p), len, votes;
+        if ((rc = check_doc_positions(ix, &p, ord, w, &len, &votes)))
             return rc;
         pos_at = p.pos_p;
         max_tf = PDX_MAX(max_tf, tf);
         min_len = PDX_MIN(min_len, len);
         bmax = PDX_MAX(bmax, tf);
         bmin = PDX_MIN(bmin, len);
+        max_votes = PDX_MAX(max_votes, votes);
+        bvotes = PDX_MAX(bvotes, votes);
         count++;
         if (p.i + 1 == p.n) { /* end of block: compare with its skip entry */
-            if (pdx_skip_max_tf(&p, p.block) != bmax || pdx_skip_min_len(&p, p.block) != bmin)
+            if (pdx_skip_max_tf(&p, p.block) != bmax || pdx_skip_min_len(&p, p.block) != bmin ||
+                pdx_skip_max_votes(&p, p.block) != bvotes)
                 return pdx_index_corrupt(ix, "POSTINGS: term %u block %u bounds are wrong", ord,
                                          p.block);
             bmax = 0;
             bmin = UINT32_MAX;
+            bvotes = 0;
             data_at = p.block_end;
         }
         if ((rc = pdx_postings_next(&p)))
             return rc;
     }
-    if (count != p.df || max_tf != p.max_tf || min_len != p.min_len)
+    if (count != p.df || max_tf != p.max_tf || min_len != p.min_len ||
+        max_votes != p.max_votes)
         return pdx_index_corrupt(ix, "POSTINGS: term %u header does not match its documents",
                                  ord);
     if (data_at != p.data_end)

@@ -174,7 +174,8 @@ static int check_frame(pdx_index *ix)
     ix->format_version = pdx_get_u32(h + PDX_HDR_VERSION);
     if (ix->format_version != PDX_FORMAT_VERSION)
         return pdx_index_error(ix, PDX_EVERSION,
-                               "format version %u, this paperdex reads version %u",
+                               "format version %u, this paperdex reads version %u: "
+                               "rebuild the index",
                                ix->format_version, PDX_FORMAT_VERSION);
     if (pdx_get_u32(h + PDX_HDR_BOM) != PDX_BYTE_ORDER_MARK ||
         pdx_get_u32(h + PDX_HDR_HEADER_SIZE) != PDX_HEADER_SIZE ||

@@ -124,6 +124,7 @@ typedef struct pdx_postings {
     uint32_t df;       /* documents in the list */
     uint32_t max_tf;   /* list-wide bound, for MaxScore */
     uint32_t min_len;  /* list-wide bound */
+    uint32_t max_votes; /* list-wide: most known votes of one of its papers */
     uint32_t n_blocks;
     const uint8_t *skip;     /* n_blocks entries of PDX_SKIP_ENTRY_SIZE */
     const uint8_t *data;     /* block data start */
@@ -183,25 +184,55 @@ static inline uint32_t pdx_postings_tf(const pdx_postings *p)
  * must hold pdx_postings_tf(p) entries. PDX_ECORRUPT when tf exceeds the
  * document's field length or the positions are malformed. */
 int pdx_postings_positions(pdx_postings *p, uint32_t *out);
-/* Skip entry fields of block b (for block-max bounds). */
+/* Skip entry fields of block b (for block-max bounds). A one-block list's
+ * last_doc is known only once its block is decoded (at open). */
+static inline uint32_t pdx_skip_field(const pdx_postings *p, uint32_t b, unsigned off)
+{
+    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE + off);
+}
 static inline uint32_t pdx_skip_last_doc(const pdx_postings *p, uint32_t b)
 {
-    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE);
+    return pdx_skip_field(p, b, PDX_SKIP_LAST_DOC);
 }
 static inline uint32_t pdx_skip_max_tf(const pdx_postings *p, uint32_t b)
 {
-    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE + 12);
+    return pdx_skip_field(p, b, PDX_SKIP_MAX_TF);
 }
 static inline uint32_t pdx_skip_min_len(const pdx_postings *p, uint32_t b)
 {
-    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE + 16);
+    return pdx_skip_field(p, b, PDX_SKIP_MIN_LEN);
+}
+static inline uint32_t pdx_skip_max_votes(const pdx_postings *p, uint32_t b)
+{
+    return pdx_skip_field(p, b, PDX_SKIP_MAX_VOTES);
+}
+/* The block that holds the list's first document >= target, found
+ * without decoding anything or moving the cursor ("shallow" seek):
+ * p->block when the cursor's current document is >= target, else the
+ * first later block whose last document is >= target; n_blocks when the
+ * list has none. Block-max pruning reads that block's bounds. */
+static inline uint32_t pdx_postings_block_of(const pdx_postings *p, uint32_t target)
+{
+    if (p->doc == PDX_NO_DOC)
+        return p->n_blocks;
+    if (p->doc >= target || pdx_skip_last_doc(p, p->block) >= target)
+        return p->block;
+    uint32_t lo = p->block + 1, hi = p->n_blocks;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (pdx_skip_last_doc(p, mid) < target)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Reads one list header at *p (within POSTINGS); used by postings.c and
  * check.c so both agree on the grammar. */
 typedef struct pdx_list_header {
-    uint64_t df, max_tf, min_len, pos_base, data_len; /* the header's varints
-                                                         (format.h POSTINGS) */
+    /* the header's varints (format.h POSTINGS) */
+    uint64_t df, max_tf, min_len, max_votes, pos_base, data_len;
     const uint8_t *skip; /* skip table */
     const uint8_t *data; /* block data */
     const uint8_t *end;  /* after block data: next field's list */
