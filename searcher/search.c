@@ -29,8 +29,19 @@
  * only when its bound is below the heap's worst score by a rounding margin
  * (cannot_reach()), so equal scores still reach the tie-break: the hits are
  * exactly those of an exhaustive search, bit for bit (tests/test_exact.c
- * checks this against pdx_search_set_exhaustive()). Block-max entries are
- * in the format but not used yet.
+ * checks this against pdx_search_set_exhaustive()).
+ *
+ * Block-max. The skip entries hold each block's largest tf, shortest field
+ * and most votes (format.h), so a range of documents can be bounded
+ * without decoding it: from the candidate to the end of the first of the
+ * cursors' current blocks to end, every cursor's papers are in one known
+ * block (block_bound()). When that bound, times the largest proximity
+ * factor and the largest vote boost of those blocks, cannot enter the heap
+ * (cannot_reach(), the same margin), the whole range is passed over:
+ * block-max AND in eval_required(), block-max MaxScore in eval_single()
+ * (after the essential lists chose the candidate) and the same bound, with
+ * coverage, in the partial pass. pdx_search_stats counts the ranges
+ * skipped; tests/test_exact.c requires each path to be taken.
  */
 #include <math.h>
 #include <stdio.h>
@@ -62,9 +73,20 @@ void pdx_results_clear(pdx_results *r)
 typedef struct cur {
     pdx_postings p;
     uint8_t field;
+    /* Its clause decides whether its group matches (not an optional
+     * clause): a paper it has may be one of the group's matches, so the
+     * vote bound of its block bounds those papers (block_bound()). */
+    bool decides;
+    uint32_t group; /* index of its group in eval.groups */
     double idf_w; /* w_f * idf_f(t) */
     double idf;   /* idf_f(t) alone: how informative the term is there */
     double ub;    /* most this cursor can add to a score (MaxScore) */
+    /* Block-max bounds of block bm_block (UINT32_MAX: none yet), kept
+     * because the same block is asked for again and again: the most the
+     * cursor adds to a score there (its largest tf at its shortest field
+     * length) and the vote boost of its most voted paper. */
+    uint32_t bm_block;
+    double bm_ub, bm_boost;
 } cur;
 
 typedef struct slot_it {
@@ -92,6 +114,12 @@ typedef struct group_it {
     clause_it *c;
     uint32_t n;
     uint32_t doc;
+    /* A clause that decides a match is a filter (date:2024 OR word): any
+     * paper may match the group, whatever its cursors hold. */
+    bool has_filter;
+    /* Scratch of block_bound(): the largest vote boost of the blocks of
+     * this group's deciding cursors, 0 when none has a block left. */
+    double bm_boost;
     /* How informative the query word is (group_info()): a pair of words
      * earns proximity in proportion to it (pair_weight()). */
     double info;
@@ -131,6 +159,11 @@ typedef struct eval {
     double bound_factor;     /* largest proximity factor x vote boost */
     double mass_total;       /* sum of the required groups' mass */
     const double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes (searcher's) */
+    /* Block-max: the last range [bm_from, bm_upto] whose bound was found
+     * able to enter the heap at threshold bm_theta; candidates inside it
+     * are not checked again until the threshold rises. */
+    uint32_t bm_from, bm_upto;
+    double bm_theta;
     /* The partial pass ranks papers by the words they match: a filter
      * alternative in a group (date:2024 OR word) does not count there, or
      * every paper passing it would be a partial match. */
@@ -693,13 +726,18 @@ static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc *
 /* The vote boost; log1p costs as much as scoring a posting, so the usual
  * vote counts come from a table. */
 #define BOOST_TABLE 1024
+static double boost_of_votes(const eval *e, int64_t votes)
+{
+    if (votes <= 0)
+        return 1;
+    if (votes < BOOST_TABLE)
+        return e->boost_tab[votes];
+    return 1 + e->o->vote_weight * log1p((double)votes);
+}
+
 static double boost(eval *e, const pdx_doc *d)
 {
-    if (d->votes <= 0)
-        return 1;
-    if (d->votes < BOOST_TABLE)
-        return e->boost_tab[d->votes];
-    return 1 + e->o->vote_weight * log1p((double)d->votes);
+    return boost_of_votes(e, d->votes);
 }
 
 /* ---- setup ---- */
@@ -791,6 +829,9 @@ static int build(eval *e)
                             if (rc)
                                 return fail(e, rc);
                             cu->field = (uint8_t)f;
+                            cu->decides = !cl->optional;
+                            cu->group = (uint32_t)(gi - e->groups);
+                            cu->bm_block = UINT32_MAX;
                             double df = cu->p.df;
                             cu->idf = log(1 + (N - df + 0.5) / (df + 0.5));
                             cu->idf_w = cl->weight * e->o->field_weight[f] * cu->idf;
@@ -806,6 +847,8 @@ static int build(eval *e)
                 cit->n = used;
                 if (used == 0 && cl->kind == PDX_CLAUSE_TERMS)
                     cit->dead = true;
+                if (cl->kind != PDX_CLAUSE_TERMS && !cl->optional)
+                    gi->has_filter = true;
                 if ((used > 1 || cl->whole_author) && !cl->optional)
                     e->has_phrase = true;
             }
@@ -816,6 +859,15 @@ static int build(eval *e)
         }
     }
     return PDX_OK;
+}
+
+/* Forgets the range block-max pruning last let through (a new pass, new
+ * cursors). */
+static void bm_forget(eval *e)
+{
+    e->bm_from = 1;
+    e->bm_upto = 0;
+    e->bm_theta = -1;
 }
 
 static int cmp_cur_ub(const void *a, const void *b)
@@ -846,6 +898,7 @@ static int collect_required(eval *e)
     e->bound_factor = prox_factor(e) * e->max_boost;
     e->theta = -1;
     e->n_nonessential = 0;
+    bm_forget(e);
     return PDX_OK;
 }
 
@@ -925,6 +978,86 @@ static uint32_t maxscore_next(eval *e, uint32_t doc)
     return m;
 }
 
+/* Block-max bound. For each cursor of the required groups, the block that
+ * holds its first document >= doc is found from the skip table alone
+ * (pdx_postings_block_of(): nothing is decoded); until the end of the
+ * first of those blocks to end, *upto, every paper a cursor has is in that
+ * cursor's block, so that block's largest tf at its shortest field length
+ * bounds what the cursor adds, and the block's most voted paper bounds the
+ * vote boost. Returns a bound of the score of every paper in [doc, *upto]
+ * (*upto is PDX_NO_DOC when no cursor has a document >= doc):
+ *   full matches    sum of the blocks' bounds x the largest proximity
+ *                   factor x the smallest over the groups of the group's
+ *                   largest block boost (a full match is in a deciding
+ *                   cursor of every group; a group with a filter clause
+ *                   may match any paper: the index's largest boost);
+ *   partial matches sum x proximity factor x the largest block boost x
+ *                   the coverage of the groups that have a block there.
+ * The sum takes every cursor of the groups (alternatives and optional
+ * clauses too), as MaxScore's bounds do. */
+static double coverage(const eval *e, double mass);
+static double block_bound(eval *e, uint32_t doc, uint32_t *upto)
+{
+    uint32_t end = PDX_NO_DOC;
+    double sum = 0;
+    for (uint32_t g = 0; g < e->n_req; g++)
+        e->groups[g].bm_boost = 0;
+    for (uint32_t i = 0; i < e->n_rc; i++) {
+        cur *cu = e->rc[i];
+        uint32_t b = pdx_postings_block_of(&cu->p, doc);
+        if (b >= cu->p.n_blocks)
+            continue; /* no document >= doc: adds nothing */
+        end = PDX_MIN(end, pdx_skip_last_doc(&cu->p, b));
+        if (b != cu->bm_block) {
+            cu->bm_block = b;
+            cu->bm_ub = cu->idf_w * tf_norm(e, pdx_skip_max_tf(&cu->p, b),
+                                            pdx_skip_min_len(&cu->p, b), cu->field);
+            cu->bm_boost = boost_of_votes(e, pdx_skip_max_votes(&cu->p, b));
+        }
+        sum += cu->bm_ub;
+        group_it *g = &e->groups[cu->group];
+        if (cu->decides && cu->bm_boost > g->bm_boost)
+            g->bm_boost = cu->bm_boost;
+    }
+    *upto = end;
+    if (!e->partial_pass) {
+        double vb = INFINITY;
+        for (uint32_t g = 0; g < e->n_req; g++)
+            vb = PDX_MIN(vb, e->groups[g].has_filter ? e->max_boost : e->groups[g].bm_boost);
+        return sum * prox_factor(e) * vb;
+    }
+    double vb = 0, mass = 0;
+    for (uint32_t g = 0; g < e->n_req; g++) {
+        if (e->groups[g].bm_boost > 0) {
+            vb = PDX_MAX(vb, e->groups[g].bm_boost);
+            mass += e->groups[g].mass;
+        }
+    }
+    return sum * prox_factor(e) * coverage(e, mass) * vb;
+}
+
+/* Block-max pruning at candidate doc, against the heap's worst score
+ * theta: true when no paper from doc to the end of the blocks
+ * (block_bound()) can enter, with *next the first document past them
+ * (PDX_NO_DOC: none left), so the caller moves there without decoding
+ * what lies between. A range let through is not checked again until
+ * theta rises. */
+static bool bm_skip(eval *e, uint32_t doc, double theta, uint32_t *next)
+{
+    if (doc >= e->bm_from && doc <= e->bm_upto && theta == e->bm_theta)
+        return false;
+    uint32_t upto;
+    double bound = block_bound(e, doc, &upto);
+    if (!cannot_reach(bound, theta)) {
+        e->bm_from = doc;
+        e->bm_upto = upto;
+        e->bm_theta = theta;
+        return false;
+    }
+    *next = upto == PDX_NO_DOC ? PDX_NO_DOC : upto + 1;
+    return true;
+}
+
 /* True when a paper must beat the heap's worst score to enter: ranking
  * by score with the heap full. Decisions that only save work for papers
  * that cannot enter (positions for proximity, the partial pass) start
@@ -948,13 +1081,25 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
     uint32_t doc = 0;
     while (!e->err) {
         if (may_prune(rc, h, *total)) {
-            if (h->h[0].score != e->theta)
-                maxscore_split(e, h->h[0].score);
+            double theta = h->h[0].score;
+            if (theta != e->theta)
+                maxscore_split(e, theta);
+            uint32_t next;
+            if (bm_skip(e, doc, theta, &next)) {
+                e->s->stats.blockmax_and++;
+                if (next == PDX_NO_DOC)
+                    return;
+                doc = next;
+                continue;
+            }
             if (e->n_nonessential) {
                 uint32_t to = maxscore_next(e, doc);
                 if (to == PDX_NO_DOC)
                     return;
-                doc = to;
+                if (to > doc) { /* check the blocks there first */
+                    doc = to;
+                    continue;
+                }
             }
         }
         bool agree = true;
@@ -1033,6 +1178,20 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                 doc = e->rc[i]->p.doc;
         if (doc == PDX_NO_DOC)
             return;
+        uint32_t next;
+        if (prune && bm_skip(e, doc, h->h[0].score, &next)) {
+            e->s->stats.blockmax_single++;
+            if (next == PDX_NO_DOC)
+                return;
+            for (uint32_t i = from; i < e->n_rc; i++) {
+                int rc2 = pdx_postings_seek(&e->rc[i]->p, next);
+                if (rc2) {
+                    fail(e, rc2);
+                    return;
+                }
+            }
+            continue;
+        }
         for (uint32_t i = 0; i < from; i++) {
             int rc2 = pdx_postings_seek(&e->rc[i]->p, doc);
             if (rc2) {
@@ -1127,6 +1286,18 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
 {
     uint32_t doc = 0;
     while (!e->err) {
+        /* (the pass runs only when fewer than k papers fully match, so
+         * the heap's worst hit is partial once it is full) */
+        if (heap_bars_entry(rc, h)) {
+            uint32_t next;
+            if (bm_skip(e, doc, h->h[0].score, &next)) {
+                e->s->stats.blockmax_partial++;
+                if (next == PDX_NO_DOC)
+                    return;
+                doc = next;
+                continue;
+            }
+        }
         uint32_t m = PDX_NO_DOC;
         for (uint32_t i = 0; i < e->n_req; i++) {
             uint32_t gd = group_seek(e, &e->groups[i], doc);
@@ -1228,6 +1399,16 @@ static void heap_sort_best_first(rank_ctx *rc, heap *h)
 void pdx_search_set_exhaustive(pdx_searcher *s, bool on)
 {
     s->exhaustive = on;
+}
+
+const pdx_search_stats *pdx_search_stats_get(const pdx_searcher *s)
+{
+    return &s->stats;
+}
+
+void pdx_search_stats_reset(pdx_searcher *s)
+{
+    memset(&s->stats, 0, sizeof s->stats);
 }
 
 /* True if x is a finite number in [lo, hi] (false for NaN). */
