@@ -96,6 +96,28 @@ static uint32_t position_limit(const pdx_doc *d, const pdx_stored *st, unsigned 
     return lim > UINT32_MAX ? UINT32_MAX : (uint32_t)lim;
 }
 
+/* The scoring row of document d must be its record's values (format.h
+ * DOCS): the scorer reads the row, everything else the record. */
+static int check_doc_row(pdx_index *ix, uint32_t d, const pdx_doc *doc)
+{
+    const uint8_t *row = ix->sec[PDX_SEC_DOCS].p + (size_t)ix->n_docs * PDX_DOC_RECORD_SIZE +
+                         (size_t)d * PDX_DOC_ROW_SIZE;
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        uint32_t want = PDX_MIN(doc->len[f], PDX_DOC_ROW_ESCAPE);
+        if (pdx_get_u16(row + 2 * f) != want)
+            return pdx_index_corrupt(ix, "DOCS: document %u scoring row length %u is %u, its "
+                                     "record says %u", d, f, pdx_get_u16(row + 2 * f),
+                                     doc->len[f]);
+    }
+    uint32_t want = doc->votes < 0                          ? PDX_DOC_ROW_NO_VOTES
+                    : doc->votes < (int64_t)PDX_DOC_ROW_NO_VOTES ? (uint32_t)doc->votes
+                                                            : PDX_DOC_ROW_ESCAPE;
+    if (pdx_get_u16(row + 6) != want)
+        return pdx_index_corrupt(ix, "DOCS: document %u scoring row votes do not match its "
+                                 "record", d);
+    return PDX_OK;
+}
+
 /* Checks DOCS, STORED and IDHASH against each other and META, and fills
  * limit[doc * PDX_NFIELDS + field] with position_limit(). */
 static int check_docs(pdx_index *ix, uint32_t *limit)
@@ -114,6 +136,8 @@ static int check_docs(pdx_index *ix, uint32_t *limit)
             return rc;
         if (doc.stored_off != expect_off)
             return pdx_index_corrupt(ix, "DOCS: document %u stored fields are not contiguous", d);
+        if ((rc = check_doc_row(ix, d, &doc)))
+            return rc;
         expect_off += doc.stored_len;
         if (st.id_len == 0)
             return pdx_index_corrupt(ix, "STORED: document %u has an empty id", d);

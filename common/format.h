@@ -63,6 +63,12 @@
  *               u32 date (YYYYMMDD, 0 unknown)   u32 votes (0xffffffff unknown)
  *               u32 len[3] (tokens per field)    u32 stored_len
  *               u64 stored_off (into STORED)
+ *             then n_docs scoring rows of 8 bytes, what the scorer reads of
+ *             every candidate, 8 papers to a cache line:
+ *               u16 len[3]  the record's lengths; 0xffff: 0xffff or more,
+ *                           read the record
+ *               u16 votes   0..0xfffd the record's votes, 0xfffe unknown,
+ *                           0xffff: 0xffff or more, read the record
  *   STORED    per document: str id, str url, str title, str authors
  *             ('\n'-separated), str summary, str file, varint line,
  *             u8 flags (bit 0: id synthesized, bits 1-7 zero), which ends
@@ -154,6 +160,9 @@ enum pdx_field { PDX_FIELD_TITLE = 0, PDX_FIELD_AUTHORS = 1, PDX_FIELD_SUMMARY =
 #define PDX_SKIP_MIN_LEN 16  /* u32 */
 #define PDX_SKIP_MAX_VOTES 20 /* u32 */
 #define PDX_DOC_RECORD_SIZE 32
+#define PDX_DOC_ROW_SIZE 8         /* DOCS scoring row */
+#define PDX_DOC_ROW_ESCAPE 0xffffu /* row value: read the record */
+#define PDX_DOC_ROW_NO_VOTES 0xfffeu /* row votes: unknown */
 #define PDX_HASH_SLOT_SIZE 8
 #define PDX_VOTES_NONE 0xffffffffu
 /* STORED flags byte: bit 0 set when the arXiv id was synthesized; the

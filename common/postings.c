@@ -235,10 +235,8 @@ int pdx_postings_positions(pdx_postings *p, uint32_t *out)
     uint64_t pos = 0;
     uint32_t tf = p->tfs[p->i];
     /* A field of len tokens holds at most len occurrences of a term. */
-    pdx_doc d;
-    int rc = pdx_doc_get(p->ix, p->doc, &d);
-    if (rc)
-        return rc;
+    pdx_doc_score d;
+    pdx_doc_score_get(p->ix, p->doc, &d);
     if (tf > d.len[p->field])
         return pdx_index_corrupt(p->ix, "POSTINGS: document %u tf %u exceeds its field length %u",
                                  p->doc, tf, d.len[p->field]);

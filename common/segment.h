@@ -102,6 +102,39 @@ typedef struct pdx_doc {
 } pdx_doc;
 int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out);
 
+/* What the scorer reads of a candidate: its field lengths and votes. */
+typedef struct pdx_doc_score {
+    uint32_t len[PDX_NFIELDS]; /* tokens per field */
+    int64_t votes;             /* PDX_VOTES_UNKNOWN (-1) when unknown */
+} pdx_doc_score;
+/* Fills out from the document's 8-byte scoring row in DOCS, falling back
+ * to its record for a value too large for the row (rare): one cache line
+ * shared by 8 papers instead of a 32-byte record each. doc < n_docs is the
+ * caller's promise (ids from postings are checked when decoded). */
+static inline void pdx_doc_score_get(const pdx_index *ix, uint32_t doc, pdx_doc_score *out)
+{
+    const uint8_t *docs = ix->sec[PDX_SEC_DOCS].p;
+    const uint8_t *row = docs + (size_t)ix->n_docs * PDX_DOC_RECORD_SIZE +
+                         (size_t)doc * PDX_DOC_ROW_SIZE;
+    const uint8_t *rec = docs + (size_t)doc * PDX_DOC_RECORD_SIZE;
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        uint32_t v = pdx_get_u16(row + 2 * f);
+        out->len[f] = v != PDX_DOC_ROW_ESCAPE ? v : pdx_get_u32(rec + 8 + 4 * f);
+    }
+    uint32_t v = pdx_get_u16(row + 6);
+    if (v == PDX_DOC_ROW_ESCAPE) {
+        v = pdx_get_u32(rec + 4);
+        out->votes = v == PDX_VOTES_NONE ? PDX_VOTES_UNKNOWN : (int64_t)v;
+    } else {
+        out->votes = v == PDX_DOC_ROW_NO_VOTES ? PDX_VOTES_UNKNOWN : (int64_t)v;
+    }
+}
+/* The date of document doc < n_docs (YYYYMMDD, 0 unknown), from its record. */
+static inline int32_t pdx_doc_date(const pdx_index *ix, uint32_t doc)
+{
+    return (int32_t)pdx_get_u32(ix->sec[PDX_SEC_DOCS].p + (size_t)doc * PDX_DOC_RECORD_SIZE);
+}
+
 typedef struct pdx_stored {
     const char *id, *url, *title, *authors, *summary, *file; /* into the map */
     size_t id_len, url_len, title_len, authors_len, summary_len, file_len; /* bytes */

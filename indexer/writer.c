@@ -1490,7 +1490,23 @@ static int write_dictionary(commit_ctx *c)
     return c->w->err;
 }
 
-/* DOCS (fixed-width records by final id) and IDHASH. */
+/* The 8-byte scoring row of a document (format.h DOCS): its lengths and
+ * votes as u16, escaped to the record when they do not fit. */
+static void write_doc_row(pdx_writer *w, outfile *o, const mdoc *d)
+{
+    uint8_t row[PDX_DOC_ROW_SIZE];
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        pdx_put_u16(row + 2 * f,
+                    (uint16_t)(d->len[f] < PDX_DOC_ROW_ESCAPE ? d->len[f] : PDX_DOC_ROW_ESCAPE));
+    uint32_t v = d->votes == PDX_VOTES_NONE          ? PDX_DOC_ROW_NO_VOTES
+                 : d->votes < PDX_DOC_ROW_NO_VOTES ? d->votes
+                                                     : PDX_DOC_ROW_ESCAPE;
+    pdx_put_u16(row + 6, (uint16_t)v);
+    out_write(w, o, row, sizeof row);
+}
+
+/* DOCS (fixed-width records by final id, then their scoring rows) and
+ * IDHASH. */
 static int write_docs(commit_ctx *c)
 {
     pdx_writer *w = c->w;
@@ -1512,6 +1528,9 @@ static int write_docs(commit_ctx *c)
         out_write(w, &c->o, rec, sizeof rec);
         id_hashes[c->remap[i]] = pdx_hash(w->id_arena.data + d->id_off, d->id_len);
     }
+    for (uint32_t i = 0; i < w->n_docs && !w->err; i++)
+        if (!w->docs[i].deleted)
+            write_doc_row(w, &c->o, &w->docs[i]);
     if (!w->err && !out_end(w, &c->o, PDX_SEC_DOCS, c->tab, &c->ntab)) {
         pdx_buf hb = {0};
         build_hash_section(&hb, c->n_final, id_hashes);

@@ -345,7 +345,7 @@ static double tf_norm(eval *e, uint32_t tf, uint32_t len, unsigned f)
 
 /* BM25 of clause c at doc: the sum over its cursors on doc whose field is
  * in `fields` (a bit per field). *any tells whether there was one. */
-static double clause_sum(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d,
+static double clause_sum(eval *e, clause_it *c, uint32_t doc, const pdx_doc_score *d,
                          unsigned fields, bool *any)
 {
     double sum = 0;
@@ -362,7 +362,7 @@ static double clause_sum(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d,
 
 /* Verifies clause c at doc (which all its slots are on) and adds its BM25
  * to *score. A phrase contributes only in the fields where it occurs. */
-static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, double *score)
+static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc_score *d, double *score)
 {
     unsigned ok_fields = 0;
     if (c->src->kind != PDX_CLAUSE_TERMS)
@@ -391,7 +391,7 @@ static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, 
 /* The clause's BM25 at doc over all its allowed fields, positions
  * ignored: exact for a one-slot clause, an upper bound for a phrase. Needs
  * no positions, so it is cheap. */
-static double clause_bow(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d)
+static double clause_bow(eval *e, clause_it *c, uint32_t doc, const pdx_doc_score *d)
 {
     bool any = false;
     return clause_sum(e, c, doc, d, PDX_FIELDS_ALL, &any);
@@ -400,7 +400,7 @@ static double clause_bow(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d)
 /* Upper bound of group g's score at doc, and (if present is not NULL)
  * whether some required clause of it has every slot on doc (a match unless
  * a phrase fails). */
-static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, bool *present)
+static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc_score *d, bool *present)
 {
     double ub = 0;
     if (present)
@@ -432,7 +432,7 @@ static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, 
  * (0 loses topical nDCG, 1 loses known-item MRR). Then the optional
  * clauses add. */
 #define PDX_ALT_BLEND 0.5
-static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, double *score)
+static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc_score *d, double *score)
 {
     bool ok = false;
     double words = 0, best_alt = 0;
@@ -514,7 +514,7 @@ static double pair_weight(const group_it *a, const group_it *b)
     return m / (m + PDX_PROXIMITY_INFO);
 }
 
-static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc *d)
+static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     double bonus = 0;
     for (uint32_t g = 0; g + 1 < e->n_req; g++) {
@@ -580,13 +580,14 @@ static bool cannot_reach(double bound, double theta)
     return bound * (1 + PDX_BOUND_SLACK) < theta;
 }
 
-static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
+static bool passes_filters(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     const pdx_query *q = e->q;
     if (e->id_filter && doc != e->id_doc)
         return false;
     if (q->date_lo > 0 || q->date_hi < INT32_MAX) {
-        if (d->date < q->date_lo || d->date > q->date_hi)
+        int32_t date = pdx_doc_date(e->ix, doc);
+        if (date < q->date_lo || date > q->date_hi)
             return false;
     }
     if (q->has_votes_filter) {
@@ -594,21 +595,30 @@ static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
             return false;
     }
     /* groups of filters only (date:2024-06 OR date:2024-07, -votes:<5):
-     * some filter passes, or none for an excluded group */
+     * some filter passes, or none for an excluded group; they read the
+     * whole record */
+    pdx_doc full;
+    bool read = false;
     for (uint32_t g = 0; g < q->n_groups; g++) {
         const pdx_group *gr = &q->groups[g];
         if (!gr->filters_only)
             continue;
+        int rc;
+        if (!read && (rc = pdx_doc_get(e->ix, doc, &full))) {
+            fail(e, rc);
+            return false;
+        }
+        read = true;
         bool any = false;
         for (uint32_t c = 0; c < gr->n_clauses && !any; c++)
-            any = pdx_clause_filter_passes(&gr->clauses[c], doc, d);
+            any = pdx_clause_filter_passes(&gr->clauses[c], doc, &full);
         if (any == gr->negated)
             return false;
     }
     return true;
 }
 
-static bool excluded(eval *e, uint32_t doc, const pdx_doc *d)
+static bool excluded(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     /* an excluded filter excludes in the partial pass too */
     bool partial = e->partial_pass, out = false;
@@ -698,13 +708,16 @@ static void sift_down(rank_ctx *rc, heap *h, size_t i)
     }
 }
 
-static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc *d)
+/* Offers hit, whose paper has these scoring values, to the heap; its
+ * date (for the tie-break) is read only then. */
+static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc_score *d)
 {
     int64_t votes = d->votes < 0 ? -1 : d->votes;
+    int32_t date = pdx_doc_date(rc->e->ix, hit->doc);
     if (h->n < h->k) {
         size_t i = h->n++;
         h->h[i] = *hit;
-        h->date[i] = d->date;
+        h->date[i] = date;
         h->votes[i] = votes;
         while (i > 0) {
             size_t p = (i - 1) / 2;
@@ -715,10 +728,10 @@ static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc *
         }
         return;
     }
-    if (h->k == 0 || rank_cmp(rc, hit, d->date, votes, &h->h[0], h->date[0], h->votes[0]) >= 0)
+    if (h->k == 0 || rank_cmp(rc, hit, date, votes, &h->h[0], h->date[0], h->votes[0]) >= 0)
         return;
     h->h[0] = *hit;
-    h->date[0] = d->date;
+    h->date[0] = date;
     h->votes[0] = votes;
     sift_down(rc, h, 0);
 }
@@ -735,7 +748,7 @@ static double boost_of_votes(const eval *e, int64_t votes)
     return 1 + e->o->vote_weight * log1p((double)votes);
 }
 
-static double boost(eval *e, const pdx_doc *d)
+static double boost(eval *e, const pdx_doc_score *d)
 {
     return boost_of_votes(e, d->votes);
 }
@@ -1115,12 +1128,8 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         }
         if (!agree)
             continue;
-        pdx_doc d;
-        int rc2 = pdx_doc_get(e->ix, doc, &d);
-        if (rc2) {
-            fail(e, rc2);
-            return;
-        }
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, doc, &d);
         if (passes_filters(e, doc, &d)) {
             double score = 0, bst = boost(e, &d);
             bool ok = true, full = heap_bars_entry(rc, h);
@@ -1199,18 +1208,15 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                 return;
             }
         }
-        pdx_doc d;
-        int rc2 = pdx_doc_get(e->ix, doc, &d);
-        if (rc2) {
-            fail(e, rc2);
-            return;
-        }
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, doc, &d);
         double score = 0;
         for (uint32_t i = 0; i < e->n_rc; i++) {
             cur *cu = e->rc[i];
             if (cu->p.doc != doc)
                 continue;
             score += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d.len[cu->field], cu->field);
+            int rc2;
             if (i >= from && (rc2 = pdx_postings_next(&cu->p))) {
                 fail(e, rc2);
                 return;
@@ -1307,12 +1313,8 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
         if (m == PDX_NO_DOC)
             return;
         doc = m;
-        pdx_doc d;
-        int rc2 = pdx_doc_get(e->ix, doc, &d);
-        if (rc2) {
-            fail(e, rc2);
-            return;
-        }
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, doc, &d);
         bool worth = true;
         if (heap_bars_entry(rc, h)) {
             /* Same pruning as for full matches: the best score the groups
@@ -1370,12 +1372,8 @@ static void eval_filters_only(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         hi = lo + 1;
     }
     for (uint32_t doc = lo; doc < hi && !e->err; doc++) {
-        pdx_doc d;
-        int rc2 = pdx_doc_get(e->ix, doc, &d);
-        if (rc2) {
-            fail(e, rc2);
-            return;
-        }
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, doc, &d);
         if (!passes_filters(e, doc, &d) || excluded(e, doc, &d))
             continue;
         (*total)++;

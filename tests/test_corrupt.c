@@ -1145,6 +1145,11 @@ static void corrupt_tf_above_field_length(void **st)
     pdx_put_u32(p + s->sec_off[PDX_SEC_DOCS] + (size_t)doc * PDX_DOC_RECORD_SIZE + 8 +
                     4 * L.field,
                 tf - 1);
+    /* and in its scoring row, which the positions check reads */
+    uint32_t n_docs = pdx_get_u32(s->orig + s->sec_off[PDX_SEC_META] + PDX_META_NDOCS);
+    pdx_put_u16(p + s->sec_off[PDX_SEC_DOCS] + (size_t)n_docs * PDX_DOC_RECORD_SIZE +
+                    (size_t)doc * PDX_DOC_ROW_SIZE + 2 * L.field,
+                (uint16_t)(tf - 1));
     fix_checksums(p, s->size);
     write_bytes(s->bad, p, s->size);
     free(p);
@@ -1365,6 +1370,36 @@ static void corrupt_list_vote_bound_wrong(void **st)
         if (!strstr(o.msg, "POSTINGS"))
             fail_msg("%s: the message does not name POSTINGS: %s", what, o.msg);
     }
+}
+
+/* The scoring rows of DOCS repeat the records' lengths and votes for the
+ * scorer; a row that disagrees with its record is reported by the check,
+ * naming DOCS. */
+static void corrupt_doc_row_disagrees_with_record(void **st)
+{
+    state *s = *st;
+    uint32_t n_docs = pdx_get_u32(s->orig + s->sec_off[PDX_SEC_META] + PDX_META_NDOCS);
+    uint64_t rows = s->sec_off[PDX_SEC_DOCS] + (uint64_t)n_docs * PDX_DOC_RECORD_SIZE;
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    for (uint32_t doc = 0; doc < n_docs; doc += n_docs > 1 ? n_docs - 1 : 1) {
+        for (unsigned at = 0; at < PDX_DOC_ROW_SIZE; at += 2) {
+            memcpy(p, s->orig, s->size);
+            uint8_t *v = p + rows + (size_t)doc * PDX_DOC_ROW_SIZE + at;
+            pdx_put_u16(v, (uint16_t)(pdx_get_u16(v) + 1));
+            fix_checksums(p, s->size);
+            write_bytes(s->bad, p, s->size);
+            outcome o;
+            char what[100];
+            snprintf(what, sizeof what, "document %u scoring row byte %u", doc, at);
+            probe_child(s->bad, what, &o);
+            if (o.open_rc == PDX_OK && o.check_rc == PDX_OK)
+                fail_msg("%s: passed the check", what);
+            if (!strstr(o.msg, "DOCS"))
+                fail_msg("%s: the message does not name DOCS: %s", what, o.msg);
+        }
+    }
+    free(p);
 }
 
 /* A digest whose only paper has no indexable character: the writer leaves
@@ -1592,6 +1627,7 @@ int main(void)
         cmocka_unit_test(corrupt_layout_constants_are_a_version_mismatch),
         cmocka_unit_test(corrupt_format_version_2_asks_for_a_rebuild),
         cmocka_unit_test(corrupt_list_vote_bound_wrong),
+        cmocka_unit_test(corrupt_doc_row_disagrees_with_record),
         cmocka_unit_test(corrupt_check_accepts_an_index_without_terms),
         cmocka_unit_test(corrupt_index_paper_get_bounds),
         cmocka_unit_test(corrupt_not_an_index),
