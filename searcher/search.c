@@ -157,6 +157,7 @@ typedef struct eval {
     uint32_t n_nonessential; /* leading rc entries not drawn from */
     double theta;            /* heap threshold the split was made for */
     double bound_factor;     /* largest proximity factor x vote boost */
+    double prox_max;         /* the largest proximity factor (prox_factor_of()) */
     double mass_total;       /* sum of the required groups' mass */
     const double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes (searcher's) */
     /* Block-max: the last range [bm_from, bm_upto] whose bound was found
@@ -554,12 +555,31 @@ static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d)
     return bonus;
 }
 
-/* The largest factor proximity can multiply a score by: each pair adds
- * at most PDX_PROXIMITY x its two groups' scores (its pair_weight() is
- * below 1), and a group is in at most two pairs (one with two groups). */
+/* The largest factor proximity can multiply a score by, for this query:
+ * pair (g, g+1) adds at most PDX_PROXIMITY x pair_weight() x the two
+ * groups' scores (pair_prox() is at most 1, and the clause sums it weighs
+ * are parts of those scores), so a group's score comes back at most
+ * PDX_PROXIMITY x the weights of the (at most two) pairs it is in. Pairs
+ * of common words weigh less than 1, and their queries are the costly
+ * ones: the bound is tighter than 1 + PDX_PROXIMITY x 2. Computed once
+ * per pass (collect_required()) into e->prox_max. */
+static double prox_factor_of(const eval *e)
+{
+    double most = 0;
+    for (uint32_t g = 0; g < e->n_req; g++) {
+        double w = 0;
+        if (g > 0)
+            w += pair_weight(&e->groups[g - 1], &e->groups[g]);
+        if (g + 1 < e->n_req)
+            w += pair_weight(&e->groups[g], &e->groups[g + 1]);
+        most = PDX_MAX(most, w);
+    }
+    return 1 + PDX_PROXIMITY * most;
+}
+
 static double prox_factor(const eval *e)
 {
-    return e->n_req < 2 ? 1 : 1 + PDX_PROXIMITY * (e->n_req == 2 ? 1 : 2);
+    return e->prox_max;
 }
 
 /* Relative margin of every pruning decision. A bound is a sum taken in
@@ -908,7 +928,8 @@ static int collect_required(eval *e)
                 for (uint32_t i = 0; i < e->groups[g].c[c].s[k].n; i++)
                     e->rc[e->n_rc++] = &e->groups[g].c[c].s[k].c[i];
     qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
-    e->bound_factor = prox_factor(e) * e->max_boost;
+    e->prox_max = prox_factor_of(e);
+    e->bound_factor = e->prox_max * e->max_boost;
     e->theta = -1;
     e->n_nonessential = 0;
     bm_forget(e);
