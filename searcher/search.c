@@ -1092,6 +1092,27 @@ static bool bm_skip(eval *e, uint32_t doc, double theta, uint32_t *next)
     return true;
 }
 
+/* Bound of the score of candidate doc (every required group on it) from
+ * the cursors alone, with its paper's values d and vote boost bst: the
+ * exact BM25 of each cursor on doc, the list bound of each cursor not yet
+ * moved to doc (an optional clause's, say: it may hold doc), nothing for a
+ * cursor past doc; times the largest proximity factor and bst. A group
+ * scores at most the sum of its clauses' cursors on doc (the blend of
+ * alternatives gives less), so this bounds the score at the cost of one
+ * pass over the cursors, without the clauses. */
+static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, double bst)
+{
+    double sum = 0;
+    for (uint32_t i = 0; i < e->n_rc; i++) {
+        const cur *cu = e->rc[i];
+        if (cu->p.doc == doc)
+            sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d->len[cu->field], cu->field);
+        else if (cu->p.doc < doc)
+            sum += cu->ub;
+    }
+    return sum * e->prox_max * bst;
+}
+
 /* True when a paper must beat the heap's worst score to enter: ranking
  * by score with the heap full. Decisions that only save work for papers
  * that cannot enter (positions for proximity, the partial pass) start
@@ -1155,12 +1176,20 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
             double score = 0, bst = boost(e, &d);
             bool ok = true, full = heap_bars_entry(rc, h);
             double theta = full ? h->h[0].score : 0;
+            /* Pruning: a paper whose cursors' bound cannot enter is
+             * neither scored nor counted (frequent pairs have thousands of
+             * such papers, and scoring walks every clause) */
+            if (may_prune(rc, h, *total) &&
+                cannot_reach(candidate_bound(e, doc, &d, bst), theta)) {
+                e->s->stats.candidates_and++;
+                ok = false;
+            }
             /* Pruning: when even the bag-of-words bound (plus the largest
              * proximity bonus) cannot enter a full heap, skip the
              * positions; the paper is neither verified nor counted.
              * Without phrases the bag of words is the exact score,
              * computed below. */
-            if (e->has_phrase && may_prune(rc, h, *total)) {
+            if (ok && e->has_phrase && may_prune(rc, h, *total)) {
                 double ub = 0;
                 for (uint32_t i = 0; i < e->n_req; i++)
                     ub += group_bound(e, &e->groups[i], doc, &d, NULL);

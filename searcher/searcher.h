@@ -29,6 +29,9 @@ typedef struct pdx_search_stats {
      * cursors (eval_required), in the one-word union (eval_single) and
      * in the partial pass. */
     uint64_t blockmax_and, blockmax_single, blockmax_partial;
+    /* Full-match candidates of eval_required passed over unscored: the
+     * bound of their cursors (candidate_bound()) could not enter. */
+    uint64_t candidates_and;
 } pdx_search_stats;
 
 struct pdx_searcher {

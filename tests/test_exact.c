@@ -260,10 +260,12 @@ static void assert_pruning_exercised(pdx_searcher *s, const char *corpus_name)
 {
     const pdx_search_stats *st = pdx_search_stats_get(s);
     printf("exact: %s: block-max skipped %llu ranges in AND, %llu in one-word unions, %llu in "
-           "the partial pass\n",
+           "the partial pass; %llu AND candidates unscored\n",
            corpus_name, (unsigned long long)st->blockmax_and,
-           (unsigned long long)st->blockmax_single, (unsigned long long)st->blockmax_partial);
-    if (!st->blockmax_and || !st->blockmax_single || !st->blockmax_partial)
+           (unsigned long long)st->blockmax_single, (unsigned long long)st->blockmax_partial,
+           (unsigned long long)st->candidates_and);
+    if (!st->blockmax_and || !st->blockmax_single || !st->blockmax_partial ||
+        !st->candidates_and)
         fail_msg("%s: a pruning path was never taken (see the counts above)", corpus_name);
 }
 
