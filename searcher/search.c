@@ -1155,6 +1155,18 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                     doc = to;
                     continue;
                 }
+                /* doc is in an essential list: before the other lists
+                 * are moved to it (decoding their blocks), the bound with
+                 * theirs at their list bounds */
+                pdx_doc_score d0;
+                pdx_doc_score_get(e->ix, doc, &d0);
+                if (cannot_reach(candidate_bound(e, doc, &d0, boost(e, &d0)), theta)) {
+                    e->s->stats.candidates_and++;
+                    if (doc == PDX_NO_DOC - 1)
+                        return;
+                    doc++;
+                    continue;
+                }
             }
         }
         bool agree = true;
