@@ -90,6 +90,10 @@ typedef struct cur {
      * vote bound of its block bounds those papers (block_bound()). */
     bool decides;
     uint32_t group; /* index of its group in eval.groups */
+    /* The last group whose clause reads this cursor: a span's equivalent
+     * is one clause in each of the span's consecutive groups, sharing its
+     * cursors (share_span_clause()), so group..group_last. */
+    uint32_t group_last;
     double idf_w; /* w_f * idf_f(t) */
     double idf;   /* idf_f(t) alone: how informative the term is there */
     double ub;    /* most this cursor can add to a score (MaxScore) */
@@ -842,6 +846,62 @@ static double group_info(const group_it *g)
     return best;
 }
 
+/* Are a and b the same alternative clause: an equivalent the lexicon
+ * gave a span of several words, which expand.c copies into each of the
+ * span's groups? */
+static bool same_alternative(const pdx_clause *a, const pdx_clause *b)
+{
+    if (!a->alternative || !b->alternative || a->optional || b->optional ||
+        a->kind != PDX_CLAUSE_TERMS || b->kind != PDX_CLAUSE_TERMS || a->whole_author ||
+        b->whole_author || a->weight != b->weight || a->fields != b->fields ||
+        a->n_slots != b->n_slots || a->has_whole != b->has_whole ||
+        (a->has_whole && a->whole_ord != b->whole_ord))
+        return false;
+    for (uint32_t k = 0; k < a->n_slots; k++) {
+        const pdx_slot *x = &a->slots[k], *y = &b->slots[k];
+        if (!x->text != !y->text || x->n_ords != y->n_ords ||
+            (x->n_ords && memcmp(x->ords, y->ords, x->n_ords * sizeof *x->ords)))
+            return false;
+    }
+    return true;
+}
+
+/* Clause c of required group gi, when it is a copy of an equivalent in
+ * the group before (a span's equivalent, same_alternative()), reads that
+ * clause's slots and cursors instead of opening its own: the span's
+ * groups then walk and decode its lists once, not once per word. Its
+ * cursors' group_last covers gi (block_bound()). Sharing is exact: every
+ * seek of either clause goes to a target no smaller than any before
+ * (the passes move forward), so each finds the cursors where its own
+ * would be, and both score the same postings. Returns whether it did. */
+static bool share_span_clause(eval *e, group_it *gi, clause_it *c)
+{
+    uint32_t g = (uint32_t)(gi - e->groups);
+    if (g == 0)
+        return false;
+    group_it *prev = &e->groups[g - 1];
+    for (uint32_t i = 0; i < prev->n; i++) {
+        clause_it *p = &prev->c[i];
+        if (!same_alternative(p->src, c->src))
+            continue;
+        c->s = p->s;
+        c->n = p->n;
+        c->dead = p->dead;
+        c->whole = p->whole;
+        c->n_whole = p->n_whole;
+        for (uint32_t k = 0; k < p->n; k++)
+            for (uint32_t j = 0; j < p->s[k].n; j++)
+                p->s[k].c[j].group_last = g;
+        for (uint32_t j = 0; j < p->n_whole; j++)
+            p->whole[j].group_last = g;
+        e->s->stats.shared_clauses++;
+        if (p->n > 1)
+            e->has_phrase = true;
+        return true;
+    }
+    return false;
+}
+
 /* Opens the cursors of clause c's whole word (pdx_clause.has_whole) at
  * the end of e->curs, outside every slot: they decide where the phrase
  * holds, they add nothing to a score. */
@@ -859,7 +919,7 @@ static int open_whole(eval *e, clause_it *c, const pdx_clause *cl, uint32_t grou
             return fail(e, rc);
         cu->field = (uint8_t)f;
         cu->decides = false; /* in no slot: never drawn from, never bounds */
-        cu->group = group;
+        cu->group = cu->group_last = group;
         cu->bm_block = UINT32_MAX;
         cu->idf = cu->idf_w = cu->ub = cu->bm_ub = cu->bm_boost = 0;
         e->n_curs++;
@@ -909,6 +969,8 @@ static int build(eval *e)
                 cit->alternative = cl->alternative;
                 cit->doc = 0;
                 cit->src = cl;
+                if (!pass && share_span_clause(e, gi, cit))
+                    continue;
                 uint32_t used = 0;
                 for (uint32_t k = 0; k < cl->n_slots; k++) {
                     const pdx_slot *sl = &cl->slots[k];
@@ -929,7 +991,7 @@ static int build(eval *e)
                                 return fail(e, rc);
                             cu->field = (uint8_t)f;
                             cu->decides = !cl->optional;
-                            cu->group = (uint32_t)(gi - e->groups);
+                            cu->group = cu->group_last = (uint32_t)(gi - e->groups);
                             cu->bm_block = UINT32_MAX;
                             double df = cu->p.df;
                             cu->idf = log(1 + (N - df + 0.5) / (df + 0.5));
@@ -1118,9 +1180,9 @@ static double block_bound(eval *e, uint32_t doc, uint32_t *upto)
             cu->bm_boost = boost_of_votes(e, pdx_skip_max_votes(&cu->p, b));
         }
         sum += cu->bm_ub;
-        group_it *g = &e->groups[cu->group];
-        if (cu->decides && cu->bm_boost > g->bm_boost)
-            g->bm_boost = cu->bm_boost;
+        for (uint32_t gi = cu->group; cu->decides && gi <= cu->group_last; gi++)
+            if (cu->bm_boost > e->groups[gi].bm_boost)
+                e->groups[gi].bm_boost = cu->bm_boost;
     }
     *upto = end;
     if (!e->partial_pass) {

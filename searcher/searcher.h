@@ -32,6 +32,10 @@ typedef struct pdx_search_stats {
     /* Full-match candidates of eval_required passed over unscored: the
      * bound of their cursors (candidate_bound()) could not enter. */
     uint64_t candidates_and;
+    /* Clauses that read the cursors of the same equivalent in the group
+     * before instead of opening their own (a span's equivalent, copied
+     * into each of its groups by expand.c; search.c share_span_clause()). */
+    uint64_t shared_clauses;
 } pdx_search_stats;
 
 struct pdx_searcher {

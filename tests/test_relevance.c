@@ -528,6 +528,105 @@ static void relevance_lexicon_no_hop_through_common(void **state)
     fx_rmtree(dir);
 }
 
+
+/* Searches query pruned and exhaustively (pdx_search_set_exhaustive) for
+ * the top `limit`, partial matches allowed, and fails unless both give
+ * the same papers, scores bit for bit and totals. Returns the top paper's
+ * doc (PDX_NO_DOC when none). */
+static uint32_t same_pruned_and_exhaustive(pdx_searcher *s, const char *query, uint32_t limit)
+{
+    pdx_query *q;
+    if (pdx_query_parse(&q, s, query, strlen(query)))
+        fail_msg("parse '%s': %s", query, pdx_searcher_errmsg(s));
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.limit = limit;
+    pdx_results pr, ex;
+    pdx_search_set_exhaustive(s, true);
+    assert_int_equal(pdx_search(s, q, &o, &ex), PDX_OK);
+    pdx_search_set_exhaustive(s, false);
+    assert_int_equal(pdx_search(s, q, &o, &pr), PDX_OK);
+    if (pr.n != ex.n || pr.total != ex.total)
+        fail_msg("'%s' top %u: pruned %zu hits of %llu, exhaustive %zu of %llu", query, limit,
+                 pr.n, (unsigned long long)pr.total, ex.n, (unsigned long long)ex.total);
+    for (size_t i = 0; i < pr.n; i++)
+        if (pr.hits[i].doc != ex.hits[i].doc || memcmp(&pr.hits[i].score, &ex.hits[i].score,
+                                                       sizeof pr.hits[i].score))
+            fail_msg("'%s' top %u, rank %zu: pruned doc %u (%.17g), exhaustive doc %u (%.17g)",
+                     query, limit, i + 1, pr.hits[i].doc, pr.hits[i].score, ex.hits[i].doc,
+                     ex.hits[i].score);
+    uint32_t top = pr.n ? pr.hits[0].doc : PDX_NO_DOC;
+    pdx_results_clear(&pr);
+    pdx_results_clear(&ex);
+    pdx_query_free(q);
+    return top;
+}
+
+/* The equivalent of a two-word span (reward model -> 보상 모델) is one
+ * clause in each word's group, and the search reads its lists once for
+ * both (search.c share_span_clause()). A paper that only says 보상 모델
+ * still matches both words: in full ("reward model"), and in the partial
+ * pass ("reward model" and a word no paper has), where it is the last
+ * paper, past the lists of the words as written, so that only the shared
+ * lists bound its range (block-max): the bound must count both groups,
+ * or the range is passed over and the paper lost. Pruned and exhaustive
+ * searches must agree. */
+static void relevance_span_equivalent_shared(void **state)
+{
+    (void)state;
+    enum { N = 400, PAIRS = 3, REWARD = 60 };
+    char *dir = fx_tmpdir(), *path = fx_path(dir, "s.idx");
+    fx_paper *papers = calloc(N, sizeof *papers);
+    char(*ids)[16] = calloc(N, sizeof *ids);
+    assert_true(papers && ids);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "2505.%05zu", i);
+        const char *title = "T", *sum = "other words only";
+        if (i < PAIRS) {
+            sum = "보상 모델(reward model) 연구";
+        } else if (i < PAIRS + REWARD) {
+            title = "Reward shaping with reward";
+            sum = "Reward shaping: a reward study of reward.";
+        } else if (i == N - 1) {
+            sum = "보상 모델 학습을 제안한다";
+        }
+        papers[i] = (fx_paper){ids[i], title, NULL, sum, 20250501, 1};
+    }
+    fx_write_index(path, papers, N);
+    pdx_index *ix;
+    char err[256];
+    assert_int_equal(pdx_index_open(&ix, path, err, sizeof err), PDX_OK);
+    pdx_searcher *s;
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, s, "reward model", 12), PDX_OK);
+    assert_int_equal(pdx_query_expansion_count(q), 1);
+    pdx_query_free(q);
+    /* full matches: the three pairs and the Korean-only paper */
+    pdx_search_stats_reset(s);
+    for (uint32_t limit = 1; limit <= 5; limit++)
+        same_pruned_and_exhaustive(s, "reward model", limit);
+    assert_true(pdx_search_stats_get(s)->shared_clauses > 0);
+    pdx_results r;
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.limit = 10;
+    assert_int_equal(pdx_query_parse(&q, s, "reward model", 12), PDX_OK);
+    assert_int_equal(pdx_search(s, q, &o, &r), PDX_OK);
+    assert_int_equal(r.total, PAIRS + 1);
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    /* partial matches: every heap size, block-max pruning on */
+    for (uint32_t limit = 1; limit <= 8; limit++)
+        same_pruned_and_exhaustive(s, "reward model zzqx", limit);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    free(papers);
+    free(ids);
+    free(path);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -543,6 +642,7 @@ int main(void)
         cmocka_unit_test(relevance_lexicon_common_word),
         cmocka_unit_test(relevance_lexicon_common_in_papers),
         cmocka_unit_test(relevance_lexicon_no_hop_through_common),
+        cmocka_unit_test(relevance_span_equivalent_shared),
     };
     return cmocka_run_group_tests_name("relevance", tests, setup, teardown);
 }
