@@ -112,7 +112,8 @@ typedef struct slot_it {
     int32_t rel; /* position of this slot relative to the clause's first */
 } slot_it;
 
-typedef struct clause_it {
+typedef struct clause_it clause_it;
+struct clause_it {
     slot_it *s;
     uint32_t n;
     uint8_t fields;
@@ -129,7 +130,16 @@ typedef struct clause_it {
     /* the query's clause: a filter (kind, no slots) is matched per paper,
      * a whole-author phrase is checked against the author names */
     const pdx_clause *src;
-} clause_it;
+    /* The clause of the group before whose slots and cursors this one
+     * reads (share_span_clause()), or NULL: its verdict at a paper is
+     * this clause's too (clause_verdict()). */
+    struct clause_it *owner;
+    /* clause_verdict()'s last answer: at memo_doc (PDX_NO_DOC: none),
+     * whether the clause held and its BM25 there. */
+    uint32_t memo_doc;
+    bool memo_ok;
+    double memo_sc;
+};
 
 typedef struct group_it {
     clause_it *c;
@@ -476,6 +486,27 @@ static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc_scor
  * (0 loses topical nDCG, 1 loses known-item MRR). Then the optional
  * clauses add. */
 #define PDX_ALT_BLEND 0.5
+
+/* clause_score() of deciding clause c at doc alone, its BM25 in *sc. A
+ * span's equivalent is one clause in each of the span's groups, reading
+ * the same cursors (share_span_clause()): the first group to ask
+ * verifies it (positions, for a phrase) and the others reuse the answer. */
+static bool clause_verdict(eval *e, clause_it *c, uint32_t doc, const pdx_doc_score *d,
+                           double *sc)
+{
+    clause_it *o = c->owner ? c->owner : c;
+    if (o->memo_doc != doc) {
+        double v = 0;
+        bool ok = clause_score(e, o, doc, d, &v);
+        if (e->err)
+            return false;
+        o->memo_doc = doc;
+        o->memo_ok = ok;
+        o->memo_sc = v;
+    }
+    *sc = o->memo_sc;
+    return o->memo_ok;
+}
 static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc_score *d, double *score)
 {
     bool ok = false;
@@ -484,8 +515,8 @@ static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc_score 
         clause_it *c = &g->c[i];
         if (!clause_decides(e, c) || c->doc != doc)
             continue;
-        double sc = 0;
-        if (!clause_score(e, c, doc, d, &sc))
+        double sc;
+        if (!clause_verdict(e, c, doc, d, &sc))
             continue;
         ok = true;
         if (c->alternative)
@@ -870,7 +901,8 @@ static bool same_alternative(const pdx_clause *a, const pdx_clause *b)
  * the group before (a span's equivalent, same_alternative()), reads that
  * clause's slots and cursors instead of opening its own: the span's
  * groups then walk and decode its lists once, not once per word. Its
- * cursors' group_last covers gi (block_bound()). Sharing is exact: every
+ * cursors' group_last covers gi (block_bound()). Not in an exhaustive
+ * search, the reference tests/test_exact.c compares with. Sharing is exact: every
  * seek of either clause goes to a target no smaller than any before
  * (the passes move forward), so each finds the cursors where its own
  * would be, and both score the same postings. Returns whether it did. */
@@ -884,6 +916,7 @@ static bool share_span_clause(eval *e, group_it *gi, clause_it *c)
         clause_it *p = &prev->c[i];
         if (!same_alternative(p->src, c->src))
             continue;
+        c->owner = p->owner ? p->owner : p;
         c->s = p->s;
         c->n = p->n;
         c->dead = p->dead;
@@ -969,7 +1002,8 @@ static int build(eval *e)
                 cit->alternative = cl->alternative;
                 cit->doc = 0;
                 cit->src = cl;
-                if (!pass && share_span_clause(e, gi, cit))
+                cit->memo_doc = PDX_NO_DOC;
+                if (!pass && !e->s->exhaustive && share_span_clause(e, gi, cit))
                     continue;
                 uint32_t used = 0;
                 for (uint32_t k = 0; k < cl->n_slots; k++) {

@@ -52,7 +52,7 @@ struct pdx_searcher {
     size_t cap_marks;
     double *boost_tab;   /* vote boost by vote count (search.c), or NULL */
     double boost_weight; /* the vote weight boost_tab was made for */
-    bool exhaustive;     /* score every candidate, prune nothing (search.c) */
+    bool exhaustive;     /* score every candidate, prune or share nothing (search.c) */
     pdx_search_stats stats; /* what pruning skipped, summed over searches */
 };
 
@@ -64,8 +64,10 @@ int pdx_searcher_error(pdx_searcher *s, int code, const char *fmt, ...)
 
 /* Turns every pruning path of pdx_search off (MaxScore, early exits,
  * skipped positions and proximity, partial-pass pruning) so that each
- * candidate is scored: the reference tests/test_exact.c compares pruned
- * searches with. Same hits, scores and totals, only slower. */
+ * candidate is scored, and every clause reads its own cursors (no span
+ * equivalent shared across groups): the reference tests/test_exact.c
+ * compares pruned searches with. Same hits, scores and totals, only
+ * slower. */
 void pdx_search_set_exhaustive(pdx_searcher *s, bool on);
 /* The pruning counters of s (pdx_search_stats), and their reset. */
 const pdx_search_stats *pdx_search_stats_get(const pdx_searcher *s);
