@@ -54,6 +54,14 @@
  * these lists by itself (common words score flatly, and a block's
  * largest tf and shortest field rarely belong to one paper), the
  * candidate bounds and the compact rows most.
+ *
+ * Span equivalents. expand.c puts the equivalent of a multi-word span
+ * ("fine tuning": 미세 조정) into each of the span's groups, so that a
+ * paper with it satisfies them all. Here the copies share one set of
+ * cursors (share_span_clause()) and one verdict per paper
+ * (clause_verdict()): the lists are walked, and a phrase's positions
+ * read, once per span rather than once per word. The exhaustive search
+ * shares nothing, so tests/test_exact.c checks the sharing too.
  */
 #include <math.h>
 #include <stdio.h>
