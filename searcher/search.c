@@ -307,9 +307,12 @@ static uint32_t group_seek(eval *e, group_it *g, uint32_t target)
 {
     uint32_t m = PDX_NO_DOC;
     for (uint32_t i = 0; i < g->n; i++) {
-        if (!clause_decides(e, &g->c[i]))
+        clause_it *c = &g->c[i];
+        if (!clause_decides(e, c))
             continue;
-        uint32_t d = clause_seek(e, &g->c[i], target);
+        /* a union asks every clause at every step: most answers stand
+         * (clause_seek()), so the call is spared for them */
+        uint32_t d = c->positioned && c->doc >= target ? c->doc : clause_seek(e, c, target);
         if (d < m)
             m = d;
     }
