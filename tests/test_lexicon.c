@@ -570,6 +570,104 @@ static void test_lexicon__corrupt_rejected(void **state)
     free(d);
     pdx_buf_free(&b);
 }
+/* Looks up every key of an intact copy in a lazily opened, possibly
+ * damaged one: each lookup either answers or fails with PDX_ECORRUPT and a
+ * message with the byte offset, which then sticks; never a crash or an
+ * out-of-bounds read (ASan/UBSan run this too). Returns true when a lookup
+ * found damage. */
+static bool lookup_all_lazy(const uint8_t *d, size_t len, const pdx_lexicon *good)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    assert_non_null(copy);
+    memcpy(copy, d, len);
+    pdx_lexicon *lx = NULL;
+    int rc = pdx_lexicon_open_lazy(&lx, copy, len);
+    assert_non_null(lx);
+    bool found = rc != PDX_OK;
+    for (uint32_t i = 0; rc == PDX_OK && i < pdx_lexicon_count(good); i++) {
+        pdx_lex_pair g, q;
+        assert_int_equal(pdx_lexicon_get(good, PDX_LEX_KO, i, &g), PDX_OK);
+        uint32_t first = 0, count = 0;
+        rc = pdx_lexicon_find(lx, PDX_LEX_KO, g.ko_terms, g.ko_terms_len, &first, &count);
+        if (rc == PDX_OK)
+            rc = pdx_lexicon_find(lx, PDX_LEX_EN, g.en_terms, g.en_terms_len, &first, &count);
+        for (uint32_t r = first; rc == PDX_OK && r < first + count; r++)
+            rc = pdx_lexicon_get(lx, PDX_LEX_EN, r, &q);
+    }
+    if (rc != PDX_OK) {
+        found = true;
+        assert_true(rc == PDX_ECORRUPT || rc == PDX_EVERSION);
+        assert_int_equal(pdx_lexicon_error(lx), rc);
+        assert_non_null(strstr(pdx_lexicon_errmsg(lx), "byte offset"));
+        uint32_t first, count;
+        assert_int_equal(pdx_lexicon_find(lx, PDX_LEX_KO, "x", 1, &first, &count), rc);
+        assert_int_equal(pdx_lexicon_verify(lx), rc);
+    }
+    pdx_lexicon_free(lx);
+    free(copy);
+    return found;
+}
+
+/* A search opens the lexicon lazily (header only) and checks each record a
+ * lookup reads; the checksum and the records no lookup reads are left to
+ * pdx_lexicon_verify (--check). */
+static void test_lexicon__lazy_open_checks_what_it_reads(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    encode(fx_pairs, N_PAIRS, &b);
+    pdx_lexicon *good = open_ok(&b);
+    uint8_t *d = malloc(b.len);
+    assert_non_null(d);
+    /* a flipped checksum byte: the lazy open and every lookup are fine,
+     * verify names the checksum */
+    memcpy(d, b.data, b.len);
+    d[24] ^= 0x40;
+    pdx_lexicon *lx = NULL;
+    assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+    assert_false(lookup_all_lazy(d, b.len, good));
+    assert_int_equal(pdx_lexicon_verify(lx), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_lexicon_errmsg(lx), "checksum"));
+    assert_int_equal(pdx_lexicon_count(lx), 0);
+    pdx_lexicon_free(lx);
+    /* a record's offset out of the strings: the lookup reading it fails,
+     * naming the record's byte offset */
+    memcpy(d, b.data, b.len);
+    pdx_put_u32(d + 32 + 4, 0xfffffff0u);
+    assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+    pdx_lex_pair p;
+    assert_int_equal(pdx_lexicon_get(lx, PDX_LEX_KO, 0, &p), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_lexicon_errmsg(lx), "byte offset 36: bad English terms"));
+    assert_int_equal(pdx_lexicon_error(lx), PDX_ECORRUPT);
+    pdx_lexicon_free(lx);
+    /* an English ordinal past the pairs */
+    memcpy(d, b.data, b.len);
+    for (size_t i = 0; i < N_PAIRS; i++)
+        pdx_put_u32(d + 32 + 16 * N_PAIRS + 4 * i, 0xffffu);
+    assert_true(lookup_all_lazy(d, b.len, good));
+    /* the sizes are still checked at open */
+    memcpy(d, b.data, b.len);
+    pdx_put_u32(d + 12, N_PAIRS + 1);
+    assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_ECORRUPT);
+    pdx_lexicon_free(lx);
+    /* every byte set to a few hostile values, no checksum restamped: every
+     * lookup answers or fails cleanly; damage to a string, a support or an
+     * ordinal that the lookups read is found */
+    static const uint8_t vals[] = {0x00, 0x01, 0x20, 0x7f, 0x80, 0xff};
+    size_t strings = 32 + 20 * (size_t)N_PAIRS, found = 0;
+    for (size_t i = 0; i < b.len; i++)
+        for (size_t v = 0; v < sizeof vals; v++) {
+            memcpy(d, b.data, b.len);
+            d[i] = vals[v];
+            if (lookup_all_lazy(d, b.len, good) && i >= strings)
+                found++;
+        }
+    assert_true(found > 0);
+    free(d);
+    pdx_lexicon_free(good);
+    pdx_buf_free(&b);
+}
+
 
 /* ---- the corpus ---- */
 
@@ -774,6 +872,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_lexicon__lookup_both_directions),
         cmocka_unit_test(test_lexicon__lookup_from_query_terms),
         cmocka_unit_test(test_lexicon__corrupt_rejected),
+        cmocka_unit_test(test_lexicon__lazy_open_checks_what_it_reads),
         cmocka_unit_test(test_lexicon__corpus_known_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
