@@ -87,6 +87,11 @@ typedef struct hl_state {
     phrase *phrases;    /* owned; the slot flags follow the array */
     size_t n_phrases;
     bool any_run;       /* some run[] flag is set */
+    bool any_term;      /* a counted slot accepts every term (empty prefix) */
+    uint8_t one[32];    /* bit c: a counted slot accepts a term starting with
+                           byte c whatever follows (one known byte) */
+    uint8_t two[128];   /* bit pair_bit(c, d): a counted slot accepts terms
+                           starting with bytes c d (see first_bytes_of) */
 } hl_state;
 
 static snip_tok *toks_of(pdx_searcher *s)
@@ -175,23 +180,99 @@ static int whole_author_hit(pdx_searcher *s, const pdx_query *q, const char *tex
     return hit;
 }
 
-static int on_token(const pdx_token *t, void *payload)
+/* A bit of hl_state.two for the term's first two bytes (a hash: several
+ * pairs share a bit, which only lets more terms through to the exact
+ * test). */
+static unsigned pair_bit(uint8_t c, uint8_t d)
 {
-    hl_state *st = payload;
+    return ((unsigned)c * 31u + d) & 1023u;
+}
+
+static void set_bit(uint8_t *bits, unsigned i)
+{
+    bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+static bool has_bit(const uint8_t *bits, unsigned i)
+{
+    return (bits[i >> 3] >> (i & 7)) & 1;
+}
+
+/* Sets st's filters from the slots of the positive clauses counted for
+ * st->fields: the first bytes a term must start with to be accepted.
+ * Every way pdx_slot_accepts takes a term keeps bytes of the slot's text
+ * at the term's start: equal (text), prefix (text), bridge form (the
+ * text's first character, then a space); a text of one byte fixes one
+ * byte, an empty prefix none. Most of a summary's tokens then fail on a
+ * bit test (the Korean ones too, which share their first byte). */
+static void first_bytes_of(hl_state *st)
+{
+    const pdx_query *q = st->q;
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        for (uint32_t c = 0; c < q->groups[g].n_clauses && !q->groups[g].negated; c++) {
+            const pdx_clause *cl = &q->groups[g].clauses[c];
+            if (!(cl->fields & st->fields) ||
+                (st->fields == 1u << PDX_FIELD_AUTHORS && cl->whole_author))
+                continue; /* the clauses pdx_query_highlights_in skips */
+            for (uint32_t i = 0; i < cl->n_slots; i++) {
+                const pdx_slot *sl = &cl->slots[i];
+                if (!sl->text)
+                    continue;
+                const uint8_t *t = (const uint8_t *)sl->text;
+                if (sl->text_len == 0)
+                    st->any_term = true;
+                else if (sl->text_len == 1)
+                    set_bit(st->one, t[0]);
+                else
+                    set_bit(st->two, pair_bit(t[0], t[1]));
+                if (sl->bridge && sl->text_len > 0) {
+                    size_t k = pdx_utf8_first_len(sl->text, sl->text_len);
+                    set_bit(st->two, pair_bit(t[0], k > 1 ? t[1] : (uint8_t)' '));
+                }
+            }
+        }
+}
+
+/* Could some counted slot accept a term of len bytes starting at term?
+ * False only when none can. */
+static bool may_match(const hl_state *st, const char *term, size_t len)
+{
+    const uint8_t *t = (const uint8_t *)term;
+    return st->any_term || (len >= 1 && has_bit(st->one, t[0])) ||
+           (len >= 2 && has_bit(st->two, pair_bit(t[0], t[1])));
+}
+
+/* Records the token t (term hash in cs, HL_NO) in s->marks; its index in
+ * *me. */
+static int record(hl_state *st, const pdx_token *t, size_t *me)
+{
     pdx_searcher *s = st->s;
     if (!grow_toks(s, st->n_tok + 1))
         return PDX_ENOMEM;
-    snip_tok *v = toks_of(s);
-    size_t me = st->n_tok++;
-    v[me] = (snip_tok){(uint32_t)t->start, (uint32_t)t->end,
-                       (uint32_t)pdx_hash(t->term, t->term_len), 0, HL_NO};
-    /* Cheap filter first: a term that no positive slot accepts breaks
-     * every phrase run. */
+    *me = st->n_tok++;
+    toks_of(s)[*me] = (snip_tok){(uint32_t)t->start, (uint32_t)t->end,
+                                 (uint32_t)pdx_hash(t->term, t->term_len), 0, HL_NO};
+    return 0;
+}
+
+/* Only tokens a slot accepts are recorded (most of a summary's are not,
+ * and the snippet keeps only highlighted ones): a phrase's tokens are
+ * consecutive accepted tokens, so they are the last ones recorded when
+ * its run completes. */
+static int on_token(const pdx_token *t, void *payload)
+{
+    hl_state *st = payload;
+    size_t me;
     if (st->whole) {
-        v[me].id = HL_YES;
-        return 0;
+        int rc = record(st, t, &me);
+        if (!rc)
+            toks_of(st->s)[me].id = HL_YES;
+        return rc;
     }
-    if (!pdx_query_highlights_in(st->q, st->fields, t->term, t->term_len)) {
+    /* Cheap filters first: a term that no positive slot accepts breaks
+     * every phrase run. */
+    if (!may_match(st, t->term, t->term_len) ||
+        !pdx_query_highlights_in(st->q, st->fields, t->term, t->term_len)) {
         if (st->any_run) {
             for (size_t p = 0; p < st->n_phrases; p++)
                 memset(st->phrases[p].run, 0, st->phrases[p].cl->n_slots);
@@ -199,6 +280,10 @@ static int on_token(const pdx_token *t, void *payload)
         }
         return 0;
     }
+    int rc = record(st, t, &me);
+    if (rc)
+        return rc;
+    snip_tok *v = toks_of(st->s);
     if (single_matches(st, t->term, t->term_len))
         v[me].id = HL_YES;
     st->any_run = false;
@@ -294,6 +379,7 @@ static int collect(pdx_searcher *s, const pdx_query *q, unsigned fields, const c
     }
     if (!rc)
         rc = phrases_new(&st, q);
+    first_bytes_of(&st);
     if (!rc)
         rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, text, len, 0, NULL, on_token, &st);
     free(st.phrases);
@@ -378,9 +464,7 @@ int pdx_highlight_field(pdx_searcher *s, const pdx_query *q, pdx_text_field fiel
 /* Bytes of the character at p[0..n): 1 for an invalid byte. */
 static size_t char_len(const uint8_t *p, size_t n)
 {
-    if (p[0] < 0x80)
-        return 1;
-    size_t l = pdx_utf8_decode(p, n, NULL);
+    size_t l = pdx_utf8_len(p, n);
     return l ? l : 1;
 }
 
@@ -563,7 +647,7 @@ int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size
             pdx_buf_putc(o, ' ');
             pending_space = false;
         }
-        size_t l = p[i] < 0x80 ? 1 : pdx_utf8_decode(p + i, len - i, NULL);
+        size_t l = pdx_utf8_len(p + i, len - i);
         if (l && i + l > eb)
             l = 0; /* cannot happen at a boundary; be safe */
         while (!open && k < s->n_spans && s->spans[k].end <= i)
