@@ -225,10 +225,12 @@ static void first_bytes_of(hl_state *st)
                     set_bit(st->one, t[0]);
                 else
                     set_bit(st->two, pair_bit(t[0], t[1]));
-                if (sl->bridge && sl->text_len > 0) {
-                    size_t k = pdx_utf8_first_len(sl->text, sl->text_len);
-                    set_bit(st->two, pair_bit(t[0], k > 1 ? t[1] : (uint8_t)' '));
-                }
+                /* The bridge form starts with the text's first character
+                 * then a space: a new pair only when that character is
+                 * one byte (the parser sets bridge on CJK bigrams only). */
+                if (sl->bridge && sl->text_len > 1 &&
+                    pdx_utf8_first_len(sl->text, sl->text_len) == 1)
+                    set_bit(st->two, pair_bit(t[0], (uint8_t)' '));
             }
         }
 }

@@ -267,6 +267,11 @@ static void test_highlight_query_shapes(void **state)
     check_hl(f, "date:2024", "diffusion model", "");
     /* no match */
     check_hl(f, "robot", "nothing here", "");
+    /* terms of one byte, and a one-letter prefix: the snippet's first-bytes
+     * filter must let them through (a test of that filter, not of search) */
+    check_hl(f, "x", "the X model", "X");
+    check_hl(f, "r*", "a robot runs", "robot|runs");
+    check_hl(f, "x 모델", "X 모델과 모델링", "X|모델|모델");
 }
 
 static void test_highlight_empty_and_invalid(void **state)
