@@ -274,6 +274,29 @@ static void test_highlight_query_shapes(void **state)
     check_hl(f, "x 모델", "X 모델과 모델링", "X|모델|모델");
 }
 
+/* The snippet walks text with pdx_utf8_len: it must call exactly the
+ * sequences pdx_utf8_decode calls valid, same length (every first and
+ * second byte; the later bytes at the edges of the continuation range;
+ * every truncation). */
+static void test_utf8_len_matches_decode(void **state)
+{
+    (void)state;
+    static const uint8_t tail[] = {0x00, 0x7f, 0x80, 0xbf, 0xc0, 0xff};
+    uint8_t b[4];
+    for (unsigned c0 = 0; c0 < 256; c0++)
+        for (unsigned c1 = 0; c1 < 256; c1++)
+            for (size_t i = 0; i < sizeof tail; i++)
+                for (size_t j = 0; j < sizeof tail; j++) {
+                    b[0] = (uint8_t)c0;
+                    b[1] = (uint8_t)c1;
+                    b[2] = tail[i];
+                    b[3] = tail[j];
+                    for (size_t n = 0; n <= 4; n++)
+                        if (pdx_utf8_len(b, n) != pdx_utf8_decode(b, n, NULL))
+                            fail_msg("%02x %02x %02x %02x n=%zu", c0, c1, tail[i], tail[j], n);
+                }
+}
+
 static void test_highlight_empty_and_invalid(void **state)
 {
     fixture *f = *state;
@@ -563,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_highlight_english_stem),
         cmocka_unit_test(test_highlight_query_shapes),
         cmocka_unit_test(test_highlight_empty_and_invalid),
+        cmocka_unit_test(test_utf8_len_matches_decode),
         cmocka_unit_test(test_snippet_short_text_whole),
         cmocka_unit_test(test_snippet_dense_region),
         cmocka_unit_test(test_snippet_prefers_distinct_terms),
