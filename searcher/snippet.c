@@ -62,6 +62,8 @@ typedef struct snip_tok {
                         while collecting, cs holds a hash of the term */
     uint32_t id;     /* distinct-term id (< MAX_TERM_IDS) once highlighted;
                         while collecting, HL_YES or HL_NO */
+    uint32_t cb;     /* byte where code point cs starts, as byte_at_cp
+                        counts (filled by count_cps) */
 } snip_tok;
 
 #define TOK_WORDS (sizeof(snip_tok) / sizeof(uint32_t))
@@ -253,7 +255,7 @@ static int record(hl_state *st, const pdx_token *t, size_t *me)
         return PDX_ENOMEM;
     *me = st->n_tok++;
     toks_of(s)[*me] = (snip_tok){(uint32_t)t->start, (uint32_t)t->end,
-                                 (uint32_t)pdx_hash(t->term, t->term_len), 0, HL_NO};
+                                 (uint32_t)pdx_hash(t->term, t->term_len), 0, HL_NO, 0};
     return 0;
 }
 
@@ -476,23 +478,42 @@ static bool is_blank(uint8_t c)
     return c <= 0x20 || c == 0x7f;
 }
 
-/* Byte offset of code point cp (counting from 0), or len past the end. */
-static size_t cp_to_byte(const uint8_t *p, size_t len, size_t cp)
+/* Byte offset of code point cp (counting from 0), or the end (>= len)
+ * past it, walking from code point from_cp at byte from_b: a point of the
+ * same walk from 0, so the answer is the walk's from 0. */
+static size_t walk_cps(const uint8_t *p, size_t len, size_t from_cp, size_t from_b, size_t cp)
 {
-    size_t b = 0;
-    for (size_t i = 0; i < cp && b < len; i++)
+    size_t b = from_b;
+    for (size_t i = from_cp; i < cp && b < len; i++)
         b += char_len(p + b, len - b);
     return b;
 }
 
-/* Fills cs/ce of the tokens (sorted by bs) in one pass over the text and
- * returns the text's length in code points. */
+/* Byte offset of code point cp, walking from the last token (sorted, with
+ * cs/cb filled by count_cps) that starts at or before it. */
+static size_t byte_at_cp(const uint8_t *p, size_t len, const snip_tok *tok, size_t n_tok,
+                         size_t cp)
+{
+    size_t lo = 0, hi = n_tok; /* first token with cs > cp */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tok[mid].cs <= cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? walk_cps(p, len, tok[lo - 1].cs, tok[lo - 1].cb, cp) : walk_cps(p, len, 0, 0, cp);
+}
+
+/* Fills cs/ce/cb of the tokens (sorted by bs) in one pass over the text
+ * and returns the text's length in code points. */
 static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_tok)
 {
     size_t b = 0, cp = 0, k = 0;
     while (b < len) {
         while (k < n_tok && tok[k].bs <= b) {
             tok[k].cs = (uint32_t)cp;
+            tok[k].cb = (uint32_t)b;
             size_t e = tok[k].bs, c = 0;
             while (e < tok[k].be && e < len) {
                 e += char_len(p + e, len - e);
@@ -501,11 +522,23 @@ static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_to
             tok[k].ce = (uint32_t)(cp + c);
             k++;
         }
+        /* ASCII up to the next token: a byte, a code point */
+        size_t stop = k < n_tok && tok[k].bs < len ? tok[k].bs : len;
+        if (p[b] < 0x80 && b < stop) {
+            size_t run = b;
+            while (run < stop && p[run] < 0x80)
+                run++;
+            cp += run - b;
+            b = run;
+            continue;
+        }
         b += char_len(p + b, len - b);
         cp++;
     }
-    for (; k < n_tok; k++)
+    for (; k < n_tok; k++) {
         tok[k].cs = tok[k].ce = (uint32_t)cp;
+        tok[k].cb = (uint32_t)b;
+    }
     return cp;
 }
 
@@ -614,10 +647,10 @@ int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size
         if (end_cp < b)
             end_cp = b;
     }
-    size_t sb = cp_to_byte(p, len, start_cp);
-    size_t eb = sb + cp_to_byte(p + sb, len - sb, end_cp - start_cp);
-    size_t ab = n_tok ? cp_to_byte(p, len, a) : sb; /* cluster bytes */
-    size_t bb = n_tok ? ab + cp_to_byte(p + ab, len - ab, b - a) : sb;
+    size_t sb = byte_at_cp(p, len, tok, n_tok, start_cp);
+    size_t eb = byte_at_cp(p, len, tok, n_tok, end_cp);
+    size_t ab = n_tok ? byte_at_cp(p, len, tok, n_tok, a) : sb; /* cluster bytes */
+    size_t bb = n_tok ? byte_at_cp(p, len, tok, n_tok, b) : sb;
     if (sb > 0)
         sb = snap_start(p, sb, ab);
     if (eb < len)
