@@ -382,6 +382,49 @@ static void test_snippet_dense_region(void **state)
     pdx_buf_free(&b);
 }
 
+/* Long ASCII words: the window is counted in code points over runs of
+ * ASCII the snippet steps over at once. With width 60, "robot" in the
+ * middle and the other words 12 letters long, the window starts (60 - 5)
+ * / 3 = 18 code points before "robot", inside the second word before it,
+ * and snaps back to the space before that word; its end, 60 code points
+ * after the unsnapped start, falls in the third word after "robot" and
+ * snaps back to the space before it: exactly this text. A miscount of one
+ * code point per word moves both cuts. */
+static void test_snippet_long_ascii_words(void **state)
+{
+    fixture *f = *state;
+    pdx_buf b = {0};
+    for (int i = 0; i < 20; i++) {
+        char w[16];
+        snprintf(w, sizeof w, "%c%cabcdefghij ", 'a' + i % 26, 'a' + (i * 7) % 26);
+        pdx_buf_append(&b, w, strlen(w));
+        if (i == 9)
+            pdx_buf_append(&b, "robot ", 6);
+    }
+    pdx_query *q = parse(f, "robot");
+    pdx_snippet sn = snippet(f, q, (const char *)b.data, b.len, 60);
+    const char *want = ELL "ieabcdefghij jlabcdefghij robot ksabcdefghij lzabcdefghij" ELL;
+    if (sn.len != strlen(want) || memcmp(sn.text, want, sn.len) != 0)
+        fail_msg("snippet: %.*s", (int)sn.len, sn.text);
+    assert_int_equal(sn.n_spans, 1);
+    assert_true(span_is(&sn, 0, "robot"));
+    pdx_query_free(q);
+    /* without whitespace no cut moves: the window is exactly code points
+     * [a - 18, a - 18 + 60) where "robot" starts at code point a = 300 */
+    pdx_buf_reset(&b);
+    for (int i = 0; i < 100; i++)
+        pdx_buf_append(&b, "ab-", 3);
+    pdx_buf_append(&b, "robot", 5);
+    for (int i = 0; i < 100; i++)
+        pdx_buf_append(&b, "-cd", 3);
+    q = parse(f, "robot");
+    sn = snippet(f, q, (const char *)b.data, b.len, 60);
+    assert_int_equal(sn.len, 3 + 60 + 3);
+    assert_memory_equal(sn.text + 3, b.data + 300 - 18, 60);
+    pdx_query_free(q);
+    pdx_buf_free(&b);
+}
+
 static void test_snippet_prefers_distinct_terms(void **state)
 {
     fixture *f = *state;
@@ -589,6 +632,7 @@ int main(void)
         cmocka_unit_test(test_utf8_len_matches_decode),
         cmocka_unit_test(test_snippet_short_text_whole),
         cmocka_unit_test(test_snippet_dense_region),
+        cmocka_unit_test(test_snippet_long_ascii_words),
         cmocka_unit_test(test_snippet_prefers_distinct_terms),
         cmocka_unit_test(test_snippet_tie_earliest),
         cmocka_unit_test(test_snippet_no_match_starts_at_text),
