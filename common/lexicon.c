@@ -37,6 +37,8 @@
  * matches are then consecutive, most supported first. Korean sides repeat
  * in consecutive pairs, so the encoder writes each distinct one once.
  */
+#include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -60,11 +62,16 @@
 
 /* Why a lexicon was refused. Kept behind a pointer in the handle: lookups
  * take a const handle (the searcher shares it read-only) and check each
- * record they read, and a fault they find must stick. */
+ * record they read, and a fault they find must stick. Searchers on one
+ * index may run in several threads (paperdex-serve), so the first fault
+ * is claimed atomically and its message written before its code is. */
 typedef struct lex_fault {
-    int err;       /* PDX_OK, or why the lexicon was refused */
-    char msg[160]; /* the message naming the byte offset, "" while PDX_OK */
+    _Atomic int err; /* PDX_OK, LEX_WRITING while msg is written, or the code */
+    char msg[160];   /* the message naming the byte offset, "" while PDX_OK */
 } lex_fault;
+
+/* err while the claiming thread writes msg (no pdx error code is this). */
+#define LEX_WRITING INT_MIN
 
 struct pdx_lexicon {
     const uint8_t *data;     /* the blob; not owned */
@@ -263,16 +270,26 @@ int pdx_lexicon_encode(pdx_buf *out, const pdx_lex_pair *pairs, size_t n,
 
 /* ---- reader: validation ---- */
 
+/* The lexicon's fault: PDX_OK or a code, once any message is written. */
+static int lex_err(const pdx_lexicon *lx)
+{
+    int e;
+    while ((e = atomic_load(&lx->fault->err)) == LEX_WRITING)
+        ; /* another thread is writing the message: one snprintf */
+    return e;
+}
+
 /* The one place a fault is recorded, so a debugger can break here. The
  * first fault sticks: every later call returns it. */
 static int lex_corrupt(const pdx_lexicon *lx, int code, size_t offset, const char *what)
 {
     lex_fault *f = lx->fault;
-    if (f->err == PDX_OK) {
-        f->err = code;
+    int expected = PDX_OK;
+    if (atomic_compare_exchange_strong(&f->err, &expected, LEX_WRITING)) {
         snprintf(f->msg, sizeof f->msg, "lexicon: byte offset %zu: %s", offset, what);
+        atomic_store(&f->err, code);
     }
-    return f->err;
+    return lex_err(lx);
 }
 
 /* Reads the string at STRINGS offset off: its bytes and the offset just
@@ -422,6 +439,7 @@ int pdx_lexicon_open_lazy(pdx_lexicon **out, const void *data, size_t len)
     if (!lx)
         return PDX_ENOMEM;
     lx->fault = &lx->fault_store;
+    atomic_init(&lx->fault_store.err, PDX_OK);
     lx->data = data;
     lx->len = data ? len : 0;
     *out = lx;
@@ -432,8 +450,9 @@ int pdx_lexicon_verify(const pdx_lexicon *lx)
 {
     if (!lx)
         return PDX_EINVAL;
-    if (lx->fault->err)
-        return lx->fault->err;
+    int err = lex_err(lx);
+    if (err)
+        return err;
     int rc = lex_check_checksum(lx);
     if (rc == PDX_OK)
         rc = lex_check_pairs(lx);
@@ -461,22 +480,22 @@ void pdx_lexicon_free(pdx_lexicon *lx)
 
 const char *pdx_lexicon_errmsg(const pdx_lexicon *lx)
 {
-    return lx ? lx->fault->msg : "";
+    return lx && lex_err(lx) ? lx->fault->msg : "";
 }
 
 int pdx_lexicon_error(const pdx_lexicon *lx)
 {
-    return lx ? lx->fault->err : PDX_EINVAL;
+    return lx ? lex_err(lx) : PDX_EINVAL;
 }
 
 uint32_t pdx_lexicon_count(const pdx_lexicon *lx)
 {
-    return lx && !lx->fault->err ? lx->n_pairs : 0;
+    return lx && !lex_err(lx) ? lx->n_pairs : 0;
 }
 
 uint32_t pdx_lexicon_min_support(const pdx_lexicon *lx)
 {
-    return lx && !lx->fault->err ? lx->min_support : 0;
+    return lx && !lex_err(lx) ? lx->min_support : 0;
 }
 
 /* ---- lookups ---- */
@@ -533,8 +552,9 @@ int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
     if (!lx || !first_out || !count_out || (!key && key_len > 0) ||
         (side != PDX_LEX_KO && side != PDX_LEX_EN))
         return PDX_EINVAL;
-    if (lx->fault->err)
-        return lx->fault->err;
+    int err = lex_err(lx);
+    if (err)
+        return err;
     uint32_t lo, hi;
     int rc = lex_bound(lx, side, key, key_len, false, &lo);
     if (rc == PDX_OK)
@@ -556,8 +576,9 @@ int pdx_lexicon_get(const pdx_lexicon *lx, pdx_lex_side side, uint32_t rank,
 {
     if (!lx || !out || (side != PDX_LEX_KO && side != PDX_LEX_EN))
         return PDX_EINVAL;
-    if (lx->fault->err)
-        return lx->fault->err;
+    int err = lex_err(lx);
+    if (err)
+        return err;
     if (rank >= lx->n_pairs)
         return PDX_EINVAL;
     return lex_rank_read(lx, side, rank, out);
