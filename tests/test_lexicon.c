@@ -12,6 +12,7 @@
  * list docs/LEXICON.md's precision check was made from. Not a test: no
  * timing is asserted anywhere.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -608,6 +609,73 @@ static bool lookup_all_lazy(const uint8_t *d, size_t len, const pdx_lexicon *goo
     return found;
 }
 
+/* One thread's lookups on a shared, damaged lexicon: every Korean key of
+ * the intact copy, from a different start per thread, so threads find
+ * different damaged records first. */
+typedef struct lazy_thread {
+    const pdx_lexicon *lx;   /* shared, lazily opened, damaged */
+    const pdx_lexicon *good; /* the intact copy: the keys */
+    uint32_t start;          /* first key looked up */
+    int rc;                  /* the first failing lookup's code */
+    char msg[200];           /* pdx_lexicon_errmsg() right after it */
+} lazy_thread;
+
+static void *lazy_lookups(void *arg)
+{
+    lazy_thread *t = arg;
+    uint32_t n = pdx_lexicon_count(t->good);
+    t->rc = PDX_OK;
+    for (uint32_t i = 0; i < n && t->rc == PDX_OK; i++) {
+        pdx_lex_pair g;
+        uint32_t first, count;
+        if (pdx_lexicon_get(t->good, PDX_LEX_KO, (t->start + i) % n, &g) == PDX_OK)
+            t->rc = pdx_lexicon_find(t->lx, PDX_LEX_KO, g.ko_terms, g.ko_terms_len, &first,
+                                     &count);
+    }
+    snprintf(t->msg, sizeof t->msg, "%s", pdx_lexicon_errmsg(t->lx));
+    return NULL;
+}
+
+/* Searchers on one index may share its lexicon across threads: the first
+ * fault found sticks whole, and every thread reports that one. */
+static void test_lexicon__lazy_fault_shared_by_threads(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    encode(fx_pairs, N_PAIRS, &b);
+    pdx_lexicon *good = open_ok(&b);
+    uint8_t *d = malloc(b.len);
+    assert_non_null(d);
+    for (int round = 0; round < 20; round++) {
+        memcpy(d, b.data, b.len);
+        /* every Korean offset past STRINGS but the middle record's, the
+         * binary search's first probe: keys below and above it then find
+         * different damaged records first */
+        for (size_t i = 0; i < N_PAIRS; i++)
+            if (i != N_PAIRS / 2)
+                pdx_put_u32(d + 32 + 16 * i, 0xfffffff0u);
+        pdx_lexicon *lx = NULL;
+        assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+        lazy_thread t[4];
+        pthread_t th[4];
+        for (int i = 0; i < 4; i++) {
+            t[i] = (lazy_thread){.lx = lx, .good = good, .start = (uint32_t)(i * N_PAIRS / 4)};
+            assert_int_equal(pthread_create(&th[i], NULL, lazy_lookups, &t[i]), 0);
+        }
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(pthread_join(th[i], NULL), 0);
+        for (int i = 0; i < 4; i++) {
+            assert_int_equal(t[i].rc, PDX_ECORRUPT);
+            assert_string_equal(t[i].msg, pdx_lexicon_errmsg(lx));
+        }
+        assert_non_null(strstr(pdx_lexicon_errmsg(lx), "bad Korean terms string"));
+        pdx_lexicon_free(lx);
+    }
+    free(d);
+    pdx_lexicon_free(good);
+    pdx_buf_free(&b);
+}
+
 /* A search opens the lexicon lazily (header only) and checks each record a
  * lookup reads; the checksum and the records no lookup reads are left to
  * pdx_lexicon_verify (--check). */
@@ -873,6 +941,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_lexicon__lookup_from_query_terms),
         cmocka_unit_test(test_lexicon__corrupt_rejected),
         cmocka_unit_test(test_lexicon__lazy_open_checks_what_it_reads),
+        cmocka_unit_test(test_lexicon__lazy_fault_shared_by_threads),
         cmocka_unit_test(test_lexicon__corpus_known_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
