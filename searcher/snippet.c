@@ -522,18 +522,13 @@ static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_to
             tok[k].ce = (uint32_t)(cp + c);
             k++;
         }
-        /* ASCII up to the next token: a byte, a code point */
+        /* Up to the next token's start no token is due: step through
+         * the characters without looking (an ASCII byte is one). */
         size_t stop = k < n_tok && tok[k].bs < len ? tok[k].bs : len;
-        if (p[b] < 0x80 && b < stop) {
-            size_t run = b;
-            while (run < stop && p[run] < 0x80)
-                run++;
-            cp += run - b;
-            b = run;
-            continue;
-        }
-        b += char_len(p + b, len - b);
-        cp++;
+        do {
+            b += p[b] < 0x80 ? 1 : char_len(p + b, len - b);
+            cp++;
+        } while (b < stop);
     }
     for (; k < n_tok; k++) {
         tok[k].cs = tok[k].ce = (uint32_t)cp;
