@@ -23,11 +23,12 @@ if [ -z "$seeds" ] || [ ! -d "$seeds" ]; then
     echo "valgrind.sh: no seed digests at ../shared/seeds" >&2
     exit 1
 fi
-if [ ! -x "$BUILD/paperdex-index" ] || [ ! -x "$BUILD/paperdex-search" ]; then
+# Configured once; brought up to date at every run (a no-op when it is).
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
     cmake -S . -B "$BUILD" -DPAPERDEX_STATIC_SEARCH=OFF -DPAPERDEX_TESTS=OFF \
         -DPAPERDEX_BENCH=OFF >/dev/null
-    cmake --build "$BUILD" -j 2 --target paperdex-index paperdex-search >/dev/null
 fi
+cmake --build "$BUILD" -j 2 --target paperdex-index paperdex-search >/dev/null
 # A static program has no program interpreter: memcheck would miss its leaks.
 if ! LC_ALL=C readelf -l "$BUILD/paperdex-search" | grep -q 'INTERP'; then
     echo "valgrind.sh: $BUILD/paperdex-search is statically linked; configure $BUILD" \
