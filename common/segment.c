@@ -343,7 +343,8 @@ int pdx_index_lexicon(pdx_index *ix, const pdx_lexicon **out)
         return PDX_OK;
     if (!ix->lexicon_tried) {
         ix->lexicon_tried = true;
-        int rc = pdx_lexicon_open(&ix->lexicon, s->p, (size_t)s->len);
+        /* Header only: lookups check what they read, --check the rest. */
+        int rc = pdx_lexicon_open_lazy(&ix->lexicon, s->p, (size_t)s->len);
         if (rc == PDX_ENOMEM)
             return pdx_index_error(ix, rc, "out of memory reading the lexicon");
     }
