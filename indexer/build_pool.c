@@ -314,11 +314,18 @@ static int direct_on_paper(const pdx_paper *p, void *payload)
     return rc;
 }
 
+static void direct_on_diag(const pdx_diag *diag, void *payload)
+{
+    direct *d = payload;
+    if (d->cb->on_diag)
+        d->cb->on_diag(diag, d->cb->payload);
+}
+
 static int add_paths_direct(pdx_writer *w, const char *const *paths, size_t n_paths,
                             const pdx_parse_cb *cb, pdx_parse_stats *stats)
 {
     direct d = {w, cb};
-    pdx_parse_cb dcb = {direct_on_paper, cb->on_diag, &d};
+    pdx_parse_cb dcb = {direct_on_paper, direct_on_diag, &d};
     return pdx_parse_paths(paths, n_paths, &dcb, stats);
 }
 
