@@ -71,7 +71,9 @@ typedef struct pool {
     pthread_cond_t work;    /* a job was added, or stop */
     pthread_cond_t done;    /* a job is done */
     bool stop;              /* workers leave after their current job */
-    const volatile sig_atomic_t *cancel; /* the writer's, may be NULL */
+    /* The writer's cancel flag, may be NULL; read on the calling thread
+     * only. */
+    const volatile sig_atomic_t *cancel;
     int rc;                 /* the first error; the walk stops on it */
 } pool;
 
@@ -143,11 +145,12 @@ static bool is_cancelled(const pool *pl)
     return pl->cancel && *pl->cancel;
 }
 
-/* Reads, parses and prepares one file. */
+/* Reads, parses and prepares one file. The cancel flag is not looked at
+ * here: it is written by a signal handler or the caller's thread, and read
+ * only by the calling thread (enqueue_file, the writer), which stops at its
+ * next file or paper; the workers finish the file they hold. */
 static void work_on(worker *wk, job *j)
 {
-    if (is_cancelled(wk->pl))
-        return; /* the writer stops at its next paper */
     memset(&wk->stats, 0, sizeof wk->stats);
     wk->cur = j;
     int rc = pdx_read_and_parse(wk->parser, &wk->data, j->path);
