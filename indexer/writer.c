@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <limits.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -1156,9 +1157,16 @@ typedef struct commit_ctx {
     uint32_t max_votes;    /* the most votes of one document */
     uint64_t *stored_off;  /* final id -> offset of its record in STORED */
     /* Mines the lexicon from the title and summary of every paper kept
-     * (after deduplication, so a paper listed twice votes once), fed by
-     * write_stored; owned. */
+     * (after deduplication, so a paper listed twice votes once), reading
+     * them back from the stored temp file (see mine_stored); owned. */
     pdx_lexicon_miner *miner;
+    /* On a threaded build the mining runs on its own thread from the end
+     * of write_stored to write_lexicon, beside write_postings (the workers
+     * are idle by then); else inline at the end of write_stored. */
+    pthread_t mine_thread;
+    bool mine_started;     /* mine_thread runs and must be joined */
+    const char *mine_why;  /* what failed, when mine_rc is not PDX_OK */
+    int mine_rc;           /* the mining's result */
     uint64_t lexicon_pairs; /* pairs written to LEXICON */
     merge_ctx m;           /* list encoder and positions file of the merge */
     pdx_buf terms;         /* TERMS entries, built while merging */
@@ -1204,6 +1212,8 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live)
 /* Releases everything; after a failure also removes the temporary index. */
 static void commit_ctx_free(commit_ctx *c, int rc)
 {
+    if (c->mine_started) /* a step failed before write_lexicon */
+        pthread_join(c->mine_thread, NULL);
     if (c->o.fd >= 0)
         close(c->o.fd);
     if (rc && c->tmp_index)
@@ -1277,26 +1287,85 @@ static int open_output(commit_ctx *c)
 }
 
 /* Feeds the title and summary of one stored record (format.h: str id, str
- * url, str title, str authors, str summary, ...) to the lexicon miner. */
+ * url, str title, str authors, str summary, ...) to the lexicon miner.
+ * Touches nothing but the miner and c->mine_*: it may run on its own
+ * thread. */
 static int mine_record(commit_ctx *c, const uint8_t *p, size_t n)
 {
     const uint8_t *end = p + n;
     for (int field = 0; field < 5; field++) {
         uint64_t len;
-        if (!pdx_get_varint(&p, end, &len) || len > (uint64_t)(end - p))
-            return set_err(c->w, PDX_EIO, "%s: a stored record is damaged", c->w->stored_path);
+        if (!pdx_get_varint(&p, end, &len) || len > (uint64_t)(end - p)) {
+            c->mine_why = "a stored record is damaged";
+            return c->mine_rc = PDX_EIO;
+        }
         if (field == 2 || field == 4) { /* title, summary */
             int rc = pdx_lexicon_miner_add(c->miner, (const char *)p, (size_t)len);
-            if (rc)
-                return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
+            if (rc) {
+                c->mine_why = "lexicon miner failed";
+                return c->mine_rc = rc;
+            }
         }
         p += len;
     }
     return PDX_OK;
 }
 
+/* Mines every kept paper, in final id order, reading the records back
+ * from the stored temp file (flushed by write_stored; nothing writes it
+ * any more). Reads only what no commit step changes (the documents, the
+ * file); the result is left in c->mine_rc and c->mine_why. */
+static void *mine_stored(void *arg)
+{
+    commit_ctx *c = arg;
+    const pdx_writer *w = c->w;
+    pdx_buf rec = {0};
+    for (uint32_t i = 0; i < w->n_docs && !c->mine_rc; i++) {
+        const mdoc *d = &w->docs[i];
+        if (d->deleted)
+            continue;
+        pdx_buf_reset(&rec);
+        if (!pdx_buf_reserve(&rec, d->stored_len)) {
+            c->mine_why = "out of memory while mining the lexicon";
+            c->mine_rc = PDX_ENOMEM;
+        } else if (pread(fileno(w->stored), rec.data, d->stored_len, (off_t)d->stored_off) !=
+                   (ssize_t)d->stored_len) {
+            c->mine_why = "reading stored fields failed";
+            c->mine_rc = PDX_EIO;
+        } else {
+            mine_record(c, rec.data, d->stored_len);
+        }
+    }
+    pdx_buf_free(&rec);
+    return NULL;
+}
+
+/* Starts the mining: on its own thread when the build may use more than
+ * one (and a thread can be had), else here and now. */
+static void start_mining(commit_ctx *c)
+{
+    if (c->w->opts.threads > 1 && pthread_create(&c->mine_thread, NULL, mine_stored, c) == 0)
+        c->mine_started = true;
+    else
+        mine_stored(c);
+}
+
+/* Waits for the mining; reports its failure as the writer's error. */
+static int finish_mining(commit_ctx *c)
+{
+    if (c->mine_started) {
+        pthread_join(c->mine_thread, NULL);
+        c->mine_started = false;
+    }
+    if (!c->mine_rc)
+        return PDX_OK;
+    if (c->mine_rc == PDX_ENOMEM)
+        return oom(c->w);
+    return set_err(c->w, c->mine_rc, "%s: %s", c->w->stored_path, c->mine_why);
+}
+
 /* STORED: the live records copied from the stored temp file, noting their
- * new offsets for DOCS. */
+ * new offsets for DOCS; then the lexicon mining starts (start_mining). */
 static int write_stored(commit_ctx *c)
 {
     pdx_writer *w = c->w;
@@ -1325,12 +1394,11 @@ static int write_stored(commit_ctx *c)
         c->stored_off[c->remap[i]] = off;
         off += d->stored_len;
         out_write(w, &c->o, rec.data, d->stored_len);
-        if (mine_record(c, rec.data, d->stored_len))
-            break;
     }
     pdx_buf_free(&rec);
     if (w->err)
         return w->err;
+    start_mining(c);
     return out_end(w, &c->o, PDX_SEC_STORED, c->tab, &c->ntab);
 }
 
@@ -1531,6 +1599,8 @@ static int write_lexicon(commit_ctx *c)
 {
     const pdx_lex_pair *pairs;
     size_t n;
+    if (finish_mining(c))
+        return c->w->err;
     int rc = pdx_lexicon_miner_finish(c->miner, &pairs, &n);
     if (rc)
         return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
