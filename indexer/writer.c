@@ -422,18 +422,16 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
         w->opts = *opts;
     w->budget = w->opts.mem_budget ? w->opts.mem_budget : DEFAULT_BUDGET;
     w->path = strdup(path);
-    if (!w->path)
+    size_t n = strlen(path) + PATH_MAX + 48; /* room for a resolved symlink */
+    w->tmp_prefix = malloc(n);
+    w->stored_path = malloc(n + 16);
+    if (!w->path || !w->tmp_prefix || !w->stored_path)
         return oom(w);
     if (w->opts.threads > PDX_WRITER_MAX_THREADS)
         return set_err(w, PDX_EINVAL, "%s: %u threads asked for; at most %d", w->path,
                        w->opts.threads, PDX_WRITER_MAX_THREADS);
     if (w->opts.threads == 0)
         w->opts.threads = online_cpus();
-    size_t n = strlen(path) + PATH_MAX + 48; /* room for a resolved symlink */
-    w->tmp_prefix = malloc(n);
-    w->stored_path = malloc(n + 16);
-    if (!w->path || !w->tmp_prefix || !w->stored_path)
-        return oom(w);
     w->tmp_prefix[0] = 0;
     w->stored_path[0] = 0;
     int rc = resolve_target(w);
