@@ -75,8 +75,9 @@ typedef struct pdx_write_stats {
  * dangling symlink) gives PDX_EINVAL, a non-empty file that is not a
  * paperdex index PDX_ENOTINDEX; an empty file is fine. Returns PDX_OK,
  * PDX_ENOMEM, PDX_EINVAL (also: opts->threads too large), PDX_ENOTINDEX,
- * or PDX_EIO (target directory not writable); the message is in pdx_writer_errmsg. *out is set even on an
- * error so the message can be read; free it with pdx_writer_free. */
+ * or PDX_EIO (target directory not writable); the message is in
+ * pdx_writer_errmsg. *out is set even on an error so the message can be
+ * read; free it with pdx_writer_free. */
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts);
 
 /* Adds a paper (copied; the paper's memory may be reused after the call).
@@ -90,7 +91,8 @@ int pdx_writer_add(pdx_writer *w, const pdx_paper *paper);
  * pdx_parse_paths would deliver them, with opts.threads threads (see
  * there). Diagnostics go to cb->on_diag in that same order, whatever the
  * number of threads; cb->on_paper, when not NULL, is called after each
- * paper was added (for progress; a non-zero value stops). Parse statistics
+ * paper was added (for progress; a non-zero value stops); cb may be NULL.
+ * Every call runs on the calling thread. Parse statistics
  * are added to *stats (may be NULL). Besides the whole files being read at
  * once, a threaded build holds at most 4 files per thread prepared ahead.
  * Returns PDX_OK, PDX_ENOMEM, on_paper's value, or the writer's error
