@@ -25,22 +25,22 @@
 
 /* One distinct term of one field of one prepared document. */
 typedef struct prep_term {
-    uint32_t hash;     /* low bits of pdx_hash(term): the writer's key */
-    uint32_t str_off;  /* the term's bytes, in arena */
-    uint32_t post_off; /* varint tf and position gaps, in arena */
+    size_t str_off;    /* the term's bytes, in arena */
+    size_t post_off;   /* varint tf and position gaps, in arena */
     uint32_t post_len; /* their byte count */
+    uint32_t hash;     /* low bits of pdx_hash(term): the writer's key */
     uint8_t len;       /* term bytes, 1..PDX_MAX_TERM_BYTES */
 } prep_term;
 
 /* One prepared document. Strings are (offset in arena, length). */
 typedef struct prep_doc {
-    uint32_t id_off, id_len;           /* arXiv or synthesized id */
-    uint32_t url_off, url_len;         /* link as written */
-    uint32_t title_off, title_len;     /* title as parsed */
-    uint32_t authors_off, authors_len; /* names separated by '\n' */
-    uint32_t summary_off, summary_len; /* summary as parsed */
-    uint32_t file_off;                 /* NUL-terminated; UINT32_MAX: NULL */
-    uint32_t rec_off, rec_len;         /* the stored record (format.h STORED) */
+    size_t id_off, id_len;           /* arXiv or synthesized id */
+    size_t url_off, url_len;         /* link as written */
+    size_t title_off, title_len;     /* title as parsed */
+    size_t authors_off, authors_len; /* names separated by '\n' */
+    size_t summary_off, summary_len; /* summary as parsed */
+    size_t file_off;                 /* NUL-terminated; SIZE_MAX: NULL */
+    size_t rec_off, rec_len;         /* the stored record (format.h STORED) */
     uint32_t line;                     /* line of the heading */
     uint32_t n_authors;                /* names in authors */
     int32_t date;                      /* YYYYMMDD, 0 when unknown */
@@ -57,7 +57,7 @@ typedef struct prep_doc {
 
 /* A term of the document being prepared (the per-field dictionary). */
 typedef struct local_term {
-    uint32_t str_off; /* into words */
+    size_t str_off;   /* into words */
     uint32_t hash;    /* low bits of pdx_hash */
     uint8_t len;      /* bytes */
 } local_term;
@@ -165,7 +165,7 @@ static uint32_t local_intern(pdx_doc_batch *b, const char *s, size_t len)
         b->local = nl;
         b->cap_local = nc;
     }
-    b->local[b->n_local] = (local_term){(uint32_t)b->words.len, key.hash, (uint8_t)len};
+    b->local[b->n_local] = (local_term){b->words.len, key.hash, (uint8_t)len};
     pdx_buf_append(&b->words, s, len);
     if (b->words.err)
         return UINT32_MAX;
@@ -228,9 +228,9 @@ static int finish_field(pdx_doc_batch *b)
         prep_term *pt = &b->terms[b->n_terms++];
         pt->hash = lt->hash;
         pt->len = lt->len;
-        pt->str_off = (uint32_t)b->arena.len;
+        pt->str_off = b->arena.len;
         pdx_buf_append(&b->arena, b->words.data + lt->str_off, lt->len);
-        pt->post_off = (uint32_t)b->arena.len;
+        pt->post_off = b->arena.len;
         pdx_buf_put_varint(&b->arena, j - i);
         uint32_t prev = 0;
         for (size_t k = i; k < j; k++) {
@@ -299,10 +299,10 @@ static int prepare_fields(pdx_doc_batch *b, prep_doc *d, const pdx_paper *p)
 
 /* Appends a stored-record string (varint length, bytes) and returns the
  * offset of its bytes. */
-static uint32_t put_record_str(pdx_buf *arena, const char *s, size_t n)
+static size_t put_record_str(pdx_buf *arena, const char *s, size_t n)
 {
     pdx_buf_put_varint(arena, n);
-    uint32_t off = (uint32_t)arena->len;
+    size_t off = arena->len;
     pdx_buf_append(arena, s, n);
     return off;
 }
@@ -314,7 +314,7 @@ static void prepare_record(pdx_doc_batch *b, prep_doc *d, const pdx_paper *p)
 {
     pdx_buf *r = &b->arena;
     size_t file_len = p->file ? strlen(p->file) : 0;
-    d->rec_off = (uint32_t)r->len;
+    d->rec_off = r->len;
     d->id_off = put_record_str(r, p->id, p->id_len);
     d->url_off = put_record_str(r, p->url, p->url_len);
     d->title_off = put_record_str(r, p->title, p->title_len);
@@ -323,10 +323,10 @@ static void prepare_record(pdx_doc_batch *b, prep_doc *d, const pdx_paper *p)
     put_record_str(r, p->file, file_len);
     pdx_buf_put_varint(r, p->line);
     pdx_buf_putc(r, p->id_synthesized ? 1 : 0);
-    d->rec_len = (uint32_t)(r->len - d->rec_off);
-    d->file_off = UINT32_MAX;
+    d->rec_len = r->len - d->rec_off;
+    d->file_off = SIZE_MAX;
     if (p->file) {
-        d->file_off = (uint32_t)r->len;
+        d->file_off = r->len;
         pdx_buf_append(r, p->file, file_len + 1);
     }
 }
@@ -343,21 +343,21 @@ int pdx_doc_batch_add(pdx_doc_batch *b, const pdx_paper *p)
     }
     prep_doc *d = &b->docs[b->n_docs++];
     memset(d, 0, sizeof *d);
-    d->id_len = (uint32_t)PDX_MIN(p->id_len, (size_t)UINT32_MAX);
-    d->url_len = (uint32_t)p->url_len;
-    d->title_len = (uint32_t)p->title_len;
-    d->authors_len = (uint32_t)p->authors_len;
-    d->summary_len = (uint32_t)p->summary_len;
+    d->id_len = p->id_len;
+    d->url_len = p->url_len;
+    d->title_len = p->title_len;
+    d->authors_len = p->authors_len;
+    d->summary_len = p->summary_len;
     d->line = p->line;
     d->n_authors = p->n_authors;
     d->date = p->date;
     d->votes = p->votes;
     d->id_synthesized = p->id_synthesized;
-    /* Over 4 GiB of text in one batch cannot be addressed by the offsets:
-     * refused like an allocation failure. */
-    if (b->arena.len > (size_t)UINT32_MAX / 2 || p->id_len + p->url_len + p->title_len +
-                                                         p->authors_len + p->summary_len >
-                                                     (size_t)UINT32_MAX / 4) {
+    /* A paper of over 1 GiB of text would not fit the writer's 32-bit
+     * record lengths: refused like an allocation failure, whatever the
+     * batch holds besides. */
+    if (p->id_len + p->url_len + p->title_len + p->authors_len + p->summary_len >
+        (size_t)UINT32_MAX / 4) {
         d->err = PDX_ENOMEM;
         return PDX_OK;
     }
@@ -375,7 +375,7 @@ int pdx_doc_batch_add(pdx_doc_batch *b, const pdx_paper *p)
 
 /* ---- reading, for the writer ---- */
 
-static const char *arena_str(const pdx_doc_batch *b, uint32_t off)
+static const char *arena_str(const pdx_doc_batch *b, size_t off)
 {
     return (const char *)b->arena.data + off;
 }
@@ -397,7 +397,7 @@ void pdx_doc_batch_paper(const pdx_doc_batch *b, size_t i, pdx_paper *out)
         .summary_len = d->summary_len,
         .date = d->date,
         .votes = d->votes,
-        .file = d->file_off == UINT32_MAX ? NULL : arena_str(b, d->file_off),
+        .file = d->file_off == SIZE_MAX ? NULL : arena_str(b, d->file_off),
         .line = d->line,
         .id_synthesized = d->id_synthesized,
     };
