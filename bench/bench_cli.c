@@ -5,7 +5,7 @@
  *   paperdex-bench build   --index OUT [--runs R] [--json] PATH...
  *   paperdex-bench latency --index I --queries F [--rounds R] [--json]
  *   paperdex-bench eval    --index I --judgments F [--json]
- *   paperdex-bench process --index I [--runs N] [--json] QUERY...
+ *   paperdex-bench process --index I [--runs N] [--searcher BIN]... [--json] QUERY...
  *   paperdex-bench gen     --corpus DIR --scale N --out DIR [--seed S]
  *   paperdex-bench tokenize (--queries F | --judgments F)
  *
@@ -56,16 +56,23 @@ static const char usage[] =
     "      JSON keys: p50_us, p95_us, p99_us, mean_us, max_us, qps, queries,\n"
     "      rounds, samples, errors, hits_mean, by_class {ko, en, mixed, other,\n"
     "      one_word, multi_word, phrase, no_phrase: {queries, p50_us, p95_us,\n"
-    "      p99_us, mean_us}}, slowest [{query, p50_us}]\n"
+    "      p99_us, mean_us}}, slowest (the slowest 1%, at least 5) [{query,\n"
+    "      p50_us, max_us, total, clauses, partial_used, words [{word, papers}]}]\n"
     "  eval --index I --judgments F [--verbose] [--json]\n"
     "      known-item queries, one JSON object a line {qid, query, kind,\n"
     "      relevant: [ids]}: MRR@10 and Recall@10 overall and per kind\n"
     "      JSON keys: mrr10, recall10, queries, errors, by_kind {KIND: {queries,\n"
     "      mrr10, recall10}}\n"
-    "  process --index I [--runs N] [--searcher BIN] [--json] QUERY...\n"
+    "  process --index I [--runs N] [--searcher BIN]... [--baseline BIN] [--json]\n"
+    "          QUERY...\n"
     "      run paperdex-search -i I -n 10 QUERY as a whole process N times\n"
-    "      (default 50) after 3 untimed runs; report the median and p95 wall time\n"
-    "      JSON keys: query, runs, p50_ms, p95_ms, mean_ms, min_ms\n"
+    "      (default 50) after 3 untimed rounds, alternating with the baseline\n"
+    "      (default /bin/true, run without arguments) and each other --searcher\n"
+    "      (A B A B); report the medians and the ratio to the baseline\n"
+    "      JSON keys: query, runs, p50_ms, p95_ms, mean_ms, min_ms (the first\n"
+    "      searcher), baseline, baseline_p50_ms, baseline_min_ms, ratio_p50,\n"
+    "      pair_ratio_p50, programs [{searcher, p50_ms, min_ms, ratio_p50,\n"
+    "      pair_ratio_p50}]\n"
     "  gen --corpus DIR --scale N --out DIR [--seed S] [--quiet]\n"
     "      write copies 1..N-1 of the corpus under DIR/cKKK/ (copy 0 is the\n"
     "      corpus itself: index both); deterministic, see bench/README.md\n"
@@ -274,6 +281,73 @@ static void json_summary(FILE *f, const bench_summary *s)
             s->p95, s->p99, s->mean);
 }
 
+/* What a slow query matches, to say why it is slow: the papers matching
+ * the whole query and each of its words alone (exact counts: sorted by
+ * date, the total is never an estimate), and whether partial matches
+ * filled the page of the timed run. Untimed. */
+typedef struct slow_facts {
+    long long total;      /* papers matching the whole query; -1 unknown */
+    bool partial_used;    /* the timed search (by score) filled with partial matches */
+    uint32_t clauses;     /* required clauses */
+} slow_facts;
+
+static long long exact_total(opened *o, const char *text, size_t len)
+{
+    pdx_query *pq;
+    if (pdx_query_parse_flags(&pq, o->s, text, len, o->parse_flags))
+        return -1;
+    pdx_search_opts so;
+    pdx_search_opts_default(&so);
+    so.limit = 1;
+    so.sort = PDX_SORT_DATE;
+    so.no_partial = true;
+    pdx_results r;
+    long long total = pdx_search(o->s, pq, &so, &r) ? -1 : (long long)r.total;
+    pdx_results_clear(&r);
+    pdx_query_free(pq);
+    return total;
+}
+
+static void slow_facts_of(opened *o, const char *q, slow_facts *out)
+{
+    memset(out, 0, sizeof *out);
+    out->total = exact_total(o, q, strlen(q));
+    pdx_query *pq;
+    if (pdx_query_parse_flags(&pq, o->s, q, strlen(q), o->parse_flags))
+        return;
+    pdx_search_opts so;
+    pdx_search_opts_default(&so);
+    so.limit = 10;
+    pdx_results r;
+    if (!pdx_search(o->s, pq, &so, &r)) {
+        out->partial_used = r.partial_used;
+        out->clauses = r.clauses;
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(pq);
+}
+
+/* The words of q (split at blanks) with the papers each matches alone,
+ * as a JSON array [{word, papers}]. */
+static void json_word_totals(opened *o, const char *q)
+{
+    putchar('[');
+    bool first = true;
+    for (const char *w = q; *w;) {
+        while (*w == ' ' || *w == '\t')
+            w++;
+        size_t n = strcspn(w, " \t");
+        if (!n)
+            break;
+        printf("%s{\"word\":", first ? "" : ",");
+        bench_json_str(stdout, w, n);
+        printf(",\"papers\":%lld}", exact_total(o, w, n));
+        first = false;
+        w += n;
+    }
+    putchar(']');
+}
+
 static int cmd_latency(int argc, char **argv)
 {
     const char *index = NULL, *queries = NULL;
@@ -321,6 +395,7 @@ static int cmd_latency(int argc, char **argv)
     double *scratch = calloc(q.n * rounds, sizeof *scratch);
     double *perq = calloc(q.n, sizeof *perq);
     bool *failed = calloc(q.n, sizeof *failed);
+    size_t *slow = NULL; /* the slowest queries, slowest first */
     int status = 0;
     if (!mask || !samples || !scratch || !perq || !failed) {
         fprintf(stderr, "paperdex-bench: out of memory\n");
@@ -418,9 +493,16 @@ static int cmd_latency(int argc, char **argv)
         bench_summarize(&s, all, rounds);
         perq[i] = s.p50;
     }
-    size_t slow[5];
+    /* The slowest 1% (at least 5): the tail that p99 summarizes. */
+    size_t want_slow = (q.n + 99) / 100 > 5 ? (q.n + 99) / 100 : 5;
+    slow = calloc(want_slow, sizeof *slow);
     size_t n_slow = 0;
-    for (; n_slow < 5 && n_slow < q.n; n_slow++) {
+    if (!slow) {
+        fprintf(stderr, "paperdex-bench: out of memory\n");
+        status = 1;
+        goto done;
+    }
+    for (; n_slow < want_slow && n_slow < q.n; n_slow++) {
         size_t best = SIZE_MAX;
         for (size_t i = 0; i < q.n; i++) {
             bool taken = false;
@@ -450,9 +532,19 @@ static int cmd_latency(int argc, char **argv)
         }
         printf("},\"slowest\":[");
         for (size_t k = 0; k < n_slow; k++) {
+            const char *line = q.line[slow[k]];
+            double mx = 0;
+            for (unsigned long r = 0; r < rounds; r++)
+                mx = samples[r * q.n + slow[k]] > mx ? samples[r * q.n + slow[k]] : mx;
+            slow_facts f;
+            slow_facts_of(&o, line, &f);
             printf("%s{\"query\":", k ? "," : "");
-            bench_json_str(stdout, q.line[slow[k]], strlen(q.line[slow[k]]));
-            printf(",\"p50_us\":%.1f}", perq[slow[k]]);
+            bench_json_str(stdout, line, strlen(line));
+            printf(",\"p50_us\":%.1f,\"max_us\":%.1f,\"total\":%lld,\"clauses\":%u,"
+                   "\"partial_used\":%s,\"words\":",
+                   perq[slow[k]], mx, f.total, f.clauses, f.partial_used ? "true" : "false");
+            json_word_totals(&o, line);
+            putchar('}');
         }
         printf("]}\n");
     } else {
@@ -483,6 +575,7 @@ done:
     free(scratch);
     free(perq);
     free(failed);
+    free(slow);
     close_index(&o);
     lines_free(&q);
     return status;
@@ -847,17 +940,124 @@ done:
     return status;
 }
 
+/* The programs `process` alternates, and their samples. */
+typedef struct proc_prog {
+    char *path;      /* the program (owned) */
+    bool baseline;   /* the reference program (/bin/true): no arguments */
+    double *ms;      /* wall time of each timed run, in run order */
+} proc_prog;
+
+/* Runs prog once with the search arguments (none for the baseline);
+ * returns its wall time in seconds, or -1 after a message. */
+static double proc_run_once(const proc_prog *p, char **cargv)
+{
+    char *bargv[] = {p->path, NULL};
+    cargv[0] = p->path;
+    char *const *argv = p->baseline ? bargv : cargv;
+    int ws;
+    struct rusage ru;
+    double t0 = bench_now();
+    if (spawn_wait(argv, -1, -1, &ws, &ru) != 0) {
+        fprintf(stderr, "paperdex-bench: cannot run %s: %s\n", p->path, strerror(errno));
+        return -1;
+    }
+    double dt = bench_now() - t0;
+    if (!WIFEXITED(ws) || WEXITSTATUS(ws) > (p->baseline ? 0 : 1)) {
+        fprintf(stderr, "paperdex-bench: %s failed (status %d)\n", p->path,
+                WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+        return -1;
+    }
+    return dt;
+}
+
+/* The median of per-round ratios a[r] / b[r]: each pair ran back to back,
+ * so a change of machine load between rounds moves both alike. */
+static double pair_ratio(const double *a, const double *b, unsigned long runs)
+{
+    double *r = malloc(runs * sizeof *r);
+    if (!r)
+        return 0;
+    for (unsigned long i = 0; i < runs; i++)
+        r[i] = b[i] > 0 ? a[i] / b[i] : 0;
+    bench_summary s;
+    bench_summarize(&s, r, runs);
+    free(r);
+    return s.p50;
+}
+
+static void proc_json(const proc_prog *progs, size_t n, unsigned long runs, const char *query,
+                      size_t qlen)
+{
+    bench_summary base, s;
+    double *tmp = malloc(runs * sizeof *tmp);
+    if (!tmp)
+        return;
+    memcpy(tmp, progs[0].ms, runs * sizeof *tmp);
+    bench_summarize(&base, tmp, runs);
+    memcpy(tmp, progs[1].ms, runs * sizeof *tmp);
+    bench_summarize(&s, tmp, runs);
+    printf("{\"query\":");
+    bench_json_str(stdout, query, qlen);
+    printf(",\"runs\":%lu,\"p50_ms\":%.3f,\"p95_ms\":%.3f,\"mean_ms\":%.3f,\"min_ms\":%.3f",
+           runs, s.p50, s.p95, s.mean, s.min);
+    printf(",\"baseline\":");
+    bench_json_str(stdout, progs[0].path, strlen(progs[0].path));
+    printf(",\"baseline_p50_ms\":%.3f,\"baseline_min_ms\":%.3f,\"ratio_p50\":%.3f,"
+           "\"pair_ratio_p50\":%.3f,\"programs\":[",
+           base.p50, base.min, base.p50 > 0 ? s.p50 / base.p50 : 0,
+           pair_ratio(progs[1].ms, progs[0].ms, runs));
+    for (size_t i = 1; i < n; i++) {
+        memcpy(tmp, progs[i].ms, runs * sizeof *tmp);
+        bench_summarize(&s, tmp, runs);
+        printf("%s{\"searcher\":", i > 1 ? "," : "");
+        bench_json_str(stdout, progs[i].path, strlen(progs[i].path));
+        printf(",\"p50_ms\":%.3f,\"min_ms\":%.3f,\"ratio_p50\":%.3f,\"pair_ratio_p50\":%.3f}",
+               s.p50, s.min, base.p50 > 0 ? s.p50 / base.p50 : 0,
+               pair_ratio(progs[i].ms, progs[0].ms, runs));
+    }
+    printf("]}\n");
+    free(tmp);
+}
+
+static void proc_text(const proc_prog *progs, size_t n, unsigned long runs, const char *index,
+                      const char *query)
+{
+    bench_summary base, s;
+    double *tmp = malloc(runs * sizeof *tmp);
+    if (!tmp)
+        return;
+    memcpy(tmp, progs[0].ms, runs * sizeof *tmp);
+    bench_summarize(&base, tmp, runs);
+    printf("whole process: SEARCHER -i %s -n 10 '%s' against %s, %lu alternating runs\n",
+           index, query, progs[0].path, runs);
+    printf("  %-40s median %.3f ms, min %.3f ms\n", progs[0].path, base.p50, base.min);
+    for (size_t i = 1; i < n; i++) {
+        memcpy(tmp, progs[i].ms, runs * sizeof *tmp);
+        bench_summarize(&s, tmp, runs);
+        printf("  %-40s median %.3f ms, p95 %.3f ms, min %.3f ms: %.2fx the baseline "
+               "(median of pair ratios %.2fx)\n",
+               progs[i].path, s.p50, s.p95, s.min, base.p50 > 0 ? s.p50 / base.p50 : 0,
+               pair_ratio(progs[i].ms, progs[0].ms, runs));
+    }
+    free(tmp);
+}
+
+/* Whole-process latency: the baseline (/bin/true, the cost of spawning
+ * any program) and each searcher run in turn, A B A B, so that the ratio
+ * compares runs made under the same load; 3 untimed rounds first. */
 static int cmd_process(int argc, char **argv)
 {
     const char *index = NULL;
-    char *searcher = NULL;
     unsigned long runs = 50;
     bool json = false;
-    size_t qcap = 1, qlen = 0;
+    size_t qcap = 1, qlen = 0, n_progs = 1;
     char *query = malloc(qcap);
-    if (!query)
-        return 1;
+    proc_prog *progs = calloc((size_t)argc + 2, sizeof *progs);
+    int status = 1;
+    if (!query || !progs)
+        goto done;
     query[0] = '\0';
+    progs[0].baseline = true;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
@@ -866,18 +1066,19 @@ static int cmd_process(int argc, char **argv)
         } else if (!strcmp(a, "--runs") && more) {
             runs = strtoul(argv[++i], NULL, 10);
         } else if (!strcmp(a, "--searcher") && more) {
-            free(searcher);
-            searcher = strdup(argv[++i]);
+            if (!(progs[n_progs++].path = strdup(argv[++i])))
+                goto done;
+        } else if (!strcmp(a, "--baseline") && more) {
+            free(progs[0].path);
+            if (!(progs[0].path = strdup(argv[++i])))
+                goto done;
         } else if (!strcmp(a, "--json")) {
             json = true;
         } else {
             size_t n = strlen(a);
             char *nq = realloc(query, qcap += n + 1);
-            if (!nq) {
-                free(query);
-                free(searcher);
-                return 1;
-            }
+            if (!nq)
+                goto done;
             query = nq;
             if (qlen)
                 query[qlen++] = ' ';
@@ -886,55 +1087,40 @@ static int cmd_process(int argc, char **argv)
         }
     }
     if (!index || !qlen || runs < 1 || runs > 100000) {
-        free(query);
-        free(searcher);
-        return usage_error("process: %s", "--index and a QUERY are required");
-    }
-    if (!searcher)
-        searcher = sibling("paperdex-search");
-    char *cargv[] = {searcher, "-i", (char *)index, "-n", "10", "--", query, NULL};
-    double *t = calloc(runs, sizeof *t);
-    int status = 0;
-    if (!t) {
-        status = 1;
+        status = usage_error("process: %s", "--index and a QUERY are required");
         goto done;
     }
+    if (!progs[0].path && !(progs[0].path = strdup("/bin/true")))
+        goto done;
+    if (n_progs == 1 && !(progs[n_progs++].path = sibling("paperdex-search")))
+        goto done;
+    for (size_t p = 0; p < n_progs; p++)
+        if (!(progs[p].ms = calloc(runs, sizeof *progs[p].ms)))
+            goto done;
+    char *cargv[] = {NULL, "-i", (char *)index, "-n", "10", "--", query, NULL};
     for (unsigned long r = 0; r < runs + 3; r++) {
-        int ws;
-        struct rusage ru;
-        double t0 = bench_now();
-        if (spawn_wait(cargv, -1, -1, &ws, &ru) != 0) {
-            fprintf(stderr, "paperdex-bench: cannot run %s: %s\n", searcher, strerror(errno));
-            status = 1;
-            goto done;
+        for (size_t p = 0; p < n_progs; p++) {
+            double dt = proc_run_once(&progs[p], cargv);
+            if (dt < 0)
+                goto done;
+            if (r >= 3)
+                progs[p].ms[r - 3] = dt * 1e3;
         }
-        double dt = bench_now() - t0;
-        if (!WIFEXITED(ws) || WEXITSTATUS(ws) > 1) {
-            fprintf(stderr, "paperdex-bench: %s -i %s -n 10 -- '%s' failed (status %d)\n",
-                    searcher, index, query, WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
-            status = 1;
-            goto done;
-        }
-        if (r >= 3)
-            t[r - 3] = dt * 1e3;
     }
-    bench_summary s;
-    bench_summarize(&s, t, runs);
-    if (json) {
-        printf("{\"query\":");
-        bench_json_str(stdout, query, qlen);
-        printf(",\"runs\":%lu,\"p50_ms\":%.3f,\"p95_ms\":%.3f,\"mean_ms\":%.3f,\"min_ms\":%.3f}\n",
-               runs, s.p50, s.p95, s.mean, s.min);
-    } else {
-        printf("whole process: paperdex-search -i %s -n 10 '%s', %lu runs\n", index, query,
-               runs);
-        printf("  median %.3f ms, p95 %.3f ms, mean %.3f ms, min %.3f ms\n", s.p50, s.p95,
-               s.mean, s.min);
-    }
+    if (json)
+        proc_json(progs, n_progs, runs, query, qlen);
+    else
+        proc_text(progs, n_progs, runs, index, query);
+    status = 0;
 done:
-    free(t);
+    if (status == 1 && (!query || !progs))
+        fprintf(stderr, "paperdex-bench: out of memory\n");
+    for (size_t p = 0; progs && p < n_progs; p++) {
+        free(progs[p].path);
+        free(progs[p].ms);
+    }
+    free(progs);
     free(query);
-    free(searcher);
     return status;
 }
 

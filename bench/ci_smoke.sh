@@ -73,7 +73,8 @@ check "latency JSON keys" has_keys "$S/paperdex_latency.json" p50_us p95_us p99_
     by_class.one_word.queries by_class.multi_word.queries by_class.phrase.queries
 check "eval JSON keys" has_keys "$S/paperdex_eval.json" mrr10 recall10 queries \
     by_kind.en_title.mrr10 by_kind.ko_phrase.recall10
-check "process JSON keys" has_keys "$S/paperdex_process.json" p50_ms p95_ms runs
+check "process JSON keys" has_keys "$S/paperdex_process.json" p50_ms p95_ms runs \
+    baseline baseline_p50_ms ratio_p50 pair_ratio_p50
 check "figures are sane" "$PY" - "$S" <<'EOF'
 import json, sys
 s = sys.argv[1]
@@ -84,6 +85,13 @@ assert b["papers"] > 4000 and b["index_bytes"] > 0 and b["peak_rss_kb"] > 0, b
 assert l["errors"] == 0 and 0 < l["p50_us"] <= l["p95_us"] <= l["p99_us"], l
 assert l["hits_mean"] > 5, l
 assert e["queries"] == 200 and e["mrr10"] > 0.5 and e["recall10"] > 0.5, e
+# the slowest 1% (at least 5), slowest first, with what each matches
+sl = l["slowest"]
+assert len(sl) == max(5, (l["queries"] + 99) // 100), sl
+assert all(a["p50_us"] >= b["p50_us"] for a, b in zip(sl, sl[1:])), sl
+assert all(x["words"] and x["total"] >= 0 for x in sl), sl
+p = json.load(open(f"{s}/paperdex_process.json"))
+assert p["baseline"] == "/bin/true" and 0 < p["baseline_p50_ms"] and p["pair_ratio_p50"] > 0, p
 EOF
 if "$PY" -c 'import sqlite3' 2>/dev/null; then
     for p in fts5_trigram fts5_unicode61; do
@@ -93,8 +101,17 @@ if "$PY" -c 'import sqlite3' 2>/dev/null; then
 fi
 if "$PY" -c 'import xapian' 2>/dev/null; then
     check "peer xapian" has_keys "$S/peer_xapian_query.json" latency.p50_us eval.mrr10
+    check "peer xapian plain AND (ids)" "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["setup"] == "and_ids" and d["latency"]["p99_us"] > 0 and d["eval"]["mrr10"] > 0.5, d
+' "$S/peer_xapian_and_ids_query.json"
+    check "report compares both Xapian set-ups" grep -q \
+        "p50 and p99 at least 3x under each Xapian set-up: [^n].*Xapian plain AND (ids): p50" \
+        "$TMP/RESULTS.md"
 fi
 check "report written" grep -q "^## Targets" "$TMP/RESULTS.md"
+check "report names the slowest 1%" grep -q "^paperdex's slowest 1% of the" "$TMP/RESULTS.md"
 
 # The generator: same seed, same bytes; the copies parse into new papers.
 SUB="$TMP/sub"

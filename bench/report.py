@@ -19,8 +19,11 @@ import sys
 PEER_NAMES = {
     "fts5_trigram": "SQLite FTS5 trigram",
     "fts5_unicode61": "SQLite FTS5 unicode61 (paperdex terms)",
-    "xapian": "Xapian",
+    "xapian": "Xapian (AND, OR fill, reads hits)",
+    "xapian_and_ids": "Xapian plain AND (ids)",
 }
+# The Xapian set-ups the issue-11 targets name (bench/peers/xapian_peer.py).
+XAPIAN_SETUPS = ["xapian", "xapian_and_ids"]
 CLASSES = ["ko", "en", "mixed", "one_word", "multi_word", "phrase", "no_phrase"]
 KOREAN_KINDS = ["ko_phrase", "ko_compound"]
 
@@ -93,6 +96,23 @@ class Scale:
         for name, p in self.peers.items():
             rows.append((PEER_NAMES[name], p["build"], p["latency"], p["eval"]))
         return rows
+
+
+def slow_table(w, s):
+    """paperdex's slowest 1% of the latency queries, with what they match."""
+    w(f"paperdex's slowest 1% of the {s.lat['queries']} latency queries at {s.n}x (median and "
+      "max over the rounds; papers matching the whole query and each word alone, exact "
+      "counts; 'partial' when fewer than 10 papers matched every word and partial matches "
+      "filled the page):\n\n")
+    w("| query | p50 µs | max µs | papers matching | each word matches | partial |\n")
+    w("|---|--:|--:|--:|---|---|\n")
+    for x in s.lat["slowest"]:
+        words = ", ".join(f"{v['word']} {v['papers']:,}" for v in x.get("words", []))
+        total = x.get("total")
+        w(f"| `{x['query']}` | {fmt(x['p50_us'], 0)} | {fmt(x.get('max_us'), 0)} | "
+          f"{fmt(total, 0) if total is not None and total >= 0 else '–'} | {words or '–'} | "
+          f"{'yes' if x.get('partial_used') else 'no'} |\n")
+    w("\n")
 
 
 def main():
@@ -171,9 +191,6 @@ def main():
                     cells.append(f"{fmt(bc.get('p50_us'))} / {fmt(bc.get('p99_us'))}")
                 w(f"| {c} | {nq} | " + " | ".join(cells) + " |\n")
             w("\n")
-            slow = ", ".join(f"`{x['query']}` {fmt(x['p50_us'], 0)} µs"
-                             for x in s.lat.get("slowest", []))
-            w(f"paperdex's slowest queries (median over the rounds): {slow}.\n\n")
         if s.eval:
             labels = [r[0] for r in s.engines() if r[3]]
             w("Known-item effectiveness by kind (MRR@10 / Recall@10):\n\n")
@@ -188,11 +205,19 @@ def main():
                     cells.append(f"{k['mrr10']:.3f} / {k['recall10']:.3f}" if k else "–")
                 w(f"| {kind} | {v['queries']} | " + " | ".join(cells) + " |\n")
             w("\n")
+        if s.lat and s.lat.get("slowest"):
+            slow_table(w, s)
         if s.proc:
             w(f"Whole process (`paperdex-search -i INDEX -n 10 '{s.proc['query']}'`, output to "
               f"/dev/null, {s.proc['runs']} runs after 3 warm-up runs): median "
               f"{s.proc['p50_ms']:.2f} ms, p95 {s.proc['p95_ms']:.2f} ms, min "
-              f"{s.proc['min_ms']:.2f} ms.\n\n")
+              f"{s.proc['min_ms']:.2f} ms.")
+            if "baseline_p50_ms" in s.proc:
+                w(f" Alternating with `{s.proc['baseline']}` (A B A B, same runs): its median "
+                  f"{s.proc['baseline_p50_ms']:.2f} ms, so a one-shot search costs "
+                  f"{s.proc['ratio_p50']:.2f}× the spawn of `{s.proc['baseline']}` (median of "
+                  f"the per-pair ratios: {s.proc['pair_ratio_p50']:.2f}×).")
+            w("\n\n")
 
     if any(s.n > 1 for s in scales):
         w("Known-item effectiveness is reported at 1x only: in a scaled corpus every real "
@@ -205,17 +230,29 @@ def main():
     if len(scales) > 1:
         w("## How paperdex grows with the collection\n\n")
         w("| scale | papers | input MB | build s | MB/s | build peak RSS MB | index MB "
-          "| index / input | p50 µs | p95 µs | p99 µs | queries/s | process median ms |\n")
-        w("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+          "| index / input | p50 µs | p95 µs | p99 µs | queries/s | process median ms "
+          "| process / `/bin/true` |\n")
+        w("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
         for s in scales:
             b, l, p = s.build or {}, s.lat or {}, s.proc or {}
+            pr = p.get("pair_ratio_p50")
             w(f"| {s.n}x | {fmt(b.get('papers'), 0)} | {fmt(mb(b.get('input_bytes')))} | "
               f"{fmt(b.get('seconds'), 2)} | {fmt(b.get('input_mb_s'), 2)} | "
               f"{fmt(b['peak_rss_kb'] / 1024 if b.get('peak_rss_kb') else None)} | "
               f"{fmt(mb(b.get('index_bytes')))} | {fmt(b.get('size_ratio'), 2)} | "
               f"{fmt(l.get('p50_us'))} | {fmt(l.get('p95_us'))} | {fmt(l.get('p99_us'))} | "
-              f"{fmt(l.get('qps'), 0)} | {fmt(p.get('p50_ms'), 2)} |\n")
+              f"{fmt(l.get('qps'), 0)} | {fmt(p.get('p50_ms'), 2)} | "
+              f"{f'{pr:.2f}×' if pr else '–'} |\n")
         w("\n")
+        growth = []
+        for a, b in zip(scales, scales[1:]):
+            if a.lat and b.lat and a.lat.get("p99_us"):
+                growth.append(f"{b.n}x p99 / {a.n}x p99 = {b.lat['p99_us']:.0f} / "
+                              f"{a.lat['p99_us']:.0f} µs = {b.lat['p99_us'] / a.lat['p99_us']:.2f}× "
+                              f"(p50 {b.lat['p50_us'] / a.lat['p50_us']:.2f}×) for "
+                              f"{b.n / a.n:g}× the papers")
+        if growth:
+            w("Growth of the tail: " + "; ".join(growth) + ".\n\n")
 
     # ---- targets ----
     w("## Targets\n\n")
@@ -245,6 +282,42 @@ def main():
                 f"p50 {s.lat['p50_us']:.0f} µs vs {best50[1]['p50_us']:.0f} µs "
                 f"({PEER_NAMES[best50[0]]}): {r50:.2f}x; p99 {s.lat['p99_us']:.0f} µs vs "
                 f"{best99[1]['p99_us']:.0f} µs ({PEER_NAMES[best99[0]]}): {r99:.2f}x.")
+    for n in (1, 20):
+        s = by_n.get(n)
+        xap = {k: s.peers[k]["latency"] for k in XAPIAN_SETUPS
+               if s and s.lat and k in s.peers and s.peers[k]["latency"]}
+        if not xap:
+            verdict(f"Latency at {n}x, p50 and p99 at least 3x under each Xapian set-up", None,
+                    "No Xapian figures at this scale.")
+            continue
+        parts, ok = [], True
+        for k, pl in xap.items():
+            r50, r99 = pl["p50_us"] / s.lat["p50_us"], pl["p99_us"] / s.lat["p99_us"]
+            ok = ok and r50 >= 3 and r99 >= 3
+            parts.append(f"{PEER_NAMES[k]}: p50 {pl['p50_us']:.0f} / {s.lat['p50_us']:.0f} µs = "
+                         f"{r50:.2f}x, p99 {pl['p99_us']:.0f} / {s.lat['p99_us']:.0f} µs = "
+                         f"{r99:.2f}x")
+        verdict(f"Latency at {n}x, p50 and p99 at least 3x under each Xapian set-up", ok,
+                "; ".join(parts) + ".")
+    for a, b in ((1, 20), (20, 200)):
+        sa, sb = by_n.get(a), by_n.get(b)
+        if not (sa and sb and sa.lat and sb.lat):
+            verdict(f"Growth: {b}x p99 at most 8x the {a}x p99", None,
+                    f"No {a}x and {b}x latency in this output.")
+            continue
+        g = sb.lat["p99_us"] / sa.lat["p99_us"]
+        verdict(f"Growth: {b}x p99 at most 8x the {a}x p99", g <= 8,
+                f"{sb.lat['p99_us']:.0f} µs / {sa.lat['p99_us']:.0f} µs = {g:.2f}x.")
+    for n, bound in ((1, 1.5), (20, 2.0)):
+        s = by_n.get(n)
+        if not (s and s.proc and "pair_ratio_p50" in s.proc):
+            verdict(f"One-shot search at {n}x at most {bound:g}x the time of /bin/true", None,
+                    "No alternating whole-process figures at this scale.")
+            continue
+        r = s.proc["pair_ratio_p50"]
+        verdict(f"One-shot search at {n}x at most {bound:g}x the time of /bin/true "
+                "(rule: median of the per-pair ratios, A B A B)", r <= bound,
+                f"{r:.2f}x ({s.proc['p50_ms']:.2f} ms against {s.proc['baseline_p50_ms']:.2f} ms).")
     s = by_n.get(1)
     if s and s.eval and s.peers:
         evals = {k: v["eval"] for k, v in s.peers.items() if v["eval"]}

@@ -4,6 +4,7 @@
 #   bench/run.sh [--scales "1 20 200"] [--peer-scales "1 20"] [--rounds R]
 #                [--out DIR] [--results FILE] [--queries FILE] [--bin DIR]
 #                [--build-runs N] [--process-runs N] [--no-install] [--no-profile]
+#                [--quick]
 #
 # Installs what it needs with apt-get (build tools, sqlite3, python3-xapian),
 # builds paperdex (RelWithDebInfo, the default build) into OUT/build, then
@@ -13,7 +14,12 @@
 # (trigram; unicode61 over paperdex's terms) and Xapian the same way. Last,
 # perf profiles at the largest scale and bench/RESULTS.md from report.py.
 # Defaults: scales 1 20 200, peers at 1 and 20 (Xapian at 200x would take
-# about an hour here), 5 rounds, OUT = bench/out (git-ignored).
+# about an hour here), 5 rounds, OUT = bench/out (git-ignored). Xapian runs
+# in two set-ups on one database: AND with OR fill reading each hit, and
+# plain AND returning ids. Whole-process runs alternate with /bin/true.
+# --quick: a check of the pipeline in a few minutes, not figures to quote
+# (scales 1 2, peers at both, 2 rounds, 1 build run, 20 process runs, no
+# profiles; RESULTS.md goes to OUT/RESULTS.md unless --results is given).
 # Method and caveats: bench/README.md.
 set -euo pipefail
 
@@ -35,6 +41,8 @@ INSTALL=1
 PROFILE=1
 SEED=0x5eed2024
 PY=/usr/bin/python3 # Debian's: python3-xapian installs for it, not for other pythons
+QUICK=0
+RESULTS_SET=0
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -42,14 +50,17 @@ while [ $# -gt 0 ]; do
     --peer-scales) PEER_SCALES="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    --results) RESULTS="$2"; shift 2 ;;
+    --results) RESULTS="$2"; RESULTS_SET=1; shift 2 ;;
     --queries) QUERIES="$2"; shift 2 ;;
     --bin) BIN="$2"; shift 2 ;;
     --build-runs) BUILD_RUNS_1X="$2"; shift 2 ;;
     --process-runs) PROCESS_RUNS="$2"; shift 2 ;;
     --no-install) INSTALL=0; shift ;;
     --no-profile) PROFILE=0; shift ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    --quick)
+        SCALES="1 2"; PEER_SCALES="1 2"; ROUNDS=2; BUILD_RUNS_1X=1; PROCESS_RUNS=20
+        PROFILE=0; QUICK=1; shift ;;
+    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -93,6 +104,8 @@ fi
 
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
+# A quick run's figures are not RESULTS.md's.
+[ "$QUICK" = 1 ] && [ "$RESULTS_SET" = 0 ] && RESULTS="$OUT/RESULTS.md"
 : >"$OUT/commands.txt"
 : >"$OUT/load.txt"
 for d in "$OUT"/s*; do [ -d "$d" ] && rm -rf "$d"; done
@@ -170,9 +183,9 @@ for N in $SCALES; do
         runto "$S/paperdex_eval.json" "$BENCH" eval --index "$S/paperdex.idx" \
             --judgments "$JUDGMENTS" --json
     fi
-    log "${N}x: whole-process latency"
+    log "${N}x: whole-process latency (alternating with /bin/true)"
     runto "$S/paperdex_process.json" "$BENCH" process --index "$S/paperdex.idx" \
-        --runs "$PROCESS_RUNS" --json "$PROCESS_QUERY"
+        --runs "$PROCESS_RUNS" --baseline /bin/true --json "$PROCESS_QUERY"
 
     if in_list "$N" "$PEER_SCALES" && [ $((HAVE_SQLITE + HAVE_XAPIAN)) -gt 0 ]; then
         log "${N}x: exporting the papers for the peers"
@@ -181,14 +194,19 @@ for N in $SCALES; do
         rm -f "$S/export.idx"
         PEERS=()
         [ "$HAVE_SQLITE" = 1 ] && PEERS+=(fts5_trigram fts5_unicode61)
-        [ "$HAVE_XAPIAN" = 1 ] && PEERS+=(xapian)
+        [ "$HAVE_XAPIAN" = 1 ] && PEERS+=(xapian xapian_and_ids)
         for p in "${PEERS[@]}"; do
             case "$p" in
             fts5_*) CMD=("$PY" "$ROOT/bench/peers/fts5_peer.py"); ARGS=(--config "${p#fts5_}" --db "$S/$p.db") ;;
-            xapian) CMD=("$PY" "$ROOT/bench/peers/xapian_peer.py"); ARGS=(--db "$S/$p.db") ;;
+            xapian) CMD=("$PY" "$ROOT/bench/peers/xapian_peer.py"); ARGS=(--db "$S/xapian.db") ;;
+            # the second set-up queries the database the first one built
+            xapian_and_ids) CMD=("$PY" "$ROOT/bench/peers/xapian_peer.py")
+                ARGS=(--db "$S/xapian.db" --setup and_ids) ;;
             esac
-            log "${N}x: $p build"
-            runto "$S/peer_${p}_build.json" "${CMD[@]}" build "${ARGS[@]}" --papers "$S/papers.jsonl"
+            if [ "$p" != xapian_and_ids ]; then
+                log "${N}x: $p build"
+                runto "$S/peer_${p}_build.json" "${CMD[@]}" build "${ARGS[@]}" --papers "$S/papers.jsonl"
+            fi
             log "${N}x: $p queries"
             EVAL=(); [ "$N" = 1 ] && EVAL=(--judgments "$OUT/judgments.tok.jsonl")
             runto "$S/peer_${p}_query.json" "${CMD[@]}" query "${ARGS[@]}" \

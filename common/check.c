@@ -96,6 +96,28 @@ static uint32_t position_limit(const pdx_doc *d, const pdx_stored *st, unsigned 
     return lim > UINT32_MAX ? UINT32_MAX : (uint32_t)lim;
 }
 
+/* The scoring row of document d must be its record's values (format.h
+ * DOCS): the scorer reads the row, everything else the record. */
+static int check_doc_row(pdx_index *ix, uint32_t d, const pdx_doc *doc)
+{
+    const uint8_t *row = ix->sec[PDX_SEC_DOCS].p + (size_t)ix->n_docs * PDX_DOC_RECORD_SIZE +
+                         (size_t)d * PDX_DOC_ROW_SIZE;
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        uint32_t want = PDX_MIN(doc->len[f], PDX_DOC_ROW_ESCAPE);
+        if (pdx_get_u16(row + 2 * f) != want)
+            return pdx_index_corrupt(ix, "DOCS: document %u scoring row length %u is %u, its "
+                                     "record says %u", d, f, pdx_get_u16(row + 2 * f),
+                                     doc->len[f]);
+    }
+    uint32_t want = doc->votes < 0                          ? PDX_DOC_ROW_NO_VOTES
+                    : doc->votes < (int64_t)PDX_DOC_ROW_NO_VOTES ? (uint32_t)doc->votes
+                                                            : PDX_DOC_ROW_ESCAPE;
+    if (pdx_get_u16(row + 6) != want)
+        return pdx_index_corrupt(ix, "DOCS: document %u scoring row votes do not match its "
+                                 "record", d);
+    return PDX_OK;
+}
+
 /* Checks DOCS, STORED and IDHASH against each other and META, and fills
  * limit[doc * PDX_NFIELDS + field] with position_limit(). */
 static int check_docs(pdx_index *ix, uint32_t *limit)
@@ -114,6 +136,8 @@ static int check_docs(pdx_index *ix, uint32_t *limit)
             return rc;
         if (doc.stored_off != expect_off)
             return pdx_index_corrupt(ix, "DOCS: document %u stored fields are not contiguous", d);
+        if ((rc = check_doc_row(ix, d, &doc)))
+            return rc;
         expect_off += doc.stored_len;
         if (st.id_len == 0)
             return pdx_index_corrupt(ix, "STORED: document %u has an empty id", d);
@@ -185,7 +209,7 @@ static int check_block_start(pdx_index *ix, const pdx_postings *p, uint32_t ord,
                              const uint8_t *data_at, const uint8_t *pos_at)
 {
     const uint8_t *e = p->skip + (size_t)p->block * PDX_SKIP_ENTRY_SIZE;
-    if (p->data + pdx_get_u32(e + 4) != data_at)
+    if (p->data + pdx_get_u32(e + PDX_SKIP_DOC_OFF) != data_at)
         return pdx_index_corrupt(ix, "POSTINGS: term %u block %u data not contiguous", ord,
                                  p->block);
     if (p->pos_p != pos_at)
@@ -195,9 +219,10 @@ static int check_block_start(pdx_index *ix, const pdx_postings *p, uint32_t ord,
 }
 
 /* Checks the current document's tf and positions against its field, whose
- * length it returns in *len. */
+ * length it returns in *len, with its vote count as the bounds count it
+ * (0 when unknown) in *votes. */
 static int check_doc_positions(pdx_index *ix, pdx_postings *p, uint32_t ord, list_walk *w,
-                               uint32_t *len)
+                               uint32_t *len, uint32_t *votes)
 {
     uint32_t tf = pdx_postings_tf(p);
     pdx_doc d;
@@ -205,6 +230,7 @@ static int check_doc_positions(pdx_index *ix, pdx_postings *p, uint32_t ord, lis
     if (rc)
         return rc;
     *len = d.len[p->field];
+    *votes = d.votes > 0 ? (uint32_t)d.votes : 0;
     /* pdx_postings_positions refuses a tf above the field length */
     if ((rc = reserve_positions(w, tf)) || (rc = pdx_postings_positions(p, w->positions)))
         return rc;
@@ -231,8 +257,8 @@ static int check_list(pdx_index *ix, uint32_t ord, unsigned field, list_walk *w)
                                    : rc;
     if ((uint64_t)(p.pos - ix->sec[PDX_SEC_POSITIONS].p) != w->pos_expect)
         return pdx_index_corrupt(ix, "POSTINGS: term %u positions are not contiguous", ord);
-    uint32_t count = 0, max_tf = 0, min_len = UINT32_MAX, prev = 0;
-    uint32_t bmax = 0, bmin = UINT32_MAX;
+    uint32_t count = 0, max_tf = 0, min_len = UINT32_MAX, max_votes = 0, prev = 0;
+    uint32_t bmax = 0, bmin = UINT32_MAX, bvotes = 0;
     const uint8_t *data_at = p.data, *pos_at = p.pos;
     while (p.doc != PDX_NO_DOC) {
         if (p.i == 0 && (rc = check_block_start(ix, &p, ord, data_at, pos_at)))
@@ -240,27 +266,32 @@ static int check_list(pdx_index *ix, uint32_t ord, unsigned field, list_walk *w)
         if (count && p.doc <= prev)
             return pdx_index_corrupt(ix, "POSTINGS: term %u ids do not increase", ord);
         prev = p.doc;
-        uint32_t tf = pdx_postings_tf(&p), len;
-        if ((rc = check_doc_positions(ix, &p, ord, w, &len)))
+        uint32_t tf = pdx_postings_tf(&p), len, votes;
+        if ((rc = check_doc_positions(ix, &p, ord, w, &len, &votes)))
             return rc;
         pos_at = p.pos_p;
         max_tf = PDX_MAX(max_tf, tf);
         min_len = PDX_MIN(min_len, len);
         bmax = PDX_MAX(bmax, tf);
         bmin = PDX_MIN(bmin, len);
+        max_votes = PDX_MAX(max_votes, votes);
+        bvotes = PDX_MAX(bvotes, votes);
         count++;
         if (p.i + 1 == p.n) { /* end of block: compare with its skip entry */
-            if (pdx_skip_max_tf(&p, p.block) != bmax || pdx_skip_min_len(&p, p.block) != bmin)
+            if (pdx_skip_max_tf(&p, p.block) != bmax || pdx_skip_min_len(&p, p.block) != bmin ||
+                pdx_skip_max_votes(&p, p.block) != bvotes)
                 return pdx_index_corrupt(ix, "POSTINGS: term %u block %u bounds are wrong", ord,
                                          p.block);
             bmax = 0;
             bmin = UINT32_MAX;
+            bvotes = 0;
             data_at = p.block_end;
         }
         if ((rc = pdx_postings_next(&p)))
             return rc;
     }
-    if (count != p.df || max_tf != p.max_tf || min_len != p.min_len)
+    if (count != p.df || max_tf != p.max_tf || min_len != p.min_len ||
+        max_votes != p.max_votes)
         return pdx_index_corrupt(ix, "POSTINGS: term %u header does not match its documents",
                                  ord);
     if (data_at != p.data_end)

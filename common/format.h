@@ -37,16 +37,21 @@
  *               varint df          documents in the list (>= 1)
  *               varint max_tf      largest tf in the list
  *               varint min_len     smallest field length among its documents
+ *               varint max_votes   largest known vote count among them (0
+ *                                  if none is known)
  *               varint pos_base    offset of its positions in POSITIONS
  *               varint data_len    bytes of block data after the skip table
  *               skip table         when df > 128, ceil(df/128) entries
- *                                  of 20 bytes (a one-block list has none:
- *                                  its bounds are max_tf and min_len):
+ *                                  of 24 bytes (a one-block list has none:
+ *                                  its bounds are max_tf, min_len and
+ *                                  max_votes):
  *                 u32 last_doc  last document id of the block
  *                 u32 doc_off   offset of the block in the block data
  *                 u32 pos_off   offset of the block's positions from pos_base
  *                 u32 max_tf    largest tf in the block
  *                 u32 min_len   smallest field length in the block
+ *                 u32 max_votes largest known vote count in the block (0
+ *                               if none is known)
  *               block data         per block of n (<= 128) documents:
  *                 n varints  document gaps: the first from the previous
  *                            block's last_doc (from 0 in block 0, where it
@@ -58,6 +63,12 @@
  *               u32 date (YYYYMMDD, 0 unknown)   u32 votes (0xffffffff unknown)
  *               u32 len[3] (tokens per field)    u32 stored_len
  *               u64 stored_off (into STORED)
+ *             then n_docs scoring rows of 8 bytes, what the scorer reads of
+ *             every candidate, 8 papers to a cache line:
+ *               u16 len[3]  the record's lengths; 0xffff: 0xffff or more,
+ *                           read the record
+ *               u16 votes   0..0xfffd the record's votes, 0xfffe unknown,
+ *                           0xffff: 0xffff or more, read the record
  *   STORED    per document: str id, str url, str title, str authors
  *             ('\n'-separated), str summary, str file, varint line,
  *             u8 flags (bit 0: id synthesized, bits 1-7 zero), which ends
@@ -86,10 +97,10 @@
 #define PDX_FOOTER_MAGIC "PDXEND\0\0"
 #define PDX_MAGIC_LEN 8
 
-/* Version 2: the layout above (version 1 had no LEXICON section). A reader
- * accepts exactly the versions it knows; a writer always writes the
- * newest. */
-#define PDX_FORMAT_VERSION 2
+/* Version 3: the layout above (version 2 had no max_votes in list headers
+ * and skip entries, version 1 no LEXICON section). A reader accepts
+ * exactly the versions it knows; a writer always writes the newest. */
+#define PDX_FORMAT_VERSION 3
 /* Written as u32; reads back as this value only if written little-endian. */
 #define PDX_BYTE_ORDER_MARK 0x01020304u
 #define PDX_HASH_ID_XXH3_64 1
@@ -140,8 +151,18 @@ enum pdx_field { PDX_FIELD_TITLE = 0, PDX_FIELD_AUTHORS = 1, PDX_FIELD_SUMMARY =
 
 #define PDX_BLOCK_SIZE 128
 #define PDX_TERM_RECORD_SIZE 16
-#define PDX_SKIP_ENTRY_SIZE 20
+#define PDX_SKIP_ENTRY_SIZE 24
+/* skip entry field offsets */
+#define PDX_SKIP_LAST_DOC 0  /* u32 */
+#define PDX_SKIP_DOC_OFF 4   /* u32 */
+#define PDX_SKIP_POS_OFF 8   /* u32 */
+#define PDX_SKIP_MAX_TF 12   /* u32 */
+#define PDX_SKIP_MIN_LEN 16  /* u32 */
+#define PDX_SKIP_MAX_VOTES 20 /* u32 */
 #define PDX_DOC_RECORD_SIZE 32
+#define PDX_DOC_ROW_SIZE 8         /* DOCS scoring row */
+#define PDX_DOC_ROW_ESCAPE 0xffffu /* row value: read the record */
+#define PDX_DOC_ROW_NO_VOTES 0xfffeu /* row votes: unknown */
 #define PDX_HASH_SLOT_SIZE 8
 #define PDX_VOTES_NONE 0xffffffffu
 /* STORED flags byte: bit 0 set when the arXiv id was synthesized; the

@@ -16,7 +16,8 @@ int pdx_list_header_read(pdx_index *ix, const uint8_t *p, pdx_list_header *out)
     if (p < ps->p || p >= end)
         return pdx_index_corrupt(ix, "POSTINGS: list offset out of range");
     if (!pdx_get_varint(&p, end, &out->df) || !pdx_get_varint(&p, end, &out->max_tf) ||
-        !pdx_get_varint(&p, end, &out->min_len) || !pdx_get_varint(&p, end, &out->pos_base) ||
+        !pdx_get_varint(&p, end, &out->min_len) || !pdx_get_varint(&p, end, &out->max_votes) ||
+        !pdx_get_varint(&p, end, &out->pos_base) ||
         !pdx_get_varint(&p, end, &out->data_len))
         return pdx_index_corrupt(ix, "POSTINGS: truncated list header");
     /* Every bound below is one the file itself imposes, so that no count
@@ -25,7 +26,8 @@ int pdx_list_header_read(pdx_index *ix, const uint8_t *p, pdx_list_header *out)
      * tf, and each position at least one byte. */
     uint64_t pos_len = ix->sec[PDX_SEC_POSITIONS].len;
     if (out->df == 0 || out->df > ix->n_docs || out->df > out->data_len / 2 ||
-        out->max_tf == 0 || out->min_len > UINT32_MAX || out->pos_base > pos_len ||
+        out->max_tf == 0 || out->min_len > UINT32_MAX || out->max_votes > ix->max_votes ||
+        out->pos_base > pos_len ||
         out->max_tf > pos_len - out->pos_base)
         return pdx_index_corrupt(ix, "POSTINGS: bad list header (df %llu)",
                                  (unsigned long long)out->df);
@@ -62,7 +64,7 @@ int pdx_term_list(pdx_index *ix, const pdx_term *t, unsigned field, pdx_list_hea
 static int decode_block(pdx_postings *p, uint32_t b)
 {
     const uint8_t *e = p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE;
-    uint32_t last = pdx_get_u32(e), doc_off = pdx_get_u32(e + 4);
+    uint32_t last = pdx_get_u32(e + PDX_SKIP_LAST_DOC), doc_off = pdx_get_u32(e + PDX_SKIP_DOC_OFF);
     bool single = p->n_blocks == 1;
     uint32_t n = b + 1 < p->n_blocks ? PDX_BLOCK_SIZE : p->df - b * PDX_BLOCK_SIZE;
     if (doc_off > (size_t)(p->data_end - p->data))
@@ -87,10 +89,10 @@ static int decode_block(pdx_postings *p, uint32_t b)
     if (doc >= p->ix->n_docs)
         return pdx_index_corrupt(p->ix, "POSTINGS: document id out of range");
     if (single)
-        pdx_put_u32(p->skip1, (uint32_t)doc);
+        pdx_put_u32(p->skip1 + PDX_SKIP_LAST_DOC, (uint32_t)doc);
     else if (doc != last)
         return pdx_index_corrupt(p->ix, "POSTINGS: block does not end at its skip entry");
-    uint32_t pos_off = pdx_get_u32(e + 8);
+    uint32_t pos_off = pdx_get_u32(e + PDX_SKIP_POS_OFF);
     if (pos_off > (size_t)(p->pos_end - p->pos))
         return pdx_index_corrupt(p->ix, "POSTINGS: positions offset out of range");
     uint64_t tf_sum = 0;
@@ -130,14 +132,16 @@ int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned f
     out->df = (uint32_t)h.df;
     out->max_tf = (uint32_t)h.max_tf;
     out->min_len = (uint32_t)h.min_len;
+    out->max_votes = (uint32_t)h.max_votes;
     out->n_blocks = (uint32_t)((h.df + PDX_BLOCK_SIZE - 1) / PDX_BLOCK_SIZE);
     if (out->n_blocks == 1) {
         /* One-block lists store no skip table; build its entry here. The
          * last document is known only after decoding, so decode_block
          * fills it in. */
         memset(out->skip1, 0, sizeof out->skip1);
-        pdx_put_u32(out->skip1 + 12, out->max_tf);
-        pdx_put_u32(out->skip1 + 16, out->min_len);
+        pdx_put_u32(out->skip1 + PDX_SKIP_MAX_TF, out->max_tf);
+        pdx_put_u32(out->skip1 + PDX_SKIP_MIN_LEN, out->min_len);
+        pdx_put_u32(out->skip1 + PDX_SKIP_MAX_VOTES, out->max_votes);
         out->skip = out->skip1;
     } else {
         out->skip = h.skip;
@@ -209,7 +213,7 @@ int pdx_postings_positions(pdx_postings *p, uint32_t *out)
             p->pos_p = p->again_p;
             p->pos_doc = p->i;
         } else { /* cannot happen going forward; restart the block */
-            p->pos_p = p->pos + pdx_get_u32(p->skip + (size_t)p->block * PDX_SKIP_ENTRY_SIZE + 8);
+            p->pos_p = p->pos + pdx_skip_field(p, p->block, PDX_SKIP_POS_OFF);
             p->pos_doc = 0;
         }
     }
@@ -231,10 +235,8 @@ int pdx_postings_positions(pdx_postings *p, uint32_t *out)
     uint64_t pos = 0;
     uint32_t tf = p->tfs[p->i];
     /* A field of len tokens holds at most len occurrences of a term. */
-    pdx_doc d;
-    int rc = pdx_doc_get(p->ix, p->doc, &d);
-    if (rc)
-        return rc;
+    pdx_doc_score d;
+    pdx_doc_score_get(p->ix, p->doc, &d);
     if (tf > d.len[p->field])
         return pdx_index_corrupt(p->ix, "POSTINGS: document %u tf %u exceeds its field length %u",
                                  p->doc, tf, d.len[p->field]);

@@ -140,7 +140,8 @@ static int read_meta(pdx_index *ix)
     /* Sizes of the fixed-width sections follow from the counts. */
     if (ix->sec[PDX_SEC_TERMS].len != (uint64_t)ix->n_terms * PDX_TERM_RECORD_SIZE)
         return pdx_index_corrupt(ix, "TERMS: length does not match %u terms", ix->n_terms);
-    if (ix->sec[PDX_SEC_DOCS].len != (uint64_t)ix->n_docs * PDX_DOC_RECORD_SIZE)
+    if (ix->sec[PDX_SEC_DOCS].len !=
+        (uint64_t)ix->n_docs * (PDX_DOC_RECORD_SIZE + PDX_DOC_ROW_SIZE))
         return pdx_index_corrupt(ix, "DOCS: length does not match %u documents", ix->n_docs);
     for (int f = 0; f < PDX_NFIELDS; f++) {
         double avg = ix->n_docs ? (double)ix->sum_len[f] / ix->n_docs : 1.0;
@@ -174,7 +175,8 @@ static int check_frame(pdx_index *ix)
     ix->format_version = pdx_get_u32(h + PDX_HDR_VERSION);
     if (ix->format_version != PDX_FORMAT_VERSION)
         return pdx_index_error(ix, PDX_EVERSION,
-                               "format version %u, this paperdex reads version %u",
+                               "format version %u, this paperdex reads version %u: "
+                               "rebuild the index",
                                ix->format_version, PDX_FORMAT_VERSION);
     if (pdx_get_u32(h + PDX_HDR_BOM) != PDX_BYTE_ORDER_MARK ||
         pdx_get_u32(h + PDX_HDR_HEADER_SIZE) != PDX_HEADER_SIZE ||

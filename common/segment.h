@@ -102,6 +102,39 @@ typedef struct pdx_doc {
 } pdx_doc;
 int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out);
 
+/* What the scorer reads of a candidate: its field lengths and votes. */
+typedef struct pdx_doc_score {
+    uint32_t len[PDX_NFIELDS]; /* tokens per field */
+    int64_t votes;             /* PDX_VOTES_UNKNOWN (-1) when unknown */
+} pdx_doc_score;
+/* Fills out from the document's 8-byte scoring row in DOCS, falling back
+ * to its record for a value too large for the row (rare): one cache line
+ * shared by 8 papers instead of a 32-byte record each. doc < n_docs is the
+ * caller's promise (ids from postings are checked when decoded). */
+static inline void pdx_doc_score_get(const pdx_index *ix, uint32_t doc, pdx_doc_score *out)
+{
+    const uint8_t *docs = ix->sec[PDX_SEC_DOCS].p;
+    const uint8_t *row = docs + (size_t)ix->n_docs * PDX_DOC_RECORD_SIZE +
+                         (size_t)doc * PDX_DOC_ROW_SIZE;
+    const uint8_t *rec = docs + (size_t)doc * PDX_DOC_RECORD_SIZE;
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        uint32_t v = pdx_get_u16(row + 2 * f);
+        out->len[f] = v != PDX_DOC_ROW_ESCAPE ? v : pdx_get_u32(rec + 8 + 4 * f);
+    }
+    uint32_t v = pdx_get_u16(row + 6);
+    if (v == PDX_DOC_ROW_ESCAPE) {
+        v = pdx_get_u32(rec + 4);
+        out->votes = v == PDX_VOTES_NONE ? PDX_VOTES_UNKNOWN : (int64_t)v;
+    } else {
+        out->votes = v == PDX_DOC_ROW_NO_VOTES ? PDX_VOTES_UNKNOWN : (int64_t)v;
+    }
+}
+/* The date of document doc < n_docs (YYYYMMDD, 0 unknown), from its record. */
+static inline int32_t pdx_doc_date(const pdx_index *ix, uint32_t doc)
+{
+    return (int32_t)pdx_get_u32(ix->sec[PDX_SEC_DOCS].p + (size_t)doc * PDX_DOC_RECORD_SIZE);
+}
+
 typedef struct pdx_stored {
     const char *id, *url, *title, *authors, *summary, *file; /* into the map */
     size_t id_len, url_len, title_len, authors_len, summary_len, file_len; /* bytes */
@@ -124,6 +157,7 @@ typedef struct pdx_postings {
     uint32_t df;       /* documents in the list */
     uint32_t max_tf;   /* list-wide bound, for MaxScore */
     uint32_t min_len;  /* list-wide bound */
+    uint32_t max_votes; /* list-wide: most known votes of one of its papers */
     uint32_t n_blocks;
     const uint8_t *skip;     /* n_blocks entries of PDX_SKIP_ENTRY_SIZE */
     const uint8_t *data;     /* block data start */
@@ -183,25 +217,55 @@ static inline uint32_t pdx_postings_tf(const pdx_postings *p)
  * must hold pdx_postings_tf(p) entries. PDX_ECORRUPT when tf exceeds the
  * document's field length or the positions are malformed. */
 int pdx_postings_positions(pdx_postings *p, uint32_t *out);
-/* Skip entry fields of block b (for block-max bounds). */
+/* Skip entry fields of block b (for block-max bounds). A one-block list's
+ * last_doc is known only once its block is decoded (at open). */
+static inline uint32_t pdx_skip_field(const pdx_postings *p, uint32_t b, unsigned off)
+{
+    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE + off);
+}
 static inline uint32_t pdx_skip_last_doc(const pdx_postings *p, uint32_t b)
 {
-    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE);
+    return pdx_skip_field(p, b, PDX_SKIP_LAST_DOC);
 }
 static inline uint32_t pdx_skip_max_tf(const pdx_postings *p, uint32_t b)
 {
-    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE + 12);
+    return pdx_skip_field(p, b, PDX_SKIP_MAX_TF);
 }
 static inline uint32_t pdx_skip_min_len(const pdx_postings *p, uint32_t b)
 {
-    return pdx_get_u32(p->skip + (size_t)b * PDX_SKIP_ENTRY_SIZE + 16);
+    return pdx_skip_field(p, b, PDX_SKIP_MIN_LEN);
+}
+static inline uint32_t pdx_skip_max_votes(const pdx_postings *p, uint32_t b)
+{
+    return pdx_skip_field(p, b, PDX_SKIP_MAX_VOTES);
+}
+/* The block that holds the list's first document >= target, found
+ * without decoding anything or moving the cursor ("shallow" seek):
+ * p->block when the cursor's current document is >= target, else the
+ * first later block whose last document is >= target; n_blocks when the
+ * list has none. Block-max pruning reads that block's bounds. */
+static inline uint32_t pdx_postings_block_of(const pdx_postings *p, uint32_t target)
+{
+    if (p->doc == PDX_NO_DOC)
+        return p->n_blocks;
+    if (p->doc >= target || pdx_skip_last_doc(p, p->block) >= target)
+        return p->block;
+    uint32_t lo = p->block + 1, hi = p->n_blocks;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (pdx_skip_last_doc(p, mid) < target)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Reads one list header at *p (within POSTINGS); used by postings.c and
  * check.c so both agree on the grammar. */
 typedef struct pdx_list_header {
-    uint64_t df, max_tf, min_len, pos_base, data_len; /* the header's varints
-                                                         (format.h POSTINGS) */
+    /* the header's varints (format.h POSTINGS) */
+    uint64_t df, max_tf, min_len, max_votes, pos_base, data_len;
     const uint8_t *skip; /* skip table */
     const uint8_t *data; /* block data */
     const uint8_t *end;  /* after block data: next field's list */

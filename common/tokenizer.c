@@ -75,7 +75,8 @@ typedef struct tk_item {
 /* Stem cache: a direct-mapped table from short words to their stems. Paper
  * text repeats its words, and the Snowball stemmer costs more than the rest
  * of the tokenizer per word; the cache gives the same stems, faster. */
-#define STEM_CACHE_SLOTS 8192 /* power of two */
+#define STEM_CACHE_SLOTS 8192 /* power of two: the largest the table grows */
+#define STEM_CACHE_FIRST 256  /* power of two: its size at the first word */
 #define STEM_CACHE_WORD 24    /* longer words always go to the stemmer */
 
 typedef struct stem_slot {
@@ -85,9 +86,18 @@ typedef struct stem_slot {
     char stem[STEM_CACHE_WORD];    /* its stem (cached only if it fits) */
 } stem_slot;
 
+/* The stemmer and its cache are made at the first word that needs a stem,
+ * not by pdx_tokenizer_new: a one-shot search pays for nothing its query
+ * does not use (a Korean query, no stemmer at all), and a full-size cache
+ * would cost a page fault for nearly every word it stores (slots are
+ * spread by hash). The cache starts small and grows while it misses, so
+ * the indexer's long runs reach the full size after some 43,000 words not
+ * found in it (ensure_stem_cache). */
 struct pdx_tokenizer {
-    struct sb_stemmer *stemmer; /* owned; Snowball English, UTF-8 */
-    stem_slot stems[STEM_CACHE_SLOTS]; /* see stem_slot */
+    struct sb_stemmer *stemmer; /* owned; Snowball English, UTF-8; NULL until needed */
+    stem_slot *stems;           /* owned; stems_mask + 1 slots, NULL until needed */
+    size_t stems_mask;          /* slots - 1 (a power of two minus one) */
+    size_t stems_misses;        /* words stemmed since the table got its size */
     /* The CJK run being collected: run[0..run_cnt) of the current call's
      * state. Only the tail of a long run is here (see flush_run). */
     tk_item run[RUN_CAP];
@@ -304,24 +314,49 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
     return cut;
 }
 
+/* Makes the stemmer and sizes the stem cache (see pdx_tokenizer): the
+ * first call makes both, later ones quadruple the cache once it has missed
+ * eight times as many words as it has slots, up to STEM_CACHE_SLOTS (256,
+ * 1,024, 4,096, 8,192: full after some 43,000 misses). Growing drops the
+ * cached stems, which only costs their recomputation. */
+static int ensure_stem_cache(pdx_tokenizer *tk)
+{
+    if (!tk->stemmer && !(tk->stemmer = sb_stemmer_new("english", "UTF_8")))
+        return PDX_ENOMEM;
+    size_t slots = tk->stems ? tk->stems_mask + 1 : 0;
+    if (slots && (slots >= STEM_CACHE_SLOTS || tk->stems_misses < slots * 8))
+        return PDX_OK;
+    size_t want = slots ? PDX_MIN(slots * 4, (size_t)STEM_CACHE_SLOTS) : STEM_CACHE_FIRST;
+    stem_slot *t = calloc(want, sizeof *t);
+    if (!t)
+        return slots ? PDX_OK : PDX_ENOMEM; /* keep the smaller table */
+    free(tk->stems);
+    tk->stems = t;
+    tk->stems_mask = want - 1;
+    tk->stems_misses = 0;
+    return PDX_OK;
+}
+
 /* Replaces (*term, *n) by the stem of the word, through the cache. The
  * result points into the cache or into the stemmer's buffer: valid until the
  * next call. */
 static int stem_word(pdx_tokenizer *tk, const char **term, size_t *n)
 {
     stem_slot *slot = NULL;
+    TRY(ensure_stem_cache(tk));
     if (*n <= STEM_CACHE_WORD) {
         /* FNV-1a: words are short, and this needs no table or seed. */
         uint32_t h = 2166136261u;
         for (size_t i = 0; i < *n; i++)
             h = (h ^ (uint8_t)(*term)[i]) * 16777619u;
-        slot = &tk->stems[(h ^ (h >> 16)) & (STEM_CACHE_SLOTS - 1)];
+        slot = &tk->stems[(h ^ (h >> 16)) & tk->stems_mask];
         if (slot->word_len == *n && memcmp(slot->word, *term, *n) == 0) {
             *term = slot->stem;
             *n = slot->stem_len;
             return 0;
         }
     }
+    tk->stems_misses++;
     const sb_symbol *stem = sb_stemmer_stem(tk->stemmer, (const sb_symbol *)*term, (int)*n);
     if (!stem)
         return PDX_ENOMEM;
@@ -938,14 +973,9 @@ static int run_text(tk_state *st, const uint8_t *p, size_t len)
 int pdx_tokenizer_new(pdx_tokenizer **out)
 {
     *out = NULL;
-    pdx_tokenizer *tk = calloc(1, sizeof *tk);
+    pdx_tokenizer *tk = calloc(1, sizeof *tk); /* the stemmer comes later: stem_word */
     if (!tk)
         return PDX_ENOMEM;
-    tk->stemmer = sb_stemmer_new("english", "UTF_8");
-    if (!tk->stemmer) {
-        free(tk);
-        return PDX_ENOMEM;
-    }
     *out = tk;
     return PDX_OK;
 }
@@ -954,7 +984,9 @@ void pdx_tokenizer_free(pdx_tokenizer *tk)
 {
     if (!tk)
         return;
-    sb_stemmer_delete(tk->stemmer);
+    if (tk->stemmer)
+        sb_stemmer_delete(tk->stemmer);
+    free(tk->stems);
     free(tk);
 }
 

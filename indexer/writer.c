@@ -117,6 +117,7 @@ typedef struct list_enc {
     pdx_buf blockpos;    /* positions gaps of the buffered documents */
     pdx_buf skip, data;  /* skip table and block data of the list */
     uint64_t df, max_tf, min_len;
+    uint32_t max_votes;  /* most known votes of a document of the list */
     uint64_t pos_base;   /* where this list's positions start */
     uint64_t pos_len;    /* positions bytes written so far for this list */
     uint32_t last_doc;
@@ -931,8 +932,11 @@ static bool run_next_term(run *r)
 
 
 /* Flushes the buffered block of the list encoder: block data, one skip
- * entry, and the block's positions to the positions file. */
-static int enc_flush_block(pdx_writer *w, list_enc *e, FILE *posf, uint32_t min_len)
+ * entry (with the block's smallest field length min_len and largest known
+ * vote count max_votes, which bound its scores for block-max pruning),
+ * and the block's positions to the positions file. */
+static int enc_flush_block(pdx_writer *w, list_enc *e, FILE *posf, uint32_t min_len,
+                           uint32_t max_votes)
 {
     if (!e->n)
         return PDX_OK;
@@ -952,6 +956,7 @@ static int enc_flush_block(pdx_writer *w, list_enc *e, FILE *posf, uint32_t min_
     pdx_buf_put_u32(&e->skip, (uint32_t)e->pos_len);
     pdx_buf_put_u32(&e->skip, max_tf);
     pdx_buf_put_u32(&e->skip, min_len);
+    pdx_buf_put_u32(&e->skip, max_votes);
     if (e->blockpos.err)
         return oom(w);
     if (fwrite(e->blockpos.data, 1, e->blockpos.len, posf) != e->blockpos.len)
@@ -962,6 +967,7 @@ static int enc_flush_block(pdx_writer *w, list_enc *e, FILE *posf, uint32_t min_
     e->df += e->n;
     e->last_doc = e->docs[e->n - 1];
     e->max_tf = PDX_MAX(e->max_tf, max_tf);
+    e->max_votes = PDX_MAX(e->max_votes, max_votes);
     e->n = 0;
     return PDX_OK;
 }
@@ -970,10 +976,13 @@ typedef struct merge_ctx {
     pdx_writer *w;
     const uint32_t *remap;  /* temporary id -> final id, UINT32_MAX if deleted */
     const uint32_t *final_len; /* final id * 3 + field -> field length */
+    /* final id -> vote count, 0 when unknown (the boost of both is 1) */
+    const uint32_t *final_votes;
     FILE *posf;             /* positions temp file */
     uint64_t pos_total;     /* bytes in posf */
     list_enc enc;
-    uint32_t block_min_len;
+    uint32_t block_min_len;   /* of the documents buffered in enc */
+    uint32_t block_max_votes; /* of the documents buffered in enc */
 } merge_ctx;
 
 /* Encodes the lists of one field of one term from several runs into the
@@ -986,6 +995,7 @@ static int merge_field(merge_ctx *m, run **rs, unsigned nr, unsigned field, uint
     e->df = 0;
     e->max_tf = 0;
     e->min_len = UINT32_MAX;
+    e->max_votes = 0;
     e->pos_base = m->pos_total;
     e->pos_len = 0;
     e->last_doc = 0;
@@ -993,6 +1003,7 @@ static int merge_field(merge_ctx *m, run **rs, unsigned nr, unsigned field, uint
     pdx_buf_reset(&e->data);
     pdx_buf_reset(&e->blockpos);
     m->block_min_len = UINT32_MAX;
+    m->block_max_votes = 0;
     for (unsigned k = 0; k < nr; k++) {
         run *r = rs[k];
         if (!(r->fields & (1u << field)))
@@ -1030,14 +1041,16 @@ static int merge_field(merge_ctx *m, run **rs, unsigned nr, unsigned field, uint
             e->n++;
             m->block_min_len = PDX_MIN(m->block_min_len, len);
             e->min_len = PDX_MIN(e->min_len, len);
+            m->block_max_votes = PDX_MAX(m->block_max_votes, m->final_votes[nd]);
             if (e->n == PDX_BLOCK_SIZE) {
-                if (enc_flush_block(w, e, m->posf, m->block_min_len))
+                if (enc_flush_block(w, e, m->posf, m->block_min_len, m->block_max_votes))
                     return w->err;
                 m->block_min_len = UINT32_MAX;
+                m->block_max_votes = 0;
             }
         }
     }
-    if (e->n && enc_flush_block(w, e, m->posf, m->block_min_len))
+    if (e->n && enc_flush_block(w, e, m->posf, m->block_min_len, m->block_max_votes))
         return w->err;
     if (e->skip.err || e->data.err || e->blockpos.err)
         return oom(w);
@@ -1148,6 +1161,7 @@ typedef struct commit_ctx {
     uint32_t n_runs;       /* entries in runs */
     uint32_t *remap;       /* temporary id -> final id, UINT32_MAX if deleted */
     uint32_t *final_len;   /* final id * PDX_NFIELDS + field -> field length */
+    uint32_t *final_votes; /* final id -> votes, 0 when unknown (skip entries) */
     uint32_t n_live;       /* live documents, counted before the commit */
     uint32_t n_final;      /* final ids given out (== n_live after number_docs) */
     uint64_t sum_len[PDX_NFIELDS]; /* total length of each field */
@@ -1190,12 +1204,13 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live)
     c->runs = calloc(c->n_runs, sizeof *c->runs);
     c->remap = malloc((size_t)w->n_docs * sizeof *c->remap);
     c->final_len = malloc((size_t)live * PDX_NFIELDS * sizeof *c->final_len);
+    c->final_votes = malloc(((size_t)live + 1) * sizeof *c->final_votes);
     size_t tn = strlen(w->tmp_prefix) + 8;
     c->tmp_index = malloc(tn);
     c->o.buf = malloc(c->o.cap);
     c->o.hs = XXH3_createState();
-    if (!c->runs || !c->remap || !c->final_len || !c->tmp_index || !c->o.buf || !c->o.hs ||
-        pdx_lexicon_miner_new(&c->miner, NULL) != PDX_OK)
+    if (!c->runs || !c->remap || !c->final_len || !c->final_votes || !c->tmp_index ||
+        !c->o.buf || !c->o.hs || pdx_lexicon_miner_new(&c->miner, NULL) != PDX_OK)
         return oom(w);
     XXH3_64bits_reset(c->o.hs);
     snprintf(c->tmp_index, tn, "%s.idx", w->tmp_prefix);
@@ -1233,6 +1248,7 @@ static void commit_ctx_free(commit_ctx *c, int rc)
     free(c->runs);
     free(c->remap);
     free(c->final_len);
+    free(c->final_votes);
     free(c->tmp_index);
     free(c->o.buf);
     if (c->o.hs)
@@ -1262,6 +1278,7 @@ static int number_docs(commit_ctx *c)
             c->final_len[(size_t)c->n_final * PDX_NFIELDS + f] = d->len[f];
             c->sum_len[f] += d->len[f];
         }
+        c->final_votes[c->n_final] = d->votes == PDX_VOTES_NONE ? 0 : d->votes;
         if (d->votes != PDX_VOTES_NONE && d->votes > c->max_votes)
             c->max_votes = d->votes;
         if (d->date) {
@@ -1457,6 +1474,7 @@ static uint8_t merge_term_lists(commit_ctx *c, run **cur, unsigned nr, pdx_buf *
         pdx_buf_put_varint(lists, df);
         pdx_buf_put_varint(lists, e->max_tf);
         pdx_buf_put_varint(lists, e->min_len);
+        pdx_buf_put_varint(lists, e->max_votes);
         pdx_buf_put_varint(lists, e->pos_base);
         pdx_buf_put_varint(lists, e->data.len);
         /* A one-block list needs no skip table: its header has the
@@ -1507,6 +1525,7 @@ static int write_postings(commit_ctx *c)
     c->m.w = w;
     c->m.remap = c->remap;
     c->m.final_len = c->final_len;
+    c->m.final_votes = c->final_votes;
     if (open_positions(c))
         return w->err;
     out_begin(&c->o);
@@ -1560,7 +1579,23 @@ static int write_dictionary(commit_ctx *c)
     return c->w->err;
 }
 
-/* DOCS (fixed-width records by final id) and IDHASH. */
+/* The 8-byte scoring row of a document (format.h DOCS): its lengths and
+ * votes as u16, escaped to the record when they do not fit. */
+static void write_doc_row(pdx_writer *w, outfile *o, const mdoc *d)
+{
+    uint8_t row[PDX_DOC_ROW_SIZE];
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        pdx_put_u16(row + 2 * f,
+                    (uint16_t)(d->len[f] < PDX_DOC_ROW_ESCAPE ? d->len[f] : PDX_DOC_ROW_ESCAPE));
+    uint32_t v = d->votes == PDX_VOTES_NONE          ? PDX_DOC_ROW_NO_VOTES
+                 : d->votes < PDX_DOC_ROW_NO_VOTES ? d->votes
+                                                     : PDX_DOC_ROW_ESCAPE;
+    pdx_put_u16(row + 6, (uint16_t)v);
+    out_write(w, o, row, sizeof row);
+}
+
+/* DOCS (fixed-width records by final id, then their scoring rows) and
+ * IDHASH. */
 static int write_docs(commit_ctx *c)
 {
     pdx_writer *w = c->w;
@@ -1582,6 +1617,9 @@ static int write_docs(commit_ctx *c)
         out_write(w, &c->o, rec, sizeof rec);
         id_hashes[c->remap[i]] = pdx_hash(w->id_arena.data + d->id_off, d->id_len);
     }
+    for (uint32_t i = 0; i < w->n_docs && !w->err; i++)
+        if (!w->docs[i].deleted)
+            write_doc_row(w, &c->o, &w->docs[i]);
     if (!w->err && !out_end(w, &c->o, PDX_SEC_DOCS, c->tab, &c->ntab)) {
         pdx_buf hb = {0};
         build_hash_section(&hb, c->n_final, id_hashes);

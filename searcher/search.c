@@ -29,8 +29,31 @@
  * only when its bound is below the heap's worst score by a rounding margin
  * (cannot_reach()), so equal scores still reach the tie-break: the hits are
  * exactly those of an exhaustive search, bit for bit (tests/test_exact.c
- * checks this against pdx_search_set_exhaustive()). Block-max entries are
- * in the format but not used yet.
+ * checks this against pdx_search_set_exhaustive()).
+ *
+ * Block-max. The skip entries hold each block's largest tf, shortest field
+ * and most votes (format.h), so a range of documents can be bounded
+ * without decoding it: from the candidate to the end of the first of the
+ * cursors' current blocks to end, every cursor's papers are in one known
+ * block (block_bound()). When that bound, times the largest proximity
+ * factor and the largest vote boost of those blocks, cannot enter the heap
+ * (cannot_reach(), the same margin), the whole range is passed over:
+ * block-max AND in eval_required(), block-max MaxScore in eval_single()
+ * (after the essential lists chose the candidate) and the same bound, with
+ * coverage, in the partial pass. pdx_search_stats counts the ranges
+ * skipped; tests/test_exact.c requires each path to be taken.
+ *
+ * Candidates. In the conjunctive pass a candidate is first bounded from
+ * its cursors alone (candidate_bound(): exact BM25 where a cursor is on
+ * it, list bounds where a cursor has not been moved to it yet, times its
+ * own vote boost read from the compact DOCS row), before the lists that
+ * MaxScore only probes are moved to it and again before its clauses are
+ * scored; frequent pairs ("기존 모델") have thousands of candidates that
+ * cannot enter. Measured on the 20x corpus (in-process, minimum of 5
+ * rounds per query): the range skipping of block-max gains little on
+ * these lists by itself (common words score flatly, and a block's
+ * largest tf and shortest field rarely belong to one paper), the
+ * candidate bounds and the compact rows most.
  */
 #include <math.h>
 #include <stdio.h>
@@ -62,9 +85,20 @@ void pdx_results_clear(pdx_results *r)
 typedef struct cur {
     pdx_postings p;
     uint8_t field;
+    /* Its clause decides whether its group matches (not an optional
+     * clause): a paper it has may be one of the group's matches, so the
+     * vote bound of its block bounds those papers (block_bound()). */
+    bool decides;
+    uint32_t group; /* index of its group in eval.groups */
     double idf_w; /* w_f * idf_f(t) */
     double idf;   /* idf_f(t) alone: how informative the term is there */
     double ub;    /* most this cursor can add to a score (MaxScore) */
+    /* Block-max bounds of block bm_block (UINT32_MAX: none yet), kept
+     * because the same block is asked for again and again: the most the
+     * cursor adds to a score there (its largest tf at its shortest field
+     * length) and the vote boost of its most voted paper. */
+    uint32_t bm_block;
+    double bm_ub, bm_boost;
 } cur;
 
 typedef struct slot_it {
@@ -92,6 +126,12 @@ typedef struct group_it {
     clause_it *c;
     uint32_t n;
     uint32_t doc;
+    /* A clause that decides a match is a filter (date:2024 OR word): any
+     * paper may match the group, whatever its cursors hold. */
+    bool has_filter;
+    /* Scratch of block_bound(): the largest vote boost of the blocks of
+     * this group's deciding cursors, 0 when none has a block left. */
+    double bm_boost;
     /* How informative the query word is (group_info()): a pair of words
      * earns proximity in proportion to it (pair_weight()). */
     double info;
@@ -129,8 +169,14 @@ typedef struct eval {
     uint32_t n_nonessential; /* leading rc entries not drawn from */
     double theta;            /* heap threshold the split was made for */
     double bound_factor;     /* largest proximity factor x vote boost */
+    double prox_max;         /* the largest proximity factor (prox_factor_of()) */
     double mass_total;       /* sum of the required groups' mass */
     const double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes (searcher's) */
+    /* Block-max: the last range [bm_from, bm_upto] whose bound was found
+     * able to enter the heap at threshold bm_theta; candidates inside it
+     * are not checked again until the threshold rises. */
+    uint32_t bm_from, bm_upto;
+    double bm_theta;
     /* The partial pass ranks papers by the words they match: a filter
      * alternative in a group (date:2024 OR word) does not count there, or
      * every paper passing it would be a partial match. */
@@ -312,7 +358,7 @@ static double tf_norm(eval *e, uint32_t tf, uint32_t len, unsigned f)
 
 /* BM25 of clause c at doc: the sum over its cursors on doc whose field is
  * in `fields` (a bit per field). *any tells whether there was one. */
-static double clause_sum(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d,
+static double clause_sum(eval *e, clause_it *c, uint32_t doc, const pdx_doc_score *d,
                          unsigned fields, bool *any)
 {
     double sum = 0;
@@ -329,7 +375,7 @@ static double clause_sum(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d,
 
 /* Verifies clause c at doc (which all its slots are on) and adds its BM25
  * to *score. A phrase contributes only in the fields where it occurs. */
-static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, double *score)
+static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc_score *d, double *score)
 {
     unsigned ok_fields = 0;
     if (c->src->kind != PDX_CLAUSE_TERMS)
@@ -358,7 +404,7 @@ static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d, 
 /* The clause's BM25 at doc over all its allowed fields, positions
  * ignored: exact for a one-slot clause, an upper bound for a phrase. Needs
  * no positions, so it is cheap. */
-static double clause_bow(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d)
+static double clause_bow(eval *e, clause_it *c, uint32_t doc, const pdx_doc_score *d)
 {
     bool any = false;
     return clause_sum(e, c, doc, d, PDX_FIELDS_ALL, &any);
@@ -367,7 +413,7 @@ static double clause_bow(eval *e, clause_it *c, uint32_t doc, const pdx_doc *d)
 /* Upper bound of group g's score at doc, and (if present is not NULL)
  * whether some required clause of it has every slot on doc (a match unless
  * a phrase fails). */
-static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, bool *present)
+static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc_score *d, bool *present)
 {
     double ub = 0;
     if (present)
@@ -399,7 +445,7 @@ static double group_bound(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, 
  * (0 loses topical nDCG, 1 loses known-item MRR). Then the optional
  * clauses add. */
 #define PDX_ALT_BLEND 0.5
-static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc *d, double *score)
+static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc_score *d, double *score)
 {
     bool ok = false;
     double words = 0, best_alt = 0;
@@ -481,7 +527,7 @@ static double pair_weight(const group_it *a, const group_it *b)
     return m / (m + PDX_PROXIMITY_INFO);
 }
 
-static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc *d)
+static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     double bonus = 0;
     for (uint32_t g = 0; g + 1 < e->n_req; g++) {
@@ -521,12 +567,31 @@ static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc *d)
     return bonus;
 }
 
-/* The largest factor proximity can multiply a score by: each pair adds
- * at most PDX_PROXIMITY x its two groups' scores (its pair_weight() is
- * below 1), and a group is in at most two pairs (one with two groups). */
+/* The largest factor proximity can multiply a score by, for this query:
+ * pair (g, g+1) adds at most PDX_PROXIMITY x pair_weight() x the two
+ * groups' scores (pair_prox() is at most 1, and the clause sums it weighs
+ * are parts of those scores), so a group's score comes back at most
+ * PDX_PROXIMITY x the weights of the (at most two) pairs it is in. Pairs
+ * of common words weigh less than 1, and their queries are the costly
+ * ones: the bound is tighter than 1 + PDX_PROXIMITY x 2. Computed once
+ * per pass (collect_required()) into e->prox_max. */
+static double prox_factor_of(const eval *e)
+{
+    double most = 0;
+    for (uint32_t g = 0; g < e->n_req; g++) {
+        double w = 0;
+        if (g > 0)
+            w += pair_weight(&e->groups[g - 1], &e->groups[g]);
+        if (g + 1 < e->n_req)
+            w += pair_weight(&e->groups[g], &e->groups[g + 1]);
+        most = PDX_MAX(most, w);
+    }
+    return 1 + PDX_PROXIMITY * most;
+}
+
 static double prox_factor(const eval *e)
 {
-    return e->n_req < 2 ? 1 : 1 + PDX_PROXIMITY * (e->n_req == 2 ? 1 : 2);
+    return e->prox_max;
 }
 
 /* Relative margin of every pruning decision. A bound is a sum taken in
@@ -547,13 +612,14 @@ static bool cannot_reach(double bound, double theta)
     return bound * (1 + PDX_BOUND_SLACK) < theta;
 }
 
-static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
+static bool passes_filters(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     const pdx_query *q = e->q;
     if (e->id_filter && doc != e->id_doc)
         return false;
     if (q->date_lo > 0 || q->date_hi < INT32_MAX) {
-        if (d->date < q->date_lo || d->date > q->date_hi)
+        int32_t date = pdx_doc_date(e->ix, doc);
+        if (date < q->date_lo || date > q->date_hi)
             return false;
     }
     if (q->has_votes_filter) {
@@ -561,21 +627,30 @@ static bool passes_filters(eval *e, uint32_t doc, const pdx_doc *d)
             return false;
     }
     /* groups of filters only (date:2024-06 OR date:2024-07, -votes:<5):
-     * some filter passes, or none for an excluded group */
+     * some filter passes, or none for an excluded group; they read the
+     * whole record */
+    pdx_doc full;
+    bool read = false;
     for (uint32_t g = 0; g < q->n_groups; g++) {
         const pdx_group *gr = &q->groups[g];
         if (!gr->filters_only)
             continue;
+        int rc;
+        if (!read && (rc = pdx_doc_get(e->ix, doc, &full))) {
+            fail(e, rc);
+            return false;
+        }
+        read = true;
         bool any = false;
         for (uint32_t c = 0; c < gr->n_clauses && !any; c++)
-            any = pdx_clause_filter_passes(&gr->clauses[c], doc, d);
+            any = pdx_clause_filter_passes(&gr->clauses[c], doc, &full);
         if (any == gr->negated)
             return false;
     }
     return true;
 }
 
-static bool excluded(eval *e, uint32_t doc, const pdx_doc *d)
+static bool excluded(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     /* an excluded filter excludes in the partial pass too */
     bool partial = e->partial_pass, out = false;
@@ -665,13 +740,16 @@ static void sift_down(rank_ctx *rc, heap *h, size_t i)
     }
 }
 
-static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc *d)
+/* Offers hit, whose paper has these scoring values, to the heap; its
+ * date (for the tie-break) is read only then. */
+static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc_score *d)
 {
     int64_t votes = d->votes < 0 ? -1 : d->votes;
+    int32_t date = pdx_doc_date(rc->e->ix, hit->doc);
     if (h->n < h->k) {
         size_t i = h->n++;
         h->h[i] = *hit;
-        h->date[i] = d->date;
+        h->date[i] = date;
         h->votes[i] = votes;
         while (i > 0) {
             size_t p = (i - 1) / 2;
@@ -682,10 +760,10 @@ static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc *
         }
         return;
     }
-    if (h->k == 0 || rank_cmp(rc, hit, d->date, votes, &h->h[0], h->date[0], h->votes[0]) >= 0)
+    if (h->k == 0 || rank_cmp(rc, hit, date, votes, &h->h[0], h->date[0], h->votes[0]) >= 0)
         return;
     h->h[0] = *hit;
-    h->date[0] = d->date;
+    h->date[0] = date;
     h->votes[0] = votes;
     sift_down(rc, h, 0);
 }
@@ -693,13 +771,18 @@ static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc *
 /* The vote boost; log1p costs as much as scoring a posting, so the usual
  * vote counts come from a table. */
 #define BOOST_TABLE 1024
-static double boost(eval *e, const pdx_doc *d)
+static double boost_of_votes(const eval *e, int64_t votes)
 {
-    if (d->votes <= 0)
+    if (votes <= 0)
         return 1;
-    if (d->votes < BOOST_TABLE)
-        return e->boost_tab[d->votes];
-    return 1 + e->o->vote_weight * log1p((double)d->votes);
+    if (votes < BOOST_TABLE)
+        return e->boost_tab[votes];
+    return 1 + e->o->vote_weight * log1p((double)votes);
+}
+
+static double boost(eval *e, const pdx_doc_score *d)
+{
+    return boost_of_votes(e, d->votes);
 }
 
 /* ---- setup ---- */
@@ -791,6 +874,9 @@ static int build(eval *e)
                             if (rc)
                                 return fail(e, rc);
                             cu->field = (uint8_t)f;
+                            cu->decides = !cl->optional;
+                            cu->group = (uint32_t)(gi - e->groups);
+                            cu->bm_block = UINT32_MAX;
                             double df = cu->p.df;
                             cu->idf = log(1 + (N - df + 0.5) / (df + 0.5));
                             cu->idf_w = cl->weight * e->o->field_weight[f] * cu->idf;
@@ -806,6 +892,8 @@ static int build(eval *e)
                 cit->n = used;
                 if (used == 0 && cl->kind == PDX_CLAUSE_TERMS)
                     cit->dead = true;
+                if (cl->kind != PDX_CLAUSE_TERMS && !cl->optional)
+                    gi->has_filter = true;
                 if ((used > 1 || cl->whole_author) && !cl->optional)
                     e->has_phrase = true;
             }
@@ -816,6 +904,15 @@ static int build(eval *e)
         }
     }
     return PDX_OK;
+}
+
+/* Forgets the range block-max pruning last let through (a new pass, new
+ * cursors). */
+static void bm_forget(eval *e)
+{
+    e->bm_from = 1;
+    e->bm_upto = 0;
+    e->bm_theta = -1;
 }
 
 static int cmp_cur_ub(const void *a, const void *b)
@@ -843,9 +940,11 @@ static int collect_required(eval *e)
                 for (uint32_t i = 0; i < e->groups[g].c[c].s[k].n; i++)
                     e->rc[e->n_rc++] = &e->groups[g].c[c].s[k].c[i];
     qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
-    e->bound_factor = prox_factor(e) * e->max_boost;
+    e->prox_max = prox_factor_of(e);
+    e->bound_factor = e->prox_max * e->max_boost;
     e->theta = -1;
     e->n_nonessential = 0;
+    bm_forget(e);
     return PDX_OK;
 }
 
@@ -925,6 +1024,107 @@ static uint32_t maxscore_next(eval *e, uint32_t doc)
     return m;
 }
 
+/* Block-max bound. For each cursor of the required groups, the block that
+ * holds its first document >= doc is found from the skip table alone
+ * (pdx_postings_block_of(): nothing is decoded); until the end of the
+ * first of those blocks to end, *upto, every paper a cursor has is in that
+ * cursor's block, so that block's largest tf at its shortest field length
+ * bounds what the cursor adds, and the block's most voted paper bounds the
+ * vote boost. Returns a bound of the score of every paper in [doc, *upto]
+ * (*upto is PDX_NO_DOC when no cursor has a document >= doc):
+ *   full matches    sum of the blocks' bounds x the largest proximity
+ *                   factor x the smallest over the groups of the group's
+ *                   largest block boost (a full match is in a deciding
+ *                   cursor of every group; a group with a filter clause
+ *                   may match any paper: the index's largest boost);
+ *   partial matches sum x proximity factor x the largest block boost x
+ *                   the coverage of the groups that have a block there.
+ * The sum takes every cursor of the groups (alternatives and optional
+ * clauses too), as MaxScore's bounds do. */
+static double coverage(const eval *e, double mass);
+static double block_bound(eval *e, uint32_t doc, uint32_t *upto)
+{
+    uint32_t end = PDX_NO_DOC;
+    double sum = 0;
+    for (uint32_t g = 0; g < e->n_req; g++)
+        e->groups[g].bm_boost = 0;
+    for (uint32_t i = 0; i < e->n_rc; i++) {
+        cur *cu = e->rc[i];
+        uint32_t b = pdx_postings_block_of(&cu->p, doc);
+        if (b >= cu->p.n_blocks)
+            continue; /* no document >= doc: adds nothing */
+        end = PDX_MIN(end, pdx_skip_last_doc(&cu->p, b));
+        if (b != cu->bm_block) {
+            cu->bm_block = b;
+            cu->bm_ub = cu->idf_w * tf_norm(e, pdx_skip_max_tf(&cu->p, b),
+                                            pdx_skip_min_len(&cu->p, b), cu->field);
+            cu->bm_boost = boost_of_votes(e, pdx_skip_max_votes(&cu->p, b));
+        }
+        sum += cu->bm_ub;
+        group_it *g = &e->groups[cu->group];
+        if (cu->decides && cu->bm_boost > g->bm_boost)
+            g->bm_boost = cu->bm_boost;
+    }
+    *upto = end;
+    if (!e->partial_pass) {
+        double vb = INFINITY;
+        for (uint32_t g = 0; g < e->n_req; g++)
+            vb = PDX_MIN(vb, e->groups[g].has_filter ? e->max_boost : e->groups[g].bm_boost);
+        return sum * prox_factor(e) * vb;
+    }
+    double vb = 0, mass = 0;
+    for (uint32_t g = 0; g < e->n_req; g++) {
+        if (e->groups[g].bm_boost > 0) {
+            vb = PDX_MAX(vb, e->groups[g].bm_boost);
+            mass += e->groups[g].mass;
+        }
+    }
+    return sum * prox_factor(e) * coverage(e, mass) * vb;
+}
+
+/* Block-max pruning at candidate doc, against the heap's worst score
+ * theta: true when no paper from doc to the end of the blocks
+ * (block_bound()) can enter, with *next the first document past them
+ * (PDX_NO_DOC: none left), so the caller moves there without decoding
+ * what lies between. A range let through is not checked again until
+ * theta rises. */
+static bool bm_skip(eval *e, uint32_t doc, double theta, uint32_t *next)
+{
+    if (doc >= e->bm_from && doc <= e->bm_upto && theta == e->bm_theta)
+        return false;
+    uint32_t upto;
+    double bound = block_bound(e, doc, &upto);
+    if (!cannot_reach(bound, theta)) {
+        e->bm_from = doc;
+        e->bm_upto = upto;
+        e->bm_theta = theta;
+        return false;
+    }
+    *next = upto == PDX_NO_DOC ? PDX_NO_DOC : upto + 1;
+    return true;
+}
+
+/* Bound of the score of candidate doc (every required group on it) from
+ * the cursors alone, with its paper's values d and vote boost bst: the
+ * exact BM25 of each cursor on doc, the list bound of each cursor not yet
+ * moved to doc (an optional clause's, say: it may hold doc), nothing for a
+ * cursor past doc; times the largest proximity factor and bst. A group
+ * scores at most the sum of its clauses' cursors on doc (the blend of
+ * alternatives gives less), so this bounds the score at the cost of one
+ * pass over the cursors, without the clauses. */
+static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, double bst)
+{
+    double sum = 0;
+    for (uint32_t i = 0; i < e->n_rc; i++) {
+        const cur *cu = e->rc[i];
+        if (cu->p.doc == doc)
+            sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d->len[cu->field], cu->field);
+        else if (cu->p.doc < doc)
+            sum += cu->ub;
+    }
+    return sum * e->prox_max * bst;
+}
+
 /* True when a paper must beat the heap's worst score to enter: ranking
  * by score with the heap full. Decisions that only save work for papers
  * that cannot enter (positions for proximity, the partial pass) start
@@ -948,13 +1148,37 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
     uint32_t doc = 0;
     while (!e->err) {
         if (may_prune(rc, h, *total)) {
-            if (h->h[0].score != e->theta)
-                maxscore_split(e, h->h[0].score);
+            double theta = h->h[0].score;
+            if (theta != e->theta)
+                maxscore_split(e, theta);
+            uint32_t next;
+            if (bm_skip(e, doc, theta, &next)) {
+                e->s->stats.blockmax_and++;
+                if (next == PDX_NO_DOC)
+                    return;
+                doc = next;
+                continue;
+            }
             if (e->n_nonessential) {
                 uint32_t to = maxscore_next(e, doc);
                 if (to == PDX_NO_DOC)
                     return;
-                doc = to;
+                if (to > doc) { /* check the blocks there first */
+                    doc = to;
+                    continue;
+                }
+                /* doc is in an essential list: before the other lists
+                 * are moved to it (decoding their blocks), the bound with
+                 * theirs at their list bounds */
+                pdx_doc_score d0;
+                pdx_doc_score_get(e->ix, doc, &d0);
+                if (cannot_reach(candidate_bound(e, doc, &d0, boost(e, &d0)), theta)) {
+                    e->s->stats.candidates_and++;
+                    if (doc == PDX_NO_DOC - 1)
+                        return;
+                    doc++;
+                    continue;
+                }
             }
         }
         bool agree = true;
@@ -970,22 +1194,26 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         }
         if (!agree)
             continue;
-        pdx_doc d;
-        int rc2 = pdx_doc_get(e->ix, doc, &d);
-        if (rc2) {
-            fail(e, rc2);
-            return;
-        }
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, doc, &d);
         if (passes_filters(e, doc, &d)) {
             double score = 0, bst = boost(e, &d);
             bool ok = true, full = heap_bars_entry(rc, h);
             double theta = full ? h->h[0].score : 0;
+            /* Pruning: a paper whose cursors' bound cannot enter is
+             * neither scored nor counted (frequent pairs have thousands of
+             * such papers, and scoring walks every clause) */
+            if (may_prune(rc, h, *total) &&
+                cannot_reach(candidate_bound(e, doc, &d, bst), theta)) {
+                e->s->stats.candidates_and++;
+                ok = false;
+            }
             /* Pruning: when even the bag-of-words bound (plus the largest
              * proximity bonus) cannot enter a full heap, skip the
              * positions; the paper is neither verified nor counted.
              * Without phrases the bag of words is the exact score,
              * computed below. */
-            if (e->has_phrase && may_prune(rc, h, *total)) {
+            if (ok && e->has_phrase && may_prune(rc, h, *total)) {
                 double ub = 0;
                 for (uint32_t i = 0; i < e->n_req; i++)
                     ub += group_bound(e, &e->groups[i], doc, &d, NULL);
@@ -1033,6 +1261,20 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                 doc = e->rc[i]->p.doc;
         if (doc == PDX_NO_DOC)
             return;
+        uint32_t next;
+        if (prune && bm_skip(e, doc, h->h[0].score, &next)) {
+            e->s->stats.blockmax_single++;
+            if (next == PDX_NO_DOC)
+                return;
+            for (uint32_t i = from; i < e->n_rc; i++) {
+                int rc2 = pdx_postings_seek(&e->rc[i]->p, next);
+                if (rc2) {
+                    fail(e, rc2);
+                    return;
+                }
+            }
+            continue;
+        }
         for (uint32_t i = 0; i < from; i++) {
             int rc2 = pdx_postings_seek(&e->rc[i]->p, doc);
             if (rc2) {
@@ -1040,18 +1282,15 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                 return;
             }
         }
-        pdx_doc d;
-        int rc2 = pdx_doc_get(e->ix, doc, &d);
-        if (rc2) {
-            fail(e, rc2);
-            return;
-        }
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, doc, &d);
         double score = 0;
         for (uint32_t i = 0; i < e->n_rc; i++) {
             cur *cu = e->rc[i];
             if (cu->p.doc != doc)
                 continue;
             score += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d.len[cu->field], cu->field);
+            int rc2;
             if (i >= from && (rc2 = pdx_postings_next(&cu->p))) {
                 fail(e, rc2);
                 return;
@@ -1127,6 +1366,18 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
 {
     uint32_t doc = 0;
     while (!e->err) {
+        /* (the pass runs only when fewer than k papers fully match, so
+         * the heap's worst hit is partial once it is full) */
+        if (heap_bars_entry(rc, h)) {
+            uint32_t next;
+            if (bm_skip(e, doc, h->h[0].score, &next)) {
+                e->s->stats.blockmax_partial++;
+                if (next == PDX_NO_DOC)
+                    return;
+                doc = next;
+                continue;
+            }
+        }
         uint32_t m = PDX_NO_DOC;
         for (uint32_t i = 0; i < e->n_req; i++) {
             uint32_t gd = group_seek(e, &e->groups[i], doc);
@@ -1136,12 +1387,8 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
         if (m == PDX_NO_DOC)
             return;
         doc = m;
-        pdx_doc d;
-        int rc2 = pdx_doc_get(e->ix, doc, &d);
-        if (rc2) {
-            fail(e, rc2);
-            return;
-        }
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, doc, &d);
         bool worth = true;
         if (heap_bars_entry(rc, h)) {
             /* Same pruning as for full matches: the best score the groups
@@ -1199,12 +1446,8 @@ static void eval_filters_only(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         hi = lo + 1;
     }
     for (uint32_t doc = lo; doc < hi && !e->err; doc++) {
-        pdx_doc d;
-        int rc2 = pdx_doc_get(e->ix, doc, &d);
-        if (rc2) {
-            fail(e, rc2);
-            return;
-        }
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, doc, &d);
         if (!passes_filters(e, doc, &d) || excluded(e, doc, &d))
             continue;
         (*total)++;
@@ -1228,6 +1471,16 @@ static void heap_sort_best_first(rank_ctx *rc, heap *h)
 void pdx_search_set_exhaustive(pdx_searcher *s, bool on)
 {
     s->exhaustive = on;
+}
+
+const pdx_search_stats *pdx_search_stats_get(const pdx_searcher *s)
+{
+    return &s->stats;
+}
+
+void pdx_search_stats_reset(pdx_searcher *s)
+{
+    memset(&s->stats, 0, sizeof s->stats);
 }
 
 /* True if x is a finite number in [lo, hi] (false for NaN). */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "hit_json.h"
 #include "json.h"
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
@@ -117,7 +118,7 @@ static const char usage[] =
 #define MARK_OPEN "\xc2\xab"  /* « */
 #define MARK_CLOSE "\xc2\xbb" /* » */
 
-#define SNIPPET_WIDTH 200
+#define SNIPPET_WIDTH PDX_SNIPPET_WIDTH
 #define MAX_LIMIT 1000000u
 /* Ranges of the ranking options, the same as the library's bounds in
  * search.h, which it enforces for every caller (PDX_EINVAL); checking here
@@ -396,40 +397,18 @@ static void printf_buf(pdx_buf *o, const char *fmt, ...)
         pdx_buf_append(o, tmp, PDX_MIN((size_t)n, sizeof tmp - 1));
 }
 
-static void format_date(char out[16], int32_t date)
-{
-    if (date > 0)
-        snprintf(out, 16, "%04d-%02d-%02d", (int)(date / 10000 % 10000),
-                 (int)(date / 100 % 100), (int)(date % 100));
-    else
-        out[0] = 0;
-}
-
-/* The paper's link: the stored URL, else the arXiv page of its id. */
-static void put_url(pdx_buf *o, const pdx_hit_info *h, bool json)
+/* The paper's link: the stored URL, else the arXiv page of its id (the
+ * same choice as pdx_json_url). */
+static void put_url(pdx_buf *o, const pdx_hit_info *h)
 {
     bool synth = h->id_len >= 7 && !memcmp(h->id, "nolink-", 7);
     if (h->url_len) {
-        if (json)
-            pdx_json_str(o, h->url, h->url_len);
-        else
-            put_text(o, h->url, h->url_len, NULL, 0, false, "");
+        put_text(o, h->url, h->url_len, NULL, 0, false, "");
     } else if (!synth && h->id_len) {
-        if (json)
-            pdx_buf_putc(o, '"');
         puts_buf(o, "https://arxiv.org/abs/");
-        if (json) {
-            pdx_buf b = {0};
-            pdx_json_str(&b, h->id, h->id_len); /* id without its quotes */
-            if (!b.err && b.len >= 2)
-                pdx_buf_append(o, b.data + 1, b.len - 2);
-            pdx_buf_free(&b);
-            pdx_buf_putc(o, '"');
-        } else {
-            put_text(o, h->id, h->id_len, NULL, 0, false, "");
-        }
+        put_text(o, h->id, h->id_len, NULL, 0, false, "");
     } else {
-        puts_buf(o, json ? "null" : "(no link)");
+        puts_buf(o, "(no link)");
     }
 }
 
@@ -485,13 +464,13 @@ static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli
     puts_buf(o, "\n     ");
 
     char date[16];
-    format_date(date, h->date);
+    pdx_format_date(date, h->date);
     puts_buf(o, *date ? date : "unknown date");
     if (h->votes == PDX_VOTES_UNKNOWN)
         puts_buf(o, " | votes unknown | ");
     else
         printf_buf(o, " | %" PRId64 " vote%s | ", h->votes, h->votes == 1 ? "" : "s");
-    put_url(o, h, false);
+    put_url(o, h);
     puts_buf(o, "\n     ");
 
     if (!h->authors_len)
@@ -510,99 +489,17 @@ static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli
     puts_buf(o, "\n");
 }
 
-/* ---- JSON output ---- */
-
-static void json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
-                     const pdx_results *r, size_t i, const pdx_hit_info *h)
-{
-    const pdx_hit *hit = &r->hits[i];
-    printf_buf(o, "{\"type\":\"hit\",\"rank\":%zu,\"score\":", (size_t)c->opts.offset + i + 1);
-    if (isfinite(hit->score))
-        printf_buf(o, "%.6g", hit->score);
-    else
-        puts_buf(o, "null");
-    puts_buf(o, ",\"id\":");
-    pdx_json_str(o, h->id, h->id_len);
-    puts_buf(o, ",\"url\":");
-    put_url(o, h, true);
-    char date[16];
-    format_date(date, h->date);
-    if (*date)
-        printf_buf(o, ",\"date\":\"%s\"", date);
-    else
-        puts_buf(o, ",\"date\":null");
-    if (h->votes == PDX_VOTES_UNKNOWN || h->votes < 0)
-        puts_buf(o, ",\"votes\":null");
-    else
-        printf_buf(o, ",\"votes\":%" PRId64, h->votes);
-    puts_buf(o, ",\"title\":");
-    pdx_json_str(o, h->title, h->title_len);
-    puts_buf(o, ",\"authors\":[");
-    if (h->authors_len) {
-        const char *a = h->authors, *end = h->authors + h->authors_len;
-        for (bool first = true; a <= end; first = false) {
-            const char *nl = memchr(a, '\n', (size_t)(end - a));
-            const char *e = nl ? nl : end;
-            if (!first)
-                pdx_buf_putc(o, ',');
-            pdx_json_str(o, a, (size_t)(e - a));
-            if (!nl)
-                break;
-            a = nl + 1;
-        }
-    }
-    puts_buf(o, "],\"snippet\":");
-    pdx_snippet sn = {"", 0, NULL, 0};
-    if (pdx_snippet_make(s, q, h->summary, h->summary_len, SNIPPET_WIDTH, &sn))
-        sn = (pdx_snippet){"", 0, NULL, 0};
-    pdx_json_str(o, sn.text, sn.len);
-    puts_buf(o, ",\"highlights\":[");
-    for (size_t k = 0; k < sn.n_spans; k++)
-        printf_buf(o, "%s[%zu,%zu]", k ? "," : "", sn.spans[k].start, sn.spans[k].end);
-    /* after the snippet's: pdx_highlight_field reuses the span buffer */
-    const pdx_span *ts = NULL;
-    size_t n_ts = 0;
-    if (pdx_highlight_field(s, q, PDX_TEXT_TITLE, h->title, h->title_len, &ts, &n_ts))
-        n_ts = 0;
-    puts_buf(o, "],\"title_highlights\":[");
-    for (size_t k = 0; k < n_ts; k++)
-        printf_buf(o, "%s[%zu,%zu]", k ? "," : "", ts[k].start, ts[k].end);
-    printf_buf(o, "],\"partial\":%s}\n", hit->partial ? "true" : "false");
-}
+/* ---- JSON output (hit_json.c, shared with paperdex-serve) ---- */
 
 /* The last JSON line, after the hits (ripgrep's "summary" message): the
  * total the human listing prints on its first line, so that a script need
  * not count lines to know how many papers match. */
-/* The expansions of q as a JSON array. */
-static void json_expansions(pdx_buf *o, const pdx_query *q)
-{
-    puts_buf(o, "[");
-    for (size_t i = 0; i < pdx_query_expansion_count(q); i++) {
-        pdx_expansion x;
-        pdx_query_expansion(q, i, &x);
-        puts_buf(o, i ? ",{\"from\":" : "{\"from\":");
-        pdx_json_str(o, x.from, x.from_len);
-        puts_buf(o, ",\"to\":");
-        pdx_json_str(o, x.to, x.to_len);
-        printf_buf(o, ",\"source\":\"%s\",\"support\":%u,\"weight\":%.4g}", x.source,
-                   x.support, x.weight);
-    }
-    puts_buf(o, "]");
-}
-
 static void json_summary(pdx_buf *o, const cli *c, const pdx_query *q, const pdx_results *r,
                          double secs)
 {
-    puts_buf(o, "{\"type\":\"summary\",\"query\":");
-    pdx_json_str(o, (const char *)c->query.data, c->query.len);
-    printf_buf(o, ",\"total\":%" PRIu64 ",\"total_exact\":%s,\"shown\":%zu,\"offset\":%u",
-               r->total, r->total_estimated ? "false" : "true", r->n, c->opts.offset);
-    printf_buf(o, ",\"partial_used\":%s,\"took_us\":%.0f,\"notices\":[",
-               r->partial_used ? "true" : "false", secs * 1e6);
-    if (r->notice[0])
-        pdx_json_str(o, r->notice, strlen(r->notice));
-    puts_buf(o, "],\"expansions\":");
-    json_expansions(o, q);
+    puts_buf(o, "{\"type\":\"summary\",");
+    pdx_json_summary_members(o, (const char *)c->query.data, c->query.len, c->opts.offset, q,
+                             r, secs);
     puts_buf(o, "}\n");
 }
 
@@ -757,9 +654,10 @@ static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const
             fprintf(stderr, PROG "%s\n", pdx_searcher_errmsg(s));
             return 2;
         }
-        if (c->json)
-            json_hit(o, s, q, c, r, i, &h);
-        else
+        if (c->json) {
+            pdx_json_hit(o, s, q, r, i, c->opts.offset, &h);
+            pdx_buf_putc(o, '\n');
+        } else
             human_hit(o, s, q, c, r, i, &h);
     }
     if (c->json)

@@ -19,6 +19,21 @@
 
 /* ---- searcher.c: the handle ---- */
 
+/* Counters of the pruning paths of search.c, summed over the searches of
+ * one searcher since it was made or the counters reset; tests read them
+ * to prove that a path is taken (a pruning that silently stops happening
+ * would leave results exact, only slower). */
+typedef struct pdx_search_stats {
+    /* Ranges of documents passed over by block-max pruning without
+     * decoding a block of them: in the conjunctive pass with several
+     * cursors (eval_required), in the one-word union (eval_single) and
+     * in the partial pass. */
+    uint64_t blockmax_and, blockmax_single, blockmax_partial;
+    /* Full-match candidates of eval_required passed over unscored: the
+     * bound of their cursors (candidate_bound()) could not enter. */
+    uint64_t candidates_and;
+} pdx_search_stats;
+
 struct pdx_searcher {
     pdx_index *ix;     /* not owned */
     pdx_tokenizer *tk; /* owned; shared by query parsing and highlighting */
@@ -34,6 +49,7 @@ struct pdx_searcher {
     double *boost_tab;   /* vote boost by vote count (search.c), or NULL */
     double boost_weight; /* the vote weight boost_tab was made for */
     bool exhaustive;     /* score every candidate, prune nothing (search.c) */
+    pdx_search_stats stats; /* what pruning skipped, summed over searches */
 };
 
 /* Records a message (printf-style) and returns code. */
@@ -47,6 +63,9 @@ int pdx_searcher_error(pdx_searcher *s, int code, const char *fmt, ...)
  * candidate is scored: the reference tests/test_exact.c compares pruned
  * searches with. Same hits, scores and totals, only slower. */
 void pdx_search_set_exhaustive(pdx_searcher *s, bool on);
+/* The pruning counters of s (pdx_search_stats), and their reset. */
+const pdx_search_stats *pdx_search_stats_get(const pdx_searcher *s);
+void pdx_search_stats_reset(pdx_searcher *s);
 
 /* ---- query.c: parsing ----
  *

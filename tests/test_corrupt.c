@@ -1026,8 +1026,11 @@ static void find_last_list(pdx_index *ix, last_list *out)
 
 /* The good index with the last list's first tf replaced by tf and
  * `trailing` zero bytes added after its block data (the header's data_len
- * and later skip entries follow). */
-static uint8_t *forge_last_list(const state *s, uint64_t tf, size_t trailing, size_t *size_out)
+ * and later skip entries follow), and its header's max_votes replaced by
+ * votes unless that is KEEP_VOTES. */
+#define KEEP_VOTES UINT64_MAX
+static uint8_t *forge_last_list_votes(const state *s, uint64_t tf, size_t trailing,
+                                      uint64_t votes, size_t *size_out)
 {
     pdx_index *ix;
     char err[600];
@@ -1051,12 +1054,14 @@ static uint8_t *forge_last_list(const state *s, uint64_t tf, size_t trailing, si
     pdx_buf_put_varint(&b, L.h.df);
     pdx_buf_put_varint(&b, L.h.max_tf);
     pdx_buf_put_varint(&b, L.h.min_len);
+    pdx_buf_put_varint(&b, votes == KEEP_VOTES ? L.h.max_votes : votes);
     pdx_buf_put_varint(&b, L.h.pos_base);
     pdx_buf_put_varint(&b, (uint64_t)((int64_t)L.h.data_len + delta) + trailing);
     size_t skip_at = b.len;
     pdx_buf_append(&b, post + L.skip_off, (size_t)(L.data_off - L.skip_off));
     for (size_t e = skip_at + PDX_SKIP_ENTRY_SIZE; e < b.len; e += PDX_SKIP_ENTRY_SIZE)
-        pdx_put_u32(b.data + e + 4, (uint32_t)((int64_t)pdx_get_u32(b.data + e + 4) + delta));
+        pdx_put_u32(b.data + e + PDX_SKIP_DOC_OFF,
+                    (uint32_t)((int64_t)pdx_get_u32(b.data + e + PDX_SKIP_DOC_OFF) + delta));
     pdx_buf_append(&b, data, (size_t)(tf_at - data));
     pdx_buf_append(&b, tfb.data, tfb.len);
     pdx_buf_append(&b, q, (size_t)(end - q));
@@ -1069,6 +1074,11 @@ static uint8_t *forge_last_list(const state *s, uint64_t tf, size_t trailing, si
     pdx_buf_free(&tfb);
     pdx_index_close(ix);
     return forged_file(s, &f, size_out);
+}
+
+static uint8_t *forge_last_list(const state *s, uint64_t tf, size_t trailing, size_t *size_out)
+{
+    return forge_last_list_votes(s, tf, trailing, KEEP_VOTES, size_out);
 }
 
 /* The tf of the last list's first document in the good index. */
@@ -1135,6 +1145,11 @@ static void corrupt_tf_above_field_length(void **st)
     pdx_put_u32(p + s->sec_off[PDX_SEC_DOCS] + (size_t)doc * PDX_DOC_RECORD_SIZE + 8 +
                     4 * L.field,
                 tf - 1);
+    /* and in its scoring row, which the positions check reads */
+    uint32_t n_docs = pdx_get_u32(s->orig + s->sec_off[PDX_SEC_META] + PDX_META_NDOCS);
+    pdx_put_u16(p + s->sec_off[PDX_SEC_DOCS] + (size_t)n_docs * PDX_DOC_RECORD_SIZE +
+                    (size_t)doc * PDX_DOC_ROW_SIZE + 2 * L.field,
+                (uint16_t)(tf - 1));
     fix_checksums(p, s->size);
     write_bytes(s->bad, p, s->size);
     free(p);
@@ -1299,6 +1314,90 @@ static void corrupt_layout_constants_are_a_version_mismatch(void **st)
         if (o.open_rc != PDX_EVERSION || !strstr(o.msg, "rebuild the index") ||
             !strstr(o.msg, s->bad))
             fail_msg("%s: expected a version mismatch, got %d: %s", what, o.open_rc, o.msg);
+    }
+    free(p);
+}
+
+/* A version-2 index (before the block vote bounds) is not misread: it is
+ * refused as another version, with the advice to rebuild it. */
+static void corrupt_format_version_2_asks_for_a_rebuild(void **st)
+{
+    state *s = *st;
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    memcpy(p, s->orig, s->size);
+    pdx_put_u32(p + PDX_HDR_VERSION, 2);
+    fix_checksums(p, s->size);
+    write_bytes(s->bad, p, s->size);
+    free(p);
+    outcome o;
+    probe_child(s->bad, "format version 2", &o);
+    if (o.open_rc != PDX_EVERSION || !strstr(o.msg, "rebuild the index") ||
+        !strstr(o.msg, "format version 2"))
+        fail_msg("version 2: expected a version mismatch, got %d: %s", o.open_rc, o.msg);
+}
+
+/* The vote bounds of a list (header max_votes; a one-block list has no
+ * skip entry, so the header is its block's bound) must match its papers:
+ * block-max pruning trusts them. One too low is caught by the check, one
+ * above the index's largest vote count as soon as the list is read. */
+static void corrupt_list_vote_bound_wrong(void **st)
+{
+    state *s = *st;
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    last_list L;
+    find_last_list(ix, &L);
+    uint64_t votes = L.h.max_votes, top = ix->max_votes;
+    pdx_index_close(ix);
+    assert_true(top > 0); /* the fixture has voted papers */
+    uint64_t cases[] = {votes ? votes - 1 : 1, votes + 1, top + 1};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (cases[i] == votes)
+            continue;
+        size_t size;
+        uint8_t *p = forge_last_list_votes(s, last_list_first_tf(s), 0, cases[i], &size);
+        write_bytes(s->bad, p, size);
+        free(p);
+        outcome o;
+        char what[100];
+        snprintf(what, sizeof what, "last list max_votes %llu instead of %llu",
+                 (unsigned long long)cases[i], (unsigned long long)votes);
+        probe_child(s->bad, what, &o);
+        if (o.open_rc == PDX_OK && o.check_rc == PDX_OK)
+            fail_msg("%s: passed the check", what);
+        if (!strstr(o.msg, "POSTINGS"))
+            fail_msg("%s: the message does not name POSTINGS: %s", what, o.msg);
+    }
+}
+
+/* The scoring rows of DOCS repeat the records' lengths and votes for the
+ * scorer; a row that disagrees with its record is reported by the check,
+ * naming DOCS. */
+static void corrupt_doc_row_disagrees_with_record(void **st)
+{
+    state *s = *st;
+    uint32_t n_docs = pdx_get_u32(s->orig + s->sec_off[PDX_SEC_META] + PDX_META_NDOCS);
+    uint64_t rows = s->sec_off[PDX_SEC_DOCS] + (uint64_t)n_docs * PDX_DOC_RECORD_SIZE;
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    for (uint32_t doc = 0; doc < n_docs; doc += n_docs > 1 ? n_docs - 1 : 1) {
+        for (unsigned at = 0; at < PDX_DOC_ROW_SIZE; at += 2) {
+            memcpy(p, s->orig, s->size);
+            uint8_t *v = p + rows + (size_t)doc * PDX_DOC_ROW_SIZE + at;
+            pdx_put_u16(v, (uint16_t)(pdx_get_u16(v) + 1));
+            fix_checksums(p, s->size);
+            write_bytes(s->bad, p, s->size);
+            outcome o;
+            char what[100];
+            snprintf(what, sizeof what, "document %u scoring row byte %u", doc, at);
+            probe_child(s->bad, what, &o);
+            if (o.open_rc == PDX_OK && o.check_rc == PDX_OK)
+                fail_msg("%s: passed the check", what);
+            if (!strstr(o.msg, "DOCS"))
+                fail_msg("%s: the message does not name DOCS: %s", what, o.msg);
+        }
     }
     free(p);
 }
@@ -1526,6 +1625,9 @@ int main(void)
         cmocka_unit_test(corrupt_huge_tf_refused_before_use),
         cmocka_unit_test(corrupt_tf_above_field_length),
         cmocka_unit_test(corrupt_layout_constants_are_a_version_mismatch),
+        cmocka_unit_test(corrupt_format_version_2_asks_for_a_rebuild),
+        cmocka_unit_test(corrupt_list_vote_bound_wrong),
+        cmocka_unit_test(corrupt_doc_row_disagrees_with_record),
         cmocka_unit_test(corrupt_check_accepts_an_index_without_terms),
         cmocka_unit_test(corrupt_index_paper_get_bounds),
         cmocka_unit_test(corrupt_not_an_index),

@@ -252,6 +252,23 @@ static bool compare_pages(pdx_searcher *s, const char *query, bool same_opts)
 #define PDX_EXACT_SLOW 1
 #endif
 
+/* Fails unless every pruning path was taken in the searches since the
+ * counters were reset (pdx_search_stats): a bound that silently stopped
+ * pruning would keep the results exact and this test green otherwise.
+ * Prints the counts. */
+static void assert_pruning_exercised(pdx_searcher *s, const char *corpus_name)
+{
+    const pdx_search_stats *st = pdx_search_stats_get(s);
+    printf("exact: %s: block-max skipped %llu ranges in AND, %llu in one-word unions, %llu in "
+           "the partial pass; %llu AND candidates unscored\n",
+           corpus_name, (unsigned long long)st->blockmax_and,
+           (unsigned long long)st->blockmax_single, (unsigned long long)st->blockmax_partial,
+           (unsigned long long)st->candidates_and);
+    if (!st->blockmax_and || !st->blockmax_single || !st->blockmax_partial ||
+        !st->candidates_and)
+        fail_msg("%s: a pruning path was never taken (see the counts above)", corpus_name);
+}
+
 /* ---- the synthetic corpus ---- */
 
 #ifdef PDX_EXACT_SLOW
@@ -370,6 +387,7 @@ static void exact_synthetic_pruned_equals_exhaustive(void **state)
     free(p);
     uint64_t rng = SYN_SEED ^ 0xabcdef;
     size_t parsed = 0;
+    pdx_search_stats_reset(c.s);
     /* the shapes that need pruning most: frequent words */
     static const char *const fixed[] = {
         "alpha", "alpha beta", "alpha beta gamma", "\"alpha beta\"", "alpha OR beta",
@@ -383,6 +401,47 @@ static void exact_synthetic_pruned_equals_exhaustive(void **state)
         parsed += compare_pages(c.s, q, true);
     }
     assert_true(parsed > SYN_QUERIES * 9 / 10);
+    assert_pruning_exercised(c.s, "synthetic");
+    corpus_close(&c);
+}
+
+/* Block-max bounds can equal a score exactly: when one paper of a block
+ * has its largest tf, shortest field and most votes, the bound is computed
+ * from the same numbers as that paper's score. 1,500 papers with the same
+ * text and votes, one a day: every score ties and the newest paper, the
+ * last, must win the tie-break, though every block after the first
+ * thousand is bounded by exactly the heap's worst score. A range is passed
+ * over only when its bound is below it by the margin (cannot_reach()). */
+#define TIE_PAPERS 1500
+static void exact_blockmax_bound_equal_to_heap_reaches_the_tie_break(void **state)
+{
+    (void)state;
+    fpaper *p = calloc(TIE_PAPERS, sizeof *p);
+    assert_non_null(p);
+    for (uint32_t i = 0; i < TIE_PAPERS; i++) {
+        snprintf(p[i].id, sizeof p[i].id, "2402.%05u", (unsigned)i);
+        snprintf(p[i].title, sizeof p[i].title, "A study");
+        snprintf(p[i].authors, sizeof p[i].authors, "Ann Lee");
+        snprintf(p[i].summary, sizeof p[i].summary, "alpha beta gamma");
+        p[i].date = bench_date_add(20200101, (int32_t)i);
+        p[i].votes = 7;
+    }
+    corpus c = {0};
+    corpus_from_papers(&c, p, TIE_PAPERS);
+    pdx_search_stats_reset(c.s);
+    assert_true(compare_pages(c.s, "alpha", true));
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, c.s, "alpha", 5), PDX_OK);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.limit = 1;
+    pdx_results r;
+    assert_int_equal(pdx_search(c.s, q, &o, &r), PDX_OK);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.hits[0].doc, TIE_PAPERS - 1);
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    free(p);
     corpus_close(&c);
 }
 
@@ -447,6 +506,7 @@ static void exact_real_pruned_equals_exhaustive(void **state)
     corpus_open_index(&c, idx);
     free(idx);
     size_t n = 0, parsed = 0;
+    pdx_search_stats_reset(c.s);
     for (char *line = strtok(queries, "\n"); line; line = strtok(NULL, "\n")) {
         n++;
         parsed += compare_pages(c.s, line, false);
@@ -454,6 +514,7 @@ static void exact_real_pruned_equals_exhaustive(void **state)
     printf("exact: %zu of %zu latency queries compared at %ux (%u papers)\n", parsed, n, scale,
            c.ix->n_docs);
     assert_true(n >= 500 && parsed >= n - 5);
+    assert_pruning_exercised(c.s, "latency queries");
     free(queries);
     corpus_close(&c);
 }
@@ -462,6 +523,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exact_synthetic_pruned_equals_exhaustive),
+        cmocka_unit_test(exact_blockmax_bound_equal_to_heap_reaches_the_tie_break),
         cmocka_unit_test(exact_real_pruned_equals_exhaustive),
     };
     /* PDX_TEST_FILTER=exact_synthetic* runs a subset (e.g. to try a mutant) */

@@ -1,0 +1,57 @@
+/*
+ * The JSON form of a page of results, shared by paperdex-search --json and
+ * paperdex-serve so that both print exactly the same keys. Program-only,
+ * like common/json.h: hit_json.c is built into paperdex_cli
+ * (PDX_PROGRAM_ONLY_SOURCES), not into libpaperdex, and only programs
+ * include this header.
+ */
+#ifndef PDX_HIT_JSON_H
+#define PDX_HIT_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "paperdex/search.h"
+
+/* Width of a hit's summary snippet, in characters. */
+#define PDX_SNIPPET_WIDTH 200
+
+/* Appends the NUL-terminated s; appends printf-formatted text (cut at 511
+ * bytes). Errors are left in o->err, as for every pdx_buf append. */
+void pdx_buf_puts(pdx_buf *o, const char *s);
+void pdx_buf_printf(pdx_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes date (YYYYMMDD) as "YYYY-MM-DD" into out; "" when unknown (<= 0). */
+void pdx_format_date(char out[16], int32_t date);
+
+/* Appends the paper's link as a JSON string: the stored URL, else the arXiv
+ * page of its id; null for a synthesized id without a link. */
+void pdx_json_url(pdx_buf *o, const pdx_hit_info *h);
+
+/* Appends the paper's authors ('\n'-separated in h) as a JSON array of
+ * names. */
+void pdx_json_authors(pdx_buf *o, const pdx_hit_info *h);
+
+/* Appends the members (no braces) naming a paper: id, url, date, votes,
+ * title, authors. */
+void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h);
+
+/* Appends hit i of r (shown at rank offset + i + 1) as one JSON object, no
+ * newline: type ("hit"), rank, score, id, url, date, votes, title, authors,
+ * snippet, highlights, title_highlights, partial. Uses s's scratch space:
+ * earlier snippets and highlights of s are invalidated. */
+void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_results *r,
+                  size_t i, uint32_t offset, const pdx_hit_info *h);
+
+/* Appends the expansions of q as a JSON array (from, to, source, support,
+ * weight). */
+void pdx_json_expansions(pdx_buf *o, const pdx_query *q);
+
+/* Appends the members (no braces) that describe a page of results: query,
+ * total, total_exact, shown, offset, partial_used, took_us, notices,
+ * expansions. query[0..query_len) is the query as the user wrote it. */
+void pdx_json_summary_members(pdx_buf *o, const char *query, size_t query_len, uint32_t offset,
+                              const pdx_query *q, const pdx_results *r, double secs);
+
+#endif

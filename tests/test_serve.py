@@ -1,0 +1,476 @@
+#!/usr/bin/env python3
+"""paperdex-serve end to end (stdlib only): every endpoint and error status,
+escaping of hostile index strings, concurrent requests, a slowloris-style
+client, the connection limit, index replacement under load, clean stop.
+
+    python3 tests/test_serve.py BUILD_DIR
+
+Each server is started on a free loopback port and stopped by the test;
+the whole file runs in about 15 seconds.
+"""
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_serve_harness as H  # noqa: E402
+
+BIN = None  # the build folder, from argv
+
+
+def get(base_port, path, method="GET", body=None, headers=None, conn=None):
+    """(status, headers dict, body bytes) of one request."""
+    c = conn or http.client.HTTPConnection("127.0.0.1", base_port, timeout=10)
+    c.request(method, path, body=body, headers=headers or {})
+    r = c.getresponse()
+    data = r.read()
+    hdrs = {k.lower(): v for k, v in r.getheaders()}
+    if conn is None:
+        c.close()
+    return r.status, hdrs, data
+
+
+def get_json(port, path, **kw):
+    status, hdrs, data = get(port, path, **kw)
+    return status, hdrs, json.loads(data.decode("utf-8"))
+
+
+def q(s):
+    return urllib.parse.quote(s, safe="")
+
+
+class ServeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="pdx_serve_test.")
+        cls.digests = os.path.join(cls.tmp, "digests")
+        os.mkdir(cls.digests)
+        with open(os.path.join(cls.digests, "2024-03-05.md"), "w") as f:
+            f.write(H.DIGEST_A)
+        with open(os.path.join(cls.digests, "2024-06-02.md"), "w") as f:
+            f.write(H.many_papers_digest(25))
+        cls.index = os.path.join(cls.tmp, "test.idx")
+        H.build_index(BIN, cls.index, cls.digests)
+        cls.srv = H.Server(BIN, cls.index, "--threads", "2", "--timeout", "2",
+                           "--max-connections", "64")
+        cls.port = cls.srv.port
+
+    @classmethod
+    def tearDownClass(cls):
+        status = cls.srv.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        # every request above left it running, and it stops cleanly (under
+        # the sanitizers: no leak, no memory error)
+        if status != 0:
+            raise AssertionError("paperdex-serve exited with %d: %s"
+                                 % (status, "".join(cls.srv.stderr_lines)[-2000:]))
+
+    # ---- endpoints ----
+
+    def test_search_has_the_cli_keys_and_values(self):
+        """/api/search hits are paperdex-search --json's, key for key."""
+        for query in ["diffusion", "강화학습", "Tricky", "diffusion -video", "xyzzy"]:
+            status, hdrs, res = get_json(self.port, "/api/search?n=5&q=" + q(query))
+            self.assertEqual(status, 200, query)
+            self.assertEqual(hdrs["content-type"], "application/json; charset=utf-8")
+            cli = subprocess.run([os.path.join(BIN, "paperdex-search"), "-i", self.index, "--json",
+                                  "-n", "5", query], capture_output=True, timeout=30)
+            lines = [json.loads(x) for x in cli.stdout.decode("utf-8").splitlines()]
+            cli_hits = [x for x in lines if x["type"] == "hit"]
+            summary = lines[-1]
+            self.assertEqual(summary["type"], "summary")
+            self.assertEqual(len(res["hits"]), len(cli_hits), query)
+            for mine, theirs in zip(res["hits"], cli_hits):
+                self.assertEqual(list(mine.keys()), list(theirs.keys()))
+                self.assertEqual(mine, theirs)
+            for key in ["query", "total", "total_exact", "shown", "offset", "partial_used",
+                        "notices", "expansions"]:
+                self.assertEqual(res[key], summary[key], key)
+            self.assertIn("took_us", res)
+
+    def test_search_paging_sort_and_options(self):
+        _, _, p1 = get_json(self.port, "/api/search?q=diffusion&n=10")
+        _, _, p2 = get_json(self.port, "/api/search?q=diffusion&n=10&offset=10")
+        self.assertEqual(p1["total"], p2["total"])
+        self.assertGreaterEqual(p1["total"], 27)
+        self.assertEqual([h["rank"] for h in p2["hits"]], list(range(11, 21)))
+        self.assertFalse({h["id"] for h in p1["hits"]} & {h["id"] for h in p2["hits"]})
+        _, _, by_votes = get_json(self.port, "/api/search?q=diffusion&n=20&sort=votes")
+        votes = [h["votes"] for h in by_votes["hits"]]
+        self.assertEqual(votes, sorted(votes, reverse=True))
+        _, _, by_date = get_json(self.port, "/api/search?q=diffusion&n=20&sort=date")
+        dates = [h["date"] for h in by_date["hits"]]
+        self.assertEqual(dates, sorted(dates, reverse=True))
+        _, _, w0 = get_json(self.port, "/api/search?q=diffusion&n=3&vote_weight=0")
+        self.assertEqual(len(w0["hits"]), 3)
+        _, _, nx = get_json(self.port, "/api/search?q=" + q("강화학습") + "&no_expand=1")
+        self.assertEqual(nx["expansions"], [])
+        # '+' in a query string is a space
+        _, _, plus = get_json(self.port, "/api/search?q=sparse+diffusion")
+        self.assertEqual(plus["query"], "sparse diffusion")
+
+    def test_paper_stats_histogram(self):
+        status, _, p = get_json(self.port, "/api/paper/2404.00003")
+        self.assertEqual(status, 200)
+        self.assertEqual(p["title"], "Reward Shaping for Reinforcement Learning Agents")
+        self.assertEqual(p["authors"], ["Ana Costa", "Wei Zhang"])
+        self.assertEqual(p["votes"], 19)
+        self.assertEqual(p["date"], "2024-04-11")
+        self.assertIn("보상 설계", p["summary"])
+        self.assertEqual(p["digest"], "2024-03-05.md")  # not the server's path
+        _, _, v = get_json(self.port, "/api/paper/2404.00003v2")  # version dropped
+        self.assertEqual(v["id"], "2404.00003")
+        status, _, s = get_json(self.port, "/api/stats")
+        self.assertEqual(status, 200)
+        self.assertEqual(s["papers"], 29)
+        self.assertEqual((s["first_date"], s["last_date"]), ("2024-03-05", "2024-06-02"))
+        self.assertGreaterEqual(s["generation"], 1)
+        status, _, h = get_json(self.port, "/api/histogram?q=diffusion")
+        self.assertEqual(status, 200)
+        self.assertEqual([m["month"] for m in h["months"]], ["2024-03", "2024-04", "2024-05", "2024-06"])
+        self.assertEqual([m["count"] for m in h["months"]], [1, 1, 0, 25])
+        self.assertEqual(sum(m["count"] for m in h["months"]) + h["undated"], h["total"])
+        _, _, none = get_json(self.port, "/api/histogram?q=xyzzy")
+        self.assertEqual((none["total"], none["months"]), (0, []))
+
+    def test_page_is_self_contained(self):
+        status, hdrs, body = get(self.port, "/")
+        self.assertEqual(status, 200)
+        self.assertTrue(hdrs["content-type"].startswith("text/html"))
+        self.assertIn("default-src 'none'", hdrs["content-security-policy"])
+        text = body.decode("utf-8")
+        self.assertIn("검색", text)
+        self.assertIn("Search", text)
+        for external in ["src=\"http", "href=\"http", "@import", "url(http", "<link"]:
+            self.assertNotIn(external, text)
+        self.assertNotIn(".innerHTML", text)
+        self.assertNotIn("insertAdjacentHTML", text)
+        self.assertEqual(get(self.port, "/", method="HEAD")[0], 200)
+
+    # ---- errors ----
+
+    def assert_error(self, status, path, **kw):
+        st, hdrs, body = get(self.port, path, **kw)
+        self.assertEqual(st, status, path[:80])
+        self.assertEqual(hdrs["content-type"], "application/json; charset=utf-8")
+        err = json.loads(body.decode("utf-8"))
+        self.assertEqual(err["status"], status)
+        self.assertTrue(err["error"])
+        return err["error"]
+
+    def test_400_bad_query_or_parameter(self):
+        self.assertIn("no query", self.assert_error(400, "/api/search"))
+        self.assert_error(400, "/api/search?q=")
+        self.assertIn("n wants", self.assert_error(400, "/api/search?q=a&n=0"))
+        self.assert_error(400, "/api/search?q=a&n=101")
+        self.assert_error(400, "/api/search?q=a&n=1e3")
+        self.assert_error(400, "/api/search?q=a&offset=-1")
+        self.assert_error(400, "/api/search?q=a&offset=99999999999")
+        self.assertIn("sort", self.assert_error(400, "/api/search?q=a&sort=random"))
+        self.assert_error(400, "/api/search?q=a&vote_weight=nan")
+        self.assert_error(400, "/api/search?q=a&vote_weight=101")
+        self.assert_error(400, "/api/search?q=a&no_partial=maybe")
+        self.assertIn("date", self.assert_error(400, "/api/search?q=" + q("diffusion date:2024-13")))
+        self.assert_error(400, "/api/search?q=" + q("author:"))
+        self.assert_error(400, "/api/search?q=" + q("tr*nsformer"))
+        self.assert_error(400, "/api/paper/" + q("x OR diffusion"))
+        self.assert_error(400, "/api/histogram")
+
+    def test_404(self):
+        self.assert_error(404, "/nope")
+        self.assert_error(404, "/api/paper/2499.99999")
+        self.assert_error(404, "/../../etc/passwd")
+        self.assert_error(404, "/api/searchx?q=a")
+        self.assert_error(404, "/index.php")
+
+    def test_405_413_414(self):
+        self.assert_error(405, "/api/search?q=a", method="POST", body=b"")
+        self.assertIn("body", self.assert_error(413, "/api/search?q=a", method="GET",
+                                                body=b"x" * 100, headers={"Content-Length": "100"}))
+        long_q = "a" * (64 * 1024 + 1)  # one byte past the parser's bound
+        self.assertIn("longer than 65536", self.assert_error(413, "/api/search?q=" + long_q))
+        self.assert_error(414, "/api/search?q=" + "b" * (100 * 1024))
+        # far past the connection's memory: libmicrohttpd's own refusal, no crash
+        st, _, _ = get(self.port, "/api/search?q=" + "c" * (600 * 1024))
+        self.assertIn(st, (414, 431))
+        st, _, _ = get(self.port, "/api/stats", headers={"X-Big": "d" * (600 * 1024)})
+        self.assertIn(st, (413, 431))
+        self.assertEqual(get_json(self.port, "/api/stats")[0], 200)  # still serving
+
+    def test_hostile_strings_are_escaped(self):
+        _, hdrs, res = get_json(self.port, "/api/search?q=Tricky")
+        self.assertEqual(hdrs["x-content-type-options"], "nosniff")
+        hit = res["hits"][0]
+        self.assertEqual(hit["title"], H.HOSTILE_TITLE)  # exact, as text
+        self.assertIn('Mallory "><svg onload=window.__pwned=3>', hit["authors"])
+        _, _, paper = get_json(self.port, "/api/paper/2403.00002")
+        self.assertIn("</textarea></script>", paper["summary"])
+        # the page itself never contains index strings
+        self.assertNotIn(b"__pwned", get(self.port, "/")[2])
+
+    # ---- load, limits, replacement ----
+
+    def test_concurrent_requests(self):
+        queries = ["diffusion", "강화학습", "Paging", "survey", "diffusion 모델", "votes:>=20"]
+        expect = {x: get_json(self.port, "/api/search?n=10&q=" + q(x))[2]["hits"] for x in queries}
+        errors = []
+
+        def client(k):
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            for i in range(25):
+                x = queries[(k + i) % len(queries)]
+                try:
+                    st, _, body = get(self.port, "/api/search?n=10&q=" + q(x), conn=conn)
+                    if st != 200 or json.loads(body)["hits"] != expect[x]:
+                        errors.append((x, st))
+                except Exception as e:  # noqa: BLE001 - any failure counts
+                    errors.append((x, repr(e)))
+                    conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+            conn.close()
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        self.assertEqual(errors, [])
+
+    def test_slow_clients_do_not_hold_the_server(self):
+        """slowloris: six clients send a request one byte every 0.4 s and
+        never finish it (libmicrohttpd's idle timeout never fires for them),
+        one stops halfway. Searches are answered meanwhile, and the server
+        closes all seven once their request misses the --timeout 2 s
+        deadline."""
+        def closed_by_server(s):
+            try:
+                s.sendall(b"X")
+                s.settimeout(0.05)
+                return s.recv(4096) == b""
+            except socket.timeout:
+                return False
+            except OSError:  # reset or broken pipe: closed
+                return True
+
+        trickle = []
+        for _ in range(6):
+            s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+            s.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            trickle.append(s)
+        stalled = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        stalled.sendall(b"GET /api/sta")
+        t0 = time.time()
+        open_ = list(trickle)
+        answered = 0
+        while open_ and time.time() - t0 < 5.0:
+            open_ = [s for s in open_ if not closed_by_server(s)]
+            t1 = time.time()
+            self.assertEqual(get_json(self.port, "/api/search?q=diffusion")[0], 200)
+            self.assertLess(time.time() - t1, 1.0)  # answered while they trickle
+            answered += 1
+            time.sleep(0.4)
+        self.assertEqual(open_, [], "trickling clients still connected after 5 s")
+        self.assertGreater(time.time() - t0, 1.5)  # not before their deadline
+        self.assertGreater(answered, 3)
+        stalled.settimeout(2)
+        try:
+            data = stalled.recv(4096)
+        except (ConnectionResetError, socket.timeout):
+            data = None
+        self.assertEqual(data, b"")
+        for s in trickle + [stalled]:
+            s.close()
+
+    def test_busy_connection_outlives_the_deadline(self):
+        """The deadline is per request: a keep-alive connection that keeps
+        asking is never closed (3 s of requests, --timeout 2)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        t0, n = time.time(), 0
+        while time.time() - t0 < 3.0:
+            st, hdrs, _ = get(self.port, "/api/search?q=diffusion", conn=conn)
+            self.assertEqual(st, 200)
+            self.assertNotEqual(hdrs.get("connection", "").lower(), "close")  # keep-alive
+            first = first if n else conn.sock
+            self.assertIs(conn.sock, first)  # the same connection throughout
+            n += 1
+            time.sleep(0.2)
+        conn.close()
+
+    def test_replacement_during_requests(self):
+        """The index file is replaced (paperdex-index -o, atomic) while
+        clients search: no request fails, and the new papers show up."""
+        tmp = tempfile.mkdtemp(prefix="pdx_serve_repl.", dir=self.tmp)
+        digests = os.path.join(tmp, "d")
+        shutil.copytree(self.digests, digests)
+        # 3,000 more papers, so that a request takes long enough (a page of
+        # 100 snippets ranked by date over every match) to be in flight
+        # whenever the index is swapped
+        with open(os.path.join(digests, "bulk.md"), "w") as f:
+            f.write(H.many_papers_digest(3000, day="2024-07-01").replace("2406.", "2407."))
+        idx = os.path.join(tmp, "r.idx")
+        H.build_index(BIN, idx, digests)
+        srv = H.Server(BIN, idx, "--threads", "2")
+        stop = threading.Event()
+        errors, counts = [], [0]
+
+        def client():
+            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+            while not stop.is_set():
+                try:
+                    st, _, body = get(srv.port, "/api/search?n=100&sort=date&q=diffusion",
+                                      conn=conn)
+                    if st != 200 or not json.loads(body)["hits"]:
+                        errors.append(st)
+                    counts[0] += 1
+                except Exception as e:  # noqa: BLE001
+                    errors.append(repr(e))
+                    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+
+        threads = [threading.Thread(target=client) for _ in range(6)]
+        for t in threads:
+            t.start()
+        try:
+            for k in range(6):
+                name = os.path.join(digests, "extra.md")
+                if k % 2 == 0:
+                    with open(name, "w") as f:
+                        f.write(H.DIGEST_B)
+                else:
+                    os.remove(name)
+                H.build_index(BIN, idx, digests)
+                want = 3030 if k % 2 == 0 else 3029
+                deadline = time.time() + 3
+                while get_json(srv.port, "/api/stats")[2]["papers"] != want:
+                    self.assertLess(time.time(), deadline, "replacement %d not picked up" % k)
+                    time.sleep(0.05)
+            # a file that is not an index renamed over it: the old one stays
+            bad = os.path.join(tmp, "bad.idx")
+            with open(bad, "wb") as f:
+                f.write(b"not an index at all\n" * 10)
+            os.rename(bad, idx)
+            time.sleep(0.5)
+            st, _, s = get_json(srv.port, "/api/stats")
+            self.assertEqual((st, s["papers"]), (200, 3029))
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(30)
+            self.assertEqual(srv.stop(), 0)
+        self.assertEqual(errors, [])
+        self.assertGreater(counts[0], 20)
+        log = "".join(srv.stderr_lines)
+        self.assertIn("was replaced", log)
+        self.assertIn("cannot be opened", log)
+        self.assertEqual(log.count("cannot be opened"), 1)  # reported once
+
+    def test_overwritten_in_place_says_why(self):
+        """An index truncated under the server (cp over it, not mv): the
+        server cannot go on reading it and exits with a message, not a
+        silent death."""
+        idx = os.path.join(self.tmp, "inplace.idx")
+        shutil.copyfile(self.index, idx)
+        srv = H.Server(BIN, idx)
+        try:
+            with open(idx, "r+b") as f:
+                f.truncate(4096)
+            for _ in range(20):  # reads past the end of the file: SIGBUS
+                try:
+                    get(srv.port, "/api/search?n=100&q=diffusion")
+                except (OSError, http.client.HTTPException):
+                    break
+                time.sleep(0.05)
+            srv.proc.wait(10)
+        finally:
+            status = srv.stop()
+        self.assertEqual(status, 1)
+        self.assertIn("overwritten in place", "".join(srv.stderr_lines))
+
+    def test_garbage_requests(self):
+        """Random request lines, headers and query strings (seeded): each
+        gets an HTTP answer or a closed connection, never a crash."""
+        rng = random.Random(13)
+        alphabet = [b"%", b"%0", b"%00", b"%FF", b"&", b"=", b"?", b"/", b"+", b"q", b"n",
+                    b"offset", b"sort", b"\x00", b"\xff", b"\r", b"\n", b" ", b"*", b"(",
+                    b"\"", b"date:", b"votes:>", b"id:", b"-", b"\xea\xb0\x95", b"A" * 300]
+        paths = [b"/api/search?", b"/api/histogram?", b"/api/paper/", b"/", b"/api/stats?"]
+        statuses = set()
+        for i in range(150):
+            target = rng.choice(paths) + b"".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+            method = rng.choice([b"GET", b"GET", b"HEAD", b"POST", b"PUT", b"G\x00T"])
+            req = method + b" " + target + b" HTTP/1.1\r\nHost: x\r\n"
+            body = b""
+            if i % 5 == 0:  # (a body is sent whole: a missing one waits for the deadline)
+                extra, body = rng.choice([(b"Content-Length: 5\r\n", b"hello"),
+                                          (b"Transfer-Encoding: chunked\r\n", b"3\r\nabc\r\n0\r\n\r\n"),
+                                          (b"X: " + b"y" * 1000 + b"\r\n", b""),
+                                          (b"Bad Header\r\n", b"")])
+                req += extra
+            with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+                s.sendall(req + b"Connection: close\r\n\r\n" + body)
+                data = b""
+                try:
+                    while True:
+                        chunk = s.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                except (ConnectionResetError, socket.timeout):
+                    pass
+            if data:
+                self.assertTrue(data.startswith(b"HTTP/1."), data[:80])
+                statuses.add(int(data[9:12]))
+        self.assertTrue(statuses & {200, 400, 404, 405, 413})
+        self.assertEqual(get_json(self.port, "/api/stats")[0], 200)
+
+    def test_overload_gets_503(self):
+        srv = H.Server(BIN, self.index, "--max-connections", "3", "--timeout", "5")
+        try:
+            idle = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(3)]
+            time.sleep(0.3)
+            st, hdrs, body = get(srv.port, "/api/stats")
+            self.assertEqual(st, 503)
+            self.assertEqual(hdrs.get("retry-after"), "1")
+            self.assertEqual(json.loads(body)["status"], 503)
+            for s in idle:
+                s.close()
+            time.sleep(0.3)
+            self.assertEqual(get(srv.port, "/api/stats")[0], 200)
+        finally:
+            srv.stop()
+
+    def test_start_stop_and_arguments(self):
+        srv = H.Server(BIN, self.index, listen="0.0.0.0:0")
+        self.assertIn("warning", srv.read_stderr() + "".join(srv.stderr_lines))
+        self.assertEqual(srv.stop(signal_int()), 0)
+        self.assertIn("stopped by SIGINT", "".join(srv.stderr_lines))
+        serve = os.path.join(BIN, "paperdex-serve")
+        for args, status, msg in [
+                (["--listen", "nonsense"], 2, "--listen"),
+                (["--threads", "0"], 2, "--threads"),
+                (["--bogus"], 2, "unknown"),
+                (["-i", os.path.join(self.tmp, "missing.idx")], 1, "missing.idx")]:
+            p = subprocess.run([serve, *args], capture_output=True, timeout=10,
+                               env=dict(os.environ, PAPERDEX_INDEX=self.index))
+            self.assertEqual(p.returncode, status, args)
+            self.assertIn(msg, p.stderr.decode())
+
+
+def signal_int():
+    import signal
+    return signal.SIGINT
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: test_serve.py BUILD_DIR")
+    BIN = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
