@@ -248,9 +248,11 @@ static int on_export_term(const pdx_token *t, void *payload)
     if (!c->first)
         pdx_buf_putc(c->b, ' ');
     c->first = false;
-    for (size_t i = 0; i < t->term_len; i++)
-        if (t->term[i] != ' ')
-            pdx_buf_putc(c->b, (uint8_t)t->term[i]);
+    char buf[PDX_MAX_TERM_BYTES];
+    if (t->term_len > sizeof buf) /* not a bridge: bridges are two characters */
+        pdx_buf_append(c->b, t->term, t->term_len);
+    else
+        pdx_buf_append(c->b, buf, pdx_term_unbridge(t->term, t->term_len, buf));
     return 0;
 }
 
