@@ -215,6 +215,15 @@ for N in $SCALES; do
         rm -f "$S/papers.jsonl"
     fi
 done
+
+# ---- the server under load, on the 1x index (bench/load.py) ----
+if [ -x "$BIN/paperdex-serve" ] && [ -f "$OUT/s1/paperdex.idx" ]; then
+    LOAD_SECONDS=30; [ "$QUICK" = 1 ] && LOAD_SECONDS=5
+    echo "server: $(uptime)" >>"$OUT/load.txt"
+    log "1x: paperdex-serve under load (${LOAD_SECONDS} s per phase)"
+    run "$PY" "$ROOT/bench/load.py" "$BIN" --index "$OUT/s1/paperdex.idx" --queries "$QUERIES" \
+        --seconds "$LOAD_SECONDS" --out "$OUT/serve_load.md" >/dev/null
+fi
 echo "end:   $(uptime)" >>"$OUT/load.txt"
 
 # ---- profiles at the largest scale ----
