@@ -64,7 +64,7 @@ while [ $# -gt 0 ]; do
     --quick)
         SCALES="1 2"; PEER_SCALES="1 2"; ROUNDS=2; BUILD_RUNS_1X=1; PROCESS_RUNS=20; LOAD_SECONDS=5
         PROFILE=0; QUICK=1; shift ;;
-    -h | --help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
