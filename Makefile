@@ -43,4 +43,4 @@ matrix:
 	SHARED=$(SHARED) bash tests/build_matrix.sh
 
 clean:
-	rm -rf $(BUILD) build-asan build-matrix
+	rm -rf $(BUILD) build-asan build-matrix build-valgrind

@@ -1193,10 +1193,7 @@ static int print_term(uint32_t word, const char *term, size_t len, void *payload
     t->word = word;
     /* a bridge term ("화 학") as its bigram, as --export-jsonl writes it */
     char buf[PDX_MAX_TERM_BYTES + 8];
-    size_t n = 0;
-    for (size_t i = 0; i < len && n < sizeof buf; i++)
-        if (term[i] != ' ')
-            buf[n++] = term[i];
+    size_t n = pdx_term_unbridge(term, len < sizeof buf ? len : sizeof buf, buf);
     bench_json_str(stdout, buf, n);
     return 0;
 }

@@ -50,7 +50,7 @@ awk 'NR <= 12 || NR % 25 == 0' "$SHARED/eval/latency_queries.txt" >"$TMP/queries
 
 check "run.sh at 1x (few queries, 1 round, peers if installed)" \
     bash "$ROOT/bench/run.sh" --scales 1 --peer-scales 1 --rounds 1 --build-runs 1 \
-    --process-runs 5 --queries "$TMP/queries.txt" --bin "$BUILD" --out "$TMP/out" \
+    --process-runs 5 --load-seconds 0 --queries "$TMP/queries.txt" --bin "$BUILD" --out "$TMP/out" \
     --results "$TMP/RESULTS.md" --no-install --no-profile
 
 S="$TMP/out/s1"

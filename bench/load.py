@@ -5,7 +5,7 @@
                           [--clients 64] [--seconds 30] [--threads N] [--out FILE]
 
 Builds an index of the corpus (or takes IDX), starts paperdex-serve on a
-free loopback port, and runs three phases over the queries (one per line,
+free loopback port, and runs four phases over the queries (one per line,
 default ../shared/eval/latency_queries.txt), each bounded by --seconds:
 
   0. the HTTP floor: one client requesting /api/stats (no search) for 5 s;
@@ -17,7 +17,7 @@ default ../shared/eval/latency_queries.txt), each bounded by --seconds:
 
 Each reports requests/s, client-side p50/p99 latency, errors (any status
 but 200, a short or malformed response, a dropped connection) and the
-server's RSS at start and end of the phase; the in-process figures of
+server's heap (RssAnon: start, peak, end) apart from the mapped index; the in-process figures of
 paperdex-bench latency on the same index are printed beside them. The
 result is a markdown section (stdout, and --out FILE). Exits 1 if any
 request failed. The clients are one Python asyncio loop, so on a 2-core

@@ -367,6 +367,9 @@ def main():
         verdict("200x targets (peak RSS under 2 GB, p99 under 10 ms)", None,
                 "No 200x run in this output.")
     w("\n")
+    serve_load = read_text(os.path.join(out, "serve_load.md"))
+    if serve_load:  # bench/load.py's own section, written by run.sh at 1x
+        w(serve_load.strip() + "\n\n")
     notes = read_text(os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                    "results_notes.md"))
     if notes:

@@ -3,8 +3,8 @@
 #
 #   bench/run.sh [--scales "1 20 200"] [--peer-scales "1 20"] [--rounds R]
 #                [--out DIR] [--results FILE] [--queries FILE] [--bin DIR]
-#                [--build-runs N] [--process-runs N] [--no-install] [--no-profile]
-#                [--quick]
+#                [--build-runs N] [--process-runs N] [--load-seconds S]
+#                [--no-install] [--no-profile] [--quick]
 #
 # Installs what it needs with apt-get (build tools, sqlite3, python3-xapian),
 # builds paperdex (RelWithDebInfo, the default build) into OUT/build, then
@@ -12,7 +12,9 @@
 # build, query latency, known-item effectiveness and whole-process latency,
 # and, at the peer scales, exports the same papers and measures SQLite FTS5
 # (trigram; unicode61 over paperdex's terms) and Xapian the same way. Last,
-# perf profiles at the largest scale and bench/RESULTS.md from report.py.
+# paperdex-serve under load on the 1x index (bench/load.py, S seconds per
+# phase, default 30, 0 skips it), perf profiles at the largest scale and
+# bench/RESULTS.md from report.py.
 # Defaults: scales 1 20 200, peers at 1 and 20 (Xapian at 200x would take
 # about an hour here), 5 rounds, OUT = bench/out (git-ignored). Xapian runs
 # in two set-ups on one database: AND with OR fill reading each hit, and
@@ -36,6 +38,7 @@ JUDGMENTS="$SHARED/eval/queries_visible.jsonl"
 BIN=""
 BUILD_RUNS_1X=3
 PROCESS_RUNS=50
+LOAD_SECONDS=30
 PROCESS_QUERY="diffusion 모델"
 INSTALL=1
 PROFILE=1
@@ -55,12 +58,13 @@ while [ $# -gt 0 ]; do
     --bin) BIN="$2"; shift 2 ;;
     --build-runs) BUILD_RUNS_1X="$2"; shift 2 ;;
     --process-runs) PROCESS_RUNS="$2"; shift 2 ;;
+    --load-seconds) LOAD_SECONDS="$2"; shift 2 ;;
     --no-install) INSTALL=0; shift ;;
     --no-profile) PROFILE=0; shift ;;
     --quick)
-        SCALES="1 2"; PEER_SCALES="1 2"; ROUNDS=2; BUILD_RUNS_1X=1; PROCESS_RUNS=20
+        SCALES="1 2"; PEER_SCALES="1 2"; ROUNDS=2; BUILD_RUNS_1X=1; PROCESS_RUNS=20; LOAD_SECONDS=5
         PROFILE=0; QUICK=1; shift ;;
-    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -215,6 +219,14 @@ for N in $SCALES; do
         rm -f "$S/papers.jsonl"
     fi
 done
+
+# ---- the server under load, on the 1x index (bench/load.py) ----
+if [ "$LOAD_SECONDS" != 0 ] && [ -x "$BIN/paperdex-serve" ] && [ -f "$OUT/s1/paperdex.idx" ]; then
+    echo "server: $(uptime)" >>"$OUT/load.txt"
+    log "1x: paperdex-serve under load (${LOAD_SECONDS} s per phase)"
+    run "$PY" "$ROOT/bench/load.py" "$BIN" --index "$OUT/s1/paperdex.idx" --queries "$QUERIES" \
+        --seconds "$LOAD_SECONDS" --out "$OUT/serve_load.md" >/dev/null
+fi
 echo "end:   $(uptime)" >>"$OUT/load.txt"
 
 # ---- profiles at the largest scale ----

@@ -406,7 +406,9 @@ int pdx_index_check(pdx_index *ix)
     free(limit);
     if (!rc) { /* every offset, string and order of the lexicon */
         const pdx_lexicon *lx;
-        rc = pdx_index_lexicon(ix, &lx);
+        rc = pdx_index_lexicon(ix, &lx); /* opened lazily: header only */
+        if (!rc && lx && (rc = pdx_lexicon_verify(lx)) != PDX_OK && rc != PDX_ENOMEM)
+            rc = pdx_index_corrupt(ix, "LEXICON: %s", pdx_lexicon_errmsg(lx));
     }
     return rc;
 }

@@ -122,6 +122,35 @@ uint64_t pdx_hash(const void *p, size_t n);
  * there are not valid UTF-8 (overlong, surrogate, > U+10FFFF, truncated).
  * If cp is not NULL it receives the code point. */
 size_t pdx_utf8_decode(const uint8_t *s, size_t n, int32_t *cp);
+/* pdx_utf8_decode's length without the code point, inline: the same
+ * sequences are valid (the bounds on the second byte after E0, ED, F0 and
+ * F4 are its overlong, surrogate and > U+10FFFF rules), for loops that walk
+ * text character by character (snippets). */
+static inline size_t pdx_utf8_len(const uint8_t *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    uint8_t c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+                                            : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len == 0 || n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    uint8_t lo = 0x80, hi = 0xbf; /* the second byte's range */
+    if (c == 0xe0)
+        lo = 0xa0;
+    else if (c == 0xed)
+        hi = 0x9f;
+    else if (c == 0xf0)
+        lo = 0x90;
+    else if (c == 0xf4)
+        hi = 0x8f;
+    return s[1] >= lo && s[1] <= hi ? len : 0;
+}
 /* True for the code points that steer a terminal or the text direction
  * without being seen: C0 controls, DEL, C1 controls (U+0080-U+009F; U+009B
  * is a one-byte CSI to some terminals) and the bidi embeddings, overrides

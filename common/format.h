@@ -68,7 +68,7 @@
  *               u16 len[3]  the record's lengths; 0xffff: 0xffff or more,
  *                           read the record
  *               u16 votes   0..0xfffd the record's votes, 0xfffe unknown,
- *                           0xffff: 0xffff or more, read the record
+ *                           0xffff: 0xfffe or more, read the record
  *   STORED    per document: str id, str url, str title, str authors
  *             ('\n'-separated), str summary, str file, varint line,
  *             u8 flags (bit 0: id synthesized, bits 1-7 zero), which ends

@@ -37,6 +37,8 @@
  * matches are then consecutive, most supported first. Korean sides repeat
  * in consecutive pairs, so the encoder writes each distinct one once.
  */
+#include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -58,6 +60,19 @@
 #define LEX_PAIR_SUPPORT 12
 #define LEX_ORDER_SIZE 4
 
+/* Why a lexicon was refused. Kept behind a pointer in the handle: lookups
+ * take a const handle (the searcher shares it read-only) and check each
+ * record they read, and a fault they find must stick. Searchers on one
+ * index may run in several threads (paperdex-serve), so the first fault
+ * is claimed atomically and its message written before its code is. */
+typedef struct lex_fault {
+    _Atomic int err; /* PDX_OK, LEX_WRITING while msg is written, or the code */
+    char msg[160];   /* the message naming the byte offset, "" while PDX_OK */
+} lex_fault;
+
+/* err while the claiming thread writes msg (no pdx error code is this). */
+#define LEX_WRITING INT_MIN
+
 struct pdx_lexicon {
     const uint8_t *data;     /* the blob; not owned */
     size_t len;              /* its length */
@@ -67,8 +82,8 @@ struct pdx_lexicon {
     const uint8_t *en_order; /* EN_ORDER inside data */
     const uint8_t *strings;  /* STRINGS inside data */
     uint32_t strings_len;    /* its length */
-    int err;                 /* PDX_OK, or why the open failed */
-    char msg[160];           /* the failed open's message, "" otherwise */
+    lex_fault *fault;        /* points at fault_store: written through a const handle */
+    lex_fault fault_store;   /* the first fault found, at open, verify or lookup */
 };
 
 /* ---- the joined form ---- */
@@ -256,13 +271,26 @@ int pdx_lexicon_encode(pdx_buf *out, const pdx_lex_pair *pairs, size_t n,
 
 /* ---- reader: validation ---- */
 
-/* The one place a failed open is recorded, so a debugger can break here. */
-static int lex_corrupt(pdx_lexicon *lx, int code, size_t offset, const char *what)
+/* The lexicon's fault: PDX_OK or a code, once any message is written. */
+static int lex_err(const pdx_lexicon *lx)
 {
-    lx->err = code;
-    lx->n_pairs = 0;
-    snprintf(lx->msg, sizeof lx->msg, "lexicon: byte offset %zu: %s", offset, what);
-    return code;
+    int e;
+    while ((e = atomic_load(&lx->fault->err)) == LEX_WRITING)
+        ; /* another thread is writing the message: one snprintf */
+    return e;
+}
+
+/* The one place a fault is recorded, so a debugger can break here. The
+ * first fault sticks: every later call returns it. */
+static int lex_corrupt(const pdx_lexicon *lx, int code, size_t offset, const char *what)
+{
+    lex_fault *f = lx->fault;
+    int expected = PDX_OK;
+    if (atomic_compare_exchange_strong(&f->err, &expected, LEX_WRITING)) {
+        snprintf(f->msg, sizeof f->msg, "lexicon: byte offset %zu: %s", offset, what);
+        atomic_store(&f->err, code);
+    }
+    return lex_err(lx);
 }
 
 /* Reads the string at STRINGS offset off: its bytes and the offset just
@@ -284,62 +312,55 @@ static bool lex_string_at(const pdx_lexicon *lx, uint64_t off, const char **s_ou
     return true;
 }
 
-/* Decodes pair record i without checking it (the open did). */
-static void lex_pair_at(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
+/* Reads one string of the pair record at rec_off: in bounds, UTF-8, and
+ * in the joined form when `joined`. */
+static int lex_read_string(const pdx_lexicon *lx, size_t rec_off, uint64_t off, bool joined,
+                           const char **s_out, size_t *len_out, uint64_t *next_out,
+                           const char *what)
 {
-    const uint8_t *r = lx->pairs + (size_t)i * LEX_PAIR_SIZE;
-    uint64_t next;
-    lex_string_at(lx, pdx_get_u32(r + LEX_PAIR_KO), &out->ko_terms, &out->ko_terms_len, NULL);
-    lex_string_at(lx, pdx_get_u32(r + LEX_PAIR_EN), &out->en_terms, &out->en_terms_len, NULL);
-    lex_string_at(lx, pdx_get_u32(r + LEX_PAIR_SURF), &out->ko_surface, &out->ko_surface_len,
-                  &next);
-    lex_string_at(lx, next, &out->en_surface, &out->en_surface_len, NULL);
-    out->support = pdx_get_u32(r + LEX_PAIR_SUPPORT);
-}
-
-/* Checks one string of pair record at rec_off: in bounds, UTF-8, and in
- * the joined form when `joined`. */
-static int lex_check_string(pdx_lexicon *lx, size_t rec_off, uint64_t off, bool joined,
-                            uint64_t *next_out, const char *what)
-{
-    const char *s;
-    size_t n;
-    if (!lex_string_at(lx, off, &s, &n, next_out))
+    if (!lex_string_at(lx, off, s_out, len_out, next_out))
         return lex_corrupt(lx, PDX_ECORRUPT, rec_off, what);
+    const char *s = *s_out;
+    size_t n = *len_out;
     if (!lex_utf8_valid((const uint8_t *)s, n) || (joined && !lex_joined_valid(s, n)))
         return lex_corrupt(lx, PDX_ECORRUPT, (size_t)((const uint8_t *)s - lx->data), what);
     return PDX_OK;
 }
 
-static int lex_check_pair(pdx_lexicon *lx, uint32_t i)
+/* Decodes pair record i, checking everything it reads: a lookup pays for
+ * the records it touches only, and damage there is still an error. */
+static int lex_pair_read(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
 {
     size_t rec_off = (size_t)(lx->pairs - lx->data) + (size_t)i * LEX_PAIR_SIZE;
     const uint8_t *r = lx->data + rec_off;
     uint64_t next;
     int rc;
-    if ((rc = lex_check_string(lx, rec_off + LEX_PAIR_KO, pdx_get_u32(r + LEX_PAIR_KO), true,
-                               NULL, "bad Korean terms string")) ||
-        (rc = lex_check_string(lx, rec_off + LEX_PAIR_EN, pdx_get_u32(r + LEX_PAIR_EN), true,
-                               NULL, "bad English terms string")) ||
-        (rc = lex_check_string(lx, rec_off + LEX_PAIR_SURF, pdx_get_u32(r + LEX_PAIR_SURF),
-                               false, &next, "bad Korean surface string")) ||
-        (rc = lex_check_string(lx, rec_off + LEX_PAIR_SURF, next, false, NULL,
-                               "bad English surface string")))
+    if ((rc = lex_read_string(lx, rec_off + LEX_PAIR_KO, pdx_get_u32(r + LEX_PAIR_KO), true,
+                              &out->ko_terms, &out->ko_terms_len, NULL,
+                              "bad Korean terms string")) ||
+        (rc = lex_read_string(lx, rec_off + LEX_PAIR_EN, pdx_get_u32(r + LEX_PAIR_EN), true,
+                              &out->en_terms, &out->en_terms_len, NULL,
+                              "bad English terms string")) ||
+        (rc = lex_read_string(lx, rec_off + LEX_PAIR_SURF, pdx_get_u32(r + LEX_PAIR_SURF),
+                              false, &out->ko_surface, &out->ko_surface_len, &next,
+                              "bad Korean surface string")) ||
+        (rc = lex_read_string(lx, rec_off + LEX_PAIR_SURF, next, false, &out->en_surface,
+                              &out->en_surface_len, NULL, "bad English surface string")))
         return rc;
-    if (pdx_get_u32(r + LEX_PAIR_SUPPORT) == 0)
+    out->support = pdx_get_u32(r + LEX_PAIR_SUPPORT);
+    if (out->support == 0)
         return lex_corrupt(lx, PDX_ECORRUPT, rec_off + LEX_PAIR_SUPPORT, "support is zero");
     return PDX_OK;
 }
 
 /* Every record valid, and PAIRS strictly in KO order. */
-static int lex_check_pairs(pdx_lexicon *lx)
+static int lex_check_pairs(const pdx_lexicon *lx)
 {
     pdx_lex_pair prev = {0}, cur;
     for (uint32_t i = 0; i < lx->n_pairs; i++) {
-        int rc = lex_check_pair(lx, i);
+        int rc = lex_pair_read(lx, i, &cur);
         if (rc)
             return rc;
-        lex_pair_at(lx, i, &cur);
         if (i > 0 && lex_pair_cmp(&prev, &cur, PDX_LEX_KO) >= 0)
             return lex_corrupt(lx, PDX_ECORRUPT,
                                (size_t)(lx->pairs - lx->data) + (size_t)i * LEX_PAIR_SIZE,
@@ -349,8 +370,9 @@ static int lex_check_pairs(pdx_lexicon *lx)
     return PDX_OK;
 }
 
-/* EN_ORDER is a permutation of the ordinals, strictly in EN order. */
-static int lex_check_en_order(pdx_lexicon *lx)
+/* EN_ORDER is a permutation of the ordinals, strictly in EN order (the
+ * records themselves were checked by lex_check_pairs). */
+static int lex_check_en_order(const pdx_lexicon *lx)
 {
     uint8_t *seen = calloc(lx->n_pairs ? lx->n_pairs : 1, 1);
     if (!seen)
@@ -365,8 +387,8 @@ static int lex_check_en_order(pdx_lexicon *lx)
             break;
         }
         seen[ord] = 1;
-        lex_pair_at(lx, ord, &cur);
-        if (i > 0 && lex_pair_cmp(&prev, &cur, PDX_LEX_EN) >= 0)
+        rc = lex_pair_read(lx, ord, &cur);
+        if (rc == PDX_OK && i > 0 && lex_pair_cmp(&prev, &cur, PDX_LEX_EN) >= 0)
             rc = lex_corrupt(lx, PDX_ECORRUPT, off, "English order: out of order");
         prev = cur;
     }
@@ -374,6 +396,8 @@ static int lex_check_en_order(pdx_lexicon *lx)
     return rc;
 }
 
+/* The header, and the sizes it gives against the blob's length: what a
+ * lookup needs to bound every read. O(1). */
 static int lex_check_header(pdx_lexicon *lx)
 {
     const uint8_t *d = lx->data;
@@ -389,9 +413,6 @@ static int lex_check_header(pdx_lexicon *lx)
     if (want != lx->len)
         return lex_corrupt(lx, PDX_ECORRUPT, LEX_HDR_NPAIRS,
                            "pair count and strings length disagree with the size");
-    if (pdx_hash(d + LEX_HEADER_SIZE, lx->len - LEX_HEADER_SIZE) !=
-        pdx_get_u64(d + LEX_HDR_CHECKSUM))
-        return lex_corrupt(lx, PDX_ECORRUPT, LEX_HDR_CHECKSUM, "checksum mismatch");
     lx->n_pairs = (uint32_t)n;
     lx->strings_len = (uint32_t)slen;
     lx->min_support = pdx_get_u32(d + LEX_HDR_MIN_SUPPORT);
@@ -401,7 +422,16 @@ static int lex_check_header(pdx_lexicon *lx)
     return PDX_OK;
 }
 
-int pdx_lexicon_open(pdx_lexicon **out, const void *data, size_t len)
+static int lex_check_checksum(const pdx_lexicon *lx)
+{
+    const uint8_t *d = lx->data;
+    if (pdx_hash(d + LEX_HEADER_SIZE, lx->len - LEX_HEADER_SIZE) !=
+        pdx_get_u64(d + LEX_HDR_CHECKSUM))
+        return lex_corrupt(lx, PDX_ECORRUPT, LEX_HDR_CHECKSUM, "checksum mismatch");
+    return PDX_OK;
+}
+
+int pdx_lexicon_open_lazy(pdx_lexicon **out, const void *data, size_t len)
 {
     if (!out)
         return PDX_EINVAL;
@@ -409,18 +439,38 @@ int pdx_lexicon_open(pdx_lexicon **out, const void *data, size_t len)
     pdx_lexicon *lx = calloc(1, sizeof *lx);
     if (!lx)
         return PDX_ENOMEM;
+    lx->fault = &lx->fault_store;
+    atomic_init(&lx->fault_store.err, PDX_OK);
     lx->data = data;
     lx->len = data ? len : 0;
-    int rc = lex_check_header(lx);
+    *out = lx;
+    return lex_check_header(lx);
+}
+
+int pdx_lexicon_verify(const pdx_lexicon *lx)
+{
+    if (!lx)
+        return PDX_EINVAL;
+    int err = lex_err(lx);
+    if (err)
+        return err;
+    int rc = lex_check_checksum(lx);
     if (rc == PDX_OK)
         rc = lex_check_pairs(lx);
     if (rc == PDX_OK)
         rc = lex_check_en_order(lx);
+    return rc;
+}
+
+int pdx_lexicon_open(pdx_lexicon **out, const void *data, size_t len)
+{
+    int rc = pdx_lexicon_open_lazy(out, data, len);
+    if (rc == PDX_OK)
+        rc = pdx_lexicon_verify(*out);
     if (rc == PDX_ENOMEM) {
-        free(lx);
-        return rc;
+        pdx_lexicon_free(*out);
+        *out = NULL;
     }
-    *out = lx;
     return rc;
 }
 
@@ -431,56 +481,70 @@ void pdx_lexicon_free(pdx_lexicon *lx)
 
 const char *pdx_lexicon_errmsg(const pdx_lexicon *lx)
 {
-    return lx ? lx->msg : "";
+    return lx && lex_err(lx) ? lx->fault->msg : "";
 }
 
 int pdx_lexicon_error(const pdx_lexicon *lx)
 {
-    return lx ? lx->err : PDX_EINVAL;
+    return lx ? lex_err(lx) : PDX_EINVAL;
 }
 
 uint32_t pdx_lexicon_count(const pdx_lexicon *lx)
 {
-    return lx ? lx->n_pairs : 0;
+    return lx && !lex_err(lx) ? lx->n_pairs : 0;
 }
 
 uint32_t pdx_lexicon_min_support(const pdx_lexicon *lx)
 {
-    return lx && !lx->err ? lx->min_support : 0;
+    return lx && !lex_err(lx) ? lx->min_support : 0;
 }
 
 /* ---- lookups ---- */
 
-/* Ordinal in PAIRS of rank i in the order by side. */
-static uint32_t lex_ordinal(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i)
+/* Ordinal in PAIRS of rank i in the order by side (bounds-checked: the
+ * English order is read, not trusted). */
+static int lex_ordinal(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i, uint32_t *out)
 {
-    return side == PDX_LEX_KO ? i : pdx_get_u32(lx->en_order + (size_t)i * LEX_ORDER_SIZE);
+    if (side == PDX_LEX_KO) {
+        *out = i;
+        return PDX_OK;
+    }
+    size_t off = (size_t)(lx->en_order - lx->data) + (size_t)i * LEX_ORDER_SIZE;
+    *out = pdx_get_u32(lx->data + off);
+    if (*out >= lx->n_pairs)
+        return lex_corrupt(lx, PDX_ECORRUPT, off, "English order: bad or repeated ordinal");
+    return PDX_OK;
 }
 
-/* Compares the `side` key of rank i with key. */
-static int lex_key_cmp_at(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i,
-                          const char *key, size_t key_len)
+/* The pair of rank i in the order by side, checked as it is read. */
+static int lex_rank_read(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i,
+                         pdx_lex_pair *out)
 {
-    pdx_lex_pair p;
-    lex_pair_at(lx, lex_ordinal(lx, side, i), &p);
-    return side == PDX_LEX_KO ? lex_bytes_cmp(p.ko_terms, p.ko_terms_len, key, key_len)
-                              : lex_bytes_cmp(p.en_terms, p.en_terms_len, key, key_len);
+    uint32_t ord;
+    int rc = lex_ordinal(lx, side, i, &ord);
+    return rc ? rc : lex_pair_read(lx, ord, out);
 }
 
-/* First rank whose key is >= key (upper: > key). */
-static uint32_t lex_bound(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
-                          size_t key_len, bool upper)
+/* First rank whose key is >= key (upper: > key) into *out. */
+static int lex_bound(const pdx_lexicon *lx, pdx_lex_side side, const char *key, size_t key_len,
+                     bool upper, uint32_t *out)
 {
     uint32_t lo = 0, hi = lx->n_pairs;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        int c = lex_key_cmp_at(lx, side, mid, key, key_len);
+        pdx_lex_pair p;
+        int rc = lex_rank_read(lx, side, mid, &p);
+        if (rc)
+            return rc;
+        int c = side == PDX_LEX_KO ? lex_bytes_cmp(p.ko_terms, p.ko_terms_len, key, key_len)
+                                   : lex_bytes_cmp(p.en_terms, p.en_terms_len, key, key_len);
         if (c < 0 || (upper && c == 0))
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo;
+    *out = lo;
+    return PDX_OK;
 }
 
 int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
@@ -489,10 +553,20 @@ int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
     if (!lx || !first_out || !count_out || (!key && key_len > 0) ||
         (side != PDX_LEX_KO && side != PDX_LEX_EN))
         return PDX_EINVAL;
-    if (lx->err)
-        return lx->err;
-    uint32_t lo = lex_bound(lx, side, key, key_len, false);
-    uint32_t hi = lex_bound(lx, side, key, key_len, true);
+    int err = lex_err(lx);
+    if (err)
+        return err;
+    uint32_t lo, hi;
+    int rc = lex_bound(lx, side, key, key_len, false, &lo);
+    if (rc == PDX_OK)
+        rc = lex_bound(lx, side, key, key_len, true, &hi);
+    if (rc)
+        return rc;
+    if (hi < lo) /* only an unsorted order makes the two searches disagree */
+        return lex_corrupt(lx, PDX_ECORRUPT,
+                           (size_t)((side == PDX_LEX_KO ? lx->pairs : lx->en_order) - lx->data),
+                           side == PDX_LEX_KO ? "pairs out of order or repeated"
+                                              : "English order: out of order");
     *first_out = lo;
     *count_out = hi - lo;
     return PDX_OK;
@@ -503,10 +577,10 @@ int pdx_lexicon_get(const pdx_lexicon *lx, pdx_lex_side side, uint32_t rank,
 {
     if (!lx || !out || (side != PDX_LEX_KO && side != PDX_LEX_EN))
         return PDX_EINVAL;
-    if (lx->err)
-        return lx->err;
+    int err = lex_err(lx);
+    if (err)
+        return err;
     if (rank >= lx->n_pairs)
         return PDX_EINVAL;
-    lex_pair_at(lx, lex_ordinal(lx, side, rank), out);
-    return PDX_OK;
+    return lex_rank_read(lx, side, rank, out);
 }

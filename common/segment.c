@@ -262,6 +262,21 @@ static int open_regular(pdx_index *ix, const char *path, int *fd_out, struct sta
     return PDX_OK;
 }
 
+/* The LEXICON's view, made at open (its header only: O(1)) rather than at the
+ * first query, so that an index shared by searchers in several threads
+ * (paperdex-serve) is never written after open. Damage found in the header
+ * is kept in the view and reported by the first query that uses it. */
+static int open_lexicon(pdx_index *ix)
+{
+    const pdx_section *s = &ix->sec[PDX_SEC_LEXICON];
+    if (!s->len)
+        return PDX_OK;
+    int rc = pdx_lexicon_open_lazy(&ix->lexicon, s->p, (size_t)s->len);
+    if (rc == PDX_ENOMEM || !ix->lexicon)
+        return pdx_index_error(ix, PDX_ENOMEM, "out of memory reading the lexicon");
+    return PDX_OK;
+}
+
 /* Maps the open file fd of `size` bytes and checks what opening checks:
  * header, table, footer, META and hash table sizes. */
 static int map_and_check(pdx_index *ix, int fd, off_t size)
@@ -288,6 +303,8 @@ static int map_and_check(pdx_index *ix, int fd, off_t size)
         rc = hash_table_size(ix, PDX_SEC_TERMHASH, &ix->termhash_slots);
     if (!rc)
         rc = hash_table_size(ix, PDX_SEC_IDHASH, &ix->idhash_slots);
+    if (!rc)
+        rc = open_lexicon(ix);
     return rc;
 }
 
@@ -338,17 +355,8 @@ void pdx_index_close(pdx_index *ix)
 int pdx_index_lexicon(pdx_index *ix, const pdx_lexicon **out)
 {
     *out = NULL;
-    const pdx_section *s = &ix->sec[PDX_SEC_LEXICON];
-    if (!s->len)
-        return PDX_OK;
-    if (!ix->lexicon_tried) {
-        ix->lexicon_tried = true;
-        int rc = pdx_lexicon_open(&ix->lexicon, s->p, (size_t)s->len);
-        if (rc == PDX_ENOMEM)
-            return pdx_index_error(ix, rc, "out of memory reading the lexicon");
-    }
     if (!ix->lexicon)
-        return pdx_index_error(ix, PDX_ENOMEM, "out of memory reading the lexicon");
+        return PDX_OK; /* an empty section */
     /* The lexicon's layout comes with the index's format version, so any
      * failure here, a version field included, is damage. */
     if (pdx_lexicon_error(ix->lexicon))

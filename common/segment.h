@@ -50,11 +50,10 @@ struct pdx_index {
     char *stemmer, *unicode_version, *generator; /* owned copies */
     char *path;                                  /* owned */
     char errmsg[512]; /* last error, "path: what"; "" after a good open */
-    /* The LEXICON section's view, opened (and validated, O(size)) by the
-     * first pdx_index_lexicon() call rather than at open, which stays
-     * O(1). Owned. */
+    /* The LEXICON section's view, made at open from its header alone (O(1));
+     * lookups check what they read, --check the whole. NULL when the
+     * section is empty. Owned; never written after open. */
     pdx_lexicon *lexicon;
-    bool lexicon_tried; /* pdx_index_lexicon() ran: lexicon is its answer */
 };
 
 /* ---- segment.c ---- */
@@ -67,7 +66,7 @@ int pdx_index_corrupt(pdx_index *ix, const char *fmt, ...)
 int pdx_index_error(pdx_index *ix, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The index's Korean<->English lexicon, validated on the first call:
+/* The index's Korean<->English lexicon (header checked at open):
  * PDX_OK with *out set (NULL when the section is empty), or PDX_ECORRUPT
  * with the lexicon's message (byte offset) in the handle. The
  * view lives until pdx_index_close(). */

@@ -1,7 +1,8 @@
 /*
  * paperdex-index: build an index from digest files, or inspect one.
  *
- *   paperdex-index [-o INDEX] [--quiet] [--json] [--export-jsonl FILE] PATH...
+ *   paperdex-index [-o INDEX] [--quiet] [--json] [--mem-mb N] [--threads N]
+ *                  [--export-jsonl FILE] PATH...
  *   paperdex-index --check INDEX
  *   paperdex-index --info INDEX
  *
@@ -44,6 +45,10 @@ static const char usage[] =
     "                       bytes, seconds)\n"
     "      --mem-mb N       memory for in-memory postings before spilling sorted\n"
     "                       runs to disk (default 256)\n"
+    "      --threads N      threads that read, parse and tokenize the digests\n"
+    "                       while one more writes the index (default: one per\n"
+    "                       online CPU; 1: all on one thread); the index is the\n"
+    "                       same byte for byte whatever N\n"
     "      --export-jsonl FILE  after writing the index, write every paper in it\n"
     "                       (duplicates already merged) to FILE, one JSON object\n"
     "                       a line: id, url, title, authors (array), summary,\n"
@@ -63,7 +68,9 @@ static const char usage[] =
     "REASON. Warnings (FILE:LINE: warning: ...) do not stop\n"
     "indexing. Exit status: 0 index written, 1 not written, 2 usage error. On\n"
     "SIGINT, SIGTERM or SIGHUP the temporary files are removed, the old index is\n"
-    "kept and the program ends by that signal (status 130, 143 or 129).\n";
+    "kept and the program ends by that signal (status 130, 143 or 129).\n"
+    "SOURCE_DATE_EPOCH, when set, is the creation time recorded in the index\n"
+    "(for reproducible builds).\n";
 
 typedef struct skipped {
     char *file;
@@ -165,12 +172,11 @@ static void on_diag(const pdx_diag *d, void *payload)
         fprintf(stderr, "%s: warning: %s\n", d->file, d->message);
 }
 
+/* Called after each paper was added: the progress line. */
 static int on_paper(const pdx_paper *p, void *payload)
 {
+    (void)p;
     run_state *s = payload;
-    int rc = pdx_writer_add(s->w, p);
-    if (rc)
-        return rc;
     if (s->progress && s->stats.papers % 256 == 0) {
         double t = now();
         if (t - s->last_progress > 0.25) {
@@ -242,9 +248,11 @@ static int on_export_term(const pdx_token *t, void *payload)
     if (!c->first)
         pdx_buf_putc(c->b, ' ');
     c->first = false;
-    for (size_t i = 0; i < t->term_len; i++)
-        if (t->term[i] != ' ')
-            pdx_buf_putc(c->b, (uint8_t)t->term[i]);
+    char buf[PDX_MAX_TERM_BYTES];
+    if (t->term_len > sizeof buf) /* not a bridge: bridges are two characters */
+        pdx_buf_append(c->b, t->term, t->term_len);
+    else
+        pdx_buf_append(c->b, buf, pdx_term_unbridge(t->term, t->term_len, buf));
     return 0;
 }
 
@@ -550,6 +558,27 @@ static int finish_stdout(int status)
 
 static int index_main(int argc, char **argv);
 
+/* SOURCE_DATE_EPOCH (reproducible-builds.org): the creation time to record
+ * instead of now; 0 when unset. Returns 2 after a message when it is set
+ * but not a number of seconds. */
+static int source_date_epoch(uint64_t *out)
+{
+    *out = 0;
+    const char *v = getenv("SOURCE_DATE_EPOCH");
+    if (!v || !*v)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long t = strtoull(v, &end, 10);
+    if (*end || errno || v[0] == '-' || t == 0) {
+        fprintf(stderr, "paperdex-index: SOURCE_DATE_EPOCH wants a positive number of "
+                "seconds, got '%s'\n", v);
+        return 2;
+    }
+    *out = t;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     return finish_stdout(index_main(argc, argv));
@@ -561,6 +590,7 @@ static int index_main(int argc, char **argv)
     const char *export_path = NULL;
     run_state s = {0};
     size_t mem_mb = 0;
+    unsigned threads = 0;
     const char **paths = calloc((size_t)argc, sizeof *paths);
     size_t n_paths = 0;
     if (!paths)
@@ -592,6 +622,16 @@ static int index_main(int argc, char **argv)
                 return 2;
             }
             mem_mb = v;
+        } else if (!strcmp(a, "--threads") && more) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end || v == 0 || v > PDX_WRITER_MAX_THREADS || argv[i][0] == '-') {
+                fprintf(stderr, "paperdex-index: --threads wants a number from 1 to %d, got "
+                        "'%s'\n", PDX_WRITER_MAX_THREADS, argv[i]);
+                free(paths);
+                return 2;
+            }
+            threads = (unsigned)v;
         } else if (!strcmp(a, "--export-jsonl") && more) {
             export_path = argv[++i];
         } else if (!strcmp(a, "--check") && more) {
@@ -641,12 +681,17 @@ static int index_main(int argc, char **argv)
     s.t0 = now();
     s.progress = !s.quiet && !s.json && isatty(2);
     catch_interrupts();
+    uint64_t created;
+    if (source_date_epoch(&created)) {
+        free(paths);
+        return 2;
+    }
     pdx_writer_opts wo = {.mem_budget = mem_mb << 20, .on_diag = on_diag, .payload = &s,
-                          .cancel = &interrupted};
+                          .cancel = &interrupted, .threads = threads, .created = created};
     int rc = pdx_writer_new(&s.w, out, &wo);
     if (!rc) {
         pdx_parse_cb cb = {on_paper, on_diag, &s};
-        rc = pdx_parse_paths(paths, n_paths, &cb, &s.stats);
+        rc = pdx_writer_add_paths(s.w, paths, n_paths, &cb, &s.stats);
     }
     pdx_write_stats ws = {0};
     if (!rc && s.err)

@@ -79,19 +79,102 @@ int32_t pdx_parse_date10(const char *s, size_t n);
  * whose numbers are not part of longer digit runs; 0 when there is none. */
 int32_t pdx_date_from_path(const char *path);
 
+/* walk.c's two halves, used apart by the threaded build (build_pool.c). */
+
+/* Called for each file the walk reads, in walk order; a non-zero return
+ * stops the walk and is returned by pdx_walk_paths. */
+typedef int (*pdx_walk_file_fn)(const char *path, void *payload);
+
+/* Walks paths as pdx_parse_paths does (order, filter, links, loops) but
+ * hands each file to on_file instead of reading it. Problems of the walk
+ * itself (a stat that fails, a loop, an unreadable directory) are reported
+ * through p and counted in its stats. Returns PDX_OK, PDX_ENOMEM or
+ * on_file's value. */
+int pdx_walk_paths(pdx_parser *p, const char *const *paths, size_t n_paths,
+                   pdx_walk_file_fn on_file, void *payload);
+
+/* Reads the file at path into *data (reused; released when it grew past
+ * 64 MiB) and parses it with p; open and read errors are reported through
+ * p. Returns PDX_OK, PDX_ENOMEM or the paper callback's value. */
+int pdx_read_and_parse(pdx_parser *p, pdx_buf *data, const char *path);
+
+/* ---- doc_batch.c: papers prepared for the writer on any thread ----
+ *
+ * A batch holds papers tokenized and encoded as far as the writer's state
+ * allows (see doc_batch.c); pdx_writer_add_prepared adds one to the index.
+ * One thread uses a batch at a time. */
+
+typedef struct pdx_doc_batch pdx_doc_batch;
+
+/* One distinct term of one field of a prepared paper. Pointers into the
+ * batch: valid until it is reset or freed. */
+typedef struct pdx_doc_term {
+    const char *s;          /* the term's bytes */
+    size_t len;             /* 1..PDX_MAX_TERM_BYTES */
+    uint32_t hash;          /* low bits of pdx_hash(s, len) */
+    const uint8_t *post;    /* varint tf, then tf varint position gaps */
+    size_t post_len;        /* bytes at post */
+} pdx_doc_term;
+
+/* A new empty batch with its own tokenizer. PDX_OK or PDX_ENOMEM. */
+int pdx_doc_batch_new(pdx_doc_batch **out);
+/* Frees it; NULL does nothing. */
+void pdx_doc_batch_free(pdx_doc_batch *b);
+/* Empties it, keeping its memory; invalidates every pointer read from it. */
+void pdx_doc_batch_reset(pdx_doc_batch *b);
+/* Appends paper p (copied). A failure to tokenize or to allocate for this
+ * paper is kept with it (pdx_doc_batch_error), to be reported by the writer
+ * in input order; PDX_ENOMEM is returned only when the paper could not be
+ * recorded at all. */
+int pdx_doc_batch_add(pdx_doc_batch *b, const pdx_paper *p);
+/* Papers in the batch. */
+size_t pdx_doc_batch_count(const pdx_doc_batch *b);
+/* Paper i as a pdx_paper pointing into the batch. */
+void pdx_doc_batch_paper(const pdx_doc_batch *b, size_t i, pdx_paper *out);
+/* Why preparing paper i failed: PDX_OK, PDX_ENOMEM or a tokenizer error. */
+int pdx_doc_batch_error(const pdx_doc_batch *b, size_t i);
+/* Paper i's stored record (format.h STORED). */
+void pdx_doc_batch_record(const pdx_doc_batch *b, size_t i, const uint8_t **rec, size_t *len);
+/* Tokens in field `field` of paper i. */
+uint32_t pdx_doc_batch_field_len(const pdx_doc_batch *b, size_t i, unsigned field);
+/* Distinct terms in that field, and the k-th of them. */
+uint32_t pdx_doc_batch_n_terms(const pdx_doc_batch *b, size_t i, unsigned field);
+void pdx_doc_batch_term(const pdx_doc_batch *b, size_t i, unsigned field, uint32_t k,
+                        pdx_doc_term *out);
+
+/* ---- writer.c: what build_pool.c needs of the writer ---- */
+
+typedef struct pdx_writer pdx_writer;
+typedef struct pdx_writer_opts pdx_writer_opts;
+
+/* Adds paper i of batch b exactly as pdx_writer_add adds that paper (same
+ * checks, duplicates, errors and messages). */
+int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i);
+/* The options the writer was created with (threads resolved: >= 1). */
+const pdx_writer_opts *pdx_writer_options(const pdx_writer *w);
+/* Sets the writer's sticky error (if none yet) to code with a message
+ * naming the index; returns the writer's error. */
+int pdx_writer_fail(pdx_writer *w, int code, const char *what);
+
 /* ---- slot_table.c: the open-addressing hash table ----
  *
  * Maps hashes to item numbers of a caller-owned array (see slot_table.c).
- * Zero-initialize; reserve before every insertion; insert by storing
- * item + 1 at the slot pdx_slots_find returned for a missing key. */
+ * Zero-initialize; reserve before every insertion; insert with
+ * pdx_slots_put at the slot pdx_slots_find returned for a missing key. */
+
+/* One slot of a table. */
+typedef struct pdx_slot {
+    uint32_t item; /* item + 1, 0 when empty */
+    uint32_t hash; /* the item's hash, compared before the key */
+} pdx_slot;
 
 typedef struct pdx_slots {
-    uint32_t *slot; /* item + 1 per slot, 0 when empty; n entries */
+    pdx_slot *slot; /* n entries */
     uint32_t n;     /* slots: a power of two, 0 before the first reserve */
 } pdx_slots;
 
-/* Sets *hash to item's hash when the item is still in the table, returns
- * false to leave it out when rehashing. */
+/* Sets *hash to item's hash (the one it was put with) when the item is
+ * still in the table, returns false to leave it out when rehashing. */
 typedef bool (*pdx_slot_rehash_fn)(uint32_t item, uint32_t *hash, void *payload);
 /* Whether item's key equals key. */
 typedef bool (*pdx_slot_match_fn)(uint32_t item, const void *key, void *payload);
@@ -107,6 +190,9 @@ bool pdx_slots_reserve(pdx_slots *s, uint32_t items, uint32_t n_items,
  * the key belongs. The table must have been reserved. */
 uint32_t pdx_slots_find(const pdx_slots *s, uint32_t hash, pdx_slot_match_fn match,
                         const void *key, void *payload, uint32_t *slot_out);
+
+/* Puts item, whose key hashes to hash, in slot (from pdx_slots_find). */
+void pdx_slots_put(pdx_slots *s, uint32_t slot, uint32_t item, uint32_t hash);
 
 /* Empties the table, keeping its size. */
 void pdx_slots_clear(pdx_slots *s);

@@ -682,7 +682,8 @@ static bool author_match(uint32_t item, const void *key, void *payload)
 
 /* Records name n_authors at authors[off..off+len) in the dedup table;
  * false when out of memory (authors.err is set). */
-static bool remember_author(pdx_parser *p, size_t off, size_t len, uint32_t slot)
+static bool remember_author(pdx_parser *p, size_t off, size_t len, uint32_t slot,
+                            uint32_t hash)
 {
     if (p->n_authors == p->cap_author) {
         uint32_t nc = p->cap_author ? p->cap_author * 2 : 64;
@@ -699,7 +700,7 @@ static bool remember_author(pdx_parser *p, size_t off, size_t len, uint32_t slot
     }
     p->author_off[p->n_authors] = (uint32_t)off;
     p->author_len[p->n_authors] = (uint32_t)len;
-    p->author_slots.slot[slot] = ++p->n_authors;
+    pdx_slots_put(&p->author_slots, slot, p->n_authors++, hash);
     return true;
 }
 
@@ -725,15 +726,15 @@ static void add_author(pdx_parser *p, const char *s, size_t n)
         return;
     }
     author_key key = {s, n};
-    uint32_t slot;
-    if (pdx_slots_find(&p->author_slots, (uint32_t)pdx_hash(s, n), author_match, &key, p, &slot))
+    uint32_t slot, hash = (uint32_t)pdx_hash(s, n);
+    if (pdx_slots_find(&p->author_slots, hash, author_match, &key, p, &slot))
         return; /* a duplicate */
     if (p->authors.len)
         pdx_buf_putc(&p->authors, '\n');
     size_t off = p->authors.len;
     pdx_buf_append(&p->authors, s, n);
     if (!p->authors.err)
-        remember_author(p, off, n, slot);
+        remember_author(p, off, n, slot, hash);
 }
 
 /* A Python-style list body (between the brackets): quoted items with

@@ -3,8 +3,11 @@
  *
  * The table maps hashes to item numbers of an array the caller owns
  * (terms, documents, visited directories); it stores item + 1 per slot, 0
- * meaning empty, probes linearly, has a power-of-two size and is kept at
- * most half full. Keys are compared by the caller's callback, so one
+ * meaning empty, with the item's hash beside it, probes linearly, has a
+ * power-of-two size and is kept at most half full. The stored hash is
+ * compared before the caller's callback is asked: a probe past another
+ * key then costs no look into the caller's array (a cache miss per probe
+ * in a dictionary of millions of terms, which was a fifth of a build). Keys are compared by the caller's callback, so one
  * implementation serves every key type, and growing rehashes through a
  * second callback that can also leave items out (a deleted document).
  */
@@ -24,7 +27,7 @@ bool pdx_slots_reserve(pdx_slots *s, uint32_t items, uint32_t n_items,
     uint32_t n = s->n ? s->n * 2 : PDX_SLOTS_INITIAL;
     while ((uint64_t)items * 2 > n)
         n *= 2;
-    uint32_t *slot = calloc(n, sizeof *slot);
+    pdx_slot *slot = calloc(n, sizeof *slot);
     if (!slot)
         return false;
     for (uint32_t i = 0; i < n_items; i++) {
@@ -32,9 +35,9 @@ bool pdx_slots_reserve(pdx_slots *s, uint32_t items, uint32_t n_items,
         if (!rehash(i, &h, payload))
             continue;
         uint32_t k = h & (n - 1);
-        while (slot[k])
+        while (slot[k].item)
             k = (k + 1) & (n - 1);
-        slot[k] = i + 1;
+        slot[k] = (pdx_slot){i + 1, h};
     }
     free(s->slot);
     s->slot = slot;
@@ -46,11 +49,16 @@ uint32_t pdx_slots_find(const pdx_slots *s, uint32_t hash, pdx_slot_match_fn mat
                         const void *key, void *payload, uint32_t *slot_out)
 {
     uint32_t mask = s->n - 1, k = hash & mask;
-    for (; s->slot[k]; k = (k + 1) & mask)
-        if (match(s->slot[k] - 1, key, payload))
+    for (; s->slot[k].item; k = (k + 1) & mask)
+        if (s->slot[k].hash == hash && match(s->slot[k].item - 1, key, payload))
             break;
     *slot_out = k;
-    return s->slot[k];
+    return s->slot[k].item;
+}
+
+void pdx_slots_put(pdx_slots *s, uint32_t slot, uint32_t item, uint32_t hash)
+{
+    s->slot[slot] = (pdx_slot){item + 1, hash};
 }
 
 void pdx_slots_clear(pdx_slots *s)

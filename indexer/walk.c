@@ -57,8 +57,9 @@ typedef struct walk_file_id {
 } walk_file_id;
 
 typedef struct walker {
-    pdx_parser *parser;              /* owns the callbacks and stats */
-    pdx_buf data;                    /* the current file's bytes */
+    pdx_parser *parser;              /* reports the walk's problems */
+    pdx_walk_file_fn on_file;        /* takes each file to read, in order */
+    void *payload;                   /* on_file's */
     walk_file_id stack[PDX_WALK_MAX_DEPTH]; /* directories on the path */
     size_t depth;                    /* entries in use in stack */
     walk_file_id *seen;              /* every file and directory visited */
@@ -107,16 +108,21 @@ static int mark_visited(walker *w, const struct stat *st, bool *first)
         w->seen = ns;
         w->cap_seen = nc;
     }
+    pdx_slots_put(&w->seen_slots, slot, w->n_seen, file_id_hash(&id));
     w->seen[w->n_seen++] = id;
-    w->seen_slots.slot[slot] = w->n_seen;
     *first = true;
     return PDX_OK;
 }
 
+static void report_errno_to(pdx_parser *p, const char *path, const char *what, int err)
+{
+    pdx_parser_stats(p)->unreadable++;
+    pdx_parser_report(p, PDX_DIAG_FILE, path, 0, "%s: %s", what, strerror(err));
+}
+
 static void report_errno(walker *w, const char *path, const char *what, int err)
 {
-    pdx_parser_stats(w->parser)->unreadable++;
-    pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0, "%s: %s", what, strerror(err));
+    report_errno_to(w->parser, path, what, err);
 }
 
 bool pdx_digest_name(const char *name)
@@ -142,55 +148,54 @@ bool pdx_digest_name(const char *name)
     return false;
 }
 
-/* Reads a regular file into w->data and parses it. */
-static int walk_file(walker *w, const char *path)
+int pdx_read_and_parse(pdx_parser *p, pdx_buf *data, const char *path)
 {
     /* O_NONBLOCK: a FIFO that slipped past stat() must not hang open(). */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        report_errno(w, path, "cannot open", errno);
+        report_errno_to(p, path, "cannot open", errno);
         return PDX_OK;
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        report_errno(w, path, "cannot stat", errno);
+        report_errno_to(p, path, "cannot stat", errno);
         close(fd);
         return PDX_OK;
     }
     if (!S_ISREG(st.st_mode)) {
-        pdx_parser_stats(w->parser)->unreadable++;
-        pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
+        pdx_parser_stats(p)->unreadable++;
+        pdx_parser_report(p, PDX_DIAG_FILE, path, 0,
                           "not a regular file or directory; skipped");
         close(fd);
         return PDX_OK;
     }
-    pdx_buf_reset(&w->data);
+    pdx_buf_reset(data);
     size_t hint = st.st_size > 0 ? (size_t)st.st_size : 0;
-    if (!pdx_buf_reserve(&w->data, hint + 1)) {
+    if (!pdx_buf_reserve(data, hint + 1)) {
         close(fd);
         return PDX_ENOMEM;
     }
     for (;;) {
-        if (w->data.cap - w->data.len < 4096 && !pdx_buf_reserve(&w->data, 65536)) {
+        if (data->cap - data->len < 4096 && !pdx_buf_reserve(data, 65536)) {
             close(fd);
             return PDX_ENOMEM;
         }
-        ssize_t r = read(fd, w->data.data + w->data.len, w->data.cap - w->data.len);
+        ssize_t r = read(fd, data->data + data->len, data->cap - data->len);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            report_errno(w, path, "read error", errno);
+            report_errno_to(p, path, "read error", errno);
             close(fd);
             return PDX_OK;
         }
         if (r == 0)
             break;
-        w->data.len += (size_t)r;
+        data->len += (size_t)r;
     }
     close(fd);
-    int rc = pdx_parser_parse(w->parser, path, (const char *)w->data.data, w->data.len);
-    if (w->data.cap > PDX_WALK_KEEP_BUF)
-        pdx_buf_free(&w->data);
+    int rc = pdx_parser_parse(p, path, (const char *)data->data, data->len);
+    if (data->cap > PDX_WALK_KEEP_BUF)
+        pdx_buf_free(data);
     return rc;
 }
 
@@ -342,7 +347,7 @@ static int walk_path(walker *w, const char *path, const struct stat *st)
     if (S_ISREG(st->st_mode)) {
         bool first;
         int rc = mark_visited(w, st, &first);
-        return rc || !first ? rc : walk_file(w, path);
+        return rc || !first ? rc : w->on_file(path, w->payload);
     }
     pdx_parser_stats(w->parser)->unreadable++;
     pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
@@ -350,16 +355,13 @@ static int walk_path(walker *w, const char *path, const struct stat *st)
     return PDX_OK;
 }
 
-int pdx_parse_paths(const char *const *paths, size_t n_paths, const pdx_parse_cb *cb,
-                    pdx_parse_stats *stats)
+int pdx_walk_paths(pdx_parser *p, const char *const *paths, size_t n_paths,
+                   pdx_walk_file_fn on_file, void *payload)
 {
     if (n_paths && !paths)
         return PDX_EINVAL;
-    pdx_parse_stats local = {0};
-    walker w = {0};
-    int rc = pdx_parser_new(&w.parser, cb, stats ? stats : &local);
-    if (rc)
-        return rc;
+    walker w = {.parser = p, .on_file = on_file, .payload = payload};
+    int rc = PDX_OK;
     for (size_t i = 0; i < n_paths && !rc; i++) {
         const char *path = paths[i];
         if (!path)
@@ -371,9 +373,35 @@ int pdx_parse_paths(const char *const *paths, size_t n_paths, const pdx_parse_cb
         }
         rc = walk_path(&w, path, &st);
     }
-    pdx_buf_free(&w.data);
     free(w.seen);
     pdx_slots_free(&w.seen_slots);
-    pdx_parser_free(w.parser);
+    return rc;
+}
+
+/* pdx_parse_paths reads each file as the walk reaches it. */
+typedef struct sequential_read {
+    pdx_parser *parser; /* parses every file */
+    pdx_buf data;       /* the current file's bytes */
+} sequential_read;
+
+static int read_now(const char *path, void *payload)
+{
+    sequential_read *r = payload;
+    return pdx_read_and_parse(r->parser, &r->data, path);
+}
+
+int pdx_parse_paths(const char *const *paths, size_t n_paths, const pdx_parse_cb *cb,
+                    pdx_parse_stats *stats)
+{
+    if (n_paths && !paths)
+        return PDX_EINVAL;
+    pdx_parse_stats local = {0};
+    sequential_read r = {0};
+    int rc = pdx_parser_new(&r.parser, cb, stats ? stats : &local);
+    if (rc)
+        return rc;
+    rc = pdx_walk_paths(r.parser, paths, n_paths, read_now, &r);
+    pdx_buf_free(&r.data);
+    pdx_parser_free(r.parser);
     return rc;
 }

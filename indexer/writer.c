@@ -1,8 +1,10 @@
 /*
  * The index writer: papers in, one segment file out (layout: format.h).
  *
- * Memory is bounded by spilling. Papers are tokenized as they arrive and
- * their postings appended to per-(term, field) buffers in a run-local
+ * Memory is bounded by spilling. Papers arrive tokenized (doc_batch.c:
+ * pdx_writer_add prepares each on the caller's thread, the threaded
+ * pdx_writer_add_paths on worker threads) and their postings are appended,
+ * in the order of arrival, to per-(term, field) buffers in a run-local
  * dictionary. When those buffers pass the memory budget, the run is sorted
  * by term and written to a temporary run file, and the dictionary starts
  * again empty. At commit the runs (the last one kept in memory) are merged
@@ -31,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <limits.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -124,7 +127,9 @@ struct pdx_writer {
     char *path, *tmp_prefix;
     pdx_writer_opts opts;
     size_t budget;
-    pdx_tokenizer *tk;
+    /* The one paper pdx_writer_add prepares (tokenizes) on the caller's
+     * thread; a threaded build prepares papers in its own batches. */
+    pdx_doc_batch *one;
     int err;
     char errmsg[512];
 
@@ -135,11 +140,6 @@ struct pdx_writer {
     pdx_buf term_arena;
     size_t postings_mem; /* bytes allocated by the terms' posting buffers */
 
-    /* per-document scratch: (term index << 32 | position) */
-    uint64_t *scratch;
-    size_t n_scratch, cap_scratch;
-    unsigned cur_field;
-    uint32_t cur_tokens;
 
     mdoc *docs;
     uint32_t n_docs, cap_docs;
@@ -150,7 +150,6 @@ struct pdx_writer {
     FILE *stored; /* temp file of stored fields */
     char *stored_path;
     uint64_t stored_off;
-    pdx_buf rec; /* scratch for one stored record */
 
     char **run_paths;
     uint32_t n_runs;
@@ -396,6 +395,23 @@ static int check_target(pdx_writer *w)
     return PDX_OK;
 }
 
+/* One thread per online CPU, within 1..PDX_WRITER_MAX_THREADS. */
+static unsigned online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > PDX_WRITER_MAX_THREADS ? PDX_WRITER_MAX_THREADS : (unsigned)n;
+}
+
+const pdx_writer_opts *pdx_writer_options(const pdx_writer *w)
+{
+    return &w->opts;
+}
+
+int pdx_writer_fail(pdx_writer *w, int code, const char *what)
+{
+    return set_err(w, code, "%s: %s", w->path, what);
+}
+
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts)
 {
     *out = NULL;
@@ -412,6 +428,11 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
     w->stored_path = malloc(n + 16);
     if (!w->path || !w->tmp_prefix || !w->stored_path)
         return oom(w);
+    if (w->opts.threads > PDX_WRITER_MAX_THREADS)
+        return set_err(w, PDX_EINVAL, "%s: %u threads asked for; at most %d", w->path,
+                       w->opts.threads, PDX_WRITER_MAX_THREADS);
+    if (w->opts.threads == 0)
+        w->opts.threads = online_cpus();
     w->tmp_prefix[0] = 0;
     w->stored_path[0] = 0;
     int rc = resolve_target(w);
@@ -420,7 +441,7 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
     if (rc)
         return rc;
     remove_stale_temps(w->path);
-    rc = pdx_tokenizer_new(&w->tk);
+    rc = pdx_doc_batch_new(&w->one);
     if (rc)
         return oom(w);
     return create_locked_stored(w, n, n + 16);
@@ -451,12 +472,13 @@ static bool term_match(uint32_t item, const void *key, void *payload)
            memcmp(w->term_arena.data + t->str_off, k->s, k->len) == 0;
 }
 
-/* Index of term in the run dictionary, inserting it; UINT32_MAX on OOM. */
-static uint32_t term_intern(pdx_writer *w, const char *s, size_t len)
+/* Index of term in the run dictionary, inserting it; UINT32_MAX on OOM.
+ * hash is the low bits of pdx_hash(s, len), computed by the batch. */
+static uint32_t term_intern(pdx_writer *w, const char *s, size_t len, uint32_t hash)
 {
     if (!pdx_slots_reserve(&w->slots, w->n_terms + 1, w->n_terms, term_rehash, w))
         return UINT32_MAX;
-    term_key key = {s, len, (uint32_t)pdx_hash(s, len)};
+    term_key key = {s, len, hash};
     uint32_t k, found = pdx_slots_find(&w->slots, key.hash, term_match, &key, w, &k);
     if (found)
         return found - 1;
@@ -476,76 +498,29 @@ static uint32_t term_intern(pdx_writer *w, const char *s, size_t len)
     pdx_buf_append(&w->term_arena, s, len);
     if (w->term_arena.err)
         return UINT32_MAX;
-    w->slots.slot[k] = ++w->n_terms;
-    return w->n_terms - 1;
+    pdx_slots_put(&w->slots, k, w->n_terms, key.hash);
+    return w->n_terms++;
 }
 
-static int on_token(const pdx_token *tok, void *payload)
+/* Appends one document's postings of one term in one field: the gap
+ * from the term's previous document in this run, then the bytes the batch
+ * prepared (tf and position gaps). */
+static int append_posting(pdx_writer *w, uint32_t doc, unsigned field, const pdx_doc_term *dt)
 {
-    pdx_writer *w = payload;
-    size_t len = PDX_MIN(tok->term_len, (size_t)PDX_MAX_TERM_BYTES);
-    if (len == 0)
-        return 0;
-    uint32_t t = term_intern(w, tok->term, len);
+    uint32_t t = term_intern(w, dt->s, dt->len, dt->hash);
     if (t == UINT32_MAX)
-        return PDX_ENOMEM;
-    if (w->n_scratch == w->cap_scratch) {
-        size_t nc = w->cap_scratch ? w->cap_scratch * 2 : 4096;
-        uint64_t *ns = realloc(w->scratch, nc * sizeof *ns);
-        if (!ns)
-            return PDX_ENOMEM;
-        w->scratch = ns;
-        w->cap_scratch = nc;
-    }
-    w->scratch[w->n_scratch++] = ((uint64_t)t << 32) | tok->pos;
-    w->cur_tokens += tok->kind != PDX_TOKEN_WHOLE; /* it adds no word */
-    return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Appends the scratch (one field of document doc) to the terms' buffers. */
-static int flush_field(pdx_writer *w, uint32_t doc, unsigned field)
-{
-    if (w->n_scratch > 1) /* scratch is NULL until a paper has a token */
-        qsort(w->scratch, w->n_scratch, sizeof *w->scratch, cmp_u64);
-    size_t i = 0;
-    while (i < w->n_scratch) {
-        uint32_t t = (uint32_t)(w->scratch[i] >> 32);
-        size_t j = i;
-        while (j < w->n_scratch && (uint32_t)(w->scratch[j] >> 32) == t)
-            j++;
-        mterm *m = &w->terms[t];
-        pdx_buf *b = &m->f[field].b;
-        size_t before = b->cap;
-        pdx_buf_put_varint(b, doc + 1 - m->f[field].last);
-        pdx_buf_put_varint(b, j - i);
-        uint32_t prev = 0;
-        for (size_t k = i; k < j; k++) {
-            uint32_t pos = (uint32_t)w->scratch[k];
-            pdx_buf_put_varint(b, pos - prev);
-            prev = pos;
-        }
-        if (b->err)
-            return PDX_ENOMEM;
-        w->postings_mem += b->cap - before;
-        m->f[field].last = doc + 1;
-        m->f[field].df++;
-        i = j;
-    }
-    w->n_scratch = 0;
+        return oom(w);
+    mterm *m = &w->terms[t];
+    pdx_buf *b = &m->f[field].b;
+    size_t before = b->cap;
+    pdx_buf_put_varint(b, doc + 1 - m->f[field].last);
+    pdx_buf_append(b, dt->post, dt->post_len);
+    if (b->err)
+        return oom(w);
+    w->postings_mem += b->cap - before;
+    m->f[field].last = doc + 1;
+    m->f[field].df++;
     return PDX_OK;
-}
-
-static int tokenize_field(pdx_writer *w, const char *s, size_t n, uint32_t first_pos,
-                          uint32_t *next)
-{
-    int rc = pdx_tokenize(w->tk, PDX_TOKENIZE_WHOLE, s, n, first_pos, next, on_token, w);
-    return rc == PDX_ENOMEM ? oom(w) : rc;
 }
 
 /* ---- runs ---- */
@@ -680,24 +655,110 @@ static void report_duplicate(pdx_writer *w, const pdx_paper *p, const mdoc *old,
     w->opts.on_diag(&d, w->opts.payload);
 }
 
-static void store_record(pdx_writer *w, const pdx_paper *p)
-{
-    pdx_buf *r = &w->rec;
-    pdx_buf_reset(r);
-    pdx_buf_put_str(r, p->id, p->id_len);
-    pdx_buf_put_str(r, p->url, p->url_len);
-    pdx_buf_put_str(r, p->title, p->title_len);
-    pdx_buf_put_str(r, p->authors, p->authors_len);
-    pdx_buf_put_str(r, p->summary, p->summary_len);
-    pdx_buf_put_str(r, p->file, p->file ? strlen(p->file) : 0);
-    pdx_buf_put_varint(r, p->line);
-    pdx_buf_putc(r, p->id_synthesized ? 1 : 0);
-}
-
 int pdx_writer_add(pdx_writer *w, const pdx_paper *p)
 {
     if (w->err || cancelled(w))
         return w->err;
+    pdx_doc_batch_reset(w->one);
+    if (pdx_doc_batch_add(w->one, p))
+        return oom(w);
+    return pdx_writer_add_prepared(w, w->one, 0);
+}
+
+/* Writes the paper's stored record to the stored temp file. */
+static int store_record(pdx_writer *w, mdoc *d, const pdx_doc_batch *b, size_t i)
+{
+    const uint8_t *rec;
+    size_t len;
+    pdx_doc_batch_record(b, i, &rec, &len);
+    if (fwrite(rec, 1, len, w->stored) != len)
+        return set_err(w, PDX_EIO, "%s: writing stored fields failed: %s", w->stored_path,
+                       strerror(errno));
+    d->stored_off = w->stored_off;
+    d->stored_len = (uint32_t)len;
+    w->stored_off += len;
+    return PDX_OK;
+}
+
+/* Cache warming. Each posting appended touches four places at random in
+ * a dictionary of millions of terms: its hash slot, its mterm, its bytes
+ * in the arena and the end of its postings buffer; waiting for each miss
+ * in turn was half of the writer's time. Since a paper's terms are known in
+ * advance, add_postings asks for the slot PREFETCH_SLOT terms ahead, for
+ * the mterm (through the slot, by then in cache) PREFETCH_TERM ahead, and
+ * for the bytes and the buffer end (through the mterm) PREFETCH_DATA
+ * ahead. Hints only: a slot that holds another term, or a table that grew
+ * meanwhile, costs a wasted prefetch, never a wrong result. */
+#define PREFETCH_SLOT 12
+#define PREFETCH_TERM 6
+#define PREFETCH_DATA 3
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* The slot where the term hashed to hash would be found first, or NULL
+ * before the table exists. */
+static const pdx_slot *first_slot(const pdx_writer *w, uint32_t hash)
+{
+    return w->slots.n ? &w->slots.slot[hash & (w->slots.n - 1)] : NULL;
+}
+
+/* Warms the caches for term k of field f of paper i (see above). */
+static void prefetch_term(const pdx_writer *w, const pdx_doc_batch *b, size_t i, unsigned f,
+                          uint32_t k, uint32_t distance)
+{
+    pdx_doc_term dt;
+    pdx_doc_batch_term(b, i, f, k, &dt);
+    const pdx_slot *s = first_slot(w, dt.hash);
+    if (!s)
+        return;
+    if (distance == PREFETCH_SLOT) {
+        PREFETCH(s);
+        return;
+    }
+    if (!s->item || s->hash != dt.hash || s->item > w->n_terms)
+        return;
+    const mterm *m = &w->terms[s->item - 1];
+    if (distance == PREFETCH_TERM) {
+        PREFETCH(m);
+        PREFETCH(&m->f[f]);
+        return;
+    }
+    PREFETCH(w->term_arena.data + m->str_off);
+    if (m->f[f].b.data)
+        PREFETCH(m->f[f].b.data + m->f[f].b.len);
+}
+
+/* Appends the postings of every term of the paper's fields. */
+static int add_postings(pdx_writer *w, mdoc *d, uint32_t doc, const pdx_doc_batch *b, size_t i)
+{
+    static const uint32_t distances[] = {PREFETCH_SLOT, PREFETCH_TERM, PREFETCH_DATA};
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        d->len[f] = pdx_doc_batch_field_len(b, i, f);
+        uint32_t n = pdx_doc_batch_n_terms(b, i, f);
+        for (uint32_t k = 0; k < n; k++) {
+            for (size_t j = 0; j < sizeof distances / sizeof distances[0]; j++)
+                if (k + distances[j] < n)
+                    prefetch_term(w, b, i, f, k + distances[j], distances[j]);
+            pdx_doc_term dt;
+            pdx_doc_batch_term(b, i, f, k, &dt);
+            if (append_posting(w, doc, f, &dt))
+                return w->err;
+        }
+    }
+    return PDX_OK;
+}
+
+int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i)
+{
+    if (w->err || cancelled(w))
+        return w->err;
+    pdx_paper pv;
+    pdx_doc_batch_paper(b, i, &pv);
+    const pdx_paper *p = &pv;
     if (w->committed)
         return set_err(w, PDX_EINVAL, "%s: writer already committed", w->path);
     if (p->id_len == 0 || p->id_len > 1024)
@@ -720,6 +781,9 @@ int pdx_writer_add(pdx_writer *w, const pdx_paper *p)
             return PDX_OK;
         od->deleted = true;
     }
+    int rc = pdx_doc_batch_error(b, i);
+    if (rc)
+        return rc == PDX_ENOMEM ? oom(w) : set_err(w, rc, "tokenizer failed");
 
     if (w->n_docs == w->cap_docs) {
         uint32_t nc = w->cap_docs ? w->cap_docs * 2 : 1024;
@@ -740,53 +804,11 @@ int pdx_writer_add(pdx_writer *w, const pdx_paper *p)
     pdx_buf_append(&w->id_arena, p->id, p->id_len);
     if (w->id_arena.err)
         return oom(w);
-
-    store_record(w, p);
-    if (w->rec.err)
-        return oom(w);
-    if (fwrite(w->rec.data, 1, w->rec.len, w->stored) != w->rec.len)
-        return set_err(w, PDX_EIO, "%s: writing stored fields failed: %s", w->stored_path,
-                       strerror(errno));
-    d->stored_off = w->stored_off;
-    d->stored_len = (uint32_t)w->rec.len;
-    w->stored_off += w->rec.len;
-
-    /* Tokenize the three fields. Authors are tokenized one by one with a
-     * position gap so that a phrase cannot span two names. */
-    int rc;
-    uint32_t next = 0;
-    w->n_scratch = 0;
-    w->cur_tokens = 0;
-    if ((rc = tokenize_field(w, p->title, p->title_len, 0, &next)))
-        return rc == PDX_ENOMEM ? oom(w) : set_err(w, rc, "tokenizer failed");
-    d->len[PDX_FIELD_TITLE] = w->cur_tokens;
-    if ((rc = flush_field(w, doc, PDX_FIELD_TITLE)))
-        return oom(w);
-
-    w->cur_tokens = 0;
-    next = 0;
-    const char *a = p->authors, *end = p->authors + p->authors_len;
-    while (a < end) {
-        const char *nl = memchr(a, '\n', (size_t)(end - a));
-        const char *stop = nl ? nl : end;
-        uint32_t first = next ? next + PDX_AUTHOR_POSITION_GAP : 0;
-        if ((rc = tokenize_field(w, a, (size_t)(stop - a), first, &next)))
-            return rc == PDX_ENOMEM ? oom(w) : set_err(w, rc, "tokenizer failed");
-        a = nl ? nl + 1 : end;
-    }
-    d->len[PDX_FIELD_AUTHORS] = w->cur_tokens;
-    if ((rc = flush_field(w, doc, PDX_FIELD_AUTHORS)))
-        return oom(w);
-
-    w->cur_tokens = 0;
-    if ((rc = tokenize_field(w, p->summary, p->summary_len, 0, &next)))
-        return rc == PDX_ENOMEM ? oom(w) : set_err(w, rc, "tokenizer failed");
-    d->len[PDX_FIELD_SUMMARY] = w->cur_tokens;
-    if ((rc = flush_field(w, doc, PDX_FIELD_SUMMARY)))
-        return oom(w);
+    if (store_record(w, d, b, i) || add_postings(w, d, doc, b, i))
+        return w->err;
 
     w->n_docs++;
-    w->id_slots.slot[slot] = doc + 1;
+    pdx_slots_put(&w->id_slots, slot, doc, id_hash(p->id, p->id_len));
 
     size_t mem = w->postings_mem + (size_t)w->n_terms * sizeof(mterm) +
                  (size_t)w->slots.n * sizeof *w->slots.slot + w->term_arena.cap;
@@ -1147,9 +1169,16 @@ typedef struct commit_ctx {
     uint32_t max_votes;    /* the most votes of one document */
     uint64_t *stored_off;  /* final id -> offset of its record in STORED */
     /* Mines the lexicon from the title and summary of every paper kept
-     * (after deduplication, so a paper listed twice votes once), fed by
-     * write_stored; owned. */
+     * (after deduplication, so a paper listed twice votes once), reading
+     * them back from the stored temp file (see mine_stored); owned. */
     pdx_lexicon_miner *miner;
+    /* On a threaded build the mining runs on its own thread from the end
+     * of write_stored to write_lexicon, beside write_postings (the workers
+     * are idle by then); else inline at the end of write_stored. */
+    pthread_t mine_thread;
+    bool mine_started;     /* mine_thread runs and must be joined */
+    const char *mine_why;  /* what failed, when mine_rc is not PDX_OK */
+    int mine_rc;           /* the mining's result */
     uint64_t lexicon_pairs; /* pairs written to LEXICON */
     merge_ctx m;           /* list encoder and positions file of the merge */
     pdx_buf terms;         /* TERMS entries, built while merging */
@@ -1196,6 +1225,8 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live)
 /* Releases everything; after a failure also removes the temporary index. */
 static void commit_ctx_free(commit_ctx *c, int rc)
 {
+    if (c->mine_started) /* a step failed before write_lexicon */
+        pthread_join(c->mine_thread, NULL);
     if (c->o.fd >= 0)
         close(c->o.fd);
     if (rc && c->tmp_index)
@@ -1271,26 +1302,85 @@ static int open_output(commit_ctx *c)
 }
 
 /* Feeds the title and summary of one stored record (format.h: str id, str
- * url, str title, str authors, str summary, ...) to the lexicon miner. */
+ * url, str title, str authors, str summary, ...) to the lexicon miner.
+ * Touches nothing but the miner and c->mine_*: it may run on its own
+ * thread. */
 static int mine_record(commit_ctx *c, const uint8_t *p, size_t n)
 {
     const uint8_t *end = p + n;
     for (int field = 0; field < 5; field++) {
         uint64_t len;
-        if (!pdx_get_varint(&p, end, &len) || len > (uint64_t)(end - p))
-            return set_err(c->w, PDX_EIO, "%s: a stored record is damaged", c->w->stored_path);
+        if (!pdx_get_varint(&p, end, &len) || len > (uint64_t)(end - p)) {
+            c->mine_why = "a stored record is damaged";
+            return c->mine_rc = PDX_EIO;
+        }
         if (field == 2 || field == 4) { /* title, summary */
             int rc = pdx_lexicon_miner_add(c->miner, (const char *)p, (size_t)len);
-            if (rc)
-                return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
+            if (rc) {
+                c->mine_why = "lexicon miner failed";
+                return c->mine_rc = rc;
+            }
         }
         p += len;
     }
     return PDX_OK;
 }
 
+/* Mines every kept paper, in final id order, reading the records back
+ * from the stored temp file (flushed by write_stored; nothing writes it
+ * any more). Reads only what no commit step changes (the documents, the
+ * file); the result is left in c->mine_rc and c->mine_why. */
+static void *mine_stored(void *arg)
+{
+    commit_ctx *c = arg;
+    const pdx_writer *w = c->w;
+    pdx_buf rec = {0};
+    for (uint32_t i = 0; i < w->n_docs && !c->mine_rc; i++) {
+        const mdoc *d = &w->docs[i];
+        if (d->deleted)
+            continue;
+        pdx_buf_reset(&rec);
+        if (!pdx_buf_reserve(&rec, d->stored_len)) {
+            c->mine_why = "out of memory while mining the lexicon";
+            c->mine_rc = PDX_ENOMEM;
+        } else if (pread(fileno(w->stored), rec.data, d->stored_len, (off_t)d->stored_off) !=
+                   (ssize_t)d->stored_len) {
+            c->mine_why = "reading stored fields failed";
+            c->mine_rc = PDX_EIO;
+        } else {
+            mine_record(c, rec.data, d->stored_len);
+        }
+    }
+    pdx_buf_free(&rec);
+    return NULL;
+}
+
+/* Starts the mining: on its own thread when the build may use more than
+ * one (and a thread can be had), else here and now. */
+static void start_mining(commit_ctx *c)
+{
+    if (c->w->opts.threads > 1 && pthread_create(&c->mine_thread, NULL, mine_stored, c) == 0)
+        c->mine_started = true;
+    else
+        mine_stored(c);
+}
+
+/* Waits for the mining; reports its failure as the writer's error. */
+static int finish_mining(commit_ctx *c)
+{
+    if (c->mine_started) {
+        pthread_join(c->mine_thread, NULL);
+        c->mine_started = false;
+    }
+    if (!c->mine_rc)
+        return PDX_OK;
+    if (c->mine_rc == PDX_ENOMEM)
+        return oom(c->w);
+    return set_err(c->w, c->mine_rc, "%s: %s", c->w->stored_path, c->mine_why);
+}
+
 /* STORED: the live records copied from the stored temp file, noting their
- * new offsets for DOCS. */
+ * new offsets for DOCS; then the lexicon mining starts (start_mining). */
 static int write_stored(commit_ctx *c)
 {
     pdx_writer *w = c->w;
@@ -1319,12 +1409,11 @@ static int write_stored(commit_ctx *c)
         c->stored_off[c->remap[i]] = off;
         off += d->stored_len;
         out_write(w, &c->o, rec.data, d->stored_len);
-        if (mine_record(c, rec.data, d->stored_len))
-            break;
     }
     pdx_buf_free(&rec);
     if (w->err)
         return w->err;
+    start_mining(c);
     return out_end(w, &c->o, PDX_SEC_STORED, c->tab, &c->ntab);
 }
 
@@ -1546,6 +1635,8 @@ static int write_lexicon(commit_ctx *c)
 {
     const pdx_lex_pair *pairs;
     size_t n;
+    if (finish_mining(c))
+        return c->w->err;
     int rc = pdx_lexicon_miner_finish(c->miner, &pairs, &n);
     if (rc)
         return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
@@ -1575,7 +1666,7 @@ static int write_meta(commit_ctx *c)
         pdx_buf_put_u64(&meta, c->sum_len[f]);
     pdx_buf_put_u32(&meta, (uint32_t)c->min_date);
     pdx_buf_put_u32(&meta, (uint32_t)c->max_date);
-    pdx_buf_put_u64(&meta, (uint64_t)time(NULL));
+    pdx_buf_put_u64(&meta, c->w->opts.created ? c->w->opts.created : (uint64_t)time(NULL));
     pdx_buf_put_u64(&meta, c->n_postings);
     pdx_buf_put_u32(&meta, c->max_votes);
     pdx_buf_put_u32(&meta, 0);
@@ -1717,13 +1808,11 @@ void pdx_writer_free(pdx_writer *w)
     free(w->terms);
     pdx_slots_free(&w->slots);
     pdx_buf_free(&w->term_arena);
-    free(w->scratch);
     free(w->docs);
     pdx_buf_free(&w->id_arena);
     pdx_slots_free(&w->id_slots);
-    pdx_buf_free(&w->rec);
     pdx_buf_free(&w->last_run);
-    pdx_tokenizer_free(w->tk);
+    pdx_doc_batch_free(w->one);
     free(w->path);
     free(w->tmp_prefix);
     free(w);

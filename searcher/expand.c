@@ -334,5 +334,8 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
     free(df);
     if (rc == PDX_ENOMEM)
         pdx_searcher_error(s, rc, "out of memory expanding the query");
+    else if (rc && pdx_lexicon_error(lx)) /* damage found by a lookup (opened lazily) */
+        pdx_searcher_error(s, pdx_index_corrupt(s->ix, "LEXICON: %s", pdx_lexicon_errmsg(lx)),
+                           "%s", pdx_index_errmsg(s->ix));
     return rc;
 }

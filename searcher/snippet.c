@@ -62,6 +62,8 @@ typedef struct snip_tok {
                         while collecting, cs holds a hash of the term */
     uint32_t id;     /* distinct-term id (< MAX_TERM_IDS) once highlighted;
                         while collecting, HL_YES or HL_NO */
+    uint32_t cb;     /* byte where code point cs starts, as byte_at_cp
+                        counts (filled by count_cps) */
 } snip_tok;
 
 #define TOK_WORDS (sizeof(snip_tok) / sizeof(uint32_t))
@@ -87,6 +89,11 @@ typedef struct hl_state {
     phrase *phrases;    /* owned; the slot flags follow the array */
     size_t n_phrases;
     bool any_run;       /* some run[] flag is set */
+    bool any_term;      /* a counted slot accepts every term (empty prefix) */
+    uint8_t one[32];    /* bit c: a counted slot accepts a term starting with
+                           byte c whatever follows (one known byte) */
+    uint8_t two[128];   /* bit pair_bit(c, d): a counted slot accepts terms
+                           starting with bytes c d (see first_bytes_of) */
 } hl_state;
 
 static snip_tok *toks_of(pdx_searcher *s)
@@ -175,23 +182,101 @@ static int whole_author_hit(pdx_searcher *s, const pdx_query *q, const char *tex
     return hit;
 }
 
-static int on_token(const pdx_token *t, void *payload)
+/* A bit of hl_state.two for the term's first two bytes (a hash: several
+ * pairs share a bit, which only lets more terms through to the exact
+ * test). */
+static unsigned pair_bit(uint8_t c, uint8_t d)
 {
-    hl_state *st = payload;
+    return ((unsigned)c * 31u + d) & 1023u;
+}
+
+static void set_bit(uint8_t *bits, unsigned i)
+{
+    bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+static bool has_bit(const uint8_t *bits, unsigned i)
+{
+    return (bits[i >> 3] >> (i & 7)) & 1;
+}
+
+/* Sets st's filters from the slots of the positive clauses counted for
+ * st->fields: the first bytes a term must start with to be accepted.
+ * Every way pdx_slot_accepts takes a term keeps bytes of the slot's text
+ * at the term's start: equal (text), prefix (text), bridge form (the
+ * text's first character, then a space); a text of one byte fixes one
+ * byte, an empty prefix none. Most of a summary's tokens then fail on a
+ * bit test (the Korean ones too, which share their first byte). */
+static void first_bytes_of(hl_state *st)
+{
+    const pdx_query *q = st->q;
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        for (uint32_t c = 0; c < q->groups[g].n_clauses && !q->groups[g].negated; c++) {
+            const pdx_clause *cl = &q->groups[g].clauses[c];
+            if (!(cl->fields & st->fields) ||
+                (st->fields == 1u << PDX_FIELD_AUTHORS && cl->whole_author))
+                continue; /* the clauses pdx_query_highlights_in skips */
+            for (uint32_t i = 0; i < cl->n_slots; i++) {
+                const pdx_slot *sl = &cl->slots[i];
+                if (!sl->text)
+                    continue;
+                const uint8_t *t = (const uint8_t *)sl->text;
+                if (sl->text_len == 0)
+                    st->any_term = true;
+                else if (sl->text_len == 1)
+                    set_bit(st->one, t[0]);
+                else
+                    set_bit(st->two, pair_bit(t[0], t[1]));
+                /* The bridge form starts with the text's first character
+                 * then a space: a new pair only when that character is
+                 * one byte (the parser sets bridge on CJK bigrams only). */
+                if (sl->bridge && sl->text_len > 1 &&
+                    pdx_utf8_first_len(sl->text, sl->text_len) == 1)
+                    set_bit(st->two, pair_bit(t[0], (uint8_t)' '));
+            }
+        }
+}
+
+/* Could some counted slot accept a term of len bytes starting at term?
+ * False only when none can. */
+static bool may_match(const hl_state *st, const char *term, size_t len)
+{
+    const uint8_t *t = (const uint8_t *)term;
+    return st->any_term || (len >= 1 && has_bit(st->one, t[0])) ||
+           (len >= 2 && has_bit(st->two, pair_bit(t[0], t[1])));
+}
+
+/* Records the token t (term hash in cs, HL_NO) in s->marks; its index in
+ * *me. */
+static int record(hl_state *st, const pdx_token *t, size_t *me)
+{
     pdx_searcher *s = st->s;
     if (!grow_toks(s, st->n_tok + 1))
         return PDX_ENOMEM;
-    snip_tok *v = toks_of(s);
-    size_t me = st->n_tok++;
-    v[me] = (snip_tok){(uint32_t)t->start, (uint32_t)t->end,
-                       (uint32_t)pdx_hash(t->term, t->term_len), 0, HL_NO};
-    /* Cheap filter first: a term that no positive slot accepts breaks
-     * every phrase run. */
+    *me = st->n_tok++;
+    toks_of(s)[*me] = (snip_tok){(uint32_t)t->start, (uint32_t)t->end,
+                                 (uint32_t)pdx_hash(t->term, t->term_len), 0, HL_NO, 0};
+    return 0;
+}
+
+/* Only tokens a slot accepts are recorded (most of a summary's are not,
+ * and the snippet keeps only highlighted ones): a phrase's tokens are
+ * consecutive accepted tokens, so they are the last ones recorded when
+ * its run completes. */
+static int on_token(const pdx_token *t, void *payload)
+{
+    hl_state *st = payload;
+    size_t me;
     if (st->whole) {
-        v[me].id = HL_YES;
-        return 0;
+        int rc = record(st, t, &me);
+        if (!rc)
+            toks_of(st->s)[me].id = HL_YES;
+        return rc;
     }
-    if (!pdx_query_highlights_in(st->q, st->fields, t->term, t->term_len)) {
+    /* Cheap filters first: a term that no positive slot accepts breaks
+     * every phrase run. */
+    if (!may_match(st, t->term, t->term_len) ||
+        !pdx_query_highlights_in(st->q, st->fields, t->term, t->term_len)) {
         if (st->any_run) {
             for (size_t p = 0; p < st->n_phrases; p++)
                 memset(st->phrases[p].run, 0, st->phrases[p].cl->n_slots);
@@ -199,6 +284,10 @@ static int on_token(const pdx_token *t, void *payload)
         }
         return 0;
     }
+    int rc = record(st, t, &me);
+    if (rc)
+        return rc;
+    snip_tok *v = toks_of(st->s);
     if (single_matches(st, t->term, t->term_len))
         v[me].id = HL_YES;
     st->any_run = false;
@@ -294,6 +383,7 @@ static int collect(pdx_searcher *s, const pdx_query *q, unsigned fields, const c
     }
     if (!rc)
         rc = phrases_new(&st, q);
+    first_bytes_of(&st);
     if (!rc)
         rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, text, len, 0, NULL, on_token, &st);
     free(st.phrases);
@@ -378,9 +468,7 @@ int pdx_highlight_field(pdx_searcher *s, const pdx_query *q, pdx_text_field fiel
 /* Bytes of the character at p[0..n): 1 for an invalid byte. */
 static size_t char_len(const uint8_t *p, size_t n)
 {
-    if (p[0] < 0x80)
-        return 1;
-    size_t l = pdx_utf8_decode(p, n, NULL);
+    size_t l = pdx_utf8_len(p, n);
     return l ? l : 1;
 }
 
@@ -390,23 +478,42 @@ static bool is_blank(uint8_t c)
     return c <= 0x20 || c == 0x7f;
 }
 
-/* Byte offset of code point cp (counting from 0), or len past the end. */
-static size_t cp_to_byte(const uint8_t *p, size_t len, size_t cp)
+/* Byte offset of code point cp (counting from 0), or the end (>= len)
+ * past it, walking from code point from_cp at byte from_b: a point of the
+ * same walk from 0, so the answer is the walk's from 0. */
+static size_t walk_cps(const uint8_t *p, size_t len, size_t from_cp, size_t from_b, size_t cp)
 {
-    size_t b = 0;
-    for (size_t i = 0; i < cp && b < len; i++)
+    size_t b = from_b;
+    for (size_t i = from_cp; i < cp && b < len; i++)
         b += char_len(p + b, len - b);
     return b;
 }
 
-/* Fills cs/ce of the tokens (sorted by bs) in one pass over the text and
- * returns the text's length in code points. */
+/* Byte offset of code point cp, walking from the last token (sorted, with
+ * cs/cb filled by count_cps) that starts at or before it. */
+static size_t byte_at_cp(const uint8_t *p, size_t len, const snip_tok *tok, size_t n_tok,
+                         size_t cp)
+{
+    size_t lo = 0, hi = n_tok; /* first token with cs > cp */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tok[mid].cs <= cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? walk_cps(p, len, tok[lo - 1].cs, tok[lo - 1].cb, cp) : walk_cps(p, len, 0, 0, cp);
+}
+
+/* Fills cs/ce/cb of the tokens (sorted by bs) in one pass over the text
+ * and returns the text's length in code points. */
 static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_tok)
 {
     size_t b = 0, cp = 0, k = 0;
     while (b < len) {
         while (k < n_tok && tok[k].bs <= b) {
             tok[k].cs = (uint32_t)cp;
+            tok[k].cb = (uint32_t)b;
             size_t e = tok[k].bs, c = 0;
             while (e < tok[k].be && e < len) {
                 e += char_len(p + e, len - e);
@@ -415,11 +522,18 @@ static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_to
             tok[k].ce = (uint32_t)(cp + c);
             k++;
         }
-        b += char_len(p + b, len - b);
-        cp++;
+        /* Up to the next token's start no token is due: step through
+         * the characters without looking (an ASCII byte is one). */
+        size_t stop = k < n_tok && tok[k].bs < len ? tok[k].bs : len;
+        do {
+            b += p[b] < 0x80 ? 1 : char_len(p + b, len - b);
+            cp++;
+        } while (b < stop);
     }
-    for (; k < n_tok; k++)
+    for (; k < n_tok; k++) {
         tok[k].cs = tok[k].ce = (uint32_t)cp;
+        tok[k].cb = (uint32_t)b;
+    }
     return cp;
 }
 
@@ -528,10 +642,10 @@ int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size
         if (end_cp < b)
             end_cp = b;
     }
-    size_t sb = cp_to_byte(p, len, start_cp);
-    size_t eb = sb + cp_to_byte(p + sb, len - sb, end_cp - start_cp);
-    size_t ab = n_tok ? cp_to_byte(p, len, a) : sb; /* cluster bytes */
-    size_t bb = n_tok ? ab + cp_to_byte(p + ab, len - ab, b - a) : sb;
+    size_t sb = byte_at_cp(p, len, tok, n_tok, start_cp);
+    size_t eb = byte_at_cp(p, len, tok, n_tok, end_cp);
+    size_t ab = n_tok ? byte_at_cp(p, len, tok, n_tok, a) : sb; /* cluster bytes */
+    size_t bb = n_tok ? byte_at_cp(p, len, tok, n_tok, b) : sb;
     if (sb > 0)
         sb = snap_start(p, sb, ab);
     if (eb < len)
@@ -563,7 +677,7 @@ int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size
             pdx_buf_putc(o, ' ');
             pending_space = false;
         }
-        size_t l = p[i] < 0x80 ? 1 : pdx_utf8_decode(p + i, len - i, NULL);
+        size_t l = pdx_utf8_len(p + i, len - i);
         if (l && i + l > eb)
             l = 0; /* cannot happen at a boundary; be safe */
         while (!open && k < s->n_spans && s->spans[k].end <= i)

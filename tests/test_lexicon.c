@@ -12,6 +12,7 @@
  * list docs/LEXICON.md's precision check was made from. Not a test: no
  * timing is asserted anywhere.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -570,6 +571,171 @@ static void test_lexicon__corrupt_rejected(void **state)
     free(d);
     pdx_buf_free(&b);
 }
+/* Looks up every key of an intact copy in a lazily opened, possibly
+ * damaged one: each lookup either answers or fails with PDX_ECORRUPT and a
+ * message with the byte offset, which then sticks; never a crash or an
+ * out-of-bounds read (ASan/UBSan run this too). Returns true when a lookup
+ * found damage. */
+static bool lookup_all_lazy(const uint8_t *d, size_t len, const pdx_lexicon *good)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    assert_non_null(copy);
+    memcpy(copy, d, len);
+    pdx_lexicon *lx = NULL;
+    int rc = pdx_lexicon_open_lazy(&lx, copy, len);
+    assert_non_null(lx);
+    bool found = rc != PDX_OK;
+    for (uint32_t i = 0; rc == PDX_OK && i < pdx_lexicon_count(good); i++) {
+        pdx_lex_pair g, q;
+        assert_int_equal(pdx_lexicon_get(good, PDX_LEX_KO, i, &g), PDX_OK);
+        uint32_t first = 0, count = 0;
+        rc = pdx_lexicon_find(lx, PDX_LEX_KO, g.ko_terms, g.ko_terms_len, &first, &count);
+        if (rc == PDX_OK)
+            rc = pdx_lexicon_find(lx, PDX_LEX_EN, g.en_terms, g.en_terms_len, &first, &count);
+        for (uint32_t r = first; rc == PDX_OK && r < first + count; r++)
+            rc = pdx_lexicon_get(lx, PDX_LEX_EN, r, &q);
+    }
+    if (rc != PDX_OK) {
+        found = true;
+        assert_true(rc == PDX_ECORRUPT || rc == PDX_EVERSION);
+        assert_int_equal(pdx_lexicon_error(lx), rc);
+        assert_non_null(strstr(pdx_lexicon_errmsg(lx), "byte offset"));
+        uint32_t first, count;
+        assert_int_equal(pdx_lexicon_find(lx, PDX_LEX_KO, "x", 1, &first, &count), rc);
+        assert_int_equal(pdx_lexicon_verify(lx), rc);
+    }
+    pdx_lexicon_free(lx);
+    free(copy);
+    return found;
+}
+
+/* One thread's lookups on a shared, damaged lexicon: every Korean key of
+ * the intact copy, from a different start per thread, so threads find
+ * different damaged records first. */
+typedef struct lazy_thread {
+    const pdx_lexicon *lx;   /* shared, lazily opened, damaged */
+    const pdx_lexicon *good; /* the intact copy: the keys */
+    uint32_t start;          /* first key looked up */
+    int rc;                  /* the first failing lookup's code */
+    char msg[200];           /* pdx_lexicon_errmsg() right after it */
+} lazy_thread;
+
+static void *lazy_lookups(void *arg)
+{
+    lazy_thread *t = arg;
+    uint32_t n = pdx_lexicon_count(t->good);
+    t->rc = PDX_OK;
+    for (uint32_t i = 0; i < n && t->rc == PDX_OK; i++) {
+        pdx_lex_pair g;
+        uint32_t first, count;
+        if (pdx_lexicon_get(t->good, PDX_LEX_KO, (t->start + i) % n, &g) == PDX_OK)
+            t->rc = pdx_lexicon_find(t->lx, PDX_LEX_KO, g.ko_terms, g.ko_terms_len, &first,
+                                     &count);
+    }
+    snprintf(t->msg, sizeof t->msg, "%s", pdx_lexicon_errmsg(t->lx));
+    return NULL;
+}
+
+/* Searchers on one index may share its lexicon across threads: the first
+ * fault found sticks whole, and every thread reports that one. */
+static void test_lexicon__lazy_fault_shared_by_threads(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    encode(fx_pairs, N_PAIRS, &b);
+    pdx_lexicon *good = open_ok(&b);
+    uint8_t *d = malloc(b.len);
+    assert_non_null(d);
+    for (int round = 0; round < 20; round++) {
+        memcpy(d, b.data, b.len);
+        /* every Korean offset past STRINGS but the middle record's, the
+         * binary search's first probe: keys below and above it then find
+         * different damaged records first */
+        for (size_t i = 0; i < N_PAIRS; i++)
+            if (i != N_PAIRS / 2)
+                pdx_put_u32(d + 32 + 16 * i, 0xfffffff0u);
+        pdx_lexicon *lx = NULL;
+        assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+        lazy_thread t[4];
+        pthread_t th[4];
+        for (int i = 0; i < 4; i++) {
+            t[i] = (lazy_thread){.lx = lx, .good = good, .start = (uint32_t)(i * N_PAIRS / 4)};
+            assert_int_equal(pthread_create(&th[i], NULL, lazy_lookups, &t[i]), 0);
+        }
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(pthread_join(th[i], NULL), 0);
+        for (int i = 0; i < 4; i++) {
+            assert_int_equal(t[i].rc, PDX_ECORRUPT);
+            assert_string_equal(t[i].msg, pdx_lexicon_errmsg(lx));
+        }
+        assert_non_null(strstr(pdx_lexicon_errmsg(lx), "bad Korean terms string"));
+        pdx_lexicon_free(lx);
+    }
+    free(d);
+    pdx_lexicon_free(good);
+    pdx_buf_free(&b);
+}
+
+/* A search opens the lexicon lazily (header only) and checks each record a
+ * lookup reads; the checksum and the records no lookup reads are left to
+ * pdx_lexicon_verify (--check). */
+static void test_lexicon__lazy_open_checks_what_it_reads(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    encode(fx_pairs, N_PAIRS, &b);
+    pdx_lexicon *good = open_ok(&b);
+    uint8_t *d = malloc(b.len);
+    assert_non_null(d);
+    /* a flipped checksum byte: the lazy open and every lookup are fine,
+     * verify names the checksum */
+    memcpy(d, b.data, b.len);
+    d[24] ^= 0x40;
+    pdx_lexicon *lx = NULL;
+    assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+    assert_false(lookup_all_lazy(d, b.len, good));
+    assert_int_equal(pdx_lexicon_verify(lx), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_lexicon_errmsg(lx), "checksum"));
+    assert_int_equal(pdx_lexicon_count(lx), 0);
+    pdx_lexicon_free(lx);
+    /* a record's offset out of the strings: the lookup reading it fails,
+     * naming the record's byte offset */
+    memcpy(d, b.data, b.len);
+    pdx_put_u32(d + 32 + 4, 0xfffffff0u);
+    assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+    pdx_lex_pair p;
+    assert_int_equal(pdx_lexicon_get(lx, PDX_LEX_KO, 0, &p), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_lexicon_errmsg(lx), "byte offset 36: bad English terms"));
+    assert_int_equal(pdx_lexicon_error(lx), PDX_ECORRUPT);
+    pdx_lexicon_free(lx);
+    /* an English ordinal past the pairs */
+    memcpy(d, b.data, b.len);
+    for (size_t i = 0; i < N_PAIRS; i++)
+        pdx_put_u32(d + 32 + 16 * N_PAIRS + 4 * i, 0xffffu);
+    assert_true(lookup_all_lazy(d, b.len, good));
+    /* the sizes are still checked at open */
+    memcpy(d, b.data, b.len);
+    pdx_put_u32(d + 12, N_PAIRS + 1);
+    assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_ECORRUPT);
+    pdx_lexicon_free(lx);
+    /* every byte set to a few hostile values, no checksum restamped: every
+     * lookup answers or fails cleanly; damage to a string, a support or an
+     * ordinal that the lookups read is found */
+    static const uint8_t vals[] = {0x00, 0x01, 0x20, 0x7f, 0x80, 0xff};
+    size_t strings = 32 + 20 * (size_t)N_PAIRS, found = 0;
+    for (size_t i = 0; i < b.len; i++)
+        for (size_t v = 0; v < sizeof vals; v++) {
+            memcpy(d, b.data, b.len);
+            d[i] = vals[v];
+            if (lookup_all_lazy(d, b.len, good) && i >= strings)
+                found++;
+        }
+    assert_true(found > 0);
+    free(d);
+    pdx_lexicon_free(good);
+    pdx_buf_free(&b);
+}
+
 
 /* ---- the corpus ---- */
 
@@ -774,6 +940,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_lexicon__lookup_both_directions),
         cmocka_unit_test(test_lexicon__lookup_from_query_terms),
         cmocka_unit_test(test_lexicon__corrupt_rejected),
+        cmocka_unit_test(test_lexicon__lazy_open_checks_what_it_reads),
+        cmocka_unit_test(test_lexicon__lazy_fault_shared_by_threads),
         cmocka_unit_test(test_lexicon__corpus_known_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

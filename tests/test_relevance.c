@@ -376,7 +376,8 @@ static void relevance_lexicon_cross_language(void **state)
 }
 
 /* A damaged LEXICON section is refused with a message naming it, by
- * --check (its checksum) and by a query that would use it. */
+ * --check (its checksum) and by a query whose lookup reads the damage (a
+ * search opens the lexicon lazily: here every record's Korean offset). */
 static void relevance_lexicon_damaged(void **state)
 {
     env *e = *state;
@@ -386,7 +387,10 @@ static void relevance_lexicon_damaged(void **state)
     assert_non_null(bytes);
     const pdx_section *lex = &e->ix->sec[PDX_SEC_LEXICON];
     assert_true(lex->len > 16);
-    bytes[lex->off + lex->len / 2] ^= 0x40;
+    uint32_t n_pairs = pdx_get_u32((const uint8_t *)bytes + lex->off + 12);
+    assert_true(n_pairs > 0 && lex->len >= 32 + 20 * (uint64_t)n_pairs);
+    for (uint32_t i = 0; i < n_pairs; i++) /* past STRINGS */
+        pdx_put_u32((uint8_t *)bytes + lex->off + 32 + 16 * (size_t)i, 0xfffffff0u);
     fx_write(bad, bytes, len);
     pdx_index *ix;
     char err[512];

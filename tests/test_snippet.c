@@ -267,6 +267,34 @@ static void test_highlight_query_shapes(void **state)
     check_hl(f, "date:2024", "diffusion model", "");
     /* no match */
     check_hl(f, "robot", "nothing here", "");
+    /* terms of one byte, and a one-letter prefix: the snippet's first-bytes
+     * filter must let them through (a test of that filter, not of search) */
+    check_hl(f, "x", "the X model", "X");
+    check_hl(f, "r*", "a robot runs", "robot|runs");
+    check_hl(f, "x 모델", "X 모델과 모델링", "X|모델|모델");
+}
+
+/* The snippet walks text with pdx_utf8_len: it must call exactly the
+ * sequences pdx_utf8_decode calls valid, same length (every first and
+ * second byte; the later bytes at the edges of the continuation range;
+ * every truncation). */
+static void test_utf8_len_matches_decode(void **state)
+{
+    (void)state;
+    static const uint8_t tail[] = {0x00, 0x7f, 0x80, 0xbf, 0xc0, 0xff};
+    uint8_t b[4];
+    for (unsigned c0 = 0; c0 < 256; c0++)
+        for (unsigned c1 = 0; c1 < 256; c1++)
+            for (size_t i = 0; i < sizeof tail; i++)
+                for (size_t j = 0; j < sizeof tail; j++) {
+                    b[0] = (uint8_t)c0;
+                    b[1] = (uint8_t)c1;
+                    b[2] = tail[i];
+                    b[3] = tail[j];
+                    for (size_t n = 0; n <= 4; n++)
+                        if (pdx_utf8_len(b, n) != pdx_utf8_decode(b, n, NULL))
+                            fail_msg("%02x %02x %02x %02x n=%zu", c0, c1, tail[i], tail[j], n);
+                }
 }
 
 static void test_highlight_empty_and_invalid(void **state)
@@ -350,6 +378,49 @@ static void test_snippet_dense_region(void **state)
     /* snapped to whitespace: the window starts with a whole filler word */
     assert_memory_equal(sn.text + 3, "filler", 6);
     (void)cluster_at;
+    pdx_query_free(q);
+    pdx_buf_free(&b);
+}
+
+/* Long ASCII words: the window is counted in code points over runs of
+ * ASCII the snippet steps over at once. With width 60, "robot" in the
+ * middle and the other words 12 letters long, the window starts (60 - 5)
+ * / 3 = 18 code points before "robot", inside the second word before it,
+ * and snaps back to the space before that word; its end, 60 code points
+ * after the unsnapped start, falls in the third word after "robot" and
+ * snaps back to the space before it: exactly this text. A miscount of one
+ * code point per word moves both cuts. */
+static void test_snippet_long_ascii_words(void **state)
+{
+    fixture *f = *state;
+    pdx_buf b = {0};
+    for (int i = 0; i < 20; i++) {
+        char w[16];
+        snprintf(w, sizeof w, "%c%cabcdefghij ", 'a' + i % 26, 'a' + (i * 7) % 26);
+        pdx_buf_append(&b, w, strlen(w));
+        if (i == 9)
+            pdx_buf_append(&b, "robot ", 6);
+    }
+    pdx_query *q = parse(f, "robot");
+    pdx_snippet sn = snippet(f, q, (const char *)b.data, b.len, 60);
+    const char *want = ELL "ieabcdefghij jlabcdefghij robot ksabcdefghij lzabcdefghij" ELL;
+    if (sn.len != strlen(want) || memcmp(sn.text, want, sn.len) != 0)
+        fail_msg("snippet: %.*s", (int)sn.len, sn.text);
+    assert_int_equal(sn.n_spans, 1);
+    assert_true(span_is(&sn, 0, "robot"));
+    pdx_query_free(q);
+    /* without whitespace no cut moves: the window is exactly code points
+     * [a - 18, a - 18 + 60) where "robot" starts at code point a = 300 */
+    pdx_buf_reset(&b);
+    for (int i = 0; i < 100; i++)
+        pdx_buf_append(&b, "ab-", 3);
+    pdx_buf_append(&b, "robot", 5);
+    for (int i = 0; i < 100; i++)
+        pdx_buf_append(&b, "-cd", 3);
+    q = parse(f, "robot");
+    sn = snippet(f, q, (const char *)b.data, b.len, 60);
+    assert_int_equal(sn.len, 3 + 60 + 3);
+    assert_memory_equal(sn.text + 3, b.data + 300 - 18, 60);
     pdx_query_free(q);
     pdx_buf_free(&b);
 }
@@ -558,8 +629,10 @@ int main(void)
         cmocka_unit_test(test_highlight_english_stem),
         cmocka_unit_test(test_highlight_query_shapes),
         cmocka_unit_test(test_highlight_empty_and_invalid),
+        cmocka_unit_test(test_utf8_len_matches_decode),
         cmocka_unit_test(test_snippet_short_text_whole),
         cmocka_unit_test(test_snippet_dense_region),
+        cmocka_unit_test(test_snippet_long_ascii_words),
         cmocka_unit_test(test_snippet_prefers_distinct_terms),
         cmocka_unit_test(test_snippet_tie_earliest),
         cmocka_unit_test(test_snippet_no_match_starts_at_text),

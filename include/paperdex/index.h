@@ -43,7 +43,20 @@ typedef struct pdx_writer_opts {
      * (every paper, every merged term) with PDX_ESTOP; the target is left
      * as it was and pdx_writer_free removes every temporary file. */
     const volatile sig_atomic_t *cancel;
+    /* Threads that read, parse and tokenize papers in
+     * pdx_writer_add_paths while the calling thread adds them to the
+     * index: 0 means one per online CPU, 1 does everything on the calling
+     * thread; at most PDX_WRITER_MAX_THREADS (else PDX_EINVAL). The index
+     * is byte-for-byte the same whatever the number. */
+    unsigned threads;
+    /* The creation time recorded in the index (unix seconds); 0 means
+     * now. Fixing it (paperdex-index takes SOURCE_DATE_EPOCH) makes two
+     * builds of the same input byte-identical. */
+    uint64_t created;
 } pdx_writer_opts;
+
+/* The most threads pdx_writer_opts.threads may ask for. */
+#define PDX_WRITER_MAX_THREADS 64
 
 typedef struct pdx_write_stats {
     uint64_t papers;     /* documents in the index */
@@ -61,9 +74,10 @@ typedef struct pdx_write_stats {
  * create is replaced: a directory, device, FIFO or socket at `path` (or a
  * dangling symlink) gives PDX_EINVAL, a non-empty file that is not a
  * paperdex index PDX_ENOTINDEX; an empty file is fine. Returns PDX_OK,
- * PDX_ENOMEM, PDX_EINVAL, PDX_ENOTINDEX, or PDX_EIO (target directory not
- * writable); the message is in pdx_writer_errmsg. *out is set even on an
- * error so the message can be read; free it with pdx_writer_free. */
+ * PDX_ENOMEM, PDX_EINVAL (also: opts->threads too large), PDX_ENOTINDEX,
+ * or PDX_EIO (target directory not writable); the message is in
+ * pdx_writer_errmsg. *out is set even on an error so the message can be
+ * read; free it with pdx_writer_free. */
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts);
 
 /* Adds a paper (copied; the paper's memory may be reused after the call).
@@ -71,6 +85,20 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
  * PDX_ENOMEM, PDX_EIO (spilling a run failed) or PDX_ESTOP (cancelled).
  * Errors are sticky. */
 int pdx_writer_add(pdx_writer *w, const pdx_paper *paper);
+
+/* Reads the digests at paths (files, or directories walked as
+ * pdx_parse_paths walks them) and adds every paper, in the order
+ * pdx_parse_paths would deliver them, with opts.threads threads (see
+ * there). Diagnostics go to cb->on_diag in that same order, whatever the
+ * number of threads; cb->on_paper, when not NULL, is called after each
+ * paper was added (for progress; a non-zero value stops); cb may be NULL.
+ * Every call runs on the calling thread. Parse statistics
+ * are added to *stats (may be NULL). Besides the whole files being read at
+ * once, a threaded build holds at most 4 files per thread prepared ahead.
+ * Returns PDX_OK, PDX_ENOMEM, on_paper's value, or the writer's error
+ * (see pdx_writer_add), which is sticky. */
+int pdx_writer_add_paths(pdx_writer *w, const char *const *paths, size_t n_paths,
+                         const pdx_parse_cb *cb, pdx_parse_stats *stats);
 
 /* Writes the index and atomically replaces the target. On any error the
  * target is untouched and no temporary file is left. stats may be NULL.
