@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_opt.h"
 #include "common.h"
 #include "hit_json.h"
 #include "json.h"
@@ -196,24 +197,6 @@ static bool parse_weights(const char *v, double w[3])
     return true;
 }
 
-/* Matches "--name VALUE" and "--name=VALUE" (and a short alias, which
- * takes only the separate form). Sets *val (NULL when the value is
- * missing) and returns true when argv[*i] is this option. */
-static bool opt_value(int argc, char **argv, int *i, const char *name, const char *alias,
-                      const char **val)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (!strncmp(a, name, n) && a[n] == '=') {
-        *val = a + n + 1;
-        return true;
-    }
-    if (strcmp(a, name) && !(alias && !strcmp(a, alias)))
-        return false;
-    *val = *i + 1 < argc ? argv[++*i] : NULL;
-    return true;
-}
-
 static int bad_value(const char *opt, const char *val, const char *want)
 {
     if (val)
@@ -256,17 +239,17 @@ static int parse_args(cli *c, int argc, char **argv)
             c->parse_flags |= PDX_PARSE_NO_EXPAND;
         } else if (!strcmp(a, "--explain")) {
             c->explain = true;
-        } else if (opt_value(argc, argv, &i, "--index", "-i", &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--index", "-i", &v)) {
             if (!v || !*v)
                 return bad_value("--index", v, "an index file");
             c->index = v;
-        } else if (opt_value(argc, argv, &i, "--limit", "-n", &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--limit", "-n", &v)) {
             if (!parse_u32(v, MAX_LIMIT, &c->opts.limit) || !c->opts.limit)
                 return bad_value("-n", v, "a number of papers from 1 to 1000000");
-        } else if (opt_value(argc, argv, &i, "--offset", NULL, &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--offset", NULL, &v)) {
             if (!parse_u32(v, MAX_LIMIT, &c->opts.offset))
                 return bad_value("--offset", v, "a number of papers from 0 to 1000000");
-        } else if (opt_value(argc, argv, &i, "--sort", NULL, &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--sort", NULL, &v)) {
             if (v && !strcmp(v, "score"))
                 c->opts.sort = PDX_SORT_SCORE;
             else if (v && !strcmp(v, "votes"))
@@ -275,23 +258,23 @@ static int parse_args(cli *c, int argc, char **argv)
                 c->opts.sort = PDX_SORT_DATE;
             else
                 return bad_value("--sort", v, "score, votes or date");
-        } else if (opt_value(argc, argv, &i, "--color", NULL, &v) ||
-                   opt_value(argc, argv, &i, "--colour", NULL, &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--color", NULL, &v) ||
+                   pdx_cli_opt_value(argc, argv, &i, "--colour", NULL, &v)) {
             if (!v || (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never")))
                 return bad_value("--color", v, "auto, always or never");
             color = v;
-        } else if (opt_value(argc, argv, &i, "--vote-weight", NULL, &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--vote-weight", NULL, &v)) {
             if (!parse_real(v, MAX_VOTE_WEIGHT, &c->opts.vote_weight))
                 return bad_value("--vote-weight", v, "a number from 0 to 100");
-        } else if (opt_value(argc, argv, &i, "--field-weights", NULL, &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--field-weights", NULL, &v)) {
             if (!parse_weights(v, c->opts.field_weight))
                 return bad_value("--field-weights", v,
                                  "three numbers from 0 to 100 for title,authors,summary "
                                  "(e.g. 1.5,1,0.8)");
-        } else if (opt_value(argc, argv, &i, "--k1", NULL, &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--k1", NULL, &v)) {
             if (!parse_real(v, MAX_K1, &c->opts.k1))
                 return bad_value("--k1", v, "a number from 0 to 10");
-        } else if (opt_value(argc, argv, &i, "--b", NULL, &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--b", NULL, &v)) {
             if (!parse_real(v, MAX_B, &c->opts.b))
                 return bad_value("--b", v, "a number from 0 to 1");
         } else if (a[1] == '-') {
@@ -380,23 +363,6 @@ static void put_text(pdx_buf *o, const char *text, size_t len, const pdx_span *s
         close_mark(o, color, restore);
 }
 
-static void puts_buf(pdx_buf *o, const char *s)
-{
-    pdx_buf_append(o, s, strlen(s));
-}
-
-static void printf_buf(pdx_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void printf_buf(pdx_buf *o, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        pdx_buf_append(o, tmp, PDX_MIN((size_t)n, sizeof tmp - 1));
-}
-
 /* The paper's link: the stored URL, else the arXiv page of its id (the
  * same choice as pdx_json_url). */
 static void put_url(pdx_buf *o, const pdx_hit_info *h)
@@ -405,10 +371,10 @@ static void put_url(pdx_buf *o, const pdx_hit_info *h)
     if (h->url_len) {
         put_text(o, h->url, h->url_len, NULL, 0, false, "");
     } else if (!synth && h->id_len) {
-        puts_buf(o, "https://arxiv.org/abs/");
+        pdx_buf_puts(o, "https://arxiv.org/abs/");
         put_text(o, h->id, h->id_len, NULL, 0, false, "");
     } else {
-        puts_buf(o, "(no link)");
+        pdx_buf_puts(o, "(no link)");
     }
 }
 
@@ -429,7 +395,7 @@ static void put_authors(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const c
             n_spans = 0;
         if (k < 3 || n_spans) {
             if (shown++)
-                puts_buf(o, ", ");
+                pdx_buf_puts(o, ", ");
             put_text(o, a, n, spans, n_spans, c->color, "");
         }
         total++;
@@ -437,56 +403,56 @@ static void put_authors(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const c
     }
     total = PDX_MAX(total, h->n_authors);
     if (total > shown)
-        printf_buf(o, " + %u more", total - shown);
+        pdx_buf_printf(o, " + %u more", total - shown);
 }
 
 static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
                       const pdx_results *r, size_t i, const pdx_hit_info *h)
 {
     const pdx_hit *hit = &r->hits[i];
-    printf_buf(o, "%3zu. ", (size_t)c->opts.offset + i + 1);
+    pdx_buf_printf(o, "%3zu. ", (size_t)c->opts.offset + i + 1);
     if (hit->partial) {
         if (c->color)
-            puts_buf(o, SGR_DIM);
-        printf_buf(o, "[partial: %u of %u words] ", hit->matched, r->clauses);
+            pdx_buf_puts(o, SGR_DIM);
+        pdx_buf_printf(o, "[partial: %u of %u words] ", hit->matched, r->clauses);
         if (c->color)
-            puts_buf(o, SGR_RESET);
+            pdx_buf_puts(o, SGR_RESET);
     }
     const pdx_span *spans = NULL;
     size_t n_spans = 0;
     if (pdx_highlight_field(s, q, PDX_TEXT_TITLE, h->title, h->title_len, &spans, &n_spans))
         n_spans = 0;
     if (c->color)
-        puts_buf(o, SGR_TITLE);
+        pdx_buf_puts(o, SGR_TITLE);
     put_text(o, h->title, h->title_len, spans, n_spans, c->color, SGR_TITLE);
     if (c->color)
-        puts_buf(o, SGR_RESET);
-    puts_buf(o, "\n     ");
+        pdx_buf_puts(o, SGR_RESET);
+    pdx_buf_puts(o, "\n     ");
 
     char date[16];
     pdx_format_date(date, h->date);
-    puts_buf(o, *date ? date : "unknown date");
+    pdx_buf_puts(o, *date ? date : "unknown date");
     if (h->votes == PDX_VOTES_UNKNOWN)
-        puts_buf(o, " | votes unknown | ");
+        pdx_buf_puts(o, " | votes unknown | ");
     else
-        printf_buf(o, " | %" PRId64 " vote%s | ", h->votes, h->votes == 1 ? "" : "s");
+        pdx_buf_printf(o, " | %" PRId64 " vote%s | ", h->votes, h->votes == 1 ? "" : "s");
     put_url(o, h);
-    puts_buf(o, "\n     ");
+    pdx_buf_puts(o, "\n     ");
 
     if (!h->authors_len)
-        puts_buf(o, "authors unknown");
+        pdx_buf_puts(o, "authors unknown");
     else
         put_authors(o, s, q, c, h);
-    puts_buf(o, "\n");
+    pdx_buf_puts(o, "\n");
 
     pdx_snippet sn;
     if (h->summary_len && !pdx_snippet_make(s, q, h->summary, h->summary_len, SNIPPET_WIDTH, &sn) &&
         sn.len) {
-        puts_buf(o, "     ");
+        pdx_buf_puts(o, "     ");
         put_text(o, sn.text, sn.len, sn.spans, sn.n_spans, c->color, "");
-        puts_buf(o, "\n");
+        pdx_buf_puts(o, "\n");
     }
-    puts_buf(o, "\n");
+    pdx_buf_puts(o, "\n");
 }
 
 /* ---- JSON output (hit_json.c, shared with paperdex-serve) ---- */
@@ -497,10 +463,10 @@ static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli
 static void json_summary(pdx_buf *o, const cli *c, const pdx_query *q, const pdx_results *r,
                          double secs)
 {
-    puts_buf(o, "{\"type\":\"summary\",");
+    pdx_buf_puts(o, "{\"type\":\"summary\",");
     pdx_json_summary_members(o, (const char *)c->query.data, c->query.len, c->opts.offset, q,
                              r, secs);
-    puts_buf(o, "}\n");
+    pdx_buf_puts(o, "}\n");
 }
 
 /* --explain: one line per word that also matched something else. */
@@ -508,21 +474,21 @@ static void human_expansions(pdx_buf *o, const pdx_query *q)
 {
     size_t n = pdx_query_expansion_count(q);
     if (n == 0) {
-        puts_buf(o, "expanded: nothing (the words as written only)\n");
+        pdx_buf_puts(o, "expanded: nothing (the words as written only)\n");
         return;
     }
     for (size_t i = 0; i < n; i++) {
         pdx_expansion x;
         pdx_query_expansion(q, i, &x);
-        puts_buf(o, "expanded: ");
+        pdx_buf_puts(o, "expanded: ");
         put_text(o, x.from, x.from_len, NULL, 0, false, "");
-        puts_buf(o, " -> ");
+        pdx_buf_puts(o, " -> ");
         put_text(o, x.to, x.to_len, NULL, 0, false, "");
         if (x.support)
-            printf_buf(o, " (%s, stated by %u papers; weight %.2g)\n", x.source, x.support,
+            pdx_buf_printf(o, " (%s, stated by %u papers; weight %.2g)\n", x.source, x.support,
                        x.weight);
         else
-            printf_buf(o, " (%s form; weight %.2g)\n", x.source, x.weight);
+            pdx_buf_printf(o, " (%s form; weight %.2g)\n", x.source, x.weight);
     }
 }
 
@@ -544,36 +510,36 @@ static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx
     /* An estimated total is in practice a lower bound: pruning passed over
      * papers that could not reach the page (search.h). */
     if (r->total)
-        printf_buf(o, "%s%" PRIu64 " paper%s match%s ", r->total_estimated ? "at least " : "",
+        pdx_buf_printf(o, "%s%" PRIu64 " paper%s match%s ", r->total_estimated ? "at least " : "",
                    r->total, r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
     else
-        puts_buf(o, "no paper matches ");
+        pdx_buf_puts(o, "no paper matches ");
     quote_query(o, c);
-    printf_buf(o, " (%.2f ms)", secs * 1e3);
+    pdx_buf_printf(o, " (%.2f ms)", secs * 1e3);
     if (r->n)
-        printf_buf(o, "; showing %zu-%zu", (size_t)c->opts.offset + 1,
+        pdx_buf_printf(o, "; showing %zu-%zu", (size_t)c->opts.offset + 1,
                    (size_t)c->opts.offset + r->n);
     else if (r->total)
-        printf_buf(o, "; none after offset %u", c->opts.offset);
-    puts_buf(o, "\n");
+        pdx_buf_printf(o, "; none after offset %u", c->opts.offset);
+    pdx_buf_puts(o, "\n");
     if (r->partial_used) {
         if (r->total)
-            printf_buf(o, "%s %" PRIu64 " paper%s match%s every word; "
+            pdx_buf_printf(o, "%s %" PRIu64 " paper%s match%s every word; "
                        "showing best partial matches too\n",
                        r->total_estimated ? "at least" : "only", r->total,
                        r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
         else
-            puts_buf(o, "no paper matches every word; showing best partial matches "
+            pdx_buf_puts(o, "no paper matches every word; showing best partial matches "
                         "(marked [partial])\n");
     }
     if (r->notice[0]) {
-        puts_buf(o, "note: ");
+        pdx_buf_puts(o, "note: ");
         put_text(o, r->notice, strlen(r->notice), NULL, 0, false, "");
-        puts_buf(o, "\n");
+        pdx_buf_puts(o, "\n");
     }
     if (c->explain)
         human_expansions(o, q);
-    puts_buf(o, "\n");
+    pdx_buf_puts(o, "\n");
 }
 
 /* ---- the index changing under the search ---- */

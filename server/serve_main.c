@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cli_opt.h"
 #include "serve.h"
 
 static const char usage[] =
@@ -104,22 +105,6 @@ static int bad_value(const char *opt, const char *val, const char *want)
     return 2;
 }
 
-/* Matches "--name VALUE", "--name=VALUE" and "-x VALUE". */
-static bool opt_value(int argc, char **argv, int *i, const char *name, const char *alias,
-                      const char **val)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (!strncmp(a, name, n) && a[n] == '=') {
-        *val = a + n + 1;
-        return true;
-    }
-    if (strcmp(a, name) && !(alias && !strcmp(a, alias)))
-        return false;
-    *val = *i + 1 < argc ? argv[++*i] : NULL;
-    return true;
-}
-
 /* Returns -1 to go on, else an exit status. */
 static int parse_args(options *o, int argc, char **argv)
 {
@@ -133,21 +118,21 @@ static int parse_args(options *o, int argc, char **argv)
         } else if (!strcmp(a, "--version")) {
             printf("paperdex-serve %s\n", PDX_VERSION_STRING);
             return 0;
-        } else if (opt_value(argc, argv, &i, "--index", "-i", &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--index", "-i", &v)) {
             if (!v || !*v)
                 return bad_value("--index", v, "an index file");
             o->index = v;
-        } else if (opt_value(argc, argv, &i, "--listen", "-l", &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--listen", "-l", &v)) {
             if (!v || !*v)
                 return bad_value("--listen", v, "ADDR:PORT");
             o->listen = v;
-        } else if (opt_value(argc, argv, &i, "--threads", "-t", &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--threads", "-t", &v)) {
             if (!parse_uint(v, 1, 256, &o->threads))
                 return bad_value("--threads", v, "a number from 1 to 256");
-        } else if (opt_value(argc, argv, &i, "--max-connections", NULL, &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--max-connections", NULL, &v)) {
             if (!parse_uint(v, 1, 10000, &o->max_connections))
                 return bad_value("--max-connections", v, "a number from 1 to 10000");
-        } else if (opt_value(argc, argv, &i, "--timeout", NULL, &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--timeout", NULL, &v)) {
             if (!parse_uint(v, 1, 3600, &o->timeout))
                 return bad_value("--timeout", v, "seconds from 1 to 3600");
         } else {
