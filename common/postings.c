@@ -174,23 +174,14 @@ int pdx_postings_seek_blocks(pdx_postings *p, uint32_t target)
 {
     if (p->doc == PDX_NO_DOC || p->doc >= target)
         return PDX_OK;
-    if (pdx_skip_last_doc(p, p->block) < target) {
-        /* Binary search the skip table for the first block ending at or
-         * after target. */
-        uint32_t lo = p->block + 1, hi = p->n_blocks;
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (pdx_skip_last_doc(p, mid) < target)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo >= p->n_blocks) {
-            p->block = p->n_blocks;
-            p->doc = PDX_NO_DOC;
-            return PDX_OK;
-        }
-        int rc = decode_block(p, lo);
+    uint32_t b = pdx_postings_block_of(p, target);
+    if (b >= p->n_blocks) {
+        p->block = p->n_blocks;
+        p->doc = PDX_NO_DOC;
+        return PDX_OK;
+    }
+    if (b != p->block) {
+        int rc = decode_block(p, b);
         if (rc)
             return rc;
     }
