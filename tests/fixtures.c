@@ -62,6 +62,18 @@ void fx_rmtree(char *dir)
     free(dir);
 }
 
+bool fx_has_entry(const char *dir, const char *needle)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL)
+        found = strstr(e->d_name, needle) != NULL;
+    closedir(d);
+    return found;
+}
+
 char *fx_path(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;

@@ -7,12 +7,16 @@
 #ifndef PDX_TEST_FIXTURES_H
 #define PDX_TEST_FIXTURES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Creates a fresh directory under $TMPDIR (or /tmp); returns a malloc'd path. */
 char *fx_tmpdir(void);
 /* Removes a directory tree (best effort) and frees the path. */
 void fx_rmtree(char *dir);
+/* Whether dir has an entry whose name contains needle (fails the test when
+ * dir cannot be read). */
+bool fx_has_entry(const char *dir, const char *needle);
 /* Joins dir and name into a malloc'd path. */
 char *fx_path(const char *dir, const char *name);
 /* Writes len bytes (or strlen(data) when len == (size_t)-1) to path,

@@ -351,19 +351,6 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Whether dir has an entry whose name contains needle. */
-static bool has_entry(const char *dir, const char *needle)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    bool found = false;
-    struct dirent *e;
-    while (!found && (e = readdir(d)) != NULL)
-        found = strstr(e->d_name, needle) != NULL;
-    closedir(d);
-    return found;
-}
-
 static void threads_sigint_removes_temporaries(void **st)
 {
     state *s = *st;
@@ -389,7 +376,7 @@ static void threads_sigint_removes_temporaries(void **st)
     double t0 = now();
     int status = 0;
     bool running = true;
-    while (!has_entry(out_dir, ".run")) {
+    while (!fx_has_entry(out_dir, ".run")) {
         if (waitpid(pid, &status, WNOHANG) == pid) {
             running = false;
             break;

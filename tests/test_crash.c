@@ -362,19 +362,6 @@ static void crash_sigkill_during_replace(void **st)
 
 /* ---- SIGINT and SIGTERM: no temporary file left ---- */
 
-/* Whether dir holds a temporary file of a writer (a sorted run means the
- * build is well under way). */
-static bool has_entry_containing(const char *dir, const char *needle)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    bool found = false;
-    struct dirent *e;
-    while (!found && (e = readdir(d)) != NULL)
-        found = strstr(e->d_name, needle) != NULL;
-    closedir(d);
-    return found;
-}
 
 /* A build interrupted mid-way used to leave its temporary files behind
  * (20-36 of them, gigabytes on a large input). Now they are removed, the
@@ -391,7 +378,7 @@ static void crash_interrupt_removes_temporaries(void **st)
         /* wait for the first spilled run: the build is under way */
         double t0 = now();
         bool running = true;
-        while (!has_entry_containing(out_dir, ".run")) {
+        while (!fx_has_entry(out_dir, ".run")) {
             int status;
             if (waitpid(pid, &status, WNOHANG) == pid) {
                 running = false;
