@@ -985,6 +985,13 @@ static double pair_ratio(const double *a, const double *b, unsigned long runs)
     return s.p50;
 }
 
+/* Summarizes one program's runs (bench_summarize sorts: it works on tmp). */
+static void summarize_runs(bench_summary *s, const double *ms, unsigned long runs, double *tmp)
+{
+    memcpy(tmp, ms, runs * sizeof *tmp);
+    bench_summarize(s, tmp, runs);
+}
+
 static void proc_json(const proc_prog *progs, size_t n, unsigned long runs, const char *query,
                       size_t qlen)
 {
@@ -992,10 +999,8 @@ static void proc_json(const proc_prog *progs, size_t n, unsigned long runs, cons
     double *tmp = malloc(runs * sizeof *tmp);
     if (!tmp)
         return;
-    memcpy(tmp, progs[0].ms, runs * sizeof *tmp);
-    bench_summarize(&base, tmp, runs);
-    memcpy(tmp, progs[1].ms, runs * sizeof *tmp);
-    bench_summarize(&s, tmp, runs);
+    summarize_runs(&base, progs[0].ms, runs, tmp);
+    summarize_runs(&s, progs[1].ms, runs, tmp);
     printf("{\"query\":");
     bench_json_str(stdout, query, qlen);
     printf(",\"runs\":%lu,\"p50_ms\":%.3f,\"p95_ms\":%.3f,\"mean_ms\":%.3f,\"min_ms\":%.3f",
@@ -1007,8 +1012,7 @@ static void proc_json(const proc_prog *progs, size_t n, unsigned long runs, cons
            base.p50, base.min, base.p50 > 0 ? s.p50 / base.p50 : 0,
            pair_ratio(progs[1].ms, progs[0].ms, runs));
     for (size_t i = 1; i < n; i++) {
-        memcpy(tmp, progs[i].ms, runs * sizeof *tmp);
-        bench_summarize(&s, tmp, runs);
+        summarize_runs(&s, progs[i].ms, runs, tmp);
         printf("%s{\"searcher\":", i > 1 ? "," : "");
         bench_json_str(stdout, progs[i].path, strlen(progs[i].path));
         printf(",\"p50_ms\":%.3f,\"min_ms\":%.3f,\"ratio_p50\":%.3f,\"pair_ratio_p50\":%.3f}",
@@ -1026,14 +1030,12 @@ static void proc_text(const proc_prog *progs, size_t n, unsigned long runs, cons
     double *tmp = malloc(runs * sizeof *tmp);
     if (!tmp)
         return;
-    memcpy(tmp, progs[0].ms, runs * sizeof *tmp);
-    bench_summarize(&base, tmp, runs);
+    summarize_runs(&base, progs[0].ms, runs, tmp);
     printf("whole process: SEARCHER -i %s -n 10 '%s' against %s, %lu alternating runs\n",
            index, query, progs[0].path, runs);
     printf("  %-40s median %.3f ms, min %.3f ms\n", progs[0].path, base.p50, base.min);
     for (size_t i = 1; i < n; i++) {
-        memcpy(tmp, progs[i].ms, runs * sizeof *tmp);
-        bench_summarize(&s, tmp, runs);
+        summarize_runs(&s, progs[i].ms, runs, tmp);
         printf("  %-40s median %.3f ms, p95 %.3f ms, min %.3f ms: %.2fx the baseline "
                "(median of pair ratios %.2fx)\n",
                progs[i].path, s.p50, s.p95, s.min, base.p50 > 0 ? s.p50 / base.p50 : 0,
