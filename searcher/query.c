@@ -1240,6 +1240,8 @@ static int parse_or(parse_ctx *c, cnf *out)
         cnf y;
         if (!(rc = parse_unary(c, &y)))
             rc = cnf_or(c, out, &y);
+        else
+            cnf_free(&y); /* whatever the failed operand built (cnf_free is idempotent) */
     }
     if (rc)
         cnf_free(out);
