@@ -47,15 +47,19 @@ typedef struct tpaper {
     int votes;         /* Vote: line */
 } tpaper;
 
-/* Summaries cycle through these (written for these tests); the
- * parentheticals feed the lexicon miner, three times each at least. */
+/* Summaries cycle through these (written for these tests); each states
+ * the same three pairs in parentheses, so any three live papers give the
+ * lexicon its three pairs. */
 static const char *const summaries[] = {
     "- 이 논문은 강화 학습(Reinforcement Learning)으로 로봇 제어를 개선합니다.\n"
-    "- 대형 언어 모델(Large Language Model)의 추론을 함께 평가합니다.",
+    "- 대형 언어 모델(Large Language Model)의 추론과 확산 모델(Diffusion Model)을 함께 "
+    "평가합니다.",
     "- 확산 모델(Diffusion Model)로 영상을 생성하는 방법을 제안합니다.\n"
-    "- 강화 학습(Reinforcement Learning) 보상을 설계합니다.",
+    "- 강화 학습(Reinforcement Learning) 보상을 대형 언어 모델(Large Language Model)이 "
+    "설계합니다.",
     "- 대형 언어 모델(Large Language Model)에 검색을 더한 시스템입니다.\n"
-    "- 확산 모델(Diffusion Model)과 비교한 벤치마크를 공개합니다.",
+    "- 확산 모델(Diffusion Model), 강화 학습(Reinforcement Learning)과 비교한 벤치마크를 "
+    "공개합니다.",
 };
 
 /* Writes the digest of one day (YYYY-MM-DD) holding papers[0..n). */
@@ -321,8 +325,11 @@ static void assert_same_as_fresh(tstate *t)
     assert_int_equal(va.m.min_date, vb.m.min_date);
     assert_int_equal(va.m.max_date, vb.m.max_date);
     assert_int_equal(va.m.lexicon_len, vb.m.lexicon_len);
-    assert_true(va.m.lexicon_len > 0);
     assert_memory_equal(va.m.lexicon, vb.m.lexicon, va.m.lexicon_len);
+    pdx_lexicon *lx = NULL; /* the fixtures state their three pairs often enough */
+    assert_int_equal(pdx_lexicon_open(&lx, va.m.lexicon, va.m.lexicon_len), PDX_OK);
+    assert_int_equal(pdx_lexicon_count(lx), va.m.n_live >= 3 ? 3 : 0);
+    pdx_lexicon_free(lx);
     view_close(&va);
     view_close(&vb);
     assert_consistent(t->idx);
