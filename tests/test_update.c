@@ -6,8 +6,9 @@
  *
  * Each test writes small digests (in tests' own words) into a scratch
  * folder, updates an index through pdx_index_update, and compares it with
- * a reference built from scratch (pdx_index_update on a fresh path: one
- * segment, nothing deleted) of the same folder:
+ * a build from scratch of the same folder by the ordinary writer
+ * (pdx_writer_commit: one segment, nothing deleted):
+ *   - the reader's full check (pdx_index_check) of the updated index;
  *   - the live papers (id, date, votes, file, line, title, authors,
  *     summary) of every segment minus its deleted ones;
  *   - MMETA's live statistics and the LEXICON bytes;
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -36,6 +38,7 @@
 #include "fixtures.h"
 #include "manifest.h"
 #include "segment.h"
+#include "publish.h"
 #include "update_int.h"
 
 /* ---- digests ---- */
@@ -182,7 +185,7 @@ static void view_open(const char *index, view *v)
     for (uint32_t i = 0; i < v->m.n_segs; i++) {
         char *sp = pdx_segment_path(index, v->m.segs[i].seq);
         assert_non_null(sp);
-        if (pdx_update_open_segment(&v->seg[i], sp, err, sizeof err))
+        if (pdx_segment_open(&v->seg[i], sp, err, sizeof err))
             fail_msg("%s", err);
         free(sp);
         assert_int_equal(v->seg[i]->n_docs, v->m.segs[i].n_docs);
@@ -299,8 +302,9 @@ static void assert_consistent(const char *index)
     view_close(&v);
 }
 
-/* The updated index holds what a build from scratch of the same input
- * holds: papers, live statistics, lexicon. */
+/* The updated index passes the reader's full check and holds what a
+ * build from scratch (the ordinary writer) of the same input holds:
+ * papers, live statistics, lexicon. */
 static void assert_same_as_fresh(tstate *t)
 {
     unlink(t->ref);
@@ -310,8 +314,20 @@ static void assert_same_as_fresh(tstate *t)
     snprintf(cmd, sizeof cmd, "rm -f %s/r.idx*", dir);
     assert_int_equal(system(cmd), 0);
     free(dir);
-    pdx_update_stats st = update_index(t, t->ref, 0);
-    assert_true(st.full_build);
+    pdx_writer *w = NULL;
+    pdx_writer_opts wo = {.threads = 1, .created = 1700000000};
+    assert_int_equal(pdx_writer_new(&w, t->ref, &wo), PDX_OK);
+    const char *paths[] = {t->in};
+    assert_int_equal(pdx_writer_add_paths(w, paths, 1, NULL, NULL), PDX_OK);
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    pdx_index *ix = NULL; /* the reader's own checks of the updated index */
+    char err[600];
+    if (pdx_index_open(&ix, t->idx, err, sizeof err))
+        fail_msg("%s", err);
+    if (pdx_index_check(ix))
+        fail_msg("check: %s", pdx_index_errmsg(ix));
+    pdx_index_close(ix);
     char *a = live_papers(t->idx), *b = live_papers(t->ref);
     assert_string_equal(a, b);
     free(a);
@@ -602,19 +618,9 @@ static void update_file_becomes_directory_or_unreadable(void **st)
     free(q);
 }
 
-/* The pipe a waiting child updater writes to (see below). */
-static int waiting_pipe = -1;
-
-/* The child's diagnostics: a byte down the pipe when it starts waiting. */
-static void on_diag_waiting(const pdx_diag *d, void *payload)
-{
-    (void)payload;
-    if (strstr(d->message, "waiting") && write(waiting_pipe, "w", 1) != 1)
-        _exit(3);
-}
-
 /* Two updaters of one index: the second waits for the first's lock, then
- * does its work. */
+ * does its work. (The child is given time to reach the lock; whether or
+ * not it did, it cannot finish before the lock is released.) */
 static void update_waits_for_another_writer(void **st)
 {
     tstate *t = *st;
@@ -622,33 +628,26 @@ static void update_waits_for_another_writer(void **st)
     update_index(t, t->idx, 0);
     int fd;
     char err[600];
-    assert_int_equal(pdx_index_lock(t->idx, NULL, NULL, NULL, &fd, err, sizeof err), PDX_OK);
-    int pipefd[2];
-    assert_int_equal(pipe(pipefd), 0);
+    assert_int_equal(pdx_index_lock(t->idx, NULL, &fd, err, sizeof err), PDX_OK);
     write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         close(fd); /* the parent's lock stays: it holds its own descriptor */
-        close(pipefd[0]);
-        waiting_pipe = pipefd[1];
         const char *paths[] = {t->in};
         pdx_update_opts o = {.writer = {.threads = 1}};
-        pdx_parse_cb cb = {NULL, on_diag_waiting, NULL};
-        int rc = pdx_index_update(t->idx, paths, 1, &o, &cb, NULL, err, sizeof err);
+        int rc = pdx_index_update(t->idx, paths, 1, &o, NULL, NULL, err, sizeof err);
         _exit(rc == PDX_OK ? 0 : 1);
     }
-    close(pipefd[1]);
-    char c;
-    assert_int_equal(read(pipefd[0], &c, 1), 1); /* the child waits */
+    struct timespec pause = {0, 300000000L};
+    nanosleep(&pause, NULL);
     int status;
     assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
     assert_int_equal(n_segments(t->idx), 1);
-    close(fd); /* releases the lock */
+    pdx_index_unlock(fd);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
-    close(pipefd[0]);
     assert_int_equal(n_segments(t->idx), 2);
     assert_same_as_fresh(t);
 }
