@@ -159,6 +159,7 @@ typedef struct group_it {
     /* Scratch of block_bound(): the largest vote boost of the blocks of
      * this group's deciding cursors, 0 when none has a block left. */
     double bm_boost;
+    uint32_t qg; /* the query's group (pdx_query.groups index) */
     /* How informative the query word is (group_info()): a pair of words
      * earns proximity in proportion to it (pair_weight()). */
     double info;
@@ -184,6 +185,12 @@ typedef struct query_stat {
      * by (vord, field), once each */
     list_stat *lists;
     size_t n_lists;
+    double n_live; /* BM25's N: the view's live papers */
+    /* A lone segment without deletions, the common case: its lists'
+     * statistics are the view's, so build() fills them in from the
+     * cursors it opens instead of reading every list header twice. */
+    bool from_cursors;
+    bool infos_done; /* info, mass and mass_total are set */
     /* per query group (pdx_query.groups index): group_info() and its
      * mass, from the view's lists, so that a segment without the word
      * weighs it as the others do */
@@ -199,7 +206,7 @@ typedef struct eval {
     pdx_index *ix;
     uint32_t seg, base;
     bool has_deleted; /* the segment has deleted papers: they never match */
-    const query_stat *qs; /* not owned */
+    query_stat *qs; /* not owned */
     const pdx_query *q;
     const pdx_search_opts *o;
     cur *curs;
@@ -917,7 +924,7 @@ static double boost(eval *e, const pdx_doc_score *d)
 
 /* The view's statistics of list (vord, field), NULL when the query
  * reads no such list (query_stats() listed them all). */
-static const list_stat *list_stat_of(const query_stat *qs, uint32_t vord, unsigned field)
+static list_stat *list_stat_of(const query_stat *qs, uint32_t vord, unsigned field)
 {
     size_t lo = 0, hi = qs->n_lists;
     while (lo < hi) {
@@ -1019,28 +1026,15 @@ static int collect_lists(query_stat *qs, const pdx_query *q)
     return PDX_OK;
 }
 
-/* The statistics every segment's evaluation of q shares (query_stat):
- * the idf of each list from its live papers over the view (BM25's N the
- * view's live papers), and each group's information and mass. */
-static int query_stats(pdx_searcher *s, const pdx_query *q, query_stat *qs)
+/* BM25's idf of a list of df papers among N. */
+static double idf_of(double N, double df)
 {
-    memset(qs, 0, sizeof *qs);
-    if (collect_lists(qs, q))
-        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
-    double N = pdx_search_n_live(s->ix);
-    for (size_t i = 0; i < qs->n_lists; i++) {
-        list_stat *l = &qs->lists[i];
-        uint64_t df;
-        int rc = pdx_search_list_df(s->ix, l->vord, l->field, &df);
-        if (rc)
-            return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
-        l->live = df > 0;
-        l->idf = log(1 + (N - (double)df + 0.5) / ((double)df + 0.5));
-    }
-    qs->info = calloc(q->n_groups ? q->n_groups : 1, sizeof *qs->info);
-    qs->mass = calloc(q->n_groups ? q->n_groups : 1, sizeof *qs->mass);
-    if (!qs->info || !qs->mass)
-        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
+    return log(1 + (N - df + 0.5) / (df + 0.5));
+}
+
+/* Each group's information and mass (query_stat), from the lists'. */
+static void query_infos(query_stat *qs, const pdx_query *q)
+{
     for (uint32_t g = 0; g < q->n_groups; g++) {
         const pdx_group *gr = &q->groups[g];
         if (gr->filters_only)
@@ -1050,6 +1044,34 @@ static int query_stats(pdx_searcher *s, const pdx_query *q, query_stat *qs)
         if (!gr->negated)
             qs->mass_total += qs->mass[g];
     }
+    qs->infos_done = true;
+}
+
+/* The statistics every segment's evaluation of q shares (query_stat):
+ * the idf of each list from its live papers over the view (BM25's N the
+ * view's live papers), and each group's information and mass; for a lone
+ * segment without deletions, left to build() (from_cursors). */
+static int query_stats(pdx_searcher *s, const pdx_query *q, query_stat *qs)
+{
+    memset(qs, 0, sizeof *qs);
+    qs->info = calloc(q->n_groups ? q->n_groups : 1, sizeof *qs->info);
+    qs->mass = calloc(q->n_groups ? q->n_groups : 1, sizeof *qs->mass);
+    if (!qs->info || !qs->mass || collect_lists(qs, q))
+        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
+    qs->n_live = pdx_search_n_live(s->ix);
+    qs->from_cursors = pdx_search_n_segs(s->ix) == 1 && !pdx_search_has_deleted(s->ix);
+    if (qs->from_cursors)
+        return PDX_OK;
+    for (size_t i = 0; i < qs->n_lists; i++) {
+        list_stat *l = &qs->lists[i];
+        uint64_t df;
+        int rc = pdx_search_list_df(s->ix, l->vord, l->field, &df);
+        if (rc)
+            return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
+        l->live = df > 0;
+        l->idf = idf_of(qs->n_live, (double)df);
+    }
+    query_infos(qs, q);
     return PDX_OK;
 }
 
@@ -1213,8 +1235,8 @@ static int build(eval *e)
                             if (!(cl->fields & (1u << f)))
                                 continue;
                             /* a list only deleted papers have is none */
-                            const list_stat *ls = list_stat_of(e->qs, sl->ords[o], f);
-                            if (!ls || !ls->live)
+                            list_stat *ls = list_stat_of(e->qs, sl->ords[o], f);
+                            if (!ls || (!ls->live && !e->qs->from_cursors))
                                 continue;
                             cur *cu = &e->curs[e->n_curs];
                             rc = pdx_postings_open(&cu->p, ix, local, f);
@@ -1222,6 +1244,10 @@ static int build(eval *e)
                                 continue;
                             if (rc)
                                 return fail(e, rc);
+                            if (e->qs->from_cursors) {
+                                ls->live = true;
+                                ls->idf = idf_of(e->qs->n_live, cu->p.df);
+                            }
                             cu->field = (uint8_t)f;
                             cu->decides = !cl->optional;
                             cu->group = cu->group_last = (uint32_t)(gi - e->groups);
@@ -1248,10 +1274,17 @@ static int build(eval *e)
                 if ((used > 1 || cl->whole_author) && !cl->optional)
                     e->has_phrase = true;
             }
-            gi->info = e->qs->info[g];
-            gi->mass = e->qs->mass[g];
+            gi->qg = g;
         }
     }
+    /* the groups' weights, known once every list was seen */
+    if (!e->qs->infos_done)
+        query_infos(e->qs, q);
+    for (uint32_t g = 0; g < e->n_req + e->n_neg; g++) {
+        e->groups[g].info = e->qs->info[e->groups[g].qg];
+        e->groups[g].mass = e->qs->mass[e->groups[g].qg];
+    }
+    e->mass_total = e->qs->mass_total;
     return PDX_OK;
 }
 
@@ -1892,7 +1925,7 @@ typedef struct search_ctx {
     pdx_searcher *s;
     const pdx_query *q;
     const pdx_search_opts *o;
-    const query_stat *qs;
+    query_stat *qs;
     uint32_t id_doc; /* view doc id of the id: filter, PDX_NO_DOC if none */
 } search_ctx;
 
@@ -1904,8 +1937,7 @@ static int eval_open(eval *e, const search_ctx *sc, uint32_t seg, bool partial)
     uint32_t base;
     pdx_index *ix = pdx_search_seg(view, seg, &base);
     *e = (eval){.s = sc->s, .ix = ix, .seg = seg, .base = base, .qs = sc->qs, .q = sc->q,
-                .o = sc->o, .theta = -1, .partial_pass = partial, .boost_tab = sc->s->boost_tab,
-                .mass_total = sc->qs->mass_total};
+                .o = sc->o, .theta = -1, .partial_pass = partial, .boost_tab = sc->s->boost_tab};
     e->has_deleted = pdx_search_has_deleted(view);
     for (unsigned f = 0; f < PDX_NFIELDS; f++)
         e->avg[f] = view->avg_len[f];
