@@ -743,7 +743,7 @@ static bool cannot_reach(double bound, double theta)
 static bool passes_filters(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     const pdx_query *q = e->q;
-    if (e->has_deleted && pdx_search_doc_deleted(e->ix, doc))
+    if (e->has_deleted && pdx_doc_deleted(e->ix, doc))
         return false;
     if (e->id_filter && doc != e->id_doc)
         return false;
@@ -1938,7 +1938,7 @@ static int eval_open(eval *e, const search_ctx *sc, uint32_t seg, bool partial)
     pdx_index *ix = pdx_search_seg(view, seg, &base);
     *e = (eval){.s = sc->s, .ix = ix, .seg = seg, .base = base, .qs = sc->qs, .q = sc->q,
                 .o = sc->o, .theta = -1, .partial_pass = partial, .boost_tab = sc->s->boost_tab};
-    e->has_deleted = pdx_search_has_deleted(view);
+    e->has_deleted = pdx_search_has_deleted(ix); /* this segment's */
     for (unsigned f = 0; f < PDX_NFIELDS; f++)
         e->avg[f] = view->avg_len[f];
     e->max_boost = 1 + sc->o->vote_weight * log1p((double)view->max_votes);
