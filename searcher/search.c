@@ -62,6 +62,18 @@
  * (clause_verdict()): the lists are walked, and a phrase's positions
  * read, once per span rather than once per word. The exhaustive search
  * shares nothing, so tests/test_exact.c checks the sharing too.
+ *
+ * Segments. An index is a view over segments with deleted papers
+ * (search_view.c). The query is evaluated segment by segment, each with
+ * its own cursors (the segment's local term ordinals) but every statistic
+ * of the view's live papers (query_stats(): N, df and so idf per list, the
+ * groups' information and mass; average lengths): a paper scores the same
+ * in any segment, and as in one segment built from the live papers alone.
+ * All segments push into one heap and one count, so the heap's threshold
+ * prunes every later segment exactly as it would the rest of one; the
+ * partial pass runs, on every segment, only once the full matches of all
+ * were counted. Deleted papers fail passes_filters(): never scored or
+ * counted. Hits carry view doc ids (segment base + local id).
  */
 #include <math.h>
 #include <stdio.h>
