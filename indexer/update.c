@@ -40,29 +40,22 @@
  * wrote, has its arXiv id in the record's dropped list; so step 4 finds
  * every paper that may have to come back.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "format.h"
 #include "indexer.h"
-#include "lexicon.h"
 #include "lexicon_mine.h"
 #include "manifest.h"
 #include "paperdex/index.h"
-#include "segment.h"
 #include "publish.h"
+#include "segment.h"
 #include "update_int.h"
 
 /* ---- errors ---- */

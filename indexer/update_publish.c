@@ -28,15 +28,9 @@
  *   segment files that are no longer named unlinked: a reader that read
  *   the old manifest and then misses a segment re-reads INDEX (FORMAT.md).
  */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "lexicon.h"
 #include "lexicon_mine.h"
