@@ -65,8 +65,10 @@ void pdx_frame_finish(const pdx_frame_kind *kind, const pdx_frame_entry *tab, un
                       uint64_t table_off, uint8_t *table, uint8_t header[PDX_HEADER_SIZE],
                       uint8_t footer[PDX_FOOTER_SIZE]);
 
-/* The header checksum of a header the frame reader accepted. */
-static inline uint64_t pdx_frame_header_sum(const uint8_t *p)
+/* The identity of a container the frame reader accepted: its header
+ * checksum, which covers the copy of the section table's checksum (and so
+ * every section's XXH3-64): two files that differ in content differ here. */
+static inline uint64_t pdx_frame_identity(const uint8_t *p)
 {
     return pdx_get_u64(p + PDX_HDR_CHECKSUM);
 }

@@ -56,7 +56,10 @@ typedef struct pdx_manifest_segment {
     uint64_t seq;        /* file <INDEX>.<seq>.seg */
     uint32_t n_docs;     /* papers in the segment, deleted ones included */
     uint64_t file_size;  /* of the segment file */
-    uint64_t header_sum; /* the segment header's checksum: a swapped file is refused */
+    /* The segment header's checksum (pdx_frame_identity): the header holds
+     * a copy of the section table's checksum, so this covers every section
+     * and a swapped or replaced file is refused. */
+    uint64_t header_sum;
     uint32_t *deleted;   /* ascending local doc ids; n_deleted of them */
     uint32_t n_deleted;
     pdx_deldf *deldf;    /* sorted by (term bytes, field); n_deldf of them */

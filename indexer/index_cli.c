@@ -3,6 +3,8 @@
  *
  *   paperdex-index [-o INDEX] [--quiet] [--json] [--mem-mb N] [--threads N]
  *                  [--export-jsonl FILE] PATH...
+ *   paperdex-index --update [options] PATH...
+ *   paperdex-index --optimize INDEX
  *   paperdex-index --check INDEX
  *   paperdex-index --info INDEX
  *
@@ -28,6 +30,8 @@
 
 static const char usage[] =
     "usage: paperdex-index [options] PATH...\n"
+    "       paperdex-index --update [options] PATH...\n"
+    "       paperdex-index --optimize INDEX\n"
     "       paperdex-index --check INDEX\n"
     "       paperdex-index --info INDEX\n"
     "\n"
@@ -56,6 +60,14 @@ static const char usage[] =
     "                       unknown), and title_terms, authors_terms,\n"
     "                       summary_terms: the paperdex terms of each field,\n"
     "                       space-separated (used by bench/peers/)\n"
+    "      --update         bring INDEX up to date with PATHs: only new and changed\n"
+    "                       files are parsed (into one new segment), papers of\n"
+    "                       changed and vanished files are deleted, segments are\n"
+    "                       merged when needed; a missing INDEX is built whole\n"
+    "      --max-segments N with --update: the merge policy's bound (2-30,\n"
+    "                       default 10)\n"
+    "      --optimize INDEX merge every segment of INDEX into one, dropping\n"
+    "                       deleted papers\n"
     "      --check INDEX    verify every checksum and structural invariant;\n"
     "                       report the first problem and exit 1 if there is one\n"
     "      --info INDEX     print document count, date range, term count and\n"
@@ -401,8 +413,11 @@ static int do_check(const char *path)
     }
     pdx_index_info info;
     pdx_index_info_get(ix, &info);
-    printf("%s: ok (%u documents, %u terms, %" PRIu64 " bytes)\n", path, info.docs, info.terms,
+    printf("%s: ok (%u documents, %u terms, %" PRIu64 " bytes", path, info.docs, info.terms,
            info.file_size);
+    if (info.segments > 1 || info.deleted)
+        printf("; %u segments, %u deleted papers", info.segments, info.deleted);
+    printf(")\n");
     pdx_index_close(ix);
     return 0;
 }
@@ -421,7 +436,8 @@ static int do_info(const char *path)
     printf("format:       version %u, tokenizer version %u, stemmer %s, Unicode %s\n",
            in.format_version, in.tokenizer_version, in.stemmer, in.unicode_version);
     printf("written by:   %s\n", in.generator);
-    printf("documents:    %u\n", in.docs);
+    printf("documents:    %u live, %u deleted\n", in.docs, in.deleted);
+    printf("generation:   %" PRIu64 "\n", in.generation);
     if (in.min_date)
         printf("dates:        %04d-%02d-%02d .. %04d-%02d-%02d\n", in.min_date / 10000,
                in.min_date / 100 % 100, in.min_date % 100, in.max_date / 10000,
@@ -434,9 +450,17 @@ static int do_info(const char *path)
            in.avg_len[1], in.avg_len[2]);
     printf("lexicon:      %u Korean-English pairs (each stated by at least %u papers)\n",
            in.lexicon_pairs, in.lexicon_min_support);
-    printf("size:         %" PRIu64 " bytes\n", in.file_size);
-    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++)
+    printf("size:         %" PRIu64 " bytes (manifest and segments)\n", in.file_size);
+    for (unsigned id = 1; id <= PDX_SEC_COUNT + 1; id++)
         printf("  %-10s  %12" PRIu64 " bytes\n", pdx_section_name(id), in.section_bytes[id - 1]);
+    printf("segments:     %u\n", in.segments);
+    for (uint32_t i = 0; i < in.segments; i++) {
+        pdx_segment_info sg;
+        pdx_index_segment_info(ix, i, &sg);
+        printf("  %2u. seq %-6" PRIu64 " %8u papers %8u deleted %10u terms %12" PRIu64
+               " bytes  %s\n",
+               i + 1, sg.seq, sg.docs, sg.deleted, sg.terms, sg.file_size, sg.path);
+    }
     pdx_index_close(ix);
     return 0;
 }
@@ -556,6 +580,122 @@ static int finish_stdout(int status)
     return status ? status : 1;
 }
 
+/* ---- --update and --optimize ---- */
+
+static void print_update_summary(const run_state *s, const char *out, bool optimize,
+                                 const pdx_update_stats *st, double secs)
+{
+    if (s->json) {
+        pdx_buf b = {0};
+        char num[640];
+        snprintf(num, sizeof num,
+                 "{\"update\":true,\"full_build\":%s,\"files_unchanged\":%" PRIu64
+                 ",\"files_added\":%" PRIu64 ",\"files_changed\":%" PRIu64
+                 ",\"files_removed\":%" PRIu64 ",\"files_reparsed\":%" PRIu64
+                 ",\"papers_added\":%" PRIu64 ",\"papers_deleted\":%" PRIu64
+                 ",\"duplicates\":%" PRIu64 ",\"skipped\":[",
+                 st->full_build ? "true" : "false", st->files_unchanged, st->files_added,
+                 st->files_changed, st->files_removed, st->files_reparsed, st->papers_added,
+                 st->papers_deleted, st->duplicates);
+        pdx_buf_append(&b, num, strlen(num));
+        for (size_t i = 0; i < s->n_skips; i++) {
+            if (i)
+                pdx_buf_putc(&b, ',');
+            pdx_buf_append(&b, "{\"file\":", 8);
+            pdx_json_str(&b, s->skips[i].file, s->skips[i].file ? strlen(s->skips[i].file) : 0);
+            snprintf(num, sizeof num, ",\"line\":%u,\"reason\":", s->skips[i].line);
+            pdx_buf_append(&b, num, strlen(num));
+            pdx_json_str(&b, s->skips[i].reason,
+                         s->skips[i].reason ? strlen(s->skips[i].reason) : 0);
+            pdx_buf_putc(&b, '}');
+        }
+        snprintf(num, sizeof num,
+                 "],\"paths_skipped\":%" PRIu64 ",\"warnings\":%" PRIu64
+                 ",\"segments\":%u,\"merges\":%u,\"seconds\":%.3f}\n",
+                 s->paths_skipped, s->warnings, st->segments, st->merges, secs);
+        pdx_buf_append(&b, num, strlen(num));
+        if (!b.err)
+            fwrite(b.data, 1, b.len, stdout);
+        pdx_buf_free(&b);
+        return;
+    }
+    if (s->quiet)
+        return;
+    if (optimize) {
+        printf("segments:          %u (%u written by merging)\n", st->segments, st->merges);
+        printf("index:             %s\n", out);
+        printf("seconds:           %.3f\n", secs);
+        return;
+    }
+    if (st->full_build)
+        printf("(no index at %s: built from scratch)\n", out);
+    printf("files unchanged:   %" PRIu64 "\n", st->files_unchanged);
+    printf("files added:       %" PRIu64 "\n", st->files_added);
+    printf("files changed:     %" PRIu64 "\n", st->files_changed);
+    printf("files removed:     %" PRIu64 "\n", st->files_removed);
+    if (st->files_reparsed)
+        printf("files reparsed:    %" PRIu64 " (a duplicate they lost to is gone)\n",
+               st->files_reparsed);
+    printf("papers added:      %" PRIu64 "\n", st->papers_added);
+    printf("papers deleted:    %" PRIu64 "\n", st->papers_deleted);
+    printf("duplicates merged: %" PRIu64 "\n", st->duplicates);
+    printf("papers skipped:    %zu\n", s->n_skips);
+    for (size_t i = 0; i < s->n_skips; i++)
+        printf("  %s:%u: %s\n", s->skips[i].file, s->skips[i].line, s->skips[i].reason);
+    printf("paths skipped:     %" PRIu64 "\n", s->paths_skipped);
+    printf("warnings:          %" PRIu64 "\n", s->warnings);
+    printf("segments:          %u (%u written by merging)\n", st->segments, st->merges);
+    printf("index:             %s\n", out);
+    printf("seconds:           %.3f\n", secs);
+}
+
+/* The progress line of an update counts the papers itself (the build's
+ * reads the writer's parse statistics). */
+static int on_update_paper(const pdx_paper *p, void *payload)
+{
+    run_state *s = payload;
+    s->stats.papers++;
+    return on_paper(p, payload);
+}
+
+/* Runs pdx_index_update (paths) or pdx_index_optimize (paths NULL) and
+ * prints the summary. Returns the exit status; dies of the signal when
+ * interrupted. */
+static int do_update(run_state *s, const char *out, const char *const *paths, size_t n_paths,
+                     const pdx_update_opts *uo)
+{
+    pdx_update_stats st = {0};
+    char err[800];
+    pdx_parse_cb cb = {on_update_paper, on_diag, s};
+    int rc = paths ? pdx_index_update(out, paths, n_paths, uo, &cb, &st, err, sizeof err)
+                   : pdx_index_optimize(out, uo, &st, err, sizeof err);
+    if (!rc && s->err)
+        rc = s->err;
+    if (s->progress)
+        fputs("\r\033[K", stderr);
+    if (rc && interrupted) {
+        fprintf(stderr, "paperdex-index: interrupted by %s; index not changed, temporary "
+                "files removed\n", signal_name(interrupted));
+        die_of(interrupted);
+    }
+    if (rc) {
+        fprintf(stderr, "paperdex-index: %s; index not changed\n",
+                err[0] ? err : pdx_strerror(rc));
+        return 1;
+    }
+    print_update_summary(s, out, !paths, &st, now() - s->t0);
+    return 0;
+}
+
+static void free_skips(run_state *s)
+{
+    for (size_t i = 0; i < s->n_skips; i++) {
+        free(s->skips[i].file);
+        free(s->skips[i].reason);
+    }
+    free(s->skips);
+}
+
 static int index_main(int argc, char **argv);
 
 /* SOURCE_DATE_EPOCH (reproducible-builds.org): the creation time to record
@@ -591,6 +731,9 @@ static int index_main(int argc, char **argv)
     run_state s = {0};
     size_t mem_mb = 0;
     unsigned threads = 0;
+    bool update = false;
+    const char *optimize = NULL;
+    unsigned max_segments = 0;
     const char **paths = calloc((size_t)argc, sizeof *paths);
     size_t n_paths = 0;
     if (!paths)
@@ -632,6 +775,20 @@ static int index_main(int argc, char **argv)
                 return 2;
             }
             threads = (unsigned)v;
+        } else if (!strcmp(a, "--update")) {
+            update = true;
+        } else if (!strcmp(a, "--optimize") && more) {
+            optimize = argv[++i];
+        } else if (!strcmp(a, "--max-segments") && more) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end || v < 2 || v > 30 || argv[i][0] == '-') {
+                fprintf(stderr, "paperdex-index: --max-segments wants a number from 2 to 30, "
+                        "got '%s'\n", argv[i]);
+                free(paths);
+                return 2;
+            }
+            max_segments = (unsigned)v;
         } else if (!strcmp(a, "--export-jsonl") && more) {
             export_path = argv[++i];
         } else if (!strcmp(a, "--check") && more) {
@@ -651,7 +808,19 @@ static int index_main(int argc, char **argv)
             paths[n_paths++] = a;
         }
     }
-    if (!n_paths) {
+    if (optimize && (update || n_paths || export_path)) {
+        fprintf(stderr, "paperdex-index: --optimize INDEX takes no input paths, --update or "
+                "--export-jsonl (see --help)\n");
+        free(paths);
+        return 2;
+    }
+    if (update && export_path) {
+        fprintf(stderr, "paperdex-index: --export-jsonl goes with a full build, not --update "
+                "(see --help)\n");
+        free(paths);
+        return 2;
+    }
+    if (!n_paths && !optimize) {
         fprintf(stderr, "paperdex-index: no input paths (see --help)\n");
         free(paths);
         return 2;
@@ -688,6 +857,14 @@ static int index_main(int argc, char **argv)
     }
     pdx_writer_opts wo = {.mem_budget = mem_mb << 20, .on_diag = on_diag, .payload = &s,
                           .cancel = &interrupted, .threads = threads, .created = created};
+    if (update || optimize) {
+        pdx_update_opts uo = {.writer = wo, .max_segments = max_segments};
+        int status = optimize ? do_update(&s, optimize, NULL, 0, &uo)
+                              : do_update(&s, out, paths, n_paths, &uo);
+        free_skips(&s);
+        free(paths);
+        return status;
+    }
     int rc = pdx_writer_new(&s.w, out, &wo);
     if (!rc) {
         pdx_parse_cb cb = {on_paper, on_diag, &s};
@@ -735,11 +912,7 @@ static int index_main(int argc, char **argv)
             status = 1;
     }
     pdx_writer_free(s.w);
-    for (size_t i = 0; i < s.n_skips; i++) {
-        free(s.skips[i].file);
-        free(s.skips[i].reason);
-    }
-    free(s.skips);
+    free_skips(&s);
     free(paths);
     return status;
 }

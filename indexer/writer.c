@@ -272,8 +272,8 @@ static bool temp_group_is_stale(const char *group, int *lock_fd)
 
 /* Removes the temporary files of writers for the same target that were
  * killed, recognized by their lock (see above); a live writer's files,
- * whatever its pid, are kept. */
-static void remove_stale_temps(const char *path)
+ * whatever its pid, are kept. (Also used by update.c, for segments.) */
+void pdx_writer_remove_stale_temps(const char *path)
 {
     char *copy = strdup(path), *copy2 = strdup(path);
     if (!copy || !copy2) {
@@ -477,7 +477,7 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
         rc = check_target(w);
     if (rc)
         return rc;
-    remove_stale_temps(w->path);
+    pdx_writer_remove_stale_temps(w->path);
     rc = pdx_doc_batch_new(&w->one);
     if (rc)
         return oom(w);
@@ -1277,10 +1277,12 @@ typedef struct commit_ctx {
     uint8_t header[PDX_HEADER_SIZE]; /* zeros until write_table_and_footer */
     uint64_t file_size;    /* the final size, known after the table */
     uint64_t created;      /* META's creation time */
+    uint64_t identity;     /* pdx_frame_identity() of the segment: its header checksum */
     uint64_t seq;          /* the segment's file number */
     char *seg_path;        /* "<INDEX>.<seq>.seg"; owned */
     bool seg_renamed;      /* the segment is at seg_path: removed again on failure */
     pdx_buf lexicon;       /* the LEXICON bytes, for the manifest */
+    pdx_buf cand;          /* the miner's candidate table (MCAND), for the manifest */
 } commit_ctx;
 
 /* Allocates what the steps need and maps the spilled runs. */
@@ -1329,6 +1331,7 @@ static void commit_ctx_free(commit_ctx *c, int rc)
         unlink(c->seg_path);
     free(c->seg_path);
     pdx_buf_free(&c->lexicon);
+    pdx_buf_free(&c->cand);
     if (c->runs)
         for (uint32_t k = 0; k < c->n_runs; k++)
             if (c->runs[k].map)
@@ -1736,7 +1739,9 @@ static int write_lexicon(commit_ctx *c)
     size_t n;
     if (finish_mining(c))
         return c->w->err;
-    int rc = pdx_lexicon_miner_finish(c->miner, &pairs, &n);
+    int rc = pdx_lexicon_miner_export(c->miner, &c->cand); /* MCAND: for --update */
+    if (!rc)
+        rc = pdx_lexicon_miner_finish(c->miner, &pairs, &n);
     if (rc)
         return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
     rc = pdx_lexicon_encode(&c->lexicon, pairs, n, PDX_LEXICON_MIN_SUPPORT);
@@ -1782,6 +1787,7 @@ static int write_table_and_footer(commit_ctx *c)
     uint8_t tb[PDX_FRAME_TABLE_BYTES(PDX_SEC_COUNT)];
     uint8_t footer[PDX_FOOTER_SIZE];
     pdx_frame_finish(&pdx_segment_kind, c->tab, c->ntab, table_off, tb, c->header, footer);
+    c->identity = pdx_frame_identity(c->header);
     out_write(c->w, &c->o, tb, PDX_FRAME_TABLE_BYTES(c->ntab));
     c->file_size = c->o.off + PDX_FOOTER_SIZE;
     return out_write(c->w, &c->o, footer, sizeof footer);
@@ -1885,7 +1891,7 @@ static int fill_segment_out(commit_ctx *c, pdx_segment_out *out)
     memset(out, 0, sizeof *out);
     out->seg = (pdx_manifest_segment){.seq = c->seq, .n_docs = c->n_final,
                                       .file_size = c->file_size,
-                                      .header_sum = pdx_get_u64(c->header + PDX_HDR_CHECKSUM)};
+                                      .header_sum = c->identity};
     memcpy(out->sum_len, c->sum_len, sizeof out->sum_len);
     out->min_date = c->min_date;
     out->max_date = c->max_date;
@@ -1893,6 +1899,8 @@ static int fill_segment_out(commit_ctx *c, pdx_segment_out *out)
     out->created = c->created;
     out->lexicon = c->lexicon; /* moved */
     c->lexicon = (pdx_buf){0};
+    out->cand = c->cand; /* moved */
+    c->cand = (pdx_buf){0};
     return build_files(c, out);
 }
 
@@ -1908,6 +1916,7 @@ void pdx_segment_out_free(pdx_segment_out *out)
     }
     free(out->files);
     pdx_buf_free(&out->lexicon);
+    pdx_buf_free(&out->cand);
     memset(out, 0, sizeof *out);
 }
 
@@ -1977,6 +1986,8 @@ static pdx_manifest full_build_manifest(pdx_segment_out *out, const pdx_manifest
         .n_files = out->n_files,
         .lexicon = out->lexicon.data,
         .lexicon_len = out->lexicon.len,
+        .cand = out->cand.data,
+        .cand_len = out->cand.len,
     };
     memcpy(m.sum_len, out->sum_len, sizeof m.sum_len);
     return m;
