@@ -1005,6 +1005,12 @@ static int cmp_list_stat(const void *a, const void *b)
     return (x->field > y->field) - (x->field < y->field);
 }
 
+/* BM25's idf of a list of df papers among N. */
+static double idf_of(double N, double df)
+{
+    return log(1 + (N - df + 0.5) / (df + 0.5));
+}
+
 /* Lists into qs->lists every (term, field) list the query's term slots
  * may read, once each, sorted (list_stat_of()). */
 static int collect_lists(query_stat *qs, const pdx_query *q)
@@ -1038,12 +1044,6 @@ static int collect_lists(query_stat *qs, const pdx_query *q)
     return PDX_OK;
 }
 
-/* BM25's idf of a list of df papers among N. */
-static double idf_of(double N, double df)
-{
-    return log(1 + (N - df + 0.5) / (df + 0.5));
-}
-
 /* Each group's information and mass (query_stat), from the lists'. */
 static void query_infos(query_stat *qs, const pdx_query *q)
 {
@@ -1057,6 +1057,22 @@ static void query_infos(query_stat *qs, const pdx_query *q)
             qs->mass_total += qs->mass[g];
     }
     qs->infos_done = true;
+}
+
+/* The lists' idf from their live papers over the view
+ * (pdx_search_term_stats(): each term looked up once per segment). */
+static int view_list_stats(pdx_searcher *s, query_stat *qs)
+{
+    for (size_t l = 0; l < qs->n_lists; l++) {
+        const uint32_t *locals;
+        const uint64_t *df;
+        int rc = pdx_search_term_stats(s, qs->lists[l].vord, &locals, &df);
+        if (rc)
+            return rc;
+        qs->lists[l].live = df[qs->lists[l].field] > 0;
+        qs->lists[l].idf = idf_of(qs->n_live, (double)df[qs->lists[l].field]);
+    }
+    return PDX_OK;
 }
 
 /* The statistics every segment's evaluation of q shares (query_stat):
@@ -1074,17 +1090,10 @@ static int query_stats(pdx_searcher *s, const pdx_query *q, query_stat *qs)
     qs->from_cursors = pdx_search_n_segs(s->ix) == 1 && !pdx_search_has_deleted(s->ix);
     if (qs->from_cursors)
         return PDX_OK;
-    for (size_t i = 0; i < qs->n_lists; i++) {
-        list_stat *l = &qs->lists[i];
-        uint64_t df;
-        int rc = pdx_search_list_df(s->ix, l->vord, l->field, &df);
-        if (rc)
-            return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
-        l->live = df > 0;
-        l->idf = idf_of(qs->n_live, (double)df);
-    }
-    query_infos(qs, q);
-    return PDX_OK;
+    int rc = view_list_stats(s, qs);
+    if (!rc)
+        query_infos(qs, q);
+    return rc;
 }
 
 static void query_stats_free(query_stat *qs)
@@ -1185,6 +1194,21 @@ static int open_whole(eval *e, clause_it *c, const pdx_clause *cl, uint32_t grou
     return PDX_OK;
 }
 
+/* The ordinal in e's segment of slot term vord: PDX_OK, PDX_ENOTFOUND
+ * (the segment lacks it) or an error of the view. */
+static int local_ord(const eval *e, uint32_t vord, uint32_t *local)
+{
+    if (e->qs->from_cursors)
+        return pdx_search_term_local(e->s->ix, vord, e->seg, local);
+    const uint32_t *locals;
+    const uint64_t *df;
+    int rc = pdx_search_term_stats(e->s, vord, &locals, &df);
+    if (rc)
+        return rc;
+    *local = locals[e->seg];
+    return *local == PDX_NO_ORD ? PDX_ENOTFOUND : PDX_OK;
+}
+
 static int build(eval *e)
 {
     const pdx_query *q = e->q;
@@ -1238,7 +1262,7 @@ static int build(eval *e)
                     st->rel = (int32_t)k;
                     for (uint32_t o = 0; o < sl->n_ords; o++) {
                         uint32_t local;
-                        int rc = pdx_search_term_local(e->s->ix, sl->ords[o], e->seg, &local);
+                        int rc = local_ord(e, sl->ords[o], &local);
                         if (rc == PDX_ENOTFOUND)
                             continue; /* not in this segment */
                         if (rc)

@@ -158,10 +158,15 @@ static const char *zq_word(uint32_t k, char out[8])
 
 #define N_LIVE 900
 #define N_SEGS 3
-/* Live papers [seg_first[i], seg_first[i + 1]) are in segment i. */
-static const uint32_t seg_first[N_SEGS + 1] = {0, 420, 720, N_LIVE};
+/* Live papers [seg_first(i, n), seg_first(i + 1, n)) are in segment i of
+ * n: unequal parts, as updates leave them. */
+static uint32_t seg_first(uint32_t i, uint32_t n)
+{
+    return i >= n ? N_LIVE : (uint32_t)((uint64_t)N_LIVE * i * (n + i) / (2 * n * n));
+}
 
 typedef struct world {
+    uint32_t n_segs; /* of the view */
     char *dir;
     tpaper *live;            /* N_LIVE */
     tpaper *dead;            /* deleted papers */
@@ -182,8 +187,8 @@ static void make_dead(world *w, uint64_t *rng, uint32_t seg, size_t n)
         random_paper(p, rng, 60000 + (uint32_t)w->n_dead, (int32_t)below(rng, 40));
         char zq[8];
         append(p->summary, sizeof p->summary, " ", zq_word(ZQ_LIVE + (uint32_t)k % ZQ_DEAD, zq));
-        if (kind == 0 && seg + 1 < N_SEGS) { /* an older version of a later live paper */
-            uint32_t from = seg_first[seg + 1], to = seg_first[N_SEGS];
+        if (kind == 0 && seg + 1 < w->n_segs) { /* an older version of a later live paper */
+            uint32_t from = seg_first(seg + 1, w->n_segs), to = N_LIVE;
             const tpaper *later = &w->live[from + below(rng, to - from)];
             memcpy(p->id, later->id, sizeof p->id);
             p->date = later->date;
@@ -207,9 +212,11 @@ static bool dead_id_taken(const world *w, size_t upto, const char *id)
     return false;
 }
 
-static void world_open(world *w)
+/* The corpus in n_segs segments (1..N_SEGS), and the reference. */
+static void world_open(world *w, uint32_t n_segs)
 {
     memset(w, 0, sizeof *w);
+    w->n_segs = n_segs;
     w->dir = fx_tmpdir();
     uint64_t rng = 0x5e65eedULL;
     w->live = calloc(N_LIVE, sizeof *w->live);
@@ -226,34 +233,36 @@ static void world_open(world *w)
     pdx_paper *segp[N_SEGS];
     bool *segd[N_SEGS];
     vf_segment vs[N_SEGS];
-    for (uint32_t s = 0; s < N_SEGS; s++) {
+    for (uint32_t s = 0; s < n_segs; s++) {
         size_t first_dead = w->n_dead;
         make_dead(w, &rng, s, n_dead[s]);
         for (size_t k = first_dead; k < w->n_dead; k++)
             if (dead_id_taken(w, k, w->dead[k].id))
                 snprintf(w->dead[k].id, sizeof w->dead[k].id, "2312.%05u", (unsigned)k);
-        size_t nl = seg_first[s + 1] - seg_first[s], nd = w->n_dead - first_dead;
+        size_t nl = seg_first(s + 1, n_segs) - seg_first(s, n_segs), nd = w->n_dead - first_dead;
         segp[s] = calloc(nl + nd, sizeof *segp[s]);
         segd[s] = calloc(nl + nd, sizeof *segd[s]);
         size_t n = 0, l = 0, d = 0;
         while (l < nl || d < nd) {
             bool dead = d < nd && (l == nl || (n % 7) == 3);
             segd[s][n] = dead;
-            segp[s][n++] = as_paper(dead ? &w->dead[first_dead + d++] : &w->live[seg_first[s] + l++]);
+            segp[s][n++] = as_paper(dead ? &w->dead[first_dead + d++]
+                                         : &w->live[seg_first(s, n_segs) + l++]);
         }
         vs[s] = (vf_segment){segp[s], n, segd[s]};
     }
     /* the reference: the live papers alone, segments in another order */
     pdx_paper *refp = calloc(N_LIVE, sizeof *refp);
     size_t n = 0;
-    for (uint32_t s = 0; s < N_SEGS; s++) {
-        uint32_t from = seg_first[(s + 2) % N_SEGS], to = seg_first[(s + 2) % N_SEGS + 1];
+    for (uint32_t s = 0; s < n_segs; s++) {
+        uint32_t from = seg_first((s + 2) % n_segs, n_segs),
+                 to = seg_first((s + 2) % n_segs + 1, n_segs);
         for (uint32_t i = from; i < to; i++)
             refp[n++] = as_paper(&w->live[i]);
     }
     char *ref_path = fx_path(w->dir, "ref.idx");
     vf_build(ref_path, refp, n);
-    char *view_path = vf_make_view(w->dir, "view.idx", vs, N_SEGS, ref_path);
+    char *view_path = vf_make_view(w->dir, "view.idx", vs, n_segs, ref_path);
     char err[512];
     if (pdx_index_open(&w->ref, ref_path, err, sizeof err) != PDX_OK)
         fail_msg("open %s: %s", ref_path, err);
@@ -261,9 +270,9 @@ static void world_open(world *w)
         fail_msg("open %s: %s", view_path, err);
     assert_int_equal(pdx_searcher_new(&w->sr, w->ref), PDX_OK);
     assert_int_equal(pdx_searcher_new(&w->sv, w->view), PDX_OK);
-    assert_int_equal(pdx_search_n_segs(w->view), N_SEGS);
+    assert_int_equal(pdx_search_n_segs(w->view), n_segs);
     assert_int_equal(pdx_search_n_live(w->view), N_LIVE);
-    for (uint32_t s = 0; s < N_SEGS; s++) {
+    for (uint32_t s = 0; s < n_segs; s++) {
         free(segp[s]);
         free(segd[s]);
     }
@@ -441,16 +450,17 @@ static const char *const fixed_queries[] = {
     "\"video transf*\"", "zq*", "zqb* 모델", "retrieval augmented generation", "검색 증강 생성 모델",
     "트랜스포머", "reinforcement learning", "RL 모델", "멀티모달 정렬 OR alignment"};
 
-static void multiseg_matches_one_segment_of_the_live_papers(void **state)
+/* Runs every fixed query and n_random random ones (1-4 words of either
+ * language, some as phrases) on the corpus in n_segs segments and on the
+ * reference, with every option set. */
+static void compare_world(uint32_t n_segs, int n_random)
 {
-    (void)state;
     world w;
-    world_open(&w);
+    world_open(&w, n_segs);
     for (size_t i = 0; i < COUNT(fixed_queries); i++)
         compare_all(&w, fixed_queries[i]);
-    /* random queries of 1-4 words of either language, some as phrases */
     uint64_t rng = 0xfeedULL;
-    for (int i = 0; i < 120; i++) {
+    for (int i = 0; i < n_random; i++) {
         char q[256] = "";
         uint32_t nw = 1 + below(&rng, 4);
         bool phrase = below(&rng, 5) == 0;
@@ -466,6 +476,21 @@ static void multiseg_matches_one_segment_of_the_live_papers(void **state)
     world_close(&w);
 }
 
+static void multiseg_matches_one_segment_of_the_live_papers(void **state)
+{
+    (void)state;
+    compare_world(N_SEGS, 120);
+}
+
+/* One segment with deleted papers (an update that removed or changed a
+ * file of a one-segment index): the segment's own figures are no longer
+ * the index's. */
+static void multiseg_one_segment_with_deletions(void **state)
+{
+    (void)state;
+    compare_world(1, 40);
+}
+
 /* The view's own figures: live papers, and an id of a deleted paper (an
  * old version of an edited one, or a paper deleted outright) finds the
  * live paper or nothing. */
@@ -473,7 +498,7 @@ static void multiseg_deleted_papers_are_not_found(void **state)
 {
     (void)state;
     world w;
-    world_open(&w);
+    world_open(&w, N_SEGS);
     for (size_t i = 0; i < w.n_dead; i++) {
         char q[64];
         snprintf(q, sizeof q, "id:%s", w.dead[i].id);
@@ -683,6 +708,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(multiseg_matches_one_segment_of_the_live_papers),
+        cmocka_unit_test(multiseg_one_segment_with_deletions),
         cmocka_unit_test(multiseg_deleted_papers_are_not_found),
         cmocka_unit_test(multiseg_real_digests_match_one_segment),
     };
