@@ -46,10 +46,13 @@ def write(path, text):
 class Watcher:
     """A running paperdex-index --watch and the lines it logs."""
 
+    running = []  # every watcher started, so a failed test leaves none behind
+
     def __init__(self, index, paths, extra=()):
         self.proc = subprocess.Popen(
             [os.path.join(BIN, "paperdex-index"), "--watch", "-o", index, *extra, *paths],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        Watcher.running.append(self.proc)
         self.lines = queue.Queue()
         self.log = []
         self.err = []
@@ -92,6 +95,7 @@ class Watcher:
     def stop(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
         rc = self.proc.wait(timeout=WAIT)
+        time.sleep(0.1)  # let the readers reach the end of the pipes
         rest = []
         while True:
             try:
@@ -143,6 +147,13 @@ class WatchTest(unittest.TestCase):
               digest("2024-01-02", [("2401.00001", "Quokka Planner for Robots", "quokka")]))
 
     def tearDown(self):
+        for proc in Watcher.running:  # a test that failed before stop()
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            proc.stdout.close()
+            proc.stderr.close()
+        Watcher.running.clear()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def test_add_edit_subfolder_delete_stop(self):
@@ -172,8 +183,12 @@ class WatchTest(unittest.TestCase):
         while "1 changed" not in w.next_line():
             pass
 
+        # a new folder, and once the watch has seen it (the update it
+        # triggers changes nothing) a digest in it: only a watch on the new
+        # folder can see that
         sub = os.path.join(self.docs, "2024", "01")
-        os.makedirs(sub)  # a new folder, then a digest in it
+        os.makedirs(sub)
+        self.assertIn("0 added, 0 changed, 0 removed", w.next_line())
         write(os.path.join(sub, "2024-01-04.md"),
               digest("2024-01-04", [("2401.00004", "Echidna Alignment", "echidna")]))
         print("new subfolder: searchable after %.2f s"
@@ -215,6 +230,7 @@ class WatchTest(unittest.TestCase):
         write(os.path.join(self.docs, "2024-01-05.md"),
               digest("2024-01-05", [("2401.00005", "Kiwi Parsing", "kiwi")]))
         failed = json.loads(w.next_line())
+        print("\nlogged: %s" % failed["error"], file=sys.stderr)
         self.assertFalse(failed["ok"], failed)
         self.assertIn("w.idx", failed["error"])
         with open(index, encoding="utf-8") as f:
