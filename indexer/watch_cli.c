@@ -202,20 +202,29 @@ static void watch_tree(watch_state *s, const char *dir, unsigned depth)
     free(path);
 }
 
+/* The real path of path's directory (malloc'd; NULL when it cannot be
+ * resolved, errno set) and where path's base name starts. */
+static char *real_dir_of(const char *path, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    char *real = dir ? realpath(dir, NULL) : NULL;
+    free(dir);
+    return real;
+}
+
 /* Watches the directory of file PATH for the file's own name. */
 static void watch_file(watch_state *s, const char *file)
 {
-    const char *slash = strrchr(file, '/');
-    char *dir = slash ? strndup(file, slash == file ? 1 : (size_t)(slash - file)) : strdup(".");
-    char *real = dir ? realpath(dir, NULL) : NULL;
-    free(dir);
+    const char *base;
+    char *real = real_dir_of(file, &base);
     if (!real)
         return;
     bool fresh;
     watch_dir *d = watch_add(s, real, &fresh);
     if (!d)
         return;
-    const char *base = slash ? slash + 1 : file;
     for (size_t i = 0; i < d->n_names; i++)
         if (!strcmp(d->names[i], base))
             return;
@@ -415,23 +424,21 @@ static int poll_timeout(const watch_state *s)
 static int watch_init(watch_state *s, const pdx_watch_opts *o, char *err, size_t n)
 {
     *s = (watch_state){.o = o, .fd = -1};
-    const char *slash = strrchr(o->index_path, '/');
-    s->index_base = strdup(slash ? slash + 1 : o->index_path);
-    char *dir = slash ? strndup(o->index_path, slash == o->index_path
-                                                   ? 1
-                                                   : (size_t)(slash - o->index_path))
-                      : strdup(".");
-    if (!s->index_base || !dir) {
-        free(dir);
-        return PDX_ENOMEM;
-    }
-    s->index_dir = realpath(dir, NULL);
-    free(dir);
+    /* where the writer puts its files: beside INDEX, or beside the target
+     * of a symlink at INDEX (it replaces the target) */
+    char *target = realpath(o->index_path, NULL);
+    const char *base;
+    s->index_dir = real_dir_of(target ? target : o->index_path, &base);
+    int saved = errno;
+    s->index_base = strdup(base);
+    free(target);
     if (!s->index_dir) {
         snprintf(err, n, "%s: cannot resolve the index's directory: %s", o->index_path,
-                 strerror(errno));
+                 strerror(saved));
         return PDX_EIO;
     }
+    if (!s->index_base)
+        return PDX_ENOMEM;
     s->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (s->fd < 0) {
         snprintf(err, n, "inotify unavailable: %s", strerror(errno));

@@ -262,6 +262,26 @@ class WatchTest(unittest.TestCase):
         rc, _ = w.stop()
         self.assertEqual(rc, 0, "stderr: %r" % w.err)
 
+    def test_symlinked_index_in_watched_folder(self):
+        # INDEX a symlink to a file in the watched folder: the writer puts
+        # its files beside the target, and those must not retrigger either
+        real = os.path.join(self.docs, "real.idx")
+        r = subprocess.run([os.path.join(BIN, "paperdex-index"), "-q", "-o", real, self.docs],
+                           capture_output=True, text=True, timeout=WAIT)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        link = os.path.join(self.tmp, "link.idx")
+        os.symlink(real, link)
+        w = Watcher(link, [self.docs])
+        self.assertIn("updated", w.next_line())
+        write(os.path.join(self.docs, "2024-01-08.md"),
+              digest("2024-01-08", [("2401.00008", "Tuatara", "tuatara")]))
+        wait_for(link, "tuatara", ["2401.00008"])
+        self.assertIn("1 added", w.next_line())
+        self.assertTrue(w.quiet_for(1.5), "the index's files retriggered: %r" % w.log)
+        self.assertTrue(os.path.islink(link))
+        rc, _ = w.stop()
+        self.assertEqual(rc, 0, "stderr: %r" % w.err)
+
     def test_usage_errors(self):
         exe = os.path.join(BIN, "paperdex-index")
         for args in (["--watch", "-o", os.path.join(self.tmp, "x.idx")],
