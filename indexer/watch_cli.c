@@ -47,8 +47,8 @@ typedef struct watch_dir {
     int wd;        /* inotify watch descriptor */
     char *path;    /* real path (owned) */
     bool whole;    /* every name counts (a tree), not only file PATHs' names */
-    char **names;  /* base names of the file PATHs in it (owned); n_names of them */
-    size_t n_names;
+    char **names;  /* base names of the file PATHs in it (owned) */
+    size_t n_names; /* entries in names */
     bool seen;     /* reached by the current refresh (stale entries are dropped) */
 } watch_dir;
 
@@ -56,8 +56,9 @@ typedef struct watch_dir {
 typedef struct watch_state {
     const pdx_watch_opts *o; /* the caller's options */
     int fd;                  /* the inotify instance */
-    watch_dir *dirs;         /* watched directories; n_dirs of them */
-    size_t n_dirs, cap_dirs;
+    watch_dir *dirs;         /* watched directories */
+    size_t n_dirs;           /* entries in dirs */
+    size_t cap_dirs;         /* entries allocated */
     char *index_dir;         /* real path of INDEX's directory (owned) */
     char *index_base;        /* INDEX's base name (owned) */
     bool pending;            /* a change came in since the last update */
