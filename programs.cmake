@@ -8,7 +8,8 @@ target_include_directories(paperdex_cli PUBLIC ${CMAKE_SOURCE_DIR}/common)
 target_include_directories(paperdex_cli PRIVATE ${CMAKE_SOURCE_DIR}/searcher)
 target_link_libraries(paperdex_cli PUBLIC paperdex)
 
-add_executable(paperdex-index ${CMAKE_SOURCE_DIR}/indexer/index_cli.c)
+add_executable(paperdex-index ${CMAKE_SOURCE_DIR}/indexer/index_cli.c
+               ${CMAKE_SOURCE_DIR}/indexer/watch_cli.c) # --watch
 target_include_directories(paperdex-index PRIVATE ${CMAKE_SOURCE_DIR}/common)
 target_link_libraries(paperdex-index PRIVATE paperdex_cli)
 

@@ -5,6 +5,7 @@
  *                  [--export-jsonl FILE] PATH...
  *   paperdex-index --update [options] PATH...
  *   paperdex-index --optimize INDEX
+ *   paperdex-index --watch [options] PATH...   (indexer/watch_cli.c)
  *   paperdex-index --check INDEX
  *   paperdex-index --info INDEX
  *
@@ -27,11 +28,13 @@
 #include "format.h"
 #include "json.h"
 #include "paperdex/paperdex.h"
+#include "watch.h"
 
 static const char usage[] =
     "usage: paperdex-index [options] PATH...\n"
     "       paperdex-index --update [options] PATH...\n"
     "       paperdex-index --optimize INDEX\n"
+    "       paperdex-index --watch [options] PATH...\n"
     "       paperdex-index --check INDEX\n"
     "       paperdex-index --info INDEX\n"
     "\n"
@@ -68,6 +71,10 @@ static const char usage[] =
     "                       default 10)\n"
     "      --optimize INDEX merge every segment of INDEX into one, dropping\n"
     "                       deleted papers\n"
+    "      --watch          --update, then keep running: watch PATHs (inotify,\n"
+    "                       new subdirectories too) and update INDEX within 2 s\n"
+    "                       of the last change; one log line per update (JSON\n"
+    "                       with --json); SIGINT/SIGTERM stop it (status 0)\n"
     "      --check INDEX    verify every checksum and structural invariant;\n"
     "                       report the first problem and exit 1 if there is one\n"
     "      --info INDEX     print document count, date range, term count and\n"
@@ -687,6 +694,22 @@ static int do_update(run_state *s, const char *out, const char *const *paths, si
     return 0;
 }
 
+/* --watch (indexer/watch_cli.c) until SIGINT, SIGTERM or SIGHUP: 0 after
+ * such a stop, 1 when the watch could not start. */
+static int run_watch(run_state *s, const char *out, const char *const *paths, size_t n_paths,
+                     const pdx_update_opts *uo)
+{
+    s->progress = false; /* a log, not a progress line */
+    pdx_parse_cb cb = {NULL, on_diag, s};
+    pdx_watch_opts wo = {.index_path = out, .paths = paths, .n_paths = n_paths, .update = uo,
+                         .cb = &cb, .stop = &interrupted, .log = stdout, .json = s->json};
+    char err[1024];
+    int rc = pdx_watch_run(&wo, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "paperdex-index: --watch: %s\n", err[0] ? err : pdx_strerror(rc));
+    return rc ? 1 : 0;
+}
+
 static void free_skips(run_state *s)
 {
     for (size_t i = 0; i < s->n_skips; i++) {
@@ -732,6 +755,7 @@ static int index_main(int argc, char **argv)
     size_t mem_mb = 0;
     unsigned threads = 0;
     bool update = false;
+    bool watch = false;
     const char *optimize = NULL;
     unsigned max_segments = 0;
     const char **paths = calloc((size_t)argc, sizeof *paths);
@@ -777,6 +801,8 @@ static int index_main(int argc, char **argv)
             threads = (unsigned)v;
         } else if (!strcmp(a, "--update")) {
             update = true;
+        } else if (!strcmp(a, "--watch")) {
+            watch = update = true; /* a watch is a loop of updates */
         } else if (!strcmp(a, "--optimize") && more) {
             optimize = argv[++i];
         } else if (!strcmp(a, "--max-segments") && more) {
@@ -857,6 +883,13 @@ static int index_main(int argc, char **argv)
     }
     pdx_writer_opts wo = {.mem_budget = mem_mb << 20, .on_diag = on_diag, .payload = &s,
                           .cancel = &interrupted, .threads = threads, .created = created};
+    if (watch) {
+        pdx_update_opts uo = {.writer = wo, .max_segments = max_segments};
+        int status = run_watch(&s, out, paths, n_paths, &uo);
+        free_skips(&s);
+        free(paths);
+        return status;
+    }
     if (update || optimize) {
         pdx_update_opts uo = {.writer = wo, .max_segments = max_segments};
         int status = optimize ? do_update(&s, optimize, NULL, 0, &uo)

@@ -1233,10 +1233,10 @@ int pdx_lexicon_miner_export(const pdx_lexicon_miner *m, pdx_buf *out)
 typedef struct lm_table {
     const uint8_t *p;     /* the whole table */
     size_t len;           /* its bytes, checksum included */
-    uint64_t texts;       /* the stats it carries */
-    uint64_t occurrences;
-    uint64_t prunes;
-    uint32_t prune_floor;
+    uint64_t texts;       /* stats.texts of the miner that exported it */
+    uint64_t occurrences; /* its stats.occurrences */
+    uint64_t prunes;      /* its stats.prunes (0: the counts are exact) */
+    uint32_t prune_floor; /* its stats.prune_floor */
     uint64_t entries;     /* entries between the header and the checksum */
 } lm_table;
 

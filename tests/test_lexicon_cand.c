@@ -48,7 +48,7 @@ static const char *const fx_a[] = {
  * on two days). */
 static const char *const fx_b[] = {
     "- 기존 강화 학습(reinforcement learning) 방법과 비교한다.",
-    "- 최근 대형 언어 모델(LLM)이 쓰인다.",
+    "- 최근 대형 언어 모델(LLM)이 쓰인다. 이 대형 언어 모델(LLM)은 크다.",
     "- 검색 증강 생성(RAG)으로 답한다. 다시 말해 검색 증강 생성(RAG)이다.",
     "- 검색 증강 생성(RAG)은 문서를 찾는다.",
     "- 여러 검색 증강 생성(RAG) 변형을 보았다.",
@@ -641,7 +641,7 @@ static int keep_paper(const pdx_paper *p, void *payload)
 
 /* The real corpus: everything mined, the last ~10% of the days' texts
  * (the newest) un-mined from the imported table, against a fresh mine of
- * the rest. Without pruning (the corpus needs ~60k of 512k candidates)
+ * the rest. Without pruning (the corpus needs ~39k of 512k candidates)
  * the lexicons are byte-identical. */
 static void test_lexicon_cand__corpus_unmine_newest_days(void **state)
 {

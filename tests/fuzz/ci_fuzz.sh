@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${FUZZ_BUILD:-build-fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=${*:-digest tokenizer query index}
+TARGETS=${*:-digest tokenizer query index lexcand}
 
 if ! command -v clang >/dev/null; then
     echo "ci_fuzz: clang not found (apt-get install clang)" >&2

@@ -5,6 +5,7 @@
 #   fuzz_tokenizer  the tokenizer            (pdx_tokenize)
 #   fuzz_query      query parser + search    (pdx_query_parse, pdx_search, ...)
 #   fuzz_index      index reader + search    (pdx_index_open, queries, check)
+#   fuzz_lexcand    lexicon candidate table  (export, import, unmine)
 #
 # -DPAPERDEX_FUZZ=ON (clang only) builds fuzz_<target> linked with
 # libFuzzer, and instruments the whole library with
@@ -12,12 +13,13 @@
 # fuzz_<target>_replay (the same target with replay.c as main) runs the
 # target's seed corpus as the CTest test fuzz_replay_<target>, so gcc
 # builds replay the corpora and every regression input too.
-set(PDX_FUZZ_TARGETS digest tokenizer query index)
+set(PDX_FUZZ_TARGETS digest tokenizer query index lexcand)
 set(PDX_FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)
 
 function(pdx_fuzz_executable name)
   add_executable(${name} ${ARGN})
-  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/common ${PDX_FUZZ_DIR})
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/common ${PDX_FUZZ_DIR}
+                             ${CMAKE_SOURCE_DIR}/indexer) # lexicon_mine.h (fuzz_lexcand)
   target_link_libraries(${name} PRIVATE paperdex)
 endfunction()
 
