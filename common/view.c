@@ -20,6 +20,8 @@
 #include "paperdex/tokenizer.h"
 #include "segment.h"
 
+void (*pdx_view_open_hook)(const char *path, int attempt) = NULL;
+
 /* Attempts at opening an index whose manifest keeps being replaced while
  * a segment it named disappears (a writer finishing its commits). */
 #define OPEN_ATTEMPTS 10
@@ -306,7 +308,7 @@ static char *segment_base(const char *path)
     return strdup(path);
 }
 
-static int open_view_once(pdx_index *ix, bool *retry)
+static int open_view_once(pdx_index *ix, int attempt, bool *retry)
 {
     struct stat st;
     int rc = read_manifest(ix, ix->path, &st);
@@ -314,6 +316,8 @@ static int open_view_once(pdx_index *ix, bool *retry)
         rc = check_tokenizer(ix);
     if (rc)
         return rc;
+    if (pdx_view_open_hook)
+        pdx_view_open_hook(ix->path, attempt);
     char *base = segment_base(ix->path);
     ix->segs = calloc(ix->manifest.n_segs, sizeof *ix->segs);
     if (!base || !ix->segs) {
@@ -350,7 +354,7 @@ int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbu
             return PDX_ENOMEM;
         }
         bool retry = false;
-        int rc = open_view_once(ix, &retry);
+        int rc = open_view_once(ix, attempt, &retry);
         if (!rc) {
             ix->errmsg[0] = 0;
             *out = ix;
