@@ -748,6 +748,47 @@ static void update_refuses_foreign_files(void **st)
     free(still);
 }
 
+/* paperdex-index --update, --optimize and --max-segments: the JSON
+ * summary, the text summary, usage errors. */
+static void update_cli(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    char cmd[8192], *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --update --json -o %s %s", PDX_BIN_DIR, t->idx,
+             t->in);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "\"full_build\":true"));
+    assert_non_null(strstr(out, "\"files_added\":1,"));
+    assert_non_null(strstr(out, "\"papers_added\":3,"));
+    free(out);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --update --max-segments 5 -o %s %s",
+             PDX_BIN_DIR, t->idx, t->in);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "files unchanged:   1\n"));
+    assert_non_null(strstr(out, "papers added:      2\n"));
+    assert_non_null(strstr(out, "segments:          2 "));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --optimize %s", PDX_BIN_DIR, t->idx);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "segments:          1 (1 written by merging)"));
+    free(out);
+    assert_int_equal(n_segments(t->idx), 1);
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --optimize %s %s 2>/dev/null", PDX_BIN_DIR,
+             t->idx, t->in);
+    assert_int_equal(fx_run(cmd, NULL), 2);
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --update --max-segments 1 -o %s %s 2>/dev/null",
+             PDX_BIN_DIR, t->idx, t->in);
+    assert_int_equal(fx_run(cmd, NULL), 2);
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --optimize %s/none.idx 2>&1", PDX_BIN_DIR,
+             t->dir);
+    assert_int_equal(fx_run(cmd, &out), 1);
+    assert_non_null(strstr(out, "no index to optimize"));
+    free(out);
+    assert_same_as_fresh(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -765,6 +806,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_waits_for_another_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(update_cancelled_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(update_refuses_foreign_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_cli, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
