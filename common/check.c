@@ -15,53 +15,13 @@
 #include "paperdex/tokenizer.h"
 #include "segment.h"
 
-/* Section a comes before section b in the file. Empty sections take no
- * bytes, so one may share its offset with the next section (the writer
- * leaves TERMS, TERMSTR, POSTINGS and POSITIONS empty when no paper has a
- * term): at equal offsets the empty one comes first. */
-static bool section_before(const pdx_section *a, const pdx_section *b)
-{
-    return a->off < b->off || (a->off == b->off && a->len < b->len);
-}
-
+/* Sections, table and footer tile the file with zero padding, and every
+ * checksum holds (frame.c, shared with the manifest). */
 static int check_coverage(pdx_index *ix)
 {
-    /* Sections sorted by offset, then the table and footer, must tile the
-     * file after the header with only zero padding (< alignment) between;
-     * non-empty sections never overlap. */
-    unsigned order[PDX_SEC_COUNT];
-    for (unsigned i = 0; i < PDX_SEC_COUNT; i++)
-        order[i] = i + 1;
-    for (unsigned i = 1; i < PDX_SEC_COUNT; i++)
-        for (unsigned j = i; j > 0 && section_before(&ix->sec[order[j]], &ix->sec[order[j - 1]]);
-             j--) {
-            unsigned t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
-    uint64_t at = PDX_HEADER_SIZE;
-    for (unsigned i = 0; i < PDX_SEC_COUNT; i++) {
-        const pdx_section *s = &ix->sec[order[i]];
-        if (s->off < at || s->off - at >= PDX_SECTION_ALIGN)
-            return pdx_index_corrupt(ix, "%s: overlaps another section or leaves a gap",
-                                     pdx_section_name(order[i]));
-        for (uint64_t b = at; b < s->off; b++)
-            if (ix->map[b])
-                return pdx_index_corrupt(ix, "padding before %s is not zero",
-                                         pdx_section_name(order[i]));
-        at = s->off + s->len;
-    }
-    uint64_t toff = pdx_get_u64(ix->map + PDX_HDR_TABLE_OFF);
-    if (toff < at || toff - at >= PDX_SECTION_ALIGN)
-        return pdx_index_corrupt(ix, "section table: not right after the last section");
-    for (uint64_t b = at; b < toff; b++)
-        if (ix->map[b])
-            return pdx_index_corrupt(ix, "padding before the section table is not zero");
-    if (toff + PDX_SEC_COUNT * PDX_SECTION_ENTRY_SIZE + 8 + PDX_FOOTER_SIZE != ix->size)
-        return pdx_index_corrupt(ix, "footer: not right after the section table");
-    if (pdx_get_u32(ix->map + PDX_HDR_FLAGS) != 0 || pdx_get_u64(ix->map + PDX_HDR_RESERVED) != 0)
-        return pdx_index_corrupt(ix, "header: reserved bytes are not zero");
-    return PDX_OK;
+    char msg[400];
+    int rc = pdx_frame_coverage(ix->map, ix->size, &pdx_segment_kind, ix->sec, msg, sizeof msg);
+    return rc ? pdx_index_corrupt(ix, "%s", msg) : PDX_OK;
 }
 
 /* A hash table holds exactly n entries, none past n. (That each entry is
@@ -390,11 +350,6 @@ int pdx_index_check(pdx_index *ix)
     int rc = check_coverage(ix);
     if (rc)
         return rc;
-    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++) {
-        const pdx_section *s = &ix->sec[id];
-        if (pdx_hash(s->p, s->len) != s->sum)
-            return pdx_index_corrupt(ix, "%s: checksum mismatch", pdx_section_name(id));
-    }
     /* One limit per document and field; n_docs is bounded by the DOCS
      * section's size (checked at open). */
     uint32_t *limit = malloc(((size_t)ix->n_docs * PDX_NFIELDS + 1) * sizeof *limit);

@@ -23,6 +23,7 @@
 
 #include "common.h"
 #include "format.h"
+#include "frame.h"
 
 /* "\x89PDM\r\n\x1a\n": like the segment magic, with M for manifest. */
 #define PDX_MANIFEST_MAGIC "\x89PDM\r\n\x1a\n"
@@ -95,7 +96,13 @@ typedef struct pdx_manifest {
     size_t lexicon_len;
     uint8_t *cand;       /* MCAND bytes (may be empty) */
     size_t cand_len;
+    /* After pdx_manifest_decode: a copy of the MDELDF bytes, which the
+     * segments' deldf terms point into (owned; NULL for a builder's). */
+    uint8_t *deldf_bytes;
 } pdx_manifest;
+
+/* The manifest's framing: its magic, version and section names. */
+extern const pdx_frame_kind pdx_manifest_kind;
 
 /* Appends the encoded manifest (whole file: header, sections, table,
  * footer) to out. Returns PDX_OK, PDX_EINVAL (a field out of range: no
@@ -110,6 +117,18 @@ int pdx_manifest_encode(pdx_buf *out, const pdx_manifest *m);
  * message naming the byte offset in errbuf. */
 int pdx_manifest_decode(pdx_manifest *m, const uint8_t *p, size_t len, char *errbuf,
                         size_t errbuf_size);
+
+/* Which sections pdx_manifest_decode_parts decodes: a bit per
+ * PDX_MSEC_* id. A reader opening the index needs only PDX_MANIFEST_VIEW
+ * (the others' checksums are then not verified: pdx_index_check does). */
+#define PDX_MANIFEST_ALL 0x7eu
+#define PDX_MANIFEST_VIEW                                                                  \
+    ((1u << PDX_MSEC_META) | (1u << PDX_MSEC_SEGS) | (1u << PDX_MSEC_DELDF) |              \
+     (1u << PDX_MSEC_LEXICON))
+/* pdx_manifest_decode of the sections in parts only (META and SEGS always);
+ * the others stay empty. */
+int pdx_manifest_decode_parts(pdx_manifest *m, const uint8_t *p, size_t len, unsigned parts,
+                              char *errbuf, size_t errbuf_size);
 
 /* Frees what pdx_manifest_decode (or a builder using the same ownership)
  * allocated and zeroes *m. */

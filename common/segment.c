@@ -52,13 +52,14 @@ const char *pdx_index_errmsg(const pdx_index *ix)
     return ix ? ix->errmsg : "";
 }
 
+static const char *const section_names[] = {"?",        "META",      "TERMS", "TERMSTR",
+                                            "TERMHASH", "POSTINGS",  "POSITIONS",
+                                            "DOCS",     "STORED",    "IDHASH",
+                                            "LEXICON"};
+
 const char *pdx_section_name(unsigned id)
 {
-    static const char *const names[] = {"?",        "META",      "TERMS", "TERMSTR",
-                                        "TERMHASH", "POSTINGS",  "POSITIONS",
-                                        "DOCS",     "STORED",    "IDHASH",
-                                        "LEXICON"};
-    return id <= PDX_SEC_COUNT ? names[id] : "?";
+    return id <= PDX_SEC_COUNT ? section_names[id] : "?";
 }
 
 /* Reads "varint length + bytes" at *p within [*, end) into a NUL-terminated
@@ -165,61 +166,17 @@ static int hash_table_size(pdx_index *ix, unsigned id, uint32_t *slots)
     return PDX_OK;
 }
 
+
+const pdx_frame_kind pdx_segment_kind = {PDX_MAGIC, PDX_FORMAT_VERSION, PDX_SEC_COUNT,
+                                         section_names};
+
+/* Header, footer and section table (frame.c, shared with the manifest). */
 static int check_frame(pdx_index *ix)
 {
-    const uint8_t *h = ix->map;
-    if (ix->size < PDX_HEADER_SIZE || memcmp(h, PDX_MAGIC, PDX_MAGIC_LEN) != 0)
-        return pdx_index_error(ix, PDX_ENOTINDEX, "not a paperdex index (no magic number)");
-    if (pdx_hash(h, PDX_HDR_CHECKSUM) != pdx_get_u64(h + PDX_HDR_CHECKSUM))
-        return pdx_index_corrupt(ix, "header: checksum mismatch");
-    ix->format_version = pdx_get_u32(h + PDX_HDR_VERSION);
-    if (ix->format_version != PDX_FORMAT_VERSION)
-        return pdx_index_error(ix, PDX_EVERSION,
-                               "format version %u, this paperdex reads version %u: "
-                               "rebuild the index",
-                               ix->format_version, PDX_FORMAT_VERSION);
-    if (pdx_get_u32(h + PDX_HDR_BOM) != PDX_BYTE_ORDER_MARK ||
-        pdx_get_u32(h + PDX_HDR_HEADER_SIZE) != PDX_HEADER_SIZE ||
-        pdx_get_u32(h + PDX_HDR_HASH_ID) != PDX_HASH_ID_XXH3_64)
-        return pdx_index_corrupt(ix, "header: bad byte order mark, header size or hash id");
-    uint64_t fsize = pdx_get_u64(h + PDX_HDR_FILE_SIZE);
-    if (fsize != ix->size)
-        return pdx_index_corrupt(ix, "file is %llu bytes but its header says %llu "
-                                 "(truncated or extended)",
-                                 (unsigned long long)ix->size, (unsigned long long)fsize);
-    const uint8_t *f = h + ix->size - PDX_FOOTER_SIZE;
-    if (ix->size < PDX_HEADER_SIZE + PDX_FOOTER_SIZE || memcmp(f, PDX_FOOTER_MAGIC, 8) != 0 ||
-        pdx_hash(f, PDX_FTR_CHECKSUM) != pdx_get_u64(f + PDX_FTR_CHECKSUM) ||
-        pdx_get_u64(f + PDX_FTR_FILE_SIZE) != fsize ||
-        pdx_get_u64(f + PDX_FTR_HDR_SUM) != pdx_get_u64(h + PDX_HDR_CHECKSUM))
-        return pdx_index_corrupt(ix, "footer: missing or does not match the header");
-
-    uint32_t nsec = pdx_get_u32(h + PDX_HDR_NSECTIONS);
-    uint64_t toff = pdx_get_u64(h + PDX_HDR_TABLE_OFF);
-    uint64_t body_end = ix->size - PDX_FOOTER_SIZE;
-    if (nsec != PDX_SEC_COUNT || toff < PDX_HEADER_SIZE || toff > body_end ||
-        (body_end - toff) < (uint64_t)nsec * PDX_SECTION_ENTRY_SIZE + 8)
-        return pdx_index_corrupt(ix, "section table: bad count or offset");
-    const uint8_t *t = h + toff;
-    size_t tlen = (size_t)nsec * PDX_SECTION_ENTRY_SIZE;
-    if (pdx_hash(t, tlen) != pdx_get_u64(t + tlen))
-        return pdx_index_corrupt(ix, "section table: checksum mismatch");
-    for (uint32_t i = 0; i < nsec; i++) {
-        const uint8_t *e = t + (size_t)i * PDX_SECTION_ENTRY_SIZE;
-        uint32_t id = pdx_get_u32(e);
-        uint64_t off = pdx_get_u64(e + 8), len = pdx_get_u64(e + 16);
-        if (id < 1 || id > PDX_SEC_COUNT || ix->sec[id].p)
-            return pdx_index_corrupt(ix, "section table: bad or repeated section id %u", id);
-        if (pdx_get_u32(e + 4) != 0 || off % PDX_SECTION_ALIGN != 0 || off > body_end ||
-            len > body_end - off || off < PDX_HEADER_SIZE)
-            return pdx_index_corrupt(ix, "section table: %s out of bounds", pdx_section_name(id));
-        /* Sections must not overlap the table. */
-        if (off < toff + tlen + 8 && toff < off + len)
-            return pdx_index_corrupt(ix, "section table: %s overlaps the table",
-                                     pdx_section_name(id));
-        ix->sec[id] = (pdx_section){h + off, off, len, pdx_get_u64(e + 24)};
-    }
-    return PDX_OK;
+    char msg[400];
+    int rc = pdx_frame_read(ix->map, ix->size, &pdx_segment_kind, ix->sec, &ix->format_version,
+                            msg, sizeof msg);
+    return rc ? pdx_index_error(ix, rc, "%s", msg) : PDX_OK;
 }
 
 /* What a file that is not a regular one is, for the message. */

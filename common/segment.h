@@ -19,17 +19,14 @@
 
 #include "common.h"
 #include "format.h"
+#include "frame.h"
 #include "lexicon.h"
 #include "paperdex/index.h"
 
 #define PDX_NO_DOC UINT32_MAX
 
-typedef struct pdx_section {
-    const uint8_t *p; /* into the mapping */
-    uint64_t off;     /* file offset */
-    uint64_t len;     /* bytes; 0 for an empty section */
-    uint64_t sum;     /* expected XXH3-64 */
-} pdx_section;
+/* A segment's framing: its magic, version and section names. */
+extern const pdx_frame_kind pdx_segment_kind;
 
 struct pdx_index {
     const uint8_t *map; /* read-only mapping of the whole file */

@@ -3,6 +3,8 @@
  *
  *   paperdex-index [-o INDEX] [--quiet] [--json] [--mem-mb N] [--threads N]
  *                  [--export-jsonl FILE] PATH...
+ *   paperdex-index --update [options] PATH...
+ *   paperdex-index --optimize INDEX
  *   paperdex-index --check INDEX
  *   paperdex-index --info INDEX
  *
@@ -28,6 +30,8 @@
 
 static const char usage[] =
     "usage: paperdex-index [options] PATH...\n"
+    "       paperdex-index --update [options] PATH...\n"
+    "       paperdex-index --optimize INDEX\n"
     "       paperdex-index --check INDEX\n"
     "       paperdex-index --info INDEX\n"
     "\n"
@@ -56,6 +60,14 @@ static const char usage[] =
     "                       unknown), and title_terms, authors_terms,\n"
     "                       summary_terms: the paperdex terms of each field,\n"
     "                       space-separated (used by bench/peers/)\n"
+    "      --update         bring INDEX up to date with PATHs: only new and changed\n"
+    "                       files are parsed (into one new segment), papers of\n"
+    "                       changed and vanished files are deleted, segments are\n"
+    "                       merged when needed; a missing INDEX is built whole\n"
+    "      --max-segments N with --update: the merge policy's bound (2-30,\n"
+    "                       default 10)\n"
+    "      --optimize INDEX merge every segment of INDEX into one, dropping\n"
+    "                       deleted papers\n"
     "      --check INDEX    verify every checksum and structural invariant;\n"
     "                       report the first problem and exit 1 if there is one\n"
     "      --info INDEX     print document count, date range, term count and\n"
@@ -556,6 +568,107 @@ static int finish_stdout(int status)
     return status ? status : 1;
 }
 
+/* ---- --update and --optimize ---- */
+
+static void print_update_summary(const run_state *s, const char *out,
+                                 const pdx_update_stats *st, double secs)
+{
+    if (s->json) {
+        pdx_buf b = {0};
+        char num[640];
+        snprintf(num, sizeof num,
+                 "{\"update\":true,\"full_build\":%s,\"files_unchanged\":%" PRIu64
+                 ",\"files_added\":%" PRIu64 ",\"files_changed\":%" PRIu64
+                 ",\"files_removed\":%" PRIu64 ",\"files_reparsed\":%" PRIu64
+                 ",\"papers_added\":%" PRIu64 ",\"papers_deleted\":%" PRIu64
+                 ",\"duplicates\":%" PRIu64 ",\"skipped\":[",
+                 st->full_build ? "true" : "false", st->files_unchanged, st->files_added,
+                 st->files_changed, st->files_removed, st->files_reparsed, st->papers_added,
+                 st->papers_deleted, st->duplicates);
+        pdx_buf_append(&b, num, strlen(num));
+        for (size_t i = 0; i < s->n_skips; i++) {
+            if (i)
+                pdx_buf_putc(&b, ',');
+            pdx_buf_append(&b, "{\"file\":", 8);
+            pdx_json_str(&b, s->skips[i].file, s->skips[i].file ? strlen(s->skips[i].file) : 0);
+            snprintf(num, sizeof num, ",\"line\":%u,\"reason\":", s->skips[i].line);
+            pdx_buf_append(&b, num, strlen(num));
+            pdx_json_str(&b, s->skips[i].reason,
+                         s->skips[i].reason ? strlen(s->skips[i].reason) : 0);
+            pdx_buf_putc(&b, '}');
+        }
+        snprintf(num, sizeof num,
+                 "],\"paths_skipped\":%" PRIu64 ",\"warnings\":%" PRIu64
+                 ",\"segments\":%u,\"merges\":%u,\"seconds\":%.3f}\n",
+                 s->paths_skipped, s->warnings, st->segments, st->merges, secs);
+        pdx_buf_append(&b, num, strlen(num));
+        if (!b.err)
+            fwrite(b.data, 1, b.len, stdout);
+        pdx_buf_free(&b);
+        return;
+    }
+    if (s->quiet)
+        return;
+    if (st->full_build)
+        printf("(no index at %s: built from scratch)\n", out);
+    printf("files unchanged:   %" PRIu64 "\n", st->files_unchanged);
+    printf("files added:       %" PRIu64 "\n", st->files_added);
+    printf("files changed:     %" PRIu64 "\n", st->files_changed);
+    printf("files removed:     %" PRIu64 "\n", st->files_removed);
+    if (st->files_reparsed)
+        printf("files reparsed:    %" PRIu64 " (a duplicate they lost to is gone)\n",
+               st->files_reparsed);
+    printf("papers added:      %" PRIu64 "\n", st->papers_added);
+    printf("papers deleted:    %" PRIu64 "\n", st->papers_deleted);
+    printf("duplicates merged: %" PRIu64 "\n", st->duplicates);
+    printf("papers skipped:    %zu\n", s->n_skips);
+    for (size_t i = 0; i < s->n_skips; i++)
+        printf("  %s:%u: %s\n", s->skips[i].file, s->skips[i].line, s->skips[i].reason);
+    printf("paths skipped:     %" PRIu64 "\n", s->paths_skipped);
+    printf("warnings:          %" PRIu64 "\n", s->warnings);
+    printf("segments:          %u (%u written by merging)\n", st->segments, st->merges);
+    printf("index:             %s\n", out);
+    printf("seconds:           %.3f\n", secs);
+}
+
+/* Runs pdx_index_update (paths) or pdx_index_optimize (paths NULL) and
+ * prints the summary. Returns the exit status; dies of the signal when
+ * interrupted. */
+static int do_update(run_state *s, const char *out, const char *const *paths, size_t n_paths,
+                     const pdx_update_opts *uo)
+{
+    pdx_update_stats st = {0};
+    char err[800];
+    pdx_parse_cb cb = {on_paper, on_diag, s};
+    int rc = paths ? pdx_index_update(out, paths, n_paths, uo, &cb, &st, err, sizeof err)
+                   : pdx_index_optimize(out, uo, &st, err, sizeof err);
+    if (!rc && s->err)
+        rc = s->err;
+    if (s->progress)
+        fputs("\r\033[K", stderr);
+    if (rc && interrupted) {
+        fprintf(stderr, "paperdex-index: interrupted by %s; index not changed, temporary "
+                "files removed\n", signal_name(interrupted));
+        die_of(interrupted);
+    }
+    if (rc) {
+        fprintf(stderr, "paperdex-index: %s; index not changed\n",
+                err[0] ? err : pdx_strerror(rc));
+        return 1;
+    }
+    print_update_summary(s, out, &st, now() - s->t0);
+    return 0;
+}
+
+static void free_skips(run_state *s)
+{
+    for (size_t i = 0; i < s->n_skips; i++) {
+        free(s->skips[i].file);
+        free(s->skips[i].reason);
+    }
+    free(s->skips);
+}
+
 static int index_main(int argc, char **argv);
 
 /* SOURCE_DATE_EPOCH (reproducible-builds.org): the creation time to record
@@ -591,6 +704,9 @@ static int index_main(int argc, char **argv)
     run_state s = {0};
     size_t mem_mb = 0;
     unsigned threads = 0;
+    bool update = false;
+    const char *optimize = NULL;
+    unsigned max_segments = 0;
     const char **paths = calloc((size_t)argc, sizeof *paths);
     size_t n_paths = 0;
     if (!paths)
@@ -632,6 +748,20 @@ static int index_main(int argc, char **argv)
                 return 2;
             }
             threads = (unsigned)v;
+        } else if (!strcmp(a, "--update")) {
+            update = true;
+        } else if (!strcmp(a, "--optimize") && more) {
+            optimize = argv[++i];
+        } else if (!strcmp(a, "--max-segments") && more) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end || v < 2 || v > 30 || argv[i][0] == '-') {
+                fprintf(stderr, "paperdex-index: --max-segments wants a number from 2 to 30, "
+                        "got '%s'\n", argv[i]);
+                free(paths);
+                return 2;
+            }
+            max_segments = (unsigned)v;
         } else if (!strcmp(a, "--export-jsonl") && more) {
             export_path = argv[++i];
         } else if (!strcmp(a, "--check") && more) {
@@ -651,7 +781,19 @@ static int index_main(int argc, char **argv)
             paths[n_paths++] = a;
         }
     }
-    if (!n_paths) {
+    if (optimize && (update || n_paths || export_path)) {
+        fprintf(stderr, "paperdex-index: --optimize INDEX takes no input paths, --update or "
+                "--export-jsonl (see --help)\n");
+        free(paths);
+        return 2;
+    }
+    if (update && export_path) {
+        fprintf(stderr, "paperdex-index: --export-jsonl goes with a full build, not --update "
+                "(see --help)\n");
+        free(paths);
+        return 2;
+    }
+    if (!n_paths && !optimize) {
         fprintf(stderr, "paperdex-index: no input paths (see --help)\n");
         free(paths);
         return 2;
@@ -688,6 +830,14 @@ static int index_main(int argc, char **argv)
     }
     pdx_writer_opts wo = {.mem_budget = mem_mb << 20, .on_diag = on_diag, .payload = &s,
                           .cancel = &interrupted, .threads = threads, .created = created};
+    if (update || optimize) {
+        pdx_update_opts uo = {.writer = wo, .max_segments = max_segments};
+        int status = optimize ? do_update(&s, optimize, NULL, 0, &uo)
+                              : do_update(&s, out, paths, n_paths, &uo);
+        free_skips(&s);
+        free(paths);
+        return status;
+    }
     int rc = pdx_writer_new(&s.w, out, &wo);
     if (!rc) {
         pdx_parse_cb cb = {on_paper, on_diag, &s};
@@ -735,11 +885,7 @@ static int index_main(int argc, char **argv)
             status = 1;
     }
     pdx_writer_free(s.w);
-    for (size_t i = 0; i < s.n_skips; i++) {
-        free(s.skips[i].file);
-        free(s.skips[i].reason);
-    }
-    free(s.skips);
+    free_skips(&s);
     free(paths);
     return status;
 }

@@ -155,6 +155,9 @@ const pdx_writer_opts *pdx_writer_options(const pdx_writer *w);
 /* Sets the writer's sticky error (if none yet) to code with a message
  * naming the index; returns the writer's error. */
 int pdx_writer_fail(pdx_writer *w, int code, const char *what);
+/* Removes "<path>.tmp.*" files of writers of path that were killed (their
+ * lock file is gone or unlocked); a live writer's files are kept. */
+void pdx_writer_remove_stale_temps(const char *path);
 
 /* ---- slot_table.c: the open-addressing hash table ----
  *

@@ -255,8 +255,8 @@ static bool temp_group_is_stale(const char *group, int *lock_fd)
 
 /* Removes the temporary files of writers for the same target that were
  * killed, recognized by their lock (see above); a live writer's files,
- * whatever its pid, are kept. */
-static void remove_stale_temps(const char *path)
+ * whatever its pid, are kept. (Also used by update.c, for segments.) */
+void pdx_writer_remove_stale_temps(const char *path)
 {
     char *copy = strdup(path), *copy2 = strdup(path);
     if (!copy || !copy2) {
@@ -440,7 +440,7 @@ int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *op
         rc = check_target(w);
     if (rc)
         return rc;
-    remove_stale_temps(w->path);
+    pdx_writer_remove_stale_temps(w->path);
     rc = pdx_doc_batch_new(&w->one);
     if (rc)
         return oom(w);

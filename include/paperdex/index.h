@@ -114,6 +114,62 @@ const char *pdx_writer_errmsg(const pdx_writer *w);
 void pdx_writer_free(pdx_writer *w);
 
 /* ------------------------------------------------------------------ */
+/* Updating                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct pdx_update_opts {
+    /* memory, threads, cancel, created and on_diag (duplicates) as for a
+     * build; they apply to every segment the update writes */
+    pdx_writer_opts writer;
+    /* The merge policy's bound on segments: 0 means 10; 2..30 (else
+     * PDX_EINVAL). */
+    unsigned max_segments;
+} pdx_update_opts;
+
+typedef struct pdx_update_stats {
+    uint64_t files_unchanged; /* walked files whose record still holds */
+    uint64_t files_added;     /* files without a record, parsed */
+    uint64_t files_changed;   /* files whose content changed (or cannot be read), parsed */
+    uint64_t files_removed;   /* records of files no longer walked, dropped */
+    /* unchanged files parsed again because a paper they lost to a
+     * duplicate must come back (its winner is gone) */
+    uint64_t files_reparsed;
+    uint64_t papers_parsed;   /* papers the parsed files hold */
+    uint64_t papers_added;    /* of those, live in the index after the update */
+    uint64_t papers_deleted;  /* live papers deleted (files changed or gone, duplicates) */
+    uint64_t duplicates;      /* same arXiv id twice: the earlier date was dropped */
+    uint32_t segments;        /* segments after the update */
+    uint32_t merges;          /* segments written by merging */
+    bool full_build;          /* INDEX did not exist: built from scratch */
+} pdx_update_stats;
+
+/* Brings the index at index_path up to date with the digests at paths
+ * (walked as pdx_writer_add_paths walks them): new and changed files are
+ * parsed into one new segment, papers of changed and vanished files are
+ * deleted, duplicates are resolved across segments as a full build
+ * resolves them, and the merge policy keeps the segment count bounded
+ * (docs/FORMAT.md, README "Keeping an index up to date"). A missing INDEX
+ * is built from scratch. Searches give the same answers as after a full
+ * build of the same files. The new manifest replaces INDEX atomically; a
+ * failure leaves INDEX as it was. Holds <INDEX>.lock for its whole run, a
+ * second writer waits for it (on_diag is told once). o and cb (on_paper:
+ * progress; on_diag: what the parser reports) may be NULL; st may be NULL.
+ * Returns PDX_OK, PDX_ENOMEM, PDX_EIO, PDX_EINVAL (bad options, or nothing
+ * would be left), PDX_ENOTINDEX (INDEX is not a paperdex index),
+ * PDX_EVERSION (an index of an older format: rebuild it), PDX_ECORRUPT,
+ * PDX_ESTOP (cancelled), with a message in errbuf. */
+int pdx_index_update(const char *index_path, const char *const *paths, size_t n_paths,
+                     const pdx_update_opts *o, const pdx_parse_cb *cb, pdx_update_stats *st,
+                     char *errbuf, size_t errbuf_size);
+
+/* Merges every segment of the index into one, dropping deleted papers,
+ * and replaces the manifest atomically (nothing to do for one segment
+ * without deletions). Same locking, errors and options as
+ * pdx_index_update. */
+int pdx_index_optimize(const char *index_path, const pdx_update_opts *o,
+                       pdx_update_stats *st, char *errbuf, size_t errbuf_size);
+
+/* ------------------------------------------------------------------ */
 /* Reading                                                              */
 /* ------------------------------------------------------------------ */
 

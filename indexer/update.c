@@ -1,0 +1,986 @@
+/*
+ * pdx_index_update: brings an index (a manifest and its segments, see
+ * common/manifest.h) up to date with the digest files at some paths,
+ * writing only what changed (issue 12).
+ *
+ * The steps, each a function below, run under the index's writer lock
+ * (<INDEX>.lock, flock LOCK_EX, held from the first read to the last
+ * unlink):
+ *   1. load_index: the current manifest (none: a full build) and every
+ *      segment it names, opened and compared with MSEGS.
+ *   2. walk_inputs, classify_files: the files the paths hold now, walked as
+ *      a full build walks them, each compared with its MFILES record: size
+ *      and mtime equal = unchanged; else its content hash decides.
+ *   3. delete_stale: the papers of changed and vanished files are deleted
+ *      (per-segment deletion flags).
+ *   4. resurrect: an unchanged file one of whose papers lost to a duplicate
+ *      (its id is in the record's dropped list) is parsed again when that
+ *      id has no live paper left, so the paper comes back; repeated until
+ *      nothing changes, since parsing a file again deletes its papers.
+ *   5. add_segment: new, changed and resurrected files are parsed, in walk
+ *      order, by the ordinary writer into one new segment file
+ *      <INDEX>.<seq>.seg (the writer dedups among them exactly as a full
+ *      build does).
+ *   6. resolve_duplicates: each paper of the new segment against the live
+ *      paper with its id in the older segments, by the full build's rule:
+ *      the later date wins, on a tie the one later in walk order. The loser
+ *      is deleted (an old paper, or a new one deleted from birth) and its id
+ *      is added to its file's dropped list.
+ *   7. merge.c's policy (pdx_update_merge) keeps the segment count bounded.
+ *   8. publish: MDELDF recomputed for every segment whose deletions changed
+ *      (re-tokenizing the deleted papers with doc_batch.c, the writer's own
+ *      per-paper terms), live statistics and the lexicon from the live
+ *      papers, the manifest written to a temporary file, fsynced, renamed
+ *      over INDEX, the directory fsynced; only then are the segment files
+ *      the manifest no longer names, and the leftovers of killed runs,
+ *      removed (readers retry on a missing segment: docs/FORMAT.md).
+ *
+ * Invariant kept across updates: in a file's record, every paper of its
+ * range that is deleted, and every paper of the file the writer never
+ * wrote, has its arXiv id in the record's dropped list; so step 4 finds
+ * every paper that may have to come back.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "format.h"
+#include "indexer.h"
+#include "lexicon.h"
+#include "lexicon_mine.h"
+#include "manifest.h"
+#include "paperdex/index.h"
+#include "segment.h"
+#include "update_int.h"
+
+/* ---- errors ---- */
+
+int pdx_update_fail(pdx_updater *u, int code, const char *fmt, ...)
+{
+    if (u->err)
+        return u->err;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(u->errmsg, sizeof u->errmsg, fmt, ap);
+    va_end(ap);
+    u->err = code;
+    return code;
+}
+
+int pdx_update_oom(pdx_updater *u)
+{
+    return pdx_update_fail(u, PDX_ENOMEM, "%s: out of memory while updating", u->path);
+}
+
+/* Whether the caller asked to stop (opts.writer.cancel). */
+bool pdx_update_cancelled(pdx_updater *u)
+{
+    const volatile sig_atomic_t *c = u->opts.writer.cancel;
+    if (!c || !*c)
+        return false;
+    pdx_update_fail(u, PDX_ESTOP, "%s: interrupted; the index was not changed", u->path);
+    return true;
+}
+
+/* Sends a diagnostic to the caller's on_diag, if any. */
+static void diag(pdx_updater *u, pdx_diag_level level, const char *file, uint32_t line,
+                 const char *fmt, ...) PDX_PRINTF_LIKE(5, 6);
+static void diag(pdx_updater *u, pdx_diag_level level, const char *file, uint32_t line,
+                 const char *fmt, ...)
+{
+    if (!u->cb.on_diag)
+        return;
+    char msg[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pdx_diag d = {level, file, line, msg};
+    u->cb.on_diag(&d, u->cb.payload);
+}
+
+/* ---- the writer lock ---- */
+
+/* Polls for the lock every LOCK_POLL_NS so that a cancel is seen while
+ * waiting (a blocking flock is restarted after a signal). */
+#define LOCK_POLL_NS 100000000L
+
+int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
+                   void (*waiting)(const char *lock_path, void *payload), void *payload,
+                   int *fd_out, char *errbuf, size_t errbuf_size)
+{
+    *fd_out = -1;
+    size_t n = strlen(index_path) + sizeof ".lock";
+    char *lock = malloc(n);
+    if (!lock)
+        return PDX_ENOMEM;
+    snprintf(lock, n, "%s.lock", index_path);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        snprintf(errbuf, errbuf_size, "%s: cannot create the index lock: %s", lock,
+                 strerror(errno));
+        free(lock);
+        return PDX_EIO;
+    }
+    bool told = false;
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            snprintf(errbuf, errbuf_size, "%s: cannot lock: %s", lock, strerror(errno));
+            close(fd);
+            free(lock);
+            return PDX_EIO;
+        }
+        if (!told && waiting)
+            waiting(lock, payload);
+        told = true;
+        if (cancel && *cancel) {
+            snprintf(errbuf, errbuf_size, "%s: interrupted while waiting for another writer",
+                     index_path);
+            close(fd);
+            free(lock);
+            return PDX_ESTOP;
+        }
+        struct timespec ts = {0, LOCK_POLL_NS};
+        nanosleep(&ts, NULL);
+    }
+    free(lock);
+    *fd_out = fd;
+    return PDX_OK;
+}
+
+static void on_lock_wait(const char *lock_path, void *payload)
+{
+    pdx_updater *u = payload;
+    diag(u, PDX_DIAG_WARNING, lock_path, 0,
+         "another paperdex-index is writing this index; waiting for it to finish");
+}
+
+/* ---- small helpers ---- */
+
+int64_t pdx_stat_mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* XXH3-64 of the file's bytes into *hash, and its size. PDX_EIO (errno
+ * kept) when it cannot be read. */
+static int hash_file(const char *path, uint64_t *hash, uint64_t *size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return PDX_EIO;
+    XXH3_state_t *hs = XXH3_createState();
+    if (!hs) {
+        close(fd);
+        return PDX_ENOMEM;
+    }
+    XXH3_64bits_reset(hs);
+    uint8_t buf[1 << 14];
+    uint64_t total = 0;
+    int rc = PDX_OK;
+    for (;;) {
+        ssize_t k = read(fd, buf, sizeof buf);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            rc = PDX_EIO;
+            break;
+        }
+        if (k == 0)
+            break;
+        XXH3_64bits_update(hs, buf, (size_t)k);
+        total += (uint64_t)k;
+    }
+    int e = errno;
+    *hash = XXH3_64bits_digest(hs);
+    *size = total;
+    XXH3_freeState(hs);
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+/* Reads the whole file at path into *out (malloc'd). PDX_ENOTFOUND when
+ * it does not exist, PDX_EIO otherwise (errno kept). */
+static int read_whole(const char *path, uint8_t **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return errno == ENOENT ? PDX_ENOTFOUND : PDX_EIO;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EINVAL;
+        return PDX_EIO;
+    }
+    uint8_t *p = malloc((size_t)st.st_size + 1);
+    if (!p) {
+        close(fd);
+        return PDX_ENOMEM;
+    }
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t k = read(fd, p + got, (size_t)st.st_size - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fd);
+    *out = p;
+    *len = got;
+    return PDX_OK;
+}
+
+char *pdx_strndup0(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+/* ---- step 1: the current index ---- */
+
+/* Opens segment i of the manifest and checks it is the file MSEGS names
+ * (size and header checksum). */
+static int open_old_segment(pdx_updater *u, const pdx_manifest_segment *ms, useg *s)
+{
+    s->seq = ms->seq;
+    s->n_docs = ms->n_docs;
+    char *sp = pdx_segment_path(u->path, ms->seq);
+    if (!sp)
+        return pdx_update_oom(u);
+    char err[600];
+    int rc = pdx_update_open_segment(&s->ix, sp, err, sizeof err);
+    if (rc) {
+        free(sp);
+        return pdx_update_fail(u, rc, "%s", err);
+    }
+    if (s->ix->size != ms->file_size || pdx_useg_header_sum(s) != ms->header_sum ||
+        s->ix->n_docs != ms->n_docs) {
+        pdx_update_fail(u, PDX_ECORRUPT,
+                        "%s: is not the segment the index names (size or header checksum "
+                        "differ); the index is damaged: rebuild it",
+                        sp);
+        free(sp);
+        return u->err;
+    }
+    free(sp);
+    s->file_size = ms->file_size;
+    s->header_sum = ms->header_sum;
+    s->deleted = calloc(s->n_docs ? s->n_docs : 1, 1);
+    if (!s->deleted)
+        return pdx_update_oom(u);
+    for (uint32_t k = 0; k < ms->n_deleted; k++)
+        s->deleted[ms->deleted[k]] = 1;
+    s->n_deleted = ms->n_deleted;
+    s->deldf = ms->deldf; /* borrowed from u->old until recomputed */
+    s->n_deldf = ms->n_deldf;
+    return PDX_OK;
+}
+
+uint64_t pdx_useg_header_sum(const useg *s)
+{
+    return pdx_get_u64(s->ix->map + PDX_HDR_CHECKSUM);
+}
+
+/* Follows a symlinked INDEX to its target, as the writer does, so that
+ * the segments go beside the file the link names. */
+static int resolve_index_path(pdx_updater *u, const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        u->path = realpath(path, NULL);
+        if (!u->path)
+            return pdx_update_fail(u, PDX_EINVAL,
+                                   "%s: is a symlink whose target cannot be resolved (%s)", path,
+                                   strerror(errno));
+    } else {
+        u->path = strdup(path);
+        if (!u->path)
+            return PDX_ENOMEM;
+    }
+    if (stat(u->path, &st) == 0 && !S_ISREG(st.st_mode))
+        return pdx_update_fail(u, PDX_EINVAL,
+                               "%s: exists and is not a regular file; refusing to replace it",
+                               u->path);
+    return PDX_OK;
+}
+
+/* Reads the manifest at u->path and opens its segments. A missing or empty
+ * INDEX means a full build (u->full_build). */
+static int load_index(pdx_updater *u)
+{
+    uint8_t *bytes;
+    size_t len;
+    int rc = read_whole(u->path, &bytes, &len);
+    if (rc == PDX_ENOTFOUND || (rc == PDX_OK && len == 0)) {
+        free(bytes);
+        u->full_build = true;
+        u->next_seq = 1;
+        u->first_new_seq = 1;
+        u->generation = 0;
+        u->segs = calloc(PDX_MAX_SEGMENTS + 1, sizeof *u->segs);
+        if (!u->segs)
+            return pdx_update_oom(u);
+        pdx_update_remove_leftovers(u);
+        return PDX_OK;
+    }
+    if (rc == PDX_ENOMEM)
+        return pdx_update_oom(u);
+    if (rc)
+        return pdx_update_fail(u, PDX_EIO, "%s: cannot read the index: %s", u->path,
+                               strerror(errno));
+    char err[600] = "";
+    rc = pdx_manifest_decode(&u->old, bytes, len, err, sizeof err);
+    bool segment_magic = len >= PDX_MAGIC_LEN && memcmp(bytes, PDX_MAGIC, PDX_MAGIC_LEN) == 0;
+    free(bytes);
+    if (rc == PDX_ENOTINDEX && segment_magic)
+        return pdx_update_fail(u, PDX_EVERSION,
+                               "%s: is a single-file index of an older format (or a segment "
+                               "file); --update needs an index of format 4: rebuild it "
+                               "(paperdex-index -o %s PATH...)",
+                               u->path, u->path);
+    if (rc == PDX_ENOTINDEX)
+        return pdx_update_fail(u, rc,
+                               "%s: exists and is not a paperdex index; refusing to overwrite "
+                               "it",
+                               u->path);
+    if (rc)
+        return pdx_update_fail(u, rc, "%s", err[0] ? err : pdx_strerror(rc));
+    u->have_old = true;
+    u->next_seq = u->old.next_seq;
+    u->first_new_seq = u->next_seq;
+    u->generation = u->old.generation;
+    u->segs = calloc(PDX_MAX_SEGMENTS + 1, sizeof *u->segs);
+    if (!u->segs)
+        return pdx_update_oom(u);
+    for (uint32_t i = 0; i < u->old.n_segs; i++) {
+        if (open_old_segment(u, &u->old.segs[i], &u->segs[i]))
+            return u->err;
+        u->n_segs++;
+    }
+    pdx_update_remove_leftovers(u);
+    return PDX_OK;
+}
+
+/* ---- step 2: the files the paths hold now ---- */
+
+static int collect_file(const char *path, void *payload)
+{
+    pdx_updater *u = payload;
+    if (u->n_walk == u->cap_walk) {
+        size_t nc = u->cap_walk ? u->cap_walk * 2 : 256;
+        wfile *nw = realloc(u->walk, nc * sizeof *nw);
+        if (!nw)
+            return PDX_ENOMEM;
+        u->walk = nw;
+        u->cap_walk = nc;
+    }
+    wfile *f = &u->walk[u->n_walk];
+    memset(f, 0, sizeof *f);
+    f->path = strdup(path);
+    f->old = -1;
+    if (!f->path)
+        return PDX_ENOMEM;
+    u->n_walk++;
+    return PDX_OK;
+}
+
+/* The walk reports its own problems (a loop, an unreadable directory) to
+ * the caller; it never parses, so no paper arrives here. */
+static int no_paper(const pdx_paper *p, void *payload)
+{
+    (void)p;
+    (void)payload;
+    return PDX_OK;
+}
+
+static int cmp_walk_path(const void *a, const void *b, void *payload)
+{
+    const pdx_updater *u = payload;
+    return strcmp(u->walk[*(const uint32_t *)a].path, u->walk[*(const uint32_t *)b].path);
+}
+
+/* qsort_r is a GNU extension; the walk order index is sorted with a small
+ * merge sort instead so the code stays ISO C + POSIX. */
+static void sort_idx(uint32_t *a, uint32_t *tmp, size_t n,
+                     int (*cmp)(const void *, const void *, void *), void *payload)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    sort_idx(a, tmp, h, cmp, payload);
+    sort_idx(a + h, tmp, n - h, cmp, payload);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = cmp(&a[j], &a[i], payload) < 0 ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+static int walk_inputs(pdx_updater *u, const char *const *paths, size_t n_paths)
+{
+    pdx_parser *p = NULL;
+    pdx_parse_cb cb = {no_paper, u->cb.on_diag, u->cb.payload};
+    int rc = pdx_parser_new(&p, &cb, &u->parse_stats);
+    if (!rc)
+        rc = pdx_walk_paths(p, paths, n_paths, collect_file, u);
+    pdx_parser_free(p);
+    if (rc)
+        return rc == PDX_ENOMEM ? pdx_update_oom(u) : pdx_update_fail(u, rc, "%s: walk failed",
+                                                                       u->path);
+    u->by_path = malloc((u->n_walk ? u->n_walk : 1) * sizeof *u->by_path);
+    uint32_t *tmp = malloc((u->n_walk ? u->n_walk : 1) * sizeof *tmp);
+    if (!u->by_path || !tmp) {
+        free(tmp);
+        return pdx_update_oom(u);
+    }
+    for (uint32_t i = 0; i < u->n_walk; i++)
+        u->by_path[i] = i;
+    sort_idx(u->by_path, tmp, u->n_walk, cmp_walk_path, u);
+    free(tmp);
+    return PDX_OK;
+}
+
+int32_t pdx_update_walk_index(const pdx_updater *u, const char *path, size_t len)
+{
+    size_t lo = 0, hi = u->n_walk;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *q = u->walk[u->by_path[mid]].path;
+        int c = strncmp(q, path, len);
+        if (c == 0)
+            c = q[len] != 0;
+        if (c < 0)
+            lo = mid + 1;
+        else if (c > 0)
+            hi = mid;
+        else
+            return (int32_t)u->by_path[mid];
+    }
+    return -1;
+}
+
+/* The old record of path, or -1 (MFILES is sorted by path). */
+static int32_t old_record(const pdx_updater *u, const char *path)
+{
+    size_t lo = 0, hi = u->have_old ? u->old.n_files : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(u->old.files[mid].path, path);
+        if (c < 0)
+            lo = mid + 1;
+        else if (c > 0)
+            hi = mid;
+        else
+            return (int32_t)mid;
+    }
+    return -1;
+}
+
+/* Decides, for each walked file, whether it must be parsed: new, changed
+ * (size or mtime differ and so does the content hash), or unreadable (a
+ * full build would skip it: its old papers go, and parsing reports it).
+ * An unchanged file whose mtime moved keeps its record with the new mtime. */
+static int classify_files(pdx_updater *u)
+{
+    for (uint32_t i = 0; i < u->n_walk && !pdx_update_cancelled(u); i++) {
+        wfile *f = &u->walk[i];
+        f->old = old_record(u, f->path);
+        struct stat st;
+        if (stat(f->path, &st) != 0) {
+            f->kind = f->old >= 0 ? WF_CHANGED : WF_ADDED; /* parsing reports it */
+            continue;
+        }
+        f->size = (uint64_t)st.st_size;
+        f->mtime_ns = pdx_stat_mtime_ns(&st);
+        const pdx_manifest_file *r = f->old >= 0 ? &u->old.files[f->old] : NULL;
+        if (r && r->size == f->size && r->mtime_ns == f->mtime_ns) {
+            f->hash = r->hash;
+            int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+            if (fd >= 0) {
+                close(fd);
+                f->kind = WF_UNCHANGED;
+            } else {
+                f->kind = WF_CHANGED; /* unreadable now: parsing reports it */
+            }
+            continue;
+        }
+        int rc = hash_file(f->path, &f->hash, &f->size);
+        if (rc == PDX_ENOMEM)
+            return pdx_update_oom(u);
+        if (rc) {
+            f->kind = r ? WF_CHANGED : WF_ADDED;
+            continue;
+        }
+        if (r && r->hash == f->hash && r->size == f->size) {
+            f->kind = WF_UNCHANGED;
+            u->records_changed = true; /* the new mtime */
+        } else {
+            f->kind = r ? WF_CHANGED : WF_ADDED;
+        }
+    }
+    return u->err;
+}
+
+/* ---- step 3 and 4: deletions ---- */
+
+useg *pdx_update_seg_of(pdx_updater *u, uint64_t seq)
+{
+    for (uint32_t i = 0; i < u->n_segs; i++)
+        if (u->segs[i].seq == seq)
+            return &u->segs[i];
+    return NULL;
+}
+
+void pdx_update_delete(pdx_updater *u, useg *s, uint32_t local)
+{
+    if (s->deleted[local])
+        return;
+    s->deleted[local] = 1;
+    s->n_deleted++;
+    s->del_changed = true;
+    u->st.papers_deleted++;
+}
+
+/* Deletes every paper of an old file record. */
+static int delete_record(pdx_updater *u, const pdx_manifest_file *r)
+{
+    if (!r->n_docs)
+        return PDX_OK;
+    useg *s = pdx_update_seg_of(u, r->seq);
+    if (!s || (uint64_t)r->first_doc + r->n_docs > s->n_docs)
+        return pdx_update_fail(u, PDX_ECORRUPT,
+                               "%s: the record of %s names papers its segment does not hold; "
+                               "the index is damaged: rebuild it",
+                               u->path, r->path);
+    for (uint32_t k = 0; k < r->n_docs; k++)
+        pdx_update_delete(u, s, r->first_doc + k);
+    return PDX_OK;
+}
+
+/* Deletes the papers of changed and vanished files. */
+static int delete_stale(pdx_updater *u)
+{
+    if (!u->have_old)
+        return PDX_OK;
+    u->old_walked = calloc(u->old.n_files ? u->old.n_files : 1, 1);
+    if (!u->old_walked)
+        return pdx_update_oom(u);
+    for (uint32_t i = 0; i < u->n_walk; i++) {
+        const wfile *f = &u->walk[i];
+        if (f->old < 0)
+            continue;
+        u->old_walked[f->old] = 1;
+        if (f->kind == WF_CHANGED && delete_record(u, &u->old.files[f->old]))
+            return u->err;
+    }
+    for (uint32_t k = 0; k < u->old.n_files; k++) {
+        if (u->old_walked[k])
+            continue;
+        u->st.files_removed++;
+        u->records_changed = true;
+        if (delete_record(u, &u->old.files[k]))
+            return u->err;
+    }
+    return PDX_OK;
+}
+
+bool pdx_update_find_live(pdx_updater *u, const char *id, size_t len, uint32_t skip_seg,
+                          uint32_t *seg_out, uint32_t *local_out)
+{
+    for (uint32_t i = 0; i < u->n_segs; i++) {
+        if (i == skip_seg)
+            continue;
+        uint32_t local;
+        if (pdx_doc_find_id(u->segs[i].ix, id, len, &local) == PDX_OK &&
+            !u->segs[i].deleted[local]) {
+            *seg_out = i;
+            *local_out = local;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Step 4: unchanged files that lost a paper to a duplicate which is gone
+ * now are parsed again (see the top of the file). */
+static int resurrect(pdx_updater *u)
+{
+    bool again = true;
+    while (again) {
+        again = false;
+        for (uint32_t i = 0; i < u->n_walk; i++) {
+            wfile *f = &u->walk[i];
+            if (f->kind != WF_UNCHANGED)
+                continue;
+            const pdx_manifest_file *r = &u->old.files[f->old];
+            for (uint32_t k = 0; k < r->n_dropped; k++) {
+                uint32_t si, local;
+                if (pdx_update_find_live(u, r->dropped[k], strlen(r->dropped[k]), UINT32_MAX,
+                                         &si, &local))
+                    continue;
+                f->kind = WF_RESURRECTED;
+                if (delete_record(u, r))
+                    return u->err;
+                again = true;
+                break;
+            }
+        }
+    }
+    return PDX_OK;
+}
+
+/* ---- step 5: the new segment ---- */
+
+/* A paper the writer was given for the new segment, in order. */
+static int on_new_paper(const pdx_paper *p, void *payload)
+{
+    pdx_updater *u = payload;
+    if (u->n_parsed == u->cap_parsed) {
+        size_t nc = u->cap_parsed ? u->cap_parsed * 2 : 256;
+        parsed_paper *np = realloc(u->parsed, nc * sizeof *np);
+        if (!np)
+            return PDX_ENOMEM;
+        u->parsed = np;
+        u->cap_parsed = nc;
+    }
+    parsed_paper *q = &u->parsed[u->n_parsed];
+    q->id = pdx_strndup0(p->id, p->id_len);
+    q->walk = pdx_update_walk_index(u, p->file, strlen(p->file));
+    q->line = p->line;
+    if (!q->id)
+        return PDX_ENOMEM;
+    u->n_parsed++;
+    u->st.papers_parsed++;
+    return u->cb.on_paper ? u->cb.on_paper(p, u->cb.payload) : PDX_OK;
+}
+
+/* The parser's diagnostics go to the caller. */
+static void forward_diag(const pdx_diag *d, void *payload)
+{
+    pdx_updater *u = payload;
+    if (u->cb.on_diag)
+        u->cb.on_diag(d, u->cb.payload);
+}
+
+/* The parsed papers' file records: for each file with papers, the range
+ * of the new segment its kept papers occupy, and the ids of those the
+ * writer dropped as duplicates. Kept papers are, in order, a subsequence
+ * of the parsed ones, matched by (id, file, line). */
+static int record_new_files(pdx_updater *u, useg *s)
+{
+    uint32_t doc = 0;
+    for (size_t i = 0; i < u->n_parsed;) {
+        int32_t w = u->parsed[i].walk;
+        if (w < 0) { /* cannot happen: the writer read the walked path */
+            i++;
+            continue;
+        }
+        nfile *nf = pdx_update_new_record(u, &u->walk[w]);
+        if (!nf)
+            return pdx_update_oom(u);
+        nf->m.seq = s->seq;
+        nf->m.first_doc = doc;
+        for (; i < u->n_parsed && u->parsed[i].walk == w; i++) {
+            const parsed_paper *q = &u->parsed[i];
+            pdx_stored sd;
+            bool kept = false;
+            if (doc < s->n_docs && pdx_stored_get(s->ix, doc, &sd) == PDX_OK)
+                kept = sd.id_len == strlen(q->id) && memcmp(sd.id, q->id, sd.id_len) == 0 &&
+                       sd.line == q->line && sd.file_len == strlen(u->walk[w].path) &&
+                       memcmp(sd.file, u->walk[w].path, sd.file_len) == 0;
+            if (kept) {
+                doc++;
+                nf->m.n_docs++;
+            } else if (pdx_update_add_dropped(u, nf, q->id, strlen(q->id))) {
+                return u->err;
+            }
+        }
+    }
+    if (doc != s->n_docs)
+        return pdx_update_fail(u, PDX_EIO,
+                               "%s: the new segment holds papers the update did not give it",
+                               u->path);
+    return PDX_OK;
+}
+
+/* Parses the new, changed and resurrected files, in walk order, into one
+ * new segment; nothing when there are none or they hold no paper. */
+static int add_segment(pdx_updater *u)
+{
+    size_t n = 0;
+    const char **list = malloc((u->n_walk ? u->n_walk : 1) * sizeof *list);
+    if (!list)
+        return pdx_update_oom(u);
+    for (uint32_t i = 0; i < u->n_walk; i++) {
+        wfile *f = &u->walk[i];
+        if (f->kind == WF_UNCHANGED)
+            continue;
+        list[n++] = f->path;
+        if (f->kind == WF_ADDED)
+            u->st.files_added++;
+        else if (f->kind == WF_CHANGED)
+            u->st.files_changed++;
+        else
+            u->st.files_reparsed++;
+    }
+    int rc = PDX_OK;
+    if (n) {
+        pdx_writer *w = NULL;
+        uint64_t seq = u->next_seq;
+        rc = pdx_update_segment_writer(u, seq, &w);
+        if (!rc) {
+            pdx_parse_cb cb = {on_new_paper, forward_diag, u};
+            rc = pdx_writer_add_paths(w, list, n, &cb, &u->parse_stats);
+            if (rc && !u->err)
+                pdx_update_fail(u, rc, "%s", *pdx_writer_errmsg(w) ? pdx_writer_errmsg(w)
+                                                                   : pdx_strerror(rc));
+        }
+        if (!rc && u->n_parsed) {
+            pdx_write_stats ws = {0};
+            rc = pdx_writer_commit(w, &ws);
+            if (rc)
+                pdx_update_fail(u, rc, "%s", pdx_writer_errmsg(w));
+            else
+                u->st.duplicates += ws.duplicates;
+        }
+        pdx_writer_free(w);
+        if (!rc && u->n_parsed) {
+            useg *s = NULL;
+            rc = pdx_update_push_segment(u, seq, &s);
+            if (!rc)
+                rc = record_new_files(u, s);
+            if (!rc)
+                u->new_seg = (int32_t)(s - u->segs);
+        }
+    }
+    free(list);
+    return rc ? (u->err ? u->err : rc) : PDX_OK;
+}
+
+/* ---- step 6: duplicates across segments ---- */
+
+/* Whether paper a (date, walk index) beats paper b under the full build's
+ * rule: the later date, on a tie the one later in walk order. */
+static bool beats(int32_t date_a, int32_t walk_a, int32_t date_b, int32_t walk_b)
+{
+    return date_a != date_b ? date_a > date_b : walk_a > walk_b;
+}
+
+/* The walk index of the file of local paper doc of segment s (-1 when the
+ * file is not walked any more). */
+static int32_t walk_of_doc(pdx_updater *u, useg *s, uint32_t doc)
+{
+    pdx_stored sd;
+    if (pdx_stored_get(s->ix, doc, &sd) != PDX_OK)
+        return -1;
+    return pdx_update_walk_index(u, sd.file, sd.file_len);
+}
+
+static int resolve_duplicates(pdx_updater *u)
+{
+    if (u->new_seg < 0)
+        return PDX_OK;
+    useg *ns = &u->segs[u->new_seg];
+    for (uint32_t d = 0; d < ns->n_docs; d++) {
+        pdx_stored sd;
+        if (pdx_stored_get(ns->ix, d, &sd))
+            return pdx_update_fail(u, PDX_ECORRUPT, "%s", pdx_index_errmsg(ns->ix));
+        uint32_t si, od;
+        if (!pdx_update_find_live(u, sd.id, sd.id_len, (uint32_t)u->new_seg, &si, &od))
+            continue;
+        useg *os = &u->segs[si];
+        int32_t nd = pdx_doc_date(ns->ix, d), odate = pdx_doc_date(os->ix, od);
+        int32_t nw = pdx_update_walk_index(u, sd.file, sd.file_len), ow = walk_of_doc(u, os, od);
+        pdx_stored osd;
+        if (pdx_stored_get(os->ix, od, &osd))
+            return pdx_update_fail(u, PDX_ECORRUPT, "%s", pdx_index_errmsg(os->ix));
+        u->st.duplicates++;
+        char *file = pdx_strndup0(sd.file, sd.file_len);
+        if (!file)
+            return pdx_update_oom(u);
+        bool new_wins = beats(nd, nw, odate, ow);
+        diag(u, PDX_DIAG_WARNING, file, sd.line,
+             "duplicate arXiv id %.*s (also dated %d in %.*s): %s", (int)PDX_MIN(sd.id_len, 64),
+             sd.id, odate, (int)PDX_MIN(osd.file_len, 200), osd.file,
+             new_wins ? "this entry replaces that one" : "that entry is kept; this one is not indexed");
+        free(file);
+        /* the loser's file record gets its id in the dropped list */
+        useg *ls = new_wins ? os : ns;
+        uint32_t ld = new_wins ? od : d;
+        pdx_stored lsd = new_wins ? osd : sd;
+        nfile *rec = pdx_update_record_of_doc(u, ls, ld);
+        if (!rec)
+            return pdx_update_fail(u, PDX_ECORRUPT,
+                                   "%s: a paper of segment %" PRIu64 " belongs to no file record",
+                                   u->path, ls->seq);
+        if (pdx_update_add_dropped(u, rec, lsd.id, lsd.id_len))
+            return u->err;
+        pdx_update_delete(u, ls, ld);
+        if (!new_wins)
+            u->st.papers_deleted--; /* never counted as added */
+    }
+    u->st.papers_added = ns->n_docs - ns->n_deleted;
+    return PDX_OK;
+}
+
+/* ---- the entry points ---- */
+
+static void updater_free(pdx_updater *u)
+{
+    for (uint32_t i = 0; i < u->n_segs; i++)
+        pdx_useg_release(&u->segs[i]);
+    free(u->segs);
+    for (size_t i = 0; i < u->n_walk; i++)
+        free(u->walk[i].path);
+    free(u->walk);
+    free(u->by_path);
+    for (size_t i = 0; i < u->n_parsed; i++)
+        free(u->parsed[i].id);
+    free(u->parsed);
+    pdx_update_free_records(u);
+    free(u->old_walked);
+    if (u->have_old)
+        pdx_manifest_free(&u->old);
+    for (size_t i = 0; i < u->n_garbage; i++)
+        free(u->garbage[i]);
+    free(u->garbage);
+    if (u->lock_fd >= 0)
+        close(u->lock_fd);
+    free(u->path);
+}
+
+/* Removes the segment files a failed run wrote (no manifest names them;
+ * the next run would remove them too, but a full disk wants the room
+ * back now). */
+static void remove_unpublished(pdx_updater *u)
+{
+    if (u->published || !u->path || !u->first_new_seq)
+        return;
+    for (uint64_t seq = u->first_new_seq; seq < u->next_seq; seq++) {
+        char *sp = pdx_segment_path(u->path, seq);
+        if (sp)
+            unlink(sp);
+        free(sp);
+    }
+}
+
+/* Copies the updater's message to errbuf and fills the stats. */
+static int finish(pdx_updater *u, int rc, pdx_update_stats *st, char *errbuf, size_t errbuf_size)
+{
+    if (rc)
+        remove_unpublished(u);
+    if (rc && !u->err)
+        pdx_update_fail(u, rc, "%s: %s", u->path ? u->path : "index", pdx_strerror(rc));
+    if (errbuf_size)
+        snprintf(errbuf, errbuf_size, "%s", rc ? u->errmsg : "");
+    u->st.segments = u->n_segs;
+    u->st.full_build = u->full_build;
+    if (st)
+        *st = u->st;
+    updater_free(u);
+    return rc;
+}
+
+/* Common set-up: options, the path, the lock. */
+static int begin(pdx_updater *u, const char *index_path, const pdx_update_opts *o,
+                 const pdx_parse_cb *cb)
+{
+    memset(u, 0, sizeof *u);
+    u->lock_fd = -1;
+    u->new_seg = -1;
+    if (o)
+        u->opts = *o;
+    if (cb)
+        u->cb = *cb;
+    else
+        u->cb.on_diag = u->opts.writer.on_diag, u->cb.payload = u->opts.writer.payload;
+    if (!u->opts.max_segments)
+        u->opts.max_segments = PDX_UPDATE_DEFAULT_SEGMENTS;
+    if (u->opts.max_segments < 2 || u->opts.max_segments > PDX_MAX_SEGMENTS - 2)
+        return pdx_update_fail(u, PDX_EINVAL, "%s: max_segments %u is out of range (2..%d)",
+                               index_path, u->opts.max_segments, PDX_MAX_SEGMENTS - 2);
+    if (resolve_index_path(u, index_path))
+        return u->err ? u->err : pdx_update_oom(u);
+    char err[600] = "";
+    int rc = pdx_index_lock(u->path, u->opts.writer.cancel, on_lock_wait, u, &u->lock_fd, err,
+                            sizeof err);
+    if (rc)
+        return pdx_update_fail(u, rc, "%s", err);
+    return PDX_OK;
+}
+
+int pdx_index_update(const char *index_path, const char *const *paths, size_t n_paths,
+                     const pdx_update_opts *o, const pdx_parse_cb *cb, pdx_update_stats *st,
+                     char *errbuf, size_t errbuf_size)
+{
+    pdx_updater u;
+    int rc = begin(&u, index_path, o, cb);
+    if (!rc && n_paths && !paths)
+        rc = pdx_update_fail(&u, PDX_EINVAL, "%s: no paths", index_path);
+    if (!rc)
+        rc = load_index(&u);
+    if (!rc)
+        rc = walk_inputs(&u, paths, n_paths);
+    if (!rc)
+        rc = classify_files(&u);
+    if (!rc)
+        rc = delete_stale(&u);
+    if (!rc)
+        rc = resurrect(&u);
+    if (!rc)
+        rc = pdx_update_carry_records(&u);
+    if (!rc)
+        rc = add_segment(&u);
+    if (!rc)
+        rc = resolve_duplicates(&u);
+    if (!rc && pdx_update_changed(&u))
+        rc = pdx_update_merge(&u, false);
+    if (!rc && pdx_update_changed(&u))
+        rc = pdx_update_publish(&u);
+    for (uint32_t i = 0; i < u.n_walk; i++)
+        u.st.files_unchanged += u.walk[i].kind == WF_UNCHANGED;
+    return finish(&u, rc, st, errbuf, errbuf_size);
+}
+
+int pdx_index_optimize(const char *index_path, const pdx_update_opts *o, pdx_update_stats *st,
+                       char *errbuf, size_t errbuf_size)
+{
+    pdx_updater u;
+    int rc = begin(&u, index_path, o, NULL);
+    if (!rc)
+        rc = load_index(&u);
+    if (!rc && u.full_build)
+        rc = pdx_update_fail(&u, PDX_ENOTFOUND, "%s: no index to optimize", u.path);
+    if (!rc)
+        rc = pdx_update_carry_records(&u);
+    if (!rc && (u.n_segs > 1 || u.segs[0].n_deleted)) {
+        rc = pdx_update_merge(&u, true);
+        if (!rc)
+            rc = pdx_update_publish(&u);
+    }
+    u.full_build = false;
+    return finish(&u, rc, st, errbuf, errbuf_size);
+}

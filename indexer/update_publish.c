@@ -1,0 +1,440 @@
+/*
+ * The last step of an update: what the new manifest holds besides its
+ * segments and records, computed from the live papers, then the manifest
+ * itself, written atomically, then the removal of the files it no longer
+ * names.
+ *
+ * - MDELDF: for each segment whose deletions changed, the deleted papers'
+ *   stored fields are tokenized again by doc_batch.c, the code that gave
+ *   the writer each paper's terms, so the (term, field) pairs counted are
+ *   exactly the lists those papers are in. Recomputed from all the
+ *   segment's deleted papers, not patched: it is small (tens of papers).
+ * - MMETA: live papers, per-field token sums and the date range, summed
+ *   over the live papers of every segment (integers, so exactly what one
+ *   full build of the same papers records); max_votes is the largest of
+ *   the segments' (a bound, deleted papers included).
+ * - LEXICON: mined again from the title and summary of every live paper,
+ *   in view order (the miner does not depend on the order while its table
+ *   was never pruned). MCAND is left empty until the miner can export its
+ *   candidates (lexicon_mine.c); then an update will subtract and add only
+ *   what changed.
+ * - The manifest goes to "<INDEX>.tmp.<pid>.<random>.manifest", is
+ *   fsynced, renamed over INDEX, and the directory fsynced. Only then are
+ *   segment files that are no longer named unlinked: a reader that read
+ *   the old manifest and then misses a segment re-reads INDEX (FORMAT.md).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lexicon.h"
+#include "lexicon_mine.h"
+#include "paperdex/tokenizer.h"
+#include "update_int.h"
+
+/* ---- MDELDF ---- */
+
+/* One (term, field) of one deleted paper, its term in the segment's
+ * deldf_terms buffer (by offset while the buffer grows). */
+typedef struct del_term {
+    size_t off;    /* into deldf_terms */
+    uint8_t len;   /* term bytes */
+    uint8_t field; /* enum pdx_field */
+    const uint8_t *s; /* set once the buffer is complete */
+} del_term;
+
+static int cmp_del_term(const void *a, const void *b)
+{
+    const del_term *x = a, *y = b;
+    int c = pdx_term_cmp(x->s, x->len, y->s, y->len);
+    return c ? c : (x->field > y->field) - (x->field < y->field);
+}
+
+/* Appends the (term, field) pairs of deleted paper d of s to *v. */
+static int collect_deleted_terms(pdx_updater *u, useg *s, uint32_t d, pdx_doc_batch *b,
+                                 del_term **v, size_t *n, size_t *cap)
+{
+    pdx_paper p;
+    char *file;
+    int rc = pdx_update_paper_of(s->ix, d, &p, &file);
+    if (!rc) {
+        pdx_doc_batch_reset(b);
+        rc = pdx_doc_batch_add(b, &p);
+        if (!rc)
+            rc = pdx_doc_batch_error(b, 0);
+    }
+    free(file);
+    if (rc)
+        return rc == PDX_ENOMEM ? pdx_update_oom(u)
+                                : pdx_update_fail(u, rc, "%s: paper %u cannot be tokenized again",
+                                                  u->path, d);
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        uint32_t nt = pdx_doc_batch_n_terms(b, 0, f);
+        for (uint32_t k = 0; k < nt; k++) {
+            pdx_doc_term t;
+            pdx_doc_batch_term(b, 0, f, k, &t);
+            if (*n == *cap) {
+                size_t nc = *cap ? *cap * 2 : 1024;
+                del_term *nv = realloc(*v, nc * sizeof *nv);
+                if (!nv)
+                    return pdx_update_oom(u);
+                *v = nv;
+                *cap = nc;
+            }
+            (*v)[(*n)++] = (del_term){s->deldf_terms.len, (uint8_t)t.len, (uint8_t)f, NULL};
+            pdx_buf_append(&s->deldf_terms, t.s, t.len);
+        }
+    }
+    return s->deldf_terms.err ? pdx_update_oom(u) : PDX_OK;
+}
+
+/* Recomputes s's MDELDF table from its deleted papers. */
+static int compute_deldf(pdx_updater *u, useg *s, pdx_doc_batch *b)
+{
+    if (s->deldf_owned)
+        free(s->deldf);
+    s->deldf = NULL;
+    s->n_deldf = 0;
+    s->deldf_owned = true;
+    pdx_buf_reset(&s->deldf_terms);
+    del_term *v = NULL;
+    size_t n = 0, cap = 0;
+    for (uint32_t d = 0; d < s->n_docs && !u->err; d++)
+        if (s->deleted[d])
+            collect_deleted_terms(u, s, d, b, &v, &n, &cap);
+    if (u->err) {
+        free(v);
+        return u->err;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i].s = s->deldf_terms.data + v[i].off;
+    qsort(v, n, sizeof *v, cmp_del_term);
+    s->deldf = malloc((n ? n : 1) * sizeof *s->deldf);
+    if (!s->deldf) {
+        free(v);
+        return pdx_update_oom(u);
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && cmp_del_term(&v[i], &v[j]) == 0)
+            j++;
+        s->deldf[s->n_deldf++] = (pdx_deldf){(const char *)v[i].s, v[i].len, v[i].field,
+                                             (uint32_t)(j - i)};
+        i = j;
+    }
+    free(v);
+    return PDX_OK;
+}
+
+static int compute_all_deldf(pdx_updater *u)
+{
+    pdx_doc_batch *b = NULL;
+    if (pdx_doc_batch_new(&b))
+        return pdx_update_oom(u);
+    for (uint32_t i = 0; i < u->n_segs && !u->err; i++)
+        if (u->segs[i].del_changed)
+            compute_deldf(u, &u->segs[i], b);
+    pdx_doc_batch_free(b);
+    return u->err;
+}
+
+/* ---- MMETA and LEXICON ---- */
+
+static int live_statistics(pdx_updater *u, pdx_manifest *m)
+{
+    for (uint32_t i = 0; i < u->n_segs; i++) {
+        useg *s = &u->segs[i];
+        m->max_votes = PDX_MAX(m->max_votes, s->ix->max_votes);
+        for (uint32_t d = 0; d < s->n_docs; d++) {
+            if (s->deleted[d])
+                continue;
+            pdx_doc doc;
+            if (pdx_doc_get(s->ix, d, &doc))
+                return pdx_update_fail(u, PDX_ECORRUPT, "%s", pdx_index_errmsg(s->ix));
+            m->n_live++;
+            for (unsigned f = 0; f < PDX_NFIELDS; f++)
+                m->sum_len[f] += doc.len[f];
+            if (doc.date) {
+                if (!m->min_date || doc.date < m->min_date)
+                    m->min_date = doc.date;
+                if (doc.date > m->max_date)
+                    m->max_date = doc.date;
+            }
+        }
+    }
+    if (!m->n_live)
+        return pdx_update_fail(u, PDX_EINVAL,
+                               "%s: no papers would be left (every input file is gone or "
+                               "empty); the index was not changed",
+                               u->path);
+    return PDX_OK;
+}
+
+/* Mines the lexicon of the live papers into *out (LEXICON bytes). */
+static int mine_lexicon(pdx_updater *u, pdx_buf *out)
+{
+    pdx_lexicon_miner *miner = NULL;
+    int rc = pdx_lexicon_miner_new(&miner, NULL);
+    for (uint32_t i = 0; !rc && i < u->n_segs; i++) {
+        useg *s = &u->segs[i];
+        for (uint32_t d = 0; !rc && d < s->n_docs; d++) {
+            if (s->deleted[d])
+                continue;
+            pdx_stored sd;
+            rc = pdx_stored_get(s->ix, d, &sd);
+            if (!rc)
+                rc = pdx_lexicon_miner_add(miner, sd.title, sd.title_len);
+            if (!rc)
+                rc = pdx_lexicon_miner_add(miner, sd.summary, sd.summary_len);
+        }
+    }
+    const pdx_lex_pair *pairs = NULL;
+    size_t n = 0;
+    if (!rc)
+        rc = pdx_lexicon_miner_finish(miner, &pairs, &n);
+    if (!rc)
+        rc = pdx_lexicon_encode(out, pairs, n, PDX_LEXICON_MIN_SUPPORT);
+    pdx_lexicon_miner_free(miner);
+    if (rc)
+        return rc == PDX_ENOMEM ? pdx_update_oom(u)
+                                : pdx_update_fail(u, rc, "%s: mining the lexicon failed",
+                                                  u->path);
+    return PDX_OK;
+}
+
+/* ---- the manifest ---- */
+
+static int cmp_record(const void *a, const void *b)
+{
+    return strcmp(((const nfile *)a)->m.path, ((const nfile *)b)->m.path);
+}
+
+/* A record whose papers are all gone (deleted, or their segment dropped)
+ * points at an empty range of the first segment; its dropped ids stay. */
+static void normalize_records(pdx_updater *u)
+{
+    for (size_t i = 0; i < u->n_recs; i++) {
+        pdx_manifest_file *r = &u->recs[i].m;
+        const useg *s = pdx_update_seg_of(u, r->seq);
+        uint32_t live = 0;
+        for (uint32_t k = 0; s && k < r->n_docs && r->first_doc + k < s->n_docs; k++)
+            live += !s->deleted[r->first_doc + k];
+        if (!live) {
+            r->seq = u->segs[0].seq;
+            r->first_doc = 0;
+            r->n_docs = 0;
+        }
+    }
+    qsort(u->recs, u->n_recs, sizeof *u->recs, cmp_record);
+}
+
+/* Fills m's segments (deleted lists allocated) and files (shallow). */
+static int fill_manifest(pdx_updater *u, pdx_manifest *m, pdx_manifest_segment *ms,
+                         pdx_manifest_file *mf)
+{
+    m->tokenizer_version = PDX_TOKENIZER_VERSION;
+    m->generation = u->generation + 1;
+    m->created = u->opts.writer.created ? u->opts.writer.created : (uint64_t)time(NULL);
+    m->next_seq = u->next_seq;
+    m->stemmer = (char *)pdx_tokenizer_stemmer_name();
+    m->unicode_version = (char *)pdx_tokenizer_unicode_version();
+    m->generator = (char *)"paperdex " PDX_VERSION_STRING;
+    m->n_segs = u->n_segs;
+    m->segs = ms;
+    for (uint32_t i = 0; i < u->n_segs; i++) {
+        const useg *s = &u->segs[i];
+        ms[i] = (pdx_manifest_segment){.seq = s->seq, .n_docs = s->n_docs,
+                                       .file_size = s->file_size, .header_sum = s->header_sum,
+                                       .n_deleted = s->n_deleted, .deldf = s->deldf,
+                                       .n_deldf = s->n_deldf};
+        ms[i].deleted = malloc((s->n_deleted ? s->n_deleted : 1) * sizeof *ms[i].deleted);
+        if (!ms[i].deleted)
+            return pdx_update_oom(u);
+        uint32_t k = 0;
+        for (uint32_t d = 0; d < s->n_docs; d++)
+            if (s->deleted[d])
+                ms[i].deleted[k++] = d;
+    }
+    m->n_files = (uint32_t)u->n_recs;
+    m->files = mf;
+    for (size_t i = 0; i < u->n_recs; i++)
+        mf[i] = u->recs[i].m;
+    return PDX_OK;
+}
+
+static int fsync_dir_of(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return -1;
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(copy);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Writes bytes to a fresh temporary file beside INDEX, syncs it and
+ * renames it over INDEX, then syncs the directory. */
+static int write_atomically(pdx_updater *u, const pdx_buf *bytes)
+{
+    size_t n = strlen(u->path) + 64;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return pdx_update_oom(u);
+    int fd = -1;
+    for (unsigned attempt = 0; fd < 0 && attempt < 16; attempt++) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t salt[3] = {(uint64_t)ts.tv_nsec, (uint64_t)getpid(), attempt};
+        snprintf(tmp, n, "%s.tmp.%ld.%016" PRIx64 ".manifest", u->path, (long)getpid(),
+                 pdx_hash(salt, sizeof salt));
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        pdx_update_fail(u, PDX_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+        free(tmp);
+        return u->err;
+    }
+    size_t done = 0;
+    while (done < bytes->len) {
+        ssize_t k = write(fd, bytes->data + done, bytes->len - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            pdx_update_fail(u, PDX_EIO, "%s: write failed: %s", tmp,
+                            k < 0 ? strerror(errno) : "no progress");
+            break;
+        }
+        done += (size_t)k;
+    }
+    if (!u->err && fsync(fd) != 0)
+        pdx_update_fail(u, PDX_EIO, "%s: fsync failed: %s", tmp, strerror(errno));
+    if (close(fd) != 0 && !u->err)
+        pdx_update_fail(u, PDX_EIO, "%s: close failed: %s", tmp, strerror(errno));
+    if (!u->err && !pdx_update_cancelled(u) && rename(tmp, u->path) != 0)
+        pdx_update_fail(u, PDX_EIO, "%s: cannot replace the index: %s", u->path,
+                        strerror(errno));
+    if (u->err)
+        unlink(tmp);
+    else
+        fsync_dir_of(u->path); /* best effort: some file systems refuse it */
+    free(tmp);
+    return u->err;
+}
+
+/* Whether segment number seq is in the view. */
+static bool in_view(const pdx_updater *u, uint64_t seq)
+{
+    for (uint32_t i = 0; i < u->n_segs; i++)
+        if (u->segs[i].seq == seq)
+            return true;
+    return false;
+}
+
+/* Parses "<digits>" at s into *seq; returns what follows, NULL if none. */
+static const char *parse_seq(const char *s, uint64_t *seq)
+{
+    if (*s < '0' || *s > '9')
+        return NULL;
+    uint64_t v = 0;
+    while (*s >= '0' && *s <= '9') {
+        if (v > (UINT64_MAX - 9) / 10)
+            return NULL;
+        v = v * 10 + (uint64_t)(*s++ - '0');
+    }
+    *seq = v;
+    return s;
+}
+
+void pdx_update_remove_leftovers(pdx_updater *u)
+{
+    pdx_writer_remove_stale_temps(u->path);
+    char *copy = strdup(u->path), *copy2 = strdup(u->path);
+    DIR *d = copy && copy2 ? opendir(dirname(copy)) : NULL;
+    const char *dir = copy, *base = copy2 ? basename(copy2) : "";
+    size_t bl = strlen(base);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        uint64_t seq;
+        const char *rest;
+        if (strncmp(e->d_name, base, bl) != 0 || e->d_name[bl] != '.' ||
+            !(rest = parse_seq(e->d_name + bl + 1, &seq)) || strncmp(rest, ".seg", 4) != 0)
+            continue;
+        char *full = NULL;
+        if (rest[4] == 0 && !in_view(u, seq))
+            full = malloc(strlen(dir) + strlen(e->d_name) + 2);
+        if (full) {
+            sprintf(full, "%s/%s", dir, e->d_name);
+            unlink(full);
+            free(full);
+        } else if (strncmp(rest + 4, ".tmp.", 5) == 0) {
+            char *sp = pdx_segment_path(u->path, seq);
+            if (sp)
+                pdx_writer_remove_stale_temps(sp);
+            free(sp);
+        }
+    }
+    if (d)
+        closedir(d);
+    free(copy);
+    free(copy2);
+}
+
+int pdx_update_publish(pdx_updater *u)
+{
+    if (u->n_segs == 0)
+        return pdx_update_fail(u, PDX_EINVAL,
+                               "%s: no papers to index; the index was not written", u->path);
+    pdx_manifest m = {0};
+    pdx_buf lex = {0}, out = {0};
+    pdx_manifest_segment *ms = calloc(u->n_segs, sizeof *ms);
+    pdx_manifest_file *mf = NULL;
+    int rc = ms ? PDX_OK : pdx_update_oom(u);
+    if (!rc)
+        rc = compute_all_deldf(u);
+    if (!rc)
+        rc = live_statistics(u, &m);
+    if (!rc)
+        rc = mine_lexicon(u, &lex);
+    if (!rc) {
+        normalize_records(u);
+        mf = malloc((u->n_recs ? u->n_recs : 1) * sizeof *mf);
+        rc = mf ? fill_manifest(u, &m, ms, mf) : pdx_update_oom(u);
+    }
+    if (!rc) {
+        m.lexicon = lex.data;
+        m.lexicon_len = lex.len;
+        rc = pdx_manifest_encode(&out, &m);
+        if (rc)
+            pdx_update_fail(u, rc, "%s: the new manifest cannot be encoded (%s)", u->path,
+                            pdx_strerror(rc));
+    }
+    if (!rc && !pdx_update_cancelled(u))
+        rc = write_atomically(u, &out);
+    if (!rc && u->err)
+        rc = u->err;
+    if (!rc) {
+        u->published = true;
+        for (size_t i = 0; i < u->n_garbage; i++)
+            unlink(u->garbage[i]);
+        pdx_update_remove_leftovers(u);
+    }
+    for (uint32_t i = 0; ms && i < u->n_segs; i++)
+        free(ms[i].deleted);
+    free(ms);
+    free(mf);
+    pdx_buf_free(&lex);
+    pdx_buf_free(&out);
+    return rc;
+}
