@@ -345,7 +345,7 @@ static int check_terms(pdx_index *ix, const uint32_t *limit)
     return check_hash_entries(ix, PDX_SEC_TERMHASH, ix->termhash_slots, ix->n_terms);
 }
 
-int pdx_index_check(pdx_index *ix)
+int pdx_segment_check(pdx_index *ix)
 {
     int rc = check_coverage(ix);
     if (rc)
@@ -359,11 +359,199 @@ int pdx_index_check(pdx_index *ix)
     if (!rc)
         rc = check_terms(ix, limit);
     free(limit);
-    if (!rc) { /* every offset, string and order of the lexicon */
-        const pdx_lexicon *lx;
-        rc = pdx_index_lexicon(ix, &lx); /* opened lazily: header only */
-        if (!rc && lx && (rc = pdx_lexicon_verify(lx)) != PDX_OK && rc != PDX_ENOMEM)
-            rc = pdx_index_corrupt(ix, "LEXICON: %s", pdx_lexicon_errmsg(lx));
+    return rc;
+}
+
+int pdx_index_check(pdx_index *ix)
+{
+    return ix->n_segs ? pdx_view_check(ix) : pdx_segment_check(ix);
+}
+
+/* ---- a view: the manifest against its segments ---- */
+
+/* The deleted papers segment seg's (term ord, field) list holds. */
+static int count_deleted_in_list(pdx_index *seg, uint32_t ord, unsigned field,
+                                 const uint32_t *deleted, uint32_t n_deleted, uint32_t *out)
+{
+    pdx_postings p;
+    *out = 0;
+    int rc = pdx_postings_open(&p, seg, ord, field);
+    for (uint32_t k = 0; !rc && k < n_deleted && p.doc != PDX_NO_DOC; k++) {
+        rc = pdx_postings_seek(&p, deleted[k]);
+        *out += !rc && p.doc == deleted[k];
     }
+    return rc;
+}
+
+/* The entry of deldf[*k] is (t, field): compares and moves on. */
+static int match_deldf(pdx_index *view, pdx_index *seg, const pdx_term *t, unsigned field,
+                       uint32_t count, uint32_t *k)
+{
+    const pdx_deldf *d = *k < seg->n_deldf ? &seg->deldf[*k] : NULL;
+    int c = d ? pdx_term_cmp(d->term, d->term_len, t->str, t->len) : 1;
+    if (c == 0)
+        c = (d->field > field) - (d->field < field);
+    if (c < 0)
+        return pdx_index_corrupt(view, "MDELDF: segment %s: entry '%.*s' field %u names a "
+                                 "list the segment does not have", seg->path, (int)d->term_len,
+                                 d->term, d->field);
+    uint32_t recorded = c == 0 ? d->count : 0;
+    if (recorded != count)
+        return pdx_index_corrupt(view, "MDELDF: segment %s: the list of '%.*s' field %u holds "
+                                 "%u deleted papers, the manifest says %u", seg->path,
+                                 (int)t->len, t->str, field, count, recorded);
+    *k += c == 0;
+    return PDX_OK;
+}
+
+/* Every list of a segment with deletions is scanned for its deleted
+ * papers; the counts must be MDELDF's, and every list holding one must be
+ * in it. */
+static int check_deldf(pdx_index *view, pdx_index *seg, const pdx_manifest_segment *ms)
+{
+    uint32_t k = 0;
+    for (uint32_t ord = 0; ms->n_deleted && ord < seg->n_terms; ord++) {
+        pdx_term t;
+        int rc = pdx_term_get(seg, ord, &t);
+        for (unsigned f = 0; !rc && f < PDX_NFIELDS; f++) {
+            uint32_t count = 0;
+            if (!(t.fields & (1u << f)))
+                continue;
+            rc = count_deleted_in_list(seg, ord, f, ms->deleted, ms->n_deleted, &count);
+            if (!rc)
+                rc = match_deldf(view, seg, &t, f, count, &k);
+        }
+        if (rc)
+            return pdx_view_pass_error(view, seg, rc);
+    }
+    if (k != seg->n_deldf)
+        return pdx_index_corrupt(view, "MDELDF: segment %s: %u entries name lists the segment "
+                                 "does not have", seg->path, seg->n_deldf - k);
+    return PDX_OK;
+}
+
+/* The live statistics of MMETA, recomputed from the segments. */
+typedef struct live_stats {
+    uint64_t n_live;               /* live papers */
+    uint64_t sum_len[PDX_NFIELDS]; /* their tokens per field */
+    int32_t min_date, max_date;    /* their known dates, 0 if none */
+    uint32_t max_votes;            /* most votes in any segment's META */
+} live_stats;
+
+static int add_live_stats(pdx_index *view, pdx_index *seg, live_stats *ls)
+{
+    ls->max_votes = PDX_MAX(ls->max_votes, seg->max_votes);
+    for (uint32_t d = 0; d < seg->n_docs; d++) {
+        if (pdx_doc_deleted(seg, d))
+            continue;
+        pdx_doc doc;
+        int rc = pdx_doc_get(seg, d, &doc);
+        if (rc)
+            return pdx_view_pass_error(view, seg, rc);
+        ls->n_live++;
+        for (unsigned f = 0; f < PDX_NFIELDS; f++)
+            ls->sum_len[f] += doc.len[f];
+        if (doc.date && (!ls->min_date || doc.date < ls->min_date))
+            ls->min_date = doc.date;
+        ls->max_date = PDX_MAX(ls->max_date, doc.date);
+    }
+    return PDX_OK;
+}
+
+static int check_live_stats(pdx_index *view, const pdx_manifest *m, const live_stats *ls)
+{
+    if (ls->n_live != m->n_live)
+        return pdx_index_corrupt(view, "MMETA: %u live papers recorded, the segments hold %llu",
+                                 m->n_live, (unsigned long long)ls->n_live);
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        if (ls->sum_len[f] != m->sum_len[f])
+            return pdx_index_corrupt(view, "MMETA: field %u length sum %llu, the live papers "
+                                     "hold %llu", f, (unsigned long long)m->sum_len[f],
+                                     (unsigned long long)ls->sum_len[f]);
+    if (ls->min_date != m->min_date || ls->max_date != m->max_date)
+        return pdx_index_corrupt(view, "MMETA: date range %d..%d, the live papers span %d..%d",
+                                 m->min_date, m->max_date, ls->min_date, ls->max_date);
+    if (m->max_votes < ls->max_votes)
+        return pdx_index_corrupt(view, "MMETA: vote maximum %u is below a segment's %u",
+                                 m->max_votes, ls->max_votes);
+    return PDX_OK;
+}
+
+/* A file's papers are the local ids [first, first + n) of its segment,
+ * stored with its path, and no two files claim one paper. */
+static int check_file(pdx_index *view, const pdx_manifest_file *f, uint8_t **claimed)
+{
+    uint32_t i = 0;
+    while (i < view->n_segs && view->segs[i]->seq != f->seq)
+        i++;
+    if (i == view->n_segs) /* the decoder refused it already */
+        return pdx_index_corrupt(view, "MFILES: %s names no segment", f->path);
+    pdx_index *seg = view->segs[i];
+    size_t plen = strlen(f->path);
+    for (uint32_t d = f->first_doc; d < f->first_doc + f->n_docs; d++) {
+        pdx_stored st;
+        int rc = pdx_stored_get(seg, d, &st);
+        if (rc)
+            return pdx_view_pass_error(view, seg, rc);
+        if (claimed[i][d]++)
+            return pdx_index_corrupt(view, "MFILES: paper %u of segment %s is claimed by two "
+                                     "files (one is %s)", d, seg->path, f->path);
+        if (st.file_len != plen || memcmp(st.file, f->path, plen) != 0)
+            return pdx_index_corrupt(view, "MFILES: paper %u of segment %s is from %.*s, not "
+                                     "%s", d, seg->path, (int)st.file_len, st.file, f->path);
+    }
+    return PDX_OK;
+}
+
+static int check_files(pdx_index *view, const pdx_manifest *m)
+{
+    uint8_t **claimed = calloc(view->n_segs, sizeof *claimed);
+    int rc = claimed ? PDX_OK : PDX_ENOMEM;
+    for (uint32_t i = 0; !rc && i < view->n_segs; i++)
+        if (!(claimed[i] = calloc(view->segs[i]->n_docs + 1, 1)))
+            rc = PDX_ENOMEM;
+    for (uint32_t k = 0; !rc && k < m->n_files; k++)
+        rc = check_file(view, &m->files[k], claimed);
+    for (uint32_t i = 0; claimed && i < view->n_segs; i++)
+        free(claimed[i]);
+    free(claimed);
+    return rc;
+}
+
+/* The whole manifest (every section's checksum and structure, MFILES and
+ * MCAND included), then what the view's open did not check. */
+static int check_manifest_sections(pdx_index *view, pdx_manifest *full)
+{
+    char msg[400];
+    int rc = pdx_manifest_decode(full, view->mf_bytes, view->mf_len, msg, sizeof msg);
+    if (rc)
+        return rc == PDX_ENOMEM ? rc : pdx_index_error(view, rc, "%s", msg);
+    const pdx_lexicon *lx;
+    rc = pdx_index_lexicon(view, &lx);
+    if (!rc && lx && (rc = pdx_lexicon_verify(lx)) != PDX_OK && rc != PDX_ENOMEM)
+        rc = pdx_index_corrupt(view, "manifest: LEXICON: %s", pdx_lexicon_errmsg(lx));
+    return rc;
+}
+
+int pdx_view_check(pdx_index *view)
+{
+    pdx_manifest full;
+    int rc = check_manifest_sections(view, &full);
+    if (rc)
+        return rc;
+    live_stats ls = {0};
+    for (uint32_t i = 0; !rc && i < view->n_segs; i++) {
+        pdx_index *seg = view->segs[i];
+        rc = pdx_view_pass_error(view, seg, pdx_segment_check(seg));
+        if (!rc)
+            rc = check_deldf(view, seg, &full.segs[i]);
+        if (!rc)
+            rc = add_live_stats(view, seg, &ls);
+    }
+    if (!rc)
+        rc = check_live_stats(view, &full, &ls);
+    if (!rc)
+        rc = check_files(view, &full);
+    pdx_manifest_free(&full);
     return rc;
 }

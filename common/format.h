@@ -74,10 +74,12 @@
  *             u8 flags (bit 0: id synthesized, bits 1-7 zero), which ends
  *             the record. str = varint length + bytes.
  *   IDHASH    like TERMHASH, keyed by arXiv id, u32 doc+1 per slot.
- *   LEXICON   the Korean<->English lexicon mined from the papers at index
- *             time (common/lexicon.c has its layout, with a version and a
- *             checksum of its own; docs/LEXICON.md): pairs of term
- *             sequences the query parser uses as alternatives.
+ *
+ * The index the user names is not a segment but a manifest (manifest.h,
+ * manifest.c: the same framing with the magic "\x89PDM\r\n\x1a\n") that
+ * names its segments "<INDEX>.<seq>.seg", their deleted papers and the
+ * live statistics, and holds the Korean<->English LEXICON (which segments
+ * of version 3 carried as their section 10).
  *
  * Checks: the header checksum covers bytes 0..55; the table checksum covers
  * the table entries; every section has an XXH3-64 of its bytes in the table.
@@ -97,10 +99,12 @@
 #define PDX_FOOTER_MAGIC "PDXEND\0\0"
 #define PDX_MAGIC_LEN 8
 
-/* Version 3: the layout above (version 2 had no max_votes in list headers
- * and skip entries, version 1 no LEXICON section). A reader accepts
- * exactly the versions it knows; a writer always writes the newest. */
-#define PDX_FORMAT_VERSION 3
+/* Version 4: an index is a manifest naming segments of the layout above
+ * (version 3 was one file: a segment with a LEXICON section 10; version 2
+ * had no max_votes in list headers and skip entries, version 1 no
+ * LEXICON). A reader accepts exactly the version it knows; a writer always
+ * writes the newest. */
+#define PDX_FORMAT_VERSION 4
 /* Written as u32; reads back as this value only if written little-endian. */
 #define PDX_BYTE_ORDER_MARK 0x01020304u
 #define PDX_HASH_ID_XXH3_64 1
@@ -140,10 +144,9 @@ enum pdx_section_id {
     PDX_SEC_POSITIONS = 6,
     PDX_SEC_DOCS = 7,
     PDX_SEC_STORED = 8,
-    PDX_SEC_IDHASH = 9,
-    PDX_SEC_LEXICON = 10
+    PDX_SEC_IDHASH = 9
 };
-#define PDX_SEC_COUNT 10
+#define PDX_SEC_COUNT 9
 
 /* Fields, in the order of DOCS len[] and the TERMS fields bits. */
 enum pdx_field { PDX_FIELD_TITLE = 0, PDX_FIELD_AUTHORS = 1, PDX_FIELD_SUMMARY = 2 };

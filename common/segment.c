@@ -55,11 +55,11 @@ const char *pdx_index_errmsg(const pdx_index *ix)
 static const char *const section_names[] = {"?",        "META",      "TERMS", "TERMSTR",
                                             "TERMHASH", "POSTINGS",  "POSITIONS",
                                             "DOCS",     "STORED",    "IDHASH",
-                                            "LEXICON"};
+                                            "LEXICON" /* the manifest's, for --info */};
 
 const char *pdx_section_name(unsigned id)
 {
-    return id <= PDX_SEC_COUNT ? section_names[id] : "?";
+    return id <= PDX_SEC_COUNT + 1 ? section_names[id] : "?";
 }
 
 /* Reads "varint length + bytes" at *p within [*, end) into a NUL-terminated
@@ -201,7 +201,7 @@ static const char *file_kind(mode_t mode)
  * reads, so it is not cleared. O_NOCTTY keeps a terminal from becoming the
  * controlling one. A socket cannot be opened at all (ENXIO): stat then
  * says what it is. */
-static int open_regular(pdx_index *ix, const char *path, int *fd_out, struct stat *st)
+int pdx_open_regular(pdx_index *ix, const char *path, int *fd_out, struct stat *st)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     *fd_out = fd;
@@ -219,24 +219,9 @@ static int open_regular(pdx_index *ix, const char *path, int *fd_out, struct sta
     return PDX_OK;
 }
 
-/* The LEXICON's view, made at open (its header only: O(1)) rather than at the
- * first query, so that an index shared by searchers in several threads
- * (paperdex-serve) is never written after open. Damage found in the header
- * is kept in the view and reported by the first query that uses it. */
-static int open_lexicon(pdx_index *ix)
-{
-    const pdx_section *s = &ix->sec[PDX_SEC_LEXICON];
-    if (!s->len)
-        return PDX_OK;
-    int rc = pdx_lexicon_open_lazy(&ix->lexicon, s->p, (size_t)s->len);
-    if (rc == PDX_ENOMEM || !ix->lexicon)
-        return pdx_index_error(ix, PDX_ENOMEM, "out of memory reading the lexicon");
-    return PDX_OK;
-}
-
 /* Maps the open file fd of `size` bytes and checks what opening checks:
  * header, table, footer, META and hash table sizes. */
-static int map_and_check(pdx_index *ix, int fd, off_t size)
+int pdx_map_segment(pdx_index *ix, int fd, int64_t size)
 {
     if (size < PDX_HEADER_SIZE) {
         /* Too short to map a header: only the magic number tells a
@@ -260,12 +245,10 @@ static int map_and_check(pdx_index *ix, int fd, off_t size)
         rc = hash_table_size(ix, PDX_SEC_TERMHASH, &ix->termhash_slots);
     if (!rc)
         rc = hash_table_size(ix, PDX_SEC_IDHASH, &ix->idhash_slots);
-    if (!rc)
-        rc = open_lexicon(ix);
     return rc;
 }
 
-int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size)
+int pdx_segment_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size)
 {
     *out = NULL;
     if (errbuf_size)
@@ -279,9 +262,9 @@ int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbu
     }
     int fd;
     struct stat st;
-    int rc = open_regular(ix, path, &fd, &st);
+    int rc = pdx_open_regular(ix, path, &fd, &st);
     if (!rc)
-        rc = map_and_check(ix, fd, st.st_size);
+        rc = pdx_map_segment(ix, fd, st.st_size);
     if (fd >= 0)
         close(fd); /* the mapping keeps the file alive, even once replaced */
     if (rc) {
@@ -299,8 +282,16 @@ void pdx_index_close(pdx_index *ix)
 {
     if (!ix)
         return;
-    if (ix->map)
+    if (ix->map && !ix->map_borrowed)
         munmap((void *)ix->map, (size_t)ix->size);
+    for (uint32_t i = 0; ix->segs && i < ix->n_segs; i++)
+        pdx_index_close(ix->segs[i]);
+    free(ix->segs);
+    free(ix->base);
+    if (!ix->map_borrowed)
+        free(ix->deleted);
+    pdx_manifest_free(&ix->manifest);
+    free(ix->mf_bytes);
     free(ix->stemmer);
     free(ix->unicode_version);
     free(ix->generator);
@@ -322,15 +313,25 @@ int pdx_index_lexicon(pdx_index *ix, const pdx_lexicon **out)
     return PDX_OK;
 }
 
+/* The figures of one segment's own sections. */
+static void add_segment_info(const pdx_index *seg, pdx_index_info *out)
+{
+    out->terms += seg->n_terms;
+    out->postings += seg->n_postings;
+    out->file_size += seg->size;
+    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++)
+        out->section_bytes[id - 1] += seg->sec[id].len;
+}
+
 void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out)
 {
     memset(out, 0, sizeof *out);
-    out->docs = ix->n_docs;
-    out->terms = ix->n_terms;
-    out->postings = ix->n_postings;
+    out->docs = ix->n_live;
+    out->deleted = ix->n_docs - ix->n_live;
+    out->segments = ix->n_segs;
+    out->generation = ix->manifest.generation;
     out->min_date = ix->min_date;
     out->max_date = ix->max_date;
-    out->file_size = ix->size;
     out->format_version = ix->format_version;
     out->tokenizer_version = ix->tokenizer_version;
     out->stemmer = ix->stemmer;
@@ -339,21 +340,47 @@ void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out)
     out->created = ix->created;
     for (int f = 0; f < PDX_NFIELDS; f++)
         out->avg_len[f] = ix->avg_len[f];
-    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++)
-        out->section_bytes[id - 1] = ix->sec[id].len;
-    const pdx_section *s = &ix->sec[PDX_SEC_LEXICON];
+    if (!ix->n_segs)
+        add_segment_info(ix, out);
+    out->file_size += ix->mf_len;
+    for (uint32_t i = 0; i < ix->n_segs; i++)
+        add_segment_info(ix->segs[i], out);
+    /* The lexicon is the manifest's (section_bytes' last entry, as when
+     * it was a segment's section 10). */
+    out->section_bytes[PDX_SEC_COUNT] = ix->manifest.lexicon_len;
     pdx_lexicon *lx = NULL;
-    if (s->len && pdx_lexicon_open(&lx, s->p, (size_t)s->len) == PDX_OK) {
+    if (ix->manifest.lexicon_len &&
+        pdx_lexicon_open(&lx, ix->manifest.lexicon, ix->manifest.lexicon_len) == PDX_OK) {
         out->lexicon_pairs = pdx_lexicon_count(lx);
         out->lexicon_min_support = pdx_lexicon_min_support(lx);
     }
     pdx_lexicon_free(lx);
 }
 
+int pdx_index_segment_info(const pdx_index *ix, uint32_t i, pdx_segment_info *out)
+{
+    memset(out, 0, sizeof *out);
+    if (i >= ix->n_segs)
+        return PDX_EINVAL;
+    const pdx_index *seg = ix->segs[i];
+    *out = (pdx_segment_info){
+        .seq = seg->seq,
+        .docs = seg->n_docs,
+        .deleted = seg->n_deleted,
+        .terms = seg->n_terms,
+        .postings = seg->n_postings,
+        .file_size = seg->size,
+        .path = seg->path,
+    };
+    return PDX_OK;
+}
+
 /* ---- terms ---- */
 
 int pdx_term_get(pdx_index *ix, uint32_t ord, pdx_term *out)
 {
+    if (ix->n_segs)
+        return pdx_view_term_get(ix, ord, out);
     if (ord >= ix->n_terms)
         return pdx_index_corrupt(ix, "TERMS: ordinal %u out of range", ord);
     const uint8_t *r = ix->sec[PDX_SEC_TERMS].p + (size_t)ord * PDX_TERM_RECORD_SIZE;
@@ -374,6 +401,8 @@ int pdx_term_get(pdx_index *ix, uint32_t ord, pdx_term *out)
 
 int pdx_term_df(pdx_index *ix, uint32_t ord, unsigned fields, uint64_t *out)
 {
+    if (ix->n_segs)
+        return pdx_view_term_df(ix, ord, fields, out);
     *out = 0;
     pdx_term t;
     int rc = pdx_term_get(ix, ord, &t);
@@ -442,6 +471,8 @@ static int hash_lookup(pdx_index *ix, unsigned sec, uint32_t n_slots, key_of_fn 
 
 int pdx_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out)
 {
+    if (ix->n_segs)
+        return pdx_view_term_find(ix, term, len, out);
     if (len == 0 || len > PDX_MAX_TERM_BYTES)
         return PDX_ENOTFOUND;
     return hash_lookup(ix, PDX_SEC_TERMHASH, ix->termhash_slots, term_key, term, len, out);
@@ -477,6 +508,11 @@ static int term_lower_bound(pdx_index *ix, const char *key, size_t len, bool pas
 int pdx_term_prefix(pdx_index *ix, const char *prefix, size_t len, uint32_t *first,
                     uint32_t *end)
 {
+    if (ix->n_segs > 1)
+        return pdx_index_error(ix, PDX_EINVAL,
+                               "a view of %u segments has no ordinal ranges: use "
+                               "pdx_term_prefix_list",
+                               ix->n_segs);
     int rc = term_lower_bound(ix, prefix, len, false, first);
     if (!rc)
         rc = term_lower_bound(ix, prefix, len, true, end);
@@ -489,6 +525,8 @@ int pdx_term_prefix(pdx_index *ix, const char *prefix, size_t len, uint32_t *fir
 
 int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
 {
+    if (ix->n_segs)
+        return pdx_view_doc_get(ix, doc, out);
     if (doc >= ix->n_docs)
         return pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
     const uint8_t *r = ix->sec[PDX_SEC_DOCS].p + (size_t)doc * PDX_DOC_RECORD_SIZE;
@@ -515,6 +553,8 @@ static bool stored_str(const uint8_t **p, const uint8_t *end, const char **s, si
 
 int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
 {
+    if (ix->n_segs)
+        return pdx_view_stored_get(ix, doc, out);
     pdx_doc d;
     int rc = pdx_doc_get(ix, doc, &d);
     if (rc)
@@ -584,5 +624,7 @@ int pdx_index_paper_get(pdx_index *ix, uint32_t doc, pdx_index_paper *out)
 
 int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out)
 {
+    if (ix->n_segs)
+        return pdx_view_doc_find_id(ix, id, len, out);
     return hash_lookup(ix, PDX_SEC_IDHASH, ix->idhash_slots, doc_key, id, len, out);
 }

@@ -21,6 +21,7 @@
 #include "format.h"
 #include "frame.h"
 #include "lexicon.h"
+#include "manifest.h"
 #include "paperdex/index.h"
 
 #define PDX_NO_DOC UINT32_MAX
@@ -47,13 +48,59 @@ struct pdx_index {
     char *stemmer, *unicode_version, *generator; /* owned copies */
     char *path;                                  /* owned */
     char errmsg[512]; /* last error, "path: what"; "" after a good open */
-    /* The LEXICON section's view, made at open from its header alone (O(1));
-     * lookups check what they read, --check the whole. NULL when the
-     * section is empty. Owned; never written after open. */
+    /* The lexicon's view (a view's: the manifest's LEXICON), made at open
+     * from its header alone (O(1)); lookups check what they read, --check
+     * the whole. NULL when there is none (always for a segment handle).
+     * Owned; never written after open. */
     pdx_lexicon *lexicon;
+
+    /* ---- a view over segments (n_segs >= 1; pdx_index_open) ----
+     * A handle is a segment (n_segs == 0: the fields above are its own) or
+     * a view of the segments its manifest names. A view's doc ids are
+     * base[i] + local id in segment i; n_docs is their count (deleted
+     * papers included), sum_len/avg_len/min_date/max_date/max_votes are
+     * the live figures of the manifest. A view of ONE segment also mirrors
+     * that segment's sections, term and hash counts and map (not owned), so
+     * the code that reads sections directly (postings, scoring rows) runs on
+     * it unchanged: its ords and doc ids are the segment's. A view of
+     * several has no sections of its own (sec[] zero, n_terms 0). */
+    uint32_t n_segs;       /* segments (0: this handle is a segment) */
+    pdx_index **segs;      /* n_segs segment handles, in view order; owned */
+    uint32_t *base;        /* n_segs + 1 first view ids; base[n_segs] = n_docs; owned */
+    uint32_t n_live;       /* live papers: BM25's N (a segment: n_docs - n_deleted) */
+    pdx_manifest manifest; /* the view's manifest, decoded (PDX_MANIFEST_VIEW parts) */
+    uint8_t *mf_bytes;     /* the manifest file's bytes, for --check; owned */
+    size_t mf_len;         /* their count */
+    bool map_borrowed;     /* map belongs to segs[0] (a one-segment view) */
+
+    /* ---- a segment inside a view: its deletions (from MSEGS/MDELDF) ---- */
+    uint64_t *deleted;     /* bitmap of deleted local ids, NULL when none; owned
+                              (a one-segment view borrows its segment's) */
+    uint32_t n_deleted;    /* bits set in deleted */
+    const pdx_deldf *deldf; /* its MDELDF table, sorted; into the view's manifest */
+    uint32_t n_deldf;      /* entries in deldf */
+    uint64_t seq;          /* its file number (0 for a lone segment) */
 };
 
+/* Whether local id `local` of segment `seg` (or of a one-segment view) is
+ * deleted. local < n_docs is the caller's promise. */
+static inline bool pdx_doc_deleted(const pdx_index *seg, uint32_t local)
+{
+    return seg->deleted && (seg->deleted[local >> 6] >> (local & 63) & 1);
+}
+
+
+
 /* ---- segment.c ---- */
+
+struct stat;
+/* Opens path read-only, refusing anything but a regular file without
+ * blocking (a FIFO, device, socket or directory: PDX_ENOTINDEX); *fd_out
+ * is the descriptor (or -1), st its stat. Messages go to ix. */
+int pdx_open_regular(pdx_index *ix, const char *path, int *fd_out, struct stat *st);
+/* Maps the open segment file fd of size bytes into ix and checks what
+ * opening checks: header, table, footer, META and hash table sizes. */
+int pdx_map_segment(pdx_index *ix, int fd, int64_t size);
 
 /* Records a corruption message (printf-style, prefixed by the path) and
  * returns PDX_ECORRUPT. */
@@ -269,5 +316,48 @@ typedef struct pdx_list_header {
 int pdx_list_header_read(pdx_index *ix, const uint8_t *p, pdx_list_header *out);
 /* Pointer to the list of `field` of a term, walking earlier fields. */
 int pdx_term_list(pdx_index *ix, const pdx_term *t, unsigned field, pdx_list_header *out);
+
+/* ---- view.c: the view over segments ---- */
+
+/* Opens one segment file (format version 4) as a segment handle: the
+ * checks pdx_index_open made of the single file of version 3. Returns
+ * what pdx_index_open returns; a manifest given here is PDX_ENOTINDEX. */
+int pdx_segment_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size);
+
+/* The segment holding view doc id doc, and its local id there. doc <
+ * n_docs is the caller's promise. On a segment handle: itself. */
+pdx_index *pdx_view_locate(const pdx_index *ix, uint32_t doc, uint32_t *local);
+
+/* Live documents of the (term, field) list over every segment of a view
+ * (list df minus the MDELDF counts): what idf uses. On a segment handle
+ * its list's df. PDX_OK (0 when no segment has the term) or PDX_ECORRUPT. */
+int pdx_term_list_df(pdx_index *ix, const char *term, size_t len, unsigned field,
+                     uint64_t *out);
+/* The ord of view term vord in segment seg (on a segment handle: vord
+ * itself when seg == 0): PDX_OK, PDX_ENOTFOUND or PDX_ECORRUPT. */
+int pdx_term_local(pdx_index *ix, uint32_t vord, uint32_t seg, uint32_t *local);
+/* Every distinct term starting with prefix over all segments, as view
+ * ords in term byte order: *vords is malloc'd (the caller frees it; NULL
+ * when *n is 0). PDX_OK, PDX_ENOMEM or PDX_ECORRUPT. */
+int pdx_term_prefix_list(pdx_index *ix, const char *prefix, size_t len, uint32_t **vords,
+                         size_t *n);
+/* How many of segment seg's deleted papers hold the (term, field) list
+ * (its MDELDF entry; 0 when none). */
+uint32_t pdx_deldf_count(const pdx_index *seg, const char *term, size_t len, unsigned field);
+
+/* The dispatching halves of the public lookups (segment.c calls these for
+ * a view). */
+int pdx_view_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out);
+int pdx_view_term_get(pdx_index *ix, uint32_t vord, pdx_term *out);
+int pdx_view_term_df(pdx_index *ix, uint32_t vord, unsigned fields, uint64_t *out);
+int pdx_view_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out);
+int pdx_view_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out);
+int pdx_view_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out);
+/* pdx_index_check of a view (check.c checks each segment). */
+int pdx_view_check(pdx_index *ix);
+/* pdx_index_check of one segment (check.c). */
+int pdx_segment_check(pdx_index *ix);
+/* Copies seg's last error message into the view's and returns rc. */
+int pdx_view_pass_error(pdx_index *view, const pdx_index *seg, int rc);
 
 #endif

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 
 #include "indexer.h"
+#include "publish.h"
 #include "paperdex/index.h"
 
 /* Jobs in the ring per worker thread: enough that a worker rarely waits
@@ -55,6 +56,8 @@ typedef struct job {
     pdx_buf text;           /* diagnostic strings */
     pdx_parse_stats stats;  /* what parsing this file counted */
     int rc;                 /* the parse's own failure (PDX_ENOMEM), or 0 */
+    bool stamped;           /* the file was read: stamp is set */
+    pdx_file_stamp stamp;   /* what was read, for the writer's MFILES */
 } job;
 
 typedef struct pool {
@@ -149,11 +152,19 @@ static bool is_cancelled(const pool *pl)
  * here: it is written by a signal handler or the caller's thread, and read
  * only by the calling thread (enqueue_file, the writer), which stops at its
  * next file or paper; the workers finish the file they hold. */
+static void on_job_stamp(const char *path, const pdx_file_stamp *stamp, void *payload)
+{
+    job *j = payload;
+    PDX_UNUSED(path);
+    j->stamp = *stamp;
+    j->stamped = true;
+}
+
 static void work_on(worker *wk, job *j)
 {
     memset(&wk->stats, 0, sizeof wk->stats);
     wk->cur = j;
-    int rc = pdx_read_and_parse(wk->parser, &wk->data, j->path);
+    int rc = pdx_read_and_parse_stamped(wk->parser, &wk->data, j->path, on_job_stamp, j);
     if (rc && !j->rc)
         j->rc = rc;
     j->stats = wk->stats;
@@ -200,6 +211,8 @@ static void add_stats(pdx_parse_stats *to, const pdx_parse_stats *s)
 static int replay(pool *pl, job *j)
 {
     add_stats(pl->stats, &j->stats);
+    if (j->stamped && pdx_writer_note_file(pl->w, j->path, &j->stamp))
+        return PDX_ENOMEM;
     for (size_t k = 0; k < j->n_ev; k++) {
         const job_event *e = &j->ev[k];
         if (!e->is_paper) {
@@ -232,6 +245,7 @@ static void clear_job(job *j)
     j->text.err = PDX_OK;
     memset(&j->stats, 0, sizeof j->stats);
     j->rc = PDX_OK;
+    j->stamped = false;
 }
 
 /* Waits for the oldest job and replays it. */
@@ -306,6 +320,8 @@ static int walk_on_paper(const pdx_paper *p, void *payload)
 typedef struct direct {
     pdx_writer *w;          /* not owned */
     const pdx_parse_cb *cb; /* the caller's; not owned */
+    pdx_parser *parser;     /* the walk's and the reads'; owned */
+    pdx_buf data;           /* the file being parsed */
 } direct;
 
 static int direct_on_paper(const pdx_paper *p, void *payload)
@@ -324,12 +340,32 @@ static void direct_on_diag(const pdx_diag *diag, void *payload)
         d->cb->on_diag(diag, d->cb->payload);
 }
 
+/* Each file read is noted with the writer before its papers come. */
+static void direct_on_stamp(const char *path, const pdx_file_stamp *stamp, void *payload)
+{
+    direct *d = payload;
+    pdx_writer_note_file(d->w, path, stamp); /* an error is sticky in the writer */
+}
+
+/* The walk of pdx_parse_paths, reading each file in turn. */
+static int direct_read(const char *path, void *payload)
+{
+    direct *d = payload;
+    return pdx_read_and_parse_stamped(d->parser, &d->data, path, direct_on_stamp, d);
+}
+
 static int add_paths_direct(pdx_writer *w, const char *const *paths, size_t n_paths,
                             const pdx_parse_cb *cb, pdx_parse_stats *stats)
 {
-    direct d = {w, cb};
+    direct d = {w, cb, NULL, {0}};
     pdx_parse_cb dcb = {direct_on_paper, direct_on_diag, &d};
-    return pdx_parse_paths(paths, n_paths, &dcb, stats);
+    int rc = pdx_parser_new(&d.parser, &dcb, stats);
+    if (rc)
+        return rc;
+    rc = pdx_walk_paths(d.parser, paths, n_paths, direct_read, &d);
+    pdx_buf_free(&d.data);
+    pdx_parser_free(d.parser);
+    return rc;
 }
 
 /* ---- set-up and tear-down ---- */

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "publish.h"
 #include "update_int.h"
 
 /* Segments of one tier merged at a time, and the base of the tiers. */
@@ -37,50 +38,43 @@
 
 /* ---- new segments ---- */
 
-int pdx_update_segment_writer(pdx_updater *u, uint64_t seq, pdx_writer **out)
+int pdx_update_writer(pdx_updater *u, pdx_writer **out)
 {
     *out = NULL;
     if (u->n_segs >= PDX_MAX_SEGMENTS)
         return pdx_update_fail(u, PDX_ELIMIT, "%s: too many segments", u->path);
-    char *sp = pdx_segment_path(u->path, seq);
-    if (!sp)
-        return pdx_update_oom(u);
-    u->next_seq = seq + 1;
-    int rc = pdx_writer_new(out, sp, &u->opts.writer);
-    if (rc)
+    int rc = pdx_writer_new(out, u->path, &u->opts.writer);
+    if (rc) {
         pdx_update_fail(u, rc, "%s", *out ? pdx_writer_errmsg(*out) : pdx_strerror(rc));
-    free(sp);
+        pdx_writer_free(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
-int pdx_update_open_segment(pdx_index **out, const char *path, char *errbuf,
-                            size_t errbuf_size)
+int pdx_update_push_segment(pdx_updater *u, const pdx_manifest_segment *ms, useg **out)
 {
-    /* Until the reader has pdx_segment_open (format 4, s4-format4), a
-     * segment file is today's single-file index. */
-    return pdx_index_open(out, path, errbuf, errbuf_size);
-}
-
-int pdx_update_push_segment(pdx_updater *u, uint64_t seq, useg **out)
-{
-    char *sp = pdx_segment_path(u->path, seq);
+    char *sp = pdx_segment_path(u->path, ms->seq);
     if (!sp)
         return pdx_update_oom(u);
     useg *s = &u->segs[u->n_segs];
     memset(s, 0, sizeof *s);
     char err[600];
-    int rc = pdx_update_open_segment(&s->ix, sp, err, sizeof err);
+    int rc = pdx_segment_open(&s->ix, sp, err, sizeof err);
     free(sp);
     if (rc)
         return pdx_update_fail(u, rc, "%s", err);
-    s->seq = seq;
-    s->n_docs = s->ix->n_docs;
-    s->file_size = s->ix->size;
-    s->header_sum = pdx_useg_header_sum(s);
+    s->seq = ms->seq;
+    s->n_docs = ms->n_docs;
+    s->file_size = ms->file_size;
+    s->header_sum = ms->header_sum;
     s->deleted = calloc(s->n_docs ? s->n_docs : 1, 1);
-    if (!s->deleted) {
+    if (!s->deleted || s->ix->n_docs != ms->n_docs) {
         pdx_index_close(s->ix);
-        return pdx_update_oom(u);
+        free(s->deleted);
+        return s->deleted ? pdx_update_fail(u, PDX_EIO, "%s: the segment just written does "
+                                            "not read back", u->path)
+                          : pdx_update_oom(u);
     }
     u->n_segs++;
     *out = s;
@@ -300,24 +294,6 @@ static int remap_records(pdx_updater *u, uint32_t lo, uint32_t hi, uint64_t seq)
     return PDX_OK;
 }
 
-/* Queues segment file seq for removal once the new manifest is in place. */
-static int add_garbage(pdx_updater *u, uint64_t seq)
-{
-    if (u->n_garbage == u->cap_garbage) {
-        size_t nc = u->cap_garbage ? u->cap_garbage * 2 : 16;
-        char **ng = realloc(u->garbage, nc * sizeof *ng);
-        if (!ng)
-            return pdx_update_oom(u);
-        u->garbage = ng;
-        u->cap_garbage = nc;
-    }
-    u->garbage[u->n_garbage] = pdx_segment_path(u->path, seq);
-    if (!u->garbage[u->n_garbage])
-        return pdx_update_oom(u);
-    u->n_garbage++;
-    return PDX_OK;
-}
-
 /* Replaces segments [lo, hi) of the view by `with` (a segment pushed at
  * the end of segs, or NULL: they are dropped). */
 static int replace_range(pdx_updater *u, uint32_t lo, uint32_t hi, useg *with)
@@ -326,8 +302,6 @@ static int replace_range(pdx_updater *u, uint32_t lo, uint32_t hi, useg *with)
     if (with)
         repl = *with;
     for (uint32_t k = lo; k < hi; k++) {
-        if (add_garbage(u, u->segs[k].seq))
-            return u->err;
         if (u->new_seg == (int32_t)k)
             u->new_seg = -1;
         pdx_useg_release(&u->segs[k]);
@@ -355,24 +329,24 @@ static int merge_range(pdx_updater *u, uint32_t lo, uint32_t hi)
                     u->recs[i].m.n_docs = 0;
         return replace_range(u, lo, hi, NULL);
     }
-    uint64_t seq = u->next_seq;
+    uint64_t seq = u->next_seq++;
     pdx_writer *w = NULL;
-    int rc = PDX_OK;
-    if (pdx_update_segment_writer(u, seq, &w))
-        rc = u->err;
+    int rc = pdx_update_writer(u, &w);
     for (uint32_t k = lo; !rc && k < hi; k++)
         rc = copy_live(u, w, &u->segs[k]);
+    pdx_segment_out out = {0};
     if (!rc) {
-        rc = pdx_writer_commit(w, NULL);
+        rc = pdx_writer_commit_segment(w, seq, &out, NULL);
         if (rc)
             pdx_update_fail(u, rc, "%s", pdx_writer_errmsg(w));
     }
     pdx_writer_free(w);
-    if (rc)
-        return rc;
-    useg *s;
-    if (pdx_update_push_segment(u, seq, &s) || remap_records(u, lo, hi, seq))
-        return u->err;
+    useg *s = NULL;
+    if (!rc)
+        rc = pdx_update_push_segment(u, &out.seg, &s);
+    pdx_segment_out_free(&out);
+    if (rc || remap_records(u, lo, hi, seq))
+        return u->err ? u->err : rc;
     u->st.merges++;
     return replace_range(u, lo, hi, s);
 }

@@ -62,6 +62,7 @@
 #include "manifest.h"
 #include "paperdex/index.h"
 #include "segment.h"
+#include "publish.h"
 #include "update_int.h"
 
 /* ---- errors ---- */
@@ -110,62 +111,6 @@ static void diag(pdx_updater *u, pdx_diag_level level, const char *file, uint32_
     u->cb.on_diag(&d, u->cb.payload);
 }
 
-/* ---- the writer lock ---- */
-
-/* Polls for the lock every LOCK_POLL_NS so that a cancel is seen while
- * waiting (a blocking flock is restarted after a signal). */
-#define LOCK_POLL_NS 100000000L
-
-int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
-                   void (*waiting)(const char *lock_path, void *payload), void *payload,
-                   int *fd_out, char *errbuf, size_t errbuf_size)
-{
-    *fd_out = -1;
-    size_t n = strlen(index_path) + sizeof ".lock";
-    char *lock = malloc(n);
-    if (!lock)
-        return PDX_ENOMEM;
-    snprintf(lock, n, "%s.lock", index_path);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0) {
-        snprintf(errbuf, errbuf_size, "%s: cannot create the index lock: %s", lock,
-                 strerror(errno));
-        free(lock);
-        return PDX_EIO;
-    }
-    bool told = false;
-    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        if (errno != EWOULDBLOCK && errno != EINTR) {
-            snprintf(errbuf, errbuf_size, "%s: cannot lock: %s", lock, strerror(errno));
-            close(fd);
-            free(lock);
-            return PDX_EIO;
-        }
-        if (!told && waiting)
-            waiting(lock, payload);
-        told = true;
-        if (cancel && *cancel) {
-            snprintf(errbuf, errbuf_size, "%s: interrupted while waiting for another writer",
-                     index_path);
-            close(fd);
-            free(lock);
-            return PDX_ESTOP;
-        }
-        struct timespec ts = {0, LOCK_POLL_NS};
-        nanosleep(&ts, NULL);
-    }
-    free(lock);
-    *fd_out = fd;
-    return PDX_OK;
-}
-
-static void on_lock_wait(const char *lock_path, void *payload)
-{
-    pdx_updater *u = payload;
-    diag(u, PDX_DIAG_WARNING, lock_path, 0,
-         "another paperdex-index is writing this index; waiting for it to finish");
-}
-
 /* ---- small helpers ---- */
 
 int64_t pdx_stat_mtime_ns(const struct stat *st)
@@ -211,41 +156,6 @@ static int hash_file(const char *path, uint64_t *hash, uint64_t *size)
     return rc;
 }
 
-/* Reads the whole file at path into *out (malloc'd). PDX_ENOTFOUND when
- * it does not exist, PDX_EIO otherwise (errno kept). */
-static int read_whole(const char *path, uint8_t **out, size_t *len)
-{
-    *out = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
-        return errno == ENOENT ? PDX_ENOTFOUND : PDX_EIO;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        errno = EINVAL;
-        return PDX_EIO;
-    }
-    uint8_t *p = malloc((size_t)st.st_size + 1);
-    if (!p) {
-        close(fd);
-        return PDX_ENOMEM;
-    }
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t k = read(fd, p + got, (size_t)st.st_size - got);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        got += (size_t)k;
-    }
-    close(fd);
-    *out = p;
-    *len = got;
-    return PDX_OK;
-}
-
 char *pdx_strndup0(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
@@ -268,7 +178,7 @@ static int open_old_segment(pdx_updater *u, const pdx_manifest_segment *ms, useg
     if (!sp)
         return pdx_update_oom(u);
     char err[600];
-    int rc = pdx_update_open_segment(&s->ix, sp, err, sizeof err);
+    int rc = pdx_segment_open(&s->ix, sp, err, sizeof err);
     if (rc) {
         free(sp);
         return pdx_update_fail(u, rc, "%s", err);
@@ -324,60 +234,36 @@ static int resolve_index_path(pdx_updater *u, const char *path)
     return PDX_OK;
 }
 
-/* Reads the manifest at u->path and opens its segments. A missing or empty
- * INDEX means a full build (u->full_build). */
+/* Reads the manifest at u->path (publish.c) and opens its segments. No
+ * manifest (no file, an empty one, an index of an older format) means a
+ * full build (u->full_build). Leftovers of killed runs go first. */
 static int load_index(pdx_updater *u)
 {
-    uint8_t *bytes;
-    size_t len;
-    int rc = read_whole(u->path, &bytes, &len);
-    if (rc == PDX_ENOTFOUND || (rc == PDX_OK && len == 0)) {
-        free(bytes);
-        u->full_build = true;
-        u->next_seq = 1;
-        u->first_new_seq = 1;
-        u->generation = 0;
-        u->segs = calloc(PDX_MAX_SEGMENTS + 1, sizeof *u->segs);
-        if (!u->segs)
-            return pdx_update_oom(u);
-        pdx_update_remove_leftovers(u);
-        return PDX_OK;
-    }
-    if (rc == PDX_ENOMEM)
-        return pdx_update_oom(u);
-    if (rc)
-        return pdx_update_fail(u, PDX_EIO, "%s: cannot read the index: %s", u->path,
-                               strerror(errno));
     char err[600] = "";
-    rc = pdx_manifest_decode(&u->old, bytes, len, err, sizeof err);
-    bool segment_magic = len >= PDX_MAGIC_LEN && memcmp(bytes, PDX_MAGIC, PDX_MAGIC_LEN) == 0;
-    free(bytes);
-    if (rc == PDX_ENOTINDEX && segment_magic)
-        return pdx_update_fail(u, PDX_EVERSION,
-                               "%s: is a single-file index of an older format (or a segment "
-                               "file); --update needs an index of format 4: rebuild it "
-                               "(paperdex-index -o %s PATH...)",
-                               u->path, u->path);
+    bool exists = false;
+    int rc = pdx_manifest_read(u->path, &u->old, &exists, err, sizeof err);
     if (rc == PDX_ENOTINDEX)
         return pdx_update_fail(u, rc,
                                "%s: exists and is not a paperdex index; refusing to overwrite "
-                               "it",
+                               "it (remove it or choose another output)",
                                u->path);
     if (rc)
         return pdx_update_fail(u, rc, "%s", err[0] ? err : pdx_strerror(rc));
-    u->have_old = true;
-    u->next_seq = u->old.next_seq;
-    u->first_new_seq = u->next_seq;
-    u->generation = u->old.generation;
     u->segs = calloc(PDX_MAX_SEGMENTS + 1, sizeof *u->segs);
     if (!u->segs)
         return pdx_update_oom(u);
+    u->have_old = exists;
+    u->full_build = !exists;
+    u->next_seq = exists ? u->old.next_seq : 1;
+    u->first_new_seq = u->next_seq;
+    u->generation = exists ? u->old.generation : 0;
+    pdx_writer_remove_stale_temps(u->path);
+    pdx_remove_unnamed_segments(u->path, &u->old);
     for (uint32_t i = 0; i < u->old.n_segs; i++) {
         if (open_old_segment(u, &u->old.segs[i], &u->segs[i]))
             return u->err;
         u->n_segs++;
     }
-    pdx_update_remove_leftovers(u);
     return PDX_OK;
 }
 
@@ -522,6 +408,7 @@ static int classify_files(pdx_updater *u)
             if (fd >= 0) {
                 close(fd);
                 f->kind = WF_UNCHANGED;
+                f->stamped = true;
             } else {
                 f->kind = WF_CHANGED; /* unreadable now: parsing reports it */
             }
@@ -534,6 +421,7 @@ static int classify_files(pdx_updater *u)
             f->kind = r ? WF_CHANGED : WF_ADDED;
             continue;
         }
+        f->stamped = true;
         if (r && r->hash == f->hash && r->size == f->size) {
             f->kind = WF_UNCHANGED;
             u->records_changed = true; /* the new mtime */
@@ -654,30 +542,7 @@ static int resurrect(pdx_updater *u)
 
 /* ---- step 5: the new segment ---- */
 
-/* A paper the writer was given for the new segment, in order. */
-static int on_new_paper(const pdx_paper *p, void *payload)
-{
-    pdx_updater *u = payload;
-    if (u->n_parsed == u->cap_parsed) {
-        size_t nc = u->cap_parsed ? u->cap_parsed * 2 : 256;
-        parsed_paper *np = realloc(u->parsed, nc * sizeof *np);
-        if (!np)
-            return PDX_ENOMEM;
-        u->parsed = np;
-        u->cap_parsed = nc;
-    }
-    parsed_paper *q = &u->parsed[u->n_parsed];
-    q->id = pdx_strndup0(p->id, p->id_len);
-    q->walk = pdx_update_walk_index(u, p->file, strlen(p->file));
-    q->line = p->line;
-    if (!q->id)
-        return PDX_ENOMEM;
-    u->n_parsed++;
-    u->st.papers_parsed++;
-    return u->cb.on_paper ? u->cb.on_paper(p, u->cb.payload) : PDX_OK;
-}
-
-/* The parser's diagnostics go to the caller. */
+/* The parser's diagnostics and progress go to the caller. */
 static void forward_diag(const pdx_diag *d, void *payload)
 {
     pdx_updater *u = payload;
@@ -685,44 +550,43 @@ static void forward_diag(const pdx_diag *d, void *payload)
         u->cb.on_diag(d, u->cb.payload);
 }
 
-/* The parsed papers' file records: for each file with papers, the range
- * of the new segment its kept papers occupy, and the ids of those the
- * writer dropped as duplicates. Kept papers are, in order, a subsequence
- * of the parsed ones, matched by (id, file, line). */
-static int record_new_files(pdx_updater *u, useg *s)
+static int forward_paper(const pdx_paper *p, void *payload)
 {
-    uint32_t doc = 0;
-    for (size_t i = 0; i < u->n_parsed;) {
-        int32_t w = u->parsed[i].walk;
-        if (w < 0) { /* cannot happen: the writer read the walked path */
-            i++;
-            continue;
-        }
-        nfile *nf = pdx_update_new_record(u, &u->walk[w]);
-        if (!nf)
+    pdx_updater *u = payload;
+    u->st.papers_parsed++;
+    return u->cb.on_paper ? u->cb.on_paper(p, u->cb.payload) : PDX_OK;
+}
+
+/* Takes the writer's records of the files it read (their stamps, ranges
+ * and the ids it dropped as duplicates among them). */
+static int take_records(pdx_updater *u, pdx_segment_out *out)
+{
+    for (uint32_t k = 0; k < out->n_files; k++) {
+        pdx_manifest_file *f = &out->files[k];
+        wfile w = {.path = f->path, .size = f->size, .mtime_ns = f->mtime_ns, .hash = f->hash};
+        nfile *r = pdx_update_new_record(u, &w);
+        if (!r)
             return pdx_update_oom(u);
-        nf->m.seq = s->seq;
-        nf->m.first_doc = doc;
-        for (; i < u->n_parsed && u->parsed[i].walk == w; i++) {
-            const parsed_paper *q = &u->parsed[i];
-            pdx_stored sd;
-            bool kept = false;
-            if (doc < s->n_docs && pdx_stored_get(s->ix, doc, &sd) == PDX_OK)
-                kept = sd.id_len == strlen(q->id) && memcmp(sd.id, q->id, sd.id_len) == 0 &&
-                       sd.line == q->line && sd.file_len == strlen(u->walk[w].path) &&
-                       memcmp(sd.file, u->walk[w].path, sd.file_len) == 0;
-            if (kept) {
-                doc++;
-                nf->m.n_docs++;
-            } else if (pdx_update_add_dropped(u, nf, q->id, strlen(q->id))) {
+        r->m.seq = f->seq;
+        r->m.first_doc = f->first_doc;
+        r->m.n_docs = f->n_docs;
+        for (uint32_t j = 0; j < f->n_dropped; j++)
+            if (pdx_update_add_dropped(u, r, f->dropped[j], strlen(f->dropped[j])))
                 return u->err;
-            }
-        }
     }
-    if (doc != s->n_docs)
-        return pdx_update_fail(u, PDX_EIO,
-                               "%s: the new segment holds papers the update did not give it",
-                               u->path);
+    return PDX_OK;
+}
+
+/* When the parsed files held no paper at all there is no segment to
+ * write: the readable ones get empty records so they are not read again
+ * until they change (the unreadable ones get none: they are tried again). */
+static int record_empty_files(pdx_updater *u)
+{
+    for (uint32_t i = 0; i < u->n_walk; i++) {
+        const wfile *f = &u->walk[i];
+        if (f->kind != WF_UNCHANGED && f->stamped && !pdx_update_new_record(u, f))
+            return pdx_update_oom(u);
+    }
     return PDX_OK;
 }
 
@@ -749,32 +613,35 @@ static int add_segment(pdx_updater *u)
     int rc = PDX_OK;
     if (n) {
         pdx_writer *w = NULL;
-        uint64_t seq = u->next_seq;
-        rc = pdx_update_segment_writer(u, seq, &w);
+        rc = pdx_update_writer(u, &w);
         if (!rc) {
-            pdx_parse_cb cb = {on_new_paper, forward_diag, u};
+            pdx_parse_cb cb = {forward_paper, forward_diag, u};
             rc = pdx_writer_add_paths(w, list, n, &cb, &u->parse_stats);
-            if (rc && !u->err)
+            if (rc)
                 pdx_update_fail(u, rc, "%s", *pdx_writer_errmsg(w) ? pdx_writer_errmsg(w)
                                                                    : pdx_strerror(rc));
         }
-        if (!rc && u->n_parsed) {
+        if (!rc && !u->st.papers_parsed) {
+            rc = record_empty_files(u);
+        } else if (!rc) {
+            pdx_segment_out out;
             pdx_write_stats ws = {0};
-            rc = pdx_writer_commit(w, &ws);
-            if (rc)
+            uint64_t seq = u->next_seq++;
+            rc = pdx_writer_commit_segment(w, seq, &out, &ws);
+            if (rc) {
                 pdx_update_fail(u, rc, "%s", pdx_writer_errmsg(w));
-            else
+            } else {
                 u->st.duplicates += ws.duplicates;
+                useg *s = NULL;
+                rc = pdx_update_push_segment(u, &out.seg, &s);
+                if (!rc)
+                    rc = take_records(u, &out);
+                if (!rc)
+                    u->new_seg = (int32_t)(s - u->segs);
+            }
+            pdx_segment_out_free(&out);
         }
         pdx_writer_free(w);
-        if (!rc && u->n_parsed) {
-            useg *s = NULL;
-            rc = pdx_update_push_segment(u, seq, &s);
-            if (!rc)
-                rc = record_new_files(u, s);
-            if (!rc)
-                u->new_seg = (int32_t)(s - u->segs);
-        }
     }
     free(list);
     return rc ? (u->err ? u->err : rc) : PDX_OK;
@@ -857,18 +724,11 @@ static void updater_free(pdx_updater *u)
         free(u->walk[i].path);
     free(u->walk);
     free(u->by_path);
-    for (size_t i = 0; i < u->n_parsed; i++)
-        free(u->parsed[i].id);
-    free(u->parsed);
     pdx_update_free_records(u);
     free(u->old_walked);
     if (u->have_old)
         pdx_manifest_free(&u->old);
-    for (size_t i = 0; i < u->n_garbage; i++)
-        free(u->garbage[i]);
-    free(u->garbage);
-    if (u->lock_fd >= 0)
-        close(u->lock_fd);
+    pdx_index_unlock(u->lock_fd);
     free(u->path);
 }
 
@@ -925,8 +785,7 @@ static int begin(pdx_updater *u, const char *index_path, const pdx_update_opts *
     if (resolve_index_path(u, index_path))
         return u->err ? u->err : pdx_update_oom(u);
     char err[600] = "";
-    int rc = pdx_index_lock(u->path, u->opts.writer.cancel, on_lock_wait, u, &u->lock_fd, err,
-                            sizeof err);
+    int rc = pdx_index_lock(u->path, u->opts.writer.cancel, &u->lock_fd, err, sizeof err);
     if (rc)
         return pdx_update_fail(u, rc, "%s", err);
     return PDX_OK;

@@ -40,6 +40,7 @@ typedef struct wfile {
     uint64_t hash;    /* XXH3-64 of its bytes (the record's when size and mtime match) */
     int32_t old;      /* its record in the old manifest's MFILES, -1 when none */
     wfile_kind kind;  /* see wfile_kind */
+    bool stamped;     /* size, mtime and hash were read (the file is readable) */
 } wfile;
 
 /* A segment of the view being updated, in view order. */
@@ -59,13 +60,6 @@ typedef struct useg {
     bool deldf_owned;     /* deldf is malloc'd by update_publish.c */
     pdx_buf deldf_terms;  /* the bytes the owned deldf entries point into */
 } useg;
-
-/* A paper the writer was given for the new segment, in order. */
-typedef struct parsed_paper {
-    char *id;      /* its arXiv id, NUL-terminated; owned */
-    int32_t walk;  /* index of its file in the walk */
-    uint32_t line; /* line of its heading */
-} parsed_paper;
 
 /* A file record of the manifest being made. */
 typedef struct nfile {
@@ -102,14 +96,10 @@ typedef struct pdx_updater {
     uint8_t *old_walked;     /* per old record: its file was walked */
     bool records_changed;    /* a record changed without a paper changing (mtime, removal) */
 
-    parsed_paper *parsed;    /* the papers given to the new segment's writer */
-    size_t n_parsed, cap_parsed; /* entries used and allocated */
 
     nfile *recs;             /* the new manifest's file records (any order) */
     size_t n_recs, cap_recs; /* entries used and allocated */
 
-    char **garbage;          /* segment files to remove once the manifest is in place */
-    size_t n_garbage, cap_garbage; /* entries used and allocated */
 } pdx_updater;
 
 /* Sets the sticky error (if none yet) with a message; returns the error. */
@@ -136,24 +126,13 @@ uint64_t pdx_useg_header_sum(const useg *s);
 /* Closes and frees what a useg owns. */
 void pdx_useg_release(useg *s);
 
-/* Holds <index_path>.lock (flock LOCK_EX) in *fd_out, waiting while
- * another writer holds it (waiting() is called once, then the lock is
- * polled; *cancel set stops the wait with PDX_ESTOP). PDX_OK, PDX_EIO,
- * PDX_ENOMEM or PDX_ESTOP with a message in errbuf. */
-int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
-                   void (*waiting)(const char *lock_path, void *payload), void *payload,
-                   int *fd_out, char *errbuf, size_t errbuf_size);
-
 /* ---- merge.c: the merge policy, segment writing and the file records ---- */
 
-/* A writer for the new segment file <INDEX>.<seq>.seg (seq taken from
- * next_seq), with the caller's writer options. */
-int pdx_update_segment_writer(pdx_updater *u, uint64_t seq, pdx_writer **out);
-/* Opens one segment file (no manifest) read-only. */
-int pdx_update_open_segment(pdx_index **out, const char *path, char *errbuf,
-                            size_t errbuf_size);
-/* Opens the committed segment seq and appends it to the view. */
-int pdx_update_push_segment(pdx_updater *u, uint64_t seq, useg **out);
+/* A writer of INDEX with the caller's writer options, for one segment
+ * (pdx_writer_commit_segment). */
+int pdx_update_writer(pdx_updater *u, pdx_writer **out);
+/* Opens the committed segment ms describes and appends it to the view. */
+int pdx_update_push_segment(pdx_updater *u, const pdx_manifest_segment *ms, useg **out);
 /* Copies the records of the unchanged files into recs (new mtime). */
 int pdx_update_carry_records(pdx_updater *u);
 /* Appends a record for walked file f (its size, mtime, hash). */
@@ -178,9 +157,6 @@ int pdx_update_merge(pdx_updater *u, bool all);
 /* Recomputes what changed (MDELDF, statistics, lexicon), writes the
  * manifest atomically and removes the files it no longer names. */
 int pdx_update_publish(pdx_updater *u);
-/* Removes the segment files <INDEX>.<n>.seg that are not in the view
- * (u->segs) and the temporary files of killed writers; runs under the
- * lock, once the view is the manifest's. */
-void pdx_update_remove_leftovers(pdx_updater *u);
+
 
 #endif

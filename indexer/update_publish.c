@@ -36,6 +36,7 @@
 #include "lexicon.h"
 #include "lexicon_mine.h"
 #include "paperdex/tokenizer.h"
+#include "publish.h"
 #include "update_int.h"
 
 /* ---- MDELDF ---- */
@@ -268,127 +269,21 @@ static int fill_manifest(pdx_updater *u, pdx_manifest *m, pdx_manifest_segment *
     return PDX_OK;
 }
 
-static int fsync_dir_of(const char *path)
+/* Publishes m (publish.c: temporary file, fsync, rename, directory
+ * fsync) under the locked temporary prefix of a writer made for it, so
+ * that the temporary file of a killed run is recognized and removed. */
+static int write_manifest(pdx_updater *u, const pdx_manifest *m)
 {
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* Writes bytes to a fresh temporary file beside INDEX, syncs it and
- * renames it over INDEX, then syncs the directory. */
-static int write_atomically(pdx_updater *u, const pdx_buf *bytes)
-{
-    size_t n = strlen(u->path) + 64;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return pdx_update_oom(u);
-    int fd = -1;
-    for (unsigned attempt = 0; fd < 0 && attempt < 16; attempt++) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        uint64_t salt[3] = {(uint64_t)ts.tv_nsec, (uint64_t)getpid(), attempt};
-        snprintf(tmp, n, "%s.tmp.%ld.%016" PRIx64 ".manifest", u->path, (long)getpid(),
-                 pdx_hash(salt, sizeof salt));
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd < 0 && errno != EEXIST)
-            break;
+    pdx_writer *w = NULL;
+    int rc = pdx_update_writer(u, &w);
+    char err[600];
+    if (!rc && !pdx_update_cancelled(u)) {
+        rc = pdx_manifest_publish(u->path, pdx_writer_tmp_prefix(w), m, err, sizeof err);
+        if (rc)
+            pdx_update_fail(u, rc, "%s", err);
     }
-    if (fd < 0) {
-        pdx_update_fail(u, PDX_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-        free(tmp);
-        return u->err;
-    }
-    size_t done = 0;
-    while (done < bytes->len) {
-        ssize_t k = write(fd, bytes->data + done, bytes->len - done);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            pdx_update_fail(u, PDX_EIO, "%s: write failed: %s", tmp,
-                            k < 0 ? strerror(errno) : "no progress");
-            break;
-        }
-        done += (size_t)k;
-    }
-    if (!u->err && fsync(fd) != 0)
-        pdx_update_fail(u, PDX_EIO, "%s: fsync failed: %s", tmp, strerror(errno));
-    if (close(fd) != 0 && !u->err)
-        pdx_update_fail(u, PDX_EIO, "%s: close failed: %s", tmp, strerror(errno));
-    if (!u->err && !pdx_update_cancelled(u) && rename(tmp, u->path) != 0)
-        pdx_update_fail(u, PDX_EIO, "%s: cannot replace the index: %s", u->path,
-                        strerror(errno));
-    if (u->err)
-        unlink(tmp);
-    else
-        fsync_dir_of(u->path); /* best effort: some file systems refuse it */
-    free(tmp);
+    pdx_writer_free(w);
     return u->err;
-}
-
-/* Whether segment number seq is in the view. */
-static bool in_view(const pdx_updater *u, uint64_t seq)
-{
-    for (uint32_t i = 0; i < u->n_segs; i++)
-        if (u->segs[i].seq == seq)
-            return true;
-    return false;
-}
-
-/* Parses "<digits>" at s into *seq; returns what follows, NULL if none. */
-static const char *parse_seq(const char *s, uint64_t *seq)
-{
-    if (*s < '0' || *s > '9')
-        return NULL;
-    uint64_t v = 0;
-    while (*s >= '0' && *s <= '9') {
-        if (v > (UINT64_MAX - 9) / 10)
-            return NULL;
-        v = v * 10 + (uint64_t)(*s++ - '0');
-    }
-    *seq = v;
-    return s;
-}
-
-void pdx_update_remove_leftovers(pdx_updater *u)
-{
-    pdx_writer_remove_stale_temps(u->path);
-    char *copy = strdup(u->path), *copy2 = strdup(u->path);
-    DIR *d = copy && copy2 ? opendir(dirname(copy)) : NULL;
-    const char *dir = copy, *base = copy2 ? basename(copy2) : "";
-    size_t bl = strlen(base);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        uint64_t seq;
-        const char *rest;
-        if (strncmp(e->d_name, base, bl) != 0 || e->d_name[bl] != '.' ||
-            !(rest = parse_seq(e->d_name + bl + 1, &seq)) || strncmp(rest, ".seg", 4) != 0)
-            continue;
-        char *full = NULL;
-        if (rest[4] == 0 && !in_view(u, seq))
-            full = malloc(strlen(dir) + strlen(e->d_name) + 2);
-        if (full) {
-            sprintf(full, "%s/%s", dir, e->d_name);
-            unlink(full);
-            free(full);
-        } else if (strncmp(rest + 4, ".tmp.", 5) == 0) {
-            char *sp = pdx_segment_path(u->path, seq);
-            if (sp)
-                pdx_writer_remove_stale_temps(sp);
-            free(sp);
-        }
-    }
-    if (d)
-        closedir(d);
-    free(copy);
-    free(copy2);
 }
 
 int pdx_update_publish(pdx_updater *u)
@@ -397,7 +292,7 @@ int pdx_update_publish(pdx_updater *u)
         return pdx_update_fail(u, PDX_EINVAL,
                                "%s: no papers to index; the index was not written", u->path);
     pdx_manifest m = {0};
-    pdx_buf lex = {0}, out = {0};
+    pdx_buf lex = {0};
     pdx_manifest_segment *ms = calloc(u->n_segs, sizeof *ms);
     pdx_manifest_file *mf = NULL;
     int rc = ms ? PDX_OK : pdx_update_oom(u);
@@ -415,26 +310,16 @@ int pdx_update_publish(pdx_updater *u)
     if (!rc) {
         m.lexicon = lex.data;
         m.lexicon_len = lex.len;
-        rc = pdx_manifest_encode(&out, &m);
-        if (rc)
-            pdx_update_fail(u, rc, "%s: the new manifest cannot be encoded (%s)", u->path,
-                            pdx_strerror(rc));
+        rc = write_manifest(u, &m);
     }
-    if (!rc && !pdx_update_cancelled(u))
-        rc = write_atomically(u, &out);
-    if (!rc && u->err)
-        rc = u->err;
     if (!rc) {
         u->published = true;
-        for (size_t i = 0; i < u->n_garbage; i++)
-            unlink(u->garbage[i]);
-        pdx_update_remove_leftovers(u);
+        pdx_remove_unnamed_segments(u->path, &m);
     }
     for (uint32_t i = 0; ms && i < u->n_segs; i++)
         free(ms[i].deleted);
     free(ms);
     free(mf);
     pdx_buf_free(&lex);
-    pdx_buf_free(&out);
     return rc;
 }

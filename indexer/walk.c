@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "indexer.h"
+#include "publish.h"
 
 /* Deeper nesting than this is reported and skipped (it is far beyond any
  * digest tree and keeps the recursion bounded). */
@@ -150,6 +151,12 @@ bool pdx_digest_name(const char *name)
 
 int pdx_read_and_parse(pdx_parser *p, pdx_buf *data, const char *path)
 {
+    return pdx_read_and_parse_stamped(p, data, path, NULL, NULL);
+}
+
+int pdx_read_and_parse_stamped(pdx_parser *p, pdx_buf *data, const char *path,
+                               pdx_stamp_fn on_stamp, void *payload)
+{
     /* O_NONBLOCK: a FIFO that slipped past stat() must not hang open(). */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
@@ -193,6 +200,12 @@ int pdx_read_and_parse(pdx_parser *p, pdx_buf *data, const char *path)
         data->len += (size_t)r;
     }
     close(fd);
+    if (on_stamp) { /* what MFILES records: these very bytes */
+        pdx_file_stamp stamp = {(uint64_t)data->len,
+                                (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+                                pdx_hash(data->data, data->len)};
+        on_stamp(path, &stamp, payload);
+    }
     int rc = pdx_parser_parse(p, path, (const char *)data->data, data->len);
     if (data->cap > PDX_WALK_KEEP_BUF)
         pdx_buf_free(data);

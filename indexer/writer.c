@@ -53,8 +53,11 @@
 #include "indexer.h"
 #include "lexicon.h"
 #include "lexicon_mine.h"
+#include "segment.h"
 #include "paperdex/index.h"
 #include "paperdex/tokenizer.h"
+#include "publish.h"
+#include "manifest.h"
 
 #define DEFAULT_BUDGET ((size_t)256 << 20)
 
@@ -80,7 +83,19 @@ typedef struct mdoc {
     uint32_t id_off; /* into w->id_arena */
     uint16_t id_len;
     bool deleted;
+    uint32_t file;   /* index in w->files of its source file, NO_FILE if none */
 } mdoc;
+
+/* mdoc.file of a paper given without a file (pdx_writer_add). */
+#define NO_FILE UINT32_MAX
+
+/* A source file the build read (pdx_writer_note_file): its MFILES record. */
+typedef struct wfile {
+    char *path;             /* as walked; owned */
+    pdx_file_stamp stamp;   /* size, mtime and hash of the bytes read */
+    pdx_buf dropped;        /* arXiv ids of its papers dropped as duplicates, each + NUL */
+    uint32_t n_dropped;     /* ids in dropped */
+} wfile;
 
 /* A sorted run: a mapped temp file, or the last run in memory. */
 typedef struct run {
@@ -105,10 +120,8 @@ typedef struct outfile {
     uint64_t sec_start;
 } outfile;
 
-typedef struct section_entry {
-    uint32_t id;
-    uint64_t off, len, sum;
-} section_entry;
+/* A section written: its table entry (frame.h). */
+typedef pdx_frame_entry section_entry;
 
 /* Encoder of one final postings list (see format.h POSTINGS). */
 typedef struct list_enc {
@@ -146,6 +159,10 @@ struct pdx_writer {
     pdx_buf id_arena;
     pdx_slots id_slots; /* hash of live docs, by arXiv id */
     uint64_t duplicates;
+
+    wfile *files;     /* the files noted, in walk order */
+    uint32_t n_files; /* entries in files */
+    uint32_t cap_files; /* allocated */
 
     FILE *stored; /* temp file of stored fields */
     char *stored_path;
@@ -360,6 +377,24 @@ static int resolve_target(pdx_writer *w)
     return PDX_OK;
 }
 
+/* A file with the segment magic at the target is an index of an older
+ * version (one file: replaced whole) or a segment of a version-4 index,
+ * which must not be replaced by a manifest: its index would lose it. */
+static int check_not_segment(pdx_writer *w)
+{
+    uint8_t h[PDX_HDR_VERSION + 4];
+    int fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    ssize_t n = fd >= 0 ? pread(fd, h, sizeof h, 0) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n == (ssize_t)sizeof h && pdx_get_u32(h + PDX_HDR_VERSION) >= 4)
+        return set_err(w, PDX_EINVAL,
+                       "%s: is a segment of an index; refusing to replace it (name the "
+                       "index file, not its segment)",
+                       w->path);
+    return PDX_OK;
+}
+
 /* Refuses to replace anything paperdex did not create: a directory,
  * device, FIFO or socket, or a non-empty regular file that does not start
  * with the index magic (`paperdex-index -o notes.md` must not eat
@@ -387,7 +422,9 @@ static int check_target(pdx_writer *w)
     if (n < 0)
         return set_err(w, PDX_EIO, "%s: cannot read the existing output: %s", w->path,
                        strerror(err));
-    if (n != (ssize_t)sizeof magic || memcmp(magic, PDX_MAGIC, sizeof magic) != 0)
+    if (n == (ssize_t)sizeof magic && memcmp(magic, PDX_MAGIC, sizeof magic) == 0)
+        return check_not_segment(w);
+    if (n != (ssize_t)sizeof magic || memcmp(magic, PDX_MANIFEST_MAGIC, sizeof magic) != 0)
         return set_err(w, PDX_ENOTINDEX,
                        "%s: exists and is not a paperdex index; refusing to overwrite it "
                        "(remove it or choose another output)",
@@ -752,6 +789,50 @@ static int add_postings(pdx_writer *w, mdoc *d, uint32_t doc, const pdx_doc_batc
     return PDX_OK;
 }
 
+/* ---- source files (MFILES) ---- */
+
+int pdx_writer_note_file(pdx_writer *w, const char *path, const pdx_file_stamp *stamp)
+{
+    if (w->err)
+        return w->err;
+    if (w->n_files == w->cap_files) {
+        uint32_t nc = w->cap_files ? w->cap_files * 2 : 64;
+        wfile *nf = realloc(w->files, (size_t)nc * sizeof *nf);
+        if (!nf)
+            return oom(w);
+        w->files = nf;
+        w->cap_files = nc;
+    }
+    wfile *f = &w->files[w->n_files];
+    memset(f, 0, sizeof *f);
+    if (!(f->path = strdup(path)))
+        return oom(w);
+    f->stamp = *stamp;
+    w->n_files++;
+    return PDX_OK;
+}
+
+/* The file a paper comes from: the last one noted, when it is the
+ * paper's; NO_FILE for a paper given without a walk. */
+static uint32_t file_of(const pdx_writer *w, const char *path)
+{
+    if (!w->n_files || !path || strcmp(w->files[w->n_files - 1].path, path) != 0)
+        return NO_FILE;
+    return w->n_files - 1;
+}
+
+/* Records that file lost its paper with arXiv id to a duplicate. */
+static int note_dropped(pdx_writer *w, uint32_t file, const char *id, size_t len)
+{
+    if (file == NO_FILE)
+        return PDX_OK;
+    wfile *f = &w->files[file];
+    pdx_buf_append(&f->dropped, id, len);
+    pdx_buf_putc(&f->dropped, 0);
+    f->n_dropped++;
+    return f->dropped.err ? oom(w) : PDX_OK;
+}
+
 int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i)
 {
     if (w->err || cancelled(w))
@@ -773,10 +854,13 @@ int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i)
     uint32_t slot;
     uint32_t old = pdx_slots_find(&w->id_slots, id_hash(p->id, p->id_len), id_match, &key, w,
                                   &slot);
+    uint32_t file = file_of(w, p->file);
     if (old) {
         mdoc *od = &w->docs[old - 1];
         bool replace = p->date >= od->date;
         report_duplicate(w, p, od, replace);
+        if (note_dropped(w, replace ? od->file : file, p->id, p->id_len))
+            return w->err;
         if (!replace)
             return PDX_OK;
         od->deleted = true;
@@ -796,6 +880,7 @@ int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i)
     uint32_t doc = w->n_docs;
     mdoc *d = &w->docs[doc];
     memset(d, 0, sizeof *d);
+    d->file = file;
     d->date = p->date;
     d->votes = p->votes < 0 || p->votes >= (int64_t)PDX_VOTES_NONE ? PDX_VOTES_NONE
                                                                     : (uint32_t)p->votes;
@@ -1191,14 +1276,23 @@ typedef struct commit_ctx {
     unsigned ntab;         /* entries used in tab */
     uint8_t header[PDX_HEADER_SIZE]; /* zeros until write_table_and_footer */
     uint64_t file_size;    /* the final size, known after the table */
+    uint64_t created;      /* META's creation time */
+    uint64_t seq;          /* the segment's file number */
+    char *seg_path;        /* "<INDEX>.<seq>.seg"; owned */
+    bool seg_renamed;      /* the segment is at seg_path: removed again on failure */
+    pdx_buf lexicon;       /* the LEXICON bytes, for the manifest */
 } commit_ctx;
 
 /* Allocates what the steps need and maps the spilled runs. */
-static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live)
+static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live, uint64_t seq)
 {
     memset(c, 0, sizeof *c);
     c->w = w;
     c->n_live = live;
+    c->seq = seq;
+    c->created = w->opts.created ? w->opts.created : (uint64_t)time(NULL);
+    if (!(c->seg_path = pdx_segment_path(w->path, seq)))
+        return oom(w);
     c->n_runs = w->n_runs + 1;
     c->o = (outfile){.fd = -1, .cap = 1 << 20};
     c->runs = calloc(c->n_runs, sizeof *c->runs);
@@ -1231,6 +1325,10 @@ static void commit_ctx_free(commit_ctx *c, int rc)
         close(c->o.fd);
     if (rc && c->tmp_index)
         unlink(c->tmp_index);
+    if (rc && c->seg_renamed)
+        unlink(c->seg_path);
+    free(c->seg_path);
+    pdx_buf_free(&c->lexicon);
     if (c->runs)
         for (uint32_t k = 0; k < c->n_runs; k++)
             if (c->runs[k].map)
@@ -1630,7 +1728,8 @@ static int write_docs(commit_ctx *c)
     return w->err;
 }
 
-/* LEXICON: the pairs mined from the kept papers, encoded (lexicon.c). */
+/* LEXICON: the pairs mined from the kept papers, encoded (lexicon.c),
+ * for the manifest (a segment of version 4 has no LEXICON section). */
 static int write_lexicon(commit_ctx *c)
 {
     const pdx_lex_pair *pairs;
@@ -1640,16 +1739,11 @@ static int write_lexicon(commit_ctx *c)
     int rc = pdx_lexicon_miner_finish(c->miner, &pairs, &n);
     if (rc)
         return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
-    pdx_buf b = {0};
-    rc = pdx_lexicon_encode(&b, pairs, n, PDX_LEXICON_MIN_SUPPORT);
-    if (rc) {
-        pdx_buf_free(&b);
+    rc = pdx_lexicon_encode(&c->lexicon, pairs, n, PDX_LEXICON_MIN_SUPPORT);
+    if (rc)
         return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon encoding failed");
-    }
     c->lexicon_pairs = n;
-    out_section(c, PDX_SEC_LEXICON, &b);
-    pdx_buf_free(&b);
-    return c->w->err;
+    return PDX_OK;
 }
 
 /* META: counts, statistics, versions and the generator. */
@@ -1666,7 +1760,7 @@ static int write_meta(commit_ctx *c)
         pdx_buf_put_u64(&meta, c->sum_len[f]);
     pdx_buf_put_u32(&meta, (uint32_t)c->min_date);
     pdx_buf_put_u32(&meta, (uint32_t)c->max_date);
-    pdx_buf_put_u64(&meta, c->w->opts.created ? c->w->opts.created : (uint64_t)time(NULL));
+    pdx_buf_put_u64(&meta, c->created);
     pdx_buf_put_u64(&meta, c->n_postings);
     pdx_buf_put_u32(&meta, c->max_votes);
     pdx_buf_put_u32(&meta, 0);
@@ -1681,48 +1775,22 @@ static int write_meta(commit_ctx *c)
 }
 
 /* The section table and the footer at the end, and the header (written
- * over the placeholder by publish) that points at them. */
+ * over the placeholder by publish_segment) that points at them (frame.c). */
 static int write_table_and_footer(commit_ctx *c)
 {
     uint64_t table_off = c->o.off;
-    uint8_t tb[PDX_SEC_COUNT * PDX_SECTION_ENTRY_SIZE + 8];
-    for (unsigned i = 0; i < c->ntab; i++) {
-        uint8_t *e = tb + i * PDX_SECTION_ENTRY_SIZE;
-        pdx_put_u32(e, c->tab[i].id);
-        pdx_put_u32(e + 4, 0);
-        pdx_put_u64(e + 8, c->tab[i].off);
-        pdx_put_u64(e + 16, c->tab[i].len);
-        pdx_put_u64(e + 24, c->tab[i].sum);
-    }
-    size_t tlen = c->ntab * PDX_SECTION_ENTRY_SIZE;
-    pdx_put_u64(tb + tlen, pdx_hash(tb, tlen));
-    out_write(c->w, &c->o, tb, tlen + 8);
+    uint8_t tb[PDX_FRAME_TABLE_BYTES(PDX_SEC_COUNT)];
+    uint8_t footer[PDX_FOOTER_SIZE];
+    pdx_frame_finish(&pdx_segment_kind, c->tab, c->ntab, table_off, tb, c->header, footer);
+    out_write(c->w, &c->o, tb, PDX_FRAME_TABLE_BYTES(c->ntab));
     c->file_size = c->o.off + PDX_FOOTER_SIZE;
-
-    uint8_t *h = c->header;
-    memcpy(h + PDX_HDR_MAGIC, PDX_MAGIC, PDX_MAGIC_LEN);
-    pdx_put_u32(h + PDX_HDR_VERSION, PDX_FORMAT_VERSION);
-    pdx_put_u32(h + PDX_HDR_BOM, PDX_BYTE_ORDER_MARK);
-    pdx_put_u32(h + PDX_HDR_HEADER_SIZE, PDX_HEADER_SIZE);
-    pdx_put_u32(h + PDX_HDR_NSECTIONS, c->ntab);
-    pdx_put_u64(h + PDX_HDR_TABLE_OFF, table_off);
-    pdx_put_u64(h + PDX_HDR_FILE_SIZE, c->file_size);
-    pdx_put_u32(h + PDX_HDR_HASH_ID, PDX_HASH_ID_XXH3_64);
-    uint64_t hsum = pdx_hash(h, PDX_HDR_CHECKSUM);
-    pdx_put_u64(h + PDX_HDR_CHECKSUM, hsum);
-
-    uint8_t footer[PDX_FOOTER_SIZE] = {0};
-    memcpy(footer + PDX_FTR_MAGIC, PDX_FOOTER_MAGIC, 8);
-    pdx_put_u64(footer + PDX_FTR_FILE_SIZE, c->file_size);
-    pdx_put_u64(footer + PDX_FTR_HDR_SUM, hsum);
-    pdx_put_u64(footer + PDX_FTR_CHECKSUM, pdx_hash(footer, PDX_FTR_CHECKSUM));
     return out_write(c->w, &c->o, footer, sizeof footer);
 }
 
-/* Makes the file durable and puts it in place: flush, the real header,
- * fsync, close, rename over the target, fsync the directory. Until the
- * rename the target is untouched. */
-static int publish(commit_ctx *c)
+/* Makes the segment durable and puts it in place: flush, the real header,
+ * fsync, close, rename to "<INDEX>.<seq>.seg", fsync the directory. No
+ * manifest names it yet, so no reader sees it. */
+static int publish_segment(commit_ctx *c)
 {
     pdx_writer *w = c->w;
     if (out_flush(w, &c->o))
@@ -1737,21 +1805,116 @@ static int publish(commit_ctx *c)
         return set_err(w, PDX_EIO, "%s: close failed: %s", c->tmp_index, strerror(errno));
     if (cancelled(w))
         return w->err;
-    if (rename(c->tmp_index, w->path) != 0)
-        return set_err(w, PDX_EIO, "%s: cannot replace the index: %s", w->path, strerror(errno));
-    fsync_dir_of(w->path); /* best effort: some file systems refuse it */
+    if (rename(c->tmp_index, c->seg_path) != 0)
+        return set_err(w, PDX_EIO, "%s: cannot create the segment: %s", c->seg_path,
+                       strerror(errno));
+    c->seg_renamed = true;
+    fsync_dir_of(c->seg_path); /* best effort: some file systems refuse it */
     return PDX_OK;
 }
 
 typedef int (*commit_step)(commit_ctx *c);
 
 static const commit_step commit_steps[] = {
-    number_docs, open_output, write_stored,           write_postings,         write_positions,
-    write_dictionary, write_docs, write_lexicon, write_meta, write_table_and_footer, publish,
+    number_docs,      open_output, write_stored,  write_postings, write_positions,
+    write_dictionary, write_docs,  write_lexicon, write_meta,     write_table_and_footer,
+    publish_segment,
 };
 
-int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
+static int cmp_file_path(const void *a, const void *b)
 {
+    return strcmp(((const pdx_manifest_file *)a)->path, ((const pdx_manifest_file *)b)->path);
+}
+
+/* The dropped ids of f, split from its NUL-separated buffer. */
+static int split_dropped(const wfile *f, pdx_manifest_file *mf)
+{
+    mf->dropped = calloc(f->n_dropped ? f->n_dropped : 1, sizeof *mf->dropped);
+    if (!mf->dropped)
+        return PDX_ENOMEM;
+    const char *p = (const char *)f->dropped.data;
+    for (uint32_t k = 0; k < f->n_dropped; k++, mf->n_dropped++) {
+        if (!(mf->dropped[k] = strdup(p)))
+            return PDX_ENOMEM;
+        p += strlen(p) + 1;
+    }
+    return PDX_OK;
+}
+
+/* MFILES records of the files noted: each file's kept papers are
+ * consecutive final ids (papers are numbered in the order they came, file
+ * after file); sorted by path. */
+static int build_files(commit_ctx *c, pdx_segment_out *out)
+{
+    pdx_writer *w = c->w;
+    if (!w->n_files)
+        return PDX_OK;
+    out->files = calloc(w->n_files, sizeof *out->files);
+    if (!out->files)
+        return oom(w);
+    for (uint32_t i = 0; i < w->n_docs; i++) {
+        const mdoc *d = &w->docs[i];
+        if (d->deleted || d->file == NO_FILE)
+            continue;
+        pdx_manifest_file *mf = &out->files[d->file];
+        if (!mf->n_docs++)
+            mf->first_doc = c->remap[i];
+    }
+    for (uint32_t k = 0; k < w->n_files; k++, out->n_files++) {
+        const wfile *f = &w->files[k];
+        pdx_manifest_file *mf = &out->files[k];
+        mf->size = f->stamp.size;
+        mf->mtime_ns = f->stamp.mtime_ns;
+        mf->hash = f->stamp.hash;
+        mf->seq = c->seq;
+        if (!(mf->path = strdup(f->path)) || split_dropped(f, mf)) {
+            out->n_files++;
+            return oom(w);
+        }
+    }
+    qsort(out->files, out->n_files, sizeof *out->files, cmp_file_path);
+    for (uint32_t k = 1; k < out->n_files; k++)
+        if (!strcmp(out->files[k].path, out->files[k - 1].path))
+            return set_err(w, PDX_EINVAL, "%s: read twice in one build", out->files[k].path);
+    return PDX_OK;
+}
+
+/* What the caller of pdx_writer_commit_segment learns of the segment. */
+static int fill_segment_out(commit_ctx *c, pdx_segment_out *out)
+{
+    memset(out, 0, sizeof *out);
+    out->seg = (pdx_manifest_segment){.seq = c->seq, .n_docs = c->n_final,
+                                      .file_size = c->file_size,
+                                      .header_sum = pdx_get_u64(c->header + PDX_HDR_CHECKSUM)};
+    memcpy(out->sum_len, c->sum_len, sizeof out->sum_len);
+    out->min_date = c->min_date;
+    out->max_date = c->max_date;
+    out->max_votes = c->max_votes;
+    out->created = c->created;
+    out->lexicon = c->lexicon; /* moved */
+    c->lexicon = (pdx_buf){0};
+    return build_files(c, out);
+}
+
+void pdx_segment_out_free(pdx_segment_out *out)
+{
+    if (!out)
+        return;
+    for (uint32_t k = 0; out->files && k < out->n_files; k++) {
+        free(out->files[k].path);
+        for (uint32_t j = 0; j < out->files[k].n_dropped; j++)
+            free(out->files[k].dropped[j]);
+        free(out->files[k].dropped);
+    }
+    free(out->files);
+    pdx_buf_free(&out->lexicon);
+    memset(out, 0, sizeof *out);
+}
+
+int pdx_writer_commit_segment(pdx_writer *w, uint64_t seq, pdx_segment_out *out,
+                              pdx_write_stats *st)
+{
+    memset(out, 0, sizeof *out);
     if (w->err)
         return w->err;
     if (w->committed)
@@ -1767,9 +1930,11 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
     if (serialize_run(w, &w->last_run, NULL))
         return w->err;
     commit_ctx c;
-    int rc = commit_ctx_init(&c, w, live);
+    int rc = commit_ctx_init(&c, w, live, seq);
     for (size_t i = 0; !rc && i < sizeof commit_steps / sizeof commit_steps[0]; i++)
         rc = commit_steps[i](&c);
+    if (!rc)
+        rc = fill_segment_out(&c, out);
     if (!rc && st) {
         st->papers = c.n_final;
         st->duplicates = w->duplicates;
@@ -1779,11 +1944,99 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
         st->runs = c.n_runs;
         st->lexicon_pairs = c.lexicon_pairs;
     }
+    if (rc)
+        pdx_segment_out_free(out);
     commit_ctx_free(&c, rc);
     pdx_buf_free(&w->last_run);
     if (!rc)
         w->committed = true;
     return rc;
+}
+
+/* The manifest of a full build: the one new segment, its statistics,
+ * files and lexicon; generation and next_seq continue the old one's. */
+static pdx_manifest full_build_manifest(pdx_segment_out *out, const pdx_manifest *old,
+                                        bool had_old)
+{
+    static const char generator[] = "paperdex " PDX_VERSION_STRING;
+    pdx_manifest m = {
+        .tokenizer_version = PDX_TOKENIZER_VERSION,
+        .generation = had_old ? old->generation + 1 : 1,
+        .created = out->created,
+        .next_seq = out->seg.seq + 1,
+        .n_live = out->seg.n_docs,
+        .max_votes = out->max_votes,
+        .min_date = out->min_date,
+        .max_date = out->max_date,
+        .stemmer = (char *)pdx_tokenizer_stemmer_name(),
+        .unicode_version = (char *)pdx_tokenizer_unicode_version(),
+        .generator = (char *)generator,
+        .segs = &out->seg,
+        .n_segs = 1,
+        .files = out->files,
+        .n_files = out->n_files,
+        .lexicon = out->lexicon.data,
+        .lexicon_len = out->lexicon.len,
+    };
+    memcpy(m.sum_len, out->sum_len, sizeof m.sum_len);
+    return m;
+}
+
+/* After the segment: the manifest naming only it, then the old segments
+ * and orphans removed. On an error the new segment is removed again. */
+static int publish_full_build(pdx_writer *w, pdx_segment_out *out, const pdx_manifest *old,
+                              bool had_old, pdx_write_stats *st)
+{
+    pdx_manifest m = full_build_manifest(out, old, had_old);
+    int rc = cancelled(w) ? w->err : PDX_OK;
+    char err[512];
+    if (!rc && (rc = pdx_manifest_publish(w->path, w->tmp_prefix, &m, err, sizeof err)))
+        set_err(w, rc, "%s", err);
+    if (rc) {
+        char *sp = pdx_segment_path(w->path, out->seg.seq);
+        if (sp)
+            unlink(sp);
+        free(sp);
+        return rc;
+    }
+    pdx_remove_unnamed_segments(w->path, &m);
+    PDX_UNUSED(st);
+    return PDX_OK;
+}
+
+int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
+{
+    if (w->err)
+        return w->err;
+    int lock_fd;
+    char err[512];
+    int rc = pdx_index_lock(w->path, w->opts.cancel, &lock_fd, err, sizeof err);
+    if (rc)
+        return set_err(w, rc, "%s", err);
+    pdx_manifest old;
+    bool had_old = false;
+    /* A damaged or unreadable old manifest is replaced like any index. */
+    if (pdx_manifest_read(w->path, &old, &had_old, err, sizeof err) != PDX_OK)
+        had_old = false;
+    uint64_t seq = had_old ? old.next_seq : 1;
+    pdx_segment_out out;
+    rc = pdx_writer_commit_segment(w, seq, &out, st);
+    if (!rc)
+        rc = publish_full_build(w, &out, &old, had_old, st);
+    pdx_segment_out_free(&out);
+    pdx_manifest_free(&old);
+    pdx_index_unlock(lock_fd);
+    return rc;
+}
+
+const char *pdx_writer_tmp_prefix(const pdx_writer *w)
+{
+    return w->tmp_prefix;
+}
+
+const char *pdx_writer_target(const pdx_writer *w)
+{
+    return w->path;
 }
 
 void pdx_writer_free(pdx_writer *w)
@@ -1813,6 +2066,11 @@ void pdx_writer_free(pdx_writer *w)
     pdx_slots_free(&w->id_slots);
     pdx_buf_free(&w->last_run);
     pdx_doc_batch_free(w->one);
+    for (uint32_t i = 0; i < w->n_files; i++) {
+        free(w->files[i].path);
+        pdx_buf_free(&w->files[i].dropped);
+    }
+    free(w->files);
     free(w->path);
     free(w->tmp_prefix);
     free(w);

@@ -375,9 +375,10 @@ static void relevance_lexicon_cross_language(void **state)
     pdx_query_free(q);
 }
 
-/* A damaged LEXICON section is refused with a message naming it, by
- * --check (its checksum) and by a query whose lookup reads the damage (a
- * search opens the lexicon lazily: here every record's Korean offset). */
+/* A damaged LEXICON section (the manifest's; its checksum made to match,
+ * so the index opens) is refused with a message naming it, by --check and
+ * by a query whose lookup reads the damage (a search opens the lexicon
+ * lazily: here every record's Korean offset). */
 static void relevance_lexicon_damaged(void **state)
 {
     env *e = *state;
@@ -385,13 +386,37 @@ static void relevance_lexicon_damaged(void **state)
     size_t len;
     char *bytes = fx_read(path, &len);
     assert_non_null(bytes);
-    const pdx_section *lex = &e->ix->sec[PDX_SEC_LEXICON];
+    uint8_t *b = (uint8_t *)bytes;
+    pdx_section sec[PDX_MSEC_COUNT + 1];
+    uint32_t version;
+    char fmsg[256];
+    assert_int_equal(pdx_frame_read(b, len, &pdx_manifest_kind, sec, &version, fmsg, sizeof fmsg),
+                     PDX_OK);
+    const pdx_section *lex = &sec[PDX_MSEC_LEXICON];
     assert_true(lex->len > 16);
-    uint32_t n_pairs = pdx_get_u32((const uint8_t *)bytes + lex->off + 12);
+    uint32_t n_pairs = pdx_get_u32(b + lex->off + 12);
     assert_true(n_pairs > 0 && lex->len >= 32 + 20 * (uint64_t)n_pairs);
     for (uint32_t i = 0; i < n_pairs; i++) /* past STRINGS */
-        pdx_put_u32((uint8_t *)bytes + lex->off + 32 + 16 * (size_t)i, 0xfffffff0u);
+        pdx_put_u32(b + lex->off + 32 + 16 * (size_t)i, 0xfffffff0u);
+    pdx_frame_entry tab[PDX_MSEC_COUNT];
+    uint64_t toff = pdx_get_u64(b + PDX_HDR_TABLE_OFF);
+    for (unsigned k = 0; k < PDX_MSEC_COUNT; k++) {
+        const uint8_t *t = b + toff + k * PDX_SECTION_ENTRY_SIZE;
+        tab[k] = (pdx_frame_entry){pdx_get_u32(t), pdx_get_u64(t + 8), pdx_get_u64(t + 16), 0};
+        tab[k].sum = pdx_hash(b + tab[k].off, tab[k].len);
+    }
+    pdx_frame_finish(&pdx_manifest_kind, tab, PDX_MSEC_COUNT, toff, b + toff, b,
+                     b + len - PDX_FOOTER_SIZE);
     fx_write(bad, bytes, len);
+    char *seg = pdx_segment_path(path, e->ix->segs[0]->seq);
+    char *bad_seg = pdx_segment_path(bad, e->ix->segs[0]->seq);
+    size_t seg_len;
+    char *seg_bytes = fx_read(seg, &seg_len);
+    assert_non_null(seg_bytes);
+    fx_write(bad_seg, seg_bytes, seg_len);
+    free(seg_bytes);
+    free(seg);
+    free(bad_seg);
     pdx_index *ix;
     char err[512];
     assert_int_equal(pdx_index_open(&ix, bad, err, sizeof err), PDX_OK);

@@ -201,11 +201,11 @@ const char *pdx_index_errmsg(const pdx_index *ix);
 int pdx_index_check(pdx_index *ix);
 
 typedef struct pdx_index_info {
-    uint32_t docs;
-    uint32_t terms;
-    uint64_t postings;
-    int32_t min_date, max_date; /* YYYYMMDD, 0 if unknown */
-    uint64_t file_size;
+    uint32_t docs;               /* live papers */
+    uint32_t terms;              /* summed over segments (a term in two counts twice) */
+    uint64_t postings;           /* summed over segments, deleted papers' included */
+    int32_t min_date, max_date;  /* YYYYMMDD over live papers, 0 if unknown */
+    uint64_t file_size;          /* manifest and segment files */
     uint32_t format_version;
     uint32_t tokenizer_version;
     const char *stemmer;         /* NUL-terminated copies owned by ix */
@@ -220,12 +220,38 @@ typedef struct pdx_index_info {
      * --check says why). */
     uint32_t lexicon_pairs;
     uint32_t lexicon_min_support;
+    uint32_t segments;   /* segment files of the index (0: a lone segment) */
+    uint32_t deleted;    /* papers deleted but still held by segments */
+    uint64_t generation; /* the manifest's commit count */
 } pdx_index_info;
 
 /* Fills *out; pointers in it live as long as ix. */
 void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out);
 
-/* Number of documents; their ids are 0 .. n-1, in indexing order. */
+/* One segment of an index, for --info. */
+typedef struct pdx_segment_info {
+    uint64_t seq;       /* its file: <INDEX>.<seq>.seg */
+    uint32_t docs;      /* papers it holds, deleted ones included */
+    uint32_t deleted;   /* of those, deleted */
+    uint32_t terms;     /* distinct terms */
+    uint64_t postings;  /* (term, field, document) postings */
+    uint64_t file_size; /* bytes */
+    const char *path;   /* its file's path; lives as long as ix */
+} pdx_segment_info;
+
+/* Segment i (0 .. info.segments - 1, in view order) of ix into *out.
+ * Returns PDX_OK or PDX_EINVAL (no such segment). */
+int pdx_index_segment_info(const pdx_index *ix, uint32_t i, pdx_segment_info *out);
+
+/* Whether document doc (0 .. pdx_index_n_docs(ix) - 1) is live: not
+ * deleted by an update (false also for doc out of range). Deleted papers
+ * keep their ids and can still be read (pdx_index_paper_get), but no search
+ * returns them. */
+bool pdx_index_doc_live(const pdx_index *ix, uint32_t doc);
+
+/* Number of document ids: 0 .. n-1, segment by segment in indexing order,
+ * deleted papers included (pdx_index_doc_live; info.docs counts the live
+ * ones). */
 uint32_t pdx_index_n_docs(const pdx_index *ix);
 
 /* A stored paper, as the index holds it. The pointers point into the

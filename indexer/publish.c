@@ -1,0 +1,281 @@
+/*
+ * Publishing an index of segments (publish.h): the writer lock, reading
+ * the current manifest, replacing it atomically, and removing the segment
+ * files it no longer names.
+ *
+ * The order of a commit is what keeps readers safe (docs/FORMAT.md,
+ * "Readers"): a new segment is complete and durable before the manifest
+ * naming it is renamed into place, and the directory is fsynced before an
+ * old segment is unlinked. A reader that read the old manifest and finds
+ * a segment gone re-reads INDEX, sees the new manifest, and starts again.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "publish.h"
+
+/* Polling interval while another writer holds the lock. */
+#define LOCK_POLL_MS 50
+
+static int msg(char *err, size_t n, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int msg(char *err, size_t n, int code, const char *fmt, ...)
+{
+    if (n) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, n, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+static char *with_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path) + strlen(suffix) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s", path, suffix);
+    return s;
+}
+
+int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel, int *fd_out,
+                   char *err, size_t err_size)
+{
+    *fd_out = -1;
+    char *lock = with_suffix(index_path, ".lock");
+    if (!lock)
+        return msg(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        int rc = msg(err, err_size, PDX_EIO, "%s: cannot create the writer lock: %s", lock,
+                     strerror(errno));
+        free(lock);
+        return rc;
+    }
+    struct timespec pause = {0, LOCK_POLL_MS * 1000000L};
+    for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += LOCK_POLL_MS) {
+        if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= PDX_LOCK_WAIT_MS ||
+            (cancel && *cancel)) {
+            int e = errno;
+            int rc = cancel && *cancel
+                         ? msg(err, err_size, PDX_ESTOP, "%s: interrupted; the index was not "
+                               "written", index_path)
+                     : e == EWOULDBLOCK
+                         ? msg(err, err_size, PDX_EIO,
+                               "%s: another paperdex writer holds %s (waited %d s); try again "
+                               "when it is done",
+                               index_path, lock, PDX_LOCK_WAIT_MS / 1000)
+                         : msg(err, err_size, PDX_EIO, "%s: cannot lock: %s", lock, strerror(e));
+            close(fd);
+            free(lock);
+            return rc;
+        }
+        nanosleep(&pause, NULL);
+    }
+    free(lock);
+    *fd_out = fd;
+    return PDX_OK;
+}
+
+void pdx_index_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* releases the flock */
+}
+
+/* Reads a whole small file. */
+static int slurp(const char *path, uint8_t **out, size_t *len, char *err, size_t n)
+{
+    *out = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return e == ENOENT ? PDX_ENOTFOUND
+                           : msg(err, n, PDX_EIO, "%s: cannot read: %s", path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return msg(err, n, PDX_ENOTINDEX, "%s: not a regular file", path);
+    }
+    uint8_t *p = malloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    while (p && got < (size_t)st.st_size) {
+        ssize_t r = read(fd, p + got, (size_t)st.st_size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (!p)
+        return msg(err, n, PDX_ENOMEM, "%s: out of memory", path);
+    *out = p;
+    *len = got;
+    return PDX_OK;
+}
+
+int pdx_manifest_read(const char *index_path, pdx_manifest *m, bool *exists, char *err,
+                      size_t err_size)
+{
+    memset(m, 0, sizeof *m);
+    *exists = false;
+    uint8_t *p;
+    size_t len;
+    int rc = slurp(index_path, &p, &len, err, err_size);
+    if (rc == PDX_ENOTFOUND)
+        return PDX_OK;
+    if (rc)
+        return rc;
+    if (len == 0 || (len >= PDX_MAGIC_LEN && memcmp(p, PDX_MAGIC, PDX_MAGIC_LEN) == 0 &&
+                     (len < PDX_HEADER_SIZE || pdx_get_u32(p + PDX_HDR_VERSION) < 4))) {
+        free(p); /* nothing, or a single-file index of version <= 3: replaced whole */
+        return PDX_OK;
+    }
+    if (len < PDX_MAGIC_LEN || memcmp(p, PDX_MANIFEST_MAGIC, PDX_MAGIC_LEN) != 0) {
+        free(p);
+        return msg(err, err_size, PDX_ENOTINDEX, "%s: not the manifest of a paperdex index",
+                   index_path);
+    }
+    char dm[400];
+    rc = pdx_manifest_decode(m, p, len, dm, sizeof dm);
+    free(p);
+    if (rc)
+        return msg(err, err_size, rc, "%s: %s", index_path, dm);
+    *exists = true;
+    return PDX_OK;
+}
+
+static int fsync_dir_of(const char *path)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return -1;
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(copy);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Writes len bytes to a new file path (O_EXCL) and fsyncs it. */
+static int write_durable(const char *path, const uint8_t *p, size_t len, char *err, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return msg(err, n, PDX_EIO, "%s: cannot create: %s", path, strerror(errno));
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, p + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e = w < 0 ? errno : ENOSPC;
+            close(fd);
+            unlink(path);
+            return msg(err, n, PDX_EIO, "%s: write failed: %s", path, strerror(e));
+        }
+        done += (size_t)w;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        int e = errno;
+        unlink(path);
+        return msg(err, n, PDX_EIO, "%s: fsync failed: %s", path, strerror(e));
+    }
+    return PDX_OK;
+}
+
+int pdx_manifest_publish(const char *index_path, const char *tmp_prefix, const pdx_manifest *m,
+                         char *err, size_t err_size)
+{
+    pdx_buf b = {0};
+    int rc = pdx_manifest_encode(&b, m);
+    if (rc) {
+        pdx_buf_free(&b);
+        return msg(err, err_size, rc, "%s: %s", index_path,
+                   rc == PDX_ENOMEM ? "out of memory" : "the manifest to write is malformed");
+    }
+    char *tmp = with_suffix(tmp_prefix, ".mf");
+    if (!tmp) {
+        pdx_buf_free(&b);
+        return msg(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
+    }
+    rc = write_durable(tmp, b.data, b.len, err, err_size);
+    pdx_buf_free(&b);
+    if (!rc && rename(tmp, index_path) != 0) {
+        rc = msg(err, err_size, PDX_EIO, "%s: cannot replace the index: %s", index_path,
+                 strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    if (!rc)
+        fsync_dir_of(index_path); /* best effort: some file systems refuse it */
+    return rc;
+}
+
+/* The seq of a directory entry named "<base>.<digits>.seg", or false. */
+static bool segment_seq_of(const char *name, const char *base, size_t bl, uint64_t *seq)
+{
+    if (strncmp(name, base, bl) != 0 || name[bl] != '.')
+        return false;
+    const char *d = name + bl + 1, *e = d;
+    uint64_t v = 0;
+    while (*e >= '0' && *e <= '9' && e - d < 20)
+        v = v * 10 + (uint64_t)(*e++ - '0');
+    if (e == d || strcmp(e, ".seg") != 0)
+        return false;
+    *seq = v;
+    return true;
+}
+
+static bool named(const pdx_manifest *m, uint64_t seq)
+{
+    for (uint32_t i = 0; i < m->n_segs; i++)
+        if (m->segs[i].seq == seq)
+            return true;
+    return false;
+}
+
+unsigned pdx_remove_unnamed_segments(const char *index_path, const pdx_manifest *m)
+{
+    char *copy = strdup(index_path), *copy2 = strdup(index_path);
+    unsigned removed = 0;
+    const char *dir = copy && copy2 ? dirname(copy) : NULL;
+    DIR *d = dir ? opendir(dir) : NULL;
+    const char *base = d ? basename(copy2) : "";
+    size_t bl = strlen(base);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        uint64_t seq;
+        if (!segment_seq_of(e->d_name, base, bl, &seq) || named(m, seq))
+            continue;
+        size_t n = strlen(dir) + strlen(e->d_name) + 2;
+        char *full = malloc(n);
+        if (!full)
+            break;
+        snprintf(full, n, "%s/%s", dir, e->d_name);
+        removed += unlink(full) == 0;
+        free(full);
+    }
+    if (d)
+        closedir(d);
+    free(copy);
+    free(copy2);
+    return removed;
+}

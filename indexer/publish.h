@@ -1,0 +1,121 @@
+/*
+ * Internal header of indexer/publish.c and the writer's format-4 half:
+ * what a writer of an index of segments needs besides the segment writer
+ * (docs/FORMAT.md, "Manifest" and "Writers").
+ *
+ *   - the writer lock "<INDEX>.lock" (flock LOCK_EX), held by a full
+ *     build's commit and by a whole --update / --optimize;
+ *   - reading the current manifest for writing;
+ *   - publishing a new manifest atomically (temporary file, fsync,
+ *     rename over INDEX, fsync the directory);
+ *   - removing, after that, the segment files the manifest no longer
+ *     names (and those of killed writers);
+ *   - the stamps (size, mtime, XXH3 of the bytes) of the source files a
+ *     build read, for MFILES, and a segment written without a manifest
+ *     (pdx_writer_commit_segment), for --update and merges.
+ */
+#ifndef PDX_PUBLISH_H
+#define PDX_PUBLISH_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "indexer.h"
+#include "manifest.h"
+#include "paperdex/index.h"
+
+/* How long a writer waits for another one's lock before giving up. */
+#define PDX_LOCK_WAIT_MS 60000
+
+/* Takes the exclusive writer lock of the index at index_path, creating
+ * "<index_path>.lock" if needed (it is never removed: removing a lock file
+ * others may be waiting on would let two writers in). Waits up to
+ * PDX_LOCK_WAIT_MS for another writer (checking *cancel, which may be
+ * NULL). Returns PDX_OK with *fd_out the held descriptor, PDX_EIO (cannot
+ * create it, or still held by another writer after the wait: the message
+ * says so) or PDX_ESTOP; message in err. */
+int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel, int *fd_out,
+                   char *err, size_t err_size);
+/* Releases it (closing fd); -1 does nothing. */
+void pdx_index_unlock(int fd);
+
+/* Reads the manifest at index_path for writing (every section decoded).
+ * *exists is false, with *m zeroed and PDX_OK returned, when there is no
+ * manifest to continue: no file, an empty file, or an index of an older
+ * format version (a full build replaces it). Returns PDX_OK,
+ * PDX_ENOTINDEX (something else is there), PDX_ECORRUPT, PDX_EVERSION
+ * (a newer format), PDX_EIO or PDX_ENOMEM with a message in err. */
+int pdx_manifest_read(const char *index_path, pdx_manifest *m, bool *exists, char *err,
+                      size_t err_size);
+
+/* Writes m as the new manifest of index_path: encoded into
+ * "<tmp_prefix>.mf", fsynced, renamed over index_path, directory fsynced.
+ * On an error the old manifest is untouched and the temporary file gone.
+ * Returns PDX_OK, PDX_EINVAL (m malformed: a writer bug), PDX_ENOMEM or
+ * PDX_EIO with a message in err. */
+int pdx_manifest_publish(const char *index_path, const char *tmp_prefix, const pdx_manifest *m,
+                         char *err, size_t err_size);
+
+/* Removes every "<index_path>.<digits>.seg" that m does not name: the
+ * segments of older manifests (a reader that still needs one has it
+ * mapped, or finds the new manifest: docs/FORMAT.md, "Readers") and those
+ * of killed writers. Only call it holding the lock, right after m was
+ * published. Returns how many were removed. */
+unsigned pdx_remove_unnamed_segments(const char *index_path, const pdx_manifest *m);
+
+/* ---- walk.c: stamps of the files read ---- */
+
+/* What a source file was when it was read (MFILES). */
+typedef struct pdx_file_stamp {
+    uint64_t size;    /* bytes read */
+    int64_t mtime_ns; /* st_mtim when it was opened */
+    uint64_t hash;    /* XXH3-64 (pdx_hash) of the bytes read */
+} pdx_file_stamp;
+
+/* Called with a file's stamp after it was read and before it is parsed. */
+typedef void (*pdx_stamp_fn)(const char *path, const pdx_file_stamp *stamp, void *payload);
+
+/* pdx_read_and_parse, calling on_stamp (when not NULL) between reading
+ * and parsing; a file that could not be read gets no stamp. */
+int pdx_read_and_parse_stamped(pdx_parser *p, pdx_buf *data, const char *path,
+                               pdx_stamp_fn on_stamp, void *payload);
+
+/* ---- writer.c: the format-4 half of the writer ---- */
+
+/* Tells the writer that the papers it is given next, up to the next call,
+ * come from file path read as stamp: they get an MFILES record. Papers
+ * whose file is not the last one noted (pdx_writer_add without a walk)
+ * get none. Returns PDX_OK or PDX_ENOMEM (sticky). */
+int pdx_writer_note_file(pdx_writer *w, const char *path, const pdx_file_stamp *stamp);
+
+/* A segment written by pdx_writer_commit_segment. */
+typedef struct pdx_segment_out {
+    pdx_manifest_segment seg;      /* seq, n_docs, file_size, header_sum (no deletions) */
+    uint64_t sum_len[PDX_NFIELDS]; /* tokens per field over its papers */
+    int32_t min_date, max_date;    /* range of its known dates, 0 if none */
+    uint32_t max_votes;            /* most known votes of one of its papers */
+    uint64_t created;              /* its META creation time */
+    pdx_manifest_file *files;      /* MFILES records of its papers' files, sorted by path,
+                                      seq set; owned (pdx_segment_out_free) */
+    uint32_t n_files;              /* entries in files */
+    pdx_buf lexicon;               /* LEXICON bytes mined from its papers */
+} pdx_segment_out;
+
+/* Commits the writer's papers as segment file "<INDEX>.<seq>.seg" only:
+ * no manifest is written and no lock taken (the caller holds it and
+ * publishes). On an error no segment file is left. Returns what
+ * pdx_writer_commit returns. */
+int pdx_writer_commit_segment(pdx_writer *w, uint64_t seq, pdx_segment_out *out,
+                              pdx_write_stats *stats);
+/* Frees what pdx_writer_commit_segment put in *out. */
+void pdx_segment_out_free(pdx_segment_out *out);
+/* The writer's temporary prefix ("<INDEX>.tmp.<pid>.<random>"), for the
+ * caller's own temporary files (a manifest). */
+const char *pdx_writer_tmp_prefix(const pdx_writer *w);
+/* The index path the writer replaces (a symlink at the path given
+ * resolved to its target). */
+const char *pdx_writer_target(const pdx_writer *w);
+
+#endif

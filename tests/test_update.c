@@ -1,0 +1,690 @@
+/*
+ * paperdex-index --update and --optimize (indexer/update.c, merge.c,
+ * update_publish.c): an index brought up to date one change at a time
+ * must hold exactly the papers, statistics and lexicon that a build from
+ * scratch of the same files holds.
+ *
+ * Each test writes small digests (in tests' own words) into a scratch
+ * folder, updates an index through pdx_index_update, and compares it with
+ * a build from scratch of the same folder by the ordinary writer
+ * (pdx_writer_commit: one segment, nothing deleted):
+ *   - the reader's full check (pdx_index_check) of the updated index;
+ *   - the live papers (id, date, votes, file, line, title, authors,
+ *     summary) of every segment minus its deleted ones;
+ *   - MMETA's live statistics and the LEXICON bytes;
+ *   - MDELDF, against a scan of every postings list of the segment (the
+ *     count of deleted papers in each (term, field) list);
+ *   - every file record's range: its live papers name that file.
+ * Search-level exactness (hit by hit, scores) over the corpus is
+ * tests/update_exact.* (the uptest engineer's).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "manifest.h"
+#include "segment.h"
+#include "publish.h"
+#include "update_int.h"
+
+/* ---- digests ---- */
+
+/* One paper of a fixture digest. */
+typedef struct tpaper {
+    const char *id;    /* arXiv id */
+    const char *title; /* title line */
+    int votes;         /* Vote: line */
+} tpaper;
+
+/* Summaries cycle through these (written for these tests); each states
+ * the same three pairs in parentheses, so any three live papers give the
+ * lexicon its three pairs. */
+static const char *const summaries[] = {
+    "- 이 논문은 강화 학습(Reinforcement Learning)으로 로봇 제어를 개선합니다.\n"
+    "- 대형 언어 모델(Large Language Model)의 추론과 확산 모델(Diffusion Model)을 함께 "
+    "평가합니다.",
+    "- 확산 모델(Diffusion Model)로 영상을 생성하는 방법을 제안합니다.\n"
+    "- 강화 학습(Reinforcement Learning) 보상을 대형 언어 모델(Large Language Model)이 "
+    "설계합니다.",
+    "- 대형 언어 모델(Large Language Model)에 검색을 더한 시스템입니다.\n"
+    "- 확산 모델(Diffusion Model), 강화 학습(Reinforcement Learning)과 비교한 벤치마크를 "
+    "공개합니다.",
+};
+
+/* Writes the digest of one day (YYYY-MM-DD) holding papers[0..n). */
+static void write_day(const char *dir, const char *name, const char *date, const tpaper *papers,
+                      size_t n)
+{
+    size_t cap = 4096 + n * 1024, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    len += (size_t)snprintf(buf + len, cap - len, "## Daily Papers (%s)\n\n", date);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(buf + len, cap - len,
+                                "### [%s](https://arxiv.org/abs/%s)\n\nVote: %d\n\n"
+                                "Authors: Ada Kim, Bo Lee\n\n%s\n\n",
+                                papers[i].title, papers[i].id, papers[i].votes,
+                                summaries[(papers[i].votes + i) % 3]);
+    char *path = fx_path(dir, name);
+    fx_write(path, buf, len);
+    free(path);
+    free(buf);
+}
+
+static const tpaper day1[] = {
+    {"2401.00001", "Robot control with rewards", 5},
+    {"2401.00002", "Sparse attention for long text", 12},
+    {"2401.00003", "A survey of video generation", 3},
+};
+static const tpaper day2[] = {
+    {"2401.00011", "Retrieval helps language models", 40},
+    {"2401.00012", "Graph networks for molecules", 7},
+};
+static const tpaper day3[] = {
+    {"2401.00021", "Diffusion for audio", 9},
+    {"2401.00022", "Benchmarks of reasoning", 21},
+    {"2401.00023", "Robot hands that grasp", 2},
+};
+
+/* ---- state ---- */
+
+typedef struct tstate {
+    char *dir;  /* scratch */
+    char *in;   /* the digests: dir/in */
+    char *idx;  /* the updated index: dir/out/x.idx */
+    char *ref;  /* the reference built from scratch: dir/ref/r.idx */
+    char diag[8192]; /* diagnostics received, one a line */
+} tstate;
+
+static int setup(void **st)
+{
+    tstate *t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    t->dir = fx_tmpdir();
+    t->in = fx_path(t->dir, "in");
+    char *out = fx_path(t->dir, "out"), *ref = fx_path(t->dir, "ref");
+    assert_int_equal(mkdir(t->in, 0755), 0);
+    assert_int_equal(mkdir(out, 0755), 0);
+    assert_int_equal(mkdir(ref, 0755), 0);
+    t->idx = fx_path(out, "x.idx");
+    t->ref = fx_path(ref, "r.idx");
+    free(out);
+    free(ref);
+    *st = t;
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    tstate *t = *st;
+    fx_rmtree(t->dir);
+    free(t->in);
+    free(t->idx);
+    free(t->ref);
+    free(t);
+    return 0;
+}
+
+static void on_diag(const pdx_diag *d, void *payload)
+{
+    tstate *t = payload;
+    size_t n = strlen(t->diag);
+    snprintf(t->diag + n, sizeof t->diag - n, "%s:%u: %s\n", d->file, d->line, d->message);
+}
+
+/* Updates index with the input folder; returns the stats. */
+static pdx_update_stats update_index(tstate *t, const char *index, unsigned max_segments)
+{
+    const char *paths[] = {t->in};
+    pdx_update_opts o = {.writer = {.threads = 1, .on_diag = on_diag, .payload = t,
+                                    .created = 1700000000},
+                         .max_segments = max_segments};
+    pdx_parse_cb cb = {NULL, on_diag, t};
+    pdx_update_stats st;
+    char err[800];
+    int rc = pdx_index_update(index, paths, 1, &o, &cb, &st, err, sizeof err);
+    if (rc)
+        fail_msg("update of %s failed: %s", index, err);
+    return st;
+}
+
+/* ---- what an index holds ---- */
+
+/* An updated index, decoded: its manifest and its segments. */
+typedef struct view {
+    pdx_manifest m;                     /* decoded manifest */
+    pdx_index *seg[PDX_MAX_SEGMENTS];   /* its segments, open */
+    uint8_t *deleted[PDX_MAX_SEGMENTS]; /* per segment: n_docs flags */
+} view;
+
+static void view_open(const char *index, view *v)
+{
+    memset(v, 0, sizeof *v);
+    size_t len;
+    char *bytes = fx_read(index, &len);
+    assert_non_null(bytes);
+    char err[600];
+    int rc = pdx_manifest_decode(&v->m, (const uint8_t *)bytes, len, err, sizeof err);
+    free(bytes);
+    if (rc)
+        fail_msg("%s: %s", index, err);
+    for (uint32_t i = 0; i < v->m.n_segs; i++) {
+        char *sp = pdx_segment_path(index, v->m.segs[i].seq);
+        assert_non_null(sp);
+        if (pdx_segment_open(&v->seg[i], sp, err, sizeof err))
+            fail_msg("%s", err);
+        free(sp);
+        assert_int_equal(v->seg[i]->n_docs, v->m.segs[i].n_docs);
+        v->deleted[i] = calloc(v->m.segs[i].n_docs + 1, 1);
+        for (uint32_t k = 0; k < v->m.segs[i].n_deleted; k++)
+            v->deleted[i][v->m.segs[i].deleted[k]] = 1;
+    }
+}
+
+static void view_close(view *v)
+{
+    for (uint32_t i = 0; i < v->m.n_segs; i++) {
+        pdx_index_close(v->seg[i]);
+        free(v->deleted[i]);
+    }
+    pdx_manifest_free(&v->m);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The live papers of an index, one sorted line each, joined. */
+static char *live_papers(const char *index)
+{
+    view v;
+    view_open(index, &v);
+    char **rows = NULL;
+    size_t n = 0, total = 1;
+    for (uint32_t i = 0; i < v.m.n_segs; i++) {
+        for (uint32_t d = 0; d < v.m.segs[i].n_docs; d++) {
+            if (v.deleted[i][d])
+                continue;
+            pdx_index_paper h;
+            assert_int_equal(pdx_index_paper_get(v.seg[i], d, &h), PDX_OK);
+            size_t cap = h.id_len + h.file_len + h.title_len + h.authors_len + h.summary_len + 128;
+            char *row = malloc(cap);
+            snprintf(row, cap, "%.*s|%d|%lld|%.*s:%u|%.*s|%.*s|%.*s", (int)h.id_len, h.id,
+                     h.date, (long long)h.votes, (int)h.file_len, h.file, h.line,
+                     (int)h.title_len, h.title, (int)h.authors_len, h.authors,
+                     (int)h.summary_len, h.summary);
+            rows = realloc(rows, (n + 1) * sizeof *rows);
+            rows[n++] = row;
+            total += strlen(row) + 1;
+        }
+    }
+    qsort(rows, n, sizeof *rows, cmp_str);
+    char *all = malloc(total);
+    all[0] = 0;
+    for (size_t k = 0; k < n; k++) {
+        strcat(all, rows[k]);
+        strcat(all, "\n");
+        free(rows[k]);
+    }
+    free(rows);
+    view_close(&v);
+    return all;
+}
+
+/* MDELDF of every segment equals the count of deleted papers in each of
+ * its (term, field) lists; every record's live papers name its file. */
+static void assert_consistent(const char *index)
+{
+    view v;
+    view_open(index, &v);
+    for (uint32_t i = 0; i < v.m.n_segs; i++) {
+        pdx_index *ix = v.seg[i];
+        const pdx_manifest_segment *ms = &v.m.segs[i];
+        uint32_t found = 0;
+        for (uint32_t ord = 0; ms->n_deleted && ord < ix->n_terms; ord++) {
+            pdx_term term;
+            assert_int_equal(pdx_term_get(ix, ord, &term), PDX_OK);
+            for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+                if (!(term.fields & (1u << f)))
+                    continue;
+                pdx_postings p;
+                assert_int_equal(pdx_postings_open(&p, ix, ord, f), PDX_OK);
+                uint32_t count = 0;
+                for (; p.doc != PDX_NO_DOC; pdx_postings_next(&p))
+                    count += v.deleted[i][p.doc];
+                if (!count)
+                    continue;
+                found++;
+                bool listed = false;
+                for (uint32_t k = 0; k < ms->n_deldf; k++)
+                    if (ms->deldf[k].field == f && ms->deldf[k].term_len == term.len &&
+                        memcmp(ms->deldf[k].term, term.str, term.len) == 0) {
+                        assert_int_equal(ms->deldf[k].count, count);
+                        listed = true;
+                    }
+                if (!listed)
+                    fail_msg("segment %u: list (%.*s, %u) holds %u deleted papers; MDELDF "
+                             "does not say so", i, (int)term.len, term.str, f, count);
+            }
+        }
+        assert_int_equal(found, ms->n_deldf);
+    }
+    for (uint32_t r = 0; r < v.m.n_files; r++) {
+        const pdx_manifest_file *f = &v.m.files[r];
+        uint32_t si = UINT32_MAX;
+        for (uint32_t i = 0; i < v.m.n_segs; i++)
+            if (v.m.segs[i].seq == f->seq)
+                si = i;
+        assert_int_not_equal(si, UINT32_MAX);
+        assert_true((uint64_t)f->first_doc + f->n_docs <= v.m.segs[si].n_docs);
+        for (uint32_t d = f->first_doc; d < f->first_doc + f->n_docs; d++) {
+            pdx_stored sd;
+            assert_int_equal(pdx_stored_get(v.seg[si], d, &sd), PDX_OK);
+            assert_int_equal(sd.file_len, strlen(f->path));
+            assert_memory_equal(sd.file, f->path, sd.file_len);
+        }
+    }
+    view_close(&v);
+}
+
+/* The updated index passes the reader's full check and holds what a
+ * build from scratch (the ordinary writer) of the same input holds:
+ * papers, live statistics, lexicon. */
+static void assert_same_as_fresh(tstate *t)
+{
+    unlink(t->ref);
+    char *dir = strdup(t->ref);
+    *strrchr(dir, '/') = 0;
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -f %s/r.idx*", dir);
+    assert_int_equal(system(cmd), 0);
+    free(dir);
+    pdx_writer *w = NULL;
+    pdx_writer_opts wo = {.threads = 1, .created = 1700000000};
+    assert_int_equal(pdx_writer_new(&w, t->ref, &wo), PDX_OK);
+    const char *paths[] = {t->in};
+    assert_int_equal(pdx_writer_add_paths(w, paths, 1, NULL, NULL), PDX_OK);
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    pdx_index *ix = NULL; /* the reader's own checks of the updated index */
+    char err[600];
+    if (pdx_index_open(&ix, t->idx, err, sizeof err))
+        fail_msg("%s", err);
+    if (pdx_index_check(ix))
+        fail_msg("check: %s", pdx_index_errmsg(ix));
+    pdx_index_close(ix);
+    char *a = live_papers(t->idx), *b = live_papers(t->ref);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    view va, vb;
+    view_open(t->idx, &va);
+    view_open(t->ref, &vb);
+    assert_int_equal(va.m.n_live, vb.m.n_live);
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        assert_int_equal(va.m.sum_len[f], vb.m.sum_len[f]);
+    assert_int_equal(va.m.min_date, vb.m.min_date);
+    assert_int_equal(va.m.max_date, vb.m.max_date);
+    assert_int_equal(va.m.lexicon_len, vb.m.lexicon_len);
+    assert_memory_equal(va.m.lexicon, vb.m.lexicon, va.m.lexicon_len);
+    pdx_lexicon *lx = NULL; /* the fixtures state their three pairs often enough */
+    assert_int_equal(pdx_lexicon_open(&lx, va.m.lexicon, va.m.lexicon_len), PDX_OK);
+    assert_int_equal(pdx_lexicon_count(lx), va.m.n_live >= 3 ? 3 : 0);
+    pdx_lexicon_free(lx);
+    view_close(&va);
+    view_close(&vb);
+    assert_consistent(t->idx);
+}
+
+static uint32_t n_segments(const char *index)
+{
+    view v;
+    view_open(index, &v);
+    uint32_t n = v.m.n_segs;
+    view_close(&v);
+    return n;
+}
+
+/* ---- tests ---- */
+
+static void update_adds_a_day(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_true(s.full_build);
+    assert_int_equal(s.files_added, 2);
+    assert_int_equal(s.papers_added, 5);
+    write_day(t->in, "2024-01-03.md", "2024-01-03", day3, 3);
+    s = update_index(t, t->idx, 0);
+    assert_false(s.full_build);
+    assert_int_equal(s.files_unchanged, 2);
+    assert_int_equal(s.files_added, 1);
+    assert_int_equal(s.papers_added, 3);
+    assert_int_equal(s.papers_deleted, 0);
+    assert_int_equal(s.segments, 2);
+    assert_same_as_fresh(t);
+}
+
+static void update_edits_and_deletes_a_day(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    write_day(t->in, "2024-01-03.md", "2024-01-03", day3, 3);
+    update_index(t, t->idx, 0);
+    tpaper edited[3];
+    memcpy(edited, day3, sizeof edited);
+    edited[1].title = "Benchmarks of careful reasoning, corrected";
+    write_day(t->in, "2024-01-03.md", "2024-01-03", edited, 3);
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_changed, 1);
+    assert_int_equal(s.files_unchanged, 2);
+    assert_int_equal(s.papers_deleted, 3);
+    assert_int_equal(s.papers_added, 3);
+    assert_same_as_fresh(t);
+
+    char *gone = fx_path(t->in, "2024-01-02.md");
+    assert_int_equal(unlink(gone), 0);
+    free(gone);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_removed, 1);
+    assert_int_equal(s.papers_deleted, 2);
+    assert_int_equal(s.papers_added, 0);
+    assert_same_as_fresh(t);
+}
+
+/* An update that finds nothing changed writes nothing; a file touched
+ * but not changed is recognized by its hash. */
+static void update_unchanged_does_nothing(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    update_index(t, t->idx, 0);
+    size_t len1, len2;
+    char *before = fx_read(t->idx, &len1);
+    struct stat a, b;
+    assert_int_equal(stat(t->idx, &a), 0);
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_unchanged, 1);
+    assert_int_equal(s.files_added + s.files_changed + s.papers_added + s.papers_deleted, 0);
+    assert_int_equal(stat(t->idx, &b), 0);
+    assert_int_equal(a.st_ino, b.st_ino); /* not replaced */
+    char *after = fx_read(t->idx, &len2);
+    assert_int_equal(len1, len2);
+    assert_memory_equal(before, after, len1);
+    free(after);
+
+    /* touched: same bytes, new mtime: unchanged, the record learns the mtime */
+    char *p = fx_path(t->in, "2024-01-01.md");
+    struct timespec times[2] = {{0, UTIME_OMIT}, {1800000000, 5}};
+    assert_int_equal(utimensat(AT_FDCWD, p, times, 0), 0);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_unchanged, 1);
+    assert_int_equal(s.papers_added + s.papers_deleted, 0);
+    assert_int_equal(n_segments(t->idx), 1);
+    view v;
+    view_open(t->idx, &v);
+    assert_int_equal(v.m.files[0].mtime_ns, (int64_t)1800000000 * 1000000000 + 5);
+    view_close(&v);
+    free(p);
+    free(before);
+}
+
+/* The same arXiv id on two days, the second added by an update: a later
+ * date wins whichever segment holds it; on the same date the file later
+ * in walk order wins. */
+static void update_duplicate_later_day(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    update_index(t, t->idx, 0);
+    tpaper again[] = {{"2401.00002", "Sparse attention, the journal version", 30}};
+    write_day(t->in, "2024-01-05.md", "2024-01-05", again, 1);
+    t->diag[0] = 0;
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.duplicates, 1);
+    assert_int_equal(s.papers_deleted, 1); /* the old one */
+    assert_int_equal(s.papers_added, 1);
+    assert_non_null(strstr(t->diag, "2024-01-05.md:3: duplicate arXiv id 2401.00002"));
+    assert_same_as_fresh(t);
+}
+
+static void update_duplicate_earlier_day(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-05.md", "2024-01-05", day1, 3);
+    update_index(t, t->idx, 0);
+    tpaper again[] = {{"2401.00002", "Sparse attention, the preprint", 30},
+                      {"2401.00099", "Something else", 1}};
+    write_day(t->in, "2024-01-01.md", "2024-01-01", again, 2);
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.duplicates, 1);
+    assert_int_equal(s.papers_deleted, 0);
+    assert_int_equal(s.papers_added, 1); /* the earlier copy is not indexed */
+    assert_same_as_fresh(t);
+    /* and it comes back when the later day goes */
+    char *p = fx_path(t->in, "2024-01-05.md");
+    assert_int_equal(unlink(p), 0);
+    free(p);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_removed, 1);
+    assert_int_equal(s.files_reparsed, 1);
+    assert_same_as_fresh(t);
+}
+
+static void update_duplicate_same_day(void **st)
+{
+    tstate *t = *st;
+    /* "b" sorts after "a": on a tie, b's copy wins in a full build */
+    write_day(t->in, "b.md", "2024-01-05", day1, 3);
+    update_index(t, t->idx, 0);
+    tpaper again[] = {{"2401.00001", "Robot control, the copy in a", 8}};
+    write_day(t->in, "a.md", "2024-01-05", again, 1);
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.duplicates, 1);
+    assert_int_equal(s.papers_added, 0);
+    assert_same_as_fresh(t);
+    write_day(t->in, "c.md", "2024-01-05", again, 1);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.duplicates, 1);
+    assert_int_equal(s.papers_added, 1);
+    assert_int_equal(s.papers_deleted, 1);
+    assert_same_as_fresh(t);
+}
+
+/* A paper that lost to a later copy comes back when that copy's file is
+ * edited so that it no longer wins, or removed. */
+static void update_resurrects_dropped_duplicate(void **st)
+{
+    tstate *t = *st;
+    tpaper later[] = {{"2401.00003", "Video generation survey, revised", 11}};
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    write_day(t->in, "2024-01-09.md", "2024-01-09", later, 1);
+    update_index(t, t->idx, 0); /* a full build: day 1's copy dropped */
+    assert_same_as_fresh(t);
+    write_day(t->in, "2024-01-09.md", "2024-01-09", day2, 2); /* the copy is edited out */
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_changed, 1);
+    assert_int_equal(s.files_reparsed, 1);
+    assert_same_as_fresh(t);
+    /* in another update: the copy comes back on a later day, wins, goes again */
+    write_day(t->in, "2024-01-10.md", "2024-01-10", later, 1);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.duplicates, 1);
+    assert_same_as_fresh(t);
+    char *p = fx_path(t->in, "2024-01-10.md");
+    assert_int_equal(unlink(p), 0);
+    free(p);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_reparsed, 1);
+    assert_same_as_fresh(t);
+}
+
+/* Many small updates: the segment count stays within the bound, merges
+ * happen, and --optimize leaves one segment without deletions. */
+static void update_merges_and_optimize(void **st)
+{
+    tstate *t = *st;
+    for (int day = 1; day <= 14; day++) {
+        char name[32], date[16], id[3][16], title[3][48];
+        tpaper ps[3];
+        for (int k = 0; k < 3; k++) {
+            snprintf(id[k], sizeof id[k], "2402.%05d", day * 10 + k);
+            snprintf(title[k], sizeof title[k], "Day %d paper %d on robot learning", day, k);
+            ps[k] = (tpaper){id[k], title[k], day + k};
+        }
+        snprintf(name, sizeof name, "2024-02-%02d.md", day);
+        snprintf(date, sizeof date, "2024-02-%02d", day);
+        write_day(t->in, name, date, ps, 3);
+        if (day == 9) { /* an edit on the way */
+            ps[0].title = "Day one, corrected";
+            write_day(t->in, "2024-02-01.md", "2024-02-01", ps, 3);
+        }
+        pdx_update_stats s = update_index(t, t->idx, 4);
+        assert_true(s.segments <= 4);
+    }
+    view v;
+    view_open(t->idx, &v);
+    assert_true(v.m.n_segs <= 4);
+    view_close(&v);
+    assert_same_as_fresh(t);
+
+    pdx_update_opts o = {.writer = {.threads = 1, .created = 1700000000}};
+    pdx_update_stats s;
+    char err[800];
+    assert_int_equal(pdx_index_optimize(t->idx, &o, &s, err, sizeof err), PDX_OK);
+    assert_int_equal(s.segments, 1);
+    assert_int_equal(s.merges, 1);
+    view_open(t->idx, &v);
+    assert_int_equal(v.m.n_segs, 1);
+    assert_int_equal(v.m.segs[0].n_deleted, 0);
+    view_close(&v);
+    assert_same_as_fresh(t);
+    /* no file but the manifest, its lock and its one segment is left */
+    char *out = strdup(t->idx);
+    *strrchr(out, '/') = 0;
+    char cmd[4200], *ls = NULL;
+    snprintf(cmd, sizeof cmd, "ls %s | wc -l", out);
+    assert_int_equal(fx_run(cmd, &ls), 0);
+    assert_int_equal(atoi(ls), 3);
+    free(ls);
+    free(out);
+}
+
+/* A digest replaced by a directory of the same name (holding a digest)
+ * and a digest that cannot be read any more (a dangling link): the old
+ * papers go, the new ones come, the unreadable path is reported. */
+static void update_file_becomes_directory_or_unreadable(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    update_index(t, t->idx, 0);
+    char *p = fx_path(t->in, "2024-01-02.md");
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(mkdir(p, 0755), 0);
+    write_day(p, "inner.md", "2024-01-02", day3, 3);
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_removed, 1);
+    assert_int_equal(s.files_added, 1);
+    assert_same_as_fresh(t);
+
+    char *q = fx_path(t->in, "2024-01-01.md");
+    assert_int_equal(unlink(q), 0);
+    assert_int_equal(symlink("/nonexistent/paperdex-test", q), 0);
+    t->diag[0] = 0;
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.papers_deleted, 3);
+    assert_non_null(strstr(t->diag, q));
+    assert_same_as_fresh(t);
+    free(p);
+    free(q);
+}
+
+/* Two updaters of one index: the second waits for the first's lock, then
+ * does its work. (The child is given time to reach the lock; whether or
+ * not it did, it cannot finish before the lock is released.) */
+static void update_waits_for_another_writer(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    update_index(t, t->idx, 0);
+    int fd;
+    char err[600];
+    assert_int_equal(pdx_index_lock(t->idx, NULL, &fd, err, sizeof err), PDX_OK);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fd); /* the parent's lock stays: it holds its own descriptor */
+        const char *paths[] = {t->in};
+        pdx_update_opts o = {.writer = {.threads = 1}};
+        int rc = pdx_index_update(t->idx, paths, 1, &o, NULL, NULL, err, sizeof err);
+        _exit(rc == PDX_OK ? 0 : 1);
+    }
+    struct timespec pause = {0, 300000000L};
+    nanosleep(&pause, NULL);
+    int status;
+    assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+    assert_int_equal(n_segments(t->idx), 1);
+    pdx_index_unlock(fd);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(n_segments(t->idx), 2);
+    assert_same_as_fresh(t);
+}
+
+/* INDEX that is not an index is never replaced; an old single-file index
+ * is refused with a message saying to rebuild. */
+static void update_refuses_foreign_files(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    fx_write(t->idx, "my notes\n", (size_t)-1);
+    const char *paths[] = {t->in};
+    char err[800];
+    assert_int_equal(pdx_index_update(t->idx, paths, 1, NULL, NULL, NULL, err, sizeof err),
+                     PDX_ENOTINDEX);
+    assert_non_null(strstr(err, "not a paperdex index"));
+    size_t len;
+    char *still = fx_read(t->idx, &len);
+    assert_string_equal(still, "my notes\n");
+    free(still);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(update_adds_a_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_edits_and_deletes_a_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_unchanged_does_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_duplicate_later_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_duplicate_earlier_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_duplicate_same_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_resurrects_dropped_duplicate, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_merges_and_optimize, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_file_becomes_directory_or_unreadable, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(update_waits_for_another_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_refuses_foreign_files, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
