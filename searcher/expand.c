@@ -50,7 +50,8 @@ static uint64_t clause_df_bound(pdx_index *ix, const pdx_clause *c)
  * (PDX_LEXICON_MAX_DF_SHARE of the papers, or PDX_LEXICON_MAX_DF)? */
 static bool df_too_common(const pdx_index *ix, uint64_t df)
 {
-    return (double)df > PDX_LEXICON_MAX_DF_SHARE * ix->n_docs || df > PDX_LEXICON_MAX_DF;
+    return (double)df > PDX_LEXICON_MAX_DF_SHARE * pdx_search_n_live(ix) ||
+           df > PDX_LEXICON_MAX_DF;
 }
 
 /* Is clause c too common to expand, or to be added as an equivalent? */
@@ -160,7 +161,7 @@ static uint64_t terms_df_bound(pdx_index *ix, const char *terms, size_t len)
         size_t n = sp ? (size_t)(sp - terms) - i : len - i;
         uint32_t ord;
         uint64_t df = 0;
-        if (n && pdx_term_find(ix, terms + i, n, &ord) == PDX_OK &&
+        if (n && pdx_search_term_find(ix, terms + i, n, &ord) == PDX_OK &&
             pdx_term_df(ix, ord, PDX_FIELDS_ALL, &df) != PDX_OK)
             df = 0;
         best = df < best ? df : best;

@@ -447,7 +447,7 @@ int pdx_clause_author_matches(pdx_searcher *s, const pdx_clause *cl, uint32_t do
 
 static int cmp_df_desc(const void *a, const void *b)
 {
-    const uint64_t *x = a, *y = b; /* (df << 32 | ord) */
+    const uint64_t *x = a, *y = b; /* (df << 32 | place in term byte order) */
     return *x < *y ? 1 : *x > *y ? -1 : 0;
 }
 
@@ -464,40 +464,61 @@ static void add_notice(pdx_query *q, const char *p, size_t n, uint32_t count, ui
     snprintf(q->notice + used, sizeof q->notice - used, "%s%s", used ? "; " : "", one);
 }
 
-/* Fills a slot with the ordinals of the terms starting with prefix, the
- * most frequent first when there are more than the bound. */
+/* Keeps in terms[0..keep) the keep most frequent of terms[0..count)
+ * (in term byte order), in order of frequency; among equal ones the later
+ * in byte order first. */
+static int keep_most_frequent(parse_ctx *c, uint32_t *terms, uint32_t count, uint32_t keep)
+{
+    pdx_index *ix = c->s->ix;
+    uint64_t *tmp = malloc((size_t)count * sizeof *tmp);
+    if (!tmp)
+        return PDX_ENOMEM;
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t df;
+        int rc = pdx_term_df(ix, terms[i], PDX_FIELDS_ALL, &df);
+        if (rc) {
+            free(tmp);
+            return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(ix));
+        }
+        tmp[i] = (PDX_MIN(df, UINT32_MAX) << 32) | i;
+    }
+    qsort(tmp, count, sizeof *tmp, cmp_df_desc);
+    uint32_t *order = malloc((size_t)(keep ? keep : 1) * sizeof *order);
+    if (!order) {
+        free(tmp);
+        return PDX_ENOMEM;
+    }
+    for (uint32_t i = 0; i < keep; i++)
+        order[i] = terms[(uint32_t)tmp[i]];
+    memcpy(terms, order, (size_t)keep * sizeof *terms);
+    free(order);
+    free(tmp);
+    return PDX_OK;
+}
+
+/* Fills a slot with the ordinals of the terms starting with prefix (the
+ * live papers' terms, over every segment), the most frequent first when
+ * there are more than the bound. */
 static int expand_prefix(parse_ctx *c, pdx_slot *slot, const char *p, size_t n)
 {
     pdx_index *ix = c->s->ix;
-    uint32_t first, end;
-    int rc = pdx_term_prefix(ix, p, n, &first, &end);
+    uint32_t *terms;
+    size_t n_terms;
+    int rc = pdx_search_prefix(ix, p, n, &terms, &n_terms);
+    if (rc == PDX_ENOMEM)
+        return rc;
     if (rc)
         return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(ix));
-    uint32_t count = end - first, keep = PDX_MIN(count, PDX_DEFAULT_MAX_EXPANSIONS);
-    slot->ords = malloc((size_t)(keep ? keep : 1) * sizeof *slot->ords);
-    if (!slot->ords)
-        return PDX_ENOMEM;
-    if (count <= keep) {
-        for (uint32_t i = 0; i < count; i++)
-            slot->ords[i] = first + i;
-    } else {
-        uint64_t *tmp = malloc((size_t)count * sizeof *tmp);
-        if (!tmp)
-            return PDX_ENOMEM;
-        for (uint32_t i = 0; i < count; i++) {
-            uint64_t df;
-            if ((rc = pdx_term_df(ix, first + i, PDX_FIELDS_ALL, &df))) {
-                free(tmp);
-                return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(ix));
-            }
-            tmp[i] = (PDX_MIN(df, UINT32_MAX) << 32) | (first + i);
+    uint32_t count = (uint32_t)PDX_MIN(n_terms, UINT32_MAX);
+    uint32_t keep = PDX_MIN(count, PDX_DEFAULT_MAX_EXPANSIONS);
+    if (count > keep) {
+        if ((rc = keep_most_frequent(c, terms, count, keep))) {
+            free(terms);
+            return rc;
         }
-        qsort(tmp, count, sizeof *tmp, cmp_df_desc);
-        for (uint32_t i = 0; i < keep; i++)
-            slot->ords[i] = (uint32_t)tmp[i];
-        free(tmp);
         add_notice(c->q, p, n, count, keep);
     }
+    slot->ords = terms;
     slot->n_ords = keep;
     return PDX_OK;
 }
@@ -514,7 +535,7 @@ static int too_broad(parse_ctx *c)
 static int slot_add_term(parse_ctx *c, pdx_slot *sl, const char *term, size_t len)
 {
     uint32_t ord;
-    int rc = pdx_term_find(c->s->ix, term, len, &ord);
+    int rc = pdx_search_term_find(c->s->ix, term, len, &ord);
     if (rc == PDX_ENOTFOUND)
         return PDX_OK;
     if (rc != PDX_OK)
@@ -600,7 +621,7 @@ static int clause_find_whole(parse_ctx *c, pdx_clause *cl)
     size_t n = whole_word(c, w);
     if (n == 0)
         return PDX_OK;
-    int rc = pdx_term_find(c->s->ix, w, n, &cl->whole_ord);
+    int rc = pdx_search_term_find(c->s->ix, w, n, &cl->whole_ord);
     if (rc == PDX_ENOTFOUND)
         return PDX_OK;
     if (rc != PDX_OK)

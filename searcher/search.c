@@ -159,6 +159,7 @@ typedef struct group_it {
     /* Scratch of block_bound(): the largest vote boost of the blocks of
      * this group's deciding cursors, 0 when none has a block left. */
     double bm_boost;
+    uint32_t qg; /* the query's group (pdx_query.groups index) */
     /* How informative the query word is (group_info()): a pair of words
      * earns proximity in proportion to it (pair_weight()). */
     double info;
@@ -168,9 +169,44 @@ typedef struct group_it {
     double mass;
 } group_it;
 
+/* What every segment's evaluation of one query shares (query_stats()):
+ * the statistics of the view's live papers, so that a paper scores the
+ * same whichever segment holds it, and as it would in one segment built
+ * from the live papers alone. */
+typedef struct list_stat {
+    uint32_t vord;  /* the view's term ordinal */
+    uint8_t field;  /* enum pdx_field */
+    bool live;      /* some live paper has the term in the field */
+    double idf;     /* idf of the list over the view's live papers */
+} list_stat;
+
+typedef struct query_stat {
+    /* every (term, field) list the query's term slots may read, sorted
+     * by (vord, field), once each */
+    list_stat *lists;
+    size_t n_lists;
+    double n_live; /* BM25's N: the view's live papers */
+    /* A lone segment without deletions, the common case: its lists'
+     * statistics are the view's, so build() fills them in from the
+     * cursors it opens instead of reading every list header twice. */
+    bool from_cursors;
+    bool infos_done; /* info, mass and mass_total are set */
+    /* per query group (pdx_query.groups index): group_info() and its
+     * mass, from the view's lists, so that a segment without the word
+     * weighs it as the others do */
+    double *info, *mass;
+    double mass_total; /* sum of the required groups' mass */
+} query_stat;
+
 typedef struct eval {
     pdx_searcher *s;
+    /* The segment this evaluation reads (the view's segment seg, or the
+     * lone segment searched): cursors, documents and ids are its local
+     * ones; hits carry base + local, the view's doc id. */
     pdx_index *ix;
+    uint32_t seg, base;
+    bool has_deleted; /* the segment has deleted papers: they never match */
+    query_stat *qs; /* not owned */
     const pdx_query *q;
     const pdx_search_opts *o;
     cur *curs;
@@ -179,7 +215,7 @@ typedef struct eval {
     clause_it *clauses;
     group_it *groups; /* required first, then negated */
     uint32_t n_req, n_neg;
-    uint32_t id_doc; /* PDX_NO_DOC if no id filter or not found */
+    uint32_t id_doc; /* local; PDX_NO_DOC if no id filter, not found or elsewhere */
     bool id_filter;
     uint32_t *posbuf[2]; /* phrase check scratch */
     size_t cap_pos[2];
@@ -211,6 +247,14 @@ typedef struct eval {
     int err;
 } eval;
 
+/* Records a failure of the view (its message), not of e's segment. */
+static int fail_view(eval *e, int rc)
+{
+    if (!e->err)
+        e->err = pdx_searcher_error(e->s, rc, "%s", pdx_index_errmsg(e->s->ix));
+    return rc;
+}
+
 static int fail(eval *e, int rc)
 {
     if (!e->err) {
@@ -221,6 +265,15 @@ static int fail(eval *e, int rc)
             pdx_searcher_error(e->s, rc, "%s", pdx_index_errmsg(e->ix));
     }
     return rc;
+}
+
+/* The local id in e's segment of view doc id vdoc, PDX_NO_DOC when
+ * another segment holds it (or vdoc is PDX_NO_DOC). */
+static uint32_t local_doc(const eval *e, uint32_t vdoc)
+{
+    if (vdoc == PDX_NO_DOC || vdoc < e->base || vdoc - e->base >= e->ix->n_docs)
+        return PDX_NO_DOC;
+    return vdoc - e->base;
 }
 
 static uint32_t slot_seek(eval *e, slot_it *s, uint32_t target)
@@ -250,8 +303,10 @@ static uint32_t filter_seek(eval *e, clause_it *c, uint32_t target)
     if (c->positioned && c->doc >= target)
         return c->doc;
     c->positioned = true;
-    if (c->src->kind == PDX_CLAUSE_ID)
-        return c->doc = c->src->id_doc >= target ? c->src->id_doc : PDX_NO_DOC;
+    if (c->src->kind == PDX_CLAUSE_ID) {
+        uint32_t id = local_doc(e, c->src->id_doc);
+        return c->doc = id != PDX_NO_DOC && id >= target ? id : PDX_NO_DOC;
+    }
     for (uint32_t d = target; d < e->ix->n_docs; d++) {
         pdx_doc pd;
         int rc = pdx_doc_get(e->ix, d, &pd);
@@ -259,7 +314,7 @@ static uint32_t filter_seek(eval *e, clause_it *c, uint32_t target)
             fail(e, rc);
             break;
         }
-        if (pdx_clause_filter_passes(c->src, d, &pd))
+        if (pdx_clause_filter_passes(c->src, e->base + d, &pd))
             return c->doc = d;
     }
     return c->doc = PDX_NO_DOC;
@@ -442,7 +497,7 @@ static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc_scor
             return false;
     }
     if (c->src->whole_author) {
-        int m = pdx_clause_author_matches(e->s, c->src, doc);
+        int m = pdx_clause_author_matches(e->s, c->src, e->base + doc);
         if (m < 0 && !e->err)
             e->err = m;
         if (m <= 0)
@@ -688,6 +743,8 @@ static bool cannot_reach(double bound, double theta)
 static bool passes_filters(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     const pdx_query *q = e->q;
+    if (e->has_deleted && pdx_search_doc_deleted(e->ix, doc))
+        return false;
     if (e->id_filter && doc != e->id_doc)
         return false;
     if (q->date_lo > 0 || q->date_hi < INT32_MAX) {
@@ -716,7 +773,7 @@ static bool passes_filters(eval *e, uint32_t doc, const pdx_doc_score *d)
         read = true;
         bool any = false;
         for (uint32_t c = 0; c < gr->n_clauses && !any; c++)
-            any = pdx_clause_filter_passes(&gr->clauses[c], doc, &full);
+            any = pdx_clause_filter_passes(&gr->clauses[c], e->base + doc, &full);
         if (any == gr->negated)
             return false;
     }
@@ -747,7 +804,8 @@ typedef struct heap {
 } heap;
 
 typedef struct rank_ctx {
-    eval *e;
+    eval *e;         /* the evaluation pushing hits (its segment's dates) */
+    pdx_index *view; /* the index searched: hits carry its doc ids */
     pdx_sort sort;
 } rank_ctx;
 
@@ -769,7 +827,7 @@ static int rank_cmp(rank_ctx *rc, const pdx_hit *a, int32_t da, int64_t va, cons
         return da > db ? -1 : 1;
     /* Last resort, rare: the arXiv ids. */
     pdx_stored sa, sb;
-    if (pdx_stored_get(rc->e->ix, a->doc, &sa) || pdx_stored_get(rc->e->ix, b->doc, &sb))
+    if (pdx_stored_get(rc->view, a->doc, &sa) || pdx_stored_get(rc->view, b->doc, &sb))
         return a->doc < b->doc ? -1 : a->doc > b->doc;
     int c = memcmp(sa.id, sb.id, PDX_MIN(sa.id_len, sb.id_len));
     if (c)
@@ -813,12 +871,13 @@ static void sift_down(rank_ctx *rc, heap *h, size_t i)
     }
 }
 
-/* Offers hit, whose paper has these scoring values, to the heap; its
- * date (for the tie-break) is read only then. */
+/* Offers hit (a view doc id, of rc->e's segment), whose paper has these
+ * scoring values, to the heap; its date (for the tie-break) is read only
+ * then. */
 static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc_score *d)
 {
     int64_t votes = d->votes < 0 ? -1 : d->votes;
-    int32_t date = pdx_doc_date(rc->e->ix, hit->doc);
+    int32_t date = pdx_doc_date(rc->e->ix, hit->doc - rc->e->base);
     if (h->n < h->k) {
         size_t i = h->n++;
         h->h[i] = *hit;
@@ -863,29 +922,165 @@ static double boost(eval *e, const pdx_doc_score *d)
 /* A group's mass is its info to this power (coverage() says why). */
 #define PDX_COVERAGE_IDF_POWER 0.1
 
-/* How informative a group's word is: for each of its clauses that decide
- * a match, the sum over its slots of the slot's smallest idf (the field
- * where the term is commonest, usually the summary; a phrase counts all
- * its terms, as its BM25 does); the largest over the clauses. 0 for a
- * word the index does not have. Field and clause weights are left out:
- * they say where a word counts, not how rare it is. */
-static double group_info(const group_it *g)
+/* The view's statistics of list (vord, field), NULL when the query
+ * reads no such list (query_stats() listed them all). */
+static list_stat *list_stat_of(const query_stat *qs, uint32_t vord, unsigned field)
+{
+    size_t lo = 0, hi = qs->n_lists;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const list_stat *l = &qs->lists[mid];
+        if (l->vord < vord || (l->vord == vord && l->field < field))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < qs->n_lists && qs->lists[lo].vord == vord && qs->lists[lo].field == field)
+        return &qs->lists[lo];
+    return NULL;
+}
+
+/* How informative term clause cl is: the sum over its slots of the slot's
+ * smallest idf (the field where the term is commonest, usually the
+ * summary; a phrase counts all its terms, as its BM25 does). -1 when it
+ * cannot match anywhere: a slot with no live list in its fields. */
+static double clause_info(const query_stat *qs, const pdx_clause *cl)
+{
+    double sum = 0;
+    uint32_t used = 0;
+    for (uint32_t k = 0; k < cl->n_slots; k++) {
+        const pdx_slot *sl = &cl->slots[k];
+        if (!sl->text)
+            continue; /* a position the query does not constrain */
+        used++;
+        double m = INFINITY;
+        for (uint32_t o = 0; o < sl->n_ords; o++)
+            for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+                const list_stat *l = (cl->fields & (1u << f)) ? list_stat_of(qs, sl->ords[o], f)
+                                                              : NULL;
+                if (l && l->live)
+                    m = PDX_MIN(m, l->idf);
+            }
+        if (m == INFINITY)
+            return -1;
+        sum += m;
+    }
+    return used ? sum : -1;
+}
+
+/* How informative a group's word is: the largest clause_info() of its
+ * clauses that decide a match. 0 for a word the index does not have.
+ * Field and clause weights are left out: they say where a word counts,
+ * not how rare it is. From the view's lists, not a segment's cursors:
+ * proximity weights and coverage (scores) depend on it. */
+static double group_info(const query_stat *qs, const pdx_group *gr)
 {
     double best = 0;
-    for (uint32_t i = 0; i < g->n; i++) {
-        const clause_it *c = &g->c[i];
-        if (c->optional || c->dead || c->src->kind != PDX_CLAUSE_TERMS)
+    for (uint32_t i = 0; i < gr->n_clauses; i++) {
+        const pdx_clause *cl = &gr->clauses[i];
+        if (cl->optional || cl->kind != PDX_CLAUSE_TERMS)
             continue;
-        double sum = 0;
-        for (uint32_t k = 0; k < c->n; k++) {
-            double m = INFINITY;
-            for (uint32_t j = 0; j < c->s[k].n; j++)
-                m = PDX_MIN(m, c->s[k].c[j].idf);
-            sum += m;
-        }
-        best = PDX_MAX(best, sum);
+        best = PDX_MAX(best, clause_info(qs, cl));
     }
     return best;
+}
+
+static int cmp_list_stat(const void *a, const void *b)
+{
+    const list_stat *x = a, *y = b;
+    if (x->vord != y->vord)
+        return x->vord < y->vord ? -1 : 1;
+    return (x->field > y->field) - (x->field < y->field);
+}
+
+/* Lists into qs->lists every (term, field) list the query's term slots
+ * may read, once each, sorted (list_stat_of()). */
+static int collect_lists(query_stat *qs, const pdx_query *q)
+{
+    size_t n = 0;
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        for (uint32_t c = 0; c < q->groups[g].n_clauses; c++) {
+            const pdx_clause *cl = &q->groups[g].clauses[c];
+            for (uint32_t k = 0; k < cl->n_slots; k++)
+                n += (size_t)cl->slots[k].n_ords * PDX_NFIELDS;
+        }
+    qs->lists = malloc((n ? n : 1) * sizeof *qs->lists);
+    if (!qs->lists)
+        return PDX_ENOMEM;
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        for (uint32_t c = 0; c < q->groups[g].n_clauses; c++) {
+            const pdx_clause *cl = &q->groups[g].clauses[c];
+            for (uint32_t k = 0; k < cl->n_slots; k++)
+                for (uint32_t o = 0; o < cl->slots[k].n_ords; o++)
+                    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+                        if (cl->fields & (1u << f))
+                            qs->lists[qs->n_lists++] =
+                                (list_stat){.vord = cl->slots[k].ords[o], .field = (uint8_t)f};
+        }
+    qsort(qs->lists, qs->n_lists, sizeof *qs->lists, cmp_list_stat);
+    size_t u = 0;
+    for (size_t i = 0; i < qs->n_lists; i++)
+        if (!u || cmp_list_stat(&qs->lists[u - 1], &qs->lists[i]))
+            qs->lists[u++] = qs->lists[i];
+    qs->n_lists = u;
+    return PDX_OK;
+}
+
+/* BM25's idf of a list of df papers among N. */
+static double idf_of(double N, double df)
+{
+    return log(1 + (N - df + 0.5) / (df + 0.5));
+}
+
+/* Each group's information and mass (query_stat), from the lists'. */
+static void query_infos(query_stat *qs, const pdx_query *q)
+{
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        const pdx_group *gr = &q->groups[g];
+        if (gr->filters_only)
+            continue;
+        qs->info[g] = group_info(qs, gr);
+        qs->mass[g] = qs->info[g] > 0 ? pow(qs->info[g], PDX_COVERAGE_IDF_POWER) : 0;
+        if (!gr->negated)
+            qs->mass_total += qs->mass[g];
+    }
+    qs->infos_done = true;
+}
+
+/* The statistics every segment's evaluation of q shares (query_stat):
+ * the idf of each list from its live papers over the view (BM25's N the
+ * view's live papers), and each group's information and mass; for a lone
+ * segment without deletions, left to build() (from_cursors). */
+static int query_stats(pdx_searcher *s, const pdx_query *q, query_stat *qs)
+{
+    memset(qs, 0, sizeof *qs);
+    qs->info = calloc(q->n_groups ? q->n_groups : 1, sizeof *qs->info);
+    qs->mass = calloc(q->n_groups ? q->n_groups : 1, sizeof *qs->mass);
+    if (!qs->info || !qs->mass || collect_lists(qs, q))
+        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
+    qs->n_live = pdx_search_n_live(s->ix);
+    qs->from_cursors = pdx_search_n_segs(s->ix) == 1 && !pdx_search_has_deleted(s->ix);
+    if (qs->from_cursors)
+        return PDX_OK;
+    for (size_t i = 0; i < qs->n_lists; i++) {
+        list_stat *l = &qs->lists[i];
+        uint64_t df;
+        int rc = pdx_search_list_df(s->ix, l->vord, l->field, &df);
+        if (rc)
+            return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
+        l->live = df > 0;
+        l->idf = idf_of(qs->n_live, (double)df);
+    }
+    query_infos(qs, q);
+    return PDX_OK;
+}
+
+static void query_stats_free(query_stat *qs)
+{
+    free(qs->lists);
+    free(qs->info);
+    free(qs->mass);
+    memset(qs, 0, sizeof *qs);
 }
 
 /* Are a and b the same alternative clause: an equivalent the lexicon
@@ -952,11 +1147,17 @@ static bool share_span_clause(eval *e, group_it *gi, clause_it *c)
 static int open_whole(eval *e, clause_it *c, const pdx_clause *cl, uint32_t group)
 {
     c->whole = &e->curs[e->n_curs];
+    uint32_t local;
+    int rc = pdx_search_term_local(e->s->ix, cl->whole_ord, e->seg, &local);
+    if (rc == PDX_ENOTFOUND)
+        return PDX_OK; /* not in this segment: positions decide */
+    if (rc)
+        return fail_view(e, rc);
     for (unsigned f = 0; f < PDX_NFIELDS; f++) {
         if (!(cl->fields & (1u << f)))
             continue;
         cur *cu = &e->curs[e->n_curs];
-        int rc = pdx_postings_open(&cu->p, e->ix, cl->whole_ord, f);
+        rc = pdx_postings_open(&cu->p, e->ix, local, f);
         if (rc == PDX_ENOTFOUND)
             continue;
         if (rc)
@@ -993,7 +1194,6 @@ static int build(eval *e)
     e->curs = malloc((n_curs ? n_curs : 1) * sizeof *e->curs);
     if (!e->groups || !e->clauses || !e->slots || !e->curs)
         return fail(e, PDX_ENOMEM);
-    double N = ix->n_docs;
     size_t ci = 0, si = 0;
     /* Required groups first, then negated ones. */
     for (int pass = 0; pass < 2; pass++) {
@@ -1025,21 +1225,34 @@ static int build(eval *e)
                     st->c = &e->curs[e->n_curs];
                     st->rel = (int32_t)k;
                     for (uint32_t o = 0; o < sl->n_ords; o++) {
+                        uint32_t local;
+                        int rc = pdx_search_term_local(e->s->ix, sl->ords[o], e->seg, &local);
+                        if (rc == PDX_ENOTFOUND)
+                            continue; /* not in this segment */
+                        if (rc)
+                            return fail_view(e, rc);
                         for (unsigned f = 0; f < PDX_NFIELDS; f++) {
                             if (!(cl->fields & (1u << f)))
                                 continue;
+                            /* a list only deleted papers have is none */
+                            list_stat *ls = list_stat_of(e->qs, sl->ords[o], f);
+                            if (!ls || (!ls->live && !e->qs->from_cursors))
+                                continue;
                             cur *cu = &e->curs[e->n_curs];
-                            int rc = pdx_postings_open(&cu->p, ix, sl->ords[o], f);
+                            rc = pdx_postings_open(&cu->p, ix, local, f);
                             if (rc == PDX_ENOTFOUND)
                                 continue;
                             if (rc)
                                 return fail(e, rc);
+                            if (e->qs->from_cursors) {
+                                ls->live = true;
+                                ls->idf = idf_of(e->qs->n_live, cu->p.df);
+                            }
                             cu->field = (uint8_t)f;
                             cu->decides = !cl->optional;
                             cu->group = cu->group_last = (uint32_t)(gi - e->groups);
                             cu->bm_block = UINT32_MAX;
-                            double df = cu->p.df;
-                            cu->idf = log(1 + (N - df + 0.5) / (df + 0.5));
+                            cu->idf = ls->idf;
                             cu->idf_w = cl->weight * e->o->field_weight[f] * cu->idf;
                             cu->ub = cu->idf_w * tf_norm(e, cu->p.max_tf, cu->p.min_len, f);
                             e->n_curs++;
@@ -1061,12 +1274,17 @@ static int build(eval *e)
                 if ((used > 1 || cl->whole_author) && !cl->optional)
                     e->has_phrase = true;
             }
-            gi->info = group_info(gi);
-            gi->mass = gi->info > 0 ? pow(gi->info, PDX_COVERAGE_IDF_POWER) : 0;
-            if (!pass)
-                e->mass_total += gi->mass;
+            gi->qg = g;
         }
     }
+    /* the groups' weights, known once every list was seen */
+    if (!e->qs->infos_done)
+        query_infos(e->qs, q);
+    for (uint32_t g = 0; g < e->n_req + e->n_neg; g++) {
+        e->groups[g].info = e->qs->info[e->groups[g].qg];
+        e->groups[g].mass = e->qs->mass[e->groups[g].qg];
+    }
+    e->mass_total = e->qs->mass_total;
     return PDX_OK;
 }
 
@@ -1122,24 +1340,6 @@ static void eval_free(eval *e)
     free(e->posbuf[1]);
     free(e->prox);
     free(e->rc);
-}
-
-/* Resets every iterator to the start (for the partial pass). */
-static int rewind_all(eval *e)
-{
-    free(e->curs);
-    free(e->slots);
-    free(e->clauses);
-    free(e->groups);
-    e->curs = NULL;
-    e->slots = NULL;
-    e->clauses = NULL;
-    e->groups = NULL;
-    e->n_curs = 0;
-    e->n_req = e->n_neg = 0;
-    e->mass_total = 0;
-    int rc = build(e);
-    return rc ? rc : collect_required(e);
 }
 
 /* ---- the passes ---- */
@@ -1390,7 +1590,7 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                 /* Proximity needs positions: only when it can matter. */
                 if (e->n_req > 1 && (!full || !cannot_reach(score * prox_factor(e) * bst, theta)))
                     score += proximity_bonus(e, doc, &d);
-                pdx_hit hit = {doc, score * bst, false, e->n_req};
+                pdx_hit hit = {e->base + doc, score * bst, false, e->n_req};
                 if (!full || hit.score >= theta)
                     heap_push(rc, h, &hit, &d);
             }
@@ -1462,7 +1662,7 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         }
         if (passes_filters(e, doc, &d) && (!e->n_neg || !excluded(e, doc, &d))) {
             (*total)++;
-            pdx_hit hit = {doc, score * boost(e, &d), false, 1};
+            pdx_hit hit = {e->base + doc, score * boost(e, &d), false, 1};
             if (!full || hit.score >= h->h[0].score)
                 heap_push(rc, h, &hit, &d);
         }
@@ -1588,7 +1788,7 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
                 /* positions for proximity only when it can matter */
                 if (partial_may_enter(rc, h, ub * cov * bst)) {
                     score += proximity_bonus(e, doc, &d);
-                    pdx_hit hit = {doc, score * cov * bst, true, matched};
+                    pdx_hit hit = {e->base + doc, score * cov * bst, true, matched};
                     heap_push(rc, h, &hit, &d);
                 }
             }
@@ -1615,7 +1815,7 @@ static void eval_filters_only(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         if (!passes_filters(e, doc, &d) || excluded(e, doc, &d))
             continue;
         (*total)++;
-        pdx_hit hit = {doc, 0, false, 0};
+        pdx_hit hit = {e->base + doc, 0, false, 0};
         heap_push(rc, h, &hit, &d);
     }
 }
@@ -1696,13 +1896,147 @@ static int check_opts(pdx_searcher *s, const pdx_search_opts *o)
  * PDX_EXACT_TOTAL, estimated: the same figure on every page and for every
  * limit, and a true lower bound. The other orders never prune and count
  * every match. */
-static void report_total(pdx_results *out, const eval *e, uint64_t counted)
+static void report_total(pdx_results *out, const pdx_search_opts *o, uint32_t n_req,
+                         uint64_t counted)
 {
     out->total = counted;
-    if (e->o->sort == PDX_SORT_SCORE && e->n_req > 0 && counted > PDX_EXACT_TOTAL) {
+    if (o->sort == PDX_SORT_SCORE && n_req > 0 && counted > PDX_EXACT_TOTAL) {
         out->total = PDX_EXACT_TOTAL;
         out->total_estimated = true;
     }
+}
+
+/* Makes the boost table of the vote weight (it lives in the searcher, made
+ * again only when the weight changes). */
+static int boost_table(pdx_searcher *s, double vote_weight)
+{
+    if (s->boost_tab && s->boost_weight == vote_weight)
+        return PDX_OK;
+    if (!s->boost_tab && !(s->boost_tab = malloc(BOOST_TABLE * sizeof *s->boost_tab)))
+        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
+    for (int v = 0; v < BOOST_TABLE; v++)
+        s->boost_tab[v] = 1 + vote_weight * log1p((double)v);
+    s->boost_weight = vote_weight;
+    return PDX_OK;
+}
+
+/* What every segment's evaluation of one search shares. */
+typedef struct search_ctx {
+    pdx_searcher *s;
+    const pdx_query *q;
+    const pdx_search_opts *o;
+    query_stat *qs;
+    uint32_t id_doc; /* view doc id of the id: filter, PDX_NO_DOC if none */
+} search_ctx;
+
+/* Readies e to evaluate the query on segment seg of the view: the
+ * segment's cursors (build()), the view's statistics. */
+static int eval_open(eval *e, const search_ctx *sc, uint32_t seg, bool partial)
+{
+    pdx_index *view = sc->s->ix;
+    uint32_t base;
+    pdx_index *ix = pdx_search_seg(view, seg, &base);
+    *e = (eval){.s = sc->s, .ix = ix, .seg = seg, .base = base, .qs = sc->qs, .q = sc->q,
+                .o = sc->o, .theta = -1, .partial_pass = partial, .boost_tab = sc->s->boost_tab};
+    e->has_deleted = pdx_search_has_deleted(view);
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        e->avg[f] = view->avg_len[f];
+    e->max_boost = 1 + sc->o->vote_weight * log1p((double)view->max_votes);
+    e->id_filter = sc->q->id != NULL;
+    e->id_doc = local_doc(e, sc->id_doc);
+    if (build(e))
+        return e->err;
+    return e->n_req ? collect_required(e) : PDX_OK;
+}
+
+/* The full matches of segment seg (or, with no required words, the papers
+ * passing the filters) into the shared heap and count. Returns the
+ * required groups' count in *n_req. */
+static int search_segment(const search_ctx *sc, uint32_t seg, rank_ctx *rc, heap *h,
+                          uint64_t *counted, uint32_t *n_req)
+{
+    eval e;
+    rc->e = &e;
+    if (!eval_open(&e, sc, seg, false)) {
+        if (e.n_req == 0)
+            eval_filters_only(&e, rc, h, counted);
+        else if (e.n_req == 1 && e.groups[0].n == 1 && e.groups[0].c[0].n == 1 &&
+                 !e.groups[0].c[0].src->whole_author)
+            eval_single(&e, rc, h, counted);
+        else
+            eval_required(&e, rc, h, counted);
+    }
+    *n_req = e.n_req;
+    int err = e.err;
+    eval_free(&e);
+    rc->e = NULL;
+    return err;
+}
+
+/* The partial matches of segment seg into the shared heap. */
+static int search_segment_partial(const search_ctx *sc, uint32_t seg, rank_ctx *rc, heap *h)
+{
+    eval e;
+    rc->e = &e;
+    if (!eval_open(&e, sc, seg, true))
+        eval_partial(&e, rc, h);
+    int err = e.err;
+    eval_free(&e);
+    rc->e = NULL;
+    return err;
+}
+
+/* Evaluates q over every segment of the view with one heap and one
+ * count: the full matches of each segment, then, when fewer than k papers
+ * matched fully over all of them, the partial matches of each. The
+ * heap's threshold bounds papers of any segment (scores are the view's),
+ * so every pruning stays exact across segments. */
+static int search_segments(const search_ctx *sc, rank_ctx *rc, heap *h, uint64_t k,
+                           pdx_results *out, uint64_t *counted)
+{
+    uint32_t n_segs = pdx_search_n_segs(sc->s->ix), n_req = 0;
+    for (uint32_t i = 0; i < n_segs; i++) {
+        int err = search_segment(sc, i, rc, h, counted, &n_req);
+        if (err)
+            return err;
+    }
+    out->clauses = n_req;
+    /* fewer full matches than the page needs: none was pruned (pruning
+     * needs a full heap), so counted is exact here */
+    if (*counted >= k || n_req <= 1 || sc->o->no_partial)
+        return PDX_OK;
+    out->partial_used = true;
+    for (uint32_t i = 0; i < n_segs; i++) {
+        int err = search_segment_partial(sc, i, rc, h);
+        if (err)
+            return err;
+    }
+    return PDX_OK;
+}
+
+/* Copies the page (hits from opts->offset on) of the sorted heap into
+ * out. */
+static int take_page(pdx_searcher *s, const heap *h, uint32_t offset, pdx_results *out)
+{
+    size_t skip = PDX_MIN(h->n, (size_t)offset);
+    out->n = h->n - skip;
+    if (out->n) {
+        out->hits = malloc(out->n * sizeof *out->hits);
+        if (!out->hits) {
+            out->n = 0;
+            return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
+        }
+        memcpy(out->hits, h->h + skip, out->n * sizeof *out->hits);
+    }
+    /* partial_used means partial hits are present among those shown or
+     * skipped; keep it only if any partial hit made it in. */
+    if (out->partial_used) {
+        bool any = false;
+        for (size_t i = 0; i < h->n; i++)
+            any |= h->h[i].partial;
+        out->partial_used = any;
+    }
+    return PDX_OK;
 }
 
 int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
@@ -1715,84 +2049,35 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
         pdx_search_opts_default(&def);
         opts = &def;
     }
-    int vrc = check_opts(s, opts);
-    if (vrc)
-        return vrc;
+    int err = check_opts(s, opts);
+    if (err || (err = boost_table(s, opts->vote_weight)))
+        return err;
     uint32_t limit = opts->limit ? opts->limit : 10;
     uint64_t k64 = (uint64_t)limit + opts->offset;
-    eval e = {.s = s, .ix = s->ix, .q = q, .o = opts, .id_doc = PDX_NO_DOC, .theta = -1};
-    for (unsigned f = 0; f < PDX_NFIELDS; f++)
-        e.avg[f] = s->ix->avg_len[f];
-    e.max_boost = 1 + opts->vote_weight * log1p((double)s->ix->max_votes);
-    /* The boost table lives in the searcher, made again only when the
-     * vote weight changes. */
-    if (!s->boost_tab || s->boost_weight != opts->vote_weight) {
-        if (!s->boost_tab && !(s->boost_tab = malloc(BOOST_TABLE * sizeof *s->boost_tab)))
-            return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
-        for (int v = 0; v < BOOST_TABLE; v++)
-            s->boost_tab[v] = 1 + opts->vote_weight * log1p((double)v);
-        s->boost_weight = opts->vote_weight;
-    }
-    e.boost_tab = s->boost_tab;
+    search_ctx sc = {.s = s, .q = q, .o = opts, .id_doc = PDX_NO_DOC};
     if (q->id) {
-        e.id_filter = true;
-        int rc = pdx_doc_find_id(s->ix, q->id, q->id_len, &e.id_doc);
+        int rc = pdx_doc_find_id(s->ix, q->id, q->id_len, &sc.id_doc);
         if (rc && rc != PDX_ENOTFOUND)
             return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
     }
+    query_stat qs = {0};
+    sc.qs = &qs;
     uint64_t counted = 0; /* full matches counted (report_total()) */
     heap h = {.k = (size_t)k64};
     h.h = malloc(h.k * sizeof *h.h);
     h.date = malloc(h.k * sizeof *h.date);
     h.votes = malloc(h.k * sizeof *h.votes);
-    rank_ctx rc = {&e, opts->sort};
-    if (!h.h || !h.date || !h.votes) {
-        fail(&e, PDX_ENOMEM);
-    } else if (!build(&e)) {
-        if (e.n_req == 0) {
-            eval_filters_only(&e, &rc, &h, &counted);
-        } else if (!collect_required(&e)) {
-            if (e.n_req == 1 && e.groups[0].n == 1 && e.groups[0].c[0].n == 1 &&
-                !e.groups[0].c[0].src->whole_author)
-                eval_single(&e, &rc, &h, &counted);
-            else
-                eval_required(&e, &rc, &h, &counted);
-            /* fewer full matches than the page needs: none was pruned
-             * (pruning needs a full heap), so counted is exact here */
-            if (!e.err && counted < k64 && e.n_req > 1 && !opts->no_partial) {
-                out->partial_used = true;
-                e.partial_pass = true;
-                if (!rewind_all(&e))
-                    eval_partial(&e, &rc, &h);
-            }
-        }
-    }
-    out->clauses = e.n_req;
-    report_total(out, &e, counted);
+    rank_ctx rc = {NULL, s->ix, opts->sort};
+    if (!h.h || !h.date || !h.votes)
+        err = pdx_searcher_error(s, PDX_ENOMEM, "out of memory while searching");
+    else if (!(err = query_stats(s, q, &qs)))
+        err = search_segments(&sc, &rc, &h, k64, out, &counted);
+    query_stats_free(&qs);
+    report_total(out, opts, out->clauses, counted);
     snprintf(out->notice, sizeof out->notice, "%s", q->notice);
-    int err = e.err;
-    eval_free(&e);
     if (!err) {
         heap_sort_best_first(&rc, &h);
-        size_t skip = PDX_MIN(h.n, (size_t)opts->offset);
-        out->n = h.n - skip;
-        if (out->n) {
-            out->hits = malloc(out->n * sizeof *out->hits);
-            if (!out->hits)
-                err = pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
-            else
-                memcpy(out->hits, h.h + skip, out->n * sizeof *out->hits);
-        }
-        if (err)
-            out->n = 0;
-        /* partial_used means partial hits are present among those shown
-         * or skipped; keep it only if any partial hit made it in. */
-        if (out->partial_used) {
-            bool any = false;
-            for (size_t i = 0; i < h.n; i++)
-                any |= h.h[i].partial;
-            out->partial_used = any;
-        }
+        err = take_page(s, &h, opts->offset, out);
     }
     free(h.h);
     free(h.date);

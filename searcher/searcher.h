@@ -60,6 +60,43 @@ struct pdx_searcher {
 int pdx_searcher_error(pdx_searcher *s, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- search_view.c: the index as the searcher sees it ----
+ *
+ * An index is a view over segments, or a lone segment (common/segment.h).
+ * A view's doc ids are its segments' local ids shifted by each segment's
+ * base; its term ordinals are virtual (vords). Every statistic comes from
+ * the view's live papers, and a term no live paper has is not found. */
+
+/* Live papers: BM25's N. */
+uint32_t pdx_search_n_live(const pdx_index *ix);
+/* Segments to evaluate, at least 1 (a lone segment is its own). */
+uint32_t pdx_search_n_segs(const pdx_index *ix);
+/* Segment i < pdx_search_n_segs() and, in *base, the view doc id of its
+ * local doc 0. Not owned; lives as long as ix. */
+pdx_index *pdx_search_seg(pdx_index *ix, uint32_t i, uint32_t *base);
+/* Whether some paper of the view is deleted. */
+bool pdx_search_has_deleted(const pdx_index *ix);
+/* Is local doc of segment seg deleted? (doc < seg->n_docs) */
+static inline bool pdx_search_doc_deleted(const pdx_index *seg, uint32_t doc)
+{
+    (void)seg;
+    (void)doc;
+    return false;
+}
+/* The ordinal in segment seg of the view's term vord: PDX_OK,
+ * PDX_ENOTFOUND (that segment lacks it) or PDX_ECORRUPT. */
+int pdx_search_term_local(pdx_index *ix, uint32_t vord, uint32_t seg, uint32_t *local);
+/* Live papers of the (term vord, field) list over the view: what idf uses
+ * (0 when no live paper has the term there). */
+int pdx_search_list_df(pdx_index *ix, uint32_t vord, unsigned field, uint64_t *out);
+/* The vord of a term some live paper has: PDX_OK, PDX_ENOTFOUND or
+ * PDX_ECORRUPT. */
+int pdx_search_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out);
+/* Every term some live paper has that starts with prefix, in term byte
+ * order, into *out (malloc'd, *n of them; the caller frees). */
+int pdx_search_prefix(pdx_index *ix, const char *prefix, size_t len, uint32_t **out,
+                      size_t *n);
+
 /* ---- search.c ---- */
 
 /* Turns every pruning path of pdx_search off (MaxScore, early exits,
