@@ -52,8 +52,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import update_harness as H  # noqa: E402
 
-MIN_MOMENTS = 30     # kills per operation at least (or every call when fewer)
-MAX_MOMENTS = 40     # and at most, to keep the test short
+MIN_MOMENTS = 30     # kills per operation at least
+MAX_MOMENTS = 40     # file-changing calls killed at most (writes sampled beyond)
 BASE_DAYS = 6        # days in the first full build
 MERGE_TRIES = 24     # one-day updates tried before a merge must have happened
 
@@ -135,10 +135,9 @@ def strace_available(tmp):
 
 
 def trace_calls(tools, argv, log_path):
-    """Runs argv to the end under strace, logging every call that may change a
-    file to log_path; returns the CompletedProcess."""
-    return tools.run(argv, prefix=["strace", "-f", "-qq", "-o", log_path,
-                                   "-e", "trace=" + ",".join(MUTATING)])
+    """Runs argv to the end under strace, logging every system call to
+    log_path; returns the CompletedProcess."""
+    return tools.run(argv, prefix=["strace", "-f", "-qq", "-o", log_path])
 
 
 def inject(call, n, what):
@@ -163,27 +162,47 @@ def with_ordinals(log_path):
     return ords
 
 
-def pick_moments(log_path):
-    """The kill points: (call, ordinal, description) of file-changing calls."""
-    cands = []
+def is_mutating(call, rest):
+    if call not in MUTATING:
+        return False
+    if call == "openat" and not re.search(r"O_CREAT|O_WRONLY|O_RDWR", rest):
+        return False  # opens for reading change nothing
+    if call in ("write", "writev") and re.match(r"[12],", rest):
+        return False  # stdout/stderr: the summary and messages
+    return True
+
+
+def pick_moments(log_path, target=MIN_MOMENTS + 6):
+    """The kill points, in run order: (call, ordinal, description). Every
+    file-changing call (writes sampled when there are more than MAX_MOMENTS);
+    when those are fewer than target, other calls spread over the run (reading
+    the old manifest and segments, mining, closing files) fill up to it."""
+    mut, in_order = [], []
     for (tid, call), n, line in with_ordinals(log_path):
-        rest = line.split("(", 1)[1]
-        if call == "openat" and not re.search(r"O_CREAT|O_WRONLY|O_RDWR", rest):
+        if call in ("exit_group", "exit", "execve"):
             continue
-        if call in ("write", "writev") and re.match(r"[12],", rest):
-            continue
-        cands.append((call, n, line.strip()[:100]))
-    if len(cands) <= MAX_MOMENTS:
-        return cands
-    others = [c for c in cands if c[0] not in ("write", "pwrite64", "writev", "pwritev")]
-    writes = [c for c in cands if c not in others]
-    room = max(MIN_MOMENTS, MAX_MOMENTS) - len(others)
-    if room > 0 and writes:
-        step = max(1, len(writes) // room)
-        others += writes[::step][:room] + [writes[-1]]
+        c = (call, n, line.strip()[:100])
+        in_order.append(c)
+        if is_mutating(call, line.split("(", 1)[1]):
+            mut.append(c)
+    chosen = set(mut)
+    if len(mut) > MAX_MOMENTS:
+        others = [c for c in mut if c[0] not in ("write", "pwrite64", "writev", "pwritev")]
+        writes = [c for c in mut if c not in others]
+        room = MAX_MOMENTS - len(others)
+        chosen = set(others)
+        if room > 0 and writes:
+            chosen.update(writes[::max(1, len(writes) // room)][:room] + [writes[-1]])
+    elif len(mut) < target and mut:
+        # fill from the writer's own work: between the first file change (the
+        # lock file) and the last, not the program loader's start-up
+        lo, hi = in_order.index(mut[0]), in_order.index(mut[-1])
+        rest = [c for c in in_order[lo:hi] if c not in chosen]
+        need = target - len(mut)
+        chosen.update(rest[::max(1, len(rest) // need)][:need])
     seen, out = set(), []
-    for c in cands:  # back in run order, no repeats
-        if c in others and (c[0], c[1]) not in seen:
+    for c in in_order:
+        if c in chosen and (c[0], c[1]) not in seen:
             seen.add((c[0], c[1]))
             out.append(c)
     return out
@@ -365,8 +384,9 @@ class Crash:
         trace_calls(self.tools, op.argv_fn(op.idx), log_path)
         after = self.answers(op.idx, op.name + ": after")
         moments = pick_moments(log_path)
-        writes = [(c, n) for c, n, _ in moments if c in ("write", "pwrite64", "writev",
-                                                          "pwritev")]
+        writes = [(c, n) for c, n, d in moments if c in ("write", "pwrite64", "writev",
+                                                          "pwritev")
+                  and is_mutating(c, d.split("(", 1)[1])]
         fsyncs = [(c, n) for c, n, _ in moments if c in ("fsync", "fdatasync")]
         step = max(1, len(writes) // n_moments)
         for call, n in sorted(set(writes[::step] + writes[-1:]), key=writes.index):
