@@ -263,8 +263,12 @@ int pdx_segment_open(pdx_index **out, const char *path, char *errbuf, size_t err
     int fd;
     struct stat st;
     int rc = pdx_open_regular(ix, path, &fd, &st);
-    if (!rc)
+    if (!rc) {
+        ix->file_dev = (uint64_t)st.st_dev;
+        ix->file_ino = (uint64_t)st.st_ino;
+        ix->file_mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
         rc = pdx_map_segment(ix, fd, st.st_size);
+    }
     if (fd >= 0)
         close(fd); /* the mapping keeps the file alive, even once replaced */
     if (rc) {
@@ -371,6 +375,9 @@ int pdx_index_segment_info(const pdx_index *ix, uint32_t i, pdx_segment_info *ou
         .postings = seg->n_postings,
         .file_size = seg->size,
         .path = seg->path,
+        .dev = seg->file_dev,
+        .ino = seg->file_ino,
+        .mtime_ns = seg->file_mtime_ns,
     };
     return PDX_OK;
 }

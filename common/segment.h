@@ -80,6 +80,10 @@ struct pdx_index {
     const pdx_deldf *deldf; /* its MDELDF table, sorted; into the view's manifest */
     uint32_t n_deldf;      /* entries in deldf */
     uint64_t seq;          /* its file number (0 for a lone segment) */
+    /* Its file when opened (fstat before the mapping), so a program can
+     * tell later whether it was overwritten in place. */
+    uint64_t file_dev, file_ino;
+    int64_t file_mtime_ns;
 };
 
 /* Whether local id `local` of segment `seg` (or of a one-segment view) is

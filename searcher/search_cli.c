@@ -604,6 +604,38 @@ static bool index_rewritten(const char *path, const struct stat *before)
             now.st_mtim.tv_nsec != before->st_mtim.tv_nsec);
 }
 
+/* The segment files of the index searched, as opened (a format-4 index
+ * is a manifest naming them; the search reads the segments). */
+static pdx_segment_info seg_opened[32];
+static char seg_paths[32][4200];
+static uint32_t n_seg_opened;
+
+static void note_segments(const pdx_index *ix)
+{
+    pdx_index_info info;
+    pdx_index_info_get(ix, &info);
+    n_seg_opened = 0;
+    for (uint32_t i = 0; i < info.segments && i < 32; i++, n_seg_opened++) {
+        pdx_index_segment_info(ix, i, &seg_opened[i]);
+        snprintf(seg_paths[i], sizeof seg_paths[i], "%s", seg_opened[i].path);
+    }
+}
+
+/* Whether a segment was written to in place since it was opened. */
+static bool segments_rewritten(void)
+{
+    for (uint32_t i = 0; i < n_seg_opened; i++) {
+        struct stat now;
+        if (stat(seg_paths[i], &now) != 0)
+            continue; /* removed by a writer: the mapping was still whole */
+        int64_t m = (int64_t)now.st_mtim.tv_sec * 1000000000 + now.st_mtim.tv_nsec;
+        if ((uint64_t)now.st_dev == seg_opened[i].dev && (uint64_t)now.st_ino == seg_opened[i].ino &&
+            ((uint64_t)now.st_size != seg_opened[i].file_size || m != seg_opened[i].mtime_ns))
+            return true;
+    }
+    return false;
+}
+
 /* ---- main ---- */
 
 /* Formats the page of results (header or summary, and the hits) into o.
@@ -647,6 +679,7 @@ static int search_into(pdx_buf *o, const cli *c)
             fprintf(stderr, PROG "%s\n", err);
         return 2;
     }
+    note_segments(ix);
     pdx_searcher *s = NULL;
     pdx_query *q = NULL;
     pdx_results r = {0};
@@ -718,7 +751,7 @@ static int run(const cli *c)
     guard_mapping(c->index);
     int status = search_into(&o, c);
     unguard_mapping();
-    if (status != 2 && known && index_rewritten(c->index, &before)) {
+    if (status != 2 && ((known && index_rewritten(c->index, &before)) || segments_rewritten())) {
         fputs(bus_msg, stderr);
         status = 2;
     }

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "manifest.h"
 #include "paperdex/paperdex.h"
 
 char *fx_tmpdir(void)
@@ -200,4 +201,51 @@ void fx_write_index(const char *path, const fx_paper *papers, size_t n)
     }
     assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
     pdx_writer_free(w);
+}
+
+/* The manifest at path, decoded (fails the test otherwise). */
+static void fx_manifest(const char *path, pdx_manifest *m)
+{
+    size_t len;
+    char *bytes = fx_read(path, &len);
+    if (!bytes)
+        fail_msg("%s: cannot read", path);
+    char err[512];
+    if (pdx_manifest_decode(m, (const uint8_t *)bytes, len, err, sizeof err) != PDX_OK)
+        fail_msg("%s: %s", path, err);
+    free(bytes);
+}
+
+char *fx_index_segment(const char *path, unsigned k)
+{
+    pdx_manifest m;
+    fx_manifest(path, &m);
+    if (k >= m.n_segs)
+        fail_msg("%s: no segment %u", path, k);
+    char *seg = pdx_segment_path(path, m.segs[k].seq);
+    pdx_manifest_free(&m);
+    return seg;
+}
+
+void fx_copy_index(const char *src, const char *dst)
+{
+    pdx_manifest m;
+    fx_manifest(src, &m);
+    for (uint32_t k = 0; k < m.n_segs; k++) {
+        char *from = pdx_segment_path(src, m.segs[k].seq);
+        char *to = pdx_segment_path(dst, m.segs[k].seq);
+        size_t len;
+        char *bytes = fx_read(from, &len);
+        if (!bytes)
+            fail_msg("%s: cannot read", from);
+        fx_write(to, bytes, len);
+        free(bytes);
+        free(from);
+        free(to);
+    }
+    pdx_manifest_free(&m);
+    size_t len;
+    char *bytes = fx_read(src, &len);
+    fx_write(dst, bytes, len);
+    free(bytes);
 }

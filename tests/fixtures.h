@@ -36,6 +36,13 @@ typedef struct fx_paper {
  * the digests of "fixture.md" line i+1 (fails the test on error). */
 void fx_write_index(const char *path, const fx_paper *papers, size_t n);
 
+/* The file of segment k (in view order) of the index at path (format 4:
+ * "<path>.<seq>.seg"), malloc'd; fails the test when there is none. */
+char *fx_index_segment(const char *path, unsigned k);
+/* Copies the index at src (its manifest and every segment it names) to
+ * dst, its segments to "<dst>.<seq>.seg". */
+void fx_copy_index(const char *src, const char *dst);
+
 /* Path of the shared/ data folder, or NULL when it is not there. */
 const char *fx_shared_dir(void);
 /* Runs a shell command, capturing stdout into *out (malloc'd, may be NULL)

@@ -67,9 +67,11 @@
 
 typedef struct state {
     char *dir;
-    char *path;      /* the good index */
-    char *bad;       /* where damaged copies are written */
-    uint8_t *orig;   /* bytes of the good index */
+    char *path;      /* the good index (its manifest) */
+    char *seg;       /* its one segment file: what is damaged here */
+    char *bad;       /* an index (a copy of the manifest) whose segment ... */
+    char *bad_seg;   /* ... is where damaged copies of the segment are written */
+    uint8_t *orig;   /* bytes of the good segment */
     size_t size;
     uint64_t sec_off[PDX_SEC_COUNT + 1], sec_len[PDX_SEC_COUNT + 1];
     uint64_t table_off;
@@ -171,7 +173,7 @@ static void probe(const char *path, outcome *o)
         o->q_rc[i] = 1;
     pdx_index *ix;
     char err[600];
-    o->open_rc = pdx_index_open(&ix, path, err, sizeof err);
+    o->open_rc = pdx_segment_open(&ix, path, err, sizeof err);
     if (o->open_rc) {
         snprintf(o->msg, sizeof o->msg, "%s", err);
         if (o->open_rc != PDX_ECORRUPT && o->open_rc != PDX_ENOTINDEX &&
@@ -260,7 +262,10 @@ static int setup(void **st)
     char *text = fz_digest(150, &len);
     assert_int_equal(fz_build_index(s->path, "fixtures/2024/06/01.md", text, len), PDX_OK);
     free(text);
-    s->orig = (uint8_t *)fx_read(s->path, &s->size);
+    s->seg = fx_index_segment(s->path, 0);
+    s->orig = (uint8_t *)fx_read(s->seg, &s->size);
+    fx_copy_index(s->path, s->bad);
+    s->bad_seg = fx_index_segment(s->bad, 0);
     assert_non_null(s->orig);
     s->table_off = pdx_get_u64(s->orig + PDX_HDR_TABLE_OFF);
     for (unsigned i = 0; i < PDX_SEC_COUNT; i++) {
@@ -279,7 +284,9 @@ static int teardown(void **st)
     state *s = *st;
     free(s->orig);
     free(s->path);
+    free(s->seg);
     free(s->bad);
+    free(s->bad_seg);
     fx_rmtree(s->dir);
     free(s);
     return 0;
@@ -333,7 +340,7 @@ static void corrupt_good_index_answers_and_checks(void **st)
 {
     state *s = *st;
     outcome o;
-    probe_child(s->path, "the undamaged index", &o);
+    probe_child(s->seg, "the undamaged index", &o);
     assert_int_equal(o.open_rc, PDX_OK);
     assert_int_equal(o.check_rc, PDX_OK);
     for (size_t i = 0; i < N_QUERIES; i++)
@@ -354,9 +361,9 @@ static void truncate_case(state *s, size_t len)
 {
     char what[128];
     snprintf(what, sizeof what, "truncated to %zu of %zu bytes", len, s->size);
-    write_bytes(s->bad, s->orig, len);
+    write_bytes(s->bad_seg, s->orig, len);
     outcome o;
-    probe_child(s->bad, what, &o);
+    probe_child(s->bad_seg, what, &o);
     /* The header records the file size: every truncation is refused at open. */
     if (o.open_rc == PDX_OK)
         fail_msg("%s: opened", what);
@@ -385,7 +392,7 @@ static void corrupt_truncate_check_cli(void **st)
     /* --check: exit 1, one line on stderr naming the file, saying why. */
     size_t lens[] = {0, 5, 40, 64, s->size / 2, s->size - 1};
     for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
-        write_bytes(s->bad, s->orig, lens[i]);
+        write_bytes(s->bad_seg, s->orig, lens[i]);
         char cmd[1024];
         snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --check '%s' 2>&1", PDX_BIN_DIR, s->bad);
         char *out;
@@ -410,10 +417,10 @@ static size_t flip_case(state *s, uint64_t at, unsigned bit)
     snprintf(what, sizeof what, "bit %u of byte %llu (%s) flipped", bit,
              (unsigned long long)at, region);
     s->orig[at] ^= (uint8_t)(1u << bit);
-    write_bytes(s->bad, s->orig, s->size);
+    write_bytes(s->bad_seg, s->orig, s->size);
     s->orig[at] ^= (uint8_t)(1u << bit);
     outcome o;
-    probe_child(s->bad, what, &o);
+    probe_child(s->bad_seg, what, &o);
     if (o.open_rc == PDX_OK && o.check_rc == PDX_OK)
         fail_msg("%s: pdx_index_check did not report it", what);
     /* The message names the part of the file. A flip in the magic number
@@ -488,7 +495,7 @@ static void corrupt_bitflip_check_cli(void **st)
     for (unsigned id = 1; id <= PDX_SEC_COUNT; id++) {
         uint64_t at = s->sec_off[id] + s->sec_len[id] / 2;
         s->orig[at] ^= 0x10;
-        write_bytes(s->bad, s->orig, s->size);
+        write_bytes(s->bad_seg, s->orig, s->size);
         s->orig[at] ^= 0x10;
         char cmd[1024];
         snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --check '%s' 2>&1", PDX_BIN_DIR, s->bad);
@@ -518,9 +525,9 @@ static void stamp_sized(state *s, uint8_t *p, size_t size, const char *what, boo
                         size_t *n)
 {
     fix_checksums(p, size);
-    write_bytes(s->bad, p, size);
+    write_bytes(s->bad_seg, p, size);
     outcome o;
-    probe_child(s->bad, what, &o);
+    probe_child(s->bad_seg, what, &o);
     if (must_fail && o.open_rc == PDX_OK && o.check_rc == PDX_OK) {
         size_t k = strlen(undetected);
         snprintf(undetected + k, sizeof undetected - k, "  %s\n", what);
@@ -570,8 +577,8 @@ static void corrupt_section_table_and_header(void **st)
     } hdr[] = {
         {PDX_HDR_VERSION, 4, 0, true},          {PDX_HDR_VERSION, 4, 1, true},
         {PDX_HDR_BOM, 4, 0x04030201u, true},    {PDX_HDR_HEADER_SIZE, 4, 32, true},
-        {PDX_HDR_NSECTIONS, 4, 0, true},        {PDX_HDR_NSECTIONS, 4, 9, true},
-        {PDX_HDR_NSECTIONS, 4, 11, true},       {PDX_HDR_NSECTIONS, 4, 0xffffffffu, true},
+        {PDX_HDR_NSECTIONS, 4, 0, true},        {PDX_HDR_NSECTIONS, 4, PDX_SEC_COUNT - 1, true},
+        {PDX_HDR_NSECTIONS, 4, PDX_SEC_COUNT + 1, true},       {PDX_HDR_NSECTIONS, 4, 0xffffffffu, true},
         {PDX_HDR_TABLE_OFF, 8, 0, true},        {PDX_HDR_TABLE_OFF, 8, 63, true},
         {PDX_HDR_TABLE_OFF, 8, 64, true},       {PDX_HDR_TABLE_OFF, 8, UINT64_MAX, true},
         {PDX_HDR_TABLE_OFF, 8, UINT64_MAX - 300, true},
@@ -1034,7 +1041,7 @@ static uint8_t *forge_last_list_votes(const state *s, uint64_t tf, size_t traili
 {
     pdx_index *ix;
     char err[600];
-    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_segment_open(&ix, s->seg, err, sizeof err), PDX_OK);
     last_list L;
     find_last_list(ix, &L);
     const uint8_t *data = L.h.data, *q = data, *end = L.h.end;
@@ -1086,7 +1093,7 @@ static uint32_t last_list_first_tf(const state *s)
 {
     pdx_index *ix;
     char err[600];
-    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_segment_open(&ix, s->seg, err, sizeof err), PDX_OK);
     last_list L;
     find_last_list(ix, &L);
     pdx_postings cur;
@@ -1104,11 +1111,11 @@ static void corrupt_huge_tf_refused_before_use(void **st)
     state *s = *st;
     size_t size;
     uint8_t *p = forge_last_list(s, 0xffffffffu, 0, &size);
-    write_bytes(s->bad, p, size);
+    write_bytes(s->bad_seg, p, size);
     free(p);
     pdx_index *ix;
     char err[600];
-    assert_int_equal(pdx_index_open(&ix, s->bad, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_segment_open(&ix, s->bad_seg, err, sizeof err), PDX_OK);
     last_list L;
     find_last_list(ix, &L);
     pdx_postings cur;
@@ -1120,7 +1127,7 @@ static void corrupt_huge_tf_refused_before_use(void **st)
     assert_int_equal(pdx_index_check(ix), PDX_ECORRUPT);
     pdx_index_close(ix);
     outcome o;
-    probe_child(s->bad, "tf 0xffffffff", &o);
+    probe_child(s->bad_seg, "tf 0xffffffff", &o);
 }
 
 /* Within the file's bounds but past the document: a tf above the field's
@@ -1132,7 +1139,7 @@ static void corrupt_tf_above_field_length(void **st)
     state *s = *st;
     pdx_index *ix;
     char err[600];
-    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_segment_open(&ix, s->seg, err, sizeof err), PDX_OK);
     last_list L;
     find_last_list(ix, &L);
     pdx_postings cur;
@@ -1151,9 +1158,9 @@ static void corrupt_tf_above_field_length(void **st)
                     (size_t)doc * PDX_DOC_ROW_SIZE + 2 * L.field,
                 (uint16_t)(tf - 1));
     fix_checksums(p, s->size);
-    write_bytes(s->bad, p, s->size);
+    write_bytes(s->bad_seg, p, s->size);
     free(p);
-    assert_int_equal(pdx_index_open(&ix, s->bad, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_segment_open(&ix, s->bad_seg, err, sizeof err), PDX_OK);
     assert_int_equal(pdx_postings_open(&cur, ix, L.ord, L.field), PDX_OK);
     uint32_t *pos = calloc(tf, sizeof *pos);
     assert_non_null(pos);
@@ -1170,7 +1177,7 @@ static uint64_t position_past_field(const state *s, uint8_t *out_byte)
 {
     pdx_index *ix;
     char err[600];
-    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_segment_open(&ix, s->seg, err, sizeof err), PDX_OK);
     uint64_t found = 0;
     uint32_t pos[4096];
     for (uint32_t t = 0; t < ix->n_terms && !found; t++) {
@@ -1280,10 +1287,10 @@ static void corrupt_check_format_rules(void **st)
     }
     /* and a valid last term forged the same way is a good index */
     p = forge_last_term(s, "\xf4\x8f\xbf\xbf", 4, &size);
-    write_bytes(s->bad, p, size);
+    write_bytes(s->bad_seg, p, size);
     free(p);
     outcome o;
-    probe_child(s->bad, "a valid forged last term", &o);
+    probe_child(s->bad_seg, "a valid forged last term", &o);
     if (o.open_rc || o.check_rc)
         fail_msg("a valid forged last term is refused: %s", o.msg);
     print_message("format rules: %zu forged files\n", n);
@@ -1306,11 +1313,11 @@ static void corrupt_layout_constants_are_a_version_mismatch(void **st)
         memcpy(p, s->orig, s->size);
         pdx_put_u32(p + s->sec_off[PDX_SEC_META] + cases[i].off, cases[i].v);
         fix_checksums(p, s->size);
-        write_bytes(s->bad, p, s->size);
+        write_bytes(s->bad_seg, p, s->size);
         outcome o;
         char what[100];
         snprintf(what, sizeof what, "META byte %u set to %u", cases[i].off, cases[i].v);
-        probe_child(s->bad, what, &o);
+        probe_child(s->bad_seg, what, &o);
         if (o.open_rc != PDX_EVERSION || !strstr(o.msg, "rebuild the index") ||
             !strstr(o.msg, s->bad))
             fail_msg("%s: expected a version mismatch, got %d: %s", what, o.open_rc, o.msg);
@@ -1328,13 +1335,44 @@ static void corrupt_format_version_2_asks_for_a_rebuild(void **st)
     memcpy(p, s->orig, s->size);
     pdx_put_u32(p + PDX_HDR_VERSION, 2);
     fix_checksums(p, s->size);
-    write_bytes(s->bad, p, s->size);
+    write_bytes(s->bad_seg, p, s->size);
     free(p);
     outcome o;
-    probe_child(s->bad, "format version 2", &o);
+    probe_child(s->bad_seg, "format version 2", &o);
     if (o.open_rc != PDX_EVERSION || !strstr(o.msg, "rebuild the index") ||
         !strstr(o.msg, "format version 2"))
         fail_msg("version 2: expected a version mismatch, got %d: %s", o.open_rc, o.msg);
+}
+
+/* A single-file index of version 3 (a segment file with the version
+ * before manifests) named as the index: a clear "rebuild" message. A
+ * segment of a version-4 index named as the index: told to open the index
+ * file instead. */
+static void corrupt_old_version_and_segment_named_as_index(void **st)
+{
+    state *s = *st;
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    memcpy(p, s->orig, s->size);
+    pdx_put_u32(p + PDX_HDR_VERSION, 3);
+    fix_checksums(p, s->size);
+    char *v3 = fx_path(s->dir, "v3.idx");
+    write_bytes(v3, p, s->size);
+    free(p);
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_index_open(&ix, v3, err, sizeof err), PDX_EVERSION);
+    if (!strstr(err, "format version 3") || !strstr(err, "rebuild the index") ||
+        !strstr(err, "paperdex-index -o") || !strstr(err, v3))
+        fail_msg("version 3 index: %s", err);
+    assert_null(ix);
+    assert_int_equal(pdx_index_open(&ix, s->seg, err, sizeof err), PDX_ENOTINDEX);
+    if (!strstr(err, "this is a segment of an index") || !strstr(err, s->path))
+        fail_msg("segment named as the index: %s", err);
+    assert_null(ix);
+    /* and a manifest given where a segment is expected is not one */
+    assert_int_equal(pdx_segment_open(&ix, s->path, err, sizeof err), PDX_ENOTINDEX);
+    free(v3);
 }
 
 /* The vote bounds of a list (header max_votes; a one-block list has no
@@ -1346,7 +1384,7 @@ static void corrupt_list_vote_bound_wrong(void **st)
     state *s = *st;
     pdx_index *ix;
     char err[600];
-    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_segment_open(&ix, s->seg, err, sizeof err), PDX_OK);
     last_list L;
     find_last_list(ix, &L);
     uint64_t votes = L.h.max_votes, top = ix->max_votes;
@@ -1358,13 +1396,13 @@ static void corrupt_list_vote_bound_wrong(void **st)
             continue;
         size_t size;
         uint8_t *p = forge_last_list_votes(s, last_list_first_tf(s), 0, cases[i], &size);
-        write_bytes(s->bad, p, size);
+        write_bytes(s->bad_seg, p, size);
         free(p);
         outcome o;
         char what[100];
         snprintf(what, sizeof what, "last list max_votes %llu instead of %llu",
                  (unsigned long long)cases[i], (unsigned long long)votes);
-        probe_child(s->bad, what, &o);
+        probe_child(s->bad_seg, what, &o);
         if (o.open_rc == PDX_OK && o.check_rc == PDX_OK)
             fail_msg("%s: passed the check", what);
         if (!strstr(o.msg, "POSTINGS"))
@@ -1388,11 +1426,11 @@ static void corrupt_doc_row_disagrees_with_record(void **st)
             uint8_t *v = p + rows + (size_t)doc * PDX_DOC_ROW_SIZE + at;
             pdx_put_u16(v, (uint16_t)(pdx_get_u16(v) + 1));
             fix_checksums(p, s->size);
-            write_bytes(s->bad, p, s->size);
+            write_bytes(s->bad_seg, p, s->size);
             outcome o;
             char what[100];
             snprintf(what, sizeof what, "document %u scoring row byte %u", doc, at);
-            probe_child(s->bad, what, &o);
+            probe_child(s->bad_seg, what, &o);
             if (o.open_rc == PDX_OK && o.check_rc == PDX_OK)
                 fail_msg("%s: passed the check", what);
             if (!strstr(o.msg, "DOCS"))
@@ -1451,7 +1489,7 @@ static void corrupt_index_paper_get_bounds(void **st)
     state *s = *st;
     pdx_index *ix;
     char err[600];
-    assert_int_equal(pdx_index_open(&ix, s->path, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_segment_open(&ix, s->seg, err, sizeof err), PDX_OK);
     uint32_t n = pdx_index_n_docs(ix);
     assert_int_equal(n, 150);
     pdx_index_paper p;
@@ -1593,7 +1631,7 @@ static void corrupt_search_cli_refuses_or_answers(void **st)
                         s->sec_off[PDX_SEC_POSTINGS] + s->sec_len[PDX_SEC_POSTINGS] / 2};
     for (size_t i = 0; i < 3; i++) {
         s->orig[spots[i]] ^= 0x04;
-        write_bytes(s->bad, s->orig, s->size);
+        write_bytes(s->bad_seg, s->orig, s->size);
         s->orig[spots[i]] ^= 0x04;
         char cmd[1024];
         snprintf(cmd, sizeof cmd, "'%s/paperdex-search' -i '%s' model 모델 2>&1 >/dev/null",
@@ -1626,6 +1664,7 @@ int main(void)
         cmocka_unit_test(corrupt_tf_above_field_length),
         cmocka_unit_test(corrupt_layout_constants_are_a_version_mismatch),
         cmocka_unit_test(corrupt_format_version_2_asks_for_a_rebuild),
+        cmocka_unit_test(corrupt_old_version_and_segment_named_as_index),
         cmocka_unit_test(corrupt_list_vote_bound_wrong),
         cmocka_unit_test(corrupt_doc_row_disagrees_with_record),
         cmocka_unit_test(corrupt_check_accepts_an_index_without_terms),

@@ -686,12 +686,13 @@ static bool maps_file(pid_t pid, const char *name)
 }
 
 /* Runs paperdex-search on a copy of the index, stops it as soon as the
- * copy is mapped, overwrites the copy in place (with data, or truncates it
+ * copy (its segment file `copy`) is mapped, overwrites that in place (with data, or truncates it
  * to 0 bytes when data is NULL, which is what `cp new.idx INDEX` does
  * first), lets it go on and returns its wait status; stdout and stderr go
  * to files in the fixture directory. *mapped says whether the mapping was
  * seen before the search ended. */
-static int search_overwritten(const char *copy, const char *data, size_t len, bool *mapped)
+static int search_overwritten(const char *index, const char *copy, const char *data, size_t len,
+                              bool *mapped)
 {
     char *out = fx_path(fx->dir, "bus.out"), *err = fx_path(fx->dir, "bus.err");
     pid_t pid = fork();
@@ -701,7 +702,7 @@ static int search_overwritten(const char *copy, const char *data, size_t len, bo
         int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
             _exit(99);
-        execl(SEARCH_BIN, SEARCH_BIN, "-i", copy, "-n", "1000000", "date:2024", (char *)NULL);
+        execl(SEARCH_BIN, SEARCH_BIN, "-i", index, "-n", "1000000", "date:2024", (char *)NULL);
         _exit(98);
     }
     *mapped = false;
@@ -742,10 +743,15 @@ static void index_overwritten(bool rewrite)
     if (access("/proc/self/maps", R_OK) != 0)
         skip();
     size_t len;
-    char *data = fx_read(many_index(), &len);
+    char *seg = fx_index_segment(many_index(), 0);
+    char *data = fx_read(seg, &len);
     assert_non_null(data);
-    char *copy = fx_path(fx->dir, "bus.idx"), *out = fx_path(fx->dir, "bus.out"),
+    free(seg);
+    char *index = fx_path(fx->dir, "bus.idx"), *out = fx_path(fx->dir, "bus.out"),
          *err = fx_path(fx->dir, "bus.err");
+    /* the index copied, and its one segment (what a search maps) overwritten */
+    fx_copy_index(many_index(), index);
+    char *copy = fx_index_segment(index, 0);
     /* The search is stopped right after mmap; it may still win the race
      * to the mapping on a busy machine, so a few tries are allowed. */
     int caught = 0;
@@ -756,7 +762,7 @@ static void index_overwritten(bool rewrite)
         struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
         assert_int_equal(utimensat(AT_FDCWD, copy, old, 0), 0);
         bool mapped;
-        int st = search_overwritten(copy, rewrite ? data : NULL, len, &mapped);
+        int st = search_overwritten(index, copy, rewrite ? data : NULL, len, &mapped);
         if (WIFSIGNALED(st))
             fail_msg("paperdex-search died of signal %d", WTERMSIG(st));
         assert_true(WIFEXITED(st));
@@ -776,6 +782,7 @@ static void index_overwritten(bool rewrite)
         fail_msg("no try overwrote the index while it was being read");
     free(data);
     free(copy);
+    free(index);
     free(out);
     free(err);
 }
@@ -798,8 +805,10 @@ static void test_damaged_record_prints_nothing(void **state)
 {
     (void)state;
     size_t len;
-    char *data = fx_read(many_index(), &len);
+    char *seg = fx_index_segment(many_index(), 0);
+    char *data = fx_read(seg, &len);
     assert_non_null(data);
+    free(seg);
     /* the paper's stored record: its id, then its URL, each after its
      * length; damage the lengths so the record no longer parses */
     char rec[96];
@@ -812,7 +821,10 @@ static void test_damaged_record_prints_nothing(void **state)
     assert_non_null(at);
     memset(at, 0xff, (size_t)n);
     char *bad = fx_path(fx->dir, "damaged.idx");
-    fx_write(bad, data, len);
+    fx_copy_index(many_index(), bad);
+    char *bad_seg = fx_index_segment(bad, 0);
+    fx_write(bad_seg, data, len);
+    free(bad_seg);
     for (int json = 0; json < 2; json++) {
         char *out;
         int rc = sh(&out, "'%s' -i '%s' %s -n 100000 date:2024 2>/dev/null", SEARCH_BIN, bad,

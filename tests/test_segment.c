@@ -543,28 +543,32 @@ static void segment_check_names_section(void **state)
     pdx_parse_cb cb = {collect, NULL, &c};
     assert_int_equal(pdx_parse_buffer(src, fixture_a, strlen(fixture_a), &cb, NULL), PDX_OK);
     write_index(&c, idx, 0, NULL);
+    /* the damage is done to the index's segment file */
+    char *seg = fx_index_segment(idx, 0);
     size_t len;
-    char *data = fx_read(idx, &len);
+    char *data = fx_read(seg, &len);
     assert_non_null(data);
 
     char err[512];
     pdx_index *ix;
-    fx_write(idx, data, len - 1);
+    fx_write(seg, data, len - 1);
     assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_ECORRUPT);
     assert_non_null(strstr(err, "truncated"));
 
     /* flip a bit inside POSTINGS: open succeeds, check names the section */
-    fx_write(idx, data, len);
+    fx_write(seg, data, len);
     assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_OK);
     uint64_t off = ix->sec[PDX_SEC_POSTINGS].off + ix->sec[PDX_SEC_POSTINGS].len / 2;
     pdx_index_close(ix);
     data[off] ^= 0x10;
-    fx_write(idx, data, len);
+    fx_write(seg, data, len);
     assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_OK);
     assert_int_equal(pdx_index_check(ix), PDX_ECORRUPT);
     assert_non_null(strstr(pdx_index_errmsg(ix), "POSTINGS"));
+    assert_non_null(strstr(pdx_index_errmsg(ix), seg)); /* the file named */
     pdx_index_close(ix);
 
+    free(seg);
     free(data);
     corpus_free(&c);
     free(src);
@@ -604,9 +608,10 @@ static void segment_replace_while_open(void **state)
     assert_memory_equal(st.id, "2405.00002", 10);
     pdx_index_close(ix);
     char cmd[4096], *out = NULL;
-    snprintf(cmd, sizeof cmd, "ls -A '%s'", dir);
+    snprintf(cmd, sizeof cmd, "LC_ALL=C ls -A '%s'", dir);
     assert_int_equal(fx_run(cmd, &out), 0);
-    assert_string_equal(out, "x.idx\n");
+    /* the manifest, the new segment (the old one is gone) and the lock */
+    assert_string_equal(out, "x.idx\nx.idx.2.seg\nx.idx.lock\n");
     free(out);
     corpus_free(&c);
     corpus_free(&c2);

@@ -10,6 +10,7 @@ the whole file runs in about 15 seconds.
 """
 import http.client
 import json
+import glob
 import os
 import random
 import shutil
@@ -378,9 +379,15 @@ class ServeTest(unittest.TestCase):
         silent death."""
         idx = os.path.join(self.tmp, "inplace.idx")
         shutil.copyfile(self.index, idx)
+        # format 4: the manifest names segment files beside it; the
+        # segment is what the server maps
+        segs = glob.glob(glob.escape(self.index) + ".*.seg")
+        self.assertEqual(len(segs), 1)
+        seg = idx + segs[0][len(self.index):]
+        shutil.copyfile(segs[0], seg)
         srv = H.Server(BIN, idx)
         try:
-            with open(idx, "r+b") as f:
+            with open(seg, "r+b") as f:
                 f.truncate(4096)
             for _ in range(20):  # reads past the end of the file: SIGBUS
                 try:

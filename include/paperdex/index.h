@@ -237,6 +237,10 @@ typedef struct pdx_segment_info {
     uint64_t postings;  /* (term, field, document) postings */
     uint64_t file_size; /* bytes */
     const char *path;   /* its file's path; lives as long as ix */
+    /* The file as it was opened (device, inode, modification time in ns):
+     * a program can tell afterwards whether it was overwritten in place. */
+    uint64_t dev, ino;
+    int64_t mtime_ns;
 } pdx_segment_info;
 
 /* Segment i (0 .. info.segments - 1, in view order) of ix into *out.

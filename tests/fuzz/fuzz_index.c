@@ -1,8 +1,12 @@
 /*
  * Fuzz target: the index reader (common/segment.c, postings.c, check.c)
- * and the searcher on top of it.
+ * and the searcher on top of it, and the manifest decoder
+ * (common/manifest.c).
  *
- * Input: the bytes of an index file. Each input is tried twice:
+ * Input: the bytes of a segment file (opened with pdx_segment_open), or,
+ * when they start with the manifest magic, of a manifest (decoded; what
+ * the decoder accepts the encoder must accept too). Each input is tried
+ * twice:
  *  1. as is: written to a file, opened, queried, then fully checked;
  *  2. "repaired": the file size fields, the META tokenizer version and
  *     every checksum the mutation broke (header, table, sections, footer)
@@ -25,6 +29,8 @@
 
 #include "common.h"
 #include "format.h"
+#include "manifest.h"
+#include "segment.h"
 #include "fuzz_fixture.h"
 #include "paperdex/search.h"
 
@@ -114,8 +120,34 @@ static void query_all(pdx_index *ix)
     pdx_searcher_free(s);
 }
 
+/* A manifest: decoded whole, or refused with a documented code and a
+ * message; a decoded one encodes again. */
+static void try_manifest(const uint8_t *data, size_t size)
+{
+    pdx_manifest m;
+    char err[256];
+    int rc = pdx_manifest_decode(&m, data, size, err, sizeof err);
+    if (rc) {
+        if (rc != PDX_ECORRUPT && rc != PDX_ENOTINDEX && rc != PDX_EVERSION && rc != PDX_ENOMEM)
+            abort();
+        if (!err[0])
+            abort();
+        return;
+    }
+    pdx_buf b = {0};
+    rc = pdx_manifest_encode(&b, &m);
+    if (rc != PDX_OK && rc != PDX_ENOMEM)
+        abort();
+    pdx_buf_free(&b);
+    pdx_manifest_free(&m);
+}
+
 static void try_file(const uint8_t *data, size_t size)
 {
+    if (size >= PDX_MAGIC_LEN && !memcmp(data, PDX_MANIFEST_MAGIC, PDX_MAGIC_LEN)) {
+        try_manifest(data, size);
+        return;
+    }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
         abort();
@@ -129,7 +161,7 @@ static void try_file(const uint8_t *data, size_t size)
     close(fd);
     pdx_index *ix;
     char err[256];
-    int rc = pdx_index_open(&ix, path, err, sizeof err);
+    int rc = pdx_segment_open(&ix, path, err, sizeof err);
     if (rc) {
         if (rc != PDX_ECORRUPT && rc != PDX_ENOTINDEX && rc != PDX_EVERSION &&
             rc != PDX_ENOMEM)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz_fixture.h"
 
@@ -37,6 +38,38 @@ static void write_file(const char *path, const char *data, size_t len)
     }
 }
 
+/* Moves file from to path. */
+static int move_file(const char *from, const char *to)
+{
+    FILE *f = fopen(from, "rb");
+    if (!f)
+        return 1;
+    static char buf[1 << 22];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    write_file(to, buf, n);
+    return unlink(from);
+}
+
+/* An index seed: the segment file of an index built from text (the
+ * manifest, which names it, goes to "<path>.manifest.index" when
+ * with_manifest). */
+static int build_seed(const char *path, const char *name, const char *text, size_t len,
+                      bool with_manifest)
+{
+    char tmp[4200], seg[4300], lock[4300], mf[4300];
+    snprintf(tmp, sizeof tmp, "%s.build", path);
+    if (fz_build_index(tmp, name, text, len))
+        return 1;
+    snprintf(seg, sizeof seg, "%s.1.seg", tmp);
+    snprintf(lock, sizeof lock, "%s.lock", tmp);
+    snprintf(mf, sizeof mf, "%.*s.manifest.index", (int)(strlen(path) - 6), path);
+    unlink(lock);
+    if (move_file(seg, path))
+        return 1;
+    return with_manifest ? move_file(tmp, mf) : unlink(tmp);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -57,7 +90,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof idx / sizeof *idx; i++) {
         text = fz_digest(idx[i].papers, &len);
         snprintf(path, sizeof path, "%s/index/%s", argv[1], idx[i].name);
-        if (fz_build_index(path, "seed/2024/06/01.md", text, len))
+        if (build_seed(path, "seed/2024/06/01.md", text, len, i == 0))
             return 1;
         free(text);
     }
@@ -66,7 +99,7 @@ int main(int argc, char **argv)
                                    "### [?! -- ...](https://arxiv.org/abs/2403.00042)\n\n"
                                    "Vote: 2\n\nAuthors: ..\n\n- !! -- ?\n";
     snprintf(path, sizeof path, "%s/index/no_terms.index", argv[1]);
-    if (fz_build_index(path, "seed/2024/03/04.md", no_terms, strlen(no_terms)))
+    if (build_seed(path, "seed/2024/03/04.md", no_terms, strlen(no_terms), false))
         return 1;
     return 0;
 }
