@@ -631,6 +631,15 @@ static void print_update_summary(const run_state *s, const char *out,
     printf("seconds:           %.3f\n", secs);
 }
 
+/* The progress line of an update counts the papers itself (the build's
+ * reads the writer's parse statistics). */
+static int on_update_paper(const pdx_paper *p, void *payload)
+{
+    run_state *s = payload;
+    s->stats.papers++;
+    return on_paper(p, payload);
+}
+
 /* Runs pdx_index_update (paths) or pdx_index_optimize (paths NULL) and
  * prints the summary. Returns the exit status; dies of the signal when
  * interrupted. */
@@ -639,7 +648,7 @@ static int do_update(run_state *s, const char *out, const char *const *paths, si
 {
     pdx_update_stats st = {0};
     char err[800];
-    pdx_parse_cb cb = {on_paper, on_diag, s};
+    pdx_parse_cb cb = {on_update_paper, on_diag, s};
     int rc = paths ? pdx_index_update(out, paths, n_paths, uo, &cb, &st, err, sizeof err)
                    : pdx_index_optimize(out, uo, &st, err, sizeof err);
     if (!rc && s->err)

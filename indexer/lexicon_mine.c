@@ -63,7 +63,39 @@
  * (jailbreak)` three times is one vote. Pairs found from both directions or
  * through spellings that normalize alike are merged by their term
  * sequences (supports added).
+ *
+ * The exported candidate table (MCAND, version 1)
+ * -----------------------------------------------
+ * Little-endian, every byte covered by the checksum at the end:
+ *
+ *   0  u8[4]  magic "PDXC"
+ *   4  u32    version (LM_TABLE_VERSION)
+ *   8  u64    texts        \
+ *  16  u64    occurrences   | the stats of the table's texts
+ *  24  u64    prunes        |
+ *  32  u32    prune_floor  /
+ *  36  u32    flags (0)
+ *  40  u64    entries
+ *  48  entries times: varint shared, varint suffix_len, suffix bytes,
+ *                     varint count (1..2^32-1)
+ *      u64    XXH3-64 (pdx_hash) of every byte before it
+ *
+ * An entry's key is the first `shared` bytes of the previous key followed
+ * by the suffix; keys are strictly ascending in pdx_term_cmp order (the
+ * order finish() sorts them in), so a table has exactly one encoding
+ * whatever the order of its texts or the layout of the hash table. The
+ * importer checks every key's shape (kind, direction, non-empty fixed
+ * terms, one 0x00, span words), since finish() relies on it.
+ *
+ * Un-mining
+ * ---------
+ * A text adds 1 to each distinct key its parentheticals produce (once per
+ * text, see above), so un-mining it scans it the same way and takes 1 from
+ * each of those keys, dropping the keys that reach 0 (backward-shift
+ * deletion: the table has no tombstones). A first pass only checks that
+ * every key is held, so a text that was never mined changes nothing.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "lexicon_mine.h"
@@ -76,8 +108,21 @@
 #define LM_EXTEND_SHORT 0.50  /* strong share to extend a span shorter than expected */
 #define LM_EXTEND_LONG 0.60   /* strong share to extend a span long enough already */
 
+#define LM_TABLE_MAGIC "PDXC"  /* first bytes of an exported table */
+#define LM_TABLE_VERSION 1     /* its layout (see the overview) */
+#define LM_TABLE_HEADER 48     /* bytes before the first entry */
+#define LM_TABLE_MIN_ENTRY 3   /* bytes of the smallest entry */
+#define LM_ERRMSG 192          /* bytes of the miner's error message */
+
 enum lm_kind { LM_SPAN = 0, LM_SURFACE = 1 };
 enum lm_dir { LM_KO_EN = 0, LM_EN_KO = 1 };
+
+/* What a scan of a text does with each key it produces. */
+enum lm_mode {
+    LM_MODE_ADD,   /* count it (pdx_lexicon_miner_add) */
+    LM_MODE_CHECK, /* un-mining, first pass: is it held? changes nothing */
+    LM_MODE_REMOVE /* un-mining, second pass: uncount it */
+};
 
 /* One hash table slot: a candidate key and how often it was seen. */
 typedef struct lm_slot {
@@ -85,7 +130,7 @@ typedef struct lm_slot {
     uint32_t key_off; /* key bytes at arena.data + key_off */
     uint32_t key_len; /* 0: empty slot (keys are never empty) */
     uint32_t count;   /* texts it was seen in */
-    uint32_t text;    /* the last text that counted it (1-based add number) */
+    uint32_t text;    /* the last scan that counted it (m->serial; 0: none) */
 } lm_slot;
 
 /* A candidate during finish: a key in sorted order, with its count. */
@@ -115,6 +160,9 @@ struct pdx_lexicon_miner {
     size_t n_used;          /* occupied slots */
     size_t max_entries;     /* prune when a new key would pass this */
     pdx_buf arena;          /* key bytes of the occupied slots */
+    size_t dead_bytes;      /* arena bytes of keys un-mined away (compacted when large) */
+    uint32_t serial;        /* number of the current scan (add or unmine), never 0 */
+    enum lm_mode mode;      /* what the current scan does with its keys */
     uint32_t min_support;   /* pairs below this are dropped */
     int err;                /* sticky PDX_ENOMEM */
     bool finished;          /* finish was called */
@@ -127,6 +175,7 @@ struct pdx_lexicon_miner {
     size_t n_work, cap_work; /* pairs in work, and allocated */
     pdx_lex_pair *pairs;    /* the final pairs, pointing into strs */
     size_t n_pairs;         /* pairs in pairs */
+    char errmsg[LM_ERRMSG]; /* what the last failed export/import/unmine said */
 };
 
 /* ---- character classes ---- */
@@ -341,6 +390,7 @@ static int lm_rebuild(pdx_lexicon_miner *m, size_t n_slots, uint32_t floor)
     m->arena = arena;
     m->n_used = used;
     m->stats.candidates = used;
+    m->dead_bytes = 0;
     return PDX_OK;
 }
 
@@ -360,18 +410,11 @@ static int lm_prune(pdx_lexicon_miner *m)
     return lm_rebuild(m, m->n_slots, floor);
 }
 
-/* Counts one occurrence of key. */
-static int lm_count(pdx_lexicon_miner *m, const uint8_t *key, size_t len)
+/* Makes room for one more key (pruning or growing the table) and holds it
+ * with count, last counted by scan text. */
+static int lm_insert(pdx_lexicon_miner *m, uint64_t h, const uint8_t *key, size_t len,
+                     uint32_t count, uint32_t text)
 {
-    uint64_t h = pdx_hash(key, len);
-    lm_slot *s = lm_find_slot(m->slots, m->n_slots, &m->arena, h, key, len);
-    uint32_t text = (uint32_t)m->stats.texts;
-    if (s->key_len) {
-        if (s->text != text && s->count < UINT32_MAX)
-            s->count++; /* once per text: a summary repeating a pair is one vote */
-        s->text = text;
-        return PDX_OK;
-    }
     int rc = PDX_OK;
     if (m->n_used + 1 > m->max_entries)
         rc = lm_prune(m);
@@ -381,16 +424,115 @@ static int lm_count(pdx_lexicon_miner *m, const uint8_t *key, size_t len)
         return rc;
     if (m->arena.len + len > UINT32_MAX)
         return PDX_ENOMEM;
-    s = lm_find_slot(m->slots, m->n_slots, &m->arena, h, key, len);
-    s->hash = h;
-    s->key_off = (uint32_t)m->arena.len;
-    s->key_len = (uint32_t)len;
-    s->count = 1;
-    s->text = text;
+    lm_slot *s = lm_find_slot(m->slots, m->n_slots, &m->arena, h, key, len);
+    *s = (lm_slot){h, (uint32_t)m->arena.len, (uint32_t)len, count, text};
     pdx_buf_append(&m->arena, key, len);
     m->n_used++;
     m->stats.candidates = m->n_used;
     return m->arena.err;
+}
+
+/* Empties slot s and moves the later slots of its probe run back, so that
+ * lookups need no tombstones (backward-shift deletion). */
+static void lm_remove(pdx_lexicon_miner *m, lm_slot *s)
+{
+    size_t mask = m->n_slots - 1;
+    size_t hole = (size_t)(s - m->slots);
+    m->dead_bytes += s->key_len;
+    for (size_t j = (hole + 1) & mask; m->slots[j].key_len; j = (j + 1) & mask) {
+        size_t home = (size_t)m->slots[j].hash & mask;
+        /* slot j may fill the hole when the hole lies on its probe path,
+         * i.e. between its home and j (cyclically) */
+        if (((j - home) & mask) >= ((j - hole) & mask)) {
+            m->slots[hole] = m->slots[j];
+            hole = j;
+        }
+    }
+    m->slots[hole] = (lm_slot){0};
+    m->n_used--;
+    m->stats.candidates = m->n_used;
+}
+
+/* Counts one occurrence of key in the current text. */
+static int lm_count(pdx_lexicon_miner *m, const uint8_t *key, size_t len)
+{
+    uint64_t h = pdx_hash(key, len);
+    lm_slot *s = lm_find_slot(m->slots, m->n_slots, &m->arena, h, key, len);
+    if (!s->key_len)
+        return lm_insert(m, h, key, len, 1, m->serial);
+    if (s->text != m->serial && s->count < UINT32_MAX)
+        s->count++; /* once per text: a summary repeating a pair is one vote */
+    s->text = m->serial;
+    return PDX_OK;
+}
+
+/* Takes back the count the current text gave key (once per text, as
+ * lm_count gave it). The check pass made sure the key is held, so a key
+ * not found here was taken back and dropped earlier in this text. */
+static int lm_uncount(pdx_lexicon_miner *m, const uint8_t *key, size_t len)
+{
+    lm_slot *s = lm_find_slot(m->slots, m->n_slots, &m->arena, pdx_hash(key, len), key, len);
+    if (!s->key_len || s->text == m->serial)
+        return PDX_OK;
+    s->text = m->serial;
+    if (--s->count == 0)
+        lm_remove(m, s);
+    return PDX_OK;
+}
+
+/* Un-mining's check: PDX_ENOTFOUND, with the key in the message, when the
+ * table does not hold key (the text was not mined here). */
+static int lm_check_held(pdx_lexicon_miner *m, const uint8_t *key, size_t len)
+{
+    lm_slot *s = lm_find_slot(m->slots, m->n_slots, &m->arena, pdx_hash(key, len), key, len);
+    if (s->key_len)
+        return PDX_OK;
+    const uint8_t *z = memchr(key + 2, 0, len - 2); /* every key has one (lm_key_start) */
+    int fixed = (int)PDX_MIN((size_t)(z - key) - 2, 60);
+    int rest = (int)PDX_MIN(len - (size_t)(z + 1 - key), 60);
+    snprintf(m->errmsg, sizeof m->errmsg,
+             "un-mining a text that was not mined: its candidate \"%.*s\" / \"%.*s\" is not "
+             "held (it would go below 0)",
+             fixed, (const char *)key + 2, rest, (const char *)z + 1);
+    return PDX_ENOTFOUND;
+}
+
+/* Does what the current scan does with a key its text produced. */
+static int lm_key(pdx_lexicon_miner *m, const uint8_t *key, size_t len)
+{
+    switch (m->mode) {
+    case LM_MODE_CHECK:
+        return lm_check_held(m, key, len);
+    case LM_MODE_REMOVE:
+        return lm_uncount(m, key, len);
+    case LM_MODE_ADD:
+        break;
+    }
+    return lm_count(m, key, len);
+}
+
+/* Adds count to key's (saturating), holding it if new (an import). */
+static int lm_add_count(pdx_lexicon_miner *m, const uint8_t *key, size_t len, uint32_t count)
+{
+    uint64_t h = pdx_hash(key, len);
+    lm_slot *s = lm_find_slot(m->slots, m->n_slots, &m->arena, h, key, len);
+    if (!s->key_len)
+        return lm_insert(m, h, key, len, count, 0);
+    s->count = s->count > UINT32_MAX - count ? UINT32_MAX : s->count + count;
+    return PDX_OK;
+}
+
+/* Starts a new scan of a text. Slots remember the last scan that counted
+ * them; when the serial wraps (after 2^32 scans) they forget, so an old
+ * mark can never pass for the new scan's. */
+static void lm_next_scan(pdx_lexicon_miner *m, enum lm_mode mode)
+{
+    if (++m->serial == 0) {
+        for (size_t i = 0; i < m->n_slots; i++)
+            m->slots[i].text = 0;
+        m->serial = 1;
+    }
+    m->mode = mode;
 }
 
 /* ---- terms ---- */
@@ -429,17 +571,20 @@ static int lm_add_occurrence(pdx_lexicon_miner *m, enum lm_dir dir, const char *
     int rc = lm_terms(m, t + s, e - s);
     if (rc || m->terms.len == 0)
         return rc;
-    m->stats.occurrences++;
+    if (m->mode == LM_MODE_ADD)
+        m->stats.occurrences++;
+    else if (m->mode == LM_MODE_REMOVE)
+        m->stats.occurrences--;
     lm_key_start(m, LM_SURFACE, dir);
     pdx_buf_append(&m->key, t + s, e - s);
-    if ((rc = m->key.err) || (rc = lm_count(m, m->key.data, m->key.len)))
+    if ((rc = m->key.err) || (rc = lm_key(m, m->key.data, m->key.len)))
         return rc;
     lm_key_start(m, LM_SPAN, dir);
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             pdx_buf_putc(&m->key, ' ');
         pdx_buf_append(&m->key, t + words[i].start, words[i].end - words[i].start);
-        if ((rc = m->key.err) || (rc = lm_count(m, m->key.data, m->key.len)))
+        if ((rc = m->key.err) || (rc = lm_key(m, m->key.data, m->key.len)))
             return rc;
     }
     return PDX_OK;
@@ -502,6 +647,17 @@ static int lm_add_paren(pdx_lexicon_miner *m, const char *t, size_t len, size_t 
     return PDX_OK;
 }
 
+/* Feeds every parenthetical of the text to the current scan. */
+static int lm_scan(pdx_lexicon_miner *m, const char *text, size_t len)
+{
+    for (const char *p = text; p && (p = memchr(p, '(', len - (size_t)(p - text))); p++) {
+        int rc = lm_add_paren(m, text, len, (size_t)(p - text));
+        if (rc)
+            return rc;
+    }
+    return PDX_OK;
+}
+
 int pdx_lexicon_miner_add(pdx_lexicon_miner *m, const char *text, size_t len)
 {
     if (!m || (!text && len > 0) || m->finished)
@@ -509,13 +665,48 @@ int pdx_lexicon_miner_add(pdx_lexicon_miner *m, const char *text, size_t len)
     if (m->err)
         return m->err;
     m->stats.texts++;
-    for (const char *p = text; p && (p = memchr(p, '(', len - (size_t)(p - text))); p++) {
-        int rc = lm_add_paren(m, text, len, (size_t)(p - text));
-        if (rc) {
-            m->err = rc;
-            return rc;
-        }
+    lm_next_scan(m, LM_MODE_ADD);
+    int rc = lm_scan(m, text, len);
+    return rc ? (m->err = rc) : PDX_OK;
+}
+
+/* Arena bytes of dropped keys worth a compaction (and at least half the
+ * arena): un-mining many texts must not keep their keys forever. */
+#define LM_COMPACT_BYTES ((size_t)1 << 20)
+
+int pdx_lexicon_miner_unmine(pdx_lexicon_miner *m, const char *text, size_t len)
+{
+    if (!m || (!text && len > 0) || m->finished)
+        return PDX_EINVAL;
+    m->errmsg[0] = '\0';
+    if (m->err)
+        return m->err;
+    if (m->stats.prunes) {
+        snprintf(m->errmsg, sizeof m->errmsg,
+                 "the candidate table was pruned %llu times (counts up to %u dropped): "
+                 "un-mining cannot be exact; mine the remaining texts again",
+                 (unsigned long long)m->stats.prunes, (unsigned)m->stats.prune_floor);
+        return PDX_ELIMIT;
     }
+    if (m->stats.texts == 0) {
+        snprintf(m->errmsg, sizeof m->errmsg, "un-mining a text from a miner that holds none");
+        return PDX_ENOTFOUND;
+    }
+    lm_next_scan(m, LM_MODE_CHECK);
+    int rc = lm_scan(m, text, len);
+    if (rc == PDX_OK) {
+        lm_next_scan(m, LM_MODE_REMOVE);
+        rc = lm_scan(m, text, len);
+    }
+    m->mode = LM_MODE_ADD;
+    if (rc == PDX_ENOTFOUND)
+        return rc; /* found by the check pass: nothing changed */
+    if (rc)
+        return m->err = rc;
+    m->stats.texts--;
+    if (m->dead_bytes >= LM_COMPACT_BYTES && m->dead_bytes * 2 >= m->arena.len &&
+        (rc = lm_rebuild(m, m->n_slots, 0)) != PDX_OK)
+        return m->err = rc;
     return PDX_OK;
 }
 
@@ -957,6 +1148,23 @@ static int lm_merge(pdx_lexicon_miner *m)
     return PDX_OK;
 }
 
+/* The held candidates sorted by key (malloc'd; NULL when out of memory):
+ * what finish aligns and export writes, in the same order. */
+static lm_cand *lm_sorted_cands(const pdx_lexicon_miner *m, size_t *n_out)
+{
+    lm_cand *c = malloc((m->n_used ? m->n_used : 1) * sizeof *c);
+    if (!c)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_slots; i++)
+        if (m->slots[i].key_len)
+            c[n++] = (lm_cand){m->arena.data + m->slots[i].key_off, m->slots[i].key_len,
+                               m->slots[i].count, 0, 0, false};
+    qsort(c, n, sizeof *c, lm_cand_cmp);
+    *n_out = n;
+    return c;
+}
+
 int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_out,
                              size_t *n_out)
 {
@@ -965,15 +1173,10 @@ int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_ou
     m->finished = true;
     if (m->err)
         return m->err;
-    lm_cand *c = malloc((m->n_used ? m->n_used : 1) * sizeof *c);
+    size_t n;
+    lm_cand *c = lm_sorted_cands(m, &n);
     if (!c)
         return m->err = PDX_ENOMEM;
-    size_t n = 0;
-    for (size_t i = 0; i < m->n_slots; i++)
-        if (m->slots[i].key_len)
-            c[n++] = (lm_cand){m->arena.data + m->slots[i].key_off, m->slots[i].key_len,
-                               m->slots[i].count, 0, 0, false};
-    qsort(c, n, sizeof *c, lm_cand_cmp);
     int rc = lm_align(m, c, n);
     free(c);
     if (rc == PDX_OK)
@@ -985,6 +1188,185 @@ int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_ou
     *pairs_out = m->pairs;
     *n_out = m->n_pairs;
     return PDX_OK;
+}
+
+/* ---- the exported table (layout in the overview) ---- */
+
+int pdx_lexicon_miner_export(const pdx_lexicon_miner *m, pdx_buf *out)
+{
+    if (!m || !out)
+        return PDX_EINVAL;
+    if (m->err)
+        return m->err;
+    size_t n;
+    lm_cand *c = lm_sorted_cands(m, &n);
+    if (!c)
+        return PDX_ENOMEM;
+    size_t start = out->len;
+    pdx_buf_append(out, LM_TABLE_MAGIC, 4);
+    pdx_buf_put_u32(out, LM_TABLE_VERSION);
+    pdx_buf_put_u64(out, m->stats.texts);
+    pdx_buf_put_u64(out, m->stats.occurrences);
+    pdx_buf_put_u64(out, m->stats.prunes);
+    pdx_buf_put_u32(out, m->stats.prune_floor);
+    pdx_buf_put_u32(out, 0); /* flags */
+    pdx_buf_put_u64(out, n);
+    const uint8_t *prev = NULL;
+    size_t prev_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t shared = 0;
+        while (shared < prev_len && shared < c[i].key_len && prev[shared] == c[i].key[shared])
+            shared++;
+        pdx_buf_put_varint(out, shared);
+        pdx_buf_put_str(out, c[i].key + shared, c[i].key_len - shared);
+        pdx_buf_put_varint(out, c[i].count);
+        prev = c[i].key;
+        prev_len = c[i].key_len;
+    }
+    free(c);
+    if (out->err == PDX_OK)
+        pdx_buf_put_u64(out, pdx_hash(out->data + start, out->len - start));
+    return out->err;
+}
+
+/* The header of an exported table, decoded. */
+typedef struct lm_table {
+    const uint8_t *p;     /* the whole table */
+    size_t len;           /* its bytes, checksum included */
+    uint64_t texts;       /* the stats it carries */
+    uint64_t occurrences;
+    uint64_t prunes;
+    uint32_t prune_floor;
+    uint64_t entries;     /* entries between the header and the checksum */
+} lm_table;
+
+/* Reports damage at byte off of the table (the one place import fails). */
+static int lm_corrupt(pdx_lexicon_miner *m, size_t off, const char *what)
+{
+    snprintf(m->errmsg, sizeof m->errmsg, "lexicon candidate table: byte %zu: %s", off, what);
+    return PDX_ECORRUPT;
+}
+
+static int lm_table_header(pdx_lexicon_miner *m, const uint8_t *p, size_t len, lm_table *t)
+{
+    if (len < LM_TABLE_HEADER + 8)
+        return lm_corrupt(m, len, "truncated: shorter than its header and checksum");
+    if (memcmp(p, LM_TABLE_MAGIC, 4) != 0)
+        return lm_corrupt(m, 0, "not a candidate table (bad magic)");
+    uint32_t version = pdx_get_u32(p + 4);
+    if (version != LM_TABLE_VERSION) {
+        snprintf(m->errmsg, sizeof m->errmsg,
+                 "lexicon candidate table: byte 4: version %u, this build reads version %u",
+                 (unsigned)version, (unsigned)LM_TABLE_VERSION);
+        return PDX_EVERSION;
+    }
+    if (pdx_get_u64(p + len - 8) != pdx_hash(p, len - 8))
+        return lm_corrupt(m, len - 8, "checksum mismatch");
+    *t = (lm_table){p, len, pdx_get_u64(p + 8), pdx_get_u64(p + 16), pdx_get_u64(p + 24),
+                    pdx_get_u32(p + 32), pdx_get_u64(p + 40)};
+    if (pdx_get_u32(p + 36) != 0)
+        return lm_corrupt(m, 36, "unknown flags");
+    if ((t->prunes == 0) != (t->prune_floor == 0))
+        return lm_corrupt(m, 24, "prune count and prune floor disagree");
+    if (t->entries > (len - 8 - LM_TABLE_HEADER) / LM_TABLE_MIN_ENTRY)
+        return lm_corrupt(m, 40, "more entries than bytes to hold them");
+    return PDX_OK;
+}
+
+/* True when key has the shape lm_key_start and the scans give keys (the
+ * alignment relies on it): kind, direction, non-empty fixed terms, one
+ * 0x00, then a non-empty surface or 1..max span words between single
+ * spaces. */
+static bool lm_key_valid(const uint8_t *k, size_t len)
+{
+    if (len < 5 || k[0] > LM_SURFACE || k[1] > LM_EN_KO || k[2] == 0)
+        return false;
+    const uint8_t *z = memchr(k + 2, 0, len - 2);
+    if (!z || z == k + len - 1)
+        return false;
+    const uint8_t *rest = z + 1;
+    size_t n = len - (size_t)(rest - k);
+    if (memchr(rest, 0, n))
+        return false;
+    if (k[0] == LM_SURFACE)
+        return true;
+    size_t max = k[1] == LM_KO_EN ? LM_MAX_KO_WORDS : LM_MAX_EN_WORDS, words = 1;
+    if (rest[0] == ' ' || rest[n - 1] == ' ')
+        return false;
+    for (size_t i = 1; i < n; i++) {
+        if (rest[i] == ' ' && rest[i - 1] == ' ')
+            return false;
+        words += rest[i] == ' ';
+    }
+    return words <= max;
+}
+
+/* Walks the entries of t, checking each (order, lengths, key shape); with
+ * apply, adds their counts to the miner. Keys are rebuilt in m->key. */
+static int lm_table_walk(pdx_lexicon_miner *m, const lm_table *t, bool apply)
+{
+    const uint8_t *p = t->p + LM_TABLE_HEADER, *end = t->p + t->len - 8;
+    pdx_buf_reset(&m->key);
+    for (uint64_t i = 0; i < t->entries; i++) {
+        size_t off = (size_t)(p - t->p);
+        uint64_t shared, suffix_len, count;
+        if (!pdx_get_varint(&p, end, &shared) || !pdx_get_varint(&p, end, &suffix_len))
+            return lm_corrupt(m, off, "entry truncated");
+        if (shared > m->key.len)
+            return lm_corrupt(m, off, "entry shares more bytes than the previous key has");
+        if (suffix_len > (uint64_t)(end - p) || shared + suffix_len > UINT32_MAX)
+            return lm_corrupt(m, off, "entry key runs past the end");
+        const uint8_t *suffix = p;
+        p += suffix_len;
+        if (i > 0 && pdx_term_cmp(suffix, (size_t)suffix_len, m->key.data + shared,
+                                  m->key.len - (size_t)shared) <= 0)
+            return lm_corrupt(m, off, "entries not in ascending key order");
+        m->key.len = (size_t)shared;
+        pdx_buf_append(&m->key, suffix, (size_t)suffix_len);
+        if (m->key.err)
+            return m->key.err;
+        if (!pdx_get_varint(&p, end, &count) || count == 0 || count > UINT32_MAX)
+            return lm_corrupt(m, off, "entry count missing, 0 or too large");
+        if (!lm_key_valid(m->key.data, m->key.len))
+            return lm_corrupt(m, off, "malformed candidate key");
+        if (apply) {
+            int rc = lm_add_count(m, m->key.data, m->key.len, (uint32_t)count);
+            if (rc)
+                return rc;
+        }
+    }
+    if (p != end)
+        return lm_corrupt(m, (size_t)(p - t->p), "bytes after the last entry");
+    return PDX_OK;
+}
+
+int pdx_lexicon_miner_import(pdx_lexicon_miner *m, const uint8_t *p, size_t len)
+{
+    if (!m || (!p && len > 0) || m->finished)
+        return PDX_EINVAL;
+    m->errmsg[0] = '\0';
+    if (m->err)
+        return m->err;
+    lm_table t;
+    int rc = lm_table_header(m, p, len, &t);
+    if (rc == PDX_OK)
+        rc = lm_table_walk(m, &t, false); /* check it all before changing anything */
+    if (rc == PDX_ECORRUPT || rc == PDX_EVERSION)
+        return rc;
+    if (rc == PDX_OK)
+        rc = lm_table_walk(m, &t, true);
+    if (rc)
+        return m->err = rc;
+    m->stats.texts += t.texts;
+    m->stats.occurrences += t.occurrences;
+    m->stats.prunes += t.prunes;
+    m->stats.prune_floor = PDX_MAX(m->stats.prune_floor, t.prune_floor);
+    return PDX_OK;
+}
+
+const char *pdx_lexicon_miner_errmsg(const pdx_lexicon_miner *m)
+{
+    return m ? m->errmsg : "";
 }
 
 /* ---- lifetime ---- */

@@ -10,6 +10,20 @@
  * Use: create, add every paper's title and summary with
  * pdx_lexicon_miner_add(), call pdx_lexicon_miner_finish() once, hand its
  * pairs to pdx_lexicon_encode(), free.
+ *
+ * Incremental use (an index update, issue 12): the candidate table -- the
+ * counts finish() aligns -- is saved with pdx_lexicon_miner_export() (the
+ * manifest's MCAND section) and loaded into a fresh miner with
+ * pdx_lexicon_miner_import(); the texts of deleted papers are taken out
+ * with pdx_lexicon_miner_unmine() and those of new papers added. finish()
+ * depends only on the table, so as long as it never pruned
+ * (stats.prunes == 0),
+ *
+ *   import(export(mine(A + B))), then unmine every text of B
+ *
+ * holds the same table as mine(A) (export gives the same bytes) and
+ * finishes with the same pairs. A pruned table lost counts: unmine()
+ * refuses it (PDX_ELIMIT), and the caller re-mines every live text.
  */
 #ifndef PDX_LEXICON_MINE_H
 #define PDX_LEXICON_MINE_H
@@ -31,8 +45,8 @@ typedef struct pdx_lexicon_miner_opts {
 } pdx_lexicon_miner_opts;
 
 typedef struct pdx_lexicon_miner_stats {
-    uint64_t texts;       /* pdx_lexicon_miner_add() calls */
-    uint64_t occurrences; /* parentheticals that gave candidates */
+    uint64_t texts;       /* texts held: add() calls - unmine() calls + imported */
+    uint64_t occurrences; /* parentheticals that gave candidates, in those texts */
     uint64_t candidates;  /* distinct candidate entries held now */
     uint64_t prunes;      /* times the candidate table was pruned */
     uint32_t prune_floor; /* largest count pruned away (0: never pruned) */
@@ -64,6 +78,38 @@ int pdx_lexicon_miner_add(pdx_lexicon_miner *m, const char *text, size_t len);
  * called, NULL argument) or PDX_ENOMEM. */
 int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_out,
                              size_t *n_out);
+
+/* Appends the candidate table to out as stable bytes: the same table
+ * gives the same bytes whatever the order its texts came in (entries
+ * sorted by key, prefix-compressed; a versioned header with the stats;
+ * an XXH3-64 checksum last). docs/LEXICON.md ("The candidate table") has the layout.
+ * Usable before and after finish(). Returns PDX_OK, PDX_EINVAL (NULL
+ * argument) or PDX_ENOMEM (also the miner's sticky error). */
+int pdx_lexicon_miner_export(const pdx_lexicon_miner *m, pdx_buf *out);
+
+/* Adds the counts of an exported table p[0, len) to the miner's (an empty
+ * miner then holds exactly the exported table; the stats are added too,
+ * prunes included). The bytes are checked whole before anything is
+ * added: on an error the miner is unchanged. Returns PDX_OK, PDX_EINVAL
+ * (NULL argument, or finish already called), PDX_ECORRUPT (checksum,
+ * order, lengths: the message names the byte offset), PDX_EVERSION (a
+ * table version this build does not know) or PDX_ENOMEM (sticky). When
+ * the miner fills up while importing it prunes as add() does. */
+int pdx_lexicon_miner_import(pdx_lexicon_miner *m, const uint8_t *p, size_t len);
+
+/* Takes one text back out: the exact inverse of pdx_lexicon_miner_add()
+ * of the same bytes (every candidate that text counted loses one; those
+ * reaching 0 are dropped). Checks first, changes after: on an error the
+ * miner is unchanged. Returns PDX_OK, PDX_EINVAL (bad arguments, finish
+ * already called), PDX_ENOTFOUND (the text was not mined here: one of
+ * its candidates is not held, it would go below 0), PDX_ELIMIT (the table
+ * pruned: stats.prunes > 0, counts were lost, so un-mining cannot be
+ * exact; re-mine the texts that remain instead) or PDX_ENOMEM (sticky). */
+int pdx_lexicon_miner_unmine(pdx_lexicon_miner *m, const char *text, size_t len);
+
+/* What the last failed export/import/unmine call said (byte offsets,
+ * which candidate); "" when none. Lives until the next call on m. */
+const char *pdx_lexicon_miner_errmsg(const pdx_lexicon_miner *m);
 
 /* Counters so far (for the indexer's summary and for tests). */
 void pdx_lexicon_miner_get_stats(const pdx_lexicon_miner *m, pdx_lexicon_miner_stats *out);

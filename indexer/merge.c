@@ -3,15 +3,18 @@
  * the merge policy, merging adjacent segments, and keeping every file
  * record (MFILES) pointing at its papers as segments come and go.
  *
- * Merge policy (logarithmic, like Lucene's LogMergePolicy, applied to
- * adjacent segments only so that view order, and with it each file's
- * contiguous range, is kept):
- *   - A segment's tier is floor(log4(live papers)). Whenever the
- *     MERGE_FACTOR (4) newest segments are all of one tier they are merged
- *     into one (of the next tier), and that is repeated. A paper is so
- *     rewritten about once per tier it climbs: log4(N / papers per update)
- *     times over its life (4-6 times for one day at a time on 1x-20x),
- *     which bounds the write amplification.
+ * Merge policy (logarithmic, after Lucene's LogMergePolicy, on adjacent
+ * segments only so that view order, and with it each file's contiguous
+ * range, is kept):
+ *   - A segment's level is log4 of its live papers. Going from the oldest
+ *     segment, a band is the run of consecutive segments whose levels are
+ *     within LEVEL_SPAN (0.75) of the largest level among those left;
+ *     whenever a band holds MERGE_FACTOR (4) segments, the first 4 of them
+ *     are merged into one (about 4 times bigger: the next level), and the
+ *     policy looks again. A paper is so rewritten about once per level it
+ *     climbs, log4(N / papers per update) times over its life (4-6 times
+ *     for one day at a time on 1x-20x): the write amplification is
+ *     logarithmic, and at most 3 segments stay at each level.
  *   - A segment more than half of whose papers are deleted is rewritten
  *     alone (its deleted papers are dropped), so deletions cost at most
  *     twice their segment's live size on disk.
@@ -27,14 +30,17 @@
  * for those papers.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "publish.h"
 #include "update_int.h"
 
-/* Segments of one tier merged at a time, and the base of the tiers. */
+/* Segments of one level merged at a time, and the base of the levels. */
 #define MERGE_FACTOR 4
+/* Levels within this much of a band's largest are in the band. */
+#define LEVEL_SPAN 0.75
 
 /* ---- new segments ---- */
 
@@ -231,14 +237,32 @@ static uint32_t live_of(const useg *s)
     return s->n_docs - s->n_deleted;
 }
 
-static unsigned tier_of(uint32_t live)
+/* log4 of the live papers (a segment with none is level 0). */
+static double level_of(const useg *s)
 {
-    unsigned t = 0;
-    while (live >= MERGE_FACTOR) {
-        live /= MERGE_FACTOR;
-        t++;
+    uint32_t live = live_of(s);
+    return live ? log((double)live) / log((double)MERGE_FACTOR) : 0.0;
+}
+
+/* The first MERGE_FACTOR segments of a band (see the top of the file):
+ * sets *lo and returns true, or false when no band holds that many. */
+static bool find_level_merge(const pdx_updater *u, uint32_t *lo)
+{
+    for (uint32_t start = 0; start < u->n_segs;) {
+        double top = 0;
+        for (uint32_t k = start; k < u->n_segs; k++)
+            top = PDX_MAX(top, level_of(&u->segs[k]));
+        uint32_t end = start; /* the band: [start, end] */
+        for (uint32_t k = start; k < u->n_segs; k++)
+            if (level_of(&u->segs[k]) >= top - LEVEL_SPAN)
+                end = k;
+        if (end - start + 1 >= MERGE_FACTOR) {
+            *lo = start;
+            return true;
+        }
+        start = end + 1;
     }
-    return t;
+    return false;
 }
 
 /* Adds the live papers of s, in order, to w. */
@@ -377,15 +401,9 @@ static int policy_step(pdx_updater *u, bool *done)
         if (s->n_deleted && s->n_deleted * 2 > s->n_docs && live_of(s) > 0)
             return merge_range(u, k, k + 1);
     }
-    uint32_t n = u->n_segs;
-    if (n >= MERGE_FACTOR) {
-        unsigned t = tier_of(live_of(&u->segs[n - 1]));
-        bool same = true;
-        for (uint32_t k = n - MERGE_FACTOR; k < n; k++)
-            same = same && tier_of(live_of(&u->segs[k])) == t;
-        if (same)
-            return merge_range(u, n - MERGE_FACTOR, n);
-    }
+    uint32_t n = u->n_segs, lo;
+    if (find_level_merge(u, &lo))
+        return merge_range(u, lo, lo + MERGE_FACTOR);
     if (n > u->opts.max_segments) {
         uint32_t k = smallest_pair(u);
         return merge_range(u, k, k + 2);

@@ -725,6 +725,7 @@ static void updater_free(pdx_updater *u)
     free(u->walk);
     free(u->by_path);
     pdx_update_free_records(u);
+    pdx_lexicon_miner_free(u->miner);
     free(u->old_walked);
     if (u->have_old)
         pdx_manifest_free(&u->old);
@@ -816,6 +817,8 @@ int pdx_index_update(const char *index_path, const char *const *paths, size_t n_
     if (!rc)
         rc = resolve_duplicates(&u);
     if (!rc && pdx_update_changed(&u))
+        rc = pdx_update_lexicon_delta(&u);
+    if (!rc && pdx_update_changed(&u))
         rc = pdx_update_merge(&u, false);
     if (!rc && pdx_update_changed(&u))
         rc = pdx_update_publish(&u);
@@ -836,7 +839,9 @@ int pdx_index_optimize(const char *index_path, const pdx_update_opts *o, pdx_upd
     if (!rc)
         rc = pdx_update_carry_records(&u);
     if (!rc && (u.n_segs > 1 || u.segs[0].n_deleted)) {
-        rc = pdx_update_merge(&u, true);
+        rc = pdx_update_lexicon_delta(&u); /* nothing changes: the table as it was */
+        if (!rc)
+            rc = pdx_update_merge(&u, true);
         if (!rc)
             rc = pdx_update_publish(&u);
     }

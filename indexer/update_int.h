@@ -97,6 +97,11 @@ typedef struct pdx_updater {
     bool records_changed;    /* a record changed without a paper changing (mtime, removal) */
 
 
+    /* The old MCAND table, imported, with this run's deleted papers
+     * un-mined and its new papers mined (update_publish.c); NULL when the
+     * lexicon must be mined again from every live paper. Owned. */
+    struct pdx_lexicon_miner *miner;
+
     nfile *recs;             /* the new manifest's file records (any order) */
     size_t n_recs, cap_recs; /* entries used and allocated */
 
@@ -154,6 +159,11 @@ int pdx_update_merge(pdx_updater *u, bool all);
 
 /* ---- update_publish.c ---- */
 
+/* Brings the old candidate table up to date with this run's deletions
+ * and additions (u->miner), or leaves u->miner NULL when it cannot (no
+ * table, a pruned one): then publish mines every live paper. Runs before
+ * merges, which drop deleted papers. */
+int pdx_update_lexicon_delta(pdx_updater *u);
 /* Recomputes what changed (MDELDF, statistics, lexicon), writes the
  * manifest atomically and removes the files it no longer names. */
 int pdx_update_publish(pdx_updater *u);

@@ -13,12 +13,17 @@
  *   over the live papers of every segment (integers, so exactly what one
  *   full build of the same papers records); max_votes is the largest of
  *   the segments' (a bound, deleted papers included).
- * - LEXICON: mined again from the title and summary of every live paper,
- *   in view order (the miner does not depend on the order while its table
- *   was never pruned). MCAND is left empty until the miner can export its
- *   candidates (lexicon_mine.c); then an update will subtract and add only
- *   what changed.
- * - The manifest goes to "<INDEX>.tmp.<pid>.<random>.manifest", is
+ * - LEXICON and MCAND: the old candidate table (MCAND) is imported into a
+ *   miner, the title and summary of every paper this run deleted are
+ *   un-mined and those of the new segment's live papers mined
+ *   (pdx_update_lexicon_delta, before merges drop deleted papers); the
+ *   table is exported as the new MCAND and finished into the LEXICON. While
+ *   the table was never pruned this is exactly the table, and so the
+ *   lexicon, of a miner fed the live papers afresh (lexicon_mine.h). Without
+ *   a table (a full build that wrote none), or when it cannot be used
+ *   (pruned: un-mining is refused; damaged), every live paper is mined
+ *   again, in view order.
+ * - The manifest goes to "<INDEX>.tmp.<pid>.<random>.mf" (publish.c), is
  *   fsynced, renamed over INDEX, and the directory fsynced. Only then are
  *   segment files that are no longer named unlinked: a reader that read
  *   the old manifest and then misses a segment re-reads INDEX (FORMAT.md).
@@ -177,31 +182,83 @@ static int live_statistics(pdx_updater *u, pdx_manifest *m)
     return PDX_OK;
 }
 
-/* Mines the lexicon of the live papers into *out (LEXICON bytes). */
-static int mine_lexicon(pdx_updater *u, pdx_buf *out)
+/* Feeds (add) or takes back (unmine) the title and summary of paper d. */
+static int mine_paper(pdx_lexicon_miner *m, pdx_index *ix, uint32_t d, bool add)
 {
-    pdx_lexicon_miner *miner = NULL;
-    int rc = pdx_lexicon_miner_new(&miner, NULL);
-    for (uint32_t i = 0; !rc && i < u->n_segs; i++) {
-        useg *s = &u->segs[i];
-        for (uint32_t d = 0; !rc && d < s->n_docs; d++) {
-            if (s->deleted[d])
-                continue;
-            pdx_stored sd;
-            rc = pdx_stored_get(s->ix, d, &sd);
-            if (!rc)
-                rc = pdx_lexicon_miner_add(miner, sd.title, sd.title_len);
-            if (!rc)
-                rc = pdx_lexicon_miner_add(miner, sd.summary, sd.summary_len);
-        }
+    pdx_stored sd;
+    int rc = pdx_stored_get(ix, d, &sd);
+    if (!rc)
+        rc = add ? pdx_lexicon_miner_add(m, sd.title, sd.title_len)
+                 : pdx_lexicon_miner_unmine(m, sd.title, sd.title_len);
+    if (!rc)
+        rc = add ? pdx_lexicon_miner_add(m, sd.summary, sd.summary_len)
+                 : pdx_lexicon_miner_unmine(m, sd.summary, sd.summary_len);
+    return rc;
+}
+
+/* Un-mines the papers of old segment i deleted by this run. */
+static int unmine_deleted(pdx_updater *u, pdx_lexicon_miner *m, uint32_t i)
+{
+    const useg *s = &u->segs[i];
+    const pdx_manifest_segment *os = &u->old.segs[i];
+    int rc = PDX_OK;
+    for (uint32_t d = 0, k = 0; !rc && d < s->n_docs; d++) {
+        while (k < os->n_deleted && os->deleted[k] < d)
+            k++;
+        bool was = k < os->n_deleted && os->deleted[k] == d;
+        if (s->deleted[d] && !was)
+            rc = mine_paper(m, s->ix, d, false);
+    }
+    return rc;
+}
+
+int pdx_update_lexicon_delta(pdx_updater *u)
+{
+    if (!u->have_old || !u->old.cand_len)
+        return PDX_OK;
+    pdx_lexicon_miner *m = NULL;
+    int rc = pdx_lexicon_miner_new(&m, NULL);
+    if (!rc)
+        rc = pdx_lexicon_miner_import(m, u->old.cand, u->old.cand_len);
+    for (uint32_t i = 0; !rc && i < u->old.n_segs; i++)
+        rc = unmine_deleted(u, m, i);
+    const useg *ns = u->new_seg >= 0 ? &u->segs[u->new_seg] : NULL;
+    for (uint32_t d = 0; !rc && ns && d < ns->n_docs; d++)
+        if (!ns->deleted[d])
+            rc = mine_paper(m, ns->ix, d, true);
+    if (rc == PDX_ENOMEM) {
+        pdx_lexicon_miner_free(m);
+        return pdx_update_oom(u);
+    }
+    if (rc) { /* pruned, damaged, or not this table's texts: mine all again */
+        pdx_lexicon_miner_free(m);
+        return PDX_OK;
+    }
+    u->miner = m;
+    return PDX_OK;
+}
+
+/* The lexicon of the live papers (LEXICON bytes) and the candidate
+ * table it was finished from (MCAND bytes): from u->miner, else mined
+ * from every live paper. */
+static int finish_lexicon(pdx_updater *u, pdx_buf *lex, pdx_buf *cand)
+{
+    int rc = PDX_OK;
+    if (!u->miner) {
+        rc = pdx_lexicon_miner_new(&u->miner, NULL);
+        for (uint32_t i = 0; !rc && i < u->n_segs; i++)
+            for (uint32_t d = 0; !rc && d < u->segs[i].n_docs; d++)
+                if (!u->segs[i].deleted[d])
+                    rc = mine_paper(u->miner, u->segs[i].ix, d, true);
     }
     const pdx_lex_pair *pairs = NULL;
     size_t n = 0;
     if (!rc)
-        rc = pdx_lexicon_miner_finish(miner, &pairs, &n);
+        rc = pdx_lexicon_miner_export(u->miner, cand);
     if (!rc)
-        rc = pdx_lexicon_encode(out, pairs, n, PDX_LEXICON_MIN_SUPPORT);
-    pdx_lexicon_miner_free(miner);
+        rc = pdx_lexicon_miner_finish(u->miner, &pairs, &n);
+    if (!rc)
+        rc = pdx_lexicon_encode(lex, pairs, n, PDX_LEXICON_MIN_SUPPORT);
     if (rc)
         return rc == PDX_ENOMEM ? pdx_update_oom(u)
                                 : pdx_update_fail(u, rc, "%s: mining the lexicon failed",
@@ -292,7 +349,7 @@ int pdx_update_publish(pdx_updater *u)
         return pdx_update_fail(u, PDX_EINVAL,
                                "%s: no papers to index; the index was not written", u->path);
     pdx_manifest m = {0};
-    pdx_buf lex = {0};
+    pdx_buf lex = {0}, cand = {0};
     pdx_manifest_segment *ms = calloc(u->n_segs, sizeof *ms);
     pdx_manifest_file *mf = NULL;
     int rc = ms ? PDX_OK : pdx_update_oom(u);
@@ -301,7 +358,7 @@ int pdx_update_publish(pdx_updater *u)
     if (!rc)
         rc = live_statistics(u, &m);
     if (!rc)
-        rc = mine_lexicon(u, &lex);
+        rc = finish_lexicon(u, &lex, &cand);
     if (!rc) {
         normalize_records(u);
         mf = malloc((u->n_recs ? u->n_recs : 1) * sizeof *mf);
@@ -310,6 +367,8 @@ int pdx_update_publish(pdx_updater *u)
     if (!rc) {
         m.lexicon = lex.data;
         m.lexicon_len = lex.len;
+        m.cand = cand.data;
+        m.cand_len = cand.len;
         rc = write_manifest(u, &m);
     }
     if (!rc) {
@@ -321,5 +380,6 @@ int pdx_update_publish(pdx_updater *u)
     free(ms);
     free(mf);
     pdx_buf_free(&lex);
+    pdx_buf_free(&cand);
     return rc;
 }

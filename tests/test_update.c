@@ -652,6 +652,49 @@ static void update_waits_for_another_writer(void **st)
     assert_same_as_fresh(t);
 }
 
+/* The cancel flag, set by the paper callback of the cancelled update. */
+static volatile sig_atomic_t cancel_flag;
+
+static int cancel_on_paper(const pdx_paper *p, void *payload)
+{
+    (void)p;
+    (void)payload;
+    cancel_flag = 1;
+    return 0;
+}
+
+/* A cancelled update (a signal in paperdex-index) leaves the index as it
+ * was and no file behind; the next update does the work. */
+static void update_cancelled_changes_nothing(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    update_index(t, t->idx, 0);
+    size_t len1, len2;
+    char *before = fx_read(t->idx, &len1);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    cancel_flag = 0;
+    const char *paths[] = {t->in};
+    pdx_update_opts o = {.writer = {.threads = 1, .cancel = &cancel_flag}};
+    pdx_parse_cb cb = {cancel_on_paper, NULL, NULL};
+    char err[800];
+    assert_int_equal(pdx_index_update(t->idx, paths, 1, &o, &cb, NULL, err, sizeof err),
+                     PDX_ESTOP);
+    char *after = fx_read(t->idx, &len2);
+    assert_int_equal(len1, len2);
+    assert_memory_equal(before, after, len1);
+    free(before);
+    free(after);
+    char *out = strdup(t->idx);
+    *strrchr(out, '/') = 0;
+    assert_false(fx_has_entry(out, ".tmp."));
+    assert_false(fx_has_entry(out, ".2.seg"));
+    free(out);
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_added, 1);
+    assert_same_as_fresh(t);
+}
+
 /* INDEX that is not an index is never replaced; an old single-file index
  * is refused with a message saying to rebuild. */
 static void update_refuses_foreign_files(void **st)
@@ -684,6 +727,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_file_becomes_directory_or_unreadable, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(update_waits_for_another_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_cancelled_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(update_refuses_foreign_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
