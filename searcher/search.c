@@ -62,6 +62,18 @@
  * (clause_verdict()): the lists are walked, and a phrase's positions
  * read, once per span rather than once per word. The exhaustive search
  * shares nothing, so tests/test_exact.c checks the sharing too.
+ *
+ * Segments. An index is a view over segments with deleted papers
+ * (search_view.c). The query is evaluated segment by segment, each with
+ * its own cursors (the segment's local term ordinals) but every statistic
+ * of the view's live papers (query_stats(): N, df and so idf per list, the
+ * groups' information and mass; average lengths): a paper scores the same
+ * in any segment, and as in one segment built from the live papers alone.
+ * All segments push into one heap and one count, so the heap's threshold
+ * prunes every later segment exactly as it would the rest of one; the
+ * partial pass runs, on every segment, only once the full matches of all
+ * were counted. Deleted papers fail passes_filters(): never scored or
+ * counted. Hits carry view doc ids (segment base + local id).
  */
 #include <math.h>
 #include <stdio.h>
@@ -743,7 +755,7 @@ static bool cannot_reach(double bound, double theta)
 static bool passes_filters(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     const pdx_query *q = e->q;
-    if (e->has_deleted && pdx_search_doc_deleted(e->ix, doc))
+    if (e->has_deleted && pdx_doc_deleted(e->ix, doc))
         return false;
     if (e->id_filter && doc != e->id_doc)
         return false;
@@ -1938,7 +1950,7 @@ static int eval_open(eval *e, const search_ctx *sc, uint32_t seg, bool partial)
     pdx_index *ix = pdx_search_seg(view, seg, &base);
     *e = (eval){.s = sc->s, .ix = ix, .seg = seg, .base = base, .qs = sc->qs, .q = sc->q,
                 .o = sc->o, .theta = -1, .partial_pass = partial, .boost_tab = sc->s->boost_tab};
-    e->has_deleted = pdx_search_has_deleted(view);
+    e->has_deleted = pdx_search_has_deleted(ix); /* this segment's */
     for (unsigned f = 0; f < PDX_NFIELDS; f++)
         e->avg[f] = view->avg_len[f];
     e->max_boost = 1 + sc->o->vote_weight * log1p((double)view->max_votes);

@@ -1,7 +1,7 @@
 /*
  * What the searcher asks of the index it searches, in one place: an index
  * is a view over one or more segments (common/segment.h, docs/FORMAT.md
- * "Manifest"), or a lone segment, and these calls answer for both.
+ * "Manifest"), or a lone segment handle, and these calls answer for both.
  *
  * The searcher's rule (issue 12): every statistic a score depends on is the
  * view's, over its live papers, so an index made of several segments with
@@ -16,34 +16,32 @@
 
 uint32_t pdx_search_n_live(const pdx_index *ix)
 {
-    return ix->n_docs;
+    return ix->n_segs ? ix->n_live : ix->n_docs - ix->n_deleted;
 }
 
 uint32_t pdx_search_n_segs(const pdx_index *ix)
 {
-    (void)ix;
-    return 1;
+    return ix->n_segs ? ix->n_segs : 1;
 }
 
 pdx_index *pdx_search_seg(pdx_index *ix, uint32_t i, uint32_t *base)
 {
-    (void)i;
-    *base = 0;
-    return ix;
+    if (!ix->n_segs) {
+        *base = 0;
+        return ix;
+    }
+    *base = ix->base[i];
+    return ix->segs[i];
 }
 
 bool pdx_search_has_deleted(const pdx_index *ix)
 {
-    (void)ix;
-    return false;
+    return ix->n_segs ? ix->n_live < ix->n_docs : ix->n_deleted > 0;
 }
 
 int pdx_search_term_local(pdx_index *ix, uint32_t vord, uint32_t seg, uint32_t *local)
 {
-    (void)ix;
-    (void)seg;
-    *local = vord;
-    return PDX_OK;
+    return pdx_term_local(ix, vord, seg, local);
 }
 
 int pdx_search_list_df(pdx_index *ix, uint32_t vord, unsigned field, uint64_t *out)
@@ -51,20 +49,11 @@ int pdx_search_list_df(pdx_index *ix, uint32_t vord, unsigned field, uint64_t *o
     pdx_term t;
     *out = 0;
     int rc = pdx_term_get(ix, vord, &t);
-    if (rc)
-        return rc;
-    if (!(t.fields & (1u << field)))
-        return PDX_OK;
-    pdx_list_header h;
-    rc = pdx_term_list(ix, &t, field, &h);
-    if (rc)
-        return rc;
-    *out = h.df;
-    return PDX_OK;
+    return rc ? rc : pdx_term_list_df(ix, t.str, t.len, field, out);
 }
 
-/* Is vord a term some live paper has? Only a view with deletions can hold
- * a term that none has. */
+/* Is vord a term some live paper has? Only an index with deletions can
+ * hold a term that none has (pdx_term_df counts live papers). */
 static int term_is_live(pdx_index *ix, uint32_t vord, bool *out)
 {
     *out = true;
@@ -90,26 +79,21 @@ int pdx_search_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *
 int pdx_search_prefix(pdx_index *ix, const char *prefix, size_t len, uint32_t **out,
                       size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    uint32_t first, end;
-    int rc = pdx_term_prefix(ix, prefix, len, &first, &end);
+    int rc = pdx_term_prefix_list(ix, prefix, len, out, n);
     if (rc)
         return rc;
-    uint32_t *v = malloc((size_t)(end > first ? end - first : 1) * sizeof *v);
-    if (!v)
-        return PDX_ENOMEM;
     size_t k = 0;
-    for (uint32_t o = first; o < end; o++) {
+    for (size_t i = 0; i < *n; i++) {
         bool live;
-        if ((rc = term_is_live(ix, o, &live))) {
-            free(v);
+        if ((rc = term_is_live(ix, (*out)[i], &live))) {
+            free(*out);
+            *out = NULL;
+            *n = 0;
             return rc;
         }
         if (live)
-            v[k++] = o;
+            (*out)[k++] = (*out)[i];
     }
-    *out = v;
     *n = k;
     return PDX_OK;
 }

@@ -76,13 +76,8 @@ uint32_t pdx_search_n_segs(const pdx_index *ix);
 pdx_index *pdx_search_seg(pdx_index *ix, uint32_t i, uint32_t *base);
 /* Whether some paper of the view is deleted. */
 bool pdx_search_has_deleted(const pdx_index *ix);
-/* Is local doc of segment seg deleted? (doc < seg->n_docs) */
-static inline bool pdx_search_doc_deleted(const pdx_index *seg, uint32_t doc)
-{
-    (void)seg;
-    (void)doc;
-    return false;
-}
+/* (Whether a segment's local doc is deleted: pdx_doc_deleted(),
+ * segment.h.) */
 /* The ordinal in segment seg of the view's term vord: PDX_OK,
  * PDX_ENOTFOUND (that segment lacks it) or PDX_ECORRUPT. */
 int pdx_search_term_local(pdx_index *ix, uint32_t vord, uint32_t seg, uint32_t *local);

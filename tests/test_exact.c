@@ -33,6 +33,7 @@
 #include "fixtures.h"
 #include "paperdex/paperdex.h"
 #include "searcher.h"
+#include "view_fixture.c"
 
 /* ---- building and opening indexes ---- */
 
@@ -60,6 +61,24 @@ static void corpus_open_index(corpus *c, const char *idx)
     assert_int_equal(pdx_searcher_new(&c->s, c->ix), PDX_OK);
 }
 
+/* The writer's view of synthetic paper p, the i-th of its file. */
+static pdx_paper as_paper(const fpaper *p, size_t i)
+{
+    return (pdx_paper){.id = p->id,
+                       .id_len = strlen(p->id),
+                       .url = "",
+                       .title = p->title,
+                       .title_len = strlen(p->title),
+                       .authors = p->authors,
+                       .authors_len = strlen(p->authors),
+                       .summary = p->summary,
+                       .summary_len = strlen(p->summary),
+                       .date = p->date,
+                       .votes = p->votes,
+                       .file = "synthetic.md",
+                       .line = (uint32_t)i + 1};
+}
+
 /* Indexes the papers into a fresh scratch directory and opens the index. */
 static void corpus_from_papers(corpus *c, const fpaper *p, size_t n)
 {
@@ -68,19 +87,7 @@ static void corpus_from_papers(corpus *c, const fpaper *p, size_t n)
     pdx_writer *w;
     assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
     for (size_t i = 0; i < n; i++) {
-        pdx_paper pp = {.id = p[i].id,
-                        .id_len = strlen(p[i].id),
-                        .url = "",
-                        .title = p[i].title,
-                        .title_len = strlen(p[i].title),
-                        .authors = p[i].authors,
-                        .authors_len = strlen(p[i].authors),
-                        .summary = p[i].summary,
-                        .summary_len = strlen(p[i].summary),
-                        .date = p[i].date,
-                        .votes = p[i].votes,
-                        .file = "synthetic.md",
-                        .line = (uint32_t)i + 1};
+        pdx_paper pp = as_paper(&p[i], i);
         assert_int_equal(pdx_writer_add(w, &pp), PDX_OK);
     }
     assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
@@ -405,6 +412,75 @@ static void exact_synthetic_pruned_equals_exhaustive(void **state)
     corpus_close(&c);
 }
 
+/* The same synthetic papers in three segments, each with deleted papers
+ * mixed in (copies of live papers' text under other ids, some with many
+ * votes, so that the lists' and blocks' bounds include papers that never
+ * match): pruning over several segments, with one heap whose threshold
+ * bounds them all, must stay exact, and every pruning path must be taken
+ * there too. tests/test_multiseg.c compares such an index with one
+ * segment of the live papers. */
+#define MULTI_SEGS 3
+static void exact_multiseg_pruned_equals_exhaustive(void **state)
+{
+    (void)state;
+    fpaper *p = synthetic_papers();
+    fpaper *dead = calloc(SYN_PAPERS / 4, sizeof *dead);
+    pdx_paper *sp[MULTI_SEGS];
+    bool *sd[MULTI_SEGS];
+    vf_segment vs[MULTI_SEGS];
+    uint64_t rng = SYN_SEED ^ 0x5e65;
+    size_t n_dead = 0;
+    for (size_t s = 0; s < MULTI_SEGS; s++) {
+        size_t from = SYN_PAPERS * s / MULTI_SEGS, to = SYN_PAPERS * (s + 1) / MULTI_SEGS;
+        sp[s] = calloc((to - from) * 2, sizeof *sp[s]);
+        sd[s] = calloc((to - from) * 2, sizeof *sd[s]);
+        size_t n = 0;
+        for (size_t i = from; i < to; i++) {
+            sp[s][n++] = as_paper(&p[i], i);
+            if (i % 4 != 1)
+                continue;
+            fpaper *d = &dead[n_dead];
+            *d = p[below(&rng, SYN_PAPERS)];
+            snprintf(d->id, sizeof d->id, "2312.%05u", (unsigned)n_dead++);
+            if (below(&rng, 5) == 0)
+                d->votes = 5000;
+            sd[s][n] = true;
+            sp[s][n++] = as_paper(d, i);
+        }
+        vs[s] = (vf_segment){sp[s], n, sd[s]};
+    }
+    corpus c = {0};
+    corpus_from_papers(&c, p, SYN_PAPERS); /* the reference, for its lexicon */
+    char *view = vf_make_view(c.dir, "view.idx", vs, MULTI_SEGS, c.ix->path);
+    pdx_searcher_free(c.s);
+    pdx_index_close(c.ix);
+    corpus_open_index(&c, view);
+    assert_int_equal(pdx_search_n_segs(c.ix), MULTI_SEGS);
+    assert_true(pdx_search_has_deleted(c.ix));
+    rng = SYN_SEED ^ 0xabcdef;
+    size_t parsed = 0;
+    pdx_search_stats_reset(c.s);
+    static const char *const fixed[] = {"alpha", "alpha beta", "\"alpha beta\"", "alpha OR beta",
+                                        "a*", "alpha beta nosuchword", "alpha \"beta gamma\""};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        parsed += compare_pages(c.s, fixed[i], true);
+    for (int i = 0; i < SYN_QUERIES / 2; i++) {
+        char q[256];
+        synthetic_query(q, sizeof q, &rng);
+        parsed += compare_pages(c.s, q, true);
+    }
+    assert_true(parsed > SYN_QUERIES / 2 * 9 / 10);
+    assert_pruning_exercised(c.s, "synthetic, three segments");
+    for (size_t s = 0; s < MULTI_SEGS; s++) {
+        free(sp[s]);
+        free(sd[s]);
+    }
+    free(view);
+    free(dead);
+    free(p);
+    corpus_close(&c);
+}
+
 /* Block-max bounds can equal a score exactly: when one paper of a block
  * has its largest tf, shortest field and most votes, the bound is computed
  * from the same numbers as that paper's score. 1,500 papers with the same
@@ -529,6 +605,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exact_synthetic_pruned_equals_exhaustive),
+        cmocka_unit_test(exact_multiseg_pruned_equals_exhaustive),
         cmocka_unit_test(exact_blockmax_bound_equal_to_heap_reaches_the_tie_break),
         cmocka_unit_test(exact_real_pruned_equals_exhaustive),
     };

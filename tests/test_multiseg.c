@@ -10,7 +10,8 @@
  * votes than any live one and dates outside the live range. The reference
  * is a full build of the live papers alone, in another order. Every query
  * (Korean, English, phrases, prefixes, OR, NOT, field restrictions, whole
- * authors, date/votes/id filters, partial matches, lexicon expansions) is
+ * authors, date/votes/id filters, partial matches, lexicon expansions and
+ * derived forms, words only deleted papers have) is
  * run on both with many options (pages, offsets, sorts, vote weights, no
  * expansion, no partial pass), and the two must agree on every hit (by
  * arXiv id), its score to the bit, partial flag and clauses matched, the
@@ -141,6 +142,20 @@ static pdx_paper as_paper(const tpaper *t)
                        .line = 1};
 }
 
+/* The k-th of a family of rare words with one prefix ("zq" and two
+ * letters the stemmer leaves alone): live papers have ZQ_LIVE of them,
+ * more than a prefix expands to (PDX_DEFAULT_MAX_EXPANSIONS), deleted
+ * papers ZQ_DEAD more, so the notice's count of "zq*" tells whether
+ * terms only deleted papers have were counted. */
+#define ZQ_LIVE 150
+#define ZQ_DEAD 40
+static const char *zq_word(uint32_t k, char out[8])
+{
+    static const char letters[] = "bcfhjkmpqtvwxz";
+    snprintf(out, 8, "zq%c%c", letters[k / 14 % 14], letters[k % 14]);
+    return out;
+}
+
 #define N_LIVE 900
 #define N_SEGS 3
 /* Live papers [seg_first[i], seg_first[i + 1]) are in segment i. */
@@ -165,6 +180,8 @@ static void make_dead(world *w, uint64_t *rng, uint32_t seg, size_t n)
         tpaper *p = &w->dead[w->n_dead++];
         uint32_t kind = (uint32_t)(k % 4);
         random_paper(p, rng, 60000 + (uint32_t)w->n_dead, (int32_t)below(rng, 40));
+        char zq[8];
+        append(p->summary, sizeof p->summary, " ", zq_word(ZQ_LIVE + (uint32_t)k % ZQ_DEAD, zq));
         if (kind == 0 && seg + 1 < N_SEGS) { /* an older version of a later live paper */
             uint32_t from = seg_first[seg + 1], to = seg_first[N_SEGS];
             const tpaper *later = &w->live[from + below(rng, to - from)];
@@ -199,8 +216,11 @@ static void world_open(world *w)
     w->dead = calloc(400, sizeof *w->dead);
     assert_non_null(w->live);
     assert_non_null(w->dead);
-    for (uint32_t i = 0; i < N_LIVE; i++)
+    for (uint32_t i = 0; i < N_LIVE; i++) {
         random_paper(&w->live[i], &rng, i + 1, (int32_t)(i / 25));
+        char zq[8];
+        append(w->live[i].summary, sizeof w->live[i].summary, " ", zq_word(i % ZQ_LIVE, zq));
+    }
     /* each segment: its live papers with its deleted ones interleaved */
     static const size_t n_dead[N_SEGS] = {60, 50, 30};
     pdx_paper *segp[N_SEGS];
@@ -416,9 +436,9 @@ static const char *const fixed_queries[] = {
     "transformer date:2024-03..", "votes:>=100 transformer", "votes:10..50 학습",
     "date:2024-02-05", "votes:>=100", "date:2024-02 OR date:2024-03", "-date:2024-02 모델",
     "id:2402.00017", "id:2402.00430 OR id:2402.00701", "id:2312.00002", "phantomword",
-    "유령단어 모델", "zzdeleted transformer", "강화학습 nosuchword transformer",
+    "유령단어 모델", "유령화", "유령성 모델", "효율화 유령적", "zzdeleted transformer", "강화학습 nosuchword transformer",
     "transformer diffusion reasoning agents video", "모델 학습 데이터 성능 추론 nosuchword",
-    "\"video transf*\"", "retrieval augmented generation", "검색 증강 생성 모델",
+    "\"video transf*\"", "zq*", "zqb* 모델", "retrieval augmented generation", "검색 증강 생성 모델",
     "트랜스포머", "reinforcement learning", "RL 모델", "멀티모달 정렬 OR alignment"};
 
 static void multiseg_matches_one_segment_of_the_live_papers(void **state)
@@ -478,11 +498,193 @@ static void multiseg_deleted_papers_are_not_found(void **state)
     world_close(&w);
 }
 
+/* ---- the real digests ---- */
+
+/* A deep copy of a parsed paper (the parser's strings live only during
+ * its callback). */
+typedef struct kept {
+    pdx_paper p;
+    char *buf; /* owns every string of p */
+} kept;
+
+typedef struct kept_list {
+    kept *a;
+    size_t n, cap;
+} kept_list;
+
+static char *copy_into(char **at, const char *s, size_t len)
+{
+    char *r = *at;
+    memcpy(r, s, len);
+    r[len] = 0;
+    *at += len + 1;
+    return r;
+}
+
+static void keep_paper(kept *k, const pdx_paper *p)
+{
+    size_t flen = strlen(p->file);
+    k->buf = malloc(p->id_len + p->url_len + p->title_len + p->authors_len + p->summary_len +
+                    flen + 6);
+    assert_non_null(k->buf);
+    char *at = k->buf;
+    k->p = *p;
+    k->p.id = copy_into(&at, p->id, p->id_len);
+    k->p.url = copy_into(&at, p->url, p->url_len);
+    k->p.title = copy_into(&at, p->title, p->title_len);
+    k->p.authors = copy_into(&at, p->authors, p->authors_len);
+    k->p.summary = copy_into(&at, p->summary, p->summary_len);
+    k->p.file = copy_into(&at, p->file, flen);
+}
+
+/* Keeps each paper, the later of two with one arXiv id (a full build's
+ * rule; the tie goes to the later in walk order). */
+static int collect_paper(const pdx_paper *p, void *payload)
+{
+    kept_list *l = payload;
+    for (size_t i = 0; i < l->n; i++) {
+        pdx_paper *q = &l->a[i].p;
+        if (q->id_len == p->id_len && memcmp(q->id, p->id, p->id_len) == 0) {
+            if (p->date >= q->date) {
+                free(l->a[i].buf);
+                keep_paper(&l->a[i], p);
+            }
+            return 0;
+        }
+    }
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 1024;
+        l->a = realloc(l->a, l->cap * sizeof *l->a);
+        assert_non_null(l->a);
+    }
+    keep_paper(&l->a[l->n++], p);
+    return 0;
+}
+
+/* The real digests in three segments, with one paper in 25 deleted
+ * outright and one in 25 of the later segments edited (its older version,
+ * with another paper's summary, deleted in an earlier segment), against a
+ * full build of the live papers, over the latency and known-item queries
+ * (skipped without ../shared). */
+static void multiseg_real_digests_match_one_segment(void **state)
+{
+    (void)state;
+    const char *shared = fx_shared_dir();
+    char corpus[4200], lq[4200], kq[4200];
+    snprintf(corpus, sizeof corpus, "%s/corpus/paper_logs", shared ? shared : "");
+    snprintf(lq, sizeof lq, "%s/eval/latency_queries.txt", shared ? shared : "");
+    snprintf(kq, sizeof kq, "%s/eval/queries_visible.jsonl", shared ? shared : "");
+    char *latency = shared ? fx_read(lq, NULL) : NULL;
+    char *known = shared ? fx_read(kq, NULL) : NULL;
+    if (!latency || !known) {
+        printf("multiseg: no ../shared corpus and queries; skipped\n");
+        free(latency);
+        free(known);
+        skip();
+    }
+    kept_list all = {0};
+    const char *paths[] = {corpus};
+    pdx_parse_cb cb = {collect_paper, NULL, &all};
+    assert_int_equal(pdx_parse_paths(paths, 1, &cb, NULL), PDX_OK);
+    assert_true(all.n > 1000);
+    /* edited older versions: copies of later papers with another summary */
+    size_t n_edit = all.n / 25;
+    kept_list edits = {.a = calloc(n_edit, sizeof(kept)), .cap = n_edit};
+    pdx_paper *segp[N_SEGS];
+    bool *segd[N_SEGS];
+    vf_segment vs[N_SEGS];
+    pdx_paper *refp = calloc(all.n, sizeof *refp);
+    size_t n_ref = 0;
+    uint64_t rng = 0x4ea1ULL;
+    for (uint32_t s = 0; s < N_SEGS; s++) {
+        size_t from = all.n * s / N_SEGS, to = all.n * (s + 1) / N_SEGS;
+        segp[s] = calloc((to - from) + n_edit, sizeof *segp[s]);
+        segd[s] = calloc((to - from) + n_edit, sizeof *segd[s]);
+        size_t n = 0;
+        for (size_t i = from; i < to; i++) {
+            bool gone = below(&rng, 25) == 0;
+            if (!gone)
+                refp[n_ref++] = all.a[i].p;
+            segd[s][n] = gone;
+            segp[s][n++] = all.a[i].p;
+            if (s + 1 < N_SEGS && below(&rng, 25) == 0 && edits.n < n_edit) {
+                /* an older version of a paper of the last segment */
+                size_t later = all.n * (N_SEGS - 1) / N_SEGS +
+                               below(&rng, (uint32_t)(all.n - all.n * (N_SEGS - 1) / N_SEGS));
+                kept *e = &edits.a[edits.n++];
+                keep_paper(e, &all.a[later].p);
+                const pdx_paper *other = &all.a[below(&rng, (uint32_t)all.n)].p;
+                e->p.summary = other->summary;
+                e->p.summary_len = other->summary_len;
+                bool taken = false;
+                for (size_t k = 0; k + 1 < edits.n; k++)
+                    taken |= strcmp(edits.a[k].p.id, e->p.id) == 0;
+                if (taken)
+                    continue; /* one older version per paper */
+                segd[s][n] = true;
+                segp[s][n++] = e->p;
+            }
+        }
+        vs[s] = (vf_segment){segp[s], n, segd[s]};
+    }
+    char *dir = fx_tmpdir();
+    char *ref_path = fx_path(dir, "ref.idx");
+    vf_build(ref_path, refp, n_ref);
+    char *view_path = vf_make_view(dir, "view.idx", vs, N_SEGS, ref_path);
+    world w = {.dir = dir};
+    char err[512];
+    assert_int_equal(pdx_index_open(&w.ref, ref_path, err, sizeof err), PDX_OK);
+    if (pdx_index_open(&w.view, view_path, err, sizeof err) != PDX_OK)
+        fail_msg("open %s: %s", view_path, err);
+    assert_int_equal(pdx_searcher_new(&w.sr, w.ref), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&w.sv, w.view), PDX_OK);
+    assert_int_equal(pdx_search_n_live(w.view), n_ref);
+    size_t n_queries = 0;
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    for (char *line = strtok(latency, "\n"); line; line = strtok(NULL, "\n")) {
+        compare(&w, line, PDX_PARSE_DEFAULT, &o);
+        n_queries++;
+    }
+    for (char *line = strtok(known, "\n"); line; line = strtok(NULL, "\n")) {
+        char *q = strstr(line, "\"query\": \"");
+        if (!q)
+            continue;
+        q += 10;
+        char *end = strchr(q, '"');
+        if (!end)
+            continue;
+        *end = 0;
+        compare(&w, q, PDX_PARSE_DEFAULT, &o);
+        n_queries++;
+    }
+    printf("multiseg: %zu real queries compared (%zu live papers, %zu deleted)\n", n_queries,
+           n_ref, all.n - n_ref + edits.n);
+    assert_true(n_queries >= 500);
+    world_close(&w);
+    for (uint32_t s = 0; s < N_SEGS; s++) {
+        free(segp[s]);
+        free(segd[s]);
+    }
+    for (size_t i = 0; i < all.n; i++)
+        free(all.a[i].buf);
+    for (size_t i = 0; i < edits.n; i++)
+        free(edits.a[i].buf);
+    free(all.a);
+    free(edits.a);
+    free(refp);
+    free(ref_path);
+    free(view_path);
+    free(latency);
+    free(known);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(multiseg_matches_one_segment_of_the_live_papers),
         cmocka_unit_test(multiseg_deleted_papers_are_not_found),
+        cmocka_unit_test(multiseg_real_digests_match_one_segment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
