@@ -37,6 +37,7 @@ The digests are synthetic, generated here (our own words). Exit status 0
 passed, 1 failed, 77 when strace or the --update feature is absent (CI
 installs strace). Runs in about a minute on the 2-core test machine.
 """
+import hashlib
 import json
 import os
 import random
@@ -270,6 +271,7 @@ class Crash:
         self.tools, self.tmp = tools, tmp
         self.failures = []
         self.total_moments = 0
+        self.clean_failures = []  # what each failing-write case was
 
     def fail(self, msg):
         print("update_crash: FAIL: " + msg, flush=True)
@@ -283,6 +285,16 @@ class Crash:
             self.fail("%s: %s" % (when, e))
             return None
 
+    def state(self, idx, when):
+        """(answers, hash of the manifest): what the index says, and which
+        commit it is (runs from one state write the same manifest bytes, so
+        --optimize, which must not change an answer, is told apart too)."""
+        ans = self.answers(idx, when)
+        if ans is None:
+            return None
+        with open(idx, "rb") as f:
+            return ans, hashlib.sha256(f.read()).hexdigest()
+
     def run_to_end(self, op, when):
         r = self.tools.run(op.argv_fn(op.idx))
         if r.returncode != 0:
@@ -293,17 +305,23 @@ class Crash:
 
     def kill_at_moments(self, op):
         op.restore()
-        before = self.answers(op.idx, op.name + ": before")
+        before = self.state(op.idx, op.name + ": before")
         log_path = os.path.join(self.tmp, op.name + ".strace")
         r = trace_calls(self.tools, op.argv_fn(op.idx), log_path)
         if r.returncode != 0:
             self.fail("%s: the traced run failed (%d): %s" % (op.name, r.returncode, r.stderr))
             return
         summary = json.loads([ln for ln in r.stdout.splitlines() if ln.startswith("{")][-1])
-        after = self.answers(op.idx, op.name + ": after")
+        after = self.state(op.idx, op.name + ": after")
         if before is None or after is None:
             return
-        if before == after:
+        if before[1] == after[1]:
+            self.fail("%s: the operation did not change the manifest" % op.name)
+            return
+        if op.name == "optimize":
+            if before[0] != after[0]:
+                self.fail("optimize changed the answers")
+        elif before[0] == after[0]:
             self.fail("%s: the operation changed no answer: the queries cannot tell the "
                       "states apart" % op.name)
             return
@@ -321,7 +339,7 @@ class Crash:
                 self.fail("%s: exit status %d instead of death by SIGKILL: %s" % (
                     when, r.returncode, r.stderr.strip()))
                 continue
-            got = self.answers(op.idx, when)
+            got = self.state(op.idx, when)
             if got is None:
                 continue
             if got == before:
@@ -329,14 +347,16 @@ class Crash:
             elif got == after:
                 seen["after"] += 1
             else:
-                diff = [H.first_difference(g, b) for g, b in zip(got, before) if g != b][:2]
-                self.fail("%s: answers are neither the before nor the after state: %s" % (
-                    when, diff))
+                base = before if got[1] != after[1] else after
+                diff = [H.first_difference(g, b) for g, b in zip(got[0], base[0]) if g != b][:2]
+                self.fail("%s: the index is neither the before nor the after state (manifest "
+                          "%s; answers: %s)" % (when, {before[1]: "before", after[1]: "after"}
+                                                .get(got[1], "new"), diff or "same"))
                 continue
             again = self.run_to_end(op, when + ", run again")
             if again is None:
                 continue
-            if self.answers(op.idx, when + ", run again") != after:
+            if self.state(op.idx, when + ", run again") != after:
                 self.fail("%s: the next run did not give the after state" % when)
             for p in allowed_after_run(op.idx_dir, op.idx_name, again.get("segments")):
                 self.fail("%s, run again: %s" % (when, p))
@@ -356,6 +376,7 @@ class Crash:
         gives exactly that state (an error in a step past the commit that
         only costs durability, like fsync of the folder after the rename)."""
         op.restore()
+        self.clean_failures.append(what)
         before_files = listing(op.idx_dir)
         before = self.answers(op.idx, what + ": before")
         r = self.tools.run(op.argv_fn(op.idx), prefix=prefix, preexec_fn=preexec)
@@ -397,9 +418,18 @@ class Crash:
                                       prefix=inject(call, n, "error=EIO"), after=after)
 
     def file_size_limits(self, op):
-        seg_sizes = [os.path.getsize(os.path.join(op.idx_dir, n)) for n in listing(op.idx_dir)
-                     if n.endswith(".seg")]
-        for limit in (0, 4096, max(seg_sizes) // 2):
+        """ulimit -f below the size of the segment the operation writes (from
+        nothing to just under it), SIGXFSZ at its default as in a shell."""
+        op.restore()
+        before = set(listing(op.idx_dir))
+        if self.run_to_end(op, op.name + ": to measure") is None:
+            return
+        new = [os.path.getsize(os.path.join(op.idx_dir, n)) for n in listing(op.idx_dir)
+               if n.endswith(".seg") and n not in before]
+        if not new:
+            self.fail("%s wrote no segment file" % op.name)
+            return
+        for limit in sorted({0, 4096, max(new) // 2, max(new) - 1}):
             def lim(limit=limit):
                 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
                 signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
@@ -517,10 +547,10 @@ def main(argv):
     c = Crash(tools, tmp)
     try:
         states = build_states(tools, tmp)
-        ops = [Op(name, fn, saved, tmp) for name, (saved, fn) in states.items()
-               if only in (None, name)]
+        ops = [Op(name, fn, saved, tmp) for name, (saved, fn) in states.items()]
         for op in ops:
-            c.kill_at_moments(op)
+            if only in (None, op.name):
+                c.kill_at_moments(op)
         if only in (None, "errors"):
             for op in ops:
                 if op.name in ("update", "optimize"):
@@ -534,8 +564,11 @@ def main(argv):
             print("update_crash: kept " + tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-    print("update_crash: %d kill moments in %.1f s; %d failures" % (
-        c.total_moments, time.time() - t0, len(c.failures)), flush=True)
+    print("update_crash: %d kill moments and %d failing-write cases (%s) in %.1f s; %d "
+          "failures" % (c.total_moments, len(c.clean_failures),
+                        ", ".join(sorted({re.sub(r" (at \S+ #\d+|\d+ bytes)$", "", w)
+                                          for w in c.clean_failures})),
+                        time.time() - t0, len(c.failures)), flush=True)
     return 1 if c.failures else 0
 
 
