@@ -418,8 +418,10 @@ static int check_deldf(pdx_index *view, pdx_index *seg, const pdx_manifest_segme
             if (!(t.fields & (1u << f)))
                 continue;
             rc = count_deleted_in_list(seg, ord, f, ms->deleted, ms->n_deleted, &count);
-            if (!rc)
-                rc = match_deldf(view, seg, &t, f, count, &k);
+            if (rc)
+                break;
+            if ((rc = match_deldf(view, seg, &t, f, count, &k))) /* message in view */
+                return rc;
         }
         if (rc)
             return pdx_view_pass_error(view, seg, rc);

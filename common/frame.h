@@ -65,10 +65,15 @@ void pdx_frame_finish(const pdx_frame_kind *kind, const pdx_frame_entry *tab, un
                       uint64_t table_off, uint8_t *table, uint8_t header[PDX_HEADER_SIZE],
                       uint8_t footer[PDX_FOOTER_SIZE]);
 
-/* The header checksum of a header the frame reader accepted. */
-static inline uint64_t pdx_frame_header_sum(const uint8_t *p)
+/* The identity of a container the frame reader accepted: its section
+ * table's checksum, which covers every section's XXH3-64 (so any two files
+ * that differ in content differ here; the header alone, which only holds
+ * sizes and offsets, would not tell two segments of one layout apart). */
+static inline uint64_t pdx_frame_identity(const uint8_t *p)
 {
-    return pdx_get_u64(p + PDX_HDR_CHECKSUM);
+    uint64_t toff = pdx_get_u64(p + PDX_HDR_TABLE_OFF);
+    uint32_t n = pdx_get_u32(p + PDX_HDR_NSECTIONS);
+    return pdx_get_u64(p + toff + (size_t)n * PDX_SECTION_ENTRY_SIZE);
 }
 
 #endif

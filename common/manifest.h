@@ -56,7 +56,11 @@ typedef struct pdx_manifest_segment {
     uint64_t seq;        /* file <INDEX>.<seq>.seg */
     uint32_t n_docs;     /* papers in the segment, deleted ones included */
     uint64_t file_size;  /* of the segment file */
-    uint64_t header_sum; /* the segment header's checksum: a swapped file is refused */
+    /* The segment's identity, pdx_frame_identity(): its section table's
+     * checksum, covering every section's checksum, so a swapped or
+     * replaced file is refused (the name is historical: the header's own
+     * checksum would not tell two segments of one layout apart). */
+    uint64_t header_sum;
     uint32_t *deleted;   /* ascending local doc ids; n_deleted of them */
     uint32_t n_deleted;
     pdx_deldf *deldf;    /* sorted by (term bytes, field); n_deldf of them */

@@ -170,10 +170,10 @@ static int check_identity(pdx_index *ix, const pdx_index *seg, const pdx_manifes
                                  "extended or replaced)",
                                  seg->path, (unsigned long long)seg->size,
                                  (unsigned long long)ms->file_size);
-    if (pdx_frame_header_sum(seg->map) != ms->header_sum)
+    if (pdx_frame_identity(seg->map) != ms->header_sum)
         return pdx_index_corrupt(ix,
-                                 "segment %s is not the file the manifest names (its header "
-                                 "checksum differs: swapped or replaced)",
+                                 "segment %s is not the file the manifest names (its "
+                                 "checksums differ: swapped or replaced)",
                                  seg->path);
     if (seg->n_docs != ms->n_docs)
         return pdx_index_corrupt(ix, "segment %s holds %u papers, the manifest says %u",

@@ -413,8 +413,11 @@ static int do_check(const char *path)
     }
     pdx_index_info info;
     pdx_index_info_get(ix, &info);
-    printf("%s: ok (%u documents, %u terms, %" PRIu64 " bytes)\n", path, info.docs, info.terms,
+    printf("%s: ok (%u documents, %u terms, %" PRIu64 " bytes", path, info.docs, info.terms,
            info.file_size);
+    if (info.segments > 1 || info.deleted)
+        printf("; %u segments, %u deleted papers", info.segments, info.deleted);
+    printf(")\n");
     pdx_index_close(ix);
     return 0;
 }
@@ -433,7 +436,8 @@ static int do_info(const char *path)
     printf("format:       version %u, tokenizer version %u, stemmer %s, Unicode %s\n",
            in.format_version, in.tokenizer_version, in.stemmer, in.unicode_version);
     printf("written by:   %s\n", in.generator);
-    printf("documents:    %u\n", in.docs);
+    printf("documents:    %u live, %u deleted\n", in.docs, in.deleted);
+    printf("generation:   %" PRIu64 "\n", in.generation);
     if (in.min_date)
         printf("dates:        %04d-%02d-%02d .. %04d-%02d-%02d\n", in.min_date / 10000,
                in.min_date / 100 % 100, in.min_date % 100, in.max_date / 10000,
@@ -446,9 +450,17 @@ static int do_info(const char *path)
            in.avg_len[1], in.avg_len[2]);
     printf("lexicon:      %u Korean-English pairs (each stated by at least %u papers)\n",
            in.lexicon_pairs, in.lexicon_min_support);
-    printf("size:         %" PRIu64 " bytes\n", in.file_size);
-    for (unsigned id = 1; id <= PDX_SEC_COUNT; id++)
+    printf("size:         %" PRIu64 " bytes (manifest and segments)\n", in.file_size);
+    for (unsigned id = 1; id <= PDX_SEC_COUNT + 1; id++)
         printf("  %-10s  %12" PRIu64 " bytes\n", pdx_section_name(id), in.section_bytes[id - 1]);
+    printf("segments:     %u\n", in.segments);
+    for (uint32_t i = 0; i < in.segments; i++) {
+        pdx_segment_info sg;
+        pdx_index_segment_info(ix, i, &sg);
+        printf("  %2u. seq %-6" PRIu64 " %8u papers %8u deleted %10u terms %12" PRIu64
+               " bytes  %s\n",
+               i + 1, sg.seq, sg.docs, sg.deleted, sg.terms, sg.file_size, sg.path);
+    }
     pdx_index_close(ix);
     return 0;
 }
