@@ -582,7 +582,7 @@ static int finish_stdout(int status)
 
 /* ---- --update and --optimize ---- */
 
-static void print_update_summary(const run_state *s, const char *out,
+static void print_update_summary(const run_state *s, const char *out, bool optimize,
                                  const pdx_update_stats *st, double secs)
 {
     if (s->json) {
@@ -621,6 +621,12 @@ static void print_update_summary(const run_state *s, const char *out,
     }
     if (s->quiet)
         return;
+    if (optimize) {
+        printf("segments:          %u (%u written by merging)\n", st->segments, st->merges);
+        printf("index:             %s\n", out);
+        printf("seconds:           %.3f\n", secs);
+        return;
+    }
     if (st->full_build)
         printf("(no index at %s: built from scratch)\n", out);
     printf("files unchanged:   %" PRIu64 "\n", st->files_unchanged);
@@ -677,7 +683,7 @@ static int do_update(run_state *s, const char *out, const char *const *paths, si
                 err[0] ? err : pdx_strerror(rc));
         return 1;
     }
-    print_update_summary(s, out, &st, now() - s->t0);
+    print_update_summary(s, out, !paths, &st, now() - s->t0);
     return 0;
 }
 

@@ -101,6 +101,7 @@ typedef struct pdx_segment_out {
                                       seq set; owned (pdx_segment_out_free) */
     uint32_t n_files;              /* entries in files */
     pdx_buf lexicon;               /* LEXICON bytes mined from its papers */
+    pdx_buf cand;                  /* MCAND: the miner's candidate table of its papers */
 } pdx_segment_out;
 
 /* Commits the writer's papers as segment file "<INDEX>.<seq>.seg" only:

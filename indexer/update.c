@@ -386,9 +386,12 @@ static int32_t old_record(const pdx_updater *u, const char *path)
 }
 
 /* Decides, for each walked file, whether it must be parsed: new, changed
- * (size or mtime differ and so does the content hash), or unreadable (a
- * full build would skip it: its old papers go, and parsing reports it).
- * An unchanged file whose mtime moved keeps its record with the new mtime. */
+ * (size or mtime differ and so does the content hash), or unreadable when
+ * it had to be hashed (a full build would skip it: its old papers go, and
+ * parsing reports it). A file with the size and mtime of its record is not
+ * opened at all (6,000 files at 20x: the stats are the cost of a no-op
+ * update), so a permission change alone does not remove its papers. An
+ * unchanged file whose mtime moved keeps its record with the new mtime. */
 static int classify_files(pdx_updater *u)
 {
     for (uint32_t i = 0; i < u->n_walk && !pdx_update_cancelled(u); i++) {
@@ -403,15 +406,9 @@ static int classify_files(pdx_updater *u)
         f->mtime_ns = pdx_stat_mtime_ns(&st);
         const pdx_manifest_file *r = f->old >= 0 ? &u->old.files[f->old] : NULL;
         if (r && r->size == f->size && r->mtime_ns == f->mtime_ns) {
-            f->hash = r->hash;
-            int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-            if (fd >= 0) {
-                close(fd);
-                f->kind = WF_UNCHANGED;
-                f->stamped = true;
-            } else {
-                f->kind = WF_CHANGED; /* unreadable now: parsing reports it */
-            }
+            f->hash = r->hash; /* trusted without reading, as make trusts mtimes */
+            f->kind = WF_UNCHANGED;
+            f->stamped = true;
             continue;
         }
         int rc = hash_file(f->path, &f->hash, &f->size);

@@ -1282,6 +1282,7 @@ typedef struct commit_ctx {
     char *seg_path;        /* "<INDEX>.<seq>.seg"; owned */
     bool seg_renamed;      /* the segment is at seg_path: removed again on failure */
     pdx_buf lexicon;       /* the LEXICON bytes, for the manifest */
+    pdx_buf cand;          /* the miner's candidate table (MCAND), for the manifest */
 } commit_ctx;
 
 /* Allocates what the steps need and maps the spilled runs. */
@@ -1330,6 +1331,7 @@ static void commit_ctx_free(commit_ctx *c, int rc)
         unlink(c->seg_path);
     free(c->seg_path);
     pdx_buf_free(&c->lexicon);
+    pdx_buf_free(&c->cand);
     if (c->runs)
         for (uint32_t k = 0; k < c->n_runs; k++)
             if (c->runs[k].map)
@@ -1737,7 +1739,9 @@ static int write_lexicon(commit_ctx *c)
     size_t n;
     if (finish_mining(c))
         return c->w->err;
-    int rc = pdx_lexicon_miner_finish(c->miner, &pairs, &n);
+    int rc = pdx_lexicon_miner_export(c->miner, &c->cand); /* MCAND: for --update */
+    if (!rc)
+        rc = pdx_lexicon_miner_finish(c->miner, &pairs, &n);
     if (rc)
         return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
     rc = pdx_lexicon_encode(&c->lexicon, pairs, n, PDX_LEXICON_MIN_SUPPORT);
@@ -1895,6 +1899,8 @@ static int fill_segment_out(commit_ctx *c, pdx_segment_out *out)
     out->created = c->created;
     out->lexicon = c->lexicon; /* moved */
     c->lexicon = (pdx_buf){0};
+    out->cand = c->cand; /* moved */
+    c->cand = (pdx_buf){0};
     return build_files(c, out);
 }
 
@@ -1910,6 +1916,7 @@ void pdx_segment_out_free(pdx_segment_out *out)
     }
     free(out->files);
     pdx_buf_free(&out->lexicon);
+    pdx_buf_free(&out->cand);
     memset(out, 0, sizeof *out);
 }
 
@@ -1979,6 +1986,8 @@ static pdx_manifest full_build_manifest(pdx_segment_out *out, const pdx_manifest
         .n_files = out->n_files,
         .lexicon = out->lexicon.data,
         .lexicon_len = out->lexicon.len,
+        .cand = out->cand.data,
+        .cand_len = out->cand.len,
     };
     memcpy(m.sum_len, out->sum_len, sizeof m.sum_len);
     return m;

@@ -537,6 +537,41 @@ static void update_resurrects_dropped_duplicate(void **st)
     assert_same_as_fresh(t);
 }
 
+/* An index made by a full build (paperdex-index without --update) is
+ * updated the same way: its file records, the ids its build dropped as
+ * duplicates and its candidate table (MCAND) are the writer's. */
+static void update_after_full_build(void **st)
+{
+    tstate *t = *st;
+    tpaper later[] = {{"2401.00003", "Video generation survey, revised", 11}};
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    write_day(t->in, "2024-01-09.md", "2024-01-09", later, 1);
+    pdx_writer *w = NULL;
+    pdx_writer_opts wo = {.threads = 1, .created = 1700000000};
+    assert_int_equal(pdx_writer_new(&w, t->idx, &wo), PDX_OK);
+    const char *paths[] = {t->in};
+    assert_int_equal(pdx_writer_add_paths(w, paths, 1, NULL, NULL), PDX_OK);
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    view v;
+    view_open(t->idx, &v);
+    assert_true(v.m.cand_len > 0);
+    view_close(&v);
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_unchanged, 3);
+    assert_int_equal(s.segments, 1);
+    char *p = fx_path(t->in, "2024-01-09.md");
+    assert_int_equal(unlink(p), 0);
+    free(p);
+    write_day(t->in, "2024-01-03.md", "2024-01-03", day3, 3);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_removed, 1);
+    assert_int_equal(s.files_added, 1);
+    assert_int_equal(s.files_reparsed, 1); /* day 1 gets its survey back */
+    assert_same_as_fresh(t);
+}
+
 /* Many small updates: the segment count stays within the bound, merges
  * happen, and --optimize leaves one segment without deletions. */
 static void update_merges_and_optimize(void **st)
@@ -723,6 +758,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_duplicate_earlier_day, setup, teardown),
         cmocka_unit_test_setup_teardown(update_duplicate_same_day, setup, teardown),
         cmocka_unit_test_setup_teardown(update_resurrects_dropped_duplicate, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_after_full_build, setup, teardown),
         cmocka_unit_test_setup_teardown(update_merges_and_optimize, setup, teardown),
         cmocka_unit_test_setup_teardown(update_file_becomes_directory_or_unreadable, setup,
                                         teardown),
