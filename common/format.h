@@ -81,8 +81,10 @@
  * live statistics, and holds the Korean<->English LEXICON (which segments
  * of version 3 carried as their section 10).
  *
- * Checks: the header checksum covers bytes 0..55; the table checksum covers
- * the table entries; every section has an XXH3-64 of its bytes in the table.
+ * Checks: the header checksum covers bytes 0..55, the table checksum's copy
+ * at 48 included; the table checksum covers the table entries; every section
+ * has an XXH3-64 of its bytes in the table. So the header checksum changes
+ * whenever any byte of any section does: it is the file's identity.
  * Opening verifies header, table, footer, file size, section bounds and the
  * META checksum (all O(1)); `paperdex-index --check` verifies every section
  * checksum and every structural invariant (docs/FORMAT.md, Checks). An empty
@@ -124,7 +126,9 @@
 #define PDX_HDR_FILE_SIZE 32   /* u64 */
 #define PDX_HDR_FLAGS 40       /* u32, zero */
 #define PDX_HDR_HASH_ID 44     /* u32 */
-#define PDX_HDR_RESERVED 48    /* u64, zero */
+#define PDX_HDR_TABLE_SUM 48   /* u64: copy of the section table's checksum, so that
+                                  the header checksum identifies the whole content
+                                  (MSEGS keeps it to refuse a swapped segment) */
 #define PDX_HDR_CHECKSUM 56    /* u64: pdx_hash(bytes 0..55) */
 
 /* footer field offsets (from the footer's start) */

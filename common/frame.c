@@ -63,6 +63,9 @@ static int read_table(const uint8_t *h, uint64_t size, const pdx_frame_kind *k,
     if (pdx_hash(t, tlen) != pdx_get_u64(t + tlen))
         return frame_msg(msg, n, PDX_ECORRUPT, "section table (byte %llu): checksum mismatch",
                          (unsigned long long)toff);
+    if (pdx_get_u64(h + PDX_HDR_TABLE_SUM) != pdx_get_u64(t + tlen))
+        return frame_msg(msg, n, PDX_ECORRUPT,
+                         "header: its copy of the section table's checksum does not match");
     for (unsigned id = 0; id <= nsec; id++)
         sec[id] = (pdx_section){0};
     for (uint32_t i = 0; i < nsec; i++) {
@@ -152,7 +155,7 @@ int pdx_frame_coverage(const uint8_t *p, uint64_t size, const pdx_frame_kind *ki
         return rc;
     if (toff + PDX_FRAME_TABLE_BYTES(ns) + PDX_FOOTER_SIZE != size)
         return frame_msg(msg, msg_size, PDX_ECORRUPT, "footer: not right after the section table");
-    if (pdx_get_u32(p + PDX_HDR_FLAGS) != 0 || pdx_get_u64(p + PDX_HDR_RESERVED) != 0)
+    if (pdx_get_u32(p + PDX_HDR_FLAGS) != 0)
         return frame_msg(msg, msg_size, PDX_ECORRUPT, "header: reserved bytes are not zero");
     for (unsigned id = 1; id <= ns; id++)
         if (pdx_hash(sec[id].p, sec[id].len) != sec[id].sum)
@@ -187,6 +190,7 @@ void pdx_frame_finish(const pdx_frame_kind *kind, const pdx_frame_entry *tab, un
     pdx_put_u64(header + PDX_HDR_TABLE_OFF, table_off);
     pdx_put_u64(header + PDX_HDR_FILE_SIZE, file_size);
     pdx_put_u32(header + PDX_HDR_HASH_ID, PDX_HASH_ID_XXH3_64);
+    pdx_put_u64(header + PDX_HDR_TABLE_SUM, pdx_get_u64(table + tlen));
     uint64_t hsum = pdx_hash(header, PDX_HDR_CHECKSUM);
     pdx_put_u64(header + PDX_HDR_CHECKSUM, hsum);
 

@@ -65,15 +65,12 @@ void pdx_frame_finish(const pdx_frame_kind *kind, const pdx_frame_entry *tab, un
                       uint64_t table_off, uint8_t *table, uint8_t header[PDX_HEADER_SIZE],
                       uint8_t footer[PDX_FOOTER_SIZE]);
 
-/* The identity of a container the frame reader accepted: its section
- * table's checksum, which covers every section's XXH3-64 (so any two files
- * that differ in content differ here; the header alone, which only holds
- * sizes and offsets, would not tell two segments of one layout apart). */
+/* The identity of a container the frame reader accepted: its header
+ * checksum, which covers the copy of the section table's checksum (and so
+ * every section's XXH3-64): two files that differ in content differ here. */
 static inline uint64_t pdx_frame_identity(const uint8_t *p)
 {
-    uint64_t toff = pdx_get_u64(p + PDX_HDR_TABLE_OFF);
-    uint32_t n = pdx_get_u32(p + PDX_HDR_NSECTIONS);
-    return pdx_get_u64(p + toff + (size_t)n * PDX_SECTION_ENTRY_SIZE);
+    return pdx_get_u64(p + PDX_HDR_CHECKSUM);
 }
 
 #endif

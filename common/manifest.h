@@ -56,10 +56,9 @@ typedef struct pdx_manifest_segment {
     uint64_t seq;        /* file <INDEX>.<seq>.seg */
     uint32_t n_docs;     /* papers in the segment, deleted ones included */
     uint64_t file_size;  /* of the segment file */
-    /* The segment's identity, pdx_frame_identity(): its section table's
-     * checksum, covering every section's checksum, so a swapped or
-     * replaced file is refused (the name is historical: the header's own
-     * checksum would not tell two segments of one layout apart). */
+    /* The segment header's checksum (pdx_frame_identity): the header holds
+     * a copy of the section table's checksum, so this covers every section
+     * and a swapped or replaced file is refused. */
     uint64_t header_sum;
     uint32_t *deleted;   /* ascending local doc ids; n_deleted of them */
     uint32_t n_deleted;

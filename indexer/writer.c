@@ -1277,7 +1277,7 @@ typedef struct commit_ctx {
     uint8_t header[PDX_HEADER_SIZE]; /* zeros until write_table_and_footer */
     uint64_t file_size;    /* the final size, known after the table */
     uint64_t created;      /* META's creation time */
-    uint64_t identity;     /* pdx_frame_identity() of the segment: its table's checksum */
+    uint64_t identity;     /* pdx_frame_identity() of the segment: its header checksum */
     uint64_t seq;          /* the segment's file number */
     char *seg_path;        /* "<INDEX>.<seq>.seg"; owned */
     bool seg_renamed;      /* the segment is at seg_path: removed again on failure */
@@ -1787,7 +1787,7 @@ static int write_table_and_footer(commit_ctx *c)
     uint8_t tb[PDX_FRAME_TABLE_BYTES(PDX_SEC_COUNT)];
     uint8_t footer[PDX_FOOTER_SIZE];
     pdx_frame_finish(&pdx_segment_kind, c->tab, c->ntab, table_off, tb, c->header, footer);
-    c->identity = pdx_get_u64(tb + (size_t)c->ntab * PDX_SECTION_ENTRY_SIZE);
+    c->identity = pdx_frame_identity(c->header);
     out_write(c->w, &c->o, tb, PDX_FRAME_TABLE_BYTES(c->ntab));
     c->file_size = c->o.off + PDX_FOOTER_SIZE;
     return out_write(c->w, &c->o, footer, sizeof footer);

@@ -326,6 +326,7 @@ static void fix_checksums(uint8_t *p, size_t size)
         }
         size_t tlen = (size_t)nsec * PDX_SECTION_ENTRY_SIZE;
         pdx_put_u64(t + tlen, pdx_hash(t, tlen));
+        pdx_put_u64(p + PDX_HDR_TABLE_SUM, pdx_hash(t, tlen)); /* the header's copy */
     }
     uint64_t hsum = pdx_hash(p, PDX_HDR_CHECKSUM);
     pdx_put_u64(p + PDX_HDR_CHECKSUM, hsum);
@@ -584,7 +585,6 @@ static void corrupt_section_table_and_header(void **st)
         {PDX_HDR_TABLE_OFF, 8, UINT64_MAX - 300, true},
         {PDX_HDR_FILE_SIZE, 8, 0, true},        {PDX_HDR_FILE_SIZE, 8, UINT64_MAX, true},
         {PDX_HDR_FLAGS, 4, 1, true},            {PDX_HDR_HASH_ID, 4, 2, true},
-        {PDX_HDR_RESERVED, 8, 1, true},
     };
     for (size_t i = 0; i < sizeof hdr / sizeof *hdr; i++) {
         RESET();
@@ -1344,6 +1344,29 @@ static void corrupt_format_version_2_asks_for_a_rebuild(void **st)
         fail_msg("version 2: expected a version mismatch, got %d: %s", o.open_rc, o.msg);
 }
 
+/* The header's copy of the table checksum (what makes the header checksum
+ * the file's identity, kept in MSEGS) must match the table: set wrong with
+ * the header and footer checksums right, the segment is refused at open. */
+static void corrupt_header_table_sum_copy(void **st)
+{
+    state *s = *st;
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    memcpy(p, s->orig, s->size);
+    pdx_put_u64(p + PDX_HDR_TABLE_SUM, pdx_get_u64(p + PDX_HDR_TABLE_SUM) ^ 1);
+    uint64_t hsum = pdx_hash(p, PDX_HDR_CHECKSUM);
+    pdx_put_u64(p + PDX_HDR_CHECKSUM, hsum);
+    uint8_t *f = p + s->size - PDX_FOOTER_SIZE;
+    pdx_put_u64(f + PDX_FTR_HDR_SUM, hsum);
+    pdx_put_u64(f + PDX_FTR_CHECKSUM, pdx_hash(f, PDX_FTR_CHECKSUM));
+    write_bytes(s->bad_seg, p, s->size);
+    free(p);
+    outcome o;
+    probe_child(s->bad_seg, "header's table checksum copy wrong", &o);
+    if (o.open_rc != PDX_ECORRUPT || !strstr(o.msg, "section table's checksum"))
+        fail_msg("table checksum copy wrong: %d: %s", o.open_rc, o.msg);
+}
+
 /* A single-file index of version 3 (a segment file with the version
  * before manifests) named as the index: a clear "rebuild" message. A
  * segment of a version-4 index named as the index: told to open the index
@@ -1665,6 +1688,7 @@ int main(void)
         cmocka_unit_test(corrupt_layout_constants_are_a_version_mismatch),
         cmocka_unit_test(corrupt_format_version_2_asks_for_a_rebuild),
         cmocka_unit_test(corrupt_old_version_and_segment_named_as_index),
+        cmocka_unit_test(corrupt_header_table_sum_copy),
         cmocka_unit_test(corrupt_list_vote_bound_wrong),
         cmocka_unit_test(corrupt_doc_row_disagrees_with_record),
         cmocka_unit_test(corrupt_check_accepts_an_index_without_terms),

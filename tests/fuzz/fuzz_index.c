@@ -202,6 +202,7 @@ static void repair(uint8_t *p, size_t size)
         }
         size_t tlen = (size_t)nsec * PDX_SECTION_ENTRY_SIZE;
         pdx_put_u64(t + tlen, pdx_hash(t, tlen));
+        pdx_put_u64(p + PDX_HDR_TABLE_SUM, pdx_hash(t, tlen)); /* the header's copy */
     }
     uint64_t hsum = pdx_hash(p, PDX_HDR_CHECKSUM);
     pdx_put_u64(p + PDX_HDR_CHECKSUM, hsum);
