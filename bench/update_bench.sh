@@ -15,13 +15,13 @@
 #    (target: --update bounded by --mem-mb like a full build), and checks
 #    that the updated index passes --check and answers 20 latency queries
 #    exactly as the rebuilt one (paperdex-search --json, hit by hit).
-# 2. Search over K segments (default 10; 0 skips): a full build of half the
-#    copies, then --update adding the other copies a few at a time until the
-#    index has K segments (or the merge policy keeps it below: the count is
-#    reported), then `paperdex-bench latency` on it and on the same index
-#    after --optimize, alternating A B A B (--lat-rounds pairs of 1 round
-#    each, default 4); reports p50/p99 of each and their ratios (target:
-#    within 1.5x).
+# 2. Search over 10 segments (--segments 0 skips; needs a scale of 5 or
+#    more): one full build of most copies, then 9 updates of decreasing
+#    sizes that the merge policy leaves as they are (see below), then
+#    `paperdex-bench latency` on it and on the same index after --optimize,
+#    alternating A B A B (--lat-rounds pairs of 1 round each, default 4);
+#    reports the segment count reached, p50/p99 of each and their ratios
+#    (target: within 1.5x).
 # Writes OUT/update_bench.json and OUT/update_bench.md, and puts the latter
 # into RESULTS (default bench/RESULTS.md) between the markers
 # "<!-- update_bench -->" and "<!-- /update_bench -->" (appended when absent;
@@ -159,27 +159,46 @@ print("update_bench.sh: updated == rebuilt on %d queries, %d hits" % (len(cases)
                                                                     H.hit_count(a)))
 EOF
 
-# ---- 2. search over K segments vs the optimized index ----
-if [ "$SEGMENTS" -gt 0 ] && [ "$SCALE" -gt 1 ]; then
-    log "segments: full build of half the copies, then updates until $SEGMENTS segments"
+# ---- 2. search over 10 segments vs the optimized index ----
+# The merge policy (indexer/merge.c) keeps at most 3 segments per level
+# (log4 of the live papers; a level spans 0.75), so ten segments that it
+# leaves alone form a ladder: one big full build (the corpus, all copies but
+# the last four, and a part of the last), three updates of one copy each
+# (level ~6), three of a quarter copy (~5) and three of a twentieth (~3.9):
+# every paper of the scale, 1 + 3 + 3 + 3 segments.
+link_files() { # link_files COPY FROM TO: files FROM..TO-1 of a copy into SIN
+    local c="$1" from="$2" to="$3" f
+    sed -n "$((from + 1)),${to}p" "$W/files_$c.txt" | while read -r f; do
+        mkdir -p "$SIN/$c/$(dirname "$f")"
+        ln -s "$GEN/$c/$f" "$SIN/$c/$f"
+    done
+}
+add_files() { # add_files COPY FROM TO: those files added by one --update
+    link_files "$@"
+    u=$((u + 1))
+    "$INDEXER" -q --json --update -o "$W/seg/papers.idx" "$SIN" >"$W/seg_update_$u.json"
+}
+if [ "$SEGMENTS" -gt 0 ] && [ "$SCALE" -ge 5 ]; then
+    log "10 segments: a full build, then 9 updates of decreasing sizes"
     SIN="$W/seg_in"
-    mkdir -p "$SIN"
+    mkdir -p "$SIN" "$W/seg"
     ln -s "$CORPUS" "$SIN/corpus"
     COPIES=($(cd "$GEN" && ls -d c* | LC_ALL=C sort))
-    HALF=$(( ${#COPIES[@]} / 2 ))
-    for c in "${COPIES[@]:0:$HALF}"; do ln -s "$GEN/$c" "$SIN/$c"; done
-    mkdir -p "$W/seg"
-    "$INDEXER" -q --json -o "$W/seg/papers.idx" "$SIN" >"$W/seg_build.json"
-    # The other copies in SEGMENTS-1 updates of about equal size.
-    REST=("${COPIES[@]:$HALF}")
-    N_UPD=$((SEGMENTS - 1))
-    [ "$N_UPD" -le "${#REST[@]}" ] || N_UPD=${#REST[@]}
-    for u in $(seq 0 $((N_UPD - 1))); do
-        from=$((u * ${#REST[@]} / N_UPD))
-        to=$(((u + 1) * ${#REST[@]} / N_UPD))
-        for c in "${REST[@]:$from:$((to - from))}"; do ln -s "$GEN/$c" "$SIN/$c"; done
-        "$INDEXER" -q --json --update -o "$W/seg/papers.idx" "$SIN" >"$W/seg_update_$u.json"
+    NB=$((${#COPIES[@]} - 4))
+    for c in "${COPIES[@]:0:$NB}"; do ln -s "$GEN/$c" "$SIN/$c"; done
+    for c in "${COPIES[@]:$NB:4}"; do
+        (cd "$GEN/$c" && find . -name '*.md' | sed 's|^\./||' | LC_ALL=C sort) >"$W/files_$c.txt"
     done
+    last="${COPIES[$((NB + 3))]}"
+    n=$(wc -l <"$W/files_$last.txt")
+    q=$((n / 4)) t=$((n / 20))
+    b=$((n - 3 * q - 3 * t)) # files of the last copy that go into the full build
+    link_files "$last" 0 "$b"
+    "$INDEXER" -q --json -o "$W/seg/papers.idx" "$SIN" >"$W/seg_build.json"
+    u=0
+    for c in "${COPIES[@]:$NB:3}"; do add_files "$c" 0 "$(wc -l <"$W/files_$c.txt")"; done
+    for k in 0 1 2; do add_files "$last" $((b + k * q)) $((b + (k + 1) * q)); done
+    for k in 0 1 2; do add_files "$last" $((b + 3 * q + k * t)) $((b + 3 * q + (k + 1) * t)); done
     "$INDEXER" --check "$W/seg/papers.idx" >/dev/null
     "$INDEXER" --info "$W/seg/papers.idx" >"$W/seg_info.txt"
     cp -a "$W/seg" "$W/opt"
@@ -266,8 +285,9 @@ L.append("**%s**: the update is %.0fx faster than the rebuild (target: at least 
                                                    json.dumps(usum)))
 if lat:
     L.append("")
-    L.append("Search over %s segments (half the copies in one full build, the rest added by "
-             "--update) against the same index after --optimize, `paperdex-bench latency` "
+    L.append("Search over %s segments (one full build and 9 updates of decreasing sizes: "
+             "1 copy x3, 1/4 copy x3, 1/20 copy x3, so that the merge policy keeps them) against "
+             "the same index after --optimize, `paperdex-bench latency` "
              "over the 500 latency queries, %d alternating rounds each (medians of the "
              "rounds' figures):" % (lat["segments"], lat["seg"]["rounds"]))
     L.append("")
