@@ -8,7 +8,7 @@ SHARED ?= $(abspath ../shared)
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEBS = build-essential cmake pkg-config libstemmer-dev libutf8proc-dev libxxhash-dev libcmocka-dev \
-       libmicrohttpd-dev python3
+       libmicrohttpd-dev python3 strace
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build deps quickstart test test-sanitize matrix clean

@@ -370,6 +370,9 @@ def main():
     serve_load = read_text(os.path.join(out, "serve_load.md"))
     if serve_load:  # bench/load.py's own section, written by run.sh at 1x
         w(serve_load.strip() + "\n\n")
+    update_bench = read_text(os.path.join(out, "update_bench.md"))
+    if update_bench:  # bench/update_bench.sh's own section (issue 12), when run into OUT
+        w("<!-- update_bench -->\n" + update_bench.strip() + "\n<!-- /update_bench -->\n\n")
     notes = read_text(os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                    "results_notes.md"))
     if notes:
