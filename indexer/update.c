@@ -580,6 +580,45 @@ static int record_empty_files(pdx_updater *u)
     return PDX_OK;
 }
 
+/* Commits the writer's papers as this run's new segment and takes its
+ * file records. */
+static int commit_new_segment(pdx_updater *u, pdx_writer *w)
+{
+    pdx_segment_out out;
+    pdx_write_stats ws = {0};
+    int rc = pdx_writer_commit_segment(w, u->next_seq++, &out, &ws);
+    if (rc)
+        return pdx_update_fail(u, rc, "%s", pdx_writer_errmsg(w));
+    u->st.duplicates += ws.duplicates;
+    useg *s = NULL;
+    rc = pdx_update_push_segment(u, &out.seg, &s);
+    if (!rc)
+        rc = take_records(u, &out);
+    if (!rc)
+        u->new_seg = (int32_t)(s - u->segs);
+    pdx_segment_out_free(&out);
+    return rc;
+}
+
+/* Parses files list[0..n) (walk order) with a writer of INDEX into the
+ * new segment; a list without any paper leaves empty records instead. */
+static int parse_into_segment(pdx_updater *u, const char **list, size_t n)
+{
+    pdx_writer *w = NULL;
+    int rc = pdx_update_writer(u, &w);
+    if (!rc) {
+        pdx_parse_cb cb = {forward_paper, forward_diag, u};
+        rc = pdx_writer_add_paths(w, list, n, &cb, &u->parse_stats);
+        if (rc)
+            pdx_update_fail(u, rc, "%s", *pdx_writer_errmsg(w) ? pdx_writer_errmsg(w)
+                                                               : pdx_strerror(rc));
+    }
+    if (!rc)
+        rc = u->st.papers_parsed ? commit_new_segment(u, w) : record_empty_files(u);
+    pdx_writer_free(w);
+    return rc;
+}
+
 /* Parses the new, changed and resurrected files, in walk order, into one
  * new segment; nothing when there are none or they hold no paper. */
 static int add_segment(pdx_updater *u)
@@ -600,39 +639,7 @@ static int add_segment(pdx_updater *u)
         else
             u->st.files_reparsed++;
     }
-    int rc = PDX_OK;
-    if (n) {
-        pdx_writer *w = NULL;
-        rc = pdx_update_writer(u, &w);
-        if (!rc) {
-            pdx_parse_cb cb = {forward_paper, forward_diag, u};
-            rc = pdx_writer_add_paths(w, list, n, &cb, &u->parse_stats);
-            if (rc)
-                pdx_update_fail(u, rc, "%s", *pdx_writer_errmsg(w) ? pdx_writer_errmsg(w)
-                                                                   : pdx_strerror(rc));
-        }
-        if (!rc && !u->st.papers_parsed) {
-            rc = record_empty_files(u);
-        } else if (!rc) {
-            pdx_segment_out out;
-            pdx_write_stats ws = {0};
-            uint64_t seq = u->next_seq++;
-            rc = pdx_writer_commit_segment(w, seq, &out, &ws);
-            if (rc) {
-                pdx_update_fail(u, rc, "%s", pdx_writer_errmsg(w));
-            } else {
-                u->st.duplicates += ws.duplicates;
-                useg *s = NULL;
-                rc = pdx_update_push_segment(u, &out.seg, &s);
-                if (!rc)
-                    rc = take_records(u, &out);
-                if (!rc)
-                    u->new_seg = (int32_t)(s - u->segs);
-            }
-            pdx_segment_out_free(&out);
-        }
-        pdx_writer_free(w);
-    }
+    int rc = n ? parse_into_segment(u, list, n) : PDX_OK;
     free(list);
     return rc ? (u->err ? u->err : rc) : PDX_OK;
 }
