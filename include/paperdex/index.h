@@ -157,13 +157,15 @@ typedef struct pdx_update_stats {
  * (docs/FORMAT.md, README "Keeping an index up to date"). A missing INDEX
  * is built from scratch. Searches give the same answers as after a full
  * build of the same files. The new manifest replaces INDEX atomically; a
- * failure leaves INDEX as it was. Holds <INDEX>.lock for its whole run, a
- * second writer waits for it (on_diag is told once). o and cb (on_paper:
- * progress; on_diag: what the parser reports) may be NULL; st may be NULL.
- * Returns PDX_OK, PDX_ENOMEM, PDX_EIO, PDX_EINVAL (bad options, or nothing
- * would be left), PDX_ENOTINDEX (INDEX is not a paperdex index),
- * PDX_EVERSION (an index of an older format: rebuild it), PDX_ECORRUPT,
- * PDX_ESTOP (cancelled), with a message in errbuf. */
+ * failure leaves INDEX as it was. A file no longer under paths counts as
+ * removed: give the same paths each time. An index of an older format is
+ * rebuilt whole. Holds <INDEX>.lock for its whole run (waiting up to 60 s
+ * for another writer, then PDX_EIO). o and cb (on_paper: progress;
+ * on_diag: what the parser reports) may be NULL; st may be NULL. Returns
+ * PDX_OK, PDX_ENOMEM, PDX_EIO, PDX_EINVAL (bad options, or nothing would
+ * be left), PDX_ENOTINDEX (INDEX is not a paperdex index), PDX_EVERSION
+ * (a format this build does not know), PDX_ECORRUPT, PDX_ESTOP
+ * (cancelled), with a message in errbuf. */
 int pdx_index_update(const char *index_path, const char *const *paths, size_t n_paths,
                      const pdx_update_opts *o, const pdx_parse_cb *cb, pdx_update_stats *st,
                      char *errbuf, size_t errbuf_size);
