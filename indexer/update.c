@@ -6,8 +6,10 @@
  * The steps, each a function below, run under the index's writer lock
  * (<INDEX>.lock, flock LOCK_EX, held from the first read to the last
  * unlink):
- *   1. load_index: the current manifest (none: a full build) and every
- *      segment it names, opened and compared with MSEGS.
+ *   1. load_index: the current manifest (publish.c's pdx_manifest_read;
+ *      none, or an older format: a full build) and every segment it names,
+ *      opened and compared with MSEGS; segment files no manifest names and
+ *      temporary files of killed runs are removed first.
  *   2. walk_inputs, classify_files: the files the paths hold now, walked as
  *      a full build walks them, each compared with its MFILES record: size
  *      and mtime equal = unchanged; else its content hash decides.
@@ -17,23 +19,29 @@
  *      (its id is in the record's dropped list) is parsed again when that
  *      id has no live paper left, so the paper comes back; repeated until
  *      nothing changes, since parsing a file again deletes its papers.
- *   5. add_segment: new, changed and resurrected files are parsed, in walk
- *      order, by the ordinary writer into one new segment file
- *      <INDEX>.<seq>.seg (the writer dedups among them exactly as a full
- *      build does).
+ *   5. carry the unchanged files' records; add_segment: new, changed and
+ *      resurrected files are parsed, in walk order, by the ordinary writer
+ *      into one new segment file <INDEX>.<seq>.seg
+ *      (pdx_writer_commit_segment: the writer dedups among them exactly as
+ *      a full build does, and gives their records: stamps, ranges, ids it
+ *      dropped).
  *   6. resolve_duplicates: each paper of the new segment against the live
  *      paper with its id in the older segments, by the full build's rule:
  *      the later date wins, on a tie the one later in walk order. The loser
  *      is deleted (an old paper, or a new one deleted from birth) and its id
  *      is added to its file's dropped list.
- *   7. merge.c's policy (pdx_update_merge) keeps the segment count bounded.
- *   8. publish: MDELDF recomputed for every segment whose deletions changed
- *      (re-tokenizing the deleted papers with doc_batch.c, the writer's own
- *      per-paper terms), live statistics and the lexicon from the live
- *      papers, the manifest written to a temporary file, fsynced, renamed
- *      over INDEX, the directory fsynced; only then are the segment files
- *      the manifest no longer names, and the leftovers of killed runs,
- *      removed (readers retry on a missing segment: docs/FORMAT.md).
+ *   7. the lexicon's candidate table (MCAND) follows the deletions and
+ *      additions (update_publish.c), then merge.c's policy
+ *      (pdx_update_merge) keeps the segment count bounded.
+ *   8. publish (update_publish.c): MDELDF recomputed for every segment
+ *      whose deletions changed (re-tokenizing the deleted papers with
+ *      doc_batch.c, the writer's own per-paper terms), live statistics, the
+ *      lexicon finished, the manifest published atomically (publish.c);
+ *      only then are the segment files it no longer names removed
+ *      (readers retry on a missing segment: docs/FORMAT.md).
+ *
+ * Nothing is written when nothing changed. On an error the segment files
+ * this run wrote are removed and INDEX is left as it was.
  *
  * Invariant kept across updates: in a file's record, every paper of its
  * range that is deleted, and every paper of the file the writer never
