@@ -296,7 +296,8 @@ void pdx_index_close(pdx_index *ix)
     if (!ix->map_borrowed)
         free(ix->deleted);
     pdx_manifest_free(&ix->manifest);
-    free(ix->mf_bytes);
+    if (ix->mf_bytes)
+        munmap((void *)ix->mf_bytes, ix->mf_len);
     free(ix->stemmer);
     free(ix->unicode_version);
     free(ix->generator);
