@@ -466,6 +466,17 @@ static void view_documents_dispatch(void **state)
         }
     }
     assert_false(pdx_index_doc_live(v, v->n_docs));
+    /* lists are opened on the segments, not on a view of several */
+    uint32_t vord;
+    pdx_term t;
+    assert_int_equal(pdx_term_get(v->segs[1], 0, &t), PDX_OK);
+    assert_int_equal(pdx_term_find(v, t.str, t.len, &vord), PDX_OK);
+    unsigned field = 0;
+    while (!(t.fields & (1u << field)))
+        field++;
+    pdx_postings p;
+    assert_int_equal(pdx_postings_open(&p, v, vord, field), PDX_EINVAL);
+    assert_non_null(strstr(pdx_index_errmsg(v), "segment"));
     pdx_index_close(v);
 }
 
