@@ -69,7 +69,7 @@ struct pdx_index {
     uint32_t *base;        /* n_segs + 1 first view ids; base[n_segs] = n_docs; owned */
     uint32_t n_live;       /* live papers: BM25's N (a segment: n_docs - n_deleted) */
     pdx_manifest manifest; /* the view's manifest, decoded (PDX_MANIFEST_VIEW parts) */
-    uint8_t *mf_bytes;     /* the manifest file's bytes, for --check; owned */
+    const uint8_t *mf_bytes; /* the manifest file, mapped read-only (for --check); owned */
     size_t mf_len;         /* their count */
     bool map_borrowed;     /* map belongs to segs[0] (a one-segment view) */
 

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,22 +37,16 @@ int pdx_view_pass_error(pdx_index *view, const pdx_index *seg, int rc)
 
 /* ---- opening ---- */
 
-/* Reads the whole regular file fd of size bytes. */
-static int read_all(pdx_index *ix, int fd, size_t size)
+/* Maps the regular file fd of size bytes (read-only): opening touches only
+ * the pages of the sections it decodes, not MFILES or the (large) MCAND. */
+static int map_manifest(pdx_index *ix, int fd, size_t size)
 {
-    ix->mf_bytes = malloc(size ? size : 1);
-    if (!ix->mf_bytes)
-        return pdx_index_error(ix, PDX_ENOMEM, "out of memory");
-    size_t got = 0;
-    while (got < size) {
-        ssize_t r = pread(fd, ix->mf_bytes + got, size - got, (off_t)got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return pdx_index_error(ix, PDX_EIO, "cannot read: %s",
-                                   r < 0 ? strerror(errno) : "file shrank while read");
-        got += (size_t)r;
-    }
+    if (size == 0)
+        return pdx_index_error(ix, PDX_ENOTINDEX, "not a paperdex index (0 bytes)");
+    void *m = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED)
+        return pdx_index_error(ix, PDX_EIO, "cannot map: %s", strerror(errno));
+    ix->mf_bytes = m;
     ix->mf_len = size;
     return PDX_OK;
 }
@@ -104,7 +99,7 @@ static int read_manifest(pdx_index *ix, const char *path, struct stat *st)
     int fd;
     int rc = pdx_open_regular(ix, path, &fd, st);
     if (!rc)
-        rc = read_all(ix, fd, (size_t)st->st_size);
+        rc = map_manifest(ix, fd, (size_t)st->st_size);
     if (fd >= 0)
         close(fd);
     if (rc)

@@ -466,6 +466,17 @@ static void view_documents_dispatch(void **state)
         }
     }
     assert_false(pdx_index_doc_live(v, v->n_docs));
+    /* lists are opened on the segments, not on a view of several */
+    uint32_t vord;
+    pdx_term t;
+    assert_int_equal(pdx_term_get(v->segs[1], 0, &t), PDX_OK);
+    assert_int_equal(pdx_term_find(v, t.str, t.len, &vord), PDX_OK);
+    unsigned field = 0;
+    while (!(t.fields & (1u << field)))
+        field++;
+    pdx_postings p;
+    assert_int_equal(pdx_postings_open(&p, v, vord, field), PDX_EINVAL);
+    assert_non_null(strstr(pdx_index_errmsg(v), "segment"));
     pdx_index_close(v);
 }
 
@@ -657,6 +668,28 @@ static void view_same_layout_other_content(void **state)
     free(p);
 }
 
+/* A writer refuses to put a manifest over a segment (its index would lose
+ * it); a lone segment opened on its own has all its papers live. */
+static void view_segment_is_not_a_target(void **state)
+{
+    fixture *fx = *state;
+    char *seg = pdx_segment_path(fx->idx, 1);
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, seg, NULL), PDX_EINVAL);
+    assert_non_null(strstr(pdx_writer_errmsg(w), "is a segment of an index"));
+    pdx_writer_free(w);
+    pdx_index *ix;
+    char err[512];
+    assert_int_equal(pdx_segment_open(&ix, seg, err, sizeof err), PDX_OK);
+    pdx_index_info info;
+    pdx_index_info_get(ix, &info);
+    assert_int_equal(info.docs, N_A);
+    assert_int_equal(info.deleted, 0);
+    assert_true(pdx_index_doc_live(ix, 0));
+    pdx_index_close(ix);
+    free(seg);
+}
+
 /* ---- the reader's retry rule ---- */
 
 static int hook_calls;
@@ -736,6 +769,7 @@ int main(void)
         cmocka_unit_test(view_swapped_and_missing_segment),
         cmocka_unit_test(view_same_layout_other_content),
         cmocka_unit_test(view_open_retries_when_the_index_was_replaced),
+        cmocka_unit_test(view_segment_is_not_a_target),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
