@@ -106,7 +106,9 @@ static void random_text(tpaper *p, uint64_t *rng)
     }
 }
 
-static void random_paper(tpaper *p, uint64_t *rng, uint32_t serial, int32_t day)
+/* Paper p, the i-th of its array, with random text (or, one in five, the
+ * text of one of the 4 papers before it). */
+static void random_paper(tpaper *p, size_t i, uint64_t *rng, uint32_t serial, int32_t day)
 {
     snprintf(p->id, sizeof p->id, "2402.%05u", (unsigned)serial);
     p->date = bench_date_add(20240201, day);
@@ -116,7 +118,7 @@ static void random_paper(tpaper *p, uint64_t *rng, uint32_t serial, int32_t day)
                         : (int64_t)below(rng, 30);
     random_text(p, rng);
     /* one paper in five shares an earlier one's text: equal scores */
-    if (serial % 5 == 4 && serial > 10) {
+    if (i % 5 == 4) {
         const tpaper *src = p - 1 - below(rng, 4);
         memcpy(p->title, src->title, sizeof p->title);
         memcpy(p->authors, src->authors, sizeof p->authors);
@@ -184,7 +186,7 @@ static void make_dead(world *w, uint64_t *rng, uint32_t seg, size_t n)
     for (size_t k = 0; k < n; k++) {
         tpaper *p = &w->dead[w->n_dead++];
         uint32_t kind = (uint32_t)(k % 4);
-        random_paper(p, rng, 60000 + (uint32_t)w->n_dead, (int32_t)below(rng, 40));
+        random_paper(p, w->n_dead - 1, rng, 60000 + (uint32_t)w->n_dead, (int32_t)below(rng, 40));
         char zq[8];
         append(p->summary, sizeof p->summary, " ", zq_word(ZQ_LIVE + (uint32_t)k % ZQ_DEAD, zq));
         if (kind == 0 && seg + 1 < w->n_segs) { /* an older version of a later live paper */
@@ -224,7 +226,7 @@ static void world_open(world *w, uint32_t n_segs)
     assert_non_null(w->live);
     assert_non_null(w->dead);
     for (uint32_t i = 0; i < N_LIVE; i++) {
-        random_paper(&w->live[i], &rng, i + 1, (int32_t)(i / 25));
+        random_paper(&w->live[i], i, &rng, i + 1, (int32_t)(i / 25));
         char zq[8];
         append(w->live[i].summary, sizeof w->live[i].summary, " ", zq_word(i % ZQ_LIVE, zq));
     }
