@@ -181,10 +181,7 @@ typedef struct group_it {
     double mass;
 } group_it;
 
-/* What every segment's evaluation of one query shares (query_stats()):
- * the statistics of the view's live papers, so that a paper scores the
- * same whichever segment holds it, and as it would in one segment built
- * from the live papers alone. */
+/* One (term, field) list a query reads, as the view counts it. */
 typedef struct list_stat {
     uint32_t vord;  /* the view's term ordinal */
     uint8_t field;  /* enum pdx_field */
@@ -192,6 +189,10 @@ typedef struct list_stat {
     double idf;     /* idf of the list over the view's live papers */
 } list_stat;
 
+/* What every segment's evaluation of one query shares (query_stats()):
+ * the statistics of the view's live papers, so that a paper scores the
+ * same whichever segment holds it, and as it would in one segment built
+ * from the live papers alone. */
 typedef struct query_stat {
     /* every (term, field) list the query's term slots may read, sorted
      * by (vord, field), once each */
