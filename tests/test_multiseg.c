@@ -11,11 +11,19 @@
  * is a full build of the live papers alone, in another order. Every query
  * (Korean, English, phrases, prefixes, OR, NOT, field restrictions, whole
  * authors, date/votes/id filters, partial matches, lexicon expansions and
- * derived forms, words only deleted papers have) is
- * run on both with many options (pages, offsets, sorts, vote weights, no
+ * derived forms, words and prefixes only deleted papers have) is run on
+ * both with many options (pages, offsets, sorts, vote weights, no
  * expansion, no partial pass), and the two must agree on every hit (by
  * arXiv id), its score to the bit, partial flag and clauses matched, the
- * totals, partial_used, the notice, the expansions and the snippets.
+ * totals, partial_used, the notice, the expansions and the snippets. The
+ * same on one segment with deleted papers, and on the real digests in
+ * three segments (older versions of edited papers, papers deleted) over
+ * the latency and known-item queries of ../shared/eval.
+ *
+ * The view is put together by tests/view_fixture.c (segments written by
+ * the writer, a manifest encoded by hand with the deleted ids and MDELDF
+ * counted by walking the lists), so this tests the searcher alone, not the
+ * updater (tests/test_update.c, tests/update_exact.*).
  */
 #include <setjmp.h>
 #include <stdarg.h>
