@@ -198,8 +198,14 @@ void pdx_search_terms_free(pdx_searcher *s)
 int pdx_search_term_df(pdx_searcher *s, uint32_t vord, unsigned fields, uint64_t *out)
 {
     *out = 0;
-    if (is_plain(s->ix)) {
-        int rc = pdx_term_df(s->ix, vord, fields, out);
+    if (is_plain(s->ix)) { /* the segment's own figure, asked of it directly */
+        uint32_t base, local;
+        pdx_index *sg = pdx_search_seg(s->ix, 0, &base);
+        int rc = pdx_term_local(s->ix, vord, 0, &local);
+        if (!rc)
+            rc = pdx_term_df(sg, local, fields, out);
+        if (rc && sg != s->ix)
+            pdx_view_pass_error(s->ix, sg, rc);
         return rc ? pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix)) : PDX_OK;
     }
     const uint32_t *locals;

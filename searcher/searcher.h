@@ -36,6 +36,9 @@ typedef struct pdx_search_stats {
      * before instead of opening their own (a span's equivalent, copied
      * into each of its groups by expand.c; search.c share_span_clause()). */
     uint64_t shared_clauses;
+    /* Segments of a view not evaluated in a pass because a word the pass
+     * needs is in none of their papers (search.c segment_possible()). */
+    uint64_t segments_skipped;
 } pdx_search_stats;
 
 /* A local ordinal that is none: the segment lacks the term. */
