@@ -532,6 +532,8 @@ static int check_manifest_sections(pdx_index *view, pdx_manifest *full)
     rc = pdx_index_lexicon(view, &lx);
     if (!rc && lx && (rc = pdx_lexicon_verify(lx)) != PDX_OK && rc != PDX_ENOMEM)
         rc = pdx_index_corrupt(view, "manifest: LEXICON: %s", pdx_lexicon_errmsg(lx));
+    if (rc)
+        pdx_manifest_free(full);
     return rc;
 }
 

@@ -362,6 +362,10 @@ static int decode_deldf(pdx_manifest_segment *s, const pdx_section *sec, const u
 
 static int decode_deleted(pdx_manifest_segment *s, mcur *c, uint32_t i)
 {
+    /* a varint each: the count is bounded by the bytes left, so damage
+     * cannot make it reserve more than the file holds */
+    if (s->n_deleted > (uint64_t)(c->end - c->p))
+        return mcorrupt(c, "segment %u: %u deleted ids cannot fit", i, s->n_deleted);
     s->deleted = malloc((s->n_deleted ? s->n_deleted : 1) * sizeof *s->deleted);
     if (!s->deleted)
         return PDX_ENOMEM;

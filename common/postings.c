@@ -46,6 +46,11 @@ int pdx_term_list(pdx_index *ix, const pdx_term *t, unsigned field, pdx_list_hea
 {
     if (field >= PDX_NFIELDS || !(t->fields & (1u << field)))
         return PDX_ENOTFOUND;
+    if (ix->n_segs > 1) /* lists live in the segments: open them there */
+        return pdx_index_error(ix, PDX_EINVAL,
+                               "a view of %u segments has no lists of its own: open them on "
+                               "each segment (pdx_term_local)",
+                               ix->n_segs);
     const uint8_t *p = ix->sec[PDX_SEC_POSTINGS].p + t->post_off;
     for (unsigned f = 0; f < PDX_NFIELDS; f++) {
         if (!(t->fields & (1u << f)))

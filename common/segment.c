@@ -268,6 +268,7 @@ int pdx_segment_open(pdx_index **out, const char *path, char *errbuf, size_t err
         ix->file_ino = (uint64_t)st.st_ino;
         ix->file_mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
         rc = pdx_map_segment(ix, fd, st.st_size);
+        ix->n_live = ix->n_docs; /* alone, a segment has no deletions */
     }
     if (fd >= 0)
         close(fd); /* the mapping keeps the file alive, even once replaced */
@@ -295,7 +296,8 @@ void pdx_index_close(pdx_index *ix)
     if (!ix->map_borrowed)
         free(ix->deleted);
     pdx_manifest_free(&ix->manifest);
-    free(ix->mf_bytes);
+    if (ix->mf_bytes)
+        munmap((void *)ix->mf_bytes, ix->mf_len);
     free(ix->stemmer);
     free(ix->unicode_version);
     free(ix->generator);

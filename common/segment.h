@@ -69,7 +69,7 @@ struct pdx_index {
     uint32_t *base;        /* n_segs + 1 first view ids; base[n_segs] = n_docs; owned */
     uint32_t n_live;       /* live papers: BM25's N (a segment: n_docs - n_deleted) */
     pdx_manifest manifest; /* the view's manifest, decoded (PDX_MANIFEST_VIEW parts) */
-    uint8_t *mf_bytes;     /* the manifest file's bytes, for --check; owned */
+    const uint8_t *mf_bytes; /* the manifest file, mapped read-only (for --check); owned */
     size_t mf_len;         /* their count */
     bool map_borrowed;     /* map belongs to segs[0] (a one-segment view) */
 
@@ -361,6 +361,12 @@ int pdx_view_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *ou
 int pdx_view_check(pdx_index *ix);
 /* pdx_index_check of one segment (check.c). */
 int pdx_segment_check(pdx_index *ix);
+/* For tests only (NULL otherwise): called by pdx_index_open between reading
+ * the manifest and opening its segments, with the attempt number (0, then
+ * 1.. when the open starts over), so a test can replace or damage the index
+ * at that very moment. Not thread-safe to set while indexes are opened. */
+extern void (*pdx_view_open_hook)(const char *path, int attempt);
+
 /* Copies seg's last error message into the view's and returns rc. */
 int pdx_view_pass_error(pdx_index *view, const pdx_index *seg, int rc);
 

@@ -14,11 +14,14 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "paperdex/tokenizer.h"
 #include "segment.h"
+
+void (*pdx_view_open_hook)(const char *path, int attempt) = NULL;
 
 /* Attempts at opening an index whose manifest keeps being replaced while
  * a segment it named disappears (a writer finishing its commits). */
@@ -34,22 +37,16 @@ int pdx_view_pass_error(pdx_index *view, const pdx_index *seg, int rc)
 
 /* ---- opening ---- */
 
-/* Reads the whole regular file fd of size bytes. */
-static int read_all(pdx_index *ix, int fd, size_t size)
+/* Maps the regular file fd of size bytes (read-only): opening touches only
+ * the pages of the sections it decodes, not MFILES or the (large) MCAND. */
+static int map_manifest(pdx_index *ix, int fd, size_t size)
 {
-    ix->mf_bytes = malloc(size ? size : 1);
-    if (!ix->mf_bytes)
-        return pdx_index_error(ix, PDX_ENOMEM, "out of memory");
-    size_t got = 0;
-    while (got < size) {
-        ssize_t r = pread(fd, ix->mf_bytes + got, size - got, (off_t)got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return pdx_index_error(ix, PDX_EIO, "cannot read: %s",
-                                   r < 0 ? strerror(errno) : "file shrank while read");
-        got += (size_t)r;
-    }
+    if (size == 0)
+        return pdx_index_error(ix, PDX_ENOTINDEX, "not a paperdex index (0 bytes)");
+    void *m = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED)
+        return pdx_index_error(ix, PDX_EIO, "cannot map: %s", strerror(errno));
+    ix->mf_bytes = m;
     ix->mf_len = size;
     return PDX_OK;
 }
@@ -102,7 +99,7 @@ static int read_manifest(pdx_index *ix, const char *path, struct stat *st)
     int fd;
     int rc = pdx_open_regular(ix, path, &fd, st);
     if (!rc)
-        rc = read_all(ix, fd, (size_t)st->st_size);
+        rc = map_manifest(ix, fd, (size_t)st->st_size);
     if (fd >= 0)
         close(fd);
     if (rc)
@@ -306,7 +303,7 @@ static char *segment_base(const char *path)
     return strdup(path);
 }
 
-static int open_view_once(pdx_index *ix, bool *retry)
+static int open_view_once(pdx_index *ix, int attempt, bool *retry)
 {
     struct stat st;
     int rc = read_manifest(ix, ix->path, &st);
@@ -314,6 +311,8 @@ static int open_view_once(pdx_index *ix, bool *retry)
         rc = check_tokenizer(ix);
     if (rc)
         return rc;
+    if (pdx_view_open_hook)
+        pdx_view_open_hook(ix->path, attempt);
     char *base = segment_base(ix->path);
     ix->segs = calloc(ix->manifest.n_segs, sizeof *ix->segs);
     if (!base || !ix->segs) {
@@ -350,7 +349,7 @@ int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbu
             return PDX_ENOMEM;
         }
         bool retry = false;
-        int rc = open_view_once(ix, &retry);
+        int rc = open_view_once(ix, attempt, &retry);
         if (!rc) {
             ix->errmsg[0] = 0;
             *out = ix;

@@ -612,13 +612,10 @@ static uint32_t n_seg_opened;
 
 static void note_segments(const pdx_index *ix)
 {
-    pdx_index_info info;
-    pdx_index_info_get(ix, &info);
     n_seg_opened = 0;
-    for (uint32_t i = 0; i < info.segments && i < 32; i++, n_seg_opened++) {
-        pdx_index_segment_info(ix, i, &seg_opened[i]);
+    for (uint32_t i = 0; i < 32 && pdx_index_segment_info(ix, i, &seg_opened[i]) == PDX_OK;
+         i++, n_seg_opened++)
         snprintf(seg_paths[i], sizeof seg_paths[i], "%s", seg_opened[i].path);
-    }
 }
 
 /* Whether a segment was written to in place since it was opened. */

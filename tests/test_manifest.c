@@ -208,6 +208,7 @@ static void manifest_structure_refused(void **st)
         {"n_live wrong", "live papers"},
         {"MDELDF count above the deleted papers", "MDELDF"},
         {"file range outside its segment", "MFILES"},
+        {"a deleted count larger than the section", "cannot fit"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         pdx_manifest m = sample(segs, files);
@@ -239,6 +240,10 @@ static void manifest_structure_refused(void **st)
             pdx_put_u32(f + f0 + 1 + 15 + 36, 5);
             break;
         }
+        case 4: /* segment 0: 2^32-1 papers, 2^31-1 deleted (16 GiB of ids) */
+            pdx_put_u32(segp + 40, 0xffffffffu);
+            pdx_put_u32(segp + 44, 0x7fffffffu);
+            break;
         }
         /* recompute the checksums so only the structure is wrong */
         const uint8_t *t = b.data + pdx_get_u64(b.data + PDX_HDR_TABLE_OFF);

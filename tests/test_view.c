@@ -466,6 +466,17 @@ static void view_documents_dispatch(void **state)
         }
     }
     assert_false(pdx_index_doc_live(v, v->n_docs));
+    /* lists are opened on the segments, not on a view of several */
+    uint32_t vord;
+    pdx_term t;
+    assert_int_equal(pdx_term_get(v->segs[1], 0, &t), PDX_OK);
+    assert_int_equal(pdx_term_find(v, t.str, t.len, &vord), PDX_OK);
+    unsigned field = 0;
+    while (!(t.fields & (1u << field)))
+        field++;
+    pdx_postings p;
+    assert_int_equal(pdx_postings_open(&p, v, vord, field), PDX_EINVAL);
+    assert_non_null(strstr(pdx_index_errmsg(v), "segment"));
     pdx_index_close(v);
 }
 
@@ -657,6 +668,95 @@ static void view_same_layout_other_content(void **state)
     free(p);
 }
 
+/* A writer refuses to put a manifest over a segment (its index would lose
+ * it); a lone segment opened on its own has all its papers live. */
+static void view_segment_is_not_a_target(void **state)
+{
+    fixture *fx = *state;
+    char *seg = pdx_segment_path(fx->idx, 1);
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, seg, NULL), PDX_EINVAL);
+    assert_non_null(strstr(pdx_writer_errmsg(w), "is a segment of an index"));
+    pdx_writer_free(w);
+    pdx_index *ix;
+    char err[512];
+    assert_int_equal(pdx_segment_open(&ix, seg, err, sizeof err), PDX_OK);
+    pdx_index_info info;
+    pdx_index_info_get(ix, &info);
+    assert_int_equal(info.docs, N_A);
+    assert_int_equal(info.deleted, 0);
+    assert_true(pdx_index_doc_live(ix, 0));
+    pdx_index_close(ix);
+    free(seg);
+}
+
+/* ---- the reader's retry rule ---- */
+
+static int hook_calls;
+static const char *hook_mode; /* "replace" or "unlink" */
+
+static const fx_paper old_papers[] = {
+    {"2406.00001", "Old Paper on Sparse Kernels", "Kim A", "희소 커널 연구.", 20240601, 3},
+    {"2406.00002", "Another Old Paper", "Lee B", "두 번째 논문.", 20240601, 4},
+};
+static const fx_paper new_papers[] = {
+    {"2406.00003", "New Paper on Diffusion", "Park C", "확산 모델 연구.", 20240602, 5},
+};
+
+/* Between the reader's manifest read and its segment opens: a writer
+ * replaces the index (its old segment removed), or the segment vanishes
+ * with no new manifest. */
+static void replace_during_open(const char *path, int attempt)
+{
+    hook_calls++;
+    if (attempt != 0)
+        return;
+    if (!strcmp(hook_mode, "replace")) {
+        pdx_view_open_hook = NULL; /* the writer's own opens are not watched */
+        fx_write_index(path, new_papers, 1);
+        pdx_view_open_hook = replace_during_open;
+    } else {
+        char *seg = fx_index_segment(path, 0);
+        assert_int_equal(unlink(seg), 0);
+        free(seg);
+    }
+}
+
+static void view_open_retries_when_the_index_was_replaced(void **state)
+{
+    fixture *fx = *state;
+    char *path = fx_path(fx->dir, "retry.idx");
+    fx_write_index(path, old_papers, 2);
+    pdx_index *ix;
+    char err[512];
+    hook_mode = "replace";
+    hook_calls = 0;
+    pdx_view_open_hook = replace_during_open;
+    int rc = pdx_index_open(&ix, path, err, sizeof err);
+    pdx_view_open_hook = NULL;
+    if (rc)
+        fail_msg("open while replaced: %s", err);
+    assert_int_equal(hook_calls, 2); /* read the old manifest, then the new one */
+    assert_int_equal(ix->n_live, 1);
+    pdx_index_paper p;
+    assert_int_equal(pdx_index_paper_get(ix, 0, &p), PDX_OK);
+    assert_memory_equal(p.id, "2406.00003", 10);
+    pdx_index_close(ix);
+
+    /* the segment gone and the manifest the same: corruption, named */
+    hook_mode = "unlink";
+    hook_calls = 0;
+    pdx_view_open_hook = replace_during_open;
+    rc = pdx_index_open(&ix, path, err, sizeof err);
+    pdx_view_open_hook = NULL;
+    assert_int_equal(rc, PDX_ECORRUPT);
+    assert_int_equal(hook_calls, 1);
+    assert_null(ix);
+    if (!strstr(err, "is missing") || !strstr(err, ".seg"))
+        fail_msg("missing segment: %s", err);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -668,6 +768,8 @@ int main(void)
         cmocka_unit_test(view_deleted_id_out_of_range),
         cmocka_unit_test(view_swapped_and_missing_segment),
         cmocka_unit_test(view_same_layout_other_content),
+        cmocka_unit_test(view_open_retries_when_the_index_was_replaced),
+        cmocka_unit_test(view_segment_is_not_a_target),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

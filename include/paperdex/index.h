@@ -1,15 +1,18 @@
 /*
  * Index files: building one (pdx_writer) and opening one (pdx_index).
  *
- * An index is a single segment file (layout: docs/FORMAT.md). Writing is
- * atomic: the writer builds "<path>.tmp.<pid>.<random>.idx" in the target
- * directory, fsyncs it, renames it over <path> and fsyncs the directory, so
- * a crash at any moment leaves either the old index or the new one. Two
- * writers for the same path never share a temporary file (even with the
- * same pid); the temporary files of a killed writer are removed by the next
- * one, those of a live writer are not (it holds a lock on them). Readers map the
- * file read-only; a reader keeps using the file it opened even after a
- * writer replaces it.
+ * An index is a manifest at <path> naming segment files "<path>.<seq>.seg"
+ * beside it (layout and protocols: docs/FORMAT.md). Writing is atomic: a
+ * writer holds "<path>.lock", writes each new segment under a temporary
+ * name ("<path>.tmp.<pid>.<random>.*"), fsyncs and renames it, then writes
+ * the new manifest the same way over <path> and fsyncs the directory, and
+ * only then removes the segments no manifest names any more; so a crash at
+ * any moment leaves either the old index or the new one. Two writers for
+ * the same path never share a temporary file (even with the same pid); the
+ * temporary files of a killed writer are removed by the next one, those of
+ * a live writer are not (it holds a lock on them). Readers map the segments
+ * read-only; a reader keeps using the segments it opened even after a
+ * writer replaces the index.
  */
 #ifndef PAPERDEX_INDEX_H
 #define PAPERDEX_INDEX_H
@@ -100,7 +103,10 @@ int pdx_writer_add(pdx_writer *w, const pdx_paper *paper);
 int pdx_writer_add_paths(pdx_writer *w, const char *const *paths, size_t n_paths,
                          const pdx_parse_cb *cb, pdx_parse_stats *stats);
 
-/* Writes the index and atomically replaces the target. On any error the
+/* Writes the index (one new segment and a manifest naming only it) and
+ * atomically replaces the target, holding the target's writer lock
+ * "<path>.lock" meanwhile (waiting up to 60 s for another writer); the
+ * segments of the index it replaces are removed after. On any error the
  * target is untouched and no temporary file is left. stats may be NULL.
  * Returns PDX_OK, PDX_EINVAL (no papers), PDX_ENOMEM, PDX_EIO, PDX_ESTOP
  * (cancelled through opts.cancel). */
@@ -175,8 +181,12 @@ int pdx_index_optimize(const char *index_path, const pdx_update_opts *o,
 
 typedef struct pdx_index pdx_index;
 
-/* Opens an index read-only with mmap. Checks header, section table, footer,
- * file size and the META section: O(1) in the index size. Never blocks: a
+/* Opens an index read-only: reads its manifest and maps every segment it
+ * names, checking each segment's header, section table, footer, file size
+ * and META section and that it is the file the manifest names: O(1) in the
+ * index size. A segment that vanished because a writer replaced the index
+ * meanwhile makes it start again with the new manifest (docs/FORMAT.md,
+ * Readers); one missing otherwise is PDX_ECORRUPT naming the file. Never blocks: a
  * FIFO, socket, device or directory is refused at once. On failure
  * returns PDX_ENOTFOUND/PDX_EIO (cannot open), PDX_ENOTINDEX (not a
  * paperdex index, or not a regular file), PDX_ECORRUPT, PDX_EVERSION
@@ -192,11 +202,13 @@ void pdx_index_close(pdx_index *ix);
 /* The message of the last error returned by a call on ix ("" if none). */
 const char *pdx_index_errmsg(const pdx_index *ix);
 
-/* Verifies everything: each section checksum, then the structure (sorted
- * unique terms of valid UTF-8, hash tables, increasing document ids,
- * positions within their fields, offsets and lengths in range, no bytes
- * owned by nothing, reserved bits zero, counts and statistics consistent;
- * the list is in docs/FORMAT.md, Checks). Returns PDX_OK, PDX_ENOMEM or
+/* Verifies everything: the whole manifest (checksums, structure, the lexicon),
+ * then each segment's section checksums and structure (sorted unique terms
+ * of valid UTF-8, hash tables, increasing document ids, positions within
+ * their fields, offsets and lengths in range, no bytes owned by nothing,
+ * reserved bits zero, counts and statistics consistent), then the manifest
+ * against the segments (deleted ids, live statistics, per-list deleted
+ * counts, source file ranges); the list is in docs/FORMAT.md, Checks. Returns PDX_OK, PDX_ENOMEM or
  * PDX_ECORRUPT with the first problem in pdx_index_errmsg. */
 int pdx_index_check(pdx_index *ix);
 
