@@ -33,13 +33,13 @@
 /* An upper bound of the papers clause c can match: its rarest slot's
  * document frequency, summed over the slot's terms and the clause's
  * fields (a phrase matches no more papers than its rarest term). */
-static uint64_t clause_df_bound(pdx_index *ix, const pdx_clause *c)
+static uint64_t clause_df_bound(pdx_searcher *s, const pdx_clause *c)
 {
     uint64_t best = UINT64_MAX;
     for (uint32_t i = 0; i < c->n_slots; i++) {
         uint64_t df = 0, one;
         for (uint32_t o = 0; o < c->slots[i].n_ords; o++)
-            if (pdx_term_df(ix, c->slots[i].ords[o], c->fields, &one) == PDX_OK)
+            if (pdx_search_term_df(s, c->slots[i].ords[o], c->fields, &one) == PDX_OK)
                 df += one;
         best = df < best ? df : best;
     }
@@ -55,9 +55,9 @@ static bool df_too_common(const pdx_index *ix, uint64_t df)
 }
 
 /* Is clause c too common to expand, or to be added as an equivalent? */
-static bool too_common(pdx_index *ix, const pdx_clause *c)
+static bool too_common(pdx_searcher *s, const pdx_clause *c)
 {
-    return df_too_common(ix, clause_df_bound(ix, c));
+    return df_too_common(s->ix, clause_df_bound(s, c));
 }
 
 /* The clause of group g that holds its words in the lexicon's form: the
@@ -153,7 +153,7 @@ static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t
 
 /* An upper bound of the papers a term sequence (joined by ' ') occurs in:
  * the document frequency of its rarest term, over all fields. */
-static uint64_t terms_df_bound(pdx_index *ix, const char *terms, size_t len)
+static uint64_t terms_df_bound(pdx_searcher *s, const char *terms, size_t len)
 {
     uint64_t best = UINT64_MAX;
     for (size_t i = 0; i < len;) {
@@ -161,8 +161,8 @@ static uint64_t terms_df_bound(pdx_index *ix, const char *terms, size_t len)
         size_t n = sp ? (size_t)(sp - terms) - i : len - i;
         uint32_t ord;
         uint64_t df = 0;
-        if (n && pdx_search_term_find(ix, terms + i, n, &ord) == PDX_OK &&
-            pdx_term_df(ix, ord, PDX_FIELDS_ALL, &df) != PDX_OK)
+        if (n && pdx_search_term_find(s, terms + i, n, &ord) == PDX_OK &&
+            pdx_search_term_df(s, ord, PDX_FIELDS_ALL, &df) != PDX_OK)
             df = 0;
         best = df < best ? df : best;
         i += n + 1;
@@ -172,7 +172,7 @@ static uint64_t terms_df_bound(pdx_index *ix, const char *terms, size_t len)
 
 /* The pairs of key on `side`: the other side's terms into l, then the
  * same side's other spellings through them (one hop). */
-static int find_alts(pdx_index *ix, const pdx_lexicon *lx, int side, const char *key,
+static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side, const char *key,
                      size_t key_len, alt_list *l, const char **key_surface,
                      size_t *key_surface_len)
 {
@@ -203,7 +203,7 @@ static int find_alts(pdx_index *ix, const pdx_lexicon *lx, int side, const char 
         /* Hop only through an equivalent the query will use: a pivot too
          * common to add is often an ambiguous word (추론 is reasoning and
          * inference), and hopping through it drifts off the idea. */
-        if (df_too_common(ix, terms_df_bound(ix, l->a[i].terms, l->a[i].terms_len)))
+        if (df_too_common(s->ix, terms_df_bound(s, l->a[i].terms, l->a[i].terms_len)))
             continue;
         uint32_t f2, c2;
         rc = pdx_lexicon_find(lx, (pdx_lex_side)other, l->a[i].terms, l->a[i].terms_len, &f2,
@@ -235,7 +235,7 @@ static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, cons
             continue;
         if (rc)
             return rc;
-        if (cl.missing || too_common(s->ix, &cl)) { /* cannot match, or too common */
+        if (cl.missing || too_common(s, &cl)) { /* cannot match, or too common */
             pdx_clause_free(&cl);
             continue;
         }
@@ -288,7 +288,7 @@ static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, const
         alt_list l = {0};
         const char *surface = NULL;
         size_t surface_len = 0;
-        int rc = find_alts(s->ix, lx, side, (const char *)key->data, key->len, &l, &surface,
+        int rc = find_alts(s, lx, side, (const char *)key->data, key->len, &l, &surface,
                            &surface_len);
         if (rc)
             return rc;
@@ -315,7 +315,7 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
     if (!df)
         return pdx_searcher_error(s, PDX_ENOMEM, "out of memory expanding the query");
     for (uint32_t g = 0; g < n_groups; g++)
-        df[g] = expandable(&q->groups[g]) ? clause_df_bound(s->ix, lexicon_clause(&q->groups[g]))
+        df[g] = expandable(&q->groups[g]) ? clause_df_bound(s, lexicon_clause(&q->groups[g]))
                                           : 0;
     for (uint32_t g = 0; g < n_groups && !rc;) {
         uint32_t run = 0;

@@ -469,16 +469,15 @@ static void add_notice(pdx_query *q, const char *p, size_t n, uint32_t count, ui
  * in byte order first. */
 static int keep_most_frequent(parse_ctx *c, uint32_t *terms, uint32_t count, uint32_t keep)
 {
-    pdx_index *ix = c->s->ix;
     uint64_t *tmp = malloc((size_t)count * sizeof *tmp);
     if (!tmp)
         return PDX_ENOMEM;
     for (uint32_t i = 0; i < count; i++) {
         uint64_t df;
-        int rc = pdx_term_df(ix, terms[i], PDX_FIELDS_ALL, &df);
+        int rc = pdx_search_term_df(c->s, terms[i], PDX_FIELDS_ALL, &df);
         if (rc) {
             free(tmp);
-            return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(ix));
+            return rc; /* the message is in c->s */
         }
         tmp[i] = (PDX_MIN(df, UINT32_MAX) << 32) | i;
     }
@@ -501,14 +500,11 @@ static int keep_most_frequent(parse_ctx *c, uint32_t *terms, uint32_t count, uin
  * there are more than the bound. */
 static int expand_prefix(parse_ctx *c, pdx_slot *slot, const char *p, size_t n)
 {
-    pdx_index *ix = c->s->ix;
     uint32_t *terms;
     size_t n_terms;
-    int rc = pdx_search_prefix(ix, p, n, &terms, &n_terms);
-    if (rc == PDX_ENOMEM)
-        return rc;
+    int rc = pdx_search_prefix(c->s, p, n, &terms, &n_terms);
     if (rc)
-        return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(ix));
+        return rc; /* the message is in c->s */
     uint32_t count = (uint32_t)PDX_MIN(n_terms, UINT32_MAX);
     uint32_t keep = PDX_MIN(count, PDX_DEFAULT_MAX_EXPANSIONS);
     if (count > keep) {
@@ -535,11 +531,11 @@ static int too_broad(parse_ctx *c)
 static int slot_add_term(parse_ctx *c, pdx_slot *sl, const char *term, size_t len)
 {
     uint32_t ord;
-    int rc = pdx_search_term_find(c->s->ix, term, len, &ord);
+    int rc = pdx_search_term_find(c->s, term, len, &ord);
     if (rc == PDX_ENOTFOUND)
         return PDX_OK;
     if (rc != PDX_OK)
-        return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(c->s->ix));
+        return rc; /* the message is in c->s */
     uint32_t *n = realloc(sl->ords, (sl->n_ords + 1) * sizeof *n);
     if (!n)
         return PDX_ENOMEM;
@@ -621,11 +617,11 @@ static int clause_find_whole(parse_ctx *c, pdx_clause *cl)
     size_t n = whole_word(c, w);
     if (n == 0)
         return PDX_OK;
-    int rc = pdx_search_term_find(c->s->ix, w, n, &cl->whole_ord);
+    int rc = pdx_search_term_find(c->s, w, n, &cl->whole_ord);
     if (rc == PDX_ENOTFOUND)
         return PDX_OK;
     if (rc != PDX_OK)
-        return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(c->s->ix));
+        return rc; /* the message is in c->s */
     cl->has_whole = true;
     return PDX_OK;
 }
@@ -1350,6 +1346,7 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
 {
     *out = NULL;
     s->errmsg[0] = 0;
+    pdx_search_terms_forget(s);
     if (len > PDX_MAX_QUERY_BYTES)
         return pdx_searcher_error(s, PDX_EINVAL, "query too long: %zu bytes (at most %d)", len,
                                   PDX_MAX_QUERY_BYTES);

@@ -181,10 +181,7 @@ typedef struct group_it {
     double mass;
 } group_it;
 
-/* What every segment's evaluation of one query shares (query_stats()):
- * the statistics of the view's live papers, so that a paper scores the
- * same whichever segment holds it, and as it would in one segment built
- * from the live papers alone. */
+/* One (term, field) list a query reads, as the view counts it. */
 typedef struct list_stat {
     uint32_t vord;  /* the view's term ordinal */
     uint8_t field;  /* enum pdx_field */
@@ -192,6 +189,10 @@ typedef struct list_stat {
     double idf;     /* idf of the list over the view's live papers */
 } list_stat;
 
+/* What every segment's evaluation of one query shares (query_stats()):
+ * the statistics of the view's live papers, so that a paper scores the
+ * same whichever segment holds it, and as it would in one segment built
+ * from the live papers alone. */
 typedef struct query_stat {
     /* every (term, field) list the query's term slots may read, sorted
      * by (vord, field), once each */
@@ -1005,6 +1006,12 @@ static int cmp_list_stat(const void *a, const void *b)
     return (x->field > y->field) - (x->field < y->field);
 }
 
+/* BM25's idf of a list of df papers among N. */
+static double idf_of(double N, double df)
+{
+    return log(1 + (N - df + 0.5) / (df + 0.5));
+}
+
 /* Lists into qs->lists every (term, field) list the query's term slots
  * may read, once each, sorted (list_stat_of()). */
 static int collect_lists(query_stat *qs, const pdx_query *q)
@@ -1038,12 +1045,6 @@ static int collect_lists(query_stat *qs, const pdx_query *q)
     return PDX_OK;
 }
 
-/* BM25's idf of a list of df papers among N. */
-static double idf_of(double N, double df)
-{
-    return log(1 + (N - df + 0.5) / (df + 0.5));
-}
-
 /* Each group's information and mass (query_stat), from the lists'. */
 static void query_infos(query_stat *qs, const pdx_query *q)
 {
@@ -1057,6 +1058,22 @@ static void query_infos(query_stat *qs, const pdx_query *q)
             qs->mass_total += qs->mass[g];
     }
     qs->infos_done = true;
+}
+
+/* The lists' idf from their live papers over the view
+ * (pdx_search_term_stats(): each term looked up once per segment). */
+static int view_list_stats(pdx_searcher *s, query_stat *qs)
+{
+    for (size_t l = 0; l < qs->n_lists; l++) {
+        const uint32_t *locals;
+        const uint64_t *df;
+        int rc = pdx_search_term_stats(s, qs->lists[l].vord, &locals, &df);
+        if (rc)
+            return rc;
+        qs->lists[l].live = df[qs->lists[l].field] > 0;
+        qs->lists[l].idf = idf_of(qs->n_live, (double)df[qs->lists[l].field]);
+    }
+    return PDX_OK;
 }
 
 /* The statistics every segment's evaluation of q shares (query_stat):
@@ -1074,17 +1091,10 @@ static int query_stats(pdx_searcher *s, const pdx_query *q, query_stat *qs)
     qs->from_cursors = pdx_search_n_segs(s->ix) == 1 && !pdx_search_has_deleted(s->ix);
     if (qs->from_cursors)
         return PDX_OK;
-    for (size_t i = 0; i < qs->n_lists; i++) {
-        list_stat *l = &qs->lists[i];
-        uint64_t df;
-        int rc = pdx_search_list_df(s->ix, l->vord, l->field, &df);
-        if (rc)
-            return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
-        l->live = df > 0;
-        l->idf = idf_of(qs->n_live, (double)df);
-    }
-    query_infos(qs, q);
-    return PDX_OK;
+    int rc = view_list_stats(s, qs);
+    if (!rc)
+        query_infos(qs, q);
+    return rc;
 }
 
 static void query_stats_free(query_stat *qs)
@@ -1185,6 +1195,21 @@ static int open_whole(eval *e, clause_it *c, const pdx_clause *cl, uint32_t grou
     return PDX_OK;
 }
 
+/* The ordinal in e's segment of slot term vord: PDX_OK, PDX_ENOTFOUND
+ * (the segment lacks it) or an error of the view. */
+static int local_ord(const eval *e, uint32_t vord, uint32_t *local)
+{
+    if (e->qs->from_cursors)
+        return pdx_search_term_local(e->s->ix, vord, e->seg, local);
+    const uint32_t *locals;
+    const uint64_t *df;
+    int rc = pdx_search_term_stats(e->s, vord, &locals, &df);
+    if (rc)
+        return rc;
+    *local = locals[e->seg];
+    return *local == PDX_NO_ORD ? PDX_ENOTFOUND : PDX_OK;
+}
+
 static int build(eval *e)
 {
     const pdx_query *q = e->q;
@@ -1238,7 +1263,7 @@ static int build(eval *e)
                     st->rel = (int32_t)k;
                     for (uint32_t o = 0; o < sl->n_ords; o++) {
                         uint32_t local;
-                        int rc = pdx_search_term_local(e->s->ix, sl->ords[o], e->seg, &local);
+                        int rc = local_ord(e, sl->ords[o], &local);
                         if (rc == PDX_ENOTFOUND)
                             continue; /* not in this segment */
                         if (rc)
@@ -1961,11 +1986,96 @@ static int eval_open(eval *e, const search_ctx *sc, uint32_t seg, bool partial)
     return e->n_req ? collect_required(e) : PDX_OK;
 }
 
+/* The groups every full match must match (eval.n_req). */
+static uint32_t required_groups(const pdx_query *q)
+{
+    uint32_t n = 0;
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        n += !q->groups[g].negated && !q->groups[g].filters_only;
+    return n;
+}
+
+/* Does segment seg have some term of the slot (one with a live list in
+ * an allowed field)? */
+static int slot_present(const search_ctx *sc, const pdx_clause *cl, const pdx_slot *sl,
+                        uint32_t seg, bool *out)
+{
+    *out = false;
+    for (uint32_t o = 0; o < sl->n_ords && !*out; o++) {
+        bool live = false;
+        for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+            const list_stat *l = (cl->fields & (1u << f)) ? list_stat_of(sc->qs, sl->ords[o], f)
+                                                          : NULL;
+            live |= l && l->live;
+        }
+        const uint32_t *locals;
+        const uint64_t *df;
+        int rc = live ? pdx_search_term_stats(sc->s, sl->ords[o], &locals, &df) : PDX_OK;
+        if (rc)
+            return rc;
+        *out = live && locals[seg] != PDX_NO_ORD;
+    }
+    return PDX_OK;
+}
+
+/* May group gr match a paper of segment seg? Not when every clause that
+ * decides (in the partial pass, filters do not) has a slot none of whose
+ * terms the segment has: its cursors there would all be empty. */
+static int group_possible(const search_ctx *sc, const pdx_group *gr, uint32_t seg,
+                          bool partial, bool *out)
+{
+    *out = false;
+    for (uint32_t c = 0; c < gr->n_clauses && !*out; c++) {
+        const pdx_clause *cl = &gr->clauses[c];
+        if (cl->optional || (partial && cl->kind != PDX_CLAUSE_TERMS))
+            continue;
+        bool all = true;
+        uint32_t used = 0;
+        for (uint32_t k = 0; k < cl->n_slots && all; k++) {
+            if (!cl->slots[k].text)
+                continue;
+            used++;
+            int rc = slot_present(sc, cl, &cl->slots[k], seg, &all);
+            if (rc)
+                return rc;
+        }
+        *out = cl->kind != PDX_CLAUSE_TERMS || (all && used);
+    }
+    return PDX_OK;
+}
+
+/* Can segment seg hold a full match (every required group possible
+ * there), or for the partial pass, a partial one (some group)? A segment
+ * that cannot is not evaluated: on a view of many segments, most lack one
+ * of a query's rarer words, and opening every other word's cursors there
+ * would be wasted. */
+static int segment_possible(const search_ctx *sc, uint32_t seg, bool partial, bool *out)
+{
+    *out = true;
+    if (sc->qs->from_cursors)
+        return PDX_OK; /* one segment: nothing to spare */
+    const pdx_query *q = sc->q;
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        const pdx_group *gr = &q->groups[g];
+        if (gr->negated || gr->filters_only)
+            continue;
+        bool may;
+        int rc = group_possible(sc, gr, seg, partial, &may);
+        if (rc)
+            return rc;
+        if (may == partial) { /* partial: one is enough; full: one missing is too many */
+            *out = may;
+            return PDX_OK;
+        }
+    }
+    *out = !partial;
+    return PDX_OK;
+}
+
 /* The full matches of segment seg (or, with no required words, the papers
- * passing the filters) into the shared heap and count. Returns the
- * required groups' count in *n_req. */
+ * passing the filters) into the shared heap and count. */
 static int search_segment(const search_ctx *sc, uint32_t seg, rank_ctx *rc, heap *h,
-                          uint64_t *counted, uint32_t *n_req)
+                          uint64_t *counted)
 {
     eval e;
     rc->e = &e;
@@ -1978,7 +2088,6 @@ static int search_segment(const search_ctx *sc, uint32_t seg, rank_ctx *rc, heap
         else
             eval_required(&e, rc, h, counted);
     }
-    *n_req = e.n_req;
     int err = e.err;
     eval_free(&e);
     rc->e = NULL;
@@ -2006,9 +2115,13 @@ static int search_segment_partial(const search_ctx *sc, uint32_t seg, rank_ctx *
 static int search_segments(const search_ctx *sc, rank_ctx *rc, heap *h, uint64_t k,
                            pdx_results *out, uint64_t *counted)
 {
-    uint32_t n_segs = pdx_search_n_segs(sc->s->ix), n_req = 0;
+    uint32_t n_segs = pdx_search_n_segs(sc->s->ix), n_req = required_groups(sc->q);
     for (uint32_t i = 0; i < n_segs; i++) {
-        int err = search_segment(sc, i, rc, h, counted, &n_req);
+        bool may = true;
+        int err = n_req ? segment_possible(sc, i, false, &may) : PDX_OK;
+        if (!err && may)
+            err = search_segment(sc, i, rc, h, counted);
+        sc->s->stats.segments_skipped += !may;
         if (err)
             return err;
     }
@@ -2019,7 +2132,11 @@ static int search_segments(const search_ctx *sc, rank_ctx *rc, heap *h, uint64_t
         return PDX_OK;
     out->partial_used = true;
     for (uint32_t i = 0; i < n_segs; i++) {
-        int err = search_segment_partial(sc, i, rc, h);
+        bool may;
+        int err = segment_possible(sc, i, true, &may);
+        if (!err && may)
+            err = search_segment_partial(sc, i, rc, h);
+        sc->s->stats.segments_skipped += !may;
         if (err)
             return err;
     }

@@ -25,6 +25,7 @@ void pdx_searcher_free(pdx_searcher *s)
     if (!s)
         return;
     pdx_tokenizer_free(s->tk);
+    pdx_search_terms_free(s);
     free(s->spans);
     free(s->snip_spans);
     free(s->marks);

@@ -36,10 +36,28 @@ typedef struct pdx_search_stats {
      * before instead of opening their own (a span's equivalent, copied
      * into each of its groups by expand.c; search.c share_span_clause()). */
     uint64_t shared_clauses;
+    /* Segments of a view not evaluated in a pass because a word the pass
+     * needs is in none of their papers (search.c segment_possible()). */
+    uint64_t segments_skipped;
 } pdx_search_stats;
+
+/* A local ordinal that is none: the segment lacks the term. */
+#define PDX_NO_ORD UINT32_MAX
+
+/* Figures of the terms a query asked about, over a view of several
+ * segments or with deletions (search_view.c): an open-addressing table
+ * over vords, at most half full. */
+typedef struct pdx_term_cache {
+    uint32_t *vord;   /* cap slots; PDX_NO_ORD (UINT32_MAX) when free */
+    uint64_t (*df)[PDX_NFIELDS]; /* live papers of each field's list */
+    uint32_t *locals; /* cap x n_segs: each segment's ordinal, or PDX_NO_ORD */
+    size_t cap, n;    /* slots (a power of two, or 0) and entries */
+    uint32_t n_segs;  /* of the index, for locals */
+} pdx_term_cache;
 
 struct pdx_searcher {
     pdx_index *ix;     /* not owned */
+    pdx_term_cache terms; /* this query's term figures (search_view.c) */
     pdx_tokenizer *tk; /* owned; shared by query parsing and highlighting */
     char errmsg[512];
     /* highlight/snippet scratch, reused from call to call */
@@ -81,15 +99,26 @@ bool pdx_search_has_deleted(const pdx_index *ix);
 /* The ordinal in segment seg of the view's term vord: PDX_OK,
  * PDX_ENOTFOUND (that segment lacks it) or PDX_ECORRUPT. */
 int pdx_search_term_local(pdx_index *ix, uint32_t vord, uint32_t seg, uint32_t *local);
-/* Live papers of the (term vord, field) list over the view: what idf uses
- * (0 when no live paper has the term there). */
-int pdx_search_list_df(pdx_index *ix, uint32_t vord, unsigned field, uint64_t *out);
-/* The vord of a term some live paper has: PDX_OK, PDX_ENOTFOUND or
- * PDX_ECORRUPT. */
-int pdx_search_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out);
+/* Empties the searcher's term figures (a new query), and frees them. */
+void pdx_search_terms_forget(pdx_searcher *s);
+void pdx_search_terms_free(pdx_searcher *s);
+/* What a query needs of term vord, found once per query (the searcher
+ * keeps it): its local ordinal in each segment (*locals[seg], PDX_NO_ORD
+ * where absent) and the live papers of its list in each field over the
+ * view ((*df)[f], what idf uses). The pointers are valid until the next
+ * call on s. Errors (PDX_ENOMEM, PDX_ECORRUPT) carry their message in s. */
+int pdx_search_term_stats(pdx_searcher *s, uint32_t vord, const uint32_t **locals,
+                          const uint64_t **df);
+/* Live papers of term vord over the view, summed over `fields` (a paper
+ * with the term in two fields counts twice): pdx_term_df's figure. */
+int pdx_search_term_df(pdx_searcher *s, uint32_t vord, unsigned fields, uint64_t *out);
+/* The vord of a term some live paper has: PDX_OK, PDX_ENOTFOUND, or an
+ * error with its message in s. */
+int pdx_search_term_find(pdx_searcher *s, const char *term, size_t len, uint32_t *out);
 /* Every term some live paper has that starts with prefix, in term byte
- * order, into *out (malloc'd, *n of them; the caller frees). */
-int pdx_search_prefix(pdx_index *ix, const char *prefix, size_t len, uint32_t **out,
+ * order, into *out (malloc'd, *n of them; the caller frees). Errors as
+ * pdx_search_term_find's (PDX_ENOMEM without a message). */
+int pdx_search_prefix(pdx_searcher *s, const char *prefix, size_t len, uint32_t **out,
                       size_t *n);
 
 /* ---- search.c ---- */

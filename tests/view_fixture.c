@@ -185,6 +185,9 @@ static char *vf_make_view(const char *dir, const char *name, const vf_segment *s
         pdx_index_close(seg);
         pdx_manifest_free(&pm);
         unlink(part);
+        char lock[4200];
+        snprintf(lock, sizeof lock, "%s.lock", part);
+        unlink(lock);
         free(from);
         free(to);
         free(part);
