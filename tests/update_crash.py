@@ -272,6 +272,7 @@ class Crash:
         self.failures = []
         self.total_moments = 0
         self.clean_failures = []  # what each failing-write case was
+        self.messages = {}        # the first message of each kind of failing write
 
     def fail(self, msg):
         print("update_crash: FAIL: " + msg, flush=True)
@@ -390,6 +391,13 @@ class Crash:
         elif not re.search(r"not (written|updated|optimized|changed)", r.stderr):
             self.fail("%s: no message saying the index was not written: %s" % (
                 what, r.stderr.strip()[:300]))
+        elif op.idx_dir not in r.stderr:
+            self.fail("%s: the message does not name the file: %s" % (what,
+                                                                    r.stderr.strip()[:300]))
+        else:
+            kind = re.sub(r" (at \S+ #\d+|\d+ bytes)$", "", what)
+            if kind not in self.messages:
+                self.messages[kind] = r.stderr.strip().splitlines()[-1]
         if self.answers(op.idx, what) != before:
             self.fail("%s: the old index changed" % what)
         left = [n for n in listing(op.idx_dir) if n not in before_files
@@ -564,10 +572,11 @@ def main(argv):
             print("update_crash: kept " + tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+    for kind, msg in sorted(c.messages.items()):
+        print("update_crash: %s: %s" % (kind, msg))
     print("update_crash: %d kill moments and %d failing-write cases (%s) in %.1f s; %d "
           "failures" % (c.total_moments, len(c.clean_failures),
-                        ", ".join(sorted({re.sub(r" (at \S+ #\d+|\d+ bytes)$", "", w)
-                                          for w in c.clean_failures})),
+                        ", ".join(sorted(c.messages)),
                         time.time() - t0, len(c.failures)), flush=True)
     return 1 if c.failures else 0
 
