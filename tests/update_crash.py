@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue 12's crash-safety proof for --update, merges and --optimize.
 
-    python3 tests/update_crash.py BUILD_DIR [--keep] [--only NAME]
+    python3 tests/update_crash.py BUILD_DIR [--keep] [--only PART]
 
 Three operations, each from a saved index state ("before"):
   update    --update adding a day, editing a file (a summary rewritten, a
@@ -33,6 +33,12 @@ before, no temporary file left):
     (root), else that part is skipped (said on stdout);
   - `ulimit -f` (RLIMIT_FSIZE with SIGXFSZ at its default) at a few sizes.
 
+Readers: two threads start paperdex-search over and over while 12 one-day
+updates (merging on the way) and an --optimize replace the index; every
+search must succeed and answer as one of the states the index went through.
+
+    --only update|merge|optimize|errors|readers  runs one part.
+
 The digests are synthetic, generated here (our own words). Exit status 0
 passed, 1 failed, 77 when strace or the --update feature is absent (CI
 installs strace). Runs in about a minute on the 2-core test machine.
@@ -48,6 +54,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -489,6 +496,60 @@ class Crash:
             subprocess.run(["umount", idx_dir], capture_output=True)
 
 
+def readers_during_updates(c, tmp):
+    """Searches started over and over while one-day updates (with merges) and
+    an --optimize replace the index: each must succeed (no reader may meet a
+    missing segment: they are removed only after the manifest that drops them
+    is in place, and a reader that read the older one retries) and answer as
+    one of the states the index went through, never a mix."""
+    tools = c.tools
+    src, idx_dir = os.path.join(tmp, "r-src"), os.path.join(tmp, "r-ix")
+    os.mkdir(src)
+    os.mkdir(idx_dir)
+    idx = os.path.join(idx_dir, "papers.idx")
+    for day in range(1, BASE_DAYS + 1):
+        write(day_path(src, day), day_text(day, 12))
+    tools.build(idx, [src])
+    query, opts = "model OR 모델", ["-n", "30"]
+    states = [tools.answer(idx, query, opts)]
+    seen, stop = [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                seen.append(tools.answer(idx, query, opts))
+            except H.ToolError as e:
+                seen.append({"error": str(e)})
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    merges = 0
+    try:
+        for day in range(BASE_DAYS + 1, BASE_DAYS + 13):
+            write(day_path(src, day), day_text(day, 15))
+            if day == BASE_DAYS + 6:
+                os.unlink(day_path(src, 3))
+            merges += tools.update(idx, [src]).get("merges", 0)
+            states.append(tools.answer(idx, query, opts))
+        tools.optimize(idx)
+        states.append(tools.answer(idx, query, opts))
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    bad = [a for a in seen if a not in states]
+    print("update_crash: readers: %d searches during 12 updates (%d merges) and --optimize; "
+          "%d answered as none of the %d states" % (len(seen), merges, len(bad), len(states)),
+          flush=True)
+    for a in bad[:3]:
+        c.fail("a search during the updates: %s" % (
+            a.get("error") or H.first_difference(a, states[-1])))
+    if merges == 0:
+        c.fail("readers: no update merged segments; the test did not cover merges")
+
+
 def build_states(tools, tmp):
     """The saved 'before' states: {name: (saved folder, argv function)}."""
     src, idx_dir = os.path.join(tmp, "src"), os.path.join(tmp, "ix")
@@ -565,6 +626,8 @@ def main(argv):
                     c.injected_errors(op)
                     c.file_size_limits(op)
             c.tmpfs_full()
+        if only in (None, "readers"):
+            readers_during_updates(c, tmp)
     except H.ToolError as e:
         c.fail(str(e))
     finally:
