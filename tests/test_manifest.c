@@ -209,6 +209,7 @@ static void manifest_structure_refused(void **st)
         {"MDELDF count above the deleted papers", "MDELDF"},
         {"file range outside its segment", "MFILES"},
         {"a deleted count larger than the section", "cannot fit"},
+        {"a segment numbered at or past next_seq", "next_seq"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         pdx_manifest m = sample(segs, files);
@@ -243,6 +244,9 @@ static void manifest_structure_refused(void **st)
         case 4: /* segment 0: 2^32-1 papers, 2^31-1 deleted (16 GiB of ids) */
             pdx_put_u32(segp + 40, 0xffffffffu);
             pdx_put_u32(segp + 44, 0x7fffffffu);
+            break;
+        case 5: /* next_seq 12: segment 2 is number 12 */
+            pdx_put_u64(b.data + sec[PDX_MSEC_META].off + 24, 12);
             break;
         }
         /* recompute the checksums so only the structure is wrong */
