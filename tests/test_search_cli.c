@@ -708,7 +708,9 @@ static int search_overwritten(const char *index, const char *copy, const char *d
     *mapped = false;
     int status = 0;
     for (;;) {
-        if (maps_file(pid, "bus.idx")) {
+        /* the segment's mapping, not the manifest's (mapped first: a stop
+         * there would truncate the segment before it is even opened) */
+        if (maps_file(pid, strrchr(copy, '/') + 1)) {
             *mapped = true;
             break;
         }
