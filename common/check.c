@@ -345,6 +345,16 @@ static int check_terms(pdx_index *ix, const uint32_t *limit)
     return check_hash_entries(ix, PDX_SEC_TERMHASH, ix->termhash_slots, ix->n_terms);
 }
 
+int pdx_section_verify(pdx_index *ix, unsigned id)
+{
+    const pdx_section *sec = &ix->sec[id];
+    if (pdx_hash(sec->p, sec->len) == sec->sum)
+        return PDX_OK;
+    return pdx_index_corrupt(ix, "%s (bytes %llu..%llu): checksum mismatch", pdx_section_name(id),
+                             (unsigned long long)sec->off,
+                             (unsigned long long)(sec->off + sec->len));
+}
+
 int pdx_segment_check(pdx_index *ix)
 {
     int rc = check_coverage(ix);

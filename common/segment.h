@@ -361,6 +361,11 @@ int pdx_view_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *ou
 int pdx_view_check(pdx_index *ix);
 /* pdx_index_check of one segment (check.c). */
 int pdx_segment_check(pdx_index *ix);
+/* Verifies the checksum of section id of segment ix (check.c): PDX_OK, or
+ * PDX_ECORRUPT naming the section and its bytes. What copies a section's
+ * contents elsewhere (a merge) calls it first, so damage is refused, not
+ * carried into a segment whose own checksums would then be right. */
+int pdx_section_verify(pdx_index *ix, unsigned id);
 /* For tests only (NULL otherwise): called by pdx_index_open between reading
  * the manifest and opening its segments, with the attempt number (0, then
  * 1.. when the open starts over), so a test can replace or damage the index

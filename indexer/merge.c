@@ -275,6 +275,14 @@ static bool find_level_merge(const pdx_updater *u, uint32_t *lo)
  * stored text of everything it copies, past the writer's --mem-mb. */
 static int copy_live(pdx_updater *u, pdx_writer *w, useg *s)
 {
+    /* What is copied is checked first: damage would otherwise come out
+     * in a new segment with checksums of its own that --check accepts. */
+    static const unsigned read_sections[] = {PDX_SEC_DOCS, PDX_SEC_STORED};
+    for (size_t i = 0; i < sizeof read_sections / sizeof read_sections[0]; i++) {
+        int rc = pdx_section_verify(s->ix, read_sections[i]);
+        if (rc)
+            return pdx_update_fail(u, rc, "%s", pdx_index_errmsg(s->ix));
+    }
     for (uint32_t d = 0; d < s->n_docs; d++) {
         if (d % RELEASE_EVERY == RELEASE_EVERY - 1)
             madvise((void *)s->ix->map, (size_t)s->ix->size, MADV_DONTNEED);

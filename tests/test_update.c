@@ -623,6 +623,44 @@ static void update_merges_and_optimize(void **st)
     free(out);
 }
 
+/* A merge reads its segments' stored papers and writes them into a new
+ * segment with checksums of its own: a damaged input must be refused, not
+ * carried into a segment that --check would then accept. */
+static void update_merge_refuses_damaged_segment(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    update_index(t, t->idx, 0);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    update_index(t, t->idx, 0);
+    assert_int_equal(n_segments(t->idx), 2);
+    /* one byte of the first segment's STORED section flipped */
+    char *seg = fx_index_segment(t->idx, 0), err[800];
+    pdx_index *ix;
+    assert_int_equal(pdx_segment_open(&ix, seg, err, sizeof err), PDX_OK);
+    uint64_t at = ix->sec[PDX_SEC_STORED].off + ix->sec[PDX_SEC_STORED].len / 2;
+    pdx_index_close(ix);
+    int fd = open(seg, O_RDWR);
+    assert_true(fd >= 0);
+    uint8_t b;
+    assert_int_equal(pread(fd, &b, 1, (off_t)at), 1);
+    b ^= 0x20;
+    assert_int_equal(pwrite(fd, &b, 1, (off_t)at), 1);
+    close(fd);
+
+    pdx_update_opts o = {.writer = {.threads = 1, .created = 1700000000}};
+    pdx_update_stats s;
+    assert_int_equal(pdx_index_optimize(t->idx, &o, &s, err, sizeof err), PDX_ECORRUPT);
+    if (!strstr(err, "STORED") || !strstr(err, "checksum mismatch") || !strstr(err, ".seg"))
+        fail_msg("unclear refusal: %s", err);
+    /* the index is as it was: two segments, the damage still reported */
+    assert_int_equal(n_segments(t->idx), 2);
+    assert_int_equal(pdx_index_open(&ix, t->idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_index_check(ix), PDX_ECORRUPT);
+    pdx_index_close(ix);
+    free(seg);
+}
+
 /* A digest replaced by a directory of the same name (holding a digest)
  * and a digest that cannot be read any more (a dangling link): the old
  * papers go, the new ones come, the unreadable path is reported. */
@@ -862,6 +900,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_resurrects_dropped_duplicate, setup, teardown),
         cmocka_unit_test_setup_teardown(update_after_full_build, setup, teardown),
         cmocka_unit_test_setup_teardown(update_merges_and_optimize, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_merge_refuses_damaged_segment, setup, teardown),
         cmocka_unit_test_setup_teardown(update_file_becomes_directory_or_unreadable, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(update_waits_for_another_writer, setup, teardown),
