@@ -742,6 +742,19 @@ static int source_date_epoch(uint64_t *out)
     return 0;
 }
 
+/* Stands for a mode's INDEX that other options came between
+ * (--optimize --json INDEX): main takes it from the paths. */
+static const char MODE_INDEX_LATER[] = "";
+
+/* The INDEX of --check, --info or --optimize at argv[*i]: the next
+ * argument unless it is an option (then MODE_INDEX_LATER). */
+static const char *mode_index(int argc, char **argv, int *i)
+{
+    if (*i + 1 < argc && (argv[*i + 1][0] != '-' || !argv[*i + 1][1]))
+        return argv[++*i];
+    return MODE_INDEX_LATER;
+}
+
 int main(int argc, char **argv)
 {
     return finish_stdout(index_main(argc, argv));
@@ -758,6 +771,7 @@ static int index_main(int argc, char **argv)
     bool watch = false;
     const char *optimize = NULL;
     unsigned max_segments = 0;
+    const char *check = NULL, *info = NULL;
     const char **paths = calloc((size_t)argc, sizeof *paths);
     size_t n_paths = 0;
     if (!paths)
@@ -803,8 +817,8 @@ static int index_main(int argc, char **argv)
             update = true;
         } else if (!strcmp(a, "--watch")) {
             watch = update = true; /* a watch is a loop of updates */
-        } else if (!strcmp(a, "--optimize") && more) {
-            optimize = argv[++i];
+        } else if (!strcmp(a, "--optimize")) {
+            optimize = mode_index(argc, argv, &i);
         } else if (!strcmp(a, "--max-segments") && more) {
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
@@ -817,12 +831,10 @@ static int index_main(int argc, char **argv)
             max_segments = (unsigned)v;
         } else if (!strcmp(a, "--export-jsonl") && more) {
             export_path = argv[++i];
-        } else if (!strcmp(a, "--check") && more) {
-            free(paths);
-            return do_check(argv[i + 1]);
-        } else if (!strcmp(a, "--info") && more) {
-            free(paths);
-            return do_info(argv[i + 1]);
+        } else if (!strcmp(a, "--check")) {
+            check = mode_index(argc, argv, &i);
+        } else if (!strcmp(a, "--info")) {
+            info = mode_index(argc, argv, &i);
         } else if (!strcmp(a, "--")) {
             while (++i < argc)
                 paths[n_paths++] = argv[i];
@@ -833,6 +845,25 @@ static int index_main(int argc, char **argv)
         } else {
             paths[n_paths++] = a;
         }
+    }
+    /* A mode whose INDEX did not follow it (other options came first)
+     * takes the one path given anywhere else: --optimize --json INDEX. */
+    const char **modes[] = {&check, &info, &optimize};
+    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++)
+        if (*modes[m] == MODE_INDEX_LATER && n_paths == 1) {
+            *modes[m] = paths[0];
+            n_paths = 0;
+        }
+    if (check == MODE_INDEX_LATER || info == MODE_INDEX_LATER || optimize == MODE_INDEX_LATER ||
+        ((check || info) && n_paths)) {
+        fprintf(stderr, "paperdex-index: --check, --info and --optimize take one INDEX "
+                "(see --help)\n");
+        free(paths);
+        return 2;
+    }
+    if (check || info) {
+        free(paths);
+        return check ? do_check(check) : do_info(info);
     }
     if (optimize && (update || n_paths || export_path)) {
         fprintf(stderr, "paperdex-index: --optimize INDEX takes no input paths, --update or "

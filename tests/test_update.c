@@ -874,6 +874,19 @@ static void update_cli(void **st)
     assert_non_null(strstr(out, "segments:          1 (1 written by merging)"));
     free(out);
     assert_int_equal(n_segments(t->idx), 1);
+    /* options between a mode and its INDEX, or before the mode */
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --optimize --json --mem-mb 8 %s", PDX_BIN_DIR,
+             t->idx);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, "\"segments\":1"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --check --quiet %s", PDX_BIN_DIR, t->idx);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_non_null(strstr(out, ": ok ("));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --check %s %s 2>/dev/null", PDX_BIN_DIR, t->idx,
+             t->in);
+    assert_int_equal(fx_run(cmd, NULL), 2); /* one INDEX, not two */
     snprintf(cmd, sizeof cmd, "%s/paperdex-index --optimize %s %s 2>/dev/null", PDX_BIN_DIR,
              t->idx, t->in);
     assert_int_equal(fx_run(cmd, NULL), 2);
