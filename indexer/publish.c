@@ -160,7 +160,7 @@ int pdx_manifest_read(const char *index_path, pdx_manifest *m, bool *exists, cha
     return PDX_OK;
 }
 
-static int fsync_dir_of(const char *path)
+int pdx_fsync_dir_of(const char *path)
 {
     char *copy = strdup(path);
     if (!copy)
@@ -225,7 +225,7 @@ int pdx_manifest_publish(const char *index_path, const char *tmp_prefix, const p
     }
     free(tmp);
     if (!rc)
-        fsync_dir_of(index_path); /* best effort: some file systems refuse it */
+        pdx_fsync_dir_of(index_path); /* best effort: some file systems refuse it */
     return rc;
 }
 

@@ -1209,20 +1209,6 @@ static void build_hash_section(pdx_buf *b, uint32_t n_items, const uint64_t *has
     }
 }
 
-static int fsync_dir_of(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 /* ---- commit, in named steps ----
  *
  * pdx_writer_commit runs the steps of commit_steps[] in order, each named
@@ -1815,7 +1801,7 @@ static int publish_segment(commit_ctx *c)
         return set_err(w, PDX_EIO, "%s: cannot create the segment: %s", c->seg_path,
                        strerror(errno));
     c->seg_renamed = true;
-    fsync_dir_of(c->seg_path); /* best effort: some file systems refuse it */
+    pdx_fsync_dir_of(c->seg_path); /* best effort: some file systems refuse it */
     return PDX_OK;
 }
 
