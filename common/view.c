@@ -475,7 +475,7 @@ uint32_t pdx_deldf_count(const pdx_index *seg, const char *term, size_t len, uns
 }
 
 /* The df of segment seg's (term, field) list, minus its deleted papers
- * when seg is part of a view. */
+ * when seg is part of a view (a lone segment has no MDELDF: n_deldf 0). */
 static int segment_list_df(pdx_index *seg, const char *term, size_t len, unsigned field,
                            uint64_t *out)
 {
@@ -503,21 +503,8 @@ int pdx_term_list_df(pdx_index *ix, const char *term, size_t len, unsigned field
     *out = 0;
     if (field >= PDX_NFIELDS)
         return PDX_EINVAL;
-    if (!ix->n_segs) { /* a segment on its own: today's meaning */
-        uint32_t ord;
-        pdx_term t;
-        pdx_list_header h;
-        int rc = pdx_term_find(ix, term, len, &ord);
-        if (rc == PDX_ENOTFOUND)
-            return PDX_OK;
-        if (!rc)
-            rc = pdx_term_get(ix, ord, &t);
-        if (rc || !(t.fields & (1u << field)))
-            return rc;
-        if (!(rc = pdx_term_list(ix, &t, field, &h)))
-            *out = h.df;
-        return rc;
-    }
+    if (!ix->n_segs) /* a segment on its own: nothing deleted */
+        return segment_list_df(ix, term, len, field, out);
     for (uint32_t i = 0; i < ix->n_segs; i++) {
         uint64_t df;
         int rc = segment_list_df(ix->segs[i], term, len, field, &df);
