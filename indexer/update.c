@@ -559,19 +559,9 @@ static int forward_paper(const pdx_paper *p, void *payload)
  * and the ids it dropped as duplicates among them). */
 static int take_records(pdx_updater *u, pdx_segment_out *out)
 {
-    for (uint32_t k = 0; k < out->n_files; k++) {
-        pdx_manifest_file *f = &out->files[k];
-        wfile w = {.path = f->path, .size = f->size, .mtime_ns = f->mtime_ns, .hash = f->hash};
-        nfile *r = pdx_update_new_record(u, &w);
-        if (!r)
-            return pdx_update_oom(u);
-        r->m.seq = f->seq;
-        r->m.first_doc = f->first_doc;
-        r->m.n_docs = f->n_docs;
-        for (uint32_t j = 0; j < f->n_dropped; j++)
-            if (pdx_update_add_dropped(u, r, f->dropped[j], strlen(f->dropped[j])))
-                return u->err;
-    }
+    for (uint32_t k = 0; k < out->n_files; k++)
+        if (pdx_update_copy_record(u, NULL, &out->files[k]))
+            return u->err;
     return PDX_OK;
 }
 
