@@ -474,8 +474,8 @@ uint32_t pdx_deldf_count(const pdx_index *seg, const char *term, size_t len, uns
     return 0;
 }
 
-/* The df of segment seg's (term, field) list, minus its deleted papers
- * when seg is part of a view (a lone segment has no MDELDF: n_deldf 0). */
+/* The df of segment seg's (term, field) list as written (its deleted
+ * papers included); 0 when it has no such list. */
 static int segment_list_df(pdx_index *seg, const char *term, size_t len, unsigned field,
                            uint64_t *out)
 {
@@ -490,11 +490,9 @@ static int segment_list_df(pdx_index *seg, const char *term, size_t len, unsigne
         rc = pdx_term_get(seg, ord, &t);
     if (rc || !(t.fields & (1u << field)))
         return rc;
-    if ((rc = pdx_term_list(seg, &t, field, &h)))
-        return rc;
-    uint32_t gone = pdx_deldf_count(seg, term, len, field);
-    *out = h.df >= gone ? h.df - gone : 0;
-    return PDX_OK;
+    if (!(rc = pdx_term_list(seg, &t, field, &h)))
+        *out = h.df;
+    return rc;
 }
 
 int pdx_term_list_df(pdx_index *ix, const char *term, size_t len, unsigned field,
@@ -503,14 +501,15 @@ int pdx_term_list_df(pdx_index *ix, const char *term, size_t len, unsigned field
     *out = 0;
     if (field >= PDX_NFIELDS)
         return PDX_EINVAL;
-    if (!ix->n_segs) /* a segment on its own: nothing deleted */
+    if (!ix->n_segs) /* a segment handle: its list's df, as written */
         return segment_list_df(ix, term, len, field, out);
     for (uint32_t i = 0; i < ix->n_segs; i++) {
         uint64_t df;
         int rc = segment_list_df(ix->segs[i], term, len, field, &df);
         if (rc)
             return pdx_view_pass_error(ix, ix->segs[i], rc);
-        *out += df;
+        uint32_t gone = pdx_deldf_count(ix->segs[i], term, len, field);
+        *out += df >= gone ? df - gone : 0;
     }
     return PDX_OK;
 }

@@ -355,7 +355,7 @@ static void view_live_df_matches_a_full_build(void **state)
 {
     fixture *fx = *state;
     pdx_index *v = open_ok(fx->idx), *r = open_ok(fx->ref);
-    size_t compared = 0, gone = 0;
+    size_t compared = 0, gone = 0, with_deleted = 0;
     for (uint32_t s = 0; s < v->n_segs; s++) {
         pdx_index *seg = v->segs[s];
         for (uint32_t o = 0; o < seg->n_terms; o++) {
@@ -369,6 +369,18 @@ static void view_live_df_matches_a_full_build(void **state)
                 uint64_t vdf, rdf;
                 assert_int_equal(pdx_term_list_df(v, t.str, t.len, f, &vdf), PDX_OK);
                 assert_int_equal(pdx_term_list_df(r, t.str, t.len, f, &rdf), PDX_OK);
+                /* on the segment handle: its list's df as written, deleted
+                 * papers included (segment.h) */
+                uint64_t sdf, want = 0;
+                pdx_list_header h;
+                assert_int_equal(pdx_term_list_df(seg, t.str, t.len, f, &sdf), PDX_OK);
+                if ((t.fields & (1u << f)) && pdx_term_list(seg, &t, f, &h) == PDX_OK)
+                    want = h.df;
+                if (sdf != want)
+                    fail_msg("'%.*s' field %u: df %llu on segment %u's handle, its list has %llu",
+                             (int)t.len, t.str, f, (unsigned long long)sdf, s,
+                             (unsigned long long)want);
+                with_deleted += sdf > vdf; /* this segment's deletions count */
                 if (vdf != rdf)
                     fail_msg("'%.*s' field %u: live df %llu in the view, %llu in a full build",
                              (int)t.len, t.str, f, (unsigned long long)vdf,
@@ -397,6 +409,7 @@ static void view_live_df_matches_a_full_build(void **state)
     print_message("%zu lists compared; %zu terms held only by deleted papers (df 0)\n",
                   compared, gone);
     assert_true(gone > 0); /* the deletions removed some terms entirely */
+    assert_true(with_deleted > 0); /* a segment handle's df kept deleted papers */
     pdx_index_close(v);
     pdx_index_close(r);
 }
