@@ -196,6 +196,21 @@ static int oom(pdx_writer *w)
     return set_err(w, PDX_ENOMEM, "%s: out of memory while indexing", w->path);
 }
 
+/* Reallocates a full array of elem-byte elements (terms, files, docs) to
+ * twice *cap elements, or to initial when it has none. Returns the new
+ * array with *cap updated, or NULL with arr and *cap untouched when out of
+ * memory or when the count would pass UINT32_MAX. */
+static void *grow_array(void *arr, size_t elem, uint32_t *cap, uint32_t initial)
+{
+    if (*cap > UINT32_MAX / 2)
+        return NULL;
+    uint32_t nc = *cap ? *cap * 2 : initial;
+    void *na = realloc(arr, (size_t)nc * elem);
+    if (na)
+        *cap = nc;
+    return na;
+}
+
 /* Whether the caller asked to stop (opts.cancel); sets the sticky error
  * PDX_ESTOP once it did. Checked per paper and per merged term, so a
  * signal stops even a long merge within moments. */
@@ -520,12 +535,10 @@ static uint32_t term_intern(pdx_writer *w, const char *s, size_t len, uint32_t h
     if (found)
         return found - 1;
     if (w->n_terms == w->cap_terms) {
-        uint32_t nc = w->cap_terms ? w->cap_terms * 2 : 1024;
-        mterm *nt = realloc(w->terms, nc * sizeof *nt);
+        mterm *nt = grow_array(w->terms, sizeof *nt, &w->cap_terms, 1024);
         if (!nt)
             return UINT32_MAX;
         w->terms = nt;
-        w->cap_terms = nc;
     }
     mterm *t = &w->terms[w->n_terms];
     memset(t, 0, sizeof *t);
@@ -796,12 +809,10 @@ int pdx_writer_note_file(pdx_writer *w, const char *path, const pdx_file_stamp *
     if (w->err)
         return w->err;
     if (w->n_files == w->cap_files) {
-        uint32_t nc = w->cap_files ? w->cap_files * 2 : 64;
-        wfile *nf = realloc(w->files, (size_t)nc * sizeof *nf);
+        wfile *nf = grow_array(w->files, sizeof *nf, &w->cap_files, 64);
         if (!nf)
             return oom(w);
         w->files = nf;
-        w->cap_files = nc;
     }
     wfile *f = &w->files[w->n_files];
     memset(f, 0, sizeof *f);
@@ -870,12 +881,10 @@ int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i)
         return rc == PDX_ENOMEM ? oom(w) : set_err(w, rc, "tokenizer failed");
 
     if (w->n_docs == w->cap_docs) {
-        uint32_t nc = w->cap_docs ? w->cap_docs * 2 : 1024;
-        mdoc *nd = realloc(w->docs, (size_t)nc * sizeof *nd);
+        mdoc *nd = grow_array(w->docs, sizeof *nd, &w->cap_docs, 1024);
         if (!nd)
             return oom(w);
         w->docs = nd;
-        w->cap_docs = nc;
     }
     uint32_t doc = w->n_docs;
     mdoc *d = &w->docs[doc];
