@@ -70,14 +70,11 @@
 
 int pdx_update_fail(pdx_updater *u, int code, const char *fmt, ...)
 {
-    if (u->err)
-        return u->err;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(u->errmsg, sizeof u->errmsg, fmt, ap);
+    int rc = pdx_sticky_verr(&u->err, u->errmsg, sizeof u->errmsg, code, fmt, ap);
     va_end(ap);
-    u->err = code;
-    return code;
+    return rc;
 }
 
 int pdx_update_oom(pdx_updater *u)

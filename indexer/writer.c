@@ -181,14 +181,11 @@ static int set_err(pdx_writer *w, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int set_err(pdx_writer *w, int code, const char *fmt, ...)
 {
-    if (w->err)
-        return w->err;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(w->errmsg, sizeof w->errmsg, fmt, ap);
+    int rc = pdx_sticky_verr(&w->err, w->errmsg, sizeof w->errmsg, code, fmt, ap);
     va_end(ap);
-    w->err = code;
-    return code;
+    return rc;
 }
 
 static int oom(pdx_writer *w)
