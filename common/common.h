@@ -116,6 +116,10 @@ static inline int pdx_term_cmp(const void *a, size_t alen, const void *b, size_t
 
 /* ---- errors.c: messages kept beside an error code ---- */
 
+/* Formats fmt into msg[0..n) (nothing when n is 0) and returns code, so a
+ * failing call reads `return pdx_msgf(err, err_size, PDX_EIO, ...);`. */
+int pdx_msgf(char *msg, size_t n, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* The sticky error of a handle (its err and errmsg[n]): when *err is set
  * already, returns it and keeps its message (the first error is the one
  * reported); otherwise formats fmt into msg, sets *err to code and returns

@@ -5,6 +5,17 @@
 #include "common.h"
 #include "paperdex/errors.h"
 
+int pdx_msgf(char *msg, size_t n, int code, const char *fmt, ...)
+{
+    if (n) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, n, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
 int pdx_sticky_verr(int *err, char *msg, size_t n, int code, const char *fmt, va_list ap)
 {
     if (*err)
