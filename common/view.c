@@ -393,22 +393,29 @@ bool pdx_index_doc_live(const pdx_index *ix, uint32_t doc)
     return !pdx_doc_deleted(seg, local);
 }
 
+/* pdx_view_locate for a doc id read from the file: out of range is
+ * corruption, reported on the view (NULL returned), not a broken promise. */
+static pdx_index *locate_checked(pdx_index *ix, uint32_t doc, uint32_t *local)
+{
+    if (doc >= ix->n_docs) {
+        pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
+        return NULL;
+    }
+    return pdx_view_locate(ix, doc, local);
+}
+
 int pdx_view_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
 {
-    if (doc >= ix->n_docs)
-        return pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
     uint32_t local;
-    pdx_index *seg = pdx_view_locate(ix, doc, &local);
-    return pdx_view_pass_error(ix, seg, pdx_doc_get(seg, local, out));
+    pdx_index *seg = locate_checked(ix, doc, &local);
+    return seg ? pdx_view_pass_error(ix, seg, pdx_doc_get(seg, local, out)) : PDX_ECORRUPT;
 }
 
 int pdx_view_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
 {
-    if (doc >= ix->n_docs)
-        return pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
     uint32_t local;
-    pdx_index *seg = pdx_view_locate(ix, doc, &local);
-    return pdx_view_pass_error(ix, seg, pdx_stored_get(seg, local, out));
+    pdx_index *seg = locate_checked(ix, doc, &local);
+    return seg ? pdx_view_pass_error(ix, seg, pdx_stored_get(seg, local, out)) : PDX_ECORRUPT;
 }
 
 /* The live paper with the arXiv id: at most one segment holds it live

@@ -479,6 +479,13 @@ static void view_documents_dispatch(void **state)
         }
     }
     assert_false(pdx_index_doc_live(v, v->n_docs));
+    /* a doc id past the view (as a corrupt list could give) is corruption */
+    pdx_doc doc;
+    pdx_stored stored;
+    assert_int_equal(pdx_doc_get(v, v->n_docs, &doc), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_index_errmsg(v), "out of range"));
+    assert_int_equal(pdx_stored_get(v, v->n_docs, &stored), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_index_errmsg(v), "out of range"));
     /* lists are opened on the segments, not on a view of several */
     uint32_t vord;
     pdx_term t;
