@@ -216,6 +216,19 @@ static void fx_manifest(const char *path, pdx_manifest *m)
     free(bytes);
 }
 
+void fx_manifest_reseal(unsigned char *b, size_t len)
+{
+    pdx_frame_entry tab[PDX_MSEC_COUNT];
+    uint64_t toff = pdx_get_u64(b + PDX_HDR_TABLE_OFF);
+    for (unsigned k = 0; k < PDX_MSEC_COUNT; k++) {
+        const uint8_t *e = b + toff + k * PDX_SECTION_ENTRY_SIZE;
+        tab[k] = (pdx_frame_entry){pdx_get_u32(e), pdx_get_u64(e + 8), pdx_get_u64(e + 16), 0};
+        tab[k].sum = pdx_hash(b + tab[k].off, tab[k].len);
+    }
+    pdx_frame_finish(&pdx_manifest_kind, tab, PDX_MSEC_COUNT, toff, b + toff, b,
+                     b + len - PDX_FOOTER_SIZE);
+}
+
 char *fx_index_segment(const char *path, unsigned k)
 {
     pdx_manifest m;

@@ -43,6 +43,12 @@ char *fx_index_segment(const char *path, unsigned k);
  * dst, its segments to "<dst>.<seq>.seg". */
 void fx_copy_index(const char *src, const char *dst);
 
+/* Recomputes every section checksum of the manifest b[0..len), then its
+ * table, header and footer, after a test patched section bytes: the
+ * manifest's checksums hold again and only the patched structure is
+ * wrong. The table must be intact. */
+void fx_manifest_reseal(unsigned char *b, size_t len);
+
 /* Path of the shared/ data folder, or NULL when it is not there. */
 const char *fx_shared_dir(void);
 /* Runs a shell command, capturing stdout into *out (malloc'd, may be NULL)

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "frame.h"
 #include "manifest.h"
 
@@ -250,18 +251,7 @@ static void manifest_structure_refused(void **st)
             break;
         }
         /* recompute the checksums so only the structure is wrong */
-        const uint8_t *t = b.data + pdx_get_u64(b.data + PDX_HDR_TABLE_OFF);
-        pdx_frame_entry tab[PDX_MSEC_COUNT];
-        for (unsigned k = 0; k < PDX_MSEC_COUNT; k++) {
-            const uint8_t *e = t + k * PDX_SECTION_ENTRY_SIZE;
-            tab[k] = (pdx_frame_entry){pdx_get_u32(e), pdx_get_u64(e + 8), pdx_get_u64(e + 16),
-                                       0};
-            tab[k].sum = pdx_hash(b.data + tab[k].off, tab[k].len);
-        }
-        uint8_t *table = b.data + pdx_get_u64(b.data + PDX_HDR_TABLE_OFF);
-        pdx_frame_finish(&pdx_manifest_kind, tab, PDX_MSEC_COUNT,
-                         pdx_get_u64(b.data + PDX_HDR_TABLE_OFF), table, b.data,
-                         b.data + b.len - PDX_FOOTER_SIZE);
+        fx_manifest_reseal(b.data, b.len);
         pdx_manifest d;
         char err[256];
         int rc = pdx_manifest_decode(&d, b.data, b.len, err, sizeof err);

@@ -607,15 +607,7 @@ static void view_deleted_id_out_of_range(void **state)
     uint8_t *gap = b + sec[PDX_MSEC_SEGS].off + 56 + 2;
     assert_int_equal(*gap, del_a[2] - del_a[1]);
     *gap = 100;
-    pdx_frame_entry tab[PDX_MSEC_COUNT];
-    uint64_t toff = pdx_get_u64(b + PDX_HDR_TABLE_OFF);
-    for (unsigned i = 0; i < PDX_MSEC_COUNT; i++) {
-        const uint8_t *e = b + toff + i * PDX_SECTION_ENTRY_SIZE;
-        tab[i] = (pdx_frame_entry){pdx_get_u32(e), pdx_get_u64(e + 8), pdx_get_u64(e + 16), 0};
-        tab[i].sum = pdx_hash(b + tab[i].off, tab[i].len);
-    }
-    pdx_frame_finish(&pdx_manifest_kind, tab, PDX_MSEC_COUNT, toff, b + toff, b,
-                     b + len - PDX_FOOTER_SIZE);
+    fx_manifest_reseal(b, len);
     fx_write(p, (const char *)b, len);
     free(b);
     expect_check_fails(p, "deleted id out of range", "MSEGS", "past its");
