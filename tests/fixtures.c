@@ -216,6 +216,15 @@ static void fx_manifest(const char *path, pdx_manifest *m)
     free(bytes);
 }
 
+void fx_manifest_sections(const unsigned char *b, size_t len, pdx_section *sec)
+{
+    uint32_t version;
+    char msg[256];
+    int rc = pdx_frame_read(b, len, &pdx_manifest_kind, sec, &version, msg, sizeof msg);
+    if (rc)
+        fail_msg("reading a manifest's frame: %s", msg);
+}
+
 void fx_manifest_reseal(unsigned char *b, size_t len)
 {
     pdx_frame_entry tab[PDX_MSEC_COUNT];

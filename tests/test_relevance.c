@@ -388,10 +388,7 @@ static void relevance_lexicon_damaged(void **state)
     assert_non_null(bytes);
     uint8_t *b = (uint8_t *)bytes;
     pdx_section sec[PDX_MSEC_COUNT + 1];
-    uint32_t version;
-    char fmsg[256];
-    assert_int_equal(pdx_frame_read(b, len, &pdx_manifest_kind, sec, &version, fmsg, sizeof fmsg),
-                     PDX_OK);
+    fx_manifest_sections(b, len, sec);
     const pdx_section *lex = &sec[PDX_MSEC_LEXICON];
     assert_true(lex->len > 16);
     uint32_t n_pairs = pdx_get_u32(b + lex->off + 12);
