@@ -238,6 +238,34 @@ void fx_manifest_reseal(unsigned char *b, size_t len)
                      b + len - PDX_FOOTER_SIZE);
 }
 
+/* Copies s[0..len) to *at, NUL-terminated, and moves *at past it. */
+static const char *copy_into(char **at, const char *s, size_t len)
+{
+    char *r = *at;
+    if (len)
+        memcpy(r, s, len);
+    r[len] = 0;
+    *at += len + 1;
+    return r;
+}
+
+char *fx_paper_copy(pdx_paper *out, const pdx_paper *p)
+{
+    size_t flen = strlen(p->file);
+    char *buf = malloc(p->id_len + p->url_len + p->title_len + p->authors_len +
+                       p->summary_len + flen + 6);
+    assert_non_null(buf);
+    char *at = buf;
+    *out = *p;
+    out->id = copy_into(&at, p->id, p->id_len);
+    out->url = copy_into(&at, p->url, p->url_len);
+    out->title = copy_into(&at, p->title, p->title_len);
+    out->authors = copy_into(&at, p->authors, p->authors_len);
+    out->summary = copy_into(&at, p->summary, p->summary_len);
+    out->file = copy_into(&at, p->file, flen);
+    return buf;
+}
+
 char *fx_index_segment(const char *path, unsigned k)
 {
     pdx_manifest m;

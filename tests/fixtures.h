@@ -54,6 +54,12 @@ void fx_manifest_sections(const unsigned char *b, size_t len, struct pdx_section
  * wrong. The table must be intact. */
 void fx_manifest_reseal(unsigned char *b, size_t len);
 
+struct pdx_paper;
+/* Deep-copies parsed paper p (whose strings live only during the parser's
+ * callback) into *out: every string of *out points into the returned
+ * malloc'd buffer, which the caller frees. */
+char *fx_paper_copy(struct pdx_paper *out, const struct pdx_paper *p);
+
 /* Path of the shared/ data folder, or NULL when it is not there. */
 const char *fx_shared_dir(void);
 /* Runs a shell command, capturing stdout into *out (malloc'd, may be NULL)

@@ -47,32 +47,13 @@ typedef struct papers {
     size_t n;
 } papers;
 
-static char *put(char **at, const char *s, size_t n)
-{
-    char *d = *at;
-    memcpy(d, s, n);
-    d[n] = 0;
-    *at += n + 1;
-    return d;
-}
-
 static int collect(const pdx_paper *p, void *payload)
 {
     papers *ps = payload;
     ps->v = realloc(ps->v, (ps->n + 1) * sizeof *ps->v);
     assert_non_null(ps->v);
     cpaper *c = &ps->v[ps->n++];
-    c->p = *p;
-    c->buf = malloc(p->id_len + p->url_len + p->title_len + p->authors_len + p->summary_len +
-                    strlen(p->file) + 6);
-    assert_non_null(c->buf);
-    char *at = c->buf;
-    c->p.id = put(&at, p->id, p->id_len);
-    c->p.url = put(&at, p->url, p->url_len);
-    c->p.title = put(&at, p->title, p->title_len);
-    c->p.authors = put(&at, p->authors, p->authors_len);
-    c->p.summary = put(&at, p->summary, p->summary_len);
-    c->p.file = put(&at, p->file, strlen(p->file));
+    c->buf = fx_paper_copy(&c->p, p);
     return PDX_OK;
 }
 
