@@ -8,6 +8,7 @@
 #ifndef PDX_COMMON_H
 #define PDX_COMMON_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -112,6 +113,19 @@ static inline int pdx_term_cmp(const void *a, size_t alen, const void *b, size_t
     int c = n ? memcmp(a, b, n) : 0;
     return c ? c : (alen > blen) - (alen < blen);
 }
+
+/* ---- errors.c: messages kept beside an error code ---- */
+
+/* Formats fmt into msg[0..n) (nothing when n is 0) and returns code, so a
+ * failing call reads `return pdx_msgf(err, err_size, PDX_EIO, ...);`. */
+int pdx_msgf(char *msg, size_t n, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The sticky error of a handle (its err and errmsg[n]): when *err is set
+ * already, returns it and keeps its message (the first error is the one
+ * reported); otherwise formats fmt into msg, sets *err to code and returns
+ * code. */
+int pdx_sticky_verr(int *err, char *msg, size_t n, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 
 /* ---- hash.c: the one hash function of the format (XXH3-64, seed 0) ---- */
 uint64_t pdx_hash(const void *p, size_t n);

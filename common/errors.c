@@ -1,5 +1,30 @@
-/* pdx_strerror(): the English text for each error code in errors.h. */
+/* pdx_strerror(): the English text for each error code in errors.h; and
+ * the helpers that keep a message beside a code (common.h). */
+#include <stdio.h>
+
+#include "common.h"
 #include "paperdex/errors.h"
+
+int pdx_msgf(char *msg, size_t n, int code, const char *fmt, ...)
+{
+    if (n) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, n, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+int pdx_sticky_verr(int *err, char *msg, size_t n, int code, const char *fmt, va_list ap)
+{
+    if (*err)
+        return *err;
+    if (n)
+        vsnprintf(msg, n, fmt, ap);
+    *err = code;
+    return code;
+}
 
 const char *pdx_strerror(int code)
 {

@@ -2,23 +2,9 @@
  * The container framing of segments and manifests (frame.h; layout in
  * format.h): read and check it, and write its header, table and footer.
  */
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "frame.h"
-
-static int frame_msg(char *msg, size_t n, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int frame_msg(char *msg, size_t n, int code, const char *fmt, ...)
-{
-    if (n) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, n, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 static const char *sec_name(const pdx_frame_kind *k, unsigned id)
 {
@@ -31,21 +17,21 @@ static int read_header(const uint8_t *h, uint64_t size, char *msg, size_t n)
     if (pdx_get_u32(h + PDX_HDR_BOM) != PDX_BYTE_ORDER_MARK ||
         pdx_get_u32(h + PDX_HDR_HEADER_SIZE) != PDX_HEADER_SIZE ||
         pdx_get_u32(h + PDX_HDR_HASH_ID) != PDX_HASH_ID_XXH3_64)
-        return frame_msg(msg, n, PDX_ECORRUPT,
-                         "header: bad byte order mark, header size or hash id");
+        return pdx_msgf(msg, n, PDX_ECORRUPT,
+                        "header: bad byte order mark, header size or hash id");
     uint64_t fsize = pdx_get_u64(h + PDX_HDR_FILE_SIZE);
     if (fsize != size)
-        return frame_msg(msg, n, PDX_ECORRUPT,
-                         "file is %llu bytes but its header says %llu (truncated or extended)",
-                         (unsigned long long)size, (unsigned long long)fsize);
+        return pdx_msgf(msg, n, PDX_ECORRUPT,
+                        "file is %llu bytes but its header says %llu (truncated or extended)",
+                        (unsigned long long)size, (unsigned long long)fsize);
     const uint8_t *f = h + size - PDX_FOOTER_SIZE;
     if (size < PDX_HEADER_SIZE + PDX_FOOTER_SIZE || memcmp(f, PDX_FOOTER_MAGIC, 8) != 0 ||
         pdx_hash(f, PDX_FTR_CHECKSUM) != pdx_get_u64(f + PDX_FTR_CHECKSUM) ||
         pdx_get_u64(f + PDX_FTR_FILE_SIZE) != fsize ||
         pdx_get_u64(f + PDX_FTR_HDR_SUM) != pdx_get_u64(h + PDX_HDR_CHECKSUM))
-        return frame_msg(msg, n, PDX_ECORRUPT,
-                         "footer (byte %llu): missing or does not match the header",
-                         (unsigned long long)(size - PDX_FOOTER_SIZE));
+        return pdx_msgf(msg, n, PDX_ECORRUPT,
+                        "footer (byte %llu): missing or does not match the header",
+                        (unsigned long long)(size - PDX_FOOTER_SIZE));
     return PDX_OK;
 }
 
@@ -57,15 +43,15 @@ static int read_table(const uint8_t *h, uint64_t size, const pdx_frame_kind *k,
     uint64_t body_end = size - PDX_FOOTER_SIZE;
     if (nsec != k->n_sections || toff < PDX_HEADER_SIZE || toff > body_end ||
         (body_end - toff) < PDX_FRAME_TABLE_BYTES(nsec))
-        return frame_msg(msg, n, PDX_ECORRUPT, "section table: bad count or offset");
+        return pdx_msgf(msg, n, PDX_ECORRUPT, "section table: bad count or offset");
     const uint8_t *t = h + toff;
     size_t tlen = (size_t)nsec * PDX_SECTION_ENTRY_SIZE;
     if (pdx_hash(t, tlen) != pdx_get_u64(t + tlen))
-        return frame_msg(msg, n, PDX_ECORRUPT, "section table (byte %llu): checksum mismatch",
-                         (unsigned long long)toff);
+        return pdx_msgf(msg, n, PDX_ECORRUPT, "section table (byte %llu): checksum mismatch",
+                        (unsigned long long)toff);
     if (pdx_get_u64(h + PDX_HDR_TABLE_SUM) != pdx_get_u64(t + tlen))
-        return frame_msg(msg, n, PDX_ECORRUPT,
-                         "header: its copy of the section table's checksum does not match");
+        return pdx_msgf(msg, n, PDX_ECORRUPT,
+                        "header: its copy of the section table's checksum does not match");
     for (unsigned id = 0; id <= nsec; id++)
         sec[id] = (pdx_section){0};
     for (uint32_t i = 0; i < nsec; i++) {
@@ -73,15 +59,15 @@ static int read_table(const uint8_t *h, uint64_t size, const pdx_frame_kind *k,
         uint32_t id = pdx_get_u32(e);
         uint64_t off = pdx_get_u64(e + 8), len = pdx_get_u64(e + 16);
         if (id < 1 || id > nsec || sec[id].p)
-            return frame_msg(msg, n, PDX_ECORRUPT,
-                             "section table: bad or repeated section id %u", id);
+            return pdx_msgf(msg, n, PDX_ECORRUPT,
+                            "section table: bad or repeated section id %u", id);
         if (pdx_get_u32(e + 4) != 0 || off % PDX_SECTION_ALIGN != 0 || off > body_end ||
             len > body_end - off || off < PDX_HEADER_SIZE)
-            return frame_msg(msg, n, PDX_ECORRUPT, "section table: %s out of bounds",
-                             sec_name(k, id));
+            return pdx_msgf(msg, n, PDX_ECORRUPT, "section table: %s out of bounds",
+                            sec_name(k, id));
         if (off < toff + tlen + 8 && toff < off + len)
-            return frame_msg(msg, n, PDX_ECORRUPT, "section table: %s overlaps the table",
-                             sec_name(k, id));
+            return pdx_msgf(msg, n, PDX_ECORRUPT, "section table: %s overlaps the table",
+                            sec_name(k, id));
         sec[id] = (pdx_section){h + off, off, len, pdx_get_u64(e + 24)};
     }
     return PDX_OK;
@@ -92,15 +78,15 @@ int pdx_frame_read(const uint8_t *p, uint64_t size, const pdx_frame_kind *kind,
 {
     *version = 0;
     if (size < PDX_HEADER_SIZE || memcmp(p, kind->magic, PDX_MAGIC_LEN) != 0)
-        return frame_msg(msg, msg_size, PDX_ENOTINDEX, "not a paperdex index (no magic number)");
+        return pdx_msgf(msg, msg_size, PDX_ENOTINDEX, "not a paperdex index (no magic number)");
     if (pdx_hash(p, PDX_HDR_CHECKSUM) != pdx_get_u64(p + PDX_HDR_CHECKSUM))
-        return frame_msg(msg, msg_size, PDX_ECORRUPT, "header: checksum mismatch");
+        return pdx_msgf(msg, msg_size, PDX_ECORRUPT, "header: checksum mismatch");
     *version = pdx_get_u32(p + PDX_HDR_VERSION);
     if (*version != kind->version)
-        return frame_msg(msg, msg_size, PDX_EVERSION,
-                         "format version %u, this paperdex reads version %u: rebuild the "
-                         "index (paperdex-index -o INDEX PATH)",
-                         *version, kind->version);
+        return pdx_msgf(msg, msg_size, PDX_EVERSION,
+                        "format version %u, this paperdex reads version %u: rebuild the "
+                        "index (paperdex-index -o INDEX PATH)",
+                        *version, kind->version);
     int rc = read_header(p, size, msg, msg_size);
     if (!rc)
         rc = read_table(p, size, kind, sec, msg, msg_size);
@@ -120,13 +106,13 @@ static int check_padding(const uint8_t *p, uint64_t from, uint64_t to, const cha
                          char *msg, size_t n)
 {
     if (to < from || to - from >= PDX_SECTION_ALIGN)
-        return frame_msg(msg, n, PDX_ECORRUPT,
-                         "%s (byte %llu): overlaps another section or leaves a gap", before,
-                         (unsigned long long)to);
+        return pdx_msgf(msg, n, PDX_ECORRUPT,
+                        "%s (byte %llu): overlaps another section or leaves a gap", before,
+                        (unsigned long long)to);
     for (uint64_t b = from; b < to; b++)
         if (p[b])
-            return frame_msg(msg, n, PDX_ECORRUPT, "padding before %s (byte %llu) is not zero",
-                             before, (unsigned long long)b);
+            return pdx_msgf(msg, n, PDX_ECORRUPT, "padding before %s (byte %llu) is not zero",
+                            before, (unsigned long long)b);
     return PDX_OK;
 }
 
@@ -154,14 +140,14 @@ int pdx_frame_coverage(const uint8_t *p, uint64_t size, const pdx_frame_kind *ki
     if ((rc = check_padding(p, at, toff, "the section table", msg, msg_size)))
         return rc;
     if (toff + PDX_FRAME_TABLE_BYTES(ns) + PDX_FOOTER_SIZE != size)
-        return frame_msg(msg, msg_size, PDX_ECORRUPT, "footer: not right after the section table");
+        return pdx_msgf(msg, msg_size, PDX_ECORRUPT, "footer: not right after the section table");
     if (pdx_get_u32(p + PDX_HDR_FLAGS) != 0)
-        return frame_msg(msg, msg_size, PDX_ECORRUPT, "header: reserved bytes are not zero");
+        return pdx_msgf(msg, msg_size, PDX_ECORRUPT, "header: reserved bytes are not zero");
     for (unsigned id = 1; id <= ns; id++)
         if (pdx_hash(sec[id].p, sec[id].len) != sec[id].sum)
-            return frame_msg(msg, msg_size, PDX_ECORRUPT, "%s (bytes %llu..%llu): checksum mismatch",
-                             sec_name(kind, id), (unsigned long long)sec[id].off,
-                             (unsigned long long)(sec[id].off + sec[id].len));
+            return pdx_msgf(msg, msg_size, PDX_ECORRUPT, "%s (bytes %llu..%llu): checksum mismatch",
+                            sec_name(kind, id), (unsigned long long)sec[id].off,
+                            (unsigned long long)(sec[id].off + sec[id].len));
     return PDX_OK;
 }
 

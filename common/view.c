@@ -393,22 +393,29 @@ bool pdx_index_doc_live(const pdx_index *ix, uint32_t doc)
     return !pdx_doc_deleted(seg, local);
 }
 
+/* pdx_view_locate for a doc id read from the file: out of range is
+ * corruption, reported on the view (NULL returned), not a broken promise. */
+static pdx_index *locate_checked(pdx_index *ix, uint32_t doc, uint32_t *local)
+{
+    if (doc >= ix->n_docs) {
+        pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
+        return NULL;
+    }
+    return pdx_view_locate(ix, doc, local);
+}
+
 int pdx_view_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
 {
-    if (doc >= ix->n_docs)
-        return pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
     uint32_t local;
-    pdx_index *seg = pdx_view_locate(ix, doc, &local);
-    return pdx_view_pass_error(ix, seg, pdx_doc_get(seg, local, out));
+    pdx_index *seg = locate_checked(ix, doc, &local);
+    return seg ? pdx_view_pass_error(ix, seg, pdx_doc_get(seg, local, out)) : PDX_ECORRUPT;
 }
 
 int pdx_view_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
 {
-    if (doc >= ix->n_docs)
-        return pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
     uint32_t local;
-    pdx_index *seg = pdx_view_locate(ix, doc, &local);
-    return pdx_view_pass_error(ix, seg, pdx_stored_get(seg, local, out));
+    pdx_index *seg = locate_checked(ix, doc, &local);
+    return seg ? pdx_view_pass_error(ix, seg, pdx_stored_get(seg, local, out)) : PDX_ECORRUPT;
 }
 
 /* The live paper with the arXiv id: at most one segment holds it live
@@ -474,8 +481,8 @@ uint32_t pdx_deldf_count(const pdx_index *seg, const char *term, size_t len, uns
     return 0;
 }
 
-/* The df of segment seg's (term, field) list, minus its deleted papers
- * when seg is part of a view. */
+/* The df of segment seg's (term, field) list as written (its deleted
+ * papers included); 0 when it has no such list. */
 static int segment_list_df(pdx_index *seg, const char *term, size_t len, unsigned field,
                            uint64_t *out)
 {
@@ -490,11 +497,9 @@ static int segment_list_df(pdx_index *seg, const char *term, size_t len, unsigne
         rc = pdx_term_get(seg, ord, &t);
     if (rc || !(t.fields & (1u << field)))
         return rc;
-    if ((rc = pdx_term_list(seg, &t, field, &h)))
-        return rc;
-    uint32_t gone = pdx_deldf_count(seg, term, len, field);
-    *out = h.df >= gone ? h.df - gone : 0;
-    return PDX_OK;
+    if (!(rc = pdx_term_list(seg, &t, field, &h)))
+        *out = h.df;
+    return rc;
 }
 
 int pdx_term_list_df(pdx_index *ix, const char *term, size_t len, unsigned field,
@@ -503,27 +508,15 @@ int pdx_term_list_df(pdx_index *ix, const char *term, size_t len, unsigned field
     *out = 0;
     if (field >= PDX_NFIELDS)
         return PDX_EINVAL;
-    if (!ix->n_segs) { /* a segment on its own: today's meaning */
-        uint32_t ord;
-        pdx_term t;
-        pdx_list_header h;
-        int rc = pdx_term_find(ix, term, len, &ord);
-        if (rc == PDX_ENOTFOUND)
-            return PDX_OK;
-        if (!rc)
-            rc = pdx_term_get(ix, ord, &t);
-        if (rc || !(t.fields & (1u << field)))
-            return rc;
-        if (!(rc = pdx_term_list(ix, &t, field, &h)))
-            *out = h.df;
-        return rc;
-    }
+    if (!ix->n_segs) /* a segment handle: its list's df, as written */
+        return segment_list_df(ix, term, len, field, out);
     for (uint32_t i = 0; i < ix->n_segs; i++) {
         uint64_t df;
         int rc = segment_list_df(ix->segs[i], term, len, field, &df);
         if (rc)
             return pdx_view_pass_error(ix, ix->segs[i], rc);
-        *out += df;
+        uint32_t gone = pdx_deldf_count(ix->segs[i], term, len, field);
+        *out += df >= gone ? df - gone : 0;
     }
     return PDX_OK;
 }

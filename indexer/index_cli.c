@@ -207,6 +207,35 @@ static int on_paper(const pdx_paper *p, void *payload)
     return 0;
 }
 
+/* The papers skipped, as the JSON array's elements (without brackets),
+ * shared by the build's and the update's --json summaries. */
+static void append_json_skips(pdx_buf *b, const run_state *s)
+{
+    char num[64];
+    for (size_t i = 0; i < s->n_skips; i++) {
+        if (i)
+            pdx_buf_putc(b, ',');
+        pdx_buf_append(b, "{\"file\":", 8);
+        pdx_json_str(b, s->skips[i].file, s->skips[i].file ? strlen(s->skips[i].file) : 0);
+        snprintf(num, sizeof num, ",\"line\":%u,\"reason\":", s->skips[i].line);
+        pdx_buf_append(b, num, strlen(num));
+        pdx_json_str(b, s->skips[i].reason,
+                     s->skips[i].reason ? strlen(s->skips[i].reason) : 0);
+        pdx_buf_putc(b, '}');
+    }
+}
+
+/* The skipped papers and paths and the warning count, as lines of the
+ * build's and the update's text summaries. */
+static void print_text_skips(const run_state *s)
+{
+    printf("papers skipped:    %zu\n", s->n_skips);
+    for (size_t i = 0; i < s->n_skips; i++)
+        printf("  %s:%u: %s\n", s->skips[i].file, s->skips[i].line, s->skips[i].reason);
+    printf("paths skipped:     %" PRIu64 "\n", s->paths_skipped);
+    printf("warnings:          %" PRIu64 "\n", s->warnings);
+}
+
 static void print_json_summary(const run_state *s, const pdx_write_stats *ws, double secs)
 {
     pdx_buf b = {0};
@@ -215,17 +244,7 @@ static void print_json_summary(const run_state *s, const pdx_write_stats *ws, do
              ",\"duplicates\":%" PRIu64 ",\"skipped\":[",
              s->stats.files, ws->papers, ws->duplicates);
     pdx_buf_append(&b, num, strlen(num));
-    for (size_t i = 0; i < s->n_skips; i++) {
-        if (i)
-            pdx_buf_putc(&b, ',');
-        pdx_buf_append(&b, "{\"file\":", 8);
-        pdx_json_str(&b, s->skips[i].file, s->skips[i].file ? strlen(s->skips[i].file) : 0);
-        snprintf(num, sizeof num, ",\"line\":%u,\"reason\":", s->skips[i].line);
-        pdx_buf_append(&b, num, strlen(num));
-        pdx_json_str(&b, s->skips[i].reason,
-                     s->skips[i].reason ? strlen(s->skips[i].reason) : 0);
-        pdx_buf_putc(&b, '}');
-    }
+    append_json_skips(&b, s);
     char tail[256];
     snprintf(tail, sizeof tail,
              "],\"paths_skipped\":%" PRIu64 ",\"warnings\":%" PRIu64 ",\"terms\":%" PRIu64
@@ -605,17 +624,7 @@ static void print_update_summary(const run_state *s, const char *out, bool optim
                  st->files_changed, st->files_removed, st->files_reparsed, st->papers_added,
                  st->papers_deleted, st->duplicates);
         pdx_buf_append(&b, num, strlen(num));
-        for (size_t i = 0; i < s->n_skips; i++) {
-            if (i)
-                pdx_buf_putc(&b, ',');
-            pdx_buf_append(&b, "{\"file\":", 8);
-            pdx_json_str(&b, s->skips[i].file, s->skips[i].file ? strlen(s->skips[i].file) : 0);
-            snprintf(num, sizeof num, ",\"line\":%u,\"reason\":", s->skips[i].line);
-            pdx_buf_append(&b, num, strlen(num));
-            pdx_json_str(&b, s->skips[i].reason,
-                         s->skips[i].reason ? strlen(s->skips[i].reason) : 0);
-            pdx_buf_putc(&b, '}');
-        }
+        append_json_skips(&b, s);
         snprintf(num, sizeof num,
                  "],\"paths_skipped\":%" PRIu64 ",\"warnings\":%" PRIu64
                  ",\"segments\":%u,\"merges\":%u,\"seconds\":%.3f}\n",
@@ -646,11 +655,7 @@ static void print_update_summary(const run_state *s, const char *out, bool optim
     printf("papers added:      %" PRIu64 "\n", st->papers_added);
     printf("papers deleted:    %" PRIu64 "\n", st->papers_deleted);
     printf("duplicates merged: %" PRIu64 "\n", st->duplicates);
-    printf("papers skipped:    %zu\n", s->n_skips);
-    for (size_t i = 0; i < s->n_skips; i++)
-        printf("  %s:%u: %s\n", s->skips[i].file, s->skips[i].line, s->skips[i].reason);
-    printf("paths skipped:     %" PRIu64 "\n", s->paths_skipped);
-    printf("warnings:          %" PRIu64 "\n", s->warnings);
+    print_text_skips(s);
     printf("segments:          %u (%u written by merging)\n", st->segments, st->merges);
     printf("index:             %s\n", out);
     printf("seconds:           %.3f\n", secs);
@@ -962,11 +967,7 @@ static int index_main(int argc, char **argv)
             printf("files read:        %" PRIu64 "\n", s.stats.files);
             printf("papers indexed:    %" PRIu64 "\n", ws.papers);
             printf("duplicates merged: %" PRIu64 "\n", ws.duplicates);
-            printf("papers skipped:    %zu\n", s.n_skips);
-            for (size_t i = 0; i < s.n_skips; i++)
-                printf("  %s:%u: %s\n", s.skips[i].file, s.skips[i].line, s.skips[i].reason);
-            printf("paths skipped:     %" PRIu64 "\n", s.paths_skipped);
-            printf("warnings:          %" PRIu64 "\n", s.warnings);
+            print_text_skips(&s);
             printf("distinct terms:    %" PRIu64 "\n", ws.terms);
             printf("lexicon pairs:     %" PRIu64 " (Korean-English, mined)\n", ws.lexicon_pairs);
             printf("index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);

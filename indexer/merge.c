@@ -142,39 +142,33 @@ int pdx_update_add_dropped(pdx_updater *u, nfile *r, const char *id, size_t len)
     return PDX_OK;
 }
 
+int pdx_update_copy_record(pdx_updater *u, const wfile *f, const pdx_manifest_file *o)
+{
+    wfile own = {.path = o->path, .size = o->size, .mtime_ns = o->mtime_ns, .hash = o->hash};
+    nfile *r = pdx_update_new_record(u, f ? f : &own);
+    if (!r)
+        return pdx_update_oom(u);
+    r->m.seq = o->seq;
+    r->m.first_doc = o->first_doc;
+    r->m.n_docs = o->n_docs;
+    for (uint32_t k = 0; k < o->n_dropped; k++)
+        if (pdx_update_add_dropped(u, r, o->dropped[k], strlen(o->dropped[k])))
+            return u->err;
+    return PDX_OK;
+}
+
 int pdx_update_carry_records(pdx_updater *u)
 {
     for (size_t i = 0; i < u->n_walk; i++) {
         const wfile *f = &u->walk[i];
-        if (f->kind != WF_UNCHANGED)
-            continue;
-        const pdx_manifest_file *o = &u->old.files[f->old];
-        nfile *r = pdx_update_new_record(u, f);
-        if (!r)
-            return pdx_update_oom(u);
-        r->m.seq = o->seq;
-        r->m.first_doc = o->first_doc;
-        r->m.n_docs = o->n_docs;
-        for (uint32_t k = 0; k < o->n_dropped; k++)
-            if (pdx_update_add_dropped(u, r, o->dropped[k], strlen(o->dropped[k])))
-                return u->err;
+        if (f->kind == WF_UNCHANGED && pdx_update_copy_record(u, f, &u->old.files[f->old]))
+            return u->err;
     }
     /* --optimize walks nothing: every old record is carried as it is */
     if (!u->n_walk && u->have_old && !u->old_walked) {
-        for (uint32_t k = 0; k < u->old.n_files; k++) {
-            const pdx_manifest_file *o = &u->old.files[k];
-            wfile f = {.path = o->path, .size = o->size, .mtime_ns = o->mtime_ns,
-                       .hash = o->hash, .old = (int32_t)k};
-            nfile *r = pdx_update_new_record(u, &f);
-            if (!r)
-                return pdx_update_oom(u);
-            r->m.seq = o->seq;
-            r->m.first_doc = o->first_doc;
-            r->m.n_docs = o->n_docs;
-            for (uint32_t j = 0; j < o->n_dropped; j++)
-                if (pdx_update_add_dropped(u, r, o->dropped[j], strlen(o->dropped[j])))
-                    return u->err;
-        }
+        for (uint32_t k = 0; k < u->old.n_files; k++)
+            if (pdx_update_copy_record(u, NULL, &u->old.files[k]))
+                return u->err;
     }
     return PDX_OK;
 }

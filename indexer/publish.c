@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -25,19 +24,6 @@
 
 /* Polling interval while another writer holds the lock. */
 #define LOCK_POLL_MS 50
-
-static int msg(char *err, size_t n, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int msg(char *err, size_t n, int code, const char *fmt, ...)
-{
-    if (n) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, n, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 static char *with_suffix(const char *path, const char *suffix)
 {
@@ -54,11 +40,11 @@ int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel, 
     *fd_out = -1;
     char *lock = with_suffix(index_path, ".lock");
     if (!lock)
-        return msg(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
+        return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) {
-        int rc = msg(err, err_size, PDX_EIO, "%s: cannot create the writer lock: %s", lock,
-                     strerror(errno));
+        int rc = pdx_msgf(err, err_size, PDX_EIO, "%s: cannot create the writer lock: %s", lock,
+                          strerror(errno));
         free(lock);
         return rc;
     }
@@ -68,14 +54,15 @@ int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel, 
             (cancel && *cancel)) {
             int e = errno;
             int rc = cancel && *cancel
-                         ? msg(err, err_size, PDX_ESTOP, "%s: interrupted; the index was not "
-                               "written", index_path)
+                         ? pdx_msgf(err, err_size, PDX_ESTOP, "%s: interrupted; the index was not "
+                                    "written", index_path)
                      : e == EWOULDBLOCK
-                         ? msg(err, err_size, PDX_EIO,
-                               "%s: another paperdex writer holds %s (waited %d s); try again "
-                               "when it is done",
-                               index_path, lock, PDX_LOCK_WAIT_MS / 1000)
-                         : msg(err, err_size, PDX_EIO, "%s: cannot lock: %s", lock, strerror(e));
+                         ? pdx_msgf(err, err_size, PDX_EIO,
+                                    "%s: another paperdex writer holds %s (waited %d s); try again "
+                                    "when it is done",
+                                    index_path, lock, PDX_LOCK_WAIT_MS / 1000)
+                         : pdx_msgf(err, err_size, PDX_EIO, "%s: cannot lock: %s", lock,
+                                    strerror(e));
             close(fd);
             free(lock);
             return rc;
@@ -105,11 +92,11 @@ static int slurp(const char *path, uint8_t **out, size_t *len, char *err, size_t
         if (fd >= 0)
             close(fd);
         return e == ENOENT ? PDX_ENOTFOUND
-                           : msg(err, n, PDX_EIO, "%s: cannot read: %s", path, strerror(e));
+                           : pdx_msgf(err, n, PDX_EIO, "%s: cannot read: %s", path, strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return msg(err, n, PDX_ENOTINDEX, "%s: not a regular file", path);
+        return pdx_msgf(err, n, PDX_ENOTINDEX, "%s: not a regular file", path);
     }
     uint8_t *p = malloc((size_t)st.st_size + 1);
     size_t got = 0;
@@ -123,7 +110,7 @@ static int slurp(const char *path, uint8_t **out, size_t *len, char *err, size_t
     }
     close(fd);
     if (!p)
-        return msg(err, n, PDX_ENOMEM, "%s: out of memory", path);
+        return pdx_msgf(err, n, PDX_ENOMEM, "%s: out of memory", path);
     *out = p;
     *len = got;
     return PDX_OK;
@@ -148,19 +135,19 @@ int pdx_manifest_read(const char *index_path, pdx_manifest *m, bool *exists, cha
     }
     if (len < PDX_MAGIC_LEN || memcmp(p, PDX_MANIFEST_MAGIC, PDX_MAGIC_LEN) != 0) {
         free(p);
-        return msg(err, err_size, PDX_ENOTINDEX, "%s: not the manifest of a paperdex index",
-                   index_path);
+        return pdx_msgf(err, err_size, PDX_ENOTINDEX, "%s: not the manifest of a paperdex index",
+                        index_path);
     }
     char dm[400];
     rc = pdx_manifest_decode(m, p, len, dm, sizeof dm);
     free(p);
     if (rc)
-        return msg(err, err_size, rc, "%s: %s", index_path, dm);
+        return pdx_msgf(err, err_size, rc, "%s: %s", index_path, dm);
     *exists = true;
     return PDX_OK;
 }
 
-static int fsync_dir_of(const char *path)
+int pdx_fsync_dir_of(const char *path)
 {
     char *copy = strdup(path);
     if (!copy)
@@ -179,7 +166,7 @@ static int write_durable(const char *path, const uint8_t *p, size_t len, char *e
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
-        return msg(err, n, PDX_EIO, "%s: cannot create: %s", path, strerror(errno));
+        return pdx_msgf(err, n, PDX_EIO, "%s: cannot create: %s", path, strerror(errno));
     size_t done = 0;
     while (done < len) {
         ssize_t w = write(fd, p + done, len - done);
@@ -189,14 +176,14 @@ static int write_durable(const char *path, const uint8_t *p, size_t len, char *e
             int e = w < 0 ? errno : ENOSPC;
             close(fd);
             unlink(path);
-            return msg(err, n, PDX_EIO, "%s: write failed: %s", path, strerror(e));
+            return pdx_msgf(err, n, PDX_EIO, "%s: write failed: %s", path, strerror(e));
         }
         done += (size_t)w;
     }
     if (fsync(fd) != 0 || close(fd) != 0) {
         int e = errno;
         unlink(path);
-        return msg(err, n, PDX_EIO, "%s: fsync failed: %s", path, strerror(e));
+        return pdx_msgf(err, n, PDX_EIO, "%s: fsync failed: %s", path, strerror(e));
     }
     return PDX_OK;
 }
@@ -208,24 +195,24 @@ int pdx_manifest_publish(const char *index_path, const char *tmp_prefix, const p
     int rc = pdx_manifest_encode(&b, m);
     if (rc) {
         pdx_buf_free(&b);
-        return msg(err, err_size, rc, "%s: %s", index_path,
-                   rc == PDX_ENOMEM ? "out of memory" : "the manifest to write is malformed");
+        return pdx_msgf(err, err_size, rc, "%s: %s", index_path,
+                        rc == PDX_ENOMEM ? "out of memory" : "the manifest to write is malformed");
     }
     char *tmp = with_suffix(tmp_prefix, ".mf");
     if (!tmp) {
         pdx_buf_free(&b);
-        return msg(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
+        return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
     }
     rc = write_durable(tmp, b.data, b.len, err, err_size);
     pdx_buf_free(&b);
     if (!rc && rename(tmp, index_path) != 0) {
-        rc = msg(err, err_size, PDX_EIO, "%s: cannot replace the index: %s", index_path,
-                 strerror(errno));
+        rc = pdx_msgf(err, err_size, PDX_EIO, "%s: cannot replace the index: %s", index_path,
+                      strerror(errno));
         unlink(tmp);
     }
     free(tmp);
     if (!rc)
-        fsync_dir_of(index_path); /* best effort: some file systems refuse it */
+        pdx_fsync_dir_of(index_path); /* best effort: some file systems refuse it */
     return rc;
 }
 

@@ -58,6 +58,11 @@ int pdx_manifest_read(const char *index_path, pdx_manifest *m, bool *exists, cha
 int pdx_manifest_publish(const char *index_path, const char *tmp_prefix, const pdx_manifest *m,
                          char *err, size_t err_size);
 
+/* Fsyncs the directory holding path, so that a file created or renamed
+ * there survives a crash. Returns 0, or -1 with errno set; callers treat
+ * it as best effort (some file systems refuse it). */
+int pdx_fsync_dir_of(const char *path);
+
 /* Removes every "<index_path>.<digits>.seg" that m does not name: the
  * segments of older manifests (a reader that still needs one has it
  * mapped, or finds the new manifest: docs/FORMAT.md, "Readers") and those

@@ -70,14 +70,11 @@
 
 int pdx_update_fail(pdx_updater *u, int code, const char *fmt, ...)
 {
-    if (u->err)
-        return u->err;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(u->errmsg, sizeof u->errmsg, fmt, ap);
+    int rc = pdx_sticky_verr(&u->err, u->errmsg, sizeof u->errmsg, code, fmt, ap);
     va_end(ap);
-    u->err = code;
-    return code;
+    return rc;
 }
 
 int pdx_update_oom(pdx_updater *u)
@@ -559,19 +556,9 @@ static int forward_paper(const pdx_paper *p, void *payload)
  * and the ids it dropped as duplicates among them). */
 static int take_records(pdx_updater *u, pdx_segment_out *out)
 {
-    for (uint32_t k = 0; k < out->n_files; k++) {
-        pdx_manifest_file *f = &out->files[k];
-        wfile w = {.path = f->path, .size = f->size, .mtime_ns = f->mtime_ns, .hash = f->hash};
-        nfile *r = pdx_update_new_record(u, &w);
-        if (!r)
-            return pdx_update_oom(u);
-        r->m.seq = f->seq;
-        r->m.first_doc = f->first_doc;
-        r->m.n_docs = f->n_docs;
-        for (uint32_t j = 0; j < f->n_dropped; j++)
-            if (pdx_update_add_dropped(u, r, f->dropped[j], strlen(f->dropped[j])))
-                return u->err;
-    }
+    for (uint32_t k = 0; k < out->n_files; k++)
+        if (pdx_update_copy_record(u, NULL, &out->files[k]))
+            return u->err;
     return PDX_OK;
 }
 

@@ -144,6 +144,11 @@ int pdx_update_carry_records(pdx_updater *u);
 nfile *pdx_update_new_record(pdx_updater *u, const wfile *f);
 /* Adds id to the record's dropped list (once). */
 int pdx_update_add_dropped(pdx_updater *u, nfile *r, const char *id, size_t len);
+/* Appends a record for file f (or, when f is NULL, for the file o names,
+ * with o's stamps) with o's place (seq, first_doc, n_docs) and dropped ids:
+ * an unchanged file's, one --optimize carries, one a new segment wrote.
+ * Returns PDX_OK or the updater's sticky error. */
+int pdx_update_copy_record(pdx_updater *u, const wfile *f, const pdx_manifest_file *o);
 /* The record whose range holds paper doc of segment s, NULL if none. */
 nfile *pdx_update_record_of_doc(pdx_updater *u, const useg *s, uint32_t doc);
 /* Frees recs. */

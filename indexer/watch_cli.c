@@ -124,13 +124,16 @@ static void dir_free(watch_dir *d)
     free(d->names);
 }
 
-/* Watches directory path (its real path real, owned by the callee from
- * here on) and returns its entry, new or known; NULL when it cannot be
+/* Watches directory path (its real path real, malloc'd and owned by the
+ * callee from here on; NULL when the caller could not resolve it) and
+ * returns its entry, new or known; NULL when it cannot be resolved or
  * watched (reported once for the watch limit) or out of memory. *fresh
  * says whether this refresh had not reached it yet. */
 static watch_dir *watch_add(watch_state *s, char *real, bool *fresh)
 {
     *fresh = false;
+    if (!real)
+        return NULL;
     int wd = inotify_add_watch(s->fd, real, WATCH_EVENTS);
     if (wd < 0) {
         if (errno == ENOSPC && !s->warned_limit) {
@@ -172,11 +175,8 @@ static watch_dir *watch_add(watch_state *s, char *real, bool *fresh)
  * hidden entries skipped as the indexer's walk skips them. */
 static void watch_tree(watch_state *s, const char *dir, unsigned depth)
 {
-    char *real = realpath(dir, NULL);
-    if (!real)
-        return;
     bool fresh;
-    watch_dir *d = watch_add(s, real, &fresh);
+    watch_dir *d = watch_add(s, realpath(dir, NULL), &fresh);
     if (!d)
         return;
     d->whole = true;
@@ -219,11 +219,8 @@ static char *real_dir_of(const char *path, const char **base)
 static void watch_file(watch_state *s, const char *file)
 {
     const char *base;
-    char *real = real_dir_of(file, &base);
-    if (!real)
-        return;
     bool fresh;
-    watch_dir *d = watch_add(s, real, &fresh);
+    watch_dir *d = watch_add(s, real_dir_of(file, &base), &fresh);
     if (!d)
         return;
     for (size_t i = 0; i < d->n_names; i++)

@@ -181,19 +181,31 @@ static int set_err(pdx_writer *w, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int set_err(pdx_writer *w, int code, const char *fmt, ...)
 {
-    if (w->err)
-        return w->err;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(w->errmsg, sizeof w->errmsg, fmt, ap);
+    int rc = pdx_sticky_verr(&w->err, w->errmsg, sizeof w->errmsg, code, fmt, ap);
     va_end(ap);
-    w->err = code;
-    return code;
+    return rc;
 }
 
 static int oom(pdx_writer *w)
 {
     return set_err(w, PDX_ENOMEM, "%s: out of memory while indexing", w->path);
+}
+
+/* Reallocates a full array of elem-byte elements (terms, files, docs) to
+ * twice *cap elements, or to initial when it has none. Returns the new
+ * array with *cap updated, or NULL with arr and *cap untouched when out of
+ * memory or when the count would pass UINT32_MAX. */
+static void *grow_array(void *arr, size_t elem, uint32_t *cap, uint32_t initial)
+{
+    if (*cap > UINT32_MAX / 2)
+        return NULL;
+    uint32_t nc = *cap ? *cap * 2 : initial;
+    void *na = realloc(arr, (size_t)nc * elem);
+    if (na)
+        *cap = nc;
+    return na;
 }
 
 /* Whether the caller asked to stop (opts.cancel); sets the sticky error
@@ -520,12 +532,10 @@ static uint32_t term_intern(pdx_writer *w, const char *s, size_t len, uint32_t h
     if (found)
         return found - 1;
     if (w->n_terms == w->cap_terms) {
-        uint32_t nc = w->cap_terms ? w->cap_terms * 2 : 1024;
-        mterm *nt = realloc(w->terms, nc * sizeof *nt);
+        mterm *nt = grow_array(w->terms, sizeof *nt, &w->cap_terms, 1024);
         if (!nt)
             return UINT32_MAX;
         w->terms = nt;
-        w->cap_terms = nc;
     }
     mterm *t = &w->terms[w->n_terms];
     memset(t, 0, sizeof *t);
@@ -796,12 +806,10 @@ int pdx_writer_note_file(pdx_writer *w, const char *path, const pdx_file_stamp *
     if (w->err)
         return w->err;
     if (w->n_files == w->cap_files) {
-        uint32_t nc = w->cap_files ? w->cap_files * 2 : 64;
-        wfile *nf = realloc(w->files, (size_t)nc * sizeof *nf);
+        wfile *nf = grow_array(w->files, sizeof *nf, &w->cap_files, 64);
         if (!nf)
             return oom(w);
         w->files = nf;
-        w->cap_files = nc;
     }
     wfile *f = &w->files[w->n_files];
     memset(f, 0, sizeof *f);
@@ -870,12 +878,10 @@ int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i)
         return rc == PDX_ENOMEM ? oom(w) : set_err(w, rc, "tokenizer failed");
 
     if (w->n_docs == w->cap_docs) {
-        uint32_t nc = w->cap_docs ? w->cap_docs * 2 : 1024;
-        mdoc *nd = realloc(w->docs, (size_t)nc * sizeof *nd);
+        mdoc *nd = grow_array(w->docs, sizeof *nd, &w->cap_docs, 1024);
         if (!nd)
             return oom(w);
         w->docs = nd;
-        w->cap_docs = nc;
     }
     uint32_t doc = w->n_docs;
     mdoc *d = &w->docs[doc];
@@ -1207,20 +1213,6 @@ static void build_hash_section(pdx_buf *b, uint32_t n_items, const uint64_t *has
         pdx_put_u32(e, i + 1);
         pdx_put_u32(e + 4, (uint32_t)(hashes[i] >> 32));
     }
-}
-
-static int fsync_dir_of(const char *path)
-{
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(copy);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
 }
 
 /* ---- commit, in named steps ----
@@ -1815,7 +1807,7 @@ static int publish_segment(commit_ctx *c)
         return set_err(w, PDX_EIO, "%s: cannot create the segment: %s", c->seg_path,
                        strerror(errno));
     c->seg_renamed = true;
-    fsync_dir_of(c->seg_path); /* best effort: some file systems refuse it */
+    pdx_fsync_dir_of(c->seg_path); /* best effort: some file systems refuse it */
     return PDX_OK;
 }
 

@@ -216,6 +216,56 @@ static void fx_manifest(const char *path, pdx_manifest *m)
     free(bytes);
 }
 
+void fx_manifest_sections(const unsigned char *b, size_t len, pdx_section *sec)
+{
+    uint32_t version;
+    char msg[256];
+    int rc = pdx_frame_read(b, len, &pdx_manifest_kind, sec, &version, msg, sizeof msg);
+    if (rc)
+        fail_msg("reading a manifest's frame: %s", msg);
+}
+
+void fx_manifest_reseal(unsigned char *b, size_t len)
+{
+    pdx_frame_entry tab[PDX_MSEC_COUNT];
+    uint64_t toff = pdx_get_u64(b + PDX_HDR_TABLE_OFF);
+    for (unsigned k = 0; k < PDX_MSEC_COUNT; k++) {
+        const uint8_t *e = b + toff + k * PDX_SECTION_ENTRY_SIZE;
+        tab[k] = (pdx_frame_entry){pdx_get_u32(e), pdx_get_u64(e + 8), pdx_get_u64(e + 16), 0};
+        tab[k].sum = pdx_hash(b + tab[k].off, tab[k].len);
+    }
+    pdx_frame_finish(&pdx_manifest_kind, tab, PDX_MSEC_COUNT, toff, b + toff, b,
+                     b + len - PDX_FOOTER_SIZE);
+}
+
+/* Copies s[0..len) to *at, NUL-terminated, and moves *at past it. */
+static const char *copy_into(char **at, const char *s, size_t len)
+{
+    char *r = *at;
+    if (len)
+        memcpy(r, s, len);
+    r[len] = 0;
+    *at += len + 1;
+    return r;
+}
+
+char *fx_paper_copy(pdx_paper *out, const pdx_paper *p)
+{
+    size_t flen = strlen(p->file);
+    char *buf = malloc(p->id_len + p->url_len + p->title_len + p->authors_len +
+                       p->summary_len + flen + 6);
+    assert_non_null(buf);
+    char *at = buf;
+    *out = *p;
+    out->id = copy_into(&at, p->id, p->id_len);
+    out->url = copy_into(&at, p->url, p->url_len);
+    out->title = copy_into(&at, p->title, p->title_len);
+    out->authors = copy_into(&at, p->authors, p->authors_len);
+    out->summary = copy_into(&at, p->summary, p->summary_len);
+    out->file = copy_into(&at, p->file, flen);
+    return buf;
+}
+
 char *fx_index_segment(const char *path, unsigned k)
 {
     pdx_manifest m;

@@ -43,6 +43,23 @@ char *fx_index_segment(const char *path, unsigned k);
  * dst, its segments to "<dst>.<seq>.seg". */
 void fx_copy_index(const char *src, const char *dst);
 
+struct pdx_section;
+/* Reads the frame of the manifest b[0..len) into sec[1..PDX_MSEC_COUNT]
+ * (sec has PDX_MSEC_COUNT + 1 entries); fails the test when the frame
+ * reader refuses it. */
+void fx_manifest_sections(const unsigned char *b, size_t len, struct pdx_section *sec);
+/* Recomputes every section checksum of the manifest b[0..len), then its
+ * table, header and footer, after a test patched section bytes: the
+ * manifest's checksums hold again and only the patched structure is
+ * wrong. The table must be intact. */
+void fx_manifest_reseal(unsigned char *b, size_t len);
+
+struct pdx_paper;
+/* Deep-copies parsed paper p (whose strings live only during the parser's
+ * callback) into *out: every string of *out points into the returned
+ * malloc'd buffer, which the caller frees. */
+char *fx_paper_copy(struct pdx_paper *out, const struct pdx_paper *p);
+
 /* Path of the shared/ data folder, or NULL when it is not there. */
 const char *fx_shared_dir(void);
 /* Runs a shell command, capturing stdout into *out (malloc'd, may be NULL)

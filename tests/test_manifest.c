@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "frame.h"
 #include "manifest.h"
 
@@ -162,11 +163,7 @@ static void manifest_every_checksum(void **st)
     pdx_buf b = {0};
     encode_sample(&b);
     pdx_section sec[PDX_MSEC_COUNT + 1];
-    uint32_t version;
-    char msg[256];
-    assert_int_equal(
-        pdx_frame_read(b.data, b.len, &pdx_manifest_kind, sec, &version, msg, sizeof msg),
-        PDX_OK);
+    fx_manifest_sections(b.data, b.len, sec);
     static const char *const names[] = {"", "MMETA", "MSEGS", "MDELDF", "MFILES", "LEXICON",
                                         "MCAND"};
     for (unsigned id = 1; id <= PDX_MSEC_COUNT; id++) {
@@ -218,11 +215,7 @@ static void manifest_structure_refused(void **st)
         pdx_buf b = {0};
         assert_int_equal(pdx_manifest_encode(&b, &m), PDX_OK);
         pdx_section sec[PDX_MSEC_COUNT + 1];
-        uint32_t version;
-        char msg[256];
-        assert_int_equal(
-            pdx_frame_read(b.data, b.len, &pdx_manifest_kind, sec, &version, msg, sizeof msg),
-            PDX_OK);
+        fx_manifest_sections(b.data, b.len, sec);
         uint8_t *segp = b.data + sec[PDX_MSEC_SEGS].off;
         switch (i) {
         case 0: /* segment 0 holds 10 papers: its last deleted gap to 12 */
@@ -250,18 +243,7 @@ static void manifest_structure_refused(void **st)
             break;
         }
         /* recompute the checksums so only the structure is wrong */
-        const uint8_t *t = b.data + pdx_get_u64(b.data + PDX_HDR_TABLE_OFF);
-        pdx_frame_entry tab[PDX_MSEC_COUNT];
-        for (unsigned k = 0; k < PDX_MSEC_COUNT; k++) {
-            const uint8_t *e = t + k * PDX_SECTION_ENTRY_SIZE;
-            tab[k] = (pdx_frame_entry){pdx_get_u32(e), pdx_get_u64(e + 8), pdx_get_u64(e + 16),
-                                       0};
-            tab[k].sum = pdx_hash(b.data + tab[k].off, tab[k].len);
-        }
-        uint8_t *table = b.data + pdx_get_u64(b.data + PDX_HDR_TABLE_OFF);
-        pdx_frame_finish(&pdx_manifest_kind, tab, PDX_MSEC_COUNT,
-                         pdx_get_u64(b.data + PDX_HDR_TABLE_OFF), table, b.data,
-                         b.data + b.len - PDX_FOOTER_SIZE);
+        fx_manifest_reseal(b.data, b.len);
         pdx_manifest d;
         char err[256];
         int rc = pdx_manifest_decode(&d, b.data, b.len, err, sizeof err);

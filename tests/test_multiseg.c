@@ -554,29 +554,9 @@ typedef struct kept_list {
     size_t n, cap;
 } kept_list;
 
-static char *copy_into(char **at, const char *s, size_t len)
-{
-    char *r = *at;
-    memcpy(r, s, len);
-    r[len] = 0;
-    *at += len + 1;
-    return r;
-}
-
 static void keep_paper(kept *k, const pdx_paper *p)
 {
-    size_t flen = strlen(p->file);
-    k->buf = malloc(p->id_len + p->url_len + p->title_len + p->authors_len + p->summary_len +
-                    flen + 6);
-    assert_non_null(k->buf);
-    char *at = k->buf;
-    k->p = *p;
-    k->p.id = copy_into(&at, p->id, p->id_len);
-    k->p.url = copy_into(&at, p->url, p->url_len);
-    k->p.title = copy_into(&at, p->title, p->title_len);
-    k->p.authors = copy_into(&at, p->authors, p->authors_len);
-    k->p.summary = copy_into(&at, p->summary, p->summary_len);
-    k->p.file = copy_into(&at, p->file, flen);
+    k->buf = fx_paper_copy(&k->p, p);
 }
 
 /* Keeps each paper, the later of two with one arXiv id (a full build's

@@ -388,25 +388,14 @@ static void relevance_lexicon_damaged(void **state)
     assert_non_null(bytes);
     uint8_t *b = (uint8_t *)bytes;
     pdx_section sec[PDX_MSEC_COUNT + 1];
-    uint32_t version;
-    char fmsg[256];
-    assert_int_equal(pdx_frame_read(b, len, &pdx_manifest_kind, sec, &version, fmsg, sizeof fmsg),
-                     PDX_OK);
+    fx_manifest_sections(b, len, sec);
     const pdx_section *lex = &sec[PDX_MSEC_LEXICON];
     assert_true(lex->len > 16);
     uint32_t n_pairs = pdx_get_u32(b + lex->off + 12);
     assert_true(n_pairs > 0 && lex->len >= 32 + 20 * (uint64_t)n_pairs);
     for (uint32_t i = 0; i < n_pairs; i++) /* past STRINGS */
         pdx_put_u32(b + lex->off + 32 + 16 * (size_t)i, 0xfffffff0u);
-    pdx_frame_entry tab[PDX_MSEC_COUNT];
-    uint64_t toff = pdx_get_u64(b + PDX_HDR_TABLE_OFF);
-    for (unsigned k = 0; k < PDX_MSEC_COUNT; k++) {
-        const uint8_t *t = b + toff + k * PDX_SECTION_ENTRY_SIZE;
-        tab[k] = (pdx_frame_entry){pdx_get_u32(t), pdx_get_u64(t + 8), pdx_get_u64(t + 16), 0};
-        tab[k].sum = pdx_hash(b + tab[k].off, tab[k].len);
-    }
-    pdx_frame_finish(&pdx_manifest_kind, tab, PDX_MSEC_COUNT, toff, b + toff, b,
-                     b + len - PDX_FOOTER_SIZE);
+    fx_manifest_reseal(b, len);
     fx_write(bad, bytes, len);
     char *seg = pdx_segment_path(path, e->ix->segs[0]->seq);
     char *bad_seg = pdx_segment_path(bad, e->ix->segs[0]->seq);

@@ -901,6 +901,40 @@ static void update_cli(void **st)
     assert_same_as_fresh(t);
 }
 
+/* A paper the parser skips is listed, with its file, line and reason, in
+ * the JSON and text summaries of both a full build and an --update (one
+ * helper writes each list for both). */
+static void cli_summaries_list_skipped_papers(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    char *bad = fx_path(t->in, "2024-01-02.md");
+    static const char day[] = "## Daily Papers (2024-01-02)\n\n### []()\n";
+    fx_write(bad, day, sizeof day - 1);
+    char json[4096], text[4096];
+    snprintf(json, sizeof json,
+             "\"skipped\":[{\"file\":\"%s\",\"line\":3,\"reason\":\"paper heading with an "
+             "empty title and no arXiv id\"}],\"paths_skipped\":0,\"warnings\":0,",
+             bad);
+    snprintf(text, sizeof text,
+             "papers skipped:    1\n  %s:3: paper heading with an empty title and no arXiv "
+             "id\npaths skipped:     0\nwarnings:          0\n",
+             bad);
+    static const char *const modes[] = {"--json", "", "--update --json", "--update"};
+    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
+        /* a new index each time: an --update of unchanged files reads none */
+        char cmd[8192], *out = NULL;
+        snprintf(cmd, sizeof cmd, "%s/paperdex-index %s -o %s.%zu %s 2>/dev/null", PDX_BIN_DIR,
+                 modes[i], t->idx, i, t->in);
+        assert_int_equal(fx_run(cmd, &out), 0);
+        const char *want = strstr(modes[i], "--json") ? json : text;
+        if (!out || !strstr(out, want))
+            fail_msg("paperdex-index %s: no \"%s\" in:\n%s", modes[i], want, out ? out : "");
+        free(out);
+    }
+    free(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -920,6 +954,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_cancelled_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(update_refuses_foreign_files, setup, teardown),
         cmocka_unit_test_setup_teardown(update_cli, setup, teardown),
+        cmocka_unit_test_setup_teardown(cli_summaries_list_skipped_papers, setup, teardown),
         cmocka_unit_test_setup_teardown(update_random_sequences, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

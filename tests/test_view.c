@@ -47,32 +47,13 @@ typedef struct papers {
     size_t n;
 } papers;
 
-static char *put(char **at, const char *s, size_t n)
-{
-    char *d = *at;
-    memcpy(d, s, n);
-    d[n] = 0;
-    *at += n + 1;
-    return d;
-}
-
 static int collect(const pdx_paper *p, void *payload)
 {
     papers *ps = payload;
     ps->v = realloc(ps->v, (ps->n + 1) * sizeof *ps->v);
     assert_non_null(ps->v);
     cpaper *c = &ps->v[ps->n++];
-    c->p = *p;
-    c->buf = malloc(p->id_len + p->url_len + p->title_len + p->authors_len + p->summary_len +
-                    strlen(p->file) + 6);
-    assert_non_null(c->buf);
-    char *at = c->buf;
-    c->p.id = put(&at, p->id, p->id_len);
-    c->p.url = put(&at, p->url, p->url_len);
-    c->p.title = put(&at, p->title, p->title_len);
-    c->p.authors = put(&at, p->authors, p->authors_len);
-    c->p.summary = put(&at, p->summary, p->summary_len);
-    c->p.file = put(&at, p->file, strlen(p->file));
+    c->buf = fx_paper_copy(&c->p, p);
     return PDX_OK;
 }
 
@@ -355,7 +336,7 @@ static void view_live_df_matches_a_full_build(void **state)
 {
     fixture *fx = *state;
     pdx_index *v = open_ok(fx->idx), *r = open_ok(fx->ref);
-    size_t compared = 0, gone = 0;
+    size_t compared = 0, gone = 0, with_deleted = 0;
     for (uint32_t s = 0; s < v->n_segs; s++) {
         pdx_index *seg = v->segs[s];
         for (uint32_t o = 0; o < seg->n_terms; o++) {
@@ -369,6 +350,18 @@ static void view_live_df_matches_a_full_build(void **state)
                 uint64_t vdf, rdf;
                 assert_int_equal(pdx_term_list_df(v, t.str, t.len, f, &vdf), PDX_OK);
                 assert_int_equal(pdx_term_list_df(r, t.str, t.len, f, &rdf), PDX_OK);
+                /* on the segment handle: its list's df as written, deleted
+                 * papers included (segment.h) */
+                uint64_t sdf, want = 0;
+                pdx_list_header h;
+                assert_int_equal(pdx_term_list_df(seg, t.str, t.len, f, &sdf), PDX_OK);
+                if ((t.fields & (1u << f)) && pdx_term_list(seg, &t, f, &h) == PDX_OK)
+                    want = h.df;
+                if (sdf != want)
+                    fail_msg("'%.*s' field %u: df %llu on segment %u's handle, its list has %llu",
+                             (int)t.len, t.str, f, (unsigned long long)sdf, s,
+                             (unsigned long long)want);
+                with_deleted += sdf > vdf; /* this segment's deletions count */
                 if (vdf != rdf)
                     fail_msg("'%.*s' field %u: live df %llu in the view, %llu in a full build",
                              (int)t.len, t.str, f, (unsigned long long)vdf,
@@ -397,6 +390,7 @@ static void view_live_df_matches_a_full_build(void **state)
     print_message("%zu lists compared; %zu terms held only by deleted papers (df 0)\n",
                   compared, gone);
     assert_true(gone > 0); /* the deletions removed some terms entirely */
+    assert_true(with_deleted > 0); /* a segment handle's df kept deleted papers */
     pdx_index_close(v);
     pdx_index_close(r);
 }
@@ -466,6 +460,13 @@ static void view_documents_dispatch(void **state)
         }
     }
     assert_false(pdx_index_doc_live(v, v->n_docs));
+    /* a doc id past the view (as a corrupt list could give) is corruption */
+    pdx_doc doc;
+    pdx_stored stored;
+    assert_int_equal(pdx_doc_get(v, v->n_docs, &doc), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_index_errmsg(v), "out of range"));
+    assert_int_equal(pdx_stored_get(v, v->n_docs, &stored), PDX_ECORRUPT);
+    assert_non_null(strstr(pdx_index_errmsg(v), "out of range"));
     /* lists are opened on the segments, not on a view of several */
     uint32_t vord;
     pdx_term t;
@@ -579,23 +580,12 @@ static void view_deleted_id_out_of_range(void **state)
     size_t len;
     uint8_t *b = (uint8_t *)fx_read(p, &len);
     pdx_section sec[PDX_MSEC_COUNT + 1];
-    uint32_t version;
-    char msg[256];
-    assert_int_equal(pdx_frame_read(b, len, &pdx_manifest_kind, sec, &version, msg, sizeof msg),
-                     PDX_OK);
+    fx_manifest_sections(b, len, sec);
     /* segment 0's last deleted gap (56 fixed bytes, then 1, 3, 13) */
     uint8_t *gap = b + sec[PDX_MSEC_SEGS].off + 56 + 2;
     assert_int_equal(*gap, del_a[2] - del_a[1]);
     *gap = 100;
-    pdx_frame_entry tab[PDX_MSEC_COUNT];
-    uint64_t toff = pdx_get_u64(b + PDX_HDR_TABLE_OFF);
-    for (unsigned i = 0; i < PDX_MSEC_COUNT; i++) {
-        const uint8_t *e = b + toff + i * PDX_SECTION_ENTRY_SIZE;
-        tab[i] = (pdx_frame_entry){pdx_get_u32(e), pdx_get_u64(e + 8), pdx_get_u64(e + 16), 0};
-        tab[i].sum = pdx_hash(b + tab[i].off, tab[i].len);
-    }
-    pdx_frame_finish(&pdx_manifest_kind, tab, PDX_MSEC_COUNT, toff, b + toff, b,
-                     b + len - PDX_FOOTER_SIZE);
+    fx_manifest_reseal(b, len);
     fx_write(p, (const char *)b, len);
     free(b);
     expect_check_fails(p, "deleted id out of range", "MSEGS", "past its");

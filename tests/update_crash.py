@@ -457,13 +457,8 @@ class Crash:
         with the file system filled, does not."""
         tools = self.tools
         tmp2 = os.path.join(self.tmp, "fs")
-        src, idx_dir = os.path.join(tmp2, "src"), os.path.join(tmp2, "ix")
-        os.makedirs(src)
-        os.mkdir(idx_dir)
-        for day in range(1, BASE_DAYS + 1):
-            write(day_path(src, day), day_text(day, 12))
-        idx = os.path.join(idx_dir, "papers.idx")
-        tools.build(idx, [src])
+        src, idx = base_index(tools, tmp2, "")
+        idx_dir = os.path.dirname(idx)
         write(day_path(src, BASE_DAYS + 1), day_text(BASE_DAYS + 1, 15))
         tools.update(idx, [src])
         used = sum(os.path.getsize(os.path.join(idx_dir, n)) for n in os.listdir(idx_dir))
@@ -496,6 +491,20 @@ class Crash:
             subprocess.run(["umount", idx_dir], capture_output=True)
 
 
+def base_index(tools, tmp, prefix):
+    """Folders <prefix>src (BASE_DAYS digests of 12 papers) and <prefix>ix
+    under tmp, and a full build of the one into <prefix>ix/papers.idx:
+    returns (src, idx)."""
+    src, idx_dir = os.path.join(tmp, prefix + "src"), os.path.join(tmp, prefix + "ix")
+    os.makedirs(src)
+    os.mkdir(idx_dir)
+    idx = os.path.join(idx_dir, "papers.idx")
+    for day in range(1, BASE_DAYS + 1):
+        write(day_path(src, day), day_text(day, 12))
+    tools.build(idx, [src])
+    return src, idx
+
+
 def readers_during_updates(c, tmp):
     """Searches started over and over while one-day updates (with merges) and
     an --optimize replace the index: each must succeed (no reader may meet a
@@ -503,13 +512,7 @@ def readers_during_updates(c, tmp):
     is in place, and a reader that read the older one retries) and answer as
     one of the states the index went through, never a mix."""
     tools = c.tools
-    src, idx_dir = os.path.join(tmp, "r-src"), os.path.join(tmp, "r-ix")
-    os.mkdir(src)
-    os.mkdir(idx_dir)
-    idx = os.path.join(idx_dir, "papers.idx")
-    for day in range(1, BASE_DAYS + 1):
-        write(day_path(src, day), day_text(day, 12))
-    tools.build(idx, [src])
+    src, idx = base_index(tools, tmp, "r-")
     query, opts = "model OR 모델", ["-n", "30"]
     states = [tools.answer(idx, query, opts)]
     seen, stop = [], threading.Event()
@@ -552,13 +555,7 @@ def readers_during_updates(c, tmp):
 
 def build_states(tools, tmp):
     """The saved 'before' states: {name: (saved folder, argv function)}."""
-    src, idx_dir = os.path.join(tmp, "src"), os.path.join(tmp, "ix")
-    os.mkdir(src)
-    os.mkdir(idx_dir)
-    idx = os.path.join(idx_dir, "papers.idx")
-    for day in range(1, BASE_DAYS + 1):
-        write(day_path(src, day), day_text(day, 12))
-    tools.build(idx, [src])
+    src, idx = base_index(tools, tmp, "")
     write(day_path(src, BASE_DAYS + 1), day_text(BASE_DAYS + 1, 15))
     tools.update(idx, [src])
     update = lambda i: tools.index_argv(i, [src], True)  # noqa: E731
