@@ -235,16 +235,39 @@ static int resolve_index_path(pdx_updater *u, const char *path)
 /* Reads the manifest at u->path (publish.c) and opens its segments. No
  * manifest (no file, an empty one, an index of an older format) means a
  * full build (u->full_build). Leftovers of killed runs go first. */
+static int refuse_foreign(pdx_updater *u)
+{
+    return pdx_update_fail(u, PDX_ENOTINDEX,
+                           "%s: exists and is not a paperdex index; refusing to overwrite "
+                           "it (remove it or choose another output)",
+                           u->path);
+}
+
+/* Refuses, before the lock file is made beside it, an INDEX paperdex did
+ * not write (or, for --optimize, no index at all): the refusal would
+ * otherwise leave INDEX.lock as litter. load_index reads the manifest
+ * again under the lock, so a race only changes which message comes. */
+static int refuse_before_lock(pdx_updater *u, bool must_exist)
+{
+    pdx_manifest m;
+    bool exists = false;
+    char err[600] = "";
+    int rc = pdx_manifest_read(u->path, &m, &exists, err, sizeof err);
+    pdx_manifest_free(&m);
+    if (rc == PDX_ENOTINDEX)
+        return refuse_foreign(u);
+    if (!rc && must_exist && !exists)
+        return pdx_update_fail(u, PDX_ENOTFOUND, "%s: no index to optimize", u->path);
+    return PDX_OK; /* another problem: load_index reports it */
+}
+
 static int load_index(pdx_updater *u)
 {
     char err[600] = "";
     bool exists = false;
     int rc = pdx_manifest_read(u->path, &u->old, &exists, err, sizeof err);
     if (rc == PDX_ENOTINDEX)
-        return pdx_update_fail(u, rc,
-                               "%s: exists and is not a paperdex index; refusing to overwrite "
-                               "it (remove it or choose another output)",
-                               u->path);
+        return refuse_foreign(u);
     if (rc)
         return pdx_update_fail(u, rc, "%s", err[0] ? err : pdx_strerror(rc));
     u->segs = calloc(PDX_MAX_SEGMENTS + 1, sizeof *u->segs);
@@ -759,7 +782,7 @@ static int finish(pdx_updater *u, int rc, pdx_update_stats *st, char *errbuf, si
 
 /* Common set-up: options, the path, the lock. */
 static int begin(pdx_updater *u, const char *index_path, const pdx_update_opts *o,
-                 const pdx_parse_cb *cb)
+                 const pdx_parse_cb *cb, bool must_exist)
 {
     memset(u, 0, sizeof *u);
     u->lock_fd = -1;
@@ -777,6 +800,8 @@ static int begin(pdx_updater *u, const char *index_path, const pdx_update_opts *
                                index_path, u->opts.max_segments, PDX_MAX_SEGMENTS - 2);
     if (resolve_index_path(u, index_path))
         return u->err ? u->err : pdx_update_oom(u);
+    if (refuse_before_lock(u, must_exist))
+        return u->err;
     char err[600] = "";
     int rc = pdx_index_lock(u->path, u->opts.writer.cancel, &u->lock_fd, err, sizeof err);
     if (rc)
@@ -789,7 +814,7 @@ int pdx_index_update(const char *index_path, const char *const *paths, size_t n_
                      char *errbuf, size_t errbuf_size)
 {
     pdx_updater u;
-    int rc = begin(&u, index_path, o, cb);
+    int rc = begin(&u, index_path, o, cb, false);
     if (!rc && n_paths && !paths)
         rc = pdx_update_fail(&u, PDX_EINVAL, "%s: no paths", index_path);
     if (!rc)
@@ -823,7 +848,7 @@ int pdx_index_optimize(const char *index_path, const pdx_update_opts *o, pdx_upd
                        char *errbuf, size_t errbuf_size)
 {
     pdx_updater u;
-    int rc = begin(&u, index_path, o, NULL);
+    int rc = begin(&u, index_path, o, NULL, true);
     if (!rc)
         rc = load_index(&u);
     if (!rc && u.full_build)

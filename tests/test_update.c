@@ -784,6 +784,17 @@ static void update_refuses_foreign_files(void **st)
     char *still = fx_read(t->idx, &len);
     assert_string_equal(still, "my notes\n");
     free(still);
+    /* refused before the lock: no INDEX.lock left beside the user's file,
+     * nor beside a path --optimize finds nothing at */
+    char lock[4200];
+    snprintf(lock, sizeof lock, "%s.lock", t->idx);
+    assert_int_equal(access(lock, F_OK), -1);
+    char *none = fx_path(t->dir, "none.idx");
+    pdx_update_stats s;
+    assert_int_equal(pdx_index_optimize(none, NULL, &s, err, sizeof err), PDX_ENOTFOUND);
+    snprintf(lock, sizeof lock, "%s.lock", none);
+    assert_int_equal(access(lock, F_OK), -1);
+    free(none);
 }
 
 /* A small deterministic generator (xorshift64*), so a failing sequence
