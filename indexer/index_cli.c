@@ -470,8 +470,11 @@ static int do_info(const char *path)
                in.max_date / 100 % 100, in.max_date % 100);
     else
         printf("dates:        unknown\n");
-    printf("terms:        %u\n", in.terms);
-    printf("postings:     %" PRIu64 "\n", in.postings);
+    /* Summed over the segments as stored: a term in two segments counts
+     * twice, and deleted papers' postings count until a merge drops them. */
+    const char *stored = in.segments > 1 || in.deleted ? " (summed over segments as stored)" : "";
+    printf("terms:        %u%s\n", in.terms, stored);
+    printf("postings:     %" PRIu64 "%s\n", in.postings, stored);
     printf("avg length:   title %.1f, authors %.1f, summary %.1f tokens\n", in.avg_len[0],
            in.avg_len[1], in.avg_len[2]);
     printf("lexicon:      %u Korean-English pairs (each stated by at least %u papers)\n",
