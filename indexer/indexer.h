@@ -93,6 +93,14 @@ typedef int (*pdx_walk_file_fn)(const char *path, void *payload);
 int pdx_walk_paths(pdx_parser *p, const char *const *paths, size_t n_paths,
                    pdx_walk_file_fn on_file, void *payload);
 
+/* The same walk, handing each file's stat (links followed) along, so a
+ * caller that needs its size and mtime (--update) does not stat it again:
+ * over 6,000 files the path lookups are a third of a one-day update. */
+struct stat;
+typedef int (*pdx_walk_stat_fn)(const char *path, const struct stat *st, void *payload);
+int pdx_walk_paths_stat(pdx_parser *p, const char *const *paths, size_t n_paths,
+                        pdx_walk_stat_fn on_file, void *payload);
+
 /* Reads the file at path into *data (reused; released when it grew past
  * 64 MiB) and parses it with p; open and read errors are reported through
  * p. Returns PDX_OK, PDX_ENOMEM or the paper callback's value. */

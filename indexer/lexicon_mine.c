@@ -176,7 +176,20 @@ struct pdx_lexicon_miner {
     pdx_lex_pair *pairs;    /* the final pairs, pointing into strs */
     size_t n_pairs;         /* pairs in pairs */
     char errmsg[LM_ERRMSG]; /* what the last failed export/import/unmine said */
+    /* The candidates as export sorted them, kept for finish while no call
+     * changes the table (an update exports, then finishes: one sort of
+     * the whole table instead of two). NULL when unknown; owned. */
+    lm_cand *sorted;
+    size_t n_sorted;
 };
+
+/* Forgets the sorted candidates export kept: the table is changing. */
+static void lm_forget_sorted(pdx_lexicon_miner *m)
+{
+    free(m->sorted);
+    m->sorted = NULL;
+    m->n_sorted = 0;
+}
 
 /* ---- character classes ---- */
 
@@ -664,6 +677,7 @@ int pdx_lexicon_miner_add(pdx_lexicon_miner *m, const char *text, size_t len)
         return PDX_EINVAL;
     if (m->err)
         return m->err;
+    lm_forget_sorted(m);
     m->stats.texts++;
     lm_next_scan(m, LM_MODE_ADD);
     int rc = lm_scan(m, text, len);
@@ -678,6 +692,7 @@ int pdx_lexicon_miner_unmine(pdx_lexicon_miner *m, const char *text, size_t len)
 {
     if (!m || (!text && len > 0) || m->finished)
         return PDX_EINVAL;
+    lm_forget_sorted(m);
     m->errmsg[0] = '\0';
     if (m->err)
         return m->err;
@@ -1173,8 +1188,9 @@ int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_ou
     m->finished = true;
     if (m->err)
         return m->err;
-    size_t n;
-    lm_cand *c = lm_sorted_cands(m, &n);
+    size_t n = m->n_sorted;
+    lm_cand *c = m->sorted ? m->sorted : lm_sorted_cands(m, &n);
+    m->sorted = NULL; /* finish owns it now */
     if (!c)
         return m->err = PDX_ENOMEM;
     int rc = lm_align(m, c, n);
@@ -1192,16 +1208,16 @@ int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_ou
 
 /* ---- the exported table (layout in the overview) ---- */
 
-int pdx_lexicon_miner_export(const pdx_lexicon_miner *m, pdx_buf *out)
+int pdx_lexicon_miner_export(pdx_lexicon_miner *m, pdx_buf *out)
 {
     if (!m || !out)
         return PDX_EINVAL;
     if (m->err)
         return m->err;
-    size_t n;
-    lm_cand *c = lm_sorted_cands(m, &n);
-    if (!c)
+    if (!m->sorted && !(m->sorted = lm_sorted_cands(m, &m->n_sorted)))
         return PDX_ENOMEM;
+    const lm_cand *c = m->sorted;
+    size_t n = m->n_sorted;
     size_t start = out->len;
     pdx_buf_append(out, LM_TABLE_MAGIC, 4);
     pdx_buf_put_u32(out, LM_TABLE_VERSION);
@@ -1223,7 +1239,6 @@ int pdx_lexicon_miner_export(const pdx_lexicon_miner *m, pdx_buf *out)
         prev = c[i].key;
         prev_len = c[i].key_len;
     }
-    free(c);
     if (out->err == PDX_OK)
         pdx_buf_put_u64(out, pdx_hash(out->data + start, out->len - start));
     return out->err;
@@ -1344,6 +1359,7 @@ int pdx_lexicon_miner_import(pdx_lexicon_miner *m, const uint8_t *p, size_t len)
 {
     if (!m || (!p && len > 0) || m->finished)
         return PDX_EINVAL;
+    lm_forget_sorted(m);
     m->errmsg[0] = '\0';
     if (m->err)
         return m->err;
@@ -1407,6 +1423,7 @@ void pdx_lexicon_miner_free(pdx_lexicon_miner *m)
     pdx_buf_free(&m->strs);
     free(m->work);
     free(m->pairs);
+    free(m->sorted);
     free(m);
 }
 

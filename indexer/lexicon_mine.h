@@ -85,7 +85,7 @@ int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_ou
  * an XXH3-64 checksum last). docs/LEXICON.md ("The candidate table") has the layout.
  * Usable before and after finish(). Returns PDX_OK, PDX_EINVAL (NULL
  * argument) or PDX_ENOMEM (also the miner's sticky error). */
-int pdx_lexicon_miner_export(const pdx_lexicon_miner *m, pdx_buf *out);
+int pdx_lexicon_miner_export(pdx_lexicon_miner *m, pdx_buf *out);
 
 /* Adds the counts of an exported table p[0, len) to the miner's (an empty
  * miner then holds exactly the exported table; the stats are added too,

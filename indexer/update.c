@@ -290,7 +290,7 @@ static int load_index(pdx_updater *u)
 
 /* ---- step 2: the files the paths hold now ---- */
 
-static int collect_file(const char *path, void *payload)
+static int collect_file(const char *path, const struct stat *st, void *payload)
 {
     pdx_updater *u = payload;
     if (u->n_walk == u->cap_walk) {
@@ -307,6 +307,8 @@ static int collect_file(const char *path, void *payload)
     f->old = -1;
     if (!f->path)
         return PDX_ENOMEM;
+    f->size = (uint64_t)st->st_size; /* the walk's stat: classify_files compares it */
+    f->mtime_ns = pdx_stat_mtime_ns(st);
     u->n_walk++;
     return PDX_OK;
 }
@@ -352,7 +354,7 @@ static int walk_inputs(pdx_updater *u, const char *const *paths, size_t n_paths)
     pdx_parse_cb cb = {no_paper, u->cb.on_diag, u->cb.payload};
     int rc = pdx_parser_new(&p, &cb, &u->parse_stats);
     if (!rc)
-        rc = pdx_walk_paths(p, paths, n_paths, collect_file, u);
+        rc = pdx_walk_paths_stat(p, paths, n_paths, collect_file, u);
     pdx_parser_free(p);
     if (rc)
         return rc == PDX_ENOMEM ? pdx_update_oom(u) : pdx_update_fail(u, rc, "%s: walk failed",
@@ -417,14 +419,7 @@ static int classify_files(pdx_updater *u)
 {
     for (uint32_t i = 0; i < u->n_walk && !pdx_update_cancelled(u); i++) {
         wfile *f = &u->walk[i];
-        f->old = old_record(u, f->path);
-        struct stat st;
-        if (stat(f->path, &st) != 0) {
-            f->kind = f->old >= 0 ? WF_CHANGED : WF_ADDED; /* parsing reports it */
-            continue;
-        }
-        f->size = (uint64_t)st.st_size;
-        f->mtime_ns = pdx_stat_mtime_ns(&st);
+        f->old = old_record(u, f->path); /* size and mtime: the walk's stat */
         const pdx_manifest_file *r = f->old >= 0 ? &u->old.files[f->old] : NULL;
         if (r && r->size == f->size && r->mtime_ns == f->mtime_ns) {
             f->hash = r->hash; /* trusted without reading, as make trusts mtimes */

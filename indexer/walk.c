@@ -60,7 +60,8 @@ typedef struct walk_file_id {
 typedef struct walker {
     pdx_parser *parser;              /* reports the walk's problems */
     pdx_walk_file_fn on_file;        /* takes each file to read, in order */
-    void *payload;                   /* on_file's */
+    pdx_walk_stat_fn on_file_st;     /* or this one, with the file's stat */
+    void *payload;                   /* on_file's (or on_file_st's) */
     walk_file_id stack[PDX_WALK_MAX_DEPTH]; /* directories on the path */
     size_t depth;                    /* entries in use in stack */
     walk_file_id *seen;              /* every file and directory visited */
@@ -325,6 +326,10 @@ static int walk_dir(walker *w, const char *path, const struct stat *st)
     if (rc || !readable)
         return rc;
     w->stack[w->depth++] = (walk_file_id){st->st_dev, st->st_ino};
+    /* Children are stat'ed by name within the directory: a stat of the
+     * joined path would look up every component of it again, the cost of
+     * a no-op --update over thousands of files. */
+    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     for (size_t i = 0; i < n && !rc; i++) {
         char *child = join_path(path, names[i]);
         if (!child) {
@@ -332,7 +337,7 @@ static int walk_dir(walker *w, const char *path, const struct stat *st)
             break;
         }
         struct stat cst;
-        if (stat(child, &cst) != 0) {
+        if ((dfd >= 0 ? fstatat(dfd, names[i], &cst, 0) : stat(child, &cst)) != 0) {
             /* A dangling link, a race, a path too long, no permission: it
              * may have been a directory of digests, so it is always
              * reported. */
@@ -347,6 +352,8 @@ static int walk_dir(walker *w, const char *path, const struct stat *st)
         }
         free(child);
     }
+    if (dfd >= 0)
+        close(dfd);
     w->depth--;
     free_names(names, n);
     return rc;
@@ -360,7 +367,9 @@ static int walk_path(walker *w, const char *path, const struct stat *st)
     if (S_ISREG(st->st_mode)) {
         bool first;
         int rc = mark_visited(w, st, &first);
-        return rc || !first ? rc : w->on_file(path, w->payload);
+        if (rc || !first)
+            return rc;
+        return w->on_file_st ? w->on_file_st(path, st, w->payload) : w->on_file(path, w->payload);
     }
     pdx_parser_stats(w->parser)->unreadable++;
     pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
@@ -368,12 +377,10 @@ static int walk_path(walker *w, const char *path, const struct stat *st)
     return PDX_OK;
 }
 
-int pdx_walk_paths(pdx_parser *p, const char *const *paths, size_t n_paths,
-                   pdx_walk_file_fn on_file, void *payload)
+static int walk_all(walker *w, const char *const *paths, size_t n_paths)
 {
     if (n_paths && !paths)
         return PDX_EINVAL;
-    walker w = {.parser = p, .on_file = on_file, .payload = payload};
     int rc = PDX_OK;
     for (size_t i = 0; i < n_paths && !rc; i++) {
         const char *path = paths[i];
@@ -381,14 +388,28 @@ int pdx_walk_paths(pdx_parser *p, const char *const *paths, size_t n_paths,
             continue;
         struct stat st;
         if (stat(path, &st) != 0) {
-            report_errno(&w, path, "cannot stat", errno);
+            report_errno(w, path, "cannot stat", errno);
             continue;
         }
-        rc = walk_path(&w, path, &st);
+        rc = walk_path(w, path, &st);
     }
-    free(w.seen);
-    pdx_slots_free(&w.seen_slots);
+    free(w->seen);
+    pdx_slots_free(&w->seen_slots);
     return rc;
+}
+
+int pdx_walk_paths(pdx_parser *p, const char *const *paths, size_t n_paths,
+                   pdx_walk_file_fn on_file, void *payload)
+{
+    walker w = {.parser = p, .on_file = on_file, .payload = payload};
+    return walk_all(&w, paths, n_paths);
+}
+
+int pdx_walk_paths_stat(pdx_parser *p, const char *const *paths, size_t n_paths,
+                        pdx_walk_stat_fn on_file, void *payload)
+{
+    walker w = {.parser = p, .on_file_st = on_file, .payload = payload};
+    return walk_all(&w, paths, n_paths);
 }
 
 /* pdx_parse_paths reads each file as the walk reaches it. */

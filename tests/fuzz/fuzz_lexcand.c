@@ -65,7 +65,7 @@ static void each_line(const uint8_t *data, size_t size, pdx_lexicon_miner *m, li
     }
 }
 
-static void export_to(const pdx_lexicon_miner *m, pdx_buf *out)
+static void export_to(pdx_lexicon_miner *m, pdx_buf *out)
 {
     pdx_buf_reset(out);
     if (pdx_lexicon_miner_export(m, out) != PDX_OK)
