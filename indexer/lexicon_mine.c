@@ -141,6 +141,9 @@ typedef struct lm_cand {
     uint32_t depth;     /* words in the span (kind LM_SPAN) */
     uint32_t weight;    /* content words in the span (stopwords not counted) */
     bool noise;         /* its leftmost word is one that never starts a term */
+    /* The key's first 8 bytes, big-endian, zero-padded: most comparisons
+     * of the sort end here without reading the arena. */
+    uint64_t head;
 } lm_cand;
 
 /* A pair being assembled: offsets into the miner's string arena, turned
@@ -730,6 +733,8 @@ int pdx_lexicon_miner_unmine(pdx_lexicon_miner *m, const char *text, size_t len)
 static int lm_cand_cmp(const void *a, const void *b)
 {
     const lm_cand *x = a, *y = b;
+    if (x->head != y->head) /* the order of the first 8 bytes (padding aside) */
+        return x->head < y->head ? -1 : 1;
     size_t n = PDX_MIN(x->key_len, y->key_len);
     int c = memcmp(x->key, y->key, n);
     if (c)
@@ -1163,6 +1168,14 @@ static int lm_merge(pdx_lexicon_miner *m)
     return PDX_OK;
 }
 
+static uint64_t lm_key_head(const uint8_t *key, size_t len)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < 8; i++)
+        h = h << 8 | (i < len ? key[i] : 0);
+    return h;
+}
+
 /* The held candidates sorted by key (malloc'd; NULL when out of memory):
  * what finish aligns and export writes, in the same order. */
 static lm_cand *lm_sorted_cands(const pdx_lexicon_miner *m, size_t *n_out)
@@ -1172,9 +1185,11 @@ static lm_cand *lm_sorted_cands(const pdx_lexicon_miner *m, size_t *n_out)
         return NULL;
     size_t n = 0;
     for (size_t i = 0; i < m->n_slots; i++)
-        if (m->slots[i].key_len)
-            c[n++] = (lm_cand){m->arena.data + m->slots[i].key_off, m->slots[i].key_len,
-                               m->slots[i].count, 0, 0, false};
+        if (m->slots[i].key_len) {
+            const uint8_t *key = m->arena.data + m->slots[i].key_off;
+            c[n++] = (lm_cand){key, m->slots[i].key_len, m->slots[i].count, 0, 0, false,
+                               lm_key_head(key, m->slots[i].key_len)};
+        }
     qsort(c, n, sizeof *c, lm_cand_cmp);
     *n_out = n;
     return c;
@@ -1355,6 +1370,17 @@ static int lm_table_walk(pdx_lexicon_miner *m, const lm_table *t, bool apply)
     return PDX_OK;
 }
 
+/* Makes room for `more` keys at once (at most the table's bound), so an
+ * import of a whole table does not rehash it each time it doubles. */
+static int lm_reserve(pdx_lexicon_miner *m, uint64_t more)
+{
+    uint64_t want = PDX_MIN(m->n_used + more, m->max_entries);
+    size_t n_slots = m->n_slots;
+    while (want * 2 > n_slots)
+        n_slots *= 2;
+    return n_slots == m->n_slots ? PDX_OK : lm_rebuild(m, n_slots, 0);
+}
+
 int pdx_lexicon_miner_import(pdx_lexicon_miner *m, const uint8_t *p, size_t len)
 {
     if (!m || (!p && len > 0) || m->finished)
@@ -1369,6 +1395,8 @@ int pdx_lexicon_miner_import(pdx_lexicon_miner *m, const uint8_t *p, size_t len)
         rc = lm_table_walk(m, &t, false); /* check it all before changing anything */
     if (rc == PDX_ECORRUPT || rc == PDX_EVERSION)
         return rc;
+    if (rc == PDX_OK)
+        rc = lm_reserve(m, t.entries);
     if (rc == PDX_OK)
         rc = lm_table_walk(m, &t, true);
     if (rc)
