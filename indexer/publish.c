@@ -80,8 +80,8 @@ void pdx_index_unlock(int fd)
         close(fd); /* releases the flock */
 }
 
-/* Reads a whole small file. */
-static int slurp(const char *path, uint8_t **out, size_t *len, char *err, size_t n)
+/* Reads a small file, its first max bytes at most. */
+static int slurp(const char *path, size_t max, uint8_t **out, size_t *len, char *err, size_t n)
 {
     *out = NULL;
     *len = 0;
@@ -98,10 +98,11 @@ static int slurp(const char *path, uint8_t **out, size_t *len, char *err, size_t
         close(fd);
         return pdx_msgf(err, n, PDX_ENOTINDEX, "%s: not a regular file", path);
     }
-    uint8_t *p = malloc((size_t)st.st_size + 1);
+    size_t want = PDX_MIN((size_t)st.st_size, max);
+    uint8_t *p = malloc(want + 1);
     size_t got = 0;
-    while (p && got < (size_t)st.st_size) {
-        ssize_t r = read(fd, p + got, (size_t)st.st_size - got);
+    while (p && got < want) {
+        ssize_t r = read(fd, p + got, want - got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -119,11 +120,13 @@ static int slurp(const char *path, uint8_t **out, size_t *len, char *err, size_t
 int pdx_manifest_read(const char *index_path, pdx_manifest *m, bool *exists, char *err,
                       size_t err_size)
 {
-    memset(m, 0, sizeof *m);
+    if (m)
+        memset(m, 0, sizeof *m);
     *exists = false;
     uint8_t *p;
     size_t len;
-    int rc = slurp(index_path, &p, &len, err, err_size);
+    /* Without m only the header decides: the magic and the version. */
+    int rc = slurp(index_path, m ? SIZE_MAX : PDX_HEADER_SIZE, &p, &len, err, err_size);
     if (rc == PDX_ENOTFOUND)
         return PDX_OK;
     if (rc)
@@ -137,6 +140,11 @@ int pdx_manifest_read(const char *index_path, pdx_manifest *m, bool *exists, cha
         free(p);
         return pdx_msgf(err, err_size, PDX_ENOTINDEX, "%s: not the manifest of a paperdex index",
                         index_path);
+    }
+    if (!m) {
+        free(p);
+        *exists = true;
+        return PDX_OK;
     }
     char dm[400];
     rc = pdx_manifest_decode(m, p, len, dm, sizeof dm);

@@ -44,7 +44,9 @@ void pdx_index_unlock(int fd);
 /* Reads the manifest at index_path for writing (every section decoded).
  * *exists is false, with *m zeroed and PDX_OK returned, when there is no
  * manifest to continue: no file, an empty file, or an index of an older
- * format version (a full build replaces it). Returns PDX_OK,
+ * format version (a full build replaces it). With m NULL, only the
+ * file's header is read: *exists says whether a manifest is there, its
+ * sections neither read nor checked. Returns PDX_OK,
  * PDX_ENOTINDEX (something else is there), PDX_ECORRUPT, PDX_EVERSION
  * (a newer format), PDX_EIO or PDX_ENOMEM with a message in err. */
 int pdx_manifest_read(const char *index_path, pdx_manifest *m, bool *exists, char *err,

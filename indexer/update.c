@@ -249,11 +249,9 @@ static int refuse_foreign(pdx_updater *u)
  * again under the lock, so a race only changes which message comes. */
 static int refuse_before_lock(pdx_updater *u, bool must_exist)
 {
-    pdx_manifest m;
     bool exists = false;
     char err[600] = "";
-    int rc = pdx_manifest_read(u->path, &m, &exists, err, sizeof err);
-    pdx_manifest_free(&m);
+    int rc = pdx_manifest_read(u->path, NULL, &exists, err, sizeof err); /* its header only */
     if (rc == PDX_ENOTINDEX)
         return refuse_foreign(u);
     if (!rc && must_exist && !exists)
