@@ -313,4 +313,12 @@ int pdx_author_key(pdx_searcher *s, const char *name, size_t len, pdx_buf *out);
  * (PDX_ECORRUPT, PDX_ENOMEM) with the message in s. */
 int pdx_clause_author_matches(pdx_searcher *s, const pdx_clause *cl, uint32_t doc);
 
+/* ---- snippet.c ---- */
+
+/* pdx_snippet_make, which is this with skip true; skip false tokenizes the
+ * whole summary instead of only the chunks that may hold a match (the
+ * tests compare the two). */
+int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
+                          size_t width, bool skip, pdx_snippet *out);
+
 #endif

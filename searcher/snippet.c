@@ -19,6 +19,19 @@
  * is that name: "Linning Xu" has the stem of "Lin" but is not Lin Xu.
  * pdx_highlight, the field unknown, accepts every clause.
  *
+ * Most of a summary cannot hold a highlighted token, and tokenizing it
+ * (normalizing, stemming, making bigrams) is most of a snippet's cost, so
+ * the text is cut into chunks at ASCII punctuation and control bytes
+ * (classified CLS_SEP by the tokenizer: each ends any word, run and bridge,
+ * so the tokens of a chunk are the same whether it is tokenized alone or
+ * inside the whole text) and a chunk is tokenized only when a token of it
+ * may pass may_match: when it has a character other than ASCII and
+ * precomposed Hangul syllables (which may normalize into anything), or a
+ * token start whose first bytes the query's slots accept (see
+ * chunk_may_match for why raw bytes tell a term's first bytes). A skipped
+ * chunk with tokens ends every phrase run, as its failing tokens would.
+ * tests/test_snippet_scan.c compares this with tokenizing the whole text.
+ *
  * Snippet, step by step:
  *  1. Collect the highlighted tokens (byte range, code point range, a small
  *     id per distinct term) in s->marks and the merged spans in s->spans.
@@ -94,6 +107,10 @@ typedef struct hl_state {
                            byte c whatever follows (one known byte) */
     uint8_t two[128];   /* bit pair_bit(c, d): a counted slot accepts terms
                            starting with bytes c d (see first_bytes_of) */
+    uint8_t cjk[128];   /* bit cp_bit(cp): a counted slot's text starts with
+                           code point cp, of three bytes (a syllable) */
+    size_t base;        /* where in the text the part being tokenized starts
+                           (tokens' offsets are relative to it) */
 } hl_state;
 
 static snip_tok *toks_of(pdx_searcher *s)
@@ -190,6 +207,13 @@ static unsigned pair_bit(uint8_t c, uint8_t d)
     return ((unsigned)c * 31u + d) & 1023u;
 }
 
+/* A bit of hl_state.cjk for a term's first character, a three-byte one
+ * (a hash: its code point's low ten bits). */
+static unsigned cp_bit(int32_t cp)
+{
+    return (unsigned)cp & 1023u;
+}
+
 static void set_bit(uint8_t *bits, unsigned i)
 {
     bits[i >> 3] |= (uint8_t)(1u << (i & 7));
@@ -221,6 +245,11 @@ static void first_bytes_of(hl_state *st)
                 if (!sl->text)
                     continue;
                 const uint8_t *t = (const uint8_t *)sl->text;
+                if (sl->text_len >= 3 && pdx_utf8_first_len(sl->text, sl->text_len) == 3) {
+                    int32_t cp = 0;
+                    pdx_utf8_decode(t, 3, &cp);
+                    set_bit(st->cjk, cp_bit(cp));
+                }
                 if (sl->text_len == 0)
                     st->any_term = true;
                 else if (sl->text_len == 1)
@@ -254,9 +283,19 @@ static int record(hl_state *st, const pdx_token *t, size_t *me)
     if (!grow_toks(s, st->n_tok + 1))
         return PDX_ENOMEM;
     *me = st->n_tok++;
-    toks_of(s)[*me] = (snip_tok){(uint32_t)t->start, (uint32_t)t->end,
+    toks_of(s)[*me] = (snip_tok){(uint32_t)(st->base + t->start), (uint32_t)(st->base + t->end),
                                  (uint32_t)pdx_hash(t->term, t->term_len), 0, HL_NO, 0};
     return 0;
+}
+
+/* A token no slot accepts: no phrase run goes on past it. */
+static void break_runs(hl_state *st)
+{
+    if (!st->any_run)
+        return;
+    for (size_t p = 0; p < st->n_phrases; p++)
+        memset(st->phrases[p].run, 0, st->phrases[p].cl->n_slots);
+    st->any_run = false;
 }
 
 /* Only tokens a slot accepts are recorded (most of a summary's are not,
@@ -277,11 +316,7 @@ static int on_token(const pdx_token *t, void *payload)
      * every phrase run. */
     if (!may_match(st, t->term, t->term_len) ||
         !pdx_query_highlights_in(st->q, st->fields, t->term, t->term_len)) {
-        if (st->any_run) {
-            for (size_t p = 0; p < st->n_phrases; p++)
-                memset(st->phrases[p].run, 0, st->phrases[p].cl->n_slots);
-            st->any_run = false;
-        }
+        break_runs(st);
         return 0;
     }
     int rc = record(st, t, &me);
@@ -306,6 +341,157 @@ static int on_token(const pdx_token *t, void *payload)
             st->any_run = run[k];
     }
     return 0;
+}
+
+/* ---- skipping chunks that cannot match (see the top comment) ---- */
+
+static bool is_ascii_alnum(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static uint8_t ascii_lower(uint8_t c)
+{
+    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* An ASCII byte the tokenizer classifies CLS_SEP: it ends every word, run
+ * and bridge, and no combining character can join a token to it. */
+static bool is_chunk_end(uint8_t c)
+{
+    return c < 0x80 && !is_ascii_alnum(c) && c != ' ' && c != '\'';
+}
+
+/* The code point of the precomposed Hangul syllable (U+AC00..U+D7A3) at
+ * p[i..end), or -1. The tokenizer takes such a syllable as it is: NFKC
+ * leaves it alone, and only a following jamo (neither ASCII nor a
+ * syllable, so its chunk is tokenized) could compose with it. */
+static int32_t syllable_at(const uint8_t *p, size_t i, size_t end)
+{
+    if (end - i < 3 || p[i] < 0xea || p[i] > 0xed || (p[i + 1] & 0xc0) != 0x80 ||
+        (p[i + 2] & 0xc0) != 0x80)
+        return -1;
+    int32_t cp = (p[i] & 0x0f) << 12 | (p[i + 1] & 0x3f) << 6 | (p[i + 2] & 0x3f);
+    return cp >= 0xac00 && cp <= 0xd7a3 ? cp : -1;
+}
+
+/* Could the ASCII word (or number piece) token starting at p[i], a letter
+ * or digit, pass may_match? Its term is the word lowercased, and stemmed
+ * when it has no digit. The Snowball English stemmer keeps a word's first
+ * letter and, when the stem has two or more, its first two: it rewrites
+ * the end of a word, after a vowel it keeps ("aing" -> "a", "ties" ->
+ * "tie"), except for its whole-word exceptions, of which only dying,
+ * lying and tying change their second letter (y -> i). A term of one byte
+ * is caught by the one-byte test. tests/test_snippet_scan.c checks this
+ * on such words. */
+static bool ascii_start_may(const hl_state *st, const uint8_t *p, size_t i, size_t end)
+{
+    uint8_t c = ascii_lower(p[i]);
+    if (has_bit(st->one, c))
+        return true;
+    if (i + 1 >= end || !(is_ascii_alnum(p[i + 1]) || p[i + 1] == '\''))
+        return false;
+    uint8_t d = ascii_lower(p[i + 1]);
+    return has_bit(st->two, pair_bit(c, d)) || (d == 'y' && has_bit(st->two, pair_bit(c, 'i')));
+}
+
+/* May a chunk end after the space p[k - 1] (and the next start at p[k])?
+ * Besides resetting at punctuation, the tokenizer carries nothing across a
+ * space but a bridge candidate, the last character of a CJK run, whose
+ * bigram with the next run's first character is emitted at that run. So
+ * yes when an ASCII character stands before the space or after it (no
+ * bridge), or when the character before it is a syllable no slot's text
+ * starts with (the bridge is highlighted by no slot, so leaving it out
+ * only loses a token that would have ended every phrase run, and the
+ * caller ends them when it skips a chunk; two chunks tokenized alike are
+ * tokenized in one piece, bridge included). */
+static bool may_split_at(const hl_state *st, const uint8_t *p, size_t k, size_t len)
+{
+    if (k >= len)
+        return false;
+    if (p[k] < 0x80 || (k >= 2 && p[k - 2] < 0x80))
+        return true;
+    int32_t cp = k >= 4 ? syllable_at(p, k - 4, k - 1) : -1;
+    return cp >= 0 && !has_bit(st->cjk, cp_bit(cp));
+}
+
+/* Where the chunk at p[i] ends, if it does: 1 at an is_chunk_end byte (not
+ * part of either chunk), 2 after a space where may_split_at allows it,
+ * else 0. */
+static int chunk_end_at(const hl_state *st, const uint8_t *p, size_t i, size_t len)
+{
+    if (is_chunk_end(p[i]))
+        return 1;
+    return p[i] == ' ' && may_split_at(st, p, i + 1, len) ? 2 : 0;
+}
+
+enum { CHUNK_EMPTY, CHUNK_SKIP, CHUNK_MAY };
+
+/* Reads the chunk starting at p[from] up to its end (chunk_end_at; *next
+ * is where the next chunk starts, len + 1 after the last) and says what it holds: CHUNK_MAY when a token of it may be
+ * highlighted, else CHUNK_SKIP (tokens, none highlighted) or CHUNK_EMPTY
+ * (no token). Every letter or digit after a byte that is not one starts a
+ * word, and every digit may start a piece of one ("gpt4o": gpt, 4o);
+ * every syllable starts a bigram, a unigram or a bridge ("모 델"), whose
+ * first character is that syllable. */
+static int chunk_kind(const hl_state *st, const uint8_t *p, size_t from, size_t len,
+                      size_t *next)
+{
+    int kind = CHUNK_EMPTY, end = 0;
+    size_t i = from;
+    for (; i < len && !(end = chunk_end_at(st, p, i, len)); i++) {
+        uint8_t c = p[i];
+        if (kind == CHUNK_MAY)
+            continue;
+        if (c >= 0x80) {
+            int32_t cp = syllable_at(p, i, len);
+            if (cp < 0 || has_bit(st->cjk, cp_bit(cp))) {
+                kind = CHUNK_MAY; /* a match, or who knows what it normalizes to */
+                continue;
+            }
+            kind = CHUNK_SKIP;
+            i += 2;
+        } else if (is_ascii_alnum(c)) {
+            bool start = i == from || !is_ascii_alnum(p[i - 1]) || c <= '9';
+            kind = start && ascii_start_may(st, p, i, len) ? CHUNK_MAY : CHUNK_SKIP;
+        }
+    }
+    *next = i + 1; /* past the space or the chunk_end byte */
+    return kind;
+}
+
+/* Tokenizes text[from, to) into st (offsets made relative to text). */
+static int tokenize_part(hl_state *st, const char *text, size_t from, size_t to)
+{
+    st->base = from;
+    return pdx_tokenize(st->s->tk, PDX_TOKENIZE_DEFAULT, text + from, to - from, 0, NULL,
+                        on_token, st);
+}
+
+/* Tokenizes the chunks of text that may hold a highlighted token, each
+ * run of them in one call; with `skip` false, or when any term may match,
+ * the whole text. */
+static int tokenize_text(hl_state *st, const char *text, size_t len, bool skip)
+{
+    if (!skip || st->whole || st->any_term)
+        return tokenize_part(st, text, 0, len);
+    const uint8_t *p = (const uint8_t *)text;
+    size_t pending = SIZE_MAX; /* start of the chunks still to tokenize */
+    int rc = PDX_OK;
+    for (size_t from = 0, next; from <= len && !rc; from = next) {
+        int kind = chunk_kind(st, p, from, len, &next);
+        if (kind == CHUNK_MAY && pending == SIZE_MAX) {
+            pending = from;
+        } else if (kind == CHUNK_SKIP) {
+            if (pending != SIZE_MAX)
+                rc = tokenize_part(st, text, pending, from);
+            pending = SIZE_MAX;
+            break_runs(st);
+        }
+    }
+    if (!rc && pending != SIZE_MAX)
+        rc = tokenize_part(st, text, pending, len);
+    return rc;
 }
 
 static int cmp_tok(const void *a, const void *b)
@@ -365,9 +551,9 @@ static void assign_ids(snip_tok *v, size_t n)
 
 /* Tokenizes text and fills s->spans with the merged highlights (sorted)
  * and s->marks with the highlighted tokens (sorted by start, *n_tok of
- * them). */
+ * them); `skip`: tokenize only the chunks that may hold one. */
 static int collect(pdx_searcher *s, const pdx_query *q, unsigned fields, const char *text,
-                   size_t len, size_t *n_tok)
+                   size_t len, bool skip, size_t *n_tok)
 {
     s->n_spans = 0;
     *n_tok = 0;
@@ -385,7 +571,7 @@ static int collect(pdx_searcher *s, const pdx_query *q, unsigned fields, const c
         rc = phrases_new(&st, q);
     first_bytes_of(&st);
     if (!rc)
-        rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, text, len, 0, NULL, on_token, &st);
+        rc = tokenize_text(&st, text, len, skip);
     free(st.phrases);
     if (rc)
         return rc == PDX_ENOMEM ? pdx_searcher_error(s, rc, "out of memory highlighting") : rc;
@@ -440,7 +626,7 @@ static int highlight_in(pdx_searcher *s, const pdx_query *q, unsigned fields, co
                         size_t len, const pdx_span **spans, size_t *n_spans)
 {
     size_t n_tok;
-    int rc = collect(s, q, fields, text, text ? clamp_len(text, len) : 0, &n_tok);
+    int rc = collect(s, q, fields, text, text ? clamp_len(text, len) : 0, true, &n_tok);
     *spans = s->spans;
     *n_spans = rc ? 0 : s->n_spans;
     return rc;
@@ -605,6 +791,12 @@ static size_t snap_end(const uint8_t *p, size_t len, size_t b, size_t floor)
 int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
                      size_t width, pdx_snippet *out)
 {
+    return pdx_snippet_make_scan(s, q, text, len, width, true, out);
+}
+
+int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
+                          size_t width, bool skip, pdx_snippet *out)
+{
     *out = (pdx_snippet){"", 0, NULL, 0};
     if (!width)
         width = DEFAULT_WIDTH;
@@ -614,7 +806,7 @@ int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size
         len = clamp_len(text, len);
     const uint8_t *p = (const uint8_t *)text;
     size_t n_tok;
-    int rc = collect(s, q, 1u << PDX_FIELD_SUMMARY, text, len, &n_tok);
+    int rc = collect(s, q, 1u << PDX_FIELD_SUMMARY, text, len, skip, &n_tok);
     if (rc)
         return rc;
     snip_tok *tok = toks_of(s);

@@ -1,0 +1,370 @@
+/*
+ * Tests for the snippet's chunk skipping (searcher/snippet.c): a summary
+ * is tokenized only in the chunks that may hold a highlighted token, and
+ * that must give the very snippet, spans included, that tokenizing the
+ * whole summary gives (pdx_snippet_make_scan with skip false).
+ *
+ * The differential tests run many queries over texts built from fragments
+ * that sit on the rules the skipping relies on: chunk ends at punctuation
+ * and at spaces, bridges across one space ("모 델"), words whose stem
+ * changes their second byte ("aing" -> "ae"), number pieces ("gpt4o"),
+ * apostrophes, and characters that are neither ASCII nor precomposed
+ * syllables (conjoining jamo, combining marks, a zero-width space,
+ * full-width Latin, invalid UTF-8), which must never be skipped. A width
+ * larger than the text shows every span, so a token missed anywhere shows.
+ * Then the snippets the brief of issue 11 names: the best window at the end
+ * of a long summary, a word only in the title, Korean particle forms.
+ * The randomized test prints its seed on failure.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "common.h"
+#include "fixtures.h"
+#include "hit_json.h"
+#include "paperdex/paperdex.h"
+#include "paperdex/search.h"
+#include "searcher.h"
+
+/* Our own words; the index only gives the queries a dictionary. */
+static const char digest[] =
+    "## Daily Papers (2024-05-02)\n"
+    "\n"
+    "### [Diffusion Models for Tiny Robots](https://arxiv.org/abs/2405.00101)\n"
+    "\n"
+    "Vote: 7\n"
+    "\n"
+    "Authors: Hana Seo, Tom Reed\n"
+    "\n"
+    "- 확산 모델과 강화학습으로 작은 로봇을 훈련합니다. GPT-4o를 평가에 씁니다.\n"
+    "- We train many models with a transformer; text-to-video aing eing using.\n";
+
+typedef struct fixture {
+    char *dir;
+    pdx_index *ix;
+    pdx_searcher *s;
+} fixture;
+
+static int add_paper(const pdx_paper *p, void *payload)
+{
+    return pdx_writer_add(payload, p);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->dir = fx_tmpdir();
+    char *md = fx_path(f->dir, "2024/05/02.md");
+    char *idx = fx_path(f->dir, "t.idx");
+    fx_write(md, digest, (size_t)-1);
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
+    pdx_parse_cb cb = {add_paper, NULL, w};
+    pdx_parse_stats st = {0};
+    const char *paths[] = {md};
+    assert_int_equal(pdx_parse_paths(paths, 1, &cb, &st), PDX_OK);
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    char err[256];
+    assert_int_equal(pdx_index_open(&f->ix, idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&f->s, f->ix), PDX_OK);
+    free(md);
+    free(idx);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    pdx_searcher_free(f->s);
+    pdx_index_close(f->ix);
+    fx_rmtree(f->dir);
+    free(f);
+    return 0;
+}
+
+static pdx_query *parse(fixture *f, const char *q)
+{
+    pdx_query *out = NULL;
+    if (pdx_query_parse(&out, f->s, q, strlen(q)))
+        fail_msg("query '%s': %s", q, pdx_searcher_errmsg(f->s));
+    return out;
+}
+
+/* A snippet as one string: its text with the spans marked by [ ]. */
+static char *render(const pdx_snippet *sn)
+{
+    pdx_buf b = {0};
+    size_t k = 0;
+    for (size_t i = 0; i <= sn->len; i++) {
+        for (size_t j = k; j < sn->n_spans; j++) {
+            if (sn->spans[j].end == i) {
+                pdx_buf_putc(&b, ']');
+                k = j + 1;
+            }
+        }
+        for (size_t j = k; j < sn->n_spans; j++)
+            if (sn->spans[j].start == i)
+                pdx_buf_putc(&b, '[');
+        if (i < sn->len)
+            pdx_buf_putc(&b, sn->text[i]);
+    }
+    pdx_buf_putc(&b, 0);
+    assert_int_equal(b.err, 0);
+    return (char *)b.data;
+}
+
+static char *snippet_of(fixture *f, const pdx_query *q, const char *text, size_t len,
+                        size_t width, bool skip)
+{
+    pdx_snippet sn;
+    assert_int_equal(pdx_snippet_make_scan(f->s, q, text, len, width, skip, &sn), PDX_OK);
+    return render(&sn);
+}
+
+/* The skipping snippet equals the whole-text one, at the usual width and
+ * at one that shows every span. */
+static void check_same(fixture *f, const char *query, const char *text, size_t len,
+                       unsigned seed)
+{
+    pdx_query *q = parse(f, query);
+    static const size_t widths[] = {PDX_SNIPPET_WIDTH, 40, 1u << 20};
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+        char *fast = snippet_of(f, q, text, len, widths[w], true);
+        char *whole = snippet_of(f, q, text, len, widths[w], false);
+        if (strcmp(fast, whole))
+            fail_msg("seed %u, query '%s', width %zu, text '%.*s':\nskipping '%s'\nwhole    '%s'",
+                     seed, query, widths[w], (int)len, text, fast, whole);
+        free(fast);
+        free(whole);
+    }
+    pdx_query_free(q);
+}
+
+static const char *const queries[] = {
+    "diffusion 모델",  "모델",          "모 델",        "강화학습",   "\"강화 학습\"",
+    "학습",            "로봇을",        "ae",           "ee",         "a",
+    "gpt4o",           "4o",            "gpt",          "model*",     "t*",
+    "text-to-video",   "\"train many\"", "transformer", "title:모델", "d",
+    "using",           "modeling",      "die",          "강화학",     "\"train many\"",      "훈련 -로봇",   "확산 OR aing", "s",
+};
+
+/* Fragments joined at random: punctuation and spaces between them. */
+static const char *const fragments[] = {
+    "확산 모델",   "모델을",      "모델의 성능",  "강화학습",      "강화 학습",
+    "학습",        "작은 로봇",   "diffusion",    "Diffusion",     "models",
+    "aing",        "eing",        "using",        "eed",           "ties",
+    "d's",         "model's",     "o'clock",      "gpt4o",         "GPT-4o를",
+    "4o",          "text-to-video", "transformer", "train many",   "a",
+    "\xe1\x84\x86\xe1\x85\xa9\xe1\x84\x83\xe1\x85\xa6\xe1\x86\xaf", /* 모델 as conjoining jamo */
+    "모\xe1\x86\xaf",               /* 모 + a final jamo: 몰 */
+    "e\xcc\x81",                     /* e + combining acute */
+    "모\xe2\x80\x8b델",              /* a zero-width space inside 모델 */
+    "\xef\xbd\x84iffusion",          /* a full-width d */
+    "\xed\x95",                      /* a syllable cut short */
+    "\xff",                          /* not UTF-8 */
+    "성능을 향상시킵니다",
+    "Model",       "dying",       "lying",        "train",         "many",
+    "xyz",         "강화 학생",
+};
+static const char *const joins[] = {" ", "  ", ". ", ", ", "\n- ", "", "-", " (", ") ", "'", ":"};
+
+static void test_snippet_scan_equals_whole_text(void **state)
+{
+    fixture *f = *state;
+    unsigned seed = (unsigned)time(NULL);
+    srand(seed);
+    pdx_buf text = {0};
+    for (int round = 0; round < 400; round++) {
+        pdx_buf_reset(&text);
+        int n = 1 + rand() % 30;
+        for (int i = 0; i < n; i++) {
+            const char *j = joins[rand() % (int)(sizeof joins / sizeof joins[0])];
+            const char *w = fragments[rand() % (int)(sizeof fragments / sizeof fragments[0])];
+            if (i)
+                pdx_buf_append(&text, j, strlen(j));
+            pdx_buf_append(&text, w, strlen(w));
+        }
+        assert_int_equal(text.err, 0);
+        const char *q = queries[rand() % (int)(sizeof queries / sizeof queries[0])];
+        check_same(f, q, (const char *)text.data, text.len, seed);
+    }
+    pdx_buf_free(&text);
+}
+
+/* Every query over fixed texts that sit on each rule. */
+static void test_snippet_scan_rules(void **state)
+{
+    fixture *f = *state;
+    static const char *const texts[] = {
+        "작은 로봇을 위한 모 델. 확산 모델과 강화 학습",
+        "aing eing. using, eed ties d's model's o'clock",
+        "the gpt4o and GPT-4o를 보다 4o",
+        "train, many. train many. train xyz many",
+        "dying, lying. tying skies",
+        "강화 학생. 강화 학습",
+        "\xe1\x84\x86\xe1\x85\xa9\xe1\x84\x83\xe1\x85\xa6\xe1\x86\xaf 모\xe2\x80\x8b델 \xef\xbd\x84iffusion",
+        "강화 \n학습 강화. 학습 강화  학습",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++)
+        for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
+            check_same(f, queries[i], texts[t], strlen(texts[t]), 0);
+}
+
+/* The shared seed digests, each whole as one text, for every query. */
+static void test_snippet_scan_seed_digests(void **state)
+{
+    fixture *f = *state;
+    const char *shared = fx_shared_dir();
+    if (!shared)
+        skip();
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/seeds", shared);
+    DIR *d = opendir(dir);
+    if (!d)
+        skip();
+    size_t read = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t nl = strlen(e->d_name);
+        if (nl < 4 || strcmp(e->d_name + nl - 4, ".txt"))
+            continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        size_t len;
+        char *text = fx_read(path, &len);
+        read++;
+        for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
+            check_same(f, queries[i], text, len, 0);
+        free(text);
+    }
+    closedir(d);
+    if (!read)
+        skip();
+}
+
+static int first_term(const pdx_token *t, void *payload)
+{
+    char *out = payload;
+    if (!*out) {
+        memcpy(out, t->term, t->term_len);
+        out[t->term_len] = 0;
+    }
+    return 0;
+}
+
+/* What ascii_start_may assumes of the stemmer: a word's term starts with
+ * its first letter and, when it has two or more bytes, with its first two
+ * letters, but for dying, lying and tying (y -> i). Words of every ending
+ * Snowball rewrites, and its whole-word exceptions. */
+static void test_snippet_scan_stems_keep_first_letters(void **state)
+{
+    (void)state;
+    static const char *const words[] = {
+        "dying", "lying", "tying", "skies", "skis", "idly", "gently", "ugly", "early",
+        "only", "singly", "news", "bias", "aing", "eing", "oing", "using", "aed", "eed",
+        "ied", "ies", "ties", "cries", "sses", "being", "seeing", "agreed", "exceed",
+        "hopping", "hoping", "generously", "communism", "happy", "by", "yes", "eying",
+        "Models", "LLMs", "d's", "o'clock", "aingly", "oed", "inning", "outing",
+    };
+    pdx_tokenizer *tk;
+    assert_int_equal(pdx_tokenizer_new(&tk), PDX_OK);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        char term[PDX_MAX_TERM_BYTES + 1] = {0};
+        const char *w = words[i];
+        assert_int_equal(pdx_tokenize(tk, PDX_TOKENIZE_DEFAULT, w, strlen(w), 0, NULL,
+                                      first_term, term),
+                         PDX_OK);
+        char w0 = (char)(w[0] | 0x20), w1 = (char)(w[1] == '\'' ? '\'' : w[1] | 0x20);
+        bool ok = term[0] == w0 && (!term[1] || term[1] == w1 || (w1 == 'y' && term[1] == 'i'));
+        if (!ok)
+            fail_msg("'%s' gives the term '%s'", w, term);
+    }
+    pdx_tokenizer_free(tk);
+}
+
+static char *make(fixture *f, const char *query, const char *text)
+{
+    pdx_query *q = parse(f, query);
+    pdx_snippet sn;
+    assert_int_equal(pdx_snippet_make(f->s, q, text, strlen(text), PDX_SNIPPET_WIDTH, &sn), PDX_OK);
+    char *r = render(&sn);
+    pdx_query_free(q);
+    return r;
+}
+
+/* A long summary whose only matches are at its end: the snippet ends
+ * there, with them highlighted (the chunks before are skipped, not lost). */
+static void test_snippet_scan_best_window_at_end(void **state)
+{
+    fixture *f = *state;
+    pdx_buf t = {0};
+    static const char line[] = "- 작은 로봇이 걷습니다. We train a policy.\n";
+    static const char last[] = "- 끝으로 확산 모델을 씁니다.";
+    for (int i = 0; i < 60; i++)
+        pdx_buf_append(&t, line, strlen(line));
+    pdx_buf_append(&t, last, strlen(last));
+    pdx_buf_putc(&t, 0);
+    char *got = make(f, "확산 모델", (const char *)t.data);
+    const char *want_end = "끝으로 [확산] [모델]을 씁니다.";
+    size_t gl = strlen(got), wl = strlen(want_end);
+    if (gl < wl || strcmp(got + gl - wl, want_end) || strncmp(got, "\xe2\x80\xa6", 3))
+        fail_msg("snippet '%s' should be cut before and end with '%s'", got, want_end);
+    free(got);
+    check_same(f, "확산 모델", (const char *)t.data, t.len - 1, 0);
+    pdx_buf_free(&t);
+}
+
+/* A word found only in the title: the summary has nothing to highlight,
+ * and the snippet is its beginning, unmarked. */
+static void test_snippet_scan_title_only_word(void **state)
+{
+    fixture *f = *state;
+    char *got = make(f, "robots", "- 작은 기계가 걷습니다. We train a policy with care.");
+    assert_string_equal(got, "- 작은 기계가 걷습니다. We train a policy with care.");
+    free(got);
+    got = make(f, "title:모델", "- 확산 모델을 씁니다.");
+    assert_string_equal(got, "- 확산 모델을 씁니다.");
+    free(got);
+}
+
+/* Korean particle forms: the query's particle is dropped, the text's
+ * particle is not highlighted, and the bigram across one space counts. */
+static void test_snippet_scan_particles(void **state)
+{
+    fixture *f = *state;
+    char *got2;
+    char *got = make(f, "모델을", "- 확산 모델을 쓰고, 모델의 성능과 모델이 좋습니다.");
+    assert_string_equal(got, "- 확산 [모델]을 쓰고, [모델]의 성능과 [모델]이 좋습니다.");
+    free(got);
+    got = make(f, "로봇이", "- 작은 로봇을 훈련하고, 로봇의 팔과 로봇이 걷습니다.");
+    assert_string_equal(got, "- 작은 [로봇]을 훈련하고, [로봇]의 팔과 [로봇]이 걷습니다.");
+    got2 = make(f, "강화학습을", "- 강화 학습을 하고, 강화학습이 좋습니다.");
+    assert_string_equal(got2, "- [강화 학습]을 하고, [강화학습]이 좋습니다.");
+    free(got2);
+    free(got);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_snippet_scan_equals_whole_text),
+        cmocka_unit_test(test_snippet_scan_rules),
+        cmocka_unit_test(test_snippet_scan_stems_keep_first_letters),
+        cmocka_unit_test(test_snippet_scan_seed_digests),
+        cmocka_unit_test(test_snippet_scan_best_window_at_end),
+        cmocka_unit_test(test_snippet_scan_title_only_word),
+        cmocka_unit_test(test_snippet_scan_particles),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
