@@ -316,6 +316,27 @@ static void close_mark(pdx_buf *o, bool color, const char *restore)
     }
 }
 
+/* End of the run from p[i] of characters put_text shows as they are that
+ * end by stop: printable ASCII and precomposed Hangul syllables, most of
+ * a summary (the rest is looked at one character at a time). */
+static size_t shown_run(const uint8_t *p, size_t stop, size_t i)
+{
+    while (i < stop) {
+        if (p[i] >= 0x20 && p[i] < 0x7f) {
+            i++;
+        } else if (p[i] >= 0xea && p[i] <= 0xed && stop - i >= 3 && (p[i + 1] & 0xc0) == 0x80 &&
+                   (p[i + 2] & 0xc0) == 0x80) {
+            int32_t cp = (p[i] & 0x0f) << 12 | (p[i + 1] & 0x3f) << 6 | (p[i + 2] & 0x3f);
+            if (cp < 0xac00 || cp > 0xd7a3)
+                break;
+            i += 3;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 /* Appends text with control characters (C0, DEL, C1) as spaces, bidi
  * overrides and isolates dropped and invalid UTF-8 as U+FFFD, so nothing
  * from an index can drive the terminal or reorder what it shows (an old or
@@ -335,16 +356,24 @@ static void put_text(pdx_buf *o, const char *text, size_t len, const pdx_span *s
                            strlen(color ? SGR_MATCH : MARK_OPEN));
             open = true;
         }
-        int32_t cp = p[i];
-        size_t l = p[i] < 0x80 ? 1 : pdx_utf8_decode(p + i, len - i, &cp);
-        if (!l) {
-            pdx_buf_append(o, "\xef\xbf\xbd", 3);
-            l = 1;
-        } else if (pdx_is_control_cp(cp)) {
-            if (cp <= 0x9f) /* a control stands where a character was */
-                pdx_buf_putc(o, ' ');
-        } else {
+        /* Up to the next span edge, the characters shown as they are go in
+         * one append; anything else takes the step below, one character. */
+        size_t stop = open ? spans[k].end : k < n_spans ? spans[k].start : len;
+        size_t l = shown_run(p, PDX_MIN(stop, len), i) - i;
+        if (l) {
             pdx_buf_append(o, p + i, l);
+        } else {
+            int32_t cp = p[i];
+            l = p[i] < 0x80 ? 1 : pdx_utf8_decode(p + i, len - i, &cp);
+            if (!l) {
+                pdx_buf_append(o, "\xef\xbf\xbd", 3);
+                l = 1;
+            } else if (pdx_is_control_cp(cp)) {
+                if (cp <= 0x9f) /* a control stands where a character was */
+                    pdx_buf_putc(o, ' ');
+            } else {
+                pdx_buf_append(o, p + i, l);
+            }
         }
         i += l;
         while (k < n_spans && spans[k].end <= i) {
@@ -717,10 +746,23 @@ done:
 /* The first error writing stdout (an errno value), 0 while none. */
 static int out_errno;
 
+/* Writes the whole output with write(2), straight from the buffer it was
+ * formatted in (stdio would copy it into its own first): one call for
+ * any listing the pipe or file takes whole. */
 static void write_out(const void *p, size_t n)
 {
-    if (n && fwrite(p, 1, n, stdout) != n && !out_errno)
-        out_errno = errno ? errno : EIO;
+    const char *c = p;
+    while (n && !out_errno) {
+        ssize_t w = write(STDOUT_FILENO, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            out_errno = w < 0 ? errno : EIO;
+            break;
+        }
+        c += w;
+        n -= (size_t)w;
+    }
 }
 
 /* Closes stdout; returns 2 with a message when anything written to it was

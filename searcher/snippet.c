@@ -751,6 +751,19 @@ static void densest(const snip_tok *tok, size_t n, size_t width, size_t *first, 
     }
 }
 
+/* End of the run of characters from p[i] that a snippet copies as they
+ * are (neither blank nor invalid UTF-8) and that end by stop. */
+static size_t plain_run(const uint8_t *p, size_t len, size_t i, size_t stop)
+{
+    while (i < stop) {
+        size_t l = p[i] < 0x80 ? !is_blank(p[i]) : pdx_utf8_len(p + i, len - i);
+        if (!l || i + l > stop)
+            break;
+        i += l;
+    }
+    return i;
+}
+
 static bool all_blank(const uint8_t *p, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++)
@@ -869,11 +882,30 @@ int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text,
             pdx_buf_putc(o, ' ');
             pending_space = false;
         }
+        while (!open && k < s->n_spans && s->spans[k].end <= i)
+            k++;
+        /* Up to the next span edge, the characters copied as they are go
+         * in one append; a span opening here, a blank or an invalid byte
+         * take the step below, one character. */
+        if (open || k == s->n_spans || s->spans[k].start > i) {
+            size_t stop = open || k == s->n_spans ? eb : PDX_MIN(eb, s->spans[k].start);
+            if (open)
+                stop = PDX_MIN(stop, s->spans[k].end);
+            size_t j = plain_run(p, len, i, stop);
+            if (j > i) {
+                pdx_buf_append(o, p + i, j - i);
+                i = j;
+                if (open && s->spans[k].end <= i) {
+                    s->snip_spans[n_out++].end = o->len;
+                    open = false;
+                    k++;
+                }
+                continue;
+            }
+        }
         size_t l = pdx_utf8_len(p + i, len - i);
         if (l && i + l > eb)
             l = 0; /* cannot happen at a boundary; be safe */
-        while (!open && k < s->n_spans && s->spans[k].end <= i)
-            k++;
         if (!open && k < s->n_spans && s->spans[k].start < i + (l ? l : 1)) {
             open = true;
             s->snip_spans[n_out].start = o->len;

@@ -345,6 +345,11 @@ static void test_human_output(void **state)
         if ((unsigned char)*c < 0x20 && *c != '\n')
             fail_msg("control character 0x%02x in output", (unsigned char)*c);
     free(out);
+    /* a match inside a word is marked there: the text between marks is
+     * appended in runs, which must stop at each mark */
+    assert_int_equal(search(&out, "-n 5 학습"), 0);
+    assert_non_null(strstr(out, "강화\xc2\xab" "학습" "\xc2\xbb" "을 묶습니다."));
+    free(out);
     /* a paper with no Vote line: votes unknown; matched by its title */
     assert_int_equal(search(&out, "untitled"), 0);
     assert_non_null(strstr(out, "2024-05-20 | votes unknown"));

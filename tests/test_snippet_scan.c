@@ -355,6 +355,19 @@ static void test_snippet_scan_particles(void **state)
     free(got);
 }
 
+/* A match inside a word: the copy, which appends whole runs of plain
+ * characters at once, still stops where the span starts and ends. */
+static void test_snippet_scan_span_inside_word(void **state)
+{
+    fixture *f = *state;
+    char *got = make(f, "학습", "- 강화학습을 씁니다. 그리고 RL학습도.");
+    assert_string_equal(got, "- 강화[학습]을 씁니다. 그리고 RL[학습]도.");
+    free(got);
+    got = make(f, "video", "- text-to-video와 videos를");
+    assert_string_equal(got, "- text-to-[video]와 [videos]를");
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_snippet_scan_best_window_at_end),
         cmocka_unit_test(test_snippet_scan_title_only_word),
         cmocka_unit_test(test_snippet_scan_particles),
+        cmocka_unit_test(test_snippet_scan_span_inside_word),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
