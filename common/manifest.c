@@ -517,9 +517,14 @@ static int decode_files(pdx_manifest *m, mcur *c, uint32_t n_files)
     return PDX_OK;
 }
 
-static uint8_t *copy_bytes(const pdx_section *s, size_t *len)
+/* The section's bytes: where they are when borrowing (even when empty:
+ * never NULL), else a copy. */
+static uint8_t *take_bytes(const pdx_section *s, bool borrow, size_t *len)
 {
     *len = (size_t)s->len;
+    static uint8_t none; /* an empty section's bytes */
+    if (borrow)
+        return s->p ? (uint8_t *)(uintptr_t)s->p : &none;
     uint8_t *p = malloc(s->len ? s->len : 1);
     if (p && s->len)
         memcpy(p, s->p, s->len);
@@ -569,11 +574,12 @@ static int decode_sections(pdx_manifest *m, const uint8_t *p, const pdx_section 
         if ((rc = decode_files(m, &c, n_files)))
             return rc;
     }
+    m->borrowed = parts & PDX_MANIFEST_BORROW;
     if ((parts & (1u << PDX_MSEC_LEXICON)) &&
-        !(m->lexicon = copy_bytes(&sec[PDX_MSEC_LEXICON], &m->lexicon_len)))
+        !(m->lexicon = take_bytes(&sec[PDX_MSEC_LEXICON], m->borrowed, &m->lexicon_len)))
         return PDX_ENOMEM;
     if ((parts & (1u << PDX_MSEC_CAND)) &&
-        !(m->cand = copy_bytes(&sec[PDX_MSEC_CAND], &m->cand_len)))
+        !(m->cand = take_bytes(&sec[PDX_MSEC_CAND], m->borrowed, &m->cand_len)))
         return PDX_ENOMEM;
     return PDX_OK;
 }
@@ -629,8 +635,10 @@ void pdx_manifest_free(pdx_manifest *m)
     free(m->stemmer);
     free(m->unicode_version);
     free(m->generator);
-    free(m->lexicon);
-    free(m->cand);
+    if (!m->borrowed) {
+        free(m->lexicon);
+        free(m->cand);
+    }
     free(m->deldf_bytes);
     memset(m, 0, sizeof *m);
 }

@@ -102,6 +102,9 @@ typedef struct pdx_manifest {
     /* After pdx_manifest_decode: a copy of the MDELDF bytes, which the
      * segments' deldf terms point into (owned; NULL for a builder's). */
     uint8_t *deldf_bytes;
+    /* lexicon and cand point into the bytes decoded (PDX_MANIFEST_BORROW),
+     * not owned */
+    bool borrowed;
 } pdx_manifest;
 
 /* The manifest's framing: its magic, version and section names. */
@@ -128,6 +131,11 @@ int pdx_manifest_decode(pdx_manifest *m, const uint8_t *p, size_t len, char *err
 #define PDX_MANIFEST_VIEW                                                                  \
     ((1u << PDX_MSEC_META) | (1u << PDX_MSEC_SEGS) | (1u << PDX_MSEC_DELDF) |              \
      (1u << PDX_MSEC_LEXICON))
+/* Also in parts: LEXICON and MCAND are not copied but point into the
+ * bytes decoded, which must then outlive the manifest (a view's mapped
+ * manifest does): a one-shot search does not copy a lexicon of most of a
+ * megabyte, nor fault in the fresh pages of the copy. */
+#define PDX_MANIFEST_BORROW 0x1u
 /* pdx_manifest_decode of the sections in parts only (META and SEGS always);
  * the others stay empty. */
 int pdx_manifest_decode_parts(pdx_manifest *m, const uint8_t *p, size_t len, unsigned parts,

@@ -114,7 +114,10 @@ static int read_manifest(pdx_index *ix, const char *path, struct stat *st)
                     : pdx_index_error(ix, PDX_ENOTINDEX, "not a paperdex index (%zu bytes)", n);
     }
     char msg[400];
-    rc = pdx_manifest_decode_parts(&ix->manifest, p, n, PDX_MANIFEST_VIEW, msg, sizeof msg);
+    /* The manifest stays mapped as long as ix: its lexicon is read
+     * where it lies. */
+    rc = pdx_manifest_decode_parts(&ix->manifest, p, n, PDX_MANIFEST_VIEW | PDX_MANIFEST_BORROW,
+                                   msg, sizeof msg);
     if (rc)
         return pdx_index_error(ix, rc, "%s", msg);
     return PDX_OK;
