@@ -345,7 +345,7 @@ static int on_token(const pdx_token *t, void *payload)
 
 /* ---- skipping chunks that cannot match (see the top comment) ---- */
 
-static bool is_ascii_alnum(uint8_t c)
+static inline bool is_ascii_alnum(uint8_t c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -357,7 +357,7 @@ static uint8_t ascii_lower(uint8_t c)
 
 /* An ASCII byte the tokenizer classifies CLS_SEP: it ends every word, run
  * and bridge, and no combining character can join a token to it. */
-static bool is_chunk_end(uint8_t c)
+static inline bool is_chunk_end(uint8_t c)
 {
     return c < 0x80 && !is_ascii_alnum(c) && c != ' ' && c != '\'';
 }
@@ -366,7 +366,7 @@ static bool is_chunk_end(uint8_t c)
  * p[i..end), or -1. The tokenizer takes such a syllable as it is: NFKC
  * leaves it alone, and only a following jamo (neither ASCII nor a
  * syllable, so its chunk is tokenized) could compose with it. */
-static int32_t syllable_at(const uint8_t *p, size_t i, size_t end)
+static inline int32_t syllable_at(const uint8_t *p, size_t i, size_t end)
 {
     if (end - i < 3 || p[i] < 0xea || p[i] > 0xed || (p[i + 1] & 0xc0) != 0x80 ||
         (p[i + 2] & 0xc0) != 0x80)
@@ -415,48 +415,53 @@ static bool may_split_at(const hl_state *st, const uint8_t *p, size_t k, size_t 
     return cp >= 0 && !has_bit(st->cjk, cp_bit(cp));
 }
 
-/* Where the chunk at p[i] ends, if it does: 1 at an is_chunk_end byte (not
- * part of either chunk), 2 after a space where may_split_at allows it,
- * else 0. */
-static int chunk_end_at(const hl_state *st, const uint8_t *p, size_t i, size_t len)
-{
-    if (is_chunk_end(p[i]))
-        return 1;
-    return p[i] == ' ' && may_split_at(st, p, i + 1, len) ? 2 : 0;
-}
-
 enum { CHUNK_EMPTY, CHUNK_SKIP, CHUNK_MAY };
 
-/* Reads the chunk starting at p[from] up to its end (chunk_end_at; *next
- * is where the next chunk starts, len + 1 after the last) and says what it holds: CHUNK_MAY when a token of it may be
- * highlighted, else CHUNK_SKIP (tokens, none highlighted) or CHUNK_EMPTY
- * (no token). Every letter or digit after a byte that is not one starts a
- * word, and every digit may start a piece of one ("gpt4o": gpt, 4o);
- * every syllable starts a bigram, a unigram or a bridge ("모 델"), whose
- * first character is that syllable. */
+/* Reads the chunk starting at p[from] up to its end (an is_chunk_end byte,
+ * part of neither chunk, or a space after which may_split_at allows a new
+ * chunk; *next is where the next chunk starts, len + 1 after the last)
+ * and says what it holds: CHUNK_MAY when a token of it may be highlighted,
+ * else CHUNK_SKIP (tokens, none highlighted) or CHUNK_EMPTY (no token).
+ * Every letter or digit after a byte that is not one starts a word, and
+ * every digit may start a piece of one ("gpt4o": gpt, 4o); every syllable
+ * starts a bigram, a unigram or a bridge ("모 델"), whose first character
+ * is that syllable. One pass, as cheap per byte as can be: it reads the
+ * whole summary. */
 static int chunk_kind(const hl_state *st, const uint8_t *p, size_t from, size_t len,
                       size_t *next)
 {
-    int kind = CHUNK_EMPTY, end = 0;
+    int kind = CHUNK_EMPTY;
     size_t i = from;
-    for (; i < len && !(end = chunk_end_at(st, p, i, len)); i++) {
+    while (i < len) {
         uint8_t c = p[i];
-        if (kind == CHUNK_MAY)
-            continue;
         if (c >= 0x80) {
-            int32_t cp = syllable_at(p, i, len);
-            if (cp < 0 || has_bit(st->cjk, cp_bit(cp))) {
+            if (kind != CHUNK_MAY) {
+                int32_t cp = syllable_at(p, i, len);
+                if (cp >= 0 && !has_bit(st->cjk, cp_bit(cp))) {
+                    kind = CHUNK_SKIP;
+                    i += 3;
+                    continue;
+                }
                 kind = CHUNK_MAY; /* a match, or who knows what it normalizes to */
-                continue;
             }
-            kind = CHUNK_SKIP;
-            i += 2;
+            i++;
         } else if (is_ascii_alnum(c)) {
-            bool start = i == from || !is_ascii_alnum(p[i - 1]) || c <= '9';
-            kind = start && ascii_start_may(st, p, i, len) ? CHUNK_MAY : CHUNK_SKIP;
+            if (kind != CHUNK_MAY) {
+                bool start = i == from || !is_ascii_alnum(p[i - 1]) || c <= '9';
+                kind = start && ascii_start_may(st, p, i, len) ? CHUNK_MAY : CHUNK_SKIP;
+            }
+            i++;
+        } else if (c == ' ') {
+            if (may_split_at(st, p, i + 1, len))
+                break;
+            i++;
+        } else if (is_chunk_end(c)) {
+            break;
+        } else {
+            i++; /* an apostrophe */
         }
     }
-    *next = i + 1; /* past the space or the chunk_end byte */
+    *next = i + 1; /* past the space or the is_chunk_end byte */
     return kind;
 }
 
@@ -651,10 +656,24 @@ int pdx_highlight_field(pdx_searcher *s, const pdx_query *q, pdx_text_field fiel
 
 /* ---- snippets ---- */
 
-/* Bytes of the character at p[0..n): 1 for an invalid byte. */
-static size_t char_len(const uint8_t *p, size_t n)
+/* pdx_utf8_len with the common cases first: ASCII, and a three-byte
+ * character whose continuation bytes it takes whatever they are (E1..EC;
+ * ED below the surrogates: every Hangul syllable). */
+static inline size_t utf8_len_fast(const uint8_t *p, size_t n)
 {
-    size_t l = pdx_utf8_len(p, n);
+    uint8_t c = p[0];
+    if (c < 0x80)
+        return 1;
+    if (n >= 3 && c >= 0xe1 && c <= 0xed && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
+        (c != 0xed || p[1] < 0xa0))
+        return 3;
+    return pdx_utf8_len(p, n);
+}
+
+/* Bytes of the character at p[0..n): 1 for an invalid byte. */
+static inline size_t char_len(const uint8_t *p, size_t n)
+{
+    size_t l = utf8_len_fast(p, n);
     return l ? l : 1;
 }
 
@@ -712,7 +731,7 @@ static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_to
          * the characters without looking (an ASCII byte is one). */
         size_t stop = k < n_tok && tok[k].bs < len ? tok[k].bs : len;
         do {
-            b += p[b] < 0x80 ? 1 : char_len(p + b, len - b);
+            b += char_len(p + b, len - b);
             cp++;
         } while (b < stop);
     }
@@ -756,7 +775,7 @@ static void densest(const snip_tok *tok, size_t n, size_t width, size_t *first, 
 static size_t plain_run(const uint8_t *p, size_t len, size_t i, size_t stop)
 {
     while (i < stop) {
-        size_t l = p[i] < 0x80 ? !is_blank(p[i]) : pdx_utf8_len(p + i, len - i);
+        size_t l = p[i] < 0x80 ? !is_blank(p[i]) : utf8_len_fast(p + i, len - i);
         if (!l || i + l > stop)
             break;
         i += l;
