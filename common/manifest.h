@@ -133,8 +133,11 @@ int pdx_manifest_decode(pdx_manifest *m, const uint8_t *p, size_t len, char *err
      (1u << PDX_MSEC_LEXICON))
 /* Also in parts: LEXICON and MCAND are not copied but point into the
  * bytes decoded, which must then outlive the manifest (a view's mapped
- * manifest does): a one-shot search does not copy a lexicon of most of a
- * megabyte, nor fault in the fresh pages of the copy. */
+ * manifest does), and unless every part is asked for their checksums are
+ * left to their readers (the lexicon checks each record a lookup reads;
+ * --check hashes them): a
+ * one-shot search neither copies nor reads whole a lexicon of most of a
+ * megabyte. */
 #define PDX_MANIFEST_BORROW 0x1u
 /* pdx_manifest_decode of the sections in parts only (META and SEGS always);
  * the others stay empty. */

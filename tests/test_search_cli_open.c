@@ -4,7 +4,10 @@
  * of copying it (PDX_MANIFEST_BORROW; a copy at 20x is 0.8 MB of fresh
  * pages, ~190 page faults), and closing the index frees the rest of the
  * manifest, not the borrowed bytes. Also a lexicon lookup through the
- * borrowed bytes gives what a decoded copy gives.
+ * borrowed bytes gives what a decoded copy gives. The view does not hash
+ * the whole LEXICON section at open either (the lexicon checks what a
+ * lookup reads): damage to its bytes lets the index open, and --check
+ * reports it by the section's name.
  *
  * The index is built from the shared seed digests (their lexicon has a
  * few pairs); the test skips without them.
@@ -76,10 +79,50 @@ static void test_view_borrows_manifest_lexicon(void **state)
     free(idx);
 }
 
+/* A byte of the manifest's LEXICON section flipped: the open does not
+ * hash the section (a search reads a few records of it), --check does. */
+static void test_view_leaves_lexicon_checksum_to_check(void **state)
+{
+    (void)state;
+    const char *shared = fx_shared_dir();
+    if (!shared)
+        skip();
+    char *dir = fx_tmpdir();
+    char *idx = fx_path(dir, "s.idx");
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "'%s' -q -o '%s' '%s/seeds' 2>/dev/null", INDEX_BIN, idx, shared);
+    assert_int_equal(fx_run(cmd, NULL), 0);
+    size_t len;
+    unsigned char *b = (unsigned char *)fx_read(idx, &len);
+    pdx_section sec[PDX_MSEC_COUNT + 1];
+    fx_manifest_sections(b, len, sec);
+    assert_true(sec[PDX_MSEC_LEXICON].len > 0);
+    /* the last byte: inside the section, past every record header */
+    b[sec[PDX_MSEC_LEXICON].off + sec[PDX_MSEC_LEXICON].len - 1] ^= 0x01;
+    fx_write(idx, (const char *)b, len);
+    free(b);
+
+    pdx_index *ix = NULL;
+    char err[512];
+    int rc = pdx_index_open(&ix, idx, err, sizeof err);
+    if (rc)
+        fail_msg("open refused a lexicon byte flipped: %s", err);
+    pdx_index_close(ix);
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "'%s' --check '%s' 2>&1", INDEX_BIN, idx);
+    assert_int_not_equal(fx_run(cmd, &out), 0);
+    if (!out || !strstr(out, "LEXICON"))
+        fail_msg("--check does not name LEXICON: %s", out ? out : "(nothing)");
+    free(out);
+    fx_rmtree(dir);
+    free(idx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_view_borrows_manifest_lexicon),
+        cmocka_unit_test(test_view_leaves_lexicon_checksum_to_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
