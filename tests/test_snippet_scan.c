@@ -253,6 +253,63 @@ static void test_snippet_scan_seed_digests(void **state)
         skip();
 }
 
+/* Every summary of the shared corpus (a part of them under the
+ * sanitizers), for queries of each kind: the real text the skipping must
+ * not change, at a width that shows every span. Read, never copied. */
+typedef struct corpus_run {
+    fixture *f;
+    pdx_query *q[8];
+    size_t n_q;
+    size_t papers, stride;
+} corpus_run;
+
+static int corpus_paper(const pdx_paper *p, void *payload)
+{
+    corpus_run *cr = payload;
+    if (cr->papers++ % cr->stride)
+        return 0;
+    for (size_t i = 0; i < cr->n_q; i++) {
+        char *fast = snippet_of(cr->f, cr->q[i], p->summary, p->summary_len, 1u << 20, true);
+        char *whole = snippet_of(cr->f, cr->q[i], p->summary, p->summary_len, 1u << 20, false);
+        if (strcmp(fast, whole))
+            fail_msg("%s:%u, query %zu: skipping and whole-text highlights differ", p->file,
+                     p->line, i);
+        free(fast);
+        free(whole);
+    }
+    return 0;
+}
+
+static void test_snippet_scan_corpus(void **state)
+{
+    fixture *f = *state;
+    const char *shared = fx_shared_dir();
+    if (!shared)
+        skip();
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/corpus/paper_logs", shared);
+    DIR *d = opendir(dir);
+    if (!d)
+        skip();
+    closedir(d);
+    static const char *const qs[] = {"diffusion 모델", "멀티모달 벤치마크", "diffusion transformer",
+                                     "강화학습",       "\"language model\"", "gpt4o 성능을",
+                                     "a",              "transf*"};
+    corpus_run cr = {.f = f, .stride = 1};
+#if defined(__SANITIZE_ADDRESS__)
+    cr.stride = 8; /* a few seconds there too */
+#endif
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+        cr.q[cr.n_q++] = parse(f, qs[i]);
+    const char *paths[] = {dir};
+    pdx_parse_cb cb = {corpus_paper, NULL, &cr};
+    pdx_parse_stats st = {0};
+    assert_int_equal(pdx_parse_paths(paths, 1, &cb, &st), PDX_OK);
+    assert_true(cr.papers > 1000);
+    for (size_t i = 0; i < cr.n_q; i++)
+        pdx_query_free(cr.q[i]);
+}
+
 static int first_term(const pdx_token *t, void *payload)
 {
     char *out = payload;
@@ -375,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_snippet_scan_rules),
         cmocka_unit_test(test_snippet_scan_stems_keep_first_letters),
         cmocka_unit_test(test_snippet_scan_seed_digests),
+        cmocka_unit_test(test_snippet_scan_corpus),
         cmocka_unit_test(test_snippet_scan_best_window_at_end),
         cmocka_unit_test(test_snippet_scan_title_only_word),
         cmocka_unit_test(test_snippet_scan_particles),
