@@ -4,12 +4,40 @@
 
 #include "json.h"
 
+/* End of the run from p[i] of characters written as they are. */
+static size_t plain_run(const uint8_t *p, size_t n, size_t i)
+{
+    while (i < n) {
+        uint8_t c = p[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            i++;
+        } else if (c >= 0xea && c <= 0xed && n - i >= 3 && (p[i + 1] & 0xc0) == 0x80 &&
+                   (p[i + 2] & 0xc0) == 0x80) {
+            int32_t cp = (c & 0x0f) << 12 | (p[i + 1] & 0x3f) << 6 | (p[i + 2] & 0x3f);
+            if (cp < 0xac00 || cp > 0xd7a3)
+                break;
+            i += 3;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 void pdx_json_str(pdx_buf *b, const char *s, size_t n)
 {
     const uint8_t *p = (const uint8_t *)s;
     pdx_buf_putc(b, '"');
     size_t i = 0;
     while (i < n) {
+        /* A run that needs no escape goes in one append: printable ASCII
+         * but the two escaped, and Hangul syllables (most of a summary). */
+        size_t j = plain_run(p, n, i);
+        if (j > i) {
+            pdx_buf_append(b, p + i, j - i);
+            i = j;
+            continue;
+        }
         uint8_t c = p[i];
         if (c >= 0x80) {
             int32_t cp;

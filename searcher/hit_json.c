@@ -71,11 +71,28 @@ void pdx_json_authors(pdx_buf *o, const pdx_hit_info *h)
     pdx_buf_puts(o, "]");
 }
 
+/* Appends v in decimal (printf's %zu, without its cost per span). */
+static void put_size(pdx_buf *o, size_t v)
+{
+    char tmp[24];
+    size_t k = sizeof tmp;
+    do {
+        tmp[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    pdx_buf_append(o, tmp + k, sizeof tmp - k);
+}
+
 static void json_spans(pdx_buf *o, const pdx_span *spans, size_t n)
 {
     pdx_buf_puts(o, "[");
-    for (size_t k = 0; k < n; k++)
-        pdx_buf_printf(o, "%s[%zu,%zu]", k ? "," : "", spans[k].start, spans[k].end);
+    for (size_t k = 0; k < n; k++) {
+        pdx_buf_puts(o, k ? ",[" : "[");
+        put_size(o, spans[k].start);
+        pdx_buf_putc(o, ',');
+        put_size(o, spans[k].end);
+        pdx_buf_putc(o, ']');
+    }
     pdx_buf_puts(o, "]");
 }
 
