@@ -109,6 +109,10 @@ typedef struct hl_state {
                            starting with bytes c d (see first_bytes_of) */
     uint8_t cjk[128];   /* bit cp_bit(cp): a counted slot's text starts with
                            code point cp, of three bytes (a syllable) */
+    uint8_t cjk1[128];  /* bit cp_bit(cp): ... and is that character alone,
+                           so a term of any second character may pass */
+    uint8_t cjk2[128];  /* bit cp_pair_bit(cp, next): ... followed by code
+                           point next (see second_cp) */
     size_t base;        /* where in the text the part being tokenized starts
                            (tokens' offsets are relative to it) */
 } hl_state;
@@ -214,6 +218,34 @@ static unsigned cp_bit(int32_t cp)
     return (unsigned)cp & 1023u;
 }
 
+/* The code point at t[0..n), or -1 when it is not valid UTF-8: inline
+ * for ASCII and three-byte characters (terms here are mostly Hangul),
+ * pdx_utf8_decode for the rest. */
+static inline int32_t cp_at(const uint8_t *t, size_t n)
+{
+    if (t[0] < 0x80)
+        return t[0];
+    if (n >= 3 && t[0] >= 0xe1 && t[0] <= 0xed && (t[1] & 0xc0) == 0x80 &&
+        (t[2] & 0xc0) == 0x80 && (t[0] != 0xed || t[1] < 0xa0))
+        return (t[0] & 0x0f) << 12 | (t[1] & 0x3f) << 6 | (t[2] & 0x3f);
+    int32_t cp = -1;
+    return pdx_utf8_decode(t, n, &cp) ? cp : -1;
+}
+
+/* A bit of hl_state.cjk2 for a term's first two characters (a hash). */
+static unsigned cp_pair_bit(int32_t a, int32_t b)
+{
+    return ((uint32_t)a * 0x9e3779b1u + (uint32_t)b * 0x85ebca6bu) >> 22;
+}
+
+/* The character after the first (three bytes) of t[0..len), past one
+ * space (a bridge term "X Y" stands for the slot text "XY"), or -1. */
+static int32_t second_cp(const uint8_t *t, size_t len)
+{
+    size_t at = len > 3 && t[3] == ' ' ? 4 : 3;
+    return at < len ? cp_at(t + at, len - at) : -1;
+}
+
 static void set_bit(uint8_t *bits, unsigned i)
 {
     bits[i >> 3] |= (uint8_t)(1u << (i & 7));
@@ -246,9 +278,12 @@ static void first_bytes_of(hl_state *st)
                     continue;
                 const uint8_t *t = (const uint8_t *)sl->text;
                 if (sl->text_len >= 3 && pdx_utf8_first_len(sl->text, sl->text_len) == 3) {
-                    int32_t cp = 0;
-                    pdx_utf8_decode(t, 3, &cp);
+                    int32_t cp = cp_at(t, 3), next = second_cp(t, sl->text_len);
                     set_bit(st->cjk, cp_bit(cp));
+                    if (sl->text_len == 3 || next < 0)
+                        set_bit(st->cjk1, cp_bit(cp));
+                    else
+                        set_bit(st->cjk2, cp_pair_bit(cp, next));
                 }
                 if (sl->text_len == 0)
                     st->any_term = true;
@@ -266,13 +301,33 @@ static void first_bytes_of(hl_state *st)
         }
 }
 
+/* Could a counted slot accept a term whose first character, t[0..3), is
+ * three bytes (a Korean bigram, unigram or bridge)? Every way a slot
+ * accepts a term (equal, prefix, bridge form) keeps the slot text's first
+ * character at the term's start, and its second next (past the bridge's
+ * space), unless the text is one character: so the first character, then
+ * the pair, must be one of a slot's. */
+static bool cjk_may(const hl_state *st, const uint8_t *t, size_t len)
+{
+    int32_t cp = (t[0] & 0x0f) << 12 | (t[1] & 0x3f) << 6 | (t[2] & 0x3f);
+    if (len < 3 || !has_bit(st->cjk, cp_bit(cp)))
+        return false;
+    if (has_bit(st->cjk1, cp_bit(cp)))
+        return true;
+    int32_t next = second_cp(t, len);
+    return next >= 0 && has_bit(st->cjk2, cp_pair_bit(cp, next));
+}
+
 /* Could some counted slot accept a term of len bytes starting at term?
  * False only when none can. */
 static bool may_match(const hl_state *st, const char *term, size_t len)
 {
     const uint8_t *t = (const uint8_t *)term;
-    return st->any_term || (len >= 1 && has_bit(st->one, t[0])) ||
-           (len >= 2 && has_bit(st->two, pair_bit(t[0], t[1])));
+    if (st->any_term || (len >= 1 && has_bit(st->one, t[0])))
+        return true;
+    if (len < 2 || !has_bit(st->two, pair_bit(t[0], t[1])))
+        return false;
+    return pdx_utf8_first_len(term, len) != 3 || cjk_may(st, t, len);
 }
 
 /* Records the token t (term hash in cs, HL_NO) in s->marks; its index in
@@ -415,6 +470,27 @@ static bool may_split_at(const hl_state *st, const uint8_t *p, size_t k, size_t 
     return cp >= 0 && !has_bit(st->cjk, cp_bit(cp));
 }
 
+/* Could a term starting at the syllable cp at p[i] pass cjk_may? Such
+ * terms are its bigram with the next character, its bridge with the
+ * syllable after one space, and itself alone (a one-syllable run): so yes
+ * when a one-character slot text is cp, or the pair with what follows is a
+ * slot's, or what follows is neither ASCII nor a syllable (it may compose
+ * with cp or be a CJK character of another kind). */
+static bool syllable_may(const hl_state *st, const uint8_t *p, size_t i, size_t len, int32_t cp)
+{
+    if (!has_bit(st->cjk, cp_bit(cp)))
+        return false;
+    if (has_bit(st->cjk1, cp_bit(cp)))
+        return true;
+    size_t at = i + 3;
+    if (at + 1 < len && p[at] == ' ' && p[at + 1] >= 0x80)
+        at++; /* a bridge over one space */
+    if (at >= len || p[at] < 0x80)
+        return false; /* the run ends: a unigram, which no cjk1 bit wants */
+    int32_t next = syllable_at(p, at, len);
+    return next < 0 || has_bit(st->cjk2, cp_pair_bit(cp, next));
+}
+
 enum { CHUNK_EMPTY, CHUNK_SKIP, CHUNK_MAY };
 
 /* Reads the chunk starting at p[from] up to its end (an is_chunk_end byte,
@@ -437,7 +513,7 @@ static int chunk_kind(const hl_state *st, const uint8_t *p, size_t from, size_t 
         if (c >= 0x80) {
             if (kind != CHUNK_MAY) {
                 int32_t cp = syllable_at(p, i, len);
-                if (cp >= 0 && !has_bit(st->cjk, cp_bit(cp))) {
+                if (cp >= 0 && !syllable_may(st, p, i, len, cp)) {
                     kind = CHUNK_SKIP;
                     i += 3;
                     continue;

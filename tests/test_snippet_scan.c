@@ -425,6 +425,22 @@ static void test_snippet_scan_span_inside_word(void **state)
     free(got);
 }
 
+/* A one-syllable query word: its term is that syllable alone, whatever
+ * follows it in the text (the filters' one-character case). */
+static void test_snippet_scan_one_syllable(void **state)
+{
+    fixture *f = *state;
+    char *got = make(f, "팔", "- 로봇의 팔 하나와 팔과 다리.");
+    assert_string_equal(got, "- 로봇의 [팔] 하나와 팔과 다리.");
+    free(got);
+    /* a prefix of one syllable: every term starting with it, the bridge
+     * "팔 하" included */
+    got = make(f, "팔*", "- 로봇의 팔 하나와 팔과 다리.");
+    assert_string_equal(got, "- 로봇의 [팔 하]나와 [팔과] 다리.");
+    free(got);
+    check_same(f, "팔", "- 로봇의 팔 하나와 팔과 다리.", strlen("- 로봇의 팔 하나와 팔과 다리."), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_snippet_scan_title_only_word),
         cmocka_unit_test(test_snippet_scan_particles),
         cmocka_unit_test(test_snippet_scan_span_inside_word),
+        cmocka_unit_test(test_snippet_scan_one_syllable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
