@@ -32,6 +32,12 @@ typedef struct pdx_search_stats {
     /* Full-match candidates of eval_required passed over unscored: the
      * bound of their cursors (candidate_bound()) could not enter. */
     uint64_t candidates_and;
+    /* Candidates that could not enter a full heap before PDX_EXACT_TOTAL
+     * matches were counted, so only their match was decided (no score,
+     * no phrase of an alternative when a one-slot clause decides): in
+     * eval_required, and in the union of one word's alternatives
+     * (eval_union). */
+    uint64_t counted_unscored, counted_union;
     /* Clauses that read the cursors of the same equivalent in the group
      * before instead of opening their own (a span's equivalent, copied
      * into each of its groups by expand.c; search.c share_span_clause()). */
