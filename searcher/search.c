@@ -2036,10 +2036,84 @@ static void add_with_proximity(double *bound, double *prev, bool on, double part
     *prev = part;
 }
 
+/* MaxScore over the groups of the partial pass. A partial match is the
+ * union of the groups, most of whose papers hold one common word (모델 is
+ * in 90% of them); walking it asks every group at every paper. With the
+ * groups ordered by their bounds (gub: the sum of their cursors' list
+ * bounds, which a group's blended score never exceeds), a paper that has
+ * only groups of the longest prefix whose bounds sum, at the coverage of
+ * that prefix, times the largest proximity factor and vote boost, cannot
+ * enter the heap: candidates come from the other ("essential") groups,
+ * and the prefix's groups are only probed at them. Coverage grows with
+ * the groups matched, so the prefix's bounds every subset of it. */
+typedef struct partial_ms {
+    uint32_t order[PDX_MAX_QUERY_GROUPS]; /* groups by gub ascending */
+    double gub[PDX_MAX_QUERY_GROUPS];     /* per group (e->groups index) */
+    uint32_t n_nonessential;              /* leading order entries only probed */
+    double theta;                         /* heap threshold of the split */
+    bool on;                              /* n_req fits the arrays */
+} partial_ms;
+
+static void partial_ms_init(const eval *e, partial_ms *ms)
+{
+    ms->on = e->n_req <= PDX_MAX_QUERY_GROUPS && !e->s->exhaustive;
+    ms->n_nonessential = 0;
+    ms->theta = -1;
+    for (uint32_t g = 0; ms->on && g < e->n_req; g++) {
+        const group_it *gi = &e->groups[g];
+        double ub = 0;
+        for (uint32_t i = 0; i < gi->n; i++)
+            for (uint32_t k = 0; k < gi->c[i].n; k++)
+                for (uint32_t j = 0; j < gi->c[i].s[k].n; j++)
+                    ub += gi->c[i].s[k].c[j].ub;
+        ms->gub[g] = ub;
+        uint32_t at = g; /* insertion by bound: a query has few groups */
+        for (; at > 0 && ms->gub[ms->order[at - 1]] > ub; at--)
+            ms->order[at] = ms->order[at - 1];
+        ms->order[at] = g;
+    }
+}
+
+static void partial_ms_split(const eval *e, partial_ms *ms, double theta)
+{
+    double sum = 0, mass = 0;
+    uint32_t k = 0;
+    while (k < e->n_req) {
+        uint32_t g = ms->order[k];
+        double s2 = sum + ms->gub[g], m2 = mass + e->groups[g].mass;
+        if (!cannot_reach(s2 * prox_factor(e) * coverage(e, m2) * e->max_boost, theta))
+            break;
+        sum = s2;
+        mass = m2;
+        k++;
+    }
+    ms->n_nonessential = k;
+    ms->theta = theta;
+}
+
+/* The next candidate >= doc of the partial pass: the smallest document of
+ * the essential groups, with the others brought to it. */
+static uint32_t partial_next(eval *e, const partial_ms *ms, uint32_t doc)
+{
+    uint32_t ne = ms->on ? ms->n_nonessential : 0, m = PDX_NO_DOC;
+    for (uint32_t k = ne; k < e->n_req; k++) {
+        uint32_t gd = group_seek(e, &e->groups[ms->on ? ms->order[k] : k], doc);
+        if (gd < m)
+            m = gd;
+    }
+    for (uint32_t k = 0; k < ne && m != PDX_NO_DOC; k++)
+        group_seek(e, &e->groups[ms->order[k]], m);
+    if (ne)
+        e->s->stats.maxscore_partial++;
+    return e->err ? PDX_NO_DOC : m;
+}
+
 /* Partial matches: union of the required groups, papers matching some but
  * not all of them. */
 static void eval_partial(eval *e, rank_ctx *rc, heap *h)
 {
+    partial_ms ms;
+    partial_ms_init(e, &ms);
     uint32_t doc = 0;
     while (!e->err) {
         /* (the pass runs only when fewer than k papers fully match, so
@@ -2053,13 +2127,13 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
                 doc = next;
                 continue;
             }
+            if (ms.on && h->h[0].score != ms.theta) {
+                partial_ms_split(e, &ms, h->h[0].score);
+                if (ms.n_nonessential == e->n_req)
+                    return; /* no paper left can enter */
+            }
         }
-        uint32_t m = PDX_NO_DOC;
-        for (uint32_t i = 0; i < e->n_req; i++) {
-            uint32_t gd = group_seek(e, &e->groups[i], doc);
-            if (gd < m)
-                m = gd;
-        }
+        uint32_t m = partial_next(e, &ms, doc);
         if (m == PDX_NO_DOC)
             return;
         doc = m;

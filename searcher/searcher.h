@@ -38,6 +38,9 @@ typedef struct pdx_search_stats {
      * eval_required, and in the union of one word's alternatives
      * (eval_union). */
     uint64_t counted_unscored, counted_union;
+    /* Candidates of the partial pass drawn from its essential groups alone
+     * (MaxScore over groups: eval_partial()). */
+    uint64_t maxscore_partial;
     /* Clauses that read the cursors of the same equivalent in the group
      * before instead of opening their own (a span's equivalent, copied
      * into each of its groups by expand.c; search.c share_span_clause()). */
