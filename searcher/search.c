@@ -242,6 +242,11 @@ typedef struct eval {
     clause_it *clauses;
     group_it *groups; /* required first, then negated */
     uint32_t n_req, n_neg;
+    /* The required groups in the order the conjunction aligns them: the
+     * rarest first (group_cost()), so a candidate comes from it and the
+     * commoner groups are only probed there, instead of stepping a
+     * frequent word paper by paper while a rare one leaps ahead. */
+    uint32_t *walk;
     uint32_t id_doc; /* local; PDX_NO_DOC if no id filter, not found or elsewhere */
     bool id_filter;
     uint32_t *posbuf[2]; /* phrase check scratch */
@@ -1388,9 +1393,59 @@ static int cmp_cur_ub(const void *a, const void *b)
     return x->ub < y->ub ? -1 : x->ub > y->ub;
 }
 
+/* Papers group g may match, estimated from its lists: per deciding term
+ * clause its rarest slot's documents (a phrase matches no more), summed
+ * over the clauses; a filter clause may pass any paper. */
+static double group_cost(const eval *e, const group_it *g)
+{
+    double cost = 0;
+    for (uint32_t i = 0; i < g->n; i++) {
+        const clause_it *c = &g->c[i];
+        if (c->optional)
+            continue;
+        if (c->src->kind != PDX_CLAUSE_TERMS) {
+            cost += e->ix->n_docs;
+            continue;
+        }
+        double best = INFINITY;
+        for (uint32_t k = 0; k < c->n; k++) {
+            double df = 0;
+            for (uint32_t j = 0; j < c->s[k].n; j++)
+                df += c->s[k].c[j].p.df;
+            best = PDX_MIN(best, df);
+        }
+        cost += c->n ? best : 0;
+    }
+    return cost;
+}
+
+/* e->walk: the required groups by group_cost() ascending (ties in query
+ * order). */
+static int order_walk(eval *e)
+{
+    free(e->walk);
+    e->walk = malloc((e->n_req ? e->n_req : 1) * sizeof *e->walk);
+    double *cost = malloc((e->n_req ? e->n_req : 1) * sizeof *cost);
+    if (!e->walk || !cost) {
+        free(cost);
+        return fail(e, PDX_ENOMEM);
+    }
+    for (uint32_t g = 0; g < e->n_req; g++) {
+        cost[g] = group_cost(e, &e->groups[g]);
+        uint32_t at = g;
+        for (; at > 0 && cost[e->walk[at - 1]] > cost[g]; at--)
+            e->walk[at] = e->walk[at - 1];
+        e->walk[at] = g;
+    }
+    free(cost);
+    return PDX_OK;
+}
+
 /* Lists the required groups' cursors by bound, for MaxScore. */
 static int collect_required(eval *e)
 {
+    if (order_walk(e))
+        return e->err;
     size_t n = 0;
     for (uint32_t g = 0; g < e->n_req; g++)
         for (uint32_t c = 0; c < e->groups[g].n; c++)
@@ -1425,6 +1480,7 @@ static void eval_free(eval *e)
     free(e->posbuf[1]);
     free(e->prox);
     free(e->rc);
+    free(e->walk);
 }
 
 /* ---- the passes ---- */
@@ -1709,7 +1765,7 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint3
         }
         bool agree = true;
         for (uint32_t i = 0; i < e->n_req; i++) {
-            uint32_t gd = group_seek(e, &e->groups[i], doc);
+            uint32_t gd = group_seek(e, &e->groups[e->walk[i]], doc);
             if (gd == PDX_NO_DOC)
                 return;
             if (gd > doc) {
