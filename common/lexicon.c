@@ -323,21 +323,26 @@ static bool lex_string_at(const pdx_lexicon *lx, uint64_t off, const char **s_ou
     return true;
 }
 
-/* Reads one string of the pair record at rec_off: in bounds, UTF-8, and
- * in the joined form when `joined`. */
-static int lex_read_string(const pdx_lexicon *lx, size_t rec_off, uint64_t off, bool joined,
-                           const char **s_out, size_t *len_out, uint64_t *next_out,
-                           const char *what, bool known_valid)
+/* The check of a string's bytes that lex_read_string() does until the
+ * string is known valid: UTF-8, and the joined form when `joined`. Apart,
+ * so that the probes' path (string known valid) stays small. */
+static int lex_check_string(const pdx_lexicon *lx, const char *s, size_t n, bool joined,
+                            const char *what)
 {
-    if (!lex_string_at(lx, off, s_out, len_out, next_out))
-        return lex_corrupt(lx, PDX_ECORRUPT, rec_off, what);
-    if (known_valid)
-        return PDX_OK;
-    const char *s = *s_out;
-    size_t n = *len_out;
     if (!lex_utf8_valid((const uint8_t *)s, n) || (joined && !lex_joined_valid(s, n)))
         return lex_corrupt(lx, PDX_ECORRUPT, (size_t)((const uint8_t *)s - lx->data), what);
     return PDX_OK;
+}
+
+/* Reads one string of the pair record at rec_off: in bounds, UTF-8, and
+ * in the joined form when `joined` (the bytes checked unless known_valid). */
+static inline int lex_read_string(const pdx_lexicon *lx, size_t rec_off, uint64_t off,
+                                  bool joined, const char **s_out, size_t *len_out,
+                                  uint64_t *next_out, const char *what, bool known_valid)
+{
+    if (!lex_string_at(lx, off, s_out, len_out, next_out))
+        return lex_corrupt(lx, PDX_ECORRUPT, rec_off, what);
+    return known_valid ? PDX_OK : lex_check_string(lx, *s_out, *len_out, joined, what);
 }
 
 /* The LEX_CHECKED_* bits of record i (none without the array). */
@@ -403,7 +408,7 @@ static int lex_pair_read(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
     const uint8_t *r = lx->data + rec_off;
     unsigned bits = lex_checked(lx, i);
     bool ok = bits & LEX_CHECKED_ALL;
-    uint64_t next;
+    uint64_t next = 0;
     int rc;
     if ((rc = lex_read_string(lx, rec_off + LEX_PAIR_KO, pdx_get_u32(r + LEX_PAIR_KO), true,
                               &out->ko_terms, &out->ko_terms_len, NULL,
@@ -610,8 +615,8 @@ static int lex_rank_cmp(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i, co
                         size_t key_len, int *cmp_out)
 {
     uint32_t ord;
-    const char *s;
-    size_t n;
+    const char *s = NULL;
+    size_t n = 0;
     int rc = lex_ordinal(lx, side, i, &ord);
     if (rc == PDX_OK)
         rc = lex_key_read(lx, side, ord, &s, &n);
