@@ -73,6 +73,31 @@ typedef struct lex_fault {
 /* err while the claiming thread writes msg (no pdx error code is this). */
 #define LEX_WRITING INT_MIN
 
+/* A Bloom filter of one side's keys (terms strings): most lookups find
+ * nothing (the searcher tries every span of up to 4 query words), and a
+ * key the filter does not hold is answered without a binary search. Built
+ * from the bytes as they are, unchecked: it only says where a search is
+ * needed; the search checks what it reads. */
+typedef struct lex_filter {
+    uint64_t mask;    /* bits - 1 (bits a power of two); 0: passes every key */
+    uint64_t words[]; /* the bits */
+} lex_filter;
+
+#define LEX_FILTER_BITS_PER_KEY 16 /* about 0.5% of absent keys pass, with 3 probes */
+#define LEX_FILTER_PROBES 3        /* bits set per key */
+/* Lookups on a side before its filter is built: a one-shot search (a few
+ * lookups) does not pay the O(n) build; a searcher that serves queries
+ * does, once. */
+#define LEX_FILTER_AFTER 16
+
+/* What lookups build and keep. Behind a pointer in the handle, as the fault
+ * is: written through the const handle that searchers in several threads
+ * share. */
+typedef struct lex_memo {
+    _Atomic(lex_filter *) filter[2]; /* per side; NULL until built (owned) */
+    _Atomic uint32_t lookups[2];     /* lookups per side while it has no filter */
+} lex_memo;
+
 struct pdx_lexicon {
     const uint8_t *data;     /* the blob; not owned */
     size_t len;              /* its length */
@@ -91,6 +116,8 @@ struct pdx_lexicon {
      * only its side's terms, so that side has a bit of its own. Atomic:
      * searchers in several threads share it. */
     _Atomic uint8_t *checked;
+    lex_memo *memo;        /* points at memo_store: written through a const handle */
+    lex_memo memo_store;   /* the keys' filters and the lookups counted until they exist */
 };
 
 #define LEX_CHECKED_KO 1u  /* the Korean terms string is valid */
@@ -517,6 +544,11 @@ int pdx_lexicon_open_lazy(pdx_lexicon **out, const void *data, size_t len)
         return PDX_ENOMEM;
     lx->fault = &lx->fault_store;
     atomic_init(&lx->fault_store.err, PDX_OK);
+    lx->memo = &lx->memo_store;
+    for (int side = 0; side < 2; side++) {
+        atomic_init(&lx->memo_store.filter[side], NULL);
+        atomic_init(&lx->memo_store.lookups[side], 0);
+    }
     lx->data = data;
     lx->len = data ? len : 0;
     *out = lx;
@@ -558,8 +590,11 @@ int pdx_lexicon_open(pdx_lexicon **out, const void *data, size_t len)
 
 void pdx_lexicon_free(pdx_lexicon *lx)
 {
-    if (lx)
+    if (lx) {
         free((void *)lx->checked);
+        for (int side = 0; side < 2; side++)
+            free(atomic_load(&lx->memo_store.filter[side]));
+    }
     free(lx);
 }
 
@@ -607,6 +642,89 @@ static int lex_rank_read(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i,
     uint32_t ord;
     int rc = lex_ordinal(lx, side, i, &ord);
     return rc ? rc : lex_pair_read(lx, ord, out);
+}
+
+/* Bit j of a key's LEX_FILTER_PROBES bits, from its hash h (double
+ * hashing). */
+static uint64_t lex_filter_bit(const lex_filter *f, uint64_t h, unsigned j)
+{
+    return (h + j * ((h >> 32) | 1)) & f->mask;
+}
+
+static void lex_filter_add(lex_filter *f, const char *s, size_t n)
+{
+    uint64_t h = pdx_hash(s, n);
+    for (unsigned j = 0; j < LEX_FILTER_PROBES; j++) {
+        uint64_t b = lex_filter_bit(f, h, j);
+        f->words[b / 64] |= (uint64_t)1 << (b % 64);
+    }
+}
+
+/* False only when no key of the filter's side is key (NULL: no filter). */
+static bool lex_filter_maybe(const lex_filter *f, const char *key, size_t key_len)
+{
+    if (!f || f->mask == 0)
+        return true;
+    uint64_t h = pdx_hash(key_len ? key : "", key_len);
+    for (unsigned j = 0; j < LEX_FILTER_PROBES; j++) {
+        uint64_t b = lex_filter_bit(f, h, j);
+        if (!(f->words[b / 64] >> (b % 64) & 1))
+            return false;
+    }
+    return true;
+}
+
+/* The filter of side's keys, from every record's terms string (a Korean
+ * string shared with the previous record is added once). A string out of
+ * bounds makes it pass every key (mask 0): the key it would have held must
+ * not look absent, and the lookups that read that string report it. NULL
+ * without memory (the lookups then search, and a later one builds). */
+static lex_filter *lex_filter_build(const pdx_lexicon *lx, pdx_lex_side side)
+{
+    uint64_t bits = 64;
+    while (bits / LEX_FILTER_BITS_PER_KEY < lx->n_pairs)
+        bits *= 2;
+    lex_filter *f = calloc(1, sizeof *f + bits / 8);
+    if (!f)
+        return NULL;
+    f->mask = bits - 1;
+    size_t field = side == PDX_LEX_KO ? LEX_PAIR_KO : LEX_PAIR_EN;
+    uint32_t prev = 0;
+    for (uint32_t i = 0; i < lx->n_pairs; i++) {
+        uint32_t off = pdx_get_u32(lx->data + lex_rec_off(lx, i) + field);
+        const char *s;
+        size_t n;
+        if (i > 0 && off == prev)
+            continue;
+        if (!lex_string_at(lx, off, &s, &n, NULL)) {
+            f->mask = 0;
+            break;
+        }
+        lex_filter_add(f, s, n);
+        prev = off;
+    }
+    return f;
+}
+
+/* Side's filter: NULL for its first LEX_FILTER_AFTER lookups, then built
+ * once (threads that race to build it keep the first one published and
+ * free theirs). */
+static const lex_filter *lex_filter_of(const pdx_lexicon *lx, pdx_lex_side side)
+{
+    lex_memo *m = lx->memo;
+    lex_filter *f = atomic_load_explicit(&m->filter[side], memory_order_acquire);
+    if (f || atomic_fetch_add_explicit(&m->lookups[side], 1, memory_order_relaxed) <
+                 LEX_FILTER_AFTER)
+        return f;
+    lex_filter *mine = lex_filter_build(lx, side);
+    if (!mine)
+        return NULL;
+    if (!atomic_compare_exchange_strong_explicit(&m->filter[side], &f, mine,
+                                                 memory_order_acq_rel, memory_order_acquire)) {
+        free(mine);
+        return f;
+    }
+    return mine;
 }
 
 /* Compares the `side` terms of rank i with key into *cmp_out (as memcmp:
@@ -687,6 +805,11 @@ int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
         return err;
     uint32_t first, end;
     bool equal;
+    if (!lex_filter_maybe(lex_filter_of(lx, side), key, key_len)) {
+        *first_out = 0;
+        *count_out = 0;
+        return PDX_OK;
+    }
     int rc = lex_lower_bound(lx, side, key, key_len, &first, &equal);
     if (rc)
         return rc;

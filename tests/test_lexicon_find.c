@@ -1,7 +1,8 @@
 /*
  * Tests for the lexicon's lookups (pdx_lexicon_find in common/lexicon.c):
  * that they give the answer a scan of every rank gives, on lexicons built to
- * have long runs of one key and keys that are prefixes of others, and that a
+ * have long runs of one key and keys that are prefixes of others (also once
+ * the filter of absent keys is built, after a few lookups), and that a
  * lookup on a lazily opened, damaged lexicon still refuses what it reads.
  *
  * The fixtures are term sequences made up for these tests; none comes from
@@ -381,6 +382,55 @@ static void test_lexicon_find__disorder_after_a_run_refused(void **state)
     pdx_buf_free(&b);
 }
 
+/* After a few lookups on a side, absent keys are answered from a filter
+ * of that side's keys, built from the strings as they are. A key string out
+ * of bounds when it is built must not make its key look absent: the lookup
+ * of that key still reads the record and refuses it. */
+static void test_lexicon_find__filter_keeps_damage_visible(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    fx_encode(&b);
+    uint8_t *d = copy_of(b.data, b.len);
+    uint32_t n = pdx_get_u32(d + 12);
+    pdx_lexicon *good = NULL;
+    assert_int_equal(pdx_lexicon_open(&good, b.data, b.len), PDX_OK);
+    for (int side = 0; side < 2; side++) {
+        pdx_lex_side sd = (pdx_lex_side)side;
+        /* the last key's strings, in every pair that has it, out of bounds */
+        pdx_lex_pair last;
+        assert_int_equal(pdx_lexicon_get(good, sd, n - 1, &last), PDX_OK);
+        const char *key;
+        size_t key_len;
+        side_terms(&last, sd, &key, &key_len);
+        uint32_t first, count;
+        assert_int_equal(pdx_lexicon_find(good, sd, key, key_len, &first, &count), PDX_OK);
+        assert_int_equal(first + count, n);
+        memcpy(d, b.data, b.len);
+        for (uint32_t r = first; r < n; r++) {
+            uint32_t ord = side == PDX_LEX_KO ? r : en_ordinal(d, n, r);
+            pdx_put_u32(d + LEX_HEADER + (size_t)LEX_REC * ord + (side == PDX_LEX_KO ? 0 : 4),
+                        0xfffffff0u);
+        }
+        pdx_lexicon *lx = NULL;
+        assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+        /* many lookups of a key below all others (which need not read the
+         * last ranks): the side's filter is built meanwhile */
+        for (int i = 0; i < 200; i++) {
+            assert_int_equal(pdx_lexicon_find(lx, sd, "!", 1, &first, &count), PDX_OK);
+            assert_int_equal(count, 0);
+        }
+        assert_int_equal(pdx_lexicon_find(lx, sd, key, key_len, &first, &count), PDX_ECORRUPT);
+        assert_non_null(strstr(pdx_lexicon_errmsg(lx), side == PDX_LEX_KO
+                                                           ? "bad Korean terms string"
+                                                           : "bad English terms string"));
+        pdx_lexicon_free(lx);
+    }
+    pdx_lexicon_free(good);
+    free(d);
+    pdx_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -389,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_lexicon_find__damaged_english_key_refused),
         cmocka_unit_test(test_lexicon_find__get_checks_what_find_skipped),
         cmocka_unit_test(test_lexicon_find__disorder_after_a_run_refused),
+        cmocka_unit_test(test_lexicon_find__filter_keeps_damage_visible),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
