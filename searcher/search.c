@@ -1050,6 +1050,10 @@ static double group_info(const query_stat *qs, const pdx_group *gr)
     return best;
 }
 
+/* A query's lists and cursors are a few dozen: sorted by insertion up to
+ * this many, where qsort's merge sort and calls cost more than the sort. */
+#define SMALL_SORT 64
+
 static int cmp_list_stat(const void *a, const void *b)
 {
     const list_stat *x = a, *y = b;
@@ -1088,7 +1092,15 @@ static int collect_lists(query_stat *qs, const pdx_query *q)
                             qs->lists[qs->n_lists++] =
                                 (list_stat){.vord = cl->slots[k].ords[o], .field = (uint8_t)f};
         }
-    qsort(qs->lists, qs->n_lists, sizeof *qs->lists, cmp_list_stat);
+    if (qs->n_lists > SMALL_SORT)
+        qsort(qs->lists, qs->n_lists, sizeof *qs->lists, cmp_list_stat);
+    for (size_t i = 1; qs->n_lists <= SMALL_SORT && i < qs->n_lists; i++) {
+        list_stat v = qs->lists[i];
+        size_t j = i;
+        for (; j > 0 && cmp_list_stat(&qs->lists[j - 1], &v) > 0; j--)
+            qs->lists[j] = qs->lists[j - 1];
+        qs->lists[j] = v;
+    }
     size_t u = 0;
     for (size_t i = 0; i < qs->n_lists; i++)
         if (!u || cmp_list_stat(&qs->lists[u - 1], &qs->lists[i]))
@@ -1461,7 +1473,15 @@ static int collect_required(eval *e)
             for (uint32_t k = 0; k < e->groups[g].c[c].n; k++)
                 for (uint32_t i = 0; i < e->groups[g].c[c].s[k].n; i++)
                     e->rc[e->n_rc++] = &e->groups[g].c[c].s[k].c[i];
-    qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
+    if (e->n_rc > SMALL_SORT)
+        qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
+    for (uint32_t i = 1; e->n_rc <= SMALL_SORT && i < e->n_rc; i++) {
+        cur *v = e->rc[i];
+        uint32_t j = i;
+        for (; j > 0 && e->rc[j - 1]->ub > v->ub; j--)
+            e->rc[j] = e->rc[j - 1];
+        e->rc[j] = v;
+    }
     e->prox_max = prox_factor_of(e);
     e->bound_factor = e->prox_max * e->max_boost;
     e->theta = -1;
