@@ -233,6 +233,7 @@ typedef struct eval {
     pdx_index *ix;
     uint32_t seg, base;
     bool has_deleted; /* the segment has deleted papers: they never match */
+    bool filtering;   /* has_filters(): passes_filters() has something to check */
     query_stat *qs; /* not owned */
     const pdx_query *q;
     const pdx_search_opts *o;
@@ -805,7 +806,28 @@ static bool cannot_reach(double bound, double theta)
     return bound * (1 + PDX_BOUND_SLACK) < theta;
 }
 
-static bool passes_filters(eval *e, uint32_t doc, const pdx_doc_score *d)
+/* Whether the query or the segment has anything passes_filters() checks:
+ * deleted papers, an id, a date or vote range, a group of filters. */
+static bool has_filters(const eval *e)
+{
+    const pdx_query *q = e->q;
+    bool any = e->has_deleted || e->id_filter || q->date_lo > 0 || q->date_hi < INT32_MAX ||
+               q->has_votes_filter;
+    for (uint32_t g = 0; g < q->n_groups && !any; g++)
+        any = q->groups[g].filters_only;
+    return any;
+}
+
+static bool filters_pass(eval *e, uint32_t doc, const pdx_doc_score *d);
+
+/* Does paper doc pass the query's filters and is it live? Most queries
+ * have none, and every candidate asks. */
+static inline bool passes_filters(eval *e, uint32_t doc, const pdx_doc_score *d)
+{
+    return !e->filtering || filters_pass(e, doc, d);
+}
+
+static bool filters_pass(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     const pdx_query *q = e->q;
     if (e->has_deleted && pdx_doc_deleted(e->ix, doc))
@@ -2406,6 +2428,7 @@ static int eval_open(eval *e, const search_ctx *sc, uint32_t seg, bool partial)
     e->max_boost = 1 + sc->o->vote_weight * log1p((double)view->max_votes);
     e->id_filter = sc->q->id != NULL;
     e->id_doc = local_doc(e, sc->id_doc);
+    e->filtering = has_filters(e);
     if (build(e))
         return e->err;
     return e->n_req ? collect_required(e) : PDX_OK;
