@@ -281,14 +281,14 @@ typedef struct eval {
 } eval;
 
 /* Records a failure of the view (its message), not of e's segment. */
-static int fail_view(eval *e, int rc)
+__attribute__((cold)) static int fail_view(eval *e, int rc)
 {
     if (!e->err)
         e->err = pdx_searcher_error(e->s, rc, "%s", pdx_index_errmsg(e->s->ix));
     return rc;
 }
 
-static int fail(eval *e, int rc)
+__attribute__((cold)) static int fail(eval *e, int rc)
 {
     if (!e->err) {
         e->err = rc;

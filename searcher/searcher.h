@@ -85,7 +85,7 @@ struct pdx_searcher {
 
 /* Records a message (printf-style) and returns code. */
 int pdx_searcher_error(pdx_searcher *s, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4), cold));
 
 /* ---- search_view.c: the index as the searcher sees it ----
  *
