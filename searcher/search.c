@@ -239,6 +239,7 @@ typedef struct eval {
     const pdx_search_opts *o;
     cur *curs;
     size_t n_curs;
+    bool curs_owned; /* curs is the eval's, not the searcher's kept array */
     slot_it *slots;
     clause_it *clauses;
     group_it *groups; /* required first, then negated */
@@ -1296,6 +1297,28 @@ static int local_ord(const eval *e, uint32_t vord, uint32_t *local)
     return *local == PDX_NO_ORD ? PDX_ENOTFOUND : PDX_OK;
 }
 
+/* Cursors above this many bytes are freed with their evaluation rather
+ * than kept in the searcher (a query of hundreds of words). */
+#define PDX_CURSOR_KEEP ((size_t)256 << 10)
+
+/* Room for n cursors: the searcher's kept array when it fits (grown if
+ * need be), else one of the evaluation's own (e->curs_owned). */
+static cur *eval_curs(eval *e, size_t n)
+{
+    pdx_searcher *s = e->s;
+    size_t bytes = n * sizeof(cur);
+    if (bytes > PDX_CURSOR_KEEP) {
+        e->curs_owned = true;
+        return malloc(bytes);
+    }
+    if (s->cursors_bytes < bytes) {
+        free(s->cursors);
+        s->cursors = malloc(bytes);
+        s->cursors_bytes = s->cursors ? bytes : 0;
+    }
+    return s->cursors;
+}
+
 static int build(eval *e)
 {
     const pdx_query *q = e->q;
@@ -1314,7 +1337,7 @@ static int build(eval *e)
     e->groups = calloc(q->n_groups ? q->n_groups : 1, sizeof *e->groups);
     e->clauses = calloc(n_clauses ? n_clauses : 1, sizeof *e->clauses);
     e->slots = calloc(n_slots ? n_slots : 1, sizeof *e->slots);
-    e->curs = malloc((n_curs ? n_curs : 1) * sizeof *e->curs);
+    e->curs = eval_curs(e, n_curs ? n_curs : 1);
     if (!e->groups || !e->clauses || !e->slots || !e->curs)
         return fail(e, PDX_ENOMEM);
     size_t ci = 0, si = 0;
@@ -1517,7 +1540,8 @@ static void eval_free(eval *e)
     free(e->groups);
     free(e->clauses);
     free(e->slots);
-    free(e->curs);
+    if (e->curs_owned)
+        free(e->curs);
     free(e->posbuf[0]);
     free(e->posbuf[1]);
     free(e->prox);

@@ -80,6 +80,12 @@ struct pdx_searcher {
     double *boost_tab;   /* vote boost by vote count (search.c), or NULL */
     double boost_weight; /* the vote weight boost_tab was made for */
     bool exhaustive;     /* score every candidate, prune or share nothing (search.c) */
+    /* The cursors of the last query's evaluation, kept for the next
+     * (search.c eval_curs()): a query opens dozens, a kilobyte each, and
+     * allocating them anew for every query and segment cost more than
+     * its smaller lists take to walk. At most PDX_CURSOR_KEEP bytes. */
+    void *cursors;
+    size_t cursors_bytes;
     pdx_search_stats stats; /* what pruning skipped, summed over searches */
 };
 
