@@ -73,6 +73,31 @@ typedef struct lex_fault {
 /* err while the claiming thread writes msg (no pdx error code is this). */
 #define LEX_WRITING INT_MIN
 
+/* A Bloom filter of one side's keys (terms strings): most lookups find
+ * nothing (the searcher tries every span of up to 4 query words), and a
+ * key the filter does not hold is answered without a binary search. Built
+ * from the bytes as they are, unchecked: it only says where a search is
+ * needed; the search checks what it reads. */
+typedef struct lex_filter {
+    uint64_t mask;    /* bits - 1 (bits a power of two); 0: passes every key */
+    uint64_t words[]; /* the bits */
+} lex_filter;
+
+#define LEX_FILTER_BITS_PER_KEY 16 /* about 0.5% of absent keys pass, with 3 probes */
+#define LEX_FILTER_PROBES 3        /* bits set per key */
+/* Lookups on a side before its filter is built: a one-shot search (a few
+ * lookups) does not pay the O(n) build; a searcher that serves queries
+ * does, once. */
+#define LEX_FILTER_AFTER 16
+
+/* What lookups build and keep. Behind a pointer in the handle, as the fault
+ * is: written through the const handle that searchers in several threads
+ * share. */
+typedef struct lex_memo {
+    _Atomic(lex_filter *) filter[2]; /* per side; NULL until built (owned) */
+    _Atomic uint32_t lookups[2];     /* lookups per side while it has no filter */
+} lex_memo;
+
 struct pdx_lexicon {
     const uint8_t *data;     /* the blob; not owned */
     size_t len;              /* its length */
@@ -84,12 +109,20 @@ struct pdx_lexicon {
     uint32_t strings_len;    /* its length */
     lex_fault *fault;        /* points at fault_store: written through a const handle */
     lex_fault fault_store;   /* the first fault found, at open, verify or lookup */
-    /* n_pairs flags, set once record i was read and found valid: the blob
-     * is immutable, so a searcher that looks the same words up query after
-     * query (paperdex-serve, the benchmarks) checks each record once, not
-     * at every lookup. Atomic: searchers in several threads share it. */
+    /* n_pairs sets of LEX_CHECKED_* bits: what of record i was read and
+     * found valid. The blob is immutable, so a searcher that looks the same
+     * words up query after query (paperdex-serve, the benchmarks) checks
+     * each string once, not at every lookup; a binary search probe reads
+     * only its side's terms, so that side has a bit of its own. Atomic:
+     * searchers in several threads share it. */
     _Atomic uint8_t *checked;
+    lex_memo *memo;        /* points at memo_store: written through a const handle */
+    lex_memo memo_store;   /* the keys' filters and the lookups counted until they exist */
 };
+
+#define LEX_CHECKED_KO 1u  /* the Korean terms string is valid */
+#define LEX_CHECKED_EN 2u  /* the English terms string is valid */
+#define LEX_CHECKED_ALL 4u /* the whole record is: all four strings, support */
 
 /* ---- the joined form ---- */
 
@@ -317,38 +350,99 @@ static bool lex_string_at(const pdx_lexicon *lx, uint64_t off, const char **s_ou
     return true;
 }
 
-/* Reads one string of the pair record at rec_off: in bounds, UTF-8, and
- * in the joined form when `joined`. */
-static int lex_read_string(const pdx_lexicon *lx, size_t rec_off, uint64_t off, bool joined,
-                           const char **s_out, size_t *len_out, uint64_t *next_out,
-                           const char *what, bool known_valid)
+/* The check of a string's bytes that lex_read_string() does until the
+ * string is known valid: UTF-8, and the joined form when `joined`. Apart,
+ * so that the probes' path (string known valid) stays small. */
+static int lex_check_string(const pdx_lexicon *lx, const char *s, size_t n, bool joined,
+                            const char *what)
 {
-    if (!lex_string_at(lx, off, s_out, len_out, next_out))
-        return lex_corrupt(lx, PDX_ECORRUPT, rec_off, what);
-    if (known_valid)
-        return PDX_OK;
-    const char *s = *s_out;
-    size_t n = *len_out;
     if (!lex_utf8_valid((const uint8_t *)s, n) || (joined && !lex_joined_valid(s, n)))
         return lex_corrupt(lx, PDX_ECORRUPT, (size_t)((const uint8_t *)s - lx->data), what);
     return PDX_OK;
+}
+
+/* Reads one string of the pair record at rec_off: in bounds, UTF-8, and
+ * in the joined form when `joined` (the bytes checked unless known_valid). */
+static inline int lex_read_string(const pdx_lexicon *lx, size_t rec_off, uint64_t off,
+                                  bool joined, const char **s_out, size_t *len_out,
+                                  uint64_t *next_out, const char *what, bool known_valid)
+{
+    if (!lex_string_at(lx, off, s_out, len_out, next_out))
+        return lex_corrupt(lx, PDX_ECORRUPT, rec_off, what);
+    return known_valid ? PDX_OK : lex_check_string(lx, *s_out, *len_out, joined, what);
+}
+
+/* The LEX_CHECKED_* bits of record i (none without the array). */
+static unsigned lex_checked(const pdx_lexicon *lx, uint32_t i)
+{
+    return lx->checked ? atomic_load_explicit(&lx->checked[i], memory_order_relaxed) : 0;
+}
+
+/* Records that bits of record i were found valid. Relaxed: a bit lost to a
+ * race only makes a later read check that string again. */
+static void lex_set_checked(const pdx_lexicon *lx, uint32_t i, unsigned bits)
+{
+    if (lx->checked)
+        atomic_fetch_or_explicit(&lx->checked[i], (uint8_t)bits, memory_order_relaxed);
+}
+
+/* Byte offset of PAIRS record i in the blob. */
+static size_t lex_rec_off(const pdx_lexicon *lx, uint32_t i)
+{
+    return (size_t)(lx->pairs - lx->data) + (size_t)i * LEX_PAIR_SIZE;
+}
+
+/* Byte offset of rank i's slot in the order by side: its PAIRS record
+ * (Korean) or its EN_ORDER ordinal (English). */
+static size_t lex_rank_off(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i)
+{
+    if (side == PDX_LEX_KO)
+        return lex_rec_off(lx, i);
+    return (size_t)(lx->en_order - lx->data) + (size_t)i * LEX_ORDER_SIZE;
+}
+
+/* What a broken order by side is reported as. */
+static const char *lex_disorder_msg(pdx_lex_side side)
+{
+    return side == PDX_LEX_KO ? "pairs out of order or repeated" : "English order: out of order";
+}
+
+/* Reads the `side` terms string of record i, checked the first time: all
+ * a binary search probe needs, so a lookup does not decode (or validate)
+ * the other three strings of every record it passes. */
+static int lex_key_read(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i, const char **s_out,
+                        size_t *len_out)
+{
+    size_t field = side == PDX_LEX_KO ? LEX_PAIR_KO : LEX_PAIR_EN;
+    unsigned bit = side == PDX_LEX_KO ? LEX_CHECKED_KO : LEX_CHECKED_EN;
+    size_t rec_off = lex_rec_off(lx, i);
+    bool ok = lex_checked(lx, i) & bit;
+    int rc = lex_read_string(lx, rec_off + field, pdx_get_u32(lx->data + rec_off + field), true,
+                             s_out, len_out, NULL,
+                             side == PDX_LEX_KO ? "bad Korean terms string"
+                                                : "bad English terms string",
+                             ok);
+    if (rc == PDX_OK && !ok)
+        lex_set_checked(lx, i, bit);
+    return rc;
 }
 
 /* Decodes pair record i, checking everything it reads: a lookup pays for
  * the records it touches only, and damage there is still an error. */
 static int lex_pair_read(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
 {
-    size_t rec_off = (size_t)(lx->pairs - lx->data) + (size_t)i * LEX_PAIR_SIZE;
+    size_t rec_off = lex_rec_off(lx, i);
     const uint8_t *r = lx->data + rec_off;
-    bool ok = lx->checked && atomic_load_explicit(&lx->checked[i], memory_order_relaxed);
-    uint64_t next;
+    unsigned bits = lex_checked(lx, i);
+    bool ok = bits & LEX_CHECKED_ALL;
+    uint64_t next = 0;
     int rc;
     if ((rc = lex_read_string(lx, rec_off + LEX_PAIR_KO, pdx_get_u32(r + LEX_PAIR_KO), true,
                               &out->ko_terms, &out->ko_terms_len, NULL,
-                              "bad Korean terms string", ok)) ||
+                              "bad Korean terms string", bits & LEX_CHECKED_KO)) ||
         (rc = lex_read_string(lx, rec_off + LEX_PAIR_EN, pdx_get_u32(r + LEX_PAIR_EN), true,
                               &out->en_terms, &out->en_terms_len, NULL,
-                              "bad English terms string", ok)) ||
+                              "bad English terms string", bits & LEX_CHECKED_EN)) ||
         (rc = lex_read_string(lx, rec_off + LEX_PAIR_SURF, pdx_get_u32(r + LEX_PAIR_SURF),
                               false, &out->ko_surface, &out->ko_surface_len, &next,
                               "bad Korean surface string", ok)) ||
@@ -358,8 +452,8 @@ static int lex_pair_read(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
     out->support = pdx_get_u32(r + LEX_PAIR_SUPPORT);
     if (out->support == 0)
         return lex_corrupt(lx, PDX_ECORRUPT, rec_off + LEX_PAIR_SUPPORT, "support is zero");
-    if (!ok && lx->checked)
-        atomic_store_explicit(&lx->checked[i], 1, memory_order_relaxed);
+    if (!ok)
+        lex_set_checked(lx, i, LEX_CHECKED_KO | LEX_CHECKED_EN | LEX_CHECKED_ALL);
     return PDX_OK;
 }
 
@@ -372,9 +466,8 @@ static int lex_check_pairs(const pdx_lexicon *lx)
         if (rc)
             return rc;
         if (i > 0 && lex_pair_cmp(&prev, &cur, PDX_LEX_KO) >= 0)
-            return lex_corrupt(lx, PDX_ECORRUPT,
-                               (size_t)(lx->pairs - lx->data) + (size_t)i * LEX_PAIR_SIZE,
-                               "pairs out of order or repeated");
+            return lex_corrupt(lx, PDX_ECORRUPT, lex_rec_off(lx, i),
+                               lex_disorder_msg(PDX_LEX_KO));
         prev = cur;
     }
     return PDX_OK;
@@ -390,7 +483,7 @@ static int lex_check_en_order(const pdx_lexicon *lx)
     pdx_lex_pair prev = {0}, cur;
     int rc = PDX_OK;
     for (uint32_t i = 0; i < lx->n_pairs && rc == PDX_OK; i++) {
-        size_t off = (size_t)(lx->en_order - lx->data) + (size_t)i * LEX_ORDER_SIZE;
+        size_t off = lex_rank_off(lx, PDX_LEX_EN, i);
         uint32_t ord = pdx_get_u32(lx->data + off);
         if (ord >= lx->n_pairs || seen[ord]) {
             rc = lex_corrupt(lx, PDX_ECORRUPT, off, "English order: bad or repeated ordinal");
@@ -399,7 +492,7 @@ static int lex_check_en_order(const pdx_lexicon *lx)
         seen[ord] = 1;
         rc = lex_pair_read(lx, ord, &cur);
         if (rc == PDX_OK && i > 0 && lex_pair_cmp(&prev, &cur, PDX_LEX_EN) >= 0)
-            rc = lex_corrupt(lx, PDX_ECORRUPT, off, "English order: out of order");
+            rc = lex_corrupt(lx, PDX_ECORRUPT, off, lex_disorder_msg(PDX_LEX_EN));
         prev = cur;
     }
     free(seen);
@@ -451,6 +544,11 @@ int pdx_lexicon_open_lazy(pdx_lexicon **out, const void *data, size_t len)
         return PDX_ENOMEM;
     lx->fault = &lx->fault_store;
     atomic_init(&lx->fault_store.err, PDX_OK);
+    lx->memo = &lx->memo_store;
+    for (int side = 0; side < 2; side++) {
+        atomic_init(&lx->memo_store.filter[side], NULL);
+        atomic_init(&lx->memo_store.lookups[side], 0);
+    }
     lx->data = data;
     lx->len = data ? len : 0;
     *out = lx;
@@ -492,8 +590,11 @@ int pdx_lexicon_open(pdx_lexicon **out, const void *data, size_t len)
 
 void pdx_lexicon_free(pdx_lexicon *lx)
 {
-    if (lx)
+    if (lx) {
         free((void *)lx->checked);
+        for (int side = 0; side < 2; side++)
+            free(atomic_load(&lx->memo_store.filter[side]));
+    }
     free(lx);
 }
 
@@ -527,7 +628,7 @@ static int lex_ordinal(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i, uin
         *out = i;
         return PDX_OK;
     }
-    size_t off = (size_t)(lx->en_order - lx->data) + (size_t)i * LEX_ORDER_SIZE;
+    size_t off = lex_rank_off(lx, side, i);
     *out = pdx_get_u32(lx->data + off);
     if (*out >= lx->n_pairs)
         return lex_corrupt(lx, PDX_ECORRUPT, off, "English order: bad or repeated ordinal");
@@ -543,25 +644,153 @@ static int lex_rank_read(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i,
     return rc ? rc : lex_pair_read(lx, ord, out);
 }
 
-/* First rank whose key is >= key (upper: > key) into *out. */
-static int lex_bound(const pdx_lexicon *lx, pdx_lex_side side, const char *key, size_t key_len,
-                     bool upper, uint32_t *out)
+/* Bit j of a key's LEX_FILTER_PROBES bits, from its hash h (double
+ * hashing). */
+static uint64_t lex_filter_bit(const lex_filter *f, uint64_t h, unsigned j)
+{
+    return (h + j * ((h >> 32) | 1)) & f->mask;
+}
+
+static void lex_filter_add(lex_filter *f, const char *s, size_t n)
+{
+    uint64_t h = pdx_hash(s, n);
+    for (unsigned j = 0; j < LEX_FILTER_PROBES; j++) {
+        uint64_t b = lex_filter_bit(f, h, j);
+        f->words[b / 64] |= (uint64_t)1 << (b % 64);
+    }
+}
+
+/* False only when no key of the filter's side is key (NULL: no filter). */
+static bool lex_filter_maybe(const lex_filter *f, const char *key, size_t key_len)
+{
+    if (!f || f->mask == 0)
+        return true;
+    uint64_t h = pdx_hash(key_len ? key : "", key_len);
+    for (unsigned j = 0; j < LEX_FILTER_PROBES; j++) {
+        uint64_t b = lex_filter_bit(f, h, j);
+        if (!(f->words[b / 64] >> (b % 64) & 1))
+            return false;
+    }
+    return true;
+}
+
+/* The filter of side's keys, from every record's terms string (a Korean
+ * string shared with the previous record is added once). A string out of
+ * bounds makes it pass every key (mask 0): the key it would have held must
+ * not look absent, and the lookups that read that string report it. NULL
+ * without memory (the lookups then search, and a later one builds). */
+static lex_filter *lex_filter_build(const pdx_lexicon *lx, pdx_lex_side side)
+{
+    uint64_t bits = 64;
+    while (bits / LEX_FILTER_BITS_PER_KEY < lx->n_pairs)
+        bits *= 2;
+    lex_filter *f = calloc(1, sizeof *f + bits / 8);
+    if (!f)
+        return NULL;
+    f->mask = bits - 1;
+    size_t field = side == PDX_LEX_KO ? LEX_PAIR_KO : LEX_PAIR_EN;
+    uint32_t prev = 0;
+    for (uint32_t i = 0; i < lx->n_pairs; i++) {
+        uint32_t off = pdx_get_u32(lx->data + lex_rec_off(lx, i) + field);
+        const char *s;
+        size_t n;
+        if (i > 0 && off == prev)
+            continue;
+        if (!lex_string_at(lx, off, &s, &n, NULL)) {
+            f->mask = 0;
+            break;
+        }
+        lex_filter_add(f, s, n);
+        prev = off;
+    }
+    return f;
+}
+
+/* Side's filter: NULL for its first LEX_FILTER_AFTER lookups, then built
+ * once (threads that race to build it keep the first one published and
+ * free theirs). */
+static const lex_filter *lex_filter_of(const pdx_lexicon *lx, pdx_lex_side side)
+{
+    lex_memo *m = lx->memo;
+    lex_filter *f = atomic_load_explicit(&m->filter[side], memory_order_acquire);
+    if (f || atomic_fetch_add_explicit(&m->lookups[side], 1, memory_order_relaxed) <
+                 LEX_FILTER_AFTER)
+        return f;
+    lex_filter *mine = lex_filter_build(lx, side);
+    if (!mine)
+        return NULL;
+    if (!atomic_compare_exchange_strong_explicit(&m->filter[side], &f, mine,
+                                                 memory_order_acq_rel, memory_order_acquire)) {
+        free(mine);
+        return f;
+    }
+    return mine;
+}
+
+/* Compares the `side` terms of rank i with key into *cmp_out (as memcmp:
+ * the rank's terms against the key). */
+static int lex_rank_cmp(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i, const char *key,
+                        size_t key_len, int *cmp_out)
+{
+    uint32_t ord;
+    const char *s = NULL;
+    size_t n = 0;
+    int rc = lex_ordinal(lx, side, i, &ord);
+    if (rc == PDX_OK)
+        rc = lex_key_read(lx, side, ord, &s, &n);
+    if (rc == PDX_OK)
+        *cmp_out = lex_bytes_cmp(s, n, key, key_len);
+    return rc;
+}
+
+/* The first rank whose key is >= key into *out, and whether that rank's
+ * key equals key into *equal_out (false when there is no such rank): one
+ * binary search, O(log n) probes. The rank it ends on is the last probe
+ * that compared >= 0, so the answer to "is there a match at all" costs no
+ * further probe -- most lookups find nothing (the searcher tries every span
+ * of a query's words). */
+static int lex_lower_bound(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
+                           size_t key_len, uint32_t *out, bool *equal_out)
 {
     uint32_t lo = 0, hi = lx->n_pairs;
+    bool equal = false; /* whether rank hi's key equals key; none at n_pairs */
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        pdx_lex_pair p;
-        int rc = lex_rank_read(lx, side, mid, &p);
+        int c, rc = lex_rank_cmp(lx, side, mid, key, key_len, &c);
         if (rc)
             return rc;
-        int c = side == PDX_LEX_KO ? lex_bytes_cmp(p.ko_terms, p.ko_terms_len, key, key_len)
-                                   : lex_bytes_cmp(p.en_terms, p.en_terms_len, key, key_len);
-        if (c < 0 || (upper && c == 0))
+        if (c < 0) {
             lo = mid + 1;
-        else
+        } else {
             hi = mid;
+            equal = c == 0;
+        }
     }
     *out = lo;
+    *equal_out = equal;
+    return PDX_OK;
+}
+
+/* The end of the run of ranks equal to key that starts at first (whose key
+ * equals it) into *end_out: a step per rank, since a key has only a handful
+ * of pairs. The order is checked on the way: a rank after the run whose
+ * key sorts below key means the order is broken, and the lookup refuses
+ * (--check, pdx_lexicon_verify, checks the whole order). */
+static int lex_run_end(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
+                       size_t key_len, uint32_t first, uint32_t *end_out)
+{
+    uint32_t i = first + 1;
+    for (; i < lx->n_pairs; i++) {
+        int c, rc = lex_rank_cmp(lx, side, i, key, key_len, &c);
+        if (rc)
+            return rc;
+        if (c > 0)
+            break;
+        if (c < 0)
+            return lex_corrupt(lx, PDX_ECORRUPT, lex_rank_off(lx, side, i),
+                               lex_disorder_msg(side));
+    }
+    *end_out = i;
     return PDX_OK;
 }
 
@@ -574,19 +803,21 @@ int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
     int err = lex_err(lx);
     if (err)
         return err;
-    uint32_t lo, hi;
-    int rc = lex_bound(lx, side, key, key_len, false, &lo);
-    if (rc == PDX_OK)
-        rc = lex_bound(lx, side, key, key_len, true, &hi);
+    uint32_t first, end;
+    bool equal;
+    if (!lex_filter_maybe(lex_filter_of(lx, side), key, key_len)) {
+        *first_out = 0;
+        *count_out = 0;
+        return PDX_OK;
+    }
+    int rc = lex_lower_bound(lx, side, key, key_len, &first, &equal);
     if (rc)
         return rc;
-    if (hi < lo) /* only an unsorted order makes the two searches disagree */
-        return lex_corrupt(lx, PDX_ECORRUPT,
-                           (size_t)((side == PDX_LEX_KO ? lx->pairs : lx->en_order) - lx->data),
-                           side == PDX_LEX_KO ? "pairs out of order or repeated"
-                                              : "English order: out of order");
-    *first_out = lo;
-    *count_out = hi - lo;
+    end = first;
+    if (equal && (rc = lex_run_end(lx, side, key, key_len, first, &end)))
+        return rc;
+    *first_out = first;
+    *count_out = end - first;
     return PDX_OK;
 }
 

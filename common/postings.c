@@ -63,6 +63,26 @@ int pdx_term_list(pdx_index *ix, const pdx_term *t, unsigned field, pdx_list_hea
     return PDX_ENOTFOUND;
 }
 
+/* Eight one-byte varints at s, none zero, as a little-endian word in *w:
+ * the common case of a frequent list's gaps and tfs, decoded without a
+ * branch per entry. False when fewer than eight bytes are left or one of
+ * them continues a varint or is zero (the scalar loop decides those). */
+#define SWAR_HIGH 0x8080808080808080ull
+#define SWAR_ONES 0x0101010101010101ull
+static bool eight_small(const uint8_t *s, const uint8_t *end, uint64_t *w)
+{
+    if (end - s < 8)
+        return false;
+    uint64_t v = (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16 |
+                 (uint64_t)s[3] << 24 | (uint64_t)s[4] << 32 | (uint64_t)s[5] << 40 |
+                 (uint64_t)s[6] << 48 | (uint64_t)s[7] << 56;
+    /* a byte with its high bit set, or a zero byte */
+    if ((v & SWAR_HIGH) || ((v - SWAR_ONES) & ~v & SWAR_HIGH))
+        return false;
+    *w = v;
+    return true;
+}
+
 /* Decodes block b into docs[] and tfs[] and positions the cursor on its
  * first document. A tf is bounded by the bytes left in POSITIONS (one at
  * least per position), so callers may size buffers by it. */
@@ -80,6 +100,26 @@ static int decode_block(pdx_postings *p, uint32_t b)
     /* Hot loop: one-byte gaps inline, range checks once at the end (ids
      * only grow, and each gap is at most n_docs, so no overflow). */
     for (uint32_t i = 0; i < n; i++) {
+        uint64_t w;
+        while (i + 8 <= n && eight_small(s, end, &w)) {
+            uint32_t *d = p->docs + i;
+            uint64_t base = doc;
+            /* prefix sums of the eight gaps, written out: not a loop the
+             * compiler keeps rolled */
+            d[0] = (uint32_t)(base += w & 0xff);
+            d[1] = (uint32_t)(base += w >> 8 & 0xff);
+            d[2] = (uint32_t)(base += w >> 16 & 0xff);
+            d[3] = (uint32_t)(base += w >> 24 & 0xff);
+            d[4] = (uint32_t)(base += w >> 32 & 0xff);
+            d[5] = (uint32_t)(base += w >> 40 & 0xff);
+            d[6] = (uint32_t)(base += w >> 48 & 0xff);
+            d[7] = (uint32_t)(base += w >> 56);
+            doc = base;
+            s += 8;
+            i += 8;
+        }
+        if (i == n)
+            break;
         if (s < end && *s < 0x80) {
             v = *s++;
         } else if (!pdx_get_varint(&s, end, &v) || v > p->ix->n_docs) {
@@ -102,6 +142,19 @@ static int decode_block(pdx_postings *p, uint32_t b)
         return pdx_index_corrupt(p->ix, "POSTINGS: positions offset out of range");
     uint64_t tf_sum = 0;
     for (uint32_t i = 0; i < n; i++) {
+        uint64_t w;
+        while (i + 8 <= n && eight_small(s, end, &w)) {
+            uint32_t *t = p->tfs + i;
+            t[0] = s[0], t[1] = s[1], t[2] = s[2], t[3] = s[3];
+            t[4] = s[4], t[5] = s[5], t[6] = s[6], t[7] = s[7];
+            /* the eight bytes summed: pairs into 16-bit lanes, then lanes */
+            uint64_t pairs = (w & 0x00ff00ff00ff00ffull) + ((w >> 8) & 0x00ff00ff00ff00ffull);
+            tf_sum += (pairs * 0x0001000100010001ull) >> 48;
+            s += 8;
+            i += 8;
+        }
+        if (i == n)
+            break;
         if (s < end && *s < 0x80 && *s) {
             v = *s++;
         } else if (!pdx_get_varint(&s, end, &v) || v == 0 || v > UINT32_MAX) {
@@ -219,6 +272,19 @@ int pdx_postings_positions(pdx_postings *p, uint32_t *out)
     for (; p->pos_doc < p->i; p->pos_doc++)
         skip += p->tfs[p->pos_doc];
     const uint8_t *q = p->pos_p;
+    /* Eight bytes at a time while the word ends fewer varints than are
+     * left to skip (a frequent term's block holds hundreds of positions
+     * before the document a phrase check asks for); the terminators of a
+     * word are counted by summing its inverted high bits. */
+    while (skip > 8 && p->pos_end - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, sizeof w);
+        uint64_t ends = (((~w & 0x8080808080808080ull) >> 7) * 0x0101010101010101ull) >> 56;
+        if (ends >= skip)
+            break;
+        skip -= ends;
+        q += 8;
+    }
     while (skip) {
         if (q >= p->pos_end)
             return pdx_index_corrupt(p->ix, "POSITIONS: truncated");

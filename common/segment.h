@@ -109,10 +109,10 @@ int pdx_map_segment(pdx_index *ix, int fd, int64_t size);
 /* Records a corruption message (printf-style, prefixed by the path) and
  * returns PDX_ECORRUPT. */
 int pdx_index_corrupt(pdx_index *ix, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3), cold));
 /* Records another kind of error message and returns code. */
 int pdx_index_error(pdx_index *ix, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4), cold));
 
 /* The index's Korean<->English lexicon (header checked at open):
  * PDX_OK with *out set (NULL when the section is empty), or PDX_ECORRUPT

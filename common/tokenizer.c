@@ -101,6 +101,11 @@ struct pdx_tokenizer {
     /* The CJK run being collected: run[0..run_cnt) of the current call's
      * state. Only the tail of a long run is here (see flush_run). */
     tk_item run[RUN_CAP];
+    /* The last syllables of the particles and of the derivational endings
+     * (note_last_syllables()): a run ending with none of them, as most
+     * words do, has nothing to drop, and the lists are not searched. */
+    int32_t particle_last[48], derived_last[8];
+    size_t n_particle_last, n_derived_last;
 };
 
 /* Per-call state. Lives on the stack of pdx_tokenize(). */
@@ -534,8 +539,47 @@ static bool tail_ends_with(const run_tail *t, const char *s)
 
 /* Number of trailing characters that are a particle to drop (0 if none or if
  * fewer than two syllables would remain). */
+static bool cp_in(const int32_t *set, size_t n, int32_t cp)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == cp)
+            return true;
+    return false;
+}
+
+/* Adds the last character of each word of list to set (once each). */
+static void add_last_syllables(int32_t *set, size_t *n, size_t cap, const char *const *list,
+                               size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        size_t len = strlen(list[i]), k = pdx_utf8_last_len(list[i], len);
+        int32_t cp;
+        pdx_utf8_decode((const uint8_t *)list[i] + len - k, k, &cp);
+        if (!cp_in(set, *n, cp) && *n < cap)
+            set[(*n)++] = cp;
+    }
+}
+
+static void note_last_syllables(pdx_tokenizer *tk)
+{
+    size_t cap = COUNT_OF(tk->particle_last);
+    add_last_syllables(tk->particle_last, &tk->n_particle_last, cap, particles3,
+                       COUNT_OF(particles3));
+    add_last_syllables(tk->particle_last, &tk->n_particle_last, cap, particles2,
+                       COUNT_OF(particles2));
+    add_last_syllables(tk->particle_last, &tk->n_particle_last, cap, particles1,
+                       COUNT_OF(particles1));
+    cap = COUNT_OF(tk->derived_last);
+    add_last_syllables(tk->derived_last, &tk->n_derived_last, cap, derived2, COUNT_OF(derived2));
+    add_last_syllables(tk->derived_last, &tk->n_derived_last, cap, derived1, COUNT_OF(derived1));
+}
+
 static size_t particle_len(const tk_state *st)
 {
+    const pdx_tokenizer *tk = st->tk;
+    if (!st->run_cnt ||
+        !cp_in(tk->particle_last, tk->n_particle_last, tk->run[st->run_cnt - 1].cp))
+        return 0;
     run_tail t;
     get_tail(st, &t);
     for (size_t i = 0; i < COUNT_OF(protected_endings); i++)
@@ -598,6 +642,9 @@ static bool run_ends_with(const tk_state *st, size_t k, const char *w)
 static size_t derived_len(const tk_state *st, size_t strip)
 {
     size_t k = st->run_cnt - strip, left = st->run_total - strip;
+    const pdx_tokenizer *tk = st->tk;
+    if (!k || !cp_in(tk->derived_last, tk->n_derived_last, tk->run[k - 1].cp))
+        return 0;
     for (size_t i = 0; i < COUNT_OF(derived_nouns); i++)
         if (run_ends_with(st, k, derived_nouns[i]))
             return 0;
@@ -1015,6 +1062,7 @@ int pdx_tokenizer_new(pdx_tokenizer **out)
     pdx_tokenizer *tk = calloc(1, sizeof *tk); /* the stemmer comes later: stem_word */
     if (!tk)
         return PDX_ENOMEM;
+    note_last_syllables(tk);
     *out = tk;
     return PDX_OK;
 }

@@ -55,6 +55,16 @@
  * largest tf and shortest field rarely belong to one paper), the
  * candidate bounds and the compact rows most.
  *
+ * Counting before pruning. Up to PDX_EXACT_TOTAL every full match is
+ * counted, but once the heap is full a candidate whose bound cannot enter
+ * it needs no score: only whether it matches, which a one-slot clause on
+ * it decides without positions (matches_only(), clause_holds()). A word
+ * with lexicon equivalents is one group whose union the equivalents make
+ * several times larger; eval_union() walks it with next() on the
+ * one-slot clauses' cursors instead of the nested seeks, and counts the
+ * papers that cannot enter the same way (issue 10: expansion must stay
+ * cheap). pdx_search_stats counts both; tests/test_exact.c requires them.
+ *
  * Span equivalents. expand.c puts the equivalent of a multi-word span
  * ("fine tuning": 미세 조정) into each of the span's groups, so that a
  * paper with it satisfies them all. Here the copies share one set of
@@ -159,6 +169,10 @@ struct clause_it {
     uint32_t memo_doc;
     bool memo_ok;
     double memo_sc;
+    /* clause_holds()'s last verdict, without a score: at holds_doc
+     * (PDX_NO_DOC: none), whether the clause held. */
+    uint32_t holds_doc;
+    bool holds;
 };
 
 typedef struct group_it {
@@ -219,15 +233,22 @@ typedef struct eval {
     pdx_index *ix;
     uint32_t seg, base;
     bool has_deleted; /* the segment has deleted papers: they never match */
+    bool filtering;   /* has_filters(): passes_filters() has something to check */
     query_stat *qs; /* not owned */
     const pdx_query *q;
     const pdx_search_opts *o;
     cur *curs;
     size_t n_curs;
+    bool curs_owned; /* curs is the eval's, not the searcher's kept array */
     slot_it *slots;
     clause_it *clauses;
     group_it *groups; /* required first, then negated */
     uint32_t n_req, n_neg;
+    /* The required groups in the order the conjunction aligns them: the
+     * rarest first (group_cost()), so a candidate comes from it and the
+     * commoner groups are only probed there, instead of stepping a
+     * frequent word paper by paper while a rare one leaps ahead. */
+    uint32_t *walk;
     uint32_t id_doc; /* local; PDX_NO_DOC if no id filter, not found or elsewhere */
     bool id_filter;
     uint32_t *posbuf[2]; /* phrase check scratch */
@@ -261,14 +282,14 @@ typedef struct eval {
 } eval;
 
 /* Records a failure of the view (its message), not of e's segment. */
-static int fail_view(eval *e, int rc)
+__attribute__((cold)) static int fail_view(eval *e, int rc)
 {
     if (!e->err)
         e->err = pdx_searcher_error(e->s, rc, "%s", pdx_index_errmsg(e->s->ix));
     return rc;
 }
 
-static int fail(eval *e, int rc)
+__attribute__((cold)) static int fail(eval *e, int rc)
 {
     if (!e->err) {
         e->err = rc;
@@ -393,15 +414,36 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sorts the runs of positions one slot's cursors gave (a bigram and its
+ * bridge form, a prefix's terms). They are few and short, each sorted:
+ * insertion sort moves each position past the few of the other runs
+ * that exceed it, where qsort's calls cost more than the sort. */
+static void sort_positions(uint32_t *a, size_t n)
+{
+    if (n > 64) {
+        qsort(a, n, sizeof *a, cmp_u32);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t v = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1] > v; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
 /* Positions of slot s in field f at the current doc, sorted, into
  * e->posbuf[which]; returns the count (0 on error). */
 static size_t slot_positions(eval *e, slot_it *s, unsigned f, int which, uint32_t doc)
 {
     size_t n = 0;
+    unsigned runs = 0; /* cursors that gave positions: each run is sorted */
     for (uint32_t i = 0; i < s->n; i++) {
         cur *c = &s->c[i];
         if (c->field != f || c->p.doc != doc)
             continue;
+        runs++;
         uint32_t tf = pdx_postings_tf(&c->p);
         if (n + tf > e->cap_pos[which]) {
             size_t nc = PDX_MAX(n + tf, e->cap_pos[which] * 2);
@@ -420,16 +462,28 @@ static size_t slot_positions(eval *e, slot_it *s, unsigned f, int which, uint32_
         }
         n += tf;
     }
-    if (s->n > 1 && n > 1)
-        qsort(e->posbuf[which], n, sizeof(uint32_t), cmp_u32);
+    if (runs > 1)
+        sort_positions(e->posbuf[which], n);
     return n;
 }
 
 /* Start positions of clause c in field f of doc, sorted, left in
  * posbuf[0]: the first slot's positions, narrowed slot by slot to those
  * where every slot follows at its relative position. Returns the count. */
+static bool slot_in_field(const slot_it *s, unsigned f, uint32_t doc)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (s->c[i].field == f && s->c[i].p.doc == doc)
+            return true;
+    return false;
+}
+
 static size_t clause_starts(eval *e, clause_it *c, unsigned f, uint32_t doc)
 {
+    /* no positions are decoded for a field some slot is not in */
+    for (uint32_t k = 0; k < c->n; k++)
+        if (!slot_in_field(&c->s[k], f, doc))
+            return 0;
     size_t n = slot_positions(e, &c->s[0], f, 0, doc);
     for (uint32_t k = 1; k < c->n && n; k++) {
         size_t m = slot_positions(e, &c->s[k], f, 1, doc);
@@ -753,7 +807,28 @@ static bool cannot_reach(double bound, double theta)
     return bound * (1 + PDX_BOUND_SLACK) < theta;
 }
 
-static bool passes_filters(eval *e, uint32_t doc, const pdx_doc_score *d)
+/* Whether the query or the segment has anything passes_filters() checks:
+ * deleted papers, an id, a date or vote range, a group of filters. */
+static bool has_filters(const eval *e)
+{
+    const pdx_query *q = e->q;
+    bool any = e->has_deleted || e->id_filter || q->date_lo > 0 || q->date_hi < INT32_MAX ||
+               q->has_votes_filter;
+    for (uint32_t g = 0; g < q->n_groups && !any; g++)
+        any = q->groups[g].filters_only;
+    return any;
+}
+
+static bool filters_pass(eval *e, uint32_t doc, const pdx_doc_score *d);
+
+/* Does paper doc pass the query's filters and is it live? Most queries
+ * have none, and every candidate asks. */
+static inline bool passes_filters(eval *e, uint32_t doc, const pdx_doc_score *d)
+{
+    return !e->filtering || filters_pass(e, doc, d);
+}
+
+static bool filters_pass(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     const pdx_query *q = e->q;
     if (e->has_deleted && pdx_doc_deleted(e->ix, doc))
@@ -998,6 +1073,10 @@ static double group_info(const query_stat *qs, const pdx_group *gr)
     return best;
 }
 
+/* A query's lists and cursors are a few dozen: sorted by insertion up to
+ * this many, where qsort's merge sort and calls cost more than the sort. */
+#define SMALL_SORT 64
+
 static int cmp_list_stat(const void *a, const void *b)
 {
     const list_stat *x = a, *y = b;
@@ -1036,7 +1115,15 @@ static int collect_lists(query_stat *qs, const pdx_query *q)
                             qs->lists[qs->n_lists++] =
                                 (list_stat){.vord = cl->slots[k].ords[o], .field = (uint8_t)f};
         }
-    qsort(qs->lists, qs->n_lists, sizeof *qs->lists, cmp_list_stat);
+    if (qs->n_lists > SMALL_SORT)
+        qsort(qs->lists, qs->n_lists, sizeof *qs->lists, cmp_list_stat);
+    for (size_t i = 1; qs->n_lists <= SMALL_SORT && i < qs->n_lists; i++) {
+        list_stat v = qs->lists[i];
+        size_t j = i;
+        for (; j > 0 && cmp_list_stat(&qs->lists[j - 1], &v) > 0; j--)
+            qs->lists[j] = qs->lists[j - 1];
+        qs->lists[j] = v;
+    }
     size_t u = 0;
     for (size_t i = 0; i < qs->n_lists; i++)
         if (!u || cmp_list_stat(&qs->lists[u - 1], &qs->lists[i]))
@@ -1210,6 +1297,28 @@ static int local_ord(const eval *e, uint32_t vord, uint32_t *local)
     return *local == PDX_NO_ORD ? PDX_ENOTFOUND : PDX_OK;
 }
 
+/* Cursors above this many bytes are freed with their evaluation rather
+ * than kept in the searcher (a query of hundreds of words). */
+#define PDX_CURSOR_KEEP ((size_t)256 << 10)
+
+/* Room for n cursors: the searcher's kept array when it fits (grown if
+ * need be), else one of the evaluation's own (e->curs_owned). */
+static cur *eval_curs(eval *e, size_t n)
+{
+    pdx_searcher *s = e->s;
+    size_t bytes = n * sizeof(cur);
+    if (bytes > PDX_CURSOR_KEEP) {
+        e->curs_owned = true;
+        return malloc(bytes);
+    }
+    if (s->cursors_bytes < bytes) {
+        free(s->cursors);
+        s->cursors = malloc(bytes);
+        s->cursors_bytes = s->cursors ? bytes : 0;
+    }
+    return s->cursors;
+}
+
 static int build(eval *e)
 {
     const pdx_query *q = e->q;
@@ -1228,7 +1337,7 @@ static int build(eval *e)
     e->groups = calloc(q->n_groups ? q->n_groups : 1, sizeof *e->groups);
     e->clauses = calloc(n_clauses ? n_clauses : 1, sizeof *e->clauses);
     e->slots = calloc(n_slots ? n_slots : 1, sizeof *e->slots);
-    e->curs = malloc((n_curs ? n_curs : 1) * sizeof *e->curs);
+    e->curs = eval_curs(e, n_curs ? n_curs : 1);
     if (!e->groups || !e->clauses || !e->slots || !e->curs)
         return fail(e, PDX_ENOMEM);
     size_t ci = 0, si = 0;
@@ -1251,6 +1360,7 @@ static int build(eval *e)
                 cit->doc = 0;
                 cit->src = cl;
                 cit->memo_doc = PDX_NO_DOC;
+                cit->holds_doc = PDX_NO_DOC;
                 if (!pass && !e->s->exhaustive && share_span_clause(e, gi, cit))
                     continue;
                 uint32_t used = 0;
@@ -1340,9 +1450,59 @@ static int cmp_cur_ub(const void *a, const void *b)
     return x->ub < y->ub ? -1 : x->ub > y->ub;
 }
 
+/* Papers group g may match, estimated from its lists: per deciding term
+ * clause its rarest slot's documents (a phrase matches no more), summed
+ * over the clauses; a filter clause may pass any paper. */
+static double group_cost(const eval *e, const group_it *g)
+{
+    double cost = 0;
+    for (uint32_t i = 0; i < g->n; i++) {
+        const clause_it *c = &g->c[i];
+        if (c->optional)
+            continue;
+        if (c->src->kind != PDX_CLAUSE_TERMS) {
+            cost += e->ix->n_docs;
+            continue;
+        }
+        double best = INFINITY;
+        for (uint32_t k = 0; k < c->n; k++) {
+            double df = 0;
+            for (uint32_t j = 0; j < c->s[k].n; j++)
+                df += c->s[k].c[j].p.df;
+            best = PDX_MIN(best, df);
+        }
+        cost += c->n ? best : 0;
+    }
+    return cost;
+}
+
+/* e->walk: the required groups by group_cost() ascending (ties in query
+ * order). */
+static int order_walk(eval *e)
+{
+    free(e->walk);
+    e->walk = malloc((e->n_req ? e->n_req : 1) * sizeof *e->walk);
+    double *cost = malloc((e->n_req ? e->n_req : 1) * sizeof *cost);
+    if (!e->walk || !cost) {
+        free(cost);
+        return fail(e, PDX_ENOMEM);
+    }
+    for (uint32_t g = 0; g < e->n_req; g++) {
+        cost[g] = group_cost(e, &e->groups[g]);
+        uint32_t at = g;
+        for (; at > 0 && cost[e->walk[at - 1]] > cost[g]; at--)
+            e->walk[at] = e->walk[at - 1];
+        e->walk[at] = g;
+    }
+    free(cost);
+    return PDX_OK;
+}
+
 /* Lists the required groups' cursors by bound, for MaxScore. */
 static int collect_required(eval *e)
 {
+    if (order_walk(e))
+        return e->err;
     size_t n = 0;
     for (uint32_t g = 0; g < e->n_req; g++)
         for (uint32_t c = 0; c < e->groups[g].n; c++)
@@ -1358,7 +1518,15 @@ static int collect_required(eval *e)
             for (uint32_t k = 0; k < e->groups[g].c[c].n; k++)
                 for (uint32_t i = 0; i < e->groups[g].c[c].s[k].n; i++)
                     e->rc[e->n_rc++] = &e->groups[g].c[c].s[k].c[i];
-    qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
+    if (e->n_rc > SMALL_SORT)
+        qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
+    for (uint32_t i = 1; e->n_rc <= SMALL_SORT && i < e->n_rc; i++) {
+        cur *v = e->rc[i];
+        uint32_t j = i;
+        for (; j > 0 && e->rc[j - 1]->ub > v->ub; j--)
+            e->rc[j] = e->rc[j - 1];
+        e->rc[j] = v;
+    }
     e->prox_max = prox_factor_of(e);
     e->bound_factor = e->prox_max * e->max_boost;
     e->theta = -1;
@@ -1372,11 +1540,13 @@ static void eval_free(eval *e)
     free(e->groups);
     free(e->clauses);
     free(e->slots);
-    free(e->curs);
+    if (e->curs_owned)
+        free(e->curs);
     free(e->posbuf[0]);
     free(e->posbuf[1]);
     free(e->prox);
     free(e->rc);
+    free(e->walk);
 }
 
 /* ---- the passes ---- */
@@ -1526,6 +1696,22 @@ static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, dou
     return sum * e->prox_max * bst;
 }
 
+/* Can candidate doc not enter a heap whose worst score is theta? First
+ * with the list bounds of the cursors on or before it (no division per
+ * cursor), which settles most papers of a frequent pair, then with
+ * candidate_bound(). */
+static bool candidate_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, double bst,
+                               double theta)
+{
+    double coarse = 0;
+    for (uint32_t i = 0; i < e->n_rc; i++)
+        if (e->rc[i]->p.doc <= doc)
+            coarse += e->rc[i]->ub;
+    if (cannot_reach(coarse * e->prox_max * bst, theta))
+        return true;
+    return cannot_reach(candidate_bound(e, doc, d, bst), theta);
+}
+
 /* True when a paper must beat the heap's worst score to enter: ranking
  * by score with the heap full. Decisions that only save work for papers
  * that cannot enter (positions for proximity, the partial pass) start
@@ -1544,9 +1730,70 @@ static bool may_prune(const rank_ctx *rc, const heap *h, uint64_t total)
     return heap_bars_entry(rc, h) && total > PDX_EXACT_TOTAL;
 }
 
-static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
+/* Does term clause c, on doc, hold there (in some allowed field)? Its
+ * verdict alone: the fields are tried until one holds, and no score is
+ * summed. A span's equivalent shares the verdict of the clause it reads
+ * the cursors of, as clause_verdict() does. */
+static bool clause_holds(eval *e, clause_it *c, uint32_t doc)
 {
-    uint32_t doc = 0;
+    clause_it *o = c->owner ? c->owner : c;
+    if (o->memo_doc == doc)
+        return o->memo_ok;
+    if (o->holds_doc == doc)
+        return o->holds;
+    bool ok = o->n == 1;
+    if (!ok) {
+        unsigned fields = o->n_whole ? whole_fields(e, o, doc) : 0;
+        ok = fields != 0;
+        for (unsigned f = 0; !ok && f < PDX_NFIELDS && !e->err; f++)
+            ok = (o->fields & (1u << f)) && clause_starts(e, o, f, doc);
+    }
+    if (ok && o->src->whole_author) {
+        int m = pdx_clause_author_matches(e->s, o->src, e->base + doc);
+        if (m < 0 && !e->err)
+            e->err = m;
+        ok = m > 0;
+    }
+    o->holds_doc = doc;
+    o->holds = ok && !e->err;
+    return o->holds;
+}
+
+/* Does group g match at doc (every slot of one of its deciding clauses
+ * being on it)? Only the verdict: a one-slot clause there decides it
+ * without positions, so the phrases of alternatives are checked only
+ * when no such clause is on doc. */
+static bool group_matches(eval *e, group_it *g, uint32_t doc)
+{
+    for (uint32_t i = 0; i < g->n; i++) {
+        clause_it *c = &g->c[i];
+        if (clause_decides(e, c) && c->doc == doc &&
+            (c->src->kind != PDX_CLAUSE_TERMS || (c->n == 1 && !c->src->whole_author)))
+            return true;
+    }
+    for (uint32_t i = 0; i < g->n; i++) {
+        clause_it *c = &g->c[i];
+        if (clause_decides(e, c) && c->doc == doc && c->src->kind == PDX_CLAUSE_TERMS &&
+            clause_holds(e, c, doc))
+            return true;
+    }
+    return false;
+}
+
+/* Does the candidate doc (every required group on it) match in full? The
+ * count of a paper that cannot enter the heap needs no more. */
+static bool matches_only(eval *e, uint32_t doc)
+{
+    for (uint32_t i = 0; i < e->n_req; i++)
+        if (!group_matches(e, &e->groups[i], doc) || e->err)
+            return false;
+    return true;
+}
+
+/* Full matches from doc on (eval_union() hands over here once pruning
+ * may start). */
+static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint32_t doc)
+{
     while (!e->err) {
         if (may_prune(rc, h, *total)) {
             double theta = h->h[0].score;
@@ -1573,7 +1820,7 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                  * theirs at their list bounds */
                 pdx_doc_score d0;
                 pdx_doc_score_get(e->ix, doc, &d0);
-                if (cannot_reach(candidate_bound(e, doc, &d0, boost(e, &d0)), theta)) {
+                if (candidate_excluded(e, doc, &d0, boost(e, &d0), theta)) {
                     e->s->stats.candidates_and++;
                     if (doc == PDX_NO_DOC - 1)
                         return;
@@ -1584,7 +1831,7 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         }
         bool agree = true;
         for (uint32_t i = 0; i < e->n_req; i++) {
-            uint32_t gd = group_seek(e, &e->groups[i], doc);
+            uint32_t gd = group_seek(e, &e->groups[e->walk[i]], doc);
             if (gd == PDX_NO_DOC)
                 return;
             if (gd > doc) {
@@ -1604,9 +1851,17 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
             /* Pruning: a paper whose cursors' bound cannot enter is
              * neither scored nor counted (frequent pairs have thousands of
              * such papers, and scoring walks every clause) */
-            if (may_prune(rc, h, *total) &&
-                cannot_reach(candidate_bound(e, doc, &d, bst), theta)) {
-                e->s->stats.candidates_and++;
+            if (full && candidate_excluded(e, doc, &d, bst, theta)) {
+                /* it cannot enter: past PDX_EXACT_TOTAL it is passed
+                 * over, before it only counted (no score, proximity or
+                 * alternative checked once the match is known) */
+                if (may_prune(rc, h, *total)) {
+                    e->s->stats.candidates_and++;
+                } else {
+                    e->s->stats.counted_unscored++;
+                    if (matches_only(e, doc) && (!e->n_neg || !excluded(e, doc, &d)))
+                        (*total)++;
+                }
                 ok = false;
             }
             /* Pruning: when even the bag-of-words bound (plus the largest
@@ -1632,6 +1887,148 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                     heap_push(rc, h, &hit, &d);
             }
         }
+        if (doc == PDX_NO_DOC - 1)
+            return;
+        doc++;
+    }
+}
+
+/* ---- one word with its alternatives ----
+ *
+ * A word the query's expansion gave other names (a lexicon equivalent, a
+ * folded plural, a derived form's noun) is one group of several clauses.
+ * Its matches are the union of theirs, which the lexicon makes several
+ * times larger than the word's own ("latent": 126 papers, with 잠재 473),
+ * and until PDX_EXACT_TOTAL are counted every one of them must be visited.
+ * eval_required() would align each through the group's clause and slot
+ * seeks and score it; here a clause of one slot steps its cursors with
+ * next(), and a paper whose bound cannot enter a full heap is only
+ * counted: a one-slot clause on it decides the match with no position or
+ * score read. Once pruning may start, eval_required() goes on from there.
+ * Scores, counts and order are eval_required()'s (tests/test_exact.c
+ * compares with the exhaustive search, which takes eval_required()). */
+
+/* Can the query be evaluated by eval_union()? One required group, whose
+ * clauses are all terms, none shared with another group, none a whole
+ * author name deciding the match. */
+static bool union_fits(const eval *e)
+{
+    if (e->n_req != 1 || e->s->exhaustive)
+        return false;
+    const group_it *g = &e->groups[0];
+    for (uint32_t i = 0; i < g->n; i++) {
+        const clause_it *c = &g->c[i];
+        if (c->src->kind != PDX_CLAUSE_TERMS || c->owner ||
+            (c->src->whole_author && !c->optional))
+            return false;
+    }
+    return true;
+}
+
+/* The group's next candidate >= doc: the smallest document of its
+ * deciding clauses, a one-slot clause's being its cursors' smallest. */
+static uint32_t union_next(eval *e, group_it *g, uint32_t doc)
+{
+    uint32_t m = PDX_NO_DOC;
+    for (uint32_t i = 0; i < g->n && !e->err; i++) {
+        clause_it *c = &g->c[i];
+        if (c->optional)
+            continue;
+        if (c->n == 1) {
+            uint32_t cm = PDX_NO_DOC;
+            for (uint32_t k = 0; k < c->s[0].n; k++)
+                cm = PDX_MIN(cm, c->s[0].c[k].p.doc);
+            c->doc = c->s[0].doc = cm;
+            c->positioned = true;
+        } else if (!(c->positioned && c->doc >= doc)) {
+            clause_seek(e, c, doc);
+        }
+        m = PDX_MIN(m, c->doc);
+    }
+    return e->err ? PDX_NO_DOC : m;
+}
+
+/* Bound of the group's score at doc, before the vote boost: the list
+ * bounds of the deciding cursors on doc, plus every optional cursor's
+ * (opt_ub: they are not aligned until scored). */
+static double union_bound(const group_it *g, uint32_t doc, double opt_ub)
+{
+    double sum = opt_ub;
+    for (uint32_t i = 0; i < g->n; i++) {
+        const clause_it *c = &g->c[i];
+        if (c->optional || c->doc != doc)
+            continue;
+        for (uint32_t k = 0; k < c->n; k++)
+            for (uint32_t j = 0; j < c->s[k].n; j++)
+                if (c->s[k].c[j].p.doc == doc)
+                    sum += c->s[k].c[j].ub;
+    }
+    return sum;
+}
+
+/* Moves the cursors of the one-slot deciding clauses off doc. */
+static void union_step(eval *e, group_it *g, uint32_t doc)
+{
+    for (uint32_t i = 0; i < g->n; i++) {
+        clause_it *c = &g->c[i];
+        if (c->optional || c->n != 1)
+            continue;
+        for (uint32_t k = 0; k < c->s[0].n; k++) {
+            pdx_postings *p = &c->s[0].c[k].p;
+            int rc;
+            if (p->doc == doc && (rc = pdx_postings_next(p))) {
+                fail(e, rc);
+                return;
+            }
+        }
+    }
+}
+
+/* Paper doc, every filter passed, whose record is d: counted if it
+ * matches, scored and offered to the heap if it may enter. */
+static void union_take(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint32_t doc,
+                       const pdx_doc_score *d, double opt_ub)
+{
+    group_it *g = &e->groups[0];
+    bool full = heap_bars_entry(rc, h);
+    double theta = full ? h->h[0].score : 0, bst = boost(e, d);
+    if (full && cannot_reach(union_bound(g, doc, opt_ub) * e->prox_max * bst, theta)) {
+        e->s->stats.counted_union++;
+        if (group_matches(e, g, doc) && !e->err && (!e->n_neg || !excluded(e, doc, d)))
+            (*total)++;
+        return;
+    }
+    double score = 0;
+    if (!group_score(e, g, doc, d, &score) || e->err || (e->n_neg && excluded(e, doc, d)))
+        return;
+    (*total)++;
+    pdx_hit hit = {e->base + doc, score * bst, false, 1};
+    if (!full || hit.score >= theta)
+        heap_push(rc, h, &hit, d);
+}
+
+static void eval_union(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
+{
+    group_it *g = &e->groups[0];
+    double opt_ub = 0;
+    for (uint32_t i = 0; i < g->n; i++)
+        for (uint32_t k = 0; g->c[i].optional && k < g->c[i].n; k++)
+            for (uint32_t j = 0; j < g->c[i].s[k].n; j++)
+                opt_ub += g->c[i].s[k].c[j].ub;
+    uint32_t doc = 0;
+    while (!e->err) {
+        if (may_prune(rc, h, *total)) {
+            eval_required(e, rc, h, total, doc);
+            return;
+        }
+        doc = union_next(e, g, doc);
+        if (doc == PDX_NO_DOC)
+            return;
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, doc, &d);
+        if (passes_filters(e, doc, &d))
+            union_take(e, rc, h, total, doc, &d, opt_ub);
+        union_step(e, g, doc);
         if (doc == PDX_NO_DOC - 1)
             return;
         doc++;
@@ -1761,10 +2158,84 @@ static void add_with_proximity(double *bound, double *prev, bool on, double part
     *prev = part;
 }
 
+/* MaxScore over the groups of the partial pass. A partial match is the
+ * union of the groups, most of whose papers hold one common word (모델 is
+ * in 90% of them); walking it asks every group at every paper. With the
+ * groups ordered by their bounds (gub: the sum of their cursors' list
+ * bounds, which a group's blended score never exceeds), a paper that has
+ * only groups of the longest prefix whose bounds sum, at the coverage of
+ * that prefix, times the largest proximity factor and vote boost, cannot
+ * enter the heap: candidates come from the other ("essential") groups,
+ * and the prefix's groups are only probed at them. Coverage grows with
+ * the groups matched, so the prefix's bounds every subset of it. */
+typedef struct partial_ms {
+    uint32_t order[PDX_MAX_QUERY_GROUPS]; /* groups by gub ascending */
+    double gub[PDX_MAX_QUERY_GROUPS];     /* per group (e->groups index) */
+    uint32_t n_nonessential;              /* leading order entries only probed */
+    double theta;                         /* heap threshold of the split */
+    bool on;                              /* n_req fits the arrays */
+} partial_ms;
+
+static void partial_ms_init(const eval *e, partial_ms *ms)
+{
+    ms->on = e->n_req <= PDX_MAX_QUERY_GROUPS && !e->s->exhaustive;
+    ms->n_nonessential = 0;
+    ms->theta = -1;
+    for (uint32_t g = 0; ms->on && g < e->n_req; g++) {
+        const group_it *gi = &e->groups[g];
+        double ub = 0;
+        for (uint32_t i = 0; i < gi->n; i++)
+            for (uint32_t k = 0; k < gi->c[i].n; k++)
+                for (uint32_t j = 0; j < gi->c[i].s[k].n; j++)
+                    ub += gi->c[i].s[k].c[j].ub;
+        ms->gub[g] = ub;
+        uint32_t at = g; /* insertion by bound: a query has few groups */
+        for (; at > 0 && ms->gub[ms->order[at - 1]] > ub; at--)
+            ms->order[at] = ms->order[at - 1];
+        ms->order[at] = g;
+    }
+}
+
+static void partial_ms_split(const eval *e, partial_ms *ms, double theta)
+{
+    double sum = 0, mass = 0;
+    uint32_t k = 0;
+    while (k < e->n_req) {
+        uint32_t g = ms->order[k];
+        double s2 = sum + ms->gub[g], m2 = mass + e->groups[g].mass;
+        if (!cannot_reach(s2 * prox_factor(e) * coverage(e, m2) * e->max_boost, theta))
+            break;
+        sum = s2;
+        mass = m2;
+        k++;
+    }
+    ms->n_nonessential = k;
+    ms->theta = theta;
+}
+
+/* The next candidate >= doc of the partial pass: the smallest document of
+ * the essential groups, with the others brought to it. */
+static uint32_t partial_next(eval *e, const partial_ms *ms, uint32_t doc)
+{
+    uint32_t ne = ms->on ? ms->n_nonessential : 0, m = PDX_NO_DOC;
+    for (uint32_t k = ne; k < e->n_req; k++) {
+        uint32_t gd = group_seek(e, &e->groups[ms->on ? ms->order[k] : k], doc);
+        if (gd < m)
+            m = gd;
+    }
+    for (uint32_t k = 0; k < ne && m != PDX_NO_DOC; k++)
+        group_seek(e, &e->groups[ms->order[k]], m);
+    if (ne)
+        e->s->stats.maxscore_partial++;
+    return e->err ? PDX_NO_DOC : m;
+}
+
 /* Partial matches: union of the required groups, papers matching some but
  * not all of them. */
 static void eval_partial(eval *e, rank_ctx *rc, heap *h)
 {
+    partial_ms ms;
+    partial_ms_init(e, &ms);
     uint32_t doc = 0;
     while (!e->err) {
         /* (the pass runs only when fewer than k papers fully match, so
@@ -1778,13 +2249,13 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
                 doc = next;
                 continue;
             }
+            if (ms.on && h->h[0].score != ms.theta) {
+                partial_ms_split(e, &ms, h->h[0].score);
+                if (ms.n_nonessential == e->n_req)
+                    return; /* no paper left can enter */
+            }
         }
-        uint32_t m = PDX_NO_DOC;
-        for (uint32_t i = 0; i < e->n_req; i++) {
-            uint32_t gd = group_seek(e, &e->groups[i], doc);
-            if (gd < m)
-                m = gd;
-        }
+        uint32_t m = partial_next(e, &ms, doc);
         if (m == PDX_NO_DOC)
             return;
         doc = m;
@@ -1981,6 +2452,7 @@ static int eval_open(eval *e, const search_ctx *sc, uint32_t seg, bool partial)
     e->max_boost = 1 + sc->o->vote_weight * log1p((double)view->max_votes);
     e->id_filter = sc->q->id != NULL;
     e->id_doc = local_doc(e, sc->id_doc);
+    e->filtering = has_filters(e);
     if (build(e))
         return e->err;
     return e->n_req ? collect_required(e) : PDX_OK;
@@ -2085,8 +2557,10 @@ static int search_segment(const search_ctx *sc, uint32_t seg, rank_ctx *rc, heap
         else if (e.n_req == 1 && e.groups[0].n == 1 && e.groups[0].c[0].n == 1 &&
                  !e.groups[0].c[0].src->whole_author)
             eval_single(&e, rc, h, counted);
+        else if (union_fits(&e))
+            eval_union(&e, rc, h, counted);
         else
-            eval_required(&e, rc, h, counted);
+            eval_required(&e, rc, h, counted, 0);
     }
     int err = e.err;
     eval_free(&e);

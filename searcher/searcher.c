@@ -30,6 +30,7 @@ void pdx_searcher_free(pdx_searcher *s)
     free(s->snip_spans);
     free(s->marks);
     free(s->boost_tab);
+    free(s->cursors);
     pdx_buf_free(&s->snip);
     free(s);
 }

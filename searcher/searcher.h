@@ -32,6 +32,15 @@ typedef struct pdx_search_stats {
     /* Full-match candidates of eval_required passed over unscored: the
      * bound of their cursors (candidate_bound()) could not enter. */
     uint64_t candidates_and;
+    /* Candidates that could not enter a full heap before PDX_EXACT_TOTAL
+     * matches were counted, so only their match was decided (no score,
+     * no phrase of an alternative when a one-slot clause decides): in
+     * eval_required, and in the union of one word's alternatives
+     * (eval_union). */
+    uint64_t counted_unscored, counted_union;
+    /* Candidates of the partial pass drawn from its essential groups alone
+     * (MaxScore over groups: eval_partial()). */
+    uint64_t maxscore_partial;
     /* Clauses that read the cursors of the same equivalent in the group
      * before instead of opening their own (a span's equivalent, copied
      * into each of its groups by expand.c; search.c share_span_clause()). */
@@ -71,12 +80,18 @@ struct pdx_searcher {
     double *boost_tab;   /* vote boost by vote count (search.c), or NULL */
     double boost_weight; /* the vote weight boost_tab was made for */
     bool exhaustive;     /* score every candidate, prune or share nothing (search.c) */
+    /* The cursors of the last query's evaluation, kept for the next
+     * (search.c eval_curs()): a query opens dozens, a kilobyte each, and
+     * allocating them anew for every query and segment cost more than
+     * its smaller lists take to walk. At most PDX_CURSOR_KEEP bytes. */
+    void *cursors;
+    size_t cursors_bytes;
     pdx_search_stats stats; /* what pruning skipped, summed over searches */
 };
 
 /* Records a message (printf-style) and returns code. */
 int pdx_searcher_error(pdx_searcher *s, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4), cold));
 
 /* ---- search_view.c: the index as the searcher sees it ----
  *

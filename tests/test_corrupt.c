@@ -1130,6 +1130,96 @@ static void corrupt_huge_tf_refused_before_use(void **st)
     probe_child(s->bad_seg, "tf 0xffffffff", &o);
 }
 
+/* A list whose first block starts with at least 16 one-byte gaps and 16
+ * one-byte tfs: the run decode_block() reads eight entries at a time. Its
+ * header into *h, the offset of its data in the file into *data_at. */
+static bool find_byte_run_list(const state *s, pdx_index *ix, pdx_list_header *h,
+                               uint32_t *ord, unsigned *field, uint64_t *data_at)
+{
+    const uint8_t *base = ix->sec[PDX_SEC_POSTINGS].p;
+    for (uint32_t o = 0; o < ix->n_terms; o++) {
+        pdx_term t;
+        assert_int_equal(pdx_term_get(ix, o, &t), PDX_OK);
+        for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+            if (!(t.fields & (1u << f)) || pdx_term_list(ix, &t, f, h) != PDX_OK ||
+                h->df < 16)
+                continue;
+            uint32_t n0 = h->df < PDX_BLOCK_SIZE ? (uint32_t)h->df : PDX_BLOCK_SIZE;
+            bool ok = (size_t)(h->end - h->data) >= 2 * (size_t)n0;
+            for (uint32_t i = 1; ok && i < 16; i++) /* gaps 1..15 and tfs 0..15 */
+                ok = h->data[i] && h->data[i] < 0x80 && h->data[n0 + i] &&
+                     h->data[n0 + i] < 0x80 && h->data[n0] && h->data[n0] < 0x80;
+            for (uint32_t i = 0; ok && i < n0; i++) /* every gap one byte */
+                ok = h->data[i] < 0x80;
+            if (ok) {
+                *ord = o;
+                *field = f;
+                *data_at = s->sec_off[PDX_SEC_POSTINGS] + (uint64_t)(h->data - base);
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* The good segment with byte `at` set to v and byte `at2` (unless 0) to v2,
+ * checksums fixed, opened; the list (ord, field) must be refused when its
+ * first block is decoded, with a message holding `want`. */
+static void assert_block_refused(const state *s, uint64_t at, uint8_t v, uint64_t at2,
+                                 uint8_t v2, uint32_t ord, unsigned field, const char *want)
+{
+    uint8_t *p = malloc(s->size);
+    assert_non_null(p);
+    memcpy(p, s->orig, s->size);
+    p[at] = v;
+    if (at2)
+        p[at2] = v2;
+    fix_checksums(p, s->size);
+    write_bytes(s->bad_seg, p, s->size);
+    free(p);
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_segment_open(&ix, s->bad_seg, err, sizeof err), PDX_OK);
+    pdx_postings cur;
+    int rc = pdx_postings_open(&cur, ix, ord, field);
+    if (rc == PDX_OK)
+        fail_msg("a block with a zero entry was decoded (want \"%s\")", want);
+    assert_int_equal(rc, PDX_ECORRUPT);
+    if (!strstr(pdx_index_errmsg(ix), want))
+        fail_msg("message '%s' lacks '%s'", pdx_index_errmsg(ix), want);
+    pdx_index_close(ix);
+}
+
+/* A zero document gap inside a run of one-byte gaps (a paper listed twice,
+ * the next gap grown by as much so the block still ends where its skip
+ * entry says) and a zero tf inside a run of one-byte tfs are refused, also
+ * where decode_block() reads eight entries at once. */
+static void corrupt_zero_inside_a_run_of_small_entries(void **st)
+{
+    state *s = *st;
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_segment_open(&ix, s->seg, err, sizeof err), PDX_OK);
+    pdx_list_header h;
+    uint32_t ord = 0;
+    unsigned field = 0;
+    uint64_t data_at = 0;
+    bool found = find_byte_run_list(s, ix, &h, &ord, &field, &data_at);
+    uint32_t n0 = found && h.df < PDX_BLOCK_SIZE ? (uint32_t)h.df : PDX_BLOCK_SIZE;
+    pdx_index_close(ix);
+    if (!found)
+        fail_msg("the fixture has no list of 16 one-byte gaps and tfs");
+    for (uint32_t i = 1; i < 15; i++) {
+        uint32_t gap = s->orig[data_at + i], next = s->orig[data_at + i + 1];
+        if (gap + next >= 0x80)
+            continue;
+        assert_block_refused(s, data_at + i, 0, data_at + i + 1, (uint8_t)(gap + next), ord,
+                             field, "bad document gap");
+    }
+    for (uint32_t i = 0; i < 16; i++)
+        assert_block_refused(s, data_at + n0 + i, 0, 0, 0, ord, field, "bad term frequency");
+}
+
 /* Within the file's bounds but past the document: a tf above the field's
  * token count (here the count in DOCS lowered under it) is refused when
  * positions are asked for, before they are decoded into a buffer sized by
@@ -1696,6 +1786,7 @@ int main(void)
         cmocka_unit_test(corrupt_not_an_index),
         cmocka_unit_test(corrupt_not_a_regular_file),
         cmocka_unit_test(corrupt_search_cli_refuses_or_answers),
+        cmocka_unit_test(corrupt_zero_inside_a_run_of_small_entries),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
