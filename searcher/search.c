@@ -268,7 +268,7 @@ typedef struct eval {
     double bound_factor;     /* largest proximity factor x vote boost */
     double prox_max;         /* the largest proximity factor (prox_factor_of()) */
     double mass_total;       /* sum of the required groups' mass */
-    const double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes (searcher's) */
+    double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes, 0 until met (searcher's) */
     /* Block-max: the last range [bm_from, bm_upto] whose bound was found
      * able to enter the heap at threshold bm_theta; candidates inside it
      * are not checked again until the threshold rises. */
@@ -989,15 +989,20 @@ static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc_s
 }
 
 /* The vote boost; log1p costs as much as scoring a posting, so the usual
- * vote counts come from a table. */
+ * vote counts come from a table, filled as counts are met (0: not yet; a
+ * boost is at least 1): a one-shot search computes the few it needs, not
+ * a thousand. */
 #define BOOST_TABLE 1024
 static double boost_of_votes(const eval *e, int64_t votes)
 {
     if (votes <= 0)
         return 1;
-    if (votes < BOOST_TABLE)
-        return e->boost_tab[votes];
-    return 1 + e->o->vote_weight * log1p((double)votes);
+    if (votes >= BOOST_TABLE)
+        return 1 + e->o->vote_weight * log1p((double)votes);
+    double b = e->boost_tab[votes];
+    if (b == 0)
+        b = e->boost_tab[votes] = 1 + e->o->vote_weight * log1p((double)votes);
+    return b;
 }
 
 static double boost(eval *e, const pdx_doc_score *d)
@@ -2423,7 +2428,7 @@ static int boost_table(pdx_searcher *s, double vote_weight)
     if (!s->boost_tab && !(s->boost_tab = malloc(BOOST_TABLE * sizeof *s->boost_tab)))
         return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
     for (int v = 0; v < BOOST_TABLE; v++)
-        s->boost_tab[v] = 1 + vote_weight * log1p((double)v);
+        s->boost_tab[v] = 0; /* boost_of_votes() fills them in */
     s->boost_weight = vote_weight;
     return PDX_OK;
 }
