@@ -791,6 +791,23 @@ static double json_number(const char *text, const char *key)
     return p ? strtod(p + strlen(pat), NULL) : -1;
 }
 
+/* Bytes of the index at path: its manifest and segment files (format 4:
+ * the manifest alone is a few hundred kilobytes), or the file's size if
+ * it does not open. */
+static uint64_t index_file_bytes(const char *path)
+{
+    pdx_index *ix;
+    char err[256];
+    if (pdx_index_open(&ix, path, err, sizeof err) == PDX_OK) {
+        pdx_index_info info;
+        pdx_index_info_get(ix, &info);
+        pdx_index_close(ix);
+        return info.file_size;
+    }
+    struct stat st;
+    return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
 static int cmd_build(int argc, char **argv)
 {
     const char *index = NULL, *mem = NULL;
@@ -899,8 +916,7 @@ static int cmd_build(int argc, char **argv)
     }
     qsort(secs, runs, sizeof *secs, cmp_double);
     double med = secs[(runs - 1) / 2];
-    struct stat st;
-    uint64_t ix_bytes = stat(index, &st) == 0 ? (uint64_t)st.st_size : 0;
+    uint64_t ix_bytes = index_file_bytes(index);
     double ratio = input_bytes_total ? (double)ix_bytes / (double)input_bytes_total : 0;
     double mbs = med > 0 ? (double)input_bytes_total / 1e6 / med : 0;
     double pps = med > 0 && papers > 0 ? papers / med : 0;

@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -119,6 +120,19 @@ def replacer(index, sources, stop, count):
         count[0] = k
 
 
+def copy_index(src, dst):
+    """Copies index src (a manifest, format 4) to dst with its segment
+    files: each is named after the index's path (INDEX.<seq>.seg), so a
+    copy of the manifest alone names segments that do not exist."""
+    d, base = os.path.split(os.path.abspath(src))
+    seg = re.compile(re.escape(base) + r"\.(\d+)\.seg$")
+    for name in os.listdir(d):
+        m = seg.match(name)
+        if m:
+            shutil.copyfile(os.path.join(d, name), "%s.%s.seg" % (dst, m.group(1)))
+    shutil.copyfile(src, dst)
+
+
 def in_process(bin_dir, index, queries):
     exe = os.path.join(bin_dir, "paperdex-bench")
     if not os.path.exists(exe):
@@ -171,7 +185,7 @@ def main():
         idx = os.path.join(tmp, "load.idx")
         copies = [os.path.join(tmp, "a.idx"), os.path.join(tmp, "b.idx")]
         if a.index:
-            shutil.copyfile(a.index, idx)
+            copy_index(a.index, idx)
         else:
             H.build_index(a.bin_dir, idx, a.corpus)
         for c in copies:
