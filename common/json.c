@@ -9,17 +9,12 @@ static size_t plain_run(const uint8_t *p, size_t n, size_t i)
 {
     while (i < n) {
         uint8_t c = p[i];
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
             i++;
-        } else if (c >= 0xea && c <= 0xed && n - i >= 3 && (p[i + 1] & 0xc0) == 0x80 &&
-                   (p[i + 2] & 0xc0) == 0x80) {
-            int32_t cp = (c & 0x0f) << 12 | (p[i + 1] & 0x3f) << 6 | (p[i + 2] & 0x3f);
-            if (cp < 0xac00 || cp > 0xd7a3)
-                break;
+        else if (pdx_utf8_is_syllable(p + i, n - i))
             i += 3;
-        } else {
+        else
             break;
-        }
     }
     return i;
 }

@@ -322,17 +322,12 @@ static void close_mark(pdx_buf *o, bool color, const char *restore)
 static size_t shown_run(const uint8_t *p, size_t stop, size_t i)
 {
     while (i < stop) {
-        if (p[i] >= 0x20 && p[i] < 0x7f) {
+        if (p[i] >= 0x20 && p[i] < 0x7f)
             i++;
-        } else if (p[i] >= 0xea && p[i] <= 0xed && stop - i >= 3 && (p[i + 1] & 0xc0) == 0x80 &&
-                   (p[i + 2] & 0xc0) == 0x80) {
-            int32_t cp = (p[i] & 0x0f) << 12 | (p[i + 1] & 0x3f) << 6 | (p[i + 2] & 0x3f);
-            if (cp < 0xac00 || cp > 0xd7a3)
-                break;
+        else if (pdx_utf8_is_syllable(p + i, stop - i))
             i += 3;
-        } else {
+        else
             break;
-        }
     }
     return i;
 }

@@ -30,6 +30,7 @@
 
 #include "common.h"
 #include "fixtures.h"
+#include "fuzz/fuzz_fixture.h"
 #include "hit_json.h"
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
@@ -54,31 +55,16 @@ typedef struct fixture {
     pdx_searcher *s;
 } fixture;
 
-static int add_paper(const pdx_paper *p, void *payload)
-{
-    return pdx_writer_add(payload, p);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     f->dir = fx_tmpdir();
-    char *md = fx_path(f->dir, "2024/05/02.md");
     char *idx = fx_path(f->dir, "t.idx");
-    fx_write(md, digest, (size_t)-1);
-    pdx_writer *w;
-    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
-    pdx_parse_cb cb = {add_paper, NULL, w};
-    pdx_parse_stats st = {0};
-    const char *paths[] = {md};
-    assert_int_equal(pdx_parse_paths(paths, 1, &cb, &st), PDX_OK);
-    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
-    pdx_writer_free(w);
+    assert_int_equal(fz_build_index(idx, "2024/05/02.md", digest, strlen(digest)), PDX_OK);
     char err[256];
     assert_int_equal(pdx_index_open(&f->ix, idx, err, sizeof err), PDX_OK);
     assert_int_equal(pdx_searcher_new(&f->s, f->ix), PDX_OK);
-    free(md);
     free(idx);
     *state = f;
     return 0;
