@@ -66,10 +66,12 @@ int pdx_term_list(pdx_index *ix, const pdx_term *t, unsigned field, pdx_list_hea
 /* Eight one-byte varints at s, none zero, as a little-endian word in *w:
  * the common case of a frequent list's gaps and tfs, decoded without a
  * branch per entry. False when fewer than eight bytes are left or one of
- * them continues a varint or is zero (the scalar loop decides those). */
+ * them continues a varint or is zero (the scalar loop decides those).
+ * Always inlined: gcc split it and called the rest, 1.5% of a query. */
 #define SWAR_HIGH 0x8080808080808080ull
 #define SWAR_ONES 0x0101010101010101ull
-static bool eight_small(const uint8_t *s, const uint8_t *end, uint64_t *w)
+static inline __attribute__((always_inline)) bool eight_small(const uint8_t *s,
+                                                              const uint8_t *end, uint64_t *w)
 {
     if (end - s < 8)
         return false;
