@@ -24,7 +24,9 @@
  * are passed over: MaxScore over the per-cursor bounds (list max_tf at
  * min_len) in eval_required() and eval_single(), phrase positions skipped
  * when the bag-of-words bound cannot enter, proximity computed only when it
- * can matter, and the same bounds in the partial pass. Every bound includes
+ * can matter, and in the partial pass the same bounds plus MaxScore over
+ * whole groups (partial_ms: a paper with only the groups whose bounds,
+ * at their coverage, cannot enter is never visited). Every bound includes
  * the largest proximity factor and vote boost, and a paper is passed over
  * only when its bound is below the heap's worst score by a rounding margin
  * (cannot_reach()), so equal scores still reach the tie-break: the hits are
