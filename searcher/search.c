@@ -416,25 +416,6 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Sorts the runs of positions one slot's cursors gave (a bigram and its
- * bridge form, a prefix's terms). They are few and short, each sorted:
- * insertion sort moves each position past the few of the other runs
- * that exceed it, where qsort's calls cost more than the sort. */
-static void sort_positions(uint32_t *a, size_t n)
-{
-    if (n > 64) {
-        qsort(a, n, sizeof *a, cmp_u32);
-        return;
-    }
-    for (size_t i = 1; i < n; i++) {
-        uint32_t v = a[i];
-        size_t j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
-
 /* Positions of slot s in field f at the current doc, sorted, into
  * e->posbuf[which]; returns the count (0 on error). */
 static size_t slot_positions(eval *e, slot_it *s, unsigned f, int which, uint32_t doc)
@@ -465,7 +446,7 @@ static size_t slot_positions(eval *e, slot_it *s, unsigned f, int which, uint32_
         n += tf;
     }
     if (runs > 1)
-        sort_positions(e->posbuf[which], n);
+        qsort(e->posbuf[which], n, sizeof(uint32_t), cmp_u32);
     return n;
 }
 
@@ -547,31 +528,43 @@ static unsigned whole_fields(eval *e, clause_it *c, uint32_t doc)
     return fields;
 }
 
+/* The fields of doc where term clause c, all of whose slots are on doc,
+ * holds (a bit per field): every field for one slot; for a phrase, those
+ * where its whole word is or its positions follow each other. With
+ * first, the search stops at the first such field: a verdict needs no
+ * more. 0 too when a whole-author clause names none of the paper's
+ * authors, or on an error. */
+static unsigned clause_fields(eval *e, clause_it *c, uint32_t doc, bool first)
+{
+    unsigned ok = PDX_FIELDS_ALL;
+    if (c->n != 1) {
+        ok = c->n_whole ? whole_fields(e, c, doc) : 0;
+        for (unsigned f = 0; f < PDX_NFIELDS && !(first && ok) && !e->err; f++)
+            if ((c->fields & ~ok & (1u << f)) && clause_starts(e, c, f, doc))
+                ok |= 1u << f;
+        if (e->err)
+            return 0;
+    }
+    if (ok && c->src->whole_author) {
+        int m = pdx_clause_author_matches(e->s, c->src, e->base + doc);
+        if (m < 0 && !e->err)
+            e->err = m;
+        if (m <= 0)
+            return 0;
+    }
+    return ok;
+}
+
 /* Verifies clause c at doc (which all its slots are on) and adds its BM25
  * to *score. A phrase contributes only in the fields where it occurs: where
  * its whole word is, or else where the positions say so. */
 static bool clause_score(eval *e, clause_it *c, uint32_t doc, const pdx_doc_score *d, double *score)
 {
-    unsigned ok_fields = 0;
     if (c->src->kind != PDX_CLAUSE_TERMS)
         return true; /* a filter that passed: no score */
-    if (c->n == 1) {
-        ok_fields = PDX_FIELDS_ALL;
-    } else {
-        ok_fields = c->n_whole ? whole_fields(e, c, doc) : 0;
-        for (unsigned f = 0; f < PDX_NFIELDS; f++)
-            if ((c->fields & ~ok_fields & (1u << f)) && clause_starts(e, c, f, doc))
-                ok_fields |= 1u << f;
-        if (!ok_fields || e->err)
-            return false;
-    }
-    if (c->src->whole_author) {
-        int m = pdx_clause_author_matches(e->s, c->src, e->base + doc);
-        if (m < 0 && !e->err)
-            e->err = m;
-        if (m <= 0)
-            return false;
-    }
+    unsigned ok_fields = clause_fields(e, c, doc, false);
+    if (!ok_fields)
+        return false;
     bool any = false;
     *score += clause_sum(e, c, doc, d, ok_fields, &any);
     return any;
@@ -1080,10 +1073,6 @@ static double group_info(const query_stat *qs, const pdx_group *gr)
     return best;
 }
 
-/* A query's lists and cursors are a few dozen: sorted by insertion up to
- * this many, where qsort's merge sort and calls cost more than the sort. */
-#define SMALL_SORT 64
-
 static int cmp_list_stat(const void *a, const void *b)
 {
     const list_stat *x = a, *y = b;
@@ -1122,15 +1111,7 @@ static int collect_lists(query_stat *qs, const pdx_query *q)
                             qs->lists[qs->n_lists++] =
                                 (list_stat){.vord = cl->slots[k].ords[o], .field = (uint8_t)f};
         }
-    if (qs->n_lists > SMALL_SORT)
-        qsort(qs->lists, qs->n_lists, sizeof *qs->lists, cmp_list_stat);
-    for (size_t i = 1; qs->n_lists <= SMALL_SORT && i < qs->n_lists; i++) {
-        list_stat v = qs->lists[i];
-        size_t j = i;
-        for (; j > 0 && cmp_list_stat(&qs->lists[j - 1], &v) > 0; j--)
-            qs->lists[j] = qs->lists[j - 1];
-        qs->lists[j] = v;
-    }
+    qsort(qs->lists, qs->n_lists, sizeof *qs->lists, cmp_list_stat);
     size_t u = 0;
     for (size_t i = 0; i < qs->n_lists; i++)
         if (!u || cmp_list_stat(&qs->lists[u - 1], &qs->lists[i]))
@@ -1525,15 +1506,7 @@ static int collect_required(eval *e)
             for (uint32_t k = 0; k < e->groups[g].c[c].n; k++)
                 for (uint32_t i = 0; i < e->groups[g].c[c].s[k].n; i++)
                     e->rc[e->n_rc++] = &e->groups[g].c[c].s[k].c[i];
-    if (e->n_rc > SMALL_SORT)
-        qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
-    for (uint32_t i = 1; e->n_rc <= SMALL_SORT && i < e->n_rc; i++) {
-        cur *v = e->rc[i];
-        uint32_t j = i;
-        for (; j > 0 && e->rc[j - 1]->ub > v->ub; j--)
-            e->rc[j] = e->rc[j - 1];
-        e->rc[j] = v;
-    }
+    qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
     e->prox_max = prox_factor_of(e);
     e->bound_factor = e->prox_max * e->max_boost;
     e->theta = -1;
@@ -1748,21 +1721,8 @@ static bool clause_holds(eval *e, clause_it *c, uint32_t doc)
         return o->memo_ok;
     if (o->holds_doc == doc)
         return o->holds;
-    bool ok = o->n == 1;
-    if (!ok) {
-        unsigned fields = o->n_whole ? whole_fields(e, o, doc) : 0;
-        ok = fields != 0;
-        for (unsigned f = 0; !ok && f < PDX_NFIELDS && !e->err; f++)
-            ok = (o->fields & (1u << f)) && clause_starts(e, o, f, doc);
-    }
-    if (ok && o->src->whole_author) {
-        int m = pdx_clause_author_matches(e->s, o->src, e->base + doc);
-        if (m < 0 && !e->err)
-            e->err = m;
-        ok = m > 0;
-    }
     o->holds_doc = doc;
-    o->holds = ok && !e->err;
+    o->holds = clause_fields(e, o, doc, true) != 0 && !e->err;
     return o->holds;
 }
 
@@ -1915,6 +1875,17 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint3
  * Scores, counts and order are eval_required()'s (tests/test_exact.c
  * compares with the exhaustive search, which takes eval_required()). */
 
+/* The sum of clause c's cursors' list bounds: what it adds to a score at
+ * most (a group's blend of its clauses never exceeds their sum). */
+static double clause_ub(const clause_it *c)
+{
+    double ub = 0;
+    for (uint32_t k = 0; k < c->n; k++)
+        for (uint32_t j = 0; j < c->s[k].n; j++)
+            ub += c->s[k].c[j].ub;
+    return ub;
+}
+
 /* Can the query be evaluated by eval_union()? One required group, whose
  * clauses are all terms, none shared with another group, none a whole
  * author name deciding the match. */
@@ -2019,9 +1990,7 @@ static void eval_union(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
     group_it *g = &e->groups[0];
     double opt_ub = 0;
     for (uint32_t i = 0; i < g->n; i++)
-        for (uint32_t k = 0; g->c[i].optional && k < g->c[i].n; k++)
-            for (uint32_t j = 0; j < g->c[i].s[k].n; j++)
-                opt_ub += g->c[i].s[k].c[j].ub;
+        opt_ub += g->c[i].optional ? clause_ub(&g->c[i]) : 0;
     uint32_t doc = 0;
     while (!e->err) {
         if (may_prune(rc, h, *total)) {
@@ -2192,9 +2161,7 @@ static void partial_ms_init(const eval *e, partial_ms *ms)
         const group_it *gi = &e->groups[g];
         double ub = 0;
         for (uint32_t i = 0; i < gi->n; i++)
-            for (uint32_t k = 0; k < gi->c[i].n; k++)
-                for (uint32_t j = 0; j < gi->c[i].s[k].n; j++)
-                    ub += gi->c[i].s[k].c[j].ub;
+            ub += clause_ub(&gi->c[i]);
         ms->gub[g] = ub;
         uint32_t at = g; /* insertion by bound: a query has few groups */
         for (; at > 0 && ms->gub[ms->order[at - 1]] > ub; at--)
