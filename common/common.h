@@ -192,15 +192,16 @@ static inline size_t pdx_utf8_last_len(const char *s, size_t n)
         k++;
     return k;
 }
-/* Does p[0..n) start with a precomposed Hangul syllable (U+AC00..U+D7A3,
- * three bytes of valid UTF-8)? Most of a summary's non-ASCII text is, so
- * writers copy runs of them without decoding each character. */
-static inline bool pdx_utf8_is_syllable(const uint8_t *p, size_t n)
+/* The precomposed Hangul syllable (U+AC00..U+D7A3, three bytes of valid
+ * UTF-8) p[0..n) starts with, or -1. Most of a summary's non-ASCII text is
+ * such syllables, so writers copy runs of them and the snippet scan reads
+ * them without decoding each character in general. */
+static inline int32_t pdx_utf8_syllable(const uint8_t *p, size_t n)
 {
     if (n < 3 || p[0] < 0xea || p[0] > 0xed || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-        return false;
+        return -1;
     int32_t cp = (p[0] & 0x0f) << 12 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-    return cp >= 0xac00 && cp <= 0xd7a3;
+    return cp >= 0xac00 && cp <= 0xd7a3 ? cp : -1;
 }
 /* Appends text to b with every invalid sequence replaced by U+FFFD; returns
  * how many replacements were made. */

@@ -11,7 +11,7 @@ static size_t plain_run(const uint8_t *p, size_t n, size_t i)
         uint8_t c = p[i];
         if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
             i++;
-        else if (pdx_utf8_is_syllable(p + i, n - i))
+        else if (pdx_utf8_syllable(p + i, n - i) >= 0)
             i += 3;
         else
             break;

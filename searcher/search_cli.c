@@ -324,7 +324,7 @@ static size_t shown_run(const uint8_t *p, size_t stop, size_t i)
     while (i < stop) {
         if (p[i] >= 0x20 && p[i] < 0x7f)
             i++;
-        else if (pdx_utf8_is_syllable(p + i, stop - i))
+        else if (pdx_utf8_syllable(p + i, stop - i) >= 0)
             i += 3;
         else
             break;

@@ -417,17 +417,13 @@ static inline bool is_chunk_end(uint8_t c)
     return c < 0x80 && !is_ascii_alnum(c) && c != ' ' && c != '\'';
 }
 
-/* The code point of the precomposed Hangul syllable (U+AC00..U+D7A3) at
- * p[i..end), or -1. The tokenizer takes such a syllable as it is: NFKC
- * leaves it alone, and only a following jamo (neither ASCII nor a
- * syllable, so its chunk is tokenized) could compose with it. */
+/* The code point of the precomposed Hangul syllable at p[i..end), or -1.
+ * The tokenizer takes such a syllable as it is: NFKC leaves it alone, and
+ * only a following jamo (neither ASCII nor a syllable, so its chunk is
+ * tokenized) could compose with it. */
 static inline int32_t syllable_at(const uint8_t *p, size_t i, size_t end)
 {
-    if (end - i < 3 || p[i] < 0xea || p[i] > 0xed || (p[i + 1] & 0xc0) != 0x80 ||
-        (p[i + 2] & 0xc0) != 0x80)
-        return -1;
-    int32_t cp = (p[i] & 0x0f) << 12 | (p[i + 1] & 0x3f) << 6 | (p[i + 2] & 0x3f);
-    return cp >= 0xac00 && cp <= 0xd7a3 ? cp : -1;
+    return pdx_utf8_syllable(p + i, end - i);
 }
 
 /* Could the ASCII word (or number piece) token starting at p[i], a letter
