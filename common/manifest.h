@@ -135,9 +135,8 @@ int pdx_manifest_decode(pdx_manifest *m, const uint8_t *p, size_t len, char *err
  * bytes decoded, which must then outlive the manifest (a view's mapped
  * manifest does), and unless every part is asked for their checksums are
  * left to their readers (the lexicon checks each record a lookup reads;
- * --check hashes them): a
- * one-shot search neither copies nor reads whole a lexicon of most of a
- * megabyte. */
+ * --check hashes them): a one-shot search neither copies nor reads whole
+ * a lexicon of most of a megabyte. */
 #define PDX_MANIFEST_BORROW 0x1u
 /* pdx_manifest_decode of the sections in parts only (META and SEGS always);
  * the others stay empty. */
