@@ -560,6 +560,27 @@ static bool stored_str(const uint8_t **p, const uint8_t *end, const char **s, si
     return true;
 }
 
+void pdx_stored_prefetch(const pdx_index *ix, uint32_t doc)
+{
+    if (ix->n_segs) {
+        uint32_t local;
+        const pdx_index *seg = pdx_view_locate(ix, doc, &local);
+        if (seg)
+            pdx_stored_prefetch(seg, local);
+        return;
+    }
+    if (doc >= ix->n_docs)
+        return;
+    const uint8_t *r = ix->sec[PDX_SEC_DOCS].p + (size_t)doc * PDX_DOC_RECORD_SIZE;
+    uint64_t off = pdx_get_u64(r + 24), len = pdx_get_u32(r + 20);
+    const pdx_section *st = &ix->sec[PDX_SEC_STORED];
+    if (!len || off > st->len || len > st->len - off)
+        return;
+    __builtin_prefetch(st->p + off);
+    __builtin_prefetch(st->p + off + 64 < st->p + off + len ? st->p + off + 64 : st->p + off);
+    __builtin_prefetch(st->p + off + len - 1);
+}
+
 int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
 {
     if (ix->n_segs)

@@ -189,6 +189,11 @@ typedef struct pdx_stored {
     bool id_synthesized; /* flags bit 0 */
 } pdx_stored;
 int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out);
+/* Asks the CPU to start loading what pdx_stored_get(ix, doc) will read
+ * (the record's first and last cache lines): the hits of a page are
+ * fetched one after another, each a chain of dependent reads. Only a
+ * hint: doc is not checked beyond staying inside the mapping. */
+void pdx_stored_prefetch(const pdx_index *ix, uint32_t doc);
 
 /* Document with arXiv id: PDX_OK, PDX_ENOTFOUND or PDX_ECORRUPT. */
 int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out);

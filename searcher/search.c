@@ -892,6 +892,18 @@ typedef struct rank_ctx {
     pdx_sort sort;
 } rank_ctx;
 
+/* The date of a hit whose record the heap has not read (PDX_LAZY_DATE:
+ * ranking by score reads it only for a tie of scores, from the view). */
+#define PDX_LAZY_DATE INT32_MIN
+
+static int32_t tie_date(const rank_ctx *rc, const pdx_hit *a, int32_t date)
+{
+    pdx_doc d;
+    if (date != PDX_LAZY_DATE)
+        return date;
+    return pdx_doc_get(rc->view, a->doc, &d) ? 0 : d.date;
+}
+
 /* Negative if hit a ranks before hit b. */
 static int rank_cmp(rank_ctx *rc, const pdx_hit *a, int32_t da, int64_t va, const pdx_hit *b,
                     int32_t db, int64_t vb)
@@ -906,6 +918,8 @@ static int rank_cmp(rank_ctx *rc, const pdx_hit *a, int32_t da, int64_t va, cons
         return da > db ? -1 : 1;
     if (a->score != b->score)
         return a->score > b->score ? -1 : 1;
+    da = tie_date(rc, a, da);
+    db = tie_date(rc, b, db);
     if (da != db)
         return da > db ? -1 : 1;
     /* Last resort, rare: the arXiv ids. */
@@ -955,12 +969,14 @@ static void sift_down(rank_ctx *rc, heap *h, size_t i)
 }
 
 /* Offers hit (a view doc id, of rc->e's segment), whose paper has these
- * scoring values, to the heap; its date (for the tie-break) is read only
- * then. */
+ * scoring values, to the heap. Its date is read now only when the heap
+ * ranks by date; ranking by score needs it for a tie alone (tie_date()),
+ * and reading a paper's record for every push costs a cache miss each. */
 static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc_score *d)
 {
     int64_t votes = d->votes < 0 ? -1 : d->votes;
-    int32_t date = pdx_doc_date(rc->e->ix, hit->doc - rc->e->base);
+    int32_t date = rc->sort == PDX_SORT_DATE ? pdx_doc_date(rc->e->ix, hit->doc - rc->e->base)
+                                             : PDX_LAZY_DATE;
     if (h->n < h->k) {
         size_t i = h->n++;
         h->h[i] = *hit;
@@ -2604,6 +2620,10 @@ static int take_page(pdx_searcher *s, const heap *h, uint32_t offset, pdx_result
             return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
         }
         memcpy(out->hits, h->h + skip, out->n * sizeof *out->hits);
+        /* a caller fetches the hits (pdx_hit_get) one after another, each a
+         * chain of dependent reads in its record: start them all now */
+        for (size_t i = 0; i < out->n; i++)
+            pdx_stored_prefetch(s->ix, out->hits[i].doc);
     }
     /* partial_used means partial hits are present among those shown or
      * skipped; keep it only if any partial hit made it in. */
