@@ -258,6 +258,9 @@ typedef struct eval {
     uint32_t *prox;      /* proximity scratch */
     size_t cap_prox;
     double avg[PDX_NFIELDS];
+    /* b / avg[f] and k1 + 1, for bounds that need not equal a score to the
+     * last bit (candidate_bound()). */
+    double b_avg[PDX_NFIELDS], k1p1;
     /* A required or negated clause is a phrase: whether a paper matches
      * needs positions, which a paper that cannot enter the heap need not
      * get (it is then neither verified nor counted). */
@@ -1681,13 +1684,21 @@ static bool bm_skip(eval *e, uint32_t doc, double theta, uint32_t *next)
  * pass over the cursors, without the clauses. */
 static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, double bst)
 {
+    /* tf_norm() with each field's length norm computed once and no
+     * division by the average: a few ulps off the score, which
+     * cannot_reach()'s margin covers (PDX_BOUND_SLACK) */
+    double k1 = e->o->k1, b = e->o->b, norm[PDX_NFIELDS];
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        norm[f] = k1 * (1 - b + e->b_avg[f] * d->len[f]);
     double sum = 0;
     for (uint32_t i = 0; i < e->n_rc; i++) {
         const cur *cu = e->rc[i];
-        if (cu->p.doc == doc)
-            sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p), d->len[cu->field], cu->field);
-        else if (cu->p.doc < doc)
+        if (cu->p.doc == doc) {
+            double tf = pdx_postings_tf(&cu->p);
+            sum += cu->idf_w * e->k1p1 * tf / (tf + norm[cu->field]);
+        } else if (cu->p.doc < doc) {
             sum += cu->ub;
+        }
     }
     return sum * e->prox_max * bst;
 }
@@ -2437,8 +2448,11 @@ static int eval_open(eval *e, const search_ctx *sc, uint32_t seg, bool partial)
     *e = (eval){.s = sc->s, .ix = ix, .seg = seg, .base = base, .qs = sc->qs, .q = sc->q,
                 .o = sc->o, .theta = -1, .partial_pass = partial, .boost_tab = sc->s->boost_tab};
     e->has_deleted = pdx_search_has_deleted(ix); /* this segment's */
-    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
         e->avg[f] = view->avg_len[f];
+        e->b_avg[f] = sc->o->b / e->avg[f];
+    }
+    e->k1p1 = sc->o->k1 + 1;
     e->max_boost = 1 + sc->o->vote_weight * log1p((double)view->max_votes);
     e->id_filter = sc->q->id != NULL;
     e->id_doc = local_doc(e, sc->id_doc);
