@@ -410,13 +410,6 @@ static uint8_t ascii_lower(uint8_t c)
     return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
 }
 
-/* An ASCII byte the tokenizer classifies CLS_SEP: it ends every word, run
- * and bridge, and no combining character can join a token to it. */
-static inline bool is_chunk_end(uint8_t c)
-{
-    return c < 0x80 && !is_ascii_alnum(c) && c != ' ' && c != '\'';
-}
-
 /* The code point of the precomposed Hangul syllable at p[i..end), or -1.
  * The tokenizer takes such a syllable as it is: NFKC leaves it alone, and
  * only a following jamo (neither ASCII nor a syllable, so its chunk is
@@ -489,7 +482,50 @@ static bool syllable_may(const hl_state *st, const uint8_t *p, size_t i, size_t 
 
 enum { CHUNK_EMPTY, CHUNK_SKIP, CHUNK_MAY };
 
-/* Reads the chunk starting at p[from] up to its end (an is_chunk_end byte,
+/* What a byte is to the chunk scan. CL_SEP: an ASCII byte the tokenizer
+ * classifies CLS_SEP (neither a letter, a digit, a space nor an
+ * apostrophe), which ends every word, run and bridge, and to which no
+ * combining character can join a token: it ends a chunk. The classes after CL_SPACE never do, so a chunk
+ * already known to hold a candidate is read to its end by one comparison a
+ * byte (chunk_end). */
+enum { CL_SEP, CL_SPACE, CL_APOS, CL_LETTER, CL_DIGIT, CL_HIGH };
+
+#define CL_H16 CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, \
+               CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH
+#define CL_L5 CL_LETTER, CL_LETTER, CL_LETTER, CL_LETTER, CL_LETTER
+#define CL_D5 CL_DIGIT, CL_DIGIT, CL_DIGIT, CL_DIGIT, CL_DIGIT
+static const uint8_t byte_class[256] = {
+    [' '] = CL_SPACE, ['\''] = CL_APOS,
+    ['0'] = CL_D5, CL_D5,
+    ['A'] = CL_L5, CL_L5, CL_L5, CL_L5, CL_L5, CL_LETTER,
+    ['a'] = CL_L5, CL_L5, CL_L5, CL_L5, CL_L5, CL_LETTER,
+    [0x80] = CL_H16, CL_H16, CL_H16, CL_H16, CL_H16, CL_H16, CL_H16, CL_H16,
+};
+
+/* Where the chunk containing p[i] ends, for a chunk that already may
+ * match: its tokens are tokenized whatever else it holds, so only the
+ * end is looked for (a CL_SEP byte, a space where may_split_at
+ * allows a new chunk, or len). */
+static size_t chunk_end(const hl_state *st, const uint8_t *p, size_t i, size_t len)
+{
+    for (;; i++) {
+        while (i < len && byte_class[p[i]] > CL_SPACE)
+            i++;
+        if (i >= len || p[i] != ' ' || may_split_at(st, p, i + 1, len))
+            return i;
+    }
+}
+
+/* Past the letters from p[i]: the rest of a word whose start was looked
+ * at. A digit is not passed: every digit may start a number piece. */
+static size_t skip_letters(const uint8_t *p, size_t i, size_t len)
+{
+    while (i < len && byte_class[p[i]] == CL_LETTER)
+        i++;
+    return i;
+}
+
+/* Reads the chunk starting at p[from] up to its end (a CL_SEP byte,
  * part of neither chunk, or a space after which may_split_at allows a new
  * chunk; *next is where the next chunk starts, len + 1 after the last)
  * and says what it holds: CHUNK_MAY when a token of it may be highlighted,
@@ -498,42 +534,50 @@ enum { CHUNK_EMPTY, CHUNK_SKIP, CHUNK_MAY };
  * every digit may start a piece of one ("gpt4o": gpt, 4o); every syllable
  * starts a bigram, a unigram or a bridge ("모 델"), whose first character
  * is that syllable. One pass, as cheap per byte as can be: it reads the
- * whole summary. */
+ * whole summary. Once a start may match, the rest of the chunk is only
+ * searched for its end (chunk_end); a word's start is looked at and the
+ * rest of its letters passed over (skip_letters). */
 static int chunk_kind(const hl_state *st, const uint8_t *p, size_t from, size_t len,
                       size_t *next)
 {
     int kind = CHUNK_EMPTY;
     size_t i = from;
     while (i < len) {
-        uint8_t c = p[i];
-        if (c >= 0x80) {
-            if (kind != CHUNK_MAY) {
-                int32_t cp = syllable_at(p, i, len);
-                if (cp >= 0 && !syllable_may(st, p, i, len, cp)) {
-                    kind = CHUNK_SKIP;
-                    i += 3;
-                    continue;
-                }
-                kind = CHUNK_MAY; /* a match, or who knows what it normalizes to */
+        switch (byte_class[p[i]]) {
+        case CL_HIGH: {
+            int32_t cp = syllable_at(p, i, len);
+            if (cp >= 0 && !syllable_may(st, p, i, len, cp)) {
+                kind = CHUNK_SKIP;
+                i += 3;
+                continue;
             }
-            i++;
-        } else if (is_ascii_alnum(c)) {
-            if (kind != CHUNK_MAY) {
-                bool start = i == from || !is_ascii_alnum(p[i - 1]) || c <= '9';
-                kind = start && ascii_start_may(st, p, i, len) ? CHUNK_MAY : CHUNK_SKIP;
+            /* a match, or who knows what it normalizes to */
+            *next = chunk_end(st, p, i, len) + 1;
+            return CHUNK_MAY;
+        }
+        case CL_LETTER:
+        case CL_DIGIT: /* a word's or a number piece's start */
+            if (ascii_start_may(st, p, i, len)) {
+                *next = chunk_end(st, p, i, len) + 1;
+                return CHUNK_MAY;
             }
-            i++;
-        } else if (c == ' ') {
+            kind = CHUNK_SKIP;
+            i = skip_letters(p, i + 1, len);
+            continue;
+        case CL_SPACE:
             if (may_split_at(st, p, i + 1, len))
                 break;
             i++;
-        } else if (is_chunk_end(c)) {
+            continue;
+        case CL_APOS:
+            i++;
+            continue;
+        default: /* CL_SEP */
             break;
-        } else {
-            i++; /* an apostrophe */
         }
+        break;
     }
-    *next = i + 1; /* past the space or the is_chunk_end byte */
+    *next = i + 1; /* past the space or the CL_SEP byte */
     return kind;
 }
 
