@@ -525,6 +525,27 @@ static size_t skip_letters(const uint8_t *p, size_t i, size_t len)
     return i;
 }
 
+/* Passes the syllables from p[*i] while none may start a highlighted
+ * term (syllable_may): false at the first character that is not such a
+ * syllable but may (a syllable of the query, or what is not a syllable),
+ * with *i there; true when it stopped at an ASCII byte or the end, with
+ * *i there, after at least one syllable. Korean text is mostly runs of
+ * syllables, looked at here without going back to chunk_kind's switch. */
+static bool skip_syllables(const hl_state *st, const uint8_t *p, size_t *i, size_t len)
+{
+    size_t at = *i;
+    do {
+        int32_t cp = syllable_at(p, at, len);
+        if (cp < 0 || syllable_may(st, p, at, len, cp)) {
+            *i = at;
+            return false;
+        }
+        at += 3;
+    } while (at < len && p[at] >= 0x80);
+    *i = at;
+    return true;
+}
+
 /* Reads the chunk starting at p[from] up to its end (a CL_SEP byte,
  * part of neither chunk, or a space after which may_split_at allows a new
  * chunk; *next is where the next chunk starts, len + 1 after the last)
@@ -544,17 +565,19 @@ static int chunk_kind(const hl_state *st, const uint8_t *p, size_t from, size_t 
     size_t i = from;
     while (i < len) {
         switch (byte_class[p[i]]) {
-        case CL_HIGH: {
-            int32_t cp = syllable_at(p, i, len);
-            if (cp >= 0 && !syllable_may(st, p, i, len, cp)) {
-                kind = CHUNK_SKIP;
-                i += 3;
-                continue;
+        case CL_HIGH:
+            if (!skip_syllables(st, p, &i, len)) {
+                /* a match, or who knows what it normalizes to */
+                *next = chunk_end(st, p, i, len) + 1;
+                return CHUNK_MAY;
             }
-            /* a match, or who knows what it normalizes to */
-            *next = chunk_end(st, p, i, len) + 1;
-            return CHUNK_MAY;
-        }
+            kind = CHUNK_SKIP;
+            if (i < len && p[i] == ' ' && i + 1 < len && p[i + 1] >= 0x80 &&
+                !has_bit(st->cjk, cp_bit(syllable_at(p, i - 3, i)))) {
+                *next = i + 1; /* may_split_at(i + 1), knowing the syllable */
+                return kind;
+            }
+            continue;
         case CL_LETTER:
         case CL_DIGIT: /* a word's or a number piece's start */
             if (ascii_start_may(st, p, i, len)) {
