@@ -198,10 +198,15 @@ static inline size_t pdx_utf8_last_len(const char *s, size_t n)
  * them without decoding each character in general. */
 static inline int32_t pdx_utf8_syllable(const uint8_t *p, size_t n)
 {
-    if (n < 3 || p[0] < 0xea || p[0] > 0xed || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+    if (n < 3)
         return -1;
-    int32_t cp = (p[0] & 0x0f) << 12 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-    return cp >= 0xac00 && cp <= 0xd7a3 ? cp : -1;
+    /* UTF-8 keeps code point order: the syllables are the three bytes
+     * EA B0 80 (U+AC00) to ED 9E A3 (U+D7A3) whose last two are
+     * continuation bytes. One range test and one mask test. */
+    uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+    if (v - 0xeab080u > 0xed9ea3u - 0xeab080u || (v & 0xc0c0u) != 0x8080u)
+        return -1;
+    return (int32_t)((v >> 4 & 0xf000u) | (v >> 2 & 0x0fc0u) | (v & 0x3fu));
 }
 /* Appends text to b with every invalid sequence replaced by U+FFFD; returns
  * how many replacements were made. */
