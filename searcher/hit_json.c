@@ -25,13 +25,46 @@ void pdx_buf_printf(pdx_buf *o, const char *fmt, ...)
         pdx_buf_append(o, tmp, PDX_MIN((size_t)n, sizeof tmp - 1));
 }
 
+void pdx_buf_put_uint(pdx_buf *o, uint64_t v)
+{
+    char tmp[24];
+    size_t k = sizeof tmp;
+    do {
+        tmp[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    pdx_buf_append(o, tmp + k, sizeof tmp - k);
+}
+
+void pdx_buf_put_int(pdx_buf *o, int64_t v)
+{
+    if (v < 0)
+        pdx_buf_putc(o, '-');
+    pdx_buf_put_uint(o, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+}
+
+/* Writes v (< 10^width) in width digits, zeros in front. */
+static char *put_digits(char *out, int width, int32_t v)
+{
+    for (int k = width - 1; k >= 0; k--, v /= 10)
+        out[k] = (char)('0' + v % 10);
+    return out + width;
+}
+
 void pdx_format_date(char out[16], int32_t date)
 {
-    if (date > 0)
-        snprintf(out, 16, "%04d-%02d-%02d", (int)(date / 10000 % 10000),
-                 (int)(date / 100 % 100), (int)(date % 100));
-    else
+    if (date <= 0) {
         out[0] = 0;
+        return;
+    }
+    /* snprintf's "%04d-%02d-%02d", by hand: it cost more than the rest of
+     * a hit's header line. */
+    char *o = put_digits(out, 4, date / 10000 % 10000);
+    *o++ = '-';
+    o = put_digits(o, 2, date / 100 % 100);
+    *o++ = '-';
+    o = put_digits(o, 2, date % 100);
+    *o = 0;
 }
 
 void pdx_json_url(pdx_buf *o, const pdx_hit_info *h)
@@ -71,26 +104,14 @@ void pdx_json_authors(pdx_buf *o, const pdx_hit_info *h)
     pdx_buf_puts(o, "]");
 }
 
-/* Appends v in decimal (printf's %zu, without its cost per span). */
-static void put_size(pdx_buf *o, size_t v)
-{
-    char tmp[24];
-    size_t k = sizeof tmp;
-    do {
-        tmp[--k] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    pdx_buf_append(o, tmp + k, sizeof tmp - k);
-}
-
 static void json_spans(pdx_buf *o, const pdx_span *spans, size_t n)
 {
     pdx_buf_puts(o, "[");
     for (size_t k = 0; k < n; k++) {
         pdx_buf_puts(o, k ? ",[" : "[");
-        put_size(o, spans[k].start);
+        pdx_buf_put_uint(o, spans[k].start);
         pdx_buf_putc(o, ',');
-        put_size(o, spans[k].end);
+        pdx_buf_put_uint(o, spans[k].end);
         pdx_buf_putc(o, ']');
     }
     pdx_buf_puts(o, "]");
@@ -104,14 +125,19 @@ void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h)
     pdx_json_url(o, h);
     char date[16];
     pdx_format_date(date, h->date);
-    if (*date)
-        pdx_buf_printf(o, ",\"date\":\"%s\"", date);
-    else
+    if (*date) {
+        pdx_buf_puts(o, ",\"date\":\"");
+        pdx_buf_puts(o, date);
+        pdx_buf_putc(o, '"');
+    } else {
         pdx_buf_puts(o, ",\"date\":null");
-    if (h->votes == PDX_VOTES_UNKNOWN || h->votes < 0)
+    }
+    if (h->votes == PDX_VOTES_UNKNOWN || h->votes < 0) {
         pdx_buf_puts(o, ",\"votes\":null");
-    else
-        pdx_buf_printf(o, ",\"votes\":%" PRId64, h->votes);
+    } else {
+        pdx_buf_puts(o, ",\"votes\":");
+        pdx_buf_put_int(o, h->votes);
+    }
     pdx_buf_puts(o, ",\"title\":");
     pdx_json_str(o, h->title, h->title_len);
     pdx_buf_puts(o, ",\"authors\":");
@@ -122,7 +148,9 @@ void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_res
                   size_t i, uint32_t offset, const pdx_hit_info *h)
 {
     const pdx_hit *hit = &r->hits[i];
-    pdx_buf_printf(o, "{\"type\":\"hit\",\"rank\":%zu,\"score\":", (size_t)offset + i + 1);
+    pdx_buf_puts(o, "{\"type\":\"hit\",\"rank\":");
+    pdx_buf_put_uint(o, (uint64_t)offset + i + 1);
+    pdx_buf_puts(o, ",\"score\":");
     if (isfinite(hit->score))
         pdx_buf_printf(o, "%.6g", hit->score);
     else
@@ -143,7 +171,7 @@ void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_res
         n_ts = 0;
     pdx_buf_puts(o, ",\"title_highlights\":");
     json_spans(o, ts, n_ts);
-    pdx_buf_printf(o, ",\"partial\":%s}", hit->partial ? "true" : "false");
+    pdx_buf_puts(o, hit->partial ? ",\"partial\":true}" : ",\"partial\":false}");
 }
 
 void pdx_json_expansions(pdx_buf *o, const pdx_query *q)

@@ -22,6 +22,11 @@
 void pdx_buf_puts(pdx_buf *o, const char *s);
 void pdx_buf_printf(pdx_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Append v in decimal, as printf's %llu and %lld would, without their
+ * cost: a page of hits prints dozens of numbers. */
+void pdx_buf_put_uint(pdx_buf *o, uint64_t v);
+void pdx_buf_put_int(pdx_buf *o, int64_t v);
+
 /* Writes date (YYYYMMDD) as "YYYY-MM-DD" into out; "" when unknown (<= 0). */
 void pdx_format_date(char out[16], int32_t date);
 

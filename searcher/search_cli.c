@@ -426,15 +426,28 @@ static void put_authors(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const c
         a = nl ? nl + 1 : end;
     }
     total = PDX_MAX(total, h->n_authors);
-    if (total > shown)
-        pdx_buf_printf(o, " + %u more", total - shown);
+    if (total > shown) {
+        pdx_buf_puts(o, " + ");
+        pdx_buf_put_uint(o, total - shown);
+        pdx_buf_puts(o, " more");
+    }
+}
+
+/* The rank that starts a hit, as printf's "%3zu. ": right-aligned in
+ * three columns. */
+static void put_rank(pdx_buf *o, uint64_t rank)
+{
+    if (rank < 100)
+        pdx_buf_puts(o, rank < 10 ? "  " : " ");
+    pdx_buf_put_uint(o, rank);
+    pdx_buf_puts(o, ". ");
 }
 
 static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
                       const pdx_results *r, size_t i, const pdx_hit_info *h)
 {
     const pdx_hit *hit = &r->hits[i];
-    pdx_buf_printf(o, "%3zu. ", (size_t)c->opts.offset + i + 1);
+    put_rank(o, (uint64_t)c->opts.offset + i + 1);
     if (hit->partial) {
         if (c->color)
             pdx_buf_puts(o, SGR_DIM);
@@ -456,10 +469,13 @@ static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli
     char date[16];
     pdx_format_date(date, h->date);
     pdx_buf_puts(o, *date ? date : "unknown date");
-    if (h->votes == PDX_VOTES_UNKNOWN)
+    if (h->votes == PDX_VOTES_UNKNOWN) {
         pdx_buf_puts(o, " | votes unknown | ");
-    else
-        pdx_buf_printf(o, " | %" PRId64 " vote%s | ", h->votes, h->votes == 1 ? "" : "s");
+    } else {
+        pdx_buf_puts(o, " | ");
+        pdx_buf_put_int(o, h->votes);
+        pdx_buf_puts(o, h->votes == 1 ? " vote | " : " votes | ");
+    }
     put_url(o, h);
     pdx_buf_puts(o, "\n     ");
 
@@ -533,17 +549,22 @@ static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx
 {
     /* An estimated total is in practice a lower bound: pruning passed over
      * papers that could not reach the page (search.h). */
-    if (r->total)
-        pdx_buf_printf(o, "%s%" PRIu64 " paper%s match%s ", r->total_estimated ? "at least " : "",
-                   r->total, r->total == 1 ? "" : "s", r->total == 1 ? "es" : "");
-    else
+    if (r->total) {
+        if (r->total_estimated)
+            pdx_buf_puts(o, "at least ");
+        pdx_buf_put_uint(o, r->total);
+        pdx_buf_puts(o, r->total == 1 ? " paper matches " : " papers match ");
+    } else {
         pdx_buf_puts(o, "no paper matches ");
+    }
     quote_query(o, c);
     pdx_buf_printf(o, " (%.2f ms)", secs * 1e3);
-    if (r->n)
-        pdx_buf_printf(o, "; showing %zu-%zu", (size_t)c->opts.offset + 1,
-                   (size_t)c->opts.offset + r->n);
-    else if (r->total)
+    if (r->n) {
+        pdx_buf_puts(o, "; showing ");
+        pdx_buf_put_uint(o, (uint64_t)c->opts.offset + 1);
+        pdx_buf_putc(o, '-');
+        pdx_buf_put_uint(o, (uint64_t)c->opts.offset + r->n);
+    } else if (r->total)
         pdx_buf_printf(o, "; none after offset %u", c->opts.offset);
     pdx_buf_puts(o, "\n");
     if (r->partial_used) {
@@ -665,6 +686,9 @@ static bool segments_rewritten(void)
 static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
                           const pdx_results *r, double secs)
 {
+    /* A page's worth of room at once, not a dozen doublings of a small
+     * buffer (a failure here is the out of memory the appends would meet). */
+    pdx_buf_reserve(o, 1024 + PDX_MIN(r->n, (size_t)64) * 1536);
     if (!c->json)
         human_header(o, c, q, r, secs);
     for (size_t i = 0; i < r->n && !o->err; i++) {
