@@ -849,9 +849,101 @@ static size_t byte_at_cp(const uint8_t *p, size_t len, const snip_tok *tok, size
     return lo ? walk_cps(p, len, tok[lo - 1].cs, tok[lo - 1].cb, cp) : walk_cps(p, len, 0, 0, cp);
 }
 
+/* ---- counting characters eight bytes at a time ---- */
+
+#define LANES(byte) (0x0101010101010101ull * (uint8_t)(byte))
+#define LANE_TOP LANES(0x80)
+
+/* p[0..8) as a word whose lane k (bits 8k..8k+7) is p[k]. */
+static inline uint64_t load_lanes(const uint8_t *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+/* Bit 7 of each lane of w that is zero, and no other bit. */
+static inline uint64_t zero_lanes(uint64_t w)
+{
+    return ~(((w & LANES(0x7f)) + LANES(0x7f)) | w | LANES(0x7f));
+}
+
+/* Counts the characters of p[b..stop) eight bytes at a time, as
+ * char_len walks them from b (a character boundary of that walk), while
+ * they are plain: ASCII and valid three-byte characters led by E1-EF
+ * (Hangul, CJK, most punctuation of Korean text). Adds their number to
+ * *cp and returns where it stopped, a boundary of the walk: b when the
+ * eight bytes at b are not plain (the caller walks them).
+ * In a lane's bit 7: cont marks the 10xxxxxx bytes, lead 11xxxxxx, lead3
+ * 111xxxxx. The bytes are well formed when the continuation bytes are
+ * exactly the two after each lead (carry: those of a character the
+ * previous block cut), and then the walk passes every lead and nothing
+ * else starts a character: the count is the bytes that are not
+ * continuation bytes. They are valid (pdx_utf8_len's rules) when no lead
+ * is a two-byte one (C0-DF, left to the walk), E0 (overlong below A0) or
+ * F0-FF, and no ED is followed by A0-BF (a surrogate). A character the
+ * last block cuts is left to the walk. */
+static size_t count_plain(const uint8_t *p, size_t b, size_t stop, size_t *cp)
+{
+    uint64_t carry = 0, ed_carry = 0, last_lead = 0;
+    size_t n = 0;
+    for (; b + 8 <= stop; b += 8) {
+        uint64_t w = load_lanes(p + b);
+        if (!(w & LANE_TOP) && !carry) {
+            n += 8;
+            continue;
+        }
+        uint64_t cont = w & ~(w << 1) & LANE_TOP;
+        uint64_t lead = w & (w << 1) & LANE_TOP;
+        uint64_t lead3 = lead & (w << 2);
+        uint64_t ed = zero_lanes(w ^ LANES(0xed));
+        uint64_t odd = (lead & ~(w << 2)) | (lead3 & (w << 3)) | zero_lanes(w ^ LANES(0xe0)) |
+                       (((ed << 8) | ed_carry) & (w << 2));
+        if (odd || cont != ((lead << 8) | (lead3 << 16) | carry))
+            break;
+        n += 8 - (size_t)(((cont >> 7) * LANES(1)) >> 56);
+        carry = (lead >> 56) | (lead3 >> 48);
+        ed_carry = ed >> 56;
+        last_lead = lead;
+    }
+    if (carry) { /* back to the lead of the character cut: lane 7 or 6 */
+        b -= last_lead >> 63 ? 1 : 2;
+        n--;
+    }
+    *cp += n;
+    return b;
+}
+
+/* Walks the characters from byte *b (a boundary of char_len's walk from
+ * the text's start) until stop or past it, as char_len steps; returns
+ * how many it passed, and *b where it stopped. */
+static size_t walk_to(const uint8_t *p, size_t len, size_t *b, size_t stop)
+{
+    size_t at = *b, cp = 0;
+    while (at < stop) {
+        size_t nb = at + 8 <= stop ? count_plain(p, at, stop, &cp) : at;
+        if (nb > at) {
+            at = nb;
+            continue;
+        }
+        /* Not plain here: the next eight bytes one character at a time. */
+        size_t until = PDX_MIN(at + 8, stop);
+        do {
+            at += char_len(p + at, len - at);
+            cp++;
+        } while (at < until);
+    }
+    *b = at;
+    return cp;
+}
+
 /* Fills cs/ce/cb of the tokens (sorted by bs) in one pass over the text
- * and returns the text's length in code points. */
-static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_tok)
+ * up to the last token; returns the code points before byte *at, where
+ * it stopped (the text's end when a token is there or beyond). */
+static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_tok, size_t *at)
 {
     size_t b = 0, cp = 0, k = 0;
     while (b < len) {
@@ -866,18 +958,28 @@ static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_to
             tok[k].ce = (uint32_t)(cp + c);
             k++;
         }
-        /* Up to the next token's start no token is due: step through
-         * the characters without looking (an ASCII byte is one). */
-        size_t stop = k < n_tok && tok[k].bs < len ? tok[k].bs : len;
-        do {
-            b += char_len(p + b, len - b);
-            cp++;
-        } while (b < stop);
+        if (k == n_tok)
+            break; /* the rest only tells the total: count_total */
+        /* Up to the next token's start no token is due. */
+        cp += walk_to(p, len, &b, tok[k].bs < len ? tok[k].bs : len);
     }
     for (; k < n_tok; k++) {
         tok[k].cs = tok[k].ce = (uint32_t)cp;
         tok[k].cb = (uint32_t)b;
     }
+    *at = b;
+    return cp;
+}
+
+/* The text's length in code points, counting on from cp at byte b (a
+ * boundary of the walk), or any number >= limit once it is known to be
+ * that long: past the window's farthest end, the rest of a long summary
+ * need not be read. Each code point is at least a byte, so limit - cp
+ * more bytes hold at most limit - cp more code points. */
+static size_t count_total(const uint8_t *p, size_t len, size_t b, size_t cp, size_t limit)
+{
+    while (b < len && cp < limit)
+        cp += walk_to(p, len, &b, b + PDX_MIN(len - b, limit - cp));
     return cp;
 }
 
@@ -981,10 +1083,10 @@ int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text,
     if (rc)
         return rc;
     snip_tok *tok = toks_of(s);
-    size_t total = count_cps(p, len, tok, n_tok);
+    size_t at, cp_at = count_cps(p, len, tok, n_tok, &at);
 
     /* Window in code points, then in bytes. */
-    size_t start_cp = 0, end_cp = total, a = 0, b = 0;
+    size_t a = 0, b = 0;
     if (n_tok) {
         size_t first, last;
         densest(tok, n_tok, width, &first, &last);
@@ -993,6 +1095,10 @@ int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text,
         for (size_t k = first; k <= last; k++)
             b = PDX_MAX(b, (size_t)tok[k].ce);
     }
+    /* The window ends by start_cp + width <= a + width, or at b (<= cp_at):
+     * the total matters only when it is no longer than a + width. */
+    size_t total = count_total(p, len, at, cp_at, a + width + 1);
+    size_t start_cp = 0, end_cp = total;
     if (total > width) {
         size_t slack = width > b - a ? width - (b - a) : 0;
         size_t lead = n_tok ? slack / 3 : 0;
