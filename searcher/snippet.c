@@ -919,12 +919,14 @@ static size_t count_plain(const uint8_t *p, size_t b, size_t stop, size_t *cp)
 
 /* Walks the characters from byte *b (a boundary of char_len's walk from
  * the text's start) until stop or past it, as char_len steps; returns
- * how many it passed, and *b where it stopped. */
-static size_t walk_to(const uint8_t *p, size_t len, size_t *b, size_t stop)
+ * how many it passed, and *b where it stopped. `bulk`: count_plain where
+ * it can (false: one character at a time, the reference the tests
+ * compare it with). */
+static size_t walk_to(const uint8_t *p, size_t len, size_t *b, size_t stop, bool bulk)
 {
     size_t at = *b, cp = 0;
     while (at < stop) {
-        size_t nb = at + 8 <= stop ? count_plain(p, at, stop, &cp) : at;
+        size_t nb = bulk && at + 8 <= stop ? count_plain(p, at, stop, &cp) : at;
         if (nb > at) {
             at = nb;
             continue;
@@ -943,7 +945,8 @@ static size_t walk_to(const uint8_t *p, size_t len, size_t *b, size_t stop)
 /* Fills cs/ce/cb of the tokens (sorted by bs) in one pass over the text
  * up to the last token; returns the code points before byte *at, where
  * it stopped (the text's end when a token is there or beyond). */
-static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_tok, size_t *at)
+static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_tok, bool bulk,
+                        size_t *at)
 {
     size_t b = 0, cp = 0, k = 0;
     while (b < len) {
@@ -961,7 +964,7 @@ static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_to
         if (k == n_tok)
             break; /* the rest only tells the total: count_total */
         /* Up to the next token's start no token is due. */
-        cp += walk_to(p, len, &b, tok[k].bs < len ? tok[k].bs : len);
+        cp += walk_to(p, len, &b, tok[k].bs < len ? tok[k].bs : len, bulk);
     }
     for (; k < n_tok; k++) {
         tok[k].cs = tok[k].ce = (uint32_t)cp;
@@ -976,10 +979,11 @@ static size_t count_cps(const uint8_t *p, size_t len, snip_tok *tok, size_t n_to
  * that long: past the window's farthest end, the rest of a long summary
  * need not be read. Each code point is at least a byte, so limit - cp
  * more bytes hold at most limit - cp more code points. */
-static size_t count_total(const uint8_t *p, size_t len, size_t b, size_t cp, size_t limit)
+static size_t count_total(const uint8_t *p, size_t len, size_t b, size_t cp, size_t limit,
+                          bool bulk)
 {
     while (b < len && cp < limit)
-        cp += walk_to(p, len, &b, b + PDX_MIN(len - b, limit - cp));
+        cp += walk_to(p, len, &b, b + PDX_MIN(len - b, limit - cp), bulk);
     return cp;
 }
 
@@ -1083,7 +1087,7 @@ int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text,
     if (rc)
         return rc;
     snip_tok *tok = toks_of(s);
-    size_t at, cp_at = count_cps(p, len, tok, n_tok, &at);
+    size_t at, cp_at = count_cps(p, len, tok, n_tok, skip, &at);
 
     /* Window in code points, then in bytes. */
     size_t a = 0, b = 0;
@@ -1096,8 +1100,9 @@ int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text,
             b = PDX_MAX(b, (size_t)tok[k].ce);
     }
     /* The window ends by start_cp + width <= a + width, or at b (<= cp_at):
-     * the total matters only when it is no longer than a + width. */
-    size_t total = count_total(p, len, at, cp_at, a + width + 1);
+     * the total matters only when it is no longer than a + width (skip
+     * false: the whole text is counted, the tests' reference). */
+    size_t total = count_total(p, len, at, cp_at, skip ? a + width + 1 : SIZE_MAX, skip);
     size_t start_cp = 0, end_cp = total;
     if (total > width) {
         size_t slack = width > b - a ? width - (b - a) : 0;

@@ -189,6 +189,120 @@ static void test_snippet_scan_equals_whole_text(void **state)
     pdx_buf_free(&text);
 }
 
+/* Pieces of UTF-8, valid and not, for the code point counting: the
+ * snippet counts eight bytes at a time where the text is ASCII and valid
+ * three-byte characters led by E1-EF, and one character at a time
+ * elsewhere, and counts the text's end only as far as the window can
+ * reach. Every piece the eight-byte count must leave to the walk is here:
+ * two- and four-byte characters, E0 (valid, and overlong), ED (valid, and
+ * a surrogate), stray and missing continuation bytes, C0/C1. */
+static const char *const utf8_pieces[] = {
+    "a",           " ",           "x",           "model",       "\n",
+    "모델",        "가나다라마바사", "한국어 힣",   "\x7f",        "'",
+    "\xc3\xa9",                     /* e acute, two bytes */
+    "\xe0\xa4\x85",                 /* E0, valid (Devanagari a) */
+    "\xe0\x80\x80",                 /* E0, overlong */
+    "\xed\x9f\xbf",                 /* ED, valid (U+D7FF) */
+    "\xed\xa0\x80",                 /* ED, a surrogate */
+    "\xf0\x9f\x98\x80",             /* four bytes */
+    "\x80",                         /* a stray continuation byte */
+    "\xc0\x80",   "\xc1\xbf",       /* overlong two-byte forms */
+    "\xe2\x82",                     /* a three-byte character cut short */
+    "\xea\xb0",                     /* a syllable cut short */
+    "\xef\xbf\xbd", "\xee\x80\x80", /* EF and EE: valid */
+    "\xf4\x90\x80\x80",             /* past U+10FFFF */
+};
+
+/* Snippets of texts made of those pieces, at widths from one character
+ * to more than the text, with the matches anywhere, at the very end or
+ * nowhere: counting eight bytes at a time and only up to the window's
+ * reach gives the snippet that counting every character gives. */
+static void test_snippet_scan_counts_code_points(void **state)
+{
+    fixture *f = *state;
+    unsigned seed = (unsigned)time(NULL);
+    srand(seed);
+    static const char *const qs[] = {"모델", "model x", "가나다", "zzz"};
+    pdx_query *q[4];
+    for (size_t i = 0; i < 4; i++)
+        q[i] = parse(f, qs[i]);
+    static const size_t widths[] = {1, 2, 3, 7, 10, 25, 40, PDX_SNIPPET_WIDTH};
+    pdx_buf text = {0};
+    for (int round = 0; round < 1500; round++) {
+        pdx_buf_reset(&text);
+        int n = rand() % 60;
+        for (int i = 0; i < n; i++) {
+            /* long plain runs most of the time, so that eight-byte blocks
+             * form, and every odd piece now and then */
+            int k = rand() % 4 ? rand() % 10 : rand() % (int)(sizeof utf8_pieces / sizeof utf8_pieces[0]);
+            pdx_buf_append(&text, utf8_pieces[k], strlen(utf8_pieces[k]));
+        }
+        if (rand() % 3 == 0)
+            pdx_buf_append(&text, "모델", strlen("모델")); /* a match at the very end */
+        assert_int_equal(text.err, 0);
+        const char *t = text.len ? (const char *)text.data : "";
+        for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+            size_t qi = (size_t)rand() % 4;
+            char *fast = snippet_of(f, q[qi], t, text.len, widths[w], true);
+            char *whole = snippet_of(f, q[qi], t, text.len, widths[w], false);
+            if (strcmp(fast, whole)) {
+                pdx_buf hex = {0};
+                for (size_t i = 0; i < text.len; i++) {
+                    char h[4];
+                    snprintf(h, sizeof h, "%02x ", text.data[i]);
+                    pdx_buf_append(&hex, h, 3);
+                }
+                pdx_buf_putc(&hex, 0);
+                fail_msg("seed %u, query '%s', width %zu, text %s:\ncounted '%s'\nwalked  '%s'",
+                         seed, qs[qi], widths[w], (const char *)hex.data, fast, whole);
+            }
+            free(fast);
+            free(whole);
+        }
+    }
+    pdx_buf_free(&text);
+    for (size_t i = 0; i < 4; i++)
+        pdx_query_free(q[i]);
+}
+
+/* Each piece, repeated and shifted across the eight-byte blocks, before
+ * and after a match inside long runs without whitespace: there a cut is
+ * not moved to a space, so a code point miscounted anywhere before the
+ * match or before the text's end moves the snippet's ends. */
+static void test_snippet_scan_counts_every_piece(void **state)
+{
+    fixture *f = *state;
+    pdx_query *q = parse(f, "모델");
+    static const char run[] = "가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허";
+    pdx_buf text = {0};
+    for (size_t pi = 0; pi < sizeof utf8_pieces / sizeof utf8_pieces[0]; pi++)
+        for (int shift = 0; shift < 8; shift++)
+            for (int reps = 1; reps <= 9; reps += 4)
+                for (int after = 0; after < 2; after++) {
+                    pdx_buf_reset(&text);
+                    for (int i = 0; i < shift; i++)
+                        pdx_buf_putc(&text, 'a');
+                    for (int i = 0; i < reps && !after; i++)
+                        pdx_buf_append(&text, utf8_pieces[pi], strlen(utf8_pieces[pi]));
+                    pdx_buf_append(&text, run, strlen(run));
+                    pdx_buf_append(&text, "모델", strlen("모델"));
+                    pdx_buf_append(&text, run, strlen(run));
+                    for (int i = 0; i < reps && after; i++)
+                        pdx_buf_append(&text, utf8_pieces[pi], strlen(utf8_pieces[pi]));
+                    for (size_t w = 10; w <= 70; w += 12) {
+                        char *fast = snippet_of(f, q, (const char *)text.data, text.len, w, true);
+                        char *whole = snippet_of(f, q, (const char *)text.data, text.len, w, false);
+                        if (strcmp(fast, whole))
+                            fail_msg("piece %zu x%d %s, shift %d, width %zu:\ncounted '%s'\nwalked  '%s'",
+                                     pi, reps, after ? "after" : "before", shift, w, fast, whole);
+                        free(fast);
+                        free(whole);
+                    }
+                }
+    pdx_buf_free(&text);
+    pdx_query_free(q);
+}
+
 /* Every query over fixed texts that sit on each rule. */
 static void test_snippet_scan_rules(void **state)
 {
@@ -241,7 +355,8 @@ static void test_snippet_scan_seed_digests(void **state)
 
 /* Every summary of the shared corpus (a part of them under the
  * sanitizers), for queries of each kind: the real text the skipping must
- * not change, at a width that shows every span. Read, never copied. */
+ * not change, at a width that shows every span and at the usual one (where
+ * the text's end is counted only as far as the window reaches). Read, never copied. */
 typedef struct corpus_run {
     fixture *f;
     pdx_query *q[8];
@@ -254,15 +369,18 @@ static int corpus_paper(const pdx_paper *p, void *payload)
     corpus_run *cr = payload;
     if (cr->papers++ % cr->stride)
         return 0;
-    for (size_t i = 0; i < cr->n_q; i++) {
-        char *fast = snippet_of(cr->f, cr->q[i], p->summary, p->summary_len, 1u << 20, true);
-        char *whole = snippet_of(cr->f, cr->q[i], p->summary, p->summary_len, 1u << 20, false);
-        if (strcmp(fast, whole))
-            fail_msg("%s:%u, query %zu: skipping and whole-text highlights differ", p->file,
-                     p->line, i);
-        free(fast);
-        free(whole);
-    }
+    static const size_t widths[] = {1u << 20, PDX_SNIPPET_WIDTH};
+    for (size_t i = 0; i < cr->n_q; i++)
+        for (size_t w = 0; w < 2; w++) {
+            char *fast = snippet_of(cr->f, cr->q[i], p->summary, p->summary_len, widths[w], true);
+            char *whole =
+                snippet_of(cr->f, cr->q[i], p->summary, p->summary_len, widths[w], false);
+            if (strcmp(fast, whole))
+                fail_msg("%s:%u, query %zu, width %zu: skipping and whole-text snippets differ",
+                         p->file, p->line, i, widths[w]);
+            free(fast);
+            free(whole);
+        }
     return 0;
 }
 
@@ -432,6 +550,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_snippet_scan_equals_whole_text),
         cmocka_unit_test(test_snippet_scan_rules),
+        cmocka_unit_test(test_snippet_scan_counts_code_points),
+        cmocka_unit_test(test_snippet_scan_counts_every_piece),
         cmocka_unit_test(test_snippet_scan_stems_keep_first_letters),
         cmocka_unit_test(test_snippet_scan_seed_digests),
         cmocka_unit_test(test_snippet_scan_corpus),
