@@ -357,6 +357,77 @@ static void test_human_output(void **state)
     free(out);
 }
 
+/* The numbers of the listing and of the JSON lines, written without
+ * printf: ranks right-aligned in three columns past 9 and 99, page
+ * bounds, totals, votes (0, 1, large: "vote" or "votes"), dates with
+ * zero-padded months and days. 105 papers of our own words, all matching
+ * "widget", in an index of their own. */
+static void test_numbers(void **state)
+{
+    (void)state;
+    static const char *const days[] = {"2024/01/02", "2023/12/31", "2024/10/30", "2025/03/05",
+                                       "2024/02/09"};
+    static const int64_t votes[] = {0, 1, 123456789, 7, 10};
+    static char d[16384];
+    for (int f = 0; f < 5; f++) {
+        size_t n = (size_t)snprintf(d, sizeof d, "## Daily Papers (%.4s-%.2s-%.2s)\n\n", days[f],
+                                    days[f] + 5, days[f] + 8);
+        for (int i = 0; i < 21; i++) {
+            n += (size_t)snprintf(d + n, sizeof d - n,
+                                  "### [Widget Study %d](https://arxiv.org/abs/2401.%05d)\n\n"
+                                  "Vote: %lld\n\nAuthors: Ann Lee\n\n"
+                                  "- A widget that counts to %d.\n\n",
+                                  f * 21 + i, f * 21 + i + 1, (long long)votes[f], i);
+            assert_true(n < sizeof d);
+        }
+        char name[64];
+        snprintf(name, sizeof name, "many/%s.md", days[f]);
+        char *p = fx_path(fx->dir, name);
+        fx_write(p, d, n);
+        free(p);
+    }
+    char *idx = fx_path(fx->dir, "many.idx");
+    assert_int_equal(sh(NULL, "'%s' -q -o '%s' '%s/many'", INDEX_BIN, idx, fx->dir), 0);
+    char *out;
+    assert_int_equal(sh(&out, "NO_COLOR= '%s' -i '%s' -n 105 --sort date widget", SEARCH_BIN, idx),
+                     0);
+    assert_true(!strncmp(out, "105 papers match \"widget\" (", 27));
+    assert_non_null(strstr(out, "; showing 1-105\n"));
+    assert_non_null(strstr(out, "\n  1. "));
+    assert_non_null(strstr(out, "\n  9. "));
+    assert_non_null(strstr(out, "\n 10. "));
+    assert_non_null(strstr(out, "\n 99. "));
+    assert_non_null(strstr(out, "\n100. "));
+    assert_non_null(strstr(out, "\n105. "));
+    assert_null(strstr(out, "  10. "));
+    assert_null(strstr(out, " 100. "));
+    assert_non_null(strstr(out, "     2024-01-02 | 0 votes | https://arxiv.org/abs/2401.00001\n"));
+    assert_non_null(strstr(out, "     2023-12-31 | 1 vote | https://arxiv.org/abs/2401.00022\n"));
+    assert_non_null(strstr(out, "     2024-10-30 | 123456789 votes | "));
+    assert_non_null(strstr(out, "     2025-03-05 | 7 votes | "));
+    assert_non_null(strstr(out, "     2024-02-09 | 10 votes | "));
+    free(out);
+    assert_int_equal(
+        sh(&out, "NO_COLOR= '%s' -i '%s' -n 3 --offset 100 widget", SEARCH_BIN, idx), 0);
+    assert_non_null(strstr(out, "; showing 101-103\n"));
+    assert_non_null(strstr(out, "\n101. "));
+    assert_non_null(strstr(out, "\n103. "));
+    free(out);
+    assert_int_equal(sh(&out, "'%s' -i '%s' --json -n 1 --offset 99 --sort date widget",
+                        SEARCH_BIN, idx),
+                     0);
+    assert_true(!strncmp(out, "{\"type\":\"hit\",\"rank\":100,\"score\":", 33));
+    assert_non_null(strstr(out, ",\"date\":\"2023-12-31\",\"votes\":1,"));
+    assert_non_null(strstr(out, "\"partial\":false}\n"));
+    assert_non_null(strstr(out, "\"total\":105,\"total_exact\":true,\"shown\":1,\"offset\":99"));
+    free(out);
+    assert_int_equal(sh(&out, "'%s' -i '%s' --json -n 105 widget", SEARCH_BIN, idx), 0);
+    assert_non_null(strstr(out, ",\"date\":\"2024-10-30\",\"votes\":123456789,"));
+    assert_non_null(strstr(out, ",\"date\":\"2024-01-02\",\"votes\":0,"));
+    free(out);
+    free(idx);
+}
+
 static void test_partial_matches(void **state)
 {
     (void)state;
@@ -1153,6 +1224,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_human_output),
+        cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_partial_matches),
         cmocka_unit_test(test_json_valid),
         cmocka_unit_test(test_paging),
