@@ -303,6 +303,26 @@ static void test_snippet_scan_counts_every_piece(void **state)
     pdx_query_free(q);
 }
 
+/* pdx_utf8_syllable, which the scan, the CLI and the JSON writer call
+ * for most characters (one range test on the three bytes), against the
+ * decoder on every three-byte string: a syllable's code point exactly
+ * when the bytes are valid UTF-8 for U+AC00..U+D7A3, else -1; and -1 for
+ * fewer than three bytes. */
+static void test_snippet_scan_syllable_decoder(void **state)
+{
+    (void)state;
+    for (uint32_t v = 0; v < 1u << 24; v++) {
+        const uint8_t b[3] = {(uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+        int32_t cp = -1;
+        bool syl = pdx_utf8_decode(b, 3, &cp) == 3 && cp >= 0xac00 && cp <= 0xd7a3;
+        int32_t got = pdx_utf8_syllable(b, 3);
+        if (got != (syl ? cp : -1))
+            fail_msg("%02x %02x %02x: %d, want %d", b[0], b[1], b[2], got, syl ? cp : -1);
+        if (syl && (pdx_utf8_syllable(b, 2) != -1 || pdx_utf8_syllable(b, 0) != -1))
+            fail_msg("%02x %02x %02x cut short is still a syllable", b[0], b[1], b[2]);
+    }
+}
+
 /* Every query over fixed texts that sit on each rule. */
 static void test_snippet_scan_rules(void **state)
 {
@@ -552,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_snippet_scan_rules),
         cmocka_unit_test(test_snippet_scan_counts_code_points),
         cmocka_unit_test(test_snippet_scan_counts_every_piece),
+        cmocka_unit_test(test_snippet_scan_syllable_decoder),
         cmocka_unit_test(test_snippet_scan_stems_keep_first_letters),
         cmocka_unit_test(test_snippet_scan_seed_digests),
         cmocka_unit_test(test_snippet_scan_corpus),
