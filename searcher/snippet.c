@@ -1015,12 +1015,22 @@ static void densest(const snip_tok *tok, size_t n, size_t width, size_t *first, 
     }
 }
 
-/* End of the run of characters from p[i] that a snippet copies as they
- * are (neither blank nor invalid UTF-8) and that end by stop. */
+/* End of the run of characters from p[i] (not blank) that a snippet
+ * copies as they are and that end by stop: neither blank nor invalid
+ * UTF-8, or one space between two characters of the run (a run of blanks
+ * becomes one space, so a lone ' ' is itself; taking it in the run makes
+ * one append of a stretch of words rather than one a word). */
 static size_t plain_run(const uint8_t *p, size_t len, size_t i, size_t stop)
 {
+    size_t from = i;
     while (i < stop) {
-        size_t l = p[i] < 0x80 ? !is_blank(p[i]) : utf8_len_fast(p + i, len - i);
+        size_t l;
+        if (p[i] >= 0x80)
+            l = utf8_len_fast(p + i, len - i);
+        else if (p[i] == ' ')
+            l = i > from && i + 1 < stop && !is_blank(p[i + 1]);
+        else
+            l = !is_blank(p[i]);
         if (!l || i + l > stop)
             break;
         i += l;

@@ -346,6 +346,25 @@ static void test_snippet_short_text_whole(void **state)
     pdx_query_free(q);
 }
 
+/* Runs of blanks (spaces, tabs, newlines) become one space, lone spaces
+ * stay, next to a match too: the copy takes a lone space with the words
+ * around it in one append, and must not take a space that starts a run. */
+static void test_snippet_blank_runs(void **state)
+{
+    fixture *f = *state;
+    pdx_query *q = parse(f, "diffusion");
+    const char t[] = "one  two \n three\t \tfour   diffusion  five \r\n six diffusion seven";
+    const char want[] = "one two three four diffusion five six diffusion seven";
+    pdx_snippet sn = snippet(f, q, t, sizeof t - 1, 200);
+    assert_int_equal(sn.len, strlen(want));
+    assert_memory_equal(sn.text, want, sn.len);
+    assert_int_equal(sn.n_spans, 2);
+    assert_true(span_is(&sn, 0, "diffusion"));
+    assert_true(span_is(&sn, 1, "diffusion"));
+    assert_int_equal(sn.spans[0].start, strlen("one two three four "));
+    pdx_query_free(q);
+}
+
 static void test_snippet_dense_region(void **state)
 {
     fixture *f = *state;
@@ -631,6 +650,7 @@ int main(void)
         cmocka_unit_test(test_highlight_empty_and_invalid),
         cmocka_unit_test(test_utf8_len_matches_decode),
         cmocka_unit_test(test_snippet_short_text_whole),
+        cmocka_unit_test(test_snippet_blank_runs),
         cmocka_unit_test(test_snippet_dense_region),
         cmocka_unit_test(test_snippet_long_ascii_words),
         cmocka_unit_test(test_snippet_prefers_distinct_terms),
