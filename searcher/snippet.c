@@ -35,6 +35,11 @@
  * Snippet, step by step:
  *  1. Collect the highlighted tokens (byte range, code point range, a small
  *     id per distinct term) in s->marks and the merged spans in s->spans.
+ *     Code points are counted from the text's start to the last token,
+ *     and past it only as far as the window can reach (count_total);
+ *     eight bytes at a time where the text is ASCII and valid three-byte
+ *     characters (count_plain), one character at a time elsewhere, so
+ *     invalid bytes count as the copy in step 4 treats them.
  *  2. Slide a window of `width` code points over the tokens (two pointers)
  *     and keep the one with the most distinct terms, then the most tokens;
  *     ties go to the earliest. Distinct terms come first so that a window
