@@ -333,7 +333,7 @@ int pdx_clause_author_matches(pdx_searcher *s, const pdx_clause *cl, uint32_t do
 /* pdx_snippet_make, which is this with skip true; skip false tokenizes the
  * whole summary instead of only the chunks that may hold a match, and
  * counts its code points one character at a time to its end instead of
- * eight bytes at a time up to the window's reach (the tests compare the
+ * sixteen bytes at a time up to the window's reach (the tests compare the
  * two). */
 int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
                           size_t width, bool skip, pdx_snippet *out);

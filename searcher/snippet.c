@@ -37,9 +37,10 @@
  *     id per distinct term) in s->marks and the merged spans in s->spans.
  *     Code points are counted from the text's start to the last token,
  *     and past it only as far as the window can reach (count_total);
- *     eight bytes at a time where the text is ASCII and valid three-byte
- *     characters (count_plain), one character at a time elsewhere, so
- *     invalid bytes count as the copy in step 4 treats them.
+ *     sixteen bytes at a time where the text is ASCII and valid two- and
+ *     three-byte characters (count_plain), one character at a time
+ *     elsewhere, so invalid bytes count as the copy in step 4 treats
+ *     them.
  *  2. Slide a window of `width` code points over the tokens (two pointers)
  *     and keep the one with the most distinct terms, then the most tokens;
  *     ties go to the earliest. Distinct terms come first so that a window
@@ -854,68 +855,75 @@ static size_t byte_at_cp(const uint8_t *p, size_t len, const snip_tok *tok, size
     return lo ? walk_cps(p, len, tok[lo - 1].cs, tok[lo - 1].cb, cp) : walk_cps(p, len, 0, 0, cp);
 }
 
-/* ---- counting characters eight bytes at a time ---- */
+/* ---- counting characters sixteen bytes at a time ---- */
 
-#define LANES(byte) (0x0101010101010101ull * (uint8_t)(byte))
-#define LANE_TOP LANES(0x80)
+/* Sixteen bytes as one value (GCC and Clang vector extensions: the
+ * operations are per byte, lane k being p[k]; a comparison gives -1 in a
+ * lane where it holds, else 0). */
+typedef uint8_t lanes16 __attribute__((vector_size(16)));
+typedef int8_t mask16 __attribute__((vector_size(16)));
 
-/* p[0..8) as a word whose lane k (bits 8k..8k+7) is p[k]. */
-static inline uint64_t load_lanes(const uint8_t *p)
+static inline lanes16 load16(const uint8_t *p)
 {
-    uint64_t w;
-    memcpy(&w, p, sizeof w);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w);
-#endif
-    return w;
+    lanes16 v;
+    memcpy(&v, p, sizeof v);
+    return v;
 }
 
-/* Bit 7 of each lane of w that is zero, and no other bit. */
-static inline uint64_t zero_lanes(uint64_t w)
+/* Does a lane of m hold -1? */
+static inline bool any_lane(mask16 m)
 {
-    return ~(((w & LANES(0x7f)) + LANES(0x7f)) | w | LANES(0x7f));
+    uint64_t u[2];
+    memcpy(u, &m, sizeof u);
+    return (u[0] | u[1]) != 0;
 }
 
-/* Counts the characters of p[b..stop) eight bytes at a time, as
- * char_len walks them from b (a character boundary of that walk), while
- * they are plain: ASCII and valid three-byte characters led by E1-EF
- * (Hangul, CJK, most punctuation of Korean text). Adds their number to
- * *cp and returns where it stopped, a boundary of the walk: b when the
- * eight bytes at b are not plain (the caller walks them).
- * In a lane's bit 7: cont marks the 10xxxxxx bytes, lead 11xxxxxx, lead3
- * 111xxxxx. The bytes are well formed when the continuation bytes are
- * exactly the two after each lead (carry: those of a character the
- * previous block cut), and then the walk passes every lead and nothing
- * else starts a character: the count is the bytes that are not
- * continuation bytes. They are valid (pdx_utf8_len's rules) when no lead
- * is a two-byte one (C0-DF, left to the walk), E0 (overlong below A0) or
- * F0-FF, and no ED is followed by A0-BF (a surrogate). A character the
- * last block cuts is left to the walk. */
+/* How many lanes of m hold -1. */
+static inline size_t count_lanes(mask16 m)
+{
+    uint64_t u[2];
+    m &= 1;
+    memcpy(u, &m, sizeof u);
+    return (size_t)((u[0] * 0x0101010101010101ull) >> 56) +
+           (size_t)((u[1] * 0x0101010101010101ull) >> 56);
+}
+
+/* Counts the characters of p[b..stop) sixteen bytes at a time, as
+ * char_len walks them from b (a boundary of that walk, at least 2), while
+ * they are plain: ASCII and valid UTF-8 of two or three bytes. Adds their
+ * number to *cp and returns where it stopped, a boundary of the walk: b
+ * when the sixteen bytes at b are not plain (the caller walks them).
+ * Each lane is compared with the byte before it (p1) and the one before
+ * that (p2): the bytes are well formed when the continuation bytes
+ * (10xxxxxx) are exactly those after a lead (11xxxxxx) and the second
+ * after a three-byte lead (111xxxxx); then the walk passes every lead and
+ * nothing else starts a character, and the count is the bytes that are
+ * not continuation bytes. They are valid (pdx_utf8_len's rules) when no
+ * byte is C0, C1 or F0-FF (four-byte characters are left to the walk),
+ * none after E0 is below A0 (overlong) and none after ED is A0 or above (a
+ * surrogate). The bytes before b belong to characters already walked
+ * (some perhaps invalid): the first block does not look at them. A
+ * character the last block cuts is left to the walk. */
 static size_t count_plain(const uint8_t *p, size_t b, size_t stop, size_t *cp)
 {
-    uint64_t carry = 0, ed_carry = 0, last_lead = 0;
-    size_t n = 0;
-    for (; b + 8 <= stop; b += 8) {
-        uint64_t w = load_lanes(p + b);
-        if (!(w & LANE_TOP) && !carry) {
-            n += 8;
-            continue;
+    size_t n = 0, from = b;
+    for (; b + 16 <= stop; b += 16) {
+        lanes16 v = load16(p + b), p1 = load16(p + b - 1), p2 = load16(p + b - 2);
+        if (b == from) {
+            p1[0] = 0;
+            p2[0] = p2[1] = 0;
         }
-        uint64_t cont = w & ~(w << 1) & LANE_TOP;
-        uint64_t lead = w & (w << 1) & LANE_TOP;
-        uint64_t lead3 = lead & (w << 2);
-        uint64_t ed = zero_lanes(w ^ LANES(0xed));
-        uint64_t odd = (lead & ~(w << 2)) | (lead3 & (w << 3)) | zero_lanes(w ^ LANES(0xe0)) |
-                       (((ed << 8) | ed_carry) & (w << 2));
-        if (odd || cont != ((lead << 8) | (lead3 << 16) | carry))
+        mask16 cont = (mask16)((v & 0xc0) == 0x80);
+        mask16 want = (mask16)(p1 >= 0xc0) | (mask16)(p2 >= 0xe0);
+        mask16 bad = (cont ^ want) | (mask16)(v >= 0xf0) | (mask16)((v & 0xfe) == 0xc0) |
+                     ((mask16)(p1 == 0xe0) & (mask16)(v < 0xa0)) |
+                     ((mask16)(p1 == 0xed) & (mask16)(v >= 0xa0));
+        if (any_lane(bad))
             break;
-        n += 8 - (size_t)(((cont >> 7) * LANES(1)) >> 56);
-        carry = (lead >> 56) | (lead3 >> 48);
-        ed_carry = ed >> 56;
-        last_lead = lead;
+        n += 16 - count_lanes(cont);
     }
-    if (carry) { /* back to the lead of the character cut: lane 7 or 6 */
-        b -= last_lead >> 63 ? 1 : 2;
+    if (b > from && (p[b - 1] >= 0xc0 || p[b - 2] >= 0xe0)) {
+        b -= p[b - 1] >= 0xc0 ? 1 : 2; /* back to the lead of the character cut */
         n--;
     }
     *cp += n;
@@ -931,13 +939,14 @@ static size_t walk_to(const uint8_t *p, size_t len, size_t *b, size_t stop, bool
 {
     size_t at = *b, cp = 0;
     while (at < stop) {
-        size_t nb = bulk && at + 8 <= stop ? count_plain(p, at, stop, &cp) : at;
+        size_t nb = bulk && at >= 2 && at + 16 <= stop ? count_plain(p, at, stop, &cp) : at;
         if (nb > at) {
             at = nb;
             continue;
         }
-        /* Not plain here: the next eight bytes one character at a time. */
-        size_t until = PDX_MIN(at + 8, stop);
+        /* Not plain here: the next sixteen bytes one character at a
+         * time. */
+        size_t until = PDX_MIN(at + 16, stop);
         do {
             at += char_len(p + at, len - at);
             cp++;

@@ -190,10 +190,10 @@ static void test_snippet_scan_equals_whole_text(void **state)
 }
 
 /* Pieces of UTF-8, valid and not, for the code point counting: the
- * snippet counts eight bytes at a time where the text is ASCII and valid
- * three-byte characters led by E1-EF, and one character at a time
+ * snippet counts sixteen bytes at a time where the text is ASCII and
+ * valid two- and three-byte characters, and one character at a time
  * elsewhere, and counts the text's end only as far as the window can
- * reach. Every piece the eight-byte count must leave to the walk is here:
+ * reach. Every piece the sixteen-byte count must tell from those is here:
  * two- and four-byte characters, E0 (valid, and overlong), ED (valid, and
  * a surrogate), stray and missing continuation bytes, C0/C1. */
 static const char *const utf8_pieces[] = {
@@ -205,6 +205,7 @@ static const char *const utf8_pieces[] = {
     "\xed\x9f\xbf",                 /* ED, valid (U+D7FF) */
     "\xed\xa0\x80",                 /* ED, a surrogate */
     "\xf0\x9f\x98\x80",             /* four bytes */
+    "\xf0\x9f\x98",                 /* four bytes cut short: three, like a three-byte one */
     "\x80",                         /* a stray continuation byte */
     "\xc0\x80",   "\xc1\xbf",       /* overlong two-byte forms */
     "\xe2\x82",                     /* a three-byte character cut short */
@@ -215,7 +216,7 @@ static const char *const utf8_pieces[] = {
 
 /* Snippets of texts made of those pieces, at widths from one character
  * to more than the text, with the matches anywhere, at the very end or
- * nowhere: counting eight bytes at a time and only up to the window's
+ * nowhere: counting sixteen bytes at a time and only up to the window's
  * reach gives the snippet that counting every character gives. */
 static void test_snippet_scan_counts_code_points(void **state)
 {
@@ -232,7 +233,7 @@ static void test_snippet_scan_counts_code_points(void **state)
         pdx_buf_reset(&text);
         int n = rand() % 60;
         for (int i = 0; i < n; i++) {
-            /* long plain runs most of the time, so that eight-byte blocks
+            /* long plain runs most of the time, so that sixteen-byte blocks
              * form, and every odd piece now and then */
             int k = rand() % 4 ? rand() % 10 : rand() % (int)(sizeof utf8_pieces / sizeof utf8_pieces[0]);
             pdx_buf_append(&text, utf8_pieces[k], strlen(utf8_pieces[k]));
@@ -265,7 +266,7 @@ static void test_snippet_scan_counts_code_points(void **state)
         pdx_query_free(q[i]);
 }
 
-/* Each piece, repeated and shifted across the eight-byte blocks, before
+/* Each piece, repeated and shifted across the sixteen-byte blocks, before
  * and after a match inside long runs without whitespace: there a cut is
  * not moved to a space, so a code point miscounted anywhere before the
  * match or before the text's end moves the snippet's ends. */
@@ -276,7 +277,7 @@ static void test_snippet_scan_counts_every_piece(void **state)
     static const char run[] = "가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허";
     pdx_buf text = {0};
     for (size_t pi = 0; pi < sizeof utf8_pieces / sizeof utf8_pieces[0]; pi++)
-        for (int shift = 0; shift < 8; shift++)
+        for (int shift = 0; shift < 16; shift++)
             for (int reps = 1; reps <= 9; reps += 4)
                 for (int after = 0; after < 2; after++) {
                     pdx_buf_reset(&text);
