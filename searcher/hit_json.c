@@ -9,11 +9,6 @@
 #include "hit_json.h"
 #include "json.h"
 
-void pdx_buf_puts(pdx_buf *o, const char *s)
-{
-    pdx_buf_append(o, s, strlen(s));
-}
-
 void pdx_buf_printf(pdx_buf *o, const char *fmt, ...)
 {
     char tmp[512];

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common.h"
 #include "paperdex/search.h"
@@ -17,9 +18,13 @@
 /* Width of a hit's summary snippet, in characters. */
 #define PDX_SNIPPET_WIDTH 200
 
-/* Appends the NUL-terminated s; appends printf-formatted text (cut at 511
- * bytes). Errors are left in o->err, as for every pdx_buf append. */
-void pdx_buf_puts(pdx_buf *o, const char *s);
+/* Appends the NUL-terminated s (inline: for a literal, its length is
+ * known when compiling); appends printf-formatted text (cut at 511 bytes).
+ * Errors are left in o->err, as for every pdx_buf append. */
+static inline void pdx_buf_puts(pdx_buf *o, const char *s)
+{
+    pdx_buf_append(o, s, strlen(s));
+}
 void pdx_buf_printf(pdx_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Append v in decimal, as printf's %llu and %lld would, without their
