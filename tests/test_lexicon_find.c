@@ -2,8 +2,9 @@
  * Tests for the lexicon's lookups (pdx_lexicon_find in common/lexicon.c):
  * that they give the answer a scan of every rank gives, on lexicons built to
  * have long runs of one key and keys that are prefixes of others (also once
- * the filter of absent keys is built, after a few lookups), and that a
- * lookup on a lazily opened, damaged lexicon still refuses what it reads.
+ * the hash index of a side's keys is built, after a few lookups), and that
+ * a lookup on a lazily opened, damaged lexicon still refuses what it reads,
+ * through the index too.
  *
  * The fixtures are term sequences made up for these tests; none comes from
  * the corpus.
@@ -382,11 +383,11 @@ static void test_lexicon_find__disorder_after_a_run_refused(void **state)
     pdx_buf_free(&b);
 }
 
-/* After a few lookups on a side, absent keys are answered from a filter
- * of that side's keys, built from the strings as they are. A key string out
+/* After a few lookups on a side, keys are found through a hash index of
+ * that side's keys, built from the strings as they are. A key string out
  * of bounds when it is built must not make its key look absent: the lookup
  * of that key still reads the record and refuses it. */
-static void test_lexicon_find__filter_keeps_damage_visible(void **state)
+static void test_lexicon_find__index_keeps_damage_visible(void **state)
 {
     (void)state;
     pdx_buf b = {0};
@@ -415,7 +416,7 @@ static void test_lexicon_find__filter_keeps_damage_visible(void **state)
         pdx_lexicon *lx = NULL;
         assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
         /* many lookups of a key below all others (which need not read the
-         * last ranks): the side's filter is built meanwhile */
+         * last ranks): the side's index is built meanwhile */
         for (int i = 0; i < 200; i++) {
             assert_int_equal(pdx_lexicon_find(lx, sd, "!", 1, &first, &count), PDX_OK);
             assert_int_equal(count, 0);
@@ -431,6 +432,63 @@ static void test_lexicon_find__filter_keeps_damage_visible(void **state)
     pdx_buf_free(&b);
 }
 
+/* Lookups of a key below all others, enough for the side's index to be
+ * built: a binary search for it probes the middle rank, then ever lower
+ * ones, never the last. */
+static void build_index(const pdx_lexicon *lx, pdx_lex_side side)
+{
+    for (int i = 0; i < 40; i++) {
+        uint32_t first, count;
+        assert_int_equal(pdx_lexicon_find(lx, side, "!", 1, &first, &count), PDX_OK);
+        assert_int_equal(count, 0);
+    }
+}
+
+/* The index names a rank; its key string is then read as a search probe
+ * reads it, checked. The first rank of each side's last key gets a byte no
+ * UTF-8 has (the same length, so the string still fits): looked up as its
+ * damaged bytes spell it, the index leads to that rank and the lookup is
+ * refused with the string's byte offset. */
+static void test_lexicon_find__index_checks_the_rank_it_names(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    fx_encode(&b);
+    uint8_t *d = copy_of(b.data, b.len);
+    uint32_t n = pdx_get_u32(d + 12);
+    pdx_lexicon *good = NULL;
+    assert_int_equal(pdx_lexicon_open(&good, b.data, b.len), PDX_OK);
+    for (int side = 0; side < 2; side++) {
+        pdx_lex_side sd = (pdx_lex_side)side;
+        pdx_lex_pair p;
+        const char *key;
+        size_t key_len;
+        uint32_t first, count;
+        assert_int_equal(pdx_lexicon_get(good, sd, n - 1, &p), PDX_OK);
+        side_terms(&p, sd, &key, &key_len);
+        assert_int_equal(pdx_lexicon_find(good, sd, key, key_len, &first, &count), PDX_OK);
+        assert_int_equal(pdx_lexicon_get(good, sd, first, &p), PDX_OK);
+        side_terms(&p, sd, &key, &key_len); /* the first rank's own string */
+        char bad[64];
+        assert_true(key_len <= sizeof bad);
+        memcpy(bad, key, key_len);
+        bad[key_len - 1] = (char)0xff;
+        memcpy(d, b.data, b.len);
+        size_t at = (size_t)((const uint8_t *)key - b.data);
+        d[at + key_len - 1] = 0xff;
+        pdx_lexicon *lx = NULL;
+        assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+        build_index(lx, sd);
+        assert_int_equal(pdx_lexicon_find(lx, sd, bad, key_len, &first, &count), PDX_ECORRUPT);
+        expect_fault(lx, PDX_ECORRUPT, at,
+                     side == PDX_LEX_KO ? "bad Korean terms string" : "bad English terms string");
+        pdx_lexicon_free(lx);
+    }
+    pdx_lexicon_free(good);
+    free(d);
+    pdx_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,7 +497,8 @@ int main(void)
         cmocka_unit_test(test_lexicon_find__damaged_english_key_refused),
         cmocka_unit_test(test_lexicon_find__get_checks_what_find_skipped),
         cmocka_unit_test(test_lexicon_find__disorder_after_a_run_refused),
-        cmocka_unit_test(test_lexicon_find__filter_keeps_damage_visible),
+        cmocka_unit_test(test_lexicon_find__index_keeps_damage_visible),
+        cmocka_unit_test(test_lexicon_find__index_checks_the_rank_it_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
