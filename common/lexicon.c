@@ -701,7 +701,7 @@ static void lex_index_add(const pdx_lexicon *lx, pdx_lex_side side, lex_index *i
 /* The index of side's keys: each run's first rank (a Korean string shared
  * with the previous rank is the same run). NULL without memory (the lookups
  * then search, and a later one builds). */
-static lex_index *lex_index_build(const pdx_lexicon *lx, pdx_lex_side side)
+__attribute__((cold, noinline)) static lex_index *lex_index_build(const pdx_lexicon *lx, pdx_lex_side side)
 {
     uint64_t slots = 16;
     while (slots < 2 * (uint64_t)lx->n_pairs)
@@ -770,7 +770,7 @@ static int lex_rank_cmp(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i, co
  * that compared >= 0, so the answer to "is there a match at all" costs no
  * further probe -- most lookups find nothing (the searcher tries every span
  * of a query's words). */
-static int lex_lower_bound(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
+__attribute__((noinline)) static int lex_lower_bound(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
                            size_t key_len, uint32_t *out, bool *equal_out)
 {
     uint32_t lo = 0, hi = lx->n_pairs;
@@ -797,7 +797,7 @@ static int lex_lower_bound(const pdx_lexicon *lx, pdx_lex_side side, const char 
  * of pairs. The order is checked on the way: a rank after the run whose
  * key sorts below key means the order is broken, and the lookup refuses
  * (--check, pdx_lexicon_verify, checks the whole order). */
-static int lex_run_end(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
+__attribute__((noinline)) static int lex_run_end(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
                        size_t key_len, uint32_t first, uint32_t *end_out)
 {
     uint32_t i = first + 1;

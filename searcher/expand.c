@@ -170,16 +170,16 @@ static uint64_t terms_df_bound(pdx_searcher *s, const char *terms, size_t len)
     return best == UINT64_MAX ? 0 : best;
 }
 
-/* The pairs of key on `side`: the other side's terms into l, then the
- * same side's other spellings through them (one hop). */
-static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side, const char *key,
-                     size_t key_len, alt_list *l, const char **key_surface,
-                     size_t *key_surface_len)
+/* The pairs of key on `side`, ranks [first, first + count): the other
+ * side's terms into l, then the same side's other spellings through them
+ * (one hop). Not inlined, nor is add_alts(): most spans are not in the
+ * lexicon, and the code every query runs (the loop over the groups and
+ * their keys) stays small and in few cache lines, as it is run cold. */
+__attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side, const char *key,
+                     size_t key_len, uint32_t first, uint32_t count, alt_list *l,
+                     const char **key_surface, size_t *key_surface_len)
 {
-    uint32_t first, count;
-    int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, key, key_len, &first, &count);
-    if (rc || count == 0)
-        return rc;
+    int rc = PDX_OK;
     l->key_terms = key;
     l->key_len = key_len;
     size_t direct = 0;
@@ -223,7 +223,7 @@ static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side, const cha
 }
 
 /* Adds each alternative of l to groups [g0, g0 + n) as a clause. */
-static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, const alt_list *l,
+__attribute__((noinline)) static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, const alt_list *l,
                     const char *from, size_t from_len)
 {
     uint8_t fields = q->groups[g0].clauses[0].fields;
@@ -259,21 +259,37 @@ static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, cons
     return PDX_OK;
 }
 
+/* Document frequency bounds (clause_df_bound) of the groups of a span
+ * starting at g0, found when a span is first in the lexicon: most spans are
+ * not, and reading a word's list headers for nothing costs cache misses
+ * (data and the code that reads them) in every query. */
+typedef struct span_df {
+    uint64_t df[PDX_LEXICON_MAX_SPAN]; /* group g0 + i's bound, once known[i] */
+    bool known[PDX_LEXICON_MAX_SPAN];  /* whether df[i] was read */
+} span_df;
+
 /* Do the span's words, together, occur in too many papers to expand (the
- * rarest word bounds them)? df[g] is group g's clause_df_bound. */
-static bool span_too_common(const pdx_index *ix, const uint64_t *df, uint32_t g0, uint32_t n)
+ * rarest word bounds them)? */
+__attribute__((noinline)) static bool span_too_common(pdx_searcher *s, const pdx_query *q, span_df *d, uint32_t g0,
+                            uint32_t n)
 {
     uint64_t best = UINT64_MAX;
-    for (uint32_t g = g0; g < g0 + n; g++)
-        best = df[g] < best ? df[g] : best;
-    return df_too_common(ix, best);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!d->known[i]) {
+            d->df[i] = clause_df_bound(s, lexicon_clause(&q->groups[g0 + i]));
+            d->known[i] = true;
+        }
+        best = d->df[i] < best ? d->df[i] : best;
+    }
+    return df_too_common(s->ix, best);
 }
 
 /* Looks up the longest span starting at group g0 (at most `avail` groups)
  * and expands it; *used receives the groups it covered (1 if none). */
-static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, const uint64_t *df,
-                     uint32_t g0, uint32_t avail, pdx_buf *key, uint32_t *used)
+static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, uint32_t g0,
+                     uint32_t avail, pdx_buf *key, uint32_t *used)
 {
+    span_df d = {{0}, {false}};
     *used = 1;
     for (uint32_t n = PDX_MIN(avail, PDX_LEXICON_MAX_SPAN); n >= 1; n--) {
         pdx_buf_reset(key);
@@ -283,13 +299,20 @@ static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, const
         bool ok = true;
         for (uint32_t g = g0; g < g0 + n && ok; g++)
             ok = key_add_group(key, &q->groups[g], &last, &last_len, &side);
-        if (!ok || key->err || span_too_common(s->ix, df, g0, n))
+        if (!ok || key->err)
+            continue;
+        uint32_t first, count;
+        int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, (const char *)key->data, key->len,
+                                  &first, &count);
+        if (rc)
+            return rc;
+        if (count == 0 || span_too_common(s, q, &d, g0, n))
             continue;
         alt_list l = {0};
         const char *surface = NULL;
         size_t surface_len = 0;
-        int rc = find_alts(s, lx, side, (const char *)key->data, key->len, &l, &surface,
-                           &surface_len);
+        rc = find_alts(s, lx, side, (const char *)key->data, key->len, first, count, &l,
+                       &surface, &surface_len);
         if (rc)
             return rc;
         if (l.n == 0)
@@ -311,12 +334,6 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
     pdx_buf key = {0};
     /* Only the groups the parser made: expansion adds clauses, not groups. */
     uint32_t n_groups = q->n_groups;
-    uint64_t *df = malloc((n_groups ? n_groups : 1) * sizeof *df);
-    if (!df)
-        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory expanding the query");
-    for (uint32_t g = 0; g < n_groups; g++)
-        df[g] = expandable(&q->groups[g]) ? clause_df_bound(s, lexicon_clause(&q->groups[g]))
-                                          : 0;
     for (uint32_t g = 0; g < n_groups && !rc;) {
         uint32_t run = 0;
         while (g + run < n_groups && expandable(&q->groups[g + run]))
@@ -327,12 +344,11 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
         }
         for (uint32_t end = g + run; g < end && !rc;) {
             uint32_t used;
-            rc = expand_at(s, q, lx, df, g, end - g, &key, &used);
+            rc = expand_at(s, q, lx, g, end - g, &key, &used);
             g += used;
         }
     }
     pdx_buf_free(&key);
-    free(df);
     if (rc == PDX_ENOMEM)
         pdx_searcher_error(s, rc, "out of memory expanding the query");
     else if (rc && pdx_lexicon_error(lx)) /* damage found by a lookup (opened lazily) */
