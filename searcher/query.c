@@ -87,6 +87,13 @@ static bool is_space(char ch)
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
 }
 
+/* An ASCII letter: field and filter names are ASCII, and isalpha() reads
+ * the locale's table, a cache miss in a parse that runs once per query. */
+static bool is_ascii_alpha(char ch)
+{
+    return (unsigned char)((ch | 0x20) - 'a') < 26;
+}
+
 /* Can a term start with this byte? (ASCII letter or digit, or any
  * non-ASCII byte: the tokenizer decides, but a '*' before one is inside a
  * word either way.) */
@@ -352,6 +359,11 @@ static bool skip_lit(const char **p, const char *end, const char *lit)
 static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len)
 {
     const char *p = w, *end = w + n;
+    /* Every word of every query comes here: most are rejected on their
+     * first byte, without strncasecmp (its locale's case table is not in
+     * the cache once per query). */
+    if (n < sizeof "http://" - 1 || (w[0] | 0x20) != 'h')
+        return false;
     if (!skip_lit(&p, end, "https://") && !skip_lit(&p, end, "http://"))
         return false;
     skip_lit(&p, end, "www.");
@@ -1117,7 +1129,7 @@ static int parse_atom(parse_ctx *c, cnf *out)
         return filter_part(c, "id", 2, id, id_len, out);
     }
     size_t j = start;
-    while (j < c->len && isalpha((unsigned char)t[j]))
+    while (j < c->len && is_ascii_alpha(t[j]))
         j++;
     uint8_t fields = PDX_FIELDS_ALL;
     const char *name = t + start;
