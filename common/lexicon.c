@@ -37,7 +37,7 @@
  * matches are then consecutive, most supported first. Korean sides repeat
  * in consecutive pairs, so the encoder writes each distinct one once.
  * A reader that serves many lookups builds, in memory only, a hash index
- * per side from each run's first rank (lex_index below), so that a lookup
+ * per side from each run's first rank (lex_index_build() below), so that a lookup
  * reads one slot instead of ~13 records and strings (a searcher looks a
  * query's words up once each, cache-cold).
  */
@@ -84,18 +84,24 @@ typedef struct lex_fault {
  * words), which the index answers from one slot. Open addressing with
  * linear probing, at most half full. Built from the bytes as they are,
  * unchecked: it only says which rank to compare, and that comparison
- * checks what it reads, as a binary search probe does. */
-typedef struct lex_index {
-    /* Slots - 1 (slots a power of two). 0 when the build met a string or
-     * ordinal out of bounds: then every lookup searches, so that the key it
-     * would have held does not look absent and the lookups that read the
-     * damage report it. */
-    uint64_t mask;
-    /* Per slot 0 (free) or the key's hash's high 32 bits << 32 | its first
-     * rank + 1: a key whose tag differs is passed over without reading its
-     * string. */
-    uint64_t slots[];
-} lex_index;
+ * checks what it reads, as a binary search probe does.
+ *
+ * An index is its slots alone (lex_index_mask() says how many, from the
+ * pair count), so that a lookup reads one cache line of it: each slot is 0
+ * (free) or the key's hash's high 32 bits << 32 | its first rank + 1, and a
+ * key whose tag differs is passed over without reading its string. When
+ * the build meets a string or ordinal out of bounds the side gets
+ * lex_unindexed instead: every lookup then searches, so that the key the
+ * index would have held does not look absent and the lookups that read the
+ * damage report it. */
+static uint64_t lex_unindexed[1];
+
+/* Frees a side's index (the marker is not allocated). */
+static void lex_index_free(uint64_t *slots)
+{
+    if (slots != lex_unindexed)
+        free(slots);
+}
 
 /* Lookups on a side before its index is built: a one-shot search (a few
  * lookups) does not pay the O(n) build; a searcher that serves queries
@@ -106,21 +112,20 @@ typedef struct lex_index {
  * is: written through the const handle that searchers in several threads
  * share. */
 typedef struct lex_memo {
-    _Atomic(lex_index *) index[2]; /* per side; NULL until built (owned) */
+    _Atomic(uint64_t *) index[2]; /* per side: NULL until built, then owned slots or lex_unindexed */
     _Atomic uint32_t lookups[2];   /* lookups per side while it has no index */
 } lex_memo;
 
+/* The fields are in the order a lookup reads them: a searcher looks a
+ * query's words up once per query, cache-cold, and the handle is allocated
+ * on a cache line (LEX_LINE) so that what every lookup reads (the first
+ * line: pointers and sizes; the second: the index pointers and the fault's
+ * code) costs two misses, not four. */
 struct pdx_lexicon {
     const uint8_t *data;     /* the blob; not owned */
-    size_t len;              /* its length */
-    uint32_t n_pairs;        /* records in PAIRS (0 after a failed open) */
-    uint32_t min_support;    /* from the header */
     const uint8_t *pairs;    /* PAIRS inside data */
     const uint8_t *en_order; /* EN_ORDER inside data */
     const uint8_t *strings;  /* STRINGS inside data */
-    uint32_t strings_len;    /* its length */
-    lex_fault *fault;        /* points at fault_store: written through a const handle */
-    lex_fault fault_store;   /* the first fault found, at open, verify or lookup */
     /* n_pairs sets of LEX_CHECKED_* bits: what of record i was read and
      * found valid. The blob is immutable, so a searcher that looks the same
      * words up query after query (paperdex-serve, the benchmarks) checks
@@ -128,9 +133,18 @@ struct pdx_lexicon {
      * only its side's terms, so that side has a bit of its own. Atomic:
      * searchers in several threads share it. */
     _Atomic uint8_t *checked;
-    lex_memo *memo;        /* points at memo_store: written through a const handle */
-    lex_memo memo_store;   /* the keys' indexes and the lookups counted until they exist */
+    lex_fault *fault;        /* points at fault_store: written through a const handle */
+    lex_memo *memo;          /* points at memo_store: written through a const handle */
+    uint32_t n_pairs;        /* records in PAIRS (0 after a failed open) */
+    uint32_t strings_len;    /* bytes of STRINGS */
+    lex_memo memo_store;     /* the keys' indexes and the lookups counted until they exist */
+    lex_fault fault_store;   /* the first fault found, at open, verify or lookup */
+    size_t len;              /* the blob's length */
+    uint32_t min_support;    /* from the header */
 };
+
+/* A cache line: the handle's alignment. */
+#define LEX_LINE 64
 
 #define LEX_CHECKED_KO 1u  /* the Korean terms string is valid */
 #define LEX_CHECKED_EN 2u  /* the English terms string is valid */
@@ -551,9 +565,11 @@ int pdx_lexicon_open_lazy(pdx_lexicon **out, const void *data, size_t len)
     if (!out)
         return PDX_EINVAL;
     *out = NULL;
-    pdx_lexicon *lx = calloc(1, sizeof *lx);
+    size_t size = (sizeof(pdx_lexicon) + LEX_LINE - 1) / LEX_LINE * LEX_LINE;
+    pdx_lexicon *lx = aligned_alloc(LEX_LINE, size);
     if (!lx)
         return PDX_ENOMEM;
+    memset(lx, 0, size);
     lx->fault = &lx->fault_store;
     atomic_init(&lx->fault_store.err, PDX_OK);
     lx->memo = &lx->memo_store;
@@ -605,7 +621,7 @@ void pdx_lexicon_free(pdx_lexicon *lx)
     if (lx) {
         free((void *)lx->checked);
         for (int side = 0; side < 2; side++)
-            free(atomic_load(&lx->memo_store.index[side]));
+            lex_index_free(atomic_load(&lx->memo_store.index[side]));
     }
     free(lx);
 }
@@ -670,6 +686,14 @@ static bool lex_rank_key_raw(const pdx_lexicon *lx, pdx_lex_side side, uint32_t 
                          len_out, NULL);
 }
 
+/* Slots - 1 of an index (slots a power of two, at least twice the pairs,
+ * so at most half full), from the pair count alone. */
+static uint64_t lex_index_mask(const pdx_lexicon *lx)
+{
+    uint64_t want = 2 * (uint64_t)lx->n_pairs;
+    return want <= 16 ? 15 : (UINT64_MAX >> __builtin_clzll(want - 1));
+}
+
 /* A slot's tag: the high 32 bits of the key's hash, in place. */
 static uint64_t lex_index_tag(uint64_t h)
 {
@@ -679,16 +703,16 @@ static uint64_t lex_index_tag(uint64_t h)
 /* Adds key s[0..n) of rank r to the index, unless it holds the key already:
  * in a valid lexicon a key's ranks are one run and only its first comes
  * here; in a damaged one the earliest rank is kept. */
-static void lex_index_add(const pdx_lexicon *lx, pdx_lex_side side, lex_index *ix,
+static void lex_index_add(const pdx_lexicon *lx, pdx_lex_side side, uint64_t *slots,
                           const char *s, size_t n, uint32_t r)
 {
-    uint64_t h = pdx_hash(s, n);
-    for (uint64_t i = h & ix->mask;; i = (i + 1) & ix->mask) {
-        uint64_t e = ix->slots[i];
+    uint64_t h = pdx_hash(s, n), mask = lex_index_mask(lx);
+    for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+        uint64_t e = slots[i];
         const char *o;
         size_t on;
         if (e == 0) {
-            ix->slots[i] = lex_index_tag(h) | ((uint64_t)r + 1);
+            slots[i] = lex_index_tag(h) | ((uint64_t)r + 1);
             return;
         }
         if (lex_index_tag(e) == lex_index_tag(h) &&
@@ -699,51 +723,49 @@ static void lex_index_add(const pdx_lexicon *lx, pdx_lex_side side, lex_index *i
 }
 
 /* The index of side's keys: each run's first rank (a Korean string shared
- * with the previous rank is the same run). NULL without memory (the lookups
- * then search, and a later one builds). */
-__attribute__((cold, noinline)) static lex_index *lex_index_build(const pdx_lexicon *lx, pdx_lex_side side)
+ * with the previous rank is the same run); lex_unindexed when a string or
+ * ordinal is out of bounds. NULL without memory (the lookups then search,
+ * and a later one builds). */
+__attribute__((cold, noinline)) static uint64_t *lex_index_build(const pdx_lexicon *lx,
+                                                                 pdx_lex_side side)
 {
-    uint64_t slots = 16;
-    while (slots < 2 * (uint64_t)lx->n_pairs)
-        slots *= 2;
-    lex_index *ix = calloc(1, sizeof *ix + slots * sizeof *ix->slots);
-    if (!ix)
+    uint64_t *slots = calloc(lex_index_mask(lx) + 1, sizeof *slots);
+    if (!slots)
         return NULL;
-    ix->mask = slots - 1;
     const char *prev = NULL;
     size_t prev_len = 0;
     for (uint32_t r = 0; r < lx->n_pairs; r++) {
         const char *s;
         size_t n;
         if (!lex_rank_key_raw(lx, side, r, &s, &n)) {
-            ix->mask = 0;
-            break;
+            free(slots);
+            return lex_unindexed;
         }
         if (prev && lex_bytes_cmp(prev, prev_len, s, n) == 0)
             continue; /* the run goes on */
-        lex_index_add(lx, side, ix, s, n, r);
+        lex_index_add(lx, side, slots, s, n, r);
         prev = s;
         prev_len = n;
     }
-    return ix;
+    return slots;
 }
 
 /* Side's index: NULL for its first LEX_INDEX_AFTER lookups, then built
  * once (threads that race to build it keep the first one published and
  * free theirs). */
-static const lex_index *lex_index_of(const pdx_lexicon *lx, pdx_lex_side side)
+static const uint64_t *lex_index_of(const pdx_lexicon *lx, pdx_lex_side side)
 {
     lex_memo *m = lx->memo;
-    lex_index *ix = atomic_load_explicit(&m->index[side], memory_order_acquire);
+    uint64_t *ix = atomic_load_explicit(&m->index[side], memory_order_acquire);
     if (ix || atomic_fetch_add_explicit(&m->lookups[side], 1, memory_order_relaxed) <
                   LEX_INDEX_AFTER)
         return ix;
-    lex_index *mine = lex_index_build(lx, side);
+    uint64_t *mine = lex_index_build(lx, side);
     if (!mine)
         return NULL;
     if (!atomic_compare_exchange_strong_explicit(&m->index[side], &ix, mine,
                                                  memory_order_acq_rel, memory_order_acquire)) {
-        free(mine);
+        lex_index_free(mine);
         return ix;
     }
     return mine;
@@ -818,13 +840,13 @@ __attribute__((noinline)) static int lex_run_end(const pdx_lexicon *lx, pdx_lex_
 /* The first rank of key's run into *out, through the side's index, and
  * whether there is one into *found_out. The rank the index names is
  * compared with the key as a search probe is, its string checked. */
-static int lex_index_find(const pdx_lexicon *lx, const lex_index *ix, pdx_lex_side side,
+static int lex_index_find(const pdx_lexicon *lx, const uint64_t *slots, pdx_lex_side side,
                           const char *key, size_t key_len, uint32_t *out, bool *found_out)
 {
-    uint64_t h = pdx_hash(key_len ? key : "", key_len);
+    uint64_t h = pdx_hash(key_len ? key : "", key_len), mask = lex_index_mask(lx);
     *found_out = false;
-    for (uint64_t i = h & ix->mask;; i = (i + 1) & ix->mask) {
-        uint64_t e = ix->slots[i];
+    for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+        uint64_t e = slots[i];
         if (e == 0)
             return PDX_OK; /* at most half full: every probe sequence ends */
         if (lex_index_tag(e) != lex_index_tag(h))
@@ -851,8 +873,8 @@ int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
         return err;
     uint32_t first = 0, end;
     bool equal;
-    const lex_index *ix = lex_index_of(lx, side);
-    int rc = ix && ix->mask ? lex_index_find(lx, ix, side, key, key_len, &first, &equal)
+    const uint64_t *ix = lex_index_of(lx, side);
+    int rc = ix && ix != lex_unindexed ? lex_index_find(lx, ix, side, key, key_len, &first, &equal)
                             : lex_lower_bound(lx, side, key, key_len, &first, &equal);
     if (rc)
         return rc;
