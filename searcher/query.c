@@ -1211,6 +1211,10 @@ static item peek(parse_ctx *c)
         if (ch == '-' && c->i + 1 < c->len && !is_space(c->text[c->i + 1]) &&
             c->text[c->i + 1] != ')')
             return IT_NOT;
+        /* Most words are no operator: told by their first byte, without
+         * reading the table and its strings (cold once per query). */
+        if (ch != 'O' && ch != 'A' && ch != 'N')
+            return IT_ATOM;
         static const struct {
             const char *op;
             item it;
