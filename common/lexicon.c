@@ -112,8 +112,8 @@ static void lex_index_free(uint64_t *slots)
  * is: written through the const handle that searchers in several threads
  * share. */
 typedef struct lex_memo {
-    _Atomic(uint64_t *) index[2]; /* per side: NULL until built, then owned slots or lex_unindexed */
-    _Atomic uint32_t lookups[2];   /* lookups per side while it has no index */
+    _Atomic(uint64_t *) index[2]; /* per side: NULL, owned slots, or lex_unindexed */
+    _Atomic uint32_t lookups[2];  /* lookups per side while it has no index */
 } lex_memo;
 
 /* The fields are in the order a lookup reads them: a searcher looks a
@@ -133,14 +133,14 @@ struct pdx_lexicon {
      * only its side's terms, so that side has a bit of its own. Atomic:
      * searchers in several threads share it. */
     _Atomic uint8_t *checked;
-    lex_fault *fault;        /* points at fault_store: written through a const handle */
-    lex_memo *memo;          /* points at memo_store: written through a const handle */
-    uint32_t n_pairs;        /* records in PAIRS (0 after a failed open) */
-    uint32_t strings_len;    /* bytes of STRINGS */
-    lex_memo memo_store;     /* the keys' indexes and the lookups counted until they exist */
-    lex_fault fault_store;   /* the first fault found, at open, verify or lookup */
-    size_t len;              /* the blob's length */
-    uint32_t min_support;    /* from the header */
+    lex_fault *fault;      /* points at fault_store: written through a const handle */
+    lex_memo *memo;        /* points at memo_store: written through a const handle */
+    uint32_t n_pairs;      /* records in PAIRS (0 after a failed open) */
+    uint32_t strings_len;  /* bytes of STRINGS */
+    lex_memo memo_store;   /* the keys' indexes and the lookups counted until they exist */
+    lex_fault fault_store; /* the first fault found, at open, verify or lookup */
+    size_t len;            /* the blob's length */
+    uint32_t min_support;  /* from the header */
 };
 
 /* A cache line: the handle's alignment. */
@@ -682,8 +682,8 @@ static bool lex_rank_key_raw(const pdx_lexicon *lx, pdx_lex_side side, uint32_t 
         (ord = pdx_get_u32(lx->data + lex_rank_off(lx, side, i))) >= lx->n_pairs)
         return false;
     size_t field = side == PDX_LEX_KO ? LEX_PAIR_KO : LEX_PAIR_EN;
-    return lex_string_at(lx, pdx_get_u32(lx->data + lex_rec_off(lx, ord) + field), s_out,
-                         len_out, NULL);
+    return lex_string_at(lx, pdx_get_u32(lx->data + lex_rec_off(lx, ord) + field), s_out, len_out,
+                         NULL);
 }
 
 /* Slots - 1 of an index (slots a power of two, at least twice the pairs,
@@ -703,8 +703,8 @@ static uint64_t lex_index_tag(uint64_t h)
 /* Adds key s[0..n) of rank r to the index, unless it holds the key already:
  * in a valid lexicon a key's ranks are one run and only its first comes
  * here; in a damaged one the earliest rank is kept. */
-static void lex_index_add(const pdx_lexicon *lx, pdx_lex_side side, uint64_t *slots,
-                          const char *s, size_t n, uint32_t r)
+static void lex_index_add(const pdx_lexicon *lx, pdx_lex_side side, uint64_t *slots, const char *s,
+                          size_t n, uint32_t r)
 {
     uint64_t h = pdx_hash(s, n), mask = lex_index_mask(lx);
     for (uint64_t i = h & mask;; i = (i + 1) & mask) {
@@ -716,8 +716,7 @@ static void lex_index_add(const pdx_lexicon *lx, pdx_lex_side side, uint64_t *sl
             return;
         }
         if (lex_index_tag(e) == lex_index_tag(h) &&
-            lex_rank_key_raw(lx, side, (uint32_t)e - 1, &o, &on) &&
-            lex_bytes_cmp(o, on, s, n) == 0)
+            lex_rank_key_raw(lx, side, (uint32_t)e - 1, &o, &on) && lex_bytes_cmp(o, on, s, n) == 0)
             return;
     }
 }
@@ -757,14 +756,14 @@ static const uint64_t *lex_index_of(const pdx_lexicon *lx, pdx_lex_side side)
 {
     lex_memo *m = lx->memo;
     uint64_t *ix = atomic_load_explicit(&m->index[side], memory_order_acquire);
-    if (ix || atomic_fetch_add_explicit(&m->lookups[side], 1, memory_order_relaxed) <
-                  LEX_INDEX_AFTER)
+    if (ix ||
+        atomic_fetch_add_explicit(&m->lookups[side], 1, memory_order_relaxed) < LEX_INDEX_AFTER)
         return ix;
     uint64_t *mine = lex_index_build(lx, side);
     if (!mine)
         return NULL;
-    if (!atomic_compare_exchange_strong_explicit(&m->index[side], &ix, mine,
-                                                 memory_order_acq_rel, memory_order_acquire)) {
+    if (!atomic_compare_exchange_strong_explicit(&m->index[side], &ix, mine, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
         lex_index_free(mine);
         return ix;
     }
@@ -792,8 +791,9 @@ static int lex_rank_cmp(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i, co
  * that compared >= 0, so the answer to "is there a match at all" costs no
  * further probe -- most lookups find nothing (the searcher tries every span
  * of a query's words). */
-__attribute__((noinline)) static int lex_lower_bound(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
-                           size_t key_len, uint32_t *out, bool *equal_out)
+__attribute__((noinline)) static int lex_lower_bound(const pdx_lexicon *lx, pdx_lex_side side,
+                                                     const char *key, size_t key_len, uint32_t *out,
+                                                     bool *equal_out)
 {
     uint32_t lo = 0, hi = lx->n_pairs;
     bool equal = false; /* whether rank hi's key equals key; none at n_pairs */
@@ -819,8 +819,9 @@ __attribute__((noinline)) static int lex_lower_bound(const pdx_lexicon *lx, pdx_
  * of pairs. The order is checked on the way: a rank after the run whose
  * key sorts below key means the order is broken, and the lookup refuses
  * (--check, pdx_lexicon_verify, checks the whole order). */
-__attribute__((noinline)) static int lex_run_end(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
-                       size_t key_len, uint32_t first, uint32_t *end_out)
+__attribute__((noinline)) static int lex_run_end(const pdx_lexicon *lx, pdx_lex_side side,
+                                                 const char *key, size_t key_len, uint32_t first,
+                                                 uint32_t *end_out)
 {
     uint32_t i = first + 1;
     for (; i < lx->n_pairs; i++) {
@@ -875,7 +876,7 @@ int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
     bool equal;
     const uint64_t *ix = lex_index_of(lx, side);
     int rc = ix && ix != lex_unindexed ? lex_index_find(lx, ix, side, key, key_len, &first, &equal)
-                            : lex_lower_bound(lx, side, key, key_len, &first, &equal);
+                                       : lex_lower_bound(lx, side, key, key_len, &first, &equal);
     if (rc)
         return rc;
     end = first;

@@ -175,9 +175,10 @@ static uint64_t terms_df_bound(pdx_searcher *s, const char *terms, size_t len)
  * (one hop). Not inlined, nor is add_alts(): most spans are not in the
  * lexicon, and the code every query runs (the loop over the groups and
  * their keys) stays small and in few cache lines, as it is run cold. */
-__attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side, const char *key,
-                     size_t key_len, uint32_t first, uint32_t count, alt_list *l,
-                     const char **key_surface, size_t *key_surface_len)
+__attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side,
+                                               const char *key, size_t key_len, uint32_t first,
+                                               uint32_t count, alt_list *l,
+                                               const char **key_surface, size_t *key_surface_len)
 {
     int rc = PDX_OK;
     l->key_terms = key;
@@ -223,8 +224,9 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
 }
 
 /* Adds each alternative of l to groups [g0, g0 + n) as a clause. */
-__attribute__((noinline)) static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, const alt_list *l,
-                    const char *from, size_t from_len)
+__attribute__((noinline)) static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0,
+                                              uint32_t n, const alt_list *l, const char *from,
+                                              size_t from_len)
 {
     uint8_t fields = q->groups[g0].clauses[0].fields;
     double w = PDX_LEXICON_WEIGHT / n;
@@ -270,8 +272,8 @@ typedef struct span_df {
 
 /* Do the span's words, together, occur in too many papers to expand (the
  * rarest word bounds them)? */
-__attribute__((noinline)) static bool span_too_common(pdx_searcher *s, const pdx_query *q, span_df *d, uint32_t g0,
-                            uint32_t n)
+__attribute__((noinline)) static bool span_too_common(pdx_searcher *s, const pdx_query *q,
+                                                      span_df *d, uint32_t g0, uint32_t n)
 {
     uint64_t best = UINT64_MAX;
     for (uint32_t i = 0; i < n; i++) {
@@ -302,8 +304,8 @@ static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, uint3
         if (!ok || key->err)
             continue;
         uint32_t first, count;
-        int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, (const char *)key->data, key->len,
-                                  &first, &count);
+        int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, (const char *)key->data, key->len, &first,
+                                  &count);
         if (rc)
             return rc;
         if (count == 0 || span_too_common(s, q, &d, g0, n))
@@ -311,8 +313,8 @@ static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, uint3
         alt_list l = {0};
         const char *surface = NULL;
         size_t surface_len = 0;
-        rc = find_alts(s, lx, side, (const char *)key->data, key->len, first, count, &l,
-                       &surface, &surface_len);
+        rc = find_alts(s, lx, side, (const char *)key->data, key->len, first, count, &l, &surface,
+                       &surface_len);
         if (rc)
             return rc;
         if (l.n == 0)
