@@ -952,6 +952,15 @@ static size_t word_end(const parse_ctx *c, size_t i)
     return i;
 }
 
+/* Is w[0..n) all ASCII? */
+static bool is_ascii(const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)w[i] >= 0x80)
+            return false;
+    return true;
+}
+
 /* Tokenizes w into c's tokens. */
 static int tokenize_word(parse_ctx *c, const char *w, size_t wn, int flags)
 {
@@ -1055,9 +1064,16 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
     if (rc || c->n_toks == 0)
         return rc;
     size_t query_toks = c->n_toks;
-    bool star = false;
-    for (size_t k = 0; k < c->n_toks; k++)
+    bool star = false, latin = false;
+    for (size_t k = 0; k < c->n_toks; k++) {
         star |= c->toks[k].star;
+        latin |= c->toks[k].kind == PDX_TOKEN_WORD;
+    }
+    /* The tokenizer's other modes below differ from this one only on
+     * Korean runs (particles, derived endings: never in an ASCII word) and
+     * acronym plurals (a Latin word, here already): each costs a pass of the
+     * tokenizer, spared when it cannot change a thing. */
+    bool ascii = is_ascii(w, wn);
     pdx_clause cl;
     if ((rc = build_clause(c, &cl, fields))) {
         pdx_clause_free(&cl);
@@ -1079,13 +1095,13 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
     if (quoted || star)
         return PDX_OK;
     /* The noun of a derived form, as a lighter alternative. */
-    if ((rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
+    if (!ascii && (rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
         return rc;
     /* An acronym plural as written first, its singular as an alternative. */
-    if ((rc = add_plural_as_written(c, w, wn, fields, &out->g[0])))
+    if (latin && (rc = add_plural_as_written(c, w, wn, fields, &out->g[0])))
         return rc;
     /* The word as written, if the query mode dropped a particle. */
-    if ((rc = tokenize_word(c, w, wn, PDX_TOKENIZE_DEFAULT)) || c->n_toks <= query_toks)
+    if (ascii || (rc = tokenize_word(c, w, wn, PDX_TOKENIZE_DEFAULT)) || c->n_toks <= query_toks)
         return rc;
     rc = build_clause(c, &cl, fields);
     if (!rc && !cl.missing) {
