@@ -576,8 +576,10 @@ void pdx_stored_prefetch(const pdx_index *ix, uint32_t doc)
     const pdx_section *st = &ix->sec[PDX_SEC_STORED];
     if (!len || off > st->len || len > st->len - off)
         return;
+    /* the id, url and title at the start; the file and line at the end */
     __builtin_prefetch(st->p + off);
-    __builtin_prefetch(st->p + off + 64 < st->p + off + len ? st->p + off + 64 : st->p + off);
+    if (len > 64)
+        __builtin_prefetch(st->p + off + 64);
     __builtin_prefetch(st->p + off + len - 1);
 }
 

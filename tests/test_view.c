@@ -467,6 +467,14 @@ static void view_documents_dispatch(void **state)
     assert_non_null(strstr(pdx_index_errmsg(v), "out of range"));
     assert_int_equal(pdx_stored_get(v, v->n_docs, &stored), PDX_ECORRUPT);
     assert_non_null(strstr(pdx_index_errmsg(v), "out of range"));
+    /* the prefetch hint reads a paper's record only for a doc id it has:
+     * any id, on the view or on a segment, is harmless */
+    for (uint32_t d = 0; d < v->n_docs; d++)
+        pdx_stored_prefetch(v, d);
+    pdx_stored_prefetch(v, v->n_docs);
+    pdx_stored_prefetch(v, UINT32_MAX);
+    pdx_stored_prefetch(v->segs[0], v->segs[0]->n_docs);
+    pdx_stored_prefetch(v->segs[1], UINT32_MAX);
     /* lists are opened on the segments, not on a view of several */
     uint32_t vord;
     pdx_term t;
