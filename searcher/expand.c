@@ -30,34 +30,33 @@
 
 #include "searcher.h"
 
-/* An upper bound of the papers clause c can match: its rarest slot's
- * document frequency, summed over the slot's terms and the clause's
- * fields (a phrase matches no more papers than its rarest term). */
-static uint64_t clause_df_bound(pdx_searcher *s, const pdx_clause *c)
-{
-    uint64_t best = UINT64_MAX;
-    for (uint32_t i = 0; i < c->n_slots; i++) {
-        uint64_t df = 0, one;
-        for (uint32_t o = 0; o < c->slots[i].n_ords; o++)
-            if (pdx_search_term_df(s, c->slots[i].ords[o], c->fields, &one) == PDX_OK)
-                df += one;
-        best = df < best ? df : best;
-    }
-    return best == UINT64_MAX ? 0 : best;
-}
-
 /* Is a document frequency past the expansion bounds
- * (PDX_LEXICON_MAX_DF_SHARE of the papers, or PDX_LEXICON_MAX_DF)? */
+ * (PDX_LEXICON_MAX_DF_SHARE of the papers, or PDX_LEXICON_MAX_DF)? The
+ * answer grows with df: a set of bounds is past them only when its least
+ * one is, which lets the callers below stop at the first one that is not. */
 static bool df_too_common(const pdx_index *ix, uint64_t df)
 {
     return (double)df > PDX_LEXICON_MAX_DF_SHARE * pdx_search_n_live(ix) ||
            df > PDX_LEXICON_MAX_DF;
 }
 
-/* Is clause c too common to expand, or to be added as an equivalent? */
+/* Is clause c too common to expand, or to be added as an equivalent? A
+ * phrase matches no more papers than its rarest slot (a slot's document
+ * frequency summed over its terms and the clause's fields), so it is not
+ * as soon as one slot is under the bounds, and the other slots' list
+ * headers are not read: each is a cache miss, and often a TLB miss, in a
+ * parse that runs cold. */
 static bool too_common(pdx_searcher *s, const pdx_clause *c)
 {
-    return df_too_common(s->ix, clause_df_bound(s, c));
+    for (uint32_t i = 0; i < c->n_slots; i++) {
+        uint64_t df = 0, one;
+        for (uint32_t o = 0; o < c->slots[i].n_ords; o++)
+            if (pdx_search_term_df(s, c->slots[i].ords[o], c->fields, &one) == PDX_OK)
+                df += one;
+        if (!df_too_common(s->ix, df))
+            return false;
+    }
+    return c->n_slots > 0;
 }
 
 /* The clause of group g that holds its words in the lexicon's form: the
@@ -151,11 +150,11 @@ static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t
     l->a[l->n++] = (alt){t, tn, s, sn, support};
 }
 
-/* An upper bound of the papers a term sequence (joined by ' ') occurs in:
- * the document frequency of its rarest term, over all fields. */
-static uint64_t terms_df_bound(pdx_searcher *s, const char *terms, size_t len)
+/* Is a term sequence (joined by ' ') too common: is each of its terms,
+ * over all fields, past the bounds (a term the index lacks is not)? Stops
+ * at the first term under them, as too_common() does. */
+static bool terms_too_common(pdx_searcher *s, const char *terms, size_t len)
 {
-    uint64_t best = UINT64_MAX;
     for (size_t i = 0; i < len;) {
         const char *sp = memchr(terms + i, ' ', len - i);
         size_t n = sp ? (size_t)(sp - terms) - i : len - i;
@@ -164,10 +163,11 @@ static uint64_t terms_df_bound(pdx_searcher *s, const char *terms, size_t len)
         if (n && pdx_search_term_find(s, terms + i, n, &ord) == PDX_OK &&
             pdx_search_term_df(s, ord, PDX_FIELDS_ALL, &df) != PDX_OK)
             df = 0;
-        best = df < best ? df : best;
+        if (!df_too_common(s->ix, df))
+            return false;
         i += n + 1;
     }
-    return best == UINT64_MAX ? 0 : best;
+    return len > 0;
 }
 
 /* The pairs of key on `side`, ranks [first, first + count): the other
@@ -204,7 +204,7 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
         /* Hop only through an equivalent the query will use: a pivot too
          * common to add is often an ambiguous word (추론 is reasoning and
          * inference), and hopping through it drifts off the idea. */
-        if (df_too_common(s->ix, terms_df_bound(s, l->a[i].terms, l->a[i].terms_len)))
+        if (terms_too_common(s, l->a[i].terms, l->a[i].terms_len))
             continue;
         uint32_t f2, c2;
         rc = pdx_lexicon_find(lx, (pdx_lex_side)other, l->a[i].terms, l->a[i].terms_len, &f2,
@@ -261,29 +261,30 @@ __attribute__((noinline)) static int add_alts(pdx_searcher *s, pdx_query *q, uin
     return PDX_OK;
 }
 
-/* Document frequency bounds (clause_df_bound) of the groups of a span
- * starting at g0, found when a span is first in the lexicon: most spans are
- * not, and reading a word's list headers for nothing costs cache misses
- * (data and the code that reads them) in every query. */
+/* Whether each group of a span starting at g0 is too common to expand,
+ * found when a span is first in the lexicon: most spans are not, and
+ * reading a word's list headers for nothing costs cache misses (data and
+ * the code that reads them) in every query. */
 typedef struct span_df {
-    uint64_t df[PDX_LEXICON_MAX_SPAN]; /* group g0 + i's bound, once known[i] */
-    bool known[PDX_LEXICON_MAX_SPAN];  /* whether df[i] was read */
+    bool common[PDX_LEXICON_MAX_SPAN]; /* group g0 + i's too_common(), once known[i] */
+    bool known[PDX_LEXICON_MAX_SPAN];  /* whether common[i] was found */
 } span_df;
 
-/* Do the span's words, together, occur in too many papers to expand (the
- * rarest word bounds them)? */
+/* Do the span's words, together, occur in too many papers to expand? The
+ * rarest word bounds them: not when one of them is not (the later ones are
+ * then not read). */
 __attribute__((noinline)) static bool span_too_common(pdx_searcher *s, const pdx_query *q,
                                                       span_df *d, uint32_t g0, uint32_t n)
 {
-    uint64_t best = UINT64_MAX;
     for (uint32_t i = 0; i < n; i++) {
         if (!d->known[i]) {
-            d->df[i] = clause_df_bound(s, lexicon_clause(&q->groups[g0 + i]));
+            d->common[i] = too_common(s, lexicon_clause(&q->groups[g0 + i]));
             d->known[i] = true;
         }
-        best = d->df[i] < best ? d->df[i] : best;
+        if (!d->common[i])
+            return false;
     }
-    return df_too_common(s->ix, best);
+    return true;
 }
 
 /* Looks up the longest span starting at group g0 (at most `avail` groups)
@@ -291,7 +292,7 @@ __attribute__((noinline)) static bool span_too_common(pdx_searcher *s, const pdx
 static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, uint32_t g0,
                      uint32_t avail, pdx_buf *key, uint32_t *used)
 {
-    span_df d = {{0}, {false}};
+    span_df d = {{false}, {false}};
     *used = 1;
     for (uint32_t n = PDX_MIN(avail, PDX_LEXICON_MAX_SPAN); n >= 1; n--) {
         pdx_buf_reset(key);

@@ -6,10 +6,13 @@
  * query (its lexicon then looked up through the in-memory hash index,
  * common/lexicon.c) expands each query exactly as its first parse did.
  *
- * The papers are written for these tests: one word (데이터) in more than
- * PDX_LEXICON_MAX_DF_SHARE of them, two phrases each pairing it with a rare
- * word, once before it and once after it, stated with their English names
- * in three papers each (the lexicon's support threshold).
+ * The papers are written for these tests: one word (데이터, and "data")
+ * in more than PDX_LEXICON_MAX_DF_SHARE of them, two phrases each pairing it
+ * with a rare word, once before it and once after it, stated with their
+ * English names in three papers each (the lexicon's support threshold), and
+ * another Korean name of one of them (자료 증강), which the lexicon reaches
+ * through the English one (a hop through a phrase whose first word is
+ * common but not its second).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,7 +30,8 @@
 #include "paperdex/search.h"
 
 /* Summaries: 0-2 state 데이터 증강 (common word first), 3-5 합성 데이터
- * (common word last), 6-15 are about other things. */
+ * (common word last), 6-8 자료 증강, 9-11 say 데이터 alone, the rest (up
+ * to NDOCS) are about other things. */
 static const char *const sums[] = {
     "이미지 데이터 증강(data augmentation) 기법을 비교한다",
     "음성 데이터 증강(Data Augmentation)으로 정확도를 올린다",
@@ -35,6 +39,12 @@ static const char *const sums[] = {
     "합성 데이터(synthetic data)로 모델을 학습한다",
     "대규모 합성 데이터(Synthetic Data) 생성 파이프라인",
     "합성 데이터(synthetic data)의 품질을 평가한다",
+    "자료 증강(data augmentation)의 효과를 본다",
+    "텍스트 자료 증강(Data Augmentation) 연구",
+    "적은 자료 증강(data augmentation) 비용",
+    "데이터 품질 관리",
+    "데이터 수집 도구",
+    "데이터 정제 방법",
     "로봇 팔이 물체를 잡는다",
     "그래프 신경망으로 분자를 다룬다",
     "음악 생성 모델을 제안한다",
@@ -46,7 +56,10 @@ static const char *const sums[] = {
     "수학 문제 풀이 능력을 본다",
     "자율 주행 경로 계획을 다룬다",
 };
-#define NDOCS (sizeof sums / sizeof *sums)
+#define NSUMS (sizeof sums / sizeof *sums)
+/* Papers: the summaries, then more of the last ones, so that 데이터 (9
+ * papers) is past the share and 증강 (6) is not. */
+#define NDOCS 40
 
 typedef struct env {
     char *dir;
@@ -64,7 +77,8 @@ static int setup(void **state)
     fx_paper papers[NDOCS];
     for (size_t i = 0; i < NDOCS; i++) {
         snprintf(ids[i], sizeof ids[i], "2504.%05zu", 10000 + i);
-        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", sums[i], 20250401, 1};
+        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", sums[i < NSUMS ? i : NSUMS - 1 - i % 4],
+                               20250401, 1};
     }
     fx_write_index(idx, papers, NDOCS);
     char err[512];
@@ -123,18 +137,21 @@ static void test_expand__fixture(void **state)
     pdx_index_info in;
     pdx_index_info_get(e->ix, &in);
     assert_true(in.lexicon_pairs >= 2);
-    assert_true(6.0 > PDX_LEXICON_MAX_DF_SHARE * NDOCS && 3.0 < PDX_LEXICON_MAX_DF_SHARE * NDOCS);
+    assert_true(in.docs == NDOCS && NSUMS < NDOCS);
+    assert_true(9.0 > PDX_LEXICON_MAX_DF_SHARE * NDOCS && 6.0 < PDX_LEXICON_MAX_DF_SHARE * NDOCS);
 }
 
-/* A span is as common as its rarest word: 데이터 is in 6 of 16 papers, past
- * the share, but 증강 and 합성 in 3, so both phrases expand, the common
- * word first in one and last in the other. */
+/* A span is as common as its rarest word: 데이터 is in 9 of 40 papers, past
+ * the share, but 증강 and 합성 in fewer, so both phrases expand, the common
+ * word first in one and last in the other; and so is an equivalent ("data"
+ * is as common as 데이터, augment is not), which is added, and hopped
+ * through to the other Korean name. */
 static void test_expand__span_bounded_by_its_rarest_word(void **state)
 {
     env *e = *state;
     char got[512];
     expand(e, "데이터 증강", got, sizeof got);
-    if (!strstr(got, ">data augmentation;"))
+    if (!strstr(got, ">data augmentation;") || !strstr(got, ">자료 증강;"))
         fail_msg("데이터 증강 expanded to \"%s\"", got);
     expand(e, "합성 데이터", got, sizeof got);
     if (!strstr(got, ">synthetic data;"))
