@@ -26,8 +26,6 @@
  * (LLM -> 대형 언어 모델 -> large language model), at most
  * PDX_LEXICON_MAX_ALTS per span, without repeats.
  */
-#include <stdlib.h>
-
 #include "searcher.h"
 
 /* Is a document frequency past the expansion bounds
