@@ -9,6 +9,7 @@
  * The fixtures are term sequences made up for these tests; none comes from
  * the corpus.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -544,6 +545,82 @@ static void test_lexicon_find__index_on_hostile_bytes(void **state)
     pdx_buf_free(&b);
 }
 
+/* One thread's lookups on a shared lexicon, started together with the
+ * others so that several of them build a side's index at once. */
+typedef struct racer {
+    const pdx_lexicon *lx;     /* shared, lazily opened */
+    const pdx_lexicon *good;   /* an intact copy, for the answers */
+    pthread_barrier_t *start;  /* all threads leave it together */
+    int bad;                   /* lookups whose answer differed from good's */
+} racer;
+
+static void *race_lookups(void *arg)
+{
+    racer *r = arg;
+    pthread_barrier_wait(r->start);
+    for (int round = 0; round < 4; round++)
+        for (int side = 0; side < 2; side++) {
+            const char *const *keys = side == PDX_LEX_KO ? fx_ko : fx_en;
+            size_t n = side == PDX_LEX_KO ? N_KO : N_EN;
+            for (size_t i = 0; i < n; i++) {
+                uint32_t f1 = 0, c1 = 0, f2 = 0, c2 = 0;
+                int rc = pdx_lexicon_find(r->lx, (pdx_lex_side)side, keys[i], strlen(keys[i]),
+                                          &f1, &c1);
+                pdx_lexicon_find(r->good, (pdx_lex_side)side, keys[i], strlen(keys[i]), &f2,
+                                 &c2);
+                r->bad += rc != PDX_OK || c1 != c2 || (c1 && f1 != f2);
+            }
+        }
+    return NULL;
+}
+
+/* Searchers in several threads share an index's lexicon: threads that
+ * build a side's index at the same time keep the first one published and
+ * free theirs, and answer as one thread does; on a lexicon whose build
+ * meets damage (every thread's build gives the no-index marker) nothing is
+ * freed that was not allocated. ASan/UBSan run this too. */
+static void test_lexicon_find__index_built_by_racing_threads(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    fx_encode(&b);
+    uint32_t n = pdx_get_u32(b.data + 12);
+    pdx_lexicon *good = NULL;
+    assert_int_equal(pdx_lexicon_open(&good, b.data, b.len), PDX_OK);
+    uint8_t *d = copy_of(b.data, b.len);
+    for (int damaged = 0; damaged < 2; damaged++)
+        for (int trial = 0; trial < 20; trial++) {
+            memcpy(d, b.data, b.len);
+            if (damaged) /* the last Korean rank's string out of bounds */
+                pdx_put_u32(d + LEX_HEADER + (size_t)LEX_REC * (n - 1), 0xfffffff0u);
+            pdx_lexicon *lx = NULL;
+            assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+            enum { THREADS = 4 };
+            pthread_barrier_t start;
+            assert_int_equal(pthread_barrier_init(&start, NULL, THREADS), 0);
+            racer r[THREADS];
+            pthread_t th[THREADS];
+            for (int i = 0; i < THREADS; i++) {
+                r[i] = (racer){lx, good, &start, 0};
+                assert_int_equal(pthread_create(&th[i], NULL, race_lookups, &r[i]), 0);
+            }
+            int bad = 0;
+            for (int i = 0; i < THREADS; i++) {
+                assert_int_equal(pthread_join(th[i], NULL), 0);
+                bad += r[i].bad;
+            }
+            pthread_barrier_destroy(&start);
+            if (damaged) /* some lookup reads the damaged rank: refused, and it sticks */
+                assert_int_equal(pdx_lexicon_error(lx), PDX_ECORRUPT);
+            else
+                assert_int_equal(bad, 0);
+            pdx_lexicon_free(lx);
+        }
+    free(d);
+    pdx_lexicon_free(good);
+    pdx_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +632,7 @@ int main(void)
         cmocka_unit_test(test_lexicon_find__index_keeps_damage_visible),
         cmocka_unit_test(test_lexicon_find__index_checks_the_rank_it_names),
         cmocka_unit_test(test_lexicon_find__index_on_hostile_bytes),
+        cmocka_unit_test(test_lexicon_find__index_built_by_racing_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
