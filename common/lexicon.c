@@ -36,6 +36,10 @@
  * term-by-term order because the separator sorts below every term byte; the
  * matches are then consecutive, most supported first. Korean sides repeat
  * in consecutive pairs, so the encoder writes each distinct one once.
+ * A reader that serves many lookups builds, in memory only, a hash index
+ * per side from each run's first rank (lex_index_build() below), so that a lookup
+ * reads one slot instead of ~13 records and strings (a searcher looks a
+ * query's words up once each, cache-cold).
  */
 #include <limits.h>
 #include <stdatomic.h>
@@ -73,42 +77,55 @@ typedef struct lex_fault {
 /* err while the claiming thread writes msg (no pdx error code is this). */
 #define LEX_WRITING INT_MIN
 
-/* A Bloom filter of one side's keys (terms strings): most lookups find
- * nothing (the searcher tries every span of up to 4 query words), and a
- * key the filter does not hold is answered without a binary search. Built
- * from the bytes as they are, unchecked: it only says where a search is
- * needed; the search checks what it reads. */
-typedef struct lex_filter {
-    uint64_t mask;    /* bits - 1 (bits a power of two); 0: passes every key */
-    uint64_t words[]; /* the bits */
-} lex_filter;
+/* A hash index of one side's keys (terms strings): the first rank of each
+ * key's run, found in one or two probes where a binary search makes about
+ * 13, each a cache miss in a searcher that runs once per query; and most
+ * lookups find nothing (the searcher tries every span of up to 4 query
+ * words), which the index answers from one slot. Open addressing with
+ * linear probing, at most half full. Built from the bytes as they are,
+ * unchecked: it only says which rank to compare, and that comparison
+ * checks what it reads, as a binary search probe does.
+ *
+ * An index is its slots alone (lex_index_mask() says how many, from the
+ * pair count), so that a lookup reads one cache line of it: each slot is 0
+ * (free) or the key's hash's high 32 bits << 32 | its first rank + 1, and a
+ * key whose tag differs is passed over without reading its string. When
+ * the build meets a string or ordinal out of bounds the side gets
+ * lex_unindexed instead: every lookup then searches, so that the key the
+ * index would have held does not look absent and the lookups that read the
+ * damage report it. */
+static uint64_t lex_unindexed[1];
 
-#define LEX_FILTER_BITS_PER_KEY 16 /* about 0.5% of absent keys pass, with 3 probes */
-#define LEX_FILTER_PROBES 3        /* bits set per key */
-/* Lookups on a side before its filter is built: a one-shot search (a few
+/* Frees a side's index (the marker is not allocated). */
+static void lex_index_free(uint64_t *slots)
+{
+    if (slots != lex_unindexed)
+        free(slots);
+}
+
+/* Lookups on a side before its index is built: a one-shot search (a few
  * lookups) does not pay the O(n) build; a searcher that serves queries
  * does, once. */
-#define LEX_FILTER_AFTER 16
+#define LEX_INDEX_AFTER 16
 
 /* What lookups build and keep. Behind a pointer in the handle, as the fault
  * is: written through the const handle that searchers in several threads
  * share. */
 typedef struct lex_memo {
-    _Atomic(lex_filter *) filter[2]; /* per side; NULL until built (owned) */
-    _Atomic uint32_t lookups[2];     /* lookups per side while it has no filter */
+    _Atomic(uint64_t *) index[2]; /* per side: NULL, owned slots, or lex_unindexed */
+    _Atomic uint32_t lookups[2];  /* lookups per side while it has no index */
 } lex_memo;
 
+/* The fields are in the order a lookup reads them: a searcher looks a
+ * query's words up once per query, cache-cold, and the handle is allocated
+ * on a cache line (LEX_LINE) so that what every lookup reads (the first
+ * line: pointers and sizes; the second: the index pointers and the fault's
+ * code) costs two misses, not four. */
 struct pdx_lexicon {
     const uint8_t *data;     /* the blob; not owned */
-    size_t len;              /* its length */
-    uint32_t n_pairs;        /* records in PAIRS (0 after a failed open) */
-    uint32_t min_support;    /* from the header */
     const uint8_t *pairs;    /* PAIRS inside data */
     const uint8_t *en_order; /* EN_ORDER inside data */
     const uint8_t *strings;  /* STRINGS inside data */
-    uint32_t strings_len;    /* its length */
-    lex_fault *fault;        /* points at fault_store: written through a const handle */
-    lex_fault fault_store;   /* the first fault found, at open, verify or lookup */
     /* n_pairs sets of LEX_CHECKED_* bits: what of record i was read and
      * found valid. The blob is immutable, so a searcher that looks the same
      * words up query after query (paperdex-serve, the benchmarks) checks
@@ -116,9 +133,18 @@ struct pdx_lexicon {
      * only its side's terms, so that side has a bit of its own. Atomic:
      * searchers in several threads share it. */
     _Atomic uint8_t *checked;
+    lex_fault *fault;      /* points at fault_store: written through a const handle */
     lex_memo *memo;        /* points at memo_store: written through a const handle */
-    lex_memo memo_store;   /* the keys' filters and the lookups counted until they exist */
+    uint32_t n_pairs;      /* records in PAIRS (0 after a failed open) */
+    uint32_t strings_len;  /* bytes of STRINGS */
+    lex_memo memo_store;   /* the keys' indexes and the lookups counted until they exist */
+    lex_fault fault_store; /* the first fault found, at open, verify or lookup */
+    size_t len;            /* the blob's length */
+    uint32_t min_support;  /* from the header */
 };
+
+/* A cache line: the handle's alignment. */
+#define LEX_LINE 64
 
 #define LEX_CHECKED_KO 1u  /* the Korean terms string is valid */
 #define LEX_CHECKED_EN 2u  /* the English terms string is valid */
@@ -539,14 +565,16 @@ int pdx_lexicon_open_lazy(pdx_lexicon **out, const void *data, size_t len)
     if (!out)
         return PDX_EINVAL;
     *out = NULL;
-    pdx_lexicon *lx = calloc(1, sizeof *lx);
+    size_t size = (sizeof(pdx_lexicon) + LEX_LINE - 1) / LEX_LINE * LEX_LINE;
+    pdx_lexicon *lx = aligned_alloc(LEX_LINE, size);
     if (!lx)
         return PDX_ENOMEM;
+    memset(lx, 0, size);
     lx->fault = &lx->fault_store;
     atomic_init(&lx->fault_store.err, PDX_OK);
     lx->memo = &lx->memo_store;
     for (int side = 0; side < 2; side++) {
-        atomic_init(&lx->memo_store.filter[side], NULL);
+        atomic_init(&lx->memo_store.index[side], NULL);
         atomic_init(&lx->memo_store.lookups[side], 0);
     }
     lx->data = data;
@@ -593,7 +621,7 @@ void pdx_lexicon_free(pdx_lexicon *lx)
     if (lx) {
         free((void *)lx->checked);
         for (int side = 0; side < 2; side++)
-            free(atomic_load(&lx->memo_store.filter[side]));
+            lex_index_free(atomic_load(&lx->memo_store.index[side]));
     }
     free(lx);
 }
@@ -644,89 +672,103 @@ static int lex_rank_read(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i,
     return rc ? rc : lex_pair_read(lx, ord, out);
 }
 
-/* Bit j of a key's LEX_FILTER_PROBES bits, from its hash h (double
- * hashing). */
-static uint64_t lex_filter_bit(const lex_filter *f, uint64_t h, unsigned j)
+/* The `side` key string of rank i, unchecked (the index is built from the
+ * bytes as they are): false when its ordinal or string is out of bounds. */
+static bool lex_rank_key_raw(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i,
+                             const char **s_out, size_t *len_out)
 {
-    return (h + j * ((h >> 32) | 1)) & f->mask;
-}
-
-static void lex_filter_add(lex_filter *f, const char *s, size_t n)
-{
-    uint64_t h = pdx_hash(s, n);
-    for (unsigned j = 0; j < LEX_FILTER_PROBES; j++) {
-        uint64_t b = lex_filter_bit(f, h, j);
-        f->words[b / 64] |= (uint64_t)1 << (b % 64);
-    }
-}
-
-/* False only when no key of the filter's side is key (NULL: no filter). */
-static bool lex_filter_maybe(const lex_filter *f, const char *key, size_t key_len)
-{
-    if (!f || f->mask == 0)
-        return true;
-    uint64_t h = pdx_hash(key_len ? key : "", key_len);
-    for (unsigned j = 0; j < LEX_FILTER_PROBES; j++) {
-        uint64_t b = lex_filter_bit(f, h, j);
-        if (!(f->words[b / 64] >> (b % 64) & 1))
-            return false;
-    }
-    return true;
-}
-
-/* The filter of side's keys, from every record's terms string (a Korean
- * string shared with the previous record is added once). A string out of
- * bounds makes it pass every key (mask 0): the key it would have held must
- * not look absent, and the lookups that read that string report it. NULL
- * without memory (the lookups then search, and a later one builds). */
-static lex_filter *lex_filter_build(const pdx_lexicon *lx, pdx_lex_side side)
-{
-    uint64_t bits = 64;
-    while (bits / LEX_FILTER_BITS_PER_KEY < lx->n_pairs)
-        bits *= 2;
-    lex_filter *f = calloc(1, sizeof *f + bits / 8);
-    if (!f)
-        return NULL;
-    f->mask = bits - 1;
+    uint32_t ord = i;
+    if (side == PDX_LEX_EN &&
+        (ord = pdx_get_u32(lx->data + lex_rank_off(lx, side, i))) >= lx->n_pairs)
+        return false;
     size_t field = side == PDX_LEX_KO ? LEX_PAIR_KO : LEX_PAIR_EN;
-    uint32_t prev = 0;
-    for (uint32_t i = 0; i < lx->n_pairs; i++) {
-        uint32_t off = pdx_get_u32(lx->data + lex_rec_off(lx, i) + field);
+    return lex_string_at(lx, pdx_get_u32(lx->data + lex_rec_off(lx, ord) + field), s_out, len_out,
+                         NULL);
+}
+
+/* Slots - 1 of an index (slots a power of two, at least twice the pairs,
+ * so at most half full), from the pair count alone. */
+static uint64_t lex_index_mask(const pdx_lexicon *lx)
+{
+    uint64_t want = 2 * (uint64_t)lx->n_pairs;
+    return want <= 16 ? 15 : (UINT64_MAX >> __builtin_clzll(want - 1));
+}
+
+/* A slot's tag: the high 32 bits of the key's hash, in place. */
+static uint64_t lex_index_tag(uint64_t h)
+{
+    return h & ~(uint64_t)UINT32_MAX;
+}
+
+/* Adds key s[0..n) of rank r to the index, unless it holds the key already:
+ * in a valid lexicon a key's ranks are one run and only its first comes
+ * here; in a damaged one the earliest rank is kept. */
+static void lex_index_add(const pdx_lexicon *lx, pdx_lex_side side, uint64_t *slots, const char *s,
+                          size_t n, uint32_t r)
+{
+    uint64_t h = pdx_hash(s, n), mask = lex_index_mask(lx);
+    for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+        uint64_t e = slots[i];
+        const char *o;
+        size_t on;
+        if (e == 0) {
+            slots[i] = lex_index_tag(h) | ((uint64_t)r + 1);
+            return;
+        }
+        if (lex_index_tag(e) == lex_index_tag(h) &&
+            lex_rank_key_raw(lx, side, (uint32_t)e - 1, &o, &on) && lex_bytes_cmp(o, on, s, n) == 0)
+            return;
+    }
+}
+
+/* The index of side's keys: each run's first rank (a Korean string shared
+ * with the previous rank is the same run); lex_unindexed when a string or
+ * ordinal is out of bounds. NULL without memory (the lookups then search,
+ * and a later one builds). */
+__attribute__((cold, noinline)) static uint64_t *lex_index_build(const pdx_lexicon *lx,
+                                                                 pdx_lex_side side)
+{
+    uint64_t *slots = calloc(lex_index_mask(lx) + 1, sizeof *slots);
+    if (!slots)
+        return NULL;
+    const char *prev = NULL;
+    size_t prev_len = 0;
+    for (uint32_t r = 0; r < lx->n_pairs; r++) {
         const char *s;
         size_t n;
-        if (i > 0 && off == prev)
-            continue;
-        if (!lex_string_at(lx, off, &s, &n, NULL)) {
-            f->mask = 0;
-            break;
+        if (!lex_rank_key_raw(lx, side, r, &s, &n)) {
+            free(slots);
+            return lex_unindexed;
         }
-        lex_filter_add(f, s, n);
-        prev = off;
+        if (prev && lex_bytes_cmp(prev, prev_len, s, n) == 0)
+            continue; /* the run goes on */
+        lex_index_add(lx, side, slots, s, n, r);
+        prev = s;
+        prev_len = n;
     }
-    return f;
+    return slots;
 }
 
-/* Side's filter: NULL for its first LEX_FILTER_AFTER lookups, then built
+/* Side's index: NULL for its first LEX_INDEX_AFTER lookups, then built
  * once (threads that race to build it keep the first one published and
  * free theirs). */
-static const lex_filter *lex_filter_of(const pdx_lexicon *lx, pdx_lex_side side)
+static const uint64_t *lex_index_of(const pdx_lexicon *lx, pdx_lex_side side)
 {
     lex_memo *m = lx->memo;
-    lex_filter *f = atomic_load_explicit(&m->filter[side], memory_order_acquire);
-    if (f || atomic_fetch_add_explicit(&m->lookups[side], 1, memory_order_relaxed) <
-                 LEX_FILTER_AFTER)
-        return f;
-    lex_filter *mine = lex_filter_build(lx, side);
+    uint64_t *ix = atomic_load_explicit(&m->index[side], memory_order_acquire);
+    if (ix ||
+        atomic_fetch_add_explicit(&m->lookups[side], 1, memory_order_relaxed) < LEX_INDEX_AFTER)
+        return ix;
+    uint64_t *mine = lex_index_build(lx, side);
     if (!mine)
         return NULL;
-    if (!atomic_compare_exchange_strong_explicit(&m->filter[side], &f, mine,
-                                                 memory_order_acq_rel, memory_order_acquire)) {
-        free(mine);
-        return f;
+    if (!atomic_compare_exchange_strong_explicit(&m->index[side], &ix, mine, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        lex_index_free(mine);
+        return ix;
     }
     return mine;
 }
-
 /* Compares the `side` terms of rank i with key into *cmp_out (as memcmp:
  * the rank's terms against the key). */
 static int lex_rank_cmp(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i, const char *key,
@@ -749,8 +791,9 @@ static int lex_rank_cmp(const pdx_lexicon *lx, pdx_lex_side side, uint32_t i, co
  * that compared >= 0, so the answer to "is there a match at all" costs no
  * further probe -- most lookups find nothing (the searcher tries every span
  * of a query's words). */
-static int lex_lower_bound(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
-                           size_t key_len, uint32_t *out, bool *equal_out)
+__attribute__((noinline)) static int lex_lower_bound(const pdx_lexicon *lx, pdx_lex_side side,
+                                                     const char *key, size_t key_len, uint32_t *out,
+                                                     bool *equal_out)
 {
     uint32_t lo = 0, hi = lx->n_pairs;
     bool equal = false; /* whether rank hi's key equals key; none at n_pairs */
@@ -776,8 +819,9 @@ static int lex_lower_bound(const pdx_lexicon *lx, pdx_lex_side side, const char 
  * of pairs. The order is checked on the way: a rank after the run whose
  * key sorts below key means the order is broken, and the lookup refuses
  * (--check, pdx_lexicon_verify, checks the whole order). */
-static int lex_run_end(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
-                       size_t key_len, uint32_t first, uint32_t *end_out)
+__attribute__((noinline)) static int lex_run_end(const pdx_lexicon *lx, pdx_lex_side side,
+                                                 const char *key, size_t key_len, uint32_t first,
+                                                 uint32_t *end_out)
 {
     uint32_t i = first + 1;
     for (; i < lx->n_pairs; i++) {
@@ -794,6 +838,31 @@ static int lex_run_end(const pdx_lexicon *lx, pdx_lex_side side, const char *key
     return PDX_OK;
 }
 
+/* The first rank of key's run into *out, through the side's index, and
+ * whether there is one into *found_out. The rank the index names is
+ * compared with the key as a search probe is, its string checked. */
+static int lex_index_find(const pdx_lexicon *lx, const uint64_t *slots, pdx_lex_side side,
+                          const char *key, size_t key_len, uint32_t *out, bool *found_out)
+{
+    uint64_t h = pdx_hash(key_len ? key : "", key_len), mask = lex_index_mask(lx);
+    *found_out = false;
+    for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+        uint64_t e = slots[i];
+        if (e == 0)
+            return PDX_OK; /* at most half full: every probe sequence ends */
+        if (lex_index_tag(e) != lex_index_tag(h))
+            continue;
+        int c, rc = lex_rank_cmp(lx, side, (uint32_t)e - 1, key, key_len, &c);
+        if (rc)
+            return rc;
+        if (c == 0) {
+            *out = (uint32_t)e - 1;
+            *found_out = true;
+            return PDX_OK;
+        }
+    }
+}
+
 int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
                      size_t key_len, uint32_t *first_out, uint32_t *count_out)
 {
@@ -803,14 +872,11 @@ int pdx_lexicon_find(const pdx_lexicon *lx, pdx_lex_side side, const char *key,
     int err = lex_err(lx);
     if (err)
         return err;
-    uint32_t first, end;
+    uint32_t first = 0, end;
     bool equal;
-    if (!lex_filter_maybe(lex_filter_of(lx, side), key, key_len)) {
-        *first_out = 0;
-        *count_out = 0;
-        return PDX_OK;
-    }
-    int rc = lex_lower_bound(lx, side, key, key_len, &first, &equal);
+    const uint64_t *ix = lex_index_of(lx, side);
+    int rc = ix && ix != lex_unindexed ? lex_index_find(lx, ix, side, key, key_len, &first, &equal)
+                                       : lex_lower_bound(lx, side, key, key_len, &first, &equal);
     if (rc)
         return rc;
     end = first;

@@ -111,11 +111,11 @@ uint32_t pdx_lexicon_min_support(const pdx_lexicon *lx);
  * of pdx_lexicon_get(lx, side, ...), most supported first (*first_out
  * means nothing when *count_out is 0). One binary search, O(log n)
  * comparisons of the key side's terms only, then a step per match; once a
- * side has served a few lookups, a key missing from a Bloom filter of that
- * side's keys (built then, O(n) once) is answered without a search. It
- * checks the terms strings and English ordinals it reads (pdx_lexicon_get()
- * checks whole records) and refuses when a rank after the matches sorts
- * below them. Thread-safe on a shared handle. Returns PDX_OK (also when
+ * side has served a few lookups, a hash index of that side's keys (built
+ * then, O(n) once) names the first match instead, or answers that there is
+ * none, in one or two probes. It checks the terms strings and English
+ * ordinals it reads (pdx_lexicon_get() checks whole records) and refuses
+ * when a rank after the matches sorts below them. Thread-safe on a shared handle. Returns PDX_OK (also when
  * nothing matches: *count_out is 0), PDX_EINVAL (NULL argument) or the
  * open's error code (PDX_ECORRUPT also for damage a lookup finds, which
  * sticks). */

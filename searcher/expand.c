@@ -26,38 +26,35 @@
  * (LLM -> 대형 언어 모델 -> large language model), at most
  * PDX_LEXICON_MAX_ALTS per span, without repeats.
  */
-#include <stdlib.h>
-
 #include "searcher.h"
 
-/* An upper bound of the papers clause c can match: its rarest slot's
- * document frequency, summed over the slot's terms and the clause's
- * fields (a phrase matches no more papers than its rarest term). */
-static uint64_t clause_df_bound(pdx_searcher *s, const pdx_clause *c)
-{
-    uint64_t best = UINT64_MAX;
-    for (uint32_t i = 0; i < c->n_slots; i++) {
-        uint64_t df = 0, one;
-        for (uint32_t o = 0; o < c->slots[i].n_ords; o++)
-            if (pdx_search_term_df(s, c->slots[i].ords[o], c->fields, &one) == PDX_OK)
-                df += one;
-        best = df < best ? df : best;
-    }
-    return best == UINT64_MAX ? 0 : best;
-}
-
 /* Is a document frequency past the expansion bounds
- * (PDX_LEXICON_MAX_DF_SHARE of the papers, or PDX_LEXICON_MAX_DF)? */
+ * (PDX_LEXICON_MAX_DF_SHARE of the papers, or PDX_LEXICON_MAX_DF)? The
+ * answer grows with df: a set of bounds is past them only when its least
+ * one is, which lets the callers below stop at the first one that is not. */
 static bool df_too_common(const pdx_index *ix, uint64_t df)
 {
     return (double)df > PDX_LEXICON_MAX_DF_SHARE * pdx_search_n_live(ix) ||
            df > PDX_LEXICON_MAX_DF;
 }
 
-/* Is clause c too common to expand, or to be added as an equivalent? */
+/* Is clause c too common to expand, or to be added as an equivalent? A
+ * phrase matches no more papers than its rarest slot (a slot's document
+ * frequency summed over its terms and the clause's fields), so it is not
+ * as soon as one slot is under the bounds, and the other slots' list
+ * headers are not read: each is a cache miss, and often a TLB miss, in a
+ * parse that runs cold. */
 static bool too_common(pdx_searcher *s, const pdx_clause *c)
 {
-    return df_too_common(s->ix, clause_df_bound(s, c));
+    for (uint32_t i = 0; i < c->n_slots; i++) {
+        uint64_t df = 0, one;
+        for (uint32_t o = 0; o < c->slots[i].n_ords; o++)
+            if (pdx_search_term_df(s, c->slots[i].ords[o], c->fields, &one) == PDX_OK)
+                df += one;
+        if (!df_too_common(s->ix, df))
+            return false;
+    }
+    return c->n_slots > 0;
 }
 
 /* The clause of group g that holds its words in the lexicon's form: the
@@ -151,11 +148,11 @@ static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t
     l->a[l->n++] = (alt){t, tn, s, sn, support};
 }
 
-/* An upper bound of the papers a term sequence (joined by ' ') occurs in:
- * the document frequency of its rarest term, over all fields. */
-static uint64_t terms_df_bound(pdx_searcher *s, const char *terms, size_t len)
+/* Is a term sequence (joined by ' ') too common: is each of its terms,
+ * over all fields, past the bounds (a term the index lacks is not)? Stops
+ * at the first term under them, as too_common() does. */
+static bool terms_too_common(pdx_searcher *s, const char *terms, size_t len)
 {
-    uint64_t best = UINT64_MAX;
     for (size_t i = 0; i < len;) {
         const char *sp = memchr(terms + i, ' ', len - i);
         size_t n = sp ? (size_t)(sp - terms) - i : len - i;
@@ -164,22 +161,24 @@ static uint64_t terms_df_bound(pdx_searcher *s, const char *terms, size_t len)
         if (n && pdx_search_term_find(s, terms + i, n, &ord) == PDX_OK &&
             pdx_search_term_df(s, ord, PDX_FIELDS_ALL, &df) != PDX_OK)
             df = 0;
-        best = df < best ? df : best;
+        if (!df_too_common(s->ix, df))
+            return false;
         i += n + 1;
     }
-    return best == UINT64_MAX ? 0 : best;
+    return len > 0;
 }
 
-/* The pairs of key on `side`: the other side's terms into l, then the
- * same side's other spellings through them (one hop). */
-static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side, const char *key,
-                     size_t key_len, alt_list *l, const char **key_surface,
-                     size_t *key_surface_len)
+/* The pairs of key on `side`, ranks [first, first + count): the other
+ * side's terms into l, then the same side's other spellings through them
+ * (one hop). Not inlined, nor is add_alts(): most spans are not in the
+ * lexicon, and the code every query runs (the loop over the groups and
+ * their keys) stays small and in few cache lines, as it is run cold. */
+__attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side,
+                                               const char *key, size_t key_len, uint32_t first,
+                                               uint32_t count, alt_list *l,
+                                               const char **key_surface, size_t *key_surface_len)
 {
-    uint32_t first, count;
-    int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, key, key_len, &first, &count);
-    if (rc || count == 0)
-        return rc;
+    int rc = PDX_OK;
     l->key_terms = key;
     l->key_len = key_len;
     size_t direct = 0;
@@ -203,7 +202,7 @@ static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side, const cha
         /* Hop only through an equivalent the query will use: a pivot too
          * common to add is often an ambiguous word (추론 is reasoning and
          * inference), and hopping through it drifts off the idea. */
-        if (df_too_common(s->ix, terms_df_bound(s, l->a[i].terms, l->a[i].terms_len)))
+        if (terms_too_common(s, l->a[i].terms, l->a[i].terms_len))
             continue;
         uint32_t f2, c2;
         rc = pdx_lexicon_find(lx, (pdx_lex_side)other, l->a[i].terms, l->a[i].terms_len, &f2,
@@ -223,8 +222,9 @@ static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side, const cha
 }
 
 /* Adds each alternative of l to groups [g0, g0 + n) as a clause. */
-static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, const alt_list *l,
-                    const char *from, size_t from_len)
+__attribute__((noinline)) static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0,
+                                              uint32_t n, const alt_list *l, const char *from,
+                                              size_t from_len)
 {
     uint8_t fields = q->groups[g0].clauses[0].fields;
     double w = PDX_LEXICON_WEIGHT / n;
@@ -259,21 +259,38 @@ static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0, uint32_t n, cons
     return PDX_OK;
 }
 
-/* Do the span's words, together, occur in too many papers to expand (the
- * rarest word bounds them)? df[g] is group g's clause_df_bound. */
-static bool span_too_common(const pdx_index *ix, const uint64_t *df, uint32_t g0, uint32_t n)
+/* Whether each group of a span starting at g0 is too common to expand,
+ * found when a span is first in the lexicon: most spans are not, and
+ * reading a word's list headers for nothing costs cache misses (data and
+ * the code that reads them) in every query. */
+typedef struct span_df {
+    bool common[PDX_LEXICON_MAX_SPAN]; /* group g0 + i's too_common(), once known[i] */
+    bool known[PDX_LEXICON_MAX_SPAN];  /* whether common[i] was found */
+} span_df;
+
+/* Do the span's words, together, occur in too many papers to expand? The
+ * rarest word bounds them: not when one of them is not (the later ones are
+ * then not read). */
+__attribute__((noinline)) static bool span_too_common(pdx_searcher *s, const pdx_query *q,
+                                                      span_df *d, uint32_t g0, uint32_t n)
 {
-    uint64_t best = UINT64_MAX;
-    for (uint32_t g = g0; g < g0 + n; g++)
-        best = df[g] < best ? df[g] : best;
-    return df_too_common(ix, best);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!d->known[i]) {
+            d->common[i] = too_common(s, lexicon_clause(&q->groups[g0 + i]));
+            d->known[i] = true;
+        }
+        if (!d->common[i])
+            return false;
+    }
+    return true;
 }
 
 /* Looks up the longest span starting at group g0 (at most `avail` groups)
  * and expands it; *used receives the groups it covered (1 if none). */
-static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, const uint64_t *df,
-                     uint32_t g0, uint32_t avail, pdx_buf *key, uint32_t *used)
+static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, uint32_t g0,
+                     uint32_t avail, pdx_buf *key, uint32_t *used)
 {
+    span_df d = {{false}, {false}};
     *used = 1;
     for (uint32_t n = PDX_MIN(avail, PDX_LEXICON_MAX_SPAN); n >= 1; n--) {
         pdx_buf_reset(key);
@@ -283,13 +300,20 @@ static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, const
         bool ok = true;
         for (uint32_t g = g0; g < g0 + n && ok; g++)
             ok = key_add_group(key, &q->groups[g], &last, &last_len, &side);
-        if (!ok || key->err || span_too_common(s->ix, df, g0, n))
+        if (!ok || key->err)
+            continue;
+        uint32_t first, count;
+        int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, (const char *)key->data, key->len, &first,
+                                  &count);
+        if (rc)
+            return rc;
+        if (count == 0 || span_too_common(s, q, &d, g0, n))
             continue;
         alt_list l = {0};
         const char *surface = NULL;
         size_t surface_len = 0;
-        int rc = find_alts(s, lx, side, (const char *)key->data, key->len, &l, &surface,
-                           &surface_len);
+        rc = find_alts(s, lx, side, (const char *)key->data, key->len, first, count, &l, &surface,
+                       &surface_len);
         if (rc)
             return rc;
         if (l.n == 0)
@@ -311,12 +335,6 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
     pdx_buf key = {0};
     /* Only the groups the parser made: expansion adds clauses, not groups. */
     uint32_t n_groups = q->n_groups;
-    uint64_t *df = malloc((n_groups ? n_groups : 1) * sizeof *df);
-    if (!df)
-        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory expanding the query");
-    for (uint32_t g = 0; g < n_groups; g++)
-        df[g] = expandable(&q->groups[g]) ? clause_df_bound(s, lexicon_clause(&q->groups[g]))
-                                          : 0;
     for (uint32_t g = 0; g < n_groups && !rc;) {
         uint32_t run = 0;
         while (g + run < n_groups && expandable(&q->groups[g + run]))
@@ -327,12 +345,11 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
         }
         for (uint32_t end = g + run; g < end && !rc;) {
             uint32_t used;
-            rc = expand_at(s, q, lx, df, g, end - g, &key, &used);
+            rc = expand_at(s, q, lx, g, end - g, &key, &used);
             g += used;
         }
     }
     pdx_buf_free(&key);
-    free(df);
     if (rc == PDX_ENOMEM)
         pdx_searcher_error(s, rc, "out of memory expanding the query");
     else if (rc && pdx_lexicon_error(lx)) /* damage found by a lookup (opened lazily) */

@@ -87,6 +87,13 @@ static bool is_space(char ch)
     return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
 }
 
+/* An ASCII letter: field and filter names are ASCII, and isalpha() reads
+ * the locale's table, a cache miss in a parse that runs once per query. */
+static bool is_ascii_alpha(char ch)
+{
+    return (unsigned char)((ch | 0x20) - 'a') < 26;
+}
+
 /* Can a term start with this byte? (ASCII letter or digit, or any
  * non-ASCII byte: the tokenizer decides, but a '*' before one is inside a
  * word either way.) */
@@ -352,6 +359,11 @@ static bool skip_lit(const char **p, const char *end, const char *lit)
 static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len)
 {
     const char *p = w, *end = w + n;
+    /* Every word of every query comes here: most are rejected on their
+     * first byte, without strncasecmp (its locale's case table is not in
+     * the cache once per query). */
+    if (n < sizeof "http://" - 1 || (w[0] | 0x20) != 'h')
+        return false;
     if (!skip_lit(&p, end, "https://") && !skip_lit(&p, end, "http://"))
         return false;
     skip_lit(&p, end, "www.");
@@ -940,6 +952,15 @@ static size_t word_end(const parse_ctx *c, size_t i)
     return i;
 }
 
+/* Is w[0..n) all ASCII? */
+static bool is_ascii(const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)w[i] >= 0x80)
+            return false;
+    return true;
+}
+
 /* Tokenizes w into c's tokens. */
 static int tokenize_word(parse_ctx *c, const char *w, size_t wn, int flags)
 {
@@ -1043,9 +1064,16 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
     if (rc || c->n_toks == 0)
         return rc;
     size_t query_toks = c->n_toks;
-    bool star = false;
-    for (size_t k = 0; k < c->n_toks; k++)
+    bool star = false, latin = false;
+    for (size_t k = 0; k < c->n_toks; k++) {
         star |= c->toks[k].star;
+        latin |= c->toks[k].kind == PDX_TOKEN_WORD;
+    }
+    /* The tokenizer's other modes below differ from this one only on
+     * Korean runs (particles, derived endings: never in an ASCII word) and
+     * acronym plurals (a Latin word, here already): each costs a pass of the
+     * tokenizer, spared when it cannot change a thing. */
+    bool ascii = is_ascii(w, wn);
     pdx_clause cl;
     if ((rc = build_clause(c, &cl, fields))) {
         pdx_clause_free(&cl);
@@ -1067,13 +1095,13 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
     if (quoted || star)
         return PDX_OK;
     /* The noun of a derived form, as a lighter alternative. */
-    if ((rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
+    if (!ascii && (rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
         return rc;
     /* An acronym plural as written first, its singular as an alternative. */
-    if ((rc = add_plural_as_written(c, w, wn, fields, &out->g[0])))
+    if (latin && (rc = add_plural_as_written(c, w, wn, fields, &out->g[0])))
         return rc;
     /* The word as written, if the query mode dropped a particle. */
-    if ((rc = tokenize_word(c, w, wn, PDX_TOKENIZE_DEFAULT)) || c->n_toks <= query_toks)
+    if (ascii || (rc = tokenize_word(c, w, wn, PDX_TOKENIZE_DEFAULT)) || c->n_toks <= query_toks)
         return rc;
     rc = build_clause(c, &cl, fields);
     if (!rc && !cl.missing) {
@@ -1117,7 +1145,7 @@ static int parse_atom(parse_ctx *c, cnf *out)
         return filter_part(c, "id", 2, id, id_len, out);
     }
     size_t j = start;
-    while (j < c->len && isalpha((unsigned char)t[j]))
+    while (j < c->len && is_ascii_alpha(t[j]))
         j++;
     uint8_t fields = PDX_FIELDS_ALL;
     const char *name = t + start;
@@ -1199,6 +1227,10 @@ static item peek(parse_ctx *c)
         if (ch == '-' && c->i + 1 < c->len && !is_space(c->text[c->i + 1]) &&
             c->text[c->i + 1] != ')')
             return IT_NOT;
+        /* Most words are no operator: told by their first byte, without
+         * reading the table and its strings (cold once per query). */
+        if (ch != 'O' && ch != 'A' && ch != 'N')
+            return IT_ATOM;
         static const struct {
             const char *op;
             item it;
@@ -1350,11 +1382,12 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
     if (len > PDX_MAX_QUERY_BYTES)
         return pdx_searcher_error(s, PDX_EINVAL, "query too long: %zu bytes (at most %d)", len,
                                   PDX_MAX_QUERY_BYTES);
-    pdx_query *q = calloc(1, sizeof *q);
+    /* malloc and an initializer, not calloc: calloc's code runs for this
+     * alone in a search, and a parse runs once per query, cold. */
+    pdx_query *q = malloc(sizeof *q);
     if (!q)
         return PDX_ENOMEM;
-    q->date_hi = INT32_MAX;
-    q->votes_hi = INT64_MAX;
+    *q = (pdx_query){.date_hi = INT32_MAX, .votes_hi = INT64_MAX};
     parse_ctx c = {.s = s, .q = q, .text = text, .len = len,
                    .no_expand = (flags & PDX_PARSE_NO_EXPAND) != 0};
     cnf all;

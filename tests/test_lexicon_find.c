@@ -2,12 +2,14 @@
  * Tests for the lexicon's lookups (pdx_lexicon_find in common/lexicon.c):
  * that they give the answer a scan of every rank gives, on lexicons built to
  * have long runs of one key and keys that are prefixes of others (also once
- * the filter of absent keys is built, after a few lookups), and that a
- * lookup on a lazily opened, damaged lexicon still refuses what it reads.
+ * the hash index of a side's keys is built, after a few lookups), and that
+ * a lookup on a lazily opened, damaged lexicon still refuses what it reads,
+ * through the index too.
  *
  * The fixtures are term sequences made up for these tests; none comes from
  * the corpus.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -382,11 +384,11 @@ static void test_lexicon_find__disorder_after_a_run_refused(void **state)
     pdx_buf_free(&b);
 }
 
-/* After a few lookups on a side, absent keys are answered from a filter
- * of that side's keys, built from the strings as they are. A key string out
+/* After a few lookups on a side, keys are found through a hash index of
+ * that side's keys, built from the strings as they are. A key string out
  * of bounds when it is built must not make its key look absent: the lookup
  * of that key still reads the record and refuses it. */
-static void test_lexicon_find__filter_keeps_damage_visible(void **state)
+static void test_lexicon_find__index_keeps_damage_visible(void **state)
 {
     (void)state;
     pdx_buf b = {0};
@@ -415,7 +417,7 @@ static void test_lexicon_find__filter_keeps_damage_visible(void **state)
         pdx_lexicon *lx = NULL;
         assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
         /* many lookups of a key below all others (which need not read the
-         * last ranks): the side's filter is built meanwhile */
+         * last ranks): the side's index is built meanwhile */
         for (int i = 0; i < 200; i++) {
             assert_int_equal(pdx_lexicon_find(lx, sd, "!", 1, &first, &count), PDX_OK);
             assert_int_equal(count, 0);
@@ -431,6 +433,194 @@ static void test_lexicon_find__filter_keeps_damage_visible(void **state)
     pdx_buf_free(&b);
 }
 
+/* Lookups of a key below all others, enough for the side's index to be
+ * built: a binary search for it probes the middle rank, then ever lower
+ * ones, never the last. */
+static void build_index(const pdx_lexicon *lx, pdx_lex_side side)
+{
+    for (int i = 0; i < 40; i++) {
+        uint32_t first, count;
+        assert_int_equal(pdx_lexicon_find(lx, side, "!", 1, &first, &count), PDX_OK);
+        assert_int_equal(count, 0);
+    }
+}
+
+/* The index names a rank; its key string is then read as a search probe
+ * reads it, checked. The first rank of each side's last key gets a byte no
+ * UTF-8 has (the same length, so the string still fits): looked up as its
+ * damaged bytes spell it, the index leads to that rank and the lookup is
+ * refused with the string's byte offset. */
+static void test_lexicon_find__index_checks_the_rank_it_names(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    fx_encode(&b);
+    uint8_t *d = copy_of(b.data, b.len);
+    uint32_t n = pdx_get_u32(d + 12);
+    pdx_lexicon *good = NULL;
+    assert_int_equal(pdx_lexicon_open(&good, b.data, b.len), PDX_OK);
+    for (int side = 0; side < 2; side++) {
+        pdx_lex_side sd = (pdx_lex_side)side;
+        pdx_lex_pair p;
+        const char *key;
+        size_t key_len;
+        uint32_t first, count;
+        assert_int_equal(pdx_lexicon_get(good, sd, n - 1, &p), PDX_OK);
+        side_terms(&p, sd, &key, &key_len);
+        assert_int_equal(pdx_lexicon_find(good, sd, key, key_len, &first, &count), PDX_OK);
+        assert_int_equal(pdx_lexicon_get(good, sd, first, &p), PDX_OK);
+        side_terms(&p, sd, &key, &key_len); /* the first rank's own string */
+        char bad[64];
+        assert_true(key_len <= sizeof bad);
+        memcpy(bad, key, key_len);
+        bad[key_len - 1] = (char)0xff;
+        memcpy(d, b.data, b.len);
+        size_t at = (size_t)((const uint8_t *)key - b.data);
+        d[at + key_len - 1] = 0xff;
+        pdx_lexicon *lx = NULL;
+        assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+        build_index(lx, sd);
+        assert_int_equal(pdx_lexicon_find(lx, sd, bad, key_len, &first, &count), PDX_ECORRUPT);
+        expect_fault(lx, PDX_ECORRUPT, at,
+                     side == PDX_LEX_KO ? "bad Korean terms string" : "bad English terms string");
+        pdx_lexicon_free(lx);
+    }
+    pdx_lexicon_free(good);
+    free(d);
+    pdx_buf_free(&b);
+}
+
+/* Every key of the fixture and its near misses looked up on both sides, in
+ * rounds, so that each side's index is built from the bytes as they are
+ * and then used. Returns the first failure. */
+static int find_rounds(const pdx_lexicon *lx)
+{
+    for (int round = 0; round < 3; round++)
+        for (int side = 0; side < 2; side++) {
+            const char *const *keys = side == PDX_LEX_KO ? fx_ko : fx_en;
+            size_t n = side == PDX_LEX_KO ? N_KO : N_EN;
+            for (size_t i = 0; i < n; i++) {
+                uint32_t first, count;
+                int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, keys[i], strlen(keys[i]),
+                                          &first, &count);
+                if (rc == PDX_OK)
+                    rc = pdx_lexicon_find(lx, (pdx_lex_side)side, keys[i],
+                                          strlen(keys[i]) - 1, &first, &count);
+                if (rc)
+                    return rc;
+            }
+        }
+    return PDX_OK;
+}
+
+/* Hostile bytes under the index: every byte of the blob set to a few
+ * values, no checksum restamped; lookups (the index built from the damaged
+ * bytes, then used) answer or fail with PDX_ECORRUPT naming a byte offset,
+ * which sticks; never a crash or a read out of bounds (ASan/UBSan run this
+ * too). */
+static void test_lexicon_find__index_on_hostile_bytes(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    fx_encode(&b);
+    static const uint8_t vals[] = {0x00, 0x20, 0x80, 0xff};
+    size_t refused = 0;
+    for (size_t at = 32; at < b.len; at++)
+        for (size_t v = 0; v < sizeof vals; v++) {
+            uint8_t *d = copy_of(b.data, b.len);
+            d[at] = vals[v];
+            pdx_lexicon *lx = NULL;
+            assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+            int rc = find_rounds(lx);
+            if (rc != PDX_OK) {
+                assert_int_equal(rc, PDX_ECORRUPT);
+                assert_non_null(strstr(pdx_lexicon_errmsg(lx), "byte offset"));
+                assert_int_equal(find_rounds(lx), PDX_ECORRUPT);
+                refused++;
+            }
+            pdx_lexicon_free(lx);
+            free(d);
+        }
+    assert_true(refused > 0);
+    pdx_buf_free(&b);
+}
+
+/* One thread's lookups on a shared lexicon, started together with the
+ * others so that several of them build a side's index at once. */
+typedef struct racer {
+    const pdx_lexicon *lx;     /* shared, lazily opened */
+    const pdx_lexicon *good;   /* an intact copy, for the answers */
+    pthread_barrier_t *start;  /* all threads leave it together */
+    int bad;                   /* lookups whose answer differed from good's */
+} racer;
+
+static void *race_lookups(void *arg)
+{
+    racer *r = arg;
+    pthread_barrier_wait(r->start);
+    for (int round = 0; round < 4; round++)
+        for (int side = 0; side < 2; side++) {
+            const char *const *keys = side == PDX_LEX_KO ? fx_ko : fx_en;
+            size_t n = side == PDX_LEX_KO ? N_KO : N_EN;
+            for (size_t i = 0; i < n; i++) {
+                uint32_t f1 = 0, c1 = 0, f2 = 0, c2 = 0;
+                int rc = pdx_lexicon_find(r->lx, (pdx_lex_side)side, keys[i], strlen(keys[i]),
+                                          &f1, &c1);
+                pdx_lexicon_find(r->good, (pdx_lex_side)side, keys[i], strlen(keys[i]), &f2,
+                                 &c2);
+                r->bad += rc != PDX_OK || c1 != c2 || (c1 && f1 != f2);
+            }
+        }
+    return NULL;
+}
+
+/* Searchers in several threads share an index's lexicon: threads that
+ * build a side's index at the same time keep the first one published and
+ * free theirs, and answer as one thread does; on a lexicon whose build
+ * meets damage (every thread's build gives the no-index marker) nothing is
+ * freed that was not allocated. ASan/UBSan run this too. */
+static void test_lexicon_find__index_built_by_racing_threads(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    fx_encode(&b);
+    uint32_t n = pdx_get_u32(b.data + 12);
+    pdx_lexicon *good = NULL;
+    assert_int_equal(pdx_lexicon_open(&good, b.data, b.len), PDX_OK);
+    uint8_t *d = copy_of(b.data, b.len);
+    for (int damaged = 0; damaged < 2; damaged++)
+        for (int trial = 0; trial < 20; trial++) {
+            memcpy(d, b.data, b.len);
+            if (damaged) /* the last Korean rank's string out of bounds */
+                pdx_put_u32(d + LEX_HEADER + (size_t)LEX_REC * (n - 1), 0xfffffff0u);
+            pdx_lexicon *lx = NULL;
+            assert_int_equal(pdx_lexicon_open_lazy(&lx, d, b.len), PDX_OK);
+            enum { THREADS = 4 };
+            pthread_barrier_t start;
+            assert_int_equal(pthread_barrier_init(&start, NULL, THREADS), 0);
+            racer r[THREADS];
+            pthread_t th[THREADS];
+            for (int i = 0; i < THREADS; i++) {
+                r[i] = (racer){lx, good, &start, 0};
+                assert_int_equal(pthread_create(&th[i], NULL, race_lookups, &r[i]), 0);
+            }
+            int bad = 0;
+            for (int i = 0; i < THREADS; i++) {
+                assert_int_equal(pthread_join(th[i], NULL), 0);
+                bad += r[i].bad;
+            }
+            pthread_barrier_destroy(&start);
+            if (damaged) /* some lookup reads the damaged rank: refused, and it sticks */
+                assert_int_equal(pdx_lexicon_error(lx), PDX_ECORRUPT);
+            else
+                assert_int_equal(bad, 0);
+            pdx_lexicon_free(lx);
+        }
+    free(d);
+    pdx_lexicon_free(good);
+    pdx_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,7 +629,10 @@ int main(void)
         cmocka_unit_test(test_lexicon_find__damaged_english_key_refused),
         cmocka_unit_test(test_lexicon_find__get_checks_what_find_skipped),
         cmocka_unit_test(test_lexicon_find__disorder_after_a_run_refused),
-        cmocka_unit_test(test_lexicon_find__filter_keeps_damage_visible),
+        cmocka_unit_test(test_lexicon_find__index_keeps_damage_visible),
+        cmocka_unit_test(test_lexicon_find__index_checks_the_rank_it_names),
+        cmocka_unit_test(test_lexicon_find__index_on_hostile_bytes),
+        cmocka_unit_test(test_lexicon_find__index_built_by_racing_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

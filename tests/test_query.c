@@ -312,6 +312,8 @@ static void query_pasted(void **state)
     assert_string_equal(found(e, "https://arxiv.org/abs/2401.10002"), "1");
     assert_string_equal(found(e, "http://arxiv.org/pdf/2401.10002v3"), "1");
     assert_string_equal(found(e, "https://www.arxiv.org/pdf/2401.10002v3.pdf"), "1");
+    assert_string_equal(found(e, "HTTPS://ARXIV.ORG/ABS/2401.10002"), "1"); /* any case */
+    assert_string_equal(found(e, "Http://arxiv.org/abs/2401.10002"), "1");
     assert_string_equal(found(e, "arXiv:2401.10004"), "3");
     assert_string_equal(found(e, "arxiv:2401.10004v1"), "3");
     assert_string_equal(found(e, "id:2401.10005v2"), "4");

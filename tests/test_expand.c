@@ -1,0 +1,197 @@
+/*
+ * Tests for query expansion through the lexicon (searcher/expand.c), on
+ * what a span of several words decides: that the rarest of its words bounds
+ * how common it is, whichever word that is (the bounds are read only once
+ * the lexicon holds the span), and that a searcher answering query after
+ * query (its lexicon then looked up through the in-memory hash index,
+ * common/lexicon.c) expands each query exactly as its first parse did.
+ *
+ * The papers are written for these tests: one word (데이터, and "data")
+ * in more than PDX_LEXICON_MAX_DF_SHARE of them, two phrases each pairing it
+ * with a rare word, once before it and once after it, stated with their
+ * English names in three papers each (the lexicon's support threshold), and
+ * another Korean name of one of them (자료 증강), which the lexicon reaches
+ * through the English one (a hop through a phrase whose first word is
+ * common but not its second).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "searcher.h"
+#include "paperdex/paperdex.h"
+#include "paperdex/search.h"
+
+/* Summaries: 0-2 state 데이터 증강 (common word first), 3-5 합성 데이터
+ * (common word last), 6-8 자료 증강, 9-11 say 데이터 alone, the rest (up
+ * to NDOCS) are about other things. */
+static const char *const sums[] = {
+    "이미지 데이터 증강(data augmentation) 기법을 비교한다",
+    "음성 데이터 증강(Data Augmentation)으로 정확도를 올린다",
+    "새로운 데이터 증강(data augmentation) 정책을 찾는다",
+    "합성 데이터(synthetic data)로 모델을 학습한다",
+    "대규모 합성 데이터(Synthetic Data) 생성 파이프라인",
+    "합성 데이터(synthetic data)의 품질을 평가한다",
+    "자료 증강(data augmentation)의 효과를 본다",
+    "텍스트 자료 증강(Data Augmentation) 연구",
+    "적은 자료 증강(data augmentation) 비용",
+    "데이터 품질 관리",
+    "데이터 수집 도구",
+    "데이터 정제 방법",
+    "로봇 팔이 물체를 잡는다",
+    "그래프 신경망으로 분자를 다룬다",
+    "음악 생성 모델을 제안한다",
+    "번역 품질을 사람이 평가한다",
+    "추천 시스템의 공정성을 분석한다",
+    "날씨 예측 정확도를 높인다",
+    "의료 영상 분할 방법",
+    "코드 생성 벤치마크를 만든다",
+    "수학 문제 풀이 능력을 본다",
+    "자율 주행 경로 계획을 다룬다",
+};
+#define NSUMS (sizeof sums / sizeof *sums)
+/* Papers: the summaries, then more of the last ones, so that 데이터 (9
+ * papers) is past the share and 증강 (6) is not. */
+#define NDOCS 40
+
+typedef struct env {
+    char *dir;
+    pdx_index *ix;
+    pdx_searcher *s;
+} env;
+
+static int setup(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    e->dir = fx_tmpdir();
+    char *idx = fx_path(e->dir, "x.idx");
+    static char ids[NDOCS][16];
+    fx_paper papers[NDOCS];
+    for (size_t i = 0; i < NDOCS; i++) {
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 10000 + i);
+        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", sums[i < NSUMS ? i : NSUMS - 1 - i % 4],
+                               20250401, 1};
+    }
+    fx_write_index(idx, papers, NDOCS);
+    char err[512];
+    assert_int_equal(pdx_index_open(&e->ix, idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&e->s, e->ix), PDX_OK);
+    free(idx);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    env *e = *state;
+    pdx_searcher_free(e->s);
+    pdx_index_close(e->ix);
+    fx_rmtree(e->dir);
+    free(e);
+    return 0;
+}
+
+/* q's expansions as "from>to;..." into out (to lower-cased). */
+static void expansions_of(const pdx_query *q, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < pdx_query_expansion_count(q); i++) {
+        pdx_expansion x;
+        assert_int_equal(pdx_query_expansion(q, i, &x), PDX_OK);
+        int n = snprintf(out + used, cap - used, "%.*s>", (int)x.from_len, x.from);
+        assert_true(n > 0 && (size_t)n < cap - used);
+        used += (size_t)n;
+        for (size_t k = 0; k < x.to_len && used + 1 < cap; k++) {
+            char c = x.to[k];
+            out[used++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        }
+        assert_true(used + 2 < cap);
+        out[used++] = ';';
+        out[used] = 0;
+    }
+}
+
+/* The expansions of query, parsed by e's searcher. */
+static void expand(env *e, const char *query, char *out, size_t cap)
+{
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, e->s, query, strlen(query)), PDX_OK);
+    expansions_of(q, out, cap);
+    pdx_query_free(q);
+}
+
+/* The fixture is what the tests need: 데이터 too common to expand alone,
+ * the two phrases in the lexicon. */
+static void test_expand__fixture(void **state)
+{
+    env *e = *state;
+    pdx_index_info in;
+    pdx_index_info_get(e->ix, &in);
+    assert_true(in.lexicon_pairs >= 2);
+    assert_true(in.docs == NDOCS && NSUMS < NDOCS);
+    assert_true(9.0 > PDX_LEXICON_MAX_DF_SHARE * NDOCS && 6.0 < PDX_LEXICON_MAX_DF_SHARE * NDOCS);
+}
+
+/* A span is as common as its rarest word: 데이터 is in 9 of 40 papers, past
+ * the share, but 증강 and 합성 in fewer, so both phrases expand, the common
+ * word first in one and last in the other; and so is an equivalent ("data"
+ * is as common as 데이터, augment is not), which is added, and hopped
+ * through to the other Korean name. */
+static void test_expand__span_bounded_by_its_rarest_word(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "데이터 증강", got, sizeof got);
+    if (!strstr(got, ">data augmentation;") || !strstr(got, ">자료 증강;"))
+        fail_msg("데이터 증강 expanded to \"%s\"", got);
+    expand(e, "합성 데이터", got, sizeof got);
+    if (!strstr(got, ">synthetic data;"))
+        fail_msg("합성 데이터 expanded to \"%s\"", got);
+    /* the common word alone is not expanded (nor in the lexicon alone) */
+    expand(e, "데이터", got, sizeof got);
+    assert_string_equal(got, "");
+}
+
+/* The same queries parsed over and over by one searcher: past the lookups
+ * after which the lexicon answers through its hash index, every parse
+ * expands as the first did (phrases, words alone, keys it lacks). */
+static void test_expand__same_expansions_query_after_query(void **state)
+{
+    env *e = *state;
+    static const char *const qs[] = {"데이터 증강", "합성 데이터", "증강", "합성",
+                                     "data augmentation", "synthetic data", "데이터",
+                                     "로봇 팔", "없는 단어"};
+    enum { NQ = sizeof qs / sizeof *qs };
+    char first[NQ][512], got[512];
+    for (size_t i = 0; i < NQ; i++)
+        expand(e, qs[i], first[i], sizeof first[i]);
+    assert_non_null(strstr(first[4], ">데이터 증강;"));
+    for (int round = 0; round < 10; round++)
+        for (size_t i = 0; i < NQ; i++) {
+            expand(e, qs[i], got, sizeof got);
+            if (strcmp(got, first[i]) != 0)
+                fail_msg("round %d, \"%s\": \"%s\", first parse \"%s\"", round, qs[i], got,
+                         first[i]);
+        }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_expand__fixture, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expand__span_bounded_by_its_rarest_word, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_expand__same_expansions_query_after_query, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
