@@ -491,9 +491,9 @@ enum { CHUNK_EMPTY, CHUNK_SKIP, CHUNK_MAY };
 /* What a byte is to the chunk scan. CL_SEP: an ASCII byte the tokenizer
  * classifies CLS_SEP (neither a letter, a digit, a space nor an
  * apostrophe), which ends every word, run and bridge, and to which no
- * combining character can join a token: it ends a chunk. The classes after CL_SPACE never do, so a chunk
- * already known to hold a candidate is read to its end by one comparison a
- * byte (chunk_end). */
+ * combining character can join a token: it ends a chunk. The classes
+ * after CL_SPACE never do, so a chunk already known to hold a candidate is
+ * read to its end by one comparison a byte (chunk_end). */
 enum { CL_SEP, CL_SPACE, CL_APOS, CL_LETTER, CL_DIGIT, CL_HIGH };
 
 #define CL_H16 CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, CL_HIGH, \
@@ -1125,8 +1125,10 @@ int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text,
     }
     /* The window ends by start_cp + width <= a + width, or at b (<= cp_at):
      * the total matters only when it is no longer than a + width (skip
-     * false: the whole text is counted, the tests' reference). */
-    size_t total = count_total(p, len, at, cp_at, skip ? a + width + 1 : SIZE_MAX, skip);
+     * false, or a width too large to add: the whole text is counted, the
+     * tests' reference). */
+    bool reach = skip && width < SIZE_MAX - 1 - a;
+    size_t total = count_total(p, len, at, cp_at, reach ? a + width + 1 : SIZE_MAX, skip);
     size_t start_cp = 0, end_cp = total;
     if (total > width) {
         size_t slack = width > b - a ? width - (b - a) : 0;

@@ -227,7 +227,7 @@ static void test_snippet_scan_counts_code_points(void **state)
     pdx_query *q[4];
     for (size_t i = 0; i < 4; i++)
         q[i] = parse(f, qs[i]);
-    static const size_t widths[] = {1, 2, 3, 7, 10, 25, 40, PDX_SNIPPET_WIDTH};
+    static const size_t widths[] = {1, 2, 3, 7, 10, 25, 40, PDX_SNIPPET_WIDTH, SIZE_MAX};
     pdx_buf text = {0};
     for (int round = 0; round < 1500; round++) {
         pdx_buf_reset(&text);
@@ -235,7 +235,8 @@ static void test_snippet_scan_counts_code_points(void **state)
         for (int i = 0; i < n; i++) {
             /* long plain runs most of the time, so that sixteen-byte blocks
              * form, and every odd piece now and then */
-            int k = rand() % 4 ? rand() % 10 : rand() % (int)(sizeof utf8_pieces / sizeof utf8_pieces[0]);
+            int n_pieces = (int)(sizeof utf8_pieces / sizeof utf8_pieces[0]);
+            int k = rand() % 4 ? rand() % 10 : rand() % n_pieces;
             pdx_buf_append(&text, utf8_pieces[k], strlen(utf8_pieces[k]));
         }
         if (rand() % 3 == 0)
@@ -294,7 +295,8 @@ static void test_snippet_scan_counts_every_piece(void **state)
                         char *fast = snippet_of(f, q, (const char *)text.data, text.len, w, true);
                         char *whole = snippet_of(f, q, (const char *)text.data, text.len, w, false);
                         if (strcmp(fast, whole))
-                            fail_msg("piece %zu x%d %s, shift %d, width %zu:\ncounted '%s'\nwalked  '%s'",
+                            fail_msg("piece %zu x%d %s, shift %d, width %zu:\n"
+                                     "counted '%s'\nwalked  '%s'",
                                      pi, reps, after ? "after" : "before", shift, w, fast, whole);
                         free(fast);
                         free(whole);
