@@ -203,6 +203,27 @@ void fx_write_index(const char *path, const fx_paper *papers, size_t n)
     pdx_writer_free(w);
 }
 
+void fx_search_open(fx_search *e, const fx_paper *papers, size_t n)
+{
+    e->dir = fx_tmpdir();
+    char *idx = fx_path(e->dir, FX_SEARCH_INDEX);
+    fx_write_index(idx, papers, n);
+    char err[512];
+    int rc = pdx_index_open(&e->ix, idx, err, sizeof err);
+    if (rc != PDX_OK)
+        fail_msg("opening %s: %s", idx, err);
+    assert_int_equal(pdx_searcher_new(&e->s, e->ix), PDX_OK);
+    free(idx);
+}
+
+void fx_search_close(fx_search *e)
+{
+    pdx_searcher_free(e->s);
+    pdx_index_close(e->ix);
+    fx_rmtree(e->dir);
+    memset(e, 0, sizeof *e);
+}
+
 /* The manifest at path, decoded (fails the test otherwise). */
 static void fx_manifest(const char *path, pdx_manifest *m)
 {

@@ -36,6 +36,20 @@ typedef struct fx_paper {
  * the digests of "fixture.md" line i+1 (fails the test on error). */
 void fx_write_index(const char *path, const fx_paper *papers, size_t n);
 
+/* An index written from fixtures and opened for searching; its file is
+ * FX_SEARCH_INDEX in dir. */
+#define FX_SEARCH_INDEX "t.idx"
+typedef struct fx_search {
+    char *dir;                  /* its scratch directory (fx_tmpdir) */
+    struct pdx_index *ix;       /* the index in it */
+    struct pdx_searcher *s;     /* a searcher on ix */
+} fx_search;
+/* Writes papers[0..n) as an index in a fresh directory and opens it and a
+ * searcher on it into *e (fails the test on error). */
+void fx_search_open(fx_search *e, const fx_paper *papers, size_t n);
+/* Closes what fx_search_open opened, removes its directory, zeroes *e. */
+void fx_search_close(fx_search *e);
+
 /* The file of segment k (in view order) of the index at path (format 4:
  * "<path>.<seq>.seg"), malloc'd; fails the test when there is none. */
 char *fx_index_segment(const char *path, unsigned k);

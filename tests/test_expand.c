@@ -61,18 +61,12 @@ static const char *const sums[] = {
  * papers) is past the share and 증강 (6) is not. */
 #define NDOCS 40
 
-typedef struct env {
-    char *dir;
-    pdx_index *ix;
-    pdx_searcher *s;
-} env;
+typedef fx_search env;
 
 static int setup(void **state)
 {
     env *e = calloc(1, sizeof *e);
     assert_non_null(e);
-    e->dir = fx_tmpdir();
-    char *idx = fx_path(e->dir, "x.idx");
     static char ids[NDOCS][16];
     fx_paper papers[NDOCS];
     for (size_t i = 0; i < NDOCS; i++) {
@@ -80,11 +74,7 @@ static int setup(void **state)
         papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", sums[i < NSUMS ? i : NSUMS - 1 - i % 4],
                                20250401, 1};
     }
-    fx_write_index(idx, papers, NDOCS);
-    char err[512];
-    assert_int_equal(pdx_index_open(&e->ix, idx, err, sizeof err), PDX_OK);
-    assert_int_equal(pdx_searcher_new(&e->s, e->ix), PDX_OK);
-    free(idx);
+    fx_search_open(e, papers, NDOCS);
     *state = e;
     return 0;
 }
@@ -92,9 +82,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     env *e = *state;
-    pdx_searcher_free(e->s);
-    pdx_index_close(e->ix);
-    fx_rmtree(e->dir);
+    fx_search_close(e);
     free(e);
     return 0;
 }

@@ -40,18 +40,12 @@ static const fdoc docs[] = {
 #define NDOCS (sizeof docs / sizeof docs[0])
 #define ZOO_WORDS 130 /* more than PDX_DEFAULT_MAX_EXPANSIONS per prefix */
 
-typedef struct env {
-    char *dir;
-    pdx_index *ix;
-    pdx_searcher *s;
-} env;
+typedef fx_search env;
 
 static int setup(void **state)
 {
     env *e = calloc(1, sizeof *e);
     assert_non_null(e);
-    e->dir = fx_tmpdir();
-    char *idx = fx_path(e->dir, "q.idx");
     pdx_buf zoo = {0};
     for (int i = 0; i < ZOO_WORDS; i++) {
         char w[32];
@@ -69,12 +63,8 @@ static int setup(void **state)
         if (!papers[i].summary)
             papers[i].summary = (const char *)zoo.data;
     }
-    fx_write_index(idx, papers, NDOCS);
+    fx_search_open(e, papers, NDOCS);
     pdx_buf_free(&zoo);
-    char err[512];
-    assert_int_equal(pdx_index_open(&e->ix, idx, err, sizeof err), PDX_OK);
-    assert_int_equal(pdx_searcher_new(&e->s, e->ix), PDX_OK);
-    free(idx);
     *state = e;
     return 0;
 }
@@ -82,9 +72,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     env *e = *state;
-    pdx_searcher_free(e->s);
-    pdx_index_close(e->ix);
-    fx_rmtree(e->dir);
+    fx_search_close(e);
     free(e);
     return 0;
 }
@@ -484,7 +472,7 @@ static void query_whole_words(void **state)
 static void query_cli_display(void **state)
 {
     env *e = *state;
-    char *idx = fx_path(e->dir, "q.idx"), cmd[1024], *out = NULL;
+    char *idx = fx_path(e->dir, FX_SEARCH_INDEX), cmd[1024], *out = NULL;
     /* Lin Xu is the fourth author of paper 3: shown and highlighted */
     snprintf(cmd, sizeof cmd, "'%s/paperdex-search' -i '%s' --color never 'author:\"Lin Xu\"' "
              "survey", PDX_BIN_DIR, idx);

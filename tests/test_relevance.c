@@ -66,18 +66,12 @@ static const fdoc docs[] = {
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 
-typedef struct env {
-    char *dir;
-    pdx_index *ix;
-    pdx_searcher *s;
-} env;
+typedef fx_search env;
 
 static int setup(void **state)
 {
     env *e = calloc(1, sizeof *e);
     assert_non_null(e);
-    e->dir = fx_tmpdir();
-    char *idx = fx_path(e->dir, "r.idx");
     static char ids[NDOCS][16];
     fx_paper papers[NDOCS];
     for (size_t i = 0; i < NDOCS; i++) {
@@ -85,11 +79,7 @@ static int setup(void **state)
         papers[i] = (fx_paper){ids[i], docs[i].title, "Kim Lee", docs[i].summary,
                                20250101 + (int)i, 1};
     }
-    fx_write_index(idx, papers, NDOCS);
-    char err[512];
-    assert_int_equal(pdx_index_open(&e->ix, idx, err, sizeof err), PDX_OK);
-    assert_int_equal(pdx_searcher_new(&e->s, e->ix), PDX_OK);
-    free(idx);
+    fx_search_open(e, papers, NDOCS);
     *state = e;
     return 0;
 }
@@ -97,9 +87,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     env *e = *state;
-    pdx_searcher_free(e->s);
-    pdx_index_close(e->ix);
-    fx_rmtree(e->dir);
+    fx_search_close(e);
     free(e);
     return 0;
 }
@@ -382,7 +370,7 @@ static void relevance_lexicon_cross_language(void **state)
 static void relevance_lexicon_damaged(void **state)
 {
     env *e = *state;
-    char *path = fx_path(e->dir, "r.idx"), *bad = fx_path(e->dir, "bad.idx");
+    char *path = fx_path(e->dir, FX_SEARCH_INDEX), *bad = fx_path(e->dir, "bad.idx");
     size_t len;
     char *bytes = fx_read(path, &len);
     assert_non_null(bytes);

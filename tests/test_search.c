@@ -37,37 +37,13 @@ static const fdoc docs[] = {
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 
-typedef struct env {
-    char *dir;
-    pdx_index *ix;
-    pdx_searcher *s;
-} env;
-
-/* Indexes fd[0..n) into a fresh directory and opens it into *e. */
-static void env_open(env *e, const fdoc *fd, size_t n)
-{
-    e->dir = fx_tmpdir();
-    char *idx = fx_path(e->dir, "t.idx");
-    fx_write_index(idx, fd, n);
-    char err[512];
-    assert_int_equal(pdx_index_open(&e->ix, idx, err, sizeof err), PDX_OK);
-    assert_int_equal(pdx_searcher_new(&e->s, e->ix), PDX_OK);
-    free(idx);
-}
-
-static void env_close(env *e)
-{
-    pdx_searcher_free(e->s);
-    pdx_index_close(e->ix);
-    fx_rmtree(e->dir);
-    memset(e, 0, sizeof *e);
-}
+typedef fx_search env;
 
 static int setup(void **state)
 {
     env *e = calloc(1, sizeof *e);
     assert_non_null(e);
-    env_open(e, docs, NDOCS);
+    fx_search_open(e, docs, NDOCS);
     *state = e;
     return 0;
 }
@@ -75,7 +51,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     env *e = *state;
-    env_close(e);
+    fx_search_close(e);
     free(e);
     return 0;
 }
@@ -216,7 +192,7 @@ static void search_proximity_bonus(void **state)
 {
     (void)state;
     env e = {0};
-    env_open(&e, prox_docs, NPROX);
+    fx_search_open(&e, prox_docs, NPROX);
     pdx_search_opts o;
     pdx_search_opts_default(&o);
     o.vote_weight = 0;
@@ -245,7 +221,7 @@ static void search_proximity_bonus(void **state)
     assert_true(fabs(r.hits[0].score - (1 + 0.5 * pw) * S) < 1e-9);
     assert_true(fabs(r.hits[1].score - S) < 1e-9);
     pdx_results_clear(&r);
-    env_close(&e);
+    fx_search_close(&e);
 }
 
 /* Two rare words ("quasar", "nebula": df 3 of 13) and three common ones
@@ -285,7 +261,7 @@ static void search_partial_by_weight(void **state)
 {
     (void)state;
     env e = {0};
-    env_open(&e, weight_docs, NWEIGHT);
+    fx_search_open(&e, weight_docs, NWEIGHT);
     pdx_search_opts o;
     pdx_search_opts_default(&o);
     o.vote_weight = 10;
@@ -317,7 +293,7 @@ static void search_partial_by_weight(void **state)
     assert_string_equal(run_in(&e, weight_docs, NWEIGHT, q5, &o, NULL), "12,0p");
     o.offset = 2;
     assert_string_equal(run_in(&e, weight_docs, NWEIGHT, q5, &o, NULL), "1p,10p");
-    env_close(&e);
+    fx_search_close(&e);
 }
 
 /* Score of paper i of weight_docs for query, no vote boost. */
@@ -351,7 +327,7 @@ static void search_proximity_weighted(void **state)
 {
     (void)state;
     env e = {0};
-    env_open(&e, weight_docs, NWEIGHT_PROX);
+    fx_search_open(&e, weight_docs, NWEIGHT_PROX);
     double rare = weight_score(&e, "quasar nebula", 0) / weight_score(&e, "quasar nebula", 1);
     double common = weight_score(&e, "method model", 2) / weight_score(&e, "method model", 11);
     double mixed = weight_score(&e, "quasar method", 13) / weight_score(&e, "quasar method", 14);
@@ -365,7 +341,7 @@ static void search_proximity_weighted(void **state)
         fabs(mixed - (1 + 0.5 * pair_weight(idf_method))) > 1e-9)
         fail_msg("proximity ratios %.17g (rare), %.17g (common), %.17g (mixed)", rare, common,
                  mixed);
-    env_close(&e);
+    fx_search_close(&e);
 }
 
 /* "omega" in one field of each of three papers; lengths chosen by hand:
@@ -391,7 +367,7 @@ static void search_field_weights_k1_b(void **state)
 {
     (void)state;
     env e = {0};
-    env_open(&e, formula_docs, NFORMULA);
+    fx_search_open(&e, formula_docs, NFORMULA);
     pdx_index_info info;
     pdx_index_info_get(e.ix, &info);
     assert_true(info.avg_len[0] == 1.75 && info.avg_len[1] == 2 && info.avg_len[2] == 3.75);
@@ -428,7 +404,7 @@ static void search_field_weights_k1_b(void **state)
         }
         pdx_results_clear(&r);
     }
-    env_close(&e);
+    fx_search_close(&e);
 }
 
 /* A prefix expands to the 128 most frequent terms: pfx000..pfx127 are in
@@ -466,7 +442,7 @@ static void search_prefix_cap(void **state)
     pdx_buf_putc(&many, 0);
     fd[0].summary = fd[1].summary = (const char *)many.data;
     env e = {0};
-    env_open(&e, fd, 4);
+    fx_search_open(&e, fd, 4);
     assert_int_equal(PDX_DEFAULT_MAX_EXPANSIONS, 128);
     pdx_results r;
     assert_string_equal(run_in(&e, fd, 4, "pfx*", NULL, &r), "1,0");
@@ -478,7 +454,7 @@ static void search_prefix_cap(void **state)
     assert_string_equal(run_in(&e, fd, 4, "pfxj*", NULL, &r), "1,0,3,2");
     assert_string_equal(r.notice, "");
     pdx_results_clear(&r);
-    env_close(&e);
+    fx_search_close(&e);
     pdx_buf_free(&many);
 }
 
