@@ -127,6 +127,13 @@ int pdx_msgf(char *msg, size_t n, int code, const char *fmt, ...)
 int pdx_sticky_verr(int *err, char *msg, size_t n, int code, const char *fmt, va_list ap)
     __attribute__((format(printf, 5, 0)));
 
+/* ---- io.c: writing a whole buffer ---- */
+
+/* Writes p[0..n) to fd, going on after a short write or EINTR. Returns 0,
+ * the errno of the write that failed, or -1 when a write wrote nothing (a
+ * full file system can), so that each caller words its own message. */
+int pdx_write_all(int fd, const void *p, size_t n);
+
 /* ---- hash.c: the one hash function of the format (XXH3-64, seed 0) ---- */
 uint64_t pdx_hash(const void *p, size_t n);
 

@@ -175,21 +175,15 @@ static int write_durable(const char *path, const uint8_t *p, size_t len, char *e
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
         return pdx_msgf(err, n, PDX_EIO, "%s: cannot create: %s", path, strerror(errno));
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, p + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            int e = w < 0 ? errno : ENOSPC;
-            close(fd);
-            unlink(path);
-            return pdx_msgf(err, n, PDX_EIO, "%s: write failed: %s", path, strerror(e));
-        }
-        done += (size_t)w;
+    int e = pdx_write_all(fd, p, len);
+    if (e) {
+        close(fd);
+        unlink(path);
+        return pdx_msgf(err, n, PDX_EIO, "%s: write failed: %s", path,
+                        strerror(e < 0 ? ENOSPC : e));
     }
     if (fsync(fd) != 0 || close(fd) != 0) {
-        int e = errno;
+        e = errno;
         unlink(path);
         return pdx_msgf(err, n, PDX_EIO, "%s: fsync failed: %s", path, strerror(e));
     }

@@ -912,16 +912,10 @@ int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i)
 
 static int out_flush(pdx_writer *w, outfile *o)
 {
-    size_t done = 0;
-    while (done < o->len) {
-        ssize_t n = write(o->fd, o->buf + done, o->len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return set_err(w, PDX_EIO, "%s: write failed: %s", w->tmp_prefix,
-                           n < 0 ? strerror(errno) : "no progress");
-        done += (size_t)n;
-    }
+    int e = pdx_write_all(o->fd, o->buf, o->len);
+    if (e)
+        return set_err(w, PDX_EIO, "%s: write failed: %s", w->tmp_prefix,
+                       e < 0 ? "no progress" : strerror(e));
     o->len = 0;
     return PDX_OK;
 }

@@ -770,18 +770,9 @@ static int out_errno;
  * any listing the pipe or file takes whole. */
 static void write_out(const void *p, size_t n)
 {
-    const char *c = p;
-    while (n && !out_errno) {
-        ssize_t w = write(STDOUT_FILENO, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            out_errno = w < 0 ? errno : EIO;
-            break;
-        }
-        c += w;
-        n -= (size_t)w;
-    }
+    int e = out_errno ? 0 : pdx_write_all(STDOUT_FILENO, p, n);
+    if (e)
+        out_errno = e < 0 ? EIO : e;
 }
 
 /* Closes stdout; returns 2 with a message when anything written to it was
