@@ -215,6 +215,23 @@ static inline int32_t pdx_utf8_syllable(const uint8_t *p, size_t n)
         return -1;
     return (int32_t)((v >> 4 & 0xf000u) | (v >> 2 & 0x0fc0u) | (v & 0x3fu));
 }
+/* End of the run from p[i] (i <= n) of the characters a writer copies as
+ * they are: printable ASCII and precomposed Hangul syllables, most of a
+ * summary (the rest goes one character at a time); with `json`, '"' and
+ * '\\' end it too, as JSON escapes them. */
+static inline size_t pdx_utf8_plain_run(const uint8_t *p, size_t n, size_t i, bool json)
+{
+    while (i < n) {
+        uint8_t c = p[i];
+        if (c >= 0x20 && c < 0x7f && !(json && (c == '"' || c == '\\')))
+            i++;
+        else if (pdx_utf8_syllable(p + i, n - i) >= 0)
+            i += 3;
+        else
+            break;
+    }
+    return i;
+}
 /* Appends text to b with every invalid sequence replaced by U+FFFD; returns
  * how many replacements were made. */
 size_t pdx_utf8_sanitize(pdx_buf *b, const char *s, size_t n);

@@ -4,21 +4,6 @@
 
 #include "json.h"
 
-/* End of the run from p[i] of characters written as they are. */
-static size_t plain_run(const uint8_t *p, size_t n, size_t i)
-{
-    while (i < n) {
-        uint8_t c = p[i];
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-            i++;
-        else if (pdx_utf8_syllable(p + i, n - i) >= 0)
-            i += 3;
-        else
-            break;
-    }
-    return i;
-}
-
 void pdx_json_str(pdx_buf *b, const char *s, size_t n)
 {
     const uint8_t *p = (const uint8_t *)s;
@@ -27,7 +12,7 @@ void pdx_json_str(pdx_buf *b, const char *s, size_t n)
     while (i < n) {
         /* A run that needs no escape goes in one append: printable ASCII
          * but the two escaped, and Hangul syllables (most of a summary). */
-        size_t j = plain_run(p, n, i);
+        size_t j = pdx_utf8_plain_run(p, n, i, true);
         if (j > i) {
             pdx_buf_append(b, p + i, j - i);
             i = j;

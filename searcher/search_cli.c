@@ -316,22 +316,6 @@ static void close_mark(pdx_buf *o, bool color, const char *restore)
     }
 }
 
-/* End of the run from p[i] of characters put_text shows as they are that
- * end by stop: printable ASCII and precomposed Hangul syllables, most of
- * a summary (the rest is looked at one character at a time). */
-static size_t shown_run(const uint8_t *p, size_t stop, size_t i)
-{
-    while (i < stop) {
-        if (p[i] >= 0x20 && p[i] < 0x7f)
-            i++;
-        else if (pdx_utf8_syllable(p + i, stop - i) >= 0)
-            i += 3;
-        else
-            break;
-    }
-    return i;
-}
-
 /* Appends text with control characters (C0, DEL, C1) as spaces, bidi
  * overrides and isolates dropped and invalid UTF-8 as U+FFFD, so nothing
  * from an index can drive the terminal or reorder what it shows (an old or
@@ -354,7 +338,7 @@ static void put_text(pdx_buf *o, const char *text, size_t len, const pdx_span *s
         /* Up to the next span edge, the characters shown as they are go in
          * one append; anything else takes the step below, one character. */
         size_t stop = open ? spans[k].end : k < n_spans ? spans[k].start : len;
-        size_t l = shown_run(p, PDX_MIN(stop, len), i) - i;
+        size_t l = pdx_utf8_plain_run(p, PDX_MIN(stop, len), i, false) - i;
         if (l) {
             pdx_buf_append(o, p + i, l);
         } else {
