@@ -224,6 +224,15 @@ static unsigned cp_bit(int32_t cp)
     return (unsigned)cp & 1023u;
 }
 
+/* Does t[0..n) start with a valid three-byte character led by E1..ED
+ * (ED below the surrogates): every Hangul syllable, the common case
+ * after ASCII, told without pdx_utf8_len's general rules? */
+static inline bool common_three(const uint8_t *t, size_t n)
+{
+    return n >= 3 && t[0] >= 0xe1 && t[0] <= 0xed && (t[1] & 0xc0) == 0x80 &&
+           (t[2] & 0xc0) == 0x80 && (t[0] != 0xed || t[1] < 0xa0);
+}
+
 /* The code point at t[0..n), or -1 when it is not valid UTF-8: inline
  * for ASCII and three-byte characters (terms here are mostly Hangul),
  * pdx_utf8_decode for the rest. */
@@ -231,8 +240,7 @@ static inline int32_t cp_at(const uint8_t *t, size_t n)
 {
     if (t[0] < 0x80)
         return t[0];
-    if (n >= 3 && t[0] >= 0xe1 && t[0] <= 0xed && (t[1] & 0xc0) == 0x80 &&
-        (t[2] & 0xc0) == 0x80 && (t[0] != 0xed || t[1] < 0xa0))
+    if (common_three(t, n))
         return (t[0] & 0x0f) << 12 | (t[1] & 0x3f) << 6 | (t[2] & 0x3f);
     int32_t cp = -1;
     return pdx_utf8_decode(t, n, &cp) ? cp : -1;
@@ -315,8 +323,10 @@ static void first_bytes_of(hl_state *st)
  * the pair, must be one of a slot's. */
 static bool cjk_may(const hl_state *st, const uint8_t *t, size_t len)
 {
-    int32_t cp = (t[0] & 0x0f) << 12 | (t[1] & 0x3f) << 6 | (t[2] & 0x3f);
-    if (len < 3 || !has_bit(st->cjk, cp_bit(cp)))
+    if (len < 3)
+        return false;
+    int32_t cp = cp_at(t, len);
+    if (!has_bit(st->cjk, cp_bit(cp)))
         return false;
     if (has_bit(st->cjk1, cp_bit(cp)))
         return true;
@@ -801,18 +811,12 @@ int pdx_highlight_field(pdx_searcher *s, const pdx_query *q, pdx_text_field fiel
 
 /* ---- snippets ---- */
 
-/* pdx_utf8_len with the common cases first: ASCII, and a three-byte
- * character whose continuation bytes it takes whatever they are (E1..EC;
- * ED below the surrogates: every Hangul syllable). */
+/* pdx_utf8_len with the common cases first: ASCII and common_three. */
 static inline size_t utf8_len_fast(const uint8_t *p, size_t n)
 {
-    uint8_t c = p[0];
-    if (c < 0x80)
+    if (p[0] < 0x80)
         return 1;
-    if (n >= 3 && c >= 0xe1 && c <= 0xed && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80 &&
-        (c != 0xed || p[1] < 0xa0))
-        return 3;
-    return pdx_utf8_len(p, n);
+    return common_three(p, n) ? 3 : pdx_utf8_len(p, n);
 }
 
 /* Bytes of the character at p[0..n): 1 for an invalid byte. */
