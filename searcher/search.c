@@ -258,9 +258,9 @@ typedef struct eval {
     uint32_t *prox;      /* proximity scratch */
     size_t cap_prox;
     double avg[PDX_NFIELDS];
-    /* b / avg[f] and k1 + 1, for bounds that need not equal a score to the
-     * last bit (candidate_bound()). */
-    double b_avg[PDX_NFIELDS], k1p1;
+    /* b / avg[f], for bounds that need not equal a score to the last bit
+     * (candidate_bound()). */
+    double b_avg[PDX_NFIELDS];
     /* A required or negated clause is a phrase: whether a paper matches
      * needs positions, which a paper that cannot enter the heap need not
      * get (it is then neither verified nor counted). */
@@ -1007,15 +1007,23 @@ static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc_s
  * boost is at least 1): a one-shot search computes the few it needs, not
  * a thousand. */
 #define BOOST_TABLE 1024
+
+/* The vote boost of a paper with votes > 0 at vote weight w: the formula,
+ * which the table, the counts past it and the index's largest boost share. */
+static double vote_boost(double w, int64_t votes)
+{
+    return 1 + w * log1p((double)votes);
+}
+
 static double boost_of_votes(const eval *e, int64_t votes)
 {
     if (votes <= 0)
         return 1;
     if (votes >= BOOST_TABLE)
-        return 1 + e->o->vote_weight * log1p((double)votes);
+        return vote_boost(e->o->vote_weight, votes);
     double b = e->boost_tab[votes];
     if (b == 0)
-        b = e->boost_tab[votes] = 1 + e->o->vote_weight * log1p((double)votes);
+        b = e->boost_tab[votes] = vote_boost(e->o->vote_weight, votes);
     return b;
 }
 
@@ -1690,12 +1698,13 @@ static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, dou
     double k1 = e->o->k1, b = e->o->b, norm[PDX_NFIELDS];
     for (unsigned f = 0; f < PDX_NFIELDS; f++)
         norm[f] = k1 * (1 - b + e->b_avg[f] * d->len[f]);
+    double k1p1 = k1 + 1;
     double sum = 0;
     for (uint32_t i = 0; i < e->n_rc; i++) {
         const cur *cu = e->rc[i];
         if (cu->p.doc == doc) {
             double tf = pdx_postings_tf(&cu->p);
-            sum += cu->idf_w * e->k1p1 * tf / (tf + norm[cu->field]);
+            sum += cu->idf_w * k1p1 * tf / (tf + norm[cu->field]);
         } else if (cu->p.doc < doc) {
             sum += cu->ub;
         }
@@ -2423,8 +2432,8 @@ static int boost_table(pdx_searcher *s, double vote_weight)
         return PDX_OK;
     if (!s->boost_tab && !(s->boost_tab = malloc(BOOST_TABLE * sizeof *s->boost_tab)))
         return pdx_searcher_error(s, PDX_ENOMEM, "out of memory");
-    for (int v = 0; v < BOOST_TABLE; v++)
-        s->boost_tab[v] = 0; /* boost_of_votes() fills them in */
+    /* boost_of_votes() fills them in */
+    memset(s->boost_tab, 0, BOOST_TABLE * sizeof *s->boost_tab);
     s->boost_weight = vote_weight;
     return PDX_OK;
 }
@@ -2452,8 +2461,7 @@ static int eval_open(eval *e, const search_ctx *sc, uint32_t seg, bool partial)
         e->avg[f] = view->avg_len[f];
         e->b_avg[f] = sc->o->b / e->avg[f];
     }
-    e->k1p1 = sc->o->k1 + 1;
-    e->max_boost = 1 + sc->o->vote_weight * log1p((double)view->max_votes);
+    e->max_boost = vote_boost(sc->o->vote_weight, view->max_votes);
     e->id_filter = sc->q->id != NULL;
     e->id_doc = local_doc(e, sc->id_doc);
     e->filtering = has_filters(e);
