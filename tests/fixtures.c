@@ -208,6 +208,13 @@ void fx_search_open(fx_search *e, const fx_paper *papers, size_t n)
     e->dir = fx_tmpdir();
     char *idx = fx_path(e->dir, FX_SEARCH_INDEX);
     fx_write_index(idx, papers, n);
+    free(idx);
+    fx_search_open_dir(e);
+}
+
+void fx_search_open_dir(fx_search *e)
+{
+    char *idx = fx_path(e->dir, FX_SEARCH_INDEX);
     char err[512];
     int rc = pdx_index_open(&e->ix, idx, err, sizeof err);
     if (rc != PDX_OK)
@@ -222,6 +229,22 @@ void fx_search_close(fx_search *e)
     pdx_index_close(e->ix);
     fx_rmtree(e->dir);
     memset(e, 0, sizeof *e);
+}
+
+int fx_search_teardown(void **state)
+{
+    fx_search *e = *state;
+    fx_search_close(e);
+    free(e);
+    return 0;
+}
+
+pdx_query *fx_search_parse(fx_search *e, const char *query)
+{
+    pdx_query *q = NULL;
+    if (pdx_query_parse(&q, e->s, query, strlen(query)) != PDX_OK)
+        fail_msg("query '%s': %s", query, pdx_searcher_errmsg(e->s));
+    return q;
 }
 
 /* The manifest at path, decoded (fails the test otherwise). */

@@ -47,8 +47,16 @@ typedef struct fx_search {
 /* Writes papers[0..n) as an index in a fresh directory and opens it and a
  * searcher on it into *e (fails the test on error). */
 void fx_search_open(fx_search *e, const fx_paper *papers, size_t n);
+/* Opens the index FX_SEARCH_INDEX that the caller wrote in e->dir, and a
+ * searcher on it (fails the test on error). */
+void fx_search_open_dir(fx_search *e);
 /* Closes what fx_search_open opened, removes its directory, zeroes *e. */
 void fx_search_close(fx_search *e);
+/* A cmocka teardown for a state that is a malloc'd fx_search: closes it,
+ * then frees it. */
+int fx_search_teardown(void **state);
+/* query parsed on e's searcher (fails the test, naming it, on error). */
+struct pdx_query *fx_search_parse(fx_search *e, const char *query);
 
 /* The file of segment k (in view order) of the index at path (format 4:
  * "<path>.<seq>.seg"), malloc'd; fails the test when there is none. */

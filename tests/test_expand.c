@@ -79,14 +79,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    env *e = *state;
-    fx_search_close(e);
-    free(e);
-    return 0;
-}
-
 /* q's expansions as "from>to;..." into out (to lower-cased). */
 static void expansions_of(const pdx_query *q, char *out, size_t cap)
 {
@@ -175,11 +167,11 @@ static void test_expand__same_expansions_query_after_query(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_expand__fixture, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expand__fixture, setup, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__span_bounded_by_its_rarest_word, setup,
-                                        teardown),
+                                        fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__same_expansions_query_after_query, setup,
-                                        teardown),
+                                        fx_search_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,28 +69,12 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    env *e = *state;
-    fx_search_close(e);
-    free(e);
-    return 0;
-}
-
-static pdx_query *parse_ok(env *e, const char *query)
-{
-    pdx_query *q = NULL;
-    if (pdx_query_parse(&q, e->s, query, strlen(query)) != PDX_OK)
-        fail_msg("parse '%s': %s", query, pdx_searcher_errmsg(e->s));
-    return q;
-}
-
 /* The fixture indexes of the papers matching query in full (no partial
  * matches), ascending, as "i,j,k". */
 static const char *found(env *e, const char *query)
 {
     static char buf[128];
-    pdx_query *q = parse_ok(e, query);
+    pdx_query *q = fx_search_parse(e, query);
     pdx_search_opts o;
     pdx_search_opts_default(&o);
     o.no_partial = true;
@@ -147,7 +131,7 @@ static void query_filters_or(void **state)
     assert_string_equal(found(e, "date:2024 -date:2024-06"), "1,2");
     /* partial matches count words, not filter alternatives; an excluded
      * filter excludes partial matches too */
-    pdx_query *q = parse_ok(e, "routing (date:2023 OR alpha) -(votes:10 OR zzz)");
+    pdx_query *q = fx_search_parse(e, "routing (date:2023 OR alpha) -(votes:10 OR zzz)");
     pdx_search_opts o;
     pdx_search_opts_default(&o);
     pdx_results r;
@@ -196,13 +180,13 @@ static void query_operators(void **state)
     /* a word glued after ')' is pasted text, not a group: "(Sparse)routing" */
     assert_string_equal(found(e, "(Sparse)routing"), "1");
     /* a plain query keeps its structure: a b OR c is [a] [b c] */
-    pdx_query *q = parse_ok(e, "video survey OR alpha");
+    pdx_query *q = fx_search_parse(e, "video survey OR alpha");
     assert_int_equal(q->n_groups, 2);
     assert_int_equal(q->groups[0].n_clauses, 1);
     assert_int_equal(q->groups[1].n_clauses, 2);
     pdx_query_free(q);
     /* distribution: (a b) OR (c d) is four groups */
-    q = parse_ok(e, "(video survey) OR (routing sparse)");
+    q = fx_search_parse(e, "(video survey) OR (routing sparse)");
     assert_int_equal(q->n_groups, 4);
     pdx_query_free(q);
     refused(e, "(a b c d e f g h) OR (i j k l m n o p) OR (q r)", "too complex");
@@ -224,7 +208,7 @@ static void query_whole_author(void **state)
     /* unquoted stays a word match */
     assert_string_equal(found(e, "author:xu"), "0,1,2,3");
     /* highlights: the whole name, only when it is that name */
-    pdx_query *q = parse_ok(e, "author:\"Lin Xu\"");
+    pdx_query *q = fx_search_parse(e, "author:\"Lin Xu\"");
     const pdx_span *sp;
     size_t n;
     assert_int_equal(pdx_highlight_field(e->s, q, PDX_TEXT_AUTHORS, "Lin Xu", 6, &sp, &n),
@@ -239,7 +223,7 @@ static void query_whole_author(void **state)
         pdx_highlight_field(e->s, q, PDX_TEXT_AUTHORS, "Lin Xu Wang", 11, &sp, &n), PDX_OK);
     assert_int_equal(n, 0);
     pdx_query_free(q);
-    q = parse_ok(e, "author:xu");
+    q = fx_search_parse(e, "author:xu");
     assert_int_equal(
         pdx_highlight_field(e->s, q, PDX_TEXT_AUTHORS, "Linning Xu", 10, &sp, &n), PDX_OK);
     assert_int_equal(n, 1);
@@ -254,7 +238,7 @@ static void query_highlight_fields(void **state)
     env *e = *state;
     static const char summary[] = "a video transformer model";
     static const char title[] = "Video diffusion survey";
-    pdx_query *q = parse_ok(e, "title:video model");
+    pdx_query *q = fx_search_parse(e, "title:video model");
     const pdx_span *sp;
     size_t n;
     pdx_snippet sn;
@@ -277,7 +261,7 @@ static void query_highlight_fields(void **state)
     assert_int_equal(n, 2);
     /* a phrase restricted to the summary does not light up the title */
     pdx_query_free(q);
-    q = parse_ok(e, "summary:\"video diffusion\"");
+    q = fx_search_parse(e, "summary:\"video diffusion\"");
     assert_int_equal(pdx_highlight_field(e->s, q, PDX_TEXT_TITLE, title, strlen(title), &sp, &n),
                      PDX_OK);
     assert_int_equal(n, 0);
@@ -324,7 +308,7 @@ static void query_prefixes(void **state)
     /* markdown emphasis is not a prefix */
     assert_string_equal(found(e, "**routing**"), "1");
     /* every prefix past the bound has its own notice */
-    pdx_query *q = parse_ok(e, "zooa* zoob* zooa*");
+    pdx_query *q = fx_search_parse(e, "zooa* zoob* zooa*");
     char notice[sizeof q->notice];
     memcpy(notice, q->notice, sizeof notice);
     pdx_query_free(q);
@@ -503,5 +487,5 @@ int main(void)
         cmocka_unit_test(query_bad_values),     cmocka_unit_test(query_zero_width),
         cmocka_unit_test(query_cli_display),    cmocka_unit_test(query_whole_words),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }

@@ -84,14 +84,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    env *e = *state;
-    fx_search_close(e);
-    free(e);
-    return 0;
-}
-
 /* The fixture numbers of the papers that fully match query, ascending, as
  * "i,j,k" (no partial matches). */
 static const char *found(env *e, const char *query)
@@ -650,5 +642,5 @@ int main(void)
         cmocka_unit_test(relevance_lexicon_no_hop_through_common),
         cmocka_unit_test(relevance_span_equivalent_shared),
     };
-    return cmocka_run_group_tests_name("relevance", tests, setup, teardown);
+    return cmocka_run_group_tests_name("relevance", tests, setup, fx_search_teardown);
 }

@@ -48,14 +48,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    env *e = *state;
-    fx_search_close(e);
-    free(e);
-    return 0;
-}
-
 /* Runs a query; returns the hits' indexes in fd (docs by default) as
  * "i,j,k" (partial hits suffixed with 'p'). */
 static char *run_in(env *e, const fdoc *fd, size_t nfd, const char *query,
@@ -860,5 +852,5 @@ int main(void)
         cmocka_unit_test(search_field_weights_k1_b), cmocka_unit_test(search_prefix_cap),
         cmocka_unit_test(search_option_bounds),  cmocka_unit_test(search_totals_stable),
     };
-    return cmocka_run_group_tests_name("search", tests, setup, teardown);
+    return cmocka_run_group_tests_name("search", tests, setup, fx_search_teardown);
 }

@@ -29,17 +29,26 @@
 
 #define INDEX_BIN PDX_BIN_DIR "/paperdex-index"
 
-static void test_view_borrows_manifest_lexicon(void **state)
+/* Indexes the seed digests with paperdex-index into a fresh *dir; returns
+ * the index's path (malloc'd). Skips the test without ../shared. */
+static char *seeds_index(char **dir)
 {
-    (void)state;
     const char *shared = fx_shared_dir();
     if (!shared)
         skip();
-    char *dir = fx_tmpdir();
-    char *idx = fx_path(dir, "s.idx");
+    *dir = fx_tmpdir();
+    char *idx = fx_path(*dir, "s.idx");
     char cmd[8192];
     snprintf(cmd, sizeof cmd, "'%s' -q -o '%s' '%s/seeds' 2>/dev/null", INDEX_BIN, idx, shared);
     assert_int_equal(fx_run(cmd, NULL), 0);
+    return idx;
+}
+
+static void test_view_borrows_manifest_lexicon(void **state)
+{
+    (void)state;
+    char *dir;
+    char *idx = seeds_index(&dir);
 
     pdx_index *ix = NULL;
     char err[512];
@@ -84,14 +93,8 @@ static void test_view_borrows_manifest_lexicon(void **state)
 static void test_view_leaves_lexicon_checksum_to_check(void **state)
 {
     (void)state;
-    const char *shared = fx_shared_dir();
-    if (!shared)
-        skip();
-    char *dir = fx_tmpdir();
-    char *idx = fx_path(dir, "s.idx");
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "'%s' -q -o '%s' '%s/seeds' 2>/dev/null", INDEX_BIN, idx, shared);
-    assert_int_equal(fx_run(cmd, NULL), 0);
+    char *dir;
+    char *idx = seeds_index(&dir);
     size_t len;
     unsigned char *b = (unsigned char *)fx_read(idx, &len);
     pdx_section sec[PDX_MSEC_COUNT + 1];
@@ -108,7 +111,7 @@ static void test_view_leaves_lexicon_checksum_to_check(void **state)
     if (rc)
         fail_msg("open refused a lexicon byte flipped: %s", err);
     pdx_index_close(ix);
-    char *out = NULL;
+    char *out = NULL, cmd[8192];
     snprintf(cmd, sizeof cmd, "'%s' --check '%s' 2>&1", INDEX_BIN, idx);
     assert_int_not_equal(fx_run(cmd, &out), 0);
     if (!out || !strstr(out, "LEXICON"))

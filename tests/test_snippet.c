@@ -45,11 +45,7 @@ static const char digest[] =
     "- **What's New**: 확산 모델로 비디오를 생성합니다. A diffusion model that paints video frames.\n"
     "- **Performance Highlights**: 학습 속도가 빠릅니다. The modeling is simple.\n";
 
-typedef struct fixture {
-    char *dir;
-    pdx_index *ix;
-    pdx_searcher *s;
-} fixture;
+typedef fx_search fixture;
 
 static int add_paper(const pdx_paper *p, void *payload)
 {
@@ -62,7 +58,7 @@ static int setup(void **state)
     assert_non_null(f);
     f->dir = fx_tmpdir();
     char *md = fx_path(f->dir, "2024/05/02.md");
-    char *idx = fx_path(f->dir, "t.idx");
+    char *idx = fx_path(f->dir, FX_SEARCH_INDEX);
     fx_write(md, digest, (size_t)-1);
     pdx_writer *w;
     assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
@@ -73,38 +69,17 @@ static int setup(void **state)
     assert_int_equal(st.papers, 2);
     assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
     pdx_writer_free(w);
-    char err[256];
-    assert_int_equal(pdx_index_open(&f->ix, idx, err, sizeof err), PDX_OK);
-    assert_int_equal(pdx_searcher_new(&f->s, f->ix), PDX_OK);
     free(md);
     free(idx);
+    fx_search_open_dir(f);
     *state = f;
     return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    pdx_searcher_free(f->s);
-    pdx_index_close(f->ix);
-    fx_rmtree(f->dir);
-    free(f);
-    return 0;
-}
-
-static pdx_query *parse(fixture *f, const char *q)
-{
-    pdx_query *out = NULL;
-    int rc = pdx_query_parse(&out, f->s, q, strlen(q));
-    if (rc)
-        fail_msg("query '%s': %s", q, pdx_searcher_errmsg(f->s));
-    return out;
 }
 
 /* The highlighted substrings of text for query, joined with '|'. */
 static char *highlighted(fixture *f, const char *query, const char *text, size_t len)
 {
-    pdx_query *q = parse(f, query);
+    pdx_query *q = fx_search_parse(f, query);
     const pdx_span *sp;
     size_t n;
     assert_int_equal(pdx_highlight(f->s, q, text, len, &sp, &n), PDX_OK);
@@ -214,7 +189,7 @@ static void test_highlight_korean_bigram(void **state)
     check_hl(f, "학습을", "빠른 학습이 된다", "학습");
     /* exact byte offsets */
     const char *t = "강화학습을";
-    pdx_query *q = parse(f, "학습");
+    pdx_query *q = fx_search_parse(f, "학습");
     const pdx_span *sp;
     size_t n;
     assert_int_equal(pdx_highlight(f->s, q, t, strlen(t), &sp, &n), PDX_OK);
@@ -300,7 +275,7 @@ static void test_utf8_len_matches_decode(void **state)
 static void test_highlight_empty_and_invalid(void **state)
 {
     fixture *f = *state;
-    pdx_query *q = parse(f, "model");
+    pdx_query *q = fx_search_parse(f, "model");
     const pdx_span *sp;
     size_t n = 99;
     assert_int_equal(pdx_highlight(f->s, q, "", 0, &sp, &n), PDX_OK);
@@ -336,7 +311,7 @@ static void filler(pdx_buf *b, int from, int n)
 static void test_snippet_short_text_whole(void **state)
 {
     fixture *f = *state;
-    pdx_query *q = parse(f, "diffusion");
+    pdx_query *q = fx_search_parse(f, "diffusion");
     const char t[] = "- What's New: a diffusion model.\n- Details:\tit\r\nworks.\n";
     pdx_snippet sn = snippet(f, q, t, sizeof t - 1, 200);
     assert_int_equal(sn.len, strlen("- What's New: a diffusion model. - Details: it works."));
@@ -352,7 +327,7 @@ static void test_snippet_short_text_whole(void **state)
 static void test_snippet_blank_runs(void **state)
 {
     fixture *f = *state;
-    pdx_query *q = parse(f, "diffusion");
+    pdx_query *q = fx_search_parse(f, "diffusion");
     const char t[] = "one  two \n three\t \tfour   diffusion  five \r\n six diffusion seven";
     const char want[] = "one two three four diffusion five six diffusion seven";
     pdx_snippet sn = snippet(f, q, t, sizeof t - 1, 200);
@@ -377,7 +352,7 @@ static void test_snippet_dense_region(void **state)
     filler(&b, 100, 60);
     assert_int_equal(b.err, 0);
 
-    pdx_query *q = parse(f, "diffusion model 강화학습");
+    pdx_query *q = fx_search_parse(f, "diffusion model 강화학습");
     pdx_snippet sn = snippet(f, q, (const char *)b.data, b.len, 100);
     assert_true(starts_with(&sn, ELL));
     assert_true(ends_with(&sn, ELL));
@@ -420,7 +395,7 @@ static void test_snippet_long_ascii_words(void **state)
         if (i == 9)
             pdx_buf_append(&b, "robot ", 6);
     }
-    pdx_query *q = parse(f, "robot");
+    pdx_query *q = fx_search_parse(f, "robot");
     pdx_snippet sn = snippet(f, q, (const char *)b.data, b.len, 60);
     const char *want = ELL "ieabcdefghij jlabcdefghij robot ksabcdefghij lzabcdefghij" ELL;
     if (sn.len != strlen(want) || memcmp(sn.text, want, sn.len) != 0)
@@ -436,7 +411,7 @@ static void test_snippet_long_ascii_words(void **state)
     pdx_buf_append(&b, "robot", 5);
     for (int i = 0; i < 100; i++)
         pdx_buf_append(&b, "-cd", 3);
-    q = parse(f, "robot");
+    q = fx_search_parse(f, "robot");
     sn = snippet(f, q, (const char *)b.data, b.len, 60);
     assert_int_equal(sn.len, 3 + 60 + 3);
     assert_memory_equal(sn.text + 3, b.data + 300 - 18, 60);
@@ -452,7 +427,7 @@ static void test_snippet_prefers_distinct_terms(void **state)
     filler(&b, 0, 80);
     pdx_buf_append(&b, "diffusion model ", 16);
     filler(&b, 100, 80);
-    pdx_query *q = parse(f, "diffusion model");
+    pdx_query *q = fx_search_parse(f, "diffusion model");
     pdx_snippet sn = snippet(f, q, (const char *)b.data, b.len, 80);
     assert_int_equal(sn.n_spans, 2);
     assert_true(span_is(&sn, 0, "diffusion"));
@@ -470,7 +445,7 @@ static void test_snippet_tie_earliest(void **state)
     filler(&b, 100, 40);
     pdx_buf_append(&b, "robot second ", 13);
     filler(&b, 200, 40);
-    pdx_query *q = parse(f, "robot");
+    pdx_query *q = fx_search_parse(f, "robot");
     pdx_snippet sn = snippet(f, q, (const char *)b.data, b.len, 60);
     assert_non_null(find_bytes(sn.text, sn.len, "robot first", 11));
     assert_null(find_bytes(sn.text, sn.len, "second", 6));
@@ -484,7 +459,7 @@ static void test_snippet_no_match_starts_at_text(void **state)
     fixture *f = *state;
     pdx_buf b = {0};
     filler(&b, 0, 100);
-    pdx_query *q = parse(f, "robot");
+    pdx_query *q = fx_search_parse(f, "robot");
     pdx_snippet sn = snippet(f, q, (const char *)b.data, b.len, 50);
     assert_int_equal(sn.n_spans, 0);
     assert_true(starts_with(&sn, "filler0000 "));
@@ -501,7 +476,7 @@ static void test_snippet_match_at_end(void **state)
     pdx_buf b = {0};
     filler(&b, 0, 100);
     pdx_buf_append(&b, "the last word is robot.\n\n", 25);
-    pdx_query *q = parse(f, "robot");
+    pdx_query *q = fx_search_parse(f, "robot");
     pdx_snippet sn = snippet(f, q, (const char *)b.data, b.len, 60);
     assert_true(starts_with(&sn, ELL));
     assert_true(ends_with(&sn, "robot."));     /* trailing newlines are no cut */
@@ -522,7 +497,7 @@ static void test_snippet_korean_spans(void **state)
     pdx_buf_append(&b, mid, strlen(mid));
     for (int i = 0; i < 30; i++)
         pdx_buf_append(&b, " 저녁에는 비가 온다고 한다.", strlen(" 저녁에는 비가 온다고 한다."));
-    pdx_query *q = parse(f, "강화학습 비디오");
+    pdx_query *q = fx_search_parse(f, "강화학습 비디오");
     pdx_snippet sn = snippet(f, q, (const char *)b.data, b.len, 60);
     assert_true(starts_with(&sn, ELL) && ends_with(&sn, ELL));
     assert_int_equal(sn.n_spans, 2);
@@ -544,7 +519,7 @@ static void test_snippet_long_word_no_space(void **state)
     pdx_buf_append(&b, "학습", 6);
     for (int i = 0; i < 200; i++)
         pdx_buf_append(&b, "라마바", 9);
-    pdx_query *q = parse(f, "학습");
+    pdx_query *q = fx_search_parse(f, "학습");
     pdx_snippet sn = snippet(f, q, (const char *)b.data, b.len, 40);
     assert_true(starts_with(&sn, ELL) && ends_with(&sn, ELL));
     /* the window is 40 characters plus the two ellipses; 학습 touches 다 and
@@ -560,7 +535,7 @@ static void test_snippet_invalid_utf8(void **state)
 {
     fixture *f = *state;
     const char t[] = "\xff\xfe model \xc3\x28 robot \xed\xa0\x80 \xf4\x90\x80\x80 end \xe2\x82";
-    pdx_query *q = parse(f, "model robot");
+    pdx_query *q = fx_search_parse(f, "model robot");
     pdx_snippet sn = snippet(f, q, t, sizeof t - 1, 200);
     assert_int_equal(sn.n_spans, 2);
     assert_true(span_is(&sn, 0, "model"));
@@ -599,7 +574,7 @@ static void test_snippet_random(void **state)
     if (env && *env)
         seed = (unsigned)strtoul(env, NULL, 10);
     srand(seed);
-    pdx_query *q = parse(f, "diffusion model 강화학습 robot");
+    pdx_query *q = fx_search_parse(f, "diffusion model 강화학습 robot");
     pdx_buf b = {0};
     for (int iter = 0; iter < 400; iter++) {
         pdx_buf_reset(&b);
@@ -662,5 +637,5 @@ int main(void)
         cmocka_unit_test(test_snippet_invalid_utf8),
         cmocka_unit_test(test_snippet_random),
     };
-    return cmocka_run_group_tests_name("snippet", tests, setup, teardown);
+    return cmocka_run_group_tests_name("snippet", tests, setup, fx_search_teardown);
 }

@@ -49,43 +49,19 @@ static const char digest[] =
     "- 확산 모델과 강화학습으로 작은 로봇을 훈련합니다. GPT-4o를 평가에 씁니다.\n"
     "- We train many models with a transformer; text-to-video aing eing using.\n";
 
-typedef struct fixture {
-    char *dir;
-    pdx_index *ix;
-    pdx_searcher *s;
-} fixture;
+typedef fx_search fixture;
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     f->dir = fx_tmpdir();
-    char *idx = fx_path(f->dir, "t.idx");
+    char *idx = fx_path(f->dir, FX_SEARCH_INDEX);
     assert_int_equal(fz_build_index(idx, "2024/05/02.md", digest, strlen(digest)), PDX_OK);
-    char err[256];
-    assert_int_equal(pdx_index_open(&f->ix, idx, err, sizeof err), PDX_OK);
-    assert_int_equal(pdx_searcher_new(&f->s, f->ix), PDX_OK);
     free(idx);
+    fx_search_open_dir(f);
     *state = f;
     return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    pdx_searcher_free(f->s);
-    pdx_index_close(f->ix);
-    fx_rmtree(f->dir);
-    free(f);
-    return 0;
-}
-
-static pdx_query *parse(fixture *f, const char *q)
-{
-    pdx_query *out = NULL;
-    if (pdx_query_parse(&out, f->s, q, strlen(q)))
-        fail_msg("query '%s': %s", q, pdx_searcher_errmsg(f->s));
-    return out;
 }
 
 /* A snippet as one string: its text with the spans marked by [ ]. */
@@ -124,7 +100,7 @@ static char *snippet_of(fixture *f, const pdx_query *q, const char *text, size_t
 static void check_same(fixture *f, const char *query, const char *text, size_t len,
                        unsigned seed)
 {
-    pdx_query *q = parse(f, query);
+    pdx_query *q = fx_search_parse(f, query);
     static const size_t widths[] = {PDX_SNIPPET_WIDTH, 40, 1u << 20};
     for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
         char *fast = snippet_of(f, q, text, len, widths[w], true);
@@ -226,7 +202,7 @@ static void test_snippet_scan_counts_code_points(void **state)
     static const char *const qs[] = {"모델", "model x", "가나다", "zzz"};
     pdx_query *q[4];
     for (size_t i = 0; i < 4; i++)
-        q[i] = parse(f, qs[i]);
+        q[i] = fx_search_parse(f, qs[i]);
     static const size_t widths[] = {1, 2, 3, 7, 10, 25, 40, PDX_SNIPPET_WIDTH, SIZE_MAX};
     pdx_buf text = {0};
     for (int round = 0; round < 1500; round++) {
@@ -274,7 +250,7 @@ static void test_snippet_scan_counts_code_points(void **state)
 static void test_snippet_scan_counts_every_piece(void **state)
 {
     fixture *f = *state;
-    pdx_query *q = parse(f, "모델");
+    pdx_query *q = fx_search_parse(f, "모델");
     static const char run[] = "가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허";
     pdx_buf text = {0};
     for (size_t pi = 0; pi < sizeof utf8_pieces / sizeof utf8_pieces[0]; pi++)
@@ -427,7 +403,7 @@ static void test_snippet_scan_corpus(void **state)
     cr.stride = 8; /* a few seconds there too */
 #endif
     for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
-        cr.q[cr.n_q++] = parse(f, qs[i]);
+        cr.q[cr.n_q++] = fx_search_parse(f, qs[i]);
     const char *paths[] = {dir};
     pdx_parse_cb cb = {corpus_paper, NULL, &cr};
     pdx_parse_stats st = {0};
@@ -479,7 +455,7 @@ static void test_snippet_scan_stems_keep_first_letters(void **state)
 
 static char *make(fixture *f, const char *query, const char *text)
 {
-    pdx_query *q = parse(f, query);
+    pdx_query *q = fx_search_parse(f, query);
     pdx_snippet sn;
     assert_int_equal(pdx_snippet_make(f->s, q, text, strlen(text), PDX_SNIPPET_WIDTH, &sn), PDX_OK);
     char *r = render(&sn);
@@ -585,5 +561,5 @@ int main(void)
         cmocka_unit_test(test_snippet_scan_span_inside_word),
         cmocka_unit_test(test_snippet_scan_one_syllable),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }
