@@ -720,17 +720,54 @@ static double pair_weight(const group_it *a, const group_it *b)
     return m / (m + PDX_PROXIMITY_INFO);
 }
 
+/* The fields where pair (g, g + 1) of the required groups may earn a
+ * proximity bonus at doc: both groups one word with their first clause
+ * on doc; 0 when the pair earns none. */
+static unsigned prox_pair_fields(const eval *e, uint32_t g, uint32_t doc)
+{
+    const group_it *ga = &e->groups[g], *gb = &e->groups[g + 1];
+    if (!one_word(ga) || !one_word(gb) || ga->c[0].doc != doc || gb->c[0].doc != doc ||
+        !ga->c[0].n || !gb->c[0].n)
+        return 0;
+    return ga->c[0].fields & gb->c[0].fields;
+}
+
+/* What pair (g, g + 1) earns in field f at doc when its words are close
+ * (pair_prox() 1): PDX_PROXIMITY x pair_weight() x their BM25 there. */
+static double pair_bonus(eval *e, uint32_t g, unsigned f, uint32_t doc, const pdx_doc_score *d)
+{
+    group_it *ga = &e->groups[g], *gb = &e->groups[g + 1];
+    bool any = false;
+    return PDX_PROXIMITY * pair_weight(ga, gb) *
+           (clause_sum(e, &ga->c[0], doc, d, 1u << f, &any) +
+            clause_sum(e, &gb->c[0], doc, d, 1u << f, &any));
+}
+
+/* The most proximity_bonus() can give doc: every pair close in every
+ * field both words may be in, from the tfs alone. A paper that cannot
+ * enter the heap even with it needs no positions; the sum is taken in
+ * proximity_bonus()'s order over terms at least as large, so it is not
+ * below that bonus even after rounding. */
+static double proximity_most(eval *e, uint32_t doc, const pdx_doc_score *d)
+{
+    double most = 0;
+    for (uint32_t g = 0; g + 1 < e->n_req; g++) {
+        unsigned fields = prox_pair_fields(e, g, doc);
+        for (unsigned f = 0; f < PDX_NFIELDS; f++)
+            if (fields & (1u << f))
+                most += pair_bonus(e, g, f, doc, d);
+    }
+    return most;
+}
+
 static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
     double bonus = 0;
     for (uint32_t g = 0; g + 1 < e->n_req; g++) {
-        group_it *ga = &e->groups[g], *gb = &e->groups[g + 1];
-        if (!one_word(ga) || !one_word(gb) || ga->c[0].doc != doc || gb->c[0].doc != doc ||
-            !ga->c[0].n || !gb->c[0].n)
-            continue;
-        clause_it *a = &ga->c[0], *b = &gb->c[0];
+        unsigned fields = prox_pair_fields(e, g, doc);
+        clause_it *a = &e->groups[g].c[0], *b = &e->groups[g + 1].c[0];
         for (unsigned f = 0; f < PDX_NFIELDS; f++) {
-            if (!(a->fields & b->fields & (1u << f)))
+            if (!(fields & (1u << f)))
                 continue;
             size_t na = clause_starts(e, a, f, doc);
             if (!na || e->err)
@@ -750,11 +787,8 @@ static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d)
             if (!nb || e->err)
                 continue;
             double p = pair_prox(e->prox, na, a->n, e->posbuf[0], nb);
-            bool any = false;
             if (p > 0)
-                bonus += PDX_PROXIMITY * p * pair_weight(ga, gb) *
-                         (clause_sum(e, a, doc, d, 1u << f, &any) +
-                          clause_sum(e, b, doc, d, 1u << f, &any));
+                bonus += p * pair_bonus(e, g, f, doc, d);
         }
     }
     return bonus;
@@ -1713,19 +1747,82 @@ static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, dou
 }
 
 /* Can candidate doc not enter a heap whose worst score is theta? First
- * with the list bounds of the cursors on or before it (no division per
- * cursor), which settles most papers of a frequent pair, then with
- * candidate_bound(). */
+ * with the list bounds of the cursors on or before it, which settles the
+ * papers of a frequent pair that few votes hold back, then with
+ * candidate_bound(). When one cursor is on doc, the common case of
+ * MaxScore's essential walk, that bound's test is multiplied out:
+ *   (w tf / (tf + norm) + rest) k (1 + slack) < theta
+ *   <=>  w tf K < (theta - rest K) (tf + norm),  K = k (1 + slack),
+ * which needs no division; it is off from cannot_reach() by a few ulps,
+ * far inside the slack. */
 static bool candidate_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, double bst,
                                double theta)
 {
-    double coarse = 0;
-    for (uint32_t i = 0; i < e->n_rc; i++)
-        if (e->rc[i]->p.doc <= doc)
-            coarse += e->rc[i]->ub;
-    if (cannot_reach(coarse * e->prox_max * bst, theta))
+    double rest = 0, on_ub = 0;
+    const cur *on = NULL;
+    uint32_t n_on = 0;
+    for (uint32_t i = 0; i < e->n_rc; i++) {
+        const cur *cu = e->rc[i];
+        if (cu->p.doc == doc) {
+            on = cu;
+            on_ub += cu->ub;
+            n_on++;
+        } else if (cu->p.doc < doc) {
+            rest += cu->ub;
+        }
+    }
+    double k = e->prox_max * bst;
+    if (cannot_reach((rest + on_ub) * k, theta))
         return true;
-    return cannot_reach(candidate_bound(e, doc, d, bst), theta);
+    if (n_on != 1)
+        return cannot_reach(candidate_bound(e, doc, d, bst), theta);
+    double K = k * (1 + PDX_BOUND_SLACK), room = theta - rest * K;
+    if (room <= 0)
+        return false;
+    double k1 = e->o->k1, b = e->o->b, tf = pdx_postings_tf(&on->p);
+    double norm = k1 * (1 - b + e->b_avg[on->field] * d->len[on->field]);
+    return on->idf_w * (k1 + 1) * tf * K < room * (tf + norm);
+}
+
+/* MaxScore's walk of the essential lists at threshold theta, from doc
+ * (where maxscore_next() left them: every essential cursor at or past
+ * doc, one on it). Papers whose bound cannot enter (candidate_excluded())
+ * are passed over in this loop, moving only the essential cursors, so a
+ * frequent pair pays for each such paper its bound and one step, not a
+ * turn of eval_required()'s loop. Returns the first paper the bound lets
+ * through, or the first past the block-max range checked (e->bm_upto),
+ * whose blocks eval_required() checks first (*again: the paper is not yet
+ * checked); PDX_NO_DOC at the end or on an error. */
+static uint32_t essential_sieve(eval *e, uint32_t doc, double theta, bool *again)
+{
+    *again = false;
+    for (;;) {
+        if (doc > e->bm_upto) {
+            *again = true;
+            return doc;
+        }
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, doc, &d);
+        if (!candidate_excluded(e, doc, &d, boost(e, &d), theta))
+            return doc;
+        e->s->stats.candidates_and++;
+        uint32_t next = PDX_NO_DOC;
+        for (uint32_t i = e->n_nonessential; i < e->n_rc; i++) {
+            pdx_postings *p = &e->rc[i]->p;
+            if (p->doc == doc) {
+                int rc = pdx_postings_next(p);
+                if (rc) {
+                    fail(e, rc);
+                    return PDX_NO_DOC;
+                }
+            }
+            if (p->doc < next)
+                next = p->doc;
+        }
+        if (next == PDX_NO_DOC)
+            return PDX_NO_DOC;
+        doc = next;
+    }
 }
 
 /* True when a paper must beat the heap's worst score to enter: ranking
@@ -1821,15 +1918,13 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint3
                 /* doc is in an essential list: before the other lists
                  * are moved to it (decoding their blocks), the bound with
                  * theirs at their list bounds */
-                pdx_doc_score d0;
-                pdx_doc_score_get(e->ix, doc, &d0);
-                if (candidate_excluded(e, doc, &d0, boost(e, &d0), theta)) {
-                    e->s->stats.candidates_and++;
-                    if (doc == PDX_NO_DOC - 1)
-                        return;
-                    doc++;
+                bool again;
+                to = essential_sieve(e, doc, theta, &again);
+                if (to == PDX_NO_DOC)
+                    return;
+                doc = to;
+                if (again)
                     continue;
-                }
             }
         }
         bool agree = true;
@@ -1883,8 +1978,12 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint3
             if (ok && !e->err && (!e->n_neg || !excluded(e, doc, &d))) {
                 (*total)++;
                 /* Proximity needs positions: only when it can matter. */
-                if (e->n_req > 1 && (!full || !cannot_reach(score * prox_factor(e) * bst, theta)))
+                if (e->n_req > 1 && (!full || (!cannot_reach(score * prox_factor(e) * bst, theta) &&
+                                               !cannot_reach((score + proximity_most(e, doc, &d)) * bst,
+                                                             theta)))) {
+                    e->s->stats.proximity_computed++;
                     score += proximity_bonus(e, doc, &d);
+                }
                 pdx_hit hit = {e->base + doc, score * bst, false, e->n_req};
                 if (!full || hit.score >= theta)
                     heap_push(rc, h, &hit, &d);

@@ -38,6 +38,8 @@ typedef struct pdx_search_stats {
      * eval_required, and in the union of one word's alternatives
      * (eval_union). */
     uint64_t counted_unscored, counted_union;
+    /* Full matches whose proximity bonus was computed (positions read). */
+    uint64_t proximity_computed;
     /* Candidates of the partial pass drawn from its essential groups alone
      * (MaxScore over groups: eval_partial()). */
     uint64_t maxscore_partial;
