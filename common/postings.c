@@ -214,7 +214,7 @@ int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned f
     return decode_block(out, 0);
 }
 
-int pdx_postings_next(pdx_postings *p)
+int pdx_postings_next_block(pdx_postings *p)
 {
     if (p->doc == PDX_NO_DOC)
         return PDX_OK;

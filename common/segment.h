@@ -240,8 +240,17 @@ typedef struct pdx_postings {
 /* Opens the list of (term ord, field) on its first document. Returns
  * PDX_ENOTFOUND when the term does not occur in that field. */
 int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned field);
-/* Moves to the next document. */
-int pdx_postings_next(pdx_postings *p);
+/* Moves to the next document. The common case, a next document in the
+ * decoded block, is inline; the rest is pdx_postings_next_block. */
+int pdx_postings_next_block(pdx_postings *p);
+static inline int pdx_postings_next(pdx_postings *p)
+{
+    if (p->i + 1 < p->n && p->doc != PDX_NO_DOC) {
+        p->doc = p->docs[++p->i];
+        return PDX_OK;
+    }
+    return pdx_postings_next_block(p);
+}
 /* Moves to the first document >= target (never backwards). The common
  * case, a target inside the decoded block, is inline; the rest is
  * pdx_postings_seek_blocks. */

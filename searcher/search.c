@@ -720,6 +720,24 @@ static double pair_weight(const group_it *a, const group_it *b)
     return m / (m + PDX_PROXIMITY_INFO);
 }
 
+/* Relative margin of every pruning decision. A bound is a sum taken in
+ * another order than the score it bounds (cursors by bound, not query
+ * order) and multiplied by other factors ((s x 1.5) x boost against
+ * (s + 0.5 s) x boost), so it can come out a few ulps below an equal
+ * score; the paper must then still reach the tie-break (newer date, then
+ * smaller arXiv id). A sum of n terms is off by at most about n x 2^-53
+ * relative, n <= 3 x PDX_MAX_QUERY_TERMS; 1e-9 is far above that and far
+ * below any difference that decides a ranking. */
+#define PDX_BOUND_SLACK 1e-9
+
+/* True when a paper whose score is at most bound cannot enter a heap whose
+ * worst score is theta: only when the bound is below it by the margin,
+ * since an equal score may still win the tie-break. Scores are >= 0. */
+static bool cannot_reach(double bound, double theta)
+{
+    return bound * (1 + PDX_BOUND_SLACK) < theta;
+}
+
 /* The fields where pair (g, g + 1) of the required groups may earn a
  * proximity bonus at doc: both groups one word with their first clause
  * on doc; 0 when the pair earns none. */
@@ -743,21 +761,28 @@ static double pair_bonus(eval *e, uint32_t g, unsigned f, uint32_t doc, const pd
             clause_sum(e, &gb->c[0], doc, d, 1u << f, &any));
 }
 
-/* The most proximity_bonus() can give doc: every pair close in every
- * field both words may be in, from the tfs alone. A paper that cannot
- * enter the heap even with it needs no positions; the sum is taken in
- * proximity_bonus()'s order over terms at least as large, so it is not
- * below that bonus even after rounding. */
-static double proximity_most(eval *e, uint32_t doc, const pdx_doc_score *d)
+/* Can doc, scoring score before proximity and boosted by bst, enter a
+ * heap whose worst score is theta if every pair were close in every field
+ * both words may be in? That most is summed from the tfs alone, pair by
+ * pair, in proximity_bonus()'s order over terms at least as large as its,
+ * so it is not below the bonus even after rounding, and the answer is yes
+ * as soon as a part of it reaches. A paper answered no needs no
+ * positions. */
+static bool proximity_may_enter(eval *e, uint32_t doc, const pdx_doc_score *d, double score,
+                                double bst, double theta)
 {
     double most = 0;
     for (uint32_t g = 0; g + 1 < e->n_req; g++) {
         unsigned fields = prox_pair_fields(e, g, doc);
-        for (unsigned f = 0; f < PDX_NFIELDS; f++)
-            if (fields & (1u << f))
-                most += pair_bonus(e, g, f, doc, d);
+        for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+            if (!(fields & (1u << f)))
+                continue;
+            most += pair_bonus(e, g, f, doc, d);
+            if (!cannot_reach((score + most) * bst, theta))
+                return true;
+        }
     }
-    return most;
+    return false;
 }
 
 static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d)
@@ -819,24 +844,6 @@ static double prox_factor_of(const eval *e)
 static double prox_factor(const eval *e)
 {
     return e->prox_max;
-}
-
-/* Relative margin of every pruning decision. A bound is a sum taken in
- * another order than the score it bounds (cursors by bound, not query
- * order) and multiplied by other factors ((s x 1.5) x boost against
- * (s + 0.5 s) x boost), so it can come out a few ulps below an equal
- * score; the paper must then still reach the tie-break (newer date, then
- * smaller arXiv id). A sum of n terms is off by at most about n x 2^-53
- * relative, n <= 3 x PDX_MAX_QUERY_TERMS; 1e-9 is far above that and far
- * below any difference that decides a ranking. */
-#define PDX_BOUND_SLACK 1e-9
-
-/* True when a paper whose score is at most bound cannot enter a heap whose
- * worst score is theta: only when the bound is below it by the margin,
- * since an equal score may still win the tie-break. Scores are >= 0. */
-static bool cannot_reach(double bound, double theta)
-{
-    return bound * (1 + PDX_BOUND_SLACK) < theta;
 }
 
 /* Whether the query or the segment has anything passes_filters() checks:
@@ -1049,16 +1056,22 @@ static double vote_boost(double w, int64_t votes)
     return 1 + w * log1p((double)votes);
 }
 
-static double boost_of_votes(const eval *e, int64_t votes)
+/* boost_of_votes() past the table's filled entries. */
+static double boost_miss(const eval *e, int64_t votes)
 {
     if (votes <= 0)
         return 1;
     if (votes >= BOOST_TABLE)
         return vote_boost(e->o->vote_weight, votes);
-    double b = e->boost_tab[votes];
-    if (b == 0)
-        b = e->boost_tab[votes] = vote_boost(e->o->vote_weight, votes);
-    return b;
+    return e->boost_tab[votes] = vote_boost(e->o->vote_weight, votes);
+}
+
+/* Every candidate asks: the table's hit is inline. */
+static inline double boost_of_votes(const eval *e, int64_t votes)
+{
+    if (votes > 0 && votes < BOOST_TABLE && e->boost_tab[votes] != 0)
+        return e->boost_tab[votes];
+    return boost_miss(e, votes);
 }
 
 static double boost(eval *e, const pdx_doc_score *d)
@@ -1700,10 +1713,16 @@ static double block_bound(eval *e, uint32_t doc, uint32_t *upto)
  * (PDX_NO_DOC: none left), so the caller moves there without decoding
  * what lies between. A range let through is not checked again until
  * theta rises. */
-static bool bm_skip(eval *e, uint32_t doc, double theta, uint32_t *next)
+static bool bm_skip_check(eval *e, uint32_t doc, double theta, uint32_t *next);
+static inline bool bm_skip(eval *e, uint32_t doc, double theta, uint32_t *next)
 {
     if (doc >= e->bm_from && doc <= e->bm_upto && theta == e->bm_theta)
         return false;
+    return bm_skip_check(e, doc, theta, next);
+}
+
+static bool bm_skip_check(eval *e, uint32_t doc, double theta, uint32_t *next)
+{
     uint32_t upto;
     double bound = block_bound(e, doc, &upto);
     if (!cannot_reach(bound, theta)) {
@@ -1746,15 +1765,28 @@ static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, dou
     return sum * e->prox_max * bst;
 }
 
+/* cannot_reach((BM25 of cursor on + rest) x k, theta) for a paper with
+ * values d, multiplied out so that it needs no division:
+ *   (w tf / (tf + norm) + rest) k (1 + slack) < theta
+ *   <=>  w tf K < (theta - rest K) (tf + norm),  K = k (1 + slack);
+ * off from cannot_reach() by a few ulps, far inside the slack. */
+static inline bool one_on_excluded(const eval *e, const cur *on, const pdx_doc_score *d,
+                                   double rest, double k, double theta)
+{
+    double K = k * (1 + PDX_BOUND_SLACK), room = theta - rest * K;
+    if (room <= 0)
+        return false;
+    double k1 = e->o->k1, b = e->o->b, tf = pdx_postings_tf(&on->p);
+    double norm = k1 * (1 - b + e->b_avg[on->field] * d->len[on->field]);
+    return on->idf_w * (k1 + 1) * tf * K < room * (tf + norm);
+}
+
 /* Can candidate doc not enter a heap whose worst score is theta? First
  * with the list bounds of the cursors on or before it, which settles the
  * papers of a frequent pair that few votes hold back, then with
- * candidate_bound(). When one cursor is on doc, the common case of
- * MaxScore's essential walk, that bound's test is multiplied out:
- *   (w tf / (tf + norm) + rest) k (1 + slack) < theta
- *   <=>  w tf K < (theta - rest K) (tf + norm),  K = k (1 + slack),
- * which needs no division; it is off from cannot_reach() by a few ulps,
- * far inside the slack. */
+ * candidate_bound(), whose test, when one cursor is on doc (the common
+ * case of MaxScore's essential walk), needs no division
+ * (one_on_excluded()). */
 static bool candidate_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, double bst,
                                double theta)
 {
@@ -1776,12 +1808,7 @@ static bool candidate_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, do
         return true;
     if (n_on != 1)
         return cannot_reach(candidate_bound(e, doc, d, bst), theta);
-    double K = k * (1 + PDX_BOUND_SLACK), room = theta - rest * K;
-    if (room <= 0)
-        return false;
-    double k1 = e->o->k1, b = e->o->b, tf = pdx_postings_tf(&on->p);
-    double norm = k1 * (1 - b + e->b_avg[on->field] * d->len[on->field]);
-    return on->idf_w * (k1 + 1) * tf * K < room * (tf + norm);
+    return one_on_excluded(e, on, d, rest, k, theta);
 }
 
 /* MaxScore's walk of the essential lists at threshold theta, from doc
@@ -1979,8 +2006,7 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint3
                 (*total)++;
                 /* Proximity needs positions: only when it can matter. */
                 if (e->n_req > 1 && (!full || (!cannot_reach(score * prox_factor(e) * bst, theta) &&
-                                               !cannot_reach((score + proximity_most(e, doc, &d)) * bst,
-                                                             theta)))) {
+                                               proximity_may_enter(e, doc, &d, score, bst, theta)))) {
                     e->s->stats.proximity_computed++;
                     score += proximity_bonus(e, doc, &d);
                 }
@@ -2151,6 +2177,36 @@ static void eval_union(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
  * cursors (one per field and expanded term), stepping each with next()
  * rather than through the slot/clause/group seeks, with the same MaxScore
  * and the same scores as eval_required. */
+/* eval_single() drawing from one list, rc[from], into a full heap with
+ * nothing to filter: every paper of that list matches and is counted,
+ * and one whose bound (its BM25 there, plus the list bounds of the lists
+ * only probed) cannot enter is passed over in this loop, without the
+ * probes or eval_single()'s turn. Stops with the cursor on the first
+ * paper that may enter, on the first past upto (the end of the
+ * block-max range checked), or at the end of the list; true in the
+ * first case. */
+static bool single_sieve(eval *e, uint32_t from, double theta, uint32_t upto, uint64_t *total)
+{
+    double rest = 0;
+    for (uint32_t i = 0; i < from; i++)
+        rest += e->rc[i]->ub;
+    const cur *cu = e->rc[from];
+    pdx_postings *p = &e->rc[from]->p;
+    while (p->doc <= upto && p->doc != PDX_NO_DOC) {
+        pdx_doc_score d;
+        pdx_doc_score_get(e->ix, p->doc, &d);
+        if (!one_on_excluded(e, cu, &d, rest, e->prox_max * boost(e, &d), theta))
+            return true;
+        (*total)++;
+        int rc = pdx_postings_next(p);
+        if (rc) {
+            fail(e, rc);
+            return false;
+        }
+    }
+    return false;
+}
+
 static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
 {
     uint32_t doc = 0;
@@ -2183,6 +2239,15 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
                 }
             }
             continue;
+        }
+        if (full && from + 1 == e->n_rc && !e->filtering && !e->n_neg) {
+            bool may_enter =
+                single_sieve(e, from, h->h[0].score, prune ? e->bm_upto : PDX_NO_DOC - 1, total);
+            if (e->err)
+                return;
+            if (!may_enter)
+                continue; /* past the range checked: the checks again there */
+            doc = e->rc[from]->p.doc;
         }
         for (uint32_t i = 0; i < from; i++) {
             int rc2 = pdx_postings_seek(&e->rc[i]->p, doc);
