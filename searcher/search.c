@@ -2404,8 +2404,22 @@ static uint32_t partial_next(eval *e, const partial_ms *ms, uint32_t doc)
     return e->err ? PDX_NO_DOC : m;
 }
 
-/* Partial matches: union of the required groups, papers matching some but
- * not all of them. */
+/* The partial pass's first test of candidate doc: the groups on it at
+ * their list bounds (gub), with proximity and coverage as eval_partial()
+ * takes them; no clause is read. */
+static bool partial_coarse_may_enter(eval *e, const partial_ms *ms, const rank_ctx *rc,
+                                     const heap *h, uint32_t doc, const pdx_doc_score *d)
+{
+    double ub = 0, mass = 0, prev = -1;
+    for (uint32_t i = 0; i < e->n_req; i++) {
+        bool on = e->groups[i].doc == doc;
+        add_with_proximity(&ub, &prev, on, ms->gub[i]);
+        if (on)
+            mass += e->groups[i].mass;
+    }
+    return partial_may_enter(rc, h, ub * coverage(e, mass) * boost(e, d));
+}
+
 static void eval_partial(eval *e, rank_ctx *rc, heap *h)
 {
     partial_ms ms;
@@ -2436,7 +2450,10 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
         pdx_doc_score d;
         pdx_doc_score_get(e->ix, doc, &d);
         bool worth = true;
-        if (heap_bars_entry(rc, h)) {
+        if (heap_bars_entry(rc, h) && ms.on && !partial_coarse_may_enter(e, &ms, rc, h, doc, &d)) {
+            worth = false;
+            e->s->stats.candidates_partial++;
+        } else if (heap_bars_entry(rc, h)) {
             /* Same pruning as for full matches: the best score the groups
              * present could give, at the coverage of all of them. */
             double ub = 0, mass = 0, prev = -1;

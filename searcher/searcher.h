@@ -38,6 +38,9 @@ typedef struct pdx_search_stats {
      * eval_required, and in the union of one word's alternatives
      * (eval_union). */
     uint64_t counted_unscored, counted_union;
+    /* Candidates of the partial pass passed over on the list bounds of
+     * their groups (eval_partial()), no clause read. */
+    uint64_t candidates_partial;
     /* Full matches whose proximity bonus was computed (positions read). */
     uint64_t proximity_computed;
     /* Candidates of the partial pass drawn from its essential groups alone
