@@ -55,7 +55,16 @@
  * rounds per query): the range skipping of block-max gains little on
  * these lists by itself (common words score flatly, and a block's
  * largest tf and shortest field rarely belong to one paper), the
- * candidate bounds and the compact rows most.
+ * candidate bounds and the compact rows most. So what is left is the
+ * cost of each candidate: the papers MaxScore draws that cannot enter
+ * are passed over in a loop of their own that moves only the lists
+ * drawn from (essential_sieve(); for one word drawn from one list,
+ * single_sieve(), which still counts them), and with one cursor on the
+ * paper the bound is tested multiplied out, with no division
+ * (one_on_excluded()). Positions for proximity are read only when the
+ * paper could enter with every pair of its words close
+ * (proximity_may_enter(), from the tfs), and a partial candidate is
+ * first bounded by its groups' list bounds (partial_coarse_may_enter()).
  *
  * Counting before pruning. Up to PDX_EXACT_TOTAL every full match is
  * counted, but once the heap is full a candidate whose bound cannot enter
@@ -2005,10 +2014,11 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint3
             if (ok && !e->err && (!e->n_neg || !excluded(e, doc, &d))) {
                 (*total)++;
                 /* Proximity needs positions: only when it can matter. */
-                if (e->n_req > 1 && (!full || (!cannot_reach(score * prox_factor(e) * bst, theta) &&
-                                               proximity_may_enter(e, doc, &d, score, bst, theta)))) {
-                    e->s->stats.proximity_computed++;
-                    score += proximity_bonus(e, doc, &d);
+                if (e->n_req > 1 && (!full || !cannot_reach(score * prox_factor(e) * bst, theta))) {
+                    if (!full || proximity_may_enter(e, doc, &d, score, bst, theta))
+                        score += proximity_bonus(e, doc, &d);
+                    else
+                        e->s->stats.proximity_skipped++;
                 }
                 pdx_hit hit = {e->base + doc, score * bst, false, e->n_req};
                 if (!full || hit.score >= theta)
@@ -2177,11 +2187,11 @@ static void eval_union(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
  * cursors (one per field and expanded term), stepping each with next()
  * rather than through the slot/clause/group seeks, with the same MaxScore
  * and the same scores as eval_required. */
-/* eval_single() drawing from one list, rc[from], into a full heap with
- * nothing to filter: every paper of that list matches and is counted,
- * and one whose bound (its BM25 there, plus the list bounds of the lists
- * only probed) cannot enter is passed over in this loop, without the
- * probes or eval_single()'s turn. Stops with the cursor on the first
+/* eval_single() drawing from one list, rc[from], into a full heap: every
+ * paper of that list matches the word and is counted when it passes the
+ * filters, and one whose bound (its BM25 there, plus the list bounds of
+ * the lists only probed) cannot enter is passed over in this loop,
+ * without the probes or eval_single()'s turn. Stops with the cursor on the first
  * paper that may enter, on the first past upto (the end of the
  * block-max range checked), or at the end of the list; true in the
  * first case. */
@@ -2197,7 +2207,9 @@ static bool single_sieve(eval *e, uint32_t from, double theta, uint32_t upto, ui
         pdx_doc_score_get(e->ix, p->doc, &d);
         if (!one_on_excluded(e, cu, &d, rest, e->prox_max * boost(e, &d), theta))
             return true;
-        (*total)++;
+        if (passes_filters(e, p->doc, &d) && (!e->n_neg || !excluded(e, p->doc, &d)))
+            (*total)++;
+        e->s->stats.candidates_single++;
         int rc = pdx_postings_next(p);
         if (rc) {
             fail(e, rc);
@@ -2240,7 +2252,7 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
             }
             continue;
         }
-        if (full && from + 1 == e->n_rc && !e->filtering && !e->n_neg) {
+        if (full && from + 1 == e->n_rc) {
             bool may_enter =
                 single_sieve(e, from, h->h[0].score, prune ? e->bm_upto : PDX_NO_DOC - 1, total);
             if (e->err)

@@ -38,11 +38,15 @@ typedef struct pdx_search_stats {
      * eval_required, and in the union of one word's alternatives
      * (eval_union). */
     uint64_t counted_unscored, counted_union;
-    /* Candidates of the partial pass passed over on the list bounds of
-     * their groups (eval_partial()), no clause read. */
-    uint64_t candidates_partial;
-    /* Full matches whose proximity bonus was computed (positions read). */
-    uint64_t proximity_computed;
+    /* Papers of one word drawn from one list counted without a score
+     * (single_sieve()), and candidates of the partial pass passed over on
+     * the list bounds of their groups (eval_partial()), no clause read. */
+    uint64_t candidates_single, candidates_partial;
+    /* Full matches whose proximity was not computed (no positions read)
+     * because even every pair close could not bring them into the heap
+     * (proximity_may_enter()), though the query's largest proximity
+     * factor could. */
+    uint64_t proximity_skipped;
     /* Candidates of the partial pass drawn from its essential groups alone
      * (MaxScore over groups: eval_partial()). */
     uint64_t maxscore_partial;
