@@ -64,7 +64,7 @@
  * (one_on_excluded()). Positions for proximity are read only when the
  * paper could enter with every pair of its words close
  * (proximity_may_enter(), from the tfs), and a partial candidate is
- * first bounded by its groups' list bounds (partial_coarse_may_enter()).
+ * first bounded by its groups' list bounds (partial_bound_may_enter()).
  *
  * Counting before pruning. Up to PDX_EXACT_TOTAL every full match is
  * counted, but once the heap is full a candidate whose bound cannot enter
@@ -776,22 +776,26 @@ static double pair_bonus(eval *e, uint32_t g, unsigned f, uint32_t doc, const pd
  * pair, in proximity_bonus()'s order over terms at least as large as its,
  * so it is not below the bonus even after rounding, and the answer is yes
  * as soon as a part of it reaches. A paper answered no needs no
- * positions. */
+ * positions; one with no pair that may earn a bonus is answered yes,
+ * since proximity_bonus() then reads nothing. */
 static bool proximity_may_enter(eval *e, uint32_t doc, const pdx_doc_score *d, double score,
                                 double bst, double theta)
 {
     double most = 0;
+    bool any = false;
     for (uint32_t g = 0; g + 1 < e->n_req; g++) {
         unsigned fields = prox_pair_fields(e, g, doc);
         for (unsigned f = 0; f < PDX_NFIELDS; f++) {
             if (!(fields & (1u << f)))
                 continue;
+            any = true;
             most += pair_bonus(e, g, f, doc, d);
             if (!cannot_reach((score + most) * bst, theta))
                 return true;
         }
     }
-    return false;
+    /* no pair can earn a bonus: proximity_bonus() reads nothing then */
+    return !any;
 }
 
 static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d)
@@ -1744,6 +1748,13 @@ static bool bm_skip_check(eval *e, uint32_t doc, double theta, uint32_t *next)
     return true;
 }
 
+/* tf_norm()'s denominator less tf, k1 (1 - b + b len / avg), without the
+ * division by the average: for bounds, a few ulps off (PDX_BOUND_SLACK). */
+static inline double bound_norm(const eval *e, unsigned f, uint32_t len)
+{
+    return e->o->k1 * (1 - e->o->b + e->b_avg[f] * len);
+}
+
 /* Bound of the score of candidate doc (every required group on it) from
  * the cursors alone, with its paper's values d and vote boost bst: the
  * exact BM25 of each cursor on doc, the list bound of each cursor not yet
@@ -1757,10 +1768,10 @@ static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, dou
     /* tf_norm() with each field's length norm computed once and no
      * division by the average: a few ulps off the score, which
      * cannot_reach()'s margin covers (PDX_BOUND_SLACK) */
-    double k1 = e->o->k1, b = e->o->b, norm[PDX_NFIELDS];
+    double norm[PDX_NFIELDS];
     for (unsigned f = 0; f < PDX_NFIELDS; f++)
-        norm[f] = k1 * (1 - b + e->b_avg[f] * d->len[f]);
-    double k1p1 = k1 + 1;
+        norm[f] = bound_norm(e, f, d->len[f]);
+    double k1p1 = e->o->k1 + 1;
     double sum = 0;
     for (uint32_t i = 0; i < e->n_rc; i++) {
         const cur *cu = e->rc[i];
@@ -1776,18 +1787,19 @@ static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, dou
 
 /* cannot_reach((BM25 of cursor on + rest) x k, theta) for a paper with
  * values d, multiplied out so that it needs no division:
- *   (w tf / (tf + norm) + rest) k (1 + slack) < theta
- *   <=>  w tf K < (theta - rest K) (tf + norm),  K = k (1 + slack);
- * off from cannot_reach() by a few ulps, far inside the slack. */
+ *   (w (k1 + 1) tf / (tf + norm) + rest) k (1 + slack) < theta
+ *   <=>  w (k1 + 1) tf K < (theta - rest K) (tf + norm),  K = k (1 + slack)
+ * (tf + norm > 0: tf >= 1). The subtraction may cancel, but its error is
+ * about 2^-52 theta, far below the slack's 1e-9 theta. */
 static inline bool one_on_excluded(const eval *e, const cur *on, const pdx_doc_score *d,
                                    double rest, double k, double theta)
 {
     double K = k * (1 + PDX_BOUND_SLACK), room = theta - rest * K;
     if (room <= 0)
         return false;
-    double k1 = e->o->k1, b = e->o->b, tf = pdx_postings_tf(&on->p);
-    double norm = k1 * (1 - b + e->b_avg[on->field] * d->len[on->field]);
-    return on->idf_w * (k1 + 1) * tf * K < room * (tf + norm);
+    double tf = pdx_postings_tf(&on->p);
+    double norm = bound_norm(e, on->field, d->len[on->field]);
+    return on->idf_w * (e->o->k1 + 1) * tf * K < room * (tf + norm);
 }
 
 /* Can candidate doc not enter a heap whose worst score is theta? First
@@ -1841,7 +1853,7 @@ static uint32_t essential_sieve(eval *e, uint32_t doc, double theta, bool *again
         pdx_doc_score_get(e->ix, doc, &d);
         if (!candidate_excluded(e, doc, &d, boost(e, &d), theta))
             return doc;
-        e->s->stats.candidates_and++;
+        e->s->stats.candidates_essential++;
         uint32_t next = PDX_NO_DOC;
         for (uint32_t i = e->n_nonessential; i < e->n_rc; i++) {
             pdx_postings *p = &e->rc[i]->p;
@@ -2182,27 +2194,25 @@ static void eval_union(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
     }
 }
 
-/* The most common query, one word that is one term (or a prefix), has no
- * intersection, phrase or proximity to evaluate: a plain union of its
- * cursors (one per field and expanded term), stepping each with next()
- * rather than through the slot/clause/group seeks, with the same MaxScore
- * and the same scores as eval_required. */
 /* eval_single() drawing from one list, rc[from], into a full heap: every
  * paper of that list matches the word and is counted when it passes the
  * filters, and one whose bound (its BM25 there, plus the list bounds of
  * the lists only probed) cannot enter is passed over in this loop,
- * without the probes or eval_single()'s turn. Stops with the cursor on the first
- * paper that may enter, on the first past upto (the end of the
- * block-max range checked), or at the end of the list; true in the
- * first case. */
-static bool single_sieve(eval *e, uint32_t from, double theta, uint32_t upto, uint64_t *total)
+ * without the probes or eval_single()'s turn. Stops with the cursor on
+ * the first paper that may enter, on the first past upto (the end of the
+ * block-max range checked), at the end of the list, or, when pruning may
+ * not start yet (prune false), once more than PDX_EXACT_TOTAL papers are
+ * counted, so that eval_single() starts it; true in the first case. */
+static bool single_sieve(eval *e, uint32_t from, double theta, uint32_t upto, bool prune,
+                         uint64_t *total)
 {
     double rest = 0;
     for (uint32_t i = 0; i < from; i++)
         rest += e->rc[i]->ub;
     const cur *cu = e->rc[from];
     pdx_postings *p = &e->rc[from]->p;
-    while (p->doc <= upto && p->doc != PDX_NO_DOC) {
+    while (p->doc <= upto && p->doc != PDX_NO_DOC && !e->err &&
+           (prune || *total <= PDX_EXACT_TOTAL)) {
         pdx_doc_score d;
         pdx_doc_score_get(e->ix, p->doc, &d);
         if (!one_on_excluded(e, cu, &d, rest, e->prox_max * boost(e, &d), theta))
@@ -2219,6 +2229,11 @@ static bool single_sieve(eval *e, uint32_t from, double theta, uint32_t upto, ui
     return false;
 }
 
+/* The most common query, one word that is one term (or a prefix), has no
+ * intersection, phrase or proximity to evaluate: a plain union of its
+ * cursors (one per field and expanded term), stepping each with next()
+ * rather than through the slot/clause/group seeks, with the same MaxScore
+ * and the same scores as eval_required. */
 static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
 {
     uint32_t doc = 0;
@@ -2253,8 +2268,8 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
             continue;
         }
         if (full && from + 1 == e->n_rc) {
-            bool may_enter =
-                single_sieve(e, from, h->h[0].score, prune ? e->bm_upto : PDX_NO_DOC - 1, total);
+            bool may_enter = single_sieve(e, from, h->h[0].score,
+                                          prune ? e->bm_upto : PDX_NO_DOC - 1, prune, total);
             if (e->err)
                 return;
             if (!may_enter)
@@ -2416,17 +2431,30 @@ static uint32_t partial_next(eval *e, const partial_ms *ms, uint32_t doc)
     return e->err ? PDX_NO_DOC : m;
 }
 
-/* The partial pass's first test of candidate doc: the groups on it at
- * their list bounds (gub), with proximity and coverage as eval_partial()
- * takes them; no clause is read. */
-static bool partial_coarse_may_enter(eval *e, const partial_ms *ms, const rank_ctx *rc,
-                                     const heap *h, uint32_t doc, const pdx_doc_score *d)
+/* Can partial candidate doc enter? Its bound: each group on it at its
+ * list bound (coarse: gub, no clause read, the first test) or at
+ * group_bound() (its clauses' bag of words, when the coarse one let it
+ * through), with proximity (add_with_proximity()) and the coverage of
+ * the groups present, times its vote boost; the same pruning as for
+ * full matches. */
+static bool partial_bound_may_enter(eval *e, const partial_ms *ms, const rank_ctx *rc,
+                                    const heap *h, uint32_t doc, const pdx_doc_score *d,
+                                    bool coarse)
 {
     double ub = 0, mass = 0, prev = -1;
     for (uint32_t i = 0; i < e->n_req; i++) {
-        bool on = e->groups[i].doc == doc;
-        add_with_proximity(&ub, &prev, on, ms->gub[i]);
-        if (on)
+        bool present = false;
+        double part = 0;
+        if (e->groups[i].doc == doc) {
+            if (coarse) {
+                present = true;
+                part = ms->gub[i];
+            } else {
+                part = group_bound(e, &e->groups[i], doc, d, &present);
+            }
+        }
+        add_with_proximity(&ub, &prev, present, part);
+        if (present)
             mass += e->groups[i].mass;
     }
     return partial_may_enter(rc, h, ub * coverage(e, mass) * boost(e, d));
@@ -2462,23 +2490,13 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
         pdx_doc_score d;
         pdx_doc_score_get(e->ix, doc, &d);
         bool worth = true;
-        if (heap_bars_entry(rc, h) && ms.on && !partial_coarse_may_enter(e, &ms, rc, h, doc, &d)) {
-            worth = false;
-            e->s->stats.candidates_partial++;
-        } else if (heap_bars_entry(rc, h)) {
-            /* Same pruning as for full matches: the best score the groups
-             * present could give, at the coverage of all of them. */
-            double ub = 0, mass = 0, prev = -1;
-            for (uint32_t i = 0; i < e->n_req; i++) {
-                bool present = false;
-                double part = 0;
-                if (e->groups[i].doc == doc)
-                    part = group_bound(e, &e->groups[i], doc, &d, &present);
-                add_with_proximity(&ub, &prev, present, part);
-                if (present)
-                    mass += e->groups[i].mass;
+        if (heap_bars_entry(rc, h)) {
+            if (ms.on && !partial_bound_may_enter(e, &ms, rc, h, doc, &d, true)) {
+                worth = false;
+                e->s->stats.candidates_partial++;
+            } else {
+                worth = partial_bound_may_enter(e, &ms, rc, h, doc, &d, false);
             }
-            worth = partial_may_enter(rc, h, ub * coverage(e, mass) * boost(e, &d));
         }
         if (worth && passes_filters(e, doc, &d)) {
             double score = 0, mass = 0, ub = 0, prev = -1;

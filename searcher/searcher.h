@@ -29,8 +29,9 @@ typedef struct pdx_search_stats {
      * cursors (eval_required), in the one-word union (eval_single) and
      * in the partial pass. */
     uint64_t blockmax_and, blockmax_single, blockmax_partial;
-    /* Full-match candidates of eval_required passed over unscored: the
-     * bound of their cursors (candidate_bound()) could not enter. */
+    /* Full-match candidates of eval_required passed over unscored once
+     * aligned: the bound of their cursors (candidate_bound()) could not
+     * enter. */
     uint64_t candidates_and;
     /* Candidates that could not enter a full heap before PDX_EXACT_TOTAL
      * matches were counted, so only their match was decided (no score,
@@ -38,10 +39,12 @@ typedef struct pdx_search_stats {
      * eval_required, and in the union of one word's alternatives
      * (eval_union). */
     uint64_t counted_unscored, counted_union;
-    /* Papers of one word drawn from one list counted without a score
-     * (single_sieve()), and candidates of the partial pass passed over on
-     * the list bounds of their groups (eval_partial()), no clause read. */
-    uint64_t candidates_single, candidates_partial;
+    /* Candidates MaxScore drew in eval_required that its essential walk
+     * passed over on their bounds (essential_sieve()); papers of one word
+     * drawn from one list counted without a score (single_sieve()); and
+     * candidates of the partial pass passed over on the list bounds of
+     * their groups (eval_partial()), no clause read. */
+    uint64_t candidates_essential, candidates_single, candidates_partial;
     /* Full matches whose proximity was not computed (no positions read)
      * because even every pair close could not bring them into the heap
      * (proximity_may_enter()), though the query's largest proximity

@@ -269,17 +269,19 @@ static void assert_pruning_exercised(pdx_searcher *s, const char *corpus_name)
     printf("exact: %s: block-max skipped %llu ranges in AND, %llu in one-word unions, %llu in "
            "the partial pass; %llu AND candidates unscored; %llu AND and %llu union "
            "matches counted unscored; %llu partial candidates from essential groups; %llu "
-           "one-list papers and %llu partial candidates passed over on bounds; %llu "
+           "essential, %llu one-list and %llu partial candidates passed over on bounds; %llu "
            "proximities skipped\n",
            corpus_name, (unsigned long long)st->blockmax_and,
            (unsigned long long)st->blockmax_single, (unsigned long long)st->blockmax_partial,
            (unsigned long long)st->candidates_and, (unsigned long long)st->counted_unscored,
            (unsigned long long)st->counted_union, (unsigned long long)st->maxscore_partial,
+           (unsigned long long)st->candidates_essential,
            (unsigned long long)st->candidates_single, (unsigned long long)st->candidates_partial,
            (unsigned long long)st->proximity_skipped);
     if (!st->blockmax_and || !st->blockmax_single || !st->blockmax_partial ||
         !st->candidates_and || !st->counted_unscored || !st->counted_union ||
-        !st->maxscore_partial || !st->candidates_single || !st->candidates_partial ||
+        !st->maxscore_partial || !st->candidates_essential || !st->candidates_single ||
+        !st->candidates_partial ||
         !st->proximity_skipped)
         fail_msg("%s: a pruning path was never taken (see the counts above)", corpus_name);
 }
