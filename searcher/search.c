@@ -61,10 +61,11 @@
  * drawn from (essential_sieve(); for one word drawn from one list,
  * single_sieve(), which still counts them), and with one cursor on the
  * paper the bound is tested multiplied out, with no division
- * (one_on_excluded()). Positions for proximity are read only when the
- * paper could enter with every pair of its words close
- * (proximity_may_enter(), from the tfs), and a partial candidate is
- * first bounded by its groups' list bounds (partial_bound_may_enter()).
+ * (one_on_excluded()). Positions for proximity are read only while the
+ * paper could enter with every pair of its words not yet read close
+ * (proximity_bonus(), from the tfs, then pair by pair), and a partial
+ * candidate is first bounded by its groups' list bounds
+ * (partial_bound_may_enter()).
  *
  * Counting before pruning. Up to PDX_EXACT_TOTAL every full match is
  * counted, but once the heap is full a candidate whose bound cannot enter
@@ -266,6 +267,8 @@ typedef struct eval {
     size_t cap_pos[2];
     uint32_t *prox;      /* proximity scratch */
     size_t cap_prox;
+    struct prox_part *parts; /* proximity_bonus()'s pairs at a paper */
+    size_t cap_parts;
     double avg[PDX_NFIELDS];
     /* b / avg[f], for bounds that need not equal a score to the last bit
      * (candidate_bound()). */
@@ -770,66 +773,101 @@ static double pair_bonus(eval *e, uint32_t g, unsigned f, uint32_t doc, const pd
             clause_sum(e, &gb->c[0], doc, d, 1u << f, &any));
 }
 
-/* Can doc, scoring score before proximity and boosted by bst, enter a
- * heap whose worst score is theta if every pair were close in every field
- * both words may be in? That most is summed from the tfs alone, pair by
- * pair, in proximity_bonus()'s order over terms at least as large as its,
- * so it is not below the bonus even after rounding, and the answer is yes
- * as soon as a part of it reaches. A paper answered no needs no
- * positions; one with no pair that may earn a bonus is answered yes,
- * since proximity_bonus() then reads nothing. */
-static bool proximity_may_enter(eval *e, uint32_t doc, const pdx_doc_score *d, double score,
-                                double bst, double theta)
+/* A pair of query words (g, g + 1) and a field f where they may earn a
+ * proximity bonus at a paper, with what they earn when close there
+ * (pair_bonus()). */
+typedef struct prox_part {
+    uint32_t g;
+    unsigned f;
+    double part;
+} prox_part;
+
+/* The pairs of doc that may earn a bonus, in proximity order (pairs, then
+ * fields), into e->parts; returns how many, SIZE_MAX out of memory. */
+static size_t prox_parts(eval *e, uint32_t doc, const pdx_doc_score *d)
 {
-    double most = 0;
-    bool any = false;
+    size_t n = 0, cap = (size_t)(e->n_req - 1) * PDX_NFIELDS;
+    if (cap > e->cap_parts) {
+        prox_part *np = realloc(e->parts, cap * sizeof *np);
+        if (!np) {
+            fail(e, PDX_ENOMEM);
+            return SIZE_MAX;
+        }
+        e->parts = np;
+        e->cap_parts = cap;
+    }
     for (uint32_t g = 0; g + 1 < e->n_req; g++) {
         unsigned fields = prox_pair_fields(e, g, doc);
-        for (unsigned f = 0; f < PDX_NFIELDS; f++) {
-            if (!(fields & (1u << f)))
-                continue;
-            any = true;
-            most += pair_bonus(e, g, f, doc, d);
-            if (!cannot_reach((score + most) * bst, theta))
-                return true;
-        }
+        for (unsigned f = 0; f < PDX_NFIELDS; f++)
+            if (fields & (1u << f))
+                e->parts[n++] = (prox_part){g, f, pair_bonus(e, g, f, doc, d)};
     }
-    /* no pair can earn a bonus: proximity_bonus() reads nothing then */
-    return !any;
+    return n;
 }
 
-static double proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d)
+/* How close the words of pair part are at doc (pair_prox(): 0, 0.5 or
+ * 1), from their positions. */
+static double part_prox(eval *e, const prox_part *part, uint32_t doc)
 {
-    double bonus = 0;
-    for (uint32_t g = 0; g + 1 < e->n_req; g++) {
-        unsigned fields = prox_pair_fields(e, g, doc);
-        clause_it *a = &e->groups[g].c[0], *b = &e->groups[g + 1].c[0];
-        for (unsigned f = 0; f < PDX_NFIELDS; f++) {
-            if (!(fields & (1u << f)))
-                continue;
-            size_t na = clause_starts(e, a, f, doc);
-            if (!na || e->err)
-                continue;
-            /* keep a's starts while b's are computed into posbuf[0] */
-            if (na > e->cap_prox) {
-                uint32_t *np = realloc(e->prox, na * sizeof *np);
-                if (!np) {
-                    fail(e, PDX_ENOMEM);
-                    return 0;
-                }
-                e->prox = np;
-                e->cap_prox = na;
-            }
-            memcpy(e->prox, e->posbuf[0], na * sizeof *e->prox);
-            size_t nb = clause_starts(e, b, f, doc);
-            if (!nb || e->err)
-                continue;
-            double p = pair_prox(e->prox, na, a->n, e->posbuf[0], nb);
-            if (p > 0)
-                bonus += p * pair_bonus(e, g, f, doc, d);
+    clause_it *a = &e->groups[part->g].c[0], *b = &e->groups[part->g + 1].c[0];
+    size_t na = clause_starts(e, a, part->f, doc);
+    if (!na || e->err)
+        return 0;
+    /* keep a's starts while b's are computed into posbuf[0] */
+    if (na > e->cap_prox) {
+        uint32_t *np = realloc(e->prox, na * sizeof *np);
+        if (!np) {
+            fail(e, PDX_ENOMEM);
+            return 0;
+        }
+        e->prox = np;
+        e->cap_prox = na;
+    }
+    memcpy(e->prox, e->posbuf[0], na * sizeof *e->prox);
+    size_t nb = clause_starts(e, b, part->f, doc);
+    if (!nb || e->err)
+        return 0;
+    return pair_prox(e->prox, na, a->n, e->posbuf[0], nb);
+}
+
+/* The proximity bonus of doc, which scores score before it, into *bonus:
+ * over its pairs (prox_parts(), in that order), pair_prox() times what
+ * the pair earns when close. With a heap to enter (theta > 0; bst the
+ * paper's vote boost) it returns false, *bonus unset, as soon as the
+ * paper cannot enter even were every pair not yet read close: first from
+ * the tfs alone, then after each pair's positions, so a paper that
+ * cannot enter never has all its positions read. Such a bound is the
+ * bonus so far plus the parts left, which is at least the bonus: each
+ * part at least what it adds; the difference in summation order is far
+ * inside cannot_reach()'s margin. */
+static bool proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d, double score,
+                            double bst, double theta, double *bonus)
+{
+    *bonus = 0;
+    size_t n = prox_parts(e, doc, d);
+    if (n == SIZE_MAX)
+        return false;
+    bool bar = theta > 0;
+    double left = 0; /* the parts not yet read */
+    for (size_t j = 0; bar && j < n; j++)
+        left += e->parts[j].part;
+    if (bar && n && cannot_reach((score + left) * bst, theta))
+        return false;
+    double sum = 0;
+    for (size_t j = 0; j < n && !e->err; j++) {
+        double p = part_prox(e, &e->parts[j], doc);
+        if (p > 0)
+            sum += p * e->parts[j].part;
+        if (bar && j + 1 < n) {
+            left = 0;
+            for (size_t k = j + 1; k < n; k++)
+                left += e->parts[k].part;
+            if (cannot_reach((score + sum + left) * bst, theta))
+                return false;
         }
     }
-    return bonus;
+    *bonus = sum;
+    return true;
 }
 
 /* The largest factor proximity can multiply a score by, for this query:
@@ -1612,6 +1650,7 @@ static void eval_free(eval *e)
     free(e->posbuf[0]);
     free(e->posbuf[1]);
     free(e->prox);
+    free(e->parts);
     free(e->rc);
     free(e->walk);
 }
@@ -2026,14 +2065,17 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint3
             if (ok && !e->err && (!e->n_neg || !excluded(e, doc, &d))) {
                 (*total)++;
                 /* Proximity needs positions: only when it can matter. */
+                bool may_enter = true;
                 if (e->n_req > 1 && (!full || !cannot_reach(score * prox_factor(e) * bst, theta))) {
-                    if (!full || proximity_may_enter(e, doc, &d, score, bst, theta))
-                        score += proximity_bonus(e, doc, &d);
+                    double bonus;
+                    may_enter = proximity_bonus(e, doc, &d, score, bst, full ? theta : 0, &bonus);
+                    if (may_enter)
+                        score += bonus;
                     else
                         e->s->stats.proximity_skipped++;
                 }
                 pdx_hit hit = {e->base + doc, score * bst, false, e->n_req};
-                if (!full || hit.score >= theta)
+                if (may_enter && (!full || hit.score >= theta))
                     heap_push(rc, h, &hit, &d);
             }
         }
@@ -2515,8 +2557,10 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
             if (matched && matched < e->n_req && !e->err && !excluded(e, doc, &d)) {
                 double bst = boost(e, &d), cov = coverage(e, mass);
                 /* positions for proximity only when it can matter */
-                if (partial_may_enter(rc, h, ub * cov * bst)) {
-                    score += proximity_bonus(e, doc, &d);
+                double bonus;
+                if (partial_may_enter(rc, h, ub * cov * bst) &&
+                    proximity_bonus(e, doc, &d, score, bst, 0, &bonus)) {
+                    score += bonus;
                     pdx_hit hit = {e->base + doc, score * cov * bst, true, matched};
                     heap_push(rc, h, &hit, &d);
                 }

@@ -45,10 +45,11 @@ typedef struct pdx_search_stats {
      * candidates of the partial pass passed over on the list bounds of
      * their groups (eval_partial()), no clause read. */
     uint64_t candidates_essential, candidates_single, candidates_partial;
-    /* Full matches whose proximity was not computed (no positions read)
-     * because even every pair close could not bring them into the heap
-     * (proximity_may_enter()), though the query's largest proximity
-     * factor could. */
+    /* Full matches passed over while their proximity was computed: even
+     * every pair of words not yet read close could not bring them into
+     * the heap, from the tfs alone or after some pairs' positions
+     * (proximity_bonus()), though the query's largest proximity factor
+     * could. */
     uint64_t proximity_skipped;
     /* Candidates of the partial pass drawn from its essential groups alone
      * (MaxScore over groups: eval_partial()). */
