@@ -783,8 +783,9 @@ typedef struct prox_part {
 } prox_part;
 
 /* The pairs of doc that may earn a bonus, in proximity order (pairs, then
- * fields), into e->parts; returns how many, SIZE_MAX out of memory. */
-static size_t prox_parts(eval *e, uint32_t doc, const pdx_doc_score *d)
+ * fields), into e->parts, with what each earns when with_part (else 0:
+ * computed when needed); returns how many, SIZE_MAX out of memory. */
+static size_t prox_parts(eval *e, uint32_t doc, const pdx_doc_score *d, bool with_part)
 {
     size_t n = 0, cap = (size_t)(e->n_req - 1) * PDX_NFIELDS;
     if (cap > e->cap_parts) {
@@ -800,7 +801,7 @@ static size_t prox_parts(eval *e, uint32_t doc, const pdx_doc_score *d)
         unsigned fields = prox_pair_fields(e, g, doc);
         for (unsigned f = 0; f < PDX_NFIELDS; f++)
             if (fields & (1u << f))
-                e->parts[n++] = (prox_part){g, f, pair_bonus(e, g, f, doc, d)};
+                e->parts[n++] = (prox_part){g, f, with_part ? pair_bonus(e, g, f, doc, d) : 0};
     }
     return n;
 }
@@ -844,10 +845,10 @@ static bool proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d, doubl
                             double bst, double theta, double *bonus)
 {
     *bonus = 0;
-    size_t n = prox_parts(e, doc, d);
+    bool bar = theta > 0;
+    size_t n = prox_parts(e, doc, d, bar);
     if (n == SIZE_MAX)
         return false;
-    bool bar = theta > 0;
     double left = 0; /* the parts not yet read */
     for (size_t j = 0; bar && j < n; j++)
         left += e->parts[j].part;
@@ -855,9 +856,10 @@ static bool proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d, doubl
         return false;
     double sum = 0;
     for (size_t j = 0; j < n && !e->err; j++) {
-        double p = part_prox(e, &e->parts[j], doc);
+        prox_part *pp = &e->parts[j];
+        double p = part_prox(e, pp, doc);
         if (p > 0)
-            sum += p * e->parts[j].part;
+            sum += p * (bar ? pp->part : pair_bonus(e, pp->g, pp->f, doc, d));
         if (bar && j + 1 < n) {
             left = 0;
             for (size_t k = j + 1; k < n; k++)
