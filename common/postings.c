@@ -299,11 +299,10 @@ int pdx_postings_positions(pdx_postings *p, uint32_t *out)
     uint64_t pos = 0;
     uint32_t tf = p->tfs[p->i];
     /* A field of len tokens holds at most len occurrences of a term. */
-    pdx_doc_score d;
-    pdx_doc_score_get(p->ix, p->doc, &d);
-    if (tf > d.len[p->field])
+    uint32_t len = pdx_doc_len(p->ix, p->doc, p->field);
+    if (tf > len)
         return pdx_index_corrupt(p->ix, "POSTINGS: document %u tf %u exceeds its field length %u",
-                                 p->doc, tf, d.len[p->field]);
+                                 p->doc, tf, len);
     for (uint32_t k = 0; k < tf; k++) {
         if (!pdx_get_varint(&s, p->pos_end, &v) || (k && v == 0))
             return pdx_index_corrupt(p->ix, "POSITIONS: bad position gap");

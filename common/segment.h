@@ -154,27 +154,53 @@ typedef struct pdx_doc_score {
     uint32_t len[PDX_NFIELDS]; /* tokens per field */
     int64_t votes;             /* PDX_VOTES_UNKNOWN (-1) when unknown */
 } pdx_doc_score;
-/* Fills out from the document's 8-byte scoring row in DOCS, falling back
- * to its record for a value too large for the row (rare): one cache line
- * shared by 8 papers instead of a 32-byte record each. doc < n_docs is the
- * caller's promise (ids from postings are checked when decoded). */
-static inline void pdx_doc_score_get(const pdx_index *ix, uint32_t doc, pdx_doc_score *out)
+/* A document's 8-byte scoring row in DOCS, after the records: its field
+ * lengths and votes, falling back to its 32-byte record for a value too
+ * large for the row (rare): one cache line shared by 8 papers instead of
+ * a record each. doc < n_docs is the caller's promise (ids from postings
+ * are checked when decoded). */
+static inline const uint8_t *pdx_doc_row(const pdx_index *ix, uint32_t doc)
 {
-    const uint8_t *docs = ix->sec[PDX_SEC_DOCS].p;
-    const uint8_t *row = docs + (size_t)ix->n_docs * PDX_DOC_RECORD_SIZE +
-                         (size_t)doc * PDX_DOC_ROW_SIZE;
-    const uint8_t *rec = docs + (size_t)doc * PDX_DOC_RECORD_SIZE;
-    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
-        uint32_t v = pdx_get_u16(row + 2 * f);
-        out->len[f] = v != PDX_DOC_ROW_ESCAPE ? v : pdx_get_u32(rec + 8 + 4 * f);
-    }
+    return ix->sec[PDX_SEC_DOCS].p + (size_t)ix->n_docs * PDX_DOC_RECORD_SIZE +
+           (size_t)doc * PDX_DOC_ROW_SIZE;
+}
+static inline const uint8_t *pdx_doc_record(const pdx_index *ix, uint32_t doc)
+{
+    return ix->sec[PDX_SEC_DOCS].p + (size_t)doc * PDX_DOC_RECORD_SIZE;
+}
+/* Field f's length and the votes (PDX_VOTES_UNKNOWN when unknown) from a
+ * document's row, or its record past what the row holds. */
+static inline uint32_t pdx_row_len(const uint8_t *row, const uint8_t *rec, unsigned f)
+{
+    uint32_t v = pdx_get_u16(row + 2 * f);
+    return v != PDX_DOC_ROW_ESCAPE ? v : pdx_get_u32(rec + 8 + 4 * f);
+}
+static inline int64_t pdx_row_votes(const uint8_t *row, const uint8_t *rec)
+{
     uint32_t v = pdx_get_u16(row + 6);
     if (v == PDX_DOC_ROW_ESCAPE) {
         v = pdx_get_u32(rec + 4);
-        out->votes = v == PDX_VOTES_NONE ? PDX_VOTES_UNKNOWN : (int64_t)v;
-    } else {
-        out->votes = v == PDX_DOC_ROW_NO_VOTES ? PDX_VOTES_UNKNOWN : (int64_t)v;
+        return v == PDX_VOTES_NONE ? PDX_VOTES_UNKNOWN : (int64_t)v;
     }
+    return v == PDX_DOC_ROW_NO_VOTES ? PDX_VOTES_UNKNOWN : (int64_t)v;
+}
+/* Length in tokens of field f of document doc. */
+static inline uint32_t pdx_doc_len(const pdx_index *ix, uint32_t doc, unsigned f)
+{
+    return pdx_row_len(pdx_doc_row(ix, doc), pdx_doc_record(ix, doc), f);
+}
+/* Votes of document doc, PDX_VOTES_UNKNOWN when unknown. */
+static inline int64_t pdx_doc_votes(const pdx_index *ix, uint32_t doc)
+{
+    return pdx_row_votes(pdx_doc_row(ix, doc), pdx_doc_record(ix, doc));
+}
+/* Fills out from the document's row (every field and the votes). */
+static inline void pdx_doc_score_get(const pdx_index *ix, uint32_t doc, pdx_doc_score *out)
+{
+    const uint8_t *row = pdx_doc_row(ix, doc), *rec = pdx_doc_record(ix, doc);
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        out->len[f] = pdx_row_len(row, rec, f);
+    out->votes = pdx_row_votes(row, rec);
 }
 /* The date of document doc < n_docs (YYYYMMDD, 0 unknown), from its record. */
 static inline int32_t pdx_doc_date(const pdx_index *ix, uint32_t doc)

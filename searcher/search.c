@@ -1832,14 +1832,14 @@ static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, dou
  *   <=>  w (k1 + 1) tf K < (theta - rest K) (tf + norm),  K = k (1 + slack)
  * (tf + norm > 0: tf >= 1). The subtraction may cancel, but its error is
  * about 2^-52 theta, far below the slack's 1e-9 theta. */
-static inline bool one_on_excluded(const eval *e, const cur *on, const pdx_doc_score *d,
-                                   double rest, double k, double theta)
+static inline bool one_on_excluded(const eval *e, const cur *on, uint32_t len, double rest,
+                                   double k, double theta)
 {
     double K = k * (1 + PDX_BOUND_SLACK), room = theta - rest * K;
     if (room <= 0)
         return false;
     double tf = pdx_postings_tf(&on->p);
-    double norm = bound_norm(e, on->field, d->len[on->field]);
+    double norm = bound_norm(e, on->field, len);
     return on->idf_w * (e->o->k1 + 1) * tf * K < room * (tf + norm);
 }
 
@@ -1870,7 +1870,7 @@ static bool candidate_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, do
         return true;
     if (n_on != 1)
         return cannot_reach(candidate_bound(e, doc, d, bst), theta);
-    return one_on_excluded(e, on, d, rest, k, theta);
+    return one_on_excluded(e, on, d->len[on->field], rest, k, theta);
 }
 
 /* MaxScore's walk of the essential lists at threshold theta, from doc
@@ -2255,22 +2255,39 @@ static bool single_sieve(eval *e, uint32_t from, double theta, uint32_t upto, bo
         rest += e->rc[i]->ub;
     const cur *cu = e->rc[from];
     pdx_postings *p = &e->rc[from]->p;
-    while (p->doc <= upto && p->doc != PDX_NO_DOC && !e->err &&
-           (prune || *total <= PDX_EXACT_TOTAL)) {
-        pdx_doc_score d;
-        pdx_doc_score_get(e->ix, p->doc, &d);
-        if (!one_on_excluded(e, cu, &d, rest, e->prox_max * boost(e, &d), theta))
-            return true;
-        if (passes_filters(e, p->doc, &d) && (!e->n_neg || !excluded(e, p->doc, &d)))
-            (*total)++;
-        e->s->stats.candidates_single++;
+    /* kept in locals, written back on the way out: the loop runs for
+     * most of a frequent word's postings */
+    bool plain = !e->filtering && !e->n_neg;
+    double km = e->prox_max;
+    uint64_t counted = *total, passed = 0, stop = prune ? UINT64_MAX : PDX_EXACT_TOTAL;
+    bool may_enter = false;
+    while (p->doc <= upto && p->doc != PDX_NO_DOC && counted <= stop) {
+        uint32_t doc = p->doc;
+        double bst = boost_of_votes(e, pdx_doc_votes(e->ix, doc));
+        if (!one_on_excluded(e, cu, pdx_doc_len(e->ix, doc, cu->field), rest, km * bst, theta)) {
+            may_enter = true;
+            break;
+        }
+        if (plain) {
+            counted++;
+        } else {
+            pdx_doc_score d;
+            pdx_doc_score_get(e->ix, doc, &d);
+            if (passes_filters(e, doc, &d) && (!e->n_neg || !excluded(e, doc, &d)))
+                counted++;
+            if (e->err)
+                break;
+        }
+        passed++;
         int rc = pdx_postings_next(p);
         if (rc) {
             fail(e, rc);
-            return false;
+            break;
         }
     }
-    return false;
+    *total = counted;
+    e->s->stats.candidates_single += passed;
+    return may_enter && !e->err;
 }
 
 /* The most common query, one word that is one term (or a prefix), has no
