@@ -60,8 +60,7 @@ static uint32_t position_limit(const pdx_doc *d, const pdx_stored *st, unsigned 
  * DOCS): the scorer reads the row, everything else the record. */
 static int check_doc_row(pdx_index *ix, uint32_t d, const pdx_doc *doc)
 {
-    const uint8_t *row = ix->sec[PDX_SEC_DOCS].p + (size_t)ix->n_docs * PDX_DOC_RECORD_SIZE +
-                         (size_t)d * PDX_DOC_ROW_SIZE;
+    const uint8_t *row = pdx_doc_row(ix, d);
     for (unsigned f = 0; f < PDX_NFIELDS; f++) {
         uint32_t want = PDX_MIN(doc->len[f], PDX_DOC_ROW_ESCAPE);
         if (pdx_get_u16(row + 2 * f) != want)

@@ -218,10 +218,8 @@ int pdx_postings_next_block(pdx_postings *p)
 {
     if (p->doc == PDX_NO_DOC)
         return PDX_OK;
-    if (++p->i < p->n) {
-        p->doc = p->docs[p->i];
-        return PDX_OK;
-    }
+    /* pdx_postings_next() took every step inside the block: past its last
+     * document, the next block or the end */
     if (p->block + 1 >= p->n_blocks) {
         p->block = p->n_blocks;
         p->doc = PDX_NO_DOC;

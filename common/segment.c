@@ -538,7 +538,7 @@ int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
         return pdx_view_doc_get(ix, doc, out);
     if (doc >= ix->n_docs)
         return pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
-    const uint8_t *r = ix->sec[PDX_SEC_DOCS].p + (size_t)doc * PDX_DOC_RECORD_SIZE;
+    const uint8_t *r = pdx_doc_record(ix, doc);
     out->date = (int32_t)pdx_get_u32(r);
     uint32_t v = pdx_get_u32(r + 4);
     out->votes = v == PDX_VOTES_NONE ? PDX_VOTES_UNKNOWN : (int64_t)v;
@@ -571,7 +571,7 @@ void pdx_stored_prefetch(const pdx_index *ix, uint32_t doc)
     }
     if (doc >= ix->n_docs)
         return;
-    const uint8_t *r = ix->sec[PDX_SEC_DOCS].p + (size_t)doc * PDX_DOC_RECORD_SIZE;
+    const uint8_t *r = pdx_doc_record(ix, doc);
     uint64_t off = pdx_get_u64(r + 24), len = pdx_get_u32(r + 20);
     const pdx_section *st = &ix->sec[PDX_SEC_STORED];
     if (!len || off > st->len || len > st->len - off)

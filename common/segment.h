@@ -205,7 +205,7 @@ static inline void pdx_doc_score_get(const pdx_index *ix, uint32_t doc, pdx_doc_
 /* The date of document doc < n_docs (YYYYMMDD, 0 unknown), from its record. */
 static inline int32_t pdx_doc_date(const pdx_index *ix, uint32_t doc)
 {
-    return (int32_t)pdx_get_u32(ix->sec[PDX_SEC_DOCS].p + (size_t)doc * PDX_DOC_RECORD_SIZE);
+    return (int32_t)pdx_get_u32(pdx_doc_record(ix, doc));
 }
 
 typedef struct pdx_stored {

@@ -1895,6 +1895,9 @@ static uint32_t essential_sieve(eval *e, uint32_t doc, double theta, bool *again
         if (!candidate_excluded(e, doc, &d, boost(e, &d), theta))
             return doc;
         e->s->stats.candidates_essential++;
+        /* maxscore_next(e, doc + 1) would do, through seek(): stepping
+         * the cursors on doc with next() costs 4% fewer instructions on
+         * the slowest 20x queries */
         uint32_t next = PDX_NO_DOC;
         for (uint32_t i = e->n_nonessential; i < e->n_rc; i++) {
             pdx_postings *p = &e->rc[i]->p;

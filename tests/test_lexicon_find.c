@@ -217,18 +217,27 @@ static void expect_fault(const pdx_lexicon *lx, int code, size_t off, const char
     assert_string_equal(pdx_lexicon_errmsg(lx), want);
 }
 
-/* Every key of the fixture looked up on side; returns the first failure. */
-static int find_all(const pdx_lexicon *lx, pdx_lex_side side)
+/* Every key of the fixture looked up on side, and with near_misses each
+ * key less its last byte after it; returns the first failure. */
+static int find_keys(const pdx_lexicon *lx, pdx_lex_side side, bool near_misses)
 {
     const char *const *keys = side == PDX_LEX_KO ? fx_ko : fx_en;
     size_t n = side == PDX_LEX_KO ? N_KO : N_EN;
     for (size_t i = 0; i < n; i++) {
         uint32_t first, count;
         int rc = pdx_lexicon_find(lx, side, keys[i], strlen(keys[i]), &first, &count);
+        if (rc == PDX_OK && near_misses)
+            rc = pdx_lexicon_find(lx, side, keys[i], strlen(keys[i]) - 1, &first, &count);
         if (rc)
             return rc;
     }
     return PDX_OK;
+}
+
+/* Every key of the fixture looked up on side; returns the first failure. */
+static int find_all(const pdx_lexicon *lx, pdx_lex_side side)
+{
+    return find_keys(lx, side, false);
 }
 
 /* A damaged Korean key string at the binary search's first probe (the
@@ -497,18 +506,9 @@ static int find_rounds(const pdx_lexicon *lx)
 {
     for (int round = 0; round < 3; round++)
         for (int side = 0; side < 2; side++) {
-            const char *const *keys = side == PDX_LEX_KO ? fx_ko : fx_en;
-            size_t n = side == PDX_LEX_KO ? N_KO : N_EN;
-            for (size_t i = 0; i < n; i++) {
-                uint32_t first, count;
-                int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, keys[i], strlen(keys[i]),
-                                          &first, &count);
-                if (rc == PDX_OK)
-                    rc = pdx_lexicon_find(lx, (pdx_lex_side)side, keys[i],
-                                          strlen(keys[i]) - 1, &first, &count);
-                if (rc)
-                    return rc;
-            }
+            int rc = find_keys(lx, (pdx_lex_side)side, true);
+            if (rc)
+                return rc;
         }
     return PDX_OK;
 }
