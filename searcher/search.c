@@ -27,7 +27,10 @@
  * can matter, and in the partial pass the same bounds plus MaxScore over
  * whole groups (partial_ms: a paper with only the groups whose bounds,
  * at their coverage, cannot enter is never visited). Every bound includes
- * the largest proximity factor and vote boost, and a paper is passed over
+ * the largest proximity factor and vote boost (in the full-match pass,
+ * the proximity factor of each cursor's own group: a first or last word
+ * is in one pair, a middle word in two; cursor_prox()), and a paper is
+ * passed over
  * only when its bound is below the heap's worst score by a rounding margin
  * (cannot_reach()), so equal scores still reach the tie-break: the hits are
  * exactly those of an exhaustive search, bit for bit (tests/test_exact.c
@@ -37,8 +40,8 @@
  * and most votes (format.h), so a range of documents can be bounded
  * without decoding it: from the candidate to the end of the first of the
  * cursors' current blocks to end, every cursor's papers are in one known
- * block (block_bound()). When that bound, times the largest proximity
- * factor and the largest vote boost of those blocks, cannot enter the heap
+ * block (block_bound()). When that bound, with the proximity factors and
+ * the largest vote boost of those blocks, cannot enter the heap
  * (cannot_reach(), the same margin), the whole range is passed over:
  * block-max AND in eval_required(), block-max MaxScore in eval_single()
  * (after the essential lists chose the candidate) and the same bound, with
@@ -49,9 +52,10 @@
  * its cursors alone (candidate_bound(): exact BM25 where a cursor is on
  * it, list bounds where a cursor has not been moved to it yet, times its
  * own vote boost read from the compact DOCS row), before the lists that
- * MaxScore only probes are moved to it and again before its clauses are
- * scored; frequent pairs ("기존 모델") have thousands of candidates that
- * cannot enter. Measured on the 20x corpus (in-process, minimum of 5
+ * MaxScore only probes are moved to it, again after each of those is
+ * moved there, largest bound first (probe_excluded()), and before its
+ * clauses are scored; frequent pairs ("기존 모델") have thousands of
+ * candidates that cannot enter. Measured on the 20x corpus (in-process, minimum of 5
  * rounds per query): the range skipping of block-max gains little on
  * these lists by itself (common words score flatly, and a block's
  * largest tf and shortest field rarely belong to one paper), the
@@ -139,6 +143,10 @@ typedef struct cur {
     double idf_w; /* w_f * idf_f(t) */
     double idf;   /* idf_f(t) alone: how informative the term is there */
     double ub;    /* most this cursor can add to a score (MaxScore) */
+    /* The most proximity can multiply what it adds by, in the full-match
+     * pass (cursor_prox()); 1 in the partial pass, whose bounds take the
+     * query's largest factor. ubm = ub x pm. */
+    double pm, ubm;
     /* Block-max bounds of block bm_block (UINT32_MAX: none yet), kept
      * because the same block is asked for again and again: the most the
      * cursor adds to a score there (its largest tf at its shortest field
@@ -282,7 +290,7 @@ typedef struct eval {
     uint32_t n_rc;
     uint32_t n_nonessential; /* leading rc entries not drawn from */
     double theta;            /* heap threshold the split was made for */
-    double bound_factor;     /* largest proximity factor x vote boost */
+    double bound_factor;     /* factor of the rc bounds (ubm): the largest vote boost */
     double prox_max;         /* the largest proximity factor (prox_factor_of()) */
     double mass_total;       /* sum of the required groups' mass */
     double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes, 0 until met (searcher's) */
@@ -872,26 +880,33 @@ static bool proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d, doubl
     return true;
 }
 
-/* The largest factor proximity can multiply a score by, for this query:
- * pair (g, g+1) adds at most PDX_PROXIMITY x pair_weight() x the two
- * groups' scores (pair_prox() is at most 1, and the clause sums it weighs
- * are parts of those scores), so a group's score comes back at most
- * PDX_PROXIMITY x the weights of the (at most two) pairs it is in. Pairs
- * of common words weigh less than 1, and their queries are the costly
- * ones: the bound is tighter than 1 + PDX_PROXIMITY x 2. Computed once
- * per pass (collect_required()) into e->prox_max. */
+/* The largest factor proximity can multiply group g's score by: pair
+ * (g, g+1) adds at most PDX_PROXIMITY x pair_weight() x the two groups'
+ * scores (pair_prox() is at most 1, and the clause sums it weighs are
+ * parts of those scores), so a group's score comes back at most
+ * PDX_PROXIMITY x the weights of the (at most two) pairs it is in. A
+ * score is then at most the sum over the groups of their scores times
+ * this factor: a query's first and last words, in one pair each, are
+ * bounded tighter than its middle ones (cursor_prox()). Pairs of common
+ * words weigh less than 1, and their queries are the costly ones. */
+static double group_prox(const eval *e, uint32_t g)
+{
+    double w = 0;
+    if (g > 0)
+        w += pair_weight(&e->groups[g - 1], &e->groups[g]);
+    if (g + 1 < e->n_req)
+        w += pair_weight(&e->groups[g], &e->groups[g + 1]);
+    return 1 + PDX_PROXIMITY * w;
+}
+
+/* The largest over the groups: the factor of a score as a whole.
+ * Computed once per pass (collect_required()) into e->prox_max. */
 static double prox_factor_of(const eval *e)
 {
-    double most = 0;
-    for (uint32_t g = 0; g < e->n_req; g++) {
-        double w = 0;
-        if (g > 0)
-            w += pair_weight(&e->groups[g - 1], &e->groups[g]);
-        if (g + 1 < e->n_req)
-            w += pair_weight(&e->groups[g], &e->groups[g + 1]);
-        most = PDX_MAX(most, w);
-    }
-    return 1 + PDX_PROXIMITY * most;
+    double most = 1;
+    for (uint32_t g = 0; g < e->n_req; g++)
+        most = PDX_MAX(most, group_prox(e, g));
+    return most;
 }
 
 static double prox_factor(const eval *e)
@@ -1562,7 +1577,7 @@ static void bm_forget(eval *e)
 static int cmp_cur_ub(const void *a, const void *b)
 {
     const cur *x = *(const cur *const *)a, *y = *(const cur *const *)b;
-    return x->ub < y->ub ? -1 : x->ub > y->ub;
+    return x->ubm < y->ubm ? -1 : x->ubm > y->ubm;
 }
 
 /* Papers group g may match, estimated from its lists: per deciding term
@@ -1613,6 +1628,25 @@ static int order_walk(eval *e)
     return PDX_OK;
 }
 
+/* Each required cursor's proximity factor pm, and its bound with it, ubm.
+ * In the full-match pass a cursor adds to its group's score only, so its
+ * group's factor (group_prox()) bounds what it brings with proximity. A
+ * clause shared by the groups of a span (share_span_clause()) adds to
+ * each of them, so a query with one takes the largest factor for every
+ * cursor. The partial pass keeps pm 1 and multiplies its bounds by
+ * e->prox_max (partial_bound_may_enter()). */
+static void cursor_prox(eval *e)
+{
+    bool span = false;
+    for (uint32_t i = 0; i < e->n_rc; i++)
+        span |= e->rc[i]->group_last != e->rc[i]->group;
+    for (uint32_t i = 0; i < e->n_rc; i++) {
+        cur *cu = e->rc[i];
+        cu->pm = e->partial_pass ? 1 : span ? e->prox_max : group_prox(e, cu->group);
+        cu->ubm = cu->ub * cu->pm;
+    }
+}
+
 /* Lists the required groups' cursors by bound, for MaxScore. */
 static int collect_required(eval *e)
 {
@@ -1633,9 +1667,10 @@ static int collect_required(eval *e)
             for (uint32_t k = 0; k < e->groups[g].c[c].n; k++)
                 for (uint32_t i = 0; i < e->groups[g].c[c].s[k].n; i++)
                     e->rc[e->n_rc++] = &e->groups[g].c[c].s[k].c[i];
-    qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
     e->prox_max = prox_factor_of(e);
-    e->bound_factor = e->prox_max * e->max_boost;
+    cursor_prox(e);
+    qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
+    e->bound_factor = e->max_boost;
     e->theta = -1;
     e->n_nonessential = 0;
     bm_forget(e);
@@ -1674,7 +1709,7 @@ static void maxscore_split(eval *e, double theta)
     double sum = 0;
     uint32_t k = 0;
     while (k < e->n_rc) {
-        double next = sum + e->rc[k]->ub;
+        double next = sum + e->rc[k]->ubm;
         if (!cannot_reach(next * e->bound_factor, theta))
             break;
         sum = next;
@@ -1739,7 +1774,7 @@ static double block_bound(eval *e, uint32_t doc, uint32_t *upto)
                                             pdx_skip_min_len(&cu->p, b), cu->field);
             cu->bm_boost = boost_of_votes(e, pdx_skip_max_votes(&cu->p, b));
         }
-        sum += cu->bm_ub;
+        sum += cu->bm_ub * cu->pm;
         for (uint32_t gi = cu->group; cu->decides && gi <= cu->group_last; gi++)
             if (cu->bm_boost > e->groups[gi].bm_boost)
                 e->groups[gi].bm_boost = cu->bm_boost;
@@ -1749,7 +1784,7 @@ static double block_bound(eval *e, uint32_t doc, uint32_t *upto)
         double vb = INFINITY;
         for (uint32_t g = 0; g < e->n_req; g++)
             vb = PDX_MIN(vb, e->groups[g].has_filter ? e->max_boost : e->groups[g].bm_boost);
-        return sum * prox_factor(e) * vb;
+        return sum * vb;
     }
     double vb = 0, mass = 0;
     for (uint32_t g = 0; g < e->n_req; g++) {
@@ -1818,12 +1853,12 @@ static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, dou
         const cur *cu = e->rc[i];
         if (cu->p.doc == doc) {
             double tf = pdx_postings_tf(&cu->p);
-            sum += cu->idf_w * k1p1 * tf / (tf + norm[cu->field]);
+            sum += cu->pm * cu->idf_w * k1p1 * tf / (tf + norm[cu->field]);
         } else if (cu->p.doc < doc) {
-            sum += cu->ub;
+            sum += cu->ubm;
         }
     }
-    return sum * e->prox_max * bst;
+    return sum * bst;
 }
 
 /* cannot_reach((BM25 of cursor on + rest) x k, theta) for a paper with
@@ -1840,7 +1875,7 @@ static inline bool one_on_excluded(const eval *e, const cur *on, uint32_t len, d
         return false;
     double tf = pdx_postings_tf(&on->p);
     double norm = bound_norm(e, on->field, len);
-    return on->idf_w * (e->o->k1 + 1) * tf * K < room * (tf + norm);
+    return on->pm * on->idf_w * (e->o->k1 + 1) * tf * K < room * (tf + norm);
 }
 
 /* Can candidate doc not enter a heap whose worst score is theta? First
@@ -1859,13 +1894,13 @@ static bool candidate_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, do
         const cur *cu = e->rc[i];
         if (cu->p.doc == doc) {
             on = cu;
-            on_ub += cu->ub;
+            on_ub += cu->ubm;
             n_on++;
         } else if (cu->p.doc < doc) {
-            rest += cu->ub;
+            rest += cu->ubm;
         }
     }
-    double k = e->prox_max * bst;
+    double k = bst;
     if (cannot_reach((rest + on_ub) * k, theta))
         return true;
     if (n_on != 1)
@@ -1873,12 +1908,39 @@ static bool candidate_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, do
     return one_on_excluded(e, on, d->len[on->field], rest, k, theta);
 }
 
+/* MaxScore's probe of the other lists for candidate doc, which the
+ * essential lists let through: the non-essential cursors not yet at doc
+ * are moved there one at a time, largest list bound first, each trading
+ * its list bound for what it holds on doc (nothing when it has passed
+ * it), until the bound excludes doc (true) or every cursor is there. A
+ * frequent word's long list is then moved only for the candidates the
+ * others' actual weights leave open, not for every one eval_required()
+ * aligns. */
+static bool probe_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, double bst,
+                           double theta)
+{
+    for (uint32_t i = e->n_nonessential; i-- > 0;) {
+        pdx_postings *p = &e->rc[i]->p;
+        if (p->doc >= doc)
+            continue;
+        int rc = pdx_postings_seek(p, doc);
+        if (rc) {
+            fail(e, rc);
+            return false;
+        }
+        if (candidate_excluded(e, doc, d, bst, theta))
+            return true;
+    }
+    return false;
+}
+
 /* MaxScore's walk of the essential lists at threshold theta, from doc
  * (where maxscore_next() left them: every essential cursor at or past
- * doc, one on it). Papers whose bound cannot enter (candidate_excluded())
- * are passed over in this loop, moving only the essential cursors, so a
- * frequent pair pays for each such paper its bound and one step, not a
- * turn of eval_required()'s loop. Returns the first paper the bound lets
+ * doc, one on it). Papers whose bound cannot enter (candidate_excluded(),
+ * then probe_excluded()) are passed over in this loop, moving only the
+ * essential cursors and the probed ones, so a frequent pair pays for each
+ * such paper its bound and one step, not a turn of eval_required()'s
+ * loop. Returns the first paper the bound lets
  * through, or the first past the block-max range checked (e->bm_upto),
  * whose blocks eval_required() checks first (*again: the paper is not yet
  * checked); PDX_NO_DOC at the end or on an error. */
@@ -1892,9 +1954,14 @@ static uint32_t essential_sieve(eval *e, uint32_t doc, double theta, bool *again
         }
         pdx_doc_score d;
         pdx_doc_score_get(e->ix, doc, &d);
-        if (!candidate_excluded(e, doc, &d, boost(e, &d), theta))
-            return doc;
-        e->s->stats.candidates_essential++;
+        double bst = boost(e, &d);
+        if (candidate_excluded(e, doc, &d, bst, theta)) {
+            e->s->stats.candidates_essential++;
+        } else if (probe_excluded(e, doc, &d, bst, theta)) {
+            e->s->stats.candidates_probed++;
+        } else {
+            return e->err ? PDX_NO_DOC : doc;
+        }
         /* maxscore_next(e, doc + 1) would do, through seek(): stepping
          * the cursors on doc with next() costs 4% fewer instructions on
          * the slowest 20x queries */
@@ -2255,19 +2322,18 @@ static bool single_sieve(eval *e, uint32_t from, double theta, uint32_t upto, bo
 {
     double rest = 0;
     for (uint32_t i = 0; i < from; i++)
-        rest += e->rc[i]->ub;
+        rest += e->rc[i]->ubm;
     const cur *cu = e->rc[from];
     pdx_postings *p = &e->rc[from]->p;
     /* kept in locals, written back on the way out: the loop runs for
      * most of a frequent word's postings */
     bool plain = !e->filtering && !e->n_neg;
-    double km = e->prox_max;
     uint64_t counted = *total, passed = 0, stop = prune ? UINT64_MAX : PDX_EXACT_TOTAL;
     bool may_enter = false;
     while (p->doc <= upto && p->doc != PDX_NO_DOC && counted <= stop) {
         uint32_t doc = p->doc;
         double bst = boost_of_votes(e, pdx_doc_votes(e->ix, doc));
-        if (!one_on_excluded(e, cu, pdx_doc_len(e->ix, doc, cu->field), rest, km * bst, theta)) {
+        if (!one_on_excluded(e, cu, pdx_doc_len(e->ix, doc, cu->field), rest, bst, theta)) {
             may_enter = true;
             break;
         }

@@ -45,6 +45,10 @@ typedef struct pdx_search_stats {
      * candidates of the partial pass passed over on the list bounds of
      * their groups (eval_partial()), no clause read. */
     uint64_t candidates_essential, candidates_single, candidates_partial;
+    /* Candidates the essential walk let through that were passed over
+     * once some lists it only probes were moved to them (their bound
+     * with what those lists hold there could not enter: probe_excluded()). */
+    uint64_t candidates_probed;
     /* Full matches passed over while their proximity was computed: even
      * every pair of words not yet read close could not bring them into
      * the heap, from the tfs alone or after some pairs' positions
