@@ -891,11 +891,14 @@ static bool proximity_bonus(eval *e, uint32_t doc, const pdx_doc_score *d, doubl
  * words weigh less than 1, and their queries are the costly ones. */
 static double group_prox(const eval *e, uint32_t g)
 {
+    const group_it *gs = e->groups;
     double w = 0;
-    if (g > 0)
-        w += pair_weight(&e->groups[g - 1], &e->groups[g]);
-    if (g + 1 < e->n_req)
-        w += pair_weight(&e->groups[g], &e->groups[g + 1]);
+    if (!one_word(&gs[g]))
+        return 1; /* in no pair that earns (prox_pair_fields()) */
+    if (g > 0 && one_word(&gs[g - 1]))
+        w += pair_weight(&gs[g - 1], &gs[g]);
+    if (g + 1 < e->n_req && one_word(&gs[g + 1]))
+        w += pair_weight(&gs[g], &gs[g + 1]);
     return 1 + PDX_PROXIMITY * w;
 }
 
@@ -1629,21 +1632,31 @@ static int order_walk(eval *e)
 }
 
 /* Each required cursor's proximity factor pm, and its bound with it, ubm.
- * In the full-match pass a cursor adds to its group's score only, so its
- * group's factor (group_prox()) bounds what it brings with proximity. A
- * clause shared by the groups of a span (share_span_clause()) adds to
- * each of them, so a query with one takes the largest factor for every
- * cursor. The partial pass keeps pm 1 and multiplies its bounds by
- * e->prox_max (partial_bound_may_enter()). */
+ * In the full-match pass a cursor adds to its group's score only, and the
+ * proximity bonus weighs the sums of a group's first clause only
+ * (pair_bonus()), so a cursor of that clause brings at most its group's
+ * factor (group_prox()) times what it adds, and one of an alternative
+ * what it adds. A clause shared by the groups of a span
+ * (share_span_clause()) adds to each of them, so a query with one takes
+ * the largest factor for every cursor. The partial pass keeps pm 1 and
+ * multiplies its bounds by e->prox_max (partial_bound_may_enter()). */
 static void cursor_prox(eval *e)
 {
     bool span = false;
     for (uint32_t i = 0; i < e->n_rc; i++)
         span |= e->rc[i]->group_last != e->rc[i]->group;
-    for (uint32_t i = 0; i < e->n_rc; i++) {
-        cur *cu = e->rc[i];
-        cu->pm = e->partial_pass ? 1 : span ? e->prox_max : group_prox(e, cu->group);
-        cu->ubm = cu->ub * cu->pm;
+    for (uint32_t g = 0; g < e->n_req; g++) {
+        group_it *gi = &e->groups[g];
+        double pm = e->partial_pass ? 1 : span ? e->prox_max : group_prox(e, g);
+        for (uint32_t c = 0; c < gi->n; c++)
+            for (uint32_t k = 0; k < gi->c[c].n; k++)
+                for (uint32_t i = 0; i < gi->c[c].s[k].n; i++) {
+                    cur *cu = &gi->c[c].s[k].c[i];
+                    /* only the first clause's sums earn a bonus
+                     * (pair_bonus()) */
+                    cu->pm = c == 0 || span ? pm : 1;
+                    cu->ubm = cu->ub * cu->pm;
+                }
     }
 }
 
