@@ -195,7 +195,7 @@ for N in $SCALES; do
         log "${N}x: exporting the papers for the peers"
         run "$INDEXER" -q -o "$S/export.idx" --export-jsonl "$S/papers.jsonl" -- "${PATHS[@]}" \
             2>/dev/null
-        rm -f "$S/export.idx"
+        rm -f "$S/export.idx" "$S"/export.idx.*  # the manifest, its segment and lock
         PEERS=()
         [ "$HAVE_SQLITE" = 1 ] && PEERS+=(fts5_trigram fts5_unicode61)
         [ "$HAVE_XAPIAN" = 1 ] && PEERS+=(xapian xapian_and_ids)
