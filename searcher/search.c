@@ -49,7 +49,7 @@
  * skipped; tests/test_exact.c requires each path to be taken.
  *
  * Candidates. In the conjunctive pass a candidate is first bounded from
- * its cursors alone (candidate_bound(): exact BM25 where a cursor is on
+ * its cursors alone (candidate_excluded(): exact BM25 where a cursor is on
  * it, list bounds where a cursor has not been moved to it yet, times its
  * own vote boost read from the compact DOCS row), before the lists that
  * MaxScore only probes are moved to it, again after each of those is
@@ -63,9 +63,9 @@
  * cost of each candidate: the papers MaxScore draws that cannot enter
  * are passed over in a loop of their own that moves only the lists
  * drawn from (essential_sieve(); for one word drawn from one list,
- * single_sieve(), which still counts them), and with one cursor on the
- * paper the bound is tested multiplied out, with no division
- * (one_on_excluded()). Positions for proximity are read only while the
+ * single_sieve(), which still counts them), and the bound is tested
+ * multiplied out, with no division (one_on_excluded(),
+ * all_on_excluded()). Positions for proximity are read only while the
  * paper could enter with every pair of its words not yet read close
  * (proximity_bonus(), from the tfs, then pair by pair), and a partial
  * candidate is first bounded by its groups' list bounds
@@ -279,7 +279,7 @@ typedef struct eval {
     size_t cap_parts;
     double avg[PDX_NFIELDS];
     /* b / avg[f], for bounds that need not equal a score to the last bit
-     * (candidate_bound()). */
+     * (bound_norm()). */
     double b_avg[PDX_NFIELDS];
     /* A required or negated clause is a phrase: whether a paper matches
      * needs positions, which a paper that cannot enter the heap need not
@@ -1844,42 +1844,15 @@ static inline double bound_norm(const eval *e, unsigned f, uint32_t len)
     return e->o->k1 * (1 - e->o->b + e->b_avg[f] * len);
 }
 
-/* Bound of the score of candidate doc (every required group on it) from
- * the cursors alone, with its paper's values d and vote boost bst: the
- * exact BM25 of each cursor on doc, the list bound of each cursor not yet
- * moved to doc (an optional clause's, say: it may hold doc), nothing for a
- * cursor past doc; times the largest proximity factor and bst. A group
- * scores at most the sum of its clauses' cursors on doc (the blend of
- * alternatives gives less), so this bounds the score at the cost of one
- * pass over the cursors, without the clauses. */
-static double candidate_bound(eval *e, uint32_t doc, const pdx_doc_score *d, double bst)
-{
-    /* tf_norm() with each field's length norm computed once and no
-     * division by the average: a few ulps off the score, which
-     * cannot_reach()'s margin covers (PDX_BOUND_SLACK) */
-    double norm[PDX_NFIELDS];
-    for (unsigned f = 0; f < PDX_NFIELDS; f++)
-        norm[f] = bound_norm(e, f, d->len[f]);
-    double k1p1 = e->o->k1 + 1;
-    double sum = 0;
-    for (uint32_t i = 0; i < e->n_rc; i++) {
-        const cur *cu = e->rc[i];
-        if (cu->p.doc == doc) {
-            double tf = pdx_postings_tf(&cu->p);
-            sum += cu->pm * cu->idf_w * k1p1 * tf / (tf + norm[cu->field]);
-        } else if (cu->p.doc < doc) {
-            sum += cu->ubm;
-        }
-    }
-    return sum * bst;
-}
-
 /* cannot_reach((BM25 of cursor on + rest) x k, theta) for a paper with
  * values d, multiplied out so that it needs no division:
  *   (w (k1 + 1) tf / (tf + norm) + rest) k (1 + slack) < theta
  *   <=>  w (k1 + 1) tf K < (theta - rest K) (tf + norm),  K = k (1 + slack)
- * (tf + norm > 0: tf >= 1). The subtraction may cancel, but its error is
- * about 2^-52 theta, far below the slack's 1e-9 theta. */
+ * (tf + norm > 0: tf >= 1; w takes the cursor's proximity factor pm).
+ * The subtraction may cancel, but its error is about 2^-52 theta, far
+ * below the slack's 1e-9 theta. bound_norm() leaves out the division by
+ * the average length: a few ulps off the score, which the slack covers
+ * too. */
 static inline bool one_on_excluded(const eval *e, const cur *on, uint32_t len, double rest,
                                    double k, double theta)
 {
@@ -1891,12 +1864,45 @@ static inline bool one_on_excluded(const eval *e, const cur *on, uint32_t len, d
     return on->pm * on->idf_w * (e->o->k1 + 1) * tf * K < room * (tf + norm);
 }
 
-/* Can candidate doc not enter a heap whose worst score is theta? First
- * with the list bounds of the cursors on or before it, which settles the
- * papers of a frequent pair that few votes hold back, then with
- * candidate_bound(), whose test, when one cursor is on doc (the common
- * case of MaxScore's essential walk), needs no division
- * (one_on_excluded()). */
+/* one_on_excluded() for every cursor on doc at once: the sum of their
+ * fractions a_i / d_i (a_i = pm w (k1 + 1) tf K, d_i = tf + norm) is
+ * below room when sum_i a_i prod_{j != i} d_j < room prod_j d_j, which
+ * builds up a cursor at a time with no division (num / den is the sum so
+ * far). Each step is off by a few ulps relative, as a sum of divisions
+ * would be. A product too large for a double makes the test fail: the
+ * paper is not passed over. */
+static bool all_on_excluded(const eval *e, uint32_t doc, const pdx_doc_score *d, double rest,
+                            double k, double theta)
+{
+    double K = k * (1 + PDX_BOUND_SLACK), room = theta - rest * K;
+    if (room <= 0)
+        return false;
+    double k1p1K = (e->o->k1 + 1) * K, num = 0, den = 1;
+    for (uint32_t i = 0; i < e->n_rc; i++) {
+        const cur *cu = e->rc[i];
+        if (cu->p.doc != doc)
+            continue;
+        double tf = pdx_postings_tf(&cu->p);
+        double di = tf + bound_norm(e, cu->field, d->len[cu->field]);
+        num = num * di + cu->pm * cu->idf_w * k1p1K * tf * den;
+        den *= di;
+    }
+    return num < room * den;
+}
+
+/* Can candidate doc (every required group on it), with its paper's values
+ * d and vote boost bst, not enter a heap whose worst score is theta? Its
+ * bound from the cursors alone: the exact BM25 of each cursor on doc, the
+ * list bound of each cursor not yet moved to doc (an optional clause's,
+ * say: it may hold doc), nothing for a cursor past doc; each times its
+ * proximity factor (cursor_prox()), the sum times bst. A group scores at
+ * most the sum of its clauses' cursors on doc (the blend of alternatives
+ * gives less), so this bounds the score at the cost of a pass over the
+ * cursors, without the clauses. First with the list bounds of the
+ * cursors on doc too, which settles the papers of a frequent pair that
+ * few votes hold back; then with their BM25, tested with no division
+ * (one_on_excluded() when one cursor is on doc, the common case of
+ * MaxScore's essential walk; all_on_excluded()). */
 static bool candidate_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, double bst,
                                double theta)
 {
@@ -1913,12 +1919,11 @@ static bool candidate_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, do
             rest += cu->ubm;
         }
     }
-    double k = bst;
-    if (cannot_reach((rest + on_ub) * k, theta))
+    if (cannot_reach((rest + on_ub) * bst, theta))
         return true;
     if (n_on != 1)
-        return cannot_reach(candidate_bound(e, doc, d, bst), theta);
-    return one_on_excluded(e, on, d->len[on->field], rest, k, theta);
+        return all_on_excluded(e, doc, d, rest, bst, theta);
+    return one_on_excluded(e, on, d->len[on->field], rest, bst, theta);
 }
 
 /* MaxScore's probe of the other lists for candidate doc, which the

@@ -30,7 +30,7 @@ typedef struct pdx_search_stats {
      * in the partial pass. */
     uint64_t blockmax_and, blockmax_single, blockmax_partial;
     /* Full-match candidates of eval_required passed over unscored once
-     * aligned: the bound of their cursors (candidate_bound()) could not
+     * aligned: the bound of their cursors (candidate_excluded()) could not
      * enter. */
     uint64_t candidates_and;
     /* Candidates that could not enter a full heap before PDX_EXACT_TOTAL
