@@ -2511,21 +2511,43 @@ static void add_with_proximity(double *bound, double *prev, bool on, double part
 
 /* MaxScore over the groups of the partial pass. A partial match is the
  * union of the groups, most of whose papers hold one common word (모델 is
- * in 90% of them); walking it asks every group at every paper. With the
- * groups ordered by their bounds (gub: the sum of their cursors' list
- * bounds, which a group's blended score never exceeds), a paper that has
- * only groups of the longest prefix whose bounds sum, at the coverage of
- * that prefix, times the largest proximity factor and vote boost, cannot
- * enter the heap: candidates come from the other ("essential") groups,
- * and the prefix's groups are only probed at them. Coverage grows with
- * the groups matched, so the prefix's bounds every subset of it. */
+ * in 90% of them); walking it asks every group at every paper. A set of
+ * groups whose bounds (gub: the sum of their cursors' list bounds, which
+ * a group's blended score never exceeds) sum, at the coverage of the set,
+ * times the largest proximity factor and vote boost, to less than the
+ * heap's worst score cannot bring a paper in on its own: coverage grows
+ * with the groups matched, so that bounds every subset of it. Candidates
+ * then come from the other ("essential") groups, and the set's groups are
+ * only probed at them. Any such set will do; the best spares the longest
+ * walk. MaxScore's set, the longest prefix of the groups by bound, often
+ * is not: a Korean word is a phrase whose bigram cursors' bounds add up,
+ * so the commonest word has the largest bound yet matches too little
+ * alone (`세계 음악 시각적 환각`: 시각적, in 18% of the papers, cannot
+ * enter without another word). So partial_ms_split() also takes the
+ * groups by their cost (group_cost()), most first, each that keeps the
+ * set below the heap, and keeps whichever set spares more. */
 typedef struct partial_ms {
-    uint32_t order[PDX_MAX_QUERY_GROUPS]; /* groups by gub ascending */
-    double gub[PDX_MAX_QUERY_GROUPS];     /* per group (e->groups index) */
-    uint32_t n_nonessential;              /* leading order entries only probed */
-    double theta;                         /* heap threshold of the split */
-    bool on;                              /* n_req fits the arrays */
+    /* the groups only probed (the first n_nonessential), then those
+     * drawn from */
+    uint32_t order[PDX_MAX_QUERY_GROUPS];
+    uint32_t by_gub[PDX_MAX_QUERY_GROUPS];  /* groups by gub ascending */
+    uint32_t by_cost[PDX_MAX_QUERY_GROUPS]; /* groups by cost descending */
+    double gub[PDX_MAX_QUERY_GROUPS];       /* per group (e->groups index) */
+    double cost[PDX_MAX_QUERY_GROUPS];      /* per group: group_cost() */
+    uint32_t n_nonessential;                /* leading order entries only probed */
+    double theta;                           /* heap threshold of the split */
+    bool on;                                /* n_req fits the arrays */
 } partial_ms;
+
+/* Inserts g into v[0..n) kept ascending by key (descending when desc):
+ * a query has few groups. */
+static void insert_by(uint32_t *v, uint32_t n, uint32_t g, const double *key, bool desc)
+{
+    uint32_t at = n;
+    for (; at > 0 && (desc ? key[v[at - 1]] < key[g] : key[v[at - 1]] > key[g]); at--)
+        v[at] = v[at - 1];
+    v[at] = g;
+}
 
 static void partial_ms_init(const eval *e, partial_ms *ms)
 {
@@ -2538,27 +2560,68 @@ static void partial_ms_init(const eval *e, partial_ms *ms)
         for (uint32_t i = 0; i < gi->n; i++)
             ub += clause_ub(&gi->c[i]);
         ms->gub[g] = ub;
-        uint32_t at = g; /* insertion by bound: a query has few groups */
-        for (; at > 0 && ms->gub[ms->order[at - 1]] > ub; at--)
-            ms->order[at] = ms->order[at - 1];
-        ms->order[at] = g;
+        ms->cost[g] = group_cost(e, gi);
+        insert_by(ms->by_gub, g, g, ms->gub, false);
+        insert_by(ms->by_cost, g, g, ms->cost, true);
     }
+    for (uint32_t k = 0; ms->on && k < e->n_req; k++)
+        ms->order[k] = ms->by_gub[k];
 }
 
-static void partial_ms_split(const eval *e, partial_ms *ms, double theta)
+/* A set of groups whose bounds sum to sum and masses to mass: can no
+ * paper of its groups alone enter a heap whose worst score is theta? */
+static bool partial_set_barred(const eval *e, double sum, double mass, double theta)
 {
-    double sum = 0, mass = 0;
-    uint32_t k = 0;
-    while (k < e->n_req) {
-        uint32_t g = ms->order[k];
+    return cannot_reach(sum * prox_factor(e) * coverage(e, mass) * e->max_boost, theta);
+}
+
+/* Marks in `in` the groups of v[0..n) taken in turn, each that keeps the
+ * set barred (partial_set_barred()); with prefix, stops at the first that
+ * does not. Returns the cost of the set. */
+static double partial_set(const eval *e, const partial_ms *ms, const uint32_t *v, bool prefix,
+                          double theta, bool *in)
+{
+    double sum = 0, mass = 0, cost = 0;
+    for (uint32_t k = 0; k < e->n_req; k++) {
+        uint32_t g = v[k];
+        in[g] = false;
         double s2 = sum + ms->gub[g], m2 = mass + e->groups[g].mass;
-        if (!cannot_reach(s2 * prox_factor(e) * coverage(e, m2) * e->max_boost, theta))
-            break;
+        if (!partial_set_barred(e, s2, m2, theta)) {
+            if (prefix) {
+                for (uint32_t j = k + 1; j < e->n_req; j++)
+                    in[v[j]] = false;
+                break;
+            }
+            continue;
+        }
+        in[g] = true;
         sum = s2;
         mass = m2;
-        k++;
+        cost += ms->cost[g];
     }
+    return cost;
+}
+
+/* The groups only probed at threshold theta: MaxScore's prefix by bound
+ * or the set taken by cost, whichever spares more (see partial_ms). */
+static void partial_ms_split(eval *e, partial_ms *ms, double theta)
+{
+    bool by_gub[PDX_MAX_QUERY_GROUPS], by_cost[PDX_MAX_QUERY_GROUPS];
+    double c_gub = partial_set(e, ms, ms->by_gub, true, theta, by_gub);
+    double c_cost = partial_set(e, ms, ms->by_cost, false, theta, by_cost);
+    const bool *in = by_gub;
+    if (c_cost > c_gub) {
+        in = by_cost;
+        e->s->stats.partial_by_cost++;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < e->n_req; i++)
+        if (in[ms->by_gub[i]])
+            ms->order[k++] = ms->by_gub[i];
     ms->n_nonessential = k;
+    for (uint32_t i = 0; i < e->n_req; i++)
+        if (!in[ms->by_gub[i]])
+            ms->order[k++] = ms->by_gub[i];
     ms->theta = theta;
 }
 

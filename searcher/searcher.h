@@ -56,8 +56,10 @@ typedef struct pdx_search_stats {
      * could. */
     uint64_t proximity_skipped;
     /* Candidates of the partial pass drawn from its essential groups alone
-     * (MaxScore over groups: eval_partial()). */
-    uint64_t maxscore_partial;
+     * (MaxScore over groups: eval_partial()); and the splits of that pass
+     * whose probed groups were taken by cost, sparing more than MaxScore's
+     * prefix by bound (partial_ms_split()). */
+    uint64_t maxscore_partial, partial_by_cost;
     /* Clauses that read the cursors of the same equivalent in the group
      * before instead of opening their own (a span's equivalent, copied
      * into each of its groups by expand.c; search.c share_span_clause()). */
