@@ -30,11 +30,10 @@
  * the largest proximity factor and vote boost (in the full-match pass,
  * the proximity factor of each cursor's own group: a first or last word
  * is in one pair, a middle word in two; cursor_prox()), and a paper is
- * passed over
- * only when its bound is below the heap's worst score by a rounding margin
- * (cannot_reach()), so equal scores still reach the tie-break: the hits are
- * exactly those of an exhaustive search, bit for bit (tests/test_exact.c
- * checks this against pdx_search_set_exhaustive()).
+ * passed over only when its bound is below the heap's worst score by a
+ * rounding margin (cannot_reach()), so equal scores still reach the
+ * tie-break: the hits are exactly those of an exhaustive search, bit for
+ * bit (tests/test_exact.c checks this against pdx_search_set_exhaustive()).
  *
  * Block-max. The skip entries hold each block's largest tf, shortest field
  * and most votes (format.h), so a range of documents can be bounded
@@ -55,8 +54,8 @@
  * MaxScore only probes are moved to it, again after each of those is
  * moved there, largest bound first (probe_excluded()), and before its
  * clauses are scored; frequent pairs ("기존 모델") have thousands of
- * candidates that cannot enter. Measured on the 20x corpus (in-process, minimum of 5
- * rounds per query): the range skipping of block-max gains little on
+ * candidates that cannot enter. Measured on the 20x corpus (in-process,
+ * minimum of 5 rounds per query): the range skipping of block-max gains little on
  * these lists by itself (common words score flatly, and a block's
  * largest tf and shortest field rarely belong to one paper), the
  * candidate bounds and the compact rows most. So what is left is the
@@ -172,6 +171,9 @@ struct clause_it {
     bool alternative; /* another form of its group's first clause */
     bool positioned; /* doc is the clause's answer to its last seek */
     uint32_t doc;
+    /* The slot with the fewest papers (lead_slot()): clause_seek() asks
+     * it first, so a phrase's rarest bigram leads its leapfrog. */
+    uint32_t lead;
     /* The clause's whole word (pdx_clause.has_whole), one cursor per
      * allowed field it occurs in: where it is on the paper, the phrase
      * holds in that field without a position check. Not scored. */
@@ -381,6 +383,23 @@ static uint32_t filter_seek(eval *e, clause_it *c, uint32_t target)
     return c->doc = PDX_NO_DOC;
 }
 
+/* The slot of clause c whose cursors hold the fewest papers. */
+static uint32_t lead_slot(const clause_it *c)
+{
+    uint32_t lead = 0;
+    uint64_t best = UINT64_MAX;
+    for (uint32_t k = 0; k < c->n; k++) {
+        uint64_t df = 0;
+        for (uint32_t i = 0; i < c->s[k].n; i++)
+            df += c->s[k].c[i].p.df;
+        if (df < best) {
+            best = df;
+            lead = k;
+        }
+    }
+    return lead;
+}
+
 /* Smallest doc >= target where every slot of the clause has a posting. */
 static uint32_t clause_seek(eval *e, clause_it *c, uint32_t target)
 {
@@ -397,7 +416,9 @@ static uint32_t clause_seek(eval *e, clause_it *c, uint32_t target)
     uint32_t d = target;
     for (;;) {
         bool agree = true;
-        for (uint32_t i = 0; i < c->n; i++) {
+        for (uint32_t k = 0; k < c->n; k++) {
+            /* the lead slot, then the others in order */
+            uint32_t i = k == 0 ? c->lead : k <= c->lead ? k - 1 : k;
             uint32_t sd = slot_seek(e, &c->s[i], d);
             if (sd == PDX_NO_DOC || e->err)
                 return c->doc = PDX_NO_DOC;
@@ -1369,6 +1390,7 @@ static bool share_span_clause(eval *e, group_it *gi, clause_it *c)
         c->owner = p->owner ? p->owner : p;
         c->s = p->s;
         c->n = p->n;
+        c->lead = p->lead;
         c->dead = p->dead;
         c->whole = p->whole;
         c->n_whole = p->n_whole;
@@ -1410,7 +1432,8 @@ static int open_whole(eval *e, clause_it *c, const pdx_clause *cl, uint32_t grou
         cu->decides = false; /* in no slot: never drawn from, never bounds */
         cu->group = cu->group_last = group;
         cu->bm_block = UINT32_MAX;
-        cu->idf = cu->idf_w = cu->ub = cu->bm_ub = cu->bm_boost = 0;
+        cu->idf = cu->idf_w = cu->ub = cu->ubm = cu->bm_ub = cu->bm_boost = 0;
+        cu->pm = 1;
         e->n_curs++;
         c->n_whole++;
     }
@@ -1537,6 +1560,8 @@ static int build(eval *e)
                             cu->idf = ls->idf;
                             cu->idf_w = cl->weight * e->o->field_weight[f] * cu->idf;
                             cu->ub = cu->idf_w * tf_norm(e, cu->p.max_tf, cu->p.min_len, f);
+                            cu->pm = 1; /* cursor_prox() sets it for the pass */
+                            cu->ubm = cu->ub;
                             e->n_curs++;
                             st->n++;
                         }
@@ -1546,6 +1571,7 @@ static int build(eval *e)
                     used++;
                 }
                 cit->n = used;
+                cit->lead = lead_slot(cit);
                 if (used > 1 && cl->has_whole &&
                     open_whole(e, cit, cl, (uint32_t)(gi - e->groups)))
                     return e->err;
@@ -1719,11 +1745,11 @@ static void eval_free(eval *e)
  * costly conjunctions of three or four common Korean words have
  * essential lists that hold several times the papers of their rarest
  * word (`텍스트 조건 대규모 언어` at 200x: 313,000 against 89,600), while
- * a frequent pair's essential lists are its rarer word's. On the slowest
- * 200x queries (instructions, callgrind), the walk with the essential
- * lists at most twice the lead group's papers costs the least: 0.68-0.86x
- * the walk's instructions for such conjunctions where it aligns, the
- * pairs unchanged; once is too few ('language model' 2.2x). */
+ * a frequent pair's essential lists are its rarer word's. So the walk is
+ * taken while its lists hold at most PDX_DRAW_RATIO times the papers of
+ * the lead group. Measured on the slowest 200x queries (instructions,
+ * callgrind): with 2, the conjunctions that now align cost 0.68-0.86x,
+ * the pairs are unchanged; with 1, 'language model' costs 2.2x. */
 #define PDX_DRAW_RATIO 2.0
 
 /* MaxScore. Each cursor has an upper bound on what it can add to a
@@ -1982,10 +2008,10 @@ static bool probe_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, double
  * then probe_excluded()) are passed over in this loop, moving only the
  * essential cursors and the probed ones, so a frequent pair pays for each
  * such paper its bound and one step, not a turn of eval_required()'s
- * loop. Returns the first paper the bound lets
- * through, or the first past the block-max range checked (e->bm_upto),
- * whose blocks eval_required() checks first (*again: the paper is not yet
- * checked); PDX_NO_DOC at the end or on an error. */
+ * loop. Returns the first paper the bound lets through, or the first past
+ * the block-max range checked (e->bm_upto), whose blocks eval_required()
+ * checks first (*again: the paper is not yet checked); PDX_NO_DOC at the
+ * end or on an error. */
 static uint32_t essential_sieve(eval *e, uint32_t doc, double theta, bool *again)
 {
     *again = false;
