@@ -1665,9 +1665,11 @@ static int order_walk(eval *e)
  * proximity bonus weighs the sums of a group's first clause only
  * (pair_bonus()), so a cursor of that clause brings at most its group's
  * factor (group_prox()) times what it adds, and one of an alternative
- * what it adds. A clause shared by the groups of a span
- * (share_span_clause()) adds to each of them, so a query with one takes
- * the largest factor for every cursor. The partial pass keeps pm 1 and
+ * what it adds (the blend of alternatives gives at most their sum). A
+ * clause shared by the groups of a span (share_span_clause()) is read in
+ * each of them; such a query takes the largest factor for every cursor,
+ * a margin the bound may not need (an independent review found none) but
+ * that keeps it simple to trust. The partial pass keeps pm 1 and
  * multiplies its bounds by e->prox_max (partial_bound_may_enter()). */
 static void cursor_prox(eval *e)
 {
@@ -1753,10 +1755,10 @@ static void eval_free(eval *e)
 #define PDX_DRAW_RATIO 2.0
 
 /* MaxScore. Each cursor has an upper bound on what it can add to a
- * paper's score (its list's largest tf at its shortest field length). With
- * the cursors sorted by bound, the longest prefix whose bounds sum, times
- * the largest proximity factor and vote boost, stays below the heap's
- * worst score is "non-essential": a paper found only in those lists cannot
+ * paper's score (its list's largest tf at its shortest field length,
+ * times its proximity factor: ubm). With the cursors sorted by bound, the
+ * longest prefix whose bounds sum, times the largest vote boost, stays
+ * below the heap's worst score is "non-essential": a paper found only in those lists cannot
  * enter the heap. So candidates are drawn from the essential lists alone,
  * and the others are only probed (seek) for the papers drawn. This keeps
  * one-word queries on large collections from walking every posting of a
@@ -1809,11 +1811,12 @@ static uint32_t maxscore_next(eval *e, uint32_t doc)
  * bounds what the cursor adds, and the block's most voted paper bounds the
  * vote boost. Returns a bound of the score of every paper in [doc, *upto]
  * (*upto is PDX_NO_DOC when no cursor has a document >= doc):
- *   full matches    sum of the blocks' bounds x the largest proximity
- *                   factor x the smallest over the groups of the group's
- *                   largest block boost (a full match is in a deciding
- *                   cursor of every group; a group with a filter clause
- *                   may match any paper: the index's largest boost);
+ *   full matches    sum of the blocks' bounds, each x its cursor's
+ *                   proximity factor, x the smallest over the groups of
+ *                   the group's largest block boost (a full match is in
+ *                   a deciding cursor of every group; a group with a
+ *                   filter clause may match any paper: the index's
+ *                   largest boost);
  *   partial matches sum x proximity factor x the largest block boost x
  *                   the coverage of the groups that have a block there.
  * The sum takes every cursor of the groups (alternatives and optional
@@ -1920,7 +1923,10 @@ static inline bool one_on_excluded(const eval *e, const cur *on, uint32_t len, d
  * builds up a cursor at a time with no division (num / den is the sum so
  * far). Each step is off by a few ulps relative, as a sum of divisions
  * would be. A product too large for a double makes the test fail: the
- * paper is not passed over. */
+ * paper is not passed over (without the check, a product that overflows
+ * at the last cursor would compare num < inf and pass over any paper:
+ * hundreds of prefix terms on one paper, with k1 = 10, do it;
+ * tests/test_exact.c). */
 static bool all_on_excluded(const eval *e, uint32_t doc, const pdx_doc_score *d, double rest,
                             double k, double theta)
 {
@@ -1937,7 +1943,7 @@ static bool all_on_excluded(const eval *e, uint32_t doc, const pdx_doc_score *d,
         num = num * di + cu->pm * cu->idf_w * k1p1K * tf * den;
         den *= di;
     }
-    return num < room * den;
+    return isfinite(den) && isfinite(num) && num < room * den;
 }
 
 /* Can candidate doc (every required group on it), with its paper's values

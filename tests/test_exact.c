@@ -542,6 +542,106 @@ static void exact_blockmax_bound_equal_to_heap_reaches_the_tie_break(void **stat
     corpus_close(&c);
 }
 
+/* A bound multiplied out must not pass over a paper when its product
+ * overflows (all_on_excluded()). Five one-letter prefixes of 60 words
+ * each; a quarter of the 400 papers hold OVF_TERMS of those words once,
+ * the others fewer, each summary padded to OVF_LEN words, so that with
+ * k1 10 and b 1 every cursor on a paper weighs tf + norm = 11, and
+ * 11^297 is the first power past the largest double: the product of the
+ * best papers overflows exactly at their last cursor. Tiny field weights
+ * keep the scores, and so the heap's threshold, below 1. */
+#define OVF_PAPERS 400
+#define OVF_WORDS 60 /* words per letter */
+#define OVF_TERMS 297
+#define OVF_LEN 400
+
+static uint64_t ovf_rng = 0x9e3779b97f4a7c15ull;
+static unsigned ovf_rand(unsigned n)
+{
+    ovf_rng ^= ovf_rng << 13;
+    ovf_rng ^= ovf_rng >> 7;
+    ovf_rng ^= ovf_rng << 17;
+    return (unsigned)(ovf_rng % n);
+}
+
+/* Word i of letter l: the letter, three consonants, k. */
+static void ovf_word(char *w, unsigned l, unsigned i)
+{
+    static const char cons[] = "bcdfghjklmnpqrstvwxz";
+    unsigned v = i * 7 + 3;
+    snprintf(w, 8, "%c%c%c%ck", 'a' + l, cons[v / 400 % 20], cons[v / 20 % 20], cons[v % 20]);
+}
+
+/* A summary of m distinct query words, then padding to OVF_LEN words. */
+static size_t ovf_summary(char *out, unsigned m)
+{
+    bool used[5 * OVF_WORDS] = {0};
+    size_t off = 0;
+    unsigned k = 0;
+    while (k < m) {
+        unsigned v = ovf_rand(5 * OVF_WORDS);
+        if (used[v])
+            continue;
+        used[v] = true;
+        ovf_word(out + off, v / OVF_WORDS, v % OVF_WORDS);
+        off += strlen(out + off);
+        out[off++] = ' ';
+        k++;
+    }
+    for (; k < OVF_LEN; k++)
+        off += (size_t)sprintf(out + off, "z%c%c%ck ", 'b' + ovf_rand(20), 'b' + ovf_rand(20),
+                               'b' + ovf_rand(20));
+    return off;
+}
+
+static void exact_overflowing_bound_passes_nothing_over(void **state)
+{
+    (void)state;
+    corpus c = {0};
+    c.dir = fx_tmpdir();
+    char *idx = fx_path(c.dir, "t.idx");
+    pdx_writer *w;
+    assert_int_equal(pdx_writer_new(&w, idx, NULL), PDX_OK);
+    char *summary = malloc(OVF_LEN * 8 + 16);
+    assert_non_null(summary);
+    for (unsigned i = 0; i < OVF_PAPERS; i++) {
+        unsigned m = ovf_rand(4) == 0 ? OVF_TERMS : OVF_TERMS - 1 - ovf_rand(40);
+        size_t len = ovf_summary(summary, m);
+        char id[16], title[32];
+        snprintf(id, sizeof id, "2403.%05u", i);
+        snprintf(title, sizeof title, "zqk title %u", i);
+        pdx_paper pp = {.id = id, .id_len = strlen(id), .url = "", .title = title,
+                        .title_len = strlen(title), .authors = "Mo Ro", .authors_len = 5,
+                        .summary = summary, .summary_len = len, .date = 20240101,
+                        .file = "synthetic.md", .line = i + 1};
+        assert_int_equal(pdx_writer_add(w, &pp), PDX_OK);
+    }
+    free(summary);
+    assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+    pdx_writer_free(w);
+    corpus_open_index(&c, idx);
+    free(idx);
+
+    const char *query = "a* b* c* d* e*";
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, c.s, query, strlen(query)), PDX_OK);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.k1 = 10;
+    o.b = 1;
+    o.vote_weight = 0;
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        o.field_weight[f] = 1e-4;
+    pdx_results ex, pr;
+    search_or_fail(c.s, q, &o, true, &ex, query);
+    search_or_fail(c.s, q, &o, false, &pr, query);
+    assert_slice_equal(&pr, &ex, &o, query);
+    pdx_results_clear(&ex);
+    pdx_results_clear(&pr);
+    pdx_query_free(q);
+    corpus_close(&c);
+}
+
 /* ---- the real digests, scaled ---- */
 
 
@@ -628,6 +728,7 @@ int main(void)
         cmocka_unit_test(exact_synthetic_pruned_equals_exhaustive),
         cmocka_unit_test(exact_multiseg_pruned_equals_exhaustive),
         cmocka_unit_test(exact_blockmax_bound_equal_to_heap_reaches_the_tie_break),
+        cmocka_unit_test(exact_overflowing_bound_passes_nothing_over),
         cmocka_unit_test(exact_real_pruned_equals_exhaustive),
     };
     /* PDX_TEST_FILTER=exact_synthetic* runs a subset (e.g. to try a mutant) */
