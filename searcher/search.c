@@ -294,7 +294,6 @@ typedef struct eval {
     bool draw;               /* MaxScore's walk pays (PDX_DRAW_RATIO) */
     double lead_cost;        /* group_cost() of the group walk[0] */
     double theta;            /* heap threshold the split was made for */
-    double bound_factor;     /* factor of the rc bounds (ubm): the largest vote boost */
     double prox_max;         /* the largest proximity factor (prox_factor_of()) */
     double mass_total;       /* sum of the required groups' mass */
     double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes, 0 until met (searcher's) */
@@ -1714,7 +1713,6 @@ static int collect_required(eval *e)
     e->prox_max = prox_factor_of(e);
     cursor_prox(e);
     qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
-    e->bound_factor = e->max_boost;
     e->theta = -1;
     e->n_nonessential = 0;
     e->draw = false;
@@ -1740,6 +1738,7 @@ static void eval_free(eval *e)
 /* ---- the passes ---- */
 
 /* Full matches: intersection of the required groups. */
+
 /* When MaxScore's walk pays. Its candidates are the papers of the
  * essential lists, each stepped to with next(); without it eval_required()
  * aligns the groups, the cheapest (walk[0]) leading with seeks, so its
@@ -1758,8 +1757,8 @@ static void eval_free(eval *e)
  * paper's score (its list's largest tf at its shortest field length,
  * times its proximity factor: ubm). With the cursors sorted by bound, the
  * longest prefix whose bounds sum, times the largest vote boost, stays
- * below the heap's worst score is "non-essential": a paper found only in those lists cannot
- * enter the heap. So candidates are drawn from the essential lists alone,
+ * below the heap's worst score is "non-essential": a paper found only in
+ * those lists cannot enter the heap. So candidates are drawn from the essential lists alone,
  * and the others are only probed (seek) for the papers drawn. This keeps
  * one-word queries on large collections from walking every posting of a
  * frequent summary term when the top hits have it in their titles.
@@ -1771,7 +1770,7 @@ static void maxscore_split(eval *e, double theta)
     uint32_t k = 0;
     while (k < e->n_rc) {
         double next = sum + e->rc[k]->ubm;
-        if (!cannot_reach(next * e->bound_factor, theta))
+        if (!cannot_reach(next * e->max_boost, theta))
             break;
         sum = next;
         k++;
@@ -2631,23 +2630,21 @@ static bool partial_set_barred(const eval *e, double sum, double mass, double th
     return cannot_reach(sum * prox_factor(e) * coverage(e, mass) * e->max_boost, theta);
 }
 
-/* Marks in `in` the groups of v[0..n) taken in turn, each that keeps the
- * set barred (partial_set_barred()); with prefix, stops at the first that
- * does not. Returns the cost of the set. */
+/* Marks in `in` the groups of v[0..n_req) taken in turn, each that
+ * keeps the set barred (partial_set_barred()); with prefix, stops at the
+ * first that does not. Returns the cost of the set. */
 static double partial_set(const eval *e, const partial_ms *ms, const uint32_t *v, bool prefix,
                           double theta, bool *in)
 {
+    for (uint32_t k = 0; k < e->n_req; k++)
+        in[v[k]] = false;
     double sum = 0, mass = 0, cost = 0;
     for (uint32_t k = 0; k < e->n_req; k++) {
         uint32_t g = v[k];
-        in[g] = false;
         double s2 = sum + ms->gub[g], m2 = mass + e->groups[g].mass;
         if (!partial_set_barred(e, s2, m2, theta)) {
-            if (prefix) {
-                for (uint32_t j = k + 1; j < e->n_req; j++)
-                    in[v[j]] = false;
+            if (prefix)
                 break;
-            }
             continue;
         }
         in[g] = true;
