@@ -830,7 +830,9 @@ int pdx_index_update(const char *index_path, const char *const *paths, size_t n_
         rc = pdx_update_lexicon_delta(&u);
     if (!rc && pdx_update_changed(&u))
         rc = pdx_update_merge(&u, false);
-    if (!rc && pdx_update_changed(&u))
+    /* a missing index with no papers to build it from is an error, as for
+     * a full build, not a success that leaves no index */
+    if (!rc && (pdx_update_changed(&u) || u.full_build))
         rc = pdx_update_publish(&u);
     for (uint32_t i = 0; i < u.n_walk; i++)
         u.st.files_unchanged += u.walk[i].kind == WF_UNCHANGED;

@@ -770,6 +770,24 @@ static void update_cancelled_changes_nothing(void **st)
 
 /* INDEX that is not an index is never replaced; an old single-file index
  * is refused with a message saying to rebuild. */
+/* No index yet and no papers in the inputs (a file that is not a
+ * digest): an error, as a full build gives, and still no index -- not a
+ * success that says it built one. */
+static void update_of_nothing_builds_nothing(void **st)
+{
+    tstate *t = *st;
+    char *notes = fx_path(t->in, "notes.md");
+    fx_write(notes, "# My notes\n\nNot a digest.\n", (size_t)-1);
+    const char *paths[] = {t->in};
+    char err[800];
+    pdx_update_stats s;
+    assert_int_equal(pdx_index_update(t->idx, paths, 1, NULL, NULL, &s, err, sizeof err),
+                     PDX_EINVAL);
+    assert_non_null(strstr(err, "no papers to index; the index was not written"));
+    assert_int_equal(access(t->idx, F_OK), -1);
+    free(notes);
+}
+
 static void update_refuses_foreign_files(void **st)
 {
     tstate *t = *st;
@@ -964,6 +982,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_waits_for_another_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(update_cancelled_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(update_refuses_foreign_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_of_nothing_builds_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(update_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(cli_summaries_list_skipped_papers, setup, teardown),
         cmocka_unit_test_setup_teardown(update_random_sequences, setup, teardown),
