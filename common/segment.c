@@ -250,6 +250,12 @@ int pdx_map_segment(pdx_index *ix, int fd, int64_t size)
 
 int pdx_segment_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size)
 {
+    return pdx_segment_open_flags(out, path, PDX_OPEN_DEFAULT, errbuf, errbuf_size);
+}
+
+int pdx_segment_open_flags(pdx_index **out, const char *path, unsigned flags, char *errbuf,
+                           size_t errbuf_size)
+{
     *out = NULL;
     if (errbuf_size)
         errbuf[0] = 0;
@@ -269,6 +275,12 @@ int pdx_segment_open(pdx_index **out, const char *path, char *errbuf, size_t err
         ix->file_mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
         rc = pdx_map_segment(ix, fd, st.st_size);
         ix->n_live = ix->n_docs; /* alone, a segment has no deletions */
+    }
+    if (!rc && (flags & PDX_OPEN_ONESHOT)) {
+        rc = pdx_cold_new(&ix->cold, fd); /* it owns fd now */
+        fd = -1;
+        if (rc)
+            pdx_index_error(ix, rc, "out of memory");
     }
     if (fd >= 0)
         close(fd); /* the mapping keeps the file alive, even once replaced */
@@ -303,6 +315,7 @@ void pdx_index_close(pdx_index *ix)
     free(ix->generator);
     free(ix->path);
     pdx_lexicon_free(ix->lexicon);
+    pdx_cold_free(ix->cold);
     free(ix);
 }
 
@@ -532,6 +545,16 @@ int pdx_term_prefix(pdx_index *ix, const char *prefix, size_t len, uint32_t *fir
 
 /* ---- documents ---- */
 
+/* A failed read of a cold cache (cold.h), named on ix. */
+__attribute__((cold)) static int cold_error(pdx_index *ix, int rc, const char *section,
+                                            uint32_t doc)
+{
+    if (rc == PDX_EIO)
+        return pdx_index_error(ix, rc, "%s: cannot read document %u: %s", section, doc,
+                               errno ? strerror(errno) : "the file is shorter than its header says");
+    return pdx_index_error(ix, rc, "out of memory");
+}
+
 int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
 {
     if (ix->n_segs)
@@ -539,6 +562,13 @@ int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
     if (doc >= ix->n_docs)
         return pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
     const uint8_t *r = pdx_doc_record(ix, doc);
+    uint8_t copy[PDX_DOC_RECORD_SIZE];
+    if (ix->cold) {
+        int rc = pdx_cold_record(ix->cold, doc, (uint64_t)(r - ix->map), copy, sizeof copy);
+        if (rc)
+            return cold_error(ix, rc, "DOCS", doc);
+        r = copy;
+    }
     out->date = (int32_t)pdx_get_u32(r);
     uint32_t v = pdx_get_u32(r + 4);
     out->votes = v == PDX_VOTES_NONE ? PDX_VOTES_UNKNOWN : (int64_t)v;
@@ -569,7 +599,7 @@ void pdx_stored_prefetch(const pdx_index *ix, uint32_t doc)
             pdx_stored_prefetch(seg, local);
         return;
     }
-    if (doc >= ix->n_docs)
+    if (doc >= ix->n_docs || ix->cold) /* a cold cache reads records when asked */
         return;
     const uint8_t *r = pdx_doc_record(ix, doc);
     uint64_t off = pdx_get_u64(r + 24), len = pdx_get_u32(r + 20);
@@ -594,7 +624,10 @@ int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
     const pdx_section *s = &ix->sec[PDX_SEC_STORED];
     if (d.stored_off > s->len || d.stored_len > s->len - d.stored_off)
         return pdx_index_corrupt(ix, "DOCS: document %u stored fields out of range", doc);
-    const uint8_t *p = s->p + d.stored_off, *end = p + d.stored_len;
+    const uint8_t *p = s->p + d.stored_off;
+    if (ix->cold && (rc = pdx_cold_stored(ix->cold, doc, (uint64_t)(p - ix->map), d.stored_len, &p)))
+        return cold_error(ix, rc, "STORED", doc);
+    const uint8_t *end = p + d.stored_len;
     uint64_t line;
     if (!stored_str(&p, end, &out->id, &out->id_len) ||
         !stored_str(&p, end, &out->url, &out->url_len) ||

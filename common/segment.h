@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cold.h"
 #include "common.h"
 #include "format.h"
 #include "frame.h"
@@ -53,6 +54,10 @@ struct pdx_index {
      * the whole. NULL when there is none (always for a segment handle).
      * Owned; never written after open. */
     pdx_lexicon *lexicon;
+    /* A segment opened for a one-shot handle (PDX_OPEN_ONESHOT): its paper
+     * records are read through this (cold.h) instead of the mapping. NULL
+     * otherwise, and always for a view. Owned. */
+    pdx_cold *cold;
 
     /* ---- a view over segments (n_segs >= 1; pdx_index_open) ----
      * A handle is a segment (n_segs == 0: the fields above are its own) or
@@ -367,6 +372,9 @@ int pdx_term_list(pdx_index *ix, const pdx_term *t, unsigned field, pdx_list_hea
  * checks pdx_index_open made of the single file of version 3. Returns
  * what pdx_index_open returns; a manifest given here is PDX_ENOTINDEX. */
 int pdx_segment_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size);
+/* pdx_segment_open with pdx_open_flags (pdx_index_open_flags). */
+int pdx_segment_open_flags(pdx_index **out, const char *path, unsigned flags, char *errbuf,
+                           size_t errbuf_size);
 
 /* The segment holding view doc id doc, and its local id there. doc <
  * n_docs is the caller's promise. On a segment handle: itself. */

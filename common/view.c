@@ -200,14 +200,14 @@ static bool manifest_replaced(const char *path, const struct stat *was, uint64_t
 /* Opens segment i of the manifest. *retry is set when it is missing
  * because the manifest was replaced meanwhile. */
 static int open_one_segment(pdx_index *ix, const char *seg_base, const struct stat *st,
-                            uint32_t i, bool *retry)
+                            uint32_t i, unsigned flags, bool *retry)
 {
     const pdx_manifest_segment *ms = &ix->manifest.segs[i];
     char *sp = pdx_segment_path(seg_base, ms->seq);
     if (!sp)
         return pdx_index_error(ix, PDX_ENOMEM, "out of memory");
     char err[512];
-    int rc = pdx_segment_open(&ix->segs[i], sp, err, sizeof err);
+    int rc = pdx_segment_open_flags(&ix->segs[i], sp, flags, err, sizeof err);
     if (rc == PDX_ENOTFOUND) {
         if (manifest_replaced(ix->path, st, ix->manifest.generation))
             *retry = true;
@@ -306,7 +306,7 @@ static char *segment_base(const char *path)
     return strdup(path);
 }
 
-static int open_view_once(pdx_index *ix, int attempt, bool *retry)
+static int open_view_once(pdx_index *ix, int attempt, unsigned flags, bool *retry)
 {
     struct stat st;
     int rc = read_manifest(ix, ix->path, &st);
@@ -324,7 +324,7 @@ static int open_view_once(pdx_index *ix, int attempt, bool *retry)
     }
     ix->n_segs = ix->manifest.n_segs;
     for (uint32_t i = 0; !rc && i < ix->n_segs; i++)
-        rc = open_one_segment(ix, base, &st, i, retry);
+        rc = open_one_segment(ix, base, &st, i, flags, retry);
     free(base);
     return rc ? rc : fill_view(ix);
 }
@@ -341,9 +341,21 @@ static pdx_index *new_handle(const char *path)
 
 int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size)
 {
+    return pdx_index_open_flags(out, path, PDX_OPEN_DEFAULT, errbuf, errbuf_size);
+}
+
+int pdx_index_open_flags(pdx_index **out, const char *path, unsigned flags, char *errbuf,
+                         size_t errbuf_size)
+{
     *out = NULL;
     if (errbuf_size)
         errbuf[0] = 0;
+    if (flags & ~(unsigned)PDX_OPEN_ONESHOT) {
+        if (errbuf_size)
+            snprintf(errbuf, errbuf_size, "%s: unknown open flags 0x%x", path,
+                     flags & ~(unsigned)PDX_OPEN_ONESHOT);
+        return PDX_EINVAL;
+    }
     for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
         pdx_index *ix = new_handle(path);
         if (!ix) {
@@ -352,7 +364,7 @@ int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbu
             return PDX_ENOMEM;
         }
         bool retry = false;
-        int rc = open_view_once(ix, attempt, &retry);
+        int rc = open_view_once(ix, attempt, flags, &retry);
         if (!rc) {
             ix->errmsg[0] = 0;
             *out = ix;

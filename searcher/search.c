@@ -1033,18 +1033,24 @@ typedef struct rank_ctx {
  * ranking by score reads it only for a tie of scores, from the view). */
 #define PDX_LAZY_DATE INT32_MIN
 
-static int32_t tie_date(const rank_ctx *rc, const pdx_hit *a, int32_t date)
+/* The date of hit a, read from its record into *date the first time a
+ * tie asks for it: a heap entry or a candidate may be tied again and
+ * again (the copies of one paper in a scaled corpus), and each read of a
+ * record is a cache miss, often a page fault in a one-shot search. */
+static int32_t tie_date(const rank_ctx *rc, const pdx_hit *a, int32_t *date)
 {
     pdx_doc d;
-    if (date != PDX_LAZY_DATE)
-        return date;
-    return pdx_doc_get(rc->view, a->doc, &d) ? 0 : d.date;
+    if (*date == PDX_LAZY_DATE)
+        *date = pdx_doc_get(rc->view, a->doc, &d) ? 0 : d.date;
+    return *date;
 }
 
-/* Negative if hit a ranks before hit b. */
-static int rank_cmp(rank_ctx *rc, const pdx_hit *a, int32_t da, int64_t va, const pdx_hit *b,
-                    int32_t db, int64_t vb)
+/* Negative if hit a ranks before hit b. *pa and *pb are their dates,
+ * PDX_LAZY_DATE until a tie reads them (tie_date()). */
+static int rank_cmp(rank_ctx *rc, const pdx_hit *a, int32_t *pa, int64_t va, const pdx_hit *b,
+                    int32_t *pb, int64_t vb)
 {
+    int32_t da = *pa, db = *pb;
     /* Every full match before any partial one; partial ones carry their
      * coverage in their score. */
     if (a->partial != b->partial)
@@ -1055,8 +1061,8 @@ static int rank_cmp(rank_ctx *rc, const pdx_hit *a, int32_t da, int64_t va, cons
         return da > db ? -1 : 1;
     if (a->score != b->score)
         return a->score > b->score ? -1 : 1;
-    da = tie_date(rc, a, da);
-    db = tie_date(rc, b, db);
+    da = tie_date(rc, a, pa);
+    db = tie_date(rc, b, pb);
     if (da != db)
         return da > db ? -1 : 1;
     /* Last resort, rare: the arXiv ids. */
@@ -1074,7 +1080,8 @@ static int rank_cmp(rank_ctx *rc, const pdx_hit *a, int32_t da, int64_t va, cons
 /* The heap keeps the k best with the worst at the root. */
 static bool worse(rank_ctx *rc, heap *h, size_t i, size_t j)
 {
-    return rank_cmp(rc, &h->h[i], h->date[i], h->votes[i], &h->h[j], h->date[j], h->votes[j]) > 0;
+    return rank_cmp(rc, &h->h[i], &h->date[i], h->votes[i], &h->h[j], &h->date[j], h->votes[j]) >
+           0;
 }
 
 static void heap_swap(heap *h, size_t i, size_t j)
@@ -1128,7 +1135,7 @@ static void heap_push(rank_ctx *rc, heap *h, const pdx_hit *hit, const pdx_doc_s
         }
         return;
     }
-    if (h->k == 0 || rank_cmp(rc, hit, date, votes, &h->h[0], h->date[0], h->votes[0]) >= 0)
+    if (h->k == 0 || rank_cmp(rc, hit, &date, votes, &h->h[0], &h->date[0], h->votes[0]) >= 0)
         return;
     h->h[0] = *hit;
     h->date[0] = date;

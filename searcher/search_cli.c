@@ -699,7 +699,8 @@ static int search_into(pdx_buf *o, const cli *c)
 {
     char err[600];
     pdx_index *ix = NULL;
-    int rc = pdx_index_open(&ix, c->index, err, sizeof err);
+    /* one query, then exit: records by pread, not page faults (index.h) */
+    int rc = pdx_index_open_flags(&ix, c->index, PDX_OPEN_ONESHOT, err, sizeof err);
     if (rc) {
         if (rc == PDX_ENOTFOUND)
             fprintf(stderr, PROG "%s (build one with: paperdex-index -o %s DIGESTS...)\n", err,

@@ -197,6 +197,26 @@ typedef struct pdx_index pdx_index;
  * message naming the file into errbuf (if errbuf_size > 0). */
 int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size);
 
+/* Flags of pdx_index_open_flags. */
+enum pdx_open_flags {
+    PDX_OPEN_DEFAULT = 0,
+    /* For a handle that answers one query or a few in a process that exits
+     * soon after (paperdex-search). The records of papers -- what a hit
+     * shows, the date that breaks a tie of scores -- are read with pread()
+     * into memory the handle keeps until it is closed, instead of through
+     * the mapping: the first touch of a mapped page faults in (and at exit
+     * unmaps) the 16 pages around it, about 8 us on the machine of
+     * bench/RESULTS.md against 1 us for a read, and a search touches a
+     * score of records scattered over the file. Results are the same. A
+     * handle that serves many queries should not set it: a warm mapping
+     * costs nothing, and each first read of a record costs a system call. */
+    PDX_OPEN_ONESHOT = 1
+};
+/* pdx_index_open with flags (pdx_open_flags); an unknown flag is
+ * PDX_EINVAL. */
+int pdx_index_open_flags(pdx_index **out, const char *path, unsigned flags, char *errbuf,
+                         size_t errbuf_size);
+
 /* Unmaps and frees; NULL does nothing. Invalidates every pointer obtained
  * from the index. */
 void pdx_index_close(pdx_index *ix);

@@ -1,0 +1,285 @@
+/*
+ * A handle opened with PDX_OPEN_ONESHOT (common/cold.c): paper records
+ * read with pread() instead of through the mapping must give exactly what
+ * the mapping gives -- the same hits, scores, totals and the same fields
+ * of every hit -- on an index of two segments, with the strings valid
+ * until the handle is closed; a record the file no longer holds is an
+ * error naming it (where the mapping would be a SIGBUS: the records are
+ * read from the file), the stored fields of a hit are not in the mapping,
+ * and an unknown flag is refused.
+ *
+ * The digests are written here, in the tests' own words.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "paperdex/paperdex.h"
+#include "segment.h"
+
+/* Two days: the second goes in by an update, as a second segment. Ties
+ * of score between papers of equal text and votes make the ranking read
+ * dates from the records. */
+static const char day1[] =
+    "## Daily Papers (2025-03-10)\n\n"
+    "### [Sparse Diffusion Transformers for Video](https://arxiv.org/abs/2503.00001)\n"
+    "Vote: 12\n"
+    "Authors: Mina Park, John Doe\n\n"
+    "- 확산 모델(diffusion model)의 연산을 줄이는 희소 어텐션을 제안합니다.\n"
+    "- 비디오 생성 품질을 유지하면서 속도를 두 배로 높입니다.\n\n"
+    "### [Robot Policies from Language Feedback](https://arxiv.org/abs/2503.00002)\n"
+    "Vote: 5\n"
+    "Authors: Ana Lee\n\n"
+    "- 언어 피드백으로 로봇 정책을 학습하는 강화 학습(reinforcement learning) 방법입니다.\n\n"
+    "### [Diffusion Models Are Cheap Now](https://arxiv.org/abs/2503.00003)\n"
+    "Vote: 12\n"
+    "Authors: Ho Kim\n\n"
+    "- 확산 모델(diffusion model)의 연산을 줄이는 희소 어텐션을 제안합니다.\n"
+    "- 비디오 생성 품질을 유지하면서 속도를 두 배로 높입니다.\n";
+
+static const char day2[] =
+    "## Daily Papers (2025-03-11)\n\n"
+    "### [Diffusion Models Are Cheap Now, Again](https://arxiv.org/abs/2503.00004)\n"
+    "Vote: 12\n"
+    "Authors: Ho Kim, Mina Park\n\n"
+    "- 확산 모델(diffusion model)의 연산을 줄이는 희소 어텐션을 제안합니다.\n"
+    "- 비디오 생성 품질을 유지하면서 속도를 두 배로 높입니다.\n\n"
+    "### [Retrieval for Long Context Models](https://arxiv.org/abs/2503.00005)\n"
+    "Vote: -\n"
+    "Authors: Sam Roe\n\n"
+    "- 긴 문맥(long context)에서 검색 증강 생성(RAG)의 정확도를 평가합니다.\n";
+
+static const char *const queries[] = {
+    "diffusion",         "확산 모델",       "비디오 생성", "diffusion 모델",
+    "강화학습",          "long context",    "Kim",         "\"희소 어텐션\"",
+    "diffusion -robot", "title:diffusion", "생성",        "models cheap",
+};
+#define N_QUERIES (sizeof queries / sizeof queries[0])
+
+typedef struct state {
+    char *dir, *idx;
+} state;
+
+static void update(const char *idx, const char *input)
+{
+    const char *paths[] = {input};
+    pdx_update_opts o = {.writer = {.threads = 1, .created = 1700000000}, .max_segments = 8};
+    char err[600];
+    int rc = pdx_index_update(idx, paths, 1, &o, NULL, NULL, err, sizeof err);
+    if (rc)
+        fail_msg("update of %s failed: %s", idx, err);
+}
+
+static int setup(void **st)
+{
+    state *s = calloc(1, sizeof *s);
+    s->dir = fx_tmpdir();
+    s->idx = fx_path(s->dir, "p.idx");
+    char *in = fx_path(s->dir, "in"), *d1 = fx_path(in, "2025-03-10.md"),
+         *d2 = fx_path(in, "2025-03-11.md");
+    fx_write(d1, day1, (size_t)-1);
+    update(s->idx, in);
+    fx_write(d2, day2, (size_t)-1);
+    update(s->idx, in);
+    free(in);
+    free(d1);
+    free(d2);
+    *st = s;
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    state *s = *st;
+    free(s->idx);
+    fx_rmtree(s->dir);
+    free(s);
+    return 0;
+}
+
+typedef struct opened {
+    pdx_index *ix;
+    pdx_searcher *s;
+} opened;
+
+static void open_index(opened *o, const char *path, unsigned flags)
+{
+    char err[600];
+    int rc = pdx_index_open_flags(&o->ix, path, flags, err, sizeof err);
+    if (rc)
+        fail_msg("cannot open %s (flags %u): %s", path, flags, err);
+    assert_int_equal(pdx_searcher_new(&o->s, o->ix), PDX_OK);
+}
+
+static void close_index(opened *o)
+{
+    pdx_searcher_free(o->s);
+    pdx_index_close(o->ix);
+}
+
+static void same_bytes(const char *what, const char *a, size_t na, const char *b, size_t nb)
+{
+    if (na != nb || (na && memcmp(a, b, na)))
+        fail_msg("%s differs: '%.*s' against '%.*s'", what, (int)na, a, (int)nb, b);
+}
+
+static void same_info(const pdx_hit_info *a, const pdx_hit_info *b)
+{
+    same_bytes("id", a->id, a->id_len, b->id, b->id_len);
+    same_bytes("url", a->url, a->url_len, b->url, b->url_len);
+    same_bytes("title", a->title, a->title_len, b->title, b->title_len);
+    same_bytes("authors", a->authors, a->authors_len, b->authors, b->authors_len);
+    same_bytes("summary", a->summary, a->summary_len, b->summary, b->summary_len);
+    same_bytes("file", a->file, a->file_len, b->file, b->file_len);
+    assert_int_equal(a->n_authors, b->n_authors);
+    assert_int_equal(a->date, b->date);
+    assert_int_equal(a->votes, b->votes);
+    assert_int_equal(a->line, b->line);
+}
+
+/* Every query on both handles: the same hits, scores bit for bit, totals,
+ * and fields. Both handles' fields are kept in km[] and kc[] (up to max)
+ * for a comparison after every query has run. */
+static size_t compare_queries(opened *m, opened *c, pdx_hit_info *km, pdx_hit_info *kc,
+                              size_t max)
+{
+    size_t n_kept = 0, n_hits = 0;
+    for (size_t i = 0; i < N_QUERIES; i++) {
+        pdx_query *qm, *qc;
+        assert_int_equal(pdx_query_parse(&qm, m->s, queries[i], strlen(queries[i])), PDX_OK);
+        assert_int_equal(pdx_query_parse(&qc, c->s, queries[i], strlen(queries[i])), PDX_OK);
+        pdx_results rm, rc;
+        assert_int_equal(pdx_search(m->s, qm, NULL, &rm), PDX_OK);
+        assert_int_equal(pdx_search(c->s, qc, NULL, &rc), PDX_OK);
+        assert_int_equal(rm.n, rc.n);
+        assert_int_equal(rm.total, rc.total);
+        for (size_t k = 0; k < rm.n; k++) {
+            assert_int_equal(rm.hits[k].doc, rc.hits[k].doc);
+            assert_memory_equal(&rm.hits[k].score, &rc.hits[k].score, sizeof(double));
+            pdx_hit_info hm, hc;
+            assert_int_equal(pdx_hit_get(m->s, rm.hits[k].doc, &hm), PDX_OK);
+            assert_int_equal(pdx_hit_get(c->s, rc.hits[k].doc, &hc), PDX_OK);
+            same_info(&hm, &hc);
+            if (n_kept < max) {
+                km[n_kept] = hm;
+                kc[n_kept++] = hc;
+            }
+            n_hits++;
+        }
+        pdx_results_clear(&rm);
+        pdx_results_clear(&rc);
+        pdx_query_free(qm);
+        pdx_query_free(qc);
+    }
+    assert_true(n_hits >= 20); /* the queries do find papers */
+    return n_kept;
+}
+
+/* Whether p points into a mapped segment of view ix. */
+static bool in_mapping(const pdx_index *ix, const char *p)
+{
+    for (uint32_t i = 0; i < ix->n_segs; i++) {
+        const pdx_index *g = ix->segs[i];
+        if ((const uint8_t *)p >= g->map && (const uint8_t *)p < g->map + g->size)
+            return true;
+    }
+    return false;
+}
+
+static void oneshot_answers_as_the_mapping(void **st)
+{
+    state *s = *st;
+    char *seg2 = fx_index_segment(s->idx, 1); /* two segments: a view of several */
+    free(seg2);
+    opened m, c;
+    open_index(&m, s->idx, PDX_OPEN_DEFAULT);
+    open_index(&c, s->idx, PDX_OPEN_ONESHOT);
+    pdx_hit_info km[64], kc[64];
+    size_t n = compare_queries(&m, &c, km, kc, 64);
+    /* strings read earlier still hold (ASan would see a freed buffer) */
+    for (size_t i = 0; i < n; i++) {
+        same_info(&km[i], &kc[i]);
+        /* the stored fields came through the mapping, or the cold cache */
+        assert_true(in_mapping(m.ix, km[i].title) && in_mapping(m.ix, km[i].summary));
+        assert_false(in_mapping(c.ix, kc[i].title) || in_mapping(c.ix, kc[i].summary));
+    }
+    close_index(&m);
+    close_index(&c);
+}
+
+static void unknown_flag_is_refused(void **st)
+{
+    state *s = *st;
+    pdx_index *ix = (pdx_index *)s; /* must be reset */
+    char err[300];
+    assert_int_equal(pdx_index_open_flags(&ix, s->idx, 2, err, sizeof err), PDX_EINVAL);
+    assert_null(ix);
+    assert_non_null(strstr(err, "unknown open flags 0x2"));
+}
+
+/* The file offset of section id of the segment at path (its header and
+ * section table, docs/FORMAT.md). */
+static uint64_t section_offset(const char *path, uint32_t id)
+{
+    size_t len;
+    unsigned char *b = (unsigned char *)fx_read(path, &len);
+    assert_non_null(b);
+    uint32_t n;
+    uint64_t table, off = 0;
+    memcpy(&n, b + 20, 4);
+    memcpy(&table, b + 24, 8);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t sid;
+        memcpy(&sid, b + table + 32 * i, 4);
+        if (sid == id)
+            memcpy(&off, b + table + 32 * i + 8, 8);
+    }
+    free(b);
+    assert_true(off > 0);
+    return off;
+}
+
+/* Cuts a copy of the index's first segment at byte `at` of section id
+ * (after opening it one-shot) and asks for paper 0: the read fails with
+ * PDX_EIO and a message naming what it read (through the mapping, the
+ * same read would be a SIGBUS). */
+static void cut_and_read(state *s, uint32_t id, uint64_t at, const char *want)
+{
+    char *copy = fx_path(s->dir, "cut.idx");
+    fx_copy_index(s->idx, copy);
+    opened c;
+    open_index(&c, copy, PDX_OPEN_ONESHOT);
+    char *seg = fx_index_segment(copy, 0);
+    assert_int_equal(truncate(seg, (off_t)(section_offset(seg, id) + at)), 0);
+    pdx_hit_info h;
+    assert_int_equal(pdx_hit_get(c.s, 0, &h), PDX_EIO);
+    const char *msg = pdx_searcher_errmsg(c.s);
+    if (!strstr(msg, want) || !strstr(msg, "shorter"))
+        fail_msg("expected '%s', got: %s", want, msg);
+    close_index(&c);
+    free(seg);
+    free(copy);
+}
+
+static void record_past_the_end_is_an_error(void **st)
+{
+    cut_and_read(*st, 7, 0, "DOCS: cannot read document 0");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(oneshot_answers_as_the_mapping),
+        cmocka_unit_test(unknown_flag_is_refused),
+        cmocka_unit_test(record_past_the_end_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
