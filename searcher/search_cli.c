@@ -662,6 +662,30 @@ static bool segments_rewritten(void)
     return false;
 }
 
+/* The index as stat saw it before the search opened it (index_known:
+ * it existed). */
+static struct stat index_before;
+static bool index_known;
+
+/* Whether the index or a segment of it was overwritten in place while the
+ * search ran. */
+static bool index_changed(const char *path)
+{
+    return (index_known && index_rewritten(path, &index_before)) || segments_rewritten();
+}
+
+/* Reports an error of the search, message m: when the index was
+ * overwritten in place under it, that instead (the one-shot handle reads
+ * records with pread(), which meets a file that shrank as a short read
+ * where the mapping raises SIGBUS). */
+static void search_error(const cli *c, const char *m)
+{
+    if (index_changed(c->index))
+        fputs(bus_msg, stderr);
+    else
+        fprintf(stderr, PROG "%s\n", m);
+}
+
 /* ---- main ---- */
 
 /* Formats the page of results (header or summary, and the hits) into o.
@@ -678,7 +702,7 @@ static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const
     for (size_t i = 0; i < r->n && !o->err; i++) {
         pdx_hit_info h;
         if (pdx_hit_get(s, r->hits[i].doc, &h)) {
-            fprintf(stderr, PROG "%s\n", pdx_searcher_errmsg(s));
+            search_error(c, pdx_searcher_errmsg(s));
             return 2;
         }
         if (c->json) {
@@ -727,7 +751,7 @@ static int search_into(pdx_buf *o, const cli *c)
     if (rc) {
         /* a bad option value (PDX_EINVAL) is reported in the library's words */
         const char *m = pdx_searcher_errmsg(s);
-        fprintf(stderr, PROG "%s\n", *m ? m : pdx_strerror(rc));
+        search_error(c, *m ? m : pdx_strerror(rc));
         goto done;
     }
     if (c->json && r.notice[0])
@@ -780,12 +804,11 @@ static int close_stdout(void)
 static int run(const cli *c)
 {
     pdx_buf o = {0};
-    struct stat before;
-    bool known = stat(c->index, &before) == 0; /* else open reports it */
+    index_known = stat(c->index, &index_before) == 0; /* else open reports it */
     guard_mapping(c->index);
     int status = search_into(&o, c);
     unguard_mapping();
-    if (status != 2 && ((known && index_rewritten(c->index, &before)) || segments_rewritten())) {
+    if (status != 2 && index_changed(c->index)) {
         fputs(bus_msg, stderr);
         status = 2;
     }
