@@ -24,10 +24,18 @@ static int check_coverage(pdx_index *ix)
     return rc ? pdx_index_corrupt(ix, "%s", msg) : PDX_OK;
 }
 
-/* A hash table holds exactly n entries, none past n. (That each entry is
- * found by lookup is checked item by item by the callers.) */
+/* A hash table's header (its slot count, which the open took from the
+ * section's length, and a zero word) and its n entries, none past n.
+ * (That each entry is found by lookup is checked item by item by the
+ * callers.) */
 static int check_hash_entries(pdx_index *ix, unsigned sec, uint32_t n_slots, uint32_t n)
 {
+    const uint8_t *h = ix->sec[sec].p;
+    if (pdx_get_u32(h) != n_slots)
+        return pdx_index_corrupt(ix, "%s: bad slot count %u (%u slots)", pdx_section_name(sec),
+                                 pdx_get_u32(h), n_slots);
+    if (pdx_get_u32(h + 4) != 0)
+        return pdx_index_corrupt(ix, "%s: reserved word is not zero", pdx_section_name(sec));
     uint32_t used = 0;
     const uint8_t *slots = ix->sec[sec].p + 8;
     for (uint32_t s = 0; s < n_slots; s++) {

@@ -1310,6 +1310,12 @@ static void corrupt_check_format_rules(void **st)
         char what[100];
         snprintf(what, sizeof what, "%s: reserved word 1", pdx_section_name(hashes[h]));
         stamp_case(s, p, what, true, &n);
+        /* the slot count, which the open takes from the length instead */
+        memcpy(p, s->orig, s->size);
+        uint8_t *count = p + s->sec_off[hashes[h]];
+        pdx_put_u32(count, pdx_get_u32(count) * 2);
+        snprintf(what, sizeof what, "%s: slot count doubled", pdx_section_name(hashes[h]));
+        stamp_case(s, p, what, true, &n);
     }
     /* STORED: the flags byte ends a record; bits 1..7 are zero */
     memcpy(p, s->orig, s->size);
