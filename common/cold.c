@@ -108,10 +108,16 @@ static cold_entry *entry_of(pdx_cold *c, uint32_t doc)
     return &c->e[c->n++];
 }
 
-/* len bytes at off into buf; a short read (the file shrank) is PDX_EIO
- * with errno 0. */
-static int read_at(int fd, uint8_t *buf, size_t len, uint64_t off)
+int (*pdx_cold_read_hook)(uint32_t doc) = NULL;
+
+/* len bytes at off into buf (document doc's); a short read (the file
+ * shrank) is PDX_EIO with errno 0. */
+static int read_at(int fd, uint32_t doc, uint8_t *buf, size_t len, uint64_t off)
 {
+    if (pdx_cold_read_hook && pdx_cold_read_hook(doc)) {
+        errno = EIO;
+        return PDX_EIO;
+    }
     while (len) {
         ssize_t r = pread(fd, buf, len, (off_t)off);
         if (r < 0 && errno == EINTR)
@@ -135,7 +141,7 @@ int pdx_cold_record(pdx_cold *c, uint32_t doc, uint64_t off, uint8_t *out, uint3
     pthread_mutex_lock(&c->lock);
     cold_entry *e = entry_of(c, doc);
     int rc = e ? PDX_OK : PDX_ENOMEM;
-    if (e && !e->has_rec && !(rc = read_at(c->fd, e->rec, rec_size, off)))
+    if (e && !e->has_rec && !(rc = read_at(c->fd, doc, e->rec, rec_size, off)))
         e->has_rec = true;
     if (!rc)
         memcpy(out, e->rec, rec_size);
@@ -152,7 +158,7 @@ int pdx_cold_stored(pdx_cold *c, uint32_t doc, uint64_t off, uint32_t len, const
         uint8_t *b = malloc(len ? len : 1);
         if (!b)
             rc = PDX_ENOMEM;
-        else if ((rc = read_at(c->fd, b, len, off)))
+        else if ((rc = read_at(c->fd, doc, b, len, off)))
             free(b);
         else
             e->stored = b;

@@ -43,4 +43,8 @@ int pdx_cold_record(pdx_cold *c, uint32_t doc, uint64_t off, uint8_t *out, uint3
  * Errors as pdx_cold_record. */
 int pdx_cold_stored(pdx_cold *c, uint32_t doc, uint64_t off, uint32_t len, const uint8_t **out);
 
+/* For tests only (NULL otherwise): asked before each read from the file;
+ * a nonzero return is the read's error (errno EIO), as a failing disk. */
+extern int (*pdx_cold_read_hook)(uint32_t doc);
+
 #endif

@@ -151,8 +151,8 @@ static int read_meta(pdx_index *ix)
     return PDX_OK;
 }
 
-/* u32 n_slots (power of two), u32 zero, n_slots * 8 bytes. */
-/* The slot count of a hash table, from its section's length alone: the
+/* A hash table is u32 n_slots (a power of two), u32 zero, n_slots x 8
+ * bytes. Its slot count, from its section's length alone: the
  * open reads no byte of the table (a one-shot search would fault its first
  * page in for nothing; its header words are --check's, check.c). */
 static int hash_table_size(pdx_index *ix, unsigned id, uint32_t *slots)
@@ -556,15 +556,17 @@ __attribute__((cold)) static int cold_error(pdx_index *ix, int rc, const char *s
     return pdx_index_error(ix, rc, "out of memory");
 }
 
-int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
+/* pdx_doc_get (scan false: through a one-shot handle's cold cache) and
+ * pdx_doc_scan (scan true: through the mapping). */
+static int doc_read(pdx_index *ix, uint32_t doc, pdx_doc *out, bool scan)
 {
     if (ix->n_segs)
-        return pdx_view_doc_get(ix, doc, out);
+        return pdx_view_doc_get(ix, doc, out, scan);
     if (doc >= ix->n_docs)
         return pdx_index_corrupt(ix, "DOCS: document %u out of range", doc);
     const uint8_t *r = pdx_doc_record(ix, doc);
     uint8_t copy[PDX_DOC_RECORD_SIZE];
-    if (ix->cold) {
+    if (ix->cold && !scan) {
         int rc = pdx_cold_record(ix->cold, doc, (uint64_t)(r - ix->map), copy, sizeof copy);
         if (rc)
             return cold_error(ix, rc, "DOCS", doc);
@@ -578,6 +580,16 @@ int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
     out->stored_len = pdx_get_u32(r + 20);
     out->stored_off = pdx_get_u64(r + 24);
     return PDX_OK;
+}
+
+int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
+{
+    return doc_read(ix, doc, out, false);
+}
+
+int pdx_doc_scan(pdx_index *ix, uint32_t doc, pdx_doc *out)
+{
+    return doc_read(ix, doc, out, true);
 }
 
 static bool stored_str(const uint8_t **p, const uint8_t *end, const char **s, size_t *n)
@@ -614,19 +626,22 @@ void pdx_stored_prefetch(const pdx_index *ix, uint32_t doc)
     __builtin_prefetch(st->p + off + len - 1);
 }
 
-int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
+/* pdx_stored_get (scan false) and pdx_stored_scan (scan true), as
+ * doc_read. */
+static int stored_read(pdx_index *ix, uint32_t doc, pdx_stored *out, bool scan)
 {
     if (ix->n_segs)
-        return pdx_view_stored_get(ix, doc, out);
+        return pdx_view_stored_get(ix, doc, out, scan);
     pdx_doc d;
-    int rc = pdx_doc_get(ix, doc, &d);
+    int rc = doc_read(ix, doc, &d, scan);
     if (rc)
         return rc;
     const pdx_section *s = &ix->sec[PDX_SEC_STORED];
     if (d.stored_off > s->len || d.stored_len > s->len - d.stored_off)
         return pdx_index_corrupt(ix, "DOCS: document %u stored fields out of range", doc);
     const uint8_t *p = s->p + d.stored_off;
-    if (ix->cold && (rc = pdx_cold_stored(ix->cold, doc, (uint64_t)(p - ix->map), d.stored_len, &p)))
+    if (ix->cold && !scan &&
+        (rc = pdx_cold_stored(ix->cold, doc, (uint64_t)(p - ix->map), d.stored_len, &p)))
         return cold_error(ix, rc, "STORED", doc);
     const uint8_t *end = p + d.stored_len;
     uint64_t line;
@@ -648,6 +663,16 @@ int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
     out->line = (uint32_t)line;
     out->id_synthesized = (*p & PDX_STORED_ID_SYNTHESIZED) != 0;
     return PDX_OK;
+}
+
+int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
+{
+    return stored_read(ix, doc, out, false);
+}
+
+int pdx_stored_scan(pdx_index *ix, uint32_t doc, pdx_stored *out)
+{
+    return stored_read(ix, doc, out, true);
 }
 
 uint32_t pdx_index_n_docs(const pdx_index *ix)

@@ -152,7 +152,13 @@ typedef struct pdx_doc {
     uint64_t stored_off;       /* of the STORED record (not yet range-checked) */
     uint32_t stored_len;       /* its bytes */
 } pdx_doc;
+/* A paper's record, for a read of a few scattered papers (hits, the
+ * dates that break ties): through the cold cache of a one-shot handle. */
 int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out);
+/* The same, for reads of many papers in a row (a filter checked on every
+ * candidate or scanned for): always through the mapping, where one fault
+ * brings in 2,048 records and a pread would cost a system call each. */
+int pdx_doc_scan(pdx_index *ix, uint32_t doc, pdx_doc *out);
 
 /* What the scorer reads of a candidate: its field lengths and votes. */
 typedef struct pdx_doc_score {
@@ -220,6 +226,9 @@ typedef struct pdx_stored {
     bool id_synthesized; /* flags bit 0 */
 } pdx_stored;
 int pdx_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out);
+/* pdx_stored_get for a check made on every candidate (a whole-author
+ * clause): through the mapping, as pdx_doc_scan. */
+int pdx_stored_scan(pdx_index *ix, uint32_t doc, pdx_stored *out);
 /* Asks the CPU to start loading what pdx_stored_get(ix, doc) will read
  * (the record's first and last cache lines): the hits of a page are
  * fetched one after another, each a chain of dependent reads. Only a
@@ -402,8 +411,8 @@ uint32_t pdx_deldf_count(const pdx_index *seg, const char *term, size_t len, uns
 int pdx_view_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out);
 int pdx_view_term_get(pdx_index *ix, uint32_t vord, pdx_term *out);
 int pdx_view_term_df(pdx_index *ix, uint32_t vord, unsigned fields, uint64_t *out);
-int pdx_view_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out);
-int pdx_view_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out);
+int pdx_view_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out, bool scan);
+int pdx_view_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out, bool scan);
 int pdx_view_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out);
 /* pdx_index_check of a view (check.c checks each segment). */
 int pdx_view_check(pdx_index *ix);

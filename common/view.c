@@ -419,18 +419,24 @@ static pdx_index *locate_checked(pdx_index *ix, uint32_t doc, uint32_t *local)
     return pdx_view_locate(ix, doc, local);
 }
 
-int pdx_view_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out)
+int pdx_view_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out, bool scan)
 {
     uint32_t local;
     pdx_index *seg = locate_checked(ix, doc, &local);
-    return seg ? pdx_view_pass_error(ix, seg, pdx_doc_get(seg, local, out)) : PDX_ECORRUPT;
+    if (!seg)
+        return PDX_ECORRUPT;
+    int rc = scan ? pdx_doc_scan(seg, local, out) : pdx_doc_get(seg, local, out);
+    return pdx_view_pass_error(ix, seg, rc);
 }
 
-int pdx_view_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out)
+int pdx_view_stored_get(pdx_index *ix, uint32_t doc, pdx_stored *out, bool scan)
 {
     uint32_t local;
     pdx_index *seg = locate_checked(ix, doc, &local);
-    return seg ? pdx_view_pass_error(ix, seg, pdx_stored_get(seg, local, out)) : PDX_ECORRUPT;
+    if (!seg)
+        return PDX_ECORRUPT;
+    int rc = scan ? pdx_stored_scan(seg, local, out) : pdx_stored_get(seg, local, out);
+    return pdx_view_pass_error(ix, seg, rc);
 }
 
 /* The live paper with the arXiv id: at most one segment holds it live

@@ -435,7 +435,7 @@ int pdx_author_key(pdx_searcher *s, const char *name, size_t len, pdx_buf *out)
 int pdx_clause_author_matches(pdx_searcher *s, const pdx_clause *cl, uint32_t doc)
 {
     pdx_stored st;
-    int rc = pdx_stored_get(s->ix, doc, &st);
+    int rc = pdx_stored_scan(s->ix, doc, &st); /* a candidate's, not a hit's */
     if (rc)
         return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
     pdx_buf key = {0};

@@ -371,7 +371,7 @@ static uint32_t filter_seek(eval *e, clause_it *c, uint32_t target)
     }
     for (uint32_t d = target; d < e->ix->n_docs; d++) {
         pdx_doc pd;
-        int rc = pdx_doc_get(e->ix, d, &pd);
+        int rc = pdx_doc_scan(e->ix, d, &pd);
         if (rc) {
             fail(e, rc);
             break;
@@ -986,7 +986,7 @@ static bool filters_pass(eval *e, uint32_t doc, const pdx_doc_score *d)
         if (!gr->filters_only)
             continue;
         int rc;
-        if (!read && (rc = pdx_doc_get(e->ix, doc, &full))) {
+        if (!read && (rc = pdx_doc_scan(e->ix, doc, &full))) {
             fail(e, rc);
             return false;
         }
@@ -1027,6 +1027,9 @@ typedef struct rank_ctx {
     eval *e;         /* the evaluation pushing hits (its segment's dates) */
     pdx_index *view; /* the index searched: hits carry its doc ids */
     pdx_sort sort;
+    /* The first error reading a record a tie asked for (the message is the
+     * view's): the search fails with it rather than rank on a guess. */
+    int err;
 } rank_ctx;
 
 /* The date of a hit whose record the heap has not read (PDX_LAZY_DATE:
@@ -1037,11 +1040,15 @@ typedef struct rank_ctx {
  * tie asks for it: a heap entry or a candidate may be tied again and
  * again (the copies of one paper in a scaled corpus), and each read of a
  * record is a cache miss, often a page fault in a one-shot search. */
-static int32_t tie_date(const rank_ctx *rc, const pdx_hit *a, int32_t *date)
+static int32_t tie_date(rank_ctx *rc, const pdx_hit *a, int32_t *date)
 {
-    pdx_doc d;
-    if (*date == PDX_LAZY_DATE)
-        *date = pdx_doc_get(rc->view, a->doc, &d) ? 0 : d.date;
+    if (*date == PDX_LAZY_DATE) {
+        pdx_doc d;
+        int err = pdx_doc_get(rc->view, a->doc, &d);
+        if (err && !rc->err)
+            rc->err = err;
+        *date = err ? 0 : d.date;
+    }
     return *date;
 }
 
@@ -1067,8 +1074,14 @@ static int rank_cmp(rank_ctx *rc, const pdx_hit *a, int32_t *pa, int64_t va, con
         return da > db ? -1 : 1;
     /* Last resort, rare: the arXiv ids. */
     pdx_stored sa, sb;
-    if (pdx_stored_get(rc->view, a->doc, &sa) || pdx_stored_get(rc->view, b->doc, &sb))
+    int err = pdx_stored_get(rc->view, a->doc, &sa);
+    if (!err)
+        err = pdx_stored_get(rc->view, b->doc, &sb);
+    if (err) {
+        if (!rc->err)
+            rc->err = err;
         return a->doc < b->doc ? -1 : a->doc > b->doc;
+    }
     int c = memcmp(sa.id, sb.id, PDX_MIN(sa.id_len, sb.id_len));
     if (c)
         return c;
@@ -3170,7 +3183,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     h.h = malloc(h.k * sizeof *h.h);
     h.date = malloc(h.k * sizeof *h.date);
     h.votes = malloc(h.k * sizeof *h.votes);
-    rank_ctx rc = {NULL, s->ix, opts->sort};
+    rank_ctx rc = {NULL, s->ix, opts->sort, PDX_OK};
     if (!h.h || !h.date || !h.votes)
         err = pdx_searcher_error(s, PDX_ENOMEM, "out of memory while searching");
     else if (!(err = query_stats(s, q, &qs)))
@@ -3178,10 +3191,12 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     query_stats_free(&qs);
     report_total(out, opts, out->clauses, counted);
     snprintf(out->notice, sizeof out->notice, "%s", q->notice);
-    if (!err) {
+    if (!err)
         heap_sort_best_first(&rc, &h);
+    if (!err && rc.err) /* a tie's record could not be read */
+        err = pdx_searcher_error(s, rc.err, "%s", pdx_index_errmsg(s->ix));
+    if (!err)
         err = take_page(s, &h, opts->offset, out);
-    }
     free(h.h);
     free(h.date);
     free(h.votes);

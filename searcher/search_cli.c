@@ -674,13 +674,14 @@ static bool index_changed(const char *path)
     return (index_known && index_rewritten(path, &index_before)) || segments_rewritten();
 }
 
-/* Reports an error of the search, message m: when the index was
- * overwritten in place under it, that instead (the one-shot handle reads
- * records with pread(), which meets a file that shrank as a short read
- * where the mapping raises SIGBUS). */
-static void search_error(const cli *c, const char *m)
+/* Reports error rc of the search, message m: a read that failed (EIO) or
+ * met damage (ECORRUPT) while the index was overwritten in place under it
+ * is reported as that overwrite (the one-shot handle reads records with
+ * pread(), which meets a file that shrank as a short read where the
+ * mapping raises SIGBUS). */
+static void search_error(const cli *c, int rc, const char *m)
 {
-    if (index_changed(c->index))
+    if ((rc == PDX_EIO || rc == PDX_ECORRUPT) && index_changed(c->index))
         fputs(bus_msg, stderr);
     else
         fprintf(stderr, PROG "%s\n", m);
@@ -701,8 +702,9 @@ static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const
         human_header(o, c, q, r, secs);
     for (size_t i = 0; i < r->n && !o->err; i++) {
         pdx_hit_info h;
-        if (pdx_hit_get(s, r->hits[i].doc, &h)) {
-            search_error(c, pdx_searcher_errmsg(s));
+        int rc = pdx_hit_get(s, r->hits[i].doc, &h);
+        if (rc) {
+            search_error(c, rc, pdx_searcher_errmsg(s));
             return 2;
         }
         if (c->json) {
@@ -751,7 +753,7 @@ static int search_into(pdx_buf *o, const cli *c)
     if (rc) {
         /* a bad option value (PDX_EINVAL) is reported in the library's words */
         const char *m = pdx_searcher_errmsg(s);
-        search_error(c, *m ? m : pdx_strerror(rc));
+        search_error(c, rc, *m ? m : pdx_strerror(rc));
         goto done;
     }
     if (c->json && r.notice[0])
