@@ -274,17 +274,24 @@ static void oneshot_answers_as_the_mapping(void **st)
     compare_on(s->one);
 }
 
-/* A tie of scores decided by dates the one-shot handle reads from the
- * file: three papers with the same summary and votes, found by words of
- * their summary only, rank newer first, then by smaller arXiv id. */
-static void ties_break_on_dates_read_from_the_file(void **st)
+/* Opens the index one-shot into c and parses a query that three papers
+ * match with the same score (the same summary and votes, found by words
+ * of their summary only). */
+static pdx_query *open_with_tie_query(state *s, opened *c)
 {
-    state *s = *st;
-    opened c;
-    open_index(&c, s->idx, PDX_OPEN_ONESHOT);
+    open_index(c, s->idx, PDX_OPEN_ONESHOT);
     pdx_query *q;
     const char *text = "비디오 생성";
-    assert_int_equal(pdx_query_parse(&q, c.s, text, strlen(text)), PDX_OK);
+    assert_int_equal(pdx_query_parse(&q, c->s, text, strlen(text)), PDX_OK);
+    return q;
+}
+
+/* A tie of scores decided by dates the one-shot handle reads from the
+ * file: newer first, then by smaller arXiv id. */
+static void ties_break_on_dates_read_from_the_file(void **st)
+{
+    opened c;
+    pdx_query *q = open_with_tie_query(*st, &c);
     pdx_results r;
     pdx_search_opts o;
     pdx_search_opts_default(&o);
@@ -313,12 +320,8 @@ static int fail_reads(uint32_t doc)
  * naming the document) instead of ranking on a guess; so does a hit's. */
 static void unreadable_record_fails_the_search(void **st)
 {
-    state *s = *st;
     opened c;
-    open_index(&c, s->idx, PDX_OPEN_ONESHOT);
-    pdx_query *q;
-    const char *text = "비디오 생성";
-    assert_int_equal(pdx_query_parse(&q, c.s, text, strlen(text)), PDX_OK);
+    pdx_query *q = open_with_tie_query(*st, &c);
     pdx_results r;
     pdx_cold_read_hook = fail_reads;
     int rc = pdx_search(c.s, q, NULL, &r);
