@@ -1027,26 +1027,39 @@ typedef struct rank_ctx {
     eval *e;         /* the evaluation pushing hits (its segment's dates) */
     pdx_index *view; /* the index searched: hits carry its doc ids */
     pdx_sort sort;
-    /* The first error reading a record a tie asked for (the message is the
-     * view's): the search fails with it rather than rank on a guess. */
+    /* The first error reading a record a tie asked for, and its message:
+     * the search fails with it rather than rank on a guess. */
     int err;
+    char errmsg[512];
 } rank_ctx;
 
 /* The date of a hit whose record the heap has not read (PDX_LAZY_DATE:
  * ranking by score reads it only for a tie of scores, from the view). */
 #define PDX_LAZY_DATE INT32_MIN
 
+/* Records the first error of a read a tie asked for, with its message. */
+static void rank_fail(rank_ctx *rc, int err)
+{
+    if (rc->err)
+        return;
+    rc->err = err;
+    snprintf(rc->errmsg, sizeof rc->errmsg, "%s", pdx_index_errmsg(rc->view));
+}
+
 /* The date of hit a, read from its record into *date the first time a
  * tie asks for it: a heap entry or a candidate may be tied again and
  * again (the copies of one paper in a scaled corpus), and each read of a
- * record is a cache miss, often a page fault in a one-shot search. */
+ * record is a cache miss. Ties read through the mapping (pdx_doc_scan,
+ * pdx_stored_scan), not a one-shot handle's cold cache: the papers of a
+ * query of filters alone all tie, and a candidate may be tied as often
+ * as a hit. */
 static int32_t tie_date(rank_ctx *rc, const pdx_hit *a, int32_t *date)
 {
     if (*date == PDX_LAZY_DATE) {
         pdx_doc d;
-        int err = pdx_doc_get(rc->view, a->doc, &d);
-        if (err && !rc->err)
-            rc->err = err;
+        int err = pdx_doc_scan(rc->view, a->doc, &d);
+        if (err)
+            rank_fail(rc, err);
         *date = err ? 0 : d.date;
     }
     return *date;
@@ -1074,12 +1087,11 @@ static int rank_cmp(rank_ctx *rc, const pdx_hit *a, int32_t *pa, int64_t va, con
         return da > db ? -1 : 1;
     /* Last resort, rare: the arXiv ids. */
     pdx_stored sa, sb;
-    int err = pdx_stored_get(rc->view, a->doc, &sa);
+    int err = pdx_stored_scan(rc->view, a->doc, &sa);
     if (!err)
-        err = pdx_stored_get(rc->view, b->doc, &sb);
+        err = pdx_stored_scan(rc->view, b->doc, &sb);
     if (err) {
-        if (!rc->err)
-            rc->err = err;
+        rank_fail(rc, err);
         return a->doc < b->doc ? -1 : a->doc > b->doc;
     }
     int c = memcmp(sa.id, sb.id, PDX_MIN(sa.id_len, sb.id_len));
@@ -3183,7 +3195,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     h.h = malloc(h.k * sizeof *h.h);
     h.date = malloc(h.k * sizeof *h.date);
     h.votes = malloc(h.k * sizeof *h.votes);
-    rank_ctx rc = {NULL, s->ix, opts->sort, PDX_OK};
+    rank_ctx rc = {NULL, s->ix, opts->sort, PDX_OK, ""};
     if (!h.h || !h.date || !h.votes)
         err = pdx_searcher_error(s, PDX_ENOMEM, "out of memory while searching");
     else if (!(err = query_stats(s, q, &qs)))
@@ -3194,7 +3206,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     if (!err)
         heap_sort_best_first(&rc, &h);
     if (!err && rc.err) /* a tie's record could not be read */
-        err = pdx_searcher_error(s, rc.err, "%s", pdx_index_errmsg(s->ix));
+        err = pdx_searcher_error(s, rc.err, "%s", rc.errmsg);
     if (!err)
         err = take_page(s, &h, opts->offset, out);
     free(h.h);

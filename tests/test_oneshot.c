@@ -29,21 +29,22 @@
 
 /* Two days: the second goes in by an update, as a second segment. Ties
  * of score between papers of equal text and votes make the ranking read
- * dates from the records. */
+ * dates from the records, and arXiv ids for equal dates (listed out of id
+ * order, so that the ids decide, not the document order). */
 static const char day1[] =
     "## Daily Papers (2025-03-10)\n\n"
-    "### [Sparse Diffusion Transformers for Video](https://arxiv.org/abs/2503.00001)\n"
+    "### [Diffusion Models Are Cheap Now](https://arxiv.org/abs/2503.00003)\n"
     "Vote: 12\n"
-    "Authors: Mina Park, John Doe\n\n"
+    "Authors: Ho Kim\n\n"
     "- 확산 모델(diffusion model)의 연산을 줄이는 희소 어텐션을 제안합니다.\n"
     "- 비디오 생성 품질을 유지하면서 속도를 두 배로 높입니다.\n\n"
     "### [Robot Policies from Language Feedback](https://arxiv.org/abs/2503.00002)\n"
     "Vote: 5\n"
     "Authors: Ana Lee\n\n"
     "- 언어 피드백으로 로봇 정책을 학습하는 강화 학습(reinforcement learning) 방법입니다.\n\n"
-    "### [Diffusion Models Are Cheap Now](https://arxiv.org/abs/2503.00003)\n"
+    "### [Sparse Diffusion Transformers for Video](https://arxiv.org/abs/2503.00001)\n"
     "Vote: 12\n"
-    "Authors: Ho Kim\n\n"
+    "Authors: Mina Park, John Doe\n\n"
     "- 확산 모델(diffusion model)의 연산을 줄이는 희소 어텐션을 제안합니다.\n"
     "- 비디오 생성 품질을 유지하면서 속도를 두 배로 높입니다.\n";
 
@@ -86,6 +87,7 @@ static const char *const queries[] = {
     "diffusion -robot", "title:diffusion", "생성",        "models cheap",
     "planner",           "로봇 planner",    "date:2025-03-11", "votes:>=12 diffusion",
     "id:2503.00002",     "author:\"Ho Kim\"", "planner -votes:<3", "date:2025-03-10 OR votes:5",
+    "diffusion OR date:2025-03-11",
 };
 #define N_QUERIES (sizeof queries / sizeof queries[0])
 
@@ -274,79 +276,6 @@ static void oneshot_answers_as_the_mapping(void **st)
     compare_on(s->one);
 }
 
-/* Opens the index one-shot into c and parses a query that three papers
- * match with the same score (the same summary and votes, found by words
- * of their summary only). */
-static pdx_query *open_with_tie_query(state *s, opened *c)
-{
-    open_index(c, s->idx, PDX_OPEN_ONESHOT);
-    pdx_query *q;
-    const char *text = "비디오 생성";
-    assert_int_equal(pdx_query_parse(&q, c->s, text, strlen(text)), PDX_OK);
-    return q;
-}
-
-/* A tie of scores decided by dates the one-shot handle reads from the
- * file: newer first, then by smaller arXiv id. */
-static void ties_break_on_dates_read_from_the_file(void **st)
-{
-    opened c;
-    pdx_query *q = open_with_tie_query(*st, &c);
-    pdx_results r;
-    pdx_search_opts o;
-    pdx_search_opts_default(&o);
-    o.no_partial = true; /* (생성 alone is in a fourth paper) */
-    assert_int_equal(pdx_search(c.s, q, &o, &r), PDX_OK);
-    const char *want[] = {"2503.00004", "2503.00001", "2503.00003"};
-    assert_int_equal(r.n, 3);
-    assert_memory_equal(&r.hits[0].score, &r.hits[2].score, sizeof(double)); /* a tie */
-    for (size_t i = 0; i < 3; i++) {
-        pdx_hit_info h;
-        assert_int_equal(pdx_hit_get(c.s, r.hits[i].doc, &h), PDX_OK);
-        same_bytes("id", h.id, h.id_len, want[i], strlen(want[i]));
-    }
-    pdx_results_clear(&r);
-    pdx_query_free(q);
-    close_index(&c);
-}
-
-static int fail_reads(uint32_t doc)
-{
-    (void)doc;
-    return 1;
-}
-
-/* A record a tie needs that cannot be read fails the search (PDX_EIO,
- * naming the document) instead of ranking on a guess; so does a hit's. */
-static void unreadable_record_fails_the_search(void **st)
-{
-    opened c;
-    pdx_query *q = open_with_tie_query(*st, &c);
-    pdx_results r;
-    pdx_cold_read_hook = fail_reads;
-    int rc = pdx_search(c.s, q, NULL, &r);
-    pdx_hit_info h;
-    int rc_hit = pdx_hit_get(c.s, 0, &h);
-    pdx_cold_read_hook = NULL;
-    assert_int_equal(rc, PDX_EIO);
-    assert_int_equal(rc_hit, PDX_EIO);
-    const char *msg = pdx_searcher_errmsg(c.s);
-    if (!strstr(msg, "cannot read document 0"))
-        fail_msg("unexpected message: %s", msg);
-    pdx_query_free(q);
-    close_index(&c);
-}
-
-static void unknown_flag_is_refused(void **st)
-{
-    state *s = *st;
-    pdx_index *ix = (pdx_index *)s; /* must be reset */
-    char err[300];
-    assert_int_equal(pdx_index_open_flags(&ix, s->idx, 2, err, sizeof err), PDX_EINVAL);
-    assert_null(ix);
-    assert_non_null(strstr(err, "unknown open flags 0x2"));
-}
-
 /* The file offset of section id of the segment at path (its header and
  * section table, docs/FORMAT.md). */
 static uint64_t section_offset(const char *path, uint32_t id)
@@ -367,6 +296,158 @@ static uint64_t section_offset(const char *path, uint32_t id)
     free(b);
     assert_true(off > 0);
     return off;
+}
+
+/* Opens the index at path with flags into c and parses a query that
+ * three papers match with the same score (the same summary and votes,
+ * found by words of their summary only). */
+static pdx_query *open_with_tie_query(const char *path, unsigned flags, opened *c)
+{
+    open_index(c, path, flags);
+    pdx_query *q;
+    const char *text = "비디오 생성";
+    assert_int_equal(pdx_query_parse(&q, c->s, text, strlen(text)), PDX_OK);
+    return q;
+}
+
+/* A tie of scores decided by dates the one-shot handle reads from the
+ * file: newer first, then by smaller arXiv id. */
+static void ties_break_on_dates_read_from_the_file(void **st)
+{
+    opened c;
+    pdx_query *q = open_with_tie_query(((state *)*st)->idx, PDX_OPEN_ONESHOT, &c);
+    pdx_results r;
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true; /* (생성 alone is in a fourth paper) */
+    assert_int_equal(pdx_search(c.s, q, &o, &r), PDX_OK);
+    const char *want[] = {"2503.00004", "2503.00001", "2503.00003"};
+    assert_int_equal(r.n, 3);
+    assert_memory_equal(&r.hits[0].score, &r.hits[2].score, sizeof(double)); /* a tie */
+    for (size_t i = 0; i < 3; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(c.s, r.hits[i].doc, &h), PDX_OK);
+        same_bytes("id", h.id, h.id_len, want[i], strlen(want[i]));
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    close_index(&c);
+}
+
+static unsigned n_reads;
+
+static int count_reads(uint32_t doc)
+{
+    (void)doc;
+    n_reads++;
+    return 0;
+}
+
+/* Ranking reads no record by pread, whatever it reads of each candidate
+ * (filters, whole authors, the dates and ids of ties: a query of filters
+ * alone ties every paper); a hit shown reads its record and its stored
+ * fields once each, and again not at all. */
+static void only_hits_are_read_by_pread(void **st)
+{
+    state *s = *st;
+    opened c;
+    open_index(&c, s->idx, PDX_OPEN_ONESHOT);
+    const char *texts[] = {"date:2025-03-12", "planner -votes:<3", "author:\"Ho Kim\"",
+                           "diffusion OR date:2025-03-11", "비디오 생성"};
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.limit = 40;
+    pdx_cold_read_hook = count_reads;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        pdx_query *q;
+        pdx_results r;
+        assert_int_equal(pdx_query_parse(&q, c.s, texts[i], strlen(texts[i])), PDX_OK);
+        n_reads = 0;
+        assert_int_equal(pdx_search(c.s, q, &o, &r), PDX_OK);
+        assert_true(r.n > 0);
+        if (n_reads)
+            fail_msg("'%s': %u reads by pread while ranking", texts[i], n_reads);
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(c.s, r.hits[0].doc, &h), PDX_OK);
+        assert_true(n_reads <= 2); /* its record and stored fields, unless read before */
+        unsigned once = n_reads;
+        assert_int_equal(pdx_hit_get(c.s, r.hits[0].doc, &h), PDX_OK);
+        assert_int_equal(n_reads, once);
+        pdx_results_clear(&r);
+        pdx_query_free(q);
+    }
+    pdx_cold_read_hook = NULL;
+    close_index(&c);
+}
+
+static int fail_reads(uint32_t doc)
+{
+    (void)doc;
+    return 1;
+}
+
+/* A hit whose record cannot be read is an error naming the document. */
+static void unreadable_record_fails_the_hit(void **st)
+{
+    state *s = *st;
+    opened c;
+    open_index(&c, s->idx, PDX_OPEN_ONESHOT);
+    pdx_hit_info h;
+    pdx_cold_read_hook = fail_reads;
+    int rc = pdx_hit_get(c.s, 1, &h);
+    pdx_cold_read_hook = NULL;
+    assert_int_equal(rc, PDX_EIO);
+    const char *msg = pdx_searcher_errmsg(c.s);
+    if (!strstr(msg, "DOCS: cannot read document 1"))
+        fail_msg("unexpected message: %s", msg);
+    close_index(&c);
+}
+
+/* A damaged stored record of a paper tied on score and date, whose id
+ * must break the tie, fails the search with the damage named (it used to
+ * fall back to the document order, silently), on either handle. */
+static void damaged_tie_record_fails_the_search(void **st)
+{
+    state *s = *st;
+    char *copy = fx_path(s->dir, "tie.idx");
+    fx_copy_index(s->idx, copy);
+    char *seg = fx_index_segment(copy, 0);
+    size_t len;
+    unsigned char *b = (unsigned char *)fx_read(seg, &len);
+    assert_non_null(b);
+    /* paper 0 of the first day (2503.00003): its flags byte, the last of
+     * its STORED record (docs/FORMAT.md, DOCS and STORED) */
+    uint64_t docs = section_offset(seg, 7), stored = section_offset(seg, 8), off;
+    uint32_t n;
+    memcpy(&n, b + docs + 20, 4);
+    memcpy(&off, b + docs + 24, 8);
+    b[stored + off + n - 1] |= 0x02; /* a reserved flag bit */
+    fx_write(seg, (const char *)b, len);
+    free(b);
+    unsigned flags[] = {PDX_OPEN_DEFAULT, PDX_OPEN_ONESHOT};
+    for (size_t i = 0; i < 2; i++) {
+        opened c;
+        pdx_query *q = open_with_tie_query(copy, flags[i], &c);
+        pdx_results r;
+        assert_int_equal(pdx_search(c.s, q, NULL, &r), PDX_ECORRUPT);
+        const char *msg = pdx_searcher_errmsg(c.s);
+        if (!strstr(msg, "STORED: document 0 has reserved flag bits set"))
+            fail_msg("unexpected message: %s", msg);
+        pdx_query_free(q);
+        close_index(&c);
+    }
+    free(seg);
+    free(copy);
+}
+
+static void unknown_flag_is_refused(void **st)
+{
+    state *s = *st;
+    pdx_index *ix = (pdx_index *)s; /* must be reset */
+    char err[300];
+    assert_int_equal(pdx_index_open_flags(&ix, s->idx, 2, err, sizeof err), PDX_EINVAL);
+    assert_null(ix);
+    assert_non_null(strstr(err, "unknown open flags 0x2"));
 }
 
 /* Cuts a copy of the index's first segment at byte `at` of section id
@@ -401,7 +482,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(oneshot_answers_as_the_mapping),
         cmocka_unit_test(ties_break_on_dates_read_from_the_file),
-        cmocka_unit_test(unreadable_record_fails_the_search),
+        cmocka_unit_test(only_hits_are_read_by_pread),
+        cmocka_unit_test(unreadable_record_fails_the_hit),
+        cmocka_unit_test(damaged_tie_record_fails_the_search),
         cmocka_unit_test(unknown_flag_is_refused),
         cmocka_unit_test(record_past_the_end_is_an_error),
     };
