@@ -17,12 +17,10 @@
 
 #include "paperdex/errors.h"
 
-#define COLD_REC_MAX 32 /* bytes of a record kept (a DOCS record: 32) */
-
 typedef struct cold_entry {
     uint32_t doc;
     bool has_rec;
-    uint8_t rec[COLD_REC_MAX];
+    uint8_t rec[PDX_DOC_RECORD_SIZE];
     uint8_t *stored; /* NULL until read */
 } cold_entry;
 
@@ -134,17 +132,16 @@ static int read_at(int fd, uint32_t doc, uint8_t *buf, size_t len, uint64_t off)
     return PDX_OK;
 }
 
-int pdx_cold_record(pdx_cold *c, uint32_t doc, uint64_t off, uint8_t *out, uint32_t rec_size)
+int pdx_cold_record(pdx_cold *c, uint32_t doc, uint64_t off,
+                    uint8_t out[PDX_DOC_RECORD_SIZE])
 {
-    if (rec_size > COLD_REC_MAX)
-        return PDX_EINVAL;
     pthread_mutex_lock(&c->lock);
     cold_entry *e = entry_of(c, doc);
     int rc = e ? PDX_OK : PDX_ENOMEM;
-    if (e && !e->has_rec && !(rc = read_at(c->fd, doc, e->rec, rec_size, off)))
+    if (e && !e->has_rec && !(rc = read_at(c->fd, doc, e->rec, sizeof e->rec, off)))
         e->has_rec = true;
     if (!rc)
-        memcpy(out, e->rec, rec_size);
+        memcpy(out, e->rec, sizeof e->rec);
     pthread_mutex_unlock(&c->lock);
     return rc;
 }

@@ -8,9 +8,11 @@
  * bytes. A warm mapping costs nothing, so a long-lived handle reads
  * through it; a process that answers one query and exits pays the faults
  * of every page it touches, and the records of papers are the scattered
- * part of that: the stored fields of each hit shown, the 32-byte record
- * of each hit and of each paper whose date breaks a tie of scores (one
- * fault each, one paper to a page). A cold cache reads those with pread()
+ * part of that: the stored fields and the 32-byte record of each hit
+ * shown (one fault each: the hits lie far apart). Reads made for every
+ * candidate (filters, the dates and ids that break ties) stay on the
+ * mapping, where a fault brings in many papers. A cold cache reads the
+ * hits' records with pread()
  * from the segment's file (the same inode as the mapping: a segment is
  * written once) and keeps them until the handle is closed, so a pointer
  * into a record stays valid as long as one into the mapping would; each
@@ -25,6 +27,8 @@
 
 #include <stdint.h>
 
+#include "format.h"
+
 typedef struct pdx_cold pdx_cold;
 
 /* A cache reading from fd, which it owns from now on (closed by
@@ -32,10 +36,11 @@ typedef struct pdx_cold pdx_cold;
 int pdx_cold_new(pdx_cold **out, int fd);
 void pdx_cold_free(pdx_cold *c);
 
-/* Copies the rec_size bytes of document doc's record, at file offset off,
- * into out (read from the file the first time). PDX_OK, PDX_ENOMEM, or
- * PDX_EIO with errno kept (a short read: errno 0). */
-int pdx_cold_record(pdx_cold *c, uint32_t doc, uint64_t off, uint8_t *out, uint32_t rec_size);
+/* Copies document doc's DOCS record (PDX_DOC_RECORD_SIZE bytes), at file
+ * offset off, into out (read from the file the first time). PDX_OK,
+ * PDX_ENOMEM, or PDX_EIO with errno kept (a short read: errno 0). */
+int pdx_cold_record(pdx_cold *c, uint32_t doc, uint64_t off,
+                    uint8_t out[PDX_DOC_RECORD_SIZE]);
 
 /* The len bytes of document doc's stored record, at file offset off, into
  * *out: memory the cache keeps until pdx_cold_free. The same doc must

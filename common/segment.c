@@ -567,7 +567,7 @@ static int doc_read(pdx_index *ix, uint32_t doc, pdx_doc *out, bool scan)
     const uint8_t *r = pdx_doc_record(ix, doc);
     uint8_t copy[PDX_DOC_RECORD_SIZE];
     if (ix->cold && !scan) {
-        int rc = pdx_cold_record(ix->cold, doc, (uint64_t)(r - ix->map), copy, sizeof copy);
+        int rc = pdx_cold_record(ix->cold, doc, (uint64_t)(r - ix->map), copy);
         if (rc)
             return cold_error(ix, rc, "DOCS", doc);
         r = copy;

@@ -152,12 +152,13 @@ typedef struct pdx_doc {
     uint64_t stored_off;       /* of the STORED record (not yet range-checked) */
     uint32_t stored_len;       /* its bytes */
 } pdx_doc;
-/* A paper's record, for a read of a few scattered papers (hits, the
- * dates that break ties): through the cold cache of a one-shot handle. */
+/* A paper's record, for a read of a few scattered papers (the hits
+ * shown): through the cold cache of a one-shot handle. */
 int pdx_doc_get(pdx_index *ix, uint32_t doc, pdx_doc *out);
-/* The same, for reads of many papers in a row (a filter checked on every
- * candidate or scanned for): always through the mapping, where one fault
- * brings in 2,048 records and a pread would cost a system call each. */
+/* The same, for reads made per candidate (a filter checked on every
+ * candidate or scanned for, a tie's date): always through the mapping,
+ * where one fault brings in 2,048 records and a pread would cost a system
+ * call each. */
 int pdx_doc_scan(pdx_index *ix, uint32_t doc, pdx_doc *out);
 
 /* What the scorer reads of a candidate: its field lengths and votes. */

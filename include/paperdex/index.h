@@ -201,13 +201,13 @@ int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbu
 enum pdx_open_flags {
     PDX_OPEN_DEFAULT = 0,
     /* For a handle that answers one query or a few in a process that exits
-     * soon after (paperdex-search). The records of papers -- what a hit
-     * shows, the date that breaks a tie of scores -- are read with pread()
-     * into memory the handle keeps until it is closed, instead of through
+     * soon after (paperdex-search). The records of the hits shown (their
+     * fields, pdx_hit_get) are read with pread() into memory the handle
+     * keeps until it is closed, instead of through
      * the mapping: the first touch of a mapped page faults in (and at exit
      * unmaps) the 16 pages around it, about 8 us on the machine of
-     * bench/RESULTS.md against 1 us for a read, and a search touches a
-     * score of records scattered over the file. Results are the same. A
+     * bench/RESULTS.md against 1 us for a read, and a page of hits lies
+     * scattered over the file. Results are the same. A
      * handle that serves many queries should not set it: a warm mapping
      * costs nothing, and each first read of a record costs a system call. */
     PDX_OPEN_ONESHOT = 1
