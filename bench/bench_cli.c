@@ -791,7 +791,7 @@ static double json_number(const char *text, const char *key)
     return p ? strtod(p + strlen(pat), NULL) : -1;
 }
 
-/* Bytes of the index at path: its manifest and segment files (format 4:
+/* Bytes of the index at path: its manifest and segment files (format 4 and later:
  * the manifest alone is a few hundred kilobytes), or the file's size if
  * it does not open. */
 static uint64_t index_file_bytes(const char *path)

@@ -121,7 +121,7 @@ def replacer(index, sources, stop, count):
 
 
 def copy_index(src, dst):
-    """Copies index src (a manifest, format 4) to dst with its segment
+    """Copies index src (a manifest, format 4 and later) to dst with its segment
     files: each is named after the index's path (INDEX.<seq>.seg), so a
     copy of the manifest alone names segments that do not exist."""
     d, base = os.path.split(os.path.abspath(src))

@@ -212,6 +212,20 @@ static int check_doc_positions(pdx_index *ix, pdx_postings *p, uint32_t ord, lis
     return PDX_OK;
 }
 
+/* Are the list's stored impacts the frontier of its postings? */
+static bool same_impacts(const pdx_postings *p, const pdx_impacts *im)
+{
+    uint32_t tf[PDX_MAX_IMPACTS], len[PDX_MAX_IMPACTS], tf2[PDX_MAX_IMPACTS],
+        len2[PDX_MAX_IMPACTS];
+    uint32_t n = pdx_impacts_frontier(im, tf, len);
+    if (pdx_postings_impacts(p, tf2, len2) != n)
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (tf[i] != tf2[i] || len[i] != len2[i])
+            return false;
+    return true;
+}
+
 /* Walks one list completely, comparing it with its header and skip table,
  * and checking that its blocks fill its data and positions exactly. */
 static int check_list(pdx_index *ix, uint32_t ord, unsigned field, list_walk *w)
@@ -226,6 +240,8 @@ static int check_list(pdx_index *ix, uint32_t ord, unsigned field, list_walk *w)
         return pdx_index_corrupt(ix, "POSTINGS: term %u positions are not contiguous", ord);
     uint32_t count = 0, max_tf = 0, min_len = UINT32_MAX, max_votes = 0, prev = 0;
     uint32_t bmax = 0, bmin = UINT32_MAX, bvotes = 0;
+    pdx_impacts im;
+    pdx_impacts_reset(&im);
     const uint8_t *data_at = p.data, *pos_at = p.pos;
     while (p.doc != PDX_NO_DOC) {
         if (p.i == 0 && (rc = check_block_start(ix, &p, ord, data_at, pos_at)))
@@ -239,6 +255,7 @@ static int check_list(pdx_index *ix, uint32_t ord, unsigned field, list_walk *w)
         pos_at = p.pos_p;
         max_tf = PDX_MAX(max_tf, tf);
         min_len = PDX_MIN(min_len, len);
+        pdx_impacts_add(&im, tf, len);
         bmax = PDX_MAX(bmax, tf);
         bmin = PDX_MIN(bmin, len);
         max_votes = PDX_MAX(max_votes, votes);
@@ -260,6 +277,9 @@ static int check_list(pdx_index *ix, uint32_t ord, unsigned field, list_walk *w)
     if (count != p.df || max_tf != p.max_tf || min_len != p.min_len ||
         max_votes != p.max_votes)
         return pdx_index_corrupt(ix, "POSTINGS: term %u header does not match its documents",
+                                 ord);
+    if (!same_impacts(&p, &im))
+        return pdx_index_corrupt(ix, "POSTINGS: term %u impacts do not match its documents",
                                  ord);
     if (data_at != p.data_end)
         return pdx_index_corrupt(ix, "POSTINGS: term %u has %td bytes after its last block", ord,

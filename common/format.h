@@ -39,6 +39,11 @@
  *               varint min_len     smallest field length among its documents
  *               varint max_votes   largest known vote count among them (0
  *                                  if none is known)
+ *               impacts            the list's (tf, length) frontier, which
+ *                                  bounds its BM25 (impact.h): varint n
+ *                                  (1..32), then when n >= 2 varint tf_1
+ *                                  and n-1 pairs of varint increases of
+ *                                  tf and length (>= 1 each)
  *               varint pos_base    offset of its positions in POSITIONS
  *               varint data_len    bytes of block data after the skip table
  *               skip table         when df > 128, ceil(df/128) entries
@@ -101,12 +106,12 @@
 #define PDX_FOOTER_MAGIC "PDXEND\0\0"
 #define PDX_MAGIC_LEN 8
 
-/* Version 4: an index is a manifest naming segments of the layout above
- * (version 3 was one file: a segment with a LEXICON section 10; version 2
+/* Version 5: an index is a manifest naming segments of the layout above
+ * (version 4 had no impacts in list headers; version 3 was one file: a segment with a LEXICON section 10; version 2
  * had no max_votes in list headers and skip entries, version 1 no
  * LEXICON). A reader accepts exactly the version it knows; a writer always
  * writes the newest. */
-#define PDX_FORMAT_VERSION 4
+#define PDX_FORMAT_VERSION 5
 /* Written as u32; reads back as this value only if written little-endian. */
 #define PDX_BYTE_ORDER_MARK 0x01020304u
 #define PDX_HASH_ID_XXH3_64 1

@@ -16,9 +16,14 @@ int pdx_list_header_read(pdx_index *ix, const uint8_t *p, pdx_list_header *out)
     if (p < ps->p || p >= end)
         return pdx_index_corrupt(ix, "POSTINGS: list offset out of range");
     if (!pdx_get_varint(&p, end, &out->df) || !pdx_get_varint(&p, end, &out->max_tf) ||
-        !pdx_get_varint(&p, end, &out->min_len) || !pdx_get_varint(&p, end, &out->max_votes) ||
-        !pdx_get_varint(&p, end, &out->pos_base) ||
-        !pdx_get_varint(&p, end, &out->data_len))
+        !pdx_get_varint(&p, end, &out->min_len) || !pdx_get_varint(&p, end, &out->max_votes))
+        return pdx_index_corrupt(ix, "POSTINGS: truncated list header");
+    out->imp = p;
+    if (out->max_tf == 0 || out->max_tf > UINT32_MAX || out->min_len > UINT32_MAX ||
+        !pdx_impacts_read(&p, end, out->max_tf, out->min_len, &out->n_imp, NULL, NULL))
+        return pdx_index_corrupt(ix, "POSTINGS: bad list impacts (df %llu)",
+                                 (unsigned long long)out->df);
+    if (!pdx_get_varint(&p, end, &out->pos_base) || !pdx_get_varint(&p, end, &out->data_len))
         return pdx_index_corrupt(ix, "POSTINGS: truncated list header");
     /* Every bound below is one the file itself imposes, so that no count
      * read here can size an allocation beyond what the file could hold:
@@ -178,6 +183,16 @@ static int decode_block(pdx_postings *p, uint32_t b)
     return PDX_OK;
 }
 
+uint32_t pdx_postings_impacts(const pdx_postings *p, uint32_t *tf, uint32_t *len)
+{
+    const pdx_section *ps = &p->ix->sec[PDX_SEC_POSTINGS];
+    const uint8_t *at = p->imp;
+    uint32_t n = 0;
+    /* read and checked with the header: cannot fail here */
+    (void)pdx_impacts_read(&at, ps->p + ps->len, p->max_tf, p->min_len, &n, tf, len);
+    return n;
+}
+
 int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned field)
 {
     pdx_term t;
@@ -193,6 +208,8 @@ int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned f
     out->max_tf = (uint32_t)h.max_tf;
     out->min_len = (uint32_t)h.min_len;
     out->max_votes = (uint32_t)h.max_votes;
+    out->imp = h.imp;
+    out->n_imp = h.n_imp;
     out->n_blocks = (uint32_t)((h.df + PDX_BLOCK_SIZE - 1) / PDX_BLOCK_SIZE);
     if (out->n_blocks == 1) {
         /* One-block lists store no skip table; build its entry here. The

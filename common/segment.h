@@ -21,6 +21,7 @@
 #include "common.h"
 #include "format.h"
 #include "frame.h"
+#include "impact.h"
 #include "lexicon.h"
 #include "manifest.h"
 #include "paperdex/index.h"
@@ -251,6 +252,10 @@ typedef struct pdx_postings {
     uint32_t max_tf;   /* list-wide bound, for MaxScore */
     uint32_t min_len;  /* list-wide bound */
     uint32_t max_votes; /* list-wide: most known votes of one of its papers */
+    /* list-wide: its (tf, length) frontier, n_imp points encoded at imp
+     * and checked when the header was read (pdx_postings_impacts()) */
+    const uint8_t *imp;
+    uint32_t n_imp;
     uint32_t n_blocks;
     const uint8_t *skip;     /* n_blocks entries of PDX_SKIP_ENTRY_SIZE */
     const uint8_t *data;     /* block data start */
@@ -281,6 +286,9 @@ typedef struct pdx_postings {
 /* Opens the list of (term ord, field) on its first document. Returns
  * PDX_ENOTFOUND when the term does not occur in that field. */
 int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned field);
+/* The list's impacts (impact.h): n_imp points into tf[] and len[] (each
+ * PDX_MAX_IMPACTS long), ascending in both; returns n_imp. */
+uint32_t pdx_postings_impacts(const pdx_postings *p, uint32_t *tf, uint32_t *len);
 /* Moves to the next document. The common case, a next document in the
  * decoded block, is inline; the rest is pdx_postings_next_block. */
 int pdx_postings_next_block(pdx_postings *p);
@@ -368,6 +376,8 @@ static inline uint32_t pdx_postings_block_of(const pdx_postings *p, uint32_t tar
 typedef struct pdx_list_header {
     /* the header's varints (format.h POSTINGS) */
     uint64_t df, max_tf, min_len, max_votes, pos_base, data_len;
+    const uint8_t *imp; /* the encoded impacts (impact.h), checked */
+    uint32_t n_imp;
     const uint8_t *skip; /* skip table */
     const uint8_t *data; /* block data */
     const uint8_t *end;  /* after block data: next field's list */
@@ -378,7 +388,7 @@ int pdx_term_list(pdx_index *ix, const pdx_term *t, unsigned field, pdx_list_hea
 
 /* ---- view.c: the view over segments ---- */
 
-/* Opens one segment file (format version 4) as a segment handle: the
+/* Opens one segment file (format version 5) as a segment handle: the
  * checks pdx_index_open made of the single file of version 3. Returns
  * what pdx_index_open returns; a manifest given here is PDX_ENOTINDEX. */
 int pdx_segment_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size);

@@ -69,7 +69,7 @@ static char *index_of_segment(const char *path)
 }
 
 /* A file that starts with the segment magic: an index of version 3 (or
- * another), or a segment of version 4 named instead of its index. */
+ * another), or a segment (version 4 and later) named instead of its index. */
 static int refuse_segment(pdx_index *ix)
 {
     pdx_section sec[PDX_SEC_COUNT + 1];

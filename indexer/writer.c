@@ -50,6 +50,7 @@
 
 #include "common.h"
 #include "format.h"
+#include "impact.h"
 #include "indexer.h"
 #include "lexicon.h"
 #include "lexicon_mine.h"
@@ -131,6 +132,7 @@ typedef struct list_enc {
     pdx_buf skip, data;  /* skip table and block data of the list */
     uint64_t df, max_tf, min_len;
     uint32_t max_votes;  /* most known votes of a document of the list */
+    pdx_impacts impacts; /* the list's (tf, length) frontier (impact.h) */
     uint64_t pos_base;   /* where this list's positions start */
     uint64_t pos_len;    /* positions bytes written so far for this list */
     uint32_t last_doc;
@@ -1081,6 +1083,7 @@ static int merge_field(merge_ctx *m, run **rs, unsigned nr, unsigned field, uint
     e->max_tf = 0;
     e->min_len = UINT32_MAX;
     e->max_votes = 0;
+    pdx_impacts_reset(&e->impacts);
     e->pos_base = m->pos_total;
     e->pos_len = 0;
     e->last_doc = 0;
@@ -1126,6 +1129,7 @@ static int merge_field(merge_ctx *m, run **rs, unsigned nr, unsigned field, uint
             e->n++;
             m->block_min_len = PDX_MIN(m->block_min_len, len);
             e->min_len = PDX_MIN(e->min_len, len);
+            pdx_impacts_add(&e->impacts, (uint32_t)tf, len);
             m->block_max_votes = PDX_MAX(m->block_max_votes, m->final_votes[nd]);
             if (e->n == PDX_BLOCK_SIZE) {
                 if (enc_flush_block(w, e, m->posf, m->block_min_len, m->block_max_votes))
@@ -1562,6 +1566,7 @@ static uint8_t merge_term_lists(commit_ctx *c, run **cur, unsigned nr, pdx_buf *
         pdx_buf_put_varint(lists, e->max_tf);
         pdx_buf_put_varint(lists, e->min_len);
         pdx_buf_put_varint(lists, e->max_votes);
+        pdx_impacts_encode(lists, &e->impacts);
         pdx_buf_put_varint(lists, e->pos_base);
         pdx_buf_put_varint(lists, e->data.len);
         /* A one-block list needs no skip table: its header has the
@@ -1718,7 +1723,7 @@ static int write_docs(commit_ctx *c)
 }
 
 /* LEXICON: the pairs mined from the kept papers, encoded (lexicon.c),
- * for the manifest (a segment of version 4 has no LEXICON section). */
+ * for the manifest (a segment of version 4 or later has no LEXICON section). */
 static int write_lexicon(commit_ctx *c)
 {
     const pdx_lex_pair *pairs;

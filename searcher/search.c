@@ -21,8 +21,8 @@
  *
  * Pruning. Once the heap is full (and, for honest totals, more than
  * PDX_EXACT_TOTAL full matches were counted), papers that cannot enter it
- * are passed over: MaxScore over the per-cursor bounds (list max_tf at
- * min_len) in eval_required() and eval_single(), phrase positions skipped
+ * are passed over: MaxScore over the per-cursor bounds (the best of the
+ * list's impacts, list_norm()) in eval_required() and eval_single(), phrase positions skipped
  * when the bag-of-words bound cannot enter, proximity computed only when it
  * can matter, and in the partial pass the same bounds plus MaxScore over
  * whole groups (partial_ms: a paper with only the groups whose bounds,
@@ -534,6 +534,21 @@ static double tf_norm(eval *e, uint32_t tf, uint32_t len, unsigned f)
 {
     double k1 = e->o->k1, b = e->o->b;
     return tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / e->avg[f]));
+}
+
+/* The largest tf_norm() of a posting of list p: the largest over its
+ * impacts (impact.h), the postings no other beats in both tf and length,
+ * since tf_norm() grows with tf and shrinks with the length. */
+static double list_norm(eval *e, const pdx_postings *p)
+{
+    uint32_t tf[PDX_MAX_IMPACTS], len[PDX_MAX_IMPACTS];
+    uint32_t n = pdx_postings_impacts(p, tf, len);
+    double m = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        double v = tf_norm(e, tf[i], len[i], p->field);
+        m = v > m ? v : m;
+    }
+    return m;
 }
 
 /* BM25 of clause c at doc: the sum over its cursors on doc whose field is
@@ -1590,7 +1605,7 @@ static int build(eval *e)
                             cu->bm_block = UINT32_MAX;
                             cu->idf = ls->idf;
                             cu->idf_w = cl->weight * e->o->field_weight[f] * cu->idf;
-                            cu->ub = cu->idf_w * tf_norm(e, cu->p.max_tf, cu->p.min_len, f);
+                            cu->ub = cu->idf_w * list_norm(e, &cu->p);
                             cu->pm = 1; /* cursor_prox() sets it for the pass */
                             cu->ubm = cu->ub;
                             e->n_curs++;
@@ -1867,8 +1882,10 @@ static double block_bound(eval *e, uint32_t doc, uint32_t *upto)
         end = PDX_MIN(end, pdx_skip_last_doc(&cu->p, b));
         if (b != cu->bm_block) {
             cu->bm_block = b;
-            cu->bm_ub = cu->idf_w * tf_norm(e, pdx_skip_max_tf(&cu->p, b),
-                                            pdx_skip_min_len(&cu->p, b), cu->field);
+            /* the block's corner, or the list's impacts when lower */
+            cu->bm_ub = PDX_MIN(cu->ub, cu->idf_w * tf_norm(e, pdx_skip_max_tf(&cu->p, b),
+                                                            pdx_skip_min_len(&cu->p, b),
+                                                            cu->field));
             cu->bm_boost = boost_of_votes(e, pdx_skip_max_votes(&cu->p, b));
         }
         sum += cu->bm_ub * cu->pm;

@@ -58,7 +58,7 @@ int fx_search_teardown(void **state);
 /* query parsed on e's searcher (fails the test, naming it, on error). */
 struct pdx_query *fx_search_parse(fx_search *e, const char *query);
 
-/* The file of segment k (in view order) of the index at path (format 4:
+/* The file of segment k (in view order) of the index at path (format 4 and later:
  * "<path>.<seq>.seg"), malloc'd; fails the test when there is none. */
 char *fx_index_segment(const char *path, unsigned k);
 /* Copies the index at src (its manifest and every segment it names) to

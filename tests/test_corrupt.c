@@ -1031,6 +1031,45 @@ static void find_last_list(pdx_index *ix, last_list *out)
     out->data_off = (uint64_t)(out->h.data - base);
 }
 
+/* Bytes of the impacts (common/impact.h) of the list whose header is h. */
+static size_t impacts_len(pdx_index *ix, const pdx_list_header *h)
+{
+    const pdx_section *ps = &ix->sec[PDX_SEC_POSTINGS];
+    const uint8_t *p = h->imp;
+    uint32_t n;
+    assert_true(pdx_impacts_read(&p, ps->p + ps->len, h->max_tf, h->min_len, &n, NULL, NULL));
+    return (size_t)(p - h->imp);
+}
+
+/* A list of the good index whose impacts have two points or more and end
+ * in a one-byte length increase below 0x7f: the file offsets of its
+ * impacts' count byte and of that last byte. */
+static void find_wide_impacts(const state *s, uint64_t *count_at, uint64_t *last_at)
+{
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_segment_open(&ix, s->seg, err, sizeof err), PDX_OK);
+    const uint8_t *base = ix->sec[PDX_SEC_POSTINGS].p;
+    for (uint32_t o = 0; o < ix->n_terms; o++) {
+        pdx_term t;
+        assert_int_equal(pdx_term_get(ix, o, &t), PDX_OK);
+        for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+            pdx_list_header h;
+            if (!(t.fields & (1u << f)))
+                continue;
+            assert_int_equal(pdx_term_list(ix, &t, f, &h), PDX_OK);
+            size_t len = impacts_len(ix, &h);
+            if (h.n_imp < 2 || h.imp[len - 1] >= 0x7f || h.imp[len - 2] >= 0x80)
+                continue;
+            *count_at = s->sec_off[PDX_SEC_POSTINGS] + (uint64_t)(h.imp - base);
+            *last_at = *count_at + len - 1;
+            pdx_index_close(ix);
+            return;
+        }
+    }
+    fail_msg("no list of the fixture has two impacts");
+}
+
 /* The good index with the last list's first tf replaced by tf and
  * `trailing` zero bytes added after its block data (the header's data_len
  * and later skip entries follow), and its header's max_votes replaced by
@@ -1062,6 +1101,7 @@ static uint8_t *forge_last_list_votes(const state *s, uint64_t tf, size_t traili
     pdx_buf_put_varint(&b, L.h.max_tf);
     pdx_buf_put_varint(&b, L.h.min_len);
     pdx_buf_put_varint(&b, votes == KEEP_VOTES ? L.h.max_votes : votes);
+    pdx_buf_append(&b, L.h.imp, impacts_len(ix, &L.h)); /* as they were */
     pdx_buf_put_varint(&b, L.h.pos_base);
     pdx_buf_put_varint(&b, (uint64_t)((int64_t)L.h.data_len + delta) + trailing);
     size_t skip_at = b.len;
@@ -1350,6 +1390,21 @@ static void corrupt_check_format_rules(void **st)
         stamp_sized(s, p, size, "STORED: a byte after the last record's flags", true, &n);
         free(p);
     }
+    /* POSTINGS: impacts that are well formed but are not the frontier of
+     * the list's postings (a longest length one longer: MaxScore would
+     * bound the list too low), and impacts with no point */
+    uint64_t count_at = 0, last_at = 0;
+    find_wide_impacts(s, &count_at, &last_at);
+    p = malloc(s->size);
+    assert_non_null(p);
+    memcpy(p, s->orig, s->size);
+    p[last_at]++;
+    stamp_case(s, p, "POSTINGS: impacts that are not the list's frontier", true, &n);
+    memcpy(p, s->orig, s->size);
+    p[count_at] = 0;
+    stamp_case(s, p, "POSTINGS: impacts with no point", true, &n);
+    free(p);
+
     /* POSTINGS: a byte after the last block of a list, inside its data_len.
      * The forging with nothing changed gives the good index back: the
      * helper itself breaks nothing. */

@@ -953,7 +953,7 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     char cmd[4200], *ls = NULL;
     snprintf(cmd, sizeof cmd, "LC_ALL=C ls -A '%s'", realdir);
     assert_int_equal(fx_run(cmd, &ls), 0);
-    /* the manifest, its one segment and the writer lock (format 4) */
+    /* the manifest, its one segment and the writer lock (format 4 and later) */
     char *seg = fx_index_segment(real, 0), want[600];
     snprintf(want, sizeof want, "t.idx\n%s\nt.idx.lock\n", strrchr(seg, '/') + 1);
     assert_string_equal(ls, want);

@@ -379,7 +379,7 @@ class ServeTest(unittest.TestCase):
         silent death."""
         idx = os.path.join(self.tmp, "inplace.idx")
         shutil.copyfile(self.index, idx)
-        # format 4: the manifest names segment files beside it; the
+        # format 4 and later: the manifest names segment files beside it; the
         # segment is what the server maps
         segs = glob.glob(glob.escape(self.index) + ".*.seg")
         self.assertEqual(len(segs), 1)
