@@ -15,6 +15,7 @@
  * Standard output that cannot be written (a full disk) makes the status 1.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include "common.h"
 #include "format.h"
 #include "json.h"
+#include "manifest.h"
 #include "paperdex/paperdex.h"
 #include "watch.h"
 
@@ -376,48 +378,85 @@ static int export_papers(pdx_index *ix, FILE *f)
     return rc;
 }
 
-/* Writes every paper of the index at ix_path to out_path, atomically: into
- * "<out_path>.tmp.<pid>" first, synced, then renamed over out_path, so a
- * failure leaves out_path as it was. Returns 0 or 1 (after a message on
- * stderr). */
-static int do_export(const char *ix_path, const char *out_path)
+/* The export under way: its temporary file "<path>.tmp.<pid>", created
+ * before the index is written (so that an export that cannot be made
+ * stops the run before the index is replaced), renamed over path at the
+ * end. */
+typedef struct export_out {
+    const char *path;
+    char *tmp;
+    FILE *f;
+} export_out;
+
+/* Creates x's temporary file. Returns 0, or 1 after a message. */
+static int export_begin(export_out *x, const char *path)
+{
+    x->path = path;
+    size_t n = strlen(path) + 32;
+    if (!(x->tmp = malloc(n))) {
+        fprintf(stderr, "paperdex-index: out of memory\n");
+        return 1;
+    }
+    snprintf(x->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int fd = open(x->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 || !(x->f = fdopen(fd, "w"))) {
+        fprintf(stderr, "paperdex-index: --export-jsonl %s: cannot create %s: %s; index not "
+                "written\n", path, x->tmp, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(x->tmp);
+        }
+        free(x->tmp);
+        x->tmp = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+/* Drops an export that will not be written. */
+static void export_abandon(export_out *x)
+{
+    if (x->f) {
+        fclose(x->f);
+        unlink(x->tmp);
+    }
+    free(x->tmp);
+    memset(x, 0, sizeof *x);
+}
+
+/* Writes every paper of the index at ix_path to x, synced, then renames
+ * it over x->path, so a failure leaves x->path as it was. Returns 0 or 1
+ * (after a message on stderr: the index itself was written). */
+static int do_export(const char *ix_path, export_out *x)
 {
     char err[600];
     pdx_index *ix = NULL;
     int rc = pdx_index_open(&ix, ix_path, err, sizeof err);
     if (rc) {
-        fprintf(stderr, "paperdex-index: export: %s\n", err);
+        fprintf(stderr, "paperdex-index: the index was written; export: %s\n", err);
+        export_abandon(x);
         return 1;
     }
-    size_t n = strlen(out_path) + 32;
-    char *tmp = malloc(n);
-    FILE *f = NULL;
-    if (!tmp) {
-        rc = PDX_ENOMEM;
-    } else {
-        snprintf(tmp, n, "%s.tmp.%ld", out_path, (long)getpid());
-        if (!(f = fopen(tmp, "w")))
-            rc = PDX_EIO;
-    }
-    if (f) {
-        rc = export_papers(ix, f);
-        if (!rc && (fflush(f) != 0 || fsync(fileno(f)) != 0))
-            rc = PDX_EIO;
-        if (fclose(f) != 0 && !rc)
-            rc = PDX_EIO;
-        if (!rc && rename(tmp, out_path) != 0)
-            rc = PDX_EIO;
-    }
+    FILE *f = x->f;
+    x->f = NULL;
+    rc = export_papers(ix, f);
+    if (!rc && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+        rc = PDX_EIO;
+    if (fclose(f) != 0 && !rc)
+        rc = PDX_EIO;
+    if (!rc && rename(x->tmp, x->path) != 0)
+        rc = PDX_EIO;
     if (rc) {
         int e = errno;
-        fprintf(stderr, "paperdex-index: export to %s failed: %s\n", out_path,
+        fprintf(stderr, "paperdex-index: the index was written; export to %s failed: %s\n",
+                x->path,
                 rc == PDX_EIO              ? strerror(e)
                 : pdx_index_errmsg(ix)[0] ? pdx_index_errmsg(ix)
                                           : pdx_strerror(rc));
-        if (tmp)
-            unlink(tmp);
+        unlink(x->tmp);
     }
-    free(tmp);
+    free(x->tmp);
+    x->tmp = NULL;
     pdx_index_close(ix);
     return rc ? 1 : 0;
 }
@@ -553,18 +592,58 @@ static bool inside_input_dir(const char *path, const char *dir)
     return in;
 }
 
+/* Is path named like a file of the index at out ("<out>.<anything>" in
+ * its folder: its segments, lock and temporary files)? */
+static bool in_index_namespace(const char *path, const char *out)
+{
+    char *cp = canonical_path(path), *co = canonical_path(out);
+    size_t n = co ? strlen(co) : 0;
+    bool in = cp && co && strncmp(cp, co, n) == 0 && cp[n] == '.' && !strchr(cp + n, '/');
+    free(cp);
+    free(co);
+    return in;
+}
+
+/* Does path exist as something else than a regular file, or as a file of
+ * a paperdex index (a segment or a manifest, by their magic)? Then an
+ * export must not replace it: what it holds is not paperdex's to drop. */
+static const char *export_target_problem(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return NULL;
+    if (!S_ISREG(st.st_mode))
+        return "exists and is not a regular file (a directory, device, FIFO or socket)";
+    char magic[PDX_MAGIC_LEN] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    ssize_t n = fd >= 0 ? read(fd, magic, sizeof magic) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n == (ssize_t)sizeof magic && (!memcmp(magic, PDX_MAGIC, sizeof magic) ||
+                                      !memcmp(magic, PDX_MANIFEST_MAGIC, sizeof magic)))
+        return "is a file of a paperdex index";
+    return NULL;
+}
+
 /* Refuses, before anything is written, an export file that is the index
  * being written (it is mapped while the export runs: writing it would
- * truncate the mapping under the reader, SIGBUS) and outputs that are
- * inputs. Returns 0, or 2 after a message (a usage error). */
+ * truncate the mapping under the reader, SIGBUS) or one of its files, a
+ * file of another index, something not a regular file, and outputs that
+ * are inputs. Returns 0, or 2 after a message (a usage error). */
 static int refuse_conflicting_outputs(const char *out, const char *export_path,
                                       const char *const *paths, size_t n_paths)
 {
-    if (export_path && same_file(export_path, out)) {
+    if (export_path && (same_file(export_path, out) || in_index_namespace(export_path, out))) {
         fprintf(stderr,
-                "paperdex-index: --export-jsonl %s is the index being written (-o %s); "
-                "choose another file\n",
+                "paperdex-index: --export-jsonl %s is the index being written or one of its "
+                "files (-o %s); choose another file\n",
                 export_path, out);
+        return 2;
+    }
+    const char *problem = export_path ? export_target_problem(export_path) : NULL;
+    if (problem) {
+        fprintf(stderr, "paperdex-index: --export-jsonl %s %s; refusing to replace it\n",
+                export_path, problem);
         return 2;
     }
     for (size_t i = 0; i < n_paths; i++) {
@@ -938,6 +1017,12 @@ static int index_main(int argc, char **argv)
         free(paths);
         return status;
     }
+    export_out x = {0};
+    if (export_path && export_begin(&x, export_path)) {
+        free_skips(&s);
+        free(paths);
+        return 1;
+    }
     int rc = pdx_writer_new(&s.w, out, &wo);
     if (!rc) {
         pdx_parse_cb cb = {on_paper, on_diag, &s};
@@ -951,6 +1036,8 @@ static int index_main(int argc, char **argv)
     if (s.progress)
         fputs("\r\033[K", stderr);
     int status = 0;
+    if (rc)
+        export_abandon(&x);
     if (rc && interrupted) {
         int sig = interrupted;
         pdx_writer_free(s.w); /* removes the temporary files */
@@ -977,7 +1064,7 @@ static int index_main(int argc, char **argv)
             printf("index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);
             printf("seconds:           %.3f\n", secs);
         }
-        if (export_path && do_export(out, export_path))
+        if (export_path && do_export(out, &x))
             status = 1;
     }
     pdx_writer_free(s.w);

@@ -9,6 +9,7 @@
  * old segment is unlinked. A reader that read the old manifest and finds
  * a segment gone re-reads INDEX, sees the new manifest, and starts again.
  */
+#define _GNU_SOURCE /* renameat2 and RENAME_NOREPLACE */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format.h"
 #include "publish.h"
 
 /* Polling interval while another writer holds the lock. */
@@ -259,7 +261,7 @@ unsigned pdx_remove_unnamed_segments(const char *index_path, const pdx_manifest 
         if (!full)
             break;
         snprintf(full, n, "%s/%s", dir, e->d_name);
-        removed += unlink(full) == 0;
+        removed += pdx_is_segment_file(full) && unlink(full) == 0;
         free(full);
     }
     if (d)
@@ -267,4 +269,65 @@ unsigned pdx_remove_unnamed_segments(const char *index_path, const pdx_manifest 
     free(copy);
     free(copy2);
     return removed;
+}
+
+bool pdx_is_segment_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    uint8_t magic[PDX_MAGIC_LEN];
+    bool ours = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
+                memcmp(magic, PDX_MAGIC, PDX_MAGIC_LEN) == 0;
+    close(fd);
+    return ours;
+}
+
+void pdx_unlink_segment(const char *path)
+{
+    if (pdx_is_segment_file(path))
+        unlink(path);
+}
+
+/* rename() that fails with EEXIST instead of replacing: renameat2's
+ * RENAME_NOREPLACE, or where the file system lacks it a hard link and an
+ * unlink; where it has no hard links either, a check before the rename. */
+static int rename_noreplace(const char *from, const char *to)
+{
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return -1;
+    if (link(from, to) == 0) {
+        unlink(from);
+        return 0;
+    }
+    if (errno == EEXIST || (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP))
+        return -1;
+    struct stat st;
+    if (lstat(to, &st) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return rename(from, to);
+}
+
+int pdx_rename_segment(const char *tmp, const char *seg_path, char *err, size_t err_size)
+{
+    if (rename_noreplace(tmp, seg_path) == 0)
+        return PDX_OK;
+    if (errno == EEXIST) {
+        if (!pdx_is_segment_file(seg_path))
+            return pdx_msgf(err, err_size, PDX_EIO,
+                            "%s: a file that is not a paperdex segment has the name of the "
+                            "index's next segment; paperdex does not replace what it did not "
+                            "write: move it away and run again",
+                            seg_path);
+        if (rename(tmp, seg_path) == 0) /* a killed writer's orphan */
+            return PDX_OK;
+    }
+    return pdx_msgf(err, err_size, PDX_EIO, "%s: cannot create the segment: %s", seg_path,
+                    strerror(errno));
 }

@@ -65,12 +65,26 @@ int pdx_manifest_publish(const char *index_path, const char *tmp_prefix, const p
  * it as best effort (some file systems refuse it). */
 int pdx_fsync_dir_of(const char *path);
 
-/* Removes every "<index_path>.<digits>.seg" that m does not name: the
+/* Removes every "<index_path>.<digits>.seg" that m does not name and that
+ * is a paperdex segment (a regular file starting with the segment magic:
+ * a file of the user's that merely has such a name is left alone): the
  * segments of older manifests (a reader that still needs one has it
  * mapped, or finds the new manifest: docs/FORMAT.md, "Readers") and those
  * of killed writers. Only call it holding the lock, right after m was
  * published. Returns how many were removed. */
 unsigned pdx_remove_unnamed_segments(const char *index_path, const pdx_manifest *m);
+
+/* Is path a regular file (not a symbolic link) that starts with the
+ * segment magic? Only such files are replaced or removed under a
+ * segment's name: paperdex never destroys a file it did not write. */
+bool pdx_is_segment_file(const char *path);
+/* Removes path when pdx_is_segment_file(path). */
+void pdx_unlink_segment(const char *path);
+/* Renames the finished segment tmp to seg_path without replacing a file
+ * that is not a paperdex segment (one that is, an orphan of a killed
+ * writer no manifest names, is replaced). Returns PDX_OK, or PDX_EIO with
+ * a message in err naming the file in the way. */
+int pdx_rename_segment(const char *tmp, const char *seg_path, char *err, size_t err_size);
 
 /* ---- walk.c: stamps of the files read ---- */
 

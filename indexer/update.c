@@ -750,8 +750,8 @@ static void remove_unpublished(pdx_updater *u)
         return;
     for (uint64_t seq = u->first_new_seq; seq < u->next_seq; seq++) {
         char *sp = pdx_segment_path(u->path, seq);
-        if (sp)
-            unlink(sp);
+        if (sp) /* a file of the user's in the way of a segment stays */
+            pdx_unlink_segment(sp);
         free(sp);
     }
 }

@@ -284,6 +284,38 @@ static bool temp_group_is_stale(const char *group, int *lock_fd)
     return true;
 }
 
+/* Where the suffix of a writer's temporary file starts in name, the part
+ * of a directory entry after the target's name; NULL when name is not
+ * ".tmp.<pid>.<16 hex digits>." and one of the writer's suffixes (stored,
+ * idx, pos, mf, run<n>), exactly as the writer names them: another file
+ * that merely starts with "<target>.tmp." is the user's, and is never
+ * removed. */
+static const char *temp_suffix(const char *name)
+{
+    if (strncmp(name, ".tmp.", 5) != 0)
+        return NULL;
+    const char *p = name + 5, *digits = p;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (p == digits || p - digits > 20 || *p++ != '.')
+        return NULL;
+    for (int i = 0; i < 16; i++, p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return NULL;
+    if (*p != '.')
+        return NULL;
+    const char *sfx = p + 1;
+    if (!strcmp(sfx, "stored") || !strcmp(sfx, "idx") || !strcmp(sfx, "pos") ||
+        !strcmp(sfx, "mf"))
+        return p;
+    if (strncmp(sfx, "run", 3) != 0 || !sfx[3])
+        return NULL;
+    for (const char *q = sfx + 3; *q; q++)
+        if (*q < '0' || *q > '9')
+            return NULL;
+    return p;
+}
+
 /* Removes the temporary files of writers for the same target that were
  * killed, recognized by their lock (see above); a live writer's files,
  * whatever its pid, are kept. (Also used by update.c, for segments.) */
@@ -301,9 +333,9 @@ void pdx_writer_remove_stale_temps(const char *path)
     if (d) {
         struct dirent *e;
         while ((e = readdir(d)) != NULL) {
-            if (strncmp(e->d_name, base, bl) != 0 || strncmp(e->d_name + bl, ".tmp.", 5) != 0)
+            if (strncmp(e->d_name, base, bl) != 0)
                 continue;
-            const char *suffix = strrchr(e->d_name + bl + 5, '.');
+            const char *suffix = temp_suffix(e->d_name + bl);
             if (!suffix)
                 continue;
             size_t n = strlen(dir) + strlen(e->d_name) + 2;
@@ -1802,9 +1834,9 @@ static int publish_segment(commit_ctx *c)
         return set_err(w, PDX_EIO, "%s: close failed: %s", c->tmp_index, strerror(errno));
     if (cancelled(w))
         return w->err;
-    if (rename(c->tmp_index, c->seg_path) != 0)
-        return set_err(w, PDX_EIO, "%s: cannot create the segment: %s", c->seg_path,
-                       strerror(errno));
+    char err[600];
+    if (pdx_rename_segment(c->tmp_index, c->seg_path, err, sizeof err))
+        return set_err(w, PDX_EIO, "%s", err);
     c->seg_renamed = true;
     pdx_fsync_dir_of(c->seg_path); /* best effort: some file systems refuse it */
     return PDX_OK;
@@ -1997,7 +2029,7 @@ static int publish_full_build(pdx_writer *w, pdx_segment_out *out, const pdx_man
     if (rc) {
         char *sp = pdx_segment_path(w->path, out->seg.seq);
         if (sp)
-            unlink(sp);
+            pdx_unlink_segment(sp);
         free(sp);
         return rc;
     }

@@ -985,6 +985,159 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     fx_rmtree(dir);
 }
 
+/* Asserts that file path holds exactly text. */
+static void assert_holds(const char *path, const char *text)
+{
+    size_t len;
+    char *got = fx_read(path, &len);
+    if (!got || len != strlen(text) || memcmp(got, text, len) != 0)
+        fail_msg("%s no longer holds '%s'", path, text);
+    free(got);
+}
+
+/* Files of the user's that are named like paperdex's own files beside an
+ * index ("<INDEX>.<n>.seg", "<INDEX>.tmp.*") were overwritten or deleted
+ * by a build or an update, which exited 0: a file in the way of the next
+ * segment now stops the run with a message naming it, and the others are
+ * left alone; a killed run's segment (paperdex's, by its magic) is still
+ * removed. */
+static void hostile_index_keeps_files_named_like_its_own(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *in = fx_path(dir, "a.md"), *idx = fx_path(dir, "lib.idx");
+    fx_write(in, small_digest, sizeof small_digest - 1);
+    char *next = fx_path(dir, "lib.idx.1.seg"), *far = fx_path(dir, "lib.idx.5.seg");
+    char *tmp1 = fx_path(dir, "lib.idx.tmp.1.2.txt");
+    char *tmp2 = fx_path(dir, "lib.idx.tmp.77.0123456789abcdef.txt");
+    fx_write(next, "my notes", (size_t)-1);
+    fx_write(far, "my thesis", (size_t)-1);
+    fx_write(tmp1, "my draft", (size_t)-1);
+    fx_write(tmp2, "my plan", (size_t)-1);
+    const char *build[] = {"paperdex-index", "-q", "-o", idx, in, NULL};
+    expect_refusal(dir, build, "lib.idx.1.seg", next, "my notes", 8);
+    assert_int_not_equal(access(idx, F_OK), 0); /* no index was written */
+    char *moved = fx_path(dir, "notes.txt");
+    assert_int_equal(rename(next, moved), 0);
+    run_result r = run_prog(dir, build);
+    if (r.status != 0)
+        fail_msg("build: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    assert_holds(far, "my thesis");
+    assert_holds(tmp1, "my draft");
+    assert_holds(tmp2, "my plan");
+
+    /* --update: the next segment's name taken, then a far one and a
+     * killed run's segment (a copy of a real one) */
+    char *in2 = fx_path(dir, "b.md");
+    fx_write(in2, "## Daily Papers (2024-03-05)\n\n### [Second Paper](https://arxiv.org/abs/"
+                  "2403.00502)\n\n- 두 번째 논문입니다.\n",
+             (size_t)-1);
+    char *seg2 = fx_path(dir, "lib.idx.2.seg"), *orphan = fx_path(dir, "lib.idx.42.seg");
+    fx_write(seg2, "user", (size_t)-1);
+    const char *update[] = {"paperdex-index", "-q", "-o", idx, "--update", in, in2, NULL};
+    expect_refusal(dir, update, "lib.idx.2.seg", seg2, "user", 4);
+    assert_int_equal(unlink(seg2), 0);
+    char *seg1 = fx_index_segment(idx, 0);
+    size_t seg_len;
+    char *seg_bytes = fx_read(seg1, &seg_len);
+    fx_write(orphan, seg_bytes, seg_len);
+    r = run_prog(dir, update);
+    if (r.status != 0)
+        fail_msg("update: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    assert_holds(far, "my thesis");
+    assert_holds(tmp1, "my draft");
+    assert_int_not_equal(access(orphan, F_OK), 0); /* paperdex's own: removed */
+
+    free(seg_bytes);
+    free(seg1);
+    free(orphan);
+    free(seg2);
+    free(in2);
+    free(moved);
+    free(tmp2);
+    free(tmp1);
+    free(far);
+    free(next);
+    free(idx);
+    free(in);
+    fx_rmtree(dir);
+}
+
+/* --export-jsonl replaced a segment of another index, or the new index's
+ * own next segment, and exited 0; an export into a folder or a missing
+ * folder failed only after the index had been replaced, with the exit
+ * status that says it was not. */
+static void hostile_export_refuses_index_files(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *in = fx_path(dir, "a.md"), *keep = fx_path(dir, "keep.idx");
+    fx_write(in, small_digest, sizeof small_digest - 1);
+    const char *build[] = {"paperdex-index", "-q", "-o", keep, in, NULL};
+    run_result r = run_prog(dir, build);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    char *seg = fx_index_segment(keep, 0), *other = fx_path(dir, "other.idx");
+    size_t seg_len, keep_len;
+    char *seg_bytes = fx_read(seg, &seg_len), *keep_bytes = fx_read(keep, &keep_len);
+    const char *over_seg[] = {"paperdex-index", "-q", "-o", other, "--export-jsonl", seg, in,
+                              NULL};
+    expect_refusal(dir, over_seg, "paperdex index", seg, seg_bytes, seg_len);
+    const char *over_mf[] = {"paperdex-index", "-q", "-o", other, "--export-jsonl", keep, in,
+                             NULL};
+    expect_refusal(dir, over_mf, "paperdex index", keep, keep_bytes, keep_len);
+    char *own = fx_path(dir, "keep.idx.7.seg");
+    const char *own_seg[] = {"paperdex-index", "-q", "-o", keep, "--export-jsonl", own, in,
+                             NULL};
+    expect_refusal(dir, own_seg, "keep.idx.7.seg", keep, keep_bytes, keep_len);
+    assert_int_not_equal(access(own, F_OK), 0);
+
+    /* an export that cannot be written stops the run before the index */
+    char *in2 = fx_path(dir, "b.md"), *sub = fx_path(dir, "sub"),
+         *nowhere = fx_path(dir, "no/such/dir/p.jsonl");
+    fx_write(in2, "## Daily Papers (2024-03-05)\n\n### [Second Paper](https://arxiv.org/abs/"
+                  "2403.00502)\n\n- 두 번째 논문입니다.\n",
+             (size_t)-1);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    const char *to_dir[] = {"paperdex-index", "-q", "-o", keep, "--export-jsonl", sub, in, in2,
+                            NULL};
+    expect_refusal(dir, to_dir, "sub", keep, keep_bytes, keep_len);
+    const char *to_nowhere[] = {"paperdex-index", "-q",    "-o", keep, "--export-jsonl",
+                                nowhere,          in,      in2,  NULL};
+    expect_refusal(dir, to_nowhere, "index not written", keep, keep_bytes, keep_len);
+    /* and one that can is written beside the new index */
+    char *ok = fx_path(dir, "papers.jsonl");
+    const char *good[] = {"paperdex-index", "-q", "-o", keep, "--export-jsonl", ok, in, in2, NULL};
+    r = run_prog(dir, good);
+    if (r.status != 0)
+        fail_msg("export: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    size_t n;
+    char *lines = fx_read(ok, &n);
+    assert_non_null(strstr(lines, "2403.00502"));
+    free(lines);
+    char cmd[4200], *ls = NULL;
+    snprintf(cmd, sizeof cmd, "ls -A '%s' | grep -c tmp", dir);
+    fx_run(cmd, &ls);
+    assert_string_equal(ls, "0\n"); /* no temporary file left */
+    free(ls);
+
+    free(ok);
+    free(nowhere);
+    free(sub);
+    free(in2);
+    free(own);
+    free(keep_bytes);
+    free(seg_bytes);
+    free(other);
+    free(seg);
+    free(keep);
+    free(in);
+    fx_rmtree(dir);
+}
+
 /* Output to a full disk (/dev/full) for --json, --info and --check used to
  * exit 0 with nothing written: now exit 1 and say why. */
 static void hostile_index_stdout_full(void **st)
@@ -1050,6 +1203,8 @@ int main(void)
         cmocka_unit_test(hostile_search_huge_queries),
         cmocka_unit_test(hostile_index_50mb_file),
         cmocka_unit_test(hostile_index_refuses_unsafe_outputs),
+        cmocka_unit_test(hostile_index_keeps_files_named_like_its_own),
+        cmocka_unit_test(hostile_export_refuses_index_files),
         cmocka_unit_test(hostile_index_stdout_full),
         cmocka_unit_test(hostile_index_same_input_twice),
     };
