@@ -39,17 +39,22 @@ static bool df_too_common(const pdx_index *ix, uint64_t df)
 }
 
 /* Is clause c too common to expand, or to be added as an equivalent? A
- * phrase matches no more papers than its rarest slot (a slot's document
- * frequency summed over its terms and the clause's fields), so it is not
- * as soon as one slot is under the bounds, and the other slots' list
- * headers are not read: each is a cache miss, and often a TLB miss, in a
- * parse that runs cold. */
+ * phrase matches no more papers than its rarest slot (a slot's papers
+ * summed over its terms), so it is not as soon as one slot is under the
+ * bounds, and the other slots' list headers are not read: each is a cache
+ * miss, and often a TLB miss, in a parse that runs cold. Papers are
+ * counted in the term's largest field list (pdx_search_term_papers()):
+ * summed over the fields, a word in the title and the summary of 12% of
+ * the papers counted as 24% and was never expanded. And whatever fields
+ * the query allows: how common a word is does not depend on where the
+ * query looks for it, so "summary:word" is expanded exactly when "word"
+ * is, and a field restriction never widens a query's matches. */
 static bool too_common(pdx_searcher *s, const pdx_clause *c)
 {
     for (uint32_t i = 0; i < c->n_slots; i++) {
         uint64_t df = 0, one;
         for (uint32_t o = 0; o < c->slots[i].n_ords; o++)
-            if (pdx_search_term_df(s, c->slots[i].ords[o], c->fields, &one) == PDX_OK)
+            if (pdx_search_term_papers(s, c->slots[i].ords[o], &one) == PDX_OK)
                 df += one;
         if (!df_too_common(s->ix, df))
             return false;
@@ -148,9 +153,10 @@ static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t
     l->a[l->n++] = (alt){t, tn, s, sn, support};
 }
 
-/* Is a term sequence (joined by ' ') too common: is each of its terms,
- * over all fields, past the bounds (a term the index lacks is not)? Stops
- * at the first term under them, as too_common() does. */
+/* Is a term sequence (joined by ' ') too common: is each of its terms
+ * (its papers as pdx_search_term_papers() counts them) past the bounds (a
+ * term the index lacks is not)? Stops at the first term under them, as
+ * too_common() does. */
 static bool terms_too_common(pdx_searcher *s, const char *terms, size_t len)
 {
     for (size_t i = 0; i < len;) {
@@ -159,7 +165,7 @@ static bool terms_too_common(pdx_searcher *s, const char *terms, size_t len)
         uint32_t ord;
         uint64_t df = 0;
         if (n && pdx_search_term_find(s, terms + i, n, &ord) == PDX_OK &&
-            pdx_search_term_df(s, ord, PDX_FIELDS_ALL, &df) != PDX_OK)
+            pdx_search_term_papers(s, ord, &df) != PDX_OK)
             df = 0;
         if (!df_too_common(s->ix, df))
             return false;

@@ -217,6 +217,19 @@ int pdx_search_term_df(pdx_searcher *s, uint32_t vord, unsigned fields, uint64_t
     return rc;
 }
 
+int pdx_search_term_papers(pdx_searcher *s, uint32_t vord, uint64_t *out)
+{
+    *out = 0;
+    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+        uint64_t df;
+        int rc = pdx_search_term_df(s, vord, 1u << f, &df);
+        if (rc)
+            return rc;
+        *out = PDX_MAX(*out, df);
+    }
+    return PDX_OK;
+}
+
 /* Is vord a term some live paper has? Only an index with deletions can
  * hold a term that none has. */
 static int term_is_live(pdx_searcher *s, uint32_t vord, bool *out)

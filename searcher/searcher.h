@@ -146,6 +146,11 @@ int pdx_search_term_stats(pdx_searcher *s, uint32_t vord, const uint32_t **local
 /* Live papers of term vord over the view, summed over `fields` (a paper
  * with the term in two fields counts twice): pdx_term_df's figure. */
 int pdx_search_term_df(pdx_searcher *s, uint32_t vord, unsigned fields, uint64_t *out);
+/* How many live papers hold term vord, as its largest field list counts
+ * them: never more than the papers that hold it anywhere, and as many when
+ * one field's papers include the others' (a summary repeats its title's
+ * words), where pdx_search_term_df over all fields counts those twice. */
+int pdx_search_term_papers(pdx_searcher *s, uint32_t vord, uint64_t *out);
 /* The vord of a term some live paper has: PDX_OK, PDX_ENOTFOUND, or an
  * error with its message in s. */
 int pdx_search_term_find(pdx_searcher *s, const char *term, size_t len, uint32_t *out);

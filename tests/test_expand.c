@@ -164,6 +164,60 @@ static void test_expand__same_expansions_query_after_query(void **state)
         }
 }
 
+/* A word in the title and the summary of the same papers: 6 of 40, under
+ * the share (8), though its title and summary lists hold 12 between them.
+ * Two more papers say only its Korean name. */
+static int setup_two_fields(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    static char ids[NDOCS][16], titles[NDOCS][32];
+    fx_paper papers[NDOCS];
+    for (size_t i = 0; i < NDOCS; i++) {
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 20000 + i);
+        snprintf(titles[i], sizeof titles[i], i < 6 ? "Zeta Method %zu" : "Paper %zu", i);
+        const char *sum = i < 6 ? "제타(zeta) 기법을 다룬다" : i < 8 ? "제타 기법만 다룬다"
+                                                                : sums[12 + i % 10];
+        papers[i] = (fx_paper){ids[i], titles[i], "Kim Lee", sum, 20250401, 1};
+    }
+    fx_search_open(e, papers, NDOCS);
+    *state = e;
+    return 0;
+}
+
+static uint64_t total_of(env *e, const char *query)
+{
+    pdx_query *q = fx_search_parse(e, query);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    uint64_t total = r.total;
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    return total;
+}
+
+/* How common a word is counts papers, not a paper once per field: zeta
+ * (6 papers, in their titles and summaries) is expanded, with or without a
+ * field restriction, so "summary:zeta" never matches more than "zeta"
+ * (summed over the fields, zeta was 12 of 40, past the share, and only the
+ * restricted query was expanded: 8 papers against 6). */
+static void test_expand__common_counts_papers_not_fields(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "zeta", got, sizeof got);
+    if (!strstr(got, ">제타;"))
+        fail_msg("zeta expanded to \"%s\"", got);
+    expand(e, "summary:zeta", got, sizeof got);
+    if (!strstr(got, ">제타;"))
+        fail_msg("summary:zeta expanded to \"%s\"", got);
+    assert_int_equal(total_of(e, "zeta"), 8);
+    assert_int_equal(total_of(e, "summary:zeta"), 8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +226,8 @@ int main(void)
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__same_expansions_query_after_query, setup,
                                         fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__common_counts_papers_not_fields,
+                                        setup_two_fields, fx_search_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
