@@ -174,6 +174,25 @@ static bool terms_too_common(pdx_searcher *s, const char *terms, size_t len)
     return len > 0;
 }
 
+/* Is surface an acronym ("ASR", "LLMs", "GPT4"): one word of capitals and
+ * digits, two capitals at least, maybe a plural 's'? An acronym names
+ * several ideas (ASR is automatic speech recognition and attack success
+ * rate), so no hop goes through one. */
+static bool is_acronym(const char *surface, size_t len)
+{
+    if (len > 1 && surface[len - 1] == 's')
+        len--;
+    unsigned caps = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = surface[i];
+        if (c >= 'A' && c <= 'Z')
+            caps++;
+        else if (c < '0' || c > '9')
+            return false;
+    }
+    return caps >= 2 && len <= 8;
+}
+
 /* The pairs of key on `side`, ranks [first, first + count): the other
  * side's terms into l, then the same side's other spellings through them
  * (one hop). Not inlined, nor is add_alts(): most spans are not in the
@@ -207,8 +226,10 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
     for (size_t i = 0; i < direct && !rc; i++) {
         /* Hop only through an equivalent the query will use: a pivot too
          * common to add is often an ambiguous word (추론 is reasoning and
-         * inference), and hopping through it drifts off the idea. */
-        if (terms_too_common(s, l->a[i].terms, l->a[i].terms_len))
+         * inference), and hopping through it drifts off the idea; so is an
+         * acronym (자동 음성 인식 -> ASR -> 공격 성공률). */
+        if (terms_too_common(s, l->a[i].terms, l->a[i].terms_len) ||
+            is_acronym(l->a[i].surface, l->a[i].surface_len))
             continue;
         uint32_t f2, c2;
         rc = pdx_lexicon_find(lx, (pdx_lex_side)other, l->a[i].terms, l->a[i].terms_len, &f2,

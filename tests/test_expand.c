@@ -166,7 +166,8 @@ static void test_expand__same_expansions_query_after_query(void **state)
 
 /* A word in the title and the summary of the same papers: 6 of 40, under
  * the share (8), though its title and summary lists hold 12 between them.
- * Two more papers say only its Korean name. */
+ * Two more papers say only its Korean name. And an acronym that two ideas
+ * share, each stated in three papers. */
 static int setup_two_fields(void **state)
 {
     env *e = calloc(1, sizeof *e);
@@ -176,8 +177,11 @@ static int setup_two_fields(void **state)
     for (size_t i = 0; i < NDOCS; i++) {
         snprintf(ids[i], sizeof ids[i], "2504.%05zu", 20000 + i);
         snprintf(titles[i], sizeof titles[i], i < 6 ? "Zeta Method %zu" : "Paper %zu", i);
-        const char *sum = i < 6 ? "제타(zeta) 기법을 다룬다" : i < 8 ? "제타 기법만 다룬다"
-                                                                : sums[12 + i % 10];
+        const char *sum = i < 6    ? "제타(zeta) 기법을 다룬다"
+                          : i < 8  ? "제타 기법만 다룬다"
+                          : i < 11 ? "자동 음성 인식(ASR) 오류를 줄인다"
+                          : i < 14 ? "공격 성공률(ASR)을 측정한다"
+                                   : sums[12 + i % 10];
         papers[i] = (fx_paper){ids[i], titles[i], "Kim Lee", sum, 20250401, 1};
     }
     fx_search_open(e, papers, NDOCS);
@@ -218,6 +222,20 @@ static void test_expand__common_counts_papers_not_fields(void **state)
     assert_int_equal(total_of(e, "summary:zeta"), 8);
 }
 
+/* No hop goes through an acronym: 자동 음성 인식 finds ASR, but not through
+ * it 공격 성공률 (attack success rate, also ASR); ASR typed finds both. */
+static void test_expand__no_hop_through_an_acronym(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "자동 음성 인식", got, sizeof got);
+    if (!strstr(got, ">asr;") || strstr(got, "공격"))
+        fail_msg("자동 음성 인식 expanded to \"%s\"", got);
+    expand(e, "ASR", got, sizeof got);
+    if (!strstr(got, ">자동 음성 인식;") || !strstr(got, ">공격 성공률;"))
+        fail_msg("ASR expanded to \"%s\"", got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +245,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expand__same_expansions_query_after_query, setup,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__common_counts_papers_not_fields,
+                                        setup_two_fields, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__no_hop_through_an_acronym,
                                         setup_two_fields, fx_search_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
