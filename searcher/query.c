@@ -1165,6 +1165,14 @@ static int parse_atom(parse_ctx *c, cnf *out)
             c->i = word_end(c, v);
             return filter_part(c, name, nn, t + v, c->i - v, out);
         }
+        /* "title:-video" read as title:video, the opposite of what it
+         * seems to ask: the minus goes before the field */
+        if (known && t[v] == '-')
+            return pdx_searcher_error(c->s, PDX_EINVAL,
+                                      "'%.*s:-' excludes nothing: to leave out papers with a "
+                                      "word there, put the minus before the field, e.g. "
+                                      "-%.*s:video",
+                                      (int)PDX_MIN(nn, 64), name, (int)PDX_MIN(nn, 64), name);
         if (known)
             start = v; /* the word or phrase after the colon */
         /* else an unknown name: the whole "word:..." is plain text */

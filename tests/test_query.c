@@ -330,6 +330,10 @@ static void query_bad_values(void **state)
     refused(e, "title:\"\"", "'title:' has nothing after it");
     refused(e, "(video summary:)", "'summary:' has nothing after it");
     refused(e, "date: 2024", "'date:' has nothing after it");
+    /* a minus after the field read as the word itself, the opposite of an
+     * exclusion: refused, saying where the minus goes */
+    refused(e, "video title:-robot", "-title:video");
+    refused(e, "video summary:-\"robot arm\"", "'summary:-' excludes nothing");
     refused(e, "votes:10..5", "reversed vote range '10..5'");
     refused(e, "date:2024-08..2024-06", "reversed date range '2024-08..2024-06'");
     refused(e, "date:2024-06-02..2024-06-01", "reversed date range");
