@@ -535,22 +535,34 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
     p->stats->headings++;
     trim(&h, &n);
 
-    /* Title and link: "[title](url)" with the link running to the final
-     * ')' and starting at the last "](" (titles may hold "](" too, the URL
-     * never does). */
-    const char *title = h, *url = NULL;
-    size_t title_len = n, url_len = 0;
+    /* Title and link: "[title](url)" starting at the last "](" whose link
+     * is closed (titles may hold "](" too, the URL never does), the link
+     * running to its ')' (parentheses inside it balanced, as Markdown
+     * reads them). Text after the link ("(ICML 2024)") is kept as the end
+     * of the title. */
+    const char *title = h, *url = NULL, *after = NULL;
+    size_t title_len = n, url_len = 0, after_len = 0;
     bool have_link = false;
-    if (n >= 2 && h[0] == '[' && h[n - 1] == ')') {
-        for (size_t i = n - 1; i-- > 1;) {
-            if (h[i] == ']' && h[i + 1] == '(') {
-                title = h + 1;
-                title_len = i - 1;
-                url = h + i + 2;
-                url_len = n - 1 - (i + 2);
-                have_link = true;
-                break;
+    if (n >= 2 && h[0] == '[') {
+        for (size_t i = n - 1; i-- > 1 && !have_link;) {
+            if (h[i] != ']' || h[i + 1] != '(')
+                continue;
+            size_t depth = 0, k = i + 2;
+            for (; k < n; k++) {
+                if (h[k] == '(')
+                    depth++;
+                else if (h[k] == ')' && depth-- == 0)
+                    break;
             }
+            if (k == n)
+                continue; /* not closed: part of the title */
+            title = h + 1;
+            title_len = i - 1;
+            url = h + i + 2;
+            url_len = k - (i + 2);
+            after = h + k + 1;
+            after_len = n - (k + 1);
+            have_link = true;
         }
     }
     if (!have_link && n >= 2 && h[0] == '[' && h[n - 1] == ']') {
@@ -573,7 +585,12 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
         }
     }
 
+    trim(&after, &after_len);
     size_t bad = append_sanitized(&p->title, title, title_len, &p->stripped);
+    if (after_len) {
+        pdx_buf_putc(&p->title, ' ');
+        bad += append_sanitized(&p->title, after, after_len, &p->stripped);
+    }
     if (url_len)
         bad += append_sanitized(&p->url, url, url_len, &p->stripped);
     report_replaced(p, lineno, bad);

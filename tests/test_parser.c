@@ -641,6 +641,36 @@ static void test_heading_brackets(void **state)
     collect_free(&c);
 }
 
+/* Text after the link was read as part of the URL ("...50008) (ICML
+ * 2024"), which then held no arXiv id: the paper got a synthesized id and a
+ * warning. The link ends at its own ')' now, and the text after it ends
+ * the title; a link with parentheses inside keeps them. */
+static void test_heading_text_after_link(void **state)
+{
+    (void)state;
+    const char *doc =
+        "## Daily Papers (2024-05-17)\n"
+        "### [Trailing note](https://arxiv.org/abs/2405.30011) (ICML 2024)\n"
+        "### [Trailing word](https://arxiv.org/abs/2405.30012) 추천\n"
+        "### [Nested](https://example.org/a_(b)/2405.30013)\n"
+        "### [Unclosed](https://arxiv.org/abs/2405.30014\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/after.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 4);
+    assert_string_equal(c.p[0].id, "2405.30011");
+    assert_string_equal(c.p[0].url, "https://arxiv.org/abs/2405.30011");
+    assert_string_equal(c.p[0].title, "Trailing note (ICML 2024)");
+    assert_string_equal(c.p[1].id, "2405.30012");
+    assert_string_equal(c.p[1].title, "Trailing word 추천");
+    assert_string_equal(c.p[2].url, "https://example.org/a_(b)/2405.30013");
+    assert_string_equal(c.p[2].title, "Nested");
+    /* a link never closed is no link: the heading is the title */
+    assert_true(c.p[3].synth);
+    assert_string_equal(c.p[3].title, "[Unclosed](https://arxiv.org/abs/2405.30014");
+    assert_int_equal(c.st.warnings, 2); /* 2 and 3 have no arXiv id */
+    collect_free(&c);
+}
+
 static void expect_synth(const cpaper *p, const char *title)
 {
     char want[32];
@@ -1494,6 +1524,7 @@ int main(void)
         T("parser/text/bom", test_text_bom),
         T("parser/text/long_line", test_text_long_line),
         T("parser/heading/brackets", test_heading_brackets),
+        T("parser/heading/text after the link", test_heading_text_after_link),
         T("parser/heading/missing_link", test_heading_missing_link),
         T("parser/heading/skipped", test_heading_skipped),
         T("parser/votes", test_votes),
