@@ -437,21 +437,25 @@ static size_t first_piece(const char *w, size_t n)
 }
 
 /* A word with a digit, kept as written but split into pieces at letter-to-
- * digit boundaries (first_piece). Only plain ASCII words are split, where a
- * byte of the term is a byte of the text, so each piece gets its own exact
- * byte range. */
+ * digit boundaries (first_piece), when its normalized form is ASCII
+ * letters and digits ("ＧＰＴ４" too, which NFKC makes "gpt4", so that it
+ * finds what "GPT4" finds). Where a byte of the term is a byte of the text
+ * each piece gets its own byte range; else (full-width, ligatures) each
+ * covers the whole word. */
 static int finish_number(tk_state *st, const char *w, size_t n)
 {
-    bool ascii = st->word_end - st->word_start == st->word_len && !st->word_overflow;
-    for (size_t i = 0; ascii && i < n; i++)
-        ascii = is_letter(w[i]) || (w[i] >= '0' && w[i] <= '9');
-    if (!ascii)
+    bool alnum = !st->word_overflow;
+    for (size_t i = 0; alnum && i < n; i++)
+        alnum = is_letter(w[i]) || (w[i] >= '0' && w[i] <= '9');
+    if (!alnum)
         return emit(st, w, n, st->word_start, st->word_end, PDX_TOKEN_NUMBER);
+    bool exact = st->word_end - st->word_start == st->word_len;
     size_t off = 0;
     while (off < n) {
         size_t k = first_piece(w + off, n - off);
-        size_t end = off + k == n ? st->word_end : st->word_start + off + k;
-        TRY(emit_piece(st, w + off, k, st->word_start + off, end));
+        size_t start = exact ? st->word_start + off : st->word_start;
+        size_t end = !exact || off + k == n ? st->word_end : st->word_start + off + k;
+        TRY(emit_piece(st, w + off, k, start, end));
         off += k;
     }
     return 0;

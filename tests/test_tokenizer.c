@@ -538,6 +538,12 @@ static void test_normalize_fullwidth(void **state)
     pdx_tokenizer *tk = *state;
     EXPECT(tk, 0, "ＧＰＴ－４ｏ", {"gpt", 0, 0, 9, W}, {"4o", 1, 12, 18, N});
     expect_same_terms(tk, 0, "ＧＰＴ－４ｏ", strlen("ＧＰＴ－４ｏ"), 0, "gpt-4o", 6);
+    /* A full-width word with a digit splits as its ASCII spelling does
+     * (tokenizer 3 kept "gpt4" whole, which no "GPT4" query finds); each
+     * piece covers the whole word, whose bytes are not the term's. */
+    EXPECT(tk, 0, "ＧＰＴ４", {"gpt", 0, 0, 12, W}, {"4", 1, 0, 12, N});
+    expect_same_terms(tk, 0, "ＧＰＴ４", strlen("ＧＰＴ４"), 0, "GPT4", 4);
+    expect_same_terms(tk, 0, "Llama３ ｒ１", strlen("Llama３ ｒ１"), 0, "llama3 r1", 9);
     /* Ligatures, ß and compatibility digits follow NFKC + case folding. */
     EXPECT(tk, 0, "ﬁnd Straße ½", {"find", 0, 0, 5, W}, {"strass", 1, 6, 13, W},
            {"1", 2, 14, 16, N}, {"2", 3, 14, 16, N});

@@ -14,7 +14,9 @@
  *    Hyphens, underscores and other punctuation split words but positions
  *    stay consecutive. Words with no digit are stemmed with Snowball English
  *    (libstemmer); words with a digit ("4o", "gpt4", "70b") and numbers
- *    are kept lowercased, unstemmed (only a final "'s" is dropped). A word
+ *    are kept lowercased, unstemmed (only a final "'s" is dropped), split
+ *    where two letters or more meet a digit ("gpt4o": gpt, 4o; "r1", "7b"
+ *    whole), full-width ones too ("ＧＰＴ４" as "GPT4"). A word
  *    whose normalized form is longer than PDX_MAX_TERM_BYTES is cut, not
  *    stemmed.
  *  - Hangul, Han and Kana: a run of such characters gives overlapping
@@ -50,7 +52,7 @@ extern "C" {
 
 /* Bump when any rule above changes the terms produced for some input: an
  * index records it and a searcher refuses an index built with another. */
-#define PDX_TOKENIZER_VERSION 3
+#define PDX_TOKENIZER_VERSION 4
 
 /* Longest term, in bytes, that is emitted; longer words are cut at a UTF-8
  * boundary (the byte range still covers the whole word). */
