@@ -1,7 +1,12 @@
-/* Option matching for the programs (cli_opt.h). Not part of the library. */
+/* Option matching and messages for the programs (cli_opt.h). Not part of
+ * the library. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli_opt.h"
+#include "common.h"
 
 bool pdx_cli_opt_value(int argc, char **argv, int *i, const char *name, const char *alias,
                        const char **val)
@@ -16,4 +21,56 @@ bool pdx_cli_opt_value(int argc, char **argv, int *i, const char *name, const ch
         return false;
     *val = *i + 1 < argc ? argv[++*i] : NULL;
     return true;
+}
+
+/* Writes m[0..n) to stderr, escaped as pdx_cli_eprintf says. */
+static void put_escaped(FILE *f, const char *m, size_t n)
+{
+    const uint8_t *p = (const uint8_t *)m;
+    size_t i = 0;
+    while (i < n) {
+        int32_t cp;
+        size_t k = pdx_utf8_decode(p + i, n - i, &cp);
+        if (k == 0) {
+            fprintf(f, "\\x%02X", p[i]);
+            k = 1;
+        } else if (pdx_is_control_cp(cp) && !(cp == '\n' && i + 1 == n)) {
+            fprintf(f, cp < 0x100 ? "\\x%02X" : "\\u{%04X}", (unsigned)cp);
+        } else {
+            fwrite(p + i, 1, k, f);
+        }
+        i += k;
+    }
+}
+
+static void vput(FILE *f, const char *fmt, va_list ap)
+{
+    char small[1024], *m = small;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= 0 && (size_t)n >= sizeof small && (m = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(m, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (n < 0)
+        return;
+    put_escaped(f, m ? m : small, m && m != small ? (size_t)n : strlen(small));
+    if (m != small)
+        free(m);
+}
+
+void pdx_cli_eprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vput(stderr, fmt, ap);
+    va_end(ap);
+}
+
+void pdx_cli_fprintf(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vput(f, fmt, ap);
+    va_end(ap);
 }

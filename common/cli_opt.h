@@ -1,12 +1,14 @@
 /*
- * Command-line option matching shared by the programs (paperdex-search,
- * paperdex-serve). Not part of libpaperdex: cli_opt.c is built into the
- * programs' helper library paperdex_cli (programs.cmake), like json.c.
+ * Command-line option matching and messages shared by the programs
+ * (paperdex-index, paperdex-search, paperdex-serve). Not part of
+ * libpaperdex: cli_opt.c is built into the programs' helper library
+ * paperdex_cli (programs.cmake), like json.c.
  */
 #ifndef PDX_CLI_OPT_H
 #define PDX_CLI_OPT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Matches argv[*i] against "--name VALUE" and "--name=VALUE" (and a short
  * alias, which takes only the separate form; alias may be NULL). Sets *val
@@ -14,5 +16,15 @@
  * returns true when argv[*i] is this option. */
 bool pdx_cli_opt_value(int argc, char **argv, int *i, const char *name, const char *alias,
                        const char **val);
+
+/* fprintf(stderr, fmt, ...) with what could steer the terminal shown
+ * escaped: a message names files, and a file's name may hold escape
+ * sequences, a newline that forges a message line, or invalid UTF-8. Each
+ * control character (pdx_is_control_cp: C0 but a final newline, DEL, C1,
+ * bidi overrides) and each byte of invalid UTF-8 is written as \xNN (or
+ * \u{NNNN}). */
+void pdx_cli_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same on f (stdout: a summary naming files). */
+void pdx_cli_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

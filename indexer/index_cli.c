@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_opt.h"
 #include "common.h"
 #include "format.h"
 #include "json.h"
@@ -176,22 +177,22 @@ static void on_diag(const pdx_diag *d, void *payload)
             s->cap_skips = nc;
         }
         s->skips[s->n_skips++] = (skipped){strdup(d->file), d->line, strdup(d->message)};
-        fprintf(stderr, "%s:%u: skipped: %s\n", d->file, d->line, d->message);
+        pdx_cli_eprintf("%s:%u: skipped: %s\n", d->file, d->line, d->message);
         return;
     }
     if (d->level == PDX_DIAG_FILE) {
         /* a whole file or directory was not read: as visible as a paper */
         s->paths_skipped++;
-        fprintf(stderr, "%s: skipped: %s\n", d->file, d->message);
+        pdx_cli_eprintf("%s: skipped: %s\n", d->file, d->message);
         return;
     }
     s->warnings++;
     if (s->quiet)
         return;
     if (d->line)
-        fprintf(stderr, "%s:%u: warning: %s\n", d->file, d->line, d->message);
+        pdx_cli_eprintf("%s:%u: warning: %s\n", d->file, d->line, d->message);
     else
-        fprintf(stderr, "%s: warning: %s\n", d->file, d->message);
+        pdx_cli_eprintf("%s: warning: %s\n", d->file, d->message);
 }
 
 /* Called after each paper was added: the progress line. */
@@ -202,7 +203,7 @@ static int on_paper(const pdx_paper *p, void *payload)
     if (s->progress && s->stats.papers % 256 == 0) {
         double t = now();
         if (t - s->last_progress > 0.25) {
-            fprintf(stderr, "\r\033[Kindexing: %" PRIu64 " files, %" PRIu64 " papers, %.1f s",
+            pdx_cli_eprintf("\r\033[Kindexing: %" PRIu64 " files, %" PRIu64 " papers, %.1f s",
                     s->stats.files, s->stats.papers, t - s->t0);
             s->last_progress = t;
         }
@@ -234,7 +235,8 @@ static void print_text_skips(const run_state *s)
 {
     printf("papers skipped:    %zu\n", s->n_skips);
     for (size_t i = 0; i < s->n_skips; i++)
-        printf("  %s:%u: %s\n", s->skips[i].file, s->skips[i].line, s->skips[i].reason);
+        pdx_cli_fprintf(stdout, "  %s:%u: %s\n", s->skips[i].file, s->skips[i].line,
+                        s->skips[i].reason);
     printf("paths skipped:     %" PRIu64 "\n", s->paths_skipped);
     printf("warnings:          %" PRIu64 "\n", s->warnings);
 }
@@ -394,13 +396,13 @@ static int export_begin(export_out *x, const char *path)
     x->path = path;
     size_t n = strlen(path) + 32;
     if (!(x->tmp = malloc(n))) {
-        fprintf(stderr, "paperdex-index: out of memory\n");
+        pdx_cli_eprintf("paperdex-index: out of memory\n");
         return 1;
     }
     snprintf(x->tmp, n, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(x->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0 || !(x->f = fdopen(fd, "w"))) {
-        fprintf(stderr, "paperdex-index: --export-jsonl %s: cannot create %s: %s; index not "
+        pdx_cli_eprintf("paperdex-index: --export-jsonl %s: cannot create %s: %s; index not "
                 "written\n", path, x->tmp, strerror(errno));
         if (fd >= 0) {
             close(fd);
@@ -433,7 +435,7 @@ static int do_export(const char *ix_path, export_out *x)
     pdx_index *ix = NULL;
     int rc = pdx_index_open(&ix, ix_path, err, sizeof err);
     if (rc) {
-        fprintf(stderr, "paperdex-index: the index was written; export: %s\n", err);
+        pdx_cli_eprintf("paperdex-index: the index was written; export: %s\n", err);
         export_abandon(x);
         return 1;
     }
@@ -448,7 +450,7 @@ static int do_export(const char *ix_path, export_out *x)
         rc = PDX_EIO;
     if (rc) {
         int e = errno;
-        fprintf(stderr, "paperdex-index: the index was written; export to %s failed: %s\n",
+        pdx_cli_eprintf("paperdex-index: the index was written; export to %s failed: %s\n",
                 x->path,
                 rc == PDX_EIO              ? strerror(e)
                 : pdx_index_errmsg(ix)[0] ? pdx_index_errmsg(ix)
@@ -467,20 +469,20 @@ static int do_check(const char *path)
     pdx_index *ix;
     int rc = pdx_index_open(&ix, path, err, sizeof err);
     if (rc) {
-        fprintf(stderr, "paperdex-index: %s\n", err);
+        pdx_cli_eprintf("paperdex-index: %s\n", err);
         return 1;
     }
     rc = pdx_index_check(ix);
     if (rc) {
-        fprintf(stderr, "paperdex-index: check failed: %s\n",
+        pdx_cli_eprintf("paperdex-index: check failed: %s\n",
                 rc == PDX_ECORRUPT ? pdx_index_errmsg(ix) : pdx_strerror(rc));
         pdx_index_close(ix);
         return 1;
     }
     pdx_index_info info;
     pdx_index_info_get(ix, &info);
-    printf("%s: ok (%u documents, %u terms, %" PRIu64 " bytes", path, info.docs, info.terms,
-           info.file_size);
+    pdx_cli_fprintf(stdout, "%s: ok (%u documents, %u terms, %" PRIu64 " bytes", path, info.docs,
+                    info.terms, info.file_size);
     if (info.segments > 1 || info.deleted)
         printf("; %u segments, %u deleted papers", info.segments, info.deleted);
     printf(")\n");
@@ -493,15 +495,15 @@ static int do_info(const char *path)
     char err[600];
     pdx_index *ix;
     if (pdx_index_open(&ix, path, err, sizeof err)) {
-        fprintf(stderr, "paperdex-index: %s\n", err);
+        pdx_cli_eprintf("paperdex-index: %s\n", err);
         return 1;
     }
     pdx_index_info in;
     pdx_index_info_get(ix, &in);
-    printf("index:        %s\n", path);
+    pdx_cli_fprintf(stdout, "index:        %s\n", path);
     printf("format:       version %u, tokenizer version %u, stemmer %s, Unicode %s\n",
            in.format_version, in.tokenizer_version, in.stemmer, in.unicode_version);
-    printf("written by:   %s\n", in.generator);
+    pdx_cli_fprintf(stdout, "written by:   %s\n", in.generator);
     printf("documents:    %u live, %u deleted\n", in.docs, in.deleted);
     printf("generation:   %" PRIu64 "\n", in.generation);
     if (in.min_date)
@@ -642,25 +644,25 @@ static int refuse_conflicting_outputs(const char *out, const char *export_path,
     }
     const char *problem = export_path ? export_target_problem(export_path) : NULL;
     if (problem) {
-        fprintf(stderr, "paperdex-index: --export-jsonl %s %s; refusing to replace it\n",
+        pdx_cli_eprintf("paperdex-index: --export-jsonl %s %s; refusing to replace it\n",
                 export_path, problem);
         return 2;
     }
     for (size_t i = 0; i < n_paths; i++) {
         if (same_file(out, paths[i])) {
-            fprintf(stderr, "paperdex-index: -o %s is also an input (%s); refusing to overwrite "
+            pdx_cli_eprintf("paperdex-index: -o %s is also an input (%s); refusing to overwrite "
                     "it\n", out, paths[i]);
             return 2;
         }
         if (export_path && same_file(export_path, paths[i])) {
-            fprintf(stderr, "paperdex-index: --export-jsonl %s is also an input (%s); refusing "
+            pdx_cli_eprintf("paperdex-index: --export-jsonl %s is also an input (%s); refusing "
                     "to overwrite it\n", export_path, paths[i]);
             return 2;
         }
         const char *const outs[] = {out, export_path};
         for (size_t k = 0; k < 2; k++)
             if (outs[k] && inside_input_dir(outs[k], paths[i])) {
-                fprintf(stderr, "paperdex-index: %s %s is a digest inside the input folder %s "
+                pdx_cli_eprintf("paperdex-index: %s %s is a digest inside the input folder %s "
                         "(it would be read as an input); refusing to overwrite it\n",
                         k ? "--export-jsonl" : "-o", outs[k], paths[i]);
                 return 2;
@@ -684,7 +686,7 @@ static int finish_stdout(int status)
     }
     if (!bad)
         return status;
-    fprintf(stderr, "paperdex-index: writing to standard output failed: %s\n",
+    pdx_cli_eprintf("paperdex-index: writing to standard output failed: %s\n",
             err ? strerror(err) : "I/O error");
     return status ? status : 1;
 }
@@ -722,12 +724,12 @@ static void print_update_summary(const run_state *s, const char *out, bool optim
         return;
     if (optimize) {
         printf("segments:          %u (%u written by merging)\n", st->segments, st->merges);
-        printf("index:             %s\n", out);
+        pdx_cli_fprintf(stdout, "index:             %s\n", out);
         printf("seconds:           %.3f\n", secs);
         return;
     }
     if (st->full_build)
-        printf("(no index at %s: built from scratch)\n", out);
+        pdx_cli_fprintf(stdout, "(no index at %s: built from scratch)\n", out);
     printf("files unchanged:   %" PRIu64 "\n", st->files_unchanged);
     printf("files added:       %" PRIu64 "\n", st->files_added);
     printf("files changed:     %" PRIu64 "\n", st->files_changed);
@@ -740,7 +742,7 @@ static void print_update_summary(const run_state *s, const char *out, bool optim
     printf("duplicates merged: %" PRIu64 "\n", st->duplicates);
     print_text_skips(s);
     printf("segments:          %u (%u written by merging)\n", st->segments, st->merges);
-    printf("index:             %s\n", out);
+    pdx_cli_fprintf(stdout, "index:             %s\n", out);
     printf("seconds:           %.3f\n", secs);
 }
 
@@ -769,12 +771,12 @@ static int do_update(run_state *s, const char *out, const char *const *paths, si
     if (s->progress)
         fputs("\r\033[K", stderr);
     if (rc && interrupted) {
-        fprintf(stderr, "paperdex-index: interrupted by %s; index not changed, temporary "
+        pdx_cli_eprintf("paperdex-index: interrupted by %s; index not changed, temporary "
                 "files removed\n", signal_name(interrupted));
         die_of(interrupted);
     }
     if (rc) {
-        fprintf(stderr, "paperdex-index: %s; index not changed\n",
+        pdx_cli_eprintf("paperdex-index: %s; index not changed\n",
                 err[0] ? err : pdx_strerror(rc));
         return 1;
     }
@@ -794,7 +796,7 @@ static int run_watch(run_state *s, const char *out, const char *const *paths, si
     char err[1024];
     int rc = pdx_watch_run(&wo, err, sizeof err);
     if (rc)
-        fprintf(stderr, "paperdex-index: --watch: %s\n", err[0] ? err : pdx_strerror(rc));
+        pdx_cli_eprintf("paperdex-index: --watch: %s\n", err[0] ? err : pdx_strerror(rc));
     return rc ? 1 : 0;
 }
 
@@ -822,7 +824,7 @@ static int source_date_epoch(uint64_t *out)
     errno = 0;
     unsigned long long t = strtoull(v, &end, 10);
     if (*end || errno || v[0] == '-' || t == 0) {
-        fprintf(stderr, "paperdex-index: SOURCE_DATE_EPOCH wants a positive number of "
+        pdx_cli_eprintf("paperdex-index: SOURCE_DATE_EPOCH wants a positive number of "
                 "seconds, got '%s'\n", v);
         return 2;
     }
@@ -885,7 +887,7 @@ static int index_main(int argc, char **argv)
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
             if (*end || v == 0 || v > (1ul << 20)) {
-                fprintf(stderr, "paperdex-index: --mem-mb wants a number of MiB, got '%s'\n",
+                pdx_cli_eprintf("paperdex-index: --mem-mb wants a number of MiB, got '%s'\n",
                         argv[i]);
                 free(paths);
                 return 2;
@@ -895,7 +897,7 @@ static int index_main(int argc, char **argv)
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
             if (*end || v == 0 || v > PDX_WRITER_MAX_THREADS || argv[i][0] == '-') {
-                fprintf(stderr, "paperdex-index: --threads wants a number from 1 to %d, got "
+                pdx_cli_eprintf("paperdex-index: --threads wants a number from 1 to %d, got "
                         "'%s'\n", PDX_WRITER_MAX_THREADS, argv[i]);
                 free(paths);
                 return 2;
@@ -911,7 +913,7 @@ static int index_main(int argc, char **argv)
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
             if (*end || v < 2 || v > 30 || argv[i][0] == '-') {
-                fprintf(stderr, "paperdex-index: --max-segments wants a number from 2 to 30, "
+                pdx_cli_eprintf("paperdex-index: --max-segments wants a number from 2 to 30, "
                         "got '%s'\n", argv[i]);
                 free(paths);
                 return 2;
@@ -927,7 +929,7 @@ static int index_main(int argc, char **argv)
             while (++i < argc)
                 paths[n_paths++] = argv[i];
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "paperdex-index: unknown or incomplete option '%s' (see --help)\n", a);
+            pdx_cli_eprintf("paperdex-index: unknown or incomplete option '%s' (see --help)\n", a);
             free(paths);
             return 2;
         } else {
@@ -944,7 +946,7 @@ static int index_main(int argc, char **argv)
         }
     if (check == MODE_INDEX_LATER || info == MODE_INDEX_LATER || optimize == MODE_INDEX_LATER ||
         ((check || info) && n_paths)) {
-        fprintf(stderr, "paperdex-index: --check, --info and --optimize take one INDEX "
+        pdx_cli_eprintf("paperdex-index: --check, --info and --optimize take one INDEX "
                 "(see --help)\n");
         free(paths);
         return 2;
@@ -954,19 +956,19 @@ static int index_main(int argc, char **argv)
         return check ? do_check(check) : do_info(info);
     }
     if (optimize && (update || n_paths || export_path)) {
-        fprintf(stderr, "paperdex-index: --optimize INDEX takes no input paths, --update or "
+        pdx_cli_eprintf("paperdex-index: --optimize INDEX takes no input paths, --update or "
                 "--export-jsonl (see --help)\n");
         free(paths);
         return 2;
     }
     if (update && export_path) {
-        fprintf(stderr, "paperdex-index: --export-jsonl goes with a full build, not --update "
+        pdx_cli_eprintf("paperdex-index: --export-jsonl goes with a full build, not --update "
                 "(see --help)\n");
         free(paths);
         return 2;
     }
     if (!n_paths && !optimize) {
-        fprintf(stderr, "paperdex-index: no input paths (see --help)\n");
+        pdx_cli_eprintf("paperdex-index: no input paths (see --help)\n");
         free(paths);
         return 2;
     }
@@ -975,7 +977,7 @@ static int index_main(int argc, char **argv)
     for (size_t i = 0; i < n_paths; i++) {
         struct stat st;
         if (stat(paths[i], &st) != 0 || access(paths[i], R_OK) != 0) {
-            fprintf(stderr, "paperdex-index: %s: %s; index not written\n", paths[i],
+            pdx_cli_eprintf("paperdex-index: %s: %s; index not written\n", paths[i],
                     strerror(errno));
             free(paths);
             return 1;
@@ -1041,13 +1043,13 @@ static int index_main(int argc, char **argv)
     if (rc && interrupted) {
         int sig = interrupted;
         pdx_writer_free(s.w); /* removes the temporary files */
-        fprintf(stderr, "paperdex-index: interrupted by %s; index not written, temporary "
+        pdx_cli_eprintf("paperdex-index: interrupted by %s; index not written, temporary "
                 "files removed\n", signal_name(sig));
         die_of(sig);
     }
     if (rc) {
         const char *msg = s.w ? pdx_writer_errmsg(s.w) : "";
-        fprintf(stderr, "paperdex-index: %s; index not written\n",
+        pdx_cli_eprintf("paperdex-index: %s; index not written\n",
                 *msg ? msg : pdx_strerror(rc));
         status = 1;
     } else {
@@ -1061,7 +1063,7 @@ static int index_main(int argc, char **argv)
             print_text_skips(&s);
             printf("distinct terms:    %" PRIu64 "\n", ws.terms);
             printf("lexicon pairs:     %" PRIu64 " (Korean-English, mined)\n", ws.lexicon_pairs);
-            printf("index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);
+            pdx_cli_fprintf(stdout, "index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);
             printf("seconds:           %.3f\n", secs);
         }
         if (export_path && do_export(out, &x))

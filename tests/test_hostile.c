@@ -1065,6 +1065,47 @@ static void hostile_index_keeps_files_named_like_its_own(void **st)
     fx_rmtree(dir);
 }
 
+/* File names are the user's data too: a digest named with a terminal
+ * escape (a title change, a screen clear) or a newline (a forged message
+ * line) was printed as is in the indexer's messages and summary. They are
+ * escaped now, on stderr and stdout alike; plain names are not touched. */
+static void hostile_index_escapes_file_names(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *sub = fx_path(dir, "d");
+    assert_int_equal(mkdir(sub, 0755), 0);
+    char *evil = fx_path(dir, "d/x\033]0;pwned\a\033[2J.md");
+    char *forged = fx_path(dir, "d/a\nfake.md:1: skipped: forged.md");
+    char *plain = fx_path(dir, "d/평범한 이름.md");
+    const char *no_link = "## Daily Papers (2024-03-04)\n\n### Heading without a link\n\n- 본문.\n";
+    fx_write(evil, no_link, (size_t)-1);
+    fx_write(forged, no_link, (size_t)-1);
+    fx_write(plain, no_link, (size_t)-1);
+    char *idx = fx_path(dir, "x.idx");
+    const char *build[] = {"paperdex-index", "-o", idx, sub, NULL};
+    run_result r = run_prog(dir, build);
+    assert_int_equal(r.status, 0);
+    if (strchr(r.err, '\033') || strchr(r.out, '\033') || strchr(r.err, '\a'))
+        fail_msg("a raw escape reached the terminal: %s", r.err);
+    assert_non_null(strstr(r.err, "x\\x1B]0;pwned\\x07\\x1B[2J.md:3: warning:"));
+    assert_non_null(strstr(r.err, "a\\x0Afake.md:1: skipped: forged.md:3: warning:"));
+    assert_non_null(strstr(r.err, "평범한 이름.md:3: warning:"));
+    for (const char *l = r.err; *l; l = strchr(l, '\n') + 1) { /* no forged line */
+        if (!strncmp(l, "fake.md", 7))
+            fail_msg("a forged message line: %s", r.err);
+        if (!strchr(l, '\n'))
+            break;
+    }
+    run_free(&r);
+    free(idx);
+    free(plain);
+    free(forged);
+    free(evil);
+    free(sub);
+    fx_rmtree(dir);
+}
+
 /* --export-jsonl replaced a segment of another index, or the new index's
  * own next segment, and exited 0; an export into a folder or a missing
  * folder failed only after the index had been replaced, with the exit
@@ -1205,6 +1246,7 @@ int main(void)
         cmocka_unit_test(hostile_index_refuses_unsafe_outputs),
         cmocka_unit_test(hostile_index_keeps_files_named_like_its_own),
         cmocka_unit_test(hostile_export_refuses_index_files),
+        cmocka_unit_test(hostile_index_escapes_file_names),
         cmocka_unit_test(hostile_index_stdout_full),
         cmocka_unit_test(hostile_index_same_input_twice),
     };
