@@ -631,12 +631,18 @@ static void date_header(pdx_parser *p, uint32_t lineno, const char *rest, size_t
     if (n >= 12 && rest[0] == '(' && rest[11] == ')')
         d = pdx_parse_date10(rest + 1, 10);
     if (!d) {
-        char ex[64];
+        char ex[64], day[16];
         excerpt(ex, sizeof ex, rest, n);
-        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
-                          "invalid date \"%s\" in the Daily Papers header; using the "
-                          "date from the path",
-                          ex);
+        if (p->path_date)
+            pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                              "invalid date \"%s\" in the Daily Papers header; using the "
+                              "date from the path, %s",
+                              ex, pdx_date_text(p->path_date, day));
+        else
+            pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                              "invalid date \"%s\" in the Daily Papers header, and the path "
+                              "has none",
+                              ex);
     }
     p->header_date = d;
 }

@@ -341,7 +341,7 @@ int pdx_update_publish(pdx_updater *u)
 {
     if (u->n_segs == 0)
         return pdx_update_fail(u, PDX_EINVAL,
-                               "%s: no papers to index; the index was not written", u->path);
+                               "%s: no papers to index", u->path);
     pdx_manifest m = {0};
     pdx_buf lex = {0}, cand = {0};
     pdx_manifest_segment *ms = calloc(u->n_segs, sizeof *ms);

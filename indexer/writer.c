@@ -726,10 +726,10 @@ static void report_duplicate(pdx_writer *w, const pdx_paper *p, const mdoc *old,
     w->duplicates++;
     if (!w->opts.on_diag)
         return;
-    char msg[512];
+    char msg[512], day[16];
     snprintf(msg, sizeof msg,
-             "duplicate arXiv id %.*s (also dated %d): %s", (int)PDX_MIN(p->id_len, 64),
-             p->id, old->date,
+             "duplicate arXiv id %.*s (also dated %s): %s", (int)PDX_MIN(p->id_len, 64),
+             p->id, pdx_date_text(old->date, day),
              replaced ? "this later entry replaces the earlier one"
                       : "this entry is older and is not indexed");
     pdx_diag d = {PDX_DIAG_WARNING, p->file, p->line, msg};
@@ -1955,7 +1955,7 @@ int pdx_writer_commit_segment(pdx_writer *w, uint64_t seq, pdx_segment_out *out,
     for (uint32_t i = 0; i < w->n_docs; i++)
         live += !w->docs[i].deleted;
     if (live == 0)
-        return set_err(w, PDX_EINVAL, "%s: no papers to index; the index was not written",
+        return set_err(w, PDX_EINVAL, "%s: no papers to index",
                        w->path);
 
     /* The last run stays in memory. */

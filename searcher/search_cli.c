@@ -599,7 +599,7 @@ static void guard_mapping(const char *path)
 {
     int n = snprintf(bus_msg, sizeof bus_msg,
                      PROG "%s changed while being read (it was overwritten in place; "
-                          "replace indexes atomically with paperdex-index or mv)\n",
+                          "replace indexes with paperdex-index, which does it atomically)\n",
                      path);
     bus_msg_len = n < 0 ? 0 : PDX_MIN((size_t)n, sizeof bus_msg - 1);
     if (bus_msg_len && bus_msg[bus_msg_len - 1] != '\n') /* a path too long: cut */

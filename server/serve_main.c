@@ -31,8 +31,9 @@ static const char usage[] =
     "\n"
     "Serves a paperdex index over HTTP: the search page at /, the JSON API at\n"
     "/api/search, /api/paper/ID, /api/stats and /api/histogram (docs/SERVE.md).\n"
-    "An index replaced atomically (paperdex-index -o, mv) is picked up within\n"
-    "a fraction of a second; requests in flight finish on the old one.\n"
+    "An index rewritten by paperdex-index (-o, --update, --optimize, --watch)\n"
+    "is picked up within a fraction of a second; requests in flight finish on\n"
+    "the old one.\n"
     "\n"
     "options:\n"
     "  -i, --index INDEX      index to serve (default: $PAPERDEX_INDEX, then\n"
@@ -375,7 +376,7 @@ static void guard_mapping(const char *path)
 {
     int n = snprintf(bus_msg, sizeof bus_msg,
                      PROG "%s changed while being read (it was overwritten in place; replace "
-                          "indexes atomically with paperdex-index or mv); stopping\n", path);
+                          "indexes with paperdex-index, which does it atomically); stopping\n", path);
     bus_msg_len = n < 0 ? 0 : PDX_MIN((size_t)n, sizeof bus_msg - 1);
     if (bus_msg_len && bus_msg[bus_msg_len - 1] != '\n')
         bus_msg[bus_msg_len - 1] = '\n';
@@ -418,6 +419,23 @@ static void block_stop_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN); /* a client gone mid-reply is an error, not a death */
 }
 
+/* Why the daemon could not listen on addr: libmicrohttpd logs only that
+ * binding failed, so a socket is bound here to learn the reason
+ * (EADDRINUSE: another server has the port; EACCES: a port under 1024). */
+static const char *listen_problem(const struct sockaddr_storage *addr, socklen_t len)
+{
+    int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return strerror(errno);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one); /* as the daemon does */
+    const char *why = bind(fd, (const struct sockaddr *)addr, len) != 0 ? strerror(errno)
+                      : listen(fd, 1) != 0 ? strerror(errno)
+                                           : "the server could not start";
+    close(fd);
+    return why;
+}
+
 static void announce(const server *srv, struct MHD_Daemon *d, const options *o,
                      const struct sockaddr_storage *addr)
 {
@@ -430,8 +448,8 @@ static void announce(const server *srv, struct MHD_Daemon *d, const options *o,
     pdx_index_info ii;
     pdx_index_info_get(srv->sv.current->ix, &ii);
     bool v6 = addr->ss_family == AF_INET6;
-    fprintf(stderr, PROG "serving %s (%u papers) on http://%s%s%s:%u/ with %u threads\n",
-            o->index, ii.docs, v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0,
+    fprintf(stderr, PROG "serving %s (%u paper%s) on http://%s%s%s:%u/ with %u threads\n",
+            o->index, ii.docs, ii.docs == 1 ? "" : "s", v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0,
             o->threads);
     if (!is_loopback(addr))
         fprintf(stderr, PROG "warning: %s is not a loopback address: anyone who can reach "
@@ -465,7 +483,8 @@ int main(int argc, char **argv)
     if (pdx_reaper_start(&srv.reaper, o.timeout) == PDX_OK)
         d = start_daemon(&srv, &o, &addr);
     if (!d) {
-        fprintf(stderr, PROG "cannot listen on %s\n", o.listen);
+        fprintf(stderr, PROG "cannot listen on %s: %s\n", o.listen,
+                listen_problem(&addr, addr_len));
         pdx_reaper_stop(srv.reaper);
         pdx_served_close(&srv.sv);
         return 1;

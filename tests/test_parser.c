@@ -1048,8 +1048,12 @@ static void test_dates(void **state)
     assert_int_equal(c.p[0].date, 20240102);
     assert_int_equal(c.p[1].date, 20241016);
     assert_int_equal(c.p[2].date, 20250228);
-    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 3, "invalid date"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 3, "using the date from the path, 2024-10-16"));
     assert_int_equal(c.st.warnings, 1);
+    collect_free(&c);
+    /* without a date in the path the warning does not promise one */
+    assert_int_equal(parse_buf(&c, "logs/nodate.md", doc + 71, (size_t)-1), PDX_OK);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 1, "and the path has none"));
     collect_free(&c);
 
     assert_int_equal(pdx_parse_date10("2000-02-29", 10), 20000229);

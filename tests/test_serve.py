@@ -469,6 +469,17 @@ class ServeTest(unittest.TestCase):
                                env=dict(os.environ, PAPERDEX_INDEX=self.index))
             self.assertEqual(p.returncode, status, args)
             self.assertIn(msg, p.stderr.decode())
+        # a port another server holds: the message says why, not only that
+        import socket
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen(1)
+            port = taken.getsockname()[1]
+            p = subprocess.run([serve, "-i", self.index, "--listen", "127.0.0.1:%d" % port],
+                               capture_output=True, timeout=10)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("cannot listen on 127.0.0.1:%d: Address already in use" % port,
+                      p.stderr.decode())
 
 
 def signal_int():

@@ -463,6 +463,7 @@ static void update_duplicate_later_day(void **st)
     assert_int_equal(s.papers_deleted, 1); /* the old one */
     assert_int_equal(s.papers_added, 1);
     assert_non_null(strstr(t->diag, "2024-01-05.md:3: duplicate arXiv id 2401.00002"));
+    assert_non_null(strstr(t->diag, "(also dated 2024-01-01 in ")); /* not 20240101 */
     assert_same_as_fresh(t);
 }
 
@@ -783,7 +784,7 @@ static void update_of_nothing_builds_nothing(void **st)
     pdx_update_stats s;
     assert_int_equal(pdx_index_update(t->idx, paths, 1, NULL, NULL, &s, err, sizeof err),
                      PDX_EINVAL);
-    assert_non_null(strstr(err, "no papers to index; the index was not written"));
+    assert_non_null(strstr(err, "no papers to index"));
     assert_int_equal(access(t->idx, F_OK), -1);
     free(notes);
 }
