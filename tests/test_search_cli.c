@@ -848,7 +848,7 @@ static void index_overwritten(bool rewrite)
         /* exit 0: the search finished before the truncation, which is fine */
         if (WEXITSTATUS(st) != 0) {
             if (WEXITSTATUS(st) != 2 || !strstr(e, "bus.idx changed while being read") ||
-                !strstr(e, "replace indexes atomically") || count_lines(e) != 1)
+                !strstr(e, "replace indexes with paperdex-index") || count_lines(e) != 1)
                 fail_msg("exit %d, stderr '%s'", WEXITSTATUS(st), e);
             assert_string_equal(o, ""); /* nothing half printed */
             caught += mapped;
