@@ -213,6 +213,20 @@ static void add_word(cli *c, const char *w)
     pdx_buf_append(&c->query, w, strlen(w));
 }
 
+/* Is a the short option -opt with its number attached ("-n5", as getopt
+ * reads it)? Then *v is the number. Only digits: "-nlp" stays an
+ * exclusion, as any word after a minus that is no option. */
+static bool attached_number(const char *a, char opt, const char **v)
+{
+    if (a[0] != '-' || a[1] != opt || !a[2])
+        return false;
+    for (const char *p = a + 2; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    *v = a + 2;
+    return true;
+}
+
 /* Parses the command line; returns -1 to go on, else an exit status. */
 static int parse_args(cli *c, int argc, char **argv)
 {
@@ -243,7 +257,8 @@ static int parse_args(cli *c, int argc, char **argv)
             if (!v || !*v)
                 return bad_value("--index", v, "an index file");
             c->index = v;
-        } else if (pdx_cli_opt_value(argc, argv, &i, "--limit", "-n", &v)) {
+        } else if (pdx_cli_opt_value(argc, argv, &i, "--limit", "-n", &v) ||
+                   attached_number(a, 'n', &v)) {
             if (!parse_u32(v, MAX_LIMIT, &c->opts.limit) || !c->opts.limit)
                 return bad_value("-n", v, "a number of papers from 1 to 1000000");
         } else if (pdx_cli_opt_value(argc, argv, &i, "--offset", NULL, &v)) {

@@ -601,6 +601,16 @@ static void test_query_forms(void **state)
     char args[512];
     snprintf(args, sizeof args, "-i '%s' -- -n", fx->index);
     expect_error(args, "not excluded");
+    /* "-n5" is -n 5, as getopt reads it (it was the exclusion of "n5");
+     * "-nlp" is still an exclusion */
+    ids = json_ids("-n1 diffusion", &rc);
+    assert_int_equal(rc, 0);
+    assert_null(strchr(ids, ','));
+    free(ids);
+    snprintf(args, sizeof args, "-i '%s' -n0 diffusion", fx->index);
+    expect_error(args, "-n");
+    snprintf(args, sizeof args, "-i '%s' -nlp", fx->index);
+    expect_error(args, "not excluded");
     /* and "--json" is a word too: the listing stays human */
     char *out;
     assert_int_equal(search(&out, "-n 1 diffusion -- --json"), 0);
