@@ -83,6 +83,10 @@ typedef struct server {
 typedef struct request_state {
     size_t uri_len;  /* bytes of the request target, query string included */
     bool headers_in; /* the handler has been called once (headers read) */
+    /* The path holds an encoded NUL (%00): decoded, the path handed to
+     * the handler ends there ("/api/paper/2405.00001%00junk" would find
+     * 2405.00001), so the request is refused instead. */
+    bool path_nul;
 } request_state;
 
 /* ---- arguments ---- */
@@ -260,6 +264,8 @@ static bool admit(server *srv, struct MHD_Connection *c, const char *method,
              (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length") &&
               strcmp(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length"), "0")))
         pdx_reply_error(r, 413, "requests with a body are not accepted");
+    else if (st && st->path_nul)
+        pdx_reply_error(r, 400, "the address holds an encoded NUL byte (%%00)");
     else if (st && st->uri_len > PDX_SERVE_MAX_URL)
         pdx_reply_error(r, 414, "address of %zu bytes is longer than %d bytes", st->uri_len,
                         PDX_SERVE_MAX_URL);
@@ -310,6 +316,15 @@ static pdx_reaper_conn *deadline_of(struct MHD_Connection *c)
     return info ? info->socket_context : NULL;
 }
 
+/* Does the raw request target's path (before any '?') hold "%00"? */
+static bool path_has_nul(const char *uri)
+{
+    for (const char *p = uri; *p && *p != '?'; p++)
+        if (p[0] == '%' && p[1] == '0' && p[2] == '0')
+            return true;
+    return false;
+}
+
 /* Called with the raw request target before it is decoded: its length is
  * kept for the 414 check. The returned state is the request's *req_cls.
  * The request line is in: the request's deadline counts from now. */
@@ -319,7 +334,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     pdx_reaper_restart(deadline_of(c));
     request_state *st = malloc(sizeof *st);
     if (st)
-        *st = (request_state){strlen(uri), false};
+        *st = (request_state){strlen(uri), false, path_has_nul(uri)};
     return st;
 }
 

@@ -186,6 +186,8 @@ class ServeTest(unittest.TestCase):
         self.assert_error(400, "/api/search?q=" + q("tr*nsformer"))
         self.assert_error(400, "/api/paper/" + q("x OR diffusion"))
         self.assert_error(400, "/api/histogram")
+        # an encoded NUL cut the decoded path: this found paper 2404.00003
+        self.assertIn("NUL", self.assert_error(400, "/api/paper/2404.00003%00junk"))
 
     def test_404(self):
         self.assert_error(404, "/nope")
