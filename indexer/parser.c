@@ -36,7 +36,9 @@
  *   ("[IDK]", "GPT-[n]") and parentheses. The arXiv id comes from the link
  *   (see pdx_arxiv_id_from_url); "vN" is stripped so versions dedup. A
  *   heading without a usable id gets "nolink-" + 16 hex digits of XXH3-64
- *   of the title, plus a warning; an empty title without an id is skipped.
+ *   of the title and the authors (so a paper listed on two days is one
+ *   paper, and two "Technical Report"s by different teams are two), plus a
+ *   warning; an empty title without an id is skipped.
  * - Date: the last "## Daily Papers (...)" header above the paper, else the
  *   YYYY/MM/DD in the path. An invalid header date is a warning. A file
  *   whose papers have no date at all gets one warning (first paper's line).
@@ -90,7 +92,8 @@ struct pdx_parser {
     uint32_t line;       /* heading line */
     bool have_vote;      /* a Vote line was seen */
     bool have_authors;   /* an Authors line was seen */
-    bool id_synthesized; /* id is "nolink-..." */
+    bool id_synthesized; /* id is "nolink-...", made when the paper ends */
+    const char *synth_why; /* why it has none, for the warning */
     int64_t votes;       /* PDX_VOTES_UNKNOWN or >= 0 */
     uint32_t n_authors;  /* names in `authors` */
     uint32_t stripped;   /* terminal controls removed from this paper */
@@ -482,6 +485,25 @@ static const char *buf_str(const pdx_buf *b)
     return b->data ? (const char *)b->data : "";
 }
 
+/* The id of a paper without one: "nolink-" and the XXH3-64 of its title,
+ * a newline and its authors (one a line), with the warning. */
+static void synthesize_id(pdx_parser *p)
+{
+    pdx_buf key = {0};
+    pdx_buf_append(&key, p->title.data, p->title.len);
+    pdx_buf_putc(&key, '\n');
+    pdx_buf_append(&key, p->authors.data, p->authors.len);
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016" PRIx64, pdx_hash(key.data, key.len));
+    if (key.err)
+        p->id.err = key.err; /* seen by buf_err() */
+    pdx_buf_free(&key);
+    pdx_buf_append(&p->id, "nolink-", 7);
+    pdx_buf_append(&p->id, hex, 16);
+    pdx_parser_report(p, PDX_DIAG_WARNING, p->file, p->line, "%s; using synthesized id %.*s",
+                      p->synth_why, (int)p->id.len, buf_str(&p->id));
+}
+
 /* Delivers the paper being assembled, if any, and leaves the section. */
 static int finish_paper(pdx_parser *p)
 {
@@ -489,6 +511,8 @@ static int finish_paper(pdx_parser *p)
     p->sec = SEC_NONE;
     if (sec != SEC_PAPER)
         return PDX_OK;
+    if (p->id_synthesized)
+        synthesize_id(p);
     int rc = buf_err(p);
     if (rc)
         return rc;
@@ -606,17 +630,11 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
         p->sec = SEC_SKIPPED;
         return;
     } else {
-        char hex[17];
-        snprintf(hex, sizeof hex, "%016" PRIx64, pdx_hash(p->title.data, p->title.len));
-        pdx_buf_append(&p->id, "nolink-", 7);
-        pdx_buf_append(&p->id, hex, 16);
-        p->id_synthesized = true;
-        const char *why = !have_link ? "heading has no link"
-                          : empty    ? "link has an empty arXiv id"
-                          : p->url.len == 0 ? "link is empty"
-                                            : "link holds no arXiv id";
-        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno, "%s; using synthesized id %.*s",
-                          why, (int)p->id.len, buf_str(&p->id));
+        p->id_synthesized = true; /* made from the title and authors at the end */
+        p->synth_why = !have_link ? "heading has no link"
+                       : empty    ? "link has an empty arXiv id"
+                       : p->url.len == 0 ? "link is empty"
+                                         : "link holds no arXiv id";
     }
     if (p->title.len == 0)
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno, "paper heading has an empty title");

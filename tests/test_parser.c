@@ -671,11 +671,23 @@ static void test_heading_text_after_link(void **state)
     collect_free(&c);
 }
 
+/* A synthesized id: the XXH3-64 of the title, a newline and the authors
+ * (one a line; none here unless given). */
+static void expect_synth_by(const cpaper *p, const char *title, const char *authors)
+{
+    char key[512], want[32];
+    int n = snprintf(key, sizeof key, "%s\n%s", title, authors);
+    snprintf(want, sizeof want, "nolink-%016llx", (unsigned long long)pdx_hash(key, (size_t)n));
+    assert_string_equal(p->id, want);
+    assert_true(p->synth);
+    assert_string_equal(p->title, title);
+}
+
 static void expect_synth(const cpaper *p, const char *title)
 {
-    char want[32];
-    snprintf(want, sizeof want, "nolink-%016llx",
-             (unsigned long long)pdx_hash(title, strlen(title)));
+    char key[512], want[32];
+    int n = snprintf(key, sizeof key, "%s\n", title);
+    snprintf(want, sizeof want, "nolink-%016llx", (unsigned long long)pdx_hash(key, (size_t)n));
     assert_string_equal(p->id, want);
     assert_true(p->synth);
     assert_string_equal(p->title, title);
@@ -712,6 +724,37 @@ static void test_heading_missing_link(void **state)
         assert_int_equal(c.st.warnings, 4);
         collect_free(&c);
     }
+}
+
+/* Two papers without a link and with the same title ("Technical Report")
+ * by different teams are two papers: the id was the title's alone, so the
+ * second replaced the first as a duplicate. The same paper listed again
+ * (title and authors) is still one. */
+static void test_heading_missing_link_same_title(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2024-05-17)\n"
+                      "### Technical Report\n"
+                      "Authors: Team Alpha\n"
+                      "- 알파 팀의 모델.\n"
+                      "### Technical Report\n"
+                      "Authors: Team Beta, Team Gamma\n"
+                      "- 베타 팀의 모델.\n"
+                      "### Technical Report\n"
+                      "Authors: Team Alpha\n"
+                      "- 알파 팀의 모델, 다시.\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/reports.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 3);
+    expect_synth_by(&c.p[0], "Technical Report", "Team Alpha");
+    expect_synth_by(&c.p[1], "Technical Report", "Team Beta\nTeam Gamma");
+    assert_string_not_equal(c.p[0].id, c.p[1].id);
+    assert_string_equal(c.p[0].id, c.p[2].id);
+    /* the warning names the id, on the heading's line */
+    char want[64];
+    snprintf(want, sizeof want, "using synthesized id %s", c.p[1].id);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 5, want));
+    collect_free(&c);
 }
 
 static void test_heading_skipped(void **state)
@@ -1529,6 +1572,7 @@ int main(void)
         T("parser/text/long_line", test_text_long_line),
         T("parser/heading/brackets", test_heading_brackets),
         T("parser/heading/text after the link", test_heading_text_after_link),
+        T("parser/heading/missing link, same title", test_heading_missing_link_same_title),
         T("parser/heading/missing_link", test_heading_missing_link),
         T("parser/heading/skipped", test_heading_skipped),
         T("parser/votes", test_votes),

@@ -33,7 +33,8 @@ extern "C" {
  * by U+FFFD and reported). */
 typedef struct pdx_paper {
     const char *id; /* arXiv id ("2408.04619"), or a synthesized stable id
-                       "nolink-<16 hex>" when the heading has none */
+                       "nolink-<16 hex>" (of the title and authors) when the
+                       heading has none */
     size_t id_len;
     const char *url; /* link target as written; may be empty */
     size_t url_len;
