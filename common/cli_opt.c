@@ -23,27 +23,32 @@ bool pdx_cli_opt_value(int argc, char **argv, int *i, const char *name, const ch
     return true;
 }
 
-/* Writes m[0..n) to stderr, escaped as pdx_cli_eprintf says. */
-static void put_escaped(FILE *f, const char *m, size_t n)
+/* Appends m[0..n) to b, escaped as pdx_cli_eprintf says. */
+static void append_escaped(pdx_buf *b, const char *m, size_t n)
 {
     const uint8_t *p = (const uint8_t *)m;
     size_t i = 0;
     while (i < n) {
         int32_t cp;
         size_t k = pdx_utf8_decode(p + i, n - i, &cp);
+        char esc[16];
         if (k == 0) {
-            fprintf(f, "\\x%02X", p[i]);
+            snprintf(esc, sizeof esc, "\\x%02X", p[i]);
+            pdx_buf_append(b, esc, strlen(esc));
             k = 1;
         } else if (pdx_is_control_cp(cp) && !(cp == '\n' && i + 1 == n)) {
-            fprintf(f, cp < 0x100 ? "\\x%02X" : "\\u{%04X}", (unsigned)cp);
+            snprintf(esc, sizeof esc, cp < 0x100 ? "\\x%02X" : "\\u{%04X}", (unsigned)cp);
+            pdx_buf_append(b, esc, strlen(esc));
         } else {
-            fwrite(p + i, 1, k, f);
+            pdx_buf_append(b, p + i, k);
         }
         i += k;
     }
 }
 
-static void vput(FILE *f, const char *fmt, va_list ap)
+/* Formats, escapes and writes the message with one write, so that it is
+ * not split among other processes' lines on a shared stderr. */
+static void vput(FILE *f, const char *raw, const char *fmt, va_list ap)
 {
     char small[1024], *m = small;
     va_list again;
@@ -54,7 +59,14 @@ static void vput(FILE *f, const char *fmt, va_list ap)
     va_end(again);
     if (n < 0)
         return;
-    put_escaped(f, m ? m : small, m && m != small ? (size_t)n : strlen(small));
+    pdx_buf b = {0};
+    if (raw)
+        pdx_buf_append(&b, raw, strlen(raw));
+    append_escaped(&b, m ? m : small, m && m != small ? (size_t)n : strlen(small));
+    if (!b.err)
+        fwrite(b.data, 1, b.len, f);
+    fflush(f);
+    pdx_buf_free(&b);
     if (m != small)
         free(m);
 }
@@ -63,7 +75,7 @@ void pdx_cli_eprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vput(stderr, fmt, ap);
+    vput(stderr, NULL, fmt, ap);
     va_end(ap);
 }
 
@@ -71,6 +83,14 @@ void pdx_cli_fprintf(FILE *f, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vput(f, fmt, ap);
+    vput(f, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void pdx_cli_eprintf_after(const char *raw, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vput(stderr, raw, fmt, ap);
     va_end(ap);
 }

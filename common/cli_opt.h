@@ -26,5 +26,8 @@ bool pdx_cli_opt_value(int argc, char **argv, int *i, const char *name, const ch
 void pdx_cli_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The same on f (stdout: a summary naming files). */
 void pdx_cli_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* pdx_cli_eprintf after raw, written as is (a progress line's "\r\033[K"). */
+void pdx_cli_eprintf_after(const char *raw, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -64,7 +64,7 @@ bool pdx_impacts_read(const uint8_t **p, const uint8_t *end, uint64_t max_tf, ui
     *n = (uint32_t)count;
     if (count == 1) {
         t = max_tf;
-    } else if (!pdx_get_varint(p, end, &t) || t == 0) {
+    } else if (!pdx_get_varint(p, end, &t) || t == 0 || t > max_tf) {
         return false;
     }
     for (uint64_t i = 0;; i++) {

@@ -203,8 +203,9 @@ static int on_paper(const pdx_paper *p, void *payload)
     if (s->progress && s->stats.papers % 256 == 0) {
         double t = now();
         if (t - s->last_progress > 0.25) {
-            pdx_cli_eprintf("\r\033[Kindexing: %" PRIu64 " files, %" PRIu64 " papers, %.1f s",
-                    s->stats.files, s->stats.papers, t - s->t0);
+            pdx_cli_eprintf_after("\r\033[K", "indexing: %" PRIu64 " files, %" PRIu64
+                                  " papers, %.1f s", s->stats.files, s->stats.papers,
+                                  t - s->t0);
             s->last_progress = t;
         }
     }
@@ -594,13 +595,29 @@ static bool inside_input_dir(const char *path, const char *dir)
     return in;
 }
 
-/* Is path named like a file of the index at out ("<out>.<anything>" in
- * its folder: its segments, lock and temporary files)? */
+/* Is rest, what follows "<out>" in a name, that of one of the index's
+ * own files: ".<digits>.seg" (a segment), ".lock" or ".tmp.<...>"? */
+static bool index_file_suffix(const char *rest)
+{
+    if (!strcmp(rest, ".lock") || !strncmp(rest, ".tmp.", 5))
+        return true;
+    if (rest[0] != '.' || rest[1] < '0' || rest[1] > '9')
+        return false;
+    const char *p = rest + 1;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return !strcmp(p, ".seg");
+}
+
+/* Is path named like a file of the index at out (in its folder: its
+ * segments, lock and temporary files)? Other names that start with the
+ * index's ("papers.idx.json") are not. */
 static bool in_index_namespace(const char *path, const char *out)
 {
     char *cp = canonical_path(path), *co = canonical_path(out);
     size_t n = co ? strlen(co) : 0;
-    bool in = cp && co && strncmp(cp, co, n) == 0 && cp[n] == '.' && !strchr(cp + n, '/');
+    bool in = cp && co && strncmp(cp, co, n) == 0 && !strchr(cp + n, '/') &&
+              index_file_suffix(cp + n);
     free(cp);
     free(co);
     return in;
@@ -636,7 +653,7 @@ static int refuse_conflicting_outputs(const char *out, const char *export_path,
                                       const char *const *paths, size_t n_paths)
 {
     if (export_path && (same_file(export_path, out) || in_index_namespace(export_path, out))) {
-        fprintf(stderr,
+        pdx_cli_eprintf(
                 "paperdex-index: --export-jsonl %s is the index being written or one of its "
                 "files (-o %s); choose another file\n",
                 export_path, out);

@@ -559,31 +559,34 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
     p->stats->headings++;
     trim(&h, &n);
 
-    /* Title and link: "[title](url)" starting at the last "](" whose link
-     * is closed (titles may hold "](" too, the URL never does), the link
-     * running to its ')' (parentheses inside it balanced, as Markdown
-     * reads them). Text after the link ("(ICML 2024)") is kept as the end
-     * of the title. */
+    /* Title and link: "[title](url)" starting at the last "](" (titles
+     * may hold "](" too, the URL never does), the link running to its ')'
+     * (parentheses inside it balanced, as Markdown reads them); a link
+     * never closed is no link. Text after the link ("(ICML 2024)") is kept
+     * as the end of the title. One backward and one forward pass: a line
+     * of many "](" costs no more than its length. */
     const char *title = h, *url = NULL, *after = NULL;
     size_t title_len = n, url_len = 0, after_len = 0;
     bool have_link = false;
-    if (n >= 2 && h[0] == '[') {
-        for (size_t i = n - 1; i-- > 1 && !have_link;) {
-            if (h[i] != ']' || h[i + 1] != '(')
-                continue;
-            size_t depth = 0, k = i + 2;
-            for (; k < n; k++) {
-                if (h[k] == '(')
-                    depth++;
-                else if (h[k] == ')' && depth-- == 0)
-                    break;
-            }
-            if (k == n)
-                continue; /* not closed: part of the title */
+    size_t at = 0; /* where the last "](" is; 0: none (h[0] is '[') */
+    for (size_t j = n >= 2 && h[0] == '[' ? n - 1 : 0; j-- > 1;)
+        if (h[j] == ']' && h[j + 1] == '(') {
+            at = j;
+            break;
+        }
+    if (at) {
+        size_t depth = 0, k = at + 2;
+        for (; k < n; k++) {
+            if (h[k] == '(')
+                depth++;
+            else if (h[k] == ')' && depth-- == 0)
+                break;
+        }
+        if (k < n) {
             title = h + 1;
-            title_len = i - 1;
-            url = h + i + 2;
-            url_len = k - (i + 2);
+            title_len = at - 1;
+            url = h + at + 2;
+            url_len = k - (at + 2);
             after = h + k + 1;
             after_len = n - (k + 1);
             have_link = true;

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_opt.h"
 #include "common.h"
 #include "json.h"
 #include "watch.h"
@@ -88,9 +89,8 @@ static void log_line(const watch_state *s, const char *text)
 {
     char when[32];
     wall_clock(when, sizeof when);
-    if (!s->o->json) {
-        fprintf(s->o->log, "%s %s\n", when, text);
-        fflush(s->o->log);
+    if (!s->o->json) { /* paths in text may hold control characters */
+        pdx_cli_fprintf(s->o->log, "%s %s\n", when, text);
         return;
     }
     pdx_buf b = {0};

@@ -299,6 +299,24 @@ static char *long_line(size_t bytes, size_t *len)
     return s;
 }
 
+/* A paper whose heading is "[" and n times "](", with a marker in its
+ * summary. */
+static char *many_link_starts(size_t n, size_t *len)
+{
+    static const char head[] = "## Daily Papers (2024-02-06)\n\n### [";
+    static const char tail[] = "\n\n- 괄호가 닫히지 않는 제목. linkstartsmarker\n";
+    size_t cap = sizeof head + 2 * n + sizeof tail;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    size_t l = sizeof head - 1;
+    memcpy(s, head, l);
+    for (size_t i = 0; i < n; i++, l += 2)
+        memcpy(s + l, "](", 2);
+    memcpy(s + l, tail, sizeof tail - 1);
+    *len = l + sizeof tail - 1;
+    return s;
+}
+
 static char *binary_blob(size_t n)
 {
     char *s = malloc(n);
@@ -378,6 +396,11 @@ static int setup(void **st)
     free(b);
     b = long_line(10u << 20, &len);
     put(s, "long_line.md", b, len);
+    free(b);
+    /* a 2 MB heading of a million "](" none of which closes: each was
+     * tried as the link's start and scanned to the line's end (hours) */
+    b = many_link_starts(1000000, &len);
+    put(s, "link_starts.md", b, len);
     free(b);
     /* names with spaces and non-ASCII, in a directory with both */
     static const char named[] = "## Daily Papers (2024-02-07)\n\n"
@@ -517,6 +540,7 @@ static void hostile_index_content_is_searchable(void **st)
         {{"id:2402.00104", NULL}, "\"votes\":null"},    /* absurd votes: unknown */
         {{"id:2402.00105", NULL}, "\"votes\":null"},
         {{"\"Inside Junk\"", NULL}, "2402.00120"},      /* headings inside binary */
+        {{"linkstartsmarker", NULL}, "nolink-"},         /* a million "](" */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         run_result r = search(s, cases[i].q);
@@ -1148,8 +1172,9 @@ static void hostile_export_refuses_index_files(void **st)
     const char *to_nowhere[] = {"paperdex-index", "-q",    "-o", keep, "--export-jsonl",
                                 nowhere,          in,      in2,  NULL};
     expect_refusal(dir, to_nowhere, "index not written", keep, keep_bytes, keep_len);
-    /* and one that can is written beside the new index */
-    char *ok = fx_path(dir, "papers.jsonl");
+    /* and one that can is written beside the new index, also under a
+     * name that starts with the index's (only its own files' are taken) */
+    char *ok = fx_path(dir, "keep.idx.jsonl");
     const char *good[] = {"paperdex-index", "-q", "-o", keep, "--export-jsonl", ok, in, in2, NULL};
     r = run_prog(dir, good);
     if (r.status != 0)

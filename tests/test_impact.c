@@ -229,6 +229,10 @@ static void malformed_impacts_refused(void **st)
     assert_false(reads(flat_len, sizeof flat_len, 3, 10)); /* length does not grow */
     const uint8_t wide[] = {2, 1, 2, 0xff, 0xff, 0xff, 0xff, 0x0f};
     assert_false(reads(wide, sizeof wide, 3, 10)); /* length past 32 bits */
+    /* a first tf past max_tf whose increase wraps around to max_tf */
+    const uint8_t wrap[] = {0x02, 0x81, 0x80, 0x80, 0x80, 0x10, 0x82, 0x80, 0x80,
+                            0x80, 0xf0, 0xff, 0xff, 0xff, 0xff, 0x01, 0xe8, 0x07};
+    assert_false(reads(wrap, sizeof wrap, 3, 10));
 }
 
 int main(void)
