@@ -48,7 +48,8 @@ static void append_escaped(pdx_buf *b, const char *m, size_t n)
 
 /* Formats, escapes and writes the message with one write, so that it is
  * not split among other processes' lines on a shared stderr. */
-static void vput(FILE *f, const char *raw, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void vput(FILE *f, const char *raw,
+                                                       const char *fmt, va_list ap)
 {
     char small[1024], *m = small;
     va_list again;

@@ -343,3 +343,12 @@ void fx_copy_index(const char *src, const char *dst)
     fx_write(dst, bytes, len);
     free(bytes);
 }
+
+uint64_t fx_xorshift(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
+}

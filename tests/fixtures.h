@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Creates a fresh directory under $TMPDIR (or /tmp); returns a malloc'd path. */
 char *fx_tmpdir(void);
@@ -84,6 +85,9 @@ char *fx_paper_copy(struct pdx_paper *out, const struct pdx_paper *p);
 
 /* Path of the shared/ data folder, or NULL when it is not there. */
 const char *fx_shared_dir(void);
+/* A deterministic xorshift64 step of *state (not 0): the tests' own
+ * pseudo-random numbers. */
+uint64_t fx_xorshift(uint64_t *state);
 /* Runs a shell command, capturing stdout into *out (malloc'd, may be NULL)
  * and returning its exit status (or -1 if it did not exit normally). */
 int fx_run(const char *cmd, char **out);

@@ -17,16 +17,14 @@
 #include <cmocka.h>
 
 #include "common.h"
+#include "fixtures.h"
 #include "impact.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
 static uint32_t next_rand(uint32_t n)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng % n);
+    return (uint32_t)(fx_xorshift(&rng) % n);
 }
 
 /* Does point (t, l) dominate the posting (tf, len)? */
