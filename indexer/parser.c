@@ -550,6 +550,108 @@ static int finish_paper(pdx_parser *p)
     return p->cb.on_paper(&paper, p->cb.payload);
 }
 
+/* A heading's parts: the title, the link's URL (trimmed, without "<>" or
+ * a "title" after it) and the text after the link. */
+typedef struct heading_parts {
+    const char *title, *url, *after;
+    size_t title_len, url_len, after_len;
+} heading_parts;
+
+/* The link's URL of h[0..n) once "](" at `at` opens it: it runs to its
+ * ')' (parentheses inside it balanced, as Markdown reads them). Fills *hp
+ * with the title before `at` and returns true; false when it is never
+ * closed. */
+static bool link_at(const char *h, size_t n, size_t at, heading_parts *hp)
+{
+    size_t depth = 0, k = at + 2;
+    for (; k < n; k++) {
+        if (h[k] == '(')
+            depth++;
+        else if (h[k] == ')' && depth-- == 0)
+            break;
+    }
+    if (k == n)
+        return false;
+    hp->title = h + 1;
+    hp->title_len = at - 1;
+    hp->url = h + at + 2;
+    hp->url_len = k - (at + 2);
+    hp->after = h + k + 1;
+    hp->after_len = n - (k + 1);
+    trim(&hp->title, &hp->title_len);
+    trim(&hp->url, &hp->url_len);
+    /* Markdown "<url>" and "url "title"" forms. */
+    if (hp->url_len >= 2 && hp->url[0] == '<' && hp->url[hp->url_len - 1] == '>') {
+        hp->url++;
+        hp->url_len -= 2;
+    }
+    for (size_t i = 0; i < hp->url_len; i++)
+        if (is_blank(hp->url[i])) {
+            hp->url_len = i;
+            break;
+        }
+    trim(&hp->after, &hp->after_len);
+    return true;
+}
+
+/* Where the first "[title]" of h ends, brackets inside it balanced ("[[x]
+ * y]"), when "(" follows it; 0 when it does not. */
+static size_t first_title_end(const char *h, size_t n)
+{
+    size_t depth = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (h[k] == '[')
+            depth++;
+        else if (h[k] == ']' && --depth == 0)
+            return k + 1 < n && h[k + 1] == '(' ? k : 0;
+    }
+    return 0;
+}
+
+static bool holds_arxiv_id(const heading_parts *hp)
+{
+    const char *id;
+    size_t id_len;
+    bool empty;
+    return hp->url_len && pdx_arxiv_id_from_url(hp->url, hp->url_len, &id, &id_len, &empty);
+}
+
+/* Splits heading h[0..n) into its parts; returns whether it has a link.
+ * "[title](url)" starts at the last "](" (titles may hold "](" too, the
+ * URL never does), a link never closed being no link; text after it
+ * ("(ICML 2024)") is kept as the end of the title. When the heading's
+ * first link, after a title whose brackets balance, is an arXiv link and
+ * other links follow it ("[T](arXiv) [code](github)"), the first is the
+ * paper's and the links after it are left out of the title. Each is found
+ * in one pass: a line of many "](" costs no more than its length. */
+static bool heading_link(const char *h, size_t n, heading_parts *hp)
+{
+    memset(hp, 0, sizeof *hp);
+    hp->title = h;
+    hp->title_len = n;
+    size_t at = 0; /* where the last "](" is; 0: none (h[0] is '[') */
+    for (size_t j = n >= 2 && h[0] == '[' ? n - 1 : 0; j-- > 1;)
+        if (h[j] == ']' && h[j + 1] == '(') {
+            at = j;
+            break;
+        }
+    if (!at || !link_at(h, n, at, hp)) {
+        if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+            hp->title = h + 1;
+            hp->title_len = n - 2;
+        }
+        trim(&hp->title, &hp->title_len);
+        return false;
+    }
+    heading_parts first;
+    size_t fe = first_title_end(h, n);
+    if (fe && fe < at && link_at(h, n, fe, &first) && holds_arxiv_id(&first)) {
+        *hp = first;
+        hp->after_len = 0; /* the other links (code, project page), not title words */
+    }
+    return true;
+}
+
 /* A "### " line: h[0..n) is the text after the "###". */
 static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
 {
@@ -559,67 +661,15 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
     p->stats->headings++;
     trim(&h, &n);
 
-    /* Title and link: "[title](url)" starting at the last "](" (titles
-     * may hold "](" too, the URL never does), the link running to its ')'
-     * (parentheses inside it balanced, as Markdown reads them); a link
-     * never closed is no link. Text after the link ("(ICML 2024)") is kept
-     * as the end of the title. One backward and one forward pass: a line
-     * of many "](" costs no more than its length. */
-    const char *title = h, *url = NULL, *after = NULL;
-    size_t title_len = n, url_len = 0, after_len = 0;
-    bool have_link = false;
-    size_t at = 0; /* where the last "](" is; 0: none (h[0] is '[') */
-    for (size_t j = n >= 2 && h[0] == '[' ? n - 1 : 0; j-- > 1;)
-        if (h[j] == ']' && h[j + 1] == '(') {
-            at = j;
-            break;
-        }
-    if (at) {
-        size_t depth = 0, k = at + 2;
-        for (; k < n; k++) {
-            if (h[k] == '(')
-                depth++;
-            else if (h[k] == ')' && depth-- == 0)
-                break;
-        }
-        if (k < n) {
-            title = h + 1;
-            title_len = at - 1;
-            url = h + at + 2;
-            url_len = k - (at + 2);
-            after = h + k + 1;
-            after_len = n - (k + 1);
-            have_link = true;
-        }
-    }
-    if (!have_link && n >= 2 && h[0] == '[' && h[n - 1] == ']') {
-        title = h + 1;
-        title_len = n - 2;
-    }
-    trim(&title, &title_len);
-    if (have_link) {
-        trim(&url, &url_len);
-        /* Markdown "<url>" and "url "title"" forms. */
-        if (url_len >= 2 && url[0] == '<' && url[url_len - 1] == '>') {
-            url++;
-            url_len -= 2;
-        }
-        for (size_t i = 0; i < url_len; i++) {
-            if (is_blank(url[i])) {
-                url_len = i;
-                break;
-            }
-        }
-    }
-
-    trim(&after, &after_len);
-    size_t bad = append_sanitized(&p->title, title, title_len, &p->stripped);
-    if (after_len) {
+    heading_parts hp;
+    bool have_link = heading_link(h, n, &hp);
+    size_t bad = append_sanitized(&p->title, hp.title, hp.title_len, &p->stripped);
+    if (hp.after_len) {
         pdx_buf_putc(&p->title, ' ');
-        bad += append_sanitized(&p->title, after, after_len, &p->stripped);
+        bad += append_sanitized(&p->title, hp.after, hp.after_len, &p->stripped);
     }
-    if (url_len)
-        bad += append_sanitized(&p->url, url, url_len, &p->stripped);
+    if (hp.url_len)
+        bad += append_sanitized(&p->url, hp.url, hp.url_len, &p->stripped);
     report_replaced(p, lineno, bad);
 
     const char *id = NULL;

@@ -653,10 +653,18 @@ static void test_heading_text_after_link(void **state)
         "### [Trailing note](https://arxiv.org/abs/2405.30011) (ICML 2024)\n"
         "### [Trailing word](https://arxiv.org/abs/2405.30012) 추천\n"
         "### [Nested](https://example.org/a_(b)/2405.30013)\n"
-        "### [Unclosed](https://arxiv.org/abs/2405.30014\n";
+        "### [Unclosed](https://arxiv.org/abs/2405.30014\n"
+        "### [[Paper] Two](https://arxiv.org/abs/2405.30015) [code](https://github.com/x/y)\n"
+        "### [Both](https://arxiv.org/abs/2405.30016) [v2](https://arxiv.org/abs/2405.30017)\n";
     collect c = {0};
     assert_int_equal(parse_buf(&c, "mem/after.md", doc, (size_t)-1), PDX_OK);
-    assert_int_equal(c.np, 4);
+    assert_int_equal(c.np, 6);
+    /* a code link after the paper's: the paper's link, its title alone */
+    assert_string_equal(c.p[4].id, "2405.30015");
+    assert_string_equal(c.p[4].title, "[Paper] Two");
+    /* two arXiv links: the first, after the title */
+    assert_string_equal(c.p[5].id, "2405.30016");
+    assert_string_equal(c.p[5].title, "Both");
     assert_string_equal(c.p[0].id, "2405.30011");
     assert_string_equal(c.p[0].url, "https://arxiv.org/abs/2405.30011");
     assert_string_equal(c.p[0].title, "Trailing note (ICML 2024)");
