@@ -137,6 +137,14 @@ int pdx_write_all(int fd, const void *p, size_t n);
 /* ---- hash.c: the one hash function of the format (XXH3-64, seed 0) ---- */
 uint64_t pdx_hash(const void *p, size_t n);
 
+/* ---- date.c ---- */
+
+/* Writes date (YYYYMMDD) as "YYYY-MM-DD" into out; "" when unknown (<= 0):
+ * hits shown by the programs and the server, the indexer's messages. */
+void pdx_format_date(char out[16], int32_t date);
+/* The same for a message: out, or "no date" when unknown. */
+const char *pdx_date_text(int32_t date, char out[16]);
+
 /* ---- utf8.c: UTF-8 helpers shared by parser, tokenizer and output ---- */
 
 /* Length of the valid UTF-8 sequence at s[0..n) (1-4), or 0 when the bytes

@@ -107,9 +107,9 @@
 #define PDX_MAGIC_LEN 8
 
 /* Version 5: an index is a manifest naming segments of the layout above
- * (version 4 had no impacts in list headers; version 3 was one file: a segment with a LEXICON section 10; version 2
- * had no max_votes in list headers and skip entries, version 1 no
- * LEXICON). A reader accepts exactly the version it knows; a writer always
+ * (version 4 had no impacts in list headers; version 3 was one file: a
+ * segment with a LEXICON section 10; version 2 had no max_votes in list
+ * headers and skip entries, version 1 no LEXICON). A reader accepts exactly the version it knows; a writer always
  * writes the newest. */
 #define PDX_FORMAT_VERSION 5
 /* Written as u32; reads back as this value only if written little-endian. */

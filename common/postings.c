@@ -209,7 +209,6 @@ int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned f
     out->min_len = (uint32_t)h.min_len;
     out->max_votes = (uint32_t)h.max_votes;
     out->imp = h.imp;
-    out->n_imp = h.n_imp;
     out->n_blocks = (uint32_t)((h.df + PDX_BLOCK_SIZE - 1) / PDX_BLOCK_SIZE);
     if (out->n_blocks == 1) {
         /* One-block lists store no skip table; build its entry here. The

@@ -422,18 +422,38 @@ int pdx_term_get(pdx_index *ix, uint32_t ord, pdx_term *out)
     return PDX_OK;
 }
 
+int pdx_term_field_dfs(pdx_index *ix, uint32_t ord, unsigned fields, uint64_t df[PDX_NFIELDS])
+{
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        df[f] = 0;
+    pdx_term t;
+    int rc = pdx_term_get(ix, ord, &t);
+    if (rc)
+        return rc;
+    /* the term's lists lie back to back in field order (pdx_term_list) */
+    const uint8_t *p = ix->sec[PDX_SEC_POSTINGS].p + t.post_off;
+    for (unsigned f = 0; f < PDX_NFIELDS && (fields >> f); f++) {
+        if (!(t.fields & (1u << f)))
+            continue;
+        pdx_list_header h;
+        if (pdx_list_header_read(ix, p, &h))
+            break; /* nor can the lists after it be found */
+        if (fields & (1u << f))
+            df[f] = h.df;
+        p = h.end;
+    }
+    return PDX_OK;
+}
+
 int pdx_term_df(pdx_index *ix, uint32_t ord, unsigned fields, uint64_t *out)
 {
     if (ix->n_segs)
         return pdx_view_term_df(ix, ord, fields, out);
+    uint64_t df[PDX_NFIELDS];
+    int rc = pdx_term_field_dfs(ix, ord, fields, df);
     *out = 0;
-    pdx_term t;
-    int rc = pdx_term_get(ix, ord, &t);
-    for (unsigned f = 0; !rc && f < PDX_NFIELDS; f++) {
-        pdx_list_header h;
-        if ((fields & (1u << f)) && pdx_term_list(ix, &t, f, &h) == PDX_OK)
-            *out += h.df;
-    }
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        *out += df[f];
     return rc;
 }
 

@@ -131,6 +131,10 @@ int pdx_index_lexicon(pdx_index *ix, const pdx_lexicon **out);
  * papers); a list that cannot be read counts 0 (--check reports it).
  * Returns pdx_term_get's result. */
 int pdx_term_df(pdx_index *ix, uint32_t ord, unsigned fields, uint64_t *out);
+/* The same per field, into df[] (0 for a field not in fields, or whose
+ * list the term lacks or that cannot be read), for a segment: its list
+ * headers are read once, in one walk up to the last field asked for. */
+int pdx_term_field_dfs(pdx_index *ix, uint32_t ord, unsigned fields, uint64_t df[PDX_NFIELDS]);
 
 /* Term ordinal of an exact term: PDX_OK, PDX_ENOTFOUND or PDX_ECORRUPT. */
 int pdx_term_find(pdx_index *ix, const char *term, size_t len, uint32_t *out);
@@ -252,10 +256,9 @@ typedef struct pdx_postings {
     uint32_t max_tf;   /* list-wide bound, for MaxScore */
     uint32_t min_len;  /* list-wide bound */
     uint32_t max_votes; /* list-wide: most known votes of one of its papers */
-    /* list-wide: its (tf, length) frontier, n_imp points encoded at imp
-     * and checked when the header was read (pdx_postings_impacts()) */
+    /* list-wide: its (tf, length) frontier, encoded at imp and checked
+     * when the header was read (pdx_postings_impacts()) */
     const uint8_t *imp;
-    uint32_t n_imp;
     uint32_t n_blocks;
     const uint8_t *skip;     /* n_blocks entries of PDX_SKIP_ENTRY_SIZE */
     const uint8_t *data;     /* block data start */
@@ -286,8 +289,8 @@ typedef struct pdx_postings {
 /* Opens the list of (term ord, field) on its first document. Returns
  * PDX_ENOTFOUND when the term does not occur in that field. */
 int pdx_postings_open(pdx_postings *out, pdx_index *ix, uint32_t ord, unsigned field);
-/* The list's impacts (impact.h): n_imp points into tf[] and len[] (each
- * PDX_MAX_IMPACTS long), ascending in both; returns n_imp. */
+/* The list's impacts (impact.h): its points into tf[] and len[] (each
+ * PDX_MAX_IMPACTS long), ascending in both; returns their count. */
 uint32_t pdx_postings_impacts(const pdx_postings *p, uint32_t *tf, uint32_t *len);
 /* Moves to the next document. The common case, a next document in the
  * decoded block, is inline; the rest is pdx_postings_next_block. */

@@ -30,26 +30,6 @@
 #define PDX_PRINTF_LIKE(fmt, args)
 #endif
 
-/* A YYYYMMDD date as messages show it ("2024-05-02"; "no date" for 0),
- * into out. */
-static inline const char *pdx_date_text(int32_t date, char out[16])
-{
-    if (date <= 0 || date > 99991231)
-        return "no date";
-    int32_t y = date / 10000, m = date / 100 % 100, d = date % 100;
-    char *p = out + 10;
-    *p = 0;
-    int32_t parts[3] = {d, m, y};
-    for (int k = 0; k < 3; k++) { /* dd, mm, yyyy from the end */
-        int digits = k == 2 ? 4 : 2;
-        for (int i = 0; i < digits; i++, parts[k] /= 10)
-            *--p = (char)('0' + parts[k] % 10);
-        if (k < 2)
-            *--p = '-';
-    }
-    return out;
-}
-
 /* Parser state: the callbacks, the stats to add to, and the scratch
  * buffers of the paper being assembled. Opaque outside parser.c. */
 typedef struct pdx_parser pdx_parser;

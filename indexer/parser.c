@@ -31,14 +31,16 @@
  * is always valid UTF-8 and never silently shortened.
  *
  * Decisions (the header documents the contract, these are the details):
- * - Heading: the title is between the first '[' and the last "](" of the
- *   line when the line ends with ')', so titles may hold brackets
- *   ("[IDK]", "GPT-[n]") and parentheses. The arXiv id comes from the link
- *   (see pdx_arxiv_id_from_url); "vN" is stripped so versions dedup. A
- *   heading without a usable id gets "nolink-" + 16 hex digits of XXH3-64
- *   of the title and the authors (so a paper listed on two days is one
- *   paper, and two "Technical Report"s by different teams are two), plus a
- *   warning; an empty title without an id is skipped.
+ * - Heading: the title is between the first '[' and the last "](" whose
+ *   link closes (heading_link()), so titles may hold brackets ("[IDK]",
+ *   "GPT-[n]") and parentheses; text after the link ends the title, and a
+ *   first arXiv link with other links after it is the paper's. The arXiv
+ *   id comes from the link (see pdx_arxiv_id_from_url); "vN" is stripped
+ *   so versions dedup. A heading without a usable id gets "nolink-" + 16
+ *   hex digits of XXH3-64 of the title and the authors (so a paper listed
+ *   on two days is one paper, and two "Technical Report"s by different
+ *   teams are two), plus a warning; an empty title without an id is
+ *   skipped.
  * - Date: the last "## Daily Papers (...)" header above the paper, else the
  *   YYYY/MM/DD in the path. An invalid header date is a warning. A file
  *   whose papers have no date at all gets one warning (first paper's line).

@@ -38,30 +38,6 @@ void pdx_buf_put_int(pdx_buf *o, int64_t v)
     pdx_buf_put_uint(o, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 }
 
-/* Writes v (< 10^width) in width digits, zeros in front. */
-static char *put_digits(char *out, int width, int32_t v)
-{
-    for (int k = width - 1; k >= 0; k--, v /= 10)
-        out[k] = (char)('0' + v % 10);
-    return out + width;
-}
-
-void pdx_format_date(char out[16], int32_t date)
-{
-    if (date <= 0) {
-        out[0] = 0;
-        return;
-    }
-    /* snprintf's "%04d-%02d-%02d", by hand: it cost more than the rest of
-     * a hit's header line. */
-    char *o = put_digits(out, 4, date / 10000 % 10000);
-    *o++ = '-';
-    o = put_digits(o, 2, date / 100 % 100);
-    *o++ = '-';
-    o = put_digits(o, 2, date % 100);
-    *o = 0;
-}
-
 void pdx_json_url(pdx_buf *o, const pdx_hit_info *h)
 {
     bool synth = h->id_len >= 7 && !memcmp(h->id, "nolink-", 7);

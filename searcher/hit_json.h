@@ -32,9 +32,6 @@ void pdx_buf_printf(pdx_buf *o, const char *fmt, ...) __attribute__((format(prin
 void pdx_buf_put_uint(pdx_buf *o, uint64_t v);
 void pdx_buf_put_int(pdx_buf *o, int64_t v);
 
-/* Writes date (YYYYMMDD) as "YYYY-MM-DD" into out; "" when unknown (<= 0). */
-void pdx_format_date(char out[16], int32_t date);
-
 /* Appends the paper's link as a JSON string: the stored URL, else the arXiv
  * page of its id; null for a synthesized id without a link. */
 void pdx_json_url(pdx_buf *o, const pdx_hit_info *h);

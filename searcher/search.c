@@ -22,11 +22,12 @@
  * Pruning. Once the heap is full (and, for honest totals, more than
  * PDX_EXACT_TOTAL full matches were counted), papers that cannot enter it
  * are passed over: MaxScore over the per-cursor bounds (the best of the
- * list's impacts, list_norm()) in eval_required() and eval_single(), phrase positions skipped
- * when the bag-of-words bound cannot enter, proximity computed only when it
- * can matter, and in the partial pass the same bounds plus MaxScore over
- * whole groups (partial_ms: a paper with only the groups whose bounds,
- * at their coverage, cannot enter is never visited). Every bound includes
+ * list's impacts, list_norm()) in eval_required() and eval_single(),
+ * phrase positions skipped when the bag-of-words bound cannot enter,
+ * proximity computed only when it can matter, and in the partial pass the
+ * same bounds plus MaxScore over whole groups (partial_ms: a paper with
+ * only the groups whose bounds, at their coverage, cannot enter is never
+ * visited). Every bound includes
  * the largest proximity factor and vote boost (in the full-match pass,
  * the proximity factor of each cursor's own group: a first or last word
  * is in one pair, a middle word in two; cursor_prox()), and a paper is

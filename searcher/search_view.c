@@ -195,39 +195,51 @@ void pdx_search_terms_free(pdx_searcher *s)
     memset(&s->terms, 0, sizeof s->terms);
 }
 
-int pdx_search_term_df(pdx_searcher *s, uint32_t vord, unsigned fields, uint64_t *out)
+/* Live papers of term vord over the view in each field of fields, into
+ * df[] (0 for the others): what pdx_search_term_df sums and
+ * pdx_search_term_papers takes the largest of. */
+static int term_field_dfs(pdx_searcher *s, uint32_t vord, unsigned fields,
+                          uint64_t df[PDX_NFIELDS])
 {
-    *out = 0;
-    if (is_plain(s->ix)) { /* the segment's own figure, asked of it directly */
+    for (unsigned f = 0; f < PDX_NFIELDS; f++)
+        df[f] = 0;
+    if (is_plain(s->ix)) { /* the segment's own figures, asked of it directly */
         uint32_t base, local;
         pdx_index *sg = pdx_search_seg(s->ix, 0, &base);
         int rc = pdx_term_local(s->ix, vord, 0, &local);
         if (!rc)
-            rc = pdx_term_df(sg, local, fields, out);
+            rc = pdx_term_field_dfs(sg, local, fields, df);
         if (rc && sg != s->ix)
             pdx_view_pass_error(s->ix, sg, rc);
         return rc ? pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix)) : PDX_OK;
     }
     const uint32_t *locals;
-    const uint64_t *df;
-    int rc = pdx_search_term_stats(s, vord, &locals, &df);
+    const uint64_t *live;
+    int rc = pdx_search_term_stats(s, vord, &locals, &live);
     for (unsigned f = 0; !rc && f < PDX_NFIELDS; f++)
         if (fields & (1u << f))
-            *out += df[f];
+            df[f] = live[f];
+    return rc;
+}
+
+int pdx_search_term_df(pdx_searcher *s, uint32_t vord, unsigned fields, uint64_t *out)
+{
+    uint64_t df[PDX_NFIELDS];
+    int rc = term_field_dfs(s, vord, fields, df);
+    *out = 0;
+    for (unsigned f = 0; !rc && f < PDX_NFIELDS; f++)
+        *out += df[f];
     return rc;
 }
 
 int pdx_search_term_papers(pdx_searcher *s, uint32_t vord, uint64_t *out)
 {
+    uint64_t df[PDX_NFIELDS];
+    int rc = term_field_dfs(s, vord, PDX_FIELDS_ALL, df);
     *out = 0;
-    for (unsigned f = 0; f < PDX_NFIELDS; f++) {
-        uint64_t df;
-        int rc = pdx_search_term_df(s, vord, 1u << f, &df);
-        if (rc)
-            return rc;
-        *out = PDX_MAX(*out, df);
-    }
-    return PDX_OK;
+    for (unsigned f = 0; !rc && f < PDX_NFIELDS; f++)
+        *out = PDX_MAX(*out, df[f]);
+    return rc;
 }
 
 /* Is vord a term some live paper has? Only an index with deletions can
