@@ -299,10 +299,12 @@ typedef struct eval {
     double mass_total;       /* sum of the required groups' mass */
     double *boost_tab; /* boost of 0..BOOST_TABLE-1 votes, 0 until met (searcher's) */
     /* Block-max: the last range [bm_from, bm_upto] whose bound was found
-     * able to enter the heap at threshold bm_theta; candidates inside it
-     * are not checked again until the threshold rises. */
+     * able to enter the heap at threshold bm_theta (or let through
+     * unchecked after it: bm_misses, bm_skip_check()); candidates inside
+     * it are not checked again until the threshold rises. */
     uint32_t bm_from, bm_upto;
     double bm_theta;
+    uint32_t bm_misses; /* checks in a row that skipped nothing at bm_theta */
     /* The partial pass ranks papers by the words they match: a filter
      * alternative in a group (date:2024 OR word) does not count there, or
      * every paper passing it would be a partial match. */
@@ -1650,6 +1652,7 @@ static void bm_forget(eval *e)
     e->bm_from = 1;
     e->bm_upto = 0;
     e->bm_theta = -1;
+    e->bm_misses = 0;
 }
 
 static int cmp_cur_ub(const void *a, const void *b)
@@ -1925,16 +1928,43 @@ static inline bool bm_skip(eval *e, uint32_t doc, double theta, uint32_t *next)
     return bm_skip_check(e, doc, theta, next);
 }
 
+/* A check that skips nothing costs a pass over every cursor's skip table
+ * and is repeated at the end of the shortest of their blocks: on a
+ * frequent pair at 200x, every 20 or so candidates, 11% of the query for
+ * no range skipped (common words score flatly, so every block of theirs
+ * can enter). So after m checks in a row that skipped nothing at one
+ * threshold, the range let through is 2^min(m, BM_MISS_SHIFT) times the
+ * one checked, starting again at one range when a check skips or theta
+ * rises. Ranges let through unchecked are evaluated as any other: the
+ * hits do not change, only how often a skip is looked for (500 latency
+ * queries, 200x: sum of the per-query minima -5%, p99 -8%). */
+#define BM_MISS_SHIFT 3
+
+static void bm_let_through(eval *e, uint32_t doc, uint32_t upto, double theta)
+{
+    if (theta != e->bm_theta)
+        e->bm_misses = 0;
+    uint64_t end = upto;
+    if (upto != PDX_NO_DOC) {
+        uint64_t len = (uint64_t)(upto - doc) + 1;
+        end += len * ((1u << PDX_MIN(e->bm_misses, BM_MISS_SHIFT)) - 1);
+        end = PDX_MIN(end, (uint64_t)PDX_NO_DOC - 1);
+    }
+    e->bm_misses++;
+    e->bm_from = doc;
+    e->bm_upto = (uint32_t)end;
+    e->bm_theta = theta;
+}
+
 static bool bm_skip_check(eval *e, uint32_t doc, double theta, uint32_t *next)
 {
     uint32_t upto;
     double bound = block_bound(e, doc, &upto);
     if (!cannot_reach(bound, theta)) {
-        e->bm_from = doc;
-        e->bm_upto = upto;
-        e->bm_theta = theta;
+        bm_let_through(e, doc, upto, theta);
         return false;
     }
+    e->bm_misses = 0;
     *next = upto == PDX_NO_DOC ? PDX_NO_DOC : upto + 1;
     return true;
 }
