@@ -24,6 +24,11 @@
  *                                    includes "#", "##" and "####" lines:
  *                                    only "###" starts a paper)
  *
+ * Lines inside a fenced code block (fence.c finds them first) are none of
+ * these: code, which is summary text inside a paper and ignored outside
+ * one; the fence lines themselves are dropped. A fence that no later line
+ * closes is text, with a warning.
+ *
  * A paper is delivered when the next heading, date header or the end of the
  * buffer arrives. Only text that ends up in a paper is checked for UTF-8:
  * invalid sequences and NUL bytes are replaced with U+FFFD (one per bad
@@ -59,6 +64,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fence.h"
 #include "indexer.h"
 
 /* After this many lines with replaced bytes in one file, further ones are
@@ -109,6 +115,7 @@ struct pdx_parser {
     pdx_buf authors;     /* names joined by '\n' */
     pdx_buf summary;     /* summary lines joined by '\n' */
     pdx_buf scratch;     /* a sanitized Authors line */
+    pdx_fences fences;   /* the file's fenced code blocks (fence.c) */
 };
 
 /* ---- small text helpers ---- */
@@ -1007,6 +1014,7 @@ void pdx_parser_free(pdx_parser *p)
     pdx_buf_free(&p->summary);
     pdx_buf_free(&p->scratch);
     pdx_slots_free(&p->author_slots);
+    pdx_fences_clear(&p->fences);
     free(p->author_off);
     free(p->author_len);
     free(p);
@@ -1016,6 +1024,83 @@ void pdx_parser_free(pdx_parser *p)
 static bool is_heading(const char *s, size_t n)
 {
     return n >= 3 && s[0] == '#' && s[1] == '#' && s[2] == '#' && (n == 3 || is_blank(s[3]));
+}
+
+enum { FENCE_NONE, FENCE_MARK, FENCE_CODE };
+
+/* Where the line at offset `at` stands among the file's fenced blocks,
+ * looked up from block *next on (lines come in order): FENCE_MARK for an
+ * opening or closing line, FENCE_CODE for a line between, else
+ * FENCE_NONE. */
+static int fence_state(const pdx_fences *f, size_t *next, size_t at)
+{
+    while (*next < f->n_blocks && at > f->blocks[*next].close_at)
+        (*next)++;
+    if (*next == f->n_blocks || at < f->blocks[*next].open_at)
+        return FENCE_NONE;
+    if (at == f->blocks[*next].open_at || at == f->blocks[*next].close_at)
+        return FENCE_MARK;
+    return FENCE_CODE;
+}
+
+/* One line outside fenced code. */
+static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
+{
+    int rc = PDX_OK;
+    if (is_heading(s, n)) {
+        rc = finish_paper(p);
+        if (!rc)
+            start_paper(p, lineno, s + 3, n - 3);
+    } else if (has_prefix(s, n, "## Daily Papers")) {
+        rc = finish_paper(p);
+        if (!rc)
+            date_header(p, lineno, s + 15, n - 15);
+    } else if (p->sec == SEC_PAPER) {
+        paper_line(p, lineno, s, n);
+    }
+    return rc ? rc : buf_err(p);
+}
+
+/* One warning a file, at its first fence that never closes. */
+static void warn_unclosed(pdx_parser *p, uint32_t lineno)
+{
+    size_t more = p->fences.n_unclosed - 1;
+    if (more)
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "a code fence that no later line closes: read as text "
+                          "(and %zu more such lines in this file)",
+                          more);
+    else
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "a code fence that no later line closes: read as text");
+}
+
+/* Reads the lines of data[0..len), a file without its byte-order mark. */
+static int parse_lines(pdx_parser *p, const char *data, size_t len)
+{
+    int rc = pdx_fences_find(&p->fences, data, len);
+    size_t block = 0;
+    uint32_t lineno = 0;
+    for (size_t pos = 0; pos < len && !rc;) {
+        const char *s = data + pos;
+        const char *nl = memchr(s, '\n', len - pos);
+        size_t raw = nl ? (size_t)(nl - s) : len - pos, at = pos;
+        pos += raw + (nl ? 1 : 0);
+        if (lineno < UINT32_MAX)
+            lineno++;
+        size_t n = rtrim_len(s, raw);
+        int fs = fence_state(&p->fences, &block, at);
+        if (fs == FENCE_CODE && p->sec == SEC_PAPER) {
+            summary_line(p, lineno, s, n); /* code is the summary's text */
+            rc = buf_err(p);
+        } else if (fs == FENCE_NONE) {
+            if (p->fences.n_unclosed && p->fences.unclosed[0].at == at)
+                warn_unclosed(p, lineno);
+            rc = plain_line(p, lineno, s, n);
+        }
+    }
+    pdx_fences_clear(&p->fences);
+    return rc;
 }
 
 int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t len)
@@ -1036,35 +1121,7 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
         len -= 3;
     }
 
-    int rc = PDX_OK;
-    uint32_t lineno = 0;
-    size_t pos = 0;
-    while (pos < len) {
-        const char *s = data + pos;
-        const char *nl = memchr(s, '\n', len - pos);
-        size_t raw = nl ? (size_t)(nl - s) : len - pos;
-        pos += raw + (nl ? 1 : 0);
-        if (lineno < UINT32_MAX)
-            lineno++;
-        size_t n = rtrim_len(s, raw);
-
-        if (is_heading(s, n)) {
-            rc = finish_paper(p);
-            if (rc)
-                break;
-            start_paper(p, lineno, s + 3, n - 3);
-        } else if (has_prefix(s, n, "## Daily Papers")) {
-            rc = finish_paper(p);
-            if (rc)
-                break;
-            date_header(p, lineno, s + 15, n - 15);
-        } else if (p->sec == SEC_PAPER) {
-            paper_line(p, lineno, s, n);
-        }
-        rc = buf_err(p);
-        if (rc)
-            break;
-    }
+    int rc = parse_lines(p, data, len);
     if (!rc)
         rc = finish_paper(p);
     p->sec = SEC_NONE;

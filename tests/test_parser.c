@@ -926,6 +926,78 @@ static void test_summary_markup(void **state)
     collect_free(&c);
 }
 
+/* Fenced code: a README that shows the heading format inside a fence
+ * indexed its example as a paper. Lines inside a fence are code: no
+ * heading, date header or field there; inside a paper they are its
+ * summary's text, without the fence lines. A fence that no later line
+ * closes is text (CommonMark would run it to the end of the file and
+ * hide every paper after it), with a warning. */
+static void test_fenced_code(void **state)
+{
+    (void)state;
+    const char *doc =
+        "# 읽어 보기\n"
+        "각 논문은 다음처럼 적습니다:\n"
+        "```markdown\n"
+        "### [Example title](https://arxiv.org/abs/2405.99999)\n"
+        "## Daily Papers (1999-01-01)\n"
+        "```\n"
+        "## Daily Papers (2024-05-17)\n"
+        "### [Quoting a prompt](https://arxiv.org/abs/2405.90001)\n"
+        "Vote: 3\n"
+        "- 프롬프트 예시:\n"
+        "   ~~~~\n"
+        "Vote: 99\n"
+        "### not a heading\n"
+        "~~~ still code: a closer has nothing after it\n"
+        "   ~~~~~\n"
+        "- 끝.\n"
+        "### [After](https://arxiv.org/abs/2405.90002)\n"
+        "- 역따옴표 세 개가 닫히지 않은 줄:\n"
+        "``` never closed\n"
+        "### [Still read](https://arxiv.org/abs/2405.90003)\n"
+        "````` not a fence: four backticks ``` inside\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/fence.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 3);
+    assert_string_equal(c.p[0].id, "2405.90001");
+    assert_int_equal(c.p[0].date, 20240517);
+    assert_int_equal(c.p[0].votes, 3);
+    assert_string_equal(c.p[0].summary, "- 프롬프트 예시:\n"
+                                        "Vote: 99\n"
+                                        "### not a heading\n"
+                                        "~~~ still code: a closer has nothing after it\n"
+                                        "- 끝.");
+    assert_string_equal(c.p[1].id, "2405.90002");
+    assert_string_equal(c.p[1].summary, "- 역따옴표 세 개가 닫히지 않은 줄:\n``` never closed");
+    assert_string_equal(c.p[2].id, "2405.90003");
+    assert_int_equal(c.p[2].date, 20240517);
+    assert_int_equal(c.st.warnings, 1);
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].line, 19);
+    assert_non_null(strstr(c.d[0].message, "no later line closes"));
+    collect_free(&c);
+
+    /* Openers that never close, one a line: each is text, the file is
+     * read in one pass (a search from each of them to the end of the file
+     * would take hours on a few megabytes), and one warning says how many. */
+    size_t lines = 200000, len = 0;
+    char *big = malloc(lines * 5 + 64);
+    assert_non_null(big);
+    len += (size_t)sprintf(big, "### [Long](https://arxiv.org/abs/2405.90004)\n");
+    for (size_t i = 0; i < lines; i++) {
+        memcpy(big + len, "```a\n", 5);
+        len += 5;
+    }
+    assert_int_equal(parse_buf(&c, "mem/2024/05/18/fences.md", big, len), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.d[0].line, 2);
+    assert_non_null(strstr(c.d[0].message, "199999 more"));
+    collect_free(&c);
+    free(big);
+}
+
 static void test_text_invalid_utf8(void **state)
 {
     (void)state;
@@ -1589,6 +1661,7 @@ int main(void)
         T("parser/authors/duplicates", test_authors_duplicates),
         T("parser/text/terminal_controls", test_text_terminal_controls),
         T("parser/summary/markup", test_summary_markup),
+        T("parser/fenced_code", test_fenced_code),
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/dates", test_dates),
         T("parser/arxiv_ids", test_arxiv_ids),
