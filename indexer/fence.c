@@ -1,174 +1,183 @@
 /*
- * Fenced code blocks of a digest, found before the digest is parsed.
+ * Fenced code blocks of a digest, paired before the digest is parsed.
  *
  * A digest's preamble or a paper's summary may quote markdown in a fenced
  * code block: a README showing the heading format, a summary quoting a
- * prompt. Lines inside are code, not headings or date headers, or the
- * example "### [Title](https://arxiv.org/abs/...)" of a README would be
- * indexed as a paper. CommonMark's rule, at the top level of a document:
- * a fence is a line of up to three spaces of indentation, then three or
- * more '`' or '~' (an opening backtick fence's info string holds no
- * backtick); it is closed by the next line of up to three spaces, then at
- * least as many of the same character, then blanks only.
+ * prompt. Lines inside are code, not headings or fields, or the example
+ * "### [Title](https://arxiv.org/abs/...)" of a README would be indexed as
+ * a paper. A fence line (fence_line_of()) is CommonMark's, at the top level
+ * or after one list marker ("- ```python", whose closing line is the
+ * item's "  ```"): up to three spaces, then three or more '`' or '~' (an
+ * opening backtick fence's info string holds no backtick); it closes a
+ * block when it has at least as many of the same character and nothing but
+ * blanks after them, and no list marker.
  *
- * One departure: CommonMark runs a fence that is never closed to the end
- * of the document, which would make a stray "```" in one summary swallow
- * every paper after it without a word. Here such a line is text, and the
- * parser warns of it (pdx_fences.unclosed).
+ * The parser decides, line by line, whether a fence line opens a block
+ * (parser.c): one opened in a paper must close within that paper, or a
+ * stray "```" in one summary would make code of every paper up to the next
+ * one; anywhere, a fence no later line closes is text (CommonMark would run
+ * it to the end of the file). So all this file computes is, for each fence
+ * line, the first later fence line that would close a block opened there
+ * (pdx_fences.close) and the section it is in, counted in headings and date
+ * headers (pdx_fences.section), from which the parser tells whether that
+ * closing line is in the same paper.
  *
- * Linear time whatever the input: the fence lines are collected in one
- * pass over the text; for each, the longest closing run of each character
- * at or after it (a suffix maximum) says at once whether a fence opened
- * there closes at all, and when it does, the search for its closing line
- * ends where the next search starts.
+ * Time and memory stay linear whatever the input (a file of a million
+ * "```a" lines, each opening and none closing): the closing lines are found
+ * in one pass from the end with a stack of the candidates no nearer,
+ * longer one hides (each query a binary search in it), and each fence line
+ * costs 8 bytes, and 8 more while pairing.
  */
 #include <stdlib.h>
 
 #include "fence.h"
 
-typedef struct fence_line {
-    size_t at;        /* offset of the line in the text */
-    uint32_t line;    /* its number, from 1 */
-    uint32_t run;     /* fence characters */
-    uint8_t ch;       /* 0 for '`', 1 for '~' */
-    bool opens;       /* may open a fence */
-    bool closes;      /* may close one */
-    uint32_t most[2]; /* longest closing run of each character here or later */
-} fence_line;
+/* A fence line's run length as stored: longer runs all close alike. */
+#define RUN_MAX (UINT32_MAX >> 3)
+#define INFO_OPENS 1u
+#define INFO_CLOSES 2u
+#define INFO_TILDE 4u
 
-/* Is s[0..n) (a line without its '\n') a fence line? Fills f's run,
- * character and whether it may open or close a fence. */
-static bool fence_line_of(const char *s, size_t n, fence_line *f)
+/* One list marker at s[i]: "-", "*" or "+", or 1-9 digits then "." or ")";
+ * then at least one space. The index after the spaces, or i when none. */
+static size_t after_list_marker(const char *s, size_t n, size_t i)
+{
+    size_t k = i;
+    if (k < n && (s[k] == '-' || s[k] == '*' || s[k] == '+')) {
+        k++;
+    } else {
+        while (k < n && k - i < 9 && s[k] >= '0' && s[k] <= '9')
+            k++;
+        if (k == i || k >= n || (s[k] != '.' && s[k] != ')'))
+            return i;
+        k++;
+    }
+    if (k >= n || s[k] != ' ')
+        return i;
+    while (k < n && s[k] == ' ')
+        k++;
+    return k;
+}
+
+/* Is s[0..n) (a line without its '\n') a fence line? Its run length and
+ * INFO_* bits in *info. */
+static bool fence_line_of(const char *s, size_t n, uint32_t *info)
 {
     size_t i = 0;
     while (i < n && i < 3 && s[i] == ' ')
         i++;
-    if (i >= n || (s[i] != '`' && s[i] != '~'))
+    size_t at = after_list_marker(s, n, i);
+    bool item = at != i;
+    if (at >= n || (s[at] != '`' && s[at] != '~'))
         return false;
-    char c = s[i];
+    char c = s[at];
     size_t run = 0;
-    while (i + run < n && s[i + run] == c)
+    while (at + run < n && s[at + run] == c)
         run++;
     if (run < 3)
         return false;
-    f->run = run > UINT32_MAX ? UINT32_MAX : (uint32_t)run;
-    f->ch = c == '~';
-    f->opens = true;
-    f->closes = true;
-    for (size_t k = i + run; k < n; k++) {
+    bool opens = true, closes = !item;
+    for (size_t k = at + run; k < n; k++) {
         if (s[k] != ' ' && s[k] != '\t' && s[k] != '\r')
-            f->closes = false;
+            closes = false;
         if (c == '`' && s[k] == '`')
-            f->opens = false;
+            opens = false;
     }
+    *info = (uint32_t)(run > RUN_MAX ? RUN_MAX : run) << 3 | (opens ? INFO_OPENS : 0) |
+            (closes ? INFO_CLOSES : 0) | (c == '~' ? INFO_TILDE : 0);
     return true;
 }
 
-/* The fence lines of data[0..len), in order, with their suffix maxima. */
-static int collect_lines(const char *data, size_t len, fence_line **out, size_t *n_out)
+int pdx_fence_kind(const char *s, size_t n)
 {
-    fence_line *v = NULL;
-    size_t n = 0, cap = 0;
-    uint32_t lineno = 0;
-    for (size_t pos = 0; pos < len;) {
-        const char *s = data + pos;
-        const char *nl = memchr(s, '\n', len - pos);
-        size_t raw = nl ? (size_t)(nl - s) : len - pos;
-        if (lineno < UINT32_MAX)
-            lineno++;
-        fence_line f;
-        if (fence_line_of(s, raw, &f)) {
-            if (n == cap) {
-                size_t nc = cap ? 2 * cap : 16;
-                fence_line *nv = realloc(v, nc * sizeof *nv);
-                if (!nv) {
-                    free(v);
-                    return PDX_ENOMEM;
-                }
-                v = nv;
-                cap = nc;
-            }
-            f.at = pos;
-            f.line = lineno;
-            v[n++] = f;
-        }
-        pos += raw + (nl ? 1 : 0);
+    uint32_t info;
+    if (!fence_line_of(s, n, &info))
+        return PDX_FENCE_NOT;
+    return info & INFO_OPENS ? PDX_FENCE_OPENER : PDX_FENCE_OTHER;
+}
+
+int pdx_fences_add(pdx_fences *f, const char *s, size_t n)
+{
+    uint32_t info;
+    if (!fence_line_of(s, n, &info))
+        return PDX_OK;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 16;
+        if (cap > UINT32_MAX - 1)
+            return PDX_ENOMEM; /* fence lines are numbered in 32 bits */
+        uint32_t *c = realloc(f->close, cap * sizeof *c);
+        if (c)
+            f->close = c;
+        uint32_t *r = c ? realloc(f->section, cap * sizeof *r) : NULL;
+        if (!r)
+            return PDX_ENOMEM;
+        f->section = r;
+        f->cap = cap;
     }
-    uint32_t most[2] = {0, 0};
-    for (size_t i = n; i-- > 0;) {
-        if (v[i].closes && v[i].run > most[v[i].ch])
-            most[v[i].ch] = v[i].run;
-        v[i].most[0] = most[0];
-        v[i].most[1] = most[1];
-    }
-    *out = v;
-    *n_out = n;
+    f->close[f->n] = info; /* until pdx_fences_pair() */
+    f->section[f->n] = f->sections;
+    f->n++;
     return PDX_OK;
 }
 
-static bool push_block(pdx_fences *f, size_t *cap, size_t open_at, size_t close_at)
+void pdx_fences_section(pdx_fences *f)
 {
-    if (f->n_blocks == *cap) {
-        size_t nc = *cap ? 2 * *cap : 8;
-        pdx_fence_block *nv = realloc(f->blocks, nc * sizeof *nv);
-        if (!nv)
-            return false;
-        f->blocks = nv;
-        *cap = nc;
-    }
-    f->blocks[f->n_blocks++] = (pdx_fence_block){open_at, close_at};
-    return true;
+    f->sections++;
 }
 
-static bool push_unclosed(pdx_fences *f, size_t *cap, size_t at, uint32_t line)
+typedef struct closer {
+    uint32_t line, run;
+} closer;
+
+/* The nearest closer of the stack (nearest on top, runs growing towards
+ * the bottom) with a run of at least `run`, or PDX_FENCE_NONE. */
+static uint32_t nearest(const closer *st, size_t n, uint32_t run)
 {
-    if (f->n_unclosed == *cap) {
-        size_t nc = *cap ? 2 * *cap : 4;
-        pdx_fence_unclosed *nv = realloc(f->unclosed, nc * sizeof *nv);
-        if (!nv)
-            return false;
-        f->unclosed = nv;
-        *cap = nc;
+    size_t lo = 0, hi = n; /* st[lo..hi): bottom .. top */
+    if (!n || st[0].run < run)
+        return PDX_FENCE_NONE;
+    while (hi - lo > 1) { /* st[lo].run >= run; is a nearer one long enough? */
+        size_t mid = lo + (hi - lo) / 2;
+        if (st[mid].run >= run)
+            lo = mid;
+        else
+            hi = mid;
     }
-    f->unclosed[f->n_unclosed++] = (pdx_fence_unclosed){at, line};
-    return true;
+    return st[lo].line;
 }
 
-int pdx_fences_find(pdx_fences *f, const char *data, size_t len)
+int pdx_fences_pair(pdx_fences *f)
 {
-    pdx_fences_clear(f);
-    if (!data || !len || (!memchr(data, '`', len) && !memchr(data, '~', len)))
-        return PDX_OK; /* no fence character at all: the common case */
-    fence_line *v;
-    size_t n;
-    int rc = collect_lines(data, len, &v, &n);
-    if (rc)
-        return rc;
-    size_t cap_b = 0, cap_u = 0;
-    for (size_t i = 0; i < n && !rc;) {
-        const fence_line *o = &v[i];
-        if (!o->opens || i + 1 >= n || v[i + 1].most[o->ch] < o->run) {
-            if (o->opens && !push_unclosed(f, &cap_u, o->at, o->line))
-                rc = PDX_ENOMEM;
-            i++;
-            continue;
+    /* One stack a character, side by side in one array: as many entries
+     * as the file has closing lines of that character. */
+    size_t cap[2] = {0, 0};
+    for (size_t i = 0; i < f->n; i++)
+        if (f->close[i] & INFO_CLOSES)
+            cap[(f->close[i] & INFO_TILDE) != 0]++;
+    closer *all = cap[0] + cap[1] ? malloc((cap[0] + cap[1]) * sizeof *all) : NULL;
+    if (cap[0] + cap[1] && !all)
+        return PDX_ENOMEM;
+    closer *st[2] = {all, all + cap[0]};
+    size_t depth[2] = {0, 0};
+    /* From the end: a closer hides, for every line before it, the farther
+     * ones no longer than itself, which leave the stack for good. */
+    for (size_t i = f->n; i-- > 0;) {
+        uint32_t info = f->close[i], run = info >> 3;
+        int c = (info & INFO_TILDE) != 0;
+        f->close[i] = info & INFO_OPENS ? nearest(st[c], depth[c], run) : PDX_FENCE_NONE;
+        if (info & INFO_CLOSES) {
+            while (depth[c] && st[c][depth[c] - 1].run <= run)
+                depth[c]--;
+            st[c][depth[c]++] = (closer){(uint32_t)i, run};
         }
-        size_t j = i + 1; /* a closing line exists: the first one */
-        while (v[j].ch != o->ch || !v[j].closes || v[j].run < o->run)
-            j++;
-        if (!push_block(f, &cap_b, o->at, v[j].at))
-            rc = PDX_ENOMEM;
-        i = j + 1;
     }
-    free(v);
-    if (rc)
-        pdx_fences_clear(f);
-    return rc;
+    free(all);
+    return PDX_OK;
 }
 
 void pdx_fences_clear(pdx_fences *f)
 {
-    free(f->blocks);
-    free(f->unclosed);
+    free(f->close);
+    free(f->section);
     *f = (pdx_fences){0};
 }

@@ -1,8 +1,12 @@
 /*
  * fence.c: the fenced code blocks of a digest (internal to indexer/).
- * parser.c finds them before it reads a file's lines: a line inside a
- * block is code (summary text inside a paper, nothing outside one), never
- * a heading, a date header or a paper's field.
+ *
+ * parser.c reads a file twice: first it hands every line to
+ * pdx_fences_add() and says where each heading or date header is
+ * (pdx_fences_section()), then pdx_fences_pair() finds, for each fence
+ * line, the line that would close a block opened there; while it reads
+ * the lines for papers, it numbers the fence lines again
+ * (pdx_fence_kind()) and decides which of them open a block.
  */
 #ifndef PDX_FENCE_H
 #define PDX_FENCE_H
@@ -13,28 +17,30 @@
 
 #include "common.h"
 
-/* A fenced block: the offsets of its opening and closing lines. */
-typedef struct pdx_fence_block {
-    size_t open_at, close_at;
-} pdx_fence_block;
-
-/* A line that would open a fence but that no later line closes: text,
- * which the parser warns of. */
-typedef struct pdx_fence_unclosed {
-    size_t at;
-    uint32_t line;
-} pdx_fence_unclosed;
+#define PDX_FENCE_NONE UINT32_MAX
 
 typedef struct pdx_fences {
-    pdx_fence_block *blocks; /* in order, not overlapping */
-    size_t n_blocks;
-    pdx_fence_unclosed *unclosed; /* in order */
-    size_t n_unclosed;
+    /* For fence line k (0-based, in file order): after pdx_fences_pair(),
+     * the first fence line after k that closes a block opened at k, or
+     * PDX_FENCE_NONE (none does, or k cannot open one). */
+    uint32_t *close;
+    /* Fence line k's section: the headings and date headers before it. */
+    uint32_t *section;
+    size_t n, cap;
+    uint32_t sections; /* pdx_fences_section() calls so far */
 } pdx_fences;
 
-/* Finds the fenced blocks of data[0..len) into *f (whose previous
- * contents are released). Returns PDX_OK or PDX_ENOMEM (f then empty). */
-int pdx_fences_find(pdx_fences *f, const char *data, size_t len);
+/* What s[0..n) (a line without its '\n') is: not a fence line, a fence
+ * line that may open a block, or one that may only close one. */
+enum { PDX_FENCE_NOT, PDX_FENCE_OPENER, PDX_FENCE_OTHER };
+int pdx_fence_kind(const char *s, size_t n);
+/* Records the line s[0..n) when it is a fence line. PDX_OK or
+ * PDX_ENOMEM. */
+int pdx_fences_add(pdx_fences *f, const char *s, size_t n);
+/* A heading or a date header: the lines after it are a new section. */
+void pdx_fences_section(pdx_fences *f);
+/* Fills f->close from the lines added. PDX_OK or PDX_ENOMEM. */
+int pdx_fences_pair(pdx_fences *f);
 /* Releases f's arrays and empties it. */
 void pdx_fences_clear(pdx_fences *f);
 

@@ -24,10 +24,12 @@
  *                                    includes "#", "##" and "####" lines:
  *                                    only "###" starts a paper)
  *
- * Lines inside a fenced code block (fence.c finds them first) are none of
- * these: code, which is summary text inside a paper and ignored outside
- * one; the fence lines themselves are dropped. A fence that no later line
- * closes is text, with a warning.
+ * Lines inside a fenced code block (fence.c pairs the fence lines first)
+ * are none of these: code, which is summary text as written inside a paper
+ * and ignored outside one (a heading there is reported as skipped); the
+ * fence lines themselves are dropped. A fence opened in a paper must close
+ * before the paper ends, and any fence must close somewhere: otherwise it
+ * is text, with a warning (opens_block()).
  *
  * A paper is delivered when the next heading, date header or the end of the
  * buffer arrives. Only text that ends up in a paper is checked for UTF-8:
@@ -115,7 +117,9 @@ struct pdx_parser {
     pdx_buf authors;     /* names joined by '\n' */
     pdx_buf summary;     /* summary lines joined by '\n' */
     pdx_buf scratch;     /* a sanitized Authors line */
-    pdx_fences fences;   /* the file's fenced code blocks (fence.c) */
+    pdx_fences fences;   /* the file's fence lines, paired (fence.c) */
+    bool fence_warned;   /* a fence read as text was reported in this file */
+    uint32_t fence_quiet; /* further ones, counted */
 };
 
 /* ---- small text helpers ---- */
@@ -926,9 +930,10 @@ static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n
     }
 }
 
-/* Appends a summary line (right-trimmed, indentation kept) with runs of two
- * or more '*' removed. */
-static void summary_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
+/* Appends a summary line (right-trimmed, indentation kept), with runs of
+ * two or more '*' removed unless the line is code (`code`: a line of a
+ * fenced block, kept as written). */
+static void summary_append(pdx_parser *p, uint32_t lineno, const char *s, size_t n, bool code)
 {
     pdx_buf *b = &p->summary;
     size_t old = b->len;
@@ -941,7 +946,7 @@ static void summary_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n
     char *t = (char *)b->data;
     size_t w = start;
     for (size_t r = start; r < b->len;) {
-        if (t[r] == '*' && r + 1 < b->len && t[r + 1] == '*') {
+        if (!code && t[r] == '*' && r + 1 < b->len && t[r + 1] == '*') {
             while (r < b->len && t[r] == '*')
                 r++;
             continue;
@@ -958,6 +963,11 @@ static void summary_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n
         }
     }
     b->len = only_blanks ? old : end;
+}
+
+static void summary_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
+{
+    summary_append(p, lineno, s, n, false);
 }
 
 /* The '<' of an HTML line: followed by a tag name, "/" or "!". */
@@ -1026,21 +1036,92 @@ static bool is_heading(const char *s, size_t n)
     return n >= 3 && s[0] == '#' && s[1] == '#' && s[2] == '#' && (n == 3 || is_blank(s[3]));
 }
 
-enum { FENCE_NONE, FENCE_MARK, FENCE_CODE };
-
-/* Where the line at offset `at` stands among the file's fenced blocks,
- * looked up from block *next on (lines come in order): FENCE_MARK for an
- * opening or closing line, FENCE_CODE for a line between, else
- * FENCE_NONE. */
-static int fence_state(const pdx_fences *f, size_t *next, size_t at)
+/* The line at data[*pos..len) (its '\n' and a '\r' before it not
+ * counted, trailing blanks trimmed into *n), *pos moved past it. */
+static const char *next_line(const char *data, size_t len, size_t *pos, size_t *n)
 {
-    while (*next < f->n_blocks && at > f->blocks[*next].close_at)
-        (*next)++;
-    if (*next == f->n_blocks || at < f->blocks[*next].open_at)
-        return FENCE_NONE;
-    if (at == f->blocks[*next].open_at || at == f->blocks[*next].close_at)
-        return FENCE_MARK;
-    return FENCE_CODE;
+    const char *s = data + *pos;
+    const char *nl = memchr(s, '\n', len - *pos);
+    size_t raw = nl ? (size_t)(nl - s) : len - *pos;
+    *pos += raw + (nl ? 1 : 0);
+    *n = rtrim_len(s, raw);
+    return s;
+}
+
+static bool is_date_header(const char *s, size_t n)
+{
+    return has_prefix(s, n, "## Daily Papers");
+}
+
+/* The first pass: the file's fence lines, paired (fence.h), and where its
+ * papers may end. Files without a '`' or '~' (nearly all) are not read. */
+static int find_fences(pdx_parser *p, const char *data, size_t len)
+{
+    pdx_fences *f = &p->fences;
+    pdx_fences_clear(f);
+    if (!len || (!memchr(data, '`', len) && !memchr(data, '~', len)))
+        return PDX_OK;
+    int rc = PDX_OK;
+    for (size_t pos = 0, n; pos < len && !rc;) {
+        const char *s = next_line(data, len, &pos, &n);
+        if (is_heading(s, n) || is_date_header(s, n))
+            pdx_fences_section(f);
+        rc = pdx_fences_add(f, s, n);
+    }
+    return rc ? rc : pdx_fences_pair(f);
+}
+
+/* The fenced block being read: the fence line that closes it
+ * (PDX_FENCE_NONE: none is open), where it opened, and whether in a
+ * paper. */
+typedef struct open_block {
+    uint32_t close, line;
+    bool in_paper;
+} open_block;
+
+/* Does fence line k open a block here? When a later fence line closes
+ * it, and, for a block opened in a paper (or a skipped heading's
+ * section), in the same one: a stray fence in one summary must not make
+ * code of the papers after it. Else the line is text, with one warning a
+ * file and a count of the others. */
+static bool opens_block(pdx_parser *p, uint32_t k, bool opener, uint32_t lineno,
+                        open_block *ob)
+{
+    const pdx_fences *f = &p->fences;
+    uint32_t c = f->close[k];
+    bool in_paper = p->sec != SEC_NONE;
+    if (c != PDX_FENCE_NONE && (!in_paper || f->section[c] == f->section[k])) {
+        *ob = (open_block){c, lineno, in_paper};
+        return true;
+    }
+    if (!opener)
+        return false; /* cannot open one: nothing to say */
+    if (p->fence_warned) {
+        p->fence_quiet++;
+    } else {
+        p->fence_warned = true;
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          in_paper ? "a code fence that no line of this paper closes: read as text"
+                                   : "a code fence that no later line closes: read as text");
+    }
+    return false;
+}
+
+/* A line inside a fenced block: the paper's text, kept as written; a
+ * heading there (in a block opened outside a paper: a preamble's example)
+ * is reported, not read. */
+static void code_line(pdx_parser *p, const open_block *ob, uint32_t lineno, const char *s,
+                      size_t n)
+{
+    if (is_heading(s, n)) {
+        p->stats->headings++; /* every heading is read or reported */
+        pdx_parser_report(p, PDX_DIAG_SKIPPED, p->file, lineno,
+                          "heading inside the code block that opens at line %" PRIu32
+                          ": code, not a paper",
+                          ob->line);
+    }
+    else if (p->sec == SEC_PAPER)
+        summary_append(p, lineno, s, n, true);
 }
 
 /* One line outside fenced code. */
@@ -1051,7 +1132,7 @@ static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
         rc = finish_paper(p);
         if (!rc)
             start_paper(p, lineno, s + 3, n - 3);
-    } else if (has_prefix(s, n, "## Daily Papers")) {
+    } else if (is_date_header(s, n)) {
         rc = finish_paper(p);
         if (!rc)
             date_header(p, lineno, s + 15, n - 15);
@@ -1061,41 +1142,26 @@ static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
     return rc ? rc : buf_err(p);
 }
 
-/* One warning a file, at its first fence that never closes. */
-static void warn_unclosed(pdx_parser *p, uint32_t lineno)
-{
-    size_t more = p->fences.n_unclosed - 1;
-    if (more)
-        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
-                          "a code fence that no later line closes: read as text "
-                          "(and %zu more such lines in this file)",
-                          more);
-    else
-        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
-                          "a code fence that no later line closes: read as text");
-}
-
-/* Reads the lines of data[0..len), a file without its byte-order mark. */
+/* Reads the lines of data[0..len), a file without its byte-order mark.
+ * Fence lines are numbered as find_fences() numbered them. */
 static int parse_lines(pdx_parser *p, const char *data, size_t len)
 {
-    int rc = pdx_fences_find(&p->fences, data, len);
-    size_t block = 0;
-    uint32_t lineno = 0;
-    for (size_t pos = 0; pos < len && !rc;) {
-        const char *s = data + pos;
-        const char *nl = memchr(s, '\n', len - pos);
-        size_t raw = nl ? (size_t)(nl - s) : len - pos, at = pos;
-        pos += raw + (nl ? 1 : 0);
+    int rc = find_fences(p, data, len);
+    open_block ob = {PDX_FENCE_NONE, 0, false};
+    uint32_t lineno = 0, fence = 0;
+    for (size_t pos = 0, n; pos < len && !rc;) {
+        const char *s = next_line(data, len, &pos, &n);
         if (lineno < UINT32_MAX)
             lineno++;
-        size_t n = rtrim_len(s, raw);
-        int fs = fence_state(&p->fences, &block, at);
-        if (fs == FENCE_CODE && p->sec == SEC_PAPER) {
-            summary_line(p, lineno, s, n); /* code is the summary's text */
+        int kind = p->fences.n ? pdx_fence_kind(s, n) : PDX_FENCE_NOT;
+        uint32_t k = kind != PDX_FENCE_NOT ? fence++ : PDX_FENCE_NONE;
+        if (ob.close != PDX_FENCE_NONE) {
+            if (k == ob.close)
+                ob.close = PDX_FENCE_NONE; /* the closing line, dropped */
+            else
+                code_line(p, &ob, lineno, s, n);
             rc = buf_err(p);
-        } else if (fs == FENCE_NONE) {
-            if (p->fences.n_unclosed && p->fences.unclosed[0].at == at)
-                warn_unclosed(p, lineno);
+        } else if (k == PDX_FENCE_NONE || !opens_block(p, k, kind == PDX_FENCE_OPENER, lineno, &ob)) {
             rc = plain_line(p, lineno, s, n);
         }
     }
@@ -1111,6 +1177,8 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
     p->warned_no_date = false;
     p->utf8_warned = p->utf8_quiet = 0;
     p->headings = 0;
+    p->fence_warned = false;
+    p->fence_quiet = 0;
     p->sec = SEC_NONE;
     p->stats->files++;
     p->stats->bytes += len;
@@ -1125,6 +1193,10 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
     if (!rc)
         rc = finish_paper(p);
     p->sec = SEC_NONE;
+    if (p->fence_quiet)
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, 0,
+                          "%" PRIu32 " more code fences that nothing closes, read as text",
+                          p->fence_quiet);
     if (p->utf8_quiet)
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, 0,
                           "%" PRIu32 " more lines with invalid UTF-8 or NUL bytes "

@@ -25,6 +25,7 @@
 
 #include "common.h"
 #include "fixtures.h"
+#include "fence.h"
 #include "indexer.h"
 #include "paperdex/parser.h"
 
@@ -927,11 +928,13 @@ static void test_summary_markup(void **state)
 }
 
 /* Fenced code: a README that shows the heading format inside a fence
- * indexed its example as a paper. Lines inside a fence are code: no
+ * had its example indexed as a paper. Lines inside a fence are code: no
  * heading, date header or field there; inside a paper they are its
- * summary's text, without the fence lines. A fence that no later line
- * closes is text (CommonMark would run it to the end of the file and
- * hide every paper after it), with a warning. */
+ * summary's text as written, without the fence lines; a heading inside a
+ * block outside any paper is reported, not read. A fence opened in a paper
+ * must close in it, and a fence no later line closes is text (CommonMark
+ * would run it on and make code of the papers after it), with a
+ * warning. */
 static void test_fenced_code(void **state)
 {
     (void)state;
@@ -948,54 +951,126 @@ static void test_fenced_code(void **state)
         "- 프롬프트 예시:\n"
         "   ~~~~\n"
         "Vote: 99\n"
-        "### not a heading\n"
+        "x = a ** 2 + f(**kw)\n"
+        "<div>not HTML here</div>\n"
         "~~~ still code: a closer has nothing after it\n"
         "   ~~~~~\n"
         "- 끝.\n"
-        "### [After](https://arxiv.org/abs/2405.90002)\n"
-        "- 역따옴표 세 개가 닫히지 않은 줄:\n"
-        "``` never closed\n"
-        "### [Still read](https://arxiv.org/abs/2405.90003)\n"
-        "````` not a fence: four backticks ``` inside\n";
+        "### [List item code](https://arxiv.org/abs/2405.90002)\n"
+        "- ```python\n"
+        "  print(1)\n"
+        "  ```\n"
+        "### [Stray fence](https://arxiv.org/abs/2405.90003)\n"
+        "- 닫히지 않은 줄:\n"
+        "```python\n"
+        "### [Still a paper](https://arxiv.org/abs/2405.90004)\n"
+        "Vote: 5\n"
+        "```\n"
+        "### [Last](https://arxiv.org/abs/2405.90005)\n"
+        "````` not a fence: backticks ``` in its info\n";
     collect c = {0};
     assert_int_equal(parse_buf(&c, "mem/fence.md", doc, (size_t)-1), PDX_OK);
-    assert_int_equal(c.np, 3);
+    assert_int_equal(c.np, 5);
     assert_string_equal(c.p[0].id, "2405.90001");
     assert_int_equal(c.p[0].date, 20240517);
     assert_int_equal(c.p[0].votes, 3);
     assert_string_equal(c.p[0].summary, "- 프롬프트 예시:\n"
                                         "Vote: 99\n"
-                                        "### not a heading\n"
+                                        "x = a ** 2 + f(**kw)\n"
+                                        "<div>not HTML here</div>\n"
                                         "~~~ still code: a closer has nothing after it\n"
                                         "- 끝.");
+    /* a list item's fence closes at the item's "  ```" */
     assert_string_equal(c.p[1].id, "2405.90002");
-    assert_string_equal(c.p[1].summary, "- 역따옴표 세 개가 닫히지 않은 줄:\n``` never closed");
+    assert_string_equal(c.p[1].summary, "  print(1)");
+    /* a fence no line of its paper closes is text; the next paper and its
+     * fields are read, and so is its own stray fence */
     assert_string_equal(c.p[2].id, "2405.90003");
-    assert_int_equal(c.p[2].date, 20240517);
-    assert_int_equal(c.st.warnings, 1);
-    assert_int_equal(c.nd, 1);
-    assert_int_equal(c.d[0].line, 19);
-    assert_non_null(strstr(c.d[0].message, "no later line closes"));
+    assert_string_equal(c.p[2].summary, "- 닫히지 않은 줄:\n```python");
+    assert_string_equal(c.p[3].id, "2405.90004");
+    assert_int_equal(c.p[3].votes, 5);
+    assert_string_equal(c.p[3].summary, "```");
+    assert_string_equal(c.p[4].id, "2405.90005");
+    assert_int_equal(c.p[4].date, 20240517);
+    /* the example heading reported; one warning for the fences read as
+     * text (lines 24 and 27), the second counted at the end */
+    assert_int_equal(c.st.skipped, 1);
+    assert_int_equal(c.st.headings, c.st.papers + c.st.skipped);
+    assert_int_equal(c.st.warnings, 2);
+    assert_int_equal(c.nd, 3);
+    assert_int_equal(c.d[0].level, PDX_DIAG_SKIPPED);
+    assert_int_equal(c.d[0].line, 4);
+    assert_non_null(strstr(c.d[0].message, "opens at line 3"));
+    assert_int_equal(c.d[1].line, 24);
+    assert_non_null(strstr(c.d[1].message, "no line of this paper closes"));
+    assert_int_equal(c.d[2].line, 0);
+    assert_non_null(strstr(c.d[2].message, "1 more code fence"));
     collect_free(&c);
 
     /* Openers that never close, one a line: each is text, the file is
-     * read in one pass (a search from each of them to the end of the file
-     * would take hours on a few megabytes), and one warning says how many. */
+     * read in linear time (a search from each of them to the end of the
+     * file would take hours on a few megabytes), and the warnings are one
+     * and a count. */
     size_t lines = 200000, len = 0;
     char *big = malloc(lines * 5 + 64);
     assert_non_null(big);
-    len += (size_t)sprintf(big, "### [Long](https://arxiv.org/abs/2405.90004)\n");
+    len += (size_t)sprintf(big, "### [Long](https://arxiv.org/abs/2405.90006)\n");
     for (size_t i = 0; i < lines; i++) {
         memcpy(big + len, "```a\n", 5);
         len += 5;
     }
     assert_int_equal(parse_buf(&c, "mem/2024/05/18/fences.md", big, len), PDX_OK);
     assert_int_equal(c.np, 1);
-    assert_int_equal(c.nd, 1);
+    assert_int_equal(c.nd, 2);
     assert_int_equal(c.d[0].line, 2);
-    assert_non_null(strstr(c.d[0].message, "199999 more"));
+    assert_non_null(strstr(c.d[1].message, "199999 more"));
     collect_free(&c);
     free(big);
+}
+
+/* pdx_fences_pair() against a search from each fence line: on random
+ * runs of fence lines, the closing line of each opener is the first later
+ * one of the same character, at least as long, with nothing after it. */
+static void test_fence_pairs(void **state)
+{
+    (void)state;
+    uint64_t seed = 0x5eedfe11ceULL;
+    for (int round = 0; round < 300; round++) {
+        char lines[64][16];
+        int ch[64], run[64], opens[64], closes[64];
+        size_t n = 1 + fx_xorshift(&seed) % 64;
+        pdx_fences f = {0};
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = fx_xorshift(&seed);
+            ch[i] = r & 1;
+            run[i] = 3 + (int)((r >> 1) % 4);
+            int form = (int)((r >> 4) % 4); /* bare, info, list item, backtick info */
+            char c = ch[i] ? '~' : '`';
+            memset(lines[i], c, (size_t)run[i]);
+            lines[i][run[i]] = 0;
+            if (form == 1)
+                strcat(lines[i], " py");
+            else if (form == 2)
+                memmove(lines[i] + 2, lines[i], (size_t)run[i] + 1), memcpy(lines[i], "- ", 2);
+            else if (form == 3)
+                strcat(lines[i], " a`b");
+            opens[i] = !(form == 3 && c == '`');
+            closes[i] = form == 0;
+            assert_int_equal(pdx_fence_kind(lines[i], strlen(lines[i])),
+                             opens[i] ? PDX_FENCE_OPENER : PDX_FENCE_OTHER);
+            assert_int_equal(pdx_fences_add(&f, lines[i], strlen(lines[i])), PDX_OK);
+        }
+        assert_int_equal(f.n, n);
+        assert_int_equal(pdx_fences_pair(&f), PDX_OK);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t want = PDX_FENCE_NONE;
+            for (size_t j = i + 1; opens[i] && j < n && want == PDX_FENCE_NONE; j++)
+                if (ch[j] == ch[i] && closes[j] && run[j] >= run[i])
+                    want = (uint32_t)j;
+            assert_int_equal(f.close[i], want);
+        }
+        pdx_fences_clear(&f);
+    }
 }
 
 static void test_text_invalid_utf8(void **state)
@@ -1662,6 +1737,7 @@ int main(void)
         T("parser/text/terminal_controls", test_text_terminal_controls),
         T("parser/summary/markup", test_summary_markup),
         T("parser/fenced_code", test_fenced_code),
+        T("parser/fence_pairs", test_fence_pairs),
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/dates", test_dates),
         T("parser/arxiv_ids", test_arxiv_ids),

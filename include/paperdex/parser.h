@@ -46,7 +46,8 @@ typedef struct pdx_paper {
     uint32_t n_authors;
     const char *summary; /* summary lines joined by '\n' as written, with
                             "**"/"***" emphasis removed; thumbnail, video and
-                            HTML lines left out */
+                            HTML lines left out; the lines of a fenced code
+                            block kept as written, its fence lines left out */
     size_t summary_len;
     int32_t date;      /* YYYYMMDD; 0 when unknown */
     int64_t votes;     /* >= 0, or PDX_VOTES_UNKNOWN */
