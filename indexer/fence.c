@@ -154,8 +154,13 @@ int pdx_fences_pair(pdx_fences *f)
     for (size_t i = 0; i < f->n; i++)
         if (f->close[i] & INFO_CLOSES)
             cap[(f->close[i] & INFO_TILDE) != 0]++;
-    closer *all = cap[0] + cap[1] ? malloc((cap[0] + cap[1]) * sizeof *all) : NULL;
-    if (cap[0] + cap[1] && !all)
+    if (cap[0] + cap[1] == 0) { /* nothing closes: no block */
+        for (size_t i = 0; i < f->n; i++)
+            f->close[i] = PDX_FENCE_NONE;
+        return PDX_OK;
+    }
+    closer *all = malloc((cap[0] + cap[1]) * sizeof *all);
+    if (!all)
         return PDX_ENOMEM;
     closer *st[2] = {all, all + cap[0]};
     size_t depth[2] = {0, 0};
