@@ -191,6 +191,17 @@ static const char *const derived_nouns[] = {
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+const char *pdx_particle_at(size_t i)
+{
+    if (i < COUNT_OF(particles1))
+        return particles1[i];
+    i -= COUNT_OF(particles1);
+    if (i < COUNT_OF(particles2))
+        return particles2[i];
+    i -= COUNT_OF(particles2);
+    return i < COUNT_OF(particles3) ? particles3[i] : NULL;
+}
+
 /* ---- small helpers ---- */
 
 static size_t utf8_put(char *dst, int32_t cp)

@@ -455,6 +455,79 @@ static void query_whole_words(void **state)
     free(idx);
 }
 
+/* ---- one-syllable Korean words ----
+ *
+ * Indexing keeps a one-syllable word and its particle as one bigram
+ * ("팔을"), so the query word 팔 found only papers where 팔 stood alone:
+ * "로봇 팔" found nothing in a paper saying "로봇 팔을" (a user trial). A
+ * lone syllable now also matches its bigram with the first syllable of each
+ * particle, and nothing else that starts with it (팔레트). */
+static const fdoc syllable_docs[] = {
+    {"2403.30001", "Arm", "A B", "로봇 팔을 움직이는 방법", 20240101, 1},
+    {"2403.30002", "Hand", "A B", "손이 작은 로봇", 20240102, 1},
+    {"2403.30003", "Palette", "A B", "팔레트 색상 고르기", 20240103, 1},
+    {"2403.30004", "With", "A B", "팔로 잡는 로봇", 20240104, 1},
+    {"2403.30005", "Written", "A B", "손으로 쓴 글씨", 20240105, 1},
+    {"2403.30006", "Alone", "A B", "이 팔 하나", 20240106, 1},
+};
+#define NSYLLABLE (sizeof syllable_docs / sizeof syllable_docs[0])
+
+static void query_one_syllable(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *idx = fx_path(dir, "s.idx");
+    fx_write_index(idx, syllable_docs, NSYLLABLE);
+    char err[512];
+    pdx_index *ix;
+    pdx_searcher *s;
+    assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    static const struct {
+        const char *query, *ids; /* papers found, by the last digit of their id */
+    } cases[] = {
+        {"팔", "146"}, {"로봇 팔", "14"}, {"\"로봇 팔\"", "1"}, {"손", "25"}, {"팔레트", "3"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pdx_query *q;
+        assert_int_equal(pdx_query_parse(&q, s, cases[i].query, strlen(cases[i].query)), PDX_OK);
+        pdx_search_opts o;
+        pdx_search_opts_default(&o);
+        o.no_partial = true;
+        pdx_results r;
+        assert_int_equal(pdx_search(s, q, &o, &r), PDX_OK);
+        bool hit[10] = {false};
+        for (size_t k = 0; k < r.n; k++) {
+            pdx_hit_info h;
+            assert_int_equal(pdx_hit_get(s, r.hits[k].doc, &h), PDX_OK);
+            hit[h.id[h.id_len - 1] - '0'] = true;
+        }
+        char ids[16] = "";
+        for (int d = 0; d < 10; d++)
+            if (hit[d])
+                snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%d", d);
+        if (strcmp(ids, cases[i].ids) != 0)
+            fail_msg("'%s' found %s, want %s", cases[i].query, ids, cases[i].ids);
+        pdx_results_clear(&r);
+        pdx_query_free(q);
+    }
+    /* the highlight covers the word and its particle, not 팔레 */
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, s, "팔", strlen("팔")), PDX_OK);
+    const char *text = "로봇 팔을 팔레트에";
+    const pdx_span *sp;
+    size_t n;
+    assert_int_equal(pdx_highlight(s, q, text, strlen(text), &sp, &n), PDX_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sp[0].start, strlen("로봇 "));
+    assert_int_equal(sp[0].end, strlen("로봇 팔을"));
+    pdx_query_free(q);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    fx_rmtree(dir);
+    free(idx);
+}
+
 /* ---- the command line: matching authors, title highlights ---- */
 
 static void query_cli_display(void **state)
@@ -490,6 +563,7 @@ int main(void)
         cmocka_unit_test(query_pasted),         cmocka_unit_test(query_prefixes),
         cmocka_unit_test(query_bad_values),     cmocka_unit_test(query_zero_width),
         cmocka_unit_test(query_cli_display),    cmocka_unit_test(query_whole_words),
+        cmocka_unit_test(query_one_syllable),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }

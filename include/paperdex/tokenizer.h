@@ -122,6 +122,13 @@ enum pdx_tokenize_flags {
  * key. */
 size_t pdx_term_unbridge(const char *term, size_t len, char *out);
 
+/* The Korean particles queries drop (docs/TOKENIZATION.md "Korean
+ * particles"), one at a time: the i-th, NUL-terminated UTF-8, or NULL past
+ * the last. Indexing keeps a one-syllable word and its particle as one
+ * bigram ("팔을"), so the query parser lets a lone syllable ("팔") match its
+ * bigram with the first syllable of each. */
+const char *pdx_particle_at(size_t i);
+
 /* Creates a tokenizer (owns a Snowball stemmer, a stem cache and scratch
  * buffers: about 420 KB, allocated once; tokenizing allocates nothing).
  * Not thread-safe: use one per thread. Returns PDX_OK or PDX_ENOMEM. */
