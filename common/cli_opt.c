@@ -1,5 +1,7 @@
 /* Option matching and messages for the programs (cli_opt.h). Not part of
  * the library. */
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +9,19 @@
 
 #include "cli_opt.h"
 #include "common.h"
+
+bool pdx_cli_parse_real(const char *v, double max, double *out)
+{
+    if (!v || !((*v >= '0' && *v <= '9') || *v == '.'))
+        return false;
+    errno = 0;
+    char *end;
+    double x = strtod(v, &end);
+    if (errno || *end || !isfinite(x) || x > max || strpbrk(v, "xXpP"))
+        return false;
+    *out = x;
+    return true;
+}
 
 bool pdx_cli_opt_value(int argc, char **argv, int *i, const char *name, const char *alias,
                        const char **val)

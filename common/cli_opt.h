@@ -17,6 +17,12 @@
 bool pdx_cli_opt_value(int argc, char **argv, int *i, const char *name, const char *alias,
                        const char **val);
 
+/* A finite decimal number in [0, max], as every program takes one: digits,
+ * a point, an exponent ("1.5", "2e-1"). strtod alone would also take
+ * "inf", "nan", hex, leading blanks and a sign, and 1e999 as HUGE_VAL.
+ * v is NUL-terminated; *out is set only on success. */
+bool pdx_cli_parse_real(const char *v, double max, double *out);
+
 /* fprintf(stderr, fmt, ...) with what could steer the terminal shown
  * escaped: a message names files, and a file's name may hold escape
  * sequences, a newline that forges a message line, or invalid UTF-8. Each

@@ -162,21 +162,6 @@ static bool parse_u32(const char *v, uint32_t max, uint32_t *out)
     return true;
 }
 
-/* A finite decimal number in [0, max]: strtod alone would also take
- * "inf", "nan", hex and leading blanks, and 1e999 as HUGE_VAL. */
-static bool parse_real(const char *v, double max, double *out)
-{
-    if (!v || !((*v >= '0' && *v <= '9') || *v == '.'))
-        return false;
-    errno = 0;
-    char *end;
-    double x = strtod(v, &end);
-    if (errno || *end || !isfinite(x) || x > max || strpbrk(v, "xXpP"))
-        return false;
-    *out = x;
-    return true;
-}
-
 static bool parse_weights(const char *v, double w[3])
 {
     char tmp[128];
@@ -190,7 +175,7 @@ static bool parse_weights(const char *v, double w[3])
             return false;
         if (comma)
             *comma = 0;
-        if (!parse_real(p, MAX_FIELD_WEIGHT, &w[i]))
+        if (!pdx_cli_parse_real(p, MAX_FIELD_WEIGHT, &w[i]))
             return false;
         p = comma ? comma + 1 : p;
     }
@@ -279,7 +264,7 @@ static int parse_args(cli *c, int argc, char **argv)
                 return bad_value("--color", v, "auto, always or never");
             color = v;
         } else if (pdx_cli_opt_value(argc, argv, &i, "--vote-weight", NULL, &v)) {
-            if (!parse_real(v, MAX_VOTE_WEIGHT, &c->opts.vote_weight))
+            if (!pdx_cli_parse_real(v, MAX_VOTE_WEIGHT, &c->opts.vote_weight))
                 return bad_value("--vote-weight", v, "a number from 0 to 100");
         } else if (pdx_cli_opt_value(argc, argv, &i, "--field-weights", NULL, &v)) {
             if (!parse_weights(v, c->opts.field_weight))
@@ -287,10 +272,10 @@ static int parse_args(cli *c, int argc, char **argv)
                                  "three numbers from 0 to 100 for title,authors,summary "
                                  "(e.g. 1.5,1,0.8)");
         } else if (pdx_cli_opt_value(argc, argv, &i, "--k1", NULL, &v)) {
-            if (!parse_real(v, MAX_K1, &c->opts.k1))
+            if (!pdx_cli_parse_real(v, MAX_K1, &c->opts.k1))
                 return bad_value("--k1", v, "a number from 0 to 10");
         } else if (pdx_cli_opt_value(argc, argv, &i, "--b", NULL, &v)) {
-            if (!parse_real(v, MAX_B, &c->opts.b))
+            if (!pdx_cli_parse_real(v, MAX_B, &c->opts.b))
                 return bad_value("--b", v, "a number from 0 to 1");
         } else if (a[1] == '-') {
             fprintf(stderr, PROG "unknown option '%s' (see --help)\n", a);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_opt.h"
 #include "hit_json.h"
 #include "json.h"
 #include "serve.h"
@@ -87,7 +88,8 @@ static bool param_u32(request *rq, const char *name, uint32_t def, uint32_t min,
     return true;
 }
 
-/* A finite decimal number in [0, max]: digits and at most one point. */
+/* A finite decimal number in [0, max], as paperdex-search takes one
+ * (pdx_cli_parse_real(): "1.5", "2e-1"). */
 static bool param_real(request *rq, const char *name, double def, double max, double *out)
 {
     const char *v;
@@ -95,16 +97,15 @@ static bool param_real(request *rq, const char *name, double def, double max, do
     *out = def;
     if (!param(rq, name, &v, &n))
         return true;
-    char tmp[32];
-    bool ok = n > 0 && n < sizeof tmp && strspn(v, "0123456789.") == n &&
-              strchr(v, '.') == strrchr(v, '.') && !(n == 1 && v[0] == '.');
+    char tmp[64];
+    bool ok = n > 0 && n < sizeof tmp && !memchr(v, 0, n);
     if (ok) {
         memcpy(tmp, v, n);
         tmp[n] = 0;
-        *out = strtod(tmp, NULL);
-        ok = isfinite(*out) && *out <= max;
+        ok = pdx_cli_parse_real(tmp, max, out);
     }
     if (!ok) {
+        *out = def;
         pdx_reply_error(rq->out, 400, "%s wants a number from 0 to %g", name, max);
         return false;
     }

@@ -16,6 +16,9 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,9 +155,13 @@ static int parse_args(options *o, int argc, char **argv)
     return -1;
 }
 
-/* ADDR:PORT (ADDR an IPv4 address or name, or [IPv6]) into *out. */
-static bool resolve_listen(const char *listen, struct sockaddr_storage *out, socklen_t *out_len)
+/* ADDR:PORT (ADDR an IPv4 address or name, or [IPv6]) into *out. False
+ * when the text is not of that form, or (*gai_err set) when the name does
+ * not resolve. */
+static bool resolve_listen(const char *listen, struct sockaddr_storage *out, socklen_t *out_len,
+                           int *gai_err)
 {
+    *gai_err = 0;
     char host[256];
     const char *colon = strrchr(listen, ':');
     if (!colon || (size_t)(colon - listen) >= sizeof host || colon == listen)
@@ -170,7 +177,7 @@ static bool resolve_listen(const char *listen, struct sockaddr_storage *out, soc
     if (!parse_uint(colon + 1, 0, 65535, &port))
         return false;
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai;
-    if (getaddrinfo(host, NULL, &hints, &ai) != 0)
+    if ((*gai_err = getaddrinfo(host, NULL, &hints, &ai)) != 0)
         return false;
     memcpy(out, ai->ai_addr, ai->ai_addrlen);
     *out_len = ai->ai_addrlen;
@@ -404,6 +411,24 @@ static void guard_mapping(const char *path)
 
 /* ---- main ---- */
 
+/* libmicrohttpd's own messages, once the daemon runs. While it starts
+ * they are dropped: a failure to listen is reported by main, with the
+ * address asked for (the library's message names port 0, the port of its
+ * MHD_OPTION_SOCK_ADDR default). */
+static atomic_bool mhd_running;
+static void mhd_log(void *payload, const char *fmt, va_list ap)
+{
+    (void)payload;
+    if (!atomic_load(&mhd_running))
+        return;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && msg[n - 1] == '\n')
+        msg[--n] = 0;
+    fprintf(stderr, PROG "libmicrohttpd: %s\n", msg);
+}
+
 static struct MHD_Daemon *start_daemon(server *srv, const options *o,
                                        const struct sockaddr_storage *addr)
 {
@@ -420,6 +445,7 @@ static struct MHD_Daemon *start_daemon(server *srv, const options *o,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_END);
 }
 
@@ -479,8 +505,14 @@ int main(int argc, char **argv)
         return status;
     struct sockaddr_storage addr;
     socklen_t addr_len;
-    if (!resolve_listen(o.listen, &addr, &addr_len))
-        return bad_value("--listen", o.listen, "ADDR:PORT (127.0.0.1:8080, [::1]:8080)");
+    int gai_err;
+    if (!resolve_listen(o.listen, &addr, &addr_len, &gai_err)) {
+        if (!gai_err)
+            return bad_value("--listen", o.listen, "ADDR:PORT (127.0.0.1:8080, [::1]:8080)");
+        fprintf(stderr, PROG "cannot listen on %s: its address does not resolve (%s)\n", o.listen,
+                gai_strerror(gai_err));
+        return 1;
+    }
     static server srv;
     char err[600];
     guard_mapping(o.index);
@@ -504,6 +536,7 @@ int main(int argc, char **argv)
         pdx_served_close(&srv.sv);
         return 1;
     }
+    atomic_store(&mhd_running, true);
     announce(&srv, d, &o, &addr);
     int sig = 0;
     sigwait(&stop, &sig);

@@ -114,6 +114,10 @@ class ServeTest(unittest.TestCase):
         self.assertEqual(dates, sorted(dates, reverse=True))
         _, _, w0 = get_json(self.port, "/api/search?q=diffusion&n=3&vote_weight=0")
         self.assertEqual(len(w0["hits"]), 3)
+        # numbers as paperdex-search takes them: an exponent too
+        _, _, e1 = get_json(self.port, "/api/search?q=diffusion&n=5&vote_weight=2e-1")
+        _, _, d1 = get_json(self.port, "/api/search?q=diffusion&n=5&vote_weight=0.2")
+        self.assertEqual([h["score"] for h in e1["hits"]], [h["score"] for h in d1["hits"]])
         _, _, nx = get_json(self.port, "/api/search?q=" + q("강화학습") + "&no_expand=1")
         self.assertEqual(nx["expansions"], [])
         # '+' in a query string is a space
@@ -180,6 +184,9 @@ class ServeTest(unittest.TestCase):
         self.assertIn("sort", self.assert_error(400, "/api/search?q=a&sort=random"))
         self.assert_error(400, "/api/search?q=a&vote_weight=nan")
         self.assert_error(400, "/api/search?q=a&vote_weight=101")
+        self.assert_error(400, "/api/search?q=a&vote_weight=1e999")
+        self.assert_error(400, "/api/search?q=a&vote_weight=0x1p0")
+        self.assert_error(400, "/api/search?q=a&vote_weight=-1")
         self.assert_error(400, "/api/search?q=a&no_partial=maybe")
         self.assertIn("date", self.assert_error(400, "/api/search?q=" + q("diffusion date:2024-13")))
         self.assert_error(400, "/api/search?q=" + q("author:"))
@@ -480,8 +487,15 @@ class ServeTest(unittest.TestCase):
             p = subprocess.run([serve, "-i", self.index, "--listen", "127.0.0.1:%d" % port],
                                capture_output=True, timeout=10)
         self.assertEqual(p.returncode, 1)
-        self.assertIn("cannot listen on 127.0.0.1:%d: Address already in use" % port,
-                      p.stderr.decode())
+        # one line, ours: not also the library's "Failed to bind to port 0"
+        self.assertEqual(p.stderr.decode(),
+                         "paperdex-serve: cannot listen on 127.0.0.1:%d: Address already in use\n"
+                         % port)
+        # a name that does not resolve is not a malformed ADDR:PORT
+        p = subprocess.run([serve, "-i", self.index, "--listen", "nosuchhost.invalid:0"],
+                           capture_output=True, timeout=30)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("nosuchhost.invalid:0: its address does not resolve", p.stderr.decode())
 
 
 def signal_int():
