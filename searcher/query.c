@@ -323,10 +323,51 @@ static size_t id_without_version(const char *v, size_t n)
     return n;
 }
 
+static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len);
+static bool skip_lit(const char **p, const char *end, const char *lit);
+
+/* Is w[0..n) a new-style arXiv id (2406.09414, 0704.0001, a version
+ * allowed), as pasted on its own? Its length without a trailing '.', ','
+ * or ';' (copied from a sentence), or 0 when it is not one. */
+static size_t bare_arxiv_id(const char *w, size_t n)
+{
+    if (n && (w[n - 1] == '.' || w[n - 1] == ',' || w[n - 1] == ';'))
+        n--;
+    size_t k = id_without_version(w, n), d = 0;
+    while (d < k && isdigit((unsigned char)w[d]))
+        d++;
+    if (d != 4 || k < 9 || k > 10 || w[4] != '.')
+        return 0;
+    for (size_t i = 5; i < k; i++)
+        if (!isdigit((unsigned char)w[i]))
+            return 0;
+    return n;
+}
+
+/* The id of an id: or arXiv: value as pasted: an abstract's address, an
+ * "arXiv:" prefix, a full stop after it. */
+static void id_as_pasted(const char **v, size_t *n)
+{
+    const char *id, *p = *v, *end = *v + *n;
+    size_t id_len;
+    if (arxiv_url_id(*v, *n, &id, &id_len)) {
+        *v = id;
+        *n = id_len;
+        return;
+    }
+    if (skip_lit(&p, end, "arxiv:")) {
+        *n -= (size_t)(p - *v);
+        *v = p;
+    }
+    if (*n > 1 && ((*v)[*n - 1] == '.' || (*v)[*n - 1] == ',' || (*v)[*n - 1] == ';'))
+        (*n)--;
+}
+
 /* id:V into a filter clause: the id (kept in key for messages and the
  * query's own id filter) and the paper it names, if indexed. */
 static int parse_id_filter(pdx_searcher *s, pdx_clause *cl, const char *v, size_t n)
 {
+    id_as_pasted(&v, &n);
     n = id_without_version(v, n);
     cl->kind = PDX_CLAUSE_ID;
     cl->key = malloc(n + 1);
@@ -354,7 +395,7 @@ static bool skip_lit(const char **p, const char *end, const char *lit)
 }
 
 /* The id in an arXiv abstract or PDF address, as pasted from a browser:
- * http(s)://[www.]arxiv.org/abs/ID or /pdf/ID[.pdf], a trailing '/'
+ * [http(s)://][www.]arxiv.org/abs/ID or /pdf/ID[.pdf], a trailing '/'
  * allowed. Other addresses are plain text. */
 static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len)
 {
@@ -362,10 +403,11 @@ static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_le
     /* Every word of every query comes here: most are rejected on their
      * first byte, without strncasecmp (its locale's case table is not in
      * the cache once per query). */
-    if (n < sizeof "http://" - 1 || (w[0] | 0x20) != 'h')
+    if (n < sizeof "arxiv.org/" - 1 || ((w[0] | 0x20) != 'h' && (w[0] | 0x20) != 'a' &&
+                                         (w[0] | 0x20) != 'w'))
         return false;
-    if (!skip_lit(&p, end, "https://") && !skip_lit(&p, end, "http://"))
-        return false;
+    if (!skip_lit(&p, end, "https://"))
+        skip_lit(&p, end, "http://"); /* or no scheme, as a browser shows it */
     skip_lit(&p, end, "www.");
     if (!skip_lit(&p, end, "arxiv.org/"))
         return false;
@@ -1261,6 +1303,11 @@ static int parse_atom(parse_ctx *c, cnf *out)
     if (arxiv_url_id(t + start, end - start, &id, &id_len)) {
         c->i = end;
         return filter_part(c, "id", 2, id, id_len, out);
+    }
+    /* a bare id, the first thing one pastes: the paper it names */
+    if ((id_len = bare_arxiv_id(t + start, end - start))) {
+        c->i = end;
+        return filter_part(c, "id", 2, t + start, id_len, out);
     }
     size_t j = start;
     while (j < c->len && is_ascii_alpha(t[j]))

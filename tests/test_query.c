@@ -290,8 +290,21 @@ static void query_pasted(void **state)
     assert_string_equal(found(e, "arxiv:2401.10004v1"), "3");
     assert_string_equal(found(e, "id:2401.10005v2"), "4");
     assert_string_equal(found(e, "https://arxiv.org/abs/2401.10002 OR id:2401.10001v1"), "0,1");
-    /* other addresses are words */
+    /* as a user pastes them (a trial found each silently matching
+     * nothing): a bare id, with a version or the full stop of a sentence,
+     * an address without its scheme, id: with an address or "arXiv:" */
+    assert_string_equal(found(e, "2401.10002"), "1");
+    assert_string_equal(found(e, "2401.10002v2."), "1");
+    assert_string_equal(found(e, "2401.10002 routing"), "1");
+    assert_string_equal(found(e, "2401.10002 video"), "");
+    assert_string_equal(found(e, "arxiv.org/abs/2401.10002"), "1");
+    assert_string_equal(found(e, "www.arxiv.org/pdf/2401.10002.pdf"), "1");
+    assert_string_equal(found(e, "id:https://arxiv.org/abs/2401.10005"), "4");
+    assert_string_equal(found(e, "id:arXiv:2401.10005"), "4");
+    assert_string_equal(found(e, "id:2401.10005."), "4");
+    /* other addresses are words, and so are numbers not shaped like ids */
     assert_string_equal(found(e, "https://example.org/video"), "");
+    assert_string_equal(found(e, "arxiv.org/list/cs"), "");
 }
 
 /* ---- 6. prefixes ---- */
