@@ -498,7 +498,8 @@ static void human_expansions(pdx_buf *o, const pdx_query *q)
 {
     size_t n = pdx_query_expansion_count(q);
     if (n == 0) {
-        pdx_buf_puts(o, "expanded: nothing (the words as written only)\n");
+        pdx_buf_puts(o, "expanded: nothing (no word of the query has an equivalent or another "
+                        "form in this index)\n");
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -551,7 +552,12 @@ static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx
     } else if (r->total)
         pdx_buf_printf(o, "; none after offset %u", c->opts.offset);
     pdx_buf_puts(o, "\n");
-    if (r->partial_used) {
+    if (r->partial_used && !r->n) {
+        /* paged past them all: say so, not "showing" (a user trial) */
+        pdx_buf_printf(o, "%s; the best partial matches end before offset %u\n",
+                       r->total ? "the papers matching every word and" : "no paper matches every word",
+                       c->opts.offset);
+    } else if (r->partial_used) {
         if (r->total)
             pdx_buf_printf(o, "%s %" PRIu64 " paper%s match%s every word; "
                        "showing best partial matches too\n",
@@ -764,7 +770,7 @@ static int search_into(pdx_buf *o, const cli *c)
         fprintf(stderr, PROG "out of memory\n");
         goto done;
     }
-    status = r.n || r.total ? 0 : 1;
+    status = r.n || r.total || r.partial_used ? 0 : 1; /* matches, if not on this page */
 done:
     pdx_results_clear(&r);
     pdx_query_free(q);

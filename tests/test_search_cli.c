@@ -442,6 +442,12 @@ static void test_partial_matches(void **state)
     assert_non_null(strstr(out, "no paper matches every word; showing best partial matches"));
     assert_non_null(strstr(out, "[partial: 1 of 2 words]"));
     free(out);
+    /* paged past the partial matches: said, not "showing" (a user trial) */
+    assert_int_equal(search(&out, "--offset 5000 diffusion qqqzzzxxx"), 0);
+    assert_non_null(strstr(out, "no paper matches every word; the best partial matches end "
+                                "before offset 5000\n"));
+    assert_null(strstr(out, "showing"));
+    free(out);
     assert_int_equal(search(&out, "--no-partial diffusion qqqzzzxxx"), 1);
     free(out);
     int rc;
