@@ -863,6 +863,48 @@ static const char *mode_index(int argc, char **argv, int *i)
     return MODE_INDEX_LATER;
 }
 
+/* The options given besides the mode's own, for mode_conflicts(). */
+typedef struct opts_seen {
+    bool out, json, mem_mb, threads, max_segments, export_jsonl;
+} opts_seen;
+
+/* A usage error (2, after the message) when the command line asks for two
+ * modes at once or gives a mode an option it would silently ignore (a
+ * user trial: --update --check only checked, --info --json printed no
+ * JSON); else 0. */
+static int mode_conflicts(const char *check, const char *info, const char *optimize, bool update,
+                          bool watch, const opts_seen *o)
+{
+    const char *modes[4];
+    size_t n = 0;
+    if (check)
+        modes[n++] = "--check";
+    if (info)
+        modes[n++] = "--info";
+    if (optimize)
+        modes[n++] = "--optimize";
+    if (update)
+        modes[n++] = watch ? "--watch" : "--update";
+    if (n > 1) {
+        pdx_cli_eprintf("paperdex-index: %s and %s are two modes: give one (see --help)\n",
+                        modes[0], modes[1]);
+        return 2;
+    }
+    const char *extra = o->out ? "-o" : o->json ? "--json" : o->mem_mb ? "--mem-mb"
+                      : o->threads ? "--threads" : o->max_segments ? "--max-segments"
+                      : o->export_jsonl ? "--export-jsonl" : NULL;
+    if ((check || info) && extra) {
+        pdx_cli_eprintf("paperdex-index: %s INDEX takes no %s (see --help)\n", modes[0], extra);
+        return 2;
+    }
+    if (o->max_segments && !update) {
+        pdx_cli_eprintf("paperdex-index: --max-segments goes with --update or --watch "
+                        "(see --help)\n");
+        return 2;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     return finish_stdout(index_main(argc, argv));
@@ -880,6 +922,7 @@ static int index_main(int argc, char **argv)
     const char *optimize = NULL;
     unsigned max_segments = 0;
     const char *check = NULL, *info = NULL;
+    bool out_given = false;
     const char **paths = calloc((size_t)argc, sizeof *paths);
     size_t n_paths = 0;
     if (!paths)
@@ -897,6 +940,7 @@ static int index_main(int argc, char **argv)
             return 0;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && more) {
             out = argv[++i];
+            out_given = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             s.quiet = true;
         } else if (!strcmp(a, "--json")) {
@@ -953,6 +997,13 @@ static int index_main(int argc, char **argv)
         } else {
             paths[n_paths++] = a;
         }
+    }
+    opts_seen seen = {out_given, s.json, mem_mb != 0, threads != 0, max_segments != 0,
+                      export_path != NULL};
+    int conflicting = mode_conflicts(check, info, optimize, update, watch, &seen);
+    if (conflicting) {
+        free(paths);
+        return conflicting;
     }
     /* A mode whose INDEX did not follow it (other options came first)
      * takes the one path given anywhere else: --optimize --json INDEX. */

@@ -36,8 +36,22 @@ static char *with_suffix(const char *path, const char *suffix)
     return s;
 }
 
-int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel, int *fd_out,
-                   char *err, size_t err_size)
+/* Says, once, that the lock is held and for how long it will be waited
+ * for. */
+static void say_waiting(pdx_diag_fn on_diag, void *payload, const char *index_path,
+                        const char *lock)
+{
+    if (!on_diag)
+        return;
+    char msg[600];
+    snprintf(msg, sizeof msg, "another paperdex writer holds %s: waiting for it (up to %d s)",
+             lock, PDX_LOCK_WAIT_MS / 1000);
+    pdx_diag d = {PDX_DIAG_WARNING, index_path, 0, msg};
+    on_diag(&d, payload);
+}
+
+int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
+                   pdx_diag_fn on_diag, void *payload, int *fd_out, char *err, size_t err_size)
 {
     *fd_out = -1;
     char *lock = with_suffix(index_path, ".lock");
@@ -69,6 +83,8 @@ int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel, 
             free(lock);
             return rc;
         }
+        if (waited == 0 && errno == EWOULDBLOCK)
+            say_waiting(on_diag, payload, index_path, lock);
         nanosleep(&pause, NULL);
     }
     free(lock);

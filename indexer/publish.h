@@ -33,11 +33,13 @@
  * "<index_path>.lock" if needed (it is never removed: removing a lock file
  * others may be waiting on would let two writers in). Waits up to
  * PDX_LOCK_WAIT_MS for another writer (checking *cancel, which may be
- * NULL). Returns PDX_OK with *fd_out the held descriptor, PDX_EIO (cannot
- * create it, or still held by another writer after the wait: the message
- * says so) or PDX_ESTOP; message in err. */
-int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel, int *fd_out,
-                   char *err, size_t err_size);
+ * NULL), and says so through on_diag (may be NULL) as a warning when it
+ * starts waiting: a minute of silence looks like a hang. Returns PDX_OK
+ * with *fd_out the held descriptor, PDX_EIO (cannot create it, or still
+ * held by another writer after the wait: the message says so) or
+ * PDX_ESTOP; message in err. */
+int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
+                   pdx_diag_fn on_diag, void *payload, int *fd_out, char *err, size_t err_size);
 /* Releases it (closing fd); -1 does nothing. */
 void pdx_index_unlock(int fd);
 

@@ -797,7 +797,8 @@ static int begin(pdx_updater *u, const char *index_path, const pdx_update_opts *
     if (refuse_before_lock(u, must_exist))
         return u->err;
     char err[600] = "";
-    int rc = pdx_index_lock(u->path, u->opts.writer.cancel, &u->lock_fd, err, sizeof err);
+    int rc = pdx_index_lock(u->path, u->opts.writer.cancel, u->cb.on_diag, u->cb.payload,
+                            &u->lock_fd, err, sizeof err);
     if (rc)
         return pdx_update_fail(u, rc, "%s", err);
     return PDX_OK;

@@ -2044,7 +2044,8 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
         return w->err;
     int lock_fd;
     char err[512];
-    int rc = pdx_index_lock(w->path, w->opts.cancel, &lock_fd, err, sizeof err);
+    int rc = pdx_index_lock(w->path, w->opts.cancel, w->opts.on_diag, w->opts.payload, &lock_fd,
+                            err, sizeof err);
     if (rc)
         return set_err(w, rc, "%s", err);
     pdx_manifest old;

@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -692,9 +693,18 @@ static void update_file_becomes_directory_or_unreadable(void **st)
     free(q);
 }
 
+/* The waiting updater's diagnostics: a byte down the pipe (payload: its
+ * write end) when it says it waits. */
+static void note_waiting(const pdx_diag *d, void *payload)
+{
+    if (d->level == PDX_DIAG_WARNING && strstr(d->message, "waiting for it (up to 60 s)"))
+        (void)!write(*(int *)payload, "w", 1);
+}
+
 /* Two updaters of one index: the second waits for the first's lock, then
  * does its work. (The child is given time to reach the lock; whether or
- * not it did, it cannot finish before the lock is released.) */
+ * not it did, it cannot finish before the lock is released.) The waiting
+ * one says so at once (a user trial sat through a silent minute). */
 static void update_waits_for_another_writer(void **st)
 {
     tstate *t = *st;
@@ -702,19 +712,28 @@ static void update_waits_for_another_writer(void **st)
     update_index(t, t->idx, 0);
     int fd;
     char err[600];
-    assert_int_equal(pdx_index_lock(t->idx, NULL, &fd, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_index_lock(t->idx, NULL, NULL, NULL, &fd, err, sizeof err), PDX_OK);
     write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    int said[2];
+    assert_int_equal(pipe(said), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         close(fd); /* the parent's lock stays: it holds its own descriptor */
+        close(said[0]);
         const char *paths[] = {t->in};
         pdx_update_opts o = {.writer = {.threads = 1}};
-        int rc = pdx_index_update(t->idx, paths, 1, &o, NULL, NULL, err, sizeof err);
+        pdx_parse_cb cb = {NULL, note_waiting, &said[1]};
+        int rc = pdx_index_update(t->idx, paths, 1, &o, &cb, NULL, err, sizeof err);
         _exit(rc == PDX_OK ? 0 : 1);
     }
-    struct timespec pause = {0, 300000000L};
-    nanosleep(&pause, NULL);
+    close(said[1]);
+    /* it says it waits (at once; a minute is its limit), and does */
+    struct pollfd pf = {said[0], POLLIN, 0};
+    assert_int_equal(poll(&pf, 1, 50000), 1);
+    char w;
+    assert_int_equal(read(said[0], &w, 1), 1);
+    close(said[0]);
     int status;
     assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
     assert_int_equal(n_segments(t->idx), 1);
@@ -923,6 +942,33 @@ static void update_cli(void **st)
     snprintf(cmd, sizeof cmd, "%s/paperdex-index --update --max-segments 1 -o %s %s 2>/dev/null",
              PDX_BIN_DIR, t->idx, t->in);
     assert_int_equal(fx_run(cmd, NULL), 2);
+    /* two modes, or an option the mode would ignore: a usage error that
+     * says which (a user trial: --update --check only checked, --info
+     * --json printed no JSON, --max-segments without --update did nothing) */
+    static const struct {
+        const char *args, *says;
+    } misuse[] = {
+        {"--update --check", "--check and --update are two modes"},
+        {"--watch --check", "--check and --watch are two modes"},
+        {"--info --check", "--check and --info are two modes"},
+        {"--optimize --update", "--optimize and --update are two modes"},
+        {"--info --json", "--info INDEX takes no --json"},
+        {"--check --threads 2", "--check INDEX takes no --threads"},
+        {"--optimize --max-segments 5", "--max-segments goes with --update or --watch"},
+    };
+    for (size_t i = 0; i < sizeof misuse / sizeof *misuse; i++) {
+        snprintf(cmd, sizeof cmd, "%s/paperdex-index %s %s 2>&1", PDX_BIN_DIR, misuse[i].args,
+                 t->idx);
+        assert_int_equal(fx_run(cmd, &out), 2);
+        if (!strstr(out, misuse[i].says))
+            fail_msg("'%s' said '%s', want '%s'", misuse[i].args, out, misuse[i].says);
+        free(out);
+    }
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --max-segments 5 -o %s %s 2>&1", PDX_BIN_DIR,
+             t->idx, t->in);
+    assert_int_equal(fx_run(cmd, &out), 2);
+    assert_non_null(strstr(out, "--max-segments goes with --update or --watch"));
+    free(out);
     snprintf(cmd, sizeof cmd, "%s/paperdex-index --optimize %s/none.idx 2>&1", PDX_BIN_DIR,
              t->dir);
     assert_int_equal(fx_run(cmd, &out), 1);
