@@ -69,9 +69,9 @@ static int setup(void **state)
     return 0;
 }
 
-/* The fixture indexes of the papers matching query in full (no partial
- * matches), ascending, as "i,j,k". */
-static const char *found(env *e, const char *query)
+/* The indexes in papers[0..n) (at most 16) of the papers of e matching
+ * query in full (no partial matches), ascending, as "i,j,k". */
+static const char *found_in(env *e, const fdoc *papers, size_t n, const char *query)
 {
     static char buf[128];
     pdx_query *q = fx_search_parse(e, query);
@@ -81,22 +81,29 @@ static const char *found(env *e, const char *query)
     o.limit = 100;
     pdx_results r;
     assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
-    bool hit[NDOCS] = {false};
+    bool hit[16] = {false};
+    assert_true(n <= 16);
     for (size_t i = 0; i < r.n; i++) {
         pdx_hit_info h;
         assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
-        for (size_t k = 0; k < NDOCS; k++)
-            if (strlen(docs[k].id) == h.id_len && !memcmp(docs[k].id, h.id, h.id_len))
+        for (size_t k = 0; k < n; k++)
+            if (strlen(papers[k].id) == h.id_len && !memcmp(papers[k].id, h.id, h.id_len))
                 hit[k] = true;
     }
     assert_int_equal(r.total, r.n);
     buf[0] = 0;
-    for (size_t k = 0; k < NDOCS; k++)
+    for (size_t k = 0; k < n; k++)
         if (hit[k])
             snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%zu", *buf ? "," : "", k);
     pdx_results_clear(&r);
     pdx_query_free(q);
     return buf;
+}
+
+/* found_in() on the shared fixture. */
+static const char *found(env *e, const char *query)
+{
+    return found_in(e, docs, NDOCS, query);
 }
 
 /* Expects query to be refused with PDX_EINVAL and a message holding want. */
@@ -414,14 +421,9 @@ static void whole_hits(pdx_searcher *s, const char *query, bool drop_whole, char
 static void query_whole_words(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir();
-    char *idx = fx_path(dir, "w.idx");
-    fx_write_index(idx, whole_docs, NWHOLE);
-    char err[512];
-    pdx_index *ix;
-    pdx_searcher *s;
-    assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_OK);
-    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    fx_search fs;
+    fx_search_open(&fs, whole_docs, NWHOLE);
+    pdx_searcher *s = fs.s;
     static const struct {
         const char *query;
         bool whole;        /* the index has the word whole */
@@ -462,10 +464,7 @@ static void query_whole_words(void **state)
         if (strcmp(ids, cases[i].ids) != 0)
             fail_msg("'%s' found %s, want %s", cases[i].query, ids, cases[i].ids);
     }
-    pdx_searcher_free(s);
-    pdx_index_close(ix);
-    fx_rmtree(dir);
-    free(idx);
+    fx_search_close(&fs);
 }
 
 /* ---- one-syllable Korean words ----
@@ -488,57 +487,24 @@ static const fdoc syllable_docs[] = {
 static void query_one_syllable(void **state)
 {
     (void)state;
-    char *dir = fx_tmpdir();
-    char *idx = fx_path(dir, "s.idx");
-    fx_write_index(idx, syllable_docs, NSYLLABLE);
-    char err[512];
-    pdx_index *ix;
-    pdx_searcher *s;
-    assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_OK);
-    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
-    static const struct {
-        const char *query, *ids; /* papers found, by the last digit of their id */
-    } cases[] = {
-        {"팔", "146"}, {"로봇 팔", "14"}, {"\"로봇 팔\"", "1"}, {"손", "25"}, {"팔레트", "3"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        pdx_query *q;
-        assert_int_equal(pdx_query_parse(&q, s, cases[i].query, strlen(cases[i].query)), PDX_OK);
-        pdx_search_opts o;
-        pdx_search_opts_default(&o);
-        o.no_partial = true;
-        pdx_results r;
-        assert_int_equal(pdx_search(s, q, &o, &r), PDX_OK);
-        bool hit[10] = {false};
-        for (size_t k = 0; k < r.n; k++) {
-            pdx_hit_info h;
-            assert_int_equal(pdx_hit_get(s, r.hits[k].doc, &h), PDX_OK);
-            hit[h.id[h.id_len - 1] - '0'] = true;
-        }
-        char ids[16] = "";
-        for (int d = 0; d < 10; d++)
-            if (hit[d])
-                snprintf(ids + strlen(ids), sizeof ids - strlen(ids), "%d", d);
-        if (strcmp(ids, cases[i].ids) != 0)
-            fail_msg("'%s' found %s, want %s", cases[i].query, ids, cases[i].ids);
-        pdx_results_clear(&r);
-        pdx_query_free(q);
-    }
+    fx_search fs;
+    fx_search_open(&fs, syllable_docs, NSYLLABLE);
+    assert_string_equal(found_in(&fs, syllable_docs, NSYLLABLE, "팔"), "0,3,5");
+    assert_string_equal(found_in(&fs, syllable_docs, NSYLLABLE, "로봇 팔"), "0,3");
+    assert_string_equal(found_in(&fs, syllable_docs, NSYLLABLE, "\"로봇 팔\""), "0");
+    assert_string_equal(found_in(&fs, syllable_docs, NSYLLABLE, "손"), "1,4");
+    assert_string_equal(found_in(&fs, syllable_docs, NSYLLABLE, "팔레트"), "2");
     /* the highlight covers the word and its particle, not 팔레 */
-    pdx_query *q;
-    assert_int_equal(pdx_query_parse(&q, s, "팔", strlen("팔")), PDX_OK);
+    pdx_query *q = fx_search_parse(&fs, "팔");
     const char *text = "로봇 팔을 팔레트에";
     const pdx_span *sp;
     size_t n;
-    assert_int_equal(pdx_highlight(s, q, text, strlen(text), &sp, &n), PDX_OK);
+    assert_int_equal(pdx_highlight(fs.s, q, text, strlen(text), &sp, &n), PDX_OK);
     assert_int_equal(n, 1);
     assert_int_equal(sp[0].start, strlen("로봇 "));
     assert_int_equal(sp[0].end, strlen("로봇 팔을"));
     pdx_query_free(q);
-    pdx_searcher_free(s);
-    pdx_index_close(ix);
-    fx_rmtree(dir);
-    free(idx);
+    fx_search_close(&fs);
 }
 
 /* ---- the command line: matching authors, title highlights ---- */
