@@ -191,17 +191,6 @@ static const char *const derived_nouns[] = {
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *pdx_particle_at(size_t i)
-{
-    if (i < COUNT_OF(particles1))
-        return particles1[i];
-    i -= COUNT_OF(particles1);
-    if (i < COUNT_OF(particles2))
-        return particles2[i];
-    i -= COUNT_OF(particles2);
-    return i < COUNT_OF(particles3) ? particles3[i] : NULL;
-}
-
 /* ---- small helpers ---- */
 
 static size_t utf8_put(char *dst, int32_t cp)
@@ -694,6 +683,32 @@ static int emit_bridge_in(tk_state *st)
     return emit_pair(st, &st->cand, &st->tk->run[0], PDX_TOKEN_BRIDGE);
 }
 
+/* The particle that ends a run of one syllable and a particle ("팔을",
+ * "손으로", "팔에서는"): its length in characters, or 0 (a longer or
+ * shorter run, no particle of the query rules at its end, a protected
+ * ending such as 차이, or a run that is all particle). */
+static size_t syllable_particle_len(const tk_state *st)
+{
+    size_t want = st->run_total - 1;
+    if (st->run_total < 2 || st->run_total > 4 || st->run_total != st->run_cnt ||
+        !cp_in(st->tk->particle_last, st->tk->n_particle_last, st->tk->run[want].cp) ||
+        run_is_particle(st))
+        return 0;
+    run_tail t;
+    get_tail(st, &t);
+    for (size_t i = 0; i < COUNT_OF(protected_endings); i++)
+        if (tail_ends_with(&t, protected_endings[i]))
+            return 0;
+    const char *const *list = want == 3 ? particles3 : want == 2 ? particles2 : particles1;
+    size_t count = want == 3   ? COUNT_OF(particles3)
+                   : want == 2 ? COUNT_OF(particles2)
+                               : COUNT_OF(particles1);
+    for (size_t i = 0; i < count; i++)
+        if (tail_ends_with(&t, list[i]))
+            return want;
+    return 0;
+}
+
 /* The whole word of the run that just emitted its bigrams from first_pos
  * (PDX_TOKENIZE_WHOLE): its characters less the `strip` already dropped
  * (a query) or, when indexing, less one trailing particle, the rule a
@@ -704,6 +719,15 @@ static int emit_bridge_in(tk_state *st)
  * first_pos with the first bigram and takes no position. */
 static int emit_whole(tk_state *st, size_t strip, uint32_t first_pos)
 {
+    /* One syllable and its particle, a bigram the syllable alone (a query's
+     * unigram) never finds: the syllable too, as a word. */
+    if (!(st->flags & PDX_TOKENIZE_QUERY) && syllable_particle_len(st)) {
+        const tk_item *w = &st->tk->run[0];
+        char term[4];
+        pdx_token t = {term, utf8_put(term, w->cp), first_pos, w->start, w->end,
+                       PDX_TOKEN_WHOLE};
+        return st->fn(&t, st->payload);
+    }
     /* too short or too long whatever a particle is: spare the lookup */
     if (st->run_total != st->run_cnt || st->run_cnt - strip < 3 ||
         st->run_cnt - strip > PDX_MAX_WHOLE_CHARS + 3)

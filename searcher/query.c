@@ -616,53 +616,6 @@ static int slot_bigram(parse_ctx *c, pdx_slot *sl)
     return rc ? rc : slot_add_term(c, sl, bridge, len + 1);
 }
 
-/* Does the one character y[0..n) begin one of the particles queries drop
- * (pdx_particle_at())? Then the index's bigram of a one-syllable word and
- * that character is the word with a particle. */
-static bool particle_start(const char *y, size_t n)
-{
-    const char *p;
-    for (size_t i = 0; (p = pdx_particle_at(i)); i++)
-        if (pdx_utf8_first_len(p, strlen(p)) == n && memcmp(p, y, n) == 0)
-            return true;
-    return false;
-}
-
-/* Fills the slot of a Hangul syllable standing alone: its bigram with the
- * first syllable of each particle, once each (pdx_slot.particle), and
- * itself when `self`. */
-static int slot_particles(parse_ctx *c, pdx_slot *sl, bool self)
-{
-    sl->particle = true;
-    int rc = self ? slot_add_term(c, sl, sl->text, sl->text_len) : PDX_OK;
-    const char *p;
-    for (size_t i = 0; !rc && (p = pdx_particle_at(i)); i++) {
-        size_t k = pdx_utf8_first_len(p, strlen(p));
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++) {
-            const char *q = pdx_particle_at(j);
-            seen = pdx_utf8_first_len(q, strlen(q)) == k && memcmp(q, p, k) == 0;
-        }
-        char term[PDX_MAX_TERM_BYTES];
-        if (seen || sl->text_len + k > sizeof term)
-            continue;
-        memcpy(term, sl->text, sl->text_len);
-        memcpy(term + sl->text_len, p, k);
-        rc = slot_add_term(c, sl, term, sl->text_len + k);
-    }
-    return rc;
-}
-
-/* Is token i a lone Hangul syllable (a one-character run's unigram)? */
-static bool is_hangul_unigram(const parse_ctx *c, size_t i)
-{
-    const char *t = (const char *)c->terms.data + c->toks[i].off;
-    size_t len = c->toks[i].len;
-    int32_t cp = -1;
-    return c->toks[i].kind == PDX_TOKEN_CJK && pdx_utf8_first_len(t, len) == len &&
-           pdx_utf8_decode((const uint8_t *)t, len, &cp) == len && cp >= 0xAC00 && cp <= 0xD7A3;
-}
-
 /* Is token i a bigram that may be spelled across a space in the text? Only
  * inside a compound or phrase: a lone two-character word must match a word,
  * never the end of one word and the start of the next. */
@@ -769,8 +722,6 @@ static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields)
             rc = expand_prefix(c, sl, term, len);
         } else if (is_compound_bigram(c, i)) {
             rc = slot_bigram(c, sl);
-        } else if (c->n_toks > 1 && is_hangul_unigram(c, i)) {
-            rc = slot_particles(c, sl, true); /* in a phrase: "로봇 팔" */
         } else {
             rc = slot_add_term(c, sl, term, len);
         }
@@ -809,7 +760,7 @@ static int clause_copy(parse_ctx *c, pdx_clause *dst, const pdx_clause *src)
     for (uint32_t i = 0; i < src->n_slots; i++) {
         const pdx_slot *a = &src->slots[i];
         pdx_slot *b = &dst->slots[i];
-        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix, a->bridge, a->particle};
+        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix, a->bridge};
         if (a->text && !(b->text = dup_bytes(a->text, a->text_len + 1)))
             return PDX_ENOMEM;
         if (a->n_ords && !(b->ords = dup_bytes(a->ords, a->n_ords * sizeof *a->ords)))
@@ -1098,72 +1049,6 @@ static int add_derived(parse_ctx *c, const char *w, size_t wn, uint8_t fields, s
     return rc;
 }
 
-/* Adds to g, for a word that is one Hangul syllable ("팔"), its bigrams
- * with a particle ("팔을", "팔이"...) as an alternative clause weighing
- * PDX_DERIVED_WEIGHT: the index keeps such a word and its particle as one
- * bigram, which the syllable alone never finds ("로봇 팔" found no paper
- * saying "로봇 팔을"), and papers that write the syllable as typed rank
- * first, as with a derived form or a plural. --explain lists the forms the
- * index has (source "particle"). */
-/* The expansion note of a syllable's particle forms: "팔 -> 팔을, 팔로" (the
- * forms the index has, in the particle lists' order, at most four). */
-static int note_particle_forms(parse_ctx *c, const char *syl, size_t len)
-{
-    char to[4 * (PDX_MAX_TERM_BYTES + 2)];
-    size_t n = 0, shown = 0;
-    const char *p;
-    for (size_t i = 0; shown < 4 && (p = pdx_particle_at(i)); i++) {
-        size_t k = pdx_utf8_first_len(p, strlen(p));
-        char term[PDX_MAX_TERM_BYTES];
-        uint32_t ord;
-        if (len + k > sizeof term)
-            continue;
-        memcpy(term, syl, len);
-        memcpy(term + len, p, k);
-        bool seen = false;
-        for (size_t at = 0; at + len + k <= n && !seen; at++)
-            seen = memcmp(to + at, term, len + k) == 0;
-        if (seen || pdx_search_term_find(c->s, term, len + k, &ord) != PDX_OK)
-            continue;
-        if (shown++) {
-            memcpy(to + n, ", ", 2);
-            n += 2;
-        }
-        memcpy(to + n, term, len + k);
-        n += len + k;
-    }
-    return pdx_query_note_expansion(c->q, syl, len, to, n, "particle", 0, PDX_DERIVED_WEIGHT);
-}
-
-static int add_particle_forms(parse_ctx *c, uint8_t fields, pdx_group *g)
-{
-    if (c->n_toks != 1 || !is_hangul_unigram(c, 0))
-        return PDX_OK; /* --no-expand too: a particle is no expansion */
-    pdx_clause cl;
-    memset(&cl, 0, sizeof cl);
-    cl.fields = fields;
-    cl.weight = PDX_DERIVED_WEIGHT;
-    cl.alternative = true;
-    const char *term = (const char *)c->terms.data + c->toks[0].off;
-    size_t len = c->toks[0].len;
-    int rc = PDX_ENOMEM;
-    if ((cl.slots = calloc(1, sizeof *cl.slots)) && (cl.slots[0].text = malloc(len + 1))) {
-        cl.n_slots = 1;
-        memcpy(cl.slots[0].text, term, len);
-        cl.slots[0].text[len] = 0;
-        cl.slots[0].text_len = len;
-        rc = slot_particles(c, &cl.slots[0], false);
-    }
-    if (!rc && cl.slots[0].n_ords) {
-        c->n_ords += cl.slots[0].n_ords;
-        rc = c->n_ords > PDX_MAX_QUERY_TERMS ? too_broad(c) : note_particle_forms(c, term, len);
-        if (!rc)
-            return group_add(g, &cl);
-    }
-    pdx_clause_free(&cl);
-    return rc;
-}
-
 /* Replaces, in c's tokens, each term followed by a Latin word as written
  * at its position (an acronym plural's PDX_TOKEN_WHOLE: "llm" then
  * "llms") by that word, and drops the whole words of Korean runs. Returns
@@ -1251,9 +1136,6 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
         return rc;
     if (quoted || star)
         return PDX_OK;
-    /* A one-syllable word with a particle, as a lighter alternative. */
-    if (!ascii && (rc = add_particle_forms(c, fields, &out->g[0])))
-        return rc;
     /* The noun of a derived form, as a lighter alternative. */
     if (!ascii && (rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
         return rc;
@@ -1672,10 +1554,6 @@ bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len)
         return len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0;
     if (len == sl->text_len)
         return memcmp(term, sl->text, len) == 0;
-    if (sl->particle)
-        return len > sl->text_len && memcmp(term, sl->text, sl->text_len) == 0 &&
-               pdx_utf8_first_len(term + sl->text_len, len - sl->text_len) == len - sl->text_len &&
-               particle_start(term + sl->text_len, len - sl->text_len);
     if (!sl->bridge || len != sl->text_len + 1 || len > PDX_MAX_TERM_BYTES)
         return false;
     char b[PDX_MAX_TERM_BYTES + 1];

@@ -228,10 +228,6 @@ typedef struct pdx_slot {
      * the tokenizer indexes a bigram that spans one space. So "강화학습"
      * finds "강화 학습"; a lone two-character word never has this set. */
     bool bridge;
-    /* A lone Hangul syllable ("팔"): ords also hold its bigrams with the
-     * first syllable of each particle ("팔을", "팔이", "팔에" of "팔에서"),
-     * as the index keeps a one-syllable word and its particle. */
-    bool particle;
 } pdx_slot;
 
 typedef enum pdx_clause_kind {

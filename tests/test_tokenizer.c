@@ -650,6 +650,16 @@ static void test_hangul_whole_words(void **state)
     EXPECT(tk, WH, "새 벤치마크", {"새", 0, 0, 3, C}, {"새 벤", 1, 0, 7, B},
            {"벤치", 2, 4, 10, C}, {"치마", 3, 7, 13, C}, {"마크", 4, 10, 16, C},
            {"벤치마크", 2, 4, 16, H});
+    /* one syllable and a particle: the syllable as a word, which the
+     * query word 팔 (a unigram) looks up; not for a protected noun, a run
+     * that is all particle, or no particle at all */
+    EXPECT(tk, WH, "팔을", {"팔을", 0, 0, 6, C}, {"팔", 0, 0, 3, H});
+    EXPECT(tk, WH, "로봇 손으로", {"로봇", 0, 0, 6, C}, {"봇 손", 1, 3, 10, B},
+           {"손으", 2, 7, 13, C}, {"으로", 3, 10, 16, C}, {"손", 2, 7, 10, H});
+    EXPECT(tk, WH, "차이", {"차이", 0, 0, 6, C});
+    EXPECT(tk, WH, "으로", {"으로", 0, 0, 6, C});
+    EXPECT(tk, WH, "팔레", {"팔레", 0, 0, 6, C});
+    EXPECT(tk, WH | PDX_TOKENIZE_QUERY, "팔을", {"팔을", 0, 0, 6, C});
     /* a query run is already stripped: its whole word is what is left */
     EXPECT(tk, WH | PDX_TOKENIZE_QUERY, "벤치마크를", {"벤치", 0, 0, 6, C},
            {"치마", 1, 3, 9, C}, {"마크", 2, 6, 12, C}, {"벤치마크", 0, 0, 12, H});

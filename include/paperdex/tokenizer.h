@@ -52,7 +52,7 @@ extern "C" {
 
 /* Bump when any rule above changes the terms produced for some input: an
  * index records it and a searcher refuses an index built with another. */
-#define PDX_TOKENIZER_VERSION 4
+#define PDX_TOKENIZER_VERSION 5
 
 /* Longest term, in bytes, that is emitted; longer words are cut at a UTF-8
  * boundary (the byte range still covers the whole word). */
@@ -64,8 +64,9 @@ typedef enum pdx_token_kind {
     PDX_TOKEN_CJK = 2,    /* Hangul/Han/Kana bigram, or unigram of a 1-char run */
     PDX_TOKEN_BRIDGE = 3, /* CJK bigram spanning one space between two runs */
     /* A word as written beside the terms it gave (PDX_TOKENIZE_WHOLE): a
-     * whole CJK word of three or more characters beside its bigrams, or an
-     * acronym plural ("llms") beside its singular. It shares the position
+     * whole CJK word of three or more characters beside its bigrams, the
+     * syllable of a one-syllable word before its particle, or an acronym
+     * plural ("llms") beside its singular. It shares the position
      * of the first of those terms and takes none of its own. */
     PDX_TOKEN_WHOLE = 4
 } pdx_token_kind;
@@ -105,6 +106,9 @@ enum pdx_tokenize_flags {
      * "벤치마크를" gives 벤치 치마 마크 크를 and the whole word 벤치마크 at
      * the position of 벤치. A query word that is a whole indexed word then
      * knows where its phrase of bigrams occurs without reading positions.
+     * A run of one syllable and a particle ("팔을", "손으로") gives the
+     * syllable that way (팔, 손), which the query word 팔 looks up: the
+     * bigram 팔을 alone is found by no one-syllable query.
      * Likewise an acronym plural folded to its singular ("LLMs" -> llm)
      * also gives the plural as written, lowercased ("llms"), so a query
      * can rank the form it typed first. The indexer sets it; field
@@ -121,13 +125,6 @@ enum pdx_tokenize_flags {
  * Index and query code use it wherever a bridge and its bigram must be one
  * key. */
 size_t pdx_term_unbridge(const char *term, size_t len, char *out);
-
-/* The Korean particles queries drop (docs/TOKENIZATION.md "Korean
- * particles"), one at a time: the i-th, NUL-terminated UTF-8, or NULL past
- * the last. Indexing keeps a one-syllable word and its particle as one
- * bigram ("팔을"), so the query parser lets a lone syllable ("팔") match its
- * bigram with the first syllable of each. */
-const char *pdx_particle_at(size_t i);
 
 /* Creates a tokenizer (owns a Snowball stemmer, a stem cache and scratch
  * buffers: about 420 KB, allocated once; tokenizing allocates nothing).
