@@ -181,6 +181,11 @@ static void on_diag(const pdx_diag *d, void *payload)
         pdx_cli_eprintf("%s:%u: skipped: %s\n", d->file, d->line, d->message);
         return;
     }
+    if (d->level == PDX_DIAG_NOTE) { /* not about the digests: not counted */
+        if (!s->quiet)
+            pdx_cli_eprintf("%s: %s\n", d->file, d->message);
+        return;
+    }
     if (d->level == PDX_DIAG_FILE) {
         /* a whole file or directory was not read: as visible as a paper */
         s->paths_skipped++;
@@ -895,6 +900,11 @@ static int mode_conflicts(const char *check, const char *info, const char *optim
                       : o->export_jsonl ? "--export-jsonl" : NULL;
     if ((check || info) && extra) {
         pdx_cli_eprintf("paperdex-index: %s INDEX takes no %s (see --help)\n", modes[0], extra);
+        return 2;
+    }
+    if (optimize && o->out) { /* it rewrites INDEX itself */
+        pdx_cli_eprintf("paperdex-index: --optimize INDEX takes no -o: it rewrites INDEX "
+                        "(see --help)\n");
         return 2;
     }
     if (o->max_segments && !update) {

@@ -46,7 +46,7 @@ static void say_waiting(pdx_diag_fn on_diag, void *payload, const char *index_pa
     char msg[600];
     snprintf(msg, sizeof msg, "another paperdex writer holds %s: waiting for it (up to %d s)",
              lock, PDX_LOCK_WAIT_MS / 1000);
-    pdx_diag d = {PDX_DIAG_WARNING, index_path, 0, msg};
+    pdx_diag d = {PDX_DIAG_NOTE, index_path, 0, msg};
     on_diag(&d, payload);
 }
 
@@ -65,6 +65,7 @@ int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
         return rc;
     }
     struct timespec pause = {0, LOCK_POLL_MS * 1000000L};
+    bool said = false;
     for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += LOCK_POLL_MS) {
         if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= PDX_LOCK_WAIT_MS ||
             (cancel && *cancel)) {
@@ -83,8 +84,10 @@ int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
             free(lock);
             return rc;
         }
-        if (waited == 0 && errno == EWOULDBLOCK)
+        if (!said && errno == EWOULDBLOCK) {
             say_waiting(on_diag, payload, index_path, lock);
+            said = true;
+        }
         nanosleep(&pause, NULL);
     }
     free(lock);

@@ -33,7 +33,7 @@
  * "<index_path>.lock" if needed (it is never removed: removing a lock file
  * others may be waiting on would let two writers in). Waits up to
  * PDX_LOCK_WAIT_MS for another writer (checking *cancel, which may be
- * NULL), and says so through on_diag (may be NULL) as a warning when it
+ * NULL), and says so through on_diag (may be NULL; PDX_DIAG_NOTE) when it
  * starts waiting: a minute of silence looks like a hang. Returns PDX_OK
  * with *fd_out the held descriptor, PDX_EIO (cannot create it, or still
  * held by another writer after the wait: the message says so) or

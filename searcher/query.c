@@ -326,13 +326,19 @@ static size_t id_without_version(const char *v, size_t n)
 static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len);
 static bool skip_lit(const char **p, const char *end, const char *lit);
 
-/* Is w[0..n) a new-style arXiv id (2406.09414, 0704.0001, a version
- * allowed), as pasted on its own? Its length without a trailing '.', ','
- * or ';' (copied from a sentence), or 0 when it is not one. */
+/* n less one trailing '.', ',' or ';' (an id copied from a sentence). */
+static size_t less_stop(const char *w, size_t n)
+{
+    return n > 1 && (w[n - 1] == '.' || w[n - 1] == ',' || w[n - 1] == ';') ? n - 1 : n;
+}
+
+/* Is w[0..n) a new-style arXiv id as pasted on its own: YYMM.NNNN (to
+ * 1412) or YYMM.NNNNN (from 1501), a month 01 to 12, a version allowed?
+ * Its length without a trailing full stop (less_stop()), or 0 when it is
+ * not one: other numbers stay words ("1234.5678"). */
 static size_t bare_arxiv_id(const char *w, size_t n)
 {
-    if (n && (w[n - 1] == '.' || w[n - 1] == ',' || w[n - 1] == ';'))
-        n--;
+    n = less_stop(w, n);
     size_t k = id_without_version(w, n), d = 0;
     while (d < k && isdigit((unsigned char)w[d]))
         d++;
@@ -341,6 +347,11 @@ static size_t bare_arxiv_id(const char *w, size_t n)
     for (size_t i = 5; i < k; i++)
         if (!isdigit((unsigned char)w[i]))
             return 0;
+    int yymm = (w[0] - '0') * 1000 + (w[1] - '0') * 100 + (w[2] - '0') * 10 + (w[3] - '0');
+    int month = yymm % 100;
+    bool five = k == 10;
+    if (month < 1 || month > 12 || (five ? yymm < 1501 : yymm > 1412))
+        return 0;
     return n;
 }
 
@@ -348,6 +359,7 @@ static size_t bare_arxiv_id(const char *w, size_t n)
  * "arXiv:" prefix, a full stop after it. */
 static void id_as_pasted(const char **v, size_t *n)
 {
+    *n = less_stop(*v, *n);
     const char *id, *p = *v, *end = *v + *n;
     size_t id_len;
     if (arxiv_url_id(*v, *n, &id, &id_len)) {
@@ -359,8 +371,6 @@ static void id_as_pasted(const char **v, size_t *n)
         *n -= (size_t)(p - *v);
         *v = p;
     }
-    if (*n > 1 && ((*v)[*n - 1] == '.' || (*v)[*n - 1] == ',' || (*v)[*n - 1] == ';'))
-        (*n)--;
 }
 
 /* id:V into a filter clause: the id (kept in key for messages and the
@@ -399,6 +409,7 @@ static bool skip_lit(const char **p, const char *end, const char *lit)
  * allowed. Other addresses are plain text. */
 static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len)
 {
+    n = less_stop(w, n); /* an address that ends a sentence */
     const char *p = w, *end = w + n;
     /* Every word of every query comes here: most are rejected on their
      * first byte, without strncasecmp (its locale's case table is not in

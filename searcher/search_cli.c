@@ -494,12 +494,13 @@ static void json_summary(pdx_buf *o, const cli *c, const pdx_query *q, const pdx
 }
 
 /* --explain: one line per word that also matched something else. */
-static void human_expansions(pdx_buf *o, const pdx_query *q)
+static void human_expansions(pdx_buf *o, const pdx_query *q, bool no_expand)
 {
     size_t n = pdx_query_expansion_count(q);
     if (n == 0) {
-        pdx_buf_puts(o, "expanded: nothing (no word of the query has an equivalent or another "
-                        "form in this index)\n");
+        pdx_buf_puts(o, no_expand ? "expanded: nothing (--no-expand)\n"
+                                               : "expanded: nothing (no word of the query has an "
+                                                 "equivalent or another form in this index)\n");
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -554,8 +555,8 @@ static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx
     pdx_buf_puts(o, "\n");
     if (r->partial_used && !r->n) {
         /* paged past them all: say so, not "showing" (a user trial) */
-        pdx_buf_printf(o, "%s; the best partial matches end before offset %u\n",
-                       r->total ? "the papers matching every word and" : "no paper matches every word",
+        pdx_buf_printf(o, "%s the best partial matches end before offset %u\n",
+                       r->total ? "the papers matching every word and" : "no paper matches every word;",
                        c->opts.offset);
     } else if (r->partial_used) {
         if (r->total)
@@ -573,7 +574,7 @@ static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx
         pdx_buf_puts(o, "\n");
     }
     if (c->explain)
-        human_expansions(o, q);
+        human_expansions(o, q, (c->parse_flags & PDX_PARSE_NO_EXPAND) != 0);
     pdx_buf_puts(o, "\n");
 }
 

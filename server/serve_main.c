@@ -411,22 +411,26 @@ static void guard_mapping(const char *path)
 
 /* ---- main ---- */
 
-/* libmicrohttpd's own messages, once the daemon runs. While it starts
- * they are dropped: a failure to listen is reported by main, with the
- * address asked for (the library's message names port 0, the port of its
- * MHD_OPTION_SOCK_ADDR default). */
+/* libmicrohttpd's own messages, escaped, once the daemon runs. While it
+ * starts, the first is kept instead (mhd_startup): a failure to listen is
+ * reported by main with the address asked for (the library's message names
+ * port 0, the port of its MHD_OPTION_SOCK_ADDR default), and the kept
+ * message only when main finds no cause of its own (too many threads for
+ * the memory, say). */
 static atomic_bool mhd_running;
+static char mhd_startup[512];
 static void mhd_log(void *payload, const char *fmt, va_list ap)
 {
     (void)payload;
-    if (!atomic_load(&mhd_running))
-        return;
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     size_t n = strlen(msg);
     while (n && msg[n - 1] == '\n')
         msg[--n] = 0;
-    fprintf(stderr, PROG "libmicrohttpd: %s\n", msg);
+    if (atomic_load(&mhd_running))
+        pdx_cli_eprintf(PROG "libmicrohttpd: %s\n", msg);
+    else if (!mhd_startup[0]) /* main's thread: the daemon's are not up */
+        memcpy(mhd_startup, msg, n + 1);
 }
 
 static struct MHD_Daemon *start_daemon(server *srv, const options *o,
@@ -437,6 +441,7 @@ static struct MHD_Daemon *start_daemon(server *srv, const options *o,
         flags |= MHD_USE_IPv6;
     return MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, as the library asks */
         MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_connections + OVERLOAD_MARGIN),
@@ -445,7 +450,6 @@ static struct MHD_Daemon *start_daemon(server *srv, const options *o,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_END);
 }
 
@@ -463,6 +467,9 @@ static void block_stop_signals(sigset_t *set)
 /* Why the daemon could not listen on addr: libmicrohttpd logs only that
  * binding failed, so a socket is bound here to learn the reason
  * (EADDRINUSE: another server has the port; EACCES: a port under 1024). */
+/* Whether listen_problem() found the cause (a bind or listen error). */
+static bool listen_failed;
+
 static const char *listen_problem(const struct sockaddr_storage *addr, socklen_t len)
 {
     int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -470,9 +477,8 @@ static const char *listen_problem(const struct sockaddr_storage *addr, socklen_t
         return strerror(errno);
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one); /* as the daemon does */
-    const char *why = bind(fd, (const struct sockaddr *)addr, len) != 0 ? strerror(errno)
-                      : listen(fd, 1) != 0 ? strerror(errno)
-                                           : "the server could not start";
+    listen_failed = bind(fd, (const struct sockaddr *)addr, len) != 0 || listen(fd, 1) != 0;
+    const char *why = listen_failed ? strerror(errno) : "the server could not start";
     close(fd);
     return why;
 }
@@ -532,6 +538,8 @@ int main(int argc, char **argv)
     if (!d) {
         fprintf(stderr, PROG "cannot listen on %s: %s\n", o.listen,
                 listen_problem(&addr, addr_len));
+        if (mhd_startup[0] && !listen_failed)
+            pdx_cli_eprintf(PROG "libmicrohttpd: %s\n", mhd_startup);
         pdx_reaper_stop(srv.reaper);
         pdx_served_close(&srv.sv);
         return 1;

@@ -309,6 +309,16 @@ static void query_pasted(void **state)
     assert_string_equal(found(e, "id:https://arxiv.org/abs/2401.10005"), "4");
     assert_string_equal(found(e, "id:arXiv:2401.10005"), "4");
     assert_string_equal(found(e, "id:2401.10005."), "4");
+    assert_string_equal(found(e, "id:https://arxiv.org/abs/2401.10005."), "4");
+    assert_string_equal(found(e, "arxiv.org/pdf/2401.10002.pdf."), "1");
+    /* numbers that are no arXiv id (a month 13, four digits after 1412,
+     * five before 1501) stay words */
+    static const char *const numbers[] = {"1234.5678", "2413.12345", "1501.1234", "1412.12345"};
+    for (size_t i = 0; i < sizeof numbers / sizeof *numbers; i++) {
+        pdx_query *q = fx_search_parse(e, numbers[i]);
+        assert_int_equal(q->groups[0].clauses[0].kind, PDX_CLAUSE_TERMS);
+        pdx_query_free(q);
+    }
     /* other addresses are words, and so are numbers not shaped like ids */
     assert_string_equal(found(e, "https://example.org/video"), "");
     assert_string_equal(found(e, "arxiv.org/list/cs"), "");

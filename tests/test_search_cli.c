@@ -448,6 +448,18 @@ static void test_partial_matches(void **state)
                                 "before offset 5000\n"));
     assert_null(strstr(out, "showing"));
     free(out);
+    /* --explain with nothing to say says why, --no-expand included */
+    assert_int_equal(search(&out, "--explain diffusion"), 0);
+    assert_non_null(strstr(out, "\nexpanded: nothing (no word of the query has an equivalent or "
+                                "another form in this index)\n"));
+    free(out);
+    assert_int_equal(search(&out, "--explain --no-expand diffusion"), 0);
+    assert_non_null(strstr(out, "\nexpanded: nothing (--no-expand)\n"));
+    free(out);
+    assert_int_equal(search(&out, "--offset 5000 diffusion 샘플러"), 0);
+    assert_non_null(strstr(out, "\nthe papers matching every word and the best partial matches "
+                                "end before offset 5000\n"));
+    free(out);
     assert_int_equal(search(&out, "--no-partial diffusion qqqzzzxxx"), 1);
     free(out);
     int rc;

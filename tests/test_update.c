@@ -697,7 +697,7 @@ static void update_file_becomes_directory_or_unreadable(void **st)
  * write end) when it says it waits. */
 static void note_waiting(const pdx_diag *d, void *payload)
 {
-    if (d->level == PDX_DIAG_WARNING && strstr(d->message, "waiting for it (up to 60 s)"))
+    if (d->level == PDX_DIAG_NOTE && strstr(d->message, "waiting for it (up to 60 s)"))
         (void)!write(*(int *)payload, "w", 1);
 }
 
@@ -955,6 +955,7 @@ static void update_cli(void **st)
         {"--info --json", "--info INDEX takes no --json"},
         {"--check --threads 2", "--check INDEX takes no --threads"},
         {"--optimize --max-segments 5", "--max-segments goes with --update or --watch"},
+        {"-o other.idx --optimize", "--optimize INDEX takes no -o"},
     };
     for (size_t i = 0; i < sizeof misuse / sizeof *misuse; i++) {
         snprintf(cmd, sizeof cmd, "%s/paperdex-index %s %s 2>&1", PDX_BIN_DIR, misuse[i].args,

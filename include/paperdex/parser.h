@@ -60,7 +60,10 @@ typedef struct pdx_paper {
 typedef enum pdx_diag_level {
     PDX_DIAG_WARNING = 0, /* paper kept, something was odd (bad UTF-8, ...) */
     PDX_DIAG_SKIPPED = 1, /* a paper heading produced no paper */
-    PDX_DIAG_FILE = 2     /* a whole file was not read or is not a digest */
+    PDX_DIAG_FILE = 2,    /* a whole file was not read or is not a digest */
+    PDX_DIAG_NOTE = 3     /* nothing wrong with the input: what the writer is
+                             doing, worth showing (waiting for another
+                             writer's lock); file is the index */
 } pdx_diag_level;
 
 /* A diagnostic. Pointers valid only during the callback. */
