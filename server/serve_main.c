@@ -419,7 +419,8 @@ static void guard_mapping(const char *path)
  * the memory, say). */
 static atomic_bool mhd_running;
 static char mhd_startup[512];
-static void mhd_log(void *payload, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *payload, const char *fmt,
+                                                          va_list ap)
 {
     (void)payload;
     char msg[512];
