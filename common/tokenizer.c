@@ -578,33 +578,48 @@ static void note_last_syllables(pdx_tokenizer *tk)
     add_last_syllables(tk->derived_last, &tk->n_derived_last, cap, derived1, COUNT_OF(derived1));
 }
 
-static size_t particle_len(const tk_state *st)
+/* The particle list of n syllables (1 to 3) and its length. */
+static const char *const *particles_of(size_t n, size_t *count)
+{
+    *count = n == 3 ? COUNT_OF(particles3) : n == 2 ? COUNT_OF(particles2) : COUNT_OF(particles1);
+    return n == 3 ? particles3 : n == 2 ? particles2 : particles1;
+}
+
+/* The run's tail into *t, when its last character may end a particle and
+ * the run does not end with a protected noun ("정확도", "차이"): whether a
+ * particle may end it at all. */
+static bool particle_may_end(const tk_state *st, run_tail *t)
 {
     const pdx_tokenizer *tk = st->tk;
     if (!st->run_cnt ||
         !cp_in(tk->particle_last, tk->n_particle_last, tk->run[st->run_cnt - 1].cp))
-        return 0;
-    run_tail t;
-    get_tail(st, &t);
+        return false;
+    get_tail(st, t);
     for (size_t i = 0; i < COUNT_OF(protected_endings); i++)
-        if (tail_ends_with(&t, protected_endings[i]))
-            return 0;
-    static const struct {
-        const char *const *list;
-        size_t count;
-        size_t syllables;
-    } lists[] = {
-        {particles3, COUNT_OF(particles3), 3},
-        {particles2, COUNT_OF(particles2), 2},
-        {particles1, COUNT_OF(particles1), 1},
-    };
-    for (size_t l = 0; l < COUNT_OF(lists); l++) {
-        if (st->run_total < lists[l].syllables + 2)
-            continue;
-        for (size_t i = 0; i < lists[l].count; i++)
-            if (tail_ends_with(&t, lists[l].list[i]))
-                return lists[l].syllables;
-    }
+        if (tail_ends_with(t, protected_endings[i]))
+            return false;
+    return true;
+}
+
+/* Does the run's tail end with a particle of n syllables? */
+static bool ends_with_particle(const run_tail *t, size_t n)
+{
+    size_t count;
+    const char *const *list = particles_of(n, &count);
+    for (size_t i = 0; i < count; i++)
+        if (tail_ends_with(t, list[i]))
+            return true;
+    return false;
+}
+
+static size_t particle_len(const tk_state *st)
+{
+    run_tail t;
+    if (!particle_may_end(st, &t))
+        return 0;
+    for (size_t n = 3; n >= 1; n--) /* longest first, two syllables left */
+        if (st->run_total >= n + 2 && ends_with_particle(&t, n))
+            return n;
     return 0;
 }
 
@@ -615,12 +630,8 @@ static bool run_is_particle(const tk_state *st)
         return false;
     run_tail t;
     get_tail(st, &t);
-    const char *const *list = t.chars == 3   ? particles3
-                              : t.chars == 2 ? particles2
-                                             : particles1;
-    size_t count = t.chars == 3   ? COUNT_OF(particles3)
-                   : t.chars == 2 ? COUNT_OF(particles2)
-                                  : COUNT_OF(particles1);
+    size_t count;
+    const char *const *list = particles_of(t.chars, &count);
     for (size_t i = 0; i < count; i++)
         if (strlen(list[i]) == t.len && memcmp(list[i], t.b, t.len) == 0)
             return true;
@@ -690,23 +701,11 @@ static int emit_bridge_in(tk_state *st)
 static size_t syllable_particle_len(const tk_state *st)
 {
     size_t want = st->run_total - 1;
-    if (st->run_total < 2 || st->run_total > 4 || st->run_total != st->run_cnt ||
-        !cp_in(st->tk->particle_last, st->tk->n_particle_last, st->tk->run[want].cp) ||
-        run_is_particle(st))
-        return 0;
     run_tail t;
-    get_tail(st, &t);
-    for (size_t i = 0; i < COUNT_OF(protected_endings); i++)
-        if (tail_ends_with(&t, protected_endings[i]))
-            return 0;
-    const char *const *list = want == 3 ? particles3 : want == 2 ? particles2 : particles1;
-    size_t count = want == 3   ? COUNT_OF(particles3)
-                   : want == 2 ? COUNT_OF(particles2)
-                               : COUNT_OF(particles1);
-    for (size_t i = 0; i < count; i++)
-        if (tail_ends_with(&t, list[i]))
-            return want;
-    return 0;
+    if (st->run_total < 2 || st->run_total > 4 || st->run_total != st->run_cnt ||
+        run_is_particle(st) || !particle_may_end(st, &t))
+        return 0;
+    return ends_with_particle(&t, want) ? want : 0;
 }
 
 /* The whole word of the run that just emitted its bigrams from first_pos
