@@ -703,7 +703,7 @@ static size_t syllable_particle_len(const tk_state *st)
     size_t want = st->run_total - 1;
     run_tail t;
     if (st->run_total < 2 || st->run_total > 4 || st->run_total != st->run_cnt ||
-        run_is_particle(st) || !particle_may_end(st, &t))
+        !particle_may_end(st, &t) || run_is_particle(st))
         return 0;
     return ends_with_particle(&t, want) ? want : 0;
 }

@@ -1119,9 +1119,9 @@ static void code_line(pdx_parser *p, const open_block *ob, uint32_t lineno, cons
                           "heading inside the code block that opens at line %" PRIu32
                           ": code, not a paper",
                           ob->line);
-    }
-    else if (p->sec == SEC_PAPER)
+    } else if (p->sec == SEC_PAPER) {
         summary_append(p, lineno, s, n, true);
+    }
 }
 
 /* One line outside fenced code. */

@@ -499,8 +499,8 @@ static void human_expansions(pdx_buf *o, const pdx_query *q, bool no_expand)
     size_t n = pdx_query_expansion_count(q);
     if (n == 0) {
         pdx_buf_puts(o, no_expand ? "expanded: nothing (--no-expand)\n"
-                                               : "expanded: nothing (no word of the query has an "
-                                                 "equivalent or another form in this index)\n");
+                                  : "expanded: nothing (no word of the query has an equivalent "
+                                    "or another form in this index)\n");
         return;
     }
     for (size_t i = 0; i < n; i++) {

@@ -4,9 +4,7 @@
  * goes out through pdx_json_str, the CLI's escaper; no file is read from
  * disk (the page is compiled in).
  */
-#include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

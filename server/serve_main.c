@@ -467,19 +467,20 @@ static void block_stop_signals(sigset_t *set)
 
 /* Why the daemon could not listen on addr: libmicrohttpd logs only that
  * binding failed, so a socket is bound here to learn the reason
- * (EADDRINUSE: another server has the port; EACCES: a port under 1024). */
-/* Whether listen_problem() found the cause (a bind or listen error). */
-static bool listen_failed;
-
-static const char *listen_problem(const struct sockaddr_storage *addr, socklen_t len)
+ * (EADDRINUSE: another server has the port; EACCES: a port under 1024).
+ * *found is false when the socket binds and listens after all: the cause
+ * was something else, which the library's kept message may say. */
+static const char *listen_problem(const struct sockaddr_storage *addr, socklen_t len,
+                                  bool *found)
 {
+    *found = true;
     int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return strerror(errno);
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one); /* as the daemon does */
-    listen_failed = bind(fd, (const struct sockaddr *)addr, len) != 0 || listen(fd, 1) != 0;
-    const char *why = listen_failed ? strerror(errno) : "the server could not start";
+    *found = bind(fd, (const struct sockaddr *)addr, len) != 0 || listen(fd, 1) != 0;
+    const char *why = *found ? strerror(errno) : "the server could not start";
     close(fd);
     return why;
 }
@@ -537,9 +538,10 @@ int main(int argc, char **argv)
     if (pdx_reaper_start(&srv.reaper, o.timeout) == PDX_OK)
         d = start_daemon(&srv, &o, &addr);
     if (!d) {
+        bool found;
         fprintf(stderr, PROG "cannot listen on %s: %s\n", o.listen,
-                listen_problem(&addr, addr_len));
-        if (mhd_startup[0] && !listen_failed)
+                listen_problem(&addr, addr_len, &found));
+        if (mhd_startup[0] && !found)
             pdx_cli_eprintf(PROG "libmicrohttpd: %s\n", mhd_startup);
         pdx_reaper_stop(srv.reaper);
         pdx_served_close(&srv.sv);

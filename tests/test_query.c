@@ -319,7 +319,7 @@ static void query_pasted(void **state)
         assert_int_equal(q->groups[0].clauses[0].kind, PDX_CLAUSE_TERMS);
         pdx_query_free(q);
     }
-    /* other addresses are words, and so are numbers not shaped like ids */
+    /* other addresses are words */
     assert_string_equal(found(e, "https://example.org/video"), "");
     assert_string_equal(found(e, "arxiv.org/list/cs"), "");
 }
