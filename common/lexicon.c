@@ -152,8 +152,7 @@ struct pdx_lexicon {
 
 /* ---- the joined form ---- */
 
-/* True when s[0..n) is a valid joined term sequence (see the layout). */
-static bool lex_joined_valid(const char *s, size_t n)
+bool pdx_lexicon_terms_valid(const char *s, size_t n)
 {
     size_t term = 0;
     for (size_t i = 0; i < n; i++) {
@@ -241,8 +240,8 @@ static int lex_slot_cmp_en(const void *a, const void *b)
 static bool lex_pair_valid(const pdx_lex_pair *p)
 {
     return p->support > 0 && p->ko_surface_len > 0 && p->en_surface_len > 0 &&
-           lex_joined_valid(p->ko_terms, p->ko_terms_len) &&
-           lex_joined_valid(p->en_terms, p->en_terms_len);
+           pdx_lexicon_terms_valid(p->ko_terms, p->ko_terms_len) &&
+           pdx_lexicon_terms_valid(p->en_terms, p->en_terms_len);
 }
 
 static bool lex_same_key(const pdx_lex_pair *a, const pdx_lex_pair *b)
@@ -382,7 +381,7 @@ static bool lex_string_at(const pdx_lexicon *lx, uint64_t off, const char **s_ou
 static int lex_check_string(const pdx_lexicon *lx, const char *s, size_t n, bool joined,
                             const char *what)
 {
-    if (!lex_utf8_valid((const uint8_t *)s, n) || (joined && !lex_joined_valid(s, n)))
+    if (!lex_utf8_valid((const uint8_t *)s, n) || (joined && !pdx_lexicon_terms_valid(s, n)))
         return lex_corrupt(lx, PDX_ECORRUPT, (size_t)((const uint8_t *)s - lx->data), what);
     return PDX_OK;
 }

@@ -45,6 +45,12 @@ typedef struct pdx_lex_pair {
  * walks: by Korean terms or by English terms. */
 typedef enum pdx_lex_side { PDX_LEX_KO = 0, PDX_LEX_EN = 1 } pdx_lex_side;
 
+/* True when s[0..n) is a term sequence in the joined form above (terms of
+ * 1 to PDX_MAX_TERM_BYTES bytes, none below 0x20, between single spaces),
+ * as pdx_lexicon_encode() requires of every pair: what a miner imports must
+ * meet it too. */
+bool pdx_lexicon_terms_valid(const char *s, size_t n);
+
 /* Appends the encoded lexicon of pairs[0..n) to out. Pairs may come in any
  * order; the output depends only on the set of pairs. min_support is
  * recorded for --info. Returns PDX_OK, PDX_EINVAL (a term sequence empty or

@@ -1304,15 +1304,18 @@ static int lm_table_header(pdx_lexicon_miner *m, const uint8_t *p, size_t len, l
 }
 
 /* True when key has the shape lm_key_start and the scans give keys (the
- * alignment relies on it): kind, direction, non-empty fixed terms, one
- * 0x00, then a non-empty surface or 1..max span words between single
- * spaces. */
+ * alignment relies on it): kind, direction, fixed terms in the joined form
+ * (they become a pair's terms as they are, which pdx_lexicon_encode()
+ * checks: a table with control bytes there was imported, then failed to
+ * encode; fuzz_lexcand), one 0x00, then a non-empty surface or 1..max span
+ * words between single spaces. */
 static bool lm_key_valid(const uint8_t *k, size_t len)
 {
     if (len < 5 || k[0] > LM_SURFACE || k[1] > LM_EN_KO || k[2] == 0)
         return false;
     const uint8_t *z = memchr(k + 2, 0, len - 2);
-    if (!z || z == k + len - 1)
+    if (!z || z == k + len - 1 ||
+        !pdx_lexicon_terms_valid((const char *)k + 2, (size_t)(z - (k + 2))))
         return false;
     const uint8_t *rest = z + 1;
     size_t n = len - (size_t)(rest - k);

@@ -558,6 +558,10 @@ static void test_lexicon_cand__import_refuses_bad_structure(void **state)
         {{{0, S("\x00\x00rlhf"), 1}}, 1, 1, "", "malformed"},
         {{{0, S("\x00\x00rl\x00학 \x00습"), 1}}, 1, 1, "", "malformed"},
         {{{0, S("\x00\x00rl\x00 학습"), 1}}, 1, 1, "", "malformed"},
+        /* fixed terms not in the joined form, which pdx_lexicon_encode()
+         * refuses: a control byte, an empty term (fuzz_lexcand) */
+        {{{0, S("\x00\x00r\x02l\x00학습"), 1}}, 1, 1, "", "malformed"},
+        {{{0, S("\x00\x00rl  hf\x00학습"), 1}}, 1, 1, "", "malformed"},
         {{{0, S("\x00\x00rl\x00학  습"), 1}}, 1, 1, "", "malformed"},
         {{{0, S("\x00\x00rl\x00가 나 다 라 마 바"), 1}}, 1, 1, "", "malformed"},
         {{{0, S("\x00\x00rl\x00학습"), 2}}, 1, 1, "junk", "after the last"},
