@@ -2088,6 +2088,118 @@ static bool probe_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, double
     return false;
 }
 
+/* The essential cursor on doc when it is the only one there, with the
+ * smallest document of the other essential cursors in *lim (all past
+ * doc); NULL when several are on doc. */
+static cur *sieve_leader(const eval *e, uint32_t doc, uint32_t *lim)
+{
+    cur *lead = NULL;
+    *lim = PDX_NO_DOC;
+    for (uint32_t i = e->n_nonessential; i < e->n_rc; i++) {
+        cur *cu = e->rc[i];
+        if (cu->p.doc != doc) {
+            if (cu->p.doc < *lim)
+                *lim = cu->p.doc;
+        } else if (lead) {
+            return NULL;
+        } else {
+            lead = cu;
+        }
+    }
+    return lead;
+}
+
+/* What the non-essential cursors may add to paper doc when none is on
+ * it: the list bounds of those before it (candidate_excluded()'s rest);
+ * *horizon is the first document one of them stands on at or past doc
+ * (PDX_NO_DOC: none), where this changes: the cursors stand still while
+ * a block is sieved. */
+static double rest_at(const eval *e, uint32_t doc, uint32_t *horizon)
+{
+    double rest = 0;
+    *horizon = PDX_NO_DOC;
+    for (uint32_t i = 0; i < e->n_nonessential; i++) {
+        const cur *cu = e->rc[i];
+        if (cu->p.doc < doc)
+            rest += cu->ubm;
+        else if (cu->p.doc < *horizon)
+            *horizon = cu->p.doc;
+    }
+    return rest;
+}
+
+/* Is the paper at index i of the leader's block excluded, its bound being
+ * the leader's exact BM25 there (one_on_excluded()'s test, from its row
+ * alone) plus rest (rest_at())? The other essential cursors are past it. */
+static inline bool lead_excluded(const eval *e, const cur *lead, uint32_t i, double rest,
+                                 double theta)
+{
+    uint32_t doc = lead->p.docs[i];
+    const uint8_t *row = pdx_doc_row(e->ix, doc), *rec = pdx_doc_record(e->ix, doc);
+    double K = boost_of_votes(e, pdx_row_votes(row, rec)) * (1 + PDX_BOUND_SLACK);
+    double room = theta - rest * K;
+    if (room <= 0)
+        return false;
+    double tf = lead->p.tfs[i];
+    double norm = bound_norm(e, lead->field, pdx_row_len(row, rec, lead->field));
+    return lead->pm * lead->idf_w * (e->o->k1 + 1) * tf * K < room * (tf + norm);
+}
+
+/* essential_sieve()'s common case, a block at a time: while one essential
+ * cursor leads alone (the rarer word of a frequent pair), the papers of
+ * its decoded block that its exact weight and the other lists' bounds
+ * exclude are passed over in a loop over the block's arrays, without the
+ * cursor steps, scoring rows and pass over every cursor that
+ * candidate_excluded() costs each (Lucene's MaxScore bulk scorer filters
+ * its windows so). The bound is candidate_excluded()'s, term for term:
+ * the leader's exact weight, the list bound of each non-essential cursor
+ * before the paper, nothing for those past it; a paper a non-essential
+ * cursor stands on is handed back unchecked, for its exact weight. So
+ * every paper passed over is one candidate_excluded() passes over, and
+ * *checked says the paper returned was tested as it would be. Returns the
+ * first paper left to essential_sieve() (the leader's, another essential
+ * cursor's, or one past e->bm_upto), PDX_NO_DOC at the end or on an
+ * error. */
+static uint32_t sieve_block(eval *e, uint32_t doc, double theta, bool *checked)
+{
+    uint32_t lim, horizon;
+    cur *lead = sieve_leader(e, doc, &lim);
+    *checked = false;
+    if (!lead)
+        return doc;
+    pdx_postings *p = &lead->p;
+    uint32_t stop = lim <= e->bm_upto ? lim : e->bm_upto + 1;
+    double rest = rest_at(e, doc, &horizon);
+    for (;;) {
+        uint32_t i = p->i;
+        for (; i < p->n && p->docs[i] < stop; i++) {
+            if (p->docs[i] >= horizon) {
+                rest = rest_at(e, p->docs[i], &horizon);
+                if (horizon == p->docs[i]) /* a cursor on it: exact there */
+                    break;
+            }
+            if (!lead_excluded(e, lead, i, rest, theta)) {
+                *checked = true;
+                break;
+            }
+        }
+        e->s->stats.candidates_essential += i - p->i;
+        if (i < p->n) {
+            p->i = i;
+            p->doc = p->docs[i];
+            return p->doc < lim ? p->doc : lim;
+        }
+        p->i = p->n - 1;
+        int rc = pdx_postings_next(p);
+        if (rc) {
+            fail(e, rc);
+            return PDX_NO_DOC;
+        }
+        if (p->doc >= stop)
+            return p->doc < lim ? p->doc : lim;
+    }
+}
+
 /* MaxScore's walk of the essential lists at threshold theta, from doc
  * (where maxscore_next() left them: every essential cursor at or past
  * doc, one on it). Papers whose bound cannot enter (candidate_excluded(),
@@ -2106,10 +2218,18 @@ static uint32_t essential_sieve(eval *e, uint32_t doc, double theta, bool *again
             *again = true;
             return doc;
         }
+        bool checked;
+        doc = sieve_block(e, doc, theta, &checked);
+        if (doc == PDX_NO_DOC || e->err)
+            return PDX_NO_DOC;
+        if (doc > e->bm_upto) {
+            *again = true;
+            return doc;
+        }
         pdx_doc_score d;
         pdx_doc_score_get(e->ix, doc, &d);
         double bst = boost(e, &d);
-        if (candidate_excluded(e, doc, &d, bst, theta)) {
+        if (!checked && candidate_excluded(e, doc, &d, bst, theta)) {
             e->s->stats.candidates_essential++;
         } else if (probe_excluded(e, doc, &d, bst, theta)) {
             e->s->stats.candidates_probed++;
