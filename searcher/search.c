@@ -63,7 +63,10 @@
  * cost of each candidate: the papers MaxScore draws that cannot enter
  * are passed over in a loop of their own that moves only the lists
  * drawn from (essential_sieve(); for one word drawn from one list,
- * single_sieve(), which still counts them), and the bound is tested
+ * single_sieve(), which still counts them); while one list leads that
+ * walk alone, its papers are bounded and probed straight from its decoded
+ * block (sieve_block(): 20x sum -6%, p99 -8%; 200x sum -11%, p99 -7%,
+ * session 12), and the bound is tested
  * multiplied out, with no division (one_on_excluded(),
  * all_on_excluded()). Positions for proximity are read only while the
  * paper could enter with every pair of its words not yet read close
@@ -1972,12 +1975,16 @@ static bool bm_skip_check(eval *e, uint32_t doc, double theta, uint32_t *next)
 
 /* tf_norm()'s denominator less tf, k1 (1 - b + b len / avg), without the
  * division by the average: for bounds, a few ulps off (PDX_BOUND_SLACK). */
+static inline double norm_of(double k1, double one_less_b, double b_avg, uint32_t len)
+{
+    return k1 * (one_less_b + b_avg * len);
+}
 static inline double bound_norm(const eval *e, unsigned f, uint32_t len)
 {
-    return e->o->k1 * (1 - e->o->b + e->b_avg[f] * len);
+    return norm_of(e->o->k1, 1 - e->o->b, e->b_avg[f], len);
 }
 
-/* cannot_reach((BM25 of cursor on + rest) x k, theta) for a paper with
+/* cannot_reach((BM25 of cursor on, tf there + rest) x k, theta) for a paper with
  * values d, multiplied out so that it needs no division:
  *   (w (k1 + 1) tf / (tf + norm) + rest) k (1 + slack) < theta
  *   <=>  w (k1 + 1) tf K < (theta - rest K) (tf + norm),  K = k (1 + slack)
@@ -1986,15 +1993,21 @@ static inline double bound_norm(const eval *e, unsigned f, uint32_t len)
  * below the slack's 1e-9 theta. bound_norm() leaves out the division by
  * the average length: a few ulps off the score, which the slack covers
  * too. */
-static inline bool one_on_excluded(const eval *e, const cur *on, uint32_t len, double rest,
-                                   double k, double theta)
+static inline bool parts_excluded(double a, double tf, double norm, double rest, double k,
+                                  double theta)
 {
     double K = k * (1 + PDX_BOUND_SLACK), room = theta - rest * K;
-    if (room <= 0)
-        return false;
-    double tf = pdx_postings_tf(&on->p);
-    double norm = bound_norm(e, on->field, len);
-    return on->pm * on->idf_w * (e->o->k1 + 1) * tf * K < room * (tf + norm);
+    return room > 0 && a * tf * K < room * (tf + norm);
+}
+/* a = w (k1 + 1) of cursor on */
+static inline double cursor_a(const eval *e, const cur *on)
+{
+    return on->pm * on->idf_w * (e->o->k1 + 1);
+}
+static inline bool one_on_excluded(const eval *e, const cur *on, double tf, uint32_t len,
+                                   double rest, double k, double theta)
+{
+    return parts_excluded(cursor_a(e, on), tf, bound_norm(e, on->field, len), rest, k, theta);
 }
 
 /* one_on_excluded() for every cursor on doc at once: the sum of their
@@ -2059,7 +2072,7 @@ static bool candidate_excluded(eval *e, uint32_t doc, const pdx_doc_score *d, do
         return true;
     if (n_on != 1)
         return all_on_excluded(e, doc, d, rest, bst, theta);
-    return one_on_excluded(e, on, d->len[on->field], rest, bst, theta);
+    return one_on_excluded(e, on, pdx_postings_tf(&on->p), d->len[on->field], rest, bst, theta);
 }
 
 /* MaxScore's probe of the other lists for candidate doc, which the
@@ -2128,66 +2141,112 @@ static double rest_at(const eval *e, uint32_t doc, uint32_t *horizon)
     return rest;
 }
 
-/* Is the paper at index i of the leader's block excluded, its bound being
- * the leader's exact BM25 there (one_on_excluded()'s test, from its row
- * alone) plus rest (rest_at())? The other essential cursors are past it. */
-static inline bool lead_excluded(const eval *e, const cur *lead, uint32_t i, double rest,
-                                 double theta)
+/* What cursor cu adds to the score of the paper with scoring row (row,
+ * rec), its current one: its BM25 there times its proximity factor, as
+ * one_on_excluded() bounds it. */
+static inline double cursor_weight(const eval *e, const cur *cu, uint32_t tf, const uint8_t *row,
+                                   const uint8_t *rec)
 {
-    uint32_t doc = lead->p.docs[i];
-    const uint8_t *row = pdx_doc_row(e->ix, doc), *rec = pdx_doc_record(e->ix, doc);
-    double K = boost_of_votes(e, pdx_row_votes(row, rec)) * (1 + PDX_BOUND_SLACK);
-    double room = theta - rest * K;
-    if (room <= 0)
-        return false;
-    double tf = lead->p.tfs[i];
-    double norm = bound_norm(e, lead->field, pdx_row_len(row, rec, lead->field));
-    return lead->pm * lead->idf_w * (e->o->k1 + 1) * tf * K < room * (tf + norm);
+    double norm = bound_norm(e, cu->field, pdx_row_len(row, rec, cu->field));
+    return cursor_a(e, cu) * tf / (tf + norm);
 }
+
+/* probe_excluded() for a paper the leader alone holds of the essential
+ * cursors, weighing sum (the leader's weight) and rest (rest_at()): each
+ * non-essential cursor before it, largest list bound first, is moved
+ * there and trades its list bound for its weight there (nothing when it
+ * has passed it), until the bound excludes the paper (true) or every
+ * cursor is there. */
+static bool lead_probe_excluded(eval *e, uint32_t doc, const uint8_t *row, const uint8_t *rec,
+                                double sum, double rest, double bst, double theta)
+{
+    for (uint32_t i = e->n_nonessential; i-- > 0;) {
+        cur *cu = e->rc[i];
+        if (cu->p.doc >= doc) /* past it: not in rest */
+            continue;
+        int rc = pdx_postings_seek(&cu->p, doc);
+        if (rc) {
+            fail(e, rc);
+            return false;
+        }
+        rest -= cu->ubm;
+        if (cu->p.doc == doc)
+            sum += cursor_weight(e, cu, pdx_postings_tf(&cu->p), row, rec);
+        if (cannot_reach((sum + rest) * bst, theta))
+            return true;
+    }
+    return false;
+}
+
+/* What sieve_block() found of the paper it returns. */
+typedef enum {
+    SIEVE_UNCHECKED, /* essential_sieve() tests it */
+    SIEVE_PASSED,    /* its bound, every cursor on it, may enter: a candidate */
+} sieve_verdict;
 
 /* essential_sieve()'s common case, a block at a time: while one essential
  * cursor leads alone (the rarer word of a frequent pair), the papers of
- * its decoded block that its exact weight and the other lists' bounds
- * exclude are passed over in a loop over the block's arrays, without the
- * cursor steps, scoring rows and pass over every cursor that
- * candidate_excluded() costs each (Lucene's MaxScore bulk scorer filters
- * its windows so). The bound is candidate_excluded()'s, term for term:
- * the leader's exact weight, the list bound of each non-essential cursor
- * before the paper, nothing for those past it; a paper a non-essential
- * cursor stands on is handed back unchecked, for its exact weight. So
- * every paper passed over is one candidate_excluded() passes over, and
- * *checked says the paper returned was tested as it would be. Returns the
- * first paper left to essential_sieve() (the leader's, another essential
- * cursor's, or one past e->bm_upto), PDX_NO_DOC at the end or on an
- * error. */
-static uint32_t sieve_block(eval *e, uint32_t doc, double theta, bool *checked)
+ * its decoded block are sieved in a loop over the block's arrays, without
+ * the cursor steps, full scoring rows and passes over every cursor that
+ * candidate_excluded() and probe_excluded() cost each (Lucene's MaxScore
+ * bulk scorer filters its windows so). Each paper is bounded by the
+ * leader's weight there plus the list bounds of the non-essential cursors
+ * before it (candidate_excluded()'s bound: the other essential cursors
+ * are past it, and a paper a non-essential cursor stands on is handed
+ * back unchecked), then probed as probe_excluded() does. So every paper
+ * passed over is one they pass over, and one that passes is a candidate
+ * (SIEVE_PASSED). Returns the first paper left (the leader's, another
+ * essential cursor's, or one past e->bm_upto), PDX_NO_DOC at the end or
+ * on an error. */
+static uint32_t sieve_block(eval *e, uint32_t doc, double theta, sieve_verdict *v)
 {
     uint32_t lim, horizon;
     cur *lead = sieve_leader(e, doc, &lim);
-    *checked = false;
+    *v = SIEVE_UNCHECKED;
     if (!lead)
         return doc;
     pdx_postings *p = &lead->p;
     uint32_t stop = lim <= e->bm_upto ? lim : e->bm_upto + 1;
     double rest = rest_at(e, doc, &horizon);
+    /* one_on_excluded()'s terms, in locals: the loop runs for most of
+     * the leader's postings */
+    const uint8_t *rows = pdx_doc_row(e->ix, 0), *recs = pdx_doc_record(e->ix, 0);
+    const double a = cursor_a(e, lead), k1 = e->o->k1, one_less_b = 1 - e->o->b;
+    const double b_avg = e->b_avg[lead->field];
+    const unsigned field = lead->field;
+    uint64_t passed = 0;
     for (;;) {
         uint32_t i = p->i;
         for (; i < p->n && p->docs[i] < stop; i++) {
-            if (p->docs[i] >= horizon) {
-                rest = rest_at(e, p->docs[i], &horizon);
-                if (horizon == p->docs[i]) /* a cursor on it: exact there */
+            uint32_t d = p->docs[i];
+            if (d >= horizon) {
+                rest = rest_at(e, d, &horizon);
+                if (horizon == d) /* a cursor on it: exact there */
                     break;
             }
-            if (!lead_excluded(e, lead, i, rest, theta)) {
-                *checked = true;
+            const uint8_t *row = rows + (size_t)d * PDX_DOC_ROW_SIZE;
+            const uint8_t *rec = recs + (size_t)d * PDX_DOC_RECORD_SIZE;
+            double bst = boost_of_votes(e, pdx_row_votes(row, rec));
+            double norm = norm_of(k1, one_less_b, b_avg, pdx_row_len(row, rec, field));
+            if (parts_excluded(a, p->tfs[i], norm, rest, bst, theta)) {
+                passed++;
+                continue;
+            }
+            double sum = cursor_weight(e, lead, p->tfs[i], row, rec);
+            bool out = lead_probe_excluded(e, d, row, rec, sum, rest, bst, theta);
+            if (e->err)
+                return PDX_NO_DOC;
+            if (!out) {
+                *v = SIEVE_PASSED;
                 break;
             }
+            e->s->stats.candidates_probed++;
+            horizon = 0; /* the probed cursors moved: rest_at() again */
         }
-        e->s->stats.candidates_essential += i - p->i;
         if (i < p->n) {
             p->i = i;
             p->doc = p->docs[i];
-            return p->doc < lim ? p->doc : lim;
+            break;
         }
         p->i = p->n - 1;
         int rc = pdx_postings_next(p);
@@ -2196,8 +2255,10 @@ static uint32_t sieve_block(eval *e, uint32_t doc, double theta, bool *checked)
             return PDX_NO_DOC;
         }
         if (p->doc >= stop)
-            return p->doc < lim ? p->doc : lim;
+            break;
     }
+    e->s->stats.candidates_essential += passed;
+    return p->doc < lim ? p->doc : lim;
 }
 
 /* MaxScore's walk of the essential lists at threshold theta, from doc
@@ -2218,18 +2279,20 @@ static uint32_t essential_sieve(eval *e, uint32_t doc, double theta, bool *again
             *again = true;
             return doc;
         }
-        bool checked;
-        doc = sieve_block(e, doc, theta, &checked);
+        sieve_verdict v;
+        doc = sieve_block(e, doc, theta, &v);
         if (doc == PDX_NO_DOC || e->err)
             return PDX_NO_DOC;
         if (doc > e->bm_upto) {
             *again = true;
             return doc;
         }
+        if (v == SIEVE_PASSED)
+            return doc;
         pdx_doc_score d;
         pdx_doc_score_get(e->ix, doc, &d);
         double bst = boost(e, &d);
-        if (!checked && candidate_excluded(e, doc, &d, bst, theta)) {
+        if (candidate_excluded(e, doc, &d, bst, theta)) {
             e->s->stats.candidates_essential++;
         } else if (probe_excluded(e, doc, &d, bst, theta)) {
             e->s->stats.candidates_probed++;
@@ -2607,7 +2670,8 @@ static bool single_sieve(eval *e, uint32_t from, double theta, uint32_t upto, bo
     while (p->doc <= upto && p->doc != PDX_NO_DOC && counted <= stop) {
         uint32_t doc = p->doc;
         double bst = boost_of_votes(e, pdx_doc_votes(e->ix, doc));
-        if (!one_on_excluded(e, cu, pdx_doc_len(e->ix, doc, cu->field), rest, bst, theta)) {
+        uint32_t len = pdx_doc_len(e->ix, doc, cu->field);
+        if (!one_on_excluded(e, cu, pdx_postings_tf(p), len, rest, bst, theta)) {
             may_enter = true;
             break;
         }
