@@ -1052,6 +1052,7 @@ typedef struct rank_ctx {
      * the search fails with it rather than rank on a guess. */
     int err;
     char errmsg[512];
+    uint32_t tie_reads; /* records tie_date() read (PDX_TIE_READS) */
 } rank_ctx;
 
 /* The date of a hit whose record the heap has not read (PDX_LAZY_DATE:
@@ -1074,11 +1075,13 @@ static void rank_fail(rank_ctx *rc, int err)
  * pdx_stored_scan), not a one-shot handle's cold cache: the papers of a
  * query of filters alone all tie, and a candidate may be tied as often
  * as a hit. */
+
 static int32_t tie_date(rank_ctx *rc, const pdx_hit *a, int32_t *date)
 {
     if (*date == PDX_LAZY_DATE) {
         pdx_doc d;
-        int err = pdx_doc_scan(rc->view, a->doc, &d);
+        int err = rc->tie_reads++ < PDX_TIE_READS ? pdx_doc_get(rc->view, a->doc, &d)
+                                                   : pdx_doc_scan(rc->view, a->doc, &d);
         if (err)
             rank_fail(rc, err);
         *date = err ? 0 : d.date;
@@ -3428,7 +3431,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     h.h = malloc(h.k * sizeof *h.h);
     h.date = malloc(h.k * sizeof *h.date);
     h.votes = malloc(h.k * sizeof *h.votes);
-    rank_ctx rc = {NULL, s->ix, opts->sort, PDX_OK, ""};
+    rank_ctx rc = {NULL, s->ix, opts->sort, PDX_OK, "", 0};
     if (!h.h || !h.date || !h.votes)
         err = pdx_searcher_error(s, PDX_ENOMEM, "out of memory while searching");
     else if (!(err = query_stats(s, q, &qs)))

@@ -72,6 +72,17 @@ typedef struct pdx_search_stats {
 /* A local ordinal that is none: the segment lacks the term. */
 #define PDX_NO_ORD UINT32_MAX
 
+/* The records the ties of one search read as a one-shot handle reads its
+ * hits' (through its cold cache, pdx_doc_get: a pread each, which the
+ * hit's display then reuses), before it reads them through the mapping
+ * (pdx_doc_scan: a fault brings in 2,048 records, but costs more than a
+ * pread when few of them are read). The 20x corpus's copies tie often:
+ * `diffusion 모델` read 23 records on as many pages, and its one-shot
+ * search took 1.15 -> 1.08 ms so (300 alternating runs, 2 rounds). Past
+ * this many, ties are many (a query of filters alone ties every paper)
+ * and their records close together. */
+#define PDX_TIE_READS 32
+
 /* Figures of the terms a query asked about, over a view of several
  * segments or with deletions (search_view.c): an open-addressing table
  * over vords, at most half full. */

@@ -542,6 +542,55 @@ static void exact_blockmax_bound_equal_to_heap_reaches_the_tie_break(void **stat
     corpus_close(&c);
 }
 
+/* A one-shot handle (the CLI's) reads the records a tie asks for through
+ * its cold cache, then, past PDX_TIE_READS of them, through the mapping:
+ * both must break the ties as the long-lived handle does. The tie corpus
+ * again, a page of 100 from the 1,500 tied papers: the newest first. */
+static void exact_ties_on_a_one_shot_handle(void **state)
+{
+    (void)state;
+    fpaper *p = calloc(TIE_PAPERS, sizeof *p);
+    assert_non_null(p);
+    for (uint32_t i = 0; i < TIE_PAPERS; i++) {
+        /* dates not in id order: the tie-break must read them */
+        uint32_t day = (i * 7919u) % TIE_PAPERS;
+        snprintf(p[i].id, sizeof p[i].id, "2402.%05u", (unsigned)i);
+        snprintf(p[i].title, sizeof p[i].title, "A study");
+        snprintf(p[i].authors, sizeof p[i].authors, "Ann Lee");
+        snprintf(p[i].summary, sizeof p[i].summary, "alpha beta gamma");
+        p[i].date = bench_date_add(20200101, (int32_t)day);
+        p[i].votes = 7;
+    }
+    corpus c = {0};
+    corpus_from_papers(&c, p, TIE_PAPERS);
+    char *idx = fx_path(c.dir, "t.idx"), err[512];
+    pdx_index *ix;
+    pdx_searcher *s;
+    if (pdx_index_open_flags(&ix, idx, PDX_OPEN_ONESHOT, err, sizeof err) != PDX_OK)
+        fail_msg("open %s: %s", idx, err);
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, s, "alpha", 5), PDX_OK);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.limit = 100;
+    pdx_results r;
+    assert_int_equal(pdx_search(s, q, &o, &r), PDX_OK);
+    assert_int_equal(r.n, 100);
+    for (size_t k = 0; k < r.n; k++) {
+        uint32_t i = r.hits[k].doc, day = (i * 7919u) % TIE_PAPERS;
+        if (day != TIE_PAPERS - 1 - k)
+            fail_msg("hit %zu: paper %u of day %u, not the %zu-th newest", k, i, day, k);
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    free(idx);
+    free(p);
+    corpus_close(&c);
+}
+
 /* A bound multiplied out must not pass over a paper when its product
  * overflows (all_on_excluded()). Five one-letter prefixes of 60 words
  * each; a quarter of the 400 papers hold OVF_TERMS of those words once,
@@ -728,6 +777,7 @@ int main(void)
         cmocka_unit_test(exact_synthetic_pruned_equals_exhaustive),
         cmocka_unit_test(exact_multiseg_pruned_equals_exhaustive),
         cmocka_unit_test(exact_blockmax_bound_equal_to_heap_reaches_the_tie_break),
+        cmocka_unit_test(exact_ties_on_a_one_shot_handle),
         cmocka_unit_test(exact_overflowing_bound_passes_nothing_over),
         cmocka_unit_test(exact_real_pruned_equals_exhaustive),
     };

@@ -202,7 +202,8 @@ enum pdx_open_flags {
     PDX_OPEN_DEFAULT = 0,
     /* For a handle that answers one query or a few in a process that exits
      * soon after (paperdex-search). The records of the hits shown (their
-     * fields, pdx_hit_get) are read with pread() into memory the handle
+     * fields, pdx_hit_get), and those of the first papers whose scores
+     * tie (their dates break it), are read with pread() into memory the handle
      * keeps until it is closed, instead of through
      * the mapping: the first touch of a mapped page faults in (and at exit
      * unmaps) the 16 pages around it, about 8 us on the machine of
