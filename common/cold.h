@@ -10,9 +10,10 @@
  * of every page it touches, and the records of papers are the scattered
  * part of that: the stored fields and the 32-byte record of each hit
  * shown (one fault each: the hits lie far apart). Reads made for every
- * candidate (filters, the dates and ids that break ties) stay on the
- * mapping, where a fault brings in many papers. A cold cache reads the
- * hits' records with pread()
+ * candidate (filters, the ids that break ties, the dates that break ties
+ * past the first PDX_TIE_READS, searcher.h) stay on the mapping,
+ * where a fault brings in many papers. A cold cache reads the hits'
+ * records, and the first of those ties, with pread()
  * from the segment's file (the same inode as the mapping: a segment is
  * written once) and keeps them until the handle is closed, so a pointer
  * into a record stays valid as long as one into the mapping would; each

@@ -295,6 +295,9 @@ typedef struct eval {
     cur **rc;          /* cursors of the required groups, by bound ascending */
     uint32_t n_rc;
     uint32_t n_nonessential; /* leading rc entries not drawn from */
+    /* A cursor is in rc more than once: a clause shared by the groups of a
+     * span (share_span_clause()) is listed in each (sieve_block()). */
+    bool rc_repeats;
     bool draw;               /* MaxScore's walk pays (PDX_DRAW_RATIO) */
     double lead_cost;        /* group_cost() of the group walk[0] */
     double theta;            /* heap threshold the split was made for */
@@ -1071,13 +1074,17 @@ static void rank_fail(rank_ctx *rc, int err)
 /* The date of hit a, read from its record into *date the first time a
  * tie asks for it: a heap entry or a candidate may be tied again and
  * again (the copies of one paper in a scaled corpus), and each read of a
- * record is a cache miss. Ties read through the mapping (pdx_doc_scan,
- * pdx_stored_scan), not a one-shot handle's cold cache: the papers of a
- * query of filters alone all tie, and a candidate may be tied as often
- * as a hit. */
-
+ * record is a cache miss. The first PDX_TIE_READS reads of a search go
+ * through pdx_doc_get (a one-shot handle's cold cache), the rest through
+ * the mapping (pdx_doc_scan): the papers of a query of filters alone all
+ * tie. A record that cannot be read fails the search (rank_fail()), as a
+ * hit's does, rather than rank on a guess; once one has, ties read no
+ * more. The ids of equal dates are read through the mapping
+ * (pdx_stored_scan), rarely. */
 static int32_t tie_date(rank_ctx *rc, const pdx_hit *a, int32_t *date)
 {
+    if (*date == PDX_LAZY_DATE && rc->err)
+        *date = 0;
     if (*date == PDX_LAZY_DATE) {
         pdx_doc d;
         int err = rc->tie_reads++ < PDX_TIE_READS ? pdx_doc_get(rc->view, a->doc, &d)
@@ -1767,6 +1774,9 @@ static int collect_required(eval *e)
             for (uint32_t k = 0; k < e->groups[g].c[c].n; k++)
                 for (uint32_t i = 0; i < e->groups[g].c[c].s[k].n; i++)
                     e->rc[e->n_rc++] = &e->groups[g].c[c].s[k].c[i];
+    e->rc_repeats = false;
+    for (uint32_t i = 0; i < e->n_rc; i++)
+        e->rc_repeats |= e->rc[i]->group_last != e->rc[i]->group;
     e->prox_max = prox_factor_of(e);
     cursor_prox(e);
     qsort(e->rc, e->n_rc, sizeof *e->rc, cmp_cur_ub);
@@ -2209,6 +2219,8 @@ static uint32_t sieve_block(eval *e, uint32_t doc, double theta, sieve_verdict *
     if (!lead)
         return doc;
     pdx_postings *p = &lead->p;
+    /* the first paper not sieved: bm_upto is PDX_NO_DOC only when no
+     * cursor has a paper ahead (block_bound()), and then lim is too */
     uint32_t stop = lim <= e->bm_upto ? lim : e->bm_upto + 1;
     double rest = rest_at(e, doc, &horizon);
     /* one_on_excluded()'s terms, in locals: the loop runs for most of
@@ -2235,6 +2247,11 @@ static uint32_t sieve_block(eval *e, uint32_t doc, double theta, sieve_verdict *
                 passed++;
                 continue;
             }
+            /* lead_probe_excluded() weighs each rc entry once as it
+             * moves it: a cursor listed twice would keep its second
+             * list bound (looser, so exact, but not probe_excluded()'s) */
+            if (e->rc_repeats)
+                break;
             double sum = cursor_weight(e, lead, p->tfs[i], row, rec);
             bool out = lead_probe_excluded(e, d, row, rec, sum, rest, bst, theta);
             if (e->err)
@@ -2251,8 +2268,7 @@ static uint32_t sieve_block(eval *e, uint32_t doc, double theta, sieve_verdict *
             p->doc = p->docs[i];
             break;
         }
-        p->i = p->n - 1;
-        int rc = pdx_postings_next(p);
+        int rc = pdx_postings_next_block(p); /* the block is used up */
         if (rc) {
             fail(e, rc);
             return PDX_NO_DOC;

@@ -72,8 +72,8 @@ typedef struct pdx_search_stats {
 /* A local ordinal that is none: the segment lacks the term. */
 #define PDX_NO_ORD UINT32_MAX
 
-/* The records the ties of one search read as a one-shot handle reads its
- * hits' (through its cold cache, pdx_doc_get: a pread each, which the
+/* The record reads the ties of one search make as a one-shot handle reads
+ * its hits' (through its cold cache, pdx_doc_get: a pread each, which the
  * hit's display then reuses), before it reads them through the mapping
  * (pdx_doc_scan: a fault brings in 2,048 records, but costs more than a
  * pread when few of them are read). The 20x corpus's copies tie often:

@@ -349,7 +349,7 @@ static int count_reads(uint32_t doc)
  * the dates and ids of ties: a query of filters alone ties every paper);
  * a hit shown reads its record, unless a tie read it, and its stored
  * fields once each, and again not at all. */
-static void only_hits_are_read_by_pread(void **st)
+static void ranking_reads_by_pread_only_ties(void **st)
 {
     state *s = *st;
     opened c;
@@ -485,7 +485,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(oneshot_answers_as_the_mapping),
         cmocka_unit_test(ties_break_on_dates_read_from_the_file),
-        cmocka_unit_test(only_hits_are_read_by_pread),
+        cmocka_unit_test(ranking_reads_by_pread_only_ties),
         cmocka_unit_test(unreadable_record_fails_the_hit),
         cmocka_unit_test(damaged_tie_record_fails_the_search),
         cmocka_unit_test(unknown_flag_is_refused),

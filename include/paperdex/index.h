@@ -202,13 +202,14 @@ enum pdx_open_flags {
     PDX_OPEN_DEFAULT = 0,
     /* For a handle that answers one query or a few in a process that exits
      * soon after (paperdex-search). The records of the hits shown (their
-     * fields, pdx_hit_get), and those of the first papers whose scores
-     * tie (their dates break it), are read with pread() into memory the handle
+     * fields, pdx_hit_get), and those the first reads for ties of scores
+     * ask for (dates break them), are read with pread() into memory the handle
      * keeps until it is closed, instead of through
      * the mapping: the first touch of a mapped page faults in (and at exit
      * unmaps) the 16 pages around it, about 8 us on the machine of
      * bench/RESULTS.md against 1 us for a read, and a page of hits lies
-     * scattered over the file. Results are the same. A
+     * scattered over the file. Results are the same; a record that
+     * cannot be read fails the search, with a message naming it. A
      * handle that serves many queries should not set it: a warm mapping
      * costs nothing, and each first read of a record costs a system call. */
     PDX_OPEN_ONESHOT = 1
