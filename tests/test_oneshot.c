@@ -406,6 +406,31 @@ static void unreadable_record_fails_the_hit(void **st)
     close_index(&c);
 }
 
+/* A tie whose record cannot be read fails the search with the document
+ * named, rather than ranking on a guessed date; the next search reads
+ * again. */
+static void unreadable_tie_record_fails_the_search(void **st)
+{
+    opened c;
+    pdx_query *q = open_with_tie_query(((state *)*st)->idx, PDX_OPEN_ONESHOT, &c);
+    pdx_results r;
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    pdx_cold_read_hook = fail_reads;
+    int rc = pdx_search(c.s, q, &o, &r);
+    pdx_cold_read_hook = NULL;
+    assert_int_equal(rc, PDX_EIO);
+    const char *msg = pdx_searcher_errmsg(c.s);
+    if (!strstr(msg, "DOCS: cannot read document"))
+        fail_msg("unexpected message: %s", msg);
+    assert_int_equal(pdx_search(c.s, q, &o, &r), PDX_OK);
+    assert_int_equal(r.n, 3);
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    close_index(&c);
+}
+
 /* A damaged stored record of a paper tied on score and date, whose id
  * must break the tie, fails the search with the damage named (it used to
  * fall back to the document order, silently), on either handle. */
@@ -487,6 +512,7 @@ int main(void)
         cmocka_unit_test(ties_break_on_dates_read_from_the_file),
         cmocka_unit_test(ranking_reads_by_pread_only_ties),
         cmocka_unit_test(unreadable_record_fails_the_hit),
+        cmocka_unit_test(unreadable_tie_record_fails_the_search),
         cmocka_unit_test(damaged_tie_record_fails_the_search),
         cmocka_unit_test(unknown_flag_is_refused),
         cmocka_unit_test(record_past_the_end_is_an_error),
