@@ -72,6 +72,10 @@ typedef struct parse_ctx {
     size_t i;         /* cursor into text */
     size_t item_len;  /* bytes of the operator peek() found */
     uint32_t depth;   /* parentheses open at the cursor */
+    /* The fields a word without its own field: looks in: a field before a
+     * parenthesised group (title:(video OR image)) is each word's. 0 for
+     * every field, as a query starts. */
+    uint8_t scope;
     uint32_t n_words; /* clauses built so far */
     uint32_t n_ords;  /* dictionary terms looked up so far (copies too) */
     bool no_expand;   /* PDX_PARSE_NO_EXPAND: no derived nouns either */
@@ -326,6 +330,19 @@ static size_t id_without_version(const char *v, size_t n)
 static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len);
 static bool skip_lit(const char **p, const char *end, const char *lit);
 
+/* w[0..n) less one pair of brackets around it ("[2501.12948]",
+ * "<https://arxiv.org/abs/2501.12948>", as markdown and mail quote them). */
+static void unbracket(const char **w, size_t *n)
+{
+    static const char pairs[][2] = {{'[', ']'}, {'<', '>'}, {'(', ')'}};
+    for (size_t i = 0; *n >= 2 && i < sizeof pairs / sizeof pairs[0]; i++)
+        if ((*w)[0] == pairs[i][0] && (*w)[*n - 1] == pairs[i][1]) {
+            (*w)++;
+            *n -= 2;
+            return;
+        }
+}
+
 /* n less one trailing '.', ',' or ';' (an id copied from a sentence). */
 static size_t less_stop(const char *w, size_t n)
 {
@@ -333,12 +350,15 @@ static size_t less_stop(const char *w, size_t n)
 }
 
 /* Is w[0..n) a new-style arXiv id as pasted on its own: YYMM.NNNN (to
- * 1412) or YYMM.NNNNN (from 1501), a month 01 to 12, a version allowed?
- * Its length without a trailing full stop (less_stop()), or 0 when it is
- * not one: other numbers stay words ("1234.5678"). */
-static size_t bare_arxiv_id(const char *w, size_t n)
+ * 1412) or YYMM.NNNNN (from 1501), a month 01 to 12, a version allowed,
+ * in brackets or not? Its length without a trailing full stop
+ * (less_stop()) and the brackets, *id its start, or 0 when it is not one:
+ * other numbers stay words ("1234.5678"). */
+static size_t bare_arxiv_id(const char *w, size_t n, const char **id)
 {
     n = less_stop(w, n);
+    unbracket(&w, &n);
+    *id = w;
     size_t k = id_without_version(w, n), d = 0;
     while (d < k && isdigit((unsigned char)w[d]))
         d++;
@@ -356,10 +376,11 @@ static size_t bare_arxiv_id(const char *w, size_t n)
 }
 
 /* The id of an id: or arXiv: value as pasted: an abstract's address, an
- * "arXiv:" prefix, a full stop after it. */
+ * "arXiv:" prefix, brackets around it, a full stop after it. */
 static void id_as_pasted(const char **v, size_t *n)
 {
     *n = less_stop(*v, *n);
+    unbracket(v, n);
     const char *id, *p = *v, *end = *v + *n;
     size_t id_len;
     if (arxiv_url_id(*v, *n, &id, &id_len)) {
@@ -404,26 +425,37 @@ static bool skip_lit(const char **p, const char *end, const char *lit)
     return true;
 }
 
-/* The id in an arXiv abstract or PDF address, as pasted from a browser:
- * [http(s)://][www.]arxiv.org/abs/ID or /pdf/ID[.pdf], a trailing '/'
+/* The id in a paper's address as pasted from a browser: an arXiv abstract,
+ * PDF or HTML page ([http(s)://][www.]arxiv.org/abs/ID, /pdf/ID[.pdf],
+ * /html/ID) or its Hugging Face page (huggingface.co/papers/ID, which the
+ * digests link to too), a trailing '/', a query string or a fragment
  * allowed. Other addresses are plain text. */
 static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len)
 {
     n = less_stop(w, n); /* an address that ends a sentence */
+    unbracket(&w, &n);
     const char *p = w, *end = w + n;
     /* Every word of every query comes here: most are rejected on their
      * first byte, without strncasecmp (its locale's case table is not in
      * the cache once per query). */
-    if (n < sizeof "arxiv.org/" - 1 || ((w[0] | 0x20) != 'h' && (w[0] | 0x20) != 'a' &&
-                                         (w[0] | 0x20) != 'w'))
+    char c0 = (char)(n ? w[0] | 0x20 : 0);
+    if (n < sizeof "arxiv.org/" - 1 || (c0 != 'h' && c0 != 'a' && c0 != 'w'))
         return false;
     if (!skip_lit(&p, end, "https://"))
         skip_lit(&p, end, "http://"); /* or no scheme, as a browser shows it */
     skip_lit(&p, end, "www.");
-    if (!skip_lit(&p, end, "arxiv.org/"))
+    if (skip_lit(&p, end, "arxiv.org/")) {
+        if (!skip_lit(&p, end, "abs/") && !skip_lit(&p, end, "pdf/") &&
+            !skip_lit(&p, end, "html/"))
+            return false;
+    } else if (!skip_lit(&p, end, "huggingface.co/papers/")) {
         return false;
-    if (!skip_lit(&p, end, "abs/") && !skip_lit(&p, end, "pdf/"))
-        return false;
+    }
+    const char *cut = memchr(p, '?', (size_t)(end - p));
+    if (!cut)
+        cut = memchr(p, '#', (size_t)(end - p));
+    if (cut)
+        end = cut;
     if (end > p && end[-1] == '/')
         end--;
     if (end - p > 4 && strncasecmp(end - 4, ".pdf", 4) == 0)
@@ -979,16 +1011,18 @@ static int field_of(const char *name, size_t n, uint8_t *mask)
     } f[] = {{"title", 1u << PDX_FIELD_TITLE},    {"author", 1u << PDX_FIELD_AUTHORS},
              {"authors", 1u << PDX_FIELD_AUTHORS}, {"summary", 1u << PDX_FIELD_SUMMARY}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (strlen(f[i].name) == n && memcmp(f[i].name, name, n) == 0) {
+        if (strlen(f[i].name) == n && strncasecmp(f[i].name, name, n) == 0) {
             *mask = f[i].mask;
             return 1;
         }
     return 0;
 }
 
+/* Field and filter names are told apart from words by their colon, so
+ * case does not matter ("Title:video", "DATE:2024"). */
 static bool name_is(const char *name, size_t n, const char *lit)
 {
-    return strlen(lit) == n && memcmp(name, lit, n) == 0;
+    return strlen(lit) == n && strncasecmp(name, lit, n) == 0;
 }
 
 static bool is_filter_name(const char *name, size_t n)
@@ -1165,6 +1199,45 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
     return rc;
 }
 
+/* Is the 3-byte UTF-8 character at p a Hangul syllable (U+AC00..U+D7A3)? */
+static bool hangul_at(const unsigned char *p)
+{
+    if ((p[0] & 0xF0) != 0xE0 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+        return false;
+    uint32_t cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    return cp >= 0xAC00 && cp <= 0xD7A3;
+}
+
+/* Where the first '-' between two Hangul syllables is in w[0..n), n if
+ * none. */
+static size_t hangul_hyphen(const char *w, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)w;
+    for (size_t i = 3; i + 3 < n; i++)
+        if (u[i] == '-' && hangul_at(u + i - 3) && hangul_at(u + i + 1))
+            return i;
+    return n;
+}
+
+/* An unquoted word, as one group or, when a hyphen joins two Korean words
+ * ("강화-학습", "비전-언어"), one group a side, as if a space stood there:
+ * the digests write such compounds with a space or with none far more
+ * often than with the hyphen, and a phrase of the two sides would need
+ * them adjacent, which only the hyphenated spelling is (a space puts a
+ * bridge bigram between them, no space an inner one). As separate words
+ * they are also looked up in the lexicon as a span. */
+static int word_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
+{
+    size_t h = hangul_hyphen(w, n);
+    int rc = word_part(c, w, h, fields, false, out);
+    if (rc || h == n)
+        return rc;
+    cnf y;
+    if ((rc = word_parts(c, w + h + 1, n - h - 1, fields, &y)) || (rc = cnf_and(out, &y)))
+        cnf_free(out);
+    return rc;
+}
+
 /* A filter (date:, votes:, id:, arXiv:) with value v, as one group. */
 static int filter_part(parse_ctx *c, const char *name, size_t nn, const char *v, size_t n,
                        cnf *out)
@@ -1185,8 +1258,23 @@ static int filter_part(parse_ctx *c, const char *name, size_t nn, const char *v,
     return cnf_single(out, &cl);
 }
 
+static int parse_unary(parse_ctx *c, cnf *out);
+static bool glued_paren(const parse_ctx *c);
+
+/* field:(...) at v, the group's words looking in fields unless they name
+ * their own. */
+static int field_group(parse_ctx *c, size_t v, uint8_t fields, cnf *out)
+{
+    uint8_t outer = c->scope;
+    c->i = v;
+    c->scope = fields;
+    int rc = parse_unary(c, out);
+    c->scope = outer;
+    return rc;
+}
+
 /* An atom at the cursor: an arXiv address, field:value, filter:value, a
- * quoted phrase or a word. */
+ * field before a parenthesised group, a quoted phrase or a word. */
 static int parse_atom(parse_ctx *c, cnf *out)
 {
     const char *t = c->text;
@@ -1198,14 +1286,14 @@ static int parse_atom(parse_ctx *c, cnf *out)
         return filter_part(c, "id", 2, id, id_len, out);
     }
     /* a bare id, the first thing one pastes: the paper it names */
-    if ((id_len = bare_arxiv_id(t + start, end - start))) {
+    if ((id_len = bare_arxiv_id(t + start, end - start, &id))) {
         c->i = end;
-        return filter_part(c, "id", 2, t + start, id_len, out);
+        return filter_part(c, "id", 2, id, id_len, out);
     }
     size_t j = start;
     while (j < c->len && is_ascii_alpha(t[j]))
         j++;
-    uint8_t fields = PDX_FIELDS_ALL;
+    uint8_t fields = c->scope ? c->scope : PDX_FIELDS_ALL;
     const char *name = t + start;
     size_t nn = j - start;
     if (nn && j < c->len && t[j] == ':') {
@@ -1231,6 +1319,14 @@ static int parse_atom(parse_ctx *c, cnf *out)
                                       "word there, put the minus before the field, e.g. "
                                       "-%.*s:video",
                                       (int)PDX_MIN(nn, 64), name, (int)PDX_MIN(nn, 64), name);
+        if (known && t[v] == '(') {
+            size_t at = c->i;
+            c->i = v;
+            bool glued = glued_paren(c); /* title:(RLHF)을: a word */
+            c->i = at;
+            if (!glued)
+                return field_group(c, v, fields, out);
+        }
         if (known)
             start = v; /* the word or phrase after the colon */
         /* else an unknown name: the whole "word:..." is plain text */
@@ -1243,7 +1339,7 @@ static int parse_atom(parse_ctx *c, cnf *out)
         return word_part(c, t + qs, k - qs, fields, true, out);
     }
     c->i = word_end(c, start);
-    return word_part(c, t + start, c->i - start, fields, false, out);
+    return word_parts(c, t + start, c->i - start, fields, out);
 }
 
 /* ---- the grammar ---- */

@@ -319,9 +319,52 @@ static void query_pasted(void **state)
         assert_int_equal(q->groups[0].clauses[0].kind, PDX_CLAUSE_TERMS);
         pdx_query_free(q);
     }
+    /* a second trial: the paper's Hugging Face page (the digests link
+     * there too), arXiv's HTML page, an address with a query string or a
+     * fragment, an id or address in brackets as markdown and mail quote
+     * them (each matched nothing) */
+    assert_string_equal(found(e, "https://huggingface.co/papers/2401.10002"), "1");
+    assert_string_equal(found(e, "huggingface.co/papers/2401.10002v2"), "1");
+    assert_string_equal(found(e, "https://arxiv.org/html/2401.10002v1"), "1");
+    assert_string_equal(found(e, "https://arxiv.org/abs/2401.10002?context=cs"), "1");
+    assert_string_equal(found(e, "https://arxiv.org/abs/2401.10002#S2"), "1");
+    assert_string_equal(found(e, "[2401.10002]"), "1");
+    assert_string_equal(found(e, "<https://arxiv.org/abs/2401.10002>"), "1");
+    assert_string_equal(found(e, "id:[2401.10005]"), "4");
     /* other addresses are words */
     assert_string_equal(found(e, "https://example.org/video"), "");
     assert_string_equal(found(e, "arxiv.org/list/cs"), "");
+    assert_string_equal(found(e, "https://huggingface.co/models/video"), "");
+}
+
+/* ---- 5b. field names in any case, a field over a group, Korean words
+ * joined by a hyphen (a user trial found each matching the wrong papers
+ * or none) ---- */
+
+static void query_fields_and_hyphens(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "Title:video"), "0,3");
+    assert_string_equal(found(e, "TITLE:video"), found(e, "title:video"));
+    assert_string_equal(found(e, "SUMMARY:alpha"), "0");
+    assert_string_equal(found(e, "Date:2024-06"), "0,3");
+    /* the field is each word's of the group, not the first one's only:
+     * paper 1 has diffusion in its summary alone */
+    assert_string_equal(found(e, "title:(video OR diffusion)"), "0,2,3");
+    assert_string_equal(found(e, "title:video OR diffusion"), "0,1,2,3");
+    assert_string_equal(found(e, "title:(video -survey)"), "0");
+    assert_string_equal(found(e, "-title:(video OR diffusion) transformer"), "4");
+    /* a word's own field inside the group is its own */
+    assert_string_equal(found(e, "title:(summary:alpha OR art)"), "0,2");
+    /* an unclosed group closes at the end, as without a field */
+    assert_string_equal(found(e, "title:(video OR diffusion"), "0,2,3");
+    /* 강화-학습 finds the papers writing 강화학습 or 강화 학습, as the
+     * words without the hyphen do (a phrase of its two sides matched only
+     * the hyphenated spelling) */
+    assert_string_equal(found(e, "강화-학습"), "2,4");
+    assert_string_equal(found(e, "강화-학습"), found(e, "강화 학습"));
+    assert_string_equal(found(e, "\"강화-학습\""), "");
+    assert_string_equal(found(e, "text-to-video"), "");
 }
 
 /* ---- 6. prefixes ---- */
@@ -542,7 +585,7 @@ int main(void)
         cmocka_unit_test(query_pasted),         cmocka_unit_test(query_prefixes),
         cmocka_unit_test(query_bad_values),     cmocka_unit_test(query_zero_width),
         cmocka_unit_test(query_cli_display),    cmocka_unit_test(query_whole_words),
-        cmocka_unit_test(query_one_syllable),
+        cmocka_unit_test(query_one_syllable),   cmocka_unit_test(query_fields_and_hyphens),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }
