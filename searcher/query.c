@@ -1230,10 +1230,17 @@ static int word_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf
 {
     size_t h = hangul_hyphen(w, n);
     int rc = word_part(c, w, h, fields, false, out);
-    if (rc || h == n)
-        return rc;
-    cnf y;
-    if ((rc = word_parts(c, w + h + 1, n - h - 1, fields, &y)) || (rc = cnf_and(out, &y)))
+    while (!rc && h < n) {
+        w += h + 1;
+        n -= h + 1;
+        h = hangul_hyphen(w, n);
+        cnf y;
+        if (!(rc = word_part(c, w, h, fields, false, &y)))
+            rc = cnf_and(out, &y);
+        else
+            cnf_free(&y);
+    }
+    if (rc)
         cnf_free(out);
     return rc;
 }
