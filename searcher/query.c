@@ -1031,6 +1031,20 @@ static bool is_filter_name(const char *name, size_t n)
            name_is(name, n, "id") || (n == 5 && strncasecmp(name, "arxiv", 5) == 0);
 }
 
+/* A field or filter of that name as one would write it, for messages. */
+static const char *name_example(const char *name, size_t n)
+{
+    static const char *const ex[][2] = {
+        {"date", "date:2024-06"},    {"votes", "votes:>=10"},     {"vote", "votes:>=10"},
+        {"id", "id:2406.09414"},     {"arxiv", "arXiv:2406.09414"}, {"author", "author:xu"},
+        {"authors", "author:xu"},    {"summary", "summary:벤치마크"},
+    };
+    for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++)
+        if (name_is(name, n, ex[i][0]))
+            return ex[i][1];
+    return "title:diffusion";
+}
+
 /* Where the word at i ends: white space, or a ')' closing an open '('. */
 static size_t word_end(const parse_ctx *c, size_t i)
 {
@@ -1313,7 +1327,7 @@ static int parse_atom(parse_ctx *c, cnf *out)
                                       "'%.*s:' has nothing after it: write the %s right after "
                                       "the colon, e.g. %s",
                                       (int)PDX_MIN(nn, 64), name, filter ? "value" : "word",
-                                      filter ? "date:2024-06" : "title:diffusion");
+                                      name_example(name, nn));
         if (filter) {
             c->i = word_end(c, v);
             return filter_part(c, name, nn, t + v, c->i - v, out);

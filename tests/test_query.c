@@ -403,6 +403,11 @@ static void query_bad_values(void **state)
     refused(e, "title:\"\"", "'title:' has nothing after it");
     refused(e, "(video summary:)", "'summary:' has nothing after it");
     refused(e, "date: 2024", "'date:' has nothing after it");
+    /* each with an example of its own kind (a trial found votes: and id:
+     * shown date:2024-06) */
+    refused(e, "votes:", "e.g. votes:>=10");
+    refused(e, "id: 2406.09414", "e.g. id:2406.09414");
+    refused(e, "Author:", "e.g. author:xu");
     /* a minus after the field read as the word itself, the opposite of an
      * exclusion: refused, saying where the minus goes */
     refused(e, "video title:-robot", "-title:video");
