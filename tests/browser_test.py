@@ -284,6 +284,19 @@ def drive_page(b, base, shot):
     b.screenshot(shot)
     check(os.path.getsize(shot) > 10000, "a screenshot was written to " + shot)
 
+    # the filters stay filters after an open quote or a trailing OR (a
+    # user trial: appended bare, they joined the phrase and matched nothing)
+    b.goto(base + "/?" + urllib.parse.urlencode({"q": '"diffusion', "from": "2024-03", "to": "2024-03"}))
+    b.wait("%s.length > 0" % HITS, "results for an open quote with a month")
+    dates = b.eval("[...document.querySelectorAll('#hits .meta span:first-child')].map(s => s.textContent)")
+    check(all(d.startswith("2024-03") for d in dates),
+          "an open quote keeps the month filter (%d shown)" % len(dates))
+    b.goto(base + "/?" + urllib.parse.urlencode({"q": "diffusion OR", "votes": "20"}))
+    b.wait("%s.length > 0" % HITS, "results for a trailing OR with a vote filter")
+    votes = [int(re.search(r"▲ (\d+)", v).group(1))
+             for v in b.eval("[...document.querySelectorAll('#hits .meta')].map(m => m.textContent)")]
+    check(all(v >= 20 for v in votes), "a trailing OR keeps the vote filter %s" % votes)
+
     b.goto(base + "/?q=Tricky")
     b.wait("%s.length === 1" % HITS, "the hostile paper")
     title = b.eval("document.querySelector('#hits h3 a').textContent")
