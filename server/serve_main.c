@@ -77,7 +77,7 @@ typedef struct options {
 typedef struct server {
     pdx_served sv;              /* the index */
     unsigned max_connections;   /* copy of the option */
-    atomic_uint connections;    /* open connections */
+    atomic_uint connections;    /* open connections served (at most max_connections) */
     atomic_ullong requests;     /* requests answered */
     pdx_reaper *reaper;         /* the per-request deadline */
 } server;
@@ -259,6 +259,28 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, pdx_reply *r)
     return ok;
 }
 
+/* A connection's own record: its deadline, and whether it has one of the
+ * --max-connections places. */
+typedef struct conn_state {
+    pdx_reaper_conn *deadline; /* NULL when it has none */
+    bool served;
+} conn_state;
+
+static conn_state *state_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+/* Is the connection one of those served? Those past --max-connections
+ * when they opened (accepted only to be told so) are not. */
+static bool served(struct MHD_Connection *c)
+{
+    conn_state *cs = state_of(c);
+    return cs && cs->served;
+}
+
 /* The checks before any endpoint: method, body, size, load. Returns false
  * with *r filled when the request is refused. */
 static bool admit(server *srv, struct MHD_Connection *c, const char *method,
@@ -276,7 +298,7 @@ static bool admit(server *srv, struct MHD_Connection *c, const char *method,
     else if (st && st->uri_len > PDX_SERVE_MAX_URL)
         pdx_reply_error(r, 414, "address of %zu bytes is longer than %d bytes", st->uri_len,
                         PDX_SERVE_MAX_URL);
-    else if (atomic_load(&srv->connections) > srv->max_connections)
+    else if (!served(c))
         pdx_reply_error(r, 503, "too many connections (more than %u); try again",
                         srv->max_connections);
     else
@@ -318,9 +340,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 /* The connection's deadline record (NULL if it has none). */
 static pdx_reaper_conn *deadline_of(struct MHD_Connection *c)
 {
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    return info ? info->socket_context : NULL;
+    conn_state *cs = state_of(c);
+    return cs ? cs->deadline : NULL;
 }
 
 /* Does the raw request target's path (before any '?') hold "%00"? */
@@ -357,20 +378,44 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     *req_cls = NULL;
 }
 
-/* Counts connections (for the 503) and gives each a deadline record:
- * libmicrohttpd announces a close before it closes the socket. */
+/* Takes one of the --max-connections places, if one is free. */
+static bool take_place(server *srv)
+{
+    unsigned n = atomic_load(&srv->connections);
+    while (n < srv->max_connections)
+        if (atomic_compare_exchange_weak(&srv->connections, &n, n + 1))
+            return true;
+    return false;
+}
+
+/* Gives each connection its record: a deadline, and a place among those
+ * served when one is free as it opens, which it keeps until it closes. So
+ * a burst past --max-connections is told 503 on the connections past it,
+ * and the first --max-connections are served (deciding on each request
+ * by the count of open connections refused every one of them while the
+ * burst lasted). libmicrohttpd announces a close before it closes the
+ * socket. Out of memory, a connection has no record: it is told 503. */
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
     server *srv = cls;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-        atomic_fetch_add(&srv->connections, 1);
+        conn_state *cs = malloc(sizeof *cs);
+        *socket_context = cs;
+        if (!cs)
+            return;
         const union MHD_ConnectionInfo *info =
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-        *socket_context = info ? pdx_reaper_track(srv->reaper, info->connect_fd) : NULL;
+        cs->deadline = info ? pdx_reaper_track(srv->reaper, info->connect_fd) : NULL;
+        cs->served = take_place(srv);
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
-        atomic_fetch_sub(&srv->connections, 1);
-        pdx_reaper_untrack(srv->reaper, *socket_context);
+        conn_state *cs = *socket_context;
+        if (cs) {
+            if (cs->served)
+                atomic_fetch_sub(&srv->connections, 1);
+            pdx_reaper_untrack(srv->reaper, cs->deadline);
+            free(cs);
+        }
         *socket_context = NULL;
     }
 }

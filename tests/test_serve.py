@@ -456,6 +456,19 @@ class ServeTest(unittest.TestCase):
             self.assertEqual(st, 503)
             self.assertEqual(hdrs.get("retry-after"), "1")
             self.assertEqual(json.loads(body)["status"], 503)
+            # the three that came first are served while a fourth is open
+            # (a user trial: a burst past the limit was told 503 on every
+            # connection, the first ones too)
+            extra = socket.create_connection(("127.0.0.1", srv.port))
+            time.sleep(0.3)
+            for s in idle:
+                s.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\n\r\n")
+                s.settimeout(5)
+                self.assertTrue(s.recv(64).startswith(b"HTTP/1.1 200"))
+            extra.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\n\r\n")
+            extra.settimeout(5)
+            self.assertTrue(extra.recv(64).startswith(b"HTTP/1.1 503"))
+            extra.close()
             for s in idle:
                 s.close()
             time.sleep(0.3)
