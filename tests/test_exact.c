@@ -510,9 +510,10 @@ static void exact_multiseg_pruned_equals_exhaustive(void **state)
  * thousand is bounded by exactly the heap's worst score. A range is passed
  * over only when its bound is below it by the margin (cannot_reach()). */
 #define TIE_PAPERS 1500
-static void exact_blockmax_bound_equal_to_heap_reaches_the_tie_break(void **state)
+
+/* The tie corpus: paper i on day (i * step) % TIE_PAPERS of 2020 on. */
+static fpaper *tie_papers(uint32_t step)
 {
-    (void)state;
     fpaper *p = calloc(TIE_PAPERS, sizeof *p);
     assert_non_null(p);
     for (uint32_t i = 0; i < TIE_PAPERS; i++) {
@@ -520,9 +521,16 @@ static void exact_blockmax_bound_equal_to_heap_reaches_the_tie_break(void **stat
         snprintf(p[i].title, sizeof p[i].title, "A study");
         snprintf(p[i].authors, sizeof p[i].authors, "Ann Lee");
         snprintf(p[i].summary, sizeof p[i].summary, "alpha beta gamma");
-        p[i].date = bench_date_add(20200101, (int32_t)i);
+        p[i].date = bench_date_add(20200101, (int32_t)((i * step) % TIE_PAPERS));
         p[i].votes = 7;
     }
+    return p;
+}
+
+static void exact_blockmax_bound_equal_to_heap_reaches_the_tie_break(void **state)
+{
+    (void)state;
+    fpaper *p = tie_papers(1);
     corpus c = {0};
     corpus_from_papers(&c, p, TIE_PAPERS);
     pdx_search_stats_reset(c.s);
@@ -546,21 +554,11 @@ static void exact_blockmax_bound_equal_to_heap_reaches_the_tie_break(void **stat
  * its cold cache, then, past PDX_TIE_READS of them, through the mapping:
  * both must break the ties as the long-lived handle does. The tie corpus
  * again, a page of 100 from the 1,500 tied papers: the newest first. */
+#define TIE_STEP 7919u /* a prime: days a permutation of the papers */
 static void exact_ties_on_a_one_shot_handle(void **state)
 {
     (void)state;
-    fpaper *p = calloc(TIE_PAPERS, sizeof *p);
-    assert_non_null(p);
-    for (uint32_t i = 0; i < TIE_PAPERS; i++) {
-        /* dates not in id order: the tie-break must read them */
-        uint32_t day = (i * 7919u) % TIE_PAPERS;
-        snprintf(p[i].id, sizeof p[i].id, "2402.%05u", (unsigned)i);
-        snprintf(p[i].title, sizeof p[i].title, "A study");
-        snprintf(p[i].authors, sizeof p[i].authors, "Ann Lee");
-        snprintf(p[i].summary, sizeof p[i].summary, "alpha beta gamma");
-        p[i].date = bench_date_add(20200101, (int32_t)day);
-        p[i].votes = 7;
-    }
+    fpaper *p = tie_papers(TIE_STEP); /* dates not in id order: read to break ties */
     corpus c = {0};
     corpus_from_papers(&c, p, TIE_PAPERS);
     char *idx = fx_path(c.dir, "t.idx"), err[512];
@@ -578,7 +576,7 @@ static void exact_ties_on_a_one_shot_handle(void **state)
     assert_int_equal(pdx_search(s, q, &o, &r), PDX_OK);
     assert_int_equal(r.n, 100);
     for (size_t k = 0; k < r.n; k++) {
-        uint32_t i = r.hits[k].doc, day = (i * 7919u) % TIE_PAPERS;
+        uint32_t i = r.hits[k].doc, day = (i * TIE_STEP) % TIE_PAPERS;
         if (day != TIE_PAPERS - 1 - k)
             fail_msg("hit %zu: paper %u of day %u, not the %zu-th newest", k, i, day, k);
     }
