@@ -18,9 +18,10 @@
  * one; anywhere, a fence no later line closes is text (CommonMark would run
  * it to the end of the file). So all this file computes is, for each fence
  * line, the first later fence line that would close a block opened there
- * (pdx_fences.close) and the section it is in, counted in headings and date
- * headers (pdx_fences.section), from which the parser tells whether that
- * closing line is in the same paper.
+ * (pdx_fences.close) and the section it is in, counted in paper headings
+ * (pdx_fences.section), from which the parser tells whether that closing
+ * line is in the same paper. A date header starts no paper, so it ends no
+ * section: one quoted in a summary's block is code like the rest.
  *
  * Time and memory stay linear whatever the input (a file of a million
  * "```a" lines, each opening and none closing): the closing lines are found

@@ -2,7 +2,7 @@
  * fence.c: the fenced code blocks of a digest (internal to indexer/).
  *
  * parser.c reads a file twice: first it hands every line to
- * pdx_fences_add() and says where each heading or date header is
+ * pdx_fences_add() and says where each paper heading is
  * (pdx_fences_section()), then pdx_fences_pair() finds, for each fence
  * line, the line that would close a block opened there; while it reads
  * the lines for papers, it numbers the fence lines again
@@ -24,7 +24,7 @@ typedef struct pdx_fences {
      * the first fence line after k that closes a block opened at k, or
      * PDX_FENCE_NONE (none does, or k cannot open one). */
     uint32_t *close;
-    /* Fence line k's section: the headings and date headers before it. */
+    /* Fence line k's section: the paper headings before it. */
     uint32_t *section;
     size_t n, cap;
     uint32_t sections; /* pdx_fences_section() calls so far */
@@ -37,7 +37,7 @@ int pdx_fence_kind(const char *s, size_t n);
 /* Records the line s[0..n) when it is a fence line. PDX_OK or
  * PDX_ENOMEM. */
 int pdx_fences_add(pdx_fences *f, const char *s, size_t n);
-/* A heading or a date header: the lines after it are a new section. */
+/* A paper heading: the lines after it are a new section. */
 void pdx_fences_section(pdx_fences *f);
 /* Fills f->close from the lines added. PDX_OK or PDX_ENOMEM. */
 int pdx_fences_pair(pdx_fences *f);

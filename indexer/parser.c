@@ -28,8 +28,9 @@
  * are none of these: code, which is summary text as written inside a paper
  * and ignored outside one (a heading there is reported as skipped); the
  * fence lines themselves are dropped. A fence opened in a paper must close
- * before the paper ends, and any fence must close somewhere: otherwise it
- * is text, with a warning (opens_block()).
+ * before the next paper heading (a date header inside is code), and any
+ * fence must close somewhere: otherwise it is text, with a warning
+ * (opens_block()).
  *
  * A paper is delivered when the next heading, date header or the end of the
  * buffer arrives. Only text that ends up in a paper is checked for UTF-8:
@@ -1054,7 +1055,11 @@ static bool is_date_header(const char *s, size_t n)
 }
 
 /* The first pass: the file's fence lines, paired (fence.h), and where its
- * papers may end. Files without a '`' or '~' (nearly all) are not read. */
+ * papers start. Only a paper heading ends the stretch a fence opened in a
+ * paper must close in: a stray fence then makes code of no paper after it,
+ * while a date header quoted in a summary's block stays code (a date
+ * header starts no paper). Files without a '`' or '~' (nearly all) are not
+ * read. */
 static int find_fences(pdx_parser *p, const char *data, size_t len)
 {
     pdx_fences *f = &p->fences;
@@ -1064,7 +1069,7 @@ static int find_fences(pdx_parser *p, const char *data, size_t len)
     int rc = PDX_OK;
     for (size_t pos = 0, n; pos < len && !rc;) {
         const char *s = next_line(data, len, &pos, &n);
-        if (is_heading(s, n) || is_date_header(s, n))
+        if (is_heading(s, n))
             pdx_fences_section(f);
         rc = pdx_fences_add(f, s, n);
     }
@@ -1081,8 +1086,8 @@ typedef struct open_block {
 
 /* Does fence line k open a block here? When a later fence line closes
  * it, and, for a block opened in a paper (or a skipped heading's
- * section), in the same one: a stray fence in one summary must not make
- * code of the papers after it. Else the line is text, with one warning a
+ * section), before the next paper heading: a stray fence in one summary
+ * must not make code of the papers after it. Else the line is text, with one warning a
  * file and a count of the others. */
 static bool opens_block(pdx_parser *p, uint32_t k, bool opener, uint32_t lineno,
                         open_block *ob)

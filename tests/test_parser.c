@@ -1028,6 +1028,45 @@ static void test_fenced_code(void **state)
     free(big);
 }
 
+/* A date header inside a block that closes in its paper is code: it
+ * ended the section a fence had to close in, so the block was read as
+ * text (warned as never closed) and the quoted date became the date of
+ * the papers after it. A fence must still close before the next paper
+ * heading. */
+static void test_fence_holds_date_header(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2025-12-05)\n"
+                      "### [Quotes a header](https://arxiv.org/abs/2512.10001)\n"
+                      "- 예시:\n"
+                      "```\n"
+                      "## Daily Papers (1999-01-01)\n"
+                      "```\n"
+                      "### [After it](https://arxiv.org/abs/2512.10002)\n"
+                      "- 이후.\n"
+                      "### [Stray fence](https://arxiv.org/abs/2512.10003)\n"
+                      "```\n"
+                      "## Daily Papers (2025-12-06)\n"
+                      "### [Next day](https://arxiv.org/abs/2512.10004)\n"
+                      "```\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/fence_date.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 4);
+    assert_string_equal(c.p[0].summary, "- 예시:\n## Daily Papers (1999-01-01)");
+    assert_string_equal(c.p[1].id, "2512.10002");
+    assert_int_equal(c.p[1].date, 20251205);
+    /* the stray fence does not reach across the heading: the header after
+     * it is read, and both fences are text: one warning and a count */
+    assert_string_equal(c.p[2].summary, "```");
+    assert_string_equal(c.p[3].id, "2512.10004");
+    assert_int_equal(c.p[3].date, 20251206);
+    assert_string_equal(c.p[3].summary, "```");
+    assert_int_equal(c.st.warnings, 2);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 10, "no line of this paper closes"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 0, "1 more code fence"));
+    collect_free(&c);
+}
+
 /* pdx_fences_pair() against a search from each fence line: on random
  * runs of fence lines, the closing line of each opener is the first later
  * one of the same character, at least as long, with nothing after it. */
@@ -1738,6 +1777,7 @@ int main(void)
         T("parser/summary/markup", test_summary_markup),
         T("parser/fenced_code", test_fenced_code),
         T("parser/fence_pairs", test_fence_pairs),
+        T("parser/fence_holds_date_header", test_fence_holds_date_header),
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/dates", test_dates),
         T("parser/arxiv_ids", test_arxiv_ids),
