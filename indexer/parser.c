@@ -8,7 +8,9 @@
  * Algorithm. The text is cut into lines at '\n' (a '\r' before it and any
  * trailing blanks are dropped, so CRLF and a missing final newline work;
  * lines have no length limit because nothing is copied into fixed
- * buffers). Each line is classified by its ASCII prefix:
+ * buffers). Each line is classified by its ASCII prefix, after up to three
+ * spaces for the two headers (CommonMark's; four make an indented code
+ * line, which is text):
  *
  *   "## Daily Papers (YYYY-MM-DD)"   sets the date of the papers after it and
  *                                    ends the current paper
@@ -1031,10 +1033,23 @@ void pdx_parser_free(pdx_parser *p)
     free(p);
 }
 
+/* The spaces before a heading or date header: up to three, as CommonMark
+ * allows (a digest's list may indent one); four or a tab make an indented
+ * code line, text here. */
+static size_t block_indent(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && i < 3 && s[i] == ' ')
+        i++;
+    return i;
+}
+
 /* A line that starts a paper: "###" then a blank or the end of the line. */
 static bool is_heading(const char *s, size_t n)
 {
-    return n >= 3 && s[0] == '#' && s[1] == '#' && s[2] == '#' && (n == 3 || is_blank(s[3]));
+    size_t i = block_indent(s, n);
+    return n - i >= 3 && s[i] == '#' && s[i + 1] == '#' && s[i + 2] == '#' &&
+           (n - i == 3 || is_blank(s[i + 3]));
 }
 
 /* The line at data[*pos..len) (its '\n' and a '\r' before it not
@@ -1051,7 +1066,8 @@ static const char *next_line(const char *data, size_t len, size_t *pos, size_t *
 
 static bool is_date_header(const char *s, size_t n)
 {
-    return has_prefix(s, n, "## Daily Papers");
+    size_t i = block_indent(s, n);
+    return has_prefix(s + i, n - i, "## Daily Papers");
 }
 
 /* The first pass: the file's fence lines, paired (fence.h), and where its
@@ -1133,14 +1149,15 @@ static void code_line(pdx_parser *p, const open_block *ob, uint32_t lineno, cons
 static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
 {
     int rc = PDX_OK;
+    size_t in = block_indent(s, n);
     if (is_heading(s, n)) {
         rc = finish_paper(p);
         if (!rc)
-            start_paper(p, lineno, s + 3, n - 3);
+            start_paper(p, lineno, s + in + 3, n - in - 3);
     } else if (is_date_header(s, n)) {
         rc = finish_paper(p);
         if (!rc)
-            date_header(p, lineno, s + 15, n - 15);
+            date_header(p, lineno, s + in + 15, n - in - 15);
     } else if (p->sec == SEC_PAPER) {
         paper_line(p, lineno, s, n);
     }

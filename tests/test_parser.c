@@ -793,6 +793,60 @@ static void test_heading_skipped(void **state)
     collect_free(&c);
 }
 
+/* A heading or date header indented by one to three spaces is one
+ * (CommonMark's): it was read as a summary line of the paper above, with
+ * no warning. Four spaces make an indented code line, a tab counts as
+ * four: text. An indented heading quoted in a preamble's fenced block is
+ * code, reported, so every heading is still read or reported. */
+static void test_heading_indented(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2025-12-05)\n"
+                      "### [First](https://arxiv.org/abs/2512.00006)\n"
+                      "- 첫 요약.\n"
+                      "   ### [Indented](https://arxiv.org/abs/2512.00007)\n"
+                      "Vote: 4\n"
+                      " ## Daily Papers (2025-12-06)\n"
+                      "  ### [Next day](https://arxiv.org/abs/2512.00008)\n"
+                      "    ### [Four spaces](https://arxiv.org/abs/2512.00009)\n"
+                      "\t### [A tab](https://arxiv.org/abs/2512.00010)\n"
+                      "    ## Daily Papers (1999-01-01)\n"
+                      "# 읽어 보기\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/indent.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 3);
+    assert_string_equal(c.p[0].summary, "- 첫 요약.");
+    assert_string_equal(c.p[1].id, "2512.00007");
+    assert_string_equal(c.p[1].title, "Indented");
+    assert_int_equal(c.p[1].votes, 4);
+    assert_int_equal(c.p[1].line, 4);
+    assert_int_equal(c.p[1].date, 20251205);
+    assert_string_equal(c.p[2].id, "2512.00008");
+    assert_int_equal(c.p[2].date, 20251206);
+    assert_string_equal(c.p[2].summary, "    ### [Four spaces](https://arxiv.org/abs/2512.00009)\n"
+                                        "\t### [A tab](https://arxiv.org/abs/2512.00010)\n"
+                                        "    ## Daily Papers (1999-01-01)\n"
+                                        "# 읽어 보기");
+    assert_int_equal(c.st.headings, 3);
+    assert_int_equal(c.st.warnings, 0);
+    assert_accounted(&c);
+    collect_free(&c);
+
+    /* before any paper: an indented example in a block is reported */
+    const char *pre = "```\n"
+                      " ### [Example](https://arxiv.org/abs/2512.00012)\n"
+                      "```\n"
+                      "   ## Daily Papers (2025-12-07)\n"
+                      "### [Real](https://arxiv.org/abs/2512.00013)\n";
+    assert_int_equal(parse_buf(&c, "mem/indent_pre.md", pre, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_int_equal(c.p[0].date, 20251207);
+    assert_int_equal(c.st.skipped, 1);
+    assert_non_null(find_diag(&c, PDX_DIAG_SKIPPED, 2, "code, not a paper"));
+    assert_accounted(&c);
+    collect_free(&c);
+}
+
 static void test_votes(void **state)
 {
     (void)state;
@@ -1769,6 +1823,7 @@ int main(void)
         T("parser/heading/missing link, same title", test_heading_missing_link_same_title),
         T("parser/heading/missing_link", test_heading_missing_link),
         T("parser/heading/skipped", test_heading_skipped),
+        T("parser/heading/indented", test_heading_indented),
         T("parser/votes", test_votes),
         T("parser/authors/lists", test_authors),
         T("parser/authors/thousands", test_authors_thousands),
