@@ -39,9 +39,7 @@
 #define INFO_CLOSES 2u
 #define INFO_TILDE 4u
 
-/* One list marker at s[i]: "-", "*" or "+", or 1-9 digits then "." or ")";
- * then at least one space. The index after the spaces, or i when none. */
-static size_t after_list_marker(const char *s, size_t n, size_t i)
+size_t pdx_after_list_marker(const char *s, size_t n, size_t i)
 {
     size_t k = i;
     if (k < n && (s[k] == '-' || s[k] == '*' || s[k] == '+')) {
@@ -67,7 +65,7 @@ static bool fence_line_of(const char *s, size_t n, uint32_t *info)
     size_t i = 0;
     while (i < n && i < 3 && s[i] == ' ')
         i++;
-    size_t at = after_list_marker(s, n, i);
+    size_t at = pdx_after_list_marker(s, n, i);
     bool item = at != i;
     if (at >= n || (s[at] != '`' && s[at] != '~'))
         return false;

@@ -30,6 +30,10 @@ typedef struct pdx_fences {
     uint32_t sections; /* pdx_fences_section() calls so far */
 } pdx_fences;
 
+/* One list marker at s[i]: "-", "*" or "+", or 1-9 digits then "." or ")";
+ * then at least one space. The index after the spaces, or i when none.
+ * parser.c also takes one off a paper heading (wrapped_link()). */
+size_t pdx_after_list_marker(const char *s, size_t n, size_t i);
 /* What s[0..n) (a line without its '\n') is: not a fence line, a fence
  * line that may open a block, or one that may only close one. */
 enum { PDX_FENCE_NOT, PDX_FENCE_OPENER, PDX_FENCE_OTHER };

@@ -46,11 +46,12 @@
  *   "GPT-[n]") and parentheses; text after the link ends the title, and a
  *   first arXiv link with other links after it is the paper's. The arXiv
  *   id comes from the link (see pdx_arxiv_id_from_url); "vN" is stripped
- *   so versions dedup. A heading without a usable id gets "nolink-" + 16
- *   hex digits of XXH3-64 of the title and the authors (so a paper listed
- *   on two days is one paper, and two "Technical Report"s by different
- *   teams are two), plus a warning; an empty title without an id is
- *   skipped.
+ *   so versions dedup. A list number or emphasis around an arXiv link
+ *   ("1. [T](...)", "**[T](...)**") is taken off (wrapped_link()). A
+ *   heading without a usable id gets "nolink-" + 16 hex digits of XXH3-64
+ *   of the title and the authors (so a paper listed on two days is one
+ *   paper, and two "Technical Report"s by different teams are two), plus a
+ *   warning; an empty title without an id is skipped.
  * - Date: the last "## Daily Papers (...)" header above the paper, else the
  *   YYYY/MM/DD in the path. An invalid header date is a warning. A file
  *   whose papers have no date at all gets one warning (first paper's line).
@@ -668,6 +669,42 @@ static bool heading_link(const char *h, size_t n, heading_parts *hp)
     return true;
 }
 
+/* The length of the emphasis run ("*" to "***", or '_') that opens
+ * h[i..end) when a run exactly as long closes it; 0 when none does. */
+static size_t emphasis_around(const char *h, size_t i, size_t end)
+{
+    char em = i < end ? h[i] : 0;
+    size_t run = 0;
+    while ((em == '*' || em == '_') && run < 3 && i + run < end && h[i + run] == em)
+        run++;
+    if (!run || end - i <= 2 * run || h[end - run - 1] == em)
+        return 0;
+    for (size_t k = 1; k <= run; k++)
+        if (h[end - k] != em)
+            return 0;
+    return run;
+}
+
+/* The link of a heading h[0..n) that wraps it in markup: a list marker
+ * ("1. ", "- ") and emphasis around the rest ("**[T](url)**"), either or
+ * both. Fills *hp and returns true when what is wrapped is a link whose
+ * URL holds an arXiv id: the paper's id and title come from it. Otherwise
+ * the heading reads as written (a title that merely starts with "2024. "
+ * keeps it, and so does the id synthesized from it). */
+static bool wrapped_link(const char *h, size_t n, heading_parts *hp)
+{
+    size_t i = pdx_after_list_marker(h, n, 0), end = n;
+    size_t run = emphasis_around(h, i, end);
+    i += run;
+    end -= run;
+    heading_parts w;
+    if (i == 0 || i >= end || h[i] != '[' || !heading_link(h + i, end - i, &w) ||
+        !holds_arxiv_id(&w))
+        return false; /* nothing taken off (heading_link() read it), or no paper link */
+    *hp = w;
+    return true;
+}
+
 /* A "### " line: h[0..n) is the text after the "###". */
 static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
 {
@@ -678,7 +715,7 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
     trim(&h, &n);
 
     heading_parts hp;
-    bool have_link = heading_link(h, n, &hp);
+    bool have_link = heading_link(h, n, &hp) || wrapped_link(h, n, &hp);
     size_t bad = append_sanitized(&p->title, hp.title, hp.title_len, &p->stripped);
     if (hp.after_len) {
         pdx_buf_putc(&p->title, ' ');

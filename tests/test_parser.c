@@ -702,6 +702,40 @@ static void expect_synth(const cpaper *p, const char *title)
     assert_string_equal(p->title, title);
 }
 
+/* A link wrapped in emphasis or after a list number had no link: the
+ * paper got a synthesized id and the raw markdown as its title. The
+ * markup is taken off when what it wraps is a link holding an arXiv id;
+ * else the heading reads as before. */
+static void test_heading_wrapped_link(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2025-12-05)\n"
+                      "### **[Bold Link](https://arxiv.org/abs/2512.00004)**\n"
+                      "### 1. [Numbered](https://arxiv.org/abs/2512.00005)\n"
+                      "### 2) __[Both [x]](https://arxiv.org/abs/2512.00014v2)__\n"
+                      "### - *[Bullet](https://arxiv.org/abs/2512.00015)* \n"
+                      "### **[Not arXiv](https://example.org/x)**\n"
+                      "### 2024. A year\n"
+                      "### *[Unbalanced](https://arxiv.org/abs/2512.00016)**\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/wrapped.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 7);
+    assert_string_equal(c.p[0].id, "2512.00004");
+    assert_string_equal(c.p[0].title, "Bold Link");
+    assert_string_equal(c.p[0].url, "https://arxiv.org/abs/2512.00004");
+    assert_string_equal(c.p[1].id, "2512.00005");
+    assert_string_equal(c.p[1].title, "Numbered");
+    assert_string_equal(c.p[2].id, "2512.00014");
+    assert_string_equal(c.p[2].title, "Both [x]");
+    assert_string_equal(c.p[3].id, "2512.00015");
+    assert_string_equal(c.p[3].title, "Bullet");
+    expect_synth(&c.p[4], "**[Not arXiv](https://example.org/x)**");
+    expect_synth(&c.p[5], "2024. A year");
+    expect_synth(&c.p[6], "*[Unbalanced](https://arxiv.org/abs/2512.00016)**");
+    assert_int_equal(c.st.warnings, 3);
+    collect_free(&c);
+}
+
 static void test_heading_missing_link(void **state)
 {
     (void)state;
@@ -1822,6 +1856,7 @@ int main(void)
         T("parser/heading/text after the link", test_heading_text_after_link),
         T("parser/heading/missing link, same title", test_heading_missing_link_same_title),
         T("parser/heading/missing_link", test_heading_missing_link),
+        T("parser/heading/wrapped_link", test_heading_wrapped_link),
         T("parser/heading/skipped", test_heading_skipped),
         T("parser/heading/indented", test_heading_indented),
         T("parser/votes", test_votes),
