@@ -1153,6 +1153,28 @@ static void test_fence_holds_date_header(void **state)
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 10, "no line of this paper closes"));
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 0, "1 more code fence"));
     collect_free(&c);
+
+    /* the same in a block whose closing line is at least as long as its
+     * opening one, with shorter runs inside it */
+    const char *nested = "## Daily Papers (2025-12-05)\n"
+                         "### [Nested](https://arxiv.org/abs/2512.10005)\n"
+                         "````markdown\n"
+                         "```\n"
+                         "## Daily Papers (1999-01-01)\n"
+                         "```\n"
+                         "`````\n"
+                         "~~~~\n"
+                         "~~~\n"
+                         "## Daily Papers (1999-01-02)\n"
+                         "~~~~\n"
+                         "### [Then](https://arxiv.org/abs/2512.10006)\n";
+    assert_int_equal(parse_buf(&c, "mem/fence_nested.md", nested, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 2);
+    assert_string_equal(c.p[0].summary, "```\n## Daily Papers (1999-01-01)\n```\n"
+                                        "~~~\n## Daily Papers (1999-01-02)");
+    assert_int_equal(c.p[1].date, 20251205);
+    assert_int_equal(c.st.warnings, 0);
+    collect_free(&c);
 }
 
 /* pdx_fences_pair() against a search from each fence line: on random
