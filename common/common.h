@@ -127,12 +127,22 @@ int pdx_msgf(char *msg, size_t n, int code, const char *fmt, ...)
 int pdx_sticky_verr(int *err, char *msg, size_t n, int code, const char *fmt, va_list ap)
     __attribute__((format(printf, 5, 0)));
 
-/* ---- io.c: writing a whole buffer ---- */
+/* ---- io.c: writing a whole buffer; the file an output path names ---- */
 
 /* Writes p[0..n) to fd, going on after a short write or EINTR. Returns 0,
  * the errno of the write that failed, or -1 when a write wrote nothing (a
  * full file system can), so that each caller words its own message. */
 int pdx_write_all(int fd, const void *p, size_t n);
+
+/* The file an output named path is written to: the target of a symlink
+ * at path, resolved (so that the link stays a link and its target is
+ * replaced atomically in the target's own directory), else path itself.
+ * Used by every program output that replaces a file (-o, --update,
+ * --export-jsonl). Returns PDX_OK with *out malloc'd, PDX_ENOMEM, or
+ * PDX_EINVAL with a message in err for a symlink whose target cannot be
+ * resolved (dangling, a loop): following it would create a file somewhere
+ * the user did not name. */
+int pdx_output_target(const char *path, char **out, char *err, size_t err_size);
 
 /* ---- hash.c: the one hash function of the format (XXH3-64, seed 0) ---- */
 uint64_t pdx_hash(const void *p, size_t n);

@@ -1,6 +1,9 @@
-/* Writing a whole buffer to a file descriptor (common.h): the index
- * writer's output files, a published manifest, a search's listing. */
+/* Writing a whole buffer to a file descriptor, and the file an output
+ * path names (common.h): the index writer's output files, a published
+ * manifest, a search's listing, the indexer's export. */
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -20,4 +23,19 @@ int pdx_write_all(int fd, const void *p, size_t n)
         n -= (size_t)w;
     }
     return 0;
+}
+
+int pdx_output_target(const char *path, char **out, char *err, size_t err_size)
+{
+    struct stat st;
+    bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+    *out = link ? realpath(path, NULL) : strdup(path);
+    if (*out)
+        return PDX_OK;
+    if (!link || errno == ENOMEM)
+        return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", path);
+    return pdx_msgf(err, err_size, PDX_EINVAL,
+                    "%s: is a symlink whose target cannot be resolved (%s); refusing to write "
+                    "through it",
+                    path, strerror(errno));
 }

@@ -67,7 +67,9 @@ static const char usage[] =
     "                       date (\"YYYY-MM-DD\" or null), votes (null when\n"
     "                       unknown), and title_terms, authors_terms,\n"
     "                       summary_terms: the paperdex terms of each field,\n"
-    "                       space-separated (used by bench/peers/)\n"
+    "                       space-separated (used by bench/peers/); an existing\n"
+    "                       FILE must be an earlier export or empty; a symlink\n"
+    "                       is followed\n"
     "      --update         bring INDEX up to date with PATHs: only new and changed\n"
     "                       files are parsed (into one new segment), papers of\n"
     "                       changed and vanished files are deleted, segments are\n"
@@ -283,6 +285,25 @@ static void put_lit(pdx_buf *b, const char *s)
     pdx_buf_append(b, s, strlen(s));
 }
 
+/* The keys of an exported line, in the order it has them. They are also
+ * how an earlier export is recognised (export_target_problem): a file
+ * whose first line has exactly these keys may be replaced. */
+enum export_key {
+    EK_ID, EK_URL, EK_TITLE, EK_AUTHORS, EK_SUMMARY, EK_DATE, EK_VOTES,
+    EK_TITLE_TERMS, EK_AUTHORS_TERMS, EK_SUMMARY_TERMS, EK_COUNT
+};
+static const char *const export_keys[EK_COUNT] = {
+    "id", "url", "title", "authors", "summary", "date", "votes",
+    "title_terms", "authors_terms", "summary_terms"};
+
+/* Appends key k with what goes before it: {"id": or ,"url": ... */
+static void put_key(pdx_buf *b, enum export_key k)
+{
+    put_lit(b, k == EK_ID ? "{\"" : ",\"");
+    put_lit(b, export_keys[k]);
+    put_lit(b, "\":");
+}
+
 typedef struct terms_ctx {
     pdx_buf *b;
     bool first;
@@ -307,7 +328,7 @@ static int on_export_term(const pdx_token *t, void *payload)
 }
 
 /* Appends ,"key":"term term ..." for text[0..len). */
-static int export_terms(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const char *key,
+static int export_terms(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, enum export_key key,
                         const char *text, size_t len)
 {
     terms_ctx c = {scratch, true};
@@ -317,9 +338,7 @@ static int export_terms(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const c
         return rc;
     if (scratch->err)
         return scratch->err;
-    put_lit(b, ",\"");
-    pdx_buf_append(b, key, strlen(key));
-    put_lit(b, "\":");
+    put_key(b, key);
     pdx_json_str(b, (const char *)scratch->data, scratch->len);
     return 0;
 }
@@ -328,13 +347,14 @@ static int export_one(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const pdx
 {
     char num[64];
     pdx_buf_reset(b);
-    put_lit(b, "{\"id\":");
+    put_key(b, EK_ID);
     pdx_json_str(b, h->id, h->id_len);
-    put_lit(b, ",\"url\":");
+    put_key(b, EK_URL);
     pdx_json_str(b, h->url, h->url_len);
-    put_lit(b, ",\"title\":");
+    put_key(b, EK_TITLE);
     pdx_json_str(b, h->title, h->title_len);
-    put_lit(b, ",\"authors\":[");
+    put_key(b, EK_AUTHORS);
+    pdx_buf_putc(b, '[');
     for (size_t i = 0, start = 0; i <= h->authors_len && h->authors_len; i++) {
         if (i == h->authors_len || h->authors[i] == '\n') {
             if (start)
@@ -343,24 +363,27 @@ static int export_one(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const pdx
             start = i + 1;
         }
     }
-    put_lit(b, "],\"summary\":");
+    pdx_buf_putc(b, ']');
+    put_key(b, EK_SUMMARY);
     pdx_json_str(b, h->summary, h->summary_len);
+    put_key(b, EK_DATE);
     if (h->date)
-        snprintf(num, sizeof num, ",\"date\":\"%04d-%02d-%02d\"", (int)(h->date / 10000),
+        snprintf(num, sizeof num, "\"%04d-%02d-%02d\"", (int)(h->date / 10000),
                  (int)(h->date / 100 % 100), (int)(h->date % 100));
     else
-        snprintf(num, sizeof num, ",\"date\":null");
-    pdx_buf_append(b, num, strlen(num));
+        snprintf(num, sizeof num, "null");
+    put_lit(b, num);
+    put_key(b, EK_VOTES);
     if (h->votes == PDX_VOTES_UNKNOWN)
-        snprintf(num, sizeof num, ",\"votes\":null");
+        snprintf(num, sizeof num, "null");
     else
-        snprintf(num, sizeof num, ",\"votes\":%" PRId64, h->votes);
-    pdx_buf_append(b, num, strlen(num));
-    int rc = export_terms(b, scratch, tk, "title_terms", h->title, h->title_len);
+        snprintf(num, sizeof num, "%" PRId64, h->votes);
+    put_lit(b, num);
+    int rc = export_terms(b, scratch, tk, EK_TITLE_TERMS, h->title, h->title_len);
     if (!rc)
-        rc = export_terms(b, scratch, tk, "authors_terms", h->authors, h->authors_len);
+        rc = export_terms(b, scratch, tk, EK_AUTHORS_TERMS, h->authors, h->authors_len);
     if (!rc)
-        rc = export_terms(b, scratch, tk, "summary_terms", h->summary, h->summary_len);
+        rc = export_terms(b, scratch, tk, EK_SUMMARY_TERMS, h->summary, h->summary_len);
     put_lit(b, "}\n");
     return rc ? rc : b->err;
 }
@@ -629,9 +652,59 @@ static bool in_index_namespace(const char *path, const char *out)
     return in;
 }
 
-/* Does path exist as something else than a regular file, or as a file of
- * a paperdex index (a segment or a manifest, by their magic)? Then an
- * export must not replace it: what it holds is not paperdex's to drop. */
+/* Does the next of f's bytes spell "key": (a key of a JSON object)? */
+static bool json_key_is(FILE *f, const char *key)
+{
+    if (getc(f) != '"')
+        return false;
+    for (; *key; key++)
+        if (getc(f) != (unsigned char)*key)
+            return false;
+    return getc(f) == '"' && getc(f) == ':';
+}
+
+/* Skips a value of an exported line (a string, an array of strings, a
+ * number or null) and returns the character after it: ',' or '}' where
+ * the object goes on or ends, EOF at the end of the line or the file. */
+static int skip_json_value(FILE *f)
+{
+    bool in_string = false;
+    int depth = 0;
+    for (int c; (c = getc(f)) != EOF && c != '\n';) {
+        if (in_string && c == '\\')
+            (void)getc(f); /* the escaped character, a quote or not */
+        else if (c == '"')
+            in_string = !in_string;
+        else if (!in_string && (c == '[' || c == ']'))
+            depth += c == '[' ? 1 : -1;
+        else if (!in_string && depth == 0 && (c == ',' || c == '}'))
+            return c;
+    }
+    return EOF;
+}
+
+/* Is f's first line a JSON object with export_keys as its keys, in order?
+ * Then it is an earlier export (the values are skipped, not checked). At
+ * most that line is read, and a file that is not an export is given up on
+ * at its first byte out of place. */
+static bool first_line_is_export(FILE *f)
+{
+    if (getc(f) != '{')
+        return false;
+    for (size_t k = 0; k < EK_COUNT; k++)
+        if (!json_key_is(f, export_keys[k]) ||
+            skip_json_value(f) != (k + 1 < EK_COUNT ? ',' : '}'))
+            return false;
+    int c = getc(f);
+    return c == '\n' || c == EOF;
+}
+
+/* Why an export must not replace the existing file at path, or NULL when
+ * it may: nothing is there, an empty file, or an earlier export (its first
+ * line has the export's keys). Anything else is not paperdex's to drop:
+ * the user's own file (`--export-jsonl thesis.md`), a file of a paperdex
+ * index (a segment or a manifest, by their magic), a directory, device,
+ * FIFO or socket, or a file it cannot read to tell. */
 static const char *export_target_problem(const char *path)
 {
     struct stat st;
@@ -639,22 +712,44 @@ static const char *export_target_problem(const char *path)
         return NULL;
     if (!S_ISREG(st.st_mode))
         return "exists and is not a regular file (a directory, device, FIFO or socket)";
+    if (st.st_size == 0)
+        return NULL;
+    FILE *f = fopen(path, "rbe");
+    if (!f)
+        return "exists and cannot be read to tell whether it is an earlier export";
     char magic[PDX_MAGIC_LEN] = {0};
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    ssize_t n = fd >= 0 ? read(fd, magic, sizeof magic) : -1;
-    if (fd >= 0)
-        close(fd);
-    if (n == (ssize_t)sizeof magic && (!memcmp(magic, PDX_MAGIC, sizeof magic) ||
-                                      !memcmp(magic, PDX_MANIFEST_MAGIC, sizeof magic)))
+    size_t n = fread(magic, 1, sizeof magic, f);
+    bool index = n == sizeof magic && (!memcmp(magic, PDX_MAGIC, sizeof magic) ||
+                                       !memcmp(magic, PDX_MANIFEST_MAGIC, sizeof magic));
+    rewind(f);
+    bool export = !index && first_line_is_export(f);
+    fclose(f);
+    if (index)
         return "is a file of a paperdex index";
-    return NULL;
+    return export ? NULL
+                  : "exists and is not an export paperdex wrote (its first line is not a "
+                    "paper's JSON object)";
+}
+
+/* The file --export-jsonl path replaces, into *out (malloc'd): a symlink
+ * is followed as -o follows one (pdx_output_target), so the link stays.
+ * Returns 0, or 1 or 2 after a message (out of memory; a dangling link). */
+static int export_target(const char *path, char **out)
+{
+    char err[1024];
+    int rc = pdx_output_target(path, out, err, sizeof err);
+    if (rc)
+        pdx_cli_eprintf("paperdex-index: --export-jsonl %s\n", err);
+    return rc == PDX_ENOMEM ? 1 : rc ? 2 : 0;
 }
 
 /* Refuses, before anything is written, an export file that is the index
  * being written (it is mapped while the export runs: writing it would
  * truncate the mapping under the reader, SIGBUS) or one of its files, a
- * file of another index, something not a regular file, and outputs that
- * are inputs. Returns 0, or 2 after a message (a usage error). */
+ * file of another index, something not a regular file, a file that is not
+ * an earlier export (export_target_problem), and outputs that are inputs.
+ * export_path is the file to replace (export_target), or NULL. Returns 0,
+ * or 2 after a message (a usage error). */
 static int refuse_conflicting_outputs(const char *out, const char *export_path,
                                       const char *const *paths, size_t n_paths)
 {
@@ -663,12 +758,6 @@ static int refuse_conflicting_outputs(const char *out, const char *export_path,
                 "paperdex-index: --export-jsonl %s is the index being written or one of its "
                 "files (-o %s); choose another file\n",
                 export_path, out);
-        return 2;
-    }
-    const char *problem = export_path ? export_target_problem(export_path) : NULL;
-    if (problem) {
-        pdx_cli_eprintf("paperdex-index: --export-jsonl %s %s; refusing to replace it\n",
-                export_path, problem);
         return 2;
     }
     for (size_t i = 0; i < n_paths; i++) {
@@ -690,6 +779,13 @@ static int refuse_conflicting_outputs(const char *out, const char *export_path,
                         k ? "--export-jsonl" : "-o", outs[k], paths[i]);
                 return 2;
             }
+    }
+    /* after the inputs: their messages say more than that it is no export */
+    const char *problem = export_path ? export_target_problem(export_path) : NULL;
+    if (problem) {
+        pdx_cli_eprintf("paperdex-index: --export-jsonl %s %s; refusing to replace it "
+                "(remove it or choose another file)\n", export_path, problem);
+        return 2;
     }
     return 0;
 }
@@ -1063,8 +1159,12 @@ static int index_main(int argc, char **argv)
         }
     }
 
-    int conflict = refuse_conflicting_outputs(out, export_path, paths, n_paths);
+    char *export_file = NULL; /* the file --export-jsonl replaces: a symlink followed */
+    int conflict = export_path ? export_target(export_path, &export_file) : 0;
+    if (!conflict)
+        conflict = refuse_conflicting_outputs(out, export_file, paths, n_paths);
     if (conflict) {
+        free(export_file);
         free(paths);
         return conflict;
     }
@@ -1078,6 +1178,7 @@ static int index_main(int argc, char **argv)
     catch_interrupts();
     uint64_t created;
     if (source_date_epoch(&created)) {
+        free(export_file);
         free(paths);
         return 2;
     }
@@ -1099,7 +1200,8 @@ static int index_main(int argc, char **argv)
         return status;
     }
     export_out x = {0};
-    if (export_path && export_begin(&x, export_path)) {
+    if (export_file && export_begin(&x, export_file)) {
+        free(export_file);
         free_skips(&s);
         free(paths);
         return 1;
@@ -1145,10 +1247,11 @@ static int index_main(int argc, char **argv)
             pdx_cli_fprintf(stdout, "index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);
             printf("seconds:           %.3f\n", secs);
         }
-        if (export_path && do_export(out, &x))
+        if (export_file && do_export(out, &x))
             status = 1;
     }
     pdx_writer_free(s.w);
+    free(export_file);
     free_skips(&s);
     free(paths);
     return status;

@@ -209,22 +209,16 @@ uint64_t pdx_useg_header_sum(const useg *s)
     return pdx_get_u64(s->ix->map + PDX_HDR_CHECKSUM);
 }
 
-/* Follows a symlinked INDEX to its target, as the writer does, so that
- * the segments go beside the file the link names. */
+/* Follows a symlinked INDEX to its target, as the writer does
+ * (pdx_output_target), so that the segments go beside the file the link
+ * names. */
 static int resolve_index_path(pdx_updater *u, const char *path)
 {
+    char err[1024];
+    int rc = pdx_output_target(path, &u->path, err, sizeof err);
+    if (rc)
+        return pdx_update_fail(u, rc, "%s", err);
     struct stat st;
-    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-        u->path = realpath(path, NULL);
-        if (!u->path)
-            return pdx_update_fail(u, PDX_EINVAL,
-                                   "%s: is a symlink whose target cannot be resolved (%s)", path,
-                                   strerror(errno));
-    } else {
-        u->path = strdup(path);
-        if (!u->path)
-            return PDX_ENOMEM;
-    }
     if (stat(u->path, &st) == 0 && !S_ISREG(st.st_mode))
         return pdx_update_fail(u, PDX_EINVAL,
                                "%s: exists and is not a regular file; refusing to replace it",

@@ -402,24 +402,18 @@ static int create_locked_stored(pdx_writer *w, size_t prefix_cap, size_t stored_
 
 /* ---- the target ---- */
 
-/* Follows a symlinked target to the file it names, so that the link stays
- * a link and its target is replaced atomically in the target's own
- * directory (where the temporary files then go). A dangling link is
- * refused: following it would create a file somewhere the user did not
- * name. */
+/* Follows a symlinked target to the file it names (pdx_output_target: a
+ * dangling link is refused), so that the link stays a link and its target
+ * is replaced atomically in the target's own directory, where the
+ * temporary files then go. */
 static int resolve_target(pdx_writer *w)
 {
-    struct stat st;
-    if (lstat(w->path, &st) != 0 || !S_ISLNK(st.st_mode))
-        return PDX_OK;
-    char *real = realpath(w->path, NULL);
-    if (!real)
-        return set_err(w, PDX_EINVAL,
-                       "%s: is a symlink whose target cannot be resolved (%s); refusing to "
-                       "write through it",
-                       w->path, strerror(errno));
+    char err[1024], *target;
+    int rc = pdx_output_target(w->path, &target, err, sizeof err);
+    if (rc)
+        return set_err(w, rc, "%s", err);
     free(w->path);
-    w->path = real;
+    w->path = target;
     return PDX_OK;
 }
 

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -63,6 +65,16 @@ static char *line_with(const char *out, const char *needle)
     return l;
 }
 
+/* Runs paperdex-index --quiet -o idx --export-jsonl jsonl input, with
+ * stderr into *out; returns its exit status. */
+static int run_export(const char *idx, const char *jsonl, const char *input, char **out)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --quiet -o '%s' --export-jsonl '%s' '%s' 2>&1",
+             PDX_BIN_DIR, idx, jsonl, input);
+    return fx_run(cmd, out);
+}
+
 static void export_reads_back_every_indexed_paper(void **state)
 {
     (void)state;
@@ -72,13 +84,10 @@ static void export_reads_back_every_indexed_paper(void **state)
     fx_write(d2, day2, (size_t)-1);
     char *idx = fx_path(dir, "x.idx"), *jsonl = fx_path(dir, "x.jsonl");
     char *digests = fx_path(dir, "digests");
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --quiet -o '%s' --export-jsonl '%s' '%s' 2>&1",
-             PDX_BIN_DIR, idx, jsonl, digests);
     char *out;
-    int rc = fx_run(cmd, &out);
+    int rc = run_export(idx, jsonl, digests, &out);
     if (rc != 0)
-        fail_msg("%s: exit %d: %s", cmd, rc, out);
+        fail_msg("export: exit %d: %s", rc, out);
     free(out);
     size_t len;
     char *text = fx_read(jsonl, &len);
@@ -111,44 +120,135 @@ static void export_reads_back_every_indexed_paper(void **state)
     fx_rmtree(dir);
 }
 
-/* The export replaces its target atomically (a temporary file renamed over
- * it, none left behind), and a target it cannot write is an error naming
- * it. */
+/* The export replaces an earlier export atomically (a temporary file
+ * renamed over it, none left behind), an empty file too, and a target it
+ * cannot write is an error naming it. */
 static void export_replaces_its_target_atomically(void **state)
 {
     (void)state;
     char *dir = fx_tmpdir();
-    char *digest = fx_path(dir, "d/2024-02-01.md"), *idx = fx_path(dir, "x.idx");
-    char *jsonl = fx_path(dir, "out/x.jsonl");
-    fx_write(digest, day1, (size_t)-1);
-    fx_write(jsonl, "old\n", (size_t)-1);
-    char cmd[4096], *out;
-    snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --quiet -o '%s' --export-jsonl '%s' '%s' 2>&1",
-             PDX_BIN_DIR, idx, jsonl, digest);
-    int rc = fx_run(cmd, &out);
+    char *d1 = fx_path(dir, "d/2024-02-01.md"), *d2 = fx_path(dir, "e/2024-02-02.md");
+    char *idx = fx_path(dir, "x.idx"), *jsonl = fx_path(dir, "out/x.jsonl");
+    fx_write(d1, day1, (size_t)-1);
+    fx_write(d2, day2, (size_t)-1);
+    fx_write(jsonl, "", 0);
+    char *out;
+    int rc = run_export(idx, jsonl, d1, &out);
     if (rc != 0)
-        fail_msg("%s: exit %d: %s", cmd, rc, out);
+        fail_msg("export over an empty file: exit %d: %s", rc, out);
     free(out);
     char *text = fx_read(jsonl, NULL);
-    assert_non_null(text);
-    assert_null(strstr(text, "old"));
     assert_non_null(strstr(text, "2402.00012"));
     free(text);
+    rc = run_export(idx, jsonl, d2, &out);
+    if (rc != 0)
+        fail_msg("export over an earlier export: exit %d: %s", rc, out);
+    free(out);
+    text = fx_read(jsonl, NULL);
+    assert_non_null(text);
+    assert_null(strstr(text, "2402.00012"));
+    assert_non_null(strstr(text, "\"votes\":9"));
+    free(text);
+    char cmd[4096];
     snprintf(cmd, sizeof cmd, "ls -A '%s/out'", dir);
     assert_int_equal(fx_run(cmd, &out), 0);
     assert_string_equal(out, "x.jsonl\n");
     free(out);
 
-    snprintf(cmd, sizeof cmd,
-             "'%s/paperdex-index' --quiet -o '%s' --export-jsonl '%s/missing/x.jsonl' '%s' 2>&1",
-             PDX_BIN_DIR, idx, dir, digest);
-    rc = fx_run(cmd, &out);
+    char *missing = fx_path(dir, "missing/x.jsonl");
+    rc = run_export(idx, missing, d1, &out);
     if (rc != 1 || !strstr(out, "missing/x.jsonl"))
         fail_msg("export into a missing directory: exit %d: %s", rc, out);
     free(out);
-    free(digest);
+    free(missing);
+    free(d1);
+    free(d2);
     free(idx);
     free(jsonl);
+    fx_rmtree(dir);
+}
+
+/* A user trial: `--export-jsonl thesis.md` replaced the thesis with JSON
+ * Lines and exited 0. A file that is not an earlier export (its first line
+ * is not an object with the export's keys, in order) is refused, by name,
+ * before the index is written, and keeps its bytes. */
+static void export_refuses_files_it_did_not_write(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *digest = fx_path(dir, "d/2024-02-01.md"), *idx = fx_path(dir, "x.idx");
+    fx_write(digest, day1, (size_t)-1);
+    static const char *const theirs[][2] = {
+        {"thesis.md", "my thesis\n"},
+        {"precious.txt", "precious"},
+        {"other.jsonl", "{\"id\":\"2402.00011\",\"title\":\"someone else's\"}\n"},
+        {"keys_then_more.jsonl", "{\"id\":\"a\",\"url\":\"\",\"title\":\"\",\"authors\":[],"
+                                 "\"summary\":\"\",\"date\":null,\"votes\":null,"
+                                 "\"title_terms\":\"\",\"authors_terms\":\"\","
+                                 "\"summary_terms\":\"\",\"mine\":1}\n"},
+    };
+    for (size_t i = 0; i < sizeof theirs / sizeof theirs[0]; i++) {
+        char *victim = fx_path(dir, theirs[i][0]), *out;
+        fx_write(victim, theirs[i][1], (size_t)-1);
+        int rc = run_export(idx, victim, digest, &out);
+        if (rc != 2 || !strstr(out, theirs[i][0]) || !strstr(out, "not an export"))
+            fail_msg("--export-jsonl %s: exit %d: %s", theirs[i][0], rc, out);
+        char *after = fx_read(victim, NULL);
+        assert_string_equal(after, theirs[i][1]);
+        assert_int_not_equal(access(idx, F_OK), 0); /* refused before the build */
+        free(after);
+        free(out);
+        free(victim);
+    }
+    free(digest);
+    free(idx);
+    fx_rmtree(dir);
+}
+
+/* A symlink given to --export-jsonl was replaced by a regular file: it is
+ * followed now, as -o follows one (the link stays, its target is
+ * replaced), and a dangling one is refused as -o refuses it. */
+static void export_follows_a_symlink(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *digest = fx_path(dir, "d/2024-02-01.md"), *idx = fx_path(dir, "x.idx");
+    char *target = fx_path(dir, "lnk/target.jsonl"), *link = fx_path(dir, "link.jsonl");
+    fx_write(digest, day1, (size_t)-1);
+    fx_write(target, "", 0);
+    assert_int_equal(symlink("lnk/target.jsonl", link), 0);
+    char *out;
+    int rc = run_export(idx, link, digest, &out);
+    if (rc != 0)
+        fail_msg("export through a symlink: exit %d: %s", rc, out);
+    free(out);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    char *text = fx_read(target, NULL);
+    assert_non_null(strstr(text, "2402.00012"));
+    free(text);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "ls -A '%s/lnk'", dir);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    assert_string_equal(out, "target.jsonl\n"); /* the temporary file went beside it */
+    free(out);
+
+    char *dangling = fx_path(dir, "dangling.jsonl"), *idx2 = fx_path(dir, "y.idx");
+    assert_int_equal(symlink("lnk/none.jsonl", dangling), 0);
+    rc = run_export(idx2, dangling, digest, &out);
+    if (rc != 2 || !strstr(out, "dangling.jsonl") || !strstr(out, "symlink"))
+        fail_msg("export through a dangling symlink: exit %d: %s", rc, out);
+    free(out);
+    assert_int_equal(lstat(dangling, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_not_equal(access(idx2, F_OK), 0);
+    free(dangling);
+    free(idx2);
+    free(link);
+    free(target);
+    free(digest);
+    free(idx);
     fx_rmtree(dir);
 }
 
@@ -157,6 +257,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(export_reads_back_every_indexed_paper),
         cmocka_unit_test(export_replaces_its_target_atomically),
+        cmocka_unit_test(export_refuses_files_it_did_not_write),
+        cmocka_unit_test(export_follows_a_symlink),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
