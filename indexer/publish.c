@@ -101,6 +101,42 @@ void pdx_index_unlock(int fd)
         close(fd); /* releases the flock */
 }
 
+/* Does path (a symlink followed) start with the magic of a manifest or of
+ * a single-file index of an older format? */
+static bool starts_like_an_index(const char *path)
+{
+    uint8_t magic[PDX_MAGIC_LEN];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool index = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                 pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
+                 (memcmp(magic, PDX_MANIFEST_MAGIC, PDX_MAGIC_LEN) == 0 ||
+                  memcmp(magic, PDX_MAGIC, PDX_MAGIC_LEN) == 0);
+    close(fd);
+    return index;
+}
+
+int pdx_refuse_index_lock(const char *path, char *err, size_t err_size)
+{
+    static const char suffix[] = ".lock";
+    size_t n = strlen(path), sl = sizeof suffix - 1;
+    if (n <= sl || strcmp(path + n - sl, suffix) != 0)
+        return PDX_OK;
+    char *index = strndup(path, n - sl);
+    if (!index)
+        return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", path);
+    int rc = PDX_OK;
+    if (starts_like_an_index(index))
+        rc = pdx_msgf(err, err_size, PDX_EINVAL,
+                      "%s: is the writer lock of the index %s; refusing to replace it (name "
+                      "the index file, not its lock)",
+                      path, index);
+    free(index);
+    return rc;
+}
+
 /* Reads a small file, its first max bytes at most. */
 static int slurp(const char *path, size_t max, uint8_t **out, size_t *len, char *err, size_t n)
 {

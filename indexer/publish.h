@@ -42,6 +42,13 @@ int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
                    pdx_diag_fn on_diag, void *payload, int *fd_out, char *err, size_t err_size);
 /* Releases it (closing fd); -1 does nothing. */
 void pdx_index_unlock(int fd);
+/* Refuses path as the INDEX of a writer when it is the lock of another
+ * index: "<X>.lock" with an index at X (a manifest, or an index of an
+ * older format). The lock is an empty file, which a writer would
+ * otherwise take as a new index and replace with a manifest, leaving X's
+ * writers without their lock. Returns PDX_OK, PDX_EINVAL or PDX_ENOMEM
+ * with a message in err. */
+int pdx_refuse_index_lock(const char *path, char *err, size_t err_size);
 
 /* Reads the manifest at index_path for writing (every section decoded).
  * *exists is false, with *m zeroed and PDX_OK returned, when there is no

@@ -238,14 +238,18 @@ static int refuse_foreign(pdx_updater *u)
 }
 
 /* Refuses, before the lock file is made beside it, an INDEX paperdex did
- * not write (or, for --optimize, no index at all): the refusal would
- * otherwise leave INDEX.lock as litter. load_index reads the manifest
- * again under the lock, so a race only changes which message comes. */
+ * not write, the lock of another index (or, for --optimize, no index at
+ * all): the refusal would otherwise leave INDEX.lock as litter.
+ * load_index reads the manifest again under the lock, so a race only
+ * changes which message comes. */
 static int refuse_before_lock(pdx_updater *u, bool must_exist)
 {
     bool exists = false;
-    char err[600] = "";
-    int rc = pdx_manifest_read(u->path, NULL, &exists, err, sizeof err); /* its header only */
+    char err[1024] = "";
+    int rc = pdx_refuse_index_lock(u->path, err, sizeof err);
+    if (rc)
+        return pdx_update_fail(u, rc, "%s", err);
+    rc = pdx_manifest_read(u->path, NULL, &exists, err, sizeof err); /* its header only */
     if (rc == PDX_ENOTINDEX)
         return refuse_foreign(u);
     if (!rc && must_exist && !exists)

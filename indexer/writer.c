@@ -438,9 +438,14 @@ static int check_not_segment(pdx_writer *w)
 /* Refuses to replace anything paperdex did not create: a directory,
  * device, FIFO or socket, or a non-empty regular file that does not start
  * with the index magic (`paperdex-index -o notes.md` must not eat
- * notes.md). A missing target or an empty file is fine. */
+ * notes.md). A missing target or an empty file is fine, unless it is the
+ * lock of another index (pdx_refuse_index_lock). */
 static int check_target(pdx_writer *w)
 {
+    char msg[1024];
+    int rc = pdx_refuse_index_lock(w->path, msg, sizeof msg);
+    if (rc)
+        return set_err(w, rc, "%s", msg);
     struct stat st;
     if (stat(w->path, &st) != 0)
         return errno == ENOENT ? PDX_OK

@@ -895,6 +895,18 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     expect_refusal(dir, exp_new, "fresh.idx", fresh, NULL, 0);
     assert_int_not_equal(access(fresh, F_OK), 0);
 
+    /* -o naming the lock of an index, the empty file a build of x.idx
+     * made beside it: taken as a new index and replaced by a manifest,
+     * exit 0; now refused by a build and by an update, nothing written */
+    char *lock = fx_path(dir, "x.idx.lock");
+    assert_int_equal(access(lock, F_OK), 0);
+    const char *o_lock[] = {"paperdex-index", "-q", "-o", lock, in, NULL};
+    expect_refusal(dir, o_lock, "writer lock of the index", lock, "", 0);
+    const char *u_lock[] = {"paperdex-index", "-q", "--update", "-o", lock, in, NULL};
+    expect_refusal(dir, u_lock, "writer lock of the index", lock, "", 0);
+    assert_false(fx_has_entry(dir, "x.idx.lock."));
+    free(lock);
+
     /* -o naming an input digest, explicitly or inside an input folder */
     const char *o_input[] = {"paperdex-index", "-q", "-o", in, in, NULL};
     expect_refusal(dir, o_input, "a.md", in, small_digest, sizeof small_digest - 1);

@@ -76,11 +76,12 @@ typedef struct pdx_write_stats {
  * the target's directory) and the link kept. Nothing paperdex did not
  * create is replaced: a directory, device, FIFO or socket at `path` (or a
  * dangling symlink) gives PDX_EINVAL, a non-empty file that is not a
- * paperdex index PDX_ENOTINDEX; an empty file is fine. Returns PDX_OK,
- * PDX_ENOMEM, PDX_EINVAL (also: opts->threads too large), PDX_ENOTINDEX,
- * or PDX_EIO (target directory not writable); the message is in
- * pdx_writer_errmsg. *out is set even on an error so the message can be
- * read; free it with pdx_writer_free. */
+ * paperdex index PDX_ENOTINDEX; an empty file is fine, unless it is the
+ * writer lock of another index ("<X>.lock" beside an index X: PDX_EINVAL).
+ * Returns PDX_OK, PDX_ENOMEM, PDX_EINVAL (also: opts->threads too large),
+ * PDX_ENOTINDEX, or PDX_EIO (target directory not writable); the message
+ * is in pdx_writer_errmsg. *out is set even on an error so the message can
+ * be read; free it with pdx_writer_free. */
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts);
 
 /* Adds a paper (copied; the paper's memory may be reused after the call).
@@ -162,8 +163,9 @@ typedef struct pdx_update_stats {
  * rebuilt whole. Holds <INDEX>.lock for its whole run (waiting up to 60 s
  * for another writer, then PDX_EIO). o and cb (on_paper: progress;
  * on_diag: what the parser reports) may be NULL; st may be NULL. Returns
- * PDX_OK, PDX_ENOMEM, PDX_EIO, PDX_EINVAL (bad options, or nothing would
- * be left), PDX_ENOTINDEX (INDEX is not a paperdex index), PDX_EVERSION
+ * PDX_OK, PDX_ENOMEM, PDX_EIO, PDX_EINVAL (bad options, nothing would be
+ * left, or INDEX is the writer lock of another index, as for
+ * pdx_writer_new), PDX_ENOTINDEX (INDEX is not a paperdex index), PDX_EVERSION
  * (a format this build does not know), PDX_ECORRUPT, PDX_ESTOP
  * (cancelled), with a message in errbuf. */
 int pdx_index_update(const char *index_path, const char *const *paths, size_t n_paths,
