@@ -50,55 +50,105 @@ static void say_waiting(pdx_diag_fn on_diag, void *payload, const char *index_pa
     on_diag(&d, payload);
 }
 
-int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
-                   pdx_diag_fn on_diag, void *payload, int *fd_out, char *err, size_t err_size)
+bool pdx_fd_is_path(int fd, const char *path)
 {
-    *fd_out = -1;
-    char *lock = with_suffix(index_path, ".lock");
-    if (!lock)
-        return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0) {
-        int rc = pdx_msgf(err, err_size, PDX_EIO, "%s: cannot create the writer lock: %s", lock,
-                          strerror(errno));
-        free(lock);
-        return rc;
+    struct stat a, b;
+    return fstat(fd, &a) == 0 && a.st_nlink > 0 && stat(path, &b) == 0 &&
+           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Opens the lock file, creating it when there is none; *created says
+ * which. Returns the descriptor, or -1 with errno set. */
+static int open_lock(const char *lock, bool *created)
+{
+    for (;;) {
+        int fd = open(lock, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        *created = fd >= 0;
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+        fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0 || errno != ENOENT)
+            return fd;
+        /* removed in between by the run that created it: create it again */
     }
+}
+
+/* Waits, up to PDX_LOCK_WAIT_MS, for the flock of the open lock file fd,
+ * saying once (*said) that it waits. */
+static int wait_for_flock(int fd, const char *index_path, const char *lock,
+                          const volatile sig_atomic_t *cancel, pdx_diag_fn on_diag, void *payload,
+                          bool *said, char *err, size_t err_size)
+{
     struct timespec pause = {0, LOCK_POLL_MS * 1000000L};
-    bool said = false;
     for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += LOCK_POLL_MS) {
         if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= PDX_LOCK_WAIT_MS ||
             (cancel && *cancel)) {
             int e = errno;
-            int rc = cancel && *cancel
-                         ? pdx_msgf(err, err_size, PDX_ESTOP, "%s: interrupted; the index was not "
-                                    "written", index_path)
-                     : e == EWOULDBLOCK
-                         ? pdx_msgf(err, err_size, PDX_EIO,
-                                    "%s: another paperdex writer holds %s (waited %d s); try again "
-                                    "when it is done",
-                                    index_path, lock, PDX_LOCK_WAIT_MS / 1000)
-                         : pdx_msgf(err, err_size, PDX_EIO, "%s: cannot lock: %s", lock,
-                                    strerror(e));
-            close(fd);
-            free(lock);
-            return rc;
+            return cancel && *cancel
+                       ? pdx_msgf(err, err_size, PDX_ESTOP, "%s: interrupted; the index was not "
+                                  "written", index_path)
+                   : e == EWOULDBLOCK
+                       ? pdx_msgf(err, err_size, PDX_EIO,
+                                  "%s: another paperdex writer holds %s (waited %d s); try again "
+                                  "when it is done",
+                                  index_path, lock, PDX_LOCK_WAIT_MS / 1000)
+                       : pdx_msgf(err, err_size, PDX_EIO, "%s: cannot lock: %s", lock,
+                                  strerror(e));
         }
-        if (!said && errno == EWOULDBLOCK) {
+        if (!*said && errno == EWOULDBLOCK) {
             say_waiting(on_diag, payload, index_path, lock);
-            said = true;
+            *said = true;
         }
         nanosleep(&pause, NULL);
     }
-    free(lock);
-    *fd_out = fd;
     return PDX_OK;
 }
 
-void pdx_index_unlock(int fd)
+int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
+                   pdx_diag_fn on_diag, void *payload, pdx_lock *out, char *err, size_t err_size)
 {
-    if (fd >= 0)
-        close(fd); /* releases the flock */
+    *out = (pdx_lock){-1, false};
+    char *lock = with_suffix(index_path, ".lock");
+    if (!lock)
+        return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
+    bool said = false;
+    int rc = PDX_OK;
+    while (!rc && out->fd < 0) {
+        bool created;
+        int fd = open_lock(lock, &created);
+        if (fd < 0) {
+            rc = pdx_msgf(err, err_size, PDX_EIO, "%s: cannot create the writer lock: %s", lock,
+                          strerror(errno));
+            break;
+        }
+        rc = wait_for_flock(fd, index_path, lock, cancel, on_diag, payload, &said, err,
+                            err_size);
+        /* The file locked may have been removed meanwhile by the run that
+         * held it (pdx_index_unlock): then the lock is the next file. */
+        if (!rc && pdx_fd_is_path(fd, lock))
+            *out = (pdx_lock){fd, created};
+        else
+            close(fd);
+    }
+    free(lock);
+    return rc;
+}
+
+void pdx_index_unlock(pdx_lock *l, const char *index_path)
+{
+    if (l->fd < 0)
+        return;
+    struct stat st;
+    if (l->created && lstat(index_path, &st) != 0 && errno == ENOENT) {
+        /* Removed while still locked: whoever waits on it finds it gone
+         * once it has the flock, and locks a new file (pdx_index_lock). */
+        char *lock = with_suffix(index_path, ".lock");
+        if (lock && pdx_fd_is_path(l->fd, lock))
+            unlink(lock);
+        free(lock);
+    }
+    close(l->fd); /* releases the flock */
+    l->fd = -1;
 }
 
 /* Does path (a symlink followed) start with the magic of a manifest or of

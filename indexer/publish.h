@@ -4,7 +4,8 @@
  * (docs/FORMAT.md, "Manifest" and "Writers").
  *
  *   - the writer lock "<INDEX>.lock" (flock LOCK_EX), held by a full
- *     build's commit and by a whole --update / --optimize;
+ *     build's commit and by a whole --update / --optimize, and removed
+ *     again by a first run that leaves no index;
  *   - reading the current manifest for writing;
  *   - publishing a new manifest atomically (temporary file, fsync,
  *     rename over INDEX, fsync the directory);
@@ -29,19 +30,34 @@
 /* How long a writer waits for another one's lock before giving up. */
 #define PDX_LOCK_WAIT_MS 60000
 
+/* A writer lock held (pdx_index_lock). */
+typedef struct pdx_lock {
+    int fd;       /* the locked "<INDEX>.lock"; -1 when none is held */
+    bool created; /* this run created the file: it did not exist before */
+} pdx_lock;
+
 /* Takes the exclusive writer lock of the index at index_path, creating
- * "<index_path>.lock" if needed (it is never removed: removing a lock file
- * others may be waiting on would let two writers in). Waits up to
- * PDX_LOCK_WAIT_MS for another writer (checking *cancel, which may be
- * NULL), and says so through on_diag (may be NULL; PDX_DIAG_NOTE) when it
- * starts waiting: a minute of silence looks like a hang. Returns PDX_OK
- * with *fd_out the held descriptor, PDX_EIO (cannot create it, or still
- * held by another writer after the wait: the message says so) or
- * PDX_ESTOP; message in err. */
+ * "<index_path>.lock" if needed. Waits up to PDX_LOCK_WAIT_MS for another
+ * writer (checking *cancel, which may be NULL), and says so through
+ * on_diag (may be NULL; PDX_DIAG_NOTE) when it starts waiting: a minute
+ * of silence looks like a hang. Once it has the flock it checks that the
+ * file it locked is still the one at the path, and locks the new one when
+ * it is not: that is what lets pdx_index_unlock remove a lock file others
+ * may be waiting on without letting two writers in. Returns PDX_OK with
+ * *out the held lock, PDX_EIO (cannot create it, or still held by another
+ * writer after the wait: the message says so), PDX_ENOMEM or PDX_ESTOP;
+ * message in err. */
 int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
-                   pdx_diag_fn on_diag, void *payload, int *fd_out, char *err, size_t err_size);
-/* Releases it (closing fd); -1 does nothing. */
-void pdx_index_unlock(int fd);
+                   pdx_diag_fn on_diag, void *payload, pdx_lock *out, char *err, size_t err_size);
+/* Releases the lock (l->fd -1 after; a lock not held is left alone). Its
+ * file stays beside an index, but when this run created it and there is
+ * still no file at index_path (a first build or update that failed) it is
+ * removed first, while still locked, so that a failure leaves no litter.
+ * A lock file that existed before the run is never removed. */
+void pdx_index_unlock(pdx_lock *l, const char *index_path);
+/* Whether the open descriptor fd is still the file at path (a file
+ * unlinked or replaced since it was opened is not). */
+bool pdx_fd_is_path(int fd, const char *path);
 /* Refuses path as the INDEX of a writer when it is the lock of another
  * index: "<X>.lock" with an index at X (a manifest, or an index of an
  * older format). The lock is an empty file, which a writer would

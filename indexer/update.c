@@ -736,7 +736,7 @@ static void updater_free(pdx_updater *u)
     free(u->old_walked);
     if (u->have_old)
         pdx_manifest_free(&u->old);
-    pdx_index_unlock(u->lock_fd);
+    pdx_index_unlock(&u->lock, u->path);
     free(u->path);
 }
 
@@ -777,7 +777,7 @@ static int begin(pdx_updater *u, const char *index_path, const pdx_update_opts *
                  const pdx_parse_cb *cb, bool must_exist)
 {
     memset(u, 0, sizeof *u);
-    u->lock_fd = -1;
+    u->lock.fd = -1;
     u->new_seg = -1;
     if (o)
         u->opts = *o;
@@ -796,7 +796,7 @@ static int begin(pdx_updater *u, const char *index_path, const pdx_update_opts *
         return u->err;
     char err[600] = "";
     int rc = pdx_index_lock(u->path, u->opts.writer.cancel, u->cb.on_diag, u->cb.payload,
-                            &u->lock_fd, err, sizeof err);
+                            &u->lock, err, sizeof err);
     if (rc)
         return pdx_update_fail(u, rc, "%s", err);
     return PDX_OK;

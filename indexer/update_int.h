@@ -17,6 +17,7 @@
 #include "indexer.h"
 #include "manifest.h"
 #include "paperdex/index.h"
+#include "publish.h"
 #include "segment.h"
 
 /* The segment count the merge policy keeps to when the caller says 0. */
@@ -72,7 +73,7 @@ typedef struct pdx_updater {
     char *path;              /* INDEX, a symlink resolved; owned */
     pdx_update_opts opts;    /* the caller's, defaults filled in */
     pdx_parse_cb cb;         /* diagnostics and progress; the caller's */
-    int lock_fd;             /* holds <INDEX>.lock, -1 before */
+    pdx_lock lock;           /* holds <INDEX>.lock; fd -1 before */
     int err;                 /* first error (sticky) */
     char errmsg[700];        /* its message */
     pdx_update_stats st;     /* what was done */

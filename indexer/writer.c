@@ -361,15 +361,6 @@ void pdx_writer_remove_stale_temps(const char *path)
     free(copy2);
 }
 
-/* Whether fd is still the file at path: a writer that lost the race for
- * its new lock file to a cleaner finds it unlinked. */
-static bool fd_is_path(int fd, const char *path)
-{
-    struct stat a, b;
-    return fstat(fd, &a) == 0 && a.st_nlink > 0 && stat(path, &b) == 0 &&
-           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 /* Picks a fresh random prefix and creates "<prefix>.stored" with O_EXCL,
  * holding its lock; retries when the name exists or a cleaner took it. */
 static int create_locked_stored(pdx_writer *w, size_t prefix_cap, size_t stored_cap)
@@ -384,7 +375,7 @@ static int create_locked_stored(pdx_writer *w, size_t prefix_cap, size_t stored_
         if (fd < 0)
             return set_err(w, PDX_EIO, "%s: cannot create a temporary file beside the index: %s",
                            w->stored_path, strerror(errno));
-        if (flock(fd, LOCK_EX | LOCK_NB) != 0 || !fd_is_path(fd, w->stored_path)) {
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0 || !pdx_fd_is_path(fd, w->stored_path)) {
             close(fd); /* a cleaner holds it and removes it */
             continue;
         }
@@ -2041,9 +2032,9 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
 {
     if (w->err)
         return w->err;
-    int lock_fd;
+    pdx_lock lock;
     char err[512];
-    int rc = pdx_index_lock(w->path, w->opts.cancel, w->opts.on_diag, w->opts.payload, &lock_fd,
+    int rc = pdx_index_lock(w->path, w->opts.cancel, w->opts.on_diag, w->opts.payload, &lock,
                             err, sizeof err);
     if (rc)
         return set_err(w, rc, "%s", err);
@@ -2059,7 +2050,7 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
         rc = publish_full_build(w, &out, &old, had_old, st);
     pdx_segment_out_free(&out);
     pdx_manifest_free(&old);
-    pdx_index_unlock(lock_fd);
+    pdx_index_unlock(&lock, w->path);
     return rc;
 }
 

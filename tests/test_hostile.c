@@ -618,6 +618,41 @@ static void hostile_index_empty_directory_keeps_old_index(void **st)
     free(nothing);
 }
 
+/* A user trial: `paperdex-index -o ee.idx emptydir` ("no papers to
+ * index") left ee.idx.lock behind where there had been nothing. A build or
+ * an update that fails before any index exists removes the lock file it
+ * created; one that was there before the run stays. */
+static void hostile_index_failed_first_build_leaves_no_lock(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *empty = fx_path(dir, "emptydir"), *idx = fx_path(dir, "ee.idx");
+    char *lock = fx_path(dir, "ee.idx.lock");
+    assert_int_equal(mkdir(empty, 0755), 0);
+    const char *build[] = {"paperdex-index", "-q", "-o", idx, empty, NULL};
+    const char *update[] = {"paperdex-index", "-q", "--update", "-o", idx, empty, NULL};
+    const char *const *runs[] = {build, update};
+    for (size_t i = 0; i < 2; i++) {
+        run_result r = run_prog(dir, runs[i]);
+        if (r.status != 1 || !strstr(r.err, "no papers to index"))
+            fail_msg("%s: exit %d: %s", runs[i][2], r.status, r.err);
+        run_free(&r);
+        if (fx_has_entry(dir, "ee.idx"))
+            fail_msg("%s left a file named ee.idx* behind", runs[i][2]);
+    }
+    fx_write(lock, "", 0);
+    for (size_t i = 0; i < 2; i++) {
+        run_result r = run_prog(dir, runs[i]);
+        assert_int_equal(r.status, 1);
+        run_free(&r);
+        assert_int_equal(access(lock, F_OK), 0); /* not this run's to remove */
+    }
+    free(lock);
+    free(idx);
+    free(empty);
+    fx_rmtree(dir);
+}
+
 static void hostile_index_50mb_file(void **st)
 {
     state *s = *st;
@@ -1277,6 +1312,7 @@ int main(void)
         cmocka_unit_test(hostile_index_accounts_for_every_heading),
         cmocka_unit_test(hostile_index_content_is_searchable),
         cmocka_unit_test(hostile_index_empty_directory_keeps_old_index),
+        cmocka_unit_test(hostile_index_failed_first_build_leaves_no_lock),
         cmocka_unit_test(hostile_search_odd_queries),
         cmocka_unit_test(hostile_search_huge_queries),
         cmocka_unit_test(hostile_index_50mb_file),

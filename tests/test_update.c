@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -710,16 +711,16 @@ static void update_waits_for_another_writer(void **st)
     tstate *t = *st;
     write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
     update_index(t, t->idx, 0);
-    int fd;
+    pdx_lock lock;
     char err[600];
-    assert_int_equal(pdx_index_lock(t->idx, NULL, NULL, NULL, &fd, err, sizeof err), PDX_OK);
+    assert_int_equal(pdx_index_lock(t->idx, NULL, NULL, NULL, &lock, err, sizeof err), PDX_OK);
     write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
     int said[2];
     assert_int_equal(pipe(said), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        close(fd); /* the parent's lock stays: it holds its own descriptor */
+        close(lock.fd); /* the parent's lock stays: it holds its own descriptor */
         close(said[0]);
         const char *paths[] = {t->in};
         pdx_update_opts o = {.writer = {.threads = 1}};
@@ -737,7 +738,7 @@ static void update_waits_for_another_writer(void **st)
     int status;
     assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
     assert_int_equal(n_segments(t->idx), 1);
-    pdx_index_unlock(fd);
+    pdx_index_unlock(&lock, t->idx);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
@@ -805,7 +806,69 @@ static void update_of_nothing_builds_nothing(void **st)
                      PDX_EINVAL);
     assert_non_null(strstr(err, "no papers to index"));
     assert_int_equal(access(t->idx, F_OK), -1);
+    /* nor the lock file it created (a user trial found it left behind) */
+    char lock[4200];
+    snprintf(lock, sizeof lock, "%s.lock", t->idx);
+    assert_int_equal(access(lock, F_OK), -1);
     free(notes);
+}
+
+/* One byte from fd within 50 s (the test fails if none comes). */
+static char read_byte(int fd)
+{
+    struct pollfd pf = {fd, POLLIN, 0};
+    char c = 0;
+    assert_int_equal(poll(&pf, 1, 50000), 1);
+    assert_int_equal(read(fd, &c, 1), 1);
+    return c;
+}
+
+/* A first run that fails removes the lock file it created, while still
+ * holding it (pdx_index_unlock). A writer that was waiting on that file
+ * then gets its flock; if it kept it, it would hold a lock on a file no
+ * longer at the path while the next writer created and locked a new one:
+ * two writers at once. It must lock the file at the path instead. */
+static void update_lock_removed_while_another_waits(void **st)
+{
+    tstate *t = *st;
+    char err[600], lock_path[4200];
+    snprintf(lock_path, sizeof lock_path, "%s.lock", t->idx);
+    pdx_lock first;
+    assert_int_equal(pdx_index_lock(t->idx, NULL, NULL, NULL, &first, err, sizeof err), PDX_OK);
+    assert_true(first.created);
+    int said[2], done[2];
+    assert_int_equal(pipe(said), 0);
+    assert_int_equal(pipe(done), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(first.fd);
+        close(said[0]);
+        close(done[1]);
+        pdx_lock second;
+        int rc = pdx_index_lock(t->idx, NULL, note_waiting, &said[1], &second, err, sizeof err);
+        (void)!write(said[1], rc ? "e" : "l", 1);
+        char c;
+        (void)!read(done[0], &c, 1); /* held until the parent has looked */
+        _exit(rc ? 1 : second.created ? 0 : 2);
+    }
+    close(said[1]);
+    close(done[0]);
+    assert_int_equal(read_byte(said[0]), 'w'); /* it waits on the file */
+    pdx_index_unlock(&first, t->idx);         /* no index: the file goes */
+    assert_int_equal(read_byte(said[0]), 'l');
+    int fd = open(lock_path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        fail_msg("%s: gone while a writer holds a lock: %s", lock_path, strerror(errno));
+    assert_int_not_equal(flock(fd, LOCK_EX | LOCK_NB), 0); /* the waiter's lock is this file */
+    close(fd);
+    (void)!write(done[1], "x", 1);
+    close(done[1]);
+    close(said[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0); /* it created the file it locked */
 }
 
 static void update_refuses_foreign_files(void **st)
@@ -1031,6 +1094,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_cancelled_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(update_refuses_foreign_files, setup, teardown),
         cmocka_unit_test_setup_teardown(update_of_nothing_builds_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_lock_removed_while_another_waits, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(update_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(cli_summaries_list_skipped_papers, setup, teardown),
         cmocka_unit_test_setup_teardown(update_random_sequences, setup, teardown),

@@ -108,7 +108,8 @@ int pdx_writer_add_paths(pdx_writer *w, const char *const *paths, size_t n_paths
  * atomically replaces the target, holding the target's writer lock
  * "<path>.lock" meanwhile (waiting up to 60 s for another writer); the
  * segments of the index it replaces are removed after. On any error the
- * target is untouched and no temporary file is left. stats may be NULL.
+ * target is untouched and no temporary file is left (nor the lock file,
+ * when this commit created it and there is no index). stats may be NULL.
  * Returns PDX_OK, PDX_EINVAL (no papers), PDX_ENOMEM, PDX_EIO, PDX_ESTOP
  * (cancelled through opts.cancel). */
 int pdx_writer_commit(pdx_writer *w, pdx_write_stats *stats);
