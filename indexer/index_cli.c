@@ -12,7 +12,8 @@
  * Exit status: 0 when the index was written (or checks out), 1 when it was
  * not (or is damaged), 2 on a usage error; killed by the signal itself
  * after SIGINT, SIGTERM or SIGHUP, once the temporary files are removed.
- * Standard output that cannot be written (a full disk) makes the status 1.
+ * Standard output that cannot be written (a full disk) makes the status 1,
+ * and the message says when the index was written all the same.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -625,6 +626,21 @@ static bool inside_input_dir(const char *path, const char *dir)
     return in;
 }
 
+/* Says why output (of option opt), a digest's name inside the input
+ * folder dir, is refused: an existing file there is an input, a new one
+ * would be read as a digest by the next run over dir. */
+static void refuse_inside_input_dir(const char *opt, const char *output, const char *dir)
+{
+    struct stat st;
+    if (lstat(output, &st) == 0)
+        pdx_cli_eprintf("paperdex-index: %s %s is a digest inside the input folder %s (an "
+                "input); refusing to overwrite it\n", opt, output, dir);
+    else
+        pdx_cli_eprintf("paperdex-index: %s %s would be written inside the input folder %s "
+                "with a digest's name (*.md, *.txt), and would be read as a digest the next "
+                "time; choose another name or folder\n", opt, output, dir);
+}
+
 /* Is rest, what follows "<out>" in a name, that of one of the index's
  * own files: ".<digits>.seg" (a segment), ".lock" or ".tmp.<...>"? */
 static bool index_file_suffix(const char *rest)
@@ -775,9 +791,7 @@ static int refuse_conflicting_outputs(const char *out, const char *export_path,
         const char *const outs[] = {out, export_path};
         for (size_t k = 0; k < 2; k++)
             if (outs[k] && inside_input_dir(outs[k], paths[i])) {
-                pdx_cli_eprintf("paperdex-index: %s %s is a digest inside the input folder %s "
-                        "(it would be read as an input); refusing to overwrite it\n",
-                        k ? "--export-jsonl" : "-o", outs[k], paths[i]);
+                refuse_inside_input_dir(k ? "--export-jsonl" : "-o", outs[k], paths[i]);
                 return 2;
             }
     }
@@ -791,10 +805,18 @@ static int refuse_conflicting_outputs(const char *out, const char *export_path,
     return 0;
 }
 
+/* What a run did to an index, for finish_stdout: a summary lost to a full
+ * disk must not make a written index look unwritten. */
+typedef struct index_done {
+    const char *path; /* the index written or updated; NULL when none was */
+    const char *what; /* what became of it: "was written", "is up to date" */
+} index_done;
+
 /* Flushes and closes stdout: a summary, check or info lost to a full disk
  * or a closed pipe must not look like success. Returns status, or 1 after
- * a message when stdout could not be written. */
-static int finish_stdout(int status)
+ * a message when stdout could not be written; the message says so when
+ * the index was written all the same (done). */
+static int finish_stdout(int status, const index_done *done)
 {
     errno = 0;
     int bad = fflush(stdout) != 0;
@@ -806,8 +828,13 @@ static int finish_stdout(int status)
     }
     if (!bad)
         return status;
-    pdx_cli_eprintf("paperdex-index: writing to standard output failed: %s\n",
-            err ? strerror(err) : "I/O error");
+    const char *why = err ? strerror(err) : "I/O error";
+    if (done->path)
+        pdx_cli_eprintf("paperdex-index: writing to standard output failed: %s; the index %s "
+                "%s all the same (only what was printed is lost)\n", why, done->path,
+                done->what);
+    else
+        pdx_cli_eprintf("paperdex-index: writing to standard output failed: %s\n", why);
     return status ? status : 1;
 }
 
@@ -929,7 +956,7 @@ static void free_skips(run_state *s)
     free(s->skips);
 }
 
-static int index_main(int argc, char **argv);
+static int index_main(int argc, char **argv, index_done *done);
 
 /* SOURCE_DATE_EPOCH (reproducible-builds.org): the creation time to record
  * instead of now; 0 when unset. Returns 2 after a message when it is set
@@ -1014,10 +1041,13 @@ static int mode_conflicts(const char *check, const char *info, const char *optim
 
 int main(int argc, char **argv)
 {
-    return finish_stdout(index_main(argc, argv));
+    index_done done = {NULL, NULL};
+    int status = index_main(argc, argv, &done);
+    return finish_stdout(status, &done);
 }
 
-static int index_main(int argc, char **argv)
+/* The program; *done says what it did to an index (finish_stdout). */
+static int index_main(int argc, char **argv, index_done *done)
 {
     const char *out = "paperdex.idx";
     const char *export_path = NULL;
@@ -1196,6 +1226,8 @@ static int index_main(int argc, char **argv)
         pdx_update_opts uo = {.writer = wo, .max_segments = max_segments};
         int status = optimize ? do_update(&s, optimize, NULL, 0, &uo)
                               : do_update(&s, out, paths, n_paths, &uo);
+        if (status == 0)
+            *done = (index_done){optimize ? optimize : out, "is up to date"};
         free_skips(&s);
         free(paths);
         return status;
@@ -1235,6 +1267,7 @@ static int index_main(int argc, char **argv)
                 *msg ? msg : pdx_strerror(rc));
         status = 1;
     } else {
+        *done = (index_done){out, "was written"};
         double secs = now() - s.t0;
         if (s.json) {
             print_json_summary(&s, &ws, secs);

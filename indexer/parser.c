@@ -1228,6 +1228,16 @@ static int parse_lines(pdx_parser *p, const char *data, size_t len)
     return rc;
 }
 
+/* The UTF-16 byte-order mark data starts with, as its bytes in hex, or
+ * NULL. Such a file (Windows editors save "Unicode" text so) has no line
+ * the parser could read: "### " is "#\0#\0#\0 \0" in it. */
+static const char *utf16_bom(const char *data, size_t len)
+{
+    if (len < 2)
+        return NULL;
+    return !memcmp(data, "\xff\xfe", 2) ? "FF FE" : !memcmp(data, "\xfe\xff", 2) ? "FE FF" : NULL;
+}
+
 int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t len)
 {
     p->file = file ? file : "";
@@ -1248,7 +1258,9 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
         len -= 3;
     }
 
-    int rc = parse_lines(p, data, len);
+    /* not parsed line by line: each line would only warn of NUL bytes */
+    const char *bom16 = utf16_bom(data, len);
+    int rc = bom16 ? PDX_OK : parse_lines(p, data, len);
     if (!rc)
         rc = finish_paper(p);
     p->sec = SEC_NONE;
@@ -1263,8 +1275,14 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
                           p->utf8_quiet);
     if (!rc && p->headings == 0) {
         p->stats->not_digest++;
-        pdx_parser_report(p, PDX_DIAG_FILE, p->file, 0,
-                          "not a digest: no '### ' paper headings");
+        if (bom16)
+            pdx_parser_report(p, PDX_DIAG_FILE, p->file, 0,
+                              "not a digest: it looks like UTF-16 (byte order mark %s); digests "
+                              "must be UTF-8",
+                              bom16);
+        else
+            pdx_parser_report(p, PDX_DIAG_FILE, p->file, 0,
+                              "not a digest: no '### ' paper headings");
     }
     /* Give back memory after a huge file so one outlier does not pin it. */
     if (p->summary.cap > ((size_t)16 << 20) || p->authors.cap > ((size_t)16 << 20) ||

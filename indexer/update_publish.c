@@ -171,7 +171,7 @@ static int live_statistics(pdx_updater *u, pdx_manifest *m)
     if (!m->n_live)
         return pdx_update_fail(u, PDX_EINVAL,
                                "%s: no papers would be left (every input file is gone or "
-                               "empty); the index was not changed",
+                               "empty)",
                                u->path);
     return PDX_OK;
 }

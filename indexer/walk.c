@@ -122,6 +122,14 @@ static void report_errno_to(pdx_parser *p, const char *path, const char *what, i
     pdx_parser_report(p, PDX_DIAG_FILE, path, 0, "%s: %s", what, strerror(err));
 }
 
+/* A FIFO, socket or device among the paths: not read. (The program adds
+ * "skipped" to every PDX_DIAG_FILE message; the message does not.) */
+static void report_not_regular(pdx_parser *p, const char *path)
+{
+    pdx_parser_stats(p)->unreadable++;
+    pdx_parser_report(p, PDX_DIAG_FILE, path, 0, "not a regular file or directory");
+}
+
 static void report_errno(walker *w, const char *path, const char *what, int err)
 {
     report_errno_to(w->parser, path, what, err);
@@ -171,9 +179,7 @@ int pdx_read_and_parse_stamped(pdx_parser *p, pdx_buf *data, const char *path,
         return PDX_OK;
     }
     if (!S_ISREG(st.st_mode)) {
-        pdx_parser_stats(p)->unreadable++;
-        pdx_parser_report(p, PDX_DIAG_FILE, path, 0,
-                          "not a regular file or directory; skipped");
+        report_not_regular(p, path);
         close(fd);
         return PDX_OK;
     }
@@ -371,9 +377,7 @@ static int walk_path(walker *w, const char *path, const struct stat *st)
             return rc;
         return w->on_file_st ? w->on_file_st(path, st, w->payload) : w->on_file(path, w->payload);
     }
-    pdx_parser_stats(w->parser)->unreadable++;
-    pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
-                      "not a regular file or directory; skipped");
+    report_not_regular(w->parser, path);
     return PDX_OK;
 }
 

@@ -960,6 +960,17 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     expect_refusal(dir, o_empty_md, "inside the input folder", empty_md, "", 0);
     unlink(empty_md);
     free(empty_md);
+    /* a new file there: refused, without the claim that a file is
+     * overwritten (there was none) */
+    char *new_txt = fx_path(dir, "in/out.txt");
+    const char *o_new_txt[] = {"paperdex-index", "-q", "-o", new_txt, indir, NULL};
+    r = run_prog(dir, o_new_txt);
+    if (r.status != 2 || !strstr(r.err, "would be written inside the input folder") ||
+        strstr(r.err, "overwrite"))
+        fail_msg("-o in/out.txt: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    assert_int_not_equal(access(new_txt, F_OK), 0);
+    free(new_txt);
 
     /* -o naming a file that is not an index */
     char *notes = fx_path(dir, "notes.md");
@@ -1274,10 +1285,54 @@ static void hostile_index_stdout_full(void **st)
         assert_non_null(err);
         if (status != 1 || !strstr(err, "standard output"))
             fail_msg("%s > /dev/full: exit %d: %s", modes[i][0], status, err);
+        /* a build wrote the index all the same, and says so (it said only
+         * that standard output failed, as if nothing had been written) */
+        if (!strstr(err, "was written") != (modes[i][1] == NULL))
+            fail_msg("%s > /dev/full: %s", modes[i][0], err);
         free(err);
     }
     free(errp);
     free(idx);
+    free(in);
+    fx_rmtree(dir);
+}
+
+/* Counts the occurrences of needle in s. */
+static size_t count_in(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* A user trial: a FIFO input was "skipped: not a regular file or
+ * directory; skipped", an update with no inputs left said "the index was
+ * not changed; index not changed". Each says it once. */
+static void hostile_index_messages_say_it_once(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *in = fx_path(dir, "in/a.md"), *indir = fx_path(dir, "in"), *idx = fx_path(dir, "x.idx");
+    char *fifo = fx_path(dir, "pipe.md");
+    fx_write(in, small_digest, sizeof small_digest - 1);
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    const char *build[] = {"paperdex-index", "-q", "-o", idx, fifo, indir, NULL};
+    run_result r = run_prog(dir, build);
+    if (r.status != 0 || !strstr(r.err, "pipe.md: skipped: not a regular file") ||
+        count_in(r.err, "skipped") != 1)
+        fail_msg("FIFO input: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    assert_int_equal(unlink(in), 0);
+    const char *update[] = {"paperdex-index", "-q", "--update", "-o", idx, indir, NULL};
+    r = run_prog(dir, update);
+    if (r.status != 1 || !strstr(r.err, "no papers would be left") ||
+        count_in(r.err, "not changed") != 1)
+        fail_msg("update with no inputs left: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    free(fifo);
+    free(idx);
+    free(indir);
     free(in);
     fx_rmtree(dir);
 }
@@ -1322,6 +1377,7 @@ int main(void)
         cmocka_unit_test(hostile_index_escapes_file_names),
         cmocka_unit_test(hostile_index_stdout_full),
         cmocka_unit_test(hostile_index_same_input_twice),
+        cmocka_unit_test(hostile_index_messages_say_it_once),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
