@@ -32,6 +32,7 @@
 #include "json.h"
 #include "manifest.h"
 #include "paperdex/paperdex.h"
+#include "publish.h"
 #include "watch.h"
 
 static const char usage[] =
@@ -458,6 +459,8 @@ static void export_abandon(export_out *x)
     memset(x, 0, sizeof *x);
 }
 
+static bool export_refused(const char *path);
+
 /* Writes every paper of the index at ix_path to x, synced, then renames
  * it over x->path, so a failure leaves x->path as it was. Returns 0 or 1
  * (after a message on stderr: the index itself was written). */
@@ -478,6 +481,14 @@ static int do_export(const char *ix_path, export_out *x)
         rc = PDX_EIO;
     if (fclose(f) != 0 && !rc)
         rc = PDX_EIO;
+    if (!rc && export_refused(x->path)) {
+        unlink(x->tmp);
+        free(x->tmp);
+        x->tmp = NULL;
+        pdx_index_close(ix);
+        pdx_cli_eprintf("paperdex-index: the index was written; the export was not\n");
+        return 1;
+    }
     if (!rc && rename(x->tmp, x->path) != 0)
         rc = PDX_EIO;
     if (rc) {
@@ -748,6 +759,25 @@ static const char *export_target_problem(const char *path)
                     "paper's JSON object)";
 }
 
+/* Says why an export may not replace the file at path (export_target_problem,
+ * or another index's writer lock, which is an empty file too) and returns
+ * true, or returns false. Asked before the index is written, and again
+ * before the export is renamed into place: the file may have come, or
+ * changed, while the index was written. */
+static bool export_refused(const char *path)
+{
+    char err[1024];
+    if (pdx_refuse_index_lock(path, err, sizeof err)) {
+        pdx_cli_eprintf("paperdex-index: --export-jsonl %s\n", err);
+        return true;
+    }
+    const char *problem = export_target_problem(path);
+    if (problem)
+        pdx_cli_eprintf("paperdex-index: --export-jsonl %s %s; refusing to replace it "
+                "(remove it or choose another file)\n", path, problem);
+    return problem != NULL;
+}
+
 /* The file --export-jsonl path replaces, into *out (malloc'd): a symlink
  * is followed as -o follows one (pdx_output_target), so the link stays.
  * Returns 0, or 1 or 2 after a message (out of memory; a dangling link). */
@@ -796,13 +826,7 @@ static int refuse_conflicting_outputs(const char *out, const char *export_path,
             }
     }
     /* after the inputs: their messages say more than that it is no export */
-    const char *problem = export_path ? export_target_problem(export_path) : NULL;
-    if (problem) {
-        pdx_cli_eprintf("paperdex-index: --export-jsonl %s %s; refusing to replace it "
-                "(remove it or choose another file)\n", export_path, problem);
-        return 2;
-    }
-    return 0;
+    return export_path && export_refused(export_path) ? 2 : 0;
 }
 
 /* What a run did to an index, for finish_stdout: a summary lost to a full

@@ -168,6 +168,19 @@ static bool starts_like_an_index(const char *path)
     return index;
 }
 
+/* Does a writer hold the lock of file path now? The lock of an index
+ * whose first build runs has no index beside it yet. A probe that gets
+ * the lock lets it go at once (a writer asking then waits 50 ms more). */
+static bool lock_is_held(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    bool held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return held;
+}
+
 int pdx_refuse_index_lock(const char *path, char *err, size_t err_size)
 {
     static const char suffix[] = ".lock";
@@ -178,7 +191,7 @@ int pdx_refuse_index_lock(const char *path, char *err, size_t err_size)
     if (!index)
         return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", path);
     int rc = PDX_OK;
-    if (starts_like_an_index(index))
+    if (starts_like_an_index(index) || lock_is_held(path))
         rc = pdx_msgf(err, err_size, PDX_EINVAL,
                       "%s: is the writer lock of the index %s; refusing to replace it (name "
                       "the index file, not its lock)",

@@ -60,7 +60,8 @@ void pdx_index_unlock(pdx_lock *l, const char *index_path);
 bool pdx_fd_is_path(int fd, const char *path);
 /* Refuses path as the INDEX of a writer when it is the lock of another
  * index: "<X>.lock" with an index at X (a manifest, or an index of an
- * older format). The lock is an empty file, which a writer would
+ * older format), or one a writer holds now (X's first build runs). The
+ * lock is an empty file, which a writer would
  * otherwise take as a new index and replace with a manifest, leaving X's
  * writers without their lock. Returns PDX_OK, PDX_EINVAL or PDX_ENOMEM
  * with a message in err. */

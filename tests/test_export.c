@@ -8,6 +8,7 @@
  * The digests are our own text: two days, a paper repeated on the later
  * day with more votes, one with unknown votes, one without authors.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -200,6 +202,34 @@ static void export_refuses_files_it_did_not_write(void **state)
         free(out);
         free(victim);
     }
+    /* another index's writer lock, an empty file an export may replace
+     * otherwise: replaced, it would let two writers into that index (a
+     * review); and a lock a writer holds with no index beside it yet */
+    char *other = fx_path(dir, "y.idx"), *other_lock = fx_path(dir, "y.idx.lock"), *out;
+    char *held = fx_path(dir, "z.idx.lock");
+    fx_write(other, "", 0);
+    fx_write(other_lock, "", 0);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-index' --quiet -o '%s' '%s' 2>&1", PDX_BIN_DIR, other,
+             digest);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    free(out);
+    int rc = run_export(idx, other_lock, digest, &out);
+    if (rc != 2 || !strstr(out, "writer lock"))
+        fail_msg("--export-jsonl y.idx.lock: exit %d: %s", rc, out);
+    free(out);
+    fx_write(held, "", 0);
+    int fd = open(held, O_RDONLY);
+    assert_true(fd >= 0 && flock(fd, LOCK_EX) == 0);
+    rc = run_export(idx, held, digest, &out);
+    close(fd);
+    if (rc != 2 || !strstr(out, "writer lock"))
+        fail_msg("--export-jsonl of a held lock: exit %d: %s", rc, out);
+    assert_int_not_equal(access(idx, F_OK), 0);
+    free(out);
+    free(held);
+    free(other);
+    free(other_lock);
     free(digest);
     free(idx);
     fx_rmtree(dir);
