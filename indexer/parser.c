@@ -1122,7 +1122,10 @@ static int find_fences(pdx_parser *p, const char *data, size_t len)
     int rc = PDX_OK;
     for (size_t pos = 0, n; pos < len && !rc;) {
         const char *s = next_line(data, len, &pos, &n);
-        if (is_heading(s, n))
+        /* only a heading at the margin ends a section: an indented one may
+         * be a line of a block in a list item ("   ### load the data" in
+         * its Python), which must not cut the block in two (a review) */
+        if (n && s[0] == '#' && is_heading(s, n))
             pdx_fences_section(f);
         rc = pdx_fences_add(f, s, n);
     }

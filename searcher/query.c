@@ -72,6 +72,7 @@ typedef struct parse_ctx {
     size_t i;         /* cursor into text */
     size_t item_len;  /* bytes of the operator peek() found */
     uint32_t depth;   /* parentheses open at the cursor */
+    uint32_t negated; /* NOT operands open at the cursor (word_parts()) */
     /* The fields a word without its own field: looks in: a field before a
      * parenthesised group (title:(video OR image)) is each word's. 0 for
      * every field, as a query starts. */
@@ -451,11 +452,11 @@ static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_le
     } else if (!skip_lit(&p, end, "huggingface.co/papers/")) {
         return false;
     }
-    const char *cut = memchr(p, '?', (size_t)(end - p));
-    if (!cut)
-        cut = memchr(p, '#', (size_t)(end - p));
-    if (cut)
-        end = cut;
+    for (const char *q = p; q < end; q++)
+        if (*q == '?' || *q == '#') { /* a query string or a fragment */
+            end = q;
+            break;
+        }
     if (end > p && end[-1] == '/')
         end--;
     if (end - p > 4 && strncasecmp(end - 4, ".pdf", 4) == 0)
@@ -1031,6 +1032,15 @@ static bool is_filter_name(const char *name, size_t n)
            name_is(name, n, "id") || (n == 5 && strncasecmp(name, "arxiv", 5) == 0);
 }
 
+/* Is name[0..n) in lower case ("title", not "Title")? */
+static bool is_lower(const char *name, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (name[i] >= 'A' && name[i] <= 'Z')
+            return false;
+    return true;
+}
+
 /* A field or filter of that name as one would write it, for messages. */
 static const char *name_example(const char *name, size_t n)
 {
@@ -1239,10 +1249,12 @@ static size_t hangul_hyphen(const char *w, size_t n)
  * often than with the hyphen, and a phrase of the two sides would need
  * them adjacent, which only the hyphenated spelling is (a space puts a
  * bridge bigram between them, no space an inner one). As separate words
- * they are also looked up in the lexicon as a span. */
+ * they are also looked up in the lexicon as a span. Not when excluded. */
 static int word_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
 {
-    size_t h = hangul_hyphen(w, n);
+    /* excluded, the word stays one clause: an exclusion of several words
+     * together is refused (cnf_not()), and "-강화-학습" was one before */
+    size_t h = c->negated ? n : hangul_hyphen(w, n);
     int rc = word_part(c, w, h, fields, false, out);
     while (!rc && h < n) {
         w += h + 1;
@@ -1322,6 +1334,13 @@ static int parse_atom(parse_ctx *c, cnf *out)
         size_t v = j + 1;
         bool empty = v >= c->len || is_space(t[v]) || (c->depth && t[v] == ')') ||
                      (v + 1 < c->len && t[v] == '"' && t[v + 1] == '"');
+        /* A name written otherwise than in lower case is one only with its
+         * value: "Authors: Yann LeCun", "Vote: 12" pasted from a digest
+         * are text, as they were before names took any case. */
+        if ((known || filter) && (empty || t[v] == '-') && !is_lower(name, nn)) {
+            known = filter = false;
+            fields = c->scope ? c->scope : PDX_FIELDS_ALL;
+        }
         if ((known || filter) && empty)
             return pdx_searcher_error(c->s, PDX_EINVAL,
                                       "'%.*s:' has nothing after it: write the %s right after "
@@ -1447,7 +1466,9 @@ static int parse_unary(parse_ctx *c, cnf *out)
         consume(c);
         if (ends_operand(peek(c)))
             return PDX_OK; /* a dangling NOT: ignored */
+        c->negated++;
         int rc = parse_unary(c, out);
+        c->negated--;
         return rc ? rc : cnf_not(c, out);
     }
     if (it == IT_LPAREN) {

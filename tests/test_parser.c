@@ -879,6 +879,25 @@ static void test_heading_indented(void **state)
     assert_non_null(find_diag(&c, PDX_DIAG_SKIPPED, 2, "code, not a paper"));
     assert_accounted(&c);
     collect_free(&c);
+
+    /* a block in a list item, whose code has an indented "###" line: code,
+     * not a paper, and the block closes where it does (a review: the
+     * indented heading cut it, made a paper of the comment, 3 warnings) */
+    const char *item = "## Daily Papers (2025-12-08)\n"
+                       "### [Code](https://arxiv.org/abs/2512.00020)\n"
+                       "1. 실행:\n"
+                       "   ```python\n"
+                       "   ### load the data\n"
+                       "   x = load()\n"
+                       "   ```\n"
+                       "2. 학습.\n"
+                       "### [After](https://arxiv.org/abs/2512.00021)\n";
+    assert_int_equal(parse_buf(&c, "mem/indent_item.md", item, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 2);
+    assert_string_equal(c.p[1].id, "2512.00021");
+    assert_int_equal(c.st.warnings, 0);
+    assert_accounted(&c);
+    collect_free(&c);
 }
 
 static void test_votes(void **state)

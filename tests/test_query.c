@@ -328,6 +328,7 @@ static void query_pasted(void **state)
     assert_string_equal(found(e, "https://arxiv.org/html/2401.10002v1"), "1");
     assert_string_equal(found(e, "https://arxiv.org/abs/2401.10002?context=cs"), "1");
     assert_string_equal(found(e, "https://arxiv.org/abs/2401.10002#S2"), "1");
+    assert_string_equal(found(e, "https://arxiv.org/abs/2401.10002#S2?x"), "1");
     assert_string_equal(found(e, "[2401.10002]"), "1");
     assert_string_equal(found(e, "<https://arxiv.org/abs/2401.10002>"), "1");
     assert_string_equal(found(e, "id:[2401.10005]"), "4");
@@ -365,6 +366,15 @@ static void query_fields_and_hyphens(void **state)
     assert_string_equal(found(e, "강화-학습"), found(e, "강화 학습"));
     assert_string_equal(found(e, "\"강화-학습\""), "");
     assert_string_equal(found(e, "text-to-video"), "");
+    /* excluded, it stays one word: two words excluded together are
+     * refused (a review found "video -강화-학습" refused so) */
+    assert_string_equal(found(e, "transformer -강화-학습"), found(e, "transformer -\"강화-학습\""));
+    /* a name not in lower case with nothing after it is text, as a line
+     * pasted from a digest ("Vote: 12"); in lower case, an error still */
+    assert_string_equal(found(e, "Authors: Lin Xu"), found(e, "authors Lin Xu"));
+    assert_string_equal(found(e, "Vote: 10 video"), found(e, "vote 10 video"));
+    assert_string_equal(found(e, "Title:-video"), found(e, "title video"));
+    refused(e, "votes: 10", "'votes:' has nothing after it");
 }
 
 /* ---- 6. prefixes ---- */
@@ -407,7 +417,7 @@ static void query_bad_values(void **state)
      * shown date:2024-06) */
     refused(e, "votes:", "e.g. votes:>=10");
     refused(e, "id: 2406.09414", "e.g. id:2406.09414");
-    refused(e, "Author:", "e.g. author:xu");
+    refused(e, "author:", "e.g. author:xu");
     /* a minus after the field read as the word itself, the opposite of an
      * exclusion: refused, saying where the minus goes */
     refused(e, "video title:-robot", "-title:video");
