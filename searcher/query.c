@@ -1462,6 +1462,13 @@ static int parse_unary(parse_ctx *c, cnf *out)
 {
     *out = (cnf){0};
     item it = peek(c);
+    /* each '(' and NOT is a frame of this recursion: 30,000 '(' overflowed
+     * the stack (a review) */
+    if ((it == IT_NOT || it == IT_LPAREN) && c->depth + c->negated >= PDX_MAX_QUERY_NESTING)
+        return pdx_searcher_error(c->s, PDX_EINVAL,
+                                  "query too deep: more than %d parentheses and NOTs open at "
+                                  "once",
+                                  PDX_MAX_QUERY_NESTING);
     if (it == IT_NOT) {
         consume(c);
         if (ends_operand(peek(c)))

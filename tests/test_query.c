@@ -377,6 +377,31 @@ static void query_fields_and_hyphens(void **state)
     refused(e, "votes: 10", "'votes:' has nothing after it");
 }
 
+/* Parentheses and NOTs nest as deep as PDX_MAX_QUERY_NESTING: 30,000 '('
+ * overflowed the parser's stack (a review); past the bound, refused. */
+static void query_nesting(void **state)
+{
+    env *e = *state;
+    char q[PDX_MAX_QUERY_BYTES];
+    size_t n = 0;
+    for (int i = 0; i < PDX_MAX_QUERY_NESTING; i++)
+        q[n++] = '(';
+    memcpy(q + n, "video", 6);
+    assert_string_equal(found(e, q), "0,3");
+    n = 0;
+    for (int i = 0; i < 30000; i++)
+        q[n++] = '(';
+    memcpy(q + n, "video", 6);
+    refused(e, q, "query too deep");
+    n = 0;
+    for (int i = 0; i < 10000; i++) {
+        memcpy(q + n, "NOT -(", 6);
+        n += 6;
+    }
+    memcpy(q + n, "video", 6);
+    refused(e, q, "query too deep");
+}
+
 /* ---- 6. prefixes ---- */
 
 static void query_prefixes(void **state)
@@ -601,6 +626,7 @@ int main(void)
         cmocka_unit_test(query_bad_values),     cmocka_unit_test(query_zero_width),
         cmocka_unit_test(query_cli_display),    cmocka_unit_test(query_whole_words),
         cmocka_unit_test(query_one_syllable),   cmocka_unit_test(query_fields_and_hyphens),
+        cmocka_unit_test(query_nesting),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }

@@ -67,6 +67,7 @@ typedef enum pdx_sort {
 #define PDX_MAX_QUERY_WORDS 256    /* words and phrases (OR alternatives too) */
 #define PDX_MAX_PHRASE_TERMS 64    /* terms of one word or phrase */
 #define PDX_MAX_QUERY_TERMS 4096   /* dictionary terms after prefix expansion */
+#define PDX_MAX_QUERY_NESTING 64   /* parentheses and NOTs open at once */
 
 /* Bounds of pdx_search_opts, checked by pdx_search (PDX_EINVAL and a
  * message naming the option otherwise). Every value must be finite; the
