@@ -73,9 +73,9 @@ typedef struct parse_ctx {
     size_t item_len;  /* bytes of the operator peek() found */
     uint32_t depth;   /* parentheses open at the cursor */
     uint32_t negated; /* NOT operands open at the cursor (word_parts()) */
-    /* The fields a word without its own field: looks in: a field before a
-     * parenthesised group (title:(video OR image)) is each word's. 0 for
-     * every field, as a query starts. */
+    /* The fields a word that names none of its own looks in: a field
+     * before a parenthesised group (title:(video OR image)) is each of
+     * its words'. 0 for every field, as a query starts. */
     uint8_t scope;
     uint32_t n_words; /* clauses built so far */
     uint32_t n_ords;  /* dictionary terms looked up so far (copies too) */
