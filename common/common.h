@@ -161,6 +161,9 @@ const char *pdx_date_text(int32_t date, char out[16]);
  * there are not valid UTF-8 (overlong, surrogate, > U+10FFFF, truncated).
  * If cp is not NULL it receives the code point. */
 size_t pdx_utf8_decode(const uint8_t *s, size_t n, int32_t *cp);
+/* Is the character at s[0..n) a precomposed Hangul syllable (U+AC00 to
+ * U+D7A3, three bytes)? */
+bool pdx_hangul_at(const char *s, size_t n);
 /* pdx_utf8_decode's length without the code point, inline: the same
  * sequences are valid (the bounds on the second byte after E0, ED, F0 and
  * F4 are its overlong, surrogate and > U+10FFFF rules), for loops that walk

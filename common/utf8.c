@@ -39,6 +39,13 @@ size_t pdx_utf8_decode(const uint8_t *s, size_t n, int32_t *cp)
     return len;
 }
 
+bool pdx_hangul_at(const char *s, size_t n)
+{
+    int32_t cp;
+    return n >= 3 && pdx_utf8_decode((const uint8_t *)s, 3, &cp) == 3 && cp >= 0xAC00 &&
+           cp <= 0xD7A3;
+}
+
 size_t pdx_utf8_sanitize(pdx_buf *b, const char *s, size_t n)
 {
     const uint8_t *p = (const uint8_t *)s;

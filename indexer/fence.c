@@ -39,6 +39,14 @@
 #define INFO_CLOSES 2u
 #define INFO_TILDE 4u
 
+size_t pdx_block_indent(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && i < 3 && s[i] == ' ')
+        i++;
+    return i;
+}
+
 size_t pdx_after_list_marker(const char *s, size_t n, size_t i)
 {
     size_t k = i;
@@ -62,9 +70,7 @@ size_t pdx_after_list_marker(const char *s, size_t n, size_t i)
  * INFO_* bits in *info. */
 static bool fence_line_of(const char *s, size_t n, uint32_t *info)
 {
-    size_t i = 0;
-    while (i < n && i < 3 && s[i] == ' ')
-        i++;
+    size_t i = pdx_block_indent(s, n);
     size_t at = pdx_after_list_marker(s, n, i);
     bool item = at != i;
     if (at >= n || (s[at] != '`' && s[at] != '~'))

@@ -30,6 +30,10 @@ typedef struct pdx_fences {
     uint32_t sections; /* pdx_fences_section() calls so far */
 } pdx_fences;
 
+/* The spaces before a block-level line: up to three, as CommonMark allows
+ * (four or a tab make an indented code line). A fence line, a paper
+ * heading and a date header may have them (parser.c). */
+size_t pdx_block_indent(const char *s, size_t n);
 /* One list marker at s[i]: "-", "*" or "+", or 1-9 digits then "." or ")";
  * then at least one space. The index after the spaces, or i when none.
  * parser.c also takes one off a paper heading (wrapped_link()). */

@@ -742,18 +742,13 @@ static const char *export_target_problem(const char *path)
         return "exists and is not a regular file (a directory, device, FIFO or socket)";
     if (st.st_size == 0)
         return NULL;
+    if (pdx_starts_like_an_index(path))
+        return "is a file of a paperdex index";
     FILE *f = fopen(path, "rbe");
     if (!f)
         return "exists and cannot be read to tell whether it is an earlier export";
-    char magic[PDX_MAGIC_LEN] = {0};
-    size_t n = fread(magic, 1, sizeof magic, f);
-    bool index = n == sizeof magic && (!memcmp(magic, PDX_MAGIC, sizeof magic) ||
-                                       !memcmp(magic, PDX_MANIFEST_MAGIC, sizeof magic));
-    rewind(f);
-    bool export = !index && first_line_is_export(f);
+    bool export = first_line_is_export(f);
     fclose(f);
-    if (index)
-        return "is a file of a paperdex index";
     return export ? NULL
                   : "exists and is not an export paperdex wrote (its first line is not a "
                     "paper's JSON object)";

@@ -198,10 +198,7 @@ static void lm_forget_sorted(pdx_lexicon_miner *m)
 
 static bool lm_is_hangul_at(const char *t, size_t len, size_t i)
 {
-    int32_t cp;
-    if (i + 3 > len || pdx_utf8_decode((const uint8_t *)t + i, 3, &cp) != 3)
-        return false;
-    return cp >= 0xAC00 && cp <= 0xD7A3;
+    return i <= len && pdx_hangul_at(t + i, len - i);
 }
 
 static bool lm_is_alpha(char c)

@@ -1070,21 +1070,10 @@ void pdx_parser_free(pdx_parser *p)
     free(p);
 }
 
-/* The spaces before a heading or date header: up to three, as CommonMark
- * allows (a digest's list may indent one); four or a tab make an indented
- * code line, text here. */
-static size_t block_indent(const char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n && i < 3 && s[i] == ' ')
-        i++;
-    return i;
-}
-
 /* A line that starts a paper: "###" then a blank or the end of the line. */
 static bool is_heading(const char *s, size_t n)
 {
-    size_t i = block_indent(s, n);
+    size_t i = pdx_block_indent(s, n);
     return n - i >= 3 && s[i] == '#' && s[i + 1] == '#' && s[i + 2] == '#' &&
            (n - i == 3 || is_blank(s[i + 3]));
 }
@@ -1103,7 +1092,7 @@ static const char *next_line(const char *data, size_t len, size_t *pos, size_t *
 
 static bool is_date_header(const char *s, size_t n)
 {
-    size_t i = block_indent(s, n);
+    size_t i = pdx_block_indent(s, n);
     return has_prefix(s + i, n - i, "## Daily Papers");
 }
 
@@ -1189,7 +1178,7 @@ static void code_line(pdx_parser *p, const open_block *ob, uint32_t lineno, cons
 static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
 {
     int rc = PDX_OK;
-    size_t in = block_indent(s, n);
+    size_t in = pdx_block_indent(s, n);
     if (is_heading(s, n)) {
         rc = finish_paper(p);
         if (!rc)

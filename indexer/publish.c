@@ -151,9 +151,7 @@ void pdx_index_unlock(pdx_lock *l, const char *index_path)
     l->fd = -1;
 }
 
-/* Does path (a symlink followed) start with the magic of a manifest or of
- * a single-file index of an older format? */
-static bool starts_like_an_index(const char *path)
+bool pdx_starts_like_an_index(const char *path)
 {
     uint8_t magic[PDX_MAGIC_LEN];
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -191,7 +189,7 @@ int pdx_refuse_index_lock(const char *path, char *err, size_t err_size)
     if (!index)
         return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", path);
     int rc = PDX_OK;
-    if (starts_like_an_index(index) || lock_is_held(path))
+    if (pdx_starts_like_an_index(index) || lock_is_held(path))
         rc = pdx_msgf(err, err_size, PDX_EINVAL,
                       "%s: is the writer lock of the index %s; refusing to replace it (name "
                       "the index file, not its lock)",

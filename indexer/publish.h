@@ -58,6 +58,10 @@ void pdx_index_unlock(pdx_lock *l, const char *index_path);
 /* Whether the open descriptor fd is still the file at path (a file
  * unlinked or replaced since it was opened is not). */
 bool pdx_fd_is_path(int fd, const char *path);
+/* Is path (a symlink followed) a regular file that starts with the magic
+ * of a manifest or of a segment (a single-file index of an older format
+ * has a segment's)? */
+bool pdx_starts_like_an_index(const char *path);
 /* Refuses path as the INDEX of a writer when it is the lock of another
  * index: "<X>.lock" with an index at X (a manifest, or an index of an
  * older format), or one a writer holds now (X's first build runs). The

@@ -350,6 +350,14 @@ static size_t less_stop(const char *w, size_t n)
     return n > 1 && (w[n - 1] == '.' || w[n - 1] == ',' || w[n - 1] == ';') ? n - 1 : n;
 }
 
+/* w[0..n) as pasted: less a full stop after it (less_stop()) and the
+ * brackets around it (unbracket()). */
+static void unpaste(const char **w, size_t *n)
+{
+    *n = less_stop(*w, *n);
+    unbracket(w, n);
+}
+
 /* Is w[0..n) a new-style arXiv id as pasted on its own: YYMM.NNNN (to
  * 1412) or YYMM.NNNNN (from 1501), a month 01 to 12, a version allowed,
  * in brackets or not? Its length without a trailing full stop
@@ -357,8 +365,7 @@ static size_t less_stop(const char *w, size_t n)
  * other numbers stay words ("1234.5678"). */
 static size_t bare_arxiv_id(const char *w, size_t n, const char **id)
 {
-    n = less_stop(w, n);
-    unbracket(&w, &n);
+    unpaste(&w, &n);
     *id = w;
     size_t k = id_without_version(w, n), d = 0;
     while (d < k && isdigit((unsigned char)w[d]))
@@ -380,8 +387,7 @@ static size_t bare_arxiv_id(const char *w, size_t n, const char **id)
  * "arXiv:" prefix, brackets around it, a full stop after it. */
 static void id_as_pasted(const char **v, size_t *n)
 {
-    *n = less_stop(*v, *n);
-    unbracket(v, n);
+    unpaste(v, n);
     const char *id, *p = *v, *end = *v + *n;
     size_t id_len;
     if (arxiv_url_id(*v, *n, &id, &id_len)) {
@@ -433,8 +439,7 @@ static bool skip_lit(const char **p, const char *end, const char *lit)
  * allowed. Other addresses are plain text. */
 static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len)
 {
-    n = less_stop(w, n); /* an address that ends a sentence */
-    unbracket(&w, &n);
+    unpaste(&w, &n); /* an address that ends a sentence, or in brackets */
     const char *p = w, *end = w + n;
     /* Every word of every query comes here: most are rejected on their
      * first byte, without strncasecmp (its locale's case table is not in
@@ -1029,7 +1034,7 @@ static bool name_is(const char *name, size_t n, const char *lit)
 static bool is_filter_name(const char *name, size_t n)
 {
     return name_is(name, n, "date") || name_is(name, n, "votes") || name_is(name, n, "vote") ||
-           name_is(name, n, "id") || (n == 5 && strncasecmp(name, "arxiv", 5) == 0);
+           name_is(name, n, "id") || name_is(name, n, "arxiv");
 }
 
 /* Is name[0..n) in lower case ("title", not "Title")? */
@@ -1223,22 +1228,12 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
     return rc;
 }
 
-/* Is the 3-byte UTF-8 character at p a Hangul syllable (U+AC00..U+D7A3)? */
-static bool hangul_at(const unsigned char *p)
-{
-    if ((p[0] & 0xF0) != 0xE0 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-        return false;
-    uint32_t cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-    return cp >= 0xAC00 && cp <= 0xD7A3;
-}
-
 /* Where the first '-' between two Hangul syllables is in w[0..n), n if
  * none. */
 static size_t hangul_hyphen(const char *w, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)w;
     for (size_t i = 3; i + 3 < n; i++)
-        if (u[i] == '-' && hangul_at(u + i - 3) && hangul_at(u + i + 1))
+        if (w[i] == '-' && pdx_hangul_at(w + i - 3, 3) && pdx_hangul_at(w + i + 1, n - i - 1))
             return i;
     return n;
 }

@@ -1736,9 +1736,7 @@ static int order_walk(eval *e)
  * multiplies its bounds by e->prox_max (partial_bound_may_enter()). */
 static void cursor_prox(eval *e)
 {
-    bool span = false;
-    for (uint32_t i = 0; i < e->n_rc; i++)
-        span |= e->rc[i]->group_last != e->rc[i]->group;
+    bool span = e->rc_repeats; /* a span's clause is in several groups */
     for (uint32_t g = 0; g < e->n_req; g++) {
         group_it *gi = &e->groups[g];
         double pm = e->partial_pass ? 1 : span ? e->prox_max : group_prox(e, g);
