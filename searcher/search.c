@@ -172,6 +172,9 @@ struct clause_it {
     uint8_t fields;
     bool dead;     /* a slot has no cursor: never matches */
     bool optional; /* adds score, never decides a match (searcher.h) */
+    /* clause_decides() in the full-match pass [0] and the partial one [1]:
+     * asked at every step of a seek, so worked out once (build()) */
+    bool decides[2];
     bool alternative; /* another form of its group's first clause */
     bool positioned; /* doc is the clause's answer to its last seek */
     uint32_t doc;
@@ -445,7 +448,7 @@ static uint32_t clause_seek(eval *e, clause_it *c, uint32_t target)
  * filter in the partial pass.) */
 static bool clause_decides(const eval *e, const clause_it *c)
 {
-    return !c->optional && !(e->partial_pass && c->src->kind != PDX_CLAUSE_TERMS);
+    return c->decides[e->partial_pass];
 }
 
 static uint32_t group_seek(eval *e, group_it *g, uint32_t target)
@@ -1051,6 +1054,9 @@ typedef struct rank_ctx {
     eval *e;         /* the evaluation pushing hits (its segment's dates) */
     pdx_index *view; /* the index searched: hits carry its doc ids */
     pdx_sort sort;
+    /* Ranking by score in a search that may prune (not exhaustive): a full
+     * heap then bars papers below its worst (heap_bars_entry()). */
+    bool by_score;
     /* The first error reading a record a tie asked for, and its message:
      * the search fails with it rather than rank on a guess. */
     int err;
@@ -1576,6 +1582,8 @@ static int build(eval *e)
                 cit->s = &e->slots[si];
                 cit->fields = cl->fields;
                 cit->optional = cl->optional;
+                cit->decides[0] = !cl->optional;
+                cit->decides[1] = !cl->optional && cl->kind == PDX_CLAUSE_TERMS;
                 cit->alternative = cl->alternative;
                 cit->doc = 0;
                 cit->src = cl;
@@ -2344,7 +2352,7 @@ static uint32_t essential_sieve(eval *e, uint32_t doc, double theta, bool *again
  * then. Never in an exhaustive search. */
 static bool heap_bars_entry(const rank_ctx *rc, const heap *h)
 {
-    return !rc->e->s->exhaustive && rc->sort == PDX_SORT_SCORE && h->n == h->k;
+    return rc->by_score && h->n == h->k;
 }
 
 /* Passing papers over uncounted (MaxScore, unchecked phrases) waits until
@@ -3445,7 +3453,8 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     h.h = malloc(h.k * sizeof *h.h);
     h.date = malloc(h.k * sizeof *h.date);
     h.votes = malloc(h.k * sizeof *h.votes);
-    rank_ctx rc = {NULL, s->ix, opts->sort, PDX_OK, "", 0};
+    rank_ctx rc = {NULL, s->ix, opts->sort, !s->exhaustive && opts->sort == PDX_SORT_SCORE,
+                   PDX_OK, "", 0};
     if (!h.h || !h.date || !h.votes)
         err = pdx_searcher_error(s, PDX_ENOMEM, "out of memory while searching");
     else if (!(err = query_stats(s, q, &qs)))
