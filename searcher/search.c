@@ -424,24 +424,19 @@ static uint32_t clause_seek(eval *e, clause_it *c, uint32_t target)
     if (c->positioned && c->doc >= target)
         return c->doc;
     c->positioned = true;
+    /* The slots in turn, the lead slot first, until all n in a row are on
+     * d: a slot that moves d is on it already, so it counts as the first
+     * of the run instead of being asked again. */
     uint32_t d = target;
-    for (;;) {
-        bool agree = true;
-        for (uint32_t k = 0; k < c->n; k++) {
-            /* the lead slot, then the others in order */
-            uint32_t i = k == 0 ? c->lead : k <= c->lead ? k - 1 : k;
-            uint32_t sd = slot_seek(e, &c->s[i], d);
-            if (sd == PDX_NO_DOC || e->err)
-                return c->doc = PDX_NO_DOC;
-            if (sd > d) {
-                d = sd;
-                agree = false;
-                break;
-            }
-        }
-        if (agree)
-            return c->doc = d;
+    for (uint32_t k = 0, on = 0; on < c->n; k = k + 1 == c->n ? 0 : k + 1) {
+        uint32_t i = k == 0 ? c->lead : k <= c->lead ? k - 1 : k;
+        uint32_t sd = slot_seek(e, &c->s[i], d);
+        if (sd == PDX_NO_DOC || e->err)
+            return c->doc = PDX_NO_DOC;
+        on = sd > d ? 1 : on + 1;
+        d = sd;
     }
+    return c->doc = d;
 }
 
 /* Does clause c decide matches in this pass? (Not an optional one, nor a
