@@ -2866,6 +2866,7 @@ static void add_with_proximity(double *bound, double *prev, bool on, double part
  * enter without another word). So partial_ms_split() also takes the
  * groups by their cost (group_cost()), most first, each that keeps the
  * set below the heap, and keeps whichever set spares more. */
+#define PDX_COARSE_BITS 6
 typedef struct partial_ms {
     /* the groups only probed (the first n_nonessential), then those
      * drawn from */
@@ -2877,6 +2878,12 @@ typedef struct partial_ms {
     uint32_t n_nonessential;                /* leading order entries only probed */
     double theta;                           /* heap threshold of the split */
     bool on;                                /* n_req fits the arrays */
+    /* The coarse bound of a candidate before its vote boost (gub of the
+     * groups on it, with proximity and their coverage) depends only on
+     * which groups are on it: per set of groups (a bit per group), worked
+     * out the first time a candidate has that set (NaN until then), when
+     * the query has at most PDX_COARSE_BITS required groups. */
+    double coarse[1u << PDX_COARSE_BITS];
 } partial_ms;
 
 /* Inserts g into v[0..n) kept ascending by key (descending when desc):
@@ -2906,6 +2913,8 @@ static void partial_ms_init(const eval *e, partial_ms *ms)
     }
     for (uint32_t k = 0; ms->on && k < e->n_req; k++)
         ms->order[k] = ms->by_gub[k];
+    for (uint32_t m = 0; e->n_req <= PDX_COARSE_BITS && m < 1u << e->n_req; m++)
+        ms->coarse[m] = NAN;
 }
 
 /* A set of groups whose bounds sum to sum and masses to mass: can no
@@ -2986,10 +2995,39 @@ static uint32_t partial_next(eval *e, const partial_ms *ms, uint32_t doc)
  * through), with proximity (add_with_proximity()) and the coverage of
  * the groups present, times its vote boost; the same pruning as for
  * full matches. */
-static bool partial_bound_may_enter(eval *e, const partial_ms *ms, const rank_ctx *rc,
+/* The coarse bound before the vote boost of a candidate that the groups
+ * of set `on` (a bit per group) are on: as partial_bound_may_enter()
+ * sums it, group by group in query order. */
+static double coarse_of_set(const eval *e, const partial_ms *ms, uint32_t on)
+{
+    double ub = 0, mass = 0, prev = -1;
+    for (uint32_t i = 0; i < e->n_req; i++) {
+        bool present = on >> i & 1;
+        add_with_proximity(&ub, &prev, present, present ? ms->gub[i] : 0);
+        if (present)
+            mass += e->groups[i].mass;
+    }
+    return ub * coverage(e, mass);
+}
+
+/* The coarse test of partial_bound_may_enter() through ms->coarse. */
+static bool coarse_may_enter(eval *e, partial_ms *ms, const rank_ctx *rc, const heap *h,
+                             uint32_t doc, const pdx_doc_score *d)
+{
+    uint32_t on = 0;
+    for (uint32_t i = 0; i < e->n_req; i++)
+        on |= (uint32_t)(e->groups[i].doc == doc) << i;
+    if (isnan(ms->coarse[on]))
+        ms->coarse[on] = coarse_of_set(e, ms, on);
+    return partial_may_enter(rc, h, ms->coarse[on] * boost(e, d));
+}
+
+static bool partial_bound_may_enter(eval *e, partial_ms *ms, const rank_ctx *rc,
                                     const heap *h, uint32_t doc, const pdx_doc_score *d,
                                     bool coarse)
 {
+    if (coarse && e->n_req <= PDX_COARSE_BITS)
+        return coarse_may_enter(e, ms, rc, h, doc, d);
     double ub = 0, mass = 0, prev = -1;
     for (uint32_t i = 0; i < e->n_req; i++) {
         bool present = false;
