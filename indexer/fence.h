@@ -2,11 +2,12 @@
  * fence.c: the fenced code blocks of a digest (internal to indexer/).
  *
  * parser.c reads a file twice: first it hands every line to
- * pdx_fences_add() and says where each paper heading is
- * (pdx_fences_section()), then pdx_fences_pair() finds, for each fence
- * line, the line that would close a block opened there; while it reads
- * the lines for papers, it numbers the fence lines again
- * (pdx_fence_kind()) and decides which of them open a block.
+ * pdx_fences_add() and says where each paper heading and date header is
+ * (pdx_fences_section(), pdx_fences_date()), then pdx_fences_pair() finds,
+ * for each fence line, the line that would close a block opened there;
+ * while it reads the lines for papers, it numbers the fence lines again
+ * (pdx_fence_kind()) and decides which of them open a block, asking
+ * pdx_fences_date_wins() when a block would hold a date header.
  */
 #ifndef PDX_FENCE_H
 #define PDX_FENCE_H
@@ -26,8 +27,17 @@ typedef struct pdx_fences {
     uint32_t *close;
     /* Fence line k's section: the paper headings before it. */
     uint32_t *section;
+    /* The date headers before fence line k. */
+    uint32_t *day;
+    /* Fence line k's run length and kind (fence.c's INFO_* bits). */
+    uint32_t *info;
+    /* After pdx_fences_pair(): how many fence lines, from k to the end of
+     * k's section, are read as text when blocks are opened from k on, each
+     * closing in the section (a measure of how well they pair). */
+    uint32_t *text;
     size_t n, cap;
     uint32_t sections; /* pdx_fences_section() calls so far */
+    uint32_t days;     /* pdx_fences_date() calls so far */
 } pdx_fences;
 
 /* The spaces before a block-level line: up to three, as CommonMark allows
@@ -47,8 +57,18 @@ int pdx_fence_kind(const char *s, size_t n);
 int pdx_fences_add(pdx_fences *f, const char *s, size_t n);
 /* A paper heading: the lines after it are a new section. */
 void pdx_fences_section(pdx_fences *f);
-/* Fills f->close from the lines added. PDX_OK or PDX_ENOMEM. */
+/* A date header: it starts no section, but a block opened in a paper that
+ * would hold one is a guess (pdx_fences_date_wins()). */
+void pdx_fences_date(pdx_fences *f);
+/* Fills f->close and f->text from the lines added. PDX_OK or
+ * PDX_ENOMEM. */
 int pdx_fences_pair(pdx_fences *f);
+/* Fence line k opens, in a paper, a block whose closing line is in the
+ * same section with a date header between them: either the block is
+ * real and the header quoted in it, or k is a stray fence and the header
+ * starts the next day. True when the second reading is at least as good
+ * (fence.c says how the two are weighed): k should be read as text. */
+bool pdx_fences_date_wins(const pdx_fences *f, uint32_t k);
 /* Releases f's arrays and empties it. */
 void pdx_fences_clear(pdx_fences *f);
 

@@ -30,9 +30,10 @@
  * are none of these: code, which is summary text as written inside a paper
  * and ignored outside one (a heading there is reported as skipped); the
  * fence lines themselves are dropped. A fence opened in a paper must close
- * before the next paper heading (a date header inside is code), and any
- * fence must close somewhere: otherwise it is text, with a warning
- * (opens_block()).
+ * before the next paper heading, and any fence must close somewhere:
+ * otherwise it is text, with a warning (opens_block()). A date header
+ * inside a block opened in a paper is code or ends the paper, as the
+ * fences around it pair best (fence.c), with a warning either way.
  *
  * A paper is delivered when the next heading, date header or the end of the
  * buffer arrives. Only text that ends up in a paper is checked for UTF-8:
@@ -77,6 +78,10 @@
  * counted and reported once at the end of the file (a binary file would
  * otherwise flood the caller). */
 #define PDX_PARSE_UTF8_WARN_MAX 16
+
+/* The same for the parser's guesses between two readings of a file's
+ * markup (a block holding a date header), each of which is warned. */
+#define PDX_PARSE_GUESS_WARN_MAX 16
 
 /* Votes above this are not believable and are treated as unknown. */
 #define PDX_VOTES_MAX INT64_C(1000000000)
@@ -124,6 +129,8 @@ struct pdx_parser {
     pdx_fences fences;   /* the file's fence lines, paired (fence.c) */
     bool fence_warned;   /* a fence read as text was reported in this file */
     uint32_t fence_quiet; /* further ones, counted */
+    uint32_t guesses;     /* guesses reported in this file (weigh_date_header()) */
+    uint32_t guess_quiet; /* further ones, counted */
 };
 
 /* ---- small text helpers ---- */
@@ -1097,11 +1104,13 @@ static bool is_date_header(const char *s, size_t n)
 }
 
 /* The first pass: the file's fence lines, paired (fence.h), and where its
- * papers start. Only a paper heading ends the stretch a fence opened in a
- * paper must close in: a stray fence then makes code of no paper after it,
- * while a date header quoted in a summary's block stays code (a date
- * header starts no paper). Files without a '`' or '~' (nearly all) are not
- * read. */
+ * papers start and its date headers are. Only a paper heading ends the
+ * stretch a fence opened in a paper must close in: a stray fence then
+ * makes code of no paper after it, while a date header quoted in a
+ * summary's block stays code (a date header starts no paper) unless the
+ * fences around it pair better with it read as a header
+ * (pdx_fences_date_wins()). Files without a '`' or '~' (nearly all) are
+ * not read. */
 static int find_fences(pdx_parser *p, const char *data, size_t len)
 {
     pdx_fences *f = &p->fences;
@@ -1116,6 +1125,8 @@ static int find_fences(pdx_parser *p, const char *data, size_t len)
          * its Python), which must not cut the block in two (a review) */
         if (n && s[0] == '#' && is_heading(s, n))
             pdx_fences_section(f);
+        else if (is_date_header(s, n))
+            pdx_fences_date(f);
         rc = pdx_fences_add(f, s, n);
     }
     return rc ? rc : pdx_fences_pair(f);
@@ -1129,11 +1140,44 @@ typedef struct open_block {
     bool in_paper;
 } open_block;
 
+/* Whether a guess (a choice between two readings of the markup) may be
+ * reported: the first PDX_PARSE_GUESS_WARN_MAX of a file are, the others
+ * counted and reported as one at the end. */
+static bool guess_reportable(pdx_parser *p)
+{
+    if (p->guesses >= PDX_PARSE_GUESS_WARN_MAX) {
+        p->guess_quiet++;
+        return false;
+    }
+    p->guesses++;
+    return true;
+}
+
+/* A block opened in a paper that would hold a date header: read as code
+ * with the header quoted, or the fence read as text and the header read
+ * (pdx_fences_date_wins()). Either is a guess, so it is always said: a
+ * misread header moves a whole day's papers to another date. Whether to
+ * open the block. */
+static bool weigh_date_header(pdx_parser *p, uint32_t k, uint32_t lineno)
+{
+    bool header = pdx_fences_date_wins(&p->fences, k);
+    if (guess_reportable(p))
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          header ? "a code fence whose block would hold a date header: read as "
+                                   "text and the header read (a guess: the fences around it "
+                                   "pair as well or better so)"
+                                 : "a code block that holds a date header: read as code, the "
+                                   "header quoted (a guess: the fences around it pair better "
+                                   "so)");
+    return !header;
+}
+
 /* Does fence line k open a block here? When a later fence line closes
  * it, and, for a block opened in a paper (or a skipped heading's
  * section), before the next paper heading: a stray fence in one summary
  * must not make code of the papers after it. Else the line is text, with one warning a
- * file and a count of the others. */
+ * file and a count of the others. A block opened in a paper that would
+ * hold a date header is weighed against the header (fence.c). */
 static bool opens_block(pdx_parser *p, uint32_t k, bool opener, uint32_t lineno,
                         open_block *ob)
 {
@@ -1141,6 +1185,8 @@ static bool opens_block(pdx_parser *p, uint32_t k, bool opener, uint32_t lineno,
     uint32_t c = f->close[k];
     bool in_paper = p->sec != SEC_NONE;
     if (c != PDX_FENCE_NONE && (!in_paper || f->section[c] == f->section[k])) {
+        if (in_paper && f->day[c] != f->day[k] && !weigh_date_header(p, k, lineno))
+            return false;
         *ob = (open_block){c, lineno, in_paper};
         return true;
     }
@@ -1240,6 +1286,7 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
     p->headings = 0;
     p->fence_warned = false;
     p->fence_quiet = 0;
+    p->guesses = p->guess_quiet = 0;
     p->sec = SEC_NONE;
     p->stats->files++;
     p->stats->bytes += len;
@@ -1260,6 +1307,11 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, 0,
                           "%" PRIu32 " more code fences that nothing closes, read as text",
                           p->fence_quiet);
+    if (p->guess_quiet)
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, 0,
+                          "%" PRIu32 " more guesses between two readings of the markup "
+                          "not reported one by one",
+                          p->guess_quiet);
     if (p->utf8_quiet)
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, 0,
                           "%" PRIu32 " more lines with invalid UTF-8 or NUL bytes "

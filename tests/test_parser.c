@@ -1139,7 +1139,9 @@ static void test_fenced_code(void **state)
  * ended the section a fence had to close in, so the block was read as
  * text (warned as never closed) and the quoted date became the date of
  * the papers after it. A fence must still close before the next paper
- * heading. */
+ * heading. Fence lines alone cannot tell such a block from a stray fence
+ * before the next day's preamble (test_fence_stray_before_date_header),
+ * so each such block is warned as a guess. */
 static void test_fence_holds_date_header(void **state)
 {
     (void)state;
@@ -1168,7 +1170,8 @@ static void test_fence_holds_date_header(void **state)
     assert_string_equal(c.p[3].id, "2512.10004");
     assert_int_equal(c.p[3].date, 20251206);
     assert_string_equal(c.p[3].summary, "```");
-    assert_int_equal(c.st.warnings, 2);
+    assert_int_equal(c.st.warnings, 3);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 4, "holds a date header: read as code"));
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 10, "no line of this paper closes"));
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 0, "1 more code fence"));
     collect_free(&c);
@@ -1192,13 +1195,115 @@ static void test_fence_holds_date_header(void **state)
     assert_string_equal(c.p[0].summary, "```\n## Daily Papers (1999-01-01)\n```\n"
                                         "~~~\n## Daily Papers (1999-01-02)");
     assert_int_equal(c.p[1].date, 20251205);
-    assert_int_equal(c.st.warnings, 0);
+    assert_int_equal(c.st.warnings, 2);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 3, "holds a date header: read as code"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 8, "holds a date header: read as code"));
+    collect_free(&c);
+}
+
+/* A stray fence at the end of one day's last paper and a block in the
+ * next day's preamble: the stray one paired with the preamble's opening
+ * line, the block held the next day's header, and that day's papers got
+ * the day before's date, without a word. Now the two readings are
+ * weighed (fence.c): the header is read, the stray fence is text, and
+ * the guess is warned. A block that really quotes a header still holds
+ * it (test_fence_holds_date_header), also with a second block after it,
+ * and that guess is warned too. */
+static void test_fence_stray_before_date_header(void **state)
+{
+    (void)state;
+    static const char *const preambles[] = {
+        /* the preamble's block opens with a bare fence or an info string */
+        "```\n", "```sh\n", "~~~\n"};
+    for (size_t i = 0; i < sizeof preambles / sizeof preambles[0]; i++) {
+        char doc[1024];
+        const char *fence = preambles[i][0] == '~' ? "~~~" : "```";
+        snprintf(doc, sizeof doc,
+                 "## Daily Papers (2025-12-05)\n"
+                 "### [Last of the day](https://arxiv.org/abs/2512.20001)\n"
+                 "- 요약 끝에 닫히지 않은 울타리:\n"
+                 "%s\n"
+                 "## Daily Papers (2025-12-06)\n"
+                 "이 날의 설치 방법:\n"
+                 "%s"
+                 "make install\n"
+                 "%s\n"
+                 "### [Next day](https://arxiv.org/abs/2512.20002)\n"
+                 "Vote: 2\n",
+                 fence, preambles[i], fence);
+        collect c = {0};
+        assert_int_equal(parse_buf(&c, "mem/stray_date.md", doc, (size_t)-1), PDX_OK);
+        assert_int_equal(c.np, 2);
+        assert_int_equal(c.p[0].date, 20251205);
+        assert_string_equal(c.p[0].summary, i == 2 ? "- 요약 끝에 닫히지 않은 울타리:\n~~~"
+                                                   : "- 요약 끝에 닫히지 않은 울타리:\n```");
+        assert_string_equal(c.p[1].id, "2512.20002");
+        assert_int_equal(c.p[1].date, 20251206);
+        assert_int_equal(c.p[1].votes, 2);
+        assert_int_equal(c.st.warnings, 1);
+        assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 4, "would hold a date header"));
+        collect_free(&c);
+    }
+
+    /* two unclosed fences end the paper: read as a block, the first
+     * would leave the preamble's closing fence unpaired too */
+    const char *two = "## Daily Papers (2025-12-05)\n"
+                      "### [Two strays](https://arxiv.org/abs/2512.20005)\n"
+                      "```\n"
+                      "- 중간 글.\n"
+                      "```python\n"
+                      "## Daily Papers (2025-12-06)\n"
+                      "```\n"
+                      "make\n"
+                      "```\n"
+                      "### [Next](https://arxiv.org/abs/2512.20006)\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/two_strays.md", two, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 2);
+    assert_string_equal(c.p[0].summary, "```\n- 중간 글.\n```python");
+    assert_int_equal(c.p[1].date, 20251206);
+    assert_int_equal(c.st.warnings, 2);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 3, "would hold a date header"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 5, "would hold a date header"));
+    collect_free(&c);
+
+    /* a block that quotes a header, then another block in the same
+     * paper: every fence pairs with the header read as code */
+    const char *quoted = "## Daily Papers (2025-12-05)\n"
+                         "### [Quotes](https://arxiv.org/abs/2512.20003)\n"
+                         "```\n"
+                         "## Daily Papers (1999-01-01)\n"
+                         "```\n"
+                         "- 두 번째 예:\n"
+                         "```\n"
+                         "x = 1\n"
+                         "```\n"
+                         "### [Then](https://arxiv.org/abs/2512.20004)\n";
+    assert_int_equal(parse_buf(&c, "mem/quoted_date.md", quoted, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 2);
+    assert_string_equal(c.p[0].summary, "## Daily Papers (1999-01-01)\n- 두 번째 예:\nx = 1");
+    assert_int_equal(c.p[1].date, 20251205);
+    assert_int_equal(c.st.warnings, 1);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 3, "holds a date header: read as code"));
+    collect_free(&c);
+
+    /* one warning a guess, the 17th and later of a file counted */
+    char many[4096] = "### [Many](https://arxiv.org/abs/2512.20007)\n";
+    for (int i = 0; i < 20; i++)
+        strcat(many, "```\n## Daily Papers (1999-01-01)\n```\n");
+    assert_int_equal(parse_buf(&c, "mem/2025/12/07/many.md", many, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_int_equal(c.p[0].date, 20251207);
+    assert_int_equal(count_diag(&c, PDX_DIAG_WARNING, "holds a date header"), 16);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 0, "4 more guesses"));
+    assert_int_equal(c.nd, 17);
     collect_free(&c);
 }
 
 /* pdx_fences_pair() against a search from each fence line: on random
  * runs of fence lines, the closing line of each opener is the first later
- * one of the same character, at least as long, with nothing after it. */
+ * one of the same character, at least as long, with nothing after it; and
+ * the count of lines read as text from each one, against a walk. */
 static void test_fence_pairs(void **state)
 {
     (void)state;
@@ -1236,6 +1341,17 @@ static void test_fence_pairs(void **state)
                 if (ch[j] == ch[i] && closes[j] && run[j] >= run[i])
                     want = (uint32_t)j;
             assert_int_equal(f.close[i], want);
+        }
+        /* f.text: the lines a walk from i reads as text (one section) */
+        for (size_t i = 0; i < n; i++) {
+            uint32_t text = 0;
+            for (size_t j = i; j < n; j++) {
+                if (opens[j] && f.close[j] != PDX_FENCE_NONE)
+                    j = f.close[j];
+                else
+                    text += (uint32_t)opens[j];
+            }
+            assert_int_equal(f.text[i], text);
         }
         pdx_fences_clear(&f);
     }
@@ -1946,6 +2062,7 @@ int main(void)
         T("parser/fenced_code", test_fenced_code),
         T("parser/fence_pairs", test_fence_pairs),
         T("parser/fence_holds_date_header", test_fence_holds_date_header),
+        T("parser/fence_stray_before_date_header", test_fence_stray_before_date_header),
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/file/utf16", test_file_utf16),
         T("parser/dates", test_dates),
