@@ -19,8 +19,9 @@
  * it to the end of the file). So this file computes, for each fence line,
  * the first later fence line that would close a block opened there
  * (pdx_fences.close) and the section it is in, counted in paper headings
- * (pdx_fences.section), from which the parser tells whether that closing
- * line is in the same paper.
+ * (pdx_fences.section; which "###" lines count is parser.c's
+ * find_fences()), from which the parser tells whether that closing line
+ * is in the same paper.
  *
  * A date header starts no paper, so it ends no section: one quoted in a
  * summary's block is code like the rest. But a stray fence at the end of

@@ -31,7 +31,9 @@
  * and ignored outside one (a heading there is reported as skipped); the
  * fence lines themselves are dropped. A fence opened in a paper must close
  * before the next paper heading, and any fence must close somewhere:
- * otherwise it is text, with a warning (opens_block()). A date header
+ * otherwise it is text, with a warning (opens_block()). Paper heading
+ * here means one that looks like a paper's (find_fences()): other "###"
+ * lines in a paper's block are code (code_line()). A date header
  * inside a block opened in a paper is code or ends the paper, as the
  * fences around it pair best (fence.c), with a warning either way.
  *
@@ -1103,14 +1105,46 @@ static bool is_date_header(const char *s, size_t n)
     return has_prefix(s + i, n - i, "## Daily Papers");
 }
 
+/* Does the heading line s[0..n) (is_heading()) link a paper: a link whose
+ * URL holds an arXiv id (arxiv.org, huggingface.co/papers), as
+ * start_paper() would take it? */
+static bool links_a_paper(const char *s, size_t n)
+{
+    size_t i = pdx_block_indent(s, n) + 3;
+    const char *h = s + i;
+    size_t hn = n - i;
+    trim(&h, &hn);
+    heading_parts hp;
+    return (heading_link(h, hn, &hp) && holds_arxiv_id(&hp)) || wrapped_link(h, hn, &hp);
+}
+
+/* A paper's Vote or Authors line (paper_line()'s test). */
+static bool is_field_line(const char *s, size_t n)
+{
+    ltrim(&s, &n);
+    return has_prefix(s, n, "Vote:") || has_prefix(s, n, "Authors:");
+}
+
 /* The first pass: the file's fence lines, paired (fence.h), and where its
  * papers start and its date headers are. Only a paper heading ends the
  * stretch a fence opened in a paper must close in: a stray fence then
  * makes code of no paper after it, while a date header quoted in a
  * summary's block stays code (a date header starts no paper) unless the
  * fences around it pair better with it read as a header
- * (pdx_fences_date_wins()). Files without a '`' or '~' (nearly all) are
- * not read. */
+ * (pdx_fences_date_wins()).
+ *
+ * A paper heading, here, is a "###" line at the margin that looks like a
+ * paper's: it links an arXiv or Hugging Face paper (as every heading of
+ * the corpus does), or a Vote or Authors line follows it before any fence
+ * line (a paper without a link, after a stray fence). Any other "###" line
+ * does not cut a block opened in a paper: a script's "### step 1" comment
+ * in a summary's code is code (code_line() warns, since a bare-titled
+ * paper after a stray fence would read the same). A "###" line that links
+ * a paper inside a summary's block (a sample of the digest format) still
+ * ends it: it reads exactly like a real paper after a stray fence, and
+ * losing that paper into code would be worse than breaking the sample
+ * (which is warned: the fence is read as text). Files without a '`' or '~'
+ * (nearly all) are not read. */
 static int find_fences(pdx_parser *p, const char *data, size_t len)
 {
     pdx_fences *f = &p->fences;
@@ -1118,16 +1152,27 @@ static int find_fences(pdx_parser *p, const char *data, size_t len)
     if (!len || (!memchr(data, '`', len) && !memchr(data, '~', len)))
         return PDX_OK;
     int rc = PDX_OK;
+    bool pending = false; /* a heading not yet known to be a paper's */
     for (size_t pos = 0, n; pos < len && !rc;) {
         const char *s = next_line(data, len, &pos, &n);
         /* only a heading at the margin ends a section: an indented one may
          * be a line of a block in a list item ("   ### load the data" in
          * its Python), which must not cut the block in two (a review) */
-        if (n && s[0] == '#' && is_heading(s, n))
-            pdx_fences_section(f);
-        else if (is_date_header(s, n))
+        if (n && s[0] == '#' && is_heading(s, n)) {
+            pending = !links_a_paper(s, n);
+            if (!pending)
+                pdx_fences_section(f);
+        } else if (is_date_header(s, n)) {
+            pending = false;
             pdx_fences_date(f);
+        } else if (pending && is_field_line(s, n)) {
+            pending = false; /* no fence line since the heading: a section from it */
+            pdx_fences_section(f);
+        }
+        size_t had = f->n;
         rc = pdx_fences_add(f, s, n);
+        if (f->n != had)
+            pending = false;
     }
     return rc ? rc : pdx_fences_pair(f);
 }
@@ -1203,21 +1248,33 @@ static bool opens_block(pdx_parser *p, uint32_t k, bool opener, uint32_t lineno,
     return false;
 }
 
-/* A line inside a fenced block: the paper's text, kept as written; a
- * heading there (in a block opened outside a paper: a preamble's example)
- * is reported, not read. */
+/* A line inside a fenced block: the paper's text, kept as written. A
+ * heading there is reported, not read, when the block opened outside a
+ * paper (a preamble's example) or it links a paper (an indented one,
+ * which ends no section). In a paper's block, one that links no paper
+ * ended no section (find_fences()): code, like a "### step 1" comment of
+ * a script; at the margin, where it could also have been a paper after a
+ * stray fence, that is a guess, warned. */
 static void code_line(pdx_parser *p, const open_block *ob, uint32_t lineno, const char *s,
                       size_t n)
 {
-    if (is_heading(s, n)) {
+    bool heading = is_heading(s, n);
+    if (heading && (!ob->in_paper || links_a_paper(s, n))) {
         p->stats->headings++; /* every heading is read or reported */
         pdx_parser_report(p, PDX_DIAG_SKIPPED, p->file, lineno,
                           "heading inside the code block that opens at line %" PRIu32
                           ": code, not a paper",
                           ob->line);
-    } else if (p->sec == SEC_PAPER) {
-        summary_append(p, lineno, s, n, true);
+        return;
     }
+    if (heading && s[0] == '#' && guess_reportable(p))
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "'###' line inside the code block that opens at line %" PRIu32
+                          ": read as code, not a paper (a guess: it links no arXiv or Hugging "
+                          "Face paper and no Vote or Authors line follows it)",
+                          ob->line);
+    if (p->sec == SEC_PAPER)
+        summary_append(p, lineno, s, n, true);
 }
 
 /* One line outside fenced code. */

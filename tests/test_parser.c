@@ -882,7 +882,8 @@ static void test_heading_indented(void **state)
 
     /* a block in a list item, whose code has an indented "###" line: code,
      * not a paper, and the block closes where it does (a review: the
-     * indented heading cut it, made a paper of the comment, 3 warnings) */
+     * indented heading cut it, made a paper of the comment, 3 warnings);
+     * the line is the summary's code (it was reported as a skipped paper) */
     const char *item = "## Daily Papers (2025-12-08)\n"
                        "### [Code](https://arxiv.org/abs/2512.00020)\n"
                        "1. 실행:\n"
@@ -894,8 +895,10 @@ static void test_heading_indented(void **state)
                        "### [After](https://arxiv.org/abs/2512.00021)\n";
     assert_int_equal(parse_buf(&c, "mem/indent_item.md", item, (size_t)-1), PDX_OK);
     assert_int_equal(c.np, 2);
+    assert_string_equal(c.p[0].summary, "1. 실행:\n   ### load the data\n   x = load()\n2. 학습.");
     assert_string_equal(c.p[1].id, "2512.00021");
     assert_int_equal(c.st.warnings, 0);
+    assert_int_equal(c.st.skipped, 0);
     assert_accounted(&c);
     collect_free(&c);
 }
@@ -1297,6 +1300,90 @@ static void test_fence_stray_before_date_header(void **state)
     assert_int_equal(count_diag(&c, PDX_DIAG_WARNING, "holds a date header"), 16);
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 0, "4 more guesses"));
     assert_int_equal(c.nd, 17);
+    collect_free(&c);
+}
+
+/* A "###" line in a code block in a paper (a comment of a script, a
+ * markdown sample) ended the block's section like a paper heading: the
+ * block was read as text, the comment became a paper with a made-up id
+ * and the closing fence a stray one. Now a "###" line ends a fence's
+ * section only when it links an arXiv or Hugging Face paper or a Vote or
+ * Authors line follows it before any fence line: so a block quoting a
+ * comment holds, with a warning (a guess), and a real paper after a stray
+ * fence is still one. A heading that links a paper cannot be told from a
+ * real one after a stray fence, so it still ends the block. */
+static void test_fence_holds_code_heading(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2025-12-09)\n"
+                      "### [Script](https://arxiv.org/abs/2512.30001)\n"
+                      "- 실행 예:\n"
+                      "```python\n"
+                      "### 1단계: 데이터 읽기\n"
+                      "x = load()\n"
+                      "###\n"
+                      "```\n"
+                      "### [After it](https://arxiv.org/abs/2512.30002)\n"
+                      "- 닫히지 않은 울타리:\n"
+                      "```\n"
+                      "### [Linked](https://huggingface.co/papers/2512.30003)\n"
+                      "- 요약.\n"
+                      "```\n"
+                      "### Unlinked but with fields\n"
+                      "Authors: Dana Lee\n"
+                      "- 요약.\n"
+                      "```\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/code_heading.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 4);
+    assert_string_equal(c.p[0].summary, "- 실행 예:\n### 1단계: 데이터 읽기\nx = load()\n###");
+    assert_string_equal(c.p[1].id, "2512.30002");
+    assert_string_equal(c.p[1].summary, "- 닫히지 않은 울타리:\n```");
+    assert_string_equal(c.p[2].id, "2512.30003");
+    assert_string_equal(c.p[2].summary, "- 요약.\n```");
+    assert_true(c.p[3].synth);
+    assert_string_equal(c.p[3].title, "Unlinked but with fields");
+    assert_string_equal(c.p[3].authors, "Dana Lee");
+    assert_string_equal(c.p[3].summary, "- 요약.\n```");
+    assert_int_equal(c.st.skipped, 0);
+    assert_accounted(&c);
+    /* the two guesses; the stray fences (one and a count); the made-up id */
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 5, "read as code, not a paper"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 7, "read as code, not a paper"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 11, "no line of this paper closes"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 0, "2 more code fence"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 15, "synthesized id"));
+    assert_int_equal(c.st.warnings, 5);
+    collect_free(&c);
+
+    /* a field line in a later block does not make a paper of a comment
+     * in an earlier one: a fence line in between ends the wait for it */
+    const char *later = "### [Two blocks](https://arxiv.org/abs/2512.30005)\n"
+                        "```\n"
+                        "### 주석\n"
+                        "```\n"
+                        "```\n"
+                        "Vote: 1\n"
+                        "```\n";
+    assert_int_equal(parse_buf(&c, "mem/2025/12/09/later.md", later, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_string_equal(c.p[0].summary, "### 주석\nVote: 1");
+    assert_int_equal(c.p[0].votes, PDX_VOTES_UNKNOWN);
+    assert_int_equal(c.st.warnings, 1);
+    collect_free(&c);
+
+    /* a stray fence, then a heading that is neither: the block reading
+     * makes code of it, warned, so the paper is not lost silently */
+    const char *bare = "### [Stray](https://arxiv.org/abs/2512.30004)\n"
+                       "```\n"
+                       "### 메모\n"
+                       "- 글.\n"
+                       "```\n";
+    assert_int_equal(parse_buf(&c, "mem/2025/12/09/bare.md", bare, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_string_equal(c.p[0].summary, "### 메모\n- 글.");
+    assert_int_equal(c.st.warnings, 1);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 3, "read as code, not a paper"));
     collect_free(&c);
 }
 
@@ -2063,6 +2150,7 @@ int main(void)
         T("parser/fence_pairs", test_fence_pairs),
         T("parser/fence_holds_date_header", test_fence_holds_date_header),
         T("parser/fence_stray_before_date_header", test_fence_stray_before_date_header),
+        T("parser/fence_holds_code_heading", test_fence_holds_code_heading),
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/file/utf16", test_file_utf16),
         T("parser/dates", test_dates),
