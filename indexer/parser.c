@@ -24,7 +24,15 @@
  *   anything else                    a summary line, indentation and bullet
  *                                    markers kept, "**"/"***" removed (this
  *                                    includes "#", "##" and "####" lines:
- *                                    only "###" starts a paper)
+ *                                    only "###" starts a paper, and "> ###"
+ *                                    lines: a blockquote is quoted text)
+ *
+ * An HTML comment, from a line that starts with "<!--" (after up to three
+ * spaces) to the line holding the first "-->" after it, is none of these
+ * either: a reader of the rendered digest does not see it, so a paper
+ * commented out is not indexed, its heading reported as skipped; one that
+ * nothing closes is warned and the lines after it read as usual (CommonMark
+ * would hide the rest of the file). Inside a fenced block "<!--" is code.
  *
  * Lines inside a fenced code block (fence.c pairs the fence lines first)
  * are none of these: code, which is summary text as written inside a paper
@@ -1296,12 +1304,89 @@ static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
     return rc ? rc : buf_err(p);
 }
 
+/* An HTML comment being read (CommonMark's HTML block of kind 2: a line
+ * that starts with "<!--" after up to three spaces, to the line holding
+ * the first "-->" after it). */
+typedef struct open_comment {
+    size_t end;       /* offset in the file of the "-->" that closes it */
+    size_t last;      /* offset of the file's last "-->", SIZE_MAX if none;
+                       * found at the first "<!--", so that a file of
+                       * unclosed ones is read in linear time */
+    bool last_known;  /* `last` is set */
+    uint32_t line;    /* the line it opened on */
+    bool open;        /* a comment is being read */
+} open_comment;
+
+/* The first "-->" in s[0..n), or NULL. */
+static const char *comment_close(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 3 <= n; i++)
+        if (s[i] == '-' && s[i + 1] == '-' && s[i + 2] == '>')
+            return s + i;
+    return NULL;
+}
+
+/* The offset of the last "-->" in data[0..len), or SIZE_MAX. */
+static size_t last_comment_close(const char *data, size_t len)
+{
+    for (size_t i = len; i >= 3; i--)
+        if (data[i - 3] == '-' && data[i - 2] == '-' && data[i - 1] == '>')
+            return i - 3;
+    return SIZE_MAX;
+}
+
+/* Does the line s[0..n) (outside code), which ends before data[pos],
+ * open an HTML comment that ends on a later line? Then *cm is filled.
+ * One that no later line closes is text, warned: CommonMark would hide the
+ * rest of the file, and a stray "<!--" must not make every paper after it
+ * disappear. A comment that closes on its own line is an HTML line. */
+static bool opens_comment(pdx_parser *p, const char *data, size_t len, size_t pos,
+                          const char *s, size_t n, uint32_t lineno, open_comment *cm)
+{
+    size_t i = pdx_block_indent(s, n);
+    /* from the second '-': "<!-->" and "<!--->" close themselves too */
+    if (!has_prefix(s + i, n - i, "<!--") || comment_close(s + i + 2, n - i - 2))
+        return false;
+    if (!cm->last_known) {
+        cm->last = last_comment_close(data, len);
+        cm->last_known = true;
+    }
+    if (cm->last == SIZE_MAX || cm->last < pos) {
+        if (guess_reportable(p))
+            pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                              "an HTML comment that no later line closes: the lines after it "
+                              "are read as usual");
+        return false;
+    }
+    cm->end = (size_t)(comment_close(data + pos, len - pos) - data);
+    cm->line = lineno;
+    cm->open = true;
+    return true;
+}
+
+/* A line of an HTML comment: nothing of a paper. A heading there was
+ * commented out: reported, so every heading is still read or
+ * reported. */
+static void comment_line(pdx_parser *p, const open_comment *cm, uint32_t lineno, const char *s,
+                         size_t n)
+{
+    if (!is_heading(s, n))
+        return;
+    p->stats->headings++;
+    pdx_parser_report(p, PDX_DIAG_SKIPPED, p->file, lineno,
+                      "heading inside the HTML comment that opens at line %" PRIu32
+                      ": commented out, not a paper",
+                      cm->line);
+}
+
 /* Reads the lines of data[0..len), a file without its byte-order mark.
- * Fence lines are numbered as find_fences() numbered them. */
+ * Fence lines are numbered as find_fences() numbered them, also inside
+ * an HTML comment (where they open no block). */
 static int parse_lines(pdx_parser *p, const char *data, size_t len)
 {
     int rc = find_fences(p, data, len);
     open_block ob = {PDX_FENCE_NONE, 0, false};
+    open_comment cm = {0};
     uint32_t lineno = 0, fence = 0;
     for (size_t pos = 0, n; pos < len && !rc;) {
         const char *s = next_line(data, len, &pos, &n);
@@ -1315,7 +1400,12 @@ static int parse_lines(pdx_parser *p, const char *data, size_t len)
             else
                 code_line(p, &ob, lineno, s, n);
             rc = buf_err(p);
-        } else if (k == PDX_FENCE_NONE || !opens_block(p, k, kind == PDX_FENCE_OPENER, lineno, &ob)) {
+        } else if (cm.open) {
+            comment_line(p, &cm, lineno, s, n);
+            cm.open = cm.end >= pos; /* the "-->" is on a later line */
+        } else if ((k == PDX_FENCE_NONE ||
+                    !opens_block(p, k, kind == PDX_FENCE_OPENER, lineno, &ob)) &&
+                   !opens_comment(p, data, len, pos, s, n, lineno, &cm)) {
             rc = plain_line(p, lineno, s, n);
         }
     }

@@ -1387,6 +1387,81 @@ static void test_fence_holds_code_heading(void **state)
     collect_free(&c);
 }
 
+/* What a reader of the rendered digest sees. A paper commented out
+ * ("<!--" at the start of a line to the line holding "-->", CommonMark's
+ * HTML block) was indexed: it is now reported as skipped, and nothing
+ * in a comment is a field, a date or summary text. A "<!--" that nothing
+ * closes would hide the rest of the file: it is warned and the lines
+ * after it read as usual. A blockquoted heading is quoted text, kept in
+ * the summary of the paper it is in, and nothing outside one. */
+static void test_html_comment_and_blockquote(void **state)
+{
+    (void)state;
+    const char *doc = "> ### [Quoted before](https://arxiv.org/abs/2512.40000)\n"
+                      "## Daily Papers (2025-12-10)\n"
+                      "### [Kept](https://arxiv.org/abs/2512.40001)\n"
+                      "- 요약.\n"
+                      "<!-- 편집자 메모:\n"
+                      "### [Dropped](https://arxiv.org/abs/2512.40002)\n"
+                      "Vote: 7\n"
+                      "- 빠진 논문.\n"
+                      "   -->\n"
+                      "- 요약 계속.\n"
+                      "> ### [Quoted](https://arxiv.org/abs/2512.40003)\n"
+                      "> 인용된 글.\n"
+                      "<!-- 한 줄 주석 -->\n"
+                      "<!-->\n"
+                      "### [Next](https://arxiv.org/abs/2512.40004)\n"
+                      "  <!--\n"
+                      "## Daily Papers (1999-01-01)\n"
+                      "```\n"
+                      "-->\n"
+                      "Vote: 4\n"
+                      "```\n"
+                      "<!-- 코드 안: 주석이 아님\n"
+                      "```\n"
+                      "### [After](https://arxiv.org/abs/2512.40005)\n"
+                      "<!-- 닫히지 않음\n"
+                      "### [Still read](https://arxiv.org/abs/2512.40006)\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/comment.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 4);
+    assert_string_equal(c.p[0].id, "2512.40001");
+    assert_int_equal(c.p[0].votes, PDX_VOTES_UNKNOWN);
+    assert_string_equal(c.p[0].summary, "- 요약.\n- 요약 계속.\n"
+                                        "> ### [Quoted](https://arxiv.org/abs/2512.40003)\n"
+                                        "> 인용된 글.");
+    assert_string_equal(c.p[1].id, "2512.40004");
+    assert_int_equal(c.p[1].date, 20251210);
+    assert_int_equal(c.p[1].votes, 4);
+    assert_string_equal(c.p[1].summary, "<!-- 코드 안: 주석이 아님");
+    assert_string_equal(c.p[2].id, "2512.40005");
+    assert_string_equal(c.p[3].id, "2512.40006");
+    assert_int_equal(c.st.skipped, 1);
+    assert_non_null(find_diag(&c, PDX_DIAG_SKIPPED, 6, "HTML comment that opens at line 5"));
+    assert_accounted(&c);
+    assert_int_equal(c.st.warnings, 1);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 25, "no later line closes"));
+    collect_free(&c);
+
+    /* a file of unclosed "<!--" lines is read in linear time, warned
+     * 16 times and then counted */
+    size_t lines = 200000, len = 0;
+    char *big = malloc(lines * 5 + 64);
+    assert_non_null(big);
+    len += (size_t)sprintf(big, "### [Long](https://arxiv.org/abs/2512.40007)\n");
+    for (size_t i = 0; i < lines; i++) {
+        memcpy(big + len, "<!--\n", 5);
+        len += 5;
+    }
+    assert_int_equal(parse_buf(&c, "mem/2025/12/10/comments.md", big, len), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_int_equal(c.nd, 17);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 0, "199984 more"));
+    collect_free(&c);
+    free(big);
+}
+
 /* pdx_fences_pair() against a search from each fence line: on random
  * runs of fence lines, the closing line of each opener is the first later
  * one of the same character, at least as long, with nothing after it; and
@@ -2151,6 +2226,7 @@ int main(void)
         T("parser/fence_holds_date_header", test_fence_holds_date_header),
         T("parser/fence_stray_before_date_header", test_fence_stray_before_date_header),
         T("parser/fence_holds_code_heading", test_fence_holds_code_heading),
+        T("parser/html_comment_and_blockquote", test_html_comment_and_blockquote),
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/file/utf16", test_file_utf16),
         T("parser/dates", test_dates),
