@@ -8,7 +8,11 @@
  * The parser streams: it reads one file at a time and hands each paper to a
  * callback, so memory does not grow with the number of files. Every "### "
  * heading is accounted for: it is either delivered as a paper or reported
- * through the diagnostic callback as skipped, with file, line and reason.
+ * through the diagnostic callback as skipped, with file, line and reason
+ * (in a fenced code block or an HTML comment too); a "### " line the
+ * parser reads as a summary's code without a paper's link or fields is
+ * reported as a warning instead, as is each other guess it makes between
+ * two readings of the markup (README "Indexing" lists them).
  *
  * Deduplication of the same arXiv id across days is not done here (a
  * streaming parser cannot know the future); the index writer does it.
