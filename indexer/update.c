@@ -417,6 +417,12 @@ static int classify_files(pdx_updater *u)
         wfile *f = &u->walk[i];
         f->old = old_record(u, f->path); /* size and mtime: the walk's stat */
         const pdx_manifest_file *r = f->old >= 0 ? &u->old.files[f->old] : NULL;
+        if (r && !r->n_docs && !r->n_dropped) {
+            /* a record of nothing, as builds before this one wrote for a
+             * file without papers: read it as new, and drop the record */
+            r = NULL;
+            u->records_changed = true;
+        }
         if (r && r->size == f->size && r->mtime_ns == f->mtime_ns) {
             f->hash = r->hash; /* trusted without reading, as make trusts mtimes */
             f->kind = WF_UNCHANGED;
@@ -490,7 +496,12 @@ static int delete_stale(pdx_updater *u)
         if (f->old < 0)
             continue;
         u->old_walked[f->old] = 1;
-        if (f->kind == WF_CHANGED && delete_record(u, &u->old.files[f->old]))
+        if (f->kind != WF_CHANGED)
+            continue;
+        /* its record goes or is replaced even when no paper is deleted (a
+         * file whose papers were all dropped as duplicates) */
+        u->records_changed = true;
+        if (delete_record(u, &u->old.files[f->old]))
             return u->err;
     }
     for (uint32_t k = 0; k < u->old.n_files; k++) {
@@ -563,6 +574,9 @@ static int forward_paper(const pdx_paper *p, void *payload)
 {
     pdx_updater *u = payload;
     u->st.papers_parsed++;
+    int32_t k = p->file ? pdx_update_walk_index(u, p->file, strlen(p->file)) : -1;
+    if (k >= 0)
+        u->walk[k].has_paper = true;
     return u->cb.on_paper ? u->cb.on_paper(p, u->cb.payload) : PDX_OK;
 }
 
@@ -573,19 +587,6 @@ static int take_records(pdx_updater *u, pdx_segment_out *out)
     for (uint32_t k = 0; k < out->n_files; k++)
         if (pdx_update_copy_record(u, NULL, &out->files[k]))
             return u->err;
-    return PDX_OK;
-}
-
-/* When the parsed files held no paper at all there is no segment to
- * write: the readable ones get empty records so they are not read again
- * until they change (the unreadable ones get none: they are tried again). */
-static int record_empty_files(pdx_updater *u)
-{
-    for (uint32_t i = 0; i < u->n_walk; i++) {
-        const wfile *f = &u->walk[i];
-        if (f->kind != WF_UNCHANGED && f->stamped && !pdx_update_new_record(u, f))
-            return pdx_update_oom(u);
-    }
     return PDX_OK;
 }
 
@@ -610,7 +611,8 @@ static int commit_new_segment(pdx_updater *u, pdx_writer *w)
 }
 
 /* Parses files list[0..n) (walk order) with a writer of INDEX into the
- * new segment; a list without any paper leaves empty records instead. */
+ * new segment; a list without any paper writes none, and its files get no
+ * record (the writer records only files holding a paper). */
 static int parse_into_segment(pdx_updater *u, const char **list, size_t n)
 {
     pdx_writer *w = NULL;
@@ -623,9 +625,26 @@ static int parse_into_segment(pdx_updater *u, const char **list, size_t n)
                                                                : pdx_strerror(rc));
     }
     if (!rc)
-        rc = u->st.papers_parsed ? commit_new_segment(u, w) : record_empty_files(u);
+        rc = u->st.papers_parsed ? commit_new_segment(u, w) : PDX_OK;
     pdx_writer_free(w);
     return rc;
+}
+
+/* Counts the files parsed by kind. A new file holding no paper is not
+ * added (it gets no record): the parser has reported it skipped, as a
+ * build does, and so will the next update. A changed file is counted even
+ * so: its papers went. */
+static void count_parsed(pdx_updater *u)
+{
+    for (uint32_t i = 0; i < u->n_walk; i++) {
+        const wfile *f = &u->walk[i];
+        if (f->kind == WF_ADDED)
+            u->st.files_added += f->has_paper;
+        else if (f->kind == WF_CHANGED)
+            u->st.files_changed++;
+        else if (f->kind != WF_UNCHANGED)
+            u->st.files_reparsed++;
+    }
 }
 
 /* Parses the new, changed and resurrected files, in walk order, into one
@@ -641,15 +660,11 @@ static int add_segment(pdx_updater *u)
         if (f->kind == WF_UNCHANGED)
             continue;
         list[n++] = f->path;
-        if (f->kind == WF_ADDED)
-            u->st.files_added++;
-        else if (f->kind == WF_CHANGED)
-            u->st.files_changed++;
-        else
-            u->st.files_reparsed++;
     }
     int rc = n ? parse_into_segment(u, list, n) : PDX_OK;
     free(list);
+    if (!rc)
+        count_parsed(u);
     return rc ? (u->err ? u->err : rc) : PDX_OK;
 }
 

@@ -42,6 +42,7 @@ typedef struct wfile {
     int32_t old;      /* its record in the old manifest's MFILES, -1 when none */
     wfile_kind kind;  /* see wfile_kind */
     bool stamped;     /* size, mtime and hash were read (the file is readable) */
+    bool has_paper;   /* parsed this run and a paper of it came out */
 } wfile;
 
 /* A segment of the view being updated, in view order. */

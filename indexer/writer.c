@@ -1860,9 +1860,9 @@ static int split_dropped(const wfile *f, pdx_manifest_file *mf)
     return PDX_OK;
 }
 
-/* MFILES records of the files noted: each file's kept papers are
- * consecutive final ids (papers are numbered in the order they came, file
- * after file); sorted by path. */
+/* MFILES records of the files noted that hold a kept or dropped paper:
+ * each file's kept papers are consecutive final ids (papers are numbered
+ * in the order they came, file after file); sorted by path. */
 static int build_files(commit_ctx *c, pdx_segment_out *out)
 {
     pdx_writer *w = c->w;
@@ -1879,17 +1879,23 @@ static int build_files(commit_ctx *c, pdx_segment_out *out)
         if (!mf->n_docs++)
             mf->first_doc = c->remap[i];
     }
-    for (uint32_t k = 0; k < w->n_files; k++, out->n_files++) {
+    for (uint32_t k = 0; k < w->n_files; k++) {
         const wfile *f = &w->files[k];
-        pdx_manifest_file *mf = &out->files[k];
+        pdx_manifest_file counted = out->files[k];
+        memset(&out->files[k], 0, sizeof counted);
+        /* A file of which nothing is indexed (no paper heading, or every
+         * paper skipped) gets no record, as an unreadable one: each update
+         * reads it again and reports it skipped, as each build does. */
+        if (!counted.n_docs && !f->n_dropped)
+            continue;
+        pdx_manifest_file *mf = &out->files[out->n_files++];
+        *mf = counted;
         mf->size = f->stamp.size;
         mf->mtime_ns = f->stamp.mtime_ns;
         mf->hash = f->stamp.hash;
         mf->seq = c->seq;
-        if (!(mf->path = strdup(f->path)) || split_dropped(f, mf)) {
-            out->n_files++;
+        if (!(mf->path = strdup(f->path)) || split_dropped(f, mf))
             return oom(w);
-        }
     }
     qsort(out->files, out->n_files, sizeof *out->files, cmp_file_path);
     for (uint32_t k = 1; k < out->n_files; k++)

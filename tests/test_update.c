@@ -1075,6 +1075,58 @@ static void cli_summaries_list_skipped_papers(void **st)
     free(bad);
 }
 
+/* Does the manifest of index hold a record of path? */
+static bool has_record(const char *index, const char *path)
+{
+    view v;
+    view_open(index, &v);
+    bool found = false;
+    for (uint32_t r = 0; r < v.m.n_files; r++)
+        found |= strcmp(v.m.files[r].path, path) == 0;
+    view_close(&v);
+    return found;
+}
+
+/* Runs `paperdex-index --update --json` of t->in and checks the counters
+ * and that the file without headings was reported skipped. */
+static void update_says(tstate *t, const char *notes, const char *counters)
+{
+    char cmd[8192], *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s/paperdex-index --update --json -o %s %s 2>&1", PDX_BIN_DIR,
+             t->idx, t->in);
+    assert_int_equal(fx_run(cmd, &out), 0);
+    char said[4300];
+    snprintf(said, sizeof said, "%s: skipped: not a digest", notes);
+    if (!out || !strstr(out, counters) || !strstr(out, "\"paths_skipped\":1,") ||
+        !strstr(out, said))
+        fail_msg("want %s, paths_skipped 1 and '%s' in:\n%s", counters, said, out ? out : "");
+    free(out);
+}
+
+/* A file without paper headings is skipped, with its message, by every
+ * update as by every build, and counted only as a skipped path: it gets
+ * no record (an update that wrote nothing used to count it added each
+ * time; once another change wrote its empty record it became unchanged
+ * and silent). */
+static void update_skips_a_file_without_papers_every_time(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    update_index(t, t->idx, 0);
+    char *notes = fx_path(t->in, "notes.md");
+    static const char text[] = "plain notes, no paper headings\n";
+    fx_write(notes, text, sizeof text - 1);
+    for (int i = 0; i < 2; i++)
+        update_says(t, notes, "\"files_unchanged\":1,\"files_added\":0,");
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2); /* a change that writes */
+    update_says(t, notes, "\"files_unchanged\":1,\"files_added\":1,");
+    update_says(t, notes, "\"files_unchanged\":2,\"files_added\":0,");
+    assert_false(has_record(t->idx, notes));
+    assert_same_as_fresh(t);
+    assert_false(has_record(t->ref, notes)); /* nor does a build record it */
+    free(notes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1098,6 +1150,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(update_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(cli_summaries_list_skipped_papers, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_skips_a_file_without_papers_every_time, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(update_random_sequences, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
