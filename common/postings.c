@@ -172,6 +172,8 @@ static int decode_block(pdx_postings *p, uint32_t b)
     }
     if (tf_sum > (uint64_t)(p->pos_end - (p->pos + pos_off)))
         return pdx_index_corrupt(p->ix, "POSTINGS: block frequencies exceed the positions left");
+    for (uint32_t k = 0; k < PDX_SCAN_PAD; k++)
+        p->docs[n + k] = UINT32_MAX;
     p->block = b;
     p->block_end = s;
     p->n = n;

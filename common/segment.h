@@ -249,6 +249,9 @@ int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out);
  * Document-at-a-time: doc is the current document (PDX_NO_DOC at the end).
  * Blocks are decoded lazily: seek() uses the skip table to jump over whole
  * blocks without decoding them. */
+/* Documents pdx_postings_seek() compares at once in a decoded block. */
+#define PDX_SCAN_PAD 4
+
 typedef struct pdx_postings {
     pdx_index *ix;     /* not owned */
     unsigned field;    /* the list's field (enum pdx_field) */
@@ -279,7 +282,9 @@ typedef struct pdx_postings {
      * not rescan the block. UINT32_MAX when unset. */
     const uint8_t *again_p;
     uint32_t again_i;
-    uint32_t docs[PDX_BLOCK_SIZE];
+    /* the block's documents, then PDX_SCAN_PAD copies of UINT32_MAX
+     * (pdx_postings_seek() reads PDX_SCAN_PAD at a time) */
+    uint32_t docs[PDX_BLOCK_SIZE + PDX_SCAN_PAD];
     uint32_t tfs[PDX_BLOCK_SIZE];
     /* The skip entry of a one-block list, which has none on disk; `skip`
      * then points here, so a cursor must not be copied once opened. */
@@ -313,9 +318,21 @@ static inline int pdx_postings_seek(pdx_postings *p, uint32_t target)
         return PDX_OK;
     if (p->docs[p->n - 1] < target)
         return pdx_postings_seek_blocks(p, target);
+    /* The answer is in [i + 1, n) (docs[n - 1] >= target). The block is
+     * sorted, so how many of the next four are below target is how far
+     * to move: counted without a branch per document, since a scan of
+     * varying length mispredicts its exit at nearly every seek (the
+     * padding past n is never below target). A longer way on is scanned
+     * as before: there the loop predicts well, and four more compares
+     * cost less than eight (measured) or a binary search's chain of
+     * loads (slower by 13% at 20x, where copies of a paper make long runs). */
     uint32_t i = p->i + 1;
-    while (p->docs[i] < target)
-        i++;
+    const uint32_t *d = p->docs + i;
+    uint32_t c = (d[0] < target) + (d[1] < target) + (d[2] < target) + (d[3] < target);
+    i += c;
+    if (c == PDX_SCAN_PAD)
+        while (p->docs[i] < target)
+            i++;
     p->i = i;
     p->doc = p->docs[i];
     return PDX_OK;
