@@ -52,17 +52,23 @@
  * is always valid UTF-8 and never silently shortened.
  *
  * Decisions (the header documents the contract, these are the details):
- * - Heading: the title is between the first '[' and the last "](" whose
- *   link closes (heading_link()), so titles may hold brackets ("[IDK]",
- *   "GPT-[n]") and parentheses; text after the link ends the title, and a
- *   first arXiv link with other links after it is the paper's. The arXiv
- *   id comes from the link (see pdx_arxiv_id_from_url); "vN" is stripped
- *   so versions dedup. A list number or emphasis around an arXiv link
- *   ("1. [T](...)", "**[T](...)**") is taken off (wrapped_link()). A
- *   heading without a usable id gets "nolink-" + 16 hex digits of XXH3-64
- *   of the title and the authors (so a paper listed on two days is one
- *   paper, and two "Technical Report"s by different teams are two), plus a
- *   warning; an empty title without an id is skipped.
+ * - Heading: markdown's closing '#'s are taken off ("### [T](url) ###").
+ *   The title is the text of the heading's first link when its brackets
+ *   balance ("[[IDK] x](...)"), else everything between the first '[' and
+ *   the last "](" whose link closes (heading_link()), so titles may hold
+ *   brackets and parentheses. The paper's link is the title link when it
+ *   holds an arXiv id, else the first link after it that does
+ *   ("[Project](github) [paper](arXiv)": find_paper_link()). Text after
+ *   the title link ends the title ("(ICML 2024)"), links in it left out
+ *   (append_title_tail()). The arXiv id comes from the paper's link (see
+ *   pdx_arxiv_id_from_url); "vN" is stripped so versions dedup. A list
+ *   number or emphasis around the title link ("1. [T](...)",
+ *   "**[T](...)** (NeurIPS)") is taken off when the heading links a paper
+ *   (wrapped_link()). A heading without a usable id gets "nolink-" + 16
+ *   hex digits of XXH3-64 of the title and the authors (so a paper listed
+ *   on two days is one paper, and two "Technical Report"s by different
+ *   teams are two), plus a warning; an empty title without an id is
+ *   skipped.
  * - Date: the last "## Daily Papers (...)" header above the paper, else the
  *   YYYY/MM/DD in the path. An invalid header date is a warning. A file
  *   whose papers have no date at all gets one warning (first paper's line).
@@ -584,8 +590,9 @@ static int finish_paper(pdx_parser *p)
     return p->cb.on_paper(&paper, p->cb.payload);
 }
 
-/* A heading's parts: the title, the link's URL (trimmed, without "<>" or
- * a "title" after it) and the text after the link. */
+/* A heading's parts: the text of its title link, the paper's link target
+ * (trimmed, without "<>" or a "title" after it) and the text after the
+ * title link. */
 typedef struct heading_parts {
     const char *title, *url, *after;
     size_t title_len, url_len, after_len;
@@ -628,18 +635,50 @@ static bool link_at(const char *h, size_t n, size_t at, heading_parts *hp)
     return true;
 }
 
-/* Where the first "[title]" of h ends, brackets inside it balanced ("[[x]
- * y]"), when "(" follows it; 0 when it does not. */
-static size_t first_title_end(const char *h, size_t n)
+/* Where the ']' that closes the '[' at h[0] is, brackets inside balanced
+ * ("[[x] y]"); n when none does. */
+static size_t bracket_end(const char *h, size_t n)
 {
     size_t depth = 0;
     for (size_t k = 0; k < n; k++) {
         if (h[k] == '[')
             depth++;
         else if (h[k] == ']' && --depth == 0)
-            return k + 1 < n && h[k + 1] == '(' ? k : 0;
+            return k;
     }
-    return 0;
+    return n;
+}
+
+/* Where the first "[title]" of h ends when "(" follows it; 0 when it does
+ * not. */
+static size_t first_title_end(const char *h, size_t n)
+{
+    size_t k = n && h[0] == '[' ? bracket_end(h, n) : n;
+    return k + 1 < n && h[k + 1] == '(' ? k : 0;
+}
+
+/* The next link "[text](url)" of s[0..n) from *pos: fills *l, sets *start
+ * to its '[' and *pos past it. False when there is none, or when a '[' or
+ * a "](" from *pos is never closed: the rest is text (markdown reads it
+ * so), and stopping there keeps a line of many '[' linear. */
+static bool next_link(const char *s, size_t n, size_t *pos, size_t *start, heading_parts *l)
+{
+    for (size_t i = *pos; i < n; i++) {
+        if (s[i] != '[')
+            continue;
+        size_t k = bracket_end(s + i, n - i);
+        if (k == n - i)
+            return false;
+        if (i + k + 1 < n && s[i + k + 1] == '(') {
+            if (!link_at(s + i, n - i, k, l))
+                return false;
+            *start = i;
+            *pos = (size_t)(l->after - s);
+            return true;
+        }
+        i += k; /* bracketed text, not a link: what it holds is text too */
+    }
+    return false;
 }
 
 static bool holds_arxiv_id(const heading_parts *hp)
@@ -650,76 +689,168 @@ static bool holds_arxiv_id(const heading_parts *hp)
     return hp->url_len && pdx_arxiv_id_from_url(hp->url, hp->url_len, &id, &id_len, &empty);
 }
 
-/* Splits heading h[0..n) into its parts; returns whether it has a link.
- * "[title](url)" starts at the last "](" (titles may hold "](" too, the
- * URL never does), a link never closed being no link; text after it
- * ("(ICML 2024)") is kept as the end of the title. When the heading's
- * first link, after a title whose brackets balance, is an arXiv link and
- * other links follow it ("[T](arXiv) [code](github)"), the first is the
- * paper's and the links after it are left out of the title. Each is found
- * in one pass: a line of many "](" costs no more than its length. */
+/* Makes hp->url the paper's link: the title link's when it holds an arXiv
+ * id, else the first link after it that does ("[Project](github)
+ * [paper](arXiv)"). Returns whether one does; when none does, hp->url
+ * stays the title link's. */
+static bool find_paper_link(heading_parts *hp)
+{
+    if (holds_arxiv_id(hp))
+        return true;
+    size_t pos = 0, start;
+    heading_parts l;
+    while (next_link(hp->after, hp->after_len, &pos, &start, &l))
+        if (holds_arxiv_id(&l)) {
+            hp->url = l.url;
+            hp->url_len = l.url_len;
+            return true;
+        }
+    return false;
+}
+
+/* The link at the last "](" of heading h[0..n), which starts with '[':
+ * the title before it may hold "](" and unbalanced brackets, the URL never
+ * does. Fills *hp and returns true when that link closes. */
+static bool last_link(const char *h, size_t n, heading_parts *hp)
+{
+    for (size_t j = n >= 2 && h[0] == '[' ? n - 1 : 0; j-- > 1;)
+        if (h[j] == ']' && h[j + 1] == '(')
+            return link_at(h, n, j, hp);
+    return false;
+}
+
+/* Reads the title link of heading h[0..n) into *hp; returns whether it
+ * has one. It is the heading's first link when its text's brackets
+ * balance ("[[IDK] x](...)"), else the link at the last "](" (titles may
+ * hold "](" and unbalanced brackets, the URL never does); a link never
+ * closed is no link, and a "[title]" alone is the title. Each is found in
+ * one pass: a line of many "](" costs no more than its length. */
 static bool heading_link(const char *h, size_t n, heading_parts *hp)
 {
     memset(hp, 0, sizeof *hp);
     hp->title = h;
     hp->title_len = n;
-    size_t at = 0; /* where the last "](" is; 0: none (h[0] is '[') */
-    for (size_t j = n >= 2 && h[0] == '[' ? n - 1 : 0; j-- > 1;)
-        if (h[j] == ']' && h[j + 1] == '(') {
-            at = j;
-            break;
-        }
-    if (!at || !link_at(h, n, at, hp)) {
-        if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
-            hp->title = h + 1;
-            hp->title_len = n - 2;
-        }
-        trim(&hp->title, &hp->title_len);
-        return false;
-    }
-    heading_parts first;
     size_t fe = first_title_end(h, n);
-    if (fe && fe < at && link_at(h, n, fe, &first) && holds_arxiv_id(&first)) {
-        *hp = first;
-        hp->after_len = 0; /* the other links (code, project page), not title words */
+    if ((fe && link_at(h, n, fe, hp)) || last_link(h, n, hp))
+        return true;
+    if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+        hp->title = h + 1;
+        hp->title_len = n - 2;
     }
-    return true;
+    trim(&hp->title, &hp->title_len);
+    return false;
 }
 
-/* The length of the emphasis run ("*" to "***", or '_') that opens
- * h[i..end) when a run exactly as long closes it; 0 when none does. */
-static size_t emphasis_around(const char *h, size_t i, size_t end)
+/* The length of the emphasis run ("*" to "***", or '_') at h[i..n). */
+static size_t emphasis_run(const char *h, size_t i, size_t n)
 {
-    char em = i < end ? h[i] : 0;
+    char em = i < n ? h[i] : 0;
     size_t run = 0;
-    while ((em == '*' || em == '_') && run < 3 && i + run < end && h[i + run] == em)
+    while ((em == '*' || em == '_') && run < 3 && i + run < n && h[i + run] == em)
         run++;
-    if (!run || end - i <= 2 * run || h[end - run - 1] == em)
-        return 0;
-    for (size_t k = 1; k <= run; k++)
-        if (h[end - k] != em)
-            return 0;
     return run;
 }
 
-/* The link of a heading h[0..n) that wraps it in markup: a list marker
- * ("1. ", "- ") and emphasis around the rest ("**[T](url)**"), either or
- * both. Fills *hp and returns true when what is wrapped is a link whose
- * URL holds an arXiv id: the paper's id and title come from it. Otherwise
- * the heading reads as written (a title that merely starts with "2024. "
- * keeps it, and so does the id synthesized from it). */
+/* Whether the text after a link opens with exactly `run` of `em`, the run
+ * that closes emphasis opened before the link; takes it off hp->after. */
+static bool closes_emphasis(heading_parts *hp, char em, size_t run)
+{
+    if (!run)
+        return true; /* no emphasis (em is what follows the list marker) */
+    size_t k = 0;
+    while (k < hp->after_len && hp->after[k] == em)
+        k++;
+    if (k != run)
+        return false;
+    hp->after += run;
+    hp->after_len -= run;
+    ltrim(&hp->after, &hp->after_len);
+    return true;
+}
+
+/* heading_link() with the paper's link found (find_paper_link()): fills
+ * *hp, sets *paper to whether the heading links a paper and returns
+ * whether it has a link. When no link after a balanced title link holds
+ * an arXiv id, the link at the last "](" may ("[T](x) more](arXiv)",
+ * unbalanced): the paper's link, as it was before balanced titles. */
+static bool title_and_paper_link(const char *h, size_t n, heading_parts *hp, bool *paper)
+{
+    *paper = false;
+    if (!heading_link(h, n, hp))
+        return false;
+    heading_parts last;
+    *paper = find_paper_link(hp);
+    if (!*paper && last_link(h, n, &last) && holds_arxiv_id(&last)) {
+        *hp = last;
+        *paper = true;
+    }
+    return true;
+}
+
+/* The link of a heading h[0..n) that wraps its title link in markup: a
+ * list marker ("1. ", "- ") and emphasis around the link
+ * ("**[T](url)** (NeurIPS)"), either or both. Fills *hp and returns true
+ * when the heading then links a paper. Otherwise the heading reads as
+ * written (a title that merely starts with "2024. " keeps it, and so does
+ * the id synthesized from it). */
 static bool wrapped_link(const char *h, size_t n, heading_parts *hp)
 {
-    size_t i = pdx_after_list_marker(h, n, 0), end = n;
-    size_t run = emphasis_around(h, i, end);
-    i += run;
-    end -= run;
+    size_t i = pdx_after_list_marker(h, n, 0);
+    size_t run = emphasis_run(h, i, n), at = i + run;
     heading_parts w;
-    if (i == 0 || i >= end || h[i] != '[' || !heading_link(h + i, end - i, &w) ||
-        !holds_arxiv_id(&w))
-        return false; /* nothing taken off (heading_link() read it), or no paper link */
+    bool paper;
+    if (at == 0 || at >= n || h[at] != '[' || !title_and_paper_link(h + at, n - at, &w, &paper) ||
+        !paper || !closes_emphasis(&w, h[i], run))
+        return false; /* nothing taken off, or no paper link */
     *hp = w;
     return true;
+}
+
+/* Reads heading h[0..n) (trimmed, closing '#'s taken off) into *hp: the
+ * title link, markup around it taken off (wrapped_link()), and the
+ * paper's link among the heading's. Returns whether it has a link. */
+static bool read_heading(const char *h, size_t n, heading_parts *hp)
+{
+    bool paper;
+    return wrapped_link(h, n, hp) || title_and_paper_link(h, n, hp, &paper);
+}
+
+/* Takes markdown's optional closing sequence off heading h[0..*n),
+ * trimmed: '#'s after a blank ("### [T](url) ###"), or a heading of '#'s
+ * alone ("### ###", an empty heading). A '#' ending a word ("C#") stays. */
+static void strip_closing_hashes(const char *h, size_t *n)
+{
+    size_t k = *n;
+    while (k > 0 && h[k - 1] == '#')
+        k--;
+    if (k == *n || (k > 0 && !is_blank(h[k - 1])))
+        return;
+    *n = rtrim_len(h, k);
+}
+
+/* Appends the text after the title link, s[0..n), to the title: "(ICML
+ * 2024)" ends the title, but links there (code, project page, another
+ * arXiv link) are not title words. Each run of text between links is
+ * appended trimmed, after a space. Returns the bytes replaced. */
+static size_t append_title_tail(pdx_parser *p, const char *s, size_t n)
+{
+    size_t pos = 0, start = 0, bad = 0;
+    heading_parts l;
+    if (!n)
+        return 0; /* s may be NULL: a heading without a link has no text after one */
+    for (bool more = true; more;) {
+        size_t from = pos;
+        more = next_link(s, n, &pos, &start, &l);
+        const char *t = s + from;
+        size_t tn = (more ? start : n) - from;
+        trim(&t, &tn);
+        if (!tn)
+            continue;
+        if (p->title.len)
+            pdx_buf_putc(&p->title, ' ');
+        bad += append_sanitized(&p->title, t, tn, &p->stripped);
+    }
+    return bad;
 }
 
 /* A "### " line: h[0..n) is the text after the "###". */
@@ -730,14 +861,12 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
     p->headings++;
     p->stats->headings++;
     trim(&h, &n);
+    strip_closing_hashes(h, &n);
 
     heading_parts hp;
-    bool have_link = heading_link(h, n, &hp) || wrapped_link(h, n, &hp);
+    bool have_link = read_heading(h, n, &hp);
     size_t bad = append_sanitized(&p->title, hp.title, hp.title_len, &p->stripped);
-    if (hp.after_len) {
-        pdx_buf_putc(&p->title, ' ');
-        bad += append_sanitized(&p->title, hp.after, hp.after_len, &p->stripped);
-    }
+    bad += append_title_tail(p, hp.after, hp.after_len);
     if (hp.url_len)
         bad += append_sanitized(&p->url, hp.url, hp.url_len, &p->stripped);
     report_replaced(p, lineno, bad);
@@ -1122,8 +1251,9 @@ static bool links_a_paper(const char *s, size_t n)
     const char *h = s + i;
     size_t hn = n - i;
     trim(&h, &hn);
+    strip_closing_hashes(h, &hn);
     heading_parts hp;
-    return (heading_link(h, hn, &hp) && holds_arxiv_id(&hp)) || wrapped_link(h, hn, &hp);
+    return read_heading(h, hn, &hp) && holds_arxiv_id(&hp);
 }
 
 /* A paper's Vote or Authors line (paper_line()'s test). */

@@ -736,6 +736,107 @@ static void test_heading_wrapped_link(void **state)
     collect_free(&c);
 }
 
+/* Emphasis around a link with text after it ("**[A](arXiv)** (NeurIPS)")
+ * was only taken off when nothing followed the closing "**": the paper
+ * got a synthesized id, no url, the markdown as its title and a false
+ * "heading has no link". The emphasis closes right after the link now and
+ * the rest is the text after the link, as without emphasis. */
+static void test_heading_wrapped_link_text_after(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2024-05-01)\n"
+                      "### **[A](https://arxiv.org/abs/2405.00701)** (NeurIPS)\n"
+                      "### **[B](https://arxiv.org/abs/2405.00702)** \n"
+                      "### *[D](https://arxiv.org/abs/2405.00704)* x\n"
+                      "### **[E](https://arxiv.org/abs/2405.00705)** [code](https://github.com/a/b)\n"
+                      "### 3. __[F](https://arxiv.org/abs/2405.00706)__ 구두 발표\n"
+                      "### **[G](https://arxiv.org/abs/2405.00707)*** no\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/wrapped_after.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 6);
+    const char *ids[] = {"2405.00701", "2405.00702", "2405.00704", "2405.00705", "2405.00706"};
+    const char *titles[] = {"A (NeurIPS)", "B", "D x", "E", "F 구두 발표"};
+    for (size_t i = 0; i < 5; i++) {
+        assert_string_equal(c.p[i].id, ids[i]);
+        assert_string_equal(c.p[i].title, titles[i]);
+        assert_false(c.p[i].synth);
+        assert_true(strstr(c.p[i].url, ids[i]) != NULL);
+    }
+    /* a closing run longer than the opening one closes nothing: as written */
+    expect_synth(&c.p[5], "**[G](https://arxiv.org/abs/2405.00707)*** no");
+    assert_int_equal(c.st.warnings, 1);
+    collect_free(&c);
+}
+
+/* A heading whose first link is not the paper's ("[Proj](github)
+ * [paper](arXiv)") was read from its last "](": the title
+ * "Proj](https://github.com/x/y) [paper", no warning. The first link's
+ * text is the title and the first arXiv link after it the paper's now; a
+ * heading with no arXiv link keeps its first link. An unbalanced title
+ * that only the last "](" closes still finds its arXiv link. */
+static void test_heading_paper_link_after_another(void **state)
+{
+    (void)state;
+    const char *doc =
+        "## Daily Papers (2024-05-01)\n"
+        "### [Proj](https://github.com/x/y) [paper](https://arxiv.org/abs/2405.00801)\n"
+        "### [Site](https://x.org/) [blog](https://y.org/) [pdf](https://arxiv.org/pdf/2405.00802v2)\n"
+        "### - [Proj2](https://github.com/x/z) [paper](https://arxiv.org/abs/2405.00803)\n"
+        "### [Two sites](https://x.org/a) [blog](https://y.org/b)\n"
+        "### [T](https://x.org/y) more](https://arxiv.org/abs/2405.00804)\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/other_first.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 5);
+    assert_string_equal(c.p[0].id, "2405.00801");
+    assert_string_equal(c.p[0].title, "Proj");
+    assert_string_equal(c.p[0].url, "https://arxiv.org/abs/2405.00801");
+    assert_string_equal(c.p[1].id, "2405.00802");
+    assert_string_equal(c.p[1].title, "Site");
+    assert_string_equal(c.p[2].id, "2405.00803");
+    assert_string_equal(c.p[2].title, "Proj2");
+    expect_synth(&c.p[3], "Two sites");
+    assert_string_equal(c.p[3].url, "https://x.org/a");
+    assert_string_equal(c.p[4].id, "2405.00804");
+    assert_string_equal(c.p[4].title, "T](https://x.org/y) more");
+    assert_int_equal(c.st.warnings, 1); /* 3 has no arXiv id */
+    collect_free(&c);
+}
+
+/* The text after the paper's link was dropped whenever another link
+ * followed ("[Alpha](arXiv) (ICML 2024) [code](github)" gave "Alpha")
+ * and kept otherwise ("Beta (ICML 2024)"); markdown's closing '#'s were
+ * title words ("Gamma ###"). Text after the title link now always ends
+ * the title, with the links in it left out, and a closing sequence of
+ * '#'s after a blank is taken off. */
+static void test_heading_title_tail(void **state)
+{
+    (void)state;
+    const char *doc =
+        "## Daily Papers (2024-05-01)\n"
+        "### [Alpha](https://arxiv.org/abs/2405.00601) (ICML 2024) [code](https://github.com/x/y)\n"
+        "### 2. [Beta](https://arxiv.org/abs/2405.00602) (ICML 2024)\n"
+        "### [Gamma](https://arxiv.org/abs/2405.00503) ###\n"
+        "### [Delta](https://arxiv.org/abs/2405.00504) [code](https://g.com/a)  Oral  [page](https://p.org)\n"
+        "### [Epsilon](https://arxiv.org/abs/2405.00505) [code](https://g.com/[b\n"
+        "### Issue C# ##  \n"
+        "### ###\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/tail.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 6);
+    assert_string_equal(c.p[0].id, "2405.00601");
+    assert_string_equal(c.p[0].title, "Alpha (ICML 2024)");
+    assert_string_equal(c.p[1].id, "2405.00602");
+    assert_string_equal(c.p[1].title, "Beta (ICML 2024)");
+    assert_string_equal(c.p[2].id, "2405.00503");
+    assert_string_equal(c.p[2].title, "Gamma");
+    assert_string_equal(c.p[3].title, "Delta Oral");
+    /* a '[' never closed: the rest is text, as markdown reads it */
+    assert_string_equal(c.p[4].title, "Epsilon [code](https://g.com/[b");
+    expect_synth(&c.p[5], "Issue C#");
+    assert_non_null(find_diag(&c, PDX_DIAG_SKIPPED, 8, "empty title"));
+    collect_free(&c);
+}
+
 static void test_heading_missing_link(void **state)
 {
     (void)state;
@@ -2213,6 +2314,9 @@ int main(void)
         T("parser/heading/missing link, same title", test_heading_missing_link_same_title),
         T("parser/heading/missing_link", test_heading_missing_link),
         T("parser/heading/wrapped_link", test_heading_wrapped_link),
+        T("parser/heading/wrapped link, text after it", test_heading_wrapped_link_text_after),
+        T("parser/heading/paper link after another link", test_heading_paper_link_after_another),
+        T("parser/heading/title tail", test_heading_title_tail),
         T("parser/heading/skipped", test_heading_skipped),
         T("parser/heading/indented", test_heading_indented),
         T("parser/votes", test_votes),

@@ -38,11 +38,15 @@ extern "C" {
 typedef struct pdx_paper {
     const char *id; /* arXiv id ("2408.04619"), or a synthesized stable id
                        "nolink-<16 hex>" (of the title and authors) when the
-                       heading has none */
+                       heading links no paper */
     size_t id_len;
-    const char *url; /* link target as written; may be empty */
+    const char *url; /* the paper's link target as written (the first
+                        arXiv link, else the heading's first link); may be
+                        empty */
     size_t url_len;
-    const char *title; /* as written between the brackets, markup kept */
+    const char *title; /* the first link's text as written, markup kept,
+                          then the text after that link without its links
+                          (README "Indexing") */
     size_t title_len;
     const char *authors; /* names separated by '\n', quotes and a leading
                             "and " removed; empty when there is no line */
