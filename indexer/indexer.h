@@ -70,6 +70,10 @@ pdx_parse_stats *pdx_parser_stats(pdx_parser *p);
 bool pdx_arxiv_id_from_url(const char *url, size_t url_len, const char **id_out,
                            size_t *id_len_out, bool *empty_out);
 
+/* What a paper's id is, for messages: "arXiv id", or "synthesized id"
+ * for a "nolink-" id, which no arXiv id is. */
+const char *pdx_id_kind(bool id_synthesized);
+
 /* Parses "YYYY-MM-DD" or "YYYY/MM/DD" at s[0..10) into YYYYMMDD; 0 when the
  * text is not a valid calendar date (month 1-12, day within the month,
  * leap years honoured, year 1900-9999). */

@@ -65,9 +65,8 @@
  *   number or emphasis around the title link ("1. [T](...)",
  *   "**[T](...)** (NeurIPS)") is taken off when the heading links a paper
  *   (wrapped_link()). A heading without a usable id gets "nolink-" + 16
- *   hex digits of XXH3-64 of the title and the authors (so a paper listed
- *   on two days is one paper, and two "Technical Report"s by different
- *   teams are two), plus a warning; an empty title without an id is
+ *   hex digits of XXH3-64 of the paper's title, authors and summary
+ *   (synthesize_id()), plus a warning; an empty title without an id is
  *   skipped.
  * - Date: the last "## Daily Papers (...)" header above the paper, else the
  *   YYYY/MM/DD in the path. An invalid header date is a warning. A file
@@ -434,6 +433,11 @@ bool pdx_arxiv_id_from_url(const char *url, size_t url_len, const char **id_out,
     return true;
 }
 
+const char *pdx_id_kind(bool id_synthesized)
+{
+    return id_synthesized ? "synthesized id" : "arXiv id";
+}
+
 /* ---- diagnostics ---- */
 
 pdx_parse_stats *pdx_parser_stats(pdx_parser *p)
@@ -525,14 +529,23 @@ static const char *buf_str(const pdx_buf *b)
     return b->data ? (const char *)b->data : "";
 }
 
-/* The id of a paper without one: "nolink-" and the XXH3-64 of its title,
- * a newline and its authors (one a line), with the warning. */
+/* The id of a paper without one: "nolink-" and the XXH3-64 of all it
+ * says, its title, authors (one a line) and summary, each ended by a NUL
+ * (which none holds), with the warning. Only the paper's own text: two
+ * papers differing in any of it are two papers (two "Untitled"s), the same
+ * section repeated word for word is one, and its id does not move when
+ * another paper, in its file or another, is edited, added or removed, nor
+ * with the path the file is read under. Votes and date are left out: they
+ * change when a digest lists the paper again. */
 static void synthesize_id(pdx_parser *p)
 {
     pdx_buf key = {0};
     pdx_buf_append(&key, p->title.data, p->title.len);
-    pdx_buf_putc(&key, '\n');
+    pdx_buf_putc(&key, 0);
     pdx_buf_append(&key, p->authors.data, p->authors.len);
+    pdx_buf_putc(&key, 0);
+    pdx_buf_append(&key, p->summary.data, p->summary.len);
+    pdx_buf_putc(&key, 0);
     char hex[17];
     snprintf(hex, sizeof hex, "%016" PRIx64, pdx_hash(key.data, key.len));
     if (key.err)

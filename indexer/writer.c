@@ -717,8 +717,8 @@ static void report_duplicate(pdx_writer *w, const pdx_paper *p, const mdoc *old,
     if (!w->opts.on_diag)
         return;
     char msg[512], day[16];
-    snprintf(msg, sizeof msg,
-             "duplicate arXiv id %.*s (also dated %s): %s", (int)PDX_MIN(p->id_len, 64),
+    snprintf(msg, sizeof msg, "duplicate %s %.*s (also dated %s): %s",
+             pdx_id_kind(p->id_synthesized), (int)PDX_MIN(p->id_len, 64),
              p->id, pdx_date_text(old->date, day),
              replaced ? "this later entry replaces the earlier one"
                       : "this entry is older and is not indexed");

@@ -680,26 +680,23 @@ static void test_heading_text_after_link(void **state)
     collect_free(&c);
 }
 
-/* A synthesized id: the XXH3-64 of the title, a newline and the authors
- * (one a line; none here unless given). */
+/* A synthesized id: the XXH3-64 of the title, the authors (one a line)
+ * and the summary, each followed by a NUL. */
 static void expect_synth_by(const cpaper *p, const char *title, const char *authors)
 {
-    char key[512], want[32];
-    int n = snprintf(key, sizeof key, "%s\n%s", title, authors);
+    char key[1024], want[32];
+    int n = snprintf(key, sizeof key, "%s%c%s%c%s%c", title, 0, authors, 0, p->summary, 0);
+    assert_true(n > 0 && (size_t)n < sizeof key);
     snprintf(want, sizeof want, "nolink-%016llx", (unsigned long long)pdx_hash(key, (size_t)n));
     assert_string_equal(p->id, want);
     assert_true(p->synth);
     assert_string_equal(p->title, title);
+    assert_string_equal(p->authors, authors);
 }
 
 static void expect_synth(const cpaper *p, const char *title)
 {
-    char key[512], want[32];
-    int n = snprintf(key, sizeof key, "%s\n", title);
-    snprintf(want, sizeof want, "nolink-%016llx", (unsigned long long)pdx_hash(key, (size_t)n));
-    assert_string_equal(p->id, want);
-    assert_true(p->synth);
-    assert_string_equal(p->title, title);
+    expect_synth_by(p, title, p->authors);
 }
 
 /* A link wrapped in emphasis or after a list number had no link: the
@@ -872,8 +869,9 @@ static void test_heading_missing_link(void **state)
 
 /* Two papers without a link and with the same title ("Technical Report")
  * by different teams are two papers: the id was the title's alone, so the
- * second replaced the first as a duplicate. The same paper listed again
- * (title and authors) is still one. */
+ * second replaced the first as a duplicate. The same section repeated
+ * word for word is still one paper; told again in other words it is
+ * another. */
 static void test_heading_missing_link_same_title(void **state)
 {
     (void)state;
@@ -885,19 +883,65 @@ static void test_heading_missing_link_same_title(void **state)
                       "Authors: Team Beta, Team Gamma\n"
                       "- 베타 팀의 모델.\n"
                       "### Technical Report\n"
+                      "Vote: 9\n"
+                      "Authors: Team Alpha\n"
+                      "- 알파 팀의 모델.\n"
+                      "### Technical Report\n"
                       "Authors: Team Alpha\n"
                       "- 알파 팀의 모델, 다시.\n";
     collect c = {0};
     assert_int_equal(parse_buf(&c, "mem/reports.md", doc, (size_t)-1), PDX_OK);
-    assert_int_equal(c.np, 3);
+    assert_int_equal(c.np, 4);
     expect_synth_by(&c.p[0], "Technical Report", "Team Alpha");
     expect_synth_by(&c.p[1], "Technical Report", "Team Beta\nTeam Gamma");
+    expect_synth_by(&c.p[3], "Technical Report", "Team Alpha");
     assert_string_not_equal(c.p[0].id, c.p[1].id);
-    assert_string_equal(c.p[0].id, c.p[2].id);
+    assert_string_equal(c.p[0].id, c.p[2].id); /* votes are no part of it */
+    assert_string_not_equal(c.p[0].id, c.p[3].id);
     /* the warning names the id, on the heading's line */
     char want[64];
     snprintf(want, sizeof want, "using synthesized id %s", c.p[1].id);
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 5, want));
+    collect_free(&c);
+}
+
+/* Link-less papers with one title ("[Untitled]") and different summaries,
+ * two in one file and one in another, all got the id of the title and
+ * were merged as duplicates. Their summaries tell them apart now, and each
+ * id depends on its paper alone: a paper added above it, an edit of
+ * another paper or another path for the file leaves it as it was, so
+ * rebuilds and --update keep it. */
+static void test_heading_missing_link_untitled(void **state)
+{
+    (void)state;
+    const char *day1 = "## Daily Papers (2024-05-17)\n"
+                       "### [Untitled]\n"
+                       "- 첫 번째 논문의 요약.\n"
+                       "### [Untitled]\n"
+                       "- 두 번째 논문의 요약.\n";
+    const char *day1_edited = "## Daily Papers (2024-05-17)\n"
+                              "### [Added above](https://arxiv.org/abs/2405.10001)\n"
+                              "- 새로 넣은 논문.\n"
+                              "### [Untitled]\n"
+                              "- 첫 번째 논문의 요약.\n"
+                              "### [Untitled]\n"
+                              "Vote: 4\n"
+                              "- 두 번째 논문의 요약.\n";
+    const char *day2 = "## Daily Papers (2024-05-18)\n"
+                       "### [Untitled]\n"
+                       "- 다음 날의 다른 논문.\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/2024-05-17.md", day1, (size_t)-1), PDX_OK);
+    assert_int_equal(parse_buf(&c, "mem/2024-05-18.md", day2, (size_t)-1), PDX_OK);
+    assert_int_equal(parse_buf(&c, "other/path/17.md", day1_edited, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 6);
+    for (size_t i = 0; i < 3; i++) {
+        expect_synth(&c.p[i], "Untitled");
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(c.p[i].id, c.p[j].id);
+    }
+    assert_string_equal(c.p[4].id, c.p[0].id);
+    assert_string_equal(c.p[5].id, c.p[1].id);
     collect_free(&c);
 }
 
@@ -2312,6 +2356,7 @@ int main(void)
         T("parser/heading/brackets", test_heading_brackets),
         T("parser/heading/text after the link", test_heading_text_after_link),
         T("parser/heading/missing link, same title", test_heading_missing_link_same_title),
+        T("parser/heading/missing link, untitled", test_heading_missing_link_untitled),
         T("parser/heading/missing_link", test_heading_missing_link),
         T("parser/heading/wrapped_link", test_heading_wrapped_link),
         T("parser/heading/wrapped link, text after it", test_heading_wrapped_link_text_after),

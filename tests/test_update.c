@@ -512,6 +512,53 @@ static void update_duplicate_same_day(void **st)
     assert_same_as_fresh(t);
 }
 
+/* Papers without a link, all titled "Untitled": the id was the title's
+ * hash, so the build kept one of them and called the others duplicates of
+ * an "arXiv id". Different summaries are different papers now; a section
+ * repeated word for word on a later day is one paper, reported as a
+ * duplicate synthesized id, by a build and by an update alike. */
+static void update_linkless_papers_same_title(void **st)
+{
+    tstate *t = *st;
+    /* summaries[] (which give the lexicon its pairs), then what tells the papers apart */
+    char a[2048], b[2048], c[1024];
+    snprintf(a, sizeof a,
+             "## Daily Papers (2024-01-01)\n\n### [Untitled]\n\n%s\n- 첫 번째 논문.\n\n"
+             "### [Untitled]\n\n%s\n- 두 번째 논문.\n",
+             summaries[0], summaries[1]);
+    snprintf(b, sizeof b,
+             "## Daily Papers (2024-01-02)\n\n### [Untitled]\n\n%s\n- 세 번째 논문.\n\n"
+             "### [Untitled]\n\nVote: 3\n\n%s\n- 첫 번째 논문.\n",
+             summaries[2], summaries[0]);
+    snprintf(c, sizeof c, "## Daily Papers (2024-01-03)\n\n### [Untitled]\n\n%s\n- 두 번째 논문.\n",
+             summaries[1]);
+    char *pa = fx_path(t->in, "a.md"), *pb = fx_path(t->in, "b.md"), *pc = fx_path(t->in, "c.md");
+    fx_write(pa, a, (size_t)-1);
+    fx_write(pb, b, (size_t)-1);
+    t->diag[0] = 0;
+    pdx_update_stats s = update_index(t, t->idx, 0); /* a full build */
+    assert_int_equal(s.duplicates, 1);
+    assert_non_null(strstr(t->diag, "b.md:9: duplicate synthesized id nolink-"));
+    assert_null(strstr(t->diag, "arXiv id nolink"));
+    assert_same_as_fresh(t);
+    fx_write(pc, c, (size_t)-1);
+    t->diag[0] = 0;
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.duplicates, 1);
+    assert_int_equal(s.papers_added, 1);
+    assert_int_equal(s.papers_deleted, 1);
+    assert_non_null(strstr(t->diag, "c.md:3: duplicate synthesized id nolink-"));
+    assert_null(strstr(t->diag, "arXiv id nolink"));
+    assert_same_as_fresh(t);
+    view v;
+    view_open(t->idx, &v);
+    assert_int_equal(v.m.n_live, 3);
+    view_close(&v);
+    free(pa);
+    free(pb);
+    free(pc);
+}
+
 /* A paper that lost to a later copy comes back when that copy's file is
  * edited so that it no longer wins, or removed. */
 static void update_resurrects_dropped_duplicate(void **st)
@@ -1137,6 +1184,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_duplicate_earlier_day, setup, teardown),
         cmocka_unit_test_setup_teardown(update_duplicate_same_day, setup, teardown),
         cmocka_unit_test_setup_teardown(update_resurrects_dropped_duplicate, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_linkless_papers_same_title, setup, teardown),
         cmocka_unit_test_setup_teardown(update_after_full_build, setup, teardown),
         cmocka_unit_test_setup_teardown(update_merges_and_optimize, setup, teardown),
         cmocka_unit_test_setup_teardown(update_merge_refuses_damaged_segment, setup, teardown),

@@ -37,8 +37,9 @@ extern "C" {
  * by U+FFFD and reported). */
 typedef struct pdx_paper {
     const char *id; /* arXiv id ("2408.04619"), or a synthesized stable id
-                       "nolink-<16 hex>" (of the title and authors) when the
-                       heading links no paper */
+                       "nolink-<16 hex>" (XXH3-64 of the title, authors and
+                       summary: the paper's own text only) when the heading
+                       links no paper */
     size_t id_len;
     const char *url; /* the paper's link target as written (the first
                         arXiv link, else the heading's first link); may be
