@@ -280,7 +280,7 @@ static int parse_date_filter(pdx_searcher *s, pdx_clause *cl, const char *v, siz
 /* votes:V into a filter clause's inclusive [lo, hi]. */
 static int parse_votes_filter(pdx_searcher *s, pdx_clause *cl, const char *v, size_t n)
 {
-    int64_t lo = 0, hi = INT64_MAX, x;
+    int64_t lo = 0, hi = INT64_MAX, x = 0; /* 0: GCC with the sanitizers warns otherwise */
     const int64_t max = 1000000000;
     bool ok = false;
     const char *dots = range_dots(v, n);

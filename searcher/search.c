@@ -721,7 +721,8 @@ static bool group_score(eval *e, group_it *g, uint32_t doc, const pdx_doc_score 
     }
     if (!ok)
         return false;
-    *score += words > best_alt ? words + PDX_ALT_BLEND * best_alt : best_alt + PDX_ALT_BLEND * words;
+    *score += words > best_alt ? words + PDX_ALT_BLEND * best_alt
+                               : best_alt + PDX_ALT_BLEND * words;
     for (uint32_t i = 0; i < g->n; i++)
         if (g->c[i].optional && clause_seek(e, &g->c[i], doc) == doc)
             clause_score(e, &g->c[i], doc, d, score);
@@ -2809,9 +2810,10 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
  * often the one the paper does not use, or uses in another sense ("거대"
  * for 대규모, "풀이" of equations for 문제 풀이): topical nDCG@10 fell by
  * 0.015. The share of the count (power 0, Lucene's coord) changed no
- * ranking there. idf^0.1 (0.25 lost 0.005 of topical nDCG once the lexicon was in) tilts the count towards rare words, and the
- * square keeps a paper that matches one word many times below those that
- * match most words. */
+ * ranking there. idf^0.1 (0.25 lost 0.005 of topical nDCG once the
+ * lexicon was in) tilts the count towards rare words, and the square
+ * keeps a paper that matches one word many times below those that match
+ * most words. */
 #define PDX_COVERAGE_POWER 2.0
 static double coverage(const eval *e, double mass)
 {
@@ -2989,12 +2991,6 @@ static uint32_t partial_next(eval *e, const partial_ms *ms, uint32_t doc)
     return e->err ? PDX_NO_DOC : m;
 }
 
-/* Can partial candidate doc enter? Its bound: each group on it at its
- * list bound (coarse: gub, no clause read, the first test) or at
- * group_bound() (its clauses' bag of words, when the coarse one let it
- * through), with proximity (add_with_proximity()) and the coverage of
- * the groups present, times its vote boost; the same pruning as for
- * full matches. */
 /* The coarse bound before the vote boost of a candidate that the groups
  * of set `on` (a bit per group) are on: as partial_bound_may_enter()
  * sums it, group by group in query order. */
@@ -3022,6 +3018,12 @@ static bool coarse_may_enter(eval *e, partial_ms *ms, const rank_ctx *rc, const 
     return partial_may_enter(rc, h, ms->coarse[on] * boost(e, d));
 }
 
+/* Can partial candidate doc enter? Its bound: each group on it at its
+ * list bound (coarse: gub, no clause read, the first test) or at
+ * group_bound() (its clauses' bag of words, when the coarse one let it
+ * through), with proximity (add_with_proximity()) and the coverage of
+ * the groups present, times its vote boost; the same pruning as for
+ * full matches. */
 static bool partial_bound_may_enter(eval *e, partial_ms *ms, const rank_ctx *rc,
                                     const heap *h, uint32_t doc, const pdx_doc_score *d,
                                     bool coarse)

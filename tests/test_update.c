@@ -1174,6 +1174,30 @@ static void update_skips_a_file_without_papers_every_time(void **st)
     free(notes);
 }
 
+/* A changed file whose only paper is dropped as a duplicate (the same id
+ * on a later day elsewhere) still gets a new record with its new size and
+ * hash, though no paper of it is deleted or added: the next update finds
+ * it unchanged instead of parsing it again at every run. */
+static void update_changed_file_of_duplicates_only(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-05.md", "2024-01-05", day1, 3);
+    tpaper dup[] = {{"2401.00002", "Sparse attention, the preprint", 30}};
+    write_day(t->in, "2024-01-01.md", "2024-01-01", dup, 1);
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.duplicates, 1);
+    tpaper edited[] = {{"2401.00002", "Sparse attention, the preprint, edited", 31}};
+    write_day(t->in, "2024-01-01.md", "2024-01-01", edited, 1);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_changed, 1);
+    assert_int_equal(s.papers_added, 0);
+    assert_int_equal(s.papers_deleted, 0);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.files_changed, 0);
+    assert_int_equal(s.files_unchanged, 2);
+    assert_same_as_fresh(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1199,6 +1223,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(cli_summaries_list_skipped_papers, setup, teardown),
         cmocka_unit_test_setup_teardown(update_skips_a_file_without_papers_every_time, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(update_changed_file_of_duplicates_only, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(update_random_sequences, setup, teardown),
     };
