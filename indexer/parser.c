@@ -63,8 +63,8 @@
  *   (append_title_tail()). The arXiv id comes from the paper's link (see
  *   pdx_arxiv_id_from_url); "vN" is stripped so versions dedup. A list
  *   number or emphasis around the title link ("1. [T](...)",
- *   "**[T](...)** (NeurIPS)") is taken off when the heading links a paper
- *   (wrapped_link()). A heading without a usable id gets "nolink-" + 16
+ *   "**[T](...)** (NeurIPS)", "**[T](...) (ICML)**") is taken off when the
+ *   heading links a paper (wrapped_link()). A heading without a usable id gets "nolink-" + 16
  *   hex digits of XXH3-64 of the paper's title, authors and summary
  *   (synthesize_id()), plus a warning; an empty title without an id is
  *   skipped.
@@ -800,23 +800,52 @@ static bool title_and_paper_link(const char *h, size_t n, heading_parts *hp, boo
     return true;
 }
 
+/* Whether h[from..n) ends with exactly `run` of `em` after some text: the
+ * run that closes emphasis opened before `from` at the end of the heading
+ * ("**[T](url) (ICML)**"). */
+static bool emphasis_ends(const char *h, size_t from, size_t n, char em, size_t run)
+{
+    if (n - from <= run || h[n - run - 1] == em)
+        return false;
+    for (size_t k = 1; k <= run; k++)
+        if (h[n - k] != em)
+            return false;
+    return true;
+}
+
+/* h[at..end) read as a title link that links a paper, the emphasis run
+ * of `run` `em`s that opened before it closed right after the link (run
+ * 0: nothing to close there). Fills *hp and returns true when it is. */
+static bool wrapped_paper_link(const char *h, size_t at, size_t end, char em, size_t run,
+                               heading_parts *hp)
+{
+    heading_parts w;
+    bool paper;
+    if (at == 0 || at >= end || h[at] != '[' ||
+        !title_and_paper_link(h + at, end - at, &w, &paper) || !paper ||
+        !closes_emphasis(&w, em, run))
+        return false; /* nothing taken off, or no paper link */
+    *hp = w;
+    return true;
+}
+
 /* The link of a heading h[0..n) that wraps its title link in markup: a
- * list marker ("1. ", "- ") and emphasis around the link
- * ("**[T](url)** (NeurIPS)"), either or both. Fills *hp and returns true
- * when the heading then links a paper. Otherwise the heading reads as
- * written (a title that merely starts with "2024. " keeps it, and so does
- * the id synthesized from it). */
+ * list marker ("1. ", "- ") and emphasis around the link, either or
+ * both. The emphasis closes right after the link ("**[T](url)**
+ * (NeurIPS)") or at the end of the heading, around the text after the
+ * link too ("**[T](url) (ICML)**"): digests write both. Fills *hp and
+ * returns true when the heading then links a paper. Otherwise the heading
+ * reads as written (a title that merely starts with "2024. " keeps it,
+ * and so does the id synthesized from it). */
 static bool wrapped_link(const char *h, size_t n, heading_parts *hp)
 {
     size_t i = pdx_after_list_marker(h, n, 0);
     size_t run = emphasis_run(h, i, n), at = i + run;
-    heading_parts w;
-    bool paper;
-    if (at == 0 || at >= n || h[at] != '[' || !title_and_paper_link(h + at, n - at, &w, &paper) ||
-        !paper || !closes_emphasis(&w, h[i], run))
-        return false; /* nothing taken off, or no paper link */
-    *hp = w;
-    return true;
+    char em = run ? h[i] : 0;
+    if (wrapped_paper_link(h, at, n, em, run, hp))
+        return true;
+    return run && emphasis_ends(h, at, n, em, run) &&
+           wrapped_paper_link(h, at, n - run, em, 0, hp);
 }
 
 /* Reads heading h[0..n) (trimmed, closing '#'s taken off) into *hp: the

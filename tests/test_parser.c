@@ -765,6 +765,45 @@ static void test_heading_wrapped_link_text_after(void **state)
     collect_free(&c);
 }
 
+/* Emphasis that wraps the link and the text after it ("**[T6](arXiv)
+ * (ICML)**") lost the paper's id when the emphasis was made to close right
+ * after the link: a synthesized id, no url, the markdown as the title and
+ * a false "heading has no link". Emphasis closing at the end of the
+ * heading is taken off too now, with or without a list number; the text
+ * inside it after the link ends the title. */
+static void test_heading_wrapped_link_to_end(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2024-01-01)\n"
+                      "### **[T6](https://arxiv.org/abs/2401.00006) (ICML)**\n"
+                      "Vote: 1\n"
+                      "- summary six\n"
+                      "### _[T7](https://arxiv.org/abs/2401.00007) x_\n"
+                      "### 1. **[T8](https://arxiv.org/abs/2401.00008) (ICML 2024)**\n"
+                      "### ***[T9](https://arxiv.org/abs/2401.00009) 구두 발표***\n"
+                      "### **[T10](https://arxiv.org/abs/2401.00010) x***\n"
+                      "### **[T11](https://example.org/x) (ICML)**\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/wrapped_to_end.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 6);
+    const char *ids[] = {"2401.00006", "2401.00007", "2401.00008", "2401.00009"};
+    const char *titles[] = {"T6 (ICML)", "T7 x", "T8 (ICML 2024)", "T9 구두 발표"};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(c.p[i].id, ids[i]);
+        assert_string_equal(c.p[i].title, titles[i]);
+        assert_false(c.p[i].synth);
+        assert_true(strstr(c.p[i].url, ids[i]) != NULL);
+    }
+    assert_int_equal(c.p[0].votes, 1);
+    assert_string_equal(c.p[0].summary, "- summary six");
+    /* a closing run longer than the opening one, or no paper link: as written */
+    expect_synth(&c.p[4], "**[T10](https://arxiv.org/abs/2401.00010) x***");
+    expect_synth(&c.p[5], "**[T11](https://example.org/x) (ICML)**");
+    assert_int_equal(count_diag(&c, PDX_DIAG_WARNING, "heading has no link"), 2);
+    assert_int_equal(c.st.warnings, 2);
+    collect_free(&c);
+}
+
 /* A heading whose first link is not the paper's ("[Proj](github)
  * [paper](arXiv)") was read from its last "](": the title
  * "Proj](https://github.com/x/y) [paper", no warning. The first link's
@@ -2360,6 +2399,7 @@ int main(void)
         T("parser/heading/missing_link", test_heading_missing_link),
         T("parser/heading/wrapped_link", test_heading_wrapped_link),
         T("parser/heading/wrapped link, text after it", test_heading_wrapped_link_text_after),
+        T("parser/heading/wrapped link to the end", test_heading_wrapped_link_to_end),
         T("parser/heading/paper link after another link", test_heading_paper_link_after_another),
         T("parser/heading/title tail", test_heading_title_tail),
         T("parser/heading/skipped", test_heading_skipped),
