@@ -60,7 +60,8 @@
  *   holds an arXiv id, else the first link after it that does
  *   ("[Project](github) [paper](arXiv)": find_paper_link()). Text after
  *   the title link ends the title ("(ICML 2024)"), links in it left out
- *   (append_title_tail()). The arXiv id comes from the paper's link (see
+ *   and the separators around them ("- [Code](...) | [Page](...)"), see
+ *   append_title_tail(). The arXiv id comes from the paper's link (see
  *   pdx_arxiv_id_from_url); "vN" is stripped so versions dedup. A list
  *   number or emphasis around the title link ("1. [T](...)",
  *   "**[T](...)** (NeurIPS)", "**[T](...) (ICML)**") is taken off when the
@@ -870,10 +871,48 @@ static void strip_closing_hashes(const char *h, size_t *n)
     *n = rtrim_len(h, k);
 }
 
+/* The separators that stand between a heading's links ("[Code](...) |
+ * [Project](...)", "- [Code](...)"): ASCII ones and the UTF-8 en dash, em
+ * dash and middle dot. */
+static const char *const TITLE_SEPARATORS[] = {"-", "|", "/", ",", ":", "\xe2\x80\x93",
+                                               "\xe2\x80\x94", "\xc2\xb7"};
+
+/* The length of the separator s[0..n) starts with (from_end: ends with),
+ * or 0. */
+static size_t separator_len(const char *s, size_t n, bool from_end)
+{
+    for (size_t i = 0; i < sizeof TITLE_SEPARATORS / sizeof TITLE_SEPARATORS[0]; i++) {
+        size_t m = strlen(TITLE_SEPARATORS[i]);
+        if (n >= m && memcmp(from_end ? s + n - m : s, TITLE_SEPARATORS[i], m) == 0)
+            return m;
+    }
+    return 0;
+}
+
+/* Trims blanks and separators off the start of s[0..*n) (lead) and its
+ * end (trail); blanks alone off the other side. */
+static void trim_separators(const char **s, size_t *n, bool lead, bool trail)
+{
+    trim(s, n);
+    for (size_t m; lead && (m = separator_len(*s, *n, false)) != 0;) {
+        *s += m;
+        *n -= m;
+        trim(s, n);
+    }
+    for (size_t m; trail && (m = separator_len(*s, *n, true)) != 0;) {
+        *n -= m;
+        trim(s, n);
+    }
+}
+
 /* Appends the text after the title link, s[0..n), to the title: "(ICML
  * 2024)" ends the title, but links there (code, project page, another
- * arXiv link) are not title words. Each run of text between links is
- * appended trimmed, after a space. Returns the bytes replaced. */
+ * arXiv link) are not title words, and neither are the separators that
+ * stood between them ("- [Code](...) | [Project](...)" leaves nothing).
+ * Each run of text between links is appended after a space, trimmed of
+ * blanks and of separators at its ends; only a separator between the
+ * title link and text right after it stays (a reader sees "T - Oral").
+ * Returns the bytes replaced. */
 static size_t append_title_tail(pdx_parser *p, const char *s, size_t n)
 {
     size_t pos = 0, start = 0, bad = 0;
@@ -885,7 +924,7 @@ static size_t append_title_tail(pdx_parser *p, const char *s, size_t n)
         more = next_link(s, n, &pos, &start, &l);
         const char *t = s + from;
         size_t tn = (more ? start : n) - from;
-        trim(&t, &tn);
+        trim_separators(&t, &tn, from > 0, true);
         if (!tn)
             continue;
         if (p->title.len)

@@ -873,6 +873,41 @@ static void test_heading_title_tail(void **state)
     collect_free(&c);
 }
 
+/* Separators between the links after a paper's link stayed in the title
+ * once the links were left out: "[T12](arXiv) - [Code](...) |
+ * [Project](...)" was titled "T12 - |". Separators ("-", en and em dash,
+ * "|", middle dot, "/", ",", ":") and blanks at the ends of the text
+ * between links are left out now, so text of nothing else is; real text
+ * stays, and so does a separator between the title link and it. */
+static void test_heading_title_tail_separators(void **state)
+{
+    (void)state;
+    const char *doc =
+        "## Daily Papers (2024-01-01)\n"
+        "### [T12](https://arxiv.org/abs/2401.00012) - [Code](https://github.com/a/b) | "
+        "[Project](https://p.example)\n"
+        "### [T13](https://arxiv.org/abs/2401.00013) \xe2\x80\x94 [Code](https://g.com/a) "
+        "\xc2\xb7 [Page](https://p.org) / , : \xe2\x80\x93\n"
+        "### [T14](https://arxiv.org/abs/2401.00014) (ICML 2024) | [Code](https://g.com/a)\n"
+        "### [T15](https://arxiv.org/abs/2401.00015) - Oral\n"
+        "### [T16](https://arxiv.org/abs/2401.00016) [Code](https://g.com/a) | 구두 발표 |\n"
+        "### [T17](https://arxiv.org/abs/2401.00017) a-b -\n"
+        "### [T18](https://arxiv.org/abs/2401.00018) :\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/separators.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 7);
+    const char *titles[] = {"T12",        "T13",        "T14 (ICML 2024)", "T15 - Oral",
+                            "T16 구두 발표", "T17 a-b", "T18"};
+    for (size_t i = 0; i < 7; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "2401.%05zu", 12 + i);
+        assert_string_equal(c.p[i].id, id);
+        assert_string_equal(c.p[i].title, titles[i]);
+    }
+    assert_int_equal(c.st.warnings, 0);
+    collect_free(&c);
+}
+
 static void test_heading_missing_link(void **state)
 {
     (void)state;
@@ -2402,6 +2437,7 @@ int main(void)
         T("parser/heading/wrapped link to the end", test_heading_wrapped_link_to_end),
         T("parser/heading/paper link after another link", test_heading_paper_link_after_another),
         T("parser/heading/title tail", test_heading_title_tail),
+        T("parser/heading/title tail, separators", test_heading_title_tail_separators),
         T("parser/heading/skipped", test_heading_skipped),
         T("parser/heading/indented", test_heading_indented),
         T("parser/votes", test_votes),
