@@ -25,10 +25,10 @@
  *
  * A date header starts no paper, so it ends no section: one quoted in a
  * summary's block is code like the rest. But a stray fence at the end of
- * one day's last paper pairs as well with a fence of the next day's
- * preamble, and the block would then swallow that day's header and give
- * its papers the day before's date. The two readings are weighed by what
- * each leaves out of place (pdx_fences_date_wins()):
+ * one day's last paper, or in its preamble, pairs as well with a fence of
+ * the next day's preamble, and the block would then swallow that day's
+ * header and give its papers the day before's date. The two readings are
+ * weighed by what each leaves out of place (pdx_fences_date_wins()):
  *
  *   the block is real     the date headers inside it, read as code (one
  *                         count however many: an example of two days'

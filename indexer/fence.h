@@ -57,14 +57,14 @@ int pdx_fence_kind(const char *s, size_t n);
 int pdx_fences_add(pdx_fences *f, const char *s, size_t n);
 /* A paper heading: the lines after it are a new section. */
 void pdx_fences_section(pdx_fences *f);
-/* A date header: it starts no section, but a block opened in a paper that
- * would hold one is a guess (pdx_fences_date_wins()). */
+/* A date header: it starts no section, but a block that would hold one is
+ * a guess (pdx_fences_date_wins()). */
 void pdx_fences_date(pdx_fences *f);
 /* Fills f->close and f->text from the lines added. PDX_OK or
  * PDX_ENOMEM. */
 int pdx_fences_pair(pdx_fences *f);
-/* Fence line k opens, in a paper, a block whose closing line is in the
- * same section with a date header between them: either the block is
+/* Fence line k opens a block (in a paper: whose closing line is in the
+ * same section) with a date header between them: either the block is
  * real and the header quoted in it, or k is a stray fence and the header
  * starts the next day. True when the second reading is at least as good
  * (fence.c says how the two are weighed): k should be read as text. */

@@ -42,8 +42,8 @@
  * otherwise it is text, with a warning (opens_block()). Paper heading
  * here means one that looks like a paper's (find_fences()): other "###"
  * lines in a paper's block are code (code_line()). A date header
- * inside a block opened in a paper is code or ends the paper, as the
- * fences around it pair best (fence.c), with a warning either way.
+ * inside a block, opened in a paper or in a preamble, is code or read, as
+ * the fences around it pair best (fence.c), with a warning either way.
  *
  * A paper is delivered when the next heading, date header or the end of the
  * buffer arrives. Only text that ends up in a paper is checked for UTF-8:
@@ -1417,11 +1417,11 @@ static bool guess_reportable(pdx_parser *p)
     return true;
 }
 
-/* A block opened in a paper that would hold a date header: read as code
- * with the header quoted, or the fence read as text and the header read
- * (pdx_fences_date_wins()). Either is a guess, so it is always said: a
- * misread header moves a whole day's papers to another date. Whether to
- * open the block. */
+/* A block that would hold a date header, opened in a paper or a
+ * preamble: read as code with the header quoted, or the fence read as
+ * text and the header read (pdx_fences_date_wins()). Either is a guess,
+ * so it is always said: a misread header moves a whole day's papers to
+ * another date. Whether to open the block. */
 static bool weigh_date_header(pdx_parser *p, uint32_t k, uint32_t lineno)
 {
     bool header = pdx_fences_date_wins(&p->fences, k);
@@ -1440,8 +1440,10 @@ static bool weigh_date_header(pdx_parser *p, uint32_t k, uint32_t lineno)
  * it, and, for a block opened in a paper (or a skipped heading's
  * section), before the next paper heading: a stray fence in one summary
  * must not make code of the papers after it. Else the line is text, with one warning a
- * file and a count of the others. A block opened in a paper that would
- * hold a date header is weighed against the header (fence.c). */
+ * file and a count of the others. A block that would hold a date header
+ * is weighed against the header (fence.c), wherever it opens: a
+ * preamble's stray "```" pairs with the next day's preamble's as easily
+ * as a paper's does. */
 static bool opens_block(pdx_parser *p, uint32_t k, bool opener, uint32_t lineno,
                         open_block *ob)
 {
@@ -1449,7 +1451,7 @@ static bool opens_block(pdx_parser *p, uint32_t k, bool opener, uint32_t lineno,
     uint32_t c = f->close[k];
     bool in_paper = p->sec != SEC_NONE;
     if (c != PDX_FENCE_NONE && (!in_paper || f->section[c] == f->section[k])) {
-        if (in_paper && f->day[c] != f->day[k] && !weigh_date_header(p, k, lineno))
+        if (f->day[c] != f->day[k] && !weigh_date_header(p, k, lineno))
             return false;
         *ob = (open_block){c, lineno, in_paper};
         return true;

@@ -1321,19 +1321,22 @@ static void test_fenced_code(void **state)
     assert_string_equal(c.p[3].summary, "```");
     assert_string_equal(c.p[4].id, "2405.90005");
     assert_int_equal(c.p[4].date, 20240517);
-    /* the example heading reported; one warning for the fences read as
-     * text (lines 24 and 27), the second counted at the end */
+    /* the example heading reported; the example's date header, code, is
+     * a guess (test_fence_in_preamble_holds_date_header); one warning for
+     * the fences read as text (lines 24 and 27), the second counted at the
+     * end */
     assert_int_equal(c.st.skipped, 1);
     assert_int_equal(c.st.headings, c.st.papers + c.st.skipped);
-    assert_int_equal(c.st.warnings, 2);
-    assert_int_equal(c.nd, 3);
-    assert_int_equal(c.d[0].level, PDX_DIAG_SKIPPED);
-    assert_int_equal(c.d[0].line, 4);
-    assert_non_null(strstr(c.d[0].message, "opens at line 3"));
-    assert_int_equal(c.d[1].line, 24);
-    assert_non_null(strstr(c.d[1].message, "no line of this paper closes"));
-    assert_int_equal(c.d[2].line, 0);
-    assert_non_null(strstr(c.d[2].message, "1 more code fence"));
+    assert_int_equal(c.st.warnings, 3);
+    assert_int_equal(c.nd, 4);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 3, "holds a date header: read as code"));
+    assert_int_equal(c.d[1].level, PDX_DIAG_SKIPPED);
+    assert_int_equal(c.d[1].line, 4);
+    assert_non_null(strstr(c.d[1].message, "opens at line 3"));
+    assert_int_equal(c.d[2].line, 24);
+    assert_non_null(strstr(c.d[2].message, "no line of this paper closes"));
+    assert_int_equal(c.d[3].line, 0);
+    assert_non_null(strstr(c.d[3].message, "1 more code fence"));
     collect_free(&c);
 
     /* Openers that never close, one a line: each is text, the file is
@@ -1519,6 +1522,52 @@ static void test_fence_stray_before_date_header(void **state)
     assert_int_equal(count_diag(&c, PDX_DIAG_WARNING, "holds a date header"), 16);
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 0, "4 more guesses"));
     assert_int_equal(c.nd, 17);
+    collect_free(&c);
+}
+
+/* A block opened in a day's preamble (between its date header and its
+ * first paper) that would hold the next day's header was read as code
+ * without a word: a preamble's lone "```" paired with a fence of the
+ * next day's preamble, and that day's papers got the day before's date.
+ * The two readings are weighed there too, as for a block opened in a
+ * paper (fence.c), and the guess is warned, with the fence's line. */
+static void test_fence_in_preamble_holds_date_header(void **state)
+{
+    (void)state;
+    /* the next preamble's one fence is bare: both fences pair with the
+     * header read as code, which wins, but is said */
+    const char *bare = "## Daily Papers (2024-01-01)\n"
+                       "```\n"
+                       "## Daily Papers (2024-01-02)\n"
+                       "```\n"
+                       "### [B](https://arxiv.org/abs/2401.00002)\n"
+                       "Vote: 1\n"
+                       "- 요약.\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/preamble_bare.md", bare, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_int_equal(c.p[0].date, 20240101);
+    assert_int_equal(c.st.warnings, 1);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 2, "holds a date header: read as code"));
+    assert_string_equal(c.d[0].file, "mem/preamble_bare.md");
+    collect_free(&c);
+
+    /* the next preamble has its own block: the stray fence is text and
+     * the header read, so its paper keeps its date */
+    const char *own = "## Daily Papers (2024-01-01)\n"
+                      "```\n"
+                      "## Daily Papers (2024-01-02)\n"
+                      "```sh\n"
+                      "make\n"
+                      "```\n"
+                      "### [B](https://arxiv.org/abs/2401.00002)\n"
+                      "Vote: 1\n";
+    assert_int_equal(parse_buf(&c, "mem/preamble_own.md", own, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_int_equal(c.p[0].date, 20240102);
+    assert_int_equal(c.p[0].votes, 1);
+    assert_int_equal(c.st.warnings, 1);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 2, "would hold a date header"));
     collect_free(&c);
 }
 
@@ -2450,6 +2499,7 @@ int main(void)
         T("parser/fence_pairs", test_fence_pairs),
         T("parser/fence_holds_date_header", test_fence_holds_date_header),
         T("parser/fence_stray_before_date_header", test_fence_stray_before_date_header),
+        T("parser/fence_in_preamble_holds_date_header", test_fence_in_preamble_holds_date_header),
         T("parser/fence_holds_code_heading", test_fence_holds_code_heading),
         T("parser/html_comment_and_blockquote", test_html_comment_and_blockquote),
         T("parser/file/not_digest", test_file_not_digest),
