@@ -32,7 +32,10 @@
  * either: a reader of the rendered digest does not see it, so a paper
  * commented out is not indexed, its heading reported as skipped; one that
  * nothing closes is warned and the lines after it read as usual (CommonMark
- * would hide the rest of the file). Inside a fenced block "<!--" is code.
+ * would hide the rest of the file). Text after the "-->" on the comment's
+ * last line is shown by a browser (CommonMark passes the line on as raw
+ * HTML): in a paper it is summary text (comment_tail()). Inside a fenced
+ * block "<!--" is code.
  *
  * Lines inside a fenced code block (fence.c pairs the fence lines first)
  * are none of these: code, which is summary text as written inside a paper
@@ -1243,15 +1246,42 @@ static bool is_html_line(const char *s, size_t n)
     return n >= 2 && s[0] == '<' && (is_alpha(s[1]) || s[1] == '/' || s[1] == '!');
 }
 
+/* The first "-->" in s[0..n), or NULL. */
+static const char *comment_close(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 3 <= n; i++)
+        if (s[i] == '-' && s[i + 1] == '-' && s[i + 2] == '>')
+            return s + i;
+    return NULL;
+}
+
+/* The text after the "-->" that closes an HTML comment, t[0..n), on the
+ * comment's last line. CommonMark ends the comment's HTML block with that
+ * line and passes the whole line on as raw HTML, so a browser shows the
+ * text after "-->": in a paper it is summary text, as a reader sees it
+ * (a "###" there is text too, not a heading); an HTML tag or image there
+ * is not, as on a line of its own. */
+static void comment_tail(pdx_parser *p, uint32_t lineno, const char *t, size_t n)
+{
+    ltrim(&t, &n);
+    if (p->sec != SEC_PAPER || n == 0 || has_prefix(t, n, "![") ||
+        has_prefix(t, n, "[Watch Video]") || is_html_line(t, n))
+        return;
+    summary_line(p, lineno, t, n);
+}
+
 /* One line inside a paper. */
 static void paper_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
 {
-    const char *t = s;
+    const char *t = s, *close;
     size_t tn = n;
     ltrim(&t, &tn);
     if (tn == 0)
         return;
-    if (has_prefix(t, tn, "Vote:")) {
+    /* from the second '-': "<!-->" closes itself */
+    if (has_prefix(t, tn, "<!--") && (close = comment_close(t + 2, tn - 2)) != NULL) {
+        comment_tail(p, lineno, close + 3, (size_t)(t + tn - (close + 3)));
+    } else if (has_prefix(t, tn, "Vote:")) {
         vote_line(p, lineno, t + 5, tn - 5);
     } else if (has_prefix(t, tn, "Authors:")) {
         authors_line(p, lineno, t + 8, tn - 8);
@@ -1530,15 +1560,6 @@ typedef struct open_comment {
     bool open;        /* a comment is being read */
 } open_comment;
 
-/* The first "-->" in s[0..n), or NULL. */
-static const char *comment_close(const char *s, size_t n)
-{
-    for (size_t i = 0; i + 3 <= n; i++)
-        if (s[i] == '-' && s[i + 1] == '-' && s[i + 2] == '>')
-            return s + i;
-    return NULL;
-}
-
 /* The offset of the last "-->" in data[0..len), or SIZE_MAX. */
 static size_t last_comment_close(const char *data, size_t len)
 {
@@ -1616,6 +1637,9 @@ static int parse_lines(pdx_parser *p, const char *data, size_t len)
         } else if (cm.open) {
             comment_line(p, &cm, lineno, s, n);
             cm.open = cm.end >= pos; /* the "-->" is on a later line */
+            if (!cm.open)
+                comment_tail(p, lineno, data + cm.end + 3, (size_t)(s + n - (data + cm.end + 3)));
+            rc = buf_err(p);
         } else if ((k == PDX_FENCE_NONE ||
                     !opens_block(p, k, kind == PDX_FENCE_OPENER, lineno, &ob)) &&
                    !opens_comment(p, data, len, pos, s, n, lineno, &cm)) {

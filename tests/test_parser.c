@@ -1730,6 +1730,42 @@ static void test_html_comment_and_blockquote(void **state)
     free(big);
 }
 
+/* The text after the "-->" that closes an HTML comment was dropped with
+ * the comment ("<!-- note --> visible text"), but CommonMark passes that
+ * whole line on as raw HTML and a browser shows the text after "-->". It
+ * is summary text now, on a comment's own line and on the last line of a
+ * longer one; a "###" there is text as a reader sees it, not a paper, and
+ * a tag there is HTML as on its own line. */
+static void test_html_comment_text_after_close(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2025-12-10)\n"
+                      "### [Kept](https://arxiv.org/abs/2512.40011)\n"
+                      "<!-- note --> visible text\n"
+                      "<!--\n"
+                      "hidden\n"
+                      "still hidden --> **shown** again\n"
+                      "<!-- x --> ### [Not a paper](https://arxiv.org/abs/2512.40012)\n"
+                      "<!-- y --> <img src=\"a.png\">\n"
+                      "<!-->after an empty comment\n"
+                      "<!-- z -->   \n"
+                      "- 끝.\n"
+                      "<!-- 닫힘 --> 미리보기\n"
+                      "### [Next](https://arxiv.org/abs/2512.40013)\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/comment_tail.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 2);
+    assert_string_equal(c.p[0].id, "2512.40011");
+    assert_string_equal(c.p[0].summary,
+                        "visible text\nshown again\n"
+                        "### [Not a paper](https://arxiv.org/abs/2512.40012)\n"
+                        "after an empty comment\n- 끝.\n미리보기");
+    assert_string_equal(c.p[1].id, "2512.40013");
+    assert_int_equal(c.st.warnings, 0);
+    assert_accounted(&c);
+    collect_free(&c);
+}
+
 /* pdx_fences_pair() against a search from each fence line: on random
  * runs of fence lines, the closing line of each opener is the first later
  * one of the same character, at least as long, with nothing after it; and
@@ -2502,6 +2538,7 @@ int main(void)
         T("parser/fence_in_preamble_holds_date_header", test_fence_in_preamble_holds_date_header),
         T("parser/fence_holds_code_heading", test_fence_holds_code_heading),
         T("parser/html_comment_and_blockquote", test_html_comment_and_blockquote),
+        T("parser/html_comment_text_after_close", test_html_comment_text_after_close),
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/file/utf16", test_file_utf16),
         T("parser/dates", test_dates),
