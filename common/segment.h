@@ -249,6 +249,7 @@ int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out);
  * Document-at-a-time: doc is the current document (PDX_NO_DOC at the end).
  * Blocks are decoded lazily: seek() uses the skip table to jump over whole
  * blocks without decoding them. */
+
 /* Documents pdx_postings_seek() compares at once in a decoded block. */
 #define PDX_SCAN_PAD 4
 
