@@ -102,6 +102,14 @@
  * markup (a block holding a date header), each of which is warned. */
 #define PDX_PARSE_GUESS_WARN_MAX 16
 
+/* A per-file limit on one kind of warning: the first ones are reported,
+ * the others counted and reported as one line at the end of the file
+ * (quota_take()). */
+typedef struct quota {
+    uint32_t said;  /* reported */
+    uint32_t quiet; /* counted, not reported */
+} quota;
+
 /* Votes above this are not believable and are treated as unknown. */
 #define PDX_VOTES_MAX INT64_C(1000000000)
 
@@ -120,8 +128,7 @@ struct pdx_parser {
     int32_t path_date;       /* fallback date from the path, or 0 */
     int32_t header_date;     /* date of the last valid header, or 0 */
     bool warned_no_date;     /* the "no date" warning was given */
-    uint32_t utf8_warned;    /* lines reported for replaced bytes */
-    uint32_t utf8_quiet;     /* lines with replaced bytes not reported */
+    quota utf8;              /* lines with replaced bytes */
     uint64_t headings;       /* headings in this file */
 
     /* The paper being assembled (SEC_PAPER). The bufs are reused from paper
@@ -146,10 +153,8 @@ struct pdx_parser {
     pdx_buf summary;     /* summary lines joined by '\n' */
     pdx_buf scratch;     /* a sanitized Authors line */
     pdx_fences fences;   /* the file's fence lines, paired (fence.c) */
-    bool fence_warned;   /* a fence read as text was reported in this file */
-    uint32_t fence_quiet; /* further ones, counted */
-    uint32_t guesses;     /* guesses reported in this file (weigh_date_header()) */
-    uint32_t guess_quiet; /* further ones, counted */
+    quota fence_text;    /* fences read as text (one reported a file) */
+    quota guesses;       /* guesses between two readings (weigh_date_header()) */
 };
 
 /* ---- small text helpers ---- */
@@ -471,16 +476,23 @@ void pdx_parser_report(pdx_parser *p, pdx_diag_level level, const char *file,
     p->cb.on_diag(&d, p->cb.payload);
 }
 
+/* Whether one more warning of q's kind may be reported, at most max a
+ * file; if not, it is counted in q->quiet. */
+static bool quota_take(quota *q, uint32_t max)
+{
+    if (q->said >= max) {
+        q->quiet++;
+        return false;
+    }
+    q->said++;
+    return true;
+}
+
 /* Reports replaced bytes on one line, rate-limited per file. */
 static void report_replaced(pdx_parser *p, uint32_t line, size_t bad)
 {
-    if (bad == 0)
+    if (bad == 0 || !quota_take(&p->utf8, PDX_PARSE_UTF8_WARN_MAX))
         return;
-    if (p->utf8_warned >= PDX_PARSE_UTF8_WARN_MAX) {
-        p->utf8_quiet++;
-        return;
-    }
-    p->utf8_warned++;
     pdx_parser_report(p, PDX_DIAG_WARNING, p->file, line,
                       "invalid UTF-8 or NUL: %zu byte%s replaced with U+FFFD", bad,
                       bad == 1 ? "" : "s");
@@ -937,15 +949,13 @@ static size_t append_title_tail(pdx_parser *p, const char *s, size_t n)
     return bad;
 }
 
-/* A "### " line: h[0..n) is the text after the "###". */
+/* A "### " line: h[0..n) is its text (heading_text()). */
 static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
 {
     paper_reset(p);
     p->line = lineno;
     p->headings++;
     p->stats->headings++;
-    trim(&h, &n);
-    strip_closing_hashes(h, &n);
 
     heading_parts hp;
     bool have_link = read_heading(h, n, &hp);
@@ -1335,6 +1345,18 @@ static bool is_heading(const char *s, size_t n)
            (n - i == 3 || is_blank(s[i + 3]));
 }
 
+/* The text of heading line s[0..n) (is_heading()): after its "###",
+ * trimmed, markdown's closing '#'s taken off. Its length in *len. */
+static const char *heading_text(const char *s, size_t n, size_t *len)
+{
+    size_t i = pdx_block_indent(s, n) + 3;
+    const char *h = s + i;
+    *len = n - i;
+    trim(&h, len);
+    strip_closing_hashes(h, len);
+    return h;
+}
+
 /* The line at data[*pos..len) (its '\n' and a '\r' before it not
  * counted, trailing blanks trimmed into *n), *pos moved past it. */
 static const char *next_line(const char *data, size_t len, size_t *pos, size_t *n)
@@ -1358,11 +1380,8 @@ static bool is_date_header(const char *s, size_t n)
  * start_paper() would take it? */
 static bool links_a_paper(const char *s, size_t n)
 {
-    size_t i = pdx_block_indent(s, n) + 3;
-    const char *h = s + i;
-    size_t hn = n - i;
-    trim(&h, &hn);
-    strip_closing_hashes(h, &hn);
+    size_t hn;
+    const char *h = heading_text(s, n, &hn);
     heading_parts hp;
     return read_heading(h, hn, &hp) && holds_arxiv_id(&hp);
 }
@@ -1435,16 +1454,10 @@ typedef struct open_block {
 } open_block;
 
 /* Whether a guess (a choice between two readings of the markup) may be
- * reported: the first PDX_PARSE_GUESS_WARN_MAX of a file are, the others
- * counted and reported as one at the end. */
+ * reported: the first PDX_PARSE_GUESS_WARN_MAX of a file are. */
 static bool guess_reportable(pdx_parser *p)
 {
-    if (p->guesses >= PDX_PARSE_GUESS_WARN_MAX) {
-        p->guess_quiet++;
-        return false;
-    }
-    p->guesses++;
-    return true;
+    return quota_take(&p->guesses, PDX_PARSE_GUESS_WARN_MAX);
 }
 
 /* A block that would hold a date header, opened in a paper or a
@@ -1488,14 +1501,10 @@ static bool opens_block(pdx_parser *p, uint32_t k, bool opener, uint32_t lineno,
     }
     if (!opener)
         return false; /* cannot open one: nothing to say */
-    if (p->fence_warned) {
-        p->fence_quiet++;
-    } else {
-        p->fence_warned = true;
+    if (quota_take(&p->fence_text, 1))
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
                           in_paper ? "a code fence that no line of this paper closes: read as text"
                                    : "a code fence that no later line closes: read as text");
-    }
     return false;
 }
 
@@ -1532,12 +1541,14 @@ static void code_line(pdx_parser *p, const open_block *ob, uint32_t lineno, cons
 static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
 {
     int rc = PDX_OK;
-    size_t in = pdx_block_indent(s, n);
     if (is_heading(s, n)) {
         rc = finish_paper(p);
+        size_t hn;
+        const char *h = heading_text(s, n, &hn);
         if (!rc)
-            start_paper(p, lineno, s + in + 3, n - in - 3);
+            start_paper(p, lineno, h, hn);
     } else if (is_date_header(s, n)) {
+        size_t in = pdx_block_indent(s, n);
         rc = finish_paper(p);
         if (!rc)
             date_header(p, lineno, s + in + 15, n - in - 15);
@@ -1666,11 +1677,8 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
     p->path_date = pdx_date_from_path(p->file);
     p->header_date = 0;
     p->warned_no_date = false;
-    p->utf8_warned = p->utf8_quiet = 0;
+    p->utf8 = p->fence_text = p->guesses = (quota){0, 0};
     p->headings = 0;
-    p->fence_warned = false;
-    p->fence_quiet = 0;
-    p->guesses = p->guess_quiet = 0;
     p->sec = SEC_NONE;
     p->stats->files++;
     p->stats->bytes += len;
@@ -1687,20 +1695,20 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
     if (!rc)
         rc = finish_paper(p);
     p->sec = SEC_NONE;
-    if (p->fence_quiet)
+    if (p->fence_text.quiet)
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, 0,
                           "%" PRIu32 " more code fences that nothing closes, read as text",
-                          p->fence_quiet);
-    if (p->guess_quiet)
+                          p->fence_text.quiet);
+    if (p->guesses.quiet)
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, 0,
                           "%" PRIu32 " more guesses between two readings of the markup "
                           "not reported one by one",
-                          p->guess_quiet);
-    if (p->utf8_quiet)
+                          p->guesses.quiet);
+    if (p->utf8.quiet)
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, 0,
                           "%" PRIu32 " more lines with invalid UTF-8 or NUL bytes "
                           "(replaced with U+FFFD) not reported one by one",
-                          p->utf8_quiet);
+                          p->utf8.quiet);
     if (!rc && p->headings == 0) {
         p->stats->not_digest++;
         if (bom16)
