@@ -111,6 +111,13 @@ typedef struct run {
     const uint8_t *released; /* mapped pages before this were given back */
 } run;
 
+/* The segment is written in chunks of 2 MB at offsets that are multiples of
+ * 2 MB. Linux keeps the page cache of a file written so in 2 MB folios, which
+ * a search's mmap maps with one fault each (one PMD) instead of one fault per
+ * 64 KB of fault-around: a one-shot search of the 1x corpus right after the
+ * build took 813 us with 1 MB chunks and 753 us with 2 MB (bench/results_notes.md). */
+#define PDX_OUT_CHUNK ((size_t)2 << 20)
+
 /* Output file with per-section checksums. */
 typedef struct outfile {
     int fd;
@@ -1308,7 +1315,7 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live, uint64_t
     if (!(c->seg_path = pdx_segment_path(w->path, seq)))
         return oom(w);
     c->n_runs = w->n_runs + 1;
-    c->o = (outfile){.fd = -1, .cap = 1 << 20};
+    c->o = (outfile){.fd = -1, .cap = PDX_OUT_CHUNK};
     c->runs = calloc(c->n_runs, sizeof *c->runs);
     c->remap = malloc((size_t)w->n_docs * sizeof *c->remap);
     c->final_len = malloc((size_t)live * PDX_NFIELDS * sizeof *c->final_len);
