@@ -10,21 +10,30 @@
  * PDX_LEXICON_WEIGHT of what the words as written would give, so papers
  * with the words as typed still rank first.
  *
- * Which words: positive groups that stand for one plain word or phrase
- * (its clause, plus the optional and alternative clauses the parser adds),
- * not restricted to authors, without a prefix. Consecutive such groups are
- * looked up as a span, longest first (up to PDX_LEXICON_MAX_SPAN words:
- * "diffusion model" before "diffusion"), with the key built as the lexicon
- * builds its own: the words' terms in order, and between two Korean words
- * the bigram that spans them ("확산 모델" keys as 확산 산모 모델, like
- * "확산모델"). A span's equivalents go into each of its groups, so a paper
- * with the equivalent phrase satisfies them all; the weight is split among
- * them so that it is not counted once per word.
+ * Which words: those of positive groups, each a plain word or phrase (its
+ * clause, plus the optional and alternative clauses the parser adds for
+ * it), not restricted to authors, without a prefix. A group of one such
+ * word, and consecutive groups of one, are looked up as a span, longest
+ * first (up to PDX_LEXICON_MAX_SPAN words: "diffusion model" before
+ * "diffusion"), with the key built as the lexicon builds its own: the
+ * words' terms in order, and between two Korean words the bigram that
+ * spans them ("확산 모델" keys as 확산 산모 모델, like "확산모델"). A span's
+ * equivalents go into each of its groups, so a paper with the equivalent
+ * phrase satisfies them all; the weight is split among them so that it is
+ * not counted once per word. Each word of an OR group ("diffusion OR
+ * flow") is looked up alone, as it would be typed alone, its equivalents
+ * becoming further alternatives of that group: an OR is the union of its
+ * words, each with its other names, so adding an alternative never loses a
+ * paper. Such a group is no part of a span (its words are alternatives,
+ * not a phrase). An excluded group is never expanded: it excludes what was
+ * typed, not what the lexicon's mined pairs say it also means.
  *
  * Equivalents: the pairs of the key, most supported first, then (one more
  * hop) the other spellings of the key's language that those pairs lead to
  * (LLM -> 대형 언어 모델 -> large language model), at most
- * PDX_LEXICON_MAX_ALTS per span, without repeats.
+ * PDX_LEXICON_MAX_ALTS per span, without repeats, and none the group has
+ * already ("diffusion OR 확산"). At most PDX_LEXICON_MAX_QUERY_ALTS in a
+ * query.
  */
 #include "searcher.h"
 
@@ -62,32 +71,76 @@ static bool too_common(pdx_searcher *s, const pdx_clause *c)
     return c->n_slots > 0;
 }
 
-/* The clause of group g that holds its words in the lexicon's form: the
- * first, or the folded singular of an acronym plural typed ("LLMs": llm). */
-static const pdx_clause *lexicon_clause(const pdx_group *g)
+/* A word of a group, as the parser made it: its clause `first`, then the
+ * optional and alternative clauses it added for that word, up to the next
+ * word's clause (an OR group holds one per alternative: "a OR b" is a's,
+ * then b's) or clause n. Returns the end of that run. */
+static uint32_t word_end(const pdx_group *g, uint32_t first, uint32_t n)
 {
-    for (uint32_t i = 1; i < g->n_clauses; i++)
-        if (g->clauses[i].folded)
-            return &g->clauses[i];
-    return &g->clauses[0];
+    uint32_t i = first + 1;
+    while (i < n && (g->clauses[i].optional || g->clauses[i].alternative))
+        i++;
+    return i;
 }
 
-/* A group that stands for one word or phrase the lexicon may know. */
+/* The clause of word [first, end) of group g that holds it in the
+ * lexicon's form: its first, or the folded singular of an acronym plural
+ * typed ("LLMs": llm). */
+static uint32_t lexicon_clause(const pdx_group *g, uint32_t first, uint32_t end)
+{
+    for (uint32_t i = first + 1; i < end; i++)
+        if (g->clauses[i].folded)
+            return i;
+    return first;
+}
+
+/* May the group's words be expanded at all? Not when excluded (see the
+ * top of the file), nor a test of filters. */
 static bool expandable(const pdx_group *g)
 {
-    if (g->negated || g->filters_only || g->n_clauses == 0)
-        return false;
-    const pdx_clause *c = lexicon_clause(g);
+    return !g->negated && !g->filters_only && g->n_clauses > 0;
+}
+
+/* A word or phrase the lexicon may know: terms, looked for in a title or
+ * summary, none a prefix. */
+static bool lexicon_may_know(const pdx_clause *c)
+{
     if (c->kind != PDX_CLAUSE_TERMS || c->whole_author || c->optional || c->n_slots == 0 ||
         !(c->fields & ((1u << PDX_FIELD_TITLE) | (1u << PDX_FIELD_SUMMARY))))
         return false;
     for (uint32_t i = 0; i < c->n_slots; i++)
         if (!c->slots[i].text || c->slots[i].prefix)
             return false;
-    for (uint32_t i = 1; i < g->n_clauses; i++)
-        if (!g->clauses[i].optional && !g->clauses[i].alternative)
-            return false; /* an OR of several words */
     return true;
+}
+
+/* A word of a span: its group, and its clause in the lexicon's form (an
+ * index, as adding equivalents moves a group's clauses). */
+typedef struct span_word {
+    uint32_t g, c;
+} span_word;
+
+/* Word [first, end) of group g as a span word *out, when the lexicon may
+ * know it. */
+static bool span_word_of(const pdx_query *q, uint32_t g, uint32_t first, uint32_t end,
+                         span_word *out)
+{
+    uint32_t c = lexicon_clause(&q->groups[g], first, end);
+    *out = (span_word){g, c};
+    return lexicon_may_know(&q->groups[g].clauses[c]);
+}
+
+/* Is group g one word the lexicon may know (into *out), so part of a span? */
+static bool one_word_group(const pdx_query *q, uint32_t g, span_word *out)
+{
+    const pdx_group *gr = &q->groups[g];
+    return expandable(gr) && word_end(gr, 0, gr->n_clauses) == gr->n_clauses &&
+           span_word_of(q, g, 0, gr->n_clauses, out);
+}
+
+static const pdx_clause *word_clause(const pdx_query *q, span_word w)
+{
+    return &q->groups[w.g].clauses[w.c];
 }
 
 static bool is_korean(const char *t)
@@ -95,13 +148,12 @@ static bool is_korean(const char *t)
     return (unsigned char)t[0] >= 0x80;
 }
 
-/* Appends group g's words to key (lexicon form), with the bigram spanning
+/* Appends clause c's words to key (lexicon form), with the bigram spanning
  * the previous Korean word when there is one. Returns false when the span
  * mixes scripts (no pair of the lexicon does). */
-static bool key_add_group(pdx_buf *key, const pdx_group *g, const char **last, size_t *last_len,
-                          int *side)
+static bool key_add_word(pdx_buf *key, const pdx_clause *c, const char **last, size_t *last_len,
+                         int *side)
 {
-    const pdx_clause *c = lexicon_clause(g);
     int s = is_korean(c->slots[0].text) ? PDX_LEX_KO : PDX_LEX_EN;
     if (*side >= 0 && s != *side)
         return false;
@@ -248,62 +300,103 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
     return rc;
 }
 
-/* Adds each alternative of l to groups [g0, g0 + n) as a clause. */
-__attribute__((noinline)) static int add_alts(pdx_searcher *s, pdx_query *q, uint32_t g0,
-                                              uint32_t n, const alt_list *l, const char *from,
+bool pdx_clause_same_terms(const pdx_clause *a, const pdx_clause *b)
+{
+    if (a->kind != PDX_CLAUSE_TERMS || b->kind != PDX_CLAUSE_TERMS || a->whole_author ||
+        b->whole_author || a->n_slots != b->n_slots)
+        return false;
+    for (uint32_t k = 0; k < a->n_slots; k++) {
+        const pdx_slot *x = &a->slots[k], *y = &b->slots[k];
+        if (!x->text != !y->text || x->n_ords != y->n_ords ||
+            (x->n_ords && memcmp(x->ords, y->ords, x->n_ords * sizeof *x->ords)))
+            return false;
+    }
+    return true;
+}
+
+/* Does group g already decide a match on clause cl, in every field cl
+ * looks in? Then cl as an equivalent would add no paper, only count again
+ * in the score: "diffusion OR 확산" (each word is the other's equivalent),
+ * "diffusion OR diffusion" (the second word's equivalent is the first's). */
+static bool group_has(const pdx_group *g, const pdx_clause *cl)
+{
+    for (uint32_t i = 0; i < g->n_clauses; i++) {
+        const pdx_clause *o = &g->clauses[i];
+        if (!o->optional && !(cl->fields & ~o->fields) && pdx_clause_same_terms(o, cl))
+            return true;
+    }
+    return false;
+}
+
+/* What expanding one query needs. */
+typedef struct expander {
+    pdx_searcher *s;
+    pdx_query *q;
+    const pdx_lexicon *lx;
+    pdx_buf key;        /* the span being looked up, in the lexicon's form */
+    uint32_t alts_left; /* equivalents the query may still get */
+} expander;
+
+/* Adds each alternative of l to the groups of span w (n words) as a
+ * clause, restricted to the fields of its first word. */
+__attribute__((noinline)) static int add_alts(expander *x, const span_word *w, uint32_t n,
+                                              const alt_list *l, const char *from,
                                               size_t from_len)
 {
-    uint8_t fields = q->groups[g0].clauses[0].fields;
-    double w = PDX_LEXICON_WEIGHT / n;
-    for (size_t i = 0; i < l->n; i++) {
+    pdx_query *q = x->q;
+    uint8_t fields = word_clause(q, w[0])->fields;
+    double weight = PDX_LEXICON_WEIGHT / n;
+    for (size_t i = 0; i < l->n && x->alts_left; i++) {
         pdx_clause cl;
-        int rc = pdx_clause_from_terms(s, l->a[i].terms, l->a[i].terms_len, fields, &cl);
+        int rc = pdx_clause_from_terms(x->s, l->a[i].terms, l->a[i].terms_len, fields, &cl);
         if (rc == PDX_EINVAL) /* no terms: nothing to add */
             continue;
         if (rc)
             return rc;
-        if (cl.missing || too_common(s, &cl)) { /* cannot match, or too common */
+        /* cannot match, too common, or there already */
+        if (cl.missing || too_common(x->s, &cl) || group_has(&q->groups[w[0].g], &cl)) {
             pdx_clause_free(&cl);
             continue;
         }
-        cl.weight = w;
+        cl.weight = weight;
         cl.alternative = true;
-        for (uint32_t g = g0 + 1; g < g0 + n && !rc; g++) {
+        for (uint32_t k = 1; k < n && !rc; k++) {
             pdx_clause copy;
             rc = pdx_clause_dup(&copy, &cl);
             if (rc)
                 pdx_clause_free(&copy);
             else
-                rc = pdx_group_add_clause(&q->groups[g], &copy);
+                rc = pdx_group_add_clause(&q->groups[w[k].g], &copy);
         }
-        if (rc || (rc = pdx_group_add_clause(&q->groups[g0], &cl)))
+        if (rc || (rc = pdx_group_add_clause(&q->groups[w[0].g], &cl)))
             return rc;
+        x->alts_left--;
         rc = pdx_query_note_expansion(q, from, from_len, l->a[i].surface, l->a[i].surface_len,
-                                      "lexicon", l->a[i].support, w);
+                                      "lexicon", l->a[i].support, weight);
         if (rc)
             return rc;
     }
     return PDX_OK;
 }
 
-/* Whether each group of a span starting at g0 is too common to expand,
- * found when a span is first in the lexicon: most spans are not, and
- * reading a word's list headers for nothing costs cache misses (data and
- * the code that reads them) in every query. */
+/* Whether each word of a span is too common to expand, found when a span
+ * is first in the lexicon: most spans are not, and reading a word's list
+ * headers for nothing costs cache misses (data and the code that reads
+ * them) in every query. */
 typedef struct span_df {
-    bool common[PDX_LEXICON_MAX_SPAN]; /* group g0 + i's too_common(), once known[i] */
+    bool common[PDX_LEXICON_MAX_SPAN]; /* word i's too_common(), once known[i] */
     bool known[PDX_LEXICON_MAX_SPAN];  /* whether common[i] was found */
 } span_df;
 
-/* Do the span's words, together, occur in too many papers to expand? The
- * rarest word bounds them: not when one of them is not (the later ones are
- * then not read). */
+/* Do the span's n words, together, occur in too many papers to expand?
+ * The rarest word bounds them: not when one of them is not (the later ones
+ * are then not read). */
 __attribute__((noinline)) static bool span_too_common(pdx_searcher *s, const pdx_query *q,
-                                                      span_df *d, uint32_t g0, uint32_t n)
+                                                      span_df *d, const span_word *w, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
         if (!d->known[i]) {
-            d->common[i] = too_common(s, lexicon_clause(&q->groups[g0 + i]));
+            d->common[i] = too_common(s, word_clause(q, w[i]));
             d->known[i] = true;
         }
         if (!d->common[i])
@@ -312,11 +405,11 @@ __attribute__((noinline)) static bool span_too_common(pdx_searcher *s, const pdx
     return true;
 }
 
-/* Looks up the longest span starting at group g0 (at most `avail` groups)
- * and expands it; *used receives the groups it covered (1 if none). */
-static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, uint32_t g0,
-                     uint32_t avail, pdx_buf *key, uint32_t *used)
+/* Looks up the longest span of words w[0..avail) starting at w[0] and
+ * expands it; *used receives the words it covered (1 if none). */
+static int expand_at(expander *x, const span_word *w, uint32_t avail, uint32_t *used)
 {
+    pdx_buf *key = &x->key;
     span_df d = {{false}, {false}};
     *used = 1;
     for (uint32_t n = PDX_MIN(avail, PDX_LEXICON_MAX_SPAN); n >= 1; n--) {
@@ -325,30 +418,50 @@ static int expand_at(pdx_searcher *s, pdx_query *q, const pdx_lexicon *lx, uint3
         size_t last_len = 0;
         int side = -1;
         bool ok = true;
-        for (uint32_t g = g0; g < g0 + n && ok; g++)
-            ok = key_add_group(key, &q->groups[g], &last, &last_len, &side);
+        for (uint32_t i = 0; i < n && ok; i++)
+            ok = key_add_word(key, word_clause(x->q, w[i]), &last, &last_len, &side);
         if (!ok || key->err)
             continue;
         uint32_t first, count;
-        int rc = pdx_lexicon_find(lx, (pdx_lex_side)side, (const char *)key->data, key->len, &first,
-                                  &count);
+        int rc = pdx_lexicon_find(x->lx, (pdx_lex_side)side, (const char *)key->data, key->len,
+                                  &first, &count);
         if (rc)
             return rc;
-        if (count == 0 || span_too_common(s, q, &d, g0, n))
+        if (count == 0 || span_too_common(x->s, x->q, &d, w, n))
             continue;
         alt_list l = {0};
         const char *surface = NULL;
         size_t surface_len = 0;
-        rc = find_alts(s, lx, side, (const char *)key->data, key->len, first, count, &l, &surface,
-                       &surface_len);
+        rc = find_alts(x->s, x->lx, side, (const char *)key->data, key->len, first, count, &l,
+                       &surface, &surface_len);
         if (rc)
             return rc;
         if (l.n == 0)
             continue;
         *used = n;
-        return add_alts(s, q, g0, n, &l, surface, surface_len);
+        return add_alts(x, w, n, &l, surface, surface_len);
     }
     return key->err;
+}
+
+/* Expands each word of OR group g alone, as if typed alone: its
+ * equivalents become further alternatives of the group, after the words
+ * the parser put there (which are all that is looked up). */
+static int expand_alternatives(expander *x, uint32_t g)
+{
+    const pdx_group *gr = &x->q->groups[g];
+    if (!expandable(gr))
+        return PDX_OK;
+    uint32_t n = gr->n_clauses;
+    for (uint32_t first = 0, end; first < n; first = end) {
+        end = word_end(gr, first, n);
+        span_word w;
+        uint32_t used;
+        int rc;
+        if (span_word_of(x->q, g, first, end, &w) && (rc = expand_at(x, &w, 1, &used)))
+            return rc;
+    }
+    return PDX_OK;
 }
 
 int pdx_query_expand(pdx_searcher *s, pdx_query *q)
@@ -359,24 +472,18 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
         return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
     if (!lx)
         return PDX_OK;
-    pdx_buf key = {0};
-    /* Only the groups the parser made: expansion adds clauses, not groups. */
-    uint32_t n_groups = q->n_groups;
-    for (uint32_t g = 0; g < n_groups && !rc;) {
-        uint32_t run = 0;
-        while (g + run < n_groups && expandable(&q->groups[g + run]))
-            run++;
-        if (run == 0) {
-            g++;
-            continue;
-        }
-        for (uint32_t end = g + run; g < end && !rc;) {
-            uint32_t used;
-            rc = expand_at(s, q, lx, g, end - g, &key, &used);
-            g += used;
-        }
+    expander x = {s, q, lx, {0}, PDX_LEXICON_MAX_QUERY_ALTS};
+    /* Expansion adds clauses, not groups: these are the parser's. */
+    for (uint32_t g = 0, used; g < q->n_groups && x.alts_left && !rc; g += used) {
+        /* the groups of one word from g, a span's worth at most */
+        span_word w[PDX_LEXICON_MAX_SPAN];
+        uint32_t n = 0;
+        while (n < PDX_LEXICON_MAX_SPAN && g + n < q->n_groups && one_word_group(q, g + n, &w[n]))
+            n++;
+        used = 1;
+        rc = n ? expand_at(&x, w, n, &used) : expand_alternatives(&x, g);
     }
-    pdx_buf_free(&key);
+    pdx_buf_free(&x.key);
     if (rc == PDX_ENOMEM)
         pdx_searcher_error(s, rc, "out of memory expanding the query");
     else if (rc && pdx_lexicon_error(lx)) /* damage found by a lookup (opened lazily) */

@@ -1417,19 +1417,9 @@ static void query_stats_free(query_stat *qs)
  * span's groups? */
 static bool same_alternative(const pdx_clause *a, const pdx_clause *b)
 {
-    if (!a->alternative || !b->alternative || a->optional || b->optional ||
-        a->kind != PDX_CLAUSE_TERMS || b->kind != PDX_CLAUSE_TERMS || a->whole_author ||
-        b->whole_author || a->weight != b->weight || a->fields != b->fields ||
-        a->n_slots != b->n_slots || a->has_whole != b->has_whole ||
-        (a->has_whole && a->whole_ord != b->whole_ord))
-        return false;
-    for (uint32_t k = 0; k < a->n_slots; k++) {
-        const pdx_slot *x = &a->slots[k], *y = &b->slots[k];
-        if (!x->text != !y->text || x->n_ords != y->n_ords ||
-            (x->n_ords && memcmp(x->ords, y->ords, x->n_ords * sizeof *x->ords)))
-            return false;
-    }
-    return true;
+    return a->alternative && b->alternative && !a->optional && !b->optional &&
+           a->weight == b->weight && a->fields == b->fields && a->has_whole == b->has_whole &&
+           (!a->has_whole || a->whole_ord == b->whole_ord) && pdx_clause_same_terms(a, b);
 }
 
 /* Clause c of required group gi, when it is a copy of an equivalent in

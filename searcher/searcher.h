@@ -214,6 +214,13 @@ void pdx_search_stats_reset(pdx_searcher *s);
 #define PDX_LEXICON_MAX_ALTS 4
 /* A query span looked up in the lexicon has at most this many words. */
 #define PDX_LEXICON_MAX_SPAN 4
+/* At most this many lexicon equivalents in one query: as many as a query
+ * of PDX_MAX_QUERY_WORDS words ANDed can get. Each word of an OR group is
+ * expanded too, and OR distributed over AND copies a word into several
+ * groups ((a b) OR c: c is in two), each copy expanded on its own; past
+ * this, words are left unexpanded, so expansion stays within the bounds
+ * the parser sets on a query's terms. */
+#define PDX_LEXICON_MAX_QUERY_ALTS (PDX_MAX_QUERY_WORDS * PDX_LEXICON_MAX_ALTS)
 /* A word or span in more than this share of the papers is not expanded,
  * and no equivalent that common is added: the idea is everywhere already,
  * so its other names change little, and they would cost a union over much
@@ -345,9 +352,13 @@ int pdx_query_note_expansion(pdx_query *q, const char *from, size_t from_len, co
  * Adds to every positive one-word group, and to each span of up to
  * PDX_LEXICON_MAX_SPAN such consecutive groups (longest first), the
  * lexicon's equivalents of its words as alternative clauses weighing
- * PDX_LEXICON_WEIGHT. Returns PDX_OK, PDX_ENOMEM or the index's error for a
- * damaged lexicon. */
+ * PDX_LEXICON_WEIGHT; and to a positive OR group those of each of its
+ * words, looked up alone. Returns PDX_OK, PDX_ENOMEM or the index's error
+ * for a damaged lexicon. */
 int pdx_query_expand(pdx_searcher *s, pdx_query *q);
+/* Do term clauses a and b stand for the same terms: the same slots, each
+ * holding the same ordinals (fields, weights and flags aside)? */
+bool pdx_clause_same_terms(const pdx_clause *a, const pdx_clause *b);
 
 /* Does filter clause cl pass paper doc with record d? */
 bool pdx_clause_filter_passes(const pdx_clause *cl, uint32_t doc, const pdx_doc *d);

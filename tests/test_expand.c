@@ -4,7 +4,9 @@
  * how common it is, whichever word that is (the bounds are read only once
  * the lexicon holds the span), and that a searcher answering query after
  * query (its lexicon then looked up through the in-memory hash index,
- * common/lexicon.c) expands each query exactly as its first parse did.
+ * common/lexicon.c) expands each query exactly as its first parse did; and
+ * on the words of an OR group, each expanded as it would be alone, and of
+ * an excluded group, not expanded.
  *
  * The papers are written for these tests: one word (데이터, and "data")
  * in more than PDX_LEXICON_MAX_DF_SHARE of them, two phrases each pairing it
@@ -236,6 +238,67 @@ static void test_expand__no_hop_through_an_acronym(void **state)
         fail_msg("ASR expanded to \"%s\"", got);
 }
 
+/* Query `with_or`, an alternative added to `alone`, expands as `alone`
+ * and finds as many papers (a superset: the added word is in none). */
+static void expands_as_alone(env *e, const char *alone, const char *with_or)
+{
+    char a[512], b[512];
+    expand(e, alone, a, sizeof a);
+    expand(e, with_or, b, sizeof b);
+    if (strcmp(a, b) != 0 || !a[0])
+        fail_msg("\"%s\" expanded to \"%s\", \"%s\" to \"%s\"", alone, a, with_or, b);
+    uint64_t ta = total_of(e, alone), tb = total_of(e, with_or);
+    if (ta != tb)
+        fail_msg("\"%s\" finds %llu papers, \"%s\" %llu", alone, (unsigned long long)ta,
+                 with_or, (unsigned long long)tb);
+}
+
+/* A word that is an alternative of an OR group is expanded as it would be
+ * alone, so adding an alternative never loses a paper: zeta finds the two
+ * papers that say only 제타, and so do "zeta OR <a word no paper has>" and
+ * "zeta OR zeta"; a field restriction, an acronym's two names and a quoted
+ * phrase likewise. (Words in an OR group were not expanded: "zeta OR
+ * qqqzzz" found 6 papers, zeta alone 8.) */
+static void test_expand__or_alternative_expanded_as_alone(void **state)
+{
+    env *e = *state;
+    expands_as_alone(e, "zeta", "zeta OR qqqzzz");
+    expands_as_alone(e, "zeta", "qqqzzz OR zeta");
+    expands_as_alone(e, "zeta", "zeta OR zeta");
+    expands_as_alone(e, "title:zeta", "title:(zeta OR qqqzzz)");
+    expands_as_alone(e, "ASR", "ASR OR qqqzzz");
+    expands_as_alone(e, "\"자동 음성 인식\"", "\"자동 음성 인식\" OR qqqzzz");
+    assert_int_equal(total_of(e, "zeta"), 8);
+}
+
+/* An equivalent the OR group already has is not added again: in "zeta OR
+ * 제타" each word is the other's, and the query is what was typed. */
+static void test_expand__or_group_gets_no_equivalent_it_has(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "zeta OR 제타", got, sizeof got);
+    assert_string_equal(got, "");
+    assert_int_equal(total_of(e, "zeta OR 제타"), 8);
+}
+
+/* An excluded word is not expanded, alone or in an OR group: "-zeta"
+ * excludes the papers that write zeta, and keeps the two that say only
+ * 제타 (all eight say 기법). */
+static void test_expand__excluded_words_not_expanded(void **state)
+{
+    env *e = *state;
+    char got[512];
+    static const char *const qs[] = {"기법 -zeta", "기법 -(zeta OR qqqzzz)",
+                                     "기법 NOT (qqqzzz OR zeta)"};
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        expand(e, qs[i], got, sizeof got);
+        if (got[0] || total_of(e, qs[i]) != 2)
+            fail_msg("\"%s\": expanded to \"%s\", %llu papers", qs[i], got,
+                     (unsigned long long)total_of(e, qs[i]));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +310,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expand__common_counts_papers_not_fields,
                                         setup_two_fields, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__no_hop_through_an_acronym,
+                                        setup_two_fields, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__or_alternative_expanded_as_alone,
+                                        setup_two_fields, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__or_group_gets_no_equivalent_it_has,
+                                        setup_two_fields, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__excluded_words_not_expanded,
                                         setup_two_fields, fx_search_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
