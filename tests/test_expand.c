@@ -2,7 +2,8 @@
  * Tests for query expansion through the lexicon (searcher/expand.c), on
  * what a span of several words decides: that the rarest of its words bounds
  * how common it is, whichever word that is (the bounds are read only once
- * the lexicon holds the span), and that a searcher answering query after
+ * the lexicon holds the span), and so do the bigrams joining its Korean
+ * words when every word is common, and that a searcher answering query after
  * query (its lexicon then looked up through the in-memory hash index,
  * common/lexicon.c) expands each query exactly as its first parse did; and
  * on the words of an OR group, each expanded as it would be alone, and of
@@ -27,6 +28,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "lexicon.h"
 #include "searcher.h"
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
@@ -299,6 +301,79 @@ static void test_expand__excluded_words_not_expanded(void **state)
     }
 }
 
+/* Two Korean words each in more than PDX_LEXICON_MAX_DF_SHARE of the
+ * papers (음성 in 10 of 40, 합성 in 10), which name an idea together in 3
+ * (음성 합성, speech synthesis); and a span as common as its words (영상
+ * 분할 in 9, of which 3 give its English name). */
+static int setup_common_words(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    static const char *const own[] = {
+        "음성 합성(speech synthesis) 품질을 높인다",
+        "새로운 음성 합성(Speech Synthesis) 모델",
+        "빠른 음성 합성(speech synthesis) 방법",
+        "영상 분할(image segmentation) 기법",
+        "의료 영상 분할(Image Segmentation) 연구",
+        "위성 영상 분할(image segmentation) 데이터",
+    };
+    static const char *const other[] = {"로봇 팔이 물체를 잡는다", "그래프 신경망으로 분자를 다룬다",
+                                        "음악 생성 모델을 제안한다", "날씨 예측 정확도를 높인다"};
+    static char ids[NDOCS][16], sum[NDOCS][96];
+    fx_paper papers[NDOCS];
+    for (size_t i = 0; i < NDOCS; i++) {
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 30000 + i);
+        if (i < 6)
+            snprintf(sum[i], sizeof sum[i], "%s", own[i]);
+        else if (i < 13)
+            snprintf(sum[i], sizeof sum[i], "음성 인식 오류 %zu", i);
+        else if (i < 20)
+            snprintf(sum[i], sizeof sum[i], "이미지 합성 기법 %zu", i);
+        else if (i < 26)
+            snprintf(sum[i], sizeof sum[i], "영상 분할 모델 %zu", i);
+        else
+            snprintf(sum[i], sizeof sum[i], "%s", other[i % 4]);
+        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", sum[i], 20250401, 1};
+    }
+    fx_search_open(e, papers, NDOCS);
+    *state = e;
+    return 0;
+}
+
+/* How many pairs e's lexicon has for the Korean terms `key` (joined by
+ * spaces, the lexicon's form). */
+static uint32_t ko_pairs(env *e, const char *key)
+{
+    const pdx_lexicon *lx;
+    uint32_t first, count;
+    assert_int_equal(pdx_index_lexicon(e->ix, &lx), PDX_OK);
+    assert_non_null(lx);
+    assert_int_equal(pdx_lexicon_find(lx, PDX_LEX_KO, key, strlen(key), &first, &count), PDX_OK);
+    return count;
+}
+
+/* A span is judged by the papers it is in, not by its commonest word: the
+ * spaced 음성 합성 (3 papers) expands as 음성합성 does, though each of its
+ * words is past the share. (Judged by its words, the spaced span was not
+ * expanded.) A span in too many papers is still not, spaced or not: 영상
+ * 분할, in 9 of 40. */
+static void test_expand__span_judged_by_its_own_papers(void **state)
+{
+    env *e = *state;
+    char spaced[512], joined[512];
+    assert_true(ko_pairs(e, "음성 성합 합성") > 0 && ko_pairs(e, "영상 상분 분할") > 0);
+    expand(e, "음성 합성", spaced, sizeof spaced);
+    expand(e, "음성합성", joined, sizeof joined);
+    if (!strstr(spaced, ">speech synthesis;") || !strstr(joined, ">speech synthesis;"))
+        fail_msg("음성 합성 expanded to \"%s\", 음성합성 to \"%s\"", spaced, joined);
+    expand(e, "음성", spaced, sizeof spaced);
+    assert_string_equal(spaced, "");
+    expand(e, "영상 분할", spaced, sizeof spaced);
+    expand(e, "영상분할", joined, sizeof joined);
+    if (spaced[0] || joined[0])
+        fail_msg("영상 분할 expanded to \"%s\", 영상분할 to \"%s\"", spaced, joined);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +392,8 @@ int main(void)
                                         setup_two_fields, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__excluded_words_not_expanded,
                                         setup_two_fields, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__span_judged_by_its_own_papers,
+                                        setup_common_words, fx_search_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
