@@ -17,7 +17,8 @@
  * first (up to PDX_LEXICON_MAX_SPAN words: "diffusion model" before
  * "diffusion"), with the key built as the lexicon builds its own: the
  * words' terms in order, and between two Korean words the bigram that
- * spans them ("확산 모델" keys as 확산 산모 모델, like "확산모델"). A span's
+ * spans them ("확산 모델" keys as 확산 산모 모델, like "확산모델"), a word
+ * that lost a particle in the query also as written ("사고의 연쇄"). A span's
  * equivalents go into each of its groups, so a paper with the equivalent
  * phrase satisfies them all; the weight is split among them so that it is
  * not counted once per word. Each word of an OR group ("diffusion OR
@@ -114,10 +115,15 @@ static bool lexicon_may_know(const pdx_clause *c)
     return true;
 }
 
-/* A word of a span: its group, and its clause in the lexicon's form (an
- * index, as adding equivalents moves a group's clauses). */
+/* A word of a span: its group, and clauses of it (indexes, as adding
+ * equivalents moves a group's clauses). */
 typedef struct span_word {
-    uint32_t g, c;
+    uint32_t g;
+    uint32_t c;       /* the word in the lexicon's form (lexicon_clause()) */
+    /* The word as written when the query dropped what looked like a
+     * particle from it (its optional clause: "사고의" looks up 사고), else
+     * c. The miner drops none: 사고의 연쇄 and 자기 주의 are its keys. */
+    uint32_t written;
 } span_word;
 
 /* Word [first, end) of group g as a span word *out, when the lexicon may
@@ -125,9 +131,13 @@ typedef struct span_word {
 static bool span_word_of(const pdx_query *q, uint32_t g, uint32_t first, uint32_t end,
                          span_word *out)
 {
-    uint32_t c = lexicon_clause(&q->groups[g], first, end);
-    *out = (span_word){g, c};
-    return lexicon_may_know(&q->groups[g].clauses[c]);
+    const pdx_group *gr = &q->groups[g];
+    uint32_t c = lexicon_clause(gr, first, end);
+    *out = (span_word){g, c, c};
+    for (uint32_t i = first + 1; i < end; i++)
+        if (gr->clauses[i].optional)
+            out->written = i;
+    return lexicon_may_know(&gr->clauses[c]);
 }
 
 /* Is group g one word the lexicon may know (into *out), so part of a span? */
@@ -388,20 +398,21 @@ typedef struct span_df {
     bool known[PDX_LEXICON_MAX_SPAN];  /* whether common[i] was found */
 } span_df;
 
-/* Does the span of n words w, keyed in x->key on `side`, occur in too
- * many papers to expand (*out)? A paper holding it holds each term of its
- * key, so the key's rarest term bounds its papers. First its words' own
- * clauses (their terms looked up already; the later ones not read once one
- * is under the bounds). When each word is too common, a Korean span's key
- * still holds the bigrams that bridge its words ("대규모 언어 모델": 모언
- * and 어모, each spaced or not), often far rarer: judged by its whole key,
- * a span is as common as the compound typed without its spaces, whose
- * clause has the same terms. (Judged by its words alone, the spaced 대규모
- * 언어 모델, whose three words 727 of 4,342 papers hold together, counted
- * as common as its rarest word, in over 1,000, and was not expanded, where
- * 대규모언어모델 was.) An English key holds only its words' terms. */
+/* Does the span of n words w, keyed in x->key, occur in too many papers
+ * to expand (*out)? A paper holding it holds each term of its key, so the
+ * key's rarest term bounds its papers. First its words' own clauses
+ * (their terms looked up already; the later ones not read once one is
+ * under the bounds). When each word is too common, a key with terms
+ * beyond theirs (key_adds) may still hold a rarer one: the bigrams that
+ * bridge Korean words ("대규모 언어 모델": 모언 and 어모, each spaced or
+ * not), a particle a word was keyed with. Judged by its whole key, a span
+ * is as common as the compound typed without its spaces, whose clause has
+ * the same terms. (Judged by its words alone, the spaced 대규모 언어 모델,
+ * whose three words 727 of 4,342 papers hold together, counted as common
+ * as its rarest word, in over 1,000, and was not expanded, where
+ * 대규모언어모델 was.) */
 __attribute__((noinline)) static int span_too_common(expander *x, span_df *d, const span_word *w,
-                                                     uint32_t n, int side, bool *out)
+                                                     uint32_t n, bool key_adds, bool *out)
 {
     *out = false;
     for (uint32_t i = 0; i < n; i++) {
@@ -413,7 +424,7 @@ __attribute__((noinline)) static int span_too_common(expander *x, span_df *d, co
             return PDX_OK;
     }
     *out = true;
-    if (n == 1 || side != PDX_LEX_KO)
+    if (!key_adds)
         return PDX_OK;
     pdx_clause key;
     int rc = pdx_clause_from_terms(x->s, (const char *)x->key.data, x->key.len, PDX_FIELDS_ALL,
@@ -424,48 +435,81 @@ __attribute__((noinline)) static int span_too_common(expander *x, span_df *d, co
     return rc == PDX_EINVAL ? PDX_OK : rc; /* a key too long for a clause: left common */
 }
 
+/* Keys the span of n words w into x->key, the words of bitmask `written`
+ * as written (span_word.written), the others in the lexicon's form, and
+ * its language into *side. False when the span mixes scripts or memory
+ * ran out (x->key.err). */
+static bool span_key(expander *x, const span_word *w, uint32_t n, uint32_t written, int *side)
+{
+    pdx_buf_reset(&x->key);
+    const char *last = NULL;
+    size_t last_len = 0;
+    bool ok = true;
+    *side = -1;
+    for (uint32_t i = 0; i < n && ok; i++) {
+        const pdx_group *g = &x->q->groups[w[i].g];
+        const pdx_clause *c = &g->clauses[written >> i & 1 ? w[i].written : w[i].c];
+        ok = key_add_word(&x->key, c, &last, &last_len, side);
+    }
+    return ok && !x->key.err;
+}
+
+/* Expands the span of n words w keyed with the words of `written` as
+ * written, when the lexicon has the key, the span is not too common and
+ * it has equivalents; *done says whether it was. */
+static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
+                       uint32_t written, bool *done)
+{
+    int side;
+    *done = false;
+    if (!span_key(x, w, n, written, &side))
+        return PDX_OK;
+    const char *key = (const char *)x->key.data;
+    uint32_t first, count;
+    bool common;
+    int rc = pdx_lexicon_find(x->lx, (pdx_lex_side)side, key, x->key.len, &first, &count);
+    /* an English key holds its words' terms; a Korean one more when it
+     * bridges words or a word is keyed as written */
+    bool key_adds = side == PDX_LEX_KO && (n > 1 || written);
+    if (rc || count == 0 || (rc = span_too_common(x, d, w, n, key_adds, &common)) || common)
+        return rc;
+    alt_list l = {0};
+    const char *surface = NULL;
+    size_t surface_len = 0;
+    rc = find_alts(x->s, x->lx, side, key, x->key.len, first, count, &l, &surface, &surface_len);
+    if (rc || l.n == 0)
+        return rc;
+    *done = true;
+    return add_alts(x, w, n, &l, surface, surface_len);
+}
+
 /* Looks up the longest span of words w[0..avail) starting at w[0] and
- * expands it; *used receives the words it covered (1 if none). */
+ * expands it; *used receives the words it covered (1 if none). A span is
+ * keyed first with every word in the lexicon's form, then with each set
+ * of the words that lost a particle as written: in a compound typed
+ * without spaces only the end can lose one (사고의연쇄를 keys as 사고의
+ * 연쇄), and a noun may end like one (자기주의: attention, not 자기주). */
 static int expand_at(expander *x, const span_word *w, uint32_t avail, uint32_t *used)
 {
-    pdx_buf *key = &x->key;
     span_df d = {{false}, {false}};
     *used = 1;
     for (uint32_t n = PDX_MIN(avail, PDX_LEXICON_MAX_SPAN); n >= 1; n--) {
-        pdx_buf_reset(key);
-        const char *last = NULL;
-        size_t last_len = 0;
-        int side = -1;
-        bool ok = true;
-        for (uint32_t i = 0; i < n && ok; i++)
-            ok = key_add_word(key, word_clause(x->q, w[i]), &last, &last_len, &side);
-        if (!ok || key->err)
-            continue;
-        uint32_t first, count;
-        int rc = pdx_lexicon_find(x->lx, (pdx_lex_side)side, (const char *)key->data, key->len,
-                                  &first, &count);
-        if (rc)
-            return rc;
-        if (count == 0)
-            continue;
-        bool common;
-        if ((rc = span_too_common(x, &d, w, n, side, &common)))
-            return rc;
-        if (common)
-            continue;
-        alt_list l = {0};
-        const char *surface = NULL;
-        size_t surface_len = 0;
-        rc = find_alts(x->s, x->lx, side, (const char *)key->data, key->len, first, count, &l,
-                       &surface, &surface_len);
-        if (rc)
-            return rc;
-        if (l.n == 0)
-            continue;
-        *used = n;
-        return add_alts(x, w, n, &l, surface, surface_len);
+        uint32_t forms = 0; /* the words with two forms */
+        for (uint32_t i = 0; i < n; i++)
+            forms |= (uint32_t)(w[i].written != w[i].c) << i;
+        /* m goes through the subsets of forms, the empty one first */
+        for (uint32_t m = 0;; m = (m - forms) & forms) {
+            bool done;
+            int rc = expand_span(x, &d, w, n, m, &done);
+            if (rc || done) {
+                *used = done ? n : 1;
+                return rc;
+            }
+            if (m == forms)
+                break;
+        }
     }
-    return key->err;
+    return x->key.err;
 }
 
 /* Expands each word of OR group g alone, as if typed alone: its

@@ -374,6 +374,50 @@ static void test_expand__span_judged_by_its_own_papers(void **state)
         fail_msg("영상 분할 expanded to \"%s\", 영상분할 to \"%s\"", spaced, joined);
 }
 
+/* Names whose words end like a particle, each stated in three papers:
+ * one with 의 inside (문장의 구조), one ending in 주의 (상호 주의). */
+static int setup_particles(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    static const char *const own[] = {
+        "문장의 구조(sentence structure)를 분석한다", "긴 문장의 구조(Sentence Structure) 연구",
+        "문장의 구조(sentence structure) 파서",      "상호 주의(mutual attention) 모듈",
+        "새 상호 주의(Mutual Attention) 구조",       "상호 주의(mutual attention)로 정렬한다",
+    };
+    static char ids[NDOCS][16];
+    fx_paper papers[NDOCS];
+    for (size_t i = 0; i < NDOCS; i++) {
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 40000 + i);
+        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", i < 6 ? own[i] : sums[12 + i % 6],
+                               20250401, 1};
+    }
+    fx_search_open(e, papers, NDOCS);
+    *state = e;
+    return 0;
+}
+
+/* The lexicon keys a name as the digests write it (the miner drops no
+ * particle), where the query drops what looks like one from a word: a
+ * span is also keyed with those words as written, so spaced, unspaced and
+ * with a particle after it, a name is found alike. (Keyed only without
+ * them, "문장의 구조" looked up 문장 구조 and "상호주의" 상호주: neither
+ * was expanded.) */
+static void test_expand__span_keyed_as_written_too(void **state)
+{
+    env *e = *state;
+    static const char *const qs[][2] = {
+        {"문장의 구조", ">sentence structure;"}, {"문장의구조", ">sentence structure;"},
+        {"문장의 구조를", ">sentence structure;"}, {"상호 주의", ">mutual attention;"},
+        {"상호주의", ">mutual attention;"}};
+    char got[512];
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        expand(e, qs[i][0], got, sizeof got);
+        if (!strstr(got, qs[i][1]))
+            fail_msg("\"%s\" expanded to \"%s\"", qs[i][0], got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +438,8 @@ int main(void)
                                         setup_two_fields, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__span_judged_by_its_own_papers,
                                         setup_common_words, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__span_keyed_as_written_too, setup_particles,
+                                        fx_search_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
