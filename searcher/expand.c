@@ -215,25 +215,21 @@ static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t
     l->a[l->n++] = (alt){t, tn, s, sn, support};
 }
 
-/* Is a term sequence (joined by ' ') too common: is each of its terms
- * (its papers as pdx_search_term_papers() counts them) past the bounds (a
- * term the index lacks is not)? Stops at the first term under them, as
- * too_common() does. */
-static bool terms_too_common(pdx_searcher *s, const char *terms, size_t len)
+/* Is a term sequence (joined by ' ', the lexicon's form) too common to
+ * add: is its clause, as add_alts() builds it, too_common()? So the
+ * bigrams of a Korean name count the papers that write them across a
+ * space too: counted as joined (각정 of 시각 정렬), they were in a few
+ * papers where the name was in many, and find_alts() hopped through an
+ * equivalent add_alts() then left out ("multimodal llm" reached LM). A
+ * term the index lacks is in no paper; a sequence too long for a clause
+ * counts as too common. */
+static int terms_too_common(pdx_searcher *s, const char *terms, size_t len, bool *out)
 {
-    for (size_t i = 0; i < len;) {
-        const char *sp = memchr(terms + i, ' ', len - i);
-        size_t n = sp ? (size_t)(sp - terms) - i : len - i;
-        uint32_t ord;
-        uint64_t df = 0;
-        if (n && pdx_search_term_find(s, terms + i, n, &ord) == PDX_OK &&
-            pdx_search_term_papers(s, ord, &df) != PDX_OK)
-            df = 0;
-        if (!df_too_common(s->ix, df))
-            return false;
-        i += n + 1;
-    }
-    return len > 0;
+    pdx_clause cl;
+    int rc = pdx_clause_from_terms(s, terms, len, PDX_FIELDS_ALL, &cl);
+    *out = rc == PDX_OK ? too_common(s, &cl) : rc == PDX_EINVAL; /* too long: left out */
+    pdx_clause_free(&cl);
+    return rc == PDX_EINVAL ? PDX_OK : rc;
 }
 
 /* Is surface an acronym ("ASR", "LLMs", "GPT4"): one word of capitals and
@@ -290,8 +286,10 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
          * common to add is often an ambiguous word (추론 is reasoning and
          * inference), and hopping through it drifts off the idea; so is an
          * acronym (자동 음성 인식 -> ASR -> 공격 성공률). */
-        if (terms_too_common(s, l->a[i].terms, l->a[i].terms_len) ||
-            is_acronym(l->a[i].surface, l->a[i].surface_len))
+        bool common;
+        if ((rc = terms_too_common(s, l->a[i].terms, l->a[i].terms_len, &common)))
+            break;
+        if (common || is_acronym(l->a[i].surface, l->a[i].surface_len))
             continue;
         uint32_t f2, c2;
         rc = pdx_lexicon_find(lx, (pdx_lex_side)other, l->a[i].terms, l->a[i].terms_len, &f2,
@@ -424,15 +422,7 @@ __attribute__((noinline)) static int span_too_common(expander *x, span_df *d, co
             return PDX_OK;
     }
     *out = true;
-    if (!key_adds)
-        return PDX_OK;
-    pdx_clause key;
-    int rc = pdx_clause_from_terms(x->s, (const char *)x->key.data, x->key.len, PDX_FIELDS_ALL,
-                                   &key);
-    if (rc == PDX_OK)
-        *out = too_common(x->s, &key);
-    pdx_clause_free(&key);
-    return rc == PDX_EINVAL ? PDX_OK : rc; /* a key too long for a clause: left common */
+    return key_adds ? terms_too_common(x->s, (const char *)x->key.data, x->key.len, out) : PDX_OK;
 }
 
 /* Keys the span of n words w into x->key, the words of bitmask `written`

@@ -418,6 +418,44 @@ static void test_expand__span_keyed_as_written_too(void **state)
     }
 }
 
+/* One Korean name, 시각 정렬, always written with its space, in 9 of 40
+ * papers (past the share), stated as two English names in three papers
+ * each (visual alignment, image alignment). */
+static int setup_spaced_pivot(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    static const char *const own[] = {"시각 정렬(visual alignment) 손실", "시각 정렬(Visual Alignment) 모듈",
+                                      "시각 정렬(visual alignment) 평가", "시각 정렬(image alignment) 기법",
+                                      "시각 정렬(Image Alignment) 연구", "시각 정렬(image alignment) 방법",
+                                      "시각 정렬 오류 분석", "시각 정렬 데이터", "시각 정렬 속도"};
+    static char ids[NDOCS][16];
+    fx_paper papers[NDOCS];
+    for (size_t i = 0; i < NDOCS; i++) {
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 50000 + i);
+        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", i < 9 ? own[i] : sums[12 + i % 6],
+                               20250401, 1};
+    }
+    fx_search_open(e, papers, NDOCS);
+    *state = e;
+    return 0;
+}
+
+/* No hop goes through an equivalent too common to be added, counting the
+ * papers that write a Korean name with its space: visual alignment's
+ * equivalent 시각 정렬 (9 of 40) is not added, nor image alignment through
+ * it. (Judged by its terms as the lexicon joins them, 시각 각정 정렬, the
+ * pivot's bigram 각정 was in no paper, as all write "각 정", and the hop
+ * was taken.) */
+static void test_expand__no_hop_through_a_common_spaced_pivot(void **state)
+{
+    env *e = *state;
+    char got[512];
+    assert_true(ko_pairs(e, "시각 각정 정렬") >= 2);
+    expand(e, "visual alignment", got, sizeof got);
+    assert_string_equal(got, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +478,8 @@ int main(void)
                                         setup_common_words, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__span_keyed_as_written_too, setup_particles,
                                         fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__no_hop_through_a_common_spaced_pivot,
+                                        setup_spaced_pivot, fx_search_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
