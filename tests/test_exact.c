@@ -713,6 +713,31 @@ static int add_to_writer(const pdx_paper *paper, void *payload)
     return pdx_writer_add(payload, paper);
 }
 
+/* Does query get lexicon equivalents (or other forms) when parsed? */
+static bool query_expands(pdx_searcher *s, const char *query)
+{
+    pdx_query *q;
+    if (pdx_query_parse(&q, s, query, strlen(query)) != PDX_OK)
+        return false;
+    bool any = pdx_query_expansion_count(q) > 0;
+    pdx_query_free(q);
+    return any;
+}
+
+/* An OR variant of a latency query of at least two words, into buf:
+ * "a b c" -> "a OR b c". Each word of an OR group gets its lexicon
+ * equivalents as further alternatives (searcher/expand.c), so these walk
+ * groups of several words, each with its own alternatives. False for a
+ * query of one word or one too long for buf. */
+static bool or_variant(const char *query, char *buf, size_t n)
+{
+    const char *sp = strchr(query, ' ');
+    if (!sp || !sp[1])
+        return false;
+    int k = snprintf(buf, n, "%.*s OR %s", (int)(sp - query), query, sp + 1);
+    return k > 0 && (size_t)k < n;
+}
+
 static void exact_real_pruned_equals_exhaustive(void **state)
 {
     (void)state;
@@ -749,15 +774,23 @@ static void exact_real_pruned_equals_exhaustive(void **state)
     fx_rmtree(gen_dir);
     corpus_open_index(&c, idx);
     free(idx);
-    size_t n = 0, parsed = 0;
+    size_t n = 0, parsed = 0, n_or = 0, parsed_or = 0, expanded_or = 0;
     pdx_search_stats_reset(c.s);
     for (char *line = strtok(queries, "\n"); line; line = strtok(NULL, "\n")) {
         n++;
         parsed += compare_pages(c.s, line, false);
+        char alt[1024];
+        if (n % 4 == 0 && or_variant(line, alt, sizeof alt)) {
+            n_or++;
+            parsed_or += compare_pages(c.s, alt, false);
+            expanded_or += query_expands(c.s, alt);
+        }
     }
-    printf("exact: %zu of %zu latency queries compared at %ux (%u papers)\n", parsed, n, scale,
-           c.ix->n_docs);
+    printf("exact: %zu of %zu latency queries compared at %ux (%u papers), and %zu of %zu OR "
+           "variants (%zu with equivalents)\n",
+           parsed, n, scale, c.ix->n_docs, parsed_or, n_or, expanded_or);
     assert_true(n >= 500 && parsed >= n - 5);
+    assert_true(n_or >= 80 && parsed_or >= n_or - 2 && expanded_or >= 5);
     assert_pruning_exercised(c.s, "latency queries", NEED_ALL);
     /* the equivalents of multi-word spans ("fine tuning": 미세 조정) were
      * read once for the span's groups, and compared above */
