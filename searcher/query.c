@@ -8,6 +8,8 @@
  *   unary := (NOT | -) unary | "(" and ")" | atom
  *   atom  := field:value | filter:value | "phrase" | word | arXiv URL
  * Only uppercase AND, OR, NOT are operators; lowercase ones are words.
+ * The text is read in NFKC first (query_nfkc()): NFD Hangul and full-width
+ * forms mean what their usual forms mean, in the syntax as in the terms.
  * Each rule returns its part in conjunctive normal form (a list of ORed
  * groups, all ANDed): AND concatenates, OR distributes (refused past
  * PDX_MAX_QUERY_GROUPS groups), NOT flips a single group. NOT of a
@@ -1579,6 +1581,41 @@ int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t l
     return pdx_query_parse_flags(out, s, text, len, PDX_PARSE_DEFAULT);
 }
 
+/* The text the parser reads: the query in NFKC, its default-ignorable
+ * characters left out, as the tokenizer reads every word (utf8proc, the
+ * same Unicode version), so that what a keyboard or an editor varies means
+ * one thing in the syntax too, not only in the terms. Hangul typed as
+ * conjoining jamo (NFD, as macOS writes it) is syllables, which the hyphen
+ * between Korean words is told by (word_parts()); full-width names, digits
+ * and punctuation (ｔｉｔｌｅ：, ２０２４, ＂, －) are their ASCII selves. Case
+ * is kept: the operators and a field name's case mean something. Invalid
+ * UTF-8 is U+FFFD, a separator, as the tokenizer reads it. NFKC may
+ * lengthen the text (U+FDFA is 18 letters); the bounds on words and terms
+ * bound the work all the same. *out is NULL when the text is read as it
+ * is: ASCII (most queries), which NFKC leaves alone, or text utf8proc
+ * refuses. Else free it. */
+static int query_nfkc(const char *text, size_t len, char **out, size_t *out_len)
+{
+    *out = NULL;
+    if (is_ascii(text, len))
+        return PDX_OK;
+    pdx_buf valid = {0};
+    pdx_utf8_sanitize(&valid, text, len);
+    utf8proc_uint8_t *norm = NULL;
+    utf8proc_ssize_t n = UTF8PROC_ERROR_NOMEM;
+    if (!valid.err)
+        n = utf8proc_map(valid.data, (utf8proc_ssize_t)valid.len, &norm,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_IGNORE);
+    pdx_buf_free(&valid);
+    if (n == UTF8PROC_ERROR_NOMEM)
+        return PDX_ENOMEM;
+    if (n >= 0) {
+        *out = (char *)norm;
+        *out_len = (size_t)n;
+    }
+    return PDX_OK;
+}
+
 int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, size_t len,
                           unsigned flags)
 {
@@ -1588,11 +1625,18 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
     if (len > PDX_MAX_QUERY_BYTES)
         return pdx_searcher_error(s, PDX_EINVAL, "query too long: %zu bytes (at most %d)", len,
                                   PDX_MAX_QUERY_BYTES);
+    char *norm;
+    if (query_nfkc(text, len, &norm, &len) != PDX_OK)
+        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory parsing the query");
+    if (norm)
+        text = norm;
     /* malloc and an initializer, not calloc: calloc's code runs for this
      * alone in a search, and a parse runs once per query, cold. */
     pdx_query *q = malloc(sizeof *q);
-    if (!q)
+    if (!q) {
+        free(norm);
         return PDX_ENOMEM;
+    }
     *q = (pdx_query){.date_hi = INT32_MAX, .votes_hi = INT64_MAX};
     parse_ctx c = {.s = s, .q = q, .text = text, .len = len,
                    .no_expand = (flags & PDX_PARSE_NO_EXPAND) != 0};
@@ -1605,6 +1649,7 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
         rc = pdx_query_expand(s, q);
     free(c.toks);
     pdx_buf_free(&c.terms);
+    free(norm);
     if (!rc) {
         bool positive = false;
         for (uint32_t g = 0; g < q->n_groups; g++)

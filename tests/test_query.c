@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <utf8proc.h>
 
 #include "common.h"
 #include "fixtures.h"
@@ -467,6 +468,46 @@ static void query_zero_width(void **state)
     assert_string_equal(found(e, "trans\xc2\xad" "former"), "0,4");
 }
 
+/* ---- 9. the query as keyboards write it: decomposed Hangul (macOS),
+ * full-width letters and digits (a Korean IME) ---- */
+
+/* The results of query and of its NFD form, which must differ in bytes. */
+static void same_in_nfd(env *e, const char *query, const char *want)
+{
+    char *d = (char *)utf8proc_NFD((const utf8proc_uint8_t *)query);
+    assert_non_null(d);
+    assert_string_not_equal(d, query);
+    assert_string_equal(found(e, query), want);
+    if (strcmp(found(e, d), want) != 0)
+        fail_msg("NFD '%s' found %s, NFC %s", query, found(e, d), want);
+    free(d);
+}
+
+static void query_keyboard_forms(void **state)
+{
+    env *e = *state;
+    /* NFD Hangul reads as NFC everywhere in the query language (a trial
+     * found NFD 강화-학습 matching nothing: the hyphen between Korean words
+     * was told by precomposed syllables alone) */
+    same_in_nfd(e, "강화-학습", "2,4");
+    same_in_nfd(e, "summary:강화-학습", "2,4");
+    same_in_nfd(e, "title:강화학습", "");
+    same_in_nfd(e, "\"강화 학습\"", "2,4");
+    same_in_nfd(e, "transformer -강화학습", "0");
+    same_in_nfd(e, "(강화학습 OR alpha) model", "0,2");
+    /* full-width names, digits and punctuation are their ASCII selves, as
+     * full-width words already were (ｄｉｆｆｕｓｉｏｎ) */
+    assert_string_equal(found(e, "ｄｉｆｆｕｓｉｏｎ"), "1,2,3");
+    assert_string_equal(found(e, "ｔｉｔｌｅ:video"), "0,3");
+    assert_string_equal(found(e, "ｔｉｔｌｅ：video"), "0,3");
+    assert_string_equal(found(e, "ｄａｔｅ:２０２４-０６"), "0,3");
+    assert_string_equal(found(e, "ｖｏｔｅｓ:＞＝４０"), "4");
+    assert_string_equal(found(e, "ｉｄ:２４０１.１０００２"), "1");
+    assert_string_equal(found(e, "２４０１．１０００２"), "1");
+    assert_string_equal(found(e, "＂diffusion survey＂"), "3");
+    assert_string_equal(found(e, "diffusion survey"), "1,3");
+}
+
 /* ---- whole Korean words (issue 11): positions only where needed ---- */
 
 /* Papers of the whole-word test, in my own words. */
@@ -626,7 +667,7 @@ int main(void)
         cmocka_unit_test(query_bad_values),     cmocka_unit_test(query_zero_width),
         cmocka_unit_test(query_cli_display),    cmocka_unit_test(query_whole_words),
         cmocka_unit_test(query_one_syllable),   cmocka_unit_test(query_fields_and_hyphens),
-        cmocka_unit_test(query_nesting),
+        cmocka_unit_test(query_nesting),        cmocka_unit_test(query_keyboard_forms),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }

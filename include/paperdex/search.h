@@ -27,6 +27,8 @@
  *   https://arxiv.org/abs/2406.09414, http://arxiv.org/pdf/2406.09414v3
  *   Filters combine like words (date:2024-06 OR date:2024-07, -date:2024).
  *   Any other "word:" is plain text (Merlin:Empowering).
+ *   The text is read in NFKC (no case folding) before its syntax: NFD
+ *   Hangul is syllables, full-width letters, digits and punctuation ASCII.
  *
  * Ranking: BM25 per field (k1, b), fields combined with weights, times a
  * vote boost:  score = (1 + W ln(1 + votes)) * sum over query terms t and
