@@ -1240,18 +1240,48 @@ static size_t hangul_hyphen(const char *w, size_t n)
     return n;
 }
 
+/* An excluded word whose hyphens join Korean words ("-강화-학습"), as one
+ * group of alternatives that the NOT before it flips: the word with those
+ * hyphens left out (강화학습, whose inner bigrams also match the bridges of
+ * 강화 학습) and the word as written (its sides adjacent: 강화-학습). So it
+ * excludes the compound however it is spelled, as -강화학습 would, and
+ * the hyphenated spelling besides. Read as the positive word is, two words
+ * anywhere in a paper, it would exclude several words together, which is
+ * refused (cnf_not()), and a paper with 강화 in one sentence and 학습 in
+ * another is no paper about the compound. */
+static int excluded_compound(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
+{
+    pdx_buf joined = {0};
+    for (size_t i = 0, h; i <= n; i += h + 1) {
+        h = hangul_hyphen(w + i, n - i);
+        pdx_buf_append(&joined, w + i, h);
+    }
+    int rc = joined.err ? PDX_ENOMEM
+                        : word_part(c, (const char *)joined.data, joined.len, fields, false, out);
+    cnf as_written = {0};
+    if (!rc && !(rc = word_part(c, w, n, fields, false, &as_written)))
+        rc = cnf_or(c, out, &as_written);
+    else
+        cnf_free(&as_written);
+    pdx_buf_free(&joined);
+    if (rc)
+        cnf_free(out);
+    return rc;
+}
+
 /* An unquoted word, as one group or, when a hyphen joins two Korean words
  * ("강화-학습", "비전-언어"), one group a side, as if a space stood there:
  * the digests write such compounds with a space or with none far more
  * often than with the hyphen, and a phrase of the two sides would need
  * them adjacent, which only the hyphenated spelling is (a space puts a
  * bridge bigram between them, no space an inner one). As separate words
- * they are also looked up in the lexicon as a span. Not when excluded. */
+ * they are also looked up in the lexicon as a span. Excluded, such a word
+ * is one compound (excluded_compound()). */
 static int word_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
 {
-    /* excluded, the word stays one clause: an exclusion of several words
-     * together is refused (cnf_not()), and "-강화-학습" was one before */
-    size_t h = c->negated ? n : hangul_hyphen(w, n);
+    size_t h = hangul_hyphen(w, n);
+    if (c->negated && h < n)
+        return excluded_compound(c, w, n, fields, out);
     int rc = word_part(c, w, h, fields, false, out);
     while (!rc && h < n) {
         w += h + 1;

@@ -12,7 +12,10 @@
  *                    excluded OR alternative excludes from the whole query;
  *                    NOT (a b) is refused. Lowercase and/or/not are words
  *   "a phrase"       consecutive terms; a word that tokenizes into several
- *                    terms ("text-to-video", "강화학습") is a phrase too
+ *                    terms ("text-to-video", "강화학습") is a phrase too. A
+ *                    hyphen between Korean words is a space ("강화-학습":
+ *                    two words); excluded, such a word is the compound
+ *                    spelled with, without the space or with the hyphen
  *   title:w author:w summary:w   restrict a word or "phrase" to one field;
  *                    nothing after the colon is an error
  *   author:"Lin Xu"  one whole author name, its words unstemmed
