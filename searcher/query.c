@@ -101,6 +101,32 @@ static bool is_ascii_alpha(char ch)
     return (unsigned char)((ch | 0x20) - 'a') < 26;
 }
 
+/* Bytes of the minus sign at t[0..n), or 0: '-' (also what NFKC makes of
+ * the full-width and small ones, query_nfkc()), the minus sign U+2212,
+ * and the en and em dashes U+2013 and U+2014, which editors and phones
+ * write for a typed "-" or "--" (smart dashes). Before a word each means
+ * what '-' means; inside a word ("text–to–video") the tokenizer splits
+ * there, as at any punctuation. */
+static size_t minus_len(const char *t, size_t n)
+{
+    if (n >= 1 && t[0] == '-')
+        return 1;
+    if (n < 3 || (unsigned char)t[0] != 0xe2)
+        return 0;
+    unsigned char b1 = (unsigned char)t[1], b2 = (unsigned char)t[2];
+    return (b1 == 0x80 && (b2 == 0x93 || b2 == 0x94)) || (b1 == 0x88 && b2 == 0x92) ? 3 : 0;
+}
+
+/* Bytes of the run of minus signs at t[0..n) ("-", "--", "−", "—"), 0 if
+ * none. */
+static size_t minus_run(const char *t, size_t n)
+{
+    size_t k = 0, m;
+    while ((m = minus_len(t + k, n - k)) > 0)
+        k += m;
+    return k;
+}
+
 /* Can a term start with this byte? (ASCII letter or digit, or any
  * non-ASCII byte: the tokenizer decides, but a '*' before one is inside a
  * word either way.) */
@@ -1364,7 +1390,8 @@ static int parse_atom(parse_ctx *c, cnf *out)
         /* A name written otherwise than in lower case is one only with its
          * value: "Authors: Yann LeCun", "Vote: 12" pasted from a digest
          * are text, as they were before names took any case. */
-        if ((known || filter) && (empty || t[v] == '-') && !is_lower(name, nn)) {
+        bool minus = minus_len(t + v, c->len - v) > 0;
+        if ((known || filter) && (empty || minus) && !is_lower(name, nn)) {
             known = filter = false;
             fields = c->scope ? c->scope : PDX_FIELDS_ALL;
         }
@@ -1380,7 +1407,7 @@ static int parse_atom(parse_ctx *c, cnf *out)
         }
         /* "title:-video" read as title:video, the opposite of what it
          * seems to ask: the minus goes before the field */
-        if (known && t[v] == '-')
+        if (known && minus)
             return pdx_searcher_error(c->s, PDX_EINVAL,
                                       "'%.*s:-' excludes nothing: to leave out papers with a "
                                       "word there, put the minus before the field, e.g. "
@@ -1453,9 +1480,14 @@ static item peek(parse_ctx *c)
         }
         if (ch == '(')
             return glued_paren(c) ? IT_ATOM : IT_LPAREN;
-        if (ch == '-' && c->i + 1 < c->len && !is_space(c->text[c->i + 1]) &&
-            c->text[c->i + 1] != ')')
+        /* A run of minus signs before a word is one minus: "--survey"
+         * excluded nothing but required survey (NOT NOT survey), as
+         * "－survey" and "—survey" did before they were minus signs. */
+        size_t m = minus_run(c->text + c->i, c->len - c->i);
+        if (m && c->i + m < c->len && !is_space(c->text[c->i + m]) && c->text[c->i + m] != ')') {
+            c->item_len = m;
             return IT_NOT;
+        }
         /* Most words are no operator: told by their first byte, without
          * reading the table and its strings (cold once per query). */
         if (ch != 'O' && ch != 'A' && ch != 'N')

@@ -202,6 +202,35 @@ static void query_operators(void **state)
     refused(e, "NOT video", "not excluded");
 }
 
+/* A run of minus signs before a word is one minus, and the minus sign,
+ * the full-width minus and the dashes that editors make of a typed "-" or
+ * "--" are minus signs: a trial found "--survey" requiring survey (NOT NOT
+ * survey) and "－survey", "−survey", "–survey", "—survey" matching as the
+ * plain word. */
+static void query_minus_signs(void **state)
+{
+    env *e = *state;
+    static const char *const excluded[] = {
+        "diffusion -survey",  "diffusion --survey", "diffusion ---survey",
+        "diffusion −survey",  "diffusion －survey", "diffusion –survey",
+        "diffusion —survey",  "diffusion -—survey", "diffusion NOT survey",
+        "—survey diffusion",
+    };
+    for (size_t i = 0; i < sizeof excluded / sizeof *excluded; i++)
+        if (strcmp(found(e, excluded[i]), "2") != 0)
+            fail_msg("'%s' found %s, want 2", excluded[i], found(e, excluded[i]));
+    assert_string_equal(found(e, "diffusion --(survey OR art)"), "");
+    assert_string_equal(found(e, "diffusion −\"video diffusion\""), "1,2");
+    /* a dash alone is no operator, and inside a word it splits it, as a
+     * hyphen does */
+    assert_string_equal(found(e, "diffusion — survey"), "1,3");
+    assert_string_equal(found(e, "video-diffusion"), "3");
+    assert_string_equal(found(e, "video–diffusion"), "3");
+    assert_string_equal(found(e, "votes:3..3"), "1");
+    refused(e, "video title:−robot", "-title:video");
+    refused(e, "video title:--robot", "-title:video");
+}
+
 /* ---- 3. whole author names ---- */
 
 static void query_whole_author(void **state)
@@ -704,7 +733,7 @@ int main(void)
         cmocka_unit_test(query_cli_display),    cmocka_unit_test(query_whole_words),
         cmocka_unit_test(query_one_syllable),   cmocka_unit_test(query_fields_and_hyphens),
         cmocka_unit_test(query_nesting),        cmocka_unit_test(query_keyboard_forms),
-        cmocka_unit_test(query_excluded_compound),
+        cmocka_unit_test(query_excluded_compound), cmocka_unit_test(query_minus_signs),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }

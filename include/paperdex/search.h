@@ -10,7 +10,10 @@
  *                    ignored, an unclosed '(' closes at the end
  *   -word, NOT word, -"a b", -(a OR b)   exclude papers that match; an
  *                    excluded OR alternative excludes from the whole query;
- *                    NOT (a b) is refused. Lowercase and/or/not are words
+ *                    NOT (a b) is refused. Lowercase and/or/not are words.
+ *                    A run of minus signs is one ("--word"); U+2212, the
+ *                    full-width minus and the en and em dashes are minus
+ *                    signs before a word
  *   "a phrase"       consecutive terms; a word that tokenizes into several
  *                    terms ("text-to-video", "강화학습") is a phrase too. A
  *                    hyphen between Korean words is a space ("강화-학습":
