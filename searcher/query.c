@@ -79,7 +79,7 @@ typedef struct parse_ctx {
      * before a parenthesised group (title:(video OR image)) is each of
      * its words'. 0 for every field, as a query starts. */
     uint8_t scope;
-    uint32_t n_words; /* clauses built so far */
+    uint32_t n_words; /* words and phrases read so far (count_word()) */
     uint32_t n_ords;  /* dictionary terms looked up so far (copies too) */
     bool no_expand;   /* PDX_PARSE_NO_EXPAND: no derived nouns either */
     const char *word; /* the text being tokenized, to find its '*' */
@@ -764,10 +764,6 @@ static int build_clause(parse_ctx *c, pdx_clause *cl, uint8_t fields)
     memset(cl, 0, sizeof *cl);
     cl->fields = fields;
     cl->weight = 1;
-    if (++c->n_words > PDX_MAX_QUERY_WORDS)
-        return pdx_searcher_error(c->s, PDX_EINVAL,
-                                  "query too long: more than %d words and phrases",
-                                  PDX_MAX_QUERY_WORDS);
     if (c->n_toks > PDX_MAX_PHRASE_TERMS)
         return pdx_searcher_error(c->s, PDX_EINVAL,
                                   "a word or phrase of the query gives %zu terms (at most %d)",
@@ -1256,6 +1252,22 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
     return rc;
 }
 
+/* Counts a word or phrase against PDX_MAX_QUERY_WORDS: as typed, except
+ * that each side of a hyphen between Korean words is a word, as it is
+ * read. What a word looks up beside itself is not counted, so that the
+ * message speaks of what the user wrote (a trial found 129 words refused
+ * as more than 256): its spelling before a particle, an acronym plural as
+ * written, a derived form's noun (at most three clauses more, whose terms
+ * count against PDX_MAX_QUERY_TERMS) and lexicon equivalents (bounded per
+ * span in expand.c). */
+static int count_word(parse_ctx *c)
+{
+    if (++c->n_words <= PDX_MAX_QUERY_WORDS)
+        return PDX_OK;
+    return pdx_searcher_error(c->s, PDX_EINVAL, "query too long: more than %d words and phrases",
+                              PDX_MAX_QUERY_WORDS);
+}
+
 /* Where the first '-' between two Hangul syllables is in w[0..n), n if
  * none. */
 static size_t hangul_hyphen(const char *w, size_t n)
@@ -1277,13 +1289,17 @@ static size_t hangul_hyphen(const char *w, size_t n)
  * another is no paper about the compound. */
 static int excluded_compound(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
 {
+    *out = (cnf){0};
+    int rc = count_word(c);
+    if (rc)
+        return rc;
     pdx_buf joined = {0};
     for (size_t i = 0, h; i <= n; i += h + 1) {
         h = hangul_hyphen(w + i, n - i);
         pdx_buf_append(&joined, w + i, h);
     }
-    int rc = joined.err ? PDX_ENOMEM
-                        : word_part(c, (const char *)joined.data, joined.len, fields, false, out);
+    rc = joined.err ? PDX_ENOMEM
+                    : word_part(c, (const char *)joined.data, joined.len, fields, false, out);
     cnf as_written = {0};
     if (!rc && !(rc = word_part(c, w, n, fields, false, &as_written)))
         rc = cnf_or(c, out, &as_written);
@@ -1308,13 +1324,16 @@ static int word_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf
     size_t h = hangul_hyphen(w, n);
     if (c->negated && h < n)
         return excluded_compound(c, w, n, fields, out);
-    int rc = word_part(c, w, h, fields, false, out);
+    *out = (cnf){0};
+    int rc = count_word(c);
+    if (!rc)
+        rc = word_part(c, w, h, fields, false, out);
     while (!rc && h < n) {
         w += h + 1;
         n -= h + 1;
         h = hangul_hyphen(w, n);
-        cnf y;
-        if (!(rc = word_part(c, w, h, fields, false, &y)))
+        cnf y = {0};
+        if (!(rc = count_word(c)) && !(rc = word_part(c, w, h, fields, false, &y)))
             rc = cnf_and(out, &y);
         else
             cnf_free(&y);
@@ -1430,7 +1449,8 @@ static int parse_atom(parse_ctx *c, cnf *out)
         while (k < c->len && t[k] != '"')
             k++;
         c->i = k < c->len ? k + 1 : k; /* an unbalanced quote runs to the end */
-        return word_part(c, t + qs, k - qs, fields, true, out);
+        int rc = count_word(c);
+        return rc ? rc : word_part(c, t + qs, k - qs, fields, true, out);
     }
     c->i = word_end(c, start);
     return word_parts(c, t + start, c->i - start, fields, out);

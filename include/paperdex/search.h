@@ -72,7 +72,13 @@ typedef enum pdx_sort {
 /* Bounds that keep a query's time and memory small whatever its text; a
  * query past one is refused with PDX_EINVAL and a message. */
 #define PDX_MAX_QUERY_BYTES 65536  /* query text */
-#define PDX_MAX_QUERY_WORDS 256    /* words and phrases (OR alternatives too) */
+/* Words and phrases as typed, OR alternatives too; each side of a hyphen
+ * between Korean words is a word, as it is read. What a word looks up beside
+ * itself is not counted: its spelling before a particle, an acronym plural
+ * as written, a derived form's noun (at most three clauses more a word,
+ * their terms counted by PDX_MAX_QUERY_TERMS) and lexicon equivalents
+ * (bounded per span by the lexicon). */
+#define PDX_MAX_QUERY_WORDS 256
 #define PDX_MAX_PHRASE_TERMS 64    /* terms of one word or phrase */
 #define PDX_MAX_QUERY_TERMS 4096   /* dictionary terms after prefix expansion */
 #define PDX_MAX_QUERY_NESTING 64   /* parentheses and NOTs open at once */
