@@ -127,6 +127,26 @@ static size_t minus_run(const char *t, size_t n)
     return k;
 }
 
+/* Bytes of the double quotation mark at t[0..n), or 0: '"' (and the
+ * full-width one, which NFKC makes '"'), the typographic “ ” „ that macOS,
+ * iOS and word processors write for it, and the guillemets « » (French,
+ * Russian, and paperdex-search's marks around a match, so that a match
+ * pasted back is a phrase). Any of them opens a phrase and any closes it:
+ * the German „…“ closes with the English opening mark, and quotes pasted
+ * from two places rarely pair. Single quotes are not quotes: ’ is an
+ * apostrophe inside a word (don’t), as ' is. */
+static size_t quote_len(const char *t, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    if (n >= 1 && u[0] == '"')
+        return 1;
+    if (n >= 2 && u[0] == 0xc2 && (u[1] == 0xab || u[1] == 0xbb))
+        return 2;
+    if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x9c && u[2] <= 0x9e)
+        return 3;
+    return 0;
+}
+
 /* Can a term start with this byte? (ASCII letter or digit, or any
  * non-ASCII byte: the tokenizer decides, but a '*' before one is inside a
  * word either way.) */
@@ -1404,8 +1424,9 @@ static int parse_atom(parse_ctx *c, cnf *out)
     if (nn && j < c->len && t[j] == ':') {
         bool known = field_of(name, nn, &fields), filter = !known && is_filter_name(name, nn);
         size_t v = j + 1;
+        size_t q = quote_len(t + v, c->len - v);
         bool empty = v >= c->len || is_space(t[v]) || (c->depth && t[v] == ')') ||
-                     (v + 1 < c->len && t[v] == '"' && t[v + 1] == '"');
+                     (q && quote_len(t + v + q, c->len - v - q));
         /* A name written otherwise than in lower case is one only with its
          * value: "Authors: Yann LeCun", "Vote: 12" pasted from a digest
          * are text, as they were before names took any case. */
@@ -1444,11 +1465,12 @@ static int parse_atom(parse_ctx *c, cnf *out)
             start = v; /* the word or phrase after the colon */
         /* else an unknown name: the whole "word:..." is plain text */
     }
-    if (start < c->len && t[start] == '"') {
-        size_t qs = start + 1, k = qs;
-        while (k < c->len && t[k] != '"')
+    size_t q = quote_len(t + start, c->len - start), q_end = 0;
+    if (q) {
+        size_t qs = start + q, k = qs;
+        while (k < c->len && !(q_end = quote_len(t + k, c->len - k)))
             k++;
-        c->i = k < c->len ? k + 1 : k; /* an unbalanced quote runs to the end */
+        c->i = k + q_end; /* an unbalanced quote runs to the end */
         int rc = count_word(c);
         return rc ? rc : word_part(c, t + qs, k - qs, fields, true, out);
     }

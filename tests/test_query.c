@@ -231,6 +231,31 @@ static void query_minus_signs(void **state)
     refused(e, "video title:--robot", "-title:video");
 }
 
+/* Typographic quotes make a phrase as '"' does: a trial found
+ * “video generation” (macOS, iOS, word processors), „…“ and «…» (and
+ * paperdex-search's own marks around a match, pasted back) read as two
+ * words. */
+static void query_typographic_quotes(void **state)
+{
+    env *e = *state;
+    static const char *const phrases[] = {
+        "\"diffusion survey\"", "“diffusion survey”", "„diffusion survey“",
+        "„diffusion survey”",   "«diffusion survey»", "»diffusion survey«",
+        "\"diffusion survey”",  "“diffusion survey",  "video «diffusion survey»",
+    };
+    for (size_t i = 0; i < sizeof phrases / sizeof *phrases; i++)
+        if (strcmp(found(e, phrases[i]), "3") != 0)
+            fail_msg("'%s' found %s, want 3", phrases[i], found(e, phrases[i]));
+    assert_string_equal(found(e, "diffusion survey"), "1,3");
+    assert_string_equal(found(e, "diffusion -“diffusion survey”"), "1,2");
+    assert_string_equal(found(e, "author:“Lin Xu”"), "0,3");
+    assert_string_equal(found(e, "«Lin Xu» OR «video transformer»"), "0,1,2,3");
+    /* single quotes are no phrase quotes: ’ is an apostrophe */
+    assert_string_equal(found(e, "‘diffusion survey’"), "1,3");
+    refused(e, "title:“”", "'title:' has nothing after it");
+    refused(e, "title:«»", "'title:' has nothing after it");
+}
+
 /* ---- 3. whole author names ---- */
 
 static void query_whole_author(void **state)
@@ -734,6 +759,7 @@ int main(void)
         cmocka_unit_test(query_one_syllable),   cmocka_unit_test(query_fields_and_hyphens),
         cmocka_unit_test(query_nesting),        cmocka_unit_test(query_keyboard_forms),
         cmocka_unit_test(query_excluded_compound), cmocka_unit_test(query_minus_signs),
+        cmocka_unit_test(query_typographic_quotes),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }

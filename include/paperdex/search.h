@@ -14,8 +14,11 @@
  *                    A run of minus signs is one ("--word"); U+2212, the
  *                    full-width minus and the en and em dashes are minus
  *                    signs before a word
- *   "a phrase"       consecutive terms; a word that tokenizes into several
- *                    terms ("text-to-video", "강화학습") is a phrase too. A
+ *   "a phrase"       consecutive terms (“a phrase”, „a phrase“, «a phrase»
+ *                    too: any double quote mark opens, the next one of any
+ *                    kind closes, an open one runs to the end); a word that
+ *                    tokenizes into several terms ("text-to-video",
+ *                    "강화학습") is a phrase too. A
  *                    hyphen between Korean words is a space ("강화-학습":
  *                    two words); excluded, such a word is the compound
  *                    spelled with, without the space or with the hyphen
