@@ -480,24 +480,38 @@ static bool skip_lit(const char **p, const char *end, const char *lit)
     return true;
 }
 
+/* Skips one subdomain label and its dot before arxiv.org/ or
+ * huggingface.co/ (www., export.: arXiv's mirror for scripts, whose
+ * addresses are pasted from API output, browse.), if there is one. */
+static void skip_subdomain(const char **p, const char *end)
+{
+    const char *q = *p;
+    while (q < end && (isalnum((unsigned char)*q) || *q == '-'))
+        q++;
+    const char *host = q + 1;
+    if (q > *p && q < end && *q == '.' &&
+        (skip_lit(&host, end, "arxiv.org/") || skip_lit(&host, end, "huggingface.co/")))
+        *p = q + 1;
+}
+
 /* The id in a paper's address as pasted from a browser: an arXiv abstract,
- * PDF or HTML page ([http(s)://][www.]arxiv.org/abs/ID, /pdf/ID[.pdf],
- * /html/ID) or its Hugging Face page (huggingface.co/papers/ID, which the
- * digests link to too), a trailing '/', a query string or a fragment
- * allowed. Other addresses are plain text. */
+ * PDF or HTML page ([http(s)://][www.|export.|...]arxiv.org/abs/ID,
+ * /pdf/ID[.pdf], /html/ID) or its Hugging Face page
+ * (huggingface.co/papers/ID, which the digests link to too), a trailing
+ * '/', a query string or a fragment allowed. Other addresses are plain
+ * text. */
 static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_len)
 {
     unpaste(&w, &n); /* an address that ends a sentence, or in brackets */
     const char *p = w, *end = w + n;
-    /* Every word of every query comes here: most are rejected on their
-     * first byte, without strncasecmp (its locale's case table is not in
-     * the cache once per query). */
-    char c0 = (char)(n ? w[0] | 0x20 : 0);
-    if (n < sizeof "arxiv.org/" - 1 || (c0 != 'h' && c0 != 'a' && c0 != 'w'))
+    /* Every word of every query comes here: most are rejected for having
+     * no '/', without strncasecmp (its locale's case table is not in the
+     * cache once per query). */
+    if (n < sizeof "arxiv.org/" - 1 || !memchr(w, '/', n))
         return false;
     if (!skip_lit(&p, end, "https://"))
         skip_lit(&p, end, "http://"); /* or no scheme, as a browser shows it */
-    skip_lit(&p, end, "www.");
+    skip_subdomain(&p, end);
     if (skip_lit(&p, end, "arxiv.org/")) {
         if (!skip_lit(&p, end, "abs/") && !skip_lit(&p, end, "pdf/") &&
             !skip_lit(&p, end, "html/"))

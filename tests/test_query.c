@@ -387,7 +387,14 @@ static void query_pasted(void **state)
     assert_string_equal(found(e, "[2401.10002]"), "1");
     assert_string_equal(found(e, "<https://arxiv.org/abs/2401.10002>"), "1");
     assert_string_equal(found(e, "id:[2401.10005]"), "4");
+    /* arXiv's other hosts: export.arxiv.org, its mirror for scripts, as
+     * pasted from API output (a trial found it matching nothing) */
+    assert_string_equal(found(e, "http://export.arxiv.org/abs/2401.10002"), "1");
+    assert_string_equal(found(e, "export.arxiv.org/pdf/2401.10002v1"), "1");
+    assert_string_equal(found(e, "https://browse.arxiv.org/abs/2401.10002"), "1");
     /* other addresses are words */
+    assert_string_equal(found(e, "https://notarxiv.org/abs/2401.10002"), "");
+    assert_string_equal(found(e, "https://a.b.arxiv.org/abs/2401.10002"), "");
     assert_string_equal(found(e, "https://example.org/video"), "");
     assert_string_equal(found(e, "arxiv.org/list/cs"), "");
     assert_string_equal(found(e, "https://huggingface.co/models/video"), "");
