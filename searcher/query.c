@@ -35,7 +35,9 @@
  * Quoted phrases are tokenized in index mode: their particles are part of
  * the phrase and must be matched as written. A '*' right after a term and
  * ending its word makes that term a prefix, in a phrase too ("video
- * transf*"); a '*' between two letters (tr*nsformer) is refused.
+ * transf*"); a '*' between two letters (tr*nsformer) is refused; one
+ * before a word (*former) is ignored with a notice (token_star(),
+ * note_suffix_star()).
  * Terms are resolved to dictionary ordinals here, once; a term missing from
  * the index marks its clause as unable to match.
  */
@@ -155,19 +157,35 @@ static bool starts_term(char ch)
     return isalnum((unsigned char)ch) || (unsigned char)ch >= 0x80;
 }
 
-/* A '*' right after the token: a prefix marker if it ends the word (or
- * the phrase's word), an error if a letter follows, else punctuation. */
+/* Where the word of c->word (a phrase's: up to white space) holding byte
+ * i starts. */
+static size_t piece_start(const parse_ctx *c, size_t i)
+{
+    while (i > 0 && !is_space(c->word[i - 1]))
+        i--;
+    return i;
+}
+
+/* The '*'s right after the token. A run of them that ends the word (or the
+ * phrase's word) makes the token a prefix: transf*, and diff** as a glob's
+ * habit types it; but not when the word also starts with '*', which is
+ * markdown emphasis around it (**bold**, *bold*: the word). Before a
+ * letter (tr*nsformer) an error: no wildcard inside a word. Else
+ * punctuation ("New**:" pasted from markdown). A '*' before a word is
+ * told in parse_atom() (note_suffix_star()). */
 static int token_star(parse_ctx *c, const pdx_token *t, bool *star)
 {
-    size_t e = t->end;
+    size_t e = t->end, k = e;
     *star = false;
-    if (e >= c->word_len || c->word[e] != '*')
+    while (k < c->word_len && c->word[k] == '*')
+        k++;
+    if (k == e)
         return PDX_OK;
-    if (e + 1 == c->word_len || is_space(c->word[e + 1])) {
-        *star = true;
+    if (k == c->word_len || is_space(c->word[k])) {
+        *star = c->word[piece_start(c, t->start)] != '*';
         return PDX_OK;
     }
-    if (starts_term(c->word[e + 1]))
+    if (starts_term(c->word[k]))
         return pdx_searcher_error(c->s, PDX_EINVAL,
                                   "'*' inside a word ('%.*s'): a prefix ends with it, as in "
                                   "transf*",
@@ -617,15 +635,12 @@ static int cmp_df_desc(const void *a, const void *b)
 }
 
 /* Adds a sentence to the query's notice: every prefix that hit its bound
- * says so, not only the last. */
-static void add_notice(pdx_query *q, const char *p, size_t n, uint32_t count, uint32_t keep)
+ * says so, not only the last; the same sentence twice is said once. */
+static void add_notice(pdx_query *q, const char *one)
 {
-    char one[128];
-    snprintf(one, sizeof one, "'%.*s*' matches %u terms; searching the %u most frequent",
-             (int)PDX_MIN(n, 64), p, count, keep);
     size_t used = strlen(q->notice);
     if (strstr(q->notice, one) || used + 1 >= sizeof q->notice)
-        return; /* the same prefix twice: said once */
+        return; /* the same sentence twice: said once */
     snprintf(q->notice + used, sizeof q->notice - used, "%s%s", used ? "; " : "", one);
 }
 
@@ -677,7 +692,10 @@ static int expand_prefix(parse_ctx *c, pdx_slot *slot, const char *p, size_t n)
             free(terms);
             return rc;
         }
-        add_notice(c->q, p, n, count, keep);
+        char one[128];
+        snprintf(one, sizeof one, "'%.*s*' matches %u terms; searching the %u most frequent",
+                 (int)PDX_MIN(n, 64), p, count, keep);
+        add_notice(c->q, one);
     }
     slot->ords = terms;
     slot->n_ords = keep;
@@ -1412,6 +1430,46 @@ static int field_group(parse_ctx *c, size_t v, uint8_t fields, cnf *out)
     return rc;
 }
 
+/* The first word of w[0..n) (a phrase has several) that starts with '*'
+ * before a term and has no '*' after it, which would close markdown
+ * emphasis (*former, not **bold** or **bold**:), into *p and *pn; false
+ * if none. */
+static bool suffix_star(const char *w, size_t n, const char **p, size_t *pn)
+{
+    for (size_t i = 0, j; i < n; i = j + 1) {
+        j = i;
+        while (j < n && !is_space(w[j]))
+            j++;
+        size_t k = i;
+        while (k < j && w[k] == '*')
+            k++;
+        if (k > i && k < j && starts_term(w[k]) && !memchr(w + k, '*', j - k)) {
+            *p = w + i;
+            *pn = j - i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A word that starts with '*' (*former) asks for the words ending so,
+ * which an index of terms in order cannot find: the '*' is read as the
+ * punctuation it is elsewhere (markdown emphasis, "**What's New**" pasted
+ * from a digest, is why it is not refused), and the notice says so. */
+static void note_suffix_star(parse_ctx *c, const char *w, size_t n)
+{
+    const char *p;
+    size_t pn;
+    if (!suffix_star(w, n, &p, &pn))
+        return;
+    char one[160];
+    snprintf(one, sizeof one,
+             "'%.*s': a '*' before a word is ignored; only a prefix can be searched, as in "
+             "transf*",
+             (int)PDX_MIN(pn, 64), p);
+    add_notice(c->q, one);
+}
+
 /* An atom at the cursor: an arXiv address, field:value, filter:value, a
  * field before a parenthesised group, a quoted phrase or a word. */
 static int parse_atom(parse_ctx *c, cnf *out)
@@ -1485,10 +1543,12 @@ static int parse_atom(parse_ctx *c, cnf *out)
         while (k < c->len && !(q_end = quote_len(t + k, c->len - k)))
             k++;
         c->i = k + q_end; /* an unbalanced quote runs to the end */
+        note_suffix_star(c, t + qs, k - qs);
         int rc = count_word(c);
         return rc ? rc : word_part(c, t + qs, k - qs, fields, true, out);
     }
     c->i = word_end(c, start);
+    note_suffix_star(c, t + start, c->i - start);
     return word_parts(c, t + start, c->i - start, fields, out);
 }
 

@@ -512,6 +512,33 @@ static void query_prefixes(void **state)
     refused(e, "\"video tr*nsf\"", "'*' inside a word");
     /* markdown emphasis is not a prefix */
     assert_string_equal(found(e, "**routing**"), "1");
+    assert_string_equal(found(e, "*transf*"), "");
+    /* a run of '*' ending a word is one: a trial found diff** read as the
+     * word diff; between letters, refused as one '*' is */
+    assert_string_equal(found(e, "transf**"), "0,4");
+    assert_string_equal(found(e, "\"video transf**\""), "0");
+    refused(e, "tr**nsformer", "'*' inside a word");
+    refused(e, "video**diffusion", "'*' inside a word");
+    /* a '*' before a word (a suffix, which cannot be searched) is ignored
+     * and the notice says so (a trial found *former silently read as
+     * former); not for emphasis */
+    static const struct {
+        const char *query, *found;
+        bool noted;
+    } stars[] = {
+        {"*routing", "1", true},           {"\"sparse *routing\"", "1", true},
+        {"title:*routing", "1", true},     {"**routing**", "1", false},
+        {"**sparse routing**", "1", true}, {"**routing**:", "1", false},
+        {"routing*", "1", false},
+    };
+    for (size_t i = 0; i < sizeof stars / sizeof *stars; i++) {
+        pdx_query *q = fx_search_parse(e, stars[i].query);
+        bool noted = strstr(q->notice, "a '*' before a word is ignored") != NULL;
+        pdx_query_free(q);
+        if (noted != stars[i].noted)
+            fail_msg("'%s': noted %d", stars[i].query, noted);
+        assert_string_equal(found(e, stars[i].query), stars[i].found);
+    }
     /* every prefix past the bound has its own notice */
     pdx_query *q = fx_search_parse(e, "zooa* zoob* zooa*");
     char notice[sizeof q->notice];

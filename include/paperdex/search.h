@@ -28,7 +28,10 @@
  *   transf*, "video transf*"   prefix (also in a phrase), expanded through
  *                    the dictionary to at most PDX_DEFAULT_MAX_EXPANSIONS
  *                    terms (the most frequent); a notice names each prefix
- *                    that hit the bound. A '*' inside a word is refused
+ *                    that hit the bound. A '*' inside a word is refused;
+ *                    "transf**" is "transf*"; "**bold**" is the word (markdown
+ *                    emphasis); a '*' before a word ("*former") is ignored,
+ *                    with a notice
  *   date:2024  date:2024-06  date:2024-06-01..2024-08-31  date:2024..
  *   votes:>=50  votes:>50  votes:<10  votes:10..100  votes:7
  *                    (a reversed range is an error)
