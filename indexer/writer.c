@@ -115,7 +115,8 @@ typedef struct run {
  * 2 MB. Linux keeps the page cache of a file written so in 2 MB folios, which
  * a search's mmap maps with one fault each (one PMD) instead of one fault per
  * 64 KB of fault-around: a one-shot search of the 1x corpus right after the
- * build took 813 us with 1 MB chunks and 753 us with 2 MB (bench/results_notes.md). */
+ * build took 812 us with 1 MB chunks and 747 us with 2 MB (bench/results_notes.md,
+ * session 14). */
 #define PDX_OUT_CHUNK ((size_t)2 << 20)
 
 /* Output file with per-section checksums. */

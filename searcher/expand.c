@@ -24,9 +24,11 @@
  * not counted once per word. Each word of an OR group ("diffusion OR
  * flow") is looked up alone, as it would be typed alone, its equivalents
  * becoming further alternatives of that group: an OR is the union of its
- * words, each with its other names, so adding an alternative never loses a
- * paper. Such a group is no part of a span (its words are alternatives,
- * not a phrase). An excluded group is never expanded: it excludes what was
+ * words, each with its other names, so adding an alternative to a word
+ * loses none of its papers (`a OR b` finds all of `a`'s). Such a group is
+ * no part of a span (its words are alternatives, not a phrase): a span's
+ * equivalents are lost when one of its words becomes an OR (`fine tuning`
+ * 651 papers at 1x, `fine (tuning OR x)` 184). An excluded group is never expanded: it excludes what was
  * typed, not what the lexicon's mined pairs say it also means.
  *
  * Equivalents: the pairs of the key, most supported first, then (one more

@@ -506,9 +506,10 @@ static void skip_subdomain(const char **p, const char *end)
     const char *q = *p;
     while (q < end && (isalnum((unsigned char)*q) || *q == '-'))
         q++;
+    if (q == *p || q >= end || *q != '.')
+        return;
     const char *host = q + 1;
-    if (q > *p && q < end && *q == '.' &&
-        (skip_lit(&host, end, "arxiv.org/") || skip_lit(&host, end, "huggingface.co/")))
+    if (skip_lit(&host, end, "arxiv.org/") || skip_lit(&host, end, "huggingface.co/"))
         *p = q + 1;
 }
 
@@ -1306,7 +1307,9 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
 
 /* Counts a word or phrase against PDX_MAX_QUERY_WORDS: as typed, except
  * that each side of a hyphen between Korean words is a word, as it is
- * read. What a word looks up beside itself is not counted, so that the
+ * read, and that a part with no term ("|", "·", an emoji between words)
+ * is none: counted once read (count_part()), it costs only its bytes,
+ * which PDX_MAX_QUERY_BYTES bounds. What a word looks up beside itself is not counted, so that the
  * message speaks of what the user wrote (a trial found 129 words refused
  * as more than 256): its spelling before a particle, an acronym plural as
  * written, a derived form's noun (at most three clauses more, whose terms
@@ -1318,6 +1321,12 @@ static int count_word(parse_ctx *c)
         return PDX_OK;
     return pdx_searcher_error(c->s, PDX_EINVAL, "query too long: more than %d words and phrases",
                               PDX_MAX_QUERY_WORDS);
+}
+
+/* count_word() for a part just read, when it has a term. */
+static int count_part(parse_ctx *c, const cnf *part)
+{
+    return part->n ? count_word(c) : PDX_OK;
 }
 
 /* Where the first '-' between two Hangul syllables is in w[0..n), n if
@@ -1374,18 +1383,21 @@ static int excluded_compound(parse_ctx *c, const char *w, size_t n, uint8_t fiel
 static int word_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
 {
     size_t h = hangul_hyphen(w, n);
+    /* Under a NOT, one unit, however many NOTs: NOT -강화-학습 requires
+     * the compound (its two words apart would be NOT of a conjunction,
+     * which cnf_not() refuses). */
     if (c->negated && h < n)
         return excluded_compound(c, w, n, fields, out);
     *out = (cnf){0};
-    int rc = count_word(c);
+    int rc = word_part(c, w, h, fields, false, out);
     if (!rc)
-        rc = word_part(c, w, h, fields, false, out);
+        rc = count_part(c, out);
     while (!rc && h < n) {
         w += h + 1;
         n -= h + 1;
         h = hangul_hyphen(w, n);
         cnf y = {0};
-        if (!(rc = count_word(c)) && !(rc = word_part(c, w, h, fields, false, &y)))
+        if (!(rc = word_part(c, w, h, fields, false, &y)) && !(rc = count_part(c, &y)))
             rc = cnf_and(out, &y);
         else
             cnf_free(&y);
@@ -1544,8 +1556,10 @@ static int parse_atom(parse_ctx *c, cnf *out)
             k++;
         c->i = k + q_end; /* an unbalanced quote runs to the end */
         note_suffix_star(c, t + qs, k - qs);
-        int rc = count_word(c);
-        return rc ? rc : word_part(c, t + qs, k - qs, fields, true, out);
+        int rc = word_part(c, t + qs, k - qs, fields, true, out);
+        if (!rc && (rc = count_part(c, out)))
+            cnf_free(out);
+        return rc;
     }
     c->i = word_end(c, start);
     note_suffix_star(c, t + start, c->i - start);
@@ -1794,6 +1808,91 @@ static int query_nfkc(const char *text, size_t len, char **out, size_t *out_len)
     return PDX_OK;
 }
 
+/* Markdown emphasis across words. A run of '*' opening a word ("**What's",
+ * after any quote, '-' or "name:") and the next run of the same length
+ * closing a later word ("New**", before any punctuation), with no other
+ * '*' between them, are emphasis pasted from a digest: punctuation at
+ * both ends, so that New** is no prefix and **What's draws no notice; so
+ * are a word's own (**bold**, *강화-학습*, whose sides the hyphen rule reads
+ * apart, token_star() judging each alone). emphasis_open() and
+ * emphasis_close() find a word [i, j)'s runs: the run's start and length
+ * (0 if none). */
+static size_t emphasis_open(const char *t, size_t i, size_t j, size_t *at)
+{
+    const char *colon = memchr(t + i, ':', j - i);
+    if (colon && colon + 1 < t + j && colon[1] == '*')
+        i = (size_t)(colon - t) + 1;
+    for (size_t q; i < j && t[i] != '*' && ((q = quote_len(t + i, j - i)) || t[i] == '-');)
+        i += q ? q : 1;
+    size_t k = i;
+    while (k < j && t[k] == '*')
+        k++;
+    *at = i;
+    return k < j && starts_term(t[k]) ? k - i : 0;
+}
+
+static size_t emphasis_close(const char *t, size_t i, size_t j, size_t *at)
+{
+    while (j > i && t[j - 1] != '*' && (unsigned char)t[j - 1] < 0x80 && !starts_term(t[j - 1]))
+        j--;
+    size_t k = j;
+    while (k > i && t[k - 1] == '*')
+        k--;
+    *at = k;
+    return k > i && k < j && (starts_term(t[k - 1]) || (unsigned char)t[k - 1] >= 0x80) ? j - k
+                                                                                         : 0;
+}
+
+/* The query without the '*' runs of emphasis around several words, into
+ * *out (free it), or *out NULL when it has none. */
+static int drop_emphasis(const char *t, size_t n, char **out, size_t *out_len)
+{
+    *out = NULL;
+    if (!memchr(t, '*', n))
+        return PDX_OK;
+    pdx_buf b = {0};
+    size_t copied = 0, open_at = 0, open_len = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        while (i < n && is_space(t[i]))
+            i++;
+        for (j = i; j < n && !is_space(t[j]);)
+            j++;
+        if (i == j)
+            break;
+        size_t at, len = open_len ? emphasis_close(t, i, j, &at) : 0;
+        if (open_len && len == open_len && !memchr(t + i, '*', at - i)) {
+            pdx_buf_append(&b, t + copied, open_at - copied);
+            pdx_buf_append(&b, t + open_at + open_len, at - open_at - open_len);
+            copied = at + len;
+            open_len = 0;
+            continue;
+        }
+        if (open_len && memchr(t + i, '*', j - i))
+            open_len = 0; /* another '*' between: no pair */
+        size_t o = emphasis_open(t, i, j, &at), cat;
+        if (o && !memchr(t + at + o, '*', j - at - o)) {
+            open_at = at;
+            open_len = o;
+        } else if (o && emphasis_close(t, at + o, j, &cat) == o &&
+                   !memchr(t + at + o, '*', cat - at - o)) {
+            /* one word's own (*강화-학습*: its sides are read apart) */
+            pdx_buf_append(&b, t + copied, at - copied);
+            pdx_buf_append(&b, t + at + o, cat - at - o);
+            copied = cat + o;
+        }
+    }
+    if (copied == 0)
+        return PDX_OK;
+    pdx_buf_append(&b, t + copied, n - copied);
+    if (b.err) {
+        pdx_buf_free(&b);
+        return PDX_ENOMEM;
+    }
+    *out = (char *)b.data;
+    *out_len = b.len;
+    return PDX_OK;
+}
+
 int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, size_t len,
                           unsigned flags)
 {
@@ -1803,11 +1902,20 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
     if (len > PDX_MAX_QUERY_BYTES)
         return pdx_searcher_error(s, PDX_EINVAL, "query too long: %zu bytes (at most %d)", len,
                                   PDX_MAX_QUERY_BYTES);
-    char *norm;
+    char *norm, *plain = NULL;
     if (query_nfkc(text, len, &norm, &len) != PDX_OK)
         return pdx_searcher_error(s, PDX_ENOMEM, "out of memory parsing the query");
     if (norm)
         text = norm;
+    if (drop_emphasis(text, len, &plain, &len) != PDX_OK) {
+        free(norm);
+        return pdx_searcher_error(s, PDX_ENOMEM, "out of memory parsing the query");
+    }
+    if (plain) {
+        free(norm);
+        norm = plain;
+        text = plain;
+    }
     /* malloc and an initializer, not calloc: calloc's code runs for this
      * alone in a search, and a parse runs once per query, cold. */
     pdx_query *q = malloc(sizeof *q);

@@ -218,8 +218,10 @@ void pdx_search_stats_reset(pdx_searcher *s);
  * of PDX_MAX_QUERY_WORDS words ANDed can get. Each word of an OR group is
  * expanded too, and OR distributed over AND copies a word into several
  * groups ((a b) OR c: c is in two), each copy expanded on its own; past
- * this, words are left unexpanded, so expansion stays within the bounds
- * the parser sets on a query's terms. */
+ * this, words are left unexpanded. It bounds the equivalents, not their
+ * terms: an equivalent's clause is built apart from the parse
+ * (pdx_clause_from_terms()), whose PDX_MAX_QUERY_TERMS does not count
+ * them; at most PDX_MAX_PHRASE_TERMS each. */
 #define PDX_LEXICON_MAX_QUERY_ALTS (PDX_MAX_QUERY_WORDS * PDX_LEXICON_MAX_ALTS)
 /* A word or span in more than this share of the papers is not expanded,
  * and no equivalent that common is added: the idea is everywhere already,

@@ -832,6 +832,15 @@ static void search_errors(void **state)
         pdx_buf_append(&big, i % 2 ? "LLMs " : "모델은 ", i % 2 ? 5 : strlen("모델은 "));
     assert_int_equal(pdx_query_parse(&qq, e->s, (char *)big.data, big.len), PDX_OK);
     pdx_query_free(qq);
+    /* a part with no term between words ("|", "·") is no word: a review
+     * found 150 words between bars refused as more than 256 */
+    pdx_buf_reset(&big);
+    for (int i = 0; i < PDX_MAX_QUERY_WORDS; i++)
+        pdx_buf_append(&big, i % 2 ? "alpha | " : "beta · ", i % 2 ? 8 : strlen("beta · "));
+    assert_int_equal(pdx_query_parse(&qq, e->s, (char *)big.data, big.len), PDX_OK);
+    pdx_query_free(qq);
+    pdx_buf_append(&big, "gamma", 5); /* the 257th word */
+    assert_int_equal(pdx_query_parse(&qq, e->s, (char *)big.data, big.len), PDX_EINVAL);
     /* each side of a hyphen between Korean words is read as a word */
     pdx_buf_reset(&big);
     for (int i = 0; i < PDX_MAX_QUERY_WORDS / 2; i++)

@@ -29,8 +29,8 @@
  *                    the dictionary to at most PDX_DEFAULT_MAX_EXPANSIONS
  *                    terms (the most frequent); a notice names each prefix
  *                    that hit the bound. A '*' inside a word is refused;
- *                    "transf**" is "transf*"; "**bold**" is the word (markdown
- *                    emphasis); a '*' before a word ("*former") is ignored,
+ *                    "transf**" is "transf*"; "**bold**" and "**What's
+ *                    New**" are the words (markdown emphasis); a '*' before a word ("*former") is ignored,
  *                    with a notice
  *   date:2024  date:2024-06  date:2024-06-01..2024-08-31  date:2024..
  *   votes:>=50  votes:>50  votes:<10  votes:10..100  votes:7
@@ -78,8 +78,9 @@ typedef enum pdx_sort {
 /* Bounds that keep a query's time and memory small whatever its text; a
  * query past one is refused with PDX_EINVAL and a message. */
 #define PDX_MAX_QUERY_BYTES 65536  /* query text */
-/* Words and phrases as typed, OR alternatives too; each side of a hyphen
- * between Korean words is a word, as it is read. What a word looks up beside
+/* Words and phrases as typed, OR alternatives too, each only when it has a
+ * term ("|" between words is none); each side of a hyphen between Korean
+ * words is a word, as it is read (an excluded -강화-학습 is one). What a word looks up beside
  * itself is not counted: its spelling before a particle, an acronym plural
  * as written, a derived form's noun (at most three clauses more a word,
  * their terms counted by PDX_MAX_QUERY_TERMS) and lexicon equivalents
