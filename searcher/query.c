@@ -1831,10 +1831,25 @@ static size_t emphasis_open(const char *t, size_t i, size_t j, size_t *at)
     return k < j && starts_term(t[k]) ? k - i : 0;
 }
 
+/* Bytes of the quote mark ending t[0..n) ('"', “, ”, „, «, »), 0 if none. */
+static size_t quote_before(const char *t, size_t n)
+{
+    for (size_t k = 1; k <= 3 && k <= n; k++)
+        if (quote_len(t + n - k, k) == k)
+            return k;
+    return 0;
+}
+
 static size_t emphasis_close(const char *t, size_t i, size_t j, size_t *at)
 {
-    while (j > i && t[j - 1] != '*' && (unsigned char)t[j - 1] < 0x80 && !starts_term(t[j - 1]))
-        j--;
+    for (size_t q; j > i && t[j - 1] != '*';) {
+        if ((q = quote_before(t + i, j - i)) > 0)
+            j -= q;
+        else if ((unsigned char)t[j - 1] < 0x80 && !starts_term(t[j - 1]))
+            j--;
+        else
+            break;
+    }
     size_t k = j;
     while (k > i && t[k - 1] == '*')
         k--;

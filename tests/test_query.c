@@ -539,6 +539,7 @@ static void query_prefixes(void **state)
         {"title:*routing", "1", true},     {"**routing**", "1", false},
         {"**sparse routing**", "1", false}, {"**routing**:", "1", false},
         {"routing*", "1", false},           {"\"**sparse routing**\"", "1", false},
+        {"“**sparse routing**”", "1", false}, {"«**sparse routing**»", "1", false},
         {"**sparse** routing*", "1", false},
     };
     for (size_t i = 0; i < sizeof stars / sizeof *stars; i++) {
