@@ -144,8 +144,10 @@ static size_t quote_len(const char *t, size_t n)
         return 1;
     if (n >= 2 && u[0] == 0xc2 && (u[1] == 0xab || u[1] == 0xbb))
         return 2;
-    if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x9c && u[2] <= 0x9e)
-        return 3;
+    if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x9c && u[2] <= 0x9f)
+        return 3; /* “ ” „ ‟ */
+    if (n >= 3 && u[0] == 0xe3 && u[1] == 0x80 && u[2] >= 0x9d && u[2] <= 0x9f)
+        return 3; /* 〝 〞 〟 */
     return 0;
 }
 
@@ -157,22 +159,14 @@ static bool starts_term(char ch)
     return isalnum((unsigned char)ch) || (unsigned char)ch >= 0x80;
 }
 
-/* Where the word of c->word (a phrase's: up to white space) holding byte
- * i starts. */
-static size_t piece_start(const parse_ctx *c, size_t i)
-{
-    while (i > 0 && !is_space(c->word[i - 1]))
-        i--;
-    return i;
-}
-
 /* The '*'s right after the token. A run of them that ends the word (or the
  * phrase's word) makes the token a prefix: transf*, and diff** as a glob's
- * habit types it; but not when the word also starts with '*', which is
- * markdown emphasis around it (**bold**, *bold*: the word). Before a
- * letter (tr*nsformer) an error: no wildcard inside a word. Else
- * punctuation ("New**:" pasted from markdown). A '*' before a word is
- * told in parse_atom() (note_suffix_star()). */
+ * habit types it (markdown emphasis around words, **bold**, is gone by
+ * now: drop_emphasis(); a run unlike the one opening the word, as in
+ * **transf*, is no emphasis). Before a letter (tr*nsformer) an error: no
+ * wildcard inside a word. Else punctuation ("New**:" pasted from
+ * markdown). A '*' before a word is told in parse_atom()
+ * (note_suffix_star()). */
 static int token_star(parse_ctx *c, const pdx_token *t, bool *star)
 {
     size_t e = t->end, k = e;
@@ -182,7 +176,7 @@ static int token_star(parse_ctx *c, const pdx_token *t, bool *star)
     if (k == e)
         return PDX_OK;
     if (k == c->word_len || is_space(c->word[k])) {
-        *star = c->word[piece_start(c, t->start)] != '*';
+        *star = true;
         return PDX_OK;
     }
     if (starts_term(c->word[k]))
@@ -1443,9 +1437,8 @@ static int field_group(parse_ctx *c, size_t v, uint8_t fields, cnf *out)
 }
 
 /* The first word of w[0..n) (a phrase has several) that starts with '*'
- * before a term and has no '*' after it, which would close markdown
- * emphasis (*former, not **bold** or **bold**:), into *p and *pn; false
- * if none. */
+ * before a term (*former, **transf*; the emphasis of **bold** is gone by
+ * now: drop_emphasis()), into *p and *pn; false if none. */
 static bool suffix_star(const char *w, size_t n, const char **p, size_t *pn)
 {
     for (size_t i = 0, j; i < n; i = j + 1) {
@@ -1455,7 +1448,7 @@ static bool suffix_star(const char *w, size_t n, const char **p, size_t *pn)
         size_t k = i;
         while (k < j && w[k] == '*')
             k++;
-        if (k > i && k < j && starts_term(w[k]) && !memchr(w + k, '*', j - k)) {
+        if (k > i && k < j && starts_term(w[k])) {
             *p = w + i;
             *pn = j - i;
             return true;
@@ -1808,6 +1801,29 @@ static int query_nfkc(const char *text, size_t len, char **out, size_t *out_len)
     return PDX_OK;
 }
 
+/* A dash between two Hangul syllables (강화–학습: the en dash or em dash of
+ * an editor's smart dashes, U+2010, U+2012, U+2212) is the hyphen of
+ * word_parts(): t[0..*n) rewritten in place with '-' for it, *n updated.
+ * Elsewhere a dash is left as typed (a minus sign before a word, the
+ * tokenizer's punctuation inside one). */
+static void korean_dashes(char *t, size_t *n)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < *n;) {
+        const unsigned char *u = (const unsigned char *)t + r;
+        bool dash = *n - r >= 3 && u[0] == 0xe2 &&
+                    ((u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x94 && u[2] != 0x91) ||
+                     (u[1] == 0x88 && u[2] == 0x92));
+        if (dash && w >= 3 && pdx_hangul_at(t + w - 3, 3) && pdx_hangul_at(t + r + 3, *n - r - 3)) {
+            t[w++] = '-';
+            r += 3;
+        } else {
+            t[w++] = t[r++];
+        }
+    }
+    *n = w;
+}
+
 /* Markdown emphasis across words. A run of '*' opening a word ("**What's",
  * after any quote, '-' or "name:") and the next run of the same length
  * closing a later word ("New**", before any punctuation), with no other
@@ -1828,7 +1844,8 @@ static size_t emphasis_open(const char *t, size_t i, size_t j, size_t *at)
     while (k < j && t[k] == '*')
         k++;
     *at = i;
-    return k < j && starts_term(t[k]) ? k - i : 0;
+    bool next = k < j && (starts_term(t[k]) || quote_len(t + k, j - k) || minus_len(t + k, j - k));
+    return next ? k - i : 0;
 }
 
 /* Bytes of the quote mark ending t[0..n) ('"', “, ”, „, «, »), 0 if none. */
@@ -1842,20 +1859,15 @@ static size_t quote_before(const char *t, size_t n)
 
 static size_t emphasis_close(const char *t, size_t i, size_t j, size_t *at)
 {
-    for (size_t q; j > i && t[j - 1] != '*';) {
-        if ((q = quote_before(t + i, j - i)) > 0)
-            j -= q;
-        else if ((unsigned char)t[j - 1] < 0x80 && !starts_term(t[j - 1]))
-            j--;
-        else
-            break;
-    }
+    while (j > i && t[j - 1] != '*')
+        j--; /* what follows the run: punctuation, a quote, a particle (**LLM**의) */
     size_t k = j;
     while (k > i && t[k - 1] == '*')
         k--;
     *at = k;
-    return k > i && k < j && (starts_term(t[k - 1]) || (unsigned char)t[k - 1] >= 0x80) ? j - k
-                                                                                         : 0;
+    bool before = k > i && (starts_term(t[k - 1]) || (unsigned char)t[k - 1] >= 0x80 ||
+                            quote_before(t + i, k - i));
+    return before && k < j ? j - k : 0;
 }
 
 /* The query without the '*' runs of emphasis around several words, into
@@ -1920,8 +1932,10 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
     char *norm, *plain = NULL;
     if (query_nfkc(text, len, &norm, &len) != PDX_OK)
         return pdx_searcher_error(s, PDX_ENOMEM, "out of memory parsing the query");
-    if (norm)
+    if (norm) {
+        korean_dashes(norm, &len);
         text = norm;
+    }
     if (drop_emphasis(text, len, &plain, &len) != PDX_OK) {
         free(norm);
         return pdx_searcher_error(s, PDX_ENOMEM, "out of memory parsing the query");

@@ -214,7 +214,7 @@ static void query_minus_signs(void **state)
         "diffusion -survey",  "diffusion --survey", "diffusion ---survey",
         "diffusion −survey",  "diffusion －survey", "diffusion –survey",
         "diffusion —survey",  "diffusion -—survey", "diffusion NOT survey",
-        "—survey diffusion",
+        "—survey diffusion",  "diffusion **-survey**",
     };
     for (size_t i = 0; i < sizeof excluded / sizeof *excluded; i++)
         if (strcmp(found(e, excluded[i]), "2") != 0)
@@ -242,12 +242,14 @@ static void query_typographic_quotes(void **state)
         "\"diffusion survey\"", "“diffusion survey”", "„diffusion survey“",
         "„diffusion survey”",   "«diffusion survey»", "»diffusion survey«",
         "\"diffusion survey”",  "“diffusion survey",  "video «diffusion survey»",
+        "‟diffusion survey”",   "〝diffusion survey〞", "**\"diffusion survey\"**",
     };
     for (size_t i = 0; i < sizeof phrases / sizeof *phrases; i++)
         if (strcmp(found(e, phrases[i]), "3") != 0)
             fail_msg("'%s' found %s, want 3", phrases[i], found(e, phrases[i]));
     assert_string_equal(found(e, "diffusion survey"), "1,3");
     assert_string_equal(found(e, "diffusion -“diffusion survey”"), "1,2");
+    assert_string_equal(found(e, "diffusion -**“diffusion survey”**"), "1,2");
     assert_string_equal(found(e, "author:“Lin Xu”"), "0,3");
     assert_string_equal(found(e, "«Lin Xu» OR «video transformer»"), "0,1,2,3");
     /* single quotes are no phrase quotes: ’ is an apostrophe */
@@ -475,6 +477,16 @@ static void query_excluded_compound(void **state)
      * conjunction, which is refused) */
     assert_string_equal(COMPOUND("에이전트 NOT -강화-학습"), "0,1,2");
     assert_string_equal(COMPOUND("에이전트 -(-강화-학습)"), "0,1,2");
+    /* an editor's dash between the syllables is that hyphen (a trial
+     * found 강화–학습 matching nothing), a dash before the word a minus */
+    assert_string_equal(COMPOUND("에이전트 강화–학습"), "0,1,2,3");
+    assert_string_equal(COMPOUND("에이전트 강화—학습"), "0,1,2,3");
+    assert_string_equal(COMPOUND("에이전트 —강화–학습"), "3,4");
+    assert_string_equal(COMPOUND("에이전트 -강화‐학습"), "3,4");
+    /* emphasis with a particle after it (**강화학습**을), pasted from a
+     * digest: the words, not a '*' inside a word */
+    assert_string_equal(COMPOUND("강화학습을 에이전트"), "0,1");
+    assert_string_equal(COMPOUND("**강화학습**을 에이전트"), "0,1");
 #undef COMPOUND
     fx_search_close(&fs);
 }
@@ -540,6 +552,7 @@ static void query_prefixes(void **state)
         {"**sparse routing**", "1", false}, {"**routing**:", "1", false},
         {"routing*", "1", false},           {"\"**sparse routing**\"", "1", false},
         {"“**sparse routing**”", "1", false}, {"«**sparse routing**»", "1", false},
+        {"**transf*", "0,4", true},           {"**routing**,", "1", false},
         {"**sparse** routing*", "1", false},
     };
     for (size_t i = 0; i < sizeof stars / sizeof *stars; i++) {
