@@ -1303,12 +1303,12 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
  * that each side of a hyphen between Korean words is a word, as it is
  * read, and that a part with no term ("|", "·", an emoji between words)
  * is none: counted once read (count_part()), it costs only its bytes,
- * which PDX_MAX_QUERY_BYTES bounds. What a word looks up beside itself is not counted, so that the
- * message speaks of what the user wrote (a trial found 129 words refused
- * as more than 256): its spelling before a particle, an acronym plural as
- * written, a derived form's noun (at most three clauses more, whose terms
- * count against PDX_MAX_QUERY_TERMS) and lexicon equivalents (bounded per
- * span in expand.c). */
+ * which PDX_MAX_QUERY_BYTES bounds. What a word looks up beside itself is
+ * not counted, so that the message speaks of what the user wrote (a trial
+ * found 129 words refused as more than 256): its spelling before a
+ * particle, an acronym plural as written, a derived form's noun (at most
+ * three clauses more, whose terms count against PDX_MAX_QUERY_TERMS) and
+ * lexicon equivalents (bounded per span in expand.c). */
 static int count_word(parse_ctx *c)
 {
     if (++c->n_words <= PDX_MAX_QUERY_WORDS)
@@ -1459,8 +1459,9 @@ static bool suffix_star(const char *w, size_t n, const char **p, size_t *pn)
 
 /* A word that starts with '*' (*former) asks for the words ending so,
  * which an index of terms in order cannot find: the '*' is read as the
- * punctuation it is elsewhere (markdown emphasis, "**What's New**" pasted
- * from a digest, is why it is not refused), and the notice says so. */
+ * punctuation it is elsewhere (not refused, as markdown emphasis that
+ * lost its other half, "**What's" pasted alone, may be it), and the
+ * notice says so. */
 static void note_suffix_star(parse_ctx *c, const char *w, size_t n)
 {
     const char *p;
@@ -1811,9 +1812,9 @@ static void korean_dashes(char *t, size_t *n)
     size_t w = 0;
     for (size_t r = 0; r < *n;) {
         const unsigned char *u = (const unsigned char *)t + r;
-        bool dash = *n - r >= 3 && u[0] == 0xe2 &&
-                    ((u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x94 && u[2] != 0x91) ||
-                     (u[1] == 0x88 && u[2] == 0x92));
+        /* the minus signs of minus_len() past '-', and U+2010, U+2012 */
+        bool dash = minus_len(t + r, *n - r) == 3 ||
+                    (*n - r >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x90 || u[2] == 0x92));
         if (dash && w >= 3 && pdx_hangul_at(t + w - 3, 3) && pdx_hangul_at(t + r + 3, *n - r - 3)) {
             t[w++] = '-';
             r += 3;
@@ -1865,13 +1866,12 @@ static size_t emphasis_close(const char *t, size_t i, size_t j, size_t *at)
     while (k > i && t[k - 1] == '*')
         k--;
     *at = k;
-    bool before = k > i && (starts_term(t[k - 1]) || (unsigned char)t[k - 1] >= 0x80 ||
-                            quote_before(t + i, k - i));
+    bool before = k > i && (starts_term(t[k - 1]) || quote_before(t + i, k - i));
     return before && k < j ? j - k : 0;
 }
 
-/* The query without the '*' runs of emphasis around several words, into
- * *out (free it), or *out NULL when it has none. */
+/* The query without the '*' runs of emphasis (around several words or
+ * one word's own), into *out (free it), or *out NULL when it has none. */
 static int drop_emphasis(const char *t, size_t n, char **out, size_t *out_len)
 {
     *out = NULL;
