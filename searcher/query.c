@@ -1814,7 +1814,8 @@ static void korean_dashes(char *t, size_t *n)
         const unsigned char *u = (const unsigned char *)t + r;
         /* the minus signs of minus_len() past '-', and U+2010, U+2012 */
         bool dash = minus_len(t + r, *n - r) == 3 ||
-                    (*n - r >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x90 || u[2] == 0x92));
+                    (*n - r >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
+                     (u[2] == 0x90 || u[2] == 0x92));
         if (dash && w >= 3 && pdx_hangul_at(t + w - 3, 3) && pdx_hangul_at(t + r + 3, *n - r - 3)) {
             t[w++] = '-';
             r += 3;
@@ -1866,7 +1867,8 @@ static size_t emphasis_close(const char *t, size_t i, size_t j, size_t *at)
     while (k > i && t[k - 1] == '*')
         k--;
     *at = k;
-    bool before = k > i && (starts_term(t[k - 1]) || quote_before(t + i, k - i));
+    bool before =
+        k > i && (starts_term(t[k - 1]) || quote_before(t + i, k - i));
     return before && k < j ? j - k : 0;
 }
 
