@@ -585,6 +585,32 @@ static const char *const *particles_of(size_t n, size_t *count)
     return n == 3 ? particles3 : n == 2 ? particles2 : particles1;
 }
 
+/* Does a word go on at s[0, n) (a Hangul syllable, an ASCII letter or
+ * digit)? */
+static bool word_goes_on(const char *s, size_t n)
+{
+    if (!n)
+        return false;
+    unsigned char c = (unsigned char)(s[0] | 0x20);
+    return (c >= 'a' && c <= 'z') || (s[0] >= '0' && s[0] <= '9') || pdx_hangul_at(s, n);
+}
+
+size_t pdx_korean_particle_len(const char *text, size_t len)
+{
+    if (!text)
+        return 0;
+    for (size_t n = 3; n >= 1; n--) {
+        size_t count;
+        const char *const *list = particles_of(n, &count);
+        for (size_t i = 0; i < count; i++) {
+            size_t k = strlen(list[i]);
+            if (k <= len && memcmp(text, list[i], k) == 0 && !word_goes_on(text + k, len - k))
+                return k;
+        }
+    }
+    return 0;
+}
+
 /* The run's tail into *t, when its last character may end a particle and
  * the run does not end with a protected noun ("정확도", "차이"): whether a
  * particle may end it at all. */

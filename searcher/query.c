@@ -1139,6 +1139,18 @@ static size_t word_end(const parse_ctx *c, size_t i)
     return i;
 }
 
+/* Where the unquoted word at i ends: word_end(), or before a quote mark
+ * with more of the word after it, which opens a phrase there
+ * (diffusion"video generation"); one ending the word (b") is punctuation. */
+static size_t plain_word_end(const parse_ctx *c, size_t i)
+{
+    size_t end = word_end(c, i);
+    for (size_t k = i + 1, q; k < end; k++)
+        if ((q = quote_len(c->text + k, end - k)) && k + q < end)
+            return k;
+    return end;
+}
+
 /* Is w[0..n) all ASCII? */
 static bool is_ascii(const char *w, size_t n)
 {
@@ -1549,13 +1561,16 @@ static int parse_atom(parse_ctx *c, cnf *out)
         while (k < c->len && !(q_end = quote_len(t + k, c->len - k)))
             k++;
         c->i = k + q_end; /* an unbalanced quote runs to the end */
+        /* "강화 학습"을: the particle belongs to the phrase's sentence */
+        if (q_end)
+            c->i += pdx_korean_particle_len(t + c->i, c->len - c->i);
         note_suffix_star(c, t + qs, k - qs);
         int rc = word_part(c, t + qs, k - qs, fields, true, out);
         if (!rc && (rc = count_part(c, out)))
             cnf_free(out);
         return rc;
     }
-    c->i = word_end(c, start);
+    c->i = plain_word_end(c, start);
     note_suffix_star(c, t + start, c->i - start);
     return word_parts(c, t + start, c->i - start, fields, out);
 }

@@ -258,6 +258,26 @@ static void query_typographic_quotes(void **state)
     refused(e, "title:«»", "'title:' has nothing after it");
 }
 
+/* Text glued to a quote, as people type: a quote inside a word opens a
+ * phrase there (survey"video diffusion" was the phrase "survey video"),
+ * and a Korean particle glued to a closing quote belongs to the sentence,
+ * not the query ("강화학습"을 required a word 을). */
+static void query_glued_quotes(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "survey\"video diffusion\""), "3");
+    assert_string_equal(found(e, "survey“video diffusion”"), "3");
+    assert_string_equal(found(e, "\"강화학습\""), "2,4");
+    assert_string_equal(found(e, "\"강화학습\"을"), "2,4");
+    assert_string_equal(found(e, "“강화학습”에서는"), "2,4");
+    assert_string_equal(found(e, "\"video diffusion\"의 survey"), "3");
+    /* only a particle is dropped: other glued text is a word of its own */
+    assert_string_equal(found(e, "\"diffusion\"video"), "3");
+    assert_string_equal(found(e, "\"diffusion\"을video"), "");
+    /* a stray quote ending a word opens nothing */
+    assert_string_equal(found(e, "diffusion\" survey"), "1,3");
+}
+
 /* ---- 3. whole author names ---- */
 
 static void query_whole_author(void **state)
@@ -818,6 +838,7 @@ int main(void)
         cmocka_unit_test(query_nesting),        cmocka_unit_test(query_keyboard_forms),
         cmocka_unit_test(query_excluded_compound), cmocka_unit_test(query_minus_signs),
         cmocka_unit_test(query_typographic_quotes),
+        cmocka_unit_test(query_glued_quotes),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }
