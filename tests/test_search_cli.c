@@ -451,8 +451,8 @@ static void test_partial_matches(void **state)
     /* --explain with nothing to say says why, --no-expand included */
     assert_int_equal(search(&out, "--explain diffusion"), 0);
     assert_non_null(strstr(out, "\nexpanded: nothing (no word of the query has an equivalent or "
-                                "another form in this index, or it is in too many papers to be "
-                                "expanded)\n"));
+                                "another form in this index that the query does not hold "
+                                "already, or it is in too many papers to be expanded)\n"));
     free(out);
     assert_int_equal(search(&out, "--explain --no-expand diffusion"), 0);
     assert_non_null(strstr(out, "\nexpanded: nothing (--no-expand)\n"));
