@@ -165,6 +165,20 @@ static const char *const particles2[] = {
 static const char *const particles1[] = {
     "을", "를", "이", "가", "은", "는", "의", "에", "와", "과", "도", "로", "만", "들",
 };
+/* Verb and adjective endings (PDX_TOKENIZE_QUERY only; the longer of a
+ * particle and an ending ending the run is dropped): a word typed as a predicate looks up its noun, as one
+ * with a particle does ("미세조정된" 미세조정, "요약하는" 요약, "향상시키는"
+ * 향상), so that it finds the papers writing the noun in any form, and the
+ * lexicon's equivalents of the noun. Two syllables must remain. Indexing
+ * keeps them in whole words: a query finds those papers by the bigrams. */
+static const char *const endings3[] = {"시키는", "시키고", "시키기", "시키며"};
+static const char *const endings2[] = {
+    "하는", "하여", "하고", "하기", "하며", "되는", "되어",
+    "되고", "되며", "시킨", "시켜", "해서", "했던",
+};
+static const char *const endings1[] = {"된", "한"};
+/* Nouns that end like an ending: a run ending with one keeps it. */
+static const char *const ending_nouns[] = {"제한", "권한", "기한", "무한", "유한"};
 /* Nouns that end like a particle: a run ending with one of these is left
  * alone ("정확도" stays, "정확도를" becomes "정확도"). */
 static const char *const protected_endings[] = {
@@ -595,13 +609,20 @@ static bool word_goes_on(const char *s, size_t n)
     return (c >= 'a' && c <= 'z') || (s[0] >= '0' && s[0] <= '9') || pdx_hangul_at(s, n);
 }
 
+/* The ending list of n syllables (1 to 3) and its length. */
+static const char *const *endings_of(size_t n, size_t *count)
+{
+    *count = n == 3 ? COUNT_OF(endings3) : n == 2 ? COUNT_OF(endings2) : COUNT_OF(endings1);
+    return n == 3 ? endings3 : n == 2 ? endings2 : endings1;
+}
+
 size_t pdx_korean_particle_len(const char *text, size_t len)
 {
     if (!text)
         return 0;
-    for (size_t n = 3; n >= 1; n--) {
+    for (size_t n = 6; n >= 1; n--) { /* particles of 3..1 syllables, then endings */
         size_t count;
-        const char *const *list = particles_of(n, &count);
+        const char *const *list = n > 3 ? particles_of(n - 3, &count) : endings_of(n, &count);
         for (size_t i = 0; i < count; i++) {
             size_t k = strlen(list[i]);
             if (k <= len && memcmp(text, list[i], k) == 0 && !word_goes_on(text + k, len - k))
@@ -646,6 +667,27 @@ static size_t particle_len(const tk_state *st)
     for (size_t n = 3; n >= 1; n--) /* longest first, two syllables left */
         if (st->run_total >= n + 2 && ends_with_particle(&t, n))
             return n;
+    return 0;
+}
+
+/* Characters of a verb or adjective ending that ends the run, or 0 (none,
+ * fewer than two syllables would remain, or a noun such as 제한). */
+static size_t ending_len(const tk_state *st)
+{
+    if (st->run_total != st->run_cnt)
+        return 0;
+    run_tail t;
+    get_tail(st, &t);
+    for (size_t i = 0; i < COUNT_OF(ending_nouns); i++)
+        if (tail_ends_with(&t, ending_nouns[i]))
+            return 0;
+    for (size_t n = 3; n >= 1; n--) {
+        size_t count;
+        const char *const *list = endings_of(n, &count);
+        for (size_t i = 0; st->run_total >= n + 2 && i < count; i++)
+            if (tail_ends_with(&t, list[i]))
+                return n;
+    }
     return 0;
 }
 
@@ -815,7 +857,8 @@ static int end_run(tk_state *st)
             st->cand_valid = false;
             return 0;
         }
-        strip = particle_len(st);
+        /* "추론하는" ends with the particle 는 and the ending 하는 */
+        strip = PDX_MAX(particle_len(st), ending_len(st));
         if (st->flags & PDX_TOKENIZE_DERIVED)
             strip += derived_len(st, strip);
     }

@@ -857,6 +857,25 @@ static void test_query_particles(void **state)
     EXPECT(tk, 0, "학습을", {"학습", 0, 0, 6, C}, {"습을", 1, 3, 9, C});
 }
 
+/* A word typed as a predicate looks up its noun: a user trial found
+ * "미세조정된 LLM" 27 papers against 278 for "미세조정 LLM". */
+static void test_query_endings(void **state)
+{
+    pdx_tokenizer *tk = *state;
+    const int Q = PDX_TOKENIZE_QUERY;
+    EXPECT(tk, Q, "정렬된", {"정렬", 0, 0, 6, C});
+    EXPECT(tk, Q, "요약하는", {"요약", 0, 0, 6, C}); /* 하는, not the particle 는 */
+    EXPECT(tk, Q, "다양한", {"다양", 0, 0, 6, C});
+    EXPECT(tk, Q, "사용하여", {"사용", 0, 0, 6, C});
+    EXPECT(tk, Q, "향상시키는", {"향상", 0, 0, 6, C});
+    EXPECT(tk, Q, "구성되어", {"구성", 0, 0, 6, C});
+    /* two syllables remain; nouns ending like one keep it */
+    EXPECT(tk, Q, "위한", {"위한", 0, 0, 6, C});
+    EXPECT(tk, Q, "무제한", {"무제", 0, 0, 6, C}, {"제한", 1, 3, 9, C});
+    /* indexing keeps them */
+    EXPECT(tk, 0, "정렬된", {"정렬", 0, 0, 6, C}, {"렬된", 1, 3, 9, C});
+}
+
 static void test_query_bridges(void **state)
 {
     pdx_tokenizer *tk = *state;
@@ -1074,6 +1093,7 @@ int main(void)
         TEST("tokenizer/hangul/long_run", test_hangul_long_run),
         TEST("tokenizer/cjk/han_kana", test_cjk_han_kana),
         TEST("tokenizer/query/particles", test_query_particles),
+        TEST("tokenizer/query/endings", test_query_endings),
         TEST("tokenizer/query/bridges", test_query_bridges),
         TEST("tokenizer/query/derived", test_query_derived),
         TEST("tokenizer/robust/invalid_utf8", test_robust_invalid_utf8),
