@@ -1170,13 +1170,23 @@ int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text,
     size_t k = 0;
     while (k < s->n_spans && s->spans[k].end <= sb)
         k++;
-    bool open = false, pending_space = false;
+    bool open = false, pending_space = false, line_start = sb == 0 || p[sb - 1] == '\n';
     for (size_t i = sb; i < eb;) {
         if (is_blank(p[i])) {
             pending_space = o->len > content0;
+            line_start |= p[i] == '\n';
             i++;
             continue;
         }
+        /* the summary's bullets, joined into one line, lose their markers */
+        if (line_start && (p[i] == '-' || p[i] == '*' || p[i] == '+') && i + 1 < len &&
+            p[i + 1] == ' ') {
+            i += 2;
+            line_start = false;
+            pending_space = o->len > content0;
+            continue;
+        }
+        line_start = false;
         if (pending_space) {
             pdx_buf_putc(o, ' ');
             pending_space = false;

@@ -314,10 +314,28 @@ static void test_snippet_short_text_whole(void **state)
     pdx_query *q = fx_search_parse(f, "diffusion");
     const char t[] = "- What's New: a diffusion model.\n- Details:\tit\r\nworks.\n";
     pdx_snippet sn = snippet(f, q, t, sizeof t - 1, 200);
-    assert_int_equal(sn.len, strlen("- What's New: a diffusion model. - Details: it works."));
-    assert_memory_equal(sn.text, "- What's New: a diffusion model. - Details: it works.", sn.len);
+    assert_int_equal(sn.len, strlen("What's New: a diffusion model. Details: it works."));
+    assert_memory_equal(sn.text, "What's New: a diffusion model. Details: it works.", sn.len);
     assert_int_equal(sn.n_spans, 1);
     assert_true(span_is(&sn, 0, "diffusion"));
+    pdx_query_free(q);
+}
+
+/* The summary's bullets are joined into one line without their markers
+ * (a user trial found "...높입니다. - 기존의..."): "- ", "* " or "+ " opening
+ * a line, after its indentation; a dash inside a line or one glued to a
+ * word (-5) stays. */
+static void test_snippet_drops_bullet_markers(void **state)
+{
+    fixture *f = *state;
+    pdx_query *q = fx_search_parse(f, "diffusion");
+    const char t[] = "* one - two\n  + diffusion -5\n-\n- three";
+    const char want[] = "one - two diffusion -5 - three";
+    pdx_snippet sn = snippet(f, q, t, sizeof t - 1, 200);
+    assert_int_equal(sn.len, strlen(want));
+    assert_memory_equal(sn.text, want, sn.len);
+    assert_true(span_is(&sn, 0, "diffusion"));
+    assert_int_equal(sn.spans[0].start, strlen("one - two "));
     pdx_query_free(q);
 }
 
@@ -626,6 +644,7 @@ int main(void)
         cmocka_unit_test(test_utf8_len_matches_decode),
         cmocka_unit_test(test_snippet_short_text_whole),
         cmocka_unit_test(test_snippet_blank_runs),
+        cmocka_unit_test(test_snippet_drops_bullet_markers),
         cmocka_unit_test(test_snippet_dense_region),
         cmocka_unit_test(test_snippet_long_ascii_words),
         cmocka_unit_test(test_snippet_prefers_distinct_terms),

@@ -491,10 +491,10 @@ static void test_snippet_scan_title_only_word(void **state)
 {
     fixture *f = *state;
     char *got = make(f, "robots", "- 작은 기계가 걷습니다. We train a policy with care.");
-    assert_string_equal(got, "- 작은 기계가 걷습니다. We train a policy with care.");
+    assert_string_equal(got, "작은 기계가 걷습니다. We train a policy with care.");
     free(got);
     got = make(f, "title:모델", "- 확산 모델을 씁니다.");
-    assert_string_equal(got, "- 확산 모델을 씁니다.");
+    assert_string_equal(got, "확산 모델을 씁니다.");
     free(got);
 }
 
@@ -505,12 +505,12 @@ static void test_snippet_scan_particles(void **state)
     fixture *f = *state;
     char *got2;
     char *got = make(f, "모델을", "- 확산 모델을 쓰고, 모델의 성능과 모델이 좋습니다.");
-    assert_string_equal(got, "- 확산 [모델]을 쓰고, [모델]의 성능과 [모델]이 좋습니다.");
+    assert_string_equal(got, "확산 [모델]을 쓰고, [모델]의 성능과 [모델]이 좋습니다.");
     free(got);
     got = make(f, "로봇이", "- 작은 로봇을 훈련하고, 로봇의 팔과 로봇이 걷습니다.");
-    assert_string_equal(got, "- 작은 [로봇]을 훈련하고, [로봇]의 팔과 [로봇]이 걷습니다.");
+    assert_string_equal(got, "작은 [로봇]을 훈련하고, [로봇]의 팔과 [로봇]이 걷습니다.");
     got2 = make(f, "강화학습을", "- 강화 학습을 하고, 강화학습이 좋습니다.");
-    assert_string_equal(got2, "- [강화 학습]을 하고, [강화학습]이 좋습니다.");
+    assert_string_equal(got2, "[강화 학습]을 하고, [강화학습]이 좋습니다.");
     free(got2);
     free(got);
 }
@@ -521,10 +521,10 @@ static void test_snippet_scan_span_inside_word(void **state)
 {
     fixture *f = *state;
     char *got = make(f, "학습", "- 강화학습을 씁니다. 그리고 RL학습도.");
-    assert_string_equal(got, "- 강화[학습]을 씁니다. 그리고 RL[학습]도.");
+    assert_string_equal(got, "강화[학습]을 씁니다. 그리고 RL[학습]도.");
     free(got);
     got = make(f, "video", "- text-to-video와 videos를");
-    assert_string_equal(got, "- text-to-[video]와 [videos]를");
+    assert_string_equal(got, "text-to-[video]와 [videos]를");
     free(got);
 }
 
@@ -534,12 +534,12 @@ static void test_snippet_scan_one_syllable(void **state)
 {
     fixture *f = *state;
     char *got = make(f, "팔", "- 로봇의 팔 하나와 팔과 다리.");
-    assert_string_equal(got, "- 로봇의 [팔] 하나와 팔과 다리.");
+    assert_string_equal(got, "로봇의 [팔] 하나와 팔과 다리.");
     free(got);
     /* a prefix of one syllable: every term starting with it, the bridge
      * "팔 하" included */
     got = make(f, "팔*", "- 로봇의 팔 하나와 팔과 다리.");
-    assert_string_equal(got, "- 로봇의 [팔 하]나와 [팔과] 다리.");
+    assert_string_equal(got, "로봇의 [팔 하]나와 [팔과] 다리.");
     free(got);
     check_same(f, "팔", "- 로봇의 팔 하나와 팔과 다리.", strlen("- 로봇의 팔 하나와 팔과 다리."), 0);
 }
