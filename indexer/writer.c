@@ -725,11 +725,14 @@ static void report_duplicate(pdx_writer *w, const pdx_paper *p, const mdoc *old,
     if (!w->opts.on_diag)
         return;
     char msg[512], day[16];
-    snprintf(msg, sizeof msg, "duplicate %s %.*s (also dated %s): %s",
-             pdx_id_kind(p->id_synthesized), (int)PDX_MIN(p->id_len, 64),
-             p->id, pdx_date_text(old->date, day),
-             replaced ? "this later entry replaces the earlier one"
-                      : "this entry is older and is not indexed");
+    /* worded as an update words it (update.c), naming the other file */
+    const char *other = old->file != NO_FILE ? w->files[old->file].path : NULL;
+    snprintf(msg, sizeof msg, "duplicate %s %.*s (also dated %s%s%.*s): %s",
+             pdx_id_kind(p->id_synthesized), (int)PDX_MIN(p->id_len, 64), p->id,
+             pdx_date_text(old->date, day), other ? " in " : "",
+             other ? (int)PDX_MIN(strlen(other), 200) : 0, other ? other : "",
+             replaced ? "this entry replaces that one"
+                      : "that entry is kept; this one is not indexed");
     pdx_diag d = {PDX_DIAG_WARNING, p->file, p->line, msg};
     w->opts.on_diag(&d, w->opts.payload);
 }

@@ -110,6 +110,7 @@ typedef struct tstate {
     char *idx;  /* the updated index: dir/out/x.idx */
     char *ref;  /* the reference built from scratch: dir/ref/r.idx */
     char diag[8192]; /* diagnostics received, one a line */
+    size_t fresh_diag; /* where assert_same_as_fresh()'s build began writing diag */
 } tstate;
 
 static int setup(void **st)
@@ -317,7 +318,8 @@ static void assert_same_as_fresh(tstate *t)
     assert_int_equal(system(cmd), 0);
     free(dir);
     pdx_writer *w = NULL;
-    pdx_writer_opts wo = {.threads = 1, .created = 1700000000};
+    pdx_writer_opts wo = {.threads = 1, .created = 1700000000, .on_diag = on_diag, .payload = t};
+    t->fresh_diag = strlen(t->diag); /* where the fresh build's messages start */
     assert_int_equal(pdx_writer_new(&w, t->ref, &wo), PDX_OK);
     const char *paths[] = {t->in};
     assert_int_equal(pdx_writer_add_paths(w, paths, 1, NULL, NULL), PDX_OK);
@@ -467,6 +469,11 @@ static void update_duplicate_later_day(void **st)
     assert_non_null(strstr(t->diag, "2024-01-05.md:3: duplicate arXiv id 2401.00002"));
     assert_non_null(strstr(t->diag, "(also dated 2024-01-01 in ")); /* not 20240101 */
     assert_same_as_fresh(t);
+    /* a full build words it the same, naming the other file (a trial) */
+    const char *fresh = t->diag + t->fresh_diag;
+    assert_non_null(strstr(fresh, "2024-01-05.md:3: duplicate arXiv id 2401.00002 (also dated "
+                                  "2024-01-01 in "));
+    assert_non_null(strstr(fresh, "2024-01-01.md): this entry replaces that one"));
 }
 
 static void update_duplicate_earlier_day(void **st)
