@@ -90,6 +90,12 @@ typedef struct request_state {
      * the handler ends there ("/api/paper/2405.00001%00junk" would find
      * 2405.00001), so the request is refused instead. */
     bool path_nul;
+    /* A query-string parameter with a broken escape ("%ZZ", a lone "%E")
+     * or an encoded NUL: libmicrohttpd would hand the first over as
+     * literal text and cut or keep the NUL, so the request is refused,
+     * naming the parameter (its raw name, cut to fit). */
+    bool bad_escape;
+    char bad_param[40];
 } request_state;
 
 /* ---- arguments ---- */
@@ -298,6 +304,12 @@ static bool admit(server *srv, struct MHD_Connection *c, const char *method,
     else if (st && st->uri_len > PDX_SERVE_MAX_URL)
         pdx_reply_error(r, 414, "address of %zu bytes is longer than %d bytes", st->uri_len,
                         PDX_SERVE_MAX_URL);
+    else if (st && st->bad_escape)
+        pdx_reply_error(r, 400,
+                        "parameter %s%s%s is malformed: a %% must start an escape of two hex "
+                        "digits (%%25 for a %% itself), and %%00 is refused",
+                        *st->bad_param ? "'" : "(unnamed)", st->bad_param,
+                        *st->bad_param ? "'" : "");
     else if (!served(c))
         pdx_reply_error(r, 503, "too many connections (more than %u); try again",
                         srv->max_connections);
@@ -353,6 +365,38 @@ static bool path_has_nul(const char *uri)
     return false;
 }
 
+static bool is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* Does the parameter at p (up to '&' or the end) hold a '%' without two
+ * hex digits after it, or a "%00"? */
+static bool param_escape_bad(const char *p)
+{
+    for (; *p && *p != '&'; p++)
+        if (*p == '%' && (!is_hex(p[1]) || !is_hex(p[2]) || (p[1] == '0' && p[2] == '0')))
+            return true;
+    return false;
+}
+
+/* Checks each parameter of uri's query string; the first broken one's
+ * name goes to st. */
+static void find_bad_escape(const char *uri, request_state *st)
+{
+    const char *p = strchr(uri, '?');
+    for (; p && !st->bad_escape; p = strchr(p, '&')) {
+        p++;
+        if (!param_escape_bad(p))
+            continue;
+        size_t n = strcspn(p, "=&");
+        n = PDX_MIN(n, sizeof st->bad_param - 1);
+        memcpy(st->bad_param, p, n);
+        st->bad_param[n] = 0;
+        st->bad_escape = true;
+    }
+}
+
 /* Called with the raw request target before it is decoded: its length is
  * kept for the 414 check. The returned state is the request's *req_cls.
  * The request line is in: the request's deadline counts from now. */
@@ -361,8 +405,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     (void)cls;
     pdx_reaper_restart(deadline_of(c));
     request_state *st = malloc(sizeof *st);
-    if (st)
-        *st = (request_state){strlen(uri), false, path_has_nul(uri)};
+    if (st) {
+        *st = (request_state){strlen(uri), false, path_has_nul(uri), false, ""};
+        find_bad_escape(uri, st);
+    }
     return st;
 }
 

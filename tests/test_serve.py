@@ -196,6 +196,24 @@ class ServeTest(unittest.TestCase):
         # an encoded NUL cut the decoded path: this found paper 2404.00003
         self.assertIn("NUL", self.assert_error(400, "/api/paper/2404.00003%00junk"))
 
+    def test_400_broken_percent_encoding(self):
+        # a user trial: these were searched as the literal text %ZZ, %E and
+        # "\u0000abc"; every parameter is checked, known or not
+        for path, name in [("/api/search?q=%ZZ", "'q'"), ("/api/search?q=%E", "'q'"),
+                           ("/api/search?q=%00abc", "'q'"), ("/api/search?q=a&n=1%G0", "'n'"),
+                           ("/api/histogram?q=ok%2", "'q'"), ("/api/search?q=a&junk=%", "'junk'"),
+                           ("/api/stats?%=1", "'%'"), ("/api/stats?=%zz", "(unnamed)"),
+                           ("/?q=%zz", "'q'")]:
+            self.assertIn(name, self.assert_error(400, path), path)
+        # valid escapes still decode: UTF-8 Korean, %25 for '%', '+' as a space
+        _, _, ko = get_json(self.port, "/api/search?q=%EA%B0%95%ED%99%94%ED%95%99%EC%8A%B5")
+        self.assertEqual(ko["query"], "강화학습")
+        self.assertGreater(ko["total"], 0)
+        status, _, pct = get_json(self.port, "/api/search?q=100%25")
+        self.assertEqual((status, pct["query"]), (200, "100%"))
+        _, _, plus = get_json(self.port, "/api/search?q=diffusion+%EB%AA%A8%EB%8D%B8")
+        self.assertEqual(plus["query"], "diffusion 모델")
+
     def test_404(self):
         self.assert_error(404, "/nope")
         self.assert_error(404, "/api/paper/2499.99999")
