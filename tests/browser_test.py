@@ -310,6 +310,48 @@ def drive_page(b, base, shot):
           "a refused query shows the server's message")
 
 
+ERROR = "document.querySelector('#status .error')"
+
+
+def expect_filter_error(b, words, what):
+    """Waits for the page's error naming a filter; no result may show."""
+    b.wait("%s && %s.length === 0" % (ERROR, HITS), "an error for " + what)
+    text = b.eval(ERROR + ".textContent")
+    check(all(w in text for w in words), "%s is named: %s" % (what, text))
+
+
+def submit_filters(b, base, **boxes):
+    """Fills the filter boxes after a search for diffusion and submits."""
+    b.goto(base + "/?q=diffusion")
+    b.wait("%s.length === 10" % HITS, "results for diffusion")
+    for box, text in boxes.items():
+        b.eval("document.getElementById(%s).value = ''; document.getElementById(%s).focus(); true"
+               % (json.dumps(box), json.dumps(box)))
+        b.call("Input.insertText", text=text)
+    b.eval("document.getElementById('form').requestSubmit(); true")
+
+
+def drive_filter_errors(b, base):
+    """A badly typed filter is an error naming its box, never a search
+    without it (a user trial: From 2024-1 listed all 27 matches)."""
+    b.goto(base + "/?q=diffusion&from=2024-1")
+    expect_filter_error(b, ["From", "YYYY-MM", "2024-1"], "a malformed From in the address")
+    check("from=2024-1" in b.eval("location.search") and b.eval("document.getElementById('from').value") == "2024-1",
+          "the address and the box keep the From as typed")
+    submit_filters(b, base, **{"from": "2024-1", "to": "2024-3"})
+    expect_filter_error(b, ["From", "YYYY-MM"], "a malformed typed From")
+    submit_filters(b, base, to="2024-13")
+    expect_filter_error(b, ["To", "YYYY-MM", "2024-13"], "a month 13 in To")
+    submit_filters(b, base, votes="-5")
+    expect_filter_error(b, ["Min votes", "-5"], "negative min votes")
+    submit_filters(b, base, votes="1e")
+    expect_filter_error(b, ["Min votes", "whole number"], "min votes the box cannot read")
+    b.goto(base + "/?q=diffusion&votes=abc")
+    expect_filter_error(b, ["Min votes", "abc"], "min votes abc in the address")
+    submit_filters(b, base, **{"from": "2024-03", "to": "2024-03"})
+    b.wait("%s.length > 0 && !%s" % (HITS, ERROR), "results once the months are well formed")
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -351,6 +393,7 @@ def main():
             print("screenshot written to", shot)
         else:
             drive_page(b, srv.base, shot)
+            drive_filter_errors(b, srv.base)
     finally:
         if b:
             b.close()
