@@ -173,10 +173,13 @@ class Browser:
                           "hits: document.querySelectorAll('#hits li').length})")
         raise AssertionError("timed out waiting for %s; the page: %s" % (what, state))
 
-    def goto(self, url):
+    def goto(self, url, same_url=True):
+        """Loads url; same_url=False when the page may rewrite its address
+        (a new document is told by a mark the old one had)."""
+        self.eval("window.__old = true")
         self.call("Page.navigate", url=url)
-        self.wait("document.readyState === 'complete' && location.href === %s" % json.dumps(url),
-                  "the page to load")
+        self.wait("document.readyState === 'complete' && !window.__old && %s" %
+                  ("location.href === " + json.dumps(url) if same_url else "true"), "the page to load")
 
     def key(self, key, code, vk, text=None):
         for kind in ("keyDown", "keyUp"):
@@ -374,6 +377,25 @@ def drive_filters_alone(b, base):
     check(all(v >= 40 for v in votes), "min votes alone lists the papers with that many %s" % votes)
 
 
+def drive_past_end(b, base):
+    """A page past the last shows the last, with a note; never "999 / 3"
+    with no results, nor the API's refusal of an offset past 999,900."""
+    for page in ("999", "100001"):
+        b.goto(base + "/?q=diffusion&page=" + page, same_url=False)
+        b.wait("document.querySelector('#hits .rank') && "
+               "document.querySelector('#hits .rank').textContent === '21.' && "
+               "location.search.includes('page=3') && "
+               "document.getElementById('notices').textContent.includes('no page %s')" % page,
+               "the last page for page=" + page)
+        check(not b.eval("!!" + ERROR) and b.eval("document.getElementById('pageinfo').textContent")
+              .startswith("3 / 3 "), "page=%s shows the last page, 3 / 3, with a note" % page)
+    b.eval("document.getElementById('prev').click()")
+    b.wait("document.querySelector('#hits .rank').textContent === '11.' && location.search.includes('page=2')",
+           "Prev from the last page")
+    check(not b.eval("document.getElementById('notices').textContent.includes('no page')"),
+          "Prev after it goes to page 2, the note gone")
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -417,6 +439,7 @@ def main():
             drive_page(b, srv.base, shot)
             drive_filter_errors(b, srv.base)
             drive_filters_alone(b, srv.base)
+            drive_past_end(b, srv.base)
     finally:
         if b:
             b.close()
