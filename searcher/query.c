@@ -1255,6 +1255,92 @@ static int add_plural_as_written(parse_ctx *c, const char *w, size_t wn, uint8_t
     return rc;
 }
 
+/* English prefixes that papers write both closed and hyphenated
+ * ("pretraining" / "pre-training", "multimodal" / "multi-modal",
+ * "realtime" / "real-time") and seldom as a word of their own before
+ * another ("over all", "re search" are common phrases: not these). */
+static const char *const joinable_prefixes[] = {
+    "pre", "post", "multi", "self", "cross", "semi", "non", "co",
+    "sub", "inter", "intra", "meta", "zero", "few", "fine", "real",
+};
+
+/* The length of the joinable prefix w[0..n) starts with when more than
+ * two letters follow it, 0 if none. */
+static size_t joinable_prefix(const char *w, size_t n)
+{
+    for (size_t i = 0; i < sizeof joinable_prefixes / sizeof *joinable_prefixes; i++) {
+        size_t k = strlen(joinable_prefixes[i]);
+        size_t j = 0; /* compared without strncasecmp, as arxiv_url_id() says */
+        while (j < k && n > k + 2 && (w[j] | 0x20) == joinable_prefixes[i][j])
+            j++;
+        if (j == k && n > k + 2)
+            return k;
+    }
+    return 0;
+}
+
+/* Writes to out (room for PDX_SPELLING_MAX bytes) the other spelling of
+ * the English compound w[0..n) and returns its length, 0 if it has none:
+ * "pre-training" -> "pretraining" and back, a joinable prefix and letters
+ * on each side of one hyphen. */
+#define PDX_SPELLING_MAX 64
+static size_t other_spelling(const char *w, size_t n, char *out)
+{
+    size_t hyphen = n, letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] == '-' && hyphen == n)
+            hyphen = i;
+        else if (is_ascii_alpha(w[i]))
+            letters++;
+        else
+            return 0;
+    }
+    if (letters + 1 >= PDX_SPELLING_MAX || letters != n - (hyphen < n))
+        return 0;
+    size_t k = joinable_prefix(w, n);
+    if (hyphen < n) { /* closed: the prefix, then the rest */
+        if (hyphen != k || n - hyphen - 1 < 3)
+            return 0;
+        memcpy(out, w, hyphen);
+        memcpy(out + hyphen, w + hyphen + 1, n - hyphen - 1);
+        return n - 1;
+    }
+    if (!k)
+        return 0;
+    memcpy(out, w, k);
+    out[k] = '-';
+    memcpy(out + k + 1, w + k, n - k);
+    return n + 1;
+}
+
+/* The other spelling of an English compound (other_spelling()) as an
+ * alternative weighing PDX_DERIVED_WEIGHT, when the index holds it: a
+ * black-box probe found "pretraining" and "pre-training" matching 54 and
+ * 346 papers, each missing papers of the other. The form typed ranks
+ * first, as with an acronym plural. */
+static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fields,
+                              pdx_group *g)
+{
+    char alt[PDX_SPELLING_MAX];
+    size_t n = other_spelling(w, wn, alt);
+    if (!n || c->no_expand)
+        return PDX_OK;
+    int rc = tokenize_word(c, alt, n, PDX_TOKENIZE_QUERY);
+    if (rc || c->n_toks == 0)
+        return rc;
+    pdx_clause cl;
+    rc = build_clause(c, &cl, fields);
+    if (!rc && !cl.missing && !pdx_clause_same_terms(&cl, &g->clauses[0])) {
+        cl.weight = PDX_DERIVED_WEIGHT;
+        cl.alternative = true;
+        rc = pdx_query_note_expansion(c->q, w, wn, alt, n, "spelling", 0, PDX_DERIVED_WEIGHT);
+        if (!rc)
+            return group_add(g, &cl);
+    }
+    pdx_clause_free(&cl);
+    return rc;
+}
+
 static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, bool quoted,
                      cnf *out)
 {
@@ -1298,6 +1384,9 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
         return rc;
     /* An acronym plural as written first, its singular as an alternative. */
     if (latin && (rc = add_plural_as_written(c, w, wn, fields, &out->g[0])))
+        return rc;
+    /* "pre-training" and "pretraining", each also the other */
+    if (ascii && (rc = add_other_spelling(c, w, wn, fields, &out->g[0])))
         return rc;
     /* The word as written, if the query mode dropped a particle. */
     if (ascii || (rc = tokenize_word(c, w, wn, PDX_TOKENIZE_DEFAULT)) || c->n_toks <= query_toks)

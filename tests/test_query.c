@@ -812,6 +812,67 @@ static void query_one_syllable(void **state)
     fx_search_close(&fs);
 }
 
+/* English compounds written closed and hyphenated: a black-box probe found
+ * "pretraining" and "pre-training" matching 54 and 346 papers of the
+ * corpus, each missing papers of the other. */
+static const fdoc spelling_docs[] = {
+    {"2403.40001", "Pre-training at scale", "A B", "we study it", 20240101, 1},
+    {"2403.40002", "Pretraining recipes", "A B", "we study it", 20240102, 1},
+    {"2403.40003", "Multimodal agents", "A B", "we study it", 20240103, 1},
+    {"2403.40004", "Multi-modal agents", "A B", "we study it", 20240104, 1},
+    {"2403.40005", "Overall results", "A B", "we study it", 20240105, 1},
+    {"2403.40006", "Results", "A B", "over all tasks", 20240106, 1},
+};
+#define NSPELLING (sizeof spelling_docs / sizeof spelling_docs[0])
+
+/* The arXiv id of the first hit of query on fs. */
+static char *first_hit(fx_search *fs, const char *query)
+{
+    static char id[32];
+    pdx_query *q = fx_search_parse(fs, query);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    pdx_results r;
+    assert_int_equal(pdx_search(fs->s, q, &o, &r), PDX_OK);
+    assert_true(r.n > 0);
+    pdx_hit_info h;
+    assert_int_equal(pdx_hit_get(fs->s, r.hits[0].doc, &h), PDX_OK);
+    snprintf(id, sizeof id, "%.*s", (int)h.id_len, h.id);
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    return id;
+}
+
+static void query_spelling_variants(void **state)
+{
+    (void)state;
+    fx_search fs;
+    fx_search_open(&fs, spelling_docs, NSPELLING);
+    const fdoc *d = spelling_docs;
+    assert_string_equal(found_in(&fs, d, NSPELLING, "pretraining"), "0,1");
+    assert_string_equal(found_in(&fs, d, NSPELLING, "pre-training"), "0,1");
+    assert_string_equal(found_in(&fs, d, NSPELLING, "Multi-Modal"), "2,3");
+    assert_string_equal(found_in(&fs, d, NSPELLING, "multimodal agents"), "2,3");
+    /* the form typed ranks first */
+    assert_string_equal(first_hit(&fs, "pretraining"), "2403.40002");
+    assert_string_equal(first_hit(&fs, "pre-training"), "2403.40001");
+    /* "over" is no such prefix: "over all" is a phrase of its own */
+    assert_string_equal(found_in(&fs, d, NSPELLING, "overall"), "4");
+    /* as written only, without expansion, and inside quotes */
+    pdx_query *q = NULL;
+    assert_int_equal(pdx_query_parse_flags(&q, fs.s, "pretraining", 11, PDX_PARSE_NO_EXPAND),
+                     PDX_OK);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    pdx_results r;
+    assert_int_equal(pdx_search(fs.s, q, &o, &r), PDX_OK);
+    assert_int_equal(r.total, 1);
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    assert_string_equal(found_in(&fs, d, NSPELLING, "\"pretraining\""), "1");
+    fx_search_close(&fs);
+}
+
 /* ---- the command line: matching authors, title highlights ---- */
 
 static void query_cli_display(void **state)
@@ -853,6 +914,7 @@ int main(void)
         cmocka_unit_test(query_typographic_quotes),
         cmocka_unit_test(query_glued_quotes),
         cmocka_unit_test(query_predicate_endings),
+        cmocka_unit_test(query_spelling_variants),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }
