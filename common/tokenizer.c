@@ -201,6 +201,12 @@ static const char *const derived_nouns[] = {
     "생성", "합성", "구성", "형성", "작성", "완성", "달성", "음성", "변화", "문화",
     "대화", "진화", "강화", "특화", "심화", "영화", "전화", "목적", "추적", "흔적",
     "누적", "면적", "표적", "지적", "최적", "양자화",
+    /* -화 and -성 words whose stem names another idea: generalization is
+     * not 일반 (general), visualization not 시각 (vision), tokenization
+     * not 토큰, scalability not 확장 (a black-box probe: 시각화 34 papers
+     * became 772, 일반화 490 became 867, 확장성 110 became 744) */
+    "일반화", "정규화", "초기화", "토큰화", "시각화", "차별화", "동기화",
+    "활성화", "개인화", "지역화", "초상화", "확장성",
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))

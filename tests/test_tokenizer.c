@@ -1060,6 +1060,11 @@ static void test_query_derived(void **state)
     EXPECT(tk, PDX_TOKENIZE_QUERY, "효율화를", {"효율", 0, 0, 6, C}, {"율화", 1, 3, 9, C});
     EXPECT(tk, QD, "강화", {"강화", 0, 0, 6, C});
     EXPECT(tk, QD, "양자화", {"양자", 0, 0, 6, C}, {"자화", 1, 3, 9, C});
+    /* stems that name another idea keep their ending (a black-box probe) */
+    EXPECT(tk, QD, "시각화", {"시각", 0, 0, 6, C}, {"각화", 1, 3, 9, C});
+    EXPECT(tk, QD, "일반화를", {"일반", 0, 0, 6, C}, {"반화", 1, 3, 9, C});
+    EXPECT(tk, QD, "확장성", {"확장", 0, 0, 6, C}, {"장성", 1, 3, 9, C});
+    EXPECT(tk, QD, "자동화", {"자동", 0, 0, 6, C});
     EXPECT(tk, QD, "분포변화", {"분포", 0, 0, 6, C}, {"포변", 1, 3, 9, C}, {"변화", 2, 6, 12, C});
     EXPECT(tk, 0, "효율화", {"효율", 0, 0, 6, C}, {"율화", 1, 3, 9, C});
 }
