@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli_opt.h"
@@ -510,6 +512,41 @@ static void guard_mapping(const char *path)
  * the memory, say). */
 static atomic_bool mhd_running;
 static char mhd_startup[512];
+
+/* A client can make the library complain at will (a bad request line or
+ * Content-Length, a target too long): at most LOG_BURST of its messages a
+ * minute are printed, and the next one printed says how many were left
+ * out, so that no client can fill the server's log. */
+#define LOG_BURST 10
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    time_t window; /* start of the current minute, monotonic seconds */
+    unsigned printed, dropped;
+} log_rate;
+
+/* May a message be printed now? *dropped gets how many were left out
+ * since the last one printed. */
+static bool log_admit(unsigned *dropped)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    pthread_mutex_lock(&log_mu);
+    if (now.tv_sec - log_rate.window >= 60) {
+        log_rate.window = now.tv_sec;
+        log_rate.printed = 0;
+    }
+    bool ok = log_rate.printed < LOG_BURST;
+    *dropped = 0;
+    if (ok) {
+        log_rate.printed++;
+        *dropped = log_rate.dropped;
+        log_rate.dropped = 0;
+    } else {
+        log_rate.dropped++;
+    }
+    pthread_mutex_unlock(&log_mu);
+    return ok;
+}
 __attribute__((format(printf, 2, 0))) static void mhd_log(void *payload, const char *fmt,
                                                           va_list ap)
 {
@@ -519,10 +556,17 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *payload, const c
     size_t n = strlen(msg);
     while (n && msg[n - 1] == '\n')
         msg[--n] = 0;
-    if (atomic_load(&mhd_running))
+    unsigned dropped;
+    if (!atomic_load(&mhd_running)) {
+        if (!mhd_startup[0]) /* main's thread: the daemon's are not up */
+            memcpy(mhd_startup, msg, n + 1);
+    } else if (log_admit(&dropped)) {
+        if (dropped)
+            pdx_cli_eprintf(PROG "libmicrohttpd: %u more messages left out (at most %d a "
+                                 "minute)\n",
+                            dropped, LOG_BURST);
         pdx_cli_eprintf(PROG "libmicrohttpd: %s\n", msg);
-    else if (!mhd_startup[0]) /* main's thread: the daemon's are not up */
-        memcpy(mhd_startup, msg, n + 1);
+    }
 }
 
 static struct MHD_Daemon *start_daemon(server *srv, const options *o,

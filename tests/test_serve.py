@@ -465,6 +465,43 @@ class ServeTest(unittest.TestCase):
         self.assertTrue(statuses & {200, 400, 404, 405, 413})
         self.assertEqual(get_json(self.port, "/api/stats")[0], 200)
 
+    def test_client_errors_cannot_flood_the_log(self):
+        """libmicrohttpd names each malformed request on stderr: a trial
+        added two lines a request with 'Content-Length: -1', so a client
+        could fill the log. At most 10 such lines a minute are printed."""
+        srv = H.Server(BIN, self.index)
+        try:
+            for _ in range(40):
+                with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as s:
+                    s.sendall(b"GET /api/stats HTTP/1.1\r\nHost: x\r\n"
+                              b"Content-Length: -1\r\nConnection: close\r\n\r\n")
+                    try:
+                        while s.recv(65536):
+                            pass
+                    except (ConnectionResetError, socket.timeout):
+                        pass
+            self.assertEqual(get_json(srv.port, "/api/stats")[0], 200)
+        finally:
+            self.assertEqual(srv.stop(), 0)
+        lines = [l for l in "".join(srv.stderr_lines).splitlines() if "libmicrohttpd:" in l]
+        self.assertGreater(len(lines), 0)  # the requests did make it complain
+        self.assertLessEqual(len(lines), 10, lines)
+
+    def test_absolute_form_target(self):
+        """'GET http://host/path' (RFC 9112 3.2.2: a server must accept it)
+        was a 404."""
+        for target in (b"http://127.0.0.1/api/stats", b"HTTP://x:1/api/stats?a=1"):
+            with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+                s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                data = b""
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            self.assertTrue(data.startswith(b"HTTP/1.1 200"), data[:80])
+            self.assertIn(b'"papers":', data)
+
     def test_overload_gets_503(self):
         srv = H.Server(BIN, self.index, "--max-connections", "3", "--timeout", "5")
         try:
