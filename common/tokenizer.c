@@ -544,13 +544,19 @@ typedef struct run_tail {
     size_t chars; /* characters in b */
 } run_tail;
 
-static void get_tail(const tk_state *st, run_tail *t)
+/* The last (up to) three characters of run[0..end) into *t. */
+static void get_tail_of(const tk_state *st, size_t end, run_tail *t)
 {
-    size_t k = PDX_MIN(st->run_cnt, 3);
+    size_t k = PDX_MIN(end, 3);
     t->len = 0;
     t->chars = k;
-    for (size_t i = st->run_cnt - k; i < st->run_cnt; i++)
+    for (size_t i = end - k; i < end; i++)
         t->len += utf8_put(t->b + t->len, st->tk->run[i].cp);
+}
+
+static void get_tail(const tk_state *st, run_tail *t)
+{
+    get_tail_of(st, st->run_cnt, t);
 }
 
 /* Does the tail end with s? Equal bytes that start on a lead byte (s starts
@@ -676,25 +682,43 @@ static size_t particle_len(const tk_state *st)
     return 0;
 }
 
-/* Characters of a verb or adjective ending that ends the run, or 0 (none,
+/* Characters of a verb or adjective ending that ends the run before its
+ * last `strip` characters (a particle dropped: "요약하기를"), or 0 (none,
  * fewer than two syllables would remain, or a noun such as 제한). */
-static size_t ending_len(const tk_state *st)
+static size_t ending_len(const tk_state *st, size_t strip)
 {
-    if (st->run_total != st->run_cnt)
+    if (st->run_total != st->run_cnt || strip >= st->run_cnt)
         return 0;
+    size_t left = st->run_cnt - strip;
     run_tail t;
-    get_tail(st, &t);
+    get_tail_of(st, left, &t);
     for (size_t i = 0; i < COUNT_OF(ending_nouns); i++)
         if (tail_ends_with(&t, ending_nouns[i]))
             return 0;
     for (size_t n = 3; n >= 1; n--) {
         size_t count;
         const char *const *list = endings_of(n, &count);
-        for (size_t i = 0; st->run_total >= n + 2 && i < count; i++)
+        for (size_t i = 0; left >= n + 2 && i < count; i++)
             if (tail_ends_with(&t, list[i]))
                 return n;
     }
     return 0;
+}
+
+/* Is the whole run one predicate ending ("fine-tuning된": the ending of
+ * the Latin word before it)? */
+static bool run_is_ending(const tk_state *st)
+{
+    if (st->run_total > 3 || st->run_total != st->run_cnt)
+        return false;
+    run_tail t;
+    get_tail(st, &t);
+    size_t count;
+    const char *const *list = endings_of(t.chars, &count);
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == t.len && memcmp(list[i], t.b, t.len) == 0)
+            return true;
+    return false;
 }
 
 /* Is the whole run one particle? */
@@ -857,14 +881,18 @@ static int end_run(tk_state *st)
     tk_item *run = st->tk->run;
     size_t strip = 0;
     if (st->flags & PDX_TOKENIZE_QUERY) {
-        if (st->run_after_word && run_is_particle(st)) {
-            /* "GPT-4o를": the particle belongs to the Latin word. */
+        if (st->run_after_word && (run_is_particle(st) || run_is_ending(st))) {
+            /* "GPT-4o를", "LoRA된": the particle or ending belongs to the
+             * Latin word. */
             st->run_bridge_in = false;
             st->cand_valid = false;
             return 0;
         }
-        /* "추론하는" ends with the particle 는 and the ending 하는 */
-        strip = PDX_MAX(particle_len(st), ending_len(st));
+        /* "추론하는" ends with the particle 는 and the ending 하는: the
+         * longer goes; "요약하기를" with the particle 를 after the ending
+         * 하기: both go */
+        size_t particle = particle_len(st), ending = ending_len(st, 0);
+        strip = ending > particle ? ending : particle + ending_len(st, particle);
         if (st->flags & PDX_TOKENIZE_DERIVED)
             strip += derived_len(st, strip);
     }

@@ -122,9 +122,12 @@ static bool lexicon_may_know(const pdx_clause *c)
 typedef struct span_word {
     uint32_t g;
     uint32_t c;       /* the word in the lexicon's form (lexicon_clause()) */
-    /* The word as written when the query dropped what looked like a
-     * particle from it (its optional clause: "사고의" looks up 사고), else
-     * c. The miner drops none: 사고의 연쇄 and 자기 주의 are its keys. */
+    /* The word's other form to key it with when c has no pair: as
+     * written when the query dropped what looked like a particle from it
+     * (its optional clause: "사고의" looks up 사고; the miner drops none:
+     * 사고의 연쇄 and 자기 주의 are its keys), or the other spelling of an
+     * English compound ("pretraining" is known as pre-training: 사전 학습);
+     * else c. */
     uint32_t written;
 } span_word;
 
@@ -136,9 +139,12 @@ static bool span_word_of(const pdx_query *q, uint32_t g, uint32_t first, uint32_
     const pdx_group *gr = &q->groups[g];
     uint32_t c = lexicon_clause(gr, first, end);
     *out = (span_word){g, c, c};
+    bool spelled = false; /* an English word: its particle is no key's */
     for (uint32_t i = first + 1; i < end; i++)
-        if (gr->clauses[i].optional)
+        if (gr->clauses[i].spelling || (gr->clauses[i].optional && !spelled)) {
             out->written = i;
+            spelled |= gr->clauses[i].spelling;
+        }
     return lexicon_may_know(&gr->clauses[c]);
 }
 

@@ -1260,8 +1260,7 @@ static int add_plural_as_written(parse_ctx *c, const char *w, size_t wn, uint8_t
  * "realtime" / "real-time") and seldom as a word of their own before
  * another ("over all", "re search" are common phrases: not these). */
 static const char *const joinable_prefixes[] = {
-    "pre", "post", "multi", "self", "cross", "semi", "non", "co",
-    "sub", "inter", "intra", "meta", "zero", "few", "fine", "real",
+    "pre", "post", "multi", "self", "cross", "semi", "non", "meta", "zero", "few", "fine", "real",
 };
 
 /* The length of the joinable prefix w[0..n) starts with when more than
@@ -1282,7 +1281,7 @@ static size_t joinable_prefix(const char *w, size_t n)
 /* Writes to out (room for PDX_SPELLING_MAX bytes) the other spelling of
  * the English compound w[0..n) and returns its length, 0 if it has none:
  * "pre-training" -> "pretraining" and back, a joinable prefix and letters
- * on each side of one hyphen. */
+ * on each side of one hyphen ("Pre-Training" -> "Pretraining"). */
 #define PDX_SPELLING_MAX 64
 static size_t other_spelling(const char *w, size_t n, char *out)
 {
@@ -1299,10 +1298,13 @@ static size_t other_spelling(const char *w, size_t n, char *out)
         return 0;
     size_t k = joinable_prefix(w, n);
     if (hyphen < n) { /* closed: the prefix, then the rest */
-        if (hyphen != k || n - hyphen - 1 < 3)
+        if (!k || hyphen != k || n - hyphen - 1 < 3)
             return 0;
         memcpy(out, w, hyphen);
         memcpy(out + hyphen, w + hyphen + 1, n - hyphen - 1);
+        if (w[hyphen - 1] >= 'a' && w[hyphen - 1] <= 'z' && out[hyphen] >= 'A' &&
+            out[hyphen] <= 'Z')
+            out[hyphen] = (char)(out[hyphen] | 0x20);
         return n - 1;
     }
     if (!k)
@@ -1313,16 +1315,31 @@ static size_t other_spelling(const char *w, size_t n, char *out)
     return n + 1;
 }
 
+/* Bytes of the Latin compound that word w[0..n) is, before a Korean
+ * particle or predicate ending glued to it ("realtime으로", "fine-tuning된"):
+ * n for a word of letters and hyphens alone, 0 for any other word. */
+static size_t latin_compound_len(const char *w, size_t n)
+{
+    size_t k = 0;
+    while (k < n && (is_ascii_alpha(w[k]) || w[k] == '-'))
+        k++;
+    return k == n || pdx_korean_particle_len(w + k, n - k) == n - k ? k : 0;
+}
+
 /* The other spelling of an English compound (other_spelling()) as an
- * alternative weighing PDX_DERIVED_WEIGHT, when the index holds it: a
- * black-box probe found "pretraining" and "pre-training" matching 54 and
- * 346 papers, each missing papers of the other. The form typed ranks
- * first, as with an acronym plural. */
+ * alternative, when the index holds it: a black-box probe found
+ * "pretraining" and "pre-training" matching 54 and 346 papers, each
+ * missing papers of the other. It weighs PDX_DERIVED_WEIGHT per term of
+ * the form typed: "pre training", two terms for the one typed, weighs
+ * half as much again, or it would outscore the form typed (a check found
+ * "Fine-Tuning" papers above "finetuned" ones for finetuning). An
+ * excluded word excludes both spellings, and --explain lists neither. */
 static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fields,
                               pdx_group *g)
 {
     char alt[PDX_SPELLING_MAX];
-    size_t n = other_spelling(w, wn, alt);
+    size_t latin = latin_compound_len(w, wn);
+    size_t n = latin ? other_spelling(w, latin, alt) : 0;
     if (!n || c->no_expand)
         return PDX_OK;
     int rc = tokenize_word(c, alt, n, PDX_TOKENIZE_QUERY);
@@ -1330,10 +1347,13 @@ static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fi
         return rc;
     pdx_clause cl;
     rc = build_clause(c, &cl, fields);
-    if (!rc && !cl.missing && !pdx_clause_same_terms(&cl, &g->clauses[0])) {
-        cl.weight = PDX_DERIVED_WEIGHT;
+    const pdx_clause *typed = &g->clauses[0];
+    if (!rc && !cl.missing && !pdx_clause_same_terms(&cl, typed)) {
+        cl.weight = PDX_DERIVED_WEIGHT * PDX_MIN(1.0, (double)typed->n_slots / cl.n_slots);
         cl.alternative = true;
-        rc = pdx_query_note_expansion(c->q, w, wn, alt, n, "spelling", 0, PDX_DERIVED_WEIGHT);
+        cl.spelling = true;
+        if (!(c->negated & 1))
+            rc = pdx_query_note_expansion(c->q, w, latin, alt, n, "spelling", 0, cl.weight);
         if (!rc)
             return group_add(g, &cl);
     }
@@ -1379,14 +1399,16 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
         return rc;
     if (quoted || star)
         return PDX_OK;
-    /* The noun of a derived form, as a lighter alternative. */
-    if (!ascii && (rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
+    /* The noun of a derived form, as a lighter alternative; an excluded
+     * word excludes what was typed (-효율화 left out every 효율 paper) */
+    if (!ascii && !(c->negated & 1) &&
+        (rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
         return rc;
     /* An acronym plural as written first, its singular as an alternative. */
     if (latin && (rc = add_plural_as_written(c, w, wn, fields, &out->g[0])))
         return rc;
     /* "pre-training" and "pretraining", each also the other */
-    if (ascii && (rc = add_other_spelling(c, w, wn, fields, &out->g[0])))
+    if (latin && (rc = add_other_spelling(c, w, wn, fields, &out->g[0])))
         return rc;
     /* The word as written, if the query mode dropped a particle. */
     if (ascii || (rc = tokenize_word(c, w, wn, PDX_TOKENIZE_DEFAULT)) || c->n_toks <= query_toks)
@@ -1650,9 +1672,11 @@ static int parse_atom(parse_ctx *c, cnf *out)
         while (k < c->len && !(q_end = quote_len(t + k, c->len - k)))
             k++;
         c->i = k + q_end; /* an unbalanced quote runs to the end */
-        /* "강화 학습"을: the particle belongs to the phrase's sentence */
-        if (q_end)
-            c->i += pdx_korean_particle_len(t + c->i, c->len - c->i);
+        /* "강화 학습"을: the particle belongs to the phrase's sentence (not
+         * before a minus sign: "…"을-학습 stays a word, not an exclusion) */
+        size_t pl = q_end ? pdx_korean_particle_len(t + c->i, c->len - c->i) : 0;
+        if (pl && !minus_len(t + c->i + pl, c->len - c->i - pl))
+            c->i += pl;
         note_suffix_star(c, t + qs, k - qs);
         int rc = word_part(c, t + qs, k - qs, fields, true, out);
         if (!rc && (rc = count_part(c, out)))

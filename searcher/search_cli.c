@@ -501,8 +501,8 @@ static void human_expansions(pdx_buf *o, const pdx_query *q, bool no_expand)
         pdx_buf_puts(o, no_expand ? "expanded: nothing (--no-expand)\n"
                                   : "expanded: nothing (no word of the query has an equivalent "
                                     "or another form in this index that the query does not "
-                                    "hold already, or it is in too many papers to be "
-                                    "expanded)\n");
+                                    "hold already, or it is quoted, excluded or in too many "
+                                    "papers to be expanded)\n");
         return;
     }
     for (size_t i = 0; i < n; i++) {

@@ -299,6 +299,10 @@ typedef struct pdx_clause {
      * alternative of the plural as written, which is the group's first
      * clause. The lexicon knows the word by this form (expand.c). */
     bool folded;
+    /* The other spelling of an English compound typed ("pre-training" for
+     * "pretraining"): the lexicon may know the word by this form only
+     * (expand.c looks it up when the form typed has no pair). */
+    bool spelling;
 } pdx_clause;
 
 typedef struct pdx_group {

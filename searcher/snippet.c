@@ -1093,6 +1093,15 @@ static size_t snap_end(const uint8_t *p, size_t len, size_t b, size_t floor)
     return b;
 }
 
+/* Is byte b at the start of a line, after its indentation (only blanks
+ * between it and the text's start or a '\n')? */
+static bool at_line_start(const uint8_t *p, size_t b)
+{
+    while (b > 0 && (p[b - 1] == ' ' || p[b - 1] == '\t'))
+        b--;
+    return b == 0 || p[b - 1] == '\n';
+}
+
 int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
                      size_t width, pdx_snippet *out)
 {
@@ -1170,7 +1179,7 @@ int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text,
     size_t k = 0;
     while (k < s->n_spans && s->spans[k].end <= sb)
         k++;
-    bool open = false, pending_space = false, line_start = sb == 0 || p[sb - 1] == '\n';
+    bool open = false, pending_space = false, line_start = at_line_start(p, sb);
     for (size_t i = sb; i < eb;) {
         if (is_blank(p[i])) {
             pending_space = o->len > content0;
@@ -1180,7 +1189,7 @@ int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text,
         }
         /* the summary's bullets, joined into one line, lose their markers */
         if (line_start && (p[i] == '-' || p[i] == '*' || p[i] == '+') && i + 1 < len &&
-            p[i + 1] == ' ') {
+            (p[i + 1] == ' ' || p[i + 1] == '\t')) {
             i += 2;
             line_start = false;
             pending_space = o->len > content0;

@@ -106,6 +106,11 @@ typedef bool (*pdx_param_fn)(void *payload, const char *name, const char **value
 
 /* Answers GET url (path without the query string) into *out, reading
  * parameters through param. */
+/* The path of a request target in absolute form ("http://host/api/stats",
+ * which HTTP/1.1 servers must accept, RFC 9112 3.2.2): what follows the
+ * authority, "/" when nothing does; any other target as it is. */
+const char *pdx_serve_origin_path(const char *url);
+
 void pdx_serve_route(pdx_served *sv, const char *url, pdx_param_fn param, void *payload,
                      pdx_reply *out);
 /* A JSON error: {"status":N,"error":MESSAGE}. */

@@ -453,10 +453,7 @@ static void handle_stats(request *rq)
 
 /* ---- routing ---- */
 
-/* The path of a request target in absolute form ("http://host/api/stats",
- * which HTTP/1.1 servers must accept, RFC 9112 3.2.2): what follows the
- * authority, "/" when nothing does; any other target as it is. */
-static const char *origin_path(const char *url)
+const char *pdx_serve_origin_path(const char *url)
 {
     static const char *const schemes[] = {"http://", "https://"};
     for (size_t i = 0; i < 2; i++) {
@@ -475,7 +472,7 @@ void pdx_serve_route(pdx_served *sv, const char *url, pdx_param_fn param_fn, voi
                      pdx_reply *out)
 {
     memset(out, 0, sizeof *out);
-    url = origin_path(url);
+    url = pdx_serve_origin_path(url);
     request rq = {sv, param_fn, payload, out};
     pdx_served_refresh(sv);
     if (!strcmp(url, "/") || !strcmp(url, "/index.html")) {

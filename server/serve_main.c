@@ -383,9 +383,13 @@ static bool param_escape_bad(const char *p)
 }
 
 /* Checks each parameter of uri's query string; the first broken one's
- * name goes to st. */
+ * name goes to st. Only the API's: the page reads its address in the
+ * browser, and "/?q=100%" must still give the page (its script sends the
+ * API "100%25"). */
 static void find_bad_escape(const char *uri, request_state *st)
 {
+    if (strncmp(pdx_serve_origin_path(uri), "/api/", 5) != 0)
+        return;
     const char *p = strchr(uri, '?');
     for (; p && !st->bad_escape; p = strchr(p, '&')) {
         p++;
@@ -561,11 +565,12 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *payload, const c
         if (!mhd_startup[0]) /* main's thread: the daemon's are not up */
             memcpy(mhd_startup, msg, n + 1);
     } else if (log_admit(&dropped)) {
+        char left[128] = ""; /* one write with the message: no line between */
         if (dropped)
-            pdx_cli_eprintf(PROG "libmicrohttpd: %u more messages left out (at most %d a "
-                                 "minute)\n",
-                            dropped, LOG_BURST);
-        pdx_cli_eprintf(PROG "libmicrohttpd: %s\n", msg);
+            snprintf(left, sizeof left,
+                     PROG "libmicrohttpd: %u more messages left out (at most %d a minute)\n",
+                     dropped, LOG_BURST);
+        pdx_cli_eprintf("%s" PROG "libmicrohttpd: %s\n", left, msg);
     }
 }
 

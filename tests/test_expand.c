@@ -456,6 +456,49 @@ static void test_expand__no_hop_through_a_common_spaced_pivot(void **state)
     assert_string_equal(got, "");
 }
 
+/* 사전 학습 stated as "pre-training" in three papers, written alone in a
+ * fourth, "pretraining" in a fifth; the rest about other things. */
+static int setup_spelling(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    static const char *const own[] = {"사전 학습(pre-training) 방법", "사전 학습(Pre-training) 연구",
+                                      "사전 학습(pre-training) 분석", "사전 학습 데이터 수집",
+                                      "we study pretraining at scale"};
+    static char ids[NDOCS][16];
+    fx_paper papers[NDOCS];
+    for (size_t i = 0; i < NDOCS; i++) {
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 60000 + i);
+        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", i < 5 ? own[i] : sums[12 + i % 10],
+                               20250401, 1};
+    }
+    fx_search_open(e, papers, NDOCS);
+    *state = e;
+    return 0;
+}
+
+/* The lexicon may know an English compound by its other spelling only: a
+ * check found "pretraining" 160 papers and "pre-training" 382, only the
+ * second getting 사전 학습. Each spelling now finds the other's
+ * equivalents, with a particle glued to it too. */
+static void test_expand__other_spelling_keys_the_lexicon(void **state)
+{
+    env *e = *state;
+    char got[512];
+    static const char *const qs[] = {"pretraining", "pre-training", "pretraining을"};
+    for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+        expand(e, qs[i], got, sizeof got);
+        if (!strstr(got, ">사전 학습;") || total_of(e, qs[i]) != 5)
+            fail_msg("\"%s\": expanded to \"%s\", %llu papers", qs[i], got,
+                     (unsigned long long)total_of(e, qs[i]));
+    }
+    /* an excluded word is listed as expanded in no form; it excludes both
+     * spellings, not the Korean name (the paper writing 사전 학습 alone) */
+    expand(e, "데이터 -pretraining", got, sizeof got);
+    assert_string_equal(got, "");
+    assert_int_equal(total_of(e, "데이터 -pretraining"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +523,8 @@ int main(void)
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__no_hop_through_a_common_spaced_pivot,
                                         setup_spaced_pivot, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__other_spelling_keys_the_lexicon,
+                                        setup_spelling, fx_search_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -287,6 +287,8 @@ static void query_glued_quotes(void **state)
     assert_string_equal(found(e, "\"diffusion\"을video"), "");
     /* a predicate ending glued to the quote goes as a particle does */
     assert_string_equal(found(e, "“강화학습”된"), "2,4");
+    /* not before a minus sign: "…"을-survey is a word, no exclusion */
+    assert_string_equal(found(e, "\"diffusion\"을-survey"), "");
     /* a stray quote ending a word opens nothing */
     assert_string_equal(found(e, "diffusion\" survey"), "1,3");
 }
@@ -822,6 +824,8 @@ static const fdoc spelling_docs[] = {
     {"2403.40004", "Multi-modal agents", "A B", "we study it", 20240104, 1},
     {"2403.40005", "Overall results", "A B", "we study it", 20240105, 1},
     {"2403.40006", "Results", "A B", "over all tasks", 20240106, 1},
+    {"2403.40007", "Efficiency", "A B", "we study 효율화", 20240107, 1},
+    {"2403.40008", "Efficient", "A B", "we study 효율", 20240108, 1},
 };
 #define NSPELLING (sizeof spelling_docs / sizeof spelling_docs[0])
 
@@ -870,6 +874,13 @@ static void query_spelling_variants(void **state)
     pdx_results_clear(&r);
     pdx_query_free(q);
     assert_string_equal(found_in(&fs, d, NSPELLING, "\"pretraining\""), "1");
+    /* a particle glued to the compound keeps the other spelling */
+    assert_string_equal(found_in(&fs, d, NSPELLING, "pretraining을"), "0,1");
+    assert_string_equal(found_in(&fs, d, NSPELLING, "multi-modal의"), "2,3");
+    /* a split looked up weighs per term typed: the closed form ranks first */
+    assert_string_equal(first_hit(&fs, "multimodal"), "2403.40003");
+    /* an excluded derived form excludes what was typed, not its noun */
+    assert_string_equal(found_in(&fs, d, NSPELLING, "study -효율화"), "0,1,2,3,4,7");
     fx_search_close(&fs);
 }
 

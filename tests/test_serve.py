@@ -203,7 +203,7 @@ class ServeTest(unittest.TestCase):
                            ("/api/search?q=%00abc", "'q'"), ("/api/search?q=a&n=1%G0", "'n'"),
                            ("/api/histogram?q=ok%2", "'q'"), ("/api/search?q=a&junk=%", "'junk'"),
                            ("/api/stats?%=1", "'%'"), ("/api/stats?=%zz", "(unnamed)"),
-                           ("/?q=%zz", "'q'")]:
+                           ("/api/search?q=%zz", "'q'")]:
             self.assertIn(name, self.assert_error(400, path), path)
         # valid escapes still decode: UTF-8 Korean, %25 for '%', '+' as a space
         _, _, ko = get_json(self.port, "/api/search?q=%EA%B0%95%ED%99%94%ED%95%99%EC%8A%B5")
@@ -213,6 +213,11 @@ class ServeTest(unittest.TestCase):
         self.assertEqual((status, pct["query"]), (200, "100%"))
         _, _, plus = get_json(self.port, "/api/search?q=diffusion+%EB%AA%A8%EB%8D%B8")
         self.assertEqual(plus["query"], "diffusion 모델")
+        # the page reads its own address: "/?q=100%" is the page (a review
+        # found it refused), whose script sends the API "100%25"
+        for path in ("/?q=100%", "/?q=%zz", "/index.html?x=%"):
+            status, hdrs, _ = get(self.port, path)
+            self.assertEqual((status, hdrs["content-type"]), (200, "text/html; charset=utf-8"), path)
 
     def test_404(self):
         self.assert_error(404, "/nope")

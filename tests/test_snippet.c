@@ -336,6 +336,11 @@ static void test_snippet_drops_bullet_markers(void **state)
     assert_memory_equal(sn.text, want, sn.len);
     assert_true(span_is(&sn, 0, "diffusion"));
     assert_int_equal(sn.spans[0].start, strlen("one - two "));
+    /* a tab after the marker, indentation before it (a review) */
+    const char t2[] = "  -\tdiffusion one\n\t* two";
+    sn = snippet(f, q, t2, sizeof t2 - 1, 200);
+    assert_int_equal(sn.len, strlen("diffusion one two"));
+    assert_memory_equal(sn.text, "diffusion one two", sn.len);
     pdx_query_free(q);
 }
 

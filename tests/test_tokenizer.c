@@ -872,6 +872,12 @@ static void test_query_endings(void **state)
     /* two syllables remain; nouns ending like one keep it */
     EXPECT(tk, Q, "위한", {"위한", 0, 0, 6, C});
     EXPECT(tk, Q, "무제한", {"무제", 0, 0, 6, C}, {"제한", 1, 3, 9, C});
+    /* a particle after an ending goes with it; one glued to a Latin word
+     * goes whole, as a particle there does */
+    EXPECT(tk, Q, "요약하기를", {"요약", 0, 0, 6, C});
+    EXPECT(tk, Q, "사용하기에", {"사용", 0, 0, 6, C});
+    EXPECT(tk, Q, "LoRA된", {"lora", 0, 0, 4, W});
+    EXPECT(tk, Q, "RLHF하는 모델", {"rlhf", 0, 0, 4, W}, {"모델", 1, 11, 17, C});
     /* indexing keeps them */
     EXPECT(tk, 0, "정렬된", {"정렬", 0, 0, 6, C}, {"렬된", 1, 3, 9, C});
 }
