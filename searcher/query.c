@@ -1279,40 +1279,56 @@ static size_t joinable_prefix(const char *w, size_t n)
 }
 
 /* Writes to out (room for PDX_SPELLING_MAX bytes) the other spelling of
- * the English compound w[0..n) and returns its length, 0 if it has none:
- * "pre-training" -> "pretraining" and back, a joinable prefix and letters
- * on each side of one hyphen ("Pre-Training" -> "Pretraining"). */
+ * the English compound w[0..n) (letters and hyphens) and returns its
+ * length, 0 if it has none: a joinable prefix and three letters or more
+ * after it, joined or hyphenated ("pre-training" <-> "pretraining",
+ * "multi-modal-llm" <-> "multimodal-llm"; "Pre-Training" -> "Pretraining"). */
 #define PDX_SPELLING_MAX 64
 static size_t other_spelling(const char *w, size_t n, char *out)
 {
-    size_t hyphen = n, letters = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (w[i] == '-' && hyphen == n)
-            hyphen = i;
-        else if (is_ascii_alpha(w[i]))
-            letters++;
-        else
-            return 0;
-    }
-    if (letters + 1 >= PDX_SPELLING_MAX || letters != n - (hyphen < n))
+    if (n + 1 >= PDX_SPELLING_MAX)
         return 0;
-    size_t k = joinable_prefix(w, n);
-    if (hyphen < n) { /* closed: the prefix, then the rest */
-        if (!k || hyphen != k || n - hyphen - 1 < 3)
+    for (size_t i = 0; i < n; i++)
+        if (!is_ascii_alpha(w[i]) && w[i] != '-')
             return 0;
-        memcpy(out, w, hyphen);
-        memcpy(out + hyphen, w + hyphen + 1, n - hyphen - 1);
-        if (w[hyphen - 1] >= 'a' && w[hyphen - 1] <= 'z' && out[hyphen] >= 'A' &&
-            out[hyphen] <= 'Z')
-            out[hyphen] = (char)(out[hyphen] | 0x20);
-        return n - 1;
-    }
+    size_t k = joinable_prefix(w, n);
     if (!k)
         return 0;
+    bool hyphenated = w[k] == '-';
+    size_t from = k + hyphenated, end = from; /* the part after the prefix */
+    while (end < n && w[end] != '-')
+        end++;
+    if (end - from < 3)
+        return 0;
     memcpy(out, w, k);
+    if (hyphenated) {
+        memcpy(out + k, w + from, n - from);
+        if (w[k - 1] >= 'a' && w[k - 1] <= 'z' && out[k] >= 'A' && out[k] <= 'Z')
+            out[k] = (char)(out[k] | 0x20);
+        return n - 1;
+    }
     out[k] = '-';
     memcpy(out + k + 1, w + k, n - k);
     return n + 1;
+}
+
+/* Copies word w[0..n) to out (room for PDX_SPELLING_MAX bytes) with the
+ * hyphens editors and phones make (U+2010, U+2011, the en dash U+2013)
+ * written as '-': "pre–training" is pre-training. Returns the bytes
+ * written, 0 when it does not fit. */
+static size_t ascii_hyphens(const char *w, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; o++) {
+        if (o + 1 >= PDX_SPELLING_MAX)
+            return 0;
+        const unsigned char *u = (const unsigned char *)w + i;
+        bool dash = n - i >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
+                    (u[2] == 0x90 || u[2] == 0x91 || u[2] == 0x93);
+        out[o] = dash ? '-' : w[i];
+        i += dash ? 3 : 1;
+    }
+    return o;
 }
 
 /* Bytes of the Latin compound that word w[0..n) is, before a Korean
@@ -1337,9 +1353,10 @@ static size_t latin_compound_len(const char *w, size_t n)
 static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fields,
                               pdx_group *g)
 {
-    char alt[PDX_SPELLING_MAX];
-    size_t latin = latin_compound_len(w, wn);
-    size_t n = latin ? other_spelling(w, latin, alt) : 0;
+    char typed[PDX_SPELLING_MAX], alt[PDX_SPELLING_MAX];
+    size_t tn = ascii_hyphens(w, wn, typed);
+    size_t latin = tn ? latin_compound_len(typed, tn) : 0;
+    size_t n = latin ? other_spelling(typed, latin, alt) : 0;
     if (!n || c->no_expand)
         return PDX_OK;
     int rc = tokenize_word(c, alt, n, PDX_TOKENIZE_QUERY);
@@ -1347,13 +1364,13 @@ static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fi
         return rc;
     pdx_clause cl;
     rc = build_clause(c, &cl, fields);
-    const pdx_clause *typed = &g->clauses[0];
-    if (!rc && !cl.missing && !pdx_clause_same_terms(&cl, typed)) {
-        cl.weight = PDX_DERIVED_WEIGHT * PDX_MIN(1.0, (double)typed->n_slots / cl.n_slots);
+    const pdx_clause *as_typed = &g->clauses[0];
+    if (!rc && !cl.missing && !pdx_clause_same_terms(&cl, as_typed)) {
+        cl.weight = PDX_DERIVED_WEIGHT * PDX_MIN(1.0, (double)as_typed->n_slots / cl.n_slots);
         cl.alternative = true;
         cl.spelling = true;
         if (!(c->negated & 1))
-            rc = pdx_query_note_expansion(c->q, w, latin, alt, n, "spelling", 0, cl.weight);
+            rc = pdx_query_note_expansion(c->q, typed, latin, alt, n, "spelling", 0, cl.weight);
         if (!rc)
             return group_add(g, &cl);
     }

@@ -874,6 +874,12 @@ static void query_spelling_variants(void **state)
     pdx_results_clear(&r);
     pdx_query_free(q);
     assert_string_equal(found_in(&fs, d, NSPELLING, "\"pretraining\""), "1");
+    /* a longer compound, and a hyphen as editors write it (U+2010, the en
+     * dash), have the other spelling too */
+    assert_string_equal(found_in(&fs, d, NSPELLING, "multi-modal-agents"), "2,3");
+    assert_string_equal(found_in(&fs, d, NSPELLING, "multimodal-agents"), "2,3");
+    assert_string_equal(found_in(&fs, d, NSPELLING, "pre\u2013training"), "0,1");
+    assert_string_equal(found_in(&fs, d, NSPELLING, "pre\u2010training"), "0,1");
     /* a particle glued to the compound keeps the other spelling */
     assert_string_equal(found_in(&fs, d, NSPELLING, "pretraining을"), "0,1");
     assert_string_equal(found_in(&fs, d, NSPELLING, "multi-modal의"), "2,3");
