@@ -705,16 +705,17 @@ static size_t ending_len(const tk_state *st, size_t strip)
     return 0;
 }
 
-/* Is the whole run one predicate ending ("fine-tuning된": the ending of
- * the Latin word before it)? */
-static bool run_is_ending(const tk_state *st)
+/* Is the whole run (three characters at most) one word of the lists that
+ * `of` gives by length (particles_of(), endings_of())? */
+static bool run_is_one_of(const tk_state *st,
+                          const char *const *(*of)(size_t n, size_t *count))
 {
-    if (st->run_total > 3 || st->run_total != st->run_cnt)
+    if (st->run_total > 3)
         return false;
     run_tail t;
     get_tail(st, &t);
     size_t count;
-    const char *const *list = endings_of(t.chars, &count);
+    const char *const *list = of(t.chars, &count);
     for (size_t i = 0; i < count; i++)
         if (strlen(list[i]) == t.len && memcmp(list[i], t.b, t.len) == 0)
             return true;
@@ -724,16 +725,7 @@ static bool run_is_ending(const tk_state *st)
 /* Is the whole run one particle? */
 static bool run_is_particle(const tk_state *st)
 {
-    if (st->run_total > 3)
-        return false;
-    run_tail t;
-    get_tail(st, &t);
-    size_t count;
-    const char *const *list = particles_of(t.chars, &count);
-    for (size_t i = 0; i < count; i++)
-        if (strlen(list[i]) == t.len && memcmp(list[i], t.b, t.len) == 0)
-            return true;
-    return false;
+    return run_is_one_of(st, particles_of);
 }
 
 /* Does run[0..k) end with the UTF-8 string w? */
@@ -881,7 +873,7 @@ static int end_run(tk_state *st)
     tk_item *run = st->tk->run;
     size_t strip = 0;
     if (st->flags & PDX_TOKENIZE_QUERY) {
-        if (st->run_after_word && (run_is_particle(st) || run_is_ending(st))) {
+        if (st->run_after_word && (run_is_particle(st) || run_is_one_of(st, endings_of))) {
             /* "GPT-4o를", "LoRA된": the particle or ending belongs to the
              * Latin word. */
             st->run_bridge_in = false;
