@@ -139,7 +139,12 @@ void pdx_index_unlock(pdx_lock *l, const char *index_path)
     if (l->fd < 0)
         return;
     struct stat st;
-    if (l->created && lstat(index_path, &st) != 0 && errno == ENOENT) {
+    /* No index for the lock to guard (none written, or the output an empty
+     * file a failed build left as it was: a trial found its .lock left
+     * behind) */
+    bool no_index = (lstat(index_path, &st) != 0 && errno == ENOENT) ||
+                    !pdx_starts_like_an_index(index_path);
+    if (l->created && no_index) {
         /* Removed while still locked: whoever waits on it finds it gone
          * once it has the flock, and locks a new file (pdx_index_lock). */
         char *lock = with_suffix(index_path, ".lock");

@@ -640,6 +640,22 @@ static void hostile_index_failed_first_build_leaves_no_lock(void **st)
         if (fx_has_entry(dir, "ee.idx"))
             fail_msg("%s left a file named ee.idx* behind", runs[i][2]);
     }
+    /* an empty file as the output: kept as it is, and no lock beside it
+     * (a trial found ee.idx.lock left behind) */
+    fx_write(idx, "", 0);
+    for (size_t i = 0; i < 2; i++) {
+        run_result r = run_prog(dir, runs[i]);
+        assert_int_equal(r.status, 1);
+        run_free(&r);
+        size_t len;
+        char *kept = fx_read(idx, &len);
+        assert_non_null(kept);
+        assert_int_equal(len, 0);
+        free(kept);
+        if (access(lock, F_OK) == 0)
+            fail_msg("%s left ee.idx.lock beside an empty output", runs[i][2]);
+    }
+    unlink(idx);
     fx_write(lock, "", 0);
     for (size_t i = 0; i < 2; i++) {
         run_result r = run_prog(dir, runs[i]);
