@@ -165,12 +165,13 @@ static const char *const particles2[] = {
 static const char *const particles1[] = {
     "을", "를", "이", "가", "은", "는", "의", "에", "와", "과", "도", "로", "만", "들",
 };
-/* Verb and adjective endings (PDX_TOKENIZE_QUERY only; the longer of a
- * particle and an ending ending the run is dropped): a word typed as a predicate looks up its noun, as one
- * with a particle does ("미세조정된" 미세조정, "요약하는" 요약, "향상시키는"
- * 향상), so that it finds the papers writing the noun in any form, and the
- * lexicon's equivalents of the noun. Two syllables must remain. Indexing
- * keeps them in whole words: a query finds those papers by the bigrams. */
+/* Verb and adjective endings (PDX_TOKENIZE_QUERY only; end_run() says how
+ * they combine with a particle): a word typed as a predicate looks up its
+ * noun, as one with a particle does ("미세조정된" 미세조정, "요약하는" 요약,
+ * "향상시키는" 향상), so that it finds the papers writing the noun in any
+ * form, and the lexicon's equivalents of the noun. Two syllables must
+ * remain. Indexing keeps them in whole words: a query finds those papers by
+ * the bigrams. */
 static const char *const endings3[] = {"시키는", "시키고", "시키기", "시키며"};
 static const char *const endings2[] = {
     "하는", "하여", "하고", "하기", "하며", "되는", "되어",

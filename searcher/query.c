@@ -1345,10 +1345,11 @@ static size_t latin_compound_len(const char *w, size_t n)
 /* The other spelling of an English compound (other_spelling()) as an
  * alternative, when the index holds it: a black-box probe found
  * "pretraining" and "pre-training" matching 54 and 346 papers, each
- * missing papers of the other. It weighs PDX_DERIVED_WEIGHT per term of
- * the form typed: "pre training", two terms for the one typed, weighs
- * half as much again, or it would outscore the form typed (a check found
- * "Fine-Tuning" papers above "finetuned" ones for finetuning). An
+ * missing papers of the other. It weighs PDX_DERIVED_WEIGHT, times the
+ * form typed's terms over its own when it has more ("pre training" for
+ * "pretraining": 0.25), since a phrase scores each of its terms and would
+ * outscore the form typed (a check found "Fine-Tuning" papers above
+ * "finetuned" ones for finetuning). An
  * excluded word excludes both spellings, and --explain lists neither. */
 static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fields,
                               pdx_group *g)
