@@ -28,8 +28,9 @@
  * loses none of its papers (`a OR b` finds all of `a`'s). Such a group is
  * no part of a span (its words are alternatives, not a phrase): a span's
  * equivalents are lost when one of its words becomes an OR (`fine tuning`
- * 651 papers at 1x, `fine (tuning OR x)` 184). An excluded group is never expanded: it excludes what was
- * typed, not what the lexicon's mined pairs say it also means.
+ * 651 papers at 1x, `fine (tuning OR x)` 184). An excluded group is never
+ * expanded: it excludes what was typed, not what the lexicon's mined pairs
+ * say it also means.
  *
  * Equivalents: the pairs of the key, most supported first, then (one more
  * hop) the other spellings of the key's language that those pairs lead to

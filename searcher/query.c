@@ -103,6 +103,21 @@ static bool is_ascii_alpha(char ch)
     return (unsigned char)((ch | 0x20) - 'a') < 26;
 }
 
+/* The code point of the dash at t[0..n) (three bytes of UTF-8), or 0: the
+ * hyphens U+2010 and U+2011, the figure, en and em dashes U+2012..U+2014
+ * and the minus sign U+2212, which editors and phones write for a typed
+ * '-'. Each reader takes those it means: minus_len(), korean_dashes(),
+ * ascii_hyphens(). */
+static int32_t dash_at(const char *t, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    if (n < 3 || u[0] != 0xe2)
+        return 0;
+    if (u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x94)
+        return 0x2000 + (u[2] - 0x80);
+    return u[1] == 0x88 && u[2] == 0x92 ? 0x2212 : 0;
+}
+
 /* Bytes of the minus sign at t[0..n), or 0: '-' (also what NFKC makes of
  * the full-width and small ones, query_nfkc()), the minus sign U+2212,
  * and the en and em dashes U+2013 and U+2014, which editors and phones
@@ -113,10 +128,8 @@ static size_t minus_len(const char *t, size_t n)
 {
     if (n >= 1 && t[0] == '-')
         return 1;
-    if (n < 3 || (unsigned char)t[0] != 0xe2)
-        return 0;
-    unsigned char b1 = (unsigned char)t[1], b2 = (unsigned char)t[2];
-    return (b1 == 0x80 && (b2 == 0x93 || b2 == 0x94)) || (b1 == 0x88 && b2 == 0x92) ? 3 : 0;
+    int32_t cp = dash_at(t, n);
+    return cp == 0x2013 || cp == 0x2014 || cp == 0x2212 ? 3 : 0;
 }
 
 /* Bytes of the run of minus signs at t[0..n) ("-", "--", "−", "—"), 0 if
@@ -1268,11 +1281,13 @@ static const char *const joinable_prefixes[] = {
 static size_t joinable_prefix(const char *w, size_t n)
 {
     for (size_t i = 0; i < sizeof joinable_prefixes / sizeof *joinable_prefixes; i++) {
-        size_t k = strlen(joinable_prefixes[i]);
-        size_t j = 0; /* compared without strncasecmp, as arxiv_url_id() says */
-        while (j < k && n > k + 2 && (w[j] | 0x20) == joinable_prefixes[i][j])
+        size_t k = strlen(joinable_prefixes[i]), j = 0;
+        if (n <= k + 2)
+            continue;
+        /* compared without strncasecmp, as arxiv_url_id() says */
+        while (j < k && (w[j] | 0x20) == joinable_prefixes[i][j])
             j++;
-        if (j == k && n > k + 2)
+        if (j == k)
             return k;
     }
     return 0;
@@ -1322,9 +1337,8 @@ static size_t ascii_hyphens(const char *w, size_t n, char *out)
     for (size_t i = 0; i < n; o++) {
         if (o + 1 >= PDX_SPELLING_MAX)
             return 0;
-        const unsigned char *u = (const unsigned char *)w + i;
-        bool dash = n - i >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
-                    (u[2] == 0x90 || u[2] == 0x91 || u[2] == 0x93);
+        int32_t cp = dash_at(w + i, n - i);
+        bool dash = cp == 0x2010 || cp == 0x2011 || cp == 0x2013;
         out[o] = dash ? '-' : w[i];
         i += dash ? 3 : 1;
     }
@@ -1447,8 +1461,9 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
  * which PDX_MAX_QUERY_BYTES bounds. What a word looks up beside itself is
  * not counted, so that the message speaks of what the user wrote (a trial
  * found 129 words refused as more than 256): its spelling before a
- * particle, an acronym plural as written, a derived form's noun (at most
- * three clauses more, whose terms count against PDX_MAX_QUERY_TERMS) and
+ * particle, an acronym plural as written, a derived form's noun, the other
+ * spelling of an English compound (at most three clauses more, whose terms
+ * count against PDX_MAX_QUERY_TERMS) and
  * lexicon equivalents (bounded per span in expand.c). */
 static int count_word(parse_ctx *c)
 {
@@ -1957,11 +1972,10 @@ static void korean_dashes(char *t, size_t *n)
 {
     size_t w = 0;
     for (size_t r = 0; r < *n;) {
-        const unsigned char *u = (const unsigned char *)t + r;
-        /* the minus signs of minus_len() past '-', and U+2010, U+2012 */
-        bool dash = minus_len(t + r, *n - r) == 3 ||
-                    (*n - r >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
-                     (u[2] == 0x90 || u[2] == 0x92));
+        /* every dash but the non-breaking hyphen U+2011, which NFKC made
+         * U+2010 already */
+        int32_t cp = dash_at(t + r, *n - r);
+        bool dash = cp && cp != 0x2011;
         if (dash && w >= 3 && pdx_hangul_at(t + w - 3, 3) && pdx_hangul_at(t + r + 3, *n - r - 3)) {
             t[w++] = '-';
             r += 3;

@@ -30,8 +30,8 @@
  *                    terms (the most frequent); a notice names each prefix
  *                    that hit the bound. A '*' inside a word is refused;
  *                    "transf**" is "transf*"; "**bold**" and "**What's
- *                    New**" are the words (markdown emphasis); a '*' before a word ("*former") is ignored,
- *                    with a notice
+ *                    New**" are the words (markdown emphasis); a '*'
+ *                    before a word ("*former") is ignored, with a notice
  *   date:2024  date:2024-06  date:2024-06-01..2024-08-31  date:2024..
  *   votes:>=50  votes:>50  votes:<10  votes:10..100  votes:7
  *                    (a reversed range is an error)
@@ -82,7 +82,8 @@ typedef enum pdx_sort {
  * term ("|" between words is none); each side of a hyphen between Korean
  * words is a word, as it is read (an excluded -강화-학습 is one). What a word looks up beside
  * itself is not counted: its spelling before a particle, an acronym plural
- * as written, a derived form's noun (at most three clauses more a word,
+ * as written, a derived form's noun, the other spelling of an English
+ * compound (at most three clauses more a word,
  * their terms counted by PDX_MAX_QUERY_TERMS) and lexicon equivalents
  * (bounded per span by the lexicon). */
 #define PDX_MAX_QUERY_WORDS 256

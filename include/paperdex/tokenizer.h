@@ -129,8 +129,8 @@ size_t pdx_term_unbridge(const char *term, size_t len, char *out);
 /* Bytes of the Korean particle or predicate ending that text[0, len)
  * starts with, of those the query mode drops ("을", "에서", "으로는", "된",
  * "하는"; the longest particle, else the longest ending), when no Hangul
- * syllable, ASCII letter or digit follows it there; 0 otherwise. The query parser drops such a
- * particle glued to a closing quote ("강화 학습"을). */
+ * syllable, ASCII letter or digit follows it there; 0 otherwise. The query
+ * parser drops such a particle glued to a closing quote ("강화 학습"을). */
 size_t pdx_korean_particle_len(const char *text, size_t len);
 
 /* Creates a tokenizer (owns a Snowball stemmer, a stem cache and scratch
