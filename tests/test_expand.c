@@ -374,27 +374,35 @@ static void test_expand__span_judged_by_its_own_papers(void **state)
         fail_msg("영상 분할 expanded to \"%s\", 영상분할 to \"%s\"", spaced, joined);
 }
 
-/* Names whose words end like a particle, each stated in three papers:
- * one with 의 inside (문장의 구조), one ending in 주의 (상호 주의). */
-static int setup_particles(void **state)
+/* Opens into *state an index of NDOCS papers: the n summaries `own` first,
+ * then unrelated ones of sums (from the 13th, cycling over `fill`), the
+ * ids counting from id_base. */
+static int setup_own(void **state, const char *const *own, size_t n, size_t id_base, size_t fill)
 {
     env *e = calloc(1, sizeof *e);
     assert_non_null(e);
-    static const char *const own[] = {
-        "문장의 구조(sentence structure)를 분석한다", "긴 문장의 구조(Sentence Structure) 연구",
-        "문장의 구조(sentence structure) 파서",      "상호 주의(mutual attention) 모듈",
-        "새 상호 주의(Mutual Attention) 구조",       "상호 주의(mutual attention)로 정렬한다",
-    };
     static char ids[NDOCS][16];
     fx_paper papers[NDOCS];
     for (size_t i = 0; i < NDOCS; i++) {
-        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 40000 + i);
-        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", i < 6 ? own[i] : sums[12 + i % 6],
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", id_base + i);
+        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", i < n ? own[i] : sums[12 + i % fill],
                                20250401, 1};
     }
     fx_search_open(e, papers, NDOCS);
     *state = e;
     return 0;
+}
+
+/* Names whose words end like a particle, each stated in three papers:
+ * one with 의 inside (문장의 구조), one ending in 주의 (상호 주의). */
+static int setup_particles(void **state)
+{
+    static const char *const own[] = {
+        "문장의 구조(sentence structure)를 분석한다", "긴 문장의 구조(Sentence Structure) 연구",
+        "문장의 구조(sentence structure) 파서",      "상호 주의(mutual attention) 모듈",
+        "새 상호 주의(Mutual Attention) 구조",       "상호 주의(mutual attention)로 정렬한다",
+    };
+    return setup_own(state, own, sizeof own / sizeof *own, 40000, 6);
 }
 
 /* The lexicon keys a name as the digests write it (the miner drops no
@@ -423,22 +431,11 @@ static void test_expand__span_keyed_as_written_too(void **state)
  * each (visual alignment, image alignment). */
 static int setup_spaced_pivot(void **state)
 {
-    env *e = calloc(1, sizeof *e);
-    assert_non_null(e);
     static const char *const own[] = {"시각 정렬(visual alignment) 손실", "시각 정렬(Visual Alignment) 모듈",
                                       "시각 정렬(visual alignment) 평가", "시각 정렬(image alignment) 기법",
                                       "시각 정렬(Image Alignment) 연구", "시각 정렬(image alignment) 방법",
                                       "시각 정렬 오류 분석", "시각 정렬 데이터", "시각 정렬 속도"};
-    static char ids[NDOCS][16];
-    fx_paper papers[NDOCS];
-    for (size_t i = 0; i < NDOCS; i++) {
-        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 50000 + i);
-        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", i < 9 ? own[i] : sums[12 + i % 6],
-                               20250401, 1};
-    }
-    fx_search_open(e, papers, NDOCS);
-    *state = e;
-    return 0;
+    return setup_own(state, own, sizeof own / sizeof *own, 50000, 6);
 }
 
 /* No hop goes through an equivalent too common to be added, counting the
@@ -460,21 +457,10 @@ static void test_expand__no_hop_through_a_common_spaced_pivot(void **state)
  * fourth, "pretraining" in a fifth; the rest about other things. */
 static int setup_spelling(void **state)
 {
-    env *e = calloc(1, sizeof *e);
-    assert_non_null(e);
     static const char *const own[] = {"사전 학습(pre-training) 방법", "사전 학습(Pre-training) 연구",
                                       "사전 학습(pre-training) 분석", "사전 학습 데이터 수집",
                                       "we study pretraining at scale"};
-    static char ids[NDOCS][16];
-    fx_paper papers[NDOCS];
-    for (size_t i = 0; i < NDOCS; i++) {
-        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 60000 + i);
-        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", i < 5 ? own[i] : sums[12 + i % 10],
-                               20250401, 1};
-    }
-    fx_search_open(e, papers, NDOCS);
-    *state = e;
-    return 0;
+    return setup_own(state, own, sizeof own / sizeof *own, 60000, 10);
 }
 
 /* The lexicon may know an English compound by its other spelling only: a
