@@ -162,7 +162,8 @@ void pdx_json_expansions(pdx_buf *o, const pdx_query *q)
 }
 
 void pdx_json_summary_members(pdx_buf *o, const char *query, size_t query_len, uint32_t offset,
-                              const pdx_query *q, const pdx_results *r, double secs)
+                              const pdx_query *q, const pdx_results *r, double secs,
+                              const char *suggestion)
 {
     pdx_buf_puts(o, "\"query\":");
     pdx_json_str(o, query, query_len);
@@ -174,4 +175,9 @@ void pdx_json_summary_members(pdx_buf *o, const char *query, size_t query_len, u
         pdx_json_str(o, r->notice, strlen(r->notice));
     pdx_buf_puts(o, "],\"expansions\":");
     pdx_json_expansions(o, q);
+    pdx_buf_puts(o, ",\"suggestion\":");
+    if (suggestion)
+        pdx_json_str(o, suggestion, strlen(suggestion));
+    else
+        pdx_buf_puts(o, "null");
 }

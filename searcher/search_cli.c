@@ -49,7 +49,9 @@ static const char usage[] =
     "                         partial (bool); then one summary line: type\n"
     "                         (\"summary\"), query, total, total_exact, shown,\n"
     "                         offset, partial_used, took_us, notices,\n"
-    "                         expansions (from, to, source, support, weight)\n"
+    "                         expansions (from, to, source, support, weight),\n"
+    "                         suggestion (the query with misspelt words\n"
+    "                         corrected when no paper matches it, or null)\n"
     "      --sort KEY         score (default), votes (most first, unknown last)\n"
     "                         or date (newest first)\n"
     "      --color WHEN       auto (default: colour when stdout is a terminal and\n"
@@ -485,11 +487,11 @@ static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli
  * total the human listing prints on its first line, so that a script need
  * not count lines to know how many papers match. */
 static void json_summary(pdx_buf *o, const cli *c, const pdx_query *q, const pdx_results *r,
-                         double secs)
+                         double secs, const char *suggestion)
 {
     pdx_buf_puts(o, "{\"type\":\"summary\",");
     pdx_json_summary_members(o, (const char *)c->query.data, c->query.len, c->opts.offset, q,
-                             r, secs);
+                             r, secs, suggestion);
     pdx_buf_puts(o, "}\n");
 }
 
@@ -530,10 +532,10 @@ static void quote_query(pdx_buf *o, const cli *c)
 }
 
 /* The lines above the listing: how many papers match (the same total as
- * the JSON summary), the time, which ranks are shown, partial matches and
- * the parser's notice. */
+ * the JSON summary), the time, which ranks are shown, partial matches, a
+ * spelling suggestion and the parser's notice. */
 static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx_results *r,
-                         double secs)
+                         double secs, const char *suggestion)
 {
     /* An estimated total is in practice a lower bound: pruning passed over
      * papers that could not reach the page (search.h). */
@@ -569,6 +571,11 @@ static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx
         else
             pdx_buf_puts(o, "no paper matches every word; showing best partial matches "
                         "(marked [partial])\n");
+    }
+    if (suggestion) {
+        pdx_buf_puts(o, "did you mean \"");
+        put_text(o, suggestion, strlen(suggestion), NULL, 0, false, "");
+        pdx_buf_puts(o, "\"?\n");
     }
     if (r->notice[0]) {
         pdx_buf_puts(o, "note: ");
@@ -702,13 +709,13 @@ static void search_error(const cli *c, int rc, const char *m)
  * Returns 0, or 2 after printing the error of a record that cannot be
  * read. */
 static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
-                          const pdx_results *r, double secs)
+                          const pdx_results *r, double secs, const char *suggestion)
 {
     /* A page's worth of room at once, not a dozen doublings of a small
      * buffer (a failure here is the out of memory the appends would meet). */
     pdx_buf_reserve(o, 1024 + PDX_MIN(r->n, (size_t)64) * 1536);
     if (!c->json)
-        human_header(o, c, q, r, secs);
+        human_header(o, c, q, r, secs, suggestion);
     for (size_t i = 0; i < r->n && !o->err; i++) {
         pdx_hit_info h;
         int rc = pdx_hit_get(s, r->hits[i].doc, &h);
@@ -723,7 +730,7 @@ static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const
             human_hit(o, s, q, c, r, i, &h);
     }
     if (c->json)
-        json_summary(o, c, q, r, secs);
+        json_summary(o, c, q, r, secs, suggestion);
     return 0;
 }
 
@@ -748,6 +755,7 @@ static int search_into(pdx_buf *o, const cli *c)
     pdx_searcher *s = NULL;
     pdx_query *q = NULL;
     pdx_results r = {0};
+    char *suggestion = NULL;
     int status = 2;
     if (pdx_searcher_new(&s, ix)) {
         fprintf(stderr, PROG "out of memory\n");
@@ -759,6 +767,8 @@ static int search_into(pdx_buf *o, const cli *c)
     if (!rc)
         rc = pdx_search(s, q, &c->opts, &r);
     double secs = now() - t0;
+    if (!rc && r.total == 0) /* no paper matches every word: a word misspelt? */
+        rc = pdx_query_suggest(s, (const char *)c->query.data, c->query.len, &suggestion);
     if (rc) {
         /* a bad option value (PDX_EINVAL) is reported in the library's words */
         const char *m = pdx_searcher_errmsg(s);
@@ -767,7 +777,7 @@ static int search_into(pdx_buf *o, const cli *c)
     }
     if (c->json && r.notice[0])
         fprintf(stderr, PROG "%s\n", r.notice);
-    if (format_results(o, s, q, c, &r, secs))
+    if (format_results(o, s, q, c, &r, secs, suggestion))
         goto done;
     if (o->err) {
         fprintf(stderr, PROG "out of memory\n");
@@ -775,6 +785,7 @@ static int search_into(pdx_buf *o, const cli *c)
     }
     status = r.n || r.total || r.partial_used ? 0 : 1; /* matches, if not on this page */
 done:
+    free(suggestion);
     pdx_results_clear(&r);
     pdx_query_free(q);
     pdx_searcher_free(s);

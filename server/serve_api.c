@@ -231,6 +231,21 @@ static bool search_opts(request *rq, pdx_search_opts *opts, unsigned *flags)
     return true;
 }
 
+/* "Did you mean" for a query no paper matches in full, as the CLI's
+ * (pdx_query_suggest()); false after an error reply. */
+static bool suggest(request *rq, search_run *run, const char *text, size_t len, char **out)
+{
+    *out = NULL;
+    if (run->r.total)
+        return true;
+    int rc = pdx_query_suggest(run->s, text, len, out);
+    if (rc) {
+        const char *m = pdx_searcher_errmsg(run->s);
+        pdx_reply_error(rq->out, rc == PDX_ENOMEM ? 503 : 500, "%s", *m ? m : pdx_strerror(rc));
+    }
+    return rc == PDX_OK;
+}
+
 /* The same object paperdex-search --json ends with (hit_json.c), plus the
  * hits, each with exactly the CLI's keys. */
 static void handle_search(request *rq)
@@ -242,10 +257,13 @@ static void handle_search(request *rq)
     if (!param_query(rq, &text, &len) || !search_opts(rq, &opts, &flags))
         return;
     search_run run;
-    if (search_run_query(rq, &run, text, len, flags, &opts, false)) {
+    char *suggestion = NULL;
+    if (search_run_query(rq, &run, text, len, flags, &opts, false) &&
+        suggest(rq, &run, text, len, &suggestion)) {
         pdx_buf *o = &rq->out->body;
         pdx_buf_putc(o, '{');
-        pdx_json_summary_members(o, text, len, opts.offset, run.q, &run.r, run.secs);
+        pdx_json_summary_members(o, text, len, opts.offset, run.q, &run.r, run.secs,
+                                 suggestion);
         pdx_buf_printf(o, ",\"generation\":%" PRIu64 ",\"hits\":[", run.snap->generation);
         for (size_t i = 0; i < run.r.n; i++) {
             pdx_hit_info h;
@@ -262,6 +280,7 @@ static void handle_search(request *rq)
             reply_json(rq);
         }
     }
+    free(suggestion);
     search_done(&run);
 }
 

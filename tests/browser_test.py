@@ -396,6 +396,21 @@ def drive_past_end(b, base):
           "Prev after it goes to page 2, the note gone")
 
 
+def drive_suggestion(b, base):
+    """A misspelt word gets a "did you mean" link that searches the word as
+    papers write it, filters kept; a correct word gets none."""
+    b.goto(base + "/?q=difusion&votes=1", same_url=False)
+    b.wait("!!document.querySelector('#notices a.suggestion')", "a suggestion for 'difusion'")
+    check(b.eval("document.querySelector('#notices a.suggestion').textContent") == "diffusion",
+          "'difusion' suggests 'diffusion' (the box's words, not the filters)")
+    b.eval("document.querySelector('#notices a.suggestion').click(); true")
+    b.wait("%s.length > 0 && location.search.includes('q=diffusion') && "
+           "location.search.includes('votes=1')" % HITS, "results for the suggestion")
+    check(b.eval("document.getElementById('q').value") == "diffusion" and
+          not b.eval("!!document.querySelector('#notices a.suggestion')"),
+          "clicking it searches 'diffusion' with the filters, and no suggestion is left")
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -440,6 +455,7 @@ def main():
             drive_filter_errors(b, srv.base)
             drive_filters_alone(b, srv.base)
             drive_past_end(b, srv.base)
+            drive_suggestion(b, srv.base)
     finally:
         if b:
             b.close()

@@ -106,7 +106,7 @@ static const char validate_py[] =
     "keys = ['type','rank','score','id','url','date','votes','title','authors','snippet',\n"
     "        'highlights','title_highlights','partial']\n"
     "skeys = ['type','query','total','total_exact','shown','offset','partial_used',\n"
-    "         'took_us','notices','expansions']\n"
+    "         'took_us','notices','expansions','suggestion']\n"
     "lines = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
     "assert lines, 'no summary line'\n"
     "n = 0\n"
@@ -308,7 +308,19 @@ static void test_exit_codes(void **state)
                                "\"partial_used\":false,\"took_us\":";
     assert_memory_equal(out, none, sizeof none - 1);
     assert_int_equal(count_lines(out), 1);
-    assert_non_null(strstr(out, ",\"notices\":[],\"expansions\":[]}\n"));
+    assert_non_null(strstr(out, ",\"notices\":[],\"expansions\":[],\"suggestion\":null}\n"));
+    free(out);
+    /* a misspelt word: "did you mean", in both outputs (exit status as
+     * for no match) */
+    assert_int_equal(search(&out, "difusion"), 1);
+    assert_non_null(strstr(out, "no paper matches \"difusion\""));
+    assert_non_null(strstr(out, "\ndid you mean \"diffusion\"?\n"));
+    free(out);
+    assert_int_equal(search(&out, "--json 'Difusion 샘플러'"), 0); /* partial matches */
+    assert_non_null(strstr(out, ",\"suggestion\":\"Diffusion 샘플러\"}\n"));
+    free(out);
+    assert_int_equal(search(&out, "diffusion"), 0);
+    assert_null(strstr(out, "did you mean"));
     free(out);
     /* a page past the end: papers match, none shown */
     assert_int_equal(search(&out, "--offset 50 diffusion"), 0);

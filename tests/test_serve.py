@@ -80,7 +80,7 @@ class ServeTest(unittest.TestCase):
 
     def test_search_has_the_cli_keys_and_values(self):
         """/api/search hits are paperdex-search --json's, key for key."""
-        for query in ["diffusion", "강화학습", "Tricky", "diffusion -video", "xyzzy"]:
+        for query in ["diffusion", "강화학습", "Tricky", "diffusion -video", "xyzzy", "difusion"]:
             status, hdrs, res = get_json(self.port, "/api/search?n=5&q=" + q(query))
             self.assertEqual(status, 200, query)
             self.assertEqual(hdrs["content-type"], "application/json; charset=utf-8")
@@ -95,9 +95,13 @@ class ServeTest(unittest.TestCase):
                 self.assertEqual(list(mine.keys()), list(theirs.keys()))
                 self.assertEqual(mine, theirs)
             for key in ["query", "total", "total_exact", "shown", "offset", "partial_used",
-                        "notices", "expansions"]:
+                        "notices", "expansions", "suggestion"]:
                 self.assertEqual(res[key], summary[key], key)
             self.assertIn("took_us", res)
+        # "did you mean" for a misspelt word, none for words papers hold
+        self.assertEqual(get_json(self.port, "/api/search?q=difusion")[2]["suggestion"],
+                         "diffusion")
+        self.assertIsNone(get_json(self.port, "/api/search?q=diffusion")[2]["suggestion"])
 
     def test_search_paging_sort_and_options(self):
         _, _, p1 = get_json(self.port, "/api/search?q=diffusion&n=10")

@@ -204,6 +204,18 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
                pdx_results *out);
 void pdx_results_clear(pdx_results *r);
 
+/* "Did you mean": a word of a query that no paper holds is most often
+ * misspelt. Into *out (malloc'd, NUL-terminated; the caller frees), the
+ * query text with each such Latin word of four letters or more replaced
+ * by the closest word papers write: a term of the index with the same
+ * first letter within one edit (words of four or five letters) or two
+ * (longer), edits being inserts, deletes, replacements and swaps of two
+ * neighbours, as its papers spell it, in the typed word's case. NULL when
+ * no word was replaced. Meant for a query no paper matches in full
+ * (pdx_results.total 0): it reads the terms of a letter and a few papers.
+ * PDX_OK, PDX_EINVAL, PDX_ENOMEM or PDX_ECORRUPT (message in s). */
+int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out);
+
 /* What a hit shows. Pointers into the index mapping: valid until the index
  * is closed. */
 typedef struct pdx_hit_info {

@@ -1,0 +1,143 @@
+/*
+ * Tests for spelling suggestions (searcher/suggest.c, pdx_query_suggest):
+ * a misspelt Latin word becomes the closest word the papers write (one
+ * edit for words of four or five letters, two for longer ones, the same
+ * first letter), spelled as a paper spells it and in the typed case; words
+ * papers hold, short words, Korean words, field names and prefixes are
+ * left alone, and a query whose every word is held has no suggestion.
+ *
+ * The papers are written for these tests. "segment" stands for three
+ * words (segment, segments, segmentation), so the suggestion must be the
+ * word closest to what was typed, not the first one read; "hallucination"
+ * stems to "hallucin", which a typo in its suffix ("hallucinaton", no
+ * stem rule applies) is close to only as a start of the typed word.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "paperdex/paperdex.h"
+#include "paperdex/search.h"
+
+static const fx_paper papers[] = {
+    {"2401.00001", "Diffusion Models for Video", "Ana Lee",
+     "비디오 diffusion 모델을 제안한다. The diffusion sampler is fast.", 20240101, 10},
+    {"2401.00002", "Fast Diffusion Sampling", "Bo Kim",
+     "diffusion 샘플링을 빠르게 한다.", 20240101, 5},
+    {"2401.00003", "A Transformer for Speech", "Cy Park",
+     "음성을 위한 transformer 구조. Transformers scale well.", 20240102, 7},
+    {"2401.00004", "Gaussian Splatting in Real Time", "Dee Han",
+     "3D gaussian splatting 렌더링을 다룬다.", 20240102, 3},
+    {"2401.00005", "Segment Anything Again", "Eun Seo",
+     "We segment images into segments. 이미지를 나눈다.", 20240103, 9},
+    {"2401.00006", "Better Segmentation Masks", "Fay Moon",
+     "Semantic segmentation 성능을 높인다. Each segment is scored.", 20240103, 2},
+    {"2401.00007", "Measuring Hallucination in Language Models", "Gil Yoon",
+     "언어 모델의 hallucination 을 측정한다.", 20240104, 4},
+    {"2401.00008", "강화학습 로봇", "Ha Jung",
+     "로봇을 강화학습으로 제어한다.", 20240104, 1},
+};
+
+static int setup(void **state)
+{
+    fx_search *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    fx_search_open(e, papers, sizeof papers / sizeof papers[0]);
+    *state = e;
+    return 0;
+}
+
+/* The suggestion for query, or NULL; fails the test on an error. */
+static char *suggest(fx_search *e, const char *query)
+{
+    char *out = (char *)1;
+    int rc = pdx_query_suggest(e->s, query, strlen(query), &out);
+    if (rc != PDX_OK)
+        fail_msg("pdx_query_suggest(\"%s\"): %s", query, pdx_searcher_errmsg(e->s));
+    return out;
+}
+
+static void expect(fx_search *e, const char *query, const char *want)
+{
+    char *got = suggest(e, query);
+    if (!want && got)
+        fail_msg("\"%s\": suggested \"%s\", expected none", query, got);
+    if (want && (!got || strcmp(got, want)))
+        fail_msg("\"%s\": suggested \"%s\", expected \"%s\"", query, got ? got : "(none)", want);
+    free(got);
+}
+
+static void test_suggest__misspelt_words_corrected(void **state)
+{
+    fx_search *e = *state;
+    expect(e, "difusion", "diffusion");           /* a letter left out */
+    expect(e, "diffsuion", "diffusion");          /* two neighbours swapped */
+    expect(e, "transfomer", "transformer");
+    expect(e, "gaussain splatting", "gaussian splatting");
+    expect(e, "segmantation masks", "segmentation masks");
+    expect(e, "segmnets", "segments"); /* "Segment" is read first, one edit further */
+    expect(e, "hallucinaton", "hallucination");   /* close to a start of the word */
+    expect(e, "spech", "speech");                 /* five letters: one edit */
+    expect(e, "spehc", NULL);                     /* two edits are too many there */
+}
+
+static void test_suggest__typed_case_and_syntax_kept(void **state)
+{
+    fx_search *e = *state;
+    expect(e, "Difusion", "Diffusion");
+    expect(e, "DIFUSION models", "DIFFUSION models");
+    expect(e, "title:difusion", "title:diffusion");
+    expect(e, "-difusion 로봇", "-diffusion 로봇");
+    expect(e, "\"fast difusion\" OR speech", "\"fast diffusion\" OR speech");
+}
+
+static void test_suggest__no_suggestion(void **state)
+{
+    fx_search *e = *state;
+    expect(e, "diffusion transformer", NULL); /* every word is held */
+    expect(e, "zzzzqqq", NULL);               /* nothing close */
+    expect(e, "difus*", NULL);                /* a prefix is no word */
+    expect(e, "difusion:", NULL);             /* nor a field name */
+    expect(e, "ransformer", NULL);            /* the first letter is trusted */
+    expect(e, "gpz", NULL);                   /* too short to judge */
+    expect(e, "강화학읍", NULL);              /* Korean is not edited */
+    expect(e, "", NULL);
+}
+
+static void test_suggest__arguments_checked(void **state)
+{
+    fx_search *e = *state;
+    char *out = (char *)1;
+    assert_int_equal(pdx_query_suggest(e->s, "x", 1, NULL), PDX_EINVAL);
+    assert_int_equal(pdx_query_suggest(e->s, NULL, 3, &out), PDX_EINVAL);
+    assert_null(out);
+    assert_int_equal(pdx_query_suggest(e->s, NULL, 0, &out), PDX_OK);
+    assert_null(out);
+    char *big = malloc(PDX_MAX_QUERY_BYTES + 2);
+    assert_non_null(big);
+    memset(big, 'a', PDX_MAX_QUERY_BYTES + 1);
+    assert_int_equal(pdx_query_suggest(e->s, big, PDX_MAX_QUERY_BYTES + 1, &out), PDX_EINVAL);
+    assert_non_null(strstr(pdx_searcher_errmsg(e->s), "too long"));
+    free(big);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_suggest__misspelt_words_corrected, setup,
+                                        fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_suggest__typed_case_and_syntax_kept, setup,
+                                        fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_suggest__no_suggestion, setup, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_suggest__arguments_checked, setup,
+                                        fx_search_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
