@@ -562,7 +562,8 @@ static int do_info(const char *path)
     printf("postings:     %" PRIu64 "%s\n", in.postings, stored);
     printf("avg length:   title %.1f, authors %.1f, summary %.1f tokens\n", in.avg_len[0],
            in.avg_len[1], in.avg_len[2]);
-    printf("lexicon:      %u Korean-English pairs (each stated by at least %u papers)\n",
+    printf("lexicon:      %u pairs, Korean-English and acronym-long form (each stated by at "
+           "least %u papers)\n",
            in.lexicon_pairs, in.lexicon_min_support);
     printf("size:         %" PRIu64 " bytes (manifest and segments)\n", in.file_size);
     for (unsigned id = 1; id <= PDX_SEC_COUNT + 1; id++)

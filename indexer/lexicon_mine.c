@@ -104,18 +104,21 @@
 #define LM_MAX_KO_WORDS 5     /* longest Korean side, in words */
 #define LM_MAX_EN_WORDS 6     /* longest English side, in words */
 #define LM_MAX_INSIDE 160     /* longest parenthesized text, in bytes */
+#define LM_MAX_ACRONYM 10     /* longest acronym, in bytes */
 #define LM_STRONG_SHARE 0.10  /* a child with this share of its parent is strong */
 #define LM_EXTEND_SHORT 0.50  /* strong share to extend a span shorter than expected */
 #define LM_EXTEND_LONG 0.60   /* strong share to extend a span long enough already */
 
 #define LM_TABLE_MAGIC "PDXC"  /* first bytes of an exported table */
-#define LM_TABLE_VERSION 1     /* its layout (see the overview) */
+#define LM_TABLE_VERSION 2     /* its layout (see the overview); 1 had no acronyms */
 #define LM_TABLE_HEADER 48     /* bytes before the first entry */
 #define LM_TABLE_MIN_ENTRY 3   /* bytes of the smallest entry */
 #define LM_ERRMSG 192          /* bytes of the miner's error message */
 
 enum lm_kind { LM_SPAN = 0, LM_SURFACE = 1 };
-enum lm_dir { LM_KO_EN = 0, LM_EN_KO = 1 };
+/* Which side is fixed: the English of KO(EN), the Korean of EN(KO), the
+ * long form of an acronym (its span is the acronym, one word). */
+enum lm_dir { LM_KO_EN = 0, LM_EN_KO = 1, LM_ACRONYM = 2 };
 
 /* What a scan of a text does with each key it produces. */
 enum lm_mode {
@@ -640,6 +643,237 @@ static int lm_add_en_ko(pdx_lexicon_miner *m, const char *t, size_t len, size_t 
     return n ? lm_add_occurrence(m, LM_EN_KO, t, s, e, words, n) : PDX_OK;
 }
 
+/* ---- acronyms and their long forms ----
+ *
+ * `Neural Radiance Fields (NeRF)`, `NeRF(Neural Radiance Fields)` and
+ * `신경 방사장(Neural Radiance Fields, NeRF)` each state that an acronym
+ * and an English name are one idea, where papers (and readers) use one or
+ * the other: the long form is the fixed side, the acronym its one-word
+ * span. Which words before a parenthesis are the long form is Schwartz and
+ * Hearst's answer ("A simple algorithm for identifying abbreviation
+ * definitions in biomedical text", 2003): the acronym's letters found
+ * right to left in the words, case ignored, the first one starting a
+ * word. */
+
+/* Short English words that papers also write in capitals: as acronyms
+ * (`IS` for Inception Score, `IT` for Instruction Tuning) they would give
+ * every query with the word a long form it never meant. */
+static bool lm_is_common_word(const char *w, size_t n)
+{
+    static const char *const words[] = {
+        "all", "am",  "an",  "and", "any", "are", "as",  "at",  "be",  "but", "by",  "can",
+        "do",  "for", "get", "has", "he",  "how", "if",  "in",  "is",  "it",  "its", "may",
+        "me",  "my",  "new", "no",  "not", "of",  "on",  "one", "or",  "our", "out", "see",
+        "set", "so",  "the", "to",  "two", "up",  "us",  "use", "was", "we",  "who", "why",
+        "yes", "you"};
+    char low[4];
+    if (n >= sizeof low)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(w[i] | 0x20);
+    return lm_is_one_of(low, n, words, sizeof words / sizeof *words);
+}
+
+/* The end of the acronym t[s, e) without a plural 's' ("LLMs": LLM,
+ * "NeRFs": NeRF), or s when t[s, e) is no acronym: one word of 2 to
+ * LM_MAX_ACRONYM ASCII letters, a capital first and another one at least,
+ * no common word (lm_is_common_word()). A lower-case first letter is a
+ * word's (`mAP` is also "map"). */
+static size_t lm_acronym_end(const char *t, size_t s, size_t e)
+{
+    size_t upper = 0;
+    if (e - s < 2 || e - s > LM_MAX_ACRONYM || t[s] < 'A' || t[s] > 'Z')
+        return s;
+    for (size_t i = s; i < e; i++) {
+        if (!lm_is_alpha(t[i]))
+            return s;
+        upper += t[i] >= 'A' && t[i] <= 'Z';
+    }
+    bool plural = e - s > 2 && t[e - 1] == 's' && t[e - 2] >= 'A' && t[e - 2] <= 'Z';
+    size_t end = plural ? e - 1 : e;
+    return upper < 2 || lm_is_common_word(t + s, end - s) ? s : end;
+}
+
+/* The letters of acronym a[0, n) that stand for words, into out (at
+ * least LM_MAX_ACRONYM bytes): its capitals when it has lower-case
+ * letters too (`NeRF`: N R F, `MoE`: M E), else all of them. */
+static size_t lm_acronym_letters(const char *a, size_t n, char *out)
+{
+    size_t k = 0, lower = 0;
+    for (size_t i = 0; i < n; i++)
+        lower += a[i] >= 'a' && a[i] <= 'z';
+    for (size_t i = 0; i < n; i++)
+        if (!lower || (a[i] >= 'A' && a[i] <= 'Z'))
+            out[k++] = a[i];
+    return k;
+}
+
+/* The start of the part (a word, or a piece of a hyphenated one) of
+ * t[s, e) that ends at end; parts are separated by ' ' and '-'. */
+static size_t lm_part_start(const char *t, size_t s, size_t end)
+{
+    while (end > s && t[end - 1] != ' ' && t[end - 1] != '-')
+        end--;
+    return end;
+}
+
+/* Where the long form of the letters l[0, n) starts in the words t[s, e)
+ * when each letter, last to first, is the initial of a part, right to
+ * left, with only function words skipped (`Bidirectional Encoder
+ * Representations from Transformers`): the start of the first letter's
+ * word. e when they are not so, or that part does not start a word. */
+static size_t lm_initials_start(const char *t, size_t s, size_t e, const char *l, size_t n)
+{
+    size_t end = e, start = e;
+    for (size_t i = n; i-- > 0;) {
+        for (;;) {
+            if (end <= s)
+                return e;
+            start = lm_part_start(t, s, end);
+            if (start == end)
+                return e;
+            bool match = (t[start] | 0x20) == (l[i] | 0x20);
+            size_t part_end = end;
+            end = start > s ? start - 1 : s;
+            if (match)
+                break;
+            if (!lm_is_stopword(t + start, part_end - start))
+                return e;
+        }
+    }
+    return start == s || t[start - 1] == ' ' ? start : e;
+}
+
+/* Where the long form of acronym a[0, n) starts in the words t[s, e), or
+ * e when its letters are not all there (Schwartz and Hearst): each letter,
+ * last to first, is found leftwards, case ignored; the first one only at
+ * the start of a space-separated word, which is where the long form
+ * starts. */
+static size_t lm_letters_start(const char *t, size_t s, size_t e, const char *a, size_t n)
+{
+    size_t l = e;
+    for (size_t i = n; i-- > 0;) {
+        char c = (char)(a[i] | 0x20);
+        do {
+            if (l == s)
+                return e;
+            l--;
+        } while ((t[l] | 0x20) != c || (i == 0 && l > s && t[l - 1] != ' '));
+    }
+    return l;
+}
+
+/* Where the long form of acronym a[0, n) starts in the words t[s, e), or
+ * e when none: its word letters as the initials of the parts
+ * (lm_initials_start()), or else, as Schwartz and Hearst find it, its
+ * letters anywhere in words (`Sparse Autoencoders` for SAE) when the long
+ * form has a part for each word letter but one at least. (Their letters
+ * alone take the nearest match: `Policy Optimization` for PPO out of
+ * `Proximal Policy Optimization`.) */
+static size_t lm_long_form_start(const char *t, size_t s, size_t e, const char *a, size_t n)
+{
+    char letters[LM_MAX_ACRONYM];
+    size_t k = lm_acronym_letters(a, n, letters);
+    size_t start = lm_initials_start(t, s, e, letters, k);
+    if (start != e)
+        return start;
+    start = lm_letters_start(t, s, e, a, n);
+    size_t parts = start < e;
+    for (size_t i = start; i < e; i++)
+        parts += t[i] == ' ' || t[i] == '-';
+    return parts + 1 >= k ? start : e;
+}
+
+/* Counts the acronym t[as, ae) (its plural 's' dropped) with the long form
+ * t[ls, le): 1..LM_MAX_EN_WORDS letter-only words, two words or hyphenated
+ * parts at least (`Vision Transformer`, `Low-Rank Adaptation`), not holding
+ * the acronym itself. */
+static int lm_add_acronym(pdx_lexicon_miner *m, const char *t, size_t as, size_t ae, size_t ls,
+                          size_t le)
+{
+    /* the words of t[ls, le) alone: the ones before ls are not its */
+    if (!lm_is_words(t + ls, le - ls, 0, le - ls, false, LM_MAX_EN_WORDS) ||
+        (!memchr(t + ls, ' ', le - ls) && !memchr(t + ls, '-', le - ls)))
+        return PDX_OK;
+    for (size_t i = ls; i + (ae - as) <= le; i++)
+        if (memcmp(t + i, t + as, ae - as) == 0)
+            return PDX_OK;
+    lm_word acronym = {as, ae};
+    return lm_add_occurrence(m, LM_ACRONYM, t, ls, le, &acronym, 1);
+}
+
+/* `long form (ACRONYM)`: the acronym inside is t[as, ae); the long form is
+ * among the Latin words before the parenthesis (at most as many as the
+ * acronym has letters plus five, or twice as many: Schwartz and Hearst's
+ * bound), starting where its first letter starts a word. */
+static int lm_add_long_left(pdx_lexicon_miner *m, const char *t, size_t len, size_t as,
+                            size_t ae, size_t left_end)
+{
+    size_t core = lm_acronym_end(t, as, ae);
+    if (core == as)
+        return PDX_OK;
+    size_t n = core - as;
+    lm_word w[LM_MAX_EN_WORDS];
+    size_t k = lm_words_left(t, len, left_end, false, w,
+                             PDX_MIN(LM_MAX_EN_WORDS, PDX_MIN(n + 5, 2 * n)));
+    if (k == 0)
+        return PDX_OK;
+    size_t ls = lm_long_form_start(t, w[k - 1].start, left_end, t + as, n);
+    return ls == left_end ? PDX_OK : lm_add_acronym(m, t, as, core, ls, left_end);
+}
+
+/* `ACRONYM(long form)` and `(long form, ACRONYM)`: the long form is a
+ * whole piece t[ls, le), from its first word. */
+static int lm_add_long_piece(pdx_lexicon_miner *m, const char *t, size_t as, size_t ae,
+                             size_t ls, size_t le)
+{
+    size_t core = lm_acronym_end(t, as, ae);
+    if (core == as || lm_long_form_start(t, ls, le, t + as, core - as) != ls)
+        return PDX_OK;
+    return lm_add_acronym(m, t, as, core, ls, le);
+}
+
+/* The ','/';'-separated pieces of t[s, e), spaces trimmed, at most
+ * LM_MAX_PIECES of them. */
+#define LM_MAX_PIECES 4
+static size_t lm_pieces(const char *t, size_t s, size_t e, lm_word *out)
+{
+    size_t n = 0;
+    while (s < e && n < LM_MAX_PIECES) {
+        size_t p = s;
+        while (p < e && t[p] != ',' && t[p] != ';')
+            p++;
+        size_t a = s, b = p;
+        while (a < b && t[a] == ' ')
+            a++;
+        while (b > a && t[b - 1] == ' ')
+            b--;
+        out[n++] = (lm_word){a, b};
+        s = p + 1;
+    }
+    return n;
+}
+
+/* The acronyms the parenthetical t[s, e) after t[.., left_end) states. */
+static int lm_add_acronyms(pdx_lexicon_miner *m, const char *t, size_t len, size_t s, size_t e,
+                           size_t left_end)
+{
+    lm_word p[LM_MAX_PIECES];
+    size_t n = lm_pieces(t, s, e, p);
+    int rc = PDX_OK;
+    if (n == 1 && lm_acronym_end(t, p[0].start, p[0].end) != p[0].start)
+        return lm_add_long_left(m, t, len, p[0].start, p[0].end, left_end);
+    for (size_t i = 0; i < n && !rc; i++) /* (long form, ACRONYM) */
+        for (size_t j = 0; j < n && !rc; j++)
+            if (i != j)
+                rc = lm_add_long_piece(m, t, p[j].start, p[j].end, p[i].start, p[i].end);
+    size_t as = lm_latin_word_start(t, left_end); /* ACRONYM(long form) */
+    bool glued = as < left_end && as > 0 && (lm_is_alnum(t[as - 1]) || t[as - 1] == '-');
+    if (!rc && n >= 1 && as < left_end && !glued)
+        rc = lm_add_long_piece(m, t, as, left_end, p[0].start, p[0].end);
+    return rc;
+}
+
 /* The parenthetical opening at t[open]: classifies it and counts it. */
 static int lm_add_paren(pdx_lexicon_miner *m, const char *t, size_t len, size_t open)
 {
@@ -655,8 +889,10 @@ static int lm_add_paren(pdx_lexicon_miner *m, const char *t, size_t len, size_t 
         return PDX_OK;
     if (lm_is_words(t, len, s, e, true, LM_MAX_KO_WORDS))
         return lm_add_en_ko(m, t, len, s, e, left_end);
-    if (s < e && lm_is_alpha(t[s]))
-        return lm_add_ko_en(m, t, len, s, e, left_end);
+    if (s < e && lm_is_alpha(t[s])) {
+        int rc = lm_add_ko_en(m, t, len, s, e, left_end);
+        return rc ? rc : lm_add_acronyms(m, t, len, s, e, left_end);
+    }
     return PDX_OK;
 }
 
@@ -977,7 +1213,7 @@ static int lm_align(pdx_lexicon_miner *m, lm_cand *c, size_t n)
         size_t j = i;
         while (j < n && c[j].key[0] == LM_SPAN && c[j].key_len >= g.group_len &&
                memcmp(c[j].key, c[i].key, g.group_len) == 0) {
-            lm_span_measure(&c[j], g.group_len, g.dir == LM_EN_KO);
+            lm_span_measure(&c[j], g.group_len, g.dir != LM_KO_EN);
             j++;
         }
         g.end = j;
@@ -1308,7 +1544,7 @@ static int lm_table_header(pdx_lexicon_miner *m, const uint8_t *p, size_t len, l
  * words between single spaces. */
 static bool lm_key_valid(const uint8_t *k, size_t len)
 {
-    if (len < 5 || k[0] > LM_SURFACE || k[1] > LM_EN_KO || k[2] == 0)
+    if (len < 5 || k[0] > LM_SURFACE || k[1] > LM_ACRONYM || k[2] == 0)
         return false;
     const uint8_t *z = memchr(k + 2, 0, len - 2);
     if (!z || z == k + len - 1 ||
@@ -1320,7 +1556,8 @@ static bool lm_key_valid(const uint8_t *k, size_t len)
         return false;
     if (k[0] == LM_SURFACE)
         return true;
-    size_t max = k[1] == LM_KO_EN ? LM_MAX_KO_WORDS : LM_MAX_EN_WORDS, words = 1;
+    size_t max = k[1] == LM_KO_EN ? LM_MAX_KO_WORDS : k[1] == LM_EN_KO ? LM_MAX_EN_WORDS : 1;
+    size_t words = 1;
     if (rest[0] == ' ' || rest[n - 1] == ' ')
         return false;
     for (size_t i = 1; i < n; i++) {

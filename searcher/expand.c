@@ -204,6 +204,7 @@ typedef struct alt {
     const char *surface; /* as papers write it */
     size_t surface_len;
     uint32_t support;
+    int side; /* the side of the lexicon the key was found on */
 } alt;
 
 typedef struct alt_list {
@@ -214,14 +215,14 @@ typedef struct alt_list {
 } alt_list;
 
 static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t sn,
-                    uint32_t support)
+                    uint32_t support, int side)
 {
     if (l->n == PDX_LEXICON_MAX_ALTS || (tn == l->key_len && !memcmp(t, l->key_terms, tn)))
         return;
     for (size_t i = 0; i < l->n; i++)
         if (l->a[i].terms_len == tn && !memcmp(l->a[i].terms, t, tn))
             return;
-    l->a[l->n++] = (alt){t, tn, s, sn, support};
+    l->a[l->n++] = (alt){t, tn, s, sn, support, side};
 }
 
 /* Is a term sequence (joined by ' ', the lexicon's form) too common to
@@ -260,36 +261,46 @@ static bool is_acronym(const char *surface, size_t len)
     return caps >= 2 && len <= 8;
 }
 
-/* The pairs of key on `side`, ranks [first, first + count): the other
- * side's terms into l, then the same side's other spellings through them
- * (one hop). Not inlined, nor is add_alts(): most spans are not in the
- * lexicon, and the code every query runs (the loop over the groups and
- * their keys) stays small and in few cache lines, as it is run cold. */
-__attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexicon *lx, int side,
-                                               const char *key, size_t key_len, uint32_t first,
-                                               uint32_t count, alt_list *l,
+/* Where a key was found in the lexicon: ranks [first, first + count)
+ * of one side. */
+typedef struct lookup {
+    int side;
+    uint32_t first, count;
+} lookup;
+
+/* The pairs of the key's lookups lk[0..n): the other side's terms of each
+ * into l, then the key side's other spellings through them (one hop).
+ * *key_surface is the key as the first pair writes it. Not inlined, nor
+ * is add_alts(): most spans are not in the lexicon, and the code every
+ * query runs (the loop over the groups and their keys) stays small and in
+ * few cache lines, as it is run cold. */
+__attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexicon *lx,
+                                               const char *key, size_t key_len,
+                                               const lookup *lk, size_t n, alt_list *l,
                                                const char **key_surface, size_t *key_surface_len)
 {
     int rc = PDX_OK;
     l->key_terms = key;
     l->key_len = key_len;
-    size_t direct = 0;
-    for (uint32_t r = first; r < first + count && !rc; r++) {
-        pdx_lex_pair p;
-        rc = pdx_lexicon_get(lx, (pdx_lex_side)side, r, &p);
-        if (rc)
-            break;
-        if (r == first) {
-            *key_surface = side == PDX_LEX_KO ? p.ko_surface : p.en_surface;
-            *key_surface_len = side == PDX_LEX_KO ? p.ko_surface_len : p.en_surface_len;
+    for (size_t k = 0; k < n && !rc; k++) {
+        int side = lk[k].side;
+        for (uint32_t r = lk[k].first; r < lk[k].first + lk[k].count && !rc; r++) {
+            pdx_lex_pair p;
+            if ((rc = pdx_lexicon_get(lx, (pdx_lex_side)side, r, &p)))
+                break;
+            if (!*key_surface) {
+                *key_surface = side == PDX_LEX_KO ? p.ko_surface : p.en_surface;
+                *key_surface_len = side == PDX_LEX_KO ? p.ko_surface_len : p.en_surface_len;
+            }
+            if (side == PDX_LEX_KO)
+                alt_add(l, p.en_terms, p.en_terms_len, p.en_surface, p.en_surface_len,
+                        p.support, side);
+            else
+                alt_add(l, p.ko_terms, p.ko_terms_len, p.ko_surface, p.ko_surface_len,
+                        p.support, side);
         }
-        if (side == PDX_LEX_KO)
-            alt_add(l, p.en_terms, p.en_terms_len, p.en_surface, p.en_surface_len, p.support);
-        else
-            alt_add(l, p.ko_terms, p.ko_terms_len, p.ko_surface, p.ko_surface_len, p.support);
     }
-    direct = l->n;
-    int other = side == PDX_LEX_KO ? PDX_LEX_EN : PDX_LEX_KO;
+    size_t direct = l->n;
     for (size_t i = 0; i < direct && !rc; i++) {
         /* Hop only through an equivalent the query will use: a pivot too
          * common to add is often an ambiguous word (추론 is reasoning and
@@ -300,18 +311,20 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
             break;
         if (common || is_acronym(l->a[i].surface, l->a[i].surface_len))
             continue;
+        int side = l->a[i].side, other = side == PDX_LEX_KO ? PDX_LEX_EN : PDX_LEX_KO;
         uint32_t f2, c2;
         rc = pdx_lexicon_find(lx, (pdx_lex_side)other, l->a[i].terms, l->a[i].terms_len, &f2,
                               &c2);
         for (uint32_t r = f2; !rc && r < f2 + c2; r++) {
             pdx_lex_pair p;
-            rc = pdx_lexicon_get(lx, (pdx_lex_side)other, r, &p);
-            if (rc)
+            if ((rc = pdx_lexicon_get(lx, (pdx_lex_side)other, r, &p)))
                 break;
             if (side == PDX_LEX_KO)
-                alt_add(l, p.ko_terms, p.ko_terms_len, p.ko_surface, p.ko_surface_len, p.support);
+                alt_add(l, p.ko_terms, p.ko_terms_len, p.ko_surface, p.ko_surface_len,
+                        p.support, side);
             else
-                alt_add(l, p.en_terms, p.en_terms_len, p.en_surface, p.en_surface_len, p.support);
+                alt_add(l, p.en_terms, p.en_terms_len, p.en_surface, p.en_surface_len,
+                        p.support, side);
         }
     }
     return rc;
@@ -464,18 +477,25 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
     if (!span_key(x, w, n, written, &side))
         return PDX_OK;
     const char *key = (const char *)x->key.data;
-    uint32_t first, count;
+    lookup lk[2] = {{side, 0, 0}, {PDX_LEX_KO, 0, 0}};
     bool common;
-    int rc = pdx_lexicon_find(x->lx, (pdx_lex_side)side, key, x->key.len, &first, &count);
+    int rc = pdx_lexicon_find(x->lx, (pdx_lex_side)side, key, x->key.len, &lk[0].first,
+                              &lk[0].count);
+    /* An English long form is the Korean side of its acronym's pair
+     * (docs/LEXICON.md): "low rank adaptation" finds LoRA there. */
+    size_t n_lk = side == PDX_LEX_EN ? 2 : 1;
+    if (!rc && n_lk == 2)
+        rc = pdx_lexicon_find(x->lx, PDX_LEX_KO, key, x->key.len, &lk[1].first, &lk[1].count);
     /* an English key holds its words' terms; a Korean one more when it
      * bridges words or a word is keyed as written */
     bool key_adds = side == PDX_LEX_KO && (n > 1 || written);
-    if (rc || count == 0 || (rc = span_too_common(x, d, w, n, key_adds, &common)) || common)
+    if (rc || lk[0].count + lk[1].count == 0 ||
+        (rc = span_too_common(x, d, w, n, key_adds, &common)) || common)
         return rc;
     alt_list l = {0};
     const char *surface = NULL;
     size_t surface_len = 0;
-    rc = find_alts(x->s, x->lx, side, key, x->key.len, first, count, &l, &surface, &surface_len);
+    rc = find_alts(x->s, x->lx, key, x->key.len, lk, n_lk, &l, &surface, &surface_len);
     if (rc || l.n == 0)
         return rc;
     *done = true;

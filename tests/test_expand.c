@@ -485,10 +485,41 @@ static void test_expand__other_spelling_keys_the_lexicon(void **state)
     assert_int_equal(total_of(e, "데이터 -pretraining"), 1);
 }
 
+/* An acronym stated with its long form in three papers, each written
+ * alone in one more, and a Korean name of the idea stated once (too few
+ * to be a pair) and written alone in a sixth. */
+static int setup_acronym(void **state)
+{
+    static const char *const own[] = {
+        "Low-Rank Adaptation (LoRA) 으로 미세 조정한다", "LoRA(Low-Rank Adaptation) 어댑터",
+        "저랭크 적응(Low-Rank Adaptation, LoRA) 분석", "we merge many LoRA modules",
+        "a study of low-rank adaptation ranks", "저랭크 적응 방법을 비교한다"};
+    return setup_own(state, own, sizeof own / sizeof *own, 70000, 10);
+}
+
+/* The long form and the acronym find each other's papers (the long form
+ * is looked up on the lexicon's Korean side, where its pair keeps it):
+ * five each, not the sixth's Korean name. */
+static void test_expand__acronym_and_long_form(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "low-rank adaptation", got, sizeof got);
+    if (!strstr(got, ">lora;") || total_of(e, "low-rank adaptation") != 5)
+        fail_msg("long form: expanded to \"%s\", %llu papers", got,
+                 (unsigned long long)total_of(e, "low-rank adaptation"));
+    expand(e, "LoRA", got, sizeof got);
+    if (!strstr(got, ">low-rank adaptation;") || total_of(e, "LoRA") != 5)
+        fail_msg("acronym: expanded to \"%s\", %llu papers", got,
+                 (unsigned long long)total_of(e, "LoRA"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_expand__fixture, setup, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__acronym_and_long_form, setup_acronym,
+                                        fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__span_bounded_by_its_rarest_word, setup,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__same_expansions_query_after_query, setup,

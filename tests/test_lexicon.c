@@ -207,6 +207,60 @@ static void test_lexicon__mine_noise_and_contained(void **state)
     pdx_lexicon_miner_free(m);
 }
 
+/* Acronyms stated with their long forms, in each way the digests write
+ * them (our own sentences). */
+static const char *const fx_acronyms[] = {
+    "- We propose a new Neural Radiance Fields (NeRF) model.",
+    "- 장면을 Neural Radiance Fields(NeRFs)로 표현한다.",
+    "- 기존 NeRF(Neural Radiance Field)는 느리다.",
+    "- 신경 방사장(Neural Radiance Fields, NeRF)을 빠르게 학습한다.",
+    "- 저랭크 적응(Low-Rank Adaptation, LoRA)을 쓴다.",
+    "- LoRA (Low-Rank Adaptation) 어댑터를 붙인다.",
+    "- 우리는 Low-Rank Adaptation(LoRA)을 확장한다.",
+    /* letters anywhere in the words would stop at `Policy Optimization` */
+    "- Proximal Policy Optimization (PPO) 대신 DPO를 쓴다.",
+    "- 보상 모델과 Proximal Policy Optimization(PPO)을 쓴다.",
+    "- 널리 쓰이는 Proximal Policy Optimization (PPO).",
+    /* a word in capitals that is also a common word, an acronym starting
+     * in lower case, letters that are not all in the words before */
+    "- Instruction Tuning (IT) 데이터, Instruction Tuning (IT) 비용.",
+    "- 또 Instruction Tuning (IT)을 본다. mean average precision (mAP) 측정.",
+    "- 마지막으로 Instruction Tuning (IT). mean average precision (mAP).",
+    "- 그리고 mean average precision (mAP)이 오른다. Diffusion Models (LDM) 비교.",
+    "- 다시 Diffusion Models (LDM). Diffusion Models (LDM).",
+    "- 또 Diffusion Models (LDM)를 쓴다.",
+};
+
+/* Acronyms and their long forms: the long form is the words whose
+ * initials are the acronym's capitals (not from "new", which also starts
+ * with n; not `Policy Optimization` for PPO), plurals and both orders
+ * count alike; common words, lower-case
+ * first letters and long forms missing a letter give nothing. */
+static void test_lexicon__mine_acronyms(void **state)
+{
+    (void)state;
+    pdx_lexicon_miner *m = new_miner(3, 0);
+    mine_fixtures(m, fx_acronyms, sizeof fx_acronyms / sizeof *fx_acronyms, false);
+    const pdx_lex_pair *p;
+    size_t n;
+    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    /* the long form is the Korean side of the pair (docs/LEXICON.md) */
+    assert_int_equal(find_surface(p, n, "Neural Radiance Fields", "NeRF"), 4);
+    assert_int_equal(find_surface(p, n, "Low-Rank Adaptation", "LoRA"), 3);
+    assert_int_equal(count_ko(p, n, "new Neural Radiance Fields"), 0);
+    assert_int_equal(find_surface(p, n, "Proximal Policy Optimization", "PPO"), 3);
+    assert_int_equal(count_ko(p, n, "Policy Optimization"), 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "IT"));
+        assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "mAP"));
+        assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "LDM"));
+        if (str_is(p[i].en_surface, p[i].en_surface_len, "NeRF"))
+            assert_true(str_is(p[i].ko_terms, p[i].ko_terms_len, "neural radianc field") ||
+                        str_is(p[i].ko_surface, p[i].ko_surface_len, "신경 방사장"));
+    }
+    pdx_lexicon_miner_free(m);
+}
+
 static void test_lexicon__mine_threshold(void **state)
 {
     (void)state;
@@ -932,6 +986,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lexicon__mine_expected_pairs),
         cmocka_unit_test(test_lexicon__mine_noise_and_contained),
+        cmocka_unit_test(test_lexicon__mine_acronyms),
         cmocka_unit_test(test_lexicon__mine_threshold),
         cmocka_unit_test(test_lexicon__mine_order_independent),
         cmocka_unit_test(test_lexicon__mine_hostile_text),
