@@ -168,17 +168,18 @@ static bool is_korean(const char *t)
 }
 
 /* Appends clause c's words to key (lexicon form), with the bigram spanning
- * the previous Korean word when there is one. Returns false when the span
- * mixes scripts (no pair of the lexicon does). */
-static bool key_add_word(pdx_buf *key, const pdx_clause *c, const char **last, size_t *last_len,
-                         int *side)
+ * the previous Korean word when there is one and `bridge` says so.
+ * Returns false when the span mixes scripts (no pair of the lexicon
+ * does). */
+static bool key_add_word(pdx_buf *key, const pdx_clause *c, bool bridge, const char **last,
+                         size_t *last_len, int *side)
 {
     int s = is_korean(c->slots[0].text) ? PDX_LEX_KO : PDX_LEX_EN;
     if (*side >= 0 && s != *side)
         return false;
     *side = s;
     const pdx_slot *first = &c->slots[0];
-    if (s == PDX_LEX_KO && *last) {
+    if (s == PDX_LEX_KO && *last && bridge) {
         /* last character of the previous word, first of this one */
         size_t k = pdx_utf8_last_len(*last, *last_len);
         char span[16];
@@ -451,7 +452,8 @@ __attribute__((noinline)) static int span_too_common(expander *x, span_df *d, co
  * as written (span_word.written), the others in the lexicon's form, and
  * its language into *side. False when the span mixes scripts or memory
  * ran out (x->key.err). */
-static bool span_key(expander *x, const span_word *w, uint32_t n, uint32_t written, int *side)
+static bool span_key(expander *x, const span_word *w, uint32_t n, uint32_t written,
+                     uint32_t hyphens, int *side)
 {
     pdx_buf_reset(&x->key);
     const char *last = NULL;
@@ -461,9 +463,49 @@ static bool span_key(expander *x, const span_word *w, uint32_t n, uint32_t writt
     for (uint32_t i = 0; i < n && ok; i++) {
         const pdx_group *g = &x->q->groups[w[i].g];
         const pdx_clause *c = &g->clauses[written >> i & 1 ? w[i].written : w[i].c];
-        ok = key_add_word(&x->key, c, &last, &last_len, side);
+        ok = key_add_word(&x->key, c, !(hyphens >> i & 1), &last, &last_len, side);
     }
     return ok && !x->key.err;
+}
+
+/* Looks the key in x->key up (on `side`, and an English one on the Korean
+ * side too: an acronym's pair keeps its long form there, docs/LEXICON.md,
+ * so "low rank adaptation" finds LoRA) into lk[0..*n_lk). */
+static int find_key(expander *x, int side, lookup lk[2], size_t *n_lk)
+{
+    const char *key = (const char *)x->key.data;
+    lk[0] = (lookup){side, 0, 0};
+    lk[1] = (lookup){PDX_LEX_KO, 0, 0};
+    *n_lk = side == PDX_LEX_EN ? 2 : 1;
+    int rc = pdx_lexicon_find(x->lx, (pdx_lex_side)side, key, x->key.len, &lk[0].first,
+                              &lk[0].count);
+    if (!rc && *n_lk == 2)
+        rc = pdx_lexicon_find(x->lx, PDX_LEX_KO, key, x->key.len, &lk[1].first, &lk[1].count);
+    return rc;
+}
+
+/* Longest span whose hyphenated spellings are looked up (2^(n-1) keys). */
+#define HYPHENED_SPAN 3
+
+/* Keys the span of n words w (the words of `written` as written) and looks
+ * it up into lk[0..*n_lk), *side its language. Typed as words apart, a
+ * Korean name's key has the bigram bridging each two words; the pairs the
+ * digests state with a hyphen (`시각-언어 모델`: 24 papers, never spaced)
+ * have none there, so when the spaced key is not in the lexicon, each
+ * spelling with hyphens is tried (a bit of *hyphens per word after one),
+ * in spans of up to HYPHENED_SPAN words. False when the span has no key. */
+static bool span_lookup(expander *x, const span_word *w, uint32_t n, uint32_t written,
+                        lookup lk[2], size_t *n_lk, int *side, uint32_t *hyphens, int *rc)
+{
+    *rc = PDX_OK;
+    for (*hyphens = 0;; *hyphens += 2) {
+        if (!span_key(x, w, n, written, *hyphens, side))
+            return false;
+        if ((*rc = find_key(x, *side, lk, n_lk)) || lk[0].count + lk[1].count)
+            return !*rc;
+        if (*side != PDX_LEX_KO || n > HYPHENED_SPAN || *hyphens + 2 >= 1u << n)
+            return false;
+    }
 }
 
 /* Expands the span of n words w keyed with the words of `written` as
@@ -472,25 +514,19 @@ static bool span_key(expander *x, const span_word *w, uint32_t n, uint32_t writt
 static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
                        uint32_t written, bool *done)
 {
-    int side;
-    *done = false;
-    if (!span_key(x, w, n, written, &side))
-        return PDX_OK;
-    const char *key = (const char *)x->key.data;
-    lookup lk[2] = {{side, 0, 0}, {PDX_LEX_KO, 0, 0}};
+    int side, rc;
+    lookup lk[2];
+    size_t n_lk;
+    uint32_t hyphens;
     bool common;
-    int rc = pdx_lexicon_find(x->lx, (pdx_lex_side)side, key, x->key.len, &lk[0].first,
-                              &lk[0].count);
-    /* An English long form is the Korean side of its acronym's pair
-     * (docs/LEXICON.md): "low rank adaptation" finds LoRA there. */
-    size_t n_lk = side == PDX_LEX_EN ? 2 : 1;
-    if (!rc && n_lk == 2)
-        rc = pdx_lexicon_find(x->lx, PDX_LEX_KO, key, x->key.len, &lk[1].first, &lk[1].count);
+    *done = false;
+    if (!span_lookup(x, w, n, written, lk, &n_lk, &side, &hyphens, &rc))
+        return rc;
+    const char *key = (const char *)x->key.data;
     /* an English key holds its words' terms; a Korean one more when it
      * bridges words or a word is keyed as written */
-    bool key_adds = side == PDX_LEX_KO && (n > 1 || written);
-    if (rc || lk[0].count + lk[1].count == 0 ||
-        (rc = span_too_common(x, d, w, n, key_adds, &common)) || common)
+    bool key_adds = side == PDX_LEX_KO && ((n > 1 && hyphens + 2 < 1u << n) || written);
+    if ((rc = span_too_common(x, d, w, n, key_adds, &common)) || common)
         return rc;
     alt_list l = {0};
     const char *surface = NULL;
