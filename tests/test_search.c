@@ -567,6 +567,15 @@ static void search_prefix(void **state)
     assert_string_equal(q(e, "eps*"), "2");
     assert_string_equal(q(e, "gam*"), "2,0");
     assert_string_equal(q(e, "zzz*"), "");
+    /* past the stem: "generation" is generat, which generati* does not
+     * start (a trial: optimiz* found nothing); the words it starts count */
+    assert_string_equal(q(e, "generati*"), "3");
+    assert_string_equal(q(e, "generat*"), "3");
+    /* a Korean compound's prefix finds it spaced too (강화 학습) */
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s", q(e, "강화학*"));
+    assert_int_equal(strlen(prefix), 3); /* two papers */
+    assert_string_equal(prefix, q(e, "강화학습"));
 }
 
 static void search_filters(void **state)
