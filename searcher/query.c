@@ -1629,7 +1629,8 @@ static int excluded_compound(parse_ctx *c, const char *w, size_t n, uint8_t fiel
     return rc;
 }
 
-/* An unquoted word, as one group or, when a hyphen joins two Korean words
+/* An unquoted word without brackets (word_parts()), as one group or,
+ * when a hyphen joins two Korean words
  * ("강화-학습", "비전-언어"), one group a side, as if a space stood there:
  * the digests write such compounds with a space or with none far more
  * often than with the hyphen, and a phrase of the two sides would need
@@ -1637,7 +1638,7 @@ static int excluded_compound(parse_ctx *c, const char *w, size_t n, uint8_t fiel
  * bridge bigram between them, no space an inner one). As separate words
  * they are also looked up in the lexicon as a span. Excluded, such a word
  * is one compound (excluded_compound()). */
-static int word_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
+static int hyphened_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
 {
     size_t h = hangul_hyphen(w, n);
     /* Under a NOT, one unit, however many NOTs: NOT -강화-학습 requires
@@ -1658,6 +1659,49 @@ static int word_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf
             rc = cnf_and(out, &y);
         else
             cnf_free(&y);
+    }
+    if (rc)
+        cnf_free(out);
+    return rc;
+}
+
+static bool is_bracket(char ch)
+{
+    return ch == '(' || ch == ')' || ch == '[' || ch == ']';
+}
+
+/* An unquoted word. Brackets inside it part words, as pasted from a
+ * summary: `강화학습(RL)을` is 강화학습 and RL, not the phrase of the two,
+ * and a particle or ending right after a closing bracket goes with the
+ * sentence (`(RLHF)을` is RLHF): a trial found `강화학습(RL)을` 5 papers,
+ * `강화학습 RL` 249. Each part is read as a word (hyphened_parts()).
+ * Excluded, the word stays one unit: -a(b) excludes it, not a and b
+ * apart (which cnf_not() refuses). */
+static int word_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
+{
+    size_t first = 0;
+    while (first < n && !is_bracket(w[first]))
+        first++;
+    if (c->negated || first == n)
+        return hyphened_parts(c, w, n, fields, out);
+    *out = (cnf){0};
+    int rc = PDX_OK;
+    bool any = false;
+    for (size_t i = 0, j; i < n && !rc; i = j + 1) {
+        j = i;
+        while (j < n && !is_bracket(w[j]))
+            j++;
+        bool after_close = i > 0 && (w[i - 1] == ')' || w[i - 1] == ']');
+        if (j == i || (after_close && pdx_korean_particle_len(w + i, j - i) == j - i))
+            continue;
+        cnf part = {0};
+        if ((rc = hyphened_parts(c, w + i, j - i, fields, &part)))
+            break;
+        if (!any)
+            *out = part;
+        else
+            rc = cnf_and(out, &part);
+        any = true;
     }
     if (rc)
         cnf_free(out);

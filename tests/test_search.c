@@ -578,6 +578,26 @@ static void search_prefix(void **state)
     assert_string_equal(prefix, q(e, "강화학습"));
 }
 
+/* Brackets inside a word part words, as pasted from a summary, and a
+ * particle right after a closing bracket goes (a trial: 강화학습(RL)을 5
+ * papers, 강화학습 RL 249): gamma(delta) is gamma and delta, which paper 2
+ * holds in two fields (no phrase); excluded, the word stays whole. */
+static void search_brackets(void **state)
+{
+    env *e = *state;
+    assert_string_equal(q(e, "gamma(delta)"), "2");
+    assert_string_equal(q(e, "\"gamma delta\""), "");
+    char whole[64];
+    snprintf(whole, sizeof whole, "%s", q(e, "gamma"));
+    assert_string_equal(q(e, "(gamma)을"), whole);
+    assert_string_equal(q(e, "[gamma]를"), whole);
+    assert_string_equal(q(e, "gamma)을"), whole);
+    assert_string_equal(q(e, "강화학습(alpha)을"), "");
+    snprintf(whole, sizeof whole, "%s", q(e, "강화학습 diffusion"));
+    assert_string_equal(q(e, "강화학습(diffusion)을"), whole);
+    assert_string_equal(q(e, "alpha -gamma(delta)"), "0,1");
+}
+
 static void search_filters(void **state)
 {
     env *e = *state;
@@ -881,6 +901,7 @@ int main(void)
         cmocka_unit_test(search_bm25_by_hand),   cmocka_unit_test(search_vote_boost_order),
         cmocka_unit_test(search_operators),      cmocka_unit_test(search_fields),
         cmocka_unit_test(search_prefix),         cmocka_unit_test(search_filters),
+        cmocka_unit_test(search_brackets),
         cmocka_unit_test(search_sort_and_paging), cmocka_unit_test(search_partial),
         cmocka_unit_test(search_korean),         cmocka_unit_test(search_total_estimate),
         cmocka_unit_test(search_errors),         cmocka_unit_test(search_proximity_bonus),
