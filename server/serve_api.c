@@ -288,9 +288,10 @@ static void handle_search(request *rq)
 
 /* Month counts, YYYYMM -> papers, filled by count_months. */
 typedef struct months {
-    int32_t first, last;  /* YYYYMM of the oldest and newest dated match, 0 if none */
-    uint32_t *count;      /* papers per month from first to last (owned) */
-    uint64_t undated;     /* matches without a date */
+    int32_t *ym;      /* YYYYMM of each listed month, oldest first (owned) */
+    uint32_t *count;  /* matches in each (owned) */
+    size_t n;         /* months listed */
+    uint64_t undated; /* matches without a date */
 } months;
 
 static int month_index(int32_t ym)
@@ -307,45 +308,66 @@ static int32_t hit_month(pdx_searcher *s, const pdx_results *r, size_t i)
     return h.date / 100;
 }
 
-/* Counts the hits per month: one pass for the range, one to count. Months
- * between are zero-filled for the chart, up to 100 years (a wider range,
- * from a damaged date, would only be zeros: refused). */
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Up to 100 years of months are listed whole, those without a match at 0,
+ * for the chart; a wider range (a date typed wrong: a trial's 1924 beside
+ * 2024 made the chart a 500) lists only the months with a match. */
+#define MONTHS_ZERO_FILLED 1200
+
+/* Counts the hits per month into m (its arrays owned by it). False when
+ * out of memory. */
 static bool count_months(pdx_searcher *s, const pdx_results *r, months *m)
 {
     memset(m, 0, sizeof *m);
-    for (size_t i = 0; i < r->n; i++) {
-        int32_t ym = hit_month(s, r, i);
-        if (!ym)
-            m->undated++;
-        else if (!m->first)
-            m->first = m->last = ym;
-        else {
-            m->first = PDX_MIN(m->first, ym);
-            m->last = PDX_MAX(m->last, ym);
-        }
-    }
-    if (!m->first)
-        return true;
-    int span = month_index(m->last) - month_index(m->first) + 1;
-    if (span > 1200 || !(m->count = calloc((size_t)span, sizeof *m->count)))
+    int32_t *dated = malloc((r->n ? r->n : 1) * sizeof *dated);
+    size_t n = 0;
+    if (!dated)
         return false;
     for (size_t i = 0; i < r->n; i++) {
         int32_t ym = hit_month(s, r, i);
         if (ym)
-            m->count[month_index(ym) - month_index(m->first)]++;
+            dated[n++] = ym;
+        else
+            m->undated++;
     }
+    qsort(dated, n, sizeof *dated, cmp_i32);
+    int span = n ? month_index(dated[n - 1]) - month_index(dated[0]) + 1 : 0;
+    size_t cap = span <= MONTHS_ZERO_FILLED ? (size_t)span : n;
+    m->ym = malloc((cap ? cap : 1) * sizeof *m->ym);
+    m->count = calloc(cap ? cap : 1, sizeof *m->count);
+    if (!m->ym || !m->count) {
+        free(dated);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int k = month_index(dated[i]) - month_index(dated[0]);
+        if (span <= MONTHS_ZERO_FILLED) {
+            while (m->n <= (size_t)k) {
+                int idx = month_index(dated[0]) + (int)m->n;
+                m->ym[m->n++] = (idx / 12) * 100 + idx % 12 + 1;
+            }
+            m->count[k]++;
+        } else {
+            if (!m->n || m->ym[m->n - 1] != dated[i])
+                m->ym[m->n++] = dated[i];
+            m->count[m->n - 1]++;
+        }
+    }
+    free(dated);
     return true;
 }
 
 static void json_months(pdx_buf *o, const months *m)
 {
     pdx_buf_puts(o, "[");
-    if (m->count) {
-        int first = month_index(m->first), last = month_index(m->last);
-        for (int k = first; k <= last; k++)
-            pdx_buf_printf(o, "%s{\"month\":\"%04d-%02d\",\"count\":%u}", k > first ? "," : "",
-                       k / 12, k % 12 + 1, m->count[k - first]);
-    }
+    for (size_t k = 0; k < m->n; k++)
+        pdx_buf_printf(o, "%s{\"month\":\"%04d-%02d\",\"count\":%u}", k ? "," : "",
+                       m->ym[k] / 100, m->ym[k] % 100, m->count[k]);
     pdx_buf_puts(o, "]");
 }
 
@@ -367,7 +389,7 @@ static void handle_histogram(request *rq)
                          true)) {
         months m;
         if (!count_months(run.s, &run.r, &m)) {
-            pdx_reply_error(rq->out, 500, "cannot read the matching papers' dates");
+            pdx_reply_error(rq->out, 503, "out of memory");
         } else {
             pdx_buf *o = &rq->out->body;
             pdx_buf_puts(o, "{\"query\":");
@@ -378,6 +400,7 @@ static void handle_histogram(request *rq)
             pdx_buf_puts(o, "}\n");
             reply_json(rq);
         }
+        free(m.ym);
         free(m.count);
     }
     search_done(&run);

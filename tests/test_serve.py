@@ -152,6 +152,27 @@ class ServeTest(unittest.TestCase):
         _, _, none = get_json(self.port, "/api/histogram?q=xyzzy")
         self.assertEqual((none["total"], none["months"]), (0, []))
 
+    def test_histogram_of_a_century_and_more(self):
+        """A date typed a century off (1924 beside 2024) lists the months
+        with a match, not a 500 (a user trial)."""
+        d = os.path.join(self.tmp, "century")
+        os.makedirs(d)
+        for day, pid in (("2024-05-01", "2405.00001"), ("2024-05-02", "2405.00002"),
+                         ("1924-05-01", "2405.00003")):
+            with open(os.path.join(d, day + ".md"), "w") as f:
+                f.write("## Daily Papers (%s)\n\n### [A Paper](https://arxiv.org/abs/%s)\n\n"
+                        "Vote: 1\n\nAuthors: X\n\n- histword 요약\n" % (day, pid))
+        idx = os.path.join(self.tmp, "century.idx")
+        H.build_index(BIN, idx, d)
+        srv = H.Server(BIN, idx)
+        try:
+            status, _, h = get_json(srv.port, "/api/histogram?q=histword")
+            self.assertEqual(status, 200)
+            self.assertEqual(h["months"], [{"month": "1924-05", "count": 1},
+                                           {"month": "2024-05", "count": 2}])
+        finally:
+            self.assertEqual(srv.stop(), 0)
+
     def test_page_is_self_contained(self):
         status, hdrs, body = get(self.port, "/")
         self.assertEqual(status, 200)
