@@ -776,14 +776,15 @@ static bool export_refused(const char *path)
 
 /* The file --export-jsonl path replaces, into *out (malloc'd): a symlink
  * is followed as -o follows one (pdx_output_target), so the link stays.
- * Returns 0, or 1 or 2 after a message (out of memory; a dangling link). */
+ * Returns 0, or 1 after a message (out of memory, a dangling link: not
+ * written, as for -o). */
 static int export_target(const char *path, char **out)
 {
     char err[1024];
     int rc = pdx_output_target(path, out, err, sizeof err);
     if (rc)
         pdx_cli_eprintf("paperdex-index: --export-jsonl %s\n", err);
-    return rc == PDX_ENOMEM ? 1 : rc ? 2 : 0;
+    return rc ? 1 : 0;
 }
 
 /* Refuses, before anything is written, an export file that is the index
@@ -792,7 +793,9 @@ static int export_target(const char *path, char **out)
  * file of another index, something not a regular file, a file that is not
  * an earlier export (export_target_problem), and outputs that are inputs.
  * export_path is the file to replace (export_target), or NULL. Returns 0,
- * or 2 after a message (a usage error). */
+ * or 1 after a message: not written, as -o onto a file that is no index
+ * (README: one status for every refusal to overwrite; a trial found 1
+ * there and 2 here). */
 static int refuse_conflicting_outputs(const char *out, const char *export_path,
                                       const char *const *paths, size_t n_paths)
 {
@@ -801,28 +804,28 @@ static int refuse_conflicting_outputs(const char *out, const char *export_path,
                 "paperdex-index: --export-jsonl %s is the index being written or one of its "
                 "files (-o %s); choose another file\n",
                 export_path, out);
-        return 2;
+        return 1;
     }
     for (size_t i = 0; i < n_paths; i++) {
         if (same_file(out, paths[i])) {
             pdx_cli_eprintf("paperdex-index: -o %s is also an input (%s); refusing to overwrite "
                     "it\n", out, paths[i]);
-            return 2;
+            return 1;
         }
         if (export_path && same_file(export_path, paths[i])) {
             pdx_cli_eprintf("paperdex-index: --export-jsonl %s is also an input (%s); refusing "
                     "to overwrite it\n", export_path, paths[i]);
-            return 2;
+            return 1;
         }
         const char *const outs[] = {out, export_path};
         for (size_t k = 0; k < 2; k++)
             if (outs[k] && inside_input_dir(outs[k], paths[i])) {
                 refuse_inside_input_dir(k ? "--export-jsonl" : "-o", outs[k], paths[i]);
-                return 2;
+                return 1;
             }
     }
     /* after the inputs: their messages say more than that it is no export */
-    return export_path && export_refused(export_path) ? 2 : 0;
+    return export_path && export_refused(export_path) ? 1 : 0;
 }
 
 /* What a run did to an index, for finish_stdout: a summary lost to a full
