@@ -1300,7 +1300,7 @@ static int index_main(int argc, char **argv, index_done *done)
             printf("duplicates merged: %" PRIu64 "\n", ws.duplicates);
             print_text_skips(&s);
             printf("distinct terms:    %" PRIu64 "\n", ws.terms);
-            printf("lexicon pairs:     %" PRIu64 " (Korean-English, mined)\n", ws.lexicon_pairs);
+            printf("lexicon pairs:     %" PRIu64 " (Korean-English and acronyms, mined)\n", ws.lexicon_pairs);
             pdx_cli_fprintf(stdout, "index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);
             printf("seconds:           %.3f\n", secs);
         }

@@ -25,7 +25,10 @@
  *                                    markers kept, "**"/"***" removed (this
  *                                    includes "#", "##" and "####" lines:
  *                                    only "###" starts a paper, and "> ###"
- *                                    lines: a blockquote is quoted text)
+ *                                    lines: a blockquote is quoted text; one
+ *                                    that links a paper like a heading,
+ *                                    "#### [T](arxiv)" or "###[T](arxiv)",
+ *                                    is warned: near_heading())
  *
  * An HTML comment, from a line that starts with "<!--" (after up to three
  * spaces) to the line holding the first "-->" after it, is none of these
@@ -1357,12 +1360,22 @@ static const char *heading_text(const char *s, size_t n, size_t *len)
     return h;
 }
 
-/* The line at data[*pos..len) (its '\n' and a '\r' before it not
+/* The line end of data[0..len): '\n' (and "\r\n"), or '\r' in a file
+ * with no '\n' at all, as old Mac editors save (CommonMark's line end
+ * too; a trial's such file was "not a digest"). A CR alone in a file of
+ * LF lines stays a control character inside its line, removed as the
+ * others are. */
+static char line_end_of(const char *data, size_t len)
+{
+    return !memchr(data, '\n', len) && memchr(data, '\r', len) ? '\r' : '\n';
+}
+
+/* The line at data[*pos..len) (its end `end`, and a '\r' before it, not
  * counted, trailing blanks trimmed into *n), *pos moved past it. */
-static const char *next_line(const char *data, size_t len, size_t *pos, size_t *n)
+static const char *next_line(const char *data, size_t len, char end, size_t *pos, size_t *n)
 {
     const char *s = data + *pos;
-    const char *nl = memchr(s, '\n', len - *pos);
+    const char *nl = memchr(s, end, len - *pos);
     size_t raw = nl ? (size_t)(nl - s) : len - *pos;
     *pos += raw + (nl ? 1 : 0);
     *n = rtrim_len(s, raw);
@@ -1421,8 +1434,9 @@ static int find_fences(pdx_parser *p, const char *data, size_t len)
         return PDX_OK;
     int rc = PDX_OK;
     bool pending = false; /* a heading not yet known to be a paper's */
+    char end = line_end_of(data, len);
     for (size_t pos = 0, n; pos < len && !rc;) {
-        const char *s = next_line(data, len, &pos, &n);
+        const char *s = next_line(data, len, end, &pos, &n);
         /* only a heading at the margin ends a section: an indented one may
          * be a line of a block in a list item ("   ### load the data" in
          * its Python), which must not cut the block in two (a review) */
@@ -1537,10 +1551,36 @@ static void code_line(pdx_parser *p, const open_block *ob, uint32_t lineno, cons
         summary_append(p, lineno, s, n, true);
 }
 
+/* Is the line s[0..n), not a paper heading, one that was surely meant as
+ * one: '#'s then a link to a paper, at another level ("#### [T](arxiv)")
+ * or without the space ("###[T](arxiv)")? Read as the summary's text (a
+ * digest's own "####" notes are that), its paper would vanish into the one
+ * before it unsaid (a user trial). */
+static bool near_heading(const char *s, size_t n)
+{
+    size_t i = pdx_block_indent(s, n), k = i;
+    while (k < n && s[k] == '#')
+        k++;
+    if (k == i || k - i > 6)
+        return false;
+    const char *h = s + k;
+    size_t hn = n - k;
+    trim(&h, &hn);
+    strip_closing_hashes(h, &hn);
+    heading_parts hp;
+    return hn && h[0] == '[' && read_heading(h, hn, &hp) && holds_arxiv_id(&hp);
+}
+
 /* One line outside fenced code. */
 static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
 {
     int rc = PDX_OK;
+    if (!is_heading(s, n) && near_heading(s, n) && guess_reportable(p))
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "a line linking a paper like a heading, but not '### ': read as %s, "
+                          "not a paper (write '### [Title](link)')",
+                          p->sec == SEC_PAPER ? "the summary of the paper before it"
+                                              : "text outside any paper");
     if (is_heading(s, n)) {
         rc = finish_paper(p);
         size_t hn;
@@ -1633,8 +1673,9 @@ static int parse_lines(pdx_parser *p, const char *data, size_t len)
     open_block ob = {PDX_FENCE_NONE, 0, false};
     open_comment cm = {0};
     uint32_t lineno = 0, fence = 0;
+    char end = line_end_of(data, len);
     for (size_t pos = 0, n; pos < len && !rc;) {
-        const char *s = next_line(data, len, &pos, &n);
+        const char *s = next_line(data, len, end, &pos, &n);
         if (lineno < UINT32_MAX)
             lineno++;
         int kind = p->fences.n ? pdx_fence_kind(s, n) : PDX_FENCE_NOT;

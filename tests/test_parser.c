@@ -590,6 +590,25 @@ static void test_text_crlf(void **state)
     free(crlf);
 }
 
+/* Old Mac line ends, a CR alone (CommonMark's too): the same papers, no
+ * CR kept (a trial's file was "not a digest"). */
+static void test_text_cr_only(void **state)
+{
+    (void)state;
+    char *cr = strdup(DOC);
+    assert_non_null(cr);
+    for (char *q = cr; *q; q++)
+        if (*q == '\n')
+            *q = '\r';
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/cr.md", cr, (size_t)-1), PDX_OK);
+    check_doc(&c);
+    for (size_t i = 0; i < c.np; i++)
+        assert_null(strchr(c.p[i].summary, '\r'));
+    collect_free(&c);
+    free(cr);
+}
+
 static void test_text_no_final_newline(void **state)
 {
     (void)state;
@@ -1961,6 +1980,28 @@ static void test_file_not_digest(void **state)
     collect_free(&c);
 }
 
+/* A line linking a paper like a heading but at another level or without
+ * the space is read as text, as before, and now said: a trial found its
+ * paper folded into the one before it without a word. A "####" note
+ * without a paper link is no such line. */
+static void test_near_heading_warned(void **state)
+{
+    (void)state;
+    const char *text = "## Daily Papers (2024-05-01)\n\n"
+                       "### [First](https://arxiv.org/abs/2405.00001)\n\nVote: 1\n\n- 요약\n\n"
+                       "###[Second](https://arxiv.org/abs/2405.00002)\n\n"
+                       "#### [Third](https://huggingface.co/papers/2405.00003)\n\n"
+                       "#### Notes on [a tool](https://example.com)\n\n- 더\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/near.md", text, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 9, "like a heading, but not '### '"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 11, "like a heading, but not '### '"));
+    assert_null(find_diag(&c, PDX_DIAG_WARNING, 13, "like a heading"));
+    assert_int_equal(c.st.warnings, 2);
+    collect_free(&c);
+}
+
 /* A digest saved as UTF-16 (a Windows editor's "Unicode") was reported
  * as "no '### ' paper headings", which sends the user looking for the
  * headings that are there. It is named for what it is, with no warning
@@ -2507,6 +2548,7 @@ int main(void)
         T("parser/fixture/doc", test_fixture_doc),
         T("parser/fixture/doc_file", test_fixture_doc_file),
         T("parser/text/crlf", test_text_crlf),
+        T("parser/text/cr_only", test_text_cr_only),
         T("parser/text/no_final_newline", test_text_no_final_newline),
         T("parser/text/invalid_utf8", test_text_invalid_utf8),
         T("parser/text/nul_byte", test_text_nul_byte),
@@ -2540,6 +2582,7 @@ int main(void)
         T("parser/html_comment_and_blockquote", test_html_comment_and_blockquote),
         T("parser/html_comment_text_after_close", test_html_comment_text_after_close),
         T("parser/file/not_digest", test_file_not_digest),
+        T("parser/file/near_heading_warned", test_near_heading_warned),
         T("parser/file/utf16", test_file_utf16),
         T("parser/dates", test_dates),
         T("parser/arxiv_ids", test_arxiv_ids),
