@@ -7,8 +7,10 @@
  *
  * Algorithm. The text is cut into lines at '\n' (a '\r' before it and any
  * trailing blanks are dropped, so CRLF and a missing final newline work;
- * lines have no length limit because nothing is copied into fixed
- * buffers). Each line is classified by its ASCII prefix, after up to three
+ * at '\r' in a file without '\n'; lines have no length limit because
+ * nothing is copied into fixed buffers, but a paper keeps at most
+ * PDX_MAX_SUMMARY_BYTES of summary, PDX_MAX_TITLE_BYTES of title and
+ * PDX_MAX_AUTHORS_BYTES of authors, warned: memory). Each line is classified by its ASCII prefix, after up to three
  * spaces for the two headers (CommonMark's; four make an indented code
  * line, which is text):
  *
@@ -145,6 +147,7 @@ struct pdx_parser {
     int64_t votes;       /* PDX_VOTES_UNKNOWN or >= 0 */
     uint32_t n_authors;  /* names in `authors` */
     uint32_t stripped;   /* terminal controls removed from this paper */
+    bool summary_cut;    /* its summary reached PDX_MAX_SUMMARY_BYTES */
     pdx_slots author_slots; /* hash of the names in `authors`, for dedup */
     uint32_t *author_off;   /* start of each name in `authors`... */
     uint32_t *author_len;   /* ...and its length; n_authors of each */
@@ -527,6 +530,7 @@ static void paper_reset(pdx_parser *p)
     p->votes = PDX_VOTES_UNKNOWN;
     p->n_authors = 0;
     p->stripped = 0;
+    p->summary_cut = false;
     if (p->author_slots.n > (1u << 16))
         pdx_slots_free(&p->author_slots); /* one huge list must not slow every paper */
     else
@@ -953,6 +957,10 @@ static size_t append_title_tail(pdx_parser *p, const char *s, size_t n)
 }
 
 /* A "### " line: h[0..n) is its text (heading_text()). */
+/* A title is a line of words; one past this is no digest's (a trial's 30
+ * MB heading took five times that to index). */
+#define PDX_MAX_TITLE_BYTES ((size_t)1 << 14)
+
 static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
 {
     paper_reset(p);
@@ -967,6 +975,12 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
     if (hp.url_len)
         bad += append_sanitized(&p->url, hp.url, hp.url_len, &p->stripped);
     report_replaced(p, lineno, bad);
+    if (p->title.len > PDX_MAX_TITLE_BYTES) {
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "the title passes %zu bytes: the rest of it is not indexed",
+                          PDX_MAX_TITLE_BYTES);
+        p->title.len = utf8_cut(buf_str(&p->title), PDX_MAX_TITLE_BYTES);
+    }
 
     const char *id = NULL;
     size_t id_len = 0;
@@ -1185,6 +1199,12 @@ static void python_authors(pdx_parser *p, uint32_t lineno, const char *s, size_t
                           "unterminated quote in the Authors list; kept to the end of the line");
 }
 
+/* An author list is a few hundred bytes, a big collaboration's some
+ * thousand names; a trial's 50 MB line of three million names took 1.4 GB
+ * to index. Past this (some 50,000 names), the names after the last comma
+ * before it are left out, warned. */
+#define PDX_MAX_AUTHORS_BYTES ((size_t)1 << 20)
+
 /* "Authors: ..."; a[0..n) is the text after the colon. */
 static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n)
 {
@@ -1193,6 +1213,16 @@ static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n
         return;
     }
     p->have_authors = true;
+    if (n > PDX_MAX_AUTHORS_BYTES) {
+        size_t cut = PDX_MAX_AUTHORS_BYTES;
+        while (cut > 0 && a[cut] != ',')
+            cut--;
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "the Authors line passes %zu bytes: the names after byte %zu are not "
+                          "indexed",
+                          PDX_MAX_AUTHORS_BYTES, cut);
+        n = cut;
+    }
     pdx_buf_reset(&p->scratch);
     report_replaced(p, lineno, append_sanitized(&p->scratch, a, n, &p->stripped));
     if (p->scratch.err)
@@ -1213,6 +1243,32 @@ static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n
     }
 }
 
+/* A summary is a few kilobytes; one of megabytes is no digest's (a trial
+ * indexed a 99 MB bullet line: four times that in memory whatever
+ * --mem-mb said, since one paper's postings cannot be spilled in parts).
+ * Past it the rest is left out, warned once a paper. */
+#define PDX_MAX_SUMMARY_BYTES ((size_t)4 << 20)
+
+/* Cuts line s[0..*n) so that the summary stays under PDX_MAX_SUMMARY_BYTES
+ * (on a character boundary), warning the first time; false when nothing
+ * of it goes in. */
+static bool summary_room(pdx_parser *p, uint32_t lineno, const char *s, size_t *n)
+{
+    size_t old = p->summary.len;
+    if (old + 1 + *n <= PDX_MAX_SUMMARY_BYTES)
+        return true;
+    if (!p->summary_cut)
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "the paper's summary passes %zu bytes: the rest of it is not indexed",
+                          PDX_MAX_SUMMARY_BYTES);
+    p->summary_cut = true;
+    size_t keep = old + 1 < PDX_MAX_SUMMARY_BYTES ? PDX_MAX_SUMMARY_BYTES - old - 1 : 0;
+    while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
+        keep--;
+    *n = keep;
+    return keep > 0;
+}
+
 /* Appends a summary line (right-trimmed, indentation kept), with runs of
  * two or more '*' removed unless the line is code (`code`: a line of a
  * fenced block, kept as written). */
@@ -1220,6 +1276,8 @@ static void summary_append(pdx_parser *p, uint32_t lineno, const char *s, size_t
 {
     pdx_buf *b = &p->summary;
     size_t old = b->len;
+    if (!summary_room(p, lineno, s, &n))
+        return;
     if (old)
         pdx_buf_putc(b, '\n');
     size_t start = b->len;

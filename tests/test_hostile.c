@@ -290,11 +290,12 @@ static char *long_line(size_t bytes, size_t *len)
     assert_non_null(s);
     size_t l = sizeof head - 1;
     memcpy(s, head, l);
+    l += (size_t)snprintf(s + l, cap - l, "zebrafinchmarker ");
     while (l + sizeof unit < sizeof head + bytes) {
         memcpy(s + l, unit, sizeof unit - 1);
         l += sizeof unit - 1;
     }
-    l += (size_t)snprintf(s + l, cap - l, " zebrafinchmarker\n");
+    l += (size_t)snprintf(s + l, cap - l, " zebrafinchtail\n");
     *len = l;
     return s;
 }
@@ -530,7 +531,7 @@ static void hostile_index_content_is_searchable(void **st)
         const char *const q[4];
         const char *expect; /* in the JSON output */
     } cases[] = {
-        {{"zebrafinchmarker", NULL}, "2402.00111"},     /* the 10 MB line */
+        {{"zebrafinchmarker", NULL}, "2402.00111"},     /* the 10 MB line's start */
         {{"author:Author4999", NULL}, "2402.00110"},    /* the 5000th author */
         {{"pathmarker", NULL}, "2402.00112"},           /* path with spaces, 한글 */
         {{"id:2402.00102", NULL}, "2402.00102"},        /* invalid UTF-8 paper */
@@ -549,6 +550,12 @@ static void hostile_index_content_is_searchable(void **st)
                      cases[i].expect, r.out, r.err);
         run_free(&r);
     }
+    /* past the summary's 4 MiB: left out (warned), not searchable */
+    const char *const tail[] = {"zebrafinchtail", NULL};
+    run_result rt = search(s, tail);
+    if (rt.status != 1)
+        fail_msg("search zebrafinchtail: exit %d: %.400s", rt.status, rt.out);
+    run_free(&rt);
     /* The stored file name is the path as walked, spaces and Hangul kept. */
     pdx_index *ix;
     pdx_searcher *sr;
