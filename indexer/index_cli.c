@@ -352,8 +352,11 @@ static int export_one(pdx_buf *b, pdx_buf *scratch, pdx_tokenizer *tk, const pdx
     pdx_buf_reset(b);
     put_key(b, EK_ID);
     pdx_json_str(b, h->id, h->id_len);
-    put_key(b, EK_URL);
-    pdx_json_str(b, h->url, h->url_len);
+    put_key(b, EK_URL); /* null without a link, as --json and the API have it */
+    if (h->url_len)
+        pdx_json_str(b, h->url, h->url_len);
+    else
+        put_lit(b, "null");
     put_key(b, EK_TITLE);
     pdx_json_str(b, h->title, h->title_len);
     put_key(b, EK_AUTHORS);

@@ -38,7 +38,11 @@ static const char day1[] = "## Daily Papers (2024-02-01)\n"
                            "\n"
                            "Vote: -\n"
                            "\n"
-                           "- 저자 줄이 없는 논문입니다.\n";
+                           "- 저자 줄이 없는 논문입니다.\n"
+                           "\n"
+                           "### Untitled Notes Without A Link\n"
+                           "\n"
+                           "- 링크가 없는 논문입니다.\n";
 
 static const char day2[] = "## Daily Papers (2024-02-02)\n"
                            "\n"
@@ -97,7 +101,7 @@ static void export_reads_back_every_indexed_paper(void **state)
     size_t lines = 0;
     for (size_t i = 0; i < len; i++)
         lines += text[i] == '\n';
-    assert_int_equal(lines, 2); /* the repeated paper once */
+    assert_int_equal(lines, 3); /* the repeated paper once */
 
     char *a = line_with(text, "\"id\":\"2402.00011\"");
     assert_non_null(strstr(a, "\"title\":\"Sparse Routers for Tiny Models\""));
@@ -111,8 +115,12 @@ static void export_reads_back_every_indexed_paper(void **state)
     assert_non_null(strstr(b, "\"authors\":[]"));
     assert_non_null(strstr(b, "\"votes\":null"));
     assert_non_null(strstr(b, "\"authors_terms\":\"\""));
+    /* no link: null, as paperdex-search --json and the API have it */
+    char *c = line_with(text, "\"id\":\"nolink-");
+    assert_non_null(strstr(c, "\"url\":null"));
     free(a);
     free(b);
+    free(c);
     free(text);
     free(d1);
     free(d2);
