@@ -1434,6 +1434,25 @@ static size_t other_spelling(const char *w, size_t n, char *out)
     return n + 1;
 }
 
+/* The joined spelling of a hyphenated word of two parts, any parts
+ * ("hyper-parameter" -> "hyperparameter", "point-cloud" -> "pointcloud")
+ * into out, its length; 0 if w[0..n) is not one. Taken only where the
+ * index holds it (add_other_spelling()), so a joined word no paper writes
+ * costs a lookup. */
+static size_t joined_spelling(const char *w, size_t n, char *out)
+{
+    const char *h = memchr(w, '-', n);
+    if (!h || h == w || h + 1 == w + n || memchr(h + 1, '-', (size_t)(w + n - h - 1)) ||
+        n >= PDX_SPELLING_MAX)
+        return 0;
+    size_t k = (size_t)(h - w);
+    memcpy(out, w, k);
+    memcpy(out + k, h + 1, n - k - 1);
+    if (w[k - 1] >= 'a' && w[k - 1] <= 'z' && out[k] >= 'A' && out[k] <= 'Z')
+        out[k] = (char)(out[k] | 0x20);
+    return n - 1;
+}
+
 /* Copies word w[0..n) to out (room for PDX_SPELLING_MAX bytes) with the
  * hyphens editors and phones make (U+2010, U+2011, the en dash U+2013)
  * written as '-': "pre–training" is pre-training. Returns the bytes
@@ -1472,6 +1491,41 @@ static size_t latin_compound_len(const char *w, size_t n)
  * outscore the form typed (a check found "Fine-Tuning" papers above
  * "finetuned" ones for finetuning). An
  * excluded word excludes both spellings, and --explain lists neither. */
+/* A closed word no paper holds, split where both sides are words papers
+ * hold ("pointcloud": point-cloud, "opensource": open-source, "longcontext":
+ * long-context: a probe found each 0 papers, its hyphenated spelling 38 to
+ * 195), the first such split from the left with three letters or more a
+ * side, into *cl; cl->missing when none. Only a word of letters. */
+static int split_spelling(parse_ctx *c, const char *w, size_t n, uint8_t fields, pdx_clause *cl,
+                          char *alt, size_t *alt_n)
+{
+    memset(cl, 0, sizeof *cl);
+    cl->missing = true;
+    for (size_t i = 0; i < n; i++)
+        if (!is_ascii_alpha(w[i]))
+            return PDX_OK;
+    for (size_t k = 3; k + 3 <= n && n + 1 < PDX_SPELLING_MAX; k++) {
+        memcpy(alt, w, k);
+        alt[k] = '-';
+        memcpy(alt + k + 1, w + k, n - k);
+        int rc = tokenize_word(c, alt, n + 1, PDX_TOKENIZE_QUERY);
+        if (rc)
+            return rc;
+        if (c->n_toks != 2)
+            continue;
+        if ((rc = build_clause(c, cl, fields)))
+            return rc;
+        if (!cl->missing) {
+            *alt_n = n + 1;
+            return PDX_OK;
+        }
+        pdx_clause_free(cl);
+        memset(cl, 0, sizeof *cl);
+        cl->missing = true;
+    }
+    return PDX_OK;
+}
+
 static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fields,
                               pdx_group *g)
 {
@@ -1479,14 +1533,22 @@ static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fi
     size_t tn = ascii_hyphens(w, wn, typed);
     size_t latin = tn ? latin_compound_len(typed, tn) : 0;
     size_t n = latin ? other_spelling(typed, latin, alt) : 0;
-    if (!n || c->no_expand)
+    if (!n && latin)
+        n = joined_spelling(typed, latin, alt);
+    if (c->no_expand || (!n && !latin))
         return PDX_OK;
-    int rc = tokenize_word(c, alt, n, PDX_TOKENIZE_QUERY);
-    if (rc || c->n_toks == 0)
-        return rc;
-    pdx_clause cl;
-    rc = build_clause(c, &cl, fields);
     const pdx_clause *as_typed = &g->clauses[0];
+    pdx_clause cl;
+    int rc;
+    if (n) {
+        if ((rc = tokenize_word(c, alt, n, PDX_TOKENIZE_QUERY)) || c->n_toks == 0)
+            return rc;
+        rc = build_clause(c, &cl, fields);
+    } else if (as_typed->missing && !memchr(typed, '-', latin)) {
+        rc = split_spelling(c, typed, latin, fields, &cl, alt, &n);
+    } else {
+        return PDX_OK;
+    }
     if (!rc && !cl.missing && !pdx_clause_same_terms(&cl, as_typed)) {
         cl.weight = PDX_DERIVED_WEIGHT * PDX_MIN(1.0, (double)as_typed->n_slots / cl.n_slots);
         cl.alternative = true;

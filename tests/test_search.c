@@ -598,6 +598,23 @@ static void search_brackets(void **state)
     assert_string_equal(q(e, "alpha -gamma(delta)"), "0,1");
 }
 
+/* An English compound in the other spelling the papers write: a
+ * hyphenated word of two parts joined when the index holds that
+ * (hyper-parameter: hyperparameter), a closed word no paper holds split
+ * where both sides are words papers hold (pointcloud: point-cloud). */
+static void search_compound_spellings(void **state)
+{
+    env *e = *state;
+    char want[64];
+    snprintf(want, sizeof want, "%s", q(e, "omega"));
+    assert_int_equal(strlen(want), 3);
+    assert_string_equal(q(e, "ome-ga"), want);
+    snprintf(want, sizeof want, "%s", q(e, "\"alpha beta\""));
+    assert_true(strlen(want) > 0);
+    assert_string_equal(q(e, "alphabeta"), want);
+    assert_string_equal(q(e, "alphazzz"), ""); /* one side no paper holds */
+}
+
 static void search_filters(void **state)
 {
     env *e = *state;
@@ -902,6 +919,7 @@ int main(void)
         cmocka_unit_test(search_operators),      cmocka_unit_test(search_fields),
         cmocka_unit_test(search_prefix),         cmocka_unit_test(search_filters),
         cmocka_unit_test(search_brackets),
+        cmocka_unit_test(search_compound_spellings),
         cmocka_unit_test(search_sort_and_paging), cmocka_unit_test(search_partial),
         cmocka_unit_test(search_korean),         cmocka_unit_test(search_total_estimate),
         cmocka_unit_test(search_errors),         cmocka_unit_test(search_proximity_bonus),
