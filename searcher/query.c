@@ -227,6 +227,7 @@ void pdx_clause_free(pdx_clause *cl)
     for (uint32_t i = 0; i < cl->n_slots; i++) {
         free(cl->slots[i].ords);
         free(cl->slots[i].text);
+        free(cl->slots[i].also);
     }
     free(cl->slots);
     free(cl->key);
@@ -711,14 +712,28 @@ static int keep_one_term(const pdx_token *t, void *payload)
     return 0;
 }
 
+/* Notes term t[0..n) among the slot's `also` terms (highlighted). */
+static int slot_also_add(pdx_slot *sl, const char *t, size_t n)
+{
+    char *a = realloc(sl->also, sl->also_len + n + 1);
+    if (!a)
+        return PDX_ENOMEM;
+    memcpy(a + sl->also_len, t, n);
+    a[sl->also_len + n] = 0;
+    sl->also = a;
+    sl->also_len += n + 1;
+    return PDX_OK;
+}
+
 /* Adds to terms[0..*n) (malloc'd) the terms of the words that complete the
  * prefix typed, w[0..wn) (ASCII letters), with a common ending, whole or
  * its part the prefix does not end with: the index holds stems, and a
  * prefix past its word's stem starts none of them (`optimiz*`: optimize,
  * optimization and optimizer are all `optim`; `reasonin*`, `reasoning`:
- * `reason`). A trial found `optimiz*` 0 papers, `optimization` 226. */
-static int add_completed_stems(parse_ctx *c, const char *w, size_t wn, uint32_t **terms,
-                               size_t *n)
+ * `reason`). A trial found `optimiz*` 0 papers, `optimization` 226. Those
+ * that do not start with the slot's text are its `also` terms. */
+static int add_completed_stems(parse_ctx *c, pdx_slot *sl, const char *w, size_t wn,
+                               uint32_t **terms, size_t *n)
 {
     char word[PDX_MAX_TERM_BYTES];
     for (size_t e = 0; e < sizeof word_endings / sizeof *word_endings; e++) {
@@ -754,6 +769,9 @@ static int add_completed_stems(parse_ctx *c, const char *w, size_t wn, uint32_t 
                 return PDX_ENOMEM;
             more[(*n)++] = ord;
             *terms = more;
+            bool starts = o.n >= sl->text_len && !memcmp(o.t, sl->text, sl->text_len);
+            if (!starts && (rc = slot_also_add(sl, o.t, o.n)))
+                return rc;
         }
     }
     return PDX_OK;
@@ -771,7 +789,7 @@ static int expand_prefix(parse_ctx *c, pdx_slot *slot, const char *p, size_t n, 
     size_t n_terms;
     int rc = pdx_search_prefix(c->s, p, n, &terms, &n_terms);
     if (!rc && wn)
-        rc = add_completed_stems(c, w, wn, &terms, &n_terms);
+        rc = add_completed_stems(c, slot, w, wn, &terms, &n_terms);
     if (rc) {
         free(terms);
         return rc; /* the message is in c->s */
@@ -871,7 +889,8 @@ static int star_slot(parse_ctx *c, pdx_slot *sl, size_t i)
     memcpy(bridge, sl->text, k);
     bridge[k] = ' ';
     memcpy(bridge + k + 1, sl->text + k, sl->text_len - k);
-    return slot_add_term(c, sl, bridge, sl->text_len + 1);
+    rc = slot_add_term(c, sl, bridge, sl->text_len + 1);
+    return rc ? rc : slot_also_add(sl, bridge, sl->text_len + 1);
 }
 
 /* The whole word a clause's tokens spell when they are the chained
@@ -1000,8 +1019,10 @@ static int clause_copy(parse_ctx *c, pdx_clause *dst, const pdx_clause *src)
     for (uint32_t i = 0; i < src->n_slots; i++) {
         const pdx_slot *a = &src->slots[i];
         pdx_slot *b = &dst->slots[i];
-        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix, a->bridge};
+        *b = (pdx_slot){NULL, 0, NULL, a->text_len, a->prefix, a->bridge, NULL, a->also_len};
         if (a->text && !(b->text = dup_bytes(a->text, a->text_len + 1)))
+            return PDX_ENOMEM;
+        if (a->also && !(b->also = dup_bytes(a->also, a->also_len)))
             return PDX_ENOMEM;
         if (a->n_ords && !(b->ords = dup_bytes(a->ords, a->n_ords * sizeof *a->ords)))
             return PDX_ENOMEM;
@@ -2432,12 +2453,25 @@ int pdx_query_expansion(const pdx_query *q, size_t i, pdx_expansion *out)
 
 /* ---- highlighting ---- */
 
+/* Is term one of the slot's `also` terms? */
+static bool slot_also(const pdx_slot *sl, const char *term, size_t len)
+{
+    for (size_t i = 0; i < sl->also_len;) {
+        size_t n = strlen(sl->also + i);
+        if (n == len && memcmp(sl->also + i, term, len) == 0)
+            return true;
+        i += n + 1;
+    }
+    return false;
+}
+
 bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len)
 {
     if (!sl->text)
         return false;
     if (sl->prefix)
-        return len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0;
+        return (len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0) ||
+               slot_also(sl, term, len);
     if (len == sl->text_len)
         return memcmp(term, sl->text, len) == 0;
     if (!sl->bridge || len != sl->text_len + 1 || len > PDX_MAX_TERM_BYTES)

@@ -248,6 +248,12 @@ typedef struct pdx_slot {
      * the tokenizer indexes a bigram that spans one space. So "강화학습"
      * finds "강화 학습"; a lone two-character word never has this set. */
     bool bridge;
+    /* A prefix's terms that do not start with text, each NUL-terminated,
+     * also_len bytes in all (NULL when none): the stems of the words it
+     * starts (optimiz*: optim) and a compound bigram's bridge form, so
+     * that they are highlighted too. Owned. */
+    char *also;
+    size_t also_len;
 } pdx_slot;
 
 typedef enum pdx_clause_kind {

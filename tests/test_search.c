@@ -570,7 +570,23 @@ static void search_prefix(void **state)
     /* past the stem: "generation" is generat, which generati* does not
      * start (a trial: optimiz* found nothing); the words it starts count */
     assert_string_equal(q(e, "generati*"), "3");
-    assert_string_equal(q(e, "generat*"), "3");
+    /* and is highlighted there (a review: the stem did not start it) */
+    pdx_query *pq;
+    assert_int_equal(pdx_query_parse(&pq, e->s, "generati*", 9), PDX_OK);
+    static const char text[] = "a text-to-video generation model";
+    const pdx_span *sp;
+    size_t n_sp;
+    assert_int_equal(pdx_highlight(e->s, pq, text, sizeof text - 1, &sp, &n_sp), PDX_OK);
+    assert_int_equal(n_sp, 1);
+    assert_int_equal(sp[0].start, 16);
+    assert_int_equal(sp[0].end, 26);
+    pdx_query_free(pq);
+    /* spaced, the compound's prefix is highlighted too */
+    assert_int_equal(pdx_query_parse(&pq, e->s, "강화학*", strlen("강화학*")), PDX_OK);
+    static const char ko[] = "강화 학습을 쓴다";
+    assert_int_equal(pdx_highlight(e->s, pq, ko, sizeof ko - 1, &sp, &n_sp), PDX_OK);
+    assert_true(n_sp >= 1 && sp[n_sp - 1].end >= strlen("강화 학"));
+    pdx_query_free(pq);
     /* a Korean compound's prefix finds it spaced too (강화 학습) */
     char prefix[64];
     snprintf(prefix, sizeof prefix, "%s", q(e, "강화학*"));
