@@ -13,6 +13,11 @@
  *   EN(KO)  INSIDE is 1..LM_MAX_KO_WORDS Hangul words: the fixed Korean
  *           side. The varying side is the 1..LM_MAX_EN_WORDS Latin words
  *           before the parenthesis.
+ *   ACRONYM `Long Form (ACR)`, `ACR(Long Form)`, `(Long Form, ACR)`: the
+ *           long form is the fixed side (kept as a pair's Korean side),
+ *           the acronym the one-word span; which words are the long form
+ *           is lm_long_form_start()'s (the acronym's capitals as initials,
+ *           else Schwartz and Hearst's letters), and no tree is walked.
  *
  * Words with digits are not taken (`모델(GPT-4)` names an example, it does
  * not translate). No particle is stripped from the word before the
@@ -29,9 +34,9 @@
  *                                                  parenthesis leftwards
  *   0x01 dir fixed-terms 0x00 surface             a spelling of the fixed side
  *
- * where dir is 0 for KO(EN) and 1 for EN(KO) and fixed-terms is the joined
- * pdx_tokenize() output of the fixed side (so `LLM`/`llm` and `강화학습`/`강화
- * 학습` are one side).
+ * where dir is 0 for KO(EN), 1 for EN(KO) and 2 for an acronym, and
+ * fixed-terms is the joined pdx_tokenize() output of the fixed side (so
+ * `LLM`/`llm` and `강화학습`/`강화 학습` are one side).
  *
  * Alignment, at finish
  * --------------------
@@ -52,19 +57,21 @@
  * occurrence to the next, so it rarely makes a strong child; a true part
  * of the term recurs.
  *
- * Two filters then drop what the descent gets wrong most often:
+ * Filters then drop what the descent gets wrong most often:
  *  - a Korean span too short for its English side (lm_long_enough):
  *    `강화 학습` for RLHF, `모델` for "Autoregressive Models";
  *  - a pair whose English contains the English of another pair with the
  *    same Korean (lm_en_inside): `강화 학습` is RL, so `강화 학습` for DRL
- *    lost the word that says "deep".
+ *    lost the word that says "deep";
+ *  - an acronym the tokenizer folds onto one a pair writes as it is
+ *    (lm_drop_folded(): SDS is the term sd, SD's).
  *
  * Support counts texts, not mentions: a summary that repeats `탈옥
  * (jailbreak)` three times is one vote. Pairs found from both directions or
  * through spellings that normalize alike are merged by their term
  * sequences (supports added).
  *
- * The exported candidate table (MCAND, version 1)
+ * The exported candidate table (MCAND, version 2; 1 had no acronyms)
  * -----------------------------------------------
  * Little-endian, every byte covered by the checksum at the end:
  *
@@ -606,6 +613,27 @@ static int lm_add_occurrence(pdx_lexicon_miner *m, enum lm_dir dir, const char *
     return PDX_OK;
 }
 
+/* The ','/';'-separated pieces of t[s, e) (a parenthetical's inside: at
+ * most LM_MAX_PIECES), spaces trimmed. */
+#define LM_MAX_PIECES (LM_MAX_INSIDE / 2 + 1)
+static size_t lm_pieces(const char *t, size_t s, size_t e, lm_word *out)
+{
+    size_t n = 0;
+    while (s < e && n < LM_MAX_PIECES) {
+        size_t p = s;
+        while (p < e && t[p] != ',' && t[p] != ';')
+            p++;
+        size_t a = s, b = p;
+        while (a < b && t[a] == ' ')
+            a++;
+        while (b > a && t[b - 1] == ' ')
+            b--;
+        out[n++] = (lm_word){a, b};
+        s = p + 1;
+    }
+    return n;
+}
+
 /* KO(EN): each ','/';'-separated piece of t[s, e) that is 1..6 Latin
  * words is a fixed English side for the Korean words before. */
 static int lm_add_ko_en(pdx_lexicon_miner *m, const char *t, size_t len, size_t s, size_t e,
@@ -615,22 +643,14 @@ static int lm_add_ko_en(pdx_lexicon_miner *m, const char *t, size_t len, size_t 
     size_t n = lm_words_left(t, len, left_end, true, words, LM_MAX_KO_WORDS);
     if (n == 0)
         return PDX_OK;
-    while (s < e) {
-        size_t p = s;
-        while (p < e && t[p] != ',' && t[p] != ';')
-            p++;
-        size_t a = s, b = p;
-        while (a < b && t[a] == ' ')
-            a++;
-        while (b > a && t[b - 1] == ' ')
-            b--;
-        if (lm_is_words(t, len, a, b, false, LM_MAX_EN_WORDS)) {
-            int rc = lm_add_occurrence(m, LM_KO_EN, t, a, b, words, n);
+    lm_word p[LM_MAX_PIECES];
+    size_t k = lm_pieces(t, s, e, p);
+    for (size_t i = 0; i < k; i++)
+        if (lm_is_words(t, len, p[i].start, p[i].end, false, LM_MAX_EN_WORDS)) {
+            int rc = lm_add_occurrence(m, LM_KO_EN, t, p[i].start, p[i].end, words, n);
             if (rc)
                 return rc;
         }
-        s = p + 1;
-    }
     return PDX_OK;
 }
 
@@ -831,27 +851,6 @@ static int lm_add_long_piece(pdx_lexicon_miner *m, const char *t, size_t as, siz
     if (core == as || lm_long_form_start(t, ls, le, t + as, core - as) != ls)
         return PDX_OK;
     return lm_add_acronym(m, t, as, core, ls, le);
-}
-
-/* The ','/';'-separated pieces of t[s, e), spaces trimmed, at most
- * LM_MAX_PIECES of them. */
-#define LM_MAX_PIECES 4
-static size_t lm_pieces(const char *t, size_t s, size_t e, lm_word *out)
-{
-    size_t n = 0;
-    while (s < e && n < LM_MAX_PIECES) {
-        size_t p = s;
-        while (p < e && t[p] != ',' && t[p] != ';')
-            p++;
-        size_t a = s, b = p;
-        while (a < b && t[a] == ' ')
-            a++;
-        while (b > a && t[b - 1] == ' ')
-            b--;
-        out[n++] = (lm_word){a, b};
-        s = p + 1;
-    }
-    return n;
 }
 
 /* The acronyms the parenthetical t[s, e) after t[.., left_end) states. */
@@ -1361,6 +1360,45 @@ static size_t lm_drop_contained(pdx_lex_pair *pairs, size_t n)
     return k;
 }
 
+/* Is the English of pair p written as its terms are (case aside)? An
+ * acronym ending in a capital S is not: the tokenizer reads it as a plural
+ * (SDS is sd, TTS tt). */
+static bool lm_en_as_terms(const pdx_lex_pair *p)
+{
+    if (p->en_surface_len != p->en_terms_len)
+        return false;
+    for (size_t i = 0; i < p->en_terms_len; i++)
+        if ((p->en_surface[i] | 0x20) != p->en_terms[i])
+            return false;
+    return true;
+}
+
+/* Drops an acronym's pair whose acronym the tokenizer folds onto another
+ * acronym that a pair writes as it is: SDS (Score Distillation Sampling)
+ * is the term sd, which SD (Stable Diffusion) is, and the pair would give
+ * every query for either the other's long form (a review). TTS, whose tt
+ * no pair writes, stays. Returns the new count. */
+static size_t lm_drop_folded(pdx_lex_pair *pairs, size_t n)
+{
+    bool *drop = calloc(n ? n : 1, sizeof *drop);
+    if (!drop)
+        return (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        if (!lm_is_alpha(pairs[i].ko_surface[0]) || lm_en_as_terms(&pairs[i]))
+            continue;
+        for (size_t j = 0; j < n && !drop[i]; j++)
+            drop[i] = j != i && pairs[j].en_terms_len == pairs[i].en_terms_len &&
+                      !memcmp(pairs[j].en_terms, pairs[i].en_terms, pairs[i].en_terms_len) &&
+                      lm_en_as_terms(&pairs[j]);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!drop[i])
+            pairs[k++] = pairs[i];
+    free(drop);
+    return k;
+}
+
 /* Merges work pairs with equal term sequences (the first, most supported,
  * spelling wins; supports add up) into m->pairs, sorted for output. */
 static int lm_merge(pdx_lexicon_miner *m)
@@ -1394,6 +1432,8 @@ static int lm_merge(pdx_lexicon_miner *m)
     }
     free(items);
     size_t kept = lm_drop_contained(m->pairs, m->n_pairs);
+    if (kept != (size_t)-1)
+        kept = lm_drop_folded(m->pairs, kept);
     if (kept == (size_t)-1)
         return PDX_ENOMEM;
     m->n_pairs = kept;

@@ -229,6 +229,13 @@ static const char *const fx_acronyms[] = {
     "- 그리고 mean average precision (mAP)이 오른다. Diffusion Models (LDM) 비교.",
     "- 다시 Diffusion Models (LDM). Diffusion Models (LDM).",
     "- 또 Diffusion Models (LDM)를 쓴다.",
+    /* the tokenizer reads SDS as the plural of SD, which Stable Diffusion
+     * is: no pair of its own; TTS (tt, nobody's) keeps its pair */
+    "- Score Distillation Sampling (SDS) 손실. Stable Diffusion (SD) 모델.",
+    "- 또 Score Distillation Sampling (SDS)을 쓴다. Stable Diffusion (SD).",
+    "- 마지막 Score Distillation Sampling (SDS). Stable Diffusion(SD).",
+    "- Text-to-Speech (TTS) 모델. Text-to-Speech (TTS). 또 Text-to-Speech(TTS).",
+    "- 음성 Text-to-Speech (TTS).", "- 합성 Text-to-Speech (TTS).",
 };
 
 /* Acronyms and their long forms: the long form is the words whose
@@ -254,6 +261,11 @@ static void test_lexicon__mine_acronyms(void **state)
         assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "IT"));
         assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "mAP"));
         assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "LDM"));
+        assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "SDS"));
+    }
+    assert_int_equal(find_surface(p, n, "Stable Diffusion", "SD"), 3);
+    assert_int_equal(find_surface(p, n, "Text-to-Speech", "TTS"), 3);
+    for (size_t i = 0; i < n; i++) {
         if (str_is(p[i].en_surface, p[i].en_surface_len, "NeRF"))
             assert_true(str_is(p[i].ko_terms, p[i].ko_terms_len, "neural radianc field") ||
                         str_is(p[i].ko_surface, p[i].ko_surface_len, "신경 방사장"));
