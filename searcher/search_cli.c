@@ -767,8 +767,11 @@ static int search_into(pdx_buf *o, const cli *c)
     if (!rc)
         rc = pdx_search(s, q, &c->opts, &r);
     double secs = now() - t0;
-    if (!rc && r.total == 0) /* no paper matches every word: a word misspelt? */
-        rc = pdx_query_suggest(s, (const char *)c->query.data, c->query.len, &suggestion);
+    /* no paper matches every word: a word misspelt? Only advice: a
+     * suggestion that cannot be made is none */
+    if (!rc && r.total == 0 &&
+        pdx_query_suggest(s, (const char *)c->query.data, c->query.len, &suggestion))
+        suggestion = NULL;
     if (rc) {
         /* a bad option value (PDX_EINVAL) is reported in the library's words */
         const char *m = pdx_searcher_errmsg(s);

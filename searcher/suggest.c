@@ -21,7 +21,10 @@
  *
  * Only Latin words of letters are looked at: a Korean word is a phrase of
  * bigrams, and its typing errors (a wrong jamo) are not edits of terms.
- * Nor is a field name (`title:`) or a prefix (`transf*`). The cost (a
+ * Nor is a field name (`title:`), a prefix (`transf*`) or a word the query
+ * matches in another form (`pointcloud`: point cloud). Two edits away, the
+ * word must be one three papers hold; spellings are read in titles and
+ * summaries, or the authors for a word of an author: field. The cost (a
  * scan of the terms of one first letter, a few papers read) is paid only
  * when a front end asks, which it does when no paper matches every word.
  */
@@ -37,7 +40,11 @@
  * segments, segmentation; `token`: tokenizer, tokenization), and the one
  * typed may be in few of its papers. */
 #define SUGGEST_PAPERS 16
-#define SUGGEST_WORDS 16      /* words of a query looked at */
+#define SUGGEST_WORDS 64      /* words of a query looked at, the first ones */
+/* Papers a term two edits away must be in: a word rare in the papers is
+ * seldom what a misspelling of a word they do not hold meant (`mankind`
+ * was "corrected" to the name of a method of one paper). */
+#define SUGGEST_FAR_PAPERS 3
 
 /* Edits allowed for a word of n letters. */
 static unsigned max_edits(size_t n)
@@ -110,6 +117,7 @@ typedef struct word {
     size_t start, end;
     char term[PDX_MAX_TERM_BYTES];
     size_t term_len;
+    bool author; /* in an author: (or authors:) field */
 } word;
 
 typedef struct words {
@@ -118,6 +126,38 @@ typedef struct words {
     word w[SUGGEST_WORDS];
     size_t n;
 } words;
+
+static bool has_prefix_ci(const char *s, size_t n, const char *p)
+{
+    size_t k = strlen(p);
+    if (n < k)
+        return false;
+    for (size_t i = 0; i < k; i++)
+        if ((s[i] | 0x20) != p[i])
+            return false;
+    return true;
+}
+
+/* Is byte `at` of text[0..len) in an author: field: its word, or a quote
+ * that such a word opens (author:"Lin Xu")? Quotes counted as '"'. */
+static bool in_author_field(const char *text, size_t at)
+{
+    bool author = false, quoted = false;
+    for (size_t i = 0; i < at; i++) {
+        if (text[i] == '"') {
+            quoted = !quoted;
+            if (!quoted)
+                author = false;
+        } else if (!quoted && (text[i] == ' ' || text[i] == '\t')) {
+            author = false;
+        } else if (!quoted && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' ||
+                               text[i - 1] == '(' || text[i - 1] == '-')) {
+            author = has_prefix_ci(text + i, at - i, "author:") ||
+                     has_prefix_ci(text + i, at - i, "authors:");
+        }
+    }
+    return author;
+}
 
 /* Keeps a stemmed word of letters only, long enough, that is no field
  * name ("title:") nor prefix ("transf*"). */
@@ -135,7 +175,17 @@ static int collect_word(const pdx_token *t, void *payload)
     w->end = t->end;
     w->term_len = t->term_len;
     memcpy(w->term, t->term, t->term_len);
+    w->author = in_author_field(ws->text, t->start);
     return 0;
+}
+
+/* The fields a word's spellings are looked for in: the authors for a word
+ * of an author: field, else titles and summaries (a surname is no
+ * suggestion for `carpet`). */
+static unsigned word_fields(const word *w)
+{
+    return w->author ? 1u << PDX_FIELD_AUTHORS
+                     : (1u << PDX_FIELD_TITLE) | (1u << PDX_FIELD_SUMMARY);
 }
 
 /* A term close to a word: its view ordinal, edits, length and papers.
@@ -151,15 +201,16 @@ typedef struct candidate {
     uint64_t papers;
 } candidate;
 
-/* Terms close to the term first, then the fewer edits, the longer term
- * (`hallucin` before `hall`), the more papers. */
+/* Terms close to the term first, then the fewer edits, then the more
+ * papers (`agnet`: agent, 322 papers, not a name in 3); among terms close
+ * to a start of the word, the longer first (`hallucin` before `hall`). */
 static bool better(const candidate *a, const candidate *b)
 {
     if (a->by_prefix != b->by_prefix)
         return !a->by_prefix;
     if (a->edits != b->edits)
         return a->edits < b->edits;
-    if (a->len != b->len)
+    if (a->by_prefix && a->len != b->len)
         return a->len > b->len;
     return a->papers > b->papers;
 }
@@ -220,7 +271,7 @@ static int close_terms(pdx_searcher *s, const char *text, const word *w, unsigne
             rc = pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
             break;
         }
-        if (!closeness(w, text, &t, bound, &c))
+        if (!(t.fields & word_fields(w)) || !closeness(w, text, &t, bound, &c))
             continue;
         if ((rc = pdx_search_term_papers(s, c.vord, &c.papers)))
             break;
@@ -263,30 +314,36 @@ static int closer_surface(const pdx_token *t, void *payload)
     return 0;
 }
 
-/* Reads the title, authors and summary of view paper doc for spellings
- * of sf's term. */
+/* Reads the fields of view paper doc where the typed word's spellings
+ * are looked for (word_fields()) for spellings of sf's term. */
 static int read_paper(pdx_searcher *s, uint32_t doc, surface *sf)
 {
     pdx_hit_info h;
     int rc = pdx_hit_get(s, doc, &h);
-    const char *texts[3] = {h.title, h.authors, h.summary};
-    size_t lens[3] = {h.title_len, h.authors_len, h.summary_len};
-    for (int i = 0; i < 3 && !rc; i++) {
-        sf->src = texts[i];
-        rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, texts[i], lens[i], 0, NULL,
+    if (rc)
+        return rc;
+    const char *texts[PDX_NFIELDS] = {h.title, h.authors, h.summary};
+    size_t lens[PDX_NFIELDS] = {h.title_len, h.authors_len, h.summary_len};
+    unsigned fields = word_fields(sf->typed);
+    for (unsigned f = 0; f < PDX_NFIELDS && !rc; f++) {
+        if (!(fields & 1u << f))
+            continue;
+        sf->src = texts[f];
+        rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, texts[f], lens[f], 0, NULL,
                           closer_surface, sf);
     }
     return rc;
 }
 
-/* Reads up to `papers` live papers holding term vord, segment after
- * segment, for the spelling closest to the typed
- * word. */
-static int find_surface(pdx_searcher *s, uint32_t vord, unsigned papers, surface *sf)
+/* Reads up to SUGGEST_PAPERS live papers holding term vord in the typed
+ * word's fields, segment after segment, each once, for the spelling
+ * closest to the typed word. */
+static int find_surface(pdx_searcher *s, uint32_t vord, surface *sf)
 {
-    unsigned read = 0;
+    uint32_t read[SUGGEST_PAPERS];
+    unsigned n_read = 0, fields = word_fields(sf->typed);
     int rc = PDX_OK;
-    for (uint32_t g = 0; g < pdx_search_n_segs(s->ix) && read < papers && !rc; g++) {
+    for (uint32_t g = 0; g < pdx_search_n_segs(s->ix) && n_read < SUGGEST_PAPERS && !rc; g++) {
         uint32_t base, local;
         pdx_index *seg = pdx_search_seg(s->ix, g, &base);
         rc = pdx_search_term_local(s->ix, vord, g, &local);
@@ -294,16 +351,18 @@ static int find_surface(pdx_searcher *s, uint32_t vord, unsigned papers, surface
             rc = PDX_OK;
             continue;
         }
-        for (unsigned f = 0; f < PDX_NFIELDS && read < papers && !rc; f++) {
+        for (unsigned f = 0; f < PDX_NFIELDS && n_read < SUGGEST_PAPERS && !rc; f++) {
             pdx_postings p;
-            rc = pdx_postings_open(&p, seg, local, f);
-            if (rc == PDX_ENOTFOUND) {
-                rc = PDX_OK;
+            if (!(fields & 1u << f) || (rc = pdx_postings_open(&p, seg, local, f))) {
+                rc = rc == PDX_ENOTFOUND ? PDX_OK : rc;
                 continue;
             }
-            while (!rc && p.doc != PDX_NO_DOC && read < papers && sf->edits > 1) {
-                if (!pdx_doc_deleted(seg, p.doc)) {
-                    read++;
+            while (!rc && p.doc != PDX_NO_DOC && n_read < SUGGEST_PAPERS && sf->edits > 1) {
+                bool seen = pdx_doc_deleted(seg, p.doc);
+                for (unsigned i = 0; i < n_read && !seen; i++)
+                    seen = read[i] == base + p.doc;
+                if (!seen) {
+                    read[n_read++] = base + p.doc;
                     rc = read_paper(s, base + p.doc, sf);
                 }
                 if (!rc)
@@ -327,6 +386,7 @@ static int correct_word(pdx_searcher *s, const char *text, const word *w, const 
     size_t n;
     int rc = close_terms(s, text, w, bound, best, &n);
     surface sf = {w, text, NULL, 0, NULL, NULL, 0, bound + 1, bound};
+    uint64_t papers = 0; /* of the term whose spelling is closest */
     /* one edit is as close as a word papers write can be to one they
      * do not (the same word would have the typed word's term) */
     for (size_t i = 0; i < n && !rc && sf.edits > 1; i++) {
@@ -335,10 +395,12 @@ static int correct_word(pdx_searcher *s, const char *text, const word *w, const 
             return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
         sf.term = t.str;
         sf.term_len = t.len;
-        rc = find_surface(s, best[i].vord,
-                          SUGGEST_PAPERS, &sf);
+        unsigned before = sf.edits;
+        rc = find_surface(s, best[i].vord, &sf);
+        if (sf.edits < before)
+            papers = best[i].papers;
     }
-    if (!rc && sf.best) {
+    if (!rc && sf.best && (sf.edits < 2 || papers >= SUGGEST_FAR_PAPERS)) {
         *out = sf.best;
         *out_len = sf.best_len;
     }
@@ -355,6 +417,26 @@ static void put_in_case(pdx_buf *o, const char *r, size_t n, const char *t, size
         int c = tolower((unsigned char)r[i]);
         pdx_buf_putc(o, (uint8_t)(upper || (first && i == 0) ? toupper(c) : c));
     }
+}
+
+/* Does the word w[0..n), read alone as the query parser reads a word,
+ * match papers in some form (into *held)? Its term is not in the index, but
+ * another spelling may be ("selfattention": self-attention) or a lexicon
+ * equivalent: a review found `selfattention xqzzy` "corrected" to a word of
+ * one paper. Any clause of its group that can match says so. */
+static int matches_in_some_form(pdx_searcher *s, const char *w, size_t n, bool *held)
+{
+    pdx_query *q;
+    *held = false;
+    int rc = pdx_query_parse_flags(&q, s, w, n, PDX_PARSE_DEFAULT);
+    if (rc)
+        return rc == PDX_EINVAL ? PDX_OK : rc; /* no word of its own: nothing held */
+    for (uint32_t g = 0; g < q->n_groups && !*held; g++)
+        for (uint32_t c = 0; c < q->groups[g].n_clauses && !*held; c++)
+            *held = q->groups[g].clauses[c].kind == PDX_CLAUSE_TERMS &&
+                    !q->groups[g].clauses[c].missing;
+    pdx_query_free(q);
+    return PDX_OK;
 }
 
 int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
@@ -378,9 +460,12 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
     for (size_t i = 0; i < ws.n && !rc; i++) {
         const word *w = &ws.w[i];
         uint32_t ord;
+        bool held;
         rc = pdx_search_term_find(s, w->term, w->term_len, &ord);
         if (rc != PDX_ENOTFOUND)
             continue; /* a word papers hold (rc 0), or an error */
+        if ((rc = matches_in_some_form(s, text + w->start, w->end - w->start, &held)) || held)
+            continue;
         const char *r;
         size_t rn;
         if ((rc = correct_word(s, text, w, &r, &rn)) || !r)

@@ -232,18 +232,13 @@ static bool search_opts(request *rq, pdx_search_opts *opts, unsigned *flags)
 }
 
 /* "Did you mean" for a query no paper matches in full, as the CLI's
- * (pdx_query_suggest()); false after an error reply. */
-static bool suggest(request *rq, search_run *run, const char *text, size_t len, char **out)
+ * (pdx_query_suggest()), into *out; only advice: one that cannot be made
+ * is none (NULL), not a failed search. */
+static void suggest(search_run *run, const char *text, size_t len, char **out)
 {
     *out = NULL;
-    if (run->r.total)
-        return true;
-    int rc = pdx_query_suggest(run->s, text, len, out);
-    if (rc) {
-        const char *m = pdx_searcher_errmsg(run->s);
-        pdx_reply_error(rq->out, rc == PDX_ENOMEM ? 503 : 500, "%s", *m ? m : pdx_strerror(rc));
-    }
-    return rc == PDX_OK;
+    if (!run->r.total && pdx_query_suggest(run->s, text, len, out))
+        *out = NULL;
 }
 
 /* The same object paperdex-search --json ends with (hit_json.c), plus the
@@ -258,8 +253,8 @@ static void handle_search(request *rq)
         return;
     search_run run;
     char *suggestion = NULL;
-    if (search_run_query(rq, &run, text, len, flags, &opts, false) &&
-        suggest(rq, &run, text, len, &suggestion)) {
+    if (search_run_query(rq, &run, text, len, flags, &opts, false)) {
+        suggest(&run, text, len, &suggestion);
         pdx_buf *o = &rq->out->body;
         pdx_buf_putc(o, '{');
         pdx_json_summary_members(o, text, len, opts.offset, run.q, &run.r, run.secs,

@@ -403,6 +403,9 @@ def drive_suggestion(b, base):
     b.wait("!!document.querySelector('#notices a.suggestion')", "a suggestion for 'difusion'")
     check(b.eval("document.querySelector('#notices a.suggestion').textContent") == "diffusion",
           "'difusion' suggests 'diffusion' (the box's words, not the filters)")
+    href = b.eval("document.querySelector('#notices a.suggestion').getAttribute('href')")
+    check("q=diffusion" in href and "votes=1" in href,
+          "the link keeps the filters for a new tab (%s)" % href)
     b.eval("document.querySelector('#notices a.suggestion').click(); true")
     b.wait("%s.length > 0 && location.search.includes('q=diffusion') && "
            "location.search.includes('votes=1')" % HITS, "results for the suggestion")

@@ -43,6 +43,9 @@ static const fx_paper papers[] = {
      "언어 모델의 hallucination 을 측정한다.", 20240104, 4},
     {"2401.00008", "강화학습 로봇", "Ha Jung",
      "로봇을 강화학습으로 제어한다.", 20240104, 1},
+    {"2401.00009", "Self-Attention Everywhere", "Ira Yoon",
+     "self-attention 을 다시 본다. The maskinator model on a point cloud, not a pointclout.",
+     20240105, 1},
 };
 
 static int setup(void **state)
@@ -111,6 +114,21 @@ static void test_suggest__no_suggestion(void **state)
     expect(e, "", NULL);
 }
 
+/* A word held in another form is no misspelling (pointcloud is point
+ * cloud's closed spelling, one edit from a paper's pointclout); two edits away needs a word three
+ * papers hold (maskinator is one paper's); author names are suggested for
+ * a word of an author: field only. */
+static void test_suggest__what_is_no_misspelling(void **state)
+{
+    fx_search *e = *state;
+    expect(e, "pointcloud xqzzydiffusion", NULL); /* point cloud, not pointclout */
+    expect(e, "maskinatar", "maskinator"); /* one edit from one paper's word: fine */
+    expect(e, "maskinxtxr", NULL);
+    expect(e, "Yoonn", NULL);
+    expect(e, "author:Yoonn", "author:Yoon");
+    expect(e, "author:\"Ira Yoonn\"", "author:\"Ira Yoon\"");
+}
+
 static void test_suggest__arguments_checked(void **state)
 {
     fx_search *e = *state;
@@ -136,6 +154,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_suggest__typed_case_and_syntax_kept, setup,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__no_suggestion, setup, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_suggest__what_is_no_misspelling, setup,
+                                        fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__arguments_checked, setup,
                                         fx_search_teardown),
     };

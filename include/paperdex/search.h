@@ -206,12 +206,14 @@ void pdx_results_clear(pdx_results *r);
 
 /* "Did you mean": a word of a query that no paper holds is most often
  * misspelt. Into *out (malloc'd, NUL-terminated; the caller frees), the
- * query text with each such Latin word of four letters or more replaced
- * by the closest word papers write: a term of the index with the same
- * first letter within one edit (words of four or five letters) or two
- * (longer), edits being inserts, deletes, replacements and swaps of two
- * neighbours, as its papers spell it, in the typed word's case. NULL when
- * no word was replaced. Meant for a query no paper matches in full
+ * query text with each such Latin word of four letters or more (of its
+ * first 64, none it matches in another form) replaced by the closest word
+ * papers write: a term of the index with the same first letter within one
+ * edit (words of four or five letters) or two (longer, and then one three
+ * papers hold), edits being inserts, deletes, replacements and swaps of
+ * two neighbours, the more papers the better, as its papers spell it
+ * (titles and summaries; authors for an author: word), in the typed
+ * word's case. NULL when no word was replaced. Meant for a query no paper matches in full
  * (pdx_results.total 0): it reads the terms of a letter and a few papers.
  * PDX_OK, PDX_EINVAL, PDX_ENOMEM or PDX_ECORRUPT (message in s). */
 int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out);
