@@ -6,13 +6,14 @@
  * (the index writer copies what it keeps and deduplicates ids).
  *
  * Algorithm. The text is cut into lines at '\n' (a '\r' before it and any
- * trailing blanks are dropped, so CRLF and a missing final newline work;
- * at '\r' in a file without '\n'; lines have no length limit because
- * nothing is copied into fixed buffers, but a paper keeps at most
- * PDX_MAX_SUMMARY_BYTES of summary, PDX_MAX_TITLE_BYTES of title and
- * PDX_MAX_AUTHORS_BYTES of authors, warned: memory). Each line is classified by its ASCII prefix, after up to three
- * spaces for the two headers (CommonMark's; four make an indented code
- * line, which is text):
+ * trailing blanks are dropped, so CRLF and a missing final newline work),
+ * or at '\r' in a file whose first line ends with a CR alone (old Mac
+ * files, line_end_of()). Lines have no length limit, as nothing is copied
+ * into fixed buffers, but a paper keeps at most PDX_MAX_SUMMARY_BYTES of
+ * summary, PDX_MAX_TITLE_BYTES of title and PDX_MAX_AUTHORS_BYTES of
+ * authors, warned (memory). Each line is classified by its ASCII prefix,
+ * after up to three spaces for the two headers (CommonMark's; four make an
+ * indented code line, which is text):
  *
  *   "## Daily Papers (YYYY-MM-DD)"   sets the date of the papers after it and
  *                                    ends the current paper
@@ -148,6 +149,7 @@ struct pdx_parser {
     uint32_t n_authors;  /* names in `authors` */
     uint32_t stripped;   /* terminal controls removed from this paper */
     bool summary_cut;    /* its summary reached PDX_MAX_SUMMARY_BYTES */
+    uint32_t authors_cut; /* names left out past PDX_MAX_AUTHORS_BYTES */
     pdx_slots author_slots; /* hash of the names in `authors`, for dedup */
     uint32_t *author_off;   /* start of each name in `authors`... */
     uint32_t *author_len;   /* ...and its length; n_authors of each */
@@ -531,6 +533,7 @@ static void paper_reset(pdx_parser *p)
     p->n_authors = 0;
     p->stripped = 0;
     p->summary_cut = false;
+    p->authors_cut = 0;
     if (p->author_slots.n > (1u << 16))
         pdx_slots_free(&p->author_slots); /* one huge list must not slow every paper */
     else
@@ -1108,6 +1111,11 @@ static bool remember_author(pdx_parser *p, size_t off, size_t len, uint32_t slot
     return true;
 }
 
+/* An author list is a few hundred bytes, a big collaboration's some
+ * thousand names; a trial's 50 MB line of three million names took 1.4 GB
+ * to index. Names past this (some 50,000) are left out, warned. */
+#define PDX_MAX_AUTHORS_BYTES ((size_t)1 << 20)
+
 /* Adds one author name (trimmed, leading "and " removed, empty dropped). A
  * name already in the list is dropped: the first occurrence keeps its
  * place, so the order is otherwise kept. */
@@ -1121,6 +1129,10 @@ static void add_author(pdx_parser *p, const char *s, size_t n)
     }
     if (n == 0 || p->authors.err)
         return;
+    if (p->authors.len + n + 1 > PDX_MAX_AUTHORS_BYTES) {
+        p->authors_cut++;
+        return;
+    }
     if (p->n_authors == UINT32_MAX - 1 || p->authors.len + n + 1 > UINT32_MAX) {
         p->authors.err = PDX_ENOMEM; /* beyond any real list */
         return;
@@ -1199,11 +1211,6 @@ static void python_authors(pdx_parser *p, uint32_t lineno, const char *s, size_t
                           "unterminated quote in the Authors list; kept to the end of the line");
 }
 
-/* An author list is a few hundred bytes, a big collaboration's some
- * thousand names; a trial's 50 MB line of three million names took 1.4 GB
- * to index. Past this (some 50,000 names), the names after the last comma
- * before it are left out, warned. */
-#define PDX_MAX_AUTHORS_BYTES ((size_t)1 << 20)
 
 /* "Authors: ..."; a[0..n) is the text after the colon. */
 static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n)
@@ -1213,16 +1220,6 @@ static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n
         return;
     }
     p->have_authors = true;
-    if (n > PDX_MAX_AUTHORS_BYTES) {
-        size_t cut = PDX_MAX_AUTHORS_BYTES;
-        while (cut > 0 && a[cut] != ',')
-            cut--;
-        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
-                          "the Authors line passes %zu bytes: the names after byte %zu are not "
-                          "indexed",
-                          PDX_MAX_AUTHORS_BYTES, cut);
-        n = cut;
-    }
     pdx_buf_reset(&p->scratch);
     report_replaced(p, lineno, append_sanitized(&p->scratch, a, n, &p->stripped));
     if (p->scratch.err)
@@ -1232,15 +1229,20 @@ static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n
     trim(&s, &n);
     if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
         python_authors(p, lineno, s + 1, n - 2);
-        return;
-    }
-    size_t start = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || s[i] == ',') {
-            add_author(p, s + start, i - start);
-            start = i + 1;
+    } else {
+        size_t start = 0;
+        for (size_t i = 0; i <= n; i++) {
+            if (i == n || s[i] == ',') {
+                add_author(p, s + start, i - start);
+                start = i + 1;
+            }
         }
     }
+    if (p->authors_cut)
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "the authors pass %zu bytes: %" PRIu32 " names after them are not "
+                          "indexed",
+                          PDX_MAX_AUTHORS_BYTES, p->authors_cut);
 }
 
 /* A summary is a few kilobytes; one of megabytes is no digest's (a trial
@@ -1248,6 +1250,16 @@ static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n
  * --mem-mb said, since one paper's postings cannot be spilled in parts).
  * Past it the rest is left out, warned once a paper. */
 #define PDX_MAX_SUMMARY_BYTES ((size_t)4 << 20)
+
+/* Says, once a paper, that its summary was cut. */
+static void summary_cut(pdx_parser *p, uint32_t lineno)
+{
+    if (!p->summary_cut)
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "the paper's summary passes %zu bytes: the rest of it is not indexed",
+                          PDX_MAX_SUMMARY_BYTES);
+    p->summary_cut = true;
+}
 
 /* Cuts line s[0..*n) so that the summary stays under PDX_MAX_SUMMARY_BYTES
  * (on a character boundary), warning the first time; false when nothing
@@ -1257,11 +1269,7 @@ static bool summary_room(pdx_parser *p, uint32_t lineno, const char *s, size_t *
     size_t old = p->summary.len;
     if (old + 1 + *n <= PDX_MAX_SUMMARY_BYTES)
         return true;
-    if (!p->summary_cut)
-        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
-                          "the paper's summary passes %zu bytes: the rest of it is not indexed",
-                          PDX_MAX_SUMMARY_BYTES);
-    p->summary_cut = true;
+    summary_cut(p, lineno);
     size_t keep = old + 1 < PDX_MAX_SUMMARY_BYTES ? PDX_MAX_SUMMARY_BYTES - old - 1 : 0;
     while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
         keep--;
@@ -1304,6 +1312,11 @@ static void summary_append(pdx_parser *p, uint32_t lineno, const char *s, size_t
         }
     }
     b->len = only_blanks ? old : end;
+    /* an invalid byte becomes U+FFFD, three: the line may have grown */
+    if (b->len > PDX_MAX_SUMMARY_BYTES) {
+        summary_cut(p, lineno);
+        b->len = utf8_cut(t, PDX_MAX_SUMMARY_BYTES);
+    }
 }
 
 static void summary_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
@@ -1418,14 +1431,17 @@ static const char *heading_text(const char *s, size_t n, size_t *len)
     return h;
 }
 
-/* The line end of data[0..len): '\n' (and "\r\n"), or '\r' in a file
- * with no '\n' at all, as old Mac editors save (CommonMark's line end
- * too; a trial's such file was "not a digest"). A CR alone in a file of
- * LF lines stays a control character inside its line, removed as the
- * others are. */
+/* The line end of data[0..len): '\n' (and "\r\n"), or '\r' when its
+ * first line ends with a CR alone, as old Mac editors save (CommonMark's
+ * line end too; a trial's such file was "not a digest", and one LF that a
+ * tool appended must not make it so again). A CR alone inside a line of a
+ * file of LF lines stays a control character, removed as the others are. */
 static char line_end_of(const char *data, size_t len)
 {
-    return !memchr(data, '\n', len) && memchr(data, '\r', len) ? '\r' : '\n';
+    for (size_t i = 0; i < len; i++)
+        if (data[i] == '\n' || data[i] == '\r')
+            return data[i] == '\r' && (i + 1 == len || data[i + 1] != '\n') ? '\r' : '\n';
+    return '\n';
 }
 
 /* The line at data[*pos..len) (its end `end`, and a '\r' before it, not
@@ -1436,6 +1452,8 @@ static const char *next_line(const char *data, size_t len, char end, size_t *pos
     const char *nl = memchr(s, end, len - *pos);
     size_t raw = nl ? (size_t)(nl - s) : len - *pos;
     *pos += raw + (nl ? 1 : 0);
+    if (end == '\r' && nl && *pos < len && data[*pos] == '\n')
+        (*pos)++; /* CR LF in a file of CR lines is one end too */
     *n = rtrim_len(s, raw);
     return s;
 }

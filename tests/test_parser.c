@@ -590,22 +590,61 @@ static void test_text_crlf(void **state)
     free(crlf);
 }
 
+/* Past 1 MiB of names the rest are left out, warned, in a Python-style
+ * list too (cutting the line at a comma lost its closing bracket: a
+ * review), and a first name longer than that leaves the next ones. */
+static void test_authors_cap(void **state)
+{
+    (void)state;
+    pdx_buf b = {0};
+    const char *head = "### [Many](https://arxiv.org/abs/2405.70003)\nAuthors: [";
+    pdx_buf_append(&b, head, strlen(head));
+    for (size_t i = 0; i < 120000; i++) {
+        char name[32];
+        int k = snprintf(name, sizeof name, "%s'Name %zu'", i ? ", " : "", i);
+        pdx_buf_append(&b, name, (size_t)k);
+    }
+    pdx_buf_append(&b, "]\n### [Long](https://arxiv.org/abs/2405.70004)\nAuthors: ", 58);
+    for (size_t i = 0; i < ((size_t)2 << 20); i++)
+        pdx_buf_putc(&b, 'A');
+    pdx_buf_append(&b, ", Bo Kim\n", 9);
+    assert_int_equal(b.err, PDX_OK);
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/many.md", (const char *)b.data, b.len), PDX_OK);
+    assert_int_equal(c.np, 2);
+    assert_true(c.p[0].n_authors > 50000 && c.p[0].n_authors < 120000);
+    assert_true(starts_with(c.p[0].authors, "Name 0\nName 1\n"));
+    assert_null(strchr(c.p[0].authors, '['));
+    assert_null(strchr(c.p[0].authors, '\''));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 2, "authors pass 1048576 bytes"));
+    assert_string_equal(c.p[1].authors, "Bo Kim");
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 4, "1 names after them"));
+    collect_free(&c);
+    pdx_buf_free(&b);
+}
+
 /* Old Mac line ends, a CR alone (CommonMark's too): the same papers, no
  * CR kept (a trial's file was "not a digest"). */
 static void test_text_cr_only(void **state)
 {
     (void)state;
-    char *cr = strdup(DOC);
+    size_t n = strlen(DOC);
+    char *cr = malloc(n + 2);
     assert_non_null(cr);
+    memcpy(cr, DOC, n + 1);
     for (char *q = cr; *q; q++)
         if (*q == '\n')
             *q = '\r';
-    collect c = {0};
-    assert_int_equal(parse_buf(&c, "mem/cr.md", cr, (size_t)-1), PDX_OK);
-    check_doc(&c);
-    for (size_t i = 0; i < c.np; i++)
-        assert_null(strchr(c.p[i].summary, '\r'));
-    collect_free(&c);
+    for (int lf = 0; lf < 2; lf++) { /* and with an LF a tool appended */
+        if (lf)
+            memcpy(cr + n, "\n", 2);
+        collect c = {0};
+        assert_int_equal(parse_buf(&c, "mem/cr.md", cr, (size_t)-1), PDX_OK);
+        check_doc(&c);
+        for (size_t i = 0; i < c.np; i++)
+            assert_null(strchr(c.p[i].summary, '\r'));
+        collect_free(&c);
+    }
     free(cr);
 }
 
@@ -1929,6 +1968,14 @@ static void test_text_long_line(void **state)
     assert_int_equal(memcmp(c.p[0].summary + 2, doc + hl, c.p[0].summary_len - 2), 0);
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 2, "summary passes 4194304 bytes"));
     collect_free(&c);
+    /* invalid bytes grow to U+FFFD (three bytes each): still cut there */
+    memset(doc + hl, 0xff, (size_t)3 << 20);
+    doc[hl + ((size_t)3 << 20)] = '\n';
+    assert_int_equal(parse_buf(&c, "mem/ff.md", doc, hl + ((size_t)3 << 20) + 1), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_true(c.p[0].summary_len <= (size_t)4 << 20);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 2, "summary passes"));
+    collect_free(&c);
 
     /* And a 10 MB heading line through a file. */
     char *dir = fx_tmpdir();
@@ -2553,6 +2600,7 @@ int main(void)
         T("parser/fixture/doc_file", test_fixture_doc_file),
         T("parser/text/crlf", test_text_crlf),
         T("parser/text/cr_only", test_text_cr_only),
+        T("parser/text/authors_cap", test_authors_cap),
         T("parser/text/no_final_newline", test_text_no_final_newline),
         T("parser/text/invalid_utf8", test_text_invalid_utf8),
         T("parser/text/nul_byte", test_text_nul_byte),
