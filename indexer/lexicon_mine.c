@@ -1334,6 +1334,18 @@ static bool lm_en_inside(const pdx_lex_pair *small, const pdx_lex_pair *big)
     return false;
 }
 
+/* Keeps the pairs[i] whose drop[i] is false, in order, and frees drop.
+ * Returns their count. */
+static size_t lm_keep_undropped(pdx_lex_pair *pairs, size_t n, bool *drop)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!drop[i])
+            pairs[k++] = pairs[i];
+    free(drop);
+    return k;
+}
+
 /* Drops the pairs whose English side contains the English side of another
  * pair with the same Korean side (see lm_en_inside). pairs[0..n) are
  * grouped by Korean terms. Returns the new count. */
@@ -1352,12 +1364,7 @@ static size_t lm_drop_contained(pdx_lex_pair *pairs, size_t n)
                 drop[i] = j != i && lm_en_inside(&pairs[j], &pairs[i]);
         a = b;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!drop[i])
-            pairs[k++] = pairs[i];
-    free(drop);
-    return k;
+    return lm_keep_undropped(pairs, n, drop);
 }
 
 /* Is the English of pair p written as its terms are (case aside)? An
@@ -1391,12 +1398,7 @@ static size_t lm_drop_folded(pdx_lex_pair *pairs, size_t n)
                       !memcmp(pairs[j].en_terms, pairs[i].en_terms, pairs[i].en_terms_len) &&
                       lm_en_as_terms(&pairs[j]);
     }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!drop[i])
-            pairs[k++] = pairs[i];
-    free(drop);
-    return k;
+    return lm_keep_undropped(pairs, n, drop);
 }
 
 /* Merges work pairs with equal term sequences (the first, most supported,

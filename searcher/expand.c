@@ -262,6 +262,18 @@ static bool is_acronym(const char *surface, size_t len)
     return caps >= 2 && len <= 8;
 }
 
+/* Adds to l the Korean side of pair p (ko) or its English side, found
+ * through a key on `side`. */
+static void alt_add_side(alt_list *l, const pdx_lex_pair *p, bool ko, int side)
+{
+    if (ko)
+        alt_add(l, p->ko_terms, p->ko_terms_len, p->ko_surface, p->ko_surface_len, p->support,
+                side);
+    else
+        alt_add(l, p->en_terms, p->en_terms_len, p->en_surface, p->en_surface_len, p->support,
+                side);
+}
+
 /* Where a key was found in the lexicon: ranks [first, first + count)
  * of one side. */
 typedef struct lookup {
@@ -293,12 +305,7 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
                 *key_surface = side == PDX_LEX_KO ? p.ko_surface : p.en_surface;
                 *key_surface_len = side == PDX_LEX_KO ? p.ko_surface_len : p.en_surface_len;
             }
-            if (side == PDX_LEX_KO)
-                alt_add(l, p.en_terms, p.en_terms_len, p.en_surface, p.en_surface_len,
-                        p.support, side);
-            else
-                alt_add(l, p.ko_terms, p.ko_terms_len, p.ko_surface, p.ko_surface_len,
-                        p.support, side);
+            alt_add_side(l, &p, side != PDX_LEX_KO, side); /* the other side */
         }
     }
     size_t direct = l->n;
@@ -320,12 +327,7 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
             pdx_lex_pair p;
             if ((rc = pdx_lexicon_get(lx, (pdx_lex_side)other, r, &p)))
                 break;
-            if (side == PDX_LEX_KO)
-                alt_add(l, p.ko_terms, p.ko_terms_len, p.ko_surface, p.ko_surface_len,
-                        p.support, side);
-            else
-                alt_add(l, p.en_terms, p.en_terms_len, p.en_surface, p.en_surface_len,
-                        p.support, side);
+            alt_add_side(l, &p, side == PDX_LEX_KO, side); /* the key's side */
         }
     }
     return rc;
