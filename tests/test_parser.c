@@ -604,10 +604,11 @@ static void test_authors_cap(void **state)
         int k = snprintf(name, sizeof name, "%s'Name %zu'", i ? ", " : "", i);
         pdx_buf_append(&b, name, (size_t)k);
     }
-    pdx_buf_append(&b, "]\n### [Long](https://arxiv.org/abs/2405.70004)\nAuthors: ", 58);
+    const char *next = "]\n### [Long](https://arxiv.org/abs/2405.70004)\nAuthors: ";
+    pdx_buf_append(&b, next, strlen(next));
     for (size_t i = 0; i < ((size_t)2 << 20); i++)
         pdx_buf_putc(&b, 'A');
-    pdx_buf_append(&b, ", Bo Kim\n", 9);
+    pdx_buf_append(&b, ", Bo Kim\n", strlen(", Bo Kim\n"));
     assert_int_equal(b.err, PDX_OK);
     collect c = {0};
     assert_int_equal(parse_buf(&c, "mem/many.md", (const char *)b.data, b.len), PDX_OK);
