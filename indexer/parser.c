@@ -1450,10 +1450,14 @@ static const char *next_line(const char *data, size_t len, char end, size_t *pos
 {
     const char *s = data + *pos;
     const char *nl = memchr(s, end, len - *pos);
+    if (end == '\r') { /* CommonMark's ends, each: CR, LF, CR LF */
+        const char *lf = memchr(s, '\n', nl ? (size_t)(nl - s) : len - *pos);
+        nl = lf ? lf : nl;
+    }
     size_t raw = nl ? (size_t)(nl - s) : len - *pos;
     *pos += raw + (nl ? 1 : 0);
-    if (end == '\r' && nl && *pos < len && data[*pos] == '\n')
-        (*pos)++; /* CR LF in a file of CR lines is one end too */
+    if (end == '\r' && nl && *nl == '\r' && *pos < len && data[*pos] == '\n')
+        (*pos)++; /* CR LF is one end */
     *n = rtrim_len(s, raw);
     return s;
 }

@@ -777,6 +777,25 @@ static int add_completed_stems(parse_ctx *c, pdx_slot *sl, const char *w, size_t
     return PDX_OK;
 }
 
+/* Leaves out of terms[0..*n) the bridge bigrams (a character, a space,
+ * a character): a prefix of one syllable (성*) would match the end of one
+ * word and the start of the next (음성 프롬프트), which only a compound's
+ * own bigrams may (star_slot(); a check found 성* marking 음«성 프»롬프트). */
+static int drop_bridges(parse_ctx *c, uint32_t *terms, size_t *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++) {
+        pdx_term t;
+        int rc = pdx_term_get(c->s->ix, terms[i], &t);
+        if (rc)
+            return pdx_searcher_error(c->s, rc, "%s", pdx_index_errmsg(c->s->ix));
+        if (!memchr(t.str, ' ', t.len))
+            terms[k++] = terms[i];
+    }
+    *n = k;
+    return PDX_OK;
+}
+
 /* Fills a slot with the ordinals of the terms starting with prefix (the
  * live papers' terms, over every segment) and, for an English prefix
  * typed w[0..wn), the stems of the words it starts (add_completed_stems();
@@ -788,6 +807,8 @@ static int expand_prefix(parse_ctx *c, pdx_slot *slot, const char *p, size_t n, 
     uint32_t *terms;
     size_t n_terms;
     int rc = pdx_search_prefix(c->s, p, n, &terms, &n_terms);
+    if (!rc)
+        rc = drop_bridges(c, terms, &n_terms);
     if (!rc && wn)
         rc = add_completed_stems(c, slot, w, wn, &terms, &n_terms);
     if (rc) {
@@ -2469,8 +2490,9 @@ bool pdx_slot_accepts(const pdx_slot *sl, const char *term, size_t len)
 {
     if (!sl->text)
         return false;
-    if (sl->prefix)
-        return (len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0) ||
+    if (sl->prefix) /* no bridge bigram (drop_bridges()) but its own */
+        return (len >= sl->text_len && memcmp(term, sl->text, sl->text_len) == 0 &&
+                !memchr(term, ' ', len)) ||
                slot_also(sl, term, len);
     if (len == sl->text_len)
         return memcmp(term, sl->text, len) == 0;

@@ -39,7 +39,7 @@
 /* Papers read per term: a stem stands for many words (`segment`:
  * segments, segmentation; `token`: tokenizer, tokenization), and the one
  * typed may be in few of its papers. */
-#define SUGGEST_PAPERS 16
+#define SUGGEST_PAPERS 64
 #define SUGGEST_WORDS 64      /* words of a query looked at, the first ones */
 /* Papers a term two edits away must be in: a word rare in the papers is
  * seldom what a misspelling of a word they do not hold meant (`mankind`
@@ -385,45 +385,58 @@ static int correct_word(pdx_searcher *s, const char *text, const word *w, const 
     candidate best[SUGGEST_CANDIDATES];
     size_t n;
     int rc = close_terms(s, text, w, bound, best, &n);
-    surface sf = {w, text, NULL, 0, NULL, NULL, 0, bound + 1, bound};
-    uint64_t papers = 0; /* of the term whose spelling is closest */
-    /* one edit is as close as a word papers write can be to one they
-     * do not (the same word would have the typed word's term) */
-    for (size_t i = 0; i < n && !rc && sf.edits > 1; i++) {
+    unsigned edits = bound + 1; /* of *out's spelling from the typed word */
+    uint64_t papers = 0;        /* of its term */
+    /* Every candidate is read: the closest spelling wins, then the term
+     * more papers hold (dffusion: diffusion, 854 papers, not a method's
+     * name in one, both one edit away). */
+    for (size_t i = 0; i < n && !rc; i++) {
         pdx_term t;
         if ((rc = pdx_term_get(s->ix, best[i].vord, &t)))
             return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
-        sf.term = t.str;
-        sf.term_len = t.len;
-        unsigned before = sf.edits;
+        surface sf = {w, text, t.str, t.len, NULL, NULL, 0, bound + 1, bound};
         rc = find_surface(s, best[i].vord, &sf);
-        if (sf.edits < before)
+        if (!rc && sf.best && sf.best_len >= SUGGEST_MIN_LETTERS &&
+            (sf.edits < edits || (sf.edits == edits && best[i].papers > papers))) {
+            *out = sf.best;
+            *out_len = sf.best_len;
+            edits = sf.edits;
             papers = best[i].papers;
+        }
     }
-    if (!rc && sf.best && (sf.edits < 2 || papers >= SUGGEST_FAR_PAPERS)) {
-        *out = sf.best;
-        *out_len = sf.best_len;
-    }
+    if (rc || (edits >= 2 && papers < SUGGEST_FAR_PAPERS))
+        *out = NULL;
     return rc;
 }
 
 /* Appends replacement r to o in the case pattern of typed word t: all
- * capitals, a capital first, or lower case. */
+ * capitals or all lower case as typed; a word typed with capitals and
+ * lower case as the paper writes it (ChatGTP: ChatGPT), its first letter a
+ * capital if typed so (Difusion: Diffusion). */
 static void put_in_case(pdx_buf *o, const char *r, size_t n, const char *t, size_t tn)
 {
-    bool upper = tn > 1 && isupper((unsigned char)t[0]) && isupper((unsigned char)t[1]);
+    size_t upper = 0;
+    for (size_t i = 0; i < tn; i++)
+        upper += isupper((unsigned char)t[i]) != 0;
     bool first = isupper((unsigned char)t[0]);
     for (size_t i = 0; i < n; i++) {
-        int c = tolower((unsigned char)r[i]);
-        pdx_buf_putc(o, (uint8_t)(upper || (first && i == 0) ? toupper(c) : c));
+        int c = (unsigned char)r[i];
+        if (upper == tn)
+            c = toupper(c);
+        else if (upper == 0 || (upper == 1 && first && i > 0))
+            c = tolower(c);
+        else if (i == 0 && first)
+            c = toupper(c);
+        pdx_buf_putc(o, (uint8_t)c);
     }
 }
 
-/* Does the word w[0..n), read alone as the query parser reads a word,
- * match papers in some form (into *held)? Its term is not in the index, but
- * another spelling may be ("selfattention": self-attention) or a lexicon
- * equivalent: a review found `selfattention xqzzy` "corrected" to a word of
- * one paper. Any clause of its group that can match says so. */
+/* Does the word w[0..n), searched alone as the query parser reads a word,
+ * match papers in some form (into *held)? Its term is not in the index,
+ * but another spelling may be ("selfattention": self-attention) or a
+ * lexicon equivalent: a review found `selfattention xqzzy` "corrected" to
+ * a word of one paper. Searched, not only looked up: a split of a typo
+ * into two words papers hold (datset: "dat set") is a form no paper has. */
 static int matches_in_some_form(pdx_searcher *s, const char *w, size_t n, bool *held)
 {
     pdx_query *q;
@@ -431,12 +444,17 @@ static int matches_in_some_form(pdx_searcher *s, const char *w, size_t n, bool *
     int rc = pdx_query_parse_flags(&q, s, w, n, PDX_PARSE_DEFAULT);
     if (rc)
         return rc == PDX_EINVAL ? PDX_OK : rc; /* no word of its own: nothing held */
-    for (uint32_t g = 0; g < q->n_groups && !*held; g++)
-        for (uint32_t c = 0; c < q->groups[g].n_clauses && !*held; c++)
-            *held = q->groups[g].clauses[c].kind == PDX_CLAUSE_TERMS &&
-                    !q->groups[g].clauses[c].missing;
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.limit = 1;
+    o.no_partial = true;
+    pdx_results r;
+    if (!(rc = pdx_search(s, q, &o, &r))) {
+        *held = r.total > 0;
+        pdx_results_clear(&r);
+    }
     pdx_query_free(q);
-    return PDX_OK;
+    return rc;
 }
 
 int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)

@@ -636,9 +636,12 @@ static void test_text_cr_only(void **state)
     for (char *q = cr; *q; q++)
         if (*q == '\n')
             *q = '\r';
-    for (int lf = 0; lf < 2; lf++) { /* and with an LF a tool appended */
-        if (lf)
+    /* and with an LF a tool appended, or one in place of the last CR */
+    for (int lf = 0; lf < 3; lf++) {
+        if (lf == 1)
             memcpy(cr + n, "\n", 2);
+        if (lf == 2)
+            memcpy(cr + n - 1, "\n", 2);
         collect c = {0};
         assert_int_equal(parse_buf(&c, "mem/cr.md", cr, (size_t)-1), PDX_OK);
         check_doc(&c);

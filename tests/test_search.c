@@ -587,6 +587,13 @@ static void search_prefix(void **state)
     assert_int_equal(pdx_highlight(e->s, pq, ko, sizeof ko - 1, &sp, &n_sp), PDX_OK);
     assert_true(n_sp >= 1 && sp[n_sp - 1].end >= strlen("강화 학"));
     pdx_query_free(pq);
+    /* a one-syllable prefix matches no bridge bigram: 화* marked 강«화 학»습
+     * (the end of one word and the start of the next) */
+    assert_int_equal(pdx_query_parse(&pq, e->s, "화*", strlen("화*")), PDX_OK);
+    static const char spaced[] = "강화 학습";
+    assert_int_equal(pdx_highlight(e->s, pq, spaced, sizeof spaced - 1, &sp, &n_sp), PDX_OK);
+    assert_int_equal(n_sp, 0);
+    pdx_query_free(pq);
     /* a Korean compound's prefix finds it spaced too (강화 학습) */
     char prefix[64];
     snprintf(prefix, sizeof prefix, "%s", q(e, "강화학*"));

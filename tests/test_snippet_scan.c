@@ -536,10 +536,10 @@ static void test_snippet_scan_one_syllable(void **state)
     char *got = make(f, "팔", "- 로봇의 팔 하나와 팔과 다리.");
     assert_string_equal(got, "로봇의 [팔] 하나와 팔과 다리.");
     free(got);
-    /* a prefix of one syllable: every term starting with it, the bridge
-     * "팔 하" included */
+    /* a prefix of one syllable: every term starting with it but a bridge
+     * ("팔 하", the end of one word and the start of the next) */
     got = make(f, "팔*", "- 로봇의 팔 하나와 팔과 다리.");
-    assert_string_equal(got, "로봇의 [팔 하]나와 [팔과] 다리.");
+    assert_string_equal(got, "로봇의 [팔] 하나와 [팔과] 다리.");
     free(got);
     check_same(f, "팔", "- 로봇의 팔 하나와 팔과 다리.", strlen("- 로봇의 팔 하나와 팔과 다리."), 0);
 }

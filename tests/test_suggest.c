@@ -44,7 +44,8 @@ static const fx_paper papers[] = {
     {"2401.00008", "강화학습 로봇", "Ha Jung",
      "로봇을 강화학습으로 제어한다.", 20240104, 1},
     {"2401.00009", "Self-Attention Everywhere", "Ira Yoon",
-     "self-attention 을 다시 본다. The maskinator model on a point cloud, not a pointclout.",
+     "self-attention 을 다시 본다. The maskinator model on a point cloud, not a pointclout, "
+     "nor dbfusion.",
      20240105, 1},
 };
 
@@ -125,6 +126,10 @@ static void test_suggest__what_is_no_misspelling(void **state)
     expect(e, "maskinatar", "maskinator"); /* one edit from one paper's word: fine */
     expect(e, "maskinxtxr", NULL);
     expect(e, "Yoonn", NULL);
+    /* no operator made of a word (NOTT is one edit from the word "not") */
+    expect(e, "diffusion NOTT video", NULL);
+    /* as close, the term more papers hold: diffusion (2), not dbfusion (1) */
+    expect(e, "dffusion", "diffusion");
     expect(e, "author:Yoonn", "author:Yoon");
     expect(e, "author:\"Ira Yoonn\"", "author:\"Ira Yoon\"");
 }
