@@ -1380,18 +1380,27 @@ static bool lm_en_as_terms(const pdx_lex_pair *p)
     return true;
 }
 
-/* Drops an acronym's pair whose acronym the tokenizer folds onto another
- * acronym that a pair writes as it is: SDS (Score Distillation Sampling)
- * is the term sd, which SD (Stable Diffusion) is, and the pair would give
- * every query for either the other's long form (a review). TTS, whose tt
- * no pair writes, stays. Returns the new count. */
+/* Is the English of pair p an acronym ending in a capital S that the
+ * tokenizer reads as a plural (SDS: sd)? Not a plural written so (LLMs). */
+static bool lm_capital_plural(const pdx_lex_pair *p)
+{
+    size_t n = p->en_surface_len;
+    return n >= 3 && p->en_surface[n - 1] == 'S' && p->en_surface[n - 2] >= 'A' &&
+           p->en_surface[n - 2] <= 'Z' && !lm_en_as_terms(p);
+}
+
+/* Drops a pair whose acronym the tokenizer folds onto another acronym
+ * that a pair writes as it is: SDS (Score Distillation Sampling, or 점수
+ * 증류 샘플링) is the term sd, which SD (Stable Diffusion) is, and the pair
+ * would give every query for either the other's meaning (a review, a
+ * check). TTS, whose tt no pair writes, stays. Returns the new count. */
 static size_t lm_drop_folded(pdx_lex_pair *pairs, size_t n)
 {
     bool *drop = calloc(n ? n : 1, sizeof *drop);
     if (!drop)
         return (size_t)-1;
     for (size_t i = 0; i < n; i++) {
-        if (!lm_is_alpha(pairs[i].ko_surface[0]) || lm_en_as_terms(&pairs[i]))
+        if (!lm_capital_plural(&pairs[i]))
             continue;
         for (size_t j = 0; j < n && !drop[i]; j++)
             drop[i] = j != i && pairs[j].en_terms_len == pairs[i].en_terms_len &&

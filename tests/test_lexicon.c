@@ -234,6 +234,7 @@ static const char *const fx_acronyms[] = {
     "- Score Distillation Sampling (SDS) 손실. Stable Diffusion (SD) 모델.",
     "- 또 Score Distillation Sampling (SDS)을 쓴다. Stable Diffusion (SD).",
     "- 마지막 Score Distillation Sampling (SDS). Stable Diffusion(SD).",
+    "- 점수 증류 샘플링(SDS) 손실.", "- 점수 증류 샘플링(SDS)을 쓴다.", "- 또 점수 증류 샘플링(SDS).",
     "- Text-to-Speech (TTS) 모델. Text-to-Speech (TTS). 또 Text-to-Speech(TTS).",
     "- 음성 Text-to-Speech (TTS).", "- 합성 Text-to-Speech (TTS).",
 };
@@ -264,6 +265,7 @@ static void test_lexicon__mine_acronyms(void **state)
         assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "SDS"));
     }
     assert_int_equal(find_surface(p, n, "Stable Diffusion", "SD"), 3);
+    assert_int_equal(find_surface(p, n, "점수 증류 샘플링", "SDS"), 0); /* a Korean name too */
     assert_int_equal(find_surface(p, n, "Text-to-Speech", "TTS"), 3);
     for (size_t i = 0; i < n; i++) {
         if (str_is(p[i].en_surface, p[i].en_surface_len, "NeRF"))
