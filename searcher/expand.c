@@ -208,9 +208,15 @@ typedef struct alt {
     int side; /* the side of the lexicon the key was found on */
 } alt;
 
+/* Direct equivalents gathered before the most supported are kept: a key
+ * found on both sides of the lexicon (an English long form) has its Korean
+ * names and its acronym, and the acronym may be the most stated of them
+ * (chain-of-thought: CoT, 54 papers, after four Korean names of 4-5). */
+#define ALT_GATHER (4 * PDX_LEXICON_MAX_ALTS)
+
 typedef struct alt_list {
-    alt a[PDX_LEXICON_MAX_ALTS];
-    size_t n;
+    alt a[ALT_GATHER];
+    size_t n, cap; /* cap: ALT_GATHER while gathering, then PDX_LEXICON_MAX_ALTS */
     const char *key_terms; /* the span's own terms, never an alternative */
     size_t key_len;
 } alt_list;
@@ -218,7 +224,7 @@ typedef struct alt_list {
 static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t sn,
                     uint32_t support, int side)
 {
-    if (l->n == PDX_LEXICON_MAX_ALTS || (tn == l->key_len && !memcmp(t, l->key_terms, tn)))
+    if (l->n >= l->cap || (tn == l->key_len && !memcmp(t, l->key_terms, tn)))
         return;
     for (size_t i = 0; i < l->n; i++)
         if (l->a[i].terms_len == tn && !memcmp(l->a[i].terms, t, tn))
@@ -274,6 +280,22 @@ static void alt_add_side(alt_list *l, const pdx_lex_pair *p, bool ko, int side)
                 side);
 }
 
+/* Keeps the PDX_LEXICON_MAX_ALTS most supported of the equivalents
+ * gathered, in that order (ties in the order found: each lookup's pairs
+ * come most supported first), and bounds what the hops may add. */
+static void keep_most_supported(alt_list *l)
+{
+    for (size_t i = 1; i < l->n; i++) { /* insertion sort: stable, a few */
+        alt a = l->a[i];
+        size_t j = i;
+        for (; j > 0 && l->a[j - 1].support < a.support; j--)
+            l->a[j] = l->a[j - 1];
+        l->a[j] = a;
+    }
+    l->n = PDX_MIN(l->n, PDX_LEXICON_MAX_ALTS);
+    l->cap = PDX_LEXICON_MAX_ALTS;
+}
+
 /* Where a key was found in the lexicon: ranks [first, first + count)
  * of one side. */
 typedef struct lookup {
@@ -308,6 +330,7 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
             alt_add_side(l, &p, side != PDX_LEX_KO, side); /* the other side */
         }
     }
+    keep_most_supported(l);
     size_t direct = l->n;
     for (size_t i = 0; i < direct && !rc; i++) {
         /* Hop only through an equivalent the query will use: a pivot too
@@ -530,7 +553,7 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
     bool key_adds = side == PDX_LEX_KO && ((n > 1 && hyphens + 2 < 1u << n) || written);
     if ((rc = span_too_common(x, d, w, n, key_adds, &common)) || common)
         return rc;
-    alt_list l = {0};
+    alt_list l = {.cap = ALT_GATHER};
     const char *surface = NULL;
     size_t surface_len = 0;
     rc = find_alts(x->s, x->lx, key, x->key.len, lk, n_lk, &l, &surface, &surface_len);

@@ -514,6 +514,52 @@ static void test_expand__acronym_and_long_form(void **state)
                  (unsigned long long)total_of(e, "LoRA"));
 }
 
+/* An English long form with four Korean names (three papers each) and an
+ * acronym (four papers), and a paper that writes only the acronym. */
+static int setup_many_names(void **state)
+{
+    static const char *const own[] = {
+        "가나 다라(Chain-of-Thought) 1", "가나 다라(Chain-of-Thought) 2",
+        "가나 다라(Chain-of-Thought) 3", "마바 사아(Chain-of-Thought) 1",
+        "마바 사아(Chain-of-Thought) 2", "마바 사아(Chain-of-Thought) 3",
+        "자차 카타(Chain-of-Thought) 1", "자차 카타(Chain-of-Thought) 2",
+        "자차 카타(Chain-of-Thought) 3", "파하 가라(Chain-of-Thought) 1",
+        "파하 가라(Chain-of-Thought) 2", "파하 가라(Chain-of-Thought) 3",
+        "Chain-of-Thought (CoT) a", "Chain-of-Thought (CoT) b", "Chain-of-Thought (CoT) c",
+        "Chain-of-Thought (CoT) d", "we prompt with CoT only"};
+    /* 100 papers, so that the 16 holding the long form are under the
+     * share past which a word is not expanded */
+    enum { N = 100 };
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    static char ids[N][16];
+    static fx_paper papers[N];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 90000 + i);
+        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee",
+                               i < sizeof own / sizeof *own ? own[i] : sums[12 + i % 10],
+                               20250401, 1};
+    }
+    fx_search_open(e, papers, N);
+    *state = e;
+    return 0;
+}
+
+/* The most stated equivalents are kept, whichever side of the lexicon
+ * they were found on: the acronym (4 papers) before the Korean names (3
+ * each), so the paper writing only CoT is found (a check found
+ * chain-of-thought 95 papers, CoT 113, its four Korean names kept). */
+static void test_expand__most_stated_equivalents_kept(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "chain-of-thought", got, sizeof got);
+    if (strncmp(got, "Chain-of-Thought>cot;", strlen("Chain-of-Thought>cot;")) != 0 ||
+        total_of(e, "chain-of-thought") != 17)
+        fail_msg("expanded to \"%s\", %llu papers", got,
+                 (unsigned long long)total_of(e, "chain-of-thought"));
+}
+
 /* A Korean name the papers state only with a hyphen, in three papers, its
  * acronym alone in a fourth, the name spaced in a fifth. */
 static int setup_hyphened(void **state)
@@ -548,6 +594,8 @@ int main(void)
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__hyphened_korean_name, setup_hyphened,
                                         fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__most_stated_equivalents_kept,
+                                        setup_many_names, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__span_bounded_by_its_rarest_word, setup,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__same_expansions_query_after_query, setup,
