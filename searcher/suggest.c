@@ -138,25 +138,37 @@ static bool has_prefix_ci(const char *s, size_t n, const char *p)
     return true;
 }
 
-/* Is byte `at` of text[0..len) in an author: field: its word, or a quote
- * that such a word opens (author:"Lin Xu")? Quotes counted as '"'. */
+/* Is byte `at` of text[0..len) in an author: field: its word, a quote
+ * that such a word opens (author:"Lin Xu") or a group it opens
+ * (author:(Smtih OR Bengoi))? Quotes counted as '"'. */
 static bool in_author_field(const char *text, size_t at)
 {
-    bool author = false, quoted = false;
+    bool field = false, quoted = false; /* field: the word at i is an author: one */
+    unsigned depth = 0, group = 0;     /* group: the depth of an author:( group, or 0 */
     for (size_t i = 0; i < at; i++) {
-        if (text[i] == '"') {
+        char ch = text[i];
+        if (ch == '"') {
             quoted = !quoted;
-            if (!quoted)
-                author = false;
-        } else if (!quoted && (text[i] == ' ' || text[i] == '\t')) {
-            author = false;
-        } else if (!quoted && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' ||
-                               text[i - 1] == '(' || text[i - 1] == '-')) {
-            author = has_prefix_ci(text + i, at - i, "author:") ||
-                     has_prefix_ci(text + i, at - i, "authors:");
+            field = field && quoted;
+        } else if (quoted) {
+            continue;
+        } else if (ch == ' ' || ch == '\t') {
+            field = false;
+        } else if (ch == '(') {
+            depth++;
+            if (field && !group)
+                group = depth;
+        } else if (ch == ')') {
+            if (group == depth)
+                group = 0;
+            depth -= depth > 0;
+            field = false;
+        } else if (i == 0 || strchr(" \t(-", text[i - 1])) {
+            field = has_prefix_ci(text + i, at - i, "author:") ||
+                   has_prefix_ci(text + i, at - i, "authors:");
         }
     }
-    return author;
+    return field || group;
 }
 
 /* Keeps a stemmed word of letters only, long enough, that is no field

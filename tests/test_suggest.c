@@ -132,6 +132,8 @@ static void test_suggest__what_is_no_misspelling(void **state)
     expect(e, "dffusion", "diffusion");
     expect(e, "author:Yoonn", "author:Yoon");
     expect(e, "author:\"Ira Yoonn\"", "author:\"Ira Yoon\"");
+    expect(e, "author:(Yoonn OR Parkk)", "author:(Yoon OR Park)");
+    expect(e, "author:(Yoonn) Yoonn", "author:(Yoon) Yoonn");
 }
 
 static void test_suggest__arguments_checked(void **state)
