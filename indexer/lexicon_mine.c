@@ -254,6 +254,18 @@ static bool lm_is_one_of(const char *w, size_t n, const char *const *list, size_
     return false;
 }
 
+/* lm_is_one_of() with ASCII case ignored; the list is lower case and its
+ * words shorter than 8 bytes. */
+static bool lm_is_one_of_folded(const char *w, size_t n, const char *const *list, size_t n_list)
+{
+    char low[8];
+    if (n >= sizeof low)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(w[i] | 0x20);
+    return lm_is_one_of(low, n, list, n_list);
+}
+
 /* Words that precede a term without being part of it: determiners and
  * adverbs (이, 최근, 기존), a particle standing alone after a parenthesis
  * or a Latin word (`...(LLM)와 효율성`), adnominal verb forms (통한, 새로운,
@@ -284,12 +296,7 @@ static bool lm_is_noise_en(const char *w, size_t n)
 {
     static const char *const words[] = {"a",   "an",  "the",   "our", "this",
                                         "these", "new", "novel", "its", "their"};
-    char low[8];
-    if (n >= sizeof low)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)(w[i] | 0x20);
-    return lm_is_one_of(low, n, words, sizeof words / sizeof *words);
+    return lm_is_one_of_folded(w, n, words, sizeof words / sizeof *words);
 }
 
 /* ---- scanning words leftwards ---- */
@@ -686,12 +693,7 @@ static bool lm_is_common_word(const char *w, size_t n)
         "me",  "my",  "new", "no",  "not", "of",  "on",  "one", "or",  "our", "out", "see",
         "set", "so",  "the", "to",  "two", "up",  "us",  "use", "was", "we",  "who", "why",
         "yes", "you"};
-    char low[4];
-    if (n >= sizeof low)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (char)(w[i] | 0x20);
-    return lm_is_one_of(low, n, words, sizeof words / sizeof *words);
+    return lm_is_one_of_folded(w, n, words, sizeof words / sizeof *words);
 }
 
 /* The end of the acronym t[s, e) without a plural 's' ("LLMs": LLM,

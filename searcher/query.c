@@ -860,16 +860,25 @@ static int slot_add_term(parse_ctx *c, pdx_slot *sl, const char *term, size_t le
 /* Fills a slot of a Korean compound: the bigram as written and its bridge
  * form, so that a compound finds itself spelled with or without a space at
  * that point. The slot's text is the bigram without the space. */
+/* The bridge form of bigram t[0..n) (its two characters with a space
+ * between them, as the tokenizer indexes a bigram across a space) into
+ * out (PDX_MAX_TERM_BYTES + 2 bytes); its length, n + 1. */
+static size_t bridge_form(const char *t, size_t n, char *out)
+{
+    size_t k = pdx_utf8_first_len(t, n);
+    memcpy(out, t, k);
+    out[k] = ' ';
+    memcpy(out + k + 1, t + k, n - k);
+    return n + 1;
+}
+
 static int slot_bigram(parse_ctx *c, pdx_slot *sl)
 {
     /* a bridge of a quoted phrase stands for its bigram */
     size_t len = sl->text_len = pdx_term_unbridge(sl->text, sl->text_len, sl->text);
     sl->text[len] = 0;
     char bridge[PDX_MAX_TERM_BYTES + 2];
-    size_t k = pdx_utf8_first_len(sl->text, len);
-    memcpy(bridge, sl->text, k);
-    bridge[k] = ' ';
-    memcpy(bridge + k + 1, sl->text + k, len - k);
+    bridge_form(sl->text, len, bridge);
     sl->bridge = true;
     int rc = slot_add_term(c, sl, sl->text, len);
     return rc ? rc : slot_add_term(c, sl, bridge, len + 1);
@@ -906,12 +915,9 @@ static int star_slot(parse_ctx *c, pdx_slot *sl, size_t i)
     if (rc || t->kind != PDX_TOKEN_CJK || !is_compound_bigram(c, i))
         return rc;
     char bridge[PDX_MAX_TERM_BYTES + 2];
-    size_t k = pdx_utf8_first_len(sl->text, sl->text_len);
-    memcpy(bridge, sl->text, k);
-    bridge[k] = ' ';
-    memcpy(bridge + k + 1, sl->text + k, sl->text_len - k);
-    rc = slot_add_term(c, sl, bridge, sl->text_len + 1);
-    return rc ? rc : slot_also_add(sl, bridge, sl->text_len + 1);
+    size_t bn = bridge_form(sl->text, sl->text_len, bridge);
+    rc = slot_add_term(c, sl, bridge, bn);
+    return rc ? rc : slot_also_add(sl, bridge, bn);
 }
 
 /* The whole word a clause's tokens spell when they are the chained
