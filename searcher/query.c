@@ -1448,12 +1448,25 @@ static size_t joinable_prefix(const char *w, size_t n)
     return 0;
 }
 
+#define PDX_SPELLING_MAX 64
+
+/* Writes w[0..n) without its hyphen at k into out, the letter after it
+ * in lower case after a lower-case one ("Pre-Training" -> "Pretraining");
+ * returns n - 1. */
+static size_t drop_hyphen(const char *w, size_t n, size_t k, char *out)
+{
+    memcpy(out, w, k);
+    memcpy(out + k, w + k + 1, n - k - 1);
+    if (w[k - 1] >= 'a' && w[k - 1] <= 'z' && out[k] >= 'A' && out[k] <= 'Z')
+        out[k] = (char)(out[k] | 0x20);
+    return n - 1;
+}
+
 /* Writes to out (room for PDX_SPELLING_MAX bytes) the other spelling of
  * the English compound w[0..n) (letters and hyphens) and returns its
  * length, 0 if it has none: a joinable prefix and three letters or more
  * after it, joined or hyphenated ("pre-training" <-> "pretraining",
  * "multi-modal-llm" <-> "multimodal-llm"; "Pre-Training" -> "Pretraining"). */
-#define PDX_SPELLING_MAX 64
 static size_t other_spelling(const char *w, size_t n, char *out)
 {
     if (n + 1 >= PDX_SPELLING_MAX)
@@ -1470,13 +1483,9 @@ static size_t other_spelling(const char *w, size_t n, char *out)
         end++;
     if (end - from < 3)
         return 0;
+    if (hyphenated)
+        return drop_hyphen(w, n, k, out);
     memcpy(out, w, k);
-    if (hyphenated) {
-        memcpy(out + k, w + from, n - from);
-        if (w[k - 1] >= 'a' && w[k - 1] <= 'z' && out[k] >= 'A' && out[k] <= 'Z')
-            out[k] = (char)(out[k] | 0x20);
-        return n - 1;
-    }
     out[k] = '-';
     memcpy(out + k + 1, w + k, n - k);
     return n + 1;
@@ -1493,12 +1502,7 @@ static size_t joined_spelling(const char *w, size_t n, char *out)
     if (!h || h == w || h + 1 == w + n || memchr(h + 1, '-', (size_t)(w + n - h - 1)) ||
         n >= PDX_SPELLING_MAX)
         return 0;
-    size_t k = (size_t)(h - w);
-    memcpy(out, w, k);
-    memcpy(out + k, h + 1, n - k - 1);
-    if (w[k - 1] >= 'a' && w[k - 1] <= 'z' && out[k] >= 'A' && out[k] <= 'Z')
-        out[k] = (char)(out[k] | 0x20);
-    return n - 1;
+    return drop_hyphen(w, n, (size_t)(h - w), out);
 }
 
 /* Copies word w[0..n) to out (room for PDX_SPELLING_MAX bytes) with the
