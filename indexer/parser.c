@@ -1655,13 +1655,14 @@ static bool near_heading(const char *s, size_t n)
 static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
 {
     int rc = PDX_OK;
-    if (!is_heading(s, n) && near_heading(s, n) && guess_reportable(p))
+    bool heading = is_heading(s, n);
+    if (!heading && near_heading(s, n) && guess_reportable(p))
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
                           "a line linking a paper like a heading, but not '### ': read as %s, "
                           "not a paper (write '### [Title](link)')",
                           p->sec == SEC_PAPER ? "the summary of the paper before it"
                                               : "text outside any paper");
-    if (is_heading(s, n)) {
+    if (heading) {
         rc = finish_paper(p);
         size_t hn;
         const char *h = heading_text(s, n, &hn);
