@@ -1641,8 +1641,11 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
         pdx_buf key = {0};
         cl.whole_author = true;
         rc = pdx_author_key(c->s, w, wn, &key);
-        cl.key = (char *)key.data; /* owned by the clause now */
         cl.key_len = key.len;
+        pdx_buf_putc(&key, 0); /* NUL-terminated, as clause_copy() copies it */
+        cl.key = (char *)key.data; /* owned by the clause now */
+        if (!rc && key.err)
+            rc = pdx_searcher_error(c->s, PDX_ENOMEM, "out of memory");
         if (rc) {
             pdx_clause_free(&cl);
             return rc;

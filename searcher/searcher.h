@@ -278,8 +278,9 @@ typedef struct pdx_clause {
      * its words and no more, compared before stemming (key), so
      * "Lin Xu" is not "Linning Xu" although both stem to "lin xu". */
     bool whole_author;
-    /* owned: for a whole_author clause pdx_author_key() of the name; for
-     * an ID filter the id (version suffix dropped); else NULL */
+    /* owned, NUL-terminated (key_len bytes before it): for a whole_author
+     * clause pdx_author_key() of the name; for an ID filter the id
+     * (version suffix dropped); else NULL */
     char *key;
     size_t key_len;
     int64_t lo, hi;   /* DATE or VOTES filter: inclusive range */
