@@ -49,10 +49,12 @@ static const char usage[] =
     "      index size as a ratio to the input (*.md/*.txt bytes under PATH)\n"
     "      JSON keys: papers, input_bytes, index_bytes, size_ratio, seconds,\n"
     "      runs, input_mb_s, papers_s, peak_rss_kb\n"
-    "  latency --index I --queries F [--rounds R] [--warmup W] [--json]\n"
+    "  latency --index I --queries F [--rounds R] [--warmup W] [--no-partial]\n"
+    "          [--json]\n"
     "      run every query of F (one a line) for the top 10 in this process, one\n"
     "      thread: W untimed passes (default 1), then R timed rounds (default 5);\n"
-    "      each sample is parse + search + fetching the hits\n"
+    "      each sample is parse + search + fetching the hits; --no-partial: full\n"
+    "      matches only, as paperdex-search --no-partial (what a plain AND does)\n"
     "      JSON keys: p50_us, p95_us, p99_us, mean_us, max_us, qps, queries,\n"
     "      rounds, samples, errors, hits_mean, by_class {ko, en, mixed, other,\n"
     "      one_word, multi_word, phrase, no_phrase: {queries, p50_us, p95_us,\n"
@@ -354,11 +356,14 @@ static int cmd_latency(int argc, char **argv)
     unsigned long rounds = 5, warmup = 1;
     bool json = false;
     unsigned parse_flags = PDX_PARSE_DEFAULT;
+    bool no_partial = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
         if (!strcmp(a, "--index") && more)
             index = argv[++i];
+        else if (!strcmp(a, "--no-partial"))
+            no_partial = true;
         else if (!strcmp(a, "--queries") && more)
             queries = argv[++i];
         else if (!strcmp(a, "--rounds") && more)
@@ -415,6 +420,7 @@ static int cmd_latency(int argc, char **argv)
     pdx_search_opts so;
     pdx_search_opts_default(&so);
     so.limit = 10;
+    so.no_partial = no_partial;
     size_t errors = 0;
     for (unsigned long w = 0; w < warmup; w++) {
         for (size_t i = 0; i < q.n; i++) {

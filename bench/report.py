@@ -68,6 +68,8 @@ class Scale:
         self.n = int(re.sub(r"\D", "", os.path.basename(d)))
         self.build = load(os.path.join(d, "paperdex_build.json"))
         self.lat = load(os.path.join(d, "paperdex_latency.json"))
+        # the same queries with --no-partial: no partial fill, as a plain AND
+        self.lat_full = load(os.path.join(d, "paperdex_latency_full.json"))
         self.eval = load(os.path.join(d, "paperdex_eval.json"))
         self.proc = load(os.path.join(d, "paperdex_process.json"))
         self.gen = load(os.path.join(d, "gen.json"))
@@ -299,6 +301,14 @@ def main():
                          f"{r99:.2f}x")
         verdict(f"Latency at {n}x, p50 and p99 at least 3x under each Xapian set-up", ok,
                 "; ".join(parts) + ".")
+        pl = xap.get("xapian_and_ids")
+        if pl and s.lat_full:
+            lf = s.lat_full
+            w(f"  - Like for like (not the target, which takes paperdex as users run it): "
+              f"paperdex with full matches only (`--no-partial`, no partial fill) against "
+              f"{PEER_NAMES['xapian_and_ids']}: p50 {pl['p50_us']:.0f} / {lf['p50_us']:.0f} µs "
+              f"= {pl['p50_us'] / lf['p50_us']:.2f}x, p99 {pl['p99_us']:.0f} / "
+              f"{lf['p99_us']:.0f} µs = {pl['p99_us'] / lf['p99_us']:.2f}x.\n")
     for a, b in ((1, 20), (20, 200)):
         sa, sb = by_n.get(a), by_n.get(b)
         if not (sa and sb and sa.lat and sb.lat):

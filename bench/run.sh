@@ -180,6 +180,13 @@ for N in $SCALES; do
     log "${N}x: paperdex latency"
     runto "$S/paperdex_latency.json" "$BENCH" latency --index "$S/paperdex.idx" \
         --queries "$QUERIES" --rounds "$ROUNDS" --json
+    # The same without partial matches, the work of a plain AND, where the
+    # peers run: report.py sets it beside Xapian's plain AND (like for like).
+    if in_list "$N" "$PEER_SCALES"; then
+        log "${N}x: paperdex latency, full matches only (--no-partial)"
+        runto "$S/paperdex_latency_full.json" "$BENCH" latency --index "$S/paperdex.idx" \
+            --queries "$QUERIES" --rounds "$ROUNDS" --no-partial --json
+    fi
     # Known-item queries at 1x only: in a scaled corpus the copies of a paper
     # tie with it, so the figure would measure tie-breaking (report.py).
     if [ "$N" = 1 ]; then
