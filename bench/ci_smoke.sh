@@ -90,6 +90,10 @@ sl = l["slowest"]
 assert len(sl) == max(5, (l["queries"] + 99) // 100), sl
 assert all(a["p50_us"] >= b["p50_us"] for a, b in zip(sl, sl[1:])), sl
 assert all(x["words"] and x["total"] >= 0 for x in sl), sl
+# --no-partial leaves the partial fill out: fewer hits, same queries
+f = json.load(open(f"{s}/paperdex_latency_full.json"))
+assert f["errors"] == 0 and f["queries"] == l["queries"] and 0 < f["p50_us"], f
+assert f["hits_mean"] < l["hits_mean"], (f["hits_mean"], l["hits_mean"])
 p = json.load(open(f"{s}/paperdex_process.json"))
 assert p["baseline"] == "/bin/true" and 0 < p["baseline_p50_ms"] and p["pair_ratio_p50"] > 0, p
 EOF
