@@ -631,12 +631,16 @@ static const char *const *endings_of(size_t n, size_t *count)
 
 size_t pdx_korean_particle_len(const char *text, size_t len)
 {
-    if (!text)
+    if (!text || !len)
         return 0;
     for (size_t n = 6; n >= 1; n--) { /* particles of 3..1 syllables, then endings */
         size_t count;
         const char *const *list = n > 3 ? particles_of(n - 3, &count) : endings_of(n, &count);
         for (size_t i = 0; i < count; i++) {
+            /* most entries differ at once: the first two bytes say so
+             * before strlen() and memcmp() (Hangul is 3 bytes a syllable) */
+            if (list[i][0] != text[0] || (len > 1 && list[i][1] != text[1]))
+                continue;
             size_t k = strlen(list[i]);
             if (k <= len && memcmp(text, list[i], k) == 0 && !word_goes_on(text + k, len - k))
                 return k;

@@ -106,6 +106,7 @@
 #include <stdlib.h>
 
 #include "lexicon_mine.h"
+#include "loanword.h"
 #include "paperdex/tokenizer.h"
 
 #define LM_MAX_KO_WORDS 5     /* longest Korean side, in words */
@@ -117,12 +118,15 @@
 #define LM_EXTEND_LONG 0.60   /* strong share to extend a span long enough already */
 
 #define LM_TABLE_MAGIC "PDXC"  /* first bytes of an exported table */
-#define LM_TABLE_VERSION 2     /* its layout (see the overview); 1 had no acronyms */
+#define LM_TABLE_VERSION 3     /* its layout (see the overview); 1 had no acronyms, 2 no loanwords */
 #define LM_TABLE_HEADER 48     /* bytes before the first entry */
 #define LM_TABLE_MIN_ENTRY 3   /* bytes of the smallest entry */
 #define LM_ERRMSG 192          /* bytes of the miner's error message */
 
-enum lm_kind { LM_SPAN = 0, LM_SURFACE = 1 };
+enum lm_kind { LM_SPAN = 0, LM_SURFACE = 1, LM_LOAN_COUNT = 2, LM_LOAN_PAIR = 3 };
+/* What an LM_LOAN_COUNT key counts the papers of: a Hangul word, an
+ * English word, or every paper (the key {2, 2, 0}). */
+enum lm_loan_side { LM_LOAN_KO = 0, LM_LOAN_EN = 1, LM_LOAN_PAPERS = 2 };
 /* Which side is fixed: the English of KO(EN), the Korean of EN(KO), the
  * long form of an acronym (its span is the acronym, one word). */
 enum lm_dir { LM_KO_EN = 0, LM_EN_KO = 1, LM_ACRONYM = 2 };
@@ -194,6 +198,15 @@ struct pdx_lexicon_miner {
      * the whole table instead of two). NULL when unknown; owned. */
     lm_cand *sorted;
     size_t n_sorted;
+    /* scratch of a paper's loanword scan (lm_loan_scan()), allocated at
+     * the first one */
+    pdx_loan_word *loan_words;                /* PDX_LOAN_MAX_WORDS per script */
+    struct lm_ref *loan_ko, *loan_en_refs;    /* a paper's distinct words, per script */
+    struct lm_skel *loan_sk;                  /* the Hangul words' skeletons */
+    uint16_t *loan_set;                       /* lm_refs_unique()'s LM_LOAN_SET slots */
+    uint16_t *loan_order;                     /* lm_loan_buckets()'s word order */
+    pdx_loan_cache *loan_cache;               /* the runs' particles, remembered */
+    pdx_buf loan_en;                          /* the English words, lower-cased */
 };
 
 /* Forgets the sorted candidates export kept: the table is changing. */
@@ -925,10 +938,35 @@ int pdx_lexicon_miner_add(pdx_lexicon_miner *m, const char *text, size_t len)
  * arena): un-mining many texts must not keep their keys forever. */
 #define LM_COMPACT_BYTES ((size_t)1 << 20)
 
-int pdx_lexicon_miner_unmine(pdx_lexicon_miner *m, const char *text, size_t len)
+/* The texts a scan reads: one text (un-mining a text), or a paper's title
+ * and summary and then the paper as a whole (loan, un-mining a paper). */
+typedef struct lm_texts {
+    const char *t[2];
+    size_t len[2];
+    int n;     /* texts */
+    bool loan; /* the paper's loanword keys too */
+} lm_texts;
+
+static int lm_loan_scan(pdx_lexicon_miner *m, const char *const *t, const size_t *len);
+
+/* Runs every scan of x in the given mode. */
+static int lm_scan_texts(pdx_lexicon_miner *m, const lm_texts *x, enum lm_mode mode)
 {
-    if (!m || (!text && len > 0) || m->finished)
-        return PDX_EINVAL;
+    int rc = PDX_OK;
+    for (int i = 0; i < x->n && !rc; i++) {
+        lm_next_scan(m, mode);
+        rc = lm_scan(m, x->t[i], x->len[i]);
+    }
+    if (!rc && x->loan) {
+        lm_next_scan(m, mode);
+        rc = lm_loan_scan(m, x->t, x->len);
+    }
+    return rc;
+}
+
+/* Takes the texts of x back out: all checked first, then all removed. */
+static int lm_unmine(pdx_lexicon_miner *m, const lm_texts *x)
+{
     lm_forget_sorted(m);
     m->errmsg[0] = '\0';
     if (m->err)
@@ -940,26 +978,290 @@ int pdx_lexicon_miner_unmine(pdx_lexicon_miner *m, const char *text, size_t len)
                  (unsigned long long)m->stats.prunes, (unsigned)m->stats.prune_floor);
         return PDX_ELIMIT;
     }
-    if (m->stats.texts == 0) {
-        snprintf(m->errmsg, sizeof m->errmsg, "un-mining a text from a miner that holds none");
+    if (m->stats.texts < (uint64_t)x->n) {
+        snprintf(m->errmsg, sizeof m->errmsg, "un-mining more texts than the miner holds");
         return PDX_ENOTFOUND;
     }
-    lm_next_scan(m, LM_MODE_CHECK);
-    int rc = lm_scan(m, text, len);
-    if (rc == PDX_OK) {
-        lm_next_scan(m, LM_MODE_REMOVE);
-        rc = lm_scan(m, text, len);
-    }
+    int rc = lm_scan_texts(m, x, LM_MODE_CHECK);
+    if (rc == PDX_OK)
+        rc = lm_scan_texts(m, x, LM_MODE_REMOVE);
     m->mode = LM_MODE_ADD;
     if (rc == PDX_ENOTFOUND)
         return rc; /* found by the check pass: nothing changed */
     if (rc)
         return m->err = rc;
-    m->stats.texts--;
+    m->stats.texts -= (uint64_t)x->n;
     if (m->dead_bytes >= LM_COMPACT_BYTES && m->dead_bytes * 2 >= m->arena.len &&
         (rc = lm_rebuild(m, m->n_slots, 0)) != PDX_OK)
         return m->err = rc;
     return PDX_OK;
+}
+
+int pdx_lexicon_miner_unmine(pdx_lexicon_miner *m, const char *text, size_t len)
+{
+    if (!m || (!text && len > 0) || m->finished)
+        return PDX_EINVAL;
+    lm_texts x = {{text ? text : ""}, {len}, 1, false};
+    return lm_unmine(m, &x);
+}
+
+/* ---- loanwords: a paper at a time ----
+ *
+ * A paper (title and summary together: the title says "Robot", the
+ * summary 로봇) counts, once each, in LM_LOAN_COUNT keys: itself, each
+ * Hangul word whose consonants make a skeleton (loanword.h) and each
+ * English word that may be a loanword's; and in LM_LOAN_PAIR keys each
+ * pair of its words that sound alike. finish() keeps the pairs far more
+ * often together than chance (lm_loan_pairs()). */
+
+/* A Hangul word's skeleton (loanword.h): n classes (0: none), the class
+ * bit of the first (pdx_loan_ko_first()) and of all (pdx_loan_ko_classes()):
+ * most pairs of a paper's words are told apart by these alone. */
+typedef struct lm_skel {
+    char c[PDX_LOAN_MAX_SKELETON];
+    uint8_t n;
+    unsigned first, all;
+} lm_skel;
+
+/* A word: bytes of a text or of m->loan_en. */
+typedef struct lm_ref {
+    const char *p;
+    uint32_t n;
+} lm_ref;
+
+/* Slots of the set that finds a paper's repeated words: a power of two,
+ * at least twice PDX_LOAN_MAX_WORDS. */
+#define LM_LOAN_SET 2048
+
+/* Drops the repeats of r[0..n) (n <= PDX_LOAN_MAX_WORDS), keeping the
+ * first of each in text order, through the set `set` (LM_LOAN_SET
+ * slots, cleared here); returns the count left. A summary repeats its
+ * words: each is counted and paired once. */
+static size_t lm_refs_unique(lm_ref *r, size_t n, uint16_t *set)
+{
+    memset(set, 0xFF, LM_LOAN_SET * sizeof *set);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t h = 2166136261u; /* FNV-1a: the words are short */
+        for (uint32_t b = 0; b < r[i].n; b++)
+            h = (h ^ (uint8_t)r[i].p[b]) * 16777619u;
+        size_t slot = h & (LM_LOAN_SET - 1);
+        for (; set[slot] != 0xFFFF; slot = (slot + 1) & (LM_LOAN_SET - 1)) {
+            const lm_ref *o = &r[set[slot]];
+            if (o->n == r[i].n && !memcmp(o->p, r[i].p, o->n))
+                break;
+        }
+        if (set[slot] == 0xFFFF) {
+            r[k] = r[i];
+            set[slot] = (uint16_t)k++;
+        }
+    }
+    return k;
+}
+
+static int lm_loan_alloc(pdx_lexicon_miner *m)
+{
+    if (m->loan_words)
+        return PDX_OK;
+    m->loan_words = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_words);
+    m->loan_ko = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_ko);
+    m->loan_en_refs = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_en_refs);
+    m->loan_sk = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_sk);
+    m->loan_set = malloc(LM_LOAN_SET * sizeof *m->loan_set);
+    m->loan_cache = calloc(1, sizeof *m->loan_cache);
+    m->loan_order = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_order);
+    if (m->loan_words && m->loan_ko && m->loan_en_refs && m->loan_sk && m->loan_set &&
+        m->loan_cache && m->loan_order)
+        return PDX_OK;
+    free(m->loan_words); /* all or none: the next call tries again */
+    free(m->loan_ko);
+    free(m->loan_en_refs);
+    free(m->loan_sk);
+    free(m->loan_set);
+    free(m->loan_cache);
+    free(m->loan_order);
+    m->loan_cache = NULL;
+    m->loan_order = NULL;
+    m->loan_words = NULL;
+    m->loan_ko = m->loan_en_refs = NULL;
+    m->loan_sk = NULL;
+    m->loan_set = NULL;
+    return PDX_ENOMEM;
+}
+
+/* The distinct Hangul words of the paper's texts into m->loan_ko, with
+ * their skeletons; returns their count. */
+static size_t lm_loan_ko_words(pdx_lexicon_miner *m, const char *const *t, const size_t *len)
+{
+    size_t k = 0;
+    for (int i = 0; i < 2; i++) {
+        size_t n = pdx_loan_hangul_words(m->loan_cache, t[i], len[i], m->loan_words,
+                                         PDX_LOAN_MAX_WORDS - k);
+        for (size_t j = 0; j < n; j++)
+            m->loan_ko[k++] = (lm_ref){t[i] + m->loan_words[j].off, m->loan_words[j].len};
+    }
+    k = lm_refs_unique(m->loan_ko, k, m->loan_set);
+    for (size_t j = 0; j < k; j++) {
+        lm_skel *sk = &m->loan_sk[j];
+        sk->n = (uint8_t)pdx_loan_ko_skeleton(m->loan_ko[j].p, m->loan_ko[j].n, sk->c);
+        sk->first = pdx_loan_ko_first(sk->c, sk->n);
+        sk->all = pdx_loan_ko_classes(sk->c, sk->n);
+    }
+    return k;
+}
+
+/* The distinct English words of the paper's texts, lower-cased into
+ * m->loan_en, into m->loan_en_refs; returns their count. */
+static size_t lm_loan_en_words(pdx_lexicon_miner *m, const char *const *t, const size_t *len)
+{
+    pdx_buf_reset(&m->loan_en);
+    size_t k = 0;
+    for (int i = 0; i < 2; i++) {
+        size_t n = pdx_loan_latin_words(t[i], len[i], m->loan_words, PDX_LOAN_MAX_WORDS - k);
+        for (size_t j = 0; j < n; j++) {
+            const pdx_loan_word *w = &m->loan_words[j];
+            m->loan_en_refs[k++] = (lm_ref){NULL, w->len};
+            for (uint32_t c = 0; c < w->len; c++)
+                pdx_buf_putc(&m->loan_en, (uint8_t)(t[i][w->off + c] | 0x20));
+        }
+    }
+    if (m->loan_en.err)
+        return 0;
+    /* the words lie end to end: pointers now that the buffer stopped moving */
+    for (size_t j = 0, off = 0; j < k; off += m->loan_en_refs[j].n, j++)
+        m->loan_en_refs[j].p = (const char *)m->loan_en.data + off;
+    return lm_refs_unique(m->loan_en_refs, k, m->loan_set);
+}
+
+/* Does what the scan does with the key {kind, side, a, 0x00, b}. */
+static int lm_loan_key(pdx_lexicon_miner *m, enum lm_kind kind, enum lm_loan_side side,
+                       const lm_ref *a, const lm_ref *b)
+{
+    pdx_buf_reset(&m->key);
+    pdx_buf_putc(&m->key, (uint8_t)kind);
+    pdx_buf_putc(&m->key, (uint8_t)side);
+    if (a)
+        pdx_buf_append(&m->key, a->p, a->n);
+    pdx_buf_putc(&m->key, 0);
+    if (b)
+        pdx_buf_append(&m->key, b->p, b->n);
+    return m->key.err ? m->key.err : lm_key(m, m->key.data, m->key.len);
+}
+
+/* Classes a skeleton may start with (the bits of pdx_loan_ko_first()). */
+#define LM_LOAN_CLASSES 10
+
+/* m->loan_order: the paper's nk Hangul words that have a skeleton,
+ * grouped by the class they start with, group b at [start[b],
+ * start[b + 1]): an English word is tried against the groups its first
+ * letters may start, not against every word. */
+static void lm_loan_buckets(pdx_lexicon_miner *m, size_t nk, size_t *start)
+{
+    size_t count[LM_LOAN_CLASSES] = {0};
+    for (size_t i = 0; i < nk; i++)
+        if (m->loan_sk[i].n)
+            count[__builtin_ctz(m->loan_sk[i].first)]++;
+    start[0] = 0;
+    for (unsigned b = 0; b < LM_LOAN_CLASSES; b++)
+        start[b + 1] = start[b] + count[b];
+    size_t at[LM_LOAN_CLASSES];
+    memcpy(at, start, sizeof at);
+    for (size_t i = 0; i < nk; i++)
+        if (m->loan_sk[i].n)
+            m->loan_order[at[__builtin_ctz(m->loan_sk[i].first)]++] = (uint16_t)i;
+}
+
+/* Feeds a paper's loanword keys (see above) to the current scan. */
+static int lm_loan_scan(pdx_lexicon_miner *m, const char *const *t, const size_t *len)
+{
+    int rc = lm_loan_alloc(m);
+    if (rc || (rc = lm_loan_key(m, LM_LOAN_COUNT, LM_LOAN_PAPERS, NULL, NULL)))
+        return rc;
+    size_t nk = lm_loan_ko_words(m, t, len), ne = lm_loan_en_words(m, t, len);
+    if (m->loan_en.err)
+        return m->loan_en.err;
+    for (size_t i = 0; i < nk && !rc; i++)
+        if (m->loan_sk[i].n)
+            rc = lm_loan_key(m, LM_LOAN_COUNT, LM_LOAN_KO, &m->loan_ko[i], NULL);
+    for (size_t j = 0; j < ne && !rc; j++)
+        rc = lm_loan_key(m, LM_LOAN_COUNT, LM_LOAN_EN, &m->loan_en_refs[j], NULL);
+    size_t start[LM_LOAN_CLASSES + 1];
+    lm_loan_buckets(m, nk, start);
+    for (size_t j = 0; j < ne && !rc; j++) {
+        const lm_ref *e = &m->loan_en_refs[j];
+        unsigned first = pdx_loan_en_first(e->p, e->n), all = pdx_loan_en_classes(e->p, e->n);
+        for (unsigned b = 0; b < LM_LOAN_CLASSES && !rc; b++) {
+            for (size_t k = start[b]; (first >> b & 1) && k < start[b + 1] && !rc; k++) {
+                size_t i = m->loan_order[k];
+                if (!(m->loan_sk[i].all & ~all) &&
+                    pdx_loan_en_matches(e->p, e->n, m->loan_sk[i].c, m->loan_sk[i].n))
+                    rc = lm_loan_key(m, LM_LOAN_PAIR, LM_LOAN_KO, &m->loan_ko[i], e);
+            }
+        }
+    }
+    return rc;
+}
+
+static bool lm_paper_args_ok(const pdx_lexicon_miner *m, const char *title, size_t title_len,
+                             const char *summary, size_t summary_len)
+{
+    return m && (title || !title_len) && (summary || !summary_len) && !m->finished;
+}
+
+int pdx_lexicon_miner_unmine_paper(pdx_lexicon_miner *m, const char *title, size_t title_len,
+                                   const char *summary, size_t summary_len)
+{
+    if (!lm_paper_args_ok(m, title, title_len, summary, summary_len))
+        return PDX_EINVAL;
+    lm_texts x = {{title ? title : "", summary ? summary : ""}, {title_len, summary_len}, 2, true};
+    return lm_unmine(m, &x);
+}
+
+int pdx_lexicon_miner_add_loanwords(pdx_lexicon_miner *m, const char *title, size_t title_len,
+                                    const char *summary, size_t summary_len)
+{
+    if (!lm_paper_args_ok(m, title, title_len, summary, summary_len))
+        return PDX_EINVAL;
+    if (m->err)
+        return m->err;
+    lm_forget_sorted(m);
+    const char *t[2] = {title ? title : "", summary ? summary : ""};
+    size_t len[2] = {title_len, summary_len};
+    lm_next_scan(m, LM_MODE_ADD);
+    int rc = lm_loan_scan(m, t, len);
+    return rc ? (m->err = rc) : PDX_OK;
+}
+
+int pdx_lexicon_miner_add_paper(pdx_lexicon_miner *m, const char *title, size_t title_len,
+                                const char *summary, size_t summary_len)
+{
+    if (!lm_paper_args_ok(m, title, title_len, summary, summary_len))
+        return PDX_EINVAL;
+    int rc = pdx_lexicon_miner_add(m, title, title_len);
+    if (!rc)
+        rc = pdx_lexicon_miner_add(m, summary, summary_len);
+    return rc ? rc : pdx_lexicon_miner_add_loanwords(m, title, title_len, summary, summary_len);
+}
+
+int pdx_lexicon_miner_merge(pdx_lexicon_miner *dst, pdx_lexicon_miner *src)
+{
+    if (!dst || !src || dst == src || dst->finished)
+        return PDX_EINVAL;
+    pdx_buf b = {0};
+    int rc = pdx_lexicon_miner_export(src, &b);
+    if (!rc)
+        rc = pdx_lexicon_miner_import(dst, b.data, b.len);
+    pdx_buf_free(&b);
+    return rc;
+}
+
+/* The first 8 bytes of a key, big-endian, zero-padded (lm_cand.head). */
+static uint64_t lm_key_head(const uint8_t *key, size_t len)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < 8; i++)
+        h = h << 8 | (i < len ? key[i] : 0);
+    return h;
 }
 
 /* ---- finish: alignment ---- */
@@ -1120,6 +1422,20 @@ static void lm_span_surface(pdx_lexicon_miner *m, const lm_group *g, const lm_ca
     }
 }
 
+/* Makes room for one more work pair. */
+static int lm_work_room(pdx_lexicon_miner *m)
+{
+    if (m->n_work < m->cap_work)
+        return PDX_OK;
+    size_t cap = m->cap_work ? m->cap_work * 2 : 256;
+    lm_pair *w = realloc(m->work, cap * sizeof *w);
+    if (!w)
+        return PDX_ENOMEM;
+    m->work = w;
+    m->cap_work = cap;
+    return PDX_OK;
+}
+
 static int lm_emit(pdx_lexicon_miner *m, const lm_group *g, const lm_cand *c)
 {
     if (g->dir == LM_EN_KO) { /* an English side never starts with "of" */
@@ -1139,14 +1455,8 @@ static int lm_emit(pdx_lexicon_miner *m, const lm_group *g, const lm_cand *c)
     int rc = lm_terms(m, (const char *)m->key.data, m->key.len);
     if (rc || m->terms.len == 0)
         return rc;
-    if (m->n_work == m->cap_work) {
-        size_t cap = m->cap_work ? m->cap_work * 2 : 256;
-        lm_pair *w = realloc(m->work, cap * sizeof *w);
-        if (!w)
-            return PDX_ENOMEM;
-        m->work = w;
-        m->cap_work = cap;
-    }
+    if ((rc = lm_work_room(m)))
+        return rc;
     const char *fixed_terms = (const char *)g->c[g->begin].key + 2;
     size_t fixed_len = g->group_len - 3;
     const char *fixed_surf = (const char *)g->surface->key + g->group_len;
@@ -1233,6 +1543,77 @@ static int lm_align(pdx_lexicon_miner *m, lm_cand *c, size_t n)
             }
         }
         i = j;
+    }
+    return PDX_OK;
+}
+
+/* ---- finish: loanwords ---- */
+
+/* The count of key in the sorted candidates c[0..n), 0 when not held. */
+static uint64_t lm_count_of(const lm_cand *c, size_t n, const uint8_t *key, size_t len)
+{
+    lm_cand want = {key, (uint32_t)len, 0, 0, 0, false, lm_key_head(key, len)};
+    const lm_cand *hit = bsearch(&want, c, n, sizeof *c, lm_cand_cmp);
+    return hit ? hit->count : 0;
+}
+
+/* The papers holding the word w[0, n) on side (m->key is scratch). */
+static uint64_t lm_loan_df(pdx_lexicon_miner *m, const lm_cand *c, size_t nc,
+                           enum lm_loan_side side, const char *w, size_t n)
+{
+    pdx_buf_reset(&m->key);
+    pdx_buf_putc(&m->key, LM_LOAN_COUNT);
+    pdx_buf_putc(&m->key, (uint8_t)side);
+    pdx_buf_append(&m->key, w, n);
+    pdx_buf_putc(&m->key, 0);
+    return m->key.err ? 0 : lm_count_of(c, nc, m->key.data, m->key.len);
+}
+
+/* Appends the pair of Hangul word ko and English word en, stated by
+ * `support` papers, to the work pairs. */
+static int lm_loan_emit(pdx_lexicon_miner *m, const char *ko, size_t ko_n, const char *en,
+                        size_t en_n, uint32_t support)
+{
+    int rc = lm_work_room(m);
+    if (rc || (rc = lm_terms(m, ko, ko_n)) || m->terms.len == 0)
+        return rc;
+    lm_pair *w = &m->work[m->n_work];
+    w->ko_terms = lm_str_put(m, m->terms.data, m->terms.len);
+    w->ko_terms_len = m->terms.len;
+    if ((rc = lm_terms(m, en, en_n)) || m->terms.len == 0)
+        return rc;
+    w->en_terms = lm_str_put(m, m->terms.data, m->terms.len);
+    w->en_terms_len = m->terms.len;
+    w->ko_surface = lm_str_put(m, ko, ko_n);
+    w->ko_surface_len = ko_n;
+    w->en_surface = lm_str_put(m, en, en_n);
+    w->en_surface_len = en_n;
+    w->support = support;
+    m->n_work++;
+    return m->strs.err;
+}
+
+/* The loanword pairs of the sorted candidates c[0..n) (the LM_LOAN_*
+ * keys, after the others): each pair of words that sound alike, seen in
+ * min_support papers or more and associated beyond chance
+ * (pdx_loan_associated()). */
+static int lm_loan_pairs(pdx_lexicon_miner *m, const lm_cand *c, size_t n)
+{
+    static const uint8_t papers_key[3] = {LM_LOAN_COUNT, LM_LOAN_PAPERS, 0};
+    uint64_t papers = lm_count_of(c, n, papers_key, sizeof papers_key);
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].key[0] != LM_LOAN_PAIR || c[i].count < m->min_support)
+            continue;
+        const char *ko = (const char *)c[i].key + 2;
+        const char *z = memchr(ko, 0, c[i].key_len - 2); /* lm_key_valid(): one */
+        size_t ko_n = (size_t)(z - ko), en_n = c[i].key_len - 3 - ko_n;
+        uint64_t df_ko = lm_loan_df(m, c, n, LM_LOAN_KO, ko, ko_n);
+        uint64_t df_en = lm_loan_df(m, c, n, LM_LOAN_EN, z + 1, en_n);
+        if (!pdx_loan_associated(c[i].count, df_ko, df_en, papers))
+            continue;
+        int rc = lm_loan_emit(m, ko, ko_n, z + 1, en_n, c[i].count);
+        if (rc)
+            return rc;
     }
     return PDX_OK;
 }
@@ -1454,13 +1835,6 @@ static int lm_merge(pdx_lexicon_miner *m)
     return PDX_OK;
 }
 
-static uint64_t lm_key_head(const uint8_t *key, size_t len)
-{
-    uint64_t h = 0;
-    for (size_t i = 0; i < 8; i++)
-        h = h << 8 | (i < len ? key[i] : 0);
-    return h;
-}
 
 /* The held candidates sorted by key (malloc'd; NULL when out of memory):
  * what finish aligns and export writes, in the same order. */
@@ -1494,7 +1868,13 @@ int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_ou
     m->sorted = NULL; /* finish owns it now */
     if (!c)
         return m->err = PDX_ENOMEM;
-    int rc = lm_align(m, c, n);
+    /* the keys of the alignment, then the loanwords' (kinds sort in order) */
+    size_t n_align = 0;
+    while (n_align < n && c[n_align].key[0] <= LM_SURFACE)
+        n_align++;
+    int rc = lm_align(m, c, n_align);
+    if (rc == PDX_OK)
+        rc = lm_loan_pairs(m, c + n_align, n - n_align);
     free(c);
     if (rc == PDX_OK)
         rc = m->strs.err;
@@ -1595,8 +1975,54 @@ static int lm_table_header(pdx_lexicon_miner *m, const uint8_t *p, size_t len, l
  * checks: a table with control bytes there was imported, then failed to
  * encode; fuzz_lexcand), one 0x00, then a non-empty surface or 1..max span
  * words between single spaces. */
+/* A Hangul word as the loanword scan keeps it: one with a skeleton. */
+static bool lm_loan_ko_valid(const uint8_t *w, size_t n)
+{
+    char sk[PDX_LOAN_MAX_SKELETON];
+    return pdx_loan_ko_skeleton((const char *)w, n, sk) > 0;
+}
+
+/* An English word as the loanword scan keeps it: lower-case letters. */
+static bool lm_loan_en_valid(const uint8_t *w, size_t n)
+{
+    if (n < 4 || n > 24)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (w[i] < 'a' || w[i] > 'z')
+            return false;
+    return true;
+}
+
+/* The LM_LOAN_* keys lm_loan_scan() gives: {2, 2, 0} (the papers),
+ * {2, side, word, 0} and {3, 0, Hangul word, 0, English word}. */
+static bool lm_loan_key_valid(const uint8_t *k, size_t len)
+{
+    if (len < 3 || k[0] > LM_LOAN_PAIR)
+        return false;
+    const uint8_t *z = memchr(k + 2, 0, len - 2);
+    if (!z)
+        return false;
+    size_t a = (size_t)(z - (k + 2)), b = len - 3 - a;
+    if (k[0] == LM_LOAN_PAIR)
+        return k[1] == LM_LOAN_KO && lm_loan_ko_valid(k + 2, a) && lm_loan_en_valid(z + 1, b);
+    if (b != 0)
+        return false;
+    switch (k[1]) {
+    case LM_LOAN_PAPERS:
+        return a == 0;
+    case LM_LOAN_KO:
+        return lm_loan_ko_valid(k + 2, a);
+    case LM_LOAN_EN:
+        return lm_loan_en_valid(k + 2, a);
+    default:
+        return false;
+    }
+}
+
 static bool lm_key_valid(const uint8_t *k, size_t len)
 {
+    if (len >= 1 && k[0] >= LM_LOAN_COUNT)
+        return lm_loan_key_valid(k, len);
     if (len < 5 || k[0] > LM_SURFACE || k[1] > LM_ACRONYM || k[2] == 0)
         return false;
     const uint8_t *z = memchr(k + 2, 0, len - 2);
@@ -1742,6 +2168,14 @@ void pdx_lexicon_miner_free(pdx_lexicon_miner *m)
     free(m->work);
     free(m->pairs);
     free(m->sorted);
+    free(m->loan_words);
+    free(m->loan_ko);
+    free(m->loan_en_refs);
+    free(m->loan_sk);
+    free(m->loan_set);
+    free(m->loan_cache);
+    free(m->loan_order);
+    pdx_buf_free(&m->loan_en);
     free(m);
 }
 

@@ -7,15 +7,16 @@
  * (Named lexicon_mine.h rather than lexicon.h: file names are unique across
  * the tree, and common/lexicon.h is the encoder's header.)
  *
- * Use: create, add every paper's title and summary with
- * pdx_lexicon_miner_add(), call pdx_lexicon_miner_finish() once, hand its
- * pairs to pdx_lexicon_encode(), free.
+ * Use: create, add every paper with pdx_lexicon_miner_add_paper() (or
+ * texts alone with pdx_lexicon_miner_add(): no loanwords then), call
+ * pdx_lexicon_miner_finish() once, hand its pairs to pdx_lexicon_encode(),
+ * free.
  *
  * Incremental use (an index update, issue 12): the candidate table -- the
  * counts finish() aligns -- is saved with pdx_lexicon_miner_export() (the
  * manifest's MCAND section) and loaded into a fresh miner with
  * pdx_lexicon_miner_import(); the texts of deleted papers are taken out
- * with pdx_lexicon_miner_unmine() and those of new papers added. finish()
+ * with pdx_lexicon_miner_unmine_paper() and those of new papers added. finish()
  * depends only on the table, so as long as it never pruned
  * (stats.prunes == 0),
  *
@@ -70,6 +71,29 @@ void pdx_lexicon_miner_free(pdx_lexicon_miner *m);
  * called) or PDX_ENOMEM (sticky: later calls return it too). */
 int pdx_lexicon_miner_add(pdx_lexicon_miner *m, const char *text, size_t len);
 
+/* Mines a paper: its title and its summary as two texts (as
+ * pdx_lexicon_miner_add() each), then the paper as a whole for loanwords
+ * (a Hangul word and an English word that sound alike and keep company:
+ * 로봇 and robot; docs/LEXICON.md, "Loanwords"), which only a paper at a
+ * time shows: the title says "Robot", the summary 로봇. The indexer mines
+ * papers this way. Returns what pdx_lexicon_miner_add() does. */
+int pdx_lexicon_miner_add_paper(pdx_lexicon_miner *m, const char *title, size_t title_len,
+                                const char *summary, size_t summary_len);
+
+/* The second half of pdx_lexicon_miner_add_paper() alone: the paper's
+ * loanword counts, not its texts. A build mines the texts and the
+ * loanwords into two miners on two threads and merges them
+ * (pdx_lexicon_miner_merge()): the table is the one add_paper() gives.
+ * Returns what pdx_lexicon_miner_add() does. */
+int pdx_lexicon_miner_add_loanwords(pdx_lexicon_miner *m, const char *title, size_t title_len,
+                                    const char *summary, size_t summary_len);
+
+/* Adds src's candidate table (its counts and stats) to dst's, as
+ * importing src's export would; src is left as it was, but for its sort.
+ * Returns PDX_OK, PDX_EINVAL (NULL, the same miner, dst finished) or
+ * what export and import return (PDX_ENOMEM). */
+int pdx_lexicon_miner_merge(pdx_lexicon_miner *dst, pdx_lexicon_miner *src);
+
 /* Aligns the candidates and returns the pairs with support >= min_support,
  * sorted by support (largest first), then Korean terms, then English terms
  * (bytes). Both sides carry the terms of pdx_tokenize() and a surface form.
@@ -106,6 +130,12 @@ int pdx_lexicon_miner_import(pdx_lexicon_miner *m, const uint8_t *p, size_t len)
  * pruned: stats.prunes > 0, counts were lost, so un-mining cannot be
  * exact; re-mine the texts that remain instead) or PDX_ENOMEM (sticky). */
 int pdx_lexicon_miner_unmine(pdx_lexicon_miner *m, const char *text, size_t len);
+
+/* Takes a paper back out: the exact inverse of pdx_lexicon_miner_add_paper()
+ * of the same bytes, checked whole before anything changes; returns what
+ * pdx_lexicon_miner_unmine() does. */
+int pdx_lexicon_miner_unmine_paper(pdx_lexicon_miner *m, const char *title, size_t title_len,
+                                   const char *summary, size_t summary_len);
 
 /* What the last failed export/import/unmine call said (byte offsets,
  * which candidate); "" when none. Lives until the next call on m. */

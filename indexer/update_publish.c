@@ -182,11 +182,10 @@ static int mine_paper(pdx_lexicon_miner *m, pdx_index *ix, uint32_t d, bool add)
     pdx_stored sd;
     int rc = pdx_stored_get(ix, d, &sd);
     if (!rc)
-        rc = add ? pdx_lexicon_miner_add(m, sd.title, sd.title_len)
-                 : pdx_lexicon_miner_unmine(m, sd.title, sd.title_len);
-    if (!rc)
-        rc = add ? pdx_lexicon_miner_add(m, sd.summary, sd.summary_len)
-                 : pdx_lexicon_miner_unmine(m, sd.summary, sd.summary_len);
+        rc = add ? pdx_lexicon_miner_add_paper(m, sd.title, sd.title_len, sd.summary,
+                                               sd.summary_len)
+                 : pdx_lexicon_miner_unmine_paper(m, sd.title, sd.title_len, sd.summary,
+                                                  sd.summary_len);
     return rc;
 }
 

@@ -1261,7 +1261,20 @@ static void build_hash_section(pdx_buf *b, uint32_t n_items, const uint64_t *has
  * including removing the temporary index after a failure, is
  * commit_ctx_free's alone. */
 
-typedef struct commit_ctx {
+typedef struct commit_ctx commit_ctx;
+
+/* One of the commit's two lexicon mining passes (commit_ctx.mine). */
+typedef struct mine_task {
+    commit_ctx *c;
+    pdx_lexicon_miner *miner; /* owned */
+    bool loanwords;           /* the loanword pass, else the parentheses */
+    pthread_t thread;
+    bool started;             /* thread runs and must be joined */
+    const char *why;          /* what failed, when rc is not PDX_OK */
+    int rc;                   /* the pass's result */
+} mine_task;
+
+struct commit_ctx {
     pdx_writer *w;         /* the writer being committed; not owned */
     outfile o;             /* the temporary index being written */
     char *tmp_index;       /* its path, "<prefix>.idx" */
@@ -1276,17 +1289,15 @@ typedef struct commit_ctx {
     int32_t min_date, max_date;    /* range of the known dates, 0 if none */
     uint32_t max_votes;    /* the most votes of one document */
     uint64_t *stored_off;  /* final id -> offset of its record in STORED */
-    /* Mines the lexicon from the title and summary of every paper kept
+    /* Mine the lexicon from the title and summary of every paper kept
      * (after deduplication, so a paper listed twice votes once), reading
-     * them back from the stored temp file (see mine_stored); owned. */
-    pdx_lexicon_miner *miner;
-    /* On a threaded build the mining runs on its own thread from the end
-     * of write_stored to write_lexicon, beside write_postings (the workers
-     * are idle by then); else inline at the end of write_stored. */
-    pthread_t mine_thread;
-    bool mine_started;     /* mine_thread runs and must be joined */
-    const char *mine_why;  /* what failed, when mine_rc is not PDX_OK */
-    int mine_rc;           /* the mining's result */
+     * them back from the stored temp file (see mine_stored): [0] the
+     * texts' parentheses, [1] the papers' loanwords, into a miner each,
+     * merged into [0]'s at the end (the counts add up: the same table
+     * whatever the split). On a threaded build each runs on its own
+     * thread from write_stored to write_lexicon, beside write_postings
+     * (the workers are idle by then); else inline in write_stored. */
+    mine_task mine[2];
     uint64_t lexicon_pairs; /* pairs written to LEXICON */
     merge_ctx m;           /* list encoder and positions file of the merge */
     pdx_buf terms;         /* TERMS entries, built while merging */
@@ -1306,7 +1317,7 @@ typedef struct commit_ctx {
     bool seg_renamed;      /* the segment is at seg_path: removed again on failure */
     pdx_buf lexicon;       /* the LEXICON bytes, for the manifest */
     pdx_buf cand;          /* the miner's candidate table (MCAND), for the manifest */
-} commit_ctx;
+};
 
 /* Allocates what the steps need and maps the spilled runs. */
 static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live, uint64_t seq)
@@ -1329,8 +1340,13 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live, uint64_t
     c->o.buf = malloc(c->o.cap);
     c->o.hs = XXH3_createState();
     if (!c->runs || !c->remap || !c->final_len || !c->final_votes || !c->tmp_index ||
-        !c->o.buf || !c->o.hs || pdx_lexicon_miner_new(&c->miner, NULL) != PDX_OK)
+        !c->o.buf || !c->o.hs)
         return oom(w);
+    for (int k = 0; k < 2; k++) {
+        c->mine[k] = (mine_task){.c = c, .loanwords = k == 1};
+        if (pdx_lexicon_miner_new(&c->mine[k].miner, NULL) != PDX_OK)
+            return oom(w);
+    }
     XXH3_64bits_reset(c->o.hs);
     snprintf(c->tmp_index, tn, "%s.idx", w->tmp_prefix);
     for (uint32_t k = 0; k < w->n_runs; k++)
@@ -1344,8 +1360,9 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live, uint64_t
 /* Releases everything; after a failure also removes the temporary index. */
 static void commit_ctx_free(commit_ctx *c, int rc)
 {
-    if (c->mine_started) /* a step failed before write_lexicon */
-        pthread_join(c->mine_thread, NULL);
+    for (int k = 0; k < 2; k++)
+        if (c->mine[k].started) /* a step failed before write_lexicon */
+            pthread_join(c->mine[k].thread, NULL);
     if (c->o.fd >= 0)
         close(c->o.fd);
     if (rc && c->tmp_index)
@@ -1368,7 +1385,8 @@ static void commit_ctx_free(commit_ctx *c, int rc)
     pdx_buf_free(&c->termstr);
     free(c->term_hashes);
     free(c->stored_off);
-    pdx_lexicon_miner_free(c->miner);
+    pdx_lexicon_miner_free(c->mine[0].miner);
+    pdx_lexicon_miner_free(c->mine[1].miner);
     free(c->runs);
     free(c->remap);
     free(c->final_len);
@@ -1426,26 +1444,32 @@ static int open_output(commit_ctx *c)
 }
 
 /* Feeds the title and summary of one stored record (format.h: str id, str
- * url, str title, str authors, str summary, ...) to the lexicon miner.
- * Touches nothing but the miner and c->mine_*: it may run on its own
- * thread. */
-static int mine_record(commit_ctx *c, const uint8_t *p, size_t n)
+ * url, str title, str authors, str summary, ...) to task t's miner: as two
+ * texts, or as one paper for its loanwords. Touches nothing but t: it may
+ * run on its own thread. */
+static int mine_record(mine_task *t, const uint8_t *p, size_t n)
 {
-    const uint8_t *end = p + n;
+    const uint8_t *end = p + n, *text[5];
+    size_t len[5];
     for (int field = 0; field < 5; field++) {
-        uint64_t len;
-        if (!pdx_get_varint(&p, end, &len) || len > (uint64_t)(end - p)) {
-            c->mine_why = "a stored record is damaged";
-            return c->mine_rc = PDX_EIO;
+        uint64_t l;
+        if (!pdx_get_varint(&p, end, &l) || l > (uint64_t)(end - p)) {
+            t->why = "a stored record is damaged";
+            return t->rc = PDX_EIO;
         }
-        if (field == 2 || field == 4) { /* title, summary */
-            int rc = pdx_lexicon_miner_add(c->miner, (const char *)p, (size_t)len);
-            if (rc) {
-                c->mine_why = "lexicon miner failed";
-                return c->mine_rc = rc;
-            }
-        }
-        p += len;
+        text[field] = p;
+        len[field] = (size_t)l;
+        p += l;
+    }
+    const char *title = (const char *)text[2], *summary = (const char *)text[4];
+    int rc = t->loanwords
+                 ? pdx_lexicon_miner_add_loanwords(t->miner, title, len[2], summary, len[4])
+                 : pdx_lexicon_miner_add(t->miner, title, len[2]);
+    if (!rc && !t->loanwords)
+        rc = pdx_lexicon_miner_add(t->miner, summary, len[4]);
+    if (rc) {
+        t->why = "lexicon miner failed";
+        return t->rc = rc;
     }
     return PDX_OK;
 }
@@ -1453,58 +1477,72 @@ static int mine_record(commit_ctx *c, const uint8_t *p, size_t n)
 /* Mines every kept paper, in final id order, reading the records back
  * from the stored temp file (flushed by write_stored; nothing writes it
  * any more). Reads only what no commit step changes (the documents, the
- * file); the result is left in c->mine_rc and c->mine_why. */
+ * file); the result is left in the task's rc and why. */
 static void *mine_stored(void *arg)
 {
-    commit_ctx *c = arg;
-    const pdx_writer *w = c->w;
+    mine_task *t = arg;
+    const pdx_writer *w = t->c->w;
     pdx_buf rec = {0};
-    for (uint32_t i = 0; i < w->n_docs && !c->mine_rc; i++) {
+    for (uint32_t i = 0; i < w->n_docs && !t->rc; i++) {
         const mdoc *d = &w->docs[i];
         if (d->deleted)
             continue;
         pdx_buf_reset(&rec);
         if (!pdx_buf_reserve(&rec, d->stored_len)) {
-            c->mine_why = "out of memory while mining the lexicon";
-            c->mine_rc = PDX_ENOMEM;
+            t->why = "out of memory while mining the lexicon";
+            t->rc = PDX_ENOMEM;
         } else if (pread(fileno(w->stored), rec.data, d->stored_len, (off_t)d->stored_off) !=
                    (ssize_t)d->stored_len) {
-            c->mine_why = "reading stored fields failed";
-            c->mine_rc = PDX_EIO;
+            t->why = "reading stored fields failed";
+            t->rc = PDX_EIO;
         } else {
-            mine_record(c, rec.data, d->stored_len);
+            mine_record(t, rec.data, d->stored_len);
         }
     }
     pdx_buf_free(&rec);
     return NULL;
 }
 
-/* Starts the mining: on its own thread when the build may use more than
- * one (and a thread can be had), else here and now. */
+/* Starts both mining passes: each on its own thread when the build may
+ * use more than one (and a thread can be had), else here and now. */
 static void start_mining(commit_ctx *c)
 {
-    if (c->w->opts.threads > 1 && pthread_create(&c->mine_thread, NULL, mine_stored, c) == 0)
-        c->mine_started = true;
-    else
-        mine_stored(c);
+    for (int k = 0; k < 2; k++) {
+        mine_task *t = &c->mine[k];
+        if (c->w->opts.threads > 1 && pthread_create(&t->thread, NULL, mine_stored, t) == 0)
+            t->started = true;
+        else
+            mine_stored(t);
+    }
 }
 
-/* Waits for the mining; reports its failure as the writer's error. */
+/* Waits for the mining and merges the loanword pass's counts into the
+ * other's; reports a failure as the writer's error. */
 static int finish_mining(commit_ctx *c)
 {
-    if (c->mine_started) {
-        pthread_join(c->mine_thread, NULL);
-        c->mine_started = false;
+    for (int k = 0; k < 2; k++)
+        if (c->mine[k].started) {
+            pthread_join(c->mine[k].thread, NULL);
+            c->mine[k].started = false;
+        }
+    for (int k = 0; k < 2; k++) {
+        const mine_task *t = &c->mine[k];
+        if (t->rc == PDX_ENOMEM)
+            return oom(c->w);
+        if (t->rc)
+            return set_err(c->w, t->rc, "%s: %s", c->w->stored_path, t->why);
     }
-    if (!c->mine_rc)
-        return PDX_OK;
-    if (c->mine_rc == PDX_ENOMEM)
+    int rc = pdx_lexicon_miner_merge(c->mine[0].miner, c->mine[1].miner);
+    if (rc == PDX_ENOMEM)
         return oom(c->w);
-    return set_err(c->w, c->mine_rc, "%s: %s", c->w->stored_path, c->mine_why);
+    if (rc)
+        return set_err(c->w, rc, "lexicon miner failed: %s",
+                       pdx_lexicon_miner_errmsg(c->mine[0].miner));
+    return PDX_OK;
 }
 
 /* STORED: the live records copied from the stored temp file, noting their
- * new offsets for DOCS; then the lexicon mining starts (start_mining). */
+ * new offsets for DOCS, while the lexicon mining starts (start_mining). */
 static int write_stored(commit_ctx *c)
 {
     pdx_writer *w = c->w;
@@ -1514,6 +1552,9 @@ static int write_stored(commit_ctx *c)
     out_begin(&c->o);
     if (fflush(w->stored) != 0)
         return set_err(w, PDX_EIO, "%s: %s", w->stored_path, strerror(errno));
+    /* the mining reads the flushed records too (pread: no shared offset),
+     * the longest task of the commit after the merge: at once */
+    start_mining(c);
     pdx_buf rec = {0};
     uint64_t off = 0;
     for (uint32_t i = 0; i < w->n_docs && !w->err && !cancelled(w); i++) {
@@ -1537,7 +1578,6 @@ static int write_stored(commit_ctx *c)
     pdx_buf_free(&rec);
     if (w->err)
         return w->err;
-    start_mining(c);
     return out_end(w, &c->o, PDX_SEC_STORED, c->tab, &c->ntab);
 }
 
@@ -1763,9 +1803,9 @@ static int write_lexicon(commit_ctx *c)
     size_t n;
     if (finish_mining(c))
         return c->w->err;
-    int rc = pdx_lexicon_miner_export(c->miner, &c->cand); /* MCAND: for --update */
+    int rc = pdx_lexicon_miner_export(c->mine[0].miner, &c->cand); /* MCAND: for --update */
     if (!rc)
-        rc = pdx_lexicon_miner_finish(c->miner, &pairs, &n);
+        rc = pdx_lexicon_miner_finish(c->mine[0].miner, &pairs, &n);
     if (rc)
         return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
     rc = pdx_lexicon_encode(&c->lexicon, pairs, n, PDX_LEXICON_MIN_SUPPORT);

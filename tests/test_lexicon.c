@@ -838,9 +838,8 @@ static int feed_paper(const pdx_paper *p, void *payload)
     corpus_run *r = payload;
     if (!first_sighting(r, p->id, p->id_len) || !r->m)
         return 0;
-    int rc = pdx_lexicon_miner_add(r->m, p->title, p->title_len);
-    if (rc == PDX_OK)
-        rc = pdx_lexicon_miner_add(r->m, p->summary, p->summary_len);
+    int rc = pdx_lexicon_miner_add_paper(r->m, p->title, p->title_len, p->summary,
+                                         p->summary_len);
     r->papers++;
     return rc;
 }
@@ -906,6 +905,17 @@ static void test_lexicon__corpus_known_pairs(void **state)
     assert_true(find_terms(p, n, "대형 형언 언어 어모 모델", "llm") >= 100);
     assert_true(find_terms(p, n, "환각", "hallucin") >= 10);
     assert_true(find_terms(p, n, "데이 이터 터증 증강", "data augment") >= 10);
+    /* loanwords, which no parenthesis states (they are heard): the
+     * title says "Robot", the summary 로봇 */
+    assert_true(find_terms(p, n, "로봇", "robot") >= 20);
+    assert_true(find_terms(p, n, "비디 디오", "video") >= 100);
+    assert_true(find_terms(p, n, "디퓨 퓨전", "diffus") >= 20);
+    assert_true(find_terms(p, n, "프레 레임 임워 워크", "framework") >= 20);
+    /* and not a common word with a sound-alike: 연구 (research, in a
+     * third of the papers) is N K, like "young" or "link" */
+    for (size_t i = 0; i < n; i++)
+        assert_false(p[i].ko_terms_len == strlen("연구") &&
+                     memcmp(p[i].ko_terms, "연구", p[i].ko_terms_len) == 0);
     /* and no noisy left boundary among the most supported */
     assert_int_equal(find_terms(p, n, "학습", "reinforc learn"), 0);
     assert_int_equal(find_terms(p, n, "통한 한강 강화 화학 학습", "rlhf"), 0);

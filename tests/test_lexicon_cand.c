@@ -157,6 +157,110 @@ static void reseal(uint8_t *p, size_t len)
     pdx_put_u64(p + len - 8, pdx_hash(p, len - 8));
 }
 
+/* ---- loanwords: papers, not texts ---- */
+
+/* Paper i of a made-up collection of 40: titles in English, summaries in
+ * Korean, as the digests are. Papers 0-11 are about robots (로봇 in the
+ * summary, "Robot" in the title), 12-23 about graphs (그래프, "Graph"),
+ * the rest about other things; every summary says 연구, and half the
+ * papers' titles say "Young" (a sound-alike of 연구, N K, that keeps
+ * company with it only by chance). */
+static void loan_paper(size_t i, char *title, size_t tn, char *summary, size_t sn)
+{
+    const char *young = i % 2 ? " for Young Readers" : "";
+    if (i < 12) {
+        snprintf(title, tn, "Robot Hands %zu%s", i, young);
+        snprintf(summary, sn, "- 이 연구는 로봇이 물건을 집는 방법 %zu을 보인다.", i);
+    } else if (i < 24) {
+        snprintf(title, tn, "Graph Walks %zu%s", i, young);
+        snprintf(summary, sn, "- 이 연구는 그래프를 걷는 방법 %zu을 다룬다.", i);
+    } else {
+        snprintf(title, tn, "Quiet Lakes %zu%s", i, young);
+        snprintf(summary, sn, "- 이 연구는 호수의 물결 %zu을 잰다.", i);
+    }
+}
+
+static int loan_paper_op(pdx_lexicon_miner *m, size_t i, bool add)
+{
+    char title[96], summary[160];
+    loan_paper(i, title, sizeof title, summary, sizeof summary);
+    return add ? pdx_lexicon_miner_add_paper(m, title, strlen(title), summary, strlen(summary))
+               : pdx_lexicon_miner_unmine_paper(m, title, strlen(title), summary,
+                                                strlen(summary));
+}
+
+static size_t count_pair(const pdx_lex_pair *p, size_t n, const char *ko, const char *en)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += p[i].ko_terms_len == strlen(ko) && !memcmp(p[i].ko_terms, ko, p[i].ko_terms_len) &&
+             p[i].en_terms_len == strlen(en) && !memcmp(p[i].en_terms, en, p[i].en_terms_len);
+    return k;
+}
+
+/* The papers' loanwords become pairs (로봇/robot, 그래프/graph, each
+ * stated in no parenthesis), a sound-alike that meets its word only by
+ * chance does not (연구/young); the two-miner split of a build gives the
+ * table add_paper() gives; and un-mining papers leaves exactly the table
+ * of a fresh mine of the others. */
+static void test_lexicon_cand__loanwords_of_papers(void **state)
+{
+    (void)state;
+    pdx_lexicon_miner *all = new_miner(3, 0), *texts = new_miner(3, 0),
+                      *loans = new_miner(3, 0), *rest = new_miner(3, 0);
+    for (size_t i = 0; i < 40; i++) {
+        char title[96], summary[160];
+        loan_paper(i, title, sizeof title, summary, sizeof summary);
+        assert_int_equal(loan_paper_op(all, i, true), PDX_OK);
+        assert_int_equal(pdx_lexicon_miner_add(texts, title, strlen(title)), PDX_OK);
+        assert_int_equal(pdx_lexicon_miner_add(texts, summary, strlen(summary)), PDX_OK);
+        assert_int_equal(pdx_lexicon_miner_add_loanwords(loans, title, strlen(title), summary,
+                                                         strlen(summary)),
+                         PDX_OK);
+        if (i % 4 != 3)
+            assert_int_equal(loan_paper_op(rest, i, true), PDX_OK);
+    }
+    pdx_buf t = {0}, want = {0};
+    assert_int_equal(pdx_lexicon_miner_merge(texts, loans), PDX_OK);
+    assert_int_equal(pdx_lexicon_miner_merge(texts, texts), PDX_EINVAL);
+    export_to(texts, &t);
+    export_to(all, &want);
+    assert_buf_equal(&t, &want);
+
+    /* a tenth of the papers out again: the table of the others */
+    pdx_lexicon_miner *m = new_miner(3, 0);
+    assert_int_equal(import_copy(m, want.data, want.len), PDX_OK);
+    for (size_t i = 3; i < 40; i += 4)
+        assert_int_equal(loan_paper_op(m, i, false), PDX_OK);
+    export_to(m, &t);
+    export_to(rest, &want);
+    assert_buf_equal(&t, &want);
+    /* a paper never mined (its words are not held) is refused, and
+     * changes nothing, though its title's and summary's keys (none) and
+     * some of its words' are held */
+    static const char zt[] = "Zebra Robot", zs[] = "- 로봇이 얼룩말을 센다.";
+    assert_int_equal(pdx_lexicon_miner_unmine_paper(m, zt, sizeof zt - 1, zs, sizeof zs - 1),
+                     PDX_ENOTFOUND);
+    assert_non_null(strstr(pdx_lexicon_miner_errmsg(m), "not held"));
+    export_to(m, &t);
+    assert_buf_equal(&t, &want);
+
+    const pdx_lex_pair *p;
+    size_t n;
+    assert_int_equal(pdx_lexicon_miner_finish(all, &p, &n), PDX_OK);
+    assert_int_equal(count_pair(p, n, "로봇", "robot"), 1);
+    assert_int_equal(count_pair(p, n, "그래 래프", "graph"), 1);
+    assert_int_equal(count_pair(p, n, "연구", "young"), 0);
+    for (size_t i = 0; i < n; i++)
+        if (p[i].en_terms_len == 5 && !memcmp(p[i].en_terms, "robot", 5))
+            assert_memory_equal(p[i].ko_surface, "로봇", p[i].ko_surface_len);
+    pdx_lexicon_miner *pm[] = {all, texts, loans, rest, m};
+    for (size_t i = 0; i < sizeof pm / sizeof *pm; i++)
+        pdx_lexicon_miner_free(pm[i]);
+    pdx_buf_free(&t);
+    pdx_buf_free(&want);
+}
+
 /* ---- the property ---- */
 
 /* Mined A and B interleaved, exported, imported into a fresh miner, B
@@ -501,7 +605,7 @@ static void hand_table(pdx_buf *out, const hand_entry *e, size_t n, uint64_t n_c
 {
     pdx_buf_reset(out);
     pdx_buf_append(out, "PDXC", 4);
-    pdx_buf_put_u32(out, 2);
+    pdx_buf_put_u32(out, 3);
     pdx_buf_put_u64(out, 3);
     pdx_buf_put_u64(out, 3);
     pdx_buf_put_u64(out, 0);
@@ -538,6 +642,18 @@ static void test_lexicon_cand__import_refuses_bad_structure(void **state)
     pdx_lexicon_miner_get_stats(m, &st);
     assert_int_equal(st.candidates, 3);
     pdx_lexicon_miner_free(m);
+    /* and the loanword counts: the papers, a Hangul word, an English
+     * word, the pair */
+    const hand_entry loans[] = {{0, S("\x02\x00로봇\x00"), 3},
+                                {0, S("\x02\x01robot\x00"), 3},
+                                {0, S("\x02\x02\x00"), 9},
+                                {0, S("\x03\x00로봇\x00robot"), 3}};
+    m = new_miner(2, 0);
+    hand_table(&t, loans, 4, 4, "");
+    assert_int_equal(import_copy(m, t.data, t.len), PDX_OK);
+    pdx_lexicon_miner_get_stats(m, &st);
+    assert_int_equal(st.candidates, 4);
+    pdx_lexicon_miner_free(m);
 
     struct {
         hand_entry e[3];
@@ -569,6 +685,19 @@ static void test_lexicon_cand__import_refuses_bad_structure(void **state)
         {{{0, S("\x00\x00rl\x00학습"), 2}}, 1, 1, "junk", "after the last"},
         {{{0, S("\x00\x00rl\x00학습"), 2}}, 1, 2, "", "truncated"},
         {{{0, S("\x00\x00rl\x00학습"), 2}}, 1, 1000, "", "more entries"},
+        /* loanword counts: a Hangul word with no skeleton or not Hangul,
+         * an English word in capitals or short, a side or kind unknown,
+         * the papers' key with a word, a pair without its English */
+        {{{0, S("\x02\x00가\x00"), 1}}, 1, 1, "", "malformed"},
+        {{{0, S("\x02\x00robot\x00"), 1}}, 1, 1, "", "malformed"},
+        {{{0, S("\x02\x01Robot\x00"), 1}}, 1, 1, "", "malformed"},
+        {{{0, S("\x02\x01rob\x00"), 1}}, 1, 1, "", "malformed"},
+        {{{0, S("\x02\x03robot\x00"), 1}}, 1, 1, "", "malformed"},
+        {{{0, S("\x02\x02x\x00"), 1}}, 1, 1, "", "malformed"},
+        {{{0, S("\x02\x01robot\x00x"), 1}}, 1, 1, "", "malformed"},
+        {{{0, S("\x03\x00로봇\x00"), 1}}, 1, 1, "", "malformed"},
+        {{{0, S("\x03\x01로봇\x00robot"), 1}}, 1, 1, "", "malformed"},
+        {{{0, S("\x04\x00로봇\x00robot"), 1}}, 1, 1, "", "malformed"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         m = new_miner(2, 0);
@@ -590,10 +719,10 @@ static void test_lexicon_cand__import_refuses_bad_structure(void **state)
     snprintf(want, sizeof want, "byte %zu:", (size_t)48 + 1 + 1 + bad[0].e[0].suffix_len + 1);
     assert_int_equal(import_copy(m, t.data, t.len), PDX_ECORRUPT);
     assert_non_null(strstr(pdx_lexicon_miner_errmsg(m), want));
-    /* a version this build does not read: a later one, or version 1,
-     * whose texts were mined without acronyms (an update mines them all
-     * again) */
-    for (uint32_t v = 1; v <= 3; v += 2) {
+    /* a version this build does not read: a later one, version 1, whose
+     * texts were mined without acronyms, or 2, without loanwords (an
+     * update mines them all again) */
+    for (uint32_t v = 1; v <= 4; v += v == 2 ? 2 : 1) {
         hand_table(&t, good, 3, 3, "");
         pdx_put_u32(t.data + 4, v);
         reseal(t.data, t.len);
@@ -685,9 +814,9 @@ static int keep_paper(const pdx_paper *p, void *payload)
     return 0;
 }
 
-/* The real corpus: everything mined, the last ~10% of the days' texts
- * (the newest) un-mined from the imported table, against a fresh mine of
- * the rest. Without pruning (the corpus needs ~39k of 512k candidates)
+/* The real corpus: every paper mined (texts and loanwords), the last
+ * ~10% of the days' papers (the newest) un-mined from the imported table,
+ * against a fresh mine of the rest. Without pruning (the corpus needs ~39k of 512k candidates)
  * the lexicons are byte-identical. */
 static void test_lexicon_cand__corpus_unmine_newest_days(void **state)
 {
@@ -705,11 +834,16 @@ static void test_lexicon_cand__corpus_unmine_newest_days(void **state)
     assert_true(c.n > 8000);
     size_t cut = c.n - c.n / 10;
 
+    cut &= ~(size_t)1; /* texts come in pairs: a paper's title, its summary */
     pdx_lexicon_miner *all = new_miner(0, 0), *rest = new_miner(0, 0);
-    for (size_t i = 0; i < c.n; i++) {
-        assert_int_equal(pdx_lexicon_miner_add(all, c.t[i], c.len[i]), PDX_OK);
+    for (size_t i = 0; i + 1 < c.n; i += 2) {
+        assert_int_equal(pdx_lexicon_miner_add_paper(all, c.t[i], c.len[i], c.t[i + 1],
+                                                     c.len[i + 1]),
+                         PDX_OK);
         if (i < cut)
-            assert_int_equal(pdx_lexicon_miner_add(rest, c.t[i], c.len[i]), PDX_OK);
+            assert_int_equal(pdx_lexicon_miner_add_paper(rest, c.t[i], c.len[i], c.t[i + 1],
+                                                         c.len[i + 1]),
+                             PDX_OK);
     }
     pdx_lexicon_miner_stats st;
     pdx_lexicon_miner_get_stats(all, &st);
@@ -718,8 +852,10 @@ static void test_lexicon_cand__corpus_unmine_newest_days(void **state)
     export_to(all, &t);
     pdx_lexicon_miner *m = new_miner(0, 0);
     assert_int_equal(import_copy(m, t.data, t.len), PDX_OK);
-    for (size_t i = cut; i < c.n; i++)
-        assert_int_equal(pdx_lexicon_miner_unmine(m, c.t[i], c.len[i]), PDX_OK);
+    for (size_t i = cut; i + 1 < c.n; i += 2)
+        assert_int_equal(pdx_lexicon_miner_unmine_paper(m, c.t[i], c.len[i], c.t[i + 1],
+                                                        c.len[i + 1]),
+                         PDX_OK);
     export_to(m, &t);
     export_to(rest, &want_t);
     assert_buf_equal(&t, &want_t);
@@ -757,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_lexicon_cand__import_refuses_bad_structure),
         cmocka_unit_test(test_lexicon_cand__import_sealed_random_damage),
         cmocka_unit_test(test_lexicon_cand__corpus_unmine_newest_days),
+        cmocka_unit_test(test_lexicon_cand__loanwords_of_papers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
