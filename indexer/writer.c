@@ -1272,6 +1272,9 @@ typedef struct mine_task {
     bool started;             /* thread runs and must be joined */
     const char *why;          /* what failed, when rc is not PDX_OK */
     int rc;                   /* the pass's result */
+    /* the loanword pass's table, exported by its own thread (the sort is
+     * the costly part of a merge) for finish_mining() to import */
+    pdx_buf table;
 } mine_task;
 
 struct commit_ctx {
@@ -1385,8 +1388,10 @@ static void commit_ctx_free(commit_ctx *c, int rc)
     pdx_buf_free(&c->termstr);
     free(c->term_hashes);
     free(c->stored_off);
-    pdx_lexicon_miner_free(c->mine[0].miner);
-    pdx_lexicon_miner_free(c->mine[1].miner);
+    for (int k = 0; k < 2; k++) {
+        pdx_lexicon_miner_free(c->mine[k].miner);
+        pdx_buf_free(&c->mine[k].table);
+    }
     free(c->runs);
     free(c->remap);
     free(c->final_len);
@@ -1500,6 +1505,8 @@ static void *mine_stored(void *arg)
         }
     }
     pdx_buf_free(&rec);
+    if (t->loanwords && !t->rc && (t->rc = pdx_lexicon_miner_export(t->miner, &t->table)))
+        t->why = "lexicon miner failed";
     return NULL;
 }
 
@@ -1517,7 +1524,8 @@ static void start_mining(commit_ctx *c)
 }
 
 /* Waits for the mining and merges the loanword pass's counts into the
- * other's; reports a failure as the writer's error. */
+ * other's (pdx_lexicon_miner_merge(), its export made on its thread);
+ * reports a failure as the writer's error. */
 static int finish_mining(commit_ctx *c)
 {
     for (int k = 0; k < 2; k++)
@@ -1532,7 +1540,8 @@ static int finish_mining(commit_ctx *c)
         if (t->rc)
             return set_err(c->w, t->rc, "%s: %s", c->w->stored_path, t->why);
     }
-    int rc = pdx_lexicon_miner_merge(c->mine[0].miner, c->mine[1].miner);
+    const pdx_buf *table = &c->mine[1].table;
+    int rc = pdx_lexicon_miner_import(c->mine[0].miner, table->data, table->len);
     if (rc == PDX_ENOMEM)
         return oom(c->w);
     if (rc)
