@@ -118,7 +118,11 @@
 #define LM_EXTEND_LONG 0.60   /* strong share to extend a span long enough already */
 
 #define LM_TABLE_MAGIC "PDXC"  /* first bytes of an exported table */
-#define LM_TABLE_VERSION 3     /* its layout (see the overview); 1 had no acronyms, 2 no loanwords */
+/* The table's layout (see the overview); 1 had no acronyms, 2 no
+ * loanwords. Which Hangul words a table may hold follows loanword.c's
+ * skeleton rules (lm_key_valid()): a change to them is a new version too,
+ * or an older table reads as damaged (an update then mines all again). */
+#define LM_TABLE_VERSION 3
 #define LM_TABLE_HEADER 48     /* bytes before the first entry */
 #define LM_TABLE_MIN_ENTRY 3   /* bytes of the smallest entry */
 #define LM_ERRMSG 192          /* bytes of the miner's error message */
@@ -1243,17 +1247,6 @@ int pdx_lexicon_miner_add_paper(pdx_lexicon_miner *m, const char *title, size_t 
     return rc ? rc : pdx_lexicon_miner_add_loanwords(m, title, title_len, summary, summary_len);
 }
 
-int pdx_lexicon_miner_merge(pdx_lexicon_miner *dst, pdx_lexicon_miner *src)
-{
-    if (!dst || !src || dst == src || dst->finished)
-        return PDX_EINVAL;
-    pdx_buf b = {0};
-    int rc = pdx_lexicon_miner_export(src, &b);
-    if (!rc)
-        rc = pdx_lexicon_miner_import(dst, b.data, b.len);
-    pdx_buf_free(&b);
-    return rc;
-}
 
 /* The first 8 bytes of a key, big-endian, zero-padded (lm_cand.head). */
 static uint64_t lm_key_head(const uint8_t *key, size_t len)
@@ -1855,26 +1848,60 @@ static lm_cand *lm_sorted_cands(const pdx_lexicon_miner *m, size_t *n_out)
     return c;
 }
 
-int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_out,
-                             size_t *n_out)
+/* Sorts m's candidates into m->sorted unless they are already. */
+static int lm_sort(pdx_lexicon_miner *m)
+{
+    if (m->err)
+        return m->err;
+    if (!m->sorted && !(m->sorted = lm_sorted_cands(m, &m->n_sorted)))
+        return m->err = PDX_ENOMEM;
+    return PDX_OK;
+}
+
+int pdx_lexicon_miner_sort(pdx_lexicon_miner *m)
+{
+    return !m || m->finished ? PDX_EINVAL : lm_sort(m);
+}
+
+/* Candidates of m before the loanword keys (kinds sort in order). */
+static size_t lm_align_part(const pdx_lexicon_miner *m)
+{
+    size_t n = 0;
+    while (n < m->n_sorted && m->sorted[n].key[0] <= LM_SURFACE)
+        n++;
+    return n;
+}
+
+/* Can m and loans be read as one table: m's keys, then loans'? (loans
+ * NULL: m alone.) Sorts both. */
+static int lm_joinable(pdx_lexicon_miner *m, pdx_lexicon_miner *loans)
+{
+    if (loans == m)
+        return PDX_EINVAL;
+    int rc = lm_sort(m);
+    if (rc || !loans)
+        return rc;
+    if ((rc = lm_sort(loans)))
+        return rc;
+    return lm_align_part(m) == m->n_sorted && lm_align_part(loans) == 0 ? PDX_OK : PDX_EINVAL;
+}
+
+int pdx_lexicon_miner_finish_with(pdx_lexicon_miner *m, pdx_lexicon_miner *loans,
+                                  const pdx_lex_pair **pairs_out, size_t *n_out)
 {
     if (!m || !pairs_out || !n_out || m->finished)
         return PDX_EINVAL;
+    int rc = lm_joinable(m, loans);
     m->finished = true;
-    if (m->err)
-        return m->err;
-    size_t n = m->n_sorted;
-    lm_cand *c = m->sorted ? m->sorted : lm_sorted_cands(m, &n);
+    if (rc)
+        return rc == PDX_ENOMEM ? (m->err = rc) : rc;
+    lm_cand *c = m->sorted;
+    size_t n = m->n_sorted, n_align = lm_align_part(m);
     m->sorted = NULL; /* finish owns it now */
-    if (!c)
-        return m->err = PDX_ENOMEM;
-    /* the keys of the alignment, then the loanwords' (kinds sort in order) */
-    size_t n_align = 0;
-    while (n_align < n && c[n_align].key[0] <= LM_SURFACE)
-        n_align++;
-    int rc = lm_align(m, c, n_align);
+    rc = lm_align(m, c, n_align);
     if (rc == PDX_OK)
-        rc = lm_loan_pairs(m, c + n_align, n - n_align);
+        rc = loans ? lm_loan_pairs(m, loans->sorted, loans->n_sorted)
+                   : lm_loan_pairs(m, c + n_align, n - n_align);
     free(c);
     if (rc == PDX_OK)
         rc = m->strs.err;
@@ -1887,42 +1914,72 @@ int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_ou
     return PDX_OK;
 }
 
+int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_out,
+                             size_t *n_out)
+{
+    return pdx_lexicon_miner_finish_with(m, NULL, pairs_out, n_out);
+}
+
 /* ---- the exported table (layout in the overview) ---- */
 
-int pdx_lexicon_miner_export(pdx_lexicon_miner *m, pdx_buf *out)
+/* Appends the sorted candidates c[0..n) as table entries, each sharing
+ * its leading bytes with the key before (*prev, *prev_len: carried from
+ * one run of candidates to the next). */
+static void lm_put_entries(pdx_buf *out, const lm_cand *c, size_t n, const uint8_t **prev,
+                           size_t *prev_len)
 {
-    if (!m || !out)
-        return PDX_EINVAL;
-    if (m->err)
-        return m->err;
-    if (!m->sorted && !(m->sorted = lm_sorted_cands(m, &m->n_sorted)))
-        return PDX_ENOMEM;
-    const lm_cand *c = m->sorted;
-    size_t n = m->n_sorted;
-    size_t start = out->len;
-    pdx_buf_append(out, LM_TABLE_MAGIC, 4);
-    pdx_buf_put_u32(out, LM_TABLE_VERSION);
-    pdx_buf_put_u64(out, m->stats.texts);
-    pdx_buf_put_u64(out, m->stats.occurrences);
-    pdx_buf_put_u64(out, m->stats.prunes);
-    pdx_buf_put_u32(out, m->stats.prune_floor);
-    pdx_buf_put_u32(out, 0); /* flags */
-    pdx_buf_put_u64(out, n);
-    const uint8_t *prev = NULL;
-    size_t prev_len = 0;
     for (size_t i = 0; i < n; i++) {
         size_t shared = 0;
-        while (shared < prev_len && shared < c[i].key_len && prev[shared] == c[i].key[shared])
+        while (shared < *prev_len && shared < c[i].key_len && (*prev)[shared] == c[i].key[shared])
             shared++;
         pdx_buf_put_varint(out, shared);
         pdx_buf_put_str(out, c[i].key + shared, c[i].key_len - shared);
         pdx_buf_put_varint(out, c[i].count);
-        prev = c[i].key;
-        prev_len = c[i].key_len;
+        *prev = c[i].key;
+        *prev_len = c[i].key_len;
     }
+}
+
+int pdx_lexicon_miner_export_with(pdx_lexicon_miner *m, pdx_lexicon_miner *loans, pdx_buf *out)
+{
+    if (!m || !out)
+        return PDX_EINVAL;
+    if (m->err || (loans && loans->err))
+        return m->err ? m->err : loans->err;
+    int rc = lm_joinable(m, loans);
+    if (rc)
+        return rc;
+    pdx_lexicon_miner_stats st = m->stats;
+    size_t n = m->n_sorted;
+    if (loans) { /* one table: the stats of both */
+        st.texts += loans->stats.texts;
+        st.occurrences += loans->stats.occurrences;
+        st.prunes += loans->stats.prunes;
+        st.prune_floor = PDX_MAX(st.prune_floor, loans->stats.prune_floor);
+        n += loans->n_sorted;
+    }
+    size_t start = out->len;
+    pdx_buf_append(out, LM_TABLE_MAGIC, 4);
+    pdx_buf_put_u32(out, LM_TABLE_VERSION);
+    pdx_buf_put_u64(out, st.texts);
+    pdx_buf_put_u64(out, st.occurrences);
+    pdx_buf_put_u64(out, st.prunes);
+    pdx_buf_put_u32(out, st.prune_floor);
+    pdx_buf_put_u32(out, 0); /* flags */
+    pdx_buf_put_u64(out, n);
+    const uint8_t *prev = NULL;
+    size_t prev_len = 0;
+    lm_put_entries(out, m->sorted, m->n_sorted, &prev, &prev_len);
+    if (loans)
+        lm_put_entries(out, loans->sorted, loans->n_sorted, &prev, &prev_len);
     if (out->err == PDX_OK)
         pdx_buf_put_u64(out, pdx_hash(out->data + start, out->len - start));
     return out->err;
+}
+
+int pdx_lexicon_miner_export(pdx_lexicon_miner *m, pdx_buf *out)
+{
+    return pdx_lexicon_miner_export_with(m, NULL, out);
 }
 
 /* The header of an exported table, decoded. */

@@ -82,17 +82,13 @@ int pdx_lexicon_miner_add_paper(pdx_lexicon_miner *m, const char *title, size_t 
 
 /* The second half of pdx_lexicon_miner_add_paper() alone: the paper's
  * loanword counts, not its texts. A build mines the texts and the
- * loanwords into two miners on two threads and merges them
- * (pdx_lexicon_miner_merge()): the table is the one add_paper() gives.
+ * loanwords into two miners on two threads and reads them as one
+ * (pdx_lexicon_miner_export_with(), pdx_lexicon_miner_finish_with()):
+ * the table and the pairs add_paper() would give.
  * Returns what pdx_lexicon_miner_add() does. */
 int pdx_lexicon_miner_add_loanwords(pdx_lexicon_miner *m, const char *title, size_t title_len,
                                     const char *summary, size_t summary_len);
 
-/* Adds src's candidate table (its counts and stats) to dst's, as
- * importing src's export would; src is left as it was, but for its sort.
- * Returns PDX_OK, PDX_EINVAL (NULL, the same miner, dst finished) or
- * what export and import return (PDX_ENOMEM). */
-int pdx_lexicon_miner_merge(pdx_lexicon_miner *dst, pdx_lexicon_miner *src);
 
 /* Aligns the candidates and returns the pairs with support >= min_support,
  * sorted by support (largest first), then Korean terms, then English terms
@@ -102,6 +98,21 @@ int pdx_lexicon_miner_merge(pdx_lexicon_miner *dst, pdx_lexicon_miner *src);
  * called, NULL argument) or PDX_ENOMEM. */
 int pdx_lexicon_miner_finish(pdx_lexicon_miner *m, const pdx_lex_pair **pairs_out,
                              size_t *n_out);
+
+/* Sorts the candidate table as export() and finish() read it, ahead of
+ * them (a thread that has mined may do it; the next change to the table
+ * forgets it). Returns PDX_OK, PDX_EINVAL (NULL, finished) or PDX_ENOMEM. */
+int pdx_lexicon_miner_sort(pdx_lexicon_miner *m);
+
+/* finish() and export() of m and loans read as one table: m's candidates
+ * (texts added with pdx_lexicon_miner_add()), then loans' (papers added
+ * with pdx_lexicon_miner_add_loanwords() only), counts and stats as if
+ * one miner had taken both. loans NULL: m alone, as finish() and
+ * export(). PDX_EINVAL also when m holds loanword counts or loans other
+ * ones, or loans is m; loans is read, not changed (but sorted). */
+int pdx_lexicon_miner_finish_with(pdx_lexicon_miner *m, pdx_lexicon_miner *loans,
+                                  const pdx_lex_pair **pairs_out, size_t *n_out);
+int pdx_lexicon_miner_export_with(pdx_lexicon_miner *m, pdx_lexicon_miner *loans, pdx_buf *out);
 
 /* Appends the candidate table to out as stable bytes: the same table
  * gives the same bytes whatever the order its texts came in (entries

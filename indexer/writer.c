@@ -1272,9 +1272,6 @@ typedef struct mine_task {
     bool started;             /* thread runs and must be joined */
     const char *why;          /* what failed, when rc is not PDX_OK */
     int rc;                   /* the pass's result */
-    /* the loanword pass's table, exported by its own thread (the sort is
-     * the costly part of a merge) for finish_mining() to import */
-    pdx_buf table;
 } mine_task;
 
 struct commit_ctx {
@@ -1296,8 +1293,8 @@ struct commit_ctx {
      * (after deduplication, so a paper listed twice votes once), reading
      * them back from the stored temp file (see mine_stored): [0] the
      * texts' parentheses, [1] the papers' loanwords, into a miner each,
-     * merged into [0]'s at the end (the counts add up: the same table
-     * whatever the split). On a threaded build each runs on its own
+     * read as one table at the end (the same table and pairs as one
+     * miner fed both). On a threaded build each runs on its own
      * thread from write_stored to write_lexicon, beside write_postings
      * (the workers are idle by then); else inline in write_stored. */
     mine_task mine[2];
@@ -1388,10 +1385,8 @@ static void commit_ctx_free(commit_ctx *c, int rc)
     pdx_buf_free(&c->termstr);
     free(c->term_hashes);
     free(c->stored_off);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 2; k++)
         pdx_lexicon_miner_free(c->mine[k].miner);
-        pdx_buf_free(&c->mine[k].table);
-    }
     free(c->runs);
     free(c->remap);
     free(c->final_len);
@@ -1505,7 +1500,8 @@ static void *mine_stored(void *arg)
         }
     }
     pdx_buf_free(&rec);
-    if (t->loanwords && !t->rc && (t->rc = pdx_lexicon_miner_export(t->miner, &t->table)))
+    /* the sort write_lexicon's export and finish need, here on this thread */
+    if (!t->rc && (t->rc = pdx_lexicon_miner_sort(t->miner)))
         t->why = "lexicon miner failed";
     return NULL;
 }
@@ -1523,9 +1519,7 @@ static void start_mining(commit_ctx *c)
     }
 }
 
-/* Waits for the mining and merges the loanword pass's counts into the
- * other's (pdx_lexicon_miner_merge(), its export made on its thread);
- * reports a failure as the writer's error. */
+/* Waits for the mining; reports a failure as the writer's error. */
 static int finish_mining(commit_ctx *c)
 {
     for (int k = 0; k < 2; k++)
@@ -1540,13 +1534,6 @@ static int finish_mining(commit_ctx *c)
         if (t->rc)
             return set_err(c->w, t->rc, "%s: %s", c->w->stored_path, t->why);
     }
-    const pdx_buf *table = &c->mine[1].table;
-    int rc = pdx_lexicon_miner_import(c->mine[0].miner, table->data, table->len);
-    if (rc == PDX_ENOMEM)
-        return oom(c->w);
-    if (rc)
-        return set_err(c->w, rc, "lexicon miner failed: %s",
-                       pdx_lexicon_miner_errmsg(c->mine[0].miner));
     return PDX_OK;
 }
 
@@ -1812,9 +1799,10 @@ static int write_lexicon(commit_ctx *c)
     size_t n;
     if (finish_mining(c))
         return c->w->err;
-    int rc = pdx_lexicon_miner_export(c->mine[0].miner, &c->cand); /* MCAND: for --update */
+    pdx_lexicon_miner *texts = c->mine[0].miner, *loans = c->mine[1].miner;
+    int rc = pdx_lexicon_miner_export_with(texts, loans, &c->cand); /* MCAND: for --update */
     if (!rc)
-        rc = pdx_lexicon_miner_finish(c->mine[0].miner, &pairs, &n);
+        rc = pdx_lexicon_miner_finish_with(texts, loans, &pairs, &n);
     if (rc)
         return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
     rc = pdx_lexicon_encode(&c->lexicon, pairs, n, PDX_LEXICON_MIN_SUPPORT);

@@ -201,8 +201,8 @@ static size_t count_pair(const pdx_lex_pair *p, size_t n, const char *ko, const 
 /* The papers' loanwords become pairs (로봇/robot, 그래프/graph, each
  * stated in no parenthesis), a sound-alike that meets its word only by
  * chance does not (연구/young); the two-miner split of a build gives the
- * table add_paper() gives; and un-mining papers leaves exactly the table
- * of a fresh mine of the others. */
+ * table and the pairs add_paper() gives; and un-mining papers leaves
+ * exactly the table of a fresh mine of the others. */
 static void test_lexicon_cand__loanwords_of_papers(void **state)
 {
     (void)state;
@@ -221,11 +221,14 @@ static void test_lexicon_cand__loanwords_of_papers(void **state)
             assert_int_equal(loan_paper_op(rest, i, true), PDX_OK);
     }
     pdx_buf t = {0}, want = {0};
-    assert_int_equal(pdx_lexicon_miner_merge(texts, loans), PDX_OK);
-    assert_int_equal(pdx_lexicon_miner_merge(texts, texts), PDX_EINVAL);
-    export_to(texts, &t);
+    assert_int_equal(pdx_lexicon_miner_export_with(texts, loans, &t), PDX_OK);
     export_to(all, &want);
     assert_buf_equal(&t, &want);
+    /* not two halves of one table: refused */
+    pdx_buf_reset(&t);
+    assert_int_equal(pdx_lexicon_miner_export_with(texts, texts, &t), PDX_EINVAL);
+    assert_int_equal(pdx_lexicon_miner_export_with(loans, texts, &t), PDX_EINVAL);
+    assert_int_equal(pdx_lexicon_miner_export_with(all, loans, &t), PDX_EINVAL);
 
     /* a tenth of the papers out again: the table of the others */
     pdx_lexicon_miner *m = new_miner(3, 0);
@@ -245,9 +248,16 @@ static void test_lexicon_cand__loanwords_of_papers(void **state)
     export_to(m, &t);
     assert_buf_equal(&t, &want);
 
-    const pdx_lex_pair *p;
-    size_t n;
+    /* the two halves finish with the pairs of the whole */
+    const pdx_lex_pair *p, *q;
+    size_t n, nq;
+    assert_int_equal(pdx_lexicon_miner_finish_with(texts, loans, &q, &nq), PDX_OK);
     assert_int_equal(pdx_lexicon_miner_finish(all, &p, &n), PDX_OK);
+    pdx_buf_reset(&t);
+    pdx_buf_reset(&want);
+    assert_int_equal(pdx_lexicon_encode(&t, q, nq, 3), PDX_OK);
+    assert_int_equal(pdx_lexicon_encode(&want, p, n, 3), PDX_OK);
+    assert_buf_equal(&t, &want);
     assert_int_equal(count_pair(p, n, "로봇", "robot"), 1);
     assert_int_equal(count_pair(p, n, "그래 래프", "graph"), 1);
     assert_int_equal(count_pair(p, n, "연구", "young"), 0);
