@@ -71,7 +71,24 @@
  * through spellings that normalize alike are merged by their term
  * sequences (supports added).
  *
- * The exported candidate table (MCAND, version 2; 1 had no acronyms)
+ * Loanwords, a paper at a time
+ * ----------------------------
+ * pdx_lexicon_miner_add_loanwords() counts, once per paper (title and
+ * summary together), the paper, its Hangul words that have a consonant
+ * skeleton, its English words that may be a loanword's, and the pairs of
+ * them that sound alike (loanword.h); finish keeps the pairs that keep
+ * company beyond chance (lm_loan_pairs(), pdx_loan_associated()). Keys:
+ *
+ *   0x02 0x02 0x00                     the papers
+ *   0x02 0x00 hangul-word 0x00         a Hangul word's papers
+ *   0x02 0x01 english-word 0x00        an English word's papers
+ *   0x03 0x00 hangul 0x00 english      the papers of a pair that sounds alike
+ *
+ * They sort after every other key, so a miner of texts and a miner of
+ * loanwords read as one table by concatenation (..._with()).
+ *
+ * The exported candidate table (MCAND, version 3; 1 had no acronyms, 2 no
+ * loanwords)
  * -----------------------------------------------
  * Little-endian, every byte covered by the checksum at the end:
  *
@@ -204,9 +221,8 @@ struct pdx_lexicon_miner {
     size_t n_sorted;
     /* scratch of a paper's loanword scan (lm_loan_scan()), allocated at
      * the first one */
-    pdx_loan_word *loan_words;                /* PDX_LOAN_MAX_WORDS per script */
+    pdx_loan_word *loan_words;                /* PDX_LOAN_MAX_WORDS per script, Hangul first */
     struct lm_ref *loan_ko, *loan_en_refs;    /* a paper's distinct words, per script */
-    struct lm_skel *loan_sk;                  /* the Hangul words' skeletons */
     uint16_t *loan_set;                       /* lm_refs_unique()'s LM_LOAN_SET slots */
     uint16_t *loan_order;                     /* lm_loan_buckets()'s word order */
     pdx_loan_cache *loan_cache;               /* the runs' particles, remembered */
@@ -1018,19 +1034,14 @@ int pdx_lexicon_miner_unmine(pdx_lexicon_miner *m, const char *text, size_t len)
  * pair of its words that sound alike. finish() keeps the pairs far more
  * often together than chance (lm_loan_pairs()). */
 
-/* A Hangul word's skeleton (loanword.h): n classes (0: none), the class
- * bit of the first (pdx_loan_ko_first()) and of all (pdx_loan_ko_classes()):
- * most pairs of a paper's words are told apart by these alone. */
-typedef struct lm_skel {
-    char c[PDX_LOAN_MAX_SKELETON];
-    uint8_t n;
-    unsigned first, all;
-} lm_skel;
-
-/* A word: bytes of a text or of m->loan_en. */
+/* A word: bytes of a text or of m->loan_en, their pdx_loan_hash(), and
+ * for a Hangul word its skeleton (whose first and all bits tell most
+ * pairs of a paper's words apart before a match is tried). */
 typedef struct lm_ref {
     const char *p;
     uint32_t n;
+    uint64_t h;
+    const pdx_loan_skeleton *sk;
 } lm_ref;
 
 /* Slots of the set that finds a paper's repeated words: a power of two,
@@ -1046,10 +1057,7 @@ static size_t lm_refs_unique(lm_ref *r, size_t n, uint16_t *set)
     memset(set, 0xFF, LM_LOAN_SET * sizeof *set);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t h = 2166136261u; /* FNV-1a: the words are short */
-        for (uint32_t b = 0; b < r[i].n; b++)
-            h = (h ^ (uint8_t)r[i].p[b]) * 16777619u;
-        size_t slot = h & (LM_LOAN_SET - 1);
+        size_t slot = r[i].h & (LM_LOAN_SET - 1);
         for (; set[slot] != 0xFFFF; slot = (slot + 1) & (LM_LOAN_SET - 1)) {
             const lm_ref *o = &r[set[slot]];
             if (o->n == r[i].n && !memcmp(o->p, r[i].p, o->n))
@@ -1067,20 +1075,18 @@ static int lm_loan_alloc(pdx_lexicon_miner *m)
 {
     if (m->loan_words)
         return PDX_OK;
-    m->loan_words = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_words);
+    m->loan_words = malloc(2 * PDX_LOAN_MAX_WORDS * sizeof *m->loan_words);
     m->loan_ko = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_ko);
     m->loan_en_refs = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_en_refs);
-    m->loan_sk = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_sk);
     m->loan_set = malloc(LM_LOAN_SET * sizeof *m->loan_set);
     m->loan_cache = calloc(1, sizeof *m->loan_cache);
     m->loan_order = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_order);
-    if (m->loan_words && m->loan_ko && m->loan_en_refs && m->loan_sk && m->loan_set &&
+    if (m->loan_words && m->loan_ko && m->loan_en_refs && m->loan_set &&
         m->loan_cache && m->loan_order)
         return PDX_OK;
     free(m->loan_words); /* all or none: the next call tries again */
     free(m->loan_ko);
     free(m->loan_en_refs);
-    free(m->loan_sk);
     free(m->loan_set);
     free(m->loan_cache);
     free(m->loan_order);
@@ -1088,7 +1094,6 @@ static int lm_loan_alloc(pdx_lexicon_miner *m)
     m->loan_order = NULL;
     m->loan_words = NULL;
     m->loan_ko = m->loan_en_refs = NULL;
-    m->loan_sk = NULL;
     m->loan_set = NULL;
     return PDX_ENOMEM;
 }
@@ -1099,19 +1104,13 @@ static size_t lm_loan_ko_words(pdx_lexicon_miner *m, const char *const *t, const
 {
     size_t k = 0;
     for (int i = 0; i < 2; i++) {
-        size_t n = pdx_loan_hangul_words(m->loan_cache, t[i], len[i], m->loan_words,
-                                         PDX_LOAN_MAX_WORDS - k);
+        /* each text's words after the last's: the refs point at them */
+        pdx_loan_word *w = m->loan_words + k;
+        size_t n = pdx_loan_hangul_words(m->loan_cache, t[i], len[i], w, PDX_LOAN_MAX_WORDS - k);
         for (size_t j = 0; j < n; j++)
-            m->loan_ko[k++] = (lm_ref){t[i] + m->loan_words[j].off, m->loan_words[j].len};
+            m->loan_ko[k++] = (lm_ref){t[i] + w[j].off, w[j].len, w[j].hash, &w[j].sk};
     }
-    k = lm_refs_unique(m->loan_ko, k, m->loan_set);
-    for (size_t j = 0; j < k; j++) {
-        lm_skel *sk = &m->loan_sk[j];
-        sk->n = (uint8_t)pdx_loan_ko_skeleton(m->loan_ko[j].p, m->loan_ko[j].n, sk->c);
-        sk->first = pdx_loan_ko_first(sk->c, sk->n);
-        sk->all = pdx_loan_ko_classes(sk->c, sk->n);
-    }
-    return k;
+    return lm_refs_unique(m->loan_ko, k, m->loan_set);
 }
 
 /* The distinct English words of the paper's texts, lower-cased into
@@ -1121,10 +1120,12 @@ static size_t lm_loan_en_words(pdx_lexicon_miner *m, const char *const *t, const
     pdx_buf_reset(&m->loan_en);
     size_t k = 0;
     for (int i = 0; i < 2; i++) {
-        size_t n = pdx_loan_latin_words(t[i], len[i], m->loan_words, PDX_LOAN_MAX_WORDS - k);
+        /* the second half: the first holds the Hangul words' skeletons */
+        pdx_loan_word *words = m->loan_words + PDX_LOAN_MAX_WORDS;
+        size_t n = pdx_loan_latin_words(t[i], len[i], words, PDX_LOAN_MAX_WORDS - k);
         for (size_t j = 0; j < n; j++) {
-            const pdx_loan_word *w = &m->loan_words[j];
-            m->loan_en_refs[k++] = (lm_ref){NULL, w->len};
+            const pdx_loan_word *w = &words[j];
+            m->loan_en_refs[k++] = (lm_ref){NULL, w->len, 0, NULL};
             for (uint32_t c = 0; c < w->len; c++)
                 pdx_buf_putc(&m->loan_en, (uint8_t)(t[i][w->off + c] | 0x20));
         }
@@ -1132,8 +1133,11 @@ static size_t lm_loan_en_words(pdx_lexicon_miner *m, const char *const *t, const
     if (m->loan_en.err)
         return 0;
     /* the words lie end to end: pointers now that the buffer stopped moving */
-    for (size_t j = 0, off = 0; j < k; off += m->loan_en_refs[j].n, j++)
-        m->loan_en_refs[j].p = (const char *)m->loan_en.data + off;
+    for (size_t j = 0, off = 0; j < k; off += m->loan_en_refs[j].n, j++) {
+        lm_ref *r = &m->loan_en_refs[j];
+        r->p = (const char *)m->loan_en.data + off;
+        r->h = pdx_loan_hash(r->p, r->n);
+    }
     return lm_refs_unique(m->loan_en_refs, k, m->loan_set);
 }
 
@@ -1163,16 +1167,16 @@ static void lm_loan_buckets(pdx_lexicon_miner *m, size_t nk, size_t *start)
 {
     size_t count[LM_LOAN_CLASSES] = {0};
     for (size_t i = 0; i < nk; i++)
-        if (m->loan_sk[i].n)
-            count[__builtin_ctz(m->loan_sk[i].first)]++;
+        if (m->loan_ko[i].sk->n)
+            count[__builtin_ctz(m->loan_ko[i].sk->first)]++;
     start[0] = 0;
     for (unsigned b = 0; b < LM_LOAN_CLASSES; b++)
         start[b + 1] = start[b] + count[b];
     size_t at[LM_LOAN_CLASSES];
     memcpy(at, start, sizeof at);
     for (size_t i = 0; i < nk; i++)
-        if (m->loan_sk[i].n)
-            m->loan_order[at[__builtin_ctz(m->loan_sk[i].first)]++] = (uint16_t)i;
+        if (m->loan_ko[i].sk->n)
+            m->loan_order[at[__builtin_ctz(m->loan_ko[i].sk->first)]++] = (uint16_t)i;
 }
 
 /* Feeds a paper's loanword keys (see above) to the current scan. */
@@ -1185,7 +1189,7 @@ static int lm_loan_scan(pdx_lexicon_miner *m, const char *const *t, const size_t
     if (m->loan_en.err)
         return m->loan_en.err;
     for (size_t i = 0; i < nk && !rc; i++)
-        if (m->loan_sk[i].n)
+        if (m->loan_ko[i].sk->n)
             rc = lm_loan_key(m, LM_LOAN_COUNT, LM_LOAN_KO, &m->loan_ko[i], NULL);
     for (size_t j = 0; j < ne && !rc; j++)
         rc = lm_loan_key(m, LM_LOAN_COUNT, LM_LOAN_EN, &m->loan_en_refs[j], NULL);
@@ -1197,8 +1201,8 @@ static int lm_loan_scan(pdx_lexicon_miner *m, const char *const *t, const size_t
         for (unsigned b = 0; b < LM_LOAN_CLASSES && !rc; b++) {
             for (size_t k = start[b]; (first >> b & 1) && k < start[b + 1] && !rc; k++) {
                 size_t i = m->loan_order[k];
-                if (!(m->loan_sk[i].all & ~all) &&
-                    pdx_loan_en_matches(e->p, e->n, m->loan_sk[i].c, m->loan_sk[i].n))
+                if (!(m->loan_ko[i].sk->all & ~all) &&
+                    pdx_loan_en_matches(e->p, e->n, m->loan_ko[i].sk->c, m->loan_ko[i].sk->n))
                     rc = lm_loan_key(m, LM_LOAN_PAIR, LM_LOAN_KO, &m->loan_ko[i], e);
             }
         }
@@ -2228,7 +2232,6 @@ void pdx_lexicon_miner_free(pdx_lexicon_miner *m)
     free(m->loan_words);
     free(m->loan_ko);
     free(m->loan_en_refs);
-    free(m->loan_sk);
     free(m->loan_set);
     free(m->loan_cache);
     free(m->loan_order);

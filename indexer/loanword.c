@@ -301,20 +301,31 @@ static size_t without_particle(const char *t, size_t s, size_t e)
     return e - s;
 }
 
-/* without_particle() through the cache: a paper's words are mostly words
- * other papers had, with the same particles. */
-static size_t kept_bytes(pdx_loan_cache *c, const char *t, size_t s, size_t e)
+uint64_t pdx_loan_hash(const char *p, size_t n)
 {
-    uint64_t h = 14695981039346656037u; /* FNV-1a */
-    for (size_t i = s; i < e; i++)
-        h = (h ^ (uint8_t)t[i]) * 1099511628211u;
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)p[i]) * 1099511628211u;
+    return h;
+}
+
+/* The run t[s, e) as a word: through the cache, else worked out (and
+ * remembered). */
+static const pdx_loan_cache_entry *run_word(pdx_loan_cache *c, const char *t, size_t s, size_t e)
+{
+    uint64_t h = pdx_loan_hash(t + s, e - s);
     pdx_loan_cache_entry *slot = &c->slot[h & (PDX_LOAN_CACHE_SLOTS - 1)];
-    if (slot->hash != h || slot->len != e - s) {
-        slot->hash = h;
-        slot->len = (uint32_t)(e - s);
-        slot->kept = (uint32_t)without_particle(t, s, e);
-    }
-    return slot->kept;
+    if (slot->hash == h && slot->len == e - s)
+        return slot;
+    slot->hash = h;
+    slot->len = (uint32_t)(e - s);
+    slot->kept = (uint32_t)without_particle(t, s, e);
+    slot->word_hash = pdx_loan_hash(t + s, slot->kept);
+    pdx_loan_skeleton *sk = &slot->sk;
+    sk->n = (uint8_t)pdx_loan_ko_skeleton(t + s, slot->kept, sk->c);
+    sk->first = (uint16_t)pdx_loan_ko_first(sk->c, sk->n);
+    sk->all = (uint16_t)pdx_loan_ko_classes(sk->c, sk->n);
+    return slot;
 }
 
 size_t pdx_loan_hangul_words(pdx_loan_cache *cache, const char *t, size_t n, pdx_loan_word *out,
@@ -330,9 +341,11 @@ size_t pdx_loan_hangul_words(pdx_loan_cache *cache, const char *t, size_t n, pdx
         size_t s = i;
         while (i < n && is_syllable(b + i, n - i))
             i += 3;
-        size_t len = i - s > 3 * LOAN_MAX_SYLLABLES + 9 ? 0 : kept_bytes(cache, t, s, i);
-        if (len >= 3 * LOAN_MIN_SYLLABLES && len <= 3 * LOAN_MAX_SYLLABLES)
-            out[k++] = (pdx_loan_word){(uint32_t)s, (uint32_t)len};
+        if (i - s > 3 * LOAN_MAX_SYLLABLES + 9) /* a particle leaves too many */
+            continue;
+        const pdx_loan_cache_entry *w = run_word(cache, t, s, i);
+        if (w->kept >= 3 * LOAN_MIN_SYLLABLES && w->kept <= 3 * LOAN_MAX_SYLLABLES)
+            out[k++] = (pdx_loan_word){(uint32_t)s, w->kept, w->word_hash, w->sk};
     }
     return k;
 }
@@ -375,7 +388,7 @@ size_t pdx_loan_latin_words(const char *t, size_t n, pdx_loan_word *out, size_t 
         size_t len = i - s;
         if (!digit && len >= LOAN_MIN_LETTERS && len <= LOAN_MAX_LETTERS &&
             latin_candidate(t + s, len))
-            out[k++] = (pdx_loan_word){(uint32_t)s, (uint32_t)len};
+            out[k++] = (pdx_loan_word){(uint32_t)s, (uint32_t)len, 0, {{0}, 0, 0, 0}};
     }
     return k;
 }

@@ -28,8 +28,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest skeleton kept, in classes (one byte each). */
-#define PDX_LOAN_MAX_SKELETON 40
+/* Longest skeleton kept, in classes (one byte each): two a syllable, for
+ * the longest word looked at (12 syllables). */
+#define PDX_LOAN_MAX_SKELETON 24
 
 /* The consonant skeleton of a Hangul word w[0, n) (UTF-8, precomposed
  * syllables only) into out (room for PDX_LOAN_MAX_SKELETON bytes).
@@ -54,21 +55,38 @@ unsigned pdx_loan_en_first(const char *w, size_t n);
 unsigned pdx_loan_ko_classes(const char *sk, size_t skn);
 unsigned pdx_loan_en_classes(const char *w, size_t n);
 
-/* A word of a text, as a byte range of it. */
+/* A Hangul word's skeleton, and its pdx_loan_ko_first() and
+ * pdx_loan_ko_classes() bits (n 0: none). */
+typedef struct pdx_loan_skeleton {
+    char c[PDX_LOAN_MAX_SKELETON];
+    uint8_t n;
+    uint16_t first, all;
+} pdx_loan_skeleton;
+
+/* A word of a text, as a byte range of it; a Hangul word also with its
+ * FNV-1a hash and its skeleton. */
 typedef struct pdx_loan_word {
     uint32_t off, len;
+    uint64_t hash;
+    pdx_loan_skeleton sk;
 } pdx_loan_word;
+
+/* FNV-1a of p[0, n): the words are short. */
+uint64_t pdx_loan_hash(const char *p, size_t n);
 
 /* Most words of a paper's text that are looked at, per script. */
 #define PDX_LOAN_MAX_WORDS 1024
 
-/* What pdx_loan_hangul_words() remembers of the runs it met: each run's
- * bytes without its particle (FNV-1a of the run, its length, the bytes
- * kept). Zeroed, it remembers nothing. */
+/* What pdx_loan_hangul_words() remembers of the runs it met (a paper's
+ * words are mostly words other papers had, with the same particles):
+ * FNV-1a of the run, its length, the bytes kept without its particle,
+ * their hash and skeleton. Zeroed, it remembers nothing. */
 #define PDX_LOAN_CACHE_SLOTS 65536
 typedef struct pdx_loan_cache_entry {
     uint64_t hash;
     uint32_t len, kept;
+    uint64_t word_hash;
+    pdx_loan_skeleton sk;
 } pdx_loan_cache_entry;
 typedef struct pdx_loan_cache {
     pdx_loan_cache_entry slot[PDX_LOAN_CACHE_SLOTS];
@@ -77,7 +95,7 @@ typedef struct pdx_loan_cache {
 /* The Hangul words of t[0, n) (n < 4 GiB), at most cap, in text order:
  * each run of syllables less one trailing particle, dropped as a query
  * drops it (pdx_korean_particle_len(): 로봇이 is 로봇), when 2 to 12
- * syllables are left. */
+ * syllables are left; with their hashes and skeletons. */
 size_t pdx_loan_hangul_words(pdx_loan_cache *cache, const char *t, size_t n, pdx_loan_word *out,
                              size_t cap);
 
