@@ -165,6 +165,14 @@ static void test_loanword__association(void **state)
     assert_false(pdx_loan_associated(6, 6, 6, 12));
     /* a word in every paper goes with anything: no lift */
     assert_false(pdx_loan_associated(15, 30, 15, 30));
+    /* each test on its own: significant and shared, but only 1.4 times
+     * chance (half the papers say the Korean word: G2 218); twice chance
+     * and significant (G2 86), but together in a quarter of each one's
+     * papers */
+    assert_false(pdx_loan_associated(700, 2000, 1000, 4000));
+    assert_true(pdx_loan_associated(700, 1000, 1000, 4000));
+    assert_false(pdx_loan_associated(100, 400, 400, 4000));
+    assert_true(pdx_loan_associated(130, 400, 400, 4000));
     /* common words that meet by chance */
     assert_false(pdx_loan_associated(30, 1000, 120, 4000));
     /* a rare English word always with a common Korean one: together in
