@@ -9,6 +9,10 @@
  *    lexicon as a fresh miner fed A only; when the table pruned, unmine
  *    refuses with PDX_ELIMIT instead (the bound here is small, so both
  *    ways are reached);
+ *  - the same with papers (two lines a paper: title, summary) mined with
+ *    their loanwords (add_paper, unmine_paper); and a miner of the texts
+ *    with one of the loanwords, read as one (export_with, finish_with),
+ *    gives the table and the lexicon of one miner fed the papers;
  *  - round trip: import(export(x)) exports the same bytes;
  *  - the input bytes taken as a table, with its checksum recomputed so
  *    mutations reach the structural checks: import refuses with
@@ -126,6 +130,93 @@ static void check_unmine(const uint8_t *data, size_t size)
     pdx_buf_free(&l2);
 }
 
+/* The papers of data (lines 2j and 2j + 1: a title, a summary) through
+ * op: papers with j % 3 == keep_mod, or all (keep_mod < 0). */
+typedef enum { PAPER_ADD, PAPER_UNMINE, PAPER_TEXTS, PAPER_LOANS } paper_op;
+
+static void each_paper(const uint8_t *data, size_t size, pdx_lexicon_miner *m, paper_op op,
+                       int keep_mod)
+{
+    const uint8_t *line[2];
+    size_t len[2], i = 0, start = 0;
+    while (start <= size) {
+        const uint8_t *nl = memchr(data + start, '\n', size - start);
+        size_t end = nl ? (size_t)(nl - data) : size;
+        line[i % 2] = data + start;
+        len[i % 2] = end - start;
+        size_t j = i / 2;
+        if (i % 2 == 1 && (keep_mod < 0 || (int)(j % 3) == keep_mod)) {
+            char *t = malloc(len[0] + 1), *s = malloc(len[1] + 1);
+            if (!t || !s)
+                abort();
+            memcpy(t, line[0], len[0]);
+            memcpy(s, line[1], len[1]);
+            int rc = op == PAPER_ADD      ? pdx_lexicon_miner_add_paper(m, t, len[0], s, len[1])
+                     : op == PAPER_UNMINE ? pdx_lexicon_miner_unmine_paper(m, t, len[0], s, len[1])
+                     : op == PAPER_LOANS
+                         ? pdx_lexicon_miner_add_loanwords(m, t, len[0], s, len[1])
+                         : pdx_lexicon_miner_add(m, t, len[0]) ||
+                               pdx_lexicon_miner_add(m, s, len[1]);
+            if (rc != PDX_OK)
+                abort();
+            free(t);
+            free(s);
+        }
+        i++;
+        if (!nl)
+            break;
+        start = end + 1;
+    }
+}
+
+/* Papers: A + B mined, exported, imported, B un-mined == A mined; a texts
+ * miner and a loanwords miner read as one == one miner fed both. */
+static void check_papers(const uint8_t *data, size_t size)
+{
+    pdx_lexicon_miner *all = new_miner(), *a = new_miner(), *m = new_miner();
+    pdx_lexicon_miner *texts = new_miner(), *loans = new_miner();
+    each_paper(data, size, all, PAPER_ADD, -1);
+    each_paper(data, size, a, PAPER_ADD, 1);
+    each_paper(data, size, a, PAPER_ADD, 2);
+    each_paper(data, size, texts, PAPER_TEXTS, -1);
+    each_paper(data, size, loans, PAPER_LOANS, -1);
+    pdx_buf t = {0}, t2 = {0}, l1 = {0}, l2 = {0};
+    export_to(all, &t);
+    pdx_lexicon_miner_stats st, st2, st3;
+    pdx_lexicon_miner_get_stats(all, &st);
+    pdx_lexicon_miner_get_stats(texts, &st2);
+    pdx_lexicon_miner_get_stats(loans, &st3);
+    if (st.prunes == 0 && st2.prunes == 0 && st3.prunes == 0) {
+        if (pdx_lexicon_miner_export_with(texts, loans, &t2) != PDX_OK || !same(&t, &t2))
+            abort();
+        const pdx_lex_pair *p;
+        size_t n;
+        if (pdx_lexicon_miner_finish_with(texts, loans, &p, &n) != PDX_OK ||
+            pdx_lexicon_encode(&l1, p, n, FUZZ_MIN_SUPPORT) != PDX_OK)
+            abort();
+    }
+    if (pdx_lexicon_miner_import(m, t.data, t.len) != PDX_OK)
+        abort();
+    if (st.prunes == 0) {
+        each_paper(data, size, m, PAPER_UNMINE, 0);
+        export_to(m, &t);
+        export_to(a, &t2);
+        if (!same(&t, &t2))
+            abort();
+        pdx_buf_reset(&l2);
+        finish_encoded(all, &l2);
+        if (l1.len && !same(&l1, &l2))
+            abort();
+    }
+    pdx_lexicon_miner *ms[] = {all, a, m, texts, loans};
+    for (size_t i = 0; i < sizeof ms / sizeof *ms; i++)
+        pdx_lexicon_miner_free(ms[i]);
+    pdx_buf_free(&t);
+    pdx_buf_free(&t2);
+    pdx_buf_free(&l1);
+    pdx_buf_free(&l2);
+}
+
 /* The input as a table, checksum repaired. */
 static void check_import(const uint8_t *data, size_t size)
 {
@@ -162,6 +253,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > (1u << 16))
         return 0; /* long inputs only slow the fuzzer down */
     check_unmine(data, size);
+    check_papers(data, size);
     check_import(data, size);
     return 0;
 }
