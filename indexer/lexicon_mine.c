@@ -1590,10 +1590,20 @@ static int lm_loan_emit(pdx_lexicon_miner *m, const char *ko, size_t ko_n, const
     return m->strs.err;
 }
 
+/* A loanword in more than this share of the papers is not paired: a
+ * word that common matches hundreds of papers as it is, its other
+ * spelling changes little in a top ten, and a search would pay for the
+ * union (비디오/video, 토큰/token: a query of either word alone took
+ * 11 -> 72 us at 1x with the pair). Parenthetical pairs keep the search's
+ * own bound (PDX_LEXICON_MAX_DF_SHARE, 20%): they name ideas of several
+ * words, rarer and costlier to miss. */
+#define LM_LOAN_MAX_SHARE 0.1
+
 /* The loanword pairs of the sorted candidates c[0..n) (the LM_LOAN_*
  * keys, after the others): each pair of words that sound alike, seen in
- * min_support papers or more and associated beyond chance
- * (pdx_loan_associated()). */
+ * min_support papers or more, associated beyond chance
+ * (pdx_loan_associated()) and neither in more than LM_LOAN_MAX_SHARE of
+ * the papers. */
 static int lm_loan_pairs(pdx_lexicon_miner *m, const lm_cand *c, size_t n)
 {
     static const uint8_t papers_key[3] = {LM_LOAN_COUNT, LM_LOAN_PAPERS, 0};
@@ -1606,7 +1616,8 @@ static int lm_loan_pairs(pdx_lexicon_miner *m, const lm_cand *c, size_t n)
         size_t ko_n = (size_t)(z - ko), en_n = c[i].key_len - 3 - ko_n;
         uint64_t df_ko = lm_loan_df(m, c, n, LM_LOAN_KO, ko, ko_n);
         uint64_t df_en = lm_loan_df(m, c, n, LM_LOAN_EN, z + 1, en_n);
-        if (!pdx_loan_associated(c[i].count, df_ko, df_en, papers))
+        if (!pdx_loan_associated(c[i].count, df_ko, df_en, papers) ||
+            (double)PDX_MAX(df_ko, df_en) > LM_LOAN_MAX_SHARE * (double)papers)
             continue;
         int rc = lm_loan_emit(m, ko, ko_n, z + 1, en_n, c[i].count);
         if (rc)

@@ -2,7 +2,7 @@
  * Loanwords: does a Hangul word sound like an English one?
  *
  * The digests write many English terms in Hangul as they sound -- 로봇
- * (robot), 비디오 (video), 토큰 (token), 디퓨전 (diffusion) -- and seldom
+ * (robot), 카메라 (camera), 토큰 (token), 디퓨전 (diffusion) -- and seldom
  * state the pair in parentheses, since a reader hears it. The lexicon
  * miner (lexicon_mine.c) pairs such words when they also occur in the same
  * papers far more often than chance (docs/LEXICON.md, "Loanwords"); this

@@ -34,8 +34,8 @@
 #include "paperdex/search.h"
 
 /* Summaries: 0-2 state 데이터 증강 (common word first), 3-5 합성 데이터
- * (common word last), 6-8 자료 증강, 9-11 say 데이터 alone, the rest (up
- * to NDOCS) are about other things. */
+ * (common word last), 6-8 자료 증강, 9-11 say 데이터 alone, 12-17 two
+ * one-word names of mask, the rest (up to NDOCS) are about other things. */
 static const char *const sums[] = {
     "이미지 데이터 증강(data augmentation) 기법을 비교한다",
     "음성 데이터 증강(Data Augmentation)으로 정확도를 올린다",
@@ -49,6 +49,12 @@ static const char *const sums[] = {
     "데이터 품질 관리",
     "데이터 수집 도구",
     "데이터 정제 방법",
+    "얼굴 마스크(mask)를 쓴 사진을 분류한다",
+    "마스크(mask) 예측으로 학습한다",
+    "이미지 마스크(mask)를 만든다",
+    "가면(mask)을 쓴 배우를 찾는다",
+    "전통 가면(mask)의 무늬를 분석한다",
+    "가면(mask) 제작 과정을 기록한다",
     "로봇 팔이 물체를 잡는다",
     "그래프 신경망으로 분자를 다룬다",
     "음악 생성 모델을 제안한다",
@@ -238,6 +244,25 @@ static void test_expand__no_hop_through_an_acronym(void **state)
     expand(e, "ASR", got, sizeof got);
     if (!strstr(got, ">자동 음성 인식;") || !strstr(got, ">공격 성공률;"))
         fail_msg("ASR expanded to \"%s\"", got);
+}
+
+/* No hop from one term through one term: 가면 finds mask, but not through
+ * it 마스크, another one-word name of mask (of the stem, often a spelling
+ * of the same word: 마스킹, 마스크드), while 자료 증강 still reaches 데이터
+ * 증강 through the phrase data augmentation. */
+static void test_expand__no_hop_between_single_words(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "가면", got, sizeof got);
+    if (!strstr(got, ">mask;") || strstr(got, "마스크"))
+        fail_msg("가면 expanded to \"%s\"", got);
+    expand(e, "mask", got, sizeof got);
+    if (!strstr(got, ">가면;") || !strstr(got, ">마스크;"))
+        fail_msg("mask expanded to \"%s\"", got);
+    expand(e, "자료 증강", got, sizeof got);
+    if (!strstr(got, ">데이터 증강;"))
+        fail_msg("자료 증강 expanded to \"%s\"", got);
 }
 
 /* Query `with_or`, an alternative added to `alone`, expands as `alone`
@@ -602,6 +627,8 @@ int main(void)
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__common_counts_papers_not_fields,
                                         setup_two_fields, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__no_hop_between_single_words, setup,
+                                        fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__no_hop_through_an_acronym,
                                         setup_two_fields, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__or_alternative_expanded_as_alone,

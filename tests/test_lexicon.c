@@ -908,9 +908,13 @@ static void test_lexicon__corpus_known_pairs(void **state)
     /* loanwords, which no parenthesis states (they are heard): the
      * title says "Robot", the summary 로봇 */
     assert_true(find_terms(p, n, "로봇", "robot") >= 20);
-    assert_true(find_terms(p, n, "비디 디오", "video") >= 100);
-    assert_true(find_terms(p, n, "디퓨 퓨전", "diffus") >= 20);
-    assert_true(find_terms(p, n, "프레 레임 임워 워크", "framework") >= 20);
+    assert_true(find_terms(p, n, "카메 메라", "camera") >= 20);
+    assert_true(find_terms(p, n, "그래 래프", "graph") >= 20);
+    assert_true(find_terms(p, n, "컨텍 텍스 스트", "context") >= 20);
+    /* but not a loanword in more than a tenth of the papers (비디오 is in
+     * 15%, video in 13%): it matches hundreds as it is */
+    assert_int_equal(find_terms(p, n, "비디 디오", "video"), 0);
+    assert_int_equal(find_terms(p, n, "토큰", "token"), 0);
     /* and not a common word with a sound-alike: 연구 (research, in a
      * third of the papers) is N K, like "young" or "link" */
     for (size_t i = 0; i < n; i++)

@@ -159,19 +159,20 @@ static void reseal(uint8_t *p, size_t len)
 
 /* ---- loanwords: papers, not texts ---- */
 
-/* Paper i of a made-up collection of 40: titles in English, summaries in
- * Korean, as the digests are. Papers 0-11 are about robots (로봇 in the
- * summary, "Robot" in the title), 12-23 about graphs (그래프, "Graph"),
- * the rest about other things; every summary says 연구, and half the
- * papers' titles say "Young" (a sound-alike of 연구, N K, that keeps
+/* Paper i of a made-up collection of LOAN_PAPERS: titles in English,
+ * summaries in Korean, as the digests are. Papers 0-7 are about robots
+ * (로봇 in the summary, "Robot" in the title), 8-15 about graphs (그래프,
+ * "Graph"), the rest about other things; every summary says 연구, and half
+ * the papers' titles say "Young" (a sound-alike of 연구, N K, that keeps
  * company with it only by chance). */
+#define LOAN_PAPERS 100
 static void loan_paper(size_t i, char *title, size_t tn, char *summary, size_t sn)
 {
     const char *young = i % 2 ? " for Young Readers" : "";
-    if (i < 12) {
+    if (i < 8) {
         snprintf(title, tn, "Robot Hands %zu%s", i, young);
         snprintf(summary, sn, "- 이 연구는 로봇이 물건을 집는 방법 %zu을 보인다.", i);
-    } else if (i < 24) {
+    } else if (i < 16) {
         snprintf(title, tn, "Graph Walks %zu%s", i, young);
         snprintf(summary, sn, "- 이 연구는 그래프를 걷는 방법 %zu을 다룬다.", i);
     } else {
@@ -208,7 +209,7 @@ static void test_lexicon_cand__loanwords_of_papers(void **state)
     (void)state;
     pdx_lexicon_miner *all = new_miner(3, 0), *texts = new_miner(3, 0),
                       *loans = new_miner(3, 0), *rest = new_miner(3, 0);
-    for (size_t i = 0; i < 40; i++) {
+    for (size_t i = 0; i < LOAN_PAPERS; i++) {
         char title[96], summary[160];
         loan_paper(i, title, sizeof title, summary, sizeof summary);
         assert_int_equal(loan_paper_op(all, i, true), PDX_OK);
@@ -233,7 +234,7 @@ static void test_lexicon_cand__loanwords_of_papers(void **state)
     /* a tenth of the papers out again: the table of the others */
     pdx_lexicon_miner *m = new_miner(3, 0);
     assert_int_equal(import_copy(m, want.data, want.len), PDX_OK);
-    for (size_t i = 3; i < 40; i += 4)
+    for (size_t i = 3; i < LOAN_PAPERS; i += 4)
         assert_int_equal(loan_paper_op(m, i, false), PDX_OK);
     export_to(m, &t);
     export_to(rest, &want);
