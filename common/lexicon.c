@@ -7,7 +7,7 @@
  *
  *   offset  size        field
  *   0       8           magic "PDXLEX\0\0"
- *   8       4           u32 version (PDX_LEXICON_VERSION = 1)
+ *   8       4           u32 version (PDX_LEXICON_VERSION = 2; 1 is read too)
  *   12      4           u32 n_pairs
  *   16      4           u32 strings_len: bytes of the STRINGS area
  *   20      4           u32 min_support the pairs were mined with
@@ -18,7 +18,9 @@
  *                         u32 en_off    string: English terms, joined form
  *                         u32 surf_off  two strings back to back: Korean
  *                                       surface, then English surface
- *                         u32 support   >= 1
+ *                         u32 support   bits 0-30: >= 1; bit 31: one-way
+ *                                       (a loanword's pair, lexicon.h;
+ *                                       always 0 in version 1)
  *           4*n_pairs   EN_ORDER: the pair ordinals sorted by (en terms,
  *                       support descending, ko terms); a permutation
  *           strings_len STRINGS: each string is a varint length (>= 1)
@@ -141,6 +143,7 @@ struct pdx_lexicon {
     lex_fault fault_store; /* the first fault found, at open, verify or lookup */
     size_t len;            /* the blob's length */
     uint32_t min_support;  /* from the header */
+    uint32_t version;      /* from the header: 1 or PDX_LEXICON_VERSION */
 };
 
 /* A cache line: the handle's alignment. */
@@ -239,7 +242,8 @@ static int lex_slot_cmp_en(const void *a, const void *b)
 
 static bool lex_pair_valid(const pdx_lex_pair *p)
 {
-    return p->support > 0 && p->ko_surface_len > 0 && p->en_surface_len > 0 &&
+    return p->support > 0 && p->support <= PDX_LEX_MAX_SUPPORT && p->ko_surface_len > 0 &&
+           p->en_surface_len > 0 &&
            pdx_lexicon_terms_valid(p->ko_terms, p->ko_terms_len) &&
            pdx_lexicon_terms_valid(p->en_terms, p->en_terms_len);
 }
@@ -268,7 +272,7 @@ static void lex_write_pairs(const lex_slot *slots, size_t n, pdx_buf *recs, pdx_
         pdx_buf_put_u32(recs, (uint32_t)strs->len);
         pdx_buf_put_str(strs, p->ko_surface, p->ko_surface_len);
         pdx_buf_put_str(strs, p->en_surface, p->en_surface_len);
-        pdx_buf_put_u32(recs, p->support);
+        pdx_buf_put_u32(recs, p->support | (p->one_way ? 1u << 31 : 0));
     }
 }
 
@@ -474,7 +478,10 @@ static int lex_pair_read(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
         (rc = lex_read_string(lx, rec_off + LEX_PAIR_SURF, next, false, &out->en_surface,
                               &out->en_surface_len, NULL, "bad English surface string", ok)))
         return rc;
-    out->support = pdx_get_u32(r + LEX_PAIR_SUPPORT);
+    uint32_t sup = pdx_get_u32(r + LEX_PAIR_SUPPORT);
+    bool flags = lx->version >= 2; /* version 1 has no one_way bit */
+    out->one_way = flags && sup >> 31;
+    out->support = flags ? sup & PDX_LEX_MAX_SUPPORT : sup;
     if (out->support == 0)
         return lex_corrupt(lx, PDX_ECORRUPT, rec_off + LEX_PAIR_SUPPORT, "support is zero");
     if (!ok)
@@ -533,7 +540,8 @@ static int lex_check_header(pdx_lexicon *lx)
         return lex_corrupt(lx, PDX_ECORRUPT, lx->len, "truncated header");
     if (memcmp(d, LEX_MAGIC, LEX_MAGIC_LEN) != 0)
         return lex_corrupt(lx, PDX_ECORRUPT, 0, "bad magic");
-    if (pdx_get_u32(d + LEX_HDR_VERSION) != PDX_LEXICON_VERSION)
+    lx->version = pdx_get_u32(d + LEX_HDR_VERSION);
+    if (lx->version != PDX_LEXICON_VERSION && lx->version != 1)
         return lex_corrupt(lx, PDX_EVERSION, LEX_HDR_VERSION, "unsupported lexicon version");
     uint64_t n = pdx_get_u32(d + LEX_HDR_NPAIRS);
     uint64_t slen = pdx_get_u32(d + LEX_HDR_STRINGS_LEN);

@@ -23,8 +23,11 @@
 
 #include "common.h"
 
-/* Layout version written in the header; a reader accepts exactly this. */
-#define PDX_LEXICON_VERSION 1
+/* Layout version written in the header. A reader accepts it and version 1,
+ * whose pairs have no one_way bit (all are read both ways). */
+#define PDX_LEXICON_VERSION 2
+/* The most support a pair records (bit 31 of the field is one_way). */
+#define PDX_LEX_MAX_SUPPORT 0x7FFFFFFFu
 
 /* One pair, as the miner hands it to the encoder and the reader hands it
  * back. The reader's pointers point into the blob (valid as long as the
@@ -38,7 +41,13 @@ typedef struct pdx_lex_pair {
     size_t ko_surface_len;  /* bytes of ko_surface */
     const char *en_surface; /* English as written, e.g. "Reinforcement Learning" */
     size_t en_surface_len;  /* bytes of en_surface */
-    uint32_t support;       /* texts (titles, summaries) that stated the pair */
+    uint32_t support;       /* texts (titles, summaries) that stated the pair,
+                               1..PDX_LEX_MAX_SUPPORT */
+    /* A loanword's pair (로봇/robot), found by sound and company rather
+     * than stated: a query's Korean word gets the English word, an English
+     * word does not get the Korean one (the searcher's rule; lookups list
+     * the pair on both sides). */
+    bool one_way;
 } pdx_lex_pair;
 
 /* Which side a lookup is keyed by, and which order pdx_lexicon_get()
@@ -54,7 +63,8 @@ bool pdx_lexicon_terms_valid(const char *s, size_t n);
 /* Appends the encoded lexicon of pairs[0..n) to out. Pairs may come in any
  * order; the output depends only on the set of pairs. min_support is
  * recorded for --info. Returns PDX_OK, PDX_EINVAL (a term sequence empty or
- * not in the joined form above, a surface empty, support 0, the same
+ * not in the joined form above, a surface empty, support 0 or past
+ * PDX_LEX_MAX_SUPPORT, the same
  * (ko_terms, en_terms) twice, or the blob would pass 4 GiB) or PDX_ENOMEM
  * (also when out already carries an error). */
 int pdx_lexicon_encode(pdx_buf *out, const pdx_lex_pair *pairs, size_t n,

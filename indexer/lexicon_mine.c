@@ -189,6 +189,7 @@ typedef struct lm_pair {
     size_t ko_surface, ko_surface_len; /* Korean as written: offset, length */
     size_t en_surface, en_surface_len; /* English as written: offset, length */
     uint32_t support;                  /* texts that stated the pair */
+    bool one_way;                      /* a loanword's (pdx_lex_pair.one_way) */
 } lm_pair;
 
 struct pdx_lexicon_miner {
@@ -1473,6 +1474,7 @@ static int lm_emit(pdx_lexicon_miner *m, const lm_group *g, const lm_cand *c)
     w->en_surface = ko_span ? fix_surf : span_surf;
     w->en_surface_len = ko_span ? fixed_surf_len : m->key.len;
     w->support = c->count;
+    w->one_way = false;
     return m->strs.err;
 }
 
@@ -1586,6 +1588,7 @@ static int lm_loan_emit(pdx_lexicon_miner *m, const char *ko, size_t ko_n, const
     w->en_surface = lm_str_put(m, en, en_n);
     w->en_surface_len = en_n;
     w->support = support;
+    w->one_way = true;
     m->n_work++;
     return m->strs.err;
 }
@@ -1823,14 +1826,17 @@ static int lm_merge(pdx_lexicon_miner *m)
                                w->ko_terms, w->ko_terms_len) == 0 &&
             lm_str_cmp(&m->strs, (size_t)(last->en_terms - s), last->en_terms_len,
                        w->en_terms, w->en_terms_len) == 0) {
-            last->support = last->support > UINT32_MAX - w->support ? UINT32_MAX
-                                                                    : last->support + w->support;
+            last->support = last->support > PDX_LEX_MAX_SUPPORT - w->support
+                                ? PDX_LEX_MAX_SUPPORT
+                                : last->support + w->support;
+            /* a loanword's pair also stated in a parenthesis is stated */
+            last->one_way = last->one_way && w->one_way;
             continue;
         }
         m->pairs[m->n_pairs++] = (pdx_lex_pair){
             s + w->ko_terms,   w->ko_terms_len,   s + w->en_terms,   w->en_terms_len,
             s + w->ko_surface, w->ko_surface_len, s + w->en_surface, w->en_surface_len,
-            w->support};
+            PDX_MIN(w->support, PDX_LEX_MAX_SUPPORT), w->one_way};
     }
     free(items);
     size_t kept = lm_drop_contained(m->pairs, m->n_pairs);

@@ -327,6 +327,8 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
                 *key_surface = side == PDX_LEX_KO ? p.ko_surface : p.en_surface;
                 *key_surface_len = side == PDX_LEX_KO ? p.ko_surface_len : p.en_surface_len;
             }
+            if (p.one_way && side == PDX_LEX_EN)
+                continue; /* a loanword's pair: not from English to Korean */
             alt_add_side(l, &p, side != PDX_LEX_KO, side); /* the other side */
         }
     }
@@ -359,6 +361,8 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
             pdx_lex_pair p;
             if ((rc = pdx_lexicon_get(lx, (pdx_lex_side)other, r, &p)))
                 break;
+            if (p.one_way && other == PDX_LEX_EN)
+                continue; /* nor through an English pivot to a Korean loanword */
             alt_add_side(l, &p, side == PDX_LEX_KO, side); /* the key's side */
         }
     }

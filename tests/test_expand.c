@@ -191,7 +191,7 @@ static int setup_two_fields(void **state)
                           : i < 8  ? "제타 기법만 다룬다"
                           : i < 11 ? "자동 음성 인식(ASR) 오류를 줄인다"
                           : i < 14 ? "공격 성공률(ASR)을 측정한다"
-                                   : sums[12 + i % 10];
+                                   : sums[18 + i % 10];
         papers[i] = (fx_paper){ids[i], titles[i], "Kim Lee", sum, 20250401, 1};
     }
     fx_search_open(e, papers, NDOCS);
@@ -263,6 +263,45 @@ static void test_expand__no_hop_between_single_words(void **state)
     expand(e, "자료 증강", got, sizeof got);
     if (!strstr(got, ">데이터 증강;"))
         fail_msg("자료 증강 expanded to \"%s\"", got);
+}
+
+/* Papers 0-2 about cameras, titled "Camera ..." and saying 카메라 (a
+ * loanword no parenthesis states), the rest about other things. */
+static int setup_loanword(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    static char ids[NDOCS][16], titles[NDOCS][32], own[3][64];
+    fx_paper papers[NDOCS];
+    for (size_t i = 0; i < NDOCS; i++) {
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 30000 + i);
+        snprintf(titles[i], sizeof titles[i], i < 3 ? "Camera Rigs %zu" : "Paper %zu", i);
+        if (i < 3)
+            snprintf(own[i], sizeof own[i], "카메라 %zu대의 각도를 맞춘다", i + 2);
+        papers[i] = (fx_paper){ids[i], titles[i], "Kim Lee", i < 3 ? own[i] : sums[18 + i % 10],
+                               20250401, 1};
+    }
+    fx_search_open(e, papers, NDOCS);
+    *state = e;
+    return 0;
+}
+
+/* A loanword's pair is found by sound and company, not stated: the Korean
+ * word a query types finds the English one (카메라: camera), but not the
+ * other way round (docs/LEXICON.md, "Loanwords"), while a stated pair
+ * works both ways (the other tests). */
+static void test_expand__loanword_one_way(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "카메라", got, sizeof got);
+    if (!strstr(got, "카메라>camera;"))
+        fail_msg("카메라 expanded to \"%s\"", got);
+    expand(e, "camera", got, sizeof got);
+    if (got[0])
+        fail_msg("camera expanded to \"%s\"", got);
+    assert_int_equal(total_of(e, "카메라"), 3);
+    assert_int_equal(total_of(e, "camera"), 3);
 }
 
 /* Query `with_or`, an alternative added to `alone`, expands as `alone`
@@ -628,6 +667,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expand__common_counts_papers_not_fields,
                                         setup_two_fields, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__no_hop_between_single_words, setup,
+                                        fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__loanword_one_way, setup_loanword,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__no_hop_through_an_acronym,
                                         setup_two_fields, fx_search_teardown),

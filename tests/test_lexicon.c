@@ -349,11 +349,13 @@ static void test_lexicon__mine_hostile_text(void **state)
 #define S(lit) lit, sizeof(lit) - 1
 
 static const pdx_lex_pair fx_pairs[] = {
-    {S("강화 화학 학습"), S("reinforc learn"), S("강화 학습"), S("reinforcement learning"), 40},
-    {S("강화 화학 학습"), S("rl"), S("강화 학습"), S("RL"), 25},
-    {S("탈옥"), S("jailbreak"), S("탈옥"), S("jailbreak"), 7},
-    {S("확산 산모 모델"), S("diffus model"), S("확산 모델"), S("diffusion model"), 30},
-    {S("확산"), S("diffus"), S("확산"), S("diffusion"), 3},
+    {S("강화 화학 학습"), S("reinforc learn"), S("강화 학습"), S("reinforcement learning"), 40,
+     false},
+    {S("강화 화학 학습"), S("rl"), S("강화 학습"), S("RL"), 25, false},
+    {S("탈옥"), S("jailbreak"), S("탈옥"), S("jailbreak"), 7, false},
+    {S("확산 산모 모델"), S("diffus model"), S("확산 모델"), S("diffusion model"), 30, false},
+    {S("확산"), S("diffus"), S("확산"), S("diffusion"), 3, false},
+    {S("로봇"), S("robot"), S("로봇"), S("robot"), 5, true}, /* a loanword's: one way */
 };
 #define N_PAIRS (sizeof fx_pairs / sizeof *fx_pairs)
 
@@ -381,7 +383,7 @@ static void test_lexicon__encode_round_trip(void **state)
             pdx_lex_pair q;
             assert_int_equal(pdx_lexicon_get(lx, (pdx_lex_side)side, r, &q), PDX_OK);
             for (size_t i = 0; i < N_PAIRS; i++)
-                found += q.support == fx_pairs[i].support &&
+                found += q.support == fx_pairs[i].support && q.one_way == fx_pairs[i].one_way &&
                          str_is(q.ko_terms, q.ko_terms_len, fx_pairs[i].ko_terms) &&
                          str_is(q.en_terms, q.en_terms_len, fx_pairs[i].en_terms) &&
                          str_is(q.ko_surface, q.ko_surface_len, fx_pairs[i].ko_surface) &&
@@ -419,6 +421,8 @@ static void test_lexicon__encode_rejects_bad_pairs(void **state)
     }
     p[0] = fx_pairs[0];
     p[0].support = 0;
+    assert_int_equal(pdx_lexicon_encode(&b, p, 1, 3), PDX_EINVAL);
+    p[0].support = PDX_LEX_MAX_SUPPORT + 1; /* bit 31 is one_way's */
     assert_int_equal(pdx_lexicon_encode(&b, p, 1, 3), PDX_EINVAL);
     assert_int_equal(b.len, 0);
     /* an empty lexicon is valid */
@@ -604,9 +608,20 @@ static void test_lexicon__corrupt_rejected(void **state)
         }
     /* the version is named as such */
     memcpy(d, b.data, b.len);
-    pdx_put_u32(d + 8, 2);
+    pdx_put_u32(d + 8, PDX_LEXICON_VERSION + 1);
     pdx_lexicon *lx = NULL;
     assert_int_equal(pdx_lexicon_open(&lx, d, b.len), PDX_EVERSION);
+    pdx_lexicon_free(lx);
+    /* version 1 is read, every pair both ways (it had no one_way bit) */
+    memcpy(d, b.data, b.len);
+    pdx_put_u32(d + 8, 1);
+    restamp(d, b.len);
+    assert_int_equal(pdx_lexicon_open(&lx, d, b.len), PDX_OK);
+    for (uint32_t r = 0; r < N_PAIRS; r++) {
+        pdx_lex_pair q;
+        assert_int_equal(pdx_lexicon_get(lx, PDX_LEX_KO, r, &q), PDX_OK);
+        assert_false(q.one_way);
+    }
     pdx_lexicon_free(lx);
     /* offsets pointing outside the strings, out of order pairs */
     memcpy(d, b.data, b.len);
