@@ -1035,7 +1035,7 @@ int pdx_lexicon_miner_unmine(pdx_lexicon_miner *m, const char *text, size_t len)
  * pair of its words that sound alike. finish() keeps the pairs far more
  * often together than chance (lm_loan_pairs()). */
 
-/* A word: bytes of a text or of m->loan_en, their pdx_loan_hash(), and
+/* A word: bytes of a text or of m->loan_en, their pdx_hash(), and
  * for a Hangul word its skeleton (whose first and all bits tell most
  * pairs of a paper's words apart before a match is tried). */
 typedef struct lm_ref {
@@ -1137,7 +1137,7 @@ static size_t lm_loan_en_words(pdx_lexicon_miner *m, const char *const *t, const
     for (size_t j = 0, off = 0; j < k; off += m->loan_en_refs[j].n, j++) {
         lm_ref *r = &m->loan_en_refs[j];
         r->p = (const char *)m->loan_en.data + off;
-        r->h = pdx_loan_hash(r->p, r->n);
+        r->h = pdx_hash(r->p, r->n);
     }
     return lm_refs_unique(m->loan_en_refs, k, m->loan_set);
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common.h"
 #include "loanword.h"
 #include "paperdex/tokenizer.h"
 
@@ -40,13 +41,10 @@ size_t pdx_loan_ko_skeleton(const char *w, size_t n, char *out)
     if (n == 0 || n % 3)
         return 0;
     for (size_t i = 0; i < n; i += 3) {
-        const uint8_t *b = (const uint8_t *)w + i;
-        if ((b[0] & 0xF0) != 0xE0 || (b[1] & 0xC0) != 0x80 || (b[2] & 0xC0) != 0x80)
+        int32_t cp;
+        if (!pdx_hangul_at(w + i, n - i) || pdx_utf8_decode((const uint8_t *)w + i, 3, &cp) != 3)
             return 0;
-        uint32_t cp = (uint32_t)(b[0] & 0x0F) << 12 | (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3F);
-        if (cp < 0xAC00 || cp > 0xD7A3)
-            return 0;
-        uint32_t s = cp - 0xAC00;
+        uint32_t s = (uint32_t)cp - 0xAC00;
         char ini = ko_initial[s / 588], fin = ko_final[s % 28];
         if (fin == '?' || ini == '?' || (ini && !put_class(out, &k, ini)) ||
             (fin != '-' && !put_class(out, &k, fin)))
@@ -279,14 +277,6 @@ bool pdx_loan_en_matches(const char *w, size_t n, const char *sk, size_t skn)
 #define LOAN_MIN_LETTERS 4
 #define LOAN_MAX_LETTERS 24
 
-static bool is_syllable(const uint8_t *b, size_t left)
-{
-    if (left < 3 || b[0] < 0xEA || b[0] > 0xED || (b[1] & 0xC0) != 0x80 || (b[2] & 0xC0) != 0x80)
-        return false;
-    uint32_t cp = (uint32_t)(b[0] & 0x0F) << 12 | (uint32_t)(b[1] & 0x3F) << 6 | (b[2] & 0x3F);
-    return cp >= 0xAC00 && cp <= 0xD7A3;
-}
-
 /* Bytes of the run t[s, e) once a trailing particle (at most three
  * syllables) is dropped, when at least LOAN_MIN_SYLLABLES are left (the
  * longest particle: the earliest start that reads as one to the end). */
@@ -301,26 +291,18 @@ static size_t without_particle(const char *t, size_t s, size_t e)
     return e - s;
 }
 
-uint64_t pdx_loan_hash(const char *p, size_t n)
-{
-    uint64_t h = 14695981039346656037u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)p[i]) * 1099511628211u;
-    return h;
-}
-
 /* The run t[s, e) as a word: through the cache, else worked out (and
  * remembered). */
 static const pdx_loan_cache_entry *run_word(pdx_loan_cache *c, const char *t, size_t s, size_t e)
 {
-    uint64_t h = pdx_loan_hash(t + s, e - s);
+    uint64_t h = pdx_hash(t + s, e - s);
     pdx_loan_cache_entry *slot = &c->slot[h & (PDX_LOAN_CACHE_SLOTS - 1)];
     if (slot->hash == h && slot->len == e - s)
         return slot;
     slot->hash = h;
     slot->len = (uint32_t)(e - s);
     slot->kept = (uint32_t)without_particle(t, s, e);
-    slot->word_hash = pdx_loan_hash(t + s, slot->kept);
+    slot->word_hash = pdx_hash(t + s, slot->kept);
     pdx_loan_skeleton *sk = &slot->sk;
     sk->n = (uint8_t)pdx_loan_ko_skeleton(t + s, slot->kept, sk->c);
     sk->first = (uint16_t)pdx_loan_ko_first(sk->c, sk->n);
@@ -331,15 +313,14 @@ static const pdx_loan_cache_entry *run_word(pdx_loan_cache *c, const char *t, si
 size_t pdx_loan_hangul_words(pdx_loan_cache *cache, const char *t, size_t n, pdx_loan_word *out,
                              size_t cap)
 {
-    const uint8_t *b = (const uint8_t *)t;
     size_t k = 0, i = 0;
     while (i < n && k < cap) {
-        if (!is_syllable(b + i, n - i)) {
+        if ((unsigned char)t[i] < 0x80 || !pdx_hangul_at(t + i, n - i)) { /* ASCII: no call */
             i++;
             continue;
         }
         size_t s = i;
-        while (i < n && is_syllable(b + i, n - i))
+        while (i < n && pdx_hangul_at(t + i, n - i))
             i += 3;
         if (i - s > 3 * LOAN_MAX_SYLLABLES + 9) /* a particle leaves too many */
             continue;

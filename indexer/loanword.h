@@ -64,22 +64,19 @@ typedef struct pdx_loan_skeleton {
 } pdx_loan_skeleton;
 
 /* A word of a text, as a byte range of it; a Hangul word also with its
- * FNV-1a hash and its skeleton. */
+ * pdx_hash() and its skeleton. */
 typedef struct pdx_loan_word {
     uint32_t off, len;
     uint64_t hash;
     pdx_loan_skeleton sk;
 } pdx_loan_word;
 
-/* FNV-1a of p[0, n): the words are short. */
-uint64_t pdx_loan_hash(const char *p, size_t n);
-
 /* Most words of a paper's text that are looked at, per script. */
 #define PDX_LOAN_MAX_WORDS 1024
 
 /* What pdx_loan_hangul_words() remembers of the runs it met (a paper's
  * words are mostly words other papers had, with the same particles):
- * FNV-1a of the run, its length, the bytes kept without its particle,
+ * pdx_hash() of the run, its length, the bytes kept without its particle,
  * their hash and skeleton. Zeroed, it remembers nothing. */
 #define PDX_LOAN_CACHE_SLOTS 65536
 typedef struct pdx_loan_cache_entry {
