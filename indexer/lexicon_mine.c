@@ -222,12 +222,8 @@ struct pdx_lexicon_miner {
     size_t n_sorted;
     /* scratch of a paper's loanword scan (lm_loan_scan()), allocated at
      * the first one */
-    pdx_loan_word *loan_words;                /* PDX_LOAN_MAX_WORDS per script, Hangul first */
-    struct lm_ref *loan_ko, *loan_en_refs;    /* a paper's distinct words, per script */
-    uint16_t *loan_set;                       /* lm_refs_unique()'s LM_LOAN_SET slots */
-    uint16_t *loan_order;                     /* lm_loan_buckets()'s word order */
-    pdx_loan_cache *loan_cache;               /* the runs' particles, remembered */
-    pdx_buf loan_en;                          /* the English words, lower-cased */
+    struct lm_loan_scratch *loan;
+    pdx_buf loan_en; /* the English words, lower-cased */
 };
 
 /* Forgets the sorted candidates export kept: the table is changing. */
@@ -1072,61 +1068,51 @@ static size_t lm_refs_unique(lm_ref *r, size_t n, uint16_t *set)
     return k;
 }
 
+/* A paper's loanword scan's scratch (m->loan). */
+typedef struct lm_loan_scratch {
+    pdx_loan_word words[2 * PDX_LOAN_MAX_WORDS]; /* per script, Hangul first */
+    lm_ref ko[PDX_LOAN_MAX_WORDS], en[PDX_LOAN_MAX_WORDS]; /* the distinct words */
+    uint16_t set[LM_LOAN_SET];                   /* lm_refs_unique()'s slots */
+    uint16_t order[PDX_LOAN_MAX_WORDS];          /* lm_loan_buckets()'s word order */
+    pdx_loan_cache cache;                        /* the runs' particles, remembered */
+} lm_loan_scratch;
+
 static int lm_loan_alloc(pdx_lexicon_miner *m)
 {
-    if (m->loan_words)
-        return PDX_OK;
-    m->loan_words = malloc(2 * PDX_LOAN_MAX_WORDS * sizeof *m->loan_words);
-    m->loan_ko = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_ko);
-    m->loan_en_refs = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_en_refs);
-    m->loan_set = malloc(LM_LOAN_SET * sizeof *m->loan_set);
-    m->loan_cache = calloc(1, sizeof *m->loan_cache);
-    m->loan_order = malloc(PDX_LOAN_MAX_WORDS * sizeof *m->loan_order);
-    if (m->loan_words && m->loan_ko && m->loan_en_refs && m->loan_set &&
-        m->loan_cache && m->loan_order)
-        return PDX_OK;
-    free(m->loan_words); /* all or none: the next call tries again */
-    free(m->loan_ko);
-    free(m->loan_en_refs);
-    free(m->loan_set);
-    free(m->loan_cache);
-    free(m->loan_order);
-    m->loan_cache = NULL;
-    m->loan_order = NULL;
-    m->loan_words = NULL;
-    m->loan_ko = m->loan_en_refs = NULL;
-    m->loan_set = NULL;
-    return PDX_ENOMEM;
+    if (!m->loan && !(m->loan = calloc(1, sizeof *m->loan)))
+        return PDX_ENOMEM;
+    return PDX_OK;
 }
 
-/* The distinct Hangul words of the paper's texts into m->loan_ko, with
+/* The distinct Hangul words of the paper's texts into m->loan->ko, with
  * their skeletons; returns their count. */
 static size_t lm_loan_ko_words(pdx_lexicon_miner *m, const char *const *t, const size_t *len)
 {
     size_t k = 0;
     for (int i = 0; i < 2; i++) {
         /* each text's words after the last's: the refs point at them */
-        pdx_loan_word *w = m->loan_words + k;
-        size_t n = pdx_loan_hangul_words(m->loan_cache, t[i], len[i], w, PDX_LOAN_MAX_WORDS - k);
+        pdx_loan_word *w = m->loan->words + k;
+        size_t n =
+            pdx_loan_hangul_words(&m->loan->cache, t[i], len[i], w, PDX_LOAN_MAX_WORDS - k);
         for (size_t j = 0; j < n; j++)
-            m->loan_ko[k++] = (lm_ref){t[i] + w[j].off, w[j].len, w[j].hash, &w[j].sk};
+            m->loan->ko[k++] = (lm_ref){t[i] + w[j].off, w[j].len, w[j].hash, &w[j].sk};
     }
-    return lm_refs_unique(m->loan_ko, k, m->loan_set);
+    return lm_refs_unique(m->loan->ko, k, m->loan->set);
 }
 
 /* The distinct English words of the paper's texts, lower-cased into
- * m->loan_en, into m->loan_en_refs; returns their count. */
+ * m->loan_en, into m->loan->en; returns their count. */
 static size_t lm_loan_en_words(pdx_lexicon_miner *m, const char *const *t, const size_t *len)
 {
     pdx_buf_reset(&m->loan_en);
     size_t k = 0;
     for (int i = 0; i < 2; i++) {
         /* the second half: the first holds the Hangul words' skeletons */
-        pdx_loan_word *words = m->loan_words + PDX_LOAN_MAX_WORDS;
+        pdx_loan_word *words = m->loan->words + PDX_LOAN_MAX_WORDS;
         size_t n = pdx_loan_latin_words(t[i], len[i], words, PDX_LOAN_MAX_WORDS - k);
         for (size_t j = 0; j < n; j++) {
             const pdx_loan_word *w = &words[j];
-            m->loan_en_refs[k++] = (lm_ref){NULL, w->len, 0, NULL};
+            m->loan->en[k++] = (lm_ref){NULL, w->len, 0, NULL};
             for (uint32_t c = 0; c < w->len; c++)
                 pdx_buf_putc(&m->loan_en, (uint8_t)(t[i][w->off + c] | 0x20));
         }
@@ -1134,33 +1120,41 @@ static size_t lm_loan_en_words(pdx_lexicon_miner *m, const char *const *t, const
     if (m->loan_en.err)
         return 0;
     /* the words lie end to end: pointers now that the buffer stopped moving */
-    for (size_t j = 0, off = 0; j < k; off += m->loan_en_refs[j].n, j++) {
-        lm_ref *r = &m->loan_en_refs[j];
+    for (size_t j = 0, off = 0; j < k; off += m->loan->en[j].n, j++) {
+        lm_ref *r = &m->loan->en[j];
         r->p = (const char *)m->loan_en.data + off;
         r->h = pdx_hash(r->p, r->n);
     }
-    return lm_refs_unique(m->loan_en_refs, k, m->loan_set);
+    return lm_refs_unique(m->loan->en, k, m->loan->set);
+}
+
+/* Leaves the key {kind, side, a[0, an), 0x00, b[0, bn)} in m->key;
+ * returns its buffer's error. */
+static int lm_loan_key_build(pdx_lexicon_miner *m, enum lm_kind kind, enum lm_loan_side side,
+                             const char *a, size_t an, const char *b, size_t bn)
+{
+    pdx_buf_reset(&m->key);
+    pdx_buf_putc(&m->key, (uint8_t)kind);
+    pdx_buf_putc(&m->key, (uint8_t)side);
+    pdx_buf_append(&m->key, a, an);
+    pdx_buf_putc(&m->key, 0);
+    pdx_buf_append(&m->key, b, bn);
+    return m->key.err;
 }
 
 /* Does what the scan does with the key {kind, side, a, 0x00, b}. */
 static int lm_loan_key(pdx_lexicon_miner *m, enum lm_kind kind, enum lm_loan_side side,
                        const lm_ref *a, const lm_ref *b)
 {
-    pdx_buf_reset(&m->key);
-    pdx_buf_putc(&m->key, (uint8_t)kind);
-    pdx_buf_putc(&m->key, (uint8_t)side);
-    if (a)
-        pdx_buf_append(&m->key, a->p, a->n);
-    pdx_buf_putc(&m->key, 0);
-    if (b)
-        pdx_buf_append(&m->key, b->p, b->n);
-    return m->key.err ? m->key.err : lm_key(m, m->key.data, m->key.len);
+    int rc = lm_loan_key_build(m, kind, side, a ? a->p : "", a ? a->n : 0, b ? b->p : "",
+                               b ? b->n : 0);
+    return rc ? rc : lm_key(m, m->key.data, m->key.len);
 }
 
 /* Classes a skeleton may start with (the bits of pdx_loan_ko_first()). */
 #define LM_LOAN_CLASSES 10
 
-/* m->loan_order: the paper's nk Hangul words that have a skeleton,
+/* m->loan->order: the paper's nk Hangul words that have a skeleton,
  * grouped by the class they start with, group b at [start[b],
  * start[b + 1]): an English word is tried against the groups its first
  * letters may start, not against every word. */
@@ -1168,16 +1162,16 @@ static void lm_loan_buckets(pdx_lexicon_miner *m, size_t nk, size_t *start)
 {
     size_t count[LM_LOAN_CLASSES] = {0};
     for (size_t i = 0; i < nk; i++)
-        if (m->loan_ko[i].sk->n)
-            count[__builtin_ctz(m->loan_ko[i].sk->first)]++;
+        if (m->loan->ko[i].sk->n)
+            count[__builtin_ctz(m->loan->ko[i].sk->first)]++;
     start[0] = 0;
     for (unsigned b = 0; b < LM_LOAN_CLASSES; b++)
         start[b + 1] = start[b] + count[b];
     size_t at[LM_LOAN_CLASSES];
     memcpy(at, start, sizeof at);
     for (size_t i = 0; i < nk; i++)
-        if (m->loan_ko[i].sk->n)
-            m->loan_order[at[__builtin_ctz(m->loan_ko[i].sk->first)]++] = (uint16_t)i;
+        if (m->loan->ko[i].sk->n)
+            m->loan->order[at[__builtin_ctz(m->loan->ko[i].sk->first)]++] = (uint16_t)i;
 }
 
 /* Feeds a paper's loanword keys (see above) to the current scan. */
@@ -1190,21 +1184,21 @@ static int lm_loan_scan(pdx_lexicon_miner *m, const char *const *t, const size_t
     if (m->loan_en.err)
         return m->loan_en.err;
     for (size_t i = 0; i < nk && !rc; i++)
-        if (m->loan_ko[i].sk->n)
-            rc = lm_loan_key(m, LM_LOAN_COUNT, LM_LOAN_KO, &m->loan_ko[i], NULL);
+        if (m->loan->ko[i].sk->n)
+            rc = lm_loan_key(m, LM_LOAN_COUNT, LM_LOAN_KO, &m->loan->ko[i], NULL);
     for (size_t j = 0; j < ne && !rc; j++)
-        rc = lm_loan_key(m, LM_LOAN_COUNT, LM_LOAN_EN, &m->loan_en_refs[j], NULL);
+        rc = lm_loan_key(m, LM_LOAN_COUNT, LM_LOAN_EN, &m->loan->en[j], NULL);
     size_t start[LM_LOAN_CLASSES + 1];
     lm_loan_buckets(m, nk, start);
     for (size_t j = 0; j < ne && !rc; j++) {
-        const lm_ref *e = &m->loan_en_refs[j];
+        const lm_ref *e = &m->loan->en[j];
         unsigned first = pdx_loan_en_first(e->p, e->n), all = pdx_loan_en_classes(e->p, e->n);
         for (unsigned b = 0; b < LM_LOAN_CLASSES && !rc; b++) {
             for (size_t k = start[b]; (first >> b & 1) && k < start[b + 1] && !rc; k++) {
-                size_t i = m->loan_order[k];
-                if (!(m->loan_ko[i].sk->all & ~all) &&
-                    pdx_loan_en_matches(e->p, e->n, m->loan_ko[i].sk->c, m->loan_ko[i].sk->n))
-                    rc = lm_loan_key(m, LM_LOAN_PAIR, LM_LOAN_KO, &m->loan_ko[i], e);
+                size_t i = m->loan->order[k];
+                if (!(m->loan->ko[i].sk->all & ~all) &&
+                    pdx_loan_en_matches(e->p, e->n, m->loan->ko[i].sk->c, m->loan->ko[i].sk->n))
+                    rc = lm_loan_key(m, LM_LOAN_PAIR, LM_LOAN_KO, &m->loan->ko[i], e);
             }
         }
     }
@@ -1251,7 +1245,6 @@ int pdx_lexicon_miner_add_paper(pdx_lexicon_miner *m, const char *title, size_t 
         rc = pdx_lexicon_miner_add(m, summary, summary_len);
     return rc ? rc : pdx_lexicon_miner_add_loanwords(m, title, title_len, summary, summary_len);
 }
-
 
 /* The first 8 bytes of a key, big-endian, zero-padded (lm_cand.head). */
 static uint64_t lm_key_head(const uint8_t *key, size_t len)
@@ -1560,12 +1553,9 @@ static uint64_t lm_count_of(const lm_cand *c, size_t n, const uint8_t *key, size
 static uint64_t lm_loan_df(pdx_lexicon_miner *m, const lm_cand *c, size_t nc,
                            enum lm_loan_side side, const char *w, size_t n)
 {
-    pdx_buf_reset(&m->key);
-    pdx_buf_putc(&m->key, LM_LOAN_COUNT);
-    pdx_buf_putc(&m->key, (uint8_t)side);
-    pdx_buf_append(&m->key, w, n);
-    pdx_buf_putc(&m->key, 0);
-    return m->key.err ? 0 : lm_count_of(c, nc, m->key.data, m->key.len);
+    if (lm_loan_key_build(m, LM_LOAN_COUNT, side, w, n, "", 0))
+        return 0;
+    return lm_count_of(c, nc, m->key.data, m->key.len);
 }
 
 /* Appends the pair of Hangul word ko and English word en, stated by
@@ -1826,9 +1816,8 @@ static int lm_merge(pdx_lexicon_miner *m)
                                w->ko_terms, w->ko_terms_len) == 0 &&
             lm_str_cmp(&m->strs, (size_t)(last->en_terms - s), last->en_terms_len,
                        w->en_terms, w->en_terms_len) == 0) {
-            last->support = last->support > PDX_LEX_MAX_SUPPORT - w->support
-                                ? PDX_LEX_MAX_SUPPORT
-                                : last->support + w->support;
+            last->support =
+                (uint32_t)PDX_MIN((uint64_t)last->support + w->support, PDX_LEX_MAX_SUPPORT);
             /* a loanword's pair also stated in a parenthesis is stated */
             last->one_way = last->one_way && w->one_way;
             continue;
@@ -1848,7 +1837,6 @@ static int lm_merge(pdx_lexicon_miner *m)
     qsort(m->pairs, m->n_pairs, sizeof *m->pairs, lm_final_cmp);
     return PDX_OK;
 }
-
 
 /* The held candidates sorted by key (malloc'd; NULL when out of memory):
  * what finish aligns and export writes, in the same order. */
@@ -2246,12 +2234,7 @@ void pdx_lexicon_miner_free(pdx_lexicon_miner *m)
     free(m->work);
     free(m->pairs);
     free(m->sorted);
-    free(m->loan_words);
-    free(m->loan_ko);
-    free(m->loan_en_refs);
-    free(m->loan_set);
-    free(m->loan_cache);
-    free(m->loan_order);
+    free(m->loan);
     pdx_buf_free(&m->loan_en);
     free(m);
 }
