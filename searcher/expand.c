@@ -350,7 +350,7 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
          * that name an idea anew go through a phrase (LLM -> 대형 언어
          * 모델 -> large language model). Measured with the loanword pairs
          * (docs/LEXICON.md): the 500 latency queries' sum -5% at 1x,
-         * topical nDCG@10 unchanged. */
+         * topical nDCG@10 0.903 -> 0.902. */
         if (!memchr(key, ' ', key_len) && !memchr(l->a[i].terms, ' ', l->a[i].terms_len))
             continue;
         int side = l->a[i].side, other = side == PDX_LEX_KO ? PDX_LEX_EN : PDX_LEX_KO;
