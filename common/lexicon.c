@@ -2,12 +2,13 @@
  * The encoded Korean<->English lexicon: encoder, validating reader, lookups.
  * See lexicon.h for the API and docs/LEXICON.md for how the pairs are mined.
  *
- * Byte layout, version 1 (little-endian, read with the get/put helpers)
+ * Byte layout, version 3 (little-endian, read with the get/put helpers)
  * ----------------------------------------------------------------------
  *
  *   offset  size        field
  *   0       8           magic "PDXLEX\0\0"
- *   8       4           u32 version (PDX_LEXICON_VERSION = 2; 1 is read too)
+ *   8       4           u32 version (PDX_LEXICON_VERSION = 3; 1 and 2 are
+ *                       read too)
  *   12      4           u32 n_pairs
  *   16      4           u32 strings_len: bytes of the STRINGS area
  *   20      4           u32 min_support the pairs were mined with
@@ -18,9 +19,12 @@
  *                         u32 en_off    string: English terms, joined form
  *                         u32 surf_off  two strings back to back: Korean
  *                                       surface, then English surface
- *                         u32 support   bits 0-30: >= 1; bit 31: one-way
- *                                       (a loanword's pair, lexicon.h;
- *                                       always 0 in version 1)
+ *                         u32 support   bits 0-29: >= 1; bit 30: head
+ *                                       (the last words of a longer name);
+ *                                       bit 31: one-way (a loanword's
+ *                                       pair): lexicon.h. Version 2: bits
+ *                                       0-30 the support, no head; version
+ *                                       1: the whole u32 the support
  *           4*n_pairs   EN_ORDER: the pair ordinals sorted by (en terms,
  *                       support descending, ko terms); a permutation
  *           strings_len STRINGS: each string is a varint length (>= 1)
@@ -272,7 +276,7 @@ static void lex_write_pairs(const lex_slot *slots, size_t n, pdx_buf *recs, pdx_
         pdx_buf_put_u32(recs, (uint32_t)strs->len);
         pdx_buf_put_str(strs, p->ko_surface, p->ko_surface_len);
         pdx_buf_put_str(strs, p->en_surface, p->en_surface_len);
-        pdx_buf_put_u32(recs, p->support | (p->one_way ? 1u << 31 : 0));
+        pdx_buf_put_u32(recs, p->support | (p->head ? 1u << 30 : 0) | (p->one_way ? 1u << 31 : 0));
     }
 }
 
@@ -479,9 +483,12 @@ static int lex_pair_read(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
                               &out->en_surface_len, NULL, "bad English surface string", ok)))
         return rc;
     uint32_t sup = pdx_get_u32(r + LEX_PAIR_SUPPORT);
-    bool flags = lx->version >= 2; /* version 1 has no one_way bit */
-    out->one_way = flags && sup >> 31;
-    out->support = flags ? sup & PDX_LEX_MAX_SUPPORT : sup;
+    /* version 1 has no flags, version 2 no head bit */
+    out->one_way = lx->version >= 2 && sup >> 31;
+    out->head = lx->version >= 3 && (sup >> 30 & 1);
+    out->support = lx->version >= 3 ? sup & PDX_LEX_MAX_SUPPORT
+                   : lx->version == 2 ? sup & 0x7FFFFFFFu
+                                      : sup;
     if (out->support == 0)
         return lex_corrupt(lx, PDX_ECORRUPT, rec_off + LEX_PAIR_SUPPORT, "support is zero");
     if (!ok)
@@ -541,7 +548,7 @@ static int lex_check_header(pdx_lexicon *lx)
     if (memcmp(d, LEX_MAGIC, LEX_MAGIC_LEN) != 0)
         return lex_corrupt(lx, PDX_ECORRUPT, 0, "bad magic");
     lx->version = pdx_get_u32(d + LEX_HDR_VERSION);
-    if (lx->version != PDX_LEXICON_VERSION && lx->version != 1)
+    if (lx->version < 1 || lx->version > PDX_LEXICON_VERSION)
         return lex_corrupt(lx, PDX_EVERSION, LEX_HDR_VERSION, "unsupported lexicon version");
     uint64_t n = pdx_get_u32(d + LEX_HDR_NPAIRS);
     uint64_t slen = pdx_get_u32(d + LEX_HDR_STRINGS_LEN);

@@ -23,11 +23,13 @@
 
 #include "common.h"
 
-/* Layout version written in the header. A reader accepts it and version 1,
- * whose pairs have no one_way bit (all are read both ways). */
-#define PDX_LEXICON_VERSION 2
-/* The most support a pair records (bit 31 of the field is one_way). */
-#define PDX_LEX_MAX_SUPPORT 0x7FFFFFFFu
+/* Layout version written in the header. A reader accepts it and versions
+ * 1 (no flags: every pair read both ways, stated) and 2 (one_way in bit 31,
+ * no head bit). */
+#define PDX_LEXICON_VERSION 3
+/* The most support a pair records (bit 31 of the field is one_way, bit 30
+ * head). */
+#define PDX_LEX_MAX_SUPPORT 0x3FFFFFFFu
 
 /* One pair, as the miner hands it to the encoder and the reader hands it
  * back. The reader's pointers point into the blob (valid as long as the
@@ -48,6 +50,13 @@ typedef struct pdx_lex_pair {
      * word does not get the Korean one (the searcher's rule; lookups list
      * the pair on both sides). */
     bool one_way;
+    /* The last words of a longer name stated with its translation, each
+     * side's (음성 인식/speech recognition, of 자동 음성 인식/Automatic Speech
+     * Recognition: docs/LEXICON.md); support is that of the names. The
+     * searcher expands the words of a span found through it on their own
+     * too: a head is a name no paper stated, and must not hide the
+     * equivalents its words have. */
+    bool head;
 } pdx_lex_pair;
 
 /* Which side a lookup is keyed by, and which order pdx_lexicon_get()

@@ -190,6 +190,7 @@ typedef struct lm_pair {
     size_t en_surface, en_surface_len; /* English as written: offset, length */
     uint32_t support;                  /* texts that stated the pair */
     bool one_way;                      /* a loanword's (pdx_lex_pair.one_way) */
+    bool head;                         /* a longer name's last words (lm_heads()) */
 } lm_pair;
 
 struct pdx_lexicon_miner {
@@ -1468,6 +1469,7 @@ static int lm_emit(pdx_lexicon_miner *m, const lm_group *g, const lm_cand *c)
     w->en_surface_len = ko_span ? fixed_surf_len : m->key.len;
     w->support = c->count;
     w->one_way = false;
+    w->head = false;
     return m->strs.err;
 }
 
@@ -1579,6 +1581,7 @@ static int lm_loan_emit(pdx_lexicon_miner *m, const char *ko, size_t ko_n, const
     w->en_surface_len = en_n;
     w->support = support;
     w->one_way = true;
+    w->head = false;
     m->n_work++;
     return m->strs.err;
 }
@@ -1820,12 +1823,13 @@ static int lm_merge(pdx_lexicon_miner *m)
                 (uint32_t)PDX_MIN((uint64_t)last->support + w->support, PDX_LEX_MAX_SUPPORT);
             /* a loanword's pair also stated in a parenthesis is stated */
             last->one_way = last->one_way && w->one_way;
+            last->head = last->head && w->head;
             continue;
         }
         m->pairs[m->n_pairs++] = (pdx_lex_pair){
             s + w->ko_terms,   w->ko_terms_len,   s + w->en_terms,   w->en_terms_len,
             s + w->ko_surface, w->ko_surface_len, s + w->en_surface, w->en_surface_len,
-            PDX_MIN(w->support, PDX_LEX_MAX_SUPPORT), w->one_way};
+            PDX_MIN(w->support, PDX_LEX_MAX_SUPPORT), w->one_way, w->head};
     }
     free(items);
     size_t kept = lm_drop_contained(m->pairs, m->n_pairs);
@@ -1836,6 +1840,144 @@ static int lm_merge(pdx_lexicon_miner *m)
     m->n_pairs = kept;
     qsort(m->pairs, m->n_pairs, sizeof *m->pairs, lm_final_cmp);
     return PDX_OK;
+}
+
+/* ---- finish: the heads of longer names ----
+ *
+ * A name of three words or more is stated with its translation
+ * (`자동 음성 인식(Automatic Speech Recognition)`); its head, the last words,
+ * is an idea of its own that papers write alone (`음성 인식`, `speech
+ * recognition`) and rarely state in a parenthesis. Nouns compound head
+ * last in both languages, so when both sides have the same number of
+ * words, their last m words (2 <= m < n) translate each other: each is a
+ * pair, supported by the texts that state the whole name. Not when the
+ * English side has a function word (`Reinforcement Learning from Human
+ * Feedback` is `인간 피드백 기반 강화 학습`, its words reversed) or a Korean
+ * word ends in the possessive 의 (`사고의 연쇄`, chain of thought): there
+ * the words do not line up. Nor a loanword's pair (one word each) or an
+ * acronym's (its English side one word), nor a head some pair already
+ * has. */
+#define LM_HEAD_MAX_WORDS 8
+
+/* Starts of the words of surface s[0..n) (split at spaces and hyphens),
+ * at most LM_HEAD_MAX_WORDS (SIZE_MAX when more), into at[]. */
+static size_t lm_head_words(const char *s, size_t n, size_t *at)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ' || s[i] == '-' || (i && s[i - 1] != ' ' && s[i - 1] != '-'))
+            continue;
+        if (k == LM_HEAD_MAX_WORDS)
+            return SIZE_MAX;
+        at[k++] = i;
+    }
+    return k;
+}
+
+/* Is the word of s starting at `from` (to the next space, hyphen or n)
+ * one that keeps the words of a name from lining up? */
+static bool lm_head_breaks(const char *s, size_t n, size_t from, bool hangul)
+{
+    size_t e = from;
+    while (e < n && s[e] != ' ' && s[e] != '-')
+        e++;
+    if (!hangul)
+        return lm_is_stopword(s + from, e - from);
+    static const char poss[] = "\xec\x9d\x98"; /* 의 */
+    return e - from > 3 && !memcmp(s + e - 3, poss, 3);
+}
+
+/* Has some pair of the work list the terms of pair w? */
+static bool lm_work_has(const pdx_lexicon_miner *m, const lm_pair *w)
+{
+    for (size_t i = 0; i < m->n_work; i++) {
+        const lm_pair *o = &m->work[i];
+        if (o != w &&
+            lm_str_cmp(&m->strs, o->ko_terms, o->ko_terms_len, w->ko_terms, w->ko_terms_len) ==
+                0 &&
+            lm_str_cmp(&m->strs, o->en_terms, o->en_terms_len, w->en_terms, w->en_terms_len) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Adds to the work list the head of the last `last` words of pair p (its
+ * surfaces at ko/en in m->strs, words starting at ko_at/en_at), unless
+ * some pair has it. */
+static int lm_head_emit(pdx_lexicon_miner *m, const lm_pair *p, const size_t *ko_at,
+                        const size_t *en_at, size_t n_words, size_t last)
+{
+    size_t kf = ko_at[n_words - last], ef = en_at[n_words - last];
+    int rc = lm_work_room(m);
+    if (rc)
+        return rc;
+    lm_pair *w = &m->work[m->n_work];
+    *w = (lm_pair){0, 0, 0, 0, p->ko_surface + kf, p->ko_surface_len - kf,
+                   p->en_surface + ef, p->en_surface_len - ef, p->support, false, true};
+    const char *s = (const char *)m->strs.data;
+    if ((rc = lm_terms(m, s + w->ko_surface, w->ko_surface_len)) || !m->terms.len)
+        return rc;
+    w->ko_terms = lm_str_put(m, m->terms.data, m->terms.len);
+    w->ko_terms_len = m->terms.len;
+    s = (const char *)m->strs.data; /* lm_str_put() may move it */
+    if ((rc = lm_terms(m, s + w->en_surface, w->en_surface_len)) || !m->terms.len)
+        return rc;
+    w->en_terms = lm_str_put(m, m->terms.data, m->terms.len);
+    w->en_terms_len = m->terms.len;
+    if ((rc = m->strs.err))
+        return rc;
+    if (!lm_work_has(m, w))
+        m->n_work++;
+    return PDX_OK;
+}
+
+/* The heads of pair p (a work item: offsets), when its words line up. */
+static int lm_heads_of(pdx_lexicon_miner *m, const lm_pair *p)
+{
+    const char *s = (const char *)m->strs.data;
+    const char *ko = s + p->ko_surface, *en = s + p->en_surface;
+    size_t ko_at[LM_HEAD_MAX_WORDS], en_at[LM_HEAD_MAX_WORDS];
+    size_t n = lm_head_words(ko, p->ko_surface_len, ko_at);
+    if (p->one_way || p->head || n < 3 || n == SIZE_MAX || !lm_is_hangul_at(ko, p->ko_surface_len, 0) ||
+        lm_head_words(en, p->en_surface_len, en_at) != n)
+        return PDX_OK;
+    for (size_t i = 0; i < n; i++)
+        if (lm_head_breaks(ko, p->ko_surface_len, ko_at[i], true) ||
+            lm_head_breaks(en, p->en_surface_len, en_at[i], false))
+            return PDX_OK;
+    lm_pair copy = *p; /* the work list may move */
+    for (size_t last = 2; last < n; last++) {
+        int rc = lm_head_emit(m, &copy, ko_at, en_at, n, last);
+        if (rc)
+            return rc;
+    }
+    return PDX_OK;
+}
+
+/* Adds the heads of the merged pairs to the work list and merges again
+ * when there are any. */
+static int lm_heads(pdx_lexicon_miner *m)
+{
+    size_t n = m->n_pairs, before = m->n_work;
+    lm_pair *parents = malloc((n ? n : 1) * sizeof *parents);
+    if (!parents)
+        return PDX_ENOMEM;
+    const char *s = (const char *)m->strs.data;
+    for (size_t i = 0; i < n; i++) { /* as offsets: m->strs grows below */
+        const pdx_lex_pair *p = &m->pairs[i];
+        parents[i] = (lm_pair){0, 0, 0, 0, (size_t)(p->ko_surface - s), p->ko_surface_len,
+                               (size_t)(p->en_surface - s), p->en_surface_len, p->support,
+                               p->one_way, p->head};
+    }
+    int rc = PDX_OK;
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = lm_heads_of(m, &parents[i]);
+    free(parents);
+    if (rc || m->n_work == before)
+        return rc;
+    free(m->pairs);
+    m->pairs = NULL;
+    return lm_merge(m);
 }
 
 /* The held candidates sorted by key (malloc'd; NULL when out of memory):
@@ -1916,6 +2058,8 @@ int pdx_lexicon_miner_finish_with(pdx_lexicon_miner *m, pdx_lexicon_miner *loans
         rc = m->strs.err;
     if (rc == PDX_OK)
         rc = lm_merge(m);
+    if (rc == PDX_OK)
+        rc = lm_heads(m);
     if (rc)
         return m->err = rc;
     *pairs_out = m->pairs;

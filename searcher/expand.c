@@ -205,7 +205,8 @@ typedef struct alt {
     const char *surface; /* as papers write it */
     size_t surface_len;
     uint32_t support;
-    int side; /* the side of the lexicon the key was found on */
+    int side;  /* the side of the lexicon the key was found on */
+    bool head; /* from a head's pair (pdx_lex_pair.head) */
 } alt;
 
 /* Direct equivalents gathered before the most supported are kept: a key
@@ -219,17 +220,18 @@ typedef struct alt_list {
     size_t n, cap; /* cap: ALT_GATHER while gathering, then PDX_LEXICON_MAX_ALTS */
     const char *key_terms; /* the span's own terms, never an alternative */
     size_t key_len;
+    bool head; /* the key is a head (pdx_lex_pair.head) */
 } alt_list;
 
 static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t sn,
-                    uint32_t support, int side)
+                    uint32_t support, int side, bool head)
 {
     if (l->n >= l->cap || (tn == l->key_len && !memcmp(t, l->key_terms, tn)))
         return;
     for (size_t i = 0; i < l->n; i++)
         if (l->a[i].terms_len == tn && !memcmp(l->a[i].terms, t, tn))
             return;
-    l->a[l->n++] = (alt){t, tn, s, sn, support, side};
+    l->a[l->n++] = (alt){t, tn, s, sn, support, side, head};
 }
 
 /* Is a term sequence (joined by ' ', the lexicon's form) too common to
@@ -274,10 +276,10 @@ static void alt_add_side(alt_list *l, const pdx_lex_pair *p, bool ko, int side)
 {
     if (ko)
         alt_add(l, p->ko_terms, p->ko_terms_len, p->ko_surface, p->ko_surface_len, p->support,
-                side);
+                side, p->head);
     else
         alt_add(l, p->en_terms, p->en_terms_len, p->en_surface, p->en_surface_len, p->support,
-                side);
+                side, p->head);
 }
 
 /* Keeps the PDX_LEXICON_MAX_ALTS most supported of the equivalents
@@ -329,6 +331,7 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
             }
             if (p.one_way && side == PDX_LEX_EN)
                 continue; /* a loanword's pair: not from English to Korean */
+            l->head |= p.head;
             alt_add_side(l, &p, side != PDX_LEX_KO, side); /* the other side */
         }
     }
@@ -441,7 +444,8 @@ __attribute__((noinline)) static int add_alts(expander *x, const span_word *w, u
             return rc;
         x->alts_left--;
         rc = pdx_query_note_expansion(q, from, from_len, l->a[i].surface, l->a[i].surface_len,
-                                      "lexicon", l->a[i].support, weight);
+                                      l->a[i].head ? "head" : "lexicon", l->a[i].support,
+                                      weight);
         if (rc)
             return rc;
     }
@@ -550,7 +554,7 @@ static bool span_lookup(expander *x, const span_word *w, uint32_t n, uint32_t wr
  * written, when the lexicon has the key, the span is not too common and
  * it has equivalents; *done says whether it was. */
 static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
-                       uint32_t written, bool *done)
+                       uint32_t written, bool *done, bool *head)
 {
     int side, rc;
     lookup lk[2];
@@ -573,19 +577,23 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
     if (rc || l.n == 0)
         return rc;
     *done = true;
+    *head = l.head;
     return add_alts(x, w, n, &l, surface, surface_len);
 }
 
 /* Looks up the longest span of words w[0..avail) starting at w[0] and
- * expands it; *used receives the words it covered (1 if none). A span is
+ * expands it; *used receives the words it covered (1 if none), *head
+ * whether the span is a head (pdx_lex_pair.head). A span is
  * keyed first with every word in the lexicon's form, then with each set
  * of the words that lost a particle as written: in a compound typed
  * without spaces only the end can lose one (사고의연쇄를 keys as 사고의
  * 연쇄), and a noun may end like one (자기주의: attention, not 자기주). */
-static int expand_at(expander *x, const span_word *w, uint32_t avail, uint32_t *used)
+static int expand_at(expander *x, const span_word *w, uint32_t avail, uint32_t *used,
+                     bool *head)
 {
     span_df d = {{false}, {false}};
     *used = 1;
+    *head = false;
     for (uint32_t n = PDX_MIN(avail, PDX_LEXICON_MAX_SPAN); n >= 1; n--) {
         uint32_t forms = 0; /* the words with two forms */
         for (uint32_t i = 0; i < n; i++)
@@ -593,7 +601,7 @@ static int expand_at(expander *x, const span_word *w, uint32_t avail, uint32_t *
         /* m goes through the subsets of forms, the empty one first */
         for (uint32_t m = 0;; m = (m - forms) & forms) {
             bool done;
-            int rc = expand_span(x, &d, w, n, m, &done);
+            int rc = expand_span(x, &d, w, n, m, &done, head);
             if (rc || done) {
                 *used = done ? n : 1;
                 return rc;
@@ -618,8 +626,9 @@ static int expand_alternatives(expander *x, uint32_t g)
         end = word_end(gr, first, n);
         span_word w;
         uint32_t used;
+        bool head;
         int rc;
-        if (span_word_of(x->q, g, first, end, &w) && (rc = expand_at(x, &w, 1, &used)))
+        if (span_word_of(x->q, g, first, end, &w) && (rc = expand_at(x, &w, 1, &used, &head)))
             return rc;
     }
     return PDX_OK;
@@ -642,7 +651,13 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
         while (n < PDX_LEXICON_MAX_SPAN && g + n < q->n_groups && one_word_group(q, g + n, &w[n]))
             n++;
         used = 1;
-        rc = n ? expand_at(&x, w, n, &used) : expand_alternatives(&x, g);
+        bool head = false;
+        rc = n ? expand_at(&x, w, n, &used, &head) : expand_alternatives(&x, g);
+        /* a head hides no equivalent of its words (pdx_lex_pair.head) */
+        for (uint32_t i = 0, one; head && used > 1 && i < used && !rc && x.alts_left; i++) {
+            bool word_head;
+            rc = expand_at(&x, &w[i], 1, &one, &word_head);
+        }
     }
     pdx_buf_free(&x.key);
     if (rc == PDX_ENOMEM)

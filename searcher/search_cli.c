@@ -514,7 +514,10 @@ static void human_expansions(pdx_buf *o, const pdx_query *q, bool no_expand)
         put_text(o, x.from, x.from_len, NULL, 0, false, "");
         pdx_buf_puts(o, " -> ");
         put_text(o, x.to, x.to_len, NULL, 0, false, "");
-        if (x.support)
+        if (x.support && !strcmp(x.source, "head"))
+            pdx_buf_printf(o, " (lexicon, the head of names stated by %u papers; weight %.2g)\n",
+                           x.support, x.weight);
+        else if (x.support)
             pdx_buf_printf(o, " (%s, stated by %u papers; weight %.2g)\n", x.source, x.support,
                        x.weight);
         else

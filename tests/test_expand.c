@@ -650,6 +650,58 @@ static void test_expand__hyphened_korean_name(void **state)
     }
 }
 
+/* A name of three words stated with its English name in three papers
+ * each: 자동 음성 인식 (Automatic Speech Recognition), whose head no
+ * parenthesis states, and 대형 다국어 모델 (Large Multilingual Models),
+ * whose word 다국어 has a pair of its own (다국어(multilingual), three
+ * papers); papers that write the head alone in Korean (음성 인식) and in
+ * English (speech recognition). */
+static int setup_heads(void **state)
+{
+    static const char *const own[] = {
+        "자동 음성 인식(Automatic Speech Recognition) 오류를 줄인다",
+        "잡음 속 자동 음성 인식(automatic speech recognition) 연구",
+        "자동 음성 인식(Automatic Speech Recognition) 벤치마크",
+        "대형 다국어 모델(Large Multilingual Models)을 평가한다",
+        "새 대형 다국어 모델(large multilingual models) 비교",
+        "대형 다국어 모델(Large Multilingual Models) 조사",
+        "다국어(multilingual) 번역", "다국어(multilingual) 말뭉치", "다국어(multilingual) 검색",
+        "방언의 음성 인식 성능을 분석한다", "we study speech recognition on phones",
+    };
+    return setup_own(state, own, sizeof own / sizeof *own, 90000, 10);
+}
+
+/* The head of a stated name is a pair of its own, marked as such: speech
+ * recognition finds the paper that writes only 음성 인식 and the other way
+ * round; and it hides no equivalent of its words, which the name's pair
+ * would (a span's pair is used instead of its words'): 다국어 모델 still
+ * gets 다국어's multilingual. (Without heads, speech recognition found 4
+ * papers, 음성 인식 4.) */
+static void test_expand__head_of_a_stated_name(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "speech recognition", got, sizeof got);
+    if (!strstr(got, ">음성 인식;"))
+        fail_msg("speech recognition expanded to \"%s\"", got);
+    assert_int_equal(total_of(e, "speech recognition"), 5); /* 0-2, 9, 10 */
+    assert_int_equal(total_of(e, "음성 인식"), 5);
+    pdx_query *q = fx_search_parse(e, "음성 인식");
+    pdx_expansion x;
+    assert_int_equal(pdx_query_expansion(q, 0, &x), PDX_OK);
+    assert_string_equal(x.source, "head");
+    assert_int_equal(x.support, 3);
+    pdx_query_free(q);
+    expand(e, "다국어 모델", got, sizeof got);
+    if (!strstr(got, "다국어 모델>multilingual models;") || !strstr(got, "다국어>multilingual;"))
+        fail_msg("다국어 모델 expanded to \"%s\"", got);
+    /* the stated name is no head */
+    q = fx_search_parse(e, "자동 음성 인식");
+    assert_int_equal(pdx_query_expansion(q, 0, &x), PDX_OK);
+    assert_string_equal(x.source, "lexicon");
+    pdx_query_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -686,6 +738,8 @@ int main(void)
                                         setup_spaced_pivot, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__other_spelling_keys_the_lexicon,
                                         setup_spelling, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__head_of_a_stated_name, setup_heads,
+                                        fx_search_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

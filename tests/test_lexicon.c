@@ -275,6 +275,71 @@ static void test_lexicon__mine_acronyms(void **state)
     pdx_lexicon_miner_free(m);
 }
 
+/* Names of three words and more: a head where the words line up, none
+ * where an English function word or a Korean possessive says they may not,
+ * and a head some text states keeps that text's support. */
+static const char *const fx_heads[] = {
+    "- 자동 음성 인식(Automatic Speech Recognition) 오류를 분석한다.",
+    "- 잡음 속 자동 음성 인식(automatic speech recognition) 연구.",
+    "- 자동 음성 인식(Automatic Speech Recognition) 벤치마크.",
+    "- 인간 피드백 기반 강화 학습(Reinforcement Learning from Human Feedback)을 쓴다.",
+    "- 인간 피드백 기반 강화 학습(reinforcement learning from human feedback) 비교.",
+    "- 인간 피드백 기반 강화 학습(Reinforcement Learning from Human Feedback) 조사.",
+    "- 그림의 의미 분할 결과(Image Semantic Segmentation) 비교.",
+    "- 그림의 의미 분할 결과(image semantic segmentation) 연구.",
+    "- 그림의 의미 분할 결과(Image Semantic Segmentation) 조사.",
+    "- 대형 비전 모델(Large Vision Models)을 평가한다.",
+    "- 새 대형 비전 모델(large vision models) 비교.",
+    "- 대형 비전 모델(Large Vision Models) 조사.",
+    "- 비전 모델(vision model) 하나를 쓴다.",
+};
+
+static bool is_head(const pdx_lex_pair *p, size_t n, const char *ko, const char *en)
+{
+    for (size_t i = 0; i < n; i++)
+        if (str_is(p[i].ko_surface, p[i].ko_surface_len, ko) &&
+            str_is(p[i].en_surface, p[i].en_surface_len, en))
+            return p[i].head;
+    fail_msg("no pair %s / %s", ko, en);
+    return false;
+}
+
+static void test_lexicon__mine_heads(void **state)
+{
+    (void)state;
+    pdx_lexicon_miner *m = new_miner(3, 0);
+    mine_fixtures(m, fx_heads, sizeof fx_heads / sizeof *fx_heads, false);
+    const pdx_lex_pair *p;
+    size_t n;
+    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    /* the name and its head, supported by the texts that state the name */
+    assert_int_equal(find_surface(p, n, "자동 음성 인식", "Automatic Speech Recognition"), 3);
+    assert_false(is_head(p, n, "자동 음성 인식", "Automatic Speech Recognition"));
+    assert_int_equal(find_surface(p, n, "음성 인식", "Speech Recognition"), 3);
+    assert_true(is_head(p, n, "음성 인식", "Speech Recognition"));
+    /* words that do not line up: no head */
+    assert_int_equal(
+        find_surface(p, n, "인간 피드백 기반 강화 학습", "Reinforcement Learning from Human Feedback"),
+        3);
+    assert_int_equal(count_ko(p, n, "강화 학습"), 0);
+    assert_int_equal(count_ko(p, n, "기반 강화 학습"), 0);
+    assert_int_equal(find_surface(p, n, "그림의 의미 분할 결과", "Image Semantic Segmentation"), 3);
+    assert_int_equal(count_ko(p, n, "분할 결과"), 0);
+    /* the head of a name stated in three texts, itself in one: a head */
+    assert_int_equal(find_surface(p, n, "비전 모델", "Vision Models"), 3);
+    assert_true(is_head(p, n, "비전 모델", "Vision Models"));
+    pdx_lexicon_miner_free(m);
+    /* a head a text states (enough, at a threshold of 1) is a stated pair:
+     * that text's support, not the name's */
+    m = new_miner(1, 0);
+    mine_fixtures(m, fx_heads, sizeof fx_heads / sizeof *fx_heads, false);
+    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    assert_int_equal(find_surface(p, n, "비전 모델", "vision model"), 1);
+    assert_false(is_head(p, n, "비전 모델", "vision model"));
+    assert_int_equal(count_ko(p, n, "비전 모델"), 1);
+    pdx_lexicon_miner_free(m);
+}
+
 static void test_lexicon__mine_threshold(void **state)
 {
     (void)state;
@@ -350,12 +415,16 @@ static void test_lexicon__mine_hostile_text(void **state)
 
 static const pdx_lex_pair fx_pairs[] = {
     {S("강화 화학 학습"), S("reinforc learn"), S("강화 학습"), S("reinforcement learning"), 40,
+     false, false},
+    {S("강화 화학 학습"), S("rl"), S("강화 학습"), S("RL"), 25, false, false},
+    {S("탈옥"), S("jailbreak"), S("탈옥"), S("jailbreak"), 7, false, false},
+    {S("확산 산모 모델"), S("diffus model"), S("확산 모델"), S("diffusion model"), 30, false,
      false},
-    {S("강화 화학 학습"), S("rl"), S("강화 학습"), S("RL"), 25, false},
-    {S("탈옥"), S("jailbreak"), S("탈옥"), S("jailbreak"), 7, false},
-    {S("확산 산모 모델"), S("diffus model"), S("확산 모델"), S("diffusion model"), 30, false},
-    {S("확산"), S("diffus"), S("확산"), S("diffusion"), 3, false},
-    {S("로봇"), S("robot"), S("로봇"), S("robot"), 5, true}, /* a loanword's: one way */
+    {S("확산"), S("diffus"), S("확산"), S("diffusion"), 3, false, false},
+    {S("로봇"), S("robot"), S("로봇"), S("robot"), 5, true, false}, /* a loanword's: one way */
+    /* the head of 자동 음성 인식 (Automatic Speech Recognition) */
+    {S("음성 성인 인식"), S("speech recognit"), S("음성 인식"), S("Speech Recognition"), 4,
+     false, true},
 };
 #define N_PAIRS (sizeof fx_pairs / sizeof *fx_pairs)
 
@@ -384,6 +453,7 @@ static void test_lexicon__encode_round_trip(void **state)
             assert_int_equal(pdx_lexicon_get(lx, (pdx_lex_side)side, r, &q), PDX_OK);
             for (size_t i = 0; i < N_PAIRS; i++)
                 found += q.support == fx_pairs[i].support && q.one_way == fx_pairs[i].one_way &&
+                         q.head == fx_pairs[i].head &&
                          str_is(q.ko_terms, q.ko_terms_len, fx_pairs[i].ko_terms) &&
                          str_is(q.en_terms, q.en_terms_len, fx_pairs[i].en_terms) &&
                          str_is(q.ko_surface, q.ko_surface_len, fx_pairs[i].ko_surface) &&
@@ -422,7 +492,7 @@ static void test_lexicon__encode_rejects_bad_pairs(void **state)
     p[0] = fx_pairs[0];
     p[0].support = 0;
     assert_int_equal(pdx_lexicon_encode(&b, p, 1, 3), PDX_EINVAL);
-    p[0].support = PDX_LEX_MAX_SUPPORT + 1; /* bit 31 is one_way's */
+    p[0].support = PDX_LEX_MAX_SUPPORT + 1; /* bit 30 is head's, 31 one_way's */
     assert_int_equal(pdx_lexicon_encode(&b, p, 1, 3), PDX_EINVAL);
     assert_int_equal(b.len, 0);
     /* an empty lexicon is valid */
@@ -612,7 +682,8 @@ static void test_lexicon__corrupt_rejected(void **state)
     pdx_lexicon *lx = NULL;
     assert_int_equal(pdx_lexicon_open(&lx, d, b.len), PDX_EVERSION);
     pdx_lexicon_free(lx);
-    /* version 1 is read, every pair both ways (it had no one_way bit) */
+    /* version 1 is read, every pair both ways and stated (it had no
+     * flags): the flag bits are the support's */
     memcpy(d, b.data, b.len);
     pdx_put_u32(d + 8, 1);
     restamp(d, b.len);
@@ -621,7 +692,24 @@ static void test_lexicon__corrupt_rejected(void **state)
         pdx_lex_pair q;
         assert_int_equal(pdx_lexicon_get(lx, PDX_LEX_KO, r, &q), PDX_OK);
         assert_false(q.one_way);
+        assert_false(q.head);
     }
+    pdx_lexicon_free(lx);
+    /* version 2 has one_way in bit 31 and no head bit: bit 30 is support */
+    memcpy(d, b.data, b.len);
+    pdx_put_u32(d + 8, 2);
+    restamp(d, b.len);
+    assert_int_equal(pdx_lexicon_open(&lx, d, b.len), PDX_OK);
+    size_t one_way = 0, big = 0;
+    for (uint32_t r = 0; r < N_PAIRS; r++) {
+        pdx_lex_pair q;
+        assert_int_equal(pdx_lexicon_get(lx, PDX_LEX_KO, r, &q), PDX_OK);
+        assert_false(q.head);
+        one_way += q.one_way;
+        big += q.support == (1u << 30) + 4; /* the head's, read as version 2 */
+    }
+    assert_int_equal(one_way, 1);
+    assert_int_equal(big, 1);
     pdx_lexicon_free(lx);
     /* offsets pointing outside the strings, out of order pairs */
     memcpy(d, b.data, b.len);
@@ -1030,6 +1118,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_lexicon__mine_expected_pairs),
         cmocka_unit_test(test_lexicon__mine_noise_and_contained),
         cmocka_unit_test(test_lexicon__mine_acronyms),
+        cmocka_unit_test(test_lexicon__mine_heads),
         cmocka_unit_test(test_lexicon__mine_threshold),
         cmocka_unit_test(test_lexicon__mine_order_independent),
         cmocka_unit_test(test_lexicon__mine_hostile_text),

@@ -346,9 +346,11 @@ static void assert_same_as_fresh(tstate *t)
     assert_int_equal(va.m.max_date, vb.m.max_date);
     assert_int_equal(va.m.lexicon_len, vb.m.lexicon_len);
     assert_memory_equal(va.m.lexicon, vb.m.lexicon, va.m.lexicon_len);
-    pdx_lexicon *lx = NULL; /* the fixtures state their three pairs often enough */
+    /* the fixtures state their three pairs often enough; 대형 언어 모델
+     * (Large Language Model) has a head, 언어 모델/Language Model */
+    pdx_lexicon *lx = NULL;
     assert_int_equal(pdx_lexicon_open(&lx, va.m.lexicon, va.m.lexicon_len), PDX_OK);
-    assert_int_equal(pdx_lexicon_count(lx), va.m.n_live >= 3 ? 3 : 0);
+    assert_int_equal(pdx_lexicon_count(lx), va.m.n_live >= 3 ? 4 : 0);
     pdx_lexicon_free(lx);
     view_close(&va);
     view_close(&vb);

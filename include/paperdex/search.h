@@ -163,8 +163,13 @@ typedef struct pdx_expansion {
     size_t from_len;
     const char *to;     /* the equivalent, as papers write it */
     size_t to_len;
-    const char *source; /* "lexicon" or "derived" (static string) */
-    uint32_t support;   /* lexicon: papers that stated the pair; else 0 */
+    /* "lexicon" (a stated pair or a loanword's), "head" (the last words
+     * of a longer name stated: docs/LEXICON.md), "derived" (the noun of a
+     * derived Korean form) or "spelling" (an English compound's other
+     * spelling); a static string */
+    const char *source;
+    uint32_t support;   /* lexicon, head: texts that stated the pair (a head:
+                           the names); else 0 */
     double weight;      /* the weight its matches score with (words as written: 1) */
 } pdx_expansion;
 /* Number of expansions of q, and the i-th (PDX_OK, or PDX_EINVAL when i is
