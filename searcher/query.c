@@ -1578,6 +1578,43 @@ static int split_spelling(parse_ctx *c, const char *w, size_t n, uint8_t fields,
     return PDX_OK;
 }
 
+/* A closed word split after its prefix is no compound when the part after
+ * it is this many times rarer than the word (in papers): "preference" is
+ * in 500 papers of the corpus, "ference" (pre-ference) in 1, where
+ * "pretraining" (160) has "training" (2,000) and "multimodal" (1,000)
+ * "modal" (300). */
+#define PDX_SPELLING_FRAGMENT_RATIO 10
+
+/* The most papers any term of slot sl is in (0 when none). */
+static int slot_papers(parse_ctx *c, const pdx_slot *sl, uint64_t *out)
+{
+    *out = 0;
+    for (uint32_t i = 0; i < sl->n_ords; i++) {
+        uint64_t df;
+        int rc = pdx_search_term_papers(c->s, sl->ords[i], &df);
+        if (rc)
+            return rc;
+        *out = PDX_MAX(*out, df);
+    }
+    return PDX_OK;
+}
+
+/* Is the hyphenated spelling cl of the closed word as_typed (one term)
+ * a fragment rather than a compound (PDX_SPELLING_FRAGMENT_RATIO)? */
+static int is_fragment(parse_ctx *c, const pdx_clause *as_typed, const pdx_clause *cl,
+                       bool *out)
+{
+    *out = false;
+    if (as_typed->n_slots != 1 || cl->n_slots < 2)
+        return PDX_OK;
+    uint64_t word, part;
+    int rc = slot_papers(c, &as_typed->slots[0], &word);
+    if (!rc)
+        rc = slot_papers(c, &cl->slots[cl->n_slots - 1], &part);
+    *out = !rc && word > PDX_SPELLING_FRAGMENT_RATIO * part;
+    return rc;
+}
+
 static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fields,
                               pdx_group *g)
 {
@@ -1596,6 +1633,11 @@ static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fi
         if ((rc = tokenize_word(c, alt, n, PDX_TOKENIZE_QUERY)) || c->n_toks == 0)
             return rc;
         rc = build_clause(c, &cl, fields);
+        bool fragment = false;
+        if (!rc && !cl.missing && !memchr(typed, '-', latin))
+            rc = is_fragment(c, as_typed, &cl, &fragment);
+        if (!rc && fragment)
+            cl.missing = true; /* not added */
     } else if (as_typed->missing && !memchr(typed, '-', latin)) {
         rc = split_spelling(c, typed, latin, fields, &cl, alt, &n);
     } else {

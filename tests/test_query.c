@@ -890,6 +890,42 @@ static void query_spelling_variants(void **state)
     fx_search_close(&fs);
 }
 
+/* A closed word that only starts like a compound: "preference" in 12
+ * papers, "ference" (a line break's con-ference) in 1. */
+static const fdoc fragment_docs[] = {
+    {"2403.41001", "User preference data", "A B", "we study it", 20240101, 1},
+    {"2403.41002", "Preference models", "A B", "we study it", 20240102, 1},
+    {"2403.41003", "Preference tuning", "A B", "we study it", 20240103, 1},
+    {"2403.41004", "Reward and preference", "A B", "we study it", 20240104, 1},
+    {"2403.41005", "Preference pairs", "A B", "we study it", 20240105, 1},
+    {"2403.41006", "Preference noise", "A B", "we study it", 20240106, 1},
+    {"2403.41007", "Preference drift", "A B", "we study it", 20240107, 1},
+    {"2403.41008", "Preference labels", "A B", "we study it", 20240108, 1},
+    {"2403.41009", "Preference ranking", "A B", "we study it", 20240109, 1},
+    {"2403.41010", "Preference heads", "A B", "we study it", 20240110, 1},
+    {"2403.41011", "Preference search", "A B", "we study it", 20240111, 1},
+    {"2403.41012", "Preference games", "A B", "we study it", 20240112, 1},
+    {"2403.41013", "A con-ference talk", "A B", "we pre study it", 20240113, 1},
+};
+#define NFRAGMENT (sizeof fragment_docs / sizeof fragment_docs[0])
+
+/* A word split after a joinable prefix into a part far rarer than the word
+ * is no compound: "preference" gets no "pre-ference" (which showed in
+ * --explain and cost a phrase per query), while "pre-training" still
+ * finds "pretraining" (query_spelling_variants). */
+static void query_spelling_no_fragment(void **state)
+{
+    (void)state;
+    fx_search fs;
+    fx_search_open(&fs, fragment_docs, NFRAGMENT);
+    pdx_query *q = fx_search_parse(&fs, "preference");
+    assert_int_equal(pdx_query_expansion_count(q), 0);
+    pdx_query_free(q);
+    assert_string_equal(found_in(&fs, fragment_docs, NFRAGMENT, "preference"),
+                        "0,1,2,3,4,5,6,7,8,9,10,11");
+    fx_search_close(&fs);
+}
+
 /* ---- the command line: matching authors, title highlights ---- */
 
 static void query_cli_display(void **state)
@@ -932,6 +968,7 @@ int main(void)
         cmocka_unit_test(query_glued_quotes),
         cmocka_unit_test(query_predicate_endings),
         cmocka_unit_test(query_spelling_variants),
+        cmocka_unit_test(query_spelling_no_fragment),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }
