@@ -1938,7 +1938,8 @@ static int lm_heads_of(pdx_lexicon_miner *m, const lm_pair *p)
     const char *ko = s + p->ko_surface, *en = s + p->en_surface;
     size_t ko_at[LM_HEAD_MAX_WORDS], en_at[LM_HEAD_MAX_WORDS];
     size_t n = lm_head_words(ko, p->ko_surface_len, ko_at);
-    if (p->one_way || p->head || n < 3 || n == SIZE_MAX || !lm_is_hangul_at(ko, p->ko_surface_len, 0) ||
+    if (p->one_way || p->head || n < 3 || n == SIZE_MAX ||
+        !lm_is_hangul_at(ko, p->ko_surface_len, 0) ||
         lm_head_words(en, p->en_surface_len, en_at) != n)
         return PDX_OK;
     for (size_t i = 0; i < n; i++)

@@ -116,16 +116,25 @@ static void mine_fixtures(pdx_lexicon_miner *m, const char *const *texts, size_t
 
 #define N_RL (sizeof fx_rl / sizeof *fx_rl)
 
+/* A miner of threshold min_support fed texts[0..n) and finished: its pairs
+ * in *p, *n_pairs. */
+static pdx_lexicon_miner *mined(uint32_t min_support, const char *const *texts, size_t n,
+                                const pdx_lex_pair **p, size_t *n_pairs)
+{
+    pdx_lexicon_miner *m = new_miner(min_support, 0);
+    mine_fixtures(m, texts, n, false);
+    assert_int_equal(pdx_lexicon_miner_finish(m, p, n_pairs), PDX_OK);
+    return m;
+}
+
 /* ---- miner tests ---- */
 
 static void test_lexicon__mine_expected_pairs(void **state)
 {
     (void)state;
-    pdx_lexicon_miner *m = new_miner(3, 0);
-    mine_fixtures(m, fx_rl, N_RL, false);
     const pdx_lex_pair *p;
     size_t n;
-    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    pdx_lexicon_miner *m = mined(3, fx_rl, N_RL, &p, &n);
     /* the term, not the noisy words before it; the four spellings merge */
     assert_int_equal(find_surface(p, n, "강화 학습", "reinforcement learning"), 4);
     assert_int_equal(find_surface(p, n, "대형 언어 모델", "LLM"), 4);
@@ -183,11 +192,9 @@ static const char *const fx_noise[] = {
 static void test_lexicon__mine_noise_and_contained(void **state)
 {
     (void)state;
-    pdx_lexicon_miner *m = new_miner(3, 0);
-    mine_fixtures(m, fx_noise, sizeof fx_noise / sizeof *fx_noise, false);
     const pdx_lex_pair *p;
     size_t n;
-    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    pdx_lexicon_miner *m = mined(3, fx_noise, sizeof fx_noise / sizeof *fx_noise, &p, &n);
     /* 새로운 precedes every time, yet is no part of the term */
     assert_int_equal(find_surface(p, n, "벤치마크", "benchmark"), 3);
     assert_int_equal(count_ko(p, n, "새로운 벤치마크"), 0);
@@ -247,11 +254,9 @@ static const char *const fx_acronyms[] = {
 static void test_lexicon__mine_acronyms(void **state)
 {
     (void)state;
-    pdx_lexicon_miner *m = new_miner(3, 0);
-    mine_fixtures(m, fx_acronyms, sizeof fx_acronyms / sizeof *fx_acronyms, false);
     const pdx_lex_pair *p;
     size_t n;
-    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    pdx_lexicon_miner *m = mined(3, fx_acronyms, sizeof fx_acronyms / sizeof *fx_acronyms, &p, &n);
     /* the long form is the Korean side of the pair (docs/LEXICON.md) */
     assert_int_equal(find_surface(p, n, "Neural Radiance Fields", "NeRF"), 4);
     assert_int_equal(find_surface(p, n, "Low-Rank Adaptation", "LoRA"), 3);
@@ -307,11 +312,9 @@ static bool is_head(const pdx_lex_pair *p, size_t n, const char *ko, const char 
 static void test_lexicon__mine_heads(void **state)
 {
     (void)state;
-    pdx_lexicon_miner *m = new_miner(3, 0);
-    mine_fixtures(m, fx_heads, sizeof fx_heads / sizeof *fx_heads, false);
     const pdx_lex_pair *p;
     size_t n;
-    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    pdx_lexicon_miner *m = mined(3, fx_heads, sizeof fx_heads / sizeof *fx_heads, &p, &n);
     /* the name and its head, supported by the texts that state the name */
     assert_int_equal(find_surface(p, n, "자동 음성 인식", "Automatic Speech Recognition"), 3);
     assert_false(is_head(p, n, "자동 음성 인식", "Automatic Speech Recognition"));
@@ -331,9 +334,7 @@ static void test_lexicon__mine_heads(void **state)
     pdx_lexicon_miner_free(m);
     /* a head a text states (enough, at a threshold of 1) is a stated pair:
      * that text's support, not the name's */
-    m = new_miner(1, 0);
-    mine_fixtures(m, fx_heads, sizeof fx_heads / sizeof *fx_heads, false);
-    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    m = mined(1, fx_heads, sizeof fx_heads / sizeof *fx_heads, &p, &n);
     assert_int_equal(find_surface(p, n, "비전 모델", "vision model"), 1);
     assert_false(is_head(p, n, "비전 모델", "vision model"));
     assert_int_equal(count_ko(p, n, "비전 모델"), 1);
@@ -569,11 +570,9 @@ static int key_term_fn(const pdx_token *tok, void *payload)
 static void test_lexicon__lookup_from_query_terms(void **state)
 {
     (void)state;
-    pdx_lexicon_miner *m = new_miner(3, 0);
-    mine_fixtures(m, fx_rl, N_RL, false);
     const pdx_lex_pair *p;
     size_t n;
-    assert_int_equal(pdx_lexicon_miner_finish(m, &p, &n), PDX_OK);
+    pdx_lexicon_miner *m = mined(3, fx_rl, N_RL, &p, &n);
     pdx_buf b = {0};
     encode(p, n, &b);
     pdx_lexicon *lx = open_ok(&b);

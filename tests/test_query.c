@@ -890,24 +890,22 @@ static void query_spelling_variants(void **state)
     fx_search_close(&fs);
 }
 
-/* A closed word that only starts like a compound: "preference" in 12
- * papers, "ference" (a line break's con-ference) in 1. */
-static const fdoc fragment_docs[] = {
-    {"2403.41001", "User preference data", "A B", "we study it", 20240101, 1},
-    {"2403.41002", "Preference models", "A B", "we study it", 20240102, 1},
-    {"2403.41003", "Preference tuning", "A B", "we study it", 20240103, 1},
-    {"2403.41004", "Reward and preference", "A B", "we study it", 20240104, 1},
-    {"2403.41005", "Preference pairs", "A B", "we study it", 20240105, 1},
-    {"2403.41006", "Preference noise", "A B", "we study it", 20240106, 1},
-    {"2403.41007", "Preference drift", "A B", "we study it", 20240107, 1},
-    {"2403.41008", "Preference labels", "A B", "we study it", 20240108, 1},
-    {"2403.41009", "Preference ranking", "A B", "we study it", 20240109, 1},
-    {"2403.41010", "Preference heads", "A B", "we study it", 20240110, 1},
-    {"2403.41011", "Preference search", "A B", "we study it", 20240111, 1},
-    {"2403.41012", "Preference games", "A B", "we study it", 20240112, 1},
-    {"2403.41013", "A con-ference talk", "A B", "we pre study it", 20240113, 1},
-};
-#define NFRAGMENT (sizeof fragment_docs / sizeof fragment_docs[0])
+/* A closed word that only starts like a compound: "preference" in the
+ * titles of the first NPREFERENCE papers, "ference" (a line break's
+ * con-ference) in the last one's. */
+#define NPREFERENCE 12
+#define NFRAGMENT (NPREFERENCE + 1)
+static fdoc fragment_docs[NFRAGMENT];
+
+static void fragment_docs_fill(void)
+{
+    static char ids[NFRAGMENT][16];
+    for (size_t i = 0; i < NFRAGMENT; i++) {
+        snprintf(ids[i], sizeof ids[i], "2403.%05zu", 41001 + i);
+        const char *title = i < NPREFERENCE ? "User preference data" : "A con-ference talk";
+        fragment_docs[i] = (fdoc){ids[i], title, "A B", "we study it", 20240101 + (int32_t)i, 1};
+    }
+}
 
 /* A word split after a joinable prefix into a part far rarer than the word
  * is no compound: "preference" gets no "pre-ference" (which showed in
@@ -917,6 +915,7 @@ static void query_spelling_no_fragment(void **state)
 {
     (void)state;
     fx_search fs;
+    fragment_docs_fill();
     fx_search_open(&fs, fragment_docs, NFRAGMENT);
     pdx_query *q = fx_search_parse(&fs, "preference");
     assert_int_equal(pdx_query_expansion_count(q), 0);
