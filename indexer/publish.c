@@ -10,7 +10,6 @@
  * a segment gone re-reads INDEX, sees the new manifest, and starts again.
  */
 #define _GNU_SOURCE /* renameat2 and RENAME_NOREPLACE */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "frame.h"
 #include "publish.h"
 
 /* Polling interval while another writer holds the lock. */
@@ -341,75 +341,134 @@ int pdx_manifest_publish(const char *index_path, const char *tmp_prefix, const p
     return rc;
 }
 
-/* The seq of a directory entry named "<base>.<digits>.seg", or false. */
-static bool segment_seq_of(const char *name, const char *base, size_t bl, uint64_t *seq)
-{
-    if (strncmp(name, base, bl) != 0 || name[bl] != '.')
-        return false;
-    const char *d = name + bl + 1, *e = d;
-    uint64_t v = 0;
-    while (*e >= '0' && *e <= '9' && e - d < 20)
-        v = v * 10 + (uint64_t)(*e++ - '0');
-    if (e == d || strcmp(e, ".seg") != 0)
-        return false;
-    *seq = v;
-    return true;
-}
-
 static bool named(const pdx_manifest *m, uint64_t seq)
 {
-    for (uint32_t i = 0; i < m->n_segs; i++)
+    for (uint32_t i = 0; m && i < m->n_segs; i++)
         if (m->segs[i].seq == seq)
             return true;
     return false;
 }
 
-unsigned pdx_remove_unnamed_segments(const char *index_path, const pdx_manifest *m)
+/* A journal record: the segment's number and identity, little-endian. */
+#define JOURNAL_RECORD 16
+
+int pdx_journal_segment(const char *index_path, uint64_t seq, uint64_t identity, char *err,
+                        size_t err_size)
 {
-    char *copy = strdup(index_path), *copy2 = strdup(index_path);
-    unsigned removed = 0;
-    const char *dir = copy && copy2 ? dirname(copy) : NULL;
-    DIR *d = dir ? opendir(dir) : NULL;
-    const char *base = d ? basename(copy2) : "";
-    size_t bl = strlen(base);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        uint64_t seq;
-        if (!segment_seq_of(e->d_name, base, bl, &seq) || named(m, seq))
-            continue;
-        size_t n = strlen(dir) + strlen(e->d_name) + 2;
-        char *full = malloc(n);
-        if (!full)
-            break;
-        snprintf(full, n, "%s/%s", dir, e->d_name);
-        removed += pdx_is_segment_file(full) && unlink(full) == 0;
-        free(full);
-    }
-    if (d)
-        closedir(d);
-    free(copy);
-    free(copy2);
-    return removed;
+    char *lock = with_suffix(index_path, ".lock");
+    if (!lock)
+        return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
+    uint8_t rec[JOURNAL_RECORD];
+    pdx_put_u64(rec, seq);
+    pdx_put_u64(rec + 8, identity);
+    int fd = open(lock, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    int rc = PDX_OK;
+    if (fd < 0 || write(fd, rec, sizeof rec) != (ssize_t)sizeof rec || fdatasync(fd) != 0)
+        rc = pdx_msgf(err, err_size, PDX_EIO, "%s: cannot record the new segment: %s", lock,
+                      strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    free(lock);
+    return rc;
 }
 
-bool pdx_is_segment_file(const char *path)
+/* Is the file at path a segment whose identity is `identity`? (Not a
+ * symbolic link; its header read, not checked: the identity covers it.) */
+static bool segment_is(const char *path, uint64_t identity)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return false;
     struct stat st;
-    uint8_t magic[PDX_MAGIC_LEN];
-    bool ours = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                pread(fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
-                memcmp(magic, PDX_MAGIC, PDX_MAGIC_LEN) == 0;
+    uint8_t h[PDX_HEADER_SIZE];
+    bool is = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+              pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h &&
+              memcmp(h, PDX_MAGIC, PDX_MAGIC_LEN) == 0 && pdx_frame_identity(h) == identity;
     close(fd);
-    return ours;
+    return is;
 }
 
-void pdx_unlink_segment(const char *path)
+/* Removes segment seq of index_path when `now` does not name it and its
+ * file's identity is `identity`. */
+static unsigned remove_if_ours(const char *index_path, const pdx_manifest *now, uint64_t seq,
+                               uint64_t identity)
 {
-    if (pdx_is_segment_file(path))
-        unlink(path);
+    if (named(now, seq))
+        return 0;
+    char *path = pdx_segment_path(index_path, seq);
+    unsigned removed = path && segment_is(path, identity) && unlink(path) == 0;
+    free(path);
+    return removed;
+}
+
+/* The journal's records (malloc'd, *n of them; NULL when none or on an
+ * error: what cannot be read is left, never guessed at). */
+static uint8_t *journal_read(int fd, size_t *n)
+{
+    struct stat st;
+    *n = 0;
+    if (fstat(fd, &st) != 0 || st.st_size < JOURNAL_RECORD || st.st_size > (1 << 24))
+        return NULL;
+    size_t len = (size_t)st.st_size / JOURNAL_RECORD * JOURNAL_RECORD;
+    uint8_t *b = malloc(len);
+    if (b && pread(fd, b, len, 0) == (ssize_t)len) {
+        *n = len / JOURNAL_RECORD;
+        return b;
+    }
+    free(b);
+    return NULL;
+}
+
+unsigned pdx_remove_orphans(const char *index_path, const pdx_manifest *now,
+                            const pdx_manifest *before)
+{
+    unsigned removed = 0;
+    for (uint32_t i = 0; before && i < before->n_segs; i++)
+        removed += remove_if_ours(index_path, now, before->segs[i].seq, before->segs[i].header_sum);
+    char *lock = with_suffix(index_path, ".lock");
+    int fd = lock ? open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+    size_t n = 0;
+    uint8_t *recs = fd >= 0 ? journal_read(fd, &n) : NULL;
+    for (size_t i = 0; i < n; i++)
+        removed += remove_if_ours(index_path, now, pdx_get_u64(recs + i * JOURNAL_RECORD),
+                                  pdx_get_u64(recs + i * JOURNAL_RECORD + 8));
+    if (fd >= 0)
+        close(fd);
+    free(recs);
+    free(lock);
+    if (removed)
+        pdx_fsync_dir_of(index_path);
+    return removed;
+}
+
+int pdx_journal_reset(const char *index_path, const pdx_manifest *now, char *err,
+                      size_t err_size)
+{
+    char *lock = with_suffix(index_path, ".lock");
+    if (!lock)
+        return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
+    size_t n = now ? now->n_segs : 0;
+    uint8_t *recs = malloc(n ? n * JOURNAL_RECORD : 1);
+    int fd = recs ? open(lock, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644) : -1;
+    for (size_t i = 0; i < n && recs; i++) {
+        pdx_put_u64(recs + i * JOURNAL_RECORD, now->segs[i].seq);
+        pdx_put_u64(recs + i * JOURNAL_RECORD + 8, now->segs[i].header_sum);
+    }
+    /* over the old records, then cut to length: killed in between, it
+     * holds records of removed or named files, which remove nothing */
+    size_t len = n * JOURNAL_RECORD;
+    int rc = PDX_OK;
+    if (!recs)
+        rc = pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", lock);
+    else if (fd < 0 || (len && pwrite(fd, recs, len, 0) != (ssize_t)len) ||
+             ftruncate(fd, (off_t)len) != 0 || fdatasync(fd) != 0)
+        rc = pdx_msgf(err, err_size, PDX_EIO, "%s: cannot write the segment journal: %s", lock,
+                      strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    free(recs);
+    free(lock);
+    return rc;
 }
 
 /* rename() that fails with EEXIST instead of replacing: renameat2's
@@ -439,16 +498,12 @@ int pdx_rename_segment(const char *tmp, const char *seg_path, char *err, size_t 
 {
     if (rename_noreplace(tmp, seg_path) == 0)
         return PDX_OK;
-    if (errno == EEXIST) {
-        if (!pdx_is_segment_file(seg_path))
-            return pdx_msgf(err, err_size, PDX_EIO,
-                            "%s: a file that is not a paperdex segment has the name of the "
-                            "index's next segment; paperdex does not replace what it did not "
-                            "write: move it away and run again",
-                            seg_path);
-        if (rename(tmp, seg_path) == 0) /* a killed writer's orphan */
-            return PDX_OK;
-    }
+    if (errno == EEXIST)
+        return pdx_msgf(err, err_size, PDX_EIO,
+                        "%s: a file the index does not name has the name of its next segment; "
+                        "paperdex does not replace what it cannot show it wrote: move it away "
+                        "and run again",
+                        seg_path);
     return pdx_msgf(err, err_size, PDX_EIO, "%s: cannot create the segment: %s", seg_path,
                     strerror(errno));
 }

@@ -95,25 +95,41 @@ int pdx_manifest_publish(const char *index_path, const char *tmp_prefix, const p
  * it as best effort (some file systems refuse it). */
 int pdx_fsync_dir_of(const char *path);
 
-/* Removes every "<index_path>.<digits>.seg" that m does not name and that
- * is a paperdex segment (a regular file starting with the segment magic:
- * a file of the user's that merely has such a name is left alone): the
- * segments of older manifests (a reader that still needs one has it
- * mapped, or finds the new manifest: docs/FORMAT.md, "Readers") and those
- * of killed writers. Only call it holding the lock, right after m was
- * published. Returns how many were removed. */
-unsigned pdx_remove_unnamed_segments(const char *index_path, const pdx_manifest *m);
+/* The segment journal, in the writer lock file INDEX.lock: the number and
+ * identity (header checksum, pdx_frame_identity()) of each segment the
+ * current manifest names (pdx_remove_orphans() writes them), and of each
+ * segment a writer made since, recorded and synced before the segment is
+ * renamed into place (pdx_journal_segment()). A segment file no manifest
+ * names is paperdex's to remove only when the journal or a manifest
+ * records it with its identity: a file the user put there under such a
+ * name, or a copy of another index's segment, is never removed or
+ * replaced (a trial found both removed: they start with the segment
+ * magic), while the segments a killed run made, or left after publishing
+ * the manifest that replaced them, are. */
+int pdx_journal_segment(const char *index_path, uint64_t seq, uint64_t identity, char *err,
+                        size_t err_size);
 
-/* Is path a regular file (not a symbolic link) that starts with the
- * segment magic? Only such files are replaced or removed under a
- * segment's name: paperdex never destroys a file it did not write. */
-bool pdx_is_segment_file(const char *path);
-/* Removes path when pdx_is_segment_file(path). */
-void pdx_unlink_segment(const char *path);
-/* Renames the finished segment tmp to seg_path without replacing a file
- * that is not a paperdex segment (one that is, an orphan of a killed
- * writer no manifest names, is replaced). Returns PDX_OK, or PDX_EIO with
- * a message in err naming the file in the way. */
+/* Removes, holding the lock, the segment files that `now` does not name
+ * and that paperdex can show it wrote: those `before` names (the segments
+ * of the manifest `now` replaced; NULL for none), and those the journal
+ * records (a killed writer's, or this run's after a failure), each only
+ * when its file's identity is the one recorded. Call it right after `now`
+ * was published, and at a run's start with the current manifest as `now`
+ * (what a killed run left). Only unlinks: nothing is written once the
+ * manifest is. Returns how many were removed. */
+unsigned pdx_remove_orphans(const char *index_path, const pdx_manifest *now,
+                            const pdx_manifest *before);
+/* At a run's start, after pdx_remove_orphans(): the journal holds `now`'s
+ * segments (NULL: none) and no other record. PDX_OK, or an error with a
+ * message in err (the run must stop: its segments could not be
+ * recorded). */
+int pdx_journal_reset(const char *index_path, const pdx_manifest *now, char *err,
+                      size_t err_size);
+
+/* Renames the finished segment tmp to seg_path, never replacing a file
+ * there (a killed writer's orphans were removed when the run started:
+ * pdx_remove_orphans()). Returns PDX_OK, or PDX_EIO with a message in err
+ * naming the file in the way. */
 int pdx_rename_segment(const char *tmp, const char *seg_path, char *err, size_t err_size);
 
 /* ---- walk.c: stamps of the files read ---- */

@@ -275,7 +275,10 @@ static int load_index(pdx_updater *u)
     u->first_new_seq = u->next_seq;
     u->generation = exists ? u->old.generation : 0;
     pdx_writer_remove_stale_temps(u->path);
-    pdx_remove_unnamed_segments(u->path, &u->old);
+    pdx_remove_orphans(u->path, exists ? &u->old : NULL, NULL); /* a killed writer's */
+    char jerr[600];
+    if ((rc = pdx_journal_reset(u->path, exists ? &u->old : NULL, jerr, sizeof jerr)))
+        return pdx_update_fail(u, rc, "%s", jerr);
     for (uint32_t i = 0; i < u->old.n_segs; i++) {
         if (open_old_segment(u, &u->old.segs[i], &u->segs[i]))
             return u->err;
@@ -758,17 +761,13 @@ static void updater_free(pdx_updater *u)
 
 /* Removes the segment files a failed run wrote (no manifest names them;
  * the next run would remove them too, but a full disk wants the room
- * back now). */
+ * back now): those the journal records, so a file of the user's in the
+ * way of a segment stays. */
 static void remove_unpublished(pdx_updater *u)
 {
     if (u->published || !u->path || !u->first_new_seq)
         return;
-    for (uint64_t seq = u->first_new_seq; seq < u->next_seq; seq++) {
-        char *sp = pdx_segment_path(u->path, seq);
-        if (sp) /* a file of the user's in the way of a segment stays */
-            pdx_unlink_segment(sp);
-        free(sp);
-    }
+    pdx_remove_orphans(u->path, u->have_old ? &u->old : NULL, NULL);
 }
 
 /* Copies the updater's message to errbuf and fills the stats. */

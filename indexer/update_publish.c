@@ -366,7 +366,7 @@ int pdx_update_publish(pdx_updater *u)
     }
     if (!rc) {
         u->published = true;
-        pdx_remove_unnamed_segments(u->path, &m);
+        pdx_remove_orphans(u->path, &m, &u->old);
     }
     for (uint32_t i = 0; ms && i < u->n_segs; i++)
         free(ms[i].deleted);

@@ -1873,7 +1873,8 @@ static int publish_segment(commit_ctx *c)
     if (cancelled(w))
         return w->err;
     char err[600];
-    if (pdx_rename_segment(c->tmp_index, c->seg_path, err, sizeof err))
+    if (pdx_journal_segment(w->path, c->seq, c->identity, err, sizeof err) ||
+        pdx_rename_segment(c->tmp_index, c->seg_path, err, sizeof err))
         return set_err(w, PDX_EIO, "%s", err);
     c->seg_renamed = true;
     pdx_fsync_dir_of(c->seg_path); /* best effort: some file systems refuse it */
@@ -2070,14 +2071,11 @@ static int publish_full_build(pdx_writer *w, pdx_segment_out *out, const pdx_man
     char err[512];
     if (!rc && (rc = pdx_manifest_publish(w->path, w->tmp_prefix, &m, err, sizeof err)))
         set_err(w, rc, "%s", err);
-    if (rc) {
-        char *sp = pdx_segment_path(w->path, out->seg.seq);
-        if (sp)
-            pdx_unlink_segment(sp);
-        free(sp);
+    if (rc) { /* the new segment, journaled, is no manifest's: removed */
+        pdx_remove_orphans(w->path, had_old ? old : NULL, NULL);
         return rc;
     }
-    pdx_remove_unnamed_segments(w->path, &m);
+    pdx_remove_orphans(w->path, &m, had_old ? old : NULL);
     PDX_UNUSED(st);
     return PDX_OK;
 }
@@ -2097,9 +2095,13 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
     /* A damaged or unreadable old manifest is replaced like any index. */
     if (pdx_manifest_read(w->path, &old, &had_old, err, sizeof err) != PDX_OK)
         had_old = false;
+    pdx_remove_orphans(w->path, had_old ? &old : NULL, NULL); /* a killed writer's */
+    if ((rc = pdx_journal_reset(w->path, had_old ? &old : NULL, err, sizeof err)))
+        set_err(w, rc, "%s", err);
     uint64_t seq = had_old ? old.next_seq : 1;
-    pdx_segment_out out;
-    rc = pdx_writer_commit_segment(w, seq, &out, st);
+    pdx_segment_out out = {0};
+    if (!rc)
+        rc = pdx_writer_commit_segment(w, seq, &out, st);
     if (!rc)
         rc = publish_full_build(w, &out, &old, had_old, st);
     pdx_segment_out_free(&out);

@@ -953,16 +953,20 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     expect_refusal(dir, exp_new, "fresh.idx", fresh, NULL, 0);
     assert_int_not_equal(access(fresh, F_OK), 0);
 
-    /* -o naming the lock of an index, the empty file a build of x.idx
-     * made beside it: taken as a new index and replaced by a manifest,
-     * exit 0; now refused by a build and by an update, nothing written */
+    /* -o naming the lock of an index, the file a build of x.idx made
+     * beside it (empty then; now its segment journal): taken as a new
+     * index and replaced by a manifest, exit 0; now refused by a build and
+     * by an update, nothing written */
     char *lock = fx_path(dir, "x.idx.lock");
-    assert_int_equal(access(lock, F_OK), 0);
+    size_t lock_len;
+    char *lock_bytes = fx_read(lock, &lock_len);
+    assert_non_null(lock_bytes);
     const char *o_lock[] = {"paperdex-index", "-q", "-o", lock, in, NULL};
-    expect_refusal(dir, o_lock, "writer lock of the index", lock, "", 0);
+    expect_refusal(dir, o_lock, "writer lock of the index", lock, lock_bytes, lock_len);
     const char *u_lock[] = {"paperdex-index", "-q", "--update", "-o", lock, in, NULL};
-    expect_refusal(dir, u_lock, "writer lock of the index", lock, "", 0);
+    expect_refusal(dir, u_lock, "writer lock of the index", lock, lock_bytes, lock_len);
     assert_false(fx_has_entry(dir, "x.idx.lock."));
+    free(lock_bytes);
     free(lock);
 
     /* -o naming an input digest, explicitly or inside an input folder */
@@ -1104,8 +1108,11 @@ static void assert_holds(const char *path, const char *text)
  * index ("<INDEX>.<n>.seg", "<INDEX>.tmp.*") were overwritten or deleted
  * by a build or an update, which exited 0: a file in the way of the next
  * segment now stops the run with a message naming it, and the others are
- * left alone; a killed run's segment (paperdex's, by its magic) is still
- * removed. */
+ * left alone. A file that merely starts with the segment magic, or a copy
+ * of a segment (of this index or another), was removed too, which only
+ * the magic told from a killed run's segment: now only a segment the
+ * journal in the lock file records (pdx_journal_segment()), by its number
+ * and identity, is removed. */
 static void hostile_index_keeps_files_named_like_its_own(void **st)
 {
     (void)st;
@@ -1147,6 +1154,20 @@ static void hostile_index_keeps_files_named_like_its_own(void **st)
     size_t seg_len;
     char *seg_bytes = fx_read(seg1, &seg_len);
     fx_write(orphan, seg_bytes, seg_len);
+    /* a killed run's: its journal record, number and identity */
+    uint8_t rec[16] = {42}; /* u64 little-endian 42, then the header checksum */
+    memcpy(rec + 8, seg_bytes + 56, 8);
+    char *lock = fx_path(dir, "lib.idx.lock");
+    FILE *lf = fopen(lock, "ab");
+    assert_non_null(lf);
+    assert_int_equal(fwrite(rec, 1, sizeof rec, lf), sizeof rec);
+    fclose(lf);
+    /* not paperdex's: a copy of the segment no journal records, and a note
+     * that starts with the segment magic */
+    char *copy = fx_path(dir, "lib.idx.43.seg"), *magic = fx_path(dir, "lib.idx.44.seg");
+    fx_write(copy, seg_bytes, seg_len);
+    static const char magic_note[] = "\x89PDX\r\n\x1a\nMY THESIS NOTES";
+    fx_write(magic, magic_note, sizeof magic_note - 1);
     r = run_prog(dir, update);
     if (r.status != 0)
         fail_msg("update: exit %d: %s", r.status, r.err);
@@ -1154,7 +1175,22 @@ static void hostile_index_keeps_files_named_like_its_own(void **st)
     assert_holds(far, "my thesis");
     assert_holds(tmp1, "my draft");
     assert_int_not_equal(access(orphan, F_OK), 0); /* paperdex's own: removed */
+    assert_holds(magic, magic_note);
+    size_t copy_len;
+    char *copy_bytes = fx_read(copy, &copy_len);
+    assert_true(copy_bytes && copy_len == seg_len && !memcmp(copy_bytes, seg_bytes, seg_len));
+    free(copy_bytes);
+    /* nor by a full build over the index, whose old segments it removes */
+    r = run_prog(dir, build);
+    if (r.status != 0)
+        fail_msg("rebuild: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    assert_holds(magic, magic_note);
+    assert_int_equal(access(copy, F_OK), 0);
 
+    free(magic);
+    free(copy);
+    free(lock);
     free(seg_bytes);
     free(seg1);
     free(orphan);
