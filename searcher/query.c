@@ -565,8 +565,8 @@ static bool arxiv_url_id(const char *w, size_t n, const char **id, size_t *id_le
 bool pdx_clause_filter_passes(const pdx_clause *cl, uint32_t doc, const pdx_doc *d)
 {
     switch (cl->kind) {
-    case PDX_CLAUSE_DATE:
-        return d->date >= cl->lo && d->date <= cl->hi;
+    case PDX_CLAUSE_DATE: /* an undated paper (0) passes none */
+        return d->date > 0 && d->date >= cl->lo && d->date <= cl->hi;
     case PDX_CLAUSE_VOTES: /* unknown votes never pass */
         return d->votes >= 0 && d->votes >= cl->lo && d->votes <= cl->hi;
     case PDX_CLAUSE_ID:

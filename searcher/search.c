@@ -991,8 +991,10 @@ static bool filters_pass(eval *e, uint32_t doc, const pdx_doc_score *d)
     if (e->id_filter && doc != e->id_doc)
         return false;
     if (q->date_lo > 0 || q->date_hi < INT32_MAX) {
+        /* an undated paper (0) passes no date range, open-ended ones
+         * included (date:..2024-06), as unknown votes pass no votes one */
         int32_t date = pdx_doc_date(e->ix, doc);
-        if (date < q->date_lo || date > q->date_hi)
+        if (date <= 0 || date < q->date_lo || date > q->date_hi)
             return false;
     }
     if (q->has_votes_filter) {

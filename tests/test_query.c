@@ -925,6 +925,33 @@ static void query_spelling_no_fragment(void **state)
     fx_search_close(&fs);
 }
 
+/* Dated and undated papers (date 0: the digest gave none). */
+static const fdoc dated_docs[] = {
+    {"2403.42001", "Early survey", "A B", "a survey", 20230105, 1},
+    {"2403.42002", "Undated survey", "A B", "a survey", 0, 1},
+    {"2403.42003", "Later survey", "A B", "a survey", 20240801, 1},
+};
+#define NDATED (sizeof dated_docs / sizeof dated_docs[0])
+
+/* A date range passes no undated paper, open-ended or not, ANDed or in an
+ * OR group (a trial found date:..2024-06 matching every undated paper);
+ * excluding a range keeps them, as excluding a votes range keeps papers
+ * of unknown votes. */
+static void query_date_range_not_undated(void **state)
+{
+    (void)state;
+    fx_search fs;
+    fx_search_open(&fs, dated_docs, NDATED);
+    const fdoc *d = dated_docs;
+    assert_string_equal(found_in(&fs, d, NDATED, "date:..2024-06"), "0");
+    assert_string_equal(found_in(&fs, d, NDATED, "survey date:..2024-06"), "0");
+    assert_string_equal(found_in(&fs, d, NDATED, "date:2024-01.."), "2");
+    assert_string_equal(found_in(&fs, d, NDATED, "survey (date:..2024-06 OR later)"), "0,2");
+    assert_string_equal(found_in(&fs, d, NDATED, "survey -date:..2024-06"), "1,2");
+    assert_string_equal(found_in(&fs, d, NDATED, "survey"), "0,1,2");
+    fx_search_close(&fs);
+}
+
 /* ---- the command line: matching authors, title highlights ---- */
 
 static void query_cli_display(void **state)
@@ -968,6 +995,7 @@ int main(void)
         cmocka_unit_test(query_predicate_endings),
         cmocka_unit_test(query_spelling_variants),
         cmocka_unit_test(query_spelling_no_fragment),
+        cmocka_unit_test(query_date_range_not_undated),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }
