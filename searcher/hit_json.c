@@ -56,23 +56,28 @@ void pdx_json_url(pdx_buf *o, const pdx_hit_info *h)
     }
 }
 
-void pdx_json_authors(pdx_buf *o, const pdx_hit_info *h)
+size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max)
 {
+    size_t n = 0;
     pdx_buf_puts(o, "[");
     if (h->authors_len) {
         const char *a = h->authors, *end = h->authors + h->authors_len;
-        for (bool first = true; a <= end; first = false) {
+        for (;; n++) {
             const char *nl = memchr(a, '\n', (size_t)(end - a));
             const char *e = nl ? nl : end;
-            if (!first)
-                pdx_buf_putc(o, ',');
-            pdx_json_str(o, a, (size_t)(e - a));
+            if (n < max) {
+                if (n)
+                    pdx_buf_putc(o, ',');
+                pdx_json_str(o, a, (size_t)(e - a));
+            }
             if (!nl)
                 break;
             a = nl + 1;
         }
+        n++;
     }
     pdx_buf_puts(o, "]");
+    return n;
 }
 
 static void json_spans(pdx_buf *o, const pdx_span *spans, size_t n)
@@ -88,7 +93,7 @@ static void json_spans(pdx_buf *o, const pdx_span *spans, size_t n)
     pdx_buf_puts(o, "]");
 }
 
-void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h)
+void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h, size_t max_authors)
 {
     pdx_buf_puts(o, "\"id\":");
     pdx_json_str(o, h->id, h->id_len);
@@ -112,7 +117,9 @@ void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h)
     pdx_buf_puts(o, ",\"title\":");
     pdx_json_str(o, h->title, h->title_len);
     pdx_buf_puts(o, ",\"authors\":");
-    pdx_json_authors(o, h);
+    size_t n = pdx_json_authors(o, h, max_authors);
+    pdx_buf_puts(o, ",\"authors_total\":");
+    pdx_buf_put_uint(o, n);
 }
 
 void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_results *r,
@@ -127,7 +134,7 @@ void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_res
     else
         pdx_buf_puts(o, "null");
     pdx_buf_putc(o, ',');
-    pdx_json_paper_members(o, h);
+    pdx_json_paper_members(o, h, PDX_JSON_HIT_AUTHORS);
     pdx_buf_puts(o, ",\"snippet\":");
     pdx_snippet sn = {"", 0, NULL, 0};
     if (pdx_snippet_make(s, q, h->summary, h->summary_len, PDX_SNIPPET_WIDTH, &sn))

@@ -36,17 +36,25 @@ void pdx_buf_put_int(pdx_buf *o, int64_t v);
  * page of its id; null for a synthesized id without a link. */
 void pdx_json_url(pdx_buf *o, const pdx_hit_info *h);
 
-/* Appends the paper's authors ('\n'-separated in h) as a JSON array of
- * names. */
-void pdx_json_authors(pdx_buf *o, const pdx_hit_info *h);
+/* The most authors a search hit lists (the paper's own record, /api/paper,
+ * lists them all): a digest may name 100,000 authors of one paper (1 MiB,
+ * the indexer's bound), and a page of 100 such hits was 25 MB that a
+ * server kept for each slow client (an adversarial review found 1 GB for
+ * 40 of them). authors_total says how many there are. */
+#define PDX_JSON_HIT_AUTHORS 100
+
+/* Appends the paper's authors ('\n'-separated in h), the first max of
+ * them, as a JSON array of names; returns how many it has. */
+size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max);
 
 /* Appends the members (no braces) naming a paper: id, url, date, votes,
- * title, authors. */
-void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h);
+ * title, authors (at most max_authors of them) and authors_total. */
+void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h, size_t max_authors);
 
 /* Appends hit i of r (shown at rank offset + i + 1) as one JSON object, no
- * newline: type ("hit"), rank, score, id, url, date, votes, title, authors,
- * snippet, highlights, title_highlights, partial. Uses s's scratch space:
+ * newline: type ("hit"), rank, score, id, url, date, votes, title, authors
+ * (at most PDX_JSON_HIT_AUTHORS), authors_total, snippet, highlights,
+ * title_highlights, partial. Uses s's scratch space:
  * earlier snippets and highlights of s are invalidated. */
 void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_results *r,
                   size_t i, uint32_t offset, const pdx_hit_info *h);

@@ -103,8 +103,8 @@ static const char day_0520[] =
  * counts agree with the hits. Prints the number of hits. */
 static const char validate_py[] =
     "import json, re, sys\n"
-    "keys = ['type','rank','score','id','url','date','votes','title','authors','snippet',\n"
-    "        'highlights','title_highlights','partial']\n"
+    "keys = ['type','rank','score','id','url','date','votes','title','authors','authors_total',\n"
+    "        'snippet','highlights','title_highlights','partial']\n"
     "skeys = ['type','query','total','total_exact','shown','offset','partial_used',\n"
     "         'took_us','notices','expansions','suggestion']\n"
     "lines = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
@@ -1199,8 +1199,8 @@ static const char corpus_json_py[] =
     "queries = [l.strip() for l in open(qfile, encoding='utf-8') if l.strip()]\n"
     "queries += ['\"text to video\"', 'back\\\\slash', 'quote\"d', 'a -b OR c', 'transf*',\n"
     "            'author:\"Zhiqiu Lin\"', '강화학습 date:2024', 'votes:>=50 diffusion']\n"
-    "keys = ['type','rank','score','id','url','date','votes','title','authors','snippet',\n"
-    "        'highlights','title_highlights','partial']\n"
+    "keys = ['type','rank','score','id','url','date','votes','title','authors','authors_total',\n"
+    "        'snippet','highlights','title_highlights','partial']\n"
     "lines = 0\n"
     "for q in queries:\n"
     "    r = subprocess.run([search, '-i', idx, '--json', '-n', '20', q],\n"

@@ -544,6 +544,39 @@ static void test_snippet_scan_one_syllable(void **state)
     check_same(f, "팔", "- 로봇의 팔 하나와 팔과 다리.", strlen("- 로봇의 팔 하나와 팔과 다리."), 0);
 }
 
+/* A search hit lists the first PDX_JSON_HIT_AUTHORS authors and how many
+ * there are (a digest of 100,000 authors a paper made 25 MB pages that a
+ * server kept per slow client); the paper's own record lists them all. */
+static void json_hit_authors_bounded(void **state)
+{
+    (void)state;
+    pdx_buf names = {0};
+    for (int i = 0; i < 150; i++)
+        pdx_buf_printf(&names, "%sAuthor %d", i ? "\n" : "", i);
+    pdx_hit_info h = {.id = "2401.00001", .id_len = 10, .title = "T", .title_len = 1,
+                      .authors = (const char *)names.data, .authors_len = names.len};
+    for (int all = 0; all < 2; all++) {
+        pdx_buf o = {0};
+        pdx_buf_putc(&o, '{');
+        pdx_json_paper_members(&o, &h, all ? SIZE_MAX : PDX_JSON_HIT_AUTHORS);
+        pdx_buf_puts(&o, "}");
+        pdx_buf_putc(&o, 0);
+        const char *j = (const char *)o.data;
+        assert_non_null(strstr(j, "\"Author 99\""));
+        assert_true(!strstr(j, "\"Author 100\"") == !all);
+        assert_non_null(strstr(j, "\"Author 149\"") ? (all ? j : NULL) : (all ? NULL : j));
+        assert_non_null(strstr(j, ",\"authors_total\":150}"));
+        pdx_buf_free(&o);
+    }
+    pdx_hit_info none = {.id = "2401.00002", .id_len = 10};
+    pdx_buf o = {0};
+    pdx_json_paper_members(&o, &none, PDX_JSON_HIT_AUTHORS);
+    pdx_buf_putc(&o, 0);
+    assert_non_null(strstr((const char *)o.data, "\"authors\":[],\"authors_total\":0"));
+    pdx_buf_free(&o);
+    pdx_buf_free(&names);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -560,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_snippet_scan_particles),
         cmocka_unit_test(test_snippet_scan_span_inside_word),
         cmocka_unit_test(test_snippet_scan_one_syllable),
+        cmocka_unit_test(json_hit_authors_bounded),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }
