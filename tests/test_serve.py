@@ -517,19 +517,23 @@ class ServeTest(unittest.TestCase):
         self.assertGreater(len(lines), 0)  # the requests did make it complain
         self.assertLessEqual(len(lines), 10, lines)
 
+    def raw_get(self, target):
+        """The whole answer to 'GET target' sent as raw bytes."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+            s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    return data
+                data += chunk
+
     def test_raw_nul_in_target_refused(self):
         """A raw NUL byte in the request target ended it for libmicrohttpd:
         'q=model\\0-model&n=1' was a search for model with 10 hits, and
         /api/paper/ID\\0junk found the paper (an adversarial review)."""
         for target in (b"/api/search?q=model\x00-model&n=1", b"/api/paper/2404.00003\x00junk"):
-            with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
-                s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                data = b""
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
+            data = self.raw_get(target)
             self.assertTrue(data.startswith(b"HTTP/1.1 400"), data[:80])
             self.assertIn(b"NUL", data)
 
@@ -537,14 +541,7 @@ class ServeTest(unittest.TestCase):
         """'GET http://host/path' (RFC 9112 3.2.2: a server must accept it)
         was a 404."""
         for target in (b"http://127.0.0.1/api/stats", b"HTTP://x:1/api/stats?a=1"):
-            with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
-                s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                data = b""
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
+            data = self.raw_get(target)
             self.assertTrue(data.startswith(b"HTTP/1.1 200"), data[:80])
             self.assertIn(b'"papers":', data)
 
