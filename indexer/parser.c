@@ -349,6 +349,17 @@ static bool is_new_style_id(const char *s, size_t n)
     return true;
 }
 
+/* Is the new-style id s[0..n) (is_new_style_id()) one arXiv assigns: a
+ * month 01 to 12, four digits after the point until 1412 and five from
+ * 1501? The query parser takes a bare id only then (searcher/query.c), so
+ * a paper with another is found by id: alone, which the indexer says. */
+static bool new_style_id_assigned(const char *s, size_t n)
+{
+    int yymm = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int month = yymm % 100;
+    return month >= 1 && month <= 12 && (n == 10 ? yymm >= 1501 : yymm <= 1412);
+}
+
 /* "archive/NNNNNNN" or "archive.XX/NNNNNNN", e.g. "hep-th/9901001",
  * "math.AG/0309136". */
 static bool is_old_style_id(const char *s, size_t n)
@@ -595,6 +606,14 @@ static int finish_paper(pdx_parser *p)
     int rc = buf_err(p);
     if (rc)
         return rc;
+    size_t id_core = strip_version(buf_str(&p->id), p->id.len);
+    if (!p->id_synthesized && is_new_style_id(buf_str(&p->id), id_core) &&
+        !new_style_id_assigned(buf_str(&p->id), id_core))
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, p->line,
+                          "arXiv id %.*s is not one arXiv assigns (a month 01-12, four digits "
+                          "after the point to 1412, five from 1501): kept as written; a search "
+                          "finds it with id:%.*s",
+                          (int)p->id.len, buf_str(&p->id), (int)p->id.len, buf_str(&p->id));
     if (p->stripped)
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, p->line,
                           "%" PRIu32 " terminal control character%s (C0/C1 controls, DEL, bidi "

@@ -1041,6 +1041,28 @@ static void test_heading_missing_link_same_title(void **state)
     collect_free(&c);
 }
 
+/* An arXiv id arXiv never assigns (month 99, five digits before 1501) is
+ * kept as written, with a warning on its heading's line saying a search
+ * finds it with id: (the query parser takes such a bare number for a
+ * number: an adversarial review found the paper reachable by id: alone,
+ * and nothing said so); an assigned one is not warned of. */
+static void test_heading_unassigned_arxiv_id(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2024-03-04)\n\n"
+                      "### [Odd](https://arxiv.org/abs/9999.99999)\n\n- 이상한 번호.\n\n"
+                      "### [Early](https://arxiv.org/abs/1401.00001)\n\n- 옛 번호.\n\n"
+                      "### [Fine](https://arxiv.org/abs/2403.00501v2)\n\n- 정상.\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/ids.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 3);
+    assert_string_equal(c.p[0].id, "9999.99999");
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 3, "id:9999.99999"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 7, "id:1401.00001"));
+    assert_int_equal(c.st.warnings, 2);
+    collect_free(&c);
+}
+
 /* Link-less papers with one title ("[Untitled]") and different summaries,
  * two in one file and one in another, all got the id of the title and
  * were merged as duplicates. Their summaries tell them apart now, and each
@@ -2614,6 +2636,7 @@ int main(void)
         T("parser/heading/text after the link", test_heading_text_after_link),
         T("parser/heading/missing link, same title", test_heading_missing_link_same_title),
         T("parser/heading/missing link, untitled", test_heading_missing_link_untitled),
+        T("parser/heading/unassigned arXiv id", test_heading_unassigned_arxiv_id),
         T("parser/heading/missing_link", test_heading_missing_link),
         T("parser/heading/wrapped_link", test_heading_wrapped_link),
         T("parser/heading/wrapped link, text after it", test_heading_wrapped_link_text_after),
