@@ -441,24 +441,69 @@ unsigned pdx_remove_orphans(const char *index_path, const pdx_manifest *now,
     return removed;
 }
 
+unsigned pdx_remove_own_segment(const char *index_path, uint64_t seq, uint64_t identity)
+{
+    unsigned removed = remove_if_ours(index_path, NULL, seq, identity);
+    if (removed)
+        pdx_fsync_dir_of(index_path);
+    return removed;
+}
+
+uint64_t pdx_first_free_seq(const char *index_path, uint64_t from)
+{
+    for (uint64_t seq = from; seq < from + (1u << 20); seq++) {
+        char *path = pdx_segment_path(index_path, seq);
+        struct stat st;
+        bool free_name = path && lstat(path, &st) != 0 && errno == ENOENT;
+        free(path);
+        if (free_name)
+            return seq;
+    }
+    return from;
+}
+
+/* The records the journal keeps at a reset (into recs, *n of them, room
+ * for now's segments and the old records): now's segments, then the old
+ * records whose file `now` does not name but is still there with its
+ * identity (pdx_remove_orphans() could not remove it: it stays recorded,
+ * for a later run). */
+static void journal_keep(const char *index_path, const pdx_manifest *now, const uint8_t *old,
+                         size_t n_old, uint8_t *recs, size_t *n)
+{
+    *n = 0;
+    for (uint32_t i = 0; now && i < now->n_segs; i++, (*n)++) {
+        pdx_put_u64(recs + *n * JOURNAL_RECORD, now->segs[i].seq);
+        pdx_put_u64(recs + *n * JOURNAL_RECORD + 8, now->segs[i].header_sum);
+    }
+    for (size_t i = 0; i < n_old; i++) {
+        uint64_t seq = pdx_get_u64(old + i * JOURNAL_RECORD);
+        uint64_t id = pdx_get_u64(old + i * JOURNAL_RECORD + 8);
+        char *path = named(now, seq) ? NULL : pdx_segment_path(index_path, seq);
+        if (path && segment_is(path, id))
+            memcpy(recs + (*n)++ * JOURNAL_RECORD, old + i * JOURNAL_RECORD, JOURNAL_RECORD);
+        free(path);
+    }
+}
+
 int pdx_journal_reset(const char *index_path, const pdx_manifest *now, char *err,
                       size_t err_size)
 {
     char *lock = with_suffix(index_path, ".lock");
     if (!lock)
         return pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", index_path);
-    size_t n = now ? now->n_segs : 0;
-    uint8_t *recs = malloc(n ? n * JOURNAL_RECORD : 1);
-    int fd = recs ? open(lock, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644) : -1;
-    for (size_t i = 0; i < n && recs; i++) {
-        pdx_put_u64(recs + i * JOURNAL_RECORD, now->segs[i].seq);
-        pdx_put_u64(recs + i * JOURNAL_RECORD + 8, now->segs[i].header_sum);
-    }
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    size_t n_old = 0, n = 0;
+    uint8_t *old = fd >= 0 ? journal_read(fd, &n_old) : NULL;
+    size_t room = (now ? now->n_segs : 0) + n_old;
+    uint8_t *recs = malloc(room ? room * JOURNAL_RECORD : 1);
+    if (recs)
+        journal_keep(index_path, now, old, n_old, recs, &n);
+    free(old);
     /* over the old records, then cut to length: killed in between, it
      * holds records of removed or named files, which remove nothing */
     size_t len = n * JOURNAL_RECORD;
     int rc = PDX_OK;
-    if (!recs)
+    if (!recs && fd >= 0)
         rc = pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", lock);
     else if (fd < 0 || (len && pwrite(fd, recs, len, 0) != (ssize_t)len) ||
              ftruncate(fd, (off_t)len) != 0 || fdatasync(fd) != 0)

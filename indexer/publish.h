@@ -120,11 +120,19 @@ int pdx_journal_segment(const char *index_path, uint64_t seq, uint64_t identity,
 unsigned pdx_remove_orphans(const char *index_path, const pdx_manifest *now,
                             const pdx_manifest *before);
 /* At a run's start, after pdx_remove_orphans(): the journal holds `now`'s
- * segments (NULL: none) and no other record. PDX_OK, or an error with a
- * message in err (the run must stop: its segments could not be
- * recorded). */
+ * segments (NULL: none) and the records of files it could not remove. Not
+ * when the index's manifest could not be read: its segments would be
+ * forgotten (then a run only appends). PDX_OK, or an error with a message
+ * in err (the run must stop: its segments could not be recorded). */
 int pdx_journal_reset(const char *index_path, const pdx_manifest *now, char *err,
                       size_t err_size);
+/* Removes the one segment seq when its file's identity is `identity`
+ * (this run's, after a failure). Returns 1 when it did. */
+unsigned pdx_remove_own_segment(const char *index_path, uint64_t seq, uint64_t identity);
+/* The first segment number from `from` on with no file of that name: a
+ * full build over an index whose manifest cannot be read takes it rather
+ * than a number such a file may hold. */
+uint64_t pdx_first_free_seq(const char *index_path, uint64_t from);
 
 /* Renames the finished segment tmp to seg_path, never replacing a file
  * there (a killed writer's orphans were removed when the run started:

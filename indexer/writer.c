@@ -2071,8 +2071,8 @@ static int publish_full_build(pdx_writer *w, pdx_segment_out *out, const pdx_man
     char err[512];
     if (!rc && (rc = pdx_manifest_publish(w->path, w->tmp_prefix, &m, err, sizeof err)))
         set_err(w, rc, "%s", err);
-    if (rc) { /* the new segment, journaled, is no manifest's: removed */
-        pdx_remove_orphans(w->path, had_old ? old : NULL, NULL);
+    if (rc) { /* the new segment is no manifest's: removed */
+        pdx_remove_own_segment(w->path, out->seg.seq, out->seg.header_sum);
         return rc;
     }
     pdx_remove_orphans(w->path, &m, had_old ? old : NULL);
@@ -2092,13 +2092,19 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
         return set_err(w, rc, "%s", err);
     pdx_manifest old;
     bool had_old = false;
-    /* A damaged or unreadable old manifest is replaced like any index. */
-    if (pdx_manifest_read(w->path, &old, &had_old, err, sizeof err) != PDX_OK)
+    /* A damaged or unreadable old manifest is replaced like any index; its
+     * segments, unknown, are neither removed (the build may fail, leaving
+     * it as it was) nor forgotten by the journal before the new manifest
+     * is published, and the new segment takes a free number. */
+    bool unreadable = pdx_manifest_read(w->path, &old, &had_old, err, sizeof err) != PDX_OK;
+    if (unreadable) {
         had_old = false;
-    pdx_remove_orphans(w->path, had_old ? &old : NULL, NULL); /* a killed writer's */
-    if ((rc = pdx_journal_reset(w->path, had_old ? &old : NULL, err, sizeof err)))
-        set_err(w, rc, "%s", err);
-    uint64_t seq = had_old ? old.next_seq : 1;
+    } else {
+        pdx_remove_orphans(w->path, had_old ? &old : NULL, NULL); /* a killed writer's */
+        if ((rc = pdx_journal_reset(w->path, had_old ? &old : NULL, err, sizeof err)))
+            set_err(w, rc, "%s", err);
+    }
+    uint64_t seq = had_old ? old.next_seq : unreadable ? pdx_first_free_seq(w->path, 1) : 1;
     pdx_segment_out out = {0};
     if (!rc)
         rc = pdx_writer_commit_segment(w, seq, &out, st);

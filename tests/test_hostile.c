@@ -1104,6 +1104,72 @@ static void assert_holds(const char *path, const char *text)
     free(got);
 }
 
+/* How many "lib.idx.<n>.seg" files dir holds. */
+static size_t segment_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        n += !strncmp(e->d_name, "lib.idx.", 8) && len > 12 && !strcmp(e->d_name + len - 4, ".seg");
+    }
+    closedir(d);
+    return n;
+}
+
+/* A build over an index whose manifest cannot be read (damaged) removed,
+ * at its start, every segment the journal recorded: the index's own, so a
+ * build that then failed (no papers, a full disk, Ctrl-C) left a manifest
+ * naming files that were gone (a review). Its segments now stay until a
+ * new manifest is published, and the new segment takes a free number. */
+static void hostile_build_over_damaged_manifest_keeps_segments(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *in = fx_path(dir, "a.md"), *in2 = fx_path(dir, "b.md"), *idx = fx_path(dir, "lib.idx");
+    char *empty = fx_path(dir, "empty");
+    fx_write(in, small_digest, sizeof small_digest - 1);
+    fx_write(in2, "## Daily Papers (2024-03-05)\n\n### [Second Paper](https://arxiv.org/abs/"
+                  "2403.00502)\n\n- 두 번째 논문입니다.\n",
+             (size_t)-1);
+    assert_int_equal(mkdir(empty, 0755), 0);
+    const char *build[] = {"paperdex-index", "-q", "-o", idx, in, NULL};
+    const char *update[] = {"paperdex-index", "-q", "--update", "-o", idx, in, in2, NULL};
+    const char *nothing[] = {"paperdex-index", "-q", "-o", idx, empty, NULL};
+    run_result r = run_prog(dir, build);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    r = run_prog(dir, update);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    size_t before = segment_files(dir);
+    assert_true(before >= 2);
+    /* a byte of the manifest past its header: its checksum fails */
+    size_t len;
+    char *m = fx_read(idx, &len);
+    assert_true(m && len > 200);
+    m[len - 40] ^= 0x55;
+    fx_write(idx, m, len);
+    r = run_prog(dir, nothing);
+    assert_int_equal(r.status, 1); /* no papers: the index is not written */
+    run_free(&r);
+    assert_int_equal(segment_files(dir), before);
+    /* a build that succeeds replaces it: one segment left */
+    r = run_prog(dir, build);
+    if (r.status != 0)
+        fail_msg("rebuild: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    assert_int_equal(segment_files(dir), 1);
+    free(m);
+    free(empty);
+    free(idx);
+    free(in2);
+    free(in);
+    fx_rmtree(dir);
+}
+
 /* Files of the user's that are named like paperdex's own files beside an
  * index ("<INDEX>.<n>.seg", "<INDEX>.tmp.*") were overwritten or deleted
  * by a build or an update, which exited 0: a file in the way of the next
@@ -1432,6 +1498,7 @@ int main(void)
         cmocka_unit_test(hostile_index_50mb_file),
         cmocka_unit_test(hostile_index_refuses_unsafe_outputs),
         cmocka_unit_test(hostile_index_keeps_files_named_like_its_own),
+        cmocka_unit_test(hostile_build_over_damaged_manifest_keeps_segments),
         cmocka_unit_test(hostile_export_refuses_index_files),
         cmocka_unit_test(hostile_index_escapes_file_names),
         cmocka_unit_test(hostile_index_stdout_full),
