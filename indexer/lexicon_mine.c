@@ -1971,10 +1971,13 @@ static int lm_heads(pdx_lexicon_miner *m)
                                p->one_way, p->head};
     }
     int rc = PDX_OK;
+    const uint8_t *strs = m->strs.data;
     for (size_t i = 0; i < n && !rc; i++)
         rc = lm_heads_of(m, &parents[i]);
     free(parents);
-    if (rc || m->n_work == before)
+    /* merged again when a head was added, or when a head's terms, put
+     * before it was found known, moved the strings m->pairs point into */
+    if (rc || (m->n_work == before && m->strs.data == strs))
         return rc;
     free(m->pairs);
     m->pairs = NULL;
