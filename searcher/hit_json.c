@@ -56,19 +56,36 @@ void pdx_json_url(pdx_buf *o, const pdx_hit_info *h)
     }
 }
 
-size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max)
+/* How many bytes of a name of len bytes fit in room: all, or the longest
+ * run of whole UTF-8 characters that does. */
+static size_t name_fit(const char *name, size_t len, size_t room)
 {
-    size_t n = 0;
+    if (len <= room)
+        return len;
+    size_t k = room;
+    while (k > 0 && ((unsigned char)name[k] & 0xC0) == 0x80)
+        k--;
+    return k;
+}
+
+size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max, size_t limit)
+{
+    size_t n = 0, bytes = 0;
     pdx_buf_puts(o, "[");
     if (h->authors_len) {
         const char *a = h->authors, *end = h->authors + h->authors_len;
         for (;; n++) {
             const char *nl = memchr(a, '\n', (size_t)(end - a));
             const char *e = nl ? nl : end;
-            if (n < max) {
+            size_t len = (size_t)(e - a);
+            if (n < max && (n == 0 || len <= limit - bytes)) {
+                len = name_fit(a, len, limit - bytes);
                 if (n)
                     pdx_buf_putc(o, ',');
-                pdx_json_str(o, a, (size_t)(e - a));
+                pdx_json_str(o, a, len);
+                bytes += len;
+            } else {
+                max = n < max ? n : max; /* no later name is listed */
             }
             if (!nl)
                 break;
@@ -93,7 +110,7 @@ static void json_spans(pdx_buf *o, const pdx_span *spans, size_t n)
     pdx_buf_puts(o, "]");
 }
 
-void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h, size_t max_authors)
+void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h, bool all_authors)
 {
     pdx_buf_puts(o, "\"id\":");
     pdx_json_str(o, h->id, h->id_len);
@@ -117,7 +134,8 @@ void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h, size_t max_author
     pdx_buf_puts(o, ",\"title\":");
     pdx_json_str(o, h->title, h->title_len);
     pdx_buf_puts(o, ",\"authors\":");
-    size_t n = pdx_json_authors(o, h, max_authors);
+    size_t n = all_authors ? pdx_json_authors(o, h, SIZE_MAX, SIZE_MAX)
+                           : pdx_json_authors(o, h, PDX_JSON_HIT_AUTHORS, PDX_JSON_HIT_AUTHOR_BYTES);
     pdx_buf_puts(o, ",\"authors_total\":");
     pdx_buf_put_uint(o, n);
 }
@@ -134,7 +152,7 @@ void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_res
     else
         pdx_buf_puts(o, "null");
     pdx_buf_putc(o, ',');
-    pdx_json_paper_members(o, h, PDX_JSON_HIT_AUTHORS);
+    pdx_json_paper_members(o, h, false);
     pdx_buf_puts(o, ",\"snippet\":");
     pdx_snippet sn = {"", 0, NULL, 0};
     if (pdx_snippet_make(s, q, h->summary, h->summary_len, PDX_SNIPPET_WIDTH, &sn))

@@ -42,14 +42,21 @@ void pdx_json_url(pdx_buf *o, const pdx_hit_info *h);
  * server kept for each slow client (an adversarial review found 1 GB for
  * 40 of them). authors_total says how many there are. */
 #define PDX_JSON_HIT_AUTHORS 100
+/* ... and at most this many bytes of names (a name may be long: 100 names
+ * of 9,000 bytes made a hit of 1 MB, a review found); the list stops
+ * before the name that would pass it, the first name cut to fit. */
+#define PDX_JSON_HIT_AUTHOR_BYTES 8192
 
-/* Appends the paper's authors ('\n'-separated in h), the first max of
- * them, as a JSON array of names; returns how many it has. */
-size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max);
+/* Appends the paper's authors ('\n'-separated in h) as a JSON array of
+ * names: the first max of them and no more than `limit` bytes of names
+ * (the list stops before a name that would pass it; the first name is cut
+ * to fit, at a character). Returns how many the paper has. */
+size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max, size_t limit);
 
 /* Appends the members (no braces) naming a paper: id, url, date, votes,
- * title, authors (at most max_authors of them) and authors_total. */
-void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h, size_t max_authors);
+ * title, authors (all of them, or as a hit lists them: PDX_JSON_HIT_*)
+ * and authors_total. */
+void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h, bool all_authors);
 
 /* Appends hit i of r (shown at rank offset + i + 1) as one JSON object, no
  * newline: type ("hit"), rank, score, id, url, date, votes, title, authors

@@ -419,7 +419,7 @@ static bool valid_id(const char *id, size_t n)
 static void json_paper(pdx_buf *o, const pdx_hit_info *h)
 {
     pdx_buf_putc(o, '{');
-    pdx_json_paper_members(o, h, SIZE_MAX);
+    pdx_json_paper_members(o, h, true);
     pdx_buf_puts(o, ",\"summary\":");
     pdx_json_str(o, h->summary, h->summary_len);
     /* the digest's name only: the server's folders are nobody's business */

@@ -558,7 +558,7 @@ static void json_hit_authors_bounded(void **state)
     for (int all = 0; all < 2; all++) {
         pdx_buf o = {0};
         pdx_buf_putc(&o, '{');
-        pdx_json_paper_members(&o, &h, all ? SIZE_MAX : PDX_JSON_HIT_AUTHORS);
+        pdx_json_paper_members(&o, &h, all);
         pdx_buf_puts(&o, "}");
         pdx_buf_putc(&o, 0);
         const char *j = (const char *)o.data;
@@ -570,9 +570,30 @@ static void json_hit_authors_bounded(void **state)
     }
     pdx_hit_info none = {.id = "2401.00002", .id_len = 10};
     pdx_buf o = {0};
-    pdx_json_paper_members(&o, &none, PDX_JSON_HIT_AUTHORS);
+    pdx_json_paper_members(&o, &none, false);
     pdx_buf_putc(&o, 0);
     assert_non_null(strstr((const char *)o.data, "\"authors\":[],\"authors_total\":0"));
+    pdx_buf_free(&o);
+    /* long names: as many whole names as fit the bytes, the first cut at a
+     * character (a review: 100 names of 9,000 bytes made a 1 MB hit) */
+    pdx_buf_reset(&names);
+    for (int i = 0; i < 100; i++) {
+        pdx_buf_puts(&names, i ? "\n" : "");
+        for (int k = 0; k < 3000; k++)
+            pdx_buf_puts(&names, "가");
+    }
+    h.authors = (const char *)names.data;
+    h.authors_len = names.len;
+    o = (pdx_buf){0};
+    pdx_json_paper_members(&o, &h, false);
+    assert_true(o.len < PDX_JSON_HIT_AUTHOR_BYTES + 256);
+    pdx_buf_putc(&o, 0);
+    assert_non_null(strstr((const char *)o.data, ",\"authors_total\":100"));
+    assert_non_null(strstr((const char *)o.data, "가가\"],")); /* cut after a whole 가 */
+    pdx_buf_free(&o);
+    o = (pdx_buf){0};
+    pdx_json_paper_members(&o, &h, true);
+    assert_true(o.len > names.len);
     pdx_buf_free(&o);
     pdx_buf_free(&names);
 }
