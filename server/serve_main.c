@@ -98,10 +98,10 @@ typedef struct request_state {
      * naming the parameter (its raw name, cut to fit). */
     bool bad_escape;
     char bad_param[40];
-    /* The request target holds a raw NUL byte, which ended it for
-     * libmicrohttpd (and on_uri()): the rest of the query was dropped
-     * (raw_nul()). */
-    bool raw_nul;
+    /* The request target's length as sent when it holds a raw NUL byte,
+     * which ended it for libmicrohttpd (and on_uri()): the rest of the
+     * query was dropped (raw_target_len()); else 0. */
+    size_t raw_len;
 } request_state;
 
 /* ---- arguments ---- */
@@ -307,11 +307,11 @@ static bool admit(server *srv, struct MHD_Connection *c, const char *method,
         pdx_reply_error(r, 413, "requests with a body are not accepted");
     else if (st && st->path_nul)
         pdx_reply_error(r, 400, "the address holds an encoded NUL byte (%%00)");
-    else if (st && st->raw_nul)
+    else if (st && PDX_MAX(st->uri_len, st->raw_len) > PDX_SERVE_MAX_URL)
+        pdx_reply_error(r, 414, "address of %zu bytes is longer than %d bytes",
+                        PDX_MAX(st->uri_len, st->raw_len), PDX_SERVE_MAX_URL);
+    else if (st && st->raw_len)
         pdx_reply_error(r, 400, "the address holds a NUL byte");
-    else if (st && st->uri_len > PDX_SERVE_MAX_URL)
-        pdx_reply_error(r, 414, "address of %zu bytes is longer than %d bytes", st->uri_len,
-                        PDX_SERVE_MAX_URL);
     else if (st && st->bad_escape)
         pdx_reply_error(r, 400,
                         "parameter %s%s%s is malformed: a %% must start an escape of two hex "
@@ -326,19 +326,23 @@ static bool admit(server *srv, struct MHD_Connection *c, const char *method,
     return false;
 }
 
-/* Did a raw NUL byte end the request target early? libmicrohttpd (0.9.75)
- * parses the request line in place: the target starts at url, the HTTP
- * version right after the space that ends it, and the target it handed
- * on_uri() ends at the first NUL (a trial found `q=model\0-model&n=1`
- * searched for model, 10 hits). So the target is cut when the version
- * lies further on than the target's length, past a NUL (the space, cut).
- * Checked only where that layout is seen. */
-static bool raw_nul(const char *url, const char *version, const request_state *st)
+/* The request target's length as sent, when a raw NUL byte ended it
+ * early (else 0). libmicrohttpd (0.9.75) parses the request line in place:
+ * the target starts at url, the HTTP version right after the space that
+ * ends it (a NUL now), and the target it handed on_uri() ends at the first
+ * NUL (a trial found `q=model\0-model&n=1` searched for model, 10 hits).
+ * So the target was cut when the version lies further on than its length
+ * and a NUL stands where it stopped. Checked only where that layout is
+ * seen: a version given, within the connection's memory of url. */
+static size_t raw_target_len(const char *url, const char *version, const request_state *st)
 {
-    if (!url || !version || version <= url + st->uri_len + 1 ||
-        (size_t)(version - url) > (size_t)PDX_SERVE_MAX_URL + 2 || version[-1] != '\0')
-        return false;
-    return url[st->uri_len] == '\0'; /* a NUL where the target stopped, not at its end */
+    if (!url || !version || !*version)
+        return 0; /* no version: a static "", no layout to read */
+    uintptr_t u = (uintptr_t)url, v = (uintptr_t)version;
+    if (v <= u + st->uri_len + 1 || v - u > CONNECTION_MEMORY || version[-1] != '\0' ||
+        url[st->uri_len] != '\0')
+        return 0;
+    return (size_t)(v - u - 1);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -356,7 +360,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
      * keep-alive for every request. */
     if (st && !st->headers_in) {
         st->headers_in = true;
-        st->raw_nul = raw_nul(url, version, st);
+        st->raw_len = raw_target_len(url, version, st);
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -433,7 +437,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     pdx_reaper_restart(deadline_of(c));
     request_state *st = malloc(sizeof *st);
     if (st) {
-        *st = (request_state){strlen(uri), false, path_has_nul(uri), false, "", false};
+        *st = (request_state){strlen(uri), false, path_has_nul(uri), false, "", 0};
         find_bad_escape(uri, st);
     }
     return st;

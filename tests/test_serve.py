@@ -536,6 +536,12 @@ class ServeTest(unittest.TestCase):
             data = self.raw_get(target)
             self.assertTrue(data.startswith(b"HTTP/1.1 400"), data[:80])
             self.assertIn(b"NUL", data)
+        # nor past the target's bound: a review found a NUL followed by 97 KiB
+        # answered 200 (the bound read the target up to the NUL)
+        for target in (b"/api/paper/2404.00003\x00" + b"A" * 99328,
+                       b"/api/search?q=model\x00" + b"A" * 99328 + b"&n=1"):
+            data = self.raw_get(target)
+            self.assertTrue(data.startswith(b"HTTP/1.1 414"), data[:80])
 
     def test_absolute_form_target(self):
         """'GET http://host/path' (RFC 9112 3.2.2: a server must accept it)
