@@ -38,8 +38,7 @@ bool pdx_cli_opt_value(int argc, char **argv, int *i, const char *name, const ch
     return true;
 }
 
-/* Appends m[0..n) to b, escaped as pdx_cli_eprintf says. */
-static void append_escaped(pdx_buf *b, const char *m, size_t n)
+void pdx_cli_escape(pdx_buf *b, const char *m, size_t n)
 {
     const uint8_t *p = (const uint8_t *)m;
     size_t i = 0;
@@ -78,7 +77,7 @@ __attribute__((format(printf, 3, 0))) static void vput(FILE *f, const char *raw,
     pdx_buf b = {0};
     if (raw)
         pdx_buf_append(&b, raw, strlen(raw));
-    append_escaped(&b, m ? m : small, m && m != small ? (size_t)n : strlen(small));
+    pdx_cli_escape(&b, m ? m : small, m && m != small ? (size_t)n : strlen(small));
     if (!b.err)
         fwrite(b.data, 1, b.len, f);
     fflush(f);

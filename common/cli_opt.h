@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "common.h"
+
 /* Matches argv[*i] against "--name VALUE" and "--name=VALUE" (and a short
  * alias, which takes only the separate form; alias may be NULL). Sets *val
  * (NULL when the value is missing), advancing *i past a separate value, and
@@ -30,6 +32,10 @@ bool pdx_cli_parse_real(const char *v, double max, double *out);
  * bidi overrides) and each byte of invalid UTF-8 is written as \xNN (or
  * \u{NNNN}). */
 void pdx_cli_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Appends m[0..n) to b escaped as pdx_cli_eprintf() writes it: a byte of
+ * invalid UTF-8 or a control character as \xHH (\u{HHHH} past 0xFF), the
+ * rest as is (a newline ending m kept). */
+void pdx_cli_escape(pdx_buf *b, const char *m, size_t n);
 /* The same on f (stdout: a summary naming files). */
 void pdx_cli_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* pdx_cli_eprintf after raw, written as is (a progress line's "\r\033[K"). */

@@ -2,6 +2,7 @@
  * part of the library (json.h says why). */
 #include <stdio.h>
 
+#include "cli_opt.h"
 #include "json.h"
 
 void pdx_json_str(pdx_buf *b, const char *s, size_t n)
@@ -56,4 +57,15 @@ void pdx_json_str(pdx_buf *b, const char *s, size_t n)
         i++;
     }
     pdx_buf_putc(b, '"');
+}
+
+void pdx_json_name(pdx_buf *b, const char *s, size_t n)
+{
+    pdx_buf esc = {0};
+    pdx_cli_escape(&esc, s, n);
+    if (esc.err)
+        pdx_json_str(b, s, n); /* out of memory: U+FFFD then */
+    else
+        pdx_json_str(b, (const char *)esc.data, esc.len);
+    pdx_buf_free(&esc);
 }

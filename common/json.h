@@ -17,4 +17,11 @@
  * U+FFFD, so the output is always valid JSON. */
 void pdx_json_str(pdx_buf *b, const char *s, size_t n);
 
+/* A file name as a JSON string literal: its invalid UTF-8 and control
+ * characters written \xHH as in every message (pdx_cli_escape()), then
+ * quoted as pdx_json_str() does ("bad\xFF.md" is "bad\\xFF.md"): two
+ * names that differ in such bytes stay two names, where U+FFFD made them
+ * one (a review). */
+void pdx_json_name(pdx_buf *b, const char *s, size_t n);
+
 #endif

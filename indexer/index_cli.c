@@ -232,7 +232,7 @@ static void append_json_skips(pdx_buf *b, const run_state *s)
         if (i)
             pdx_buf_putc(b, ',');
         pdx_buf_append(b, "{\"file\":", 8);
-        pdx_json_str(b, s->skips[i].file, s->skips[i].file ? strlen(s->skips[i].file) : 0);
+        pdx_json_name(b, s->skips[i].file, s->skips[i].file ? strlen(s->skips[i].file) : 0);
         snprintf(num, sizeof num, ",\"line\":%u,\"reason\":", s->skips[i].line);
         pdx_buf_append(b, num, strlen(num));
         pdx_json_str(b, s->skips[i].reason,

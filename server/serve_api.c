@@ -428,7 +428,7 @@ static void json_paper(pdx_buf *o, const pdx_hit_info *h)
         if (h->file[i] == '/')
             base = h->file + i + 1;
     pdx_buf_puts(o, ",\"digest\":");
-    pdx_json_str(o, base, (size_t)(h->file + h->file_len - base));
+    pdx_json_name(o, base, (size_t)(h->file + h->file_len - base));
     pdx_buf_printf(o, ",\"line\":%u}\n", h->line);
 }
 

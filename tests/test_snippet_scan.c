@@ -32,6 +32,7 @@
 #include "fixtures.h"
 #include "fuzz/fuzz_fixture.h"
 #include "hit_json.h"
+#include "json.h"
 #include "paperdex/paperdex.h"
 #include "paperdex/search.h"
 #include "searcher.h"
@@ -598,6 +599,26 @@ static void json_hit_authors_bounded(void **state)
     pdx_buf_free(&names);
 }
 
+/* A file name in JSON: invalid UTF-8 as \xHH text, as in every message,
+ * so that two names differing there stay two (U+FFFD made them one). */
+static void json_name_escapes_invalid_bytes(void **state)
+{
+    (void)state;
+    pdx_buf a = {0}, b = {0};
+    pdx_json_name(&a, "fn/bad\xff\xfename.md", 15);
+    pdx_json_name(&b, "fn/bad\xfe\xffname.md", 15);
+    pdx_buf_putc(&a, 0);
+    pdx_buf_putc(&b, 0);
+    assert_string_equal((const char *)a.data, "\"fn/bad\\\\xFF\\\\xFEname.md\"");
+    assert_string_not_equal((const char *)a.data, (const char *)b.data);
+    pdx_buf_reset(&a);
+    pdx_json_name(&a, "2024/06/강화.md", strlen("2024/06/강화.md"));
+    pdx_buf_putc(&a, 0);
+    assert_string_equal((const char *)a.data, "\"2024/06/강화.md\"");
+    pdx_buf_free(&a);
+    pdx_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -615,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_snippet_scan_span_inside_word),
         cmocka_unit_test(test_snippet_scan_one_syllable),
         cmocka_unit_test(json_hit_authors_bounded),
+        cmocka_unit_test(json_name_escapes_invalid_bytes),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }
