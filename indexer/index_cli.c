@@ -52,7 +52,8 @@ static const char usage[] =
     "                       is followed; an input, a non-regular file, a\n"
     "                       non-empty file that is not an index and another\n"
     "                       index's lock (X.lock beside index X) are refused\n"
-    "  -q, --quiet          print nothing but errors and skipped papers\n"
+    "  -q, --quiet          print nothing but errors and skipped papers (with\n"
+    "                       --check, nothing when the index is sound)\n"
     "      --json           print the summary as one JSON object on stdout\n"
     "                       (keys: files, papers, duplicates, skipped (the\n"
     "                       skipped papers: [{file, line, reason}]),\n"
@@ -509,7 +510,9 @@ static int do_export(const char *ix_path, export_out *x)
     return rc ? 1 : 0;
 }
 
-static int do_check(const char *path)
+/* --check: the verdict on stdout (none with --quiet when it holds: the
+ * exit status says it), a failure on stderr. */
+static int do_check(const char *path, bool quiet)
 {
     char err[600];
     pdx_index *ix;
@@ -524,6 +527,10 @@ static int do_check(const char *path)
                 rc == PDX_ECORRUPT ? pdx_index_errmsg(ix) : pdx_strerror(rc));
         pdx_index_close(ix);
         return 1;
+    }
+    if (quiet) {
+        pdx_index_close(ix);
+        return 0;
     }
     pdx_index_info info;
     pdx_index_info_get(ix, &info);
@@ -1020,7 +1027,7 @@ static const char *mode_index(int argc, char **argv, int *i)
 
 /* The options given besides the mode's own, for mode_conflicts(). */
 typedef struct opts_seen {
-    bool out, json, mem_mb, threads, max_segments, export_jsonl;
+    bool out, json, mem_mb, threads, max_segments, export_jsonl, quiet;
 } opts_seen;
 
 /* A usage error (2, after the message) when the command line asks for two
@@ -1050,6 +1057,10 @@ static int mode_conflicts(const char *check, const char *info, const char *optim
                       : o->export_jsonl ? "--export-jsonl" : NULL;
     if ((check || info) && extra) {
         pdx_cli_eprintf("paperdex-index: %s INDEX takes no %s (see --help)\n", modes[0], extra);
+        return 2;
+    }
+    if (info && o->quiet) { /* what it prints is all it does */
+        pdx_cli_eprintf("paperdex-index: --info INDEX takes no --quiet (see --help)\n");
         return 2;
     }
     if (optimize && o->out) { /* it rewrites INDEX itself */
@@ -1161,8 +1172,8 @@ static int index_main(int argc, char **argv, index_done *done)
             paths[n_paths++] = a;
         }
     }
-    opts_seen seen = {out_given, s.json, mem_mb != 0, threads != 0, max_segments != 0,
-                      export_path != NULL};
+    opts_seen seen = {out_given,         s.json,          mem_mb != 0, threads != 0,
+                      max_segments != 0, export_path != NULL, s.quiet};
     int conflicting = mode_conflicts(check, info, optimize, update, watch, &seen);
     if (conflicting) {
         free(paths);
@@ -1185,7 +1196,7 @@ static int index_main(int argc, char **argv, index_done *done)
     }
     if (check || info) {
         free(paths);
-        return check ? do_check(check) : do_info(info);
+        return check ? do_check(check, s.quiet) : do_info(info);
     }
     if (optimize && (update || n_paths || export_path)) {
         pdx_cli_eprintf("paperdex-index: --optimize INDEX takes no input paths, --update or "
