@@ -86,6 +86,9 @@ pdx_reaper_conn *pdx_reaper_track(pdx_reaper *r, int fd);
 void pdx_reaper_untrack(pdx_reaper *r, pdx_reaper_conn *c);
 /* A reply was sent: the next request's deadline starts now. */
 void pdx_reaper_restart(pdx_reaper_conn *c);
+/* The current request's deadline comes within_ms from now (sooner than
+ * r's deadline): a request libmicrohttpd may fail to answer. */
+void pdx_reaper_hurry(const pdx_reaper *r, pdx_reaper_conn *c, long long within_ms);
 /* Connections shut down for missing their deadline so far. */
 unsigned long long pdx_reaper_count(const pdx_reaper *r);
 
@@ -120,6 +123,12 @@ void pdx_reply_error(pdx_reply *out, unsigned status, const char *fmt, ...)
 /* Longest URL the API answers (414 past it) and the largest page size. */
 #define PDX_SERVE_MAX_URL (96 * 1024)
 #define PDX_SERVE_MAX_N 100
+/* Most query-string parameters answered (400 past it). Far more than any
+ * request of the API needs, and under what libmicrohttpd's connection
+ * memory holds (about 3,800: past it, libmicrohttpd 0.9.75 logs a 431 it
+ * cannot send, and such a request's deadline is brought to a second from
+ * its start, so the client is not kept waiting until --timeout). */
+#define PDX_SERVE_MAX_PARAMS 1000
 
 /* ---- the page (generated from page.html) ---- */
 extern const unsigned char pdx_page_html[];

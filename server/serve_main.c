@@ -102,6 +102,8 @@ typedef struct request_state {
      * which ended it for libmicrohttpd (and on_uri()): the rest of the
      * query was dropped (raw_target_len()); else 0. */
     size_t raw_len;
+    /* More than PDX_SERVE_MAX_PARAMS query-string parameters (on_uri()). */
+    bool too_many;
 } request_state;
 
 /* ---- arguments ---- */
@@ -312,6 +314,8 @@ static bool admit(server *srv, struct MHD_Connection *c, const char *method,
                         PDX_MAX(st->uri_len, st->raw_len), PDX_SERVE_MAX_URL);
     else if (st && st->raw_len)
         pdx_reply_error(r, 400, "the address holds a NUL byte");
+    else if (st && st->too_many)
+        pdx_reply_error(r, 400, "more than %d query-string parameters", PDX_SERVE_MAX_PARAMS);
     else if (st && st->bad_escape)
         pdx_reply_error(r, 400,
                         "parameter %s%s%s is malformed: a %% must start an escape of two hex "
@@ -431,15 +435,28 @@ static void find_bad_escape(const char *uri, request_state *st)
 /* Called with the raw request target before it is decoded: its length is
  * kept for the 414 check. The returned state is the request's *req_cls.
  * The request line is in: the request's deadline counts from now. */
+/* How many query-string parameters uri holds ('&'-separated after '?'). */
+static size_t params_in(const char *uri)
+{
+    const char *q = strchr(uri, '?');
+    size_t n = q ? 1 : 0;
+    for (; q && *q; q++)
+        n += *q == '&';
+    return n;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
-    (void)cls;
+    server *srv = cls;
     pdx_reaper_restart(deadline_of(c));
     request_state *st = malloc(sizeof *st);
     if (st) {
-        *st = (request_state){strlen(uri), false, path_has_nul(uri), false, "", 0};
+        *st = (request_state){strlen(uri), false, path_has_nul(uri), false, "", 0, false};
         find_bad_escape(uri, st);
+        st->too_many = params_in(uri) > PDX_SERVE_MAX_PARAMS;
     }
+    if (!st || st->too_many) /* libmicrohttpd may be unable to answer it */
+        pdx_reaper_hurry(srv->reaper, deadline_of(c), 1000);
     return st;
 }
 

@@ -150,6 +150,12 @@ void pdx_reaper_restart(pdx_reaper_conn *c)
         atomic_store(&c->since_ms, monotonic_ms());
 }
 
+void pdx_reaper_hurry(const pdx_reaper *r, pdx_reaper_conn *c, long long within_ms)
+{
+    if (r && c && within_ms < r->deadline_ms)
+        atomic_store(&c->since_ms, monotonic_ms() - r->deadline_ms + within_ms);
+}
+
 unsigned long long pdx_reaper_count(const pdx_reaper *r)
 {
     return atomic_load(&r->reaped);

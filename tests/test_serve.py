@@ -551,6 +551,37 @@ class ServeTest(unittest.TestCase):
             self.assertTrue(data.startswith(b"HTTP/1.1 200"), data[:80])
             self.assertIn(b'"papers":', data)
 
+    def test_too_many_parameters(self):
+        """A query string of ~3,800+ parameters runs libmicrohttpd out of
+        the connection's memory: it logged a 431 it could not send and the
+        client waited until --timeout (an adversarial review). Past 1,000
+        parameters the server answers 400, and where libmicrohttpd cannot
+        answer, the connection is closed within a second or so."""
+        srv = H.Server(BIN, self.index, "--timeout", "10")
+        try:
+            def ask(n):
+                target = b"/api/search?q=a&" + b"x=1&" * n
+                with socket.create_connection(("127.0.0.1", srv.port), timeout=12) as s:
+                    s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    data = b""
+                    try:
+                        while True:
+                            chunk = s.recv(65536)
+                            if not chunk:
+                                return data
+                            data += chunk
+                    except ConnectionResetError:
+                        return data
+            self.assertTrue(ask(100).startswith(b"HTTP/1.1 200"))
+            data = ask(1500)
+            self.assertTrue(data.startswith(b"HTTP/1.1 400"), data[:80])
+            self.assertIn(b"parameters", data)
+            t0 = time.time()
+            ask(4000)
+            self.assertLess(time.time() - t0, 5)
+        finally:
+            srv.stop()
+
     def test_overload_gets_503(self):
         srv = H.Server(BIN, self.index, "--max-connections", "3", "--timeout", "5")
         try:
