@@ -203,6 +203,19 @@ static inline bool pdx_is_control_cp(int32_t cp)
     return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
            (cp >= 0x2066 && cp <= 0x2069);
 }
+
+/* Longest prefix of s[0..n) that is at most max bytes and ends on a UTF-8
+ * character boundary (s is valid UTF-8). */
+static inline size_t pdx_utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    size_t cut = max;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+        cut--;
+    return cut;
+}
+
 /* Bytes of the first character of s[0..n) (its lead byte and the
  * continuation bytes after it), and of the last one: for text already known
  * to be valid UTF-8, such as index terms. */

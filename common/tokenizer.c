@@ -328,18 +328,6 @@ static int emit(tk_state *st, const char *term, size_t term_len, size_t start,
             return rc_;                                                        \
     } while (0)
 
-/* Longest prefix of s[0..n) that is at most max bytes and ends on a UTF-8
- * character boundary. */
-static size_t utf8_cut(const char *s, size_t n, size_t max)
-{
-    if (n <= max)
-        return n;
-    size_t cut = max;
-    while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-        cut--;
-    return cut;
-}
-
 /* Makes the stemmer and sizes the stem cache (see pdx_tokenizer): the
  * first call makes both, later ones quadruple the cache once it has missed
  * eight times as many words as it has slots, up to STEM_CACHE_SLOTS (256,
@@ -389,7 +377,7 @@ static int stem_word(pdx_tokenizer *tk, const char **term, size_t *n)
     int sn = sb_stemmer_length(tk->stemmer);
     if (sn <= 0)
         return 0; /* keep the word itself */
-    size_t len = utf8_cut((const char *)stem, (size_t)sn, PDX_MAX_TERM_BYTES);
+    size_t len = pdx_utf8_cut((const char *)stem, (size_t)sn, PDX_MAX_TERM_BYTES);
     if (slot && len <= STEM_CACHE_WORD) {
         slot->word_len = (uint8_t)*n;
         memcpy(slot->word, *term, *n);

@@ -56,18 +56,6 @@ void pdx_json_url(pdx_buf *o, const pdx_hit_info *h)
     }
 }
 
-/* How many bytes of a name of len bytes fit in room: all, or the longest
- * run of whole UTF-8 characters that does. */
-static size_t name_fit(const char *name, size_t len, size_t room)
-{
-    if (len <= room)
-        return len;
-    size_t k = room;
-    while (k > 0 && ((unsigned char)name[k] & 0xC0) == 0x80)
-        k--;
-    return k;
-}
-
 size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max, size_t limit)
 {
     size_t n = 0, bytes = 0;
@@ -79,7 +67,7 @@ size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max, size_t li
             const char *e = nl ? nl : end;
             size_t len = (size_t)(e - a);
             if (n < max && (n == 0 || len <= limit - bytes)) {
-                len = name_fit(a, len, limit - bytes);
+                len = pdx_utf8_cut(a, len, limit - bytes);
                 if (n)
                     pdx_buf_putc(o, ',');
                 pdx_json_str(o, a, len);
