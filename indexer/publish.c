@@ -419,6 +419,18 @@ static uint8_t *journal_read(int fd, size_t *n)
     return NULL;
 }
 
+/* Removes the segments of the journal's records recs[0..n) that `now`
+ * does not name (remove_if_ours()). */
+static unsigned remove_recorded(const char *index_path, const pdx_manifest *now,
+                                const uint8_t *recs, size_t n)
+{
+    unsigned removed = 0;
+    for (size_t i = 0; i < n; i++)
+        removed += remove_if_ours(index_path, now, pdx_get_u64(recs + i * JOURNAL_RECORD),
+                                  pdx_get_u64(recs + i * JOURNAL_RECORD + 8));
+    return removed;
+}
+
 unsigned pdx_remove_orphans(const char *index_path, const pdx_manifest *now,
                             const pdx_manifest *before)
 {
@@ -429,9 +441,7 @@ unsigned pdx_remove_orphans(const char *index_path, const pdx_manifest *now,
     int fd = lock ? open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
     size_t n = 0;
     uint8_t *recs = fd >= 0 ? journal_read(fd, &n) : NULL;
-    for (size_t i = 0; i < n; i++)
-        removed += remove_if_ours(index_path, now, pdx_get_u64(recs + i * JOURNAL_RECORD),
-                                  pdx_get_u64(recs + i * JOURNAL_RECORD + 8));
+    removed += remove_recorded(index_path, now, recs, n);
     if (fd >= 0)
         close(fd);
     free(recs);
@@ -485,7 +495,7 @@ static void journal_keep(const char *index_path, const pdx_manifest *now, const 
     }
 }
 
-int pdx_journal_reset(const char *index_path, const pdx_manifest *now, char *err,
+int pdx_journal_start(const char *index_path, const pdx_manifest *now, char *err,
                       size_t err_size)
 {
     char *lock = with_suffix(index_path, ".lock");
@@ -494,6 +504,8 @@ int pdx_journal_reset(const char *index_path, const pdx_manifest *now, char *err
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     size_t n_old = 0, n = 0;
     uint8_t *old = fd >= 0 ? journal_read(fd, &n_old) : NULL;
+    if (remove_recorded(index_path, now, old, n_old)) /* a killed run's */
+        pdx_fsync_dir_of(index_path);
     size_t room = (now ? now->n_segs : 0) + n_old;
     uint8_t *recs = malloc(room ? room * JOURNAL_RECORD : 1);
     if (recs)

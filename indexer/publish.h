@@ -97,7 +97,7 @@ int pdx_fsync_dir_of(const char *path);
 
 /* The segment journal, in the writer lock file INDEX.lock: the number and
  * identity (header checksum, pdx_frame_identity()) of each segment the
- * current manifest names (pdx_remove_orphans() writes them), and of each
+ * current manifest names (pdx_journal_start() writes them), and of each
  * segment a writer made since, recorded and synced before the segment is
  * renamed into place (pdx_journal_segment()). A segment file no manifest
  * names is paperdex's to remove only when the journal or a manifest
@@ -112,19 +112,22 @@ int pdx_journal_segment(const char *index_path, uint64_t seq, uint64_t identity,
 /* Removes, holding the lock, the segment files that `now` does not name
  * and that paperdex can show it wrote: those `before` names (the segments
  * of the manifest `now` replaced; NULL for none), and those the journal
- * records (a killed writer's, or this run's after a failure), each only
- * when its file's identity is the one recorded. Call it right after `now`
- * was published, and at a run's start with the current manifest as `now`
- * (what a killed run left). Only unlinks: nothing is written once the
- * manifest is. Returns how many were removed. */
+ * records (this run's after a failure), each only when its file's
+ * identity is the one recorded. Call it right after `now` was published,
+ * or after a failure with the current manifest as `now`. Only unlinks:
+ * nothing is written once the manifest is. Returns how many were
+ * removed. */
 unsigned pdx_remove_orphans(const char *index_path, const pdx_manifest *now,
                             const pdx_manifest *before);
-/* At a run's start, after pdx_remove_orphans(): the journal holds `now`'s
- * segments (NULL: none) and the records of files it could not remove. Not
- * when the index's manifest could not be read: its segments would be
- * forgotten (then a run only appends). PDX_OK, or an error with a message
- * in err (the run must stop: its segments could not be recorded). */
-int pdx_journal_reset(const char *index_path, const pdx_manifest *now, char *err,
+/* At a run's start, holding the lock, with the current manifest as `now`
+ * (NULL: no index): removes what a killed run left (the journal's
+ * segments `now` does not name, as pdx_remove_orphans() does), then the
+ * journal holds `now`'s segments and the records of files it could not
+ * remove. Not when the index's manifest could not be read: its segments
+ * would be removed and forgotten (then a run only appends). PDX_OK, or an
+ * error with a message in err (the run must stop: its segments could not
+ * be recorded). */
+int pdx_journal_start(const char *index_path, const pdx_manifest *now, char *err,
                       size_t err_size);
 /* Removes the one segment seq when its file's identity is `identity`
  * (this run's, after a failure). Returns 1 when it did. */

@@ -275,9 +275,8 @@ static int load_index(pdx_updater *u)
     u->first_new_seq = u->next_seq;
     u->generation = exists ? u->old.generation : 0;
     pdx_writer_remove_stale_temps(u->path);
-    pdx_remove_orphans(u->path, exists ? &u->old : NULL, NULL); /* a killed writer's */
     char jerr[600];
-    if ((rc = pdx_journal_reset(u->path, exists ? &u->old : NULL, jerr, sizeof jerr)))
+    if ((rc = pdx_journal_start(u->path, exists ? &u->old : NULL, jerr, sizeof jerr)))
         return pdx_update_fail(u, rc, "%s", jerr);
     for (uint32_t i = 0; i < u->old.n_segs; i++) {
         if (open_old_segment(u, &u->old.segs[i], &u->segs[i]))

@@ -2097,13 +2097,10 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
      * it as it was) nor forgotten by the journal before the new manifest
      * is published, and the new segment takes a free number. */
     bool unreadable = pdx_manifest_read(w->path, &old, &had_old, err, sizeof err) != PDX_OK;
-    if (unreadable) {
+    if (unreadable)
         had_old = false;
-    } else {
-        pdx_remove_orphans(w->path, had_old ? &old : NULL, NULL); /* a killed writer's */
-        if ((rc = pdx_journal_reset(w->path, had_old ? &old : NULL, err, sizeof err)))
-            set_err(w, rc, "%s", err);
-    }
+    else if ((rc = pdx_journal_start(w->path, had_old ? &old : NULL, err, sizeof err)))
+        set_err(w, rc, "%s", err);
     uint64_t seq = had_old ? old.next_seq : unreadable ? pdx_first_free_seq(w->path, 1) : 1;
     pdx_segment_out out = {0};
     if (!rc)
