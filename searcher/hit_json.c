@@ -59,6 +59,7 @@ void pdx_json_url(pdx_buf *o, const pdx_hit_info *h)
 size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max, size_t limit)
 {
     size_t n = 0, bytes = 0;
+    bool listing = true; /* until a name is left out: no later one is listed */
     pdx_buf_puts(o, "[");
     if (h->authors_len) {
         const char *a = h->authors, *end = h->authors + h->authors_len;
@@ -66,14 +67,13 @@ size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max, size_t li
             const char *nl = memchr(a, '\n', (size_t)(end - a));
             const char *e = nl ? nl : end;
             size_t len = (size_t)(e - a);
-            if (n < max && (n == 0 || len <= limit - bytes)) {
+            listing = listing && n < max && (n == 0 || len <= limit - bytes);
+            if (listing) {
                 len = pdx_utf8_cut(a, len, limit - bytes);
                 if (n)
                     pdx_buf_putc(o, ',');
                 pdx_json_str(o, a, len);
                 bytes += len;
-            } else {
-                max = n < max ? n : max; /* no later name is listed */
             }
             if (!nl)
                 break;

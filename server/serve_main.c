@@ -432,9 +432,6 @@ static void find_bad_escape(const char *uri, request_state *st)
     }
 }
 
-/* Called with the raw request target before it is decoded: its length is
- * kept for the 414 check. The returned state is the request's *req_cls.
- * The request line is in: the request's deadline counts from now. */
 /* How many query-string parameters uri holds ('&'-separated after '?'). */
 static size_t params_in(const char *uri)
 {
@@ -445,6 +442,10 @@ static size_t params_in(const char *uri)
     return n;
 }
 
+/* Called with the raw request target before it is decoded: its length is
+ * kept for the 414 check, its parameters counted. The returned state is
+ * the request's *req_cls. The request line is in: the request's deadline
+ * counts from now (a second from now when libmicrohttpd may not answer). */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
     server *srv = cls;
