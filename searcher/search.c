@@ -2878,7 +2878,113 @@ typedef struct partial_ms {
      * out the first time a candidate has that set (NaN until then), when
      * the query has at most PDX_COARSE_BITS required groups. */
     double coarse[1u << PDX_COARSE_BITS];
+    /* Per group: a paper it alone holds may be scored in a run of its
+     * cursors (lone_run()). */
+    bool lone[PDX_MAX_QUERY_GROUPS];
 } partial_ms;
+
+/* ---- partial matches of one word alone ----
+ *
+ * Most partial matches hold one word of the query, its commonest: `lapse
+ * video` matches 2 papers, and the other 480 that hold `video` are the
+ * fill's candidates, each asked through the nested seeks and bounded
+ * twice (coarse, then its clauses) before it is scored. When a paper
+ * holds one group alone and that group is one plain word (one clause of
+ * one slot, no phrase, alternative or shared span), every paper of that
+ * word up to the next paper of any other group holds it alone too, and
+ * scores as eval_single() scores a word: its cursors' BM25, here times
+ * the word's coverage and the paper's vote boost (no proximity: no pair
+ * of words is on it). lone_run() walks those papers on the word's
+ * cursors alone, with the same bound and the same arithmetic as
+ * eval_partial(): the same hits, scores bit for bit (tests/test_exact.c);
+ * filters, deleted papers and excluded words are asked only of a paper
+ * that would enter the heap. Measured (the 500 latency queries, 1x,
+ * minima of 5 rounds): `lapse video` 21.7 -> 8.8 us, `scan 방향` 13.3 ->
+ * 6.7 us run alone; in the mixed order the fill queries' sum -8%. */
+
+/* Can group g's papers be walked by lone_run()? */
+static bool lone_fits(const eval *e, const group_it *g)
+{
+    if (e->n_req < 2 || g->n != 1 || g->has_filter)
+        return false;
+    const clause_it *c = &g->c[0];
+    if (c->src->kind != PDX_CLAUSE_TERMS || c->n != 1 || c->dead || c->optional ||
+        !c->decides[1] || c->src->whole_author || c->owner)
+        return false;
+    for (uint32_t i = 0; i < e->n_req; i++)
+        for (uint32_t j = 0; j < e->groups[i].n; j++)
+            if (e->groups[i].c[j].owner == c)
+                return false; /* its cursors are another group's too */
+    return true;
+}
+
+/* Scores the papers of lone group g from doc (which it alone holds) up
+ * to the next paper of any other required group, which it returns; g's
+ * cursors are left there (its seeks find them again). The bound before
+ * the score is the coarse one of eval_partial() (the group's list bound
+ * at its coverage, times the paper's vote boost). */
+static uint32_t lone_run(eval *e, rank_ctx *rc, heap *h, uint32_t g, double gub, uint32_t doc)
+{
+    uint32_t upto = PDX_NO_DOC;
+    for (uint32_t i = 0; i < e->n_req; i++)
+        if (i != g && e->groups[i].doc < upto)
+            upto = e->groups[i].doc;
+    slot_it *s = &e->groups[g].c[0].s[0];
+    double mass = 0;
+    mass += e->groups[g].mass; /* as eval_partial() sums it */
+    double cov = coverage(e, mass), cub = gub * cov;
+    uint64_t passed = 0;
+    while (doc < upto && !e->err) {
+        if (heap_bars_entry(rc, h) && !partial_may_enter(rc, h, cub * e->max_boost)) {
+            /* none of the run can enter now: its cursors go to its end */
+            for (uint32_t i = 0; i < s->n; i++) {
+                pdx_postings *p = &s->c[i].p;
+                int rc2 = p->doc < upto ? pdx_postings_seek(p, upto) : 0;
+                if (rc2) {
+                    fail(e, rc2);
+                    return PDX_NO_DOC;
+                }
+            }
+            passed++;
+            break;
+        }
+        double bst = boost_of_votes(e, pdx_doc_votes(e->ix, doc));
+        if (!heap_bars_entry(rc, h) || partial_may_enter(rc, h, cub * bst)) {
+            double sum = 0, score = 0;
+            for (uint32_t i = 0; i < s->n; i++) {
+                const cur *cu = &s->c[i];
+                if (cu->p.doc == doc)
+                    sum += cu->idf_w * tf_norm(e, pdx_postings_tf(&cu->p),
+                                               pdx_doc_len(e->ix, doc, cu->field), cu->field);
+            }
+            score += sum;
+            pdx_hit hit = {e->base + doc, score * cov * bst, true, 1};
+            if (partial_may_enter(rc, h, hit.score)) {
+                pdx_doc_score d;
+                pdx_doc_score_get(e->ix, doc, &d);
+                if (passes_filters(e, doc, &d) && !excluded(e, doc, &d) && !e->err)
+                    heap_push(rc, h, &hit, &d);
+            }
+        } else {
+            passed++;
+        }
+        uint32_t next = PDX_NO_DOC;
+        for (uint32_t i = 0; i < s->n; i++) {
+            pdx_postings *p = &s->c[i].p;
+            if (p->doc == doc) {
+                int rc2 = pdx_postings_next(p);
+                if (rc2) {
+                    fail(e, rc2);
+                    return PDX_NO_DOC;
+                }
+            }
+            next = p->doc < next ? p->doc : next;
+        }
+        doc = next;
+    }
+    e->s->stats.partial_lone += passed;
+    return upto;
+}
 
 /* Inserts g into v[0..n) kept ascending by key (descending when desc):
  * a query has few groups. */
@@ -2909,6 +3015,8 @@ static void partial_ms_init(const eval *e, partial_ms *ms)
         ms->order[k] = ms->by_gub[k];
     for (uint32_t m = 0; e->n_req <= PDX_COARSE_BITS && m < 1u << e->n_req; m++)
         ms->coarse[m] = NAN;
+    for (uint32_t g = 0; ms->on && g < e->n_req; g++)
+        ms->lone[g] = lone_fits(e, &e->groups[g]);
 }
 
 /* A set of groups whose bounds sum to sum and masses to mass: can no
@@ -3041,6 +3149,21 @@ static bool partial_bound_may_enter(eval *e, partial_ms *ms, const rank_ctx *rc,
     return partial_may_enter(rc, h, ub * coverage(e, mass) * boost(e, d));
 }
 
+/* The group lone_run() may walk from candidate doc: the only required
+ * group on it, if lone_fits() it; UINT32_MAX if none. */
+static uint32_t lone_group(const eval *e, const partial_ms *ms, uint32_t doc)
+{
+    uint32_t on = UINT32_MAX;
+    for (uint32_t i = 0; ms->on && i < e->n_req; i++) {
+        if (e->groups[i].doc != doc)
+            continue;
+        if (on != UINT32_MAX)
+            return UINT32_MAX;
+        on = i;
+    }
+    return on != UINT32_MAX && ms->lone[on] ? on : UINT32_MAX;
+}
+
 static void eval_partial(eval *e, rank_ctx *rc, heap *h)
 {
     partial_ms ms;
@@ -3068,6 +3191,13 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
         if (m == PDX_NO_DOC)
             return;
         doc = m;
+        uint32_t lone = lone_group(e, &ms, doc);
+        if (lone != UINT32_MAX) {
+            doc = lone_run(e, rc, h, lone, ms.gub[lone], doc);
+            if (doc == PDX_NO_DOC)
+                return;
+            continue;
+        }
         pdx_doc_score d;
         pdx_doc_score_get(e->ix, doc, &d);
         bool worth = true;
