@@ -2878,9 +2878,9 @@ typedef struct partial_ms {
      * out the first time a candidate has that set (NaN until then), when
      * the query has at most PDX_COARSE_BITS required groups. */
     double coarse[1u << PDX_COARSE_BITS];
-    /* Per group: a paper it alone holds may be scored in a run of its
-     * cursors (lone_run()). */
-    bool lone[PDX_MAX_QUERY_GROUPS];
+    /* Per group: how a paper it alone holds and the papers after it may
+     * be walked (lone_fits(), lone_run()). */
+    uint8_t lone[PDX_MAX_QUERY_GROUPS];
 } partial_ms;
 
 /* ---- partial matches of one word alone ----
@@ -2898,24 +2898,44 @@ typedef struct partial_ms {
  * cursors alone, with the same bound and the same arithmetic as
  * eval_partial(): the same hits, scores bit for bit (tests/test_exact.c);
  * filters, deleted papers and excluded words are asked only of a paper
- * that would enter the heap. Measured (the 500 latency queries, 1x,
- * minima of 5 rounds): `lapse video` 21.7 -> 8.8 us, `scan 방향` 13.3 ->
- * 6.7 us run alone; in the mixed order the fill queries' sum -8%. */
+ * that would enter the heap. Another group held alone (a phrase, a word
+ * with alternatives) is walked on its own seeks, each paper visited as
+ * eval_partial() visits it (lone_walk()): the other groups are not asked
+ * at every step. Both stop as soon as the group's list bound at its
+ * coverage, times the largest vote boost, cannot enter. Measured (the
+ * 500 latency queries, 1x, minima of 5 rounds): `lapse video` 21.7 ->
+ * 8.8 us, `scan 방향` 13.3 -> 6.7 us run alone; in the mixed order p50
+ * -7..-11% and sum -4..-6% (plain), then sum -1..-3% and p99 -4% (walk). */
 
-/* Can group g's papers be walked by lone_run()? */
-static bool lone_fits(const eval *e, const group_it *g)
+enum { LONE_NO = 0, LONE_WALK = 1, LONE_PLAIN = 2 };
+
+/* Does another group read clause c's cursors, or c another's? */
+static bool clause_shared(const eval *e, const clause_it *c)
 {
-    if (e->n_req < 2 || g->n != 1 || g->has_filter)
-        return false;
-    const clause_it *c = &g->c[0];
-    if (c->src->kind != PDX_CLAUSE_TERMS || c->n != 1 || c->dead || c->optional ||
-        !c->decides[1] || c->src->whole_author || c->owner)
-        return false;
+    if (c->owner)
+        return true;
     for (uint32_t i = 0; i < e->n_req; i++)
         for (uint32_t j = 0; j < e->groups[i].n; j++)
             if (e->groups[i].c[j].owner == c)
-                return false; /* its cursors are another group's too */
-    return true;
+                return true;
+    return false;
+}
+
+/* How lone_run() may walk group g's papers: on its cursors (LONE_PLAIN),
+ * on its seeks (LONE_WALK), or not at all (a filter or a clause shared
+ * with another group: a paper of it is another group's too). */
+static uint8_t lone_fits(const eval *e, const group_it *g)
+{
+    if (e->n_req < 2 || g->has_filter)
+        return LONE_NO;
+    for (uint32_t i = 0; i < g->n; i++)
+        if (g->c[i].src->kind != PDX_CLAUSE_TERMS || clause_shared(e, &g->c[i]))
+            return LONE_NO;
+    const clause_it *c = &g->c[0];
+    if (g->n != 1 || c->n != 1 || c->dead || c->optional || !c->decides[1] ||
+        c->src->whole_author)
+        return LONE_WALK;
+    return LONE_PLAIN;
 }
 
 /* Scores the papers of lone group g from doc (which it alone holds) up
@@ -2923,16 +2943,20 @@ static bool lone_fits(const eval *e, const group_it *g)
  * cursors are left there (its seeks find them again). The bound before
  * the score is the coarse one of eval_partial() (the group's list bound
  * at its coverage, times the paper's vote boost). */
-static uint32_t lone_run(eval *e, rank_ctx *rc, heap *h, uint32_t g, double gub, uint32_t doc)
+static uint32_t lone_walk(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_t g,
+                          uint32_t doc, uint32_t upto, double cub);
+static uint32_t lone_run(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_t g, uint32_t doc)
 {
     uint32_t upto = PDX_NO_DOC;
     for (uint32_t i = 0; i < e->n_req; i++)
         if (i != g && e->groups[i].doc < upto)
             upto = e->groups[i].doc;
-    slot_it *s = &e->groups[g].c[0].s[0];
     double mass = 0;
-    mass += e->groups[g].mass; /* as eval_partial() sums it */
-    double cov = coverage(e, mass), cub = gub * cov;
+    mass += e->groups[g].mass; /* as partial_visit() sums it */
+    double cov = coverage(e, mass), cub = ms->gub[g] * cov;
+    if (ms->lone[g] == LONE_WALK)
+        return lone_walk(e, ms, rc, h, g, doc, upto, cub);
+    slot_it *s = &e->groups[g].c[0].s[0];
     uint64_t passed = 0;
     while (doc < upto && !e->err) {
         if (heap_bars_entry(rc, h) && !partial_may_enter(rc, h, cub * e->max_boost)) {
@@ -3161,7 +3185,71 @@ static uint32_t lone_group(const eval *e, const partial_ms *ms, uint32_t doc)
             return UINT32_MAX;
         on = i;
     }
-    return on != UINT32_MAX && ms->lone[on] ? on : UINT32_MAX;
+    return on != UINT32_MAX && ms->lone[on] != LONE_NO ? on : UINT32_MAX;
+}
+
+/* Partial candidate doc, which the groups whose doc it is are on:
+ * bounded (coarse, then its clauses), scored and pushed when it can
+ * enter the heap. */
+static void partial_visit(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_t doc)
+{
+    pdx_doc_score d;
+    pdx_doc_score_get(e->ix, doc, &d);
+    if (heap_bars_entry(rc, h)) {
+        if (ms->on && !partial_bound_may_enter(e, ms, rc, h, doc, &d, true)) {
+            e->s->stats.candidates_partial++;
+            return;
+        }
+        if (!partial_bound_may_enter(e, ms, rc, h, doc, &d, false))
+            return;
+    }
+    if (!passes_filters(e, doc, &d))
+        return;
+    double score = 0, mass = 0, ub = 0, prev = -1;
+    uint32_t matched = 0;
+    for (uint32_t i = 0; i < e->n_req; i++) {
+        double part = 0;
+        bool on = e->groups[i].doc == doc && group_score(e, &e->groups[i], doc, &d, &part);
+        add_with_proximity(&ub, &prev, on, part);
+        if (on) {
+            score += part;
+            matched++;
+            mass += e->groups[i].mass;
+        }
+    }
+    if (!matched || matched == e->n_req || e->err || excluded(e, doc, &d))
+        return;
+    double bst = boost(e, &d), cov = coverage(e, mass);
+    /* positions for proximity only when it can matter */
+    double bonus;
+    if (partial_may_enter(rc, h, ub * cov * bst) &&
+        proximity_bonus(e, doc, &d, score, bst, 0, &bonus)) {
+        score += bonus;
+        pdx_hit hit = {e->base + doc, score * cov * bst, true, matched};
+        heap_push(rc, h, &hit, &d);
+    }
+}
+
+/* lone_run() for a group that is not one plain word (a phrase, a word
+ * with alternatives): its papers up to upto are walked on its own seeks
+ * and each visited as eval_partial() would, without asking the other
+ * groups at every step. Returns upto. */
+static uint32_t lone_walk(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_t g,
+                          uint32_t doc, uint32_t upto, double cub)
+{
+    group_it *gi = &e->groups[g];
+    while (doc < upto && !e->err) {
+        if (heap_bars_entry(rc, h) && !partial_may_enter(rc, h, cub * e->max_boost)) {
+            e->s->stats.partial_lone++;
+            group_seek(e, gi, upto); /* none of the rest can enter */
+            break;
+        }
+        partial_visit(e, ms, rc, h, doc);
+        if (doc == PDX_NO_DOC - 1)
+            return PDX_NO_DOC;
+        doc = group_seek(e, gi, doc + 1);
+    }
+    return e->err ? PDX_NO_DOC : upto;
 }
 
 static void eval_partial(eval *e, rank_ctx *rc, heap *h)
@@ -3193,48 +3281,12 @@ static void eval_partial(eval *e, rank_ctx *rc, heap *h)
         doc = m;
         uint32_t lone = lone_group(e, &ms, doc);
         if (lone != UINT32_MAX) {
-            doc = lone_run(e, rc, h, lone, ms.gub[lone], doc);
+            doc = lone_run(e, &ms, rc, h, lone, doc);
             if (doc == PDX_NO_DOC)
                 return;
             continue;
         }
-        pdx_doc_score d;
-        pdx_doc_score_get(e->ix, doc, &d);
-        bool worth = true;
-        if (heap_bars_entry(rc, h)) {
-            if (ms.on && !partial_bound_may_enter(e, &ms, rc, h, doc, &d, true)) {
-                worth = false;
-                e->s->stats.candidates_partial++;
-            } else {
-                worth = partial_bound_may_enter(e, &ms, rc, h, doc, &d, false);
-            }
-        }
-        if (worth && passes_filters(e, doc, &d)) {
-            double score = 0, mass = 0, ub = 0, prev = -1;
-            uint32_t matched = 0;
-            for (uint32_t i = 0; i < e->n_req; i++) {
-                double part = 0;
-                bool on = e->groups[i].doc == doc &&
-                          group_score(e, &e->groups[i], doc, &d, &part);
-                add_with_proximity(&ub, &prev, on, part);
-                if (on) {
-                    score += part;
-                    matched++;
-                    mass += e->groups[i].mass;
-                }
-            }
-            if (matched && matched < e->n_req && !e->err && !excluded(e, doc, &d)) {
-                double bst = boost(e, &d), cov = coverage(e, mass);
-                /* positions for proximity only when it can matter */
-                double bonus;
-                if (partial_may_enter(rc, h, ub * cov * bst) &&
-                    proximity_bonus(e, doc, &d, score, bst, 0, &bonus)) {
-                    score += bonus;
-                    pdx_hit hit = {e->base + doc, score * cov * bst, true, matched};
-                    heap_push(rc, h, &hit, &d);
-                }
-            }
-        }
+        partial_visit(e, &ms, rc, h, doc);
         if (doc == PDX_NO_DOC - 1)
             return;
         doc++;

@@ -45,8 +45,9 @@ typedef struct pdx_search_stats {
      * candidates of the partial pass passed over on the list bounds of
      * their groups (eval_partial()), no clause read. */
     uint64_t candidates_essential, candidates_single, candidates_partial;
-    /* Papers of the partial pass that held one plain word alone, walked
-     * on its cursors (search.c lone_run()) and passed over on its bound. */
+    /* Papers of the partial pass that held one group alone, walked on
+     * that group's cursors or seeks (search.c lone_run()), passed over on
+     * its bound (one by one, or the rest of a run at once). */
     uint64_t partial_lone;
     /* Candidates the essential walk let through that were passed over
      * once some lists it only probes were moved to them (their bound
