@@ -2954,10 +2954,12 @@ static uint32_t lone_run(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_
     double mass = 0;
     mass += e->groups[g].mass; /* as partial_visit() sums it */
     double cov = coverage(e, mass), cub = ms->gub[g] * cov;
-    if (ms->lone[g] == LONE_WALK)
+    if (ms->lone[g] == LONE_WALK) {
+        e->s->stats.lone_walked++;
         return lone_walk(e, ms, rc, h, g, doc, upto, cub);
+    }
+    e->s->stats.lone_plain++;
     slot_it *s = &e->groups[g].c[0].s[0];
-    uint64_t passed = 0;
     while (doc < upto && !e->err) {
         if (heap_bars_entry(rc, h) && !partial_may_enter(rc, h, cub * e->max_boost)) {
             /* none of the run can enter now: its cursors go to its end */
@@ -2969,7 +2971,6 @@ static uint32_t lone_run(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_
                     return PDX_NO_DOC;
                 }
             }
-            passed++;
             break;
         }
         double bst = boost_of_votes(e, pdx_doc_votes(e->ix, doc));
@@ -2989,8 +2990,6 @@ static uint32_t lone_run(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_
                 if (passes_filters(e, doc, &d) && !excluded(e, doc, &d) && !e->err)
                     heap_push(rc, h, &hit, &d);
             }
-        } else {
-            passed++;
         }
         uint32_t next = PDX_NO_DOC;
         for (uint32_t i = 0; i < s->n; i++) {
@@ -3006,7 +3005,6 @@ static uint32_t lone_run(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_
         }
         doc = next;
     }
-    e->s->stats.partial_lone += passed;
     return upto;
 }
 
@@ -3240,7 +3238,6 @@ static uint32_t lone_walk(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32
     group_it *gi = &e->groups[g];
     while (doc < upto && !e->err) {
         if (heap_bars_entry(rc, h) && !partial_may_enter(rc, h, cub * e->max_boost)) {
-            e->s->stats.partial_lone++;
             group_seek(e, gi, upto); /* none of the rest can enter */
             break;
         }

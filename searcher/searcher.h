@@ -45,10 +45,10 @@ typedef struct pdx_search_stats {
      * candidates of the partial pass passed over on the list bounds of
      * their groups (eval_partial()), no clause read. */
     uint64_t candidates_essential, candidates_single, candidates_partial;
-    /* Papers of the partial pass that held one group alone, walked on
-     * that group's cursors or seeks (search.c lone_run()), passed over on
-     * its bound (one by one, or the rest of a run at once). */
-    uint64_t partial_lone;
+    /* Runs of the partial pass over the papers that one group holds
+     * alone (search.c lone_run()): on a plain word's cursors, and on
+     * another group's own seeks (lone_walk()). */
+    uint64_t lone_plain, lone_walked;
     /* Candidates the essential walk let through that were passed over
      * once some lists it only probes were moved to them (their bound
      * with what those lists hold there could not enter: probe_excluded()). */

@@ -279,7 +279,8 @@ static void assert_pruning_exercised(pdx_searcher *s, const char *corpus_name, i
            "matches counted unscored; %llu partial candidates from essential groups (%llu "
            "splits by cost); %llu "
            "essential, %llu probed, %llu one-list and %llu partial candidates passed over on "
-           "bounds; %llu proximities skipped; %llu lone-word partial papers passed over\n",
+           "bounds; %llu proximities skipped; %llu and %llu partial runs of one group alone on "
+           "cursors and on seeks\n",
            corpus_name, (unsigned long long)st->blockmax_and,
            (unsigned long long)st->blockmax_single, (unsigned long long)st->blockmax_partial,
            (unsigned long long)st->candidates_and, (unsigned long long)st->counted_unscored,
@@ -287,13 +288,14 @@ static void assert_pruning_exercised(pdx_searcher *s, const char *corpus_name, i
            (unsigned long long)st->partial_by_cost,
            (unsigned long long)st->candidates_essential, (unsigned long long)st->candidates_probed,
            (unsigned long long)st->candidates_single, (unsigned long long)st->candidates_partial,
-           (unsigned long long)st->proximity_skipped, (unsigned long long)st->partial_lone);
+           (unsigned long long)st->proximity_skipped, (unsigned long long)st->lone_plain,
+           (unsigned long long)st->lone_walked);
     if (!st->blockmax_and || !st->blockmax_single || !st->blockmax_partial ||
         !st->candidates_and || !st->counted_unscored ||
         !st->counted_union || !st->maxscore_partial ||
         (!(skip & SKIP_BY_COST) && !st->partial_by_cost) || !st->candidates_essential ||
         !st->candidates_probed || !st->candidates_single || !st->candidates_partial ||
-        !st->proximity_skipped || !st->partial_lone)
+        !st->proximity_skipped || !st->lone_plain || !st->lone_walked)
         fail_msg("%s: a pruning path was never taken (see the counts above)", corpus_name);
 }
 
