@@ -27,7 +27,8 @@
  * proximity computed only when it can matter, and in the partial pass the
  * same bounds plus MaxScore over whole groups (partial_ms: a paper with
  * only the groups whose bounds, at their coverage, cannot enter is never
- * visited). Every bound includes
+ * visited; the papers one group holds alone are walked on that group
+ * only, up to the next paper of another: lone_run()). Every bound includes
  * the largest proximity factor and vote boost (in the full-match pass,
  * the proximity factor of each cursor's own group: a first or last word
  * is in one pair, a middle word in two; cursor_prox()), and a paper is
