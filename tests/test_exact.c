@@ -422,7 +422,12 @@ static void exact_synthetic_pruned_equals_exhaustive(void **state)
     static const char *const fixed[] = {
         "alpha", "alpha beta", "alpha beta gamma", "\"alpha beta\"", "alpha OR beta",
         "alpha \"beta gamma\"", "a*", "alpha beta nosuchword", "beta \"alpha gamma\" nosuchword",
-        "epsilon alpha nosuchword", "alpha \"alpha alpha\"", "beta \"alpha beta\""};
+        "epsilon alpha nosuchword", "alpha \"alpha alpha\"", "beta \"alpha beta\"",
+        /* filters, which the partial pass asks of a paper only when it
+         * could enter: with no full match, every partial match of a
+         * two-word query holds one word alone (lone_run()) */
+        "alpha nosuchword votes:<10", "beta nosuchword date:2024-01",
+        "alpha beta nosuchword date:2024-02..", "alpha beta -gamma date:2024-03"};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         parsed += compare_pages(c.s, fixed[i], true);
     for (int i = 0; i < SYN_QUERIES; i++) {
