@@ -2939,13 +2939,14 @@ static uint8_t lone_fits(const eval *e, const group_it *g)
     return LONE_PLAIN;
 }
 
+static uint32_t lone_walk(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_t g,
+                          uint32_t doc, uint32_t upto, double cub);
+
 /* Scores the papers of lone group g from doc (which it alone holds) up
  * to the next paper of any other required group, which it returns; g's
  * cursors are left there (its seeks find them again). The bound before
  * the score is the coarse one of eval_partial() (the group's list bound
  * at its coverage, times the paper's vote boost). */
-static uint32_t lone_walk(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_t g,
-                          uint32_t doc, uint32_t upto, double cub);
 static uint32_t lone_run(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_t g, uint32_t doc)
 {
     uint32_t upto = PDX_NO_DOC;
