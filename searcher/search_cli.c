@@ -44,7 +44,8 @@ static const char usage[] =
     "      --json             print JSON Lines, one object per paper: type (\"hit\"),\n"
     "                         rank, score, id, url, date (\"YYYY-MM-DD\" or null),\n"
     "                         votes (null when unknown), title, authors (array),\n"
-    "                         snippet, highlights ([start,end] UTF-8 byte ranges\n"
+    "                         authors_total, snippet, highlights ([start,end]\n"
+    "                         UTF-8 byte ranges\n"
     "                         in snippet), title_highlights (the same, in title),\n"
     "                         partial (bool); then one summary line: type\n"
     "                         (\"summary\"), query, total, total_exact, shown,\n"
@@ -187,9 +188,9 @@ static bool parse_weights(const char *v, double w[3])
 static int bad_value(const char *opt, const char *val, const char *want)
 {
     if (val)
-        fprintf(stderr, PROG "%s wants %s, got '%s'\n", opt, want, val);
+        pdx_cli_eprintf(PROG "%s wants %s, got '%s'\n", opt, want, val);
     else
-        fprintf(stderr, PROG "%s wants %s\n", opt, want);
+        pdx_cli_eprintf(PROG "%s wants %s\n", opt, want);
     return 2;
 }
 
@@ -280,18 +281,18 @@ static int parse_args(cli *c, int argc, char **argv)
             if (!pdx_cli_parse_real(v, MAX_B, &c->opts.b))
                 return bad_value("--b", v, "a number from 0 to 1");
         } else if (a[1] == '-') {
-            fprintf(stderr, PROG "unknown option '%s' (see --help)\n", a);
+            pdx_cli_eprintf(PROG "unknown option '%s' (see --help)\n", a);
             return 2;
         } else {
             add_word(c, a); /* "-survey": an exclusion */
         }
     }
     if (c->query.err) {
-        fprintf(stderr, PROG "out of memory\n");
+        pdx_cli_eprintf(PROG "out of memory\n");
         return 2;
     }
     if (!c->query.len) {
-        fprintf(stderr, PROG "no query (see --help)\n");
+        pdx_cli_eprintf(PROG "no query (see --help)\n");
         return 2;
     }
     const char *nc = getenv("NO_COLOR");
@@ -703,7 +704,7 @@ static void search_error(const cli *c, int rc, const char *m)
     if ((rc == PDX_EIO || rc == PDX_ECORRUPT) && index_changed(c->index))
         fputs(bus_msg, stderr);
     else
-        fprintf(stderr, PROG "%s\n", m);
+        pdx_cli_eprintf(PROG "%s\n", m);
 }
 
 /* ---- main ---- */
@@ -748,10 +749,10 @@ static int search_into(pdx_buf *o, const cli *c)
     int rc = pdx_index_open_flags(&ix, c->index, PDX_OPEN_ONESHOT, err, sizeof err);
     if (rc) {
         if (rc == PDX_ENOTFOUND)
-            fprintf(stderr, PROG "%s (build one with: paperdex-index -o %s DIGESTS...)\n", err,
+            pdx_cli_eprintf(PROG "%s (build one with: paperdex-index -o %s DIGESTS...)\n", err,
                     c->index);
         else
-            fprintf(stderr, PROG "%s\n", err);
+            pdx_cli_eprintf(PROG "%s\n", err);
         return 2;
     }
     note_segments(ix);
@@ -761,7 +762,7 @@ static int search_into(pdx_buf *o, const cli *c)
     char *suggestion = NULL;
     int status = 2;
     if (pdx_searcher_new(&s, ix)) {
-        fprintf(stderr, PROG "out of memory\n");
+        pdx_cli_eprintf(PROG "out of memory\n");
         goto done;
     }
     double t0 = now();
@@ -782,11 +783,11 @@ static int search_into(pdx_buf *o, const cli *c)
         goto done;
     }
     if (c->json && r.notice[0])
-        fprintf(stderr, PROG "%s\n", r.notice);
+        pdx_cli_eprintf(PROG "%s\n", r.notice);
     if (format_results(o, s, q, c, &r, secs, suggestion))
         goto done;
     if (o->err) {
-        fprintf(stderr, PROG "out of memory\n");
+        pdx_cli_eprintf(PROG "out of memory\n");
         goto done;
     }
     status = r.n || r.total || r.partial_used ? 0 : 1; /* matches, if not on this page */
@@ -825,7 +826,7 @@ static int close_stdout(void)
         out_errno = errno ? errno : EIO;
     if (!out_errno)
         return 0;
-    fprintf(stderr, PROG "writing output: %s\n", strerror(out_errno));
+    pdx_cli_eprintf(PROG "writing output: %s\n", strerror(out_errno));
     return 2;
 }
 

@@ -27,6 +27,9 @@
  * summaries, or the authors for a word of an author: field. The cost (a
  * scan of the terms of one first letter, a few papers read) is paid only
  * when a front end asks, which it does when no paper matches every word.
+ * A suggestion is offered only when it matches some paper in full: the
+ * words are corrected one at a time, and two right words can make a
+ * query of nothing (two people's names in one quoted author).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -443,17 +446,12 @@ static void put_in_case(pdx_buf *o, const char *r, size_t n, const char *t, size
     }
 }
 
-/* Does the word w[0..n), searched alone as the query parser reads a word,
- * match papers in some form (into *held)? Its term is not in the index,
- * but another spelling may be ("selfattention": self-attention) or a
- * lexicon equivalent: a review found `selfattention xqzzy` "corrected" to
- * a word of one paper. Searched, not only looked up: a split of a typo
- * into two words papers hold (datset: "dat set") is a form no paper has. */
-static int matches_in_some_form(pdx_searcher *s, const char *w, size_t n, bool *held)
+/* Does the query text t[0..n) match some paper in full (into *held)? */
+static int matches_in_full(pdx_searcher *s, const char *t, size_t n, bool *held)
 {
     pdx_query *q;
     *held = false;
-    int rc = pdx_query_parse_flags(&q, s, w, n, PDX_PARSE_DEFAULT);
+    int rc = pdx_query_parse_flags(&q, s, t, n, PDX_PARSE_DEFAULT);
     if (rc)
         return rc == PDX_EINVAL ? PDX_OK : rc; /* no word of its own: nothing held */
     pdx_search_opts o;
@@ -467,6 +465,25 @@ static int matches_in_some_form(pdx_searcher *s, const char *w, size_t n, bool *
     }
     pdx_query_free(q);
     return rc;
+}
+
+/* The query rebuilt with its corrections, o (not NUL-terminated), into
+ * *out when it matches some paper in full: words corrected one at a time
+ * may make a query of nothing (a user trial: `author:"Mina Park"` became
+ * `author:"Ming Park"`, two names of two people, no author), and a "did
+ * you mean" that finds nothing misleads more than none. */
+static int suggestion_checked(pdx_searcher *s, pdx_buf *o, char **out)
+{
+    bool held;
+    int rc = matches_in_full(s, (const char *)o->data, o->len, &held);
+    s->errmsg[0] = 0; /* a check's refusal is no error of the caller's */
+    if (rc || !held)
+        return rc;
+    pdx_buf_putc(o, '\0');
+    if (o->err)
+        return PDX_ENOMEM;
+    *out = (char *)o->data;
+    return PDX_OK;
 }
 
 int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
@@ -494,7 +511,14 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
         rc = pdx_search_term_find(s, w->term, w->term_len, &ord);
         if (rc != PDX_ENOTFOUND)
             continue; /* a word papers hold (rc 0), or an error */
-        if ((rc = matches_in_some_form(s, text + w->start, w->end - w->start, &held)) || held)
+        /* Searched alone as the parser reads a word, does it match papers
+         * in some form? Its term is not in the index, but another spelling
+         * may be ("selfattention": self-attention) or a lexicon
+         * equivalent: a review found `selfattention xqzzy` "corrected" to
+         * a word of one paper. Searched, not only looked up: a split of a
+         * typo into two words papers hold (datset: "dat set") is a form no
+         * paper has. */
+        if ((rc = matches_in_full(s, text + w->start, w->end - w->start, &held)) || held)
             continue;
         const char *r;
         size_t rn;
@@ -507,13 +531,9 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
     }
     if (!rc && changed) {
         pdx_buf_append(&o, text + done, len - done);
-        pdx_buf_putc(&o, '\0');
-        if (o.err)
-            rc = PDX_ENOMEM;
-        else
-            *out = (char *)o.data;
+        rc = o.err ? PDX_ENOMEM : suggestion_checked(s, &o, out);
     }
-    if (rc || !changed)
+    if (rc || !*out)
         pdx_buf_free(&o);
     if (rc == PDX_ENOMEM)
         pdx_searcher_error(s, rc, "out of memory making a suggestion");

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_opt.h"
 #include "serve.h"
 
 static long long monotonic_ms(void)
@@ -101,7 +102,7 @@ static void swap_in(pdx_served *sv, pdx_snapshot *next)
     atomic_fetch_add(&sv->replacements, 1);
     pdx_index_info info;
     pdx_index_info_get(next->ix, &info);
-    fprintf(stderr, PROG "%s was replaced: now serving %u papers (generation %llu)\n",
+    pdx_cli_eprintf(PROG "%s was replaced: now serving %u papers (generation %llu)\n",
             sv->path, info.docs, (unsigned long long)next->generation);
     pdx_snapshot_release(old);
 }
@@ -115,7 +116,7 @@ static void note_failure(pdx_served *sv, const struct stat *st, const char *err)
     sv->have_failed = true;
     pthread_mutex_unlock(&sv->lock);
     if (!known)
-        fprintf(stderr, PROG "%s changed but cannot be opened (%s); still serving the previous "
+        pdx_cli_eprintf(PROG "%s changed but cannot be opened (%s); still serving the previous "
                         "index\n", sv->path, err);
 }
 

@@ -123,7 +123,7 @@ static bool parse_uint(const char *v, unsigned min, unsigned max, unsigned *out)
 
 static int bad_value(const char *opt, const char *val, const char *want)
 {
-    fprintf(stderr, PROG "%s wants %s, got '%s'\n", opt, want, val ? val : "");
+    pdx_cli_eprintf(PROG "%s wants %s, got '%s'\n", opt, want, val ? val : "");
     return 2;
 }
 
@@ -158,7 +158,7 @@ static int parse_args(options *o, int argc, char **argv)
             if (!parse_uint(v, 1, 3600, &o->timeout))
                 return bad_value("--timeout", v, "seconds from 1 to 3600");
         } else {
-            fprintf(stderr, PROG "unknown argument '%s' (see --help)\n", a);
+            pdx_cli_eprintf(PROG "unknown argument '%s' (see --help)\n", a);
             return 2;
         }
     }
@@ -680,11 +680,11 @@ static void announce(const server *srv, struct MHD_Daemon *d, const options *o,
     pdx_index_info ii;
     pdx_index_info_get(srv->sv.current->ix, &ii);
     bool v6 = addr->ss_family == AF_INET6;
-    fprintf(stderr, PROG "serving %s (%u paper%s) on http://%s%s%s:%u/ with %u threads\n",
+    pdx_cli_eprintf(PROG "serving %s (%u paper%s) on http://%s%s%s:%u/ with %u threads\n",
             o->index, ii.docs, ii.docs == 1 ? "" : "s", v6 ? "[" : "", host, v6 ? "]" : "", info ? info->port : 0,
             o->threads);
     if (!is_loopback(addr))
-        fprintf(stderr, PROG "warning: %s is not a loopback address: anyone who can reach "
+        pdx_cli_eprintf(PROG "warning: %s is not a loopback address: anyone who can reach "
                         "it can use this server (there is no authentication)\n", o->listen);
 }
 
@@ -700,7 +700,7 @@ int main(int argc, char **argv)
     if (!resolve_listen(o.listen, &addr, &addr_len, &gai_err)) {
         if (!gai_err)
             return bad_value("--listen", o.listen, "ADDR:PORT (127.0.0.1:8080, [::1]:8080)");
-        fprintf(stderr, PROG "cannot listen on %s: its address does not resolve (%s)\n", o.listen,
+        pdx_cli_eprintf(PROG "cannot listen on %s: its address does not resolve (%s)\n", o.listen,
                 gai_strerror(gai_err));
         return 1;
     }
@@ -709,7 +709,7 @@ int main(int argc, char **argv)
     guard_mapping(o.index);
     int rc = pdx_served_open(&srv.sv, o.index, err, sizeof err);
     if (rc) {
-        fprintf(stderr, PROG "%s%s\n", err,
+        pdx_cli_eprintf(PROG "%s%s\n", err,
                 rc == PDX_ENOTFOUND ? " (build one with: paperdex-index -o INDEX DIGESTS...)"
                                     : "");
         return 1;
@@ -722,7 +722,7 @@ int main(int argc, char **argv)
         d = start_daemon(&srv, &o, &addr);
     if (!d) {
         bool found;
-        fprintf(stderr, PROG "cannot listen on %s: %s\n", o.listen,
+        pdx_cli_eprintf(PROG "cannot listen on %s: %s\n", o.listen,
                 listen_problem(&addr, addr_len, &found));
         if (mhd_startup[0] && !found)
             pdx_cli_eprintf(PROG "libmicrohttpd: %s\n", mhd_startup);
@@ -738,7 +738,7 @@ int main(int argc, char **argv)
     unsigned long long late = pdx_reaper_count(srv.reaper);
     pdx_reaper_stop(srv.reaper);
     unsigned long long served = atomic_load(&srv.requests);
-    fprintf(stderr, PROG "stopped by %s after %llu request%s (%llu connection%s closed for "
+    pdx_cli_eprintf(PROG "stopped by %s after %llu request%s (%llu connection%s closed for "
                     "missing the %u s deadline)\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM", served, served == 1 ? "" : "s", late,
             late == 1 ? "" : "s", o.timeout);

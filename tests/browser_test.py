@@ -294,6 +294,15 @@ def drive_page(b, base, shot):
     dates = b.eval("[...document.querySelectorAll('#hits .meta span:first-child')].map(s => s.textContent)")
     check(all(d.startswith("2024-03") for d in dates),
           "an open quote keeps the month filter (%d shown)" % len(dates))
+    # the same for a typographic quote, which IMEs and macOS type for '"'
+    # (a user trial: only '"' was closed, so “diffusion swallowed the filter)
+    for mark in ("\u201c", "\u00ab"):
+        b.goto(base + "/?" + urllib.parse.urlencode({"q": mark + "diffusion", "votes": "20"}))
+        b.wait("%s.length > 0" % HITS, "results for an open %s with a vote filter" % mark)
+        votes = [int(re.search(r"▲ (\d+)", v).group(1))
+                 for v in b.eval("[...document.querySelectorAll('#hits .meta')].map(m => m.textContent)")]
+        check(all(v >= 20 for v in votes),
+              "an open %s keeps the vote filter %s" % (mark, votes))
     b.goto(base + "/?" + urllib.parse.urlencode({"q": "diffusion OR", "votes": "20"}))
     b.wait("%s.length > 0" % HITS, "results for a trailing OR with a vote filter")
     votes = [int(re.search(r"▲ (\d+)", v).group(1))

@@ -1272,6 +1272,31 @@ static void hostile_index_keeps_files_named_like_its_own(void **st)
     fx_rmtree(dir);
 }
 
+/* The index path a user typed is printed escaped by every program that
+ * cannot open it (a review found paperdex-search and paperdex-serve
+ * writing it raw, an escape sequence and all, where paperdex-index
+ * escaped it). */
+static void hostile_programs_escape_index_path(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *idx = fx_path(dir, "no\033[31m.idx");
+    const char *search[] = {"paperdex-search", "-i", idx, "robot", NULL};
+    const char *serve[] = {"paperdex-serve", "-i", idx, "--listen", "127.0.0.1:0", NULL};
+    const char *const *argvs[] = {search, serve};
+    for (size_t i = 0; i < 2; i++) {
+        run_result r = run_prog(dir, argvs[i]);
+        assert_true(r.status != 0);
+        if (strchr(r.err, '\033') || strchr(r.out, '\033'))
+            fail_msg("%s: a raw escape reached the terminal: %s", argvs[i][0], r.err);
+        if (!strstr(r.err, "no\\x1B[31m.idx"))
+            fail_msg("%s: the path is not named escaped: %s", argvs[i][0], r.err);
+        run_free(&r);
+    }
+    free(idx);
+    fx_rmtree(dir);
+}
+
 /* File names are the user's data too: a digest named with a terminal
  * escape (a title change, a screen clear) or a newline (a forged message
  * line) was printed as is in the indexer's messages and summary. They are
@@ -1501,6 +1526,7 @@ int main(void)
         cmocka_unit_test(hostile_build_over_damaged_manifest_keeps_segments),
         cmocka_unit_test(hostile_export_refuses_index_files),
         cmocka_unit_test(hostile_index_escapes_file_names),
+        cmocka_unit_test(hostile_programs_escape_index_path),
         cmocka_unit_test(hostile_index_stdout_full),
         cmocka_unit_test(hostile_index_same_input_twice),
         cmocka_unit_test(hostile_index_messages_say_it_once),

@@ -4,7 +4,8 @@
  * edit for words of four or five letters, two for longer ones, the same
  * first letter), spelled as a paper spells it and in the typed case; words
  * papers hold, short words, Korean words, field names and prefixes are
- * left alone, and a query whose every word is held has no suggestion.
+ * left alone, a query whose every word is held has no suggestion, and
+ * neither has one whose corrected query no paper matches in full.
  *
  * The papers are written for these tests. "segment" stands for three
  * words (segment, segments, segmentation), so the suggestion must be the
@@ -133,7 +134,21 @@ static void test_suggest__what_is_no_misspelling(void **state)
     expect(e, "author:Yoonn", "author:Yoon");
     expect(e, "author:\"Ira Yoonn\"", "author:\"Ira Yoon\"");
     expect(e, "author:(Yoonn OR Parkk)", "author:(Yoon OR Park)");
-    expect(e, "author:(Yoonn) Yoonn", "author:(Yoon) Yoonn");
+    expect(e, "author:(Yoonn) Ira", "author:(Yoon) Ira");
+}
+
+/* A suggestion must match some paper in full: each word corrected alone
+ * can make a query of nothing (a user trial: `author:"Mina Park"` became
+ * `author:"Ming Park"`, two people's names). */
+static void test_suggest__only_what_matches(void **state)
+{
+    fx_search *e = *state;
+    expect(e, "author:\"Ira Yoonn\"", "author:\"Ira Yoon\""); /* one person */
+    expect(e, "author:\"Gil Parkk\"", NULL);  /* Park is Cy Park, not Gil */
+    expect(e, "author:(Yoonn) Yoonn", NULL);   /* Yoonn outside author: stays, holds nothing */
+    expect(e, "\"gaussain segmentation\"", NULL); /* two right words, no paper's phrase */
+    expect(e, "gaussain splatting votes:>100", NULL); /* no paper has the votes */
+    expect(e, "gaussain splatting votes:>2", "gaussian splatting votes:>2");
 }
 
 static void test_suggest__arguments_checked(void **state)
@@ -162,6 +177,8 @@ int main(void)
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__no_suggestion, setup, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__what_is_no_misspelling, setup,
+                                        fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_suggest__only_what_matches, setup,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__arguments_checked, setup,
                                         fx_search_teardown),
