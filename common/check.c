@@ -109,9 +109,7 @@ static int check_docs(pdx_index *ix, uint32_t *limit)
         if (st.id_len == 0)
             return pdx_index_corrupt(ix, "STORED: document %u has an empty id", d);
         if (doc.date) {
-            int m = doc.date / 100 % 100, day = doc.date % 100;
-            if (doc.date < 19000101 || doc.date > 99991231 || m < 1 || m > 12 || day < 1 ||
-                day > 31)
+            if (!pdx_date_valid(doc.date))
                 return pdx_index_corrupt(ix, "DOCS: document %u has an invalid date %d", d,
                                          doc.date);
             if (!lo || doc.date < lo)
@@ -401,6 +399,8 @@ int pdx_segment_check(pdx_index *ix)
 
 int pdx_index_check(pdx_index *ix)
 {
+    if (!ix)
+        return PDX_EINVAL;
     return ix->n_segs ? pdx_view_check(ix) : pdx_segment_check(ix);
 }
 

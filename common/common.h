@@ -154,6 +154,10 @@ uint64_t pdx_hash(const void *p, size_t n);
 void pdx_format_date(char out[16], int32_t date);
 /* The same for a message: out, or "no date" when unknown. */
 const char *pdx_date_text(int32_t date, char out[16]);
+/* Is date (YYYYMMDD, not 0) one an index may hold: from 1900 to 9999, a
+ * month 1-12 and a day 1-31? The writer refuses others, the check
+ * (check.c) calls them corruption. */
+bool pdx_date_valid(int32_t date);
 
 /* ---- utf8.c: UTF-8 helpers shared by parser, tokenizer and output ---- */
 

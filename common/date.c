@@ -30,3 +30,9 @@ const char *pdx_date_text(int32_t date, char out[16])
     pdx_format_date(out, date);
     return out[0] ? out : "no date";
 }
+
+bool pdx_date_valid(int32_t date)
+{
+    int m = date / 100 % 100, day = date % 100;
+    return date >= 19000101 && date <= 99991231 && m >= 1 && m <= 12 && day >= 1 && day <= 31;
+}

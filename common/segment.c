@@ -345,7 +345,11 @@ static void add_segment_info(const pdx_index *seg, pdx_index_info *out)
 
 void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out)
 {
+    if (!out)
+        return;
     memset(out, 0, sizeof *out);
+    if (!ix)
+        return;
     out->docs = ix->n_live;
     out->deleted = ix->n_docs - ix->n_live;
     out->segments = ix->n_segs;
@@ -379,8 +383,10 @@ void pdx_index_info_get(const pdx_index *ix, pdx_index_info *out)
 
 int pdx_index_segment_info(const pdx_index *ix, uint32_t i, pdx_segment_info *out)
 {
+    if (!out)
+        return PDX_EINVAL;
     memset(out, 0, sizeof *out);
-    if (i >= ix->n_segs)
+    if (!ix || i >= ix->n_segs)
         return PDX_EINVAL;
     const pdx_index *seg = ix->segs[i];
     *out = (pdx_segment_info){
@@ -697,11 +703,15 @@ int pdx_stored_scan(pdx_index *ix, uint32_t doc, pdx_stored *out)
 
 uint32_t pdx_index_n_docs(const pdx_index *ix)
 {
-    return ix->n_docs;
+    return ix ? ix->n_docs : 0;
 }
 
 int pdx_index_paper_get(pdx_index *ix, uint32_t doc, pdx_index_paper *out)
 {
+    if (!ix)
+        return PDX_EINVAL;
+    if (!out)
+        return pdx_index_error(ix, PDX_EINVAL, "out is NULL");
     if (doc >= ix->n_docs)
         return pdx_index_error(ix, PDX_EINVAL, "document %u out of range (%u documents)", doc,
                                ix->n_docs);

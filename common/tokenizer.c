@@ -1184,6 +1184,8 @@ static int run_text(tk_state *st, const uint8_t *p, size_t len)
 
 int pdx_tokenizer_new(pdx_tokenizer **out)
 {
+    if (!out)
+        return PDX_EINVAL;
     *out = NULL;
     pdx_tokenizer *tk = calloc(1, sizeof *tk); /* the stemmer comes later: stem_word */
     if (!tk)
@@ -1209,7 +1211,8 @@ int pdx_tokenize(pdx_tokenizer *tk, int flags, const char *text, size_t len,
 {
     if (next_pos_out)
         *next_pos_out = first_pos;
-    if (!tk || !fn || (!text && len))
+    if (!tk || !fn || (!text && len) ||
+        (flags & ~(PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED | PDX_TOKENIZE_WHOLE)))
         return PDX_EINVAL;
     tk_state st;
     memset(&st, 0, sizeof st);
@@ -1227,6 +1230,8 @@ int pdx_tokenize(pdx_tokenizer *tk, int flags, const char *text, size_t len,
 
 size_t pdx_term_unbridge(const char *term, size_t len, char *out)
 {
+    if (!term || !out)
+        return 0;
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
         if (term[i] != ' ')

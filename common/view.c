@@ -347,9 +347,17 @@ int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbu
 int pdx_index_open_flags(pdx_index **out, const char *path, unsigned flags, char *errbuf,
                          size_t errbuf_size)
 {
-    *out = NULL;
+    if (!errbuf)
+        errbuf_size = 0; /* no room for a message: only the code */
     if (errbuf_size)
         errbuf[0] = 0;
+    if (out)
+        *out = NULL;
+    if (!out || !path || !*path) {
+        if (errbuf_size)
+            snprintf(errbuf, errbuf_size, "%s", !out ? "out is NULL" : "no index path given");
+        return PDX_EINVAL;
+    }
     if (flags & ~(unsigned)PDX_OPEN_ONESHOT) {
         if (errbuf_size)
             snprintf(errbuf, errbuf_size, "%s: unknown open flags 0x%x", path,
@@ -401,7 +409,7 @@ pdx_index *pdx_view_locate(const pdx_index *ix, uint32_t doc, uint32_t *local)
 
 bool pdx_index_doc_live(const pdx_index *ix, uint32_t doc)
 {
-    if (doc >= ix->n_docs)
+    if (!ix || doc >= ix->n_docs)
         return false;
     uint32_t local;
     const pdx_index *seg = pdx_view_locate(ix, doc, &local);

@@ -211,8 +211,9 @@ static void add_stats(pdx_parse_stats *to, const pdx_parse_stats *s)
 static int replay(pool *pl, job *j)
 {
     add_stats(pl->stats, &j->stats);
-    if (j->stamped && pdx_writer_note_file(pl->w, j->path, &j->stamp))
-        return PDX_ENOMEM;
+    int rc = j->stamped ? pdx_writer_note_file(pl->w, j->path, &j->stamp) : PDX_OK;
+    if (rc)
+        return rc; /* the writer's error, sticky (an earlier one, or memory) */
     for (size_t k = 0; k < j->n_ev; k++) {
         const job_event *e = &j->ev[k];
         if (!e->is_paper) {
@@ -222,7 +223,7 @@ static int replay(pool *pl, job *j)
                 pl->cb->on_diag(&d, pl->cb->payload);
             continue;
         }
-        int rc = pdx_writer_add_prepared(pl->w, j->batch, e->index);
+        rc = pdx_writer_add_prepared(pl->w, j->batch, e->index);
         if (!rc && pl->cb->on_paper) {
             pdx_paper p;
             pdx_doc_batch_paper(j->batch, e->index, &p);
@@ -445,8 +446,10 @@ int pdx_writer_add_paths(pdx_writer *w, const char *const *paths, size_t n_paths
 {
     static const pdx_parse_cb no_cb = {0};
     pdx_parse_stats local = {0};
-    if (!w || (n_paths && !paths))
+    if (!w)
         return PDX_EINVAL;
+    if (n_paths && !paths)
+        return pdx_writer_usage_error(w, "paths is NULL with %zu paths", n_paths);
     cb = cb ? cb : &no_cb;
     stats = stats ? stats : &local;
     const pdx_writer_opts *o = pdx_writer_options(w);

@@ -21,6 +21,7 @@
 
 #include "format.h"
 #include "indexer.h"
+#include "paperdex/index.h"
 #include "paperdex/tokenizer.h"
 
 /* One distinct term of one field of one prepared document. */
@@ -357,8 +358,11 @@ int pdx_doc_batch_add(pdx_doc_batch *b, const pdx_paper *p)
     /* A paper of over 1 GiB of text would not fit the writer's 32-bit
      * record lengths: refused like an allocation failure, whatever the
      * batch holds besides. */
-    if (p->id_len + p->url_len + p->title_len + p->authors_len + p->summary_len >
-        (size_t)UINT32_MAX / 4) {
+    size_t total = 0;
+    const size_t lens[] = {p->id_len, p->url_len, p->title_len, p->authors_len, p->summary_len};
+    for (size_t k = 0; k < sizeof lens / sizeof lens[0] && total <= PDX_MAX_PAPER_TEXT; k++)
+        total = lens[k] > PDX_MAX_PAPER_TEXT ? SIZE_MAX : total + lens[k];
+    if (total > PDX_MAX_PAPER_TEXT) {
         d->err = PDX_ENOMEM;
         return PDX_OK;
     }

@@ -162,6 +162,10 @@ typedef struct pdx_writer_opts pdx_writer_opts;
 /* Adds paper i of batch b exactly as pdx_writer_add adds that paper (same
  * checks, duplicates, errors and messages). */
 int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i);
+/* A call's argument refused: the message into w's, PDX_EINVAL returned,
+ * and the writer goes on (the error is not sticky). */
+int pdx_writer_usage_error(pdx_writer *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* The options the writer was created with (threads resolved: >= 1). */
 const pdx_writer_opts *pdx_writer_options(const pdx_writer *w);
 /* Sets the writer's sticky error (if none yet) to code with a message

@@ -1878,6 +1878,8 @@ int pdx_parse_buffer(const char *file, const char *data, size_t len, const pdx_p
                      pdx_parse_stats *stats)
 {
     pdx_parse_stats local = {0};
+    if (!data && len)
+        return PDX_EINVAL;
     pdx_parser *p;
     int rc = pdx_parser_new(&p, cb, stats ? stats : &local);
     if (rc)

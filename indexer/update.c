@@ -622,7 +622,9 @@ static int parse_into_segment(pdx_updater *u, const char **list, size_t n)
     if (!rc) {
         pdx_parse_cb cb = {forward_paper, forward_diag, u};
         rc = pdx_writer_add_paths(w, list, n, &cb, &u->parse_stats);
-        if (rc)
+        if (rc > 0) /* no code of paperdex's: the paper callback's value */
+            pdx_update_fail(u, rc, "%s: stopped by the paper callback (%d)", u->path, rc);
+        else if (rc)
             pdx_update_fail(u, rc, "%s", *pdx_writer_errmsg(w) ? pdx_writer_errmsg(w)
                                                                : pdx_strerror(rc));
     }
@@ -719,16 +721,18 @@ static int resolve_duplicates(pdx_updater *u)
              new_wins ? "this entry replaces that one"
                       : "that entry is kept; this one is not indexed");
         free(file);
-        /* the loser's file record gets its id in the dropped list */
+        /* the loser's file record gets its id in the dropped list; a
+         * paper added through pdx_writer_add has no file (no record) and
+         * no file to come back from */
         useg *ls = new_wins ? os : ns;
         uint32_t ld = new_wins ? od : d;
         pdx_stored lsd = new_wins ? osd : sd;
         nfile *rec = pdx_update_record_of_doc(u, ls, ld);
-        if (!rec)
+        if (!rec && ls == ns)
             return pdx_update_fail(u, PDX_ECORRUPT,
                                    "%s: a paper of segment %" PRIu64 " belongs to no file record",
                                    u->path, ls->seq);
-        if (pdx_update_add_dropped(u, rec, lsd.id, lsd.id_len))
+        if (rec && pdx_update_add_dropped(u, rec, lsd.id, lsd.id_len))
             return u->err;
         pdx_update_delete(u, ls, ld);
         if (!new_wins)
@@ -776,6 +780,8 @@ static int finish(pdx_updater *u, int rc, pdx_update_stats *st, char *errbuf, si
         remove_unpublished(u);
     if (rc && !u->err)
         pdx_update_fail(u, rc, "%s: %s", u->path ? u->path : "index", pdx_strerror(rc));
+    if (!errbuf)
+        errbuf_size = 0;
     if (errbuf_size)
         snprintf(errbuf, errbuf_size, "%s", rc ? u->errmsg : "");
     u->st.segments = u->n_segs;
@@ -799,6 +805,13 @@ static int begin(pdx_updater *u, const char *index_path, const pdx_update_opts *
         u->cb = *cb;
     else
         u->cb.on_diag = u->opts.writer.on_diag, u->cb.payload = u->opts.writer.payload;
+    if (!index_path || !*index_path)
+        return pdx_update_fail(u, PDX_EINVAL, "no index path given");
+    /* checked here, not only when a segment is written: an update with
+     * nothing to do would take a bad value silently */
+    if (u->opts.writer.threads > PDX_WRITER_MAX_THREADS)
+        return pdx_update_fail(u, PDX_EINVAL, "%s: %u threads asked for; at most %d", index_path,
+                               u->opts.writer.threads, PDX_WRITER_MAX_THREADS);
     if (!u->opts.max_segments)
         u->opts.max_segments = PDX_UPDATE_DEFAULT_SEGMENTS;
     if (u->opts.max_segments < 2 || u->opts.max_segments > PDX_MAX_SEGMENTS - 2)

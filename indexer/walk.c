@@ -137,7 +137,7 @@ static void report_errno(walker *w, const char *path, const char *what, int err)
 
 bool pdx_digest_name(const char *name)
 {
-    if (name[0] == '.')
+    if (!name || name[0] == '.')
         return false;
     size_t n = strlen(name);
     static const char *const exts[] = {".md", ".txt"};

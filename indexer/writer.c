@@ -495,7 +495,11 @@ int pdx_writer_fail(pdx_writer *w, int code, const char *what)
 
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts)
 {
+    if (!out)
+        return PDX_EINVAL;
     *out = NULL;
+    if (!path || !*path)
+        return PDX_EINVAL; /* no writer to hold a message: the code alone */
     pdx_writer *w = calloc(1, sizeof *w);
     if (!w)
         return PDX_ENOMEM;
@@ -737,10 +741,73 @@ static void report_duplicate(pdx_writer *w, const pdx_paper *p, const mdoc *old,
     w->opts.on_diag(&d, w->opts.payload);
 }
 
+int pdx_writer_usage_error(pdx_writer *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->errmsg, sizeof w->errmsg, fmt, ap);
+    va_end(ap);
+    return PDX_EINVAL;
+}
+
+/* Where a message about paper p points: its file and line, or "paper"
+ * for one made by the caller without a file. */
+static const char *paper_file(const pdx_paper *p)
+{
+    return p->file ? p->file : "paper";
+}
+
+/* Is paper p one the index can hold as given? A string NULL with a
+ * length, a date no digest can have or a vote count that is neither known
+ * nor PDX_VOTES_UNKNOWN is the caller's mistake, refused with PDX_EINVAL
+ * and a message (not sticky: the writer goes on): stored as given, the
+ * date made an index its own check calls corrupt, and a negative or huge
+ * vote count was silently made unknown. A paper of more than a quarter of
+ * 4 GiB of text does not fit the record's 32-bit lengths: PDX_ELIMIT. */
+static int paper_invalid(pdx_writer *w, const pdx_paper *p)
+{
+    const struct {
+        const char *name;
+        const char *s;
+        size_t n;
+    } text[] = {{"id", p->id, p->id_len},
+                {"url", p->url, p->url_len},
+                {"title", p->title, p->title_len},
+                {"authors", p->authors, p->authors_len},
+                {"summary", p->summary, p->summary_len}};
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+        if (!text[i].s && text[i].n)
+            return pdx_msgf(w->errmsg, sizeof w->errmsg, PDX_EINVAL,
+                            "%s:%u: the %s is NULL with a length of %zu", paper_file(p), p->line,
+                            text[i].name, text[i].n);
+        if (text[i].n > PDX_MAX_PAPER_TEXT || (total += text[i].n) > PDX_MAX_PAPER_TEXT)
+            return pdx_msgf(w->errmsg, sizeof w->errmsg, PDX_ELIMIT,
+                            "%s:%u: the paper has more than %zu bytes of text", paper_file(p),
+                            p->line, (size_t)PDX_MAX_PAPER_TEXT);
+    }
+    if (p->date && !pdx_date_valid(p->date))
+        return pdx_msgf(w->errmsg, sizeof w->errmsg, PDX_EINVAL,
+                        "%s:%u: invalid date %" PRId32 " (YYYYMMDD from 1900, or 0 when unknown)",
+                        paper_file(p), p->line, p->date);
+    if (p->votes != PDX_VOTES_UNKNOWN && (p->votes < 0 || p->votes >= (int64_t)PDX_VOTES_NONE))
+        return pdx_msgf(w->errmsg, sizeof w->errmsg, PDX_EINVAL,
+                        "%s:%u: invalid vote count %" PRId64 " (0 to %u, or PDX_VOTES_UNKNOWN)",
+                        paper_file(p), p->line, p->votes, PDX_VOTES_NONE - 1);
+    return PDX_OK;
+}
+
 int pdx_writer_add(pdx_writer *w, const pdx_paper *p)
 {
+    if (!w)
+        return PDX_EINVAL;
     if (w->err || cancelled(w))
         return w->err;
+    if (!p)
+        return pdx_msgf(w->errmsg, sizeof w->errmsg, PDX_EINVAL, "the paper is NULL");
+    int rc = paper_invalid(w, p);
+    if (rc)
+        return rc;
     pdx_doc_batch_reset(w->one);
     if (pdx_doc_batch_add(w->one, p))
         return oom(w);
@@ -885,8 +952,13 @@ int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i)
     const pdx_paper *p = &pv;
     if (w->committed)
         return set_err(w, PDX_EINVAL, "%s: writer already committed", w->path);
+    /* before its text is read: a paper the batch refused was not copied */
+    int rc = pdx_doc_batch_error(b, i);
+    if (rc)
+        return rc == PDX_ENOMEM ? oom(w) : set_err(w, rc, "tokenizer failed");
     if (p->id_len == 0 || p->id_len > 1024)
-        return set_err(w, PDX_EINVAL, "%s:%u: paper id is empty or too long", p->file, p->line);
+        return set_err(w, PDX_EINVAL, "%s:%u: paper id is empty or too long", paper_file(p),
+                       p->line);
     if (w->n_docs == UINT32_MAX - 1)
         return set_err(w, PDX_ELIMIT, "%s: too many papers for one segment", w->path);
 
@@ -908,9 +980,6 @@ int pdx_writer_add_prepared(pdx_writer *w, const pdx_doc_batch *b, size_t i)
             return PDX_OK;
         od->deleted = true;
     }
-    int rc = pdx_doc_batch_error(b, i);
-    if (rc)
-        return rc == PDX_ENOMEM ? oom(w) : set_err(w, rc, "tokenizer failed");
 
     if (w->n_docs == w->cap_docs) {
         mdoc *nd = grow_array(w->docs, sizeof *nd, &w->cap_docs, 1024);
@@ -2082,6 +2151,8 @@ static int publish_full_build(pdx_writer *w, pdx_segment_out *out, const pdx_man
 
 int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
 {
+    if (!w)
+        return PDX_EINVAL;
     if (w->err)
         return w->err;
     pdx_lock lock;

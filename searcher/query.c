@@ -1299,10 +1299,17 @@ static const char *name_example(const char *name, size_t n)
     return "title:diffusion";
 }
 
+/* Does a word go on at byte i: not past the text, white space nor a ')'
+ * closing an open '('? (word_end()'s test of one byte.) */
+static bool word_goes_on(const parse_ctx *c, size_t i)
+{
+    return i < c->len && !is_space(c->text[i]) && !(c->depth && c->text[i] == ')');
+}
+
 /* Where the word at i ends: white space, or a ')' closing an open '('. */
 static size_t word_end(const parse_ctx *c, size_t i)
 {
-    while (i < c->len && !is_space(c->text[i]) && !(c->depth && c->text[i] == ')'))
+    while (word_goes_on(c, i))
         i++;
     return i;
 }
@@ -1312,11 +1319,15 @@ static size_t word_end(const parse_ctx *c, size_t i)
  * (diffusion"video generation"); one ending the word (b") is punctuation. */
 static size_t plain_word_end(const parse_ctx *c, size_t i)
 {
-    size_t end = word_end(c, i);
-    for (size_t k = i + 1, q; k < end; k++)
-        if ((q = quote_len(c->text + k, end - k)) && k + q < end)
+    /* One pass, not word_end() and then a scan of the word: the text
+     * after a quote is read again as a phrase, so a search to the word's
+     * end from every quote made a run of 64 KiB of quotes take a second
+     * (a review). A quote's bytes are neither space nor ')'. */
+    size_t k = i;
+    for (size_t q; word_goes_on(c, k); k++)
+        if (k > i && (q = quote_len(c->text + k, c->len - k)) && word_goes_on(c, k + q))
             return k;
-    return end;
+    return k;
 }
 
 /* Is w[0..n) all ASCII? */
@@ -1942,20 +1953,30 @@ static void note_suffix_star(parse_ctx *c, const char *w, size_t n)
     add_notice(c->q, one);
 }
 
+/* The longest word read as an arXiv address or id (a link with a query
+ * string and a fragment is far shorter). */
+#define PDX_MAX_ADDRESS_BYTES 512
+
 /* An atom at the cursor: an arXiv address, field:value, filter:value, a
  * field before a parenthesised group, a quoted phrase or a word. */
 static int parse_atom(parse_ctx *c, cnf *out)
 {
     const char *t = c->text;
-    size_t start = c->i, end = word_end(c, start);
+    /* The word's end only as far as an address can reach: found at every
+     * atom, the whole rest of a word of 64 KiB of quotes (each pair an
+     * atom) made a parse quadratic (a review). */
+    size_t start = c->i, end = start;
+    while (end - start <= PDX_MAX_ADDRESS_BYTES && word_goes_on(c, end))
+        end++;
+    bool short_word = end - start <= PDX_MAX_ADDRESS_BYTES;
     const char *id;
     size_t id_len;
-    if (arxiv_url_id(t + start, end - start, &id, &id_len)) {
+    if (short_word && arxiv_url_id(t + start, end - start, &id, &id_len)) {
         c->i = end;
         return filter_part(c, "id", 2, id, id_len, out);
     }
     /* a bare id, the first thing one pastes: the paper it names */
-    if ((id_len = bare_arxiv_id(t + start, end - start, &id))) {
+    if (short_word && (id_len = bare_arxiv_id(t + start, end - start, &id))) {
         c->i = end;
         return filter_part(c, "id", 2, id, id_len, out);
     }
@@ -2395,8 +2416,18 @@ static int drop_emphasis(const char *t, size_t n, char **out, size_t *out_len)
 int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, size_t len,
                           unsigned flags)
 {
+    if (!out)
+        return PDX_EINVAL;
     *out = NULL;
+    if (!s)
+        return PDX_EINVAL;
     s->errmsg[0] = 0;
+    if (!text && len)
+        return pdx_searcher_error(s, PDX_EINVAL, "query text is NULL");
+    if (flags & ~(unsigned)PDX_PARSE_NO_EXPAND)
+        return pdx_searcher_error(s, PDX_EINVAL, "unknown parse flags 0x%x", flags);
+    if (!text)
+        text = ""; /* (NULL, 0): the empty query, refused below as such */
     pdx_search_terms_forget(s);
     if (len > PDX_MAX_QUERY_BYTES)
         return pdx_searcher_error(s, PDX_EINVAL, "query too long: %zu bytes (at most %d)", len,
@@ -2424,7 +2455,7 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
         free(norm);
         return PDX_ENOMEM;
     }
-    *q = (pdx_query){.date_hi = INT32_MAX, .votes_hi = INT64_MAX};
+    *q = (pdx_query){.date_hi = INT32_MAX, .votes_hi = INT64_MAX, .ix = s->ix};
     parse_ctx c = {.s = s, .q = q, .text = text, .len = len,
                    .no_expand = (flags & PDX_PARSE_NO_EXPAND) != 0};
     cnf all;

@@ -113,6 +113,8 @@
 
 void pdx_search_opts_default(pdx_search_opts *o)
 {
+    if (!o)
+        return;
     memset(o, 0, sizeof *o);
     o->limit = 10;
     o->sort = PDX_SORT_SCORE;
@@ -126,6 +128,8 @@ void pdx_search_opts_default(pdx_search_opts *o)
 
 void pdx_results_clear(pdx_results *r)
 {
+    if (!r)
+        return;
     free(r->hits);
     memset(r, 0, sizeof *r);
 }
@@ -3622,8 +3626,19 @@ static int take_page(pdx_searcher *s, const heap *h, uint32_t offset, pdx_result
 int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
                pdx_results *out)
 {
-    memset(out, 0, sizeof *out);
+    if (!s)
+        return PDX_EINVAL;
     s->errmsg[0] = 0;
+    if (!out)
+        return pdx_searcher_error(s, PDX_EINVAL, "results is NULL");
+    memset(out, 0, sizeof *out);
+    if (!q)
+        return pdx_searcher_error(s, PDX_EINVAL, "query is NULL");
+    /* its term ordinals are its index's: on another they name other
+     * terms (a review ran one index's query on another: wrong hits) */
+    if (q->ix != s->ix)
+        return pdx_searcher_error(s, PDX_EINVAL,
+                                  "the query was parsed for another index's searcher");
     pdx_search_opts def;
     if (!opts) {
         pdx_search_opts_default(&def);

@@ -7,7 +7,11 @@
 
 int pdx_searcher_new(pdx_searcher **out, pdx_index *ix)
 {
+    if (!out)
+        return PDX_EINVAL;
     *out = NULL;
+    if (!ix)
+        return PDX_EINVAL;
     pdx_searcher *s = calloc(1, sizeof *s);
     if (!s)
         return PDX_ENOMEM;
@@ -59,6 +63,8 @@ static int index_failed(pdx_searcher *s, int rc)
  * for API users who hold a searcher. */
 int pdx_hit_get(pdx_searcher *s, uint32_t doc, pdx_hit_info *out)
 {
+    if (!s || !out)
+        return s ? pdx_searcher_error(s, PDX_EINVAL, "out is NULL") : PDX_EINVAL;
     pdx_index_paper p;
     int rc = pdx_index_paper_get(s->ix, doc, &p);
     if (rc)

@@ -337,6 +337,9 @@ struct pdx_query {
     char notice[256];         /* e.g. prefix expansions that hit their bound */
     pdx_expansion *exps;      /* what words expanded to (owned strings) */
     size_t n_exps;
+    /* the index of the searcher that parsed it: its term ordinals are that
+     * index's (pdx_search refuses the query on another) */
+    const pdx_index *ix;
 };
 
 /* True if an index term should be highlighted for q: it is one of q's

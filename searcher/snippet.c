@@ -785,6 +785,8 @@ static size_t clamp_len(const char *text, size_t len)
 static int highlight_in(pdx_searcher *s, const pdx_query *q, unsigned fields, const char *text,
                         size_t len, const pdx_span **spans, size_t *n_spans)
 {
+    if (!s || !spans || !n_spans)
+        return s ? pdx_searcher_error(s, PDX_EINVAL, "spans or n_spans is NULL") : PDX_EINVAL;
     size_t n_tok;
     int rc = collect(s, q, fields, text, text ? clamp_len(text, len) : 0, true, &n_tok);
     *spans = s->spans;
@@ -801,7 +803,7 @@ int pdx_highlight(pdx_searcher *s, const pdx_query *q, const char *text, size_t 
 int pdx_highlight_field(pdx_searcher *s, const pdx_query *q, pdx_text_field field,
                         const char *text, size_t len, const pdx_span **spans, size_t *n_spans)
 {
-    if ((unsigned)field >= PDX_NFIELDS) {
+    if (s && spans && n_spans && (unsigned)field >= PDX_NFIELDS) {
         *spans = s->spans;
         *n_spans = 0;
         return pdx_searcher_error(s, PDX_EINVAL, "no such field: %d", (int)field);
@@ -1111,6 +1113,8 @@ int pdx_snippet_make(pdx_searcher *s, const pdx_query *q, const char *text, size
 int pdx_snippet_make_scan(pdx_searcher *s, const pdx_query *q, const char *text, size_t len,
                           size_t width, bool skip, pdx_snippet *out)
 {
+    if (!s || !out)
+        return s ? pdx_searcher_error(s, PDX_EINVAL, "the snippet is NULL") : PDX_EINVAL;
     *out = (pdx_snippet){"", 0, NULL, 0};
     if (!width)
         width = DEFAULT_WIDTH;

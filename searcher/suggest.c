@@ -488,8 +488,8 @@ static int suggestion_checked(pdx_searcher *s, pdx_buf *o, char **out)
 
 int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
 {
-    if (!out)
-        return PDX_EINVAL;
+    if (!s || !out)
+        return s ? pdx_searcher_error(s, PDX_EINVAL, "out is NULL") : PDX_EINVAL;
     *out = NULL;
     s->errmsg[0] = 0;
     if (!text && len)

@@ -84,10 +84,21 @@ typedef struct pdx_write_stats {
  * be read; free it with pdx_writer_free. */
 int pdx_writer_new(pdx_writer **out, const char *path, const pdx_writer_opts *opts);
 
+/* The most bytes of text (id, url, title, authors and summary together)
+ * one paper may have: its stored record has 32-bit lengths. */
+#define PDX_MAX_PAPER_TEXT ((size_t)UINT32_MAX / 4)
+
 /* Adds a paper (copied; the paper's memory may be reused after the call).
  * Document ids follow the order of calls, duplicates aside. Returns PDX_OK,
- * PDX_ENOMEM, PDX_EIO (spilling a run failed) or PDX_ESTOP (cancelled).
- * Errors are sticky. */
+ * PDX_ENOMEM, PDX_EIO (spilling a run failed), PDX_ESTOP (cancelled),
+ * PDX_ELIMIT (too many papers for one index), PDX_EINVAL (an empty id or
+ * one over 1024 bytes; the writer already committed), all of them sticky;
+ * and, not sticky (the paper is not added, the writer goes on, the
+ * message is in pdx_writer_errmsg): PDX_EINVAL for a NULL w (no message)
+ * or paper, a string NULL with a non-zero length, a date that is neither 0
+ * nor a valid YYYYMMDD from 1900 on, or votes neither PDX_VOTES_UNKNOWN nor
+ * 0..2^32-2; PDX_ELIMIT for a paper of more than PDX_MAX_PAPER_TEXT bytes
+ * of text. */
 int pdx_writer_add(pdx_writer *w, const pdx_paper *paper);
 
 /* Reads the digests at paths (files, or directories walked as
@@ -164,11 +175,13 @@ typedef struct pdx_update_stats {
  * rebuilt whole. Holds <INDEX>.lock for its whole run (waiting up to 60 s
  * for another writer, then PDX_EIO). o and cb (on_paper: progress;
  * on_diag: what the parser reports) may be NULL; st may be NULL. Returns
- * PDX_OK, PDX_ENOMEM, PDX_EIO, PDX_EINVAL (bad options, nothing would be
+ * PDX_OK, PDX_ENOMEM, PDX_EIO, PDX_EINVAL (index_path NULL or empty, bad
+ * options (checked even when there is nothing to do), nothing would be
  * left, or INDEX is the writer lock of another index, as for
  * pdx_writer_new), PDX_ENOTINDEX (INDEX is not a paperdex index), PDX_EVERSION
  * (a format this build does not know), PDX_ECORRUPT, PDX_ESTOP
- * (cancelled), with a message in errbuf. */
+ * (cancelled), or on_paper's non-zero value, with a message in errbuf (when
+ * errbuf is not NULL and errbuf_size > 0). */
 int pdx_index_update(const char *index_path, const char *const *paths, size_t n_paths,
                      const pdx_update_opts *o, const pdx_parse_cb *cb, pdx_update_stats *st,
                      char *errbuf, size_t errbuf_size);
@@ -196,8 +209,9 @@ typedef struct pdx_index pdx_index;
  * returns PDX_ENOTFOUND/PDX_EIO (cannot open), PDX_ENOTINDEX (not a
  * paperdex index, or not a regular file), PDX_ECORRUPT, PDX_EVERSION
  * (format or tokenizer version, field count or block size this build does
- * not read: rebuild the index) or PDX_ENOMEM, and writes a one-line
- * message naming the file into errbuf (if errbuf_size > 0). */
+ * not read: rebuild the index), PDX_ENOMEM, or PDX_EINVAL (out NULL, path
+ * NULL or empty), and writes a one-line message naming the file into
+ * errbuf (if errbuf is not NULL and errbuf_size > 0). */
 int pdx_index_open(pdx_index **out, const char *path, char *errbuf, size_t errbuf_size);
 
 /* Flags of pdx_index_open_flags. */

@@ -109,8 +109,8 @@ typedef struct pdx_parse_cb {
 /* Parses one in-memory digest. `file` names it in papers and diagnostics
  * and supplies the fallback date from a ".../YYYY/MM/DD..." path. Stats are
  * added to *stats (which the caller zeroes; NULL: not wanted). Returns
- * PDX_OK, PDX_EINVAL (cb or cb->on_paper NULL), PDX_ENOMEM or the paper
- * callback's non-zero value. */
+ * PDX_OK, PDX_EINVAL (cb or cb->on_paper NULL, data NULL with a non-zero
+ * len), PDX_ENOMEM or the paper callback's non-zero value. */
 int pdx_parse_buffer(const char *file, const char *data, size_t len,
                      const pdx_parse_cb *cb, pdx_parse_stats *stats);
 
@@ -126,12 +126,13 @@ int pdx_parse_buffer(const char *file, const char *data, size_t len,
  * skipped. Returns PDX_OK (even
  * when some files were reported), PDX_EINVAL (cb or cb->on_paper NULL),
  * PDX_ENOMEM, or the paper callback's value. */
-/* Whether walking a directory reads a file of this name (not hidden, ends in
- * ".md" or ".txt", ASCII case-insensitive): what pdx_parse_paths takes. */
-bool pdx_digest_name(const char *name);
-
 int pdx_parse_paths(const char *const *paths, size_t n_paths,
                     const pdx_parse_cb *cb, pdx_parse_stats *stats);
+
+/* Whether walking a directory reads a file of this name (not hidden, ends in
+ * ".md" or ".txt", ASCII case-insensitive): what pdx_parse_paths takes.
+ * NULL is no such name. */
+bool pdx_digest_name(const char *name);
 
 #ifdef __cplusplus
 }

@@ -128,7 +128,8 @@ typedef struct pdx_query pdx_query;
 
 /* A searcher holds a tokenizer and scratch space for queries on one index
  * (which it does not own; close the index after freeing the searcher).
- * Not thread-safe: one per thread. Returns PDX_OK or PDX_ENOMEM. */
+ * Not thread-safe: one per thread. Returns PDX_OK, PDX_ENOMEM or
+ * PDX_EINVAL (out or ix NULL). */
 int pdx_searcher_new(pdx_searcher **out, pdx_index *ix);
 void pdx_searcher_free(pdx_searcher *s);
 /* Message of the last error of a call on s ("" if none). */
@@ -149,8 +150,10 @@ enum pdx_parse_flags {
      * Korean<->English lexicon, no noun for a derived Korean form. */
     PDX_PARSE_NO_EXPAND = 1
 };
-/* pdx_query_parse with flags (pdx_parse_flags). Also returns PDX_ECORRUPT
- * when the index's lexicon is damaged (message in pdx_searcher_errmsg). */
+/* pdx_query_parse with flags (pdx_parse_flags; another bit is PDX_EINVAL).
+ * Also returns PDX_ECORRUPT when the index's lexicon is damaged (message
+ * in pdx_searcher_errmsg). Both return PDX_EINVAL for out or s NULL, and
+ * text NULL with len > 0. A query belongs to its searcher's index. */
 int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, size_t len,
                           unsigned flags);
 
@@ -203,7 +206,8 @@ typedef struct pdx_results {
  * free with pdx_results_clear. Hits are ranked by score, then newer date,
  * then smaller arXiv id (or by votes or date first, see pdx_sort).
  * Returns PDX_OK (also with no hits), PDX_EINVAL (an option outside the
- * bounds above), PDX_ECORRUPT, PDX_ENOMEM; the message is in
+ * bounds above; s, q or out NULL; q parsed by a searcher of another
+ * index, whose term numbers are not this one's), PDX_ECORRUPT, PDX_ENOMEM; the message is in
  * pdx_searcher_errmsg. */
 int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
                pdx_results *out);

@@ -135,7 +135,8 @@ size_t pdx_korean_particle_len(const char *text, size_t len);
 
 /* Creates a tokenizer (owns a Snowball stemmer, a stem cache and scratch
  * buffers: about 420 KB, allocated once; tokenizing allocates nothing).
- * Not thread-safe: use one per thread. Returns PDX_OK or PDX_ENOMEM. */
+ * Not thread-safe: use one per thread. Returns PDX_OK, PDX_ENOMEM or
+ * PDX_EINVAL (out NULL). */
 int pdx_tokenizer_new(pdx_tokenizer **out);
 
 /* Frees a tokenizer; NULL does nothing. */
@@ -145,7 +146,7 @@ void pdx_tokenizer_free(pdx_tokenizer *tk);
  * first_pos; if next_pos_out is not NULL it receives the position after the
  * last token emitted (first_pos if there was none), also when the callback
  * stopped the call. Returns PDX_OK, PDX_ENOMEM, PDX_EINVAL (tk or fn NULL,
- * or text NULL with len > 0), or the callback's non-zero value. The
+ * text NULL with len > 0, or a flag not in pdx_tokenize_flags), or the callback's non-zero value. The
  * callback must not call pdx_tokenize() on the same tokenizer. */
 int pdx_tokenize(pdx_tokenizer *tk, int flags, const char *text, size_t len,
                  uint32_t first_pos, uint32_t *next_pos_out, pdx_token_fn fn,
