@@ -1214,6 +1214,10 @@ int pdx_tokenize(pdx_tokenizer *tk, int flags, const char *text, size_t len,
     if (!tk || !fn || (!text && len) ||
         (flags & ~(PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED | PDX_TOKENIZE_WHOLE)))
         return PDX_EINVAL;
+    /* a token takes one position and at least one byte of its own, so
+     * len positions past first_pos are room enough; positions must not wrap */
+    if (len > UINT32_MAX || first_pos > UINT32_MAX - (uint32_t)len)
+        return PDX_ELIMIT;
     tk_state st;
     memset(&st, 0, sizeof st);
     st.tk = tk;

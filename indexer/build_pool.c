@@ -448,8 +448,11 @@ int pdx_writer_add_paths(pdx_writer *w, const char *const *paths, size_t n_paths
     pdx_parse_stats local = {0};
     if (!w)
         return PDX_EINVAL;
-    if (n_paths && !paths)
+    size_t hole = pdx_paths_null_at(paths, n_paths);
+    if (hole < n_paths && !paths)
         return pdx_writer_usage_error(w, "paths is NULL with %zu paths", n_paths);
+    if (hole < n_paths)
+        return pdx_writer_usage_error(w, "paths[%zu] is NULL", hole);
     cb = cb ? cb : &no_cb;
     stats = stats ? stats : &local;
     const pdx_writer_opts *o = pdx_writer_options(w);

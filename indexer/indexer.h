@@ -85,6 +85,11 @@ int32_t pdx_date_from_path(const char *path);
 
 /* walk.c's two halves, used apart by the threaded build (build_pool.c). */
 
+/* The first i < n with paths[i] NULL, or n when there is none (paths may
+ * be NULL only when n is 0): a list with a hole is a caller's mistake,
+ * refused by every public call that walks paths before anything is read. */
+size_t pdx_paths_null_at(const char *const *paths, size_t n);
+
 /* Called for each file the walk reads, in walk order; a non-zero return
  * stops the walk and is returned by pdx_walk_paths. */
 typedef int (*pdx_walk_file_fn)(const char *path, void *payload);

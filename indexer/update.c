@@ -835,8 +835,11 @@ int pdx_index_update(const char *index_path, const char *const *paths, size_t n_
 {
     pdx_updater u;
     int rc = begin(&u, index_path, o, cb, false);
-    if (!rc && n_paths && !paths)
+    size_t hole = pdx_paths_null_at(paths, n_paths);
+    if (!rc && hole < n_paths && !paths)
         rc = pdx_update_fail(&u, PDX_EINVAL, "%s: no paths", index_path);
+    else if (!rc && hole < n_paths)
+        rc = pdx_update_fail(&u, PDX_EINVAL, "%s: paths[%zu] is NULL", index_path, hole);
     if (!rc)
         rc = load_index(&u);
     if (!rc)

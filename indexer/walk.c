@@ -381,15 +381,21 @@ static int walk_path(walker *w, const char *path, const struct stat *st)
     return PDX_OK;
 }
 
+size_t pdx_paths_null_at(const char *const *paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!paths || !paths[i])
+            return i;
+    return n;
+}
+
 static int walk_all(walker *w, const char *const *paths, size_t n_paths)
 {
-    if (n_paths && !paths)
+    if (pdx_paths_null_at(paths, n_paths) < n_paths)
         return PDX_EINVAL;
     int rc = PDX_OK;
     for (size_t i = 0; i < n_paths && !rc; i++) {
         const char *path = paths[i];
-        if (!path)
-            continue;
         struct stat st;
         if (stat(path, &st) != 0) {
             report_errno(w, path, "cannot stat", errno);
@@ -431,7 +437,7 @@ static int read_now(const char *path, void *payload)
 int pdx_parse_paths(const char *const *paths, size_t n_paths, const pdx_parse_cb *cb,
                     pdx_parse_stats *stats)
 {
-    if (n_paths && !paths)
+    if (pdx_paths_null_at(paths, n_paths) < n_paths)
         return PDX_EINVAL;
     pdx_parse_stats local = {0};
     sequential_read r = {0};

@@ -147,6 +147,13 @@ static void query_of_another_index_refused(void **st)
     fx_search_close(&a);
 }
 
+static int count_token(const pdx_token *t, void *payload)
+{
+    (void)t;
+    ++*(int *)payload;
+    return 0;
+}
+
 /* NULL where a handle, an out-pointer or text with a length belongs. */
 static void null_arguments_refused(void **st)
 {
@@ -215,6 +222,17 @@ static void null_arguments_refused(void **st)
     assert_int_equal(pdx_tokenizer_new(NULL), PDX_EINVAL);
     assert_int_equal(pdx_tokenizer_new(&tk), PDX_OK);
     assert_int_equal(pdx_tokenize(tk, 0x100, "robot", 5, 0, NULL, NULL, NULL), PDX_EINVAL);
+    /* positions near the top would wrap to 0: refused, nothing emitted */
+    int n_tok = 0;
+    uint32_t next = 0;
+    assert_int_equal(pdx_tokenize(tk, 0, "robot 로봇", 12, UINT32_MAX - 3, &next, count_token,
+                                  &n_tok),
+                     PDX_ELIMIT);
+    assert_int_equal(n_tok, 0);
+    assert_int_equal(pdx_tokenize(tk, 0, "robot 로봇", 12, UINT32_MAX - 12, &next, count_token,
+                                  &n_tok),
+                     PDX_OK);
+    assert_true(n_tok > 0 && next > UINT32_MAX - 12);
     pdx_tokenizer_free(tk);
     char out[8];
     assert_int_equal(pdx_term_unbridge(NULL, 3, out), 0);
@@ -289,6 +307,61 @@ static void update_options_and_stops(void **st)
     fx_rmtree(dir);
 }
 
+static int count_paper(const pdx_paper *p, void *payload)
+{
+    (void)p;
+    ++*(int *)payload;
+    return 0;
+}
+
+/* A list of paths with a NULL in it is refused before anything is read
+ * (it was skipped: an update took the missing path's files as deleted). */
+static void paths_with_a_hole_refused(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *md = fx_path(dir, "day.md");
+    fx_write(md,
+             "## Daily Papers (2024-03-07)\n\n"
+             "### [Robot Arms That Learn](https://arxiv.org/abs/2403.00001)\n\n"
+             "Vote: 20\n\nAuthors: Ana Lee\n\n- 로봇 팔의 새 판.\n",
+             (size_t)-1);
+    const char *paths[] = {md, NULL};
+    int seen = 0;
+    pdx_parse_cb cb = {count_paper, NULL, &seen};
+    assert_int_equal(pdx_parse_paths(paths, 2, &cb, NULL), PDX_EINVAL);
+    assert_int_equal(seen, 0);
+
+    char *idx = fx_path(dir, "w.idx");
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        pdx_writer *w;
+        pdx_writer_opts o = {0};
+        o.threads = threads;
+        assert_int_equal(pdx_writer_new(&w, idx, &o), PDX_OK);
+        assert_int_equal(pdx_writer_add_paths(w, paths, 2, NULL, NULL), PDX_EINVAL);
+        assert_non_null(strstr(pdx_writer_errmsg(w), "paths[1] is NULL"));
+        /* not sticky, and nothing was added */
+        assert_int_equal(pdx_writer_add_paths(w, paths, 1, NULL, NULL), PDX_OK);
+        assert_int_equal(pdx_writer_commit(w, NULL), PDX_OK);
+        pdx_writer_free(w);
+    }
+
+    char err[256];
+    pdx_update_stats us;
+    assert_int_equal(pdx_index_update(idx, paths, 2, NULL, NULL, &us, err, sizeof err),
+                     PDX_EINVAL);
+    assert_non_null(strstr(err, "paths[1] is NULL"));
+    pdx_index *ix;
+    assert_int_equal(pdx_index_open(&ix, idx, err, sizeof err), PDX_OK);
+    pdx_index_info info;
+    pdx_index_info_get(ix, &info);
+    assert_int_equal(info.docs, 1);
+    pdx_index_close(ix);
+    free(md);
+    free(idx);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +369,7 @@ int main(void)
         cmocka_unit_test(query_of_another_index_refused),
         cmocka_unit_test(null_arguments_refused),
         cmocka_unit_test(update_options_and_stops),
+        cmocka_unit_test(paths_with_a_hole_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,8 +110,9 @@ int pdx_writer_add(pdx_writer *w, const pdx_paper *paper);
  * Every call runs on the calling thread. Parse statistics
  * are added to *stats (may be NULL). Besides the whole files being read at
  * once, a threaded build holds at most 4 files per thread prepared ahead.
- * Returns PDX_OK, PDX_ENOMEM, on_paper's value, or the writer's error
- * (see pdx_writer_add), which is sticky. */
+ * Returns PDX_OK, PDX_ENOMEM, PDX_EINVAL (not sticky: a NULL element of
+ * paths, nothing read), on_paper's value, or the writer's error (see
+ * pdx_writer_add), which is sticky. */
 int pdx_writer_add_paths(pdx_writer *w, const char *const *paths, size_t n_paths,
                          const pdx_parse_cb *cb, pdx_parse_stats *stats);
 
@@ -175,8 +176,9 @@ typedef struct pdx_update_stats {
  * rebuilt whole. Holds <INDEX>.lock for its whole run (waiting up to 60 s
  * for another writer, then PDX_EIO). o and cb (on_paper: progress;
  * on_diag: what the parser reports) may be NULL; st may be NULL. Returns
- * PDX_OK, PDX_ENOMEM, PDX_EIO, PDX_EINVAL (index_path NULL or empty, bad
- * options (checked even when there is nothing to do), nothing would be
+ * PDX_OK, PDX_ENOMEM, PDX_EIO, PDX_EINVAL (index_path NULL or empty, a
+ * NULL element of paths, bad options (checked even when there is nothing
+ * to do), nothing would be
  * left, or INDEX is the writer lock of another index, as for
  * pdx_writer_new), PDX_ENOTINDEX (INDEX is not a paperdex index), PDX_EVERSION
  * (a format this build does not know), PDX_ECORRUPT, PDX_ESTOP

@@ -124,7 +124,8 @@ int pdx_parse_buffer(const char *file, const char *data, size_t len,
  * Unreadable entries, including any entry whose stat fails, are reported
  * (PDX_DIAG_FILE, with strerror), counted in stats->unreadable and
  * skipped. Returns PDX_OK (even
- * when some files were reported), PDX_EINVAL (cb or cb->on_paper NULL),
+ * when some files were reported), PDX_EINVAL (cb or cb->on_paper NULL, or
+ * a NULL element of paths),
  * PDX_ENOMEM, or the paper callback's value. */
 int pdx_parse_paths(const char *const *paths, size_t n_paths,
                     const pdx_parse_cb *cb, pdx_parse_stats *stats);
