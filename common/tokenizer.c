@@ -617,6 +617,21 @@ static const char *const *endings_of(size_t n, size_t *count)
     return n == 3 ? endings3 : n == 2 ? endings2 : endings1;
 }
 
+bool pdx_english_function_word(const char *w, size_t n)
+{
+    static const char *const words[] = {"a",  "an", "and", "as", "at", "by",  "for", "from",
+                                        "in", "of", "on",  "or", "the", "to", "via", "with"};
+    char low[8];
+    if (!w || n == 0 || n >= sizeof low)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(w[i] | 0x20);
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strlen(words[i]) == n && memcmp(low, words[i], n) == 0)
+            return true;
+    return false;
+}
+
 size_t pdx_korean_particle_len(const char *text, size_t len)
 {
     if (!text || !len)

@@ -252,25 +252,6 @@ static bool lm_is_alnum(char c)
     return lm_is_alpha(c) || (c >= '0' && c <= '9');
 }
 
-/* Function words that do not count as English content words and never
- * start an English side ("of the model(모델)"). */
-static bool lm_is_stopword(const char *w, size_t n)
-{
-    static const char *const stop[] = {"a",  "an", "and", "as", "at", "by",  "for", "from",
-                                       "in", "of", "on",  "or", "the", "to", "via", "with"};
-    for (size_t i = 0; i < sizeof stop / sizeof *stop; i++) {
-        size_t k = strlen(stop[i]);
-        if (k != n)
-            continue;
-        size_t j = 0;
-        while (j < n && (w[j] | 0x20) == stop[i][j])
-            j++;
-        if (j == n)
-            return true;
-    }
-    return false;
-}
-
 static bool lm_ends_with(const char *w, size_t n, const char *suffix)
 {
     size_t k = strlen(suffix);
@@ -790,7 +771,7 @@ static size_t lm_initials_start(const char *t, size_t s, size_t e, const char *l
             end = start > s ? start - 1 : s;
             if (match)
                 break;
-            if (!lm_is_stopword(t + start, part_end - start))
+            if (!pdx_english_function_word(t + start, part_end - start))
                 return e;
         }
     }
@@ -1290,7 +1271,7 @@ static void lm_span_measure(lm_cand *c, size_t group_len, bool latin)
         while (j < n && p[j] != ' ')
             j++;
         c->depth++;
-        c->weight += !(latin && lm_is_stopword(p + i, j - i));
+        c->weight += !(latin && pdx_english_function_word(p + i, j - i));
         if (j == n)
             break;
         i = j + 1;
@@ -1320,7 +1301,7 @@ static void lm_expect(lm_group *g, const char *s, size_t n)
         size_t j = i;
         while (j < n && s[j] != ' ' && s[j] != '-')
             j++;
-        words += g->dir == LM_EN_KO || !lm_is_stopword(s + i, j - i);
+        words += g->dir == LM_EN_KO || !pdx_english_function_word(s + i, j - i);
         for (size_t k = i; k < j; k++)
             upper += s[k] >= 'A' && s[k] <= 'Z';
         i = j + 1;
@@ -1436,7 +1417,7 @@ static int lm_emit(pdx_lexicon_miner *m, const lm_group *g, const lm_cand *c)
         const char *w = p + n;
         while (w > p && w[-1] != ' ')
             w--;
-        if (lm_is_stopword(w, (size_t)(p + n - w)))
+        if (pdx_english_function_word(w, (size_t)(p + n - w)))
             return PDX_OK;
     }
     lm_span_surface(m, g, c);
@@ -1882,7 +1863,7 @@ static bool lm_head_breaks(const char *s, size_t n, size_t from, bool hangul)
     while (e < n && s[e] != ' ' && s[e] != '-')
         e++;
     if (!hangul)
-        return lm_is_stopword(s + from, e - from);
+        return pdx_english_function_word(s + from, e - from);
     static const char poss[] = "\xec\x9d\x98"; /* 의 */
     return e - from > 3 && !memcmp(s + e - 3, poss, 3);
 }

@@ -1075,7 +1075,7 @@ static int cnf_single(cnf *out, pdx_clause *cl)
         return PDX_ENOMEM;
     }
     *c1 = *cl;
-    out->g[0] = (pdx_group){c1, 1, false, cl->kind != PDX_CLAUSE_TERMS};
+    out->g[0] = (pdx_group){c1, 1, false, cl->kind != PDX_CLAUSE_TERMS, false};
     out->n = 1;
     return PDX_OK;
 }
@@ -1192,6 +1192,7 @@ static int cnf_or_positive(parse_ctx *c, cnf *x, cnf *y)
     int rc = PDX_OK;
     if (x->n == 1 && y->n == 1) { /* the usual a OR b: move y's clauses */
         pdx_group *a = &x->g[0], *b = &y->g[0];
+        a->function_word = false; /* "in OR on" asks for one of them */
         for (uint32_t k = 0; k < b->n_clauses && !rc; k++) {
             rc = group_add(a, &b->clauses[k]);
             b->clauses[k] = (pdx_clause){0};
@@ -1242,6 +1243,7 @@ static int cnf_not(parse_ctx *c, cnf *x)
     }
     g->n_clauses = w;
     g->negated = !g->negated;
+    g->function_word = false;
     return PDX_OK;
 }
 
@@ -1959,6 +1961,20 @@ static void note_suffix_star(parse_ctx *c, const char *w, size_t n)
 
 /* An atom at the cursor: an arXiv address, field:value, filter:value, a
  * field before a parenthesised group, a quoted phrase or a word. */
+/* Is the plain word w[0, n) an English function word the query need not
+ * require (drop_function_words())? Not one the user pointed at: in a
+ * field (title:for), under a NOT, or written in capitals (IN, THE: an
+ * acronym or an operator's neighbour, not a word between words). */
+static bool function_word(const parse_ctx *c, const char *w, size_t n, uint8_t fields)
+{
+    if (fields != PDX_FIELDS_ALL || c->negated || !pdx_english_function_word(w, n))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (w[i] >= 'A' && w[i] <= 'Z')
+            return false;
+    return true;
+}
+
 static int parse_atom(parse_ctx *c, cnf *out)
 {
     const char *t = c->text;
@@ -2049,7 +2065,10 @@ static int parse_atom(parse_ctx *c, cnf *out)
     }
     c->i = plain_word_end(c, start);
     note_suffix_star(c, t + start, c->i - start);
-    return word_parts(c, t + start, c->i - start, fields, out);
+    int rc = word_parts(c, t + start, c->i - start, fields, out);
+    if (!rc && out->n == 1 && function_word(c, t + start, c->i - start, fields))
+        out->g[0].function_word = true;
+    return rc;
 }
 
 /* ---- the grammar ---- */
@@ -2252,6 +2271,50 @@ static int finish(parse_ctx *c, cnf *x, bool *any_filter)
     }
     *x = (cnf){0};
     return rc;
+}
+
+/* English function words typed between other words ("hallucination in
+ * VLMs", "scaling laws for language models") are left out of the query:
+ * the summaries are Korean, so an English "in" or "for" is in a paper's
+ * title or an English phrase of it at most, and requiring it kept every
+ * paper that says the rest otherwise out of the full matches (2 papers
+ * matched all of "hallucination in VLMs", 14 "hallucination VLMs"). As in
+ * Xapian's and Lucene's English analyzers; a quoted phrase keeps them.
+ * They are dropped after expansion, so a name the lexicon knows with its
+ * function word (reinforcement learning from human feedback: RLHF) still
+ * finds its other names through the remaining words. A query of function
+ * words alone keeps them. A notice names what was left out. */
+static void drop_function_words(pdx_query *q)
+{
+    bool other = false;
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        other |= !q->groups[g].function_word && !q->groups[g].negated &&
+                 !q->groups[g].filters_only;
+    if (!other)
+        return;
+    char words[128] = "";
+    size_t used = 0;
+    uint32_t kept = 0;
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        pdx_group *gr = &q->groups[g];
+        if (!gr->function_word) {
+            q->groups[kept++] = *gr;
+            continue;
+        }
+        const pdx_clause *cl = &gr->clauses[0];
+        const pdx_slot *sl = cl->n_slots == 1 ? &cl->slots[0] : NULL;
+        if (sl && sl->text && used + sl->text_len + 3 < sizeof words)
+            used += (size_t)snprintf(words + used, sizeof words - used, "%s%.*s",
+                                     used ? ", " : "", (int)sl->text_len, sl->text);
+        group_free(gr);
+    }
+    q->n_groups = kept;
+    if (used) {
+        char one[200];
+        snprintf(one, sizeof one, "left out: %s (English function words; quote a phrase to keep "
+                                  "them)", words);
+        add_notice(q, one);
+    }
 }
 
 int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t len)
@@ -2465,6 +2528,8 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
         rc = finish(&c, &all, &any_filter);
     if (!rc && !c.no_expand)
         rc = pdx_query_expand(s, q);
+    if (!rc)
+        drop_function_words(q);
     free(c.toks);
     pdx_buf_free(&c.terms);
     free(norm);

@@ -323,6 +323,10 @@ typedef struct pdx_group {
     /* every clause is a filter: the group is a test on a paper's record
      * (passes when some filter passes), checked like the query's filters */
     bool filters_only;
+    /* the group is one English function word typed alone ("in", "for"),
+     * left out of the query once the lexicon has read its spans
+     * (drop_function_words()) */
+    bool function_word;
 } pdx_group;
 
 struct pdx_query {

@@ -160,6 +160,29 @@ static void query_filters_or(void **state)
 
 /* ---- 2. AND, NOT, OR, parentheses ---- */
 
+/* An English function word typed between words is not required (the
+ * summaries are Korean: "in" or "of" is in a title at most), with a notice;
+ * one the user points at is: quoted, in a field, excluded, an alternative,
+ * in capitals, or the whole query. */
+static void query_function_words(void **state)
+{
+    env *e = *state;
+    assert_string_equal(found(e, "survey of diffusion"), "1,3");
+    assert_string_equal(found(e, "\"survey of diffusion\""), "1");
+    assert_string_equal(found(e, "title:of diffusion"), "");
+    assert_string_equal(found(e, "OF diffusion"), "1");
+    assert_string_equal(found(e, "-of diffusion"), "2,3");
+    assert_string_equal(found(e, "diffusion (of OR with)"), "1,2");
+    assert_string_equal(found(e, "of"), "1");
+    assert_string_equal(found(e, "of a"), "1");
+    pdx_query *q = fx_search_parse(e, "the survey of diffusion");
+    assert_non_null(strstr(q->notice, "left out: the, of"));
+    pdx_query_free(q);
+    q = fx_search_parse(e, "survey diffusion");
+    assert_string_equal(q->notice, "");
+    pdx_query_free(q);
+}
+
 static void query_operators(void **state)
 {
     env *e = *state;
@@ -168,9 +191,10 @@ static void query_operators(void **state)
     assert_string_equal(found(e, "diffusion AND survey"), "1,3");
     assert_string_equal(found(e, "diffusion survey"), "1,3");
     assert_string_equal(found(e, "routing OR alpha"), "0,1");
-    /* lowercase operators are words: "not" is no term here */
+    /* lowercase operators are words: "not" is no term here; "and" is an
+     * English function word, left out (query_function_words) */
     assert_string_equal(found(e, "diffusion not survey"), "");
-    assert_string_equal(found(e, "diffusion and survey"), "");
+    assert_string_equal(found(e, "diffusion and survey"), "1,3");
     /* OR binds tighter than AND; parentheses override */
     assert_string_equal(found(e, "video survey OR alpha"), "0,3");
     assert_string_equal(found(e, "(video survey) OR routing"), "1,3");
@@ -983,6 +1007,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(query_filters_or),     cmocka_unit_test(query_operators),
+        cmocka_unit_test(query_function_words),
         cmocka_unit_test(query_whole_author),   cmocka_unit_test(query_highlight_fields),
         cmocka_unit_test(query_pasted),         cmocka_unit_test(query_prefixes),
         cmocka_unit_test(query_bad_values),     cmocka_unit_test(query_zero_width),

@@ -43,6 +43,7 @@
 #ifndef PAPERDEX_TOKENIZER_H
 #define PAPERDEX_TOKENIZER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -132,6 +133,13 @@ size_t pdx_term_unbridge(const char *term, size_t len, char *out);
  * syllable, ASCII letter or digit follows it there; 0 otherwise. The query
  * parser drops such a particle glued to a closing quote ("강화 학습"을). */
 size_t pdx_korean_particle_len(const char *text, size_t len);
+
+/* Is w[0, n) an English function word (a, an, and, as, at, by, for, from,
+ * in, of, on, or, the, to, via, with; ASCII case ignored)? They join the
+ * words of a name without naming anything: the lexicon miner does not
+ * count them as content words, and the query parser does not require
+ * them (docs/TOKENIZATION.md). */
+bool pdx_english_function_word(const char *w, size_t n);
 
 /* Creates a tokenizer (owns a Snowball stemmer, a stem cache and scratch
  * buffers: about 420 KB, allocated once; tokenizing allocates nothing).
