@@ -150,7 +150,15 @@ static watch_dir *watch_add(watch_state *s, char *real, bool *fresh)
     }
     watch_dir *d = dir_by_wd(s, wd);
     if (d) {
-        free(real);
+        /* the same directory at another path: it was moved (a rename
+         * inside the tree keeps its watch); the walk below it and the
+         * index's own names go by where it is now */
+        if (strcmp(d->path, real) != 0) {
+            free(d->path);
+            d->path = real;
+        } else {
+            free(real);
+        }
         *fresh = !d->seen;
         d->seen = true;
         return d;

@@ -215,6 +215,39 @@ class WatchTest(unittest.TestCase):
                                capture_output=True, text=True, timeout=WAIT)
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
 
+    def test_moved_folder_stays_watched(self):
+        # a folder renamed inside the tree keeps its inotify watch; the
+        # watch must follow it there, with its subfolders (a user trial:
+        # digests put below a renamed folder were never indexed)
+        index = os.path.join(self.tmp, "mv.idx")
+        deep = os.path.join(self.docs, "a", "b")
+        os.makedirs(deep)
+        write(os.path.join(deep, "2024-01-05.md"),
+              digest("2024-01-05", [("2401.00005", "Kiwi Sampling", "kiwi")]))
+        w = Watcher(index, [self.docs])
+        self.assertIn("built", w.next_line())
+        self.assertEqual(search_ids(index, "kiwi"), ["2401.00005"])
+        os.rename(os.path.join(self.docs, "a"), os.path.join(self.docs, "c"))
+        while "1 removed" not in w.next_line():
+            pass
+        self.assertEqual(search_ids(index, "kiwi"), ["2401.00005"])
+        moved = os.path.join(self.docs, "c", "b")
+        write(os.path.join(moved, "2024-01-06.md"),
+              digest("2024-01-06", [("2401.00006", "Takahe Routing", "takahe")]))
+        print("\nin a moved folder: searchable after %.2f s"
+              % wait_for(index, "takahe", ["2401.00006"]), file=sys.stderr)
+        while "1 added" not in w.next_line():
+            pass
+        fresh = os.path.join(self.docs, "c", "new")
+        os.mkdir(fresh)
+        self.assertIn("0 added, 0 changed, 0 removed", w.next_line())
+        write(os.path.join(fresh, "2024-01-07.md"),
+              digest("2024-01-07", [("2401.00007", "Kakapo Memory", "kakapo")]))
+        print("in a new folder under it: searchable after %.2f s"
+              % wait_for(index, "kakapo", ["2401.00007"]), file=sys.stderr)
+        rc, _ = w.stop(signal.SIGTERM)
+        self.assertEqual(rc, 0, "stderr: %r" % w.err)
+
     def test_failed_update_is_logged_and_watch_goes_on(self):
         out = os.path.join(self.tmp, "out")
         os.mkdir(out)
