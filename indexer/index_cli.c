@@ -85,7 +85,8 @@ static const char usage[] =
     "      --watch          --update, then keep running: watch PATHs (inotify,\n"
     "                       new subdirectories too) and update INDEX within 2 s\n"
     "                       of the last change; one log line per update (JSON\n"
-    "                       with --json); SIGINT/SIGTERM stop it (status 0)\n"
+    "                       with --json; failed ones only with --quiet);\n"
+    "                       SIGINT/SIGTERM stop it (status 0)\n"
     "      --check INDEX    verify every checksum and structural invariant;\n"
     "                       report the first problem and exit 1 if there is one\n"
     "      --info INDEX     print document count, date range, term count and\n"
@@ -972,7 +973,8 @@ static int run_watch(run_state *s, const char *out, const char *const *paths, si
     s->progress = false; /* a log, not a progress line */
     pdx_parse_cb cb = {NULL, on_diag, s};
     pdx_watch_opts wo = {.index_path = out, .paths = paths, .n_paths = n_paths, .update = uo,
-                         .cb = &cb, .stop = &interrupted, .log = stdout, .json = s->json};
+                         .cb = &cb, .stop = &interrupted, .log = stdout, .json = s->json,
+                         .errors_only = s->quiet};
     char err[1024];
     int rc = pdx_watch_run(&wo, err, sizeof err);
     if (rc)
@@ -1205,8 +1207,8 @@ static int index_main(int argc, char **argv, index_done *done)
         return 2;
     }
     if (update && export_path) {
-        pdx_cli_eprintf("paperdex-index: --export-jsonl goes with a full build, not --update "
-                "(see --help)\n");
+        pdx_cli_eprintf("paperdex-index: --export-jsonl goes with a full build, not %s "
+                "(see --help)\n", watch ? "--watch" : "--update");
         free(paths);
         return 2;
     }

@@ -59,6 +59,9 @@ bool pdx_fd_is_path(int fd, const char *path)
 
 /* Opens the lock file, creating it when there is none; *created says
  * which. Returns the descriptor, or -1 with errno set. */
+/* Bytes of a segment journal record (pdx_journal_segment()). */
+#define JOURNAL_RECORD 16
+
 static int open_lock(const char *lock, bool *created)
 {
     for (;;) {
@@ -104,6 +107,32 @@ static int wait_for_flock(int fd, const char *index_path, const char *lock,
     return PDX_OK;
 }
 
+/* Could the open lock file fd be one a writer left: empty, or segment
+ * journal records (whole ones, and at most a record cut short by a crash
+ * after them), each naming a segment number a manifest can reach (1 to
+ * 2^32 - 1; eight bytes of text read as a number are far above)? A
+ * user's file at INDEX.lock (notes, a copy) is not: it would be
+ * overwritten by the journal (a user trial). */
+static bool lock_file_is_ours(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    if (st.st_size == 0)
+        return true;
+    size_t whole = (size_t)st.st_size / JOURNAL_RECORD;
+    if (st.st_size > (1 << 24) || whole == 0)
+        return false;
+    uint8_t *b = malloc(whole * JOURNAL_RECORD);
+    bool ours = b && pread(fd, b, whole * JOURNAL_RECORD, 0) == (ssize_t)(whole * JOURNAL_RECORD);
+    for (size_t i = 0; ours && i < whole; i++) {
+        uint64_t seq = pdx_get_u64(b + i * JOURNAL_RECORD);
+        ours = seq >= 1 && seq <= UINT32_MAX;
+    }
+    free(b);
+    return ours;
+}
+
 int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
                    pdx_diag_fn on_diag, void *payload, pdx_lock *out, char *err, size_t err_size)
 {
@@ -129,6 +158,14 @@ int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
             *out = (pdx_lock){fd, created};
         else
             close(fd);
+    }
+    if (!rc && !out->created && !lock_file_is_ours(out->fd)) {
+        close(out->fd);
+        *out = (pdx_lock){-1, false};
+        rc = pdx_msgf(err, err_size, PDX_ENOTINDEX,
+                      "%s: exists and is not a paperdex writer lock; refusing to overwrite it "
+                      "(move it away, or choose another output than %s)",
+                      lock, index_path);
     }
     free(lock);
     return rc;
@@ -349,9 +386,8 @@ static bool named(const pdx_manifest *m, uint64_t seq)
     return false;
 }
 
-/* A journal record: the segment's number and identity, little-endian. */
-#define JOURNAL_RECORD 16
-
+/* Appends the record of segment seq to the journal: its number and
+ * identity, little-endian. */
 int pdx_journal_segment(const char *index_path, uint64_t seq, uint64_t identity, char *err,
                         size_t err_size)
 {

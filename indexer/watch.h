@@ -43,6 +43,7 @@ typedef struct pdx_watch_opts {
     const volatile sig_atomic_t *stop;
     FILE *log;                   /* one line per update, flushed; errors too */
     bool json;                   /* log lines as JSON objects instead of text */
+    bool errors_only;            /* --quiet: log failed updates only */
     unsigned quiet_ms;           /* 0: PDX_WATCH_QUIET_MS */
     unsigned max_delay_ms;       /* 0: PDX_WATCH_MAX_DELAY_MS */
 } pdx_watch_opts;

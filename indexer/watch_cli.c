@@ -356,6 +356,8 @@ static void log_update(const watch_state *s, const pdx_update_stats *st, int rc,
                        const char *err, double ms)
 {
     char line[1200];
+    if (s->o->errors_only && !rc)
+        return;
     if (s->o->json) {
         pdx_buf b = {0};
         char when[32];
@@ -370,11 +372,12 @@ static void log_update(const watch_state *s, const pdx_update_stats *st, int rc,
             snprintf(line, sizeof line,
                      ",\"ok\":true,\"full_build\":%s,\"files_unchanged\":%" PRIu64
                      ",\"files_added\":%" PRIu64 ",\"files_changed\":%" PRIu64
-                     ",\"files_removed\":%" PRIu64 ",\"papers_added\":%" PRIu64
+                     ",\"files_removed\":%" PRIu64 ",\"files_reparsed\":%" PRIu64
+                     ",\"papers_added\":%" PRIu64
                      ",\"papers_deleted\":%" PRIu64 ",\"duplicates\":%" PRIu64
                      ",\"segments\":%u,\"merges\":%u,\"ms\":%.1f}",
                      st->full_build ? "true" : "false", st->files_unchanged, st->files_added,
-                     st->files_changed, st->files_removed, st->papers_added,
+                     st->files_changed, st->files_removed, st->files_reparsed, st->papers_added,
                      st->papers_deleted, st->duplicates, st->segments, st->merges, ms);
         }
         pdx_buf_append(&b, line, strlen(line));
@@ -499,7 +502,7 @@ int pdx_watch_run(const pdx_watch_opts *o, char *errbuf, size_t errbuf_size)
             run_update(&s, err, sizeof err);
         }
     }
-    if (rc == PDX_OK)
+    if (rc == PDX_OK && !o->errors_only)
         log_line(&s, "stopped");
     watch_free(&s);
     return rc;

@@ -969,6 +969,29 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     free(lock_bytes);
     free(lock);
 
+    /* a file of the user's where an index's lock goes (notes.idx.lock):
+     * overwritten by the segment journal, exit 0 (a user trial); now the
+     * build and the update refuse, the file as it was and no index made.
+     * Text a whole number of journal records long too, and one shorter
+     * than a record. */
+    static const char *const user_notes[] = {
+        "IMPORTANT NOTES\nIMPORTANT NOTES\n", /* 32 bytes: two "records" */
+        "todo\n",
+    };
+    char *nidx = fx_path(dir, "notes.idx"), *nlock = fx_path(dir, "notes.idx.lock");
+    for (size_t i = 0; i < sizeof user_notes / sizeof *user_notes; i++) {
+        fx_write(nlock, user_notes[i], strlen(user_notes[i]));
+        const char *n_build[] = {"paperdex-index", "-q", "-o", nidx, in, NULL};
+        expect_refusal(dir, n_build, "not a paperdex writer lock", nlock, user_notes[i],
+                       strlen(user_notes[i]));
+        const char *n_update[] = {"paperdex-index", "-q", "--update", "-o", nidx, in, NULL};
+        expect_refusal(dir, n_update, "not a paperdex writer lock", nlock, user_notes[i],
+                       strlen(user_notes[i]));
+        assert_int_not_equal(access(nidx, F_OK), 0);
+    }
+    free(nidx);
+    free(nlock);
+
     /* -o naming an input digest, explicitly or inside an input folder */
     const char *o_input[] = {"paperdex-index", "-q", "-o", in, in, NULL};
     expect_refusal(dir, o_input, "a.md", in, small_digest, sizeof small_digest - 1);

@@ -255,6 +255,7 @@ class WatchTest(unittest.TestCase):
         w = Watcher(index, [self.docs], extra=["--json"])
         first = json.loads(w.next_line())
         self.assertTrue(first["ok"] and first["full_build"], first)
+        self.assertEqual(first["files_reparsed"], 0, first)
         # something that is no index takes INDEX's place: the next update
         # must refuse it, say so, and the watch must stay up
         for name in os.listdir(out):
@@ -279,6 +280,29 @@ class WatchTest(unittest.TestCase):
         rc, _ = w.stop(signal.SIGINT)
         self.assertEqual(rc, 0, "stderr: %r" % w.err)
         self.assertEqual(leftovers(out, "w.idx"), [])
+
+    def test_quiet_logs_failures_only(self):
+        # --quiet: the updates that work say nothing, a failed one is
+        # logged (a user trial: -q printed every update)
+        out = os.path.join(self.tmp, "out")
+        os.mkdir(out)
+        index = os.path.join(out, "q.idx")
+        w = Watcher(index, [self.docs], extra=["-q", "--json"])
+        wait_for(index, "quokka", ["2401.00001"])
+        write(os.path.join(self.docs, "2024-01-05.md"),
+              digest("2024-01-05", [("2401.00005", "Kiwi Parsing", "kiwi")]))
+        wait_for(index, "kiwi", ["2401.00005"])
+        self.assertTrue(w.quiet_for(1.0), "--quiet logged: %r" % w.log)
+        for name in os.listdir(out):
+            os.unlink(os.path.join(out, name))
+        write(index, "not an index\n")
+        write(os.path.join(self.docs, "2024-01-06.md"),
+              digest("2024-01-06", [("2401.00006", "Takahe Search", "takahe")]))
+        failed = json.loads(w.next_line())
+        self.assertFalse(failed["ok"], failed)
+        rc, rest = w.stop(signal.SIGTERM)
+        self.assertEqual(rc, 0, "stderr: %r" % w.err)
+        self.assertEqual(rest, [], "--quiet logged at the stop")
 
     def test_watch_a_file_path(self):
         # a file PATH: its edits count, its neighbours do not
