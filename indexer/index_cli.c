@@ -1117,6 +1117,11 @@ static int index_main(int argc, char **argv, index_done *done)
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && more) {
             out = argv[++i];
             out_given = true;
+            if (!*out) { /* as paperdex-search says of -i '' */
+                pdx_cli_eprintf("paperdex-index: %s wants an index file, got ''\n", a);
+                free(paths);
+                return 2;
+            }
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             s.quiet = true;
         } else if (!strcmp(a, "--json")) {

@@ -1802,14 +1802,28 @@ static int parse_lines(pdx_parser *p, const char *data, size_t len)
     return rc;
 }
 
-/* The UTF-16 byte-order mark data starts with, as its bytes in hex, or
- * NULL. Such a file (Windows editors save "Unicode" text so) has no line
- * the parser could read: "### " is "#\0#\0#\0 \0" in it. */
-static const char *utf16_bom(const char *data, size_t len)
+/* How data shows it is UTF-16, for the message, or NULL: its byte-order
+ * mark, or without one, ASCII as UTF-16 writes it, a zero byte beside
+ * every character (a digest starts with "## Daily Papers": at least 8
+ * zeros in the first 64 pairs, all on one side). Such a file (Windows
+ * editors save "Unicode" text so) has no line the parser could read:
+ * "### " is "#\0#\0#\0 \0" in it. */
+static const char *utf16_sign(const char *data, size_t len)
 {
     if (len < 2)
         return NULL;
-    return !memcmp(data, "\xff\xfe", 2) ? "FF FE" : !memcmp(data, "\xfe\xff", 2) ? "FE FF" : NULL;
+    if (!memcmp(data, "\xff\xfe", 2))
+        return "byte order mark FF FE";
+    if (!memcmp(data, "\xfe\xff", 2))
+        return "byte order mark FE FF";
+    size_t pairs = PDX_MIN(len / 2, 64), zero[2] = {0, 0};
+    for (size_t i = 0; i < pairs; i++)
+        for (int k = 0; k < 2; k++)
+            zero[k] += data[2 * i + k] == 0;
+    bool le = zero[1] >= 8 && zero[0] == 0, be = zero[0] >= 8 && zero[1] == 0;
+    return le ? "no byte order mark; a zero byte after each ASCII letter"
+           : be ? "no byte order mark; a zero byte before each ASCII letter"
+                : NULL;
 }
 
 int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t len)
@@ -1831,7 +1845,7 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
     }
 
     /* not parsed line by line: each line would only warn of NUL bytes */
-    const char *bom16 = utf16_bom(data, len);
+    const char *bom16 = utf16_sign(data, len);
     int rc = bom16 ? PDX_OK : parse_lines(p, data, len);
     if (!rc)
         rc = finish_paper(p);
@@ -1854,8 +1868,7 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
         p->stats->not_digest++;
         if (bom16)
             pdx_parser_report(p, PDX_DIAG_FILE, p->file, 0,
-                              "not a digest: it looks like UTF-16 (byte order mark %s); digests "
-                              "must be UTF-8",
+                              "not a digest: it looks like UTF-16 (%s); digests must be UTF-8",
                               bom16);
         else
             pdx_parser_report(p, PDX_DIAG_FILE, p->file, 0,

@@ -992,6 +992,14 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     free(nidx);
     free(nlock);
 
+    /* -o '' is a usage error (status 2), as paperdex-search -i '' is: it
+     * was "invalid argument", status 1 */
+    const char *o_blank[] = {"paperdex-index", "-q", "-o", "", in, NULL};
+    r = run_prog(dir, o_blank);
+    if (r.status != 2 || !strstr(r.err, "-o wants an index file"))
+        fail_msg("-o '': exit %d: %s", r.status, r.err);
+    run_free(&r);
+
     /* -o naming an input digest, explicitly or inside an input folder */
     const char *o_input[] = {"paperdex-index", "-q", "-o", in, in, NULL};
     expect_refusal(dir, o_input, "a.md", in, small_digest, sizeof small_digest - 1);

@@ -2086,22 +2086,25 @@ static void test_near_heading_warned(void **state)
 static void test_file_utf16(void **state)
 {
     (void)state;
-    static const char *const boms[] = {"\xff\xfe", "\xfe\xff"};
-    static const char *const says[] = {"byte order mark FF FE", "byte order mark FE FF"};
+    static const char *const boms[] = {"\xff\xfe", "\xfe\xff", "", ""};
+    static const char *const says[] = {"byte order mark FF FE", "byte order mark FE FF",
+                                       "zero byte after each", "zero byte before each"};
     const char *text = "## Daily Papers (2024-05-17)\n\n"
                        "### [Wide Characters](https://arxiv.org/abs/2405.00001)\n\n"
                        "- A digest in another encoding.\n";
     size_t n = strlen(text);
     char *u16 = malloc(2 + 2 * n);
     assert_non_null(u16);
-    for (size_t b = 0; b < 2; b++) {
-        memcpy(u16, boms[b], 2);
+    /* with a byte-order mark, then without one (a user trial) */
+    for (size_t b = 0; b < 4; b++) {
+        size_t m = strlen(boms[b]), be = b % 2;
+        memcpy(u16, boms[b], m);
         for (size_t i = 0; i < n; i++) { /* ASCII: one byte and a zero, in order */
-            u16[2 + 2 * i + b] = text[i];
-            u16[2 + 2 * i + 1 - b] = 0;
+            u16[m + 2 * i + be] = text[i];
+            u16[m + 2 * i + 1 - be] = 0;
         }
         collect c = {0};
-        assert_int_equal(parse_buf(&c, "mem/utf16.md", u16, 2 + 2 * n), PDX_OK);
+        assert_int_equal(parse_buf(&c, "mem/utf16.md", u16, m + 2 * n), PDX_OK);
         assert_int_equal(c.np, 0);
         assert_int_equal(c.st.not_digest, 1);
         assert_int_equal(c.st.warnings, 0);
