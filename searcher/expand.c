@@ -409,18 +409,82 @@ typedef struct expander {
     uint32_t alts_left; /* equivalents the query may still get */
 } expander;
 
+/* Adds clause cl (consumed) to every group of span w (n words): a paper
+ * with it satisfies them all. */
+static int add_to_span(pdx_query *q, const span_word *w, uint32_t n, pdx_clause *cl)
+{
+    int rc = PDX_OK;
+    for (uint32_t k = 1; k < n && !rc; k++) {
+        pdx_clause copy;
+        rc = pdx_clause_dup(&copy, cl);
+        if (rc)
+            pdx_clause_free(&copy);
+        else
+            rc = pdx_group_add_clause(&q->groups[w[k].g], &copy);
+    }
+    if (rc) {
+        pdx_clause_free(cl);
+        return rc;
+    }
+    return pdx_group_add_clause(&q->groups[w[0].g], cl);
+}
+
+/* The other spelling of the English equivalent a (clause eq) into *sp, as
+ * the parser adds it to a word typed: 멀티모달 finds multimodal and, as the
+ * query "multimodal" does, multi-modal (a trial: VisRAG, which writes only
+ * multi-modal, ranked 9th for "multimodal RAG" and 153rd for "멀티모달
+ * RAG"). It weighs the equivalent's weight times the spelling's.
+ * sp->missing when there is none to add. */
+static int spelling_of(expander *x, const span_word *w, const alt *a, const pdx_clause *eq,
+                       pdx_clause *sp, alt *sp_alt, char text[PDX_SPELLING_MAX])
+{
+    memset(sp, 0, sizeof *sp);
+    sp->missing = true;
+    if (x->alts_left < 2 || a->surface_len == 0 || (unsigned char)a->surface[0] >= 0x80)
+        return PDX_OK;
+    *sp_alt = *a;
+    sp_alt->surface = text;
+    int rc = pdx_clause_spelling_of(x->s, a->surface, a->surface_len, eq->fields, eq, sp, text,
+                                    &sp_alt->surface_len);
+    if (!rc && !sp->missing &&
+        (too_common(x->s, sp) || group_has(&x->q->groups[w[0].g], sp))) {
+        pdx_clause_free(sp);
+        memset(sp, 0, sizeof *sp);
+        sp->missing = true;
+    }
+    sp->weight *= eq->weight;
+    return rc;
+}
+
+/* Adds clause cl (consumed) to every group of span w (n words), a paper
+ * with it satisfying them all, and notes it. */
+static int add_alt_clause(expander *x, const span_word *w, uint32_t n, pdx_clause *cl,
+                          const char *from, size_t from_len, const alt *a, const char *source)
+{
+    double weight = cl->weight;
+    int rc = add_to_span(x->q, w, n, cl);
+    if (rc)
+        return rc;
+    x->alts_left--;
+    return pdx_query_note_expansion(x->q, from, from_len, a->surface, a->surface_len, source,
+                                    a->support, weight);
+}
+
 /* Adds each alternative of l to the groups of span w (n words) as a
- * clause, restricted to the fields of its first word. */
+ * clause, restricted to the fields of its first word, with the other
+ * spelling of an English one (spelling_of()). */
 __attribute__((noinline)) static int add_alts(expander *x, const span_word *w, uint32_t n,
                                               const alt_list *l, const char *from,
                                               size_t from_len)
 {
     pdx_query *q = x->q;
     uint8_t fields = word_clause(q, w[0])->fields;
-    double weight = PDX_LEXICON_WEIGHT / n;
     for (size_t i = 0; i < l->n && x->alts_left; i++) {
-        pdx_clause cl;
-        int rc = pdx_clause_from_terms(x->s, l->a[i].terms, l->a[i].terms_len, fields, &cl);
+        const alt *a = &l->a[i];
+        pdx_clause cl, sp;
+        alt sp_alt;
+        char sp_text[PDX_SPELLING_MAX];
+        int rc = pdx_clause_from_terms(x->s, a->terms, a->terms_len, fields, &cl);
         if (rc == PDX_EINVAL) /* no terms: nothing to add */
             continue;
         if (rc)
@@ -430,22 +494,17 @@ __attribute__((noinline)) static int add_alts(expander *x, const span_word *w, u
             pdx_clause_free(&cl);
             continue;
         }
-        cl.weight = weight;
+        cl.weight = PDX_LEXICON_WEIGHT / n;
         cl.alternative = true;
-        for (uint32_t k = 1; k < n && !rc; k++) {
-            pdx_clause copy;
-            rc = pdx_clause_dup(&copy, &cl);
-            if (rc)
-                pdx_clause_free(&copy);
-            else
-                rc = pdx_group_add_clause(&q->groups[w[k].g], &copy);
-        }
-        if (rc || (rc = pdx_group_add_clause(&q->groups[w[0].g], &cl)))
+        if ((rc = spelling_of(x, w, a, &cl, &sp, &sp_alt, sp_text))) {
+            pdx_clause_free(&cl);
             return rc;
-        x->alts_left--;
-        rc = pdx_query_note_expansion(q, from, from_len, l->a[i].surface, l->a[i].surface_len,
-                                      l->a[i].head ? "head" : "lexicon", l->a[i].support,
-                                      weight);
+        }
+        rc = add_alt_clause(x, w, n, &cl, from, from_len, a, a->head ? "head" : "lexicon");
+        if (!rc && !sp.missing)
+            rc = add_alt_clause(x, w, n, &sp, from, from_len, &sp_alt, "lexicon spelling");
+        else
+            pdx_clause_free(&sp);
         if (rc)
             return rc;
     }

@@ -1461,8 +1461,6 @@ static size_t joinable_prefix(const char *w, size_t n)
     return 0;
 }
 
-#define PDX_SPELLING_MAX 64
-
 /* Writes w[0..n) without its hyphen at k into out, the letter after it
  * in lower case after a lower-case one ("Pre-Training" -> "Pretraining");
  * returns n - 1. */
@@ -1628,38 +1626,78 @@ static int is_fragment(parse_ctx *c, const pdx_clause *as_typed, const pdx_claus
     return rc;
 }
 
+/* The other spelling of the English compound typed[0..latin) (a prefix
+ * compound closed or hyphenated, or a hyphenated word joined) into alt,
+ * as clause *cl (cl->missing when none, not in the index, or a fragment
+ * of the closed word as_typed), with its length in *n. */
+static int spelling_clause(parse_ctx *c, const char *typed, size_t latin, uint8_t fields,
+                           const pdx_clause *as_typed, char *alt, size_t *n, pdx_clause *cl)
+{
+    memset(cl, 0, sizeof *cl);
+    cl->missing = true;
+    *n = other_spelling(typed, latin, alt);
+    if (!*n)
+        *n = joined_spelling(typed, latin, alt);
+    if (!*n)
+        return PDX_OK;
+    int rc = tokenize_word(c, alt, *n, PDX_TOKENIZE_QUERY);
+    if (rc || c->n_toks == 0)
+        return rc;
+    rc = build_clause(c, cl, fields);
+    bool fragment = false;
+    if (!rc && !cl->missing && !memchr(typed, '-', latin))
+        rc = is_fragment(c, as_typed, cl, &fragment);
+    if (!rc && fragment)
+        cl->missing = true; /* not added */
+    if (!rc && !cl->missing) {
+        cl->weight = PDX_DERIVED_WEIGHT * PDX_MIN(1.0, (double)as_typed->n_slots / cl->n_slots);
+        cl->alternative = true;
+        cl->spelling = true;
+    }
+    return rc;
+}
+
+int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8_t fields,
+                           const pdx_clause *as_written, pdx_clause *out,
+                           char spelling[PDX_SPELLING_MAX], size_t *spelling_len)
+{
+    parse_ctx c = {.s = s};
+    char typed[PDX_SPELLING_MAX];
+    size_t tn = ascii_hyphens(surface, n, typed);
+    int rc = PDX_OK;
+    memset(out, 0, sizeof *out);
+    out->missing = true;
+    *spelling_len = 0;
+    if (tn && latin_compound_len(typed, tn) == tn)
+        rc = spelling_clause(&c, typed, tn, fields, as_written, spelling, spelling_len, out);
+    free(c.toks);
+    pdx_buf_free(&c.terms);
+    return rc;
+}
+
 static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fields,
                               pdx_group *g)
 {
     char typed[PDX_SPELLING_MAX], alt[PDX_SPELLING_MAX];
     size_t tn = ascii_hyphens(w, wn, typed);
     size_t latin = tn ? latin_compound_len(typed, tn) : 0;
-    size_t n = latin ? other_spelling(typed, latin, alt) : 0;
-    if (!n && latin)
-        n = joined_spelling(typed, latin, alt);
-    if (c->no_expand || (!n && !latin))
+    if (c->no_expand || !latin)
         return PDX_OK;
     const pdx_clause *as_typed = &g->clauses[0];
     pdx_clause cl;
-    int rc;
-    if (n) {
-        if ((rc = tokenize_word(c, alt, n, PDX_TOKENIZE_QUERY)) || c->n_toks == 0)
-            return rc;
-        rc = build_clause(c, &cl, fields);
-        bool fragment = false;
-        if (!rc && !cl.missing && !memchr(typed, '-', latin))
-            rc = is_fragment(c, as_typed, &cl, &fragment);
-        if (!rc && fragment)
-            cl.missing = true; /* not added */
-    } else if (as_typed->missing && !memchr(typed, '-', latin)) {
+    size_t n;
+    int rc = spelling_clause(c, typed, latin, fields, as_typed, alt, &n, &cl);
+    if (!rc && !n && as_typed->missing && !memchr(typed, '-', latin)) {
+        pdx_clause_free(&cl);
         rc = split_spelling(c, typed, latin, fields, &cl, alt, &n);
-    } else {
-        return PDX_OK;
+        if (!rc && !cl.missing) {
+            cl.weight =
+                PDX_DERIVED_WEIGHT * PDX_MIN(1.0, (double)as_typed->n_slots / cl.n_slots);
+            cl.alternative = true;
+            cl.spelling = true;
+        }
     }
     if (!rc && !cl.missing && !pdx_clause_same_terms(&cl, as_typed)) {
-        cl.weight = PDX_DERIVED_WEIGHT * PDX_MIN(1.0, (double)as_typed->n_slots / cl.n_slots);
-        cl.alternative = true;
-        cl.spelling = true;
         if (!(c->negated & 1))
             rc = pdx_query_note_expansion(c->q, typed, latin, alt, n, "spelling", 0, cl.weight);
         if (!rc)

@@ -365,6 +365,17 @@ bool pdx_query_highlights_in(const pdx_query *q, unsigned fields, const char *te
 int pdx_clause_from_terms(pdx_searcher *s, const char *terms, size_t len, uint8_t fields,
                           pdx_clause *out);
 int pdx_clause_dup(pdx_clause *dst, const pdx_clause *src);
+/* The other spelling of an English compound an equivalent is written as
+ * (surface, one word: "multimodal" -> multi-modal, "pre-training" ->
+ * pretraining), as a clause restricted to fields, weighing what the
+ * parser's spelling alternative of `as_written` (the equivalent's own
+ * clause) weighs relative to it, and the spelling itself in spelling;
+ * out->missing when it has none, the index lacks it, or it is a fragment
+ * (add_other_spelling()). */
+#define PDX_SPELLING_MAX 64 /* bytes of a spelling (and its room), at most */
+int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8_t fields,
+                           const pdx_clause *as_written, pdx_clause *out,
+                           char spelling[PDX_SPELLING_MAX], size_t *spelling_len);
 void pdx_clause_free(pdx_clause *cl);
 int pdx_group_add_clause(pdx_group *g, pdx_clause *cl);
 /* Records what a word expanded to, for pdx_query_expansion(). */

@@ -549,6 +549,27 @@ static void test_expand__other_spelling_keys_the_lexicon(void **state)
     assert_int_equal(total_of(e, "데이터 -pretraining"), 1);
 }
 
+/* The English equivalent of a Korean name brings its other spelling, as a
+ * word typed does: 사전 학습 finds "pre-training" and also the paper that
+ * writes "pretraining" (a trial: 멀티모달 RAG missed VisRAG, which writes
+ * multi-modality, where multimodal RAG found it). */
+static void test_expand__equivalent_brings_its_spelling(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "사전 학습", got, sizeof got);
+    if (!strstr(got, ">pre-training;") || !strstr(got, ">pretraining;"))
+        fail_msg("사전 학습 expanded to \"%s\"", got);
+    assert_int_equal(total_of(e, "사전 학습"), 5);
+    /* not without expansion */
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse_flags(&q, e->s, "사전 학습", strlen("사전 학습"),
+                                           PDX_PARSE_NO_EXPAND),
+                     PDX_OK);
+    assert_int_equal(pdx_query_expansion_count(q), 0);
+    pdx_query_free(q);
+}
+
 /* An acronym stated with its long form in three papers, each written
  * alone in one more, and a Korean name of the idea stated once (too few
  * to be a pair) and written alone in a sixth. */
@@ -736,6 +757,8 @@ int main(void)
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__no_hop_through_a_common_spaced_pivot,
                                         setup_spaced_pivot, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__equivalent_brings_its_spelling,
+                                        setup_spelling, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__other_spelling_keys_the_lexicon,
                                         setup_spelling, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__head_of_a_stated_name, setup_heads,
