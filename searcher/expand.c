@@ -435,8 +435,24 @@ static int add_to_span(pdx_query *q, const span_word *w, uint32_t n, pdx_clause 
  * multi-modal, ranked 9th for "multimodal RAG" and 153rd for "멀티모달
  * RAG"). It weighs the equivalent's weight times the spelling's.
  * sp->missing when there is none to add. */
-static int spelling_of(expander *x, const span_word *w, const alt *a, const pdx_clause *eq,
-                       pdx_clause *sp, alt *sp_alt, char text[PDX_SPELLING_MAX])
+/* Are cl's slots the terms t[0..n) (joined by ' ', the lexicon's form)? */
+static bool clause_is_terms(const pdx_clause *cl, const char *t, size_t n)
+{
+    size_t at = 0;
+    for (uint32_t i = 0; i < cl->n_slots; i++) {
+        const pdx_slot *sl = &cl->slots[i];
+        if (i > 0 && (at >= n || t[at++] != ' '))
+            return false;
+        if (!sl->text || sl->text_len > n - at || memcmp(t + at, sl->text, sl->text_len))
+            return false;
+        at += sl->text_len;
+    }
+    return at == n;
+}
+
+static int spelling_of(expander *x, const span_word *w, const alt_list *l, const alt *a,
+                       const pdx_clause *eq, pdx_clause *sp, alt *sp_alt,
+                       char text[PDX_SPELLING_MAX])
 {
     memset(sp, 0, sizeof *sp);
     sp->missing = true;
@@ -446,8 +462,10 @@ static int spelling_of(expander *x, const span_word *w, const alt *a, const pdx_
     sp_alt->surface = text;
     int rc = pdx_clause_spelling_of(x->s, a->surface, a->surface_len, eq->fields, eq, sp, text,
                                     &sp_alt->surface_len);
+    /* not the span itself ("fine tuning" -> finetuning -> fine-tuning) */
     if (!rc && !sp->missing &&
-        (too_common(x->s, sp) || group_has(&x->q->groups[w[0].g], sp))) {
+        (clause_is_terms(sp, l->key_terms, l->key_len) || too_common(x->s, sp) ||
+         group_has(&x->q->groups[w[0].g], sp))) {
         pdx_clause_free(sp);
         memset(sp, 0, sizeof *sp);
         sp->missing = true;
@@ -496,7 +514,7 @@ __attribute__((noinline)) static int add_alts(expander *x, const span_word *w, u
         }
         cl.weight = PDX_LEXICON_WEIGHT / n;
         cl.alternative = true;
-        if ((rc = spelling_of(x, w, a, &cl, &sp, &sp_alt, sp_text))) {
+        if ((rc = spelling_of(x, w, l, a, &cl, &sp, &sp_alt, sp_text))) {
             pdx_clause_free(&cl);
             return rc;
         }
