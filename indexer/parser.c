@@ -163,7 +163,16 @@ struct pdx_parser {
     pdx_fences fences;   /* the file's fence lines, paired (fence.c) */
     quota fence_text;    /* fences read as text (one reported a file) */
     quota guesses;       /* guesses between two readings (weigh_date_header()) */
+    /* Reports made inside the paper, held until it ends (pending_flush()):
+     * what is said of the paper as a whole (no date, a synthesized id) is
+     * known only then and points at its heading, before them. Records:
+     * u8 level, u32 line, u32 length, the message. */
+    pdx_buf pending;
 };
+
+/* Held reports past this are delivered at once (a paper with a warning on
+ * each of a million lines keeps no million messages). */
+#define PDX_PENDING_MAX (64u << 10)
 
 /* ---- small text helpers ---- */
 
@@ -491,8 +500,34 @@ void pdx_parser_report(pdx_parser *p, pdx_diag_level level, const char *file,
         msg[0] = 0;
     else if ((size_t)r >= sizeof msg)
         msg[utf8_cut(msg, sizeof msg - 1)] = 0;
+    size_t n = strlen(msg);
+    if (p->sec == SEC_PAPER && file == p->file && p->pending.len + n + 9 <= PDX_PENDING_MAX) {
+        pdx_buf_putc(&p->pending, (uint8_t)level);
+        pdx_buf_put_u32(&p->pending, line);
+        pdx_buf_put_u32(&p->pending, (uint32_t)n);
+        pdx_buf_append(&p->pending, msg, n);
+        if (!p->pending.err)
+            return;
+        pdx_buf_free(&p->pending); /* no memory to hold it: say it now */
+    }
     pdx_diag d = {level, file, line, msg};
     p->cb.on_diag(&d, p->cb.payload);
+}
+
+/* Delivers the reports held for the paper that ends, in the order made. */
+static void pending_flush(pdx_parser *p)
+{
+    char msg[1024];
+    for (size_t at = 0; at + 9 <= p->pending.len;) {
+        const uint8_t *r = p->pending.data + at;
+        uint32_t line = pdx_get_u32(r + 1), n = pdx_get_u32(r + 5);
+        memcpy(msg, r + 9, n);
+        msg[n] = 0;
+        pdx_diag d = {(pdx_diag_level)r[0], p->file, line, msg};
+        p->cb.on_diag(&d, p->cb.payload);
+        at += 9 + (size_t)n;
+    }
+    pdx_buf_reset(&p->pending);
 }
 
 /* Whether one more warning of q's kind may be reported, at most max a
@@ -594,8 +629,8 @@ static void synthesize_id(pdx_parser *p)
                       p->synth_why, (int)p->id.len, buf_str(&p->id));
 }
 
-/* Delivers the paper being assembled, if any, and leaves the section. */
-static int finish_paper(pdx_parser *p)
+/* finish_paper() but for the reports held for the paper. */
+static int deliver_paper(pdx_parser *p)
 {
     enum section sec = p->sec;
     p->sec = SEC_NONE;
@@ -644,8 +679,18 @@ static int finish_paper(pdx_parser *p)
         .line = p->line,
         .id_synthesized = p->id_synthesized,
     };
+    pending_flush(p); /* before the paper, as reports made while reading it */
     p->stats->papers++;
     return p->cb.on_paper(&paper, p->cb.payload);
+}
+
+/* Delivers the paper being assembled, if any, and leaves the section; the
+ * reports held for it are delivered whatever becomes of it. */
+static int finish_paper(pdx_parser *p)
+{
+    int rc = deliver_paper(p);
+    pending_flush(p);
+    return rc;
 }
 
 /* A heading's parts: the text of its title link, the paper's link target
@@ -1423,6 +1468,7 @@ void pdx_parser_free(pdx_parser *p)
     pdx_buf_free(&p->authors);
     pdx_buf_free(&p->summary);
     pdx_buf_free(&p->scratch);
+    pdx_buf_free(&p->pending);
     pdx_slots_free(&p->author_slots);
     pdx_fences_clear(&p->fences);
     free(p->author_off);

@@ -2116,6 +2116,33 @@ static void test_file_utf16(void **state)
     free(u16);
 }
 
+/* Reports come in line order: what is said of a paper as a whole (no
+ * date, a synthesized id: known when it ends) points at its heading and
+ * comes before what its later lines drew (a user trial saw line 3's
+ * warning after line 5's); all before the paper itself is delivered. */
+static void test_reports_in_line_order(void **state)
+{
+    (void)state;
+    const char *text = "## Daily Papers\n"                       /* 1: no date */
+                       "\n"
+                       "### [No Link Paper](notalink)\n"           /* 3 */
+                       "\n"
+                       "Vote: many\n"                              /* 5 */
+                       "\n"
+                       "- 요약.\n"
+                       "### [Second](https://arxiv.org/abs/2405.00002)\n" /* 8 */
+                       "Vote: x\n";                                /* 9 */
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/order.md", text, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 2);
+    assert_true(c.nd >= 5);
+    for (size_t i = 1; i < c.nd; i++)
+        if (c.d[i].line < c.d[i - 1].line)
+            fail_msg("report %zu (line %u: %s) after line %u (%s)", i, c.d[i].line,
+                     c.d[i].message, c.d[i - 1].line, c.d[i - 1].message);
+    collect_free(&c);
+}
+
 static void test_dates(void **state)
 {
     (void)state;
@@ -2666,6 +2693,7 @@ int main(void)
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/file/near_heading_warned", test_near_heading_warned),
         T("parser/file/utf16", test_file_utf16),
+        T("parser/reports_in_line_order", test_reports_in_line_order),
         T("parser/dates", test_dates),
         T("parser/arxiv_ids", test_arxiv_ids),
         T("parser/walk/sorted_filtered", test_walk_sorted_filtered),
