@@ -1387,6 +1387,44 @@ static int add_derived(parse_ctx *c, const char *w, size_t wn, uint8_t fields, s
     return rc;
 }
 
+/* "3차원" (three dimensions) as "3D", how the digests mostly write it: 23
+ * times against 2,718 in the corpus (`3차원 재구성` matched 2 papers in
+ * full, `3D 재구성` 144). Adds to g the term NUMBER + "d" as an alternative
+ * weighing PDX_DERIVED_WEIGHT when word w is a number of one or two digits
+ * and 차원 (a particle after it dropped, as the query mode drops it). */
+static int add_dimensions(parse_ctx *c, const char *w, size_t wn, uint8_t fields, pdx_group *g)
+{
+    static const char dim[] = "차원";
+    size_t k = 0;
+    while (k < wn && k < 3 && w[k] >= '0' && w[k] <= '9')
+        k++;
+    if (c->no_expand || k == 0 || k > 2 || wn < k + 6 || memcmp(w + k, dim, 6) != 0)
+        return PDX_OK;
+    int rc = tokenize_word(c, w, wn, PDX_TOKENIZE_QUERY);
+    if (rc || c->n_toks != 2 || c->toks[0].kind != PDX_TOKEN_NUMBER || c->toks[0].len > 2 ||
+        c->toks[1].len != 6 || memcmp(c->terms.data + c->toks[1].off, dim, 6) != 0)
+        return rc;
+    char nd[3] = {0, 0, 0};
+    memcpy(nd, c->terms.data + c->toks[0].off, c->toks[0].len);
+    nd[c->toks[0].len] = 'd';
+    size_t nd_len = c->toks[0].len + 1;
+    if ((rc = tokenize_word(c, nd, nd_len, PDX_TOKENIZE_QUERY)) || c->n_toks != 1)
+        return rc;
+    pdx_clause cl;
+    rc = build_clause(c, &cl, fields);
+    if (!rc && !cl.missing) {
+        cl.weight = PDX_DERIVED_WEIGHT;
+        cl.alternative = true;
+        char shown[3] = {nd[0], nd[1] == 'd' ? 'D' : nd[1], nd[1] == 'd' ? 0 : 'D'};
+        rc = pdx_query_note_expansion(c->q, w, wn, shown, nd_len, "spelling", 0,
+                                      PDX_DERIVED_WEIGHT);
+        if (!rc)
+            return group_add(g, &cl);
+    }
+    pdx_clause_free(&cl);
+    return rc;
+}
+
 /* Replaces, in c's tokens, each term followed by a Latin word as written
  * at its position (an acronym plural's PDX_TOKEN_WHOLE: "llm" then
  * "llms") by that word, and drops the whole words of Korean runs. Returns
@@ -1752,6 +1790,8 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
      * word excludes what was typed (-효율화 left out every 효율 paper) */
     if (!ascii && !(c->negated & 1) &&
         (rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
+        return rc;
+    if (!ascii && !(c->negated & 1) && (rc = add_dimensions(c, w, wn, fields, &out->g[0])))
         return rc;
     /* An acronym plural as written first, its singular as an alternative. */
     if (latin && (rc = add_plural_as_written(c, w, wn, fields, &out->g[0])))

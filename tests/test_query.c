@@ -850,6 +850,8 @@ static const fdoc spelling_docs[] = {
     {"2403.40006", "Results", "A B", "over all tasks", 20240106, 1},
     {"2403.40007", "Efficiency", "A B", "we study 효율화", 20240107, 1},
     {"2403.40008", "Efficient", "A B", "we study 효율", 20240108, 1},
+    {"2403.40009", "3D scenes", "A B", "장면을 복원한다", 20240109, 1},
+    {"2403.40010", "Scenes", "A B", "3차원 장면을 복원한다", 20240110, 1},
 };
 #define NSPELLING (sizeof spelling_docs / sizeof spelling_docs[0])
 
@@ -898,6 +900,13 @@ static void query_spelling_variants(void **state)
     pdx_results_clear(&r);
     pdx_query_free(q);
     assert_string_equal(found_in(&fs, d, NSPELLING, "\"pretraining\""), "1");
+    /* 3차원 is 3D, as the digests mostly write it (the form typed first);
+     * excluded or quoted, as typed only */
+    assert_string_equal(found_in(&fs, d, NSPELLING, "3차원 장면"), "8,9");
+    assert_string_equal(found_in(&fs, d, NSPELLING, "3차원의 장면"), "8,9");
+    assert_string_equal(first_hit(&fs, "3차원 장면"), "2403.40010");
+    assert_string_equal(found_in(&fs, d, NSPELLING, "-3차원 장면"), "8");
+    assert_string_equal(found_in(&fs, d, NSPELLING, "\"3차원\" 장면"), "9");
     /* a longer compound, and a hyphen as editors write it (U+2010, the en
      * dash), have the other spelling too */
     assert_string_equal(found_in(&fs, d, NSPELLING, "multi-modal-agents"), "2,3");
