@@ -312,6 +312,11 @@ static int emit(tk_state *st, const char *term, size_t term_len, size_t start,
                 size_t end, pdx_token_kind kind)
 {
     pdx_token t;
+    /* the position after the last token must still be a uint32_t: NFKC
+     * makes several characters of one (U+FDFA is 18), so the check on
+     * len up front does not bound the tokens */
+    if (st->pos == UINT32_MAX)
+        return PDX_ELIMIT;
     t.term = term;
     t.term_len = term_len;
     t.pos = st->pos++;
@@ -1229,8 +1234,9 @@ int pdx_tokenize(pdx_tokenizer *tk, int flags, const char *text, size_t len,
     if (!tk || !fn || (!text && len) ||
         (flags & ~(PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED | PDX_TOKENIZE_WHOLE)))
         return PDX_EINVAL;
-    /* a token takes one position and at least one byte of its own, so
-     * len positions past first_pos are room enough; positions must not wrap */
+    /* positions must not wrap: refused before any token when the text has
+     * more bytes than positions are left (most tokens take a byte of their
+     * own), else at the token that would take the last one (emit()) */
     if (len > UINT32_MAX || first_pos > UINT32_MAX - (uint32_t)len)
         return PDX_ELIMIT;
     tk_state st;

@@ -168,6 +168,7 @@ struct pdx_parser {
      * known only then and points at its heading, before them. Records:
      * u8 level, u32 line, u32 length, the message. */
     pdx_buf pending;
+    bool pending_off; /* held no more for this paper (PDX_PENDING_MAX passed) */
 };
 
 /* Held reports past this are delivered at once (a paper with a warning on
@@ -482,6 +483,8 @@ pdx_parse_stats *pdx_parser_stats(pdx_parser *p)
     return p->stats;
 }
 
+static void pending_flush(pdx_parser *p);
+
 void pdx_parser_report(pdx_parser *p, pdx_diag_level level, const char *file,
                        uint32_t line, const char *fmt, ...)
 {
@@ -501,14 +504,22 @@ void pdx_parser_report(pdx_parser *p, pdx_diag_level level, const char *file,
     else if ((size_t)r >= sizeof msg)
         msg[utf8_cut(msg, sizeof msg - 1)] = 0;
     size_t n = strlen(msg);
-    if (p->sec == SEC_PAPER && file == p->file && p->pending.len + n + 9 <= PDX_PENDING_MAX) {
-        pdx_buf_putc(&p->pending, (uint8_t)level);
-        pdx_buf_put_u32(&p->pending, line);
-        pdx_buf_put_u32(&p->pending, (uint32_t)n);
-        pdx_buf_append(&p->pending, msg, n);
-        if (!p->pending.err)
-            return;
-        pdx_buf_free(&p->pending); /* no memory to hold it: say it now */
+    if (p->sec == SEC_PAPER && file == p->file && !p->pending_off) {
+        size_t held = p->pending.len;
+        if (held + n + 9 <= PDX_PENDING_MAX) {
+            pdx_buf_putc(&p->pending, (uint8_t)level);
+            pdx_buf_put_u32(&p->pending, line);
+            pdx_buf_put_u32(&p->pending, (uint32_t)n);
+            pdx_buf_append(&p->pending, msg, n);
+            if (!p->pending.err)
+                return;
+            p->pending.len = held; /* no memory to hold it: the record is not kept */
+            p->pending.err = 0;
+        }
+        /* past the bound, or out of memory: what is held first, then the
+         * rest of the paper's reports as they come */
+        pending_flush(p);
+        p->pending_off = true;
     }
     pdx_diag d = {level, file, line, msg};
     p->cb.on_diag(&d, p->cb.payload);
@@ -528,6 +539,7 @@ static void pending_flush(pdx_parser *p)
         at += 9 + (size_t)n;
     }
     pdx_buf_reset(&p->pending);
+    p->pending_off = false;
 }
 
 /* Whether one more warning of q's kind may be reported, at most max a
@@ -1896,6 +1908,7 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
     if (!rc)
         rc = finish_paper(p);
     p->sec = SEC_NONE;
+    pending_flush(p); /* a paper the parse stopped in (out of memory, a stop) */
     if (p->fence_text.quiet)
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, 0,
                           "%" PRIu32 " more code fences that nothing closes, read as text",

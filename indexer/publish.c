@@ -108,27 +108,24 @@ static int wait_for_flock(int fd, const char *index_path, const char *lock,
 }
 
 /* Could the open lock file fd be one a writer left: empty, or segment
- * journal records (whole ones, and at most a record cut short by a crash
- * after them), each naming a segment number a manifest can reach (1 to
- * 2^32 - 1; eight bytes of text read as a number are far above)? A
- * user's file at INDEX.lock (notes, a copy) is not: it would be
- * overwritten by the journal (a user trial). */
-static bool lock_file_is_ours(int fd)
+ * journal records, each naming a segment number below 2^32 (eight bytes
+ * of text read as a number are far above), the last one maybe cut short
+ * and zeros where a crash left them (a seq of 0)? A user's file at
+ * INDEX.lock (notes, a copy) is not: it would be overwritten by the
+ * journal (a user trial). 1 when it is, 0 when not, -1 out of memory. */
+static int lock_file_is_ours(int fd)
 {
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        return false;
-    if (st.st_size == 0)
-        return true;
-    size_t whole = (size_t)st.st_size / JOURNAL_RECORD;
-    if (st.st_size > (1 << 24) || whole == 0)
-        return false;
-    uint8_t *b = malloc(whole * JOURNAL_RECORD);
-    bool ours = b && pread(fd, b, whole * JOURNAL_RECORD, 0) == (ssize_t)(whole * JOURNAL_RECORD);
-    for (size_t i = 0; ours && i < whole; i++) {
-        uint64_t seq = pdx_get_u64(b + i * JOURNAL_RECORD);
-        ours = seq >= 1 && seq <= UINT32_MAX;
-    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 24))
+        return 0;
+    size_t len = (size_t)st.st_size;
+    uint8_t *b = malloc(len ? len : 1);
+    if (!b)
+        return -1;
+    int ours = pread(fd, b, len, 0) == (ssize_t)len;
+    /* byte k of a record: bytes 4-7 are the high half of its seq */
+    for (size_t i = 0; ours && i < len; i++)
+        ours = i % JOURNAL_RECORD < 4 || i % JOURNAL_RECORD >= 8 || b[i] == 0;
     free(b);
     return ours;
 }
@@ -159,13 +156,15 @@ int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
         else
             close(fd);
     }
-    if (!rc && !out->created && !lock_file_is_ours(out->fd)) {
+    int ours = !rc && !out->created ? lock_file_is_ours(out->fd) : 1;
+    if (ours != 1) {
         close(out->fd);
         *out = (pdx_lock){-1, false};
-        rc = pdx_msgf(err, err_size, PDX_ENOTINDEX,
-                      "%s: exists and is not a paperdex writer lock; refusing to overwrite it "
-                      "(move it away, or choose another output than %s)",
-                      lock, index_path);
+        rc = ours < 0 ? pdx_msgf(err, err_size, PDX_ENOMEM, "%s: out of memory", lock)
+                      : pdx_msgf(err, err_size, PDX_ENOTINDEX,
+                                 "%s: exists and is not a paperdex writer lock; refusing to "
+                                 "overwrite it (move it away, or choose another output than %s)",
+                                 lock, index_path);
     }
     free(lock);
     return rc;

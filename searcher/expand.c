@@ -488,6 +488,17 @@ static int add_alt_clause(expander *x, const span_word *w, uint32_t n, pdx_claus
                                     a->support, weight);
 }
 
+/* The words of span w (n words) the query keeps: a function word's group
+ * is dropped once expansion is done (query.c drop_function_words()), so
+ * the equivalent's weight is split among the others. */
+static uint32_t kept_words(const pdx_query *q, const span_word *w, uint32_t n)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++)
+        k += !q->groups[w[i].g].function_word;
+    return k ? k : n;
+}
+
 /* Adds each alternative of l to the groups of span w (n words) as a
  * clause, restricted to the fields of its first word, with the other
  * spelling of an English one (spelling_of()). */
@@ -512,7 +523,7 @@ __attribute__((noinline)) static int add_alts(expander *x, const span_word *w, u
             pdx_clause_free(&cl);
             continue;
         }
-        cl.weight = PDX_LEXICON_WEIGHT / n;
+        cl.weight = PDX_LEXICON_WEIGHT / kept_words(q, w, n);
         cl.alternative = true;
         if ((rc = spelling_of(x, w, l, a, &cl, &sp, &sp_alt, sp_text))) {
             pdx_clause_free(&cl);

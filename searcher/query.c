@@ -1162,6 +1162,12 @@ static int cnf_or_positive(parse_ctx *c, cnf *x, cnf *y);
  * from the whole query, as in Lucene and Xapian: a -b. */
 static int cnf_or(parse_ctx *c, cnf *x, cnf *y)
 {
+    /* a word next to OR is one the user asks for (drop_function_words()),
+     * even when the other side is excluded (in OR -survey) */
+    for (uint32_t i = 0; i < x->n; i++)
+        x->g[i].function_word = false;
+    for (uint32_t i = 0; i < y->n; i++)
+        y->g[i].function_word = false;
     cnf neg = {0};
     int rc = take_negated(x, &neg);
     if (!rc)
@@ -1192,7 +1198,6 @@ static int cnf_or_positive(parse_ctx *c, cnf *x, cnf *y)
     int rc = PDX_OK;
     if (x->n == 1 && y->n == 1) { /* the usual a OR b: move y's clauses */
         pdx_group *a = &x->g[0], *b = &y->g[0];
-        a->function_word = false; /* "in OR on" asks for one of them */
         for (uint32_t k = 0; k < b->n_clauses && !rc; k++) {
             rc = group_add(a, &b->clauses[k]);
             b->clauses[k] = (pdx_clause){0};
@@ -1708,6 +1713,11 @@ int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8
     *spelling_len = 0;
     if (tn && latin_compound_len(typed, tn) == tn)
         rc = spelling_clause(&c, typed, tn, fields, as_written, spelling, spelling_len, out);
+    if (rc) {
+        pdx_clause_free(out);
+        memset(out, 0, sizeof *out);
+        out->missing = true;
+    }
     free(c.toks);
     pdx_buf_free(&c.terms);
     return rc;

@@ -216,8 +216,10 @@ void pdx_search_stats_reset(pdx_searcher *s);
  * the most supported first (one hop, then the same language through the
  * other: LLM -> 대형 언어 모델 -> large language model). */
 #define PDX_LEXICON_MAX_ALTS 4
-/* A query span looked up in the lexicon has at most this many words. */
-#define PDX_LEXICON_MAX_SPAN 4
+/* A query span looked up in the lexicon has at most this many words: as
+ * many as a mined English side (reinforcement learning from human
+ * feedback: RLHF; a Korean side has at most 5). */
+#define PDX_LEXICON_MAX_SPAN 6
 /* At most this many lexicon equivalents in one query: as many as a query
  * of PDX_MAX_QUERY_WORDS words ANDed can get. Each word of an OR group is
  * expanded too, and OR distributed over AND copies a word into several

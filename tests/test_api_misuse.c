@@ -233,6 +233,14 @@ static void null_arguments_refused(void **st)
                                   &n_tok),
                      PDX_OK);
     assert_true(n_tok > 0 && next > UINT32_MAX - 12);
+    /* NFKC makes four Arabic words of U+FDFA's three bytes: more tokens
+     * than bytes, refused at the token that would take the last position
+     * (a review: next wrapped to 0) */
+    n_tok = 0;
+    assert_int_equal(pdx_tokenize(tk, 0, "\xef\xb7\xba\xef\xb7\xba", 6, UINT32_MAX - 6, &next,
+                                  count_token, &n_tok),
+                     PDX_ELIMIT);
+    assert_true(n_tok <= 6 && next == UINT32_MAX);
     pdx_tokenizer_free(tk);
     char out[8];
     assert_int_equal(pdx_term_unbridge(NULL, 3, out), 0);

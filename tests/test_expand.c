@@ -570,6 +570,40 @@ static void test_expand__equivalent_brings_its_spelling(void **state)
     pdx_query_free(q);
 }
 
+/* A long form of five words with a function word, stated for its acronym
+ * in three papers; a fourth writes the acronym alone. */
+static int setup_long_name(void **state)
+{
+    static const char *const own[] = {
+        "Reinforcement Learning from Human Feedback (RLHF) 로 정렬한다",
+        "RLHF(Reinforcement Learning from Human Feedback) 분석",
+        "Reinforcement Learning from Human Feedback (RLHF) 비용", "we tune with RLHF only"};
+    return setup_own(state, own, sizeof own / sizeof *own, 80000, 10);
+}
+
+/* A span of five words is looked up (as many as a mined English side: it
+ * stopped at four), its function word counted in the span and then left
+ * out of the query, the equivalent's weight split among the other four. */
+static void test_expand__long_span_with_a_function_word(void **state)
+{
+    env *e = *state;
+    char got[512];
+    const char *query = "reinforcement learning from human feedback";
+    expand(e, query, got, sizeof got);
+    if (!strstr(got, ">rlhf;"))
+        fail_msg("expanded to \"%s\"", got);
+    assert_int_equal(total_of(e, query), 4);
+    pdx_query *q = fx_search_parse(e, query);
+    assert_int_equal(q->n_groups, 4);
+    double sum = 0;
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        for (uint32_t k = 0; k < q->groups[g].n_clauses; k++)
+            if (q->groups[g].clauses[k].alternative)
+                sum += q->groups[g].clauses[k].weight;
+    assert_true(sum > PDX_LEXICON_WEIGHT - 1e-9 && sum < PDX_LEXICON_WEIGHT + 1e-9);
+    pdx_query_free(q);
+}
+
 /* An acronym stated with its long form in three papers, each written
  * alone in one more, and a Korean name of the idea stated once (too few
  * to be a pair) and written alone in a sixth. */
@@ -757,6 +791,8 @@ int main(void)
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__no_hop_through_a_common_spaced_pivot,
                                         setup_spaced_pivot, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__long_span_with_a_function_word,
+                                        setup_long_name, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__equivalent_brings_its_spelling,
                                         setup_spelling, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__other_spelling_keys_the_lexicon,

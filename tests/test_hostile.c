@@ -989,6 +989,19 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
                        strlen(user_notes[i]));
         assert_int_not_equal(access(nidx, F_OK), 0);
     }
+    /* what a crash may leave of a journal is a lock: a record cut short,
+     * zeros (a review found both refused for good) */
+    static const char cut[] = "\x01\0\0\0\0", zeros[16] = {0};
+    const char *const leftovers[] = {cut, zeros};
+    const size_t leftover_len[] = {sizeof cut - 1, sizeof zeros};
+    for (size_t i = 0; i < 2; i++) {
+        fx_write(nlock, leftovers[i], leftover_len[i]);
+        const char *n_build[] = {"paperdex-index", "-q", "-o", nidx, in, NULL};
+        r = run_prog(dir, n_build);
+        if (r.status != 0)
+            fail_msg("a lock left by a crash (%zu): exit %d: %s", i, r.status, r.err);
+        run_free(&r);
+    }
     free(nidx);
     free(nlock);
 

@@ -2141,6 +2141,28 @@ static void test_reports_in_line_order(void **state)
             fail_msg("report %zu (line %u: %s) after line %u (%s)", i, c.d[i].line,
                      c.d[i].message, c.d[i - 1].line, c.d[i - 1].message);
     collect_free(&c);
+
+    /* more than the parser holds (PDX_PENDING_MAX): still in order, the
+     * held ones first (a review saw line 5's after line 3,004's) */
+    pdx_buf big = {0};
+    const char *head = "## Daily Papers (2024-05-17)\n### [Many Votes](https://arxiv.org/abs/"
+                       "2405.00003)\n";
+    pdx_buf_append(&big, head, strlen(head));
+    for (int i = 0; i < 3000; i++) {
+        char line[32];
+        snprintf(line, sizeof line, "Vote: x%d\n", i);
+        pdx_buf_append(&big, line, strlen(line));
+    }
+    assert_false(big.err);
+    collect d = {0};
+    assert_int_equal(parse_buf(&d, "mem/big.md", (const char *)big.data, big.len), PDX_OK);
+    assert_int_equal(d.np, 1);
+    assert_true(d.nd >= 3000);
+    for (size_t i = 1; i < d.nd; i++)
+        if (d.d[i].line < d.d[i - 1].line)
+            fail_msg("report %zu (line %u) after line %u", i, d.d[i].line, d.d[i - 1].line);
+    collect_free(&d);
+    pdx_buf_free(&big);
 }
 
 static void test_dates(void **state)

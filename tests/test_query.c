@@ -173,6 +173,9 @@ static void query_function_words(void **state)
     assert_string_equal(found(e, "OF diffusion"), "1");
     assert_string_equal(found(e, "-of diffusion"), "2,3");
     assert_string_equal(found(e, "diffusion (of OR with)"), "1,2");
+    /* next to OR with an excluded side (which excludes from the whole
+     * query) it is still a word the user asked for */
+    assert_string_equal(found(e, "diffusion of OR -routing"), "");
     assert_string_equal(found(e, "of"), "1");
     assert_string_equal(found(e, "of a"), "1");
     pdx_query *q = fx_search_parse(e, "the survey of diffusion");

@@ -155,8 +155,10 @@ void pdx_tokenizer_free(pdx_tokenizer *tk);
  * last token emitted (first_pos if there was none), also when the callback
  * stopped the call. Returns PDX_OK, PDX_ENOMEM, PDX_EINVAL (tk or fn NULL,
  * text NULL with len > 0, or a flag not in pdx_tokenize_flags), PDX_ELIMIT
- * (first_pos + len past UINT32_MAX: positions could wrap; nothing is
- * emitted), or the callback's non-zero value. The
+ * (positions would pass UINT32_MAX: refused before any token when
+ * first_pos + len does, else at the token that would take the last one,
+ * NFKC making several characters of one), or the callback's non-zero
+ * value. The
  * callback must not call pdx_tokenize() on the same tokenizer. */
 int pdx_tokenize(pdx_tokenizer *tk, int flags, const char *text, size_t len,
                  uint32_t first_pos, uint32_t *next_pos_out, pdx_token_fn fn,
