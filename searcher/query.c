@@ -1359,9 +1359,25 @@ static int tokenize_word(parse_ctx *c, const char *w, size_t wn, int flags)
     return rc;
 }
 
-/* A word or phrase restricted to `fields`, as one group: its clause, and
- * the word as written as an optional clause if the query mode dropped a
- * particle. No terms (punctuation, emoji) gives an empty part. */
+/* Adds to g the clause of c's tokens as an alternative weighing
+ * PDX_DERIVED_WEIGHT, when the index has it, noting that word w[0..wn)
+ * expanded to `to` (as shown) by `source`. */
+static int add_token_alternative(parse_ctx *c, pdx_group *g, uint8_t fields, const char *w,
+                                 size_t wn, const char *to, size_t to_len, const char *source)
+{
+    pdx_clause cl;
+    int rc = build_clause(c, &cl, fields);
+    if (!rc && !cl.missing) {
+        cl.weight = PDX_DERIVED_WEIGHT;
+        cl.alternative = true;
+        rc = pdx_query_note_expansion(c->q, w, wn, to, to_len, source, 0, PDX_DERIVED_WEIGHT);
+        if (!rc)
+            return group_add(g, &cl);
+    }
+    pdx_clause_free(&cl);
+    return rc;
+}
+
 /* Adds to g the noun of a derived Korean form ("효율화" -> 효율, which also
  * finds 효율적 and 효율성) as an alternative clause weighing
  * PDX_DERIVED_WEIGHT, when the word has such an ending. */
@@ -1373,23 +1389,9 @@ static int add_derived(parse_ctx *c, const char *w, size_t wn, uint8_t fields, s
     int rc = tokenize_word(c, w, wn, PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED);
     if (rc || c->n_toks == 0 || c->n_toks >= query_toks)
         return rc;
-    pdx_clause cl;
-    rc = build_clause(c, &cl, fields);
-    if (!rc && !cl.missing) {
-        cl.weight = PDX_DERIVED_WEIGHT;
-        cl.alternative = true;
-        /* the noun as written: the bytes of w its terms came from */
-        size_t from = c->toks[0].start, to = c->toks[c->n_toks - 1].end;
-        rc = pdx_query_note_expansion(c->q, w, wn, w + from, to - from, "derived", 0,
-                                      PDX_DERIVED_WEIGHT);
-        if (rc) {
-            pdx_clause_free(&cl);
-            return rc;
-        }
-        return group_add(g, &cl);
-    }
-    pdx_clause_free(&cl);
-    return rc;
+    /* the noun as written: the bytes of w its terms came from */
+    size_t from = c->toks[0].start, to = c->toks[c->n_toks - 1].end;
+    return add_token_alternative(c, g, fields, w, wn, w + from, to - from, "derived");
 }
 
 /* "3차원" (three dimensions) as "3D", how the digests mostly write it: 23
@@ -1415,19 +1417,8 @@ static int add_dimensions(parse_ctx *c, const char *w, size_t wn, uint8_t fields
     size_t nd_len = c->toks[0].len + 1;
     if ((rc = tokenize_word(c, nd, nd_len, PDX_TOKENIZE_QUERY)) || c->n_toks != 1)
         return rc;
-    pdx_clause cl;
-    rc = build_clause(c, &cl, fields);
-    if (!rc && !cl.missing) {
-        cl.weight = PDX_DERIVED_WEIGHT;
-        cl.alternative = true;
-        char shown[3] = {nd[0], nd[1] == 'd' ? 'D' : nd[1], nd[1] == 'd' ? 0 : 'D'};
-        rc = pdx_query_note_expansion(c->q, w, wn, shown, nd_len, "spelling", 0,
-                                      PDX_DERIVED_WEIGHT);
-        if (!rc)
-            return group_add(g, &cl);
-    }
-    pdx_clause_free(&cl);
-    return rc;
+    char shown[3] = {nd[0], nd[1] == 'd' ? 'D' : nd[1], nd[1] == 'd' ? 0 : 'D'};
+    return add_token_alternative(c, g, fields, w, wn, shown, nd_len, "spelling");
 }
 
 /* Replaces, in c's tokens, each term followed by a Latin word as written
@@ -1755,6 +1746,9 @@ static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fi
     return rc;
 }
 
+/* A word or phrase restricted to `fields`, as one group: its clause, and
+ * the word as written as an optional clause if the query mode dropped a
+ * particle. No terms (punctuation, emoji) gives an empty part. */
 static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, bool quoted,
                      cnf *out)
 {
