@@ -333,6 +333,15 @@ static void prepare_record(pdx_doc_batch *b, prep_doc *d, const pdx_paper *p)
     }
 }
 
+bool pdx_paper_text_fits(const pdx_paper *p)
+{
+    size_t total = 0;
+    const size_t lens[] = {p->id_len, p->url_len, p->title_len, p->authors_len, p->summary_len};
+    for (size_t k = 0; k < sizeof lens / sizeof lens[0] && total <= PDX_MAX_PAPER_TEXT; k++)
+        total = lens[k] > PDX_MAX_PAPER_TEXT ? SIZE_MAX : total + lens[k];
+    return total <= PDX_MAX_PAPER_TEXT;
+}
+
 int pdx_doc_batch_add(pdx_doc_batch *b, const pdx_paper *p)
 {
     if (b->n_docs == b->cap_docs) {
@@ -358,11 +367,7 @@ int pdx_doc_batch_add(pdx_doc_batch *b, const pdx_paper *p)
     /* A paper of over 1 GiB of text would not fit the writer's 32-bit
      * record lengths: refused like an allocation failure, whatever the
      * batch holds besides. */
-    size_t total = 0;
-    const size_t lens[] = {p->id_len, p->url_len, p->title_len, p->authors_len, p->summary_len};
-    for (size_t k = 0; k < sizeof lens / sizeof lens[0] && total <= PDX_MAX_PAPER_TEXT; k++)
-        total = lens[k] > PDX_MAX_PAPER_TEXT ? SIZE_MAX : total + lens[k];
-    if (total > PDX_MAX_PAPER_TEXT) {
+    if (!pdx_paper_text_fits(p)) {
         d->err = PDX_ENOMEM;
         return PDX_OK;
     }

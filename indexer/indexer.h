@@ -144,6 +144,10 @@ void pdx_doc_batch_reset(pdx_doc_batch *b);
  * in input order; PDX_ENOMEM is returned only when the paper could not be
  * recorded at all. */
 int pdx_doc_batch_add(pdx_doc_batch *b, const pdx_paper *p);
+/* Does paper p's text (id, url, title, authors, summary together) fit
+ * PDX_MAX_PAPER_TEXT, the writer's 32-bit record lengths? The sum cannot
+ * wrap. */
+bool pdx_paper_text_fits(const pdx_paper *p);
 /* Papers in the batch. */
 size_t pdx_doc_batch_count(const pdx_doc_batch *b);
 /* Paper i as a pdx_paper pointing into the batch. */

@@ -641,7 +641,9 @@ static void synthesize_id(pdx_parser *p)
                       p->synth_why, (int)p->id.len, buf_str(&p->id));
 }
 
-/* finish_paper() but for the reports held for the paper. */
+/* Delivers the paper being assembled, if any (the reports held for it
+ * first), and leaves the section; finish_paper() also delivers the held
+ * reports of a paper that is not delivered. */
 static int deliver_paper(pdx_parser *p)
 {
     enum section sec = p->sec;

@@ -57,11 +57,11 @@ bool pdx_fd_is_path(int fd, const char *path)
            a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* Opens the lock file, creating it when there is none; *created says
- * which. Returns the descriptor, or -1 with errno set. */
 /* Bytes of a segment journal record (pdx_journal_segment()). */
 #define JOURNAL_RECORD 16
 
+/* Opens the lock file, creating it when there is none; *created says
+ * which. Returns the descriptor, or -1 with errno set. */
 static int open_lock(const char *lock, bool *created)
 {
     for (;;) {

@@ -775,17 +775,15 @@ static int paper_invalid(pdx_writer *w, const pdx_paper *p)
                 {"title", p->title, p->title_len},
                 {"authors", p->authors, p->authors_len},
                 {"summary", p->summary, p->summary_len}};
-    size_t total = 0;
-    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
         if (!text[i].s && text[i].n)
             return pdx_msgf(w->errmsg, sizeof w->errmsg, PDX_EINVAL,
                             "%s:%u: the %s is NULL with a length of %zu", paper_file(p), p->line,
                             text[i].name, text[i].n);
-        if (text[i].n > PDX_MAX_PAPER_TEXT || (total += text[i].n) > PDX_MAX_PAPER_TEXT)
-            return pdx_msgf(w->errmsg, sizeof w->errmsg, PDX_ELIMIT,
-                            "%s:%u: the paper has more than %zu bytes of text", paper_file(p),
-                            p->line, (size_t)PDX_MAX_PAPER_TEXT);
-    }
+    if (!pdx_paper_text_fits(p))
+        return pdx_msgf(w->errmsg, sizeof w->errmsg, PDX_ELIMIT,
+                        "%s:%u: the paper has more than %zu bytes of text", paper_file(p),
+                        p->line, (size_t)PDX_MAX_PAPER_TEXT);
     if (p->date && !pdx_date_valid(p->date))
         return pdx_msgf(w->errmsg, sizeof w->errmsg, PDX_EINVAL,
                         "%s:%u: invalid date %" PRId32 " (YYYYMMDD from 1900, or 0 when unknown)",

@@ -429,12 +429,6 @@ static int add_to_span(pdx_query *q, const span_word *w, uint32_t n, pdx_clause 
     return pdx_group_add_clause(&q->groups[w[0].g], cl);
 }
 
-/* The other spelling of the English equivalent a (clause eq) into *sp, as
- * the parser adds it to a word typed: 멀티모달 finds multimodal and, as the
- * query "multimodal" does, multi-modal (a trial: VisRAG, which writes only
- * multi-modal, ranked 9th for "multimodal RAG" and 153rd for "멀티모달
- * RAG"). It weighs the equivalent's weight times the spelling's.
- * sp->missing when there is none to add. */
 /* Are cl's slots the terms t[0..n) (joined by ' ', the lexicon's form)? */
 static bool clause_is_terms(const pdx_clause *cl, const char *t, size_t n)
 {
@@ -450,6 +444,12 @@ static bool clause_is_terms(const pdx_clause *cl, const char *t, size_t n)
     return at == n;
 }
 
+/* The other spelling of the English equivalent a (clause eq) into *sp, as
+ * the parser adds it to a word typed: 멀티모달 finds multimodal and, as the
+ * query "multimodal" does, multi-modal (a trial: VisRAG, which writes only
+ * multi-modal, ranked 9th for "multimodal RAG" and 153rd for "멀티모달
+ * RAG"). It weighs the equivalent's weight times the spelling's.
+ * sp->missing when there is none to add. */
 static int spelling_of(expander *x, const span_word *w, const alt_list *l, const alt *a,
                        const pdx_clause *eq, pdx_clause *sp, alt *sp_alt,
                        char text[PDX_SPELLING_MAX])
@@ -470,7 +470,8 @@ static int spelling_of(expander *x, const span_word *w, const alt_list *l, const
         memset(sp, 0, sizeof *sp);
         sp->missing = true;
     }
-    sp->weight *= eq->weight;
+    if (!sp->missing)
+        sp->weight *= eq->weight;
     return rc;
 }
 

@@ -1417,8 +1417,8 @@ static int add_dimensions(parse_ctx *c, const char *w, size_t wn, uint8_t fields
     size_t nd_len = c->toks[0].len + 1;
     if ((rc = tokenize_word(c, nd, nd_len, PDX_TOKENIZE_QUERY)) || c->n_toks != 1)
         return rc;
-    char shown[3] = {nd[0], nd[1] == 'd' ? 'D' : nd[1], nd[1] == 'd' ? 0 : 'D'};
-    return add_token_alternative(c, g, fields, w, wn, shown, nd_len, "spelling");
+    nd[nd_len - 1] = 'D'; /* shown as the digests write it */
+    return add_token_alternative(c, g, fields, w, wn, nd, nd_len, "spelling");
 }
 
 /* Replaces, in c's tokens, each term followed by a Latin word as written
@@ -1660,6 +1660,15 @@ static int is_fragment(parse_ctx *c, const pdx_clause *as_typed, const pdx_claus
     return rc;
 }
 
+/* Makes cl the other spelling of the word whose clause is as_typed: an
+ * alternative weighing PDX_DERIVED_WEIGHT per term typed. */
+static void mark_spelling(pdx_clause *cl, const pdx_clause *as_typed)
+{
+    cl->weight = PDX_DERIVED_WEIGHT * PDX_MIN(1.0, (double)as_typed->n_slots / cl->n_slots);
+    cl->alternative = true;
+    cl->spelling = true;
+}
+
 /* The other spelling of the English compound typed[0..latin) (a prefix
  * compound closed or hyphenated, or a hyphenated word joined) into alt,
  * as clause *cl (cl->missing when none, not in the index, or a fragment
@@ -1683,11 +1692,8 @@ static int spelling_clause(parse_ctx *c, const char *typed, size_t latin, uint8_
         rc = is_fragment(c, as_typed, cl, &fragment);
     if (!rc && fragment)
         cl->missing = true; /* not added */
-    if (!rc && !cl->missing) {
-        cl->weight = PDX_DERIVED_WEIGHT * PDX_MIN(1.0, (double)as_typed->n_slots / cl->n_slots);
-        cl->alternative = true;
-        cl->spelling = true;
-    }
+    if (!rc && !cl->missing)
+        mark_spelling(cl, as_typed);
     return rc;
 }
 
@@ -1729,12 +1735,8 @@ static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fi
     if (!rc && !n && as_typed->missing && !memchr(typed, '-', latin)) {
         pdx_clause_free(&cl);
         rc = split_spelling(c, typed, latin, fields, &cl, alt, &n);
-        if (!rc && !cl.missing) {
-            cl.weight =
-                PDX_DERIVED_WEIGHT * PDX_MIN(1.0, (double)as_typed->n_slots / cl.n_slots);
-            cl.alternative = true;
-            cl.spelling = true;
-        }
+        if (!rc && !cl.missing)
+            mark_spelling(&cl, as_typed);
     }
     if (!rc && !cl.missing && !pdx_clause_same_terms(&cl, as_typed)) {
         if (!(c->negated & 1))
@@ -2041,8 +2043,6 @@ static void note_suffix_star(parse_ctx *c, const char *w, size_t n)
  * string and a fragment is far shorter). */
 #define PDX_MAX_ADDRESS_BYTES 512
 
-/* An atom at the cursor: an arXiv address, field:value, filter:value, a
- * field before a parenthesised group, a quoted phrase or a word. */
 /* Is the plain word w[0, n) an English function word the query need not
  * require (drop_function_words())? Not one the user pointed at: in a
  * field (title:for), under a NOT, or written in capitals (IN, THE: an
@@ -2057,6 +2057,8 @@ static bool function_word(const parse_ctx *c, const char *w, size_t n, uint8_t f
     return true;
 }
 
+/* An atom at the cursor: an arXiv address, field:value, filter:value, a
+ * field before a parenthesised group, a quoted phrase or a word. */
 static int parse_atom(parse_ctx *c, cnf *out)
 {
     const char *t = c->text;
