@@ -378,7 +378,6 @@ size_t pdx_loan_latin_words(const char *t, size_t n, pdx_loan_word *out, size_t 
 
 #define LOAN_MIN_LIFT 2.0
 #define LOAN_MIN_SHARE 0.3
-#define LOAN_MIN_LLR 20.0
 
 static double xlogx_over(double k, double n)
 {
@@ -395,13 +394,18 @@ static double llr(double a, double b, double c, double d)
     return 2 * (cells - rows - cols);
 }
 
-bool pdx_loan_associated(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers)
+double pdx_loan_association(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers)
 {
     if (both == 0 || both > df_ko || both > df_en || df_ko > papers || df_en > papers ||
         df_ko + df_en - both > papers)
-        return false;
+        return 0;
     double a = (double)both, k = (double)df_ko, e = (double)df_en, n = (double)papers;
     if (a * n < LOAN_MIN_LIFT * k * e || (a < LOAN_MIN_SHARE * k && a < LOAN_MIN_SHARE * e))
-        return false;
-    return llr(a, k - a, e - a, n - k - e + a) >= LOAN_MIN_LLR;
+        return 0;
+    return llr(a, k - a, e - a, n - k - e + a);
+}
+
+bool pdx_loan_associated(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers)
+{
+    return pdx_loan_association(both, df_ko, df_en, papers) >= PDX_LOAN_MIN_LLR;
 }

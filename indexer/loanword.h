@@ -108,4 +108,10 @@ size_t pdx_loan_latin_words(const char *t, size_t n, pdx_loan_word *out, size_t 
  * 20 (chance has about 1 in 100,000 of reaching it)? */
 bool pdx_loan_associated(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers);
 
+/* The log-likelihood ratio pdx_loan_associated() compares with
+ * PDX_LOAN_MIN_LLR, or 0 when the pair fails its other two tests (the
+ * title-summary association, assoc.c, ranks partners by it). */
+#define PDX_LOAN_MIN_LLR 20.0
+double pdx_loan_association(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers);
+
 #endif

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "assoc.h"
 #include "lexicon.h"
 #include "lexicon_mine.h"
 #include "paperdex/tokenizer.h"
@@ -231,10 +232,27 @@ int pdx_update_lexicon_delta(pdx_updater *u)
     return PDX_OK;
 }
 
+/* Counts the title and summary of every live paper into a (assoc.h): its
+ * pairs need every paper, not a delta. */
+static int count_live(pdx_updater *u, pdx_assoc *a)
+{
+    int rc = PDX_OK;
+    for (uint32_t i = 0; !rc && i < u->n_segs; i++)
+        for (uint32_t d = 0; !rc && d < u->segs[i].n_docs; d++) {
+            pdx_stored sd;
+            if (u->segs[i].deleted[d] || (rc = pdx_stored_get(u->segs[i].ix, d, &sd)))
+                continue;
+            rc = pdx_assoc_add_paper(a, sd.id, sd.id_len, sd.title, sd.title_len, sd.summary,
+                                     sd.summary_len);
+        }
+    return rc;
+}
+
 /* The lexicon of the live papers (LEXICON bytes) and the candidate
  * table it was finished from (MCAND bytes): from u->miner, else mined
- * from every live paper. */
-static int finish_lexicon(pdx_updater *u, pdx_buf *lex, pdx_buf *cand)
+ * from every live paper; with the title-summary pairs of the n_live live
+ * papers. */
+static int finish_lexicon(pdx_updater *u, uint64_t n_live, pdx_buf *lex, pdx_buf *cand)
 {
     int rc = PDX_OK;
     if (!u->miner) {
@@ -246,12 +264,16 @@ static int finish_lexicon(pdx_updater *u, pdx_buf *lex, pdx_buf *cand)
     }
     const pdx_lex_pair *pairs = NULL;
     size_t n = 0;
+    pdx_assoc *a = NULL;
     if (!rc)
         rc = pdx_lexicon_miner_export(u->miner, cand);
     if (!rc)
         rc = pdx_lexicon_miner_finish(u->miner, &pairs, &n);
+    if (!rc && !(rc = pdx_assoc_new(&a, n_live)) && !(rc = count_live(u, a)))
+        rc = pdx_assoc_pairs(a, pairs, n, &pairs, &n);
     if (!rc)
         rc = pdx_lexicon_encode(lex, pairs, n, PDX_LEXICON_MIN_SUPPORT);
+    pdx_assoc_free(a);
     if (rc)
         return rc == PDX_ENOMEM ? pdx_update_oom(u)
                                 : pdx_update_fail(u, rc, "%s: mining the lexicon failed",
@@ -351,7 +373,7 @@ int pdx_update_publish(pdx_updater *u)
     if (!rc)
         rc = live_statistics(u, &m);
     if (!rc)
-        rc = finish_lexicon(u, &lex, &cand);
+        rc = finish_lexicon(u, m.n_live, &lex, &cand);
     if (!rc) {
         normalize_records(u);
         mf = malloc((u->n_recs ? u->n_recs : 1) * sizeof *mf);

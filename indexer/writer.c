@@ -48,6 +48,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "assoc.h"
 #include "common.h"
 #include "format.h"
 #include "impact.h"
@@ -1334,6 +1335,7 @@ typedef struct commit_ctx commit_ctx;
 typedef struct mine_task {
     commit_ctx *c;
     pdx_lexicon_miner *miner; /* owned */
+    pdx_assoc *assoc;         /* owned; the loanword pass's title-summary counts */
     bool loanwords;           /* the loanword pass, else the parentheses */
     pthread_t thread;
     bool started;             /* thread runs and must be joined */
@@ -1411,7 +1413,8 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live, uint64_t
         return oom(w);
     for (int k = 0; k < 2; k++) {
         c->mine[k] = (mine_task){.c = c, .loanwords = k == 1};
-        if (pdx_lexicon_miner_new(&c->mine[k].miner, NULL) != PDX_OK)
+        if (pdx_lexicon_miner_new(&c->mine[k].miner, NULL) != PDX_OK ||
+            (k == 1 && pdx_assoc_new(&c->mine[k].assoc, live) != PDX_OK))
             return oom(w);
     }
     XXH3_64bits_reset(c->o.hs);
@@ -1452,8 +1455,10 @@ static void commit_ctx_free(commit_ctx *c, int rc)
     pdx_buf_free(&c->termstr);
     free(c->term_hashes);
     free(c->stored_off);
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 2; k++) {
         pdx_lexicon_miner_free(c->mine[k].miner);
+        pdx_assoc_free(c->mine[k].assoc);
+    }
     free(c->runs);
     free(c->remap);
     free(c->final_len);
@@ -1512,8 +1517,8 @@ static int open_output(commit_ctx *c)
 
 /* Feeds the title and summary of one stored record (format.h: str id, str
  * url, str title, str authors, str summary, ...) to task t's miner: as two
- * texts, or as one paper for its loanwords. Touches nothing but t: it may
- * run on its own thread. */
+ * texts, or as one paper for its loanwords and its title-summary
+ * association. Touches nothing but t: it may run on its own thread. */
 static int mine_record(mine_task *t, const uint8_t *p, size_t n)
 {
     const uint8_t *end = p + n, *text[5];
@@ -1534,6 +1539,9 @@ static int mine_record(mine_task *t, const uint8_t *p, size_t n)
                  : pdx_lexicon_miner_add(t->miner, title, len[2]);
     if (!rc && !t->loanwords)
         rc = pdx_lexicon_miner_add(t->miner, summary, len[4]);
+    if (!rc && t->loanwords)
+        rc = pdx_assoc_add_paper(t->assoc, (const char *)text[0], len[0], title, len[2],
+                                 summary, len[4]);
     if (rc) {
         t->why = "lexicon miner failed";
         return t->rc = rc;
@@ -1870,6 +1878,8 @@ static int write_lexicon(commit_ctx *c)
     int rc = pdx_lexicon_miner_export_with(texts, loans, &c->cand); /* MCAND: for --update */
     if (!rc)
         rc = pdx_lexicon_miner_finish_with(texts, loans, &pairs, &n);
+    if (!rc) /* and the title-summary pairs (assoc.h) */
+        rc = pdx_assoc_pairs(c->mine[1].assoc, pairs, n, &pairs, &n);
     if (rc)
         return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
     rc = pdx_lexicon_encode(&c->lexicon, pairs, n, PDX_LEXICON_MIN_SUPPORT);

@@ -313,8 +313,9 @@ typedef struct lookup {
  * few cache lines, as it is run cold. */
 __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexicon *lx,
                                                const char *key, size_t key_len,
-                                               const lookup *lk, size_t n, alt_list *l,
-                                               const char **key_surface, size_t *key_surface_len)
+                                               const lookup *lk, size_t n, bool stated_only,
+                                               alt_list *l, const char **key_surface,
+                                               size_t *key_surface_len)
 {
     int rc = PDX_OK;
     l->key_terms = key;
@@ -329,7 +330,7 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
                 *key_surface = side == PDX_LEX_KO ? p.ko_surface : p.en_surface;
                 *key_surface_len = side == PDX_LEX_KO ? p.ko_surface_len : p.en_surface_len;
             }
-            if (p.one_way && side == PDX_LEX_EN)
+            if (p.one_way && (side == PDX_LEX_EN || stated_only))
                 continue; /* a loanword's pair: not from English to Korean */
             l->head |= p.head;
             alt_add_side(l, &p, side != PDX_LEX_KO, side); /* the other side */
@@ -407,6 +408,12 @@ typedef struct expander {
     const pdx_lexicon *lx;
     pdx_buf key;        /* the span being looked up, in the lexicon's form */
     uint32_t alts_left; /* equivalents the query may still get */
+    /* Only stated pairs, no one-way pair (a loanword's or a title-summary
+     * one): set for the words of a head, whose own name the query found
+     * already. `음성 인식` is the head of speech recognition; its word 음성
+     * with its title-summary pair speech ranked any speech paper beside
+     * the recognition ones (topical nDCG@10 of the need 0.83 -> 0.73). */
+    bool stated_only;
 } expander;
 
 /* Adds clause cl (consumed) to every group of span w (n words): a paper
@@ -662,7 +669,8 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
     alt_list l = {.cap = ALT_GATHER};
     const char *surface = NULL;
     size_t surface_len = 0;
-    rc = find_alts(x->s, x->lx, key, x->key.len, lk, n_lk, &l, &surface, &surface_len);
+    rc = find_alts(x->s, x->lx, key, x->key.len, lk, n_lk, x->stated_only, &l, &surface,
+                   &surface_len);
     if (rc || l.n == 0)
         return rc;
     *done = true;
@@ -731,7 +739,7 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
         return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
     if (!lx)
         return PDX_OK;
-    expander x = {s, q, lx, {0}, PDX_LEXICON_MAX_QUERY_ALTS};
+    expander x = {s, q, lx, {0}, PDX_LEXICON_MAX_QUERY_ALTS, false};
     /* Expansion adds clauses, not groups: these are the parser's. */
     for (uint32_t g = 0, used; g < q->n_groups && x.alts_left && !rc; g += used) {
         /* the groups of one word from g, a span's worth at most */
@@ -742,11 +750,13 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
         used = 1;
         bool head = false;
         rc = n ? expand_at(&x, w, n, &used, &head) : expand_alternatives(&x, g);
-        /* a head hides no equivalent of its words (pdx_lex_pair.head) */
+        /* a head hides no stated equivalent of its words (pdx_lex_pair.head) */
+        x.stated_only = true;
         for (uint32_t i = 0, one; head && used > 1 && i < used && !rc && x.alts_left; i++) {
             bool word_head;
             rc = expand_at(&x, &w[i], 1, &one, &word_head);
         }
+        x.stated_only = false;
     }
     pdx_buf_free(&x.key);
     if (rc == PDX_ENOMEM)

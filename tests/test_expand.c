@@ -757,6 +757,62 @@ static void test_expand__head_of_a_stated_name(void **state)
     pdx_query_free(q);
 }
 
+/* 100 papers: 0-4 say 탈옥 under the title Jailbreak, 5 says neither
+ * but is titled Jailbreaking; 10-14 say 음성 under Speech; 20-22 state
+ * 자동 음성 인식(Automatic Speech Recognition), so 음성 인식 is a head;
+ * the rest, titled Paper, say other things. */
+#define NTITLED 100
+static int setup_title_pairs(void **state)
+{
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    static char ids[NTITLED][16], own[NTITLED][160];
+    fx_paper papers[NTITLED];
+    for (size_t i = 0; i < NTITLED; i++) {
+        const char *fill = sums[18 + i % 10], *title = "Paper";
+        snprintf(ids[i], sizeof ids[i], "2504.%05zu", 50000 + i);
+        snprintf(own[i], sizeof own[i], "%s", fill);
+        if (i < 5)
+            snprintf(own[i], sizeof own[i], "탈옥 %s", fill), title = "Jailbreak";
+        else if (i == 5)
+            snprintf(own[i], sizeof own[i], "보안 모델을 시험한다"), title = "Jailbreaking LLMs";
+        else if (i >= 10 && i < 15)
+            snprintf(own[i], sizeof own[i], "음성 %s", fill), title = "Speech";
+        else if (i >= 20 && i < 23)
+            snprintf(own[i], sizeof own[i], "자동 음성 인식(Automatic Speech Recognition) %s",
+                     fill);
+        papers[i] = (fx_paper){ids[i], title, "Kim Lee", own[i], 20250401, 1};
+    }
+    fx_search_open(e, papers, NTITLED);
+    *state = e;
+    return 0;
+}
+
+/* A Korean word the digests never translate finds the English word of
+ * the titles it keeps company with (indexer/assoc.c): 탈옥 finds the
+ * paper titled Jailbreaking; one way only, as a loanword's pair. The
+ * words of a head get no such pair (the expander's stated_only): 음성
+ * 인식 is speech recognition, and 음성's speech would rank any speech
+ * paper beside it. */
+static void test_expand__title_summary_pair(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "탈옥", got, sizeof got);
+    if (!strstr(got, "탈옥>jailbreak;"))
+        fail_msg("탈옥 expanded to \"%s\"", got);
+    assert_int_equal(total_of(e, "탈옥"), 6);
+    expand(e, "jailbreak", got, sizeof got);
+    if (got[0])
+        fail_msg("jailbreak expanded to \"%s\"", got);
+    expand(e, "음성", got, sizeof got);
+    if (!strstr(got, "음성>speech;"))
+        fail_msg("음성 expanded to \"%s\"", got);
+    expand(e, "음성 인식", got, sizeof got);
+    if (!strstr(got, "음성 인식>speech recognition;") || strstr(got, "음성>speech;"))
+        fail_msg("음성 인식 expanded to \"%s\"", got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -774,6 +830,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expand__common_counts_papers_not_fields,
                                         setup_two_fields, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__no_hop_between_single_words, setup,
+                                        fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__title_summary_pair, setup_title_pairs,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__loanword_one_way, setup_loanword,
                                         fx_search_teardown),

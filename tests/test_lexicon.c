@@ -26,6 +26,7 @@
 
 #include "common.h"
 #include "fixtures.h"
+#include "assoc.h"
 #include "lexicon.h"
 #include "lexicon_mine.h"
 #include "paperdex/parser.h"
@@ -943,6 +944,7 @@ typedef struct corpus_run {
     uint64_t *seen;       /* hashes of the ids fed (open addressing, 0 empty) */
     size_t seen_slots;    /* power of two */
     uint64_t papers;      /* papers fed */
+    pdx_assoc *a;         /* also fed, when not NULL: its pairs are added */
 } corpus_run;
 
 /* True the first time an id is seen. */
@@ -969,6 +971,9 @@ static int feed_paper(const pdx_paper *p, void *payload)
         return 0;
     int rc = pdx_lexicon_miner_add_paper(r->m, p->title, p->title_len, p->summary,
                                          p->summary_len);
+    if (!rc && r->a)
+        rc = pdx_assoc_add_paper(r->a, p->id, p->id_len, p->title, p->title_len, p->summary,
+                                 p->summary_len);
     r->papers++;
     return rc;
 }
@@ -985,7 +990,8 @@ static int mine_paths(const char *const *paths, size_t n_paths, corpus_run *r,
     r->seen = NULL;
     if (rc || !r->m)
         return rc;
-    return pdx_lexicon_miner_finish(r->m, p, n);
+    rc = pdx_lexicon_miner_finish(r->m, p, n);
+    return rc || !r->a ? rc : pdx_assoc_pairs(r->a, *p, *n, p, n);
 }
 
 static double cpu_s(void)
@@ -1020,7 +1026,7 @@ static void test_lexicon__corpus_known_pairs(void **state)
     char dir[4200];
     if (!corpus_dir(dir, sizeof dir))
         skip();
-    corpus_run r = {new_miner(0, 0), NULL, 0, 0};
+    corpus_run r = {new_miner(0, 0), NULL, 0, 0, NULL};
     const pdx_lex_pair *p;
     size_t n;
     const char *paths[] = {dir};
@@ -1092,11 +1098,13 @@ static int dump(int argc, char **argv)
         return 1;
     /* CPU time, not wall time: the machine is shared. Parse alone, then
      * parse and mine; the difference is the miner's cost. */
-    corpus_run r0 = {NULL, NULL, 0, 0};
+    corpus_run r0 = {NULL, NULL, 0, 0, NULL};
     double t0 = cpu_s();
     mine_paths(paths, n_paths, &r0, NULL, NULL);
     double parse_only = cpu_s() - t0;
-    corpus_run r = {m, NULL, 0, 0};
+    corpus_run r = {m, NULL, 0, 0, NULL};
+    if (pdx_assoc_new(&r.a, 0))
+        return 1;
     const pdx_lex_pair *p;
     size_t n;
     t0 = cpu_s();
@@ -1107,8 +1115,10 @@ static int dump(int argc, char **argv)
         pdx_lexicon_miner_free(m);
         return 1;
     }
+    size_t n_mined = n - pdx_assoc_added(r.a); /* the title-summary pairs come last */
     for (size_t i = 0; i < n && i < top; i++)
-        printf("%zu\t%u\t%.*s\t%.*s\t[%.*s | %.*s]\n", i + 1, p[i].support,
+        printf("%zu\t%s%u\t%.*s\t%.*s\t[%.*s | %.*s]\n", i + 1, i < n_mined ? "" : "A",
+               p[i].support,
                (int)p[i].ko_surface_len, p[i].ko_surface, (int)p[i].en_surface_len,
                p[i].en_surface, (int)p[i].ko_terms_len, p[i].ko_terms,
                (int)p[i].en_terms_len, p[i].en_terms);
@@ -1133,6 +1143,7 @@ static int dump(int argc, char **argv)
            (total - parse_only) * 1e3);
     pdx_buf_free(&enc);
     pdx_lexicon_miner_free(m);
+    pdx_assoc_free(r.a);
     return 0;
 }
 

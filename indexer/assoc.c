@@ -1,0 +1,585 @@
+/*
+ * Title-summary association (see assoc.h; docs/LEXICON.md has the why and
+ * the measurements).
+ *
+ * Words
+ * -----
+ *  - Korean: the Hangul words of the summary, each less the particle a
+ *    query drops, 2 to 12 syllables (pdx_loan_hangul_words(), the
+ *    loanwords' words), keyed as written.
+ *  - English: the title's words of ASCII letters only, at least
+ *    ASSOC_MIN_LETTERS of them, no function word, keyed by their term (the
+ *    stem: "Driving" and "drives" are one word); the surface shown is the
+ *    shortest seen, lower-cased unless it has two capitals (an acronym),
+ *    the bytewise least among equals, so it does not depend on the order.
+ *
+ * A paper is the sorted, distinct ids of its Korean words and of its
+ * English words (one flat array of u32). Each word has its df (papers).
+ *
+ * Pairs, in pdx_assoc_pairs()
+ * ---------------------------
+ * A word is eligible when its df is at least PDX_LEXICON_MIN_SUPPORT and at
+ * most ASSOC_MAX_SHARE of the papers (the loanwords' bound: a word that
+ * common matches hundreds of papers as it is). The papers of each eligible
+ * Korean word are gathered (compressed rows), and for each Korean word the
+ * English words of its papers are counted in one dense array (reset
+ * through the list of the ids it touched). Each pair that shares
+ * PDX_LEXICON_MIN_SUPPORT papers or more is scored by
+ * pdx_loan_association() (lift, share and Dunning's G2); each word keeps
+ * its best partner (ties: the partner's bytes, least first), and a pair is
+ * made when the best is mutual and the Korean word has no pair the miner
+ * found. Counting is exact: 4,342 papers at 1x give about 3 million
+ * (word, paper, word) steps.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "assoc.h"
+#include "common.h"
+#include "lexicon_mine.h"
+#include "loanword.h"
+#include "paperdex/tokenizer.h"
+
+#define ASSOC_MIN_LETTERS 3   /* shortest English title word counted */
+#define ASSOC_MAX_SHARE 0.1   /* most papers, as a share, a word may be in */
+#define ASSOC_MAX_TITLE_WORDS 256
+
+enum { SIDE_KO = 0, SIDE_EN = 1 };
+
+typedef struct aword {
+    uint64_t hash;     /* pdx_hash of the key, with the side mixed in */
+    uint32_t key_off;  /* the key (Korean word; English term) in bytes */
+    uint32_t key_len;
+    uint32_t surf_off; /* the surface shown (English), in bytes */
+    uint32_t surf_len;
+    uint32_t df;       /* papers counted that hold it */
+    uint8_t side;      /* SIDE_KO or SIDE_EN */
+} aword;
+
+/* A word's best partner so far. */
+typedef struct best {
+    double g2;     /* 0: none */
+    uint32_t id;   /* the partner */
+    uint32_t both; /* papers shared */
+} best;
+
+struct pdx_assoc {
+    pdx_tokenizer *tk;
+    pdx_loan_cache *cache;  /* pdx_loan_hangul_words()'s memory */
+    pdx_loan_word *ko;      /* a summary's Hangul words, PDX_LOAN_MAX_WORDS */
+    uint64_t n_live;        /* the collection's papers (the sample rate) */
+    pdx_buf bytes;          /* word keys and surfaces */
+    aword *words;
+    uint32_t n_words, cap_words;
+    uint32_t *slots;        /* open addressing: word index + 1, 0 empty */
+    uint32_t n_slots;       /* a power of two, at least twice n_words */
+    uint32_t *ids;          /* per paper: n_ko, n_en, Korean ids, English ids */
+    size_t n_ids, cap_ids;
+    uint32_t *scratch;      /* one paper's ids while it is being added */
+    size_t n_scratch, cap_scratch;
+    uint64_t n_papers;      /* papers counted */
+    pdx_buf terms;          /* joined terms being built */
+    pdx_buf out_strs;       /* the new pairs' strings */
+    pdx_lex_pair *out;      /* mined pairs, then the new ones */
+    size_t n_out, n_added;
+    int err;                /* sticky: PDX_ENOMEM */
+};
+
+/* ---- words ---- */
+
+static bool grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * elem);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = c;
+    return true;
+}
+
+static const char *word_key(const pdx_assoc *a, const aword *w)
+{
+    return (const char *)a->bytes.data + w->key_off;
+}
+
+static int rehash(pdx_assoc *a, uint32_t n_slots)
+{
+    uint32_t *s = calloc(n_slots, sizeof *s);
+    if (!s)
+        return PDX_ENOMEM;
+    for (uint32_t i = 0; i < a->n_words; i++) {
+        uint32_t j = (uint32_t)a->words[i].hash & (n_slots - 1);
+        while (s[j])
+            j = (j + 1) & (n_slots - 1);
+        s[j] = i + 1;
+    }
+    free(a->slots);
+    a->slots = s;
+    a->n_slots = n_slots;
+    return PDX_OK;
+}
+
+static uint32_t add_word(pdx_assoc *a, uint8_t side, uint64_t h, const char *k, size_t n)
+{
+    size_t cap = a->cap_words;
+    if ((a->n_words + 1) * 2 > a->n_slots && rehash(a, a->n_slots ? a->n_slots * 2 : 4096))
+        return UINT32_MAX;
+    if (!grow((void **)&a->words, &cap, a->n_words + 1, sizeof *a->words))
+        return UINT32_MAX;
+    a->cap_words = (uint32_t)cap;
+    aword *w = &a->words[a->n_words];
+    *w = (aword){.hash = h, .key_off = (uint32_t)a->bytes.len, .key_len = (uint32_t)n,
+                 .side = side};
+    pdx_buf_append(&a->bytes, k, n);
+    if (a->bytes.err || a->bytes.len > UINT32_MAX)
+        return UINT32_MAX;
+    uint32_t j = (uint32_t)h & (a->n_slots - 1);
+    while (a->slots[j])
+        j = (j + 1) & (a->n_slots - 1);
+    a->slots[j] = ++a->n_words;
+    return a->n_words - 1;
+}
+
+/* The id of word k[0, n) on side, added when new; UINT32_MAX: no memory. */
+static uint32_t word_id(pdx_assoc *a, uint8_t side, const char *k, size_t n)
+{
+    uint64_t h = pdx_hash(k, n) ^ (side ? 0x9E3779B97F4A7C15ull : 0);
+    for (uint32_t j = a->n_slots ? (uint32_t)h & (a->n_slots - 1) : 0;
+         a->n_slots && a->slots[j]; j = (j + 1) & (a->n_slots - 1)) {
+        const aword *w = &a->words[a->slots[j] - 1];
+        if (w->hash == h && w->side == side && w->key_len == n && !memcmp(word_key(a, w), k, n))
+            return a->slots[j] - 1;
+    }
+    return add_word(a, side, h, k, n);
+}
+
+/* Is s[0, n) an acronym as written (two capitals or more)? */
+static bool two_capitals(const char *s, size_t n)
+{
+    size_t caps = 0;
+    for (size_t i = 0; i < n; i++)
+        caps += s[i] >= 'A' && s[i] <= 'Z';
+    return caps >= 2;
+}
+
+/* Offers s[0, n) as the surface of English word id: kept when shorter
+ * than the one it has, or as long and bytewise less. */
+static int offer_surface(pdx_assoc *a, uint32_t id, const char *s, size_t n)
+{
+    char low[PDX_MAX_TERM_BYTES * 4];
+    if (n > sizeof low)
+        return PDX_OK;
+    bool acronym = two_capitals(s, n);
+    for (size_t i = 0; i < n; i++)
+        low[i] = acronym || s[i] < 'A' || s[i] > 'Z' ? s[i] : (char)(s[i] | 0x20);
+    aword *w = &a->words[id];
+    const char *old = (const char *)a->bytes.data + w->surf_off;
+    if (w->surf_len && (n > w->surf_len || (n == w->surf_len && memcmp(low, old, n) >= 0)))
+        return PDX_OK;
+    w->surf_off = (uint32_t)a->bytes.len;
+    w->surf_len = (uint32_t)n;
+    pdx_buf_append(&a->bytes, low, n);
+    return a->bytes.err || a->bytes.len > UINT32_MAX ? PDX_ENOMEM : PDX_OK;
+}
+
+/* ---- adding a paper ---- */
+
+static int push_id(pdx_assoc *a, uint32_t id)
+{
+    if (id == UINT32_MAX ||
+        !grow((void **)&a->scratch, &a->cap_scratch, a->n_scratch + 1, sizeof *a->scratch))
+        return PDX_ENOMEM;
+    a->scratch[a->n_scratch++] = id;
+    return PDX_OK;
+}
+
+static bool letters_only(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+            return false;
+    return true;
+}
+
+typedef struct title_ctx {
+    pdx_assoc *a;
+    const char *title;
+    size_t words; /* English words taken */
+    int rc;
+} title_ctx;
+
+static int title_token(const pdx_token *t, void *payload)
+{
+    title_ctx *c = payload;
+    const char *s = c->title + t->start;
+    size_t n = t->end - t->start;
+    if (t->kind != PDX_TOKEN_WORD || n < ASSOC_MIN_LETTERS || !letters_only(s, n) ||
+        pdx_english_function_word(t->term, t->term_len) || c->words >= ASSOC_MAX_TITLE_WORDS)
+        return 0;
+    uint32_t id = word_id(c->a, SIDE_EN, t->term, t->term_len);
+    if ((c->rc = push_id(c->a, id)) || (c->rc = offer_surface(c->a, id, s, n)))
+        return 1;
+    c->words++;
+    return 0;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Sorts scratch[from..) and drops repeats; returns how many are left. */
+static size_t distinct(pdx_assoc *a, size_t from)
+{
+    uint32_t *s = a->scratch + from;
+    size_t n = a->n_scratch - from, k = 0;
+    qsort(s, n, sizeof *s, cmp_u32);
+    for (size_t i = 0; i < n; i++)
+        if (!k || s[k - 1] != s[i])
+            s[k++] = s[i];
+    a->n_scratch = from + k;
+    return k;
+}
+
+static int korean_words(pdx_assoc *a, const char *summary, size_t len)
+{
+    size_t n = pdx_loan_hangul_words(a->cache, summary, len, a->ko, PDX_LOAN_MAX_WORDS);
+    for (size_t i = 0; i < n; i++) {
+        int rc = push_id(a, word_id(a, SIDE_KO, summary + a->ko[i].off, a->ko[i].len));
+        if (rc)
+            return rc;
+    }
+    return PDX_OK;
+}
+
+/* Appends scratch (n_ko Korean ids, then English ones) as a paper. */
+static int keep_paper(pdx_assoc *a, size_t n_ko)
+{
+    size_t n = a->n_scratch;
+    if (!grow((void **)&a->ids, &a->cap_ids, a->n_ids + 2 + n, sizeof *a->ids))
+        return PDX_ENOMEM;
+    a->ids[a->n_ids++] = (uint32_t)n_ko;
+    a->ids[a->n_ids++] = (uint32_t)(n - n_ko);
+    for (size_t i = 0; i < n; i++)
+        a->words[a->scratch[i]].df++;
+    memcpy(a->ids + a->n_ids, a->scratch, n * sizeof *a->ids);
+    a->n_ids += n;
+    a->n_papers++;
+    return PDX_OK;
+}
+
+/* Is the paper with this id in the sample? */
+static bool sampled(const pdx_assoc *a, const char *id, size_t n)
+{
+    return a->n_live <= PDX_ASSOC_MAX_PAPERS ||
+           pdx_hash(id, n) % a->n_live < PDX_ASSOC_MAX_PAPERS;
+}
+
+int pdx_assoc_add_paper(pdx_assoc *a, const char *id, size_t id_len, const char *title,
+                        size_t title_len, const char *summary, size_t summary_len)
+{
+    if (!a || (!id && id_len) || (!title && title_len) || (!summary && summary_len))
+        return PDX_EINVAL;
+    if (a->err)
+        return a->err;
+    if (!sampled(a, id ? id : "", id_len))
+        return PDX_OK;
+    a->n_scratch = 0;
+    int rc = korean_words(a, summary ? summary : "", summary_len);
+    size_t n_ko = rc ? 0 : distinct(a, 0);
+    title_ctx c = {a, title, 0, PDX_OK};
+    if (!rc) {
+        rc = pdx_tokenize(a->tk, PDX_TOKENIZE_DEFAULT, title ? title : "", title_len, 0, NULL,
+                          title_token, &c);
+        rc = c.rc ? c.rc : rc;
+    }
+    if (!rc) {
+        distinct(a, n_ko);
+        rc = keep_paper(a, n_ko);
+    }
+    if (rc == PDX_ENOMEM)
+        a->err = rc;
+    return rc;
+}
+
+/* ---- pairs ---- */
+
+static bool eligible(const pdx_assoc *a, const aword *w)
+{
+    return w->df >= PDX_LEXICON_MIN_SUPPORT &&
+           (double)w->df <= ASSOC_MAX_SHARE * (double)a->n_papers;
+}
+
+/* The papers of each eligible Korean word, as compressed rows: the
+ * papers of word k are rows[start[k] .. start[k + 1]) (paper offsets into
+ * ids). */
+typedef struct korean_rows {
+    size_t *start; /* n_words + 1 */
+    uint32_t *rows;
+} korean_rows;
+
+static int gather_rows(const pdx_assoc *a, korean_rows *r)
+{
+    r->start = calloc((size_t)a->n_words + 1, sizeof *r->start);
+    if (!r->start)
+        return PDX_ENOMEM;
+    for (uint32_t k = 0; k < a->n_words; k++)
+        r->start[k + 1] = r->start[k] + (eligible(a, &a->words[k]) &&
+                                         a->words[k].side == SIDE_KO ? a->words[k].df : 0);
+    r->rows = malloc((r->start[a->n_words] ? r->start[a->n_words] : 1) * sizeof *r->rows);
+    size_t *fill = malloc(((size_t)a->n_words + 1) * sizeof *fill);
+    if (!r->rows || !fill || a->n_ids > UINT32_MAX) {
+        free(fill);
+        return PDX_ENOMEM;
+    }
+    memcpy(fill, r->start, ((size_t)a->n_words + 1) * sizeof *fill);
+    for (size_t p = 0; p < a->n_ids; p += 2 + a->ids[p] + a->ids[p + 1])
+        for (uint32_t i = 0; i < a->ids[p]; i++) {
+            uint32_t k = a->ids[p + 2 + i];
+            if (fill[k] < r->start[k + 1])
+                r->rows[fill[k]++] = (uint32_t)p;
+        }
+    free(fill);
+    return PDX_OK;
+}
+
+/* Does x beat the best b (G2 higher; as high, the partner's key less)? */
+static bool beats(const pdx_assoc *a, double g2, uint32_t id, const best *b)
+{
+    if (g2 != b->g2)
+        return g2 > b->g2;
+    const aword *x = &a->words[id], *y = &a->words[b->id];
+    int c = memcmp(word_key(a, x), word_key(a, y), PDX_MIN(x->key_len, y->key_len));
+    return c ? c < 0 : x->key_len < y->key_len;
+}
+
+/* Scores Korean word k against every English word of its papers, keeping
+ * each side's best partner. count and touched: n_words each, count 0. */
+static void score_word(const pdx_assoc *a, const korean_rows *r, uint32_t k, uint32_t *count,
+                       uint32_t *touched, best *bests)
+{
+    size_t n_touched = 0;
+    for (size_t i = r->start[k]; i < r->start[k + 1]; i++) {
+        const uint32_t *p = a->ids + r->rows[i];
+        for (uint32_t j = 0; j < p[1]; j++) {
+            uint32_t e = p[2 + p[0] + j];
+            if (eligible(a, &a->words[e]) && count[e]++ == 0)
+                touched[n_touched++] = e;
+        }
+    }
+    for (size_t i = 0; i < n_touched; i++) {
+        uint32_t e = touched[i], both = count[e];
+        count[e] = 0;
+        if (both < PDX_LEXICON_MIN_SUPPORT)
+            continue;
+        double g2 = pdx_loan_association(both, a->words[k].df, a->words[e].df, a->n_papers);
+        if (g2 < PDX_LOAN_MIN_LLR)
+            continue;
+        g2 = 2.0 * both / ((double)a->words[k].df + a->words[e].df);
+        if (beats(a, g2, e, &bests[k]))
+            bests[k] = (best){g2, e, both};
+        if (beats(a, g2, k, &bests[e]))
+            bests[e] = (best){g2, k, both};
+    }
+}
+
+static int score_all(const pdx_assoc *a, best *bests)
+{
+    korean_rows r = {0};
+    uint32_t *count = calloc((size_t)a->n_words + 1, sizeof *count);
+    uint32_t *touched = malloc(((size_t)a->n_words + 1) * sizeof *touched);
+    int rc = count && touched ? gather_rows(a, &r) : PDX_ENOMEM;
+    for (uint32_t k = 0; !rc && k < a->n_words; k++)
+        if (r.start[k + 1] > r.start[k])
+            score_word(a, &r, k, count, touched, bests);
+    free(r.start);
+    free(r.rows);
+    free(count);
+    free(touched);
+    return rc;
+}
+
+/* ---- the pairs out ---- */
+
+static int term_fn(const pdx_token *tok, void *payload)
+{
+    pdx_lexicon_key_add(payload, tok->term, tok->term_len);
+    return 0;
+}
+
+/* Leaves the joined terms of s[0, n) in a->terms. */
+static int joined_terms(pdx_assoc *a, const char *s, size_t n)
+{
+    pdx_buf_reset(&a->terms);
+    int rc = pdx_tokenize(a->tk, PDX_TOKENIZE_DEFAULT, s, n, 0, NULL, term_fn, &a->terms);
+    return rc ? rc : a->terms.err;
+}
+
+typedef struct span {
+    const char *s;
+    size_t n;
+} span;
+
+static int span_cmp(const void *x, const void *y)
+{
+    const span *p = x, *q = y;
+    int c = memcmp(p->s, q->s, PDX_MIN(p->n, q->n));
+    return c ? c : (p->n > q->n) - (p->n < q->n);
+}
+
+/* The Korean sides of the mined pairs, sorted (for bsearch). */
+static span *mined_korean(const pdx_lex_pair *mined, size_t n)
+{
+    span *s = malloc((n ? n : 1) * sizeof *s);
+    for (size_t i = 0; s && i < n; i++)
+        s[i] = (span){mined[i].ko_terms, mined[i].ko_terms_len};
+    if (s)
+        qsort(s, n, sizeof *s, span_cmp);
+    return s;
+}
+
+/* A new pair's strings go to out_strs as offsets; pointers are set once
+ * every string is written (the buffer moves while it grows). */
+typedef struct new_pair {
+    size_t ko_terms, ko_terms_len, en_terms, en_terms_len;
+    uint32_t ko, en, support;
+} new_pair;
+
+static size_t put_str(pdx_assoc *a, const void *p, size_t n)
+{
+    size_t off = a->out_strs.len;
+    pdx_buf_append(&a->out_strs, p, n);
+    return off;
+}
+
+/* Records the pair (k, b) when k has no mined pair. */
+static int add_pair(pdx_assoc *a, const span *stated, size_t n_stated, uint32_t k,
+                    const best *b, new_pair *np)
+{
+    const aword *ko = &a->words[k], *en = &a->words[b->id];
+    int rc = joined_terms(a, word_key(a, ko), ko->key_len);
+    span key = {(const char *)a->terms.data, a->terms.len};
+    if (rc || !key.n || !en->surf_len ||
+        bsearch(&key, stated, n_stated, sizeof *stated, span_cmp))
+        return rc;
+    *np = (new_pair){.ko_terms = put_str(a, key.s, key.n), .ko_terms_len = key.n,
+                     .en_terms = put_str(a, word_key(a, en), en->key_len),
+                     .en_terms_len = en->key_len, .ko = k, .en = b->id, .support = b->both};
+    a->n_added++;
+    return a->out_strs.err;
+}
+
+static void point_pairs(pdx_assoc *a, const new_pair *np, size_t n)
+{
+    const char *s = (const char *)a->out_strs.data, *b = (const char *)a->bytes.data;
+    for (size_t i = 0; i < n; i++) {
+        const aword *ko = &a->words[np[i].ko], *en = &a->words[np[i].en];
+        a->out[a->n_out++] = (pdx_lex_pair){
+            .ko_terms = s + np[i].ko_terms, .ko_terms_len = np[i].ko_terms_len,
+            .en_terms = s + np[i].en_terms, .en_terms_len = np[i].en_terms_len,
+            .ko_surface = b + ko->key_off, .ko_surface_len = ko->key_len,
+            .en_surface = b + en->surf_off, .en_surface_len = en->surf_len,
+            .support = np[i].support, .one_way = true};
+    }
+}
+
+/* The mutual best pairs of bests, after the mined ones, into a->out. */
+static int make_pairs(pdx_assoc *a, const best *bests, const pdx_lex_pair *mined,
+                      size_t n_mined)
+{
+    span *stated = mined_korean(mined, n_mined);
+    new_pair *np = malloc(((size_t)a->n_words + 1) * sizeof *np);
+    int rc = stated && np ? PDX_OK : PDX_ENOMEM;
+    a->n_added = 0;
+    pdx_buf_reset(&a->out_strs);
+    for (uint32_t k = 0; !rc && k < a->n_words; k++) {
+        const best *b = &bests[k];
+        if (a->words[k].side == SIDE_KO && b->g2 > 0 && bests[b->id].id == k)
+            rc = add_pair(a, stated, n_mined, k, b, &np[a->n_added]);
+    }
+    free(a->out);
+    a->out = rc ? NULL : malloc((n_mined + a->n_added + 1) * sizeof *a->out);
+    if (!rc && !a->out)
+        rc = PDX_ENOMEM;
+    if (!rc) {
+        memcpy(a->out, mined, n_mined * sizeof *mined);
+        a->n_out = n_mined;
+        point_pairs(a, np, a->n_added);
+    }
+    free(stated);
+    free(np);
+    return rc;
+}
+
+int pdx_assoc_pairs(pdx_assoc *a, const pdx_lex_pair *mined, size_t n_mined,
+                    const pdx_lex_pair **out, size_t *n_out)
+{
+    if (!a || !out || !n_out || (n_mined && !mined))
+        return PDX_EINVAL;
+    if (a->err)
+        return a->err;
+    best *bests = calloc((size_t)a->n_words + 1, sizeof *bests);
+    int rc = bests ? score_all(a, bests) : PDX_ENOMEM;
+    if (!rc)
+        rc = make_pairs(a, bests, mined, n_mined);
+    free(bests);
+    if (rc)
+        return rc;
+    *out = a->out;
+    *n_out = a->n_out;
+    return PDX_OK;
+}
+
+uint64_t pdx_assoc_papers(const pdx_assoc *a)
+{
+    return a ? a->n_papers : 0;
+}
+
+size_t pdx_assoc_added(const pdx_assoc *a)
+{
+    return a ? a->n_added : 0;
+}
+
+int pdx_assoc_new(pdx_assoc **out, uint64_t n_live)
+{
+    if (!out)
+        return PDX_EINVAL;
+    *out = NULL;
+    pdx_assoc *a = calloc(1, sizeof *a);
+    if (!a)
+        return PDX_ENOMEM;
+    a->n_live = n_live;
+    a->cache = calloc(1, sizeof *a->cache);
+    a->ko = malloc(PDX_LOAN_MAX_WORDS * sizeof *a->ko);
+    int rc = a->cache && a->ko ? pdx_tokenizer_new(&a->tk) : PDX_ENOMEM;
+    if (rc) {
+        pdx_assoc_free(a);
+        return rc;
+    }
+    *out = a;
+    return PDX_OK;
+}
+
+void pdx_assoc_free(pdx_assoc *a)
+{
+    if (!a)
+        return;
+    pdx_tokenizer_free(a->tk);
+    free(a->cache);
+    free(a->ko);
+    pdx_buf_free(&a->bytes);
+    free(a->words);
+    free(a->slots);
+    free(a->ids);
+    free(a->scratch);
+    pdx_buf_free(&a->terms);
+    pdx_buf_free(&a->out_strs);
+    free(a->out);
+    free(a);
+}

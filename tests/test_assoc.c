@@ -1,0 +1,219 @@
+/*
+ * The title-summary association (indexer/assoc.c): which Korean summary
+ * words are paired with which English title words, and what keeps a pair
+ * out. Fixtures are made-up papers: filler titles and summaries of words
+ * no other paper has, and a few papers about one idea.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "assoc.h"
+#include "common.h"
+#include "lexicon.h"
+
+#define NPAPERS 80
+
+/* Paper i of the fixture: id, title, summary (static buffers). */
+typedef struct fpaper {
+    char id[16], title[128], summary[256];
+} fpaper;
+
+/* A filler word of letters only, its own to paper i. */
+static void filler_en(char *out, size_t cap, size_t i)
+{
+    snprintf(out, cap, "zq%c%c%c", 'a' + (int)(i % 26), 'a' + (int)(i / 26 % 26), 'k');
+}
+
+/* Two Hangul syllables of paper i's own (UTF-8). */
+static void filler_ko(char *out, size_t cap, size_t i)
+{
+    unsigned a = 0xB098 + (unsigned)i * 29 % 2000, b = 0xC0AC + (unsigned)i * 31 % 2000;
+    snprintf(out, cap, "%c%c%c%c%c%c", 0xE0 | (a >> 12), 0x80 | ((a >> 6) & 0x3F),
+             0x80 | (a & 0x3F), 0xE0 | (b >> 12), 0x80 | ((b >> 6) & 0x3F), 0x80 | (b & 0x3F));
+}
+
+/* The fixture: papers 0-5 say 탈옥 and have Jailbreak in the title (as
+ * written three ways), 6-7 say 탈옥 only; 10-14 say 주행 under Driving;
+ * 20-21 say 양자 under Quantum (two papers: too few); every paper says
+ * 논문 under Paper (all of them: too common); the rest is filler. */
+static void make_papers(fpaper *p)
+{
+    static const char *const jail[] = {"Jailbreak Attacks", "Jailbreaking Chatbots",
+                                       "On Jailbreaks"};
+    for (size_t i = 0; i < NPAPERS; i++) {
+        char en[16], ko[16];
+        filler_en(en, sizeof en, i);
+        filler_ko(ko, sizeof ko, i);
+        const char *t = i < 6 ? jail[i % 3] : i >= 10 && i < 15 ? "Driving"
+                                          : i >= 20 && i < 22 ? "Quantum" : "";
+        const char *s = i < 8 ? "탈옥을" : i >= 10 && i < 15 ? "주행"
+                                          : i >= 20 && i < 22 ? "양자" : "";
+        snprintf(p[i].id, sizeof p[i].id, "2501.%05zu", i);
+        snprintf(p[i].title, sizeof p[i].title, "%s Paper %s", t, en);
+        snprintf(p[i].summary, sizeof p[i].summary, "- 이 논문은 %s을 다룬다. %s", ko, s);
+    }
+}
+
+static pdx_assoc *fed(const fpaper *p, size_t n, bool reverse)
+{
+    pdx_assoc *a = NULL;
+    assert_int_equal(pdx_assoc_new(&a, n), PDX_OK);
+    for (size_t k = 0; k < n; k++) {
+        const fpaper *x = &p[reverse ? n - 1 - k : k];
+        assert_int_equal(pdx_assoc_add_paper(a, x->id, strlen(x->id), x->title, strlen(x->title),
+                                             x->summary, strlen(x->summary)),
+                         PDX_OK);
+    }
+    return a;
+}
+
+static bool is(const char *s, size_t n, const char *want)
+{
+    return n == strlen(want) && !memcmp(s, want, n);
+}
+
+/* The pair with Korean terms ko in p[0, n), or NULL. */
+static const pdx_lex_pair *find_ko(const pdx_lex_pair *p, size_t n, const char *ko)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is(p[i].ko_terms, p[i].ko_terms_len, ko))
+            return &p[i];
+    return NULL;
+}
+
+/* 탈옥 gets jailbreak (the term of every spelling, the shortest surface
+ * shown), 주행 gets drive; one way, supported by the papers shared; no
+ * other word is paired: 양자 and Quantum share two papers, 논문 and Paper
+ * are in every paper, the filler words in one. */
+static void test_assoc__words_that_keep_company(void **state)
+{
+    (void)state;
+    static fpaper p[NPAPERS];
+    make_papers(p);
+    pdx_assoc *a = fed(p, NPAPERS, false);
+    const pdx_lex_pair *out;
+    size_t n;
+    assert_int_equal(pdx_assoc_pairs(a, NULL, 0, &out, &n), PDX_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(pdx_assoc_added(a), 2);
+    assert_int_equal(pdx_assoc_papers(a), NPAPERS);
+    const pdx_lex_pair *j = find_ko(out, n, "탈옥"), *d = find_ko(out, n, "주행");
+    assert_non_null(j);
+    assert_non_null(d);
+    assert_true(is(j->en_terms, j->en_terms_len, "jailbreak"));
+    assert_true(is(j->en_surface, j->en_surface_len, "jailbreak"));
+    assert_true(is(j->ko_surface, j->ko_surface_len, "탈옥"));
+    assert_int_equal(j->support, 6);
+    assert_true(j->one_way);
+    assert_false(j->head);
+    assert_true(is(d->en_terms, d->en_terms_len, "drive"));
+    assert_int_equal(d->support, 5);
+    pdx_buf enc = {0}; /* what the lexicon encoder takes */
+    assert_int_equal(pdx_lexicon_encode(&enc, out, n, 3), PDX_OK);
+    pdx_buf_free(&enc);
+    pdx_assoc_free(a);
+}
+
+/* A Korean word with a pair of the miner's keeps only that: the digests
+ * translate it. The miner's pairs come first, unchanged. */
+static void test_assoc__stated_word_keeps_its_pairs(void **state)
+{
+    (void)state;
+    static fpaper p[NPAPERS];
+    make_papers(p);
+    pdx_assoc *a = fed(p, NPAPERS, false);
+    pdx_lex_pair mined = {"탈옥", strlen("탈옥"), "prison break", 12, "탈옥", strlen("탈옥"),
+                          "prison break", 12, 3, false, false};
+    const pdx_lex_pair *out;
+    size_t n;
+    assert_int_equal(pdx_assoc_pairs(a, &mined, 1, &out, &n), PDX_OK);
+    assert_int_equal(n, 2);
+    assert_true(is(out[0].en_terms, out[0].en_terms_len, "prison break"));
+    assert_false(out[0].one_way);
+    assert_true(is(out[1].ko_terms, out[1].ko_terms_len, "주행"));
+    pdx_assoc_free(a);
+}
+
+/* The pairs depend on the papers, not on their order (a build and an
+ * update feed them in different orders). */
+static void test_assoc__order_free(void **state)
+{
+    (void)state;
+    static fpaper p[NPAPERS];
+    make_papers(p);
+    pdx_assoc *a = fed(p, NPAPERS, false), *b = fed(p, NPAPERS, true);
+    const pdx_lex_pair *x, *y;
+    size_t nx, ny;
+    assert_int_equal(pdx_assoc_pairs(a, NULL, 0, &x, &nx), PDX_OK);
+    assert_int_equal(pdx_assoc_pairs(b, NULL, 0, &y, &ny), PDX_OK);
+    pdx_buf ex = {0}, ey = {0};
+    assert_int_equal(pdx_lexicon_encode(&ex, x, nx, 3), PDX_OK);
+    assert_int_equal(pdx_lexicon_encode(&ey, y, ny, 3), PDX_OK);
+    assert_int_equal(ex.len, ey.len);
+    assert_memory_equal(ex.data, ey.data, ex.len);
+    pdx_buf_free(&ex);
+    pdx_buf_free(&ey);
+    pdx_assoc_free(a);
+    pdx_assoc_free(b);
+}
+
+/* Words in more than a tenth of the papers are not paired: with half the
+ * papers, 탈옥 (8 of 40 papers), jailbreak (6) and 주행 (5) are out. */
+static void test_assoc__common_words_unpaired(void **state)
+{
+    (void)state;
+    static fpaper p[NPAPERS];
+    make_papers(p);
+    pdx_assoc *a = fed(p, 40, false);
+    const pdx_lex_pair *out;
+    size_t n;
+    assert_int_equal(pdx_assoc_pairs(a, NULL, 0, &out, &n), PDX_OK);
+    assert_int_equal(n, 0);
+    pdx_assoc_free(a);
+}
+
+/* Past PDX_ASSOC_MAX_PAPERS live papers a sample is counted, the same
+ * whatever the order; and bad arguments are refused. */
+static void test_assoc__sample_and_arguments(void **state)
+{
+    (void)state;
+    pdx_assoc *a = NULL;
+    assert_int_equal(pdx_assoc_new(&a, 10 * (uint64_t)PDX_ASSOC_MAX_PAPERS), PDX_OK);
+    char id[32];
+    for (int i = 0; i < 2000; i++) {
+        snprintf(id, sizeof id, "2502.%05d", i);
+        assert_int_equal(pdx_assoc_add_paper(a, id, strlen(id), "A Title", 7, "요약", 6),
+                         PDX_OK);
+    }
+    uint64_t kept = pdx_assoc_papers(a);
+    assert_true(kept > 100 && kept < 300); /* about a tenth */
+    assert_int_equal(pdx_assoc_add_paper(a, NULL, 3, "", 0, "", 0), PDX_EINVAL);
+    assert_int_equal(pdx_assoc_add_paper(a, "x", 1, NULL, 2, "", 0), PDX_EINVAL);
+    assert_int_equal(pdx_assoc_add_paper(NULL, "x", 1, "", 0, "", 0), PDX_EINVAL);
+    const pdx_lex_pair *out;
+    size_t n;
+    assert_int_equal(pdx_assoc_pairs(a, NULL, 2, &out, &n), PDX_EINVAL);
+    assert_int_equal(pdx_assoc_pairs(a, NULL, 0, NULL, &n), PDX_EINVAL);
+    assert_int_equal(pdx_assoc_new(NULL, 1), PDX_EINVAL);
+    pdx_assoc_free(a);
+    pdx_assoc_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_assoc__words_that_keep_company),
+        cmocka_unit_test(test_assoc__stated_word_keeps_its_pairs),
+        cmocka_unit_test(test_assoc__order_free),
+        cmocka_unit_test(test_assoc__common_words_unpaired),
+        cmocka_unit_test(test_assoc__sample_and_arguments),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
