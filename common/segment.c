@@ -743,6 +743,43 @@ int pdx_index_paper_get(pdx_index *ix, uint32_t doc, pdx_index_paper *out)
     return PDX_OK;
 }
 
+void pdx_stored_release(pdx_index *ix)
+{
+    if (!ix->map || ix->n_segs)
+        return;
+    long page = sysconf(_SC_PAGESIZE);
+    const pdx_section *st = &ix->sec[PDX_SEC_STORED];
+    uintptr_t from = (uintptr_t)st->p, to = from + st->len, mask = (uintptr_t)(page > 0 ? page : 4096) - 1;
+    from = (from + mask) & ~mask; /* whole pages inside the section only */
+    to &= ~mask;
+    if (to > from)
+        madvise((void *)from, to - from, MADV_DONTNEED); /* a hint: refaults read the file */
+}
+
+int pdx_doc_id_tags(pdx_index *ix, uint32_t *tags)
+{
+    if (ix->n_segs)
+        return PDX_EINVAL; /* one segment's table */
+    const uint8_t *slots = ix->sec[PDX_SEC_IDHASH].p + 8;
+    uint32_t found = 0;
+    for (uint32_t d = 0; d < ix->n_docs; d++)
+        tags[d] = 0;
+    for (uint32_t s = 0; s < ix->idhash_slots; s++) {
+        const uint8_t *e = slots + (size_t)s * PDX_HASH_SLOT_SIZE;
+        uint32_t v = pdx_get_u32(e);
+        if (v == 0)
+            continue;
+        if (v > ix->n_docs)
+            return pdx_index_corrupt(ix, "IDHASH: slot %u names document %u of %u", s, v - 1,
+                                     ix->n_docs);
+        tags[v - 1] = pdx_get_u32(e + 4);
+        found++;
+    }
+    if (found != ix->n_docs)
+        return pdx_index_corrupt(ix, "IDHASH: %u entries for %u documents", found, ix->n_docs);
+    return PDX_OK;
+}
+
 int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out)
 {
     if (ix->n_segs)

@@ -241,6 +241,22 @@ int pdx_stored_scan(pdx_index *ix, uint32_t doc, pdx_stored *out);
  * hint: doc is not checked beyond staying inside the mapping. */
 void pdx_stored_prefetch(const pdx_index *ix, uint32_t doc);
 
+/* The tag of each document's id in IDHASH (the high 32 bits of its
+ * pdx_hash()) into tags[0, n_docs), without reading STORED: what the
+ * title-summary association samples papers by (indexer/assoc.h). One
+ * segment only (PDX_EINVAL for a view); PDX_ECORRUPT when a slot names no
+ * document or the entries are not one per document (a table naming one
+ * document twice and missing another passes this count: --check's IDHASH
+ * check finds it). */
+int pdx_doc_id_tags(pdx_index *ix, uint32_t *tags);
+
+/* Lets go of the pages of STORED this process has mapped in (the file
+ * stays in the page cache; reading a record again maps it back in): a
+ * pass over scattered records (an update's sample, above) would otherwise
+ * end up mapping nearly all of it, as each fault maps the pages around
+ * it. One segment only; no effect on a view. */
+void pdx_stored_release(pdx_index *ix);
+
 /* Document with arXiv id: PDX_OK, PDX_ENOTFOUND or PDX_ECORRUPT. */
 int pdx_doc_find_id(pdx_index *ix, const char *id, size_t len, uint32_t *out);
 

@@ -13,8 +13,9 @@
  *    shortest seen, lower-cased unless it has two capitals (an acronym),
  *    the bytewise least among equals, so it does not depend on the order.
  *
- * A paper is the sorted, distinct ids of its Korean words and of its
- * English words (one flat array of u32). Each word has its df (papers).
+ * A paper is the distinct ids of its Korean words and of its English words
+ * (two lists, so the scoring reads the English ones from few cache lines).
+ * Each word has its df (papers).
  *
  * Pairs, in pdx_assoc_pairs()
  * ---------------------------
@@ -53,8 +54,18 @@ typedef struct aword {
     uint32_t surf_off; /* the surface shown (English), in bytes */
     uint32_t surf_len;
     uint32_t df;       /* papers counted that hold it */
+    uint32_t seen;     /* the last paper that held it, + 1 (repeats skipped) */
     uint8_t side;      /* SIDE_KO or SIDE_EN */
 } aword;
+
+/* Lists of word ids, one per paper: paper p's are
+ * ids[start[p] .. start[p + 1]). */
+typedef struct id_lists {
+    uint32_t *ids;
+    size_t n, cap;
+    size_t *start; /* n_papers + 1 */
+    size_t cap_start;
+} id_lists;
 
 /* A word's best partner so far. */
 typedef struct best {
@@ -65,7 +76,7 @@ typedef struct best {
 
 struct pdx_assoc {
     pdx_tokenizer *tk;
-    pdx_loan_cache *cache;  /* pdx_loan_hangul_words()'s memory */
+    pdx_loan_cache *cache;  /* pdx_loan_hangul_words()'s memory of the runs */
     pdx_loan_word *ko;      /* a summary's Hangul words, PDX_LOAN_MAX_WORDS */
     uint64_t n_live;        /* the collection's papers (the sample rate) */
     pdx_buf bytes;          /* word keys and surfaces */
@@ -73,13 +84,14 @@ struct pdx_assoc {
     uint32_t n_words, cap_words;
     uint32_t *slots;        /* open addressing: word index + 1, 0 empty */
     uint32_t n_slots;       /* a power of two, at least twice n_words */
-    uint32_t *ids;          /* per paper: n_ko, n_en, Korean ids, English ids */
-    size_t n_ids, cap_ids;
+    id_lists ko_of, en_of;  /* each paper's Korean words, its English words */
     uint32_t *scratch;      /* one paper's ids while it is being added */
     size_t n_scratch, cap_scratch;
     uint64_t n_papers;      /* papers counted */
     pdx_buf terms;          /* joined terms being built */
     pdx_buf out_strs;       /* the new pairs' strings */
+    best *bests;            /* each word's best partner, by pdx_assoc_score() */
+    uint64_t scored;        /* n_papers + 1 when bests was computed (0: never) */
     pdx_lex_pair *out;      /* mined pairs, then the new ones */
     size_t n_out, n_added;
     int err;                /* sticky: PDX_ENOMEM */
@@ -145,10 +157,11 @@ static uint32_t add_word(pdx_assoc *a, uint8_t side, uint64_t h, const char *k, 
     return a->n_words - 1;
 }
 
-/* The id of word k[0, n) on side, added when new; UINT32_MAX: no memory. */
-static uint32_t word_id(pdx_assoc *a, uint8_t side, const char *k, size_t n)
+/* The id of word k[0, n) on side, whose pdx_hash() is h, added when new;
+ * UINT32_MAX: no memory. */
+static uint32_t word_id(pdx_assoc *a, uint8_t side, uint64_t h, const char *k, size_t n)
 {
-    uint64_t h = pdx_hash(k, n) ^ (side ? 0x9E3779B97F4A7C15ull : 0);
+    h ^= side ? 0x9E3779B97F4A7C15ull : 0;
     for (uint32_t j = a->n_slots ? (uint32_t)h & (a->n_slots - 1) : 0;
          a->n_slots && a->slots[j]; j = (j + 1) & (a->n_slots - 1)) {
         const aword *w = &a->words[a->slots[j] - 1];
@@ -189,11 +202,15 @@ static int offer_surface(pdx_assoc *a, uint32_t id, const char *s, size_t n)
 
 /* ---- adding a paper ---- */
 
+/* Adds word id to the paper being added, unless it has it already. */
 static int push_id(pdx_assoc *a, uint32_t id)
 {
     if (id == UINT32_MAX ||
         !grow((void **)&a->scratch, &a->cap_scratch, a->n_scratch + 1, sizeof *a->scratch))
         return PDX_ENOMEM;
+    if (a->words[id].seen == a->n_papers + 1)
+        return PDX_OK;
+    a->words[id].seen = (uint32_t)(a->n_papers + 1);
     a->scratch[a->n_scratch++] = id;
     return PDX_OK;
 }
@@ -221,64 +238,54 @@ static int title_token(const pdx_token *t, void *payload)
     if (t->kind != PDX_TOKEN_WORD || n < ASSOC_MIN_LETTERS || !letters_only(s, n) ||
         pdx_english_function_word(t->term, t->term_len) || c->words >= ASSOC_MAX_TITLE_WORDS)
         return 0;
-    uint32_t id = word_id(c->a, SIDE_EN, t->term, t->term_len);
+    uint32_t id = word_id(c->a, SIDE_EN, pdx_hash(t->term, t->term_len), t->term, t->term_len);
     if ((c->rc = push_id(c->a, id)) || (c->rc = offer_surface(c->a, id, s, n)))
         return 1;
     c->words++;
     return 0;
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
-/* Sorts scratch[from..) and drops repeats; returns how many are left. */
-static size_t distinct(pdx_assoc *a, size_t from)
-{
-    uint32_t *s = a->scratch + from;
-    size_t n = a->n_scratch - from, k = 0;
-    qsort(s, n, sizeof *s, cmp_u32);
-    for (size_t i = 0; i < n; i++)
-        if (!k || s[k - 1] != s[i])
-            s[k++] = s[i];
-    a->n_scratch = from + k;
-    return k;
-}
-
 static int korean_words(pdx_assoc *a, const char *summary, size_t len)
 {
     size_t n = pdx_loan_hangul_words(a->cache, summary, len, a->ko, PDX_LOAN_MAX_WORDS);
     for (size_t i = 0; i < n; i++) {
-        int rc = push_id(a, word_id(a, SIDE_KO, summary + a->ko[i].off, a->ko[i].len));
+        int rc = push_id(a, word_id(a, SIDE_KO, a->ko[i].hash, summary + a->ko[i].off,
+                                    a->ko[i].len));
         if (rc)
             return rc;
     }
     return PDX_OK;
 }
 
-/* Appends scratch (n_ko Korean ids, then English ones) as a paper. */
+/* Appends ids[0, n) to l as the list of paper p. */
+static int list_put(id_lists *l, size_t p, const uint32_t *ids, size_t n)
+{
+    if (!grow((void **)&l->ids, &l->cap, l->n + n, sizeof *l->ids) ||
+        !grow((void **)&l->start, &l->cap_start, p + 2, sizeof *l->start))
+        return PDX_ENOMEM;
+    l->start[p] = l->n;
+    memcpy(l->ids + l->n, ids, n * sizeof *ids);
+    l->n += n;
+    l->start[p + 1] = l->n;
+    return PDX_OK;
+}
+
+/* Keeps scratch (n_ko Korean ids, then English ones) as a paper. */
 static int keep_paper(pdx_assoc *a, size_t n_ko)
 {
-    size_t n = a->n_scratch;
-    if (!grow((void **)&a->ids, &a->cap_ids, a->n_ids + 2 + n, sizeof *a->ids))
+    size_t p = (size_t)a->n_papers;
+    if (list_put(&a->ko_of, p, a->scratch, n_ko) ||
+        list_put(&a->en_of, p, a->scratch + n_ko, a->n_scratch - n_ko))
         return PDX_ENOMEM;
-    a->ids[a->n_ids++] = (uint32_t)n_ko;
-    a->ids[a->n_ids++] = (uint32_t)(n - n_ko);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < a->n_scratch; i++)
         a->words[a->scratch[i]].df++;
-    memcpy(a->ids + a->n_ids, a->scratch, n * sizeof *a->ids);
-    a->n_ids += n;
     a->n_papers++;
     return PDX_OK;
 }
 
-/* Is the paper with this id in the sample? */
-static bool sampled(const pdx_assoc *a, const char *id, size_t n)
+bool pdx_assoc_samples(const pdx_assoc *a, uint32_t tag)
 {
-    return a->n_live <= PDX_ASSOC_MAX_PAPERS ||
-           pdx_hash(id, n) % a->n_live < PDX_ASSOC_MAX_PAPERS;
+    return a && (a->n_live <= PDX_ASSOC_MAX_PAPERS || tag % a->n_live < PDX_ASSOC_MAX_PAPERS);
 }
 
 int pdx_assoc_add_paper(pdx_assoc *a, const char *id, size_t id_len, const char *title,
@@ -288,21 +295,19 @@ int pdx_assoc_add_paper(pdx_assoc *a, const char *id, size_t id_len, const char 
         return PDX_EINVAL;
     if (a->err)
         return a->err;
-    if (!sampled(a, id ? id : "", id_len))
+    if (!pdx_assoc_samples(a, (uint32_t)(pdx_hash(id ? id : "", id_len) >> 32)))
         return PDX_OK;
     a->n_scratch = 0;
     int rc = korean_words(a, summary ? summary : "", summary_len);
-    size_t n_ko = rc ? 0 : distinct(a, 0);
+    size_t n_ko = a->n_scratch;
     title_ctx c = {a, title, 0, PDX_OK};
     if (!rc) {
         rc = pdx_tokenize(a->tk, PDX_TOKENIZE_DEFAULT, title ? title : "", title_len, 0, NULL,
                           title_token, &c);
         rc = c.rc ? c.rc : rc;
     }
-    if (!rc) {
-        distinct(a, n_ko);
+    if (!rc)
         rc = keep_paper(a, n_ko);
-    }
     if (rc == PDX_ENOMEM)
         a->err = rc;
     return rc;
@@ -317,8 +322,7 @@ static bool eligible(const pdx_assoc *a, const aword *w)
 }
 
 /* The papers of each eligible Korean word, as compressed rows: the
- * papers of word k are rows[start[k] .. start[k + 1]) (paper offsets into
- * ids). */
+ * papers of word k are rows[start[k] .. start[k + 1]). */
 typedef struct korean_rows {
     size_t *start; /* n_words + 1 */
     uint32_t *rows;
@@ -334,14 +338,15 @@ static int gather_rows(const pdx_assoc *a, korean_rows *r)
                                          a->words[k].side == SIDE_KO ? a->words[k].df : 0);
     r->rows = malloc((r->start[a->n_words] ? r->start[a->n_words] : 1) * sizeof *r->rows);
     size_t *fill = malloc(((size_t)a->n_words + 1) * sizeof *fill);
-    if (!r->rows || !fill || a->n_ids > UINT32_MAX) {
+    if (!r->rows || !fill) {
         free(fill);
         return PDX_ENOMEM;
     }
     memcpy(fill, r->start, ((size_t)a->n_words + 1) * sizeof *fill);
-    for (size_t p = 0; p < a->n_ids; p += 2 + a->ids[p] + a->ids[p + 1])
-        for (uint32_t i = 0; i < a->ids[p]; i++) {
-            uint32_t k = a->ids[p + 2 + i];
+    const id_lists *ko = &a->ko_of;
+    for (size_t p = 0; p < a->n_papers; p++)
+        for (size_t i = ko->start[p]; i < ko->start[p + 1]; i++) {
+            uint32_t k = ko->ids[i];
             if (fill[k] < r->start[k + 1])
                 r->rows[fill[k]++] = (uint32_t)p;
         }
@@ -360,16 +365,17 @@ static bool beats(const pdx_assoc *a, double g2, uint32_t id, const best *b)
 }
 
 /* Scores Korean word k against every English word of its papers, keeping
- * each side's best partner. count and touched: n_words each, count 0. */
+ * each side's best partner. count and touched: n_words each, count 0;
+ * elig: eligible() of each word. */
 static void score_word(const pdx_assoc *a, const korean_rows *r, uint32_t k, uint32_t *count,
-                       uint32_t *touched, best *bests)
+                       uint32_t *touched, const uint8_t *elig, best *bests)
 {
     size_t n_touched = 0;
     for (size_t i = r->start[k]; i < r->start[k + 1]; i++) {
-        const uint32_t *p = a->ids + r->rows[i];
-        for (uint32_t j = 0; j < p[1]; j++) {
-            uint32_t e = p[2 + p[0] + j];
-            if (eligible(a, &a->words[e]) && count[e]++ == 0)
+        const id_lists *en = &a->en_of;
+        for (size_t j = en->start[r->rows[i]]; j < en->start[r->rows[i] + 1]; j++) {
+            uint32_t e = en->ids[j];
+            if (elig[e] && count[e]++ == 0)
                 touched[n_touched++] = e;
         }
     }
@@ -394,10 +400,14 @@ static int score_all(const pdx_assoc *a, best *bests)
     korean_rows r = {0};
     uint32_t *count = calloc((size_t)a->n_words + 1, sizeof *count);
     uint32_t *touched = malloc(((size_t)a->n_words + 1) * sizeof *touched);
-    int rc = count && touched ? gather_rows(a, &r) : PDX_ENOMEM;
+    uint8_t *elig = malloc((size_t)a->n_words + 1);
+    int rc = count && touched && elig ? gather_rows(a, &r) : PDX_ENOMEM;
+    for (uint32_t w = 0; !rc && w < a->n_words; w++)
+        elig[w] = eligible(a, &a->words[w]);
     for (uint32_t k = 0; !rc && k < a->n_words; k++)
         if (r.start[k + 1] > r.start[k])
-            score_word(a, &r, k, count, touched, bests);
+            score_word(a, &r, k, count, touched, elig, bests);
+    free(elig);
     free(r.start);
     free(r.rows);
     free(count);
@@ -517,6 +527,19 @@ static int make_pairs(pdx_assoc *a, const best *bests, const pdx_lex_pair *mined
     return rc;
 }
 
+int pdx_assoc_score(pdx_assoc *a)
+{
+    if (!a)
+        return PDX_EINVAL;
+    if (a->err)
+        return a->err;
+    free(a->bests);
+    a->bests = calloc((size_t)a->n_words + 1, sizeof *a->bests);
+    int rc = a->bests ? score_all(a, a->bests) : PDX_ENOMEM;
+    a->scored = rc ? 0 : a->n_papers + 1;
+    return rc;
+}
+
 int pdx_assoc_pairs(pdx_assoc *a, const pdx_lex_pair *mined, size_t n_mined,
                     const pdx_lex_pair **out, size_t *n_out)
 {
@@ -524,11 +547,9 @@ int pdx_assoc_pairs(pdx_assoc *a, const pdx_lex_pair *mined, size_t n_mined,
         return PDX_EINVAL;
     if (a->err)
         return a->err;
-    best *bests = calloc((size_t)a->n_words + 1, sizeof *bests);
-    int rc = bests ? score_all(a, bests) : PDX_ENOMEM;
+    int rc = a->scored == a->n_papers + 1 ? PDX_OK : pdx_assoc_score(a);
     if (!rc)
-        rc = make_pairs(a, bests, mined, n_mined);
-    free(bests);
+        rc = make_pairs(a, a->bests, mined, n_mined);
     if (rc)
         return rc;
     *out = a->out;
@@ -576,10 +597,14 @@ void pdx_assoc_free(pdx_assoc *a)
     pdx_buf_free(&a->bytes);
     free(a->words);
     free(a->slots);
-    free(a->ids);
+    free(a->ko_of.ids);
+    free(a->ko_of.start);
+    free(a->en_of.ids);
+    free(a->en_of.start);
     free(a->scratch);
     pdx_buf_free(&a->terms);
     pdx_buf_free(&a->out_strs);
+    free(a->bests);
     free(a->out);
     free(a);
 }

@@ -20,16 +20,19 @@
 #ifndef PDX_ASSOC_H
 #define PDX_ASSOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lexicon.h"
 
-/* At most this many papers are counted: beyond it, a sample of about this
- * size, chosen by a hash of each paper's id (so the same live papers give
- * the same sample whatever their order), bounds memory (about 200 bytes a
- * paper) and time. */
-#define PDX_ASSOC_MAX_PAPERS 65536
+/* At most about this many papers are counted: beyond it, a sample of
+ * about this size, chosen by the tag of each paper's id (the high 32 bits
+ * of its pdx_hash(), as IDHASH holds it: the same live papers give the
+ * same sample whatever their order, and an update picks it without
+ * reading every paper), bounds memory (about 250 bytes a paper) and the
+ * time an update spends on it. */
+#define PDX_ASSOC_MAX_PAPERS 8192
 
 typedef struct pdx_assoc pdx_assoc;
 
@@ -37,11 +40,20 @@ typedef struct pdx_assoc pdx_assoc;
  * out from it). PDX_OK or PDX_ENOMEM. */
 int pdx_assoc_new(pdx_assoc **out, uint64_t n_live);
 
-/* Counts one paper: its id (for the sample), its English title and its
+/* Is the paper whose id has this tag in the sample? */
+bool pdx_assoc_samples(const pdx_assoc *a, uint32_t tag);
+
+/* Counts one paper, when in the sample: its id, its English title and its
  * Korean summary. PDX_OK, PDX_EINVAL (NULL text with a length) or
  * PDX_ENOMEM. */
 int pdx_assoc_add_paper(pdx_assoc *a, const char *id, size_t id_len, const char *title,
                         size_t title_len, const char *summary, size_t summary_len);
+
+/* Scores the pairs of the papers added so far (the work of
+ * pdx_assoc_pairs() that needs no mined pair: a build does it on the
+ * mining thread). PDX_OK or PDX_ENOMEM; pdx_assoc_pairs() scores when this
+ * was not called, or papers were added since. */
+int pdx_assoc_score(pdx_assoc *a);
 
 /* The miner's pairs mined[0, n_mined) followed by the association's: one
  * for each Korean word and English word that are each other's best partner

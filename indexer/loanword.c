@@ -310,17 +310,30 @@ static const pdx_loan_cache_entry *run_word(pdx_loan_cache *c, const char *t, si
     return slot;
 }
 
+/* pdx_hangul_at(t + i, n - i), inline: it is asked of every syllable of
+ * every summary (a precomposed syllable U+AC00..U+D7A3 is EA B0 80 ..
+ * ED 9E A3 in UTF-8). */
+static inline bool syllable_at(const char *t, size_t n, size_t i)
+{
+    const unsigned char *p = (const unsigned char *)t + i;
+    if (n - i < 3 || p[0] < 0xEA || p[0] > 0xED || (p[1] & 0xC0) != 0x80 ||
+        (p[2] & 0xC0) != 0x80)
+        return false;
+    uint32_t cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    return cp >= 0xAC00 && cp <= 0xD7A3;
+}
+
 size_t pdx_loan_hangul_words(pdx_loan_cache *cache, const char *t, size_t n, pdx_loan_word *out,
                              size_t cap)
 {
     size_t k = 0, i = 0;
     while (i < n && k < cap) {
-        if ((unsigned char)t[i] < 0x80 || !pdx_hangul_at(t + i, n - i)) { /* ASCII: no call */
+        if (!syllable_at(t, n, i)) {
             i++;
             continue;
         }
         size_t s = i;
-        while (i < n && pdx_hangul_at(t + i, n - i))
+        while (i < n && syllable_at(t, n, i))
             i += 3;
         if (i - s > 3 * LOAN_MAX_SYLLABLES + 9) /* a particle leaves too many */
             continue;

@@ -232,19 +232,40 @@ int pdx_update_lexicon_delta(pdx_updater *u)
     return PDX_OK;
 }
 
-/* Counts the title and summary of every live paper into a (assoc.h): its
- * pairs need every paper, not a delta. */
+/* Records read between two releases of the pages they mapped in. */
+#define COUNT_RELEASE_EVERY 1024
+
+/* Counts the title and summary of every live paper of segment s in the
+ * sample into a (assoc.h); the sample is picked by the ids' tags in
+ * IDHASH, so the other papers' records are not read, and the pages read
+ * are let go as it goes (peak RSS at 20x: 183 MB without, as much as
+ * before the association with). */
+static int count_segment(useg *s, pdx_assoc *a)
+{
+    uint32_t *tags = malloc(((size_t)s->n_docs + 1) * sizeof *tags);
+    int rc = tags ? pdx_doc_id_tags(s->ix, tags) : PDX_ENOMEM;
+    for (uint32_t d = 0, read = 0; !rc && d < s->n_docs; d++) {
+        pdx_stored sd;
+        if (s->deleted[d] || !pdx_assoc_samples(a, tags[d]) ||
+            (rc = pdx_stored_get(s->ix, d, &sd)))
+            continue;
+        rc = pdx_assoc_add_paper(a, sd.id, sd.id_len, sd.title, sd.title_len, sd.summary,
+                                 sd.summary_len);
+        if (++read % COUNT_RELEASE_EVERY == 0)
+            pdx_stored_release(s->ix);
+    }
+    pdx_stored_release(s->ix);
+    free(tags);
+    return rc;
+}
+
+/* Counts the live papers of every segment into a: its pairs need all of
+ * them (or the sample), not a delta. */
 static int count_live(pdx_updater *u, pdx_assoc *a)
 {
     int rc = PDX_OK;
     for (uint32_t i = 0; !rc && i < u->n_segs; i++)
-        for (uint32_t d = 0; !rc && d < u->segs[i].n_docs; d++) {
-            pdx_stored sd;
-            if (u->segs[i].deleted[d] || (rc = pdx_stored_get(u->segs[i].ix, d, &sd)))
-                continue;
-            rc = pdx_assoc_add_paper(a, sd.id, sd.id_len, sd.title, sd.title_len, sd.summary,
-                                     sd.summary_len);
-        }
+        rc = count_segment(&u->segs[i], a);
     return rc;
 }
 

@@ -1331,12 +1331,15 @@ static void build_hash_section(pdx_buf *b, uint32_t n_items, const uint64_t *has
 
 typedef struct commit_ctx commit_ctx;
 
-/* One of the commit's two lexicon mining passes (commit_ctx.mine). */
+/* The commit's lexicon mining passes (commit_ctx.mine): the texts'
+ * parentheses, the papers' loanwords (a miner each) and the title-summary
+ * association (assoc.h). */
+enum mine_kind { MINE_TEXTS, MINE_LOANWORDS, MINE_ASSOC, MINE_PASSES };
 typedef struct mine_task {
     commit_ctx *c;
-    pdx_lexicon_miner *miner; /* owned */
-    pdx_assoc *assoc;         /* owned; the loanword pass's title-summary counts */
-    bool loanwords;           /* the loanword pass, else the parentheses */
+    pdx_lexicon_miner *miner; /* owned; NULL for MINE_ASSOC */
+    pdx_assoc *assoc;         /* owned; MINE_ASSOC's only */
+    enum mine_kind kind;
     pthread_t thread;
     bool started;             /* thread runs and must be joined */
     const char *why;          /* what failed, when rc is not PDX_OK */
@@ -1360,13 +1363,14 @@ struct commit_ctx {
     uint64_t *stored_off;  /* final id -> offset of its record in STORED */
     /* Mine the lexicon from the title and summary of every paper kept
      * (after deduplication, so a paper listed twice votes once), reading
-     * them back from the stored temp file (see mine_stored): [0] the
-     * texts' parentheses, [1] the papers' loanwords, into a miner each,
-     * read as one table at the end (the same table and pairs as one
-     * miner fed both). On a threaded build each runs on its own
-     * thread from write_stored to write_lexicon, beside write_postings
-     * (the workers are idle by then); else inline in write_stored. */
-    mine_task mine[2];
+     * them back from the stored temp file (see mine_stored): the texts'
+     * parentheses and the papers' loanwords into a miner each, read as
+     * one table at the end (the same table and pairs as one miner fed
+     * both), and the title-summary counts, whose pairs join them. On a
+     * threaded build each runs on its own thread from write_stored to
+     * write_lexicon, beside write_postings (the workers are idle by
+     * then); else inline in write_stored. */
+    mine_task mine[MINE_PASSES];
     uint64_t lexicon_pairs; /* pairs written to LEXICON */
     merge_ctx m;           /* list encoder and positions file of the merge */
     pdx_buf terms;         /* TERMS entries, built while merging */
@@ -1411,10 +1415,11 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live, uint64_t
     if (!c->runs || !c->remap || !c->final_len || !c->final_votes || !c->tmp_index ||
         !c->o.buf || !c->o.hs)
         return oom(w);
-    for (int k = 0; k < 2; k++) {
-        c->mine[k] = (mine_task){.c = c, .loanwords = k == 1};
-        if (pdx_lexicon_miner_new(&c->mine[k].miner, NULL) != PDX_OK ||
-            (k == 1 && pdx_assoc_new(&c->mine[k].assoc, live) != PDX_OK))
+    for (int k = 0; k < MINE_PASSES; k++) {
+        mine_task *t = &c->mine[k];
+        *t = (mine_task){.c = c, .kind = (enum mine_kind)k};
+        if (k == MINE_ASSOC ? pdx_assoc_new(&t->assoc, live) != PDX_OK
+                            : pdx_lexicon_miner_new(&t->miner, NULL) != PDX_OK)
             return oom(w);
     }
     XXH3_64bits_reset(c->o.hs);
@@ -1430,7 +1435,7 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live, uint64_t
 /* Releases everything; after a failure also removes the temporary index. */
 static void commit_ctx_free(commit_ctx *c, int rc)
 {
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < MINE_PASSES; k++)
         if (c->mine[k].started) /* a step failed before write_lexicon */
             pthread_join(c->mine[k].thread, NULL);
     if (c->o.fd >= 0)
@@ -1455,7 +1460,7 @@ static void commit_ctx_free(commit_ctx *c, int rc)
     pdx_buf_free(&c->termstr);
     free(c->term_hashes);
     free(c->stored_off);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < MINE_PASSES; k++) {
         pdx_lexicon_miner_free(c->mine[k].miner);
         pdx_assoc_free(c->mine[k].assoc);
     }
@@ -1516,9 +1521,9 @@ static int open_output(commit_ctx *c)
 }
 
 /* Feeds the title and summary of one stored record (format.h: str id, str
- * url, str title, str authors, str summary, ...) to task t's miner: as two
- * texts, or as one paper for its loanwords and its title-summary
- * association. Touches nothing but t: it may run on its own thread. */
+ * url, str title, str authors, str summary, ...) to task t: as two texts,
+ * or as one paper (its loanwords; its title-summary counts). Touches
+ * nothing but t: it may run on its own thread. */
 static int mine_record(mine_task *t, const uint8_t *p, size_t n)
 {
     const uint8_t *end = p + n, *text[5];
@@ -1534,14 +1539,14 @@ static int mine_record(mine_task *t, const uint8_t *p, size_t n)
         p += l;
     }
     const char *title = (const char *)text[2], *summary = (const char *)text[4];
-    int rc = t->loanwords
-                 ? pdx_lexicon_miner_add_loanwords(t->miner, title, len[2], summary, len[4])
-                 : pdx_lexicon_miner_add(t->miner, title, len[2]);
-    if (!rc && !t->loanwords)
-        rc = pdx_lexicon_miner_add(t->miner, summary, len[4]);
-    if (!rc && t->loanwords)
+    int rc;
+    if (t->kind == MINE_ASSOC)
         rc = pdx_assoc_add_paper(t->assoc, (const char *)text[0], len[0], title, len[2],
                                  summary, len[4]);
+    else if (t->kind == MINE_LOANWORDS)
+        rc = pdx_lexicon_miner_add_loanwords(t->miner, title, len[2], summary, len[4]);
+    else if (!(rc = pdx_lexicon_miner_add(t->miner, title, len[2])))
+        rc = pdx_lexicon_miner_add(t->miner, summary, len[4]);
     if (rc) {
         t->why = "lexicon miner failed";
         return t->rc = rc;
@@ -1575,17 +1580,19 @@ static void *mine_stored(void *arg)
         }
     }
     pdx_buf_free(&rec);
-    /* the sort write_lexicon's export and finish need, here on this thread */
-    if (!t->rc && (t->rc = pdx_lexicon_miner_sort(t->miner)))
+    /* the sort write_lexicon's export and finish need, or the counts'
+     * scores, here on this thread */
+    if (!t->rc && (t->rc = t->miner ? pdx_lexicon_miner_sort(t->miner)
+                                    : pdx_assoc_score(t->assoc)))
         t->why = "lexicon miner failed";
     return NULL;
 }
 
-/* Starts both mining passes: each on its own thread when the build may
+/* Starts the mining passes: each on its own thread when the build may
  * use more than one (and a thread can be had), else here and now. */
 static void start_mining(commit_ctx *c)
 {
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < MINE_PASSES; k++) {
         mine_task *t = &c->mine[k];
         if (c->w->opts.threads > 1 && pthread_create(&t->thread, NULL, mine_stored, t) == 0)
             t->started = true;
@@ -1597,12 +1604,12 @@ static void start_mining(commit_ctx *c)
 /* Waits for the mining; reports a failure as the writer's error. */
 static int finish_mining(commit_ctx *c)
 {
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < MINE_PASSES; k++)
         if (c->mine[k].started) {
             pthread_join(c->mine[k].thread, NULL);
             c->mine[k].started = false;
         }
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < MINE_PASSES; k++) {
         const mine_task *t = &c->mine[k];
         if (t->rc == PDX_ENOMEM)
             return oom(c->w);
@@ -1874,12 +1881,12 @@ static int write_lexicon(commit_ctx *c)
     size_t n;
     if (finish_mining(c))
         return c->w->err;
-    pdx_lexicon_miner *texts = c->mine[0].miner, *loans = c->mine[1].miner;
+    pdx_lexicon_miner *texts = c->mine[MINE_TEXTS].miner, *loans = c->mine[MINE_LOANWORDS].miner;
     int rc = pdx_lexicon_miner_export_with(texts, loans, &c->cand); /* MCAND: for --update */
     if (!rc)
         rc = pdx_lexicon_miner_finish_with(texts, loans, &pairs, &n);
     if (!rc) /* and the title-summary pairs (assoc.h) */
-        rc = pdx_assoc_pairs(c->mine[1].assoc, pairs, n, &pairs, &n);
+        rc = pdx_assoc_pairs(c->mine[MINE_ASSOC].assoc, pairs, n, &pairs, &n);
     if (rc)
         return rc == PDX_ENOMEM ? oom(c->w) : set_err(c->w, rc, "lexicon miner failed");
     rc = pdx_lexicon_encode(&c->lexicon, pairs, n, PDX_LEXICON_MIN_SUPPORT);

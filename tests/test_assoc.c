@@ -61,11 +61,15 @@ static void make_papers(fpaper *p)
     }
 }
 
+/* A counter fed p[0, n), in reverse when asked, scored half way then
+ * (a score that papers added later must make stale). */
 static pdx_assoc *fed(const fpaper *p, size_t n, bool reverse)
 {
     pdx_assoc *a = NULL;
     assert_int_equal(pdx_assoc_new(&a, n), PDX_OK);
     for (size_t k = 0; k < n; k++) {
+        if (reverse && k == n / 2)
+            assert_int_equal(pdx_assoc_score(a), PDX_OK);
         const fpaper *x = &p[reverse ? n - 1 - k : k];
         assert_int_equal(pdx_assoc_add_paper(a, x->id, strlen(x->id), x->title, strlen(x->title),
                                              x->summary, strlen(x->summary)),
@@ -142,7 +146,8 @@ static void test_assoc__stated_word_keeps_its_pairs(void **state)
 }
 
 /* The pairs depend on the papers, not on their order (a build and an
- * update feed them in different orders). */
+ * update feed them in different orders), nor on a score taken before the
+ * last paper (a build scores on the mining thread). */
 static void test_assoc__order_free(void **state)
 {
     (void)state;
@@ -179,8 +184,8 @@ static void test_assoc__common_words_unpaired(void **state)
     pdx_assoc_free(a);
 }
 
-/* Past PDX_ASSOC_MAX_PAPERS live papers a sample is counted, the same
- * whatever the order; and bad arguments are refused. */
+/* Past PDX_ASSOC_MAX_PAPERS live papers a sample is counted, chosen by
+ * the ids' tags; and bad arguments are refused. */
 static void test_assoc__sample_and_arguments(void **state)
 {
     (void)state;
@@ -189,8 +194,12 @@ static void test_assoc__sample_and_arguments(void **state)
     char id[32];
     for (int i = 0; i < 2000; i++) {
         snprintf(id, sizeof id, "2502.%05d", i);
+        uint64_t before = pdx_assoc_papers(a);
         assert_int_equal(pdx_assoc_add_paper(a, id, strlen(id), "A Title", 7, "요약", 6),
                          PDX_OK);
+        /* counted exactly when its tag is sampled: an update asks by tag */
+        uint32_t tag = (uint32_t)(pdx_hash(id, strlen(id)) >> 32);
+        assert_int_equal(pdx_assoc_papers(a) - before, pdx_assoc_samples(a, tag) ? 1 : 0);
     }
     uint64_t kept = pdx_assoc_papers(a);
     assert_true(kept > 100 && kept < 300); /* about a tenth */

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "common.h"
 #include "fixtures.h"
 #include "format.h"
 #include "paperdex/paperdex.h"
@@ -509,6 +510,47 @@ static void segment_corpus_check(void **state)
     fx_rmtree(dir);
 }
 
+/* pdx_doc_id_tags() gives each document its id's tag (the high half of
+ * its pdx_hash(), what an update samples title-summary papers by) from
+ * IDHASH alone, and records read after pdx_stored_release() are the same;
+ * a view has no one table. */
+static void segment_id_tags(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir(), *idx = fx_path(dir, "t.idx");
+    static const char *const ids[] = {"2401.00001", "2401.00002", "2401.00003", "2401.00004"};
+    fx_paper papers[4];
+    for (size_t i = 0; i < 4; i++)
+        papers[i] = (fx_paper){ids[i], "A Title", "Kim Lee", "요약 문장", 20240101, 1};
+    fx_write_index(idx, papers, 4);
+    char err[512], seg[4200];
+    pdx_index *view = NULL, *ix = NULL;
+    assert_int_equal(pdx_index_open(&view, idx, err, sizeof err), PDX_OK);
+    uint32_t tags[4];
+    assert_int_equal(pdx_doc_id_tags(view, tags), PDX_EINVAL);
+    pdx_index_close(view);
+    for (unsigned seq = 1; seq < 8 && !ix; seq++) {
+        snprintf(seg, sizeof seg, "%s.%u.seg", idx, seq);
+        if (access(seg, F_OK) == 0)
+            assert_int_equal(pdx_segment_open(&ix, seg, err, sizeof err), PDX_OK);
+    }
+    assert_non_null(ix);
+    assert_int_equal(pdx_doc_id_tags(ix, tags), PDX_OK);
+    for (uint32_t d = 0; d < 4; d++) {
+        pdx_stored st;
+        assert_int_equal(pdx_stored_get(ix, d, &st), PDX_OK);
+        assert_int_equal(tags[d], (uint32_t)(pdx_hash(st.id, st.id_len) >> 32));
+        pdx_stored_release(ix);
+        pdx_stored again;
+        assert_int_equal(pdx_stored_get(ix, d, &again), PDX_OK);
+        assert_int_equal(again.id_len, st.id_len);
+        assert_memory_equal(again.id, ids[d], st.id_len);
+    }
+    pdx_index_close(ix);
+    free(idx);
+    fx_rmtree(dir);
+}
+
 static void segment_open_refuses(void **state)
 {
     (void)state;
@@ -771,6 +813,7 @@ int main(void)
         cmocka_unit_test(segment_seeds),
         cmocka_unit_test(segment_corpus_check),
         cmocka_unit_test(segment_open_refuses),
+        cmocka_unit_test(segment_id_tags),
         cmocka_unit_test(segment_check_names_section),
         cmocka_unit_test(segment_replace_while_open),
         cmocka_unit_test(segment_writer_errors),
