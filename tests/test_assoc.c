@@ -41,8 +41,9 @@ static void filler_ko(char *out, size_t cap, size_t i)
 
 /* The fixture: papers 0-5 say 탈옥 and have Jailbreak in the title (as
  * written three ways), 6-7 say 탈옥 only; 10-14 say 주행 under Driving;
- * 20-21 say 양자 under Quantum (two papers: too few); every paper says
- * 논문 under Paper (all of them: too common); the rest is filler. */
+ * 20-23 say 양자 under Quantum (four papers: too few for a guessed pair);
+ * every paper says 논문 under Paper (all of them: too common); the rest is
+ * filler. */
 static void make_papers(fpaper *p)
 {
     static const char *const jail[] = {"Jailbreak Attacks", "Jailbreaking Chatbots",
@@ -52,9 +53,9 @@ static void make_papers(fpaper *p)
         filler_en(en, sizeof en, i);
         filler_ko(ko, sizeof ko, i);
         const char *t = i < 6 ? jail[i % 3] : i >= 10 && i < 15 ? "Driving"
-                                          : i >= 20 && i < 22 ? "Quantum" : "";
+                                          : i >= 20 && i < 24 ? "Quantum" : "";
         const char *s = i < 8 ? "탈옥을" : i >= 10 && i < 15 ? "주행"
-                                          : i >= 20 && i < 22 ? "양자" : "";
+                                          : i >= 20 && i < 24 ? "양자" : "";
         snprintf(p[i].id, sizeof p[i].id, "2501.%05zu", i);
         snprintf(p[i].title, sizeof p[i].title, "%s Paper %s", t, en);
         snprintf(p[i].summary, sizeof p[i].summary, "- 이 논문은 %s을 다룬다. %s", ko, s);
@@ -94,7 +95,7 @@ static const pdx_lex_pair *find_ko(const pdx_lex_pair *p, size_t n, const char *
 
 /* 탈옥 gets jailbreak (the term of every spelling, the shortest surface
  * shown), 주행 gets drive; one way, supported by the papers shared; no
- * other word is paired: 양자 and Quantum share two papers, 논문 and Paper
+ * other word is paired: 양자 and Quantum share four papers, 논문 and Paper
  * are in every paper, the filler words in one. */
 static void test_assoc__words_that_keep_company(void **state)
 {
