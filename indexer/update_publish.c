@@ -28,6 +28,7 @@
  *   segment files that are no longer named unlinked: a reader that read
  *   the old manifest and then misses a segment re-reads INDEX (FORMAT.md).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -269,11 +270,56 @@ static int count_live(pdx_updater *u, pdx_assoc *a)
     return rc;
 }
 
+/* The title-summary counts of the live papers, taken on a thread of their
+ * own while the rest of the manifest is computed (they read only the
+ * segments and the deletions, which nothing changes any more). */
+typedef struct assoc_task {
+    pdx_updater *u;
+    pdx_assoc *a;
+    pthread_t thread;
+    bool started; /* the thread runs and must be joined */
+    int rc;
+} assoc_task;
+
+static void *count_and_score(void *arg)
+{
+    assoc_task *t = arg;
+    t->rc = count_live(t->u, t->a);
+    if (!t->rc)
+        t->rc = pdx_assoc_score(t->a);
+    return NULL;
+}
+
+/* Starts the counting: on a thread when the update may use more than one
+ * (and one can be had), else here and now. */
+static int start_assoc(pdx_updater *u, assoc_task *t)
+{
+    uint64_t live = 0;
+    for (uint32_t i = 0; i < u->n_segs; i++)
+        live += u->segs[i].n_docs - u->segs[i].n_deleted;
+    *t = (assoc_task){.u = u};
+    if ((t->rc = pdx_assoc_new(&t->a, live)))
+        return t->rc;
+    if (u->opts.writer.threads != 1 && pthread_create(&t->thread, NULL, count_and_score, t) == 0)
+        t->started = true;
+    else
+        count_and_score(t);
+    return PDX_OK;
+}
+
+/* Waits for the counting; its result. */
+static int join_assoc(assoc_task *t)
+{
+    if (t->started)
+        pthread_join(t->thread, NULL);
+    t->started = false;
+    return t->rc;
+}
+
 /* The lexicon of the live papers (LEXICON bytes) and the candidate
  * table it was finished from (MCAND bytes): from u->miner, else mined
- * from every live paper; with the title-summary pairs of the n_live live
- * papers. */
-static int finish_lexicon(pdx_updater *u, uint64_t n_live, pdx_buf *lex, pdx_buf *cand)
+ * from every live paper; with the title-summary pairs of at (joined). */
+static int finish_lexicon(pdx_updater *u, assoc_task *at, pdx_buf *lex, pdx_buf *cand)
 {
     int rc = PDX_OK;
     if (!u->miner) {
@@ -285,16 +331,16 @@ static int finish_lexicon(pdx_updater *u, uint64_t n_live, pdx_buf *lex, pdx_buf
     }
     const pdx_lex_pair *pairs = NULL;
     size_t n = 0;
-    pdx_assoc *a = NULL;
     if (!rc)
         rc = pdx_lexicon_miner_export(u->miner, cand);
     if (!rc)
         rc = pdx_lexicon_miner_finish(u->miner, &pairs, &n);
-    if (!rc && !(rc = pdx_assoc_new(&a, n_live)) && !(rc = count_live(u, a)))
-        rc = pdx_assoc_pairs(a, pairs, n, &pairs, &n);
+    int arc = join_assoc(at);
+    rc = rc ? rc : arc;
+    if (!rc)
+        rc = pdx_assoc_pairs(at->a, pairs, n, &pairs, &n);
     if (!rc)
         rc = pdx_lexicon_encode(lex, pairs, n, PDX_LEXICON_MIN_SUPPORT);
-    pdx_assoc_free(a);
     if (rc)
         return rc == PDX_ENOMEM ? pdx_update_oom(u)
                                 : pdx_update_fail(u, rc, "%s: mining the lexicon failed",
@@ -388,13 +434,18 @@ int pdx_update_publish(pdx_updater *u)
     pdx_buf lex = {0}, cand = {0};
     pdx_manifest_segment *ms = calloc(u->n_segs, sizeof *ms);
     pdx_manifest_file *mf = NULL;
-    int rc = ms ? PDX_OK : pdx_update_oom(u);
+    assoc_task at = {0};
+    int rc = ms ? start_assoc(u, &at) : PDX_ENOMEM;
+    if (rc == PDX_ENOMEM)
+        pdx_update_oom(u);
     if (!rc)
         rc = compute_all_deldf(u);
     if (!rc)
         rc = live_statistics(u, &m);
     if (!rc)
-        rc = finish_lexicon(u, m.n_live, &lex, &cand);
+        rc = finish_lexicon(u, &at, &lex, &cand);
+    join_assoc(&at); /* after a failure before finish_lexicon */
+    pdx_assoc_free(at.a);
     if (!rc) {
         normalize_records(u);
         mf = malloc((u->n_recs ? u->n_recs : 1) * sizeof *mf);
