@@ -207,6 +207,7 @@ typedef struct alt {
     uint32_t support;
     int side;  /* the side of the lexicon the key was found on */
     bool head; /* from a head's pair (pdx_lex_pair.head) */
+    bool company; /* from a one-way pair, found by company, not stated */
 } alt;
 
 /* Direct equivalents gathered before the most supported are kept: a key
@@ -224,14 +225,14 @@ typedef struct alt_list {
 } alt_list;
 
 static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t sn,
-                    uint32_t support, int side, bool head)
+                    uint32_t support, int side, bool head, bool company)
 {
     if (l->n >= l->cap || (tn == l->key_len && !memcmp(t, l->key_terms, tn)))
         return;
     for (size_t i = 0; i < l->n; i++)
         if (l->a[i].terms_len == tn && !memcmp(l->a[i].terms, t, tn))
             return;
-    l->a[l->n++] = (alt){t, tn, s, sn, support, side, head};
+    l->a[l->n++] = (alt){t, tn, s, sn, support, side, head, company};
 }
 
 /* Is a term sequence (joined by ' ', the lexicon's form) too common to
@@ -276,10 +277,10 @@ static void alt_add_side(alt_list *l, const pdx_lex_pair *p, bool ko, int side)
 {
     if (ko)
         alt_add(l, p->ko_terms, p->ko_terms_len, p->ko_surface, p->ko_surface_len, p->support,
-                side, p->head);
+                side, p->head, p->one_way);
     else
         alt_add(l, p->en_terms, p->en_terms_len, p->en_surface, p->en_surface_len, p->support,
-                side, p->head);
+                side, p->head, p->one_way);
 }
 
 /* Keeps the PDX_LEXICON_MAX_ALTS most supported of the equivalents
@@ -537,7 +538,8 @@ __attribute__((noinline)) static int add_alts(expander *x, const span_word *w, u
             pdx_clause_free(&cl);
             return rc;
         }
-        rc = add_alt_clause(x, w, n, &cl, from, from_len, a, a->head ? "head" : "lexicon");
+        rc = add_alt_clause(x, w, n, &cl, from, from_len, a,
+                            a->head ? "head" : a->company ? "company" : "lexicon");
         if (!rc && !sp.missing)
             rc = add_alt_clause(x, w, n, &sp, from, from_len, &sp_alt, "lexicon spelling");
         else

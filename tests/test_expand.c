@@ -802,6 +802,12 @@ static void test_expand__title_summary_pair(void **state)
     if (!strstr(got, "탈옥>jailbreak;"))
         fail_msg("탈옥 expanded to \"%s\"", got);
     assert_int_equal(total_of(e, "탈옥"), 6);
+    pdx_query *q = fx_search_parse(e, "탈옥"); /* found by company, not stated */
+    pdx_expansion x;
+    assert_int_equal(pdx_query_expansion(q, 0, &x), PDX_OK);
+    assert_string_equal(x.source, "company");
+    assert_int_equal(x.support, 5);
+    pdx_query_free(q);
     expand(e, "jailbreak", got, sizeof got);
     if (got[0])
         fail_msg("jailbreak expanded to \"%s\"", got);
