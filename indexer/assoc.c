@@ -270,7 +270,8 @@ static int list_put(id_lists *l, size_t p, const uint32_t *ids, size_t n)
         !grow((void **)&l->start, &l->cap_start, p + 2, sizeof *l->start))
         return PDX_ENOMEM;
     l->start[p] = l->n;
-    memcpy(l->ids + l->n, ids, n * sizeof *ids);
+    if (n) /* l->ids may still be NULL */
+        memcpy(l->ids + l->n, ids, n * sizeof *ids);
     l->n += n;
     l->start[p + 1] = l->n;
     return PDX_OK;
@@ -524,7 +525,8 @@ static int make_pairs(pdx_assoc *a, const best *bests, const pdx_lex_pair *mined
     if (!rc && !a->out)
         rc = PDX_ENOMEM;
     if (!rc) {
-        memcpy(a->out, mined, n_mined * sizeof *mined);
+        if (n_mined)
+            memcpy(a->out, mined, n_mined * sizeof *mined);
         a->n_out = n_mined;
         point_pairs(a, np, a->n_added);
     }

@@ -354,6 +354,7 @@ static int replace_range(pdx_updater *u, uint32_t lo, uint32_t hi, useg *with)
 /* Merges segments [lo, hi) into one new segment from their live papers. */
 static int merge_range(pdx_updater *u, uint32_t lo, uint32_t hi)
 {
+    pdx_update_assoc_wait(u); /* it reads u->segs, which this changes; result read later */
     uint32_t live = 0;
     for (uint32_t k = lo; k < hi; k++)
         live += live_of(&u->segs[k]);

@@ -58,6 +58,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "assoc.h"
 #include "indexer.h"
 #include "lexicon_mine.h"
 #include "manifest.h"
@@ -746,6 +747,7 @@ static int resolve_duplicates(pdx_updater *u)
 
 static void updater_free(pdx_updater *u)
 {
+    pdx_update_assoc_wait(u); /* it reads the segments released below */
     for (uint32_t i = 0; i < u->n_segs; i++)
         pdx_useg_release(&u->segs[i]);
     free(u->segs);
@@ -755,6 +757,7 @@ static void updater_free(pdx_updater *u)
     free(u->by_path);
     pdx_update_free_records(u);
     pdx_lexicon_miner_free(u->miner);
+    pdx_assoc_free(u->assoc);
     free(u->old_walked);
     if (u->have_old)
         pdx_manifest_free(&u->old);
@@ -776,6 +779,7 @@ static void remove_unpublished(pdx_updater *u)
 /* Copies the updater's message to errbuf and fills the stats. */
 static int finish(pdx_updater *u, int rc, pdx_update_stats *st, char *errbuf, size_t errbuf_size)
 {
+    pdx_update_assoc_wait(u); /* a run that failed while it counted: before segments go */
     if (rc)
         remove_unpublished(u);
     if (rc && !u->err)
@@ -856,6 +860,8 @@ int pdx_index_update(const char *index_path, const char *const *paths, size_t n_
         rc = add_segment(&u);
     if (!rc)
         rc = resolve_duplicates(&u);
+    if (!rc && pdx_update_changed(&u)) /* the live papers are known: count them meanwhile */
+        rc = pdx_update_assoc_start(&u);
     if (!rc && pdx_update_changed(&u))
         rc = pdx_update_lexicon_delta(&u);
     if (!rc && pdx_update_changed(&u))

@@ -8,6 +8,7 @@
 #ifndef PDX_UPDATE_INT_H
 #define PDX_UPDATE_INT_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -103,6 +104,14 @@ typedef struct pdx_updater {
      * un-mined and its new papers mined (update_publish.c); NULL when the
      * lexicon must be mined again from every live paper. Owned. */
     struct pdx_lexicon_miner *miner;
+    /* The title-summary counts of the live papers (assoc.h), taken on a
+     * thread of their own from the moment the live papers are known
+     * (pdx_update_assoc_start) until a merge or the lexicon needs them
+     * (pdx_update_assoc_wait). Owned; NULL until started. */
+    struct pdx_assoc *assoc;
+    pthread_t assoc_thread;
+    bool assoc_running; /* the thread runs and must be joined */
+    int assoc_rc;       /* the counting's result */
 
     nfile *recs;             /* the new manifest's file records (any order) */
     size_t n_recs, cap_recs; /* entries used and allocated */
@@ -171,6 +180,14 @@ int pdx_update_merge(pdx_updater *u, bool all);
  * table, a pruned one): then publish mines every live paper. Runs before
  * merges, which drop deleted papers. */
 int pdx_update_lexicon_delta(pdx_updater *u);
+/* Starts counting the live papers for the title-summary pairs: once the
+ * live papers are known (after the new segment and the duplicates), on a
+ * thread unless the update may use only one. Only the segments and their
+ * deletions are read: pdx_update_assoc_wait() before anything changes
+ * u->segs. PDX_OK or PDX_ENOMEM (also set as the update's error). */
+int pdx_update_assoc_start(pdx_updater *u);
+/* Waits for the counting, if it runs; its result. */
+int pdx_update_assoc_wait(pdx_updater *u);
 /* Recomputes what changed (MDELDF, statistics, lexicon), writes the
  * manifest atomically and removes the files it no longer names. */
 int pdx_update_publish(pdx_updater *u);

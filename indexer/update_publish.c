@@ -270,56 +270,44 @@ static int count_live(pdx_updater *u, pdx_assoc *a)
     return rc;
 }
 
-/* The title-summary counts of the live papers, taken on a thread of their
- * own while the rest of the manifest is computed (they read only the
- * segments and the deletions, which nothing changes any more). */
-typedef struct assoc_task {
-    pdx_updater *u;
-    pdx_assoc *a;
-    pthread_t thread;
-    bool started; /* the thread runs and must be joined */
-    int rc;
-} assoc_task;
-
 static void *count_and_score(void *arg)
 {
-    assoc_task *t = arg;
-    t->rc = count_live(t->u, t->a);
-    if (!t->rc)
-        t->rc = pdx_assoc_score(t->a);
+    pdx_updater *u = arg;
+    u->assoc_rc = count_live(u, u->assoc);
+    if (!u->assoc_rc)
+        u->assoc_rc = pdx_assoc_score(u->assoc);
     return NULL;
 }
 
-/* Starts the counting: on a thread when the update may use more than one
- * (and one can be had), else here and now. */
-static int start_assoc(pdx_updater *u, assoc_task *t)
+int pdx_update_assoc_start(pdx_updater *u)
 {
     uint64_t live = 0;
     for (uint32_t i = 0; i < u->n_segs; i++)
         live += u->segs[i].n_docs - u->segs[i].n_deleted;
-    *t = (assoc_task){.u = u};
-    if ((t->rc = pdx_assoc_new(&t->a, live)))
-        return t->rc;
-    if (u->opts.writer.threads != 1 && pthread_create(&t->thread, NULL, count_and_score, t) == 0)
-        t->started = true;
+    if (u->assoc) /* started already */
+        return PDX_OK;
+    if ((u->assoc_rc = pdx_assoc_new(&u->assoc, live)))
+        return u->assoc_rc == PDX_ENOMEM ? pdx_update_oom(u) : u->assoc_rc;
+    if (u->opts.writer.threads != 1 &&
+        pthread_create(&u->assoc_thread, NULL, count_and_score, u) == 0)
+        u->assoc_running = true;
     else
-        count_and_score(t);
+        count_and_score(u);
     return PDX_OK;
 }
 
-/* Waits for the counting; its result. */
-static int join_assoc(assoc_task *t)
+int pdx_update_assoc_wait(pdx_updater *u)
 {
-    if (t->started)
-        pthread_join(t->thread, NULL);
-    t->started = false;
-    return t->rc;
+    if (u->assoc_running)
+        pthread_join(u->assoc_thread, NULL);
+    u->assoc_running = false;
+    return u->assoc_rc;
 }
 
 /* The lexicon of the live papers (LEXICON bytes) and the candidate
  * table it was finished from (MCAND bytes): from u->miner, else mined
- * from every live paper; with the title-summary pairs of at (joined). */
-static int finish_lexicon(pdx_updater *u, assoc_task *at, pdx_buf *lex, pdx_buf *cand)
+ * from every live paper; with the title-summary pairs of u->assoc. */
+static int finish_lexicon(pdx_updater *u, pdx_buf *lex, pdx_buf *cand)
 {
     int rc = PDX_OK;
     if (!u->miner) {
@@ -335,10 +323,10 @@ static int finish_lexicon(pdx_updater *u, assoc_task *at, pdx_buf *lex, pdx_buf 
         rc = pdx_lexicon_miner_export(u->miner, cand);
     if (!rc)
         rc = pdx_lexicon_miner_finish(u->miner, &pairs, &n);
-    int arc = join_assoc(at);
+    int arc = pdx_update_assoc_wait(u); /* started by pdx_update_publish at the latest */
     rc = rc ? rc : arc;
     if (!rc)
-        rc = pdx_assoc_pairs(at->a, pairs, n, &pairs, &n);
+        rc = pdx_assoc_pairs(u->assoc, pairs, n, &pairs, &n);
     if (!rc)
         rc = pdx_lexicon_encode(lex, pairs, n, PDX_LEXICON_MIN_SUPPORT);
     if (rc)
@@ -434,18 +422,15 @@ int pdx_update_publish(pdx_updater *u)
     pdx_buf lex = {0}, cand = {0};
     pdx_manifest_segment *ms = calloc(u->n_segs, sizeof *ms);
     pdx_manifest_file *mf = NULL;
-    assoc_task at = {0};
-    int rc = ms ? start_assoc(u, &at) : PDX_ENOMEM;
-    if (rc == PDX_ENOMEM)
-        pdx_update_oom(u);
+    int rc = ms ? PDX_OK : pdx_update_oom(u);
+    if (!rc && !u->assoc) /* not started yet (--optimize): here, beside the rest */
+        rc = pdx_update_assoc_start(u);
     if (!rc)
         rc = compute_all_deldf(u);
     if (!rc)
         rc = live_statistics(u, &m);
     if (!rc)
-        rc = finish_lexicon(u, &at, &lex, &cand);
-    join_assoc(&at); /* after a failure before finish_lexicon */
-    pdx_assoc_free(at.a);
+        rc = finish_lexicon(u, &lex, &cand);
     if (!rc) {
         normalize_records(u);
         mf = malloc((u->n_recs ? u->n_recs : 1) * sizeof *mf);
