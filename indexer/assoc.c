@@ -24,12 +24,13 @@
  * common matches hundreds of papers as it is). The papers of each eligible
  * Korean word are gathered (compressed rows), and for each Korean word the
  * English words of its papers are counted in one dense array (reset
- * through the list of the ids it touched). Each pair that shares
- * ASSOC_MIN_SUPPORT papers or more is scored by
- * pdx_loan_association() (lift, share and Dunning's G2); each word keeps
- * its best partner (ties: the partner's bytes, least first), and a pair is
- * made when the best is mutual and the Korean word has no pair the miner
- * found. Counting is exact: 4,342 papers at 1x give about 3 million
+ * through the list of the ids it touched). A pair that shares
+ * ASSOC_MIN_SUPPORT papers or more and passes pdx_loan_association() (lift,
+ * share, Dunning's G2 of at least PDX_LOAN_MIN_LLR) is a candidate; each
+ * word keeps its best candidate partner by the Dice coefficient (G2 favours
+ * common words: it made 공격, attack, the partner of jailbreak; ties go to
+ * the partner's bytes, least first), and a pair is made when the best is
+ * mutual and the Korean word has no pair the miner found. Counting is exact: 4,342 papers at 1x give about 3 million
  * (word, paper, word) steps.
  */
 #include <stdlib.h>
@@ -75,7 +76,7 @@ typedef struct id_lists {
 
 /* A word's best partner so far. */
 typedef struct best {
-    double g2;     /* 0: none */
+    double dice;   /* 2 both / (df + df of the partner); 0: none */
     uint32_t id;   /* the partner */
     uint32_t both; /* papers shared */
 } best;
@@ -361,11 +362,12 @@ static int gather_rows(const pdx_assoc *a, korean_rows *r)
     return PDX_OK;
 }
 
-/* Does x beat the best b (G2 higher; as high, the partner's key less)? */
-static bool beats(const pdx_assoc *a, double g2, uint32_t id, const best *b)
+/* Does partner id with this Dice beat the best b (higher; as high, the
+ * partner's key less)? */
+static bool beats(const pdx_assoc *a, double dice, uint32_t id, const best *b)
 {
-    if (g2 != b->g2)
-        return g2 > b->g2;
+    if (dice != b->dice)
+        return dice > b->dice;
     const aword *x = &a->words[id], *y = &a->words[b->id];
     int c = memcmp(word_key(a, x), word_key(a, y), PDX_MIN(x->key_len, y->key_len));
     return c ? c < 0 : x->key_len < y->key_len;
@@ -391,14 +393,14 @@ static void score_word(const pdx_assoc *a, const korean_rows *r, uint32_t k, uin
         count[e] = 0;
         if (both < ASSOC_MIN_SUPPORT)
             continue;
-        double g2 = pdx_loan_association(both, a->words[k].df, a->words[e].df, a->n_papers);
-        if (g2 < PDX_LOAN_MIN_LLR)
-            continue;
-        g2 = 2.0 * both / ((double)a->words[k].df + a->words[e].df);
-        if (beats(a, g2, e, &bests[k]))
-            bests[k] = (best){g2, e, both};
-        if (beats(a, g2, k, &bests[e]))
-            bests[e] = (best){g2, k, both};
+        if (pdx_loan_association(both, a->words[k].df, a->words[e].df, a->n_papers) <
+            PDX_LOAN_MIN_LLR)
+            continue; /* no company beyond chance */
+        double dice = 2.0 * both / ((double)a->words[k].df + a->words[e].df);
+        if (beats(a, dice, e, &bests[k]))
+            bests[k] = (best){dice, e, both};
+        if (beats(a, dice, k, &bests[e]))
+            bests[e] = (best){dice, k, both};
     }
 }
 
@@ -517,7 +519,7 @@ static int make_pairs(pdx_assoc *a, const best *bests, const pdx_lex_pair *mined
     pdx_buf_reset(&a->out_strs);
     for (uint32_t k = 0; !rc && k < a->n_words; k++) {
         const best *b = &bests[k];
-        if (a->words[k].side == SIDE_KO && b->g2 > 0 && bests[b->id].id == k)
+        if (a->words[k].side == SIDE_KO && b->dice > 0 && bests[b->id].id == k)
             rc = add_pair(a, stated, n_mined, k, b, &np[a->n_added]);
     }
     free(a->out);

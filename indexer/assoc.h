@@ -57,10 +57,10 @@ int pdx_assoc_score(pdx_assoc *a);
 
 /* The miner's pairs mined[0, n_mined) followed by the association's: one
  * for each Korean word and English word that are each other's best partner
- * by Dunning's G2 among the pairs pdx_loan_associated() accepts, both
- * words in at least PDX_LEXICON_MIN_SUPPORT papers together and neither
- * in more than 10% of the papers, the Korean word with no pair in mined (a
- * word the digests translate keeps its stated translations). The new pairs
+ * by the Dice coefficient among the pairs pdx_loan_associated() accepts,
+ * in at least 5 papers together, neither in more than 10% of the papers,
+ * the Korean word with no pair in mined (a word the digests translate
+ * keeps its stated translations). The new pairs
  * are one-way (the Korean word finds the English one) with the papers they
  * share as support. *out stays valid until pdx_assoc_free() (and points
  * into mined's strings). */
