@@ -110,7 +110,7 @@ bool pdx_loan_associated(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t
 
 /* The log-likelihood ratio pdx_loan_associated() compares with
  * PDX_LOAN_MIN_LLR, or 0 when the pair fails its other two tests (the
- * title-summary association, assoc.c, ranks partners by it). */
+ * title-summary association, assoc.c, tests its pairs with it). */
 #define PDX_LOAN_MIN_LLR 20.0
 double pdx_loan_association(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers);
 

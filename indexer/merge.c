@@ -51,6 +51,8 @@ int pdx_update_writer(pdx_updater *u, pdx_writer **out)
     if (u->n_segs >= PDX_MAX_SEGMENTS)
         return pdx_update_fail(u, PDX_ELIMIT, "%s: too many segments", u->path);
     int rc = pdx_writer_new(out, u->path, &u->opts.writer);
+    if (!rc) /* the manifest's lexicon is the live papers', not the segment's */
+        pdx_writer_no_lexicon(*out);
     if (rc) {
         pdx_update_fail(u, rc, "%s", *out ? pdx_writer_errmsg(*out) : pdx_strerror(rc));
         pdx_writer_free(*out);
@@ -354,7 +356,8 @@ static int replace_range(pdx_updater *u, uint32_t lo, uint32_t hi, useg *with)
 /* Merges segments [lo, hi) into one new segment from their live papers. */
 static int merge_range(pdx_updater *u, uint32_t lo, uint32_t hi)
 {
-    pdx_update_assoc_wait(u); /* it reads u->segs, which this changes; result read later */
+    if (pdx_update_assoc_result(u)) /* it reads u->segs, which this changes */
+        return u->err;
     uint32_t live = 0;
     for (uint32_t k = lo; k < hi; k++)
         live += live_of(&u->segs[k]);

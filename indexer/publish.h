@@ -188,6 +188,10 @@ typedef struct pdx_segment_out {
  * pdx_writer_commit returns. */
 int pdx_writer_commit_segment(pdx_writer *w, uint64_t seq, pdx_segment_out *out,
                               pdx_write_stats *stats);
+/* The next commit mines no lexicon (out->lexicon and out->cand stay
+ * empty): for the segments of --update and merges, whose manifest's
+ * lexicon is computed from all the live papers (update_publish.c). */
+void pdx_writer_no_lexicon(pdx_writer *w);
 /* Frees what pdx_writer_commit_segment put in *out. */
 void pdx_segment_out_free(pdx_segment_out *out);
 /* The writer's temporary prefix ("<INDEX>.tmp.<pid>.<random>"), for the

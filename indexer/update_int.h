@@ -112,6 +112,8 @@ typedef struct pdx_updater {
     pthread_t assoc_thread;
     bool assoc_running; /* the thread runs and must be joined */
     int assoc_rc;       /* the counting's result */
+    char assoc_why[400]; /* what a damaged segment said, when it failed */
+    bool assoc_reported; /* its failure is the update's error already */
 
     nfile *recs;             /* the new manifest's file records (any order) */
     size_t n_recs, cap_recs; /* entries used and allocated */
@@ -188,6 +190,9 @@ int pdx_update_lexicon_delta(pdx_updater *u);
 int pdx_update_assoc_start(pdx_updater *u);
 /* Waits for the counting, if it runs; its result. */
 int pdx_update_assoc_wait(pdx_updater *u);
+/* pdx_update_assoc_wait, a failure made the update's error (once), naming
+ * what the damaged segment said. */
+int pdx_update_assoc_result(pdx_updater *u);
 /* Recomputes what changed (MDELDF, statistics, lexicon), writes the
  * manifest atomically and removes the files it no longer names. */
 int pdx_update_publish(pdx_updater *u);

@@ -261,12 +261,14 @@ static int count_segment(useg *s, pdx_assoc *a)
 }
 
 /* Counts the live papers of every segment into a: its pairs need all of
- * them (or the sample), not a delta. */
+ * them (or the sample), not a delta. What a damaged segment says is kept
+ * in u->assoc_why (read once the thread is joined). */
 static int count_live(pdx_updater *u, pdx_assoc *a)
 {
     int rc = PDX_OK;
     for (uint32_t i = 0; !rc && i < u->n_segs; i++)
-        rc = count_segment(&u->segs[i], a);
+        if ((rc = count_segment(&u->segs[i], a)) && rc != PDX_ENOMEM)
+            snprintf(u->assoc_why, sizeof u->assoc_why, "%s", pdx_index_errmsg(u->segs[i].ix));
     return rc;
 }
 
@@ -304,6 +306,17 @@ int pdx_update_assoc_wait(pdx_updater *u)
     return u->assoc_rc;
 }
 
+int pdx_update_assoc_result(pdx_updater *u)
+{
+    int rc = pdx_update_assoc_wait(u);
+    if (!rc || u->assoc_reported)
+        return rc;
+    u->assoc_reported = true;
+    if (rc == PDX_ENOMEM)
+        return pdx_update_oom(u);
+    return pdx_update_fail(u, rc, "%s: counting the title-summary pairs: %s", u->path,
+                           u->assoc_why[0] ? u->assoc_why : pdx_strerror(rc));
+}
 /* The lexicon of the live papers (LEXICON bytes) and the candidate
  * table it was finished from (MCAND bytes): from u->miner, else mined
  * from every live paper; with the title-summary pairs of u->assoc. */
@@ -323,8 +336,10 @@ static int finish_lexicon(pdx_updater *u, pdx_buf *lex, pdx_buf *cand)
         rc = pdx_lexicon_miner_export(u->miner, cand);
     if (!rc)
         rc = pdx_lexicon_miner_finish(u->miner, &pairs, &n);
-    int arc = pdx_update_assoc_wait(u); /* started by pdx_update_publish at the latest */
-    rc = rc ? rc : arc;
+    if (!rc) /* started by pdx_update_publish at the latest */
+        rc = pdx_update_assoc_result(u);
+    if (rc && u->assoc_reported)
+        return rc;
     if (!rc)
         rc = pdx_assoc_pairs(u->assoc, pairs, n, &pairs, &n);
     if (!rc)

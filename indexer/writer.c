@@ -184,6 +184,7 @@ struct pdx_writer {
     pdx_buf last_run; /* the final, in-memory run */
 
     bool committed;
+    bool no_lexicon; /* pdx_writer_no_lexicon(): mine nothing at commit */
 };
 
 /* ---- errors ---- */
@@ -1415,7 +1416,7 @@ static int commit_ctx_init(commit_ctx *c, pdx_writer *w, uint32_t live, uint64_t
     if (!c->runs || !c->remap || !c->final_len || !c->final_votes || !c->tmp_index ||
         !c->o.buf || !c->o.hs)
         return oom(w);
-    for (int k = 0; k < MINE_PASSES; k++) {
+    for (int k = 0; k < MINE_PASSES && !w->no_lexicon; k++) {
         mine_task *t = &c->mine[k];
         *t = (mine_task){.c = c, .kind = (enum mine_kind)k};
         if (k == MINE_ASSOC ? pdx_assoc_new(&t->assoc, live) != PDX_OK
@@ -1592,7 +1593,7 @@ static void *mine_stored(void *arg)
  * use more than one (and a thread can be had), else here and now. */
 static void start_mining(commit_ctx *c)
 {
-    for (int k = 0; k < MINE_PASSES; k++) {
+    for (int k = 0; k < MINE_PASSES && !c->w->no_lexicon; k++) {
         mine_task *t = &c->mine[k];
         if (c->w->opts.threads > 1 && pthread_create(&t->thread, NULL, mine_stored, t) == 0)
             t->started = true;
@@ -1881,6 +1882,8 @@ static int write_lexicon(commit_ctx *c)
     size_t n;
     if (finish_mining(c))
         return c->w->err;
+    if (c->w->no_lexicon) /* the caller computes its own */
+        return PDX_OK;
     pdx_lexicon_miner *texts = c->mine[MINE_TEXTS].miner, *loans = c->mine[MINE_LOANWORDS].miner;
     int rc = pdx_lexicon_miner_export_with(texts, loans, &c->cand); /* MCAND: for --update */
     if (!rc)
@@ -2197,6 +2200,12 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
     pdx_manifest_free(&old);
     pdx_index_unlock(&lock, w->path);
     return rc;
+}
+
+void pdx_writer_no_lexicon(pdx_writer *w)
+{
+    if (w)
+        w->no_lexicon = true;
 }
 
 const char *pdx_writer_tmp_prefix(const pdx_writer *w)

@@ -42,8 +42,9 @@ static void filler_ko(char *out, size_t cap, size_t i)
 /* The fixture: papers 0-5 say 탈옥 and have Jailbreak in the title (as
  * written three ways), 6-7 say 탈옥 only; 10-14 say 주행 under Driving;
  * 20-23 say 양자 under Quantum (four papers: too few for a guessed pair);
- * every paper says 논문 under Paper (all of them: too common); the rest is
- * filler. */
+ * 40-44 say 감마 under Alpha and Zulu, a tie (Zulu comes first in paper
+ * 40, so the first word seen depends on the order); every paper says 논문
+ * under Paper (all of them: too common); the rest is filler. */
 static void make_papers(fpaper *p)
 {
     static const char *const jail[] = {"Jailbreak Attacks", "Jailbreaking Chatbots",
@@ -53,9 +54,12 @@ static void make_papers(fpaper *p)
         filler_en(en, sizeof en, i);
         filler_ko(ko, sizeof ko, i);
         const char *t = i < 6 ? jail[i % 3] : i >= 10 && i < 15 ? "Driving"
-                                          : i >= 20 && i < 24 ? "Quantum" : "";
+                                          : i >= 20 && i < 24 ? "Quantum"
+                                          : i == 40           ? "Zulu Alpha"
+                                          : i > 40 && i < 45  ? "Alpha Zulu" : "";
         const char *s = i < 8 ? "탈옥을" : i >= 10 && i < 15 ? "주행"
-                                          : i >= 20 && i < 24 ? "양자" : "";
+                                          : i >= 20 && i < 24 ? "양자"
+                                          : i >= 40 && i < 45 ? "감마" : "";
         snprintf(p[i].id, sizeof p[i].id, "2501.%05zu", i);
         snprintf(p[i].title, sizeof p[i].title, "%s Paper %s", t, en);
         snprintf(p[i].summary, sizeof p[i].summary, "- 이 논문은 %s을 다룬다. %s", ko, s);
@@ -94,7 +98,7 @@ static const pdx_lex_pair *find_ko(const pdx_lex_pair *p, size_t n, const char *
 }
 
 /* 탈옥 gets jailbreak (the term of every spelling, the shortest surface
- * shown), 주행 gets drive; one way, supported by the papers shared; no
+ * shown), 주행 gets drive, 감마 alpha (of two as good); one way, supported by the papers shared; no
  * other word is paired: 양자 and Quantum share four papers, 논문 and Paper
  * are in every paper, the filler words in one. */
 static void test_assoc__words_that_keep_company(void **state)
@@ -106,8 +110,8 @@ static void test_assoc__words_that_keep_company(void **state)
     const pdx_lex_pair *out;
     size_t n;
     assert_int_equal(pdx_assoc_pairs(a, NULL, 0, &out, &n), PDX_OK);
-    assert_int_equal(n, 2);
-    assert_int_equal(pdx_assoc_added(a), 2);
+    assert_int_equal(n, 3);
+    assert_int_equal(pdx_assoc_added(a), 3);
     assert_int_equal(pdx_assoc_papers(a), NPAPERS);
     const pdx_lex_pair *j = find_ko(out, n, "탈옥"), *d = find_ko(out, n, "주행");
     assert_non_null(j);
@@ -120,6 +124,9 @@ static void test_assoc__words_that_keep_company(void **state)
     assert_false(j->head);
     assert_true(is(d->en_terms, d->en_terms_len, "drive"));
     assert_int_equal(d->support, 5);
+    const pdx_lex_pair *g = find_ko(out, n, "감마"); /* a tie: the least word */
+    assert_non_null(g);
+    assert_true(is(g->en_terms, g->en_terms_len, "alpha"));
     pdx_buf enc = {0}; /* what the lexicon encoder takes */
     assert_int_equal(pdx_lexicon_encode(&enc, out, n, 3), PDX_OK);
     pdx_buf_free(&enc);
@@ -139,10 +146,11 @@ static void test_assoc__stated_word_keeps_its_pairs(void **state)
     const pdx_lex_pair *out;
     size_t n;
     assert_int_equal(pdx_assoc_pairs(a, &mined, 1, &out, &n), PDX_OK);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     assert_true(is(out[0].en_terms, out[0].en_terms_len, "prison break"));
     assert_false(out[0].one_way);
-    assert_true(is(out[1].ko_terms, out[1].ko_terms_len, "주행"));
+    assert_null(find_ko(out + 1, 2, "탈옥"));
+    assert_non_null(find_ko(out + 1, 2, "주행"));
     pdx_assoc_free(a);
 }
 

@@ -395,8 +395,9 @@ static void update_adds_a_day(void **st)
  * papers, where both a build and an update count a sample: DAYS days of
  * PER_DAY papers, paper i titled with English word i % 30 and saying
  * Korean word i % 30 (300 papers each, 30 pairs). The update, which picks
- * its sample by the ids' tags in IDHASH, must write the lexicon a build
- * that hashes the ids writes. */
+ * its sample by the ids' tags in IDHASH among the live papers, must write
+ * the lexicon a build that hashes the ids writes, after papers are added
+ * and after some are deleted. */
 #define ASSOC_DAYS 30
 #define ASSOC_PER_DAY 300
 static void write_assoc_day(const char *dir, int day)
@@ -442,6 +443,13 @@ static void update_title_summary_pairs_sampled(void **st)
     assert_int_equal(s.papers_added, ASSOC_PER_DAY);
     assert_true(ASSOC_DAYS * ASSOC_PER_DAY > PDX_ASSOC_MAX_PAPERS); /* a sample */
     assert_same_as_fresh(t);
+    char *gone = fx_path(t->in, "2024-02-03.md"); /* deleted papers: the sample follows */
+    assert_int_equal(unlink(gone), 0);
+    free(gone);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.papers_deleted, ASSOC_PER_DAY);
+    assert_true((ASSOC_DAYS - 1) * ASSOC_PER_DAY > PDX_ASSOC_MAX_PAPERS);
+    assert_same_as_fresh(t);
     view v;
     view_open(t->idx, &v);
     pdx_lexicon *lx = NULL;
@@ -449,6 +457,42 @@ static void update_title_summary_pairs_sampled(void **st)
     assert_int_equal(pdx_lexicon_count(lx), 30);
     pdx_lexicon_free(lx);
     view_close(&v);
+}
+
+/* A damaged IDHASH met while counting the title-summary pairs fails the
+ * update with what the segment said. (The counting reads IDHASH whole; a
+ * search reads a slot at a time.) */
+static void update_names_damage_met_counting(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    update_index(t, t->idx, 0);
+    char *seg = fx_index_segment(t->idx, 0);
+    size_t size;
+    uint8_t *p = (uint8_t *)fx_read(seg, &size);
+    assert_non_null(p);
+    uint64_t table = pdx_get_u64(p + PDX_HDR_TABLE_OFF);
+    uint8_t *slots = NULL;
+    for (unsigned i = 0; i < PDX_SEC_COUNT; i++) {
+        const uint8_t *e = p + table + (size_t)i * PDX_SECTION_ENTRY_SIZE;
+        if (pdx_get_u32(e) == PDX_SEC_IDHASH)
+            slots = p + pdx_get_u64(e + 8) + 8;
+    }
+    assert_non_null(slots);
+    while (pdx_get_u32(slots) == 0) /* the first document named */
+        slots += PDX_HASH_SLOT_SIZE;
+    pdx_put_u32(slots, 999999);
+    fx_write(seg, (const char *)p, size);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    const char *paths[] = {t->in};
+    pdx_update_opts o = {.writer = {.threads = 1, .created = 1700000000}};
+    char err[800];
+    assert_int_equal(pdx_index_update(t->idx, paths, 1, &o, NULL, NULL, err, sizeof err),
+                     PDX_ECORRUPT);
+    if (!strstr(err, "title-summary pairs") || !strstr(err, "IDHASH"))
+        fail_msg("the update said \"%s\"", err);
+    free(p);
+    free(seg);
 }
 
 static void update_edits_and_deletes_a_day(void **st)
@@ -1282,6 +1326,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(update_adds_a_day, setup, teardown),
         cmocka_unit_test_setup_teardown(update_title_summary_pairs_sampled, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_names_damage_met_counting, setup, teardown),
         cmocka_unit_test_setup_teardown(update_edits_and_deletes_a_day, setup, teardown),
         cmocka_unit_test_setup_teardown(update_unchanged_does_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(update_duplicate_later_day, setup, teardown),

@@ -166,13 +166,16 @@ typedef struct pdx_expansion {
     size_t from_len;
     const char *to;     /* the equivalent, as papers write it */
     size_t to_len;
-    /* "lexicon" (a stated pair or a loanword's), "head" (the last words
-     * of a longer name stated: docs/LEXICON.md), "derived" (the noun of a
-     * derived Korean form) or "spelling" (an English compound's other
-     * spelling); a static string */
+    /* "lexicon" (a stated pair), "head" (the last words of a longer name
+     * stated: docs/LEXICON.md), "company" (a pair no paper states, found
+     * because its words keep company: a loanword's, a title-summary one),
+     * "lexicon spelling" (an equivalent's other spelling), "derived" (the
+     * noun of a derived Korean form) or "spelling" (an English compound's
+     * other spelling); a static string */
     const char *source;
     uint32_t support;   /* lexicon, head: texts that stated the pair (a head:
-                           the names); else 0 */
+                           the names); company: papers holding both words;
+                           else 0 */
     double weight;      /* the weight its matches score with (words as written: 1) */
 } pdx_expansion;
 /* Number of expansions of q, and the i-th (PDX_OK, or PDX_EINVAL when i is
