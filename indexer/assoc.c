@@ -10,8 +10,9 @@
  *  - English: the title's words of ASCII letters only, at least
  *    ASSOC_MIN_LETTERS of them, no function word, keyed by their term (the
  *    stem: "Driving" and "drives" are one word); the surface shown is the
- *    shortest seen, lower-cased unless it has two capitals (an acronym),
- *    the bytewise least among equals, so it does not depend on the order.
+ *    one titles write most often, lower-cased unless it has two capitals
+ *    (an acronym), the bytewise least among equals, so it does not depend
+ *    on the order.
  *
  * A paper is the distinct ids of its Korean words and of its English words
  * (two lists, so the scoring reads the English ones from few cache lines).
@@ -52,14 +53,19 @@
 #define ASSOC_MIN_SUPPORT 5
 #define ASSOC_MAX_TITLE_WORDS 256
 
-enum { SIDE_KO = 0, SIDE_EN = 1 };
+/* Korean words, English words (terms), and the English words' surfaces as
+ * titles write them (lower-cased unless acronyms), which count their
+ * occurrences in df and name their word in term. */
+enum { SIDE_KO = 0, SIDE_EN = 1, SIDE_SURFACE = 2 };
 
 typedef struct aword {
     uint64_t hash;     /* pdx_hash of the key, with the side mixed in */
     uint32_t key_off;  /* the key (Korean word; English term) in bytes */
     uint32_t key_len;
-    uint32_t surf_off; /* the surface shown (English), in bytes */
+    uint32_t surf_off; /* English: the surface shown (choose_surfaces()), in bytes */
     uint32_t surf_len;
+    uint32_t surf_count; /* English: the occurrences of that surface */
+    uint32_t term;     /* a surface's English word */
     uint32_t df;       /* papers counted that hold it */
     uint32_t seen;     /* the last paper that held it, + 1 (repeats skipped) */
     uint8_t side;      /* SIDE_KO or SIDE_EN */
@@ -168,7 +174,7 @@ static uint32_t add_word(pdx_assoc *a, uint8_t side, uint64_t h, const char *k, 
  * UINT32_MAX: no memory. */
 static uint32_t word_id(pdx_assoc *a, uint8_t side, uint64_t h, const char *k, size_t n)
 {
-    h ^= side ? 0x9E3779B97F4A7C15ull : 0;
+    h ^= (uint64_t)side * 0x9E3779B97F4A7C15ull;
     for (uint32_t j = a->n_slots ? (uint32_t)h & (a->n_slots - 1) : 0;
          a->n_slots && a->slots[j]; j = (j + 1) & (a->n_slots - 1)) {
         const aword *w = &a->words[a->slots[j] - 1];
@@ -187,9 +193,9 @@ static bool two_capitals(const char *s, size_t n)
     return caps >= 2;
 }
 
-/* Offers s[0, n) as the surface of English word id: kept when shorter
- * than the one it has, or as long and bytewise less. */
-static int offer_surface(pdx_assoc *a, uint32_t id, const char *s, size_t n)
+/* Counts s[0, n) as a surface of English word id (lower-cased unless an
+ * acronym: "Driving" and "driving" are one surface, "LLMs" stays). */
+static int count_surface(pdx_assoc *a, uint32_t id, const char *s, size_t n)
 {
     char low[PDX_MAX_TERM_BYTES * 4];
     if (n > sizeof low)
@@ -197,14 +203,12 @@ static int offer_surface(pdx_assoc *a, uint32_t id, const char *s, size_t n)
     bool acronym = two_capitals(s, n);
     for (size_t i = 0; i < n; i++)
         low[i] = acronym || s[i] < 'A' || s[i] > 'Z' ? s[i] : (char)(s[i] | 0x20);
-    aword *w = &a->words[id];
-    const char *old = (const char *)a->bytes.data + w->surf_off;
-    if (w->surf_len && (n > w->surf_len || (n == w->surf_len && memcmp(low, old, n) >= 0)))
-        return PDX_OK;
-    w->surf_off = (uint32_t)a->bytes.len;
-    w->surf_len = (uint32_t)n;
-    pdx_buf_append(&a->bytes, low, n);
-    return a->bytes.err || a->bytes.len > UINT32_MAX ? PDX_ENOMEM : PDX_OK;
+    uint32_t sid = word_id(a, SIDE_SURFACE, pdx_hash(low, n), low, n);
+    if (sid == UINT32_MAX)
+        return PDX_ENOMEM;
+    a->words[sid].term = id;
+    a->words[sid].df++;
+    return PDX_OK;
 }
 
 /* ---- adding a paper ---- */
@@ -246,7 +250,7 @@ static int title_token(const pdx_token *t, void *payload)
         pdx_english_function_word(t->term, t->term_len) || c->words >= ASSOC_MAX_TITLE_WORDS)
         return 0;
     uint32_t id = word_id(c->a, SIDE_EN, pdx_hash(t->term, t->term_len), t->term, t->term_len);
-    if ((c->rc = push_id(c->a, id)) || (c->rc = offer_surface(c->a, id, s, n)))
+    if ((c->rc = push_id(c->a, id)) || (c->rc = count_surface(c->a, id, s, n)))
         return 1;
     c->words++;
     return 0;
@@ -508,6 +512,29 @@ static void point_pairs(pdx_assoc *a, const new_pair *np, size_t n)
     }
 }
 
+/* Gives each English word the surface titles write most often (as often:
+ * the bytewise least), whatever the order of the papers. */
+static void choose_surfaces(pdx_assoc *a)
+{
+    for (uint32_t i = 0; i < a->n_words; i++)
+        if (a->words[i].side == SIDE_EN)
+            a->words[i].surf_len = a->words[i].surf_count = 0;
+    for (uint32_t i = 0; i < a->n_words; i++) {
+        const aword *sf = &a->words[i];
+        if (sf->side != SIDE_SURFACE)
+            continue;
+        aword *w = &a->words[sf->term];
+        const char *mine = word_key(a, sf), *had = (const char *)a->bytes.data + w->surf_off;
+        int c = w->surf_len ? memcmp(mine, had, PDX_MIN(sf->key_len, w->surf_len)) : -1;
+        bool less = c ? c < 0 : sf->key_len < w->surf_len;
+        if (sf->df > w->surf_count || (sf->df == w->surf_count && less)) {
+            w->surf_off = sf->key_off;
+            w->surf_len = sf->key_len;
+            w->surf_count = sf->df;
+        }
+    }
+}
+
 /* The mutual best pairs of bests, after the mined ones, into a->out. */
 static int make_pairs(pdx_assoc *a, const best *bests, const pdx_lex_pair *mined,
                       size_t n_mined)
@@ -517,6 +544,7 @@ static int make_pairs(pdx_assoc *a, const best *bests, const pdx_lex_pair *mined
     int rc = stated && np ? PDX_OK : PDX_ENOMEM;
     a->n_added = 0;
     pdx_buf_reset(&a->out_strs);
+    choose_surfaces(a);
     for (uint32_t k = 0; !rc && k < a->n_words; k++) {
         const best *b = &bests[k];
         if (a->words[k].side == SIDE_KO && b->dice > 0 && bests[b->id].id == k)

@@ -40,7 +40,7 @@ static void filler_ko(char *out, size_t cap, size_t i)
 }
 
 /* The fixture: papers 0-5 say 탈옥 and have Jailbreak in the title (as
- * written three ways), 6-7 say 탈옥 only; 10-14 say 주행 under Driving;
+ * written two ways, Jailbreaking in four of them), 6-7 say 탈옥 only; 10-14 say 주행 under Driving;
  * 20-23 say 양자 under Quantum (four papers: too few for a guessed pair);
  * 40-44 say 감마 under Alpha and Zulu, a tie (Zulu comes first in paper
  * 40, so the first word seen depends on the order); every paper says 논문
@@ -48,7 +48,7 @@ static void filler_ko(char *out, size_t cap, size_t i)
 static void make_papers(fpaper *p)
 {
     static const char *const jail[] = {"Jailbreak Attacks", "Jailbreaking Chatbots",
-                                       "On Jailbreaks"};
+                                       "Jailbreaking Agents"};
     for (size_t i = 0; i < NPAPERS; i++) {
         char en[16], ko[16];
         filler_en(en, sizeof en, i);
@@ -97,8 +97,8 @@ static const pdx_lex_pair *find_ko(const pdx_lex_pair *p, size_t n, const char *
     return NULL;
 }
 
-/* 탈옥 gets jailbreak (the term of every spelling, the shortest surface
- * shown), 주행 gets drive, 감마 alpha (of two as good); one way, supported by the papers shared; no
+/* 탈옥 gets jailbreak (the term of both spellings, shown as the one most
+ * titles write), 주행 gets drive, 감마 alpha (of two as good); one way, supported by the papers shared; no
  * other word is paired: 양자 and Quantum share four papers, 논문 and Paper
  * are in every paper, the filler words in one. */
 static void test_assoc__words_that_keep_company(void **state)
@@ -117,12 +117,13 @@ static void test_assoc__words_that_keep_company(void **state)
     assert_non_null(j);
     assert_non_null(d);
     assert_true(is(j->en_terms, j->en_terms_len, "jailbreak"));
-    assert_true(is(j->en_surface, j->en_surface_len, "jailbreak"));
+    assert_true(is(j->en_surface, j->en_surface_len, "jailbreaking"));
     assert_true(is(j->ko_surface, j->ko_surface_len, "탈옥"));
     assert_int_equal(j->support, 6);
     assert_true(j->one_way);
     assert_false(j->head);
     assert_true(is(d->en_terms, d->en_terms_len, "drive"));
+    assert_true(is(d->en_surface, d->en_surface_len, "driving"));
     assert_int_equal(d->support, 5);
     const pdx_lex_pair *g = find_ko(out, n, "감마"); /* a tie: the least word */
     assert_non_null(g);
