@@ -39,6 +39,7 @@
 
 #include "assoc.h"
 #include "common.h"
+#include "indexer.h"
 #include "lexicon_mine.h"
 #include "loanword.h"
 #include "paperdex/tokenizer.h"
@@ -59,7 +60,7 @@
 enum { SIDE_KO = 0, SIDE_EN = 1, SIDE_SURFACE = 2 };
 
 typedef struct aword {
-    uint64_t hash;     /* pdx_hash of the key, with the side mixed in */
+    uint32_t hash;     /* pdx_hash of the key, side mixed in, high half (pdx_slots) */
     uint32_t key_off;  /* the key (Korean word; English term) in bytes */
     uint32_t key_len;
     uint32_t surf_off; /* English: the surface shown (choose_surfaces()), in bytes */
@@ -95,8 +96,7 @@ struct pdx_assoc {
     pdx_buf bytes;          /* word keys and surfaces */
     aword *words;
     uint32_t n_words, cap_words;
-    uint32_t *slots;        /* open addressing: word index + 1, 0 empty */
-    uint32_t n_slots;       /* a power of two, at least twice n_words */
+    pdx_slots slots;        /* key -> index into words */
     id_lists ko_of, en_of;  /* each paper's Korean words, its English words */
     uint32_t *scratch;      /* one paper's ids while it is being added */
     size_t n_scratch, cap_scratch;
@@ -132,56 +132,50 @@ static const char *word_key(const pdx_assoc *a, const aword *w)
     return (const char *)a->bytes.data + w->key_off;
 }
 
-static int rehash(pdx_assoc *a, uint32_t n_slots)
+/* A word looked up: its side and bytes (pdx_slots' key). */
+typedef struct word_ref {
+    uint8_t side;
+    const char *k;
+    size_t n;
+} word_ref;
+
+static bool word_matches(uint32_t item, const void *key, void *payload)
 {
-    uint32_t *s = calloc(n_slots, sizeof *s);
-    if (!s)
-        return PDX_ENOMEM;
-    for (uint32_t i = 0; i < a->n_words; i++) {
-        uint32_t j = (uint32_t)a->words[i].hash & (n_slots - 1);
-        while (s[j])
-            j = (j + 1) & (n_slots - 1);
-        s[j] = i + 1;
-    }
-    free(a->slots);
-    a->slots = s;
-    a->n_slots = n_slots;
-    return PDX_OK;
+    const pdx_assoc *a = payload;
+    const word_ref *r = key;
+    const aword *w = &a->words[item];
+    return w->side == r->side && w->key_len == r->n && !memcmp(word_key(a, w), r->k, r->n);
 }
 
-static uint32_t add_word(pdx_assoc *a, uint8_t side, uint64_t h, const char *k, size_t n)
+static bool word_rehash(uint32_t item, uint32_t *hash, void *payload)
 {
+    *hash = ((const pdx_assoc *)payload)->words[item].hash;
+    return true;
+}
+
+/* The id of word k[0, n) on side, whose pdx_hash() is h, added when new
+ * (in the indexer's one hash table, pdx_slots); UINT32_MAX: no memory. */
+static uint32_t word_id(pdx_assoc *a, uint8_t side, uint64_t h, const char *k, size_t n)
+{
+    uint32_t h32 = (uint32_t)((h ^ (uint64_t)side * 0x9E3779B97F4A7C15ull) >> 32), slot;
+    word_ref r = {side, k, n};
     size_t cap = a->cap_words;
-    if ((a->n_words + 1) * 2 > a->n_slots && rehash(a, a->n_slots ? a->n_slots * 2 : 4096))
+    if (a->n_words == UINT32_MAX - 1 ||
+        !pdx_slots_reserve(&a->slots, a->n_words + 1, a->n_words, word_rehash, a))
         return UINT32_MAX;
+    uint32_t found = pdx_slots_find(&a->slots, h32, word_matches, &r, a, &slot);
+    if (found)
+        return found - 1;
     if (!grow((void **)&a->words, &cap, a->n_words + 1, sizeof *a->words))
         return UINT32_MAX;
     a->cap_words = (uint32_t)cap;
-    aword *w = &a->words[a->n_words];
-    *w = (aword){.hash = h, .key_off = (uint32_t)a->bytes.len, .key_len = (uint32_t)n,
-                 .side = side};
+    a->words[a->n_words] = (aword){.hash = h32, .key_off = (uint32_t)a->bytes.len,
+                                   .key_len = (uint32_t)n, .side = side};
     pdx_buf_append(&a->bytes, k, n);
     if (a->bytes.err || a->bytes.len > UINT32_MAX)
         return UINT32_MAX;
-    uint32_t j = (uint32_t)h & (a->n_slots - 1);
-    while (a->slots[j])
-        j = (j + 1) & (a->n_slots - 1);
-    a->slots[j] = ++a->n_words;
-    return a->n_words - 1;
-}
-
-/* The id of word k[0, n) on side, whose pdx_hash() is h, added when new;
- * UINT32_MAX: no memory. */
-static uint32_t word_id(pdx_assoc *a, uint8_t side, uint64_t h, const char *k, size_t n)
-{
-    h ^= (uint64_t)side * 0x9E3779B97F4A7C15ull;
-    for (uint32_t j = a->n_slots ? (uint32_t)h & (a->n_slots - 1) : 0;
-         a->n_slots && a->slots[j]; j = (j + 1) & (a->n_slots - 1)) {
-        const aword *w = &a->words[a->slots[j] - 1];
-        if (w->hash == h && w->side == side && w->key_len == n && !memcmp(word_key(a, w), k, n))
-            return a->slots[j] - 1;
-    }
-    return add_word(a, side, h, k, n);
+    pdx_slots_put(&a->slots, slot, a->n_words, h32);
+    return a->n_words++;
 }
 
 /* Is s[0, n) an acronym as written (two capitals or more)? */
@@ -634,7 +628,7 @@ void pdx_assoc_free(pdx_assoc *a)
     free(a->ko);
     pdx_buf_free(&a->bytes);
     free(a->words);
-    free(a->slots);
+    pdx_slots_free(&a->slots);
     free(a->ko_of.ids);
     free(a->ko_of.start);
     free(a->en_of.ids);
