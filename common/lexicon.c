@@ -226,6 +226,19 @@ void pdx_lexicon_key_add(pdx_buf *key, const char *term, size_t len)
         key->len = at + pdx_term_unbridge((char *)key->data + at, len, (char *)key->data + at);
 }
 
+static int key_term(const pdx_token *tok, void *payload)
+{
+    pdx_lexicon_key_add(payload, tok->term, tok->term_len);
+    return 0;
+}
+
+int pdx_lexicon_key_of(pdx_tokenizer *tk, const char *t, size_t n, pdx_buf *key)
+{
+    pdx_buf_reset(key);
+    int rc = pdx_tokenize(tk, PDX_TOKENIZE_DEFAULT, t, n, 0, NULL, key_term, key);
+    return rc ? rc : key->err;
+}
+
 /* ---- encoder ---- */
 
 /* qsort has no context argument, so each sort slot carries what it needs. */

@@ -424,20 +424,6 @@ static int score_all(const pdx_assoc *a, best *bests)
 
 /* ---- the pairs out ---- */
 
-static int term_fn(const pdx_token *tok, void *payload)
-{
-    pdx_lexicon_key_add(payload, tok->term, tok->term_len);
-    return 0;
-}
-
-/* Leaves the joined terms of s[0, n) in a->terms. */
-static int joined_terms(pdx_assoc *a, const char *s, size_t n)
-{
-    pdx_buf_reset(&a->terms);
-    int rc = pdx_tokenize(a->tk, PDX_TOKENIZE_DEFAULT, s, n, 0, NULL, term_fn, &a->terms);
-    return rc ? rc : a->terms.err;
-}
-
 typedef struct span {
     const char *s;
     size_t n;
@@ -480,7 +466,7 @@ static int add_pair(pdx_assoc *a, const span *stated, size_t n_stated, uint32_t 
                     const best *b, new_pair *np)
 {
     const aword *ko = &a->words[k], *en = &a->words[b->id];
-    int rc = joined_terms(a, word_key(a, ko), ko->key_len);
+    int rc = pdx_lexicon_key_of(a->tk, word_key(a, ko), ko->key_len, &a->terms);
     span key = {(const char *)a->terms.data, a->terms.len};
     if (rc || !key.n || !en->surf_len ||
         bsearch(&key, stated, n_stated, sizeof *stated, span_cmp))

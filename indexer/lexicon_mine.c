@@ -579,18 +579,10 @@ static void lm_next_scan(pdx_lexicon_miner *m, enum lm_mode mode)
 
 /* ---- terms ---- */
 
-static int lm_term_fn(const pdx_token *tok, void *payload)
-{
-    pdx_lexicon_key_add(payload, tok->term, tok->term_len);
-    return 0;
-}
-
 /* Leaves the joined terms of t[0, n) in m->terms (empty: no terms). */
 static int lm_terms(pdx_lexicon_miner *m, const char *t, size_t n)
 {
-    pdx_buf_reset(&m->terms);
-    int rc = pdx_tokenize(m->tk, PDX_TOKENIZE_DEFAULT, t, n, 0, NULL, lm_term_fn, &m->terms);
-    return rc ? rc : m->terms.err;
+    return pdx_lexicon_key_of(m->tk, t, n, &m->terms);
 }
 
 /* ---- adding a text ---- */
