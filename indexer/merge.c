@@ -229,15 +229,10 @@ int pdx_update_paper_of(pdx_index *ix, uint32_t doc, pdx_paper *out, char **file
     return PDX_OK;
 }
 
-static uint32_t live_of(const useg *s)
-{
-    return s->n_docs - s->n_deleted;
-}
-
 /* log4 of the live papers (a segment with none is level 0). */
 static double level_of(const useg *s)
 {
-    uint32_t live = live_of(s);
+    uint32_t live = pdx_useg_live(s);
     return live ? log((double)live) / log((double)MERGE_FACTOR) : 0.0;
 }
 
@@ -310,7 +305,7 @@ static int remap_records(pdx_updater *u, uint32_t lo, uint32_t hi, uint64_t seq)
         for (uint32_t k = lo; k < hi; k++) {
             const useg *s = &u->segs[k];
             if (s->seq != m->seq) {
-                base += live_of(s);
+                base += pdx_useg_live(s);
                 continue;
             }
             if ((uint64_t)m->first_doc + m->n_docs > s->n_docs)
@@ -360,7 +355,7 @@ static int merge_range(pdx_updater *u, uint32_t lo, uint32_t hi)
         return u->err;
     uint32_t live = 0;
     for (uint32_t k = lo; k < hi; k++)
-        live += live_of(&u->segs[k]);
+        live += pdx_useg_live(&u->segs[k]);
     if (!live) { /* nothing to keep: records of the range become empty */
         for (size_t i = 0; i < u->n_recs; i++)
             for (uint32_t k = lo; k < hi; k++)
@@ -396,7 +391,7 @@ static uint32_t smallest_pair(const pdx_updater *u)
     uint32_t best = 0;
     uint64_t best_sum = UINT64_MAX;
     for (uint32_t k = 0; k + 1 < u->n_segs; k++) {
-        uint64_t sum = (uint64_t)live_of(&u->segs[k]) + live_of(&u->segs[k + 1]);
+        uint64_t sum = (uint64_t)pdx_useg_live(&u->segs[k]) + pdx_useg_live(&u->segs[k + 1]);
         if (sum < best_sum) {
             best_sum = sum;
             best = k;
@@ -411,9 +406,9 @@ static int policy_step(pdx_updater *u, bool *done)
     *done = false;
     for (uint32_t k = 0; k < u->n_segs; k++) {
         const useg *s = &u->segs[k];
-        if (u->n_segs > 1 && live_of(s) == 0)
+        if (u->n_segs > 1 && pdx_useg_live(s) == 0)
             return merge_range(u, k, k + 1); /* drops it */
-        if (s->n_deleted && s->n_deleted * 2 > s->n_docs && live_of(s) > 0)
+        if (s->n_deleted && s->n_deleted * 2 > s->n_docs && pdx_useg_live(s) > 0)
             return merge_range(u, k, k + 1);
     }
     uint32_t n = u->n_segs, lo;
@@ -434,7 +429,7 @@ int pdx_update_merge(pdx_updater *u, bool all)
     if (all) {
         uint32_t live = 0;
         for (uint32_t k = 0; k < u->n_segs; k++)
-            live += live_of(&u->segs[k]);
+            live += pdx_useg_live(&u->segs[k]);
         if (!live)
             return pdx_update_fail(u, PDX_EINVAL, "%s: the index has no live paper", u->path);
         return merge_range(u, 0, u->n_segs);

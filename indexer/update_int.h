@@ -64,6 +64,12 @@ typedef struct useg {
     pdx_buf deldf_terms;  /* the bytes the owned deldf entries point into */
 } useg;
 
+/* The papers of s that are not deleted. */
+static inline uint32_t pdx_useg_live(const useg *s)
+{
+    return s->n_docs - s->n_deleted;
+}
+
 /* A file record of the manifest being made. */
 typedef struct nfile {
     pdx_manifest_file m;  /* path, dropped and the dropped strings owned */

@@ -285,7 +285,7 @@ int pdx_update_assoc_start(pdx_updater *u)
 {
     uint64_t live = 0;
     for (uint32_t i = 0; i < u->n_segs; i++)
-        live += u->segs[i].n_docs - u->segs[i].n_deleted;
+        live += pdx_useg_live(&u->segs[i]);
     if (u->assoc) /* started already */
         return PDX_OK;
     if ((u->assoc_rc = pdx_assoc_new(&u->assoc, live)))
