@@ -356,6 +356,54 @@ static int ensure_stem_cache(pdx_tokenizer *tk)
     return PDX_OK;
 }
 
+/* Snowball's English stemmer joins some words of distinct meaning in one
+ * stem: "continual" and "continuous" are both "continu", "positive" and
+ * "position" "posit", "objective" and "object" "object". A query for
+ * continual learning then ranks "Continuous Vector Representations" first.
+ * Such a word gets a stem of its own when Snowball gives it the shared stem
+ * and the word as written begins with the prefix (so "continually" is
+ * "continual" too, "continuation" stays "continu"). The list is English,
+ * not the corpus's: stems whose words have unrelated senses in ordinary
+ * technical writing, as a stemmer override (Lucene's
+ * StemmerOverrideFilter) would hold them; "experiment" also joins its
+ * inflections with "experimental", which Snowball stems apart. */
+static const struct {
+    const char *stem, *prefix, *to;
+} stem_overrides[] = {
+    {"anim", "animal", "animal"},
+    {"continu", "continual", "continual"},
+    {"continu", "continuous", "continuous"},
+    {"critic", "critical", "critical"},
+    {"differenti", "differentiab", "differentiabl"},
+    {"direct", "direction", "direction"},
+    {"experi", "experienc", "experienc"},
+    {"experi", "experiment", "experiment"},
+    {"intern", "internation", "internation"},
+    {"local", "localis", "localiz"},
+    {"local", "localiz", "localiz"},
+    {"object", "objectiv", "objectiv"},
+    {"person", "personalis", "personaliz"},
+    {"person", "personaliz", "personaliz"},
+    {"posit", "positiv", "positiv"},
+    {"relat", "relativ", "relativ"},
+    {"univers", "universe", "universe"},
+    {"univers", "universit", "universit"},
+};
+
+/* The override of stem_overrides for word w (n bytes) stemmed to (s, sn),
+ * or NULL. */
+static const char *stem_override(const char *w, size_t n, const char *s, size_t sn)
+{
+    for (size_t i = 0; i < sizeof stem_overrides / sizeof stem_overrides[0]; i++) {
+        const char *stem = stem_overrides[i].stem, *prefix = stem_overrides[i].prefix;
+        size_t pn = strlen(prefix);
+        if (strlen(stem) == sn && memcmp(stem, s, sn) == 0 && n >= pn &&
+            memcmp(w, prefix, pn) == 0)
+            return stem_overrides[i].to;
+    }
+    return NULL;
+}
+
 /* Replaces (*term, *n) by the stem of the word, through the cache. The
  * result points into the cache or into the stemmer's buffer: valid until the
  * next call. */
@@ -383,6 +431,11 @@ static int stem_word(pdx_tokenizer *tk, const char **term, size_t *n)
     if (sn <= 0)
         return 0; /* keep the word itself */
     size_t len = pdx_utf8_cut((const char *)stem, (size_t)sn, PDX_MAX_TERM_BYTES);
+    const char *over = stem_override(*term, *n, (const char *)stem, len);
+    if (over) {
+        stem = (const sb_symbol *)over;
+        len = strlen(over);
+    }
     if (slot && len <= STEM_CACHE_WORD) {
         slot->word_len = (uint8_t)*n;
         memcpy(slot->word, *term, *n);

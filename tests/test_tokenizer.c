@@ -455,6 +455,31 @@ static void test_latin_stemming(void **state)
            {"run", 0, 0, 7, W}, {"model", 1, 8, 14, W}, {"general", 2, 15, 29, W});
 }
 
+/* Words Snowball joins but whose senses differ get stems of their own;
+ * their other inflections still meet (tokenizer.c stem_overrides). */
+static void test_latin_stem_overrides(void **state)
+{
+    pdx_tokenizer *tk = *state;
+    EXPECT(tk, 0, "continual continually continuous Continuously continue continuation",
+           {"continual", 0, 0, 9, W}, {"continual", 1, 10, 21, W},
+           {"continuous", 2, 22, 32, W}, {"continuous", 3, 33, 45, W},
+           {"continu", 4, 46, 54, W}, {"continu", 5, 55, 67, W});
+    EXPECT(tk, 0, "positive positional objective objects", {"positiv", 0, 0, 8, W},
+           {"posit", 1, 9, 19, W}, {"objectiv", 2, 20, 29, W}, {"object", 3, 30, 37, W});
+    /* Snowball stems "experiments" "experi" but "experimental" "experiment". */
+    EXPECT(tk, 0, "experiments experimental experience experienced",
+           {"experiment", 0, 0, 11, W}, {"experiment", 1, 12, 24, W},
+           {"experienc", 2, 25, 35, W}, {"experienc", 3, 36, 47, W});
+    /* The prefix alone does not decide: a word Snowball stems elsewhere
+     * keeps its stem ("animalistic" is "animalist", not "animal"). */
+    EXPECT(tk, 0, "universal universities differentiable differential animalistic animals",
+           {"univers", 0, 0, 9, W}, {"universit", 1, 10, 22, W},
+           {"differentiabl", 2, 23, 37, W}, {"differenti", 3, 38, 50, W},
+           {"animalist", 4, 51, 62, W}, {"animal", 5, 63, 70, W});
+    /* A query meets the text: the same stems with the query's flags. */
+    EXPECT(tk, PDX_TOKENIZE_QUERY, "Continual", {"continual", 0, 0, 9, W});
+}
+
 static void test_latin_long_words(void **state)
 {
     pdx_tokenizer *tk = *state;
@@ -1089,6 +1114,7 @@ int main(void)
         TEST("tokenizer/latin/letter_digit", test_latin_letter_digit),
         TEST("tokenizer/latin/acronym_plurals", test_latin_acronym_plurals),
         TEST("tokenizer/latin/stemming", test_latin_stemming),
+        TEST("tokenizer/latin/stem_overrides", test_latin_stem_overrides),
         TEST("tokenizer/latin/long_words", test_latin_long_words),
         TEST("tokenizer/latin/other_scripts", test_latin_other_scripts),
         TEST("tokenizer/normalize/accents", test_normalize_accents),
