@@ -184,7 +184,11 @@ static const char *const ending_nouns[] = {"제한", "권한", "기한", "무한
  * alone ("정확도" stays, "정확도를" becomes "정확도"). */
 static const char *const protected_endings[] = {
     "정확도", "정밀도", "유사도", "해상도", "복잡도", "신뢰도", "난이도",
-    "충실도", "민감도", "선호도", "전문가", "고양이", "속도", "온도",
+    "충실도", "민감도", "선호도", "중요도", "일치도", "이해도", "기여도",
+    "활용도", "의존도", "숙련도", "가능도", "만족도", "혼란도", "자유도",
+    "친화도", "세밀도", "확신도", "정렬도", "인기도", "상세도", "중증도",
+    "집중도", "투명도", "알베도", "선명도", "완성도", "몰입도", "적합도",
+    "다각도", "전문가", "고양이", "속도", "온도",
     "강도", "밀도", "정도", "평가", "증가", "추가", "참가", "효과",
     "결과", "성과", "경로", "회로", "정의", "회의", "차이", "길이",
     "높이", "깊이", "사이",
@@ -358,8 +362,10 @@ static int ensure_stem_cache(pdx_tokenizer *tk)
 
 /* Snowball's English stemmer joins some words of distinct meaning in one
  * stem: "continual" and "continuous" are both "continu", "positive" and
- * "position" "posit", "objective" and "object" "object". A query for
- * continual learning then ranks "Continuous Vector Representations" first.
+ * "position" "posit", "objective" and "object" "object", "encoder" and
+ * "encoding" "encod". A query for continual learning then ranks
+ * "Continuous Vector Representations" first, and one for positional
+ * encoding finds every encoder.
  * Such a word gets a stem of its own when Snowball gives it the shared stem
  * and the word as written begins with the prefix (so "continually" is
  * "continual" too, "continuation" stays "continu"). The list is English,
@@ -373,11 +379,16 @@ static const struct {
     {"anim", "animal", "animal"},
     {"continu", "continual", "continual"},
     {"continu", "continuous", "continuous"},
+    {"comput", "computer", "computer"},
     {"critic", "critical", "critical"},
+    {"decod", "decoder", "decoder"},
     {"differenti", "differentiab", "differentiabl"},
     {"direct", "direction", "direction"},
+    {"encod", "encoder", "encoder"},
     {"experi", "experienc", "experienc"},
     {"experi", "experiment", "experiment"},
+    {"general", "generalis", "generaliz"},
+    {"general", "generaliz", "generaliz"},
     {"intern", "internation", "internation"},
     {"local", "localis", "localiz"},
     {"local", "localiz", "localiz"},
@@ -386,6 +397,9 @@ static const struct {
     {"person", "personaliz", "personaliz"},
     {"posit", "positiv", "positiv"},
     {"relat", "relativ", "relativ"},
+    {"token", "tokenis", "tokeniz"},
+    {"token", "tokeniz", "tokeniz"},
+    {"transform", "transformer", "transformer"},
     {"univers", "universe", "universe"},
     {"univers", "universit", "universit"},
 };
