@@ -104,7 +104,11 @@ int pdx_walk_paths(pdx_parser *p, const char *const *paths, size_t n_paths,
 
 /* The same walk, handing each file's stat (links followed) along, so a
  * caller that needs its size and mtime (--update) does not stat it again:
- * over 6,000 files the path lookups are a third of a one-day update. */
+ * over 6,000 files the path lookups are a third of a one-day update.
+ * A path the walk could not read for another reason than its absence (a
+ * directory it cannot open or list, an entry it cannot stat but with
+ * ENOENT or ENOTDIR, a link loop, nesting too deep) comes to on_file with
+ * st NULL after it is reported: what was under it may still be there. */
 struct stat;
 typedef int (*pdx_walk_stat_fn)(const char *path, const struct stat *st, void *payload);
 int pdx_walk_paths_stat(pdx_parser *p, const char *const *paths, size_t n_paths,

@@ -289,9 +289,27 @@ static int load_index(pdx_updater *u)
 
 /* ---- step 2: the files the paths hold now ---- */
 
-static int collect_file(const char *path, const struct stat *st, void *payload)
+/* Notes a path the walk could not read (pdx_walk_paths_stat(): st NULL). */
+static int note_unwalked(pdx_updater *u, const char *path)
 {
-    pdx_updater *u = payload;
+    if (u->n_unwalked == u->cap_unwalked) {
+        size_t nc = u->cap_unwalked ? u->cap_unwalked * 2 : 8;
+        char **nu = realloc(u->unwalked, nc * sizeof *nu);
+        if (!nu)
+            return PDX_ENOMEM;
+        u->unwalked = nu;
+        u->cap_unwalked = nc;
+    }
+    if (!(u->unwalked[u->n_unwalked] = strdup(path)))
+        return PDX_ENOMEM;
+    u->n_unwalked++;
+    return PDX_OK;
+}
+
+/* Appends a file to the walk, with the size and mtime st or the caller
+ * says. */
+static int add_walked(pdx_updater *u, const char *path, uint64_t size, int64_t mtime_ns)
+{
     if (u->n_walk == u->cap_walk) {
         size_t nc = u->cap_walk ? u->cap_walk * 2 : 256;
         wfile *nw = realloc(u->walk, nc * sizeof *nw);
@@ -306,9 +324,64 @@ static int collect_file(const char *path, const struct stat *st, void *payload)
     f->old = -1;
     if (!f->path)
         return PDX_ENOMEM;
-    f->size = (uint64_t)st->st_size; /* the walk's stat: classify_files compares it */
-    f->mtime_ns = pdx_stat_mtime_ns(st);
+    f->size = size; /* the walk's stat: classify_files compares it */
+    f->mtime_ns = mtime_ns;
     u->n_walk++;
+    return PDX_OK;
+}
+
+static int collect_file(const char *path, const struct stat *st, void *payload)
+{
+    pdx_updater *u = payload;
+    if (!st)
+        return note_unwalked(u, path);
+    return add_walked(u, path, (uint64_t)st->st_size, pdx_stat_mtime_ns(st));
+}
+
+/* Is path the unwalked path `under` or inside it? */
+static bool path_under(const char *path, const char *under)
+{
+    size_t n = strlen(under);
+    if (strncmp(path, under, n) != 0)
+        return false;
+    return path[n] == 0 || path[n] == '/' || (n > 0 && under[n - 1] == '/');
+}
+
+/* The files of the old index under a path the walk could not read (no
+ * permission, a link loop) are not gone: each is walked as it was
+ * recorded, so that it counts unchanged and keeps its papers, where a
+ * full build leaves them out. Said once per such path. by_path is sorted
+ * again by the caller. */
+static int keep_unwalked(pdx_updater *u)
+{
+    if (!u->have_old || !u->old.n_files)
+        return PDX_OK;
+    uint8_t *taken = calloc(u->old.n_files, 1); /* walked, or kept already */
+    if (!taken)
+        return pdx_update_oom(u);
+    for (uint32_t k = 0; k < u->old.n_files; k++)
+        taken[k] = pdx_update_walk_index(u, u->old.files[k].path,
+                                         strlen(u->old.files[k].path)) >= 0;
+    for (size_t i = 0; i < u->n_unwalked; i++) {
+        size_t kept = 0;
+        for (uint32_t k = 0; k < u->old.n_files; k++) {
+            const pdx_manifest_file *r = &u->old.files[k];
+            if (taken[k] || !path_under(r->path, u->unwalked[i]))
+                continue;
+            if (add_walked(u, r->path, r->size, r->mtime_ns)) {
+                free(taken);
+                return pdx_update_oom(u);
+            }
+            taken[k] = 1;
+            kept++;
+        }
+        if (kept)
+            diag(u, PDX_DIAG_WARNING, u->unwalked[i], 0,
+                 "could not be read: the papers of the %zu indexed file%s under it are kept as "
+                 "they were (a full build would leave them out)",
+                 kept, kept == 1 ? "" : "s");
+    }
+    free(taken);
     return PDX_OK;
 }
 
@@ -347,6 +420,8 @@ static void sort_idx(uint32_t *a, uint32_t *tmp, size_t n,
     memcpy(a, tmp, n * sizeof *a);
 }
 
+static int sort_walk(pdx_updater *u);
+
 static int walk_inputs(pdx_updater *u, const char *const *paths, size_t n_paths)
 {
     pdx_parser *p = NULL;
@@ -358,11 +433,20 @@ static int walk_inputs(pdx_updater *u, const char *const *paths, size_t n_paths)
     if (rc)
         return rc == PDX_ENOMEM ? pdx_update_oom(u) : pdx_update_fail(u, rc, "%s: walk failed",
                                                                        u->path);
+    if (sort_walk(u) || (u->n_unwalked && (keep_unwalked(u) || sort_walk(u))))
+        return u->err ? u->err : pdx_update_oom(u);
+    return PDX_OK;
+}
+
+/* Sorts the walk's indices by path into by_path (lookups). */
+static int sort_walk(pdx_updater *u)
+{
+    free(u->by_path);
     u->by_path = malloc((u->n_walk ? u->n_walk : 1) * sizeof *u->by_path);
     uint32_t *tmp = malloc((u->n_walk ? u->n_walk : 1) * sizeof *tmp);
     if (!u->by_path || !tmp) {
         free(tmp);
-        return pdx_update_oom(u);
+        return PDX_ENOMEM;
     }
     for (uint32_t i = 0; i < u->n_walk; i++)
         u->by_path[i] = i;
@@ -755,6 +839,9 @@ static void updater_free(pdx_updater *u)
         free(u->walk[i].path);
     free(u->walk);
     free(u->by_path);
+    for (size_t i = 0; i < u->n_unwalked; i++)
+        free(u->unwalked[i]);
+    free(u->unwalked);
     pdx_update_free_records(u);
     pdx_lexicon_miner_free(u->miner);
     pdx_assoc_free(u->assoc);

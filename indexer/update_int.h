@@ -102,6 +102,8 @@ typedef struct pdx_updater {
     wfile *walk;             /* the files the paths hold, walk order */
     size_t n_walk, cap_walk; /* entries used and allocated */
     uint32_t *by_path;       /* walk indices sorted by path (lookups) */
+    char **unwalked;         /* paths the walk could not read but may be there; owned */
+    size_t n_unwalked, cap_unwalked;
     uint8_t *old_walked;     /* per old record: its file was walked */
     bool records_changed;    /* a record changed without a paper changing (mtime, removal) */
 

@@ -26,7 +26,9 @@
  * - Errors (stat of any entry, open, read, opendir, readdir, a dangling
  *   link, a path that is neither a regular file nor a directory) are
  *   reported as PDX_DIAG_FILE with strerror, counted in stats->unreadable,
- *   and the walk goes on.
+ *   and the walk goes on. A path not walked though it may still be there
+ *   (no permission, a link loop) is also told to an --update
+ *   (unwalked()), which keeps what it indexed under it.
  *
  * Memory: one read buffer reused from file to file (released after a file
  * over 64 MiB), the name list of each directory on the current path, the
@@ -135,6 +137,16 @@ static void report_errno(walker *w, const char *path, const char *what, int err)
     report_errno_to(w->parser, path, what, err);
 }
 
+/* Tells the caller of pdx_walk_paths_stat() that path, reported already,
+ * was not walked though it may be there (err: why; 0 when no errno says):
+ * an --update keeps the papers of its files instead of deleting them. */
+static int unwalked(walker *w, const char *path, int err)
+{
+    if (!w->on_file_st || err == ENOENT || err == ENOTDIR)
+        return PDX_OK;
+    return w->on_file_st(path, NULL, w->payload);
+}
+
 bool pdx_digest_name(const char *name)
 {
     if (!name || name[0] == '.')
@@ -234,7 +246,8 @@ static void free_names(char **names, size_t n)
 }
 
 /* Lists the directory's entries except ".", ".." and hidden ones, sorted.
- * *readable is false when the directory could not be read (reported). */
+ * *readable is false when the directory could not be read (reported, and
+ * told to the caller: unwalked()). */
 static int list_dir(walker *w, const char *path, bool *readable, char ***out_names,
                     size_t *out_n)
 {
@@ -243,8 +256,9 @@ static int list_dir(walker *w, const char *path, bool *readable, char ***out_nam
     *out_n = 0;
     DIR *d = opendir(path);
     if (!d) {
-        report_errno(w, path, "cannot open directory", errno);
-        return PDX_OK;
+        int err = errno;
+        report_errno(w, path, "cannot open directory", err);
+        return unwalked(w, path, err);
     }
     char **names = NULL;
     size_t n = 0, cap = 0;
@@ -278,8 +292,10 @@ static int list_dir(walker *w, const char *path, bool *readable, char ***out_nam
     closedir(d);
     if (rc || err) {
         free_names(names, n);
-        if (err)
+        if (err && !rc) {
             report_errno(w, path, "cannot read directory", err);
+            rc = unwalked(w, path, err);
+        }
         return rc;
     }
     if (n)
@@ -319,7 +335,7 @@ static int walk_dir(walker *w, const char *path, const struct stat *st)
         pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
                           "directories nested deeper than %d levels; not entered",
                           PDX_WALK_MAX_DEPTH);
-        return PDX_OK;
+        return unwalked(w, path, 0);
     }
     bool first;
     int rc = mark_visited(w, st, &first);
@@ -351,6 +367,7 @@ static int walk_dir(walker *w, const char *path, const struct stat *st)
             struct stat lst;
             bool link = lstat(child, &lst) == 0 && S_ISLNK(lst.st_mode);
             report_errno(w, child, link ? "cannot follow symlink" : "cannot stat", err);
+            rc = unwalked(w, child, err);
         } else if (S_ISDIR(cst.st_mode)) {
             rc = walk_dir(w, child, &cst);
         } else if (pdx_digest_name(names[i])) {
@@ -398,7 +415,9 @@ static int walk_all(walker *w, const char *const *paths, size_t n_paths)
         const char *path = paths[i];
         struct stat st;
         if (stat(path, &st) != 0) {
-            report_errno(w, path, "cannot stat", errno);
+            int err = errno;
+            report_errno(w, path, "cannot stat", err);
+            rc = unwalked(w, path, err);
             continue;
         }
         rc = walk_path(w, path, &st);

@@ -857,6 +857,68 @@ static void update_file_becomes_directory_or_unreadable(void **st)
     free(q);
 }
 
+/* Updates t->in expecting no paper deleted or added and the warning that
+ * the papers under an unreadable path were kept; the live papers must be
+ * `want`. */
+static void update_keeps(tstate *t, const char *want)
+{
+    t->diag[0] = 0;
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.papers_deleted, 0);
+    assert_int_equal(s.papers_added, 0);
+    assert_int_equal(s.files_removed, 0);
+    assert_int_equal(s.files_unchanged, 2);
+    if (!strstr(t->diag, "the papers of the 1 indexed file under it are kept as they were"))
+        fail_msg("no warning of the kept papers in:\n%s", t->diag);
+    char *now = live_papers(t->idx);
+    assert_string_equal(now, want);
+    free(now);
+}
+
+/* A folder the walk cannot read is not gone: an update keeps the papers
+ * of the files it indexed under it, and says so (a user trial: chmod 000
+ * on a folder deleted its papers until the next update). A link to
+ * itself cannot be read by root either; no permission only by others. */
+static void update_keeps_papers_under_unreadable_folder(void **st)
+{
+    tstate *t = *st;
+    char *sub = fx_path(t->in, "sub"), *aside = fx_path(t->dir, "aside");
+    assert_int_equal(mkdir(sub, 0755), 0);
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    write_day(sub, "2024-01-02.md", "2024-01-02", day2, 2);
+    update_index(t, t->idx, 0);
+    char *before = live_papers(t->idx);
+
+    assert_int_equal(rename(sub, aside), 0);
+    assert_int_equal(symlink("sub", sub), 0); /* ELOOP */
+    update_keeps(t, before);
+    assert_non_null(strstr(t->diag, sub));
+    assert_int_equal(unlink(sub), 0);
+    assert_int_equal(rename(aside, sub), 0);
+
+    if (geteuid() != 0) {
+        assert_int_equal(chmod(sub, 0), 0);
+        update_keeps(t, before);
+        assert_int_equal(chmod(sub, 0755), 0);
+    }
+    /* back as it was: nothing to do, and the same as a build */
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.papers_deleted + s.papers_added + s.files_removed, 0);
+    assert_same_as_fresh(t);
+    /* gone for good (no such file): its papers go */
+    char *day = fx_path(sub, "2024-01-02.md");
+    assert_int_equal(unlink(day), 0);
+    assert_int_equal(rmdir(sub), 0);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.papers_deleted, 2);
+    assert_int_equal(s.files_removed, 1);
+    assert_same_as_fresh(t);
+    free(day);
+    free(before);
+    free(sub);
+    free(aside);
+}
+
 /* The waiting updater's diagnostics: a byte down the pipe (payload: its
  * write end) when it says it waits. */
 static void note_waiting(const pdx_diag *d, void *payload)
@@ -1337,6 +1399,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_after_full_build, setup, teardown),
         cmocka_unit_test_setup_teardown(update_merges_and_optimize, setup, teardown),
         cmocka_unit_test_setup_teardown(update_merge_refuses_damaged_segment, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_keeps_papers_under_unreadable_folder, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(update_file_becomes_directory_or_unreadable, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(update_waits_for_another_writer, setup, teardown),
