@@ -30,8 +30,9 @@
  *                                    only "###" starts a paper, and "> ###"
  *                                    lines: a blockquote is quoted text; one
  *                                    that links a paper like a heading,
- *                                    "#### [T](arxiv)" or "###[T](arxiv)",
- *                                    is warned: near_heading())
+ *                                    "#### [T](arxiv)", "###[T](arxiv)" or
+ *                                    "- ### [T](arxiv)", is warned:
+ *                                    near_heading())
  *
  * An HTML comment, from a line that starts with "<!--" (after up to three
  * spaces) to the line holding the first "-->" after it, is none of these
@@ -1710,14 +1711,38 @@ static void code_line(pdx_parser *p, const open_block *ob, uint32_t lineno, cons
         summary_append(p, lineno, s, n, true);
 }
 
+/* The length of a list item's marker and the spaces after it at s[0..n)
+ * ("- ", "* ", "+ ", "1. ", "2) "), 0 when none. (A block quote's heading
+ * is a quotation: see the top of the file.) */
+static size_t list_marker(const char *s, size_t n)
+{
+    size_t k = 0;
+    if (n && (s[0] == '-' || s[0] == '*' || s[0] == '+')) {
+        k = 1;
+    } else {
+        while (k < n && k < 9 && s[k] >= '0' && s[k] <= '9')
+            k++;
+        if (!k || k >= n || (s[k] != '.' && s[k] != ')'))
+            return 0;
+        k++;
+    }
+    size_t sp = k;
+    while (sp < n && s[sp] == ' ')
+        sp++;
+    return sp > k ? sp : 0;
+}
+
 /* Is the line s[0..n), not a paper heading, one that was surely meant as
- * one: '#'s then a link to a paper, at another level ("#### [T](arxiv)")
- * or without the space ("###[T](arxiv)")? Read as the summary's text (a
- * digest's own "####" notes are that), its paper would vanish into the one
- * before it unsaid (a user trial). */
+ * one: '#'s then a link to a paper, at another level ("#### [T](arxiv)"),
+ * without the space ("###[T](arxiv)") or inside a list item ("- ###
+ * [T](arxiv)", which CommonMark shows as a heading)? Read as
+ * the summary's text (a digest's own "####" notes are that), its paper
+ * would vanish into the one before it unsaid (user trials). */
 static bool near_heading(const char *s, size_t n)
 {
-    size_t i = pdx_block_indent(s, n), k = i;
+    size_t i = pdx_block_indent(s, n);
+    i += list_marker(s + i, n - i);
+    size_t k = i;
     while (k < n && s[k] == '#')
         k++;
     if (k == i || k - i > 6)

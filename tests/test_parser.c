@@ -2068,14 +2068,26 @@ static void test_near_heading_warned(void **state)
                        "### [First](https://arxiv.org/abs/2405.00001)\n\nVote: 1\n\n- 요약\n\n"
                        "###[Second](https://arxiv.org/abs/2405.00002)\n\n"
                        "#### [Third](https://huggingface.co/papers/2405.00003)\n\n"
-                       "#### Notes on [a tool](https://example.com)\n\n- 더\n";
+                       "#### Notes on [a tool](https://example.com)\n\n- 더\n\n"
+                       "- ### [Fourth](https://arxiv.org/abs/2405.00004)\n"
+                       "> ### [Fifth](https://arxiv.org/abs/2405.00005)\n"
+                       "12. ### [Sixth](https://arxiv.org/abs/2405.00006)\n"
+                       "- [a link](https://arxiv.org/abs/2405.00007) in a bullet\n"
+                       "-### [not a list](https://arxiv.org/abs/2405.00008)\n";
     collect c = {0};
     assert_int_equal(parse_buf(&c, "mem/near.md", text, (size_t)-1), PDX_OK);
     assert_int_equal(c.np, 1);
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 9, "like a heading, but not '### '"));
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 11, "like a heading, but not '### '"));
     assert_null(find_diag(&c, PDX_DIAG_WARNING, 13, "like a heading"));
-    assert_int_equal(c.st.warnings, 2);
+    /* inside a list item (a trial: its paper vanished); a quoted one is
+     * a quotation (test_html_comment_and_blockquote) */
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 17, "like a heading, but not '### '"));
+    assert_null(find_diag(&c, PDX_DIAG_WARNING, 18, "like a heading"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 19, "like a heading, but not '### '"));
+    assert_null(find_diag(&c, PDX_DIAG_WARNING, 20, "like a heading"));
+    assert_null(find_diag(&c, PDX_DIAG_WARNING, 21, "like a heading"));
+    assert_int_equal(c.st.warnings, 4);
     collect_free(&c);
 }
 
