@@ -1130,8 +1130,9 @@ static int index_main(int argc, char **argv, index_done *done)
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
             if (*end || v == 0 || v > (1ul << 20)) {
-                pdx_cli_eprintf("paperdex-index: --mem-mb wants a number of MiB, got '%s'\n",
-                        argv[i]);
+                pdx_cli_eprintf("paperdex-index: --mem-mb wants a number of MiB from 1 to %lu, "
+                                "got '%s'\n",
+                                1ul << 20, argv[i]);
                 free(paths);
                 return 2;
             }

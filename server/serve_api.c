@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli_opt.h"
@@ -434,6 +435,9 @@ static void json_paper(pdx_buf *o, const pdx_hit_info *h)
 
 static void handle_paper(request *rq, const char *id)
 {
+    /* "arXiv:2401.12345", as papers cite it and id: takes it */
+    if (!strncasecmp(id, "arxiv:", 6))
+        id += 6;
     size_t n = strlen(id);
     if (!valid_id(id, n)) {
         pdx_reply_error(rq->out, 400, "not a paper id (letters, digits, '.', '-', '_', '/'; "

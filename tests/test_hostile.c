@@ -1012,6 +1012,12 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
     if (r.status != 2 || !strstr(r.err, "-o wants an index file"))
         fail_msg("-o '': exit %d: %s", r.status, r.err);
     run_free(&r);
+    /* a size out of range says the range (a trial: "wants a number" of 0) */
+    const char *mem0[] = {"paperdex-index", "-q", "--mem-mb", "0", "-o", "", in, NULL};
+    r = run_prog(dir, mem0);
+    if (r.status != 2 || !strstr(r.err, "--mem-mb wants a number of MiB from 1 to 1048576, got '0'"))
+        fail_msg("--mem-mb 0: exit %d: %s", r.status, r.err);
+    run_free(&r);
 
     /* -o naming an input digest, explicitly or inside an input folder */
     const char *o_input[] = {"paperdex-index", "-q", "-o", in, in, NULL};

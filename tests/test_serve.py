@@ -138,6 +138,8 @@ class ServeTest(unittest.TestCase):
         self.assertIn("보상 설계", p["summary"])
         self.assertEqual(p["digest"], "2024-03-05.md")  # not the server's path
         _, _, v = get_json(self.port, "/api/paper/2404.00003v2")  # version dropped
+        _, _, c = get_json(self.port, "/api/paper/arXiv:2404.00003")  # as cited (a trial)
+        self.assertEqual(c["id"], "2404.00003")
         self.assertEqual(v["id"], "2404.00003")
         status, _, s = get_json(self.port, "/api/stats")
         self.assertEqual(status, 200)
