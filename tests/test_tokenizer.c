@@ -474,6 +474,13 @@ static void test_latin_stem_overrides(void **state)
            {"encod", 1, 9, 17, W}, {"transformer", 2, 18, 30, W}, {"transform", 3, 31, 45, W});
     EXPECT(tk, 0, "generalization general tokenizer token", {"generaliz", 0, 0, 14, W},
            {"general", 1, 15, 22, W}, {"tokeniz", 2, 23, 32, W}, {"token", 3, 33, 38, W});
+    EXPECT(tk, 0, "comprehension comprehensive distributed distribution low-rank ranking",
+           {"comprehension", 0, 0, 13, W}, {"comprehens", 1, 14, 27, W},
+           {"distributed", 2, 28, 39, W}, {"distribut", 3, 40, 52, W}, {"low", 4, 53, 56, W},
+           {"rank", 5, 57, 61, W}, {"ranking", 6, 62, 69, W});
+    /* Snowball's British spelling meets the American one */
+    EXPECT(tk, 0, "normalisation normalization", {"normaliz", 0, 0, 13, W},
+           {"normaliz", 1, 14, 27, W});
     /* Snowball stems "experiments" "experi" but "experimental" "experiment". */
     EXPECT(tk, 0, "experiments experimental experience experienced",
            {"experiment", 0, 0, 11, W}, {"experiment", 1, 12, 24, W},
