@@ -35,6 +35,9 @@
 #include "publish.h"
 #include "watch.h"
 
+/* The largest --mem-mb: 1 TiB of buffers is beyond any machine that runs this. */
+#define MEM_MB_MAX (1ul << 20)
+
 static const char usage[] =
     "usage: paperdex-index [options] PATH...\n"
     "       paperdex-index --update [options] PATH...\n"
@@ -1129,10 +1132,10 @@ static int index_main(int argc, char **argv, index_done *done)
         } else if (!strcmp(a, "--mem-mb") && more) {
             char *end;
             unsigned long v = strtoul(argv[++i], &end, 10);
-            if (*end || v == 0 || v > (1ul << 20)) {
+            if (*end || v == 0 || v > MEM_MB_MAX) {
                 pdx_cli_eprintf("paperdex-index: --mem-mb wants a number of MiB from 1 to %lu, "
                                 "got '%s'\n",
-                                1ul << 20, argv[i]);
+                                MEM_MB_MAX, argv[i]);
                 free(paths);
                 return 2;
             }

@@ -105,14 +105,17 @@ int pdx_walk_paths(pdx_parser *p, const char *const *paths, size_t n_paths,
 /* The same walk, handing each file's stat (links followed) along, so a
  * caller that needs its size and mtime (--update) does not stat it again:
  * over 6,000 files the path lookups are a third of a one-day update.
- * A path the walk could not read for another reason than its absence (a
- * directory it cannot open or list, an entry it cannot stat but with
- * ENOENT or ENOTDIR, a link loop, nesting too deep) comes to on_file with
- * st NULL after it is reported: what was under it may still be there. */
+ * A path the walk could not read though it may still be there comes to
+ * on_unwalked, if not NULL, after it is reported: a folder it could not
+ * open or list or that is nested too deep (folder true), an entry it could
+ * not stat for another reason than ENOENT, ENOTDIR or ELOOP (a path that
+ * is not there, a link that leads nowhere: gone). */
 struct stat;
 typedef int (*pdx_walk_stat_fn)(const char *path, const struct stat *st, void *payload);
+typedef int (*pdx_walk_unwalked_fn)(const char *path, bool folder, void *payload);
 int pdx_walk_paths_stat(pdx_parser *p, const char *const *paths, size_t n_paths,
-                        pdx_walk_stat_fn on_file, void *payload);
+                        pdx_walk_stat_fn on_file, pdx_walk_unwalked_fn on_unwalked,
+                        void *payload);
 
 /* Reads the file at path into *data (reused; released when it grew past
  * 64 MiB) and parses it with p; open and read errors are reported through

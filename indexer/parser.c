@@ -1711,8 +1711,8 @@ static void code_line(pdx_parser *p, const open_block *ob, uint32_t lineno, cons
         summary_append(p, lineno, s, n, true);
 }
 
-/* The length of a list item's marker and the spaces after it at s[0..n)
- * ("- ", "* ", "+ ", "1. ", "2) "), 0 when none. (A block quote's heading
+/* The length of a list item's marker and the blanks after it at s[0..n)
+ * ("- ", "* ", "+ ", "1. ", "2) ", "-\t"), 0 when none. (A block quote's heading
  * is a quotation: see the top of the file.) */
 static size_t list_marker(const char *s, size_t n)
 {
@@ -1726,10 +1726,10 @@ static size_t list_marker(const char *s, size_t n)
             return 0;
         k++;
     }
-    size_t sp = k;
-    while (sp < n && s[sp] == ' ')
-        sp++;
-    return sp > k ? sp : 0;
+    size_t sp = k, cols = 0; /* CommonMark: 1 to 4 columns, else code */
+    while (sp < n && (s[sp] == ' ' || s[sp] == '\t'))
+        cols += s[sp++] == '\t' ? 4 - (k + cols) % 4 : 1;
+    return cols >= 1 && cols <= 4 ? sp : 0;
 }
 
 /* Is the line s[0..n), not a paper heading, one that was surely meant as

@@ -10,9 +10,11 @@
  *      none, or an older format: a full build) and every segment it names,
  *      opened and compared with MSEGS; segment files no manifest names and
  *      temporary files of killed runs are removed first.
- *   2. walk_inputs, classify_files: the files the paths hold now, walked as
- *      a full build walks them, each compared with its MFILES record: size
- *      and mtime equal = unchanged; else its content hash decides.
+ *   2. pdx_update_walk (update_walk.c), classify_files: the files the paths
+ *      hold now, walked as a full build walks them, each compared with its
+ *      MFILES record: size and mtime equal = unchanged; else its content
+ *      hash decides. The files indexed under a folder the walk cannot read
+ *      now are taken as they were recorded (kept, not gone).
  *   3. delete_stale: the papers of changed and vanished files are deleted
  *      (per-segment deletion flags).
  *   4. resurrect: an unchanged file one of whose papers lost to a duplicate
@@ -93,11 +95,8 @@ bool pdx_update_cancelled(pdx_updater *u)
     return true;
 }
 
-/* Sends a diagnostic to the caller's on_diag, if any. */
-static void diag(pdx_updater *u, pdx_diag_level level, const char *file, uint32_t line,
-                 const char *fmt, ...) PDX_PRINTF_LIKE(5, 6);
-static void diag(pdx_updater *u, pdx_diag_level level, const char *file, uint32_t line,
-                 const char *fmt, ...)
+void pdx_update_diag(pdx_updater *u, pdx_diag_level level, const char *file, uint32_t line,
+                     const char *fmt, ...)
 {
     if (!u->cb.on_diag)
         return;
@@ -287,192 +286,7 @@ static int load_index(pdx_updater *u)
     return PDX_OK;
 }
 
-/* ---- step 2: the files the paths hold now ---- */
-
-/* Notes a path the walk could not read (pdx_walk_paths_stat(): st NULL). */
-static int note_unwalked(pdx_updater *u, const char *path)
-{
-    if (u->n_unwalked == u->cap_unwalked) {
-        size_t nc = u->cap_unwalked ? u->cap_unwalked * 2 : 8;
-        char **nu = realloc(u->unwalked, nc * sizeof *nu);
-        if (!nu)
-            return PDX_ENOMEM;
-        u->unwalked = nu;
-        u->cap_unwalked = nc;
-    }
-    if (!(u->unwalked[u->n_unwalked] = strdup(path)))
-        return PDX_ENOMEM;
-    u->n_unwalked++;
-    return PDX_OK;
-}
-
-/* Appends a file to the walk, with the size and mtime st or the caller
- * says. */
-static int add_walked(pdx_updater *u, const char *path, uint64_t size, int64_t mtime_ns)
-{
-    if (u->n_walk == u->cap_walk) {
-        size_t nc = u->cap_walk ? u->cap_walk * 2 : 256;
-        wfile *nw = realloc(u->walk, nc * sizeof *nw);
-        if (!nw)
-            return PDX_ENOMEM;
-        u->walk = nw;
-        u->cap_walk = nc;
-    }
-    wfile *f = &u->walk[u->n_walk];
-    memset(f, 0, sizeof *f);
-    f->path = strdup(path);
-    f->old = -1;
-    if (!f->path)
-        return PDX_ENOMEM;
-    f->size = size; /* the walk's stat: classify_files compares it */
-    f->mtime_ns = mtime_ns;
-    u->n_walk++;
-    return PDX_OK;
-}
-
-static int collect_file(const char *path, const struct stat *st, void *payload)
-{
-    pdx_updater *u = payload;
-    if (!st)
-        return note_unwalked(u, path);
-    return add_walked(u, path, (uint64_t)st->st_size, pdx_stat_mtime_ns(st));
-}
-
-/* Is path the unwalked path `under` or inside it? */
-static bool path_under(const char *path, const char *under)
-{
-    size_t n = strlen(under);
-    if (strncmp(path, under, n) != 0)
-        return false;
-    return path[n] == 0 || path[n] == '/' || (n > 0 && under[n - 1] == '/');
-}
-
-/* The files of the old index under a path the walk could not read (no
- * permission, a link loop) are not gone: each is walked as it was
- * recorded, so that it counts unchanged and keeps its papers, where a
- * full build leaves them out. Said once per such path. by_path is sorted
- * again by the caller. */
-static int keep_unwalked(pdx_updater *u)
-{
-    if (!u->have_old || !u->old.n_files)
-        return PDX_OK;
-    uint8_t *taken = calloc(u->old.n_files, 1); /* walked, or kept already */
-    if (!taken)
-        return pdx_update_oom(u);
-    for (uint32_t k = 0; k < u->old.n_files; k++)
-        taken[k] = pdx_update_walk_index(u, u->old.files[k].path,
-                                         strlen(u->old.files[k].path)) >= 0;
-    for (size_t i = 0; i < u->n_unwalked; i++) {
-        size_t kept = 0;
-        for (uint32_t k = 0; k < u->old.n_files; k++) {
-            const pdx_manifest_file *r = &u->old.files[k];
-            if (taken[k] || !path_under(r->path, u->unwalked[i]))
-                continue;
-            if (add_walked(u, r->path, r->size, r->mtime_ns)) {
-                free(taken);
-                return pdx_update_oom(u);
-            }
-            taken[k] = 1;
-            kept++;
-        }
-        if (kept)
-            diag(u, PDX_DIAG_WARNING, u->unwalked[i], 0,
-                 "could not be read: the papers of the %zu indexed file%s under it are kept as "
-                 "they were (a full build would leave them out)",
-                 kept, kept == 1 ? "" : "s");
-    }
-    free(taken);
-    return PDX_OK;
-}
-
-/* The walk reports its own problems (a loop, an unreadable directory) to
- * the caller; it never parses, so no paper arrives here. */
-static int no_paper(const pdx_paper *p, void *payload)
-{
-    (void)p;
-    (void)payload;
-    return PDX_OK;
-}
-
-static int cmp_walk_path(const void *a, const void *b, void *payload)
-{
-    const pdx_updater *u = payload;
-    return strcmp(u->walk[*(const uint32_t *)a].path, u->walk[*(const uint32_t *)b].path);
-}
-
-/* qsort_r is a GNU extension; the walk order index is sorted with a small
- * merge sort instead so the code stays ISO C + POSIX. */
-static void sort_idx(uint32_t *a, uint32_t *tmp, size_t n,
-                     int (*cmp)(const void *, const void *, void *), void *payload)
-{
-    if (n < 2)
-        return;
-    size_t h = n / 2;
-    sort_idx(a, tmp, h, cmp, payload);
-    sort_idx(a + h, tmp, n - h, cmp, payload);
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n)
-        tmp[k++] = cmp(&a[j], &a[i], payload) < 0 ? a[j++] : a[i++];
-    while (i < h)
-        tmp[k++] = a[i++];
-    while (j < n)
-        tmp[k++] = a[j++];
-    memcpy(a, tmp, n * sizeof *a);
-}
-
-static int sort_walk(pdx_updater *u);
-
-static int walk_inputs(pdx_updater *u, const char *const *paths, size_t n_paths)
-{
-    pdx_parser *p = NULL;
-    pdx_parse_cb cb = {no_paper, u->cb.on_diag, u->cb.payload};
-    int rc = pdx_parser_new(&p, &cb, &u->parse_stats);
-    if (!rc)
-        rc = pdx_walk_paths_stat(p, paths, n_paths, collect_file, u);
-    pdx_parser_free(p);
-    if (rc)
-        return rc == PDX_ENOMEM ? pdx_update_oom(u) : pdx_update_fail(u, rc, "%s: walk failed",
-                                                                       u->path);
-    if (sort_walk(u) || (u->n_unwalked && (keep_unwalked(u) || sort_walk(u))))
-        return u->err ? u->err : pdx_update_oom(u);
-    return PDX_OK;
-}
-
-/* Sorts the walk's indices by path into by_path (lookups). */
-static int sort_walk(pdx_updater *u)
-{
-    free(u->by_path);
-    u->by_path = malloc((u->n_walk ? u->n_walk : 1) * sizeof *u->by_path);
-    uint32_t *tmp = malloc((u->n_walk ? u->n_walk : 1) * sizeof *tmp);
-    if (!u->by_path || !tmp) {
-        free(tmp);
-        return PDX_ENOMEM;
-    }
-    for (uint32_t i = 0; i < u->n_walk; i++)
-        u->by_path[i] = i;
-    sort_idx(u->by_path, tmp, u->n_walk, cmp_walk_path, u);
-    free(tmp);
-    return PDX_OK;
-}
-
-int32_t pdx_update_walk_index(const pdx_updater *u, const char *path, size_t len)
-{
-    size_t lo = 0, hi = u->n_walk;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const char *q = u->walk[u->by_path[mid]].path;
-        int c = strncmp(q, path, len);
-        if (c == 0)
-            c = q[len] != 0;
-        if (c < 0)
-            lo = mid + 1;
-        else if (c > 0)
-            hi = mid;
-        else
-            return (int32_t)u->by_path[mid];
-    }
-    return -1;
-}
+/* ---- step 2: the files the paths hold now (walked: update_walk.c) ---- */
 
 /* The old record of path, or -1 (MFILES is sorted by path). */
 static int32_t old_record(const pdx_updater *u, const char *path)
@@ -504,6 +318,12 @@ static int classify_files(pdx_updater *u)
         wfile *f = &u->walk[i];
         f->old = old_record(u, f->path); /* size and mtime: the walk's stat */
         const pdx_manifest_file *r = f->old >= 0 ? &u->old.files[f->old] : NULL;
+        if (f->kept && r) { /* not read: as recorded (update_walk.c) */
+            f->hash = r->hash;
+            f->kind = WF_UNCHANGED;
+            f->stamped = true;
+            continue;
+        }
         if (r && !r->n_docs && !r->n_dropped) {
             /* a record of nothing, as builds before this one wrote for a
              * file without papers: read it as new, and drop the record */
@@ -628,7 +448,8 @@ static int resurrect(pdx_updater *u)
         again = false;
         for (uint32_t i = 0; i < u->n_walk; i++) {
             wfile *f = &u->walk[i];
-            if (f->kind != WF_UNCHANGED)
+            /* a kept file cannot be read: its paper comes back once it can */
+            if (f->kind != WF_UNCHANGED || f->kept)
                 continue;
             const pdx_manifest_file *r = &u->old.files[f->old];
             for (uint32_t k = 0; k < r->n_dropped; k++) {
@@ -800,7 +621,7 @@ static int resolve_duplicates(pdx_updater *u)
             return pdx_update_oom(u);
         bool new_wins = beats(nd, nw, odate, ow);
         char day[16];
-        diag(u, PDX_DIAG_WARNING, file, sd.line, "duplicate %s %.*s (also dated %s in %.*s): %s",
+        pdx_update_diag(u, PDX_DIAG_WARNING, file, sd.line, "duplicate %s %.*s (also dated %s in %.*s): %s",
              pdx_id_kind(sd.id_synthesized), (int)PDX_MIN(sd.id_len, 64), sd.id,
              pdx_date_text(odate, day), (int)PDX_MIN(osd.file_len, 200), osd.file,
              new_wins ? "this entry replaces that one"
@@ -840,7 +661,7 @@ static void updater_free(pdx_updater *u)
     free(u->walk);
     free(u->by_path);
     for (size_t i = 0; i < u->n_unwalked; i++)
-        free(u->unwalked[i]);
+        free(u->unwalked[i].path);
     free(u->unwalked);
     pdx_update_free_records(u);
     pdx_lexicon_miner_free(u->miner);
@@ -934,7 +755,7 @@ int pdx_index_update(const char *index_path, const char *const *paths, size_t n_
     if (!rc)
         rc = load_index(&u);
     if (!rc)
-        rc = walk_inputs(&u, paths, n_paths);
+        rc = pdx_update_walk(&u, paths, n_paths);
     if (!rc)
         rc = classify_files(&u);
     if (!rc)

@@ -44,7 +44,15 @@ typedef struct wfile {
     wfile_kind kind;  /* see wfile_kind */
     bool stamped;     /* size, mtime and hash were read (the file is readable) */
     bool has_paper;   /* parsed this run and a paper of it came out */
+    bool kept;        /* under a path the walk could not read: as recorded */
 } wfile;
+
+/* A path the walk could not read though it may still be there. */
+typedef struct unwalked_path {
+    char *path;    /* owned */
+    bool folder;   /* a folder (its files are under it), else one entry */
+    size_t at;     /* files walked before it: where its kept files go */
+} unwalked_path;
 
 /* A segment of the view being updated, in view order. */
 typedef struct useg {
@@ -102,7 +110,7 @@ typedef struct pdx_updater {
     wfile *walk;             /* the files the paths hold, walk order */
     size_t n_walk, cap_walk; /* entries used and allocated */
     uint32_t *by_path;       /* walk indices sorted by path (lookups) */
-    char **unwalked;         /* paths the walk could not read but may be there; owned */
+    unwalked_path *unwalked; /* paths the walk could not read but may be there */
     size_t n_unwalked, cap_unwalked;
     uint8_t *old_walked;     /* per old record: its file was walked */
     bool records_changed;    /* a record changed without a paper changing (mtime, removal) */
@@ -128,6 +136,13 @@ typedef struct pdx_updater {
 
 } pdx_updater;
 
+/* Sends a diagnostic to the caller's on_diag, if any. */
+void pdx_update_diag(pdx_updater *u, pdx_diag_level level, const char *file, uint32_t line,
+                     const char *fmt, ...) PDX_PRINTF_LIKE(5, 6);
+/* Step 2's walk (update_walk.c): the files the paths hold now into
+ * u->walk, in walk order, with by_path; the files indexed under a path the
+ * walk could not read, as recorded (wfile.kept). */
+int pdx_update_walk(pdx_updater *u, const char *const *paths, size_t n_paths);
 /* Sets the sticky error (if none yet) with a message; returns the error. */
 int pdx_update_fail(pdx_updater *u, int code, const char *fmt, ...) PDX_PRINTF_LIKE(3, 4);
 int pdx_update_oom(pdx_updater *u);

@@ -27,8 +27,8 @@
  *   link, a path that is neither a regular file nor a directory) are
  *   reported as PDX_DIAG_FILE with strerror, counted in stats->unreadable,
  *   and the walk goes on. A path not walked though it may still be there
- *   (no permission, a link loop) is also told to an --update
- *   (unwalked()), which keeps what it indexed under it.
+ *   (no permission) is also told to an --update (unwalked()), which keeps
+ *   what it indexed there.
  *
  * Memory: one read buffer reused from file to file (released after a file
  * over 64 MiB), the name list of each directory on the current path, the
@@ -63,7 +63,8 @@ typedef struct walker {
     pdx_parser *parser;              /* reports the walk's problems */
     pdx_walk_file_fn on_file;        /* takes each file to read, in order */
     pdx_walk_stat_fn on_file_st;     /* or this one, with the file's stat */
-    void *payload;                   /* on_file's (or on_file_st's) */
+    pdx_walk_unwalked_fn on_unwalked; /* with on_file_st: a path not walked */
+    void *payload;                   /* on_file's (or on_file_st's and on_unwalked's) */
     walk_file_id stack[PDX_WALK_MAX_DEPTH]; /* directories on the path */
     size_t depth;                    /* entries in use in stack */
     walk_file_id *seen;              /* every file and directory visited */
@@ -139,12 +140,15 @@ static void report_errno(walker *w, const char *path, const char *what, int err)
 
 /* Tells the caller of pdx_walk_paths_stat() that path, reported already,
  * was not walked though it may be there (err: why; 0 when no errno says):
- * an --update keeps the papers of its files instead of deleting them. */
-static int unwalked(walker *w, const char *path, int err)
+ * a folder it could not enter, or an entry it could not stat. An --update
+ * keeps the papers of the files it indexed there instead of deleting them.
+ * A path that is not there (ENOENT, ENOTDIR) or a link that leads nowhere
+ * (ELOOP, as a dangling link) is gone, not unreadable. */
+static int unwalked(walker *w, const char *path, bool folder, int err)
 {
-    if (!w->on_file_st || err == ENOENT || err == ENOTDIR)
+    if (!w->on_unwalked || err == ENOENT || err == ENOTDIR || err == ELOOP)
         return PDX_OK;
-    return w->on_file_st(path, NULL, w->payload);
+    return w->on_unwalked(path, folder, w->payload);
 }
 
 bool pdx_digest_name(const char *name)
@@ -258,7 +262,7 @@ static int list_dir(walker *w, const char *path, bool *readable, char ***out_nam
     if (!d) {
         int err = errno;
         report_errno(w, path, "cannot open directory", err);
-        return unwalked(w, path, err);
+        return unwalked(w, path, true, err);
     }
     char **names = NULL;
     size_t n = 0, cap = 0;
@@ -294,7 +298,7 @@ static int list_dir(walker *w, const char *path, bool *readable, char ***out_nam
         free_names(names, n);
         if (err && !rc) {
             report_errno(w, path, "cannot read directory", err);
-            rc = unwalked(w, path, err);
+            rc = unwalked(w, path, true, err);
         }
         return rc;
     }
@@ -335,7 +339,7 @@ static int walk_dir(walker *w, const char *path, const struct stat *st)
         pdx_parser_report(w->parser, PDX_DIAG_FILE, path, 0,
                           "directories nested deeper than %d levels; not entered",
                           PDX_WALK_MAX_DEPTH);
-        return unwalked(w, path, 0);
+        return unwalked(w, path, true, 0);
     }
     bool first;
     int rc = mark_visited(w, st, &first);
@@ -367,7 +371,7 @@ static int walk_dir(walker *w, const char *path, const struct stat *st)
             struct stat lst;
             bool link = lstat(child, &lst) == 0 && S_ISLNK(lst.st_mode);
             report_errno(w, child, link ? "cannot follow symlink" : "cannot stat", err);
-            rc = unwalked(w, child, err);
+            rc = unwalked(w, child, false, err);
         } else if (S_ISDIR(cst.st_mode)) {
             rc = walk_dir(w, child, &cst);
         } else if (pdx_digest_name(names[i])) {
@@ -417,7 +421,7 @@ static int walk_all(walker *w, const char *const *paths, size_t n_paths)
         if (stat(path, &st) != 0) {
             int err = errno;
             report_errno(w, path, "cannot stat", err);
-            rc = unwalked(w, path, err);
+            rc = unwalked(w, path, false, err);
             continue;
         }
         rc = walk_path(w, path, &st);
@@ -435,9 +439,11 @@ int pdx_walk_paths(pdx_parser *p, const char *const *paths, size_t n_paths,
 }
 
 int pdx_walk_paths_stat(pdx_parser *p, const char *const *paths, size_t n_paths,
-                        pdx_walk_stat_fn on_file, void *payload)
+                        pdx_walk_stat_fn on_file, pdx_walk_unwalked_fn on_unwalked,
+                        void *payload)
 {
-    walker w = {.parser = p, .on_file_st = on_file, .payload = payload};
+    walker w = {.parser = p, .on_file_st = on_file, .on_unwalked = on_unwalked,
+                .payload = payload};
     return walk_all(&w, paths, n_paths);
 }
 

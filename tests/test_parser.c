@@ -2073,7 +2073,9 @@ static void test_near_heading_warned(void **state)
                        "> ### [Fifth](https://arxiv.org/abs/2405.00005)\n"
                        "12. ### [Sixth](https://arxiv.org/abs/2405.00006)\n"
                        "- [a link](https://arxiv.org/abs/2405.00007) in a bullet\n"
-                       "-### [not a list](https://arxiv.org/abs/2405.00008)\n";
+                       "-### [not a list](https://arxiv.org/abs/2405.00008)\n"
+                       "-\t### [Ninth](https://arxiv.org/abs/2405.00009)\n"
+                       "-      ### [code in a list](https://arxiv.org/abs/2405.00010)\n";
     collect c = {0};
     assert_int_equal(parse_buf(&c, "mem/near.md", text, (size_t)-1), PDX_OK);
     assert_int_equal(c.np, 1);
@@ -2087,7 +2089,9 @@ static void test_near_heading_warned(void **state)
     assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 19, "like a heading, but not '### '"));
     assert_null(find_diag(&c, PDX_DIAG_WARNING, 20, "like a heading"));
     assert_null(find_diag(&c, PDX_DIAG_WARNING, 21, "like a heading"));
-    assert_int_equal(c.st.warnings, 4);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 22, "like a heading, but not '### '"));
+    assert_null(find_diag(&c, PDX_DIAG_WARNING, 23, "like a heading"));
+    assert_int_equal(c.st.warnings, 5);
     collect_free(&c);
 }
 

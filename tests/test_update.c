@@ -857,28 +857,86 @@ static void update_file_becomes_directory_or_unreadable(void **st)
     free(q);
 }
 
-/* Updates t->in expecting no paper deleted or added and the warning that
- * the papers under an unreadable path were kept; the live papers must be
- * `want`. */
-static void update_keeps(tstate *t, const char *want)
+/* ---- a folder the walk cannot read ---- */
+
+/* What an update without permission on a folder saw (no cmocka: it may
+ * run in a child). */
+typedef struct blind_run {
+    pdx_update_stats st;
+    int rc;
+    char err[800];
+} blind_run;
+
+/* Reads up to n bytes of fd, to its end. */
+static ssize_t read_full(int fd, void *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, (char *)buf + got, n - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+/* Takes the permission of folder dir away, updates, gives it back. */
+static void update_blind(tstate *t, const char *dir, blind_run *r)
+{
+    const char *paths[] = {t->in};
+    pdx_update_opts o = {.writer = {.threads = 1, .on_diag = on_diag, .payload = t,
+                                    .created = 1700000000}};
+    pdx_parse_cb cb = {NULL, on_diag, t};
+    r->rc = chmod(dir, 0) == 0 ? PDX_OK : PDX_EIO;
+    if (!r->rc)
+        r->rc = pdx_index_update(t->idx, paths, 1, &o, &cb, &r->st, r->err, sizeof r->err);
+    if (chmod(dir, 0755) != 0 && !r->rc)
+        r->rc = PDX_EIO;
+}
+
+/* update_blind() as a user whom permissions bind: root runs it in a child
+ * as nobody, over the scratch folder handed to nobody, and gets back what
+ * it saw and said. */
+static void update_blind_as_user(tstate *t, const char *dir, blind_run *r)
 {
     t->diag[0] = 0;
-    pdx_update_stats s = update_index(t, t->idx, 0);
-    assert_int_equal(s.papers_deleted, 0);
-    assert_int_equal(s.papers_added, 0);
-    assert_int_equal(s.files_removed, 0);
-    assert_int_equal(s.files_unchanged, 2);
-    if (!strstr(t->diag, "the papers of the 1 indexed file under it are kept as they were"))
-        fail_msg("no warning of the kept papers in:\n%s", t->diag);
-    char *now = live_papers(t->idx);
-    assert_string_equal(now, want);
-    free(now);
+    if (geteuid() != 0) {
+        update_blind(t, dir, r);
+        return;
+    }
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "chown -R 65534:65534 '%s'", t->dir);
+    assert_int_equal(system(cmd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fd[0]);
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(3);
+        update_blind(t, dir, r);
+        size_t n = strlen(t->diag) + 1;
+        ssize_t a = write(fd[1], r, sizeof *r), b = write(fd[1], t->diag, n);
+        _exit(a == (ssize_t)sizeof *r && b == (ssize_t)n ? 0 : 4);
+    }
+    close(fd[1]);
+    assert_int_equal(read_full(fd[0], r, sizeof *r), (ssize_t)sizeof *r);
+    ssize_t n = read_full(fd[0], t->diag, sizeof t->diag - 1);
+    t->diag[n > 0 ? n : 0] = 0;
+    close(fd[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 /* A folder the walk cannot read is not gone: an update keeps the papers
- * of the files it indexed under it, and says so (a user trial: chmod 000
- * on a folder deleted its papers until the next update). A link to
- * itself cannot be read by root either; no permission only by others. */
+ * of the files it indexed there, and says so (a user trial: chmod 000 on
+ * a folder deleted its papers until the next update). Back as it was, the
+ * index is a full build's. A link that leads nowhere, a loop as a dangling
+ * one, is gone. */
 static void update_keeps_papers_under_unreadable_folder(void **st)
 {
     tstate *t = *st;
@@ -889,34 +947,70 @@ static void update_keeps_papers_under_unreadable_folder(void **st)
     update_index(t, t->idx, 0);
     char *before = live_papers(t->idx);
 
-    assert_int_equal(rename(sub, aside), 0);
-    assert_int_equal(symlink("sub", sub), 0); /* ELOOP */
-    update_keeps(t, before);
-    assert_non_null(strstr(t->diag, sub));
-    assert_int_equal(unlink(sub), 0);
-    assert_int_equal(rename(aside, sub), 0);
-
-    if (geteuid() != 0) {
-        assert_int_equal(chmod(sub, 0), 0);
-        update_keeps(t, before);
-        assert_int_equal(chmod(sub, 0755), 0);
-    }
-    /* back as it was: nothing to do, and the same as a build */
-    pdx_update_stats s = update_index(t, t->idx, 0);
+    blind_run r;
+    update_blind_as_user(t, sub, &r);
+    if (r.rc)
+        fail_msg("update without permission on %s: %d %s", sub, r.rc, r.err);
+    assert_int_equal(r.st.papers_deleted + r.st.papers_added + r.st.files_removed, 0);
+    assert_int_equal(r.st.files_unchanged, 2);
+    if (!strstr(t->diag, "the papers of the 1 indexed file under it are kept as they were"))
+        fail_msg("no warning of the kept papers in:\n%s", t->diag);
+    char *now = live_papers(t->idx);
+    assert_string_equal(now, before);
+    free(now);
+    pdx_update_stats s = update_index(t, t->idx, 0); /* readable: nothing to do */
     assert_int_equal(s.papers_deleted + s.papers_added + s.files_removed, 0);
     assert_same_as_fresh(t);
-    /* gone for good (no such file): its papers go */
-    char *day = fx_path(sub, "2024-01-02.md");
-    assert_int_equal(unlink(day), 0);
-    assert_int_equal(rmdir(sub), 0);
+
+    assert_int_equal(rename(sub, aside), 0);
+    assert_int_equal(symlink("sub", sub), 0); /* ELOOP */
     s = update_index(t, t->idx, 0);
     assert_int_equal(s.papers_deleted, 2);
     assert_int_equal(s.files_removed, 1);
+    assert_int_equal(unlink(sub), 0);
+    assert_int_equal(rename(aside, sub), 0);
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.papers_added, 2);
     assert_same_as_fresh(t);
-    free(day);
     free(before);
     free(sub);
     free(aside);
+}
+
+/* A kept file holds its place in the walk, which breaks a tie between
+ * duplicates of one date (the later file wins): a new copy in z.md, after
+ * the unreadable asub/, wins as in a full build. And a kept file whose
+ * dropped duplicate lost its winner is not parsed again while unreadable
+ * (its papers would go): the paper comes back once it can be read. */
+static void update_kept_file_keeps_its_place(void **st)
+{
+    tstate *t = *st;
+    static const tpaper ties[] = {{"2401.00002", "Sparse attention again", 4}};
+    char *asub = fx_path(t->in, "asub"), *z = fx_path(t->in, "z.md");
+    assert_int_equal(mkdir(asub, 0755), 0);
+    write_day(asub, "k.md", "2024-01-01", day1, 3);
+    update_index(t, t->idx, 0);
+    write_day(t->in, "z.md", "2024-01-01", ties, 1);
+    blind_run r;
+    update_blind_as_user(t, asub, &r);
+    if (r.rc)
+        fail_msg("update without permission on %s: %d %s", asub, r.rc, r.err);
+    assert_int_equal(r.st.duplicates, 1);
+    assert_int_equal(r.st.papers_deleted, 1); /* k.md's copy: z.md is later in the walk */
+    update_index(t, t->idx, 0);
+    assert_same_as_fresh(t);
+
+    assert_int_equal(unlink(z), 0); /* the winner goes while asub cannot be read */
+    update_blind_as_user(t, asub, &r);
+    if (r.rc)
+        fail_msg("update without permission on %s: %d %s", asub, r.rc, r.err);
+    assert_int_equal(r.st.papers_deleted, 1); /* z.md's, none of k.md's */
+    assert_int_equal(r.st.files_reparsed, 0);
+    pdx_update_stats s = update_index(t, t->idx, 0); /* readable: it comes back */
+    assert_int_equal(s.files_reparsed, 1);
+    assert_same_as_fresh(t);
+    free(asub);
+    free(z);
 }
 
 /* The waiting updater's diagnostics: a byte down the pipe (payload: its
@@ -1401,6 +1495,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_merge_refuses_damaged_segment, setup, teardown),
         cmocka_unit_test_setup_teardown(update_keeps_papers_under_unreadable_folder, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(update_kept_file_keeps_its_place, setup, teardown),
         cmocka_unit_test_setup_teardown(update_file_becomes_directory_or_unreadable, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(update_waits_for_another_writer, setup, teardown),
