@@ -182,16 +182,21 @@ static const char *const endings1[] = {"된", "한"};
 static const char *const ending_nouns[] = {"제한", "권한", "기한", "무한", "유한"};
 /* Nouns that end like a particle: a run ending with one of these is left
  * alone ("정확도" stays, "정확도를" becomes "정확도"). */
-static const char *const protected_endings[] = {
-    "정확도", "정밀도", "유사도", "해상도", "복잡도", "신뢰도", "난이도",
-    "충실도", "민감도", "선호도", "중요도", "일치도", "이해도", "기여도",
-    "활용도", "의존도", "숙련도", "가능도", "만족도", "혼란도", "자유도",
-    "친화도", "세밀도", "확신도", "정렬도", "인기도", "상세도", "중증도",
-    "집중도", "투명도", "알베도", "선명도", "완성도", "몰입도", "적합도",
-    "다각도", "전문가", "고양이", "속도", "온도",
-    "강도", "밀도", "정도", "평가", "증가", "추가", "참가", "효과",
-    "결과", "성과", "경로", "회로", "정의", "회의", "차이", "길이",
-    "높이", "깊이", "사이",
+/* A string literal with its length, for lists scanned on every run or
+ * word: a strlen() each time was a tenth of a build. */
+typedef struct lit {
+    const char *s;
+    size_t n;
+} lit;
+#define LIT(s) {s, sizeof s - 1}
+static const lit protected_endings[] = {
+    LIT("정확도"), LIT("정밀도"), LIT("유사도"), LIT("해상도"), LIT("복잡도"), LIT("신뢰도"), LIT("난이도"), LIT("충실도"),
+    LIT("민감도"), LIT("선호도"), LIT("중요도"), LIT("일치도"), LIT("이해도"), LIT("기여도"), LIT("활용도"), LIT("의존도"),
+    LIT("숙련도"), LIT("가능도"), LIT("만족도"), LIT("혼란도"), LIT("자유도"), LIT("친화도"), LIT("세밀도"), LIT("확신도"),
+    LIT("정렬도"), LIT("인기도"), LIT("상세도"), LIT("중증도"), LIT("집중도"), LIT("투명도"), LIT("알베도"), LIT("선명도"),
+    LIT("완성도"), LIT("몰입도"), LIT("적합도"), LIT("다각도"), LIT("전문가"), LIT("고양이"), LIT("속도"), LIT("온도"), LIT("강도"),
+    LIT("밀도"), LIT("정도"), LIT("평가"), LIT("증가"), LIT("추가"), LIT("참가"), LIT("효과"), LIT("결과"), LIT("성과"),
+    LIT("경로"), LIT("회로"), LIT("정의"), LIT("회의"), LIT("차이"), LIT("길이"), LIT("높이"), LIT("깊이"), LIT("사이"),
 };
 
 /* Derivational endings (PDX_TOKENIZE_DERIVED): -화 (-ization), -적 (-ic),
@@ -376,79 +381,78 @@ static int ensure_stem_cache(pdx_tokenizer *tk)
  * (docs/TOKENIZATION.md says how the list was made). A linear scan: it
  * runs only on a miss of the stem cache. */
 static const struct {
-    const char *stem, *prefix, *to;
+    lit stem, prefix, to;
 } stem_overrides[] = {
-    {"activ", "activat", "activat"},
-    {"activ", "activit", "activit"},
-    {"anim", "animal", "animal"},
-    {"attribut", "attribution", "attribution"},
-    {"bound", "bounding", "bounding"},
-    {"clip", "clipping", "clipping"},
-    {"collect", "collectiv", "collectiv"},
-    {"competit", "competitiv", "competitiv"},
-    {"comprehens", "comprehension", "comprehension"},
-    {"comput", "computer", "computer"},
-    {"continu", "continual", "continual"},
-    {"continu", "continuous", "continuous"},
-    {"contrast", "contrastiv", "contrastiv"},
-    {"convers", "conversion", "conversion"},
-    {"critic", "critical", "critical"},
-    {"decod", "decoder", "decoder"},
-    {"differenti", "differentiab", "differentiabl"},
-    {"direct", "direction", "direction"},
-    {"distribut", "distributed", "distributed"},
-    {"effect", "effectiv", "effectiv"},
-    {"encod", "encoder", "encoder"},
-    {"engin", "engineer", "engineer"},
-    {"experi", "experienc", "experienc"},
-    {"experi", "experiment", "experiment"},
-    {"extens", "extensiv", "extensiv"},
-    {"general", "generaliz", "generaliz"},
-    {"generalis", "generalis", "generaliz"},
-    {"integr", "integral", "integral"},
-    {"integr", "integrity", "integrity"},
-    {"intern", "internation", "internation"},
-    {"local", "localiz", "localiz"},
-    {"localis", "localis", "localiz"},
-    {"modul", "modulat", "modulat"},
-    {"multipl", "multiplicat", "multiplicat"},
-    {"natur", "natural", "natural"},
-    {"normal", "normaliz", "normaliz"},
-    {"normalis", "normalis", "normaliz"},
-    {"object", "objectiv", "objectiv"},
-    {"person", "personaliz", "personaliz"},
-    {"personalis", "personalis", "personaliz"},
-    {"posit", "positiv", "positiv"},
-    {"product", "production", "production"},
-    {"progress", "progressiv", "progressiv"},
-    {"project", "projection", "projection"},
-    {"rank", "ranked", "ranking"},
-    {"rank", "ranking", "ranking"},
-    {"rate", "rating", "rating"},
-    {"regress", "regressiv", "regressiv"},
-    {"relat", "relativ", "relativ"},
-    {"sens", "sensing", "sensing"},
-    {"token", "tokeniz", "tokeniz"},
-    {"tokenis", "tokenis", "tokeniz"},
-    {"transform", "transformer", "transformer"},
-    {"univers", "universe", "universe"},
-    {"univers", "universit", "universit"},
-    {"util", "utilit", "utilit"},
-    {"variat", "variational", "variational"},
-    {"visual", "visualiz", "visualiz"},
-    {"visualis", "visualis", "visualiz"},
+    {LIT("activ"), LIT("activat"), LIT("activat")},
+    {LIT("activ"), LIT("activit"), LIT("activit")},
+    {LIT("anim"), LIT("animal"), LIT("animal")},
+    {LIT("attribut"), LIT("attribution"), LIT("attribution")},
+    {LIT("bound"), LIT("bounding"), LIT("bounding")},
+    {LIT("clip"), LIT("clipping"), LIT("clipping")},
+    {LIT("collect"), LIT("collectiv"), LIT("collectiv")},
+    {LIT("competit"), LIT("competitiv"), LIT("competitiv")},
+    {LIT("comprehens"), LIT("comprehension"), LIT("comprehension")},
+    {LIT("comput"), LIT("computer"), LIT("computer")},
+    {LIT("continu"), LIT("continual"), LIT("continual")},
+    {LIT("continu"), LIT("continuous"), LIT("continuous")},
+    {LIT("contrast"), LIT("contrastiv"), LIT("contrastiv")},
+    {LIT("convers"), LIT("conversion"), LIT("conversion")},
+    {LIT("critic"), LIT("critical"), LIT("critical")},
+    {LIT("decod"), LIT("decoder"), LIT("decoder")},
+    {LIT("differenti"), LIT("differentiab"), LIT("differentiabl")},
+    {LIT("direct"), LIT("direction"), LIT("direction")},
+    {LIT("distribut"), LIT("distributed"), LIT("distributed")},
+    {LIT("effect"), LIT("effectiv"), LIT("effectiv")},
+    {LIT("encod"), LIT("encoder"), LIT("encoder")},
+    {LIT("engin"), LIT("engineer"), LIT("engineer")},
+    {LIT("experi"), LIT("experienc"), LIT("experienc")},
+    {LIT("experi"), LIT("experiment"), LIT("experiment")},
+    {LIT("extens"), LIT("extensiv"), LIT("extensiv")},
+    {LIT("general"), LIT("generaliz"), LIT("generaliz")},
+    {LIT("generalis"), LIT("generalis"), LIT("generaliz")},
+    {LIT("integr"), LIT("integral"), LIT("integral")},
+    {LIT("integr"), LIT("integrity"), LIT("integrity")},
+    {LIT("intern"), LIT("internation"), LIT("internation")},
+    {LIT("local"), LIT("localiz"), LIT("localiz")},
+    {LIT("localis"), LIT("localis"), LIT("localiz")},
+    {LIT("modul"), LIT("modulat"), LIT("modulat")},
+    {LIT("multipl"), LIT("multiplicat"), LIT("multiplicat")},
+    {LIT("natur"), LIT("natural"), LIT("natural")},
+    {LIT("normal"), LIT("normaliz"), LIT("normaliz")},
+    {LIT("normalis"), LIT("normalis"), LIT("normaliz")},
+    {LIT("object"), LIT("objectiv"), LIT("objectiv")},
+    {LIT("person"), LIT("personaliz"), LIT("personaliz")},
+    {LIT("personalis"), LIT("personalis"), LIT("personaliz")},
+    {LIT("posit"), LIT("positiv"), LIT("positiv")},
+    {LIT("product"), LIT("production"), LIT("production")},
+    {LIT("progress"), LIT("progressiv"), LIT("progressiv")},
+    {LIT("project"), LIT("projection"), LIT("projection")},
+    {LIT("rank"), LIT("ranked"), LIT("ranking")},
+    {LIT("rank"), LIT("ranking"), LIT("ranking")},
+    {LIT("rate"), LIT("rating"), LIT("rating")},
+    {LIT("regress"), LIT("regressiv"), LIT("regressiv")},
+    {LIT("relat"), LIT("relativ"), LIT("relativ")},
+    {LIT("sens"), LIT("sensing"), LIT("sensing")},
+    {LIT("token"), LIT("tokeniz"), LIT("tokeniz")},
+    {LIT("tokenis"), LIT("tokenis"), LIT("tokeniz")},
+    {LIT("transform"), LIT("transformer"), LIT("transformer")},
+    {LIT("univers"), LIT("universe"), LIT("universe")},
+    {LIT("univers"), LIT("universit"), LIT("universit")},
+    {LIT("util"), LIT("utilit"), LIT("utilit")},
+    {LIT("variat"), LIT("variational"), LIT("variational")},
+    {LIT("visual"), LIT("visualiz"), LIT("visualiz")},
+    {LIT("visualis"), LIT("visualis"), LIT("visualiz")},
 };
 
 /* The override of stem_overrides for word w (n bytes) stemmed to (s, sn),
  * or NULL. */
-static const char *stem_override(const char *w, size_t n, const char *s, size_t sn)
+static const lit *stem_override(const char *w, size_t n, const char *s, size_t sn)
 {
-    for (size_t i = 0; i < sizeof stem_overrides / sizeof stem_overrides[0]; i++) {
-        const char *stem = stem_overrides[i].stem, *prefix = stem_overrides[i].prefix;
-        size_t pn = strlen(prefix);
-        if (strlen(stem) == sn && memcmp(stem, s, sn) == 0 && n >= pn &&
-            memcmp(w, prefix, pn) == 0)
-            return stem_overrides[i].to;
+    for (size_t i = 0; i < COUNT_OF(stem_overrides); i++) {
+        const lit *stem = &stem_overrides[i].stem, *prefix = &stem_overrides[i].prefix;
+        if (stem->n == sn && stem->s[0] == s[0] && memcmp(stem->s, s, sn) == 0 &&
+            n >= prefix->n && memcmp(w, prefix->s, prefix->n) == 0)
+            return &stem_overrides[i].to;
     }
     return NULL;
 }
@@ -480,10 +484,10 @@ static int stem_word(pdx_tokenizer *tk, const char **term, size_t *n)
     if (sn <= 0)
         return 0; /* keep the word itself */
     size_t len = pdx_utf8_cut((const char *)stem, (size_t)sn, PDX_MAX_TERM_BYTES);
-    const char *over = stem_override(*term, *n, (const char *)stem, len);
+    const lit *over = stem_override(*term, *n, (const char *)stem, len);
     if (over) {
-        stem = (const sb_symbol *)over;
-        len = strlen(over);
+        stem = (const sb_symbol *)over->s;
+        len = over->n;
     }
     if (slot && len <= STEM_CACHE_WORD) {
         slot->word_len = (uint8_t)*n;
@@ -657,10 +661,13 @@ static void get_tail(const tk_state *st, run_tail *t)
 
 /* Does the tail end with s? Equal bytes that start on a lead byte (s starts
  * with one) are equal whole characters, so a byte compare is enough. */
+static bool tail_ends_with_n(const run_tail *t, const char *s, size_t n)
+{
+    return n <= t->len && memcmp(t->b + t->len - n, s, n) == 0;
+}
 static bool tail_ends_with(const run_tail *t, const char *s)
 {
-    size_t n = strlen(s);
-    return n <= t->len && memcmp(t->b + t->len - n, s, n) == 0;
+    return tail_ends_with_n(t, s, strlen(s));
 }
 
 /* Number of trailing characters that are a particle to drop (0 if none or if
@@ -770,7 +777,7 @@ static bool particle_may_end(const tk_state *st, run_tail *t)
         return false;
     get_tail(st, t);
     for (size_t i = 0; i < COUNT_OF(protected_endings); i++)
-        if (tail_ends_with(t, protected_endings[i]))
+        if (tail_ends_with_n(t, protected_endings[i].s, protected_endings[i].n))
             return false;
     return true;
 }

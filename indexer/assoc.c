@@ -5,7 +5,7 @@
  * Words
  * -----
  *  - Korean: the Hangul words of the summary, each less the particle a
- *    query drops, 2 to 12 syllables (pdx_hangul_words(), the
+ *    query drops, 2 to 12 syllables (pdx_loan_hangul_words(), the
  *    loanwords' words), keyed as written.
  *  - English: the title's words of ASCII letters only, at least
  *    ASSOC_MIN_LETTERS of them, no function word, keyed by their term (the
@@ -90,6 +90,7 @@ typedef struct best {
 
 struct pdx_assoc {
     pdx_tokenizer *tk;
+    pdx_loan_cache *cache;  /* pdx_loan_hangul_words()'s memory of the runs */
     pdx_loan_word *ko;      /* a summary's Hangul words, PDX_LOAN_MAX_WORDS */
     uint64_t n_live;        /* the collection's papers (the sample rate) */
     pdx_buf bytes;          /* word keys and surfaces */
@@ -251,7 +252,7 @@ static int title_token(const pdx_token *t, void *payload)
 
 static int korean_words(pdx_assoc *a, const char *summary, size_t len)
 {
-    size_t n = pdx_hangul_words(summary, len, a->ko, PDX_LOAN_MAX_WORDS);
+    size_t n = pdx_loan_hangul_words(a->cache, summary, len, a->ko, PDX_LOAN_MAX_WORDS);
     for (size_t i = 0; i < n; i++) {
         int rc = push_id(a, word_id(a, SIDE_KO, a->ko[i].hash, summary + a->ko[i].off,
                                     a->ko[i].len));
@@ -593,8 +594,9 @@ int pdx_assoc_new(pdx_assoc **out, uint64_t n_live)
     if (!a)
         return PDX_ENOMEM;
     a->n_live = n_live;
+    a->cache = calloc(1, sizeof *a->cache);
     a->ko = malloc(PDX_LOAN_MAX_WORDS * sizeof *a->ko);
-    int rc = a->ko ? pdx_tokenizer_new(&a->tk) : PDX_ENOMEM;
+    int rc = a->cache && a->ko ? pdx_tokenizer_new(&a->tk) : PDX_ENOMEM;
     if (rc) {
         pdx_assoc_free(a);
         return rc;
@@ -608,6 +610,7 @@ void pdx_assoc_free(pdx_assoc *a)
     if (!a)
         return;
     pdx_tokenizer_free(a->tk);
+    free(a->cache);
     free(a->ko);
     pdx_buf_free(&a->bytes);
     free(a->words);

@@ -323,10 +323,8 @@ static inline bool syllable_at(const char *t, size_t n, size_t i)
     return cp >= 0xAC00 && cp <= 0xD7A3;
 }
 
-/* The runs of t[0, n) as words (pdx_loan_hangul_words()); through the
- * cache with their skeletons, or without either (cache NULL). */
-static size_t hangul_words(pdx_loan_cache *cache, const char *t, size_t n, pdx_loan_word *out,
-                           size_t cap)
+size_t pdx_loan_hangul_words(pdx_loan_cache *cache, const char *t, size_t n, pdx_loan_word *out,
+                             size_t cap)
 {
     size_t k = 0, i = 0;
     while (i < n && k < cap) {
@@ -339,29 +337,11 @@ static size_t hangul_words(pdx_loan_cache *cache, const char *t, size_t n, pdx_l
             i += 3;
         if (i - s > 3 * LOAN_MAX_SYLLABLES + 9) /* a particle leaves too many */
             continue;
-        if (cache) {
-            const pdx_loan_cache_entry *w = run_word(cache, t, s, i);
-            if (w->kept >= 3 * LOAN_MIN_SYLLABLES && w->kept <= 3 * LOAN_MAX_SYLLABLES)
-                out[k++] = (pdx_loan_word){(uint32_t)s, w->kept, w->word_hash, w->sk};
-            continue;
-        }
-        size_t kept = without_particle(t, s, i);
-        if (kept >= 3 * LOAN_MIN_SYLLABLES && kept <= 3 * LOAN_MAX_SYLLABLES)
-            out[k++] = (pdx_loan_word){(uint32_t)s, (uint32_t)kept, pdx_hash(t + s, kept),
-                                       {{0}, 0, 0, 0}};
+        const pdx_loan_cache_entry *w = run_word(cache, t, s, i);
+        if (w->kept >= 3 * LOAN_MIN_SYLLABLES && w->kept <= 3 * LOAN_MAX_SYLLABLES)
+            out[k++] = (pdx_loan_word){(uint32_t)s, w->kept, w->word_hash, w->sk};
     }
     return k;
-}
-
-size_t pdx_loan_hangul_words(pdx_loan_cache *cache, const char *t, size_t n, pdx_loan_word *out,
-                             size_t cap)
-{
-    return hangul_words(cache, t, n, out, cap);
-}
-
-size_t pdx_hangul_words(const char *t, size_t n, pdx_loan_word *out, size_t cap)
-{
-    return hangul_words(NULL, t, n, out, cap);
 }
 
 static bool is_letter(char c)

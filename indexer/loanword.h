@@ -95,11 +95,6 @@ typedef struct pdx_loan_cache {
  * syllables are left; with their hashes and skeletons. */
 size_t pdx_loan_hangul_words(pdx_loan_cache *cache, const char *t, size_t n, pdx_loan_word *out,
                              size_t cap);
-/* The same words and hashes, without skeletons (left zero) and without a
- * cache: the title-summary pairs need no skeleton, and a cache of 3.6 MB
- * missed more than it saved them (its slot loads were more than half the
- * time of the words of an update). */
-size_t pdx_hangul_words(const char *t, size_t n, pdx_loan_word *out, size_t cap);
 
 /* The English words of t[0, n), at most cap, in text order: runs of 4 to
  * 24 ASCII letters with a vowel, touching no digit, written in lower case
