@@ -166,6 +166,18 @@ int pdx_search_term_df(pdx_searcher *s, uint32_t vord, unsigned fields, uint64_t
  * one field's papers include the others' (a summary repeats its title's
  * words), where pdx_search_term_df over all fields counts those twice. */
 int pdx_search_term_papers(pdx_searcher *s, uint32_t vord, uint64_t *out);
+
+/* ---- suggest.c, suggest_ko.c: "did you mean" ---- */
+
+/* Papers the query text t[0..n) matches in full into *total (exact up to
+ * PDX_EXACT_TOTAL); 0 for a text of no word. */
+int pdx_suggest_papers(pdx_searcher *s, const char *t, size_t n, uint64_t *total);
+/* Is w[0..n) a Korean word pdx_suggest_korean() looks at: 2 to 10
+ * precomposed Hangul syllables? */
+bool pdx_suggest_korean_word(const char *w, size_t n);
+/* The Korean word w[0..n) with one jamo replaced that most papers match,
+ * into out (n bytes, the same length) with *found, or *found false. */
+int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, char *out, bool *found);
 /* The vord of a term some live paper has: PDX_OK, PDX_ENOTFOUND, or an
  * error with its message in s. */
 int pdx_search_term_find(pdx_searcher *s, const char *term, size_t len, uint32_t *out);

@@ -19,9 +19,10 @@
  * typed word than the edits allowed is no suggestion: the stem was
  * close, the word is not (`pretraning` is not `pertaining`).
  *
- * Only Latin words of letters are looked at: a Korean word is a phrase of
- * bigrams, and its typing errors (a wrong jamo) are not edits of terms.
- * Nor is a field name (`title:`), a prefix (`transf*`) or a word the query
+ * A Korean word is a phrase of bigrams, and its typing errors (a wrong
+ * jamo) are not edits of terms: suggest_ko.c tries the word with one jamo
+ * replaced. Of Latin text, only words of letters are looked at; not a
+ * field name (`title:`), a prefix (`transf*`) or a word the query
  * matches in another form (`pointcloud`: point cloud). Two edits away, the
  * word must be one three papers hold; spellings are read in titles and
  * summaries, or the authors for a word of an author: field. The cost (a
@@ -446,11 +447,10 @@ static void put_in_case(pdx_buf *o, const char *r, size_t n, const char *t, size
     }
 }
 
-/* Does the query text t[0..n) match some paper in full (into *held)? */
-static int matches_in_full(pdx_searcher *s, const char *t, size_t n, bool *held)
+int pdx_suggest_papers(pdx_searcher *s, const char *t, size_t n, uint64_t *total)
 {
     pdx_query *q;
-    *held = false;
+    *total = 0;
     int rc = pdx_query_parse_flags(&q, s, t, n, PDX_PARSE_DEFAULT);
     if (rc)
         return rc == PDX_EINVAL ? PDX_OK : rc; /* no word of its own: nothing held */
@@ -460,10 +460,19 @@ static int matches_in_full(pdx_searcher *s, const char *t, size_t n, bool *held)
     o.no_partial = true;
     pdx_results r;
     if (!(rc = pdx_search(s, q, &o, &r))) {
-        *held = r.total > 0;
+        *total = r.total;
         pdx_results_clear(&r);
     }
     pdx_query_free(q);
+    return rc;
+}
+
+/* Does the query text t[0..n) match some paper in full (into *held)? */
+static int matches_in_full(pdx_searcher *s, const char *t, size_t n, bool *held)
+{
+    uint64_t total;
+    int rc = pdx_suggest_papers(s, t, n, &total);
+    *held = !rc && total > 0;
     return rc;
 }
 
@@ -486,26 +495,26 @@ static int suggestion_checked(pdx_searcher *s, pdx_buf *o, char **out)
     return PDX_OK;
 }
 
-int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
+/* A correction of the query: bytes [start, end) of the text become r. */
+typedef struct fix {
+    size_t start, end;
+    const char *r; /* a Latin word's spelling, in the index mapping */
+    size_t rn;     /* bytes of r, or of own */
+    bool korean;   /* the word is own: a Korean word with one jamo replaced */
+    char own[32];  /* 3 bytes a syllable, at most 10 (suggest_ko.c) */
+} fix;
+
+typedef struct fixes {
+    fix f[2 * SUGGEST_WORDS];
+    size_t n;
+} fixes;
+
+/* The corrections of the Latin words of ws into fx. */
+static int fix_latin(pdx_searcher *s, const char *text, const words *ws, fixes *fx)
 {
-    if (!s || !out)
-        return s ? pdx_searcher_error(s, PDX_EINVAL, "out is NULL") : PDX_EINVAL;
-    *out = NULL;
-    s->errmsg[0] = 0;
-    if (!text && len)
-        return pdx_searcher_error(s, PDX_EINVAL, "query text is NULL");
-    if (len > PDX_MAX_QUERY_BYTES)
-        return pdx_searcher_error(s, PDX_EINVAL, "query too long: %zu bytes (at most %d)", len,
-                                  PDX_MAX_QUERY_BYTES);
-    words ws = {text, len, {{0}}, 0};
-    int rc = pdx_tokenize(s->tk, PDX_TOKENIZE_QUERY, text, len, 0, NULL, collect_word, &ws);
-    if (rc)
-        return pdx_searcher_error(s, rc, "out of memory reading the query");
-    pdx_buf o = {0};
-    size_t done = 0; /* text before it is in o */
-    bool changed = false;
-    for (size_t i = 0; i < ws.n && !rc; i++) {
-        const word *w = &ws.w[i];
+    int rc = PDX_OK;
+    for (size_t i = 0; i < ws->n && !rc; i++) {
+        const word *w = &ws->w[i];
         uint32_t ord;
         bool held;
         rc = pdx_search_term_find(s, w->term, w->term_len, &ord);
@@ -524,12 +533,81 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
         size_t rn;
         if ((rc = correct_word(s, text, w, &r, &rn)) || !r)
             continue;
-        pdx_buf_append(&o, text + done, w->start - done);
-        put_in_case(&o, r, rn, text + w->start, w->end - w->start);
-        done = w->end;
-        changed = true;
+        fx->f[fx->n++] = (fix){w->start, w->end, r, rn, false, {0}};
     }
-    if (!rc && changed) {
+    return rc;
+}
+
+/* The corrections of the Korean words of text[0..len) into fx (suggest_ko.c):
+ * runs of syllables, not prefixes, that match no paper as they are (in an
+ * author: field too: the corrected query is checked as a whole). */
+static int fix_korean(pdx_searcher *s, const char *text, size_t len, fixes *fx)
+{
+    int rc = PDX_OK;
+    size_t seen = 0;
+    for (size_t i = 0; i < len && !rc && seen < SUGGEST_WORDS;) {
+        if (!pdx_hangul_at(text + i, len - i)) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < len && pdx_hangul_at(text + i, len - i))
+            i += 3;
+        seen++;
+        bool held;
+        if (!pdx_suggest_korean_word(text + start, i - start) || (i < len && text[i] == '*') ||
+            (rc = matches_in_full(s, text + start, i - start, &held)) || held)
+            continue;
+        char own[sizeof fx->f[0].own];
+        bool found;
+        if (!(rc = pdx_suggest_korean(s, text + start, i - start, own, &found)) && found) {
+            fix *f = &fx->f[fx->n++];
+            *f = (fix){start, i, NULL, i - start, true, {0}};
+            memcpy(f->own, own, i - start);
+        }
+    }
+    return rc;
+}
+
+int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
+{
+    if (!s || !out)
+        return s ? pdx_searcher_error(s, PDX_EINVAL, "out is NULL") : PDX_EINVAL;
+    *out = NULL;
+    s->errmsg[0] = 0;
+    if (!text && len)
+        return pdx_searcher_error(s, PDX_EINVAL, "query text is NULL");
+    if (len > PDX_MAX_QUERY_BYTES)
+        return pdx_searcher_error(s, PDX_EINVAL, "query too long: %zu bytes (at most %d)", len,
+                                  PDX_MAX_QUERY_BYTES);
+    words ws = {text, len, {{0}}, 0};
+    int rc = pdx_tokenize(s->tk, PDX_TOKENIZE_QUERY, text, len, 0, NULL, collect_word, &ws);
+    if (rc)
+        return pdx_searcher_error(s, rc, "out of memory reading the query");
+    fixes fx;
+    fx.n = 0;
+    rc = fix_latin(s, text, &ws, &fx);
+    if (!rc)
+        rc = fix_korean(s, text, len, &fx);
+    /* in text order (insertion sort: few corrections) */
+    for (size_t i = 1; i < fx.n; i++)
+        for (size_t j = i; j > 0 && fx.f[j - 1].start > fx.f[j].start; j--) {
+            fix t = fx.f[j];
+            fx.f[j] = fx.f[j - 1];
+            fx.f[j - 1] = t;
+        }
+    pdx_buf o = {0};
+    size_t done = 0; /* text before it is in o */
+    for (size_t i = 0; i < fx.n && !rc; i++) {
+        const fix *f = &fx.f[i];
+        pdx_buf_append(&o, text + done, f->start - done);
+        if (f->korean)
+            pdx_buf_append(&o, f->own, f->rn);
+        else
+            put_in_case(&o, f->r, f->rn, text + f->start, f->end - f->start);
+        done = f->end;
+    }
+    if (!rc && fx.n) {
         pdx_buf_append(&o, text + done, len - done);
         rc = o.err ? PDX_ENOMEM : suggestion_checked(s, &o, out);
     }

@@ -225,7 +225,9 @@ void pdx_results_clear(pdx_results *r);
  * papers hold), edits being inserts, deletes, replacements and swaps of
  * two neighbours, the more papers the better, as its papers spell it
  * (titles and summaries; authors for an author: word), in the typed
- * word's case. NULL when no word was replaced. Meant for a query no paper matches in full
+ * word's case; and each Korean word of 2 to 10 syllables that matches no
+ * paper by the word with one jamo replaced that most papers match. NULL
+ * when no word was replaced. Meant for a query no paper matches in full
  * (pdx_results.total 0): it reads the terms of a letter and a few papers.
  * PDX_OK, PDX_EINVAL, PDX_ENOMEM or PDX_ECORRUPT (message in s). */
 int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out);

@@ -1,0 +1,142 @@
+/*
+ * Spelling suggestions for a Korean word (pdx_query_suggest(), suggest.c).
+ *
+ * A Korean word is indexed as its bigrams, so its typing error is no edit
+ * of a term: one wrong jamo (강화학숩 for 강화학습: ㅜ for ㅡ) makes a
+ * bigram no paper holds (학숩). The candidates are the word with one jamo
+ * of one syllable replaced (an initial, a medial, or a final, which may
+ * be none: the errors a Korean keyboard makes), each kept only when the
+ * bigrams it changes are terms of the index. The few whose rarest changed
+ * bigram most papers hold are searched as the word, and the one most
+ * papers match wins. A word of 2 to SUGGEST_KO_MAX syllables as typed,
+ * a particle included; the caller skips a word of an author: field or a
+ * prefix, and one the papers hold in some form.
+ */
+#include "searcher.h"
+
+#define SUGGEST_KO_MIN 2
+#define SUGGEST_KO_MAX 10
+#define SUGGEST_KO_TRIES 8 /* candidates searched as the word */
+
+/* Hangul syllables: U+AC00 + (initial * 21 + medial) * 28 + final. */
+#define HANGUL_FIRST 0xAC00u
+#define N_INITIALS 19u
+#define N_MEDIALS 21u
+#define N_FINALS 28u
+
+/* A candidate: syllable pos replaced by cp, the papers of its rarest
+ * changed bigram. */
+typedef struct ko_candidate {
+    size_t pos;
+    uint32_t cp;
+    uint64_t papers;
+} ko_candidate;
+
+static uint32_t syllable(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    return (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+}
+
+static void put_syllable(char *p, uint32_t cp)
+{
+    p[0] = (char)(0xE0 | cp >> 12);
+    p[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+    p[2] = (char)(0x80 | (cp & 0x3F));
+}
+
+/* Is w[0..n) a run of 2 to SUGGEST_KO_MAX precomposed Hangul syllables? */
+bool pdx_suggest_korean_word(const char *w, size_t n)
+{
+    if (n % 3 || n / 3 < SUGGEST_KO_MIN || n / 3 > SUGGEST_KO_MAX)
+        return false;
+    for (size_t i = 0; i < n; i += 3)
+        if (!pdx_hangul_at(w + i, n - i))
+            return false;
+    return true;
+}
+
+/* The papers of the rarest bigram of word (k syllables) that holds
+ * syllable pos, into *papers: 0 when one is no term of the index. */
+static int changed_bigrams(pdx_searcher *s, const char *word, size_t k, size_t pos,
+                           uint64_t *papers)
+{
+    *papers = UINT64_MAX;
+    for (size_t b = pos ? pos - 1 : 0; b <= pos && b + 1 < k; b++) {
+        uint32_t ord;
+        uint64_t df = 0;
+        int rc = pdx_search_term_find(s, word + 3 * b, 6, &ord);
+        if (rc == PDX_ENOTFOUND) {
+            *papers = 0;
+            return PDX_OK;
+        }
+        if (rc || (rc = pdx_search_term_papers(s, ord, &df)))
+            return rc;
+        *papers = PDX_MIN(*papers, df);
+    }
+    return PDX_OK;
+}
+
+/* Keeps c among the best n (at most SUGGEST_KO_TRIES), most papers first. */
+static void keep_candidate(ko_candidate *best, size_t *n, const ko_candidate *c)
+{
+    size_t at = *n < SUGGEST_KO_TRIES ? (*n)++ : SUGGEST_KO_TRIES;
+    for (; at > 0 && best[at - 1].papers < c->papers; at--)
+        if (at < SUGGEST_KO_TRIES)
+            best[at] = best[at - 1];
+    if (at < SUGGEST_KO_TRIES)
+        best[at] = *c;
+}
+
+/* The candidates of syllable pos of word (k syllables, changed in place
+ * and restored) into best[0..*n). */
+static int syllable_candidates(pdx_searcher *s, char *word, size_t k, size_t pos,
+                               ko_candidate *best, size_t *n)
+{
+    uint32_t cp = syllable(word + 3 * pos), v = cp - HANGUL_FIRST;
+    uint32_t jamo[3] = {v / (N_MEDIALS * N_FINALS), v / N_FINALS % N_MEDIALS, v % N_FINALS};
+    const uint32_t count[3] = {N_INITIALS, N_MEDIALS, N_FINALS};
+    int rc = PDX_OK;
+    for (unsigned slot = 0; slot < 3 && !rc; slot++) {
+        uint32_t was = jamo[slot];
+        for (uint32_t x = 0; x < count[slot] && !rc; x++) {
+            if (x == was)
+                continue;
+            jamo[slot] = x;
+            ko_candidate c = {pos, HANGUL_FIRST + (jamo[0] * N_MEDIALS + jamo[1]) * N_FINALS +
+                                       jamo[2], 0};
+            put_syllable(word + 3 * pos, c.cp);
+            if (!(rc = changed_bigrams(s, word, k, pos, &c.papers)) && c.papers)
+                keep_candidate(best, n, &c);
+        }
+        jamo[slot] = was;
+    }
+    put_syllable(word + 3 * pos, cp);
+    return rc;
+}
+
+int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, char *out, bool *found)
+{
+    *found = false;
+    if (!pdx_suggest_korean_word(w, n))
+        return PDX_OK;
+    char word[3 * SUGGEST_KO_MAX];
+    memcpy(word, w, n);
+    size_t k = n / 3, nb = 0;
+    ko_candidate best[SUGGEST_KO_TRIES];
+    int rc = PDX_OK;
+    for (size_t pos = 0; pos < k && !rc; pos++)
+        rc = syllable_candidates(s, word, k, pos, best, &nb);
+    uint64_t most = 0;
+    for (size_t i = 0; i < nb && !rc; i++) {
+        uint64_t total;
+        put_syllable(word + 3 * best[i].pos, best[i].cp);
+        if (!(rc = pdx_suggest_papers(s, word, n, &total)) && total > most) {
+            most = total;
+            memcpy(out, word, n);
+            *found = true;
+        }
+        memcpy(word, w, n);
+    }
+    return rc;
+}
