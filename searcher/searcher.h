@@ -175,9 +175,15 @@ int pdx_suggest_papers(pdx_searcher *s, const char *t, size_t n, uint64_t *total
 /* Is w[0..n) a Korean word pdx_suggest_korean() looks at: 2 to 10
  * precomposed Hangul syllables? */
 bool pdx_suggest_korean_word(const char *w, size_t n);
-/* The Korean word w[0..n) with one jamo replaced that most papers match,
- * into out (n bytes, the same length) with *found, or *found false. */
-int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, char *out, bool *found);
+/* Papers the Korean word w[0..n) matches into *total: as an author's
+ * name (author:) when author, else as a query word. */
+int pdx_suggest_korean_papers(pdx_searcher *s, const char *w, size_t n, bool author,
+                              uint64_t *total);
+/* The Korean word w[0..n) with one jamo replaced that most papers match
+ * (as an author's name when author), into out (n bytes, the same length)
+ * with *found, or *found false. */
+int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, bool author, char *out,
+                       bool *found);
 /* The vord of a term some live paper has: PDX_OK, PDX_ENOTFOUND, or an
  * error with its message in s. */
 int pdx_search_term_find(pdx_searcher *s, const char *term, size_t len, uint32_t *out);

@@ -539,8 +539,8 @@ static int fix_latin(pdx_searcher *s, const char *text, const words *ws, fixes *
 }
 
 /* The corrections of the Korean words of text[0..len) into fx (suggest_ko.c):
- * runs of syllables, not prefixes, that match no paper as they are (in an
- * author: field too: the corrected query is checked as a whole). */
+ * runs of syllables, not prefixes nor field names, that match no paper as
+ * they are (a word of an author: field as an author's name). */
 static int fix_korean(pdx_searcher *s, const char *text, size_t len, fixes *fx)
 {
     int rc = PDX_OK;
@@ -554,13 +554,15 @@ static int fix_korean(pdx_searcher *s, const char *text, size_t len, fixes *fx)
         while (i < len && pdx_hangul_at(text + i, len - i))
             i += 3;
         seen++;
-        bool held;
-        if (!pdx_suggest_korean_word(text + start, i - start) || (i < len && text[i] == '*') ||
-            (rc = matches_in_full(s, text + start, i - start, &held)) || held)
+        uint64_t held;
+        bool author = in_author_field(text, start), found;
+        if (!pdx_suggest_korean_word(text + start, i - start) ||
+            (i < len && (text[i] == '*' || text[i] == ':')) ||
+            (rc = pdx_suggest_korean_papers(s, text + start, i - start, author, &held)) || held)
             continue;
         char own[sizeof fx->f[0].own];
-        bool found;
-        if (!(rc = pdx_suggest_korean(s, text + start, i - start, own, &found)) && found) {
+        if (!(rc = pdx_suggest_korean(s, text + start, i - start, author, own, &found)) &&
+            found) {
             fix *f = &fx->f[fx->n++];
             *f = (fix){start, i, NULL, i - start, true, {0}};
             memcpy(f->own, own, i - start);
@@ -600,6 +602,8 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
     size_t done = 0; /* text before it is in o */
     for (size_t i = 0; i < fx.n && !rc; i++) {
         const fix *f = &fx.f[i];
+        if (f->start < done)
+            continue; /* cannot overlap: a Latin word is ASCII, a Korean one Hangul */
         pdx_buf_append(&o, text + done, f->start - done);
         if (f->korean)
             pdx_buf_append(&o, f->own, f->rn);

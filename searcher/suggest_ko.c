@@ -9,8 +9,9 @@
  * bigrams it changes are terms of the index. The few whose rarest changed
  * bigram most papers hold are searched as the word, and the one most
  * papers match wins. A word of 2 to SUGGEST_KO_MAX syllables as typed,
- * a particle included; the caller skips a word of an author: field or a
- * prefix, and one the papers hold in some form.
+ * a particle included; a word of an author: field is searched as an
+ * author's name. The caller skips a prefix, a field name and a word the
+ * papers hold in some form.
  */
 #include "searcher.h"
 
@@ -115,7 +116,20 @@ static int syllable_candidates(pdx_searcher *s, char *word, size_t k, size_t pos
     return rc;
 }
 
-int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, char *out, bool *found)
+int pdx_suggest_korean_papers(pdx_searcher *s, const char *w, size_t n, bool author,
+                              uint64_t *total)
+{
+    char q[sizeof "author:" - 1 + 3 * SUGGEST_KO_MAX];
+    size_t k = author ? sizeof "author:" - 1 : 0;
+    if (n > 3 * SUGGEST_KO_MAX)
+        return pdx_suggest_papers(s, w, n, total);
+    memcpy(q, "author:", k);
+    memcpy(q + k, w, n);
+    return pdx_suggest_papers(s, q, k + n, total);
+}
+
+int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, bool author, char *out,
+                       bool *found)
 {
     *found = false;
     if (!pdx_suggest_korean_word(w, n))
@@ -131,7 +145,7 @@ int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, char *out, bool
     for (size_t i = 0; i < nb && !rc; i++) {
         uint64_t total;
         put_syllable(word + 3 * best[i].pos, best[i].cp);
-        if (!(rc = pdx_suggest_papers(s, word, n, &total)) && total > most) {
+        if (!(rc = pdx_suggest_korean_papers(s, word, n, author, &total)) && total > most) {
             most = total;
             memcpy(out, word, n);
             *found = true;

@@ -29,9 +29,10 @@
 
 static const fx_paper papers[] = {
     {"2401.00001", "Diffusion Models for Video", "Ana Lee",
-     "비디오 diffusion 모델을 제안한다. The diffusion sampler is fast.", 20240101, 10},
+     "비디오 diffusion 모델을 제안한다. 음성도 다룬다. The diffusion sampler is fast.", 20240101,
+     10},
     {"2401.00002", "Fast Diffusion Sampling", "Bo Kim",
-     "diffusion 샘플링을 빠르게 한다.", 20240101, 5},
+     "diffusion 샘플링을 빠르게 한다. 음정을 맞춘다.", 20240101, 5},
     {"2401.00003", "A Transformer for Speech", "Cy Park",
      "음성을 위한 transformer 구조. Transformers scale well.", 20240102, 7},
     {"2401.00004", "Gaussian Splatting in Real Time", "Dee Han",
@@ -42,8 +43,8 @@ static const fx_paper papers[] = {
      "Semantic segmentation 성능을 높인다. Each segment is scored.", 20240103, 2},
     {"2401.00007", "Measuring Hallucination in Language Models", "Gil Yoon",
      "언어 모델의 hallucination 을 측정한다.", 20240104, 4},
-    {"2401.00008", "강화학습 로봇", "Ha Jung",
-     "로봇을 강화학습으로 제어한다.", 20240104, 1},
+    {"2401.00008", "강화학습 로봇", "Ha Jung\n김민수",
+     "로봇을 강화학습으로 제어한다. A reinforcement policy.", 20240104, 1},
     {"2401.00009", "Self-Attention Everywhere", "Ira Yoon",
      "self-attention 을 다시 본다. The maskinator model on a point cloud, not a pointclout, "
      "nor dbfusion.",
@@ -162,13 +163,18 @@ static void test_suggest__korean_jamo(void **state)
     expect(e, "강화학숩 로봇", "강화학습 로봇");    /* a medial: ㅜ for ㅡ */
     expect(e, "강화학스 로봇", "강화학습 로봇");    /* a final left out */
     expect(e, "강화학숩으로", "강화학습으로");      /* with its particle */
-    expect(e, "difusion 강화학숩", NULL);          /* no paper has both */
-    expect(e, "강화학숩 difusion", NULL);
-    expect(e, "로봇 zzzzqqq", NULL);               /* 로봇 is held */
+    /* a Latin and a Korean word, either order */
+    expect(e, "reinfrocement 강화학숩", "reinforcement 강화학습");
+    expect(e, "강화학숩 reinfrocement", "강화학습 reinforcement");
+    /* 음정 is held (one paper), though 음성, one jamo away, is in two */
+    expect(e, "음정 difusion", "음정 diffusion");
+    expect(e, "음청 diffusion", "음성 diffusion"); /* of 음정 and 음성, the one in more */
     expect(e, "강화학숩*", NULL);                  /* a prefix */
+    expect(e, "강화학숩:", NULL);                  /* a field name */
+    expect(e, "author:김민슈", "author:김민수");   /* an author's name */
     expect(e, "author:강화학숩", NULL);            /* no author is so named */
     expect(e, "숩", NULL);                         /* one syllable */
-    expect(e, "뷁뷁뷁", NULL);                     /* nothing one jamo away */
+    expect(e, "difusion 뷁뷁뷁", NULL);            /* nothing one jamo away */
 }
 
 static void test_suggest__arguments_checked(void **state)

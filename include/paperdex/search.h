@@ -228,7 +228,9 @@ void pdx_results_clear(pdx_results *r);
  * word's case; and each Korean word of 2 to 10 syllables that matches no
  * paper by the word with one jamo replaced that most papers match. NULL
  * when no word was replaced. Meant for a query no paper matches in full
- * (pdx_results.total 0): it reads the terms of a letter and a few papers.
+ * (pdx_results.total 0): it reads the terms of a letter and a few papers
+ * for a Latin word, and for a Korean one looks up some 65 jamo variants a
+ * syllable and searches up to 9 of them as the word.
  * PDX_OK, PDX_EINVAL, PDX_ENOMEM or PDX_ECORRUPT (message in s). */
 int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out);
 
