@@ -180,8 +180,6 @@ static const char *const endings2[] = {
 static const char *const endings1[] = {"된", "한"};
 /* Nouns that end like an ending: a run ending with one keeps it. */
 static const char *const ending_nouns[] = {"제한", "권한", "기한", "무한", "유한"};
-/* Nouns that end like a particle: a run ending with one of these is left
- * alone ("정확도" stays, "정확도를" becomes "정확도"). */
 /* A string literal with its length, for lists scanned on every run or
  * word: a strlen() each time was a tenth of a build. */
 typedef struct lit {
@@ -189,14 +187,19 @@ typedef struct lit {
     size_t n;
 } lit;
 #define LIT(s) {s, sizeof s - 1}
+/* Nouns that end like a particle: a run ending with one of these is left
+ * alone ("정확도" stays, "정확도를" becomes "정확도"). */
 static const lit protected_endings[] = {
-    LIT("정확도"), LIT("정밀도"), LIT("유사도"), LIT("해상도"), LIT("복잡도"), LIT("신뢰도"), LIT("난이도"), LIT("충실도"),
-    LIT("민감도"), LIT("선호도"), LIT("중요도"), LIT("일치도"), LIT("이해도"), LIT("기여도"), LIT("활용도"), LIT("의존도"),
-    LIT("숙련도"), LIT("가능도"), LIT("만족도"), LIT("혼란도"), LIT("자유도"), LIT("친화도"), LIT("세밀도"), LIT("확신도"),
-    LIT("정렬도"), LIT("인기도"), LIT("상세도"), LIT("중증도"), LIT("집중도"), LIT("투명도"), LIT("알베도"), LIT("선명도"),
-    LIT("완성도"), LIT("몰입도"), LIT("적합도"), LIT("다각도"), LIT("전문가"), LIT("고양이"), LIT("속도"), LIT("온도"), LIT("강도"),
-    LIT("밀도"), LIT("정도"), LIT("평가"), LIT("증가"), LIT("추가"), LIT("참가"), LIT("효과"), LIT("결과"), LIT("성과"),
-    LIT("경로"), LIT("회로"), LIT("정의"), LIT("회의"), LIT("차이"), LIT("길이"), LIT("높이"), LIT("깊이"), LIT("사이"),
+    LIT("정확도"), LIT("정밀도"), LIT("유사도"), LIT("해상도"), LIT("복잡도"), LIT("신뢰도"),
+    LIT("난이도"), LIT("충실도"), LIT("민감도"), LIT("선호도"), LIT("중요도"), LIT("일치도"),
+    LIT("이해도"), LIT("기여도"), LIT("활용도"), LIT("의존도"), LIT("숙련도"), LIT("가능도"),
+    LIT("만족도"), LIT("혼란도"), LIT("자유도"), LIT("친화도"), LIT("세밀도"), LIT("확신도"),
+    LIT("정렬도"), LIT("인기도"), LIT("상세도"), LIT("중증도"), LIT("집중도"), LIT("투명도"),
+    LIT("알베도"), LIT("선명도"), LIT("완성도"), LIT("몰입도"), LIT("적합도"), LIT("다각도"),
+    LIT("전문가"), LIT("고양이"), LIT("속도"), LIT("온도"), LIT("강도"), LIT("밀도"), LIT("정도"),
+    LIT("평가"), LIT("증가"), LIT("추가"), LIT("참가"), LIT("효과"), LIT("결과"), LIT("성과"),
+    LIT("경로"), LIT("회로"), LIT("정의"), LIT("회의"), LIT("차이"), LIT("길이"), LIT("높이"),
+    LIT("깊이"), LIT("사이"),
 };
 
 /* Derivational endings (PDX_TOKENIZE_DERIVED): -화 (-ization), -적 (-ic),

@@ -79,19 +79,22 @@ size_t pdx_block_indent(const char *s, size_t n)
     return i;
 }
 
-size_t pdx_after_list_marker(const char *s, size_t n, size_t i)
+size_t pdx_list_marker_len(const char *s, size_t n, size_t i)
 {
     size_t k = i;
-    if (k < n && (s[k] == '-' || s[k] == '*' || s[k] == '+')) {
+    if (k < n && (s[k] == '-' || s[k] == '*' || s[k] == '+'))
+        return 1;
+    while (k < n && k - i < 9 && s[k] >= '0' && s[k] <= '9')
         k++;
-    } else {
-        while (k < n && k - i < 9 && s[k] >= '0' && s[k] <= '9')
-            k++;
-        if (k == i || k >= n || (s[k] != '.' && s[k] != ')'))
-            return i;
-        k++;
-    }
-    if (k >= n || s[k] != ' ')
+    if (k == i || k >= n || (s[k] != '.' && s[k] != ')'))
+        return 0;
+    return k + 1 - i;
+}
+
+size_t pdx_after_list_marker(const char *s, size_t n, size_t i)
+{
+    size_t k = i + pdx_list_marker_len(s, n, i);
+    if (k == i || k >= n || s[k] != ' ')
         return i;
     while (k < n && s[k] == ' ')
         k++;

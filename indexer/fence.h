@@ -44,9 +44,12 @@ typedef struct pdx_fences {
  * (four or a tab make an indented code line). A fence line, a paper
  * heading and a date header may have them (parser.c). */
 size_t pdx_block_indent(const char *s, size_t n);
-/* One list marker at s[i]: "-", "*" or "+", or 1-9 digits then "." or ")";
- * then at least one space. The index after the spaces, or i when none.
- * parser.c also takes one off a paper heading (wrapped_link()). */
+/* The length of a list marker at s[i]: "-", "*" or "+", or 1-9 digits then
+ * "." or ")"; 0 when there is none. */
+size_t pdx_list_marker_len(const char *s, size_t n, size_t i);
+/* One list marker at s[i], then at least one space. The index after the
+ * spaces, or i when none. parser.c also takes one off a paper heading
+ * (wrapped_link()). */
 size_t pdx_after_list_marker(const char *s, size_t n, size_t i);
 /* What s[0..n) (a line without its '\n') is: not a fence line, a fence
  * line that may open a block, or one that may only close one. */

@@ -1712,21 +1712,15 @@ static void code_line(pdx_parser *p, const open_block *ob, uint32_t lineno, cons
 }
 
 /* The length of a list item's marker and the blanks after it at s[0..n)
- * ("- ", "* ", "+ ", "1. ", "2) ", "-\t"), 0 when none. (A block quote's heading
- * is a quotation: see the top of the file.) */
+ * ("- ", "* ", "+ ", "1. ", "2) ", "-\t"), 0 when none: 1 to 4 columns
+ * of blanks, as CommonMark has it (more make the item's text code). (A
+ * block quote's heading is a quotation: see the top of the file.) */
 static size_t list_marker(const char *s, size_t n)
 {
-    size_t k = 0;
-    if (n && (s[0] == '-' || s[0] == '*' || s[0] == '+')) {
-        k = 1;
-    } else {
-        while (k < n && k < 9 && s[k] >= '0' && s[k] <= '9')
-            k++;
-        if (!k || k >= n || (s[k] != '.' && s[k] != ')'))
-            return 0;
-        k++;
-    }
-    size_t sp = k, cols = 0; /* CommonMark: 1 to 4 columns, else code */
+    size_t k = pdx_list_marker_len(s, n, 0);
+    if (!k)
+        return 0;
+    size_t sp = k, cols = 0;
     while (sp < n && (s[sp] == ' ' || s[sp] == '\t'))
         cols += s[sp++] == '\t' ? 4 - (k + cols) % 4 : 1;
     return cols >= 1 && cols <= 4 ? sp : 0;

@@ -621,11 +621,12 @@ static int resolve_duplicates(pdx_updater *u)
             return pdx_update_oom(u);
         bool new_wins = beats(nd, nw, odate, ow);
         char day[16];
-        pdx_update_diag(u, PDX_DIAG_WARNING, file, sd.line, "duplicate %s %.*s (also dated %s in %.*s): %s",
-             pdx_id_kind(sd.id_synthesized), (int)PDX_MIN(sd.id_len, 64), sd.id,
-             pdx_date_text(odate, day), (int)PDX_MIN(osd.file_len, 200), osd.file,
-             new_wins ? "this entry replaces that one"
-                      : "that entry is kept; this one is not indexed");
+        pdx_update_diag(u, PDX_DIAG_WARNING, file, sd.line,
+                        "duplicate %s %.*s (also dated %s in %.*s): %s",
+                        pdx_id_kind(sd.id_synthesized), (int)PDX_MIN(sd.id_len, 64), sd.id,
+                        pdx_date_text(odate, day), (int)PDX_MIN(osd.file_len, 200), osd.file,
+                        new_wins ? "this entry replaces that one"
+                                 : "that entry is kept; this one is not indexed");
         free(file);
         /* the loser's file record gets its id in the dropped list; a
          * paper added through pdx_writer_add has no file (no record) and

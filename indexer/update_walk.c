@@ -69,6 +69,32 @@ static int note_unwalked(const char *path, bool folder, void *payload)
     return PDX_OK;
 }
 
+static int cmp_walk_path(const void *a, const void *b, void *payload)
+{
+    const pdx_updater *u = payload;
+    return strcmp(u->walk[*(const uint32_t *)a].path, u->walk[*(const uint32_t *)b].path);
+}
+
+/* qsort_r is a GNU extension; the walk order index is sorted with a small
+ * merge sort instead so the code stays ISO C + POSIX. */
+static void sort_idx(uint32_t *a, uint32_t *tmp, size_t n,
+                     int (*cmp)(const void *, const void *, void *), void *payload)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    sort_idx(a, tmp, h, cmp, payload);
+    sort_idx(a + h, tmp, n - h, cmp, payload);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = cmp(&a[j], &a[i], payload) < 0 ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
 /* Was the file at path indexed where w could not be read: inside the
  * folder, or the entry itself? (A file where a folder now is was another
  * thing: it is gone.) */
@@ -98,21 +124,27 @@ static int walk_order_cmp(const char *a, const char *b)
     return (int)walk_byte(*a) - (int)walk_byte(*b);
 }
 
+static int cmp_record_walk_order(const void *a, const void *b, void *payload)
+{
+    const pdx_updater *u = payload;
+    return walk_order_cmp(u->old.files[*(const uint32_t *)a].path,
+                          u->old.files[*(const uint32_t *)b].path);
+}
+
 /* The old records that w holds and that nothing walked or took before
- * (taken[] marks them), in walk order into rec[]; their count. */
-static size_t records_in(pdx_updater *u, const unwalked_path *w, uint8_t *taken, uint32_t *rec)
+ * (taken[] marks them), in walk order into rec[] (tmp: as much room, for
+ * the sort); their count. A folder may hold every file of the index. */
+static size_t records_in(pdx_updater *u, const unwalked_path *w, uint8_t *taken, uint32_t *rec,
+                         uint32_t *tmp)
 {
     size_t n = 0;
     for (uint32_t k = 0; k < u->old.n_files; k++) {
         if (taken[k] || !recorded_in(u->old.files[k].path, w))
             continue;
         taken[k] = 1;
-        size_t at = n++; /* insertion sort: few files under one path */
-        for (; at > 0 && walk_order_cmp(u->old.files[rec[at - 1]].path, u->old.files[k].path) > 0;
-             at--)
-            rec[at] = rec[at - 1];
-        rec[at] = k;
+        rec[n++] = k;
     }
+    sort_idx(rec, tmp, n, cmp_record_walk_order, u);
     return n;
 }
 
@@ -156,15 +188,15 @@ static int keep_unwalked(pdx_updater *u)
         return PDX_OK;
     size_t nf = u->old.n_files;
     uint8_t *taken = calloc(nf, 1);
-    uint32_t *kept = malloc(nf * sizeof *kept);
+    uint32_t *kept = malloc(nf * sizeof *kept), *tmp = malloc(nf * sizeof *tmp);
     size_t *pos = malloc(nf * sizeof *pos), n = 0;
-    int rc = taken && kept && pos ? PDX_OK : PDX_ENOMEM;
+    int rc = taken && kept && tmp && pos ? PDX_OK : PDX_ENOMEM;
     for (size_t k = 0; !rc && k < nf; k++)
         taken[k] = pdx_update_walk_index(u, u->old.files[k].path,
                                          strlen(u->old.files[k].path)) >= 0;
     for (size_t i = 0; !rc && i < u->n_unwalked; i++) {
         const unwalked_path *w = &u->unwalked[i];
-        size_t c = records_in(u, w, taken, kept + n);
+        size_t c = records_in(u, w, taken, kept + n, tmp);
         for (size_t k = 0; k < c; k++)
             pos[n + k] = w->at;
         n += c;
@@ -178,6 +210,7 @@ static int keep_unwalked(pdx_updater *u)
         rc = insert_kept(u, kept, pos, n);
     free(taken);
     free(kept);
+    free(tmp);
     free(pos);
     return rc;
 }
@@ -189,32 +222,6 @@ static int no_paper(const pdx_paper *p, void *payload)
     (void)p;
     (void)payload;
     return PDX_OK;
-}
-
-static int cmp_walk_path(const void *a, const void *b, void *payload)
-{
-    const pdx_updater *u = payload;
-    return strcmp(u->walk[*(const uint32_t *)a].path, u->walk[*(const uint32_t *)b].path);
-}
-
-/* qsort_r is a GNU extension; the walk order index is sorted with a small
- * merge sort instead so the code stays ISO C + POSIX. */
-static void sort_idx(uint32_t *a, uint32_t *tmp, size_t n,
-                     int (*cmp)(const void *, const void *, void *), void *payload)
-{
-    if (n < 2)
-        return;
-    size_t h = n / 2;
-    sort_idx(a, tmp, h, cmp, payload);
-    sort_idx(a + h, tmp, n - h, cmp, payload);
-    size_t i = 0, j = h, k = 0;
-    while (i < h && j < n)
-        tmp[k++] = cmp(&a[j], &a[i], payload) < 0 ? a[j++] : a[i++];
-    while (i < h)
-        tmp[k++] = a[i++];
-    while (j < n)
-        tmp[k++] = a[j++];
-    memcpy(a, tmp, n * sizeof *a);
 }
 
 /* Sorts the walk's indices by path into by_path (lookups). */

@@ -121,8 +121,8 @@ int pdx_suggest_korean_papers(pdx_searcher *s, const char *w, size_t n, bool aut
 {
     char q[sizeof "author:" - 1 + 3 * SUGGEST_KO_MAX];
     size_t k = author ? sizeof "author:" - 1 : 0;
-    if (n > 3 * SUGGEST_KO_MAX)
-        return pdx_suggest_papers(s, w, n, total);
+    if (n > 3 * SUGGEST_KO_MAX) /* not a word pdx_suggest_korean_word() takes */
+        return PDX_EINVAL;
     memcpy(q, "author:", k);
     memcpy(q + k, w, n);
     return pdx_suggest_papers(s, q, k + n, total);

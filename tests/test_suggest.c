@@ -4,8 +4,9 @@
  * edit for words of four or five letters, two for longer ones, the same
  * first letter), spelled as a paper spells it and in the typed case; a
  * Korean word one jamo away from one papers hold becomes it; words papers
- * hold, short words, field names and prefixes are left alone, a query whose every word is held has no suggestion, and
- * neither has one whose corrected query no paper matches in full.
+ * hold, short words, field names and prefixes are left alone, a query
+ * whose every word is held has no suggestion, and neither has one whose
+ * corrected query no paper matches in full.
  *
  * The papers are written for these tests. "segment" stands for three
  * words (segment, segments, segmentation), so the suggestion must be the
