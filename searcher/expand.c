@@ -733,7 +733,99 @@ static int expand_alternatives(expander *x, uint32_t g)
     return PDX_OK;
 }
 
-int pdx_query_expand(pdx_searcher *s, pdx_query *q)
+#ifndef PDX_JOINED_WEIGHT
+#define PDX_JOINED_WEIGHT 1.0
+#endif
+/* ---- two words typed apart that papers write as one ----
+ *
+ * Names of models and methods are written closed up, often in CamelCase:
+ * DeepSeek, StoryDiffusion, FlashAttention, MiniCPM, OmniGen. A reader
+ * who remembers one types it as two words ("deep seek", "story
+ * diffusion"), which the index holds as one term (deepseek): before this,
+ * `deep seek` matched no paper and `flash attention` six papers that say
+ * "flash" and "attention", none of the twelve that say FlashAttention. So
+ * two plain words of letters typed side by side (pdx_group.typed_at)
+ * whose joined spelling is a term of the index get it as an alternative
+ * of both groups, the way a span's lexicon equivalent is added (a paper
+ * with it satisfies both). It weighs PDX_DERIVED_WEIGHT in each group, so
+ * a paper writing the name scores its term's BM25 once in all, as a paper
+ * writing the two words scores each of theirs. Not for a joined word too
+ * common to expand (`data set`: dataset), nor one that is either word's
+ * own term. */
+
+/* Group b's word was typed right after group a's, with only spaces
+ * between them? */
+static bool typed_next(const pdx_group *a, const pdx_group *b, const char *text, size_t len)
+{
+    size_t at = (size_t)a->typed_at + a->typed_len;
+    if (!a->typed_len || !b->typed_len || b->typed_at <= at || b->typed_at > len)
+        return false;
+    for (size_t i = at; i < b->typed_at; i++)
+        if (text[i] != ' ' && text[i] != '\t')
+            return false;
+    return true;
+}
+
+/* Is t[0..n) a word of two ASCII letters or more, and nothing else? */
+static bool letters_only(const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z')))
+            return false;
+    return n >= 2;
+}
+
+/* Joins the words of groups a and b (span words w[0], w[1]) when papers
+ * write them as one (see above). */
+static int join_pair(expander *x, const span_word *w, const char *text)
+{
+    pdx_query *q = x->q;
+    const pdx_group *a = &q->groups[w[0].g], *b = &q->groups[w[1].g];
+    const pdx_clause *ca = word_clause(q, w[0]), *cb = word_clause(q, w[1]);
+    if (ca->fields != cb->fields || a->function_word || b->function_word ||
+        !letters_only(text + a->typed_at, a->typed_len) ||
+        !letters_only(text + b->typed_at, b->typed_len) ||
+        (size_t)a->typed_len + b->typed_len >= PDX_SPELLING_MAX)
+        return PDX_OK;
+    char joined[PDX_SPELLING_MAX];
+    size_t n = a->typed_len + b->typed_len;
+    memcpy(joined, text + a->typed_at, a->typed_len);
+    memcpy(joined + a->typed_len, text + b->typed_at, b->typed_len);
+    pdx_clause cl;
+    int rc = pdx_clause_of_word(x->s, joined, n, ca->fields, &cl);
+    if (rc || cl.missing || pdx_clause_same_terms(&cl, ca) || pdx_clause_same_terms(&cl, cb) ||
+        too_common(x->s, &cl) || group_has(a, &cl) || group_has(b, &cl)) {
+        pdx_clause_free(&cl);
+        return rc;
+    }
+    cl.weight = PDX_JOINED_WEIGHT;
+    cl.alternative = true;
+    if ((rc = add_to_span(q, w, 2, &cl)))
+        return rc;
+    char from[2 * PDX_SPELLING_MAX];
+    size_t fn = (size_t)(b->typed_at + b->typed_len - a->typed_at);
+    memcpy(from, text + a->typed_at, fn);
+    return pdx_query_note_expansion(q, from, fn, joined, n, "spelling", 0, PDX_JOINED_WEIGHT);
+}
+
+/* Joins each two plain words typed side by side that papers write as one. */
+static int join_words(expander *x, const char *text, size_t len)
+{
+    pdx_query *q = x->q;
+    int rc = PDX_OK;
+    for (uint32_t i = 0; i < q->n_groups && !rc; i++) {
+        span_word w[2];
+        if (!q->groups[i].typed_len || !one_word_group(q, i, &w[0]))
+            continue;
+        for (uint32_t j = 0; j < q->n_groups && !rc; j++)
+            if (j != i && typed_next(&q->groups[i], &q->groups[j], text, len) &&
+                one_word_group(q, j, &w[1]))
+                rc = join_pair(x, w, text);
+    }
+    return rc;
+}
+
+int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len)
 {
     const pdx_lexicon *lx;
     int rc = pdx_index_lexicon(s->ix, &lx);
@@ -742,6 +834,7 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q)
     if (!lx)
         return PDX_OK;
     expander x = {s, q, lx, {0}, PDX_LEXICON_MAX_QUERY_ALTS, false};
+    rc = join_words(&x, text, len);
     /* Expansion adds clauses, not groups: these are the parser's. */
     for (uint32_t g = 0, used; g < q->n_groups && x.alts_left && !rc; g += used) {
         /* the groups of one word from g, a span's worth at most */

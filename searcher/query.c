@@ -1075,7 +1075,8 @@ static int cnf_single(cnf *out, pdx_clause *cl)
         return PDX_ENOMEM;
     }
     *c1 = *cl;
-    out->g[0] = (pdx_group){c1, 1, false, cl->kind != PDX_CLAUSE_TERMS, false};
+    out->g[0] = (pdx_group){.clauses = c1, .n_clauses = 1,
+                            .filters_only = cl->kind != PDX_CLAUSE_TERMS};
     out->n = 1;
     return PDX_OK;
 }
@@ -1720,6 +1721,25 @@ int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8
     return rc;
 }
 
+int pdx_clause_of_word(pdx_searcher *s, const char *w, size_t n, uint8_t fields,
+                       pdx_clause *out)
+{
+    parse_ctx c = {.s = s};
+    memset(out, 0, sizeof *out);
+    out->missing = true;
+    int rc = tokenize_word(&c, w, n, PDX_TOKENIZE_QUERY);
+    if (!rc && c.n_toks == 1)
+        rc = build_clause(&c, out, fields);
+    if (rc) {
+        pdx_clause_free(out);
+        memset(out, 0, sizeof *out);
+        out->missing = true;
+    }
+    free(c.toks);
+    pdx_buf_free(&c.terms);
+    return rc;
+}
+
 static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fields,
                               pdx_group *g)
 {
@@ -2152,6 +2172,10 @@ static int parse_atom(parse_ctx *c, cnf *out)
     int rc = word_parts(c, t + start, c->i - start, fields, out);
     if (!rc && out->n == 1 && function_word(c, t + start, c->i - start, fields))
         out->g[0].function_word = true;
+    if (!rc && out->n == 1 && !c->negated && c->i - start <= PDX_SPELLING_MAX) {
+        out->g[0].typed_at = (uint32_t)start;
+        out->g[0].typed_len = (uint32_t)(c->i - start);
+    }
     return rc;
 }
 
@@ -2611,7 +2635,7 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
     if (!rc)
         rc = finish(&c, &all, &any_filter);
     if (!rc && !c.no_expand)
-        rc = pdx_query_expand(s, q);
+        rc = pdx_query_expand(s, q, text, len);
     if (!rc)
         drop_function_words(q);
     free(c.toks);

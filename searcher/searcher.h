@@ -347,6 +347,12 @@ typedef struct pdx_group {
      * left out of the query once the lexicon has read its spans
      * (drop_function_words()) */
     bool function_word;
+    /* Where the group's word was typed, when it is a plain word of its own
+     * (not quoted, not an OR's, not excluded): bytes [typed_at, typed_at +
+     * typed_len) of the text parsed; typed_len is 0 otherwise. Two such
+     * words typed side by side may be a name papers write as one word
+     * ("deep seek": DeepSeek; expand.c join_words()). */
+    uint32_t typed_at, typed_len;
 } pdx_group;
 
 struct pdx_query {
@@ -396,6 +402,11 @@ int pdx_clause_dup(pdx_clause *dst, const pdx_clause *src);
 int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8_t fields,
                            const pdx_clause *as_written, pdx_clause *out,
                            char spelling[PDX_SPELLING_MAX], size_t *spelling_len);
+/* The clause of one word w[0..n) as a query word (stemmed, folded),
+ * restricted to fields; out->missing when it is not exactly one term or the
+ * index lacks it. */
+int pdx_clause_of_word(pdx_searcher *s, const char *w, size_t n, uint8_t fields,
+                       pdx_clause *out);
 void pdx_clause_free(pdx_clause *cl);
 int pdx_group_add_clause(pdx_group *g, pdx_clause *cl);
 /* Records what a word expanded to, for pdx_query_expansion(). */
@@ -408,9 +419,13 @@ int pdx_query_note_expansion(pdx_query *q, const char *from, size_t from_len, co
  * PDX_LEXICON_MAX_SPAN such consecutive groups (longest first), the
  * lexicon's equivalents of its words as alternative clauses weighing
  * PDX_LEXICON_WEIGHT; and to a positive OR group those of each of its
- * words, looked up alone. Returns PDX_OK, PDX_ENOMEM or the index's error
+ * words, looked up alone. Before that, two plain words typed side by side
+ * in text[0..len) (the text parsed, pdx_group.typed_at) get the word
+ * papers write them as, joined, when the index holds it ("deep seek":
+ * deepseek), as an alternative of both. Returns PDX_OK, PDX_ENOMEM or the
+ * index's error
  * for a damaged lexicon. */
-int pdx_query_expand(pdx_searcher *s, pdx_query *q);
+int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len);
 /* Do term clauses a and b stand for the same terms: the same slots, each
  * holding the same ordinals (fields, weights and flags aside)? */
 bool pdx_clause_same_terms(const pdx_clause *a, const pdx_clause *b);

@@ -638,6 +638,74 @@ static void search_compound_spellings(void **state)
     assert_string_equal(q(e, "alphazzz"), ""); /* one side no paper holds */
 }
 
+/* Two words typed apart that papers write as one name ("deep seek":
+ * DeepSeek) also find the name, scored as the two words found (the name
+ * ranks first), and as an expansion --explain shows; not excluded, quoted
+ * or with --no-expand, and no join across another word or an OR. */
+static const fdoc join_docs[] = {
+    {"2402.00001", "StoryWeaver: long videos", "Ann Lee", "StoryWeaver makes a video", 20240201,
+     1},
+    {"2402.00002", "a story of a weaver", "Bob Kim", "the weaver tells a story", 20240202, 1},
+    {"2402.00003", "a story alone", "Cara Diaz", "a story", 20240203, 1},
+    {"2402.00004", "weaver notes", "Dana Cho", "weaver", 20240204, 1},
+    /* (a joined word in over 20% of the papers is not added) */
+    {"2402.00005", "other things", "Eun Seo", "nothing here", 20240205, 1},
+    {"2402.00006", "more things", "Eun Seo", "nothing there", 20240206, 1},
+};
+#define NJOIN (sizeof join_docs / sizeof join_docs[0])
+
+static const char *join_q(env *e, const char *query, unsigned flags)
+{
+    static char buf[64];
+    pdx_query *pq;
+    if (pdx_query_parse_flags(&pq, e->s, query, strlen(query), flags))
+        fail_msg("parse '%s': %s", query, pdx_searcher_errmsg(e->s));
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, pq, &o, &r), PDX_OK);
+    buf[0] = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%c", i ? "," : "",
+                 h.id[h.id_len - 1]);
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(pq);
+    return buf;
+}
+
+static void search_joined_words(void **state)
+{
+    (void)state;
+    env e = {0};
+    fx_search_open(&e, join_docs, NJOIN);
+    assert_string_equal(join_q(&e, "story weaver", 0), "1,2");
+    assert_string_equal(join_q(&e, "Story  Weaver", 0), "1,2");
+    assert_string_equal(join_q(&e, "storyweaver", 0), "1");
+    /* the expansion is shown as typed and as joined */
+    pdx_query *pq;
+    assert_int_equal(pdx_query_parse(&pq, e.s, "Story Weaver", 12), PDX_OK);
+    pdx_expansion x;
+    assert_int_equal(pdx_query_expansion(pq, 0, &x), PDX_OK);
+    assert_true(x.from_len == 12 && !memcmp(x.from, "Story Weaver", 12));
+    assert_true(x.to_len == 11 && !memcmp(x.to, "StoryWeaver", 11));
+    assert_string_equal(x.source, "spelling");
+    pdx_query_free(pq);
+    /* no join: expansion off, quoted, excluded, another word between, an
+     * OR, a field on one word only */
+    assert_string_equal(join_q(&e, "story weaver", PDX_PARSE_NO_EXPAND), "2");
+    assert_string_equal(join_q(&e, "\"story weaver\"", 0), "");
+    assert_string_equal(join_q(&e, "\"story\" weaver", 0), "2");
+    assert_string_equal(join_q(&e, "video -story weaver", 0), "");
+    assert_string_equal(join_q(&e, "story video weaver", 0), "");
+    assert_string_equal(join_q(&e, "(story OR alone) weaver", 0), "2");
+    assert_string_equal(join_q(&e, "title:story weaver", 0), "2");
+    fx_search_close(&e);
+}
+
 static void search_filters(void **state)
 {
     env *e = *state;
@@ -940,7 +1008,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(search_bm25_by_hand),   cmocka_unit_test(search_vote_boost_order),
         cmocka_unit_test(search_operators),      cmocka_unit_test(search_fields),
-        cmocka_unit_test(search_prefix),         cmocka_unit_test(search_filters),
+        cmocka_unit_test(search_prefix),         cmocka_unit_test(search_joined_words),
+        cmocka_unit_test(search_filters),
         cmocka_unit_test(search_brackets),
         cmocka_unit_test(search_compound_spellings),
         cmocka_unit_test(search_sort_and_paging), cmocka_unit_test(search_partial),
