@@ -305,13 +305,36 @@ static int32_t old_record(const pdx_updater *u, const char *path)
     return -1;
 }
 
+/* A recorded file whose size or mtime moved but that cannot be read now,
+ * for want of permission (a sync tool wrote it back mode 600): like the
+ * files under a folder the walk could not read (update_walk.c), it is not
+ * gone, so its papers are kept as recorded, with the record's size and
+ * mtime, so that the next update reads it again. */
+static void keep_unreadable(pdx_updater *u, wfile *f, const pdx_manifest_file *r)
+{
+    pdx_update_diag(u, PDX_DIAG_WARNING, f->path, 0,
+                    "could not be read (%s): its %" PRIu32 " indexed paper%s kept as %s (a "
+                    "full build would leave %s out)",
+                    strerror(errno), r->n_docs, r->n_docs == 1 ? " is" : "s are",
+                    r->n_docs == 1 ? "it was" : "they were", r->n_docs == 1 ? "it" : "them");
+    f->kept = true;
+    f->size = r->size;
+    f->mtime_ns = r->mtime_ns;
+    f->hash = r->hash;
+    f->kind = WF_UNCHANGED;
+    f->stamped = true;
+}
+
 /* Decides, for each walked file, whether it must be parsed: new, changed
- * (size or mtime differ and so does the content hash), or unreadable when
- * it had to be hashed (a full build would skip it: its old papers go, and
- * parsing reports it). A file with the size and mtime of its record is not
- * opened at all (6,000 files at 20x: the stats are the cost of a no-op
- * update), so a permission change alone does not remove its papers. An
- * unchanged file whose mtime moved keeps its record with the new mtime. */
+ * (size or mtime differ and so does the content hash), or new and
+ * unreadable (parsing reports it). A file with the size and mtime of its
+ * record is not opened at all (6,000 files at 20x: the stats are the cost
+ * of a no-op update), so a permission change alone does not remove its
+ * papers; a recorded file that must be read and cannot be for want of
+ * permission keeps them too (keep_unreadable()), while one that cannot be
+ * read otherwise (gone since the walk, an I/O error) is parsed, reported
+ * and its papers go, as a full build would leave them out. An unchanged
+ * file whose mtime moved keeps its record with the new mtime. */
 static int classify_files(pdx_updater *u)
 {
     for (uint32_t i = 0; i < u->n_walk && !pdx_update_cancelled(u); i++) {
@@ -339,6 +362,10 @@ static int classify_files(pdx_updater *u)
         int rc = hash_file(f->path, &f->hash, &f->size);
         if (rc == PDX_ENOMEM)
             return pdx_update_oom(u);
+        if (rc && r && (errno == EACCES || errno == EPERM)) {
+            keep_unreadable(u, f, r);
+            continue;
+        }
         if (rc) {
             f->kind = r ? WF_CHANGED : WF_ADDED;
             continue;

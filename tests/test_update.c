@@ -977,6 +977,36 @@ static void update_keeps_papers_under_unreadable_folder(void **st)
     free(aside);
 }
 
+/* A digest whose size and mtime moved and that cannot be read now, for
+ * want of permission (a sync tool wrote it back mode 600), keeps its
+ * papers as a folder's do, with a warning (a user trial: its papers were
+ * deleted); readable again, it is read, and the index is a full build's. */
+static void update_keeps_papers_of_unreadable_file(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    update_index(t, t->idx, 0);
+    char *before = live_papers(t->idx), *p = fx_path(t->in, "2024-01-02.md");
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day3, 3);
+    blind_run r;
+    update_blind_as_user(t, p, &r);
+    if (r.rc)
+        fail_msg("update without permission on %s: %d %s", p, r.rc, r.err);
+    assert_int_equal(r.st.papers_deleted + r.st.papers_added, 0);
+    if (!strstr(t->diag, "its 2 indexed papers are kept as they were"))
+        fail_msg("no warning of the kept papers in:\n%s", t->diag);
+    char *now = live_papers(t->idx);
+    assert_string_equal(now, before);
+    free(now);
+    pdx_update_stats s = update_index(t, t->idx, 0); /* readable: read now */
+    assert_int_equal(s.papers_deleted, 2);
+    assert_int_equal(s.papers_added, 3);
+    assert_same_as_fresh(t);
+    free(before);
+    free(p);
+}
+
 /* A kept file holds its place in the walk, which breaks a tie between
  * duplicates of one date (the later file wins): a new copy in z.md, after
  * the unreadable asub/, wins as in a full build. And a kept file whose
@@ -1493,6 +1523,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_after_full_build, setup, teardown),
         cmocka_unit_test_setup_teardown(update_merges_and_optimize, setup, teardown),
         cmocka_unit_test_setup_teardown(update_merge_refuses_damaged_segment, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_keeps_papers_of_unreadable_file, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(update_keeps_papers_under_unreadable_folder, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(update_kept_file_keeps_its_place, setup, teardown),
