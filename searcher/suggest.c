@@ -259,6 +259,12 @@ static bool closeness(const word *w, const char *text, const pdx_term *t, unsign
     c->len = t->len;
     c->by_prefix = false;
     c->edits = edit_distance(w->term, w->term_len, t->str, t->len, bound);
+    /* or to the word as typed: a term the stemmer keeps whole (a stem
+     * override, docs/TOKENIZATION.md: `transformer`) is three edits from
+     * the stem of `transfomer` (transfom) and one from the word, which
+     * was "corrected" to transfer, two edits from that stem */
+    unsigned typed = edit_distance(text + w->start, w->end - w->start, t->str, t->len, bound);
+    c->edits = PDX_MIN(c->edits, typed);
     if (c->edits <= bound)
         return true;
     if (t->len < SUGGEST_MIN_LETTERS)

@@ -13,6 +13,11 @@
  * word closest to what was typed, not the first one read; "hallucination"
  * stems to "hallucin", which a typo in its suffix ("hallucinaton", no
  * stem rule applies) is close to only as a start of the typed word.
+ * "transfer", in three papers, is two edits from the stem of
+ * "transfomer" (transfom), and "transformer" (a stem override: a term of
+ * its own) one edit from the word typed; transform, transfix and transom
+ * are as close to that stem, so that the word is no candidate by its
+ * start alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,20 +35,21 @@
 
 static const fx_paper papers[] = {
     {"2401.00001", "Diffusion Models for Video", "Ana Lee",
-     "비디오 diffusion 모델을 제안한다. 음성도 다룬다. The diffusion sampler is fast.", 20240101,
-     10},
+     "비디오 diffusion 모델을 제안한다. 음성도 다룬다. The diffusion sampler is fast. Style transfer.",
+     20240101, 10},
     {"2401.00002", "Fast Diffusion Sampling", "Bo Kim",
-     "diffusion 샘플링을 빠르게 한다. 음정을 맞춘다.", 20240101, 5},
+     "diffusion 샘플링을 빠르게 한다. 음정을 맞춘다. Transfer too.", 20240101, 5},
     {"2401.00003", "A Transformer for Speech", "Cy Park",
      "음성을 위한 transformer 구조. Transformers scale well.", 20240102, 7},
     {"2401.00004", "Gaussian Splatting in Real Time", "Dee Han",
      "3D gaussian splatting 렌더링을 다룬다.", 20240102, 3},
     {"2401.00005", "Segment Anything Again", "Eun Seo",
-     "We segment images into segments. 이미지를 나눈다.", 20240103, 9},
+     "We segment images into segments. 이미지를 나눈다. We transfer.", 20240103, 9},
     {"2401.00006", "Better Segmentation Masks", "Fay Moon",
      "Semantic segmentation 성능을 높인다. Each segment is scored.", 20240103, 2},
     {"2401.00007", "Measuring Hallucination in Language Models", "Gil Yoon",
-     "언어 모델의 hallucination 을 측정한다.", 20240104, 4},
+     "언어 모델의 hallucination 을 측정한다. We transform, transfix, transom.",
+     20240104, 4},
     {"2401.00008", "강화학습 로봇", "Ha Jung\n김민수",
      "로봇을 강화학습으로 제어한다. A reinforcement policy.", 20240104, 1},
     {"2401.00009", "Self-Attention Everywhere", "Ira Yoon",
@@ -86,7 +92,10 @@ static void test_suggest__misspelt_words_corrected(void **state)
     fx_search *e = *state;
     expect(e, "difusion", "diffusion");           /* a letter left out */
     expect(e, "diffsuion", "diffusion");          /* two neighbours swapped */
+    /* one edit from the word transformer, a term of its own (a stem
+     * override), where its stem transfom is two from transfer (a trial) */
     expect(e, "transfomer", "transformer");
+    expect(e, "tranformer", "transformer");
     expect(e, "gaussain splatting", "gaussian splatting");
     expect(e, "segmantation masks", "segmentation masks");
     expect(e, "segmnets", "segments"); /* "Segment" is read first, one edit further */
