@@ -337,9 +337,11 @@ static int closer_surface(const pdx_token *t, void *payload)
 }
 
 /* Reads the fields of view paper doc where the typed word's spellings
- * are looked for (word_fields()) for spellings of sf's term. */
-static int read_paper(pdx_searcher *s, uint32_t doc, surface *sf)
+ * are looked for (word_fields()) for spellings of sf's term; done once a
+ * spelling one edit away is found. */
+static int read_paper(pdx_searcher *s, uint32_t doc, void *payload, bool *done)
 {
+    surface *sf = payload;
     pdx_hit_info h;
     int rc = pdx_hit_get(s, doc, &h);
     if (rc)
@@ -354,18 +356,19 @@ static int read_paper(pdx_searcher *s, uint32_t doc, surface *sf)
         rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, texts[f], lens[f], 0, NULL,
                           closer_surface, sf);
     }
+    *done = sf->edits <= 1;
     return rc;
 }
 
-/* Reads up to SUGGEST_PAPERS live papers holding term vord in the typed
- * word's fields, segment after segment, each once, for the spelling
- * closest to the typed word. */
-static int find_surface(pdx_searcher *s, uint32_t vord, surface *sf)
+int pdx_suggest_read_papers(pdx_searcher *s, uint32_t vord, unsigned fields, unsigned max,
+                            pdx_suggest_read_fn read, void *payload)
 {
-    uint32_t read[SUGGEST_PAPERS];
-    unsigned n_read = 0, fields = word_fields(sf->typed);
+    uint32_t seen_docs[SUGGEST_PAPERS];
+    unsigned n_read = 0;
+    bool done = false;
     int rc = PDX_OK;
-    for (uint32_t g = 0; g < pdx_search_n_segs(s->ix) && n_read < SUGGEST_PAPERS && !rc; g++) {
+    max = PDX_MIN(max, SUGGEST_PAPERS);
+    for (uint32_t g = 0; g < pdx_search_n_segs(s->ix) && n_read < max && !done && !rc; g++) {
         uint32_t base, local;
         pdx_index *seg = pdx_search_seg(s->ix, g, &base);
         rc = pdx_search_term_local(s->ix, vord, g, &local);
@@ -373,19 +376,19 @@ static int find_surface(pdx_searcher *s, uint32_t vord, surface *sf)
             rc = PDX_OK;
             continue;
         }
-        for (unsigned f = 0; f < PDX_NFIELDS && n_read < SUGGEST_PAPERS && !rc; f++) {
+        for (unsigned f = 0; f < PDX_NFIELDS && n_read < max && !done && !rc; f++) {
             pdx_postings p;
             if (!(fields & 1u << f) || (rc = pdx_postings_open(&p, seg, local, f))) {
                 rc = rc == PDX_ENOTFOUND ? PDX_OK : rc;
                 continue;
             }
-            while (!rc && p.doc != PDX_NO_DOC && n_read < SUGGEST_PAPERS && sf->edits > 1) {
+            while (!rc && p.doc != PDX_NO_DOC && n_read < max && !done) {
                 bool seen = pdx_doc_deleted(seg, p.doc);
                 for (unsigned i = 0; i < n_read && !seen; i++)
-                    seen = read[i] == base + p.doc;
+                    seen = seen_docs[i] == base + p.doc;
                 if (!seen) {
-                    read[n_read++] = base + p.doc;
-                    rc = read_paper(s, base + p.doc, sf);
+                    seen_docs[n_read++] = base + p.doc;
+                    rc = read(s, base + p.doc, payload, &done);
                 }
                 if (!rc)
                     rc = pdx_postings_next(&p);
@@ -395,6 +398,14 @@ static int find_surface(pdx_searcher *s, uint32_t vord, surface *sf)
     if (rc && rc != PDX_ENOMEM && !s->errmsg[0])
         pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
     return rc;
+}
+
+/* Reads up to SUGGEST_PAPERS live papers holding term vord in the typed
+ * word's fields for the spelling closest to the typed word. */
+static int find_surface(pdx_searcher *s, uint32_t vord, surface *sf)
+{
+    return pdx_suggest_read_papers(s, vord, word_fields(sf->typed), SUGGEST_PAPERS, read_paper,
+                                   sf);
 }
 
 /* The replacement of word w into *out (into the index mapping) and its

@@ -7,7 +7,8 @@
  * of one syllable replaced (an initial, a medial, or a final, which may
  * be none: the errors a Korean keyboard makes), each kept only when the
  * bigrams it changes are terms of the index. The few whose rarest changed
- * bigram most papers hold are searched as the word, and the one most
+ * bigram most papers hold are searched as the word, and of those some
+ * paper writes at the start of a word (written_as_word()), the one most
  * papers match wins. A word of 2 to SUGGEST_KO_MAX syllables as typed,
  * a particle included; a word of an author: field is searched as an
  * author's name. The caller skips a prefix, a field name and a word the
@@ -116,6 +117,71 @@ static int syllable_candidates(pdx_searcher *s, char *word, size_t k, size_t pos
     return rc;
 }
 
+/* ---- a candidate some paper writes as a word ----
+ *
+ * A candidate is searched as a phrase of bigrams, which also finds it
+ * across a space or inside a longer word: 제미나이 (Gemini) became
+ * 제시나이, matched only by 실«제 시나»리오, and 소라 (Sora) 소로, inside
+ * 요소로 (a user trial). So a candidate must start a word in some paper
+ * (a run of Hangul, particles and compounds after it allowed), less a
+ * trailing particle: 강화학숩을 is right as 강화학습 written with any. The
+ * papers holding its first bigram are read, SUGGEST_KO_READ at most. */
+#define SUGGEST_KO_READ 64
+
+typedef struct word_start {
+    const char *w; /* the candidate, less a trailing particle */
+    size_t n;
+    unsigned fields;
+    bool found;
+} word_start;
+
+/* Does t[0..tn) hold w[0..n) where no Hangul syllable is before it? */
+static bool starts_word_in(const char *t, size_t tn, const char *w, size_t n)
+{
+    for (size_t i = 0; i + n <= tn; i++)
+        if (t[i] == w[0] && !memcmp(t + i, w, n) && (i < 3 || !pdx_hangul_at(t + i - 3, 3)))
+            return true;
+    return false;
+}
+
+static int read_word_start(pdx_searcher *s, uint32_t doc, void *payload, bool *done)
+{
+    word_start *ws = payload;
+    pdx_hit_info h;
+    int rc = pdx_hit_get(s, doc, &h);
+    if (rc)
+        return rc;
+    const char *texts[PDX_NFIELDS] = {h.title, h.authors, h.summary};
+    size_t lens[PDX_NFIELDS] = {h.title_len, h.authors_len, h.summary_len};
+    for (unsigned f = 0; f < PDX_NFIELDS && !ws->found; f++)
+        ws->found = (ws->fields & 1u << f) && starts_word_in(texts[f], lens[f], ws->w, ws->n);
+    *done = ws->found;
+    return PDX_OK;
+}
+
+/* Does some paper write the candidate w[0..n) at the start of a word, in
+ * the authors when author, else a title or summary (*out)? */
+static int written_as_word(pdx_searcher *s, const char *w, size_t n, bool author, bool *out)
+{
+    word_start ws = {w, n,
+                     author ? 1u << PDX_FIELD_AUTHORS
+                            : (1u << PDX_FIELD_TITLE) | (1u << PDX_FIELD_SUMMARY),
+                     false};
+    for (size_t i = 3 * SUGGEST_KO_MIN; i < n; i += 3)
+        if (pdx_korean_particle_len(w + i, n - i) == n - i) {
+            ws.n = i;
+            break;
+        }
+    *out = false;
+    uint32_t ord;
+    int rc = pdx_search_term_find(s, w, 6, &ord);
+    if (rc)
+        return rc == PDX_ENOTFOUND ? PDX_OK : rc;
+    rc = pdx_suggest_read_papers(s, ord, ws.fields, SUGGEST_KO_READ, read_word_start, &ws);
+    *out = ws.found;
+    return rc;
+}
+
 int pdx_suggest_korean_papers(pdx_searcher *s, const char *w, size_t n, bool author,
                               uint64_t *total)
 {
@@ -144,8 +210,10 @@ int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, bool author, ch
     uint64_t most = 0;
     for (size_t i = 0; i < nb && !rc; i++) {
         uint64_t total;
+        bool written;
         put_syllable(word + 3 * best[i].pos, best[i].cp);
-        if (!(rc = pdx_suggest_korean_papers(s, word, n, author, &total)) && total > most) {
+        if (!(rc = written_as_word(s, word, n, author, &written)) && written &&
+            !(rc = pdx_suggest_korean_papers(s, word, n, author, &total)) && total > most) {
             most = total;
             memcpy(out, word, n);
             *found = true;

@@ -38,13 +38,15 @@ static const fx_paper papers[] = {
      "비디오 diffusion 모델을 제안한다. 음성도 다룬다. The diffusion sampler is fast. Style transfer.",
      20240101, 10},
     {"2401.00002", "Fast Diffusion Sampling", "Bo Kim",
-     "diffusion 샘플링을 빠르게 한다. 음정을 맞춘다. Transfer too.", 20240101, 5},
+     "diffusion 샘플링을 빠르게 한다. 음정을 맞춘다. Transfer too. 실제 시나리오에서 방법을 "
+     "제시한다.",
+     20240101, 5},
     {"2401.00003", "A Transformer for Speech", "Cy Park",
      "음성을 위한 transformer 구조. Transformers scale well.", 20240102, 7},
     {"2401.00004", "Gaussian Splatting in Real Time", "Dee Han",
      "3D gaussian splatting 렌더링을 다룬다.", 20240102, 3},
     {"2401.00005", "Segment Anything Again", "Eun Seo",
-     "We segment images into segments. 이미지를 나눈다. We transfer.", 20240103, 9},
+     "We segment images into segments. 이미지를 요소로 나눈다. We transfer.", 20240103, 9},
     {"2401.00006", "Better Segmentation Masks", "Fay Moon",
      "Semantic segmentation 성능을 높인다. Each segment is scored.", 20240103, 2},
     {"2401.00007", "Measuring Hallucination in Language Models", "Gil Yoon",
@@ -164,8 +166,9 @@ static void test_suggest__only_what_matches(void **state)
 /* A Korean word is a phrase of bigrams: a wrong jamo makes a bigram no
  * paper holds, and the word with one jamo replaced that papers match is
  * suggested (a user trial: 강화학숩 got none). A particle goes with it;
- * a word held, a prefix and a one-syllable word are left alone, and the
- * corrected query must match a paper. */
+ * a word held, a prefix and a one-syllable word are left alone, the
+ * corrected word must start a word some paper writes, and the corrected
+ * query must match a paper. */
 static void test_suggest__korean_jamo(void **state)
 {
     fx_search *e = *state;
@@ -185,6 +188,10 @@ static void test_suggest__korean_jamo(void **state)
     expect(e, "author:강화학숩", NULL);            /* no author is so named */
     expect(e, "숩", NULL);                         /* one syllable */
     expect(e, "difusion 뷁뷁뷁", NULL);            /* nothing one jamo away */
+    /* no paper writes the candidate as a word: 제시나이 only across a space
+     * (실«제 시나»리오), 소로 only inside one (요소로); a user trial */
+    expect(e, "제미나이 diffusion", NULL);
+    expect(e, "소라 segments", NULL);
 }
 
 static void test_suggest__arguments_checked(void **state)
