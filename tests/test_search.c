@@ -649,7 +649,7 @@ static const fdoc join_docs[] = {
     {"2402.00003", "a story alone", "Cara Diaz", "a story", 20240203, 1},
     {"2402.00004", "weaver notes", "Dana Cho", "weaver", 20240204, 1},
     /* (a joined word in over 20% of the papers is not added) */
-    {"2402.00005", "other things", "Eun Seo", "nothing here", 20240205, 1},
+    {"2402.00005", "other things", "Eun Seo", "nothing here but a 4-bit model", 20240205, 1},
     {"2402.00006", "more things", "Eun Seo", "nothing there", 20240206, 1},
 };
 #define NJOIN (sizeof join_docs / sizeof join_docs[0])
@@ -703,6 +703,23 @@ static void search_joined_words(void **state)
     assert_string_equal(join_q(&e, "story video weaver", 0), "");
     assert_string_equal(join_q(&e, "(story OR alone) weaver", 0), "2");
     assert_string_equal(join_q(&e, "title:story weaver", 0), "2");
+    fx_search_close(&e);
+}
+
+/* A number closed up with a word no paper holds ("4bit") finds the
+ * papers writing it apart ("4-bit", "4 bit"): the tokenizer keeps a word
+ * starting with digits whole. Not with --no-expand, not a split no paper
+ * holds, not a number some paper holds as typed. */
+static void search_number_split(void **state)
+{
+    (void)state;
+    env e = {0};
+    fx_search_open(&e, join_docs, NJOIN);
+    assert_string_equal(join_q(&e, "4bit", 0), "5");
+    assert_string_equal(join_q(&e, "4bit model", 0), "5");
+    assert_string_equal(join_q(&e, "4bit", PDX_PARSE_NO_EXPAND), "");
+    assert_string_equal(join_q(&e, "3bit", 0), "");
+    assert_string_equal(join_q(&e, "4-bit", 0), "5");
     fx_search_close(&e);
 }
 
@@ -1009,6 +1026,7 @@ int main(void)
         cmocka_unit_test(search_bm25_by_hand),   cmocka_unit_test(search_vote_boost_order),
         cmocka_unit_test(search_operators),      cmocka_unit_test(search_fields),
         cmocka_unit_test(search_prefix),         cmocka_unit_test(search_joined_words),
+        cmocka_unit_test(search_number_split),
         cmocka_unit_test(search_filters),
         cmocka_unit_test(search_brackets),
         cmocka_unit_test(search_compound_spellings),
