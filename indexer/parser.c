@@ -82,8 +82,11 @@
  * - Date: the last "## Daily Papers (...)" header above the paper, else the
  *   YYYY/MM/DD in the path. An invalid header date is a warning. A file
  *   whose papers have no date at all gets one warning (first paper's line).
- * - Votes: digits only, at most 10^9. "-", empty, or no line is unknown
- *   without a warning; anything else is unknown with a warning.
+ * - Votes: digits only, at most 10^9, maybe in groups of three after
+ *   commas ("1,234"). "-", empty, or no line is unknown without a warning;
+ *   anything else is unknown with a warning. The labels are "Vote:" and
+ *   "Authors:", as the digests write them, or "Votes:" and "Author:" (a
+ *   hand-written digest's; field_label()), all one way.
  * - A second Vote or Authors line in one paper is ignored with a warning.
  * - Authors: a comma list, or a Python-style list ['a', "O'B"] with '
  *   or " quotes and backslash escapes; a leading "and " is removed from each
@@ -1110,6 +1113,29 @@ static void date_header(pdx_parser *p, uint32_t lineno, const char *rest, size_t
     p->header_date = d;
 }
 
+/* A vote count v[0..n): digits, maybe grouped by three after commas
+ * ("1,234"), into *val; false when it is none or past 10 digits. */
+static bool vote_count(const char *v, size_t n, int64_t *val)
+{
+    size_t digits = 0, group = 0;
+    bool grouped = false;
+    *val = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == ',') {
+            if (i == 0 || i + 1 == n || (grouped && group != 3) || group > 3 || group == 0)
+                return false;
+            grouped = true;
+            group = 0;
+            continue;
+        }
+        if (!is_digit(v[i]) || ++digits > 10)
+            return false;
+        *val = *val * 10 + (v[i] - '0');
+        group++;
+    }
+    return digits > 0 && (!grouped || group == 3);
+}
+
 /* "Vote: ..."; v[0..n) is the text after the colon. */
 static void vote_line(pdx_parser *p, uint32_t lineno, const char *v, size_t n)
 {
@@ -1122,13 +1148,7 @@ static void vote_line(pdx_parser *p, uint32_t lineno, const char *v, size_t n)
     if (n == 0 || (n == 1 && v[0] == '-'))
         return; /* documented "unknown" */
     int64_t val = 0;
-    bool ok = n <= 10;
-    for (size_t i = 0; ok && i < n; i++) {
-        if (!is_digit(v[i]))
-            ok = false;
-        else
-            val = val * 10 + (v[i] - '0');
-    }
+    bool ok = vote_count(v, n, &val);
     if (ok && val <= PDX_VOTES_MAX) {
         p->votes = val;
         return;
@@ -1433,21 +1453,43 @@ static void comment_tail(pdx_parser *p, uint32_t lineno, const char *t, size_t n
     summary_line(p, lineno, t, n);
 }
 
+enum { FIELD_VOTE, FIELD_AUTHORS };
+
+/* Bytes of the field label t[0..n) starts with ("Vote:", "Votes:",
+ * "Authors:", "Author:"), its field into *field; 0 when none. */
+static size_t field_label(const char *t, size_t n, int *field)
+{
+    static const struct {
+        const char *label;
+        int field;
+    } labels[] = {{"Vote:", FIELD_VOTE},
+                  {"Votes:", FIELD_VOTE},
+                  {"Authors:", FIELD_AUTHORS},
+                  {"Author:", FIELD_AUTHORS}};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (has_prefix(t, n, labels[i].label)) {
+            *field = labels[i].field;
+            return strlen(labels[i].label);
+        }
+    return 0;
+}
+
 /* One line inside a paper. */
 static void paper_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
 {
     const char *t = s, *close;
-    size_t tn = n;
+    size_t tn = n, label;
+    int field;
     ltrim(&t, &tn);
     if (tn == 0)
         return;
     /* from the second '-': "<!-->" closes itself */
     if (has_prefix(t, tn, "<!--") && (close = comment_close(t + 2, tn - 2)) != NULL) {
         comment_tail(p, lineno, close + 3, (size_t)(t + tn - (close + 3)));
-    } else if (has_prefix(t, tn, "Vote:")) {
-        vote_line(p, lineno, t + 5, tn - 5);
-    } else if (has_prefix(t, tn, "Authors:")) {
-        authors_line(p, lineno, t + 8, tn - 8);
+    } else if ((label = field_label(t, tn, &field)) && field == FIELD_VOTE) {
+        vote_line(p, lineno, t + label, tn - label);
+    } else if (label) {
+        authors_line(p, lineno, t + label, tn - label);
     } else if (has_prefix(t, tn, "![") || has_prefix(t, tn, "[Watch Video]") ||
                is_html_line(t, tn)) {
         /* thumbnail, video or HTML: not summary text */
@@ -1562,8 +1604,9 @@ static bool links_a_paper(const char *s, size_t n)
 /* A paper's Vote or Authors line (paper_line()'s test). */
 static bool is_field_line(const char *s, size_t n)
 {
+    int field;
     ltrim(&s, &n);
-    return has_prefix(s, n, "Vote:") || has_prefix(s, n, "Authors:");
+    return field_label(s, n, &field) > 0;
 }
 
 /* The first pass: the file's fence lines, paired (fence.h), and where its

@@ -1251,6 +1251,39 @@ static void test_votes(void **state)
     collect_free(&c);
 }
 
+/* A hand-written digest's labels and counts: "Votes:" as "Vote:",
+ * "Author:" as "Authors:", thousands grouped by commas; commas elsewhere
+ * are no number (a user trial: "Votes: 77" became summary text). */
+static void test_vote_labels(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2024-05-17)\n"
+                      "### [a](https://arxiv.org/abs/2405.50001)\n"
+                      "Votes: 77\n"
+                      "Author: Ana Ruiz\n"
+                      "- 요약.\n"
+                      "### [b](https://arxiv.org/abs/2405.50002)\n"
+                      "Vote: 1,234\n"
+                      "### [c](https://arxiv.org/abs/2405.50003)\n"
+                      "Vote: 12,34\n"
+                      "### [d](https://arxiv.org/abs/2405.50004)\n"
+                      "Vote: 1,234,567\n"
+                      "### [e](https://arxiv.org/abs/2405.50005)\n"
+                      "Vote: ,123\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/labels.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 5);
+    int64_t want[5] = {77, 1234, PDX_VOTES_UNKNOWN, 1234567, PDX_VOTES_UNKNOWN};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(c.p[i].votes, want[i]);
+    assert_string_equal(c.p[0].authors, "Ana Ruiz");
+    assert_string_equal(c.p[0].summary, "- 요약.");
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 9, "not a number"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 13, "not a number"));
+    assert_int_equal(c.st.warnings, 2);
+    collect_free(&c);
+}
+
 static void test_authors(void **state)
 {
     (void)state;
@@ -2715,6 +2748,7 @@ int main(void)
         T("parser/heading/skipped", test_heading_skipped),
         T("parser/heading/indented", test_heading_indented),
         T("parser/votes", test_votes),
+        T("parser/votes/labels", test_vote_labels),
         T("parser/authors/lists", test_authors),
         T("parser/authors/thousands", test_authors_thousands),
         T("parser/authors/duplicates", test_authors_duplicates),
