@@ -119,6 +119,11 @@ typedef struct run_state {
     skipped *skips;
     size_t n_skips, cap_skips;
     uint64_t warnings;
+    /* The file of the last warnings in a row, how many it had and how many
+     * of them were not shown (WARNINGS_SHOWN_PER_FILE). */
+    char *warn_file;
+    uint64_t warn_run, warn_hidden;
+    bool warn_all; /* --watch: a run of one update per change, all shown */
     uint64_t paths_skipped; /* files and directories not read (PDX_DIAG_FILE) */
     double t0, last_progress;
     int err;
@@ -171,6 +176,38 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Warnings of one file in a row shown at most: the rest are counted
+ * (the summary's warnings) and one line says how many were not shown. A
+ * user trial's file of 50,000 headings with one arXiv id and a bad vote
+ * line each printed 100,000 lines. Skipped papers are always shown. */
+#define WARNINGS_SHOWN_PER_FILE 100
+
+/* Says how many warnings of the run of s->warn_file were not shown. */
+static void end_warning_run(run_state *s)
+{
+    if (s->warn_hidden)
+        pdx_cli_eprintf("%s: warning: %" PRIu64 " more warnings not shown (%d shown)\n",
+                        s->warn_file, s->warn_hidden, WARNINGS_SHOWN_PER_FILE);
+    free(s->warn_file);
+    s->warn_file = NULL;
+    s->warn_run = s->warn_hidden = 0;
+}
+
+/* Whether a warning of file may be shown (see WARNINGS_SHOWN_PER_FILE). */
+static bool warning_shown(run_state *s, const char *file)
+{
+    if (s->warn_all)
+        return true;
+    if (!s->warn_file || strcmp(s->warn_file, file)) {
+        end_warning_run(s);
+        s->warn_file = strdup(file);
+    }
+    if (++s->warn_run <= WARNINGS_SHOWN_PER_FILE)
+        return true;
+    s->warn_hidden++;
+    return false;
+}
+
 static void on_diag(const pdx_diag *d, void *payload)
 {
     run_state *s = payload;
@@ -203,7 +240,7 @@ static void on_diag(const pdx_diag *d, void *payload)
         return;
     }
     s->warnings++;
-    if (s->quiet)
+    if (s->quiet || (d->file && !warning_shown(s, d->file)))
         return;
     if (d->line)
         pdx_cli_eprintf("%s:%u: warning: %s\n", d->file, d->line, d->message);
@@ -954,6 +991,7 @@ static int do_update(run_state *s, const char *out, const char *const *paths, si
         rc = s->err;
     if (s->progress)
         fputs("\r\033[K", stderr);
+    end_warning_run(s);
     if (rc && interrupted) {
         pdx_cli_eprintf("paperdex-index: interrupted by %s; index not changed, temporary "
                 "files removed\n", signal_name(interrupted));
@@ -974,6 +1012,7 @@ static int run_watch(run_state *s, const char *out, const char *const *paths, si
                      const pdx_update_opts *uo)
 {
     s->progress = false; /* a log, not a progress line */
+    s->warn_all = true;   /* a long run: no file's run of warnings ends */
     pdx_parse_cb cb = {NULL, on_diag, s};
     pdx_watch_opts wo = {.index_path = out, .paths = paths, .n_paths = n_paths, .update = uo,
                          .cb = &cb, .stop = &interrupted, .log = stdout, .json = s->json,
@@ -1299,6 +1338,7 @@ static int index_main(int argc, char **argv, index_done *done)
         rc = pdx_writer_commit(s.w, &ws);
     if (s.progress)
         fputs("\r\033[K", stderr);
+    end_warning_run(&s);
     int status = 0;
     if (rc)
         export_abandon(&x);

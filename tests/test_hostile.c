@@ -1537,6 +1537,43 @@ static void hostile_index_messages_say_it_once(void **st)
     fx_rmtree(dir);
 }
 
+/* A file with a warning on every line shows 100 of them and one line for
+ * the rest, which the summary still counts (a user trial: 50,000 headings
+ * with one arXiv id and a bad vote printed 100,000 lines); its skipped
+ * papers are all shown. */
+static void hostile_index_warnings_capped_per_file(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *in = fx_path(dir, "in/a.md"), *indir = fx_path(dir, "in"), *idx = fx_path(dir, "x.idx");
+    size_t cap = 1 << 15, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text, cap, "## Daily Papers (2024-05-17)\n");
+    for (int i = 0; i < 150; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "### [P%d](https://arxiv.org/abs/2405.%05d)\nVote: x\n- 요약.\n", i,
+                                i + 1);
+    len += (size_t)snprintf(text + len, cap - len, "### [](https://example.org/x)\n");
+    assert_true(len < cap);
+    fx_write(in, text, len);
+    free(text);
+    const char *argv[] = {"paperdex-index", "--json", "-o", idx, indir, NULL};
+    run_result r = run_prog(dir, argv);
+    if (r.status != 0)
+        fail_msg("exit %d: %s", r.status, r.err);
+    assert_int_equal(json_u64(r.out, "warnings"), 150);
+    assert_int_equal(count_in(r.err, ": warning: vote count"), 100);
+    if (!strstr(r.err, "a.md: warning: 50 more warnings not shown (100 shown)") ||
+        count_in(r.err, ": skipped: ") != 1)
+        fail_msg("warnings of one file: %s", r.err);
+    run_free(&r);
+    free(idx);
+    free(indir);
+    free(in);
+    fx_rmtree(dir);
+}
+
 /* The same folder named twice and a file named beside its folder are read
  * once: no duplicate warnings (the corpus twice gave 4,344 of them). */
 static void hostile_index_same_input_twice(void **st)
@@ -1580,6 +1617,7 @@ int main(void)
         cmocka_unit_test(hostile_index_stdout_full),
         cmocka_unit_test(hostile_index_same_input_twice),
         cmocka_unit_test(hostile_index_messages_say_it_once),
+        cmocka_unit_test(hostile_index_warnings_capped_per_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
