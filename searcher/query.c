@@ -1698,6 +1698,20 @@ static int spelling_clause(parse_ctx *c, const char *typed, size_t latin, uint8_
     return rc;
 }
 
+/* Ends the making of clause *out for expand.c with a parse context of its
+ * own: on an error rc, *out is a missing clause; c's buffers go. */
+static int clause_made(parse_ctx *c, int rc, pdx_clause *out)
+{
+    if (rc) {
+        pdx_clause_free(out);
+        memset(out, 0, sizeof *out);
+        out->missing = true;
+    }
+    free(c->toks);
+    pdx_buf_free(&c->terms);
+    return rc;
+}
+
 int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8_t fields,
                            const pdx_clause *as_written, pdx_clause *out,
                            char spelling[PDX_SPELLING_MAX], size_t *spelling_len)
@@ -1711,14 +1725,7 @@ int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8
     *spelling_len = 0;
     if (tn && latin_compound_len(typed, tn) == tn)
         rc = spelling_clause(&c, typed, tn, fields, as_written, spelling, spelling_len, out);
-    if (rc) {
-        pdx_clause_free(out);
-        memset(out, 0, sizeof *out);
-        out->missing = true;
-    }
-    free(c.toks);
-    pdx_buf_free(&c.terms);
-    return rc;
+    return clause_made(&c, rc, out);
 }
 
 int pdx_clause_of_word(pdx_searcher *s, const char *w, size_t n, uint8_t fields,
@@ -1730,14 +1737,7 @@ int pdx_clause_of_word(pdx_searcher *s, const char *w, size_t n, uint8_t fields,
     int rc = tokenize_word(&c, w, n, PDX_TOKENIZE_QUERY);
     if (!rc && c.n_toks == 1)
         rc = build_clause(&c, out, fields);
-    if (rc) {
-        pdx_clause_free(out);
-        memset(out, 0, sizeof *out);
-        out->missing = true;
-    }
-    free(c.toks);
-    pdx_buf_free(&c.terms);
-    return rc;
+    return clause_made(&c, rc, out);
 }
 
 static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fields,

@@ -179,10 +179,12 @@ bool pdx_suggest_korean_word(const char *w, size_t n);
  * name (author:) when author, else as a query word. */
 int pdx_suggest_korean_papers(pdx_searcher *s, const char *w, size_t n, bool author,
                               uint64_t *total);
-/* Calls read(s, doc, payload) for up to max live papers (view docs) that
- * hold term vord in one of `fields` (a bit per field), each once, until
- * read sets *done or returns an error (returned). */
-typedef int (*pdx_suggest_read_fn)(pdx_searcher *s, uint32_t doc, void *payload, bool *done);
+/* Calls read(text, len, payload, done) with the fields of up to max live
+ * papers (text[f], len[f] by field) that hold term vord in one of
+ * `fields` (a bit per field), each paper once, until read sets *done or
+ * returns an error (returned). */
+typedef int (*pdx_suggest_read_fn)(const char *const text[PDX_NFIELDS],
+                                   const size_t len[PDX_NFIELDS], void *payload, bool *done);
 int pdx_suggest_read_papers(pdx_searcher *s, uint32_t vord, unsigned fields, unsigned max,
                             pdx_suggest_read_fn read, void *payload);
 /* The Korean word w[0..n) with one jamo replaced that most papers match

@@ -322,6 +322,7 @@ static int close_terms(pdx_searcher *s, const char *text, const word *w, unsigne
 /* The spelling of a term as papers write it that is closest to the
  * typed word, over the texts read so far. */
 typedef struct surface {
+    pdx_tokenizer *tk;
     const word *typed;
     const char *typed_text;
     const char *term; /* the term a spelling must give */
@@ -351,28 +352,37 @@ static int closer_surface(const pdx_token *t, void *payload)
     return 0;
 }
 
-/* Reads the fields of view paper doc where the typed word's spellings
- * are looked for (word_fields()) for spellings of sf's term; done once a
- * spelling one edit away is found. */
-static int read_paper(pdx_searcher *s, uint32_t doc, void *payload, bool *done)
+/* Reads a paper's fields where the typed word's spellings are looked for
+ * (word_fields()) for spellings of sf's term; done once a spelling one
+ * edit away is found. */
+static int read_paper(const char *const text[PDX_NFIELDS], const size_t len[PDX_NFIELDS],
+                      void *payload, bool *done)
 {
     surface *sf = payload;
-    pdx_hit_info h;
-    int rc = pdx_hit_get(s, doc, &h);
-    if (rc)
-        return rc;
-    const char *texts[PDX_NFIELDS] = {h.title, h.authors, h.summary};
-    size_t lens[PDX_NFIELDS] = {h.title_len, h.authors_len, h.summary_len};
     unsigned fields = word_fields(sf->typed);
+    int rc = PDX_OK;
     for (unsigned f = 0; f < PDX_NFIELDS && !rc; f++) {
         if (!(fields & 1u << f))
             continue;
-        sf->src = texts[f];
-        rc = pdx_tokenize(s->tk, PDX_TOKENIZE_DEFAULT, texts[f], lens[f], 0, NULL,
+        sf->src = text[f];
+        rc = pdx_tokenize(sf->tk, PDX_TOKENIZE_DEFAULT, text[f], len[f], 0, NULL,
                           closer_surface, sf);
     }
     *done = sf->edits <= 1;
     return rc;
+}
+
+/* Calls read() with the fields of view paper doc. */
+static int read_fields(pdx_searcher *s, uint32_t doc, pdx_suggest_read_fn read, void *payload,
+                       bool *done)
+{
+    pdx_hit_info h;
+    int rc = pdx_hit_get(s, doc, &h);
+    if (rc)
+        return rc;
+    const char *text[PDX_NFIELDS] = {h.title, h.authors, h.summary};
+    const size_t len[PDX_NFIELDS] = {h.title_len, h.authors_len, h.summary_len};
+    return read(text, len, payload, done);
 }
 
 int pdx_suggest_read_papers(pdx_searcher *s, uint32_t vord, unsigned fields, unsigned max,
@@ -403,7 +413,7 @@ int pdx_suggest_read_papers(pdx_searcher *s, uint32_t vord, unsigned fields, uns
                     seen = seen_docs[i] == base + p.doc;
                 if (!seen) {
                     seen_docs[n_read++] = base + p.doc;
-                    rc = read(s, base + p.doc, payload, &done);
+                    rc = read_fields(s, base + p.doc, read, payload, &done);
                 }
                 if (!rc)
                     rc = pdx_postings_next(&p);
@@ -444,7 +454,7 @@ static int correct_word(pdx_searcher *s, const char *text, const word *w, unsign
         pdx_term t;
         if ((rc = pdx_term_get(s->ix, best[i].vord, &t)))
             return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
-        surface sf = {w, text, t.str, t.len, NULL, NULL, 0, bound + 1, bound};
+        surface sf = {s->tk, w, text, t.str, t.len, NULL, NULL, 0, bound + 1, bound};
         rc = find_surface(s, best[i].vord, &sf);
         if (!rc && sf.best && sf.best_len >= SUGGEST_MIN_LETTERS &&
             (sf.edits < edits || (sf.edits == edits && best[i].papers > papers))) {

@@ -144,17 +144,12 @@ static bool starts_word_in(const char *t, size_t tn, const char *w, size_t n)
     return false;
 }
 
-static int read_word_start(pdx_searcher *s, uint32_t doc, void *payload, bool *done)
+static int read_word_start(const char *const text[PDX_NFIELDS], const size_t len[PDX_NFIELDS],
+                           void *payload, bool *done)
 {
     word_start *ws = payload;
-    pdx_hit_info h;
-    int rc = pdx_hit_get(s, doc, &h);
-    if (rc)
-        return rc;
-    const char *texts[PDX_NFIELDS] = {h.title, h.authors, h.summary};
-    size_t lens[PDX_NFIELDS] = {h.title_len, h.authors_len, h.summary_len};
     for (unsigned f = 0; f < PDX_NFIELDS && !ws->found; f++)
-        ws->found = (ws->fields & 1u << f) && starts_word_in(texts[f], lens[f], ws->w, ws->n);
+        ws->found = (ws->fields & 1u << f) && starts_word_in(text[f], len[f], ws->w, ws->n);
     *done = ws->found;
     return PDX_OK;
 }
