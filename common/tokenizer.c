@@ -418,6 +418,7 @@ static const struct {
     {LIT("intern"), LIT("internation"), LIT("internation")},
     {LIT("local"), LIT("localiz"), LIT("localiz")},
     {LIT("localis"), LIT("localis"), LIT("localiz")},
+    {LIT("mathemat"), LIT("mathemat"), LIT("math")},
     {LIT("modul"), LIT("modulat"), LIT("modulat")},
     {LIT("multipl"), LIT("multiplicat"), LIT("multiplicat")},
     {LIT("natur"), LIT("natural"), LIT("natural")},
