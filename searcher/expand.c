@@ -747,11 +747,15 @@ static int expand_alternatives(expander *x, uint32_t g)
  * two plain words of letters typed side by side (pdx_group.typed_at)
  * whose joined spelling is a term of the index get it as an alternative
  * of both groups, the way a span's lexicon equivalent is added (a paper
- * with it satisfies both). It weighs PDX_DERIVED_WEIGHT in each group, so
- * a paper writing the name scores its term's BM25 once in all, as a paper
- * writing the two words scores each of theirs. Not for a joined word too
- * common to expand (`data set`: dataset), nor one that is either word's
- * own term. */
+ * with it satisfies both). It weighs PDX_JOINED_WEIGHT in each group, so
+ * that a paper writing the name scores its term's BM25 once in each, as a
+ * paper writing the two words scores each of theirs. So does a version
+ * typed after a name ("Llama 3", "qwen 2.5", "gpt 4o"): joined, it is the
+ * name's phrase (llama3 is llama 3, docs/TOKENIZATION.md), and papers
+ * writing "Llama 3", "Llama-3" or "Llama3" rank above those with a 3
+ * anywhere (a user trial: "...LLaMA-1/2, GPT-3.5/4" was 6th). Not for a
+ * joined word too common to expand (`data set`: dataset), nor one that is
+ * either word's own term. */
 
 /* Group b's word was typed right after group a's, with only spaces
  * between them? */
@@ -766,13 +770,28 @@ static bool typed_next(const pdx_group *a, const pdx_group *b, const char *text,
     return true;
 }
 
+static bool ascii_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /* Is t[0..n) a word of two ASCII letters or more, and nothing else? */
 static bool letters_only(const char *t, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z')))
+        if (!ascii_letter(t[i]))
             return false;
     return n >= 2;
+}
+
+/* Is t[0..n) a version, a digit then digits, letters and points ("3",
+ * "2.5", "4o", "70b")? */
+static bool version_like(const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(t[i] >= '0' && t[i] <= '9') && (i == 0 || (!ascii_letter(t[i]) && t[i] != '.')))
+            return false;
+    return n >= 1;
 }
 
 /* Joins the words of groups a and b (span words w[0], w[1]) when papers
@@ -782,9 +801,10 @@ static int join_pair(expander *x, const span_word *w, const char *text)
     pdx_query *q = x->q;
     const pdx_group *a = &q->groups[w[0].g], *b = &q->groups[w[1].g];
     const pdx_clause *ca = word_clause(q, w[0]), *cb = word_clause(q, w[1]);
+    bool version = version_like(text + b->typed_at, b->typed_len);
     if (ca->fields != cb->fields || a->function_word || b->function_word ||
         !letters_only(text + a->typed_at, a->typed_len) ||
-        !letters_only(text + b->typed_at, b->typed_len) ||
+        !(version || letters_only(text + b->typed_at, b->typed_len)) ||
         (size_t)a->typed_len + b->typed_len >= PDX_SPELLING_MAX)
         return PDX_OK;
     char joined[PDX_SPELLING_MAX];
@@ -792,7 +812,7 @@ static int join_pair(expander *x, const span_word *w, const char *text)
     memcpy(joined, text + a->typed_at, a->typed_len);
     memcpy(joined + a->typed_len, text + b->typed_at, b->typed_len);
     pdx_clause cl;
-    int rc = pdx_clause_of_word(x->s, joined, n, ca->fields, &cl);
+    int rc = pdx_clause_of_word(x->s, joined, n, ca->fields, version ? 4 : 1, &cl);
     if (rc || cl.missing || pdx_clause_same_terms(&cl, ca) || pdx_clause_same_terms(&cl, cb) ||
         too_common(x->s, &cl) || group_has(a, &cl) || group_has(b, &cl)) {
         pdx_clause_free(&cl);

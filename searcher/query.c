@@ -1729,13 +1729,13 @@ int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8
 }
 
 int pdx_clause_of_word(pdx_searcher *s, const char *w, size_t n, uint8_t fields,
-                       pdx_clause *out)
+                       size_t max_terms, pdx_clause *out)
 {
     parse_ctx c = {.s = s};
     memset(out, 0, sizeof *out);
     out->missing = true;
     int rc = tokenize_word(&c, w, n, PDX_TOKENIZE_QUERY);
-    if (!rc && c.n_toks == 1)
+    if (!rc && c.n_toks >= 1 && c.n_toks <= max_terms)
         rc = build_clause(&c, out, fields);
     return clause_made(&c, rc, out);
 }

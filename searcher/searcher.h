@@ -410,11 +410,11 @@ int pdx_clause_dup(pdx_clause *dst, const pdx_clause *src);
 int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8_t fields,
                            const pdx_clause *as_written, pdx_clause *out,
                            char spelling[PDX_SPELLING_MAX], size_t *spelling_len);
-/* The clause of one word w[0..n) as a query word (stemmed, folded),
- * restricted to fields; out->missing when it is not exactly one term or the
- * index lacks it. */
+/* The clause of one word w[0..n) as a query word (stemmed, folded; a
+ * phrase when it gives several terms), restricted to fields; out->missing
+ * when it gives none or more than max_terms, or the index lacks one. */
 int pdx_clause_of_word(pdx_searcher *s, const char *w, size_t n, uint8_t fields,
-                       pdx_clause *out);
+                       size_t max_terms, pdx_clause *out);
 void pdx_clause_free(pdx_clause *cl);
 int pdx_group_add_clause(pdx_group *g, pdx_clause *cl);
 /* Records what a word expanded to, for pdx_query_expansion(). */

@@ -646,17 +646,22 @@ static void search_compound_spellings(void **state)
 
 /* Two words typed apart that papers write as one name ("deep seek":
  * DeepSeek) also find the name, scored as the two words found (the name
- * ranks first), and as an expansion --explain shows; not excluded, quoted
+ * ranks first), and as an expansion --explain shows; a version after a
+ * name ("weaver 3") ranks the name's phrase higher; not excluded, quoted
  * or with --no-expand, and no join across another word or an OR. */
 static const fdoc join_docs[] = {
     {"2402.00001", "StoryWeaver: long videos", "Ann Lee", "StoryWeaver makes a video", 20240201,
      1},
     {"2402.00002", "a story of a weaver", "Bob Kim", "the weaver tells a story", 20240202, 1},
     {"2402.00003", "a story alone", "Cara Diaz", "a story", 20240203, 1},
-    {"2402.00004", "weaver notes", "Dana Cho", "weaver", 20240204, 1},
+    {"2402.00004", "weaver notes", "Dana Cho", "weaver and 3 of weaver and 3 times", 20240204, 1},
     /* (a joined word in over 20% of the papers is not added) */
     {"2402.00005", "other things", "Eun Seo", "nothing here but a 4-bit model", 20240205, 1},
-    {"2402.00006", "more things", "Eun Seo", "nothing there", 20240206, 1},
+    {"2402.00006", "more things", "Eun Seo", "a model like Weaver-3 there", 20240206, 1},
+    {"2402.00007", "filler", "Fay Moon", "nothing", 20240207, 1},
+    {"2402.00008", "filler", "Fay Moon", "nothing", 20240207, 1},
+    {"2402.00009", "filler", "Fay Moon", "nothing", 20240207, 1},
+    {"2402.00010", "filler", "Fay Moon", "nothing", 20240207, 1},
 };
 #define NJOIN (sizeof join_docs / sizeof join_docs[0])
 
@@ -669,6 +674,29 @@ static const char *join_q(env *e, const char *query, unsigned flags)
     return run_flags(e, join_docs, NJOIN, query, flags, &o, NULL);
 }
 
+/* The score of join_docs[want] for query, full matches only; fails the
+ * test when it is no hit. */
+static double join_score(env *e, const char *query, unsigned flags, size_t want)
+{
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    pdx_results r;
+    run_flags(e, join_docs, NJOIN, query, flags, &o, &r);
+    double score = -1;
+    const char *id = join_docs[want].id;
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        if (h.id_len == strlen(id) && !memcmp(h.id, id, h.id_len))
+            score = r.hits[i].score;
+    }
+    pdx_results_clear(&r);
+    if (score < 0)
+        fail_msg("'%s': %s is no hit", query, id);
+    return score;
+}
+
 static void search_joined_words(void **state)
 {
     (void)state;
@@ -677,6 +705,12 @@ static void search_joined_words(void **state)
     assert_string_equal(join_q(&e, "story weaver", 0), "0,1");
     assert_string_equal(join_q(&e, "Story  Weaver", 0), "0,1");
     assert_string_equal(join_q(&e, "storyweaver", 0), "0");
+    /* a version after a name: the name's phrase ("Weaver-3") adds to a
+     * paper's score, the words apart hardly (the groups' weights move) */
+    double near = join_score(&e, "weaver 3", PDX_PARSE_NO_EXPAND, 5);
+    assert_true(join_score(&e, "weaver 3", 0, 5) > 1.5 * near);
+    double apart = join_score(&e, "weaver 3", PDX_PARSE_NO_EXPAND, 3);
+    assert_true(join_score(&e, "weaver 3", 0, 3) < 1.05 * apart);
     /* the expansion is shown as typed and as joined */
     pdx_query *pq;
     assert_int_equal(pdx_query_parse(&pq, e.s, "Story Weaver", 12), PDX_OK);
