@@ -822,10 +822,13 @@ static int join_pair(expander *x, const span_word *w, const char *text)
     cl.alternative = true;
     if ((rc = add_to_span(q, w, 2, &cl)))
         return rc;
-    char from[2 * PDX_SPELLING_MAX];
-    size_t fn = (size_t)(b->typed_at + b->typed_len - a->typed_at);
-    memcpy(from, text + a->typed_at, fn);
-    return pdx_query_note_expansion(q, from, fn, joined, n, "spelling", 0, PDX_JOINED_WEIGHT);
+    /* the two words as typed, one space between them (a review: the
+     * spaces typed, any number, overflowed a buffer) */
+    char from[PDX_SPELLING_MAX + 1];
+    memcpy(from, text + a->typed_at, a->typed_len);
+    from[a->typed_len] = ' ';
+    memcpy(from + a->typed_len + 1, text + b->typed_at, b->typed_len);
+    return pdx_query_note_expansion(q, from, n + 1, joined, n, "spelling", 0, PDX_JOINED_WEIGHT);
 }
 
 /* Joins each two plain words typed side by side that papers write as one. */

@@ -720,6 +720,14 @@ static void search_joined_words(void **state)
     assert_true(x.to_len == 11 && !memcmp(x.to, "StoryWeaver", 11));
     assert_string_equal(x.source, "spelling");
     pdx_query_free(pq);
+    /* any spaces between them: shown with one (a review: 300 overflowed) */
+    char gap[400];
+    snprintf(gap, sizeof gap, "story%300sweaver", "");
+    assert_string_equal(join_q(&e, gap, 0), "0,1");
+    assert_int_equal(pdx_query_parse(&pq, e.s, gap, strlen(gap)), PDX_OK);
+    assert_int_equal(pdx_query_expansion(pq, 0, &x), PDX_OK);
+    assert_true(x.from_len == 12 && !memcmp(x.from, "story weaver", 12));
+    pdx_query_free(pq);
     /* no join: expansion off, quoted, excluded, another word between, an
      * OR, a field on one word only */
     assert_string_equal(join_q(&e, "story weaver", PDX_PARSE_NO_EXPAND), "1");
