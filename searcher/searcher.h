@@ -188,10 +188,11 @@ typedef int (*pdx_suggest_read_fn)(const char *const text[PDX_NFIELDS],
 int pdx_suggest_read_papers(pdx_searcher *s, uint32_t vord, unsigned fields, unsigned max,
                             pdx_suggest_read_fn read, void *payload);
 /* The Korean word w[0..n) with one jamo replaced that most papers match
- * (as an author's name when author), into out (n bytes, the same length)
- * with *found, or *found false. */
+ * (as an author's name when author), or else, a compound no paper writes
+ * closed, split in two words that papers match apart: into out (room for
+ * 3 * 10 + 1 bytes), *out_len bytes, with *found; or *found false. */
 int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, bool author, char *out,
-                       bool *found);
+                       size_t *out_len, bool *found);
 /* The vord of a term some live paper has: PDX_OK, PDX_ENOTFOUND, or an
  * error with its message in s. */
 int pdx_search_term_find(pdx_searcher *s, const char *term, size_t len, uint32_t *out);

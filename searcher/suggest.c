@@ -546,7 +546,7 @@ typedef struct fix {
     const char *r; /* a Latin word's spelling, in the index mapping */
     size_t rn;     /* bytes of r, or of own */
     bool korean;   /* the word is own: a Korean word with one jamo replaced */
-    char own[32];  /* 3 bytes a syllable, at most 10 (suggest_ko.c) */
+    char own[32];  /* 3 bytes a syllable, at most 10, and a space (suggest_ko.c) */
 } fix;
 
 typedef struct fixes {
@@ -630,11 +630,13 @@ static int fix_korean(pdx_searcher *s, const char *text, size_t len, fixes *fx)
             (rc = pdx_suggest_korean_papers(s, text + start, i - start, author, &held)) || held)
             continue;
         char own[sizeof fx->f[0].own];
-        if (!(rc = pdx_suggest_korean(s, text + start, i - start, author, own, &found)) &&
+        size_t own_len = 0;
+        if (!(rc = pdx_suggest_korean(s, text + start, i - start, author, own, &own_len,
+                                      &found)) &&
             found) {
             fix *f = &fx->f[fx->n++];
-            *f = (fix){start, i, NULL, i - start, true, {0}};
-            memcpy(f->own, own, i - start);
+            *f = (fix){start, i, NULL, own_len, true, {0}};
+            memcpy(f->own, own, own_len);
         }
     }
     return rc;

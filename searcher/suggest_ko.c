@@ -189,13 +189,39 @@ int pdx_suggest_korean_papers(pdx_searcher *s, const char *w, size_t n, bool aut
     return pdx_suggest_papers(s, q, k + n, total);
 }
 
-int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, bool author, char *out,
-                       bool *found)
+/* A compound typed closed that no paper writes so may be two words papers
+ * write apart: `환각완화` matched nothing, `환각 완화` 16 papers (the closed
+ * form is a phrase of its bigrams, which must stand together; apart, the
+ * words only need to be in one paper). The split into two words of two
+ * syllables or more that most papers match, with a space, into out. */
+static int split_compound(pdx_searcher *s, const char *w, size_t n, char *out, size_t *out_len,
+                          bool *found)
 {
-    *found = false;
-    if (!pdx_suggest_korean_word(w, n))
-        return PDX_OK;
+    char two[3 * SUGGEST_KO_MAX + 1];
+    uint64_t most = 0;
+    int rc = PDX_OK;
+    for (size_t at = 3 * SUGGEST_KO_MIN; at + 3 * SUGGEST_KO_MIN <= n && !rc; at += 3) {
+        memcpy(two, w, at);
+        two[at] = ' ';
+        memcpy(two + at + 1, w + at, n - at);
+        uint64_t total;
+        if (!(rc = pdx_suggest_papers(s, two, n + 1, &total)) && total > most) {
+            most = total;
+            memcpy(out, two, n + 1);
+            *out_len = n + 1;
+            *found = true;
+        }
+    }
+    return rc;
+}
+
+int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, bool author, char *out,
+                       size_t *out_len, bool *found)
+{
     char word[3 * SUGGEST_KO_MAX];
+    *found = false;
+    if (!pdx_suggest_korean_word(w, n) || n > sizeof word) /* (the second for the compiler) */
+        return PDX_OK;
     memcpy(word, w, n);
     size_t k = n / 3, nb = 0;
     ko_candidate best[SUGGEST_KO_TRIES];
@@ -211,9 +237,12 @@ int pdx_suggest_korean(pdx_searcher *s, const char *w, size_t n, bool author, ch
             !(rc = pdx_suggest_korean_papers(s, word, n, author, &total)) && total > most) {
             most = total;
             memcpy(out, word, n);
+            *out_len = n;
             *found = true;
         }
         memcpy(word, w, n);
     }
+    if (!rc && !*found && !author)
+        rc = split_compound(s, w, n, out, out_len, found);
     return rc;
 }

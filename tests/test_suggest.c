@@ -192,6 +192,11 @@ static void test_suggest__korean_jamo(void **state)
      * (실«제 시나»리오), 소로 only inside one (요소로); a user trial */
     expect(e, "제미나이 diffusion", NULL);
     expect(e, "소라 segments", NULL);
+    /* a compound no paper writes closed, two words papers write apart (a
+     * user trial: 환각완화 matched nothing, 환각 완화 16 papers) */
+    expect(e, "실제방법", "실제 방법");
+    expect(e, "실제방법을 diffusion", "실제 방법을 diffusion");
+    expect(e, "author:실제방법", NULL); /* a name is not split */
 }
 
 /* A word one paper holds, one edit from a word a hundred times as many
