@@ -23,9 +23,7 @@
  * jamo) are not edits of terms: suggest_ko.c tries the word with one jamo
  * replaced. Of Latin text, only words of letters are looked at; not a
  * field name (`title:`), a prefix (`transf*`) or a word the query
- * matches in another form (`pointcloud`: point cloud). A word held by a
- * paper or two is corrected too when a word one edit away is far commoner
- * (fix_rare()). Two edits away, the
+ * matches in another form (`pointcloud`: point cloud). Two edits away, the
  * word must be one three papers hold; spellings are read in titles and
  * summaries, or the authors for a word of an author: field. The cost (a
  * scan of the terms of one first letter, a few papers read) is paid only
@@ -35,7 +33,6 @@
  * query of nothing (two people's names in one quoted author).
  */
 #include <ctype.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,16 +49,6 @@
  * seldom what a misspelling of a word they do not hold meant (`mankind`
  * was "corrected" to the name of a method of one paper). */
 #define SUGGEST_FAR_PAPERS 3
-/* A word a paper or two hold (SUGGEST_RARE_PAPERS) of SUGGEST_RARE_LETTERS
- * or more, one edit from a word SUGGEST_COMMON_RATIO times as many papers
- * hold (SUGGEST_COMMON_PAPERS at least), is most likely misspelt too, a
- * paper having made the typo first: one paper writes "GAUSIAN", so
- * `gausian spaltting` got no suggestion (a user trial). Shorter words are
- * too often names one edit from a common word (VILA, via). */
-#define SUGGEST_RARE_PAPERS 2
-#define SUGGEST_RARE_LETTERS 6
-#define SUGGEST_COMMON_RATIO 100
-#define SUGGEST_COMMON_PAPERS 50
 
 /* Edits allowed for a word of n letters. */
 static unsigned max_edits(size_t n)
@@ -291,7 +278,7 @@ static bool closeness(const word *w, const char *text, const pdx_term *t, unsign
 /* The terms some live paper holds that start with w's first letter and
  * are close to it (closeness()), the best into best[0..*n). */
 static int close_terms(pdx_searcher *s, const char *text, const word *w, unsigned bound,
-                       uint32_t own, candidate *best, size_t *n)
+                       candidate *best, size_t *n)
 {
     uint32_t *vords;
     size_t n_vords;
@@ -302,8 +289,6 @@ static int close_terms(pdx_searcher *s, const char *text, const word *w, unsigne
     for (size_t i = 0; i < n_vords && !rc; i++) {
         pdx_term t;
         candidate c = {.vord = vords[i]};
-        if (vords[i] == own)
-            continue;
         if ((rc = pdx_term_get(s->ix, vords[i], &t))) {
             rc = pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
             break;
@@ -434,17 +419,15 @@ static int find_surface(pdx_searcher *s, uint32_t vord, surface *sf)
 }
 
 /* The replacement of word w into *out (into the index mapping) and its
- * length, or NULL when no term close to it reads close to it; at most
- * `most` edits, never its own term own (UINT32_MAX: none); *papers the
- * papers of the replacement's term. */
-static int correct_word(pdx_searcher *s, const char *text, const word *w, unsigned most,
-                        uint32_t own, const char **out, size_t *out_len, uint64_t *papers_out)
+ * length, or NULL when no term close to it reads close to it. */
+static int correct_word(pdx_searcher *s, const char *text, const word *w, const char **out,
+                        size_t *out_len)
 {
     *out = NULL;
-    unsigned bound = PDX_MIN(max_edits(w->end - w->start), most);
+    unsigned bound = max_edits(w->end - w->start);
     candidate best[SUGGEST_CANDIDATES];
     size_t n;
-    int rc = close_terms(s, text, w, bound, own, best, &n);
+    int rc = close_terms(s, text, w, bound, best, &n);
     unsigned edits = bound + 1; /* of *out's spelling from the typed word */
     uint64_t papers = 0;        /* of its term */
     /* Every candidate is read: the closest spelling wins, then the term
@@ -466,7 +449,6 @@ static int correct_word(pdx_searcher *s, const char *text, const word *w, unsign
     }
     if (rc || (edits >= 2 && papers < SUGGEST_FAR_PAPERS))
         *out = NULL;
-    *papers_out = papers;
     return rc;
 }
 
@@ -554,25 +536,6 @@ typedef struct fixes {
     size_t n;
 } fixes;
 
-/* The correction of word w, whose term ord papers hold, into fx when it
- * is a rare word one edit from a common one (SUGGEST_RARE_PAPERS). */
-static int fix_rare(pdx_searcher *s, const char *text, const word *w, uint32_t ord, fixes *fx)
-{
-    uint64_t df, papers;
-    const char *r;
-    size_t rn;
-    if (w->end - w->start < SUGGEST_RARE_LETTERS)
-        return PDX_OK;
-    int rc = pdx_search_term_papers(s, ord, &df);
-    if (rc || df > SUGGEST_RARE_PAPERS)
-        return rc;
-    if ((rc = correct_word(s, text, w, 1, ord, &r, &rn, &papers)) || !r ||
-        papers < SUGGEST_COMMON_PAPERS || papers < SUGGEST_COMMON_RATIO * df)
-        return rc;
-    fx->f[fx->n++] = (fix){w->start, w->end, r, rn, false, {0}};
-    return PDX_OK;
-}
-
 /* The corrections of the Latin words of ws into fx. */
 static int fix_latin(pdx_searcher *s, const char *text, const words *ws, fixes *fx)
 {
@@ -581,16 +544,9 @@ static int fix_latin(pdx_searcher *s, const char *text, const words *ws, fixes *
         const word *w = &ws->w[i];
         uint32_t ord;
         bool held;
-        const char *r;
-        size_t rn;
-        uint64_t papers;
         rc = pdx_search_term_find(s, w->term, w->term_len, &ord);
-        if (!rc) {
-            rc = fix_rare(s, text, w, ord, fx);
-            continue;
-        }
         if (rc != PDX_ENOTFOUND)
-            continue; /* an error */
+            continue; /* a word papers hold (rc 0), or an error */
         /* Searched alone as the parser reads a word, does it match papers
          * in some form? Its term is not in the index, but another spelling
          * may be ("selfattention": self-attention) or a lexicon
@@ -600,7 +556,9 @@ static int fix_latin(pdx_searcher *s, const char *text, const words *ws, fixes *
          * paper has. */
         if ((rc = matches_in_full(s, text + w->start, w->end - w->start, &held)) || held)
             continue;
-        if ((rc = correct_word(s, text, w, UINT_MAX, UINT32_MAX, &r, &rn, &papers)) || !r)
+        const char *r;
+        size_t rn;
+        if ((rc = correct_word(s, text, w, &r, &rn)) || !r)
             continue;
         fx->f[fx->n++] = (fix){w->start, w->end, r, rn, false, {0}};
     }

@@ -199,34 +199,6 @@ static void test_suggest__korean_jamo(void **state)
     expect(e, "author:실제방법", NULL); /* a name is not split */
 }
 
-/* A word one paper holds, one edit from a word a hundred times as many
- * hold, is a misspelling a paper made first ("gausian": a user trial);
- * not a short word (a name like VILA is one edit from via), nor one the
- * common word is not common enough beside. */
-static void test_suggest__rare_word_near_a_common_one(void **state)
-{
-    (void)state;
-    enum { N = 104 };
-    static char ids[N][16];
-    fx_paper ps[N];
-    for (int i = 0; i < N; i++) {
-        snprintf(ids[i], sizeof ids[i], "2402.%05d", i + 1);
-        ps[i] = (fx_paper){ids[i], "Gaussian splatting of scenes", "Ana Lee",
-                           "gaussian splatting 렌더링. The vila of the scene via a map.", 20240201,
-                           1};
-    }
-    ps[N - 2].title = "A gausian study";
-    ps[N - 2].summary = "gausian fields";
-    ps[N - 1].title = "Splatting alone";
-    ps[N - 1].summary = "splatting and the vilu";
-    fx_search e = {0};
-    fx_search_open(&e, ps, N);
-    expect(&e, "gausian spaltting", "gaussian splatting");
-    expect(&e, "gausian", "gaussian"); /* (a front end asks only when nothing matches) */
-    expect(&e, "vilu spaltting", "vilu splatting"); /* short: vilu may be a name */
-    fx_search_close(&e);
-}
-
 static void test_suggest__arguments_checked(void **state)
 {
     fx_search *e = *state;
@@ -257,7 +229,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_suggest__only_what_matches, setup,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__korean_jamo, setup, fx_search_teardown),
-        cmocka_unit_test(test_suggest__rare_word_near_a_common_one),
         cmocka_unit_test_setup_teardown(test_suggest__arguments_checked, setup,
                                         fx_search_teardown),
     };
