@@ -122,10 +122,13 @@ static int syllable_candidates(pdx_searcher *s, char *word, size_t k, size_t pos
  * A candidate is searched as a phrase of bigrams, which also finds it
  * across a space or inside a longer word: 제미나이 (Gemini) became
  * 제시나이, matched only by 실«제 시나»리오, and 소라 (Sora) 소로, inside
- * 요소로 (a user trial). So a candidate must start a word in some paper
- * (a run of Hangul, particles and compounds after it allowed), less a
- * trailing particle: 강화학숩을 is right as 강화학습 written with any. The
- * papers holding its first bigram are read, SUGGEST_KO_READ at most. */
+ * 요소로 (a user trial). So a candidate must start a word in some paper,
+ * less a trailing particle (강화학숩을 is right as 강화학습 written with
+ * any), particles and compounds after it allowed, and a space between
+ * its syllables too: papers write 확산 모델 691 times, 확산모델 twice,
+ * and 확산모댈 is right as 확산모델. The papers holding its rarest
+ * bigram are read, SUGGEST_KO_READ at most (평가, its first, is in 2,287
+ * papers, 평가지표 in 3). */
 #define SUGGEST_KO_READ 64
 
 typedef struct word_start {
@@ -135,11 +138,25 @@ typedef struct word_start {
     bool found;
 } word_start;
 
-/* Does t[0..tn) hold w[0..n) where no Hangul syllable is before it? */
+/* Does t[i..tn) spell w[0..n), a space allowed between two syllables? */
+static bool spelled_at(const char *t, size_t tn, size_t i, const char *w, size_t n)
+{
+    for (size_t k = 0; k < n; k += 3) {
+        if (k && i < tn && t[i] == ' ')
+            i++;
+        if (i + 3 > tn || memcmp(t + i, w + k, 3))
+            return false;
+        i += 3;
+    }
+    return true;
+}
+
+/* Does t[0..tn) spell w[0..n) (spelled_at()) where no Hangul syllable is
+ * before it? */
 static bool starts_word_in(const char *t, size_t tn, const char *w, size_t n)
 {
     for (size_t i = 0; i + n <= tn; i++)
-        if (t[i] == w[0] && !memcmp(t + i, w, n) && (i < 3 || !pdx_hangul_at(t + i - 3, 3)))
+        if (t[i] == w[0] && (i < 3 || !pdx_hangul_at(t + i - 3, 3)) && spelled_at(t, tn, i, w, n))
             return true;
     return false;
 }
@@ -152,6 +169,29 @@ static int read_word_start(const char *const text[PDX_NFIELDS], const size_t len
         ws->found = (ws->fields & 1u << f) && starts_word_in(text[f], len[f], ws->w, ws->n);
     *done = ws->found;
     return PDX_OK;
+}
+
+/* The bigram of w[0..n) (whole syllables) that fewest papers hold, among
+ * those the index has, into *ord; PDX_ENOTFOUND when none. */
+static int rarest_bigram(pdx_searcher *s, const char *w, size_t n, uint32_t *ord)
+{
+    uint64_t fewest = UINT64_MAX;
+    int rc = PDX_ENOTFOUND;
+    for (size_t i = 0; i + 6 <= n; i += 3) {
+        uint32_t o;
+        uint64_t df;
+        int r = pdx_search_term_find(s, w + i, 6, &o);
+        if (r == PDX_ENOTFOUND)
+            continue;
+        if (r || (r = pdx_search_term_papers(s, o, &df)))
+            return r;
+        if (df < fewest) {
+            fewest = df;
+            *ord = o;
+            rc = PDX_OK;
+        }
+    }
+    return rc;
 }
 
 /* Does some paper write the candidate w[0..n) at the start of a word, in
@@ -169,7 +209,7 @@ static int written_as_word(pdx_searcher *s, const char *w, size_t n, bool author
         }
     *out = false;
     uint32_t ord;
-    int rc = pdx_search_term_find(s, w, 6, &ord);
+    int rc = rarest_bigram(s, ws.w, ws.n, &ord);
     if (rc)
         return rc == PDX_ENOTFOUND ? PDX_OK : rc;
     rc = pdx_suggest_read_papers(s, ord, ws.fields, SUGGEST_KO_READ, read_word_start, &ws);

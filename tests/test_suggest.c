@@ -190,6 +190,8 @@ static void test_suggest__korean_jamo(void **state)
     expect(e, "difusion 뷁뷁뷁", NULL);            /* nothing one jamo away */
     /* no paper writes the candidate as a word: 제시나이 only across a space
      * (실«제 시나»리오), 소로 only inside one (요소로); a user trial */
+    /* a compound papers write spaced is right closed (실제 시나리오) */
+    expect(e, "실재시나리오", "실제시나리오");
     expect(e, "제미나이 diffusion", NULL);
     expect(e, "소라 segments", NULL);
     /* a compound no paper writes closed, two words papers write apart (a
