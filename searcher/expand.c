@@ -39,6 +39,8 @@
  * already ("diffusion OR 확산"). At most PDX_LEXICON_MAX_QUERY_ALTS in a
  * query.
  */
+#include <strings.h>
+
 #include "searcher.h"
 
 /* Is a document frequency past the expansion bounds
@@ -754,8 +756,9 @@ static int expand_alternatives(expander *x, uint32_t g)
  * name's phrase (llama3 is llama 3, docs/TOKENIZATION.md), and papers
  * writing "Llama 3", "Llama-3" or "Llama3" rank above those with a 3
  * anywhere (a user trial: "...LLaMA-1/2, GPT-3.5/4" was 6th). Not for a
- * joined word too common to expand (`data set`: dataset), nor one that is
- * either word's own term. */
+ * joined word too common to expand (PDX_LEXICON_MAX_DF_SHARE), one no
+ * paper writes (written_joined()), nor one that is either word's own
+ * term. */
 
 /* Group b's word was typed right after group a's, with only spaces
  * between them? */
@@ -794,6 +797,64 @@ static bool version_like(const char *t, size_t n)
     return n >= 1;
 }
 
+/* ---- does some paper write the joined word? ----
+ *
+ * The joined word's term is a stem, which another word may have: "long
+ * term" joined is longterm, the stem of Longtermism, and one paper's
+ * title ("...with Longtermism") ranked first for `long term` (a review).
+ * So the papers of the term are read, JOIN_READ at most, for the joined
+ * word written as a word of its own (ASCII case ignored, a plural s or
+ * es after it allowed). */
+#define JOIN_READ 16
+
+typedef struct joined_word {
+    const char *w;
+    size_t n;
+    bool found;
+} joined_word;
+
+static bool is_alnum_byte(char c)
+{
+    return ascii_letter(c) || (c >= '0' && c <= '9');
+}
+
+/* Does t[0..tn) hold w[0..n) as a word (see above)? */
+static bool holds_word(const char *t, size_t tn, const char *w, size_t n)
+{
+    for (size_t i = 0; i + n <= tn; i++) {
+        if ((i && is_alnum_byte(t[i - 1])) || strncasecmp(t + i, w, n))
+            continue;
+        size_t e = i + n;
+        if (e < tn && (t[e] == 's' || t[e] == 'S'))
+            e++;
+        else if (e + 1 < tn && (t[e] | 0x20) == 'e' && (t[e + 1] | 0x20) == 's')
+            e += 2;
+        if (e == tn || !is_alnum_byte(t[e]))
+            return true;
+    }
+    return false;
+}
+
+static int read_joined(const char *const text[PDX_NFIELDS], const size_t len[PDX_NFIELDS],
+                       void *payload, bool *done)
+{
+    joined_word *jw = payload;
+    jw->found = holds_word(text[PDX_FIELD_TITLE], len[PDX_FIELD_TITLE], jw->w, jw->n) ||
+                holds_word(text[PDX_FIELD_SUMMARY], len[PDX_FIELD_SUMMARY], jw->w, jw->n);
+    *done = jw->found;
+    return PDX_OK;
+}
+
+/* Does some paper holding term vord write w[0..n) as a word (*out)? */
+static int written_joined(pdx_searcher *s, uint32_t vord, const char *w, size_t n, bool *out)
+{
+    joined_word jw = {w, n, false};
+    int rc = pdx_suggest_read_papers(s, vord, (1u << PDX_FIELD_TITLE) | (1u << PDX_FIELD_SUMMARY),
+                                     JOIN_READ, read_joined, &jw);
+    *out = jw.found;
+    return rc;
+}
+
 /* Joins the words of groups a and b (span words w[0], w[1]) when papers
  * write them as one (see above). */
 static int join_pair(expander *x, const span_word *w, const char *text)
@@ -813,8 +874,12 @@ static int join_pair(expander *x, const span_word *w, const char *text)
     memcpy(joined + a->typed_len, text + b->typed_at, b->typed_len);
     pdx_clause cl;
     int rc = pdx_clause_of_word(x->s, joined, n, ca->fields, version ? 4 : 1, &cl);
-    if (rc || cl.missing || pdx_clause_same_terms(&cl, ca) || pdx_clause_same_terms(&cl, cb) ||
-        too_common(x->s, &cl) || group_has(a, &cl) || group_has(b, &cl)) {
+    bool written = version; /* a version's phrase: no stem can stand for another word */
+    if (!rc && !cl.missing && !version && cl.n_slots == 1 && cl.slots[0].n_ords)
+        rc = written_joined(x->s, cl.slots[0].ords[0], joined, n, &written);
+    if (rc || cl.missing || !written || pdx_clause_same_terms(&cl, ca) ||
+        pdx_clause_same_terms(&cl, cb) || too_common(x->s, &cl) || group_has(a, &cl) ||
+        group_has(b, &cl)) {
         pdx_clause_free(&cl);
         return rc;
     }

@@ -662,6 +662,8 @@ static const fdoc join_docs[] = {
     {"2402.00008", "filler", "Fay Moon", "nothing", 20240207, 1},
     {"2402.00009", "filler", "Fay Moon", "nothing", 20240207, 1},
     {"2402.00010", "filler", "Fay Moon", "nothing", 20240207, 1},
+    /* plotline is the stem of Plotlinism, which no paper writes apart */
+    {"2402.00011", "A study of Plotlinism", "Gil Yoon", "plot and line", 20240208, 1},
 };
 #define NJOIN (sizeof join_docs / sizeof join_docs[0])
 
@@ -719,6 +721,11 @@ static void search_joined_words(void **state)
     assert_true(x.from_len == 12 && !memcmp(x.from, "Story Weaver", 12));
     assert_true(x.to_len == 11 && !memcmp(x.to, "StoryWeaver", 11));
     assert_string_equal(x.source, "spelling");
+    pdx_query_free(pq);
+    /* not a stem no paper writes as the word joined: "plot line" is not
+     * Plotlinism (a review: long term ranked "...Longtermism" first) */
+    assert_int_equal(pdx_query_parse(&pq, e.s, "plot line", 9), PDX_OK);
+    assert_int_equal(pdx_query_expansion_count(pq), 0);
     pdx_query_free(pq);
     /* any spaces between them: shown with one (a review: 300 overflowed) */
     char gap[400];
