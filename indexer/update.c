@@ -312,11 +312,15 @@ static int32_t old_record(const pdx_updater *u, const char *path)
  * mtime, so that the next update reads it again. */
 static void keep_unreadable(pdx_updater *u, wfile *f, const pdx_manifest_file *r)
 {
-    pdx_update_diag(u, PDX_DIAG_WARNING, f->path, 0,
-                    "could not be read (%s): its %" PRIu32 " indexed paper%s kept as %s (a "
-                    "full build would leave %s out)",
-                    strerror(errno), r->n_docs, r->n_docs == 1 ? " is" : "s are",
-                    r->n_docs == 1 ? "it was" : "they were", r->n_docs == 1 ? "it" : "them");
+    if (r->n_docs)
+        pdx_update_diag(u, PDX_DIAG_WARNING, f->path, 0,
+                        "could not be read (%s): its %" PRIu32 " indexed paper%s kept as %s "
+                        "(a full build would leave %s out)",
+                        strerror(errno), r->n_docs, r->n_docs == 1 ? " is" : "s are",
+                        r->n_docs == 1 ? "it was" : "they were", r->n_docs == 1 ? "it" : "them");
+    else /* its papers all lost to duplicates: its record stays */
+        pdx_update_diag(u, PDX_DIAG_WARNING, f->path, 0,
+                        "could not be read (%s): its record is kept as it was", strerror(errno));
     f->kept = true;
     f->size = r->size;
     f->mtime_ns = r->mtime_ns;

@@ -656,7 +656,8 @@ static const fdoc join_docs[] = {
     {"2402.00003", "a story alone", "Cara Diaz", "a story", 20240203, 1},
     {"2402.00004", "weaver notes", "Dana Cho", "weaver and 3 of weaver and 3 times", 20240204, 1},
     /* (a joined word in over 20% of the papers is not added) */
-    {"2402.00005", "other things", "Eun Seo", "nothing here but a 4-bit model", 20240205, 1},
+    {"2402.00005", "other things", "Eun Seo", "nothing here but a 4-bit model, 8bit too", 20240205,
+     1},
     {"2402.00006", "more things", "Eun Seo", "a model like Weaver-3 there", 20240206, 1},
     {"2402.00007", "filler", "Fay Moon", "nothing", 20240207, 1},
     {"2402.00008", "filler", "Fay Moon", "nothing", 20240207, 1},
@@ -761,6 +762,14 @@ static void search_number_split(void **state)
     assert_string_equal(join_q(&e, "4bit", PDX_PARSE_NO_EXPAND), "");
     assert_string_equal(join_q(&e, "3bit", 0), "");
     assert_string_equal(join_q(&e, "4-bit", 0), "4");
+    /* held as typed: not split */
+    pdx_query *pq;
+    assert_int_equal(pdx_query_parse(&pq, e.s, "8bit", 4), PDX_OK);
+    assert_int_equal(pdx_query_expansion_count(pq), 0);
+    pdx_query_free(pq);
+    assert_int_equal(pdx_query_parse(&pq, e.s, "4bit", 4), PDX_OK);
+    assert_int_equal(pdx_query_expansion_count(pq), 1);
+    pdx_query_free(pq);
     fx_search_close(&e);
 }
 
