@@ -654,6 +654,25 @@ void pdx_manifest_free(pdx_manifest *m)
     memset(m, 0, sizeof *m);
 }
 
+void pdx_manifest_forget_contents(pdx_manifest *m)
+{
+    for (uint32_t i = 0; m->files && i < m->n_files; i++) {
+        free(m->files[i].path);
+        for (uint32_t k = 0; k < m->files[i].n_dropped; k++)
+            free(m->files[i].dropped[k]);
+        free(m->files[i].dropped);
+    }
+    free(m->files);
+    m->files = NULL;
+    m->n_files = 0;
+    if (!m->borrowed) {
+        free(m->lexicon);
+        free(m->cand);
+    }
+    m->lexicon = m->cand = NULL;
+    m->lexicon_len = m->cand_len = 0;
+}
+
 char *pdx_segment_path(const char *index_path, uint64_t seq)
 {
     size_t n = strlen(index_path) + 32;

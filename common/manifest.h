@@ -124,6 +124,11 @@ int pdx_manifest_encode(pdx_buf *out, const pdx_manifest *m);
 int pdx_manifest_decode(pdx_manifest *m, const uint8_t *p, size_t len, char *errbuf,
                         size_t errbuf_size);
 
+/* Frees and clears the file records and the lexicon tables of m, keeping
+ * its segments and counters: what an update keeps of an index another
+ * tokenizer made, whose segments go once a new manifest is published. */
+void pdx_manifest_forget_contents(pdx_manifest *m);
+
 /* Which sections pdx_manifest_decode_parts decodes: a bit per
  * PDX_MSEC_* id. A reader opening the index needs only PDX_MANIFEST_VIEW
  * (the others' checksums are then not verified: pdx_index_check does). */

@@ -950,7 +950,9 @@ static void print_update_summary(const run_state *s, const char *out, bool optim
         return;
     }
     if (st->full_build)
-        pdx_cli_fprintf(stdout, "(no index at %s: built from scratch)\n", out);
+        pdx_cli_fprintf(stdout, "(%s built from scratch: there was no index, or one another "
+                                "tokenizer made)\n",
+                        out);
     printf("files unchanged:   %" PRIu64 "\n", st->files_unchanged);
     printf("files added:       %" PRIu64 "\n", st->files_added);
     printf("files changed:     %" PRIu64 "\n", st->files_changed);

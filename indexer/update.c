@@ -56,6 +56,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -65,6 +66,7 @@
 #include "lexicon_mine.h"
 #include "manifest.h"
 #include "paperdex/index.h"
+#include "paperdex/tokenizer.h"
 #include "publish.h"
 #include "segment.h"
 #include "update_int.h"
@@ -257,6 +259,35 @@ static int refuse_before_lock(pdx_updater *u, bool must_exist)
     return PDX_OK; /* another problem: load_index reports it */
 }
 
+/* Did another tokenizer make the index of manifest m (an older paperdex's:
+ * another tokenizer version, stemmer or Unicode)? Its terms are not this
+ * build's, which a reader refuses ("rebuild the index"). */
+static bool other_tokenizer(const pdx_manifest *m)
+{
+    return m->tokenizer_version != PDX_TOKENIZER_VERSION ||
+           strcmp(m->stemmer ? m->stemmer : "", pdx_tokenizer_stemmer_name()) != 0 ||
+           strcmp(m->unicode_version ? m->unicode_version : "",
+                  pdx_tokenizer_unicode_version()) != 0;
+}
+
+/* An index another tokenizer made is rebuilt, not refused: an update is
+ * what a daily job or --watch runs, and a new paperdex would otherwise
+ * stop it until someone rebuilt by hand. Nothing of the old index is
+ * reused (every file is read, as in a full build); its segment numbering
+ * goes on, and its segments are removed once the new manifest is
+ * published, as an update removes those it merged. */
+static void rebuild_other_tokenizer(pdx_updater *u)
+{
+    pdx_update_diag(u, PDX_DIAG_NOTE, u->path, 0,
+                    "built with tokenizer version %u (stemmer '%s', Unicode %s), this paperdex "
+                    "uses %u ('%s', %s): every file is read again, as in a full build",
+                    u->old.tokenizer_version, u->old.stemmer ? u->old.stemmer : "",
+                    u->old.unicode_version ? u->old.unicode_version : "", PDX_TOKENIZER_VERSION,
+                    pdx_tokenizer_stemmer_name(), pdx_tokenizer_unicode_version());
+    pdx_manifest_forget_contents(&u->old);
+    u->full_build = true;
+}
+
 static int load_index(pdx_updater *u)
 {
     char err[600] = "";
@@ -278,6 +309,10 @@ static int load_index(pdx_updater *u)
     char jerr[600];
     if ((rc = pdx_journal_start(u->path, exists ? &u->old : NULL, jerr, sizeof jerr)))
         return pdx_update_fail(u, rc, "%s", jerr);
+    if (exists && other_tokenizer(&u->old)) {
+        rebuild_other_tokenizer(u);
+        return PDX_OK;
+    }
     for (uint32_t i = 0; i < u->old.n_segs; i++) {
         if (open_old_segment(u, &u->old.segs[i], &u->segs[i]))
             return u->err;

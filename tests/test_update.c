@@ -857,6 +857,46 @@ static void update_file_becomes_directory_or_unreadable(void **st)
     free(q);
 }
 
+/* An index another tokenizer made (an older paperdex's) is rebuilt by an
+ * update, not refused: a daily update would stop after an upgrade until
+ * someone rebuilt by hand. Its segments go; the index is a full build's,
+ * and a note says why every file was read. */
+static void update_rebuilds_other_tokenizer(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    update_index(t, t->idx, 0);
+    /* the manifest as an older tokenizer would have written it */
+    size_t len;
+    char *bytes = fx_read(t->idx, &len), err[600];
+    pdx_manifest m;
+    assert_int_equal(pdx_manifest_decode(&m, (const uint8_t *)bytes, len, err, sizeof err),
+                     PDX_OK);
+    free(bytes);
+    uint64_t old_seq = m.segs[0].seq;
+    m.tokenizer_version = PDX_TOKENIZER_VERSION - 1;
+    pdx_buf b = {0};
+    assert_int_equal(pdx_manifest_encode(&b, &m), PDX_OK);
+    fx_write(t->idx, (const char *)b.data, b.len);
+    pdx_buf_free(&b);
+    pdx_manifest_free(&m);
+    char *old_seg = pdx_segment_path(t->idx, old_seq);
+    t->diag[0] = 0;
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_true(s.full_build);
+    assert_int_equal(s.files_added, 2);
+    assert_int_equal(s.papers_added, 5);
+    if (!strstr(t->diag, "every file is read again"))
+        fail_msg("no note of the rebuild in:\n%s", t->diag);
+    assert_int_equal(access(old_seg, F_OK), -1); /* the old segment is gone */
+    assert_same_as_fresh(t);
+    s = update_index(t, t->idx, 0); /* and the next update has nothing to do */
+    assert_false(s.full_build);
+    assert_int_equal(s.files_unchanged, 2);
+    free(old_seg);
+}
+
 /* ---- a folder the walk cannot read ---- */
 
 /* What an update without permission on a folder saw (no cmocka: it may
@@ -1523,6 +1563,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_after_full_build, setup, teardown),
         cmocka_unit_test_setup_teardown(update_merges_and_optimize, setup, teardown),
         cmocka_unit_test_setup_teardown(update_merge_refuses_damaged_segment, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_rebuilds_other_tokenizer, setup, teardown),
         cmocka_unit_test_setup_teardown(update_keeps_papers_of_unreadable_file, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(update_keeps_papers_under_unreadable_folder, setup,

@@ -160,7 +160,8 @@ typedef struct pdx_update_stats {
     uint64_t duplicates;      /* same arXiv id twice: the earlier date was dropped */
     uint32_t segments;        /* segments after the update */
     uint32_t merges;          /* segments written by merging */
-    bool full_build;          /* INDEX did not exist: built from scratch */
+    bool full_build;          /* built from scratch: INDEX did not exist, or another
+                               * tokenizer made it (an older paperdex's) */
 } pdx_update_stats;
 
 /* Brings the index at index_path up to date with the digests at paths
@@ -172,8 +173,9 @@ typedef struct pdx_update_stats {
  * is built from scratch. Searches give the same answers as after a full
  * build of the same files. The new manifest replaces INDEX atomically; a
  * failure leaves INDEX as it was. A file no longer under paths counts as
- * removed: give the same paths each time. An index of an older format is
- * rebuilt whole. Holds <INDEX>.lock for its whole run (waiting up to 60 s
+ * removed: give the same paths each time. An index of an older format,
+ * or one another tokenizer made (an older paperdex's tokenizer version,
+ * stemmer or Unicode), is rebuilt whole, with a note. Holds <INDEX>.lock for its whole run (waiting up to 60 s
  * for another writer, then PDX_EIO). o and cb (on_paper: progress;
  * on_diag: what the parser reports) may be NULL; st may be NULL. Returns
  * PDX_OK, PDX_ENOMEM, PDX_EIO, PDX_EINVAL (index_path NULL or empty, a
