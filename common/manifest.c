@@ -627,6 +627,22 @@ int pdx_manifest_decode(pdx_manifest *m, const uint8_t *p, size_t len, char *err
     return pdx_manifest_decode_parts(m, p, len, PDX_MANIFEST_ALL, errbuf, errbuf_size);
 }
 
+/* Frees m's file records and lexicon tables. */
+static void free_contents(pdx_manifest *m)
+{
+    for (uint32_t i = 0; m->files && i < m->n_files; i++) {
+        free(m->files[i].path);
+        for (uint32_t k = 0; k < m->files[i].n_dropped; k++)
+            free(m->files[i].dropped[k]);
+        free(m->files[i].dropped);
+    }
+    free(m->files);
+    if (!m->borrowed) {
+        free(m->lexicon);
+        free(m->cand);
+    }
+}
+
 void pdx_manifest_free(pdx_manifest *m)
 {
     if (!m)
@@ -636,39 +652,19 @@ void pdx_manifest_free(pdx_manifest *m)
         free(m->segs[i].deldf);
     }
     free(m->segs);
-    for (uint32_t i = 0; m->files && i < m->n_files; i++) {
-        free(m->files[i].path);
-        for (uint32_t k = 0; k < m->files[i].n_dropped; k++)
-            free(m->files[i].dropped[k]);
-        free(m->files[i].dropped);
-    }
-    free(m->files);
+    free_contents(m);
     free(m->stemmer);
     free(m->unicode_version);
     free(m->generator);
-    if (!m->borrowed) {
-        free(m->lexicon);
-        free(m->cand);
-    }
     free(m->deldf_bytes);
     memset(m, 0, sizeof *m);
 }
 
 void pdx_manifest_forget_contents(pdx_manifest *m)
 {
-    for (uint32_t i = 0; m->files && i < m->n_files; i++) {
-        free(m->files[i].path);
-        for (uint32_t k = 0; k < m->files[i].n_dropped; k++)
-            free(m->files[i].dropped[k]);
-        free(m->files[i].dropped);
-    }
-    free(m->files);
+    free_contents(m);
     m->files = NULL;
     m->n_files = 0;
-    if (!m->borrowed) {
-        free(m->lexicon);
-        free(m->cand);
-    }
     m->lexicon = m->cand = NULL;
     m->lexicon_len = m->cand_len = 0;
 }
