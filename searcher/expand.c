@@ -943,6 +943,123 @@ static int join_words(expander *x, const char *text, size_t len)
     return rc;
 }
 
+/* ---- two Korean words the lexicon knows one by one ----
+ *
+ * Korean names of ideas are mostly calques, word for word in the English
+ * order (모델 병합: model merging; 월드 모델: world model). When two Korean
+ * words typed side by side are no span of the lexicon but each has an
+ * English one-word equivalent (the most stated, loanword pairs included,
+ * even of a word too common to expand alone), the English phrase they
+ * compose is an equivalent of the pair, added to both words' groups like a
+ * span's when the index holds the phrase and it is not too common: a
+ * paper that writes "world model" then outranks one that writes
+ * "open-world" and 모델 (a trial: 월드 모델 ranked LARP, an open-world
+ * game agent, third). Source "composed". */
+
+/* Into *out (terms, ASCII) the most stated one-word English equivalent of
+ * Korean word w, when the lexicon has one. */
+static int english_word_of(expander *x, const span_word *w, char *out, size_t cap,
+                           size_t *out_len, const char **surface, size_t *surface_len)
+{
+    int side, rc;
+    lookup lk[2];
+    size_t n_lk;
+    uint32_t hyphens;
+    *out_len = 0;
+    if (!span_lookup(x, w, 1, 0, lk, &n_lk, &side, &hyphens, &rc) || side != PDX_LEX_KO)
+        return rc;
+    alt_list l = {.cap = ALT_GATHER};
+    const char *key_surface = NULL;
+    size_t key_surface_len = 0;
+    rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk, false, &l,
+                   &key_surface, &key_surface_len);
+    for (size_t i = 0; !rc && i < l.n; i++) {
+        const alt *a = &l.a[i];
+        if ((unsigned char)a->terms[0] >= 0x80 || memchr(a->terms, ' ', a->terms_len) ||
+            a->terms_len >= cap)
+            continue; /* a Korean spelling, or a phrase */
+        memcpy(out, a->terms, a->terms_len);
+        *out_len = a->terms_len;
+        *surface = a->surface;
+        *surface_len = a->surface_len;
+        break;
+    }
+    return rc;
+}
+
+/* Do groups a and b share an alternative (a span's equivalent)? */
+static bool share_alternative(const pdx_group *a, const pdx_group *b)
+{
+    for (uint32_t i = 0; i < a->n_clauses; i++)
+        if (a->clauses[i].alternative && group_has(b, &a->clauses[i]))
+            return true;
+    return false;
+}
+
+/* Composes the equivalent of Korean words w[0], w[1] (see above). */
+static int compose_pair(expander *x, const span_word *w, const char *text)
+{
+    pdx_query *q = x->q;
+    char terms[2 * PDX_MAX_TERM_BYTES + 2];
+    const char *sf[2];
+    size_t tn[2], sn[2];
+    int rc = PDX_OK;
+    for (int i = 0; i < 2 && !rc; i++) {
+        rc = english_word_of(x, &w[i], terms + (i ? tn[0] + 1 : 0), PDX_MAX_TERM_BYTES + 1,
+                             &tn[i], &sf[i], &sn[i]);
+        if (!rc && !tn[i])
+            return PDX_OK;
+        if (!i)
+            terms[tn[0]] = ' ';
+    }
+    const pdx_clause *c0 = word_clause(q, w[0]);
+    pdx_clause cl;
+    if (rc || (rc = pdx_clause_from_terms(x->s, terms, tn[0] + 1 + tn[1], c0->fields, &cl)))
+        return rc == PDX_EINVAL ? PDX_OK : rc;
+    if (cl.missing || too_common(x->s, &cl) || group_has(&q->groups[w[0].g], &cl) ||
+        group_has(&q->groups[w[1].g], &cl)) {
+        pdx_clause_free(&cl);
+        return PDX_OK;
+    }
+    cl.weight = PDX_LEXICON_WEIGHT / 2;
+    cl.alternative = true;
+    if ((rc = add_to_span(q, w, 2, &cl)))
+        return rc;
+    x->alts_left--;
+    const pdx_group *a = &q->groups[w[0].g], *b = &q->groups[w[1].g];
+    char from[2 * PDX_SPELLING_MAX + 1], to[2 * PDX_SPELLING_MAX + 1];
+    size_t fn = 0, tl = 0;
+    if (a->typed_len + b->typed_len + 1 > sizeof from || sn[0] + sn[1] + 1 > sizeof to)
+        return PDX_OK;
+    memcpy(from, text + a->typed_at, a->typed_len);
+    from[a->typed_len] = ' ';
+    memcpy(from + a->typed_len + 1, text + b->typed_at, b->typed_len);
+    fn = a->typed_len + 1 + b->typed_len;
+    memcpy(to, sf[0], sn[0]);
+    to[sn[0]] = ' ';
+    memcpy(to + sn[0] + 1, sf[1], sn[1]);
+    tl = sn[0] + 1 + sn[1];
+    return pdx_query_note_expansion(q, from, fn, to, tl, "composed", 0, PDX_LEXICON_WEIGHT / 2);
+}
+
+/* Composes an equivalent for each two Korean words typed side by side
+ * that share none (see above). */
+static int compose_words(expander *x, const char *text, size_t len)
+{
+    pdx_query *q = x->q;
+    int rc = PDX_OK;
+    for (uint32_t g = 0; g + 1 < q->n_groups && x->alts_left && !rc; g++) {
+        span_word w[2];
+        const pdx_group *a = &q->groups[g], *b = &q->groups[g + 1];
+        if (!typed_next(a, b, text, len) || !one_word_group(q, g, &w[0]) ||
+            !one_word_group(q, g + 1, &w[1]) || !is_korean(word_clause(q, w[0])->slots[0].text) ||
+            !is_korean(word_clause(q, w[1])->slots[0].text) || share_alternative(a, b))
+            continue;
+        rc = compose_pair(x, w, text);
+    }
+    return rc;
+}
+
 int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len)
 {
     const pdx_lexicon *lx;
@@ -971,6 +1088,8 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len
         }
         x.stated_only = false;
     }
+    if (!rc)
+        rc = compose_words(&x, text, len);
     pdx_buf_free(&x.key);
     if (rc == PDX_ENOMEM)
         pdx_searcher_error(s, rc, "out of memory expanding the query");

@@ -711,6 +711,55 @@ static void test_expand__hyphened_korean_name(void **state)
                  (unsigned long long)total_of(e, "시각언어모델"));
 }
 
+/* Two Korean words each stated with an English word in three papers, and
+ * never together: a paper that writes their English phrase only, one that
+ * writes the Korean words, one that writes the English words apart. */
+static int setup_composed(void **state)
+{
+    static const char *const own[] = {
+        "음악(music)을 만든다",      "새 음악(music) 모음",      "음악(music) 취향 분석",
+        "생성(generation) 기법",     "빠른 생성(generation) 연구", "생성(generation) 품질",
+        "we study music generation", "음악 생성 도구를 만든다",  "the music of a generation",
+    };
+    return setup_own(state, own, sizeof own / sizeof *own, 95000, 10);
+}
+
+/* Korean words typed side by side that the lexicon knows one by one get
+ * the English phrase they compose (a trial: 음악 생성 music generation,
+ * 가우시안 스플래팅 gaussian splatting), as an equivalent of both: the
+ * English-only paper is found, and ranks above the one with the English
+ * words apart. Not with a word or a filter between them. */
+static void test_expand__composed_pair(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "음악 생성", got, sizeof got);
+    if (!strstr(got, "음악 생성>music generation;"))
+        fail_msg("\"음악 생성\": expanded to \"%s\"", got);
+    pdx_query *q = fx_search_parse(e, "음악 생성");
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    int english = -1, apart = -1;
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        if (strstr(h.summary, "music generation"))
+            english = (int)i;
+        if (strstr(h.summary, "music of a generation"))
+            apart = (int)i;
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    assert_true(english >= 0 && (apart < 0 || english < apart));
+    expand(e, "음악 새 생성", got, sizeof got);
+    assert_null(strstr(got, "music generation"));
+    expand(e, "음악 date:2025 생성", got, sizeof got); /* apart, a filter between */
+    assert_null(strstr(got, "music generation"));
+}
+
 /* A name of three words stated with its English name in three papers
  * each: 자동 음성 인식 (Automatic Speech Recognition), whose head no
  * parenthesis states, and 대형 다국어 모델 (Large Multilingual Models),
@@ -830,6 +879,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_expand__fixture, setup, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__acronym_and_long_form, setup_acronym,
+                                        fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__composed_pair, setup_composed,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__hyphened_korean_name, setup_hyphened,
                                         fx_search_teardown),

@@ -169,9 +169,10 @@ typedef struct pdx_expansion {
     /* "lexicon" (a stated pair), "head" (the last words of a longer name
      * stated: docs/LEXICON.md), "company" (a pair no paper states, found
      * because its words keep company: a loanword's, a title-summary one),
-     * "lexicon spelling" (an equivalent's other spelling), "derived" (the
-     * noun of a derived Korean form) or "spelling" (an English compound's
-     * other spelling); a static string */
+     * "lexicon spelling" (an equivalent's other spelling), "composed" (the
+     * English phrase two Korean words' one-word equivalents make), "derived"
+     * (the noun of a derived Korean form) or "spelling" (an English
+     * compound's other spelling, or two words joined); a static string */
     const char *source;
     uint32_t support;   /* lexicon, head: texts that stated the pair (a head:
                            the names); company: papers holding both words;
