@@ -1042,18 +1042,33 @@ static int compose_pair(expander *x, const span_word *w, const char *text)
     return pdx_query_note_expansion(q, from, fn, to, tl, "composed", 0, PDX_LEXICON_WEIGHT / 2);
 }
 
-/* Composes an equivalent for each two Korean words typed side by side
- * that share none (see above). */
+/* Is group g part of a span the lexicon knows: does it share an
+ * alternative with the group before or after it? */
+static bool in_span(const pdx_query *q, uint32_t g)
+{
+    return (g > 0 && share_alternative(&q->groups[g - 1], &q->groups[g])) ||
+           (g + 1 < q->n_groups && share_alternative(&q->groups[g], &q->groups[g + 1]));
+}
+
+/* Composes an equivalent for each two Korean words typed side by side,
+ * neither in a span the lexicon knows (`모델링 스케일링 법칙`: 스케일링 법칙
+ * is scaling laws, and "modeling scaling" would be no name; see above). */
 static int compose_words(expander *x, const char *text, size_t len)
 {
     pdx_query *q = x->q;
+    /* the spans found before any is composed (a composed pair is none) */
+    bool spanned[PDX_MAX_QUERY_GROUPS];
+    if (q->n_groups > PDX_MAX_QUERY_GROUPS)
+        return PDX_OK;
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        spanned[g] = in_span(q, g);
     int rc = PDX_OK;
     for (uint32_t g = 0; g + 1 < q->n_groups && x->alts_left && !rc; g++) {
         span_word w[2];
         const pdx_group *a = &q->groups[g], *b = &q->groups[g + 1];
         if (!typed_next(a, b, text, len) || !one_word_group(q, g, &w[0]) ||
             !one_word_group(q, g + 1, &w[1]) || !is_korean(word_clause(q, w[0])->slots[0].text) ||
-            !is_korean(word_clause(q, w[1])->slots[0].text) || share_alternative(a, b))
+            !is_korean(word_clause(q, w[1])->slots[0].text) || spanned[g] || spanned[g + 1])
             continue;
         rc = compose_pair(x, w, text);
     }

@@ -713,13 +713,17 @@ static void test_expand__hyphened_korean_name(void **state)
 
 /* Two Korean words each stated with an English word in three papers, and
  * never together: a paper that writes their English phrase only, one that
- * writes the Korean words, one that writes the English words apart. */
+ * writes the Korean words, one that writes the English words apart; a
+ * third word, and a span it starts, each stated in three papers. */
 static int setup_composed(void **state)
 {
     static const char *const own[] = {
         "음악(music)을 만든다",      "새 음악(music) 모음",      "음악(music) 취향 분석",
         "생성(generation) 기법",     "빠른 생성(generation) 연구", "생성(generation) 품질",
         "we study music generation", "음악 생성 도구를 만든다",  "the music of a generation",
+        "품질(quality) 관리",         "품질(quality) 기준",        "높은 품질(quality)",
+        "품질 평가(quality assessment) 방법", "자동 품질 평가(quality assessment)",
+        "품질 평가(quality assessment) 도구", "the generation quality is high",
     };
     return setup_own(state, own, sizeof own / sizeof *own, 95000, 10);
 }
@@ -758,6 +762,14 @@ static void test_expand__composed_pair(void **state)
     assert_null(strstr(got, "music generation"));
     expand(e, "음악 date:2025 생성", got, sizeof got); /* apart, a filter between */
     assert_null(strstr(got, "music generation"));
+    /* not across a stated span's boundary: 품질 평가 is quality assessment,
+     * and 생성 품질 no name */
+    expand(e, "생성 품질 평가", got, sizeof got);
+    if (!strstr(got, ">quality assessment;") || strstr(got, "generation quality"))
+        fail_msg("\"생성 품질 평가\": expanded to \"%s\"", got);
+    expand(e, "생성 품질", got, sizeof got); /* alone, the pair is composed */
+    if (!strstr(got, "생성 품질>generation quality;"))
+        fail_msg("\"생성 품질\": expanded to \"%s\"", got);
 }
 
 /* A name of three words stated with its English name in three papers
