@@ -419,6 +419,8 @@ typedef struct expander {
      * with its title-summary pair speech ranked any speech paper beside
      * the recognition ones (topical nDCG@10 of the need 0.83 -> 0.73). */
     bool stated_only;
+    /* the groups the lexicon gave an equivalent (add_alt_clause()) */
+    bool expanded[PDX_MAX_QUERY_GROUPS];
 } expander;
 
 /* Adds clause cl (consumed) to every group of span w (n words): a paper
@@ -496,6 +498,9 @@ static int add_alt_clause(expander *x, const span_word *w, uint32_t n, pdx_claus
     int rc = add_to_span(x->q, w, n, cl);
     if (rc)
         return rc;
+    for (uint32_t k = 0; k < n; k++)
+        if (w[k].g < PDX_MAX_QUERY_GROUPS)
+            x->expanded[w[k].g] = true;
     x->alts_left--;
     return pdx_query_note_expansion(x->q, from, from_len, a->surface, a->surface_len, source,
                                     a->support, weight);
@@ -958,16 +963,12 @@ static int join_words(expander *x, const char *text, size_t len)
 
 /* Into *out (terms, ASCII) the most stated one-word English equivalent of
  * Korean word w, when the lexicon has one. */
-static int english_word_of(expander *x, const span_word *w, char *out, size_t cap,
-                           size_t *out_len, const char **surface, size_t *surface_len)
+/* The English word of english_word_of() for the Korean key in x->key,
+ * found at lk[0..n_lk). */
+static int english_of_key(expander *x, const lookup *lk, size_t n_lk, char *out, size_t cap,
+                          size_t *out_len, const char **surface, size_t *surface_len)
 {
-    int side, rc;
-    lookup lk[2];
-    size_t n_lk;
-    uint32_t hyphens;
-    *out_len = 0;
-    if (!span_lookup(x, w, 1, 0, lk, &n_lk, &side, &hyphens, &rc) || side != PDX_LEX_KO)
-        return rc;
+    int rc;
     alt_list l = {.cap = ALT_GATHER};
     const char *key_surface = NULL;
     size_t key_surface_len = 0;
@@ -985,6 +986,39 @@ static int english_word_of(expander *x, const span_word *w, char *out, size_t ca
         break;
     }
     return rc;
+}
+
+static int english_word_of(expander *x, const span_word *w, char *out, size_t cap,
+                           size_t *out_len, const char **surface, size_t *surface_len)
+{
+    int side, rc;
+    lookup lk[2];
+    size_t n_lk;
+    uint32_t hyphens;
+    *out_len = 0;
+    if (!span_lookup(x, w, 1, 0, lk, &n_lk, &side, &hyphens, &rc) || side != PDX_LEX_KO)
+        return rc;
+    return english_of_key(x, lk, n_lk, out, cap, out_len, surface, surface_len);
+}
+
+/* english_word_of() for the part of closed compound clause c made of its
+ * bigram slots [from, to): keyed as those bigrams. */
+static int english_part_of(expander *x, const pdx_clause *c, uint32_t from, uint32_t to,
+                           char *out, size_t cap, size_t *out_len, const char **surface,
+                           size_t *surface_len)
+{
+    lookup lk[2];
+    size_t n_lk;
+    *out_len = 0;
+    pdx_buf_reset(&x->key);
+    for (uint32_t i = from; i < to; i++)
+        pdx_lexicon_key_add(&x->key, c->slots[i].text, c->slots[i].text_len);
+    if (x->key.err)
+        return PDX_ENOMEM;
+    int rc = find_key(x, PDX_LEX_KO, lk, &n_lk);
+    if (rc || !lk[0].count)
+        return rc;
+    return english_of_key(x, lk, n_lk, out, cap, out_len, surface, surface_len);
 }
 
 /* Do groups a and b share an alternative (a span's equivalent)? */
@@ -1042,6 +1076,65 @@ static int compose_pair(expander *x, const span_word *w, const char *text)
     return pdx_query_note_expansion(q, from, fn, to, tl, "composed", 0, PDX_LEXICON_WEIGHT / 2);
 }
 
+/* A compound typed closed that the lexicon has no equivalent of, made of
+ * two parts of two syllables or more that each has a one-word English
+ * equivalent, gets their phrase as its equivalent, as two words typed
+ * apart would (`음악생성`: music generation); the first split from the
+ * left whose phrase the index holds, not too common. */
+static int compose_closed(expander *x, uint32_t g, const char *text)
+{
+    pdx_query *q = x->q;
+    span_word w;
+    if (!one_word_group(q, g, &w))
+        return PDX_OK;
+    const pdx_clause *c = word_clause(q, w);
+    if (!is_korean(c->slots[0].text) || c->n_slots < 3)
+        return PDX_OK;
+    for (uint32_t i = 0; i < c->n_slots; i++)
+        if (!c->slots[i].bridge)
+            return PDX_OK; /* not a compound's chained bigrams */
+    char terms[2 * PDX_MAX_TERM_BYTES + 2];
+    const char *sf[2];
+    size_t tn[2], sn[2];
+    int rc = PDX_OK;
+    /* parts: slots [0, j) and [j + 1, n): the slot j spans the boundary */
+    for (uint32_t j = 1; j + 2 <= c->n_slots && !rc; j++) {
+        rc = english_part_of(x, c, 0, j, terms, PDX_MAX_TERM_BYTES + 1, &tn[0], &sf[0], &sn[0]);
+        if (rc || !tn[0])
+            continue;
+        terms[tn[0]] = ' ';
+        rc = english_part_of(x, c, j + 1, c->n_slots, terms + tn[0] + 1, PDX_MAX_TERM_BYTES + 1,
+                             &tn[1], &sf[1], &sn[1]);
+        if (rc || !tn[1])
+            continue;
+        pdx_clause cl;
+        rc = pdx_clause_from_terms(x->s, terms, tn[0] + 1 + tn[1], c->fields, &cl);
+        if (rc) {
+            rc = rc == PDX_EINVAL ? PDX_OK : rc;
+            continue;
+        }
+        if (cl.missing || too_common(x->s, &cl) || group_has(&q->groups[g], &cl)) {
+            pdx_clause_free(&cl);
+            continue;
+        }
+        cl.weight = PDX_LEXICON_WEIGHT;
+        cl.alternative = true;
+        if ((rc = pdx_group_add_clause(&q->groups[g], &cl)))
+            return rc;
+        x->alts_left--;
+        const pdx_group *gr = &q->groups[g];
+        char to[2 * PDX_SPELLING_MAX + 1];
+        if (!gr->typed_len || sn[0] + sn[1] + 1 > sizeof to)
+            return PDX_OK;
+        memcpy(to, sf[0], sn[0]);
+        to[sn[0]] = ' ';
+        memcpy(to + sn[0] + 1, sf[1], sn[1]);
+        return pdx_query_note_expansion(q, text + gr->typed_at, gr->typed_len, to,
+                                        sn[0] + 1 + sn[1], "composed", 0, PDX_LEXICON_WEIGHT);
+    }
+    return rc;
+}
+
 /* Is group g part of a span the lexicon knows: does it share an
  * alternative with the group before or after it? */
 static bool in_span(const pdx_query *q, uint32_t g)
@@ -1072,6 +1165,9 @@ static int compose_words(expander *x, const char *text, size_t len)
             continue;
         rc = compose_pair(x, w, text);
     }
+    for (uint32_t g = 0; g < q->n_groups && x->alts_left && !rc; g++)
+        if (!x->expanded[g] && q->groups[g].typed_len)
+            rc = compose_closed(x, g, text);
     return rc;
 }
 
@@ -1083,7 +1179,7 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len
         return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
     if (!lx)
         return PDX_OK;
-    expander x = {s, q, lx, {0}, PDX_LEXICON_MAX_QUERY_ALTS, false};
+    expander x = {s, q, lx, {0}, PDX_LEXICON_MAX_QUERY_ALTS, false, {false}};
     rc = join_words(&x, text, len);
     /* Expansion adds clauses, not groups: these are the parser's. */
     for (uint32_t g = 0, used; g < q->n_groups && x.alts_left && !rc; g += used) {

@@ -724,6 +724,8 @@ static int setup_composed(void **state)
         "품질(quality) 관리",         "품질(quality) 기준",        "높은 품질(quality)",
         "품질 평가(quality assessment) 방법", "자동 품질 평가(quality assessment)",
         "품질 평가(quality assessment) 도구", "the generation quality is high",
+        "평가(evaluation) 방법",      "평가(evaluation) 기준",      "새 평가(evaluation)",
+        "a quality evaluation paper",
     };
     return setup_own(state, own, sizeof own / sizeof *own, 95000, 10);
 }
@@ -770,6 +772,16 @@ static void test_expand__composed_pair(void **state)
     expand(e, "생성 품질", got, sizeof got); /* alone, the pair is composed */
     if (!strstr(got, "생성 품질>generation quality;"))
         fail_msg("\"생성 품질\": expanded to \"%s\"", got);
+    /* typed closed, the same (a trial: 자율주행 -> autonomous driving), and
+     * the English-only paper is found; a compound the lexicon knows whole
+     * (품질평가) keeps its own pair only, not its parts' quality evaluation */
+    expand(e, "음악생성", got, sizeof got);
+    if (strcmp(got, "음악생성>music generation;") || total_of(e, "음악생성") < 2)
+        fail_msg("\"음악생성\": expanded to \"%s\", %llu papers", got,
+                 (unsigned long long)total_of(e, "음악생성"));
+    expand(e, "품질평가", got, sizeof got);
+    if (strcmp(got, "품질 평가>quality assessment;"))
+        fail_msg("\"품질평가\": expanded to \"%s\"", got);
 }
 
 /* A name of three words stated with its English name in three papers
