@@ -636,13 +636,16 @@ static int find_key(expander *x, int side, lookup lk[2], size_t *n_lk)
 /* Longest span whose hyphenated spellings are looked up (2^(n-1) keys). */
 #define HYPHENED_SPAN 3
 
-/* Keys the span of n words w (the words of `written` as written) and looks
- * it up into lk[0..*n_lk), *side its language. Typed as words apart, a
- * Korean name's key has the bigram bridging each two words; the pairs the
- * digests state with a hyphen (`시각-언어 모델`: 24 papers, never spaced)
- * have none there, so when the spaced key is not in the lexicon, each
- * spelling with hyphens is tried (a bit of *hyphens per word after one),
- * in spans of up to HYPHENED_SPAN words. False when the span has no key. */
+/* Are clause c's slots the chained bigrams of a compound (each inside a
+ * Korean compound or phrase, pdx_slot.bridge)? */
+static bool chained_bigrams(const pdx_clause *c)
+{
+    for (uint32_t i = 0; i < c->n_slots; i++)
+        if (!c->slots[i].bridge)
+            return false;
+    return true;
+}
+
 /* A Korean compound typed closed (one word, a phrase of chained bigrams)
  * keys as its bigrams, as the spaced words do with their bridges; but a
  * pair stated with a hyphen has no bigram across it (`검색-증강 생성`: 검색
@@ -655,9 +658,8 @@ static bool closed_hyphen_lookup(expander *x, const span_word *w, uint32_t writt
                                  lookup lk[2], size_t *n_lk, int *side, int *rc)
 {
     const pdx_clause *c = word_clause(x->q, w[0]);
-    for (uint32_t i = 0; i < c->n_slots; i++)
-        if (!c->slots[i].bridge)
-            return false; /* not a compound's chained bigrams */
+    if (!chained_bigrams(c))
+        return false;
     for (uint32_t drop = 1; drop + 2 <= c->n_slots; drop++) {
         if (!span_key(x, w, 1, written, 0, drop, side))
             return false;
@@ -667,6 +669,15 @@ static bool closed_hyphen_lookup(expander *x, const span_word *w, uint32_t writt
     return false;
 }
 
+/* Keys the span of n words w (the words of `written` as written) and looks
+ * it up into lk[0..*n_lk), *side its language. Typed as words apart, a
+ * Korean name's key has the bigram bridging each two words; the pairs the
+ * digests state with a hyphen (`시각-언어 모델`: 24 papers, never spaced)
+ * have none there, so when the spaced key is not in the lexicon, each
+ * spelling with hyphens is tried (a bit of *hyphens per word after one),
+ * in spans of up to HYPHENED_SPAN words. A closed Korean compound
+ * is looked up as closed_hyphen_lookup() says. False when the span has no
+ * key. */
 static bool span_lookup(expander *x, const span_word *w, uint32_t n, uint32_t written,
                         lookup lk[2], size_t *n_lk, int *side, uint32_t *hyphens, int *rc)
 {
@@ -770,9 +781,6 @@ static int expand_alternatives(expander *x, uint32_t g)
     return PDX_OK;
 }
 
-#ifndef PDX_JOINED_WEIGHT
-#define PDX_JOINED_WEIGHT 1.0
-#endif
 /* ---- two words typed apart that papers write as one ----
  *
  * Names of models and methods are written closed up, often in CamelCase:
@@ -794,6 +802,18 @@ static int expand_alternatives(expander *x, uint32_t g)
  * joined word too common to expand (PDX_LEXICON_MAX_DF_SHARE), one no
  * paper writes (written_joined()), nor one that is either word's own
  * term. */
+
+/* Writes a[0..an), a space and b[0..bn) to out (cap bytes); returns the
+ * length, 0 when it does not fit. */
+static size_t two_words(char *out, size_t cap, const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an + 1 + bn > cap)
+        return 0;
+    memcpy(out, a, an);
+    out[an] = ' ';
+    memcpy(out + an + 1, b, bn);
+    return an + 1 + bn;
+}
 
 /* Group b's word was typed right after group a's, with only spaces
  * between them? */
@@ -925,10 +945,9 @@ static int join_pair(expander *x, const span_word *w, const char *text)
     /* the two words as typed, one space between them (a review: the
      * spaces typed, any number, overflowed a buffer) */
     char from[PDX_SPELLING_MAX + 1];
-    memcpy(from, text + a->typed_at, a->typed_len);
-    from[a->typed_len] = ' ';
-    memcpy(from + a->typed_len + 1, text + b->typed_at, b->typed_len);
-    return pdx_query_note_expansion(q, from, n + 1, joined, n, "spelling", 0, PDX_JOINED_WEIGHT);
+    size_t fn = two_words(from, sizeof from, text + a->typed_at, a->typed_len,
+                          text + b->typed_at, b->typed_len);
+    return pdx_query_note_expansion(q, from, fn, joined, n, "spelling", 0, PDX_JOINED_WEIGHT);
 }
 
 /* Joins each two plain words typed side by side that papers write as one. */
@@ -961,55 +980,55 @@ static int join_words(expander *x, const char *text, size_t len)
  * "open-world" and 모델 (a trial: 월드 모델 ranked LARP, an open-world
  * game agent, third). Source "composed". */
 
-/* Into *out (terms, ASCII) the most stated one-word English equivalent of
- * Korean word w, when the lexicon has one. */
-/* The English word of english_word_of() for the Korean key in x->key,
- * found at lk[0..n_lk). */
-static int english_of_key(expander *x, const lookup *lk, size_t n_lk, char *out, size_t cap,
-                          size_t *out_len, const char **surface, size_t *surface_len)
+/* An English word of the lexicon: its terms and how papers write it
+ * (both into the lexicon); terms_len 0 when there is none. */
+typedef struct en_word {
+    const char *terms, *surface;
+    size_t terms_len, surface_len;
+} en_word;
+
+/* Into *out the most stated one-word English equivalent of the Korean key
+ * in x->key, found at lk[0..n_lk). */
+static int english_of_key(expander *x, const lookup *lk, size_t n_lk, en_word *out)
 {
-    int rc;
     alt_list l = {.cap = ALT_GATHER};
     const char *key_surface = NULL;
     size_t key_surface_len = 0;
-    rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk, false, &l,
-                   &key_surface, &key_surface_len);
+    *out = (en_word){NULL, NULL, 0, 0};
+    int rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk, false, &l,
+                       &key_surface, &key_surface_len);
     for (size_t i = 0; !rc && i < l.n; i++) {
         const alt *a = &l.a[i];
         if ((unsigned char)a->terms[0] >= 0x80 || memchr(a->terms, ' ', a->terms_len) ||
-            a->terms_len >= cap)
+            a->terms_len > PDX_MAX_TERM_BYTES)
             continue; /* a Korean spelling, or a phrase */
-        memcpy(out, a->terms, a->terms_len);
-        *out_len = a->terms_len;
-        *surface = a->surface;
-        *surface_len = a->surface_len;
+        *out = (en_word){a->terms, a->surface, a->terms_len, a->surface_len};
         break;
     }
     return rc;
 }
 
-static int english_word_of(expander *x, const span_word *w, char *out, size_t cap,
-                           size_t *out_len, const char **surface, size_t *surface_len)
+/* english_of_key() for Korean word w. */
+static int english_word_of(expander *x, const span_word *w, en_word *out)
 {
     int side, rc;
     lookup lk[2];
     size_t n_lk;
     uint32_t hyphens;
-    *out_len = 0;
+    out->terms_len = 0;
     if (!span_lookup(x, w, 1, 0, lk, &n_lk, &side, &hyphens, &rc) || side != PDX_LEX_KO)
         return rc;
-    return english_of_key(x, lk, n_lk, out, cap, out_len, surface, surface_len);
+    return english_of_key(x, lk, n_lk, out);
 }
 
-/* english_word_of() for the part of closed compound clause c made of its
+/* english_of_key() for the part of closed compound clause c made of its
  * bigram slots [from, to): keyed as those bigrams. */
 static int english_part_of(expander *x, const pdx_clause *c, uint32_t from, uint32_t to,
-                           char *out, size_t cap, size_t *out_len, const char **surface,
-                           size_t *surface_len)
+                           en_word *out)
 {
     lookup lk[2];
     size_t n_lk;
-    *out_len = 0;
+    out->terms_len = 0;
     pdx_buf_reset(&x->key);
     for (uint32_t i = from; i < to; i++)
         pdx_lexicon_key_add(&x->key, c->slots[i].text, c->slots[i].text_len);
@@ -1018,7 +1037,7 @@ static int english_part_of(expander *x, const pdx_clause *c, uint32_t from, uint
     int rc = find_key(x, PDX_LEX_KO, lk, &n_lk);
     if (rc || !lk[0].count)
         return rc;
-    return english_of_key(x, lk, n_lk, out, cap, out_len, surface, surface_len);
+    return english_of_key(x, lk, n_lk, out);
 }
 
 /* Do groups a and b share an alternative (a span's equivalent)? */
@@ -1030,50 +1049,59 @@ static bool share_alternative(const pdx_group *a, const pdx_group *b)
     return false;
 }
 
-/* Composes the equivalent of Korean words w[0], w[1] (see above). */
-static int compose_pair(expander *x, const span_word *w, const char *text)
+/* Adds the phrase of English words e[0] e[1] to the n groups of w (two
+ * words typed apart, or one compound typed closed) as their composed
+ * equivalent, PDX_LEXICON_WEIGHT split among them, noted as from[0..fn)
+ * (no note when fn is 0), when the index holds it, not too common, and no
+ * group has it; *added says whether it was. */
+static int add_composed(expander *x, const span_word *w, uint32_t n, const en_word e[2],
+                        const char *from, size_t fn, bool *added)
 {
     pdx_query *q = x->q;
-    char terms[2 * PDX_MAX_TERM_BYTES + 2];
-    const char *sf[2];
-    size_t tn[2], sn[2];
-    int rc = PDX_OK;
-    for (int i = 0; i < 2 && !rc; i++) {
-        rc = english_word_of(x, &w[i], terms + (i ? tn[0] + 1 : 0), PDX_MAX_TERM_BYTES + 1,
-                             &tn[i], &sf[i], &sn[i]);
-        if (!rc && !tn[i])
-            return PDX_OK;
-        if (!i)
-            terms[tn[0]] = ' ';
-    }
-    const pdx_clause *c0 = word_clause(q, w[0]);
+    char terms[2 * PDX_MAX_TERM_BYTES + 2], to[2 * PDX_SPELLING_MAX + 1];
+    size_t tn = two_words(terms, sizeof terms, e[0].terms, e[0].terms_len, e[1].terms,
+                          e[1].terms_len);
+    *added = false;
     pdx_clause cl;
-    if (rc || (rc = pdx_clause_from_terms(x->s, terms, tn[0] + 1 + tn[1], c0->fields, &cl)))
+    int rc = pdx_clause_from_terms(x->s, terms, tn, word_clause(q, w[0])->fields, &cl);
+    if (rc)
         return rc == PDX_EINVAL ? PDX_OK : rc;
-    if (cl.missing || too_common(x->s, &cl) || group_has(&q->groups[w[0].g], &cl) ||
-        group_has(&q->groups[w[1].g], &cl)) {
+    bool skip = cl.missing || too_common(x->s, &cl);
+    for (uint32_t k = 0; k < n && !skip; k++)
+        skip = group_has(&q->groups[w[k].g], &cl);
+    if (skip) {
         pdx_clause_free(&cl);
         return PDX_OK;
     }
-    cl.weight = PDX_LEXICON_WEIGHT / 2;
+    double weight = PDX_LEXICON_WEIGHT / n;
+    cl.weight = weight;
     cl.alternative = true;
-    if ((rc = add_to_span(q, w, 2, &cl)))
+    if ((rc = add_to_span(q, w, n, &cl)))
         return rc;
     x->alts_left--;
-    const pdx_group *a = &q->groups[w[0].g], *b = &q->groups[w[1].g];
-    char from[2 * PDX_SPELLING_MAX + 1], to[2 * PDX_SPELLING_MAX + 1];
-    size_t fn = 0, tl = 0;
-    if (a->typed_len + b->typed_len + 1 > sizeof from || sn[0] + sn[1] + 1 > sizeof to)
+    *added = true;
+    size_t tl = two_words(to, sizeof to, e[0].surface, e[0].surface_len, e[1].surface,
+                          e[1].surface_len);
+    if (!fn || !tl)
         return PDX_OK;
-    memcpy(from, text + a->typed_at, a->typed_len);
-    from[a->typed_len] = ' ';
-    memcpy(from + a->typed_len + 1, text + b->typed_at, b->typed_len);
-    fn = a->typed_len + 1 + b->typed_len;
-    memcpy(to, sf[0], sn[0]);
-    to[sn[0]] = ' ';
-    memcpy(to + sn[0] + 1, sf[1], sn[1]);
-    tl = sn[0] + 1 + sn[1];
-    return pdx_query_note_expansion(q, from, fn, to, tl, "composed", 0, PDX_LEXICON_WEIGHT / 2);
+    return pdx_query_note_expansion(q, from, fn, to, tl, "composed", 0, weight);
+}
+
+/* Composes the equivalent of Korean words w[0], w[1] (see above). */
+static int compose_pair(expander *x, const span_word *w, const char *text)
+{
+    en_word e[2];
+    for (int i = 0; i < 2; i++) {
+        int rc = english_word_of(x, &w[i], &e[i]);
+        if (rc || !e[i].terms_len)
+            return rc;
+    }
+    const pdx_group *a = &x->q->groups[w[0].g], *b = &x->q->groups[w[1].g];
+    char from[2 * PDX_SPELLING_MAX + 1];
+    size_t fn = two_words(from, sizeof from, text + a->typed_at, a->typed_len,
+                          text + b->typed_at, b->typed_len);
+    bool added;
+    return add_composed(x, w, 2, e, from, fn, &added);
 }
 
 /* A compound typed closed that the lexicon has no equivalent of, made of
@@ -1088,49 +1116,18 @@ static int compose_closed(expander *x, uint32_t g, const char *text)
     if (!one_word_group(q, g, &w))
         return PDX_OK;
     const pdx_clause *c = word_clause(q, w);
-    if (!is_korean(c->slots[0].text) || c->n_slots < 3)
+    if (!is_korean(c->slots[0].text) || c->n_slots < 3 || !chained_bigrams(c))
         return PDX_OK;
-    for (uint32_t i = 0; i < c->n_slots; i++)
-        if (!c->slots[i].bridge)
-            return PDX_OK; /* not a compound's chained bigrams */
-    char terms[2 * PDX_MAX_TERM_BYTES + 2];
-    const char *sf[2];
-    size_t tn[2], sn[2];
+    const pdx_group *gr = &q->groups[g];
     int rc = PDX_OK;
+    bool added = false;
     /* parts: slots [0, j) and [j + 1, n): the slot j spans the boundary */
-    for (uint32_t j = 1; j + 2 <= c->n_slots && !rc; j++) {
-        rc = english_part_of(x, c, 0, j, terms, PDX_MAX_TERM_BYTES + 1, &tn[0], &sf[0], &sn[0]);
-        if (rc || !tn[0])
+    for (uint32_t j = 1; j + 2 <= c->n_slots && !rc && !added; j++) {
+        en_word e[2];
+        if ((rc = english_part_of(x, c, 0, j, &e[0])) || !e[0].terms_len ||
+            (rc = english_part_of(x, c, j + 1, c->n_slots, &e[1])) || !e[1].terms_len)
             continue;
-        terms[tn[0]] = ' ';
-        rc = english_part_of(x, c, j + 1, c->n_slots, terms + tn[0] + 1, PDX_MAX_TERM_BYTES + 1,
-                             &tn[1], &sf[1], &sn[1]);
-        if (rc || !tn[1])
-            continue;
-        pdx_clause cl;
-        rc = pdx_clause_from_terms(x->s, terms, tn[0] + 1 + tn[1], c->fields, &cl);
-        if (rc) {
-            rc = rc == PDX_EINVAL ? PDX_OK : rc;
-            continue;
-        }
-        if (cl.missing || too_common(x->s, &cl) || group_has(&q->groups[g], &cl)) {
-            pdx_clause_free(&cl);
-            continue;
-        }
-        cl.weight = PDX_LEXICON_WEIGHT;
-        cl.alternative = true;
-        if ((rc = pdx_group_add_clause(&q->groups[g], &cl)))
-            return rc;
-        x->alts_left--;
-        const pdx_group *gr = &q->groups[g];
-        char to[2 * PDX_SPELLING_MAX + 1];
-        if (!gr->typed_len || sn[0] + sn[1] + 1 > sizeof to)
-            return PDX_OK;
-        memcpy(to, sf[0], sn[0]);
-        to[sn[0]] = ' ';
-        memcpy(to + sn[0] + 1, sf[1], sn[1]);
-        return pdx_query_note_expansion(q, text + gr->typed_at, gr->typed_len, to,
-                                        sn[0] + 1 + sn[1], "composed", 0, PDX_LEXICON_WEIGHT);
+        rc = add_composed(x, &w, 1, e, text + gr->typed_at, gr->typed_len, &added);
     }
     return rc;
 }
@@ -1145,7 +1142,9 @@ static bool in_span(const pdx_query *q, uint32_t g)
 
 /* Composes an equivalent for each two Korean words typed side by side,
  * neither in a span the lexicon knows (`모델링 스케일링 법칙`: 스케일링 법칙
- * is scaling laws, and "modeling scaling" would be no name; see above). */
+ * is scaling laws, and "modeling scaling" would be no name; see above),
+ * then for each compound typed closed the lexicon gave none
+ * (compose_closed()). */
 static int compose_words(expander *x, const char *text, size_t len)
 {
     pdx_query *q = x->q;
