@@ -1508,6 +1508,16 @@ static size_t drop_hyphen(const char *w, size_t n, size_t k, char *out)
     return n - 1;
 }
 
+/* Writes w[0..n) to out with a hyphen inserted before byte k (0 < k < n);
+ * returns n + 1. */
+static size_t insert_hyphen(const char *w, size_t n, size_t k, char *out)
+{
+    memcpy(out, w, k);
+    out[k] = '-';
+    memcpy(out + k + 1, w + k, n - k);
+    return n + 1;
+}
+
 /* Writes to out (room for PDX_SPELLING_MAX bytes) the other spelling of
  * the English compound w[0..n) (letters and hyphens) and returns its
  * length, 0 if it has none: a joinable prefix and three letters or more
@@ -1531,10 +1541,7 @@ static size_t other_spelling(const char *w, size_t n, char *out)
         return 0;
     if (hyphenated)
         return drop_hyphen(w, n, k, out);
-    memcpy(out, w, k);
-    out[k] = '-';
-    memcpy(out + k + 1, w + k, n - k);
-    return n + 1;
+    return insert_hyphen(w, n, k, out);
 }
 
 /* The joined spelling of a hyphenated word of two parts, any parts
@@ -1603,10 +1610,7 @@ static int split_spelling(parse_ctx *c, const char *w, size_t n, uint8_t fields,
         if (!is_ascii_alpha(w[i]))
             return PDX_OK;
     for (size_t k = 3; k + 3 <= n && n + 1 < PDX_SPELLING_MAX; k++) {
-        memcpy(alt, w, k);
-        alt[k] = '-';
-        memcpy(alt + k + 1, w + k, n - k);
-        int rc = tokenize_word(c, alt, n + 1, PDX_TOKENIZE_QUERY);
+        int rc = tokenize_word(c, alt, insert_hyphen(w, n, k, alt), PDX_TOKENIZE_QUERY);
         if (rc)
             return rc;
         if (c->n_toks != 2)
@@ -1740,6 +1744,23 @@ int pdx_clause_of_word(pdx_searcher *s, const char *w, size_t n, uint8_t fields,
     return clause_made(&c, rc, out);
 }
 
+/* Adds the other spelling cl (consumed) of the word typed[0..tn) to its
+ * group g, noted as alt[0..an) (not for an excluded word), unless the
+ * index lacks it or it is the word's own terms. */
+static int add_spelling(parse_ctx *c, pdx_group *g, pdx_clause *cl, const char *typed,
+                        size_t tn, const char *alt, size_t an)
+{
+    int rc = PDX_OK;
+    if (!cl->missing && !pdx_clause_same_terms(cl, &g->clauses[0])) {
+        if (!(c->negated & 1))
+            rc = pdx_query_note_expansion(c->q, typed, tn, alt, an, "spelling", 0, cl->weight);
+        if (!rc)
+            return group_add(g, cl);
+    }
+    pdx_clause_free(cl);
+    return rc;
+}
+
 static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fields,
                               pdx_group *g)
 {
@@ -1758,14 +1779,11 @@ static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fi
         if (!rc && !cl.missing)
             mark_spelling(&cl, as_typed);
     }
-    if (!rc && !cl.missing && !pdx_clause_same_terms(&cl, as_typed)) {
-        if (!(c->negated & 1))
-            rc = pdx_query_note_expansion(c->q, typed, latin, alt, n, "spelling", 0, cl.weight);
-        if (!rc)
-            return group_add(g, &cl);
+    if (rc) {
+        pdx_clause_free(&cl);
+        return rc;
     }
-    pdx_clause_free(&cl);
-    return rc;
+    return add_spelling(c, g, &cl, typed, latin, alt, n);
 }
 
 /* A number before a word, closed up ("4bit", "16bit", "8bits"), that no
@@ -1788,24 +1806,18 @@ static int add_number_split(parse_ctx *c, const char *w, size_t wn, uint8_t fiel
         if (!is_ascii_alpha(w[i]))
             return PDX_OK;
     char alt[PDX_SPELLING_MAX];
-    memcpy(alt, w, k);
-    alt[k] = '-';
-    memcpy(alt + k + 1, w + k, wn - k);
-    int rc = tokenize_word(c, alt, wn + 1, PDX_TOKENIZE_QUERY);
+    size_t an = insert_hyphen(w, wn, k, alt);
+    int rc = tokenize_word(c, alt, an, PDX_TOKENIZE_QUERY);
     if (rc || c->n_toks != 2)
         return rc;
     pdx_clause cl;
-    if ((rc = build_clause(c, &cl, fields)) || cl.missing) {
+    if ((rc = build_clause(c, &cl, fields))) {
         pdx_clause_free(&cl);
         return rc;
     }
-    mark_spelling(&cl, as_typed);
-    if (!(c->negated & 1) &&
-        (rc = pdx_query_note_expansion(c->q, w, wn, alt, wn + 1, "spelling", 0, cl.weight))) {
-        pdx_clause_free(&cl);
-        return rc;
-    }
-    return group_add(g, &cl);
+    if (!cl.missing)
+        mark_spelling(&cl, as_typed);
+    return add_spelling(c, g, &cl, w, wn, alt, an);
 }
 
 /* A word or phrase restricted to `fields`, as one group: its clause, and
