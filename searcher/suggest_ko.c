@@ -60,6 +60,14 @@ bool pdx_suggest_korean_word(const char *w, size_t n)
 
 /* The papers of the rarest bigram of word (k syllables) that holds
  * syllable pos, into *papers: 0 when one is no term of the index. */
+/* The term of the bigram at b (two syllables, 6 bytes) into *ord and the
+ * papers holding it into *df; PDX_ENOTFOUND when the index lacks it. */
+static int bigram_papers(pdx_searcher *s, const char *b, uint32_t *ord, uint64_t *df)
+{
+    int rc = pdx_search_term_find(s, b, 6, ord);
+    return rc ? rc : pdx_search_term_papers(s, *ord, df);
+}
+
 static int changed_bigrams(pdx_searcher *s, const char *word, size_t k, size_t pos,
                            uint64_t *papers)
 {
@@ -67,12 +75,12 @@ static int changed_bigrams(pdx_searcher *s, const char *word, size_t k, size_t p
     for (size_t b = pos ? pos - 1 : 0; b <= pos && b + 1 < k; b++) {
         uint32_t ord;
         uint64_t df = 0;
-        int rc = pdx_search_term_find(s, word + 3 * b, 6, &ord);
+        int rc = bigram_papers(s, word + 3 * b, &ord, &df);
         if (rc == PDX_ENOTFOUND) {
             *papers = 0;
             return PDX_OK;
         }
-        if (rc || (rc = pdx_search_term_papers(s, ord, &df)))
+        if (rc)
             return rc;
         *papers = PDX_MIN(*papers, df);
     }
@@ -180,10 +188,10 @@ static int rarest_bigram(pdx_searcher *s, const char *w, size_t n, uint32_t *ord
     for (size_t i = 0; i + 6 <= n; i += 3) {
         uint32_t o;
         uint64_t df;
-        int r = pdx_search_term_find(s, w + i, 6, &o);
+        int r = bigram_papers(s, w + i, &o, &df);
         if (r == PDX_ENOTFOUND)
             continue;
-        if (r || (r = pdx_search_term_papers(s, o, &df)))
+        if (r)
             return r;
         if (df < fewest) {
             fewest = df;
