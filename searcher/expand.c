@@ -904,8 +904,8 @@ static int read_joined(const char *const text[PDX_NFIELDS], const size_t len[PDX
 static int written_joined(pdx_searcher *s, uint32_t vord, const char *w, size_t n, bool *out)
 {
     joined_word jw = {w, n, false};
-    int rc = pdx_suggest_read_papers(s, vord, (1u << PDX_FIELD_TITLE) | (1u << PDX_FIELD_SUMMARY),
-                                     JOIN_READ, read_joined, &jw);
+    int rc = pdx_read_term_papers(s, vord, (1u << PDX_FIELD_TITLE) | (1u << PDX_FIELD_SUMMARY),
+                                  JOIN_READ, read_joined, &jw);
     *out = jw.found;
     return rc;
 }

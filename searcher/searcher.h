@@ -179,14 +179,15 @@ bool pdx_suggest_korean_word(const char *w, size_t n);
  * name (author:) when author, else as a query word. */
 int pdx_suggest_korean_papers(pdx_searcher *s, const char *w, size_t n, bool author,
                               uint64_t *total);
-/* Calls read(text, len, payload, done) with the fields of up to max live
- * papers (text[f], len[f] by field) that hold term vord in one of
- * `fields` (a bit per field), each paper once, until read sets *done or
- * returns an error (returned). */
-typedef int (*pdx_suggest_read_fn)(const char *const text[PDX_NFIELDS],
-                                   const size_t len[PDX_NFIELDS], void *payload, bool *done);
-int pdx_suggest_read_papers(pdx_searcher *s, uint32_t vord, unsigned fields, unsigned max,
-                            pdx_suggest_read_fn read, void *payload);
+/* Calls read(text, len, payload, done) with the fields of up to max (64
+ * at most) live papers (text[f], len[f] by field) that hold term vord in
+ * one of `fields` (a bit per field), each paper once, until read sets
+ * *done or returns an error (returned): how papers write a term's words,
+ * for the suggestions and for expand.c's joined words (suggest.c). */
+typedef int (*pdx_term_papers_fn)(const char *const text[PDX_NFIELDS],
+                                  const size_t len[PDX_NFIELDS], void *payload, bool *done);
+int pdx_read_term_papers(pdx_searcher *s, uint32_t vord, unsigned fields, unsigned max,
+                         pdx_term_papers_fn read, void *payload);
 /* The Korean word w[0..n) with one jamo replaced that most papers match
  * (as an author's name when author), or else, a compound no paper writes
  * closed, split in two words that papers match apart: into out (room for

@@ -358,7 +358,7 @@ static int read_paper(const char *const text[PDX_NFIELDS], const size_t len[PDX_
 }
 
 /* Calls read() with the fields of view paper doc. */
-static int read_fields(pdx_searcher *s, uint32_t doc, pdx_suggest_read_fn read, void *payload,
+static int read_fields(pdx_searcher *s, uint32_t doc, pdx_term_papers_fn read, void *payload,
                        bool *done)
 {
     pdx_hit_info h;
@@ -370,8 +370,8 @@ static int read_fields(pdx_searcher *s, uint32_t doc, pdx_suggest_read_fn read, 
     return read(text, len, payload, done);
 }
 
-int pdx_suggest_read_papers(pdx_searcher *s, uint32_t vord, unsigned fields, unsigned max,
-                            pdx_suggest_read_fn read, void *payload)
+int pdx_read_term_papers(pdx_searcher *s, uint32_t vord, unsigned fields, unsigned max,
+                         pdx_term_papers_fn read, void *payload)
 {
     uint32_t seen_docs[SUGGEST_PAPERS];
     unsigned n_read = 0;
@@ -414,8 +414,7 @@ int pdx_suggest_read_papers(pdx_searcher *s, uint32_t vord, unsigned fields, uns
  * word's fields for the spelling closest to the typed word. */
 static int find_surface(pdx_searcher *s, uint32_t vord, surface *sf)
 {
-    return pdx_suggest_read_papers(s, vord, word_fields(sf->typed), SUGGEST_PAPERS, read_paper,
-                                   sf);
+    return pdx_read_term_papers(s, vord, word_fields(sf->typed), SUGGEST_PAPERS, read_paper, sf);
 }
 
 /* The replacement of word w into *out (into the index mapping) and its

@@ -220,7 +220,7 @@ static int written_as_word(pdx_searcher *s, const char *w, size_t n, bool author
     int rc = rarest_bigram(s, ws.w, ws.n, &ord);
     if (rc)
         return rc == PDX_ENOTFOUND ? PDX_OK : rc;
-    rc = pdx_suggest_read_papers(s, ord, ws.fields, SUGGEST_KO_READ, read_word_start, &ws);
+    rc = pdx_read_term_papers(s, ord, ws.fields, SUGGEST_KO_READ, read_word_start, &ws);
     *out = ws.found;
     return rc;
 }
