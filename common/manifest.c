@@ -669,6 +669,14 @@ void pdx_manifest_forget_contents(pdx_manifest *m)
     m->lexicon_len = m->cand_len = 0;
 }
 
+bool pdx_manifest_tokenizer_is_ours(const pdx_manifest *m)
+{
+    return m->tokenizer_version == PDX_TOKENIZER_VERSION &&
+           strcmp(m->stemmer ? m->stemmer : "", pdx_tokenizer_stemmer_name()) == 0 &&
+           strcmp(m->unicode_version ? m->unicode_version : "",
+                  pdx_tokenizer_unicode_version()) == 0;
+}
+
 char *pdx_segment_path(const char *index_path, uint64_t seq)
 {
     size_t n = strlen(index_path) + 32;

@@ -129,6 +129,11 @@ int pdx_manifest_decode(pdx_manifest *m, const uint8_t *p, size_t len, char *err
  * tokenizer made, whose segments go once a new manifest is published. */
 void pdx_manifest_forget_contents(pdx_manifest *m);
 
+/* Did this build's tokenizer make the index of manifest m: the same
+ * tokenizer version, stemmer and Unicode version? A reader refuses one it
+ * did not ("rebuild the index"); an update rebuilds it. */
+bool pdx_manifest_tokenizer_is_ours(const pdx_manifest *m);
+
 /* Which sections pdx_manifest_decode_parts decodes: a bit per
  * PDX_MSEC_* id. A reader opening the index needs only PDX_MANIFEST_VIEW
  * (the others' checksums are then not verified: pdx_index_check does). */

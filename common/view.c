@@ -128,19 +128,18 @@ static int read_manifest(pdx_index *ix, const char *path, struct stat *st)
 static int check_tokenizer(pdx_index *ix)
 {
     const pdx_manifest *m = &ix->manifest;
+    if (pdx_manifest_tokenizer_is_ours(m))
+        return PDX_OK;
     if (m->tokenizer_version != PDX_TOKENIZER_VERSION)
         return pdx_index_error(ix, PDX_EVERSION,
                                "built with tokenizer version %u, this paperdex uses %u: "
                                "rebuild the index",
                                m->tokenizer_version, PDX_TOKENIZER_VERSION);
-    if (strcmp(m->stemmer, pdx_tokenizer_stemmer_name()) != 0 ||
-        strcmp(m->unicode_version, pdx_tokenizer_unicode_version()) != 0)
-        return pdx_index_error(ix, PDX_EVERSION,
-                               "built with stemmer '%s' and Unicode %s, this paperdex uses "
-                               "'%s' and %s: rebuild the index",
-                               m->stemmer, m->unicode_version, pdx_tokenizer_stemmer_name(),
-                               pdx_tokenizer_unicode_version());
-    return PDX_OK;
+    return pdx_index_error(ix, PDX_EVERSION,
+                           "built with stemmer '%s' and Unicode %s, this paperdex uses '%s' "
+                           "and %s: rebuild the index",
+                           m->stemmer, m->unicode_version, pdx_tokenizer_stemmer_name(),
+                           pdx_tokenizer_unicode_version());
 }
 
 /* The bitmap of seg's deleted local ids (MSEGS), or none. */

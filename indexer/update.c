@@ -259,17 +259,6 @@ static int refuse_before_lock(pdx_updater *u, bool must_exist)
     return PDX_OK; /* another problem: load_index reports it */
 }
 
-/* Did another tokenizer make the index of manifest m (an older paperdex's:
- * another tokenizer version, stemmer or Unicode)? Its terms are not this
- * build's, which a reader refuses ("rebuild the index"). */
-static bool other_tokenizer(const pdx_manifest *m)
-{
-    return m->tokenizer_version != PDX_TOKENIZER_VERSION ||
-           strcmp(m->stemmer ? m->stemmer : "", pdx_tokenizer_stemmer_name()) != 0 ||
-           strcmp(m->unicode_version ? m->unicode_version : "",
-                  pdx_tokenizer_unicode_version()) != 0;
-}
-
 /* An index another tokenizer made is rebuilt, not refused: an update is
  * what a daily job or --watch runs, and a new paperdex would otherwise
  * stop it until someone rebuilt by hand. Nothing of the old index is
@@ -309,7 +298,7 @@ static int load_index(pdx_updater *u)
     char jerr[600];
     if ((rc = pdx_journal_start(u->path, exists ? &u->old : NULL, jerr, sizeof jerr)))
         return pdx_update_fail(u, rc, "%s", jerr);
-    if (exists && other_tokenizer(&u->old)) {
+    if (exists && !pdx_manifest_tokenizer_is_ours(&u->old)) {
         rebuild_other_tokenizer(u);
         return PDX_OK;
     }
