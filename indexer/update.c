@@ -334,6 +334,14 @@ static int32_t old_record(const pdx_updater *u, const char *path)
  * files under a folder the walk could not read (update_walk.c), it is not
  * gone, so its papers are kept as recorded, with the record's size and
  * mtime, so that the next update reads it again. */
+/* Takes file f as unchanged, its content as its record r says. */
+static void as_recorded(wfile *f, const pdx_manifest_file *r)
+{
+    f->hash = r->hash;
+    f->kind = WF_UNCHANGED;
+    f->stamped = true;
+}
+
 static void keep_unreadable(pdx_updater *u, wfile *f, const pdx_manifest_file *r)
 {
     if (r->n_docs)
@@ -348,9 +356,7 @@ static void keep_unreadable(pdx_updater *u, wfile *f, const pdx_manifest_file *r
     f->kept = true;
     f->size = r->size;
     f->mtime_ns = r->mtime_ns;
-    f->hash = r->hash;
-    f->kind = WF_UNCHANGED;
-    f->stamped = true;
+    as_recorded(f, r);
 }
 
 /* Decides, for each walked file, whether it must be parsed: new, changed
@@ -370,9 +376,7 @@ static int classify_files(pdx_updater *u)
         f->old = old_record(u, f->path); /* size and mtime: the walk's stat */
         const pdx_manifest_file *r = f->old >= 0 ? &u->old.files[f->old] : NULL;
         if (f->kept && r) { /* not read: as recorded (update_walk.c) */
-            f->hash = r->hash;
-            f->kind = WF_UNCHANGED;
-            f->stamped = true;
+            as_recorded(f, r);
             continue;
         }
         if (r && !r->n_docs && !r->n_dropped) {
@@ -382,9 +386,7 @@ static int classify_files(pdx_updater *u)
             u->records_changed = true;
         }
         if (r && r->size == f->size && r->mtime_ns == f->mtime_ns) {
-            f->hash = r->hash; /* trusted without reading, as make trusts mtimes */
-            f->kind = WF_UNCHANGED;
-            f->stamped = true;
+            as_recorded(f, r); /* trusted without reading, as make trusts mtimes */
             continue;
         }
         int rc = hash_file(f->path, &f->hash, &f->size);
