@@ -1118,16 +1118,19 @@ static int compose_closed(expander *x, uint32_t g, const char *text)
     const pdx_clause *c = word_clause(q, w);
     if (!is_korean(c->slots[0].text) || c->n_slots < 3 || !chained_bigrams(c))
         return PDX_OK;
-    const pdx_group *gr = &q->groups[g];
+    uint32_t n = c->n_slots;
     int rc = PDX_OK;
-    bool added = false;
     /* parts: slots [0, j) and [j + 1, n): the slot j spans the boundary */
-    for (uint32_t j = 1; j + 2 <= c->n_slots && !rc && !added; j++) {
+    for (uint32_t j = 1; j + 2 <= n && !rc; j++) {
         en_word e[2];
+        bool added;
         if ((rc = english_part_of(x, c, 0, j, &e[0])) || !e[0].terms_len ||
-            (rc = english_part_of(x, c, j + 1, c->n_slots, &e[1])) || !e[1].terms_len)
+            (rc = english_part_of(x, c, j + 1, n, &e[1])) || !e[1].terms_len)
             continue;
+        const pdx_group *gr = &q->groups[g];
         rc = add_composed(x, &w, 1, e, text + gr->typed_at, gr->typed_len, &added);
+        if (added) /* c is gone: adding moved the group's clauses */
+            break;
     }
     return rc;
 }
