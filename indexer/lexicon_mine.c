@@ -700,35 +700,65 @@ static bool lm_is_common_word(const char *w, size_t n)
     return lm_is_one_of_folded(w, n, words, sizeof words / sizeof *words);
 }
 
+/* A dimension ("3D", "4D": a digit 1-9 and a capital D) leading the
+ * acronym a[0, n): how papers name the space a method works in
+ * (`3D Gaussian Splatting (3DGS)`, 4DGS, 2DGS), its long form spelling it
+ * as its first word. Its length (2), or 0 when a has none. */
+static size_t lm_dim_prefix(const char *a, size_t n)
+{
+    return n >= 2 && a[0] >= '1' && a[0] <= '9' && a[1] == 'D' ? 2 : 0;
+}
+
+/* Is t[s, e) a dimension word ("3D", "3d") standing alone? */
+static bool lm_is_dim_word(const char *t, size_t s, size_t e)
+{
+    return e - s == 2 && t[s] >= '1' && t[s] <= '9' && (t[s + 1] | 0x20) == 'd';
+}
+
+/* The start of a dimension word and one space right before t[s], a word of
+ * its own (no letter, digit, point or hyphen glued to it), or s. */
+static size_t lm_dim_word_before(const char *t, size_t s)
+{
+    if (s < 3 || t[s - 1] != ' ' || !lm_is_dim_word(t, s - 3, s - 1))
+        return s;
+    if (s > 3 && (lm_is_alnum(t[s - 4]) || t[s - 4] == '.' || t[s - 4] == '-'))
+        return s;
+    return s - 3;
+}
+
 /* The end of the acronym t[s, e) without a plural 's' ("LLMs": LLM,
  * "NeRFs": NeRF), or s when t[s, e) is no acronym: one word of 2 to
  * LM_MAX_ACRONYM ASCII letters, a capital first and another one at least,
- * no common word (lm_is_common_word()). A lower-case first letter is a
+ * no common word (lm_is_common_word()), maybe after a dimension (3DGS:
+ * lm_dim_prefix(), its D a capital). A lower-case first letter is a
  * word's (`mAP` is also "map"). */
 static size_t lm_acronym_end(const char *t, size_t s, size_t e)
 {
-    size_t upper = 0;
-    if (e - s < 2 || e - s > LM_MAX_ACRONYM || t[s] < 'A' || t[s] > 'Z')
+    size_t dim = lm_dim_prefix(t + s, e - s), r = s + dim, upper = dim != 0;
+    if (e - s < 2 || e - s > LM_MAX_ACRONYM || e == r || t[r] < 'A' || t[r] > 'Z')
         return s;
-    for (size_t i = s; i < e; i++) {
+    for (size_t i = r; i < e; i++) {
         if (!lm_is_alpha(t[i]))
             return s;
         upper += t[i] >= 'A' && t[i] <= 'Z';
     }
-    bool plural = e - s > 2 && t[e - 1] == 's' && t[e - 2] >= 'A' && t[e - 2] <= 'Z';
+    bool plural = e - r > 2 && t[e - 1] == 's' && t[e - 2] >= 'A' && t[e - 2] <= 'Z';
     size_t end = plural ? e - 1 : e;
     return upper < 2 || lm_is_common_word(t + s, end - s) ? s : end;
 }
 
 /* The letters of acronym a[0, n) that stand for words, into out (at
  * least LM_MAX_ACRONYM bytes): its capitals when it has lower-case
- * letters too (`NeRF`: N R F, `MoE`: M E), else all of them. */
+ * letters too (`NeRF`: N R F, `MoE`: M E), else all of them; a leading
+ * dimension is its digit (3DGS: 3 G S), which stands for the word "3D". */
 static size_t lm_acronym_letters(const char *a, size_t n, char *out)
 {
-    size_t k = 0, lower = 0;
-    for (size_t i = 0; i < n; i++)
+    size_t dim = lm_dim_prefix(a, n), k = 0, lower = 0;
+    if (dim)
+        out[k++] = a[0];
+    for (size_t i = dim; i < n; i++)
         lower += a[i] >= 'a' && a[i] <= 'z';
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = dim; i < n; i++)
         if (!lower || (a[i] >= 'A' && a[i] <= 'Z'))
             out[k++] = a[i];
     return k;
@@ -758,7 +788,9 @@ static size_t lm_initials_start(const char *t, size_t s, size_t e, const char *l
             start = lm_part_start(t, s, end);
             if (start == end)
                 return e;
-            bool match = (t[start] | 0x20) == (l[i] | 0x20);
+            bool match = l[i] >= '1' && l[i] <= '9'
+                             ? lm_is_dim_word(t, start, end) && t[start] == l[i]
+                             : (t[start] | 0x20) == (l[i] | 0x20);
             size_t part_end = end;
             end = start > s ? start - 1 : s;
             if (match)
@@ -801,7 +833,7 @@ static size_t lm_long_form_start(const char *t, size_t s, size_t e, const char *
     char letters[LM_MAX_ACRONYM];
     size_t k = lm_acronym_letters(a, n, letters);
     size_t start = lm_initials_start(t, s, e, letters, k);
-    if (start != e)
+    if (start != e || lm_dim_prefix(a, n)) /* "3D" only as a word's initials */
         return start;
     start = lm_letters_start(t, s, e, a, n);
     size_t parts = start < e;
@@ -813,12 +845,19 @@ static size_t lm_long_form_start(const char *t, size_t s, size_t e, const char *
 /* Counts the acronym t[as, ae) (its plural 's' dropped) with the long form
  * t[ls, le): 1..LM_MAX_EN_WORDS letter-only words, two words or hyphenated
  * parts at least (`Vision Transformer`, `Low-Rank Adaptation`), not holding
- * the acronym itself. */
+ * the acronym itself; after a dimension word when the acronym starts with
+ * one (`3D Gaussian Splatting`). */
 static int lm_add_acronym(pdx_lexicon_miner *m, const char *t, size_t as, size_t ae, size_t ls,
                           size_t le)
 {
-    /* the words of t[ls, le) alone: the ones before ls are not its */
-    if (!lm_is_words(t + ls, le - ls, 0, le - ls, false, LM_MAX_EN_WORDS) ||
+    size_t words = ls;
+    if (lm_dim_prefix(t + as, ae - as)) {
+        if (le - ls < 4 || !lm_is_dim_word(t, ls, ls + 2) || t[ls + 2] != ' ')
+            return PDX_OK;
+        words = ls + 3;
+    }
+    /* the words of t[words, le) alone: the ones before are not its */
+    if (!lm_is_words(t + words, le - words, 0, le - words, false, LM_MAX_EN_WORDS) ||
         (!memchr(t + ls, ' ', le - ls) && !memchr(t + ls, '-', le - ls)))
         return PDX_OK;
     for (size_t i = ls; i + (ae - as) <= le; i++)
@@ -844,7 +883,10 @@ static int lm_add_long_left(pdx_lexicon_miner *m, const char *t, size_t len, siz
                              PDX_MIN(LM_MAX_EN_WORDS, PDX_MIN(n + 5, 2 * n)));
     if (k == 0)
         return PDX_OK;
-    size_t ls = lm_long_form_start(t, w[k - 1].start, left_end, t + as, n);
+    size_t first = w[k - 1].start; /* a dimension word is no Latin word of its own */
+    if (lm_dim_prefix(t + as, n))
+        first = lm_dim_word_before(t, first);
+    size_t ls = lm_long_form_start(t, first, left_end, t + as, n);
     return ls == left_end ? PDX_OK : lm_add_acronym(m, t, as, core, ls, left_end);
 }
 
@@ -873,6 +915,13 @@ static int lm_add_acronyms(pdx_lexicon_miner *m, const char *t, size_t len, size
             if (i != j)
                 rc = lm_add_long_piece(m, t, p[j].start, p[j].end, p[i].start, p[i].end);
     size_t as = lm_latin_word_start(t, left_end); /* ACRONYM(long form) */
+    if (as == left_end) { /* 3DGS(3D Gaussian Splatting): not a Latin word */
+        size_t d = left_end;
+        while (d > 0 && lm_is_alnum(t[d - 1]))
+            d--;
+        if (lm_dim_prefix(t + d, left_end - d))
+            as = d;
+    }
     bool glued = as < left_end && as > 0 && (lm_is_alnum(t[as - 1]) || t[as - 1] == '-');
     if (!rc && n >= 1 && as < left_end && !glued)
         rc = lm_add_long_piece(m, t, as, left_end, p[0].start, p[0].end);
@@ -898,6 +947,8 @@ static int lm_add_paren(pdx_lexicon_miner *m, const char *t, size_t len, size_t 
         int rc = lm_add_ko_en(m, t, len, s, e, left_end);
         return rc ? rc : lm_add_acronyms(m, t, len, s, e, left_end);
     }
+    if (lm_dim_prefix(t + s, e - s)) /* (3DGS), (3D Gaussian Splatting, 3DGS) */
+        return lm_add_acronyms(m, t, len, s, e, left_end);
     return PDX_OK;
 }
 

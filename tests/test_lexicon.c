@@ -245,6 +245,15 @@ static const char *const fx_acronyms[] = {
     "- 점수 증류 샘플링(SDS) 손실.", "- 점수 증류 샘플링(SDS)을 쓴다.", "- 또 점수 증류 샘플링(SDS).",
     "- Text-to-Speech (TTS) 모델. Text-to-Speech (TTS). 또 Text-to-Speech(TTS).",
     "- 음성 Text-to-Speech (TTS).", "- 합성 Text-to-Speech (TTS).",
+    /* an acronym led by a dimension, its long form by the same word;
+     * another dimension, or none, is no long form of it */
+    "- 우리는 3D Gaussian Splatting(3DGS)을 개선한다.",
+    "- 3DGS (3D Gaussian Splatting) 렌더링은 빠르다.",
+    "- 장면을 (3D Gaussian Splatting, 3DGS)로 표현한다.",
+    "- 2D Gaussian Splatting (4DGS) 하나.", "- 또 2D Gaussian Splatting(4DGS) 둘.",
+    "- 2D Gaussian Splatting (4DGS) 셋.",
+    "- Gaussian Splatting (5DGS) 하나.", "- 또 Gaussian Splatting(5DGS) 둘.",
+    "- Gaussian Splatting (5DGS) 셋.",
 };
 
 /* Acronyms and their long forms: the long form is the words whose
@@ -273,6 +282,11 @@ static void test_lexicon__mine_acronyms(void **state)
     assert_int_equal(find_surface(p, n, "Stable Diffusion", "SD"), 3);
     assert_int_equal(find_surface(p, n, "점수 증류 샘플링", "SDS"), 0); /* a Korean name too */
     assert_int_equal(find_surface(p, n, "Text-to-Speech", "TTS"), 3);
+    assert_int_equal(find_surface(p, n, "3D Gaussian Splatting", "3DGS"), 3);
+    for (size_t i = 0; i < n; i++) {
+        assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "4DGS"));
+        assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "5DGS"));
+    }
     for (size_t i = 0; i < n; i++) {
         if (str_is(p[i].en_surface, p[i].en_surface_len, "NeRF"))
             assert_true(str_is(p[i].ko_terms, p[i].ko_terms_len, "neural radianc field") ||
