@@ -47,7 +47,7 @@ static const char usage[] =
     "       paperdex-index --info INDEX\n"
     "\n"
     "Indexes daily-paper digests (files, or directories searched recursively for\n"
-    "*.md and *.txt) into an index: the file INDEX (a manifest, replaced\n"
+    "*.md, *.markdown and *.txt) into an index: the file INDEX (a manifest, replaced\n"
     "atomically) and its segment files INDEX.<n>.seg beside it.\n"
     "\n"
     "options:\n"
@@ -700,7 +700,7 @@ static void refuse_inside_input_dir(const char *opt, const char *output, const c
                 "input); refusing to overwrite it\n", opt, output, dir);
     else
         pdx_cli_eprintf("paperdex-index: %s %s would be written inside the input folder %s "
-                "with a digest's name (*.md, *.txt), and would be read as a digest the next "
+                "with a digest's name (*.md, *.markdown, *.txt), and would be read as a digest the next "
                 "time; choose another name or folder\n", opt, output, dir);
 }
 

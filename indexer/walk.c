@@ -8,7 +8,7 @@
  *   ".../2024/01/..." comes before ".../2024/02/..." and document order is
  *   stable across file systems.
  * - Filter: inside a walked directory only regular files whose names end in
- *   ".md" or ".txt" (ASCII case-insensitive) are read; other files are
+ *   ".md", ".markdown" or ".txt" (ASCII case-insensitive) are read; other files are
  *   ignored silently. Paths named explicitly are read whatever their name.
  * - Hidden entries (names starting with '.') are skipped inside walked
  *   directories (".git", editor temporaries); an explicitly named hidden
@@ -156,7 +156,7 @@ bool pdx_digest_name(const char *name)
     if (!name || name[0] == '.')
         return false;
     size_t n = strlen(name);
-    static const char *const exts[] = {".md", ".txt"};
+    static const char *const exts[] = {".md", ".markdown", ".txt"};
     for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
         size_t m = strlen(exts[i]);
         if (n <= m)

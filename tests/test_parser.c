@@ -2326,7 +2326,7 @@ static void test_walk_sorted_filtered(void **state)
     const char *names[] = {"b.md",        "a.txt",         "c.json",        "Z.md",
                            "sub/z.md",    "sub/a.md",      ".hidden.md",    ".git/x.md",
                            "sub2/deep/x/y.txt", "upper.MD", "aa/x.md",     "a.md~",
-                           "notes.dat"};
+                           "notes.dat",   "c.markdown",    "d.mark"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *p = fx_path(dir, names[i]);
         fx_write(p, MINI, (size_t)-1);
@@ -2336,10 +2336,11 @@ static void test_walk_sorted_filtered(void **state)
     assert_int_equal(mkdir(empty, 0755), 0);
     collect c = {0};
     assert_int_equal(parse_path(&c, dir), PDX_OK);
-    const char *want[] = {"Z.md", "a.txt", "aa/x.md", "b.md", "sub/a.md", "sub/z.md",
-                          "sub2/deep/x/y.txt", "upper.MD"};
+    const char *want[] = {"Z.md",     "a.txt",    "aa/x.md",           "b.md",
+                          "c.markdown", "sub/a.md", "sub/z.md", "sub2/deep/x/y.txt",
+                          "upper.MD"};
     assert_files(&c, dir, want, sizeof want / sizeof want[0]);
-    assert_int_equal(c.st.files, 8);
+    assert_int_equal(c.st.files, 9);
     assert_int_equal(c.nd, 0);
     collect_free(&c);
 

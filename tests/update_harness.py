@@ -184,12 +184,12 @@ def stat(summary, key, what):
 
 
 def digest_files(root):
-    """Digest files under root (*.md, *.txt; hidden entries skipped), as paths
+    """Digest files under root (*.md, *.markdown, *.txt, any case; hidden entries skipped), as paths
     relative to root in the byte order paperdex walks them."""
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for f in filenames:
-            if not f.startswith(".") and (f.endswith(".md") or f.endswith(".txt")):
+            if not f.startswith(".") and f.lower().endswith((".md", ".markdown", ".txt")):
                 out.append(os.path.relpath(os.path.join(dirpath, f), root))
     return sorted(out, key=lambda p: p.encode())

@@ -131,7 +131,7 @@ int pdx_parse_paths(const char *const *paths, size_t n_paths,
                     const pdx_parse_cb *cb, pdx_parse_stats *stats);
 
 /* Whether walking a directory reads a file of this name (not hidden, ends in
- * ".md" or ".txt", ASCII case-insensitive): what pdx_parse_paths takes.
+ * ".md", ".markdown" or ".txt", ASCII case-insensitive): what pdx_parse_paths takes.
  * NULL is no such name. */
 bool pdx_digest_name(const char *name);
 
