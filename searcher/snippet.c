@@ -709,6 +709,19 @@ static void assign_ids(snip_tok *v, size_t n)
     }
 }
 
+/* Is text[a, b) one or two of the punctuation marks that join the parts
+ * of one name ("Qwen2.5", "GPT-4o", "text_to_video")? Highlights that
+ * only such marks separate are shown as one span, the name whole. */
+static bool joins_name(const char *text, size_t a, size_t b)
+{
+    if (b <= a || b - a > 2)
+        return false;
+    for (size_t i = a; i < b; i++)
+        if (text[i] != '.' && text[i] != '-' && text[i] != '_' && text[i] != '/')
+            return false;
+    return true;
+}
+
 /* Tokenizes text and fills s->spans with the merged highlights (sorted)
  * and s->marks with the highlighted tokens (sorted by start, *n_tok of
  * them); `skip`: tokenize only the chunks that may hold one. */
@@ -751,13 +764,14 @@ static int collect(pdx_searcher *s, const pdx_query *q, unsigned fields, const c
         qsort(v, n, sizeof *v, cmp_tok);
     assign_ids(v, n);
 
-    /* Spans: merge overlapping and touching token ranges; a whole author
-     * name is one span. */
+    /* Spans: merge overlapping and touching token ranges, and those a
+     * name's punctuation joins; a whole author name is one span. */
     if (!grow_spans(&s->spans, &s->cap_spans, n ? n : 1))
         return pdx_searcher_error(s, PDX_ENOMEM, "out of memory highlighting");
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
-        if (w && (v[i].bs <= s->spans[w - 1].end || st.whole)) {
+        if (w && (v[i].bs <= s->spans[w - 1].end || st.whole ||
+                  joins_name(text, s->spans[w - 1].end, v[i].bs))) {
             if (v[i].be > s->spans[w - 1].end)
                 s->spans[w - 1].end = v[i].be;
         } else {

@@ -209,7 +209,11 @@ static void test_highlight_phrases_only_where_they_match(void **state)
     /* a plain word of the query still lights up everywhere */
     check_hl(f, "강화학습 학습", "강화와 학습, 강화학습", "학습|강화학습");
     check_hl(f, "text-to-video", "image-to-video and text-to-video and text to video",
-             "text|to|video|text|to|video");
+             "text-to-video|text|to|video");
+    /* the marks that join a name's parts join its highlights: the name is
+     * one span (a trial: «Qwen2».«5»); a space, or more marks, do not */
+    check_hl(f, "Qwen2.5", "Qwen2.5-Coder and Qwen2 5", "Qwen2.5|Qwen2|5");
+    check_hl(f, "GPT-4o gpt", "GPT-4o, GPT--4o, GPT---4o", "GPT-4o|GPT--4o|GPT|4o");
     check_hl(f, "\"diffusion model\"", "a model of diffusion, a diffusion model", "diffusion|model");
     /* a phrase whose terms repeat: every complete occurrence, overlaps too */
     check_hl(f, "\"model model\"", "model model model x model", "model|model|model");
