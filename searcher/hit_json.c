@@ -176,7 +176,7 @@ void pdx_json_expansions(pdx_buf *o, const pdx_query *q)
 
 void pdx_json_summary_members(pdx_buf *o, const char *query, size_t query_len, uint32_t offset,
                               const pdx_query *q, const pdx_results *r, double secs,
-                              const char *suggestion)
+                              const char *suggestion, bool corrected)
 {
     pdx_buf_puts(o, "\"query\":");
     pdx_json_str(o, query, query_len);
@@ -193,4 +193,5 @@ void pdx_json_summary_members(pdx_buf *o, const char *query, size_t query_len, u
         pdx_json_str(o, suggestion, strlen(suggestion));
     else
         pdx_buf_puts(o, "null");
+    pdx_buf_printf(o, ",\"corrected\":%s", corrected ? "true" : "false");
 }

@@ -72,10 +72,11 @@ void pdx_json_expansions(pdx_buf *o, const pdx_query *q);
 
 /* Appends the members (no braces) that describe a page of results: query,
  * total, total_exact, shown, offset, partial_used, took_us, notices,
- * expansions, suggestion (pdx_query_suggest()'s, or null).
+ * expansions, suggestion (pdx_query_suggest()'s, or null), corrected
+ * (whether r and q are the suggestion's: pdx_query_correct()).
  * query[0..query_len) is the query as the user wrote it. */
 void pdx_json_summary_members(pdx_buf *o, const char *query, size_t query_len, uint32_t offset,
                               const pdx_query *q, const pdx_results *r, double secs,
-                              const char *suggestion);
+                              const char *suggestion, bool corrected);
 
 #endif

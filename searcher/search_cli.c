@@ -52,7 +52,9 @@ static const char usage[] =
     "                         offset, partial_used, took_us, notices,\n"
     "                         expansions (from, to, source, support, weight),\n"
     "                         suggestion (the query with misspelt words\n"
-    "                         corrected when no paper matches it, or null)\n"
+    "                         corrected when no paper matches it, or null),\n"
+    "                         corrected (true when the hits are the\n"
+    "                         suggestion's: see --no-correct)\n"
     "      --sort KEY         score (default), votes (most first, unknown last)\n"
     "                         or date (newest first)\n"
     "      --color WHEN       auto (default: colour when stdout is a terminal and\n"
@@ -65,6 +67,10 @@ static const char usage[] =
     "                         learning\"), no noun for a derived Korean form\n"
     "                         (효율화 also finds 효율적); words are still\n"
     "                         stemmed (models finds model) and lose particles\n"
+    "      --no-correct       when no paper matches every word and a spelling\n"
+    "                         suggestion does, show the suggestion without\n"
+    "                         searching it; by default its results are shown\n"
+    "                         (\"showing results for\")\n"
     "      --explain          say what each word also matched, and at what weight\n"
     "\n"
     "ranking: score = (1 + W ln(1 + votes)) * (sum of per-field BM25 * weight\n"
@@ -141,8 +147,16 @@ typedef struct cli {
     bool color;           /* SGR escapes in the listing */
     bool explain;         /* --explain: say what the query expanded to */
     unsigned parse_flags; /* pdx_parse_flags (--no-expand) */
+    bool no_correct;      /* --no-correct: no results for a suggestion */
     pdx_buf query;        /* the QUERY words joined by spaces */
 } cli;
+
+/* The "did you mean" of a query no paper matches in full
+ * (pdx_query_correct()), and whether the results are that suggestion's. */
+typedef struct advice {
+    char *suggestion; /* owned; NULL when none */
+    bool corrected;
+} advice;
 
 static double now(void)
 {
@@ -240,6 +254,8 @@ static int parse_args(cli *c, int argc, char **argv)
             c->opts.no_partial = true;
         } else if (!strcmp(a, "--no-expand")) {
             c->parse_flags |= PDX_PARSE_NO_EXPAND;
+        } else if (!strcmp(a, "--no-correct")) {
+            c->no_correct = true;
         } else if (!strcmp(a, "--explain")) {
             c->explain = true;
         } else if (pdx_cli_opt_value(argc, argv, &i, "--index", "-i", &v)) {
@@ -489,11 +505,11 @@ static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli
  * total the human listing prints on its first line, so that a script need
  * not count lines to know how many papers match. */
 static void json_summary(pdx_buf *o, const cli *c, const pdx_query *q, const pdx_results *r,
-                         double secs, const char *suggestion)
+                         double secs, const advice *a)
 {
     pdx_buf_puts(o, "{\"type\":\"summary\",");
     pdx_json_summary_members(o, (const char *)c->query.data, c->query.len, c->opts.offset, q,
-                             r, secs, suggestion);
+                             r, secs, a->suggestion, a->corrected);
     pdx_buf_puts(o, "}\n");
 }
 
@@ -532,10 +548,10 @@ static void human_expansions(pdx_buf *o, const pdx_query *q, bool no_expand)
 
 /* ---- human header ---- */
 
-static void quote_query(pdx_buf *o, const cli *c)
+static void quote_text(pdx_buf *o, const char *t, size_t n)
 {
     pdx_buf_putc(o, '"');
-    put_text(o, (const char *)c->query.data, c->query.len, NULL, 0, false, "");
+    put_text(o, t, n, NULL, 0, false, "");
     pdx_buf_putc(o, '"');
 }
 
@@ -543,8 +559,19 @@ static void quote_query(pdx_buf *o, const cli *c)
  * the JSON summary), the time, which ranks are shown, partial matches, a
  * spelling suggestion and the parser's notice. */
 static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx_results *r,
-                         double secs, const char *suggestion)
+                         double secs, const advice *a)
 {
+    const char *shown = (const char *)c->query.data; /* the query whose results these are */
+    size_t shown_len = c->query.len;
+    if (a->corrected) {
+        pdx_buf_puts(o, "no paper matches ");
+        quote_text(o, shown, shown_len);
+        pdx_buf_puts(o, "; showing results for ");
+        shown = a->suggestion;
+        shown_len = strlen(shown);
+        quote_text(o, shown, shown_len);
+        pdx_buf_puts(o, " (--no-correct: as typed)\n");
+    }
     /* An estimated total is in practice a lower bound: pruning passed over
      * papers that could not reach the page (search.h). */
     if (r->total) {
@@ -555,7 +582,7 @@ static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx
     } else {
         pdx_buf_puts(o, "no paper matches ");
     }
-    quote_query(o, c);
+    quote_text(o, shown, shown_len);
     pdx_buf_printf(o, " (%.2f ms)", secs * 1e3);
     if (r->n) {
         pdx_buf_puts(o, "; showing ");
@@ -580,10 +607,10 @@ static void human_header(pdx_buf *o, const cli *c, const pdx_query *q, const pdx
             pdx_buf_puts(o, "no paper matches every word; showing best partial matches "
                         "(marked [partial])\n");
     }
-    if (suggestion) {
-        pdx_buf_puts(o, "did you mean \"");
-        put_text(o, suggestion, strlen(suggestion), NULL, 0, false, "");
-        pdx_buf_puts(o, "\"?\n");
+    if (a->suggestion && !a->corrected) {
+        pdx_buf_puts(o, "did you mean ");
+        quote_text(o, a->suggestion, strlen(a->suggestion));
+        pdx_buf_puts(o, "?\n");
     }
     if (r->notice[0]) {
         pdx_buf_puts(o, "note: ");
@@ -717,13 +744,13 @@ static void search_error(const cli *c, int rc, const char *m)
  * Returns 0, or 2 after printing the error of a record that cannot be
  * read. */
 static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
-                          const pdx_results *r, double secs, const char *suggestion)
+                          const pdx_results *r, double secs, const advice *a)
 {
     /* A page's worth of room at once, not a dozen doublings of a small
      * buffer (a failure here is the out of memory the appends would meet). */
     pdx_buf_reserve(o, 1024 + PDX_MIN(r->n, (size_t)64) * 1536);
     if (!c->json)
-        human_header(o, c, q, r, secs, suggestion);
+        human_header(o, c, q, r, secs, a);
     for (size_t i = 0; i < r->n && !o->err; i++) {
         pdx_hit_info h;
         int rc = pdx_hit_get(s, r->hits[i].doc, &h);
@@ -738,7 +765,7 @@ static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const
             human_hit(o, s, q, c, r, i, &h);
     }
     if (c->json)
-        json_summary(o, c, q, r, secs, suggestion);
+        json_summary(o, c, q, r, secs, a);
     return 0;
 }
 
@@ -763,7 +790,7 @@ static int search_into(pdx_buf *o, const cli *c)
     pdx_searcher *s = NULL;
     pdx_query *q = NULL;
     pdx_results r = {0};
-    char *suggestion = NULL;
+    advice a = {NULL, false};
     int status = 2;
     if (pdx_searcher_new(&s, ix)) {
         pdx_cli_eprintf(PROG "out of memory\n");
@@ -774,12 +801,11 @@ static int search_into(pdx_buf *o, const cli *c)
                                c->parse_flags);
     if (!rc)
         rc = pdx_search(s, q, &c->opts, &r);
+    /* no paper matches every word: a word misspelt? */
+    if (!rc)
+        pdx_query_correct(s, (const char *)c->query.data, c->query.len, c->parse_flags,
+                          &c->opts, !c->no_correct, &q, &r, &a.suggestion, &a.corrected);
     double secs = now() - t0;
-    /* no paper matches every word: a word misspelt? Only advice: a
-     * suggestion that cannot be made is none */
-    if (!rc && r.total == 0 &&
-        pdx_query_suggest(s, (const char *)c->query.data, c->query.len, &suggestion))
-        suggestion = NULL;
     if (rc) {
         /* a bad option value (PDX_EINVAL) is reported in the library's words */
         const char *m = pdx_searcher_errmsg(s);
@@ -788,7 +814,7 @@ static int search_into(pdx_buf *o, const cli *c)
     }
     if (c->json && r.notice[0])
         pdx_cli_eprintf(PROG "%s\n", r.notice);
-    if (format_results(o, s, q, c, &r, secs, suggestion))
+    if (format_results(o, s, q, c, &r, secs, &a))
         goto done;
     if (o->err) {
         pdx_cli_eprintf(PROG "out of memory\n");
@@ -796,7 +822,7 @@ static int search_into(pdx_buf *o, const cli *c)
     }
     status = r.n || r.total || r.partial_used ? 0 : 1; /* matches, if not on this page */
 done:
-    free(suggestion);
+    free(a.suggestion);
     pdx_results_clear(&r);
     pdx_query_free(q);
     pdx_searcher_free(s);

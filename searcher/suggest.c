@@ -649,3 +649,50 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
         pdx_searcher_error(s, rc, "out of memory making a suggestion");
     return rc;
 }
+
+/* Searches the suggestion sug with flags and opts; into *q and *r when it
+ * matches papers in full. */
+static bool search_suggestion(pdx_searcher *s, const char *sug, unsigned flags,
+                              const pdx_search_opts *opts, pdx_query **q, pdx_results *r)
+{
+    pdx_query *cq;
+    pdx_results cr;
+    if (pdx_query_parse_flags(&cq, s, sug, strlen(sug), flags))
+        return false;
+    if (pdx_search(s, cq, opts, &cr)) {
+        pdx_results_clear(&cr);
+        pdx_query_free(cq);
+        return false;
+    }
+    if (cr.total == 0) {
+        pdx_results_clear(&cr);
+        pdx_query_free(cq);
+        return false;
+    }
+    pdx_results_clear(r);
+    pdx_query_free(*q);
+    *q = cq;
+    *r = cr;
+    return true;
+}
+
+int pdx_query_correct(pdx_searcher *s, const char *text, size_t len, unsigned flags,
+                      const pdx_search_opts *opts, bool correct, pdx_query **q, pdx_results *r,
+                      char **suggestion, bool *corrected)
+{
+    if (!s || !q || !*q || !r || !suggestion || !corrected)
+        return s ? pdx_searcher_error(s, PDX_EINVAL, "q, *q, r, suggestion or corrected is NULL")
+                 : PDX_EINVAL;
+    *suggestion = NULL;
+    *corrected = false;
+    if (r->total)
+        return PDX_OK;
+    if (pdx_query_suggest(s, text, len, suggestion)) {
+        *suggestion = NULL; /* only advice */
+        return PDX_OK;
+    }
+    if (correct && *suggestion)
+        *corrected = search_suggestion(s, *suggestion, flags, opts, q, r);
+    s->errmsg[0] = 0;
+    return PDX_OK;
+}

@@ -216,7 +216,7 @@ static void search_done(search_run *run)
 
 /* ---- GET /api/search ---- */
 
-static bool search_opts(request *rq, pdx_search_opts *opts, unsigned *flags)
+static bool search_opts(request *rq, pdx_search_opts *opts, unsigned *flags, bool *no_correct)
 {
     pdx_search_opts_default(opts);
     bool no_partial, no_expand;
@@ -225,22 +225,14 @@ static bool search_opts(request *rq, pdx_search_opts *opts, unsigned *flags)
         !param_sort(rq, &opts->sort) ||
         !param_real(rq, "vote_weight", PDX_DEFAULT_VOTE_WEIGHT, PDX_MAX_VOTE_WEIGHT,
                     &opts->vote_weight) ||
-        !param_flag(rq, "no_partial", &no_partial) || !param_flag(rq, "no_expand", &no_expand))
+        !param_flag(rq, "no_partial", &no_partial) || !param_flag(rq, "no_expand", &no_expand) ||
+        !param_flag(rq, "no_correct", no_correct))
         return false;
     opts->no_partial = no_partial;
     *flags = no_expand ? PDX_PARSE_NO_EXPAND : PDX_PARSE_DEFAULT;
     return true;
 }
 
-/* "Did you mean" for a query no paper matches in full, as the CLI's
- * (pdx_query_suggest()), into *out; only advice: one that cannot be made
- * is none (NULL), not a failed search. */
-static void suggest(search_run *run, const char *text, size_t len, char **out)
-{
-    *out = NULL;
-    if (!run->r.total && pdx_query_suggest(run->s, text, len, out))
-        *out = NULL;
-}
 
 /* The same object paperdex-search --json ends with (hit_json.c), plus the
  * hits, each with exactly the CLI's keys. */
@@ -250,16 +242,23 @@ static void handle_search(request *rq)
     size_t len;
     pdx_search_opts opts;
     unsigned flags;
-    if (!param_query(rq, &text, &len) || !search_opts(rq, &opts, &flags))
+    bool no_correct;
+    if (!param_query(rq, &text, &len) || !search_opts(rq, &opts, &flags, &no_correct))
         return;
     search_run run;
     char *suggestion = NULL;
+    bool corrected = false;
     if (search_run_query(rq, &run, text, len, flags, &opts, false)) {
-        suggest(&run, text, len, &suggestion);
+        /* no paper matches every word: "did you mean", and the results of
+         * the suggestion unless no_correct, as paperdex-search shows them */
+        double t0 = now_s();
+        pdx_query_correct(run.s, text, len, flags, &opts, !no_correct, &run.q, &run.r,
+                          &suggestion, &corrected);
+        run.secs += now_s() - t0;
         pdx_buf *o = &rq->out->body;
         pdx_buf_putc(o, '{');
         pdx_json_summary_members(o, text, len, opts.offset, run.q, &run.r, run.secs,
-                                 suggestion);
+                                 suggestion, corrected);
         pdx_buf_printf(o, ",\"generation\":%" PRIu64 ",\"hits\":[", run.snap->generation);
         for (size_t i = 0; i < run.r.n; i++) {
             pdx_hit_info h;
@@ -373,16 +372,24 @@ static void handle_histogram(request *rq)
 {
     const char *text;
     size_t len;
-    bool no_expand;
-    if (!param_query(rq, &text, &len) || !param_flag(rq, "no_expand", &no_expand))
+    bool no_expand, no_correct;
+    if (!param_query(rq, &text, &len) || !param_flag(rq, "no_expand", &no_expand) ||
+        !param_flag(rq, "no_correct", &no_correct))
         return;
     pdx_search_opts opts;
     pdx_search_opts_default(&opts);
     opts.sort = PDX_SORT_DATE; /* counts every match exactly */
     opts.no_partial = true;
+    unsigned flags = no_expand ? PDX_PARSE_NO_EXPAND : 0;
     search_run run;
-    if (search_run_query(rq, &run, text, len, no_expand ? PDX_PARSE_NO_EXPAND : 0, &opts,
-                         true)) {
+    if (search_run_query(rq, &run, text, len, flags, &opts, true)) {
+        /* the months of the papers /api/search lists: a misspelt query's
+         * suggestion's, unless no_correct */
+        char *suggestion;
+        bool corrected;
+        pdx_query_correct(run.s, text, len, flags, &opts, !no_correct, &run.q, &run.r,
+                          &suggestion, &corrected);
+        free(suggestion);
         months m;
         if (!count_months(run.s, &run.r, &m)) {
             pdx_reply_error(rq->out, 503, "out of memory");
@@ -390,8 +397,9 @@ static void handle_histogram(request *rq)
             pdx_buf *o = &rq->out->body;
             pdx_buf_puts(o, "{\"query\":");
             pdx_json_str(o, text, len);
-            pdx_buf_printf(o, ",\"total\":%" PRIu64 ",\"undated\":%" PRIu64 ",\"months\":",
-                       run.r.total, m.undated);
+            pdx_buf_printf(o, ",\"corrected\":%s,\"total\":%" PRIu64 ",\"undated\":%" PRIu64
+                              ",\"months\":",
+                       corrected ? "true" : "false", run.r.total, m.undated);
             json_months(o, &m);
             pdx_buf_puts(o, "}\n");
             reply_json(rq);

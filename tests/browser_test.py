@@ -406,10 +406,22 @@ def drive_past_end(b, base):
 
 
 def drive_suggestion(b, base):
-    """A misspelt word gets a "did you mean" link that searches the word as
-    papers write it, filters kept; a correct word gets none."""
+    """A misspelt word shows the results of the word as papers write it,
+    said so, with a link to search the words as typed, filters kept; there,
+    a "did you mean" link searches the suggestion; a correct word gets
+    neither."""
     b.goto(base + "/?q=difusion&votes=1", same_url=False)
-    b.wait("!!document.querySelector('#notices a.suggestion')", "a suggestion for 'difusion'")
+    b.wait("%s.length > 0 && !!document.querySelector('#notices strong.corrected')" % HITS,
+           "the results for 'diffusion' shown for 'difusion'")
+    check(b.eval("document.querySelector('#notices strong.corrected').textContent") ==
+          "diffusion" and b.eval("document.getElementById('q').value") == "difusion",
+          "the note names the suggestion, the box keeps the words as typed")
+    href = b.eval("document.querySelector('#notices a.as-typed').getAttribute('href')")
+    check("q=difusion" in href and "votes=1" in href and "as_typed=1" in href,
+          "the as-typed link keeps the filters (%s)" % href)
+    b.eval("document.querySelector('#notices a.as-typed').click(); true")
+    b.wait("!!document.querySelector('#notices a.suggestion') && "
+           "location.search.includes('as_typed=1')", "a suggestion for 'difusion' as typed")
     check(b.eval("document.querySelector('#notices a.suggestion').textContent") == "diffusion",
           "'difusion' suggests 'diffusion' (the box's words, not the filters)")
     href = b.eval("document.querySelector('#notices a.suggestion').getAttribute('href')")

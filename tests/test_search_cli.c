@@ -106,7 +106,7 @@ static const char validate_py[] =
     "keys = ['type','rank','score','id','url','date','votes','title','authors','authors_total',\n"
     "        'snippet','highlights','title_highlights','partial']\n"
     "skeys = ['type','query','total','total_exact','shown','offset','partial_used',\n"
-    "         'took_us','notices','expansions','suggestion']\n"
+    "         'took_us','notices','expansions','suggestion','corrected']\n"
     "lines = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
     "assert lines, 'no summary line'\n"
     "n = 0\n"
@@ -145,6 +145,8 @@ static const char validate_py[] =
     "assert isinstance(s['offset'], int) and s['offset'] >= 0\n"
     "assert isinstance(s['took_us'], int) and s['took_us'] >= 0\n"
     "assert all(isinstance(x, str) for x in s['notices'])\n"
+    "assert s['suggestion'] is None or isinstance(s['suggestion'], str)\n"
+    "assert isinstance(s['corrected'], bool) and (s['suggestion'] or not s['corrected'])\n"
     "full = sum(1 for l in lines[:-1] if not json.loads(l)['partial'])\n"
     "assert full <= max(0, s['total'] - s['offset']) or not s['total_exact'], (s, full)\n"
     "assert s['partial_used'] or full == n\n"
@@ -308,16 +310,38 @@ static void test_exit_codes(void **state)
                                "\"partial_used\":false,\"took_us\":";
     assert_memory_equal(out, none, sizeof none - 1);
     assert_int_equal(count_lines(out), 1);
-    assert_non_null(strstr(out, ",\"notices\":[],\"expansions\":[],\"suggestion\":null}\n"));
+    assert_non_null(strstr(out, ",\"notices\":[],\"expansions\":[],\"suggestion\":null,"
+                                "\"corrected\":false}\n"));
     free(out);
-    /* a misspelt word: "did you mean", in both outputs (exit status as
-     * for no match) */
-    assert_int_equal(search(&out, "difusion"), 1);
+    /* a misspelt word: the results of its suggestion, said so, in both
+     * outputs; with --no-correct "did you mean" (exit status as for no
+     * match) */
+    assert_int_equal(search(&out, "difusion"), 0);
+    assert_non_null(strstr(out, "no paper matches \"difusion\"; showing results for "
+                                "\"diffusion\" (--no-correct: as typed)\n"
+                                "5 papers match \"diffusion\""));
+    assert_non_null(strstr(out, "  1. "));
+    assert_null(strstr(out, "did you mean"));
+    free(out);
+    assert_int_equal(search(&out, "--no-correct difusion"), 1);
     assert_non_null(strstr(out, "no paper matches \"difusion\""));
     assert_non_null(strstr(out, "\ndid you mean \"diffusion\"?\n"));
+    assert_null(strstr(out, "showing results for"));
     free(out);
-    assert_int_equal(search(&out, "--json 'Difusion 샘플러'"), 0); /* partial matches */
-    assert_non_null(strstr(out, ",\"suggestion\":\"Diffusion 샘플러\"}\n"));
+    assert_int_equal(search(&out, "--json difusion"), 0);
+    assert_non_null(strstr(out, "{\"type\":\"summary\",\"query\":\"difusion\",\"total\":5,"));
+    assert_non_null(strstr(out, ",\"suggestion\":\"diffusion\",\"corrected\":true}\n"));
+    assert_int_equal(count_lines(out), 6);
+    free(out);
+    /* partial matches of the words as typed give way to the suggestion's
+     * full ones */
+    assert_int_equal(search(&out, "--json --no-correct 'Difusion 샘플러'"), 0);
+    assert_non_null(strstr(out, "\"partial_used\":true"));
+    assert_non_null(strstr(out, ",\"suggestion\":\"Diffusion 샘플러\",\"corrected\":false}\n"));
+    free(out);
+    assert_int_equal(search(&out, "--json 'Difusion 샘플러'"), 0);
+    assert_null(strstr(out, "\"total\":0,"));
+    assert_non_null(strstr(out, ",\"suggestion\":\"Diffusion 샘플러\",\"corrected\":true}\n"));
     free(out);
     assert_int_equal(search(&out, "diffusion"), 0);
     assert_null(strstr(out, "did you mean"));

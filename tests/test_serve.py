@@ -95,13 +95,29 @@ class ServeTest(unittest.TestCase):
                 self.assertEqual(list(mine.keys()), list(theirs.keys()))
                 self.assertEqual(mine, theirs)
             for key in ["query", "total", "total_exact", "shown", "offset", "partial_used",
-                        "notices", "expansions", "suggestion"]:
+                        "notices", "expansions", "suggestion", "corrected"]:
                 self.assertEqual(res[key], summary[key], key)
             self.assertIn("took_us", res)
-        # "did you mean" for a misspelt word, none for words papers hold
-        self.assertEqual(get_json(self.port, "/api/search?q=difusion")[2]["suggestion"],
-                         "diffusion")
-        self.assertIsNone(get_json(self.port, "/api/search?q=diffusion")[2]["suggestion"])
+        # "did you mean" for a misspelt word, and its results unless
+        # no_correct, as the CLI; none for words papers hold
+        res = get_json(self.port, "/api/search?q=difusion")[2]
+        plain = get_json(self.port, "/api/search?q=diffusion")[2]
+        self.assertEqual(res["suggestion"], "diffusion")
+        self.assertTrue(res["corrected"])
+        self.assertEqual(res["query"], "difusion")
+        self.assertEqual(res["total"], plain["total"])
+        self.assertEqual([h["id"] for h in res["hits"]], [h["id"] for h in plain["hits"]])
+        typed = get_json(self.port, "/api/search?q=difusion&no_correct=1")[2]
+        self.assertEqual((typed["suggestion"], typed["corrected"], typed["total"]),
+                         ("diffusion", False, 0))
+        self.assertIsNone(plain["suggestion"])
+        self.assertFalse(plain["corrected"])
+        # the chart counts the papers the page lists
+        hist = get_json(self.port, "/api/histogram?q=difusion")[2]
+        self.assertTrue(hist["corrected"])
+        self.assertEqual(hist["total"], plain["total"])
+        hist = get_json(self.port, "/api/histogram?q=difusion&no_correct=1")[2]
+        self.assertEqual((hist["corrected"], hist["total"]), (False, 0))
 
     def test_search_paging_sort_and_options(self):
         _, _, p1 = get_json(self.port, "/api/search?q=diffusion&n=10")

@@ -20,6 +20,7 @@
  * start alone.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -201,6 +202,67 @@ static void test_suggest__korean_jamo(void **state)
     expect(e, "author:실제방법", NULL); /* a name is not split */
 }
 
+/* Runs query as a front end does (pdx_query_correct() after the search),
+ * correct or not: the suggestion (NULL when none) into *sugg, and the full
+ * matches' papers (the last digit of their ids), by rank, joined with ','. */
+static char *corrected_hits(fx_search *e, const char *query, bool correct, char **sugg,
+                            bool *corrected)
+{
+    pdx_query *q = fx_search_parse(e, query);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    assert_int_equal(pdx_query_correct(e->s, query, strlen(query), PDX_PARSE_DEFAULT, &o,
+                                       correct, &q, &r, sugg, corrected),
+                     PDX_OK);
+    char *ids = calloc(1, 16 * (r.n + 1));
+    assert_non_null(ids);
+    for (size_t i = 0; i < r.n; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        if (i)
+            strcat(ids, ",");
+        strncat(ids, h.id + h.id_len - 1, 1); /* the last digit names the paper */
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    return ids;
+}
+
+/* A query no paper matches in full is searched as its suggestion when
+ * that matches papers ("showing results for"); without correct, or when it
+ * matches, or with no suggestion, the results are the query's own. */
+static void test_suggest__correct(void **state)
+{
+    fx_search *e = *state;
+    char *sugg, *ids;
+    bool corrected;
+    ids = corrected_hits(e, "difusion sampler", true, &sugg, &corrected);
+    assert_string_equal(sugg, "diffusion sampler");
+    assert_true(corrected);
+    assert_string_equal(ids, "1"); /* the only paper holding both */
+    free(sugg);
+    free(ids);
+    ids = corrected_hits(e, "difusion sampler", false, &sugg, &corrected);
+    assert_string_equal(sugg, "diffusion sampler");
+    assert_false(corrected);
+    assert_string_equal(ids, "");
+    free(sugg);
+    free(ids);
+    ids = corrected_hits(e, "diffusion", true, &sugg, &corrected);
+    assert_null(sugg);
+    assert_false(corrected);
+    assert_int_equal(strlen(ids), 3); /* 1 and 2, as they rank */
+    free(ids);
+    ids = corrected_hits(e, "qqqzzzxxx", true, &sugg, &corrected);
+    assert_null(sugg);
+    assert_false(corrected);
+    assert_string_equal(ids, "");
+    free(ids);
+}
+
 static void test_suggest__arguments_checked(void **state)
 {
     fx_search *e = *state;
@@ -216,6 +278,23 @@ static void test_suggest__arguments_checked(void **state)
     assert_int_equal(pdx_query_suggest(e->s, big, PDX_MAX_QUERY_BYTES + 1, &out), PDX_EINVAL);
     assert_non_null(strstr(pdx_searcher_errmsg(e->s), "too long"));
     free(big);
+    pdx_query *q = fx_search_parse(e, "diffusion");
+    pdx_results r = {0};
+    bool corrected;
+    assert_int_equal(pdx_query_correct(NULL, "x", 1, 0, NULL, true, &q, &r, &out, &corrected),
+                     PDX_EINVAL);
+    assert_int_equal(pdx_query_correct(e->s, "x", 1, 0, NULL, true, NULL, &r, &out, &corrected),
+                     PDX_EINVAL);
+    assert_int_equal(pdx_query_correct(e->s, "x", 1, 0, NULL, true, &q, NULL, &out, &corrected),
+                     PDX_EINVAL);
+    assert_int_equal(pdx_query_correct(e->s, "x", 1, 0, NULL, true, &q, &r, NULL, &corrected),
+                     PDX_EINVAL);
+    assert_int_equal(pdx_query_correct(e->s, "x", 1, 0, NULL, true, &q, &r, &out, NULL),
+                     PDX_EINVAL);
+    pdx_query_free(q);
+    q = NULL;
+    assert_int_equal(pdx_query_correct(e->s, "x", 1, 0, NULL, true, &q, &r, &out, &corrected),
+                     PDX_EINVAL);
 }
 
 int main(void)
@@ -231,6 +310,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_suggest__only_what_matches, setup,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__korean_jamo, setup, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_suggest__correct, setup, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__arguments_checked, setup,
                                         fx_search_teardown),
     };

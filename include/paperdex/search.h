@@ -235,6 +235,20 @@ void pdx_results_clear(pdx_results *r);
  * PDX_OK, PDX_EINVAL, PDX_ENOMEM or PDX_ECORRUPT (message in s). */
 int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out);
 
+/* What a front end does for a query text that no paper matches in full
+ * (r->total 0; otherwise nothing): its "did you mean" into *suggestion
+ * (pdx_query_suggest(); NULL when none, the caller frees), and with
+ * correct, when the suggestion matches papers in full with these flags
+ * and opts, searches it instead, as search engines show "results for" a
+ * corrected query: *q and *r become its query and results (the text's
+ * freed) and *corrected is true. Only advice: a suggestion or a search of
+ * it that fails leaves *q and *r as they were, with *suggestion NULL or
+ * *corrected false. PDX_OK, or PDX_EINVAL when s, q, *q, r, suggestion or
+ * corrected is NULL. */
+int pdx_query_correct(pdx_searcher *s, const char *text, size_t len, unsigned flags,
+                      const pdx_search_opts *opts, bool correct, pdx_query **q, pdx_results *r,
+                      char **suggestion, bool *corrected);
+
 /* What a hit shows. Pointers into the index mapping: valid until the index
  * is closed. */
 typedef struct pdx_hit_info {
