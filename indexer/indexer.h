@@ -41,6 +41,17 @@ int pdx_parser_new(pdx_parser **out, const pdx_parse_cb *cb, pdx_parse_stats *st
 /* Releases the parser; NULL does nothing. */
 void pdx_parser_free(pdx_parser *p);
 
+/* A digest file larger than this is not read (reported, counted as
+ * unreadable; an --update keeps the papers it held): a day's digest is tens
+ * of KB, a year's in one file a few MB, and reading a multi-GB file whole
+ * (a disk image, a log with a digest's name) would exhaust memory and stop
+ * the whole run. */
+#define PDX_MAX_DIGEST_BYTES ((uint64_t)256 << 20)
+
+/* How data[0..len) shows it is UTF-16, for a message ("byte order mark FF
+ * FE"), or NULL: such a file holds no line the parser can read. */
+const char *pdx_utf16_sign(const char *data, size_t len);
+
 /* Parses one digest held in data[0..len) (no NUL needed). `file` is
  * NUL-terminated, names the digest in papers and diagnostics, and gives the
  * fallback date. Counts one file and len bytes in the stats. Returns PDX_OK,

@@ -1930,7 +1930,7 @@ static int parse_lines(pdx_parser *p, const char *data, size_t len)
  * zeros in the first 64 pairs, all on one side). Such a file (Windows
  * editors save "Unicode" text so) has no line the parser could read:
  * "### " is "#\0#\0#\0 \0" in it. */
-static const char *utf16_sign(const char *data, size_t len)
+const char *pdx_utf16_sign(const char *data, size_t len)
 {
     if (len < 2)
         return NULL;
@@ -1967,7 +1967,7 @@ int pdx_parser_parse(pdx_parser *p, const char *file, const char *data, size_t l
     }
 
     /* not parsed line by line: each line would only warn of NUL bytes */
-    const char *bom16 = utf16_sign(data, len);
+    const char *bom16 = pdx_utf16_sign(data, len);
     int rc = bom16 ? PDX_OK : parse_lines(p, data, len);
     if (!rc)
         rc = finish_paper(p);

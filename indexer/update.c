@@ -329,11 +329,13 @@ static int32_t old_record(const pdx_updater *u, const char *path)
     return -1;
 }
 
-/* A recorded file whose size or mtime moved but that cannot be read now,
- * for want of permission (a sync tool wrote it back mode 600): like the
- * files under a folder the walk could not read (update_walk.c), it is not
- * gone, so its papers are kept as recorded, with the record's size and
- * mtime, so that the next update reads it again. */
+/* A recorded file that must be read but cannot be now, for want of
+ * permission (a sync tool wrote it back mode 600), or whose new content
+ * the parser cannot read at all (re-saved as UTF-16, grown past
+ * PDX_MAX_DIGEST_BYTES: unreadable_content()): like the files under a
+ * folder the walk could not read (update_walk.c), it is not gone, so its
+ * papers are kept as recorded, with the record's size and mtime, so that
+ * the next update reads it again. why says what stopped the read. */
 /* Takes file f as unchanged, its content as its record r says. */
 static void as_recorded(wfile *f, const pdx_manifest_file *r)
 {
@@ -342,21 +344,50 @@ static void as_recorded(wfile *f, const pdx_manifest_file *r)
     f->stamped = true;
 }
 
-static void keep_unreadable(pdx_updater *u, wfile *f, const pdx_manifest_file *r)
+static void keep_unreadable(pdx_updater *u, wfile *f, const pdx_manifest_file *r,
+                            const char *why)
 {
     if (r->n_docs)
         pdx_update_diag(u, PDX_DIAG_WARNING, f->path, 0,
                         "could not be read (%s): its %" PRIu32 " indexed paper%s kept as %s "
                         "(a full build would leave %s out)",
-                        strerror(errno), r->n_docs, r->n_docs == 1 ? " is" : "s are",
+                        why, r->n_docs, r->n_docs == 1 ? " is" : "s are",
                         r->n_docs == 1 ? "it was" : "they were", r->n_docs == 1 ? "it" : "them");
     else /* its papers all lost to duplicates: its record stays */
         pdx_update_diag(u, PDX_DIAG_WARNING, f->path, 0,
-                        "could not be read (%s): its record is kept as it was", strerror(errno));
+                        "could not be read (%s): its record is kept as it was", why);
     f->kept = true;
     f->size = r->size;
     f->mtime_ns = r->mtime_ns;
     as_recorded(f, r);
+}
+
+/* Why the parser cannot read the file at path at all (its papers would
+ * all go), or NULL: UTF-16 (pdx_utf16_sign(), on its first bytes). */
+static const char *unreadable_content(const char *path)
+{
+    char head[128];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return NULL; /* the parse reports it */
+    ssize_t n;
+    do
+        n = read(fd, head, sizeof head);
+    while (n < 0 && errno == EINTR);
+    close(fd);
+    return n > 0 && pdx_utf16_sign(head, (size_t)n)
+               ? "it looks like UTF-16; digests must be UTF-8"
+               : NULL;
+}
+
+/* Can path be opened for reading now (errno says why not)? */
+static bool can_open(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
 }
 
 /* Decides, for each walked file, whether it must be parsed: new, changed
@@ -389,15 +420,24 @@ static int classify_files(pdx_updater *u)
             as_recorded(f, r); /* trusted without reading, as make trusts mtimes */
             continue;
         }
+        if (r && f->size > PDX_MAX_DIGEST_BYTES) { /* the walk would not read it */
+            keep_unreadable(u, f, r, "it is larger than a digest can be");
+            continue;
+        }
         int rc = hash_file(f->path, &f->hash, &f->size);
         if (rc == PDX_ENOMEM)
             return pdx_update_oom(u);
         if (rc && r && (errno == EACCES || errno == EPERM)) {
-            keep_unreadable(u, f, r);
+            keep_unreadable(u, f, r, strerror(errno));
             continue;
         }
         if (rc) {
             f->kind = r ? WF_CHANGED : WF_ADDED;
+            continue;
+        }
+        const char *why = r ? unreadable_content(f->path) : NULL;
+        if (why) {
+            keep_unreadable(u, f, r, why);
             continue;
         }
         f->stamped = true;
@@ -514,6 +554,12 @@ static int resurrect(pdx_updater *u)
                 if (pdx_update_find_live(u, r->dropped[k], strlen(r->dropped[k]), UINT32_MAX,
                                          &si, &local))
                     continue;
+                /* unchanged, never opened: its permission may have gone
+                 * meanwhile, and parsing it would lose all its papers */
+                if (!can_open(f->path) && (errno == EACCES || errno == EPERM)) {
+                    keep_unreadable(u, f, r, strerror(errno));
+                    break;
+                }
                 f->kind = WF_RESURRECTED;
                 if (delete_record(u, r))
                     return u->err;

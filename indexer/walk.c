@@ -23,6 +23,8 @@
  *   symlink loop) is also reported (PDX_DIAG_FILE, "directory loop"), not
  *   counted as unreadable. Nesting deeper than PDX_WALK_MAX_DEPTH is
  *   reported and not entered.
+ * - A file larger than PDX_MAX_DIGEST_BYTES is reported (PDX_DIAG_FILE)
+ *   and counted as unreadable, not read: it would be held in memory whole.
  * - Errors (stat of any entry, open, read, opendir, readdir, a dangling
  *   link, a path that is neither a regular file nor a directory) are
  *   reported as PDX_DIAG_FILE with strerror, counted in stats->unreadable,
@@ -38,6 +40,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -133,6 +136,15 @@ static void report_not_regular(pdx_parser *p, const char *path)
     pdx_parser_report(p, PDX_DIAG_FILE, path, 0, "not a regular file or directory");
 }
 
+static void report_too_large(pdx_parser *p, const char *path, uint64_t size)
+{
+    pdx_parser_stats(p)->unreadable++;
+    pdx_parser_report(p, PDX_DIAG_FILE, path, 0,
+                      "%" PRIu64 " bytes, more than a digest can hold (%" PRIu64
+                      " MiB at most)",
+                      size, PDX_MAX_DIGEST_BYTES >> 20);
+}
+
 static void report_errno(walker *w, const char *path, const char *what, int err)
 {
     report_errno_to(w->parser, path, what, err);
@@ -199,6 +211,11 @@ int pdx_read_and_parse_stamped(pdx_parser *p, pdx_buf *data, const char *path,
         close(fd);
         return PDX_OK;
     }
+    if ((uint64_t)st.st_size > PDX_MAX_DIGEST_BYTES) {
+        report_too_large(p, path, (uint64_t)st.st_size);
+        close(fd);
+        return PDX_OK;
+    }
     pdx_buf_reset(data);
     size_t hint = st.st_size > 0 ? (size_t)st.st_size : 0;
     if (!pdx_buf_reserve(data, hint + 1)) {
@@ -221,6 +238,11 @@ int pdx_read_and_parse_stamped(pdx_parser *p, pdx_buf *data, const char *path,
         if (r == 0)
             break;
         data->len += (size_t)r;
+        if (data->len > PDX_MAX_DIGEST_BYTES) { /* grew since fstat() */
+            report_too_large(p, path, data->len);
+            close(fd);
+            return PDX_OK;
+        }
     }
     close(fd);
     if (on_stamp) { /* what MFILES records: these very bytes */

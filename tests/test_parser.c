@@ -2441,6 +2441,32 @@ static void test_walk_unreadable(void **state)
     fx_rmtree(dir);
 }
 
+/* A file larger than a digest can be is reported by name and not read:
+ * reading a multi-GB file whole stopped a run with "out of memory", naming
+ * nothing (a trial). The others are read. */
+static void test_walk_too_large(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *big = fx_path(dir, "a_big.md"), *good = fx_path(dir, "b_good.md");
+    fx_write(big, MINI, (size_t)-1);
+    assert_int_equal(truncate(big, (off_t)PDX_MAX_DIGEST_BYTES + 1), 0); /* sparse */
+    fx_write(good, MINI, (size_t)-1);
+    collect c = {0};
+    assert_int_equal(parse_path(&c, dir), PDX_OK);
+    assert_int_equal(c.np, 1);
+    assert_string_equal(c.p[0].file, good);
+    assert_int_equal(c.st.unreadable, 1);
+    assert_int_equal(c.st.files, 1);
+    const cdiag *d = find_diag(&c, PDX_DIAG_FILE, 0, "more than a digest can hold (256 MiB");
+    assert_non_null(d);
+    assert_string_equal(d->file, big);
+    collect_free(&c);
+    free(big);
+    free(good);
+    fx_rmtree(dir);
+}
+
 static void test_walk_symlinks(void **state)
 {
     (void)state;
@@ -2772,6 +2798,7 @@ int main(void)
         T("parser/walk/sorted_filtered", test_walk_sorted_filtered),
         T("parser/walk/missing_and_special", test_walk_missing_and_special),
         T("parser/walk/unreadable", test_walk_unreadable),
+        T("parser/walk/too_large", test_walk_too_large),
         T("parser/walk/symlinks", test_walk_symlinks),
         T("parser/walk/odd_names", test_walk_odd_names),
         T("parser/walk/each_real_file_once", test_walk_each_real_file_once),

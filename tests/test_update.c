@@ -1083,6 +1083,84 @@ static void update_kept_file_keeps_its_place(void **st)
     free(z);
 }
 
+/* An unchanged file that cannot be read now (chmod leaves its size and
+ * mtime), whose paper dropped as a duplicate lost its winner, is not parsed
+ * again while it cannot be read: parsing it lost all its papers (a trial).
+ * It is kept, with a warning; readable, the paper comes back. */
+static void update_unreadable_loser_keeps_papers(void **st)
+{
+    tstate *t = *st;
+    static const tpaper ties[] = {{"2401.00002", "Sparse attention again", 4}};
+    char *k = fx_path(t->in, "k.md"), *z = fx_path(t->in, "z.md");
+    write_day(t->in, "k.md", "2024-01-01", day1, 3);
+    write_day(t->in, "z.md", "2024-01-01", ties, 1); /* later in the walk: it wins */
+    update_index(t, t->idx, 0);
+    assert_int_equal(unlink(z), 0);
+    blind_run r;
+    update_blind_as_user(t, k, &r);
+    if (r.rc)
+        fail_msg("update without permission on %s: %d %s", k, r.rc, r.err);
+    assert_int_equal(r.st.papers_deleted, 1); /* z.md's only */
+    assert_int_equal(r.st.files_reparsed, 0);
+    if (!strstr(t->diag, "its 2 indexed papers are kept as they were"))
+        fail_msg("no warning of the kept papers in:\n%s", t->diag);
+    pdx_update_stats s = update_index(t, t->idx, 0); /* readable: it comes back */
+    assert_int_equal(s.files_reparsed, 1);
+    assert_same_as_fresh(t);
+    free(k);
+    free(z);
+}
+
+/* A digest whose new content the parser cannot read at all keeps its
+ * papers as an unreadable one does, with a warning (a trial: re-saved as
+ * UTF-16, a day's papers went); so does one grown past what a digest can
+ * hold, which is not even read. Readable again, it is read. */
+static void update_keeps_papers_of_unparsable_file(void **st)
+{
+    tstate *t = *st;
+    write_day(t->in, "2024-01-01.md", "2024-01-01", day1, 3);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day2, 2);
+    update_index(t, t->idx, 0);
+    char *before = live_papers(t->idx), *p = fx_path(t->in, "2024-01-02.md");
+    size_t n;
+    char *text = fx_read(p, &n);
+    FILE *f = fopen(p, "wb"); /* UTF-16LE, as Windows editors save "Unicode" */
+    assert_non_null(f);
+    fputs("\xff\xfe", f);
+    for (size_t i = 0; i < n; i++) {
+        fputc(text[i], f);
+        fputc(0, f);
+    }
+    assert_int_equal(fclose(f), 0);
+    t->diag[0] = 0;
+    pdx_update_stats s = update_index(t, t->idx, 0);
+    assert_int_equal(s.papers_deleted + s.papers_added, 0);
+    if (!strstr(t->diag, "could not be read (it looks like UTF-16; digests must be UTF-8): "
+                         "its 2 indexed papers are kept as they were"))
+        fail_msg("no warning of the kept papers in:\n%s", t->diag);
+    char *now = live_papers(t->idx);
+    assert_string_equal(now, before);
+    free(now);
+    /* past the bound: a sparse file, never read */
+    assert_int_equal(truncate(p, (off_t)PDX_MAX_DIGEST_BYTES + 1), 0);
+    t->diag[0] = 0;
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.papers_deleted + s.papers_added, 0);
+    if (!strstr(t->diag, "could not be read (it is larger than a digest can be)"))
+        fail_msg("no warning of the kept papers in:\n%s", t->diag);
+    now = live_papers(t->idx);
+    assert_string_equal(now, before);
+    free(now);
+    write_day(t->in, "2024-01-02.md", "2024-01-02", day3, 3); /* UTF-8 again */
+    s = update_index(t, t->idx, 0);
+    assert_int_equal(s.papers_deleted, 2);
+    assert_int_equal(s.papers_added, 3);
+    assert_same_as_fresh(t);
+    free(text);
+    free(before);
+    free(p);
+}
+
 /* The waiting updater's diagnostics: a byte down the pipe (payload: its
  * write end) when it says it waits. */
 static void note_waiting(const pdx_diag *d, void *payload)
@@ -1569,6 +1647,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(update_keeps_papers_under_unreadable_folder, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(update_kept_file_keeps_its_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_unreadable_loser_keeps_papers, setup, teardown),
+        cmocka_unit_test_setup_teardown(update_keeps_papers_of_unparsable_file, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(update_file_becomes_directory_or_unreadable, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(update_waits_for_another_writer, setup, teardown),
