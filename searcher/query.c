@@ -83,6 +83,7 @@ typedef struct parse_ctx {
     uint8_t scope;
     uint32_t n_words; /* words and phrases read so far (count_word()) */
     uint32_t n_ords;  /* dictionary terms looked up so far (copies too) */
+    uint32_t prefix_keep; /* terms a prefix looks up at most (prefix_share()) */
     bool no_expand;   /* PDX_PARSE_NO_EXPAND: no derived nouns either */
     const char *word; /* the text being tokenized, to find its '*' */
     size_t word_len;
@@ -796,6 +797,18 @@ static int drop_bridges(parse_ctx *c, uint32_t *terms, size_t *n)
     return PDX_OK;
 }
 
+/* The terms each prefix of text[0..len) may look up: an equal share of
+ * PDX_MAX_PREFIX_TERMS among its runs of '*' (a bound on its prefixes),
+ * PDX_DEFAULT_MAX_EXPANSIONS at most and PDX_MIN_PREFIX_TERMS at least. */
+static uint32_t prefix_share(const char *text, size_t len)
+{
+    uint32_t runs = 0;
+    for (size_t i = 0; i < len; i++)
+        runs += text[i] == '*' && (i == 0 || text[i - 1] != '*');
+    uint32_t share = runs ? PDX_MAX_PREFIX_TERMS / runs : PDX_DEFAULT_MAX_EXPANSIONS;
+    return PDX_MAX(PDX_MIN_PREFIX_TERMS, PDX_MIN(share, PDX_DEFAULT_MAX_EXPANSIONS));
+}
+
 /* Fills a slot with the ordinals of the terms starting with prefix (the
  * live papers' terms, over every segment) and, for an English prefix
  * typed w[0..wn), the stems of the words it starts (add_completed_stems();
@@ -816,7 +829,7 @@ static int expand_prefix(parse_ctx *c, pdx_slot *slot, const char *p, size_t n, 
         return rc; /* the message is in c->s */
     }
     uint32_t count = (uint32_t)PDX_MIN(n_terms, UINT32_MAX);
-    uint32_t keep = PDX_MIN(count, PDX_DEFAULT_MAX_EXPANSIONS);
+    uint32_t keep = PDX_MIN(count, c->prefix_keep ? c->prefix_keep : PDX_DEFAULT_MAX_EXPANSIONS);
     if (count > keep) {
         if ((rc = keep_most_frequent(c, terms, count, keep))) {
             free(terms);
@@ -2416,6 +2429,24 @@ static int fold_filter(pdx_query *q, const pdx_clause *cl)
 }
 
 /* Moves the parsed groups into q, folding the lone filters. */
+/* Is gr a plain word typed already, as a group of q ("모델 모델")? It
+ * matches the same papers: searched once, not once per copy (256 copies of
+ * a common word took 0.3 s at 1x, a trial's denial of service). */
+static bool typed_again(const parse_ctx *c, const pdx_query *q, const pdx_group *gr)
+{
+    if (!gr->typed_len || gr->n_clauses != 1)
+        return false;
+    for (uint32_t i = 0; i < q->n_groups; i++) {
+        const pdx_group *a = &q->groups[i];
+        if (a->typed_len == gr->typed_len && a->n_clauses == 1 &&
+            a->clauses[0].fields == gr->clauses[0].fields &&
+            a->function_word == gr->function_word &&
+            !memcmp(c->text + a->typed_at, c->text + gr->typed_at, gr->typed_len))
+            return true;
+    }
+    return false;
+}
+
 static int finish(parse_ctx *c, cnf *x, bool *any_filter)
 {
     pdx_query *q = c->q;
@@ -2427,6 +2458,8 @@ static int finish(parse_ctx *c, cnf *x, bool *any_filter)
         *any_filter |= gr->filters_only;
         if (!rc && gr->filters_only && !gr->negated && gr->n_clauses == 1) {
             rc = fold_filter(q, &gr->clauses[0]);
+            group_free(gr);
+        } else if (typed_again(c, q, gr)) {
             group_free(gr);
         } else {
             q->groups[q->n_groups++] = *gr;
@@ -2683,7 +2716,8 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
     }
     *q = (pdx_query){.date_hi = INT32_MAX, .votes_hi = INT64_MAX, .ix = s->ix};
     parse_ctx c = {.s = s, .q = q, .text = text, .len = len,
-                   .no_expand = (flags & PDX_PARSE_NO_EXPAND) != 0};
+                   .no_expand = (flags & PDX_PARSE_NO_EXPAND) != 0,
+                   .prefix_keep = prefix_share(text, len)};
     cnf all;
     bool any_filter = false;
     int rc = parse_and(&c, &all);
