@@ -1041,6 +1041,27 @@ static size_t append_title_tail(pdx_parser *p, const char *s, size_t n)
     return bad;
 }
 
+/* Does the link u[0..n) name a scheme other than http and https
+ * ("javascript:", "data:", "file:")? Front ends put a paper's link in an
+ * <a href>, where such a scheme runs script or reads local files; JSON
+ * hands it to them as it is. A link without a scheme is a path. */
+static bool foreign_scheme(const char *u, size_t n)
+{
+    size_t i = 0;
+    if (n == 0 || !((u[0] | 0x20) >= 'a' && (u[0] | 0x20) <= 'z'))
+        return false;
+    while (i < n && (((u[i] | 0x20) >= 'a' && (u[i] | 0x20) <= 'z') ||
+                     (u[i] >= '0' && u[i] <= '9') || u[i] == '+' || u[i] == '-' || u[i] == '.'))
+        i++;
+    if (i >= n || u[i] != ':')
+        return false;
+    bool http = i == 4 && (u[0] | 0x20) == 'h' && (u[1] | 0x20) == 't' && (u[2] | 0x20) == 't' &&
+                (u[3] | 0x20) == 'p';
+    bool https = i == 5 && (u[0] | 0x20) == 'h' && (u[1] | 0x20) == 't' &&
+                 (u[2] | 0x20) == 't' && (u[3] | 0x20) == 'p' && (u[4] | 0x20) == 's';
+    return !http && !https;
+}
+
 /* A "### " line: h[0..n) is its text (heading_text()). */
 /* A title is a line of words; one past this is no digest's (a trial's 30
  * MB heading took five times that to index). */
@@ -1060,6 +1081,14 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
     if (hp.url_len)
         bad += append_sanitized(&p->url, hp.url, hp.url_len, &p->stripped);
     report_replaced(p, lineno, bad);
+    bool foreign = foreign_scheme(buf_str(&p->url), p->url.len);
+    if (foreign) {
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "the link '%.*s' is no web address (http or https): the paper has "
+                          "no link",
+                          (int)PDX_MIN(p->url.len, 64), buf_str(&p->url));
+        pdx_buf_reset(&p->url);
+    }
     if (p->title.len > PDX_MAX_TITLE_BYTES) {
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
                           "the title passes %zu bytes: the rest of it is not indexed",
@@ -1080,6 +1109,7 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
     } else {
         p->id_synthesized = true; /* made from the title and authors at the end */
         p->synth_why = !have_link ? "heading has no link"
+                       : foreign  ? "link is no web address"
                        : empty    ? "link has an empty arXiv id"
                        : p->url.len == 0 ? "link is empty"
                                          : "link holds no arXiv id";

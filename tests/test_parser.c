@@ -742,6 +742,32 @@ static void test_heading_text_after_link(void **state)
     collect_free(&c);
 }
 
+/* A link of another scheme than http(s) is no paper's link: front ends
+ * put it in an <a href>, where javascript: runs script (a trial stored and
+ * served one); it is dropped with a warning, any case of http kept. */
+static void test_heading_link_scheme(void **state)
+{
+    (void)state;
+    const char *doc = "## Daily Papers (2024-05-17)\n"
+                      "### [Script](javascript:alert(1))\n"
+                      "### [Data](data:text/html,x)\n"
+                      "### [Upper](HTTPS://arxiv.org/abs/2405.30021)\n"
+                      "### [Path](abs/2405.30022)\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/scheme.md", doc, (size_t)-1), PDX_OK);
+    assert_int_equal(c.np, 4);
+    for (int i = 0; i < 2; i++) {
+        assert_true(c.p[i].synth);
+        assert_true(c.p[i].url == NULL || c.p[i].url[0] == 0);
+        assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 2 + (uint32_t)i, "no web address"));
+    }
+    assert_string_equal(c.p[2].url, "HTTPS://arxiv.org/abs/2405.30021");
+    assert_string_equal(c.p[2].id, "2405.30021");
+    assert_string_equal(c.p[3].url, "abs/2405.30022");
+    assert_null(find_diag(&c, PDX_DIAG_WARNING, 4, "no web address"));
+    collect_free(&c);
+}
+
 /* A synthesized id: the XXH3-64 of the title, the authors (one a line)
  * and the summary, each followed by a NUL. */
 static void expect_synth_by(const cpaper *p, const char *title, const char *authors)
@@ -2799,6 +2825,7 @@ int main(void)
         T("parser/walk/missing_and_special", test_walk_missing_and_special),
         T("parser/walk/unreadable", test_walk_unreadable),
         T("parser/walk/too_large", test_walk_too_large),
+        T("parser/heading/link_scheme", test_heading_link_scheme),
         T("parser/walk/symlinks", test_walk_symlinks),
         T("parser/walk/odd_names", test_walk_odd_names),
         T("parser/walk/each_real_file_once", test_walk_each_real_file_once),
