@@ -42,6 +42,7 @@
 
 #include "common.h"
 #include "paperdex/tokenizer.h"
+#include "spelling.h"
 
 /* CJK characters of the current run kept before it is flushed. Must exceed
  * RUN_KEEP. */
@@ -412,21 +413,17 @@ static const struct {
     {LIT("experi"), LIT("experiment"), LIT("experiment")},
     {LIT("extens"), LIT("extensiv"), LIT("extensiv")},
     {LIT("general"), LIT("generaliz"), LIT("generaliz")},
-    {LIT("generalis"), LIT("generalis"), LIT("generaliz")},
     {LIT("integr"), LIT("integral"), LIT("integral")},
     {LIT("integr"), LIT("integrity"), LIT("integrity")},
     {LIT("intern"), LIT("internation"), LIT("internation")},
     {LIT("local"), LIT("localiz"), LIT("localiz")},
-    {LIT("localis"), LIT("localis"), LIT("localiz")},
     {LIT("mathemat"), LIT("mathemat"), LIT("math")},
     {LIT("modul"), LIT("modulat"), LIT("modulat")},
     {LIT("multipl"), LIT("multiplicat"), LIT("multiplicat")},
     {LIT("natur"), LIT("natural"), LIT("natural")},
     {LIT("normal"), LIT("normaliz"), LIT("normaliz")},
-    {LIT("normalis"), LIT("normalis"), LIT("normaliz")},
     {LIT("object"), LIT("objectiv"), LIT("objectiv")},
     {LIT("person"), LIT("personaliz"), LIT("personaliz")},
-    {LIT("personalis"), LIT("personalis"), LIT("personaliz")},
     {LIT("posit"), LIT("positiv"), LIT("positiv")},
     {LIT("product"), LIT("production"), LIT("production")},
     {LIT("progress"), LIT("progressiv"), LIT("progressiv")},
@@ -438,14 +435,12 @@ static const struct {
     {LIT("relat"), LIT("relativ"), LIT("relativ")},
     {LIT("sens"), LIT("sensing"), LIT("sensing")},
     {LIT("token"), LIT("tokeniz"), LIT("tokeniz")},
-    {LIT("tokenis"), LIT("tokenis"), LIT("tokeniz")},
     {LIT("transform"), LIT("transformer"), LIT("transformer")},
     {LIT("univers"), LIT("universe"), LIT("universe")},
     {LIT("univers"), LIT("universit"), LIT("universit")},
     {LIT("util"), LIT("utilit"), LIT("utilit")},
     {LIT("variat"), LIT("variational"), LIT("variational")},
     {LIT("visual"), LIT("visualiz"), LIT("visualiz")},
-    {LIT("visualis"), LIT("visualis"), LIT("visualiz")},
 };
 
 /* The override of stem_overrides for word w (n bytes) stemmed to (s, sn),
@@ -481,14 +476,22 @@ static int stem_word(pdx_tokenizer *tk, const char **term, size_t *n)
         }
     }
     tk->stems_misses++;
-    const sb_symbol *stem = sb_stemmer_stem(tk->stemmer, (const sb_symbol *)*term, (int)*n);
+    /* the word as American English spells it (spelling.c) */
+    char us[PDX_AMERICAN_ROOM(PDX_MAX_TERM_BYTES)];
+    const char *w = *term;
+    size_t wn = *n <= PDX_MAX_TERM_BYTES ? pdx_american_spelling(w, *n, us) : 0;
+    if (wn)
+        w = us;
+    else
+        wn = *n;
+    const sb_symbol *stem = sb_stemmer_stem(tk->stemmer, (const sb_symbol *)w, (int)wn);
     if (!stem)
         return PDX_ENOMEM;
     int sn = sb_stemmer_length(tk->stemmer);
     if (sn <= 0)
         return 0; /* keep the word itself */
     size_t len = pdx_utf8_cut((const char *)stem, (size_t)sn, PDX_MAX_TERM_BYTES);
-    const lit *over = stem_override(*term, *n, (const char *)stem, len);
+    const lit *over = stem_override(w, wn, (const char *)stem, len);
     if (over) {
         stem = (const sb_symbol *)over->s;
         len = over->n;

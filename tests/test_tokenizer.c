@@ -501,6 +501,64 @@ static void test_latin_stem_overrides(void **state)
     EXPECT(tk, PDX_TOKENIZE_QUERY, "Continual", {"continual", 0, 0, 9, W});
 }
 
+/* The term of a one-word text, into out (NUL-terminated). */
+static int keep_term(const pdx_token *t, void *payload)
+{
+    char *out = payload;
+    memcpy(out, t->term, t->term_len);
+    out[t->term_len] = 0;
+    return 0;
+}
+
+static void term_of(pdx_tokenizer *tk, const char *word, char *out)
+{
+    out[0] = 0;
+    assert_int_equal(pdx_tokenize(tk, 0, word, strlen(word), 0, NULL, keep_term, out), 0);
+}
+
+/* British spellings meet the American ones (common/spelling.c; a trial:
+ * "quantised" found nothing), and words whose -ise is no -ize keep what
+ * Snowball gives them, with the words they were stemmed with. */
+static void test_latin_british(void **state)
+{
+    pdx_tokenizer *tk = *state;
+    static const char *const same[][2] = {
+        {"optimisation", "optimization"}, {"quantised", "quantized"},
+        {"summarisation", "summarization"}, {"recognise", "recognize"},
+        {"parameterisation", "parameterization"}, {"optimiser", "optimizer"},
+        {"criticised", "criticized"},      {"analysed", "analyzed"},
+        {"colour", "color"},               {"behavioural", "behavioral"},
+        {"favourite", "favorite"},         {"colourisation", "colorization"},
+        {"centre", "center"},              {"centred", "centered"},
+        {"programme", "program"},          {"dialogues", "dialogs"},
+        {"judgement", "judgment"},         {"artefacts", "artifacts"},
+        {"normalisation", "normalization"}, {"tokenisation", "tokenization"},
+        /* -ise that is no -ize: still stemmed with its own words */
+        {"supervised", "supervision"},     {"precise", "precision"},
+        {"revised", "revision"},           {"advertised", "advertise"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        char a[64], b[64];
+        term_of(tk, same[i][0], a);
+        term_of(tk, same[i][1], b);
+        if (strcmp(a, b))
+            fail_msg("%s is '%s' but %s is '%s'", same[i][0], a, same[i][1], b);
+    }
+    /* joined with no other word: analyses stays the plural of analysis,
+     * promise, exercise and otherwise keep their s */
+    static const char *const apart[][2] = {
+        {"analyses", "analyzes"}, {"promise", "promize"}, {"exercise", "exercize"},
+        {"otherwise", "otherwize"}, {"raise", "raize"}, {"four", "for"},
+    };
+    for (size_t i = 0; i < sizeof apart / sizeof *apart; i++) {
+        char a[64], b[64];
+        term_of(tk, apart[i][0], a);
+        term_of(tk, apart[i][1], b);
+        if (!strcmp(a, b))
+            fail_msg("%s and %s are both '%s'", apart[i][0], apart[i][1], a);
+    }
+}
+
 static void test_latin_long_words(void **state)
 {
     pdx_tokenizer *tk = *state;
@@ -1141,6 +1199,7 @@ int main(void)
         TEST("tokenizer/latin/acronym_plurals", test_latin_acronym_plurals),
         TEST("tokenizer/latin/stemming", test_latin_stemming),
         TEST("tokenizer/latin/stem_overrides", test_latin_stem_overrides),
+        TEST("tokenizer/latin/british", test_latin_british),
         TEST("tokenizer/latin/long_words", test_latin_long_words),
         TEST("tokenizer/latin/other_scripts", test_latin_other_scripts),
         TEST("tokenizer/normalize/accents", test_normalize_accents),

@@ -53,7 +53,7 @@ extern "C" {
 
 /* Bump when any rule above changes the terms produced for some input: an
  * index records it and a searcher refuses an index built with another. */
-#define PDX_TOKENIZER_VERSION 7
+#define PDX_TOKENIZER_VERSION 8
 
 /* Longest term, in bytes, that is emitted; longer words are cut at a UTF-8
  * boundary (the byte range still covers the whole word). */
