@@ -2,12 +2,12 @@
  * The encoded Korean<->English lexicon: encoder, validating reader, lookups.
  * See lexicon.h for the API and docs/LEXICON.md for how the pairs are mined.
  *
- * Byte layout, version 3 (little-endian, read with the get/put helpers)
+ * Byte layout, version 4 (little-endian, read with the get/put helpers)
  * ----------------------------------------------------------------------
  *
  *   offset  size        field
  *   0       8           magic "PDXLEX\0\0"
- *   8       4           u32 version (PDX_LEXICON_VERSION = 3; 1 and 2 are
+ *   8       4           u32 version (PDX_LEXICON_VERSION = 4; 1 to 3 are
  *                       read too)
  *   12      4           u32 n_pairs
  *   16      4           u32 strings_len: bytes of the STRINGS area
@@ -19,12 +19,15 @@
  *                         u32 en_off    string: English terms, joined form
  *                         u32 surf_off  two strings back to back: Korean
  *                                       surface, then English surface
- *                         u32 support   bits 0-29: >= 1; bit 30: head
- *                                       (the last words of a longer name);
- *                                       bit 31: one-way (a loanword's
- *                                       pair): lexicon.h. Version 2: bits
- *                                       0-30 the support, no head; version
- *                                       1: the whole u32 the support
+ *                         u32 support   bits 0-28: >= 1; bit 29: loanword
+ *                                       (a one-way pair found by sound);
+ *                                       bit 30: head (the last words of a
+ *                                       longer name); bit 31: one-way (found
+ *                                       by company): lexicon.h. Version 3:
+ *                                       bits 0-29 the support, no loanword;
+ *                                       version 2: bits 0-30, no head
+ *                                       either; version 1: the whole u32 the
+ *                                       support
  *           4*n_pairs   EN_ORDER: the pair ordinals sorted by (en terms,
  *                       support descending, ko terms); a permutation
  *           strings_len STRINGS: each string is a varint length (>= 1)
@@ -289,7 +292,8 @@ static void lex_write_pairs(const lex_slot *slots, size_t n, pdx_buf *recs, pdx_
         pdx_buf_put_u32(recs, (uint32_t)strs->len);
         pdx_buf_put_str(strs, p->ko_surface, p->ko_surface_len);
         pdx_buf_put_str(strs, p->en_surface, p->en_surface_len);
-        pdx_buf_put_u32(recs, p->support | (p->head ? 1u << 30 : 0) | (p->one_way ? 1u << 31 : 0));
+        pdx_buf_put_u32(recs, p->support | (p->loanword ? 1u << 29 : 0) | (p->head ? 1u << 30 : 0) |
+                                  (p->one_way ? 1u << 31 : 0));
     }
 }
 
@@ -496,10 +500,12 @@ static int lex_pair_read(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
                               &out->en_surface_len, NULL, "bad English surface string", ok)))
         return rc;
     uint32_t sup = pdx_get_u32(r + LEX_PAIR_SUPPORT);
-    /* version 1 has no flags, version 2 no head bit */
+    /* version 1 has no flags, version 2 no head bit, version 3 no loanword */
     out->one_way = lx->version >= 2 && sup >> 31;
     out->head = lx->version >= 3 && (sup >> 30 & 1);
-    out->support = lx->version >= 3 ? sup & PDX_LEX_MAX_SUPPORT
+    out->loanword = lx->version >= 4 && (sup >> 29 & 1);
+    out->support = lx->version >= 4   ? sup & PDX_LEX_MAX_SUPPORT
+                   : lx->version == 3 ? sup & 0x3FFFFFFFu
                    : lx->version == 2 ? sup & 0x7FFFFFFFu
                                       : sup;
     if (out->support == 0)

@@ -25,12 +25,12 @@
 #include "paperdex/tokenizer.h"
 
 /* Layout version written in the header. A reader accepts it and versions
- * 1 (no flags: every pair read both ways, stated) and 2 (one_way in bit 31,
- * no head bit). */
-#define PDX_LEXICON_VERSION 3
+ * 1 (no flags: every pair read both ways, stated), 2 (one_way in bit 31,
+ * no head bit) and 3 (no loanword bit). */
+#define PDX_LEXICON_VERSION 4
 /* The most support a pair records (bit 31 of the field is one_way, bit 30
- * head). */
-#define PDX_LEX_MAX_SUPPORT 0x3FFFFFFFu
+ * head, bit 29 loanword). */
+#define PDX_LEX_MAX_SUPPORT 0x1FFFFFFFu
 
 /* One pair, as the miner hands it to the encoder and the reader hands it
  * back. The reader's pointers point into the blob (valid as long as the
@@ -46,10 +46,10 @@ typedef struct pdx_lex_pair {
     size_t en_surface_len;  /* bytes of en_surface */
     uint32_t support;       /* texts (titles, summaries) that stated the pair,
                                1..PDX_LEX_MAX_SUPPORT */
-    /* A loanword's pair (로봇/robot), found by sound and company rather
-     * than stated: a query's Korean word gets the English word, an English
-     * word does not get the Korean one (the searcher's rule; lookups list
-     * the pair on both sides). */
+    /* A pair found by company rather than stated, a loanword's (로봇/robot)
+     * or a title-summary one (주행/driving): a query's Korean word gets the
+     * English word; an English word gets the Korean one only when it is a
+     * loanword (the searcher's rule; lookups list the pair on both sides). */
     bool one_way;
     /* The last words of a longer name stated with its translation, each
      * side's (음성 인식/speech recognition, of 자동 음성 인식/Automatic Speech
@@ -58,6 +58,11 @@ typedef struct pdx_lex_pair {
      * too: a head is a name no paper stated, and must not hide the
      * equivalents its words have. */
     bool head;
+    /* A one_way pair whose Korean word spells the English one as it sounds
+     * (로봇/robot, 카메라/camera; docs/LEXICON.md "Loanwords"): the sound
+     * makes it safe both ways, as company alone (분산, variance and
+     * distributed) is not. */
+    bool loanword;
 } pdx_lex_pair;
 
 /* Which side a lookup is keyed by, and which order pdx_lexicon_get()

@@ -191,6 +191,7 @@ typedef struct lm_pair {
     uint32_t support;                  /* texts that stated the pair */
     bool one_way;                      /* a loanword's (pdx_lex_pair.one_way) */
     bool head;                         /* a longer name's last words (lm_heads()) */
+    bool loanword;                     /* pdx_lex_pair.loanword */
 } lm_pair;
 
 struct pdx_lexicon_miner {
@@ -1494,6 +1495,7 @@ static int lm_emit(pdx_lexicon_miner *m, const lm_group *g, const lm_cand *c)
     w->support = c->count;
     w->one_way = false;
     w->head = false;
+    w->loanword = false;
     return m->strs.err;
 }
 
@@ -1606,6 +1608,7 @@ static int lm_loan_emit(pdx_lexicon_miner *m, const char *ko, size_t ko_n, const
     w->support = support;
     w->one_way = true;
     w->head = false;
+    w->loanword = true;
     m->n_work++;
     return m->strs.err;
 }
@@ -1848,12 +1851,13 @@ static int lm_merge(pdx_lexicon_miner *m)
             /* a loanword's pair also stated in a parenthesis is stated */
             last->one_way = last->one_way && w->one_way;
             last->head = last->head && w->head;
+            last->loanword = last->one_way && (last->loanword || w->loanword);
             continue;
         }
         m->pairs[m->n_pairs++] = (pdx_lex_pair){
             s + w->ko_terms,   w->ko_terms_len,   s + w->en_terms,   w->en_terms_len,
             s + w->ko_surface, w->ko_surface_len, s + w->en_surface, w->en_surface_len,
-            PDX_MIN(w->support, PDX_LEX_MAX_SUPPORT), w->one_way, w->head};
+            PDX_MIN(w->support, PDX_LEX_MAX_SUPPORT), w->one_way, w->head, w->loanword};
     }
     free(items);
     size_t kept = lm_drop_contained(m->pairs, m->n_pairs);
@@ -1937,7 +1941,7 @@ static int lm_head_emit(pdx_lexicon_miner *m, const lm_pair *p, const size_t *ko
         return rc;
     lm_pair *w = &m->work[m->n_work];
     *w = (lm_pair){0, 0, 0, 0, p->ko_surface + kf, p->ko_surface_len - kf,
-                   p->en_surface + ef, p->en_surface_len - ef, p->support, false, true};
+                   p->en_surface + ef, p->en_surface_len - ef, p->support, false, true, false};
     const char *s = (const char *)m->strs.data;
     if ((rc = lm_terms(m, s + w->ko_surface, w->ko_surface_len)) || !m->terms.len)
         return rc;
@@ -1992,7 +1996,7 @@ static int lm_heads(pdx_lexicon_miner *m)
         const pdx_lex_pair *p = &m->pairs[i];
         parents[i] = (lm_pair){0, 0, 0, 0, (size_t)(p->ko_surface - s), p->ko_surface_len,
                                (size_t)(p->en_surface - s), p->en_surface_len, p->support,
-                               p->one_way, p->head};
+                               p->one_way, p->head, p->loanword};
     }
     int rc = PDX_OK;
     const uint8_t *strs = m->strs.data;

@@ -143,7 +143,7 @@ static void test_assoc__stated_word_keeps_its_pairs(void **state)
     make_papers(p);
     pdx_assoc *a = fed(p, NPAPERS, false);
     pdx_lex_pair mined = {"탈옥", strlen("탈옥"), "prison break", 12, "탈옥", strlen("탈옥"),
-                          "prison break", 12, 3, false, false};
+                          "prison break", 12, 3, false, false, false};
     const pdx_lex_pair *out;
     size_t n;
     assert_int_equal(pdx_assoc_pairs(a, &mined, 1, &out, &n), PDX_OK);

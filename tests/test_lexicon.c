@@ -458,16 +458,16 @@ static void test_lexicon__mine_hostile_text(void **state)
 
 static const pdx_lex_pair fx_pairs[] = {
     {S("강화 화학 학습"), S("reinforc learn"), S("강화 학습"), S("reinforcement learning"), 40,
-     false, false},
-    {S("강화 화학 학습"), S("rl"), S("강화 학습"), S("RL"), 25, false, false},
-    {S("탈옥"), S("jailbreak"), S("탈옥"), S("jailbreak"), 7, false, false},
+     false, false, false},
+    {S("강화 화학 학습"), S("rl"), S("강화 학습"), S("RL"), 25, false, false, false},
+    {S("탈옥"), S("jailbreak"), S("탈옥"), S("jailbreak"), 7, true, false, false}, /* company */
     {S("확산 산모 모델"), S("diffus model"), S("확산 모델"), S("diffusion model"), 30, false,
-     false},
-    {S("확산"), S("diffus"), S("확산"), S("diffusion"), 3, false, false},
-    {S("로봇"), S("robot"), S("로봇"), S("robot"), 5, true, false}, /* a loanword's: one way */
+     false, false},
+    {S("확산"), S("diffus"), S("확산"), S("diffusion"), 3, false, false, false},
+    {S("로봇"), S("robot"), S("로봇"), S("robot"), 5, true, false, true}, /* a loanword's */
     /* the head of 자동 음성 인식 (Automatic Speech Recognition) */
     {S("음성 성인 인식"), S("speech recognit"), S("음성 인식"), S("Speech Recognition"), 4,
-     false, true},
+     false, true, false},
 };
 #define N_PAIRS (sizeof fx_pairs / sizeof *fx_pairs)
 
@@ -496,7 +496,7 @@ static void test_lexicon__encode_round_trip(void **state)
             assert_int_equal(pdx_lexicon_get(lx, (pdx_lex_side)side, r, &q), PDX_OK);
             for (size_t i = 0; i < N_PAIRS; i++)
                 found += q.support == fx_pairs[i].support && q.one_way == fx_pairs[i].one_way &&
-                         q.head == fx_pairs[i].head &&
+                         q.head == fx_pairs[i].head && q.loanword == fx_pairs[i].loanword &&
                          str_is(q.ko_terms, q.ko_terms_len, fx_pairs[i].ko_terms) &&
                          str_is(q.en_terms, q.en_terms_len, fx_pairs[i].en_terms) &&
                          str_is(q.ko_surface, q.ko_surface_len, fx_pairs[i].ko_surface) &&
@@ -535,7 +535,7 @@ static void test_lexicon__encode_rejects_bad_pairs(void **state)
     p[0] = fx_pairs[0];
     p[0].support = 0;
     assert_int_equal(pdx_lexicon_encode(&b, p, 1, 3), PDX_EINVAL);
-    p[0].support = PDX_LEX_MAX_SUPPORT + 1; /* bit 30 is head's, 31 one_way's */
+    p[0].support = PDX_LEX_MAX_SUPPORT + 1; /* bit 29 is loanword's, 30 head's, 31 one_way's */
     assert_int_equal(pdx_lexicon_encode(&b, p, 1, 3), PDX_EINVAL);
     assert_int_equal(b.len, 0);
     /* an empty lexicon is valid */
@@ -749,8 +749,24 @@ static void test_lexicon__corrupt_rejected(void **state)
         one_way += q.one_way;
         big += q.support == (1u << 30) + 4; /* the head's, read as version 2 */
     }
-    assert_int_equal(one_way, 1);
+    assert_int_equal(one_way, 2);
     assert_int_equal(big, 1);
+    pdx_lexicon_free(lx);
+    /* version 3 has no loanword bit: bit 29 is support */
+    memcpy(d, b.data, b.len);
+    pdx_put_u32(d + 8, 3);
+    restamp(d, b.len);
+    assert_int_equal(pdx_lexicon_open(&lx, d, b.len), PDX_OK);
+    size_t heads = 0, loan_big = 0;
+    for (uint32_t r = 0; r < N_PAIRS; r++) {
+        pdx_lex_pair q;
+        assert_int_equal(pdx_lexicon_get(lx, PDX_LEX_KO, r, &q), PDX_OK);
+        assert_false(q.loanword);
+        heads += q.head;
+        loan_big += q.one_way && q.support == (1u << 29) + 5; /* 로봇's */
+    }
+    assert_int_equal(heads, 1);
+    assert_int_equal(loan_big, 1);
     pdx_lexicon_free(lx);
     /* offsets pointing outside the strings, out of order pairs */
     memcpy(d, b.data, b.len);

@@ -59,7 +59,7 @@ static size_t fx_build_pairs(pdx_lex_pair *p)
                 continue;
             p[n] = (pdx_lex_pair){fx_ko[i], strlen(fx_ko[i]), fx_en[j], strlen(fx_en[j]),
                                   fx_ko[i], strlen(fx_ko[i]), fx_en[j], strlen(fx_en[j]),
-                                  (uint32_t)(1 + (i * j) % 3), false, false};
+                                  (uint32_t)(1 + (i * j) % 3), false, false, false};
             n++;
         }
     return n;
