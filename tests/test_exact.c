@@ -423,6 +423,10 @@ static void exact_synthetic_pruned_equals_exhaustive(void **state)
         "alpha", "alpha beta", "alpha beta gamma", "\"alpha beta\"", "alpha OR beta",
         "alpha \"beta gamma\"", "a*", "alpha beta nosuchword", "beta \"alpha gamma\" nosuchword",
         "epsilon alpha nosuchword", "alpha \"alpha alpha\"", "beta \"alpha beta\"",
+        /* a word twice, quoted or in another field the second time (a
+         * plain word typed twice is one group: query.c typed_again()):
+         * candidates aligned, then passed over on their bound */
+        "delta alpha zeta \"alpha\"", "delta alpha zeta summary:alpha",
         /* filters, which the partial pass asks of a paper only when it
          * could enter: with no full match, every partial match of a
          * two-word query holds one word alone (lone_run()) */
