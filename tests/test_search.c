@@ -679,6 +679,32 @@ static void search_compound_spellings(void **state)
     assert_string_equal(q(e, "alphazzz"), ""); /* one side no paper holds */
 }
 
+/* A hyphenated name with a digit also finds the name written closed,
+ * where the index holds it: 3D-GS is 3DGS too (a trial: 9 papers against
+ * 40); GPT-4o closed is its own terms (gpt 4o), nothing more. */
+static void search_hyphenated_name_with_digits(void **state)
+{
+    (void)state;
+    fdoc fd[] = {
+        {"2405.00001", "Faster 3DGS training", "Ann Lee", "we speed up 3DGS", 20240501, 0},
+        {"2405.00002", "3D GS notes", "Bob Kim", "a 3D scene with GS", 20240502, 0},
+        {"2405.00003", "GPT-4o notes", "Cara Diaz", "gpt 4o and 3D", 20240503, 0},
+        {"2405.00004", "filler", "Dana Cho", "nothing", 20240504, 0},
+    };
+    env e = {0};
+    fx_search_open(&e, fd, 4);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    pdx_results r;
+    const char *got = run_in(&e, fd, 4, "3D-GS", &o, &r);
+    assert_int_equal(r.total, 2);
+    assert_true(!strcmp(got, "0,1") || !strcmp(got, "1,0"));
+    pdx_results_clear(&r);
+    assert_string_equal(run_in(&e, fd, 4, "GPT-4o", &o, NULL), "2");
+    fx_search_close(&e);
+}
+
 /* Two words typed apart that papers write as one name ("deep seek":
  * DeepSeek) also find the name, scored as the two words found (the name
  * ranks first), and as an expansion --explain shows; a version after a
@@ -1111,6 +1137,7 @@ int main(void)
         cmocka_unit_test(search_bm25_by_hand),   cmocka_unit_test(search_vote_boost_order),
         cmocka_unit_test(search_operators),      cmocka_unit_test(search_fields),
         cmocka_unit_test(search_repeated_word),
+        cmocka_unit_test(search_hyphenated_name_with_digits),
         cmocka_unit_test(search_prefix),         cmocka_unit_test(search_joined_words),
         cmocka_unit_test(search_number_split),
         cmocka_unit_test(search_filters),
