@@ -12,9 +12,9 @@
  *    when three letters or more come before "is" and they do not end as a
  *    word whose -ise is no British -ize: c after another letter than i
  *    (precise, exercise; criticise is one), v (supervise: supervision keeps
- *    its s), w (otherwise), pr (surprise, comprise), rt (advertise,
- *    expertise), em, om, rm (premise, promise, surmise) or a vowel (raise,
- *    noise, cruise);
+ *    its s), w (otherwise), pr (surprise, comprise) or a vowel (raise,
+ *    noise, cruise), or are the root of advertise, expertise, premise,
+ *    demise, promise, compromise, surmise or chemise;
  *  - -yse, -ysed, -ysing, -yser(s) after l: analyse -> analyze (not -yses,
  *    which is also the plural of analysis);
  *  - -our- in the words that drop its u (colour, behaviour, favourite...);
@@ -41,16 +41,22 @@ static bool is_vowel(char c)
 }
 
 /* Does root[0..n), before an -ise ending, make a word whose -ise is no
- * British -ize? */
+ * British -ize? By its ending, or as a whole (randomise, atomise and
+ * customise are -ize words; promise and advertise are not). */
 static bool ise_kept(const char *root, size_t n)
 {
-    static const char *const ends[] = {"v", "w", "pr", "rt", "em", "om", "rm"};
+    static const char *const ends[] = {"v", "w", "pr"};
+    static const char *const roots[] = {"advert", "chem", "comprom", "dem", "expert", "prem",
+                                        "prom", "surm"};
     if (n < 3 || is_vowel(root[n - 1]))
         return true;
     if (root[n - 1] == 'c' && root[n - 2] != 'i')
         return true;
     for (size_t i = 0; i < sizeof ends / sizeof *ends; i++)
         if (ends_with(root, n, ends[i]))
+            return true;
+    for (size_t i = 0; i < sizeof roots / sizeof *roots; i++)
+        if (strlen(roots[i]) == n && memcmp(root, roots[i], n) == 0)
             return true;
     return false;
 }

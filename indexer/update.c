@@ -435,7 +435,10 @@ static int classify_files(pdx_updater *u)
             f->kind = r ? WF_CHANGED : WF_ADDED;
             continue;
         }
-        const char *why = r ? unreadable_content(f->path) : NULL;
+        const char *why = r && f->size > PDX_MAX_DIGEST_BYTES /* grew since the walk */
+                              ? "it is larger than a digest can be"
+                          : r ? unreadable_content(f->path)
+                              : NULL;
         if (why) {
             keep_unreadable(u, f, r, why);
             continue;

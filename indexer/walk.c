@@ -136,6 +136,14 @@ static void report_not_regular(pdx_parser *p, const char *path)
     pdx_parser_report(p, PDX_DIAG_FILE, path, 0, "not a regular file or directory");
 }
 
+/* The read buffer goes after a file that needed more than
+ * PDX_WALK_KEEP_BUF, so that one outlier does not pin it for the run. */
+static void release_big(pdx_buf *data)
+{
+    if (data->cap > PDX_WALK_KEEP_BUF)
+        pdx_buf_free(data);
+}
+
 static void report_too_large(pdx_parser *p, const char *path, uint64_t size)
 {
     pdx_parser_stats(p)->unreadable++;
@@ -233,6 +241,7 @@ int pdx_read_and_parse_stamped(pdx_parser *p, pdx_buf *data, const char *path,
                 continue;
             report_errno_to(p, path, "read error", errno);
             close(fd);
+            release_big(data);
             return PDX_OK;
         }
         if (r == 0)
@@ -241,6 +250,7 @@ int pdx_read_and_parse_stamped(pdx_parser *p, pdx_buf *data, const char *path,
         if (data->len > PDX_MAX_DIGEST_BYTES) { /* grew since fstat() */
             report_too_large(p, path, data->len);
             close(fd);
+            release_big(data);
             return PDX_OK;
         }
     }
@@ -252,8 +262,7 @@ int pdx_read_and_parse_stamped(pdx_parser *p, pdx_buf *data, const char *path,
         on_stamp(path, &stamp, payload);
     }
     int rc = pdx_parser_parse(p, path, (const char *)data->data, data->len);
-    if (data->cap > PDX_WALK_KEEP_BUF)
-        pdx_buf_free(data);
+    release_big(data);
     return rc;
 }
 

@@ -799,14 +799,16 @@ static int drop_bridges(parse_ctx *c, uint32_t *terms, size_t *n)
 
 /* The terms each prefix of text[0..len) may look up: an equal share of
  * PDX_MAX_PREFIX_TERMS among its runs of '*' (a bound on its prefixes),
- * PDX_DEFAULT_MAX_EXPANSIONS at most and PDX_MIN_PREFIX_TERMS at least. */
+ * PDX_DEFAULT_MAX_EXPANSIONS at most and one at least (a query has at
+ * most PDX_MAX_QUERY_WORDS words, fewer than PDX_MAX_PREFIX_TERMS, so the
+ * prefixes' terms stay within it). */
 static uint32_t prefix_share(const char *text, size_t len)
 {
     uint32_t runs = 0;
     for (size_t i = 0; i < len; i++)
         runs += text[i] == '*' && (i == 0 || text[i - 1] != '*');
     uint32_t share = runs ? PDX_MAX_PREFIX_TERMS / runs : PDX_DEFAULT_MAX_EXPANSIONS;
-    return PDX_MAX(PDX_MIN_PREFIX_TERMS, PDX_MIN(share, PDX_DEFAULT_MAX_EXPANSIONS));
+    return PDX_MAX(1, PDX_MIN(share, PDX_DEFAULT_MAX_EXPANSIONS));
 }
 
 /* Fills a slot with the ordinals of the terms starting with prefix (the

@@ -416,6 +416,11 @@ def drive_suggestion(b, base):
     check(b.eval("document.querySelector('#notices strong.corrected').textContent") ==
           "diffusion" and b.eval("document.getElementById('q').value") == "difusion",
           "the note names the suggestion, the box keeps the words as typed")
+    b.wait("!document.getElementById('chart').hidden", "the chart of the suggestion's papers")
+    listed = b.eval("document.querySelector('#summary strong').textContent")
+    charted = b.eval("document.getElementById('chart-title').textContent")
+    check(listed.endswith("편") and (" · " + listed + " · ") in charted,
+          "the chart counts the suggestion's papers, as the list does (%s / %s)" % (listed, charted))
     href = b.eval("document.querySelector('#notices a.as-typed').getAttribute('href')")
     check("q=difusion" in href and "votes=1" in href and "as_typed=1" in href,
           "the as-typed link keeps the filters (%s)" % href)

@@ -453,13 +453,21 @@ static void search_prefix_cap(void **state)
     assert_string_equal(r.notice, "");
     pdx_results_clear(&r);
     /* many prefixes share PDX_MAX_PREFIX_TERMS: 32 runs of stars, 16 terms
-     * each (26 one-letter prefixes looked up 3,328 terms, 0.9 s: a trial) */
+     * each (26 one-letter prefixes looked up 3,328 terms, 0.9 s: a trial);
+     * 256 runs, 2 each */
     char q32[32 * 8] = "pfx*";
     for (int i = 1; i < 32; i++)
         snprintf(q32 + strlen(q32), sizeof q32 - strlen(q32), " OR zq%c*", 'a' + i % 26);
-    assert_int_equal(PDX_MAX_PREFIX_TERMS / 32, PDX_MIN_PREFIX_TERMS);
+    assert_int_equal(PDX_MAX_PREFIX_TERMS / 32, 16);
     run_in(&e, fd, 4, q32, NULL, &r);
     assert_string_equal(r.notice, "'pfx*' matches 130 terms; searching the 16 most frequent");
+    pdx_results_clear(&r);
+    char q256[256 * 8] = "pfx*";
+    for (int i = 1; i < 256; i++)
+        snprintf(q256 + strlen(q256), sizeof q256 - strlen(q256), " OR z%c%c*", 'a' + i / 26,
+                 'a' + i % 26);
+    run_in(&e, fd, 4, q256, NULL, &r);
+    assert_string_equal(r.notice, "'pfx*' matches 130 terms; searching the 2 most frequent");
     pdx_results_clear(&r);
     fx_search_close(&e);
     pdx_buf_free(&many);

@@ -527,6 +527,8 @@ static void test_latin_british(void **state)
         {"summarisation", "summarization"}, {"recognise", "recognize"},
         {"parameterisation", "parameterization"}, {"optimiser", "optimizer"},
         {"criticised", "criticized"},      {"analysed", "analyzed"},
+        {"randomised", "randomized"},      {"customisation", "customization"},
+        {"amortised", "amortized"},
         {"colour", "color"},               {"behavioural", "behavioral"},
         {"favourite", "favorite"},         {"colourisation", "colorization"},
         {"centre", "center"},              {"centred", "centered"},

@@ -78,11 +78,10 @@ typedef enum pdx_sort {
 #define PDX_DEFAULT_MAX_EXPANSIONS 128
 /* Terms the prefixes of one query look up together, at most: with more
  * prefixes than this allows at PDX_DEFAULT_MAX_EXPANSIONS each, each gets
- * an equal share, and PDX_MIN_PREFIX_TERMS at least. A union of thousands
- * of terms is slow to walk (26 one-letter prefixes, 3,328 terms: 0.9 s at
- * 1x, a denial of service for a server; 512: 30 ms). */
+ * an equal share (one at least). A union of thousands of terms is slow to
+ * walk (26 one-letter prefixes, 3,328 terms: 0.9 s at 1x, a denial of
+ * service for a server; 512: 30 ms). */
 #define PDX_MAX_PREFIX_TERMS 512
-#define PDX_MIN_PREFIX_TERMS 16
 
 /* Bounds that keep a query's time and memory small whatever its text; a
  * query past one is refused with PDX_EINVAL and a message. */
