@@ -1047,19 +1047,14 @@ static size_t append_title_tail(pdx_parser *p, const char *s, size_t n)
  * hands it to them as it is. A link without a scheme is a path. */
 static bool foreign_scheme(const char *u, size_t n)
 {
-    size_t i = 0;
-    if (n == 0 || !((u[0] | 0x20) >= 'a' && (u[0] | 0x20) <= 'z'))
+    if (n == 0 || !is_alpha(u[0]))
         return false;
-    while (i < n && (((u[i] | 0x20) >= 'a' && (u[i] | 0x20) <= 'z') ||
-                     (u[i] >= '0' && u[i] <= '9') || u[i] == '+' || u[i] == '-' || u[i] == '.'))
+    size_t i = 0; /* the scheme: a letter, then letters, digits, + - . */
+    while (i < n && (is_alpha(u[i]) || is_digit(u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.'))
         i++;
     if (i >= n || u[i] != ':')
         return false;
-    bool http = i == 4 && (u[0] | 0x20) == 'h' && (u[1] | 0x20) == 't' && (u[2] | 0x20) == 't' &&
-                (u[3] | 0x20) == 'p';
-    bool https = i == 5 && (u[0] | 0x20) == 'h' && (u[1] | 0x20) == 't' &&
-                 (u[2] | 0x20) == 't' && (u[3] | 0x20) == 'p' && (u[4] | 0x20) == 's';
-    return !http && !https;
+    return !(i == 4 && has_prefix_ci(u, n, "http")) && !(i == 5 && has_prefix_ci(u, n, "https"));
 }
 
 /* A "### " line: h[0..n) is its text (heading_text()). */

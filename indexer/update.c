@@ -118,11 +118,26 @@ int64_t pdx_stat_mtime_ns(const struct stat *st)
     return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
-/* XXH3-64 of the file's bytes into *hash, and its size. PDX_EIO (errno
- * kept) when it cannot be read. */
-static int hash_file(const char *path, uint64_t *hash, uint64_t *size)
+/* Opens a digest to read it (O_NONBLOCK: a FIFO must not hang the open);
+ * -1 with errno when it cannot be. */
+static int open_digest(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+}
+
+/* The first bytes of a file, kept by hash_file() for the checks of its
+ * content that need no more (unreadable_content()). */
+typedef struct file_head {
+    char b[128];
+    size_t n;
+} file_head;
+
+/* XXH3-64 of the file's bytes into *hash, its size, and its first bytes
+ * into *head. PDX_EIO (errno kept) when it cannot be read. */
+static int hash_file(const char *path, uint64_t *hash, uint64_t *size, file_head *head)
+{
+    head->n = 0;
+    int fd = open_digest(path);
     if (fd < 0)
         return PDX_EIO;
     XXH3_state_t *hs = XXH3_createState();
@@ -145,6 +160,9 @@ static int hash_file(const char *path, uint64_t *hash, uint64_t *size)
         if (k == 0)
             break;
         XXH3_64bits_update(hs, buf, (size_t)k);
+        size_t h = PDX_MIN((size_t)k, sizeof head->b - head->n);
+        memcpy(head->b + head->n, buf, h);
+        head->n += h;
         total += (uint64_t)k;
     }
     int e = errno;
@@ -329,13 +347,6 @@ static int32_t old_record(const pdx_updater *u, const char *path)
     return -1;
 }
 
-/* A recorded file that must be read but cannot be now, for want of
- * permission (a sync tool wrote it back mode 600), or whose new content
- * the parser cannot read at all (re-saved as UTF-16, grown past
- * PDX_MAX_DIGEST_BYTES: unreadable_content()): like the files under a
- * folder the walk could not read (update_walk.c), it is not gone, so its
- * papers are kept as recorded, with the record's size and mtime, so that
- * the next update reads it again. why says what stopped the read. */
 /* Takes file f as unchanged, its content as its record r says. */
 static void as_recorded(wfile *f, const pdx_manifest_file *r)
 {
@@ -344,6 +355,13 @@ static void as_recorded(wfile *f, const pdx_manifest_file *r)
     f->stamped = true;
 }
 
+/* A recorded file that must be read but cannot be now, for want of
+ * permission (a sync tool wrote it back mode 600), or whose new content
+ * the parser cannot read at all (re-saved as UTF-16, grown past
+ * PDX_MAX_DIGEST_BYTES: unreadable_content()): like the files under a
+ * folder the walk could not read (update_walk.c), it is not gone, so its
+ * papers are kept as recorded, with the record's size and mtime, so that
+ * the next update reads it again. why says what stopped the read. */
 static void keep_unreadable(pdx_updater *u, wfile *f, const pdx_manifest_file *r,
                             const char *why)
 {
@@ -362,28 +380,23 @@ static void keep_unreadable(pdx_updater *u, wfile *f, const pdx_manifest_file *r
     as_recorded(f, r);
 }
 
-/* Why the parser cannot read the file at path at all (its papers would
- * all go), or NULL: UTF-16 (pdx_utf16_sign(), on its first bytes). */
-static const char *unreadable_content(const char *path)
+static const char too_large[] = "it is larger than a digest can be";
+
+/* Why the parser cannot read a file of size bytes, which begins with head,
+ * at all (its papers would all go), or NULL: past PDX_MAX_DIGEST_BYTES
+ * (the walk does not read it), or UTF-16 (pdx_utf16_sign()). */
+static const char *unreadable_content(uint64_t size, const file_head *head)
 {
-    char head[128];
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
-        return NULL; /* the parse reports it */
-    ssize_t n;
-    do
-        n = read(fd, head, sizeof head);
-    while (n < 0 && errno == EINTR);
-    close(fd);
-    return n > 0 && pdx_utf16_sign(head, (size_t)n)
-               ? "it looks like UTF-16; digests must be UTF-8"
-               : NULL;
+    if (size > PDX_MAX_DIGEST_BYTES)
+        return too_large;
+    return pdx_utf16_sign(head->b, head->n) ? "it looks like UTF-16; digests must be UTF-8"
+                                            : NULL;
 }
 
 /* Can path be opened for reading now (errno says why not)? */
 static bool can_open(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    int fd = open_digest(path);
     if (fd < 0)
         return false;
     close(fd);
@@ -420,11 +433,12 @@ static int classify_files(pdx_updater *u)
             as_recorded(f, r); /* trusted without reading, as make trusts mtimes */
             continue;
         }
-        if (r && f->size > PDX_MAX_DIGEST_BYTES) { /* the walk would not read it */
-            keep_unreadable(u, f, r, "it is larger than a digest can be");
+        if (r && f->size > PDX_MAX_DIGEST_BYTES) { /* by its stat: not even hashed */
+            keep_unreadable(u, f, r, too_large);
             continue;
         }
-        int rc = hash_file(f->path, &f->hash, &f->size);
+        file_head head;
+        int rc = hash_file(f->path, &f->hash, &f->size, &head);
         if (rc == PDX_ENOMEM)
             return pdx_update_oom(u);
         if (rc && r && (errno == EACCES || errno == EPERM)) {
@@ -435,10 +449,8 @@ static int classify_files(pdx_updater *u)
             f->kind = r ? WF_CHANGED : WF_ADDED;
             continue;
         }
-        const char *why = r && f->size > PDX_MAX_DIGEST_BYTES /* grew since the walk */
-                              ? "it is larger than a digest can be"
-                          : r ? unreadable_content(f->path)
-                              : NULL;
+        /* grown since the walk, or re-saved as UTF-16 */
+        const char *why = r ? unreadable_content(f->size, &head) : NULL;
         if (why) {
             keep_unreadable(u, f, r, why);
             continue;
