@@ -31,7 +31,9 @@
  * word keeps its best candidate partner by the Dice coefficient (G2 favours
  * common words: it made 공격, attack, the partner of jailbreak; ties go to
  * the partner's bytes, least first), and a pair is made when the best is
- * mutual and the Korean word has no pair the miner found. Counting is exact: 4,342 papers at 1x give about 3 million
+ * mutual and the Korean word has no pair the miner found. A pair a
+ * summary states in a parenthesis (below, "pairs a parenthesis states")
+ * needs fewer papers, is preferred, and is used both ways. Counting is exact: 4,342 papers at 1x give about 3 million
  * (word, paper, word) steps.
  */
 #include <stdlib.h>
@@ -86,6 +88,7 @@ typedef struct best {
     double dice;   /* 2 both / (df + df of the partner); 0: none */
     uint32_t id;   /* the partner */
     uint32_t both; /* papers shared */
+    bool stated;   /* a parenthesis of some paper states the two */
 } best;
 
 struct pdx_assoc {
@@ -103,7 +106,10 @@ struct pdx_assoc {
     uint64_t n_papers;      /* papers counted */
     pdx_buf terms;          /* joined terms being built */
     pdx_buf out_strs;       /* the new pairs' strings */
-    best *bests;            /* each word's best partner, by pdx_assoc_score() */
+    uint64_t *stated;       /* (Korean id << 32 | English id) a parenthesis states */
+    size_t n_stated, cap_stated;
+    best *bests;            /* each word's best partner, then its best stated
+                             * one, by pdx_assoc_score() (score_word()) */
     uint64_t scored;        /* n_papers + 1 when bests was computed (0: never) */
     pdx_lex_pair *out;      /* mined pairs, then the new ones */
     size_t n_out, n_added;
@@ -250,9 +256,12 @@ static int title_token(const pdx_token *t, void *payload)
     return 0;
 }
 
-static int korean_words(pdx_assoc *a, const char *summary, size_t len)
+/* Adds the Korean words of summary[0, len) to the paper, leaving them in
+ * a->ko[0, *n). */
+static int korean_words(pdx_assoc *a, const char *summary, size_t len, size_t *n_words)
 {
     size_t n = pdx_loan_hangul_words(a->cache, summary, len, a->ko, PDX_LOAN_MAX_WORDS);
+    *n_words = n;
     for (size_t i = 0; i < n; i++) {
         int rc = push_id(a, word_id(a, SIDE_KO, a->ko[i].hash, summary + a->ko[i].off,
                                     a->ko[i].len));
@@ -289,6 +298,125 @@ static int keep_paper(pdx_assoc *a, size_t n_ko)
     return PDX_OK;
 }
 
+/* ---- pairs a parenthesis states ----
+ *
+ * A pair found by company alone is used one way (docs/LEXICON.md): its
+ * Korean word may name other ideas too (분산 is variance as much as
+ * distributed), and an English query that found it would drift. When some
+ * summary also states the two words, `요약(summarization)` or
+ * `summarization(요약)`, once is enough (the miner wants 3 for a pair of its
+ * own): the Korean word is known to mean the English one, so the pair is
+ * used both ways, it needs the stated pairs' support (3 papers, not 5), and
+ * it is preferred to a partner by company alone (jailbreak keeps closer
+ * company with 방어, defense, than with 탈옥, stated twice). A statement is
+ * one word for one word: an English word of letters only, no acronym (LLM
+ * abbreviates a name longer than the Korean word before it) and no part of
+ * a hyphenated name, next to a Hangul word (less its particle) with the
+ * parenthesis between them. The last word of a longer name (`음성
+ * (text-to-speech)`, `자기 회귀(autoregressive)`) still slips through now and
+ * then; the association test is what keeps it out. */
+
+#define ASSOC_PAREN_MAX 160 /* bytes of a parenthesis looked into */
+
+/* The term of the English word s[0, n) (letters only, as title_token()
+ * keys them) into *id; UINT32_MAX when s is no such word. */
+typedef struct word_ctx {
+    pdx_assoc *a;
+    uint32_t id;
+    int rc;
+} word_ctx;
+
+static int word_token(const pdx_token *t, void *payload)
+{
+    word_ctx *c = payload; /* letters only: one token */
+    c->id = word_id(c->a, SIDE_EN, pdx_hash(t->term, t->term_len), t->term, t->term_len);
+    c->rc = c->id == UINT32_MAX ? PDX_ENOMEM : PDX_OK;
+    return c->rc != PDX_OK;
+}
+
+static int english_word(pdx_assoc *a, const char *s, size_t n, uint32_t *id)
+{
+    word_ctx c = {a, UINT32_MAX, PDX_OK};
+    *id = UINT32_MAX;
+    if (n < ASSOC_MIN_LETTERS || !letters_only(s, n) || two_capitals(s, n))
+        return PDX_OK; /* an acronym: of a longer name than its Korean word */
+    int rc = pdx_tokenize(a->tk, PDX_TOKENIZE_DEFAULT, s, n, 0, NULL, word_token, &c);
+    *id = c.id;
+    return c.rc ? c.rc : rc;
+}
+
+static int add_stated(pdx_assoc *a, uint32_t ko, uint32_t en)
+{
+    if (ko == UINT32_MAX)
+        return PDX_ENOMEM;
+    if (en == UINT32_MAX)
+        return PDX_OK; /* no English word */
+    if (!grow((void **)&a->stated, &a->cap_stated, a->n_stated + 1, sizeof *a->stated))
+        return PDX_ENOMEM;
+    a->stated[a->n_stated++] = (uint64_t)ko << 32 | en;
+    return PDX_OK;
+}
+
+static bool is_letter(char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+/* s[from, to) less the spaces at either end. */
+static void trim(const char *s, size_t *from, size_t *to)
+{
+    while (*from < *to && s[*from] == ' ')
+        ++*from;
+    while (*to > *from && s[*to - 1] == ' ')
+        --*to;
+}
+
+static uint32_t ko_id(pdx_assoc *a, const char *s, const pdx_loan_word *w)
+{
+    return word_id(a, SIDE_KO, w->hash, s + w->off, w->len);
+}
+
+/* The statement of the parenthesis s[open] .. s[close] (ASCII brackets)
+ * of a summary whose Korean words are ko[0, n_ko), if it makes one: one
+ * Korean word and one English word, either inside. */
+static int paren_stated(pdx_assoc *a, const char *s, size_t open, size_t close,
+                        const pdx_loan_word *ko, size_t n_ko)
+{
+    size_t before = open > 0 && s[open - 1] == ' ' ? open - 1 : open;
+    size_t in = open + 1, end = close;
+    trim(s, &in, &end);
+    const pdx_loan_word *k = NULL;
+    size_t from = in, to = end; /* where the English word is */
+    for (size_t i = 0; i < n_ko && !k; i++) {
+        if (ko[i].off + ko[i].len == before) { /* 요약(summarization) */
+            k = &ko[i];
+        } else if (ko[i].off == in && ko[i].off + ko[i].len == end) { /* summarization(요약) */
+            k = &ko[i];
+            for (to = from = before; from > 0 && is_letter(s[from - 1]); from--)
+                ;
+            if (from > 0 && s[from - 1] == '-')
+                return PDX_OK; /* the end of a longer name */
+        }
+    }
+    uint32_t en;
+    int rc = k ? english_word(a, s + from, to - from, &en) : PDX_OK;
+    return rc || !k ? rc : add_stated(a, ko_id(a, s, k), en);
+}
+
+/* Records the pairs summary s[0, n) states in its parentheses. */
+static int stated_pairs(pdx_assoc *a, const char *s, size_t n, size_t n_ko)
+{
+    int rc = PDX_OK;
+    for (const char *o = n && n_ko ? memchr(s, '(', n) : NULL; o && !rc;
+         o = memchr(o + 1, '(', n - (size_t)(o + 1 - s))) {
+        size_t open = (size_t)(o - s), look = PDX_MIN(ASSOC_PAREN_MAX, n - open);
+        const char *c = memchr(o, ')', look);
+        if (c)
+            rc = paren_stated(a, s, open, (size_t)(c - s), a->ko, n_ko);
+    }
+    return rc;
+}
+
 bool pdx_assoc_samples(const pdx_assoc *a, uint32_t tag)
 {
     return a && (a->n_live <= PDX_ASSOC_MAX_PAPERS || tag % a->n_live < PDX_ASSOC_MAX_PAPERS);
@@ -304,8 +432,11 @@ int pdx_assoc_add_paper(pdx_assoc *a, const char *id, size_t id_len, const char 
     if (!pdx_assoc_samples(a, (uint32_t)(pdx_hash(id ? id : "", id_len) >> 32)))
         return PDX_OK;
     a->n_scratch = 0;
-    int rc = korean_words(a, summary ? summary : "", summary_len);
+    size_t n_words = 0;
+    int rc = korean_words(a, summary ? summary : "", summary_len, &n_words);
     size_t n_ko = a->n_scratch;
+    if (!rc)
+        rc = stated_pairs(a, summary, summary_len, n_words);
     title_ctx c = {a, title, 0, PDX_OK};
     if (!rc) {
         rc = pdx_tokenize(a->tk, PDX_TOKENIZE_DEFAULT, title ? title : "", title_len, 0, NULL,
@@ -371,12 +502,46 @@ static bool beats(const pdx_assoc *a, double dice, uint32_t id, const best *b)
     return c ? c < 0 : x->key_len < y->key_len;
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t p = *(const uint64_t *)x, q = *(const uint64_t *)y;
+    return (p > q) - (p < q);
+}
+
+/* Sorts the statements and drops repeats, for is_stated(). */
+static void sort_stated(pdx_assoc *a)
+{
+    if (a->n_stated)
+        qsort(a->stated, a->n_stated, sizeof *a->stated, cmp_u64);
+    size_t m = 0;
+    for (size_t i = 0; i < a->n_stated; i++)
+        if (!m || a->stated[m - 1] != a->stated[i])
+            a->stated[m++] = a->stated[i];
+    a->n_stated = m;
+}
+
+static bool is_stated(const pdx_assoc *a, uint32_t k, uint32_t e)
+{
+    uint64_t key = (uint64_t)k << 32 | e;
+    return a->n_stated && bsearch(&key, a->stated, a->n_stated, sizeof key, cmp_u64);
+}
+
+/* Offers partner id, as good as cand, to the word whose best is *b. */
+static void offer(const pdx_assoc *a, best *b, best cand, uint32_t id)
+{
+    cand.id = id;
+    if (beats(a, cand.dice, id, b))
+        *b = cand;
+}
+
 /* Scores Korean word k against every English word of its papers, keeping
- * each side's best partner. count and touched: n_words each, count 0;
- * elig: eligible() of each word. */
+ * each side's best partner (bests[w]) and best stated partner
+ * (bests[n_words + w]). count and touched: n_words each, count 0; elig:
+ * eligible() of each word. */
 static void score_word(const pdx_assoc *a, const korean_rows *r, uint32_t k, uint32_t *count,
                        uint32_t *touched, const uint8_t *elig, best *bests)
 {
+    best *by_statement = bests + a->n_words;
     size_t n_touched = 0;
     for (size_t i = r->start[k]; i < r->start[k + 1]; i++) {
         const id_lists *en = &a->en_of;
@@ -389,21 +554,25 @@ static void score_word(const pdx_assoc *a, const korean_rows *r, uint32_t k, uin
     for (size_t i = 0; i < n_touched; i++) {
         uint32_t e = touched[i], both = count[e];
         count[e] = 0;
-        if (both < ASSOC_MIN_SUPPORT)
+        bool stated = is_stated(a, k, e);
+        if (both < (stated ? PDX_LEXICON_MIN_SUPPORT : ASSOC_MIN_SUPPORT))
             continue;
         if (pdx_loan_association(both, a->words[k].df, a->words[e].df, a->n_papers) <
             PDX_LOAN_MIN_LLR)
             continue; /* no company beyond chance */
-        double dice = 2.0 * both / ((double)a->words[k].df + a->words[e].df);
-        if (beats(a, dice, e, &bests[k]))
-            bests[k] = (best){dice, e, both};
-        if (beats(a, dice, k, &bests[e]))
-            bests[e] = (best){dice, k, both};
+        best cand = {2.0 * both / ((double)a->words[k].df + a->words[e].df), 0, both, stated};
+        offer(a, &bests[k], cand, e);
+        offer(a, &bests[e], cand, k);
+        if (stated) {
+            offer(a, &by_statement[k], cand, e);
+            offer(a, &by_statement[e], cand, k);
+        }
     }
 }
 
-static int score_all(const pdx_assoc *a, best *bests)
+static int score_all(pdx_assoc *a, best *bests)
 {
+    sort_stated(a);
     korean_rows r = {0};
     uint32_t *count = calloc((size_t)a->n_words + 1, sizeof *count);
     uint32_t *touched = malloc(((size_t)a->n_words + 1) * sizeof *touched);
@@ -452,6 +621,7 @@ static span *mined_korean(const pdx_lex_pair *mined, size_t n)
 typedef struct new_pair {
     size_t ko_terms, ko_terms_len, en_terms, en_terms_len;
     uint32_t ko, en, support;
+    bool stated;
 } new_pair;
 
 static size_t put_str(pdx_assoc *a, const void *p, size_t n)
@@ -461,21 +631,51 @@ static size_t put_str(pdx_assoc *a, const void *p, size_t n)
     return off;
 }
 
-/* Records the pair (k, b) when k has no mined pair. */
-static int add_pair(pdx_assoc *a, const span *stated, size_t n_stated, uint32_t k,
-                    const best *b, new_pair *np)
+/* Is Korean word k one of the miner's (a word the digests translate), or
+ * has it no terms? Leaves its terms in a->terms. */
+static int is_mined(pdx_assoc *a, const span *mined_ko, size_t n_mined, uint32_t k, bool *mined)
 {
-    const aword *ko = &a->words[k], *en = &a->words[b->id];
+    const aword *ko = &a->words[k];
     int rc = pdx_lexicon_key_of(a->tk, word_key(a, ko), ko->key_len, &a->terms);
     span key = {(const char *)a->terms.data, a->terms.len};
-    if (rc || !key.n || !en->surf_len ||
-        bsearch(&key, stated, n_stated, sizeof *stated, span_cmp))
+    *mined = !key.n || bsearch(&key, mined_ko, n_mined, sizeof *mined_ko, span_cmp);
+    return rc;
+}
+
+/* Records the pair (k, b) when k has no mined pair. */
+static int add_pair(pdx_assoc *a, const span *mined_ko, size_t n_mined, uint32_t k,
+                    const best *b, new_pair *np)
+{
+    const aword *en = &a->words[b->id];
+    bool mined;
+    int rc = is_mined(a, mined_ko, n_mined, k, &mined);
+    if (rc || mined || !en->surf_len)
         return rc;
+    span key = {(const char *)a->terms.data, a->terms.len};
     *np = (new_pair){.ko_terms = put_str(a, key.s, key.n), .ko_terms_len = key.n,
                      .en_terms = put_str(a, word_key(a, en), en->key_len),
-                     .en_terms_len = en->key_len, .ko = k, .en = b->id, .support = b->both};
+                     .en_terms_len = en->key_len, .ko = k, .en = b->id, .support = b->both,
+                     .stated = b->stated};
     a->n_added++;
     return a->out_strs.err;
+}
+
+/* The partner word w takes: its best stated one, if any, else its best.
+ * An English word passes over a stated partner the miner has paired (its
+ * Korean words reach that one already): autoregressive is stated as
+ * `오토레그레시브`, a loanword pair, and keeps company with `자회귀`. */
+static int preferred(pdx_assoc *a, const best *bests, const span *mined_ko, size_t n_mined,
+                     uint32_t w, const best **out)
+{
+    const best *s = &bests[a->n_words + w];
+    *out = &bests[w];
+    if (s->dice <= 0)
+        return PDX_OK;
+    bool mined = false;
+    int rc = a->words[w].side == SIDE_EN ? is_mined(a, mined_ko, n_mined, s->id, &mined) : 0;
+    if (!mined)
+        *out = s;
+    return rc;
 }
 
 static void point_pairs(pdx_assoc *a, const new_pair *np, size_t n)
@@ -488,7 +688,7 @@ static void point_pairs(pdx_assoc *a, const new_pair *np, size_t n)
             .en_terms = s + np[i].en_terms, .en_terms_len = np[i].en_terms_len,
             .ko_surface = b + ko->key_off, .ko_surface_len = ko->key_len,
             .en_surface = b + en->surf_off, .en_surface_len = en->surf_len,
-            .support = np[i].support, .one_way = true};
+            .support = np[i].support, .one_way = !np[i].stated};
     }
 }
 
@@ -515,20 +715,24 @@ static void choose_surfaces(pdx_assoc *a)
     }
 }
 
-/* The mutual best pairs of bests, after the mined ones, into a->out. */
+/* The pairs of words that are each other's preferred partner, after the
+ * mined ones, into a->out. */
 static int make_pairs(pdx_assoc *a, const best *bests, const pdx_lex_pair *mined,
                       size_t n_mined)
 {
-    span *stated = mined_korean(mined, n_mined);
+    span *mined_ko = mined_korean(mined, n_mined);
     new_pair *np = malloc(((size_t)a->n_words + 1) * sizeof *np);
-    int rc = stated && np ? PDX_OK : PDX_ENOMEM;
+    int rc = mined_ko && np ? PDX_OK : PDX_ENOMEM;
     a->n_added = 0;
     pdx_buf_reset(&a->out_strs);
     choose_surfaces(a);
     for (uint32_t k = 0; !rc && k < a->n_words; k++) {
-        const best *b = &bests[k];
-        if (a->words[k].side == SIDE_KO && b->dice > 0 && bests[b->id].id == k)
-            rc = add_pair(a, stated, n_mined, k, b, &np[a->n_added]);
+        const best *b, *back;
+        if (a->words[k].side != SIDE_KO ||
+            (rc = preferred(a, bests, mined_ko, n_mined, k, &b)) || b->dice <= 0 ||
+            (rc = preferred(a, bests, mined_ko, n_mined, b->id, &back)) || back->id != k)
+            continue;
+        rc = add_pair(a, mined_ko, n_mined, k, b, &np[a->n_added]);
     }
     free(a->out);
     a->out = rc ? NULL : malloc((n_mined + a->n_added + 1) * sizeof *a->out);
@@ -540,7 +744,7 @@ static int make_pairs(pdx_assoc *a, const best *bests, const pdx_lex_pair *mined
         a->n_out = n_mined;
         point_pairs(a, np, a->n_added);
     }
-    free(stated);
+    free(mined_ko);
     free(np);
     return rc;
 }
@@ -552,7 +756,7 @@ int pdx_assoc_score(pdx_assoc *a)
     if (a->err)
         return a->err;
     free(a->bests);
-    a->bests = calloc((size_t)a->n_words + 1, sizeof *a->bests);
+    a->bests = calloc(2 * (size_t)a->n_words + 1, sizeof *a->bests);
     int rc = a->bests ? score_all(a, a->bests) : PDX_ENOMEM;
     a->scored = rc ? 0 : a->n_papers + 1;
     return rc;
@@ -622,6 +826,7 @@ void pdx_assoc_free(pdx_assoc *a)
     free(a->scratch);
     pdx_buf_free(&a->terms);
     pdx_buf_free(&a->out_strs);
+    free(a->stated);
     free(a->bests);
     free(a->out);
     free(a);

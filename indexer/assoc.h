@@ -56,14 +56,18 @@ int pdx_assoc_add_paper(pdx_assoc *a, const char *id, size_t id_len, const char 
 int pdx_assoc_score(pdx_assoc *a);
 
 /* The miner's pairs mined[0, n_mined) followed by the association's: one
- * for each Korean word and English word that are each other's best partner
- * by the Dice coefficient among the pairs pdx_loan_associated() accepts,
- * in at least 5 papers together, neither in more than 10% of the papers,
- * the Korean word with no pair in mined (a word the digests translate
- * keeps its stated translations). The new pairs
- * are one-way (the Korean word finds the English one) with the papers they
- * share as support. *out stays valid until pdx_assoc_free() (and points
- * into mined's strings). */
+ * for each Korean word and English word that are each other's preferred
+ * partner among the pairs pdx_loan_associated() accepts, neither in more
+ * than 10% of the papers, the Korean word with no pair in mined (a word
+ * the digests translate keeps its stated translations). A word prefers
+ * the partner a summary states with it in a parenthesis (`요약
+ * (summarization)`), in at least 3 papers together, to one by company
+ * alone, in at least 5; among either, the best by the Dice coefficient;
+ * an English word passes over a stated partner that has a pair in mined.
+ * A stated pair is used both ways; the others are one-way (the Korean
+ * word finds the English one). The support is the papers they share.
+ * *out stays valid until pdx_assoc_free() (and points into mined's
+ * strings). */
 int pdx_assoc_pairs(pdx_assoc *a, const pdx_lex_pair *mined, size_t n_mined,
                     const pdx_lex_pair **out, size_t *n_out);
 

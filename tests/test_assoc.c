@@ -155,6 +155,79 @@ static void test_assoc__stated_word_keeps_its_pairs(void **state)
     pdx_assoc_free(a);
 }
 
+/* The fixture of statements, filler elsewhere:
+ *  - 50-53 say 요약 under Summarization, 50 as `요약(summarization)`: four
+ *    papers, too few for a pair by company alone, enough for a stated one;
+ *  - 60-66 have Refusal in the title; 60-63 say 거부, 61 as `refusal(거부)`,
+ *    and 60-65 say 방패, which keeps closer company (Dice) but is stated
+ *    by none;
+ *  - 70-76 have Decoder in the title; 70-73 say 디코더 (the miner's, when
+ *    given), 70 as `디코더(decoder)`, and 70-75 say 복호;
+ *  - 30-35 say 음성, 30-34 under Speech, 30 as `음성(text-to-speech)`: the
+ *    last word of a longer name, no statement. */
+static void make_stated_papers(fpaper *p)
+{
+    for (size_t i = 0; i < NPAPERS; i++) {
+        char en[16], ko[16];
+        filler_en(en, sizeof en, i);
+        filler_ko(ko, sizeof ko, i);
+        const char *t = i >= 50 && i < 54   ? "Summarization"
+                        : i >= 60 && i < 67 ? "Refusal"
+                        : i >= 70 && i < 77 ? "Decoder"
+                        : i >= 30 && i < 35 ? "Speech" : "";
+        const char *s = i == 50             ? "요약(summarization)"
+                        : i > 50 && i < 54  ? "요약"
+                        : i == 61           ? "refusal(거부) 방패"
+                        : i >= 60 && i < 64 ? "거부 방패"
+                        : i >= 64 && i < 66 ? "방패"
+                        : i == 70           ? "디코더(decoder) 복호"
+                        : i > 70 && i < 74  ? "디코더 복호"
+                        : i >= 74 && i < 76 ? "복호"
+                        : i == 30           ? "음성(text-to-speech)"
+                        : i > 30 && i < 36  ? "음성" : "";
+        snprintf(p[i].id, sizeof p[i].id, "2502.%05zu", i);
+        snprintf(p[i].title, sizeof p[i].title, "%s %s", t, en);
+        snprintf(p[i].summary, sizeof p[i].summary, "- 이 논문은 %s을 다룬다. %s", ko, s);
+    }
+}
+
+/* A pair a summary states once is used both ways and needs the stated
+ * pairs' support (요약, 4 papers); a stated partner is preferred to a
+ * closer one by company alone (refusal takes 거부, not 방패), unless the
+ * miner paired it (decoder keeps 복호 when 디코더 is the miner's); the
+ * last word of a longer name states nothing (음성 stays one way). */
+static void test_assoc__stated_once(void **state)
+{
+    (void)state;
+    static fpaper p[NPAPERS];
+    make_stated_papers(p);
+    pdx_assoc *a = fed(p, NPAPERS, false);
+    pdx_lex_pair mined = {"디코 코더", strlen("디코 코더"), "decoder", 7, "디코더", strlen("디코더"),
+                          "decoder", 7, 3, false, false, false};
+    const pdx_lex_pair *out;
+    size_t n;
+    assert_int_equal(pdx_assoc_pairs(a, &mined, 1, &out, &n), PDX_OK);
+    const pdx_lex_pair *sum = find_ko(out, n, "요약"), *ref = find_ko(out, n, "거부"),
+                       *dec = find_ko(out, n, "복호"), *sp = find_ko(out, n, "음성 성");
+    assert_non_null(sum);
+    assert_true(is(sum->en_terms, sum->en_terms_len, "summar"));
+    assert_false(sum->one_way);
+    assert_int_equal(sum->support, 4);
+    assert_non_null(ref);
+    assert_true(is(ref->en_terms, ref->en_terms_len, "refus"));
+    assert_false(ref->one_way);
+    assert_null(find_ko(out, n, "방패"));
+    assert_non_null(dec);
+    assert_true(is(dec->en_terms, dec->en_terms_len, "decoder"));
+    assert_true(dec->one_way);
+    assert_null(sp);
+    const pdx_lex_pair *speech = find_ko(out, n, "음성");
+    assert_non_null(speech);
+    assert_true(speech->one_way);
+    assert_int_equal(n, 5);
+    pdx_assoc_free(a);
+}
+
 /* The pairs depend on the papers, not on their order (a build and an
  * update feed them in different orders), nor on a score taken before the
  * last paper (a build scores on the mining thread). */
@@ -230,6 +303,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_assoc__words_that_keep_company),
         cmocka_unit_test(test_assoc__stated_word_keeps_its_pairs),
+        cmocka_unit_test(test_assoc__stated_once),
         cmocka_unit_test(test_assoc__order_free),
         cmocka_unit_test(test_assoc__common_words_unpaired),
         cmocka_unit_test(test_assoc__sample_and_arguments),

@@ -1147,7 +1147,8 @@ static int dump(int argc, char **argv)
     }
     size_t n_mined = n - pdx_assoc_added(r.a); /* the title-summary pairs come last */
     for (size_t i = 0; i < n && i < top; i++)
-        printf("%zu\t%s%u\t%.*s\t%.*s\t[%.*s | %.*s]\n", i + 1, i < n_mined ? "" : "A",
+        printf("%zu\t%s%u\t%.*s\t%.*s\t[%.*s | %.*s]\n", i + 1,
+               i < n_mined ? "" : p[i].one_way ? "A" : "AS",
                p[i].support,
                (int)p[i].ko_surface_len, p[i].ko_surface, (int)p[i].en_surface_len,
                p[i].en_surface, (int)p[i].ko_terms_len, p[i].ko_terms,
