@@ -650,10 +650,47 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
     return rc;
 }
 
+/* A one-jamo change of a Korean word lands on another word the papers
+ * write far more often than an edit of a Latin word of four letters or
+ * more does: `파국적 망각` (catastrophic forgetting; the digests write
+ * 치명적) was searched as `다국적 망각`, "multinational forgetting", one
+ * paper about neither, where the words as typed showed the papers of
+ * 망각. So a suggestion that changes the Korean words replaces the results
+ * only when its context bears it out, this many papers matching it in
+ * full, or when the words as typed show no paper at all. */
+#define CORRECT_KO_MIN_PAPERS 3
+
+/* The next run of Hangul syllables of s[*i, n), as [*start, *i); false
+ * when there is none. */
+static bool next_hangul_run(const char *s, size_t n, size_t *i, size_t *start)
+{
+    while (*i < n && !pdx_hangul_at(s + *i, n - *i))
+        ++*i;
+    *start = *i;
+    while (*i < n && pdx_hangul_at(s + *i, n - *i))
+        *i += 3;
+    return *i > *start;
+}
+
+/* Do text[0, len) and sug differ in their runs of Hangul (a syllable
+ * changed, a compound split)? */
+static bool changes_korean(const char *text, size_t len, const char *sug)
+{
+    size_t i = 0, j = 0, m = strlen(sug), a, b;
+    for (;;) {
+        bool x = next_hangul_run(text, len, &i, &a), y = next_hangul_run(sug, m, &j, &b);
+        if (x != y || (x && (i - a != j - b || memcmp(text + a, sug + b, i - a))))
+            return true;
+        if (!x)
+            return false;
+    }
+}
+
 /* Searches the suggestion sug with flags and opts; into *q and *r when it
- * matches papers in full. */
+ * matches min papers in full or more. */
 static bool search_suggestion(pdx_searcher *s, const char *sug, unsigned flags,
-                              const pdx_search_opts *opts, pdx_query **q, pdx_results *r)
+                              const pdx_search_opts *opts, uint64_t min, pdx_query **q,
+                              pdx_results *r)
 {
     pdx_query *cq;
     pdx_results cr;
@@ -664,7 +701,7 @@ static bool search_suggestion(pdx_searcher *s, const char *sug, unsigned flags,
         pdx_query_free(cq);
         return false;
     }
-    if (cr.total == 0) {
+    if (cr.total < min || cr.total == 0) {
         pdx_results_clear(&cr);
         pdx_query_free(cq);
         return false;
@@ -691,8 +728,11 @@ int pdx_query_correct(pdx_searcher *s, const char *text, size_t len, unsigned fl
         *suggestion = NULL; /* only advice */
         return PDX_OK;
     }
-    if (correct && *suggestion)
-        *corrected = search_suggestion(s, *suggestion, flags, opts, q, r);
+    if (correct && *suggestion) {
+        bool bear_out = r->n && changes_korean(text, len, *suggestion);
+        *corrected = search_suggestion(s, *suggestion, flags, opts,
+                                       bear_out ? CORRECT_KO_MIN_PAPERS : 1, q, r);
+    }
     s->errmsg[0] = 0;
     return PDX_OK;
 }

@@ -205,13 +205,13 @@ static void test_suggest__korean_jamo(void **state)
 /* Runs query as a front end does (pdx_query_correct() after the search),
  * correct or not: the suggestion (NULL when none) into *sugg, and the full
  * matches' papers (the last digit of their ids), by rank, joined with ','. */
-static char *corrected_hits(fx_search *e, const char *query, bool correct, char **sugg,
-                            bool *corrected)
+static char *corrected_hits_with(fx_search *e, const char *query, bool correct, bool partial,
+                                 char **sugg, bool *corrected)
 {
     pdx_query *q = fx_search_parse(e, query);
     pdx_search_opts o;
     pdx_search_opts_default(&o);
-    o.no_partial = true;
+    o.no_partial = !partial;
     pdx_results r;
     assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
     assert_int_equal(pdx_query_correct(e->s, query, strlen(query), PDX_PARSE_DEFAULT, &o,
@@ -229,6 +229,12 @@ static char *corrected_hits(fx_search *e, const char *query, bool correct, char 
     pdx_results_clear(&r);
     pdx_query_free(q);
     return ids;
+}
+
+static char *corrected_hits(fx_search *e, const char *query, bool correct, char **sugg,
+                            bool *corrected)
+{
+    return corrected_hits_with(e, query, correct, false, sugg, corrected);
 }
 
 /* A query no paper matches in full is searched as its suggestion when
@@ -260,6 +266,41 @@ static void test_suggest__correct(void **state)
     assert_null(sugg);
     assert_false(corrected);
     assert_string_equal(ids, "");
+    free(ids);
+}
+
+/* A suggestion that changes a Korean word (one jamo away is often another
+ * word) replaces partial matches of the words as typed only when 3 papers
+ * or more match it in full: `음청 diffusion` stays as typed (partial
+ * matches, the two diffusion papers) and only suggests `음성 diffusion`,
+ * one paper; a Latin correction (`difusion sampler`) and a Korean one
+ * where the words as typed show nothing (`강화학숩`) are searched. */
+static void test_suggest__korean_correction_borne_out(void **state)
+{
+    fx_search *e = *state;
+    char *sugg, *ids;
+    bool corrected;
+    ids = corrected_hits_with(e, "음청 diffusion", true, true, &sugg, &corrected);
+    assert_string_equal(sugg, "음성 diffusion");
+    assert_false(corrected);
+    assert_int_equal(strlen(ids), 3); /* the partial matches, papers 1 and 2 */
+    free(sugg);
+    free(ids);
+    ids = corrected_hits_with(e, "음청 diffusion", true, false, &sugg, &corrected);
+    assert_true(corrected); /* nothing to show as typed */
+    assert_string_equal(ids, "1");
+    free(sugg);
+    free(ids);
+    ids = corrected_hits_with(e, "difusion sampler", true, true, &sugg, &corrected);
+    assert_true(corrected);
+    assert_int_equal(ids[0], '1'); /* the full match first, partial ones after */
+    free(sugg);
+    free(ids);
+    ids = corrected_hits_with(e, "강화학숩", true, true, &sugg, &corrected);
+    assert_string_equal(sugg, "강화학습");
+    assert_true(corrected);
+    assert_string_equal(ids, "8");
+    free(sugg);
     free(ids);
 }
 
@@ -311,6 +352,8 @@ int main(void)
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__korean_jamo, setup, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__correct, setup, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_suggest__korean_correction_borne_out, setup,
+                                        fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__arguments_checked, setup,
                                         fx_search_teardown),
     };

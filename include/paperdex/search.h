@@ -249,7 +249,9 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
  * correct, when the suggestion matches papers in full with these flags
  * and opts, searches it instead, as search engines show "results for" a
  * corrected query: *q and *r become its query and results (the text's
- * freed) and *corrected is true. Only advice: a suggestion or a search of
+ * freed) and *corrected is true. A suggestion that changes Korean words
+ * (one jamo away is often another word) must match 3 papers in full when
+ * *r shows partial matches of the text. Only advice: a suggestion or a search of
  * it that fails leaves *q and *r as they were, with *suggestion NULL or
  * *corrected false. PDX_OK, or PDX_EINVAL when s, q, *q, r, suggestion or
  * corrected is NULL. */
