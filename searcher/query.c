@@ -1943,6 +1943,188 @@ static size_t hangul_hyphen(const char *w, size_t n)
     return n;
 }
 
+/* ---- closed compounds no paper writes closed ----
+ *
+ * A Korean compound typed closed is the phrase of its bigrams, which
+ * matches it written closed or with a space (the bridge bigram), but only
+ * with its words side by side. When no paper writes it closed (the index
+ * has no whole word for it), the user has joined words the digests write
+ * apart, often with a particle between them: `환각완화` matched 1 paper,
+ * `환각 완화` 16 (환각을 완화하는). Such a compound, whose parts the index
+ * holds, is read as its words, each a group, with the phrase as an
+ * alternative of each (its weight split among them, as a lexicon span's
+ * equivalent is): P OR (A AND B) in conjunctive form, (P OR A) AND (P OR
+ * B). A paper with the phrase still scores it in every group and ranks
+ * first; one with the words apart matches too, closer words first
+ * (proximity). A user trial found closed compounds typed for a remembered
+ * paper at MRR@10 0.662, 0.771 typed with spaces. */
+#define PDX_SPLIT_MIN_SYLLABLES 4
+#define PDX_SPLIT_MAX_SYLLABLES 8
+#define PDX_SPLIT_MAX_PARTS 3
+#define PDX_SPLIT_JUNCTION_PAPERS 2
+
+/* Papers that hold w[0, n) as a term (a bigram, or a whole word of three
+ * syllables or more); 0 when none does. */
+static int term_papers(parse_ctx *c, const char *w, size_t n, uint64_t *papers)
+{
+    uint32_t ord;
+    *papers = 0;
+    int rc = pdx_search_term_find(c->s, w, n, &ord);
+    if (rc == PDX_ENOTFOUND)
+        return PDX_OK;
+    return rc ? rc : pdx_search_term_papers(c->s, ord, papers);
+}
+
+/* The best split of the k syllables of w into parts of two syllables or
+ * more, each a term the index holds: fewest parts, then the most papers
+ * for the rarest part. cuts[0, *n_cuts) are the syllables where parts
+ * start after the first; *n_cuts 0 when there is none. Parts are looked
+ * up once each (papers[i][j]: syllables i to j, UINT64_MAX unknown). */
+typedef struct split_ctx {
+    parse_ctx *c;
+    const char *w;
+    uint64_t papers[PDX_SPLIT_MAX_SYLLABLES][PDX_SPLIT_MAX_SYLLABLES + 1];
+    uint32_t best_cuts[PDX_SPLIT_MAX_PARTS - 1], cuts[PDX_SPLIT_MAX_PARTS - 1];
+    uint64_t best_min;
+    uint32_t best_n;
+    bool open[PDX_SPLIT_MAX_SYLLABLES]; /* may a part start at this syllable? */
+} split_ctx;
+
+static int part_of(split_ctx *x, uint32_t i, uint32_t j, uint64_t *out)
+{
+    if (x->papers[i][j] == UINT64_MAX) {
+        int rc = term_papers(x->c, x->w + 3 * i, 3 * (size_t)(j - i), &x->papers[i][j]);
+        if (rc)
+            return rc;
+    }
+    *out = x->papers[i][j];
+    return PDX_OK;
+}
+
+/* Tries every split of syllables [from, k) into `parts` parts, the
+ * rarest part so far holding `least` papers. */
+static int try_splits(split_ctx *x, uint32_t from, uint32_t k, uint32_t parts, uint32_t done,
+                      uint64_t least)
+{
+    if (parts == 1) {
+        uint64_t p;
+        int rc = from + 2 <= k ? part_of(x, from, k, &p) : PDX_OK;
+        if (!rc && from + 2 <= k && p && PDX_MIN(least, p) > x->best_min) {
+            x->best_min = PDX_MIN(least, p);
+            x->best_n = done;
+            memcpy(x->best_cuts, x->cuts, sizeof x->cuts);
+        }
+        return rc;
+    }
+    for (uint32_t j = from + 2; j + 2 <= k; j++) {
+        uint64_t p;
+        if (!x->open[j])
+            continue;
+        int rc = part_of(x, from, j, &p);
+        if (!rc && p) {
+            x->cuts[done] = j;
+            rc = try_splits(x, j, k, parts - 1, done + 1, PDX_MIN(least, p));
+        }
+        if (rc)
+            return rc;
+    }
+    return PDX_OK;
+}
+
+/* Papers in which the syllables before and after byte `at` of w stand
+ * side by side: their bigram closed or with a space (a bridge). */
+static int junction_papers(parse_ctx *c, const char *w, size_t at, uint64_t *papers)
+{
+    char b[7];
+    uint64_t closed, spaced;
+    memcpy(b, w + at - 3, 3);
+    b[3] = ' ';
+    memcpy(b + 4, w + at, 3);
+    int rc = term_papers(c, w + at - 3, 6, &closed);
+    if (!rc)
+        rc = term_papers(c, b, 7, &spaced);
+    *papers = closed + spaced;
+    return rc;
+}
+
+/* Where the closed compound w[0, n) splits (above): *n_cuts cut syllables
+ * into cuts, 0 when it is not split. Only a compound of Hangul syllables
+ * (a particle or ending after them allowed) that no paper writes closed,
+ * cut where at most PDX_SPLIT_JUNCTION_PAPERS papers write its syllables
+ * side by side: where many do, the phrase finds them. */
+static int compound_cuts(parse_ctx *c, const char *w, size_t n, uint8_t fields, uint32_t *cuts,
+                         uint32_t *n_cuts)
+{
+    *n_cuts = 0;
+    char whole[PDX_MAX_TERM_BYTES + 1];
+    /* not a name: an author's is one word however it is spelled */
+    if (c->negated || n % 3 || n < 3 * PDX_SPLIT_MIN_SYLLABLES ||
+        !(fields & ~(1u << PDX_FIELD_AUTHORS)))
+        return PDX_OK;
+    for (size_t i = 0; i < n; i += 3)
+        if (!pdx_hangul_at(w + i, n - i))
+            return PDX_OK;
+    /* its syllables less a particle or ending, as the query reads it */
+    int rc = tokenize_word(c, w, n, PDX_TOKENIZE_QUERY);
+    size_t stem = rc ? 0 : whole_word(c, whole);
+    uint32_t k = (uint32_t)(stem / 3);
+    if (rc || k < PDX_SPLIT_MIN_SYLLABLES || k > PDX_SPLIT_MAX_SYLLABLES ||
+        memcmp(w, whole, stem) != 0)
+        return rc;
+    uint64_t papers;
+    if ((rc = term_papers(c, w, stem, &papers)) || papers)
+        return rc;
+    split_ctx x = {.c = c, .w = w};
+    memset(x.papers, 0xff, sizeof x.papers);
+    for (uint32_t j = 1; j < k && !rc; j++) {
+        if (!(rc = junction_papers(c, w, 3 * (size_t)j, &papers)))
+            x.open[j] = papers <= PDX_SPLIT_JUNCTION_PAPERS;
+    }
+    for (uint32_t parts = 2; parts <= PDX_SPLIT_MAX_PARTS && !x.best_min && !rc; parts++)
+        rc = try_splits(&x, 0, k, parts, 0, UINT64_MAX);
+    if (!rc && x.best_min) {
+        *n_cuts = x.best_n;
+        memcpy(cuts, x.best_cuts, x.best_n * sizeof *cuts);
+    }
+    return rc;
+}
+
+/* Word w[0, n) (no hyphen between Korean words) as word_part() reads it,
+ * or, a closed compound no paper writes closed, as its words with the
+ * phrase an alternative of each (above). */
+static int compound_part(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
+{
+    uint32_t cuts[PDX_SPLIT_MAX_PARTS - 1], n_cuts;
+    int rc = compound_cuts(c, w, n, fields, cuts, &n_cuts);
+    if (rc || !n_cuts)
+        return rc ? rc : word_part(c, w, n, fields, false, out);
+    cnf phrase = {0};
+    if ((rc = word_part(c, w, n, fields, false, &phrase)))
+        return rc;
+    *out = (cnf){0};
+    const pdx_clause *p = phrase.n == 1 && !phrase.g[0].clauses[0].missing
+                              ? &phrase.g[0].clauses[0] : NULL;
+    for (uint32_t i = 0; i <= n_cuts && !rc; i++) {
+        size_t from = i ? 3 * (size_t)cuts[i - 1] : 0, to = i < n_cuts ? 3 * (size_t)cuts[i] : n;
+        cnf part = {0};
+        pdx_clause alt;
+        if (!(rc = word_part(c, w + from, to - from, fields, false, &part)) && p && part.n == 1 &&
+            !(rc = clause_copy(c, &alt, p))) {
+            alt.alternative = true;
+            alt.weight = p->weight / (n_cuts + 1);
+            rc = group_add(&part.g[0], &alt);
+        }
+        if (rc)
+            cnf_free(&part);
+        else
+            rc = cnf_and(out, &part);
+    }
+    cnf_free(&phrase);
+    if (rc)
+        cnf_free(out);
+    return rc;
+}
+
 /* An excluded word whose hyphens join Korean words ("-강화-학습"), as one
  * group of alternatives that the NOT before it flips: the word with those
  * hyphens left out (강화학습, whose inner bigrams also match the bridges of
@@ -1994,7 +2176,7 @@ static int hyphened_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields,
     if (c->negated && h < n)
         return excluded_compound(c, w, n, fields, out);
     *out = (cnf){0};
-    int rc = word_part(c, w, h, fields, false, out);
+    int rc = compound_part(c, w, h, fields, out);
     if (!rc)
         rc = count_part(c, out);
     while (!rc && h < n) {
@@ -2002,7 +2184,7 @@ static int hyphened_parts(parse_ctx *c, const char *w, size_t n, uint8_t fields,
         n -= h + 1;
         h = hangul_hyphen(w, n);
         cnf y = {0};
-        if (!(rc = word_part(c, w, h, fields, false, &y)) && !(rc = count_part(c, &y)))
+        if (!(rc = compound_part(c, w, h, fields, &y)) && !(rc = count_part(c, &y)))
             rc = cnf_and(out, &y);
         else
             cnf_free(&y);

@@ -713,6 +713,45 @@ static void search_hyphenated_name_with_digits(void **state)
     fx_search_close(&e);
 }
 
+/* A closed Korean compound no paper writes closed, whose syllables at the
+ * cut at most two papers write side by side, is its words, the phrase
+ * ranking first: `환각완화` finds 환각을 ... 완화하는 too, after 환각 완화
+ * (it matched only that). Not split: a compound some paper writes closed
+ * (`모델병합`), or one whose syllables three papers write side by side
+ * (`데이터정제`: the phrase finds them). */
+static void search_closed_compound_split(void **state)
+{
+    (void)state;
+    fdoc fd[] = {
+        {"2406.00001", "환각 완화 기법", "Ann Lee", "모델의 환각 완화 방법을 다룬다", 20240601, 0},
+        {"2406.00002", "줄이는 방법", "Bob Kim", "이 논문은 환각을 크게 완화하는 학습을 제안한다",
+         20240602, 0},
+        {"2406.00003", "불안", "Cara Diaz", "불안을 완화한다", 20240603, 0},
+        {"2406.00004", "측정", "Dana Cho", "환각을 측정한다", 20240604, 0},
+        {"2406.00005", "기법", "Eun Seo", "모델병합 기법을 보인다", 20240605, 0},
+        {"2406.00006", "성능", "Fay Moon", "모델 성능을 높이는 병합", 20240606, 0},
+        {"2406.00007", "정제 하나", "Gil Yoon", "데이터 정제 도구", 20240607, 0},
+        {"2406.00008", "정제 둘", "Ha Jung", "웹 데이터 정제 방법", 20240608, 0},
+        {"2406.00009", "정제 셋", "Ira Yoon", "데이터 정제 비용", 20240609, 0},
+        {"2406.00010", "정제 넷", "Jun Park", "데이터를 모아 정제한다", 20240610, 0},
+    };
+    env e = {0};
+    fx_search_open(&e, fd, 10);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    assert_string_equal(run_in(&e, fd, 10, "환각완화", &o, NULL), "0,1");
+    assert_string_equal(run_in(&e, fd, 10, "환각완화를", &o, NULL), "0,1");
+    assert_string_equal(run_in(&e, fd, 10, "\"환각완화\"", &o, NULL), "0"); /* a phrase */
+    assert_string_equal(run_in(&e, fd, 10, "모델병합", &o, NULL), "4");
+    pdx_results r;
+    const char *got = run_in(&e, fd, 10, "데이터정제", &o, &r);
+    assert_int_equal(r.total, 3);
+    assert_null(strchr(got, '9'));
+    pdx_results_clear(&r);
+    fx_search_close(&e);
+}
+
 /* Two words typed apart that papers write as one name ("deep seek":
  * DeepSeek) also find the name, scored as the two words found (the name
  * ranks first), and as an expansion --explain shows; a version after a
@@ -1146,6 +1185,7 @@ int main(void)
         cmocka_unit_test(search_operators),      cmocka_unit_test(search_fields),
         cmocka_unit_test(search_repeated_word),
         cmocka_unit_test(search_hyphenated_name_with_digits),
+        cmocka_unit_test(search_closed_compound_split),
         cmocka_unit_test(search_prefix),         cmocka_unit_test(search_joined_words),
         cmocka_unit_test(search_number_split),
         cmocka_unit_test(search_filters),
