@@ -28,6 +28,8 @@
  * summaries, or the authors for a word of an author: field. The cost (a
  * scan of the terms of one first letter, a few papers read) is paid only
  * when a front end asks, which it does when no paper matches every word.
+ * A word that only one paper holds is looked at as well, for a word far
+ * commoner (SUGGEST_RARE_RATIO): the digests misspell too.
  * A suggestion is offered only when it matches some paper in full: the
  * words are corrected one at a time, and two right words can make a
  * query of nothing (two people's names in one quoted author).
@@ -49,6 +51,12 @@
  * seldom what a misspelling of a word they do not hold meant (`mankind`
  * was "corrected" to the name of a method of one paper). */
 #define SUGGEST_FAR_PAPERS 3
+/* A word one paper holds is a misspelling too when a word at least
+ * SUGGEST_RARE_RATIO times as common is within the edits allowed: digests
+ * have typos of their own (`gausian`, in one summary, left `gausian
+ * splatting` with no match and no suggestion; `gaussian` is in 150). */
+#define SUGGEST_RARE_PAPERS 1
+#define SUGGEST_RARE_RATIO 50
 
 /* Edits allowed for a word of n letters. */
 static unsigned max_edits(size_t n)
@@ -419,8 +427,8 @@ static int find_surface(pdx_searcher *s, uint32_t vord, surface *sf)
 
 /* The replacement of word w into *out (into the index mapping) and its
  * length, or NULL when no term close to it reads close to it. */
-static int correct_word(pdx_searcher *s, const char *text, const word *w, const char **out,
-                        size_t *out_len)
+static int correct_word(pdx_searcher *s, const char *text, const word *w, uint64_t min_papers,
+                        const char **out, size_t *out_len)
 {
     *out = NULL;
     unsigned bound = max_edits(w->end - w->start);
@@ -434,6 +442,8 @@ static int correct_word(pdx_searcher *s, const char *text, const word *w, const 
      * name in one, both one edit away). */
     for (size_t i = 0; i < n && !rc; i++) {
         pdx_term t;
+        if (best[i].papers < min_papers)
+            continue;
         if ((rc = pdx_term_get(s->ix, best[i].vord, &t)))
             return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
         surface sf = {s->tk, w, text, t.str, t.len, NULL, NULL, 0, bound + 1, bound};
@@ -542,10 +552,14 @@ static int fix_latin(pdx_searcher *s, const char *text, const words *ws, fixes *
     for (size_t i = 0; i < ws->n && !rc; i++) {
         const word *w = &ws->w[i];
         uint32_t ord;
-        bool held;
+        uint64_t own = 0, min = 0;
+        bool held = false;
         rc = pdx_search_term_find(s, w->term, w->term_len, &ord);
-        if (rc != PDX_ENOTFOUND)
+        if (!rc && !(rc = pdx_search_term_papers(s, ord, &own)) && own <= SUGGEST_RARE_PAPERS)
+            min = own * SUGGEST_RARE_RATIO; /* a typo some paper made too */
+        else if (rc != PDX_ENOTFOUND)
             continue; /* a word papers hold (rc 0), or an error */
+        rc = PDX_OK;
         /* Searched alone as the parser reads a word, does it match papers
          * in some form? Its term is not in the index, but another spelling
          * may be ("selfattention": self-attention) or a lexicon
@@ -553,11 +567,11 @@ static int fix_latin(pdx_searcher *s, const char *text, const words *ws, fixes *
          * a word of one paper. Searched, not only looked up: a split of a
          * typo into two words papers hold (datset: "dat set") is a form no
          * paper has. */
-        if ((rc = matches_in_full(s, text + w->start, w->end - w->start, &held)) || held)
+        if (!min && ((rc = matches_in_full(s, text + w->start, w->end - w->start, &held)) || held))
             continue;
         const char *r;
         size_t rn;
-        if ((rc = correct_word(s, text, w, &r, &rn)) || !r)
+        if ((rc = correct_word(s, text, w, min, &r, &rn)) || !r)
             continue;
         fx->f[fx->n++] = (fix){w->start, w->end, r, rn, false, {0}};
     }

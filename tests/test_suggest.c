@@ -306,6 +306,32 @@ static void test_suggest__korean_correction_borne_out(void **state)
     free(ids);
 }
 
+/* A word one paper holds (a digest's own typo) is corrected when a word 50
+ * times as common is within an edit: `gausian splatting`, no full match,
+ * suggests `gaussian splatting`; `sampel`, in one paper, is not `sample`,
+ * in 11 (too few to call it a typo). */
+static void test_suggest__typo_of_a_digest(void **state)
+{
+    (void)state;
+    enum { N = 62 };
+    static fx_paper p[N];
+    static char ids[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "2403.%05d", i);
+        p[i] = (fx_paper){ids[i], "Notes", "Ann Lee",
+                          i == 0   ? "a gausian kernel and a sampel"
+                          : i < 51 ? "gaussian splatting renders scenes"
+                                   : "we sample splatting points",
+                          20240301, 1};
+    }
+    fx_search e = {0};
+    fx_search_open(&e, p, N);
+    expect(&e, "gausian splatting", "gaussian splatting");
+    expect(&e, "sampel splatting", NULL);
+    expect(&e, "gausian kernel", NULL); /* matches paper 0 in full */
+    fx_search_close(&e);
+}
+
 static void test_suggest__arguments_checked(void **state)
 {
     fx_search *e = *state;
@@ -356,6 +382,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_suggest__correct, setup, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_suggest__korean_correction_borne_out, setup,
                                         fx_search_teardown),
+        cmocka_unit_test(test_suggest__typo_of_a_digest),
         cmocka_unit_test_setup_teardown(test_suggest__arguments_checked, setup,
                                         fx_search_teardown),
     };

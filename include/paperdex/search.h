@@ -228,7 +228,8 @@ void pdx_results_clear(pdx_results *r);
 /* "Did you mean": a word of a query that no paper holds is most often
  * misspelt. Into *out (malloc'd, NUL-terminated; the caller frees), the
  * query text with each such Latin word of four letters or more (of its
- * first 64, none it matches in another form) replaced by the closest word
+ * first 64, none it matches in another form; or one that a single paper
+ * holds, for a word 50 times as common) replaced by the closest word
  * papers write: a term of the index with the same first letter within one
  * edit (words of four or five letters) or two (longer, and then one three
  * papers hold), edits being inserts, deletes, replacements and swaps of
