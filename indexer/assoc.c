@@ -88,7 +88,7 @@ typedef struct best {
     double dice;   /* 2 both / (df + df of the partner); 0: none */
     uint32_t id;   /* the partner */
     uint32_t both; /* papers shared */
-    bool stated;   /* a parenthesis of some paper states the two */
+    uint32_t stated; /* papers whose summary states the two (parentheses) */
 } best;
 
 struct pdx_assoc {
@@ -106,8 +106,10 @@ struct pdx_assoc {
     uint64_t n_papers;      /* papers counted */
     pdx_buf terms;          /* joined terms being built */
     pdx_buf out_strs;       /* the new pairs' strings */
-    uint64_t *stated;       /* (Korean id << 32 | English id) a parenthesis states */
+    uint64_t *stated;       /* (Korean id << 32 | English id) a parenthesis
+                             * states, once per paper that does */
     size_t n_stated, cap_stated;
+    size_t paper_stated;    /* where the paper being added starts in stated */
     best *bests;            /* each word's best partner, then its best stated
                              * one, by pdx_assoc_score() (score_word()) */
     uint64_t scored;        /* n_papers + 1 when bests was computed (0: never) */
@@ -304,11 +306,16 @@ static int keep_paper(pdx_assoc *a, size_t n_ko)
  * Korean word may name other ideas too (분산 is variance as much as
  * distributed), and an English query that found it would drift. When some
  * summary also states the two words, `요약(summarization)` or
- * `summarization(요약)`, once is enough (the miner wants 3 for a pair of its
- * own): the Korean word is known to mean the English one, so the pair is
- * used both ways, it needs the stated pairs' support (3 papers, not 5), and
- * it is preferred to a partner by company alone (jailbreak keeps closer
- * company with 방어, defense, than with 탈옥, stated twice). A statement is
+ * `summarization(요약)`, the pair needs the stated pairs' support (3
+ * papers, not 5) and is preferred to a partner by company alone (jailbreak
+ * keeps closer company with 방어, defense, than with 탈옥, stated twice);
+ * stated by ASSOC_TWO_WAY_PAPERS papers (the miner wants 3 for a pair of
+ * its own), or stated once of a pair whose company alone would make it
+ * (ASSOC_MIN_SUPPORT papers together: `도구(tool)`, 15), the Korean word
+ * is known to mean the English one, and the pair is used both ways. A
+ * pair that only one statement lets in is not: `분산(variance)`, stated
+ * once, 3 papers together, made `variance` find every paper on
+ * distributed training. A statement is
  * one word for one word: an English word of letters only, no acronym (LLM
  * abbreviates a name longer than the Korean word before it) and no part of
  * a hyphenated name, next to a Hangul word (less its particle) with the
@@ -317,6 +324,7 @@ static int keep_paper(pdx_assoc *a, size_t n_ko)
  * then; the association test is what keeps it out. */
 
 #define ASSOC_PAREN_MAX 160 /* bytes of a parenthesis looked into */
+#define ASSOC_TWO_WAY_PAPERS 2
 
 /* The term of the English word s[0, n) (letters only, as title_token()
  * keys them) into *id; UINT32_MAX when s is no such word. */
@@ -351,9 +359,13 @@ static int add_stated(pdx_assoc *a, uint32_t ko, uint32_t en)
         return PDX_ENOMEM;
     if (en == UINT32_MAX)
         return PDX_OK; /* no English word */
+    uint64_t key = (uint64_t)ko << 32 | en;
+    for (size_t i = a->paper_stated; i < a->n_stated; i++)
+        if (a->stated[i] == key)
+            return PDX_OK; /* this paper said so already */
     if (!grow((void **)&a->stated, &a->cap_stated, a->n_stated + 1, sizeof *a->stated))
         return PDX_ENOMEM;
-    a->stated[a->n_stated++] = (uint64_t)ko << 32 | en;
+    a->stated[a->n_stated++] = key;
     return PDX_OK;
 }
 
@@ -376,28 +388,41 @@ static uint32_t ko_id(pdx_assoc *a, const char *s, const pdx_loan_word *w)
     return word_id(a, SIDE_KO, w->hash, s + w->off, w->len);
 }
 
+/* Is s[at - 3, at) one of the dashes an editor makes of a hyphen
+ * (U+2010 to U+2015)? */
+static bool dash_before(const char *s, size_t at)
+{
+    return at >= 3 && (unsigned char)s[at - 3] == 0xE2 && (unsigned char)s[at - 2] == 0x80 &&
+           (unsigned char)s[at - 1] >= 0x90 && (unsigned char)s[at - 1] <= 0x95;
+}
+
 /* The statement of the parenthesis s[open] .. s[close] (ASCII brackets)
- * of a summary whose Korean words are ko[0, n_ko), if it makes one: one
- * Korean word and one English word, either inside. */
+ * of a summary, if it makes one: one Korean word and one English word,
+ * either inside. ko[*at, n_ko) are the summary's Korean words from the
+ * first that does not end before the parenthesis (text order); *at moves
+ * past the parenthesis, so a summary's parentheses cost a walk of its
+ * words, not one each. */
 static int paren_stated(pdx_assoc *a, const char *s, size_t open, size_t close,
-                        const pdx_loan_word *ko, size_t n_ko)
+                        const pdx_loan_word *ko, size_t n_ko, size_t *at)
 {
     size_t before = open > 0 && s[open - 1] == ' ' ? open - 1 : open;
     size_t in = open + 1, end = close;
     trim(s, &in, &end);
     const pdx_loan_word *k = NULL;
     size_t from = in, to = end; /* where the English word is */
-    for (size_t i = 0; i < n_ko && !k; i++) {
-        if (ko[i].off + ko[i].len == before) { /* 요약(summarization) */
-            k = &ko[i];
-        } else if (ko[i].off == in && ko[i].off + ko[i].len == end) { /* summarization(요약) */
-            k = &ko[i];
-            for (to = from = before; from > 0 && is_letter(s[from - 1]); from--)
-                ;
-            if (from > 0 && s[from - 1] == '-')
-                return PDX_OK; /* the end of a longer name */
-        }
+    while (*at < n_ko && ko[*at].off + ko[*at].len < before)
+        ++*at;
+    if (*at < n_ko && ko[*at].off + ko[*at].len == before) { /* 요약(summarization) */
+        k = &ko[*at];
+    } else if (*at < n_ko && ko[*at].off == in && ko[*at].off + ko[*at].len == end) {
+        k = &ko[*at]; /* summarization(요약) */
+        for (to = from = before; from > 0 && is_letter(s[from - 1]); from--)
+            ;
+        if ((from > 0 && s[from - 1] == '-') || dash_before(s, from))
+            return PDX_OK; /* the end of a longer name */
     }
+    while (*at < n_ko && ko[*at].off < close)
+        ++*at;
     uint32_t en;
     int rc = k ? english_word(a, s + from, to - from, &en) : PDX_OK;
     return rc || !k ? rc : add_stated(a, ko_id(a, s, k), en);
@@ -407,12 +432,14 @@ static int paren_stated(pdx_assoc *a, const char *s, size_t open, size_t close,
 static int stated_pairs(pdx_assoc *a, const char *s, size_t n, size_t n_ko)
 {
     int rc = PDX_OK;
+    size_t at = 0;
+    a->paper_stated = a->n_stated;
     for (const char *o = n && n_ko ? memchr(s, '(', n) : NULL; o && !rc;
          o = memchr(o + 1, '(', n - (size_t)(o + 1 - s))) {
         size_t open = (size_t)(o - s), look = PDX_MIN(ASSOC_PAREN_MAX, n - open);
         const char *c = memchr(o, ')', look);
         if (c)
-            rc = paren_stated(a, s, open, (size_t)(c - s), a->ko, n_ko);
+            rc = paren_stated(a, s, open, (size_t)(c - s), a->ko, n_ko, &at);
     }
     return rc;
 }
@@ -508,22 +535,29 @@ static int cmp_u64(const void *x, const void *y)
     return (p > q) - (p < q);
 }
 
-/* Sorts the statements and drops repeats, for is_stated(). */
+/* Sorts the statements, for stated(). */
 static void sort_stated(pdx_assoc *a)
 {
     if (a->n_stated)
         qsort(a->stated, a->n_stated, sizeof *a->stated, cmp_u64);
-    size_t m = 0;
-    for (size_t i = 0; i < a->n_stated; i++)
-        if (!m || a->stated[m - 1] != a->stated[i])
-            a->stated[m++] = a->stated[i];
-    a->n_stated = m;
 }
 
-static bool is_stated(const pdx_assoc *a, uint32_t k, uint32_t e)
+/* Papers that state Korean word k and English word e. */
+static uint32_t stated(const pdx_assoc *a, uint32_t k, uint32_t e)
 {
     uint64_t key = (uint64_t)k << 32 | e;
-    return a->n_stated && bsearch(&key, a->stated, a->n_stated, sizeof key, cmp_u64);
+    size_t lo = 0, hi = a->n_stated;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->stated[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t n = 0;
+    while (lo < a->n_stated && a->stated[lo++] == key)
+        n++;
+    return n;
 }
 
 /* Offers partner id, as good as cand, to the word whose best is *b. */
@@ -554,16 +588,16 @@ static void score_word(const pdx_assoc *a, const korean_rows *r, uint32_t k, uin
     for (size_t i = 0; i < n_touched; i++) {
         uint32_t e = touched[i], both = count[e];
         count[e] = 0;
-        bool stated = is_stated(a, k, e);
-        if (both < (stated ? PDX_LEXICON_MIN_SUPPORT : ASSOC_MIN_SUPPORT))
+        uint32_t st = stated(a, k, e);
+        if (both < (st ? PDX_LEXICON_MIN_SUPPORT : ASSOC_MIN_SUPPORT))
             continue;
         if (pdx_loan_association(both, a->words[k].df, a->words[e].df, a->n_papers) <
             PDX_LOAN_MIN_LLR)
             continue; /* no company beyond chance */
-        best cand = {2.0 * both / ((double)a->words[k].df + a->words[e].df), 0, both, stated};
+        best cand = {2.0 * both / ((double)a->words[k].df + a->words[e].df), 0, both, st};
         offer(a, &bests[k], cand, e);
         offer(a, &bests[e], cand, k);
-        if (stated) {
+        if (st) {
             offer(a, &by_statement[k], cand, e);
             offer(a, &by_statement[e], cand, k);
         }
@@ -621,7 +655,7 @@ static span *mined_korean(const pdx_lex_pair *mined, size_t n)
 typedef struct new_pair {
     size_t ko_terms, ko_terms_len, en_terms, en_terms_len;
     uint32_t ko, en, support;
-    bool stated;
+    uint32_t stated; /* papers stating it */
 } new_pair;
 
 static size_t put_str(pdx_assoc *a, const void *p, size_t n)
@@ -678,6 +712,14 @@ static int preferred(pdx_assoc *a, const best *bests, const span *mined_ko, size
     return rc;
 }
 
+/* Is the stated pair np used both ways (above, "pairs a parenthesis
+ * states")? */
+static bool two_way(const new_pair *np)
+{
+    return np->stated >= ASSOC_TWO_WAY_PAPERS ||
+           (np->stated && np->support >= ASSOC_MIN_SUPPORT);
+}
+
 static void point_pairs(pdx_assoc *a, const new_pair *np, size_t n)
 {
     const char *s = (const char *)a->out_strs.data, *b = (const char *)a->bytes.data;
@@ -688,7 +730,7 @@ static void point_pairs(pdx_assoc *a, const new_pair *np, size_t n)
             .en_terms = s + np[i].en_terms, .en_terms_len = np[i].en_terms_len,
             .ko_surface = b + ko->key_off, .ko_surface_len = ko->key_len,
             .en_surface = b + en->surf_off, .en_surface_len = en->surf_len,
-            .support = np[i].support, .one_way = !np[i].stated};
+            .support = np[i].support, .one_way = !two_way(&np[i])};
     }
 }
 

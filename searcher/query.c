@@ -85,6 +85,9 @@ typedef struct parse_ctx {
     uint32_t n_ords;  /* dictionary terms looked up so far (copies too) */
     uint32_t prefix_keep; /* terms a prefix looks up at most (prefix_share()) */
     bool no_expand;   /* PDX_PARSE_NO_EXPAND: no derived nouns either */
+    /* the text has an OR operator: closed compounds stay whole (their
+     * words would multiply the groups OR spreads over; compound_part()) */
+    bool has_or;
     const char *word; /* the text being tokenized, to find its '*' */
     size_t word_len;
     qtok *toks;
@@ -802,6 +805,18 @@ static int drop_bridges(parse_ctx *c, uint32_t *terms, size_t *n)
  * PDX_DEFAULT_MAX_EXPANSIONS at most and one at least (a query has at
  * most PDX_MAX_QUERY_WORDS words, fewer than PDX_MAX_PREFIX_TERMS, so the
  * prefixes' terms stay within it). */
+/* Does text[0, len) hold the operator OR, a word of its own (quoted or
+ * not: a guess on the safe side)? */
+static bool has_or(const char *t, size_t n)
+{
+    for (size_t i = 0; i + 2 <= n; i++)
+        if (t[i] == 'O' && t[i + 1] == 'R' &&
+            (i == 0 || is_space(t[i - 1]) || t[i - 1] == '(' || t[i - 1] == ')') &&
+            (i + 2 == n || is_space(t[i + 2]) || t[i + 2] == '(' || t[i + 2] == ')'))
+            return true;
+    return false;
+}
+
 static uint32_t prefix_share(const char *text, size_t len)
 {
     uint32_t runs = 0;
@@ -2057,9 +2072,12 @@ static int compound_cuts(parse_ctx *c, const char *w, size_t n, uint8_t fields, 
 {
     *n_cuts = 0;
     char whole[PDX_MAX_TERM_BYTES + 1];
-    /* not a name: an author's is one word however it is spelled */
-    if (c->negated || n % 3 || n < 3 * PDX_SPLIT_MIN_SYLLABLES ||
-        !(fields & ~(1u << PDX_FIELD_AUTHORS)))
+    /* Not under a NOT (one unit, as a hyphenated compound is:
+     * excluded_compound()), with --no-expand (the words as written), in
+     * a query with OR, nor a name: an author's is one word however it is
+     * spelled. */
+    if (c->negated || c->no_expand || c->has_or || n % 3 || n < 3 * PDX_SPLIT_MIN_SYLLABLES ||
+        !(fields & ~(1u << PDX_FIELD_AUTHORS)) || w < c->text || w + n > c->text + c->len)
         return PDX_OK;
     for (size_t i = 0; i < n; i += 3)
         if (!pdx_hangul_at(w + i, n - i))
@@ -2099,8 +2117,10 @@ static int compound_part(parse_ctx *c, const char *w, size_t n, uint8_t fields, 
     if (rc || !n_cuts)
         return rc ? rc : word_part(c, w, n, fields, false, out);
     cnf phrase = {0};
-    if ((rc = word_part(c, w, n, fields, false, &phrase)))
+    if ((rc = word_part(c, w, n, fields, false, &phrase))) {
+        cnf_free(&phrase);
         return rc;
+    }
     *out = (cnf){0};
     const pdx_clause *p = phrase.n == 1 && !phrase.g[0].clauses[0].missing
                               ? &phrase.g[0].clauses[0] : NULL;
@@ -2108,11 +2128,19 @@ static int compound_part(parse_ctx *c, const char *w, size_t n, uint8_t fields, 
         size_t from = i ? 3 * (size_t)cuts[i - 1] : 0, to = i < n_cuts ? 3 * (size_t)cuts[i] : n;
         cnf part = {0};
         pdx_clause alt;
-        if (!(rc = word_part(c, w + from, to - from, fields, false, &part)) && p && part.n == 1 &&
-            !(rc = clause_copy(c, &alt, p))) {
-            alt.alternative = true;
-            alt.weight = p->weight / (n_cuts + 1);
-            rc = group_add(&part.g[0], &alt);
+        if (!(rc = word_part(c, w + from, to - from, fields, false, &part)) && p && part.n == 1) {
+            if (!(rc = clause_copy(c, &alt, p))) {
+                alt.alternative = true;
+                alt.weight = p->weight / (n_cuts + 1);
+                rc = group_add(&part.g[0], &alt);
+            } else {
+                pdx_clause_free(&alt);
+            }
+        }
+        for (uint32_t k = 0; !rc && k < part.n; k++) {
+            part.g[k].split_part = (uint8_t)(i + 1);
+            part.g[k].split_at = (uint32_t)(w - c->text);
+            part.g[k].split_len = (uint32_t)n;
         }
         if (rc)
             cnf_free(&part);
@@ -2619,6 +2647,13 @@ static int fold_filter(pdx_query *q, const pdx_clause *cl)
  * a common word took 0.3 s at 1x, a trial's denial of service). */
 static bool typed_again(const parse_ctx *c, const pdx_query *q, const pdx_group *gr)
 {
+    for (uint32_t i = 0; gr->split_part && i < q->n_groups; i++) {
+        const pdx_group *a = &q->groups[i]; /* a part of the same compound */
+        if (a->split_part == gr->split_part && a->split_len == gr->split_len &&
+            a->clauses[0].fields == gr->clauses[0].fields && a->negated == gr->negated &&
+            !memcmp(c->text + a->split_at, c->text + gr->split_at, gr->split_len))
+            return true;
+    }
     if (!gr->typed_len || gr->n_clauses != 1)
         return false;
     for (uint32_t i = 0; i < q->n_groups; i++) {
@@ -2902,6 +2937,7 @@ int pdx_query_parse_flags(pdx_query **out, pdx_searcher *s, const char *text, si
     *q = (pdx_query){.date_hi = INT32_MAX, .votes_hi = INT64_MAX, .ix = s->ix};
     parse_ctx c = {.s = s, .q = q, .text = text, .len = len,
                    .no_expand = (flags & PDX_PARSE_NO_EXPAND) != 0,
+                   .has_or = has_or(text, len),
                    .prefix_keep = prefix_share(text, len)};
     cnf all;
     bool any_filter = false;

@@ -369,6 +369,12 @@ typedef struct pdx_group {
      * words typed side by side may be a name papers write as one word
      * ("deep seek": DeepSeek; expand.c join_words()). */
     uint32_t typed_at, typed_len;
+    /* Part k of a closed compound read as its words (query.c
+     * compound_part()) has split_part k + 1 and the compound's bytes
+     * [split_at, split_at + split_len) of the text; split_part 0 otherwise.
+     * The same compound typed again is searched once (finish()). */
+    uint8_t split_part;
+    uint32_t split_at, split_len;
 } pdx_group;
 
 struct pdx_query {

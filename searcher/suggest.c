@@ -700,6 +700,29 @@ static bool changes_korean(const char *text, size_t len, const char *sug)
     }
 }
 
+/* Do the words as typed, q, show some paper on a first page with partial
+ * matches (r: their results with opts, on whatever page and whether
+ * partial or not)? So the choice is the same on every page, and for a
+ * front end that asks for full matches only (the page's chart). */
+static bool shows_papers(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
+                         const pdx_results *r)
+{
+    if (r->n)
+        return true;
+    pdx_search_opts o;
+    if (opts)
+        o = *opts;
+    else
+        pdx_search_opts_default(&o);
+    o.no_partial = false;
+    o.offset = 0;
+    o.limit = 1;
+    pdx_results x;
+    bool any = !pdx_search(s, q, &o, &x) && x.n > 0;
+    pdx_results_clear(&x);
+    return any;
+}
+
 /* Searches the suggestion sug with flags and opts; into *q and *r when it
  * matches min papers in full or more. */
 static bool search_suggestion(pdx_searcher *s, const char *sug, unsigned flags,
@@ -743,7 +766,7 @@ int pdx_query_correct(pdx_searcher *s, const char *text, size_t len, unsigned fl
         return PDX_OK;
     }
     if (correct && *suggestion) {
-        bool bear_out = r->n && changes_korean(text, len, *suggestion);
+        bool bear_out = changes_korean(text, len, *suggestion) && shows_papers(s, *q, opts, r);
         *corrected = search_suggestion(s, *suggestion, flags, opts,
                                        bear_out ? CORRECT_KO_MIN_PAPERS : 1, q, r);
     }

@@ -749,6 +749,21 @@ static void search_closed_compound_split(void **state)
     assert_int_equal(r.total, 3);
     assert_null(strchr(got, '9'));
     pdx_results_clear(&r);
+    /* excluded, it is one unit, the phrase (as -환각-완화 is) */
+    got = run_in(&e, fd, 10, "환각 -환각완화", &o, NULL);
+    assert_true(!strcmp(got, "1,3") || !strcmp(got, "3,1"));
+    /* typed again, it is searched once (256 copies took 209 ms at 1x) */
+    uint32_t once;
+    run_in(&e, fd, 10, "환각완화", &o, &r);
+    once = r.clauses;
+    pdx_results_clear(&r);
+    assert_string_equal(run_in(&e, fd, 10, "환각완화 환각완화 환각완화", &o, &r), "0,1");
+    assert_int_equal(r.clauses, once);
+    pdx_results_clear(&r);
+    /* whole with --no-expand (the words as written) and in a query with
+     * OR, whose groups the words would multiply */
+    assert_string_equal(run_flags(&e, fd, 10, "환각완화", PDX_PARSE_NO_EXPAND, &o, NULL), "0");
+    assert_string_equal(run_in(&e, fd, 10, "환각완화 OR 불안", &o, NULL), "0,2");
     fx_search_close(&e);
 }
 

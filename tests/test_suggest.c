@@ -274,9 +274,10 @@ static void test_suggest__correct(void **state)
 /* A suggestion that changes a Korean word (one jamo away is often another
  * word) replaces partial matches of the words as typed only when 3 papers
  * or more match it in full: `음청 diffusion` stays as typed (partial
- * matches, the two diffusion papers) and only suggests `음성 diffusion`,
- * one paper; a Latin correction (`difusion sampler`) and a Korean one
- * where the words as typed show nothing (`강화학숩`) are searched. */
+ * matches, the two diffusion papers), with partial matches asked for or
+ * not, and only suggests `음성 diffusion`, one paper; a Latin correction
+ * (`difusion sampler`) and a Korean one where the words as typed show
+ * nothing (`강화학숩`) are searched. */
 static void test_suggest__korean_correction_borne_out(void **state)
 {
     fx_search *e = *state;
@@ -288,9 +289,11 @@ static void test_suggest__korean_correction_borne_out(void **state)
     assert_int_equal(strlen(ids), 3); /* the partial matches, papers 1 and 2 */
     free(sugg);
     free(ids);
+    /* the same whether the front end asks for partial matches or not
+     * (the page's chart asks for full matches only) */
     ids = corrected_hits_with(e, "음청 diffusion", true, false, &sugg, &corrected);
-    assert_true(corrected); /* nothing to show as typed */
-    assert_string_equal(ids, "1");
+    assert_false(corrected);
+    assert_string_equal(ids, "");
     free(sugg);
     free(ids);
     ids = corrected_hits_with(e, "difusion sampler", true, true, &sugg, &corrected);
@@ -320,7 +323,8 @@ static void test_suggest__typo_of_a_digest(void **state)
         snprintf(ids[i], sizeof ids[i], "2403.%05d", i);
         p[i] = (fx_paper){ids[i], "Notes", "Ann Lee",
                           i == 0   ? "a gausian kernel and a sampel"
-                          : i < 51 ? "gaussian splatting renders scenes"
+                          : i < 4  ? "gaussian splatting renders 강화학습 정책"
+                          : i < 51 ? "gaussian splatting renders scenes 정책"
                                    : "we sample splatting points",
                           20240301, 1};
     }
@@ -329,6 +333,15 @@ static void test_suggest__typo_of_a_digest(void **state)
     expect(&e, "gausian splatting", "gaussian splatting");
     expect(&e, "sampel splatting", NULL);
     expect(&e, "gausian kernel", NULL); /* matches paper 0 in full */
+    /* a Korean correction that 3 papers match in full replaces the
+     * partial matches of the words as typed (the papers of 정책) */
+    char *sugg;
+    bool corrected;
+    char *hits = corrected_hits_with(&e, "강화학숩 정책", true, true, &sugg, &corrected);
+    assert_string_equal(sugg, "강화학습 정책");
+    assert_true(corrected);
+    free(sugg);
+    free(hits);
     fx_search_close(&e);
 }
 
