@@ -33,7 +33,8 @@
  * the partner's bytes, least first), and a pair is made when the best is
  * mutual and the Korean word has no pair the miner found. A pair a
  * summary states in a parenthesis (below, "pairs a parenthesis states")
- * needs fewer papers, is preferred, and is used both ways. Counting is exact: 4,342 papers at 1x give about 3 million
+ * needs fewer papers, is preferred, and may be used both ways. Counting
+ * is exact: 4,342 papers at 1x give about 3 million
  * (word, paper, word) steps.
  */
 #include <stdlib.h>

@@ -64,8 +64,9 @@ int pdx_assoc_score(pdx_assoc *a);
  * (summarization)`), in at least 3 papers together, to one by company
  * alone, in at least 5; among either, the best by the Dice coefficient;
  * an English word passes over a stated partner that has a pair in mined.
- * A stated pair is used both ways; the others are one-way (the Korean
- * word finds the English one). The support is the papers they share.
+ * A pair two papers state, or one does and the words share 5 papers,
+ * is used both ways; the others are one-way (the Korean word finds the
+ * English one). The support is the papers they share.
  * *out stays valid until pdx_assoc_free() (and points into mined's
  * strings). */
 int pdx_assoc_pairs(pdx_assoc *a, const pdx_lex_pair *mined, size_t n_mined,

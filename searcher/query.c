@@ -800,11 +800,6 @@ static int drop_bridges(parse_ctx *c, uint32_t *terms, size_t *n)
     return PDX_OK;
 }
 
-/* The terms each prefix of text[0..len) may look up: an equal share of
- * PDX_MAX_PREFIX_TERMS among its runs of '*' (a bound on its prefixes),
- * PDX_DEFAULT_MAX_EXPANSIONS at most and one at least (a query has at
- * most PDX_MAX_QUERY_WORDS words, fewer than PDX_MAX_PREFIX_TERMS, so the
- * prefixes' terms stay within it). */
 /* Does text[0, len) hold the operator OR, a word of its own (quoted or
  * not: a guess on the safe side)? */
 static bool has_or(const char *t, size_t n)
@@ -817,6 +812,11 @@ static bool has_or(const char *t, size_t n)
     return false;
 }
 
+/* The terms each prefix of text[0..len) may look up: an equal share of
+ * PDX_MAX_PREFIX_TERMS among its runs of '*' (a bound on its prefixes),
+ * PDX_DEFAULT_MAX_EXPANSIONS at most and one at least (a query has at
+ * most PDX_MAX_QUERY_WORDS words, fewer than PDX_MAX_PREFIX_TERMS, so the
+ * prefixes' terms stay within it). */
 static uint32_t prefix_share(const char *text, size_t len)
 {
     uint32_t runs = 0;
