@@ -2051,7 +2051,7 @@ static int try_splits(split_ctx *x, uint32_t from, uint32_t k, uint32_t parts, u
 static int junction_papers(parse_ctx *c, const char *w, size_t at, uint64_t *papers)
 {
     char b[7];
-    uint64_t closed, spaced;
+    uint64_t closed = 0, spaced = 0;
     memcpy(b, w + at - 3, 3);
     b[3] = ' ';
     memcpy(b + 4, w + at, 3);
