@@ -229,12 +229,24 @@ static int push_id(pdx_assoc *a, uint32_t id)
     return PDX_OK;
 }
 
+static bool is_letter(char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
 static bool letters_only(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+        if (!is_letter(s[i]))
             return false;
     return true;
+}
+
+/* The id of the English word whose term token t holds (UINT32_MAX: no
+ * memory), as titles and statements key it. */
+static uint32_t en_id(pdx_assoc *a, const pdx_token *t)
+{
+    return word_id(a, SIDE_EN, pdx_hash(t->term, t->term_len), t->term, t->term_len);
 }
 
 typedef struct title_ctx {
@@ -252,7 +264,7 @@ static int title_token(const pdx_token *t, void *payload)
     if (t->kind != PDX_TOKEN_WORD || n < ASSOC_MIN_LETTERS || !letters_only(s, n) ||
         pdx_english_function_word(t->term, t->term_len) || c->words >= ASSOC_MAX_TITLE_WORDS)
         return 0;
-    uint32_t id = word_id(c->a, SIDE_EN, pdx_hash(t->term, t->term_len), t->term, t->term_len);
+    uint32_t id = en_id(c->a, t);
     if ((c->rc = push_id(c->a, id)) || (c->rc = count_surface(c->a, id, s, n)))
         return 1;
     c->words++;
@@ -327,8 +339,6 @@ static int keep_paper(pdx_assoc *a, size_t n_ko)
 #define ASSOC_PAREN_MAX 160 /* bytes of a parenthesis looked into */
 #define ASSOC_TWO_WAY_PAPERS 2
 
-/* The term of the English word s[0, n) (letters only, as title_token()
- * keys them) into *id; UINT32_MAX when s is no such word. */
 typedef struct word_ctx {
     pdx_assoc *a;
     uint32_t id;
@@ -338,11 +348,14 @@ typedef struct word_ctx {
 static int word_token(const pdx_token *t, void *payload)
 {
     word_ctx *c = payload; /* letters only: one token */
-    c->id = word_id(c->a, SIDE_EN, pdx_hash(t->term, t->term_len), t->term, t->term_len);
+    c->id = en_id(c->a, t);
     c->rc = c->id == UINT32_MAX ? PDX_ENOMEM : PDX_OK;
     return c->rc != PDX_OK;
 }
 
+/* The id of the English word s[0, n) (letters only, keyed by its term as
+ * title_token() keys a title's) into *id; UINT32_MAX when s is no such
+ * word. */
 static int english_word(pdx_assoc *a, const char *s, size_t n, uint32_t *id)
 {
     word_ctx c = {a, UINT32_MAX, PDX_OK};
@@ -368,11 +381,6 @@ static int add_stated(pdx_assoc *a, uint32_t ko, uint32_t en)
         return PDX_ENOMEM;
     a->stated[a->n_stated++] = key;
     return PDX_OK;
-}
-
-static bool is_letter(char c)
-{
-    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 }
 
 /* s[from, to) less the spaces at either end. */
@@ -589,6 +597,8 @@ static void score_word(const pdx_assoc *a, const korean_rows *r, uint32_t k, uin
     for (size_t i = 0; i < n_touched; i++) {
         uint32_t e = touched[i], both = count[e];
         count[e] = 0;
+        if (both < PDX_LEXICON_MIN_SUPPORT)
+            continue; /* too few even for a stated pair: no lookup */
         uint32_t st = stated(a, k, e);
         if (both < (st ? PDX_LEXICON_MIN_SUPPORT : ASSOC_MIN_SUPPORT))
             continue;

@@ -578,21 +578,26 @@ static int fix_latin(pdx_searcher *s, const char *text, const words *ws, fixes *
     return rc;
 }
 
+/* The next run of Hangul syllables of s[*i, n), as [*start, *i); false
+ * when there is none. */
+static bool next_hangul_run(const char *s, size_t n, size_t *i, size_t *start)
+{
+    while (*i < n && !pdx_hangul_at(s + *i, n - *i))
+        ++*i;
+    *start = *i;
+    while (*i < n && pdx_hangul_at(s + *i, n - *i))
+        *i += 3;
+    return *i > *start;
+}
+
 /* The corrections of the Korean words of text[0..len) into fx (suggest_ko.c):
  * runs of syllables, not prefixes nor field names, that match no paper as
  * they are (a word of an author: field as an author's name). */
 static int fix_korean(pdx_searcher *s, const char *text, size_t len, fixes *fx)
 {
     int rc = PDX_OK;
-    size_t seen = 0;
-    for (size_t i = 0; i < len && !rc && seen < SUGGEST_WORDS;) {
-        if (!pdx_hangul_at(text + i, len - i)) {
-            i++;
-            continue;
-        }
-        size_t start = i;
-        while (i < len && pdx_hangul_at(text + i, len - i))
-            i += 3;
+    size_t seen = 0, i = 0, start;
+    while (!rc && seen < SUGGEST_WORDS && next_hangul_run(text, len, &i, &start)) {
         seen++;
         uint64_t held;
         bool author = in_author_field(text, start), found;
@@ -674,18 +679,6 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
  * full, or when the words as typed show no paper at all. */
 #define CORRECT_KO_MIN_PAPERS 3
 
-/* The next run of Hangul syllables of s[*i, n), as [*start, *i); false
- * when there is none. */
-static bool next_hangul_run(const char *s, size_t n, size_t *i, size_t *start)
-{
-    while (*i < n && !pdx_hangul_at(s + *i, n - *i))
-        ++*i;
-    *start = *i;
-    while (*i < n && pdx_hangul_at(s + *i, n - *i))
-        *i += 3;
-    return *i > *start;
-}
-
 /* Do text[0, len) and sug differ in their runs of Hangul (a syllable
  * changed, a compound split)? */
 static bool changes_korean(const char *text, size_t len, const char *sug)
@@ -738,7 +731,7 @@ static bool search_suggestion(pdx_searcher *s, const char *sug, unsigned flags,
         pdx_query_free(cq);
         return false;
     }
-    if (cr.total < min || cr.total == 0) {
+    if (cr.total < min) { /* min is 1 at least */
         pdx_results_clear(&cr);
         pdx_query_free(cq);
         return false;
