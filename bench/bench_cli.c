@@ -4,7 +4,7 @@
  *
  *   paperdex-bench build   --index OUT [--runs R] [--json] PATH...
  *   paperdex-bench latency --index I --queries F [--rounds R] [--json]
- *   paperdex-bench eval    --index I --judgments F [--json]
+ *   paperdex-bench eval    --index I --judgments F [--no-correct] [--json]
  *   paperdex-bench process --index I [--runs N] [--searcher BIN]... [--json] QUERY...
  *   paperdex-bench gen     --corpus DIR --scale N --out DIR [--seed S]
  *   paperdex-bench tokenize (--queries F | --judgments F)
@@ -60,9 +60,11 @@ static const char usage[] =
     "      one_word, multi_word, phrase, no_phrase: {queries, p50_us, p95_us,\n"
     "      p99_us, mean_us}}, slowest (the slowest 1%, at least 5) [{query,\n"
     "      p50_us, max_us, total, clauses, partial_used, words [{word, papers}]}]\n"
-    "  eval --index I --judgments F [--verbose] [--json]\n"
+    "  eval --index I --judgments F [--verbose] [--no-correct] [--json]\n"
     "      known-item queries, one JSON object a line {qid, query, kind,\n"
-    "      relevant: [ids]}: MRR@10 and Recall@10 overall and per kind\n"
+    "      relevant: [ids]}: MRR@10 and Recall@10 overall and per kind; a\n"
+    "      query no paper matches in full is corrected as paperdex-search\n"
+    "      corrects it, unless --no-correct\n"
     "      JSON keys: mrr10, recall10, queries, errors, by_kind {KIND: {queries,\n"
     "      mrr10, recall10}}\n"
     "  process --index I [--runs N] [--searcher BIN]... [--baseline BIN] [--json]\n"
@@ -236,15 +238,23 @@ static void close_index(opened *o)
 /* Runs one query for the top `limit` and fetches every hit, as a caller
  * showing results would. ids/id_lens (may be NULL) receive the arXiv ids.
  * Returns the number of hits, or a negative error. */
-static long run_query(opened *o, const pdx_search_opts *so, const char *q, const char **ids,
-                      size_t *id_lens)
+static long run_query(opened *o, const pdx_search_opts *so, const char *q, bool correct,
+                      const char **ids, size_t *id_lens)
 {
     pdx_query *pq;
-    int rc = pdx_query_parse_flags(&pq, o->s, q, strlen(q), o->parse_flags);
+    size_t len = strlen(q);
+    int rc = pdx_query_parse_flags(&pq, o->s, q, len, o->parse_flags);
     if (rc)
         return rc;
     pdx_results r;
     rc = pdx_search(o->s, pq, so, &r);
+    if (!rc && correct) { /* as paperdex-search does unless --no-correct */
+        char *suggestion;
+        bool corrected;
+        rc = pdx_query_correct(o->s, q, len, o->parse_flags, so, true, &pq, &r, &suggestion,
+                               &corrected);
+        free(suggestion);
+    }
     long n = rc ? rc : (long)r.n;
     for (size_t i = 0; !rc && i < r.n; i++) {
         pdx_hit_info h;
@@ -424,7 +434,7 @@ static int cmd_latency(int argc, char **argv)
     size_t errors = 0;
     for (unsigned long w = 0; w < warmup; w++) {
         for (size_t i = 0; i < q.n; i++) {
-            long n = run_query(&o, &so, q.line[i], NULL, NULL);
+            long n = run_query(&o, &so, q.line[i], false, NULL, NULL);
             if (n < 0 && !failed[i]) {
                 failed[i] = true;
                 errors++;
@@ -445,7 +455,7 @@ static int cmd_latency(int argc, char **argv)
         double round0 = bench_now();
         for (size_t i = 0; i < q.n; i++) {
             double t0 = bench_now();
-            long n = run_query(&o, &so, q.line[i], NULL, NULL);
+            long n = run_query(&o, &so, q.line[i], false, NULL, NULL);
             double t1 = bench_now();
             if (n < 0) {
                 if (!failed[i]) {
@@ -598,7 +608,7 @@ typedef struct kind_acc {
 static int cmd_eval(int argc, char **argv)
 {
     const char *index = NULL, *judgments = NULL;
-    bool json = false, verbose = false;
+    bool json = false, verbose = false, correct = true;
     unsigned parse_flags = PDX_PARSE_DEFAULT;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -613,6 +623,8 @@ static int cmd_eval(int argc, char **argv)
             verbose = true;
         else if (!strcmp(a, "--no-expand"))
             parse_flags = PDX_PARSE_NO_EXPAND;
+        else if (!strcmp(a, "--no-correct"))
+            correct = false;
         else
             return usage_error("eval: unknown or incomplete option '%s'", a);
     }
@@ -650,7 +662,7 @@ static int cmd_eval(int argc, char **argv)
         }
         const char *ids[10];
         size_t lens[10];
-        long hits = run_query(&o, &so, js[i].query, ids, lens);
+        long hits = run_query(&o, &so, js[i].query, correct, ids, lens);
         if (hits < 0 && hits != PDX_EINVAL) {
             fprintf(stderr, "paperdex-bench: query '%s': %s\n", js[i].query,
                     pdx_strerror((int)hits));

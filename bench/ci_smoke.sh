@@ -115,6 +115,31 @@ assert d["setup"] == "and_ids" and d["latency"]["p99_us"] > 0 and d["eval"]["mrr
         "$TMP/RESULTS.md"
 fi
 check "report written" grep -q "^## Targets" "$TMP/RESULTS.md"
+
+# eval scores what paperdex-search shows: a misspelt query is corrected
+# ("showing results for") unless --no-correct. A digest of our own words.
+check "eval corrects as paperdex-search does" "$PY" - "$BUILD" "$TMP" <<'EOF'
+import json, os, subprocess, sys
+build, tmp = sys.argv[1:]
+os.makedirs(f"{tmp}/typo", exist_ok=True)
+papers = [("2405.00001", "Gaussian Splatting for Small Rooms", "가우시안 스플래팅으로 방을 그린다."),
+          ("2405.00002", "Faster Diffusion Samplers", "확산 모델의 샘플링을 줄인다."),
+          ("2405.00003", "Robots That Listen", "로봇이 말을 듣고 움직인다.")]
+with open(f"{tmp}/typo/2024-05-01.md", "w") as f:
+    f.write("## Daily Papers (2024-05-01)\n\n")
+    for i, t, s in papers:
+        f.write(f"### [{t}](https://arxiv.org/abs/{i})\n\nVote: 3\n\nAuthors: Ann Lee\n\n- {s}\n\n")
+subprocess.run([f"{build}/paperdex-index", "-q", "-o", f"{tmp}/typo.idx", f"{tmp}/typo"], check=True)
+with open(f"{tmp}/typo.jsonl", "w") as f:
+    f.write(json.dumps({"qid": "t1", "query": "gausian", "kind": "typo",
+                        "relevant": ["2405.00001"]}) + "\n")
+def mrr(*extra):
+    out = subprocess.run([f"{build}/paperdex-bench", "eval", "--index", f"{tmp}/typo.idx",
+                          "--judgments", f"{tmp}/typo.jsonl", "--json", *extra],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["mrr10"]
+assert mrr() == 1.0 and mrr("--no-correct") == 0.0, (mrr(), mrr("--no-correct"))
+EOF
 check "report names the slowest 1%" grep -q "^paperdex's slowest 1% of the" "$TMP/RESULTS.md"
 
 # The generator: same seed, same bytes; the copies parse into new papers.

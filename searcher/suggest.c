@@ -676,17 +676,29 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
  * paper about neither, where the words as typed showed the papers of
  * 망각. So a suggestion that changes the Korean words replaces the results
  * only when its context bears it out, this many papers matching it in
- * full, or when the words as typed show no paper at all. */
+ * full, or when the words as typed show no paper at all. A compound
+ * split into its words changes none: `장문사실성 평가` (long-form
+ * factuality) showed the partial matches of 평가 over the one paper of
+ * `장문 사실성 평가`, which holds every syllable typed. */
 #define CORRECT_KO_MIN_PAPERS 3
 
-/* Do text[0, len) and sug differ in their runs of Hangul (a syllable
- * changed, a compound split)? */
+/* The next Hangul syllable of s[*i, n), at *i; false when there is none. */
+static bool next_syllable(const char *s, size_t n, size_t *i)
+{
+    while (*i < n && !pdx_hangul_at(s + *i, n - *i))
+        ++*i;
+    return *i < n;
+}
+
+/* Do text[0, len) and sug differ in their Hangul syllables (a syllable
+ * changed), where spaces and other words between them do not count (a
+ * compound split)? */
 static bool changes_korean(const char *text, size_t len, const char *sug)
 {
-    size_t i = 0, j = 0, m = strlen(sug), a, b;
-    for (;;) {
-        bool x = next_hangul_run(text, len, &i, &a), y = next_hangul_run(sug, m, &j, &b);
-        if (x != y || (x && (i - a != j - b || memcmp(text + a, sug + b, i - a))))
+    size_t i = 0, j = 0, m = strlen(sug);
+    for (;; i += 3, j += 3) {
+        bool x = next_syllable(text, len, &i), y = next_syllable(sug, m, &j);
+        if (x != y || (x && memcmp(text + i, sug + j, 3)))
             return true;
         if (!x)
             return false;

@@ -250,9 +250,10 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
  * correct, when the suggestion matches papers in full with these flags
  * and opts, searches it instead, as search engines show "results for" a
  * corrected query: *q and *r become its query and results (the text's
- * freed) and *corrected is true. A suggestion that changes Korean words
- * (one jamo away is often another word) must match 3 papers in full when
- * the text shows papers (partial matches on a first page, whatever the
+ * freed) and *corrected is true. A suggestion that changes Korean
+ * syllables (one jamo away is often another word; a compound split into
+ * its words changes none) must match 3 papers in full when the text shows
+ * papers (partial matches on a first page, whatever the
  * page and no_partial of opts). Only advice: a suggestion or a search of
  * it that fails leaves *q and *r as they were, with *suggestion NULL or
  * *corrected false. PDX_OK, or PDX_EINVAL when s, q, *q, r, suggestion or
