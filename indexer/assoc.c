@@ -33,7 +33,8 @@
  * the partner's bytes, least first), and a pair is made when the best is
  * mutual and the Korean word has no pair the miner found. A pair a
  * summary states in a parenthesis (below, "pairs a parenthesis states")
- * needs fewer papers, is preferred, and may be used both ways. Counting
+ * needs fewer papers, is preferred, may be used both ways, and may be
+ * one of several Korean renderings of its English word. Counting
  * is exact: 4,342 papers at 1x give about 3 million
  * (word, paper, word) steps.
  */
@@ -90,7 +91,16 @@ typedef struct best {
     uint32_t id;   /* the partner */
     uint32_t both; /* papers shared */
     uint32_t stated; /* papers whose summary states the two (parentheses) */
+    uint32_t alone;  /* of those, papers stating it of a word alone (statements) */
+    bool shared;     /* passes the share test (pdx_loan_association()) */
 } best;
+
+/* Statements, (Korean id << 32 | English id), once per paper that makes
+ * one: keys[paper .. n) are the paper being added's. */
+typedef struct statements {
+    uint64_t *keys;
+    size_t n, cap, paper;
+} statements;
 
 struct pdx_assoc {
     pdx_tokenizer *tk;
@@ -107,10 +117,8 @@ struct pdx_assoc {
     uint64_t n_papers;      /* papers counted */
     pdx_buf terms;          /* joined terms being built */
     pdx_buf out_strs;       /* the new pairs' strings */
-    uint64_t *stated;       /* (Korean id << 32 | English id) a parenthesis
-                             * states, once per paper that does */
-    size_t n_stated, cap_stated;
-    size_t paper_stated;    /* where the paper being added starts in stated */
+    statements stated;      /* what parentheses state */
+    statements alone;       /* of those, of a Korean word alone (statements) */
     best *bests;            /* each word's best partner, then its best stated
                              * one, by pdx_assoc_score() (score_word()) */
     uint64_t scored;        /* n_papers + 1 when bests was computed (0: never) */
@@ -334,7 +342,17 @@ static int keep_paper(pdx_assoc *a, size_t n_ko)
  * a hyphenated name, next to a Hangul word (less its particle) with the
  * parenthesis between them. The last word of a longer name (`음성
  * (text-to-speech)`, `자기 회귀(autoregressive)`) still slips through now and
- * then; the association test is what keeps it out. */
+ * then; the association test is what keeps it out.
+ *
+ * One English word has several Korean renderings (context: 문맥, 맥락), and
+ * each English word keeps one partner. So a Korean word stated *alone*
+ * (no Hangul word without a particle right before it: in `환각
+ * 현상(hallucinations)` the name is both words) takes its best partner
+ * even when that partner prefers another word, and needs company only
+ * beyond chance (pdx_loan_beyond_chance(): the statement says the words
+ * name one idea; the share test guards pairs by company alone). Such a pair
+ * is one way, and only pairs that pass the share test are offered to the
+ * English word: its own partner does not change. */
 
 #define ASSOC_PAREN_MAX 160 /* bytes of a parenthesis looked into */
 #define ASSOC_TWO_WAY_PAPERS 2
@@ -367,20 +385,28 @@ static int english_word(pdx_assoc *a, const char *s, size_t n, uint32_t *id)
     return c.rc ? c.rc : rc;
 }
 
-static int add_stated(pdx_assoc *a, uint32_t ko, uint32_t en)
+static int statement_add(statements *l, uint64_t key)
+{
+    for (size_t i = l->paper; i < l->n; i++)
+        if (l->keys[i] == key)
+            return PDX_OK; /* this paper said so already */
+    if (!grow((void **)&l->keys, &l->cap, l->n + 1, sizeof *l->keys))
+        return PDX_ENOMEM;
+    l->keys[l->n++] = key;
+    return PDX_OK;
+}
+
+/* Records that a summary states Korean word ko for English word en, of ko
+ * alone or not. */
+static int add_stated(pdx_assoc *a, uint32_t ko, uint32_t en, bool alone)
 {
     if (ko == UINT32_MAX)
         return PDX_ENOMEM;
     if (en == UINT32_MAX)
         return PDX_OK; /* no English word */
     uint64_t key = (uint64_t)ko << 32 | en;
-    for (size_t i = a->paper_stated; i < a->n_stated; i++)
-        if (a->stated[i] == key)
-            return PDX_OK; /* this paper said so already */
-    if (!grow((void **)&a->stated, &a->cap_stated, a->n_stated + 1, sizeof *a->stated))
-        return PDX_ENOMEM;
-    a->stated[a->n_stated++] = key;
-    return PDX_OK;
+    int rc = statement_add(&a->stated, key);
+    return rc || !alone ? rc : statement_add(&a->alone, key);
 }
 
 /* s[from, to) less the spaces at either end. */
@@ -405,6 +431,14 @@ static bool dash_before(const char *s, size_t at)
            (unsigned char)s[at - 1] >= 0x90 && (unsigned char)s[at - 1] <= 0x95;
 }
 
+/* Does a Hangul word with no particle stand right before ko[i] in s, one
+ * space between (`환각 현상`, hallucination phenomenon)? Then a
+ * parenthesis after ko[i] may name both words. */
+static bool after_bare_word(const char *s, const pdx_loan_word *ko, size_t i)
+{
+    return i > 0 && ko[i - 1].off + ko[i - 1].len + 1 == ko[i].off && s[ko[i].off - 1] == ' ';
+}
+
 /* The statement of the parenthesis s[open] .. s[close] (ASCII brackets)
  * of a summary, if it makes one: one Korean word and one English word,
  * either inside. ko[*at, n_ko) are the summary's Korean words from the
@@ -419,10 +453,12 @@ static int paren_stated(pdx_assoc *a, const char *s, size_t open, size_t close,
     trim(s, &in, &end);
     const pdx_loan_word *k = NULL;
     size_t from = in, to = end; /* where the English word is */
+    bool alone = true;
     while (*at < n_ko && ko[*at].off + ko[*at].len < before)
         ++*at;
     if (*at < n_ko && ko[*at].off + ko[*at].len == before) { /* 요약(summarization) */
         k = &ko[*at];
+        alone = !after_bare_word(s, ko, *at);
     } else if (*at < n_ko && ko[*at].off == in && ko[*at].off + ko[*at].len == end) {
         k = &ko[*at]; /* summarization(요약) */
         for (to = from = before; from > 0 && is_letter(s[from - 1]); from--)
@@ -434,7 +470,7 @@ static int paren_stated(pdx_assoc *a, const char *s, size_t open, size_t close,
         ++*at;
     uint32_t en;
     int rc = k ? english_word(a, s + from, to - from, &en) : PDX_OK;
-    return rc || !k ? rc : add_stated(a, ko_id(a, s, k), en);
+    return rc || !k ? rc : add_stated(a, ko_id(a, s, k), en, alone);
 }
 
 /* Records the pairs summary s[0, n) states in its parentheses. */
@@ -442,7 +478,8 @@ static int stated_pairs(pdx_assoc *a, const char *s, size_t n, size_t n_ko)
 {
     int rc = PDX_OK;
     size_t at = 0;
-    a->paper_stated = a->n_stated;
+    a->stated.paper = a->stated.n;
+    a->alone.paper = a->alone.n;
     for (const char *o = n && n_ko ? memchr(s, '(', n) : NULL; o && !rc;
          o = memchr(o + 1, '(', n - (size_t)(o + 1 - s))) {
         size_t open = (size_t)(o - s), look = PDX_MIN(ASSOC_PAREN_MAX, n - open);
@@ -545,26 +582,26 @@ static int cmp_u64(const void *x, const void *y)
 }
 
 /* Sorts the statements, for stated(). */
-static void sort_stated(pdx_assoc *a)
+static void sort_stated(statements *l)
 {
-    if (a->n_stated)
-        qsort(a->stated, a->n_stated, sizeof *a->stated, cmp_u64);
+    if (l->n)
+        qsort(l->keys, l->n, sizeof *l->keys, cmp_u64);
 }
 
-/* Papers that state Korean word k and English word e. */
-static uint32_t stated(const pdx_assoc *a, uint32_t k, uint32_t e)
+/* Papers of l that state Korean word k and English word e. */
+static uint32_t stated(const statements *l, uint32_t k, uint32_t e)
 {
     uint64_t key = (uint64_t)k << 32 | e;
-    size_t lo = 0, hi = a->n_stated;
+    size_t lo = 0, hi = l->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (a->stated[mid] < key)
+        if (l->keys[mid] < key)
             lo = mid + 1;
         else
             hi = mid;
     }
     uint32_t n = 0;
-    while (lo < a->n_stated && a->stated[lo++] == key)
+    while (lo < l->n && l->keys[lo++] == key)
         n++;
     return n;
 }
@@ -599,25 +636,30 @@ static void score_word(const pdx_assoc *a, const korean_rows *r, uint32_t k, uin
         count[e] = 0;
         if (both < PDX_LEXICON_MIN_SUPPORT)
             continue; /* too few even for a stated pair: no lookup */
-        uint32_t st = stated(a, k, e);
+        uint32_t st = stated(&a->stated, k, e), alone = st ? stated(&a->alone, k, e) : 0;
         if (both < (st ? PDX_LEXICON_MIN_SUPPORT : ASSOC_MIN_SUPPORT))
             continue;
-        if (pdx_loan_association(both, a->words[k].df, a->words[e].df, a->n_papers) <
-            PDX_LOAN_MIN_LLR)
+        uint64_t dk = a->words[k].df, de = a->words[e].df;
+        bool shared = pdx_loan_association(both, dk, de, a->n_papers) >= PDX_LOAN_MIN_LLR;
+        if (!shared && !(alone && pdx_loan_beyond_chance(both, dk, de, a->n_papers) >=
+                                      PDX_LOAN_MIN_LLR))
             continue; /* no company beyond chance */
-        best cand = {2.0 * both / ((double)a->words[k].df + a->words[e].df), 0, both, st};
+        best cand = {2.0 * both / ((double)dk + de), 0, both, st, alone, shared};
         offer(a, &bests[k], cand, e);
-        offer(a, &bests[e], cand, k);
-        if (st) {
+        if (st)
             offer(a, &by_statement[k], cand, e);
+        if (!shared)
+            continue; /* the English word keeps the partners it had */
+        offer(a, &bests[e], cand, k);
+        if (st)
             offer(a, &by_statement[e], cand, k);
-        }
     }
 }
 
 static int score_all(pdx_assoc *a, best *bests)
 {
-    sort_stated(a);
+    sort_stated(&a->stated);
+    sort_stated(&a->alone);
     korean_rows r = {0};
     uint32_t *count = calloc((size_t)a->n_words + 1, sizeof *count);
     uint32_t *touched = malloc(((size_t)a->n_words + 1) * sizeof *touched);
@@ -667,6 +709,7 @@ typedef struct new_pair {
     size_t ko_terms, ko_terms_len, en_terms, en_terms_len;
     uint32_t ko, en, support;
     uint32_t stated; /* papers stating it */
+    bool one_way;    /* one way whatever its statements (make_pairs()) */
 } new_pair;
 
 static size_t put_str(pdx_assoc *a, const void *p, size_t n)
@@ -689,7 +732,7 @@ static int is_mined(pdx_assoc *a, const span *mined_ko, size_t n_mined, uint32_t
 
 /* Records the pair (k, b) when k has no mined pair. */
 static int add_pair(pdx_assoc *a, const span *mined_ko, size_t n_mined, uint32_t k,
-                    const best *b, new_pair *np)
+                    const best *b, bool one_way, new_pair *np)
 {
     const aword *en = &a->words[b->id];
     bool mined;
@@ -700,7 +743,7 @@ static int add_pair(pdx_assoc *a, const span *mined_ko, size_t n_mined, uint32_t
     *np = (new_pair){.ko_terms = put_str(a, key.s, key.n), .ko_terms_len = key.n,
                      .en_terms = put_str(a, word_key(a, en), en->key_len),
                      .en_terms_len = en->key_len, .ko = k, .en = b->id, .support = b->both,
-                     .stated = b->stated};
+                     .stated = b->stated, .one_way = one_way};
     a->n_added++;
     return a->out_strs.err;
 }
@@ -727,8 +770,8 @@ static int preferred(pdx_assoc *a, const best *bests, const span *mined_ko, size
  * states")? */
 static bool two_way(const new_pair *np)
 {
-    return np->stated >= ASSOC_TWO_WAY_PAPERS ||
-           (np->stated && np->support >= ASSOC_MIN_SUPPORT);
+    return !np->one_way && (np->stated >= ASSOC_TWO_WAY_PAPERS ||
+                            (np->stated && np->support >= ASSOC_MIN_SUPPORT));
 }
 
 static void point_pairs(pdx_assoc *a, const new_pair *np, size_t n)
@@ -783,9 +826,11 @@ static int make_pairs(pdx_assoc *a, const best *bests, const pdx_lex_pair *mined
         const best *b, *back;
         if (a->words[k].side != SIDE_KO ||
             (rc = preferred(a, bests, mined_ko, n_mined, k, &b)) || b->dice <= 0 ||
-            (rc = preferred(a, bests, mined_ko, n_mined, b->id, &back)) || back->id != k)
+            (rc = preferred(a, bests, mined_ko, n_mined, b->id, &back)) ||
+            (back->id != k && !b->alone))
             continue;
-        rc = add_pair(a, mined_ko, n_mined, k, b, &np[a->n_added]);
+        rc = add_pair(a, mined_ko, n_mined, k, b, back->id != k || !b->shared,
+                      &np[a->n_added]);
     }
     free(a->out);
     a->out = rc ? NULL : malloc((n_mined + a->n_added + 1) * sizeof *a->out);
@@ -879,7 +924,8 @@ void pdx_assoc_free(pdx_assoc *a)
     free(a->scratch);
     pdx_buf_free(&a->terms);
     pdx_buf_free(&a->out_strs);
-    free(a->stated);
+    free(a->stated.keys);
+    free(a->alone.keys);
     free(a->bests);
     free(a->out);
     free(a);

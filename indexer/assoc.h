@@ -66,7 +66,11 @@ int pdx_assoc_score(pdx_assoc *a);
  * an English word passes over a stated partner that has a pair in mined.
  * A pair two papers state, or one does and the words share 5 papers,
  * is used both ways; the others are one-way (the Korean word finds the
- * English one). The support is the papers they share.
+ * English one). A Korean word stated alone for an English word (no bare
+ * Hangul word before it) also pairs with its preferred partner when that
+ * prefers another word, or when their company is beyond chance but fails
+ * pdx_loan_associated()'s share test: one way, one of the English word's
+ * several renderings. The support is the papers they share.
  * *out stays valid until pdx_assoc_free() (and points into mined's
  * strings). */
 int pdx_assoc_pairs(pdx_assoc *a, const pdx_lex_pair *mined, size_t n_mined,

@@ -407,15 +407,30 @@ static double llr(double a, double b, double c, double d)
     return 2 * (cells - rows - cols);
 }
 
-double pdx_loan_association(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers)
+/* The G2 of a pair at least LOAN_MIN_LIFT times as often together as
+ * independence predicts, and with share, together in LOAN_MIN_SHARE of
+ * the papers of one of them; 0 otherwise. */
+static double association(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers,
+                          bool share)
 {
     if (both == 0 || both > df_ko || both > df_en || df_ko > papers || df_en > papers ||
         df_ko + df_en - both > papers)
         return 0;
     double a = (double)both, k = (double)df_ko, e = (double)df_en, n = (double)papers;
-    if (a * n < LOAN_MIN_LIFT * k * e || (a < LOAN_MIN_SHARE * k && a < LOAN_MIN_SHARE * e))
+    if (a * n < LOAN_MIN_LIFT * k * e ||
+        (share && a < LOAN_MIN_SHARE * k && a < LOAN_MIN_SHARE * e))
         return 0;
     return llr(a, k - a, e - a, n - k - e + a);
+}
+
+double pdx_loan_association(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers)
+{
+    return association(both, df_ko, df_en, papers, true);
+}
+
+double pdx_loan_beyond_chance(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers)
+{
+    return association(both, df_ko, df_en, papers, false);
 }
 
 bool pdx_loan_associated(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers)

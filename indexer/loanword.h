@@ -114,4 +114,9 @@ bool pdx_loan_associated(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t
 #define PDX_LOAN_MIN_LLR 20.0
 double pdx_loan_association(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers);
 
+/* The same without the share test: the company of a pair a summary states
+ * (assoc.c), where the statement is the evidence that the words name one
+ * thing, and company need only be beyond chance. */
+double pdx_loan_beyond_chance(uint64_t both, uint64_t df_ko, uint64_t df_en, uint64_t papers);
+
 #endif

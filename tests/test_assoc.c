@@ -240,6 +240,68 @@ static void test_assoc__stated(void **state)
     pdx_assoc_free(a);
 }
 
+/* The fixture of renderings, RPAPERS papers (enough for 10 shared papers
+ * to be company beyond chance), filler elsewhere:
+ *  - 0-39 have Context in the title; 0-19 say 문맥, 0 and 1 as
+ *    `문맥(context)`; 20-29 and 100-129 say 맥락, 20 as `맥락(context)`:
+ *    10 of 맥락's 40 papers, too few for the share test of a pair by
+ *    company alone;
+ *  - 200-239 have Hallucination in the title; 200-219 say 환각, 200 and
+ *    201 as `환각(hallucination)`; 220-229 and 300-329 say 현상, 220 as
+ *    `오류 현상(hallucination)`, where the name is both words. */
+#define RPAPERS 1000
+static void make_renderings(fpaper *p)
+{
+    for (size_t i = 0; i < RPAPERS; i++) {
+        char en[16], ko[16];
+        filler_en(en, sizeof en, i);
+        filler_ko(ko, sizeof ko, i);
+        const char *t = i < 40 ? "Context" : i >= 200 && i < 240 ? "Hallucination" : "";
+        const char *s = i < 2                                   ? "문맥(context)"
+                        : i < 20                                ? "문맥"
+                        : i == 20                               ? "맥락(context)"
+                        : (i > 20 && i < 30) || (i >= 100 && i < 130) ? "맥락"
+                        : i < 202 && i >= 200                   ? "환각(hallucination)"
+                        : i >= 200 && i < 220                   ? "환각"
+                        : i == 220                              ? "오류 현상(hallucination)"
+                        : (i > 220 && i < 230) || (i >= 300 && i < 330) ? "현상" : "";
+        snprintf(p[i].id, sizeof p[i].id, "2503.%05zu", i);
+        snprintf(p[i].title, sizeof p[i].title, "%s %s", t, en);
+        snprintf(p[i].summary, sizeof p[i].summary, "- 이 논문은 %s을 다룬다. %s", ko, s);
+    }
+}
+
+/* One English word, several Korean renderings: a Korean word a summary
+ * states alone for an English word (맥락(context)) is paired with it when
+ * their company is beyond chance, though too rare for the share test and
+ * though the English word takes another partner (문맥); one way, since the
+ * English word keeps that partner. A word stated after a bare Hangul word
+ * (오류 현상(hallucination)) is not: the name may be both words. */
+static void test_assoc__renderings(void **state)
+{
+    (void)state;
+    static fpaper p[RPAPERS];
+    make_renderings(p);
+    pdx_assoc *a = fed(p, RPAPERS, false);
+    const pdx_lex_pair *out;
+    size_t n;
+    assert_int_equal(pdx_assoc_pairs(a, NULL, 0, &out, &n), PDX_OK);
+    const pdx_lex_pair *mun = find_ko(out, n, "문맥"), *maek = find_ko(out, n, "맥락"),
+                       *hw = find_ko(out, n, "환각");
+    assert_non_null(mun);
+    assert_true(is(mun->en_terms, mun->en_terms_len, "context"));
+    assert_false(mun->one_way);
+    assert_non_null(maek);
+    assert_true(is(maek->en_terms, maek->en_terms_len, "context"));
+    assert_true(maek->one_way);
+    assert_int_equal(maek->support, 10);
+    assert_non_null(hw);
+    assert_false(hw->one_way);
+    assert_null(find_ko(out, n, "현상"));
+    assert_int_equal(n, 3);
+    pdx_assoc_free(a);
+}
+
 /* The pairs depend on the papers, not on their order (a build and an
  * update feed them in different orders), nor on a score taken before the
  * last paper (a build scores on the mining thread). */
@@ -321,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_assoc__words_that_keep_company),
         cmocka_unit_test(test_assoc__stated_word_keeps_its_pairs),
         cmocka_unit_test(test_assoc__stated),
+        cmocka_unit_test(test_assoc__renderings),
         cmocka_unit_test(test_assoc__order_free),
         cmocka_unit_test(test_assoc__common_words_unpaired),
         cmocka_unit_test(test_assoc__sample_and_arguments),
