@@ -211,7 +211,7 @@ typedef struct alt {
     uint32_t support;
     int side;  /* the side of the lexicon the key was found on */
     bool head; /* from a head's pair (pdx_lex_pair.head) */
-    bool company; /* from a one-way pair, found by company, not stated */
+    bool company; /* from a one-way pair (found by company, or stated once) */
 } alt;
 
 /* Direct equivalents gathered before the most supported are kept: a key

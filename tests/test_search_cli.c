@@ -464,6 +464,34 @@ static void test_numbers(void **state)
     free(idx);
 }
 
+/* --explain names a one-way pair (a title-summary pair by company) by the
+ * papers its words share: 맥락 in the summaries of the 8 papers with
+ * Context in the title, among 100. */
+static void test_explain_one_way(void **state)
+{
+    (void)state;
+    static char d[32768];
+    size_t n = (size_t)snprintf(d, sizeof d, "## Daily Papers (2024-03-01)\n\n");
+    for (int i = 0; i < 100; i++) {
+        n += (size_t)snprintf(d + n, sizeof d - n,
+                              "### [%s Gadget %d](https://arxiv.org/abs/2403.%05d)\n\n"
+                              "Vote: 1\n\nAuthors: Bo Kim\n\n- 이 가젯은 %s 숫자 %d를 센다.\n\n",
+                              i < 8 ? "Context" : "Plain", i, i + 1, i < 8 ? "맥락의" : "", i);
+        assert_true(n < sizeof d);
+    }
+    char *p = fx_path(fx->dir, "oneway/2024/03/01.md");
+    fx_write(p, d, n);
+    free(p);
+    char *idx = fx_path(fx->dir, "oneway.idx");
+    assert_int_equal(sh(NULL, "'%s' -q -o '%s' '%s/oneway'", INDEX_BIN, idx, fx->dir), 0);
+    char *out;
+    assert_int_equal(sh(&out, "NO_COLOR= '%s' -i '%s' --explain 맥락", SEARCH_BIN, idx), 0);
+    assert_non_null(strstr(out, "\nexpanded: 맥락 -> context (lexicon, one way: together in 8 "
+                                "papers; weight 0.3)\n"));
+    free(out);
+    free(idx);
+}
+
 static void test_partial_matches(void **state)
 {
     (void)state;
@@ -1291,6 +1319,7 @@ int main(void)
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_human_output),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_explain_one_way),
         cmocka_unit_test(test_partial_matches),
         cmocka_unit_test(test_json_valid),
         cmocka_unit_test(test_paging),
