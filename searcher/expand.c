@@ -830,6 +830,17 @@ static bool typed_next(const pdx_group *a, const pdx_group *b, const char *text,
     return true;
 }
 
+/* Were groups a and b typed side by side: words apart (typed_next()), or
+ * consecutive parts of one compound typed closed that the parser reads as
+ * its words (query.c compound_part())? */
+static bool side_by_side(const pdx_group *a, const pdx_group *b, const char *text, size_t len)
+{
+    if (a->split_part && b->split_part == a->split_part + 1 && a->split_at == b->split_at &&
+        a->split_len == b->split_len)
+        return true;
+    return typed_next(a, b, text, len);
+}
+
 static bool ascii_letter(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -1042,11 +1053,13 @@ static int english_part_of(expander *x, const pdx_clause *c, uint32_t from, uint
     return english_of_key(x, lk, n_lk, out);
 }
 
-/* Do groups a and b share an alternative (a span's equivalent)? */
+/* Do groups a and b share an alternative (a span's equivalent, not the
+ * phrase of the compound they were typed as)? */
 static bool share_alternative(const pdx_group *a, const pdx_group *b)
 {
     for (uint32_t i = 0; i < a->n_clauses; i++)
-        if (a->clauses[i].alternative && group_has(b, &a->clauses[i]))
+        if (a->clauses[i].alternative && !a->clauses[i].compound_phrase &&
+            group_has(b, &a->clauses[i]))
             return true;
     return false;
 }
@@ -1100,8 +1113,12 @@ static int compose_pair(expander *x, const span_word *w, const char *text)
     }
     const pdx_group *a = &x->q->groups[w[0].g], *b = &x->q->groups[w[1].g];
     char from[2 * PDX_SPELLING_MAX + 1];
-    size_t fn = two_words(from, sizeof from, text + a->typed_at, a->typed_len,
-                          text + b->typed_at, b->typed_len);
+    size_t fn = 0;
+    if (!a->split_part)
+        fn = two_words(from, sizeof from, text + a->typed_at, a->typed_len, text + b->typed_at,
+                       b->typed_len);
+    else if (a->split_len < sizeof from) /* noted as the compound typed */
+        memcpy(from, text + a->split_at, fn = a->split_len);
     bool added;
     return add_composed(x, w, 2, e, from, fn, &added);
 }
@@ -1163,7 +1180,7 @@ static int compose_words(expander *x, const char *text, size_t len)
     for (uint32_t g = 0; g + 1 < q->n_groups && x->alts_left && !rc; g++) {
         span_word w[2];
         const pdx_group *a = &q->groups[g], *b = &q->groups[g + 1];
-        if (!typed_next(a, b, text, len) || !one_word_group(q, g, &w[0]) ||
+        if (!side_by_side(a, b, text, len) || !one_word_group(q, g, &w[0]) ||
             !one_word_group(q, g + 1, &w[1]) || !is_korean(word_clause(q, w[0])->slots[0].text) ||
             !is_korean(word_clause(q, w[1])->slots[0].text) || spanned[g] || spanned[g + 1])
             continue;

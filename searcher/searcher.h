@@ -172,6 +172,11 @@ int pdx_search_term_papers(pdx_searcher *s, uint32_t vord, uint64_t *out);
 /* Papers the query text t[0..n) matches in full into *total (exact up to
  * PDX_EXACT_TOTAL); 0 for a text of no word. */
 int pdx_suggest_papers(pdx_searcher *s, const char *t, size_t n, uint64_t *total);
+/* The same for t read as written (PDX_PARSE_NO_EXPAND: no equivalent, no
+ * split): how many papers hold a closed compound's syllables as a phrase
+ * (query.c). Safe while a query is being parsed: it parses and searches
+ * its own query. */
+int pdx_papers_as_written(pdx_searcher *s, const char *t, size_t n, uint64_t *total);
 /* Is w[0..n) a Korean word pdx_suggest_korean() looks at: 2 to 10
  * precomposed Hangul syllables? */
 bool pdx_suggest_korean_word(const char *w, size_t n);
@@ -350,6 +355,10 @@ typedef struct pdx_clause {
      * "pretraining"): the lexicon may know the word by this form only
      * (expand.c looks it up when the form typed has no pair). */
     bool spelling;
+    /* The phrase of a compound typed closed that the parser reads as its
+     * words (query.c compound_part()): an alternative of each part, no
+     * lexicon span between them (expand.c in_span()). */
+    bool compound_phrase;
 } pdx_clause;
 
 typedef struct pdx_group {

@@ -483,11 +483,13 @@ static void put_in_case(pdx_buf *o, const char *r, size_t n, const char *t, size
     }
 }
 
-int pdx_suggest_papers(pdx_searcher *s, const char *t, size_t n, uint64_t *total)
+/* Papers the query text t[0..n) parsed with flags matches in full. */
+static int papers_matching(pdx_searcher *s, const char *t, size_t n, unsigned flags,
+                           uint64_t *total)
 {
     pdx_query *q;
     *total = 0;
-    int rc = pdx_query_parse_flags(&q, s, t, n, PDX_PARSE_DEFAULT);
+    int rc = pdx_query_parse_flags(&q, s, t, n, flags);
     if (rc)
         return rc == PDX_EINVAL ? PDX_OK : rc; /* no word of its own: nothing held */
     pdx_search_opts o;
@@ -501,6 +503,16 @@ int pdx_suggest_papers(pdx_searcher *s, const char *t, size_t n, uint64_t *total
     }
     pdx_query_free(q);
     return rc;
+}
+
+int pdx_suggest_papers(pdx_searcher *s, const char *t, size_t n, uint64_t *total)
+{
+    return papers_matching(s, t, n, PDX_PARSE_DEFAULT, total);
+}
+
+int pdx_papers_as_written(pdx_searcher *s, const char *t, size_t n, uint64_t *total)
+{
+    return papers_matching(s, t, n, PDX_PARSE_NO_EXPAND, total);
 }
 
 /* Does the query text t[0..n) match some paper in full (into *held)? */

@@ -716,9 +716,13 @@ static void search_hyphenated_name_with_digits(void **state)
 /* A closed Korean compound no paper writes closed, whose syllables at the
  * cut at most two papers write side by side, is its words, the phrase
  * ranking first: `환각완화` finds 환각을 ... 완화하는 too, after 환각 완화
- * (it matched only that). Not split: a compound some paper writes closed
- * (`모델병합`), or one whose syllables three papers write side by side
- * (`데이터정제`: the phrase finds them). */
+ * (it matched only that). So is one whose phrase a page of papers at most
+ * holds, wherever its syllables stand side by side: `데이터정제`, 3 papers,
+ * finds 데이터를 모아 정제한다 after them. Not split: a compound some paper
+ * writes closed (`모델병합`), one whose phrase more than a page of papers
+ * hold (`코드검토`, 11: the phrase finds them), or one the lexicon names
+ * (`자료정리`, stated as data tidying by 3 papers; `문서요약`, stated with a
+ * hyphen, 문서-요약). */
 static void search_closed_compound_split(void **state)
 {
     (void)state;
@@ -734,36 +738,69 @@ static void search_closed_compound_split(void **state)
         {"2406.00008", "정제 둘", "Ha Jung", "웹 데이터 정제 방법", 20240608, 0},
         {"2406.00009", "정제 셋", "Ira Yoon", "데이터 정제 비용", 20240609, 0},
         {"2406.00010", "정제 넷", "Jun Park", "데이터를 모아 정제한다", 20240610, 0},
+        {"2406.00011", "검토", "Kim Lee", "코드를 받아 검토한다", 20240611, 0},
+        {"2406.00012", "자료", "Lee Kim", "자료를 모아 정리한다", 20240612, 0},
+        {"2406.00013", "자료 하나", "Min Seo", "자료 정리(data tidying) 도구", 20240613, 0},
+        {"2406.00014", "자료 둘", "Nam Seo", "자료 정리(data tidying) 방법", 20240614, 0},
+        {"2406.00015", "자료 셋", "Oh Seo", "자료 정리(data tidying) 비용", 20240615, 0},
+        {"2406.00016", "검토 1", "Pak Yoon", "코드 검토 일", 20240616, 0},
+        {"2406.00017", "검토 2", "Pak Yoon", "코드 검토 이", 20240616, 0},
+        {"2406.00018", "검토 3", "Pak Yoon", "코드 검토 삼", 20240616, 0},
+        {"2406.00019", "검토 4", "Pak Yoon", "코드 검토 사", 20240616, 0},
+        {"2406.00020", "검토 5", "Pak Yoon", "코드 검토 오", 20240616, 0},
+        {"2406.00021", "검토 6", "Pak Yoon", "코드 검토 육", 20240616, 0},
+        {"2406.00022", "검토 7", "Pak Yoon", "코드 검토 칠", 20240616, 0},
+        {"2406.00023", "검토 8", "Pak Yoon", "코드 검토 팔", 20240616, 0},
+        {"2406.00024", "검토 9", "Pak Yoon", "코드 검토 구", 20240616, 0},
+        {"2406.00025", "검토 10", "Pak Yoon", "코드 검토 십", 20240616, 0},
+        {"2406.00026", "검토 11", "Pak Yoon", "코드 검토 백", 20240616, 0},
+        {"2406.00027", "문서", "Ryu Han", "문서를 모아 요약한다", 20240617, 0},
+        {"2406.00028", "문서 하나", "Ryu Han", "문서-요약(doc digest) 도구", 20240617, 0},
+        {"2406.00029", "문서 둘", "Ryu Han", "문서-요약(doc digest) 방법", 20240617, 0},
+        {"2406.00030", "문서 셋", "Ryu Han", "문서-요약(doc digest) 비용", 20240617, 0},
     };
+    const size_t nd = sizeof fd / sizeof fd[0];
     env e = {0};
-    fx_search_open(&e, fd, 10);
+    fx_search_open(&e, fd, nd);
     pdx_search_opts o;
     pdx_search_opts_default(&o);
     o.no_partial = true;
-    assert_string_equal(run_in(&e, fd, 10, "환각완화", &o, NULL), "0,1");
-    assert_string_equal(run_in(&e, fd, 10, "환각완화를", &o, NULL), "0,1");
-    assert_string_equal(run_in(&e, fd, 10, "\"환각완화\"", &o, NULL), "0"); /* a phrase */
-    assert_string_equal(run_in(&e, fd, 10, "모델병합", &o, NULL), "4");
+    assert_string_equal(run_in(&e, fd, nd, "환각완화", &o, NULL), "0,1");
+    assert_string_equal(run_in(&e, fd, nd, "환각완화를", &o, NULL), "0,1");
+    assert_string_equal(run_in(&e, fd, nd, "\"환각완화\"", &o, NULL), "0"); /* a phrase */
+    assert_string_equal(run_in(&e, fd, nd, "모델병합", &o, NULL), "4");
     pdx_results r;
-    const char *got = run_in(&e, fd, 10, "데이터정제", &o, &r);
-    assert_int_equal(r.total, 3);
-    assert_null(strchr(got, '9'));
+    const char *got = run_in(&e, fd, nd, "데이터정제", &o, &r);
+    assert_int_equal(r.total, 4);
+    assert_string_equal(got + strlen(got) - 2, ",9"); /* the words apart, last */
+    pdx_results_clear(&r);
+    run_in(&e, fd, nd, "코드검토", &o, &r);
+    assert_int_equal(r.total, 11); /* not 2406.00011's 코드를 ... 검토한다 */
+    pdx_results_clear(&r);
+    got = run_in(&e, fd, nd, "자료정리", &o, &r);
+    assert_int_equal(r.total, 3); /* not 2406.00012's 자료를 ... 정리한다 */
+    assert_null(strstr(got, "11"));
+    pdx_results_clear(&r);
+    /* named with a hyphen (문서-요약: no bigram across it) */
+    got = run_in(&e, fd, nd, "문서요약", &o, &r);
+    assert_int_equal(r.total, 3); /* not 2406.00027's 문서를 ... 요약한다 */
+    assert_null(strstr(got, "26"));
     pdx_results_clear(&r);
     /* excluded, it is one unit, the phrase (as -환각-완화 is) */
-    got = run_in(&e, fd, 10, "환각 -환각완화", &o, NULL);
+    got = run_in(&e, fd, nd, "환각 -환각완화", &o, NULL);
     assert_true(!strcmp(got, "1,3") || !strcmp(got, "3,1"));
     /* typed again, it is searched once (256 copies took 209 ms at 1x) */
     uint32_t once;
-    run_in(&e, fd, 10, "환각완화", &o, &r);
+    run_in(&e, fd, nd, "환각완화", &o, &r);
     once = r.clauses;
     pdx_results_clear(&r);
-    assert_string_equal(run_in(&e, fd, 10, "환각완화 환각완화 환각완화", &o, &r), "0,1");
+    assert_string_equal(run_in(&e, fd, nd, "환각완화 환각완화 환각완화", &o, &r), "0,1");
     assert_int_equal(r.clauses, once);
     pdx_results_clear(&r);
     /* whole with --no-expand (the words as written) and in a query with
      * OR, whose groups the words would multiply */
-    assert_string_equal(run_flags(&e, fd, 10, "환각완화", PDX_PARSE_NO_EXPAND, &o, NULL), "0");
-    assert_string_equal(run_in(&e, fd, 10, "환각완화 OR 불안", &o, NULL), "0,2");
+    assert_string_equal(run_flags(&e, fd, nd, "환각완화", PDX_PARSE_NO_EXPAND, &o, NULL), "0");
+    assert_string_equal(run_in(&e, fd, nd, "환각완화 OR 불안", &o, NULL), "0,2");
     fx_search_close(&e);
 }
 
