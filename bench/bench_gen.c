@@ -6,13 +6,17 @@
  * the distinct ids and once per generated copy, and writes each paper as
  * soon as it is parsed.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "paperdex/errors.h"
@@ -209,19 +213,106 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* mkdir -p of the directory part of path. */
-static int make_parents(char *path)
+/* mkdir -p of the directory part of path under root_len bytes of it that
+ * exist (--out): a part that exists must be a directory, not a symbolic
+ * link (which could lead the copies into someone's files). */
+static int make_parents(char *path, size_t root_len)
 {
-    for (char *p = path + 1; *p; p++) {
+    for (char *p = path + root_len + 1; *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
+        struct stat st;
         int rc = mkdir(path, 0777);
+        if (rc != 0 && errno == EEXIST && !lstat(path, &st) && !S_ISDIR(st.st_mode)) {
+            errno = ENOTDIR;
+            rc = -1;
+        } else if (rc != 0 && errno == EEXIST) {
+            rc = 0;
+        }
         *p = '/';
-        if (rc != 0 && errno != EEXIST)
+        if (rc != 0)
             return -1;
     }
     return 0;
+}
+
+/* The file gen leaves in --out: a directory holding it is one gen wrote
+ * before, whose copies it may replace. */
+#define GEN_MARK ".paperdex-gen"
+
+/* Is directory `dir` empty or marked as gen's (*ours)? -1 and errno when
+ * it cannot be read. */
+static int dir_is_ours(const char *dir, bool *ours)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    bool other = false, mark = false;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (!strcmp(e->d_name, GEN_MARK))
+            mark = true;
+        else
+            other = true;
+    }
+    closedir(d);
+    *ours = mark || !other;
+    return 0;
+}
+
+/* Makes --out ready for the copies, or refuses: it must be a new or empty
+ * directory, or one gen wrote (GEN_MARK), not a symbolic link, and not
+ * inside the corpus (whose next build would read the copies). No path
+ * makes gen replace files it did not write. */
+static int prepare_out(gen *g)
+{
+    const char *out = g->o->out;
+    struct stat st;
+    bool made = false;
+    if (lstat(out, &st) != 0) {
+        if (errno != ENOENT || mkdir(out, 0777) != 0)
+            return gen_fail(g, PDX_EIO, "%s: %s", out, strerror(errno));
+        made = true;
+    } else if (!S_ISDIR(st.st_mode)) {
+        return gen_fail(g, PDX_EINVAL, "%s: not a directory%s", out,
+                        S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
+    }
+    bool ours;
+    if (dir_is_ours(out, &ours) != 0)
+        return gen_fail(g, PDX_EIO, "%s: %s", out, strerror(errno));
+    if (!ours)
+        return gen_fail(g, PDX_EINVAL,
+                        "%s holds files paperdex-bench gen did not write; give a new or empty "
+                        "directory", out);
+    char co[PATH_MAX], ou[PATH_MAX];
+    size_t n;
+    if (realpath(g->o->corpus, co) && realpath(out, ou) && (n = strlen(co)) &&
+        !strncmp(ou, co, n) && (ou[n] == '/' || ou[n] == '\0')) {
+        if (made)
+            rmdir(out);
+        return gen_fail(g, PDX_EINVAL, "%s is inside the corpus %s", out, g->o->corpus);
+    }
+    char mark[PATH_MAX];
+    if ((size_t)snprintf(mark, sizeof mark, "%s/%s", out, GEN_MARK) >= sizeof mark)
+        return gen_fail(g, PDX_EINVAL, "%s: path too long", out);
+    int fd = open(mark, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return gen_fail(g, PDX_EIO, "%s: %s", mark, strerror(errno));
+    close(fd);
+    return 0;
+}
+
+/* fopen(path, "w") that neither follows a symbolic link nor writes through
+ * one. */
+static FILE *create_file(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+    if (fd >= 0 && !f)
+        close(fd);
+    return f;
 }
 
 static uint64_t fnv1a(const char *s)
@@ -261,7 +352,7 @@ static int open_out(gen *g, const pdx_paper *p)
     if (!path)
         return gen_fail(g, PDX_ENOMEM, "out of memory");
     snprintf(path, n, "%s/c%03u/%s", g->o->out, g->copy, rel);
-    if (make_parents(path) != 0 || !(g->out = fopen(path, "w"))) {
+    if (make_parents(path, strlen(g->o->out)) != 0 || !(g->out = create_file(path))) {
         gen_fail(g, PDX_EIO, "%s: %s", path, strerror(errno));
         free(path);
         return g->err;
@@ -411,8 +502,8 @@ int bench_gen_run(const bench_gen_opts *opts, bench_gen_stats *stats, char *errb
             gen_fail(&g, PDX_EINVAL, "scale %u x %zu papers does not fit the 8-digit id space",
                  opts->scale, w);
     }
-    if (!g.err && mkdir(opts->out, 0777) != 0 && errno != EEXIST)
-        gen_fail(&g, PDX_EIO, "%s: %s", opts->out, strerror(errno));
+    if (!g.err)
+        prepare_out(&g);
     for (uint32_t k = 1; k < opts->scale && !g.err; k++) {
         g.copy = k;
         free(g.cur_file);

@@ -326,6 +326,68 @@ static void test_bench_gen_corpus(void **state)
     fx_rmtree(dir);
 }
 
+/* gen writes only where it may: a new or empty --out, or one it wrote
+ * before; never over files it did not write, through a symbolic link, or
+ * inside the corpus (an attack found it replacing a file planted at a
+ * copy's path, and writing through a link into another directory). */
+static void test_bench_gen_out_safety(void **state)
+{
+    (void)state;
+    char *dir = fx_tmpdir();
+    char *corpus = fx_path(dir, "corpus");
+    char *f1 = fx_path(corpus, "2024/06/03.md");
+    fx_write(f1, day1, (size_t)-1);
+    char err[256];
+    bench_gen_opts o = {.corpus = corpus, .scale = 2, .seed = BENCH_GEN_DEFAULT_SEED,
+                        .quiet = true};
+    /* a directory holding someone's file: refused, the file kept */
+    char *mine = fx_path(dir, "mine/c001/2024/06/03.md");
+    fx_write(mine, "precious", 8);
+    char *mine_dir = fx_path(dir, "mine");
+    o.out = mine_dir;
+    assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_EINVAL);
+    assert_non_null(strstr(err, "did not write"));
+    size_t n;
+    char *kept = fx_read(mine, &n);
+    assert_true(n == 8 && !memcmp(kept, "precious", 8));
+    free(kept);
+    /* a file, or a symbolic link to a directory: refused */
+    o.out = f1;
+    assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_EINVAL);
+    char *link = fx_path(dir, "link");
+    assert_int_equal(symlink(mine_dir, link), 0);
+    o.out = link;
+    assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_EINVAL);
+    /* inside the corpus: refused, and nothing left there */
+    char *inside = fx_path(corpus, "gen");
+    o.out = inside;
+    assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_EINVAL);
+    struct stat st;
+    assert_int_equal(lstat(inside, &st), -1);
+    /* its own output, again: fine; a link planted at a copy's path is not
+     * written through */
+    char *out = fx_path(dir, "out");
+    o.out = out;
+    assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_OK);
+    assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_OK);
+    char *copy = fx_path(out, "c001/2024/06/03.md");
+    assert_int_equal(unlink(copy), 0);
+    assert_int_equal(symlink(mine, copy), 0);
+    assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_EIO);
+    kept = fx_read(mine, &n);
+    assert_true(n == 8 && !memcmp(kept, "precious", 8));
+    free(kept);
+    fx_rmtree(dir);
+    free(copy);
+    free(out);
+    free(inside);
+    free(link);
+    free(mine_dir);
+    free(mine);
+    free(f1);
+    free(corpus);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_bench_split_sentences),
         cmocka_unit_test(test_bench_gen_id),
         cmocka_unit_test(test_bench_gen_corpus),
+        cmocka_unit_test(test_bench_gen_out_safety),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
