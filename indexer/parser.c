@@ -445,6 +445,9 @@ bool pdx_arxiv_id_from_url(const char *url, size_t url_len, const char **id_out,
         s += 14;
         n -= 14;
         pdf = true;
+    } else if (has_prefix_ci(s, n, "arxiv.org/html/")) { /* as a query takes it */
+        s += 15;
+        n -= 15;
     } else if (has_prefix_ci(s, n, "huggingface.co/papers/")) {
         s += 22;
         n -= 22;

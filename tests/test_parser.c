@@ -2301,6 +2301,7 @@ static void test_arxiv_ids(void **state)
         {"https://www.arxiv.org/abs/2408.04619/", "2408.04619"},
         {"https://arxiv.org/pdf/2408.04619", "2408.04619"},
         {"https://arxiv.org/pdf/2408.04619v1.pdf", "2408.04619"},
+        {"https://arxiv.org/html/2401.00012v1", "2401.00012"}, /* an attack: "no arXiv id" */
         {"https://export.arxiv.org/abs/1501.0001?context=cs", "1501.0001"},
         {"HTTPS://ARXIV.ORG/abs/2408.04619#x", "2408.04619"},
         {"https://arxiv.org/abs/math.AG/0309136", "math.AG/0309136"},
