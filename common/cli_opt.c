@@ -53,6 +53,8 @@ void pdx_cli_escape(pdx_buf *b, const char *m, size_t n)
         } else if (pdx_is_control_cp(cp) && !(cp == '\n' && i + 1 == n)) {
             snprintf(esc, sizeof esc, cp < 0x100 ? "\\x%02X" : "\\u{%04X}", (unsigned)cp);
             pdx_buf_append(b, esc, strlen(esc));
+        } else if (cp == '\\') { /* so a name with "\x07" is not one with a BEL */
+            pdx_buf_append(b, "\\\\", 2);
         } else {
             pdx_buf_append(b, p + i, k);
         }

@@ -33,7 +33,8 @@ bool pdx_cli_parse_real(const char *v, double max, double *out);
  * \u{NNNN}). */
 void pdx_cli_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Appends m[0..n) to b escaped as pdx_cli_eprintf() writes it: a byte of
- * invalid UTF-8 or a control character as \xHH (\u{HHHH} past 0xFF), the
+ * invalid UTF-8 or a control character as \xHH (\u{HHHH} past 0xFF), a
+ * backslash as \\ (a file named "a\x07" is not one named "a" BEL), the
  * rest as is (a newline ending m kept). */
 void pdx_cli_escape(pdx_buf *b, const char *m, size_t n);
 /* The same on f (stdout: a summary naming files). */

@@ -1360,10 +1360,13 @@ static void hostile_index_escapes_file_names(void **st)
     char *evil = fx_path(dir, "d/x\033]0;pwned\a\033[2J.md");
     char *forged = fx_path(dir, "d/a\nfake.md:1: skipped: forged.md");
     char *plain = fx_path(dir, "d/평범한 이름.md");
+    /* a backslash: not to be read as the BEL of another name (an attack) */
+    char *slash = fx_path(dir, "d/lit\\x07.md");
     const char *no_link = "## Daily Papers (2024-03-04)\n\n### Heading without a link\n\n- 본문.\n";
     fx_write(evil, no_link, (size_t)-1);
     fx_write(forged, no_link, (size_t)-1);
     fx_write(plain, no_link, (size_t)-1);
+    fx_write(slash, no_link, (size_t)-1);
     char *idx = fx_path(dir, "x.idx");
     const char *build[] = {"paperdex-index", "-o", idx, sub, NULL};
     run_result r = run_prog(dir, build);
@@ -1373,6 +1376,7 @@ static void hostile_index_escapes_file_names(void **st)
     assert_non_null(strstr(r.err, "x\\x1B]0;pwned\\x07\\x1B[2J.md:3: warning:"));
     assert_non_null(strstr(r.err, "a\\x0Afake.md:1: skipped: forged.md:3: warning:"));
     assert_non_null(strstr(r.err, "평범한 이름.md:3: warning:"));
+    assert_non_null(strstr(r.err, "lit\\\\x07.md:3: warning:"));
     for (const char *l = r.err; *l; l = strchr(l, '\n') + 1) { /* no forged line */
         if (!strncmp(l, "fake.md", 7))
             fail_msg("a forged message line: %s", r.err);
@@ -1381,6 +1385,7 @@ static void hostile_index_escapes_file_names(void **st)
     }
     run_free(&r);
     free(idx);
+    free(slash);
     free(plain);
     free(forged);
     free(evil);
