@@ -3076,9 +3076,27 @@ int pdx_group_add_clause(pdx_group *g, pdx_clause *cl)
     return group_add(g, cl);
 }
 
+/* Is the note already there (a word typed twice with two particles,
+ * `에이전트가 에이전트를`, is two words, each expanded: --explain said so
+ * twice)? */
+static bool noted(const pdx_query *q, const char *from, size_t from_len, const char *to,
+                  size_t to_len, const char *source, uint32_t support, double weight)
+{
+    for (size_t i = 0; i < q->n_exps; i++) {
+        const pdx_expansion *x = &q->exps[i];
+        if (x->from_len == from_len && x->to_len == to_len && x->support == support &&
+            x->weight == weight && !strcmp(x->source, source) &&
+            !memcmp(x->from, from, from_len) && !memcmp(x->to, to, to_len))
+            return true;
+    }
+    return false;
+}
+
 int pdx_query_note_expansion(pdx_query *q, const char *from, size_t from_len, const char *to,
                              size_t to_len, const char *source, uint32_t support, double weight)
 {
+    if (noted(q, from, from_len, to, to_len, source, support, weight))
+        return PDX_OK;
     pdx_expansion *n = realloc(q->exps, (q->n_exps + 1) * sizeof *n);
     if (!n)
         return PDX_ENOMEM;

@@ -116,7 +116,7 @@ static const char usage[] =
     "  paperdex-search \xea\xb0\x95\xed\x99\x94\xed\x95\x99\xec\x8a\xb5 'votes:>=20' --sort votes\n"
     "  paperdex-search --json -n 5 diffusion \xeb\xaa\xa8\xeb\x8d\xb8\n"
     "\n"
-    "Exit status: 0 papers matched, 1 none did, 2 error.\n";
+    "Exit status: 0 papers matched (partial matches too), 1 none did, 2 error.\n";
 
 #define PROG "paperdex-search: "
 

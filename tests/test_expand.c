@@ -762,6 +762,10 @@ static void test_expand__composed_pair(void **state)
     pdx_results_clear(&r);
     pdx_query_free(q);
     assert_true(english >= 0 && (apart < 0 || english < apart));
+    /* a word typed twice, with two particles, is noted once */
+    expand(e, "음악을 음악이", got, sizeof got);
+    if (strcmp(got, "음악>music;"))
+        fail_msg("\"음악을 음악이\": expanded to \"%s\"", got);
     expand(e, "음악 새 생성", got, sizeof got);
     assert_null(strstr(got, "music generation"));
     expand(e, "음악 date:2025 생성", got, sizeof got); /* apart, a filter between */
