@@ -271,6 +271,15 @@ static int prepare_out(gen *g)
     const char *out = g->o->out;
     struct stat st;
     bool made = false;
+    char bare[PATH_MAX]; /* out less a trailing "/" or "/.": lstat("link/") follows it */
+    size_t n = strlen(out);
+    if (n >= sizeof bare)
+        return gen_fail(g, PDX_EINVAL, "%s: path too long", out);
+    memcpy(bare, out, n + 1);
+    while (n > 1 && (bare[n - 1] == '/' || (bare[n - 1] == '.' && bare[n - 2] == '/')))
+        bare[--n] = '\0';
+    if (lstat(bare, &st) == 0 && S_ISLNK(st.st_mode))
+        return gen_fail(g, PDX_EINVAL, "%s: a symbolic link", out);
     if (lstat(out, &st) != 0) {
         if (errno != ENOENT || mkdir(out, 0777) != 0)
             return gen_fail(g, PDX_EIO, "%s: %s", out, strerror(errno));
@@ -287,7 +296,6 @@ static int prepare_out(gen *g)
                         "%s holds files paperdex-bench gen did not write; give a new or empty "
                         "directory", out);
     char co[PATH_MAX], ou[PATH_MAX];
-    size_t n;
     if (realpath(g->o->corpus, co) && realpath(out, ou) && (n = strlen(co)) &&
         !strncmp(ou, co, n) && (ou[n] == '/' || ou[n] == '\0')) {
         if (made)

@@ -177,6 +177,14 @@ int pdx_suggest_papers(pdx_searcher *s, const char *t, size_t n, uint64_t *total
  * (query.c). Safe while a query is being parsed: it parses and searches
  * its own query. */
 int pdx_papers_as_written(pdx_searcher *s, const char *t, size_t n, uint64_t *total);
+
+/* pdx_query_parse_flags() with the internal flags too: PDX_PARSE_QUICK
+ * counts no phrase of a closed compound (query.c compound_cuts()), for the
+ * many trial parses a suggestion makes (a review: 940 parses for a query
+ * of 64 compounds, each counting its phrases again). */
+#define PDX_PARSE_QUICK 0x100u
+int pdx_query_parse_any(pdx_query **out, pdx_searcher *s, const char *text, size_t len,
+                        unsigned flags);
 /* Is w[0..n) a Korean word pdx_suggest_korean() looks at: 2 to 10
  * precomposed Hangul syllables? */
 bool pdx_suggest_korean_word(const char *w, size_t n);

@@ -489,7 +489,7 @@ static int papers_matching(pdx_searcher *s, const char *t, size_t n, unsigned fl
 {
     pdx_query *q;
     *total = 0;
-    int rc = pdx_query_parse_flags(&q, s, t, n, flags);
+    int rc = pdx_query_parse_any(&q, s, t, n, flags);
     if (rc)
         return rc == PDX_EINVAL ? PDX_OK : rc; /* no word of its own: nothing held */
     pdx_search_opts o;
@@ -507,7 +507,7 @@ static int papers_matching(pdx_searcher *s, const char *t, size_t n, unsigned fl
 
 int pdx_suggest_papers(pdx_searcher *s, const char *t, size_t n, uint64_t *total)
 {
-    return papers_matching(s, t, n, PDX_PARSE_DEFAULT, total);
+    return papers_matching(s, t, n, PDX_PARSE_QUICK, total);
 }
 
 int pdx_papers_as_written(pdx_searcher *s, const char *t, size_t n, uint64_t *total)

@@ -358,6 +358,19 @@ static void test_bench_gen_out_safety(void **state)
     assert_int_equal(symlink(mine_dir, link), 0);
     o.out = link;
     assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_EINVAL);
+    char *empty = fx_path(dir, "empty"), *link2 = fx_path(dir, "link2");
+    assert_int_equal(mkdir(empty, 0755), 0);
+    assert_int_equal(symlink(empty, link2), 0);
+    char *link_slash = fx_path(dir, "link2/"), *link_dot = fx_path(dir, "link2/.");
+    o.out = link_slash; /* lstat("link2/") follows the link (a review) */
+    assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_EINVAL);
+    o.out = link_dot;
+    assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_EINVAL);
+    assert_false(fx_has_entry(empty, "paperdex"));
+    free(link_slash);
+    free(link_dot);
+    free(link2);
+    free(empty);
     /* inside the corpus: refused, and nothing left there */
     char *inside = fx_path(corpus, "gen");
     o.out = inside;

@@ -717,49 +717,90 @@ static void search_hyphenated_name_with_digits(void **state)
  * cut at most two papers write side by side, is its words, the phrase
  * ranking first: `환각완화` finds 환각을 ... 완화하는 too, after 환각 완화
  * (it matched only that). So is one whose phrase a page of papers at most
- * holds, wherever its syllables stand side by side: `데이터정제`, 3 papers,
- * finds 데이터를 모아 정제한다 after them. Not split: a compound some paper
- * writes closed (`모델병합`), one whose phrase more than a page of papers
- * hold (`코드검토`, 11: the phrase finds them), or one the lexicon names
- * (`자료정리`, stated as data tidying by 3 papers; `문서요약`, stated with a
- * hyphen, 문서-요약). */
+ * holds, wherever its syllables stand side by side, when its rarest word
+ * is in a tenth of the papers at most: `데이터정제`, 3 papers, finds
+ * 데이터를 모아 정제한다 after them, and `인용생성` composes citation
+ * generation from its words' equivalents. Not split: a compound some
+ * paper writes closed (`모델병합`), one whose phrase more than a page of
+ * papers hold (`코드검토`, 11: the phrase finds them), one the lexicon
+ * names (`자료정리`, stated as data tidying by 3 papers; `문서요약`, stated
+ * with a hyphen, 문서-요약), or one whose words are all common
+ * (`채움말문장`: 채움말 and 문장 in 100 papers). 100 filler papers. */
+static const fdoc split_docs[] = {
+    {"2406.00001", "환각 완화 기법", "Ann Lee", "모델의 환각 완화 방법을 다룬다", 20240601, 0},
+    {"2406.00002", "줄이는 방법", "Bob Kim", "이 논문은 환각을 크게 완화하는 학습을 제안한다",
+     20240602, 0},
+    {"2406.00003", "불안", "Cara Diaz", "불안을 완화한다", 20240603, 0},
+    {"2406.00004", "측정", "Dana Cho", "환각을 측정한다", 20240604, 0},
+    {"2406.00005", "기법", "Eun Seo", "모델병합 기법을 보인다", 20240605, 0},
+    {"2406.00006", "성능", "Fay Moon", "모델 성능을 높이는 병합", 20240606, 0},
+    {"2406.00007", "정제 하나", "Gil Yoon", "데이터 정제 도구", 20240607, 0},
+    {"2406.00008", "정제 둘", "Ha Jung", "웹 데이터 정제 방법", 20240608, 0},
+    {"2406.00009", "정제 셋", "Ira Yoon", "데이터 정제 비용", 20240609, 0},
+    {"2406.00010", "정제 넷", "Jun Park", "데이터를 모아 정제한다", 20240610, 0},
+    {"2406.00011", "검토", "Kim Lee", "코드를 받아 검토한다", 20240611, 0},
+    {"2406.00012", "자료", "Lee Kim", "자료를 모아 정리한다", 20240612, 0},
+    {"2406.00013", "자료 하나", "Min Seo", "자료 정리(data tidying) 도구", 20240613, 0},
+    {"2406.00014", "자료 둘", "Nam Seo", "자료 정리(data tidying) 방법", 20240614, 0},
+    {"2406.00015", "자료 셋", "Oh Seo", "자료 정리(data tidying) 비용", 20240615, 0},
+    {"2406.00016", "검토 1", "Pak Yoon", "코드 검토 일", 20240616, 0},
+    {"2406.00017", "검토 2", "Pak Yoon", "코드 검토 이", 20240616, 0},
+    {"2406.00018", "검토 3", "Pak Yoon", "코드 검토 삼", 20240616, 0},
+    {"2406.00019", "검토 4", "Pak Yoon", "코드 검토 사", 20240616, 0},
+    {"2406.00020", "검토 5", "Pak Yoon", "코드 검토 오", 20240616, 0},
+    {"2406.00021", "검토 6", "Pak Yoon", "코드 검토 육", 20240616, 0},
+    {"2406.00022", "검토 7", "Pak Yoon", "코드 검토 칠", 20240616, 0},
+    {"2406.00023", "검토 8", "Pak Yoon", "코드 검토 팔", 20240616, 0},
+    {"2406.00024", "검토 9", "Pak Yoon", "코드 검토 구", 20240616, 0},
+    {"2406.00025", "검토 10", "Pak Yoon", "코드 검토 십", 20240616, 0},
+    {"2406.00026", "검토 11", "Pak Yoon", "코드 검토 백", 20240616, 0},
+    {"2406.00027", "문서", "Ryu Han", "문서를 모아 요약한다", 20240617, 0},
+    {"2406.00028", "문서 하나", "Ryu Han", "문서-요약(doc digest) 도구", 20240617, 0},
+    {"2406.00029", "문서 둘", "Ryu Han", "문서-요약(doc digest) 방법", 20240617, 0},
+    {"2406.00030", "문서 셋", "Ryu Han", "문서-요약(doc digest) 비용", 20240617, 0},
+    {"2406.00031", "말문", "Seo Yun", "말문이 막힌다", 20240618, 0},
+    {"2406.00032", "말문 둘", "Seo Yun", "말문을 연다", 20240618, 0},
+    {"2406.00033", "말문 셋", "Seo Yun", "말문을 튼다", 20240618, 0},
+    {"2406.00034", "인용", "Tae Kim", "인용(citation)을 단다", 20240619, 0},
+    {"2406.00035", "인용 둘", "Tae Kim", "인용(citation) 목록", 20240619, 0},
+    {"2406.00036", "인용 셋", "Tae Kim", "새 인용(citation) 규칙", 20240619, 0},
+    {"2406.00037", "생성", "Uma Lee", "생성(generation) 기법", 20240620, 0},
+    {"2406.00038", "생성 둘", "Uma Lee", "빠른 생성(generation)", 20240620, 0},
+    {"2406.00039", "생성 셋", "Uma Lee", "생성(generation) 품질", 20240620, 0},
+    {"2406.00040", "Citation generation", "Vic Ro", "we study citation generation", 20240621, 0},
+    {"2406.00041", "사용", "Won Ko", "도구 사용 생성 비용", 20240622, 0},
+    {"2406.00042", "사용 둘", "Won Ko", "자료 사용 생성 기록", 20240622, 0},
+    {"2406.00043", "사용 셋", "Won Ko", "모델 사용 생성 단계", 20240622, 0},
+};
+#define NSPLIT (sizeof split_docs / sizeof split_docs[0])
+#define NSPLIT_FILL 100
+
+/* The expansions of query as "from>to;" into out. */
+static void expansions_of(env *e, const char *query, char *out, size_t cap)
+{
+    pdx_query *q = fx_search_parse(e, query);
+    out[0] = 0;
+    for (size_t i = 0; i < pdx_query_expansion_count(q); i++) {
+        pdx_expansion x;
+        assert_int_equal(pdx_query_expansion(q, i, &x), PDX_OK);
+        snprintf(out + strlen(out), cap - strlen(out), "%.*s>%.*s;", (int)x.from_len, x.from,
+                 (int)x.to_len, x.to);
+    }
+    pdx_query_free(q);
+}
+
 static void search_closed_compound_split(void **state)
 {
     (void)state;
-    fdoc fd[] = {
-        {"2406.00001", "환각 완화 기법", "Ann Lee", "모델의 환각 완화 방법을 다룬다", 20240601, 0},
-        {"2406.00002", "줄이는 방법", "Bob Kim", "이 논문은 환각을 크게 완화하는 학습을 제안한다",
-         20240602, 0},
-        {"2406.00003", "불안", "Cara Diaz", "불안을 완화한다", 20240603, 0},
-        {"2406.00004", "측정", "Dana Cho", "환각을 측정한다", 20240604, 0},
-        {"2406.00005", "기법", "Eun Seo", "모델병합 기법을 보인다", 20240605, 0},
-        {"2406.00006", "성능", "Fay Moon", "모델 성능을 높이는 병합", 20240606, 0},
-        {"2406.00007", "정제 하나", "Gil Yoon", "데이터 정제 도구", 20240607, 0},
-        {"2406.00008", "정제 둘", "Ha Jung", "웹 데이터 정제 방법", 20240608, 0},
-        {"2406.00009", "정제 셋", "Ira Yoon", "데이터 정제 비용", 20240609, 0},
-        {"2406.00010", "정제 넷", "Jun Park", "데이터를 모아 정제한다", 20240610, 0},
-        {"2406.00011", "검토", "Kim Lee", "코드를 받아 검토한다", 20240611, 0},
-        {"2406.00012", "자료", "Lee Kim", "자료를 모아 정리한다", 20240612, 0},
-        {"2406.00013", "자료 하나", "Min Seo", "자료 정리(data tidying) 도구", 20240613, 0},
-        {"2406.00014", "자료 둘", "Nam Seo", "자료 정리(data tidying) 방법", 20240614, 0},
-        {"2406.00015", "자료 셋", "Oh Seo", "자료 정리(data tidying) 비용", 20240615, 0},
-        {"2406.00016", "검토 1", "Pak Yoon", "코드 검토 일", 20240616, 0},
-        {"2406.00017", "검토 2", "Pak Yoon", "코드 검토 이", 20240616, 0},
-        {"2406.00018", "검토 3", "Pak Yoon", "코드 검토 삼", 20240616, 0},
-        {"2406.00019", "검토 4", "Pak Yoon", "코드 검토 사", 20240616, 0},
-        {"2406.00020", "검토 5", "Pak Yoon", "코드 검토 오", 20240616, 0},
-        {"2406.00021", "검토 6", "Pak Yoon", "코드 검토 육", 20240616, 0},
-        {"2406.00022", "검토 7", "Pak Yoon", "코드 검토 칠", 20240616, 0},
-        {"2406.00023", "검토 8", "Pak Yoon", "코드 검토 팔", 20240616, 0},
-        {"2406.00024", "검토 9", "Pak Yoon", "코드 검토 구", 20240616, 0},
-        {"2406.00025", "검토 10", "Pak Yoon", "코드 검토 십", 20240616, 0},
-        {"2406.00026", "검토 11", "Pak Yoon", "코드 검토 백", 20240616, 0},
-        {"2406.00027", "문서", "Ryu Han", "문서를 모아 요약한다", 20240617, 0},
-        {"2406.00028", "문서 하나", "Ryu Han", "문서-요약(doc digest) 도구", 20240617, 0},
-        {"2406.00029", "문서 둘", "Ryu Han", "문서-요약(doc digest) 방법", 20240617, 0},
-        {"2406.00030", "문서 셋", "Ryu Han", "문서-요약(doc digest) 비용", 20240617, 0},
-    };
-    const size_t nd = sizeof fd / sizeof fd[0];
+    static fdoc fd[NSPLIT + NSPLIT_FILL];
+    static char ids[NSPLIT_FILL][16], sums[NSPLIT_FILL][48];
+    memcpy(fd, split_docs, sizeof split_docs);
+    for (size_t i = 0; i < NSPLIT_FILL; i++) {
+        snprintf(ids[i], sizeof ids[i], "2406.%05zu", 100 + i);
+        snprintf(sums[i], sizeof sums[i], "채움말 그리고 문장 %zu", i);
+        fd[NSPLIT + i] = (fdoc){ids[i], "채움", "Zed Kim", sums[i], 20240630, 0};
+    }
+    const size_t nd = NSPLIT + NSPLIT_FILL;
     env e = {0};
     fx_search_open(&e, fd, nd);
     pdx_search_opts o;
@@ -786,6 +827,16 @@ static void search_closed_compound_split(void **state)
     assert_int_equal(r.total, 3); /* not 2406.00027's 문서를 ... 요약한다 */
     assert_null(strstr(got, "26"));
     pdx_results_clear(&r);
+    /* words in most papers: no reading of it (3 papers write 말문) */
+    run_in(&e, fd, nd, "채움말문장", &o, &r);
+    assert_int_equal(r.total, 0);
+    pdx_results_clear(&r);
+    /* its words, typed closed, compose as words typed apart do (3 papers
+     * write 용생 across 사용 생성) */
+    char ex[512];
+    expansions_of(&e, "인용생성", ex, sizeof ex);
+    if (!strstr(ex, "인용생성>citation generation;"))
+        fail_msg("\"인용생성\": expanded to \"%s\"", ex);
     /* excluded, it is one unit, the phrase (as -환각-완화 is) */
     got = run_in(&e, fd, nd, "환각 -환각완화", &o, NULL);
     assert_true(!strcmp(got, "1,3") || !strcmp(got, "3,1"));
