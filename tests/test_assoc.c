@@ -302,6 +302,49 @@ static void test_assoc__renderings(void **state)
     pdx_assoc_free(a);
 }
 
+/* A weak stated pair does not take the English word from its partner:
+ * among WPAPERS papers, 24 have Zeta in the title; 알파 is in 100 papers,
+ * 8 of those (its partner by company: the share test passes, Dice 0.13);
+ * 베타 is in 30, 6 of those, one stating `베타(zeta)` (beyond chance, not
+ * the share test, Dice 0.22). 베타 pairs one way; zeta keeps 알파, which
+ * the stated pair would have taken had it been offered to zeta (a
+ * review's mutant). */
+#define WPAPERS 3000
+static void make_weak(fpaper *p)
+{
+    for (size_t i = 0; i < WPAPERS; i++) {
+        char en[16], ko[16];
+        filler_en(en, sizeof en, i);
+        filler_ko(ko, sizeof ko, i);
+        const char *t = i < 24 ? "Zeta" : "";
+        const char *s = i < 8 || (i >= 100 && i < 192) ? "알파"
+                        : i == 8                         ? "베타(zeta)"
+                        : (i > 8 && i < 14) || (i >= 200 && i < 224) ? "베타" : "";
+        snprintf(p[i].id, sizeof p[i].id, "2504.%05zu", i);
+        snprintf(p[i].title, sizeof p[i].title, "%s %s", t, en);
+        snprintf(p[i].summary, sizeof p[i].summary, "- 이 논문은 %s을 다룬다. %s", ko, s);
+    }
+}
+
+static void test_assoc__weak_stated_pair(void **state)
+{
+    (void)state;
+    static fpaper p[WPAPERS];
+    make_weak(p);
+    pdx_assoc *a = fed(p, WPAPERS, false);
+    const pdx_lex_pair *out;
+    size_t n;
+    assert_int_equal(pdx_assoc_pairs(a, NULL, 0, &out, &n), PDX_OK);
+    const pdx_lex_pair *alpha = find_ko(out, n, "알파"), *beta = find_ko(out, n, "베타");
+    assert_non_null(alpha);
+    assert_true(is(alpha->en_terms, alpha->en_terms_len, "zeta"));
+    assert_int_equal(alpha->support, 8);
+    assert_non_null(beta);
+    assert_true(is(beta->en_terms, beta->en_terms_len, "zeta"));
+    assert_true(beta->one_way);
+    pdx_assoc_free(a);
+}
+
 /* The pairs depend on the papers, not on their order (a build and an
  * update feed them in different orders), nor on a score taken before the
  * last paper (a build scores on the mining thread). */
@@ -384,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_assoc__stated_word_keeps_its_pairs),
         cmocka_unit_test(test_assoc__stated),
         cmocka_unit_test(test_assoc__renderings),
+        cmocka_unit_test(test_assoc__weak_stated_pair),
         cmocka_unit_test(test_assoc__order_free),
         cmocka_unit_test(test_assoc__common_words_unpaired),
         cmocka_unit_test(test_assoc__sample_and_arguments),
