@@ -39,6 +39,18 @@ static void filler_ko(char *out, size_t cap, size_t i)
              0x80 | (a & 0x3F), 0xE0 | (b >> 12), 0x80 | ((b >> 6) & 0x3F), 0x80 | (b & 0x3F));
 }
 
+/* Paper i of a fixture with ids PREFIX.NNNNN: title t and summary s, each
+ * with paper i's own filler word. */
+static void put_paper(fpaper *p, const char *prefix, size_t i, const char *t, const char *s)
+{
+    char en[16], ko[16];
+    filler_en(en, sizeof en, i);
+    filler_ko(ko, sizeof ko, i);
+    snprintf(p->id, sizeof p->id, "%s.%05zu", prefix, i);
+    snprintf(p->title, sizeof p->title, "%s %s", t, en);
+    snprintf(p->summary, sizeof p->summary, "- 이 논문은 %s을 다룬다. %s", ko, s);
+}
+
 /* The fixture: papers 0-5 say 탈옥 and have Jailbreak in the title (as
  * written two ways, Jailbreaking in four of them), 6-7 say 탈옥 only; 10-14 say 주행 under Driving;
  * 20-23 say 양자 under Quantum (four papers: too few for a guessed pair);
@@ -172,9 +184,6 @@ static void test_assoc__stated_word_keeps_its_pairs(void **state)
 static void make_stated_papers(fpaper *p)
 {
     for (size_t i = 0; i < NPAPERS; i++) {
-        char en[16], ko[16];
-        filler_en(en, sizeof en, i);
-        filler_ko(ko, sizeof ko, i);
         const char *t = i >= 50 && i < 54   ? "Summarization"
                         : i >= 10 && i < 16 ? "Tool"
                         : i >= 60 && i < 67 ? "Refusal"
@@ -193,9 +202,7 @@ static void make_stated_papers(fpaper *p)
                         : i == 30           ? "음성(text-to-speech)"
                         : i == 31           ? "text-to-speech(음성)"
                         : i > 31 && i < 36  ? "음성" : "";
-        snprintf(p[i].id, sizeof p[i].id, "2502.%05zu", i);
-        snprintf(p[i].title, sizeof p[i].title, "%s %s", t, en);
-        snprintf(p[i].summary, sizeof p[i].summary, "- 이 논문은 %s을 다룬다. %s", ko, s);
+        put_paper(&p[i], "2502", i, t, s);
     }
 }
 
@@ -253,9 +260,6 @@ static void test_assoc__stated(void **state)
 static void make_renderings(fpaper *p)
 {
     for (size_t i = 0; i < RPAPERS; i++) {
-        char en[16], ko[16];
-        filler_en(en, sizeof en, i);
-        filler_ko(ko, sizeof ko, i);
         const char *t = i < 40 ? "Context" : i >= 200 && i < 240 ? "Hallucination" : "";
         const char *s = i < 2                                   ? "문맥(context)"
                         : i < 20                                ? "문맥"
@@ -265,9 +269,7 @@ static void make_renderings(fpaper *p)
                         : i >= 200 && i < 220                   ? "환각"
                         : i == 220                              ? "오류 현상(hallucination)"
                         : (i > 220 && i < 230) || (i >= 300 && i < 330) ? "현상" : "";
-        snprintf(p[i].id, sizeof p[i].id, "2503.%05zu", i);
-        snprintf(p[i].title, sizeof p[i].title, "%s %s", t, en);
-        snprintf(p[i].summary, sizeof p[i].summary, "- 이 논문은 %s을 다룬다. %s", ko, s);
+        put_paper(&p[i], "2503", i, t, s);
     }
 }
 
@@ -313,16 +315,11 @@ static void test_assoc__renderings(void **state)
 static void make_weak(fpaper *p)
 {
     for (size_t i = 0; i < WPAPERS; i++) {
-        char en[16], ko[16];
-        filler_en(en, sizeof en, i);
-        filler_ko(ko, sizeof ko, i);
         const char *t = i < 24 ? "Zeta" : "";
         const char *s = i < 8 || (i >= 100 && i < 192) ? "알파"
                         : i == 8                         ? "베타(zeta)"
                         : (i > 8 && i < 14) || (i >= 200 && i < 224) ? "베타" : "";
-        snprintf(p[i].id, sizeof p[i].id, "2504.%05zu", i);
-        snprintf(p[i].title, sizeof p[i].title, "%s %s", t, en);
-        snprintf(p[i].summary, sizeof p[i].summary, "- 이 논문은 %s을 다룬다. %s", ko, s);
+        put_paper(&p[i], "2504", i, t, s);
     }
 }
 
