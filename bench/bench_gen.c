@@ -284,9 +284,8 @@ static int prepare_out(gen *g)
         if (errno != ENOENT || mkdir(out, 0777) != 0)
             return gen_fail(g, PDX_EIO, "%s: %s", out, strerror(errno));
         made = true;
-    } else if (!S_ISDIR(st.st_mode)) {
-        return gen_fail(g, PDX_EINVAL, "%s: not a directory%s", out,
-                        S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
+    } else if (!S_ISDIR(st.st_mode)) { /* (a link was refused above) */
+        return gen_fail(g, PDX_EINVAL, "%s: not a directory", out);
     }
     bool ours;
     if (dir_is_ours(out, &ours) != 0)

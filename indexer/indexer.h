@@ -71,8 +71,8 @@ void pdx_parser_report(pdx_parser *p, pdx_diag_level level, const char *file,
 pdx_parse_stats *pdx_parser_stats(pdx_parser *p);
 
 /* Extracts the arXiv id from a link target: "http(s)://(www.|export.)
- * arxiv.org/abs/ID", ".../pdf/ID[.pdf]", ".../html/ID", "huggingface.co/papers/ID" or a
- * bare id. A trailing version "vN" is stripped so that the same paper
+ * arxiv.org/abs/ID", ".../pdf/ID[.pdf]", ".../html/ID",
+ * "huggingface.co/papers/ID" or a bare id. A trailing version "vN" is stripped so that the same paper
  * dedups across days. ID is new-style "YYMM.NNNN(N)" or old-style
  * "archive(.XX)/NNNNNNN". Returns true and sets *id_out and *id_len_out to a
  * slice of url on success; false when the link holds no valid id. When

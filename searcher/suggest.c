@@ -590,12 +590,19 @@ static int fix_latin(pdx_searcher *s, const char *text, const words *ws, fixes *
     return rc;
 }
 
+/* The next Hangul syllable of s[*i, n), at *i; false when there is none. */
+static bool next_syllable(const char *s, size_t n, size_t *i)
+{
+    while (*i < n && !pdx_hangul_at(s + *i, n - *i))
+        ++*i;
+    return *i < n;
+}
+
 /* The next run of Hangul syllables of s[*i, n), as [*start, *i); false
  * when there is none. */
 static bool next_hangul_run(const char *s, size_t n, size_t *i, size_t *start)
 {
-    while (*i < n && !pdx_hangul_at(s + *i, n - *i))
-        ++*i;
+    next_syllable(s, n, i);
     *start = *i;
     while (*i < n && pdx_hangul_at(s + *i, n - *i))
         *i += 3;
@@ -693,14 +700,6 @@ int pdx_query_suggest(pdx_searcher *s, const char *text, size_t len, char **out)
  * factuality) showed the partial matches of 평가 over the one paper of
  * `장문 사실성 평가`, which holds every syllable typed. */
 #define CORRECT_KO_MIN_PAPERS 3
-
-/* The next Hangul syllable of s[*i, n), at *i; false when there is none. */
-static bool next_syllable(const char *s, size_t n, size_t *i)
-{
-    while (*i < n && !pdx_hangul_at(s + *i, n - *i))
-        ++*i;
-    return *i < n;
-}
 
 /* Do text[0, len) and sug differ in their Hangul syllables (a syllable
  * changed), where spaces and other words between them do not count (a
