@@ -86,8 +86,8 @@ static const char usage[] =
     "      --version          show the version\n"
     "\n"
     "Options may come before or after the query. A word starting with '-' that\n"
-    "is not an option above is a query word (an exclusion: -survey); use --\n"
-    "to end the options.\n"
+    "is not an option above is a query word (an exclusion: -survey), except a\n"
+    "minus and one letter (-k), an unknown option; use -- to end the options.\n"
     "\n"
     "query language:\n"
     "  word word        every word must match (AND; also: a AND b)\n"
@@ -299,6 +299,12 @@ static int parse_args(cli *c, int argc, char **argv)
                 return bad_value("--b", v, "a number from 0 to 1");
         } else if (a[1] == '-') {
             pdx_cli_eprintf(PROG "unknown option '%s' (see --help)\n", a);
+            return 2;
+        } else if (!a[2] && ((a[1] >= 'a' && a[1] <= 'z') || (a[1] >= 'A' && a[1] <= 'Z'))) {
+            /* "-k 10" is someone's option for the number of papers; read as
+             * the exclusion of k it would search for "10" instead */
+            pdx_cli_eprintf(PROG "unknown option '%s' (see --help; to exclude the "
+                            "word %c, write it after --)\n", a, a[1]);
             return 2;
         } else {
             add_word(c, a); /* "-survey": an exclusion */

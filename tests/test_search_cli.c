@@ -695,6 +695,14 @@ static void test_query_forms(void **state)
     expect_error(args, "-n");
     snprintf(args, sizeof args, "-i '%s' -nlp", fx->index);
     expect_error(args, "not excluded");
+    /* a minus and one letter is an unknown option, not the exclusion of a
+     * letter that would leave "10" to search for; after -- it excludes */
+    snprintf(args, sizeof args, "-i '%s' -k 10 diffusion", fx->index);
+    expect_error(args, "unknown option '-k'");
+    ids = json_ids("diffusion -- -k", &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(ids, "2407.00001"));
+    free(ids);
     /* and "--json" is a word too: the listing stays human */
     char *out;
     assert_int_equal(search(&out, "-n 1 diffusion -- --json"), 0);
