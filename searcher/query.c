@@ -2214,15 +2214,12 @@ static void drop_notes_since(pdx_query *q, size_t n)
     }
 }
 
-/* Word w[0, n) (no hyphen between Korean words) as word_part() reads it,
- * or, a closed compound no paper writes closed, as its words with the
- * phrase an alternative of each (above). */
-static int compound_part(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
+/* The closed compound w[0, n) cut before bytes at[0, n_at): its words,
+ * each with the phrase as an alternative (above). */
+static int split_compound(parse_ctx *c, const char *w, size_t n, uint8_t fields,
+                          const size_t *at, uint32_t n_at, cnf *out)
 {
-    uint32_t cuts[PDX_SPLIT_MAX_PARTS - 1], n_cuts;
-    int rc = compound_cuts(c, w, n, fields, cuts, &n_cuts);
-    if (rc || !n_cuts)
-        return rc ? rc : word_part(c, w, n, fields, false, out);
+    int rc;
     cnf phrase = {0};
     size_t notes = c->q->n_exps;
     if ((rc = word_part(c, w, n, fields, false, &phrase))) {
@@ -2233,15 +2230,15 @@ static int compound_part(parse_ctx *c, const char *w, size_t n, uint8_t fields, 
     *out = (cnf){0};
     const pdx_clause *p = phrase.n == 1 && !phrase.g[0].clauses[0].missing
                               ? &phrase.g[0].clauses[0] : NULL;
-    for (uint32_t i = 0; i <= n_cuts && !rc; i++) {
-        size_t from = i ? 3 * (size_t)cuts[i - 1] : 0, to = i < n_cuts ? 3 * (size_t)cuts[i] : n;
+    for (uint32_t i = 0; i <= n_at && !rc; i++) {
+        size_t from = i ? at[i - 1] : 0, to = i < n_at ? at[i] : n;
         cnf part = {0};
         pdx_clause alt;
         if (!(rc = word_part(c, w + from, to - from, fields, false, &part)) && p && part.n == 1) {
             if (!(rc = clause_copy(c, &alt, p))) {
                 alt.alternative = true;
                 alt.compound_phrase = true;
-                alt.weight = p->weight / (n_cuts + 1);
+                alt.weight = p->weight / (n_at + 1);
                 rc = group_add(&part.g[0], &alt);
             } else {
                 pdx_clause_free(&alt);
@@ -2261,6 +2258,96 @@ static int compound_part(parse_ctx *c, const char *w, size_t n, uint8_t fields, 
     if (rc)
         cnf_free(out);
     return rc;
+}
+
+/* Bytes of the Latin word w[0, n) starts with when a closed Korean word
+ * follows it and nothing else ("3D의류생성", "GAN인버전"; "GPT-4o기반"): ASCII
+ * letters and digits, with a hyphen or a dot between two of them, and a
+ * letter among them; else 0. A number is no such word: 4비트 is a number
+ * and its unit, one phrase. */
+static size_t glued_lead(const char *w, size_t n)
+{
+    size_t i = 0;
+    bool letter = false;
+    for (; i < n; i++) {
+        unsigned char ch = (unsigned char)w[i];
+        bool alnum = ch < 0x80 && isalnum(ch);
+        letter |= alnum && !isdigit(ch);
+        if (!alnum && !(i && (ch == '-' || ch == '.') && i + 1 < n &&
+                        (unsigned char)w[i + 1] < 0x80 && isalnum((unsigned char)w[i + 1])))
+            break;
+    }
+    if (!letter || i == n || (n - i) % 3)
+        return 0;
+    for (size_t j = i; j < n; j += 3)
+        if (!pdx_hangul_at(w + j, n - j))
+            return 0;
+    return i;
+}
+
+/* Papers holding term t (as the query tokenizes w[0, n)) when it is one
+ * term, else UINT64_MAX. */
+static int one_term_papers(parse_ctx *c, const char *w, size_t n, uint64_t *papers)
+{
+    *papers = UINT64_MAX;
+    int rc = tokenize_word(c, w, n, PDX_TOKENIZE_QUERY);
+    if (rc || c->n_toks != 1)
+        return rc;
+    return term_papers(c, (const char *)c->terms.data + c->toks[0].off, c->toks[0].len, papers);
+}
+
+/* Is the Korean word glued to the Latin one before it (w[0, lead), the rest
+ * of w[0, n)) better read apart? As a closed compound is (above): when at
+ * most PDX_SPLIT_PHRASE_PAPERS papers hold the two as typed, side by side,
+ * and the rarer is in a tenth of the papers at most. Not a particle or an
+ * ending glued to the Latin word (LoRA를: the sentence's, dropped). */
+static int glued_rare(parse_ctx *c, const char *w, size_t n, size_t lead, uint8_t fields,
+                      bool *rare)
+{
+    *rare = false;
+    char whole[PDX_MAX_TERM_BYTES + 1];
+    if (c->negated || c->no_expand || c->has_or || c->quick ||
+        c->phrase_counts >= PDX_SPLIT_MAX_COUNTS || !(fields & ~(1u << PDX_FIELD_AUTHORS)))
+        return PDX_OK;
+    /* the Korean word less a particle or ending, as the query reads it: a
+     * bigram, or a whole word of its bigrams */
+    int rc = tokenize_word(c, w + lead, n - lead, PDX_TOKENIZE_QUERY);
+    size_t stem = 0;
+    if (!rc && c->n_toks == 1 && c->toks[0].len == 6)
+        memcpy(whole, c->terms.data + c->toks[0].off, stem = 6);
+    else if (!rc)
+        stem = whole_word(c, whole);
+    if (rc || stem < 6 || stem > n - lead || memcmp(w + lead, whole, stem) != 0)
+        return rc;
+    uint64_t a, b;
+    if ((rc = one_term_papers(c, w, lead, &a)) || (rc = term_papers(c, w + lead, stem, &b)))
+        return rc;
+    return phrase_rare(c, w, lead + stem, a < b ? a : b, rare);
+}
+
+/* Word w[0, n) (no hyphen between Korean words) as word_part() reads it,
+ * or, a closed compound no paper writes closed, as its words with the
+ * phrase an alternative of each (above). A Korean word typed glued to a
+ * Latin one ("3D의류생성", "GAN인버전") is read as if a space stood between
+ * them, when the two as typed are rare, and its compound split as above:
+ * read whole, 3D의류생성 was the phrase of 2 papers (3D 의류 생성: 7), and
+ * GAN인버전 missed the paper writing GAN Inversion. */
+static int compound_part(parse_ctx *c, const char *w, size_t n, uint8_t fields, cnf *out)
+{
+    uint32_t cuts[PDX_SPLIT_MAX_PARTS - 1], n_cuts;
+    size_t lead = glued_lead(w, n), at[PDX_SPLIT_MAX_PARTS];
+    int rc = compound_cuts(c, w + lead, n - lead, fields, cuts, &n_cuts);
+    bool rare = n_cuts > 0;
+    if (!rc && lead && !n_cuts)
+        rc = glued_rare(c, w, n, lead, fields, &rare);
+    if (rc || !rare)
+        return rc ? rc : word_part(c, w, n, fields, false, out);
+    uint32_t n_at = 0;
+    if (lead)
+        at[n_at++] = lead;
+    for (uint32_t i = 0; i < n_cuts; i++)
+        at[n_at++] = lead + 3 * (size_t)cuts[i];
+    return split_compound(c, w, n, fields, at, n_at, out);
 }
 
 /* An excluded word whose hyphens join Korean words ("-강화-학습"), as one

@@ -725,7 +725,10 @@ static void search_hyphenated_name_with_digits(void **state)
  * papers hold (`코드검토`, 11: the phrase finds them), one the lexicon
  * names (`자료정리`, stated as data tidying by 3 papers; `문서요약`, stated
  * with a hyphen, 문서-요약), or one whose words are all common
- * (`채움말문장`: 채움말 and 문장 in 100 papers). 100 filler papers. */
+ * (`채움말문장`: 채움말 and 문장 in 100 papers). Glued to a Latin word
+ * (`3D의류생성`), the compound is split after it, and a Korean word no
+ * paper writes beside the Latin one is read apart from it (`QRX인버전`).
+ * 100 filler papers. */
 static const fdoc split_docs[] = {
     {"2406.00001", "환각 완화 기법", "Ann Lee", "모델의 환각 완화 방법을 다룬다", 20240601, 0},
     {"2406.00002", "줄이는 방법", "Bob Kim", "이 논문은 환각을 크게 완화하는 학습을 제안한다",
@@ -771,6 +774,12 @@ static const fdoc split_docs[] = {
     {"2406.00041", "사용", "Won Ko", "도구 사용 생성 비용", 20240622, 0},
     {"2406.00042", "사용 둘", "Won Ko", "자료 사용 생성 기록", 20240622, 0},
     {"2406.00043", "사용 셋", "Won Ko", "모델 사용 생성 단계", 20240622, 0},
+    {"2406.00044", "3D 의류", "Xi Ko", "3D 의류 생성 기법", 20240623, 0},
+    {"2406.00045", "의류 모델", "Xi Ko", "3D 장면에서 의류를 빠르게 생성한다", 20240623, 0},
+    {"2406.00046", "의류 도구", "Xi Ko", "의류 생성 도구", 20240623, 0},
+    {"2406.00047", "QRX 모델", "Yu Na", "QRX 모델의 인버전 기법", 20240624, 0},
+    {"2406.00048", "칠 비트", "Yu Na", "7비트 저장", 20240624, 0},
+    {"2406.00049", "칠 개", "Yu Na", "7 개의 비트", 20240624, 0},
 };
 #define NSPLIT (sizeof split_docs / sizeof split_docs[0])
 #define NSPLIT_FILL 100
@@ -837,6 +846,16 @@ static void search_closed_compound_split(void **state)
     expansions_of(&e, "인용생성", ex, sizeof ex);
     if (!strstr(ex, "인용생성>citation generation;"))
         fail_msg("\"인용생성\": expanded to \"%s\"", ex);
+    /* glued to a Latin word before it, it is that word and its words (read
+     * whole, the phrase 3D 의류 생성 found 2406.00044 alone) */
+    assert_string_equal(run_in(&e, fd, nd, "3D의류생성", &o, NULL), "43,44");
+    assert_string_equal(run_in(&e, fd, nd, "3D의류생성을", &o, NULL), "43,44");
+    /* a Korean word glued to a Latin one that no paper writes beside it is
+     * read apart too; a particle glued to one stays the sentence's, and a
+     * number's unit stays one phrase with it */
+    assert_string_equal(run_in(&e, fd, nd, "QRX인버전", &o, NULL), "46");
+    assert_string_equal(run_in(&e, fd, nd, "QRX를", &o, NULL), "46");
+    assert_string_equal(run_in(&e, fd, nd, "7비트", &o, NULL), "47");
     /* excluded, it is one unit, the phrase (as -환각-완화 is) */
     got = run_in(&e, fd, nd, "환각 -환각완화", &o, NULL);
     assert_true(!strcmp(got, "1,3") || !strcmp(got, "3,1"));
