@@ -841,6 +841,37 @@ static void query_one_syllable(void **state)
     fx_search_close(&fs);
 }
 
+/* Korean words that join others as prepositions do (위한: for, 기반 after
+ * a word: -based) are left out as English function words are, with the
+ * same notice; 기반 first is a word (기반 모델), and so is one quoted. */
+static const fdoc joining_docs[] = {
+    {"2403.50001", "확산 기반 편집", "A B", "확산 기반 비디오 편집을 위한 방법", 20240101, 1},
+    {"2403.50002", "비디오 편집", "A B", "확산 모델로 비디오를 편집한다", 20240102, 1},
+    {"2403.50003", "기반 모델", "A B", "기반 모델의 평가", 20240103, 1},
+};
+#define NJOINING (sizeof joining_docs / sizeof joining_docs[0])
+
+static void query_korean_function_words(void **state)
+{
+    (void)state;
+    fx_search fs;
+    fx_search_open(&fs, joining_docs, NJOINING);
+#define JOINING(q) found_in(&fs, joining_docs, NJOINING, q)
+    assert_string_equal(JOINING("확산 기반 비디오 편집"), "0,1");
+    assert_string_equal(JOINING("비디오 편집을 위한 확산"), "0,1");
+    assert_string_equal(JOINING("\"확산 기반\" 비디오"), "0");
+    assert_string_equal(JOINING("기반 모델"), "2");
+    assert_string_equal(JOINING("title:기반 편집"), "0");
+#undef JOINING
+    pdx_query *q = fx_search_parse(&fs, "확산 기반 비디오 편집을 위한");
+    assert_non_null(strstr(q->notice, "left out: 기반, 위한"));
+    pdx_query_free(q);
+    q = fx_search_parse(&fs, "확산을 기반으로 편집"); /* named as typed */
+    assert_non_null(strstr(q->notice, "left out: 기반으로 (function words"));
+    pdx_query_free(q);
+    fx_search_close(&fs);
+}
+
 /* English compounds written closed and hyphenated: a black-box probe found
  * "pretraining" and "pre-training" matching 54 and 346 papers of the
  * corpus, each missing papers of the other. */
@@ -1019,7 +1050,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(query_filters_or),     cmocka_unit_test(query_operators),
-        cmocka_unit_test(query_function_words),
+        cmocka_unit_test(query_function_words), cmocka_unit_test(query_korean_function_words),
         cmocka_unit_test(query_whole_author),   cmocka_unit_test(query_highlight_fields),
         cmocka_unit_test(query_pasted),         cmocka_unit_test(query_prefixes),
         cmocka_unit_test(query_bad_values),     cmocka_unit_test(query_zero_width),
