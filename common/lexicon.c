@@ -292,7 +292,7 @@ static void lex_write_pairs(const lex_slot *slots, size_t n, pdx_buf *recs, pdx_
         pdx_buf_put_u32(recs, (uint32_t)strs->len);
         pdx_buf_put_str(strs, p->ko_surface, p->ko_surface_len);
         pdx_buf_put_str(strs, p->en_surface, p->en_surface_len);
-        pdx_buf_put_u32(recs, p->support | (p->loanword ? 1u << 29 : 0) | (p->head ? 1u << 30 : 0) |
+        pdx_buf_put_u32(recs, p->support | (p->both_ways ? 1u << 29 : 0) | (p->head ? 1u << 30 : 0) |
                                   (p->one_way ? 1u << 31 : 0));
     }
 }
@@ -503,7 +503,7 @@ static int lex_pair_read(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
     /* version 1 has no flags, version 2 no head bit, version 3 no loanword */
     out->one_way = lx->version >= 2 && sup >> 31;
     out->head = lx->version >= 3 && (sup >> 30 & 1);
-    out->loanword = lx->version >= 4 && (sup >> 29 & 1);
+    out->both_ways = lx->version >= 4 && (sup >> 29 & 1);
     out->support = lx->version >= 4   ? sup & PDX_LEX_MAX_SUPPORT
                    : lx->version == 3 ? sup & 0x3FFFFFFFu
                    : lx->version == 2 ? sup & 0x7FFFFFFFu

@@ -26,10 +26,10 @@
 
 /* Layout version written in the header. A reader accepts it and versions
  * 1 (no flags: every pair read both ways, stated), 2 (one_way in bit 31,
- * no head bit) and 3 (no loanword bit). */
+ * no head bit) and 3 (no both_ways bit). */
 #define PDX_LEXICON_VERSION 4
 /* The most support a pair records (bit 31 of the field is one_way, bit 30
- * head, bit 29 loanword). */
+ * head, bit 29 both_ways). */
 #define PDX_LEX_MAX_SUPPORT 0x1FFFFFFFu
 
 /* One pair, as the miner hands it to the encoder and the reader hands it
@@ -48,8 +48,9 @@ typedef struct pdx_lex_pair {
                                1..PDX_LEX_MAX_SUPPORT */
     /* A pair found by company rather than stated, a loanword's (로봇/robot)
      * or a title-summary one (주행/driving): a query's Korean word gets the
-     * English word; an English word gets the Korean one only when it is a
-     * loanword (the searcher's rule; lookups list the pair on both sides). */
+     * English word; an English word gets the Korean one only when the pair
+     * is both_ways (the searcher's rule; lookups list the pair on both
+     * sides). */
     bool one_way;
     /* The last words of a longer name stated with its translation, each
      * side's (음성 인식/speech recognition, of 자동 음성 인식/Automatic Speech
@@ -58,11 +59,13 @@ typedef struct pdx_lex_pair {
      * too: a head is a name no paper stated, and must not hide the
      * equivalents its words have. */
     bool head;
-    /* A one_way pair whose Korean word spells the English one as it sounds
-     * (로봇/robot, 카메라/camera; docs/LEXICON.md "Loanwords"): the sound
-     * makes it safe both ways, as company alone (분산, variance and
-     * distributed) is not. */
-    bool loanword;
+    /* A one_way pair safe both ways, as company alone (분산, variance and
+     * distributed) is not: a loanword's, whose Korean word spells the
+     * English one as it sounds (로봇/robot, 카메라/camera; docs/LEXICON.md
+     * "Loanwords"), or a title-summary pair whose words are mostly each
+     * other's (음성/speech: docs/LEXICON.md). Still no stated pair: the
+     * words of a head get none (expand.c). */
+    bool both_ways;
 } pdx_lex_pair;
 
 /* Which side a lookup is keyed by, and which order pdx_lexicon_get()

@@ -191,7 +191,7 @@ typedef struct lm_pair {
     uint32_t support;                  /* texts that stated the pair */
     bool one_way;                      /* a loanword's (pdx_lex_pair.one_way) */
     bool head;                         /* a longer name's last words (lm_heads()) */
-    bool loanword;                     /* pdx_lex_pair.loanword */
+    bool loanword;                     /* a loanword's: pdx_lex_pair.both_ways */
 } lm_pair;
 
 struct pdx_lexicon_miner {
@@ -1851,7 +1851,7 @@ static int lm_merge(pdx_lexicon_miner *m)
             /* a loanword's pair also stated in a parenthesis is stated */
             last->one_way = last->one_way && w->one_way;
             last->head = last->head && w->head;
-            last->loanword = last->one_way && (last->loanword || w->loanword);
+            last->both_ways = last->one_way && (last->both_ways || w->loanword);
             continue;
         }
         m->pairs[m->n_pairs++] = (pdx_lex_pair){
@@ -1996,7 +1996,7 @@ static int lm_heads(pdx_lexicon_miner *m)
         const pdx_lex_pair *p = &m->pairs[i];
         parents[i] = (lm_pair){0, 0, 0, 0, (size_t)(p->ko_surface - s), p->ko_surface_len,
                                (size_t)(p->en_surface - s), p->en_surface_len, p->support,
-                               p->one_way, p->head, p->loanword};
+                               p->one_way, p->head, p->both_ways};
     }
     int rc = PDX_OK;
     const uint8_t *strs = m->strs.data;

@@ -335,9 +335,10 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
                 *key_surface = side == PDX_LEX_KO ? p.ko_surface : p.en_surface;
                 *key_surface_len = side == PDX_LEX_KO ? p.ko_surface_len : p.en_surface_len;
             }
-            /* a pair found by company: from English to Korean only a
-             * loanword's (docs/LEXICON.md) */
-            if (p.one_way && (stated_only || (side == PDX_LEX_EN && !p.loanword)))
+            /* a pair found by company: from English to Korean only one
+             * safe both ways, a loanword's or one of words mostly each
+             * other's (docs/LEXICON.md) */
+            if (p.one_way && (stated_only || (side == PDX_LEX_EN && !p.both_ways)))
                 continue;
             l->head |= p.head;
             alt_add_side(l, &p, side != PDX_LEX_KO, side); /* the other side */

@@ -541,8 +541,8 @@ static void human_expansions(pdx_buf *o, const pdx_query *q, bool no_expand)
         if (x.support && !strcmp(x.source, "head"))
             pdx_buf_printf(o, " (lexicon, the head of names stated by %u papers; weight %.2g)\n",
                            x.support, x.weight);
-        else if (x.support && !strcmp(x.source, "company")) /* a one-way pair */
-            pdx_buf_printf(o, " (lexicon, one way: together in %u papers; weight %.2g)\n",
+        else if (x.support && !strcmp(x.source, "company")) /* a pair found, not stated */
+            pdx_buf_printf(o, " (lexicon, found together in %u papers; weight %.2g)\n",
                            x.support, x.weight);
         else if (x.support)
             pdx_buf_printf(o, " (%s, stated by %u papers; weight %.2g)\n", x.source, x.support,

@@ -847,9 +847,11 @@ static void test_expand__head_of_a_stated_name(void **state)
 }
 
 /* 100 papers: 0-4 say 탈옥 under the title Jailbreak, 5 says neither
- * but is titled Jailbreaking; 10-14 say 음성 under Speech; 20-22 state
- * 자동 음성 인식(Automatic Speech Recognition), so 음성 인식 is a head;
- * the rest, titled Paper, say other things. */
+ * but is titled Jailbreaking, 30-33 are titled Jailbreak attacks and say
+ * other things; 10-14
+ * say 음성 under Speech; 20-22 state 자동 음성 인식(Automatic Speech
+ * Recognition), so 음성 인식 is a head; the rest, titled Paper, say other
+ * things. */
 #define NTITLED 100
 static int setup_title_pairs(void **state)
 {
@@ -867,6 +869,8 @@ static int setup_title_pairs(void **state)
             snprintf(own[i], sizeof own[i], "보안 모델을 시험한다"), title = "Jailbreaking LLMs";
         else if (i >= 10 && i < 15)
             snprintf(own[i], sizeof own[i], "음성 %s", fill), title = "Speech";
+        else if (i >= 30 && i < 34)
+            title = "Jailbreak attacks";
         else if (i >= 20 && i < 23)
             snprintf(own[i], sizeof own[i], "자동 음성 인식(Automatic Speech Recognition) %s",
                      fill);
@@ -880,10 +884,13 @@ static int setup_title_pairs(void **state)
 /* A Korean word the digests never translate finds the English word of
  * the titles it keeps company with (indexer/assoc.c): 탈옥 finds the
  * paper titled Jailbreaking; one way only, company alone being no proof
- * that the words mean one thing (분산 is variance and distributed). The
- * words of a head get no such pair (the expander's stated_only): 음성
- * 인식 is speech recognition, and 음성's speech would rank any speech
- * paper beside it. */
+ * that the words mean one thing (분산 is variance and distributed: here
+ * 5 of the 10 Jailbreak titles say 탈옥). Words mostly each other's
+ * are read both ways: speech finds 음성 (5 of the 5 Speech titles say
+ * 음성, 5 of the 8 summaries with 음성 are under Speech). The words of a
+ * head get no such pair (the expander's stated_only): 음성 인식 is
+ * speech recognition, and 음성's speech would rank any speech paper
+ * beside it. */
 static void test_expand__title_summary_pair(void **state)
 {
     env *e = *state;
@@ -891,7 +898,7 @@ static void test_expand__title_summary_pair(void **state)
     expand(e, "탈옥", got, sizeof got);
     if (!strstr(got, "탈옥>jailbreak;"))
         fail_msg("탈옥 expanded to \"%s\"", got);
-    assert_int_equal(total_of(e, "탈옥"), 6);
+    assert_int_equal(total_of(e, "탈옥"), 10);
     pdx_query *q = fx_search_parse(e, "탈옥"); /* found by company, not stated */
     pdx_expansion x;
     assert_int_equal(pdx_query_expansion(q, 0, &x), PDX_OK);
@@ -904,6 +911,9 @@ static void test_expand__title_summary_pair(void **state)
     expand(e, "음성", got, sizeof got);
     if (!strstr(got, "음성>speech;"))
         fail_msg("음성 expanded to \"%s\"", got);
+    expand(e, "speech", got, sizeof got);
+    if (!strstr(got, "speech>음성;"))
+        fail_msg("speech expanded to \"%s\"", got);
     expand(e, "음성 인식", got, sizeof got);
     if (!strstr(got, "음성 인식>speech recognition;") || strstr(got, "음성>speech;"))
         fail_msg("음성 인식 expanded to \"%s\"", got);

@@ -496,7 +496,7 @@ static void test_lexicon__encode_round_trip(void **state)
             assert_int_equal(pdx_lexicon_get(lx, (pdx_lex_side)side, r, &q), PDX_OK);
             for (size_t i = 0; i < N_PAIRS; i++)
                 found += q.support == fx_pairs[i].support && q.one_way == fx_pairs[i].one_way &&
-                         q.head == fx_pairs[i].head && q.loanword == fx_pairs[i].loanword &&
+                         q.head == fx_pairs[i].head && q.both_ways == fx_pairs[i].both_ways &&
                          str_is(q.ko_terms, q.ko_terms_len, fx_pairs[i].ko_terms) &&
                          str_is(q.en_terms, q.en_terms_len, fx_pairs[i].en_terms) &&
                          str_is(q.ko_surface, q.ko_surface_len, fx_pairs[i].ko_surface) &&
@@ -535,7 +535,7 @@ static void test_lexicon__encode_rejects_bad_pairs(void **state)
     p[0] = fx_pairs[0];
     p[0].support = 0;
     assert_int_equal(pdx_lexicon_encode(&b, p, 1, 3), PDX_EINVAL);
-    p[0].support = PDX_LEX_MAX_SUPPORT + 1; /* bit 29 is loanword's, 30 head's, 31 one_way's */
+    p[0].support = PDX_LEX_MAX_SUPPORT + 1; /* bit 29 is both_ways', 30 head's, 31 one_way's */
     assert_int_equal(pdx_lexicon_encode(&b, p, 1, 3), PDX_EINVAL);
     assert_int_equal(b.len, 0);
     /* an empty lexicon is valid */
@@ -752,7 +752,7 @@ static void test_lexicon__corrupt_rejected(void **state)
     assert_int_equal(one_way, 2);
     assert_int_equal(big, 1);
     pdx_lexicon_free(lx);
-    /* version 3 has no loanword bit: bit 29 is support */
+    /* version 3 has no both_ways bit: bit 29 is support */
     memcpy(d, b.data, b.len);
     pdx_put_u32(d + 8, 3);
     restamp(d, b.len);
@@ -761,7 +761,7 @@ static void test_lexicon__corrupt_rejected(void **state)
     for (uint32_t r = 0; r < N_PAIRS; r++) {
         pdx_lex_pair q;
         assert_int_equal(pdx_lexicon_get(lx, PDX_LEX_KO, r, &q), PDX_OK);
-        assert_false(q.loanword);
+        assert_false(q.both_ways);
         heads += q.head;
         loan_big += q.one_way && q.support == (1u << 29) + 5; /* 로봇's */
     }

@@ -486,7 +486,7 @@ static void test_explain_one_way(void **state)
     assert_int_equal(sh(NULL, "'%s' -q -o '%s' '%s/oneway'", INDEX_BIN, idx, fx->dir), 0);
     char *out;
     assert_int_equal(sh(&out, "NO_COLOR= '%s' -i '%s' --explain 맥락", SEARCH_BIN, idx), 0);
-    assert_non_null(strstr(out, "\nexpanded: 맥락 -> context (lexicon, one way: together in 8 "
+    assert_non_null(strstr(out, "\nexpanded: 맥락 -> context (lexicon, found together in 8 "
                                 "papers; weight 0.3)\n"));
     free(out);
     free(idx);
