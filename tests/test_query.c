@@ -843,11 +843,15 @@ static void query_one_syllable(void **state)
 
 /* Korean words that join others as prepositions do (위한: for, 기반 after
  * a word: -based) are left out as English function words are, with the
- * same notice; 기반 first is a word (기반 모델), and so is one quoted. */
+ * same notice; 기반 first is a word (기반 모델), and so is one quoted.
+ * "diffusion-based" is diffusion, the paper writing it first; quoted or
+ * excluded, it is the phrase. */
 static const fdoc joining_docs[] = {
     {"2403.50001", "확산 기반 편집", "A B", "확산 기반 비디오 편집을 위한 방법", 20240101, 1},
     {"2403.50002", "비디오 편집", "A B", "확산 모델로 비디오를 편집한다", 20240102, 1},
     {"2403.50003", "기반 모델", "A B", "기반 모델의 평가", 20240103, 1},
+    {"2403.50004", "Diffusion video editing", "A B", "we edit", 20240106, 1},
+    {"2403.50005", "Diffusion-based video editing", "A B", "we edit", 20240105, 1},
 };
 #define NJOINING (sizeof joining_docs / sizeof joining_docs[0])
 
@@ -862,8 +866,22 @@ static void query_korean_function_words(void **state)
     assert_string_equal(JOINING("\"확산 기반\" 비디오"), "0");
     assert_string_equal(JOINING("기반 모델"), "2");
     assert_string_equal(JOINING("title:기반 편집"), "0");
+    assert_string_equal(JOINING("diffusion-based video editing"), "3,4");
+    assert_string_equal(JOINING("\"diffusion-based\" video"), "4");
+    assert_string_equal(JOINING("video editing -diffusion-based"), "3");
 #undef JOINING
-    pdx_query *q = fx_search_parse(&fs, "확산 기반 비디오 편집을 위한");
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    pdx_results r;
+    pdx_query *q = fx_search_parse(&fs, "diffusion-based editing");
+    assert_int_equal(pdx_search(fs.s, q, &o, &r), PDX_OK);
+    assert_int_equal(r.n, 2);
+    pdx_hit_info h;
+    assert_int_equal(pdx_hit_get(fs.s, r.hits[0].doc, &h), PDX_OK);
+    assert_memory_equal(h.id, "2403.50005", 10); /* as written, first */
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    q = fx_search_parse(&fs, "확산 기반 비디오 편집을 위한");
     assert_non_null(strstr(q->notice, "left out: 기반, 위한"));
     pdx_query_free(q);
     q = fx_search_parse(&fs, "확산을 기반으로 편집"); /* named as typed */
