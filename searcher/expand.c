@@ -39,6 +39,7 @@
  * already ("diffusion OR 확산"). At most PDX_LEXICON_MAX_QUERY_ALTS in a
  * query.
  */
+#include <stdio.h>
 #include <strings.h>
 
 #include "searcher.h"
@@ -424,6 +425,9 @@ typedef struct expander {
     bool stated_only;
     /* the groups the lexicon gave an equivalent (add_alt_clause()) */
     bool expanded[PDX_MAX_QUERY_GROUPS];
+    /* the words the lexicon has that are too common to expand
+     * (expand_span()), for --explain (pdx_query_too_common()) */
+    bool common[PDX_MAX_QUERY_GROUPS];
 } expander;
 
 /* Adds clause cl (consumed) to every group of span w (n words): a paper
@@ -717,8 +721,11 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
     /* an English key holds its words' terms; a Korean one more when it
      * bridges words or a word is keyed as written */
     bool key_adds = side == PDX_LEX_KO && ((n > 1 && hyphens + 2 < 1u << n) || written);
-    if ((rc = span_too_common(x, d, w, n, key_adds, &common)) || common)
+    if ((rc = span_too_common(x, d, w, n, key_adds, &common)) || common) {
+        for (uint32_t i = 0; !rc && i < n; i++)
+            x->common[w[i].g] = true;
         return rc;
+    }
     alt_list l = {.cap = ALT_GATHER};
     const char *surface = NULL;
     size_t surface_len = 0;
@@ -1193,6 +1200,25 @@ static int compose_words(expander *x, const char *text, size_t len)
     return rc;
 }
 
+/* Names in q->too_common, as typed, the words the lexicon has that were
+ * too common to expand and got no equivalent otherwise (`추론`: reasoning
+ * and inference, in a third of the papers), as many as fit. */
+static void note_too_common(const expander *x, const char *text, size_t len)
+{
+    pdx_query *q = x->q;
+    size_t used = 0;
+    q->too_common[0] = 0;
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        const pdx_group *gr = &q->groups[g];
+        if (!x->common[g] || x->expanded[g] || !gr->typed_len ||
+            (size_t)gr->typed_at + gr->typed_len > len ||
+            used + gr->typed_len + 3 > sizeof q->too_common)
+            continue;
+        used += (size_t)snprintf(q->too_common + used, sizeof q->too_common - used, "%s%.*s",
+                                 used ? ", " : "", (int)gr->typed_len, text + gr->typed_at);
+    }
+}
+
 int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len)
 {
     const pdx_lexicon *lx;
@@ -1201,7 +1227,7 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len
         return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
     if (!lx)
         return PDX_OK;
-    expander x = {s, q, lx, {0}, PDX_LEXICON_MAX_QUERY_ALTS, false, {false}};
+    expander x = {s, q, lx, {0}, PDX_LEXICON_MAX_QUERY_ALTS, false, {false}, {false}};
     rc = join_words(&x, text, len);
     /* Expansion adds clauses, not groups: these are the parser's. */
     for (uint32_t g = 0, used; g < q->n_groups && x.alts_left && !rc; g += used) {
@@ -1223,6 +1249,7 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len
     }
     if (!rc)
         rc = compose_words(&x, text, len);
+    note_too_common(&x, text, len);
     pdx_buf_free(&x.key);
     if (rc == PDX_ENOMEM)
         pdx_searcher_error(s, rc, "out of memory expanding the query");

@@ -3339,6 +3339,11 @@ int pdx_query_note_expansion(pdx_query *q, const char *from, size_t from_len, co
     return PDX_OK;
 }
 
+const char *pdx_query_too_common(const pdx_query *q)
+{
+    return q ? q->too_common : "";
+}
+
 size_t pdx_query_expansion_count(const pdx_query *q)
 {
     return q ? q->n_exps : 0;

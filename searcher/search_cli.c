@@ -523,12 +523,19 @@ static void json_summary(pdx_buf *o, const cli *c, const pdx_query *q, const pdx
 static void human_expansions(pdx_buf *o, const pdx_query *q, bool no_expand)
 {
     size_t n = pdx_query_expansion_count(q);
+    const char *common = pdx_query_too_common(q);
+    if (*common) {
+        pdx_buf_puts(o, "not expanded: ");
+        put_text(o, common, strlen(common), NULL, 0, false, "");
+        pdx_buf_puts(o, " (in too many papers: an equivalent would add hundreds more)\n");
+    }
     if (n == 0) {
         pdx_buf_puts(o, no_expand ? "expanded: nothing (--no-expand)\n"
+                        : *common ? "expanded: nothing else (no other word of the query has an "
+                                    "equivalent or another form in this index)\n"
                                   : "expanded: nothing (no word of the query has an equivalent "
                                     "or another form in this index that the query does not "
-                                    "hold already, or it is quoted, excluded or in too many "
-                                    "papers to be expanded)\n");
+                                    "hold already; an excluded word is never expanded)\n");
         return;
     }
     for (size_t i = 0; i < n; i++) {

@@ -404,6 +404,7 @@ struct pdx_query {
     char *id;                 /* id: filter, or NULL */
     size_t id_len;
     char notice[256];         /* e.g. prefix expansions that hit their bound */
+    char too_common[128];     /* words too common to expand (expand.c), as typed */
     pdx_expansion *exps;      /* what words expanded to (owned strings) */
     size_t n_exps;
     /* the index of the searcher that parsed it: its term ordinals are that

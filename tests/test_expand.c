@@ -438,6 +438,12 @@ static void test_expand__span_judged_by_its_own_papers(void **state)
     expand(e, "영상분할", joined, sizeof joined);
     if (spaced[0] || joined[0])
         fail_msg("영상 분할 expanded to \"%s\", 영상분할 to \"%s\"", spaced, joined);
+    /* --explain names what the lexicon has but would not add, as typed;
+     * not a word it has nothing for (분자) nor one it expanded */
+    pdx_query *q = fx_search_parse(e, "영상 분할을 분자 음성 합성");
+    assert_string_equal(pdx_query_too_common(q), "영상, 분할을");
+    pdx_query_free(q);
+    assert_string_equal(pdx_query_too_common(NULL), "");
 }
 
 /* Opens into *state an index of NDOCS papers: the n summaries `own` first,

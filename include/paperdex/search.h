@@ -192,6 +192,12 @@ typedef struct pdx_expansion {
 size_t pdx_query_expansion_count(const pdx_query *q);
 int pdx_query_expansion(const pdx_query *q, size_t i, pdx_expansion *out);
 
+/* The words of q (as typed, joined by ", ") that the lexicon has
+ * equivalents of but that are in too many papers to be expanded (an
+ * equivalent would add hundreds of papers, often of another sense);
+ * "" when none, and for NULL. Valid as long as q. */
+const char *pdx_query_too_common(const pdx_query *q);
+
 typedef struct pdx_hit {
     uint32_t doc;     /* document id, for pdx_hit_get / pdx_snippet */
     double score;
