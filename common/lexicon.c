@@ -19,12 +19,14 @@
  *                         u32 en_off    string: English terms, joined form
  *                         u32 surf_off  two strings back to back: Korean
  *                                       surface, then English surface
- *                         u32 support   bits 0-28: >= 1; bit 29: loanword
- *                                       (a one-way pair found by sound);
+ *                         u32 support   bits 0-28: >= 1; bit 29: both ways
+ *                                       (a one-way pair read both ways: a
+ *                                       loanword's, or words mostly each
+ *                                       other's);
  *                                       bit 30: head (the last words of a
  *                                       longer name); bit 31: one-way (found
  *                                       by company): lexicon.h. Version 3:
- *                                       bits 0-29 the support, no loanword;
+ *                                       bits 0-29 the support, no bit 29;
  *                                       version 2: bits 0-30, no head
  *                                       either; version 1: the whole u32 the
  *                                       support
@@ -500,7 +502,7 @@ static int lex_pair_read(const pdx_lexicon *lx, uint32_t i, pdx_lex_pair *out)
                               &out->en_surface_len, NULL, "bad English surface string", ok)))
         return rc;
     uint32_t sup = pdx_get_u32(r + LEX_PAIR_SUPPORT);
-    /* version 1 has no flags, version 2 no head bit, version 3 no loanword */
+    /* version 1 has no flags, version 2 no head bit, version 3 no both-ways bit */
     out->one_way = lx->version >= 2 && sup >> 31;
     out->head = lx->version >= 3 && (sup >> 30 & 1);
     out->both_ways = lx->version >= 4 && (sup >> 29 & 1);

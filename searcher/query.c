@@ -82,6 +82,7 @@ typedef struct parse_ctx {
      * its words'. 0 for every field, as a query starts. */
     uint8_t scope;
     uint32_t n_words; /* words and phrases read so far (count_word()) */
+    uint32_t n_positive; /* of those, the ones not excluded */
     uint32_t n_ords;  /* dictionary terms looked up so far (copies too) */
     uint32_t prefix_keep; /* terms a prefix looks up at most (prefix_share()) */
     bool no_expand;   /* PDX_PARSE_NO_EXPAND: no derived nouns either */
@@ -1940,6 +1941,7 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
  * lexicon equivalents (bounded per span in expand.c). */
 static int count_word(parse_ctx *c)
 {
+    c->n_positive += !c->negated;
     if (++c->n_words <= PDX_MAX_QUERY_WORDS)
         return PDX_OK;
     return pdx_searcher_error(c->s, PDX_EINVAL, "query too long: more than %d words and phrases",
@@ -2262,9 +2264,11 @@ static int split_compound(parse_ctx *c, const char *w, size_t n, uint8_t fields,
 
 /* Bytes of the Latin word w[0, n) starts with when a closed Korean word
  * follows it and nothing else ("3D의류생성", "GAN인버전"; "GPT-4o기반"): ASCII
- * letters and digits, with a hyphen or a dot between two of them, and a
- * letter among them; else 0. A number is no such word: 4비트 is a number
- * and its unit, one phrase. */
+ * letters and digits, with a hyphen or a dot between two of them, two
+ * characters or more and a letter among them; else 0. A number is no such
+ * word: 4비트 is a number and its unit, one phrase. Nor is one letter:
+ * C언어, X레이 and K평균 are names of their own (C언어 apart matched 35
+ * papers holding a C anywhere, a review). */
 static size_t glued_lead(const char *w, size_t n)
 {
     size_t i = 0;
@@ -2277,7 +2281,7 @@ static size_t glued_lead(const char *w, size_t n)
                         (unsigned char)w[i + 1] < 0x80 && isalnum((unsigned char)w[i + 1])))
             break;
     }
-    if (!letter || i == n || (n - i) % 3)
+    if (!letter || i < 2 || i == n || (n - i) % 3)
         return 0;
     for (size_t j = i; j < n; j += 3)
         if (!pdx_hangul_at(w + j, n - j))
@@ -2328,8 +2332,14 @@ static int glued_rare(parse_ctx *c, const char *w, size_t n, size_t lead, uint8_
 /* Bytes of w[0, n) before "-based" when it is a Latin word so written
  * ("diffusion-based", "LLM-Based") of two characters or more and no
  * function word, else 0. Not excluded, in an author's name, nor with
- * --no-expand (the words as written). */
-static size_t based_stem(const parse_ctx *c, const char *w, size_t n, uint8_t fields)
+ * --no-expand (the words as written); nor when the word before is in more
+ * than PDX_BASED_STEM_SHARE of the papers: model-based is a name of its
+ * own, and as model (half the papers) it matched 120 papers where 6 write
+ * model-based (a review); LLM is in a third. diffusion, in 15%, is read
+ * apart. */
+#define PDX_BASED_STEM_SHARE 0.25
+
+static size_t based_stem(parse_ctx *c, const char *w, size_t n, uint8_t fields)
 {
     static const char suffix[] = "-based";
     const size_t k = sizeof suffix - 1;
@@ -2342,7 +2352,11 @@ static size_t based_stem(const parse_ctx *c, const char *w, size_t n, uint8_t fi
             return 0;
     }
     unsigned char last = (unsigned char)w[n - k - 1];
-    return isalnum(last) ? n - k : 0;
+    uint64_t papers;
+    if (!isalnum(last) || one_term_papers(c, w, n - k, &papers) ||
+        (double)papers > PDX_BASED_STEM_SHARE * pdx_search_n_live(c->s->ix))
+        return 0;
+    return n - k;
 }
 
 /* "diffusion-based" as "diffusion", the word as written an optional clause
@@ -2601,7 +2615,9 @@ static void note_suffix_star(parse_ctx *c, const char *w, size_t n)
  * papers or more), so requiring one kept out the papers that say the rest
  * otherwise (a trial: `LLM을 위한 강화학습` 46 papers, without 위한 113).
  * `기반` ("diffusion 기반 비디오 편집": -based) is one after another word
- * only: first, it is a word of its own (기반 모델). */
+ * only: first, it is a word of its own (기반 모델; `-survey 기반 모델` too).
+ * After one it may still name a foundation model (비전 기반 모델, a few
+ * papers), the rarer reading. */
 static bool korean_function_word(const parse_ctx *c, const char *w, size_t n)
 {
     static const char *const words[] = {
@@ -2613,7 +2629,7 @@ static bool korean_function_word(const parse_ctx *c, const char *w, size_t n)
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (strlen(words[i]) == n && !memcmp(w, words[i], n))
             return true;
-    for (size_t i = 0; c->n_words > 1 && i < sizeof after_word / sizeof *after_word; i++)
+    for (size_t i = 0; c->n_positive > 1 && i < sizeof after_word / sizeof *after_word; i++)
         if (strlen(after_word[i]) == n && !memcmp(w, after_word[i], n))
             return true;
     return false;
@@ -3284,10 +3300,12 @@ int pdx_clause_from_terms(pdx_searcher *s, const char *terms, size_t len, uint8_
             rc = collect_token(&t, &c);
         i += n + 1;
     }
-    if (!rc && c.n_toks)
-        rc = build_clause(&c, out, fields);
-    else if (!rc)
+    if (!rc && c.n_toks) {
+        if ((rc = build_clause(&c, out, fields)))
+            pdx_clause_free(out); /* what it built before it failed (a review) */
+    } else if (!rc) {
         rc = PDX_EINVAL;
+    }
     free(c.toks);
     pdx_buf_free(&c.terms);
     return rc;

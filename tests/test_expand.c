@@ -852,13 +852,14 @@ static void test_expand__head_of_a_stated_name(void **state)
     pdx_query_free(q);
 }
 
-/* 100 papers: 0-4 say 탈옥 under the title Jailbreak, 5 says neither
+/* 250 papers: 0-4 say 탈옥 under the title Jailbreak, 5 says neither
  * but is titled Jailbreaking, 30-33 are titled Jailbreak attacks and say
  * other things; 10-14
  * say 음성 under Speech; 20-22 state 자동 음성 인식(Automatic Speech
- * Recognition), so 음성 인식 is a head; the rest, titled Paper, say other
+ * Recognition), so 음성 인식 is a head; 50-54 say 분산 under Variance,
+ * 60-79 say 분산 under other titles; the rest, titled Paper, say other
  * things. */
-#define NTITLED 100
+#define NTITLED 250
 static int setup_title_pairs(void **state)
 {
     env *e = calloc(1, sizeof *e);
@@ -877,6 +878,10 @@ static int setup_title_pairs(void **state)
             snprintf(own[i], sizeof own[i], "음성 %s", fill), title = "Speech";
         else if (i >= 30 && i < 34)
             title = "Jailbreak attacks";
+        else if (i >= 50 && i < 55)
+            snprintf(own[i], sizeof own[i], "분산 %s", fill), title = "Variance";
+        else if (i >= 60 && i < 80)
+            snprintf(own[i], sizeof own[i], "분산 학습 %s", fill);
         else if (i >= 20 && i < 23)
             snprintf(own[i], sizeof own[i], "자동 음성 인식(Automatic Speech Recognition) %s",
                      fill);
@@ -896,7 +901,8 @@ static int setup_title_pairs(void **state)
  * 음성, 5 of the 8 summaries with 음성 are under Speech). The words of a
  * head get no such pair (the expander's stated_only): 음성 인식 is
  * speech recognition, and 음성's speech would rank any speech paper
- * beside it. */
+ * beside it. A Korean word of other senses stays one way: 분산 is in 25
+ * summaries, 5 under Variance (variance found distributed training). */
 static void test_expand__title_summary_pair(void **state)
 {
     env *e = *state;
@@ -920,6 +926,12 @@ static void test_expand__title_summary_pair(void **state)
     expand(e, "speech", got, sizeof got);
     if (!strstr(got, "speech>음성;"))
         fail_msg("speech expanded to \"%s\"", got);
+    expand(e, "분산", got, sizeof got);
+    if (!strstr(got, "분산>variance;"))
+        fail_msg("분산 expanded to \"%s\"", got);
+    expand(e, "variance", got, sizeof got);
+    if (got[0])
+        fail_msg("variance expanded to \"%s\"", got);
     expand(e, "음성 인식", got, sizeof got);
     if (!strstr(got, "음성 인식>speech recognition;") || strstr(got, "음성>speech;"))
         fail_msg("음성 인식 expanded to \"%s\"", got);

@@ -845,13 +845,18 @@ static void query_one_syllable(void **state)
  * a word: -based) are left out as English function words are, with the
  * same notice; 기반 first is a word (기반 모델), and so is one quoted.
  * "diffusion-based" is diffusion, the paper writing it first; quoted or
- * excluded, it is the phrase. */
+ * excluded, it is the phrase, and so is one whose first word is in more
+ * than a quarter of the papers (video-based: video in 6 of 9). */
 static const fdoc joining_docs[] = {
     {"2403.50001", "확산 기반 편집", "A B", "확산 기반 비디오 편집을 위한 방법", 20240101, 1},
     {"2403.50002", "비디오 편집", "A B", "확산 모델로 비디오를 편집한다", 20240102, 1},
     {"2403.50003", "기반 모델", "A B", "기반 모델의 평가", 20240103, 1},
     {"2403.50004", "Diffusion video editing", "A B", "we edit", 20240106, 1},
     {"2403.50005", "Diffusion-based video editing", "A B", "we edit", 20240105, 1},
+    {"2403.50006", "Video clips", "A B", "a video clip", 20240107, 1},
+    {"2403.50007", "Video frames", "A B", "a video frame", 20240108, 1},
+    {"2403.50008", "Video tapes", "A B", "a video tape", 20240109, 1},
+    {"2403.50009", "Video games", "A B", "a video game", 20240110, 1},
 };
 #define NJOINING (sizeof joining_docs / sizeof joining_docs[0])
 
@@ -869,6 +874,9 @@ static void query_korean_function_words(void **state)
     assert_string_equal(JOINING("diffusion-based video editing"), "3,4");
     assert_string_equal(JOINING("\"diffusion-based\" video"), "4");
     assert_string_equal(JOINING("video editing -diffusion-based"), "3");
+    assert_string_equal(JOINING("video-based editing"), "");
+    /* an excluded word before it is no word before it */
+    assert_string_equal(JOINING("-survey 기반 모델"), "2");
 #undef JOINING
     pdx_search_opts o;
     pdx_search_opts_default(&o);
