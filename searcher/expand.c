@@ -723,7 +723,8 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
     bool key_adds = side == PDX_LEX_KO && ((n > 1 && hyphens + 2 < 1u << n) || written);
     if ((rc = span_too_common(x, d, w, n, key_adds, &common)) || common) {
         for (uint32_t i = 0; !rc && i < n; i++)
-            x->common[w[i].g] = true;
+            if (w[i].g < PDX_MAX_QUERY_GROUPS)
+                x->common[w[i].g] = true;
         return rc;
     }
     alt_list l = {.cap = ALT_GATHER};
@@ -1194,7 +1195,7 @@ static int compose_words(expander *x, const char *text, size_t len)
             continue;
         rc = compose_pair(x, w, text);
     }
-    for (uint32_t g = 0; g < q->n_groups && x->alts_left && !rc; g++)
+    for (uint32_t g = 0; g < q->n_groups && g < PDX_MAX_QUERY_GROUPS && x->alts_left && !rc; g++)
         if (!x->expanded[g] && q->groups[g].typed_len)
             rc = compose_closed(x, g, text);
     return rc;
@@ -1208,7 +1209,8 @@ static void note_too_common(const expander *x, const char *text, size_t len)
     pdx_query *q = x->q;
     size_t used = 0;
     q->too_common[0] = 0;
-    for (uint32_t g = 0; g < q->n_groups; g++) {
+    /* (a query past PDX_MAX_QUERY_GROUPS is refused when searched) */
+    for (uint32_t g = 0; g < q->n_groups && g < PDX_MAX_QUERY_GROUPS; g++) {
         const pdx_group *gr = &q->groups[g];
         if (!x->common[g] || x->expanded[g] || !gr->typed_len ||
             (size_t)gr->typed_at + gr->typed_len > len ||
