@@ -801,13 +801,14 @@ static void point_pairs(pdx_assoc *a, const new_pair *np, size_t n)
     const char *s = (const char *)a->out_strs.data, *b = (const char *)a->bytes.data;
     for (size_t i = 0; i < n; i++) {
         const aword *ko = &a->words[np[i].ko], *en = &a->words[np[i].en];
+        bool one_way = !two_way(&np[i]);
         a->out[a->n_out++] = (pdx_lex_pair){
             .ko_terms = s + np[i].ko_terms, .ko_terms_len = np[i].ko_terms_len,
             .en_terms = s + np[i].en_terms, .en_terms_len = np[i].en_terms_len,
             .ko_surface = b + ko->key_off, .ko_surface_len = ko->key_len,
             .en_surface = b + en->surf_off, .en_surface_len = en->surf_len,
-            .support = np[i].support, .one_way = !two_way(&np[i]),
-            .both_ways = !two_way(&np[i]) && mostly_each_other(a, &np[i])};
+            .support = np[i].support, .one_way = one_way,
+            .both_ways = one_way && mostly_each_other(a, &np[i])};
     }
 }
 

@@ -2147,6 +2147,34 @@ static int junction_papers(parse_ctx *c, const char *w, size_t at, uint64_t *pap
     return rc;
 }
 
+/* May a plain word typed in `fields` be read other than as written (its
+ * compound split, a suffix left out)? Not under a NOT (one unit, as a
+ * hyphenated compound is: excluded_compound()), with --no-expand (the
+ * words as written), nor in a name: an author's is one word however it is
+ * spelled. */
+static bool may_reread(const parse_ctx *c, uint8_t fields)
+{
+    return !c->negated && !c->no_expand && (fields & ~(1u << PDX_FIELD_AUTHORS));
+}
+
+/* The Korean word w[0, n) less a particle or ending, as the query reads
+ * it: *stem bytes of w, one bigram or a whole word of its bigrams; 0 when
+ * the query reads it as neither. */
+static int korean_stem(parse_ctx *c, const char *w, size_t n, size_t *stem)
+{
+    char whole[PDX_MAX_TERM_BYTES + 1];
+    size_t s = 0;
+    *stem = 0;
+    int rc = tokenize_word(c, w, n, PDX_TOKENIZE_QUERY);
+    if (!rc && c->n_toks == 1 && c->toks[0].len == 6)
+        memcpy(whole, c->terms.data + c->toks[0].off, s = 6);
+    else if (!rc)
+        s = whole_word(c, whole);
+    if (!rc && s <= n && !memcmp(w, whole, s))
+        *stem = s;
+    return rc;
+}
+
 /* Where the closed compound w[0, n) splits (above): *n_cuts cut syllables
  * into cuts, 0 when it is not split. Only a compound of Hangul syllables
  * (a particle or ending after them allowed) that no paper writes closed
@@ -2158,23 +2186,18 @@ static int compound_cuts(parse_ctx *c, const char *w, size_t n, uint8_t fields, 
                          uint32_t *n_cuts)
 {
     *n_cuts = 0;
-    char whole[PDX_MAX_TERM_BYTES + 1];
-    /* Not under a NOT (one unit, as a hyphenated compound is:
-     * excluded_compound()), with --no-expand (the words as written), in
-     * a query with OR, nor a name: an author's is one word however it is
-     * spelled. */
-    if (c->negated || c->no_expand || c->has_or || n % 3 || n < 3 * PDX_SPLIT_MIN_SYLLABLES ||
-        !(fields & ~(1u << PDX_FIELD_AUTHORS)) || w < c->text || w + n > c->text + c->len)
+    /* Not in a query with OR (its words would multiply the groups OR
+     * spreads over), nor when it must be read as written (may_reread()). */
+    if (!may_reread(c, fields) || c->has_or || n % 3 || n < 3 * PDX_SPLIT_MIN_SYLLABLES ||
+        w < c->text || w + n > c->text + c->len)
         return PDX_OK;
     for (size_t i = 0; i < n; i += 3)
         if (!pdx_hangul_at(w + i, n - i))
             return PDX_OK;
-    /* its syllables less a particle or ending, as the query reads it */
-    int rc = tokenize_word(c, w, n, PDX_TOKENIZE_QUERY);
-    size_t stem = rc ? 0 : whole_word(c, whole);
+    size_t stem;
+    int rc = korean_stem(c, w, n, &stem);
     uint32_t k = (uint32_t)(stem / 3);
-    if (rc || k < PDX_SPLIT_MIN_SYLLABLES || k > PDX_SPLIT_MAX_SYLLABLES ||
-        memcmp(w, whole, stem) != 0)
+    if (rc || k < PDX_SPLIT_MIN_SYLLABLES || k > PDX_SPLIT_MAX_SYLLABLES)
         return rc;
     uint64_t papers;
     bool named;
@@ -2309,19 +2332,12 @@ static int glued_rare(parse_ctx *c, const char *w, size_t n, size_t lead, uint8_
                       bool *rare)
 {
     *rare = false;
-    char whole[PDX_MAX_TERM_BYTES + 1];
-    if (c->negated || c->no_expand || c->has_or || c->quick ||
-        c->phrase_counts >= PDX_SPLIT_MAX_COUNTS || !(fields & ~(1u << PDX_FIELD_AUTHORS)))
+    if (!may_reread(c, fields) || c->has_or || c->quick ||
+        c->phrase_counts >= PDX_SPLIT_MAX_COUNTS)
         return PDX_OK;
-    /* the Korean word less a particle or ending, as the query reads it: a
-     * bigram, or a whole word of its bigrams */
-    int rc = tokenize_word(c, w + lead, n - lead, PDX_TOKENIZE_QUERY);
-    size_t stem = 0;
-    if (!rc && c->n_toks == 1 && c->toks[0].len == 6)
-        memcpy(whole, c->terms.data + c->toks[0].off, stem = 6);
-    else if (!rc)
-        stem = whole_word(c, whole);
-    if (rc || stem < 6 || stem > n - lead || memcmp(w + lead, whole, stem) != 0)
+    size_t stem;
+    int rc = korean_stem(c, w + lead, n - lead, &stem);
+    if (rc || stem < 6)
         return rc;
     uint64_t a, b;
     if ((rc = one_term_papers(c, w, lead, &a)) || (rc = term_papers(c, w + lead, stem, &b)))
@@ -2343,8 +2359,8 @@ static size_t based_stem(parse_ctx *c, const char *w, size_t n, uint8_t fields)
 {
     static const char suffix[] = "-based";
     const size_t k = sizeof suffix - 1;
-    if (c->negated || c->no_expand || !(fields & ~(1u << PDX_FIELD_AUTHORS)) || n < k + 2 ||
-        strncasecmp(w + n - k, suffix, k) != 0 || pdx_english_function_word(w, n - k))
+    if (!may_reread(c, fields) || n < k + 2 || strncasecmp(w + n - k, suffix, k) != 0 ||
+        pdx_english_function_word(w, n - k))
         return 0;
     for (size_t i = 0; i < n - k; i++) {
         unsigned char ch = (unsigned char)w[i];
