@@ -155,7 +155,17 @@ void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_res
         n_ts = 0;
     pdx_buf_puts(o, ",\"title_highlights\":");
     json_spans(o, ts, n_ts);
-    pdx_buf_puts(o, hit->partial ? ",\"partial\":true}" : ",\"partial\":false}");
+    pdx_buf_puts(o, hit->partial ? ",\"partial\":true,\"missing\":[" : ",\"partial\":false,\"missing\":[");
+    for (uint32_t k = 0, n = 0; k < 64; k++) {
+        size_t len;
+        const char *w = hit->missing >> k & 1 ? pdx_query_word(q, k, &len) : NULL;
+        if (!w)
+            continue;
+        if (n++)
+            pdx_buf_putc(o, ',');
+        pdx_json_str(o, w, len);
+    }
+    pdx_buf_puts(o, "]}");
 }
 
 void pdx_json_expansions(pdx_buf *o, const pdx_query *q)

@@ -98,6 +98,9 @@ typedef struct parse_ctx {
     qtok *toks;
     size_t n_toks, cap_toks;
     pdx_buf terms;
+    /* names of the groups OR over parentheses makes ((a b) OR c: "a OR
+     * c", "b OR c"), each after a NUL: pdx_group.label_named */
+    pdx_buf names;
 } parse_ctx;
 
 static bool is_space(char ch)
@@ -270,6 +273,7 @@ void pdx_query_free(pdx_query *q)
     }
     free(q->exps);
     free(q->id);
+    free(q->text);
     free(q);
 }
 
@@ -1218,6 +1222,46 @@ static int cnf_or(parse_ctx *c, cnf *x, cnf *y)
     return rc;
 }
 
+/* The name of group g (pdx_group.label_at): in the text, or in c->names. */
+static const char *label_of(const parse_ctx *c, const pdx_group *g)
+{
+    return g->label_named ? (const char *)c->names.data + g->label_at : c->text + g->label_at;
+}
+
+/* Names g, the OR of groups a and b that OR over parentheses made, "a OR
+ * b" (in c->names); nameless when either is: name_groups() names it. */
+static int name_or(parse_ctx *c, pdx_group *g, const pdx_group *a, const pdx_group *b)
+{
+    if (!a->label_len || !b->label_len)
+        return PDX_OK;
+    size_t at = c->names.len;
+    pdx_buf_append(&c->names, label_of(c, a), a->label_len);
+    pdx_buf_append(&c->names, " OR ", 4);
+    pdx_buf_append(&c->names, label_of(c, b), b->label_len);
+    pdx_buf_putc(&c->names, 0);
+    if (c->names.err)
+        return PDX_ENOMEM;
+    g->label_named = true;
+    g->label_at = (uint32_t)at;
+    g->label_len = (uint32_t)(c->names.len - 1 - at);
+    return PDX_OK;
+}
+
+/* Is the text between bytes from and to an OR and spaces only? */
+static bool only_or_between(const parse_ctx *c, size_t from, size_t to)
+{
+    if (to > c->len || from > to)
+        return false;
+    size_t k = from;
+    while (k < to && is_space(c->text[k]))
+        k++;
+    if (to - k < 2 || memcmp(c->text + k, "OR", 2) != 0)
+        return false;
+    for (k += 2; k < to && is_space(c->text[k]);)
+        k++;
+    return k == to;
+}
+
 /* x OR y without negated groups. (a1 a2) OR (b1 b2) = the groups ai OR bj
  * for every i, j. */
 static int cnf_or_positive(parse_ctx *c, cnf *x, cnf *y)
@@ -1234,6 +1278,12 @@ static int cnf_or_positive(parse_ctx *c, cnf *x, cnf *y)
     int rc = PDX_OK;
     if (x->n == 1 && y->n == 1) { /* the usual a OR b: move y's clauses */
         pdx_group *a = &x->g[0], *b = &y->g[0];
+        /* named "a OR b" as typed; else from its terms (name_groups()) */
+        if (a->label_len && b->label_len && !a->label_named && !b->label_named &&
+            only_or_between(c, a->label_at + a->label_len, b->label_at))
+            a->label_len = b->label_at + b->label_len - a->label_at;
+        else
+            a->label_len = 0;
         for (uint32_t k = 0; k < b->n_clauses && !rc; k++) {
             rc = group_add(a, &b->clauses[k]);
             b->clauses[k] = (pdx_clause){0};
@@ -1251,6 +1301,8 @@ static int cnf_or_positive(parse_ctx *c, cnf *x, cnf *y)
             rc = group_add_copies(c, g, &x->g[i]);
             if (!rc)
                 rc = group_add_copies(c, g, &y->g[j]);
+            if (!rc)
+                rc = name_or(c, g, &x->g[i], &y->g[j]);
         }
     cnf_free(x);
     cnf_free(y);
@@ -1856,6 +1908,17 @@ static int add_number_split(parse_ctx *c, const char *w, size_t wn, uint8_t fiel
     return add_spelling(c, g, &cl, w, wn, alt, an);
 }
 
+/* Names group g by w[0, wn) when the parse reads it from the query's
+ * text (not from a spelling of its own making): pdx_query_word(). */
+static void label_part(const parse_ctx *c, const char *w, size_t wn, pdx_group *g)
+{
+    uintptr_t at = (uintptr_t)w, lo = (uintptr_t)c->text;
+    if (at < lo || at - lo > c->len || wn > c->len - (at - lo))
+        return;
+    g->label_at = (uint32_t)(at - lo);
+    g->label_len = (uint32_t)wn;
+}
+
 /* A word or phrase restricted to `fields`, as one group: its clause, and
  * the word as written as an optional clause if the query mode dropped a
  * particle. No terms (punctuation, emoji) gives an empty part. */
@@ -1899,6 +1962,7 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
     }
     if ((rc = cnf_single(out, &cl)))
         return rc;
+    label_part(c, w, wn, &out->g[0]);
     if (quoted || star)
         return PDX_OK;
     /* The noun of a derived form, as a lighter alternative; an excluded
@@ -3048,6 +3112,89 @@ static void drop_function_words(pdx_query *q, const char *text)
     }
 }
 
+/* Is slot b the next bigram of slot a in a chain of Hangul bigrams (벤치
+ * 치마: a's second syllable is b's first)? */
+static bool chained_bigram(const pdx_slot *a, const pdx_slot *b)
+{
+    return a->text_len == 6 && b->text_len == 6 && pdx_hangul_at(a->text, 6) &&
+           pdx_hangul_at(b->text, 6) && memcmp(a->text + 3, b->text, 3) == 0;
+}
+
+/* The words of clause cl into o: its terms, a Korean word read as chained
+ * bigrams as the word (벤치 치마 마크: 벤치마크). */
+static void clause_name(pdx_buf *o, const pdx_clause *cl)
+{
+    for (uint32_t k = 0; k < cl->n_slots; k++) {
+        const pdx_slot *sl = &cl->slots[k];
+        if (k && chained_bigram(&cl->slots[k - 1], sl)) {
+            pdx_buf_append(o, sl->text + 3, sl->text_len - 3);
+            continue;
+        }
+        if (k)
+            pdx_buf_putc(o, ' ');
+        pdx_buf_append(o, sl->text, sl->text_len);
+    }
+}
+
+/* Keeps a copy of the text parsed in q, for pdx_query_word(), then the
+ * names OR over parentheses made, and names each group still nameless (a
+ * spelling the parser made of the text: an excluded compound's joined
+ * halves) by its clauses, as the terms the user typed, not the forms the
+ * parser adds (alternatives, a word as written before its particle), an
+ * " OR " between them. A filter gets no name. */
+static int name_groups(pdx_query *q, const parse_ctx *c)
+{
+    pdx_buf o = {0};
+    pdx_buf_append(&o, c->text, c->len);
+    pdx_buf_putc(&o, 0);
+    size_t base = o.len;
+    pdx_buf_append(&o, c->names.data, c->names.len);
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        pdx_group *gr = &q->groups[g];
+        if (gr->label_named) {
+            gr->label_at += (uint32_t)base;
+            gr->label_named = false;
+        }
+        if (gr->label_len || gr->filters_only)
+            continue;
+        size_t at = o.len;
+        for (uint32_t k = 0; k < gr->n_clauses; k++) {
+            const pdx_clause *cl = &gr->clauses[k];
+            if (cl->optional || cl->alternative || cl->kind != PDX_CLAUSE_TERMS || !cl->n_slots)
+                continue;
+            if (o.len > at)
+                pdx_buf_append(&o, " OR ", 4);
+            clause_name(&o, cl);
+        }
+        gr->label_at = (uint32_t)at;
+        gr->label_len = (uint32_t)(o.len - at);
+        pdx_buf_putc(&o, 0);
+    }
+    if (o.err) {
+        pdx_buf_free(&o);
+        return PDX_ENOMEM;
+    }
+    q->text = (char *)o.data;
+    q->text_len = o.len;
+    return PDX_OK;
+}
+
+const char *pdx_query_word(const pdx_query *q, uint32_t i, size_t *len)
+{
+    size_t dummy;
+    if (!len)
+        len = &dummy;
+    *len = 0;
+    if (!q || i >= q->n_groups || !q->text)
+        return NULL;
+    const pdx_group *gr = &q->groups[i];
+    if (gr->filters_only || !gr->label_len ||
+        (size_t)gr->label_at + gr->label_len > q->text_len)
+        return NULL;
+    *len = gr->label_len;
+    return q->text + gr->label_at;
+}
+
 int pdx_query_parse(pdx_query **out, pdx_searcher *s, const char *text, size_t len)
 {
     return pdx_query_parse_flags(out, s, text, len, PDX_PARSE_DEFAULT);
@@ -3273,8 +3420,11 @@ int pdx_query_parse_any(pdx_query **out, pdx_searcher *s, const char *text, size
         rc = pdx_query_expand(s, q, text, len);
     if (!rc)
         drop_function_words(q, text);
+    if (!rc)
+        rc = name_groups(q, &c);
     free(c.toks);
     pdx_buf_free(&c.terms);
+    pdx_buf_free(&c.names);
     free(norm);
     if (!rc) {
         bool positive = false;

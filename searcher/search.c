@@ -2501,7 +2501,7 @@ static void eval_required(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint3
                     else
                         e->s->stats.proximity_skipped++;
                 }
-                pdx_hit hit = {e->base + doc, score * bst, false, e->n_req};
+                pdx_hit hit = {e->base + doc, score * bst, false, e->n_req, 0};
                 if (may_enter && (!full || hit.score >= theta))
                     heap_push(rc, h, &hit, &d);
             }
@@ -2632,7 +2632,7 @@ static void union_take(eval *e, rank_ctx *rc, heap *h, uint64_t *total, uint32_t
     if (!group_score(e, g, doc, d, &score) || e->err || (e->n_neg && excluded(e, doc, d)))
         return;
     (*total)++;
-    pdx_hit hit = {e->base + doc, score * bst, false, 1};
+    pdx_hit hit = {e->base + doc, score * bst, false, 1, 0};
     if (!full || hit.score >= theta)
         heap_push(rc, h, &hit, d);
 }
@@ -2785,7 +2785,7 @@ static void eval_single(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         }
         if (passes_filters(e, doc, &d) && (!e->n_neg || !excluded(e, doc, &d))) {
             (*total)++;
-            pdx_hit hit = {e->base + doc, score * boost(e, &d), false, 1};
+            pdx_hit hit = {e->base + doc, score * boost(e, &d), false, 1, 0};
             if (!full || hit.score >= h->h[0].score)
                 heap_push(rc, h, &hit, &d);
         }
@@ -2946,6 +2946,13 @@ static uint8_t lone_fits(const eval *e, const group_it *g)
 static uint32_t lone_walk(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_t g,
                           uint32_t doc, uint32_t upto, double cub);
 
+/* The bit of pdx_hit.missing for required group i: its query word's. */
+static uint64_t word_bit(const eval *e, uint32_t i)
+{
+    uint32_t qg = e->groups[i].qg;
+    return qg < 64 ? 1ull << qg : 0;
+}
+
 /* Scores the papers of lone group g from doc (which it alone holds) up
  * to the next paper of any other required group, which it returns; g's
  * cursors are left there (its seeks find them again). The bound before
@@ -2960,6 +2967,9 @@ static uint32_t lone_run(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_
     double mass = 0;
     mass += e->groups[g].mass; /* as partial_visit() sums it */
     double cov = coverage(e, mass), cub = ms->gub[g] * cov;
+    uint64_t missing = 0;
+    for (uint32_t i = 0; i < e->n_req; i++)
+        missing |= i == g ? 0 : word_bit(e, i);
     if (ms->lone[g] == LONE_WALK) {
         e->s->stats.lone_walked++;
         return lone_walk(e, ms, rc, h, g, doc, upto, cub);
@@ -2978,7 +2988,7 @@ static uint32_t lone_run(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32_
             bool any = false;
             double score = 0;
             score += clause_sum(e, &e->groups[g].c[0], doc, &d, PDX_FIELDS_ALL, &any);
-            pdx_hit hit = {e->base + doc, score * cov * bst, true, 1};
+            pdx_hit hit = {e->base + doc, score * cov * bst, true, 1, missing};
             if (partial_may_enter(rc, h, hit.score) && passes_filters(e, doc, &d) &&
                 !excluded(e, doc, &d) && !e->err)
                 heap_push(rc, h, &hit, &d);
@@ -3197,6 +3207,7 @@ static void partial_visit(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32
         return;
     double score = 0, mass = 0, ub = 0, prev = -1;
     uint32_t matched = 0;
+    uint64_t missing = 0;
     for (uint32_t i = 0; i < e->n_req; i++) {
         double part = 0;
         bool on = e->groups[i].doc == doc && group_score(e, &e->groups[i], doc, &d, &part);
@@ -3205,6 +3216,8 @@ static void partial_visit(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32
             score += part;
             matched++;
             mass += e->groups[i].mass;
+        } else {
+            missing |= word_bit(e, i);
         }
     }
     if (!matched || matched == e->n_req || e->err || excluded(e, doc, &d))
@@ -3215,7 +3228,7 @@ static void partial_visit(eval *e, partial_ms *ms, rank_ctx *rc, heap *h, uint32
     if (partial_may_enter(rc, h, ub * cov * bst) &&
         proximity_bonus(e, doc, &d, score, bst, 0, &bonus)) {
         score += bonus;
-        pdx_hit hit = {e->base + doc, score * cov * bst, true, matched};
+        pdx_hit hit = {e->base + doc, score * cov * bst, true, matched, missing};
         heap_push(rc, h, &hit, &d);
     }
 }
@@ -3298,7 +3311,7 @@ static void eval_filters_only(eval *e, rank_ctx *rc, heap *h, uint64_t *total)
         if (!passes_filters(e, doc, &d) || excluded(e, doc, &d))
             continue;
         (*total)++;
-        pdx_hit hit = {e->base + doc, 0, false, 0};
+        pdx_hit hit = {e->base + doc, 0, false, 0, 0};
         heap_push(rc, h, &hit, &d);
     }
 }

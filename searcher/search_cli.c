@@ -47,7 +47,8 @@ static const char usage[] =
     "                         authors_total, snippet, highlights ([start,end]\n"
     "                         UTF-8 byte ranges\n"
     "                         in snippet), title_highlights (the same, in title),\n"
-    "                         partial (bool); then one summary line: type\n"
+    "                         partial (bool), missing (the words a partial\n"
+    "                         match lacks, as typed); then one summary line: type\n"
     "                         (\"summary\"), query, total, total_exact, shown,\n"
     "                         offset, partial_used, took_us, notices,\n"
     "                         expansions (from, to, source, support, weight),\n"
@@ -453,6 +454,33 @@ static void put_rank(pdx_buf *o, uint64_t rank)
     pdx_buf_puts(o, ". ");
 }
 
+/* A partial match's mark: the words it lacks, as typed ("[partial: without
+ * tuning]"), or, when one of them has no name, how many it has. */
+static void put_partial(pdx_buf *o, const pdx_query *q, const pdx_hit *hit, uint32_t clauses)
+{
+    size_t at = o->len, n = 0;
+    pdx_buf_puts(o, "[partial: without ");
+    for (uint32_t i = 0; i < 64; i++) {
+        if (!(hit->missing >> i & 1))
+            continue;
+        size_t len;
+        const char *w = pdx_query_word(q, i, &len);
+        if (!w || !len) {
+            n = 0;
+            break;
+        }
+        if (n++)
+            pdx_buf_puts(o, ", ");
+        pdx_buf_append(o, w, len);
+    }
+    if (n) {
+        pdx_buf_puts(o, "] ");
+        return;
+    }
+    o->len = at;
+    pdx_buf_printf(o, "[partial: %u of %u words] ", hit->matched, clauses);
+}
+
 static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli *c,
                       const pdx_results *r, size_t i, const pdx_hit_info *h)
 {
@@ -461,7 +489,7 @@ static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli
     if (hit->partial) {
         if (c->color)
             pdx_buf_puts(o, SGR_DIM);
-        pdx_buf_printf(o, "[partial: %u of %u words] ", hit->matched, r->clauses);
+        put_partial(o, q, hit, r->clauses);
         if (c->color)
             pdx_buf_puts(o, SGR_RESET);
     }

@@ -392,6 +392,12 @@ typedef struct pdx_group {
      * The same compound typed again is searched once (finish()). */
     uint8_t split_part;
     uint32_t split_at, split_len;
+    /* What pdx_query_word() names the group by: bytes [label_at, label_at
+     * + label_len) of the query's text (pdx_query.text), the word or
+     * phrase that made it; or, for a group OR over parentheses made of
+     * several, "a OR b" appended there once parsed (name_groups()). */
+    uint32_t label_at, label_len;
+    bool label_named; /* while parsing: label_at is in the parse's names */
 } pdx_group;
 
 struct pdx_query {
@@ -405,6 +411,10 @@ struct pdx_query {
     size_t id_len;
     char notice[256];         /* e.g. prefix expansions that hit their bound */
     char too_common[128];     /* words too common to expand (expand.c), as typed */
+    /* the text parsed (NFKC), then the names of groups not typed as one
+     * piece, each after a NUL: what pdx_group.label_at points into */
+    char *text;
+    size_t text_len;
     pdx_expansion *exps;      /* what words expanded to (owned strings) */
     size_t n_exps;
     /* the index of the searcher that parsed it: its term ordinals are that

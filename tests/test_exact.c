@@ -161,11 +161,20 @@ static void assert_slice_equal(const pdx_results *pr, const pdx_results *ex,
     for (size_t i = 0; i < pr->n; i++) {
         const pdx_hit *a = &pr->hits[i], *b = &ex->hits[o->offset + i];
         if (a->doc != b->doc || memcmp(&a->score, &b->score, sizeof a->score) ||
-            a->partial != b->partial || a->matched != b->matched)
+            a->partial != b->partial || a->matched != b->matched || a->missing != b->missing)
             fail_msg("%s: hit %zu: pruned doc %u score %.17g%s, exhaustive doc %u score "
                      "%.17g%s",
                      what, i, a->doc, a->score, a->partial ? " partial" : "", b->doc, b->score,
                      b->partial ? " partial" : "");
+    }
+    /* a partial hit names each word it lacks (pdx_query_word), a full one none */
+    for (size_t i = 0; i < pr->n; i++) {
+        const pdx_hit *a = &pr->hits[i];
+        if ((unsigned)__builtin_popcountll(a->missing) + a->matched !=
+                (a->partial ? pr->clauses : a->matched) ||
+            (a->partial && !a->missing))
+            fail_msg("%s: hit %zu: %u words matched of %u, missing mask %llx", what, i,
+                     a->matched, pr->clauses, (unsigned long long)a->missing);
     }
     if (pr->total != ex->total || pr->total_estimated != ex->total_estimated)
         fail_msg("%s: total %llu%s pruned, %llu%s exhaustive", what,

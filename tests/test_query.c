@@ -1072,6 +1072,50 @@ static void query_cli_display(void **state)
     free(idx);
 }
 
+/* The words of q, as pdx_query_word() names them, joined by '|' ("-"
+ * for one without a name). */
+static const char *words_of(const pdx_query *q)
+{
+    static char buf[256];
+    size_t used = 0;
+    buf[0] = 0;
+    for (uint32_t i = 0; i < q->n_groups; i++) {
+        size_t len = 99;
+        const char *w = pdx_query_word(q, i, &len);
+        if (!w)
+            assert_int_equal(len, 0);
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%.*s", i ? "|" : "",
+                                 w ? (int)len : 1, w ? w : "-");
+        assert_true(used < sizeof buf);
+    }
+    return buf;
+}
+
+/* A partial match says which words it lacks, as the user typed them
+ * (pdx_query_word): a trial could not tell which of "2 of 3 words" a paper
+ * missed. A word keeps its case and particle, a phrase loses its quotes,
+ * a OR b is named as typed, and a group the parse made of several pieces
+ * ((a b) OR c) by its words. */
+static void query_words(void **state)
+{
+    env *e = *state;
+    pdx_query *q = fx_search_parse(e, "Video \"diffusion survey\" 강화학습을 alpha OR routing");
+    assert_string_equal(words_of(q), "Video|diffusion survey|강화학습을|alpha OR routing");
+    pdx_query_free(q);
+    q = fx_search_parse(e, "(video survey) OR routing -sparse votes:>2");
+    assert_string_equal(words_of(q), "video OR routing|survey OR routing|sparse");
+    pdx_query_free(q);
+    q = fx_search_parse(e, "video (date:2024 OR votes:>2)");
+    assert_string_equal(words_of(q), "video|-");
+    size_t len = 7;
+    assert_null(pdx_query_word(q, 2, &len));
+    assert_int_equal(len, 0);
+    assert_null(pdx_query_word(q, UINT32_MAX, NULL));
+    assert_non_null(pdx_query_word(q, 0, NULL));
+    pdx_query_free(q);
+    assert_null(pdx_query_word(NULL, 0, &len));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1090,6 +1134,7 @@ int main(void)
         cmocka_unit_test(query_spelling_variants),
         cmocka_unit_test(query_spelling_no_fragment),
         cmocka_unit_test(query_date_range_not_undated),
+        cmocka_unit_test(query_words),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }

@@ -104,7 +104,7 @@ static const char day_0520[] =
 static const char validate_py[] =
     "import json, re, sys\n"
     "keys = ['type','rank','score','id','url','date','votes','title','authors','authors_total',\n"
-    "        'snippet','highlights','title_highlights','partial']\n"
+    "        'snippet','highlights','title_highlights','partial','missing']\n"
     "skeys = ['type','query','total','total_exact','shown','offset','partial_used',\n"
     "         'took_us','notices','expansions','suggestion','corrected']\n"
     "lines = open(sys.argv[1], encoding='utf-8').read().splitlines()\n"
@@ -135,6 +135,9 @@ static const char validate_py[] =
     "        t[s:e].decode('utf-8')\n"
     "        last = e\n"
     "    assert isinstance(o['partial'], bool)\n"
+    "    assert isinstance(o['missing'], list) and all(isinstance(w, str) and w for w in "
+    "o['missing'])\n"
+    "    assert bool(o['missing']) == o['partial'], (o['missing'], o['partial'])\n"
     "    n += 1\n"
     "s = json.loads(lines[-1])\n"
     "assert list(s.keys()) == skeys, list(s.keys())\n"
@@ -454,7 +457,7 @@ static void test_numbers(void **state)
                      0);
     assert_true(!strncmp(out, "{\"type\":\"hit\",\"rank\":100,\"score\":", 33));
     assert_non_null(strstr(out, ",\"date\":\"2023-12-31\",\"votes\":1,"));
-    assert_non_null(strstr(out, "\"partial\":false}\n"));
+    assert_non_null(strstr(out, "\"partial\":false,\"missing\":[]}\n"));
     assert_non_null(strstr(out, "\"total\":105,\"total_exact\":true,\"shown\":1,\"offset\":99"));
     free(out);
     assert_int_equal(sh(&out, "'%s' -i '%s' --json -n 105 widget", SEARCH_BIN, idx), 0);
@@ -504,7 +507,13 @@ static void test_partial_matches(void **state)
     /* nothing matches both: partial matches only */
     assert_int_equal(search(&out, "diffusion qqqzzzxxx"), 0);
     assert_non_null(strstr(out, "no paper matches every word; showing best partial matches"));
-    assert_non_null(strstr(out, "[partial: 1 of 2 words]"));
+    /* each partial match names the words it lacks, as typed (a trial
+     * could not tell which of "1 of 2 words" was missing) */
+    assert_non_null(strstr(out, "[partial: without qqqzzzxxx] "));
+    assert_null(strstr(out, " of 2 words]"));
+    free(out);
+    assert_int_equal(search(&out, "Diffusion qqqzzzxxx 'wwwyyy OR vvvuuu'"), 0);
+    assert_non_null(strstr(out, "[partial: without qqqzzzxxx, wwwyyy OR vvvuuu] "));
     free(out);
     /* paged past the partial matches: said, not "showing" (a user trial) */
     assert_int_equal(search(&out, "--offset 5000 diffusion qqqzzzxxx"), 0);
@@ -532,9 +541,9 @@ static void test_partial_matches(void **state)
     assert_int_equal(rc, 0);
     assert_true(strlen(ids) > 0);
     free(ids);
-    assert_int_equal(search(&out, "--json diffusion 샘플러"), 0);
-    assert_non_null(strstr(out, "\"partial\":true"));
-    assert_non_null(strstr(out, "\"partial\":false"));
+    assert_int_equal(search(&out, "--json diffusion 샘플러를"), 0);
+    assert_non_null(strstr(out, "\"partial\":true,\"missing\":[\"샘플러를\"]}"));
+    assert_non_null(strstr(out, "\"partial\":false,\"missing\":[]}"));
     free(out);
 }
 
@@ -1259,7 +1268,7 @@ static const char corpus_json_py[] =
     "queries += ['\"text to video\"', 'back\\\\slash', 'quote\"d', 'a -b OR c', 'transf*',\n"
     "            'author:\"Zhiqiu Lin\"', '강화학습 date:2024', 'votes:>=50 diffusion']\n"
     "keys = ['type','rank','score','id','url','date','votes','title','authors','authors_total',\n"
-    "        'snippet','highlights','title_highlights','partial']\n"
+    "        'snippet','highlights','title_highlights','partial','missing']\n"
     "lines = 0\n"
     "for q in queries:\n"
     "    r = subprocess.run([search, '-i', idx, '--json', '-n', '20', q],\n"
@@ -1274,6 +1283,9 @@ static const char corpus_json_py[] =
     "    for line in out[:-1]:\n"
     "        o = json.loads(line)\n"
     "        if list(o) != keys: sys.exit('keys %r for %r' % (list(o), q))\n"
+    "        # a partial hit names the words it lacks, as the query typed them\n"
+    "        if bool(o['missing']) != o['partial'] or any(w not in q for w in o['missing']):\n"
+    "            sys.exit('missing %r (partial %r) for %r' % (o['missing'], o['partial'], q))\n"
     "        sn = o['snippet'].encode('utf-8')\n"
     "        for a, b in o['highlights']:\n"
     "            if not (0 <= a < b <= len(sn)): sys.exit('range %d,%d for %r' % (a, b, q))\n"

@@ -198,11 +198,22 @@ int pdx_query_expansion(const pdx_query *q, size_t i, pdx_expansion *out);
  * "" when none, and for NULL. Valid as long as q. */
 const char *pdx_query_too_common(const pdx_query *q);
 
+/* Word i of q as the query typed it (a word, a quoted phrase without its
+ * quotes, a part of a closed compound read as its words, "a OR b"), or
+ * named from its terms when the parse made it of several ((a b) OR c);
+ * *len bytes, not NUL-terminated, valid as long as q. NULL (and *len 0)
+ * when i is past q's words, for a filter (date:, votes:, id:) and for NULL
+ * q. Word i is the one bit i of pdx_hit.missing stands for. */
+const char *pdx_query_word(const pdx_query *q, uint32_t i, size_t *len);
+
 typedef struct pdx_hit {
     uint32_t doc;     /* document id, for pdx_hit_get / pdx_snippet */
     double score;
     bool partial;     /* did not match every required word */
     uint32_t matched; /* required clauses matched (all, unless partial) */
+    /* The words of the query a partial match lacks: bit i is word i
+     * (pdx_query_word); 0 for a full match. */
+    uint64_t missing;
 } pdx_hit;
 
 typedef struct pdx_results {
