@@ -1201,23 +1201,40 @@ static int compose_words(expander *x, const char *text, size_t len)
     return rc;
 }
 
-/* Names in q->too_common, as typed, the words the lexicon has that were
- * too common to expand and got no equivalent otherwise (`추론`: reasoning
- * and inference, in a third of the papers), as many as fit. */
-static void note_too_common(const expander *x, const char *text, size_t len)
+/* Does group g match its word only, as typed (its first clause), an
+ * acronym plural's singular (LLMs: llm) and the word before its particle
+ * aside? Else the parser or the lexicon gave it another form. */
+static bool only_as_typed(const pdx_group *g)
 {
-    pdx_query *q = x->q;
+    for (uint32_t k = 1; k < g->n_clauses; k++)
+        if (!g->clauses[k].optional && !g->clauses[k].folded)
+            return false;
+    return true;
+}
+
+/* Names in out (size bytes), as typed and as many as fit, the plain
+ * words of q that were not expanded and are: with common, words the
+ * lexicon has that were too common to expand and got no equivalent
+ * otherwise (`추론`: reasoning and inference, in a third of the papers);
+ * without, the others that have no other form at all (for --explain: a
+ * trial could not tell the words searched in one language only). */
+static void note_unexpanded(const expander *x, const char *text, size_t len, bool common,
+                            char *out, size_t size)
+{
+    const pdx_query *q = x->q;
     size_t used = 0;
-    q->too_common[0] = 0;
+    out[0] = 0;
     /* (a query past PDX_MAX_QUERY_GROUPS is refused when searched) */
     for (uint32_t g = 0; g < q->n_groups && g < PDX_MAX_QUERY_GROUPS; g++) {
         const pdx_group *gr = &q->groups[g];
-        if (!x->common[g] || x->expanded[g] || !gr->typed_len ||
-            (size_t)gr->typed_at + gr->typed_len > len ||
-            used + gr->typed_len + 3 > sizeof q->too_common)
+        bool pick = common ? x->common[g]
+                           : !x->common[g] && !gr->function_word && !gr->negated &&
+                                 only_as_typed(gr);
+        if (!pick || x->expanded[g] || !gr->typed_len ||
+            (size_t)gr->typed_at + gr->typed_len > len || used + gr->typed_len + 3 > size)
             continue;
-        used += (size_t)snprintf(q->too_common + used, sizeof q->too_common - used, "%s%.*s",
-                                 used ? ", " : "", (int)gr->typed_len, text + gr->typed_at);
+        used += (size_t)snprintf(out + used, size - used, "%s%.*s", used ? ", " : "",
+                                 (int)gr->typed_len, text + gr->typed_at);
     }
 }
 
@@ -1251,7 +1268,8 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len
     }
     if (!rc)
         rc = compose_words(&x, text, len);
-    note_too_common(&x, text, len);
+    note_unexpanded(&x, text, len, true, q->too_common, sizeof q->too_common);
+    note_unexpanded(&x, text, len, false, q->as_typed, sizeof q->as_typed);
     pdx_buf_free(&x.key);
     if (rc == PDX_ENOMEM)
         pdx_searcher_error(s, rc, "out of memory expanding the query");

@@ -51,7 +51,10 @@ static const char usage[] =
     "                         match lacks, as typed); then one summary line: type\n"
     "                         (\"summary\"), query, total, total_exact, shown,\n"
     "                         offset, partial_used, took_us, notices,\n"
-    "                         expansions (from, to, source, support, weight),\n"
+    "                         expansions (from, to, source: lexicon, head,\n"
+    "                         company, composed, derived, spelling or lexicon\n"
+    "                         spelling, as docs/SEARCH_CLI.md says; support,\n"
+    "                         weight),\n"
     "                         suggestion (the query with misspelt words\n"
     "                         corrected when no paper matches it, or null),\n"
     "                         corrected (true when the hits are the\n"
@@ -585,6 +588,12 @@ static void human_expansions(pdx_buf *o, const pdx_query *q, bool no_expand)
         else
             pdx_buf_printf(o, " (%s form; weight %.2g)\n", x.source, x.weight);
     }
+    const char *as_typed = pdx_query_as_typed(q);
+    if (*as_typed) {
+        pdx_buf_puts(o, "as typed only: ");
+        put_text(o, as_typed, strlen(as_typed), NULL, 0, false, "");
+        pdx_buf_puts(o, " (no equivalent or other form in this index)\n");
+    }
 }
 
 /* ---- human header ---- */
@@ -854,7 +863,7 @@ static int search_into(pdx_buf *o, const cli *c)
         goto done;
     }
     if (c->json && r.notice[0])
-        pdx_cli_eprintf(PROG "%s\n", r.notice);
+        pdx_cli_eprintf(PROG "note: %s\n", r.notice); /* not an error */
     if (format_results(o, s, q, c, &r, secs, &a))
         goto done;
     if (o->err) {

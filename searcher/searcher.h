@@ -380,6 +380,9 @@ typedef struct pdx_group {
      * left out of the query once the lexicon has read its spans
      * (drop_function_words()) */
     bool function_word;
+    /* ... a general word (기법, methods: query.c general_word()), named so
+     * in the note that it was left out */
+    bool general_word;
     /* Where the group's word was typed, when it is a plain word of its own
      * (not quoted, not an OR's, not excluded): bytes [typed_at, typed_at +
      * typed_len) of the text parsed; typed_len is 0 otherwise. Two such
@@ -411,6 +414,7 @@ struct pdx_query {
     size_t id_len;
     char notice[256];         /* e.g. prefix expansions that hit their bound */
     char too_common[128];     /* words too common to expand (expand.c), as typed */
+    char as_typed[128];       /* words with no other form (expand.c), as typed */
     /* the text parsed (NFKC), then the names of groups not typed as one
      * piece, each after a NUL: what pdx_group.label_at points into */
     char *text;

@@ -223,30 +223,30 @@ static void search_proximity_bonus(void **state)
 }
 
 /* Two rare words ("quasar", "nebula": df 3 of 13) and three common ones
- * ("method", "model", "result": df 11, 11, 10). Every summary is 10 terms
+ * ("metric", "model", "result": df 11, 11, 10). Every summary is 10 terms
  * and no title or author has a query word, so a word scores the same in
  * every paper that has it. Paper 0 has the rare pair side by side, paper 1
- * far apart; papers 2-10 the common three side by side, paper 11 "method"
+ * far apart; papers 2-10 the common three side by side, paper 11 "metric"
  * and "model" far apart; paper 12 all five (the only full match of the
  * five-word query), and few votes against paper 0's many. */
 static const fdoc weight_docs[] = {
     {"2404.00001", "paper", "Ann Lee", "quasar nebula zz zz zz zz zz zz zz zz", 20240401, 1000},
     {"2404.00002", "paper", "Ann Lee", "quasar zz zz zz zz zz zz zz zz nebula", 20240402, 0},
-    {"2404.00003", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240403, 0},
-    {"2404.00004", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240404, 0},
-    {"2404.00005", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240405, 0},
-    {"2404.00006", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240406, 0},
-    {"2404.00007", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240407, 0},
-    {"2404.00008", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240408, 0},
-    {"2404.00009", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240409, 0},
-    {"2404.00010", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240410, 0},
-    {"2404.00011", "paper", "Ann Lee", "method model result zz zz zz zz zz zz zz", 20240411, 0},
-    {"2404.00012", "paper", "Ann Lee", "method zz zz zz zz zz zz zz zz model", 20240412, 0},
-    {"2404.00013", "paper", "Ann Lee", "quasar nebula method model result zz zz zz zz zz",
+    {"2404.00003", "paper", "Ann Lee", "metric model result zz zz zz zz zz zz zz", 20240403, 0},
+    {"2404.00004", "paper", "Ann Lee", "metric model result zz zz zz zz zz zz zz", 20240404, 0},
+    {"2404.00005", "paper", "Ann Lee", "metric model result zz zz zz zz zz zz zz", 20240405, 0},
+    {"2404.00006", "paper", "Ann Lee", "metric model result zz zz zz zz zz zz zz", 20240406, 0},
+    {"2404.00007", "paper", "Ann Lee", "metric model result zz zz zz zz zz zz zz", 20240407, 0},
+    {"2404.00008", "paper", "Ann Lee", "metric model result zz zz zz zz zz zz zz", 20240408, 0},
+    {"2404.00009", "paper", "Ann Lee", "metric model result zz zz zz zz zz zz zz", 20240409, 0},
+    {"2404.00010", "paper", "Ann Lee", "metric model result zz zz zz zz zz zz zz", 20240410, 0},
+    {"2404.00011", "paper", "Ann Lee", "metric model result zz zz zz zz zz zz zz", 20240411, 0},
+    {"2404.00012", "paper", "Ann Lee", "metric zz zz zz zz zz zz zz zz model", 20240412, 0},
+    {"2404.00013", "paper", "Ann Lee", "quasar nebula metric model result zz zz zz zz zz",
      20240301, 1},
     /* for proximity only: a rare and a common word, side by side and far */
-    {"2404.00014", "paper", "Ann Lee", "quasar method zz zz zz zz zz zz zz zz", 20240414, 0},
-    {"2404.00015", "paper", "Ann Lee", "quasar zz zz zz zz zz zz zz zz method", 20240415, 0},
+    {"2404.00014", "paper", "Ann Lee", "quasar metric zz zz zz zz zz zz zz zz", 20240414, 0},
+    {"2404.00015", "paper", "Ann Lee", "quasar zz zz zz zz zz zz zz zz metric", 20240415, 0},
 };
 #define NWEIGHT 13 /* the papers for partial matches */
 #define NWEIGHT_PROX (sizeof weight_docs / sizeof weight_docs[0])
@@ -265,7 +265,7 @@ static void search_partial_by_weight(void **state)
     o.vote_weight = 10;
     o.limit = 5;
     pdx_results r;
-    const char *q5 = "method model result quasar nebula";
+    const char *q5 = "metric model result quasar nebula";
     assert_string_equal(run_in(&e, weight_docs, NWEIGHT, q5, &o, &r), "12,0p,1p,10p,9p");
     assert_int_equal(r.total, 1);
     assert_true(r.hits[1].score > r.hits[0].score);
@@ -284,7 +284,7 @@ static void search_partial_by_weight(void **state)
     /* the same with the words in another order, and through the pruned
      * partial pass (a heap of one, then of two) */
     o.limit = 1;
-    assert_string_equal(run_in(&e, weight_docs, NWEIGHT, "quasar method nebula model result", &o,
+    assert_string_equal(run_in(&e, weight_docs, NWEIGHT, "quasar metric nebula model result", &o,
                                NULL),
                         "12");
     o.limit = 2;
@@ -320,23 +320,23 @@ static double weight_score(env *e, const char *query, size_t want)
 /* A pair of common words side by side earns a smaller share of proximity
  * than a pair of rare ones: (side by side) / (far apart) is 1 + 0.5 x the
  * pair weight of the pair's commoner word, also when the other is rare.
- * (All 15 papers: quasar df 5, nebula 3, method 13, model 11.) */
+ * (All 15 papers: quasar df 5, nebula 3, metric 13, model 11.) */
 static void search_proximity_weighted(void **state)
 {
     (void)state;
     env e = {0};
     fx_search_open(&e, weight_docs, NWEIGHT_PROX);
     double rare = weight_score(&e, "quasar nebula", 0) / weight_score(&e, "quasar nebula", 1);
-    double common = weight_score(&e, "method model", 2) / weight_score(&e, "method model", 11);
-    double mixed = weight_score(&e, "quasar method", 13) / weight_score(&e, "quasar method", 14);
+    double common = weight_score(&e, "metric model", 2) / weight_score(&e, "metric model", 11);
+    double mixed = weight_score(&e, "quasar metric", 13) / weight_score(&e, "quasar metric", 14);
     double idf_nebula = log(1 + (15 - 3 + 0.5) / (3 + 0.5));
     double idf_quasar = log(1 + (15 - 5 + 0.5) / (5 + 0.5));
     double idf_model = log(1 + (15 - 11 + 0.5) / (11 + 0.5));
-    double idf_method = log(1 + (15 - 13 + 0.5) / (13 + 0.5));
+    double idf_metric = log(1 + (15 - 13 + 0.5) / (13 + 0.5));
     assert_true(common < rare);
     if (fabs(rare - (1 + 0.5 * pair_weight(PDX_MIN(idf_quasar, idf_nebula)))) > 1e-9 ||
-        fabs(common - (1 + 0.5 * pair_weight(PDX_MIN(idf_method, idf_model)))) > 1e-9 ||
-        fabs(mixed - (1 + 0.5 * pair_weight(idf_method))) > 1e-9)
+        fabs(common - (1 + 0.5 * pair_weight(PDX_MIN(idf_metric, idf_model)))) > 1e-9 ||
+        fabs(mixed - (1 + 0.5 * pair_weight(idf_metric))) > 1e-9)
         fail_msg("proximity ratios %.17g (rare), %.17g (common), %.17g (mixed)", rare, common,
                  mixed);
     fx_search_close(&e);

@@ -197,6 +197,12 @@ int pdx_query_expansion(const pdx_query *q, size_t i, pdx_expansion *out);
  * equivalent would add hundreds of papers, often of another sense);
  * "" when none, and for NULL. Valid as long as q. */
 const char *pdx_query_too_common(const pdx_query *q);
+/* The words of q (as typed, joined by ", ") that match only as typed: no
+ * equivalent, no other form (an acronym plural's singular and a word's
+ * form before its particle aside), and not too common to expand; "" when
+ * none, for a query parsed without expansion, and for NULL. Valid as long
+ * as q. */
+const char *pdx_query_as_typed(const pdx_query *q);
 
 /* Word i of q as the query typed it (a word, a quoted phrase without its
  * quotes, a part of a closed compound read as its words, "a OR b"), or
