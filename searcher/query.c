@@ -1583,14 +1583,21 @@ static size_t joinable_prefix(const char *w, size_t n)
     return 0;
 }
 
+static bool is_ascii_upper(char ch)
+{
+    return ch >= 'A' && ch <= 'Z';
+}
+
 /* Writes w[0..n) without its hyphen at k into out, the letter after it
- * in lower case after a lower-case one ("Pre-Training" -> "Pretraining");
- * returns n - 1. */
+ * in lower case after a lower-case one unless an acronym follows
+ * ("Pre-Training" -> "Pretraining", "Video-LLM" -> "VideoLLM", not
+ * "VideolLM"); returns n - 1. */
 static size_t drop_hyphen(const char *w, size_t n, size_t k, char *out)
 {
     memcpy(out, w, k);
     memcpy(out + k, w + k + 1, n - k - 1);
-    if (w[k - 1] >= 'a' && w[k - 1] <= 'z' && out[k] >= 'A' && out[k] <= 'Z')
+    bool acronym = k + 1 < n - 1 && is_ascii_upper(out[k + 1]);
+    if (w[k - 1] >= 'a' && w[k - 1] <= 'z' && is_ascii_upper(out[k]) && !acronym)
         out[k] = (char)(out[k] | 0x20);
     return n - 1;
 }

@@ -713,6 +713,39 @@ static void search_hyphenated_name_with_digits(void **state)
     fx_search_close(&e);
 }
 
+/* The joined spelling of a hyphenated word is shown as papers would write
+ * it: the part after the hyphen in lower case after a lower-case letter,
+ * unless it is an acronym (--explain showed "VideolLM" for Video-LLM). */
+static void search_joined_spelling_shown(void **state)
+{
+    (void)state;
+    fdoc fd[] = {
+        {"2405.00011", "VideoLLM notes", "Ann Lee", "we study VideoLLM", 20240501, 0},
+        {"2405.00012", "Pretraining notes", "Bob Kim", "we study pretraining", 20240502, 0},
+    };
+    static const struct {
+        const char *query, *shown;
+    } cases[] = {{"Video-LLM", "VideoLLM"}, {"Pre-Training", "Pretraining"}};
+    env e = {0};
+    fx_search_open(&e, fd, 2);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pdx_query *pq = fx_search_parse(&e, cases[i].query);
+        bool seen = false;
+        for (size_t k = 0; k < pdx_query_expansion_count(pq); k++) {
+            pdx_expansion x;
+            assert_int_equal(pdx_query_expansion(pq, k, &x), PDX_OK);
+            if (strcmp(x.source, "spelling"))
+                continue;
+            seen = true;
+            if (x.to_len != strlen(cases[i].shown) || memcmp(x.to, cases[i].shown, x.to_len))
+                fail_msg("%s shown as %.*s", cases[i].query, (int)x.to_len, x.to);
+        }
+        assert_true(seen);
+        pdx_query_free(pq);
+    }
+    fx_search_close(&e);
+}
+
 /* A closed Korean compound no paper writes closed, whose syllables at the
  * cut at most two papers write side by side, is its words, the phrase
  * ranking first: `환각완화` finds 환각을 ... 완화하는 too, after 환각 완화
@@ -1315,6 +1348,7 @@ int main(void)
         cmocka_unit_test(search_operators),      cmocka_unit_test(search_fields),
         cmocka_unit_test(search_repeated_word),
         cmocka_unit_test(search_hyphenated_name_with_digits),
+        cmocka_unit_test(search_joined_spelling_shown),
         cmocka_unit_test(search_closed_compound_split),
         cmocka_unit_test(search_prefix),         cmocka_unit_test(search_joined_words),
         cmocka_unit_test(search_number_split),
