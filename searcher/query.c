@@ -3163,17 +3163,20 @@ static void drop_function_words(pdx_query *q, const char *text)
         group_free(gr);
     }
     q->n_groups = kept;
+    if (!used[0] && !used[1])
+        return;
     char one[250];
+    int k;
     if (used[0] && used[1])
-        snprintf(one, sizeof one,
-                 "left out: %s (function words), %s (general words); quote a phrase to keep "
-                 "them",
-                 words[0], words[1]);
-    else if (used[0] || used[1])
-        snprintf(one, sizeof one, "left out: %s (%s words; quote a phrase to keep them)",
-                 words[used[1] != 0], used[1] ? "general" : "function");
-    if (used[0] || used[1])
-        add_notice(q, one);
+        k = snprintf(one, sizeof one,
+                     "left out: %s (function words), %s (general words); quote a phrase to "
+                     "keep them",
+                     words[0], words[1]);
+    else
+        k = snprintf(one, sizeof one, "left out: %s (%s words; quote a phrase to keep them)",
+                     words[used[1] != 0], used[1] ? "general" : "function");
+    if (k > 0)
+        add_notice(q, one); /* cut short at worst */
 }
 
 /* Is slot b the next bigram of slot a in a chain of Hangul bigrams (벤치
