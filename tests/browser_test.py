@@ -440,6 +440,22 @@ def drive_suggestion(b, base):
           "clicking it searches 'diffusion' with the filters, and no suggestion is left")
 
 
+def drive_partial(b, base):
+    """A partial match's badge names the word of the query it lacks, as
+    typed (the API's "missing"), and a full match has no badge."""
+    b.goto(base + "/?q=diffusion%20qqqzzzxxx", same_url=False)
+    b.wait("%s.length > 0" % HITS, "partial matches for 'diffusion qqqzzzxxx'")
+    badges = b.eval("Array.from(document.querySelectorAll('#hits .badge'))"
+                    ".map(e => e.textContent)")
+    hits = b.eval(HITS + ".length")
+    check(len(badges) == hits and all(x.endswith("without: qqqzzzxxx") for x in badges),
+          "each partial match names the word it lacks %s" % badges[:2])
+    b.goto(base + "/?q=diffusion", same_url=False)
+    b.wait("%s.length > 0" % HITS, "results for 'diffusion'")
+    check(b.eval("document.querySelectorAll('#hits .badge').length") == 0,
+          "full matches carry no partial badge")
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -485,6 +501,7 @@ def main():
             drive_filters_alone(b, srv.base)
             drive_past_end(b, srv.base)
             drive_suggestion(b, srv.base)
+            drive_partial(b, srv.base)
     finally:
         if b:
             b.close()
