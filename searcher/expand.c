@@ -1201,11 +1201,21 @@ static int compose_words(expander *x, const char *text, size_t len)
     return rc;
 }
 
-/* Does group g match its word only, as typed (its first clause), an
- * acronym plural's singular (LLMs: llm) and the word before its particle
- * aside? Else the parser or the lexicon gave it another form. */
+/* Does group g, a plain word (no prefix, no field), match its word only,
+ * as typed (its first clause), an acronym plural's singular (LLMs: llm)
+ * and the word before its particle aside? Else the parser or the lexicon
+ * gave it another form. */
 static bool only_as_typed(const pdx_group *g)
 {
+    /* a prefix's terms and a field's word are no word as typed */
+    if (!g->n_clauses)
+        return false;
+    const pdx_clause *cl = &g->clauses[0];
+    if (cl->fields != PDX_FIELDS_ALL || cl->kind != PDX_CLAUSE_TERMS)
+        return false;
+    for (uint32_t i = 0; i < cl->n_slots; i++)
+        if (cl->slots[i].prefix)
+            return false;
     for (uint32_t k = 1; k < g->n_clauses; k++)
         if (!g->clauses[k].optional && !g->clauses[k].folded)
             return false;

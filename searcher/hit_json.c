@@ -128,6 +128,29 @@ void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h, bool all_authors)
     pdx_buf_put_uint(o, n);
 }
 
+size_t pdx_put_missing(pdx_buf *o, const pdx_query *q, const pdx_hit *hit, const char *sep,
+                       bool json)
+{
+    size_t shown = 0, nameless = 0;
+    for (uint32_t k = 0; k < 64; k++) {
+        if (!(hit->missing >> k & 1))
+            continue;
+        size_t len;
+        const char *w = pdx_query_word(q, k, &len);
+        if (!w) {
+            nameless++;
+            continue;
+        }
+        if (shown++)
+            pdx_buf_puts(o, sep);
+        if (json)
+            pdx_json_str(o, w, len);
+        else
+            pdx_buf_append(o, w, len);
+    }
+    return nameless;
+}
+
 void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_results *r,
                   size_t i, uint32_t offset, const pdx_hit_info *h)
 {
@@ -156,15 +179,7 @@ void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_res
     pdx_buf_puts(o, ",\"title_highlights\":");
     json_spans(o, ts, n_ts);
     pdx_buf_puts(o, hit->partial ? ",\"partial\":true,\"missing\":[" : ",\"partial\":false,\"missing\":[");
-    for (uint32_t k = 0, n = 0; k < 64; k++) {
-        size_t len;
-        const char *w = hit->missing >> k & 1 ? pdx_query_word(q, k, &len) : NULL;
-        if (!w)
-            continue;
-        if (n++)
-            pdx_buf_putc(o, ',');
-        pdx_json_str(o, w, len);
-    }
+    pdx_put_missing(o, q, hit, ",", true);
     pdx_buf_puts(o, "]}");
 }
 

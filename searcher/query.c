@@ -1229,11 +1229,15 @@ static const char *label_of(const parse_ctx *c, const pdx_group *g)
 }
 
 /* Names g, the OR of groups a and b that OR over parentheses made, "a OR
- * b" (in c->names); nameless when either is: name_groups() names it. */
+ * b" (in c->names); nameless when either is: name_groups() decides. The
+ * room is reserved first: a's or b's name may be in c->names, which
+ * growing moves (a review's ASan run: ((a b) OR c) OR (d e)). */
 static int name_or(parse_ctx *c, pdx_group *g, const pdx_group *a, const pdx_group *b)
 {
     if (!a->label_len || !b->label_len)
         return PDX_OK;
+    if (!pdx_buf_reserve(&c->names, (size_t)a->label_len + 4 + b->label_len + 1))
+        return PDX_ENOMEM;
     size_t at = c->names.len;
     pdx_buf_append(&c->names, label_of(c, a), a->label_len);
     pdx_buf_append(&c->names, " OR ", 4);
@@ -1588,6 +1592,11 @@ static bool is_ascii_upper(char ch)
     return ch >= 'A' && ch <= 'Z';
 }
 
+static bool is_ascii_lower(char ch)
+{
+    return ch >= 'a' && ch <= 'z';
+}
+
 /* Writes w[0..n) without its hyphen at k into out, the letter after it
  * in lower case after a lower-case one unless an acronym follows
  * ("Pre-Training" -> "Pretraining", "Video-LLM" -> "VideoLLM", not
@@ -1597,7 +1606,7 @@ static size_t drop_hyphen(const char *w, size_t n, size_t k, char *out)
     memcpy(out, w, k);
     memcpy(out + k, w + k + 1, n - k - 1);
     bool acronym = k + 1 < n - 1 && is_ascii_upper(out[k + 1]);
-    if (w[k - 1] >= 'a' && w[k - 1] <= 'z' && is_ascii_upper(out[k]) && !acronym)
+    if (is_ascii_lower(w[k - 1]) && is_ascii_upper(out[k]) && !acronym)
         out[k] = (char)(out[k] | 0x20);
     return n - 1;
 }
@@ -2773,7 +2782,7 @@ static bool function_word(const parse_ctx *c, const char *w, size_t n, uint8_t f
     if (korean_function_word(c, w, n))
         return true;
     for (size_t i = 1; i < n; i++)
-        if (w[i] >= 'A' && w[i] <= 'Z')
+        if (is_ascii_upper(w[i]))
             return false;
     if (pdx_english_function_word(w, n))
         return true;
@@ -3114,6 +3123,15 @@ static int finish(parse_ctx *c, cnf *x, bool *any_filter)
     return rc;
 }
 
+/* Does q have a word to search for that is not left out? */
+static bool content_word(const pdx_query *q)
+{
+    for (uint32_t g = 0; g < q->n_groups; g++)
+        if (!q->groups[g].function_word && !q->groups[g].negated && !q->groups[g].filters_only)
+            return true;
+    return false;
+}
+
 /* English function words typed between other words ("hallucination in
  * VLMs", "scaling laws for language models") are left out of the query:
  * the summaries are Korean, so an English "in" or "for" is in a paper's
@@ -3124,22 +3142,14 @@ static int finish(parse_ctx *c, cnf *x, bool *any_filter)
  * They are dropped after expansion, so a name the lexicon knows with its
  * function word (reinforcement learning from human feedback: RLHF) still
  * finds its other names through the remaining words. A query of function
- * words alone keeps them. A notice names what was left out. */
-/* Does q have a word to search for that is not left out? */
-static bool content_word(const pdx_query *q)
-{
-    for (uint32_t g = 0; g < q->n_groups; g++)
-        if (!q->groups[g].function_word && !q->groups[g].negated && !q->groups[g].filters_only)
-            return true;
-    return false;
-}
-
+ * words alone keeps them, one of general words alone (`for methods`) its
+ * general words. A notice names what was left out. */
 static void drop_function_words(pdx_query *q, const char *text)
 {
-    /* general words alone are what the query asks for ("for methods") */
-    for (uint32_t g = 0; !content_word(q) && g < q->n_groups; g++)
-        if (q->groups[g].general_word)
-            q->groups[g].function_word = false;
+    if (!content_word(q))
+        for (uint32_t g = 0; g < q->n_groups; g++)
+            if (q->groups[g].general_word)
+                q->groups[g].function_word = false;
     if (!content_word(q))
         return;
     char words[2][100] = {"", ""}; /* function words, general words */
@@ -3203,6 +3213,14 @@ static void clause_name(pdx_buf *o, const pdx_clause *cl)
     }
 }
 
+static bool has_filter_clause(const pdx_group *g)
+{
+    for (uint32_t k = 0; k < g->n_clauses; k++)
+        if (g->clauses[k].kind != PDX_CLAUSE_TERMS)
+            return true;
+    return false;
+}
+
 /* Keeps a copy of the text parsed in q, for pdx_query_word(), then the
  * names OR over parentheses made, and names each group still nameless (a
  * spelling the parser made of the text: an excluded compound's joined
@@ -3222,8 +3240,8 @@ static int name_groups(pdx_query *q, const parse_ctx *c)
             gr->label_at += (uint32_t)base;
             gr->label_named = false;
         }
-        if (gr->label_len || gr->filters_only)
-            continue;
+        if (gr->label_len || gr->filters_only || has_filter_clause(gr))
+            continue; /* a filter has no words to name: "N of M words" */
         size_t at = o.len;
         for (uint32_t k = 0; k < gr->n_clauses; k++) {
             const pdx_clause *cl = &gr->clauses[k];

@@ -461,22 +461,9 @@ static void put_rank(pdx_buf *o, uint64_t rank)
  * tuning]"), or, when one of them has no name, how many it has. */
 static void put_partial(pdx_buf *o, const pdx_query *q, const pdx_hit *hit, uint32_t clauses)
 {
-    size_t at = o->len, n = 0;
+    size_t at = o->len;
     pdx_buf_puts(o, "[partial: without ");
-    for (uint32_t i = 0; i < 64; i++) {
-        if (!(hit->missing >> i & 1))
-            continue;
-        size_t len;
-        const char *w = pdx_query_word(q, i, &len);
-        if (!w || !len) {
-            n = 0;
-            break;
-        }
-        if (n++)
-            pdx_buf_puts(o, ", ");
-        pdx_buf_append(o, w, len);
-    }
-    if (n) {
+    if (hit->missing && !pdx_put_missing(o, q, hit, ", ", false)) {
         pdx_buf_puts(o, "] ");
         return;
     }

@@ -442,8 +442,11 @@ static void test_expand__span_judged_by_its_own_papers(void **state)
      * not a word it has nothing for (분자) nor one it expanded */
     pdx_query *q = fx_search_parse(e, "영상 분할을 분자 음성 합성");
     assert_string_equal(pdx_query_too_common(q), "영상, 분할을");
+    /* and the words searched as typed only: 분자, not a too common one */
+    assert_string_equal(pdx_query_as_typed(q), "분자");
     pdx_query_free(q);
     assert_string_equal(pdx_query_too_common(NULL), "");
+    assert_string_equal(pdx_query_as_typed(NULL), "");
 }
 
 /* Opens into *state an index of NDOCS papers: the n summaries `own` first,

@@ -927,6 +927,8 @@ static void query_general_words(void **state)
     assert_string_equal(GENERAL("title:methods distillation"), "3");
     assert_string_equal(GENERAL("distillation -methods"), "0,4");
     assert_string_equal(GENERAL("for methods"), "3");
+    assert_string_equal(GENERAL("for methods approaches"), ""); /* both kept */
+    assert_string_equal(GENERAL("지식 증류 기법론"), ""); /* 론: no particle */
 #undef GENERAL
     pdx_query *q = fx_search_parse(&fs, "지식 증류 기법을");
     assert_string_equal(q->notice, "left out: 기법을 (general words; quote a phrase to keep them)");
@@ -979,6 +981,11 @@ static void query_spelling_variants(void **state)
     fx_search fs;
     fx_search_open(&fs, spelling_docs, NSPELLING);
     const fdoc *d = spelling_docs;
+    /* a word with another form (a derived noun, the other spelling) is
+     * not one searched as typed only (--explain) */
+    pdx_query *tq = fx_search_parse(&fs, "효율화 pretraining qqqzz");
+    assert_string_equal(pdx_query_as_typed(tq), "qqqzz");
+    pdx_query_free(tq);
     assert_string_equal(found_in(&fs, d, NSPELLING, "pretraining"), "0,1");
     assert_string_equal(found_in(&fs, d, NSPELLING, "pre-training"), "0,1");
     assert_string_equal(found_in(&fs, d, NSPELLING, "Multi-Modal"), "2,3");
@@ -1145,6 +1152,21 @@ static void query_words(void **state)
     q = fx_search_parse(e, "(video survey) OR routing -sparse votes:>2");
     assert_string_equal(words_of(q), "video OR routing|survey OR routing|sparse");
     pdx_query_free(q);
+    /* names OR over parentheses makes of names it made (a review's ASan
+     * run found a read of freed memory here) */
+    q = fx_search_parse(e, "((aaaa bbbb) OR cccc) OR (dddd eeee)");
+    assert_string_equal(words_of(q), "aaaa OR cccc OR dddd|aaaa OR cccc OR eeee|"
+                                     "bbbb OR cccc OR dddd|bbbb OR cccc OR eeee");
+    pdx_query_free(q);
+    /* a OR b with more than OR between: named from its terms, the word
+     * before its particle (비디오를: 비디오) and no form the parser adds */
+    q = fx_search_parse(e, "video OR title:zebra 비디오를 OR title:zebra");
+    assert_string_equal(words_of(q), "video OR zebra|비디오 OR zebra");
+    pdx_query_free(q);
+    /* a group with a filter has no words to name */
+    q = fx_search_parse(e, "(video survey) OR date:2024 alpha OR votes:>2");
+    assert_string_equal(words_of(q), "-|-|-");
+    pdx_query_free(q);
     q = fx_search_parse(e, "video (date:2024 OR votes:>2)");
     assert_string_equal(words_of(q), "video|-");
     size_t len = 7;
@@ -1154,6 +1176,14 @@ static void query_words(void **state)
     assert_non_null(pdx_query_word(q, 0, NULL));
     pdx_query_free(q);
     assert_null(pdx_query_word(NULL, 0, &len));
+    /* the word before its particle names it, not the word as written the
+     * parser adds (증류로 is in a paper: an optional clause) */
+    fx_search fs;
+    fx_search_open(&fs, general_docs, NGENERAL);
+    q = fx_search_parse(&fs, "증류로 OR title:zebra");
+    assert_string_equal(words_of(q), "증류 OR zebra");
+    pdx_query_free(q);
+    fx_search_close(&fs);
 }
 
 int main(void)

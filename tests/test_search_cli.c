@@ -532,6 +532,15 @@ static void test_partial_matches(void **state)
     assert_int_equal(search(&out, "Diffusion qqqzzzxxx 'wwwyyy OR vvvuuu'"), 0);
     assert_non_null(strstr(out, "[partial: without qqqzzzxxx, wwwyyy OR vvvuuu] "));
     free(out);
+    /* the word lacked, not the one at its place among the searched ones:
+     * an excluded word and a filter come first */
+    assert_int_equal(search(&out, "-zzyyxx '(date:2000 OR votes:>=0)' qqqzzzxxx diffusion"), 0);
+    assert_non_null(strstr(out, "[partial: without qqqzzzxxx] "));
+    free(out);
+    /* a group with a filter has no words to name: counted instead */
+    assert_int_equal(search(&out, "diffusion 'qqqzzzxxx OR date:2000'"), 0);
+    assert_non_null(strstr(out, "[partial: 1 of 2 words] "));
+    free(out);
     /* paged past the partial matches: said, not "showing" (a user trial) */
     assert_int_equal(search(&out, "--offset 5000 diffusion qqqzzzxxx"), 0);
     assert_non_null(strstr(out, "no paper matches every word; the best partial matches end "

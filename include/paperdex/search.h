@@ -204,12 +204,15 @@ const char *pdx_query_too_common(const pdx_query *q);
  * as q. */
 const char *pdx_query_as_typed(const pdx_query *q);
 
-/* Word i of q as the query typed it (a word, a quoted phrase without its
- * quotes, a part of a closed compound read as its words, "a OR b"), or
- * named from its terms when the parse made it of several ((a b) OR c);
- * *len bytes, not NUL-terminated, valid as long as q. NULL (and *len 0)
- * when i is past q's words, for a filter (date:, votes:, id:) and for NULL
- * q. Word i is the one bit i of pdx_hit.missing stands for. */
+/* Word i of q as the query typed it, in NFKC as the parser reads it
+ * (ＶＩＤＥＯ is VIDEO): a word, a quoted phrase without its quotes, a
+ * part of a closed compound read as its words, "a OR b"; "a OR c" and
+ * "b OR c" for (a b) OR c; named from its terms when the parse made it of
+ * text of its own (an excluded compound's joined halves). *len bytes, not
+ * NUL-terminated, valid as long as q. NULL (and *len 0) when i is past
+ * q's words, for NULL q, and for a filter or a group with one (date:2024
+ * OR video): it has no words to name. Word i is the one bit i of
+ * pdx_hit.missing stands for. */
 const char *pdx_query_word(const pdx_query *q, uint32_t i, size_t *len);
 
 typedef struct pdx_hit {
