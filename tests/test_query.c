@@ -877,6 +877,14 @@ static void query_korean_function_words(void **state)
     assert_string_equal(JOINING("video-based editing"), "");
     /* an excluded word before it is no word before it */
     assert_string_equal(JOINING("-survey 기반 모델"), "2");
+    /* words that join or end a list, or say what a topic is near */
+    assert_string_equal(JOINING("확산 및 비디오 편집"), "0,1");
+    assert_string_equal(JOINING("비디오 편집 등"), "0,1");
+    assert_string_equal(JOINING("확산 같은 모델"), "1");
+    assert_string_equal(JOINING("비디오 편집 관련"), "0,1");
+    assert_string_equal(JOINING("비디오 중심으로 편집"), "0,1");
+    assert_string_equal(JOINING("관련 모델"), ""); /* first: a word */
+    assert_string_equal(JOINING("비디오 또는 편집"), ""); /* or: not left out */
 #undef JOINING
     pdx_search_opts o;
     pdx_search_opts_default(&o);
