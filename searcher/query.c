@@ -1375,11 +1375,16 @@ static bool is_filter_name(const char *name, size_t n)
            name_is(name, n, "id") || name_is(name, n, "arxiv");
 }
 
+static bool is_ascii_upper(char ch)
+{
+    return ch >= 'A' && ch <= 'Z';
+}
+
 /* Is name[0..n) in lower case ("title", not "Title")? */
 static bool is_lower(const char *name, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (name[i] >= 'A' && name[i] <= 'Z')
+        if (is_ascii_upper(name[i]))
             return false;
     return true;
 }
@@ -1585,11 +1590,6 @@ static size_t joinable_prefix(const char *w, size_t n)
             return k;
     }
     return 0;
-}
-
-static bool is_ascii_upper(char ch)
-{
-    return ch >= 'A' && ch <= 'Z';
 }
 
 static bool is_ascii_lower(char ch)
@@ -2704,6 +2704,21 @@ static void note_suffix_star(parse_ctx *c, const char *w, size_t n)
  * string and a fragment is far shorter). */
 #define PDX_MAX_ADDRESS_BYTES 512
 
+/* Is w[0, n) one of words[] or, when particle, one of them with a
+ * particle the query drops (기법을, 방법으로)? */
+static bool word_in(const char *const *words, size_t n_words, const char *w, size_t n,
+                    bool particle)
+{
+    for (size_t i = 0; i < n_words; i++) {
+        size_t k = strlen(words[i]);
+        if (k > n || memcmp(w, words[i], k) != 0)
+            continue;
+        if (k == n || (particle && pdx_korean_particle_len(w + k, n - k) == n - k))
+            return true;
+    }
+    return false;
+}
+
 /* Is w[0, n) a Korean word that joins the words around it as an English
  * preposition does ("LLM을 위한 강화학습": for; "통한", "이용한": through,
  * using), which a query need not require either? These are forms of
@@ -2728,28 +2743,9 @@ static bool korean_function_word(const parse_ctx *c, const char *w, size_t n)
         "기반으로", "바탕으로", "중심으로", "관련된", "관련한", "및", "등", "등의", "등을",
         "같은"};
     static const char *const after_word[] = {"기반", "기반의", "관련"};
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (strlen(words[i]) == n && !memcmp(w, words[i], n))
-            return true;
-    for (size_t i = 0; c->n_positive > 1 && i < sizeof after_word / sizeof *after_word; i++)
-        if (strlen(after_word[i]) == n && !memcmp(w, after_word[i], n))
-            return true;
-    return false;
-}
-
-/* Is w[0, n) one of words[] or, when particle, one of them with a
- * particle the query drops (기법을, 방법으로)? */
-static bool word_in(const char *const *words, size_t n_words, const char *w, size_t n,
-                    bool particle)
-{
-    for (size_t i = 0; i < n_words; i++) {
-        size_t k = strlen(words[i]);
-        if (k > n || memcmp(w, words[i], k) != 0)
-            continue;
-        if (k == n || (particle && pdx_korean_particle_len(w + k, n - k) == n - k))
-            return true;
-    }
-    return false;
+    return word_in(words, sizeof words / sizeof *words, w, n, false) ||
+           (c->n_positive > 1 &&
+            word_in(after_word, sizeof after_word / sizeof *after_word, w, n, false));
 }
 
 /* Is w[0, n), after another word, a general word: one that names what
@@ -2787,9 +2783,8 @@ static bool function_word(const parse_ctx *c, const char *w, size_t n, uint8_t f
         return false;
     if (korean_function_word(c, w, n))
         return true;
-    for (size_t i = 1; i < n; i++)
-        if (is_ascii_upper(w[i]))
-            return false;
+    if (n > 1 && !is_lower(w + 1, n - 1))
+        return false;
     if (pdx_english_function_word(w, n))
         return true;
     return *general = general_word(c, w, n);
@@ -3246,12 +3241,12 @@ static int name_groups(pdx_query *q, const parse_ctx *c)
             gr->label_at += (uint32_t)base;
             gr->label_named = false;
         }
-        if (gr->label_len || gr->filters_only || has_filter_clause(gr))
+        if (gr->label_len || has_filter_clause(gr))
             continue; /* a filter has no words to name: "N of M words" */
         size_t at = o.len;
         for (uint32_t k = 0; k < gr->n_clauses; k++) {
             const pdx_clause *cl = &gr->clauses[k];
-            if (cl->optional || cl->alternative || cl->kind != PDX_CLAUSE_TERMS || !cl->n_slots)
+            if (cl->optional || cl->alternative || !cl->n_slots)
                 continue;
             if (o.len > at)
                 pdx_buf_append(&o, " OR ", 4);
