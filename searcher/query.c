@@ -1205,9 +1205,9 @@ static int cnf_or(parse_ctx *c, cnf *x, cnf *y)
     /* a word next to OR is one the user asks for (drop_function_words()),
      * even when the other side is excluded (in OR -survey) */
     for (uint32_t i = 0; i < x->n; i++)
-        x->g[i].function_word = false;
+        x->g[i].function_word = x->g[i].lead_general = false;
     for (uint32_t i = 0; i < y->n; i++)
-        y->g[i].function_word = false;
+        y->g[i].function_word = y->g[i].lead_general = false;
     cnf neg = {0};
     int rc = take_negated(x, &neg);
     if (!rc)
@@ -1340,7 +1340,7 @@ static int cnf_not(parse_ctx *c, cnf *x)
     }
     g->n_clauses = w;
     g->negated = !g->negated;
-    g->function_word = false;
+    g->function_word = g->lead_general = false;
     return PDX_OK;
 }
 
@@ -2757,17 +2757,28 @@ static bool korean_function_word(const parse_ctx *c, const char *w, size_t n)
  * `강화학습 방법론` 29 and 249; `환각 현상 완화` 5 and 16), and an English
  * one is in the titles only. First in a query it is the topic (연구
  * 윤리); a quoted phrase keeps it. */
-static bool general_word(const parse_ctx *c, const char *w, size_t n)
+static bool general_word(const parse_ctx *c, const char *w, size_t n, bool *lead)
 {
     static const char *const korean[] = {"기법", "방법", "방법론", "방식", "접근법", "연구",
-                                         "현상"};
-    static const char *const english[] = {"technique",   "techniques",  "method",
-                                           "methods",     "methodology", "methodologies",
-                                           "approach",    "approaches"};
-    if (c->n_positive <= 1)
-        return false;
-    return word_in(korean, sizeof korean / sizeof *korean, w, n, true) ||
-           word_in(english, sizeof english / sizeof *english, w, n, false);
+                                         "현상", "논문", "논문들"};
+    static const char *const english[] = {"technique",   "techniques",    "method",
+                                           "methods",     "methodology",   "methodologies",
+                                           "approach",    "approaches",    "paper",
+                                           "papers"};
+    bool general = word_in(korean, sizeof korean / sizeof *korean, w, n, true) ||
+                   word_in(english, sizeof english / sizeof *english, w, n, false);
+    *lead = general && c->n_positive <= 1;
+    return general && !*lead;
+}
+
+/* Is w[0, n) an English word that only a question puts between words
+ * ("papers about video generation")? The index's own list
+ * (pdx_english_function_word(), which the lexicon's miner reads names
+ * with) lacks it: no name holds it. */
+static bool query_function_word(const char *w, size_t n)
+{
+    static const char *const words[] = {"about"};
+    return word_in(words, sizeof words / sizeof *words, w, n, false);
 }
 
 /* Is the plain word w[0, n) a function word the query need not require
@@ -2776,18 +2787,18 @@ static bool general_word(const parse_ctx *c, const char *w, size_t n)
  * a NOT, or written in capitals (IN, THE: an acronym or an operator's
  * neighbour, not a word between words). */
 static bool function_word(const parse_ctx *c, const char *w, size_t n, uint8_t fields,
-                          bool *general)
+                          bool *general, bool *lead)
 {
-    *general = false;
+    *general = *lead = false;
     if (fields != PDX_FIELDS_ALL || c->negated)
         return false;
     if (korean_function_word(c, w, n))
         return true;
     if (n > 1 && !is_lower(w + 1, n - 1))
         return false;
-    if (pdx_english_function_word(w, n))
+    if (pdx_english_function_word(w, n) || query_function_word(w, n))
         return true;
-    return *general = general_word(c, w, n);
+    return *general = general_word(c, w, n, lead);
 }
 
 /* An atom at the cursor: an arXiv address, field:value, filter:value, a
@@ -2883,11 +2894,13 @@ static int parse_atom(parse_ctx *c, cnf *out)
     c->i = plain_word_end(c, start);
     note_suffix_star(c, t + start, c->i - start);
     int rc = word_parts(c, t + start, c->i - start, fields, out);
-    bool general;
-    if (!rc && out->n == 1 && function_word(c, t + start, c->i - start, fields, &general)) {
+    bool general, lead;
+    if (!rc && out->n == 1 && function_word(c, t + start, c->i - start, fields, &general, &lead)) {
         out->g[0].function_word = true;
         out->g[0].general_word = general;
     }
+    if (!rc && out->n == 1)
+        out->g[0].lead_general = lead;
     if (!rc && out->n == 1 && !c->negated && c->i - start <= PDX_SPELLING_MAX) {
         out->g[0].typed_at = (uint32_t)start;
         out->g[0].typed_len = (uint32_t)(c->i - start);
@@ -3133,6 +3146,21 @@ static bool content_word(const pdx_query *q)
     return false;
 }
 
+/* A general word typed first is the topic (연구 윤리, paper reviewing),
+ * unless a function word follows it: then it says what kind of work is
+ * wanted about the rest ("papers about video generation", "methods for
+ * hallucination mitigation"), and is left out as a general word after a
+ * word is. A trial's `papers about video generation` matched no paper in
+ * full and ranked Paper Copilot first. */
+static void lead_general_words(pdx_query *q)
+{
+    if (q->n_groups < 3 || !q->groups[0].lead_general || !q->groups[1].function_word ||
+        q->groups[1].general_word || q->groups[1].typed_at < q->groups[0].typed_at)
+        return;
+    q->groups[0].function_word = true;
+    q->groups[0].general_word = true;
+}
+
 /* English function words typed between other words ("hallucination in
  * VLMs", "scaling laws for language models") are left out of the query:
  * the summaries are Korean, so an English "in" or "for" is in a paper's
@@ -3147,6 +3175,7 @@ static bool content_word(const pdx_query *q)
  * general words. A notice names what was left out. */
 static void drop_function_words(pdx_query *q, const char *text)
 {
+    lead_general_words(q);
     if (!content_word(q))
         for (uint32_t g = 0; g < q->n_groups; g++)
             if (q->groups[g].general_word)

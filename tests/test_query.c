@@ -918,6 +918,9 @@ static const fdoc general_docs[] = {
     {"2403.60004", "Knowledge distillation methods", "A B", "we distill", 20240104, 1},
     {"2403.60005", "Knowledge distillation", "A B", "we distill", 20240105, 1},
     {"2403.60006", "Ethics again", "A B", "윤리 문제", 20240106, 1},
+    {"2403.60007", "Paper reviewing agents", "A B", "논문 리뷰를 쓰는 에이전트", 20240107, 1},
+    {"2403.60008", "Code generation", "A B", "코드 생성 모델을 제안한다", 20240108, 1},
+    {"2403.60009", "Video generation at scale", "A B", "비디오 생성", 20240109, 1},
 };
 #define NGENERAL (sizeof general_docs / sizeof general_docs[0])
 
@@ -937,9 +940,24 @@ static void query_general_words(void **state)
     assert_string_equal(GENERAL("for methods"), "3");
     assert_string_equal(GENERAL("for methods approaches"), ""); /* both kept */
     assert_string_equal(GENERAL("지식 증류 기법론"), ""); /* 론: no particle */
+    /* a paper, what the user looks for, is no topic (a trial: `papers
+     * about video generation` matched none in full); first, it is one
+     * unless a function word follows it */
+    assert_string_equal(GENERAL("코드 생성에 대한 논문"), "7");
+    assert_string_equal(GENERAL("video generation papers"), "8");
+    assert_string_equal(GENERAL("papers about video generation"), "8");
+    assert_string_equal(GENERAL("methods for distillation"), "0,3,4");
+    assert_string_equal(GENERAL("paper reviewing"), "6");
+    assert_string_equal(GENERAL("논문 리뷰"), "6");
+    assert_string_equal(GENERAL("papers about"), "6");
+    assert_string_equal(GENERAL("papers OR about generation"), "");
 #undef GENERAL
     pdx_query *q = fx_search_parse(&fs, "지식 증류 기법을");
     assert_string_equal(q->notice, "left out: 기법을 (general words; quote a phrase to keep them)");
+    pdx_query_free(q);
+    q = fx_search_parse(&fs, "papers about video generation");
+    assert_string_equal(q->notice, "left out: about (function words), papers (general "
+                                   "words); quote a phrase to keep them");
     pdx_query_free(q);
     q = fx_search_parse(&fs, "distillation methods for 위한 윤리");
     assert_string_equal(q->notice, "left out: for, 위한 (function words), methods (general "
