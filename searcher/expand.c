@@ -739,6 +739,107 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
     return add_alts(x, w, n, &l, surface, surface_len);
 }
 
+/* ---- a Korean noun's derived forms ----
+ *
+ * The digests state the English of a derived Korean form (효율성
+ * (Efficiency), 가속화, 일관성) far more than of its noun, which then has no
+ * pair: `MoE 효율` and `diffusion 모델 가속` found no paper saying efficiency
+ * or acceleration in English (a trial). The tokenizer reads a derived form
+ * as its noun (PDX_TOKENIZE_DERIVED: 효율성 looks up 효율); a noun the
+ * lexicon lacks takes, the other way, the equivalents of its derived forms,
+ * those the tokenizer would read as that noun (not 확장 from 확장성,
+ * scalability, nor 양자 from 양자화: docs/TOKENIZATION.md), no acronym among
+ * them (최대화 is stated as EM, expectation maximization, which 최대,
+ * maximum, is not). */
+static const char *const derived_endings[] = {"성", "적", "화", "적인"};
+
+static int key_token(const pdx_token *tok, void *payload)
+{
+    pdx_lexicon_key_add(payload, tok->term, tok->term_len);
+    return 0;
+}
+
+/* The noun of Korean word c, a clause of chained bigrams (효율: 효율;
+ * 불확실: 불확 확실), as written into out (cap bytes); 0 when c is none. */
+static size_t korean_noun(const pdx_clause *c, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < c->n_slots; i++) {
+        const pdx_slot *sl = &c->slots[i];
+        if (sl->text_len != 6 || !pdx_hangul_at(sl->text, 6) || !pdx_hangul_at(sl->text + 3, 3) ||
+            (i && memcmp(c->slots[i - 1].text + 3, sl->text, 3) != 0))
+            return 0;
+        size_t from = i ? 3 : 0;
+        if (n + 6 - from > cap)
+            return 0;
+        memcpy(out + n, sl->text + from, 6 - from);
+        n += 6 - from;
+    }
+    return n;
+}
+
+/* Keys word t[0, n) into key, with the tokenizer's flags. */
+static int key_of(pdx_searcher *s, int flags, const char *t, size_t n, pdx_buf *key)
+{
+    pdx_buf_reset(key);
+    int rc = pdx_tokenize(s->tk, flags, t, n, 0, NULL, key_token, key);
+    return rc ? rc : key->err;
+}
+
+/* Drops the acronyms from l. */
+static void drop_acronyms(alt_list *l)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (!is_acronym(l->a[i].surface, l->a[i].surface_len))
+            l->a[k++] = l->a[i];
+    l->n = k;
+}
+
+/* Expands one Korean word w that the lexicon lacks with the equivalents of
+ * its first derived form that has some; *done says whether it did. */
+static int expand_noun(expander *x, const span_word *w, bool *done)
+{
+    *done = false;
+    const pdx_clause *c = word_clause(x->q, w[0]);
+    char noun[64], form[72];
+    size_t nn = c->n_slots ? korean_noun(c, noun, sizeof noun) : 0;
+    if (!nn || too_common(x->s, c))
+        return PDX_OK;
+    pdx_buf own = {0};
+    int rc = key_of(x->s, PDX_TOKENIZE_DEFAULT, noun, nn, &own);
+    for (size_t e = 0; !rc && !*done && e < sizeof derived_endings / sizeof *derived_endings;
+         e++) {
+        size_t en = strlen(derived_endings[e]);
+        memcpy(form, noun, nn);
+        memcpy(form + nn, derived_endings[e], en);
+        /* a form the tokenizer reads as this noun */
+        if ((rc = key_of(x->s, PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED, form, nn + en,
+                         &x->key)))
+            break;
+        if (x->key.len != own.len || memcmp(x->key.data, own.data, own.len) != 0)
+            continue;
+        if ((rc = key_of(x->s, PDX_TOKENIZE_DEFAULT, form, nn + en, &x->key)))
+            break;
+        lookup lk[2];
+        size_t n_lk;
+        if ((rc = find_key(x, PDX_LEX_KO, lk, &n_lk)) || !lk[0].count)
+            continue;
+        alt_list l = {.cap = ALT_GATHER};
+        const char *surface = NULL;
+        size_t surface_len = 0;
+        rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk,
+                       x->stated_only, &l, &surface, &surface_len);
+        drop_acronyms(&l);
+        if (!rc && l.n) {
+            *done = true;
+            rc = add_alts(x, w, 1, &l, surface, surface_len);
+        }
+    }
+    pdx_buf_free(&own);
+    return rc;
+}
+
 /* Looks up the longest span of words w[0..avail) starting at w[0] and
  * expands it; *used receives the words it covered (1 if none), *head
  * whether the span is a head (pdx_lex_pair.head). A span is
@@ -768,7 +869,8 @@ static int expand_at(expander *x, const span_word *w, uint32_t avail, uint32_t *
                 break;
         }
     }
-    return x->key.err;
+    bool done;
+    return x->key.err ? x->key.err : expand_noun(x, w, &done);
 }
 
 /* Expands each word of OR group g alone, as if typed alone: its
