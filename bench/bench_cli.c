@@ -50,11 +50,13 @@ static const char usage[] =
     "      JSON keys: papers, input_bytes, index_bytes, size_ratio, seconds,\n"
     "      runs, input_mb_s, papers_s, peak_rss_kb\n"
     "  latency --index I --queries F [--rounds R] [--warmup W] [--no-partial]\n"
-    "          [--json]\n"
+    "          [--per-query OUT] [--json]\n"
     "      run every query of F (one a line) for the top 10 in this process, one\n"
     "      thread: W untimed passes (default 1), then R timed rounds (default 5);\n"
     "      each sample is parse + search + fetching the hits; --no-partial: full\n"
-    "      matches only, as paperdex-search --no-partial (what a plain AND does)\n"
+    "      matches only, as paperdex-search --no-partial (what a plain AND does);\n"
+    "      --per-query: write OUT, a TSV line a query: query, median us,\n"
+    "      papers matching in full, required clauses, partial used (0/1)\n"
     "      JSON keys: p50_us, p95_us, p99_us, mean_us, max_us, qps, queries,\n"
     "      rounds, samples, errors, hits_mean, by_class {ko, en, mixed, other,\n"
     "      one_word, multi_word, phrase, no_phrase: {queries, p50_us, p95_us,\n"
@@ -340,6 +342,28 @@ static void slow_facts_of(opened *o, const char *q, slow_facts *out)
     pdx_query_free(pq);
 }
 
+/* Writes path: a TSV line per query with its median time and the facts
+ * slow_facts_of() finds (a query the parser rejected has median -1). */
+static int write_per_query(opened *o, const char *path, const lines *q, const double *perq)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "paperdex-bench: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    for (size_t i = 0; i < q->n; i++) {
+        slow_facts sf;
+        slow_facts_of(o, q->line[i], &sf);
+        fprintf(f, "%s\t%.1f\t%lld\t%u\t%d\n", q->line[i], perq[i], sf.total, sf.clauses,
+                sf.partial_used);
+    }
+    if (fclose(f)) {
+        fprintf(stderr, "paperdex-bench: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 /* The words of q (split at blanks) with the papers each matches alone,
  * as a JSON array [{word, papers}]. */
 static void json_word_totals(opened *o, const char *q)
@@ -363,7 +387,7 @@ static void json_word_totals(opened *o, const char *q)
 
 static int cmd_latency(int argc, char **argv)
 {
-    const char *index = NULL, *queries = NULL;
+    const char *index = NULL, *queries = NULL, *per_query = NULL;
     unsigned long rounds = 5, warmup = 1;
     bool json = false;
     unsigned parse_flags = PDX_PARSE_DEFAULT;
@@ -383,6 +407,8 @@ static int cmd_latency(int argc, char **argv)
             warmup = strtoul(argv[++i], NULL, 10);
         else if (!strcmp(a, "--json"))
             json = true;
+        else if (!strcmp(a, "--per-query") && more)
+            per_query = argv[++i];
         else if (!strcmp(a, "--no-expand"))
             parse_flags = PDX_PARSE_NO_EXPAND;
         else
@@ -510,6 +536,8 @@ static int cmd_latency(int argc, char **argv)
         bench_summarize(&s, all, rounds);
         perq[i] = s.p50;
     }
+    if (per_query && write_per_query(&o, per_query, &q, perq))
+        status = 1;
     /* The slowest 1% (at least 5): the tail that p99 summarizes. */
     size_t want_slow = (q.n + 99) / 100 > 5 ? (q.n + 99) / 100 : 5;
     slow = calloc(want_slow, sizeof *slow);
