@@ -778,12 +778,30 @@ static size_t korean_noun(const pdx_clause *c, char *out, size_t cap)
     return n;
 }
 
-/* Keys word t[0, n) into key, with the tokenizer's flags. */
-static int key_of(pdx_searcher *s, int flags, const char *t, size_t n, pdx_buf *key)
+/* Keys Hangul syllables t[0, n) into key as the tokenizer reads a Hangul
+ * run: its chain of bigrams. */
+static void bigram_key(pdx_buf *key, const char *t, size_t n)
 {
     pdx_buf_reset(key);
-    int rc = pdx_tokenize(s->tk, flags, t, n, 0, NULL, key_token, key);
-    return rc ? rc : key->err;
+    for (size_t i = 0; i + 6 <= n; i += 3)
+        pdx_lexicon_key_add(key, t + i, 6);
+}
+
+/* Does the tokenizer read form[0, fn) as noun[0, nn) (PDX_TOKENIZE_DERIVED
+ * drops its ending)? */
+static int reads_as_noun(pdx_searcher *s, const char *form, size_t fn, const char *noun,
+                         size_t nn, bool *out)
+{
+    pdx_buf got = {0}, want = {0};
+    int rc = pdx_tokenize(s->tk, PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED, form, fn, 0, NULL,
+                          key_token, &got);
+    bigram_key(&want, noun, nn);
+    if (!rc)
+        rc = got.err ? got.err : want.err;
+    *out = !rc && got.len == want.len && memcmp(got.data, want.data, got.len) == 0;
+    pdx_buf_free(&got);
+    pdx_buf_free(&want);
+    return rc;
 }
 
 /* Drops the acronyms from l. */
@@ -797,34 +815,34 @@ static void drop_acronyms(alt_list *l)
 }
 
 /* Expands one Korean word w that the lexicon lacks with the equivalents of
- * its first derived form that has some; *done says whether it did. */
+ * its first derived form that has some; *done says whether it did. Each
+ * form is looked up first (most are not in the lexicon: a hash probe), its
+ * reading by the tokenizer and the noun's papers asked of a form found. */
 static int expand_noun(expander *x, const span_word *w, bool *done)
 {
     *done = false;
     const pdx_clause *c = word_clause(x->q, w[0]);
     char noun[64], form[72];
     size_t nn = c->n_slots ? korean_noun(c, noun, sizeof noun) : 0;
-    if (!nn || too_common(x->s, c))
-        return PDX_OK;
-    pdx_buf own = {0};
-    int rc = key_of(x->s, PDX_TOKENIZE_DEFAULT, noun, nn, &own);
-    for (size_t e = 0; !rc && !*done && e < sizeof derived_endings / sizeof *derived_endings;
+    int rc = PDX_OK;
+    for (size_t e = 0; nn && !rc && !*done && e < sizeof derived_endings / sizeof *derived_endings;
          e++) {
         size_t en = strlen(derived_endings[e]);
         memcpy(form, noun, nn);
         memcpy(form + nn, derived_endings[e], en);
-        /* a form the tokenizer reads as this noun */
-        if ((rc = key_of(x->s, PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED, form, nn + en,
-                         &x->key)))
-            break;
-        if (x->key.len != own.len || memcmp(x->key.data, own.data, own.len) != 0)
-            continue;
-        if ((rc = key_of(x->s, PDX_TOKENIZE_DEFAULT, form, nn + en, &x->key)))
-            break;
+        bigram_key(&x->key, form, nn + en);
         lookup lk[2];
         size_t n_lk;
+        bool derived;
+        if (x->key.err)
+            return x->key.err;
         if ((rc = find_key(x, PDX_LEX_KO, lk, &n_lk)) || !lk[0].count)
             continue;
+        /* a form the tokenizer reads as this noun, of a noun not too common */
+        if ((rc = reads_as_noun(x->s, form, nn + en, noun, nn, &derived)) || !derived)
+            continue;
+        if (too_common(x->s, c))
+            return PDX_OK;
         alt_list l = {.cap = ALT_GATHER};
         const char *surface = NULL;
         size_t surface_len = 0;
@@ -836,7 +854,6 @@ static int expand_noun(expander *x, const span_word *w, bool *done)
             rc = add_alts(x, w, 1, &l, surface, surface_len);
         }
     }
-    pdx_buf_free(&own);
     return rc;
 }
 
