@@ -1230,11 +1230,29 @@ static int add_composed(expander *x, const span_word *w, uint32_t n, const en_wo
     return pdx_query_note_expansion(q, from, fn, to, tl, "composed", 0, weight);
 }
 
-/* Composes the equivalent of Korean words w[0], w[1] (see above). */
+/* English word w as an en_word: its term and the word as typed. */
+static bool english_word_as_typed(const pdx_query *q, const span_word *w, const char *text,
+                                  en_word *out)
+{
+    const pdx_clause *c = word_clause(q, *w);
+    const pdx_group *g = &q->groups[w->g];
+    if (c->n_slots != 1 || !g->typed_len || !letters_only(c->slots[0].text, c->slots[0].text_len))
+        return false;
+    *out = (en_word){c->slots[0].text, text + g->typed_at, c->slots[0].text_len, g->typed_len};
+    return true;
+}
+
+/* Composes the equivalent of words w[0], w[1], Korean both or one of them
+ * beside an English word (see above). */
 static int compose_pair(expander *x, const span_word *w, const char *text)
 {
     en_word e[2];
     for (int i = 0; i < 2; i++) {
+        if (!is_korean(word_clause(x->q, w[i])->slots[0].text)) {
+            if (!english_word_as_typed(x->q, &w[i], text, &e[i]))
+                return PDX_OK;
+            continue;
+        }
         int rc = english_word_of(x, &w[i], &e[i]);
         if (rc || !e[i].terms_len)
             return rc;
@@ -1309,8 +1327,10 @@ static int compose_words(expander *x, const char *text, size_t len)
         span_word w[2];
         const pdx_group *a = &q->groups[g], *b = &q->groups[g + 1];
         if (!side_by_side(a, b, text, len) || !one_word_group(q, g, &w[0]) ||
-            !one_word_group(q, g + 1, &w[1]) || !is_korean(word_clause(q, w[0])->slots[0].text) ||
-            !is_korean(word_clause(q, w[1])->slots[0].text) || spanned[g] || spanned[g + 1])
+            !one_word_group(q, g + 1, &w[1]) ||
+            (!is_korean(word_clause(q, w[0])->slots[0].text) &&
+             !is_korean(word_clause(q, w[1])->slots[0].text)) ||
+            spanned[g] || spanned[g + 1])
             continue;
         rc = compose_pair(x, w, text);
     }

@@ -801,6 +801,19 @@ static void test_expand__composed_pair(void **state)
     expand(e, "음악평가", got, sizeof got);
     if (strcmp(got, "음악평가>music evaluation;"))
         fail_msg("\"음악평가\": expanded to \"%s\"", got);
+    /* a Korean word beside an English one, in either order, composes too
+     * (a trial's mixed queries: 비디오 generation, 코드 generation); the
+     * English-only paper is found through it; two English words do not */
+    expand(e, "음악 generation", got, sizeof got);
+    if (!strstr(got, "음악 generation>music generation;") ||
+        total_of(e, "음악 generation") < 2)
+        fail_msg("\"음악 generation\": expanded to \"%s\", %llu papers", got,
+                 (unsigned long long)total_of(e, "음악 generation"));
+    expand(e, "music 평가", got, sizeof got);
+    if (!strstr(got, "music 평가>music evaluation;"))
+        fail_msg("\"music 평가\": expanded to \"%s\"", got);
+    expand(e, "quality music", got, sizeof got);
+    assert_null(strstr(got, "quality music"));
 }
 
 /* A name of three words stated with its English name in three papers
