@@ -354,8 +354,9 @@ static int write_per_query(opened *o, const char *path, const lines *q, const do
     for (size_t i = 0; i < q->n; i++) {
         slow_facts sf;
         slow_facts_of(o, q->line[i], &sf);
-        fprintf(f, "%s\t%.1f\t%lld\t%u\t%d\n", q->line[i], perq[i], sf.total, sf.clauses,
-                sf.partial_used);
+        for (const char *c = q->line[i]; *c; c++) /* a tab in a query is a space */
+            fputc(*c == '\t' ? ' ' : *c, f);
+        fprintf(f, "\t%.1f\t%lld\t%u\t%d\n", perq[i], sf.total, sf.clauses, sf.partial_used);
     }
     if (fclose(f)) {
         fprintf(stderr, "paperdex-bench: %s: %s\n", path, strerror(errno));

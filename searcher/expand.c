@@ -841,8 +841,11 @@ static int expand_noun(expander *x, const span_word *w, bool *done)
         /* a form the tokenizer reads as this noun, of a noun not too common */
         if ((rc = reads_as_noun(x->s, form, nn + en, noun, nn, &derived)) || !derived)
             continue;
-        if (too_common(x->s, c))
+        if (too_common(x->s, c)) {
+            if (w[0].g < PDX_MAX_QUERY_GROUPS) /* --explain says why */
+                x->common[w[0].g] = true;
             return PDX_OK;
+        }
         alt_list l = {.cap = ALT_GATHER};
         const char *surface = NULL;
         size_t surface_len = 0;
@@ -1326,7 +1329,10 @@ static int compose_words(expander *x, const char *text, size_t len)
     for (uint32_t g = 0; g + 1 < q->n_groups && x->alts_left && !rc; g++) {
         span_word w[2];
         const pdx_group *a = &q->groups[g], *b = &q->groups[g + 1];
-        if (!side_by_side(a, b, text, len) || !one_word_group(q, g, &w[0]) ||
+        /* a function word is no word of a name (join_pair() asks the same):
+         * `비디오 and 이미지` is no "video and" */
+        if (a->function_word || b->function_word || !side_by_side(a, b, text, len) ||
+            !one_word_group(q, g, &w[0]) ||
             !one_word_group(q, g + 1, &w[1]) ||
             (!is_korean(word_clause(q, w[0])->slots[0].text) &&
              !is_korean(word_clause(q, w[1])->slots[0].text)) ||

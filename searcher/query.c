@@ -1577,10 +1577,13 @@ static int add_plural_as_written(parse_ctx *c, const char *w, size_t wn, uint8_t
  * its base of five letters or more (crisis is no critic, genesis no
  * genetic), gets the other forms the index holds as alternatives weighing
  * PDX_DERIVED_WEIGHT, as a derived Korean form gets its noun. */
-static const char *const sis_endings[] = {"sis", "ses", "tic", "tical", "size", "sizes",
-                                          "sized", "sizing", "sise", "sised", "sising"};
-static const char *const lysis_endings[] = {"sis", "ses", "tic", "tical", "ze", "zes",
-                                            "zed", "zing", "se", "sed", "sing"};
+static const char *const sis_endings[] = {"sis",   "ses",   "tic",    "tical",
+                                          "size",  "sizes", "sized",  "sizing",
+                                          "sise",  "sises", "sised",  "sising"};
+/* (analyses is a noun's plural before a verb's -ses: the noun's forms
+ * hold the verb's) */
+static const char *const lysis_endings[] = {"sis", "ses", "tic", "tical", "ze",
+                                            "zes", "zed", "zing", "se", "sed", "sing"};
 /* the endings from this one on are a verb's */
 #define GREEK_VERB_FROM 4
 /* the forms looked up (their stems stand for the rest): noun, adjective,
@@ -1589,20 +1592,22 @@ static const char *const sis_forms[] = {"sis", "tic", "size"};
 static const char *const lysis_forms[] = {"sis", "tic", "ze"};
 #define GREEK_MIN_BASE 5
 
-/* The length of w[0, n)'s base when it ends with one of endings[], its
- * base GREEK_MIN_BASE letters or more (*verb: the ending is a verb's); 0
- * if none. */
+/* The length of w[0, n)'s base when it ends with one of endings[], the
+ * longest that does (synthesises: -sises, a verb's, not -ses), its base
+ * GREEK_MIN_BASE letters or more (*verb: the ending is a verb's); 0 if
+ * none. */
 static size_t greek_base(const char *w, size_t n, const char *const *endings, size_t n_end,
                          bool *verb)
 {
+    size_t best = 0;
     for (size_t i = 0; i < n_end; i++) {
         size_t k = strlen(endings[i]);
-        if (n >= k + GREEK_MIN_BASE && memcmp(w + n - k, endings[i], k) == 0) {
+        if (k > best && n >= k + GREEK_MIN_BASE && memcmp(w + n - k, endings[i], k) == 0) {
+            best = k;
             *verb = i >= GREEK_VERB_FROM;
-            return n - k;
         }
     }
-    return 0;
+    return best ? n - best : 0;
 }
 
 /* Does g hold a clause of the terms in c's tokens now? */
@@ -2857,8 +2862,16 @@ static bool general_word(const parse_ctx *c, const char *w, size_t n, bool *lead
                                            "methods",     "methodology",   "methodologies",
                                            "approach",    "approaches",    "paper",
                                            "papers"};
+    /* an English one may start with a capital (Papers about ...), as a
+     * function word may (function_word()) */
+    char low[16];
+    bool fits = n < sizeof low && n > 0;
+    if (fits) {
+        memcpy(low, w, n);
+        low[0] = (char)(w[0] >= 'A' && w[0] <= 'Z' ? w[0] | 0x20 : w[0]);
+    }
     bool general = word_in(korean, sizeof korean / sizeof *korean, w, n, true) ||
-                   word_in(english, sizeof english / sizeof *english, w, n, false);
+                   (fits && word_in(english, sizeof english / sizeof *english, low, n, false));
     *lead = general && c->n_positive <= 1;
     return general && !*lead;
 }
@@ -3238,19 +3251,50 @@ static bool content_word(const pdx_query *q)
     return false;
 }
 
-/* A general word typed first is the topic (연구 윤리, paper reviewing),
- * unless a function word follows it: then it says what kind of work is
- * wanted about the rest ("papers about video generation", "methods for
+/* A general word typed first is the topic (연구 윤리, paper reviewing,
+ * method of moments), unless an English preposition that asks what a
+ * work is about follows it: then it says what kind of work is wanted
+ * about the rest ("papers about video generation", "methods for
  * hallucination mitigation"), and is left out as a general word after a
  * word is. A trial's `papers about video generation` matched no paper in
- * full and ranked Paper Copilot first. */
-static void lead_general_words(pdx_query *q)
+ * full and ranked Paper Copilot first. Korean puts the particle word
+ * after its object, so there the general word first is the topic
+ * (`논문에 대한 리뷰`: reviews of papers). The first word is the first
+ * typed that is not excluded, a filter or a field's. */
+static bool asks_about(const char *w, size_t n)
 {
-    if (q->n_groups < 3 || !q->groups[0].lead_general || !q->groups[1].function_word ||
-        q->groups[1].general_word || q->groups[1].typed_at < q->groups[0].typed_at)
+    static const char *const words[] = {"about", "on", "for", "in", "to"};
+    char low[8];
+    if (n >= sizeof low)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] | 0x20 : w[i]);
+    return word_in(words, sizeof words / sizeof *words, low, n, false);
+}
+
+static void lead_general_words(pdx_query *q, const char *text)
+{
+    uint32_t first = UINT32_MAX, next = UINT32_MAX;
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        const pdx_group *gr = &q->groups[g];
+        if (!gr->typed_len || gr->negated || gr->filters_only)
+            continue;
+        if (first == UINT32_MAX || gr->typed_at < q->groups[first].typed_at)
+            first = g;
+    }
+    if (first == UINT32_MAX || !q->groups[first].lead_general)
         return;
-    q->groups[0].function_word = true;
-    q->groups[0].general_word = true;
+    for (uint32_t g = 0; g < q->n_groups; g++) {
+        const pdx_group *gr = &q->groups[g];
+        if (gr->typed_len && gr->typed_at > q->groups[first].typed_at &&
+            (next == UINT32_MAX || gr->typed_at < q->groups[next].typed_at))
+            next = g;
+    }
+    if (next == UINT32_MAX || !q->groups[next].function_word ||
+        !asks_about(text + q->groups[next].typed_at, q->groups[next].typed_len))
+        return;
+    q->groups[first].function_word = true;
+    q->groups[first].general_word = true;
 }
 
 /* English function words typed between other words ("hallucination in
@@ -3267,7 +3311,7 @@ static void lead_general_words(pdx_query *q)
  * general words. A notice names what was left out. */
 static void drop_function_words(pdx_query *q, const char *text)
 {
-    lead_general_words(q);
+    lead_general_words(q, text);
     if (!content_word(q))
         for (uint32_t g = 0; g < q->n_groups; g++)
             if (q->groups[g].general_word)

@@ -814,6 +814,11 @@ static void test_expand__composed_pair(void **state)
         fail_msg("\"music 평가\": expanded to \"%s\"", got);
     expand(e, "quality music", got, sizeof got);
     assert_null(strstr(got, "quality music"));
+    /* nor with a function word, no word of a name (the papers hold "music
+     * of") */
+    expand(e, "음악 of 생성", got, sizeof got);
+    if (strstr(got, "music of") || strstr(got, "of generation"))
+        fail_msg("\"음악 of 생성\": expanded to \"%s\"", got);
 }
 
 /* A name of three words stated with its English name in three papers
@@ -964,17 +969,25 @@ static int setup_derived(void **state)
         "자원 효율 문제를 다룬다", "시스템 확장성(scalability) 연구",
         "서버 확장성(scalability) 분석", "모델 확장성(scalability) 평가",
         "we measure scalability only", "색상 보라화(EM) 알고리즘", "이미지 보라화(EM) 방법",
-        "반복 보라화(EM) 학습", "we run EM only"};
-    enum { N = 100 };
+        "반복 보라화(EM) 학습", "we run EM only", "종합적인(comprehensive) 평가",
+        "종합적인(comprehensive) 분석", "종합적인(comprehensive) 연구", "we are comprehensive",
+        "시스템 신뢰성(reliability) 분석", "모델 신뢰성(reliability) 평가",
+        "서비스 신뢰성(reliability) 연구", "we test reliability"};
+    /* then 신뢰 in more papers than the share past which a word is not
+     * expanded */
+    enum { N = 100, COMMON = 25 };
     env *e = calloc(1, sizeof *e);
     assert_non_null(e);
     static char ids[N][16];
     static fx_paper papers[N];
+    size_t n_own = sizeof own / sizeof *own;
+    assert_true(COMMON + 3 > PDX_LEXICON_MAX_DF_SHARE * N);
     for (size_t i = 0; i < N; i++) {
         snprintf(ids[i], sizeof ids[i], "2504.%05zu", 95000 + i);
-        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee",
-                               i < sizeof own / sizeof *own ? own[i] : sums[12 + i % 10],
-                               20250401, 1};
+        const char *sum = i < n_own            ? own[i]
+                          : i < n_own + COMMON ? "사용자 신뢰 문제를 다룬다"
+                                               : sums[12 + i % 10];
+        papers[i] = (fx_paper){ids[i], "Paper", "Kim Lee", sum, 20250401, 1};
     }
     fx_search_open(e, papers, N);
     *state = e;
@@ -1007,6 +1020,19 @@ static void test_expand__noun_of_a_derived_form(void **state)
     expand(e, "보라", got, sizeof got);
     if (got[0])
         fail_msg("보라 expanded to \"%s\"", got);
+    expand(e, "종합", got, sizeof got); /* -적인 */
+    if (strcmp(got, "종합적인>comprehensive;") != 0)
+        fail_msg("종합 expanded to \"%s\"", got);
+    /* a noun too common to expand is not, and --explain says why */
+    expand(e, "신뢰", got, sizeof got);
+    if (got[0])
+        fail_msg("신뢰 expanded to \"%s\"", got);
+    pdx_query *q = fx_search_parse(e, "신뢰");
+    assert_string_equal(pdx_query_too_common(q), "신뢰");
+    pdx_query_free(q);
+    expand(e, "신뢰성", got, sizeof got);
+    if (!strstr(got, "신뢰성>reliability;"))
+        fail_msg("신뢰성 expanded to \"%s\"", got);
     expand(e, "효율성", got, sizeof got); /* its noun and its own pair, as before */
     if (strcmp(got, "효율성>효율;효율성>efficiency;") != 0)
         fail_msg("효율성 expanded to \"%s\"", got);

@@ -921,6 +921,7 @@ static const fdoc general_docs[] = {
     {"2403.60007", "Paper reviewing agents", "A B", "논문 리뷰를 쓰는 에이전트", 20240107, 1},
     {"2403.60008", "Code generation", "A B", "코드 생성 모델을 제안한다", 20240108, 1},
     {"2403.60009", "Video generation at scale", "A B", "비디오 생성", 20240109, 1},
+    {"2403.60010", "Movie reviews", "A B", "영화 리뷰를 분석한다", 20240110, 1},
 };
 #define NGENERAL (sizeof general_docs / sizeof general_docs[0])
 
@@ -951,6 +952,17 @@ static void query_general_words(void **state)
     assert_string_equal(GENERAL("논문 리뷰"), "6");
     assert_string_equal(GENERAL("papers about"), "6");
     assert_string_equal(GENERAL("papers OR about generation"), "");
+    assert_string_equal(GENERAL("papers OR video about generation"), "8");
+    assert_string_equal(GENERAL("코드 생성 논문들"), "7");
+    /* the first word typed, whatever is excluded before it; with a
+     * capital; not before another preposition (paper with code, method of
+     * moments are names); not in Korean, whose particle word follows its
+     * object (논문에 대한 리뷰: reviews of papers, not of films) */
+    assert_string_equal(GENERAL("-ethics papers about video generation"), "8");
+    assert_string_equal(GENERAL("Papers about video generation"), "8");
+    assert_string_equal(GENERAL("Methods for distillation"), "0,3,4");
+    assert_string_equal(GENERAL("papers with generation"), "");
+    assert_string_equal(GENERAL("논문에 대한 리뷰"), "6");
 #undef GENERAL
     pdx_query *q = fx_search_parse(&fs, "지식 증류 기법을");
     assert_string_equal(q->notice, "left out: 기법을 (general words; quote a phrase to keep them)");
@@ -1103,6 +1115,9 @@ static const fdoc greek_docs[] = {
     {"2403.43006", "Analysis of attention", "A B", "we study it", 20240106, 1},
     {"2403.43007", "Analyzing attention", "A B", "we study it", 20240107, 1},
     {"2403.43008", "Analytical attention", "A B", "we study it", 20240108, 1},
+    {"2403.43009", "Genesis of agents", "A B", "we study it", 20240109, 1},
+    {"2403.43010", "Genetic algorithms", "A B", "we study it", 20240110, 1},
+    {"2403.43011", "Statistical tests", "A B", "we study statistics", 20240111, 1},
 };
 #define NGREEK (sizeof greek_docs / sizeof greek_docs[0])
 
@@ -1125,7 +1140,21 @@ static void query_greek_forms(void **state)
     assert_string_equal(GREEK("critic"), "4");
     assert_string_equal(GREEK("\"synthesis\""), "0"); /* as typed */
     assert_string_equal(GREEK("synthetic -synthesis"), "1,2");
+    assert_string_equal(GREEK("synthesises"), "0,2"); /* -sises, a verb's */
+    assert_string_equal(GREEK("analyses"), "5,6,7");
+    assert_string_equal(GREEK("genesis"), "8"); /* gene: a base too short */
 #undef GREEK
+    /* no alternative of the word's own stem (statistic: statistical) */
+    pdx_query *sq = fx_search_parse(&fs, "statistical");
+    assert_int_equal(pdx_query_expansion_count(sq), 0);
+    pdx_query_free(sq);
+    /* a word longer than the forms' buffer is left as it is */
+    char longw[80];
+    memset(longw, 'a', 70);
+    memcpy(longw + 70, "thesis", 7);
+    sq = fx_search_parse(&fs, longw);
+    assert_int_equal(pdx_query_expansion_count(sq), 0);
+    pdx_query_free(sq);
     /* the form typed ranks first */
     assert_string_equal(first_hit(&fs, "synthetic"), "2403.43002");
     assert_string_equal(first_hit(&fs, "analyzing"), "2403.43007");
