@@ -312,7 +312,7 @@ typedef struct lookup {
 } lookup;
 
 /* The pairs of the key's lookups lk[0..n): the other side's terms of each
- * into l, then the key side's other spellings through them (one hop).
+ * into l, then, with hop, the key side's other spellings through them.
  * *key_surface is the key as the first pair writes it. Not inlined, nor
  * is add_alts(): most spans are not in the lexicon, and the code every
  * query runs (the loop over the groups and their keys) stays small and in
@@ -320,7 +320,7 @@ typedef struct lookup {
 __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexicon *lx,
                                                const char *key, size_t key_len,
                                                const lookup *lk, size_t n, bool stated_only,
-                                               alt_list *l, const char **key_surface,
+                                               bool hop, alt_list *l, const char **key_surface,
                                                size_t *key_surface_len)
 {
     int rc = PDX_OK;
@@ -352,19 +352,22 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
          * common to add is often an ambiguous word (추론 is reasoning and
          * inference), and hopping through it drifts off the idea; so is an
          * acronym (자동 음성 인식 -> ASR -> 공격 성공률). */
-        bool common;
-        if ((rc = terms_too_common(s, l->a[i].terms, l->a[i].terms_len, &common)))
-            break;
-        if (common || is_acronym(l->a[i].surface, l->a[i].surface_len))
-            continue;
         /* Nor from one term through one term: the other side's one-word
          * names of a stem are spellings of one word (마스킹, mask: 마스크,
          * 마스크드), each a Korean phrase every candidate checks; the hops
          * that name an idea anew go through a phrase (LLM -> 대형 언어
          * 모델 -> large language model). Measured with the loanword pairs
          * (docs/LEXICON.md): the 500 latency queries' sum -5% at 1x,
-         * topical nDCG@10 0.903 -> 0.902. */
-        if (!memchr(key, ' ', key_len) && !memchr(l->a[i].terms, ' ', l->a[i].terms_len))
+         * topical nDCG@10 0.903 -> 0.902. (Asked first: it reads no list
+         * header.) */
+        bool one_term = !memchr(key, ' ', key_len) &&
+                        !memchr(l->a[i].terms, ' ', l->a[i].terms_len);
+        if (!hop || one_term || is_acronym(l->a[i].surface, l->a[i].surface_len))
+            continue;
+        bool common;
+        if ((rc = terms_too_common(s, l->a[i].terms, l->a[i].terms_len, &common)))
+            break;
+        if (common)
             continue;
         int side = l->a[i].side, other = side == PDX_LEX_KO ? PDX_LEX_EN : PDX_LEX_KO;
         uint32_t f2, c2;
@@ -730,7 +733,7 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
     alt_list l = {.cap = ALT_GATHER};
     const char *surface = NULL;
     size_t surface_len = 0;
-    rc = find_alts(x->s, x->lx, key, x->key.len, lk, n_lk, x->stated_only, &l, &surface,
+    rc = find_alts(x->s, x->lx, key, x->key.len, lk, n_lk, x->stated_only, true, &l, &surface,
                    &surface_len);
     if (rc || l.n == 0)
         return rc;
@@ -850,7 +853,7 @@ static int expand_noun(expander *x, const span_word *w, bool *done)
         const char *surface = NULL;
         size_t surface_len = 0;
         rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk,
-                       x->stated_only, &l, &surface, &surface_len);
+                       x->stated_only, true, &l, &surface, &surface_len);
         drop_acronyms(&l);
         if (!rc && l.n) {
             *done = true;
@@ -1139,8 +1142,9 @@ static int english_of_key(expander *x, const lookup *lk, size_t n_lk, en_word *o
     const char *key_surface = NULL;
     size_t key_surface_len = 0;
     *out = (en_word){NULL, NULL, 0, 0};
-    int rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk, false, &l,
-                       &key_surface, &key_surface_len);
+    /* no hop: it goes back into the key's language, never to English */
+    int rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk, false,
+                       false, &l, &key_surface, &key_surface_len);
     for (size_t i = 0; !rc && i < l.n; i++) {
         const alt *a = &l.a[i];
         if ((unsigned char)a->terms[0] >= 0x80 || memchr(a->terms, ' ', a->terms_len) ||
