@@ -2999,7 +2999,7 @@ static int parse_atom(parse_ctx *c, cnf *out)
     c->i = plain_word_end(c, start);
     note_suffix_star(c, t + start, c->i - start);
     int rc = word_parts(c, t + start, c->i - start, fields, out);
-    bool general, lead;
+    bool general = false, lead = false;
     if (!rc && out->n == 1 && function_word(c, t + start, c->i - start, fields, &general, &lead)) {
         out->g[0].function_word = true;
         out->g[0].general_word = general;
