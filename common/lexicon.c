@@ -237,10 +237,10 @@ static int key_term(const pdx_token *tok, void *payload)
     return 0;
 }
 
-int pdx_lexicon_key_of(pdx_tokenizer *tk, const char *t, size_t n, pdx_buf *key)
+int pdx_lexicon_key_of(pdx_tokenizer *tk, int flags, const char *t, size_t n, pdx_buf *key)
 {
     pdx_buf_reset(key);
-    int rc = pdx_tokenize(tk, PDX_TOKENIZE_DEFAULT, t, n, 0, NULL, key_term, key);
+    int rc = pdx_tokenize(tk, flags, t, n, 0, NULL, key_term, key);
     return rc ? rc : key->err;
 }
 

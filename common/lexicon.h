@@ -96,10 +96,10 @@ int pdx_lexicon_encode(pdx_buf *out, const pdx_lex_pair *pairs, size_t n,
 void pdx_lexicon_key_add(pdx_buf *key, const char *term, size_t len);
 
 /* The key of text t[0, n) as a pair's side is keyed: its pdx_tokenize()
- * terms (default flags) through pdx_lexicon_key_add(), into key, emptied
- * first (left empty when the text has no term). PDX_OK, or pdx_tokenize()'s
- * or key's error. */
-int pdx_lexicon_key_of(pdx_tokenizer *tk, const char *t, size_t n, pdx_buf *key);
+ * terms (with flags: PDX_TOKENIZE_DEFAULT as the miners key a side)
+ * through pdx_lexicon_key_add(), into key, emptied first (left empty when
+ * the text has no term). PDX_OK, or pdx_tokenize()'s or key's error. */
+int pdx_lexicon_key_of(pdx_tokenizer *tk, int flags, const char *t, size_t n, pdx_buf *key);
 
 /* A validated, read-only view of an encoded lexicon. Does not own the
  * bytes: they must stay valid and unchanged until pdx_lexicon_free(). */

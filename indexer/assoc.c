@@ -724,7 +724,8 @@ static size_t put_str(pdx_assoc *a, const void *p, size_t n)
 static int is_mined(pdx_assoc *a, const span *mined_ko, size_t n_mined, uint32_t k, bool *mined)
 {
     const aword *ko = &a->words[k];
-    int rc = pdx_lexicon_key_of(a->tk, word_key(a, ko), ko->key_len, &a->terms);
+    int rc = pdx_lexicon_key_of(a->tk, PDX_TOKENIZE_DEFAULT, word_key(a, ko), ko->key_len,
+                                &a->terms);
     span key = {(const char *)a->terms.data, a->terms.len};
     *mined = !key.n || bsearch(&key, mined_ko, n_mined, sizeof *mined_ko, span_cmp);
     return rc;

@@ -583,7 +583,7 @@ static void lm_next_scan(pdx_lexicon_miner *m, enum lm_mode mode)
 /* Leaves the joined terms of t[0, n) in m->terms (empty: no terms). */
 static int lm_terms(pdx_lexicon_miner *m, const char *t, size_t n)
 {
-    return pdx_lexicon_key_of(m->tk, t, n, &m->terms);
+    return pdx_lexicon_key_of(m->tk, PDX_TOKENIZE_DEFAULT, t, n, &m->terms);
 }
 
 /* ---- adding a text ---- */

@@ -756,12 +756,6 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
  * maximum, is not). */
 static const char *const derived_endings[] = {"성", "적", "화", "적인"};
 
-static int key_token(const pdx_token *tok, void *payload)
-{
-    pdx_lexicon_key_add(payload, tok->term, tok->term_len);
-    return 0;
-}
-
 /* The noun of Korean word c, a clause of chained bigrams (효율: 효율;
  * 불확실: 불확 확실), as written into out (cap bytes); 0 when c is none. */
 static size_t korean_noun(const pdx_clause *c, char *out, size_t cap)
@@ -796,11 +790,10 @@ static int reads_as_noun(pdx_searcher *s, const char *form, size_t fn, const cha
                          size_t nn, bool *out)
 {
     pdx_buf got = {0}, want = {0};
-    int rc = pdx_tokenize(s->tk, PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED, form, fn, 0, NULL,
-                          key_token, &got);
+    int rc = pdx_lexicon_key_of(s->tk, PDX_TOKENIZE_QUERY | PDX_TOKENIZE_DERIVED, form, fn, &got);
     bigram_key(&want, noun, nn);
     if (!rc)
-        rc = got.err ? got.err : want.err;
+        rc = want.err;
     *out = !rc && got.len == want.len && memcmp(got.data, want.data, got.len) == 0;
     pdx_buf_free(&got);
     pdx_buf_free(&want);
@@ -818,17 +811,17 @@ static void drop_acronyms(alt_list *l)
 }
 
 /* Expands one Korean word w that the lexicon lacks with the equivalents of
- * its first derived form that has some; *done says whether it did. Each
+ * its first derived form that has some. Each
  * form is looked up first (most are not in the lexicon: a hash probe), its
  * reading by the tokenizer and the noun's papers asked of a form found. */
-static int expand_noun(expander *x, const span_word *w, bool *done)
+static int expand_noun(expander *x, const span_word *w)
 {
-    *done = false;
+    bool done = false;
     const pdx_clause *c = word_clause(x->q, w[0]);
     char noun[64], form[72];
     size_t nn = c->n_slots ? korean_noun(c, noun, sizeof noun) : 0;
     int rc = PDX_OK;
-    for (size_t e = 0; nn && !rc && !*done && e < sizeof derived_endings / sizeof *derived_endings;
+    for (size_t e = 0; nn && !rc && !done && e < sizeof derived_endings / sizeof *derived_endings;
          e++) {
         size_t en = strlen(derived_endings[e]);
         memcpy(form, noun, nn);
@@ -856,7 +849,7 @@ static int expand_noun(expander *x, const span_word *w, bool *done)
                        x->stated_only, true, &l, &surface, &surface_len);
         drop_acronyms(&l);
         if (!rc && l.n) {
-            *done = true;
+            done = true;
             rc = add_alts(x, w, 1, &l, surface, surface_len);
         }
     }
@@ -892,8 +885,7 @@ static int expand_at(expander *x, const span_word *w, uint32_t avail, uint32_t *
                 break;
         }
     }
-    bool done;
-    return x->key.err ? x->key.err : expand_noun(x, w, &done);
+    return x->key.err ? x->key.err : expand_noun(x, w);
 }
 
 /* Expands each word of OR group g alone, as if typed alone: its

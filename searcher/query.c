@@ -1380,6 +1380,11 @@ static bool is_ascii_upper(char ch)
     return ch >= 'A' && ch <= 'Z';
 }
 
+static char ascii_lower(char ch)
+{
+    return is_ascii_upper(ch) ? (char)(ch | 0x20) : ch;
+}
+
 /* Is name[0..n) in lower case ("title", not "Title")? */
 static bool is_lower(const char *name, size_t n)
 {
@@ -1634,7 +1639,7 @@ static int add_greek_forms(parse_ctx *c, const char *w, size_t wn, uint8_t field
     if (c->no_expand || wn >= sizeof low)
         return PDX_OK;
     for (size_t i = 0; i < wn; i++)
-        low[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] | 0x20 : w[i]);
+        low[i] = ascii_lower(w[i]);
     /* analy-sis, analy-ze: a base ending in y takes -ze */
     const char *const *forms = lysis_forms;
     bool verb;
@@ -2868,7 +2873,7 @@ static bool general_word(const parse_ctx *c, const char *w, size_t n, bool *lead
     bool fits = n < sizeof low && n > 0;
     if (fits) {
         memcpy(low, w, n);
-        low[0] = (char)(w[0] >= 'A' && w[0] <= 'Z' ? w[0] | 0x20 : w[0]);
+        low[0] = ascii_lower(w[0]);
     }
     bool general = word_in(korean, sizeof korean / sizeof *korean, w, n, true) ||
                    (fits && word_in(english, sizeof english / sizeof *english, low, n, false));
@@ -3268,7 +3273,7 @@ static bool asks_about(const char *w, size_t n)
     if (n >= sizeof low)
         return false;
     for (size_t i = 0; i < n; i++)
-        low[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] | 0x20 : w[i]);
+        low[i] = ascii_lower(w[i]);
     return word_in(words, sizeof words / sizeof *words, low, n, false);
 }
 

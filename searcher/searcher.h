@@ -383,8 +383,9 @@ typedef struct pdx_group {
     /* ... a general word (기법, methods: query.c general_word()), named so
      * in the note that it was left out */
     bool general_word;
-    /* a general word typed first, a word unless a function word follows
-     * it ("papers about RAG": query.c drop_function_words()) */
+    /* a general word typed first, a word unless an English preposition
+     * asking what a work is about follows it ("papers about RAG": query.c
+     * lead_general_words()) */
     bool lead_general;
     /* Where the group's word was typed, when it is a plain word of its own
      * (not quoted, not an OR's, not excluded): bytes [typed_at, typed_at +
