@@ -58,16 +58,17 @@ size_t pdx_json_authors(pdx_buf *o, const pdx_hit_info *h, size_t max, size_t li
  * and authors_total. */
 void pdx_json_paper_members(pdx_buf *o, const pdx_hit_info *h, bool all_authors);
 
-/* Appends hit i of r (shown at rank offset + i + 1) as one JSON object, no
- * newline: type ("hit"), rank, score, id, url, date, votes, title, authors
- * (at most PDX_JSON_HIT_AUTHORS), authors_total, snippet, highlights,
- * title_highlights, partial. Uses s's scratch space:
- * earlier snippets and highlights of s are invalidated. */
 /* Appends to o the words of q that hit lacks (pdx_hit.missing), as
  * pdx_query_word() names them, joined by sep, each as a JSON string when
  * json; returns how many had no name (a group with a filter), left out. */
 size_t pdx_put_missing(pdx_buf *o, const pdx_query *q, const pdx_hit *hit, const char *sep,
                        bool json);
+
+/* Appends hit i of r (shown at rank offset + i + 1) as one JSON object, no
+ * newline: type ("hit"), rank, score, id, url, date, votes, title, authors
+ * (at most PDX_JSON_HIT_AUTHORS), authors_total, snippet, highlights,
+ * title_highlights, partial, missing. Uses s's scratch space:
+ * earlier snippets and highlights of s are invalidated. */
 void pdx_json_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const pdx_results *r,
                   size_t i, uint32_t offset, const pdx_hit_info *h);
 
