@@ -311,15 +311,23 @@ typedef struct lookup {
     uint32_t first, count;
 } lookup;
 
-/* The pairs of the key's lookups lk[0..n): the other side's terms of each
- * into l, then, with hop, the key side's other spellings through them.
+/* Which pairs found by company (pdx_lex_pair.one_way) an equivalent may
+ * come from: from English to Korean only one safe both ways, a loanword's
+ * or one of words mostly each other's (docs/LEXICON.md: image finds no
+ * 이미지, which names any picture); none for the words of a head
+ * (expander.stated_only); any, for a word of a composed phrase, which
+ * the phrase's other words place. */
+typedef enum pair_ways { PAIRS_SAFE, PAIRS_STATED, PAIRS_ANY } pair_ways;
+
+/* The pairs of the key's lookups lk[0..n) (those `ways` allows): the
+ * other side's terms of each into l, then, with hop, the key side's other spellings through them.
  * *key_surface is the key as the first pair writes it. Not inlined, nor
  * is add_alts(): most spans are not in the lexicon, and the code every
  * query runs (the loop over the groups and their keys) stays small and in
  * few cache lines, as it is run cold. */
 __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexicon *lx,
                                                const char *key, size_t key_len,
-                                               const lookup *lk, size_t n, bool stated_only,
+                                               const lookup *lk, size_t n, pair_ways ways,
                                                bool hop, alt_list *l, const char **key_surface,
                                                size_t *key_surface_len)
 {
@@ -336,10 +344,8 @@ __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexico
                 *key_surface = side == PDX_LEX_KO ? p.ko_surface : p.en_surface;
                 *key_surface_len = side == PDX_LEX_KO ? p.ko_surface_len : p.en_surface_len;
             }
-            /* a pair found by company: from English to Korean only one
-             * safe both ways, a loanword's or one of words mostly each
-             * other's (docs/LEXICON.md) */
-            if (p.one_way && (stated_only || (side == PDX_LEX_EN && !p.both_ways)))
+            if (p.one_way && ways != PAIRS_ANY &&
+                (ways == PAIRS_STATED || (side == PDX_LEX_EN && !p.both_ways)))
                 continue;
             l->head |= p.head;
             alt_add_side(l, &p, side != PDX_LEX_KO, side); /* the other side */
@@ -432,6 +438,11 @@ typedef struct expander {
      * (expand_span()), for --explain (pdx_query_too_common()) */
     bool common[PDX_MAX_QUERY_GROUPS];
 } expander;
+
+static pair_ways ways_of(const expander *x)
+{
+    return x->stated_only ? PAIRS_STATED : PAIRS_SAFE;
+}
 
 /* Adds clause cl (consumed) to every group of span w (n words): a paper
  * with it satisfies them all. */
@@ -733,7 +744,7 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
     alt_list l = {.cap = ALT_GATHER};
     const char *surface = NULL;
     size_t surface_len = 0;
-    rc = find_alts(x->s, x->lx, key, x->key.len, lk, n_lk, x->stated_only, true, &l, &surface,
+    rc = find_alts(x->s, x->lx, key, x->key.len, lk, n_lk, ways_of(x), true, &l, &surface,
                    &surface_len);
     if (rc || l.n == 0)
         return rc;
@@ -846,7 +857,7 @@ static int expand_noun(expander *x, const span_word *w)
         const char *surface = NULL;
         size_t surface_len = 0;
         rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk,
-                       x->stated_only, true, &l, &surface, &surface_len);
+                       ways_of(x), true, &l, &surface, &surface_len);
         drop_acronyms(&l);
         if (!rc && l.n) {
             done = true;
@@ -1119,37 +1130,54 @@ static int join_words(expander *x, const char *text, size_t len)
  * "open-world" and 모델 (a trial: 월드 모델 ranked LARP, an open-world
  * game agent, third). Source "composed". */
 
-/* An English word of the lexicon: its terms and how papers write it
- * (both into the lexicon); terms_len 0 when there is none. */
-typedef struct en_word {
+/* A word of the lexicon, English or Korean: its terms and how papers
+ * write it (both into the lexicon, or the query's text); terms_len 0 when
+ * there is none. */
+typedef struct lex_word {
     const char *terms, *surface;
     size_t terms_len, surface_len;
-} en_word;
+} lex_word;
 
-/* Into *out the most stated one-word English equivalent of the Korean key
- * in x->key, found at lk[0..n_lk). */
-static int english_of_key(expander *x, const lookup *lk, size_t n_lk, en_word *out)
+/* Does Korean equivalent a carry a particle, its surface keying otherwise
+ * as a query word (*out)? A pair found by company may hold the word as a
+ * text wrote it: image's is 이미지로, with the particle 로. Uses x->key. */
+static int with_particle(expander *x, const alt *a, bool *out)
+{
+    int rc = pdx_lexicon_key_of(x->s->tk, PDX_TOKENIZE_QUERY, a->surface, a->surface_len,
+                                &x->key);
+    *out = rc || x->key.len != a->terms_len || memcmp(x->key.data, a->terms, a->terms_len);
+    return rc;
+}
+
+/* Into *out the most stated equivalent of the key in x->key, found at
+ * lk[0..n_lk), that is one word: an English one (no phrase) when korean is
+ * false, else a Korean one (its surface one word, 이미지 or 키-값). */
+static int word_of_key(expander *x, const lookup *lk, size_t n_lk, bool korean, lex_word *out)
 {
     alt_list l = {.cap = ALT_GATHER};
     const char *key_surface = NULL;
     size_t key_surface_len = 0;
-    *out = (en_word){NULL, NULL, 0, 0};
-    /* no hop: it goes back into the key's language, never to English */
-    int rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk, false,
-                       false, &l, &key_surface, &key_surface_len);
+    bool skip = false;
+    *out = (lex_word){NULL, NULL, 0, 0};
+    /* no hop: it goes back into the key's language, never to the other */
+    int rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk,
+                       PAIRS_ANY, false, &l, &key_surface, &key_surface_len);
     for (size_t i = 0; !rc && i < l.n; i++) {
         const alt *a = &l.a[i];
-        if ((unsigned char)a->terms[0] >= 0x80 || memchr(a->terms, ' ', a->terms_len) ||
-            a->terms_len > PDX_MAX_TERM_BYTES)
-            continue; /* a Korean spelling, or a phrase */
-        *out = (en_word){a->terms, a->surface, a->terms_len, a->surface_len};
+        if (is_korean(a->terms) != korean ||
+            (korean ? memchr(a->surface, ' ', a->surface_len) != NULL
+                    : memchr(a->terms, ' ', a->terms_len) || a->terms_len > PDX_MAX_TERM_BYTES))
+            continue; /* the other language, or a phrase */
+        if (korean && (rc = with_particle(x, a, &skip), skip))
+            continue;
+        *out = (lex_word){a->terms, a->surface, a->terms_len, a->surface_len};
         break;
     }
     return rc;
 }
 
-/* english_of_key() for Korean word w. */
-static int english_word_of(expander *x, const span_word *w, en_word *out)
+/* word_of_key() in English for Korean word w. */
+static int english_word_of(expander *x, const span_word *w, lex_word *out)
 {
     int side, rc;
     lookup lk[2];
@@ -1158,13 +1186,13 @@ static int english_word_of(expander *x, const span_word *w, en_word *out)
     out->terms_len = 0;
     if (!span_lookup(x, w, 1, 0, lk, &n_lk, &side, &hyphens, &rc) || side != PDX_LEX_KO)
         return rc;
-    return english_of_key(x, lk, n_lk, out);
+    return word_of_key(x, lk, n_lk, false, out);
 }
 
-/* english_of_key() for the part of closed compound clause c made of its
+/* word_of_key() in English for the part of closed compound clause c made of its
  * bigram slots [from, to): keyed as those bigrams. */
 static int english_part_of(expander *x, const pdx_clause *c, uint32_t from, uint32_t to,
-                           en_word *out)
+                           lex_word *out)
 {
     lookup lk[2];
     size_t n_lk;
@@ -1177,7 +1205,7 @@ static int english_part_of(expander *x, const pdx_clause *c, uint32_t from, uint
     int rc = find_key(x, PDX_LEX_KO, lk, &n_lk);
     if (rc || !lk[0].count)
         return rc;
-    return english_of_key(x, lk, n_lk, out);
+    return word_of_key(x, lk, n_lk, false, out);
 }
 
 /* Do groups a and b share an alternative (a span's equivalent, not the
@@ -1191,18 +1219,16 @@ static bool share_alternative(const pdx_group *a, const pdx_group *b)
     return false;
 }
 
-/* Adds the phrase of English words e[0] e[1] to the n groups of w (two
- * words typed apart, or one compound typed closed) as their composed
- * equivalent, PDX_LEXICON_WEIGHT split among them, noted as from[0..fn)
- * (no note when fn is 0), when the index holds it, not too common, and no
- * group has it; *added says whether it was. */
-static int add_composed(expander *x, const span_word *w, uint32_t n, const en_word e[2],
-                        const char *from, size_t fn, bool *added)
+/* Adds the phrase of terms[0..tn) (the lexicon's form), written to[0..tl),
+ * to the n groups of w as their composed equivalent, PDX_LEXICON_WEIGHT
+ * split among them, noted as from[0..fn) (no note when fn or tl is 0),
+ * when the index holds its terms, it is not too common, and no group has
+ * it; *added says whether it was. */
+static int add_composed_terms(expander *x, const span_word *w, uint32_t n, const char *terms,
+                              size_t tn, const char *to, size_t tl, const char *from, size_t fn,
+                              bool *added)
 {
     pdx_query *q = x->q;
-    char terms[2 * PDX_MAX_TERM_BYTES + 2], to[2 * PDX_SPELLING_MAX + 1];
-    size_t tn = two_words(terms, sizeof terms, e[0].terms, e[0].terms_len, e[1].terms,
-                          e[1].terms_len);
     *added = false;
     pdx_clause cl;
     int rc = pdx_clause_from_terms(x->s, terms, tn, word_clause(q, w[0])->fields, &cl);
@@ -1222,22 +1248,33 @@ static int add_composed(expander *x, const span_word *w, uint32_t n, const en_wo
         return rc;
     x->alts_left--;
     *added = true;
-    size_t tl = two_words(to, sizeof to, e[0].surface, e[0].surface_len, e[1].surface,
-                          e[1].surface_len);
     if (!fn || !tl)
         return PDX_OK;
     return pdx_query_note_expansion(q, from, fn, to, tl, "composed", 0, weight);
 }
 
-/* English word w as an en_word: its term and the word as typed. */
+/* add_composed_terms() for the phrase of English words e[0] e[1] (two
+ * words typed apart, or one compound typed closed). */
+static int add_composed(expander *x, const span_word *w, uint32_t n, const lex_word e[2],
+                        const char *from, size_t fn, bool *added)
+{
+    char terms[2 * PDX_MAX_TERM_BYTES + 2], to[2 * PDX_SPELLING_MAX + 1];
+    size_t tn = two_words(terms, sizeof terms, e[0].terms, e[0].terms_len, e[1].terms,
+                          e[1].terms_len);
+    size_t tl = two_words(to, sizeof to, e[0].surface, e[0].surface_len, e[1].surface,
+                          e[1].surface_len);
+    return add_composed_terms(x, w, n, terms, tn, to, tl, from, fn, added);
+}
+
+/* English word w as a lex_word: its term and the word as typed. */
 static bool english_word_as_typed(const pdx_query *q, const span_word *w, const char *text,
-                                  en_word *out)
+                                  lex_word *out)
 {
     const pdx_clause *c = word_clause(q, *w);
     const pdx_group *g = &q->groups[w->g];
     if (c->n_slots != 1 || !g->typed_len || !letters_only(c->slots[0].text, c->slots[0].text_len))
         return false;
-    *out = (en_word){c->slots[0].text, text + g->typed_at, c->slots[0].text_len, g->typed_len};
+    *out = (lex_word){c->slots[0].text, text + g->typed_at, c->slots[0].text_len, g->typed_len};
     return true;
 }
 
@@ -1245,7 +1282,7 @@ static bool english_word_as_typed(const pdx_query *q, const span_word *w, const 
  * beside an English word (see above). */
 static int compose_pair(expander *x, const span_word *w, const char *text)
 {
-    en_word e[2];
+    lex_word e[2];
     for (int i = 0; i < 2; i++) {
         if (!is_korean(word_clause(x->q, w[i])->slots[0].text)) {
             if (!english_word_as_typed(x->q, &w[i], text, &e[i]))
@@ -1286,7 +1323,7 @@ static int compose_closed(expander *x, uint32_t g, const char *text)
     int rc = PDX_OK;
     /* parts: slots [0, j) and [j + 1, n): the slot j spans the boundary */
     for (uint32_t j = 1; j + 2 <= n && !rc; j++) {
-        en_word e[2];
+        lex_word e[2];
         bool added;
         if ((rc = english_part_of(x, c, 0, j, &e[0])) || !e[0].terms_len ||
             (rc = english_part_of(x, c, j + 1, n, &e[1])) || !e[1].terms_len)
@@ -1296,6 +1333,175 @@ static int compose_closed(expander *x, uint32_t g, const char *text)
         if (added) /* c is gone: adding moved the group's clauses */
             break;
     }
+    return rc;
+}
+
+/* ---- an English compound typed with hyphens ----
+ *
+ * `KV-cache` is a phrase of its parts (kv cache), and a span the lexicon
+ * knows only as a whole: where `KV cache` typed apart takes each word's
+ * equivalents (KV: 키-값, cache: 캐시) and found 56 papers, `KV-cache`
+ * found 21 and none of the digests' "KV 캐시" (`3D-reconstruction` 18
+ * against 63 for `3D reconstruction`, `image-editing` 33 against 79). So
+ * a word of hyphenated English parts, typed as a word of its own (not
+ * quoted), gets the phrase its parts compose with each part's most stated
+ * one-word Korean equivalent in its place, a part with none staying as
+ * typed and a function word dropped (Korean joins `text-to-image` as
+ * 텍스트-이미지, the digests' spelling in 373 of 375 places): written with
+ * the hyphens (no bigram bridging two Korean parts: 텍스트-이미지, 시각-언어)
+ * and spaced (with it: 이미지 편집, 비디오 생성), when the index holds the
+ * terms, not too common. Each is an equivalent of the word at
+ * PDX_LEXICON_WEIGHT (`--explain`: composed), as the lexicon's would be;
+ * the phrase decides the match, so parts apart are still no match. */
+
+/* A hyphenated word of at most this many parts is composed. */
+#define HYPHENED_PARTS 4
+
+/* Into *out the most stated one-word Korean equivalent of English term
+ * t[0..n), looked up as a word typed alone; terms_len 0 when none. */
+static int korean_of_term(expander *x, const char *t, size_t n, lex_word *out)
+{
+    lookup lk[2];
+    size_t n_lk;
+    out->terms_len = 0;
+    pdx_buf_reset(&x->key);
+    pdx_lexicon_key_add(&x->key, t, n);
+    if (x->key.err)
+        return PDX_ENOMEM;
+    int rc = find_key(x, PDX_LEX_EN, lk, &n_lk);
+    if (rc || !(lk[0].count + lk[1].count))
+        return rc;
+    return word_of_key(x, lk, n_lk, true, out);
+}
+
+/* Is part t[0..n) of a hyphenated word written as typed in Korean text:
+ * an acronym or a word with a digit (KV, LLM, 3D, GPT4)? */
+static bool kept_as_typed(const char *t, size_t n)
+{
+    if (is_acronym(t, n))
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] >= '0' && t[i] <= '9')
+            return true;
+    return false;
+}
+
+/* Splits the typed word t[0..n) at its hyphens into parts (n_parts of them,
+ * at most HYPHENED_PARTS, none empty); false when it does not split so. */
+static bool hyphen_parts(const char *t, size_t n, lex_word part[HYPHENED_PARTS],
+                         uint32_t *n_parts)
+{
+    *n_parts = 0;
+    for (size_t at = 0; at <= n;) {
+        const char *h = memchr(t + at, '-', n - at);
+        size_t end = h ? (size_t)(h - t) : n;
+        if (end == at || *n_parts == HYPHENED_PARTS)
+            return false;
+        part[(*n_parts)++] = (lex_word){NULL, t + at, 0, end - at};
+        at = end + 1;
+    }
+    return *n_parts >= 2;
+}
+
+/* Appends a part's terms t[0..tn) and surface to the composed phrase's
+ * terms and written form (joined by sep), with the bigram bridging the
+ * Korean part before when bridge says so; false when the surface does
+ * not fit. */
+static bool compose_append(pdx_buf *terms, char *to, size_t *tl, size_t cap, const lex_word *p,
+                           bool bridge, char sep)
+{
+    if (bridge && terms->len) {
+        size_t k = pdx_utf8_last_len((const char *)terms->data, terms->len);
+        size_t f = pdx_utf8_first_len(p->terms, p->terms_len);
+        char span[16];
+        if (k + f <= sizeof span) {
+            memcpy(span, terms->data + terms->len - k, k);
+            memcpy(span + k, p->terms, f);
+            pdx_lexicon_key_add(terms, span, k + f);
+        }
+    }
+    if (terms->len) /* the joined form: several terms of one part keep their spaces */
+        pdx_buf_putc(terms, ' ');
+    pdx_buf_append(terms, p->terms, p->terms_len);
+    if (*tl + 1 + p->surface_len > cap)
+        return false;
+    if (*tl)
+        to[(*tl)++] = sep;
+    memcpy(to + *tl, p->surface, p->surface_len);
+    *tl += p->surface_len;
+    return true;
+}
+
+/* Adds the phrase of parts part[0..n) (those with terms; a Korean part
+ * after a Korean part bridged to it when spaced), written with hyphens or
+ * spaced, to group w's word; *two_korean says whether two Korean parts
+ * stand side by side (else the spaced phrase is the hyphenated one). */
+static int add_hyphen_phrase(expander *x, const span_word *w, const lex_word *part, uint32_t n,
+                             bool spaced, const char *from, size_t fn, bool *two_korean)
+{
+    pdx_buf terms = {0};
+    char to[2 * PDX_SPELLING_MAX + 1];
+    size_t tl = 0;
+    bool fits = true, prev_korean = false;
+    *two_korean = false;
+    for (uint32_t i = 0; i < n && fits; i++) {
+        if (!part[i].terms_len)
+            continue;
+        bool korean = is_korean(part[i].terms);
+        *two_korean |= korean && prev_korean;
+        fits = compose_append(&terms, to, &tl, sizeof to, &part[i], spaced && korean && prev_korean,
+                              spaced ? ' ' : '-');
+        prev_korean = korean;
+    }
+    int rc = terms.err;
+    bool added;
+    if (!rc && fits)
+        rc = add_composed_terms(x, w, 1, (const char *)terms.data, terms.len, to, tl, from, fn,
+                                &added);
+    pdx_buf_free(&terms);
+    return rc;
+}
+
+/* Composes the Korean phrases of the hyphenated English word of group g
+ * (see above). */
+static int compose_hyphened(expander *x, uint32_t g, const char *text)
+{
+    pdx_query *q = x->q;
+    span_word w;
+    if (!one_word_group(q, g, &w))
+        return PDX_OK;
+    const pdx_group *gr = &q->groups[g];
+    const pdx_clause *c = word_clause(q, w);
+    const char *typed = text + gr->typed_at;
+    lex_word part[HYPHENED_PARTS];
+    uint32_t n;
+    if (is_korean(c->slots[0].text) || !memchr(typed, '-', gr->typed_len) ||
+        !hyphen_parts(typed, gr->typed_len, part, &n) || n != c->n_slots)
+        return PDX_OK;
+    uint32_t content = 0, korean = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const pdx_slot *sl = &c->slots[i];
+        lex_word ko = {NULL, NULL, 0, 0};
+        if (pdx_english_function_word(part[i].surface, part[i].surface_len))
+            continue; /* dropped: terms_len stays 0 */
+        content++;
+        if (!kept_as_typed(part[i].surface, part[i].surface_len)) {
+            int rc = korean_of_term(x, sl->text, sl->text_len, &ko);
+            if (rc || !ko.terms_len)
+                return rc; /* a part Korean would not write as typed */
+            korean++;
+        }
+        part[i] = ko.terms_len ? ko : (lex_word){sl->text, part[i].surface, sl->text_len,
+                                                 part[i].surface_len};
+    }
+    if (content < 2 || !korean)
+        return PDX_OK;
+    bool two_korean;
+    int rc = PDX_OK;
+    if (x->alts_left)
+        rc = add_hyphen_phrase(x, &w, part, n, false, typed, gr->typed_len, &two_korean);
+    if (!rc && two_korean && x->alts_left)
+        rc = add_hyphen_phrase(x, &w, part, n, true, typed, gr->typed_len, &two_korean);
     return rc;
 }
 
@@ -1339,6 +1545,9 @@ static int compose_words(expander *x, const char *text, size_t len)
     for (uint32_t g = 0; g < q->n_groups && g < PDX_MAX_QUERY_GROUPS && x->alts_left && !rc; g++)
         if (!x->expanded[g] && q->groups[g].typed_len)
             rc = compose_closed(x, g, text);
+    for (uint32_t g = 0; g < q->n_groups && x->alts_left && !rc; g++)
+        if (q->groups[g].typed_len)
+            rc = compose_hyphened(x, g, text);
     return rc;
 }
 

@@ -821,6 +821,81 @@ static void test_expand__composed_pair(void **state)
         fail_msg("\"음악 of 생성\": expanded to \"%s\"", got);
 }
 
+/* Two Korean words and a loanword stated with their English words in
+ * three papers each (음악 music, 생성 generation, 캐시 cache), never
+ * together; papers that write the English compound with a hyphen, its
+ * Korean phrase spaced and with a hyphen, the words the other way round,
+ * and "KV 캐시" (an acronym and a Korean word). */
+static int setup_hyphened_english(void **state)
+{
+    static const char *const own[] = {
+        "음악(music)을 만든다",        "새 음악(music) 모음",       "음악(music) 취향 분석",
+        "생성(generation) 기법",       "빠른 생성(generation) 연구", "생성(generation) 품질",
+        "캐시(cache) 크기를 정한다",   "캐시(cache) 관리",          "빠른 캐시(cache) 교체",
+        "we study music-generation",   "음악 생성 도구를 만든다",   "음악-생성 과제를 푼다",
+        "생성 음악을 듣는다",          "KV 캐시 압축 기법",         "a KV-cache study",
+        "캐시 KV 순서",
+    };
+    return setup_own(state, own, sizeof own / sizeof *own, 96000, 6);
+}
+
+/* Has the search for query, full matches only, a paper whose summary holds
+ * `text`? */
+static bool finds(env *e, const char *query, const char *text)
+{
+    pdx_query *q = fx_search_parse(e, query);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    pdx_results r;
+    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    bool found = false;
+    for (size_t i = 0; i < r.n && !found; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        found = strstr(h.summary, text) != NULL;
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    return found;
+}
+
+/* An English compound typed with hyphens is a phrase the lexicon knows
+ * only whole: `KV-cache` found none of the digests' "KV 캐시", which `KV
+ * cache` typed apart finds. It gets the Korean phrases its parts compose,
+ * written with the hyphens and spaced, an acronym part as typed and a
+ * function word dropped: the Korean papers are found, in order, after the
+ * English one; not the words the other way round, not when quoted or
+ * excluded, nor when a part has no Korean word or one part is left. */
+static void test_expand__hyphened_english_composes(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "music-generation", got, sizeof got);
+    if (!strstr(got, "music-generation>음악-생성;") || !strstr(got, "music-generation>음악 생성;"))
+        fail_msg("\"music-generation\": expanded to \"%s\"", got);
+    assert_true(finds(e, "music-generation", "음악 생성 도구"));
+    assert_true(finds(e, "music-generation", "음악-생성 과제"));
+    assert_false(finds(e, "music-generation", "생성 음악"));
+    assert_int_equal(total_of(e, "music-generation"), 3);
+    expand(e, "music-to-generation", got, sizeof got); /* no "to" in Korean */
+    if (!strstr(got, "music-to-generation>음악-생성;"))
+        fail_msg("\"music-to-generation\": expanded to \"%s\"", got);
+    expand(e, "KV-cache", got, sizeof got); /* KV stays as typed */
+    if (strcmp(got, "KV-cache>kv-캐시;"))
+        fail_msg("\"KV-cache\": expanded to \"%s\"", got);
+    assert_true(finds(e, "KV-cache", "KV 캐시 압축"));
+    assert_false(finds(e, "KV-cache", "캐시 KV"));
+    expand(e, "\"music-generation\"", got, sizeof got); /* quoted: as typed */
+    assert_null(strstr(got, "음악"));
+    expand(e, "캐시 -music-generation", got, sizeof got);
+    assert_null(strstr(got, "음악"));
+    expand(e, "fast-cache", got, sizeof got); /* fast has no Korean word */
+    assert_null(strstr(got, "캐시"));
+    expand(e, "in-music", got, sizeof got); /* one part left: a word, not a phrase */
+    assert_null(strstr(got, "in-music>"));
+}
+
 /* A name of three words stated with its English name in three papers
  * each: 자동 음성 인식 (Automatic Speech Recognition), whose head no
  * parenthesis states, and 대형 다국어 모델 (Large Multilingual Models),
@@ -1048,6 +1123,8 @@ int main(void)
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__hyphened_korean_name, setup_hyphened,
                                         fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__hyphened_english_composes,
+                                        setup_hyphened_english, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__most_stated_equivalents_kept,
                                         setup_many_names, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__span_bounded_by_its_rarest_word, setup,
