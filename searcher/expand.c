@@ -1138,17 +1138,6 @@ typedef struct lex_word {
     size_t terms_len, surface_len;
 } lex_word;
 
-/* Does Korean equivalent a carry a particle, its surface keying otherwise
- * as a query word (*out)? A pair found by company may hold the word as a
- * text wrote it: image's is 이미지로, with the particle 로. Uses x->key. */
-static int with_particle(expander *x, const alt *a, bool *out)
-{
-    int rc = pdx_lexicon_key_of(x->s->tk, PDX_TOKENIZE_QUERY, a->surface, a->surface_len,
-                                &x->key);
-    *out = rc || x->key.len != a->terms_len || memcmp(x->key.data, a->terms, a->terms_len);
-    return rc;
-}
-
 /* Into *out the most stated equivalent of the key in x->key, found at
  * lk[0..n_lk), that is one word: an English one (no phrase) when korean is
  * false, else a Korean one (its surface one word, 이미지 or 키-값). */
@@ -1157,7 +1146,6 @@ static int word_of_key(expander *x, const lookup *lk, size_t n_lk, bool korean, 
     alt_list l = {.cap = ALT_GATHER};
     const char *key_surface = NULL;
     size_t key_surface_len = 0;
-    bool skip = false;
     *out = (lex_word){NULL, NULL, 0, 0};
     /* no hop: it goes back into the key's language, never to the other */
     int rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk,
@@ -1168,8 +1156,6 @@ static int word_of_key(expander *x, const lookup *lk, size_t n_lk, bool korean, 
             (korean ? memchr(a->surface, ' ', a->surface_len) != NULL
                     : memchr(a->terms, ' ', a->terms_len) || a->terms_len > PDX_MAX_TERM_BYTES))
             continue; /* the other language, or a phrase */
-        if (korean && (rc = with_particle(x, a, &skip), skip))
-            continue;
         *out = (lex_word){a->terms, a->surface, a->terms_len, a->surface_len};
         break;
     }
@@ -1226,7 +1212,7 @@ static bool share_alternative(const pdx_group *a, const pdx_group *b)
  * it; *added says whether it was. */
 static int add_composed_terms(expander *x, const span_word *w, uint32_t n, const char *terms,
                               size_t tn, const char *to, size_t tl, const char *from, size_t fn,
-                              bool *added)
+                              bool bounded, bool *added)
 {
     pdx_query *q = x->q;
     *added = false;
@@ -1234,7 +1220,7 @@ static int add_composed_terms(expander *x, const span_word *w, uint32_t n, const
     int rc = pdx_clause_from_terms(x->s, terms, tn, word_clause(q, w[0])->fields, &cl);
     if (rc)
         return rc == PDX_EINVAL ? PDX_OK : rc;
-    bool skip = cl.missing || too_common(x->s, &cl);
+    bool skip = cl.missing || (bounded && too_common(x->s, &cl));
     for (uint32_t k = 0; k < n && !skip; k++)
         skip = group_has(&q->groups[w[k].g], &cl);
     if (skip) {
@@ -1263,7 +1249,7 @@ static int add_composed(expander *x, const span_word *w, uint32_t n, const lex_w
                           e[1].terms_len);
     size_t tl = two_words(to, sizeof to, e[0].surface, e[0].surface_len, e[1].surface,
                           e[1].surface_len);
-    return add_composed_terms(x, w, n, terms, tn, to, tl, from, fn, added);
+    return add_composed_terms(x, w, n, terms, tn, to, tl, from, fn, true, added);
 }
 
 /* English word w as a lex_word: its term and the word as typed. */
@@ -1357,9 +1343,42 @@ static int compose_closed(expander *x, uint32_t g, const char *text)
 /* A hyphenated word of at most this many parts is composed. */
 #define HYPHENED_PARTS 4
 
+/* Room for the terms of a Korean word less its particle (12 syllables:
+ * 11 bigrams of 6 bytes and their spaces). */
+#define WORD_TERMS_MAX 80
+
+/* A pair found by company holds its Korean word as a text wrote it, which
+ * may end in a particle (image: 이미지로): when word w keys otherwise as a
+ * query word (the tokenizer drops the particle), it becomes that key
+ * (copied into store) and its surface the word before the particle (the
+ * longest particle pdx_korean_particle_len() reads to its end). Uses
+ * x->key. */
+static int drop_particle(expander *x, lex_word *w, char store[WORD_TERMS_MAX])
+{
+    int rc = pdx_lexicon_key_of(x->s->tk, PDX_TOKENIZE_QUERY, w->surface, w->surface_len,
+                                &x->key);
+    if (rc || (x->key.len == w->terms_len && !memcmp(x->key.data, w->terms, w->terms_len)))
+        return rc;
+    if (!x->key.len || x->key.len > WORD_TERMS_MAX) {
+        w->terms_len = 0; /* no word left, or too long: none */
+        return PDX_OK;
+    }
+    memcpy(store, x->key.data, x->key.len);
+    w->terms = store;
+    w->terms_len = x->key.len;
+    for (size_t k = 0, n = w->surface_len; k < n; k += pdx_utf8_first_len(w->surface + k, n - k))
+        if (k && pdx_korean_particle_len(w->surface + k, n - k) == n - k) {
+            w->surface_len = k;
+            break;
+        }
+    return PDX_OK;
+}
+
 /* Into *out the most stated one-word Korean equivalent of English term
- * t[0..n), looked up as a word typed alone; terms_len 0 when none. */
-static int korean_of_term(expander *x, const char *t, size_t n, lex_word *out)
+ * t[0..n), looked up as a word typed alone, less a particle
+ * (drop_particle(), its terms maybe in store); terms_len 0 when none. */
+static int korean_of_term(expander *x, const char *t, size_t n, char store[WORD_TERMS_MAX],
+                          lex_word *out)
 {
     lookup lk[2];
     size_t n_lk;
@@ -1371,7 +1390,8 @@ static int korean_of_term(expander *x, const char *t, size_t n, lex_word *out)
     int rc = find_key(x, PDX_LEX_EN, lk, &n_lk);
     if (rc || !(lk[0].count + lk[1].count))
         return rc;
-    return word_of_key(x, lk, n_lk, true, out);
+    rc = word_of_key(x, lk, n_lk, true, out);
+    return rc || !out->terms_len ? rc : drop_particle(x, out, store);
 }
 
 /* Is part t[0..n) of a hyphenated word written as typed in Korean text:
@@ -1457,7 +1477,7 @@ static int add_hyphen_phrase(expander *x, const span_word *w, const lex_word *pa
     bool added;
     if (!rc && fits)
         rc = add_composed_terms(x, w, 1, (const char *)terms.data, terms.len, to, tl, from, fn,
-                                &added);
+                                false, &added);
     pdx_buf_free(&terms);
     return rc;
 }
@@ -1474,6 +1494,7 @@ static int compose_hyphened(expander *x, uint32_t g, const char *text)
     const pdx_clause *c = word_clause(q, w);
     const char *typed = text + gr->typed_at;
     lex_word part[HYPHENED_PARTS];
+    char store[HYPHENED_PARTS][WORD_TERMS_MAX];
     uint32_t n;
     if (is_korean(c->slots[0].text) || !memchr(typed, '-', gr->typed_len) ||
         !hyphen_parts(typed, gr->typed_len, part, &n) || n != c->n_slots)
@@ -1486,7 +1507,7 @@ static int compose_hyphened(expander *x, uint32_t g, const char *text)
             continue; /* dropped: terms_len stays 0 */
         content++;
         if (!kept_as_typed(part[i].surface, part[i].surface_len)) {
-            int rc = korean_of_term(x, sl->text, sl->text_len, &ko);
+            int rc = korean_of_term(x, sl->text, sl->text_len, store[i], &ko);
             if (rc || !ko.terms_len)
                 return rc; /* a part Korean would not write as typed */
             korean++;
