@@ -87,8 +87,8 @@
  * They sort after every other key, so a miner of texts and a miner of
  * loanwords read as one table by concatenation (..._with()).
  *
- * The exported candidate table (MCAND, version 3; 1 had no acronyms, 2 no
- * loanwords)
+ * The exported candidate table (MCAND, version 4; 1 had no acronyms, 2 no
+ * loanwords, 3 no acronyms with a 2 for "to")
  * -----------------------------------------------
  * Little-endian, every byte covered by the checksum at the end:
  *
@@ -136,10 +136,10 @@
 
 #define LM_TABLE_MAGIC "PDXC"  /* first bytes of an exported table */
 /* The table's layout (see the overview); 1 had no acronyms, 2 no
- * loanwords. Which Hangul words a table may hold follows loanword.c's
+ * loanwords, 3 no acronyms with a 2 for "to" (T2I). Which Hangul words a table may hold follows loanword.c's
  * skeleton rules (lm_key_valid()): a change to them is a new version too,
  * or an older table reads as damaged (an update then mines all again). */
-#define LM_TABLE_VERSION 3
+#define LM_TABLE_VERSION 4
 #define LM_TABLE_HEADER 48     /* bytes before the first entry */
 #define LM_TABLE_MIN_ENTRY 3   /* bytes of the smallest entry */
 #define LM_ERRMSG 192          /* bytes of the miner's error message */
@@ -648,6 +648,22 @@ static size_t lm_pieces(const char *t, size_t s, size_t e, lm_word *out)
 
 /* KO(EN): each ','/';'-separated piece of t[s, e) that is 1..6 Latin
  * words is a fixed English side for the Korean words before. */
+static size_t lm_acronym_end(const char *t, size_t s, size_t e);
+static bool lm_to_digit(const char *a, size_t n, size_t i);
+
+/* Is t[s, e) an acronym with a 2 for "to" (`텍스트-이미지(T2I)`: a word
+ * with a digit, which the Latin words of a Korean name's translation
+ * otherwise never have)? */
+static bool lm_to_acronym(const char *t, size_t s, size_t e)
+{
+    if (lm_acronym_end(t, s, e) == s)
+        return false;
+    for (size_t i = s; i < e; i++)
+        if (lm_to_digit(t + s, e - s, i - s))
+            return true;
+    return false;
+}
+
 static int lm_add_ko_en(pdx_lexicon_miner *m, const char *t, size_t len, size_t s, size_t e,
                         size_t left_end)
 {
@@ -658,7 +674,8 @@ static int lm_add_ko_en(pdx_lexicon_miner *m, const char *t, size_t len, size_t 
     lm_word p[LM_MAX_PIECES];
     size_t k = lm_pieces(t, s, e, p);
     for (size_t i = 0; i < k; i++)
-        if (lm_is_words(t, len, p[i].start, p[i].end, false, LM_MAX_EN_WORDS)) {
+        if (lm_is_words(t, len, p[i].start, p[i].end, false, LM_MAX_EN_WORDS) ||
+            lm_to_acronym(t, p[i].start, p[i].end)) {
             int rc = lm_add_occurrence(m, LM_KO_EN, t, p[i].start, p[i].end, words, n);
             if (rc)
                 return rc;
@@ -727,19 +744,27 @@ static size_t lm_dim_word_before(const char *t, size_t s)
     return s - 3;
 }
 
+/* Is a[i] the digit 2 standing for "to" between two letters of an
+ * acronym (T2I Text-to-Image, I2V Image-to-Video, E2E End-to-End)? */
+static bool lm_to_digit(const char *a, size_t n, size_t i)
+{
+    return a[i] == '2' && i > 0 && i + 1 < n && lm_is_alpha(a[i - 1]) && lm_is_alpha(a[i + 1]);
+}
+
 /* The end of the acronym t[s, e) without a plural 's' ("LLMs": LLM,
  * "NeRFs": NeRF), or s when t[s, e) is no acronym: one word of 2 to
  * LM_MAX_ACRONYM ASCII letters, a capital first and another one at least,
  * no common word (lm_is_common_word()), maybe after a dimension (3DGS:
- * lm_dim_prefix(), its D a capital). A lower-case first letter is a
- * word's (`mAP` is also "map"). */
+ * lm_dim_prefix(), its D a capital), maybe with a 2 for "to" between two
+ * letters (T2I: lm_to_digit()). A lower-case first letter is a word's
+ * (`mAP` is also "map"). */
 static size_t lm_acronym_end(const char *t, size_t s, size_t e)
 {
     size_t dim = lm_dim_prefix(t + s, e - s), r = s + dim, upper = dim != 0;
     if (e - s < 2 || e - s > LM_MAX_ACRONYM || e == r || t[r] < 'A' || t[r] > 'Z')
         return s;
     for (size_t i = r; i < e; i++) {
-        if (!lm_is_alpha(t[i]))
+        if (!lm_is_alpha(t[i]) && !lm_to_digit(t + r, e - r, i - r))
             return s;
         upper += t[i] >= 'A' && t[i] <= 'Z';
     }
@@ -748,10 +773,15 @@ static size_t lm_acronym_end(const char *t, size_t s, size_t e)
     return upper < 2 || lm_is_common_word(t + s, end - s) ? s : end;
 }
 
+/* The letter of an acronym's letters (lm_acronym_letters()) that stands
+ * for the word "to" (its digit 2). */
+#define LM_TO_LETTER '>'
+
 /* The letters of acronym a[0, n) that stand for words, into out (at
  * least LM_MAX_ACRONYM bytes): its capitals when it has lower-case
  * letters too (`NeRF`: N R F, `MoE`: M E), else all of them; a leading
- * dimension is its digit (3DGS: 3 G S), which stands for the word "3D". */
+ * dimension is its digit (3DGS: 3 G S), which stands for the word "3D";
+ * a 2 between letters is LM_TO_LETTER (T2I: T > I). */
 static size_t lm_acronym_letters(const char *a, size_t n, char *out)
 {
     size_t dim = lm_dim_prefix(a, n), k = 0, lower = 0;
@@ -760,9 +790,22 @@ static size_t lm_acronym_letters(const char *a, size_t n, char *out)
     for (size_t i = dim; i < n; i++)
         lower += a[i] >= 'a' && a[i] <= 'z';
     for (size_t i = dim; i < n; i++)
-        if (!lower || (a[i] >= 'A' && a[i] <= 'Z'))
+        if (lm_to_digit(a, n, i))
+            out[k++] = LM_TO_LETTER;
+        else if (!lower || (a[i] >= 'A' && a[i] <= 'Z'))
             out[k++] = a[i];
     return k;
+}
+
+/* Does letter l of an acronym stand for the part t[s, e): its initial, a
+ * dimension's digit for a dimension word, LM_TO_LETTER for "to"? */
+static bool lm_letter_of_part(char l, const char *t, size_t s, size_t e)
+{
+    if (l == LM_TO_LETTER)
+        return e - s == 2 && (t[s] | 0x20) == 't' && (t[s + 1] | 0x20) == 'o';
+    if (l >= '1' && l <= '9')
+        return lm_is_dim_word(t, s, e) && t[s] == l;
+    return (t[s] | 0x20) == (l | 0x20);
 }
 
 /* The start of the part (a word, or a piece of a hyphenated one) of
@@ -789,9 +832,7 @@ static size_t lm_initials_start(const char *t, size_t s, size_t e, const char *l
             start = lm_part_start(t, s, end);
             if (start == end)
                 return e;
-            bool match = l[i] >= '1' && l[i] <= '9'
-                             ? lm_is_dim_word(t, start, end) && t[start] == l[i]
-                             : (t[start] | 0x20) == (l[i] | 0x20);
+            bool match = lm_letter_of_part(l[i], t, start, end);
             size_t part_end = end;
             end = start > s ? start - 1 : s;
             if (match)
@@ -916,11 +957,11 @@ static int lm_add_acronyms(pdx_lexicon_miner *m, const char *t, size_t len, size
             if (i != j)
                 rc = lm_add_long_piece(m, t, p[j].start, p[j].end, p[i].start, p[i].end);
     size_t as = lm_latin_word_start(t, left_end); /* ACRONYM(long form) */
-    if (as == left_end) { /* 3DGS(3D Gaussian Splatting): not a Latin word */
+    if (as == left_end) { /* 3DGS(3D Gaussian Splatting), T2I(...): no Latin words */
         size_t d = left_end;
         while (d > 0 && lm_is_alnum(t[d - 1]))
             d--;
-        if (lm_dim_prefix(t + d, left_end - d))
+        if (lm_dim_prefix(t + d, left_end - d) || lm_to_acronym(t, d, left_end))
             as = d;
     }
     bool glued = as < left_end && as > 0 && (lm_is_alnum(t[as - 1]) || t[as - 1] == '-');

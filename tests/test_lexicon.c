@@ -254,11 +254,21 @@ static const char *const fx_acronyms[] = {
     "- 2D Gaussian Splatting (4DGS) 셋.",
     "- Gaussian Splatting (5DGS) 하나.", "- 또 Gaussian Splatting(5DGS) 둘.",
     "- Gaussian Splatting (5DGS) 셋.",
+    /* a 2 between letters stands for "to", after an English long form and
+     * after a Korean name; a 2 that a long form's "to" does not fill, or
+     * one that leads or ends the word, gives nothing */
+    "- Sketch-to-Video (S2V) 모델.", "- 또 Sketch-to-Video(S2V) 연구.",
+    "- S2V (Sketch-to-Video) 생성.", "- 스케치-비디오(S2V) 변환을 본다.",
+    "- 새 스케치-비디오(S2V) 기법.", "- 빠른 스케치-비디오(S2V) 모델.",
+    "- Sketch and Video (K2V) 하나.", "- 또 Sketch and Video (K2V) 둘.",
+    "- Sketch and Video (K2V) 셋.", "- 스케치 그림(2SV) 하나.",
+    "- 또 스케치 그림(2SV) 둘.", "- 스케치 그림(2SV) 셋.",
 };
 
 /* Acronyms and their long forms: the long form is the words whose
  * initials are the acronym's capitals (not from "new", which also starts
- * with n; not `Policy Optimization` for PPO), plurals and both orders
+ * with n; not `Policy Optimization` for PPO), a 2 the word "to" (S2V:
+ * Sketch-to-Video, and a Korean name), plurals and both orders
  * count alike; common words, lower-case
  * first letters and long forms missing a letter give nothing. */
 static void test_lexicon__mine_acronyms(void **state)
@@ -286,7 +296,11 @@ static void test_lexicon__mine_acronyms(void **state)
     for (size_t i = 0; i < n; i++) {
         assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "4DGS"));
         assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "5DGS"));
+        assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "K2V"));
+        assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "2SV"));
     }
+    assert_int_equal(find_surface(p, n, "Sketch-to-Video", "S2V"), 3);
+    assert_int_equal(find_surface(p, n, "스케치-비디오", "S2V"), 3);
     for (size_t i = 0; i < n; i++) {
         if (str_is(p[i].en_surface, p[i].en_surface_len, "NeRF"))
             assert_true(str_is(p[i].ko_terms, p[i].ko_terms_len, "neural radianc field") ||
