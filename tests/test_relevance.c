@@ -625,6 +625,78 @@ static void relevance_span_equivalent_shared(void **state)
     fx_rmtree(dir);
 }
 
+/* Position of paper `doc` (its id's number) in the ranking of query on
+ * s, full matches only; -1 when absent. */
+static int rank_of(pdx_searcher *s, const char *query, int doc)
+{
+    pdx_query *q;
+    assert_int_equal(pdx_query_parse(&q, s, query, strlen(query)), PDX_OK);
+    pdx_search_opts o;
+    pdx_search_opts_default(&o);
+    o.no_partial = true;
+    o.limit = 20;
+    pdx_results r;
+    assert_int_equal(pdx_search(s, q, &o, &r), PDX_OK);
+    int at = -1;
+    for (size_t i = 0; i < r.n && at < 0; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(s, r.hits[i].doc, &h), PDX_OK);
+        if (atoi(h.id + 5) == doc)
+            at = (int)i;
+    }
+    pdx_results_clear(&r);
+    pdx_query_free(q);
+    return at;
+}
+
+/* A title says what a paper is about, and titles are English: a Korean
+ * query reaches them through its words' equivalents, which count more
+ * there than in a summary (search.c PDX_TITLE_ALT_WEIGHT). A paper named
+ * after jailbreaks, whose long summary says 탈옥 once, ranks above one
+ * whose short summary says it twice in passing; typed in English, the
+ * title's own word ranks it first as before. Pruned and exhaustive
+ * searches agree. */
+static void relevance_title_names_the_topic(void **state)
+{
+    (void)state;
+    enum { N = 40, NAMED = 3, PASSING = 4 };
+    char *dir = fx_tmpdir(), *path = fx_path(dir, "t.idx");
+    fx_paper papers[N];
+    static char ids[N][16];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "2506.%05zu", i);
+        const char *title = "Other study", *sum = "other words only";
+        if (i < NAMED) {
+            title = "Prompt study";
+            sum = "탈옥(jailbreak) 사례 연구";
+        } else if (i == NAMED) {
+            title = "Jailbreak Attacks on Chat Models";
+            sum = "여러 공격과 방어 방법을 비교하고 그 가운데 탈옥 사례를 모아 많은 모델에서 "
+                  "실험하고 결과를 길게 정리한다";
+        } else if (i == PASSING) {
+            title = "Chat Model Safety";
+            sum = "탈옥 예시와 탈옥 사례";
+        }
+        papers[i] = (fx_paper){ids[i], title, NULL, sum, 20250601, 1};
+    }
+    fx_write_index(path, papers, N);
+    pdx_index *ix;
+    char err[256];
+    assert_int_equal(pdx_index_open(&ix, path, err, sizeof err), PDX_OK);
+    pdx_searcher *s;
+    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    int named = rank_of(s, "탈옥", NAMED), passing = rank_of(s, "탈옥", PASSING);
+    if (named < 0 || passing < 0 || named > passing)
+        fail_msg("탈옥: the paper named after it ranks %d, the one in passing %d", named, passing);
+    assert_int_equal(rank_of(s, "jailbreak", NAMED), 0);
+    for (uint32_t limit = 1; limit <= 6; limit++)
+        same_pruned_and_exhaustive(s, "탈옥", limit);
+    pdx_searcher_free(s);
+    pdx_index_close(ix);
+    free(path);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -641,6 +713,7 @@ int main(void)
         cmocka_unit_test(relevance_lexicon_common_in_papers),
         cmocka_unit_test(relevance_lexicon_no_hop_through_common),
         cmocka_unit_test(relevance_span_equivalent_shared),
+        cmocka_unit_test(relevance_title_names_the_topic),
     };
     return cmocka_run_group_tests_name("relevance", tests, setup, fx_search_teardown);
 }
