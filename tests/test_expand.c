@@ -834,7 +834,7 @@ static int setup_hyphened_english(void **state)
         "캐시(cache) 크기를 정한다",   "캐시(cache) 관리",          "빠른 캐시(cache) 교체",
         "we study music-generation",   "음악 생성 도구를 만든다",   "음악-생성 과제를 푼다",
         "생성 음악을 듣는다",          "KV 캐시 압축 기법",         "a KV-cache study",
-        "캐시 KV 순서",
+        "캐시 KV 순서",              "a fast cache study",
     };
     return setup_own(state, own, sizeof own / sizeof *own, 96000, 6);
 }
@@ -894,6 +894,62 @@ static void test_expand__hyphened_english_composes(void **state)
     assert_null(strstr(got, "캐시"));
     expand(e, "in-music", got, sizeof got); /* one part left: a word, not a phrase */
     assert_null(strstr(got, "in-music>"));
+}
+
+/* A title-summary pair one way only (papers titled "Landscape ..." say
+ * 풍경, which many other summaries say too: 풍경 is no safe name of
+ * landscape both ways), 편집 (editing) and 캐시 (cache) stated, and one paper
+ * that writes 풍경 편집. */
+static int setup_guessed_pair(void **state)
+{
+    enum { N = 300, TITLED = 6, LOOSE = 20, STATED = 3 };
+    env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    static char ids[N][16], titles[N][40], own[TITLED + LOOSE][64];
+    fx_paper papers[N];
+    for (size_t i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "2508.%05zu", i);
+        snprintf(titles[i], sizeof titles[i], "Study %zu", i);
+        const char *sum = sums[12 + i % 10];
+        if (i < TITLED + LOOSE) {
+            if (i < TITLED)
+                snprintf(titles[i], sizeof titles[i], "Landscape Work %zu", i);
+            snprintf(own[i], sizeof own[i], "풍경 %zu", i);
+            sum = own[i];
+        } else if (i < TITLED + LOOSE + STATED) {
+            sum = "편집(editing) 도구를 비교한다";
+        } else if (i < TITLED + LOOSE + 2 * STATED) {
+            sum = "캐시(cache) 크기를 정한다";
+        } else if (i == TITLED + LOOSE + 2 * STATED) {
+            sum = "풍경 편집 도구를 만든다";
+        }
+        papers[i] = (fx_paper){ids[i], titles[i], "Kim Lee", sum, 20250801, 1};
+    }
+    fx_search_open(e, papers, N);
+    *state = e;
+    return 0;
+}
+
+/* A part's Korean word from a pair found by company, one way (a guess),
+ * places it in a composed phrase only when some paper writes the phrase:
+ * `landscape-editing` finds the paper writing 풍경 편집; `landscape-cache`
+ * gets no 풍경 캐시, which no paper writes (a review: end-to-end composed
+ * 개방형-개방형, end's partner being open-ended's). */
+static void test_expand__hyphened_guess_checked(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "풍경", got, sizeof got);
+    if (!strstr(got, "풍경>landscape;"))
+        fail_msg("the fixture's pair is missing: 풍경 expanded to \"%s\"", got);
+    expand(e, "landscape", got, sizeof got);
+    assert_null(strstr(got, "풍경")); /* one way */
+    expand(e, "landscape-editing", got, sizeof got);
+    if (!strstr(got, "landscape-editing>풍경 편집;"))
+        fail_msg("\"landscape-editing\": expanded to \"%s\"", got);
+    assert_true(finds(e, "landscape-editing", "풍경 편집 도구"));
+    expand(e, "landscape-cache", got, sizeof got);
+    assert_null(strstr(got, "풍경"));
 }
 
 /* A name of three words stated with its English name in three papers
@@ -1125,6 +1181,8 @@ int main(void)
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__hyphened_english_composes,
                                         setup_hyphened_english, fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__hyphened_guess_checked, setup_guessed_pair,
+                                        fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__most_stated_equivalents_kept,
                                         setup_many_names, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__span_bounded_by_its_rarest_word, setup,

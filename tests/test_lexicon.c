@@ -263,6 +263,9 @@ static const char *const fx_acronyms[] = {
     "- Sketch and Video (K2V) 하나.", "- 또 Sketch and Video (K2V) 둘.",
     "- Sketch and Video (K2V) 셋.", "- 스케치 그림(2SV) 하나.",
     "- 또 스케치 그림(2SV) 둘.", "- 스케치 그림(2SV) 셋.",
+    "- Sketch Transfer Video (S2V) 하나.", "- 또 Sketch Transfer Video (S2V) 둘.",
+    "- Sketch Transfer Video (S2V) 셋.", "- Sketch-to-Video (S3V) 하나.",
+    "- 또 Sketch-to-Video (S3V) 둘.", "- Sketch-to-Video (S3V) 셋.",
 };
 
 /* Acronyms and their long forms: the long form is the words whose
@@ -300,6 +303,9 @@ static void test_lexicon__mine_acronyms(void **state)
         assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "2SV"));
     }
     assert_int_equal(find_surface(p, n, "Sketch-to-Video", "S2V"), 3);
+    assert_int_equal(count_ko(p, n, "Sketch Transfer Video"), 0); /* the 2 is "to" only */
+    for (size_t i = 0; i < n; i++) /* no other digit stands for a word */
+        assert_false(str_is(p[i].en_surface, p[i].en_surface_len, "S3V"));
     assert_int_equal(find_surface(p, n, "스케치-비디오", "S2V"), 3);
     for (size_t i = 0; i < n; i++) {
         if (str_is(p[i].en_surface, p[i].en_surface_len, "NeRF"))
