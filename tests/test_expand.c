@@ -199,17 +199,23 @@ static int setup_two_fields(void **state)
     return 0;
 }
 
-static uint64_t total_of(env *e, const char *query)
+/* The full matches of query on e's searcher, the top 10, into *r. */
+static void full_matches(env *e, const char *query, pdx_results *r)
 {
     pdx_query *q = fx_search_parse(e, query);
     pdx_search_opts o;
     pdx_search_opts_default(&o);
     o.no_partial = true;
+    assert_int_equal(pdx_search(e->s, q, &o, r), PDX_OK);
+    pdx_query_free(q);
+}
+
+static uint64_t total_of(env *e, const char *query)
+{
     pdx_results r;
-    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    full_matches(e, query, &r);
     uint64_t total = r.total;
     pdx_results_clear(&r);
-    pdx_query_free(q);
     return total;
 }
 
@@ -753,12 +759,8 @@ static void test_expand__composed_pair(void **state)
     expand(e, "음악 생성", got, sizeof got);
     if (!strstr(got, "음악 생성>music generation;"))
         fail_msg("\"음악 생성\": expanded to \"%s\"", got);
-    pdx_query *q = fx_search_parse(e, "음악 생성");
-    pdx_search_opts o;
-    pdx_search_opts_default(&o);
-    o.no_partial = true;
     pdx_results r;
-    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    full_matches(e, "음악 생성", &r);
     int english = -1, apart = -1;
     for (size_t i = 0; i < r.n; i++) {
         pdx_hit_info h;
@@ -769,7 +771,6 @@ static void test_expand__composed_pair(void **state)
             apart = (int)i;
     }
     pdx_results_clear(&r);
-    pdx_query_free(q);
     assert_true(english >= 0 && (apart < 0 || english < apart));
     /* a word typed twice, with two particles, is noted once */
     expand(e, "음악을 음악이", got, sizeof got);
@@ -843,12 +844,8 @@ static int setup_hyphened_english(void **state)
  * `text`? */
 static bool finds(env *e, const char *query, const char *text)
 {
-    pdx_query *q = fx_search_parse(e, query);
-    pdx_search_opts o;
-    pdx_search_opts_default(&o);
-    o.no_partial = true;
     pdx_results r;
-    assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
+    full_matches(e, query, &r);
     bool found = false;
     for (size_t i = 0; i < r.n && !found; i++) {
         pdx_hit_info h;
@@ -856,7 +853,6 @@ static bool finds(env *e, const char *query, const char *text)
         found = strstr(h.summary, text) != NULL;
     }
     pdx_results_clear(&r);
-    pdx_query_free(q);
     return found;
 }
 

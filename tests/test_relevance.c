@@ -660,7 +660,6 @@ static void relevance_title_names_the_topic(void **state)
 {
     (void)state;
     enum { N = 40, NAMED = 3, PASSING = 4 };
-    char *dir = fx_tmpdir(), *path = fx_path(dir, "t.idx");
     fx_paper papers[N];
     static char ids[N][16];
     for (size_t i = 0; i < N; i++) {
@@ -679,22 +678,16 @@ static void relevance_title_names_the_topic(void **state)
         }
         papers[i] = (fx_paper){ids[i], title, NULL, sum, 20250601, 1};
     }
-    fx_write_index(path, papers, N);
-    pdx_index *ix;
-    char err[256];
-    assert_int_equal(pdx_index_open(&ix, path, err, sizeof err), PDX_OK);
-    pdx_searcher *s;
-    assert_int_equal(pdx_searcher_new(&s, ix), PDX_OK);
+    fx_search e;
+    fx_search_open(&e, papers, N);
+    pdx_searcher *s = e.s;
     int named = rank_of(s, "탈옥", NAMED), passing = rank_of(s, "탈옥", PASSING);
     if (named < 0 || passing < 0 || named > passing)
         fail_msg("탈옥: the paper named after it ranks %d, the one in passing %d", named, passing);
     assert_int_equal(rank_of(s, "jailbreak", NAMED), 0);
     for (uint32_t limit = 1; limit <= 6; limit++)
         same_pruned_and_exhaustive(s, "탈옥", limit);
-    pdx_searcher_free(s);
-    pdx_index_close(ix);
-    free(path);
-    fx_rmtree(dir);
+    fx_search_close(&e);
 }
 
 int main(void)
