@@ -1546,10 +1546,12 @@ static int compose_hyphened(expander *x, uint32_t g, const char *text)
     const pdx_clause *c = word_clause(q, w);
     const char *typed = text + gr->typed_at;
     lex_word part[HYPHENED_PARTS];
-    char store[HYPHENED_PARTS][WORD_TERMS_MAX];
+    char store[HYPHENED_PARTS][WORD_TERMS_MAX], ascii[PDX_SPELLING_MAX];
+    /* an editor's hyphen (U+2010, the en dash) is one too: KV‐cache */
+    size_t an = pdx_ascii_hyphens(typed, gr->typed_len, ascii);
     uint32_t n;
-    if (is_korean(c->slots[0].text) || !memchr(typed, '-', gr->typed_len) ||
-        !hyphen_parts(typed, gr->typed_len, part, &n) || n != c->n_slots)
+    if (is_korean(c->slots[0].text) || !an || !memchr(ascii, '-', an) ||
+        !hyphen_parts(ascii, an, part, &n) || n != c->n_slots)
         return PDX_OK;
     uint32_t content = 0, korean = 0;
     for (uint32_t i = 0; i < n; i++) {

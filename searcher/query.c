@@ -119,7 +119,7 @@ static bool is_ascii_alpha(char ch)
  * hyphens U+2010 and U+2011, the figure, en and em dashes U+2012..U+2014
  * and the minus sign U+2212, which editors and phones write for a typed
  * '-'. Each reader takes those it means: minus_len(), korean_dashes(),
- * ascii_hyphens(). */
+ * pdx_ascii_hyphens(). */
 static int32_t dash_at(const char *t, size_t n)
 {
     const unsigned char *u = (const unsigned char *)t;
@@ -1761,11 +1761,7 @@ static size_t joined_spelling(const char *w, size_t n, char *out)
     return drop_hyphen(w, n, (size_t)(h - w), out);
 }
 
-/* Copies word w[0..n) to out (room for PDX_SPELLING_MAX bytes) with the
- * hyphens editors and phones make (U+2010, U+2011, the en dash U+2013)
- * written as '-': "pre–training" is pre-training. Returns the bytes
- * written, 0 when it does not fit. */
-static size_t ascii_hyphens(const char *w, size_t n, char *out)
+size_t pdx_ascii_hyphens(const char *w, size_t n, char *out)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; o++) {
@@ -1926,7 +1922,7 @@ int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8
 {
     parse_ctx c = {.s = s};
     char typed[PDX_SPELLING_MAX];
-    size_t tn = ascii_hyphens(surface, n, typed);
+    size_t tn = pdx_ascii_hyphens(surface, n, typed);
     int rc = PDX_OK;
     memset(out, 0, sizeof *out);
     out->missing = true;
@@ -1969,7 +1965,7 @@ static int add_other_spelling(parse_ctx *c, const char *w, size_t wn, uint8_t fi
                               pdx_group *g)
 {
     char typed[PDX_SPELLING_MAX], alt[PDX_SPELLING_MAX];
-    size_t tn = ascii_hyphens(w, wn, typed);
+    size_t tn = pdx_ascii_hyphens(w, wn, typed);
     size_t latin = tn ? latin_compound_len(typed, tn) : 0;
     if (c->no_expand || !latin)
         return PDX_OK;

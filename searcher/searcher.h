@@ -460,6 +460,11 @@ int pdx_clause_dup(pdx_clause *dst, const pdx_clause *src);
 int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8_t fields,
                            const pdx_clause *as_written, pdx_clause *out,
                            char spelling[PDX_SPELLING_MAX], size_t *spelling_len);
+/* Copies word w[0..n) to out (room for PDX_SPELLING_MAX bytes) with the
+ * hyphens editors and phones make (U+2010, U+2011, the en dash U+2013)
+ * written as '-': "pre–training" is pre-training. Returns the bytes
+ * written, 0 when it does not fit. */
+size_t pdx_ascii_hyphens(const char *w, size_t n, char *out);
 /* The clause of one word w[0..n) as a query word (stemmed, folded; a
  * phrase when it gives several terms), restricted to fields; out->missing
  * when it gives none or more than max_terms, or the index lacks one. */

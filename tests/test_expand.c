@@ -881,6 +881,13 @@ static void test_expand__hyphened_english_composes(void **state)
     if (strcmp(got, "KV-cache>kv-캐시;"))
         fail_msg("\"KV-cache\": expanded to \"%s\"", got);
     assert_true(finds(e, "KV-cache", "KV 캐시 압축"));
+    /* an editor's hyphen (U+2010) or en dash is a hyphen too */
+    expand(e, "KV\u2010cache", got, sizeof got);
+    if (strcmp(got, "KV\u2010cache>kv-캐시;"))
+        fail_msg("\"KV\u2010cache\": expanded to \"%s\"", got);
+    expand(e, "music\u2013generation", got, sizeof got);
+    if (!strstr(got, ">음악 생성;"))
+        fail_msg("\"music\u2013generation\": expanded to \"%s\"", got);
     assert_false(finds(e, "KV-cache", "캐시 KV"));
     expand(e, "\"music-generation\"", got, sizeof got); /* quoted: as typed */
     assert_null(strstr(got, "음악"));
