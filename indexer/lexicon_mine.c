@@ -136,9 +136,10 @@
 
 #define LM_TABLE_MAGIC "PDXC"  /* first bytes of an exported table */
 /* The table's layout (see the overview); 1 had no acronyms, 2 no
- * loanwords, 3 no acronyms with a 2 for "to" (T2I). Which Hangul words a table may hold follows loanword.c's
- * skeleton rules (lm_key_valid()): a change to them is a new version too,
- * or an older table reads as damaged (an update then mines all again). */
+ * loanwords, 3 no acronyms with a 2 for "to" (T2I). Which Hangul words a
+ * table may hold follows loanword.c's skeleton rules (lm_key_valid()): a
+ * change to them is a new version too, or an older table reads as
+ * damaged (an update then mines all again). */
 #define LM_TABLE_VERSION 4
 #define LM_TABLE_HEADER 48     /* bytes before the first entry */
 #define LM_TABLE_MIN_ENTRY 3   /* bytes of the smallest entry */
@@ -646,24 +647,11 @@ static size_t lm_pieces(const char *t, size_t s, size_t e, lm_word *out)
     return n;
 }
 
+static bool lm_to_acronym(const char *t, size_t s, size_t e);
+
 /* KO(EN): each ','/';'-separated piece of t[s, e) that is 1..6 Latin
- * words is a fixed English side for the Korean words before. */
-static size_t lm_acronym_end(const char *t, size_t s, size_t e);
-static bool lm_to_digit(const char *a, size_t n, size_t i);
-
-/* Is t[s, e) an acronym with a 2 for "to" (`텍스트-이미지(T2I)`: a word
- * with a digit, which the Latin words of a Korean name's translation
- * otherwise never have)? */
-static bool lm_to_acronym(const char *t, size_t s, size_t e)
-{
-    if (lm_acronym_end(t, s, e) == s)
-        return false;
-    for (size_t i = s; i < e; i++)
-        if (lm_to_digit(t + s, e - s, i - s))
-            return true;
-    return false;
-}
-
+ * words, or an acronym with a 2 for "to" (lm_to_acronym()), is a fixed
+ * English side for the Korean words before. */
 static int lm_add_ko_en(pdx_lexicon_miner *m, const char *t, size_t len, size_t s, size_t e,
                         size_t left_end)
 {
@@ -771,6 +759,19 @@ static size_t lm_acronym_end(const char *t, size_t s, size_t e)
     bool plural = e - r > 2 && t[e - 1] == 's' && t[e - 2] >= 'A' && t[e - 2] <= 'Z';
     size_t end = plural ? e - 1 : e;
     return upper < 2 || lm_is_common_word(t + s, end - s) ? s : end;
+}
+
+/* Is t[s, e) an acronym with a 2 for "to" (`텍스트-이미지(T2I)`: a word
+ * with a digit, which the Latin words of a Korean name's translation
+ * otherwise never have)? */
+static bool lm_to_acronym(const char *t, size_t s, size_t e)
+{
+    if (lm_acronym_end(t, s, e) == s)
+        return false;
+    for (size_t i = s; i < e; i++)
+        if (lm_to_digit(t + s, e - s, i - s))
+            return true;
+    return false;
 }
 
 /* The letter of an acronym's letters (lm_acronym_letters()) that stands

@@ -170,6 +170,22 @@ static bool is_korean(const char *t)
     return (unsigned char)t[0] >= 0x80;
 }
 
+/* Appends to key the bigram that bridges Korean text ending in last[0..ln)
+ * and Korean text starting with first[0..fn): the last character of one
+ * and the first of the other, as the tokenizer indexes a bigram across a
+ * space ("확산 모델": 산모). */
+static void key_add_bridge(pdx_buf *key, const char *last, size_t ln, const char *first,
+                           size_t fn)
+{
+    size_t k = pdx_utf8_last_len(last, ln), f = pdx_utf8_first_len(first, fn);
+    char span[16];
+    if (k + f <= sizeof span) {
+        memcpy(span, last + ln - k, k);
+        memcpy(span + k, first, f);
+        pdx_lexicon_key_add(key, span, k + f);
+    }
+}
+
 /* Appends clause c's words to key (lexicon form), with the bigram spanning
  * the previous Korean word when there is one and `bridge` says so, and
  * without its slot `drop` (UINT32_MAX: none; see closed_hyphen_lookup()).
@@ -183,17 +199,8 @@ static bool key_add_word(pdx_buf *key, const pdx_clause *c, bool bridge, uint32_
         return false;
     *side = s;
     const pdx_slot *first = &c->slots[0];
-    if (s == PDX_LEX_KO && *last && bridge) {
-        /* last character of the previous word, first of this one */
-        size_t k = pdx_utf8_last_len(*last, *last_len);
-        char span[16];
-        size_t f = pdx_utf8_first_len(first->text, first->text_len);
-        if (k + f <= sizeof span) {
-            memcpy(span, *last + *last_len - k, k);
-            memcpy(span + k, first->text, f);
-            pdx_lexicon_key_add(key, span, k + f);
-        }
-    }
+    if (s == PDX_LEX_KO && *last && bridge)
+        key_add_bridge(key, *last, *last_len, first->text, first->text_len);
     for (uint32_t i = 0; i < c->n_slots; i++)
         if (i != drop)
             pdx_lexicon_key_add(key, c->slots[i].text, c->slots[i].text_len);
@@ -322,8 +329,8 @@ typedef struct lookup {
 typedef enum pair_ways { PAIRS_SAFE, PAIRS_STATED, PAIRS_ANY } pair_ways;
 
 /* The pairs of the key's lookups lk[0..n) (those `ways` allows): the
- * other side's terms of each into l, then, with hop, the key side's other spellings through them.
- * *key_surface is the key as the first pair writes it. Not inlined, nor
+ * other side's terms of each into l, then, with hop, the key side's other
+ * spellings through them (one hop). *key_surface is the key as the first pair writes it. Not inlined, nor
  * is add_alts(): most spans are not in the lexicon, and the code every
  * query runs (the loop over the groups and their keys) stays small and in
  * few cache lines, as it is run cold. */
@@ -1178,23 +1185,30 @@ static int english_word_of(expander *x, const span_word *w, lex_word *out)
     return word_of_key(x, lk, n_lk, false, out);
 }
 
+/* word_of_key() for the key built in x->key on `side`, in the other
+ * language; out->terms_len 0 when the lexicon lacks the key. */
+static int word_of_built_key(expander *x, int side, lex_word *out)
+{
+    lookup lk[2];
+    size_t n_lk;
+    out->terms_len = 0;
+    if (x->key.err)
+        return PDX_ENOMEM;
+    int rc = find_key(x, side, lk, &n_lk);
+    if (rc || !(lk[0].count + lk[1].count))
+        return rc;
+    return word_of_key(x, lk, n_lk, side == PDX_LEX_EN, out);
+}
+
 /* word_of_key() in English for the part of closed compound clause c made of its
  * bigram slots [from, to): keyed as those bigrams. */
 static int english_part_of(expander *x, const pdx_clause *c, uint32_t from, uint32_t to,
                            lex_word *out)
 {
-    lookup lk[2];
-    size_t n_lk;
-    out->terms_len = 0;
     pdx_buf_reset(&x->key);
     for (uint32_t i = from; i < to; i++)
         pdx_lexicon_key_add(&x->key, c->slots[i].text, c->slots[i].text_len);
-    if (x->key.err)
-        return PDX_ENOMEM;
-    int rc = find_key(x, PDX_LEX_KO, lk, &n_lk);
-    if (rc || !lk[0].count)
-        return rc;
-    return word_of_key(x, lk, n_lk, false, out);
+    return word_of_built_key(x, PDX_LEX_KO, out);
 }
 
 /* Do groups a and b share an alternative (a span's equivalent, not the
@@ -1384,17 +1398,9 @@ static int drop_particle(expander *x, lex_word *w, char store[WORD_TERMS_MAX])
 static int korean_of_term(expander *x, const char *t, size_t n, char store[WORD_TERMS_MAX],
                           lex_word *out)
 {
-    lookup lk[2];
-    size_t n_lk;
-    out->terms_len = 0;
     pdx_buf_reset(&x->key);
     pdx_lexicon_key_add(&x->key, t, n);
-    if (x->key.err)
-        return PDX_ENOMEM;
-    int rc = find_key(x, PDX_LEX_EN, lk, &n_lk);
-    if (rc || !(lk[0].count + lk[1].count))
-        return rc;
-    rc = word_of_key(x, lk, n_lk, true, out);
+    int rc = word_of_built_key(x, PDX_LEX_EN, out);
     return rc || !out->terms_len ? rc : drop_particle(x, out, store);
 }
 
@@ -1444,16 +1450,8 @@ static bool hyphen_parts(const char *t, size_t n, lex_word part[HYPHENED_PARTS],
 static bool compose_append(pdx_buf *terms, char *to, size_t *tl, size_t cap, const lex_word *p,
                            bool bridge, char sep)
 {
-    if (bridge && terms->len) {
-        size_t k = pdx_utf8_last_len((const char *)terms->data, terms->len);
-        size_t f = pdx_utf8_first_len(p->terms, p->terms_len);
-        char span[16];
-        if (k + f <= sizeof span) {
-            memcpy(span, terms->data + terms->len - k, k);
-            memcpy(span + k, p->terms, f);
-            pdx_lexicon_key_add(terms, span, k + f);
-        }
-    }
+    if (bridge && terms->len)
+        key_add_bridge(terms, (const char *)terms->data, terms->len, p->terms, p->terms_len);
     if (terms->len) /* the joined form: several terms of one part keep their spaces */
         pdx_buf_putc(terms, ' ');
     pdx_buf_append(terms, p->terms, p->terms_len);

@@ -1650,7 +1650,8 @@ static int build(eval *e)
                             cu->group = cu->group_last = (uint32_t)(gi - e->groups);
                             cu->bm_block = UINT32_MAX;
                             cu->idf = ls->idf;
-                            cu->idf_w = clause_field_weight(cl, f) * e->o->field_weight[f] * cu->idf;
+                            cu->idf_w =
+                                clause_field_weight(cl, f) * e->o->field_weight[f] * cu->idf;
                             cu->ub = cu->idf_w * list_norm(e, &cu->p);
                             cu->pm = 1; /* cursor_prox() sets it for the pass */
                             cu->ubm = cu->ub;

@@ -198,11 +198,11 @@ static void relevance_korean_derived(void **state)
     assert_string_equal(found(e, "\"효율화\""), "12");
 }
 
-/* The fixture numbers of all hits of query (partial ones too), in rank
- * order, parsed with flags. */
-static const char *ranked(env *e, const char *query, unsigned flags)
+/* The fixture numbers (an id's number less 10000) of query's full
+ * matches, the top 10, in rank order, parsed with flags, into out (room
+ * for 10); returns how many. */
+static size_t ranked_ids(env *e, const char *query, unsigned flags, int out[10])
 {
-    static char buf[128];
     pdx_query *q;
     if (pdx_query_parse_flags(&q, e->s, query, strlen(query), flags))
         fail_msg("parse '%s': %s", query, pdx_searcher_errmsg(e->s));
@@ -211,16 +211,39 @@ static const char *ranked(env *e, const char *query, unsigned flags)
     o.no_partial = true;
     pdx_results r;
     assert_int_equal(pdx_search(e->s, q, &o, &r), PDX_OK);
-    buf[0] = 0;
-    for (size_t i = 0; i < r.n; i++) {
+    size_t n = r.n < 10 ? r.n : 10;
+    for (size_t i = 0; i < n; i++) {
         pdx_hit_info h;
         assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
-        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d", i ? "," : "",
-                 atoi(h.id + 5) - 10000);
+        out[i] = atoi(h.id + 5) - 10000;
     }
     pdx_results_clear(&r);
     pdx_query_free(q);
+    return n;
+}
+
+/* ranked_ids() as "i,j,k". */
+static const char *ranked(env *e, const char *query, unsigned flags)
+{
+    static char buf[128];
+    int ids[10];
+    size_t n = ranked_ids(e, query, flags, ids);
+    buf[0] = 0;
+    for (size_t i = 0; i < n; i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d", i ? "," : "", ids[i]);
     return buf;
+}
+
+/* Rank (from 0) of fixture paper doc among query's full matches, the top
+ * 10; -1 when absent. */
+static int rank_of(env *e, const char *query, int doc)
+{
+    int ids[10];
+    size_t n = ranked_ids(e, query, PDX_PARSE_DEFAULT, ids);
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] == doc)
+            return (int)i;
+    return -1;
 }
 
 /* An acronym plural typed in a query also finds the singular, but ranks
@@ -625,30 +648,6 @@ static void relevance_span_equivalent_shared(void **state)
     fx_rmtree(dir);
 }
 
-/* Position of paper `doc` (its id's number) in the ranking of query on
- * s, full matches only; -1 when absent. */
-static int rank_of(pdx_searcher *s, const char *query, int doc)
-{
-    pdx_query *q;
-    assert_int_equal(pdx_query_parse(&q, s, query, strlen(query)), PDX_OK);
-    pdx_search_opts o;
-    pdx_search_opts_default(&o);
-    o.no_partial = true;
-    o.limit = 20;
-    pdx_results r;
-    assert_int_equal(pdx_search(s, q, &o, &r), PDX_OK);
-    int at = -1;
-    for (size_t i = 0; i < r.n && at < 0; i++) {
-        pdx_hit_info h;
-        assert_int_equal(pdx_hit_get(s, r.hits[i].doc, &h), PDX_OK);
-        if (atoi(h.id + 5) == doc)
-            at = (int)i;
-    }
-    pdx_results_clear(&r);
-    pdx_query_free(q);
-    return at;
-}
-
 /* A title says what a paper is about, and titles are English: a Korean
  * query reaches them through its words' equivalents, which count more
  * there than in a summary (search.c PDX_TITLE_ALT_WEIGHT). A paper named
@@ -663,7 +662,7 @@ static void relevance_title_names_the_topic(void **state)
     fx_paper papers[N];
     static char ids[N][16];
     for (size_t i = 0; i < N; i++) {
-        snprintf(ids[i], sizeof ids[i], "2506.%05zu", i);
+        snprintf(ids[i], sizeof ids[i], "2506.%05zu", 10000 + i);
         const char *title = "Other study", *sum = "other words only";
         if (i < NAMED) {
             title = "Prompt study";
@@ -680,13 +679,12 @@ static void relevance_title_names_the_topic(void **state)
     }
     fx_search e;
     fx_search_open(&e, papers, N);
-    pdx_searcher *s = e.s;
-    int named = rank_of(s, "탈옥", NAMED), passing = rank_of(s, "탈옥", PASSING);
+    int named = rank_of(&e, "탈옥", NAMED), passing = rank_of(&e, "탈옥", PASSING);
     if (named < 0 || passing < 0 || named > passing)
         fail_msg("탈옥: the paper named after it ranks %d, the one in passing %d", named, passing);
-    assert_int_equal(rank_of(s, "jailbreak", NAMED), 0);
+    assert_int_equal(rank_of(&e, "jailbreak", NAMED), 0);
     for (uint32_t limit = 1; limit <= 6; limit++)
-        same_pruned_and_exhaustive(s, "탈옥", limit);
+        same_pruned_and_exhaustive(e.s, "탈옥", limit);
     fx_search_close(&e);
 }
 
