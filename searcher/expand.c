@@ -876,6 +876,42 @@ static int expand_noun(expander *x, const span_word *w)
     return rc;
 }
 
+/* Expands one Korean word w that neither the lexicon nor a derived form
+ * of it has with the equivalents of the first word of its synonym group
+ * that has some (synonyms.c; the parser added the group's words already):
+ * 동영상 -> 비디오 -> video, 검출 -> 탐지 -> detection. */
+static int expand_synonym(expander *x, const span_word *w)
+{
+    const pdx_clause *c = word_clause(x->q, w[0]);
+    char noun[64];
+    const char *syn[PDX_SYNONYMS_MAX];
+    size_t nn = c->n_slots ? korean_noun(c, noun, sizeof noun) : 0;
+    size_t n = nn ? pdx_korean_synonyms(noun, nn, syn) : 0;
+    int rc = PDX_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        lookup lk[2];
+        size_t n_lk;
+        bigram_key(&x->key, syn[i], strlen(syn[i]));
+        if (x->key.err)
+            return x->key.err;
+        if ((rc = find_key(x, PDX_LEX_KO, lk, &n_lk)) || !lk[0].count)
+            continue;
+        if (too_common(x->s, c)) {
+            x->common[w[0].g] = true; /* --explain says why */
+            return PDX_OK;
+        }
+        alt_list l = {.cap = ALT_GATHER};
+        const char *surface = NULL;
+        size_t surface_len = 0;
+        rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk,
+                       ways_of(x), true, &l, &surface, &surface_len);
+        drop_acronyms(&l);
+        if (!rc && l.n)
+            return add_alts(x, w, 1, &l, surface, surface_len);
+    }
+    return rc;
+}
+
 /* Looks up the longest span of words w[0..avail) starting at w[0] and
  * expands it; *used receives the words it covered (1 if none), *head
  * whether the span is a head (pdx_lex_pair.head). A span is
@@ -905,7 +941,10 @@ static int expand_at(expander *x, const span_word *w, uint32_t avail, uint32_t *
                 break;
         }
     }
-    return x->key.err ? x->key.err : expand_noun(x, w);
+    int rc = x->key.err ? x->key.err : expand_noun(x, w);
+    if (rc || w[0].g >= PDX_MAX_QUERY_GROUPS || x->expanded[w[0].g] || x->common[w[0].g])
+        return rc;
+    return expand_synonym(x, w);
 }
 
 /* Expands each word of OR group g alone, as if typed alone: its

@@ -1630,6 +1630,23 @@ static bool group_holds_tokens(parse_ctx *c, const pdx_group *g, uint8_t fields)
     return held;
 }
 
+/* Adds to g, as alternatives weighing PDX_DERIVED_WEIGHT, the other words
+ * of Korean word w's synonym group (synonyms.c: 동영상 -> 비디오, 검출 ->
+ * 탐지, 감지), w maybe with a particle. */
+static int add_synonyms(parse_ctx *c, const char *w, size_t wn, uint8_t fields, pdx_group *g)
+{
+    const char *syn[PDX_SYNONYMS_MAX];
+    size_t n = c->no_expand ? 0 : pdx_korean_synonyms(w, wn, syn);
+    int rc = PDX_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t sn = strlen(syn[i]);
+        if (!(rc = tokenize_word(c, syn[i], sn, PDX_TOKENIZE_QUERY)) && c->n_toks &&
+            !group_holds_tokens(c, g, fields))
+            rc = add_token_alternative(c, g, fields, w, wn, syn[i], sn, "synonym");
+    }
+    return rc;
+}
+
 /* Adds to g the other forms of English word w (lower case, as the
  * tokenizer sees it) that the index holds: synthesis -> synthetic,
  * synthesize; analysis -> analytic, analyze. */
@@ -2083,6 +2100,8 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
         (rc = add_derived(c, w, wn, fields, query_toks, &out->g[0])))
         return rc;
     if (!ascii && !(c->negated & 1) && (rc = add_dimensions(c, w, wn, fields, &out->g[0])))
+        return rc;
+    if (!ascii && !(c->negated & 1) && (rc = add_synonyms(c, w, wn, fields, &out->g[0])))
         return rc;
     /* An acronym plural as written first, its singular as an alternative. */
     if (latin && (rc = add_plural_as_written(c, w, wn, fields, &out->g[0])))

@@ -574,6 +574,8 @@ static void human_expansions(pdx_buf *o, const pdx_query *q, bool no_expand)
         else if (x.support)
             pdx_buf_printf(o, " (%s, stated by %u papers; weight %.2g)\n", x.source, x.support,
                        x.weight);
+        else if (!strcmp(x.source, "synonym")) /* synonyms.c: no form of the word */
+            pdx_buf_printf(o, " (synonym; weight %.2g)\n", x.weight);
         else
             pdx_buf_printf(o, " (%s form; weight %.2g)\n", x.source, x.weight);
     }

@@ -465,6 +465,13 @@ int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8
  * written as '-': "pre–training" is pre-training. Returns the bytes
  * written, 0 when it does not fit. */
 size_t pdx_ascii_hyphens(const char *w, size_t n, char *out);
+/* The other words of Korean word w[0..n)'s synonym group (synonyms.c),
+ * w maybe with a particle the query mode drops after it, as
+ * NUL-terminated static strings into out; returns how many, 0 when w is
+ * in none. Asked of every Korean word a query types: a scan of a few
+ * dozen short strings, no tokenizer pass. */
+#define PDX_SYNONYMS_MAX 3
+size_t pdx_korean_synonyms(const char *w, size_t n, const char *out[PDX_SYNONYMS_MAX]);
 /* The clause of one word w[0..n) as a query word (stemmed, folded; a
  * phrase when it gives several terms), restricted to fields; out->missing
  * when it gives none or more than max_terms, or the index lacks one. */

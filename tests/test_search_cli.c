@@ -556,6 +556,10 @@ static void test_partial_matches(void **state)
     assert_int_equal(search(&out, "--explain --no-expand diffusion"), 0);
     assert_non_null(strstr(out, "\nexpanded: nothing (--no-expand)\n"));
     free(out);
+    /* a Korean synonym (searcher/synonyms.c) is named as one, no "form" */
+    assert_int_equal(search(&out, "--explain 동영상"), 0);
+    assert_non_null(strstr(out, "\nexpanded: 동영상 -> 비디오 (synonym; weight 0.5)\n"));
+    free(out);
     assert_int_equal(search(&out, "--offset 5000 diffusion 샘플러"), 0);
     assert_non_null(strstr(out, "\nthe papers matching every word and the best partial matches "
                                 "end before offset 5000\n"));
