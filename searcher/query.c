@@ -2897,12 +2897,19 @@ static bool general_word(const parse_ctx *c, const char *w, size_t n, bool *lead
 }
 
 /* Is w[0, n) an English word that only a question puts between words
- * ("papers about video generation")? The index's own list
- * (pdx_english_function_word(), which the lexicon's miner reads names
- * with) lacks it: no name holds it. */
+ * ("papers about video generation", "how to speed up diffusion sampling",
+ * "what is chain of thought", "why do LLMs hallucinate")? The index's own
+ * list (pdx_english_function_word(), which the lexicon's miner reads
+ * names with) lacks them: no name holds them. A trial's `how to speed up
+ * diffusion sampling` matched no paper in full (how and up required),
+ * `what is chain of thought` the 3 titles with "is" and "what". */
 static bool query_function_word(const char *w, size_t n)
 {
-    static const char *const words[] = {"about"};
+    static const char *const words[] = {
+        "about", "how",  "what", "why",   "which", "when",  "where", "who",   "is",
+        "are",   "was",  "were", "be",    "been",  "do",    "does",  "did",   "can",
+        "could", "should", "would", "will", "there", "this", "that",  "these", "those",
+        "it",    "its",  "up"};
     return word_in(words, sizeof words / sizeof *words, w, n, false);
 }
 

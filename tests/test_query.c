@@ -963,6 +963,12 @@ static void query_general_words(void **state)
     assert_string_equal(GENERAL("Methods for distillation"), "0,3,4");
     assert_string_equal(GENERAL("papers with generation"), "");
     assert_string_equal(GENERAL("논문에 대한 리뷰"), "6");
+    /* a question's words: how, what, is, do, up (a trial: `how to speed
+     * up diffusion sampling` matched no paper in full) */
+    assert_string_equal(GENERAL("how to scale up video generation"), "8");
+    assert_string_equal(GENERAL("what is knowledge distillation"), "3,4");
+    assert_string_equal(GENERAL("why does distillation"), "0,3,4");
+    assert_string_equal(GENERAL("\"what is\" distillation"), ""); /* quoted: kept */
 #undef GENERAL
     pdx_query *q = fx_search_parse(&fs, "지식 증류 기법을");
     assert_string_equal(q->notice, "left out: 기법을 (general words; quote a phrase to keep them)");
@@ -970,6 +976,10 @@ static void query_general_words(void **state)
     q = fx_search_parse(&fs, "papers about video generation");
     assert_string_equal(q->notice, "left out: about (function words), papers (general "
                                    "words); quote a phrase to keep them");
+    pdx_query_free(q);
+    q = fx_search_parse(&fs, "how can we scale up video generation");
+    assert_string_equal(q->notice,
+                        "left out: how, can, up (function words; quote a phrase to keep them)");
     pdx_query_free(q);
     q = fx_search_parse(&fs, "distillation methods for 위한 윤리");
     assert_string_equal(q->notice, "left out: for, 위한 (function words), methods (general "
