@@ -446,6 +446,8 @@ typedef struct expander {
     /* the words the lexicon has that are too common to expand
      * (expand_span()), for --explain (pdx_query_too_common()) */
     bool common[PDX_MAX_QUERY_GROUPS];
+    /* a span's key with an acronym's long form in it (add_long_form()) */
+    char long_form[256];
 } expander;
 
 static pair_ways ways_of(const expander *x)
@@ -726,6 +728,123 @@ static bool span_lookup(expander *x, const span_word *w, uint32_t n, uint32_t wr
     }
 }
 
+/* ---- an acronym read as its long form inside a span ----
+ *
+ * A word before an acronym often names, with the acronym's long form, an
+ * idea of its own that has an acronym too: `multimodal LLM` is a
+ * multimodal large language model, MLLM (stated by 64 papers), and
+ * `멀티모달 LLM` is 멀티모달 대형 언어 모델; neither span is a key of the
+ * lexicon, and LLM alone is too common to expand, so a trial's `멀티모달
+ * LLM 환각` missed the MLLM hallucination papers. So a span of words in one
+ * script whose last word is an acronym the lexicon knows, and which is
+ * not a key itself, is also keyed with the acronym's long forms in that
+ * script in its place (at most ACRONYM_LONG_FORMS of them, most supported
+ * first), a Korean one bridged to the word before as the tokenizer
+ * bridges words; the first key the lexicon has is the span's, and its own
+ * phrase is an equivalent too. */
+#define ACRONYM_LONG_FORMS 4
+
+/* Appends the space-separated terms t[0..n) to key, bridged to the
+ * Korean term last[0..ln) before them when `bridge`. */
+static void key_add_terms(pdx_buf *key, const char *t, size_t n, bool bridge, const char *last,
+                          size_t ln)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && t[j] != ' ')
+            j++;
+        if (i == 0 && bridge)
+            key_add_bridge(key, last, ln, t, j);
+        pdx_lexicon_key_add(key, t + i, j - i);
+        i = j + 1;
+    }
+}
+
+/* Keys span w (n >= 2 words, none as written) with each long form of its
+ * last word, an acronym, in place of it, until the lexicon has one
+ * (into lk, *side); x->key then holds it. */
+static bool acronym_span_lookup(expander *x, const span_word *w, uint32_t n, lookup lk[2],
+                                size_t *n_lk, int *side, int *rc)
+{
+    const pdx_clause *a = word_clause(x->q, w[n - 1]), *b = word_clause(x->q, w[n - 2]);
+    *rc = PDX_OK;
+    if (a->n_slots != 1 || is_korean(a->slots[0].text) ||
+        !span_key(x, w, n - 1, 0, 0, UINT32_MAX, side))
+        return false;
+    size_t head = x->key.len;
+    const pdx_slot *last = &b->slots[b->n_slots - 1];
+    uint32_t first, count, tried = 0;
+    *rc = pdx_lexicon_find(x->lx, PDX_LEX_EN, a->slots[0].text, a->slots[0].text_len, &first,
+                           &count);
+    for (uint32_t r = first; !*rc && r < first + count && tried < ACRONYM_LONG_FORMS; r++) {
+        pdx_lex_pair p;
+        if ((*rc = pdx_lexicon_get(x->lx, PDX_LEX_EN, r, &p)))
+            break;
+        bool korean = is_korean(p.ko_terms);
+        if (!is_acronym(p.en_surface, p.en_surface_len) || !memchr(p.ko_terms, ' ', p.ko_terms_len) ||
+            korean != (*side == PDX_LEX_KO))
+            continue;
+        tried++;
+        x->key.len = head;
+        key_add_terms(&x->key, p.ko_terms, p.ko_terms_len, korean, last->text, last->text_len);
+        if (x->key.err)
+            return false;
+        if ((*rc = find_key(x, *side, lk, n_lk)) || lk[0].count + lk[1].count)
+            return !*rc;
+    }
+    return false;
+}
+
+/* Puts the key in x->key, span w's long form (acronym_span_lookup()), as
+ * written surface[0..sn), first in l, which find_alts() filled: it is no
+ * equivalent of itself there. Copied: add_alts() keys again. */
+static int add_long_form(expander *x, alt_list *l, const char *surface, size_t sn)
+{
+    if (x->key.len > sizeof x->long_form || l->n == 0)
+        return x->key.err;
+    memcpy(x->long_form, x->key.data, x->key.len);
+    if (l->n == l->cap)
+        l->n--;
+    memmove(l->a + 1, l->a, l->n * sizeof *l->a);
+    l->a[0] = (alt){x->long_form, x->key.len, surface, sn, l->a[1].support, l->a[1].side,
+                    false, false, false};
+    l->n++;
+    return PDX_OK;
+}
+
+/* Expands span w (n words) with the key in x->key, found into lk[0..n_lk)
+ * (key_adds: the key holds terms its words lack; long_form: an acronym's
+ * long form in it), when it is not too common (*common) and has
+ * equivalents (*done). */
+static int expand_found(expander *x, span_df *d, const span_word *w, uint32_t n,
+                        const lookup lk[2], size_t n_lk, bool key_adds, bool long_form,
+                        bool *done, bool *head, bool *common)
+{
+    int rc;
+    if ((rc = span_too_common(x, d, w, n, key_adds, common)) || *common) {
+        for (uint32_t i = 0; !rc && i < n; i++)
+            if (w[i].g < PDX_MAX_QUERY_GROUPS)
+                x->common[w[i].g] = true;
+        return rc;
+    }
+    alt_list l = {.cap = ALT_GATHER};
+    const char *surface = NULL;
+    size_t surface_len = 0;
+    rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk, ways_of(x),
+                   true, &l, &surface, &surface_len);
+    if (!rc && long_form && surface) /* the long form's phrase itself, first */
+        rc = add_long_form(x, &l, surface, surface_len);
+    if (rc || l.n == 0)
+        return rc;
+    /* done when some equivalent is added: one too common to add each
+     * (multimodal LLM's only pair, 언어 모델) leaves the span to others */
+    uint32_t left = x->alts_left;
+    rc = add_alts(x, w, n, &l, surface, surface_len);
+    *done = x->alts_left < left;
+    *head = *done && l.head;
+    return rc;
+}
+
 /* Expands the span of n words w keyed with the words of `written` as
  * written, when the lexicon has the key, the span is not too common and
  * it has equivalents; *done says whether it was. */
@@ -736,30 +855,20 @@ static int expand_span(expander *x, span_df *d, const span_word *w, uint32_t n,
     lookup lk[2];
     size_t n_lk;
     uint32_t hyphens;
-    bool common;
+    bool common = false;
     *done = false;
-    if (!span_lookup(x, w, n, written, lk, &n_lk, &side, &hyphens, &rc))
-        return rc;
-    const char *key = (const char *)x->key.data;
-    /* an English key holds its words' terms; a Korean one more when it
-     * bridges words or a word is keyed as written */
-    bool key_adds = side == PDX_LEX_KO && ((n > 1 && hyphens + 2 < 1u << n) || written);
-    if ((rc = span_too_common(x, d, w, n, key_adds, &common)) || common) {
-        for (uint32_t i = 0; !rc && i < n; i++)
-            if (w[i].g < PDX_MAX_QUERY_GROUPS)
-                x->common[w[i].g] = true;
-        return rc;
+    if (span_lookup(x, w, n, written, lk, &n_lk, &side, &hyphens, &rc)) {
+        /* an English key holds its words' terms; a Korean one more when
+         * it bridges words or a word is keyed as written */
+        bool key_adds = side == PDX_LEX_KO && ((n > 1 && hyphens + 2 < 1u << n) || written);
+        rc = expand_found(x, d, w, n, lk, n_lk, key_adds, false, done, head, &common);
     }
-    alt_list l = {.cap = ALT_GATHER};
-    const char *surface = NULL;
-    size_t surface_len = 0;
-    rc = find_alts(x->s, x->lx, key, x->key.len, lk, n_lk, ways_of(x), true, &l, &surface,
-                   &surface_len);
-    if (rc || l.n == 0)
+    /* a key with no equivalent to add (multimodal LLM: only 언어 모델,
+     * too common) leaves the long form to try */
+    if (rc || *done || common || n < 2 || written ||
+        !acronym_span_lookup(x, w, n, lk, &n_lk, &side, &rc))
         return rc;
-    *done = true;
-    *head = l.head;
-    return add_alts(x, w, n, &l, surface, surface_len);
+    return expand_found(x, d, w, n, lk, n_lk, true, true, done, head, &common);
 }
 
 /* ---- a Korean noun's derived forms ----
@@ -1718,7 +1827,7 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len
         return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
     if (!lx)
         return PDX_OK;
-    expander x = {s, q, lx, {0}, PDX_LEXICON_MAX_QUERY_ALTS, false, {false}, {false}};
+    expander x = {.s = s, .q = q, .lx = lx, .alts_left = PDX_LEXICON_MAX_QUERY_ALTS};
     rc = join_words(&x, text, len);
     /* Expansion adds clauses, not groups: these are the parser's. */
     for (uint32_t g = 0, used; g < q->n_groups && x.alts_left && !rc; g += used) {

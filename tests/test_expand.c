@@ -1240,6 +1240,60 @@ static void test_expand__korean_synonyms(void **state)
     assert_int_equal(total_of(e, "편집 -동영상"), 1); /* 비디오 편집 stays */
 }
 
+/* An acronym (LLM) stated with its long form, and a name of the long form
+ * with a word before it (multimodal large language model, MLLM), in
+ * English and in Korean; one paper writes MLLM only. */
+static int setup_acronym_span(void **state)
+{
+    static const char *const own[] = {
+        "대형 언어 모델(Large Language Model, LLM)을 쓴다",
+        "대형 언어 모델(Large Language Model, LLM) 평가",
+        "대형 언어 모델(Large Language Model, LLM) 학습",
+        "멀티모달 대형 언어 모델(Multimodal Large Language Models, MLLMs)을 비교한다",
+        "멀티모달 대형 언어 모델(Multimodal Large Language Models, MLLMs) 분석",
+        "멀티모달 대형 언어 모델(Multimodal Large Language Models, MLLMs) 조사",
+        "we test MLLMs on charts",
+    };
+    return setup_own(state, own, sizeof own / sizeof *own, 97000, 10);
+}
+
+/* Does a full match of query on e hold `text` in its summary? */
+static bool full_match_says(env *e, const char *query, const char *text)
+{
+    pdx_results r;
+    full_matches(e, query, &r);
+    bool found = false;
+    for (size_t i = 0; i < r.n && !found; i++) {
+        pdx_hit_info h;
+        assert_int_equal(pdx_hit_get(e->s, r.hits[i].doc, &h), PDX_OK);
+        found = strstr(h.summary, text) != NULL;
+    }
+    pdx_results_clear(&r);
+    return found;
+}
+
+/* A span ending in an acronym that is no key of the lexicon is keyed with
+ * the acronym's long form in its script in place of it: `multimodal LLM`
+ * is multimodal large language model, whose acronym MLLM it finds, and so
+ * does `멀티모달 LLM` through 멀티모달 대형 언어 모델; the long form's phrase
+ * is an equivalent too. A word that is no acronym is not replaced. */
+static void test_expand__acronym_read_as_its_long_form(void **state)
+{
+    env *e = *state;
+    char got[1024];
+    expand(e, "multimodal LLM", got, sizeof got);
+    if (!strstr(got, ">mllm") || !strstr(got, ">multimodal large language models;"))
+        fail_msg("multimodal LLM expanded to \"%s\"", got);
+    assert_true(full_match_says(e, "multimodal LLM", "we test MLLMs"));
+    expand(e, "멀티모달 LLM", got, sizeof got);
+    if (!strstr(got, ">mllm") || !strstr(got, ">멀티모달 대형 언어 모델;"))
+        fail_msg("멀티모달 LLM expanded to \"%s\"", got);
+    assert_true(full_match_says(e, "멀티모달 LLM", "we test MLLMs"));
+    expand(e, "multimodal charts", got, sizeof got);
+    if (strstr(got, "mllm"))
+        fail_msg("multimodal charts expanded to \"%s\"", got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1290,6 +1344,8 @@ int main(void)
                                         setup_spelling, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__head_of_a_stated_name, setup_heads,
                                         fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__acronym_read_as_its_long_form,
+                                        setup_acronym_span, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__korean_synonyms, setup_synonyms,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__noun_of_a_derived_form, setup_derived,
