@@ -22,6 +22,7 @@
 static const char *const synonym_groups[][PDX_SYNONYMS_MAX + 2] = {
     {"비디오", "동영상", NULL},
     {"탐지", "검출", "감지", NULL},
+    {"객체", "물체", NULL},
     {"탐지기", "검출기", "감지기", NULL},
     {"장치", "기기", "디바이스", NULL},
     {"말뭉치", "코퍼스", NULL},
