@@ -243,6 +243,11 @@ void pdx_clause_free(pdx_clause *cl)
     }
     free(cl->slots);
     free(cl->key);
+    /* freed twice is freed once: a clause a failed build freed may be
+     * freed again by its caller (a fuzzed index's damaged list made
+     * pdx_clause_from_terms() fail under terms_too_common(): a double
+     * free that took the server down) */
+    memset(cl, 0, sizeof *cl);
 }
 
 static void group_free(pdx_group *g)

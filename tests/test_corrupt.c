@@ -1821,6 +1821,109 @@ static void corrupt_search_cli_refuses_or_answers(void **st)
     }
 }
 
+/* A damaged list read while a query is expanded fails the query, never
+ * the process: a robustness trial's one-bit flip in a list header of a
+ * lexicon equivalent's term, in an index with deleted papers (where
+ * looking a term up reads its lists: a term may be in deleted papers
+ * only), made pdx_clause_from_terms() free the clause its caller,
+ * terms_too_common(), then freed again; paperdex-search and
+ * paperdex-serve died. Here three papers state 대형 언어 모델(large
+ * language model), so `large language model` is expanded to the Korean
+ * name, the list headers of whose terms are flipped bit by bit (the
+ * checksums left as they are: an open does not hash POSTINGS, and the
+ * manifest names each segment's header sum); a day of the index is
+ * deleted by an update. */
+static void corrupt_list_read_while_expanding(void **st)
+{
+    (void)st;
+    enum { N = 40, IMPACT_BYTES = 2 };
+    char *dir = fx_tmpdir(), *day = fx_path(dir, "d/2024/06/01.md"),
+         *gone = fx_path(dir, "d/2024/06/02.md"), *idx = fx_path(dir, "x.idx");
+    static char text[16384];
+    size_t n = (size_t)snprintf(text, sizeof text, "## Daily Papers (2024-06-01)\n\n");
+    for (int i = 0; i < N; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "### [%s %d](https://arxiv.org/abs/2406.%05d)\n\nVote: 1\n\n"
+                              "Authors: Bo Kim\n\n- %s\n\n",
+                              i == 3 || i == 4 ? "Large language model evaluation" : "Robots", i,
+                              20000 + i,
+                              i < 3 ? "대형 언어 모델(large language model)을 평가한다"
+                                    : "로봇 팔을 학습한다");
+    assert_true(n < sizeof text);
+    fx_write(day, text, n);
+    static const char other[] = "## Daily Papers (2024-06-02)\n\n### [Gone](https://arxiv.org/"
+                                "abs/2406.30000)\n\nVote: 1\n\nAuthors: Bo Kim\n\n- 로봇\n";
+    fx_write(gone, other, sizeof other - 1);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-index' -q -o '%s' '%s/d'", PDX_BIN_DIR, idx, dir);
+    assert_int_equal(fx_run(cmd, NULL), 0);
+    assert_int_equal(unlink(gone), 0);
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-index' -q --update -o '%s' '%s/d'", PDX_BIN_DIR, idx,
+             dir);
+    assert_int_equal(fx_run(cmd, NULL), 0);
+    char *seg = fx_index_segment(idx, 0);
+    size_t size;
+    uint8_t *b = (uint8_t *)fx_read(seg, &size);
+    pdx_index *ix;
+    char err[600];
+    assert_int_equal(pdx_segment_open(&ix, seg, err, sizeof err), PDX_OK);
+    /* the list headers of the equivalent's terms (its bigrams and the
+     * bridges between its words), from each list's start to IMPACT_BYTES
+     * into its impacts */
+    static const char *const terms[] = {"대형", "형 언", "언어", "어 모", "모델"};
+    enum { N_TERMS = sizeof terms / sizeof *terms };
+    size_t from[N_TERMS * PDX_NFIELDS], to[N_TERMS * PDX_NFIELDS], n_at = 0;
+    for (size_t k = 0; k < N_TERMS; k++) {
+        uint32_t ord;
+        pdx_term t;
+        assert_int_equal(pdx_term_find(ix, terms[k], strlen(terms[k]), &ord), PDX_OK);
+        assert_int_equal(pdx_term_get(ix, ord, &t), PDX_OK);
+        const uint8_t *list = ix->sec[PDX_SEC_POSTINGS].p + t.post_off;
+        for (unsigned f = 0; f < PDX_NFIELDS; f++) {
+            pdx_list_header h;
+            if (!(t.fields & (1u << f)))
+                continue;
+            assert_int_equal(pdx_term_list(ix, &t, f, &h), PDX_OK);
+            from[n_at] = (size_t)(list - ix->map);
+            to[n_at++] = (size_t)(h.imp - ix->map) + IMPACT_BYTES;
+            list = h.end;
+        }
+    }
+    pdx_index_close(ix);
+    unsigned refused = 0;
+    snprintf(cmd, sizeof cmd, "'%s/paperdex-search' -i '%s' 'large language model' 2>&1 >/dev/null",
+             PDX_BIN_DIR, idx);
+    for (size_t k = 0; k < n_at; k++)
+        for (size_t i = from[k]; i < to[k]; i++)
+            for (unsigned bit = 0; bit < 8; bit++) {
+                uint8_t *c = malloc(size);
+                assert_non_null(c);
+                memcpy(c, b, size);
+                c[i] ^= (uint8_t)(1u << bit);
+                write_bytes(seg, c, size);
+                free(c);
+                char *out;
+                int rc = fx_run(cmd, &out);
+                /* a signal is 128 + its number through sh; a sanitizer
+                 * exits 1, as a search finding nothing does */
+                if (rc < 0 || rc > 2 || strstr(out, "Sanitizer"))
+                    fail_msg("a list header of the equivalent, byte %zu bit %u flipped: exit "
+                             "%d: %s",
+                             i, bit, rc, out);
+                refused += rc == 2;
+                free(out);
+            }
+    write_bytes(seg, b, size);
+    if (!refused)
+        fail_msg("no flip of the equivalent's list headers failed the expanded query");
+    free(b);
+    free(seg);
+    free(idx);
+    free(gone);
+    free(day);
+    fx_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1848,6 +1951,7 @@ int main(void)
         cmocka_unit_test(corrupt_not_a_regular_file),
         cmocka_unit_test(corrupt_search_cli_refuses_or_answers),
         cmocka_unit_test(corrupt_zero_inside_a_run_of_small_entries),
+        cmocka_unit_test(corrupt_list_read_while_expanding),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
