@@ -1609,6 +1609,14 @@ static const char *next_line(const char *data, size_t len, char end, size_t *pos
     if (end == '\r' && nl && *nl == '\r' && *pos < len && data[*pos] == '\n')
         (*pos)++; /* CR LF is one end */
     *n = rtrim_len(s, raw);
+    /* a byte-order mark where a file joined with `cat` started: the line
+     * it opens is read as if the mark were not there (a robustness trial:
+     * a second day's header after one was ignored, its papers dated by
+     * the first day's) */
+    if (*n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+        s += 3;
+        *n -= 3;
+    }
     return s;
 }
 
@@ -1797,6 +1805,63 @@ static size_t list_marker(const char *s, size_t n)
     return cols >= 1 && cols <= 4 ? sp : 0;
 }
 
+/* The end of the run of 1 to 6 '#' at s[i..n), a full-width '＃' counted
+ * as one (an input method's), or 0 when there is none. */
+static size_t hash_run(const char *s, size_t n, size_t i)
+{
+    size_t k = i;
+    unsigned count = 0;
+    for (;; count++) {
+        if (k < n && s[k] == '#')
+            k++;
+        else if (n - k >= 3 && memcmp(s + k, "\xef\xbc\x83", 3) == 0)
+            k += 3;
+        else
+            break;
+    }
+    return count >= 1 && count <= 6 ? k : 0;
+}
+
+/* Bytes of the Unicode space at s[0..n) that is no ASCII blank (U+00A0,
+ * U+2000..U+200B, U+3000), 0 if none. */
+static size_t wide_space_len(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+        return 2;
+    if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && u[2] <= 0x8b)
+        return 3;
+    if (n >= 3 && u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+/* trim(), then any Unicode spaces before the text too. */
+static void trim_wide(const char **s, size_t *n)
+{
+    trim(s, n);
+    for (size_t w; (w = wide_space_len(*s, *n)) != 0; trim(s, n)) {
+        *s += w;
+        *n -= w;
+    }
+}
+
+/* Is the line s[0..n), not a date header, one that was surely meant as
+ * one: '#'s then "Daily Papers", at another level, without the space or
+ * in other case ("# Daily Papers (...)", "##Daily Papers", "## daily
+ * papers")? Ignored, its papers would keep the date of the header before
+ * it unsaid (a robustness trial). */
+static bool near_date_header(const char *s, size_t n)
+{
+    size_t k = hash_run(s, n, pdx_block_indent(s, n));
+    if (!k)
+        return false;
+    const char *h = s + k;
+    size_t hn = n - k;
+    trim_wide(&h, &hn);
+    return has_prefix_ci(h, hn, "daily papers");
+}
+
 /* Is the line s[0..n), not a paper heading, one that was surely meant as
  * one: '#'s then a link to a paper, at another level ("#### [T](arxiv)"),
  * without the space ("###[T](arxiv)") or inside a list item ("- ###
@@ -1807,14 +1872,12 @@ static bool near_heading(const char *s, size_t n)
 {
     size_t i = pdx_block_indent(s, n);
     i += list_marker(s + i, n - i);
-    size_t k = i;
-    while (k < n && s[k] == '#')
-        k++;
-    if (k == i || k - i > 6)
+    size_t k = hash_run(s, n, i);
+    if (!k)
         return false;
     const char *h = s + k;
     size_t hn = n - k;
-    trim(&h, &hn);
+    trim_wide(&h, &hn);
     strip_closing_hashes(h, &hn);
     heading_parts hp;
     return hn && h[0] == '[' && read_heading(h, hn, &hp) && holds_arxiv_id(&hp);
@@ -1842,6 +1905,13 @@ static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
         rc = finish_paper(p);
         if (!rc)
             date_header(p, lineno, s + in + 15, n - in - 15);
+    } else if (near_date_header(s, n) && guess_reportable(p)) {
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                          "a line like a date header, but not '## Daily Papers (': ignored, "
+                          "the papers after it keep the date before it (write '## Daily "
+                          "Papers (YYYY-MM-DD)')");
+        if (p->sec == SEC_PAPER)
+            paper_line(p, lineno, s, n);
     } else if (p->sec == SEC_PAPER) {
         paper_line(p, lineno, s, n);
     }

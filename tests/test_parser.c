@@ -2154,6 +2154,39 @@ static void test_near_heading_warned(void **state)
     collect_free(&c);
 }
 
+/* What a robustness trial found parsed without a word: a heading with a
+ * no-break space or full-width signs (＃＃＃) in place of "### ", and a
+ * date header at another level, without its space or in lower case, are
+ * said as near misses; a byte-order mark opening a line (digests joined
+ * with cat) is no part of it, so the second day's header is read. */
+static void test_near_misses_of_headings_and_dates(void **state)
+{
+    (void)state;
+    const char *text = "## Daily Papers (2024-05-01)\n\n"
+                       "### [First](https://arxiv.org/abs/2405.00001)\n\n- 요약\n\n"
+                       "###\xc2\xa0[Second](https://arxiv.org/abs/2405.00002)\n\n"
+                       "\xef\xbc\x83\xef\xbc\x83\xef\xbc\x83 "
+                       "[Third](https://arxiv.org/abs/2405.00003)\n\n"
+                       "##Daily Papers (2024-05-02)\n\n"
+                       "# Daily Papers (2024-05-03)\n\n"
+                       "## daily papers (2024-05-04)\n\n"
+                       "#### Daily notes\n\n"
+                       "\xef\xbb\xbf## Daily Papers (2024-05-05)\n\n"
+                       "\xef\xbb\xbf### [Fourth](https://arxiv.org/abs/2405.00004)\n\n- 더\n";
+    collect c = {0};
+    assert_int_equal(parse_buf(&c, "mem/misses.md", text, (size_t)-1), PDX_OK);
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 7, "like a heading, but not '### '"));
+    assert_non_null(find_diag(&c, PDX_DIAG_WARNING, 9, "like a heading, but not '### '"));
+    for (uint32_t line = 11; line <= 15; line += 2)
+        assert_non_null(find_diag(&c, PDX_DIAG_WARNING, line, "like a date header"));
+    assert_null(find_diag(&c, PDX_DIAG_WARNING, 17, "like a date header"));
+    assert_int_equal(c.st.warnings, 5);
+    assert_int_equal(c.np, 2);
+    assert_int_equal(c.p[0].date, 20240501);
+    assert_int_equal(c.p[1].date, 20240505); /* after the mark */
+    collect_free(&c);
+}
+
 /* A digest saved as UTF-16 (a Windows editor's "Unicode") was reported
  * as "no '### ' paper headings", which sends the user looking for the
  * headings that are there. It is named for what it is, with no warning
@@ -2818,6 +2851,8 @@ int main(void)
         T("parser/html_comment_text_after_close", test_html_comment_text_after_close),
         T("parser/file/not_digest", test_file_not_digest),
         T("parser/file/near_heading_warned", test_near_heading_warned),
+        T("parser/file/near_misses_of_headings_and_dates",
+          test_near_misses_of_headings_and_dates),
         T("parser/file/utf16", test_file_utf16),
         T("parser/reports_in_line_order", test_reports_in_line_order),
         T("parser/dates", test_dates),
