@@ -369,6 +369,21 @@ static int parse_date_filter(pdx_searcher *s, pdx_clause *cl, const char *v, siz
     return PDX_OK;
 }
 
+/* Is v[0, n) a well-formed vote filter but for the size of a number:
+ * digits, with the operators and dots of one? (votes:2147483647 was
+ * called malformed: a robustness trial.) */
+static bool only_digits_and_ops(const char *v, size_t n)
+{
+    bool digit = false;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] >= '0' && v[i] <= '9')
+            digit = true;
+        else if (v[i] == 0 || !strchr("<>=.", v[i]))
+            return false;
+    }
+    return digit;
+}
+
 /* votes:V into a filter clause's inclusive [lo, hi]. */
 static int parse_votes_filter(pdx_searcher *s, pdx_clause *cl, const char *v, size_t n)
 {
@@ -396,6 +411,10 @@ static int parse_votes_filter(pdx_searcher *s, pdx_clause *cl, const char *v, si
         ok = parse_uint(v, n, max, &lo);
         hi = lo;
     }
+    if (!ok && only_digits_and_ops(v, n))
+        return pdx_searcher_error(s, PDX_EINVAL,
+                                  "vote filter '%.*s' past %lld votes: no paper has more",
+                                  (int)PDX_MIN(n, 64), v, (long long)max);
     if (!ok)
         return pdx_searcher_error(s, PDX_EINVAL,
                                   "malformed vote filter '%.*s': use votes:50, votes:>=50, "

@@ -658,6 +658,9 @@ static void query_bad_values(void **state)
     refused(e, "video title:-robot", "-title:video");
     refused(e, "video summary:-\"robot arm\"", "'summary:-' excludes nothing");
     refused(e, "votes:10..5", "reversed vote range '10..5'");
+    refused(e, "votes:2147483647", "vote filter '2147483647' past 1000000000 votes");
+    refused(e, "votes:>=99999999999", "past 1000000000 votes");
+    refused(e, "votes:1x", "malformed vote filter '1x'");
     refused(e, "date:2024-08..2024-06", "reversed date range '2024-08..2024-06'");
     refused(e, "date:2024-06-02..2024-06-01", "reversed date range");
     /* equal bounds and open ranges are fine */
