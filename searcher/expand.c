@@ -939,6 +939,32 @@ static void drop_acronyms(alt_list *l)
     l->n = k;
 }
 
+/* Gives Korean word w (its clause c) the equivalents, less acronyms, of
+ * the key in x->key, found into lk[0..n_lk); none when w is too common,
+ * which --explain then says. *done false: the key had no equivalent to
+ * add, and the caller may try another. */
+static int expand_by_key(expander *x, const span_word *w, const pdx_clause *c,
+                         const lookup lk[2], size_t n_lk, bool *done)
+{
+    *done = true;
+    if (too_common(x->s, c)) {
+        if (w[0].g < PDX_MAX_QUERY_GROUPS)
+            x->common[w[0].g] = true;
+        return PDX_OK;
+    }
+    alt_list l = {.cap = ALT_GATHER};
+    const char *surface = NULL;
+    size_t surface_len = 0;
+    int rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk,
+                       ways_of(x), true, &l, &surface, &surface_len);
+    drop_acronyms(&l);
+    if (rc || !l.n) {
+        *done = false;
+        return rc;
+    }
+    return add_alts(x, w, 1, &l, surface, surface_len);
+}
+
 /* Expands one Korean word w that the lexicon lacks with the equivalents of
  * its first derived form that has some. Each
  * form is looked up first (most are not in the lexicon: a hash probe), its
@@ -966,21 +992,7 @@ static int expand_noun(expander *x, const span_word *w)
         /* a form the tokenizer reads as this noun, of a noun not too common */
         if ((rc = reads_as_noun(x->s, form, nn + en, noun, nn, &derived)) || !derived)
             continue;
-        if (too_common(x->s, c)) {
-            if (w[0].g < PDX_MAX_QUERY_GROUPS) /* --explain says why */
-                x->common[w[0].g] = true;
-            return PDX_OK;
-        }
-        alt_list l = {.cap = ALT_GATHER};
-        const char *surface = NULL;
-        size_t surface_len = 0;
-        rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk,
-                       ways_of(x), true, &l, &surface, &surface_len);
-        drop_acronyms(&l);
-        if (!rc && l.n) {
-            done = true;
-            rc = add_alts(x, w, 1, &l, surface, surface_len);
-        }
+        rc = expand_by_key(x, w, c, lk, n_lk, &done);
     }
     return rc;
 }
@@ -1005,18 +1017,9 @@ static int expand_synonym(expander *x, const span_word *w)
             return x->key.err;
         if ((rc = find_key(x, PDX_LEX_KO, lk, &n_lk)) || !lk[0].count)
             continue;
-        if (too_common(x->s, c)) {
-            x->common[w[0].g] = true; /* --explain says why */
-            return PDX_OK;
-        }
-        alt_list l = {.cap = ALT_GATHER};
-        const char *surface = NULL;
-        size_t surface_len = 0;
-        rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk,
-                       ways_of(x), true, &l, &surface, &surface_len);
-        drop_acronyms(&l);
-        if (!rc && l.n)
-            return add_alts(x, w, 1, &l, surface, surface_len);
+        bool done;
+        if ((rc = expand_by_key(x, w, c, lk, n_lk, &done)) || done)
+            return rc;
     }
     return rc;
 }
