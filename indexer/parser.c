@@ -1905,15 +1905,14 @@ static int plain_line(pdx_parser *p, uint32_t lineno, const char *s, size_t n)
         rc = finish_paper(p);
         if (!rc)
             date_header(p, lineno, s + in + 15, n - in - 15);
-    } else if (near_date_header(s, n) && guess_reportable(p)) {
-        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
-                          "a line like a date header, but not '## Daily Papers (': ignored, "
-                          "the papers after it keep the date before it (write '## Daily "
-                          "Papers (YYYY-MM-DD)')");
+    } else {
+        if (near_date_header(s, n) && guess_reportable(p))
+            pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
+                              "a line like a date header, but not '## Daily Papers (': "
+                              "ignored, the papers after it keep the date before it (write "
+                              "'## Daily Papers (YYYY-MM-DD)')");
         if (p->sec == SEC_PAPER)
             paper_line(p, lineno, s, n);
-    } else if (p->sec == SEC_PAPER) {
-        paper_line(p, lineno, s, n);
     }
     return rc ? rc : buf_err(p);
 }

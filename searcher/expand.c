@@ -330,10 +330,10 @@ typedef enum pair_ways { PAIRS_SAFE, PAIRS_STATED, PAIRS_ANY } pair_ways;
 
 /* The pairs of the key's lookups lk[0..n) (those `ways` allows): the
  * other side's terms of each into l, then, with hop, the key side's other
- * spellings through them (one hop). *key_surface is the key as the first pair writes it. Not inlined, nor
- * is add_alts(): most spans are not in the lexicon, and the code every
- * query runs (the loop over the groups and their keys) stays small and in
- * few cache lines, as it is run cold. */
+ * spellings through them (one hop). *key_surface is the key as the first
+ * pair writes it. Not inlined, nor is add_alts(): most spans are not in
+ * the lexicon, and the code every query runs (the loop over the groups
+ * and their keys) stays small and in few cache lines, as it is run cold. */
 __attribute__((noinline)) static int find_alts(pdx_searcher *s, const pdx_lexicon *lx,
                                                const char *key, size_t key_len,
                                                const lookup *lk, size_t n, pair_ways ways,
@@ -781,8 +781,8 @@ static bool acronym_span_lookup(expander *x, const span_word *w, uint32_t n, loo
         if ((*rc = pdx_lexicon_get(x->lx, PDX_LEX_EN, r, &p)))
             break;
         bool korean = is_korean(p.ko_terms);
-        if (!is_acronym(p.en_surface, p.en_surface_len) || !memchr(p.ko_terms, ' ', p.ko_terms_len) ||
-            korean != (*side == PDX_LEX_KO))
+        if (!is_acronym(p.en_surface, p.en_surface_len) ||
+            !memchr(p.ko_terms, ' ', p.ko_terms_len) || korean != (*side == PDX_LEX_KO))
             continue;
         tried++;
         x->key.len = head;

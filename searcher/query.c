@@ -2845,10 +2845,8 @@ static void note_suffix_star(parse_ctx *c, const char *w, size_t n)
  * string and a fragment is far shorter). */
 #define PDX_MAX_ADDRESS_BYTES 512
 
-/* Is w[0, n) one of words[] or, when particle, one of them with a
- * particle the query drops (기법을, 방법으로)? */
-static bool word_in(const char *const *words, size_t n_words, const char *w, size_t n,
-                    bool particle)
+bool pdx_word_in(const char *const *words, size_t n_words, const char *w, size_t n,
+                 bool particle)
 {
     for (size_t i = 0; i < n_words; i++) {
         size_t k = strlen(words[i]);
@@ -2884,9 +2882,10 @@ static bool korean_function_word(const parse_ctx *c, const char *w, size_t n)
         "기반으로", "바탕으로", "중심으로", "관련된", "관련한", "및", "등", "등의", "등을",
         "같은"};
     static const char *const after_word[] = {"기반", "기반의", "관련"};
-    return word_in(words, sizeof words / sizeof *words, w, n, false) ||
+    return pdx_word_in(words, sizeof words / sizeof *words, w, n, false) ||
            (c->n_positive > 1 &&
-            word_in(after_word, sizeof after_word / sizeof *after_word, w, n, false));
+            pdx_word_in(after_word, sizeof after_word / sizeof *after_word, w, n,
+                        false));
 }
 
 /* Is w[0, n), after another word, a general word: one that names what
@@ -2914,8 +2913,9 @@ static bool general_word(const parse_ctx *c, const char *w, size_t n, bool *lead
         memcpy(low, w, n);
         low[0] = ascii_lower(w[0]);
     }
-    bool general = word_in(korean, sizeof korean / sizeof *korean, w, n, true) ||
-                   (fits && word_in(english, sizeof english / sizeof *english, low, n, false));
+    bool general = pdx_word_in(korean, sizeof korean / sizeof *korean, w, n, true) ||
+                   (fits &&
+                    pdx_word_in(english, sizeof english / sizeof *english, low, n, false));
     *lead = general && c->n_positive <= 1;
     return general && !*lead;
 }
@@ -2934,7 +2934,7 @@ static bool query_function_word(const char *w, size_t n)
         "are",   "was",  "were", "be",    "been",  "do",    "does",  "did",   "can",
         "could", "should", "would", "will", "there", "this", "that",  "these", "those",
         "it",    "its",  "up"};
-    return word_in(words, sizeof words / sizeof *words, w, n, false);
+    return pdx_word_in(words, sizeof words / sizeof *words, w, n, false);
 }
 
 /* Is the plain word w[0, n) a function word the query need not require
@@ -3320,7 +3320,7 @@ static bool asks_about(const char *w, size_t n)
         return false;
     for (size_t i = 0; i < n; i++)
         low[i] = ascii_lower(w[i]);
-    return word_in(words, sizeof words / sizeof *words, low, n, false);
+    return pdx_word_in(words, sizeof words / sizeof *words, low, n, false);
 }
 
 static void lead_general_words(pdx_query *q, const char *text)

@@ -465,6 +465,10 @@ int pdx_clause_spelling_of(pdx_searcher *s, const char *surface, size_t n, uint8
  * written as '-': "pre–training" is pre-training. Returns the bytes
  * written, 0 when it does not fit. */
 size_t pdx_ascii_hyphens(const char *w, size_t n, char *out);
+/* Is w[0, n) one of words[0..n_words) or, when particle, one of them with
+ * a particle the query drops (기법을, 방법으로)? */
+bool pdx_word_in(const char *const *words, size_t n_words, const char *w, size_t n,
+                 bool particle);
 /* The other words of Korean word w[0..n)'s synonym group (synonyms.c),
  * w maybe with a particle the query mode drops after it, as
  * NUL-terminated static strings into out; returns how many, 0 when w is

@@ -37,21 +37,13 @@ static const char *const synonym_groups[][PDX_SYNONYMS_MAX + 2] = {
     {NULL},
 };
 
-/* Is w[0, n) the word g, or g and a particle the query mode drops? */
-static bool is_word(const char *g, const char *w, size_t n)
-{
-    size_t k = strlen(g);
-    return n >= k && !memcmp(g, w, k) &&
-           (n == k || pdx_korean_particle_len(w + k, n - k) == n - k);
-}
-
 size_t pdx_korean_synonyms(const char *w, size_t n, const char *out[PDX_SYNONYMS_MAX])
 {
     for (size_t g = 0; synonym_groups[g][0]; g++) {
         const char *const *grp = synonym_groups[g];
         size_t self = PDX_SYNONYMS_MAX + 1;
         for (size_t i = 0; grp[i] && self > PDX_SYNONYMS_MAX; i++)
-            if (is_word(grp[i], w, n))
+            if (pdx_word_in(&grp[i], 1, w, n, true))
                 self = i;
         if (self > PDX_SYNONYMS_MAX)
             continue;
