@@ -446,8 +446,6 @@ typedef struct expander {
     /* the words the lexicon has that are too common to expand
      * (expand_span()), for --explain (pdx_query_too_common()) */
     bool common[PDX_MAX_QUERY_GROUPS];
-    /* a span's key with an acronym's long form in it (add_long_form()) */
-    char long_form[256];
 } expander;
 
 static pair_ways ways_of(const expander *x)
@@ -797,19 +795,18 @@ static bool acronym_span_lookup(expander *x, const span_word *w, uint32_t n, loo
 
 /* Puts the key in x->key, span w's long form (acronym_span_lookup()), as
  * written surface[0..sn), first in l, which find_alts() filled: it is no
- * equivalent of itself there. Copied: add_alts() keys again. */
-static int add_long_form(expander *x, alt_list *l, const char *surface, size_t sn)
+ * equivalent of itself there. It points into x->key, as l->key_terms
+ * does: nothing keys again until add_alts() is done with l. */
+static void add_long_form(expander *x, alt_list *l, const char *surface, size_t sn)
 {
-    if (x->key.len > sizeof x->long_form || l->n == 0)
-        return x->key.err;
-    memcpy(x->long_form, x->key.data, x->key.len);
+    if (l->n == 0)
+        return;
     if (l->n == l->cap)
         l->n--;
     memmove(l->a + 1, l->a, l->n * sizeof *l->a);
-    l->a[0] = (alt){x->long_form, x->key.len, surface, sn, l->a[1].support, l->a[1].side,
-                    false, false, false};
+    l->a[0] = (alt){(const char *)x->key.data, x->key.len, surface, sn, l->a[1].support,
+                    l->a[1].side, false, false, false};
     l->n++;
-    return PDX_OK;
 }
 
 /* Expands span w (n words) with the key in x->key, found into lk[0..n_lk)
@@ -833,7 +830,7 @@ static int expand_found(expander *x, span_df *d, const span_word *w, uint32_t n,
     rc = find_alts(x->s, x->lx, (const char *)x->key.data, x->key.len, lk, n_lk, ways_of(x),
                    true, &l, &surface, &surface_len);
     if (!rc && long_form && surface) /* the long form's phrase itself, first */
-        rc = add_long_form(x, &l, surface, surface_len);
+        add_long_form(x, &l, surface, surface_len);
     if (rc || l.n == 0)
         return rc;
     /* done when some equivalent is added: one too common to add each
