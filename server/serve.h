@@ -84,8 +84,16 @@ void pdx_reaper_stop(pdx_reaper *r);
 pdx_reaper_conn *pdx_reaper_track(pdx_reaper *r, int fd);
 /* The connection is closed, before its socket is: forget and free c. */
 void pdx_reaper_untrack(pdx_reaper *r, pdx_reaper_conn *c);
-/* A reply was sent: the next request's deadline starts now. */
+/* A reply was sent: the next request's deadline starts now, and the
+ * connection is idle until its request line comes. */
 void pdx_reaper_restart(pdx_reaper_conn *c);
+/* A request line came: its deadline starts now; the connection is busy. */
+void pdx_reaper_begin(pdx_reaper_conn *c);
+/* Every idle connection (open, or between requests, with no request line
+ * yet) is closed within_ms from now unless a request line comes first:
+ * the server is full and clients wait to be accepted. Returns how many
+ * were hurried. */
+unsigned pdx_reaper_drain_idle(pdx_reaper *r, long long within_ms);
 /* The current request's deadline comes within_ms from now (sooner than
  * r's deadline): a request libmicrohttpd may fail to answer. */
 void pdx_reaper_hurry(const pdx_reaper *r, pdx_reaper_conn *c, long long within_ms);

@@ -66,6 +66,13 @@ static const char usage[] =
 /* Connections above --max-connections that are still accepted, to tell
  * them 503 rather than close them unanswered. */
 #define OVERLOAD_MARGIN 16
+/* When the last of those is taken, libmicrohttpd accepts no more, and
+ * clients wait in the listen queue until a connection closes: connections
+ * left open without a request (a flood of half-open ones, or clients idle
+ * between requests) would hold them there for --timeout. So then every
+ * idle connection is closed within DRAIN_MS unless its request line
+ * comes, as nginx reuses idle keep-alive connections when it runs out. */
+#define DRAIN_MS 500
 
 typedef struct options {
     const char *index;       /* path of the index (not owned) */
@@ -80,6 +87,7 @@ typedef struct server {
     pdx_served sv;              /* the index */
     unsigned max_connections;   /* copy of the option */
     atomic_uint connections;    /* open connections served (at most max_connections) */
+    atomic_uint open;           /* open connections, served or not */
     atomic_ullong requests;     /* requests answered */
     pdx_reaper *reaper;         /* the per-request deadline */
 } server;
@@ -449,7 +457,7 @@ static size_t params_in(const char *uri)
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
     server *srv = cls;
-    pdx_reaper_restart(deadline_of(c));
+    pdx_reaper_begin(deadline_of(c));
     request_state *st = malloc(sizeof *st);
     if (st) {
         *st = (request_state){strlen(uri), false, path_has_nul(uri), false, "", 0, false};
@@ -494,6 +502,11 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
                           enum MHD_ConnectionNotificationCode code)
 {
     server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED &&
+        atomic_fetch_add(&srv->open, 1) + 1 >= srv->max_connections + OVERLOAD_MARGIN)
+        pdx_reaper_drain_idle(srv->reaper, DRAIN_MS);
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+        atomic_fetch_sub(&srv->open, 1);
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         conn_state *cs = malloc(sizeof *cs);
         *socket_context = cs;
@@ -613,7 +626,8 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *payload, const c
             snprintf(left, sizeof left,
                      PROG "libmicrohttpd: %u more messages left out (at most %d a minute)\n",
                      dropped, LOG_BURST);
-        pdx_cli_eprintf("%s" PROG "libmicrohttpd: %s\n", left, msg);
+        /* left is ours and ends in a newline the escaping would show as \x0A */
+        pdx_cli_eprintf_after(left, PROG "libmicrohttpd: %s\n", msg);
     }
 }
 

@@ -24,6 +24,7 @@ struct pdx_reaper_conn {
     struct pdx_reaper_conn *prev, *next; /* the reaper's list */
     int fd;                              /* its socket (owned by libmicrohttpd) */
     atomic_llong since_ms;               /* when its current request began */
+    atomic_bool idle;                    /* no request line yet */
     bool reaped;                         /* shut down already */
 };
 
@@ -120,6 +121,7 @@ pdx_reaper_conn *pdx_reaper_track(pdx_reaper *r, int fd)
         return NULL; /* this connection goes without a deadline */
     c->fd = fd;
     atomic_init(&c->since_ms, monotonic_ms());
+    atomic_init(&c->idle, true);
     pthread_mutex_lock(&r->lock);
     c->next = r->head;
     if (r->head)
@@ -146,8 +148,33 @@ void pdx_reaper_untrack(pdx_reaper *r, pdx_reaper_conn *c)
 
 void pdx_reaper_restart(pdx_reaper_conn *c)
 {
-    if (c)
+    if (c) {
         atomic_store(&c->since_ms, monotonic_ms());
+        atomic_store(&c->idle, true);
+    }
+}
+
+void pdx_reaper_begin(pdx_reaper_conn *c)
+{
+    if (c) {
+        atomic_store(&c->since_ms, monotonic_ms());
+        atomic_store(&c->idle, false);
+    }
+}
+
+unsigned pdx_reaper_drain_idle(pdx_reaper *r, long long within_ms)
+{
+    unsigned n = 0;
+    long long soon = monotonic_ms() - r->deadline_ms + within_ms;
+    pthread_mutex_lock(&r->lock);
+    for (pdx_reaper_conn *c = r->head; c; c = c->next) {
+        if (c->reaped || !atomic_load(&c->idle) || atomic_load(&c->since_ms) <= soon)
+            continue;
+        atomic_store(&c->since_ms, soon);
+        n++;
+    }
+    pthread_mutex_unlock(&r->lock);
+    return n;
 }
 
 void pdx_reaper_hurry(const pdx_reaper *r, pdx_reaper_conn *c, long long within_ms)

@@ -629,6 +629,25 @@ class ServeTest(unittest.TestCase):
         finally:
             srv.stop()
 
+    def test_half_open_flood_does_not_hold_new_clients(self):
+        """A robustness trial held 272 connections open without a request:
+        libmicrohttpd accepted no more, and a new client waited for the
+        --timeout (~10 s) in the listen queue. Once the last connection it
+        accepts is taken, the idle ones are closed within half a second."""
+        srv = H.Server(BIN, self.index, "--max-connections", "2", "--timeout", "10")
+        flood = []
+        try:
+            flood = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(2 + 16)]
+            time.sleep(0.2)
+            t0 = time.time()
+            st = get(srv.port, "/api/stats")[0]
+            self.assertLess(time.time() - t0, 4.0)
+            self.assertEqual(st, 200)  # the places the flood held are free again
+        finally:
+            for s in flood:
+                s.close()
+            srv.stop()
+
     def test_start_stop_and_arguments(self):
         srv = H.Server(BIN, self.index, listen="0.0.0.0:0")
         self.assertIn("warning", srv.read_stderr() + "".join(srv.stderr_lines))
