@@ -19,7 +19,7 @@
  * checksum holds (frame.c, shared with the manifest). */
 static int check_coverage(pdx_index *ix)
 {
-    char msg[400];
+    char msg[PDX_MSG_MAX];
     int rc = pdx_frame_coverage(ix->map, ix->size, &pdx_segment_kind, ix->sec, msg, sizeof msg);
     return rc ? pdx_index_corrupt(ix, "%s", msg) : PDX_OK;
 }
@@ -561,7 +561,7 @@ static int check_files(pdx_index *view, const pdx_manifest *m)
  * MCAND included), then what the view's open did not check. */
 static int check_manifest_sections(pdx_index *view, pdx_manifest *full)
 {
-    char msg[400];
+    char msg[PDX_MSG_MAX];
     int rc = pdx_manifest_decode(full, view->mf_bytes, view->mf_len, msg, sizeof msg);
     if (rc)
         return rc == PDX_ENOMEM ? rc : pdx_index_error(view, rc, "%s", msg);

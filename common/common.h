@@ -116,6 +116,11 @@ static inline int pdx_term_cmp(const void *a, size_t alen, const void *b, size_t
 
 /* ---- errors.c: messages kept beside an error code ---- */
 
+/* Bytes of a message that names files: a path may be PATH_MAX (4096)
+ * bytes, and the reason must not be cut off after it (a trial's 600-byte
+ * path lost it from 512-byte buffers). */
+#define PDX_MSG_MAX 8192
+
 /* Formats fmt into msg[0..n) (nothing when n is 0) and returns code, so a
  * failing call reads `return pdx_msgf(err, err_size, PDX_EIO, ...);`. */
 int pdx_msgf(char *msg, size_t n, int code, const char *fmt, ...)

@@ -547,7 +547,7 @@ static int check_parts(const uint8_t *p, size_t len, const pdx_section *sec, uns
                        char *errbuf, size_t errbuf_size)
 {
     if ((parts & PDX_MANIFEST_ALL) == PDX_MANIFEST_ALL) {
-        char msg[400];
+        char msg[PDX_MSG_MAX];
         int rc = pdx_frame_coverage(p, len, &pdx_manifest_kind, sec, msg, sizeof msg);
         if (rc && errbuf_size)
             snprintf(errbuf, errbuf_size, "manifest: %s", msg);
@@ -604,7 +604,7 @@ int pdx_manifest_decode_parts(pdx_manifest *m, const uint8_t *p, size_t len, uns
     parts |= (1u << PDX_MSEC_META) | (1u << PDX_MSEC_SEGS);
     pdx_section sec[PDX_MSEC_COUNT + 1];
     uint32_t version;
-    char msg[400];
+    char msg[PDX_MSG_MAX];
     int rc = pdx_frame_read(p, len, &pdx_manifest_kind, sec, &version, msg, sizeof msg);
     if (rc) {
         if (errbuf_size)

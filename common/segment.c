@@ -174,7 +174,7 @@ const pdx_frame_kind pdx_segment_kind = {PDX_MAGIC, PDX_FORMAT_VERSION, PDX_SEC_
 /* Header, footer and section table (frame.c, shared with the manifest). */
 static int check_frame(pdx_index *ix)
 {
-    char msg[400];
+    char msg[PDX_MSG_MAX];
     int rc = pdx_frame_read(ix->map, ix->size, &pdx_segment_kind, ix->sec, &ix->format_version,
                             msg, sizeof msg);
     return rc ? pdx_index_error(ix, rc, "%s", msg) : PDX_OK;

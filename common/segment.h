@@ -49,7 +49,7 @@ struct pdx_index {
     uint32_t idhash_slots;   /* power of two */
     char *stemmer, *unicode_version, *generator; /* owned copies */
     char *path;                                  /* owned */
-    char errmsg[512]; /* last error, "path: what"; "" after a good open */
+    char errmsg[PDX_MSG_MAX]; /* last error, "path: what"; "" after a good open */
     /* The lexicon's view (a view's: the manifest's LEXICON), made at open
      * from its header alone (O(1)); lookups check what they read, --check
      * the whole. NULL when there is none (always for a segment handle).

@@ -74,7 +74,7 @@ static int refuse_segment(pdx_index *ix)
 {
     pdx_section sec[PDX_SEC_COUNT + 1];
     uint32_t version;
-    char msg[400];
+    char msg[PDX_MSG_MAX];
     int rc = pdx_frame_read(ix->mf_bytes, ix->mf_len, &pdx_segment_kind, sec, &version, msg,
                             sizeof msg);
     if (rc == PDX_EVERSION || (version && version != PDX_FORMAT_VERSION))
@@ -113,7 +113,7 @@ static int read_manifest(pdx_index *ix, const char *path, struct stat *st)
         return ours ? pdx_index_corrupt(ix, "truncated: %zu bytes", n)
                     : pdx_index_error(ix, PDX_ENOTINDEX, "not a paperdex index (%zu bytes)", n);
     }
-    char msg[400];
+    char msg[PDX_MSG_MAX];
     /* The manifest stays mapped as long as ix: its lexicon is read
      * where it lies. */
     rc = pdx_manifest_decode_parts(&ix->manifest, p, n, PDX_MANIFEST_VIEW | PDX_MANIFEST_BORROW,
@@ -205,7 +205,7 @@ static int open_one_segment(pdx_index *ix, const char *seg_base, const struct st
     char *sp = pdx_segment_path(seg_base, ms->seq);
     if (!sp)
         return pdx_index_error(ix, PDX_ENOMEM, "out of memory");
-    char err[512];
+    char err[PDX_MSG_MAX];
     int rc = pdx_segment_open_flags(&ix->segs[i], sp, flags, err, sizeof err);
     if (rc == PDX_ENOTFOUND) {
         if (manifest_replaced(ix->path, st, ix->manifest.generation))

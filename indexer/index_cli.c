@@ -511,7 +511,7 @@ static bool export_refused(const char *path);
  * (after a message on stderr: the index itself was written). */
 static int do_export(const char *ix_path, export_out *x)
 {
-    char err[600];
+    char err[PDX_MSG_MAX];
     pdx_index *ix = NULL;
     int rc = pdx_index_open(&ix, ix_path, err, sizeof err);
     if (rc) {
@@ -555,7 +555,7 @@ static int do_export(const char *ix_path, export_out *x)
  * exit status says it), a failure on stderr. */
 static int do_check(const char *path, bool quiet)
 {
-    char err[600];
+    char err[PDX_MSG_MAX];
     pdx_index *ix;
     int rc = pdx_index_open(&ix, path, err, sizeof err);
     if (rc) {
@@ -586,7 +586,7 @@ static int do_check(const char *path, bool quiet)
 
 static int do_info(const char *path)
 {
-    char err[600];
+    char err[PDX_MSG_MAX];
     pdx_index *ix;
     if (pdx_index_open(&ix, path, err, sizeof err)) {
         pdx_cli_eprintf("paperdex-index: %s\n", err);
@@ -813,7 +813,7 @@ static const char *export_target_problem(const char *path)
  * changed, while the index was written. */
 static bool export_refused(const char *path)
 {
-    char err[1024];
+    char err[PDX_MSG_MAX];
     if (pdx_refuse_index_lock(path, err, sizeof err)) {
         pdx_cli_eprintf("paperdex-index: --export-jsonl %s\n", err);
         return true;
@@ -831,7 +831,7 @@ static bool export_refused(const char *path)
  * written, as for -o). */
 static int export_target(const char *path, char **out)
 {
-    char err[1024];
+    char err[PDX_MSG_MAX];
     int rc = pdx_output_target(path, out, err, sizeof err);
     if (rc)
         pdx_cli_eprintf("paperdex-index: --export-jsonl %s\n", err);
@@ -985,7 +985,7 @@ static int do_update(run_state *s, const char *out, const char *const *paths, si
                      const pdx_update_opts *uo)
 {
     pdx_update_stats st = {0};
-    char err[800];
+    char err[PDX_MSG_MAX];
     pdx_parse_cb cb = {on_update_paper, on_diag, s};
     int rc = paths ? pdx_index_update(out, paths, n_paths, uo, &cb, &st, err, sizeof err)
                    : pdx_index_optimize(out, uo, &st, err, sizeof err);
@@ -1019,7 +1019,7 @@ static int run_watch(run_state *s, const char *out, const char *const *paths, si
     pdx_watch_opts wo = {.index_path = out, .paths = paths, .n_paths = n_paths, .update = uo,
                          .cb = &cb, .stop = &interrupted, .log = stdout, .json = s->json,
                          .errors_only = s->quiet};
-    char err[1024];
+    char err[PDX_MSG_MAX];
     int rc = pdx_watch_run(&wo, err, sizeof err);
     if (rc)
         pdx_cli_eprintf("paperdex-index: --watch: %s\n", err[0] ? err : pdx_strerror(rc));

@@ -68,7 +68,7 @@ int pdx_update_push_segment(pdx_updater *u, const pdx_manifest_segment *ms, useg
         return pdx_update_oom(u);
     useg *s = &u->segs[u->n_segs];
     memset(s, 0, sizeof *s);
-    char err[600];
+    char err[PDX_MSG_MAX];
     int rc = pdx_segment_open(&s->ix, sp, err, sizeof err);
     free(sp);
     if (rc)

@@ -501,7 +501,7 @@ void pdx_parser_report(pdx_parser *p, pdx_diag_level level, const char *file,
         p->stats->skipped++;
     if (!p->cb.on_diag)
         return;
-    char msg[1024];
+    char msg[PDX_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
     int r = vsnprintf(msg, sizeof msg, fmt, ap);
@@ -535,7 +535,7 @@ void pdx_parser_report(pdx_parser *p, pdx_diag_level level, const char *file,
 /* Delivers the reports held for the paper that ends, in the order made. */
 static void pending_flush(pdx_parser *p)
 {
-    char msg[1024];
+    char msg[PDX_MSG_MAX];
     for (size_t at = 0; at + 9 <= p->pending.len;) {
         const uint8_t *r = p->pending.data + at;
         uint32_t line = pdx_get_u32(r + 1), n = pdx_get_u32(r + 5);

@@ -43,7 +43,7 @@ static void say_waiting(pdx_diag_fn on_diag, void *payload, const char *index_pa
 {
     if (!on_diag)
         return;
-    char msg[600];
+    char msg[PDX_MSG_MAX];
     snprintf(msg, sizeof msg, "another paperdex writer holds %s: waiting for it (up to %d s)",
              lock, PDX_LOCK_WAIT_MS / 1000);
     pdx_diag d = {PDX_DIAG_NOTE, index_path, 0, msg};

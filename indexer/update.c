@@ -102,7 +102,7 @@ void pdx_update_diag(pdx_updater *u, pdx_diag_level level, const char *file, uin
 {
     if (!u->cb.on_diag)
         return;
-    char msg[600];
+    char msg[PDX_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -195,7 +195,7 @@ static int open_old_segment(pdx_updater *u, const pdx_manifest_segment *ms, useg
     char *sp = pdx_segment_path(u->path, ms->seq);
     if (!sp)
         return pdx_update_oom(u);
-    char err[600];
+    char err[PDX_MSG_MAX];
     int rc = pdx_segment_open(&s->ix, sp, err, sizeof err);
     if (rc) {
         free(sp);
@@ -234,7 +234,7 @@ uint64_t pdx_useg_header_sum(const useg *s)
  * names. */
 static int resolve_index_path(pdx_updater *u, const char *path)
 {
-    char err[1024];
+    char err[PDX_MSG_MAX];
     int rc = pdx_output_target(path, &u->path, err, sizeof err);
     if (rc)
         return pdx_update_fail(u, rc, "%s", err);
@@ -265,7 +265,7 @@ static int refuse_foreign(pdx_updater *u)
 static int refuse_before_lock(pdx_updater *u, bool must_exist)
 {
     bool exists = false;
-    char err[1024] = "";
+    char err[PDX_MSG_MAX] = "";
     int rc = pdx_refuse_index_lock(u->path, err, sizeof err);
     if (rc)
         return pdx_update_fail(u, rc, "%s", err);
@@ -297,7 +297,7 @@ static void rebuild_other_tokenizer(pdx_updater *u)
 
 static int load_index(pdx_updater *u)
 {
-    char err[600] = "";
+    char err[PDX_MSG_MAX] = "";
     bool exists = false;
     int rc = pdx_manifest_read(u->path, &u->old, &exists, err, sizeof err);
     if (rc == PDX_ENOTINDEX)
@@ -313,7 +313,7 @@ static int load_index(pdx_updater *u)
     u->first_new_seq = u->next_seq;
     u->generation = exists ? u->old.generation : 0;
     pdx_writer_remove_stale_temps(u->path);
-    char jerr[600];
+    char jerr[PDX_MSG_MAX];
     if ((rc = pdx_journal_start(u->path, exists ? &u->old : NULL, jerr, sizeof jerr)))
         return pdx_update_fail(u, rc, "%s", jerr);
     if (exists && !pdx_manifest_tokenizer_is_ours(&u->old)) {
@@ -852,7 +852,7 @@ static int begin(pdx_updater *u, const char *index_path, const pdx_update_opts *
         return u->err ? u->err : pdx_update_oom(u);
     if (refuse_before_lock(u, must_exist))
         return u->err;
-    char err[600] = "";
+    char err[PDX_MSG_MAX] = "";
     int rc = pdx_index_lock(u->path, u->opts.writer.cancel, u->cb.on_diag, u->cb.payload,
                             &u->lock, err, sizeof err);
     if (rc)

@@ -91,7 +91,7 @@ typedef struct pdx_updater {
     pdx_parse_cb cb;         /* diagnostics and progress; the caller's */
     pdx_lock lock;           /* holds <INDEX>.lock; fd -1 before */
     int err;                 /* first error (sticky) */
-    char errmsg[700];        /* its message */
+    char errmsg[PDX_MSG_MAX];        /* its message */
     pdx_update_stats st;     /* what was done */
     pdx_parse_stats parse_stats; /* of the walk and the parsing */
 
@@ -128,7 +128,7 @@ typedef struct pdx_updater {
     pthread_t assoc_thread;
     bool assoc_running; /* the thread runs and must be joined */
     int assoc_rc;       /* the counting's result */
-    char assoc_why[400]; /* what a damaged segment said, when it failed */
+    char assoc_why[PDX_MSG_MAX]; /* what a damaged segment said, when it failed */
     bool assoc_reported; /* its failure is the update's error already */
 
     nfile *recs;             /* the new manifest's file records (any order) */

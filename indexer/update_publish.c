@@ -418,7 +418,7 @@ static int write_manifest(pdx_updater *u, const pdx_manifest *m)
 {
     pdx_writer *w = NULL;
     int rc = pdx_update_writer(u, &w);
-    char err[600];
+    char err[PDX_MSG_MAX];
     if (!rc && !pdx_update_cancelled(u)) {
         rc = pdx_manifest_publish(u->path, pdx_writer_tmp_prefix(w), m, err, sizeof err);
         if (rc)

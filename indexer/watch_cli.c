@@ -480,7 +480,7 @@ int pdx_watch_run(const pdx_watch_opts *o, char *errbuf, size_t errbuf_size)
     errbuf[0] = '\0';
     watch_state s;
     int rc = watch_init(&s, o, errbuf, errbuf_size);
-    char err[1024];
+    char err[PDX_MSG_MAX];
     if (rc == PDX_OK && !*o->stop) {
         /* watches first, then the update: a change during it is not lost */
         int first = run_update(&s, err, sizeof err);

@@ -155,7 +155,7 @@ struct pdx_writer {
      * thread; a threaded build prepares papers in its own batches. */
     pdx_doc_batch *one;
     int err;
-    char errmsg[512];
+    char errmsg[PDX_MSG_MAX];
 
     /* run-local dictionary */
     mterm *terms;
@@ -409,7 +409,7 @@ static int create_locked_stored(pdx_writer *w, size_t prefix_cap, size_t stored_
  * temporary files then go. */
 static int resolve_target(pdx_writer *w)
 {
-    char err[1024], *target;
+    char err[PDX_MSG_MAX], *target;
     int rc = pdx_output_target(w->path, &target, err, sizeof err);
     if (rc)
         return set_err(w, rc, "%s", err);
@@ -443,7 +443,7 @@ static int check_not_segment(pdx_writer *w)
  * lock of another index (pdx_refuse_index_lock). */
 static int check_target(pdx_writer *w)
 {
-    char msg[1024];
+    char msg[PDX_MSG_MAX];
     int rc = pdx_refuse_index_lock(w->path, msg, sizeof msg);
     if (rc)
         return set_err(w, rc, "%s", msg);
@@ -730,7 +730,7 @@ static void report_duplicate(pdx_writer *w, const pdx_paper *p, const mdoc *old,
     w->duplicates++;
     if (!w->opts.on_diag)
         return;
-    char msg[512], day[16];
+    char msg[PDX_MSG_MAX], day[16];
     /* worded as an update words it (update.c), naming the other file */
     const char *other = old->file != NO_FILE ? w->files[old->file].path : NULL;
     snprintf(msg, sizeof msg, "duplicate %s %.*s (also dated %s%s%.*s): %s",
@@ -1959,7 +1959,7 @@ static int publish_segment(commit_ctx *c)
         return set_err(w, PDX_EIO, "%s: close failed: %s", c->tmp_index, strerror(errno));
     if (cancelled(w))
         return w->err;
-    char err[600];
+    char err[PDX_MSG_MAX];
     if (pdx_journal_segment(w->path, c->seq, c->identity, err, sizeof err) ||
         pdx_rename_segment(c->tmp_index, c->seg_path, err, sizeof err))
         return set_err(w, PDX_EIO, "%s", err);
@@ -2155,7 +2155,7 @@ static int publish_full_build(pdx_writer *w, pdx_segment_out *out, const pdx_man
 {
     pdx_manifest m = full_build_manifest(out, old, had_old);
     int rc = cancelled(w) ? w->err : PDX_OK;
-    char err[512];
+    char err[PDX_MSG_MAX];
     if (!rc && (rc = pdx_manifest_publish(w->path, w->tmp_prefix, &m, err, sizeof err)))
         set_err(w, rc, "%s", err);
     if (rc) { /* the new segment is no manifest's: removed */
@@ -2174,7 +2174,7 @@ int pdx_writer_commit(pdx_writer *w, pdx_write_stats *st)
     if (w->err)
         return w->err;
     pdx_lock lock;
-    char err[512];
+    char err[PDX_MSG_MAX];
     int rc = pdx_index_lock(w->path, w->opts.cancel, w->opts.on_diag, w->opts.payload, &lock,
                             err, sizeof err);
     if (rc)

@@ -1089,10 +1089,10 @@ typedef struct rank_ctx {
     /* Ranking by score in a search that may prune (not exhaustive): a full
      * heap then bars papers below its worst (heap_bars_entry()). */
     bool by_score;
-    /* The first error reading a record a tie asked for, and its message:
-     * the search fails with it rather than rank on a guess. */
+    /* The first error reading a record a tie asked for (its message is
+     * the searcher's): the search fails with it rather than rank on a guess. */
     int err;
-    char errmsg[512];
+    pdx_searcher *s;
     uint32_t tie_reads; /* records tie_date() read (PDX_TIE_READS) */
 } rank_ctx;
 
@@ -1105,8 +1105,7 @@ static void rank_fail(rank_ctx *rc, int err)
 {
     if (rc->err)
         return;
-    rc->err = err;
-    snprintf(rc->errmsg, sizeof rc->errmsg, "%s", pdx_index_errmsg(rc->view));
+    rc->err = pdx_searcher_error(rc->s, err, "%s", pdx_index_errmsg(rc->view));
 }
 
 /* The date of hit a, read from its record into *date the first time a
@@ -3706,7 +3705,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     h.date = malloc(h.k * sizeof *h.date);
     h.votes = malloc(h.k * sizeof *h.votes);
     rank_ctx rc = {NULL, s->ix, opts->sort, !s->exhaustive && opts->sort == PDX_SORT_SCORE,
-                   PDX_OK, "", 0};
+                   PDX_OK, s, 0};
     if (!h.h || !h.date || !h.votes)
         err = pdx_searcher_error(s, PDX_ENOMEM, "out of memory while searching");
     else if (!(err = query_stats(s, q, &qs)))
@@ -3717,7 +3716,7 @@ int pdx_search(pdx_searcher *s, const pdx_query *q, const pdx_search_opts *opts,
     if (!err)
         heap_sort_best_first(&rc, &h);
     if (!err && rc.err) /* a tie's record could not be read */
-        err = pdx_searcher_error(s, rc.err, "%s", rc.errmsg);
+        err = rc.err;
     if (!err)
         err = take_page(s, &h, opts->offset, out);
     free(h.h);

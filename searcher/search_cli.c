@@ -815,7 +815,7 @@ static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const
  * leaves half a listing on stdout). Returns the exit status. */
 static int search_into(pdx_buf *o, const cli *c)
 {
-    char err[600];
+    char err[PDX_MSG_MAX];
     pdx_index *ix = NULL;
     /* one query, then exit: records by pread, not page faults (index.h) */
     int rc = pdx_index_open_flags(&ix, c->index, PDX_OPEN_ONESHOT, err, sizeof err);

@@ -102,7 +102,7 @@ struct pdx_searcher {
     pdx_index *ix;     /* not owned */
     pdx_term_cache terms; /* this query's term figures (search_view.c) */
     pdx_tokenizer *tk; /* owned; shared by query parsing and highlighting */
-    char errmsg[512];
+    char errmsg[PDX_MSG_MAX];
     /* highlight/snippet scratch, reused from call to call */
     pdx_span *spans;
     size_t n_spans, cap_spans;

@@ -136,7 +136,7 @@ void pdx_served_refresh(pdx_served *sv)
     pthread_mutex_unlock(&sv->lock);
     if (!changed || failed_before)
         return;
-    char err[600];
+    char err[PDX_MSG_MAX];
     pdx_snapshot *next = NULL;
     if (snapshot_open(&next, sv->path, generation, err, sizeof err))
         note_failure(sv, &st, err);

@@ -719,7 +719,7 @@ int main(int argc, char **argv)
         return 1;
     }
     static server srv;
-    char err[600];
+    char err[PDX_MSG_MAX];
     guard_mapping(o.index);
     int rc = pdx_served_open(&srv.sv, o.index, err, sizeof err);
     if (rc) {

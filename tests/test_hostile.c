@@ -1347,6 +1347,46 @@ static void hostile_programs_escape_index_path(void **st)
     fx_rmtree(dir);
 }
 
+/* A long path must not push the reason out of a message: a trial's
+ * 600-byte path lost it ("paperdex-index: /d/d/.../d; index not written")
+ * from 512-byte message buffers. Paths of ~1,500 bytes here. */
+static void hostile_long_paths_keep_the_reason(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *deep = strdup(dir), seg[201];
+    memset(seg, 'd', 200);
+    seg[200] = 0;
+    for (int i = 0; i < 7; i++) {
+        char *next = fx_path(deep, seg);
+        assert_true(mkdir(next, 0755) == 0);
+        free(deep);
+        deep = next;
+    }
+    char *idx = fx_path(deep, "nope.idx"), *missing = fx_path(deep, "missing");
+    const char *search[] = {"paperdex-search", "-i", idx, "robot", NULL};
+    const char *serve[] = {"paperdex-serve", "-i", idx, "--listen", "127.0.0.1:0", NULL};
+    const char *check[] = {"paperdex-index", "--check", idx, NULL};
+    const char *build[] = {"paperdex-index", "-o", idx, missing, NULL};
+    const char *empty[] = {"paperdex-index", "-o", idx, deep, NULL};
+    const char *const *argvs[] = {search, serve, check, build, empty};
+    const char *reasons[] = {"No such file or directory", "No such file or directory",
+                             "No such file or directory", "No such file or directory",
+                             "no papers to index"};
+    for (size_t i = 0; i < 5; i++) {
+        run_result r = run_prog(dir, argvs[i]);
+        assert_true(r.status != 0);
+        if (!strstr(r.err, reasons[i]))
+            fail_msg("%s %s: the reason is cut: ...%s", argvs[i][0], argvs[i][1],
+                     r.err + (strlen(r.err) > 80 ? strlen(r.err) - 80 : 0));
+        run_free(&r);
+    }
+    free(idx);
+    free(missing);
+    free(deep);
+    fx_rmtree(dir);
+}
+
 /* File names are the user's data too: a digest named with a terminal
  * escape (a title change, a screen clear) or a newline (a forged message
  * line) was printed as is in the indexer's messages and summary. They are
@@ -1619,6 +1659,7 @@ int main(void)
         cmocka_unit_test(hostile_export_refuses_index_files),
         cmocka_unit_test(hostile_index_escapes_file_names),
         cmocka_unit_test(hostile_programs_escape_index_path),
+        cmocka_unit_test(hostile_long_paths_keep_the_reason),
         cmocka_unit_test(hostile_index_stdout_full),
         cmocka_unit_test(hostile_index_same_input_twice),
         cmocka_unit_test(hostile_index_messages_say_it_once),
