@@ -149,6 +149,12 @@ int pdx_write_all(int fd, const void *p, size_t n);
  * the user did not name. */
 int pdx_output_target(const char *path, char **out, char *err, size_t err_size);
 
+/* Why no file beside the output named path could be created, the creation
+ * having failed with errno e: path names a folder (it ends in '/'), or its
+ * folder does not exist. NULL when neither: the caller says strerror(e).
+ * So `-o newdir/` is not reported by the name of a temporary file. */
+const char *pdx_output_folder_problem(const char *path, int e);
+
 /* ---- hash.c: the one hash function of the format (XXH3-64, seed 0) ---- */
 uint64_t pdx_hash(const void *p, size_t n);
 

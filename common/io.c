@@ -3,6 +3,7 @@
  * manifest, a search's listing, the indexer's export. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,4 +39,22 @@ int pdx_output_target(const char *path, char **out, char *err, size_t err_size)
                     "%s: is a symlink whose target cannot be resolved (%s); refusing to write "
                     "through it",
                     path, strerror(errno));
+}
+
+const char *pdx_output_folder_problem(const char *path, int e)
+{
+    size_t n = strlen(path);
+    if (n && path[n - 1] == '/')
+        return "names a folder (it ends in '/'): give the index's own file, such as "
+               "FOLDER/paperdex.idx";
+    if (e != ENOENT && e != ENOTDIR)
+        return NULL;
+    char *dir = strdup(path);
+    if (!dir)
+        return NULL;
+    char *slash = strrchr(dir, '/');
+    struct stat st;
+    bool missing = slash && slash != dir && (*slash = 0, stat(dir, &st) != 0 || !S_ISDIR(st.st_mode));
+    free(dir);
+    return missing ? "its folder does not exist (create it first)" : NULL;
 }

@@ -142,6 +142,11 @@ int pdx_index_lock(const char *index_path, const volatile sig_atomic_t *cancel,
     while (!rc && out->fd < 0) {
         bool created;
         int fd = open_lock(lock, &created);
+        const char *folder = fd < 0 ? pdx_output_folder_problem(index_path, errno) : NULL;
+        if (folder) {
+            rc = pdx_msgf(err, err_size, PDX_EIO, "%s: %s", index_path, folder);
+            break;
+        }
         if (fd < 0) {
             rc = pdx_msgf(err, err_size, PDX_EIO, "%s: cannot create the writer lock: %s", lock,
                           strerror(errno));

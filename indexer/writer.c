@@ -382,6 +382,9 @@ static int create_locked_stored(pdx_writer *w, size_t prefix_cap, size_t stored_
         int fd = open(w->stored_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0 && errno == EEXIST)
             continue;
+        const char *folder = fd < 0 ? pdx_output_folder_problem(w->path, errno) : NULL;
+        if (folder)
+            return set_err(w, PDX_EIO, "%s: %s", w->path, folder);
         if (fd < 0)
             return set_err(w, PDX_EIO, "%s: cannot create a temporary file beside the index: %s",
                            w->stored_path, strerror(errno));

@@ -1387,6 +1387,39 @@ static void hostile_long_paths_keep_the_reason(void **st)
     fx_rmtree(dir);
 }
 
+/* An output whose folder is missing, or a folder name, is said so by the
+ * name typed: a trial's `-o newdir/` was reported as
+ * "newdir/.tmp.29474.e0097f71cc564ffe.stored: cannot create a temporary
+ * file beside the index", and --update's as "newdir/.lock: cannot
+ * create the writer lock". */
+static void hostile_output_folder_missing(void **st)
+{
+    (void)st;
+    char *dir = fx_tmpdir();
+    char *digests = fx_path(dir, "d");
+    assert_int_equal(mkdir(digests, 0755), 0);
+    char *digest = fx_path(digests, "2024-03-04.md");
+    fx_write(digest, "## Daily Papers (2024-03-04)\n\n### [A robot paper](https://arxiv.org/abs/2403.00001)\n\n- 로봇 학습.\n", (size_t)-1);
+    char *slash = fx_path(dir, "newdir/"), *nodir = fx_path(dir, "nodir/x.idx");
+    const char *outs[] = {slash, nodir, slash, nodir};
+    const char *whys[] = {"names a folder", "its folder does not exist",
+                          "names a folder", "its folder does not exist"};
+    for (size_t i = 0; i < 4; i++) {
+        const char *build[] = {"paperdex-index", "-o", outs[i], digests, NULL};
+        const char *update[] = {"paperdex-index", "--update", "-o", outs[i], digests, NULL};
+        run_result r = run_prog(dir, i < 2 ? build : update);
+        assert_int_not_equal(r.status, 0);
+        if (!strstr(r.err, whys[i]) || strstr(r.err, ".tmp.") || strstr(r.err, ".lock"))
+            fail_msg("%s -o %s: %s", i < 2 ? "build" : "--update", outs[i], r.err);
+        run_free(&r);
+    }
+    free(slash);
+    free(nodir);
+    free(digest);
+    free(digests);
+    fx_rmtree(dir);
+}
+
 /* File names are the user's data too: a digest named with a terminal
  * escape (a title change, a screen clear) or a newline (a forged message
  * line) was printed as is in the indexer's messages and summary. They are
@@ -1660,6 +1693,7 @@ int main(void)
         cmocka_unit_test(hostile_index_escapes_file_names),
         cmocka_unit_test(hostile_programs_escape_index_path),
         cmocka_unit_test(hostile_long_paths_keep_the_reason),
+        cmocka_unit_test(hostile_output_folder_missing),
         cmocka_unit_test(hostile_index_stdout_full),
         cmocka_unit_test(hostile_index_same_input_twice),
         cmocka_unit_test(hostile_index_messages_say_it_once),
