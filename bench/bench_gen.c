@@ -311,6 +311,61 @@ static int prepare_out(gen *g)
     return 0;
 }
 
+/* Removes path and, when it is a directory (not a link to one), all it
+ * holds. 0, or -1 with errno. */
+static int remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    int rc = 0;
+    for (struct dirent *e; !rc && (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char sub[PATH_MAX];
+        if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) >= sizeof sub) {
+            errno = ENAMETOOLONG;
+            rc = -1;
+        } else {
+            rc = remove_tree(sub);
+        }
+    }
+    closedir(d);
+    return rc ? rc : rmdir(path);
+}
+
+/* Removes the copy folders cKKK of --out past this scale's last (K >=
+ * scale): a gen of a larger scale wrote them into this folder of gen's
+ * own, and a build of the folder would index them too, silently at the
+ * larger scale. Only names of gen's copies; symbolic links not followed. */
+static int remove_stale_copies(gen *g)
+{
+    DIR *d = opendir(g->o->out);
+    if (!d)
+        return gen_fail(g, PDX_EIO, "%s: %s", g->o->out, strerror(errno));
+    int rc = 0;
+    for (struct dirent *e; !rc && (e = readdir(d));) {
+        unsigned k;
+        char tail;
+        if (strlen(e->d_name) < 4 || e->d_name[0] != 'c' ||
+            sscanf(e->d_name + 1, "%u%c", &k, &tail) != 1 || k < g->o->scale)
+            continue;
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", g->o->out, e->d_name) >= sizeof path)
+            continue;
+        if (remove_tree(path) != 0)
+            rc = gen_fail(g, PDX_EIO, "%s: cannot remove a copy of a larger scale: %s", path,
+                          strerror(errno));
+    }
+    closedir(d);
+    return rc;
+}
+
 /* fopen(path, "w") that neither follows a symbolic link nor writes through
  * one. */
 static FILE *create_file(const char *path)
@@ -511,6 +566,8 @@ int bench_gen_run(const bench_gen_opts *opts, bench_gen_stats *stats, char *errb
     }
     if (!g.err)
         prepare_out(&g);
+    if (!g.err)
+        remove_stale_copies(&g);
     for (uint32_t k = 1; k < opts->scale && !g.err; k++) {
         g.copy = k;
         free(g.cur_file);

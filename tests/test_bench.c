@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -314,6 +315,18 @@ static void test_bench_gen_corpus(void **state)
     free(db);
     free(a);
     free(b);
+    /* A smaller scale into the same folder leaves no copy of the larger:
+     * a build of the folder would index them too (a trial). */
+    o.seed = BENCH_GEN_DEFAULT_SEED;
+    o.out = out1;
+    o.scale = 2;
+    assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_OK);
+    char *c1 = fx_path(out1, "c001"), *c2 = fx_path(out1, "c002");
+    struct stat cst;
+    assert_int_equal(stat(c1, &cst), 0);
+    assert_int_not_equal(stat(c2, &cst), 0);
+    free(c1);
+    free(c2);
     /* Bad options. */
     o.scale = 0;
     assert_int_equal(bench_gen_run(&o, NULL, err, sizeof err), PDX_EINVAL);
