@@ -306,6 +306,13 @@ static int parse_args(cli *c, int argc, char **argv)
         } else if (a[1] == '-') {
             pdx_cli_eprintf(PROG "unknown option '%s' (see --help)\n", a);
             return 2;
+        } else if (a[2] == '=' && ((a[1] >= 'a' && a[1] <= 'z') || (a[1] >= 'A' && a[1] <= 'Z'))) {
+            /* "-i=PATH" read as the exclusion of "i=PATH" searched another
+             * index than the one named (a trial) */
+            pdx_cli_eprintf(PROG "unknown option '%s' (see --help): a short option takes its "
+                            "value as the next argument (-i PATH, -n 5), a long one after "
+                            "'=' (--index=PATH, --limit=5)\n", a);
+            return 2;
         } else if (!a[2] && ((a[1] >= 'a' && a[1] <= 'z') || (a[1] >= 'A' && a[1] <= 'Z'))) {
             /* "-k 10" is someone's option for the number of papers; read as
              * the exclusion of k it would search for "10" instead */

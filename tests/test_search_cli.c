@@ -741,6 +741,12 @@ static void test_query_forms(void **state)
     assert_int_equal(rc, 0);
     assert_non_null(strstr(ids, "2407.00001"));
     free(ids);
+    /* "-i=PATH" and "-n=3" searched the default index as the exclusion of
+     * "i=PATH" (a trial): refused as options written wrong */
+    snprintf(args, sizeof args, "-i='%s' diffusion", fx->index);
+    expect_error(args, "unknown option '-i=");
+    snprintf(args, sizeof args, "-i '%s' -n=3 diffusion", fx->index);
+    expect_error(args, "unknown option '-n=3'");
     /* and "--json" is a word too: the listing stays human */
     char *out;
     assert_int_equal(search(&out, "-n 1 diffusion -- --json"), 0);
