@@ -109,7 +109,9 @@
 #define PDX_PARSE_UTF8_WARN_MAX 16
 
 /* The same for the parser's guesses between two readings of a file's
- * markup (a block holding a date header), each of which is warned. */
+ * markup (a block holding a date header), each of which is warned, and
+ * for the code fences that nothing closes (a trial's file of 20 was told
+ * of its first alone, by line). */
 #define PDX_PARSE_GUESS_WARN_MAX 16
 
 /* A per-file limit on one kind of warning: the first ones are reported,
@@ -165,7 +167,7 @@ struct pdx_parser {
     pdx_buf summary;     /* summary lines joined by '\n' */
     pdx_buf scratch;     /* a sanitized Authors line */
     pdx_fences fences;   /* the file's fence lines, paired (fence.c) */
-    quota fence_text;    /* fences read as text (one reported a file) */
+    quota fence_text;    /* fences read as text */
     quota guesses;       /* guesses between two readings (weigh_date_header()) */
     /* Reports made inside the paper, held until it ends (pending_flush()):
      * what is said of the paper as a whole (no date, a synthesized id) is
@@ -1754,7 +1756,7 @@ static bool opens_block(pdx_parser *p, uint32_t k, bool opener, uint32_t lineno,
     }
     if (!opener)
         return false; /* cannot open one: nothing to say */
-    if (quota_take(&p->fence_text, 1))
+    if (quota_take(&p->fence_text, PDX_PARSE_GUESS_WARN_MAX))
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
                           in_paper ? "a code fence that no line of this paper closes: read as text"
                                    : "a code fence that no later line closes: read as text");
