@@ -1240,6 +1240,47 @@ static void test_expand__korean_synonyms(void **state)
     assert_int_equal(total_of(e, "편집 -동영상"), 1); /* 비디오 편집 stays */
 }
 
+/* Native verbs and adjectives (synonyms.c verb_nouns): papers saying
+ * 완화, 감소 or 줄이는 of hallucination, one analysing it, one with 완화
+ * alone, a small (소형) model and a small (작은) one, a height (높이). */
+static int setup_verbs(void **state)
+{
+    static const char *const own[] = {
+        "환각 완화 방법을 제안한다", "환각을 줄이는 디코딩", "환각 감소를 측정한다",
+        "환각을 분석한다",          "완화 전략을 쓴다",     "소형 모델을 만든다",
+        "작은 모델을 쓴다",          "물체의 높이를 잰다",
+    };
+    return setup_own(state, own, sizeof own / sizeof *own, 98000, 10);
+}
+
+/* A verb form finds the papers naming its idea with a noun, the form as
+ * typed first; the noun does not find the verb, and a noun spelled like
+ * a stem (높이, height) is no verb form. A trial's `환각을 줄이는 방법`
+ * matched 9 papers and ranked the mitigation papers (완화) 11th to 52nd. */
+static void test_expand__korean_verb_forms(void **state)
+{
+    env *e = *state;
+    assert_int_equal(total_of(e, "환각을 줄이는"), 3);
+    pdx_query *q = fx_search_parse(e, "환각을 줄이는");
+    pdx_expansion x = expansion_to(q, "줄이는", "완화");
+    assert_string_equal(x.source, "synonym");
+    assert_true(x.weight == PDX_DERIVED_WEIGHT);
+    pdx_query_free(q);
+    pdx_results r;
+    full_matches(e, "환각을 줄이는", &r);
+    assert_int_equal(r.n, 3);
+    pdx_hit_info h;
+    assert_int_equal(pdx_hit_get(e->s, r.hits[0].doc, &h), PDX_OK);
+    assert_non_null(strstr(h.summary, "줄이는"));
+    pdx_results_clear(&r);
+    assert_int_equal(total_of(e, "완화"), 2); /* not the verb's paper */
+    assert_int_equal(total_of(e, "작은 모델"), 2);
+    assert_int_equal(total_of(e, "높이"), 1);
+    q = fx_search_parse(e, "높이");
+    assert_int_equal(pdx_query_expansion_count(q), 0);
+    pdx_query_free(q);
+}
+
 /* An acronym (LLM) stated with its long form, and a name of the long form
  * with a word before it (multimodal large language model, MLLM), in
  * English and in Korean; one paper writes MLLM only. */
@@ -1332,6 +1373,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expand__acronym_read_as_its_long_form,
                                         setup_acronym_span, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__korean_synonyms, setup_synonyms,
+                                        fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__korean_verb_forms, setup_verbs,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__noun_of_a_derived_form, setup_derived,
                                         fx_search_teardown),
