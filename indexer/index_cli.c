@@ -51,8 +51,9 @@ static const char usage[] =
     "atomically) and its segment files INDEX.<n>.seg beside it.\n"
     "\n"
     "options:\n"
-    "  -o, --output INDEX   index file to write (default: paperdex.idx); a symlink\n"
-    "                       is followed; an input, a non-regular file, a\n"
+    "  -o, --output INDEX   index file to write (default: $PAPERDEX_INDEX, then\n"
+    "                       paperdex.idx); a symlink is followed; an input, a\n"
+    "                       non-regular file, a\n"
     "                       non-empty file that is not an index and another\n"
     "                       index's lock (X.lock beside index X) are refused\n"
     "  -q, --quiet          print nothing but errors and skipped papers (with\n"
@@ -1132,7 +1133,10 @@ int main(int argc, char **argv)
 /* The program; *done says what it did to an index (finish_stdout). */
 static int index_main(int argc, char **argv, index_done *done)
 {
-    const char *out = "paperdex.idx";
+    /* as paperdex-search and paperdex-serve open it: a trial set the
+     * variable, built with no -o, and searched another index than built */
+    const char *env = getenv("PAPERDEX_INDEX");
+    const char *out = env && *env ? env : "paperdex.idx";
     const char *export_path = NULL;
     run_state s = {0};
     size_t mem_mb = 0;

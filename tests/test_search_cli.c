@@ -827,6 +827,17 @@ static void test_errors(void **state)
                      0);
     assert_int_equal(count_lines(out), 6); /* 5 hits, the summary */
     free(out);
+    /* paperdex-index writes where $PAPERDEX_INDEX says, as the others
+     * read it (a trial's build with no -o wrote paperdex.idx beside it) */
+    char *envidx = fx_path(fx->dir, "from_env.idx");
+    assert_int_equal(sh(&out, "cd '%s' && PAPERDEX_INDEX='%s' '%s' -q '%s/digests' && "
+                              "PAPERDEX_INDEX='%s' '%s' --json diffusion",
+                        fx->dir, envidx, INDEX_BIN, fx->dir, envidx, SEARCH_BIN),
+                     0);
+    assert_int_equal(count_lines(out), 6);
+    free(out);
+    assert_true(access(envidx, F_OK) == 0);
+    free(envidx);
 
     /* not an index, and a truncated copy */
     char *junk = fx_path(fx->dir, "junk.idx");
