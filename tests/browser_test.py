@@ -244,7 +244,8 @@ def drive_page(b, base, shot):
     heights = b.eval("[...document.querySelectorAll('#hist rect.bar')].map(r => +r.getAttribute('height'))")
     check(heights[3] > heights[0] > 0 and heights[2] == 0,
           "the histogram draws one bar per month, scaled (%s)" % heights)
-    check("27" in b.eval("document.getElementById('summary').textContent"), "the total is shown")
+    check("27 papers match" in b.eval("document.getElementById('summary').textContent"),
+          "the total is shown")
 
     before = signature(b)
     b.eval("document.getElementById('next').click()")
@@ -403,6 +404,11 @@ def drive_past_end(b, base):
            "Prev from the last page")
     check(not b.eval("document.getElementById('notices').textContent.includes('no page')"),
           "Prev after it goes to page 2, the note gone")
+    # one paper is one: "1 paper match" (a trial)
+    b.goto(base + "/?q=Shaping", same_url=False)
+    b.wait("%s.length === 1" % HITS, "the one paper of 'Shaping'")
+    check("1 paper matches" in b.eval("document.getElementById('summary').textContent"),
+          "one paper matches, in the singular")
 
 
 def drive_suggestion(b, base):
