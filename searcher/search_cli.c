@@ -498,6 +498,8 @@ static void human_hit(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const cli
         n_spans = 0;
     if (c->color)
         pdx_buf_puts(o, SGR_TITLE);
+    if (!h->title_len) /* a heading with an empty title (warned at build) */
+        pdx_buf_puts(o, "(no title)");
     put_text(o, h->title, h->title_len, spans, n_spans, c->color, SGR_TITLE);
     if (c->color)
         pdx_buf_puts(o, SGR_RESET);

@@ -1180,6 +1180,25 @@ static const char evil_py[] =
     "assert json.loads(lines[1])['type'] == 'summary'\n"
     "print('ok')\n";
 
+/* A paper whose heading had an empty title (warned at build) is listed
+ * as "(no title)", not as a rank and a blank (a trial). */
+static void test_empty_title(void **state)
+{
+    (void)state;
+    char *dir = fx_path(fx->dir, "untitled"), *out;
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char *md = fx_path(dir, "2024-03-04.md"), *idx = fx_path(fx->dir, "untitled.idx");
+    fx_write(md, "## Daily Papers (2024-03-04)\n\n### [](https://arxiv.org/abs/2403.00001)\n\n"
+                 "- 무제 논문의 요약.\n", (size_t)-1);
+    assert_int_equal(sh(NULL, "'%s' -q -o '%s' '%s' 2>/dev/null", INDEX_BIN, idx, dir), 0);
+    assert_int_equal(sh(&out, "NO_COLOR= '%s' -i '%s' 요약", SEARCH_BIN, idx), 0);
+    assert_non_null(strstr(out, "  1. (no title)\n"));
+    free(out);
+    free(md);
+    free(idx);
+    free(dir);
+}
+
 static void test_terminal_controls(void **state)
 {
     (void)state;
@@ -1399,6 +1418,7 @@ int main(void)
         cmocka_unit_test(test_full_disk),
         cmocka_unit_test(test_terminal_controls),
         cmocka_unit_test(test_option_ranges),
+        cmocka_unit_test(test_empty_title),
         cmocka_unit_test(test_quick_start_on_seeds),
         cmocka_unit_test(test_corpus_json),
     };
