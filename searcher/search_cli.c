@@ -819,6 +819,26 @@ static int format_results(pdx_buf *o, pdx_searcher *s, const pdx_query *q, const
     return 0;
 }
 
+/* path as a shell word into b: as it is when it holds only characters no
+ * shell reads, else in single quotes (a quote in it as '"'"': messages
+ * double a backslash), so that the command suggested can be pasted (a
+ * trial's '색인 폴더/없는.idx' was cut at its space). */
+static void shell_word(pdx_buf *b, const char *path)
+{
+    bool plain = *path != 0;
+    for (const char *p = path; *p && plain; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                (*p >= '0' && *p <= '9') || strchr("_./-+:,@%", *p);
+    if (plain) {
+        pdx_buf_puts(b, path);
+        return;
+    }
+    pdx_buf_putc(b, '\'');
+    for (const char *p = path; *p; p++)
+        pdx_buf_puts(b, *p == '\'' ? "'\"'\"'" : (char[2]){*p, 0});
+    pdx_buf_putc(b, '\'');
+}
+
 /* Opens the index, runs the query and formats the whole output into o
  * (written by the caller only when this succeeds, so an error never
  * leaves half a listing on stdout). Returns the exit status. */
@@ -829,11 +849,14 @@ static int search_into(pdx_buf *o, const cli *c)
     /* one query, then exit: records by pread, not page faults (index.h) */
     int rc = pdx_index_open_flags(&ix, c->index, PDX_OPEN_ONESHOT, err, sizeof err);
     if (rc) {
-        if (rc == PDX_ENOTFOUND)
-            pdx_cli_eprintf(PROG "%s (build one with: paperdex-index -o %s DIGESTS...)\n", err,
-                    c->index);
+        pdx_buf word = {0};
+        shell_word(&word, c->index);
+        if (rc == PDX_ENOTFOUND && !word.err)
+            pdx_cli_eprintf(PROG "%s (build one with: paperdex-index -o %.*s DIGESTS...)\n", err,
+                            (int)word.len, (const char *)word.data);
         else
             pdx_cli_eprintf(PROG "%s\n", err);
+        pdx_buf_free(&word);
         return 2;
     }
     note_segments(ix);

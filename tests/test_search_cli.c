@@ -816,6 +816,12 @@ static void test_errors(void **state)
     /* missing index, also through $PAPERDEX_INDEX */
     snprintf(args, sizeof args, "-i '%s/missing.idx' diffusion", fx->dir);
     expect_error(args, "missing.idx");
+    /* the command suggested is one shell word however the path is spelled
+     * (a trial's path with a space was cut there) */
+    snprintf(args, sizeof args, "-i '%s/it'\\''s missing.idx' diffusion", fx->dir);
+    char want[600];
+    snprintf(want, sizeof want, "paperdex-index -o '%s/it'\"'\"'s missing.idx' DIGESTS", fx->dir);
+    expect_error(args, want);
     char *out;
     assert_int_equal(sh(&out, "cd '%s' && PAPERDEX_INDEX= '%s' diffusion 2>&1", fx->dir,
                         SEARCH_BIN),
