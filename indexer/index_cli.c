@@ -1130,6 +1130,15 @@ int main(int argc, char **argv)
     return finish_stdout(status, &done);
 }
 
+/* Is argv[*i] option name (or alias) with its value, as "--name V",
+ * "-o V" or "--name=V" (paperdex-search's forms)? Then *v is the value.
+ * One without its value is not: it is reported as incomplete. */
+static bool opt_value(int argc, char **argv, int *i, const char *name, const char *alias,
+                      const char **v)
+{
+    return pdx_cli_opt_value(argc, argv, i, name, alias, v) && *v;
+}
+
 /* The program; *done says what it did to an index (finish_stdout). */
 static int index_main(int argc, char **argv, index_done *done)
 {
@@ -1152,8 +1161,7 @@ static int index_main(int argc, char **argv, index_done *done)
     if (!paths)
         return 1;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool more = i + 1 < argc;
+        const char *a = argv[i], *v;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(usage, stdout);
             free(paths);
@@ -1162,11 +1170,11 @@ static int index_main(int argc, char **argv, index_done *done)
             printf("paperdex-index %s\n", PDX_VERSION_STRING);
             free(paths);
             return 0;
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && more) {
-            out = argv[++i];
+        } else if (opt_value(argc, argv, &i, "--output", "-o", &v)) {
+            out = v;
             out_given = true;
             if (!*out) { /* as paperdex-search says of -i '' */
-                pdx_cli_eprintf("paperdex-index: %s wants an index file, got ''\n", a);
+                pdx_cli_eprintf("paperdex-index: -o wants an index file, got ''\n");
                 free(paths);
                 return 2;
             }
@@ -1174,45 +1182,45 @@ static int index_main(int argc, char **argv, index_done *done)
             s.quiet = true;
         } else if (!strcmp(a, "--json")) {
             s.json = true;
-        } else if (!strcmp(a, "--mem-mb") && more) {
+        } else if (opt_value(argc, argv, &i, "--mem-mb", NULL, &v)) {
             char *end;
-            unsigned long v = strtoul(argv[++i], &end, 10);
-            if (*end || v == 0 || v > MEM_MB_MAX) {
+            unsigned long n = strtoul(v, &end, 10);
+            if (*end || n == 0 || n > MEM_MB_MAX) {
                 pdx_cli_eprintf("paperdex-index: --mem-mb wants a number of MiB from 1 to %lu, "
                                 "got '%s'\n",
-                                MEM_MB_MAX, argv[i]);
+                                MEM_MB_MAX, v);
                 free(paths);
                 return 2;
             }
-            mem_mb = v;
-        } else if (!strcmp(a, "--threads") && more) {
+            mem_mb = n;
+        } else if (opt_value(argc, argv, &i, "--threads", NULL, &v)) {
             char *end;
-            unsigned long v = strtoul(argv[++i], &end, 10);
-            if (*end || v == 0 || v > PDX_WRITER_MAX_THREADS || argv[i][0] == '-') {
+            unsigned long n = strtoul(v, &end, 10);
+            if (*end || n == 0 || n > PDX_WRITER_MAX_THREADS || v[0] == '-') {
                 pdx_cli_eprintf("paperdex-index: --threads wants a number from 1 to %d, got "
-                        "'%s'\n", PDX_WRITER_MAX_THREADS, argv[i]);
+                        "'%s'\n", PDX_WRITER_MAX_THREADS, v);
                 free(paths);
                 return 2;
             }
-            threads = (unsigned)v;
+            threads = (unsigned)n;
         } else if (!strcmp(a, "--update")) {
             update = true;
         } else if (!strcmp(a, "--watch")) {
             watch = update = true; /* a watch is a loop of updates */
         } else if (!strcmp(a, "--optimize")) {
             optimize = mode_index(argc, argv, &i);
-        } else if (!strcmp(a, "--max-segments") && more) {
+        } else if (opt_value(argc, argv, &i, "--max-segments", NULL, &v)) {
             char *end;
-            unsigned long v = strtoul(argv[++i], &end, 10);
-            if (*end || v < 2 || v > 30 || argv[i][0] == '-') {
+            unsigned long n = strtoul(v, &end, 10);
+            if (*end || n < 2 || n > 30 || v[0] == '-') {
                 pdx_cli_eprintf("paperdex-index: --max-segments wants a number from 2 to 30, "
-                        "got '%s'\n", argv[i]);
+                        "got '%s'\n", v);
                 free(paths);
                 return 2;
             }
-            max_segments = (unsigned)v;
-        } else if (!strcmp(a, "--export-jsonl") && more) {
-            export_path = argv[++i];
+            max_segments = (unsigned)n;
+        } else if (opt_value(argc, argv, &i, "--export-jsonl", NULL, &v)) {
+            export_path = v;
         } else if (!strcmp(a, "--check")) {
             check = mode_index(argc, argv, &i);
         } else if (!strcmp(a, "--info")) {

@@ -843,6 +843,10 @@ static void test_errors(void **state)
     assert_int_equal(count_lines(out), 6);
     free(out);
     assert_true(access(envidx, F_OK) == 0);
+    /* the long options take "=VALUE" as paperdex-search's do */
+    assert_int_equal(sh(NULL, "'%s' -q --output='%s' --threads=1 --mem-mb=64 '%s/digests'",
+                        INDEX_BIN, envidx, fx->dir),
+                     0);
     free(envidx);
 
     /* not an index, and a truncated copy */
