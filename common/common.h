@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "paperdex/errors.h"
 
@@ -154,6 +155,10 @@ int pdx_output_target(const char *path, char **out, char *err, size_t err_size);
  * folder does not exist. NULL when neither: the caller says strerror(e).
  * So `-o newdir/` is not reported by the name of a temporary file. */
 const char *pdx_output_folder_problem(const char *path, int e);
+
+/* What a file that is not a regular one is, for a message: "a directory",
+ * "a FIFO", "a character device", ... */
+const char *pdx_file_kind(mode_t mode);
 
 /* ---- hash.c: the one hash function of the format (XXH3-64, seed 0) ---- */
 uint64_t pdx_hash(const void *p, size_t n);

@@ -58,3 +58,20 @@ const char *pdx_output_folder_problem(const char *path, int e)
     free(dir);
     return missing ? "its folder does not exist (create it first)" : NULL;
 }
+
+const char *pdx_file_kind(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return "a regular file";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "another kind of file";
+}

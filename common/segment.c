@@ -181,21 +181,6 @@ static int check_frame(pdx_index *ix)
 }
 
 /* What a file that is not a regular one is, for the message. */
-static const char *file_kind(mode_t mode)
-{
-    if (S_ISDIR(mode))
-        return "a directory";
-    if (S_ISFIFO(mode))
-        return "a FIFO";
-    if (S_ISCHR(mode))
-        return "a character device";
-    if (S_ISBLK(mode))
-        return "a block device";
-    if (S_ISSOCK(mode))
-        return "a socket";
-    return "another kind of file";
-}
-
 /* Opens path for reading, refusing anything but a regular file. O_NONBLOCK
  * makes opening a FIFO return at once instead of waiting for a writer (and
  * a device not wait for a carrier); it has no effect on a regular file's
@@ -210,13 +195,13 @@ int pdx_open_regular(pdx_index *ix, const char *path, int *fd_out, struct stat *
         int e = errno;
         if (fd < 0 && stat(path, st) == 0 && !S_ISREG(st->st_mode))
             return pdx_index_error(ix, PDX_ENOTINDEX, "not a regular file (%s)",
-                                   file_kind(st->st_mode));
+                                   pdx_file_kind(st->st_mode));
         return pdx_index_error(ix, e == ENOENT ? PDX_ENOTFOUND : PDX_EIO, "cannot open: %s",
                                strerror(e));
     }
     if (!S_ISREG(st->st_mode))
         return pdx_index_error(ix, PDX_ENOTINDEX, "not a regular file (%s)",
-                               file_kind(st->st_mode));
+                               pdx_file_kind(st->st_mode));
     return PDX_OK;
 }
 

@@ -791,8 +791,11 @@ static const char *export_target_problem(const char *path)
     struct stat st;
     if (stat(path, &st) != 0)
         return NULL;
+    static char kind[64]; /* (the program's one thread) */
+    snprintf(kind, sizeof kind, "exists and is %s, not a regular file",
+             pdx_file_kind(st.st_mode));
     if (!S_ISREG(st.st_mode))
-        return "exists and is not a regular file (a directory, device, FIFO or socket)";
+        return kind;
     if (st.st_size == 0)
         return NULL;
     if (pdx_starts_like_an_index(path))

@@ -241,8 +241,9 @@ static int resolve_index_path(pdx_updater *u, const char *path)
     struct stat st;
     if (stat(u->path, &st) == 0 && !S_ISREG(st.st_mode))
         return pdx_update_fail(u, PDX_EINVAL,
-                               "%s: exists and is not a regular file; refusing to replace it",
-                               u->path);
+                               "%s: exists and is %s, not a regular file; refusing to "
+                               "replace it",
+                               u->path, pdx_file_kind(st.st_mode));
     return PDX_OK;
 }
 

@@ -457,9 +457,8 @@ static int check_target(pdx_writer *w)
                                          w->path, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return set_err(w, PDX_EINVAL,
-                       "%s: exists and is not a regular file (a directory, device, FIFO or "
-                       "socket); refusing to replace it",
-                       w->path);
+                       "%s: exists and is %s, not a regular file; refusing to replace it",
+                       w->path, pdx_file_kind(st.st_mode));
     if (st.st_size == 0)
         return PDX_OK;
     char magic[PDX_MAGIC_LEN] = {0};

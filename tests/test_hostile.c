@@ -1019,6 +1019,19 @@ static void hostile_index_refuses_unsafe_outputs(void **st)
         fail_msg("--mem-mb 0: exit %d: %s", r.status, r.err);
     run_free(&r);
 
+    /* what a file that is no regular one is, said (a trial: "(a directory,
+     * device, FIFO or socket)" for /dev/null) */
+    const char *o_null[] = {"paperdex-index", "-q", "-o", "/dev/null", in, NULL};
+    r = run_prog(dir, o_null);
+    if (r.status != 1 || !strstr(r.err, "/dev/null: exists and is a character device"))
+        fail_msg("-o /dev/null: exit %d: %s", r.status, r.err);
+    run_free(&r);
+    const char *u_dir[] = {"paperdex-index", "-q", "--update", "-o", indir, in, NULL};
+    r = run_prog(dir, u_dir);
+    if (r.status != 1 || !strstr(r.err, "exists and is a directory"))
+        fail_msg("--update -o DIR: exit %d: %s", r.status, r.err);
+    run_free(&r);
+
     /* -o naming an input digest, explicitly or inside an input folder */
     const char *o_input[] = {"paperdex-index", "-q", "-o", in, in, NULL};
     expect_refusal(dir, o_input, "a.md", in, small_digest, sizeof small_digest - 1);
