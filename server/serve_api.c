@@ -122,7 +122,8 @@ static bool param_flag(request *rq, const char *name, bool *out)
     if ((n == 1 && *v == '1') || (n == 4 && !memcmp(v, "true", 4)) || n == 0)
         *out = true;
     else if (!((n == 1 && *v == '0') || (n == 5 && !memcmp(v, "false", 5)))) {
-        pdx_reply_error(rq->out, 400, "%s wants 1 or 0", name);
+        pdx_reply_error(rq->out, 400, "%s wants 1 or true (or the name alone), 0 or false",
+                        name);
         return false;
     }
     return true;

@@ -230,7 +230,11 @@ class ServeTest(unittest.TestCase):
         self.assert_error(400, "/api/search?q=a&vote_weight=1e999")
         self.assert_error(400, "/api/search?q=a&vote_weight=0x1p0")
         self.assert_error(400, "/api/search?q=a&vote_weight=-1")
-        self.assert_error(400, "/api/search?q=a&no_partial=maybe")
+        # the values it takes, all named (a trial: "wants 1 or 0", though
+        # true and the bare name are taken too)
+        self.assertIn("true", self.assert_error(400, "/api/search?q=a&no_partial=maybe"))
+        for v in ("no_partial", "no_partial=true", "no_partial=1", "no_partial=false"):
+            self.assertEqual(get(self.port, "/api/search?q=a&" + v)[0], 200, v)
         self.assertIn("date", self.assert_error(400, "/api/search?q=" + q("diffusion date:2024-13")))
         self.assert_error(400, "/api/search?q=" + q("author:"))
         self.assert_error(400, "/api/search?q=" + q("tr*nsformer"))
