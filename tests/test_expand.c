@@ -1200,6 +1200,19 @@ static pdx_expansion expansion_to(const pdx_query *q, const char *from, const ch
     return (pdx_expansion){0};
 }
 
+/* query matches n papers in full, and the first one's summary holds
+ * text: the word as typed ranks above its synonyms. */
+static void first_holds(env *e, const char *query, size_t n, const char *text)
+{
+    pdx_results r;
+    full_matches(e, query, &r);
+    assert_int_equal(r.n, n);
+    pdx_hit_info h;
+    assert_int_equal(pdx_hit_get(e->s, r.hits[0].doc, &h), PDX_OK);
+    assert_non_null(strstr(h.summary, text));
+    pdx_results_clear(&r);
+}
+
 /* A word of a synonym group finds the papers of the others, at
  * PDX_DERIVED_WEIGHT, and a word the lexicon lacks takes the equivalents
  * of a group word it has (동영상 -> 비디오 -> video); a particle is no
@@ -1225,13 +1238,7 @@ static void test_expand__korean_synonyms(void **state)
     assert_int_equal(total_of(e, "비디오"), 6);
     assert_int_equal(total_of(e, "편집"), 2); /* in no group */
     /* the word typed first: 동영상 편집 over 비디오 편집 */
-    pdx_results r;
-    full_matches(e, "동영상 편집", &r);
-    assert_int_equal(r.n, 2);
-    pdx_hit_info h;
-    assert_int_equal(pdx_hit_get(e->s, r.hits[0].doc, &h), PDX_OK);
-    assert_non_null(strstr(h.summary, "동영상"));
-    pdx_results_clear(&r);
+    first_holds(e, "동영상 편집", 2, "동영상");
     assert_int_equal(pdx_query_parse_flags(&q, e->s, "동영상", strlen("동영상"),
                                            PDX_PARSE_NO_EXPAND),
                      PDX_OK);
@@ -1266,13 +1273,7 @@ static void test_expand__korean_verb_forms(void **state)
     assert_string_equal(x.source, "synonym");
     assert_true(x.weight == PDX_DERIVED_WEIGHT);
     pdx_query_free(q);
-    pdx_results r;
-    full_matches(e, "환각을 줄이는", &r);
-    assert_int_equal(r.n, 3);
-    pdx_hit_info h;
-    assert_int_equal(pdx_hit_get(e->s, r.hits[0].doc, &h), PDX_OK);
-    assert_non_null(strstr(h.summary, "줄이는"));
-    pdx_results_clear(&r);
+    first_holds(e, "환각을 줄이는", 3, "줄이는");
     assert_int_equal(total_of(e, "완화"), 2); /* not the verb's paper */
     assert_int_equal(total_of(e, "작은 모델"), 2);
     assert_int_equal(total_of(e, "높이"), 1);

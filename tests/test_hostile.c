@@ -1412,7 +1412,10 @@ static void hostile_output_folder_missing(void **st)
     char *digests = fx_path(dir, "d");
     assert_int_equal(mkdir(digests, 0755), 0);
     char *digest = fx_path(digests, "2024-03-04.md");
-    fx_write(digest, "## Daily Papers (2024-03-04)\n\n### [A robot paper](https://arxiv.org/abs/2403.00001)\n\n- 로봇 학습.\n", (size_t)-1);
+    fx_write(digest,
+             "## Daily Papers (2024-03-04)\n\n"
+             "### [A robot paper](https://arxiv.org/abs/2403.00001)\n\n- 로봇 학습.\n",
+             (size_t)-1);
     char *slash = fx_path(dir, "newdir/"), *nodir = fx_path(dir, "nodir/x.idx");
     const char *outs[] = {slash, nodir, slash, nodir};
     const char *whys[] = {"names a folder", "its folder does not exist",
