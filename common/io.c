@@ -53,8 +53,12 @@ const char *pdx_output_folder_problem(const char *path, int e)
     if (!dir)
         return NULL;
     char *slash = strrchr(dir, '/');
-    struct stat st;
-    bool missing = slash && slash != dir && (*slash = 0, stat(dir, &st) != 0 || !S_ISDIR(st.st_mode));
+    bool missing = false;
+    if (slash && slash != dir) { /* "x.idx" and "/x.idx" have a folder */
+        *slash = 0;
+        struct stat st;
+        missing = stat(dir, &st) != 0 || !S_ISDIR(st.st_mode);
+    }
     free(dir);
     return missing ? "its folder does not exist (create it first)" : NULL;
 }

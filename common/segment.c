@@ -180,7 +180,6 @@ static int check_frame(pdx_index *ix)
     return rc ? pdx_index_error(ix, rc, "%s", msg) : PDX_OK;
 }
 
-/* What a file that is not a regular one is, for the message. */
 /* Opens path for reading, refusing anything but a regular file. O_NONBLOCK
  * makes opening a FIFO return at once instead of waiting for a writer (and
  * a device not wait for a carrier); it has no effect on a regular file's

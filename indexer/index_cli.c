@@ -53,9 +53,9 @@ static const char usage[] =
     "options:\n"
     "  -o, --output INDEX   index file to write (default: $PAPERDEX_INDEX, then\n"
     "                       paperdex.idx); a symlink is followed; an input, a\n"
-    "                       non-regular file, a\n"
-    "                       non-empty file that is not an index and another\n"
-    "                       index's lock (X.lock beside index X) are refused\n"
+    "                       non-regular file, a non-empty file that is not an\n"
+    "                       index and another index's lock (X.lock beside\n"
+    "                       index X) are refused\n"
     "  -q, --quiet          print nothing but errors and skipped papers (with\n"
     "                       --check, nothing when the index is sound)\n"
     "      --json           print the summary as one JSON object on stdout\n"
@@ -791,11 +791,12 @@ static const char *export_target_problem(const char *path)
     struct stat st;
     if (stat(path, &st) != 0)
         return NULL;
-    static char kind[64]; /* (the program's one thread) */
-    snprintf(kind, sizeof kind, "exists and is %s, not a regular file",
-             pdx_file_kind(st.st_mode));
-    if (!S_ISREG(st.st_mode))
+    if (!S_ISREG(st.st_mode)) {
+        static char kind[64]; /* (the program's one thread) */
+        snprintf(kind, sizeof kind, "exists and is %s, not a regular file",
+                 pdx_file_kind(st.st_mode));
         return kind;
+    }
     if (st.st_size == 0)
         return NULL;
     if (pdx_starts_like_an_index(path))

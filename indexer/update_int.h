@@ -91,7 +91,7 @@ typedef struct pdx_updater {
     pdx_parse_cb cb;         /* diagnostics and progress; the caller's */
     pdx_lock lock;           /* holds <INDEX>.lock; fd -1 before */
     int err;                 /* first error (sticky) */
-    char errmsg[PDX_MSG_MAX];        /* its message */
+    char errmsg[PDX_MSG_MAX]; /* its message */
     pdx_update_stats st;     /* what was done */
     pdx_parse_stats parse_stats; /* of the walk and the parsing */
 

@@ -236,6 +236,12 @@ static bool attached_number(const char *a, char opt, const char **v)
     return true;
 }
 
+/* "-k", "-i=...": a minus and a letter is an option's form. */
+static bool ascii_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 /* Parses the command line; returns -1 to go on, else an exit status. */
 static int parse_args(cli *c, int argc, char **argv)
 {
@@ -306,14 +312,14 @@ static int parse_args(cli *c, int argc, char **argv)
         } else if (a[1] == '-') {
             pdx_cli_eprintf(PROG "unknown option '%s' (see --help)\n", a);
             return 2;
-        } else if (a[2] == '=' && ((a[1] >= 'a' && a[1] <= 'z') || (a[1] >= 'A' && a[1] <= 'Z'))) {
+        } else if (a[2] == '=' && ascii_letter(a[1])) {
             /* "-i=PATH" read as the exclusion of "i=PATH" searched another
              * index than the one named (a trial) */
             pdx_cli_eprintf(PROG "unknown option '%s' (see --help): a short option takes its "
                             "value as the next argument (-i PATH, -n 5), a long one after "
                             "'=' (--index=PATH, --limit=5)\n", a);
             return 2;
-        } else if (!a[2] && ((a[1] >= 'a' && a[1] <= 'z') || (a[1] >= 'A' && a[1] <= 'Z'))) {
+        } else if (!a[2] && ascii_letter(a[1])) {
             /* "-k 10" is someone's option for the number of papers; read as
              * the exclusion of k it would search for "10" instead */
             pdx_cli_eprintf(PROG "unknown option '%s' (see --help; to exclude the "
@@ -834,8 +840,12 @@ static void shell_word(pdx_buf *b, const char *path)
         return;
     }
     pdx_buf_putc(b, '\'');
-    for (const char *p = path; *p; p++)
-        pdx_buf_puts(b, *p == '\'' ? "'\"'\"'" : (char[2]){*p, 0});
+    for (const char *p = path; *p; p++) {
+        if (*p == '\'')
+            pdx_buf_puts(b, "'\"'\"'");
+        else
+            pdx_buf_putc(b, *p);
+    }
     pdx_buf_putc(b, '\'');
 }
 
