@@ -62,7 +62,13 @@ static const char usage[] =
     "                       (keys: files, papers, duplicates, skipped (the\n"
     "                       skipped papers: [{file, line, reason}]),\n"
     "                       paths_skipped, warnings, terms, lexicon_pairs,\n"
-    "                       bytes, seconds)\n"
+    "                       bytes, seconds; --update: update, full_build,\n"
+    "                       files_unchanged, files_added, files_changed,\n"
+    "                       files_removed, files_reparsed, papers_added,\n"
+    "                       papers_deleted, duplicates, skipped,\n"
+    "                       paths_skipped, warnings, segments, merges, seconds;\n"
+    "                       --optimize: optimize, segments, merges, seconds;\n"
+    "                       --watch: one object an update, in README.md)\n"
     "      --mem-mb N       memory for in-memory postings before spilling sorted\n"
     "                       runs to disk (default 256)\n"
     "      --threads N      threads that read, parse and tokenize the digests\n"
@@ -922,6 +928,11 @@ static int finish_stdout(int status, const index_done *done)
 static void print_update_summary(const run_state *s, const char *out, bool optimize,
                                  const pdx_update_stats *st, double secs)
 {
+    if (s->json && optimize) { /* the keys of its text summary, no update's */
+        printf("{\"optimize\":true,\"segments\":%u,\"merges\":%u,\"seconds\":%.3f}\n",
+               st->segments, st->merges, secs);
+        return;
+    }
     if (s->json) {
         pdx_buf b = {0};
         char num[640];
