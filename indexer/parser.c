@@ -154,6 +154,7 @@ struct pdx_parser {
     int64_t votes;       /* PDX_VOTES_UNKNOWN or >= 0 */
     uint32_t n_authors;  /* names in `authors` */
     uint32_t stripped;   /* terminal controls removed from this paper */
+    uint32_t stripped_line; /* the line of the first, 0 until one is */
     bool summary_cut;    /* its summary reached PDX_MAX_SUMMARY_BYTES */
     uint32_t authors_cut; /* names left out past PDX_MAX_AUTHORS_BYTES */
     pdx_slots author_slots; /* hash of the names in `authors`, for dedup */
@@ -564,8 +565,13 @@ static bool quota_take(quota *q, uint32_t max)
 }
 
 /* Reports replaced bytes on one line, rate-limited per file. */
-static void report_replaced(pdx_parser *p, uint32_t line, size_t bad)
+/* After line was sanitized into the paper: reports its replaced bytes
+ * (bad) and notes the line of the paper's first terminal control, which
+ * the paper's warning names (a trial: it named the heading). */
+static void report_sanitized(pdx_parser *p, uint32_t line, size_t bad)
 {
+    if (p->stripped && !p->stripped_line)
+        p->stripped_line = line;
     if (bad == 0 || !quota_take(&p->utf8, PDX_PARSE_UTF8_WARN_MAX))
         return;
     pdx_parser_report(p, PDX_DIAG_WARNING, p->file, line,
@@ -598,7 +604,7 @@ static void paper_reset(pdx_parser *p)
     p->have_vote = p->have_authors = p->id_synthesized = false;
     p->votes = PDX_VOTES_UNKNOWN;
     p->n_authors = 0;
-    p->stripped = 0;
+    p->stripped = p->stripped_line = 0;
     p->summary_cut = false;
     p->authors_cut = 0;
     if (p->author_slots.n > (1u << 16))
@@ -673,9 +679,11 @@ static int deliver_paper(pdx_parser *p)
                           "finds it with id:%.*s",
                           (int)p->id.len, buf_str(&p->id), (int)p->id.len, buf_str(&p->id));
     if (p->stripped)
-        pdx_parser_report(p, PDX_DIAG_WARNING, p->file, p->line,
+        pdx_parser_report(p, PDX_DIAG_WARNING, p->file,
+                          p->stripped_line ? p->stripped_line : p->line,
                           "%" PRIu32 " terminal control character%s (C0/C1 controls, DEL, bidi "
-                          "overrides or isolates) removed from this paper",
+                          "overrides or isolates) removed from this paper, the first on this "
+                          "line",
                           p->stripped, p->stripped == 1 ? "" : "s");
     int32_t date = p->header_date ? p->header_date : p->path_date;
     if (!date && !p->warned_no_date) {
@@ -1080,7 +1088,7 @@ static void start_paper(pdx_parser *p, uint32_t lineno, const char *h, size_t n)
     bad += append_title_tail(p, hp.after, hp.after_len);
     if (hp.url_len)
         bad += append_sanitized(&p->url, hp.url, hp.url_len, &p->stripped);
-    report_replaced(p, lineno, bad);
+    report_sanitized(p, lineno, bad);
     bool foreign = foreign_scheme(buf_str(&p->url), p->url.len);
     if (foreign) {
         pdx_parser_report(p, PDX_DIAG_WARNING, p->file, lineno,
@@ -1350,7 +1358,7 @@ static void authors_line(pdx_parser *p, uint32_t lineno, const char *a, size_t n
     }
     p->have_authors = true;
     pdx_buf_reset(&p->scratch);
-    report_replaced(p, lineno, append_sanitized(&p->scratch, a, n, &p->stripped));
+    report_sanitized(p, lineno, append_sanitized(&p->scratch, a, n, &p->stripped));
     if (p->scratch.err)
         return;
     const char *s = buf_str(&p->scratch);
@@ -1418,7 +1426,7 @@ static void summary_append(pdx_parser *p, uint32_t lineno, const char *s, size_t
     if (old)
         pdx_buf_putc(b, '\n');
     size_t start = b->len;
-    report_replaced(p, lineno, append_sanitized(b, s, n, &p->stripped));
+    report_sanitized(p, lineno, append_sanitized(b, s, n, &p->stripped));
     if (b->err || !b->data) /* nothing was ever appended: no line to clean */
         return;
     char *t = (char *)b->data;
