@@ -30,8 +30,9 @@
  *                                    only "###" starts a paper, and "> ###"
  *                                    lines: a blockquote is quoted text; one
  *                                    that links a paper like a heading,
- *                                    "#### [T](arxiv)", "###[T](arxiv)" or
- *                                    "- ### [T](arxiv)", is warned:
+ *                                    "#### [T](arxiv)", "###[T](arxiv)",
+ *                                    "- ### [T](arxiv)" or "> ### [T](arxiv)",
+ *                                    is warned:
  *                                    near_heading())
  *
  * An HTML comment, from a line that starts with "<!--" (after up to three
@@ -1872,15 +1873,27 @@ static bool near_date_header(const char *s, size_t n)
     return has_prefix_ci(h, hn, "daily papers");
 }
 
+/* The end of the blockquote markers ("> ", ">>", "> > ") at s[i..n). */
+static size_t quote_markers(const char *s, size_t n, size_t i)
+{
+    while (i < n && s[i] == '>') {
+        i++;
+        while (i < n && s[i] == ' ')
+            i++;
+    }
+    return i;
+}
+
 /* Is the line s[0..n), not a paper heading, one that was surely meant as
  * one: '#'s then a link to a paper, at another level ("#### [T](arxiv)"),
- * without the space ("###[T](arxiv)") or inside a list item ("- ###
- * [T](arxiv)", which CommonMark shows as a heading)? Read as
- * the summary's text (a digest's own "####" notes are that), its paper
- * would vanish into the one before it unsaid (user trials). */
+ * without the space ("###[T](arxiv)"), inside a list item ("- ###
+ * [T](arxiv)", which CommonMark shows as a heading) or a blockquote (">
+ * ### [T](arxiv)")? Read as the summary's text (a digest's own "####"
+ * notes are that), its paper would vanish into the one before it unsaid
+ * (user trials; a docs trial for the blockquote). */
 static bool near_heading(const char *s, size_t n)
 {
-    size_t i = pdx_block_indent(s, n);
+    size_t i = quote_markers(s, n, pdx_block_indent(s, n));
     i += list_marker(s + i, n - i);
     size_t k = hash_run(s, n, i);
     if (!k)
