@@ -1395,7 +1395,8 @@ static int index_main(int argc, char **argv, index_done *done)
             print_text_skips(&s);
             printf("distinct terms:    %" PRIu64 "\n", ws.terms);
             printf("lexicon pairs:     %" PRIu64 " (Korean-English and acronyms, mined)\n", ws.lexicon_pairs);
-            pdx_cli_fprintf(stdout, "index:             %s, %" PRIu64 " bytes\n", out, ws.bytes);
+            pdx_cli_fprintf(stdout, "index:             %s, %" PRIu64 " bytes (manifest and segment)\n",
+                            out, ws.bytes);
             printf("seconds:           %.3f\n", secs);
         }
         if (export_file && do_export(out, &x))

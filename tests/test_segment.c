@@ -325,6 +325,14 @@ static void segment_roundtrip_fixtures(void **state)
     write_index(&c, idx, 0, &st);
     assert_int_equal(st.papers, 3);
     assert_int_equal(st.duplicates, 1);
+    /* its size is its manifest's and its segment's (a docs trial: the
+     * summary gave the segment's alone, against ls -l INDEX) */
+    char seg[4096];
+    snprintf(seg, sizeof seg, "%s.1.seg", idx);
+    struct stat sm, ss;
+    assert_int_equal(stat(idx, &sm), 0);
+    assert_int_equal(stat(seg, &ss), 0);
+    assert_int_equal(st.bytes, (uint64_t)sm.st_size + (uint64_t)ss.st_size);
 
     /* Expected: the 2024-05-03 entry of 2405.00002 replaces the earlier one;
      * order is input order without the loser. */

@@ -66,7 +66,7 @@ typedef struct pdx_write_stats {
     uint64_t duplicates; /* papers replaced by a later entry with the same id */
     uint64_t terms;      /* distinct terms */
     uint64_t postings;   /* (term, field, document) postings */
-    uint64_t bytes;      /* size of the index file */
+    uint64_t bytes;      /* size of the index: its manifest and segment files */
     uint64_t runs;       /* sorted runs spilled to disk */
     uint64_t lexicon_pairs; /* Korean<->English pairs mined (LEXICON) */
 } pdx_write_stats;
