@@ -528,7 +528,9 @@ static void query_excluded_compound(void **state)
     /* excluded, the compound however it is spelled */
     assert_string_equal(COMPOUND("에이전트 -강화-학습"), "3,4");
     assert_string_equal(COMPOUND("에이전트 NOT 강화-학습"), "3,4");
-    assert_string_equal(COMPOUND("에이전트 -강화학습"), "2,3,4");
+    /* typed closed, the hyphenated spelling too, when few papers write
+     * it closed (query_hyphenated_spelling); quoted, as written */
+    assert_string_equal(COMPOUND("에이전트 -강화학습"), "3,4");
     assert_string_equal(COMPOUND("에이전트 -\"강화 학습\""), "2,3,4");
     assert_string_equal(COMPOUND("에이전트 -\"강화-학습\""), "0,1,3,4");
     assert_string_equal(COMPOUND("에이전트 -(강화-학습 OR 설계)"), "3");
@@ -546,10 +548,74 @@ static void query_excluded_compound(void **state)
     assert_string_equal(COMPOUND("에이전트 —강화–학습"), "3,4");
     assert_string_equal(COMPOUND("에이전트 -강화‐학습"), "3,4");
     /* emphasis with a particle after it (**강화학습**을), pasted from a
-     * digest: the words, not a '*' inside a word */
-    assert_string_equal(COMPOUND("강화학습을 에이전트"), "0,1");
-    assert_string_equal(COMPOUND("**강화학습**을 에이전트"), "0,1");
+     * digest: the words, not a '*' inside a word; a compound that few
+     * papers write closed also finds its hyphenated spelling
+     * (query_hyphenated_spelling) */
+    assert_string_equal(COMPOUND("강화학습을 에이전트"), "0,1,2");
+    assert_string_equal(COMPOUND("**강화학습**을 에이전트"), "0,1,2");
 #undef COMPOUND
+    fx_search_close(&fs);
+}
+
+/* A compound typed closed finds its hyphenated spelling, which the
+ * digests use for pairs of words (텍스트-이미지, 비전-언어: a trial's
+ * `비전언어` found 20 papers of 148), when few papers write it closed; a
+ * word that more do write closed is one of its own (a loanword, 피라미드,
+ * is never cut in two). Papers in my own words. */
+static const fdoc hyphen_docs[] = {
+    {"2405.50001", "Hyphen", "A B", "텍스트-이미지 생성 모델을 제안한다", 20240101, 1},
+    {"2405.50002", "Spaced", "A B", "텍스트 이미지 생성을 다룬다", 20240102, 1},
+    {"2405.50003", "Closed", "A B", "텍스트이미지 변환", 20240103, 1},
+    {"2405.50004", "Apart", "A B", "이미지 안의 텍스트를 읽는다", 20240104, 1},
+    {"2405.50005", "Word 1", "A B", "피라미드 구조의 인코더", 20240105, 1},
+    {"2405.50006", "Word 2", "A B", "피라미드 풀링을 쓴다", 20240106, 1},
+    {"2405.50007", "Word 3", "A B", "특징 피라미드 네트워크", 20240107, 1},
+    {"2405.50008", "Word 4", "A B", "이미지 피라미드", 20240108, 1},
+    {"2405.50009", "Cut", "A B", "피라-미드 라는 표기", 20240109, 1},
+};
+#define NHYPHEN (sizeof hyphen_docs / sizeof hyphen_docs[0])
+
+/* The expansions of query as "from>to;..." into out. */
+static void notes_of(env *e, const char *query, char *out, size_t cap)
+{
+    pdx_query *q = fx_search_parse(e, query);
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < pdx_query_expansion_count(q); i++) {
+        pdx_expansion x;
+        assert_int_equal(pdx_query_expansion(q, i, &x), PDX_OK);
+        int n = snprintf(out + used, cap - used, "%.*s>%.*s;", (int)x.from_len, x.from,
+                         (int)x.to_len, x.to);
+        assert_true(n > 0 && (size_t)n < cap - used);
+        used += (size_t)n;
+    }
+    pdx_query_free(q);
+}
+
+static void query_hyphenated_spelling(void **state)
+{
+    (void)state;
+    fx_search fs;
+    fx_search_open(&fs, hyphen_docs, NHYPHEN);
+#define HYPHEN(q) found_in(&fs, hyphen_docs, NHYPHEN, q)
+    /* closed, spaced and hyphenated; the words apart are another thing */
+    assert_string_equal(HYPHEN("텍스트이미지"), "0,1,2");
+    assert_string_equal(HYPHEN("텍스트이미지 생성"), "0,1");
+    char notes[512];
+    notes_of(&fs, "텍스트이미지", notes, sizeof notes);
+    assert_string_equal(notes, "텍스트이미지>텍스트-이미지;"); /* a word a side: no 텍스-트이미지 */
+    /* with a particle, the compound's; typed with the hyphen, two words */
+    assert_string_equal(HYPHEN("텍스트이미지를"), "0,1,2");
+    assert_string_equal(HYPHEN("텍스트-이미지"), "0,1,2,3");
+    /* quoted, as written; excluded, however it is spelled */
+    assert_string_equal(HYPHEN("\"텍스트이미지\""), "1,2");
+    assert_string_equal(HYPHEN("이미지 -텍스트이미지"), "3,7");
+    assert_string_equal(HYPHEN("이미지 -텍스트-이미지"), "3,7");
+    /* written closed by 4 papers: a word of its own, not cut */
+    assert_string_equal(HYPHEN("피라미드"), "4,5,6,7");
+    notes_of(&fs, "피라미드", notes, sizeof notes);
+    assert_string_equal(notes, "");
+#undef HYPHEN
     fx_search_close(&fs);
 }
 
@@ -1311,7 +1377,8 @@ int main(void)
         cmocka_unit_test(query_cli_display),    cmocka_unit_test(query_whole_words),
         cmocka_unit_test(query_one_syllable),   cmocka_unit_test(query_fields_and_hyphens),
         cmocka_unit_test(query_nesting),        cmocka_unit_test(query_keyboard_forms),
-        cmocka_unit_test(query_excluded_compound), cmocka_unit_test(query_minus_signs),
+        cmocka_unit_test(query_excluded_compound), cmocka_unit_test(query_hyphenated_spelling),
+        cmocka_unit_test(query_minus_signs),
         cmocka_unit_test(query_typographic_quotes),
         cmocka_unit_test(query_glued_quotes),
         cmocka_unit_test(query_predicate_endings),
