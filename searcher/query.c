@@ -1619,6 +1619,11 @@ static const char *const lysis_endings[] = {"sis", "ses", "tic", "tical", "ze",
  * verb */
 static const char *const sis_forms[] = {"sis", "tic", "size"};
 static const char *const lysis_forms[] = {"sis", "tic", "ze"};
+/* diagno-sis, diagno-se: a base ending in o takes -se (a trial's
+ * --explain showed diagnosis -> "diagnosize", a word no one writes, and
+ * diagnose found neither diagnosis nor diagnostic) */
+static const char *const osis_endings[] = {"sis", "ses", "stic", "stical", "se", "sed", "sing"};
+static const char *const osis_forms[] = {"sis", "stic", "se"};
 #define GREEK_MIN_BASE 5
 
 /* The length of w[0, n)'s base when it ends with one of endings[], the
@@ -1637,6 +1642,27 @@ static size_t greek_base(const char *w, size_t n, const char *const *endings, si
         }
     }
     return best ? n - best : 0;
+}
+
+/* The base of the lower-case English word w[0, n) when it is a Greek
+ * noun in -sis or one of its forms, with the forms to look up (*forms)
+ * and whether it is a verb's; 0 if it is none. */
+static size_t greek_word(const char *w, size_t n, const char *const **forms, bool *verb)
+{
+    /* diagno-sis, diagno-stic, diagno-se: a base ending in o */
+    size_t base = greek_base(w, n, osis_endings, sizeof osis_endings / sizeof *osis_endings, verb);
+    if (base && w[base - 1] == 'o') {
+        *forms = osis_forms;
+        return base;
+    }
+    /* analy-sis, analy-ze: a base ending in y takes -ze */
+    base = greek_base(w, n, lysis_endings, sizeof lysis_endings / sizeof *lysis_endings, verb);
+    if (base && w[base - 1] == 'y') {
+        *forms = lysis_forms;
+        return base;
+    }
+    *forms = sis_forms;
+    return greek_base(w, n, sis_endings, sizeof sis_endings / sizeof *sis_endings, verb);
 }
 
 /* Does g hold a clause of the terms in c's tokens now? */
@@ -1681,15 +1707,9 @@ static int add_greek_forms(parse_ctx *c, const char *w, size_t wn, uint8_t field
         return PDX_OK;
     for (size_t i = 0; i < wn; i++)
         low[i] = ascii_lower(w[i]);
-    /* analy-sis, analy-ze: a base ending in y takes -ze */
-    const char *const *forms = lysis_forms;
+    const char *const *forms;
     bool verb;
-    size_t base =
-        greek_base(low, wn, lysis_endings, sizeof lysis_endings / sizeof *lysis_endings, &verb);
-    if (!base || low[base - 1] != 'y') {
-        forms = sis_forms;
-        base = greek_base(low, wn, sis_endings, sizeof sis_endings / sizeof *sis_endings, &verb);
-    }
+    size_t base = greek_word(low, wn, &forms, &verb);
     if (!base)
         return PDX_OK;
     /* a verb finds its noun, not the adjective: "synthesize code" is code

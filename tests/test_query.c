@@ -1197,6 +1197,9 @@ static const fdoc greek_docs[] = {
     {"2403.43009", "Genesis of agents", "A B", "we study it", 20240109, 1},
     {"2403.43010", "Genetic algorithms", "A B", "we study it", 20240110, 1},
     {"2403.43011", "Statistical tests", "A B", "we study statistics", 20240111, 1},
+    {"2403.43012", "Diagnosis of faults", "A B", "we study it", 20240112, 1},
+    {"2403.43013", "Diagnostic probes", "A B", "we study it", 20240113, 1},
+    {"2403.43014", "Diagnosing agents", "A B", "we study it", 20240114, 1},
 };
 #define NGREEK (sizeof greek_docs / sizeof greek_docs[0])
 
@@ -1222,6 +1225,19 @@ static void query_greek_forms(void **state)
     assert_string_equal(GREEK("synthesises"), "0,2"); /* -sises, a verb's */
     assert_string_equal(GREEK("analyses"), "5,6,7");
     assert_string_equal(GREEK("genesis"), "8"); /* gene: a base too short */
+    /* diagno-sis takes -se: diagnose, not "diagnosize" (a trial) */
+    assert_string_equal(GREEK("diagnosis"), "11,12,13");
+    assert_string_equal(GREEK("diagnose"), "11,13");
+    assert_string_equal(GREEK("diagnostic"), "11,12,13");
+    char dx[512] = "";
+    pdx_query *dq = fx_search_parse(&fs, "diagnosis");
+    for (size_t i = 0; i < pdx_query_expansion_count(dq); i++) {
+        pdx_expansion x;
+        assert_int_equal(pdx_query_expansion(dq, i, &x), PDX_OK);
+        snprintf(dx + strlen(dx), sizeof dx - strlen(dx), "%.*s;", (int)x.to_len, x.to);
+    }
+    pdx_query_free(dq);
+    assert_string_equal(dx, "diagnostic;diagnose;");
 #undef GREEK
     /* no alternative of the word's own stem (statistic: statistical) */
     pdx_query *sq = fx_search_parse(&fs, "statistical");
