@@ -565,9 +565,8 @@ static bool quota_take(quota *q, uint32_t max)
     return true;
 }
 
-/* Reports replaced bytes on one line, rate-limited per file. */
 /* After line was sanitized into the paper: reports its replaced bytes
- * (bad) and notes the line of the paper's first terminal control, which
+ * (bad), rate-limited per file, and notes the line of the paper's first terminal control, which
  * the paper's warning names (a trial: it named the heading). */
 static void report_sanitized(pdx_parser *p, uint32_t line, size_t bad)
 {

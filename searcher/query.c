@@ -2403,6 +2403,17 @@ static bool may_reread(const parse_ctx *c, uint8_t fields)
     return !c->negated && !c->no_expand && (fields & ~(1u << PDX_FIELD_AUTHORS));
 }
 
+/* Is w[0, n) Hangul syllables only (n a multiple of their 3 bytes)? */
+static bool hangul_only(const char *w, size_t n)
+{
+    if (n % 3)
+        return false;
+    for (size_t i = 0; i < n; i += 3)
+        if (!pdx_hangul_at(w + i, n - i))
+            return false;
+    return true;
+}
+
 /* The Korean word w[0, n) less a particle or ending, as the query reads
  * it: *stem bytes of w, one bigram or a whole word of its bigrams; 0 when
  * the query reads it as neither. */
@@ -2440,6 +2451,7 @@ static int korean_stem(parse_ctx *c, const char *w, size_t n, size_t *stem)
  * are the loanwords and verb forms no one hyphenates, whose halves would
  * be an alternative that matches nothing (피라미드 6 papers, 워터마크 9,
  * 해결하려 14; 디베이트, 2 papers, still gets one, which costs a lookup). */
+#define PDX_HYPHEN_MIN_SYLLABLES 4
 #define PDX_HYPHEN_MAX_SYLLABLES 6
 #define PDX_HYPHEN_CLOSED_PAPERS 3
 
@@ -2459,17 +2471,16 @@ static int add_hyphen_forms(parse_ctx *c, const char *w, size_t wn, uint8_t fiel
                             pdx_group *g)
 {
     /* excluded too: -텍스트이미지 leaves out the compound however it is
-     * spelled, as -텍스트-이미지 does (excluded_compound()) */
-    if (c->no_expand || !(fields & ~(1u << PDX_FIELD_AUTHORS)) || wn % 3)
+     * spelled, as -텍스트-이미지 does (excluded_compound()); a word too
+     * short for a stem of enough syllables is not tokenized again */
+    if (c->no_expand || !(fields & ~(1u << PDX_FIELD_AUTHORS)) ||
+        wn < 3 * PDX_HYPHEN_MIN_SYLLABLES || !hangul_only(w, wn))
         return PDX_OK;
-    for (size_t i = 0; i < wn; i += 3)
-        if (!pdx_hangul_at(w + i, wn - i))
-            return PDX_OK;
     size_t stem;
     uint64_t closed;
     int rc = korean_stem(c, w, wn, &stem);
     uint32_t k = (uint32_t)(stem / 3);
-    if (rc || k < 4 || k > PDX_HYPHEN_MAX_SYLLABLES ||
+    if (rc || k < PDX_HYPHEN_MIN_SYLLABLES || k > PDX_HYPHEN_MAX_SYLLABLES ||
         (rc = term_papers(c, w, stem, &closed)) || closed > PDX_HYPHEN_CLOSED_PAPERS)
         return rc;
     for (uint32_t j = 2; j + 2 <= k && !rc; j++) {
@@ -2507,12 +2518,9 @@ static int compound_cuts(parse_ctx *c, const char *w, size_t n, uint8_t fields, 
     *n_cuts = 0;
     /* Not in a query with OR (its words would multiply the groups OR
      * spreads over), nor when it must be read as written (may_reread()). */
-    if (!may_reread(c, fields) || c->has_or || n % 3 || n < 3 * PDX_SPLIT_MIN_SYLLABLES ||
-        w < c->text || w + n > c->text + c->len)
+    if (!may_reread(c, fields) || c->has_or || n < 3 * PDX_SPLIT_MIN_SYLLABLES ||
+        w < c->text || w + n > c->text + c->len || !hangul_only(w, n))
         return PDX_OK;
-    for (size_t i = 0; i < n; i += 3)
-        if (!pdx_hangul_at(w + i, n - i))
-            return PDX_OK;
     size_t stem;
     int rc = korean_stem(c, w, n, &stem);
     uint32_t k = (uint32_t)(stem / 3);
@@ -2623,11 +2631,8 @@ static size_t glued_lead(const char *w, size_t n)
                         (unsigned char)w[i + 1] < 0x80 && isalnum((unsigned char)w[i + 1])))
             break;
     }
-    if (!letter || i < 2 || i == n || (n - i) % 3)
+    if (!letter || i < 2 || i == n || !hangul_only(w + i, n - i))
         return 0;
-    for (size_t j = i; j < n; j += 3)
-        if (!pdx_hangul_at(w + j, n - j))
-            return 0;
     return i;
 }
 
