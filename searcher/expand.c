@@ -65,7 +65,7 @@ static bool df_too_common(const pdx_index *ix, uint64_t df)
  * the query allows: how common a word is does not depend on where the
  * query looks for it, so "summary:word" is expanded exactly when "word"
  * is, and a field restriction never widens a query's matches. */
-static bool too_common(pdx_searcher *s, const pdx_clause *c)
+bool pdx_clause_too_common(pdx_searcher *s, const pdx_clause *c)
 {
     for (uint32_t i = 0; i < c->n_slots; i++) {
         uint64_t df = 0, one;
@@ -250,7 +250,7 @@ static void alt_add(alt_list *l, const char *t, size_t tn, const char *s, size_t
 }
 
 /* Is a term sequence (joined by ' ', the lexicon's form) too common to
- * add: is its clause, as add_alts() builds it, too_common()? So the
+ * add: is its clause, as add_alts() builds it, pdx_clause_too_common()? So the
  * bigrams of a Korean name count the papers that write them across a
  * space too: counted as joined (각정 of 시각 정렬), they were in a few
  * papers where the name was in many, and find_alts() hopped through an
@@ -261,7 +261,7 @@ static int terms_too_common(pdx_searcher *s, const char *terms, size_t len, bool
 {
     pdx_clause cl;
     int rc = pdx_clause_from_terms(s, terms, len, PDX_FIELDS_ALL, &cl);
-    *out = rc == PDX_OK ? too_common(s, &cl) : rc == PDX_EINVAL; /* too long: left out */
+    *out = rc == PDX_OK ? pdx_clause_too_common(s, &cl) : rc == PDX_EINVAL; /* too long: left out */
     pdx_clause_free(&cl);
     return rc == PDX_EINVAL ? PDX_OK : rc;
 }
@@ -508,7 +508,7 @@ static int spelling_of(expander *x, const span_word *w, const alt_list *l, const
                                     &sp_alt->surface_len);
     /* not the span itself ("fine tuning" -> finetuning -> fine-tuning) */
     if (!rc && !sp->missing &&
-        (clause_is_terms(sp, l->key_terms, l->key_len) || too_common(x->s, sp) ||
+        (clause_is_terms(sp, l->key_terms, l->key_len) || pdx_clause_too_common(x->s, sp) ||
          group_has(&x->q->groups[w[0].g], sp))) {
         pdx_clause_free(sp);
         memset(sp, 0, sizeof *sp);
@@ -567,7 +567,7 @@ __attribute__((noinline)) static int add_alts(expander *x, const span_word *w, u
         if (rc)
             return rc;
         /* cannot match, too common, or there already */
-        if (cl.missing || too_common(x->s, &cl) || group_has(&q->groups[w[0].g], &cl)) {
+        if (cl.missing || pdx_clause_too_common(x->s, &cl) || group_has(&q->groups[w[0].g], &cl)) {
             pdx_clause_free(&cl);
             continue;
         }
@@ -594,7 +594,7 @@ __attribute__((noinline)) static int add_alts(expander *x, const span_word *w, u
  * headers for nothing costs cache misses (data and the code that reads
  * them) in every query. */
 typedef struct span_df {
-    bool common[PDX_LEXICON_MAX_SPAN]; /* word i's too_common(), once known[i] */
+    bool common[PDX_LEXICON_MAX_SPAN]; /* word i's pdx_clause_too_common(), once known[i] */
     bool known[PDX_LEXICON_MAX_SPAN];  /* whether common[i] was found */
 } span_df;
 
@@ -617,7 +617,7 @@ __attribute__((noinline)) static int span_too_common(expander *x, span_df *d, co
     *out = false;
     for (uint32_t i = 0; i < n; i++) {
         if (!d->known[i]) {
-            d->common[i] = too_common(x->s, word_clause(x->q, w[i]));
+            d->common[i] = pdx_clause_too_common(x->s, word_clause(x->q, w[i]));
             d->known[i] = true;
         }
         if (!d->common[i])
@@ -944,7 +944,7 @@ static int expand_by_key(expander *x, const span_word *w, const pdx_clause *c,
                          const lookup lk[2], size_t n_lk, bool *done)
 {
     *done = true;
-    if (too_common(x->s, c)) {
+    if (pdx_clause_too_common(x->s, c)) {
         if (w[0].g < PDX_MAX_QUERY_GROUPS)
             x->common[w[0].g] = true;
         return PDX_OK;
@@ -1240,7 +1240,7 @@ static int join_pair(expander *x, const span_word *w, const char *text)
     if (!rc && !cl.missing && !version && cl.n_slots == 1 && cl.slots[0].n_ords)
         rc = written_joined(x->s, cl.slots[0].ords[0], joined, n, &written);
     if (rc || cl.missing || !written || pdx_clause_same_terms(&cl, ca) ||
-        pdx_clause_same_terms(&cl, cb) || too_common(x->s, &cl) || group_has(a, &cl) ||
+        pdx_clause_same_terms(&cl, cb) || pdx_clause_too_common(x->s, &cl) || group_has(a, &cl) ||
         group_has(b, &cl)) {
         pdx_clause_free(&cl);
         return rc;
@@ -1385,7 +1385,7 @@ static int add_composed_terms(expander *x, const span_word *w, uint32_t n, const
     int rc = pdx_clause_from_terms(x->s, terms, tn, word_clause(q, w[0])->fields, &cl);
     if (rc)
         return rc == PDX_EINVAL ? PDX_OK : rc;
-    bool skip = cl.missing || (bounded && too_common(x->s, &cl));
+    bool skip = cl.missing || (bounded && pdx_clause_too_common(x->s, &cl));
     for (uint32_t k = 0; k < n && !skip; k++)
         skip = group_has(&q->groups[w[k].g], &cl);
     if (skip) {
@@ -1627,7 +1627,7 @@ static bool guessed_part(const lex_word *part, uint32_t n)
  * time: 실시간; a review found a third of such phrases in no paper), and a
  * phrase no paper writes would only be noted in --explain as if it were
  * searched for something. The check is a search of the phrase, so it is
- * made only when the phrase's rarest term is not common (too_common()):
+ * made only when the phrase's rarest term is not common (pdx_clause_too_common()):
  * one whose every bigram is in over a fifth of the papers is made of
  * common words, whose company pairs are their names (text-to-image:
  * 텍스트-이미지), and checking it would cost as much as the query
@@ -1793,6 +1793,58 @@ static bool only_as_typed(const pdx_group *g)
     return true;
 }
 
+/* ---- the glossary: everyday words the lexicon leaves out ----
+ *
+ * A word the lexicon gave no equivalent (it has none, or the word is too
+ * common to expand) takes its words in the other language from the
+ * glossary (glossary.c: 품질 -> quality, defense -> 방어), as lexicon
+ * equivalents weighing PDX_LEXICON_WEIGHT, when they are not past the
+ * bounds themselves: a translation in a fifth of the papers or more would
+ * add a union over much of the index to every query with the word (the 500
+ * latency queries took 37% longer at 1x with 모델 <-> model, 학습 <->
+ * learning and their like) and, being nearly everywhere, it would not tell
+ * papers apart. After the lexicon, so that a stated pair keeps its own
+ * weight split over a span ("음성 인식": speech recognition, not speech
+ * and recognition besides). */
+
+/* Adds word w's translation to[0, tn) to its group, as an equivalent. */
+static int add_translation(expander *x, const span_word *w, const char *typed, size_t typed_len,
+                           const char *to, size_t tn)
+{
+    pdx_group *gr = &x->q->groups[w->g];
+    pdx_clause cl;
+    int rc = pdx_clause_of_word(x->s, to, tn, word_clause(x->q, *w)->fields,
+                                PDX_MAX_PHRASE_TERMS, &cl);
+    if (rc || cl.missing || pdx_clause_too_common(x->s, &cl) || group_has(gr, &cl)) {
+        pdx_clause_free(&cl);
+        return rc;
+    }
+    cl.weight = PDX_LEXICON_WEIGHT;
+    cl.alternative = true;
+    alt a = {.surface = to, .surface_len = tn};
+    return add_alt_clause(x, w, 1, &cl, typed, typed_len, &a, "glossary");
+}
+
+/* Gives each one-word group the lexicon left unexpanded its glossary
+ * translations. */
+static int expand_glossary(expander *x, const char *text, size_t len)
+{
+    int rc = PDX_OK;
+    for (uint32_t g = 0; g < x->q->n_groups && g < PDX_MAX_QUERY_GROUPS && !rc; g++) {
+        const pdx_group *gr = &x->q->groups[g];
+        span_word w;
+        const char *words[PDX_GLOSSARY_MAX];
+        if (x->expanded[g] || !gr->typed_len || (size_t)gr->typed_at + gr->typed_len > len ||
+            !one_word_group(x->q, g, &w))
+            continue;
+        const char *typed = text + gr->typed_at;
+        size_t n = pdx_glossary(typed, gr->typed_len, words);
+        for (size_t i = 0; i < n && !rc && x->alts_left; i++)
+            rc = add_translation(x, &w, typed, gr->typed_len, words[i], strlen(words[i]));
+    }
+    return rc;
+}
+
 /* Names in out (size bytes), as typed and as many as fit, the plain
  * words of q that were not expanded and are: with common, words the
  * lexicon has that were too common to expand and got no equivalent
@@ -1819,18 +1871,14 @@ static void note_unexpanded(const expander *x, const char *text, size_t len, boo
     }
 }
 
-int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len)
+/* The lexicon's equivalents of the query's words and spans, then the
+ * words typed apart that papers write as one (join_words()). */
+static int expand_by_lexicon(expander *x, const char *text, size_t len)
 {
-    const pdx_lexicon *lx;
-    int rc = pdx_index_lexicon(s->ix, &lx);
-    if (rc)
-        return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
-    if (!lx)
-        return PDX_OK;
-    expander x = {.s = s, .q = q, .lx = lx, .alts_left = PDX_LEXICON_MAX_QUERY_ALTS};
-    rc = join_words(&x, text, len);
+    pdx_query *q = x->q;
+    int rc = join_words(x, text, len);
     /* Expansion adds clauses, not groups: these are the parser's. */
-    for (uint32_t g = 0, used; g < q->n_groups && x.alts_left && !rc; g += used) {
+    for (uint32_t g = 0, used; g < q->n_groups && x->alts_left && !rc; g += used) {
         /* the groups of one word from g, a span's worth at most */
         span_word w[PDX_LEXICON_MAX_SPAN];
         uint32_t n = 0;
@@ -1838,23 +1886,36 @@ int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len
             n++;
         used = 1;
         bool head = false;
-        rc = n ? expand_at(&x, w, n, &used, &head) : expand_alternatives(&x, g);
+        rc = n ? expand_at(x, w, n, &used, &head) : expand_alternatives(x, g);
         /* a head hides no stated equivalent of its words (pdx_lex_pair.head) */
-        x.stated_only = true;
-        for (uint32_t i = 0, one; head && used > 1 && i < used && !rc && x.alts_left; i++) {
+        x->stated_only = true;
+        for (uint32_t i = 0, one; head && used > 1 && i < used && !rc && x->alts_left; i++) {
             bool word_head;
-            rc = expand_at(&x, &w[i], 1, &one, &word_head);
+            rc = expand_at(x, &w[i], 1, &one, &word_head);
         }
-        x.stated_only = false;
+        x->stated_only = false;
     }
+    return rc;
+}
+
+int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len)
+{
+    const pdx_lexicon *lx;
+    int rc = pdx_index_lexicon(s->ix, &lx);
+    if (rc)
+        return pdx_searcher_error(s, rc, "%s", pdx_index_errmsg(s->ix));
+    expander x = {.s = s, .q = q, .lx = lx, .alts_left = PDX_LEXICON_MAX_QUERY_ALTS};
+    rc = lx ? expand_by_lexicon(&x, text, len) : PDX_OK;
     if (!rc)
+        rc = expand_glossary(&x, text, len);
+    if (!rc && lx)
         rc = compose_words(&x, text, len);
     note_unexpanded(&x, text, len, true, q->too_common, sizeof q->too_common);
     note_unexpanded(&x, text, len, false, q->as_typed, sizeof q->as_typed);
     pdx_buf_free(&x.key);
     if (rc == PDX_ENOMEM)
         pdx_searcher_error(s, rc, "out of memory expanding the query");
-    else if (rc && pdx_lexicon_error(lx)) /* damage found by a lookup (opened lazily) */
+    else if (rc && lx && pdx_lexicon_error(lx)) /* damage found by a lookup (opened lazily) */
         pdx_searcher_error(s, pdx_index_corrupt(s->ix, "LEXICON: %s", pdx_lexicon_errmsg(lx)),
                            "%s", pdx_index_errmsg(s->ix));
     return rc;

@@ -591,6 +591,8 @@ static void human_expansions(pdx_buf *o, const pdx_query *q, bool no_expand)
                        x.weight);
         else if (!strcmp(x.source, "synonym")) /* synonyms.c: no form of the word */
             pdx_buf_printf(o, " (synonym; weight %.2g)\n", x.weight);
+        else if (!strcmp(x.source, "glossary")) /* glossary.c: a translation */
+            pdx_buf_printf(o, " (glossary, the other language; weight %.2g)\n", x.weight);
         else
             pdx_buf_printf(o, " (%s form; weight %.2g)\n", x.source, x.weight);
     }

@@ -476,6 +476,14 @@ bool pdx_word_in(const char *const *words, size_t n_words, const char *w, size_t
  * dozen short strings, no tokenizer pass. */
 #define PDX_SYNONYMS_MAX 3
 size_t pdx_korean_synonyms(const char *w, size_t n, const char *out[PDX_SYNONYMS_MAX]);
+/* The words of w[0..n) in the other language by the glossary of everyday
+ * research words (glossary.c): an English word (ASCII letters only, not
+ * all capitals, maybe inflected: models, evaluating) gives Korean nouns, a
+ * Korean word (maybe with a particle the query mode drops) English words,
+ * as NUL-terminated static strings into out; returns how many, 0 when w is
+ * in no entry. A scan of a few hundred short strings, no tokenizer pass. */
+#define PDX_GLOSSARY_MAX 3
+size_t pdx_glossary(const char *w, size_t n, const char *out[PDX_GLOSSARY_MAX]);
 /* The clause of one word w[0..n) as a query word (stemmed, folded; a
  * phrase when it gives several terms), restricted to fields; out->missing
  * when it gives none or more than max_terms, or the index lacks one. */
@@ -500,6 +508,10 @@ int pdx_query_note_expansion(pdx_query *q, const char *from, size_t from_len, co
  * index's error
  * for a damaged lexicon. */
 int pdx_query_expand(pdx_searcher *s, pdx_query *q, const char *text, size_t len);
+/* Is term clause c past the expansion bounds (PDX_LEXICON_MAX_DF_SHARE of
+ * the papers, or PDX_LEXICON_MAX_DF), counted in its rarest slot? Then no
+ * equivalent is added for it, nor is it added as one. */
+bool pdx_clause_too_common(pdx_searcher *s, const pdx_clause *c);
 /* Do term clauses a and b stand for the same terms: the same slots, each
  * holding the same ordinals (fields, weights and flags aside)? */
 bool pdx_clause_same_terms(const pdx_clause *a, const pdx_clause *b);

@@ -1004,7 +1004,8 @@ static void query_general_words(void **state)
     assert_string_equal(GENERAL("지식 증류 기법을"), "0,1");
     assert_string_equal(GENERAL("\"증류 기법\""), "0");
     assert_string_equal(GENERAL("연구 윤리"), "2");
-    assert_string_equal(GENERAL("knowledge distillation methods"), "3,4");
+    /* (0 too: its summary says knowledge in Korean, 지식: glossary.c) */
+    assert_string_equal(GENERAL("knowledge distillation methods"), "0,3,4");
     assert_string_equal(GENERAL("title:methods distillation"), "3");
     assert_string_equal(GENERAL("distillation -methods"), "0,4");
     assert_string_equal(GENERAL("for methods"), "3");
@@ -1035,7 +1036,7 @@ static void query_general_words(void **state)
     /* a question's words: how, what, is, do, up (a trial: `how to speed
      * up diffusion sampling` matched no paper in full) */
     assert_string_equal(GENERAL("how to scale up video generation"), "8");
-    assert_string_equal(GENERAL("what is knowledge distillation"), "3,4");
+    assert_string_equal(GENERAL("what is knowledge distillation"), "0,3,4");
     assert_string_equal(GENERAL("why does distillation"), "0,3,4");
     assert_string_equal(GENERAL("\"what is\" distillation"), ""); /* quoted: kept */
 #undef GENERAL
@@ -1255,6 +1256,63 @@ static void query_greek_forms(void **state)
     fx_search_close(&fs);
 }
 
+/* Everyday words said in one language each: titles in English, summaries
+ * in Korean (glossary.c). Twelve papers, so that a word in three is past
+ * the expansion bounds (20%). */
+static const fdoc glossary_docs[] = {
+    {"2403.44001", "Jailbreak defense for agents", "A B", "에이전트를 지킨다", 20240101, 1},
+    {"2403.44002", "Safe agents", "A B", "탈옥 공격을 방어하는 방법", 20240102, 1},
+    {"2403.44003", "Quality filters", "A B", "좋은 자료를 고른다", 20240103, 1},
+    {"2403.44004", "Curation", "A B", "품질이 높은 자료", 20240104, 1},
+    {"2403.44005", "Portraits", "A B", "얼굴 사진을 만든다", 20240105, 1},
+    {"2403.44006", "Robots", "A B", "안전 규칙을 지킨다", 20240106, 1},
+    {"2403.44007", "Filler one", "A B", "모델을 학습한다", 20240107, 1},
+    {"2403.44008", "Filler two", "A B", "모델이 크다", 20240108, 1},
+    {"2403.44009", "Filler three", "A B", "모델 구조", 20240109, 1},
+    {"2403.44010", "A model of speech", "A B", "말소리 연구", 20240110, 1},
+    {"2403.44011", "Filler four", "A B", "기타 내용", 20240111, 1},
+    {"2403.44012", "Filler five", "A B", "기타 내용", 20240112, 1},
+};
+#define NGLOSSARY (sizeof glossary_docs / sizeof glossary_docs[0])
+
+static void query_glossary(void **state)
+{
+    (void)state;
+    fx_search fs;
+    fx_search_open(&fs, glossary_docs, NGLOSSARY);
+#define GLOSSARY(q) found_in(&fs, glossary_docs, NGLOSSARY, q)
+    /* each language finds the other's papers, inflected or with a particle */
+    assert_string_equal(GLOSSARY("defense"), "0,1");
+    assert_string_equal(GLOSSARY("defenses"), "0,1");
+    assert_string_equal(GLOSSARY("방어"), "0,1");
+    assert_string_equal(GLOSSARY("방어를"), "0,1");
+    assert_string_equal(GLOSSARY("quality"), "2,3");
+    assert_string_equal(GLOSSARY("품질"), "2,3");
+    assert_string_equal(GLOSSARY("jailbreak 방어"), "0");
+    char notes[256];
+    notes_of(&fs, "품질", notes, sizeof notes);
+    assert_string_equal(notes, "품질>quality;");
+    /* the word as typed ranks first (in the same field) */
+    assert_string_equal(first_hit(&fs, "defense"), "2403.44001");
+    /* an excluded word excludes what was typed */
+    assert_string_equal(GLOSSARY("agents -방어"), "0");
+    /* -ing on a noun less its e is no form of it; an acronym no word */
+    assert_string_equal(GLOSSARY("facing"), "");
+    assert_string_equal(GLOSSARY("safe"), "1,5");
+    assert_string_equal(GLOSSARY("SAFE"), "1");
+    /* no translation past the bounds: 모델 is in three papers of twelve */
+    assert_string_equal(GLOSSARY("model"), "9");
+    assert_string_equal(GLOSSARY("모델"), "6,7,8,9");
+    /* quoted, as typed */
+    assert_string_equal(GLOSSARY("\"방어\""), "1");
+#undef GLOSSARY
+    pdx_query *q = NULL;
+    assert_int_equal(pdx_query_parse_flags(&q, fs.s, "defense", 7, PDX_PARSE_NO_EXPAND), PDX_OK);
+    assert_int_equal(pdx_query_expansion_count(q), 0);
+    pdx_query_free(q);
+    fx_search_close(&fs);
+}
+
 /* Dated and undated papers (date 0: the digest gave none). */
 static const fdoc dated_docs[] = {
     {"2403.42001", "Early survey", "A B", "a survey", 20230105, 1},
@@ -1397,7 +1455,7 @@ int main(void)
         cmocka_unit_test(query_date_range_not_undated),
         cmocka_unit_test(query_words),
         cmocka_unit_test(query_general_words),
-        cmocka_unit_test(query_greek_forms),
+        cmocka_unit_test(query_greek_forms), cmocka_unit_test(query_glossary),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }
