@@ -1697,6 +1697,22 @@ static int add_synonyms(parse_ctx *c, const char *w, size_t wn, uint8_t fields, 
     return rc;
 }
 
+/* Adds to g, as alternatives weighing PDX_DERIVED_WEIGHT, the other names
+ * of acronym w's model family (synonyms.c: VLM -> LVLM, MLLM, LMM). */
+static int add_model_family(parse_ctx *c, const char *w, size_t wn, uint8_t fields, pdx_group *g)
+{
+    const char *names[PDX_SYNONYMS_MAX];
+    size_t n = c->no_expand ? 0 : pdx_model_family(w, wn, names);
+    int rc = PDX_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t k = strlen(names[i]);
+        if (!(rc = tokenize_word(c, names[i], k, PDX_TOKENIZE_QUERY)) && c->n_toks &&
+            !group_holds_tokens(c, g, fields))
+            rc = add_token_alternative(c, g, fields, w, wn, names[i], k, "synonym");
+    }
+    return rc;
+}
+
 /* Adds to g the other forms of English word w (lower case, as the
  * tokenizer sees it) that the index holds: synthesis -> synthetic,
  * synthesize; analysis -> analytic, analyze. */
@@ -2159,6 +2175,8 @@ static int word_part(parse_ctx *c, const char *w, size_t wn, uint8_t fields, boo
     if (latin && (rc = add_other_spelling(c, w, wn, fields, &out->g[0])))
         return rc;
     if (latin && !(c->negated & 1) && (rc = add_greek_forms(c, w, wn, fields, &out->g[0])))
+        return rc;
+    if (latin && !(c->negated & 1) && (rc = add_model_family(c, w, wn, fields, &out->g[0])))
         return rc;
     if (number && (rc = add_number_split(c, w, wn, fields, &out->g[0])))
         return rc;

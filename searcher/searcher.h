@@ -476,6 +476,10 @@ bool pdx_word_in(const char *const *words, size_t n_words, const char *w, size_t
  * dozen short strings, no tokenizer pass. */
 #define PDX_SYNONYMS_MAX 3
 size_t pdx_korean_synonyms(const char *w, size_t n, const char *out[PDX_SYNONYMS_MAX]);
+/* The other names of English acronym w[0..n)'s model family (synonyms.c:
+ * VLM, LVLM, MLLM, LMM), w in any case or plural, into out; returns how
+ * many, 0 when w names none. */
+size_t pdx_model_family(const char *w, size_t n, const char *out[PDX_SYNONYMS_MAX]);
 /* The words of w[0..n) in the other language by the glossary of everyday
  * research words (glossary.c): an English word (ASCII letters only, not
  * all capitals, maybe inflected: models, evaluating) gives Korean nouns, a

@@ -1313,6 +1313,38 @@ static void query_glossary(void **state)
     fx_search_close(&fs);
 }
 
+/* One family of models, four names (synonyms.c model_families). */
+static const fdoc family_docs[] = {
+    {"2403.45001", "Hallucination in VLMs", "A B", "we study it", 20240101, 1},
+    {"2403.45002", "Hallucination in MLLMs", "A B", "we study it", 20240102, 1},
+    {"2403.45003", "An LVLM for charts", "A B", "we study it", 20240103, 1},
+    {"2403.45004", "LMM evaluation", "A B", "we study it", 20240104, 1},
+    {"2403.45005", "A VLA for robots", "A B", "we study it", 20240105, 1},
+    {"2403.45006", "LLM agents", "A B", "we study it", 20240106, 1},
+};
+#define NFAMILY (sizeof family_docs / sizeof family_docs[0])
+
+static void query_model_family(void **state)
+{
+    (void)state;
+    fx_search fs;
+    fx_search_open(&fs, family_docs, NFAMILY);
+#define FAMILY(q) found_in(&fs, family_docs, NFAMILY, q)
+    assert_string_equal(FAMILY("VLM"), "0,1,2,3");
+    assert_string_equal(FAMILY("vlms"), "0,1,2,3");
+    assert_string_equal(FAMILY("MLLM hallucination"), "0,1");
+    assert_string_equal(FAMILY("VLA"), "4");
+    assert_string_equal(FAMILY("LLM"), "5");
+    assert_string_equal(FAMILY("hallucination -VLM"), "1"); /* as typed */
+    assert_string_equal(FAMILY("\"LVLM\""), "2");
+#undef FAMILY
+    assert_string_equal(first_hit(&fs, "MLLM hallucination"), "2403.45002");
+    char notes[256];
+    notes_of(&fs, "LMMs", notes, sizeof notes);
+    assert_string_equal(notes, "LMMs>VLM;LMMs>LVLM;LMMs>MLLM;");
+    fx_search_close(&fs);
+}
+
 /* Dated and undated papers (date 0: the digest gave none). */
 static const fdoc dated_docs[] = {
     {"2403.42001", "Early survey", "A B", "a survey", 20230105, 1},
@@ -1456,6 +1488,7 @@ int main(void)
         cmocka_unit_test(query_words),
         cmocka_unit_test(query_general_words),
         cmocka_unit_test(query_greek_forms), cmocka_unit_test(query_glossary),
+        cmocka_unit_test(query_model_family),
     };
     return cmocka_run_group_tests(tests, setup, fx_search_teardown);
 }
