@@ -11,7 +11,10 @@
  * usage, not mined: words that a Korean dictionary gives the same meaning
  * in computing, none of them naming another idea in these texts (영상 is
  * image or video, 학습 learning or training, 주의 attention or caution:
- * none is here). Each word of a group finds the others (query.c
+ * none is here). Some groups are the renderings of one term that the
+ * digests spread it over, the lexicon pairing one of them only
+ * (자회귀/autoregressive: 자기회귀 and 자동회귀 found only the papers
+ * writing them). Each word of a group finds the others (query.c
  * add_synonyms(), PDX_DERIVED_WEIGHT), and a word the lexicon lacks takes
  * the equivalents of its first group member the lexicon has (expand.c
  * expand_synonym(): 동영상 -> video).
@@ -36,6 +39,13 @@ static const char *const synonym_groups[][PDX_SYNONYMS_MAX + 2] = {
     {"문서", "도큐먼트", NULL},
     {"환각", "할루시네이션", NULL},
     {"증강", "어그멘테이션", NULL},
+    {"자회귀", "자기회귀", "자동회귀", "자가회귀", NULL},
+    {"사전학습", "사전훈련", "프리트레이닝", NULL},
+    {"노이즈", "잡음", NULL},
+    {"편향", "바이어스", NULL},
+    {"옵티마이저", "최적화기", NULL},
+    {"쿼리", "질의", NULL},
+    {"로보틱스", "로봇공학", NULL},
     {NULL},
 };
 

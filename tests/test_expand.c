@@ -1254,6 +1254,47 @@ static void test_expand__korean_synonyms(void **state)
     assert_int_equal(total_of(e, "편집 -동영상"), 1); /* 비디오 편집 stays */
 }
 
+/* Renderings of one term (synonyms.c): 자회귀 stated as autoregressive
+ * three times, one paper saying 자기회귀 only, one 자동회귀, one
+ * autoregressive in English only; 사전학습 stated as pre-training three
+ * times, one paper saying 사전훈련 only. */
+static int setup_renderings(void **state)
+{
+    static const char *const own[] = {
+        "자회귀(autoregressive) 이미지 모델", "새 자회귀(Autoregressive) 디코더",
+        "자회귀(autoregressive) 음성 합성",   "자기회귀 방식으로 토큰을 예측한다",
+        "자동회귀 생성을 빠르게 한다",        "an autoregressive transformer only",
+        "사전학습(pre-training) 데이터",      "사전학습(pre-training) 코퍼스를 고른다",
+        "대규모 사전학습(Pre-training) 연구",  "사전훈련 데이터를 거른다",
+    };
+    return setup_own(state, own, sizeof own / sizeof *own, 97000, 10);
+}
+
+/* A paper names autoregressive models 자회귀, 자기회귀, 자동회귀 or
+ * 자가회귀, and pre-training 사전학습 or 사전훈련, each as it pleases:
+ * each finds the papers of the others and the English the lexicon pairs
+ * with one of them (a known-item query `비디오로 자기회귀 사전학습한`
+ * ranked its paper, which says 자회귀, beyond 10th; 자동회귀 expanded to
+ * "automatic regression", its parts' words). */
+static void test_expand__renderings(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "자기회귀", got, sizeof got);
+    if (!strstr(got, "자기회귀>자회귀;") || !strstr(got, "자회귀>autoregressive;"))
+        fail_msg("자기회귀 expanded to \"%s\"", got);
+    assert_int_equal(total_of(e, "자기회귀"), 6);
+    assert_int_equal(total_of(e, "자동회귀"), 6);
+    assert_int_equal(total_of(e, "자회귀"), 6);
+    first_holds(e, "자동회귀", 6, "자동회귀");
+    expand(e, "사전훈련", got, sizeof got);
+    if (!strstr(got, "사전훈련>사전학습;") || !strstr(got, ">pre-training;"))
+        fail_msg("사전훈련 expanded to \"%s\"", got);
+    assert_int_equal(total_of(e, "사전훈련"), 4);
+    first_holds(e, "사전훈련", 4, "사전훈련");
+    assert_int_equal(total_of(e, "사전훈련 -사전학습"), 1); /* excluded: as typed only */
+}
+
 /* Native verbs and adjectives (synonyms.c verb_nouns): papers saying
  * 완화, 감소 or 줄이는 of hallucination, one analysing it, one with 완화
  * alone, a small (소형) model and a small (작은) one, a height (높이). */
@@ -1381,6 +1422,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expand__acronym_read_as_its_long_form,
                                         setup_acronym_span, fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__korean_synonyms, setup_synonyms,
+                                        fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__renderings, setup_renderings,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__korean_verb_forms, setup_verbs,
                                         fx_search_teardown),
