@@ -1280,7 +1280,8 @@ static int join_words(expander *x, const char *text, size_t len)
  * order (모델 병합: model merging; 월드 모델: world model). When two Korean
  * words typed side by side are no span of the lexicon but each has an
  * English one-word equivalent (the most stated, loanword pairs included,
- * even of a word too common to expand alone), the English phrase they
+ * even of a word too common to expand alone; and its glossary words,
+ * part_words below), the English phrase they
  * compose is an equivalent of the pair, added to both words' groups like a
  * span's when the index holds the phrase and it is not too common: a
  * paper that writes "world model" then outranks one that writes
@@ -1430,19 +1431,130 @@ static bool english_word_as_typed(const pdx_query *q, const span_word *w, const 
     return true;
 }
 
+/* The Hangul of closed compound clause c's part made of its bigram slots
+ * [from, to) into out (size bytes): the first syllable of each and the
+ * last one's second; 0 when a slot is no two Hangul syllables or it does
+ * not fit. */
+static size_t part_text(const pdx_clause *c, uint32_t from, uint32_t to, char *out, size_t size)
+{
+    size_t n = 0;
+    for (uint32_t i = from; i < to; i++) {
+        const pdx_slot *t = &c->slots[i];
+        if (t->text_len != 6 || n + 6 > size)
+            return 0;
+        memcpy(out + n, t->text, 3);
+        n += 3;
+        if (i + 1 == to) {
+            memcpy(out + n, t->text + 3, 3);
+            n += 3;
+        }
+    }
+    return n;
+}
+
+/* The English words a part of a composed phrase may take: its lexicon
+ * word and the glossary's (glossary.c: 관리 -> management, 성능 ->
+ * performance, even past the bounds that keep it from a word alone: in a
+ * phrase it is one word of two). `메모리 관리` then also finds "memory
+ * management", `추론성능` "inference performance" (a known-item query
+ * naming a title so missed it). terms: each word's term, as the index
+ * holds it. */
+typedef struct part_words {
+    lex_word w[PDX_GLOSSARY_MAX];
+    size_t n;
+    char terms[PDX_GLOSSARY_MAX][PDX_MAX_TERM_BYTES + 1];
+} part_words;
+
+/* Is term t[0, n) one of p's words already? */
+static bool part_has(const part_words *p, const char *t, size_t n)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->w[i].terms_len == n && !memcmp(p->w[i].terms, t, n))
+            return true;
+    return false;
+}
+
+/* Adds the glossary's English words of Korean word ko[0, kn) to *p, as
+ * many as fit, each one term of the index (not "fine-tuning", not a word
+ * no paper has) that p lacks. */
+static int glossary_part(expander *x, const char *ko, size_t kn, uint8_t fields, part_words *p)
+{
+    const char *words[PDX_GLOSSARY_MAX];
+    size_t n = pdx_glossary(ko, kn, words);
+    for (size_t i = 0; i < n && p->n < PDX_GLOSSARY_MAX; i++) {
+        pdx_clause cl;
+        int rc = pdx_clause_of_word(x->s, words[i], strlen(words[i]), fields, 1, &cl);
+        if (rc)
+            return rc;
+        const pdx_slot *t = cl.n_slots == 1 ? &cl.slots[0] : NULL;
+        if (!cl.missing && t && t->text_len <= PDX_MAX_TERM_BYTES &&
+            !part_has(p, t->text, t->text_len)) {
+            memcpy(p->terms[p->n], t->text, t->text_len);
+            p->w[p->n] = (lex_word){p->terms[p->n], words[i], t->text_len, strlen(words[i]),
+                                    false};
+            p->n++;
+        }
+        pdx_clause_free(&cl);
+    }
+    return PDX_OK;
+}
+
+/* *p as the lexicon's word e, if it has one, then with glossary the
+ * glossary's words of ko[0, kn) (추론: reasoning, the lexicon's, and
+ * inference). */
+static int part_of(expander *x, const lex_word *e, const char *ko, size_t kn, uint8_t fields,
+                   bool glossary, part_words *p)
+{
+    p->n = 0;
+    if (e->terms_len)
+        p->w[p->n++] = *e;
+    return glossary ? glossary_part(x, ko, kn, fields, p) : PDX_OK;
+}
+
+/* add_composed() for each phrase of a word of p[0] and one of p[1] (a
+ * glossary word may have two: 추론 성능 is reasoning or inference
+ * performance). */
+static int add_composed_parts(expander *x, const span_word *w, uint32_t n,
+                              const part_words p[2], const char *from, size_t fn)
+{
+    int rc = PDX_OK;
+    for (size_t i = 0; i < p[0].n && !rc; i++)
+        for (size_t j = 0; j < p[1].n && !rc && x->alts_left; j++) {
+            bool added;
+            lex_word e[2] = {p[0].w[i], p[1].w[j]};
+            rc = add_composed(x, w, n, e, from, fn, &added);
+        }
+    return rc;
+}
+
 /* Composes the equivalent of words w[0], w[1], Korean both or one of them
  * beside an English word (see above). */
 static int compose_pair(expander *x, const span_word *w, const char *text)
 {
-    lex_word e[2];
+    part_words p[2];
+    /* the glossary for two Korean words only: beside an English word typed
+     * it composed mostly what no paper names ("meet language" of `meet
+     * 언어`) and read the positions of a common word for it */
+    bool glossary = is_korean(word_clause(x->q, w[0])->slots[0].text) &&
+                    is_korean(word_clause(x->q, w[1])->slots[0].text);
     for (int i = 0; i < 2; i++) {
-        if (!is_korean(word_clause(x->q, w[i])->slots[0].text)) {
-            if (!english_word_as_typed(x->q, &w[i], text, &e[i]))
+        const pdx_clause *c = word_clause(x->q, w[i]);
+        const pdx_group *g = &x->q->groups[w[i].g];
+        lex_word e;
+        int rc;
+        if (!is_korean(c->slots[0].text)) {
+            if (!english_word_as_typed(x->q, &w[i], text, &p[i].w[0]))
                 return PDX_OK;
+            p[i].n = 1;
             continue;
         }
-        int rc = english_word_of(x, &w[i], &e[i]);
-        if (rc || !e[i].terms_len)
+        /* a part of a compound split apart was not typed alone: its
+         * bigrams spell it */
+        char ko[PDX_MAX_TERM_BYTES];
+        const char *kt = g->typed_len ? text + g->typed_at : ko;
+        size_t kn = g->typed_len ? g->typed_len : part_text(c, 0, c->n_slots, ko, sizeof ko);
+        if ((rc = english_word_of(x, &w[i], &e)) ||
+            (rc = part_of(x, &e, kt, kn, c->fields, glossary, &p[i])) || !p[i].n)
             return rc;
     }
     const pdx_group *a = &x->q->groups[w[0].g], *b = &x->q->groups[w[1].g];
@@ -1453,8 +1565,7 @@ static int compose_pair(expander *x, const span_word *w, const char *text)
                        b->typed_len);
     else if (a->split_len < sizeof from) /* noted as the compound typed */
         memcpy(from, text + a->split_at, fn = a->split_len);
-    bool added;
-    return add_composed(x, w, 2, e, from, fn, &added);
+    return add_composed_parts(x, w, 2, p, from, fn);
 }
 
 /* A compound typed closed that the lexicon has no equivalent of, made of
@@ -1472,17 +1583,24 @@ static int compose_closed(expander *x, uint32_t g, const char *text)
     if (!is_korean(c->slots[0].text) || c->n_slots < 3 || !chained_bigrams(c))
         return PDX_OK;
     uint32_t n = c->n_slots;
+    uint8_t fields = c->fields;
     int rc = PDX_OK;
     /* parts: slots [0, j) and [j + 1, n): the slot j spans the boundary */
     for (uint32_t j = 1; j + 2 <= n && !rc; j++) {
         lex_word e[2];
-        bool added;
-        if ((rc = english_part_of(x, c, 0, j, &e[0])) || !e[0].terms_len ||
-            (rc = english_part_of(x, c, j + 1, n, &e[1])) || !e[1].terms_len)
+        part_words p[2];
+        char ko[2][PDX_MAX_TERM_BYTES];
+        size_t k0 = part_text(c, 0, j, ko[0], sizeof ko[0]);
+        size_t k1 = part_text(c, j + 1, n, ko[1], sizeof ko[1]);
+        if ((rc = english_part_of(x, c, 0, j, &e[0])) ||
+            (rc = part_of(x, &e[0], ko[0], k0, fields, true, &p[0])) || !p[0].n ||
+            (rc = english_part_of(x, c, j + 1, n, &e[1])) ||
+            (rc = part_of(x, &e[1], ko[1], k1, fields, true, &p[1])) || !p[1].n)
             continue;
         const pdx_group *gr = &q->groups[g];
-        rc = add_composed(x, &w, 1, e, text + gr->typed_at, gr->typed_len, &added);
-        if (added) /* c is gone: adding moved the group's clauses */
+        uint32_t had = gr->n_clauses;
+        rc = add_composed_parts(x, &w, 1, p, text + gr->typed_at, gr->typed_len);
+        if (q->groups[g].n_clauses != had) /* c is gone: adding moved the group's clauses */
             break;
     }
     return rc;

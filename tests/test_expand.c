@@ -444,9 +444,11 @@ static void test_expand__span_judged_by_its_own_papers(void **state)
     assert_string_equal(spaced, "음성>speech;");
     expand(e, "영상 분할", spaced, sizeof spaced);
     expand(e, "영상분할", joined, sizeof joined);
-    /* (typed closed, its hyphenated spelling: no equivalent; spaced, the
-     * glossary's words for each word, not the span's pairs) */
-    if (strcmp(spaced, "영상>image;분할>segmentation;") || strcmp(joined, "영상분할>영상-분할;"))
+    /* (typed closed, its hyphenated spelling; spaced, the glossary's words
+     * for each word; both, the phrase those compose, which is judged by its
+     * own papers (expand.c part_words); not the span's pairs) */
+    if (strcmp(spaced, "영상>image;분할>segmentation;영상 분할>image segmentation;") ||
+        strcmp(joined, "영상분할>영상-분할;영상분할>image segmentation;"))
         fail_msg("영상 분할 expanded to \"%s\", 영상분할 to \"%s\"", spaced, joined);
     /* --explain names what the lexicon has but would not add, as typed,
      * unless the glossary gave it a word (영상, 분할을: image,
@@ -805,9 +807,10 @@ static void test_expand__composed_pair(void **state)
     expand(e, "품질평가", got, sizeof got);
     if (strcmp(got, "품질평가>품질-평가;품질 평가>quality assessment;"))
         fail_msg("\"품질평가\": expanded to \"%s\"", got);
-    /* a compound some paper writes closed stays one word, and composes */
+    /* a compound some paper writes closed stays one word, and composes,
+     * with each glossary sense of a part too (평가: assessment) */
     expand(e, "음악평가", got, sizeof got);
-    if (strcmp(got, "음악평가>음악-평가;음악평가>music evaluation;"))
+    if (strcmp(got, "음악평가>음악-평가;음악평가>music evaluation;음악평가>music assessment;"))
         fail_msg("\"음악평가\": expanded to \"%s\"", got);
     /* a Korean word beside an English one, in either order, composes too
      * (a trial's mixed queries: 비디오 generation, 코드 generation); the
@@ -1295,6 +1298,47 @@ static void test_expand__renderings(void **state)
     assert_int_equal(total_of(e, "사전훈련 -사전학습"), 1); /* excluded: as typed only */
 }
 
+/* Composed phrases with glossary words (expand.c part_words): 메모리
+ * stated as memory three times, 관리, 추론 and 성능 paired with nothing,
+ * 추론성능 written closed once, the English phrases in papers of their
+ * own. */
+static int setup_glossary_parts(void **state)
+{
+    static const char *const own[] = {
+        "메모리(memory) 모듈을 쓴다",          "메모리(memory)를 압축한다",
+        "메모리(Memory) 검색",                 "we study memory management for agents",
+        "추론 성능을 높인다",                  "추론성능을 잰다",
+        "the inference performance of servers", "reasoning performance on puzzles",
+    };
+    return setup_own(state, own, sizeof own / sizeof *own, 99000, 10);
+}
+
+/* Two Korean words typed apart, or a compound typed closed, compose the
+ * English phrase of their parts' words from the lexicon and from the
+ * glossary too, each sense of a part (추론: reasoning, inference): the
+ * glossary gave a word alone its translation only, so `메모리 관리` missed
+ * "memory management" and a known-item query `하이퍼파라미터 추론성능`
+ * the title "... Inference Performance". */
+static void test_expand__glossary_parts(void **state)
+{
+    env *e = *state;
+    char got[512];
+    expand(e, "메모리 관리", got, sizeof got);
+    if (!strstr(got, "메모리 관리>memory management;"))
+        fail_msg("메모리 관리 expanded to \"%s\"", got);
+    assert_int_equal(total_of(e, "메모리 관리"), 1);
+    expand(e, "메모리관리", got, sizeof got); /* no paper writes it closed: split */
+    if (!strstr(got, ">memory management;"))
+        fail_msg("메모리관리 expanded to \"%s\"", got);
+    expand(e, "추론성능", got, sizeof got); /* one paper writes it closed */
+    if (!strstr(got, "추론성능>reasoning performance;") ||
+        !strstr(got, "추론성능>inference performance;"))
+        fail_msg("추론성능 expanded to \"%s\"", got);
+    assert_int_equal(total_of(e, "추론성능"), 4);
+    assert_int_equal(total_of(e, "추론 성능"), 4);
+    first_holds(e, "추론 성능", 4, "추론"); /* the words typed first */
+}
+
 /* Native verbs and adjectives (synonyms.c verb_nouns): papers saying
  * 완화, 감소 or 줄이는 of hallucination, one analysing it, one with 완화
  * alone, a small (소형) model and a small (작은) one, a height (높이). */
@@ -1424,6 +1468,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expand__korean_synonyms, setup_synonyms,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__renderings, setup_renderings,
+                                        fx_search_teardown),
+        cmocka_unit_test_setup_teardown(test_expand__glossary_parts, setup_glossary_parts,
                                         fx_search_teardown),
         cmocka_unit_test_setup_teardown(test_expand__korean_verb_forms, setup_verbs,
                                         fx_search_teardown),
