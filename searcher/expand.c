@@ -1532,13 +1532,15 @@ static int add_composed_parts(expander *x, const span_word *w, uint32_t n,
 static int compose_pair(expander *x, const span_word *w, const char *text)
 {
     part_words p[2];
-    /* the glossary for two Korean words only: beside an English word typed
-     * it composed mostly what no paper names ("meet language" of `meet
-     * 언어`) and read the positions of a common word for it */
-    bool glossary = is_korean(word_clause(x->q, w[0])->slots[0].text) &&
-                    is_korean(word_clause(x->q, w[1])->slots[0].text);
+    /* beside an English word typed, the glossary only for a Korean word
+     * not too common to expand: with 언어 or 모델 it composed mostly what
+     * no paper names ("meet language" of `meet 언어`) and read the
+     * positions of a common word for it */
+    bool both = is_korean(word_clause(x->q, w[0])->slots[0].text) &&
+                is_korean(word_clause(x->q, w[1])->slots[0].text);
     for (int i = 0; i < 2; i++) {
         const pdx_clause *c = word_clause(x->q, w[i]);
+        bool glossary = both || !pdx_clause_too_common(x->s, c);
         const pdx_group *g = &x->q->groups[w[i].g];
         lex_word e;
         int rc;

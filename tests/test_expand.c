@@ -1315,7 +1315,8 @@ static int setup_glossary_parts(void **state)
 
 /* Two Korean words typed apart, or a compound typed closed, compose the
  * English phrase of their parts' words from the lexicon and from the
- * glossary too, each sense of a part (추론: reasoning, inference): the
+ * glossary too, each sense of a part (추론: reasoning, inference), and a
+ * Korean word not too common beside an English one does: the
  * glossary gave a word alone its translation only, so `메모리 관리` missed
  * "memory management" and a known-item query `하이퍼파라미터 추론성능`
  * the title "... Inference Performance". */
@@ -1327,6 +1328,9 @@ static void test_expand__glossary_parts(void **state)
     if (!strstr(got, "메모리 관리>memory management;"))
         fail_msg("메모리 관리 expanded to \"%s\"", got);
     assert_int_equal(total_of(e, "메모리 관리"), 1);
+    expand(e, "memory 관리", got, sizeof got); /* beside English: 관리 is not common */
+    if (!strstr(got, "memory 관리>memory management;"))
+        fail_msg("memory 관리 expanded to \"%s\"", got);
     expand(e, "메모리관리", got, sizeof got); /* no paper writes it closed: split */
     if (!strstr(got, ">memory management;"))
         fail_msg("메모리관리 expanded to \"%s\"", got);
