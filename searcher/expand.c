@@ -1954,13 +1954,18 @@ static int expand_glossary(expander *x, const char *text, size_t len)
         const pdx_group *gr = &x->q->groups[g];
         span_word w;
         const char *words[PDX_GLOSSARY_MAX];
-        if (x->expanded[g] || !gr->typed_len || (size_t)gr->typed_at + gr->typed_len > len ||
+        if (x->expanded[g] || (size_t)gr->typed_at + gr->typed_len > len ||
             !one_word_group(x->q, g, &w))
             continue;
-        const char *typed = text + gr->typed_at;
-        size_t n = pdx_glossary(typed, gr->typed_len, words);
+        /* a part of a compound split apart was not typed alone (탈옥방어:
+         * 방어, defense): its bigrams spell it */
+        char ko[PDX_MAX_TERM_BYTES];
+        const pdx_clause *c = word_clause(x->q, w);
+        const char *typed = gr->typed_len ? text + gr->typed_at : ko;
+        size_t tn = gr->typed_len ? gr->typed_len : part_text(c, 0, c->n_slots, ko, sizeof ko);
+        size_t n = tn ? pdx_glossary(typed, tn, words) : 0;
         for (size_t i = 0; i < n && !rc && x->alts_left; i++)
-            rc = add_translation(x, &w, typed, gr->typed_len, words[i], strlen(words[i]));
+            rc = add_translation(x, &w, typed, tn, words[i], strlen(words[i]));
     }
     return rc;
 }
