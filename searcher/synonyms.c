@@ -31,7 +31,7 @@ static const char *const synonym_groups[][PDX_SYNONYMS_MAX + 2] = {
     {"탐지기", "검출기", "감지기", NULL},
     {"장치", "기기", "디바이스", NULL},
     {"말뭉치", "코퍼스", NULL},
-    {"합성곱", "컨볼루션", NULL},
+    {"합성곱", "컨볼루션", "컨벌루션", NULL},
     {"군집화", "클러스터링", NULL},
     {"기울기", "그래디언트", NULL},
     {"보상", "리워드", NULL},
@@ -46,6 +46,16 @@ static const char *const synonym_groups[][PDX_SYNONYMS_MAX + 2] = {
     {"옵티마이저", "최적화기", NULL},
     {"쿼리", "질의", NULL},
     {"로보틱스", "로봇공학", NULL},
+    /* loanwords in the spelling of the rules and the one many write */
+    {"콘텐츠", "컨텐츠", NULL},
+    {"메커니즘", "매커니즘", NULL},
+    {"인코더", "엔코더", NULL},
+    {"컨텍스트", "콘텍스트", NULL},
+    {"렌더링", "랜더링", NULL},
+    {"태스크", "테스크", NULL},
+    {"시맨틱", "시멘틱", "세맨틱", NULL},
+    {"인터랙티브", "인터렉티브", NULL},
+    {"디노이징", "데노이징", NULL},
     {NULL},
 };
 

@@ -1260,7 +1260,7 @@ static void test_expand__korean_synonyms(void **state)
 /* Renderings of one term (synonyms.c): 자회귀 stated as autoregressive
  * three times, one paper saying 자기회귀 only, one 자동회귀, one
  * autoregressive in English only; 사전학습 stated as pre-training three
- * times, one paper saying 사전훈련 only. */
+ * times, one paper saying 사전훈련 only; one writing 콘텐츠. */
 static int setup_renderings(void **state)
 {
     static const char *const own[] = {
@@ -1269,6 +1269,7 @@ static int setup_renderings(void **state)
         "자동회귀 생성을 빠르게 한다",        "an autoregressive transformer only",
         "사전학습(pre-training) 데이터",      "사전학습(pre-training) 코퍼스를 고른다",
         "대규모 사전학습(Pre-training) 연구",  "사전훈련 데이터를 거른다",
+        "새 콘텐츠를 만든다",
     };
     return setup_own(state, own, sizeof own / sizeof *own, 97000, 10);
 }
@@ -1296,6 +1297,8 @@ static void test_expand__renderings(void **state)
     assert_int_equal(total_of(e, "사전훈련"), 4);
     first_holds(e, "사전훈련", 4, "사전훈련");
     assert_int_equal(total_of(e, "사전훈련 -사전학습"), 1); /* excluded: as typed only */
+    /* a loanword spelt as many write it finds the spelling of the rules */
+    assert_int_equal(total_of(e, "컨텐츠"), 1);
 }
 
 /* Composed phrases with glossary words (expand.c part_words): 메모리
