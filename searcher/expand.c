@@ -1954,11 +1954,12 @@ static int expand_glossary(expander *x, const char *text, size_t len)
         const pdx_group *gr = &x->q->groups[g];
         span_word w;
         const char *words[PDX_GLOSSARY_MAX];
-        if (x->expanded[g] || (size_t)gr->typed_at + gr->typed_len > len ||
-            !one_word_group(x->q, g, &w))
+        if (x->expanded[g] || (!gr->typed_len && !gr->split_part) ||
+            (size_t)gr->typed_at + gr->typed_len > len || !one_word_group(x->q, g, &w))
             continue;
         /* a part of a compound split apart was not typed alone (탈옥방어:
-         * 방어, defense): its bigrams spell it */
+         * 방어, defense): its bigrams spell it; a word in quotes has no
+         * typed length either, and takes nothing */
         char ko[PDX_MAX_TERM_BYTES];
         const pdx_clause *c = word_clause(x->q, w);
         const char *typed = gr->typed_len ? text + gr->typed_at : ko;
