@@ -1452,6 +1452,21 @@ static size_t part_text(const pdx_clause *c, uint32_t from, uint32_t to, char *o
     return n;
 }
 
+/* The Korean word of group g (its clause c) as typed in text, *n bytes;
+ * a part of a compound split apart was not typed alone (탈옥방어: 방어),
+ * and its bigrams spell it into ko (PDX_MAX_TERM_BYTES; *n 0 when they
+ * cannot). */
+static const char *word_as_typed(const pdx_group *g, const pdx_clause *c, const char *text,
+                                 char *ko, size_t *n)
+{
+    if (g->typed_len) {
+        *n = g->typed_len;
+        return text + g->typed_at;
+    }
+    *n = part_text(c, 0, c->n_slots, ko, PDX_MAX_TERM_BYTES);
+    return ko;
+}
+
 /* The English words a part of a composed phrase may take: its lexicon
  * word and the glossary's (glossary.c: 관리 -> management, 성능 ->
  * performance, even past the bounds that keep it from a word alone: in a
@@ -1550,11 +1565,9 @@ static int compose_pair(expander *x, const span_word *w, const char *text)
             p[i].n = 1;
             continue;
         }
-        /* a part of a compound split apart was not typed alone: its
-         * bigrams spell it */
         char ko[PDX_MAX_TERM_BYTES];
-        const char *kt = g->typed_len ? text + g->typed_at : ko;
-        size_t kn = g->typed_len ? g->typed_len : part_text(c, 0, c->n_slots, ko, sizeof ko);
+        size_t kn;
+        const char *kt = word_as_typed(g, c, text, ko, &kn);
         if ((rc = english_word_of(x, &w[i], &e)) ||
             (rc = part_of(x, &e, kt, kn, c->fields, glossary, &p[i])) || !p[i].n)
             return rc;
@@ -1957,13 +1970,10 @@ static int expand_glossary(expander *x, const char *text, size_t len)
         if (x->expanded[g] || (!gr->typed_len && !gr->split_part) ||
             (size_t)gr->typed_at + gr->typed_len > len || !one_word_group(x->q, g, &w))
             continue;
-        /* a part of a compound split apart was not typed alone (탈옥방어:
-         * 방어, defense): its bigrams spell it; a word in quotes has no
-         * typed length either, and takes nothing */
+        /* (a word in quotes has no typed length either, and takes nothing) */
         char ko[PDX_MAX_TERM_BYTES];
-        const pdx_clause *c = word_clause(x->q, w);
-        const char *typed = gr->typed_len ? text + gr->typed_at : ko;
-        size_t tn = gr->typed_len ? gr->typed_len : part_text(c, 0, c->n_slots, ko, sizeof ko);
+        size_t tn;
+        const char *typed = word_as_typed(gr, word_clause(x->q, w), text, ko, &tn);
         size_t n = tn ? pdx_glossary(typed, tn, words) : 0;
         for (size_t i = 0; i < n && !rc && x->alts_left; i++)
             rc = add_translation(x, &w, typed, tn, words[i], strlen(words[i]));
