@@ -1547,27 +1547,26 @@ static int add_composed_parts(expander *x, const span_word *w, uint32_t n,
 static int compose_pair(expander *x, const span_word *w, const char *text)
 {
     part_words p[2];
-    /* beside an English word typed, the glossary only for a Korean word
-     * not too common to expand: with 언어 or 모델 it composed mostly what
-     * no paper names ("meet language" of `meet 언어`) and read the
-     * positions of a common word for it */
-    bool both = is_korean(word_clause(x->q, w[0])->slots[0].text) &&
-                is_korean(word_clause(x->q, w[1])->slots[0].text);
+    bool korean[2] = {is_korean(word_clause(x->q, w[0])->slots[0].text),
+                      is_korean(word_clause(x->q, w[1])->slots[0].text)};
     for (int i = 0; i < 2; i++) {
         const pdx_clause *c = word_clause(x->q, w[i]);
-        bool glossary = both || !pdx_clause_too_common(x->s, c);
-        const pdx_group *g = &x->q->groups[w[i].g];
-        lex_word e;
-        int rc;
-        if (!is_korean(c->slots[0].text)) {
+        if (!korean[i]) {
             if (!english_word_as_typed(x->q, &w[i], text, &p[i].w[0]))
                 return PDX_OK;
             p[i].n = 1;
             continue;
         }
+        /* beside an English word typed, the glossary only for a Korean word
+         * not too common to expand: with 언어 or 모델 it composed mostly what
+         * no paper names ("meet language" of `meet 언어`) and read the
+         * positions of a common word for it */
+        bool glossary = korean[!i] || !pdx_clause_too_common(x->s, c);
         char ko[PDX_MAX_TERM_BYTES];
         size_t kn;
-        const char *kt = word_as_typed(g, c, text, ko, &kn);
+        const char *kt = word_as_typed(&x->q->groups[w[i].g], c, text, ko, &kn);
+        lex_word e;
+        int rc;
         if ((rc = english_word_of(x, &w[i], &e)) ||
             (rc = part_of(x, &e, kt, kn, c->fields, glossary, &p[i])) || !p[i].n)
             return rc;
